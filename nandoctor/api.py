@@ -1,0 +1,219 @@
+"""`with nandoctor.trace(net) as t:` -- tracing from Python or Jupyter, restoring everything afterwards."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import sys
+import textwrap
+import types
+
+from .trace.instrument import compile_instrumented
+from .trace.tracer import Tracer, active_tracer
+
+
+class TraceError(RuntimeError):
+    """A class or function that cannot be traced (for example, its source is not available)."""
+
+
+def _user_classes(cls: type) -> list[type]:
+    """The class and its user-defined bases (not builtins, numpy or other installed packages)."""
+    from .trace.importhook import _protected_roots, _under
+    import os
+
+    protected = _protected_roots()
+    out = []
+    for k in cls.__mro__:
+        if k is object or k.__module__ == "builtins":
+            continue
+        mod = sys.modules.get(k.__module__)
+        path = getattr(mod, "__file__", None)
+        if path and any(_under(os.path.realpath(path), p) for p in protected):
+            continue
+        out.append(k)
+    return out
+
+
+def _function_source(fn) -> tuple[str, str, int]:
+    code = fn.__code__
+    try:
+        lines, start = inspect.getsourcelines(fn)
+    except (OSError, TypeError) as e:
+        raise TraceError(f"cannot trace {fn.__qualname__}: its source is not available ({e})") from e
+    return textwrap.dedent("".join(lines)), code.co_filename, start
+
+
+def _recompile(fn: types.FunctionType, tracer: Tracer, qualprefix: str):
+    """A code object for `fn` compiled with recording hooks, same name, file and line numbers."""
+    src, filename, start = _function_source(fn)
+    tree = ast.parse(src)
+    ast.increment_lineno(tree, start - 1)
+    node = tree.body[0]
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        raise TraceError(f"cannot trace {fn.__qualname__}: unexpected source")
+    node.decorator_list = []  # the decorators already ran; only the body is swapped
+    # Wrap in a class so qualnames and "self" handling match a method.
+    wrapper = ast.ClassDef(name=qualprefix or "_", bases=[], keywords=[], body=[node], decorator_list=[])
+    if fn.__code__.co_freevars:
+        # A closure: rebuild the enclosing function so the free variables stay free.
+        outer_args = ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[], defaults=[])
+        assigns = [ast.parse(f"{v} = None").body[0] for v in fn.__code__.co_freevars]
+        outer = ast.FunctionDef(name="_nd_outer", args=outer_args, body=assigns + [wrapper], decorator_list=[], returns=None)
+        module = ast.Module(body=[outer], type_ignores=[])
+    else:
+        module = ast.Module(body=[wrapper], type_ignores=[])
+    ast.fix_missing_locations(module)
+    full_source = tracer.registry.sources.get(filename)
+    if full_source is None:
+        try:
+            full_source = "".join(inspect.findsource(fn)[0])
+        except (OSError, TypeError):
+            full_source = src
+    from .trace.instrument import instrument_tree
+
+    module = instrument_tree(module, tracer.registry, filename, full_source)
+    tracer.registry.sources[filename] = full_source
+    code = compile(module, filename, "exec", dont_inherit=True)
+    return _find_code(code, fn.__code__.co_name)
+
+
+def _find_code(code: types.CodeType, name: str):
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            if const.co_name == name and const.co_firstlineno:
+                return const
+            found = _find_code(const, name)
+            if found is not None:
+                return found
+    return None
+
+
+class trace:
+    """Trace the methods of `net`'s class (and its user-defined bases) inside a `with` block.
+
+    With no net, trace the user code that runs inside the block: functions and classes defined in
+    the calling module are instrumented for the duration.
+
+        with nandoctor.trace(net) as t:
+            net.train(x, y, 1, 10000)
+        t.frame, t.findings, t.causes, t.report("reports/net")
+    """
+
+    def __init__(self, net=None, *, step_loop: str | None = None, functions=(), raise_errors: bool = False):
+        self.net = net
+        self.step_loop = step_loop
+        self.extra_functions = tuple(functions)
+        self.tracer = Tracer(step_loop=step_loop, raise_errors=raise_errors, meta={"script": "<trace>", "argv": []})
+        self._swapped: list[tuple[types.FunctionType, types.CodeType]] = []
+        self._session = None
+        self._caller_globals = None
+
+    # -- targets -----------------------------------------------------------------------
+    def _targets(self) -> list[types.FunctionType]:
+        fns: list[types.FunctionType] = []
+        if self.net is not None:
+            cls = self.net if isinstance(self.net, type) else type(self.net)
+            for k in _user_classes(cls):
+                for attr in vars(k).values():
+                    fn = attr.__func__ if isinstance(attr, (staticmethod, classmethod)) else attr
+                    if isinstance(attr, property):
+                        fn = attr.fget
+                    if isinstance(fn, types.FunctionType):
+                        fns.append(fn)
+        elif self._caller_globals is not None:
+            name = self._caller_globals.get("__name__")
+            for obj in list(self._caller_globals.values()):
+                if isinstance(obj, types.FunctionType) and obj.__module__ == name:
+                    fns.append(obj)
+                elif isinstance(obj, type) and obj.__module__ == name:
+                    for k in _user_classes(obj):
+                        for attr in vars(k).values():
+                            fn = attr.__func__ if isinstance(attr, (staticmethod, classmethod)) else attr
+                            if isinstance(fn, types.FunctionType):
+                                fns.append(fn)
+        fns.extend(f for f in self.extra_functions if isinstance(f, types.FunctionType))
+        seen, out = set(), []
+        for f in fns:
+            if id(f) not in seen:
+                seen.add(id(f))
+                out.append(f)
+        return out
+
+    def __enter__(self) -> "trace":
+        if self.net is None:
+            self._caller_globals = sys._getframe(1).f_globals
+        self.tracer.start()
+        try:
+            for fn in self._targets():
+                qualprefix = fn.__qualname__.rsplit(".", 1)[0] if "." in fn.__qualname__ else ""
+                try:
+                    new = _recompile(fn, self.tracer, qualprefix.replace(".<locals>", ""))
+                except (TraceError, SyntaxError) as e:
+                    self.tracer.recorder.errors.append(f"not traced: {e}")
+                    continue
+                if new is None or new.co_freevars != fn.__code__.co_freevars:
+                    self.tracer.recorder.errors.append(f"not traced: {fn.__qualname__} (closure layout differs)")
+                    continue
+                self._swapped.append((fn, fn.__code__))
+                fn.__code__ = new
+        except BaseException:
+            self._restore()
+            self.tracer.stop()
+            raise
+        return self
+
+    def _restore(self) -> None:
+        while self._swapped:
+            fn, code = self._swapped.pop()
+            fn.__code__ = code
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        try:
+            self._restore()
+        finally:
+            self.tracer.stop()
+        if exc is not None:
+            self.tracer.meta["exception"] = f"{exc_type.__name__}: {exc}"
+        return False
+
+    # -- results -----------------------------------------------------------------------
+    @property
+    def session(self):
+        if self.tracer.started:
+            raise RuntimeError("the trace is still running: read results after the with block")
+        if self._session is None:
+            self._session = self.tracer.session()
+        return self._session
+
+    @property
+    def frame(self):
+        return self.session.frame
+
+    @property
+    def findings(self):
+        return self.session.findings
+
+    @property
+    def causes(self):
+        return self.session.causes
+
+    @property
+    def first_nonfinite(self):
+        return self.session.first_nonfinite
+
+    def save(self, directory) -> str:
+        return self.session.save(directory)
+
+    def report(self, path, formats=None) -> str:
+        self.session.save(path)
+        return self.session.report(path, formats=formats)
+
+
+def step() -> None:
+    """Mark a training step boundary explicitly, for scripts whose step loop is not found."""
+    t = active_tracer()
+    if t is not None:
+        t.mark_step()
+
+
+__all__ = ["trace", "step", "TraceError", "compile_instrumented"]

@@ -1,0 +1,1 @@
+"""The bundled 3-4-1 demo network (numerically the founding case)."""

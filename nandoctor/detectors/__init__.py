@@ -1,0 +1,24 @@
+"""Detectors: pure functions from a session to findings, run in catalogue order."""
+
+from __future__ import annotations
+
+from ..model import Finding
+
+# Each detector takes a Session and returns a list of Findings. Registered in catalogue order.
+DETECTORS: list = []
+
+
+def register(fn):
+    DETECTORS.append(fn)
+    return fn
+
+
+def detect(session) -> list[Finding]:
+    """All findings of all detectors. A detector that fails is recorded as nandoctor's own error."""
+    out: list[Finding] = []
+    for fn in DETECTORS:
+        try:
+            out.extend(fn(session))
+        except Exception as e:  # noqa: BLE001
+            session.errors.append(f"detector {fn.__name__} failed: {type(e).__name__}: {e}")
+    return out

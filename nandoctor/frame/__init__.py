@@ -1,0 +1,1 @@
+"""The tidy per-step frame: step detection, phases and the DataFrame builder."""

@@ -1,0 +1,60 @@
+"""The findings.json document (schema 1): the contract other tools read."""
+
+from __future__ import annotations
+
+from .. import __version__
+from ..model import to_dict
+
+SCHEMA = 1
+
+
+def first_nonfinite_dict(ev) -> dict | None:
+    if ev is None:
+        return None
+    return {
+        "step": ev.step,
+        "file": ev.file,
+        "line": ev.line,
+        "function": ev.function,
+        "statement": ev.statement,
+        "expression": ev.expression,
+        "operation": ev.operation,
+        "elements": [list(e) for e in ev.elements],
+        "operands": to_dict(ev)["operands"],
+        "error": ev.error,
+        "source": ev.source,
+    }
+
+
+def findings_document(session) -> dict:
+    meta = session.meta
+    return {
+        "schema": SCHEMA,
+        "tool": {"name": "nandoctor", "version": __version__},
+        "run": {
+            "script": meta.get("script"),
+            "argv": list(meta.get("argv") or []),
+            "exit_status": meta.get("exit_status"),
+            "steps": session.plan.n_steps,
+            "interrupted": bool(meta.get("interrupted")),
+            "exception": meta.get("exception"),
+        },
+        "first_nonfinite": first_nonfinite_dict(session.first_nonfinite),
+        "findings": [
+            {
+                "code": f.code, "kind": f.kind, "severity": f.severity, "first_step": f.first_step,
+                "last_step": f.last_step, "site": f.site, "line": f.line, "message": f.message,
+                "evidence": to_dict(f)["evidence"],
+            }
+            for f in session.findings
+        ],
+        "causes": [
+            {
+                "tag": c.tag, "rank": c.rank, "summary": c.summary,
+                "chain": to_dict(c)["chain"], "fixes": to_dict(c)["fixes"],
+                "findings": list(c.findings), "evidence": to_dict(c)["evidence"],
+            }
+            for c in session.causes
+        ],
+        "errors": list(session.errors),
+    }

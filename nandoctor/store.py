@@ -1,0 +1,182 @@
+"""The session folder on disk: written incrementally while the script runs, read without executing code.
+
+Layout (schema 1):
+    session.json        schema, meta (argv, versions, exit status, interrupted)
+    sites.json          sites and loops, rewritten when new ones are instrumented
+    events.json         floating-point events and nandoctor's own errors
+    chunks/NNNNNN.npz   observation columns, loop events and small-site values (no pickle)
+    analysis.json       findings, causes and the step plan, once the run has ended
+
+Every file is written to a temporary name and renamed, so a killed run leaves only whole files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+
+from .model import SCHEMA_VERSION, FpEvent, Loop, Site, from_dict, to_dict
+
+CHUNK_DIR = "chunks"
+
+
+class StoreError(Exception):
+    """A session folder that cannot be read."""
+
+
+def write_json(path: Path, obj) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(obj, f, indent=1, sort_keys=False, allow_nan=False, default=_default)
+    os.replace(tmp, path)
+
+
+def _default(x):
+    if hasattr(x, "item"):
+        return x.item()
+    if isinstance(x, (set, frozenset, tuple)):
+        return list(x)
+    raise TypeError(f"not JSON serialisable: {type(x).__name__}")
+
+
+def read_json(path: Path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+class SessionWriter:
+    """Writes one traced run's session folder as it goes."""
+
+    def __init__(self, directory: str | os.PathLike, meta: dict):
+        self.dir = Path(directory)
+        (self.dir / CHUNK_DIR).mkdir(parents=True, exist_ok=True)
+        for old in (self.dir / CHUNK_DIR).glob("*.npz"):
+            old.unlink()
+        for name in ("analysis.json", "events.json", "findings.json"):
+            if (self.dir / name).exists():
+                (self.dir / name).unlink()
+        self.meta = dict(meta)
+        self.n_chunks = 0
+        self.n_sites_written = -1
+        self.n_loops_written = -1
+        self.n_events_written = -1
+        write_json(self.dir / "session.json", {"schema": SCHEMA_VERSION, "meta": self.meta})
+
+    def update_meta(self, **kw) -> None:
+        self.meta.update(kw)
+        write_json(self.dir / "session.json", {"schema": SCHEMA_VERSION, "meta": self.meta})
+
+    def write_sites(self, sites: list[Site], loops: list[Loop], sources: dict[str, str] | None = None) -> None:
+        if len(sites) == self.n_sites_written and len(loops) == self.n_loops_written:
+            return
+        write_json(
+            self.dir / "sites.json",
+            {
+                "sites": [to_dict(s) for s in sites],
+                "loops": [to_dict(lp) for lp in loops],
+                "sources": sources or {},
+            },
+        )
+        self.n_sites_written, self.n_loops_written = len(sites), len(loops)
+
+    def write_events(self, events: list[FpEvent], errors: list[str]) -> None:
+        if len(events) + len(errors) == self.n_events_written:
+            return
+        write_json(self.dir / "events.json", {"events": [to_dict(e) for e in events], "errors": list(errors)})
+        self.n_events_written = len(events) + len(errors)
+
+    def write_chunk(self, chunk, shapes: list[str], dtypes: list[str]) -> None:
+        arrays = {
+            "obs_seq": chunk.obs_seq,
+            "obs_site": chunk.obs_site,
+            "obs_shape": chunk.obs_shape,
+            "obs_dtype": chunk.obs_dtype,
+            "obs_stats": chunk.obs_stats,
+            "ev_seq": chunk.ev_seq,
+            "ev_loop": chunk.ev_loop,
+            "ev_kind": chunk.ev_kind,
+            "shapes": np.array(shapes, dtype=str) if shapes else np.zeros(0, dtype="U1"),
+            "dtypes": np.array(dtypes, dtype=str) if dtypes else np.zeros(0, dtype="U1"),
+        }
+        for k, (sid, shape_code, seq, data) in enumerate(chunk.values):
+            arrays[f"v{k}_meta"] = np.array([sid, shape_code], dtype=np.int64)
+            arrays[f"v{k}_seq"] = seq
+            arrays[f"v{k}_data"] = data
+        path = self.dir / CHUNK_DIR / f"{self.n_chunks:06d}.npz"
+        tmp = path.with_name(path.stem + ".tmp.npz")
+        np.savez(tmp, **arrays)
+        os.replace(tmp, path)
+        self.n_chunks += 1
+
+    def write_analysis(self, analysis: dict) -> None:
+        write_json(self.dir / "analysis.json", analysis)
+
+
+def read_session_files(directory: str | os.PathLike) -> dict:
+    """Everything a session folder holds, as plain data and numpy arrays. Never unpickles."""
+    d = Path(directory)
+    if not d.is_dir():
+        raise StoreError(f"{d}: no such session folder")
+    if not (d / "session.json").exists():
+        raise StoreError(f"{d}: not a nandoctor session folder (no session.json)")
+    try:
+        head = read_json(d / "session.json")
+    except (OSError, ValueError) as e:
+        raise StoreError(f"{d}/session.json: unreadable ({e})") from e
+    if head.get("schema") != SCHEMA_VERSION:
+        raise StoreError(f"{d}: session schema {head.get('schema')!r}, this nandoctor reads {SCHEMA_VERSION}")
+    out: dict = {"meta": head.get("meta", {}), "sites": [], "loops": [], "sources": {}, "events": [], "errors": []}
+    if (d / "sites.json").exists():
+        s = read_json(d / "sites.json")
+        out["sites"] = [from_dict(Site, x) for x in s.get("sites", [])]
+        out["loops"] = [from_dict(Loop, x) for x in s.get("loops", [])]
+        out["sources"] = s.get("sources", {})
+    if (d / "events.json").exists():
+        e = read_json(d / "events.json")
+        out["events"] = [from_dict(FpEvent, x) for x in e.get("events", [])]
+        out["errors"] = e.get("errors", [])
+    cols = {k: [] for k in ("obs_seq", "obs_site", "obs_shape", "obs_dtype", "obs_stats", "ev_seq", "ev_loop", "ev_kind")}
+    values: dict[int, list] = {}
+    shapes: list[str] = []
+    dtypes: list[str] = []
+    for path in sorted((d / CHUNK_DIR).glob("[0-9]*.npz")) if (d / CHUNK_DIR).is_dir() else []:
+        if ".tmp" in path.name:
+            continue
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                for k in cols:
+                    cols[k].append(z[k])
+                if len(z["shapes"]) >= len(shapes):
+                    shapes = [str(x) for x in z["shapes"]]
+                if len(z["dtypes"]) >= len(dtypes):
+                    dtypes = [str(x) for x in z["dtypes"]]
+                k = 0
+                while f"v{k}_meta" in z.files:
+                    sid, shape_code = (int(x) for x in z[f"v{k}_meta"])
+                    values.setdefault(sid, []).append((shape_code, z[f"v{k}_seq"], z[f"v{k}_data"]))
+                    k += 1
+        except Exception as e:  # noqa: BLE001 -- a torn chunk loses only itself
+            out["errors"].append(f"chunk {path.name} unreadable: {e}")
+    from . import columns as C
+
+    empty = {
+        "obs_seq": np.zeros(0, np.int64),
+        "obs_site": np.zeros(0, np.int32),
+        "obs_shape": np.zeros(0, np.int32),
+        "obs_dtype": np.zeros(0, np.int32),
+        "obs_stats": np.zeros((0, len(C.STATS))),
+        "ev_seq": np.zeros(0, np.int64),
+        "ev_loop": np.zeros(0, np.int32),
+        "ev_kind": np.zeros(0, np.int8),
+    }
+    for k, parts in cols.items():
+        out[k] = np.concatenate(parts) if parts else empty[k]
+    out["values"] = values
+    out["shapes"] = shapes
+    out["dtypes"] = dtypes
+    if (d / "analysis.json").exists():
+        out["analysis"] = read_json(d / "analysis.json")
+    return out

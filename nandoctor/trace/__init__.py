@@ -1,0 +1,1 @@
+"""Capture: AST instrumentation of user code, the hot-path recorder and the script runner."""

@@ -1,0 +1,178 @@
+"""The Tracer: owns one trace's registry, recorder and every hook it installs, and removes them all."""
+
+from __future__ import annotations
+
+import builtins
+import platform
+import time
+
+import numpy as np
+
+from ..model import FpEvent
+from .importhook import UserImportHook
+from .instrument import HOOK_NAMES, ITER, Registry
+from .recorder import Recorder
+
+_MISSING = object()
+_active: list["Tracer"] = []
+
+
+class TracerActiveError(RuntimeError):
+    """Raised when a trace is started while another one is running."""
+
+
+class Tracer:
+    """Installs the recording hooks (as builtins), the import hook and the floating-point trap."""
+
+    def __init__(self, *, writer=None, include_roots=(), exclude=(), step_loop=None, meta=None, raise_errors=False):
+        self.registry = Registry()
+        self.writer = writer
+        self.recorder = Recorder(self.registry, sink=self._sink if writer is not None else None)
+        self.recorder.raise_errors = raise_errors
+        self.include_roots = tuple(include_roots)
+        self.exclude = tuple(exclude)
+        self.step_loop = step_loop
+        self.meta = dict(meta or {})
+        self.events: list[FpEvent] = []
+        self._saved_builtins: dict[str, object] = {}
+        self._import_hook: UserImportHook | None = None
+        self._fp = None
+        self._step_marker: int | None = None
+        self.started = False
+        self.t0 = 0.0
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def start(self) -> "Tracer":
+        if _active:
+            raise TracerActiveError("a nandoctor trace is already running in this process; nest no traces")
+        _active.append(self)
+        self.t0 = time.monotonic()
+        try:
+            hooks = self.recorder.hooks()
+            for name, fn in hooks.items():
+                self._saved_builtins[name] = builtins.__dict__.get(name, _MISSING)
+                setattr(builtins, name, fn)
+            if self.include_roots:
+                self._import_hook = UserImportHook(self, self.include_roots, self.exclude)
+                self._import_hook.install()
+            self._fp = _make_fp_trap(self)
+            if self._fp is not None:
+                self._fp.install()
+        except BaseException:
+            self.stop()
+            raise
+        self.started = True
+        return self
+
+    def stop(self) -> None:
+        """Remove every hook, restoring exactly what was there; flush what was recorded."""
+        try:
+            if self._fp is not None:
+                try:
+                    self._fp.uninstall()
+                finally:
+                    self._fp = None
+            if self._import_hook is not None:
+                try:
+                    self._import_hook.uninstall()
+                finally:
+                    self._import_hook = None
+            for name in HOOK_NAMES:
+                if name in self._saved_builtins:
+                    old = self._saved_builtins.pop(name)
+                    if old is _MISSING:
+                        builtins.__dict__.pop(name, None)
+                    else:
+                        setattr(builtins, name, old)
+            self.recorder.flush()
+            self._write_side_files()
+        finally:
+            if self in _active:
+                _active.remove(self)
+            self.started = False
+
+    # -- recording -----------------------------------------------------------------------
+    def compile(self, source, filename: str, mode: str = "exec"):
+        from .instrument import compile_instrumented
+
+        return compile_instrumented(source, filename, self.registry, mode)
+
+    def current_seq(self) -> int:
+        return self.recorder.base + len(self.recorder.log)
+
+    def add_event(self, event: FpEvent) -> None:
+        self.events.append(event)
+
+    def mark_step(self) -> None:
+        """An explicit step boundary (nandoctor.step())."""
+        if self._step_marker is None:
+            self._step_marker = self.registry.add_loop(
+                file="<nandoctor>", line=0, function="<nandoctor>", header="nandoctor.step()", targets=(), parent=None
+            )
+        builtins.__dict__[ITER](self._step_marker)
+
+    def _sink(self, chunk, recorder) -> None:
+        self._write_side_files()
+        self.writer.write_chunk(chunk, list(recorder.shapes), list(recorder.dtypes))
+
+    def _write_side_files(self) -> None:
+        if self.writer is None:
+            return
+        self.writer.write_sites(self.registry.sites, self.registry.loops, self.registry.sources)
+        self.writer.write_events(self.events, self.recorder.errors)
+
+    # -- results -----------------------------------------------------------------------
+    def raw(self) -> dict:
+        """The raw session data, in the form `store.read_session_files` returns."""
+        from ..store import read_session_files  # noqa: F401 -- same shape, documented there
+        from .. import columns as C
+
+        chunks = self.recorder.chunks
+        cat = lambda name, dtype, shape=(0,): (  # noqa: E731
+            np.concatenate([getattr(c, name) for c in chunks]) if chunks else np.zeros(shape, dtype)
+        )
+        values: dict[int, list] = {}
+        for c in chunks:
+            for sid, code, seq, data in c.values:
+                values.setdefault(sid, []).append((code, seq, data))
+        meta = dict(self.meta)
+        meta.setdefault("python", platform.python_version())
+        meta.setdefault("numpy", np.__version__)
+        return {
+            "meta": meta,
+            "sites": list(self.registry.sites),
+            "loops": list(self.registry.loops),
+            "sources": dict(self.registry.sources),
+            "events": list(self.events),
+            "errors": list(self.recorder.errors),
+            "obs_seq": cat("obs_seq", np.int64),
+            "obs_site": cat("obs_site", np.int32),
+            "obs_shape": cat("obs_shape", np.int32),
+            "obs_dtype": cat("obs_dtype", np.int32),
+            "obs_stats": cat("obs_stats", np.float64, (0, len(C.STATS))),
+            "ev_seq": cat("ev_seq", np.int64),
+            "ev_loop": cat("ev_loop", np.int32),
+            "ev_kind": cat("ev_kind", np.int8),
+            "values": values,
+            "shapes": list(self.recorder.shapes),
+            "dtypes": list(self.recorder.dtypes),
+        }
+
+    def session(self):
+        from ..session import Session
+
+        return Session(self.raw(), step_loop=self.step_loop)
+
+
+def active_tracer() -> Tracer | None:
+    return _active[-1] if _active else None
+
+
+def _make_fp_trap(tracer: Tracer):
+    """The numpy floating-point trap, once its module exists (see issue: first non-finite)."""
+    try:
+        from .fpe import FpTrap
+    except ImportError:
+        return None
+    return FpTrap(tracer)
+
