@@ -1,0 +1,110 @@
+"""Shared fixtures: the leak check every test runs under, and traced sessions of the founding case."""
+
+from __future__ import annotations
+
+import builtins
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEED = SHARED / "seed" / "seed_341.py"
+SEED_ANSWER = SHARED / "seed" / "seed_341_answer.py"
+SAMPLES = Path(__file__).resolve().parent / "samples"
+HOOK_NAMES = ("__nd_rec__", "__nd_upd__", "__nd_delta__", "__nd_augrec__", "__nd_unpack__", "__nd_args__",
+              "__nd_iter__", "__nd_exit__")
+
+
+def _hook_state():
+    return (
+        {k: builtins.__dict__.get(k) for k in HOOK_NAMES},
+        np.geterr(),
+        np.geterrcall(),
+        sys.gettrace(),
+        sys.getprofile(),
+        threading.gettrace() if hasattr(threading, "gettrace") else None,
+        tuple(type(f).__name__ for f in sys.meta_path),
+        warnings_state(),
+    )
+
+
+def warnings_state():
+    import warnings
+
+    return (warnings.showwarning, len(warnings.filters))
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_hooks():
+    """No hook, numpy error state, trace function or import hook survives a test."""
+    before = _hook_state()
+    yield
+    after = _hook_state()
+    assert after == before, f"nandoctor left state behind:\nbefore={before}\nafter={after}"
+
+
+def run_nandoctor(args, cwd=None, stdin=None, env=None, timeout=600):
+    """`python -m nandoctor ARGS` in a subprocess; returns CompletedProcess with text output."""
+    e = dict(os.environ)
+    e.pop("NANDOCTOR_RAISE", None)
+    e.update(env or {})
+    return subprocess.run([sys.executable, "-m", "nandoctor", *args], cwd=cwd, input=stdin, capture_output=True,
+                          text=True, env=e, timeout=timeout)
+
+
+def run_python(args, cwd=None, stdin=None, env=None, timeout=600):
+    """Plain `python ARGS` in a subprocess, for parity comparisons."""
+    e = dict(os.environ)
+    e.update(env or {})
+    return subprocess.run([sys.executable, *args], cwd=cwd, input=stdin, capture_output=True, text=True, env=e,
+                          timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def seed_run(tmp_path_factory):
+    """The founding case run once under `nandoctor run` (subprocess): (CompletedProcess, out_dir)."""
+    out = tmp_path_factory.mktemp("seed") / "report"
+    proc = run_nandoctor(["run", "-o", str(out), str(SEED)], cwd=str(tmp_path_factory.mktemp("cwd")))
+    return proc, out
+
+
+@pytest.fixture(scope="session")
+def seed_session(seed_run):
+    import nandoctor
+
+    return nandoctor.load(seed_run[1])
+
+
+@pytest.fixture(scope="session")
+def answer_run(tmp_path_factory):
+    """The accepted answer's variant (500,000 iterations) under `nandoctor run`: slow, so run once."""
+    out = tmp_path_factory.mktemp("answer") / "report"
+    proc = run_nandoctor(["run", "-o", str(out), str(SEED_ANSWER)], cwd=str(tmp_path_factory.mktemp("cwd")))
+    return proc, out
+
+
+@pytest.fixture(scope="session")
+def answer_session(answer_run):
+    import nandoctor
+
+    return nandoctor.load(answer_run[1])
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo") / "report"
+    proc = run_nandoctor(["demo", "-o", str(out)], cwd=str(tmp_path_factory.mktemp("cwd")))
+    return proc, out
+
+
+@pytest.fixture(scope="session")
+def demo_session(demo_run):
+    import nandoctor
+
+    return nandoctor.load(demo_run[1])
