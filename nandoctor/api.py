@@ -17,20 +17,34 @@ class TraceError(RuntimeError):
 
 
 def _user_classes(cls: type) -> list[type]:
-    """The class and its user-defined bases (not builtins, numpy or other installed packages)."""
-    from .trace.importhook import _protected_roots, _under
+    """The class and its user-defined bases: those whose functions were not compiled from
+    installed packages or the standard library (notebook cells and exec'd code count as user code)."""
     import os
+
+    from .trace.importhook import _protected_roots, _under
 
     protected = _protected_roots()
     out = []
     for k in cls.__mro__:
         if k is object or k.__module__ == "builtins":
             continue
-        mod = sys.modules.get(k.__module__)
-        path = getattr(mod, "__file__", None)
-        if path and any(_under(os.path.realpath(path), p) for p in protected):
+        files = [f.__code__.co_filename for f in _functions_of(k)]
+        if not files:
+            continue
+        if any(not fn.startswith("<") and any(_under(os.path.realpath(fn), p) for p in protected) for fn in files):
             continue
         out.append(k)
+    return out
+
+
+def _functions_of(k: type) -> list[types.FunctionType]:
+    out = []
+    for attr in vars(k).values():
+        fn = attr.__func__ if isinstance(attr, (staticmethod, classmethod)) else attr
+        if isinstance(attr, property):
+            fn = attr.fget
+        if isinstance(fn, types.FunctionType):
+            out.append(fn)
     return out
 
 
@@ -114,12 +128,7 @@ class trace:
         if self.net is not None:
             cls = self.net if isinstance(self.net, type) else type(self.net)
             for k in _user_classes(cls):
-                for attr in vars(k).values():
-                    fn = attr.__func__ if isinstance(attr, (staticmethod, classmethod)) else attr
-                    if isinstance(attr, property):
-                        fn = attr.fget
-                    if isinstance(fn, types.FunctionType):
-                        fns.append(fn)
+                fns.extend(_functions_of(k))
         elif self._caller_globals is not None:
             name = self._caller_globals.get("__name__")
             for obj in list(self._caller_globals.values()):
@@ -127,10 +136,7 @@ class trace:
                     fns.append(obj)
                 elif isinstance(obj, type) and obj.__module__ == name:
                     for k in _user_classes(obj):
-                        for attr in vars(k).values():
-                            fn = attr.__func__ if isinstance(attr, (staticmethod, classmethod)) else attr
-                            if isinstance(fn, types.FunctionType):
-                                fns.append(fn)
+                        fns.extend(_functions_of(k))
         fns.extend(f for f in self.extra_functions if isinstance(f, types.FunctionType))
         seen, out = set(), []
         for f in fns:

@@ -50,10 +50,12 @@ def read_source(path: str) -> bytes:
 def run_script(path: str, args: list[str], tracer) -> Outcome:
     """Execute the script under `tracer` (already started). Never raises for what the script does."""
     source = read_source(path)
+    # Since Python 3.9 the main script's __file__ and code filenames are absolute; argv[0] is as given.
+    abspath = os.path.abspath(path)
     main = types.ModuleType("__main__")
-    main.__file__ = path
+    main.__file__ = abspath
     main.__builtins__ = __builtins__ if isinstance(__builtins__, dict) else __builtins__.__dict__
-    main.__loader__ = importlib.machinery.SourceFileLoader("__main__", path)
+    main.__loader__ = importlib.machinery.SourceFileLoader("__main__", abspath)
     main.__spec__ = None
     main.__package__ = None
     main.__cached__ = None
@@ -70,7 +72,7 @@ def run_script(path: str, args: list[str], tracer) -> Outcome:
         sys.path.insert(0, script_dir)
     try:
         try:
-            code = tracer.compile(source, path)
+            code = tracer.compile(source, abspath)
         except SyntaxError as e:
             text = "".join(traceback.format_exception_only(type(e), e))
             return Outcome(exit_code=1, exception=e, traceback_text=text)
