@@ -21,6 +21,8 @@ import numpy as np
 from .model import SCHEMA_VERSION, FpEvent, Loop, Site, from_dict, to_dict
 
 CHUNK_DIR = "chunks"
+# Files of an earlier run in the same folder, removed when a new session starts there.
+STALE_FILES = ("analysis.json", "events.json", "findings.json", "sites.json", "report.html", "summary.png")
 
 
 class StoreError(Exception):
@@ -55,9 +57,11 @@ class SessionWriter:
         (self.dir / CHUNK_DIR).mkdir(parents=True, exist_ok=True)
         for old in (self.dir / CHUNK_DIR).glob("*.npz"):
             old.unlink()
-        for name in ("analysis.json", "events.json", "findings.json"):
+        # A reused folder must not mix an earlier run's files into this one if this run is killed.
+        for name in STALE_FILES:
             if (self.dir / name).exists():
                 (self.dir / name).unlink()
+        self.pid = os.getpid()
         self.meta = dict(meta)
         self.n_chunks = 0
         self.n_sites_written = -1
@@ -65,11 +69,21 @@ class SessionWriter:
         self.n_events_written = -1
         write_json(self.dir / "session.json", {"schema": SCHEMA_VERSION, "meta": self.meta})
 
+    def _ours(self) -> bool:
+        """False in a forked child (multiprocessing): only the traced process writes its folder."""
+        return os.getpid() == self.pid
+
     def update_meta(self, **kw) -> None:
+        if not self._ours():
+            return
         self.meta.update(kw)
         write_json(self.dir / "session.json", {"schema": SCHEMA_VERSION, "meta": self.meta})
 
     def write_sites(self, sites: list[Site], loops: list[Loop], sources: dict[str, str] | None = None) -> None:
+        if not self._ours():
+            return
+        # Snapshots: the flush thread writes while the script may be importing (adding sites).
+        sites, loops, sources = list(sites), list(loops), dict(sources or {})
         if len(sites) == self.n_sites_written and len(loops) == self.n_loops_written:
             return
         write_json(
@@ -77,18 +91,23 @@ class SessionWriter:
             {
                 "sites": [to_dict(s) for s in sites],
                 "loops": [to_dict(lp) for lp in loops],
-                "sources": sources or {},
+                "sources": sources,
             },
         )
         self.n_sites_written, self.n_loops_written = len(sites), len(loops)
 
     def write_events(self, events: list[FpEvent], errors: list[str]) -> None:
+        if not self._ours():
+            return
+        events, errors = list(events), list(errors)
         if len(events) + len(errors) == self.n_events_written:
             return
         write_json(self.dir / "events.json", {"events": [to_dict(e) for e in events], "errors": list(errors)})
         self.n_events_written = len(events) + len(errors)
 
     def write_chunk(self, chunk, shapes: list[str], dtypes: list[str]) -> None:
+        if not self._ours():
+            return
         arrays = {
             "obs_seq": chunk.obs_seq,
             "obs_site": chunk.obs_site,
@@ -112,6 +131,8 @@ class SessionWriter:
         self.n_chunks += 1
 
     def write_analysis(self, analysis: dict) -> None:
+        if not self._ours():
+            return
         write_json(self.dir / "analysis.json", analysis)
 
 

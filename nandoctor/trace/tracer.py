@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import builtins
+import os
 import platform
+import threading
 import time
 
 import numpy as np
@@ -38,6 +40,7 @@ class Tracer:
         self._import_hook: UserImportHook | None = None
         self._fp = None
         self._step_marker: int | None = None
+        self._flusher: _Flusher | None = None
         self.started = False
         self.t0 = 0.0
 
@@ -58,6 +61,9 @@ class Tracer:
             self._fp = _make_fp_trap(self)
             if self._fp is not None:
                 self._fp.install()
+            if self.writer is not None:
+                self._flusher = _Flusher(self.recorder)
+                self._flusher.start()
         except BaseException:
             self.stop()
             raise
@@ -67,6 +73,11 @@ class Tracer:
     def stop(self) -> None:
         """Remove every hook, restoring exactly what was there; flush what was recorded."""
         try:
+            if self._flusher is not None:
+                try:
+                    self._flusher.stop()
+                finally:
+                    self._flusher = None
             if self._fp is not None:
                 try:
                     self._fp.uninstall()
@@ -162,6 +173,44 @@ class Tracer:
         from ..session import Session
 
         return Session(self.raw(), step_loop=self.step_loop)
+
+
+class _Flusher(threading.Thread):
+    """Cuts a chunk when the hot path has not for `flush_seconds`, so a killed run loses at most that much.
+
+    The recorder flushes itself only from the loop hook; a script that sits in one long iteration, or
+    has no loop at all, would otherwise keep everything in memory until it ends (issue 7).
+    """
+
+    def __init__(self, recorder: Recorder):
+        super().__init__(name="nandoctor-flush", daemon=True)
+        self.recorder = recorder
+        self.period = max(0.01, _flush_seconds(recorder.flush_seconds))
+        recorder.flush_seconds = self.period
+        self.halt = threading.Event()
+
+    def run(self) -> None:
+        rec = self.recorder
+        while not self.halt.wait(self.period / 4):
+            if rec.log and time.monotonic() - rec.last_flush >= self.period:
+                try:
+                    rec.flush()
+                except Exception as e:  # noqa: BLE001 -- flush records its own errors; this is a backstop
+                    if len(rec.errors) < 100:
+                        rec.errors.append(f"flush thread: {type(e).__name__}: {e}")
+
+    def stop(self) -> None:
+        self.halt.set()
+        if self is not threading.current_thread():
+            self.join()
+
+
+def _flush_seconds(default: float) -> float:
+    """The bound on what a kill can lose, in seconds: NANDOCTOR_FLUSH_SECONDS, else the recorder's."""
+    try:
+        return float(os.environ.get("NANDOCTOR_FLUSH_SECONDS", default))
+    except ValueError:
+        return default
 
 
 def active_tracer() -> Tracer | None:
