@@ -1,0 +1,170 @@
+"""Independent, untraced checks of the sample corpus (plain numpy + the standard library).
+
+Nothing here imports nandoctor: these helpers establish what each sample really does, so the expectations in
+``expected.json`` are measured rather than asserted.
+
+- ``run_script``          plain ``python file.py`` in a subprocess.
+- ``first_fp_error``      re-runs the script with ``np.seterr(over/divide/invalid="raise")`` and reports the line of
+                          the first FloatingPointError inside the script (the exact statement numpy flagged).
+- ``first_nonfinite_value`` re-runs the script under a ``sys.settrace`` line tracer that inspects every array and
+                          float bound in the script's frames (locals, ``self`` attributes, return values) after each
+                          line, and reports the first line after which a NaN/Inf exists. This also sees non-finite
+                          values that raise no flag (NaN in the input data, BLAS, a user ``errstate(ignore)``).
+- ``losses`` / ``metric`` parse the numbers the script prints.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+_ENV = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONHASHSEED="0")
+
+_FP_DRIVER = r'''
+import json, runpy, sys, traceback
+import numpy as np
+path = sys.argv[1]
+np.seterr(over="raise", divide="raise", invalid="raise", under="ignore")
+out = {"raised": False}
+try:
+    runpy.run_path(path, run_name="__main__")
+except FloatingPointError as exc:
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == path]
+    last = frames[-1]
+    out = {"raised": True, "line": last.lineno, "function": last.name, "statement": (last.line or "").strip(),
+           "message": str(exc)}
+except SystemExit:
+    pass
+sys.stdout.flush()
+sys.stderr.write("\n@@FP@@" + json.dumps(out) + "\n")
+'''
+
+_VALUE_DRIVER = r'''
+import json, math, os, runpy, sys
+import numpy as np
+path = sys.argv[1]
+
+def bad(v):
+    if isinstance(v, np.ndarray):
+        return v.dtype.kind in "fc" and v.size > 0 and not np.isfinite(v).all()
+    if isinstance(v, (float, np.floating)):
+        return not math.isfinite(v)
+    return False
+
+def scan(frame):
+    for name, v in list(frame.f_locals.items()):
+        if bad(v):
+            return name
+        d = getattr(v, "__dict__", None) if name == "self" else None
+        if isinstance(d, dict):
+            for k, w in d.items():
+                if bad(w):
+                    return "self." + k
+    return None
+
+def report(frame, line, name):
+    sys.settrace(None)
+    sys.stdout.flush()
+    sys.stderr.write("\n@@NF@@" + json.dumps({"found": True, "line": line, "function": frame.f_code.co_name,
+                                             "name": name}) + "\n")
+    sys.stderr.flush()
+    os._exit(0)
+
+def local(frame, event, arg):
+    prev = frame.f_lineno if event == "return" else local.last.get(id(frame))
+    if event in ("line", "return") and prev is not None:
+        name = scan(frame)
+        if name is None and event == "return" and bad(arg):
+            name = "return"
+        if name is not None:
+            report(frame, prev, name)
+    local.last[id(frame)] = frame.f_lineno
+    return local
+local.last = {}
+
+def glob(frame, event, arg):
+    if frame.f_code.co_filename == path:
+        return local
+    return None
+
+np.seterr(all="ignore")
+sys.settrace(glob)
+try:
+    runpy.run_path(path, run_name="__main__")
+except BaseException:
+    pass
+sys.settrace(None)
+sys.stderr.write("\n@@NF@@" + json.dumps({"found": False}) + "\n")
+'''
+
+
+def sample_path(name: str) -> str:
+    return str(HERE / name)
+
+
+def _py(args, timeout=60):
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, env=_ENV, timeout=timeout,
+                          cwd=str(HERE))
+
+
+def run_script(name: str, timeout: float = 60):
+    """Plain ``python name``: CompletedProcess with text stdout/stderr."""
+    return _py([sample_path(name)], timeout=timeout)
+
+
+def _tagged(stderr: str, tag: str) -> dict:
+    for line in reversed(stderr.splitlines()):
+        if line.startswith(tag):
+            return json.loads(line[len(tag):])
+    raise AssertionError(f"driver produced no {tag} record; stderr tail:\n{stderr[-2000:]}")
+
+
+def first_fp_error(name: str, timeout: float = 60) -> dict:
+    """First numpy FloatingPointError (over/divide/invalid) raised inside the script, or {"raised": False}."""
+    proc = _py(["-c", _FP_DRIVER, sample_path(name)], timeout=timeout)
+    return _tagged(proc.stderr, "@@FP@@")
+
+
+def first_nonfinite_value(name: str, timeout: float = 120) -> dict:
+    """First script line after which a NaN/Inf is bound to a name in a script frame, or {"found": False}."""
+    proc = _py(["-c", _VALUE_DRIVER, sample_path(name)], timeout=timeout)
+    return _tagged(proc.stderr, "@@NF@@")
+
+
+_NUM = r"([-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|nan|inf))"
+
+
+def metric(stdout: str, word: str) -> list[float]:
+    """Every number printed right after ``word`` (case-insensitive; ``loss: 0.5``, ``loss = nan``, ``Loss 3e4``)."""
+    pat = re.compile(re.escape(word) + r"\w*[ \t]*[:=]?[ \t]*" + _NUM, re.IGNORECASE)
+    return [float(m.group(1)) for m in pat.finditer(stdout)]
+
+
+def losses(stdout: str) -> list[float]:
+    return metric(stdout, "loss")
+
+
+def all_finite(values) -> bool:
+    return all(math.isfinite(v) for v in values)
+
+
+def load_expected() -> list[dict]:
+    return json.loads((HERE / "expected.json").read_text())
+
+
+if __name__ == "__main__":  # quick manual survey: python verify.py [names...]
+    names = sys.argv[1:] or [e["file"] for e in load_expected()]
+    for n in names:
+        p = run_script(n)
+        ls = losses(p.stdout)
+        print(n, "rc", p.returncode, "losses", ls[:2], "...", ls[-2:], "acc", metric(p.stdout, "acc")[-1:],
+              "warn", "RuntimeWarning" in p.stderr)
+        print("   fp:", first_fp_error(n))
+        print("   nf:", first_nonfinite_value(n))
