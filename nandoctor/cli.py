@@ -56,33 +56,44 @@ def trace_script(script: str, args: list[str], out: Path, *, include=(), exclude
     tracer = Tracer(writer=writer, include_roots=(script_dir,) + tuple(include), exclude=exclude,
                     step_loop=step_loop, meta=meta, raise_errors=raise_errors)
     tracer.start()
+
+    def conclude(outcome):
+        """Record how the run ended, analyse, write the report; the session or None."""
+        meta.update(
+            exit_status=outcome.exit_code,
+            interrupted=outcome.interrupted,
+            exception=(f"{type(outcome.exception).__name__}: {outcome.exception}"
+                       if outcome.exception is not None and not isinstance(outcome.exception, SystemExit) else None),
+            traceback=outcome.traceback_text or None,
+            where=outcome.where,
+            signal=outcome.signal,
+            elapsed=round(time.monotonic() - tracer.t0, 3),
+        )
+        tracer.meta = meta
+        writer.update_meta(**meta)
+        session = None
+        try:
+            session = Session(tracer.raw(), step_loop=step_loop, directory=str(out))
+            session.analyze()
+            writer.write_analysis(session.analysis_dict())
+            from .report import write_report
+
+            write_report(session, out, formats=formats)
+        except Exception as e:  # noqa: BLE001 -- our failure must not change the script's exit status
+            if raise_errors:
+                raise
+            click.echo(f"nandoctor: internal error while analysing: {type(e).__name__}: {e}", err=True)
+        return session
+
+    def on_signal(outcome):  # SIGTERM: report now; the runner then lets the signal kill the process
+        tracer.stop()
+        _finish(outcome, conclude(outcome), out)
+
     try:
-        outcome = run_script(script, args, tracer)
+        outcome = run_script(script, args, tracer, on_signal=on_signal)
     finally:
         tracer.stop()
-    meta.update(
-        exit_status=outcome.exit_code,
-        interrupted=outcome.interrupted,
-        exception=(f"{type(outcome.exception).__name__}: {outcome.exception}"
-                   if outcome.exception is not None and not isinstance(outcome.exception, SystemExit) else None),
-        traceback=outcome.traceback_text or None,
-        elapsed=round(time.monotonic() - tracer.t0, 3),
-    )
-    tracer.meta = meta
-    writer.update_meta(**meta)
-    session = None
-    try:
-        session = Session(tracer.raw(), step_loop=step_loop, directory=str(out))
-        session.analyze()
-        writer.write_analysis(session.analysis_dict())
-        from .report import write_report
-
-        write_report(session, out, formats=formats)
-    except Exception as e:  # noqa: BLE001 -- our failure must not change the script's exit status
-        if raise_errors:
-            raise
-        click.echo(f"nandoctor: internal error while analysing: {type(e).__name__}: {e}", err=True)
-    return outcome, session
+    return outcome, conclude(outcome)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -130,7 +141,9 @@ def _finish(outcome, session, out: Path):
 
         for line in verdict_lines(session, str(out)):
             click.echo(line, err=True)
-    sys.exit(outcome.exit_code)
+    from .trace.runner import exit_process
+
+    exit_process(outcome)  # sys.exit(code), or death by the signal the script died of, as under Python
 
 
 @main.command()

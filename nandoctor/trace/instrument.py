@@ -19,6 +19,7 @@ Hooks are looked up as builtins, so the user's module namespace is untouched.
 from __future__ import annotations
 
 import ast
+import importlib.util
 import threading
 from dataclasses import dataclass, field
 
@@ -358,11 +359,19 @@ def instrument_tree(tree: ast.Module, registry: Registry, filename: str, source:
     return tree
 
 
+def _decode(source: bytes) -> str:
+    """Source text as Python reads it: the coding cookie or BOM honoured (a latin-1 file stays latin-1)."""
+    try:
+        return importlib.util.decode_source(source)
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        return source.decode("utf-8", errors="replace")
+
+
 def compile_instrumented(source: str | bytes, filename: str, registry: Registry, mode: str = "exec"):
     """Compile user source with recording hooks. Raises SyntaxError exactly as `compile` would."""
     # Compile the original first: a syntax error must read exactly as Python's own.
     compile(source, filename, mode, dont_inherit=True)
-    text = source.decode("utf-8", errors="replace") if isinstance(source, bytes) else source
+    text = _decode(source) if isinstance(source, bytes) else source
     tree = ast.parse(source, filename, mode)
     registry.sources[filename] = text
     tree = instrument_tree(tree, registry, filename, text)

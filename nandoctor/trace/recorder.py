@@ -127,6 +127,8 @@ class Recorder:
         def nd_rec(sid, v):
             try:
                 take(sid, v)
+            except RecursionError:  # at the script's recursion limit: calling anything would overflow again
+                pass
             except Exception as e:  # noqa: BLE001 -- never break the patient
                 rec_self.internal_error(e)
             return v
@@ -140,6 +142,8 @@ class Recorder:
                         append((sid, summarize(new, old)))
                 else:
                     take(sid, new)
+            except RecursionError:  # at the script's recursion limit: calling anything would overflow again
+                pass
             except Exception as e:  # noqa: BLE001
                 rec_self.internal_error(e)
             return new
@@ -150,6 +154,8 @@ class Recorder:
                     pending[sid] = d.copy() if d.size <= small else d
                 elif isinstance(d, (float, generic)):
                     pending[sid] = d
+            except RecursionError:  # at the script's recursion limit: calling anything would overflow again
+                pass
             except Exception as e:  # noqa: BLE001
                 rec_self.internal_error(e)
             return d
@@ -164,6 +170,8 @@ class Recorder:
                         append((sid, summarize_delta(v, d)))
                 else:
                     take(sid, v)
+            except RecursionError:  # at the script's recursion limit: calling anything would overflow again
+                pass
             except Exception as e:  # noqa: BLE001
                 rec_self.internal_error(e)
 
@@ -178,6 +186,8 @@ class Recorder:
                     for sid, v in zip(sids, value):
                         if sid >= 0:
                             take(sid, v)
+            except RecursionError:  # at the script's recursion limit: calling anything would overflow again
+                pass
             except Exception as e:  # noqa: BLE001
                 rec_self.internal_error(e)
             return value
@@ -186,6 +196,8 @@ class Recorder:
             try:
                 for sid, v in zip(sids, values):
                     take(sid, v)
+            except RecursionError:  # at the script's recursion limit: calling anything would overflow again
+                pass
             except Exception as e:  # noqa: BLE001
                 rec_self.internal_error(e)
 

@@ -3,13 +3,28 @@
 Modelled on coverage.py's execfile.py: a fresh `__main__` module, `sys.argv` and `sys.path[0]` as
 Python sets them, the script compiled by us, and the outcome (exit code, exception) handed back
 instead of acted on, so the caller can write the report first.
+
+Every way out ends as it would under Python, after the report is written (issue 7):
+- `sys.exit(n)` and uncaught exceptions: the same status (the traceback is printed by the caller);
+- Ctrl-C (KeyboardInterrupt): the traceback, then, after the script's atexit handlers, death by
+  SIGINT as Python does since 3.8 (the shell shows 130; `subprocess` shows -2);
+- SIGTERM: Python dies at once, running no `finally` or atexit. While the script runs we install a
+  handler (only where the default was) that writes the session and report through `on_signal`, puts
+  the default back and re-sends SIGTERM, so the process still dies by SIGTERM (143 in the shell). The
+  script's own handler, if it installs one, replaces ours; the original is restored afterwards.
+- the recursion limit is raised by the depth of nandoctor's own frames, so the script's recursion
+  fails at the same depth as under Python (`sys.getrecursionlimit()` reads that much higher).
 """
 
 from __future__ import annotations
 
+import atexit
 import importlib.machinery
 import os
+import re
+import signal
 import sys
+import threading
 import traceback
 import types
 from dataclasses import dataclass
@@ -27,6 +42,84 @@ class Outcome:
     exception: BaseException | None = None
     traceback_text: str = ""
     interrupted: bool = False
+    signal: int | None = None  # the process must die by this signal, as Python would (SIGINT, SIGTERM)
+    where: dict | None = None  # innermost user frame of a crash or a signal: file, line, function
+    namespace: dict | None = None  # the script's module globals, for parity checks
+
+
+# Set when the process must end by a signal once the script's atexit handlers have run (Ctrl-C).
+_pending_signal: int | None = None
+_late_exit_registered = False
+
+
+def _late_exit() -> None:
+    """Registered before the script runs, so atexit calls it after the script's own handlers."""
+    if _pending_signal is not None:
+        die_by_signal(_pending_signal)
+
+
+def die_by_signal(signum: int) -> None:
+    """End the process by `signum` with its default action, as Python does after an uncaught Ctrl-C."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001
+            pass
+    try:
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+    finally:
+        os._exit(128 + signum)  # only if the signal could not kill us
+
+
+def exit_process(outcome: "Outcome") -> None:
+    """Leave the process with the script's status: `sys.exit(code)`, or death by the signal it died of."""
+    global _pending_signal
+    if outcome.signal == signal.SIGINT and _late_exit_registered:
+        _pending_signal = signal.SIGINT
+    elif outcome.signal is not None:
+        die_by_signal(outcome.signal)
+    sys.exit(outcome.exit_code)
+
+
+def _where(tb, user_files) -> dict | None:
+    """The innermost traceback frame in the user's instrumented code."""
+    found = None
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename in user_files:
+            found = {"file": code.co_filename, "line": tb.tb_lineno, "function": code.co_qualname}
+        tb = tb.tb_next
+    return found
+
+
+def _frame_where(frame, user_files) -> dict | None:
+    while frame is not None:
+        code = frame.f_code
+        if code.co_filename in user_files:
+            return {"file": code.co_filename, "line": frame.f_lineno, "function": code.co_qualname}
+        frame = frame.f_back
+    return None
+
+
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+
+
+def _check_encoding(source: bytes, abspath: str) -> None:
+    """Python's own error for a non-UTF-8 file without a coding cookie (compile() words it differently)."""
+    if source.startswith(b"\xef\xbb\xbf"):
+        return
+    for line in source.splitlines()[:2]:
+        if _COOKIE.match(line):
+            return  # a declared encoding: compile() decodes (or rejects) it as Python would
+    for lineno, line in enumerate(source.splitlines(keepends=True), 1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise SyntaxError(
+                f"Non-UTF-8 code starting with '\\x{line[e.start]:02x}' in file {abspath} on line {lineno}, "
+                "but no encoding declared; see https://peps.python.org/pep-0263/ for details"
+            ) from None
 
 
 def _user_traceback(exc: BaseException, script: str) -> str:
@@ -47,8 +140,13 @@ def read_source(path: str) -> bytes:
         return f.read()
 
 
-def run_script(path: str, args: list[str], tracer) -> Outcome:
-    """Execute the script under `tracer` (already started). Never raises for what the script does."""
+def run_script(path: str, args: list[str], tracer, on_signal=None) -> Outcome:
+    """Execute the script under `tracer` (already started). Never raises for what the script does.
+
+    `on_signal(outcome)`, if given, is called from the SIGTERM handler to write the report before the
+    process dies by that signal.
+    """
+    global _late_exit_registered
     source = read_source(path)
     # Since Python 3.9 the main script's __file__ and code filenames are absolute; argv[0] is as given.
     abspath = os.path.abspath(path)
@@ -70,27 +168,85 @@ def run_script(path: str, args: list[str], tracer) -> Outcome:
         sys.path[0] = script_dir
     else:
         sys.path.insert(0, script_dir)
+    user_files = tracer.registry.sources  # filled as files are instrumented
+    installed: dict = {}
+    old_limit = sys.getrecursionlimit()
     try:
         try:
+            _check_encoding(source, abspath)
             code = tracer.compile(source, abspath)
         except SyntaxError as e:
             text = "".join(traceback.format_exception_only(type(e), e))
             return Outcome(exit_code=1, exception=e, traceback_text=text)
+        if not _late_exit_registered:
+            atexit.register(_late_exit)
+            _late_exit_registered = True
+        if on_signal is not None:
+            installed = _install_term_handler(on_signal, user_files, main.__dict__)
+        # Our frames below the script would otherwise count against its recursion limit.
+        sys.setrecursionlimit(old_limit + _depth())
         try:
             exec(code, main.__dict__)
         except SystemExit as e:
-            return Outcome(exit_code=_exit_code(e), exception=e)
+            return Outcome(exit_code=_exit_code(e), exception=e, namespace=main.__dict__)
         except KeyboardInterrupt as e:
-            return Outcome(exit_code=130, exception=e, traceback_text=_user_traceback(e, path), interrupted=True)
+            return Outcome(exit_code=130, exception=e, traceback_text=_user_traceback(e, path), interrupted=True,
+                           signal=signal.SIGINT, where=_where(e.__traceback__, user_files), namespace=main.__dict__)
         except BaseException as e:  # noqa: BLE001 -- the script's crash is evidence, not ours to raise
-            return Outcome(exit_code=1, exception=e, traceback_text=_user_traceback(e, path))
-        return Outcome()
+            return Outcome(exit_code=1, exception=e, traceback_text=_user_traceback(e, path),
+                           where=_where(e.__traceback__, user_files), namespace=main.__dict__)
+        return Outcome(namespace=main.__dict__)
     finally:
+        sys.setrecursionlimit(old_limit)
+        _restore_handlers(installed)
         sys.argv = old_argv
         if old_path0 is not None and sys.path:
             sys.path[0] = old_path0
         if old_main is not None:
             sys.modules["__main__"] = old_main
+
+
+def _depth() -> int:
+    """How many frames sit below the script's module frame (ours, click's, runpy's)."""
+    n, f = 0, sys._getframe(1)
+    while f is not None:
+        n += 1
+        f = f.f_back
+    return n
+
+
+def _install_term_handler(on_signal, user_files, namespace) -> dict:
+    """A SIGTERM handler that writes the report, then lets SIGTERM kill the process; {} if not installed."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    try:
+        old = signal.getsignal(signal.SIGTERM)
+    except (ValueError, OSError):
+        return {}
+    if old is not signal.SIG_DFL:
+        return {}  # someone else (a test runner, an embedding app) owns SIGTERM: leave it alone
+
+    def on_term(signum, frame):
+        signal.signal(signum, signal.SIG_DFL)  # a second SIGTERM kills at once, report or not
+        outcome = Outcome(exit_code=128 + signum, interrupted=True, signal=signum,
+                          where=_frame_where(frame, user_files), namespace=namespace)
+        try:
+            on_signal(outcome)
+        finally:
+            die_by_signal(signum)
+
+    signal.signal(signal.SIGTERM, on_term)
+    return {signal.SIGTERM: (old, on_term)}
+
+
+def _restore_handlers(installed: dict) -> None:
+    """Put back the handlers we replaced, unless the script has since installed its own."""
+    for signum, (old, ours) in installed.items():
+        try:
+            if signal.getsignal(signum) is ours:
+                signal.signal(signum, old)
+        except (ValueError, OSError):
+            pass
 
 
 def _exit_code(e: SystemExit) -> int:
