@@ -22,3 +22,7 @@ def detect(session) -> list[Finding]:
         except Exception as e:  # noqa: BLE001
             session.errors.append(f"detector {fn.__name__} failed: {type(e).__name__}: {e}")
     return out
+
+
+# The catalogue, in order (DESIGN.md §4). Imported last: each module registers with `register` above.
+from . import numerics  # noqa: E402,F401

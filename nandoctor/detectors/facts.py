@@ -1,0 +1,643 @@
+"""Shared facts about a session that detectors and explanations read: roles of sites, series, limits."""
+
+from __future__ import annotations
+
+import ast
+import re
+import weakref
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from .. import columns as C
+
+# -- dtype limits ----------------------------------------------------------------------------------
+# Measured in the dtype itself with numpy, so they are exactly what the user's code computes.
+
+
+def _bisect(pred, lo: float, hi: float, dtype) -> float:
+    """Smallest z in [lo, hi] (to 1e-4) with pred(z) true, evaluated in `dtype`."""
+    with np.errstate(all="ignore"):
+        for _ in range(80):
+            mid = (lo + hi) / 2
+            if pred(dtype(mid)):
+                hi = mid
+            else:
+                lo = mid
+    return round(hi, 2)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Where a dtype runs out: sigmoid and tanh round to exactly 1, exp overflows, digits held."""
+
+    dtype: str
+    sigmoid_one: float  # z >= this: 1/(1+exp(-z)) == 1.0 exactly (36.74 float64, 16.64 float32)
+    tanh_one: float  # z >= this: tanh(z) == 1.0 exactly (19.06 float64, 9.01 float32)
+    exp_max: float  # exp(z) overflows to inf above this: log(finfo.max) (709.78, 88.72)
+    eps: float  # machine epsilon: relative spacing of floats near 1
+    digits: float  # decimal digits the dtype holds: -log10(eps)
+
+
+def _limits(dt) -> Limits:
+    t = np.dtype(dt).type
+    fi = np.finfo(dt)
+    one = t(1)
+    # 1/(1+exp(-z)) is exactly 1 once exp(-z) is below half an ulp of 1 (round to nearest).
+    sig = _bisect(lambda z: one / (one + np.exp(-z)) == one, 0.0, 200.0, t)
+    tnh = _bisect(lambda z: np.tanh(z) == one, 0.0, 200.0, t)
+    return Limits(
+        dtype=str(np.dtype(dt)),
+        sigmoid_one=sig,
+        tanh_one=tnh,
+        exp_max=round(float(np.log(fi.max)), 2),
+        eps=float(fi.eps),
+        digits=float(-np.log10(fi.eps)),
+    )
+
+
+LIMITS = {"float64": _limits(np.float64), "float32": _limits(np.float32), "float16": _limits(np.float16)}
+
+
+def limits_for(dtype_text) -> Limits:
+    """Limits for a frame dtype string such as '<f8' or 'float32' (float64 for anything else)."""
+    try:
+        dt = np.dtype(str(dtype_text))
+    except TypeError:
+        return LIMITS["float64"]
+    return LIMITS.get(dt.name, LIMITS["float64"])
+
+
+# -- per-site series ------------------------------------------------------------------------------
+
+
+@dataclass
+class Series:
+    """One site's observations as numpy columns, in seq order."""
+
+    site: int
+    step: np.ndarray
+    seq: np.ndarray
+    cols: dict
+    shape: np.ndarray
+    dtype: np.ndarray
+
+    def __getitem__(self, col: str) -> np.ndarray:
+        return self.cols[col]
+
+    def __len__(self) -> int:
+        return len(self.step)
+
+    def at_step(self, step: int) -> int | None:
+        """Row index of the last observation at `step` (or None)."""
+        i = np.searchsorted(self.step, step, side="right") - 1
+        if i >= 0 and self.step[i] == step:
+            return int(i)
+        return None
+
+    def before_seq(self, seq: int) -> int | None:
+        """Row index of the last observation before `seq`."""
+        i = np.searchsorted(self.seq, seq, side="left") - 1
+        return int(i) if i >= 0 else None
+
+
+STAT_COLS = (C.SIZE, C.N_NAN, C.N_POSINF, C.N_NEGINF, C.MIN, C.MAX, C.MEAN, C.STD, C.ABSMAX, C.L2,
+             C.FRAC_ZERO, C.FRAC_SAT_EXACT, C.FRAC_SAT_NEAR, C.UPDATE_L2)
+
+_HYPER_HINT = re.compile(r"(lr|learning_?rate|alpha|eta|step_?size|rate)$", re.IGNORECASE)
+
+
+def last(name: str) -> str:
+    return name.rsplit(".", 1)[-1]
+
+
+def base_name(target: str) -> str:
+    """'x' for 'x[x > 0]', 'self.w' for 'self.w', the first of 'a = b' chains."""
+    return target.split(" = ")[0].split("[", 1)[0].replace("arg ", "")
+
+
+class Facts:
+    """Roles of sites (parameters, data, targets, outputs, gradients) and per-site series."""
+
+    def __init__(self, session):
+        self.s = session
+        self.sites = list(session.sites)
+        self.by_id = {x.id: x for x in self.sites}
+
+    # -- series ------------------------------------------------------------------------------
+    @cached_property
+    def series(self) -> dict[int, Series]:
+        f = self.s.frame
+        out: dict[int, Series] = {}
+        if len(f) == 0:
+            return out
+        site = f[C.SITE].to_numpy()
+        order = np.argsort(site, kind="stable")
+        sorted_site = site[order]
+        uniq, starts = np.unique(sorted_site, return_index=True)
+        ends = np.append(starts[1:], len(order))
+        step = f[C.STEP].to_numpy()
+        seq = f[C.SEQ].to_numpy()
+        cols = {c: f[c].to_numpy() for c in STAT_COLS}
+        shape = f[C.SHAPE].astype(str).to_numpy() if len(f) else np.array([])
+        dtype = f[C.DTYPE].astype(str).to_numpy() if len(f) else np.array([])
+        for u, a, b in zip(uniq, starts, ends):
+            idx = order[a:b]
+            idx = idx[np.argsort(seq[idx], kind="stable")]
+            out[int(u)] = Series(int(u), step[idx], seq[idx], {c: v[idx] for c, v in cols.items()}, shape[idx], dtype[idx])
+        return out
+
+    def ser(self, sid: int) -> Series | None:
+        return self.series.get(sid)
+
+    @cached_property
+    def n_steps(self) -> int:
+        return int(self.s.plan.n_steps)
+
+    def values(self, sid: int):
+        """(steps, data (n, size), shape tuple) of the largest kept shape group of a site, or None."""
+        try:
+            groups = self.s.values(sid)
+        except Exception:  # noqa: BLE001 - values are optional evidence
+            return None
+        if not groups:
+            return None
+        shape, steps, data = max(groups, key=lambda g: len(g[1]))
+        try:
+            tup = tuple(int(v) for v in re.findall(r"\d+", shape))
+        except ValueError:
+            tup = ()
+        return np.asarray(steps), np.asarray(data, dtype=np.float64), tup
+
+    def dtype_of(self, sid: int) -> str:
+        sr = self.ser(sid)
+        if sr is None or not len(sr):
+            return "float64"
+        return str(sr.dtype[-1])
+
+    def limits(self, sid: int) -> Limits:
+        return limits_for(self.dtype_of(sid))
+
+    # -- name resolution ---------------------------------------------------------------------
+    @cached_property
+    def writers(self) -> dict[tuple[str, str], list[int]]:
+        """(function or '' for attributes/module, name) -> site ids writing that name."""
+        w: dict[tuple[str, str], list[int]] = {}
+        for x in self.sites:
+            if x.kind == "return":
+                continue
+            name = base_name(x.target)
+            scope = "" if "." in name else x.function
+            w.setdefault((scope, name), []).append(x.id)
+        return w
+
+    def resolve(self, name: str, function: str) -> list[int]:
+        """Sites that write `name` as read from inside `function`."""
+        if "." in name:
+            return list(self.writers.get(("", name), []))
+        got = self.writers.get((function, name))
+        if got:
+            return list(got)
+        return list(self.writers.get(("<module>", name), []))
+
+    def parents(self, sid: int) -> list[int]:
+        """Sites whose values this site's expression reads (names, then the returns of callees)."""
+        x = self.by_id[sid]
+        out: list[int] = []
+        reads = [r for r in x.reads if not any(r2.startswith(r + ".") for r2 in x.reads)]
+        for r in reads:
+            for w in self.resolve(r, x.function):
+                if w not in out and (w != sid or x.kind in ("update", "augassign")):
+                    out.append(w)
+        for c in x.calls:
+            for y in self.sites:
+                if y.kind == "return" and last(y.function) == last(c) and y.id not in out:
+                    out.append(y.id)
+        if x.kind == "arg":
+            name = x.target[4:]
+            for caller, expr in self.call_args(x.function, name):
+                for r in expr_reads(expr):
+                    for w in self.resolve(r, caller.function):
+                        if w not in out:
+                            out.append(w)
+        return out
+
+    def call_args(self, function: str, param: str):
+        """(caller site, argument expression) pairs for calls to `function` passing `param`."""
+        out = []
+        pos = self.param_index(function, param)
+        for y in self.sites:
+            if not any(last(c) == last(function) for c in y.calls):
+                continue
+            try:
+                tree = ast.parse(y.statement.strip())
+            except SyntaxError:
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Call) and last(_dotted(node.func) or "") == last(function):
+                    expr = None
+                    for kw in node.keywords:
+                        if kw.arg == param:
+                            expr = kw.value
+                    if expr is None and pos is not None and pos < len(node.args):
+                        expr = node.args[pos]
+                    if expr is not None:
+                        out.append((y, expr))
+        return out
+
+    def param_index(self, function: str, param: str) -> int | None:
+        """Positional index of `param` in the call signature of `function` (self dropped)."""
+        fn = self.function_defs.get(function)
+        if fn is None:
+            return None
+        names = [a.arg for a in fn.args.posonlyargs + fn.args.args]
+        if names and names[0] in ("self", "cls") and "." in function:
+            names = names[1:]
+        return names.index(param) if param in names else None
+
+    @cached_property
+    def function_defs(self) -> dict[str, ast.FunctionDef]:
+        """Qualified function name -> its AST, from the recorded sources."""
+        out: dict[str, ast.FunctionDef] = {}
+        for tree in self.trees.values():
+            def visit(node, prefix):
+                for child in ast.iter_child_nodes(node):
+                    if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        q = f"{prefix}{child.name}"
+                        out.setdefault(q, child)
+                        visit(child, q + ".")
+                    elif isinstance(child, ast.ClassDef):
+                        visit(child, f"{prefix}{child.name}.")
+                    else:
+                        visit(child, prefix)
+            visit(tree, "")
+        return out
+
+    @cached_property
+    def trees(self) -> dict[str, ast.Module]:
+        out = {}
+        for path, src in self.s.sources.items():
+            try:
+                out[path] = ast.parse(src)
+            except SyntaxError:
+                pass
+        return out
+
+    def line_text(self, file: str, line: int | None) -> str:
+        src = self.s.sources.get(file)
+        if not src or not line:
+            return ""
+        lines = src.splitlines()
+        return lines[line - 1].strip() if 0 < line <= len(lines) else ""
+
+    def code_line(self, sid: int) -> str:
+        """The user's line for a site without its trailing comment."""
+        x = self.by_id[sid]
+        text = x.statement.strip().splitlines()[0] if x.statement.strip() else self.line_text(x.file, x.line)
+        return strip_comment(text)
+
+    # -- roles -------------------------------------------------------------------------------
+    @cached_property
+    def updates(self) -> list[int]:
+        return [x.id for x in self.sites if x.phase == "update"]
+
+    @cached_property
+    def param_names(self) -> set[str]:
+        return {base_name(self.by_id[u].target) for u in self.updates}
+
+    def is_param(self, sid: int) -> bool:
+        return base_name(self.by_id[sid].target) in self.param_names
+
+    @cached_property
+    def step_function(self) -> str | None:
+        """The function holding the training loop."""
+        lid = self.s.plan.step_loop
+        if lid is None:
+            return None
+        for lp in self.s.loops:
+            if getattr(lp, "id", None) == lid:
+                return lp.function
+        return None
+
+    def observed(self, sid: int) -> bool:
+        sr = self.ser(sid)
+        return sr is not None and len(sr) > 0
+
+    def in_loop_rows(self, sid: int) -> np.ndarray:
+        sr = self.ser(sid)
+        if sr is None:
+            return np.zeros(0, bool)
+        return sr.step >= 0
+
+    @cached_property
+    def data_sites(self) -> list[int]:
+        """Array data made before the training loop that the loop reads (inputs and targets)."""
+        out = []
+        for x in self.sites:
+            sr = self.ser(x.id)
+            if sr is None or not len(sr) or x.phase not in ("other",) or self.is_param(x.id):
+                continue
+            if np.nanmax(sr[C.SIZE]) <= 1:
+                continue
+            out.append(x.id)
+        return out
+
+    @cached_property
+    def loss_side(self) -> tuple[int | None, int | None, int | None]:
+        """(output site, target site, first site that combines them): where predictions meet targets.
+
+        The first backward or loss site (in step order) that reads a forward value and a data value.
+        """
+        first = self.first_step_order
+        for sid in first:
+            x = self.by_id[sid]
+            if x.phase not in ("loss", "backward"):
+                continue
+            ps = self.parents(sid)
+            fwd = [p for p in ps if self.by_id[p].phase == "forward" and not self.is_param(p)]
+            dat = [p for p in ps if self.by_id[p].phase in ("other",) and p in self.data_like]
+            if fwd and dat:
+                return fwd[-1], dat[0], sid
+        return None, None, None
+
+    @cached_property
+    def data_like(self) -> set[int]:
+        """Sites carrying data (not parameter-derived): data made before the loop, batches cut from it, args."""
+        out = set()
+        for x in self.sites:
+            if x.phase == "other" and not self.is_param(x.id):
+                out.add(x.id)
+        return out
+
+    @cached_property
+    def first_step_order(self) -> list[int]:
+        """Site ids in order of first observation within one typical training step."""
+        steps = [sr.step for sr in self.series.values() if len(sr)]
+        if not steps:
+            return []
+        f = self.s.frame
+        target = 1 if self.n_steps > 1 else 0
+        rows = f[f[C.STEP] == target]
+        seen: list[int] = []
+        for sid in rows[C.SITE].to_numpy():
+            if int(sid) not in seen:
+                seen.append(int(sid))
+        return seen
+
+    @property
+    def output(self) -> int | None:
+        return self.loss_side[0]
+
+    @property
+    def target(self) -> int | None:
+        return self.loss_side[1]
+
+    @cached_property
+    def inputs(self) -> int | None:
+        """The training input data: the data site read by the first forward site that reads a parameter."""
+        for sid in self.first_step_order:
+            x = self.by_id[sid]
+            if x.phase != "forward":
+                continue
+            ps = self.parents(sid)
+            if not any(self.is_param(p) for p in ps):
+                continue
+            dat = [p for p in ps if p in self.data_like and p != self.target and self.ser(p) is not None]
+            if dat:
+                return self.root_data(dat[0])
+        return None
+
+    def root_data(self, sid: int) -> int:
+        """Follow an argument or a plain copy back to the data it came from (x -> arg x -> x)."""
+        seen = {sid}
+        cur = sid
+        for _ in range(6):
+            x = self.by_id[cur]
+            ps = [p for p in self.parents(cur) if p not in seen and p in self.data_like]
+            if x.kind == "arg" and ps:
+                cur = ps[0]
+                seen.add(cur)
+                continue
+            break
+        return cur
+
+    def root_value(self, sid: int) -> int:
+        """The site whose value an argument site carries (a function's `arg x` -> the caller's `a_jk`)."""
+        cur = sid
+        for _ in range(4):
+            x = self.by_id[cur]
+            if x.kind != "arg":
+                return cur
+            ps = [p for p in self.parents(cur) if self.observed(p)]
+            if len(ps) != 1:
+                return cur
+            cur = ps[0]
+        return cur
+
+    def is_hyper(self, sid: int) -> bool:
+        """A scalar argument or constant that sets training behaviour (learning rate and the like)."""
+        x = self.by_id[sid]
+        sr = self.ser(sid)
+        if sr is None or not len(sr):
+            return False
+        scalar = np.nanmax(sr[C.SIZE]) <= 1
+        return bool(scalar and (x.kind == "arg" or x.phase == "other") and not self.is_param(sid))
+
+    def lr_sites(self, update: int) -> list[int]:
+        """Scalar hyperparameter sites an update statement reads (its learning rate)."""
+        out = []
+        for p in self.parents(update):
+            if self.is_hyper(p):
+                out.append(p)
+        named = [p for p in out if _HYPER_HINT.search(base_name(self.by_id[p].target))]
+        return named or out
+
+    def gradient_of(self, update: int) -> list[int]:
+        """Non-scalar, non-parameter sites an update reads: its gradient."""
+        out = []
+        for p in self.parents(update):
+            if self.is_param(p) or self.is_hyper(p):
+                continue
+            sr = self.ser(p)
+            if sr is not None and len(sr):
+                out.append(p)
+        return out
+
+    def weight_norm_before(self, update: int) -> tuple[np.ndarray, np.ndarray]:
+        """(steps, norm of the parameter before each update) for an update site."""
+        sr = self.ser(update)
+        steps = sr.step
+        l2 = sr[C.L2]
+        prev = np.empty_like(l2)
+        prev[1:] = l2[:-1]
+        first = l2[0] if len(l2) else np.nan
+        # The parameter's first recorded value (its initialisation), when there is one.
+        name = base_name(self.by_id[update].target)
+        for w in self.resolve(name, self.by_id[update].function):
+            if w != update and self.observed(w):
+                ws = self.ser(w)
+                if ws.seq[0] < sr.seq[0]:
+                    first = ws[C.L2][0]
+                    break
+        if len(prev):
+            prev[0] = first
+        return steps, prev
+
+
+_FACTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def facts(session) -> Facts:
+    """The Facts of a session, computed once per session."""
+    got = _FACTS.get(session)
+    if got is None:
+        got = Facts(session)
+        _FACTS[session] = got
+    return got
+
+
+def _dotted(node) -> str | None:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def expr_reads(node) -> list[str]:
+    """Names and attribute chains an expression reads (longest chains)."""
+    out = []
+    for sub in ast.walk(node):
+        if isinstance(sub, (ast.Name, ast.Attribute)) and isinstance(getattr(sub, "ctx", None), ast.Load):
+            d = _dotted(sub)
+            if d and d not in out:
+                out.append(d)
+    return out
+
+
+def strip_comment(line: str) -> str:
+    """A source line without its trailing `#` comment (strings respected)."""
+    try:
+        import io
+        import tokenize
+
+        toks = list(tokenize.generate_tokens(io.StringIO(line).readline))
+        for t in toks:
+            if t.type == tokenize.COMMENT:
+                return line[: t.start[1]].rstrip()
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        pass
+    return line.rstrip()
+
+
+def running_median(x: np.ndarray, window: int) -> np.ndarray:
+    """Median of the `window` values before each position (NaN where there are fewer than 3)."""
+    import pandas as pd
+
+    return pd.Series(np.asarray(x, dtype=np.float64)).rolling(window, min_periods=3).median().shift(1).to_numpy()
+
+
+# -- activations -----------------------------------------------------------------------------------
+
+_SIGMOID_NAME = re.compile(r"(sigmoid|logistic|expit|sigm)", re.IGNORECASE)
+_TANH_NAME = re.compile(r"tanh", re.IGNORECASE)
+_DERIV_NAME = re.compile(r"(deriv|grad|prime|backward|\bd_?sigmoid|\bd_?tanh)", re.IGNORECASE)
+_SOFTMAX_NAME = re.compile(r"softmax", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Activation:
+    """A site that holds an activation's output, with the site holding its input (pre-activation)."""
+
+    site: int
+    kind: str  # "sigmoid", "tanh", "softmax"
+    pre: int | None  # the pre-activation site
+    how: str  # "values" (checked element by element) or "code" (named in the code)
+
+
+def _act_fn(kind):
+    if kind == "sigmoid":
+        return lambda z: 1.0 / (1.0 + np.exp(-z))
+    if kind == "tanh":
+        return np.tanh
+    return None
+
+
+def _matches(F: "Facts", a: int, z: int, kind: str) -> bool | None:
+    """Do the kept values of `a` equal kind(z) at common steps? None when values are missing."""
+    va, vz = F.values(a), F.values(z)
+    if va is None or vz is None or va[1].shape[1] != vz[1].shape[1]:
+        return None
+    sa, da, _ = va
+    sz, dz, _ = vz
+    common, ia, iz = np.intersect1d(sa, sz, return_indices=True)
+    if len(common) == 0:
+        return None
+    pick = np.linspace(0, len(common) - 1, min(len(common), 25)).astype(int)
+    fn = _act_fn(kind)
+    with np.errstate(all="ignore"):
+        want = fn(dz[iz[pick]])
+    got = da[ia[pick]]
+    ok = np.isfinite(want) & np.isfinite(got)
+    if ok.sum() == 0:
+        return None
+    return bool(np.all(np.abs(want[ok] - got[ok]) <= 1e-5 * np.maximum(1.0, np.abs(want[ok]))))
+
+
+def _facts_activations(F: "Facts") -> list[Activation]:
+    out: list[Activation] = []
+    for x in F.sites:
+        if x.kind in ("arg",) or not F.observed(x.id) or x.phase in ("backward", "update"):
+            continue
+        if _DERIV_NAME.search(x.statement + " " + " ".join(x.calls) + " " + x.target):
+            continue
+        sr = F.ser(x.id)
+        lo, hi = np.nanmin(sr[C.MIN]) if np.isfinite(sr[C.MIN]).any() else np.nan, np.nanmax(sr[C.MAX]) if np.isfinite(sr[C.MAX]).any() else np.nan
+        if not (np.isfinite(lo) and np.isfinite(hi)) or lo < -1 or hi > 1:
+            continue
+        text = x.statement + " " + " ".join(x.calls)
+        callee_text = " ".join(F.by_id[r].statement for r in F.parents(x.id) if F.by_id[r].kind == "return")
+        pre_cands = [p for p in F.parents(x.id) if F.by_id[p].kind != "return" and not F.is_param(p)]
+        found = None
+        for kind in (("sigmoid", "tanh") if lo < 0 else ("sigmoid",)) if lo >= 0 else ("tanh",):
+            for z in pre_cands:
+                m = _matches(F, x.id, z, kind)
+                if m:
+                    found = Activation(x.id, kind, z, "values")
+                    break
+            if found:
+                break
+        if found is None:
+            hint = text + " " + callee_text
+            kind = None
+            if _SOFTMAX_NAME.search(hint) or ("exp(" in hint and "sum(" in hint and lo >= 0):
+                kind = "softmax"
+            elif _SIGMOID_NAME.search(hint) or (re.search(r"exp\(\s*-", hint) and lo >= 0):
+                kind = "sigmoid"
+            elif _TANH_NAME.search(hint):
+                kind = "tanh"
+            if kind:
+                pre = max(pre_cands, key=lambda p: np.nanmax(F.ser(p)[C.ABSMAX]) if F.observed(p) and np.isfinite(F.ser(p)[C.ABSMAX]).any() else -1, default=None)
+                if pre is not None and not F.observed(pre):
+                    pre = None
+                found = Activation(x.id, kind, pre, "code")
+        if found:
+            out.append(found)
+    # A function's return is the same value as the caller's assignment: keep the caller's site.
+    callers = {last(c) for a in out for c in F.by_id[a.site].calls}
+    return [a for a in out if not (F.by_id[a.site].kind == "return" and last(F.by_id[a.site].function) in callers)]
+
+
+Facts.activations = cached_property(_facts_activations)
+Facts.activations.__set_name__(Facts, "activations")
+
+
+def activation_of(F: "Facts", sid: int) -> Activation | None:
+    for a in F.activations:
+        if a.site == sid:
+            return a
+    return None
