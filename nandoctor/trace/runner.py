@@ -193,6 +193,7 @@ def run_script(path: str, args: list[str], tracer, on_signal=None) -> Outcome:
             return Outcome(exit_code=130, exception=e, traceback_text=_user_traceback(e, path), interrupted=True,
                            signal=signal.SIGINT, where=_where(e.__traceback__, user_files), namespace=main.__dict__)
         except BaseException as e:  # noqa: BLE001 -- the script's crash is evidence, not ours to raise
+            _note_exception(tracer, e)
             return Outcome(exit_code=1, exception=e, traceback_text=_user_traceback(e, path),
                            where=_where(e.__traceback__, user_files), namespace=main.__dict__)
         return Outcome(namespace=main.__dict__)
@@ -204,6 +205,13 @@ def run_script(path: str, args: list[str], tracer, on_signal=None) -> Outcome:
             sys.path[0] = old_path0
         if old_main is not None:
             sys.modules["__main__"] = old_main
+
+
+def _note_exception(tracer, exc: BaseException) -> None:
+    """Let the tracer record where a crash came from (a FloatingPointError numpy raised itself)."""
+    note = getattr(tracer, "record_exception", None)
+    if note is not None:
+        note(exc)
 
 
 def _depth() -> int:

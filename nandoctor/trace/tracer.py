@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 import os
 import platform
+import sys
 import threading
 import time
 
@@ -39,6 +40,7 @@ class Tracer:
         self._saved_builtins: dict[str, object] = {}
         self._import_hook: UserImportHook | None = None
         self._fp = None
+        self._noted: set[int] = set()  # exceptions already recorded post mortem
         self._step_marker: int | None = None
         self._flusher: _Flusher | None = None
         self.started = False
@@ -79,6 +81,9 @@ class Tracer:
                 finally:
                     self._flusher = None
             if self._fp is not None:
+                exc = sys.exc_info()[1]
+                if exc is not None:  # `with trace():` ending in a FloatingPointError numpy raised
+                    self.record_exception(exc)
                 try:
                     self._fp.uninstall()
                 finally:
@@ -113,6 +118,16 @@ class Tracer:
 
     def add_event(self, event: FpEvent) -> None:
         self.events.append(event)
+
+    def record_exception(self, exc: BaseException) -> None:
+        """Record where a crash came from, if numpy raised it (a user's `seterr(all='raise')`)."""
+        if self._fp is None or id(exc) in self._noted:
+            return
+        self._noted.add(id(exc))
+        try:
+            self._fp.record_exception(exc)
+        except Exception as e:  # noqa: BLE001 -- the tracer never breaks the patient
+            self.recorder.internal_error(e)
 
     def mark_step(self) -> None:
         """An explicit step boundary (nandoctor.step())."""
