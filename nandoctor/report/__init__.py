@@ -8,31 +8,43 @@ from pathlib import Path
 
 from .findings_json import findings_document
 
+# Files each format writes (the "session" format is the session folder itself).
+FILES = {"html": "report.html", "png": "summary.png", "json": "findings.json"}
+
+
+def _write_atomic(path: Path, data: bytes | str) -> None:
+    """Write to a temporary name and rename, so a reader never sees half a file."""
+    tmp = path.with_name(path.name + ".tmp")
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def findings_text(session) -> str:
+    return json.dumps(findings_document(session), indent=1, allow_nan=False, ensure_ascii=False) + "\n"
+
 
 def write_report(session, directory, formats=None) -> str:
     """Write the requested report files into `directory`; returns the folder path."""
     from ..cli import FORMATS
 
     formats = tuple(formats or FORMATS)
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ValueError(f"unknown report format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     if "session" in formats and session.directory is None:
         session.save(out)
     if "json" in formats:
-        doc = findings_document(session)
-        tmp = out / "findings.json.tmp"
-        tmp.write_text(json.dumps(doc, indent=1, allow_nan=False) + "\n", encoding="utf-8")
-        os.replace(tmp, out / "findings.json")
-    if "html" in formats or "png" in formats:
-        try:
-            from . import html, png  # noqa: F401
-        except ImportError:
-            html = png = None
-        if "png" in formats and png is not None:
-            png.write_png(session, out / "summary.png")
-        if "html" in formats and html is not None:
-            text = html.render_html(session)
-            tmp = out / "report.html.tmp"
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, out / "report.html")
+        _write_atomic(out / FILES["json"], findings_text(session))
+    if "png" in formats:
+        from .png import render_png
+
+        _write_atomic(out / FILES["png"], render_png(session))
+    if "html" in formats:
+        from .html import render_html
+
+        _write_atomic(out / FILES["html"], render_html(session))
     return str(out)

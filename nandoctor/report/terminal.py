@@ -1,23 +1,38 @@
-"""The terminal verdict: a few lines on stderr, each marked as nandoctor's."""
+"""The terminal verdict: 3 to 8 lines on stderr, each starting "nandoctor:"."""
 
 from __future__ import annotations
 
+import os
+
+from . import words
+
 PREFIX = "nandoctor:"
+MAX_CAUSES = 3
+WIDTH = 150  # one terminal line per cause, whatever the summary's length
 
 
 def verdict_lines(session, report_dir: str) -> list[str]:
+    """The verdict: first non-finite value, top causes one line each, findings count, report path."""
     lines = []
     fn = session.first_nonfinite
     if fn is not None:
-        lines.append(
-            f"{PREFIX} first non-finite value at step {fn.step}, line {fn.line}: "
-            f"{fn.expression} computed {fn.operation}"
-        )
+        lines.append(words.one_line(
+            f"{PREFIX} first {words.result_word(fn)} at step {fn.step}, line {fn.line} ({fn.function}): "
+            f"{fn.expression or fn.statement} computed {fn.operation}", WIDTH + 40))
     else:
-        lines.append(f"{PREFIX} no non-finite value in {session.plan.n_steps} steps")
-    for c in session.causes[:3]:
-        lines.append(f"{PREFIX}   cause {c.rank}: [{c.tag}] {c.summary}")
+        # No event: the verdict still reports NaN found in the recorded values, a crash, or a clean run.
+        lines.append(words.one_line(f"{PREFIX} {words.verdict(session).headline}", WIDTH + 40))
+    causes = sorted(session.causes, key=lambda c: c.rank)
+    for c in causes[:MAX_CAUSES]:
+        lines.append(words.one_line(f"{PREFIX}   cause {c.rank}: {c.summary or words.tag_title(c.tag)} [{c.tag}]", WIDTH))
+    counts = {s: sum(f.severity == s for f in session.findings) for s in words.SEVERITY_ORDER}
+    found = ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items() if n) or "nothing"
+    more = f" ({len(causes) - MAX_CAUSES} more causes in the report)" if len(causes) > MAX_CAUSES else ""
+    if not causes:
+        more = "; no root cause identified" if (fn is not None or counts["error"] or counts["warning"]) else ""
+    lines.append(f"{PREFIX} findings: {found}{more}")
     if session.errors:
         lines.append(f"{PREFIX} ({len(session.errors)} internal error(s) recorded; see the report)")
-    lines.append(f"{PREFIX} report: {report_dir}")
+    html = os.path.join(report_dir, "report.html")
+    lines.append(f"{PREFIX} report: {html if os.path.exists(html) else report_dir}")
     return lines

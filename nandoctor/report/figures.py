@@ -1,0 +1,216 @@
+"""Matplotlib figures (object API only, no pyplot) rendered to deterministic PNG bytes."""
+
+from __future__ import annotations
+
+import io
+import textwrap
+import warnings
+from contextlib import contextmanager
+
+import numpy as np
+
+from .timeline import Marker, SiteTimeline, Timelines
+
+DPI = 100
+MARKER_STYLE = {
+    "nonfinite": {"color": "#c62828", "linestyle": "--", "linewidth": 1.6},
+    "error": {"color": "#8e24aa", "linestyle": ":", "linewidth": 1.3},
+    "warning": {"color": "#ef6c00", "linestyle": ":", "linewidth": 1.2},
+    "info": {"color": "#757575", "linestyle": ":", "linewidth": 1.0},
+}
+MARKER_WORDS = {
+    "nonfinite": "first non-finite value",
+    "error": "error finding starts",
+    "warning": "warning finding starts",
+    "info": "note starts",
+}
+C_ABSMAX = "#1565c0"
+C_SAT_EXACT = "#c62828"
+C_SAT_NEAR = "#ef9a9a"
+C_NONFIN = "#c62828"
+
+
+@contextmanager
+def _fixed_style():
+    """Default matplotlib style whatever the traced script did to rcParams, and no warnings leaking
+    to the user's stderr (missing glyphs in user identifiers, for instance)."""
+    import matplotlib
+    import matplotlib.style
+
+    with matplotlib.style.context("default"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        matplotlib.rcParams["font.size"] = 10
+        yield
+
+
+def new_figure(width_in: float, height_in: float):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width_in, height_in), dpi=DPI)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def png_bytes(fig) -> bytes:
+    """PNG without the Software tag or any timestamp, so equal data gives equal bytes."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def _markers(ax, markers: list[Marker]) -> None:
+    for m in markers:
+        ax.axvline(m.step, **MARKER_STYLE.get(m.kind, MARKER_STYLE["info"]))
+
+
+def _shade_nonfinite(ax, t: SiteTimeline) -> None:
+    s = t.nonfinite
+    if len(s.x) and np.any(s.y_max > 0):
+        ax.fill_between(s.x, 0, 1, where=s.y_max > 0, step="post", transform=ax.get_xaxis_transform(),
+                        color=C_NONFIN, alpha=0.12, linewidth=0)
+
+
+def _plot_absmax(ax, t: SiteTimeline, x_range) -> None:
+    s = t.absmax
+    if len(s.x):
+        ax.plot(s.x, s.y_max, color=C_ABSMAX, linewidth=1.1, drawstyle="steps-post")
+        pos = s.y_max[np.isfinite(s.y_max) & (s.y_max > 0)]
+        if len(pos) and pos.max() / max(pos.min(), 1e-300) > 50:
+            ax.set_yscale("log")
+    _shade_nonfinite(ax, t)
+    ax.set_xlim(*_xlim(x_range))
+
+
+def _plot_fractions(ax, t: SiteTimeline, x_range) -> None:
+    """Saturation and non-finite share one axis: both are fractions of the value's elements."""
+    s = t.nonfinite_frac
+    if len(s.x) and np.any(s.y_max > 0):
+        ax.fill_between(s.x, 0, s.y_max, step="post", color=C_NONFIN, alpha=0.35, linewidth=0)
+    if t.sat_exact is not None:
+        ax.plot(t.sat_near.x, t.sat_near.y_max, color=C_SAT_NEAR, linewidth=1.0, drawstyle="steps-post")
+        ax.plot(t.sat_exact.x, t.sat_exact.y_max, color=C_SAT_EXACT, linewidth=1.3, drawstyle="steps-post")
+    elif not (len(s.x) and np.any(s.y_max > 0)):
+        ax.text(0.5, 0.5, "no saturation (values not in [0, 1] or [-1, 1]) and no NaN/inf", ha="center",
+                va="center", transform=ax.transAxes, color="#9e9e9e", fontsize=8, parse_math=False)
+    ax.set_ylim(-0.05, 1.05)
+    ax.set_xlim(*_xlim(x_range))
+
+
+def _light_ticks(ax) -> None:
+    """Few ticks and no minor ones: tick layout is most of matplotlib's drawing time."""
+    from matplotlib.ticker import MaxNLocator, NullLocator
+
+    if ax.get_yscale() != "log":
+        ax.yaxis.set_major_locator(MaxNLocator(4))
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.xaxis.set_major_locator(MaxNLocator(6, integer=True))
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.tick_params(labelsize=8)
+
+
+def _xlim(x_range):
+    lo, hi = x_range
+    return (lo, hi if hi > lo else lo + 1)
+
+
+def _legend(fig, markers: list[Marker], with_sat: bool, y: float) -> None:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles = [Line2D([], [], color=C_ABSMAX, label="largest |value|")]
+    if with_sat:
+        handles += [Line2D([], [], color=C_SAT_EXACT, label="fraction exactly at the bound"),
+                    Line2D([], [], color=C_SAT_NEAR, label="fraction near the bound")]
+    handles.append(Patch(color=C_NONFIN, alpha=0.35, label="NaN/inf present"))
+    for kind in ("nonfinite", "error", "warning", "info"):
+        if any(m.kind == kind for m in markers):
+            handles.append(Line2D([], [], label=MARKER_WORDS[kind], **MARKER_STYLE[kind]))
+    fig.legend(handles=handles, loc="upper center", ncol=min(len(handles), 4), frameon=False,
+               bbox_to_anchor=(0.5, y), fontsize=9)
+
+
+def timelines_png(tl: Timelines) -> bytes:
+    """The HTML report's timelines: one row per site; left its magnitude, right its bad fractions."""
+    rows = max(1, len(tl.sites))
+    with _fixed_style():
+        height = 0.9 + 1.6 * rows
+        fig = new_figure(11.0, height)
+        if not tl.sites:
+            ax = fig.add_subplot(1, 1, 1)
+            ax.axis("off")
+            ax.text(0.5, 0.5, "No site was recorded inside the training loop.", ha="center", va="center",
+                    parse_math=False)
+            return png_bytes(fig)
+        axes = fig.subplots(rows, 2, sharex=True, squeeze=False)
+        titles = ("largest |value| at each step", "fraction of elements: saturated, or NaN/inf")
+        for r, t in enumerate(tl.sites):
+            a0, a1 = axes[r]
+            _plot_absmax(a0, t, tl.x_range)
+            _plot_fractions(a1, t, tl.x_range)
+            for a in (a0, a1):
+                _markers(a, tl.markers)
+                a.grid(True, alpha=0.25)
+                _light_ticks(a)
+            a0.set_ylabel(textwrap.fill(t.label, 22), fontsize=9, parse_math=False)
+            if r == 0:
+                for a, title in zip((a0, a1), titles):
+                    a.set_title(title, fontsize=10, parse_math=False)
+        for a in axes[-1]:
+            a.set_xlabel("training step", parse_math=False)
+        top = 1 - 0.62 / height
+        fig.subplots_adjust(left=0.13, right=0.98, top=top, bottom=0.45 / height + 0.03, hspace=0.22, wspace=0.14)
+        _legend(fig, tl.markers, any(t.sat_exact is not None for t in tl.sites), 1.0)
+        return png_bytes(fig)
+
+
+def summary_png(model) -> bytes:
+    """summary.png from its model (png.SummaryModel): timelines left, verdict box right."""
+    with _fixed_style():
+        w, h = model.size_px
+        fig = new_figure(w / DPI, h / DPI)
+        gs = fig.add_gridspec(max(1, len(model.panels)), 2, width_ratios=(1.65, 1.0), left=0.07, right=0.985,
+                              top=0.86, bottom=0.08, wspace=0.08, hspace=0.35)
+        fig.text(0.012, 0.965, model.title, fontsize=17, fontweight="bold", va="top", parse_math=False)
+        fig.text(0.012, 0.925, model.subtitle, fontsize=11, va="top", color="#424242", parse_math=False)
+        if model.panels:
+            first = None
+            for k, p in enumerate(model.panels):
+                ax = fig.add_subplot(gs[k, 0], sharex=first)
+                first = first or ax
+                _plot_absmax(ax, p.timeline, model.x_range)
+                if p.timeline.sat_exact is not None:
+                    twin = ax.twinx()
+                    twin.plot(p.timeline.sat_exact.x, p.timeline.sat_exact.y_max, color=C_SAT_EXACT,
+                              linewidth=1.2, drawstyle="steps-post")
+                    twin.set_ylim(-0.05, 1.05)
+                    twin.set_ylabel("at bound", fontsize=8, color=C_SAT_EXACT, parse_math=False)
+                    twin.tick_params(labelsize=7, colors=C_SAT_EXACT)
+                _markers(ax, model.markers)
+                ax.grid(True, alpha=0.25)
+                _light_ticks(ax)
+                ax.set_title(p.label, fontsize=10, loc="left", parse_math=False)
+                if k < len(model.panels) - 1:
+                    ax.tick_params(labelbottom=False)
+            ax.set_xlabel("training step", fontsize=9, parse_math=False)
+        else:
+            ax = fig.add_subplot(gs[:, 0])
+            ax.axis("off")
+            ax.text(0.5, 0.5, "No site was recorded inside the training loop.", ha="center", va="center",
+                    parse_math=False)
+        box = fig.add_subplot(gs[:, 1])
+        box.set_xticks([])
+        box.set_yticks([])
+        colour = {"nonfinite": "#c62828", "crashed": "#c62828", "problems": "#ef6c00"}.get(model.status, "#2e7d32")
+        for side in box.spines.values():
+            side.set_edgecolor(colour)
+            side.set_linewidth(2.5)
+        box.set_facecolor("#fffdf7")
+        y = 0.97
+        for size, weight, text in model.box_lines:
+            wrapped = textwrap.fill(text, int(46 * 12 / size)) if text else ""
+            box.text(0.04, y, wrapped, fontsize=size, fontweight=weight, va="top", transform=box.transAxes,
+                     parse_math=False, color=colour if weight == "bold" and y > 0.9 else "#212121")
+            y -= (wrapped.count("\n") + 1) * size * 0.0042 + 0.022
+        _legend(fig, model.markers, any(p.timeline.sat_exact is not None for p in model.panels), 0.905)
+        return png_bytes(fig)

@@ -1,0 +1,91 @@
+"""summary.png: one picture that tells the story, built from a testable SummaryModel."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import words
+from .timeline import MAX_PNG_SITES, Marker, SiteTimeline, build_timelines
+
+# 1400 x 800 px: above the 1200 x 700 minimum, and readable on a laptop screen or in a chat.
+SIZE_PX = (1400, 800)
+
+
+@dataclass
+class Panel:
+    label: str
+    timeline: SiteTimeline
+
+
+@dataclass
+class SummaryModel:
+    """Everything summary.png shows. The figure draws from this and nothing else."""
+
+    title: str
+    subtitle: str
+    status: str
+    box_lines: list[tuple[float, str, str]]  # (font size, weight, text) of the verdict box, top to bottom
+    panels: list[Panel] = field(default_factory=list)
+    markers: list[Marker] = field(default_factory=list)
+    x_range: tuple[int, int] = (0, 0)
+    size_px: tuple[int, int] = SIZE_PX
+
+    def texts(self) -> list[str]:
+        """Every text drawn in the figure (legend entries excepted), for tests and alt text."""
+        return [self.title, self.subtitle] + [t for _, _, t in self.box_lines] + [p.label for p in self.panels]
+
+
+def summary_model(session) -> SummaryModel:
+    v = words.verdict(session)
+    tl = build_timelines(session)  # shared with the HTML page (cached); the picture shows the first few
+    script = os.path.basename(str(session.meta.get("script") or "?"))
+    box: list[tuple[float, str, str]] = []
+    if v.first_nonfinite_step is not None:
+        box.append((20, "bold", f"First NaN/inf at step {v.first_nonfinite_step}"))
+    box.append((13, "bold", v.headline))
+    causes = sorted(session.causes, key=lambda c: c.rank)
+    if causes:
+        top = causes[0]
+        box.append((12, "bold", f"Top cause: {words.tag_title(top.tag)}"))
+        box.append((11, "normal", words.one_line(top.summary, 240)))
+        for c in causes[1:3]:
+            box.append((10, "normal", f"Also (cause {c.rank}): {words.one_line(c.summary or words.tag_title(c.tag), 120)}"))
+        if top.fixes:
+            f = top.fixes[0]
+            box.append((11, "bold", f"Fix: {words.one_line(f.title, 120)}"))
+            if f.after:
+                box.append((10, "normal", words.one_line(f.after, 140)))
+    else:
+        box.append((11, "normal", v.detail))
+        errs = sum(f.severity == "error" for f in session.findings)
+        warns = sum(f.severity == "warning" for f in session.findings)
+        box.append((11, "normal", f"No cause identified. Findings: {errs} error(s), {warns} warning(s)."))
+    subtitle = f"{script}: {tl.n_steps} training steps"
+    if tl.note:
+        subtitle += f"  (timelines end at step {tl.x_range[1]}, after the first non-finite value)"
+    return SummaryModel(
+        title="nandoctor: " + ("what went wrong" if v.status != "healthy" else "training stayed healthy"),
+        subtitle=subtitle,
+        status=v.status,
+        box_lines=box,
+        panels=[Panel(t.label, t) for t in tl.sites[:MAX_PNG_SITES]],
+        markers=tl.markers,
+        x_range=tl.x_range,
+    )
+
+
+def render_png(session) -> bytes:
+    """summary.png as bytes."""
+    from .figures import summary_png
+
+    return summary_png(summary_model(session))
+
+
+def write_png(session, path) -> str:
+    """Write summary.png to `path` (atomically, through the report writer's helper)."""
+    from . import _write_atomic
+
+    _write_atomic(Path(path), render_png(session))
+    return str(path)
