@@ -38,6 +38,7 @@ def trace_script(script: str, args: list[str], out: Path, *, include=(), exclude
     from .trace.tracer import Tracer
 
     script_dir = os.path.dirname(os.path.abspath(script))
+    out = Path(os.path.abspath(out))  # the script may chdir before the report is written
     meta = {
         "script": script,
         "argv": [script] + list(args),

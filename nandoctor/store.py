@@ -53,7 +53,7 @@ class SessionWriter:
     """Writes one traced run's session folder as it goes."""
 
     def __init__(self, directory: str | os.PathLike, meta: dict):
-        self.dir = Path(directory)
+        self.dir = Path(os.path.abspath(directory))  # the script may chdir while we write
         (self.dir / CHUNK_DIR).mkdir(parents=True, exist_ok=True)
         for old in (self.dir / CHUNK_DIR).glob("*.npz"):
             old.unlink()

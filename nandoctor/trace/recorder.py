@@ -304,11 +304,14 @@ class Recorder:
             delta = None
             if has_old:
                 olds = golds
-                if type(olds[0]) is _Delta:
-                    delta = np.stack([o.d for o in olds]).reshape(len(olds), -1)
-                else:
-                    fb = block.astype(np.float64) if block.dtype.kind != "c" else block
-                    delta = fb - np.stack(olds).reshape(len(olds), -1)
+                try:  # an object or string array has no update norm; it must not cost the whole chunk
+                    if type(olds[0]) is _Delta:
+                        delta = np.stack([o.d for o in olds]).reshape(len(olds), -1)
+                    else:
+                        fb = block.astype(np.float64) if block.dtype.kind != "c" else block
+                        delta = fb - np.stack(olds).reshape(len(olds), -1)
+                except (TypeError, ValueError):
+                    delta = None
             st = stats_rows(block, delta)
             shape_code = self._code(self.shapes, str(tuple(shape)))
             dtype_code = self._code(self.dtypes, dtype)
