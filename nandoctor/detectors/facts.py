@@ -593,6 +593,8 @@ def _facts_activations(F: "Facts") -> list[Activation]:
     for x in F.sites:
         if x.kind in ("arg",) or not F.observed(x.id) or x.phase in ("backward", "update"):
             continue
+        if len(np.unique(F.ser(x.id).step[F.ser(x.id).step >= 0])) < 2:
+            continue  # not part of training (a prediction after the loop)
         if _DERIV_NAME.search(x.statement + " " + " ".join(x.calls) + " " + x.target):
             continue
         sr = F.ser(x.id)
@@ -622,7 +624,7 @@ def _facts_activations(F: "Facts") -> list[Activation]:
                 kind = "tanh"
             if kind:
                 pre = max(pre_cands, key=lambda p: np.nanmax(F.ser(p)[C.ABSMAX]) if F.observed(p) and np.isfinite(F.ser(p)[C.ABSMAX]).any() else -1, default=None)
-                if pre is not None and not F.observed(pre):
+                if pre is not None and (not F.observed(pre) or np.nanmax(F.ser(pre)[C.SIZE]) != np.nanmax(sr[C.SIZE])):
                     pre = None
                 found = Activation(x.id, kind, pre, "code")
         if found:

@@ -1,0 +1,446 @@
+"""Optimisation detectors: update spikes and growth, update/weight ratios, vanishing updates,
+weight divergence, the loss curve, and gradients summed instead of averaged."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import numpy as np
+
+from .. import columns as C
+from ..model import Finding
+from . import register
+from .facts import Facts, base_name, facts, last, running_median, strip_comment
+from .numerics import _f, first_nonfinite_info
+
+# A spike: an update more than 10x the running median of the updates before it (DESIGN.md §4).
+SPIKE_FACTOR = 10.0
+# The running median looks back this many steps: long enough to be typical, short enough to follow
+# the slow drift of a healthy run.
+SPIKE_WINDOW = 50
+# A spike only matters when it moves the weights noticeably: 1% of their norm is 10x the healthy
+# update/weight ratio of about 1e-3 (Karpathy, "A Recipe for Training Neural Networks", CS231n notes).
+SPIKE_MIN_RATIO = 0.01
+# Update/weight ratio above 0.1 means each step rewrites a tenth of the weights; ~1e-3 is healthy
+# (DESIGN.md §4; CS231n "ratio of weights:updates").
+RATIO_HIGH = 0.1
+HEALTHY_RATIO = 1e-3
+# Sustained growth: >= 2x per check over 5 consecutive checks (DESIGN.md §4); a run is judged at
+# about 50 evenly spaced checks.
+GROWTH_FACTOR = 2.0
+GROWTH_CHECKS = 5
+N_CHECKS = 50
+# Vanishing: mean |g| below 1e-7, or update/weight below 1e-4 sustained (DESIGN.md §4).
+VANISH_GRAD = 1e-7
+VANISH_RATIO = 1e-4
+# Weights that grow 1000-fold over the run are diverging, not learning (a healthy net's weight norm
+# changes by a small factor; cf. weight-norm plots in Goodfellow et al., ch. 8).
+DIVERGE_FACTOR = 1e3
+# Loss judgement: rising when the end is 1.5x the start; stalled when it moves < 1% over the run;
+# oscillating when > 40% of consecutive checks reverse direction with swings > 10% of the level.
+LOSS_RISE = 1.5
+LOSS_STALL = 0.01
+OSC_REVERSALS = 0.4
+OSC_SWING = 0.1
+# Summing over a batch this large multiplies the effective learning rate by that much.
+SUM_BATCH = 32
+
+
+def update_ratios(F: Facts, u: int):
+    """(steps, update norm, weight norm before, ratio) of an update site, in-loop rows."""
+    sr = F.ser(u)
+    steps, before = F.weight_norm_before(u)
+    up = sr[C.UPDATE_L2]
+    with np.errstate(all="ignore"):
+        ratio = up / before
+    m = (steps >= 0) & np.isfinite(up) & np.isfinite(before) & (before > 0)
+    return steps[m], up[m], before[m], ratio[m]
+
+
+def spikes(F: Facts, u: int) -> list[dict]:
+    """Update spikes of one parameter: > SPIKE_FACTOR x running median and >= SPIKE_MIN_RATIO of the weights."""
+    steps, up, before, ratio = update_ratios(F, u)
+    if len(up) < 8:
+        return []
+    med = running_median(up, SPIKE_WINDOW)
+    rmed = running_median(ratio, SPIKE_WINDOW)
+    with np.errstate(all="ignore"):
+        factor = up / med
+    hit = np.isfinite(factor) & (factor > SPIKE_FACTOR) & (ratio >= SPIKE_MIN_RATIO)
+    out = []
+    for i in np.nonzero(hit)[0][:20]:
+        out.append({"step": int(steps[i]), "update_norm": float(up[i]), "weight_norm": float(before[i]),
+                    "ratio": float(ratio[i]), "typical_ratio": float(rmed[i]), "factor": float(factor[i]),
+                    "typical_update": float(med[i])})
+    return out
+
+
+def _param(F, u):
+    return base_name(F.by_id[u].target)
+
+
+@register
+def update_spike(session) -> list[Finding]:
+    """A single update far larger than the ones before it."""
+    F = facts(session)
+    fn = first_nonfinite_info(session)
+    out = []
+    for u in F.updates:
+        sp = spikes(F, u)
+        if not sp:
+            continue
+        # The spike that matters most: the last one before the first non-finite value, else the largest.
+        before_nf = [d for d in sp if fn is not None and d["step"] <= fn["step"]]
+        s0 = before_nf[-1] if before_nf else max(sp, key=lambda d: d["ratio"])
+        near_nf = fn is not None and 0 <= fn["step"] - s0["step"] <= 5
+        sev = "error" if s0["ratio"] >= RATIO_HIGH else ("warning" if near_nf else "info")
+        name = _param(F, u)
+        msg = (f"At step {s0['step']} the update of {name} jumped to {s0['update_norm']:.3g}, "
+               f"{s0['factor']:.0f}x the running median: it changed the weights by {s0['ratio']:.2g} of their norm "
+               f"({s0['weight_norm']:.3g}), against a typical {s0['typical_ratio']:.2g}.")
+        if len(sp) > 1:
+            msg += f" {len(sp)} such spikes in all, the first at step {sp[0]['step']}."
+        out.append(_f("update_spike", "optimisation", sev, msg, s0["step"], sp[-1]["step"], name, F.by_id[u].line,
+                      n_spikes=len(sp), spike_steps=[d["step"] for d in sp], before_nonfinite=bool(near_nf), **{k: v for k, v in s0.items() if k != "step"}, spike_step=s0["step"]))
+    return out
+
+
+@register
+def update_ratio_high(session) -> list[Finding]:
+    """Updates that are a large fraction of the weights at most steps (not a single spike)."""
+    F = facts(session)
+    out = []
+    for u in F.updates:
+        steps, up, before, ratio = update_ratios(F, u)
+        if len(ratio) < 3:
+            continue
+        med = float(np.median(ratio))
+        if med > RATIO_HIGH:
+            name = _param(F, u)
+            out.append(_f("update_ratio_high", "optimisation", "warning",
+                          f"Each update of {name} changes it by a median {med:.2g} of its norm (healthy is about "
+                          f"{HEALTHY_RATIO:g}, above {RATIO_HIGH:g} is too big).", int(steps[0]), int(steps[-1]), name,
+                          F.by_id[u].line, median_ratio=med, max_ratio=float(np.max(ratio))))
+    return out
+
+
+def _checks(steps, values):
+    """About N_CHECKS evenly spaced (step, value) samples of a series."""
+    n = len(values)
+    if n == 0:
+        return steps, values
+    idx = np.unique(np.linspace(0, n - 1, min(n, N_CHECKS + 1)).astype(int))
+    return steps[idx], values[idx]
+
+
+def _growth_run(values):
+    """Longest run of consecutive check-to-check ratios >= GROWTH_FACTOR, and where it ends."""
+    with np.errstate(all="ignore"):
+        r = values[1:] / values[:-1]
+    best, cur, end = 0, 0, -1
+    for i, v in enumerate(r):
+        cur = cur + 1 if np.isfinite(v) and v >= GROWTH_FACTOR else 0
+        if cur > best:
+            best, end = cur, i + 1
+    return best, end
+
+
+@register
+def sustained_growth(session) -> list[Finding]:
+    """Gradients or updates that keep doubling: >= 2x per check over 5 checks."""
+    F = facts(session)
+    out = []
+    cands = []
+    for u in F.updates:
+        cands.append((u, "update"))
+        for g in F.gradient_of(u):
+            cands.append((g, "gradient"))
+    seen = set()
+    for sid, role in cands:
+        if sid in seen:
+            continue
+        seen.add(sid)
+        sr = F.ser(sid)
+        if sr is None:
+            continue
+        col = sr[C.UPDATE_L2] if role == "update" else sr[C.L2]
+        m = sr.step >= 0
+        st, v = _checks(sr.step[m], col[m])
+        run, end = _growth_run(v)
+        if run >= GROWTH_CHECKS:
+            a = end - run
+            name = base_name(F.by_id[sid].target)
+            out.append(_f("sustained_growth", "optimisation", "error",
+                          f"The {role} {name} kept growing: from {v[a]:.3g} at step {st[a]} to {v[end]:.3g} at step "
+                          f"{st[end]}, at least {GROWTH_FACTOR:g}x per check for {run} checks in a row.",
+                          int(st[a]), int(st[end]), name, F.by_id[sid].line, role=role, start=float(v[a]),
+                          end=float(v[end]), checks=int(run)))
+    return out
+
+
+@register
+def weight_divergence(session) -> list[Finding]:
+    """Weights that grow without bound or turn non-finite."""
+    F = facts(session)
+    out = []
+    for u in F.updates:
+        sr = F.ser(u)
+        m = sr.step >= 0
+        if m.sum() < 2:
+            continue
+        l2 = sr[C.L2][m]
+        bad = (sr[C.N_NAN][m] + sr[C.N_POSINF][m] + sr[C.N_NEGINF][m]) > 0
+        steps = sr.step[m]
+        _, before = F.weight_norm_before(u)
+        start = before[m][0]
+        name = _param(F, u)
+        if bad.any():
+            i = int(np.argmax(bad))
+            out.append(_f("weights_nonfinite", "optimisation", "error",
+                          f"{name} holds NaN or inf from step {steps[i]} on: every later step computes with it.",
+                          int(steps[i]), int(steps[-1]), name, F.by_id[u].line, step=int(steps[i])))
+            continue
+        fin = np.isfinite(l2)
+        if not fin.any() or not np.isfinite(start) or start <= 0:
+            continue
+        peak = float(np.max(l2[fin]))
+        st, v = _checks(steps[fin], l2[fin])
+        run, end = _growth_run(v)
+        if peak / start > DIVERGE_FACTOR or run >= GROWTH_CHECKS:
+            out.append(_f("weight_divergence", "optimisation", "error",
+                          f"The norm of {name} grew from {start:.3g} to {peak:.3g} ({peak / start:.3g}x): the weights are "
+                          f"diverging.", int(steps[0]), int(steps[-1]), name, F.by_id[u].line, start=float(start),
+                          peak=peak))
+    return out
+
+
+@register
+def vanishing_updates(session) -> list[Finding]:
+    """Gradients near zero, or updates below 1e-4 of the weights, from the start of training."""
+    F = facts(session)
+    out = []
+    ls = loss_series(F)
+    improving = ls is not None and len(ls[1]) > 2 and ls[1][-1] < 0.5 * ls[1][0]
+    for u in F.updates:
+        steps, up, before, ratio = update_ratios(F, u)
+        if len(ratio) < 10:
+            continue
+        k = max(3, len(ratio) // 10)
+        early = float(np.median(ratio[:k]))
+        whole = float(np.median(ratio))
+        name = _param(F, u)
+        grads = F.gradient_of(u)
+        gmean = None
+        for g in grads:
+            sr = F.ser(g)
+            m = sr.step >= 0
+            with np.errstate(all="ignore"):
+                rms = sr[C.L2][m] / np.sqrt(np.maximum(sr[C.SIZE][m], 1))
+            if np.isfinite(rms).any():
+                gmean = float(np.nanmedian(rms))
+        if early < VANISH_RATIO and whole < VANISH_RATIO and not improving:
+            out.append(_f("vanishing_updates", "optimisation", "warning",
+                          f"Updates of {name} are only {whole:.2g} of its norm (median), below {VANISH_RATIO:g}, from "
+                          f"the first steps on: the weights barely move.", int(steps[0]), int(steps[-1]), name,
+                          F.by_id[u].line, median_ratio=whole, early_ratio=early, gradient_rms=gmean))
+        elif gmean is not None and gmean < VANISH_GRAD and not improving:
+            out.append(_f("vanishing_gradient", "optimisation", "warning",
+                          f"The gradient of {name} has a typical size of {gmean:.2g}, below {VANISH_GRAD:g}: "
+                          f"no learning signal reaches it.", int(steps[0]), int(steps[-1]), name, F.by_id[u].line,
+                          gradient_rms=gmean))
+    return out
+
+
+# -- the loss ---------------------------------------------------------------------------------------
+
+_LOSS_NAME = re.compile(r"(loss|cost|error|err|objective|nll|mse|xent|J$)", re.IGNORECASE)
+
+
+def loss_series(F: Facts):
+    """(steps, loss per step, how) from a scalar loss site, else computed from outputs and targets."""
+    best = None
+    for x in F.sites:
+        sr = F.ser(x.id)
+        if sr is None or x.kind == "arg":
+            continue
+        m = sr.step >= 0
+        if m.sum() < 3 or np.nanmax(sr[C.SIZE][m]) > 1:
+            continue
+        named = bool(_LOSS_NAME.search(last(base_name(x.target)))) or (x.kind == "return" and _LOSS_NAME.search(x.function))
+        if x.phase == "loss" or named:
+            score = (named, x.phase == "loss", int(m.sum()))
+            if best is None or score > best[0]:
+                best = (score, x.id)
+    if best is not None:
+        sr = F.ser(best[1])
+        m = sr.step >= 0
+        steps, vals = sr.step[m], sr[C.MEAN][m]
+        # one value per step: the last
+        keep = np.append(steps[1:] != steps[:-1], True)
+        return steps[keep], vals[keep], f"{F.by_id[best[1]].target} (line {F.by_id[best[1]].line})"
+    pv = paired_values(F)
+    if pv is None:
+        return None
+    steps, out, tgt, kind = pv
+    with np.errstate(all="ignore"):
+        if kind == "binary":
+            o = np.clip(out, 1e-12, 1 - 1e-12)
+            loss = -np.mean(tgt * np.log(o) + (1 - tgt) * np.log(1 - o), axis=1)
+            how = "binary cross-entropy computed from the outputs and targets"
+        else:
+            loss = np.mean((out - tgt) ** 2, axis=1)
+            how = "mean squared error computed from the outputs and targets"
+    return steps, loss, how
+
+
+def paired_values(F: Facts):
+    """(steps, outputs (n, k), targets (n, k) broadcast, kind) when the output and target values are kept."""
+    o, t = F.output, F.target
+    if o is None or t is None:
+        return None
+    vo, vt = F.values(o), F.values(t)
+    if vo is None or vt is None:
+        return None
+    so, do, sho = vo
+    st, dt, sht = vt
+    if do.shape[1] != dt.shape[1]:
+        return None
+    # targets: the latest kept value at or before each output step
+    j = np.searchsorted(st, so, side="right") - 1
+    ok = (j >= 0) & (so >= 0)
+    if not ok.any():
+        return None
+    tg = dt[j[ok]]
+    out = do[ok]
+    binary = np.all(np.isin(tg[np.isfinite(tg)], (0.0, 1.0)))
+    inside = np.nanmin(out) >= 0 and np.nanmax(out) <= 1 if np.isfinite(out).any() else False
+    kind = "binary" if binary and inside else "regression"
+    return so[ok], out, tg, kind
+
+
+@register
+def loss_curve(session) -> list[Finding]:
+    """The loss rising, oscillating or stalled, from a loss site or the outputs and targets."""
+    F = facts(session)
+    ls = loss_series(F)
+    if ls is None:
+        return []
+    steps, loss, how = ls
+    fin = np.isfinite(loss)
+    if fin.sum() < 5:
+        return []
+    st, v = _checks(steps[fin], loss[fin])
+    first, end = float(v[0]), float(v[-1])
+    out = []
+    ev = dict(source=how, loss_first=first, loss_last=end, lowest=float(np.min(v)))
+    if end > LOSS_RISE * first and end > 1e-8:
+        out.append(_f("loss_rising", "optimisation", "warning",
+                      f"The loss ({how}) rose from {first:.4g} at step {st[0]} to {end:.4g} at step {st[-1]}.",
+                      int(st[0]), int(st[-1]), None, None, **ev))
+    d = np.diff(v)
+    if len(d) >= 6:
+        rev = np.mean(np.sign(d[1:]) * np.sign(d[:-1]) < 0)
+        level = np.maximum(np.abs(v[1:-1]), 1e-12)
+        swing = np.median(np.abs(d[1:]) / level)
+        if rev > OSC_REVERSALS and swing > OSC_SWING:
+            out.append(_f("loss_oscillating", "optimisation", "warning",
+                          f"The loss ({how}) swings up and down: {rev:.0%} of checks reverse direction, with typical "
+                          f"swings of {swing:.0%} of its level.", int(st[0]), int(st[-1]), None, None,
+                          reversals=float(rev), swing=float(swing), **ev))
+    if abs(end - first) < LOSS_STALL * max(abs(first), 1e-12) and end > 1e-3 and len(v) > 5:
+        out.append(_f("loss_stalled", "optimisation", "warning",
+                      f"The loss ({how}) barely moved: {first:.4g} at step {st[0]}, {end:.4g} at step {st[-1]}.",
+                      int(st[0]), int(st[-1]), None, None, **ev))
+    return out
+
+
+# -- summed gradients -----------------------------------------------------------------------------
+
+def _divides(stmt: str) -> bool:
+    """Does a statement average: divide, call mean, or multiply by 1/n?"""
+    try:
+        tree = ast.parse(strip_comment(stmt.strip()))
+    except SyntaxError:
+        return False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Div, ast.FloorDiv)):
+            return True
+        if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Div):
+            return True
+        if isinstance(node, ast.Call) and last(ast.unparse(node.func)) in ("mean", "average", "nanmean"):
+            return True
+    return False
+
+
+def _contracts(stmt: str) -> bool:
+    """Does a statement sum over the batch: dot, matmul, @, sum, einsum, outer?"""
+    try:
+        tree = ast.parse(strip_comment(stmt.strip()))
+    except SyntaxError:
+        return False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+            return True
+        if isinstance(node, ast.Call) and last(ast.unparse(node.func)) in ("dot", "matmul", "sum", "einsum", "tensordot", "inner"):
+            return True
+    return False
+
+
+def summed_gradients(F: Facts) -> list[dict]:
+    """Updates whose gradient sums over the batch with no division by its size anywhere on the way."""
+    batch = batch_size(F)
+    out = []
+    for u in F.updates:
+        grads = F.gradient_of(u)
+        if not grads or _divides(F.by_id[u].statement):
+            continue
+        # backward sites feeding the update
+        seen, todo, chain = set(), list(grads), []
+        while todo:
+            g = todo.pop()
+            if g in seen:
+                continue
+            seen.add(g)
+            x = F.by_id[g]
+            if x.phase not in ("backward", "loss") and x.kind != "return":
+                continue
+            chain.append(g)
+            todo.extend(F.parents(g))
+        if not chain:
+            continue
+        if any(_divides(F.by_id[g].statement) for g in chain):
+            continue
+        contracting = [g for g in grads if _contracts(F.by_id[g].statement)]
+        if not contracting:
+            continue
+        out.append({"update": u, "gradient": contracting[0], "batch": batch})
+    return out
+
+
+def batch_size(F: Facts) -> int | None:
+    i = F.inputs
+    if i is None:
+        return None
+    sr = F.ser(i)
+    if sr is None or not len(sr):
+        return None
+    nums = re.findall(r"\d+", str(sr.shape[-1]))
+    return int(nums[0]) if nums else None
+
+
+@register
+def gradient_sum_not_mean(session) -> list[Finding]:
+    """Gradients summed over a large batch instead of averaged: the step grows with the batch size."""
+    F = facts(session)
+    out = []
+    for d in summed_gradients(F):
+        b = d["batch"]
+        if b is None or b < SUM_BATCH:
+            continue
+        g = F.by_id[d["gradient"]]
+        out.append(_f("gradient_sum_not_mean", "optimisation", "warning",
+                      f"`{strip_comment(g.statement.strip())}` (line {g.line}) sums over all {b} samples and nothing "
+                      f"divides by {b}: each step is {b}x larger than with the mean.", None, None,
+                      base_name(g.target), g.line, batch=b, update=F.by_id[d["update"]].target))
+    return out
