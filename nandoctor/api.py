@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import inspect
 import sys
-import textwrap
 import types
 
 from .trace.instrument import compile_instrumented
@@ -54,14 +53,24 @@ def _function_source(fn) -> tuple[str, str, int]:
         lines, start = inspect.getsourcelines(fn)
     except (OSError, TypeError) as e:
         raise TraceError(f"cannot trace {fn.__qualname__}: its source is not available ({e})") from e
-    return textwrap.dedent("".join(lines)), code.co_filename, start
+    return "".join(lines), code.co_filename, start
 
 
-def _recompile(fn: types.FunctionType, tracer: Tracer, qualprefix: str):
-    """A code object for `fn` compiled with recording hooks, same name, file and line numbers."""
+def _recompile(fn: types.FunctionType, tracer: Tracer, qualprefix: str, transform=None):
+    """A code object for `fn` compiled with recording hooks, same name, file and line numbers.
+
+    `transform(module_ast, fn)`, if given, rewrites the instrumented tree further before it is
+    compiled (the pytest plugin re-applies pytest's assertion rewriting with it)."""
     src, filename, start = _function_source(fn)
-    tree = ast.parse(src)
-    ast.increment_lineno(tree, start - 1)
+    if src[:1] in (" ", "\t"):
+        # An indented def (a method): parse it inside `if 1:` rather than dedenting, so columns
+        # (and the statement text cut from the file by them) and multi-line strings stay exact.
+        tree = ast.parse("if 1:\n" + src)
+        ast.increment_lineno(tree, start - 2)
+        tree.body = tree.body[0].body
+    else:
+        tree = ast.parse(src)
+        ast.increment_lineno(tree, start - 1)
     node = tree.body[0]
     if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         raise TraceError(f"cannot trace {fn.__qualname__}: unexpected source")
@@ -87,6 +96,9 @@ def _recompile(fn: types.FunctionType, tracer: Tracer, qualprefix: str):
 
     module = instrument_tree(module, tracer.registry, filename, full_source)
     tracer.registry.sources[filename] = full_source
+    if transform is not None:
+        transform(module, fn)
+        ast.fix_missing_locations(module)
     code = compile(module, filename, "exec", dont_inherit=True)
     return _find_code(code, fn.__code__.co_name)
 
@@ -106,15 +118,19 @@ class trace:
     """Trace the methods of `net`'s class (and its user-defined bases) inside a `with` block.
 
     With no net, trace the user code that runs inside the block: functions and classes defined in
-    the calling module are instrumented for the duration.
+    the calling module (or in `namespace`, a module's globals or IPython's user namespace) are
+    instrumented for the duration. `functions` adds more functions and classes to trace.
 
         with nandoctor.trace(net) as t:
             net.train(x, y, 1, 10000)
         t.frame, t.findings, t.causes, t.report("reports/net")
     """
 
-    def __init__(self, net=None, *, step_loop: str | None = None, functions=(), raise_errors: bool = False):
+    def __init__(self, net=None, *, step_loop: str | None = None, functions=(), raise_errors: bool = False,
+                 namespace: dict | None = None, transform=None):
         self.net = net
+        self.namespace = namespace
+        self.transform = transform
         self.step_loop = step_loop
         self.extra_functions = tuple(functions)
         self.tracer = Tracer(step_loop=step_loop, raise_errors=raise_errors, meta={"script": "<trace>", "argv": []})
@@ -137,7 +153,12 @@ class trace:
                 elif isinstance(obj, type) and obj.__module__ == name:
                     for k in _user_classes(obj):
                         fns.extend(_functions_of(k))
-        fns.extend(f for f in self.extra_functions if isinstance(f, types.FunctionType))
+        for f in self.extra_functions:
+            if isinstance(f, types.FunctionType):
+                fns.append(f)
+            elif isinstance(f, type):
+                for k in _user_classes(f):
+                    fns.extend(_functions_of(k))
         seen, out = set(), []
         for f in fns:
             if id(f) not in seen:
@@ -147,13 +168,13 @@ class trace:
 
     def __enter__(self) -> "trace":
         if self.net is None:
-            self._caller_globals = sys._getframe(1).f_globals
+            self._caller_globals = self.namespace if self.namespace is not None else sys._getframe(1).f_globals
         self.tracer.start()
         try:
             for fn in self._targets():
                 qualprefix = fn.__qualname__.rsplit(".", 1)[0] if "." in fn.__qualname__ else ""
                 try:
-                    new = _recompile(fn, self.tracer, qualprefix.replace(".<locals>", ""))
+                    new = _recompile(fn, self.tracer, qualprefix.replace(".<locals>", ""), self.transform)
                 except (TraceError, SyntaxError) as e:
                     self.tracer.recorder.errors.append(f"not traced: {e}")
                     continue

@@ -118,6 +118,29 @@ class Session:
                 return e
         return None
 
+    def first_nonfinite_observation(self) -> dict | None:
+        """The earliest recorded value holding a NaN or an infinity, or None.
+
+        The value backstop for `first_nonfinite`: it also sees what raises no floating-point flag
+        (BLAS products, NaN in the input data, a user's errstate(all="ignore")).
+        """
+        r = self.raw
+        stats = r["obs_stats"]
+        if not len(stats):
+            return None
+        cols = [IDX[C.N_NAN], IDX[C.N_POSINF], IDX[C.N_NEGINF]]
+        bad = np.flatnonzero((stats[:, cols] > 0).any(axis=1))
+        if not len(bad):
+            return None
+        k = int(bad[np.argmin(r["obs_seq"][bad])])
+        seq = int(r["obs_seq"][k])
+        site = self.sites[int(r["obs_site"][k])]
+        return {
+            "step": int(self.step_of_seq(seq)[0]), "seq": seq, "site": site.id, "target": site.target,
+            "file": site.file, "line": site.line, "function": site.function, "statement": site.statement,
+            "n_nan": int(stats[k, cols[0]]), "n_posinf": int(stats[k, cols[1]]), "n_neginf": int(stats[k, cols[2]]),
+        }
+
     def analyze(self, force: bool = False) -> "Session":
         """Run the detectors and the explanation (pure functions of this session)."""
         if self._findings is None or force:
@@ -174,6 +197,12 @@ class Session:
         if target is None:
             raise ValueError("Session.report needs a folder: this session was never saved")
         return write_report(self, target, formats=formats)
+
+    def _repr_html_(self) -> str:
+        """The inline summary Jupyter shows for a session (small, escaped, self-contained)."""
+        from .ipython import session_html
+
+        return session_html(self)
 
     def __repr__(self) -> str:
         fn = self.first_nonfinite

@@ -10,7 +10,8 @@ import threading
 from pathlib import Path
 
 import numpy as np
-import pytest
+import pandas  # noqa: F401 -- `import nandoctor` is lazy; importing pandas registers six's meta-path finder,
+import pytest  # which must happen before the leak check's first snapshot, not inside a test
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
