@@ -142,17 +142,42 @@ _NUM = r"([-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|nan|inf))"
 
 
 def metric(stdout: str, word: str) -> list[float]:
-    """Every number printed right after ``word`` (case-insensitive; ``loss: 0.5``, ``loss = nan``, ``Loss 3e4``)."""
-    pat = re.compile(re.escape(word) + r"\w*[ \t]*[:=]?[ \t]*" + _NUM, re.IGNORECASE)
+    """Every number printed right after ``word`` (a regex; case-insensitive; ``loss: 0.5``, ``cost = nan``, ``Loss 3e4``)."""
+    pat = re.compile("(?:" + word + r")\w*[ \t]*[:=]?[ \t]*" + _NUM, re.IGNORECASE)
     return [float(m.group(1)) for m in pat.finditer(stdout)]
 
 
 def losses(stdout: str) -> list[float]:
-    return metric(stdout, "loss")
+    return metric(stdout, "loss|cost")
 
 
 def all_finite(values) -> bool:
     return all(math.isfinite(v) for v in values)
+
+
+def fixed_source(name: str, fix: list) -> str:
+    """The sample's source with the documented fix (a list of [old, new] replacements, each matching once) applied."""
+    src = (HERE / name).read_text()
+    for old, new in fix:
+        assert src.count(old) == 1, f"{name}: fix text must occur exactly once: {old!r}"
+        src = src.replace(old, new)
+    return src
+
+
+def run_source(src: str, directory, stem: str = "variant", timeout: float = 60):
+    """Write ``src`` to ``directory/stem.py`` and run it like ``run_script``."""
+    p = Path(directory) / f"{stem}.py"
+    p.write_text(src)
+    return _py([str(p)], timeout=timeout)
+
+
+def load_namespace(name: str) -> dict:
+    """The sample's module globals without running its ``if __name__ == "__main__"`` block (top-level code runs)."""
+    import runpy
+    import numpy as np
+
+    with np.errstate(all="ignore"):
+        return runpy.run_path(sample_path(name), run_name="sample_under_test")
 
 
 def load_expected() -> list[dict]:
