@@ -12,6 +12,7 @@ import numpy as np
 from .timeline import Marker, SiteTimeline, Timelines
 
 DPI = 100
+LEGEND_COLUMNS = 4
 MARKER_STYLE = {
     "nonfinite": {"color": "#c62828", "linestyle": "--", "linewidth": 1.6},
     "error": {"color": "#8e24aa", "linestyle": ":", "linewidth": 1.3},
@@ -126,15 +127,20 @@ def _legend(fig, markers: list[Marker], with_sat: bool, y: float) -> None:
     for kind in ("nonfinite", "error", "warning", "info"):
         if any(m.kind == kind for m in markers):
             handles.append(Line2D([], [], label=MARKER_WORDS[kind], **MARKER_STYLE[kind]))
-    fig.legend(handles=handles, loc="upper center", ncol=min(len(handles), 4), frameon=False,
+    fig.legend(handles=handles, loc="upper center", ncol=min(len(handles), LEGEND_COLUMNS), frameon=False,
                bbox_to_anchor=(0.5, y), fontsize=9)
+
+
+def _legend_rows(markers: list[Marker], with_sat: bool) -> int:
+    n = 2 + (2 if with_sat else 0) + len({m.kind for m in markers})
+    return -(-n // LEGEND_COLUMNS)
 
 
 def timelines_png(tl: Timelines) -> bytes:
     """The HTML report's timelines: one row per site; left its magnitude, right its bad fractions."""
     rows = max(1, len(tl.sites))
     with _fixed_style():
-        height = 0.9 + 1.6 * rows
+        height = 1.1 + 1.6 * rows
         fig = new_figure(11.0, height)
         if not tl.sites:
             ax = fig.add_subplot(1, 1, 1)
@@ -158,9 +164,10 @@ def timelines_png(tl: Timelines) -> bytes:
                     a.set_title(title, fontsize=10, parse_math=False)
         for a in axes[-1]:
             a.set_xlabel("training step", parse_math=False)
-        top = 1 - 0.62 / height
+        with_sat = any(t.sat_exact is not None for t in tl.sites)
+        top = 1 - (0.45 + 0.22 * _legend_rows(tl.markers, with_sat)) / height
         fig.subplots_adjust(left=0.13, right=0.98, top=top, bottom=0.45 / height + 0.03, hspace=0.22, wspace=0.14)
-        _legend(fig, tl.markers, any(t.sat_exact is not None for t in tl.sites), 1.0)
+        _legend(fig, tl.markers, with_sat, 1.0)
         return png_bytes(fig)
 
 

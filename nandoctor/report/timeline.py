@@ -267,8 +267,9 @@ def _build_timelines(session, obs: Obs, limit: int, max_points: int) -> Timeline
         sat_e, sat_n = obs.col(rows, C.FRAC_SAT_EXACT), obs.col(rows, C.FRAC_SAT_NEAR)
         # Saturation is only defined while values lie in [0, 1] or [-1, 1]: plot it when that holds
         # for most of the loop, not for a value that merely started small.
-        in_loop_sat = sat_n[steps >= 0]
-        has_sat = bool(len(in_loop_sat) and np.mean(np.isfinite(in_loop_sat)) >= 0.5)
+        # (Records holding NaN have no saturation: judge on the clean ones.)
+        clean_sat = sat_n[(steps >= 0) & (nonfin == 0)]
+        has_sat = bool(len(clean_sat) and np.mean(np.isfinite(clean_sat)) >= 0.5)
         tl.sites.append(SiteTimeline(
             site_id=sid,
             label=site_label(session.sites[sid]),
@@ -282,7 +283,8 @@ def _build_timelines(session, obs: Obs, limit: int, max_points: int) -> Timeline
         ))
     if bad_step is not None and bad_step >= 0:
         tl.markers.append(Marker(int(bad_step), f"first non-finite value (step {bad_step})", "nonfinite"))
-    seen = {(m.step, m.kind) for m in tl.markers}
+    # A finding that starts where the first non-finite value is adds no information as a second line.
+    seen = {(m.step, k) for m in tl.markers for k in ("nonfinite", "error", "warning", "info")}
     for f in session.findings:
         if f.first_step is None or f.first_step < lo or f.first_step > hi:
             continue
