@@ -104,7 +104,10 @@ class Session:
     # -- events, findings, causes -------------------------------------------------------
     @cached_property
     def events(self) -> list[FpEvent]:
-        evs = sorted(self.raw.get("events", []), key=lambda e: e.seq)
+        from .trace.backstop import resolve_events
+
+        # Absorbed events flagged, and the value backstop's event added (see trace/backstop.py).
+        evs = resolve_events(self.raw, self.sites, list(self.raw.get("events", [])))
         if not evs:
             return []
         steps = self.step_of_seq([e.seq for e in evs])

@@ -262,8 +262,8 @@ class NodeIndex:
 
     def operand_text(self, node: ast.AST, parent: ast.AST) -> str:
         """The operand's source, with the parentheses it was written in: `(1 - y)`, not `1 - y`."""
-        if node.lineno != node.end_lineno:
-            return self.segment(node)
+        if node.lineno != node.end_lineno or isinstance(parent, ast.Call):
+            return self.segment(node)  # a call's parentheses are the call's, not the argument's
         line = self.lines[node.lineno - 1] if node.lineno - 1 < len(self.lines) else ""
         b = line.encode("utf-8")
         start, end = node.col_offset, node.end_col_offset

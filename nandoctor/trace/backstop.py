@@ -1,0 +1,357 @@
+"""After the run: which flagged events were absorbed, and the value backstop for non-finite values no flag announced.
+
+Both work on the recorded observations (post hoc, so the hot path pays nothing):
+
+- An event is *absorbed* when the statement it happened in still produced a finite value (an exp
+  overflow inside a sigmoid that returns 0.0). The statement's value is its site's next observation.
+- The *backstop*: the first observation holding a NaN or an infinity. If no unabsorbed flag came
+  first, nothing announced it (BLAS products, einsum, NaN in the input data, a user's
+  `errstate(all='ignore')`), so it becomes an event of its own (source "value"), at that statement,
+  with the element indices when the value was kept. When the names the statement reads were kept
+  too, the statement is replayed on them to name the sub-expression and the operation.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+
+import numpy as np
+
+from .. import columns as C
+from ..model import FpEvent
+from .stats import IDX
+
+NONFINITE_COLS = (IDX[C.N_NAN], IDX[C.N_POSINF], IDX[C.N_NEGINF])
+EV_ITER = 0  # recorder's loop-event kind for an iteration start
+BLAS_NAMES = {"dot": "dot", "matmul": "matmul", "einsum": "einsum", "tensordot": "tensordot", "inner": "inner",
+              "vdot": "vdot", "outer": "outer", "multi_dot": "multi_dot"}
+REDUCTIONS = {"sum", "mean", "prod", "std", "var", "average", "cumsum", "cumprod", "norm", "nansum", "nanmean"}
+INF_NAMES = {"inf", "Inf", "infty", "Infinity", "PINF", "NINF"}
+MAX_ELEMENTS = 64
+
+
+def resolve_events(raw: dict, sites, events: list[FpEvent]) -> list[FpEvent]:
+    """Events sorted by seq, absorbed ones flagged, plus the backstop event if one is needed."""
+    events = sorted(events, key=lambda e: e.seq)
+    obs_seq, obs_site = raw.get("obs_seq"), raw.get("obs_site")
+    if obs_seq is None or not len(obs_seq):
+        return events
+    stats = raw["obs_stats"]
+    nonfinite = (stats[:, list(NONFINITE_COLS)] > 0).any(axis=1)
+    events = _mark_absorbed(raw, sites, events, obs_seq, obs_site, nonfinite)
+    first = next((e for e in events if not e.absorbed), None)
+    q = _first_nonfinite_obs(raw, sites, obs_seq, obs_site, nonfinite)
+    if q is not None and (first is None or first.seq > int(obs_seq[q])):
+        try:
+            ev = backstop_event(raw, sites, q)
+        except Exception:  # noqa: BLE001 -- a malformed session still gets the other events
+            ev = None
+        if ev is not None:
+            events.append(ev)
+            events.sort(key=lambda e: e.seq)
+    return events
+
+
+def _mark_absorbed(raw, sites, events, obs_seq, obs_site, nonfinite) -> list[FpEvent]:
+    if not any(e.source == "flag" and e.site is not None for e in events):
+        return events
+    order = np.lexsort((obs_seq, obs_site))
+    s_site, s_seq = obs_site[order], obs_seq[order]
+    ev_seq, ev_loop, ev_kind = raw.get("ev_seq"), raw.get("ev_loop"), raw.get("ev_kind")
+    out = []
+    for e in events:
+        if e.source != "flag" or e.site is None or e.absorbed:
+            out.append(e)
+            continue
+        lo, hi = np.searchsorted(s_site, e.site, "left"), np.searchsorted(s_site, e.site, "right")
+        k = lo + np.searchsorted(s_seq[lo:hi], e.seq, "left")
+        if k >= hi:
+            out.append(e)  # the statement never completed (or its value was never recorded)
+            continue
+        seq = s_seq[k]
+        loop = sites[e.site].loop if e.site < len(sites) else None
+        if loop is not None and ev_seq is not None and len(ev_seq):
+            # The value must belong to this execution of the statement, not the next iteration's.
+            its = ev_seq[(ev_loop == loop) & (ev_kind == EV_ITER)]
+            j = np.searchsorted(its, e.seq, "right")
+            if j < len(its) and its[j] < seq:
+                out.append(e)
+                continue
+        absorbed = not bool(nonfinite[order[k]])
+        out.append(dataclasses.replace(e, absorbed=True) if absorbed else e)
+    return out
+
+
+def _first_nonfinite_obs(raw, sites, obs_seq, obs_site, nonfinite) -> int | None:
+    """Index of the earliest observation holding a non-finite value, skipping deliberate infinities."""
+    bad = np.flatnonzero(nonfinite)
+    if not len(bad):
+        return None
+    bad = bad[np.argsort(obs_seq[bad], kind="stable")]
+    stats = raw["obs_stats"]
+    # Infinities written on purpose (`best = np.inf`, a -inf attention mask) and values computed from
+    # them are not numerical accidents, as long as they hold no NaN.
+    deliberate: set[tuple[str, str]] = set()  # (file, target)
+    checked: dict[int, bool] = {}
+    for k in bad[:10_000]:
+        sid = int(obs_site[k])
+        if stats[k, NONFINITE_COLS[0]] == 0 and sid < len(sites):
+            if sid not in checked:
+                site = sites[sid]
+                on_purpose = _mentions_inf(site) or any((site.file, r) in deliberate for r in site.reads)
+                checked[sid] = on_purpose
+                if on_purpose:
+                    deliberate.add((site.file, site.target.removeprefix("arg ")))
+            if checked[sid]:
+                continue
+        return int(k)
+    return None
+
+
+def _value_node(site) -> tuple[ast.AST | None, ast.AST | None]:
+    """(statement node, the expression whose value the site records) parsed from the site's statement."""
+    try:
+        tree = ast.parse(site.statement.strip())
+    except SyntaxError:
+        return None, None
+    if not tree.body:
+        return None, None
+    stmt = tree.body[0]
+    if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Expr)):
+        return stmt, stmt.value
+    return stmt, None
+
+
+def _mentions_inf(site) -> bool:
+    _, node = _value_node(site)
+    if node is None:
+        return False
+    for n in ast.walk(node):
+        if isinstance(n, ast.Attribute) and n.attr in INF_NAMES:
+            return True
+        if isinstance(n, ast.Name) and n.id in INF_NAMES:
+            return True
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value.strip().lower().lstrip("+-") in ("inf", "infinity"):
+            return True
+        if isinstance(n, ast.Constant) and isinstance(n.value, float) and not np.isfinite(n.value):
+            return True
+    return False
+
+
+def _shape(raw, code: int) -> tuple | None:
+    shapes = raw.get("shapes", [])
+    if code >= len(shapes):
+        return None
+    try:
+        return tuple(ast.literal_eval(shapes[code]))
+    except (ValueError, SyntaxError, TypeError):
+        return None
+
+
+def _latest(raw, sid: int, seq: int, before: bool):
+    """(observation seq, shaped value) of site `sid` kept at `seq` (or the latest before it), or None."""
+    best = None
+    for code, seqs, data in raw.get("values", {}).get(sid, []):
+        seqs = np.asarray(seqs)
+        if before:
+            i = int(np.searchsorted(seqs, seq, "left")) - 1
+            if i >= 0 and (best is None or seqs[i] > best[0]):
+                best = (int(seqs[i]), code, data[i])
+        else:
+            i = int(np.searchsorted(seqs, seq, "left"))
+            if i < len(seqs) and seqs[i] == seq:
+                best = (seq, code, data[i])
+                break
+    if best is None:
+        return None
+    shape = _shape(raw, best[1])
+    row = np.asarray(best[2])
+    if shape is not None and int(np.prod(shape)) == row.size:
+        row = row.reshape(shape)
+    # Values are kept as float64; replay in the dtype the program used (float32 overflows sooner).
+    obs_seq = raw["obs_seq"]
+    j = int(np.searchsorted(obs_seq, best[0], "left"))
+    dtypes = raw.get("dtypes", [])
+    if j < len(obs_seq) and obs_seq[j] == best[0] and int(raw["obs_dtype"][j]) < len(dtypes):
+        try:
+            dt = np.dtype(dtypes[int(raw["obs_dtype"][j])])
+            if dt.kind in "fiub" and dt != row.dtype:
+                row = row.astype(dt)
+        except TypeError:
+            pass
+    return best[0], row
+
+
+def kept_value(raw, sid: int, seq: int, before: bool = False):
+    """The kept value of site `sid` at observation `seq` (or its latest one before `seq`), shaped; else None."""
+    got = _latest(raw, sid, seq, before)
+    return None if got is None else got[1]
+
+
+def backstop_event(raw, sites, k: int) -> FpEvent | None:
+    """An event for observation k: the first recorded value holding NaN or inf that no flag announced."""
+    sid = int(raw["obs_site"][k])
+    seq = int(raw["obs_seq"][k])
+    if sid >= len(sites):
+        return None
+    site = sites[sid]
+    stats = raw["obs_stats"][k]
+    kind = "nan" if stats[NONFINITE_COLS[0]] > 0 else "inf"
+    stmt, value_node = _value_node(site)
+    expression = ast.unparse(value_node) if value_node is not None else site.target
+    source = raw.get("sources", {}).get(site.file)
+    if value_node is not None and stmt is not None:
+        seg = ast.get_source_segment(site.statement.strip(), value_node)
+        if seg:
+            expression = seg
+    value = kept_value(raw, sid, seq)
+    elements: tuple = ()
+    operands: dict = {}
+    if value is not None and value.dtype.kind in "fc":
+        idx = np.argwhere(~np.isfinite(value))[:MAX_ELEMENTS]
+        elements = tuple(tuple(int(i) for i in ix) for ix in idx)
+        operands = {site.target: [float(value[tuple(ix)]) for ix in idx]}
+    operation = _backstop_operation(site, value_node, kind)
+    line, expr_out, op_out = site.line, expression, operation
+    replayed = _replay(raw, sites, site, value_node, seq, source)
+    if replayed is not None:
+        expr_out, op_out, r_elements, r_operands = replayed
+        if r_elements and not elements:
+            elements = r_elements
+        if r_operands:
+            operands = r_operands
+    return FpEvent(
+        step=-1, seq=seq, file=site.file, line=line, function=site.function, statement=site.statement,
+        expression=expr_out, error="nonfinite", operation=op_out, elements=elements, operands=operands,
+        source="value", absorbed=False, site=sid,
+    )
+
+
+def _backstop_operation(site, node, kind: str) -> str:
+    """What probably made the value non-finite, from the statement's shape alone."""
+    if site.kind == "arg":
+        return f"{kind} in input data"
+    if node is None:
+        return f"{kind} in value"
+    blas = None
+    arithmetic = False
+    for n in ast.walk(node):
+        if isinstance(n, ast.BinOp):
+            if isinstance(n.op, ast.MatMult):
+                blas = blas or "matmul"
+            else:
+                arithmetic = True
+        elif isinstance(n, ast.Call):
+            f = n.func
+            name = f.attr if isinstance(f, ast.Attribute) else (f.id if isinstance(f, ast.Name) else "")
+            if name in BLAS_NAMES:
+                blas = blas or BLAS_NAMES[name]
+            elif isinstance(getattr(np, name, None), np.ufunc) or name in REDUCTIONS:
+                arithmetic = True  # numpy math; loaders, constructors and reshapes are not
+        elif isinstance(n, ast.UnaryOp):
+            arithmetic = True
+    if blas is not None:
+        return f"{blas} overflow"
+    if not arithmetic:
+        return f"{kind} in input data"
+    return f"{kind} in value (no numpy flag)"
+
+
+# -- replay on kept values -----------------------------------------------------------------------
+
+def _replay(raw, sites, site, value_node, seq: int, source: str | None):
+    """Re-run the statement's sub-expressions on the kept values of the names it reads.
+
+    Returns (expression, operation, elements, operands) for the innermost sub-expression that made a
+    non-finite value from finite operands, or None when the values needed were not all kept.
+    """
+    if value_node is None or source is None:
+        return None
+    from .evaluate import NodeIndex, SafeEvaluator, Unsafe
+    from .fpe import Analysis, _explain
+
+    try:
+        index = NodeIndex(source)
+    except SyntaxError:
+        return None
+    # Find the statement in the file, so positions (and operand text) are the original ones.
+    stmt = None
+    for n in ast.walk(index.tree):
+        if isinstance(n, ast.stmt) and n.lineno == site.line and index.segment(n) == site.statement:
+            stmt = n
+            break
+    if stmt is None or getattr(stmt, "value", None) is None:
+        return None
+    env = _environment(raw, sites, site, stmt.value, seq)
+    if env is None:
+        return None
+    ev = SafeEvaluator(env, {"np": np, "numpy": np}, {})
+    with np.errstate(all="ignore"):
+        for node in _postorder(stmt.value):
+            if not isinstance(node, (ast.BinOp, ast.Call)):
+                continue
+            try:
+                val = np.asarray(ev.eval(node))
+            except Exception:  # noqa: BLE001 -- unevaluable sub-expression: keep looking
+                continue
+            if val.dtype.kind not in "fc" or np.isfinite(val).all():
+                continue
+            an = Analysis()
+            try:
+                _explain(an, node, ev, index)
+            except (Unsafe, Exception):  # noqa: BLE001
+                continue
+            if not an.labels or all(lab in ("nan operand", "inf operand") for lab in an.labels):
+                continue
+            labels = an.labels
+            bases = list(dict.fromkeys(lab.split(" (", 1)[0] for lab in labels))
+            operation = labels[0] if len(bases) == 1 else ", ".join(bases)
+            keep = range(min(len(an.elements), MAX_ELEMENTS))
+            elements = tuple(tuple(int(i) for i in an.elements[j]) for j in keep)
+            operands = {t: [v[j] for j in keep] for t, v in an.operands.items()} or dict(an.summary_operands)
+            return index.segment(node), operation, elements, operands
+    return None
+
+
+def _postorder(node):
+    for child in ast.iter_child_nodes(node):
+        yield from _postorder(child)
+    yield node
+
+
+def _environment(raw, sites, site, node, seq: int) -> dict | None:
+    """Kept values, just before `seq`, of the plain names the expression reads; numpy names pass through."""
+    env: dict = {}
+    for n in ast.walk(node):
+        if not isinstance(n, ast.Name) or n.id in env:
+            continue
+        name = n.id
+        cands = [s for s in sites if s.file == site.file and s.function == site.function
+                 and (s.target == name or s.target == f"arg {name}")]
+        best = None
+        for s in cands:  # the name's most recent binding before the statement
+            got = _latest(raw, s.id, seq, before=True)
+            if got is not None and (best is None or got[0] > best[0]):
+                best = got
+        if best is not None:
+            env[name] = best[1]
+        elif hasattr(np, name) and callable(getattr(np, name)):
+            env[name] = getattr(np, name)  # `from numpy import exp`
+        elif name in ("np", "numpy"):
+            env[name] = np
+    # Attribute chains (`self.w`) are looked up by their dotted target.
+    for n in ast.walk(node):
+        if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id not in ("np", "numpy"):
+            dotted = f"{n.value.id}.{n.attr}"
+            for s in sites:
+                if s.file == site.file and s.target == dotted:
+                    v = kept_value(raw, s.id, seq, before=True)
+                    if v is not None:
+                        env.setdefault(n.value.id, _Namespace())
+                        setattr(env[n.value.id], n.attr, v)
+    return env
+
+
+class _Namespace:
+    """Stands in for `self` when replaying `self.w` from kept values."""
