@@ -13,7 +13,7 @@ import pytest
 import nandoctor
 from nandoctor.model import Cause, ChainLink, Finding, Fix, FpEvent
 from nandoctor.report import findings_text, write_report
-from nandoctor.report.html import TIMESTAMP_ID, esc, expression_span, render_html, source_excerpt
+from nandoctor.report.html import TIMESTAMP_ID, esc, expression_span, render_html, rich, source_excerpt
 from nandoctor.report.png import SIZE_PX, summary_model
 from nandoctor.report.terminal import verdict_lines
 from nandoctor.report.timeline import MAX_POINTS, downsample
@@ -203,7 +203,7 @@ def test_html_sections_for_causes_findings_fixes_and_run(seed_run):
     fs = page[page.index('id="findings"'):]
     assert fs.index("<h3>Errors") < fs.index("<h3>Warnings")
     for f in s.findings:
-        assert esc(f.message) in page
+        assert rich(f.message) in page
     # per-site table and run metadata
     assert '<table class="sites">' in page and "<code>a_jk</code>" in page
     assert esc(str(SEED)) in page and "numpy" in page

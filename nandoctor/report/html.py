@@ -15,6 +15,7 @@ from .timeline import build_timelines, site_rows
 # The one element whose content changes between two runs of the same script.
 TIMESTAMP_ID = "nd-timestamp"
 MAX_OPERAND_ROWS = 20
+MAX_VERDICT_FINDINGS = 3  # without causes, the first screen lists this many findings
 EXCERPT_BEFORE = 6
 EXCERPT_AFTER = 3
 
@@ -85,6 +86,11 @@ dl.meta dd{margin:0;word-break:break-all}
 def esc(x) -> str:
     """Escape anything for HTML text or attribute values (user code, names, meta)."""
     return _html.escape("" if x is None else str(x), quote=True)
+
+
+def rich(x) -> str:
+    """Escaped text in which `backticked` spans (as detectors and causes write code) become <code>."""
+    return re.sub(r"`([^`\n]+)`", r"<code>\1</code>", esc(x))
 
 
 def _png_data_uri(data: bytes) -> str:
@@ -177,11 +183,23 @@ def _verdict(session, v: words.Verdict) -> str:
     if causes:
         parts.append("<p><strong>Why, most likely first:</strong></p><ol>")
         for c in causes:
-            parts.append(f'<li><a href="#cause-{c.rank}">{esc(words.one_line(c.summary or words.tag_title(c.tag), 220))}</a>'
+            parts.append(f'<li><a href="#cause-{c.rank}">{rich(words.one_line(c.summary or words.tag_title(c.tag), 220))}</a>'
                          f' <span class="tag">{esc(c.tag)}</span></li>')
         parts.append("</ol>")
-    elif v.status in ("nonfinite", "crashed"):
-        parts.append('<p class="muted">No root cause was identified; the findings below hold the evidence.</p>')
+    else:
+        # The headline already states the first non-finite value: list the other serious findings.
+        serious = [f for f in session.findings if f.severity in ("error", "warning") and f.code != "first_nonfinite"]
+        if serious:
+            parts.append("<p><strong>What else nandoctor saw, most serious first:</strong></p><ul>")
+            ordered = sorted(serious, key=lambda f: (words.SEVERITY_ORDER.index(f.severity),
+                                                     f.first_step if f.first_step is not None else 1 << 62))
+            for f in ordered[:MAX_VERDICT_FINDINGS]:
+                parts.append(f"<li>{rich(words.first_sentence(f.message, 240))}</li>")
+            more = len(serious) - MAX_VERDICT_FINDINGS
+            parts.append("</ul>" + (f'<p class="muted">… and {more} more in <a href="#findings">the findings</a>.</p>'
+                                    if more > 0 else ""))
+        if v.status in ("nonfinite", "crashed"):
+            parts.append('<p class="muted">No root cause was identified; the findings below hold the evidence.</p>')
     parts.append("</section>")
     return "\n".join(parts)
 
@@ -263,9 +281,9 @@ def _numbers(d: dict) -> str:
 
 
 def _fix(f) -> str:
-    parts = ['<div class="fix">', f"<h4>{esc(f.title)}</h4>"]
+    parts = ['<div class="fix">', f"<h4>{rich(f.title)}</h4>"]
     if f.why:
-        parts.append(f"<p>{esc(f.why)}</p>")
+        parts.append(f"<p>{rich(f.why)}</p>")
     if f.before or f.after:
         where = f"Your line {f.line}" if f.line else "Your code"
         parts.append('<div class="diff">')
@@ -286,7 +304,7 @@ def _causes(session) -> str:
     for c in causes:
         parts = [f'<section id="cause-{c.rank}" class="cause rank{c.rank}">',
                  f"<h2>Cause {c.rank}: {esc(words.tag_title(c.tag))}</h2>",
-                 f'<p>{esc(c.summary)} <span class="tag">{esc(c.tag)}</span></p>']
+                 f'<p>{rich(c.summary)} <span class="tag">{esc(c.tag)}</span></p>']
         if c.chain:
             parts.append("<h3>What happened, link by link</h3><ol class=\"chain\">")
             for link in c.chain:
@@ -298,7 +316,7 @@ def _causes(session) -> str:
                 if link.line is not None:
                     where.append(f"line {link.line}")
                 parts.append(f'<li><div class="where">{" · ".join(where) if where else ""}</div>'
-                             f"<div>{esc(link.text)}</div>{_numbers(link.numbers)}</li>")
+                             f"<div>{rich(link.text)}</div>{_numbers(link.numbers)}</li>")
             parts.append("</ol>")
         if c.fixes:
             parts.append(f'<h3 id="fixes-{c.rank}">How to fix it</h3>')
@@ -357,7 +375,7 @@ def _findings(session) -> str:
             where = " · ".join(x for x in (steps, f"<code>{esc(f.site)}</code>" if f.site else "",
                                            f"line {f.line}" if f.line is not None else "") if x)
             parts.append(f'<div class="finding {esc(sev)}"><div><span class="tag">{esc(f.code)}</span> '
-                         f'<span class="muted">{esc(f.kind)}</span></div><div>{esc(f.message)}</div>'
+                         f'<span class="muted">{esc(f.kind)}</span></div><div>{rich(f.message)}</div>'
                          f'<div class="where">{where}</div>{_numbers(f.evidence)}</div>')
     parts.append("</section>")
     return "\n".join(parts)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 # What each classified operation means, for someone who has not met IEEE 754 yet.
@@ -114,6 +115,15 @@ def value(x) -> str:
 def one_line(text: str, limit: int = 160) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def first_sentence(text: str, limit: int = 240) -> str:
+    """The first sentence of a message (ends at ". " followed by a capital), shortened to `limit`."""
+    text = " ".join(str(text).split())
+    m = re.search(r"\.\s+(?=[A-Z])", text)
+    if m and m.end() <= limit:
+        return text[: m.start() + 1]
+    return one_line(text, limit)
 
 
 @dataclass
