@@ -1,4 +1,6 @@
 """Odd input: reads stdin, uses __file__, changes directory, and sets numpy's error handling itself."""
+# parity-stdin: 1.5 -2 0.25
+# parity-args: --alpha 3 "two words"
 import os
 import sys
 import numpy as np

@@ -1,0 +1,260 @@
+"""Issue 7: every sample script behaves bit-identically traced and untraced (output, exit status, final arrays).
+
+Every `*.py` under `tests/samples/` (recursively, whatever exists when the suite runs) is run three ways:
+plain `python SCRIPT` (the reference for stdout, stderr and exit status), and a small harness that
+executes the script as `__main__` untraced, or traced through the real `nandoctor run` CLI, and
+saves the ndarrays, numpy scalars and Python numbers of its module globals, one level into user
+objects, to an .npz. The arrays must match in dtype, shape and bytes (NaN payloads and signed zeros
+included). A sample may carry directives in its first lines:
+
+    # parity-stdin: TEXT      stdin given to every run (default: empty)
+    # parity-args: A B "C D"  arguments after the script
+    # parity-skip: REASON     not a runnable sample
+
+Helper modules (`verify.py`, names starting with `_`) are not samples. The runs go in parallel;
+the traced run writes only findings.json and the session (the HTML and PNG renderers never touch the
+script, and are tested elsewhere).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import subprocess
+import sys
+import textwrap
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import SAMPLES
+
+ROOT = Path(__file__).resolve().parent.parent
+NOT_SAMPLES = {"verify.py", "conftest.py", "__init__.py"}
+TIMEOUT = 240
+
+# Executes SCRIPT as __main__ (untraced: compiled by Python; traced: through `nandoctor run`, capturing the
+# namespace the runner executed) and saves its arrays to NPZ whatever way it ends.
+HARNESS = textwrap.dedent('''
+    import builtins, os, sys, types
+    import numpy as np
+
+    mode, npz, report, script, *args = sys.argv[1:]
+    keep = {}
+
+    def put(name, v):
+        if isinstance(v, np.ma.MaskedArray):
+            put(name + ".mask", np.ma.getmaskarray(v))
+            v = np.ma.getdata(v)
+        if isinstance(v, np.ndarray):
+            a = np.array(v)  # plain ndarray (np.matrix too), a copy
+        elif isinstance(v, (np.generic, bool, int, float, complex)):
+            a = np.asarray(v)
+        else:
+            return False
+        if a.dtype.kind in "OUSV":
+            a = np.array([repr(x) for x in a.ravel()], dtype=str).reshape(a.shape)
+        keep[name + "|" + type(v).__name__] = a
+        return True
+
+    def dump(ns):
+        for k, v in list((ns or {}).items()):
+            if k.startswith("__"):
+                continue
+            if put(k, v):
+                continue
+            if isinstance(v, (list, tuple)):
+                for i, x in enumerate(v[:50]):
+                    put(f"{k}[{i}]", x)
+            elif isinstance(v, dict):
+                for i, (kk, x) in enumerate(list(v.items())[:50]):
+                    put(f"{k}[{kk!r}]", x)
+            elif type(v).__module__ == "__main__" and not isinstance(v, type):
+                attrs = dict(getattr(v, "__dict__", {}))
+                for s in getattr(type(v), "__slots__", ()):
+                    if hasattr(v, s):
+                        attrs[s] = getattr(v, s)
+                for a, x in attrs.items():
+                    put(f"{k}.{a}", x)
+        np.savez(npz, **keep)
+
+    if mode == "plain":
+        path = os.path.abspath(script)
+        main = types.ModuleType("__main__")
+        main.__file__ = path
+        main.__builtins__ = builtins
+        sys.modules["__main__"] = main
+        sys.argv = [script, *args]
+        sys.path[0] = os.path.dirname(path)
+        try:
+            with open(path, "rb") as f:
+                code = compile(f.read(), path, "exec", dont_inherit=True)
+            exec(code, main.__dict__)
+        finally:
+            dump(main.__dict__)
+    else:
+        import importlib
+        runner = importlib.import_module("nandoctor.trace.runner")  # nandoctor.trace is also a function
+        from nandoctor.cli import main as cli_main
+
+        real = runner.run_script
+        seen = {}
+
+        def capture(*a, **kw):
+            out = real(*a, **kw)
+            seen["ns"] = out.namespace
+            return out
+
+        runner.run_script = capture
+        try:
+            cli_main(["run", "-o", report, "--format", "json,session", script, *args], prog_name="nandoctor")
+        finally:
+            dump(seen.get("ns"))
+''')
+
+
+def _samples() -> list[Path]:
+    out = []
+    for p in sorted(SAMPLES.rglob("*.py")):
+        if p.name in NOT_SAMPLES or p.name.startswith("_"):
+            continue
+        if _directives(p).get("skip"):
+            continue
+        out.append(p)
+    return out
+
+
+def _directives(path: Path) -> dict:
+    found = {}
+    with open(path, "rb") as f:
+        head = f.read(2000).decode("utf-8", "replace").splitlines()[:8]
+    for line in head:
+        for key in ("stdin", "args", "skip"):
+            tag = f"# parity-{key}:"
+            if line.startswith(tag):
+                found[key] = line[len(tag):].strip()
+    return found
+
+
+def _env() -> dict:
+    e = dict(os.environ)
+    e.pop("NANDOCTOR_RAISE", None)  # internal errors are checked from the session, not by crashing the patient
+    e.setdefault("OPENBLAS_NUM_THREADS", "1")  # BLAS thread count can change float summation order
+    e.setdefault("OMP_NUM_THREADS", "1")
+    e.setdefault("MKL_NUM_THREADS", "1")
+    e["PYTHONHASHSEED"] = "0"
+    e["PYTHONPATH"] = str(ROOT) + os.pathsep + e.get("PYTHONPATH", "")
+    return e
+
+
+def _run(cmd, cwd, stdin):
+    try:
+        p = subprocess.run(cmd, cwd=cwd, input=stdin, capture_output=True, text=True, env=_env(), timeout=TIMEOUT,
+                           errors="replace")
+        return {"rc": p.returncode, "out": p.stdout, "err": p.stderr}
+    except subprocess.TimeoutExpired:
+        return {"rc": "timeout", "out": "", "err": ""}
+
+
+def _commands(script: Path, work: Path) -> dict:
+    """The three runs of one sample. The traced harness goes through the real CLI, so its output is
+    `nandoctor run`'s; plain `python` is the reference for output, the untraced harness for arrays."""
+    args = shlex.split(_directives(script).get("args", ""))
+    work.mkdir(parents=True)
+    harness = work / "harness.py"
+    harness.write_text(HARNESS)
+    cmds = {
+        "python": [sys.executable, str(script), *args],
+        "plain": [sys.executable, str(harness), "plain", str(work / "plain.npz"), "-", str(script), *args],
+        # json only: the HTML and PNG renderers do not touch the script, and cost a second per run
+        "traced": [sys.executable, str(harness), "traced", str(work / "traced.npz"), str(work / "report"),
+                   str(script), *args],
+    }
+    for k in cmds:
+        (work / k).mkdir()
+    return cmds
+
+
+@pytest.fixture(scope="module")
+def parity_runs(tmp_path_factory):
+    """All samples, all runs in parallel once for the module: {relative path: results}."""
+    base = tmp_path_factory.mktemp("parity")
+    jobs = {}
+    for k, p in enumerate(_samples()):
+        work = base / f"s{k}"
+        stdin = _directives(p).get("stdin", "")
+        for name, cmd in _commands(p, work).items():
+            jobs[(str(p.relative_to(SAMPLES)), name)] = (cmd, str(work / name), stdin + "\n" if stdin else "", work)
+    out: dict = {}
+    with ThreadPoolExecutor(3) as pool:
+        futs = {key: pool.submit(_run, cmd, cwd, stdin) for key, (cmd, cwd, stdin, _) in jobs.items()}
+        for (sample, name), f in futs.items():
+            out.setdefault(sample, {"work": jobs[(sample, name)][3]})[name] = f.result()
+    return out
+
+
+def _our_stderr(text: str) -> str:
+    """Traced stderr without nandoctor's own lines (each marked `nandoctor:`)."""
+    return "".join(ln for ln in text.splitlines(keepends=True) if not ln.startswith("nandoctor:"))
+
+
+def _load_npz(path: Path) -> dict:
+    if not path.exists():
+        return {}
+    with np.load(path, allow_pickle=False) as z:
+        return {k: z[k] for k in z.files}
+
+
+SAMPLE_IDS = [str(p.relative_to(SAMPLES)) for p in _samples()]
+
+
+def test_there_are_samples():
+    assert len(SAMPLE_IDS) >= 10, SAMPLE_IDS
+    assert any(s.startswith("odd/") for s in SAMPLE_IDS)
+
+
+@pytest.mark.parametrize("sample", SAMPLE_IDS)
+def test_output_and_exit_status_identical(parity_runs, sample):
+    r = parity_runs[sample]
+    plain, traced = r["python"], r["traced"]
+    assert plain["rc"] != "timeout", "plain run timed out"
+    assert traced["rc"] == plain["rc"], traced["err"][-3000:]
+    assert traced["out"] == plain["out"]
+    assert _our_stderr(traced["err"]) == plain["err"]
+
+
+@pytest.mark.parametrize("sample", SAMPLE_IDS)
+def test_final_arrays_bit_identical(parity_runs, sample):
+    r = parity_runs[sample]
+    # The harness runs end as the script does; what matters is that both ended the same way.
+    assert r["traced"]["rc"] == r["plain"]["rc"], r["traced"]["err"][-3000:]
+    plain = _load_npz(r["work"] / "plain.npz")
+    traced = _load_npz(r["work"] / "traced.npz")
+    assert (r["work"] / "plain.npz").exists(), r["plain"]["err"][-3000:]
+    assert sorted(traced) == sorted(plain)
+    for k, a in plain.items():
+        b = traced[k]
+        assert (b.dtype, b.shape) == (a.dtype, a.shape), k
+        assert b.tobytes() == a.tobytes(), f"{sample}: {k} differs:\nplain  {a!r}\ntraced {b!r}"
+
+
+@pytest.mark.parametrize("sample", SAMPLE_IDS)
+def test_session_readable_without_internal_errors(parity_runs, sample):
+    """The traced run left a readable session, its metadata matching the run, and nandoctor had no errors."""
+    import nandoctor
+
+    r = parity_runs[sample]
+    folder = r["work"] / "report"
+    if r["python"]["rc"] == 2 and not folder.exists():
+        pytest.skip("the script could not be opened: no session")
+    s = nandoctor.load(folder)
+    assert s.meta["exit_status"] == r["python"]["rc"]
+    assert s.meta["interrupted"] is False
+    frame = s.frame
+    assert frame is not None
+    assert s.errors == [], s.errors
+    assert "internal error" not in r["traced"]["err"], r["traced"]["err"][-3000:]
+    json.dumps(s.meta)  # plain JSON: nothing live leaked into the metadata
