@@ -31,78 +31,273 @@ def as_float_rows(block: np.ndarray) -> np.ndarray | None:
     return None
 
 
-def stats_rows(block: np.ndarray, delta: np.ndarray | None = None) -> np.ndarray:
+def stats_rows(block: np.ndarray, delta: np.ndarray | None = None, out: np.ndarray | None = None) -> np.ndarray:
     """Statistics of each row of an (n, size) block, as an (n, NSTATS) float64 array.
 
     Means, extremes and norms are over finite elements; non-finite elements are counted.
-    `delta`, if given, is the (n, size) change an update made, for the update norm.
-    Call under np.errstate(all="ignore"): these operations must never reach the user's callback.
+    `delta`, if given, is the (n, size) change an update made, for the update norm. `out`, if
+    given, is the (n, NSTATS) array to fill. Call under np.errstate(all="ignore"): these operations must never reach the user's callback.
+
+    Rows whose elements are all finite (found from their min and max alone, since NaN and inf
+    propagate into both) take a fused path of a few reductions and no masking; only the rare
+    rows holding NaN or inf pay for masked arithmetic. Narrow blocks are transposed first:
+    numpy reduces a (7, n) array along axis 0 some thirty times faster than an (n, 7) one along axis 1.
     """
     n = block.shape[0]
-    out = np.full((n, NSTATS), np.nan)
+    if out is None:
+        out = np.empty((n, NSTATS))
+    out.fill(np.nan)
     size = block.shape[1] if block.ndim == 2 else 0
-    out[:, IDX[C.SIZE]] = size
+    out[:, _SIZE] = size
     a = as_float_rows(block) if block.ndim == 2 else None
-    if a is None or size == 0:
-        out[:, IDX[C.N_NAN]] = 0
-        out[:, IDX[C.N_POSINF]] = 0
-        out[:, IDX[C.N_NEGINF]] = 0
+    if a is None or size == 0 or n == 0:
+        out[:, _N_NAN:_N_NEGINF + 1] = 0
         if delta is not None and a is not None:
-            out[:, IDX[C.UPDATE_L2]] = 0.0
+            out[:, _UPDATE_L2] = 0.0
         return out
-    finite = np.isfinite(a)
-    all_finite = finite.all(axis=1)
-    if all_finite.all():
-        out[:, IDX[C.N_NAN]] = 0
-        out[:, IDX[C.N_POSINF]] = 0
-        out[:, IDX[C.N_NEGINF]] = 0
-        count = np.full(n, float(size))
-        lo = a.min(axis=1)
-        hi = a.max(axis=1)
-        total = a.sum(axis=1)
-        af = a
+    x = _Layout(a)
+    lo = x.red(np.minimum)
+    hi = x.red(np.maximum)
+    good = np.isfinite(lo) & np.isfinite(hi)
+    if good.all():
+        _finite_rows(x, lo, hi, out)
     else:
-        out[:, IDX[C.N_NAN]] = np.isnan(a).sum(axis=1)
-        out[:, IDX[C.N_POSINF]] = (a == np.inf).sum(axis=1)
-        out[:, IDX[C.N_NEGINF]] = (a == -np.inf).sum(axis=1)
-        count = finite.sum(axis=1).astype(np.float64)
-        lo = np.where(finite, a, np.inf).min(axis=1)
-        hi = np.where(finite, a, -np.inf).max(axis=1)
-        af = np.where(finite, a, 0.0)
-        total = af.sum(axis=1)
+        if good.any():
+            sub = np.full((int(good.sum()), NSTATS), np.nan)
+            sub[:, _SIZE] = size
+            _finite_rows(x.rows(good), lo[good], hi[good], sub)
+            out[good] = sub
+        bad = ~good
+        sub = np.full((int(bad.sum()), NSTATS), np.nan)
+        sub[:, _SIZE] = size
+        xb = x.rows(bad)
+        # Rows with no finite element at all (a run gone NaN: the common case here) need only counts.
+        some = xb.count(np.isfinite(xb.m)) > 0
+        if some.all():
+            _masked_rows(xb, sub)
+        else:
+            none = ~some
+            xn = xb.rows(none)
+            cnt = np.empty((int(none.sum()), 3))
+            cnt[:, 0] = xn.count(np.isnan(xn.m))
+            cnt[:, 1] = xn.count(xn.m == np.inf)
+            cnt[:, 2] = size - cnt[:, 0] - cnt[:, 1]
+            sub[none, _N_NAN:_N_NEGINF + 1] = cnt
+            sub[none, _FRAC_ZERO] = 0.0
+            if some.any():
+                part = np.full((int(some.sum()), NSTATS), np.nan)
+                part[:, _SIZE] = size
+                _masked_rows(xb.rows(some), part)
+                sub[some] = part
+        out[bad] = sub
+    if delta is not None:
+        d = as_float_rows(delta)
+        if d is not None:
+            out[:, _UPDATE_L2] = _norms(_Layout(d))
+    return out
+
+
+# Blocks at most this wide are transposed so that reductions run across observations.
+_NARROW = 256
+
+
+class _Layout:
+    """An (n, size) block held as rows, or transposed to (size, n) when narrow; reductions give n values."""
+
+    __slots__ = ("m", "ax", "n", "size")
+
+    def __init__(self, a: np.ndarray, transposed: bool | None = None):
+        n, size = a.shape
+        self.n, self.size = n, size
+        if transposed is None:
+            transposed = size <= _NARROW and n > 1
+        if transposed:
+            self.m, self.ax = np.ascontiguousarray(a.T), 0
+        else:
+            self.m, self.ax = a, 1
+
+    @classmethod
+    def of(cls, m: np.ndarray, ax: int) -> "_Layout":
+        x = cls.__new__(cls)
+        x.m, x.ax = m, ax
+        x.n, x.size = (m.shape[1], m.shape[0]) if ax == 0 else m.shape
+        return x
+
+    def red(self, ufunc, m=None) -> np.ndarray:
+        return ufunc.reduce(self.m if m is None else m, axis=self.ax)
+
+    def col(self, v: np.ndarray) -> np.ndarray:
+        """A per-row vector shaped to broadcast against the block."""
+        return v[None, :] if self.ax == 0 else v[:, None]
+
+    def rows(self, mask: np.ndarray) -> "_Layout":
+        return _Layout.of(np.compress(mask, self.m, axis=1 - self.ax), self.ax)
+
+    def sumsq(self, m=None) -> np.ndarray:
+        m = self.m if m is None else m
+        return np.einsum("ij,ij->j" if self.ax == 0 else "ij,ij->i", m, m)
+
+    def count(self, cond: np.ndarray) -> np.ndarray:
+        return np.count_nonzero(cond, axis=self.ax)
+
+
+def _scaled_norms(x: _Layout, absmax: np.ndarray, m=None) -> np.ndarray:
+    """Row L2 norms computed on rows divided by their absmax: squares near 1e200 would overflow."""
+    scale = np.where(absmax > 0, absmax, 1.0)
+    s = (x.m if m is None else m) / x.col(scale)
+    return scale * np.sqrt(x.sumsq(s))
+
+
+def _norms(x: _Layout) -> np.ndarray:
+    """Row L2 norms over the finite elements (the update norm)."""
+    if x.size == 0:
+        return np.zeros(x.n)
+    sq = x.sumsq()
+    # A plain sum of squares is exact enough unless it overflowed, underflowed or met a non-finite.
+    redo = ~np.isfinite(sq) | ((sq < _TINY_SQ) & (sq > 0))
+    out = np.sqrt(sq)
+    if redo.any():
+        r = x.rows(redo)
+        m = np.where(np.isfinite(r.m), r.m, 0.0)
+        out[redo] = _scaled_norms(r, r.red(np.maximum, np.abs(m)), m)
+    return out
+
+
+# Sums of squares below this may have lost digits to underflow (squares of ~1e-154 and smaller).
+_TINY_SQ = 1e-290
+# Above this absmax a square may overflow.
+_HUGE = 1e150
+# var = E[x^2] - mean^2 loses digits when the spread is tiny next to the mean; below this ratio
+# of var to E[x^2], the variance is recomputed from deviations (two more passes, rare rows only).
+_CANCEL = 1e-4
+
+
+def _finite_rows(x: _Layout, lo: np.ndarray, hi: np.ndarray, out: np.ndarray) -> None:
+    """Stats of rows known to hold only finite values: sum, sum of squares, zero count, saturation."""
+    size = x.size
+    out[:, _N_NAN:_N_NEGINF + 1] = 0
+    mean = x.red(np.add) / size
+    absmax = np.maximum(np.abs(lo), np.abs(hi))
+    sq = x.sumsq()
+    l2 = np.sqrt(sq)
+    extreme = (absmax > _HUGE) | ((sq < _TINY_SQ) & (absmax > 0))
+    if extreme.any():
+        l2[extreme] = _scaled_norms(x.rows(extreme), absmax[extreme])
+    ex2 = sq / size
+    var = ex2 - mean * mean
+    redo = extreme | (var < _CANCEL * ex2) | ~np.isfinite(var)
+    if redo.any():
+        r = x.rows(redo)
+        dev = r.m - r.col(mean[redo])
+        var[redo] = (_scaled_norms(r, r.red(np.maximum, np.abs(dev)), dev) ** 2) / size
+    out[:, _MIN] = lo
+    out[:, _MAX] = hi
+    out[:, _MEAN] = mean
+    out[:, _STD] = np.sqrt(np.maximum(var, 0.0))
+    out[:, _ABSMAX] = absmax
+    out[:, _L2] = l2
+    out[:, _FRAC_ZERO] = (size - np.count_nonzero(x.m, axis=x.ax)) / size
+    _saturation(x, lo, hi, np.ones(x.n, bool), out)
+
+
+def _saturation(x: _Layout, lo, hi, has, out) -> None:
+    """Fractions exactly at and near the bound, for rows whose values lie in [0, 1] or [-1, 1]."""
+    size = x.size
+    unit = has & (lo >= 0) & (hi <= 1)
+    sym = has & ~unit & (lo >= -1) & (hi <= 1)
+    ok = unit | sym
+    out[:, _FRAC_SAT_EXACT] = np.nan
+    out[:, _FRAC_SAT_NEAR] = np.nan
+    if not ok.any():
+        return
+    r = x.rows(ok) if not ok.all() else x
+    b = r.col(np.where(unit[ok], 0.0, -1.0))
+    exact = r.count((r.m == b) | (r.m == 1.0)) / size
+    near = r.count((np.abs(r.m - b) < SAT_NEAR_TOL) | (np.abs(r.m - 1.0) < SAT_NEAR_TOL)) / size
+    out[ok, _FRAC_SAT_EXACT] = exact
+    out[ok, _FRAC_SAT_NEAR] = near
+
+
+def _masked_rows(x: _Layout, out: np.ndarray) -> None:
+    """Stats of rows holding NaN or inf: counts of each kind, the rest over the finite elements."""
+    a, size = x.m, x.size
+    finite = np.isfinite(a)
+    out[:, _N_NAN] = x.count(np.isnan(a))
+    out[:, _N_POSINF] = x.count(a == np.inf)
+    out[:, _N_NEGINF] = x.count(a == -np.inf)
+    count = x.count(finite).astype(np.float64)
+    lo = x.red(np.minimum, np.where(finite, a, np.inf))
+    hi = x.red(np.maximum, np.where(finite, a, -np.inf))
+    af = np.where(finite, a, 0.0)
+    total = x.red(np.add, af)
     has = count > 0
     lo = np.where(has, lo, np.nan)
     hi = np.where(has, hi, np.nan)
     mean = np.where(has, total / np.maximum(count, 1), np.nan)
-    dev = np.where(finite, af - mean[:, None], 0.0) if not all_finite.all() else af - mean[:, None]
-    std = np.sqrt((dev * dev).sum(axis=1) / np.maximum(count, 1))
+    dev = np.where(finite, af - x.col(mean), 0.0)
+    std = np.sqrt(x.red(np.add, dev * dev) / np.maximum(count, 1))
     absmax = np.maximum(np.abs(lo), np.abs(hi))
-    # Scaled norm: squares of values near 1e200 would overflow, the norm itself need not.
-    scale = np.where(absmax > 0, absmax, 1.0)
-    scaled = af / scale[:, None]
-    l2 = scale * np.sqrt((scaled * scaled).sum(axis=1))
-    out[:, IDX[C.MIN]] = lo
-    out[:, IDX[C.MAX]] = hi
-    out[:, IDX[C.MEAN]] = mean
-    out[:, IDX[C.STD]] = np.where(has, std, np.nan)
-    out[:, IDX[C.ABSMAX]] = absmax
-    out[:, IDX[C.L2]] = np.where(has, l2, np.nan)
-    out[:, IDX[C.FRAC_ZERO]] = (a == 0).sum(axis=1) / size
-    # Saturation, for values that lie in [0, 1] or [-1, 1].
-    unit = has & (lo >= 0) & (hi <= 1)
-    sym = has & ~unit & (lo >= -1) & (hi <= 1)
-    bound_lo = np.where(unit, 0.0, -1.0)[:, None]
-    exact = ((a == bound_lo) | (a == 1.0)).sum(axis=1) / size
-    near = ((np.abs(a - bound_lo) < SAT_NEAR_TOL) | (np.abs(a - 1.0) < SAT_NEAR_TOL)).sum(axis=1) / size
-    ok = unit | sym
-    out[:, IDX[C.FRAC_SAT_EXACT]] = np.where(ok, exact, np.nan)
-    out[:, IDX[C.FRAC_SAT_NEAR]] = np.where(ok, near, np.nan)
-    if delta is not None:
-        d = as_float_rows(delta)
-        if d is not None:
-            dfin = np.where(np.isfinite(d), d, 0.0)
-            dmax = np.abs(dfin).max(axis=1) if d.shape[1] else np.zeros(n)
-            dscale = np.where(dmax > 0, dmax, 1.0)
-            ds = dfin / dscale[:, None]
-            out[:, IDX[C.UPDATE_L2]] = dscale * np.sqrt((ds * ds).sum(axis=1))
-    return out
+    l2 = _scaled_norms(x, np.where(has, absmax, 0.0), af)
+    out[:, _MIN] = lo
+    out[:, _MAX] = hi
+    out[:, _MEAN] = mean
+    out[:, _STD] = np.where(has, std, np.nan)
+    out[:, _ABSMAX] = absmax
+    out[:, _L2] = np.where(has, l2, np.nan)
+    out[:, _FRAC_ZERO] = x.count(a == 0) / size
+    _saturation(x, lo, hi, has, out)
+
+
+# Arrays larger than this are summarised at once on the hot path. Their non-finite counts, min, max,
+# absmax, L2 and update norms are exact; mean, std, frac_zero and the saturation fractions come
+# from a strided subsample of about SUBSAMPLE elements (every k-th element in memory order),
+# which keeps the cost near three passes over the data instead of a dozen.
+SUBSAMPLE_ABOVE = 1 << 16
+SUBSAMPLE = 1 << 14
+
+
+def stats_one(v: np.ndarray, delta: np.ndarray | None = None) -> np.ndarray:
+    """The NSTATS statistics of one (large) array, with `delta` the change an update made, or None."""
+    flat = v.reshape(1, -1)
+    size = flat.shape[1]
+    d = None if delta is None else delta.reshape(1, -1)
+    if size <= SUBSAMPLE_ABOVE or flat.dtype.kind not in "fiub":
+        return stats_rows(flat, d)[0]
+    a = flat[0]
+    lo, hi = a.min(), a.max()
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return stats_rows(flat, d)[0]  # non-finite values: everything exact
+    k = -(-size // SUBSAMPLE)
+    row = stats_rows(np.ascontiguousarray(a[::k]).reshape(1, -1))[0]
+    af = a if a.dtype == np.float64 else a.astype(np.float64)
+    lo, hi = float(lo), float(hi)
+    absmax = max(abs(lo), abs(hi))
+    row[_SIZE] = size
+    row[_N_NAN:_N_NEGINF + 1] = 0
+    row[_MIN], row[_MAX], row[_ABSMAX] = lo, hi, absmax
+    whole = _Layout(af.reshape(1, -1), transposed=False)
+    row[_L2] = _norms(whole)[0] if absmax < _HUGE else _scaled_norms(whole, np.array([absmax]))[0]
+    # The subsample saw some of the elements: saturation applies only if the whole array is bounded.
+    if not ((lo >= 0 and hi <= 1) or (lo >= -1 and hi <= 1)):
+        row[_FRAC_SAT_EXACT] = row[_FRAC_SAT_NEAR] = np.nan
+    if d is not None:
+        dd = as_float_rows(d)
+        row[_UPDATE_L2] = _norms(_Layout(dd, transposed=False))[0] if dd is not None else np.nan
+    return row
+
+
+_SIZE = IDX[C.SIZE]
+_N_NAN = IDX[C.N_NAN]
+_N_POSINF = IDX[C.N_POSINF]
+_N_NEGINF = IDX[C.N_NEGINF]
+_MIN = IDX[C.MIN]
+_MAX = IDX[C.MAX]
+_MEAN = IDX[C.MEAN]
+_STD = IDX[C.STD]
+_ABSMAX = IDX[C.ABSMAX]
+_L2 = IDX[C.L2]
+_FRAC_ZERO = IDX[C.FRAC_ZERO]
+_FRAC_SAT_EXACT = IDX[C.FRAC_SAT_EXACT]
+_FRAC_SAT_NEAR = IDX[C.FRAC_SAT_NEAR]
+_UPDATE_L2 = IDX[C.UPDATE_L2]
+assert (_N_NAN, _N_POSINF, _N_NEGINF) == (_N_NAN, _N_NAN + 1, _N_NAN + 2)  # sliced together above
