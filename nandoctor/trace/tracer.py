@@ -100,7 +100,7 @@ class Tracer:
                         builtins.__dict__.pop(name, None)
                     else:
                         setattr(builtins, name, old)
-            self.recorder.flush()
+            self.recorder.flush(final=True)
             self._write_side_files()
         finally:
             if self in _active:
