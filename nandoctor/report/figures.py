@@ -13,6 +13,7 @@ from .timeline import Marker, SiteTimeline, Timelines
 
 DPI = 100
 LEGEND_COLUMNS = 4
+LOG_RATIO = 100  # a log axis once the largest value spans 2 decades: spikes stay visible, slow growth stays linear
 MARKER_STYLE = {
     "nonfinite": {"color": "#c62828", "linestyle": "--", "linewidth": 1.6},
     "error": {"color": "#8e24aa", "linestyle": ":", "linewidth": 1.3},
@@ -77,7 +78,7 @@ def _plot_absmax(ax, t: SiteTimeline, x_range) -> None:
     if len(s.x):
         ax.plot(s.x, s.y_max, color=C_ABSMAX, linewidth=1.1, drawstyle="steps-post")
         pos = s.y_max[np.isfinite(s.y_max) & (s.y_max > 0)]
-        if len(pos) and pos.max() / max(pos.min(), 1e-300) > 50:
+        if len(pos) and pos.max() / max(pos.min(), 1e-300) > LOG_RATIO:
             ax.set_yscale("log")
     _shade_nonfinite(ax, t)
     ax.set_xlim(*_xlim(x_range))
@@ -100,9 +101,11 @@ def _plot_fractions(ax, t: SiteTimeline, x_range) -> None:
 
 def _light_ticks(ax) -> None:
     """Few ticks and no minor ones: tick layout is most of matplotlib's drawing time."""
-    from matplotlib.ticker import MaxNLocator, NullLocator
+    from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator
 
-    if ax.get_yscale() != "log":
+    if ax.get_yscale() == "log":
+        ax.yaxis.set_major_locator(LogLocator(base=10, numticks=5))
+    else:
         ax.yaxis.set_major_locator(MaxNLocator(4))
     ax.yaxis.set_minor_locator(NullLocator())
     ax.xaxis.set_major_locator(MaxNLocator(6, integer=True))
@@ -116,6 +119,12 @@ def _xlim(x_range):
 
 
 def _legend(fig, markers: list[Marker], with_sat: bool, y: float) -> None:
+    handles = _legend_handles(markers, with_sat)
+    fig.legend(handles=handles, loc="upper center", ncol=min(len(handles), LEGEND_COLUMNS), frameon=False,
+               bbox_to_anchor=(0.5, y), fontsize=9)
+
+
+def _legend_handles(markers: list[Marker], with_sat: bool) -> list:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -127,8 +136,7 @@ def _legend(fig, markers: list[Marker], with_sat: bool, y: float) -> None:
     for kind in ("nonfinite", "error", "warning", "info"):
         if any(m.kind == kind for m in markers):
             handles.append(Line2D([], [], label=MARKER_WORDS[kind], **MARKER_STYLE[kind]))
-    fig.legend(handles=handles, loc="upper center", ncol=min(len(handles), LEGEND_COLUMNS), frameon=False,
-               bbox_to_anchor=(0.5, y), fontsize=9)
+    return handles
 
 
 def _legend_rows(markers: list[Marker], with_sat: bool) -> int:
@@ -177,7 +185,7 @@ def summary_png(model) -> bytes:
         w, h = model.size_px
         fig = new_figure(w / DPI, h / DPI)
         gs = fig.add_gridspec(max(1, len(model.panels)), 2, width_ratios=(1.65, 1.0), left=0.07, right=0.985,
-                              top=0.86, bottom=0.08, wspace=0.08, hspace=0.35)
+                              top=0.875, bottom=0.08, wspace=0.08, hspace=0.35)
         fig.text(0.012, 0.965, model.title, fontsize=17, fontweight="bold", va="top", parse_math=False)
         fig.text(0.012, 0.925, model.subtitle, fontsize=11, va="top", color="#424242", parse_math=False)
         if model.panels:
@@ -215,9 +223,13 @@ def summary_png(model) -> bytes:
         box.set_facecolor("#fffdf7")
         y = 0.97
         for size, weight, text in model.box_lines:
-            wrapped = textwrap.fill(text, int(46 * 12 / size)) if text else ""
+            # Characters per line for the box's ~470 px: bold glyphs are wider.
+            wrapped = textwrap.fill(text, int((44 if weight == "bold" else 52) * 12 / size)) if text else ""
             box.text(0.04, y, wrapped, fontsize=size, fontweight=weight, va="top", transform=box.transAxes,
                      parse_math=False, color=colour if weight == "bold" and y > 0.9 else "#212121")
-            y -= (wrapped.count("\n") + 1) * size * 0.0042 + 0.022
-        _legend(fig, model.markers, any(p.timeline.sat_exact is not None for p in model.panels), 0.905)
+            y -= (wrapped.count("\n") + 1) * size * 0.0029 + 0.018
+        # The legend sits at the foot of the verdict box, where it never covers a curve.
+        box.legend(handles=_legend_handles(model.markers, any(p.timeline.sat_exact is not None for p in model.panels)),
+                   loc="lower left", ncol=2, frameon=False, fontsize=9, title="How to read the timelines",
+                   title_fontsize=9, bbox_to_anchor=(0.02, 0.01))
         return png_bytes(fig)

@@ -16,6 +16,7 @@ from .timeline import build_timelines, site_rows
 TIMESTAMP_ID = "nd-timestamp"
 MAX_OPERAND_ROWS = 20
 MAX_VERDICT_FINDINGS = 3  # without causes, the first screen lists this many findings
+MAX_VERDICT_CAUSES = 4  # so the verdict stays on the first screen
 EXCERPT_BEFORE = 6
 EXCERPT_AFTER = 3
 
@@ -182,10 +183,12 @@ def _verdict(session, v: words.Verdict) -> str:
     causes = sorted(session.causes, key=lambda c: c.rank)
     if causes:
         parts.append("<p><strong>Why, most likely first:</strong></p><ol>")
-        for c in causes:
+        for c in causes[:MAX_VERDICT_CAUSES]:
             parts.append(f'<li><a href="#cause-{c.rank}">{rich(words.one_line(c.summary or words.tag_title(c.tag), 220))}</a>'
                          f' <span class="tag">{esc(c.tag)}</span></li>')
         parts.append("</ol>")
+        if len(causes) > MAX_VERDICT_CAUSES:
+            parts.append(f'<p class="muted">… and {len(causes) - MAX_VERDICT_CAUSES} more causes below.</p>')
     else:
         # The headline already states the first non-finite value: list the other serious findings.
         serious = [f for f in session.findings if f.severity in ("error", "warning") and f.code != "first_nonfinite"]

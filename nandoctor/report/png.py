@@ -11,6 +11,7 @@ from .timeline import MAX_PNG_SITES, Marker, SiteTimeline, build_timelines
 
 # 1400 x 800 px: above the 1200 x 700 minimum, and readable on a laptop screen or in a chat.
 SIZE_PX = (1400, 800)
+MAX_BOX_FINDINGS = 4
 
 
 @dataclass
@@ -42,9 +43,14 @@ def summary_model(session) -> SummaryModel:
     tl = build_timelines(session)  # shared with the HTML page (cached); the picture shows the first few
     script = os.path.basename(str(session.meta.get("script") or "?"))
     box: list[tuple[float, str, str]] = []
+    headline = v.headline
     if v.first_nonfinite_step is not None:
-        box.append((20, "bold", f"First NaN/inf at step {v.first_nonfinite_step}"))
-    box.append((13, "bold", v.headline))
+        big = f"First NaN/inf at step {v.first_nonfinite_step}"
+        box.append((20, "bold", big))
+        # The headline repeats the step: keep only what follows it ("(1 - y)/(1 - a_jk) computed 0/0").
+        if headline.startswith("First ") and ": " in headline:
+            headline = headline.split(": ", 1)[1]
+    box.append((13, "bold", headline))
     causes = sorted(session.causes, key=lambda c: c.rank)
     if causes:
         top = causes[0]
@@ -58,10 +64,17 @@ def summary_model(session) -> SummaryModel:
             if f.after:
                 box.append((10, "normal", words.one_line(f.after, 140)))
     else:
-        box.append((11, "normal", v.detail))
-        errs = sum(f.severity == "error" for f in session.findings)
-        warns = sum(f.severity == "warning" for f in session.findings)
-        box.append((11, "normal", f"No cause identified. Findings: {errs} error(s), {warns} warning(s)."))
+        serious = sorted((f for f in session.findings if f.severity in ("error", "warning") and f.code != "first_nonfinite"),
+                         key=lambda f: (words.SEVERITY_ORDER.index(f.severity),
+                                        f.first_step if f.first_step is not None else 1 << 62))
+        if serious:
+            box.append((12, "bold", "No root cause identified. What nandoctor saw:"))
+            for f in serious[:MAX_BOX_FINDINGS]:
+                box.append((10, "normal", "• " + words.first_sentence(f.message, 200).replace("`", "")))
+            if len(serious) > MAX_BOX_FINDINGS:
+                box.append((10, "normal", f"… and {len(serious) - MAX_BOX_FINDINGS} more in report.html"))
+        else:
+            box.append((11, "normal", v.detail))
     subtitle = f"{script}: {tl.n_steps} training steps"
     if tl.note:
         subtitle += f"  (timelines end at step {tl.x_range[1]}, after the first non-finite value)"

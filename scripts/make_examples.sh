@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Regenerates the committed example reports with nandoctor itself:
+#   reports/demo/              `nandoctor demo`: the founding case, 10,000 steps (seconds)
+#   reports/seed_341_answer/   the accepted answer's variant: 500,000 steps (a minute or more)
+# Each folder keeps report.html, summary.png and findings.json. The saved session (what
+# `nandoctor report DIR` re-renders from) is kept only when its raw chunks are small; otherwise all
+# session files go, so nobody re-renders an incomplete session over a good report.
+# Usage: scripts/make_examples.sh [path/to/seed_341_answer.py]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+answer="${1:-$root/../shared/seed/seed_341_answer.py}"
+max_session_kb=4096
+cd "$root"
+status=0
+python -m nandoctor demo -o reports/demo > /dev/null || status=$?
+python -m nandoctor run -o reports/seed_341_answer "$answer" > /dev/null || status=$?
+for d in reports/demo reports/seed_341_answer; do
+  rm -f "$d"/*.tmp
+  kb=$(du -sk "$d/chunks" 2>/dev/null | cut -f1 || echo 0)
+  if [ "${kb:-0}" -gt "$max_session_kb" ]; then
+    rm -rf "$d/chunks" "$d/session.json" "$d/sites.json" "$d/events.json" "$d/analysis.json"
+  fi
+done
+ls -l reports/demo reports/seed_341_answer
+exit "$status"
