@@ -75,8 +75,10 @@ def _recompile(fn: types.FunctionType, tracer: Tracer, qualprefix: str, transfor
     if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         raise TraceError(f"cannot trace {fn.__qualname__}: unexpected source")
     node.decorator_list = []  # the decorators already ran; only the body is swapped
-    # Wrap in a class so qualnames and "self" handling match a method.
-    wrapper = ast.ClassDef(name=qualprefix or "_", bases=[], keywords=[], body=[node], decorator_list=[])
+    # A method is wrapped in a class of its class's name, so qualnames, "self" handling and private
+    # name mangling match; a module-level function stays a plain function (its sites' function name
+    # is then its own name, not "_.name").
+    wrapper = ast.ClassDef(name=qualprefix, bases=[], keywords=[], body=[node], decorator_list=[]) if qualprefix else node
     if fn.__code__.co_freevars:
         # A closure: rebuild the enclosing function so the free variables stay free.
         outer_args = ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[], defaults=[])

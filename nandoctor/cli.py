@@ -13,6 +13,10 @@ from . import __version__
 
 DEMO_SCRIPT = Path(__file__).parent / "demo" / "net341.py"
 FORMATS = ("html", "png", "json", "session")
+# Exit status of `run --fail-on` when the script itself exited 0 but a finding of that level exists.
+FAIL_ON_EXIT = 3
+# Exit status for bad usage and bad configuration (click's own usage errors exit 2 too).
+USAGE_EXIT = 2
 
 
 def _default_out(script: str) -> Path:
@@ -30,8 +34,12 @@ def _parse_formats(value: str | None) -> tuple[str, ...]:
 
 
 def trace_script(script: str, args: list[str], out: Path, *, include=(), exclude=(), step_loop=None,
-                 formats=FORMATS, raise_errors=False):
-    """Run a script traced, write its session and report; returns (outcome, session or None)."""
+                 formats=FORMATS, raise_errors=False, config: dict | None = None, progress: bool = False,
+                 quiet: bool = False, verbose: bool = False):
+    """Run a script traced, write its session and report; returns (outcome, session or None).
+
+    `config` (the merged [tool.nandoctor] table and flags) is kept in session.meta["config"], where
+    detectors read their thresholds; `progress` draws the live status line on stderr."""
     from .session import Session
     from .store import SessionWriter
     from .trace.runner import run_script
@@ -50,6 +58,8 @@ def trace_script(script: str, args: list[str], out: Path, *, include=(), exclude
         "interrupted": True,  # until the run ends: a killed run keeps saying so
         "exit_status": None,
     }
+    if config is not None:
+        meta["config"] = config
     import numpy
 
     meta["numpy"] = numpy.__version__
@@ -57,6 +67,11 @@ def trace_script(script: str, args: list[str], out: Path, *, include=(), exclude
     tracer = Tracer(writer=writer, include_roots=(script_dir,) + tuple(include), exclude=exclude,
                     step_loop=step_loop, meta=meta, raise_errors=raise_errors)
     tracer.start()
+    status = None
+    if progress:
+        from .progress import Progress
+
+        status = Progress(tracer, sys.stderr).start()
 
     def conclude(outcome):
         """Record how the run ended, analyse, write the report; the session or None."""
@@ -73,6 +88,8 @@ def trace_script(script: str, args: list[str], out: Path, *, include=(), exclude
         tracer.meta = meta
         writer.update_meta(**meta)
         session = None
+        if status is not None:
+            status.set_stage("analysing")
         try:
             session = Session(tracer.raw(), step_loop=step_loop, directory=str(out))
             session.analyze()
@@ -83,12 +100,16 @@ def trace_script(script: str, args: list[str], out: Path, *, include=(), exclude
         except Exception as e:  # noqa: BLE001 -- our failure must not change the script's exit status
             if raise_errors:
                 raise
+            if status is not None:
+                status.stop()
             click.echo(f"nandoctor: internal error while analysing: {type(e).__name__}: {e}", err=True)
+        if status is not None:
+            status.stop()  # erase the status line before anything else is printed
         return session
 
     def on_signal(outcome):  # SIGTERM: report now; the runner then lets the signal kill the process
         tracer.stop()
-        _finish(outcome, conclude(outcome), out)
+        _finish(outcome, conclude(outcome), out, quiet=quiet, verbose=verbose)
 
     try:
         outcome = run_script(script, args, tracer, on_signal=on_signal)
@@ -100,7 +121,68 @@ def trace_script(script: str, args: list[str], out: Path, *, include=(), exclude
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="nandoctor")
 def main():
-    """nandoctor: why did my numpy training go NaN, blow up, or not learn?"""
+    """nandoctor: why did my numpy training go NaN, blow up, or not learn?
+
+    \b
+    nandoctor run train.py --epochs 3     trace a script (its arguments follow it)
+    nandoctor demo                        trace the bundled 3-4-1 network
+    nandoctor report reports/train        re-render a saved session
+    nandoctor report --format json DIR    print its findings.json to stdout
+    %load_ext nandoctor                   in Jupyter: %%nandoctor traces a cell
+    pytest --nandoctor                    in tests: fail a test that computed a NaN
+
+    The verdict goes to stderr, lines marked "nandoctor:"; the report folder holds report.html,
+    summary.png, findings.json and the session. Settings may live in a [tool.nandoctor] table of
+    pyproject.toml (see `nandoctor run --help`).
+    """
+
+
+def _verdict_options(f):
+    """-q/-v, --progress and --fail-on, shared by `run` and `demo`."""
+    f = click.option("--fail-on", type=click.Choice(("nan", "error", "warning")), default=None,
+                     help="Exit with status 3 when the script exited 0 but the run has a non-finite value (nan), "
+                          "or also an error finding (error), or also a warning (warning). The script's own "
+                          "non-zero exit status wins.")(f)
+    f = click.option("--progress/--no-progress", "progress", default=None,
+                     help="Live status line on stderr (steps, elapsed time, first non-finite value). "
+                          "Default: on when stderr is a terminal.")(f)
+    f = click.option("-v", "--verbose", is_flag=True, help="List every finding in the verdict.")(f)
+    f = click.option("-q", "--quiet", is_flag=True,
+                     help="Print no verdict, only nandoctor's errors (and the reason for a --fail-on exit).")(f)
+    return f
+
+
+def _config_error(e) -> None:
+    click.echo(f"nandoctor: error: {e}", err=True)
+    sys.exit(USAGE_EXIT)
+
+
+def _parse_thresholds(values) -> dict:
+    from .config import ConfigError, parse_thresholds
+
+    table = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        try:
+            if not sep:
+                raise ValueError
+            table[name.strip()] = float(value)
+        except ValueError:
+            _config_error(f"--threshold takes NAME=NUMBER, got {item!r}")
+    try:
+        return parse_thresholds(table, "--threshold")
+    except ConfigError as e:
+        _config_error(e)
+
+
+def _want_progress(progress, quiet) -> bool:
+    if quiet or progress is False:
+        return False
+    if progress:
+        return True
+    from .progress import wants_progress
+
+    return wants_progress(sys.stderr)
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
@@ -110,38 +192,135 @@ def main():
 @click.option("--exclude", multiple=True, help="Glob patterns of files never traced.")
 @click.option("--step-loop", default=None, metavar="FILE:LINE", help="The loop whose iterations are training steps.")
 @click.option("--format", "formats", default=None, help="Comma-separated outputs: html,png,json,session (default: all).")
+@click.option("--threshold", "thresholds", multiple=True, metavar="NAME=VALUE",
+              help="Set a detector threshold (repeatable), e.g. --threshold spike_ratio=20.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="Read [tool.nandoctor] from this TOML file instead of the nearest pyproject.toml.")
+@click.option("--no-config", is_flag=True, help="Ignore any [tool.nandoctor] table.")
+@_verdict_options
 @click.argument("script", type=click.Path(dir_okay=True))
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def run(output, include, exclude, step_loop, formats, script, args):
+def run(output, include, exclude, step_loop, formats, thresholds, config_path, no_config, fail_on, progress,
+        verbose, quiet, script, args):
     """Run SCRIPT with ARGS under nandoctor, like `python SCRIPT ARGS`.
 
-    Everything after SCRIPT belongs to the script. The script's stdout, stderr and exit status are
-    its own; nandoctor's verdict goes to stderr, marked "nandoctor:".
+    Everything after SCRIPT belongs to the script; nandoctor's options go before it. The script's
+    stdout, stderr and exit status are its own; nandoctor's verdict goes to stderr, marked
+    "nandoctor:", and the report to reports/<script-stem>/.
+
+    \b
+    Settings come from the [tool.nandoctor] table of the nearest
+    pyproject.toml above the script (keys: include, exclude, output,
+    step_loop, fail_on, formats, and [tool.nandoctor.thresholds]);
+    flags given here override it. An unknown key or a bad value
+    exits with status 2.
+
+    \b
+    Exit status: the script's own (1 for an uncaught exception, 130
+    for Ctrl-C); 3 when --fail-on finds what it looks for and the
+    script exited 0; 2 for a missing script or a bad config.
     """
+    from .config import ConfigError, Config, load_config
     from .trace.runner import NoScript, read_source
 
     try:
         read_source(script)
     except NoScript as e:
         click.echo(f"nandoctor: {e}", err=True)
-        sys.exit(2)
-    fmt = _parse_formats(formats)
-    out = Path(output) if output else _default_out(script)
+        sys.exit(USAGE_EXIT)
+    if quiet and verbose:
+        raise click.UsageError("choose one of --quiet and --verbose")
+    try:
+        cfg = Config() if no_config else load_config(start=os.path.dirname(os.path.abspath(script)), path=config_path)
+    except ConfigError as e:
+        _config_error(e)
+    cli_thresholds = _parse_thresholds(thresholds)
+    fmt = _parse_formats(formats) if formats else (cfg.formats or FORMATS)
+    if output:
+        out = Path(output)
+    elif cfg.output:
+        out = Path(cfg.output) / Path(script).stem
+    else:
+        out = _default_out(script)
+    include = include or cfg.include
+    exclude = exclude or cfg.exclude
+    step_loop = step_loop or cfg.step_loop
+    fail_on = fail_on or cfg.fail_on
+    merged = cfg.as_meta()
+    merged.update(include=list(include), exclude=list(exclude), output=str(out), step_loop=step_loop,
+                  fail_on=fail_on, formats=list(fmt), thresholds={**cfg.thresholds, **cli_thresholds})
     raise_errors = os.environ.get("NANDOCTOR_RAISE") == "1"
     outcome, session = trace_script(script, list(args), out, include=include, exclude=exclude,
-                                    step_loop=step_loop, formats=fmt, raise_errors=raise_errors)
-    _finish(outcome, session, out)
+                                    step_loop=step_loop, formats=fmt, raise_errors=raise_errors, config=merged,
+                                    progress=_want_progress(progress, quiet), quiet=quiet, verbose=verbose)
+    _finish(outcome, session, out, quiet=quiet, verbose=verbose, fail_on=fail_on)
 
 
-def _finish(outcome, session, out: Path):
+def _nonfinite_reason(session) -> str | None:
+    """Where the run first held a NaN or an infinity: the trapped event, else the first recorded value."""
+    try:
+        ev = session.first_nonfinite
+    except Exception:  # noqa: BLE001 -- the recorded values still answer
+        ev = None
+    if ev is not None:
+        return f"a non-finite value at step {ev.step}, line {ev.line} ({ev.operation or ev.error})"
+    obs = session.first_nonfinite_observation()
+    if obs is not None:
+        return f"a non-finite value at step {obs['step']}, line {obs['line']} ({obs['target']})"
+    return None
+
+
+def fail_reasons(session, level: str) -> list[str]:
+    """Why `--fail-on level` fails this run: [] when it passes. Levels nest: nan < error < warning."""
+    reasons = []
+    nonfinite = _nonfinite_reason(session)
+    if nonfinite:
+        reasons.append(nonfinite)
+    severities = {"nan": (), "error": ("error",), "warning": ("error", "warning")}[level]
+    for sev in severities:
+        found = [f for f in session.findings if f.severity == sev]
+        if found:
+            codes = ", ".join(dict.fromkeys(f.code for f in found))
+            reasons.append(f"{len(found)} {sev} finding{'s' if len(found) != 1 else ''} ({codes})")
+    return reasons
+
+
+def _finding_lines(session) -> list[str]:
+    """--verbose: every finding, one line each, most severe first."""
+    order = {"error": 0, "warning": 1, "info": 2}
+    lines = []
+    for f in sorted(session.findings, key=lambda f: (order.get(f.severity, 3),
+                                                      f.first_step if f.first_step is not None else 1 << 62)):
+        steps = "" if f.first_step is None else (
+            f" step {f.first_step}" if f.last_step in (None, f.first_step) else f" steps {f.first_step}-{f.last_step}")
+        line = f", line {f.line}" if f.line is not None else ""
+        lines.append(f"nandoctor:   [{f.severity}] {f.code}{steps}{line}: {f.message}")
+    return lines
+
+
+def _finish(outcome, session, out: Path, *, quiet: bool = False, verbose: bool = False, fail_on: str | None = None):
     if outcome.traceback_text:
         sys.stderr.write(outcome.traceback_text)
     sys.stdout.flush()
-    if session is not None:
+    if session is not None and not quiet:
         from .report.terminal import verdict_lines
 
-        for line in verdict_lines(session, str(out)):
+        lines = verdict_lines(session, str(out))
+        if verbose:
+            lines[-1:-1] = _finding_lines(session)  # before the report path, which stays last
+        for line in lines:
             click.echo(line, err=True)
+    if fail_on and outcome.exit_code == 0 and not outcome.interrupted:
+        if session is None:
+            reasons = ["the run could not be analysed"]
+        else:
+            try:
+                reasons = fail_reasons(session, fail_on)
+            except Exception as e:  # noqa: BLE001
+                reasons = [f"the run could not be analysed ({type(e).__name__}: {e})"]
+        if reasons:
+            click.echo(f"nandoctor: --fail-on {fail_on}: {'; '.join(reasons)}", err=True)
+            sys.exit(FAIL_ON_EXIT)
     from .trace.runner import exit_process
 
     exit_process(outcome)  # sys.exit(code), or death by the signal the script died of, as under Python
@@ -151,20 +330,37 @@ def _finish(outcome, session, out: Path):
 @click.option("-o", "--output", "output", type=click.Path(file_okay=False), default=None,
               help="Report folder (default: reports/demo/).")
 @click.option("--format", "formats", default=None, help="Comma-separated outputs: html,png,json,session.")
-def demo(output, formats):
-    """Run the bundled 3-4-1 network (the founding case) under nandoctor."""
+@_verdict_options
+def demo(output, formats, fail_on, progress, verbose, quiet):
+    """Run the bundled 3-4-1 network (the founding case) under nandoctor.
+
+    It goes NaN at step 249; the report goes to reports/demo/.
+    """
+    if quiet and verbose:
+        raise click.UsageError("choose one of --quiet and --verbose")
     out = Path(output) if output else Path("reports") / "demo"
-    outcome, session = trace_script(str(DEMO_SCRIPT), [], out, formats=_parse_formats(formats))
-    _finish(outcome, session, out)
+    outcome, session = trace_script(str(DEMO_SCRIPT), [], out, formats=_parse_formats(formats),
+                                    progress=_want_progress(progress, quiet), quiet=quiet, verbose=verbose)
+    _finish(outcome, session, out, quiet=quiet, verbose=verbose, fail_on=fail_on)
 
 
-@main.command()
+@main.command(short_help="Re-render a saved session, or print its findings.json.")
 @click.argument("session_dir", type=click.Path())
 @click.option("-o", "--output", "output", type=click.Path(file_okay=False), default=None,
               help="Where to write the report (default: the session folder).")
-@click.option("--format", "formats", default=None, help="Comma-separated outputs: html,png,json.")
-def report(session_dir, output, formats):
-    """Re-render the report of a saved session without re-running the script."""
+@click.option("--format", "formats", default=None,
+              help="Comma-separated outputs: html,png,json. `--format json` without -o prints findings.json "
+                   "to stdout instead of writing files.")
+@click.option("-q", "--quiet", is_flag=True, help="Print no verdict, only errors.")
+@click.option("-v", "--verbose", is_flag=True, help="List every finding in the verdict.")
+def report(session_dir, output, formats, quiet, verbose):
+    """Re-render the report of a saved session without re-running the script.
+
+    \b
+    nandoctor report reports/train                 rewrite report.html, summary.png, findings.json
+    nandoctor report -o elsewhere reports/train    write them elsewhere
+    nandoctor report --format json reports/train   print findings.json (schema 1) to stdout
+    """
     from .session import load
     from .store import StoreError
 
@@ -172,15 +368,25 @@ def report(session_dir, output, formats):
         session = load(session_dir)
     except StoreError as e:
         click.echo(f"nandoctor: {e}", err=True)
-        sys.exit(2)
+        sys.exit(USAGE_EXIT)
+    if formats is not None and formats.strip() == "json" and output is None:
+        from .report import findings_text
+
+        sys.stdout.write(findings_text(session))  # for other tools: stdout carries the document only
+        sys.stdout.flush()
+        return
     out = Path(output) if output else Path(session_dir)
     from .report import write_report
 
     write_report(session, out, formats=_parse_formats(formats) if formats else ("html", "png", "json"))
     from .report.terminal import verdict_lines
 
-    for line in verdict_lines(session, str(out)):
-        click.echo(line, err=True)
+    if not quiet:
+        lines = verdict_lines(session, str(out))
+        if verbose:
+            lines[-1:-1] = _finding_lines(session)
+        for line in lines:
+            click.echo(line, err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,13 +1,16 @@
 """The live status line on a TTY's stderr: steps traced, elapsed time and the first non-finite value so far.
 
-Counts come from the recorder's chunks (an `on_chunk` listener, called on the tracing thread about
-once a second); a timer thread redraws the line a few times a second so the clock keeps moving. The
-hot path is untouched. `stop()` erases the line and joins the thread, so the verdict that follows
-starts on a clean line.
+Steps are counted live by wrapping the loop-iteration hook (one dict update per iteration, only
+while the line is shown: chunks are cut only every few thousand entries, far too rarely for a slow
+loop). The first non-finite value comes from the floating-point trap's events as they happen, or
+from the recorder's chunks (an `on_chunk` listener) for values that raise no flag. A timer thread
+redraws the line a few times a second. `stop()` erases the line and joins the thread, so the verdict
+that follows starts on a clean line.
 """
 
 from __future__ import annotations
 
+import builtins
 import os
 import threading
 import time
@@ -15,6 +18,7 @@ import time
 import numpy as np
 
 from . import columns as C
+from .trace.instrument import ITER
 from .trace.recorder import EV_ITER
 from .trace.stats import IDX
 
@@ -48,11 +52,27 @@ class Progress:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._live: dict[int, int] = {}  # loop id -> iterations, counted by the wrapped hook
+        self._orig_iter = None
+        self._wrapper = None
 
     # -- lifecycle ---------------------------------------------------------------------
     def start(self) -> "Progress":
+        """Begin counting and drawing; call after the tracer started (its hooks are wrapped)."""
         self.t0 = time.monotonic()
         self.tracer.recorder.on_chunk.append(self.on_chunk)
+        orig = builtins.__dict__.get(ITER)
+        if orig is not None:
+            live = self._live
+            get = live.get
+
+            def counting_iter(lid):
+                live[lid] = get(lid, 0) + 1
+                return orig(lid)
+
+            self._orig_iter, self._wrapper = orig, counting_iter
+            # The tracer restores the builtins it replaced when it stops, wrapper included.
+            builtins.__dict__[ITER] = counting_iter
         self._thread = threading.Thread(target=self._loop, name="nandoctor-progress", daemon=True)
         self._thread.start()
         return self
@@ -70,6 +90,9 @@ class Progress:
             self.tracer.recorder.on_chunk.remove(self.on_chunk)
         except ValueError:
             pass
+        if self._wrapper is not None and builtins.__dict__.get(ITER) is self._wrapper:
+            builtins.__dict__[ITER] = self._orig_iter  # stopped before the tracer: unwrap
+        self._wrapper = self._orig_iter = None
         with self._lock:
             if self.drawn:
                 self._write(ERASE)
@@ -105,10 +128,18 @@ class Progress:
         return where + (f", step {step}" if step is not None and step >= 0 else "")
 
     def best_loop(self) -> int | None:
-        """The loop with the most iterations so far: the live stand-in for the step loop."""
+        """The loop with the most iterations in flushed chunks: the stand-in for the step loop."""
         if not self.iters:
             return None
         return max(self.iters, key=self.iters.get)
+
+    def steps(self) -> int:
+        """Iterations of the busiest loop so far (live when the hook is wrapped)."""
+        live = list(self._live.values())  # one C-level copy: safe against the tracing thread
+        if live:
+            return max(live)
+        best = self.best_loop()
+        return self.iters.get(best, 0) if best is not None else 0
 
     def _fp_event(self) -> str | None:
         for ev in list(getattr(self.tracer, "events", ())):
@@ -119,9 +150,7 @@ class Progress:
     # -- drawing -----------------------------------------------------------------------
     def status(self) -> str:
         """The current status text (without control characters)."""
-        best = self.best_loop()
-        steps = self.iters.get(best, 0) if best is not None else 0
-        parts = [f"nandoctor: {self.stage}", f"{steps:,} steps", f"{time.monotonic() - self.t0:.1f} s"]
+        parts = [f"nandoctor: {self.stage}", f"{self.steps():,} steps", f"{time.monotonic() - self.t0:.1f} s"]
         first = self._fp_event() or self.first_nonfinite
         if first:
             parts.append(f"first non-finite: {first}")
@@ -129,9 +158,15 @@ class Progress:
 
     def _columns(self) -> int:
         try:
-            return os.get_terminal_size(self.stream.fileno()).columns
+            cols = os.get_terminal_size(self.stream.fileno()).columns
         except (AttributeError, ValueError, OSError):
-            return 80
+            cols = 0
+        if cols <= 0:  # a terminal that reports no size (a fresh pty): trust $COLUMNS, else 80
+            try:
+                cols = int(os.environ.get("COLUMNS", "80"))
+            except ValueError:
+                cols = 80
+        return cols
 
     def draw(self) -> None:
         text = self.status()
