@@ -195,7 +195,7 @@ def chosen_sites(session, obs: Obs, limit: int) -> list[tuple[int, str]]:
     out: dict[int, str] = {}
 
     def add(site, why):
-        if site is not None and site.id not in out and site.id in obs.span and len(out) < limit:
+        if site is not None and site.id not in out and len(out) < limit and _in_loop(obs, site.id):
             out[site.id] = why
 
     fn = session.first_nonfinite
@@ -220,6 +220,12 @@ def chosen_sites(session, obs: Obs, limit: int) -> list[tuple[int, str]]:
         for s in ranked:
             add(s, "one of the largest values")
     return list(out.items())
+
+
+def _in_loop(obs: Obs, sid: int) -> bool:
+    """Whether a site was recorded during the training steps (a timeline of it would not be empty)."""
+    rows = obs.rows(sid)
+    return bool(len(rows)) and bool(obs.step[rows[-1]] >= 0)
 
 
 def _peak(obs: Obs, sid: int) -> float:

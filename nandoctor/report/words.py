@@ -172,6 +172,11 @@ def verdict(session) -> Verdict:
         headline = f"No NaN or infinity in {n_steps} steps, but training has problems"
         detail = f"nandoctor found {len(serious)} problem(s) worth fixing; the most important come first below."
         status = "problems"
+    elif n_steps == 0:
+        headline = "No training loop found, and no NaN or infinity"
+        detail = ("nandoctor found no loop that updates a value it reads again, so there are no training steps "
+                  "to follow. If your script trains, name its loop with --step-loop FILE:LINE.")
+        status = "healthy"
     else:
         headline = f"No NaN or infinity in {n_steps} steps, and no problems found"
         detail = "Every recorded value stayed finite and no detector fired."
