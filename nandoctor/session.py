@@ -9,7 +9,6 @@ from functools import cached_property
 import numpy as np
 
 from . import columns as C
-from .frame.build import build_frame
 from .frame.phases import assign_phases
 from .frame.steps import StepPlan, assign_steps, plan_steps
 from .model import Cause, ChainLink, Finding, FpEvent, Fix, from_dict, to_dict
@@ -75,6 +74,8 @@ class Session:
     def frame(self):
         r = self.raw
         step, epoch = self._steps
+        from .frame.build import build_frame  # pandas: imported when a frame is first wanted, not before the script runs
+
         return build_frame(
             self.sites, r["obs_seq"], r["obs_site"], r["obs_shape"], r["obs_dtype"], r["obs_stats"],
             step, epoch, r["shapes"], r["dtypes"],

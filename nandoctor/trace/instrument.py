@@ -131,10 +131,26 @@ class Instrumenter(ast.NodeTransformer):
         return ".".join(self.scope) if self.scope else "<module>"
 
     def _statement(self, node: ast.stmt) -> str:
-        seg = ast.get_source_segment(self.source, node)
+        seg = self._segment(node)
         if seg is None:
             return ast.unparse(node)
         return seg
+
+    def _segment(self, node: ast.stmt) -> str | None:
+        """ast.get_source_segment, without re-splitting the whole source for every site (quadratic)."""
+        split = getattr(ast, "_splitlines_no_ff", None)
+        if split is None or getattr(node, "end_lineno", None) is None or getattr(node, "end_col_offset", None) is None:
+            return ast.get_source_segment(self.source, node)
+        lines = self.__dict__.get("_seg_lines")
+        if lines is None:
+            lines = self._seg_lines = split(self.source)
+        a, b = node.lineno - 1, node.end_lineno - 1
+        if not (0 <= a <= b < len(lines)):
+            return ast.get_source_segment(self.source, node)
+        c0, c1 = node.col_offset, node.end_col_offset
+        if a == b:
+            return lines[a].encode()[c0:c1].decode()
+        return lines[a].encode()[c0:].decode() + "".join(lines[a + 1:b]) + lines[b].encode()[:c1].decode()
 
     def _site(self, node: ast.AST, target: str, kind: str, value: ast.AST | None, stmt: ast.stmt) -> int:
         reads, calls = reads_of(value)

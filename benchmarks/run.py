@@ -1,0 +1,157 @@
+"""nandoctor's benchmarks: traced against untraced, whole process and training loop, plus memory, report and start-up.
+
+    python benchmarks/run.py            # everything (about 10 minutes on a 2-core box)
+    python benchmarks/run.py --pairs 7 --skip-memory
+
+Every ratio is the median over paired runs that alternate untraced and traced in one session, with
+BLAS pinned to one thread (two BLAS threads on a shared 2-core box made one 64x784 @ 784x256 matmul
+swing from 0.58 ms to 32 ms). "whole" runs `python SCRIPT` against `python -m nandoctor run
+--format session SCRIPT` (tracing, analysis and the saved session; the HTML/PNG report is timed on its
+own). "loop" times only the training call, untraced against inside `nandoctor.trace(net)` (which
+includes the final flush of batched statistics), in one process per workload. Memory is the peak RSS
+of each process; "trace memory" is the traced peak minus the untraced one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SEED_DIR = ROOT.parent / "shared" / "seed"
+ENV = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
+           PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+ENV.pop("NANDOCTOR_RAISE", None)
+PY = sys.executable
+TARGETS = {"seed10k": 2.0, "mlp": 1.25}  # loop ratio targets (issue 6)
+
+
+def run(cmd, cwd=None) -> tuple[float, int, str]:
+    """(wall seconds, peak RSS in MB, stdout) of one child process."""
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, env=ENV, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    out = p.stdout.read()
+    _, status, ru = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - t
+    return wall, ru.ru_maxrss / 1024, out
+
+
+def patched_answer(tmp: Path, steps: int) -> Path:
+    """seed_341_answer.py with its iteration count changed, in a temp folder."""
+    src = (SEED_DIR / "seed_341_answer.py").read_text()
+    new, n = re.subn(r"ANN\.train\(x, y, \.1, 500000\)", f"ANN.train(x, y, .1, {steps})", src)
+    if n != 1:
+        raise SystemExit("benchmarks: seed_341_answer.py no longer has `ANN.train(x, y, .1, 500000)`")
+    path = tmp / f"answer_{steps}.py"
+    path.write_text(new)
+    return path
+
+
+def whole(script: Path, pairs: int, out: Path):
+    plain, traced, rss_p, rss_t = [], [], [], []
+    for _ in range(pairs):
+        w, r, _ = run([PY, str(script)])
+        plain.append(w)
+        rss_p.append(r)
+        w, r, _ = run([PY, "-m", "nandoctor", "run", "--format", "session", "-o", str(out), str(script)])
+        traced.append(w)
+        rss_t.append(r)
+    return plain, traced, max(rss_p), max(rss_t)
+
+
+def loop(name: str, script: Path, pairs: int):
+    _, _, out = run([PY, str(HERE / "_loop.py"), name, str(script), str(pairs)])
+    d = json.loads(out.strip().splitlines()[-1])
+    return d["plain"], d["traced"]
+
+
+def ratio(plain, traced) -> float:
+    """Median of the per-pair ratios."""
+    return statistics.median(t / p for p, t in zip(plain, traced))
+
+
+def report_time(session_dir: Path, reps: int = 3):
+    code = (
+        "import time, sys\n"
+        "import nandoctor\n"
+        "from nandoctor.report import write_report\n"
+        "t = time.perf_counter()\n"
+        "s = nandoctor.load(sys.argv[1])\n"
+        "write_report(s, sys.argv[2], formats=('html', 'png', 'json'))\n"
+        "print(time.perf_counter() - t, len(s.frame))\n"
+    )
+    times, rows = [], 0
+    for _ in range(reps):
+        _, _, out = run([PY, "-c", code, str(session_dir), str(session_dir.parent / "report_out")])
+        t, rows = out.split()
+        times.append(float(t))
+    return statistics.median(times), int(rows)
+
+
+def startup(tmp: Path, reps: int = 5):
+    probe = HERE / "_probe.py"
+    plain, traced, heavy = [], [], []
+    for _ in range(reps):
+        plain.append(json.loads(run([PY, str(probe)])[2])["t"])
+        d = json.loads(run([PY, "-m", "nandoctor", "run", "--format", "session", "-o", str(tmp / "probe"), str(probe)])[2])
+        traced.append(d["t"])
+        heavy = d["heavy"]
+    return statistics.median(plain), statistics.median(traced), heavy
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--pairs", type=int, default=5, help="paired untraced/traced runs per workload (default 5)")
+    ap.add_argument("--skip-memory", action="store_true", help="skip the 500,000-step memory run")
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="nd-bench-"))
+    try:
+        work = [
+            ("seed10k", SEED_DIR / "seed_341.py"),
+            ("answer100k", patched_answer(tmp, 100_000)),
+            ("mlp", HERE / "mlp.py"),
+        ]
+        rows = []
+        for name, script in work:
+            print(f"... {name}", file=sys.stderr, flush=True)
+            wp, wt, rp, rt = whole(script, args.pairs, tmp / name)
+            lp, lt = loop(name, script, args.pairs)
+            rows.append((name, statistics.median(wp), statistics.median(wt), ratio(wp, wt),
+                         statistics.median(lp), statistics.median(lt), ratio(lp, lt), rp, rt))
+        print("\n| workload | untraced s | traced s | whole ratio | loop untraced s | loop traced s | loop ratio | peak RSS untraced MB | peak RSS traced MB |")
+        print("|---|---|---|---|---|---|---|---|---|")
+        for name, a, b, r, c, d, rl, rp, rt in rows:
+            target = f" (target {TARGETS[name]}x)" if name in TARGETS else ""
+            print(f"| {name} | {a:.2f} | {b:.2f} | {r:.2f}x | {c:.3f} | {d:.3f} | {rl:.2f}x{target} | {rp:.0f} | {rt:.0f} |")
+        rep, n_rows = report_time(tmp / "answer100k")
+        print(f"\nreport build (load + html + png + findings.json) from the 100k-step session ({n_rows} rows): {rep:.2f} s (target 3 s)")
+        p0, p1, heavy = startup(tmp)
+        print(f"start-up before the script runs: {p1:.2f} s under `nandoctor run` vs {p0:.2f} s under python"
+              f" (+{p1 - p0:.2f} s; target 0.5 s); pandas/matplotlib loaded before the script: {heavy or 'none'}")
+        if not args.skip_memory:
+            print("... answer500k (memory)", file=sys.stderr, flush=True)
+            big = patched_answer(tmp, 500_000)
+            wp, _, rp, _ = run([PY, str(big)]) + (None,)
+            wt, rt, _ = run([PY, "-m", "nandoctor", "run", "--format", "session", "-o", str(tmp / "m500"), str(big)])
+            _, _, out = run([PY, "-c", "import sys, nandoctor; s = nandoctor.load(sys.argv[1]); "
+                             "print(len(s.frame), int(s.frame.step.max()))", str(tmp / "m500")])
+            n_rows, last = out.split()
+            print(f"answer500k: untraced {wp:.1f} s, {rp:.0f} MB peak; traced {wt:.1f} s, {rt:.0f} MB peak; "
+                  f"trace memory {rt - rp:.0f} MB (target 200 MB); {n_rows} rows kept up to step {last}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
