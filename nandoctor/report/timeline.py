@@ -299,6 +299,7 @@ def _build_timelines(session, obs: Obs, limit: int, max_points: int) -> Timeline
             continue
         seen.add(key)
         tl.markers.append(Marker(int(f.first_step), f"{f.code} (step {f.first_step})", f.severity))
+    tl.markers.sort(key=lambda m: (m.step, m.kind != "nonfinite"))
     return tl
 
 
