@@ -344,3 +344,22 @@ def test_trace_report_from_python(tmp_path):
         assert (out / name).is_file(), name
     assert nandoctor.load(out).plan.n_steps == 20
     assert png_size((out / "summary.png").read_bytes())[0] >= 1200
+
+
+def test_excerpt_escapes_any_text(seed_run):
+    """Whatever the statement, expression and source hold, only our own tags reach the page."""
+    hypothesis = pytest.importorskip("hypothesis")
+    st = hypothesis.strategies
+    s = fresh(seed_run)
+    ours = re.compile(r'</?(span|mark|div|p)( class="[a-z -]+")?>')
+
+    @hypothesis.settings(max_examples=60, deadline=None)
+    @hypothesis.given(st.text(max_size=40), st.text(max_size=12), st.integers(0, 50), st.integers(0, 50))
+    def check(line, expr, col, end_col):
+        s.sources["<evil>"] = f"x = 1\n{line}\ny = 2\n"
+        ev = FpEvent(step=1, seq=0, file="<evil>", line=2, function="f", statement=line, expression=expr,
+                     error="invalid value", operation="0/0", col=col, end_col=end_col)
+        out = ours.sub("", source_excerpt(s, ev))
+        assert "<" not in out and ">" not in out
+
+    check()
