@@ -25,4 +25,4 @@ def detect(session) -> list[Finding]:
 
 
 # The catalogue, in order (DESIGN.md §4). Imported last: each module registers with `register` above.
-from . import numerics, optimisation, crash  # noqa: E402,F401
+from . import numerics, optimisation, structure, results, crash  # noqa: E402,F401

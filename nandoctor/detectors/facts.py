@@ -105,6 +105,7 @@ class Series:
 STAT_COLS = (C.SIZE, C.N_NAN, C.N_POSINF, C.N_NEGINF, C.MIN, C.MAX, C.MEAN, C.STD, C.ABSMAX, C.L2,
              C.FRAC_ZERO, C.FRAC_SAT_EXACT, C.FRAC_SAT_NEAR, C.UPDATE_L2)
 
+_TARGET_HINT = re.compile(r"^(y|t|yb|y_?batch|y_?true|ys|targets?|labels?|truth|gt)\w*$", re.IGNORECASE)
 _HYPER_HINT = re.compile(r"(lr|learning_?rate|alpha|eta|step_?size|rate)$", re.IGNORECASE)
 
 
@@ -298,16 +299,83 @@ class Facts:
         return strip_comment(text)
 
     # -- roles -------------------------------------------------------------------------------
+    def loop_steps(self, sid: int) -> int:
+        """How many distinct training steps observed this site."""
+        sr = self.ser(sid)
+        if sr is None:
+            return 0
+        st = sr.step[sr.step >= 0]
+        return int(len(np.unique(st))) if len(st) else 0
+
+    def key(self, sid: int) -> tuple[str, str]:
+        x = self.by_id[sid]
+        name = base_name(x.target)
+        return ("" if "." in name else x.function, name)
+
     @cached_property
     def updates(self) -> list[int]:
-        return [x.id for x in self.sites if x.phase == "update"]
+        """Sites that write a parameter at training steps: `W -= lr*g`, `self.w = self.w - ...`, and
+        `w, b = step(X, y, w, b)` (a loop-carried rebinding through a function)."""
+        out = []
+        for x in self.sites:
+            if x.kind in ("return", "arg") or self.loop_steps(x.id) < 2:
+                continue
+            own = base_name(x.target)
+            if "." not in own and x.function != self.step_function and not self._global(x):
+                continue  # a local rebinding inside a helper (`p = np.clip(p, ...)`) carries nothing to the next step
+            if x.phase == "update" or (x.kind in ("assign", "unpack") and own in x.reads and x.calls):
+                out.append(x.id)
+        # Optimiser state and gradient accumulators feed another update; they are not parameters.
+        feeds = {r for u in out for r in self.by_id[u].reads if r != base_name(self.by_id[u].target)}
+        return [u for u in out if base_name(self.by_id[u].target) not in feeds]
+
+    def _global(self, x) -> bool:
+        fn = self.function_defs.get(x.function)
+        if fn is None:
+            return x.function == "<module>"
+        name = base_name(x.target)
+        return any(isinstance(n, (ast.Global, ast.Nonlocal)) and name in n.names for n in ast.walk(fn))
+
+    @cached_property
+    def param_keys(self) -> set[tuple[str, str]]:
+        return {self.key(u) for u in self.updates}
 
     @cached_property
     def param_names(self) -> set[str]:
-        return {base_name(self.by_id[u].target) for u in self.updates}
+        return {k[1] for k in self.param_keys}
 
     def is_param(self, sid: int) -> bool:
-        return base_name(self.by_id[sid].target) in self.param_names
+        return self.key(sid) in self.param_keys
+
+    @cached_property
+    def params(self) -> set[int]:
+        return {x.id for x in self.sites if x.kind != "return" and self.is_param(x.id)}
+
+    @cached_property
+    def parent_map(self) -> dict[int, list[int]]:
+        return {x.id: self.parents(x.id) for x in self.sites}
+
+    @cached_property
+    def derived(self) -> set[int]:
+        """Sites whose values are computed from the parameters (not the parameters themselves)."""
+        children: dict[int, set[int]] = {}
+        for c, ps in self.parent_map.items():
+            for q in ps:
+                children.setdefault(q, set()).add(c)
+        seen: set[int] = set()
+        todo = list(self.params)
+        while todo:
+            n = todo.pop()
+            for m in children.get(n, ()):
+                if m not in seen and m not in self.params:
+                    seen.add(m)
+                    todo.append(m)
+        return seen
+
+    @cached_property
+    def data_like(self) -> set[int]:
+        """Observed sites that carry data: neither parameters nor computed from them."""
+        return {x.id for x in self.sites if self.observed(x.id) and x.id not in self.params and x.id not in self.derived}
 
     @cached_property
     def step_function(self) -> str | None:
@@ -324,57 +392,72 @@ class Facts:
         sr = self.ser(sid)
         return sr is not None and len(sr) > 0
 
-    def in_loop_rows(self, sid: int) -> np.ndarray:
+    def _array(self, sid: int) -> bool:
         sr = self.ser(sid)
-        if sr is None:
-            return np.zeros(0, bool)
-        return sr.step >= 0
+        return sr is not None and len(sr) > 0 and np.nanmax(sr[C.SIZE]) > 1
 
     @cached_property
     def data_sites(self) -> list[int]:
-        """Array data made before the training loop that the loop reads (inputs and targets)."""
+        """Array data (inputs and targets and what is cut from them)."""
+        return [i for i in sorted(self.data_like) if self._array(i)]
+
+    @cached_property
+    def input_candidates(self) -> list[int]:
+        """Data sites multiplied by a parameter or a parameter-derived value (x @ W, dot(x, w))."""
         out = []
-        for x in self.sites:
-            sr = self.ser(x.id)
-            if sr is None or not len(sr) or x.phase not in ("other",) or self.is_param(x.id):
+        for sid in self.first_step_order:
+            x = self.by_id[sid]
+            if sid not in self.derived:
                 continue
-            if np.nanmax(sr[C.SIZE]) <= 1:
+            ps = self.parent_map[sid]
+            if not any(p in self.params or p in self.derived for p in ps):
                 continue
-            out.append(x.id)
+            mult = _matmul_operands(x.statement)
+            for p in ps:
+                if p in self.data_like and self._array(p) and base_name(self.by_id[p].target) in mult \
+                        and not _TARGET_HINT.match(last(base_name(self.by_id[p].target))):
+                    if p not in out:
+                        out.append(p)
         return out
+
+    @cached_property
+    def inputs(self) -> int | None:
+        """The training input data, followed back through arguments to where it was made."""
+        c = self.input_candidates
+        return self.root_data(c[0]) if c else None
+
+    @cached_property
+    def input_roots(self) -> set[int]:
+        return {self.root_data(c) for c in self.input_candidates} | set(self.input_candidates)
 
     @cached_property
     def loss_side(self) -> tuple[int | None, int | None, int | None]:
-        """(output site, target site, first site that combines them): where predictions meet targets.
+        """(output site, target site, the site that combines them): where predictions meet targets.
 
-        The first backward or loss site (in step order) that reads a forward value and a data value.
+        The first site (in step order) that reads a parameter-derived value and array data that is not
+        the input. When the prediction is not a separate site (`r = X @ w + b - y`) the output is None.
         """
-        first = self.first_step_order
-        for sid in first:
-            x = self.by_id[sid]
-            if x.phase not in ("loss", "backward"):
+        for sid in self.first_step_order:
+            if sid not in self.derived or self.by_id[sid].kind == "arg":
                 continue
-            ps = self.parents(sid)
-            fwd = [p for p in ps if self.by_id[p].phase == "forward" and not self.is_param(p)]
-            dat = [p for p in ps if self.by_id[p].phase in ("other",) and p in self.data_like]
-            if fwd and dat:
+            ps = self.parent_map[sid]
+            first_seq = self.ser(sid).seq[0]
+            dat = [p for p in ps if p in self.data_like and self._array(p) and p not in self.input_roots
+                   and self.root_data(p) not in self.input_roots and self.ser(p).seq[0] < first_seq]
+            if not dat:
+                continue
+            dat.sort(key=lambda p: not _TARGET_HINT.match(last(base_name(self.by_id[p].target))))
+            fwd = [p for p in ps if p in self.derived and self.observed(p)]
+            if fwd:
                 return fwd[-1], dat[0], sid
+            if any(p in self.params for p in ps):
+                return None, dat[0], sid
         return None, None, None
-
-    @cached_property
-    def data_like(self) -> set[int]:
-        """Sites carrying data (not parameter-derived): data made before the loop, batches cut from it, args."""
-        out = set()
-        for x in self.sites:
-            if x.phase == "other" and not self.is_param(x.id):
-                out.add(x.id)
-        return out
 
     @cached_property
     def first_step_order(self) -> list[int]:
         """Site ids in order of first observation within one typical training step."""
-        steps = [sr.step for sr in self.series.values() if len(sr)]
-        if not steps:
+        if not self.series:
             return []
         f = self.s.frame
         target = 1 if self.n_steps > 1 else 0
@@ -392,21 +475,6 @@ class Facts:
     @property
     def target(self) -> int | None:
         return self.loss_side[1]
-
-    @cached_property
-    def inputs(self) -> int | None:
-        """The training input data: the data site read by the first forward site that reads a parameter."""
-        for sid in self.first_step_order:
-            x = self.by_id[sid]
-            if x.phase != "forward":
-                continue
-            ps = self.parents(sid)
-            if not any(self.is_param(p) for p in ps):
-                continue
-            dat = [p for p in ps if p in self.data_like and p != self.target and self.ser(p) is not None]
-            if dat:
-                return self.root_data(dat[0])
-        return None
 
     def root_data(self, sid: int) -> int:
         """Follow an argument or a plain copy back to the data it came from (x -> arg x -> x)."""
@@ -467,6 +535,8 @@ class Facts:
     def weight_norm_before(self, update: int) -> tuple[np.ndarray, np.ndarray]:
         """(steps, norm of the parameter before each update) for an update site."""
         sr = self.ser(update)
+        if sr is None:
+            return np.zeros(0, np.int64), np.zeros(0)
         steps = sr.step
         l2 = sr[C.L2]
         prev = np.empty_like(l2)
@@ -516,6 +586,28 @@ def expr_reads(node) -> list[str]:
             d = _dotted(sub)
             if d and d not in out:
                 out.append(d)
+    return out
+
+
+def _matmul_operands(statement: str) -> set[str]:
+    """Names multiplied by a matrix product in a statement: both sides of @, dot, matmul."""
+    try:
+        tree = ast.parse(strip_comment(statement.strip()))
+    except SyntaxError:
+        return set()
+    out = set()
+    for node in ast.walk(tree):
+        ops = []
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.MatMult, ast.Mult)):
+            ops = [node.left, node.right]
+        elif isinstance(node, ast.Call) and last(_dotted(node.func) or "") in ("dot", "matmul"):
+            ops = list(node.args)
+        for o in ops:
+            if isinstance(o, ast.Attribute) and o.attr == "T":
+                o = o.value
+            d = _dotted(o)
+            if d:
+                out.add(d)
     return out
 
 

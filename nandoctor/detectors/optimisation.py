@@ -51,6 +51,9 @@ def update_ratios(F: Facts, u: int):
     """(steps, update norm, weight norm before, ratio) of an update site, in-loop rows."""
     sr = F.ser(u)
     steps, before = F.weight_norm_before(u)
+    if sr is None or not len(steps):
+        z = np.zeros(0)
+        return z.astype(np.int64), z, z, z
     up = sr[C.UPDATE_L2]
     with np.errstate(all="ignore"):
         ratio = up / before
@@ -97,7 +100,7 @@ def update_spike(session) -> list[Finding]:
         sev = "error" if s0["ratio"] >= RATIO_HIGH else ("warning" if near_nf else "info")
         name = _param(F, u)
         msg = (f"At step {s0['step']} the update of {name} jumped to {s0['update_norm']:.3g}, "
-               f"{s0['factor']:.0f}x the running median: it changed the weights by {s0['ratio']:.2g} of their norm "
+               f"{s0['factor']:.3g}x the running median: it changed the weights by {s0['ratio']:.2g} of their norm "
                f"({s0['weight_norm']:.3g}), against a typical {s0['typical_ratio']:.2g}.")
         if len(sp) > 1:
             msg += f" {len(sp)} such spikes in all, the first at step {sp[0]['step']}."
@@ -267,7 +270,7 @@ def loss_series(F: Facts):
         m = sr.step >= 0
         if m.sum() < 3 or np.nanmax(sr[C.SIZE][m]) > 1:
             continue
-        named = bool(_LOSS_NAME.search(last(base_name(x.target)))) or (x.kind == "return" and _LOSS_NAME.search(x.function))
+        named = bool(_LOSS_NAME.search(last(base_name(x.target)))) or (x.kind == "return" and bool(_LOSS_NAME.search(last(x.function))))
         if x.phase == "loss" or named:
             score = (named, x.phase == "loss", int(m.sum()))
             if best is None or score > best[0]:

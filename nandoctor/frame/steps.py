@@ -32,14 +32,25 @@ def param_update_sites(sites: list[Site]) -> list[Site]:
     for s in sites:
         for r in s.reads:
             read_anywhere.setdefault(r, set()).add(s.id)
+    # `p[k] = p[k] - lr * g[k]` writes a parameter held in a container just like `W -= lr * g`.
+    updates = [s for s in sites if s.kind == "update"
+               or (s.kind == "setitem" and s.target.split("[", 1)[0] in s.reads)]
+    # A gradient accumulator (`dW += ...` inside a time loop) is itself read by another update
+    # (`W -= lr * dW`): it feeds a parameter, it is not one.
+    feeds_update = {r for u in updates for r in u.reads if r != u.target.split("[", 1)[0]}
+    returned = {(s.function, r) for s in sites if s.kind == "return" for r in s.reads}
     out = []
-    for s in sites:
-        if s.kind != "update":
-            continue
+    for s in updates:
         key = s.target.split("[", 1)[0]
         readers = read_anywhere.get(key, set()) - {s.id}
-        if readers:
-            out.append(s)
+        if not readers or key in feeds_update:
+            continue
+        # Rebuilt from scratch at each call and handed back (`g = zeros...; g[k] += ...; return g`):
+        # a per-step result, not a value carried to the next step.
+        if "." not in key and (s.function, key) in returned and any(
+                w.function == s.function and w.kind == "assign" and w.target == key for w in sites):
+            continue
+        out.append(s)
     return out
 
 
@@ -102,7 +113,9 @@ def plan_steps(
                 hit = len(np.unique(idx[idx >= 0]))
             else:
                 hit = 0
-            key = (hit, n)
+            # Equal hits: prefer the loop where every iteration updates (an epoch loop over an inner
+            # time loop that merely ends just before the update).
+            key = (hit, hit / n, n)
             if best is None or key > best[0]:
                 best = (key, lid)
         if best is None:
