@@ -354,10 +354,12 @@ class Recorder:
                     dt = new.dtype
                     if new.size <= small and old.dtype is dt and (dt is f8 or not dt.hasobject):
                         p_, s_ = (new.tobytes(), old.tobytes()), new.shape; ca(sid + k_old); pa(p_); sa(s_); da(dt)
-                    else:
+                    elif new.dtype.kind in "fiub" and old.dtype.kind in "fiub":
                         with np.errstate(all="ignore"):
                             delta = np.asarray(new, dtype=np.float64) - np.asarray(old, dtype=np.float64)
                         summarize(sid, new, delta)
+                    else:  # complex or object: a float64 cast would warn (ComplexWarning) or fail
+                        summarize(sid, new)
                 else:
                     take(sid, new)
             except RecursionError:  # at the script's recursion limit: calling anything would overflow again
