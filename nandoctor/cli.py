@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -20,7 +21,10 @@ USAGE_EXIT = 2
 
 
 def _default_out(script: str) -> Path:
-    return Path("reports") / Path(script).stem
+    # The folder is named after the user's file: it must stay one plain folder inside reports/
+    # (a script called `...py` has the stem `..`; odd characters become `_`).
+    stem = re.sub(r"[^\w.-]", "_", Path(script).stem).lstrip(".")
+    return Path("reports") / (stem or "script")
 
 
 def _parse_formats(value: str | None) -> tuple[str, ...]:

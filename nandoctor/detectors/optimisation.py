@@ -367,12 +367,38 @@ def _divides(stmt: str) -> bool:
     except SyntaxError:
         return False
     for node in ast.walk(tree):
-        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Div, ast.FloorDiv)):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Div, ast.FloorDiv)) and _is_count(node.right):
             return True
-        if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Div):
+        if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Div) and _is_count(node.value):
             return True
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+            for side in (node.left, node.right):
+                if isinstance(side, ast.BinOp) and isinstance(side.op, ast.Div) and isinstance(side.left, ast.Constant) \
+                        and _is_count(side.right):
+                    return True
         if isinstance(node, ast.Call) and last(ast.unparse(node.func)) in ("mean", "average", "nanmean"):
             return True
+    return False
+
+
+_COUNT_NAME = re.compile(r"^(n|m|N|M|b|B|bs|batch\w*|num\w*|n_\w+|\w*_?size|count|len\w*|samples?|n\w{0,3})$")
+
+
+def _is_count(node) -> bool:
+    """Does an expression look like a number of samples: len(x), x.shape[0], n, batch_size, 2 * m?"""
+    if isinstance(node, ast.Call) and last(ast.unparse(node.func)) in ("len", "float", "int"):
+        return True
+    text = ast.unparse(node)
+    if "shape" in text or "size" in text or "len(" in text:
+        return True
+    if isinstance(node, ast.Name):
+        return bool(_COUNT_NAME.match(node.id))
+    if isinstance(node, ast.Attribute):
+        return bool(_COUNT_NAME.match(node.attr))
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+        return node.value >= 2
+    if isinstance(node, ast.BinOp):
+        return _is_count(node.left) or _is_count(node.right)
     return False
 
 

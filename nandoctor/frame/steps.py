@@ -101,8 +101,18 @@ def plan_steps(
         fire = np.isin(obs_site, [u.id for u in updates]) if updates else np.zeros(len(obs_site), bool)
         fire_seq = obs_seq[fire]
         best = None
+        if not len(fire_seq):
+            # Updates that record nothing (a dict entry `p[k] = p[k] - ...`): the loop that holds
+            # them in the code, skipping loops over the parameters themselves.
+            for u in updates:
+                lid = u.loop
+                while lid is not None and lid < len(loops) and _names_in(u.target) & set(loops[lid].targets):
+                    lid = loops[lid].parent
+                if lid is not None and counts.get(lid):
+                    best = ((1, 1.0, counts[lid]), lid)
+                    break
         for lid, n in counts.items():
-            if n == 0:
+            if n == 0 or (best is not None and not len(fire_seq)):
                 continue
             lp = loops[lid]
             if any(u.loop == lid and _names_in(u.target) & set(lp.targets) for u in updates):
