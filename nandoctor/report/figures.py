@@ -201,10 +201,12 @@ def summary_png(model) -> bytes:
                 _plot_absmax(ax, p.timeline, model.x_range)
                 if p.timeline.sat_exact is not None:
                     twin = ax.twinx()
+                    twin.plot(p.timeline.sat_near.x, p.timeline.sat_near.y_max, color=C_SAT_NEAR, linewidth=1.0,
+                              drawstyle="steps-post")
                     twin.plot(p.timeline.sat_exact.x, p.timeline.sat_exact.y_max, color=C_SAT_EXACT,
                               linewidth=1.2, drawstyle="steps-post")
                     twin.set_ylim(-0.05, 1.05)
-                    twin.set_ylabel("at bound", fontsize=8, color=C_SAT_EXACT, parse_math=False)
+                    twin.set_ylabel("at/near bound", fontsize=8, color=C_SAT_EXACT, parse_math=False)
                     twin.tick_params(labelsize=7, colors=C_SAT_EXACT)
                 _markers(ax, model.markers)
                 ax.grid(True, alpha=0.25)

@@ -386,7 +386,7 @@ def _findings(session) -> str:
 
 def _sites_table(session) -> str:
     rows = site_rows(session)
-    head = ("<tr><th>site</th><th>function</th><th>line</th><th>phase</th><th>shape</th><th>records</th>"
+    head = ("<tr><th>site</th><th>function</th><th>line</th><th>phase</th><th>shape</th><th>records kept</th>"
             "<th>largest |value|</th><th>min</th><th>max</th><th>last L2 norm</th><th>max fraction at bound</th>"
             "<th>records with NaN/inf</th><th>first NaN/inf step</th></tr>")
     body = []
@@ -419,7 +419,7 @@ def _run(session) -> str:
         ("exception", m.get("exception")),
         ("training steps", session.plan.n_steps),
         ("how the step loop was chosen", getattr(session.plan, "reason", None)),
-        ("records", len(session.raw.get("obs_seq", ()))),
+        ("records kept", len(session.raw.get("obs_seq", ()))),
         ("sites", len(session.sites)),
         ("Python", m.get("python")),
         ("numpy", m.get("numpy")),
