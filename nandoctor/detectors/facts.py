@@ -208,7 +208,13 @@ class Facts:
         out: list[int] = []
         reads = [r for r in x.reads if not any(r2.startswith(r + ".") for r2 in x.reads)]
         for r in reads:
-            for w in self.resolve(r, x.function):
+            # `X.dot` or `self.W.T` name no site: fall back to the longest prefix that does.
+            parts = r.split(".")
+            found: list[int] = []
+            while parts and not found:
+                found = self.resolve(".".join(parts), x.function)
+                parts = parts[:-1]
+            for w in found:
                 if w not in out and (w != sid or x.kind in ("update", "augassign")):
                     out.append(w)
         for c in x.calls:
@@ -602,6 +608,8 @@ def _matmul_operands(statement: str) -> set[str]:
             ops = [node.left, node.right]
         elif isinstance(node, ast.Call) and last(_dotted(node.func) or "") in ("dot", "matmul"):
             ops = list(node.args)
+            if isinstance(node.func, ast.Attribute) and _dotted(node.func.value) not in ("np", "numpy"):
+                ops.append(node.func.value)  # X.dot(W): the receiver is an operand too
         for o in ops:
             if isinstance(o, ast.Attribute) and o.attr == "T":
                 o = o.value

@@ -424,23 +424,23 @@ def summed_gradients(F: Facts) -> list[dict]:
         grads = F.gradient_of(u)
         if not grads or _divides(F.by_id[u].statement):
             continue
-        # backward sites feeding the update
+        # The values feeding the update, back to the model's output (which is not averaged).
+        stop = {a.site for a in F.activations} | ({F.output} if F.output is not None else set())
         seen, todo, chain = set(), list(grads), []
         while todo:
             g = todo.pop()
-            if g in seen:
+            if g in seen or g in F.params or g in F.data_like:
                 continue
             seen.add(g)
-            x = F.by_id[g]
-            if x.phase not in ("backward", "loss") and x.kind != "return":
-                continue
             chain.append(g)
-            todo.extend(F.parents(g))
+            if g in stop:
+                continue
+            todo.extend(F.parent_map.get(g, []))
         if not chain:
             continue
         if any(_divides(F.by_id[g].statement) for g in chain):
             continue
-        contracting = [g for g in grads if _contracts(F.by_id[g].statement)]
+        contracting = [g for g in chain if _contracts(F.by_id[g].statement) and F.by_id[g].kind != "return"]
         if not contracting:
             continue
         out.append({"update": u, "gradient": contracting[0], "batch": batch})

@@ -163,7 +163,11 @@ def divide_gradient_fix(F: Facts, update: int, batch_name: str | None) -> Fix | 
     line = strip_comment(F.line_text(g.file, g.line))
     if not line or "=" not in line:
         return None
-    n = f"len({batch_name})" if batch_name else "n"
+    # The batch as it is named where the gradient is computed.
+    local = [c for c in F.input_candidates if F.by_id[c].function == g.function]
+    if local:
+        batch_name = base_name(F.by_id[local[0]].target)
+    n = f"len({base_name(batch_name)})" if batch_name else "n"
     return Fix(title=f"Average the gradient over the batch: divide {base_name(g.target)} by {n}", line=g.line,
                before=line, after=f"{line} / {n}",
                why="A gradient summed over the samples grows with the batch size; the mean does not.")
