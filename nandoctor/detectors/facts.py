@@ -217,6 +217,11 @@ class Facts:
             for w in found:
                 if w not in out and (w != sid or x.kind in ("update", "augassign")):
                     out.append(w)
+        if x.kind in ("augassign", "setitem", "update"):
+            # `d /= n` and `d[i] -= 1` modify the value the name already holds.
+            for w in self.resolve(base_name(x.target), x.function):
+                if w != sid and w not in out:
+                    out.append(w)
         for c in x.calls:
             for y in self.sites:
                 if y.kind == "return" and last(y.function) == last(c) and y.id not in out:
@@ -474,6 +479,21 @@ class Facts:
                 seen.append(int(sid))
         return seen
 
+    @cached_property
+    def forward_sites(self) -> set[int]:
+        """The forward pass: parameter-derived values the output is computed from (and the output)."""
+        o = self.output
+        if o is None:
+            return {x.id for x in self.sites if x.phase == "forward"}
+        seen, todo = {o}, [o]
+        while todo:
+            n = todo.pop()
+            for p in self.parent_map.get(n, []):
+                if p not in seen and p in self.derived:
+                    seen.add(p)
+                    todo.append(p)
+        return seen
+
     @property
     def output(self) -> int | None:
         return self.loss_side[0]
@@ -691,7 +711,7 @@ def _matches(F: "Facts", a: int, z: int, kind: str) -> bool | None:
 def _facts_activations(F: "Facts") -> list[Activation]:
     out: list[Activation] = []
     for x in F.sites:
-        if x.kind in ("arg",) or not F.observed(x.id) or x.phase in ("backward", "update"):
+        if x.kind in ("arg",) or not F.observed(x.id) or (x.phase in ("backward", "update") and x.id not in F.forward_sites):
             continue
         if len(np.unique(F.ser(x.id).step[F.ser(x.id).step >= 0])) < 2:
             continue  # not part of training (a prediction after the loop)

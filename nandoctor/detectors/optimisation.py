@@ -79,6 +79,31 @@ def spikes(F: Facts, u: int) -> list[dict]:
     return out
 
 
+# What follows a spike within this many steps is its consequence; a loss that doubles against its
+# recent median within that window has been thrown off.
+AFTERMATH = 5
+LOSS_JUMP = 2.0
+
+
+def _loss_jump_after(F: Facts, step: int) -> bool:
+    ls = loss_series(F)
+    if ls is None:
+        return False
+    steps, loss = ls[0], ls[1]
+    i = int(np.searchsorted(steps, step, side="right"))
+    before = loss[max(0, i - SPIKE_WINDOW):i]
+    before = before[np.isfinite(before)]
+    after = loss[i:i + AFTERMATH]
+    if len(before) < 3 or not len(after):
+        return False
+    med = float(np.median(before))
+    if np.any(~np.isfinite(after)):
+        return True
+    # Thrown off and never recovered: the loss jumped and the run ends above where it was.
+    final = loss[np.isfinite(loss)][-1]
+    return bool(np.nanmax(after) > LOSS_JUMP * med and final > med)
+
+
 def _param(F, u):
     return base_name(F.by_id[u].target)
 
@@ -96,8 +121,16 @@ def update_spike(session) -> list[Finding]:
         # The spike that matters most: the last one before the first non-finite value, else the largest.
         before_nf = [d for d in sp if fn is not None and d["step"] <= fn["step"]]
         s0 = before_nf[-1] if before_nf else max(sp, key=lambda d: d["ratio"])
-        near_nf = fn is not None and 0 <= fn["step"] - s0["step"] <= 5
-        sev = "error" if s0["ratio"] >= RATIO_HIGH else ("warning" if near_nf else "info")
+        near_nf = fn is not None and 0 <= fn["step"] - s0["step"] <= AFTERMATH
+        jumped = _loss_jump_after(F, s0["step"])
+        # A big spike is an error when something breaks right after it: a NaN, or the loss jumping.
+        # Healthy runs at a high learning rate show isolated spikes that the next steps absorb.
+        if s0["ratio"] >= RATIO_HIGH and (near_nf or jumped):
+            sev = "error"
+        elif s0["ratio"] >= RATIO_HIGH or near_nf:
+            sev = "warning"
+        else:
+            sev = "info"
         name = _param(F, u)
         msg = (f"At step {s0['step']} the update of {name} jumped to {s0['update_norm']:.3g}, "
                f"{s0['factor']:.3g}x the running median: it changed the weights by {s0['ratio']:.2g} of their norm "

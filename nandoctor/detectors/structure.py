@@ -52,7 +52,7 @@ def bias_params(F: Facts) -> list[str]:
         if BIAS_NAME.match(last(p)):
             out.append(p)
     for x in F.sites:
-        if x.phase != "forward" and not (x.kind == "return" and x.phase in ("forward", "other")):
+        if x.id not in F.forward_sites and x.phase != "forward":
             continue
         try:
             tree = ast.parse(strip_comment(x.statement.strip()))
@@ -128,7 +128,7 @@ def missing_bias(session) -> list[Finding]:
                                f"activation(0). That caps the accuracy at {cap:.0%}.",
                                int(steps[loop][0]), int(steps[loop][-1]), name, F.by_id[o].line, **evidence)]
     # Static only: every layer is x @ W with no added term.
-    mm = [x for x in F.sites if x.phase == "forward" and any(p in x.reads for p in F.param_names)]
+    mm = [x for x in F.sites if x.id in F.forward_sites and any(p in x.reads for p in F.param_names)]
     if not mm:
         return []
     return [_f("missing_bias", "structure", "info",
@@ -143,7 +143,7 @@ def dead_units(session) -> list[Finding]:
     F = facts(session)
     out = []
     for x in F.sites:
-        if x.phase != "forward" or x.kind == "arg" or x.id == F.output:
+        if x.id not in F.forward_sites or x.kind == "arg" or x.id == F.output:
             continue
         sr = F.ser(x.id)
         if sr is None:

@@ -459,7 +459,7 @@ def build_bias(session, F: Facts, by) -> list[Draft]:
 def _bias_fixes(F: Facts) -> list[Fix]:
     fixes = []
     for x in F.sites:
-        if x.phase != "forward" or x.kind not in ("assign",) or not any(p in x.reads for p in F.param_names):
+        if x.id not in F.forward_sites or x.kind not in ("assign",) or not any(p in x.reads for p in F.param_names):
             continue
         line = _line(F, x.id)
         params = [p for p in x.reads if p in F.param_names]
@@ -547,13 +547,14 @@ def build_wrong_derivative(session, F: Facts, by) -> list[Draft]:
     steps, loss = steps[fin], loss[fin]
     if len(loss) < 10:
         return []
-    k = min(10, len(loss) // 10 + 2)
+    # The first few steps: with a correct gradient and a step that is not huge, each lowers the loss.
+    k = 4
     first = loss[:k]
-    rising = np.all(np.diff(first) > 0)
+    rising = bool(np.all(np.diff(first) > 0)) and first[-1] > first[0] * 1.01
     small = True
     for u in F.updates:
         st, up, before, ratio = update_ratios(F, u)
-        if len(ratio) and np.median(ratio[:k]) > 0.1:
+        if len(ratio) and ratio[0] > 0.1:
             small = False
     if not (rising and small and loss[-1] > loss[0]):
         return []
