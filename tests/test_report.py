@@ -236,8 +236,8 @@ def test_terminal_verdict(seed_run):
     s = with_records(fresh(seed_run), causes=[TOP_CAUSE, SECOND_CAUSE])
     lines = verdict_lines(s, str(out))
     assert 3 <= len(lines) <= 8 and all(ln.startswith("nandoctor:") for ln in lines)
-    assert any("cause 1:" in ln and "exactly 1.0" in ln for ln in lines)
-    assert any("cause 2:" in ln and "missing_bias" in ln for ln in lines)
+    assert any("cause 1 [sigmoid_saturation_bce_0over0]:" in ln and "exactly 1.0" in ln for ln in lines)
+    assert any(ln.startswith("nandoctor: cause 2 [missing_bias]: input row") for ln in lines)
 
 
 def test_terminal_verdict_of_a_clean_session_still_has_three_lines(tmp_path):
@@ -363,3 +363,34 @@ def test_excerpt_escapes_any_text(seed_run):
         assert "<" not in out and ">" not in out
 
     check()
+
+
+def test_real_causes_reach_every_output(seed_run):
+    """The founding case's own causes (from the explain stage) in HTML, summary.png's model and JSON."""
+    s = fresh(seed_run)
+    causes = sorted(s.causes, key=lambda c: c.rank)
+    assert len(causes) >= 3, "the founding case has several independent causes"
+    tags = {c.tag for c in causes}
+    assert {"missing_bias", "inplace_mutation_aliasing"} <= tags
+    page = render_html(s)
+    verdict = page[page.index('id="verdict"'):page.index("</section>")]
+    for c in causes[:4]:
+        assert f'href="#cause-{c.rank}"' in verdict and esc(c.tag) in verdict
+    for c in causes:
+        sec = page[page.index(f'id="cause-{c.rank}"'):]
+        sec = sec[: sec.index("</section>")]
+        for link in c.chain:
+            assert rich(link.text) in sec
+        for f in c.fixes:
+            assert esc(f.after) in sec
+    text = "\n".join(summary_model(s).texts())
+    assert "First NaN/inf at step 249" in text
+    from nandoctor.report.words import tag_title
+
+    assert f"Top cause: {tag_title(causes[0].tag)}" in text
+    doc = json.loads((seed_run[1] / "findings.json").read_text())
+    assert [c["tag"] for c in doc["causes"]] == [c.tag for c in causes]
+    # The plotted sites come from the top cause's chain, and include the saturating output.
+    m = summary_model(s)
+    chain_sites = {ln.site for ln in causes[0].chain}
+    assert any(p.label.split(" (")[0] in chain_sites for p in m.panels)

@@ -82,6 +82,12 @@ def _plot_absmax(ax, t: SiteTimeline, x_range) -> None:
     s = t.absmax
     if len(s.x):
         ax.plot(s.x, s.y_max, color=C_ABSMAX, linewidth=1.1, drawstyle="steps-post")
+        # A step line draws nothing for a last value before NaN (the z = 66.7 just before the first
+        # NaN): mark such ends with a dot.
+        fin = np.isfinite(s.y_max)
+        ends = fin & ~np.r_[fin[1:], False]
+        if ends.any():
+            ax.plot(s.x[ends], s.y_max[ends], linestyle="none", marker="o", markersize=3.5, color=C_ABSMAX)
         pos = s.y_max[np.isfinite(s.y_max) & (s.y_max > 0)]
         if len(pos) and pos.max() / max(pos.min(), 1e-300) > LOG_RATIO:
             ax.set_yscale("log")

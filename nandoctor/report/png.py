@@ -38,9 +38,14 @@ class SummaryModel:
         return [self.title, self.subtitle] + [t for _, _, t in self.box_lines] + [p.label for p in self.panels]
 
 
+def plain(text: str) -> str:
+    """Detector and cause texts mark code with backticks; a picture has no code font, so drop them."""
+    return str(text).replace("`", "")
+
+
 def summary_model(session) -> SummaryModel:
     v = words.verdict(session)
-    tl = build_timelines(session)  # shared with the HTML page (cached); the picture shows the first few
+    tl = build_timelines(session, limit=MAX_PNG_SITES)
     script = os.path.basename(str(session.meta.get("script") or "?"))
     box: list[tuple[float, str, str]] = []
     headline = v.headline
@@ -54,15 +59,23 @@ def summary_model(session) -> SummaryModel:
     causes = sorted(session.causes, key=lambda c: c.rank)
     if causes:
         top = causes[0]
-        box.append((12, "bold", f"Top cause: {words.tag_title(top.tag)}"))
-        box.append((11, "normal", words.one_line(top.summary, 240)))
+        title = words.tag_title(top.tag)
+        summary = plain(top.summary)
+        if summary.lower().startswith(title.lower()):
+            summary = summary[len(title):].lstrip(" :;,.")
+            summary = summary[:1].upper() + summary[1:]
+        box.append((12, "bold", f"Top cause: {title}"))
+        box.append((11, "normal", words.one_line(summary, 240)))
         for c in causes[1:3]:
-            box.append((10, "normal", f"Also (cause {c.rank}): {words.one_line(c.summary or words.tag_title(c.tag), 120)}"))
+            box.append((10, "normal", f"Also (cause {c.rank}): {words.first_sentence(plain(c.summary or words.tag_title(c.tag)), 110)}"))
+        if len(causes) > 3:
+            box.append((10, "normal", f"… and {len(causes) - 3} more in report.html"))
         if top.fixes:
             f = top.fixes[0]
-            box.append((11, "bold", f"Fix: {words.one_line(f.title, 120)}"))
+            box.append((11, "bold", f"Fix: {words.one_line(plain(f.title), 120)}"))
             if f.after:
-                box.append((10, "normal", words.one_line(f.after, 140)))
+                where = f"line {f.line}: " if f.line else ""
+                box.append((10, "normal", where + words.one_line(f.after, 140)))
     else:
         serious = sorted((f for f in session.findings if f.severity in ("error", "warning") and f.code != "first_nonfinite"),
                          key=lambda f: (words.SEVERITY_ORDER.index(f.severity),
@@ -70,7 +83,7 @@ def summary_model(session) -> SummaryModel:
         if serious:
             box.append((12, "bold", "No root cause identified. What nandoctor saw:"))
             for f in serious[:MAX_BOX_FINDINGS]:
-                box.append((10, "normal", "• " + words.first_sentence(f.message, 200).replace("`", "")))
+                box.append((10, "normal", "• " + words.first_sentence(plain(f.message), 200)))
             if len(serious) > MAX_BOX_FINDINGS:
                 box.append((10, "normal", f"… and {len(serious) - MAX_BOX_FINDINGS} more in report.html"))
         else:
@@ -83,7 +96,7 @@ def summary_model(session) -> SummaryModel:
         subtitle=subtitle,
         status=v.status,
         box_lines=box,
-        panels=[Panel(t.label, t) for t in tl.sites[:MAX_PNG_SITES]],
+        panels=[Panel(t.label, t) for t in tl.sites],
         markers=tl.markers,
         x_range=tl.x_range,
     )

@@ -24,10 +24,13 @@ def verdict_lines(session, report_dir: str) -> list[str]:
         lines.append(words.one_line(f"{PREFIX} {words.verdict(session).headline}", WIDTH + 40))
     causes = sorted(session.causes, key=lambda c: c.rank)
     for c in causes[:MAX_CAUSES]:
-        lines.append(words.one_line(f"{PREFIX}   cause {c.rank}: {c.summary or words.tag_title(c.tag)} [{c.tag}]", WIDTH))
+        # Tag first: it survives the shortening that keeps each cause on one line.
+        lines.append(words.one_line(
+            f"{PREFIX} cause {c.rank} [{c.tag}]: {words.first_sentence(c.summary or words.tag_title(c.tag), WIDTH)}", WIDTH))
     counts = {s: sum(f.severity == s for f in session.findings) for s in words.SEVERITY_ORDER}
     found = ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items() if n) or "nothing"
-    more = f" ({len(causes) - MAX_CAUSES} more causes in the report)" if len(causes) > MAX_CAUSES else ""
+    extra = len(causes) - MAX_CAUSES
+    more = f" ({extra} more cause{'s' if extra != 1 else ''} in the report)" if extra > 0 else ""
     if not causes:
         more = "; no root cause identified" if (fn is not None or counts["error"] or counts["warning"]) else ""
     lines.append(f"{PREFIX} findings: {found}{more}")

@@ -15,6 +15,7 @@ MAX_POINTS = 1200
 # Sites plotted in the HTML timelines and in summary.png.
 MAX_HTML_SITES = 6
 MAX_PNG_SITES = 4
+SAT_SHARE = 0.95  # share of clean records with a defined saturation for a site to count as bounded
 
 
 @dataclass
@@ -199,9 +200,14 @@ def chosen_sites(session, obs: Obs, limit: int) -> list[tuple[int, str]]:
             out[site.id] = why
 
     fn = session.first_nonfinite
-    for c in session.causes:
+    for c in sorted(session.causes, key=lambda c: c.rank):
+        links = []
         for k, link in enumerate(c.chain):
-            add(resolve_site(session, link.site, link.line), f"cause {c.rank}, link {k + 1}")
+            site = resolve_site(session, link.site, link.line)
+            if site is not None and _in_loop(obs, site.id) and site.id not in out and site.id not in {x[0].id for x in links}:
+                links.append((site, k, link))
+        for site, k, _ in _pick_links(links, limit - len(out), obs):
+            add(site, f"cause {c.rank}, link {k + 1}")
     if fn is not None:
         site = session.sites[fn.site] if fn.site is not None and 0 <= fn.site < len(session.sites) else None
         add(site or resolve_site(session, None, fn.line), "where the first non-finite value appeared")
@@ -220,6 +226,29 @@ def chosen_sites(session, obs: Obs, limit: int) -> list[tuple[int, str]]:
         for s in ranked:
             add(s, "one of the largest values")
     return list(out.items())
+
+
+def _pick_links(links: list, k: int, obs: Obs) -> list:
+    """At most k chain links to plot, in chain order. A long chain keeps its symptom (last), the links
+    that cross a numeric threshold or sit at a bound (the sigmoid at exactly 1.0), its root (first),
+    then links evenly spaced between."""
+    if k <= 0:
+        return []
+    if len(links) <= k:
+        return links
+    keep: list[int] = [len(links) - 1]
+    keep += [i for i, (_, _, ln) in enumerate(links)
+             if {"threshold", "at_bound", "bound"} & set(ln.numbers) and i not in keep]
+    if 0 not in keep:
+        keep.append(0)
+    rest = [i for i in range(len(links)) if i not in keep]
+    room = k - len(keep)
+    if room > 0 and rest:
+        step = len(rest) / room
+        keep += [rest[int(j * step)] for j in range(min(room, len(rest)))]
+    # Over the limit (many threshold links): priority order above decides who stays.
+    keep = keep[:k]
+    return [links[i] for i in sorted(keep)]
 
 
 def _in_loop(obs: Obs, sid: int) -> bool:
@@ -271,11 +300,12 @@ def _build_timelines(session, obs: Obs, limit: int, max_points: int) -> Timeline
         steps = obs.step[rows]
         nonfin = obs.nonfinite(rows)
         sat_e, sat_n = obs.col(rows, C.FRAC_SAT_EXACT), obs.col(rows, C.FRAC_SAT_NEAR)
-        # Saturation is only defined while values lie in [0, 1] or [-1, 1]: plot it when that holds
-        # for most of the loop, not for a value that merely started small.
+        # Saturation is only defined while values lie in [0, 1] or [-1, 1]: plot it for activations that
+        # stay there, not for a gradient that happens to be small most of the time.
         # (Records holding NaN have no saturation: judge on the clean ones.)
         clean_sat = sat_n[(steps >= 0) & (nonfin == 0)]
-        has_sat = bool(len(clean_sat) and np.mean(np.isfinite(clean_sat)) >= 0.5)
+        has_sat = bool(len(clean_sat) and np.mean(np.isfinite(clean_sat)) >= SAT_SHARE
+                       and np.nanmax(clean_sat) > 0)  # a flat zero says nothing: plot only when it moves
         tl.sites.append(SiteTimeline(
             site_id=sid,
             label=site_label(session.sites[sid]),
