@@ -44,6 +44,8 @@ h3{font-size:16px;margin:14px 0 6px}
 .verdict .kicker{font-size:13px;text-transform:uppercase;letter-spacing:.06em;color:var(--muted)}
 .verdict ol{margin:6px 0 0;padding-left:22px}
 .verdict li{margin:2px 0}
+.verdict a{color:inherit;text-decoration:none;border-bottom:1px dotted #90a4ae}
+.verdict a:hover{border-bottom-color:var(--ink)}
 .muted{color:var(--muted)}
 .excerpt{background:var(--code);border:1px solid var(--line);border-radius:6px;overflow-x:auto;padding:6px 0}
 .excerpt .l{display:block;white-space:pre;padding:0 12px}

@@ -8,7 +8,7 @@ from . import words
 
 PREFIX = "nandoctor:"
 MAX_CAUSES = 3
-WIDTH = 150  # one terminal line per cause, whatever the summary's length
+WIDTH = 200  # one line per cause: the first sentence of its summary, shortened past this
 
 
 def verdict_lines(session, report_dir: str) -> list[str]:
