@@ -72,6 +72,28 @@ def limits_for(dtype_text) -> Limits:
 # -- per-site series ------------------------------------------------------------------------------
 
 
+class Cat:
+    """A categorical column: integer codes and their texts; indexing gives the text."""
+
+    def __init__(self, codes: np.ndarray, cats: list[str]):
+        self.codes = codes
+        self.cats = cats
+
+    def __getitem__(self, i):
+        if isinstance(i, (int, np.integer)):
+            c = int(self.codes[i])
+            return self.cats[c] if c >= 0 else ""
+        return Cat(self.codes[i], self.cats)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def unique_first(self) -> list[tuple[int, str]]:
+        """(first row, text) of each distinct value, in row order."""
+        u, first = np.unique(self.codes, return_index=True)
+        return sorted((int(k), self.cats[int(c)] if c >= 0 else "") for c, k in zip(u, first))
+
+
 @dataclass
 class Series:
     """One site's observations as numpy columns, in seq order."""
@@ -125,6 +147,7 @@ class Facts:
         self.s = session
         self.sites = list(session.sites)
         self.by_id = {x.id: x for x in self.sites}
+        self.memo: dict = {}  # results other modules compute once per session
 
     # -- series ------------------------------------------------------------------------------
     @cached_property
@@ -141,8 +164,8 @@ class Facts:
         step = f[C.STEP].to_numpy()
         seq = f[C.SEQ].to_numpy()
         cols = {c: f[c].to_numpy() for c in STAT_COLS}
-        shape = f[C.SHAPE].astype(str).to_numpy() if len(f) else np.array([])
-        dtype = f[C.DTYPE].astype(str).to_numpy() if len(f) else np.array([])
+        shape = Cat(f[C.SHAPE].cat.codes.to_numpy(), [str(c) for c in f[C.SHAPE].cat.categories])
+        dtype = Cat(f[C.DTYPE].cat.codes.to_numpy(), [str(c) for c in f[C.DTYPE].cat.categories])
         for u, a, b in zip(uniq, starts, ends):
             idx = order[a:b]
             idx = idx[np.argsort(seq[idx], kind="stable")]
@@ -316,7 +339,7 @@ class Facts:
         if sr is None:
             return 0
         st = sr.step[sr.step >= 0]
-        return int(len(np.unique(st))) if len(st) else 0
+        return int(np.count_nonzero(st[1:] != st[:-1]) + 1) if len(st) else 0
 
     def key(self, sid: int) -> tuple[str, str]:
         x = self.by_id[sid]
@@ -713,7 +736,7 @@ def _facts_activations(F: "Facts") -> list[Activation]:
     for x in F.sites:
         if x.kind in ("arg",) or not F.observed(x.id) or (x.phase in ("backward", "update") and x.id not in F.forward_sites):
             continue
-        if len(np.unique(F.ser(x.id).step[F.ser(x.id).step >= 0])) < 2:
+        if F.loop_steps(x.id) < 2:
             continue  # not part of training (a prediction after the loop)
         if _DERIV_NAME.search(x.statement + " " + " ".join(x.calls) + " " + x.target):
             continue

@@ -55,6 +55,12 @@ def nonfinite_origin(F: Facts):
 def first_nonfinite_info(session) -> dict | None:
     """Where the first inf or NaN came from: the trapped event if any, else the frame plus a replay."""
     F = facts(session)
+    if "first_nonfinite" not in F.memo:
+        F.memo["first_nonfinite"] = _first_nonfinite_info(session, F)
+    return F.memo["first_nonfinite"]
+
+
+def _first_nonfinite_info(session, F) -> dict | None:
     ev = session.first_nonfinite
     if ev is not None:
         return {"step": ev.step, "line": ev.line, "file": ev.file, "function": ev.function, "statement": ev.statement,

@@ -312,22 +312,28 @@ def broadcast_shapes(session) -> list[Finding]:
         sr = F.ser(x.id)
         if sr is None or not len(sr):
             continue
-        shp = _shape(sr.shape[-1])
-        if len(shp) != 2 or shp[0] != shp[1] or shp[0] < 2:
+        square = [k for k, text in sr.shape.unique_first() if len(_shape(text)) == 2 and _shape(text)[0] == _shape(text)[1]
+                  and _shape(text)[0] >= 2]
+        if not square:
             continue
-        n = shp[0]
+        k0 = square[0]
+        n = _shape(sr.shape[k0])[0]
         pshapes = {}
         for p in F.parents(x.id):
             ps = F.ser(p)
-            if ps is not None and len(ps):
-                pshapes[F.by_id[p].target] = _shape(ps.shape[-1])
+            if ps is None or not len(ps):
+                continue
+            # the operand as it was just before this observation
+            j = ps.before_seq(int(sr.seq[k0]))
+            if j is not None:
+                pshapes[base_name(F.by_id[p].target)] = _shape(ps.shape[j])
         vec = [k for k, s in pshapes.items() if s == (n,)]
         col = [k for k, s in pshapes.items() if s == (n, 1) or s == (1, n)]
         if vec and col:
             out.append(_f("shape_broadcasting", "structure", "error",
                           f"`{strip_comment(x.statement.strip())}` (line {x.line}) combines {vec[0]} of shape ({n},) with "
                           f"{col[0]} of shape {pshapes[col[0]]}: numpy broadcasts them to ({n}, {n}), one value per "
-                          f"pair of samples instead of one per sample.", int(sr.step[0]), int(sr.step[-1]), x.target,
+                          f"pair of samples instead of one per sample.", int(sr.step[k0]), int(sr.step[-1]), x.target,
                           x.line, shapes={k: list(v) for k, v in pshapes.items()}, result=[n, n]))
     return out
 
