@@ -110,10 +110,20 @@ def startup(tmp: Path, reps: int = 5):
     return statistics.median(plain), statistics.median(traced), heavy
 
 
+def _print_table(rows) -> None:
+    print("\n| workload | untraced s | traced s | whole ratio | loop untraced s | loop traced s | loop ratio "
+          "| peak RSS untraced MB | peak RSS traced MB |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, a, b, r, c, d, rl, rp, rt in rows:
+        target = f" (target {TARGETS[name]}x)" if name in TARGETS else ""
+        print(f"| {name} | {a:.2f} | {b:.2f} | {r:.2f}x | {c:.3f} | {d:.3f} | {rl:.2f}x{target} | {rp:.0f} | {rt:.0f} |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--pairs", type=int, default=5, help="paired untraced/traced runs per workload (default 5)")
     ap.add_argument("--skip-memory", action="store_true", help="skip the 500,000-step memory run")
+    ap.add_argument("--only-memory", action="store_true", help="only the 500,000-step memory run")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="nd-bench-"))
     try:
@@ -123,26 +133,24 @@ def main() -> None:
             ("mlp", HERE / "mlp.py"),
         ]
         rows = []
-        for name, script in work:
+        for name, script in ([] if args.only_memory else work):
             print(f"... {name}", file=sys.stderr, flush=True)
             wp, wt, rp, rt = whole(script, args.pairs, tmp / name)
             lp, lt = loop(name, script, args.pairs)
             rows.append((name, statistics.median(wp), statistics.median(wt), ratio(wp, wt),
                          statistics.median(lp), statistics.median(lt), ratio(lp, lt), rp, rt))
-        print("\n| workload | untraced s | traced s | whole ratio | loop untraced s | loop traced s | loop ratio | peak RSS untraced MB | peak RSS traced MB |")
-        print("|---|---|---|---|---|---|---|---|---|")
-        for name, a, b, r, c, d, rl, rp, rt in rows:
-            target = f" (target {TARGETS[name]}x)" if name in TARGETS else ""
-            print(f"| {name} | {a:.2f} | {b:.2f} | {r:.2f}x | {c:.3f} | {d:.3f} | {rl:.2f}x{target} | {rp:.0f} | {rt:.0f} |")
-        rep, n_rows = report_time(tmp / "answer100k")
-        print(f"\nreport build (load + html + png + findings.json) from the 100k-step session ({n_rows} rows): {rep:.2f} s (target 3 s)")
-        p0, p1, heavy = startup(tmp)
-        print(f"start-up before the script runs: {p1:.2f} s under `nandoctor run` vs {p0:.2f} s under python"
-              f" (+{p1 - p0:.2f} s; target 0.5 s); pandas/matplotlib loaded before the script: {heavy or 'none'}")
+        if not args.only_memory:
+            _print_table(rows)
+            rep, n_rows = report_time(tmp / "answer100k")
+            print(f"\nreport build (load + html + png + findings.json) from the 100k-step session ({n_rows} rows): "
+                  f"{rep:.2f} s (target 3 s)")
+            p0, p1, heavy = startup(tmp)
+            print(f"start-up before the script runs: {p1:.2f} s under `nandoctor run` vs {p0:.2f} s under python"
+                  f" (+{p1 - p0:.2f} s; target 0.5 s); pandas/matplotlib loaded before the script: {heavy or 'none'}")
         if not args.skip_memory:
             print("... answer500k (memory)", file=sys.stderr, flush=True)
             big = patched_answer(tmp, 500_000)
-            wp, _, rp, _ = run([PY, str(big)]) + (None,)
+            wp, rp, _ = run([PY, str(big)])
             wt, rt, _ = run([PY, "-m", "nandoctor", "run", "--format", "session", "-o", str(tmp / "m500"), str(big)])
             _, _, out = run([PY, "-c", "import sys, nandoctor; s = nandoctor.load(sys.argv[1]); "
                              "print(len(s.frame), int(s.frame.step.max()))", str(tmp / "m500")])
