@@ -14,16 +14,21 @@ programs tried is printed (pytest -s) and checked.
 from __future__ import annotations
 
 import os
+import tempfile
 import types
 import warnings
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from nandoctor.trace.tracer import Tracer
+
+# Hypothesis caches constants and failure patches in .hypothesis/ under the working folder: keep the clone clean.
+set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "nandoctor-hypothesis"))
 
 MAX_EXAMPLES = int(os.environ.get("NANDOCTOR_FUZZ_EXAMPLES", "200"))
 TRIED = {"programs": 0, "traced_exceptions": 0, "warnings": 0}
@@ -181,10 +186,8 @@ def _value(x):
     return (type(x).__name__,)
 
 
-@settings(max_examples=MAX_EXAMPLES, deadline=None, database=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
-@given(program())
-def test_traced_program_identical(prog):
+def check(prog) -> None:
+    """One program, untraced then traced: everything it leaves must match, and nandoctor must not err."""
     source, inputs = prog
     TRIED["programs"] += 1
     ns0, exc0, warns0, _, _ = _run(source, inputs, traced=False)
@@ -202,8 +205,60 @@ def test_traced_program_identical(prog):
         assert recorded > 0, source  # the traced run really went through the hooks
 
 
+@settings(max_examples=MAX_EXAMPLES, deadline=None, database=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
+@given(program())
+def test_traced_program_identical(prog):
+    check(prog)
+
+
 def test_fuzzer_ran():
     """Runs after the fuzz test (definition order): it must really have tried the programs."""
     print(f"\nfuzz: {TRIED['programs']} programs tried, {TRIED['traced_exceptions']} raised, "
           f"{TRIED['warnings']} warned")
     assert TRIED["programs"] >= MAX_EXAMPLES // 2
+
+
+def main(n: int) -> None:
+    """Measure: run n random programs (not derandomized), counting every kind of mismatch instead of stopping."""
+    import collections
+
+    failures: collections.Counter = collections.Counter()
+    examples: dict = {}
+
+    @settings(max_examples=n, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(program())
+    def measure(prog):
+        try:
+            check(prog)
+        except AssertionError as e:
+            first = str(e).splitlines()[0][:100]
+            key = first if "nandoctor recorded" in first else type(e).__name__ + ": " + _diff_kind(prog, e)
+            failures[key] += 1
+            examples.setdefault(key, prog[0])
+
+    measure()
+    print(f"fuzz: {TRIED['programs']} programs tried, {TRIED['traced_exceptions']} raised, "
+          f"{TRIED['warnings']} warned, {sum(failures.values())} mismatched")
+    for key, count in failures.most_common():
+        print(f"  {count} x {key}\n{textwrap.indent(examples[key], '      ')}")
+
+
+def _diff_kind(prog, e) -> str:
+    ns0, exc0, warns0, _, _ = _run(*prog, traced=False)
+    ns1, exc1, warns1, errors, _ = _run(*prog, traced=True)
+    if errors:
+        return f"internal error {errors[0][:80]}"
+    if exc0 != exc1:
+        return f"exception {exc0} vs {exc1}"
+    if warns0 != warns1:
+        extra = [w for w in warns1 if w not in warns0] or [w for w in warns0 if w not in warns1]
+        return f"warnings differ: {extra[:1]}"
+    return "values differ"
+
+
+if __name__ == "__main__":
+    import sys
+    import textwrap
+
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 2000)

@@ -1,10 +1,11 @@
 """Issue 7: every sample script behaves bit-identically traced and untraced (output, exit status, final arrays).
 
-Every `*.py` under `tests/samples/` (recursively, whatever exists when the suite runs) is run three ways:
-plain `python SCRIPT` (the reference for stdout, stderr and exit status), and a small harness that
-executes the script as `__main__` untraced, or traced through the real `nandoctor run` CLI, and
-saves the ndarrays, numpy scalars and Python numbers of its module globals, one level into user
-objects, to an .npz. The arrays must match in dtype, shape and bytes (NaN payloads and signed zeros
+Every `*.py` under `tests/samples/` (recursively, whatever exists when the suite runs) is run twice:
+plain `python SCRIPT`, the reference, with a `sitecustomize` that saves the script's globals at exit;
+and through the real `nandoctor run` CLI, by a harness that saves the namespace the runner executed.
+Compared: stdout, stderr (less nandoctor's `nandoctor:` lines), exit status, and the ndarrays, numpy
+scalars and Python numbers of the module globals (one level into lists, dicts and user objects), in
+dtype, shape and bytes (NaN payloads and signed zeros
 included). A sample may carry directives in its first lines:
 
     # parity-stdin: TEXT      stdin given to every run (default: empty)
@@ -36,31 +37,27 @@ ROOT = Path(__file__).resolve().parent.parent
 NOT_SAMPLES = {"verify.py", "conftest.py", "__init__.py"}
 TIMEOUT = 240
 
-# Executes SCRIPT as __main__ (untraced: compiled by Python; traced: through `nandoctor run`, capturing the
-# namespace the runner executed) and saves its arrays to NPZ whatever way it ends.
-HARNESS = textwrap.dedent('''
-    import builtins, os, sys, types
-    import numpy as np
+# Saves the ndarrays, numpy scalars and numbers of a namespace (one level into lists, dicts and user objects).
+DUMPER = textwrap.dedent('''
+    def _nd_parity_dump(ns, npz):
+        import numpy as np
+        keep = {}
 
-    mode, npz, report, script, *args = sys.argv[1:]
-    keep = {}
+        def put(name, v):
+            if isinstance(v, np.ma.MaskedArray):
+                put(name + ".mask", np.ma.getmaskarray(v))
+                v = np.ma.getdata(v)
+            if isinstance(v, np.ndarray):
+                a = np.array(v)  # plain ndarray (np.matrix too), a copy
+            elif isinstance(v, (np.generic, bool, int, float, complex)):
+                a = np.asarray(v)
+            else:
+                return False
+            if a.dtype.kind in "OUSV":
+                a = np.array([repr(x) for x in a.ravel()], dtype=str).reshape(a.shape)
+            keep[name + "|" + type(v).__name__] = a
+            return True
 
-    def put(name, v):
-        if isinstance(v, np.ma.MaskedArray):
-            put(name + ".mask", np.ma.getmaskarray(v))
-            v = np.ma.getdata(v)
-        if isinstance(v, np.ndarray):
-            a = np.array(v)  # plain ndarray (np.matrix too), a copy
-        elif isinstance(v, (np.generic, bool, int, float, complex)):
-            a = np.asarray(v)
-        else:
-            return False
-        if a.dtype.kind in "OUSV":
-            a = np.array([repr(x) for x in a.ravel()], dtype=str).reshape(a.shape)
-        keep[name + "|" + type(v).__name__] = a
-        return True
-
-    def dump(ns):
         for k, v in list((ns or {}).items()):
             if k.startswith("__"):
                 continue
@@ -80,39 +77,43 @@ HARNESS = textwrap.dedent('''
                 for a, x in attrs.items():
                     put(f"{k}.{a}", x)
         np.savez(npz, **keep)
+''')
 
-    if mode == "plain":
-        path = os.path.abspath(script)
-        main = types.ModuleType("__main__")
-        main.__file__ = path
-        main.__builtins__ = builtins
-        sys.modules["__main__"] = main
-        sys.argv = [script, *args]
-        sys.path[0] = os.path.dirname(path)
-        try:
-            with open(path, "rb") as f:
-                code = compile(f.read(), path, "exec", dont_inherit=True)
-            exec(code, main.__dict__)
-        finally:
-            dump(main.__dict__)
-    else:
-        import importlib
-        runner = importlib.import_module("nandoctor.trace.runner")  # nandoctor.trace is also a function
-        from nandoctor.cli import main as cli_main
+# The untraced side: plain `python SCRIPT` with this sitecustomize on PYTHONPATH saves the script's globals at
+# exit (registered first, so it runs after the script's own atexit handlers; only in the script's process).
+SITECUSTOMIZE = DUMPER + textwrap.dedent('''
+    import atexit as _atexit, os as _os, sys as _sys
 
-        real = runner.run_script
-        seen = {}
+    def _nd_parity_atexit():
+        target = _os.environ.get("NANDOCTOR_PARITY_SCRIPT")
+        if target and _sys.argv and _os.path.abspath(_sys.argv[0]) == target:
+            main = _sys.modules.get("__main__")
+            _nd_parity_dump(getattr(main, "__dict__", {}), _os.environ["NANDOCTOR_PARITY_NPZ"])
 
-        def capture(*a, **kw):
-            out = real(*a, **kw)
-            seen["ns"] = out.namespace
-            return out
+    _atexit.register(_nd_parity_atexit)
+''')
 
-        runner.run_script = capture
-        try:
-            cli_main(["run", "-o", report, "--format", "json,session", script, *args], prog_name="nandoctor")
-        finally:
-            dump(seen.get("ns"))
+# The traced side: the real `nandoctor run` CLI, capturing the namespace the runner executed the script in.
+HARNESS = DUMPER + textwrap.dedent('''
+    import importlib, sys
+    npz, report, script, *args = sys.argv[1:]
+    runner = importlib.import_module("nandoctor.trace.runner")  # nandoctor.trace is also a function
+    from nandoctor.cli import main as cli_main
+
+    real = runner.run_script
+    seen = {}
+
+    def capture(*a, **kw):
+        out = real(*a, **kw)
+        seen["ns"] = out.namespace
+        return out
+
+    runner.run_script = capture
+    try:
+        # json only: the HTML and PNG renderers never touch the script, and cost a second per run
+        cli_main(["run", "-o", report, "--format", "json,session", script, *args], prog_name="nandoctor")
+    finally:
+        _nd_parity_dump(seen.get("ns"), npz)
 ''')
 
 
@@ -139,7 +140,7 @@ def _directives(path: Path) -> dict:
     return found
 
 
-def _env() -> dict:
+def _env(extra: dict | None = None) -> dict:
     e = dict(os.environ)
     e.pop("NANDOCTOR_RAISE", None)  # internal errors are checked from the session, not by crashing the patient
     e.setdefault("OPENBLAS_NUM_THREADS", "1")  # BLAS thread count can change float summation order
@@ -147,12 +148,13 @@ def _env() -> dict:
     e.setdefault("MKL_NUM_THREADS", "1")
     e["PYTHONHASHSEED"] = "0"
     e["PYTHONPATH"] = str(ROOT) + os.pathsep + e.get("PYTHONPATH", "")
+    e.update(extra or {})
     return e
 
 
-def _run(cmd, cwd, stdin):
+def _run(cmd, cwd, stdin, env):
     try:
-        p = subprocess.run(cmd, cwd=cwd, input=stdin, capture_output=True, text=True, env=_env(), timeout=TIMEOUT,
+        p = subprocess.run(cmd, cwd=cwd, input=stdin, capture_output=True, text=True, env=_env(env), timeout=TIMEOUT,
                            errors="replace")
         return {"rc": p.returncode, "out": p.stdout, "err": p.stderr}
     except subprocess.TimeoutExpired:
@@ -160,18 +162,18 @@ def _run(cmd, cwd, stdin):
 
 
 def _commands(script: Path, work: Path) -> dict:
-    """The three runs of one sample. The traced harness goes through the real CLI, so its output is
-    `nandoctor run`'s; plain `python` is the reference for output, the untraced harness for arrays."""
+    """The two runs of one sample: {name: (command, extra environment)}."""
     args = shlex.split(_directives(script).get("args", ""))
     work.mkdir(parents=True)
-    harness = work / "harness.py"
-    harness.write_text(HARNESS)
+    (work / "site").mkdir()
+    (work / "site" / "sitecustomize.py").write_text(SITECUSTOMIZE)
+    (work / "harness.py").write_text(HARNESS)
     cmds = {
-        "python": [sys.executable, str(script), *args],
-        "plain": [sys.executable, str(harness), "plain", str(work / "plain.npz"), "-", str(script), *args],
-        # json only: the HTML and PNG renderers do not touch the script, and cost a second per run
-        "traced": [sys.executable, str(harness), "traced", str(work / "traced.npz"), str(work / "report"),
-                   str(script), *args],
+        "python": ([sys.executable, str(script), *args],
+                   {"PYTHONPATH": str(work / "site"), "NANDOCTOR_PARITY_SCRIPT": str(script.resolve()),
+                    "NANDOCTOR_PARITY_NPZ": str(work / "plain.npz")}),
+        "traced": ([sys.executable, str(work / "harness.py"), str(work / "traced.npz"), str(work / "report"),
+                    str(script), *args], {}),
     }
     for k in cmds:
         (work / k).mkdir()
@@ -186,13 +188,14 @@ def parity_runs(tmp_path_factory):
     for k, p in enumerate(_samples()):
         work = base / f"s{k}"
         stdin = _directives(p).get("stdin", "")
-        for name, cmd in _commands(p, work).items():
-            jobs[(str(p.relative_to(SAMPLES)), name)] = (cmd, str(work / name), stdin + "\n" if stdin else "", work)
+        for name, (cmd, env) in _commands(p, work).items():
+            jobs[(str(p.relative_to(SAMPLES)), name)] = (cmd, str(work / name), stdin + "\n" if stdin else "", env,
+                                                         work)
     out: dict = {}
     with ThreadPoolExecutor(3) as pool:
-        futs = {key: pool.submit(_run, cmd, cwd, stdin) for key, (cmd, cwd, stdin, _) in jobs.items()}
+        futs = {key: pool.submit(_run, cmd, cwd, stdin, env) for key, (cmd, cwd, stdin, env, _) in jobs.items()}
         for (sample, name), f in futs.items():
-            out.setdefault(sample, {"work": jobs[(sample, name)][3]})[name] = f.result()
+            out.setdefault(sample, {"work": jobs[(sample, name)][4]})[name] = f.result()
     return out
 
 
@@ -230,10 +233,10 @@ def test_output_and_exit_status_identical(parity_runs, sample):
 def test_final_arrays_bit_identical(parity_runs, sample):
     r = parity_runs[sample]
     # The harness runs end as the script does; what matters is that both ended the same way.
-    assert r["traced"]["rc"] == r["plain"]["rc"], r["traced"]["err"][-3000:]
+    assert r["traced"]["rc"] == r["python"]["rc"], r["traced"]["err"][-3000:]
     plain = _load_npz(r["work"] / "plain.npz")
     traced = _load_npz(r["work"] / "traced.npz")
-    assert (r["work"] / "plain.npz").exists(), r["plain"]["err"][-3000:]
+    assert (r["work"] / "plain.npz").exists(), r["python"]["err"][-3000:]
     assert sorted(traced) == sorted(plain)
     for k, a in plain.items():
         b = traced[k]
