@@ -197,7 +197,7 @@ def _want_progress(progress, quiet) -> bool:
 @click.option("--step-loop", default=None, metavar="FILE:LINE", help="The loop whose iterations are training steps.")
 @click.option("--format", "formats", default=None, help="Comma-separated outputs: html,png,json,session (default: all).")
 @click.option("--threshold", "thresholds", multiple=True, metavar="NAME=VALUE",
-              help="Set a detector threshold (repeatable), e.g. --threshold spike_ratio=20.")
+              help="Set a detector threshold (repeatable), e.g. --threshold spike_factor=20 (names: see nandoctor/config.py).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
               help="Read [tool.nandoctor] from this TOML file instead of the nearest pyproject.toml.")
 @click.option("--no-config", is_flag=True, help="Ignore any [tool.nandoctor] table.")
@@ -361,9 +361,11 @@ def report(session_dir, output, formats, quiet, verbose):
     """Re-render the report of a saved session without re-running the script.
 
     \b
-    nandoctor report reports/train                 rewrite report.html, summary.png, findings.json
-    nandoctor report -o elsewhere reports/train    write them elsewhere
-    nandoctor report --format json reports/train   print findings.json (schema 1) to stdout
+    nandoctor report reports/train            rewrite report.html, summary.png,
+                                              findings.json
+    nandoctor report -o out reports/train     write them to out/
+    nandoctor report --format json DIR        print findings.json (schema 1)
+                                              to stdout, write nothing
     """
     from .session import load
     from .store import StoreError

@@ -9,7 +9,7 @@
     formats = ["html", "json"]      # outputs to write
 
     [tool.nandoctor.thresholds]     # detector thresholds (names in THRESHOLDS)
-    spike_ratio = 20
+    spike_factor = 20
 
 Reading is pure: `load_config` returns a `Config`, or raises `ConfigError` whose text names the
 file and the offending key; the CLI prints it and exits 2.
@@ -23,22 +23,37 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# Detector thresholds a config may set, with the defaults DESIGN.md §4 gives. Detectors read them with
-# `threshold(session, name)`, so a value set in pyproject.toml (saved in session.meta["config"]) wins.
-# A detector module may declare more names in a `THRESHOLDS` dict of its own (nandoctor.detectors.THRESHOLDS);
+# Detector thresholds a config may set, with their defaults. Each name is the lowercase name of the
+# constant in nandoctor/detectors/ that it overrides (SPIKE_FACTOR -> spike_factor), defaults as there
+# (DESIGN.md §4). Detectors read them with `threshold(session, name, DEFAULT)`, so a value set in
+# pyproject.toml or with --threshold (kept in session.meta["config"]["thresholds"]) wins. A detector
+# module may declare more names in a `THRESHOLDS` dict of its own (nandoctor.detectors.THRESHOLDS);
 # those are accepted too.
 THRESHOLDS: dict[str, float] = {
-    "spike_ratio": 10.0,  # gradient/update spike: above this many times the running median
+    # detectors/optimisation.py
+    "spike_factor": 10.0,  # an update spike: above this many times the running median
+    "spike_window": 50,  # steps the running median looks back
+    "spike_min_ratio": 0.01,  # a spike matters when the update moves the weights by this fraction
+    "ratio_high": 0.1,  # update/weight ratio above this is too big (about 1e-3 is healthy)
+    "healthy_ratio": 1e-3,
     "growth_factor": 2.0,  # sustained growth: at least this factor per check ...
-    "growth_checks": 5,  # ... over this many checks
-    "update_ratio_high": 0.1,  # update/weight ratio above this is a blow-up (1e-3 is healthy)
-    "update_ratio_low": 1e-4,  # update/weight ratio below this, sustained, is vanishing
-    "vanishing_grad": 1e-7,  # mean |gradient| below this is vanishing
-    "near_saturation_z": 5.0,  # |z| above this is near saturation
-    "near_saturation_deriv": 1e-4,  # a(1-a) below this on most of the batch is near saturation
-    "cancellation_eps": 1e-8,  # `1 - a` with a within this of 1 is catastrophic cancellation
+    "growth_checks": 5,  # ... over this many consecutive checks
+    "n_checks": 50,  # checks spread over a run
+    "vanish_grad": 1e-7,  # mean |gradient| below this is vanishing
+    "vanish_ratio": 1e-4,  # update/weight ratio below this, sustained, is vanishing
+    "diverge_factor": 1e3,  # weights growing this many times over the run diverge
+    "loss_rise": 1.5,  # loss at the end this many times the start is rising
+    "loss_stall": 0.01,  # loss moving less than this fraction over the run is stalled
+    "osc_reversals": 0.4,  # fraction of reversing checks that makes the loss oscillate ...
+    "osc_swing": 0.1,  # ... with swings above this fraction of its level
+    "sum_batch": 32,  # summing gradients over a batch this large is flagged
+    # detectors/numerics.py
+    "cancel_tol": 1e-8,  # `1 - a` with a within this of 1 is catastrophic cancellation
+    "near_sat_fraction": 0.5,  # near saturation on more than this fraction of the batch
+    "tail": 0.1,  # fraction of the run (its end) judged for sustained conditions
+    # detectors/structure.py
     "input_scale": 10.0,  # input features with |x| above this are unnormalized
-    "feature_spread": 100.0,  # spread between feature scales above this is unnormalized
+    "input_spread": 100.0,  # a spread between feature scales above this is unnormalized
 }
 
 FAIL_ON = ("nan", "error", "warning")

@@ -205,8 +205,12 @@ def diagnosis(session, item=None) -> str | None:
 
 def _stop(t, item) -> str | None:
     t.__exit__(None, None, None)
-    session = t.session
-    text = diagnosis(session, item)
+    try:
+        session = t.session
+        text = diagnosis(session, item)
+    except Exception as e:  # noqa: BLE001 -- nandoctor's own failure must not fail the test
+        item.warn(pytest.PytestWarning(f"nandoctor could not analyse this test: {type(e).__name__}: {e}"))
+        return None
     if text is None:
         return None
     out = item.config.getoption("nandoctor_report", None)

@@ -51,7 +51,7 @@ def test_found_from_script_folder_upwards_and_resolved(tmp_path):
         fail_on = "error"
         formats = ["json", "session"]
         [tool.nandoctor.thresholds]
-        spike_ratio = 20
+        spike_factor = 20
     ''')
     cfg = load_config(start=script.parent)
     assert cfg.path == str((tmp_path / "pyproject.toml").resolve())
@@ -60,7 +60,7 @@ def test_found_from_script_folder_upwards_and_resolved(tmp_path):
     assert cfg.output == str((tmp_path / "build" / "nd").resolve())
     assert cfg.step_loop == "train.py:5" and cfg.fail_on == "error"
     assert cfg.formats == ("json", "session")
-    assert cfg.thresholds == {"spike_ratio": 20}
+    assert cfg.thresholds == {"spike_factor": 20}
 
 
 def test_nearest_pyproject_without_table_is_skipped(tmp_path):
@@ -84,8 +84,8 @@ def test_no_config_anywhere_is_empty(tmp_path):
     ("[tool.nandoctor]\ninclude = 3\n", "include must be a string or a list of strings"),
     ("[tool.nandoctor]\nstep_loop = 'train.py'\n", 'step_loop must be "FILE:LINE"'),
     ("[tool.nandoctor]\nformats = ['pdf']\n", "unknown format 'pdf'"),
-    ("[tool.nandoctor.thresholds]\nspike_ratoi = 3\n", "unknown threshold 'spike_ratoi' (did you mean 'spike_ratio'?)"),
-    ("[tool.nandoctor.thresholds]\nspike_ratio = 'high'\n", "threshold 'spike_ratio' must be a number"),
+    ("[tool.nandoctor.thresholds]\nspike_factr = 3\n", "unknown threshold 'spike_factr' (did you mean 'spike_factor'?)"),
+    ("[tool.nandoctor.thresholds]\nspike_factor = 'high'\n", "threshold 'spike_factor' must be a number"),
     ("[tool.nandoctor]\noutput = [\n", "not valid TOML"),
 ])
 def test_bad_tables_name_the_problem(tmp_path, table, needle):
@@ -97,8 +97,8 @@ def test_bad_tables_name_the_problem(tmp_path, table, needle):
 
 
 def test_threshold_helper_reads_session_config():
-    meta = {"config": {"thresholds": {"spike_ratio": 42}}}
-    assert threshold(meta, "spike_ratio") == 42
+    meta = {"config": {"thresholds": {"spike_factor": 42}}}
+    assert threshold(meta, "spike_factor") == 42
     assert threshold(meta, "growth_factor") == THRESHOLDS["growth_factor"]
     assert threshold({}, "growth_factor", 7.5) == 7.5
     with pytest.raises(KeyError):
@@ -118,7 +118,7 @@ def test_cli_bad_threshold_flag_exits_2(tmp_path):
     script = _project(tmp_path, "[tool.nandoctor]\n")
     proc = run_nandoctor(["run", "--threshold", "bogus=1", str(script)], cwd=str(tmp_path))
     assert proc.returncode == 2 and "unknown threshold 'bogus'" in proc.stderr
-    proc = run_nandoctor(["run", "--threshold", "spike_ratio", str(script)], cwd=str(tmp_path))
+    proc = run_nandoctor(["run", "--threshold", "spike_factor", str(script)], cwd=str(tmp_path))
     assert proc.returncode == 2 and "NAME=NUMBER" in proc.stderr
 
 
@@ -130,19 +130,19 @@ def test_cli_uses_config_and_flags_override(tmp_path):
         step_loop = "train.py:5"
         formats = ["json", "session"]
         [tool.nandoctor.thresholds]
-        spike_ratio = 20
+        spike_factor = 20
         growth_factor = 3
     ''')
-    proc = run_nandoctor(["run", "--threshold", "spike_ratio=30", str(script)], cwd=str(tmp_path / "src"))
+    proc = run_nandoctor(["run", "--threshold", "spike_factor=30", str(script)], cwd=str(tmp_path / "src"))
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("done ")
     out = tmp_path / "build" / "nd" / "train"  # <output>/<script-stem>/, relative to the pyproject
     assert (out / "findings.json").exists() and not (out / "report.html").exists()
     s = nandoctor.load(out)
     cfg = s.meta["config"]
-    assert cfg["thresholds"] == {"spike_ratio": 30.0, "growth_factor": 3}
+    assert cfg["thresholds"] == {"spike_factor": 30.0, "growth_factor": 3}
     assert cfg["path"] == str((tmp_path / "pyproject.toml").resolve())
-    assert threshold(s, "spike_ratio") == 30.0
+    assert threshold(s, "spike_factor") == 30.0
     # exclude: helper.py is not traced, so none of its sites exist
     assert not any(site.file.endswith("helper.py") for site in s.sites)
     assert "--step-loop train.py:5" in s.plan.reason and s.plan.n_steps == 5
@@ -153,7 +153,7 @@ def test_cli_uses_config_and_flags_override(tmp_path):
     assert proc.returncode == 0, proc.stderr
     s2 = nandoctor.load(other)
     assert any(site.file.endswith("helper.py") for site in s2.sites)
-    assert s2.meta["config"]["thresholds"] == {"spike_ratio": 20, "growth_factor": 3}
+    assert s2.meta["config"]["thresholds"] == {"spike_factor": 20, "growth_factor": 3}
     proc = run_nandoctor(["run", "--no-config", "-o", str(other), "--format", "json,session", str(script)],
                          cwd=str(tmp_path))
     assert proc.returncode == 0, proc.stderr
