@@ -86,7 +86,7 @@ def _plot_absmax(ax, t: SiteTimeline, x_range) -> None:
         # A step line draws nothing for a last value before NaN (the z = 66.7 just before the first
         # NaN): mark such ends with a dot.
         fin = np.isfinite(s.y_max)
-        ends = fin & ~np.r_[fin[1:], False]
+        ends = fin & ~np.r_[fin[1:], True]  # followed by NaN (the run's own last point needs no dot)
         if ends.any():
             ax.plot(s.x[ends], s.y_max[ends], linestyle="none", marker="o", markersize=3.5, color=C_ABSMAX)
         pos = s.y_max[np.isfinite(s.y_max) & (s.y_max > 0)]
