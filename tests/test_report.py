@@ -394,3 +394,11 @@ def test_real_causes_reach_every_output(seed_run):
     m = summary_model(s)
     chain_sites = {ln.site for ln in causes[0].chain}
     assert any(p.label.split(" (")[0] in chain_sites for p in m.panels)
+
+
+def test_excerpt_without_stored_source_shows_the_statement(seed_run):
+    s = fresh(seed_run)
+    ev = FpEvent(step=3, seq=0, file="<ipython-input-7>", line=12, function="train", statement="d = -y/a + (1 - y)/(1 - a)",
+                 expression="(1 - y)/(1 - a)", error="invalid value", operation="0/0")
+    html = source_excerpt(s, ev)
+    assert '<span class="n">12</span>d = -y/a + <mark class="nd-expr">(1 - y)/(1 - a)</mark>' in html
