@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import _thread
 import builtins
 import os
 import platform
@@ -190,34 +191,41 @@ class Tracer:
         return Session(self.raw(), step_loop=self.step_loop)
 
 
-class _Flusher(threading.Thread):
+class _Flusher:
     """Cuts a chunk when the hot path has not for `flush_seconds`, so a killed run loses at most that much.
 
     The recorder flushes itself only from the loop hook; a script that sits in one long iteration, or
-    has no loop at all, would otherwise keep everything in memory until it ends (issue 7).
+    has no loop at all, would otherwise keep everything in memory until it ends (issue 7). The thread
+    is a bare `_thread` one, so the script's `threading.enumerate()` and `active_count()` (a common way
+    to wait for workers) see exactly the threads they would see without nandoctor.
     """
 
     def __init__(self, recorder: Recorder):
-        super().__init__(name="nandoctor-flush", daemon=True)
         self.recorder = recorder
         self.period = max(0.01, _flush_seconds(recorder.flush_seconds))
         recorder.flush_seconds = self.period
         self.halt = threading.Event()
+        self.done = threading.Event()
 
-    def run(self) -> None:
+    def start(self) -> None:
+        _thread.start_new_thread(self._run, ())
+
+    def _run(self) -> None:
         rec = self.recorder
-        while not self.halt.wait(self.period / 4):
-            if rec.log and time.monotonic() - rec.last_flush >= self.period:
-                try:
-                    rec.flush()
-                except Exception as e:  # noqa: BLE001 -- flush records its own errors; this is a backstop
-                    if len(rec.errors) < 100:
-                        rec.errors.append(f"flush thread: {type(e).__name__}: {e}")
+        try:
+            while not self.halt.wait(self.period / 4):
+                if rec.log and time.monotonic() - rec.last_flush >= self.period:
+                    try:
+                        rec.flush()
+                    except Exception as e:  # noqa: BLE001 -- flush records its own errors; this is a backstop
+                        if len(rec.errors) < 100:
+                            rec.errors.append(f"flush thread: {type(e).__name__}: {e}")
+        finally:
+            self.done.set()
 
     def stop(self) -> None:
         self.halt.set()
-        if self is not threading.current_thread():
-            self.join()
+        self.done.wait(timeout=60)  # a flush in progress finishes first
 
 
 def _flush_seconds(default: float) -> float:
