@@ -149,7 +149,17 @@ def lower_lr_fix(F: Facts, update: int, factor: float = 10.0) -> Fix | None:
     before = hv["text"]
     lit = hv["literal"]
     new_lit = re.sub(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", _fmt(new_v), lit, count=1) if re.search(r"\d", lit) else _fmt(new_v)
-    after = before.replace(lit, new_lit, 1) if lit in before else before
+    if lit in before:
+        after = before.replace(lit, new_lit, 1)
+    else:
+        # The literal as written (`0.00001`) rather than as Python prints it (`1e-05`).
+        after = before
+        for m in re.finditer(r"(?<![\w.])[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", before):
+            if float(m.group(0)) == hv["value"]:
+                after = before[:m.start()] + _fmt(new_v) + before[m.end():]
+                break
+    if after == before:
+        return None
     return Fix(title=f"Lower the learning rate {hv['name']} from {_fmt(hv['value'])} to {_fmt(new_v)}", line=hv["line"],
                before=before, after=after,
                why=f"Each update is {hv['name']} times the gradient; at {_fmt(hv['value'])} one step overshoots.")

@@ -1,0 +1,198 @@
+"""Detectors and causes on the founding case, its answer variant and the demo, against an
+independent plain-numpy replay of the same network."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from conftest import SEED, SEED_ANSWER
+
+
+def replay(init_scale: float, lr: float, iterations: int, keep_from: int = 0, keep_to: int = 300):
+    """The 3-4-1 net of the founding case in plain numpy, with no nandoctor involved.
+
+    Returns per-step update/weight ratios of w_ij, the z_jk and a_jk of kept steps, and the final a_jk.
+    """
+    rng = np.random.RandomState(1)
+    w_ij = (2 * rng.rand(3, 4) - 1) * init_scale
+    w_jk = (2 * rng.rand(4, 1) - 1) * init_scale
+    x = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [0, 1, 0], [1, 0, 0], [1, 1, 1], [0, 0, 0]])
+    y = np.array([[0, 1, 1, 1, 1, 0, 0]]).T
+    ratios, z_kept, a_kept = [], {}, {}
+    with np.errstate(all="ignore"):
+        for i in range(iterations):
+            z_ij = x @ w_ij
+            a_ij = np.where(z_ij > 0, z_ij, z_ij * 0.01)
+            z_jk = a_ij @ w_jk
+            a_jk = 1 / (1 + np.exp(-z_jk))
+            if keep_from <= i < keep_to:
+                z_kept[i], a_kept[i] = z_jk.copy(), a_jk.copy()
+            dl_jk = -y / a_jk + (1 - y) / (1 - a_jk)
+            da_jk = a_jk * (1 - a_jk)
+            dl_ij = (da_jk * dl_jk) @ w_jk.T
+            da_ij = np.where(z_ij > 0, 1.0, 0.01)
+            g_ij = x.T @ (dl_ij * da_ij)
+            g_jk = a_ij.T @ (dl_jk * da_jk)
+            ratios.append(np.linalg.norm(lr * g_ij) / np.linalg.norm(w_ij))
+            w_ij = w_ij - lr * g_ij
+            w_jk = w_jk - lr * g_jk
+    return np.array(ratios), z_kept, a_kept, a_jk
+
+
+@pytest.fixture(scope="module")
+def seed_truth():
+    return replay(1.0, 1.0, 260)
+
+
+def _cause(session, tag):
+    return next((c for c in session.causes if c.tag == tag), None)
+
+
+def _source_line(path, line):
+    return path.read_text().splitlines()[line - 1]
+
+
+# -- thresholds ---------------------------------------------------------------------------------------
+
+def test_dtype_limits_match_numpy():
+    from nandoctor.detectors.facts import LIMITS
+
+    for name, dt in (("float64", np.float64), ("float32", np.float32)):
+        lim = LIMITS[name]
+        one = dt(1)
+        # just past the limit the sigmoid is exactly 1.0; well below it is not
+        assert one / (one + np.exp(-dt(lim.sigmoid_one + 0.01))) == one
+        assert one / (one + np.exp(-dt(lim.sigmoid_one - 0.5))) < one
+        assert lim.exp_max == pytest.approx(float(np.log(np.finfo(dt).max)), abs=0.01)
+    assert LIMITS["float64"].sigmoid_one == pytest.approx(36.74, abs=0.01)
+    assert LIMITS["float32"].sigmoid_one == pytest.approx(16.64, abs=0.01)
+    assert LIMITS["float64"].exp_max == pytest.approx(709.78, abs=0.01)
+    assert LIMITS["float32"].exp_max == pytest.approx(88.72, abs=0.01)
+
+
+# -- the founding case -------------------------------------------------------------------------------
+
+@pytest.fixture(params=["seed", "demo"])
+def founding(request, seed_session, demo_session):
+    return seed_session if request.param == "seed" else demo_session
+
+
+def test_founding_top_three_causes(founding):
+    tags = [c.tag for c in founding.causes[:3]]
+    assert set(tags) == {"learning_rate_too_high", "missing_bias", "inplace_mutation_aliasing"}, tags
+    assert [c.rank for c in founding.causes] == list(range(1, len(founding.causes) + 1))
+
+
+def test_learning_rate_cause_has_the_step_248_spike(founding, seed_truth):
+    ratios, z_kept, a_kept, _ = seed_truth
+    c = _cause(founding, "learning_rate_too_high")
+    ev = c.evidence
+    assert ev["spike_step"] == 248
+    assert ev["ratio"] == pytest.approx(ratios[248], rel=1e-4)
+    typical = float(np.median(ratios[248 - 50:248]))
+    assert ev["typical_ratio"] == pytest.approx(typical, rel=1e-3)
+    assert ev["ratio"] > 100 * ev["typical_ratio"]
+    assert ev["chained_to"] == "sigmoid_saturation_bce_0over0"
+    assert ev["first_nonfinite_step"] == 249
+
+
+def test_learning_rate_chain_walks_from_the_rate_to_the_0_over_0(founding, seed_truth):
+    _, z_kept, a_kept, _ = seed_truth
+    chain = founding.causes[0].chain if founding.causes[0].tag == "learning_rate_too_high" else \
+        _cause(founding, "learning_rate_too_high").chain
+    sites = [link.site for link in chain]
+    # root first: the learning rate, the update of the hidden weights, ..., the output, the 0/0
+    assert sites[0] == "learning_rate" and chain[0].numbers["learning_rate"] == 1
+    upd = next(link for link in chain if link.site == "self.w_ij")
+    assert upd.step == 248
+    z = next(link for link in chain if link.site == "z_jk")
+    assert z.step == 249
+    assert z.numbers["max"] == pytest.approx(float(z_kept[249].max()), rel=1e-9)
+    assert z.numbers["max"] >= z.numbers["threshold"] == pytest.approx(36.74, abs=0.01)
+    a = next(link for link in chain if link.site == "a_jk")
+    exact = int(np.sum(a_kept[249] == 1.0))
+    assert exact == 2 and a.numbers["at_bound"] == exact
+    assert chain[-1].site == "dl_jk" and chain[-1].step == 249
+    assert chain[-1].numbers["operation"] == "0/0"
+    assert sorted(tuple(e) for e in chain[-1].numbers["elements"]) == [(2, 0), (4, 0)]
+    assert sites.index("learning_rate") < sites.index("self.w_ij") < sites.index("z_jk") < sites.index("a_jk")
+
+
+def test_fixes_quote_the_users_lines(seed_session):
+    c = _cause(seed_session, "learning_rate_too_high")
+    simp = next(f for f in c.fixes if "a_jk - y" in f.after)
+    assert simp.line == 46 and simp.before == _source_line(SEED, 46).split("#")[0].strip()
+    lr = next(f for f in c.fixes if "learning rate" in f.title.lower())
+    assert lr.before == _source_line(SEED, lr.line).strip()
+    assert "ANN.train(x, y, 0.1, 10000)" in lr.after
+    div = next(f for f in c.fixes if "len(x)" in f.after)
+    assert div.before in _source_line(SEED, div.line)
+    bias = _cause(seed_session, "missing_bias")
+    assert any(f.after.startswith(f.before) and "+ self.b" in f.after for f in bias.fixes)
+
+
+def test_missing_bias_zero_row_is_exactly_half(seed_session, seed_truth):
+    _, _, a_kept, _ = seed_truth
+    f = next(f for f in seed_session.findings if f.code == "missing_bias")
+    assert f.evidence["row"] == [0.0, 0.0, 0.0]
+    truth = {float(a_kept[i][6, 0]) for i in range(250)}
+    assert truth == {0.5} and f.evidence["stuck_value"] == 0.5
+    assert f.evidence["accuracy_cap"] == pytest.approx(6 / 7)
+
+
+def test_inplace_mutation_names_the_function_and_the_callers_array(founding):
+    f = next(f for f in founding.findings if f.code == "inplace_mutation")
+    assert "LeakyReLUDerivative" in f.message and "z_ij" in f.message
+    assert f.evidence["passed"] == ["z_ij"] and f.evidence["parameter"] == "x"
+    # runtime evidence: the argument on entry held negative values, the same array afterwards only 0.01 and 1
+    assert f.evidence["entry_min"] < 0 and f.evidence["after_min"] == pytest.approx(0.01)
+    c = _cause(founding, "inplace_mutation_aliasing")
+    assert any("z_ij.copy()" in x.after for x in c.fixes)
+
+
+def test_first_nonfinite_is_the_0_over_0(seed_session):
+    f = next(f for f in seed_session.findings if f.code == "first_nonfinite")
+    assert f.first_step == 249 and f.line == 46
+    assert f.evidence["operation"] == "0/0"
+    sat = next(f for f in seed_session.findings if f.code == "exact_saturation")
+    assert sat.first_step == 249 and sat.evidence["pre_value"] == pytest.approx(66.7281, abs=1e-3)
+
+
+def test_detectors_are_pure(seed_session, capsys):
+    from nandoctor.detectors import detect
+
+    a = detect(seed_session)
+    b = detect(seed_session)
+    assert a == b
+    assert capsys.readouterr() == ("", "")
+
+
+# -- the answer variant -------------------------------------------------------------------------------
+
+def test_answer_variant_is_near_saturation_without_blow_up(answer_session):
+    s = answer_session
+    assert s.first_nonfinite is None
+    assert not any(f.code == "first_nonfinite" for f in s.findings)
+    near = next(f for f in s.findings if f.code == "near_saturation" and f.site == "a_jk")
+    # outputs within about 1e-12 of 1.0 at the end: margin and digits lost in 1 - a_jk
+    margin = near.evidence["margin_to_one"]
+    assert 1e-13 < margin < 1e-10
+    assert near.evidence["digits_lost_in_1_minus"] == pytest.approx(-math.log10(margin), abs=0.1)
+    assert near.evidence["z_margin"] > 0  # still short of the exact-saturation threshold
+    canc = next(f for f in s.findings if f.code == "catastrophic_cancellation")
+    assert canc.evidence["digits_lost"] > 10
+    tags = [c.tag for c in s.causes]
+    assert "missing_bias" in tags
+    assert not {"learning_rate_too_high", "exploding_gradient", "gradient_sum_not_mean"} & set(tags)
+    assert not [f for f in s.findings if f.code in ("update_spike", "sustained_growth", "weight_divergence")
+                and f.severity == "error"]
+
+
+def test_answer_variant_margin_matches_replay(answer_session):
+    """The last step's closest output to 1.0, recomputed in plain numpy (500,000 steps, ~15 s)."""
+    *_, a_last = replay(0.1, 0.1, 500_000, keep_to=0)
+    near = next(f for f in answer_session.findings if f.code == "near_saturation" and f.site == "a_jk")
+    assert near.evidence["margin_to_one"] == pytest.approx(1.0 - float(a_last.max()), rel=1e-6)
