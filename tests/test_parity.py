@@ -12,7 +12,7 @@ included). A sample may carry directives in its first lines:
     # parity-args: A B "C D"  arguments after the script
     # parity-skip: REASON     not a runnable sample
 
-Helper modules (`verify.py`, names starting with `_`) are not samples. The runs go in parallel;
+Helper modules (`verify.py`, names or folders starting with `_`) are not samples. The runs go in parallel;
 the traced run writes only findings.json and the session (the HTML and PNG renderers never touch the
 script, and are tested elsewhere).
 """
@@ -120,7 +120,8 @@ HARNESS = DUMPER + textwrap.dedent('''
 def _samples() -> list[Path]:
     out = []
     for p in sorted(SAMPLES.rglob("*.py")):
-        if p.name in NOT_SAMPLES or p.name.startswith("_"):
+        rel = p.relative_to(SAMPLES)
+        if p.name in NOT_SAMPLES or any(part.startswith("_") for part in rel.parts):
             continue
         if _directives(p).get("skip"):
             continue

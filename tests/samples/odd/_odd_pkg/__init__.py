@@ -1,0 +1,1 @@
+"""Package imported by imports_local.py."""
