@@ -353,7 +353,7 @@ class SiteRow:
 
 
 def site_rows(session) -> list[SiteRow]:
-    """One summary row per observed site, in site order: unbuffered ufunc.at reductions over all
+    """One summary row per observed site, in source order: unbuffered ufunc.at reductions over all
     observations at once (no sort, no per-site pass)."""
     obs = obs_of(session)
     if not len(obs.site):
@@ -380,7 +380,8 @@ def site_rows(session) -> list[SiteRow]:
     last_l2 = np.full(n_sites, -1)
     np.maximum.at(last_l2, site[fin], pos[fin])
     out = []
-    for s in session.sites:
+    # In source order, as the reader meets them in their file.
+    for s in sorted(session.sites, key=lambda s: (s.file, s.line, s.col, s.id)):
         k = s.id
         if k >= n_sites or n_obs[k] == 0:
             continue
