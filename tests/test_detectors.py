@@ -110,7 +110,7 @@ def test_learning_rate_chain_walks_from_the_rate_to_the_0_over_0(founding, seed_
     assert upd.step == 248
     z = next(link for link in chain if link.site == "z_jk")
     assert z.step == 249
-    assert z.numbers["max"] == pytest.approx(float(z_kept[249].max()), rel=1e-9)
+    assert z.numbers["max"] == pytest.approx(float(z_kept[249].max()), rel=1e-5)  # stored to 6 digits
     assert z.numbers["max"] >= z.numbers["threshold"] == pytest.approx(36.74, abs=0.01)
     a = next(link for link in chain if link.site == "a_jk")
     exact = int(np.sum(a_kept[249] == 1.0))
@@ -144,9 +144,11 @@ def test_missing_bias_zero_row_is_exactly_half(seed_session, seed_truth):
 
 
 def test_inplace_mutation_names_the_function_and_the_callers_array(founding):
+    # the founding script's LeakyReLUDerivative(self, x) is the demo's leaky_relu_grad(z)
+    func, param = ("leaky_relu_grad", "z") if "net341" in str(founding.meta.get("script")) else ("LeakyReLUDerivative", "x")
     f = next(f for f in founding.findings if f.code == "inplace_mutation")
-    assert "LeakyReLUDerivative" in f.message and "z_ij" in f.message
-    assert f.evidence["passed"] == ["z_ij"] and f.evidence["parameter"] == "x"
+    assert func in f.message and "z_ij" in f.message
+    assert f.evidence["passed"] == ["z_ij"] and f.evidence["parameter"] == param
     # runtime evidence: the argument on entry held negative values, the same array afterwards only 0.01 and 1
     assert f.evidence["entry_min"] < 0 and f.evidence["after_min"] == pytest.approx(0.01)
     c = _cause(founding, "inplace_mutation_aliasing")

@@ -357,6 +357,9 @@ class Facts:
             own = base_name(x.target)
             if "." not in own and x.function != self.step_function and not self._global(x):
                 continue  # a local rebinding inside a helper (`p = np.clip(p, ...)`) carries nothing to the next step
+            others = [r for r in x.reads if r != own and r != "self" and not own.startswith(r + ".")]
+            if not others:
+                continue  # `i = i + 1`: a counter, not a learned value
             if x.phase == "update" or (x.kind in ("assign", "unpack") and own in x.reads and x.calls):
                 out.append(x.id)
         # Optimiser state and gradient accumulators feed another update; they are not parameters.

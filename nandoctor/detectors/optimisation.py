@@ -37,6 +37,9 @@ VANISH_RATIO = 1e-4
 # Weights that grow 1000-fold over the run are diverging, not learning (a healthy net's weight norm
 # changes by a small factor; cf. weight-norm plots in Goodfellow et al., ch. 8).
 DIVERGE_FACTOR = 1e3
+# ... and that end far from the O(1) scale of a net fed normalized data (a 1e-3 init growing to 1 is
+# learning, not diverging).
+DIVERGE_NORM = 1e3
 # Loss judgement: rising when the end is 1.5x the start; stalled when it moves < 1% over the run;
 # oscillating when > 40% of consecutive checks reverse direction with swings > 10% of the level.
 LOSS_RISE = 1.5
@@ -207,7 +210,11 @@ def sustained_growth(session) -> list[Finding]:
         if run >= GROWTH_CHECKS:
             a = end - run
             name = base_name(F.by_id[sid].target)
-            out.append(_f("sustained_growth", "optimisation", "error",
+            # Growth that runs to the end of the run (or into inf) is a blow-up; growth that stops is
+            # often a healthy start from small weights.
+            fin = np.isfinite(v)
+            to_end = end >= int(np.nonzero(fin)[0][-1]) - 1 if fin.any() else True
+            out.append(_f("sustained_growth", "optimisation", "error" if to_end else "warning",
                           f"The {role} {name} kept growing: from {v[a]:.3g} at step {st[a]} to {v[end]:.3g} at step "
                           f"{st[end]}, at least {GROWTH_FACTOR:g}x per check for {run} checks in a row.",
                           int(st[a]), int(st[end]), name, F.by_id[sid].line, role=role, start=float(v[a]),
@@ -243,7 +250,8 @@ def weight_divergence(session) -> list[Finding]:
         peak = float(np.max(l2[fin]))
         st, v = _checks(steps[fin], l2[fin])
         run, end = _growth_run(v)
-        if peak / start > DIVERGE_FACTOR or run >= GROWTH_CHECKS:
+        to_end = run >= GROWTH_CHECKS and end >= len(v) - 2
+        if (peak / start > DIVERGE_FACTOR and peak > DIVERGE_NORM) or to_end:
             out.append(_f("weight_divergence", "optimisation", "error",
                           f"The norm of {name} grew from {start:.3g} to {peak:.3g} ({peak / start:.3g}x): the weights are "
                           f"diverging.", int(steps[0]), int(steps[-1]), name, F.by_id[u].line, start=float(start),

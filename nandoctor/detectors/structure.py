@@ -446,6 +446,8 @@ def inplace_mutation(session) -> list[Finding]:
                     passed.append(d)
             if not callers:
                 continue  # never called while traced
+            if any(base_name(v) in F.param_names for v in passed):
+                continue  # an update function that changes the parameters in place does so on purpose
             ev = {"function": qual, "parameter": p, "lines": [w[0] for w in writes], "passed": passed}
             # Runtime evidence: the argument on entry against the same array after the writes.
             entry = [x for x in F.sites if x.function == qual and x.kind == "arg" and x.target == f"arg {p}"]

@@ -205,6 +205,13 @@ def build_nonfinite(session, F: Facts, by) -> list[Draft]:
             mech_fixes = root[1]
         out.append(Draft(mech, PRIMARY, _mech_summary(mech, info, F, standalone=True), chain, mech_fixes, codes,
                          {"operation": info.get("operation"), "step": step, "expression": info.get("expression")}))
+        # Huge raw inputs push the pre-activations past the dtype's limits on their own.
+        for f in by.get("unnormalized_inputs", []):
+            if mech != "unnormalized_inputs" and f.evidence.get("max_scale", 0) >= INPUT_SCALE_ROOT:
+                out.append(Draft("unnormalized_inputs", PRIMARY - 5,
+                                 f"{f.message} They drive the values that overflow at step {step}.",
+                                 [ChainLink(f.message, None, f.site, f.line, dict(f.evidence))] + chain[-2:],
+                                 _normalize_fixes(F), [f.code], dict(f.evidence, chained_to=mech)))
     return out
 
 
@@ -611,6 +618,15 @@ def build_instability(session, F: Facts, by) -> list[Draft]:
         return []
     unstable = _instability(F, by)
     if not unstable:
+        # No blow-up, but a loss that keeps swinging while each update moves the weights a lot.
+        osc, big = by.get("loss_oscillating", []), by.get("update_ratio_high", [])
+        if osc and big:
+            tag, fixes, rcodes, ev = _instability_root(session, F, by)
+            ev.update(median_ratio=big[0].evidence.get("median_ratio"), reversals=osc[0].evidence.get("reversals"))
+            chain = [ChainLink(big[0].message, big[0].first_step, big[0].site, big[0].line, dict(big[0].evidence)),
+                     ChainLink(osc[0].message, osc[0].first_step, None, None, dict(osc[0].evidence))]
+            return [Draft(tag, LATENT + 10, f"{big[0].message} {osc[0].message}", chain, fixes,
+                          rcodes + ["update_ratio_high", "loss_oscillating"], ev)]
         return []
     tag, fixes, rcodes, ev = _instability_root(session, F, by)
     f = unstable[0]
