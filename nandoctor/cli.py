@@ -68,9 +68,17 @@ def trace_script(script: str, args: list[str], out: Path, *, include=(), exclude
 
     meta["numpy"] = numpy.__version__
     writer = SessionWriter(out, meta)
-    tracer = Tracer(writer=writer, include_roots=(script_dir,) + tuple(include), exclude=exclude,
-                    step_loop=step_loop, meta=meta, raise_errors=raise_errors)
-    tracer.start()
+    try:
+        tracer = Tracer(writer=writer, include_roots=(script_dir,) + tuple(include), exclude=exclude,
+                        step_loop=step_loop, meta=meta, raise_errors=raise_errors)
+        tracer.start()
+    except Exception as e:  # noqa: BLE001 -- a broken nandoctor must not cost the user their run
+        if raise_errors:
+            raise
+        from .trace.runner import Untraced
+
+        click.echo(f"nandoctor: internal error, running the script untraced: {type(e).__name__}: {e}", err=True)
+        return run_script(script, args, Untraced()), None
     status = None
     if progress:
         from .progress import Progress

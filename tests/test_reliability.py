@@ -71,6 +71,16 @@ def _meta(out: Path) -> dict:
     return json.loads((out / "session.json").read_text())["meta"]
 
 
+def _html_text(out: Path) -> str:
+    """The visible text of report.html, tags stripped and entities decoded."""
+    import html
+    import re
+
+    page = (out / "report.html").read_text(encoding="utf-8")
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
 def _assert_report(out: Path):
     """A readable session and the report files next to it."""
     s = nandoctor.load(out)
@@ -120,6 +130,8 @@ def test_uncaught_exception_report_shows_exception_and_place(tmp_path):
     assert meta["where"]["file"] == str(ODD / "uncaught.py")
     assert "/nandoctor/" not in meta["traceback"]
     _assert_report(out)
+    text = _html_text(out)
+    assert "RuntimeError: forward failed" in text and "line 13" in text
 
 
 def test_keyboard_interrupt_sigint(tmp_path):
@@ -216,6 +228,7 @@ def test_recursion_error(tmp_path):
     meta = _meta(out)
     assert meta["exception"].startswith("RecursionError")
     _assert_report(out)
+    assert "RecursionError" in _html_text(out)
 
 
 def test_deep_recursion_that_python_allows_still_works(tmp_path):
@@ -249,6 +262,7 @@ def test_crash_after_nan_is_connected_to_the_nan(tmp_path):
     assert ev["first_nonfinite_line"] == 8 and ev["crash_line"] == 9
     assert ev["nonfinite_inputs"] == ["p"]
     assert "probabilities contain NaN" in crash[0]["message"]
+    assert "The crash is a symptom" in _html_text(out)  # the report shows the connection
 
 
 def test_crash_without_nan_has_no_crash_finding(tmp_path):
@@ -368,3 +382,22 @@ def test_reused_folder_drops_the_previous_runs_files(tmp_path):
     SessionWriter(d, {})
     assert not any((d / name).exists() for name in STALE_FILES)
     assert (d / "mine.txt").read_text() == "user file"
+
+
+def test_nandoctor_that_cannot_start_still_runs_the_script(tmp_path, monkeypatch, capsys):
+    from nandoctor.cli import trace_script
+    from nandoctor.trace import tracer as tracer_mod
+
+    def boom(self):
+        raise RuntimeError("simulated start failure")
+
+    monkeypatch.setattr(tracer_mod.Tracer, "start", boom)
+    script = tmp_path / "s.py"
+    marker = tmp_path / "ran.txt"
+    script.write_text(f"import numpy as np\nw = np.ones(2) * 3\nopen({str(marker)!r}, 'w').write(str(w.sum()))\n")
+    outcome, session = trace_script(str(script), [], tmp_path / "out", formats=("json",))
+    assert session is None and outcome.exit_code == 0 and outcome.exception is None
+    assert marker.read_text() == "6.0"
+    assert "running the script untraced" in capsys.readouterr().err
+    with pytest.raises(RuntimeError, match="simulated start failure"):
+        trace_script(str(script), [], tmp_path / "out2", formats=("json",), raise_errors=True)

@@ -82,6 +82,16 @@ def exit_process(outcome: "Outcome") -> None:
     sys.exit(outcome.exit_code)
 
 
+class Untraced:
+    """A stand-in for the Tracer when nandoctor itself cannot start: the script runs, compiled by Python."""
+
+    def __init__(self):
+        self.registry = types.SimpleNamespace(sources={})
+
+    def compile(self, source, filename: str, mode: str = "exec"):
+        return compile(source, filename, mode, dont_inherit=True)
+
+
 def _where(tb, user_files) -> dict | None:
     """The innermost traceback frame in the user's instrumented code."""
     found = None
