@@ -402,3 +402,20 @@ def test_excerpt_without_stored_source_shows_the_statement(seed_run):
                  expression="(1 - y)/(1 - a)", error="invalid value", operation="0/0")
     html = source_excerpt(s, ev)
     assert '<span class="n">12</span>d = -y/a + <mark class="nd-expr">(1 - y)/(1 - a)</mark>' in html
+
+
+def test_verdict_box_keeps_what_fits(seed_run):
+    """Many long causes: the box keeps the step, headline and top cause, and drops what would overflow."""
+    from nandoctor.report.png import BOX_TEXT_BOTTOM, BOX_TEXT_TOP, box_advance, box_wrap
+
+    long = "word " * 80
+    causes = [Cause(tag="other:x", rank=k, summary=f"cause {k} {long}",
+                    fixes=(Fix(title="t " + long, after="x = 1 " + long),)) for k in range(1, 8)]
+    m = summary_model(with_records(fresh(seed_run), causes=causes))
+    texts = m.texts()
+    assert "First NaN/inf at step 249" in texts and "Top cause: x" in texts
+    used = sum(box_advance(box_wrap(t, size, w), size) for size, w, t in m.box_lines)
+    assert BOX_TEXT_TOP - used >= BOX_TEXT_BOTTOM - 1e-9
+    from nandoctor.report.figures import summary_png  # the figure itself must still render
+
+    assert png_size(summary_png(m)) == SIZE_PX

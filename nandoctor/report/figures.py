@@ -240,13 +240,14 @@ def summary_png(model) -> bytes:
             side.set_edgecolor(colour)
             side.set_linewidth(2.5)
         box.set_facecolor("#fffdf7")
-        y = 0.97
+        from .png import BOX_TEXT_TOP, box_advance, box_wrap
+
+        y = BOX_TEXT_TOP
         for size, weight, text in model.box_lines:
-            # Characters per line for the box's ~470 px: bold glyphs are wider.
-            wrapped = textwrap.fill(text, int((44 if weight == "bold" else 52) * 12 / size)) if text else ""
+            wrapped = box_wrap(text, size, weight)
             box.text(0.04, y, wrapped, fontsize=size, fontweight=weight, va="top", transform=box.transAxes,
                      parse_math=False, color=colour if weight == "bold" and y > 0.9 else "#212121")
-            y -= (wrapped.count("\n") + 1) * size * 0.0029 + 0.018
+            y -= box_advance(wrapped, size)
         # The legend sits at the foot of the verdict box, where it never covers a curve.
         box.legend(handles=_legend_handles(model.markers, any(p.timeline.sat_exact is not None for p in model.panels)),
                    loc="lower left", ncol=2, frameon=False, fontsize=9, title="How to read the timelines",

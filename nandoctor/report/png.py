@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +37,34 @@ class SummaryModel:
     def texts(self) -> list[str]:
         """Every text drawn in the figure (legend entries excepted), for tests and alt text."""
         return [self.title, self.subtitle] + [t for _, _, t in self.box_lines] + [p.label for p in self.panels]
+
+
+# Verdict box geometry, shared with figures.summary_png so the model holds exactly what is drawn.
+BOX_TEXT_TOP = 0.97  # axes fraction where the first line starts
+BOX_TEXT_BOTTOM = 0.30  # the legend sits below this
+KEEP_LINES = 3  # the step, the headline and the top cause's title always stay
+
+
+def box_wrap(text: str, size: float, weight: str) -> str:
+    """Wrap for the box's ~470 px width; bold glyphs are wider."""
+    return textwrap.fill(text, int((44 if weight == "bold" else 52) * 12 / size)) if text else ""
+
+
+def box_advance(wrapped: str, size: float) -> float:
+    """Vertical space (axes fraction) one wrapped entry takes, gap included."""
+    return (wrapped.count("\n") + 1) * size * 0.0029 + 0.018
+
+
+def fit_box(lines: list[tuple[float, str, str]]) -> list[tuple[float, str, str]]:
+    """Drop trailing entries that would run into the legend; the first KEEP_LINES always stay."""
+    out, y = [], BOX_TEXT_TOP
+    for k, (size, weight, text) in enumerate(lines):
+        adv = box_advance(box_wrap(text, size, weight), size)
+        if k >= KEEP_LINES and y - adv < BOX_TEXT_BOTTOM:
+            break
+        out.append((size, weight, text))
+        y -= adv
+    return out
 
 
 def plain(text: str) -> str:
@@ -95,7 +124,7 @@ def summary_model(session) -> SummaryModel:
         title="nandoctor: " + ("what went wrong" if v.status != "healthy" else "training stayed healthy"),
         subtitle=subtitle,
         status=v.status,
-        box_lines=box,
+        box_lines=fit_box(box),
         panels=[Panel(t.label, t) for t in tl.sites],
         markers=tl.markers,
         x_range=tl.x_range,
