@@ -15,12 +15,19 @@ def register(fn):
 
 def detect(session) -> list[Finding]:
     """All findings of all detectors. A detector that fails is recorded as nandoctor's own error."""
+    import warnings
+
+    import numpy as np
+
     out: list[Finding] = []
-    for fn in DETECTORS:
-        try:
-            out.extend(fn(session))
-        except Exception as e:  # noqa: BLE001
-            session.errors.append(f"detector {fn.__name__} failed: {type(e).__name__}: {e}")
+    # Analysis must stay silent: no numpy warnings or error callbacks reach the user's terminal.
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        for fn in DETECTORS:
+            try:
+                out.extend(fn(session))
+            except Exception as e:  # noqa: BLE001
+                session.errors.append(f"detector {fn.__name__} failed: {type(e).__name__}: {e}")
     return out
 
 

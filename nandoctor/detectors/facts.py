@@ -6,7 +6,7 @@ import ast
 import re
 import weakref
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -265,9 +265,8 @@ class Facts:
         for y in self.sites:
             if not any(last(c) == last(function) for c in y.calls):
                 continue
-            try:
-                tree = ast.parse(y.statement.strip())
-            except SyntaxError:
+            tree = parse_statement(y.statement)
+            if tree is None:
                 continue
             for node in ast.walk(tree):
                 if isinstance(node, ast.Call) and last(_dotted(node.func) or "") == last(function):
@@ -617,6 +616,18 @@ def facts(session) -> Facts:
         got = Facts(session)
         _FACTS[session] = got
     return got
+
+
+@lru_cache(maxsize=4096)
+def parse_statement(text: str):
+    """The AST of a site's statement (cached: many detectors look at the same statements), or None."""
+    try:
+        return ast.parse(strip_comment(text.strip()) if "\n" not in text.strip() else text.strip())
+    except SyntaxError:
+        try:
+            return ast.parse(text.strip())
+        except SyntaxError:
+            return None
 
 
 def _dotted(node) -> str | None:

@@ -48,11 +48,15 @@ def explain(session, findings: list[Finding]) -> list[Cause]:
     for f in findings:
         by[f.code].append(f)
     drafts: list[Draft] = []
-    for build in BUILDERS:
-        try:
-            drafts.extend(build(session, F, by))
-        except Exception as e:  # noqa: BLE001 - one builder must not sink the others
-            session.errors.append(f"cause builder {build.__name__} failed: {type(e).__name__}: {e}")
+    import warnings
+
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        for build in BUILDERS:
+            try:
+                drafts.extend(build(session, F, by))
+            except Exception as e:  # noqa: BLE001 - one builder must not sink the others
+                session.errors.append(f"cause builder {build.__name__} failed: {type(e).__name__}: {e}")
     best: dict[str, Draft] = {}
     for d in drafts:
         if d.tag not in best or d.score > best[d.tag].score:
