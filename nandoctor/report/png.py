@@ -41,7 +41,7 @@ class SummaryModel:
 
 # Verdict box geometry, shared with figures.summary_png so the model holds exactly what is drawn.
 BOX_TEXT_TOP = 0.97  # axes fraction where the first line starts
-BOX_TEXT_BOTTOM = 0.30  # the legend sits below this
+BOX_TEXT_BOTTOM = 0.21  # the legend sits below this
 KEEP_LINES = 3  # the step, the headline and the top cause's title always stay
 
 
@@ -95,16 +95,16 @@ def summary_model(session) -> SummaryModel:
             summary = summary[:1].upper() + summary[1:]
         box.append((12, "bold", f"Top cause: {title}"))
         box.append((11, "normal", words.one_line(summary, 240)))
-        for c in causes[1:3]:
-            box.append((10, "normal", f"Also (cause {c.rank}): {words.first_sentence(plain(c.summary or words.tag_title(c.tag)), 110)}"))
-        if len(causes) > 3:
-            box.append((10, "normal", f"… and {len(causes) - 3} more in report.html"))
         if top.fixes:
             f = top.fixes[0]
             box.append((11, "bold", f"Fix: {words.one_line(plain(f.title), 120)}"))
             if f.after:
                 where = f"line {f.line}: " if f.line else ""
                 box.append((10, "normal", where + words.one_line(f.after, 140)))
+        for c in causes[1:3]:
+            box.append((10, "normal", f"Also (cause {c.rank}): {words.first_sentence(plain(c.summary or words.tag_title(c.tag)), 110)}"))
+        if len(causes) > 3:
+            box.append((10, "normal", f"… and {len(causes) - 3} more in report.html"))
     else:
         serious = sorted((f for f in session.findings if f.severity in ("error", "warning") and f.code != "first_nonfinite"),
                          key=lambda f: (words.SEVERITY_ORDER.index(f.severity),
