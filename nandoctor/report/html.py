@@ -27,7 +27,7 @@ CSS = """
 :root{--bad:#c62828;--warn:#ef6c00;--ok:#2e7d32;--ink:#212121;--muted:#616161;--line:#e0e0e0;--code:#f6f8fa}
 *{box-sizing:border-box}
 body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:var(--ink);background:#fafafa}
-main{max-width:1120px;margin:0 auto;padding:0 20px 40px}
+main{max-width:1200px;margin:0 auto;padding:0 20px 40px}
 header.top{display:flex;flex-wrap:wrap;gap:6px 18px;align-items:baseline;padding:10px 20px;background:#263238;color:#eceff1;font-size:14px}
 header.top .brand{font-weight:700;font-size:16px;color:#fff}
 header.top nav a{color:#b0bec5;margin-right:12px;text-decoration:none}
@@ -52,8 +52,8 @@ h3{font-size:16px;margin:14px 0 6px}
 .excerpt .n{display:inline-block;width:3.2em;color:#9e9e9e;user-select:none}
 .excerpt .l.stmt{background:#fff3e0}
 mark.nd-expr{background:#ffcdd2;color:#b71c1c;font-weight:700;border-bottom:2px solid var(--bad);padding:0 1px}
-table{border-collapse:collapse;font-size:13px}
-th,td{border-bottom:1px solid var(--line);padding:4px 10px;text-align:left;vertical-align:top}
+table{border-collapse:collapse;font-size:12.5px}
+th,td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#f5f5f5}
 td.num{text-align:right;font-family:"DejaVu Sans Mono",Menlo,Consolas,monospace;white-space:nowrap}
 tr.hasbad td{background:#ffebee}
@@ -389,23 +389,30 @@ def _findings(session) -> str:
 def _sites_table(session) -> str:
     rows = site_rows(session)
     head = ("<tr><th>site</th><th>function</th><th>line</th><th>phase</th><th>shape</th><th>records kept</th>"
-            "<th>largest |value|</th><th>min</th><th>max</th><th>last L2 norm</th><th>max fraction at bound</th>"
-            "<th>records with NaN/inf</th><th>first NaN/inf step</th></tr>")
+            "<th>largest |value|</th><th>min</th><th>max</th><th>last norm</th><th>at bound</th>"
+            "<th>with NaN/inf</th><th>first NaN/inf</th></tr>")
     body = []
     for r in rows:
         cls = ' class="hasbad"' if r.n_nonfinite_obs else ""
-        cells = [f"<td><code>{esc(r.label)}</code></td>", f"<td><code>{esc(r.function)}</code></td>",
+        short = r.function.rsplit(".", 1)[-1]  # the class is in the tooltip: the table must fit a laptop
+        cells = [f"<td><code>{esc(r.label)}</code></td>", f'<td><code title="{esc(r.function)}">{esc(short)}</code></td>',
                  f'<td class="num">{r.line}</td>', f"<td>{esc(r.phase)}</td>", f'<td class="num">{esc(r.shape)}</td>',
                  f'<td class="num">{r.n_obs}</td>']
-        for x in (r.absmax, r.min, r.max, r.last_l2, r.sat_exact_max):
+        for x in (r.absmax, r.min, r.max, r.last_l2):
             cells.append(f'<td class="num">{esc(words.num(x))}</td>')
+        # Saturation is undefined for unbounded values: a dash, not "nan" (which would read as a problem).
+        sat = "–" if r.sat_exact_max != r.sat_exact_max else words.num(r.sat_exact_max)
+        cells.append(f'<td class="num">{esc(sat)}</td>')
         cells.append(f'<td class="num">{r.n_nonfinite_obs}</td>')
         cells.append(f'<td class="num">{"" if r.first_nonfinite_step is None else r.first_nonfinite_step}</td>')
         body.append(f"<tr{cls}>{''.join(cells)}</tr>")
     return "\n".join([
         '<section id="sites">', f"<h2>Every recorded site ({len(rows)})</h2>",
         "<p>A <em>site</em> is a place in your code whose value nandoctor recorded: an assignment, a "
-        "function argument or a return value. Statistics are over the finite elements of all its records.</p>",
+        "function argument or a return value. Statistics are over the finite elements of all its records; "
+        "<em>last norm</em> is the L2 norm of its last finite record, <em>at bound</em> the largest fraction of "
+        "elements exactly at a sigmoid or tanh bound, <em>with NaN/inf</em> how many records held a non-finite "
+        "element, and <em>first NaN/inf</em> the step of the first.</p>",
         f'<div class="tablewrap"><table class="sites">{head}{"".join(body)}</table></div>', "</section>"])
 
 
