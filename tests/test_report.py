@@ -419,3 +419,14 @@ def test_verdict_box_keeps_what_fits(seed_run):
     from nandoctor.report.figures import summary_png  # the figure itself must still render
 
     assert png_size(summary_png(m)) == SIZE_PX
+
+
+def test_run_format_selects_report_files(tmp_path):
+    script = tmp_path / "tiny.py"
+    script.write_text("import numpy as np\nw = np.ones(2)\nfor i in range(3):\n    w = w - 0.1 * w\n")
+    proc = run_nandoctor(["run", "--format", "json,png", "-o", str(tmp_path / "r"), str(script)], cwd=str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    names = {p.name for p in (tmp_path / "r").iterdir()}
+    assert {"findings.json", "summary.png"} <= names and "report.html" not in names
+    ours = [ln for ln in proc.stderr.splitlines() if ln.startswith("nandoctor:")]
+    assert ours[-1] == f"nandoctor: report: {tmp_path / 'r'}"  # no report.html to point at: the folder
