@@ -72,6 +72,15 @@ def limits_for(dtype_text) -> Limits:
 # -- per-site series ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Caller:
+    """Where a call is made: the enclosing function's qualified name, the line and the file."""
+
+    function: str
+    line: int
+    file: str
+
+
 class Cat:
     """A categorical column: integer codes and their texts; indexing gives the text."""
 
@@ -259,25 +268,40 @@ class Facts:
         return out
 
     def call_args(self, function: str, param: str):
-        """(caller site, argument expression) pairs for calls to `function` passing `param`."""
+        """(caller, argument expression) pairs for calls to `function` passing `param`, from every call
+        in the sources (expression statements such as `net.backward(y_pred, y)` included). The caller
+        has `.function`, and `.line`; it is the caller's site when the call sits in one."""
         out = []
         pos = self.param_index(function, param)
-        for y in self.sites:
-            if not any(last(c) == last(function) for c in y.calls):
+        for caller, node in self.all_calls:
+            if last(_dotted(node.func) or "") != last(function):
                 continue
-            tree = parse_statement(y.statement)
-            if tree is None:
-                continue
-            for node in ast.walk(tree):
-                if isinstance(node, ast.Call) and last(_dotted(node.func) or "") == last(function):
-                    expr = None
-                    for kw in node.keywords:
-                        if kw.arg == param:
-                            expr = kw.value
-                    if expr is None and pos is not None and pos < len(node.args):
-                        expr = node.args[pos]
-                    if expr is not None:
-                        out.append((y, expr))
+            expr = None
+            for kw in node.keywords:
+                if kw.arg == param:
+                    expr = kw.value
+            if expr is None and pos is not None and pos < len(node.args):
+                expr = node.args[pos]
+            if expr is not None:
+                out.append((caller, expr))
+        return out
+
+    @cached_property
+    def all_calls(self) -> list:
+        """(caller, Call node) for every call in the recorded sources."""
+        out = []
+        for path, tree in self.trees.items():
+            def visit(node, prefix, fn):
+                for child in ast.iter_child_nodes(node):
+                    if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        visit(child, f"{prefix}{child.name}.", f"{prefix}{child.name}")
+                    elif isinstance(child, ast.ClassDef):
+                        visit(child, f"{prefix}{child.name}.", fn)
+                    else:
+                        if isinstance(child, ast.Call):
+                            out.append((_Caller(fn, getattr(child, "lineno", 0), path), child))
+                        visit(child, prefix, fn)
+            visit(tree, "", "<module>")
         return out
 
     def param_index(self, function: str, param: str) -> int | None:
@@ -359,11 +383,23 @@ class Facts:
             others = [r for r in x.reads if r != own and r != "self" and not own.startswith(r + ".")]
             if not others:
                 continue  # `i = i + 1`: a counter, not a learned value
-            if x.phase == "update" or (x.kind in ("assign", "unpack") and own in x.reads and x.calls):
+            if x.phase == "update" or (x.kind in ("assign", "unpack") and own in x.reads and x.calls) \
+                    or (x.kind == "setitem" and own in x.reads and x.function == self.step_function_or_any(x)):
                 out.append(x.id)
-        # Optimiser state and gradient accumulators feed another update; they are not parameters.
-        feeds = {r for u in out for r in self.by_id[u].reads if r != base_name(self.by_id[u].target)}
-        return [u for u in out if base_name(self.by_id[u].target) not in feeds]
+        # Gradient accumulators and backward recurrences are reset by a plain assignment at every
+        # step (`dW = zeros`, `delta = outer(...)`); a parameter is assigned once, before training.
+        keep = []
+        for u in out:
+            k = self.key(u)
+            resets = [w for w in self.writers.get(k, []) if w != u and self.by_id[w].kind in ("assign", "unpack")
+                      and base_name(self.by_id[w].target) not in self.by_id[w].reads and self.loop_steps(w) >= 2]
+            if not resets:
+                keep.append(u)
+        return keep
+
+    def step_function_or_any(self, x) -> str:
+        """The training loop's function (an in-place `theta[j] = theta[j] - ...` there is an update)."""
+        return self.step_function or x.function
 
     def _global(self, x) -> bool:
         fn = self.function_defs.get(x.function)
@@ -663,13 +699,14 @@ def _matmul_operands(statement: str) -> set[str]:
         ops = []
         if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.MatMult, ast.Mult)):
             ops = [node.left, node.right]
-        elif isinstance(node, ast.Call) and last(_dotted(node.func) or "") in ("dot", "matmul"):
-            ops = list(node.args)
+        elif isinstance(node, ast.Call) and last(_dotted(node.func) or "") in ("dot", "matmul", "outer", "inner",
+                                                                           "tensordot", "einsum", "kron"):
+            ops = [a for a in node.args if not isinstance(a, ast.Constant)]
             if isinstance(node.func, ast.Attribute) and _dotted(node.func.value) not in ("np", "numpy"):
                 ops.append(node.func.value)  # X.dot(W): the receiver is an operand too
         for o in ops:
-            if isinstance(o, ast.Attribute) and o.attr == "T":
-                o = o.value
+            while isinstance(o, ast.Subscript) or (isinstance(o, ast.Attribute) and o.attr == "T"):
+                o = o.value  # X[:, t] and X.T multiply X
             d = _dotted(o)
             if d:
                 out.add(d)
@@ -750,6 +787,8 @@ def _facts_activations(F: "Facts") -> list[Activation]:
     for x in F.sites:
         if x.kind in ("arg",) or not F.observed(x.id) or (x.phase in ("backward", "update") and x.id not in F.forward_sites):
             continue
+        if x.id not in F.derived:
+            continue  # data is no activation
         if F.loop_steps(x.id) < 2:
             continue  # not part of training (a prediction after the loop)
         if _DERIV_NAME.search(x.statement + " " + " ".join(x.calls) + " " + x.target):
@@ -759,7 +798,8 @@ def _facts_activations(F: "Facts") -> list[Activation]:
         if not (np.isfinite(lo) and np.isfinite(hi)) or lo < -1 or hi > 1:
             continue
         text = x.statement + " " + " ".join(x.calls)
-        callee_text = " ".join(F.by_id[r].statement for r in F.parents(x.id) if F.by_id[r].kind == "return")
+        # The statements this value is computed from: `exps = exp(z)` then `probs = exps / exps.sum()`.
+        callee_text = " ".join(F.by_id[r].statement for r in F.parents(x.id) if F.by_id[r].kind != "arg")
         pre_cands = [p for p in F.parents(x.id) if F.by_id[p].kind != "return" and not F.is_param(p)]
         found = None
         for kind in (("sigmoid", "tanh") if lo < 0 else ("sigmoid",)) if lo >= 0 else ("tanh",):

@@ -270,7 +270,8 @@ def vanishing_updates(session) -> list[Finding]:
         steps, up, before, ratio = update_ratios(F, u)
         if len(ratio) < 10:
             continue
-        k = max(3, len(ratio) // 10)
+        # The first steps: a converged run has tiny updates at the end but not at the start.
+        k = max(3, min(20, len(ratio) // 10))
         early = float(np.median(ratio[:k]))
         whole = float(np.median(ratio))
         name = _param(F, u)
@@ -513,4 +514,61 @@ def gradient_sum_not_mean(session) -> list[Finding]:
                       f"`{strip_comment(g.statement.strip())}` (line {g.line}) sums over all {b} samples and nothing "
                       f"divides by {b}: each step is {b}x larger than with the mean.", None, None,
                       base_name(g.target), g.line, batch=b, update=F.by_id[d["update"]].target))
+    return out
+
+
+# A backward value updated many times within one step (backpropagation through time or through a
+# loop over layers) that shrinks or grows by 1e4 from its first to its last update in the step:
+# the gradient reaching the earliest time steps or layers has vanished or exploded (Bengio et al.
+# 1994; Pascanu et al. 2013 measure the same norm ratio).
+DECAY = 1e-4
+GROW = 1e4
+MIN_REPEATS = 5
+
+
+@register
+def gradient_through_time(session) -> list[Finding]:
+    """Vanishing or exploding gradients along a loop inside one step (BPTT, layer loops)."""
+    F = facts(session)
+    out = []
+    f = session.frame
+    if not len(f) or F.n_steps < 1:
+        return out
+    loop_steps = np.unique(f[C.STEP].to_numpy())
+    loop_steps = loop_steps[loop_steps >= 0]
+    if not len(loop_steps):
+        return out
+    picks = loop_steps[np.linspace(0, len(loop_steps) - 1, min(5, len(loop_steps))).astype(int)]
+    for x in F.sites:
+        if x.id in F.forward_sites or x.id in F.params or x.id in F.data_like or x.kind in ("arg", "return"):
+            continue
+        sr = F.ser(x.id)
+        if sr is None or len(sr) < MIN_REPEATS:
+            continue
+        ratios = []
+        for st in picks:
+            a, b = np.searchsorted(sr.step, st, side="left"), np.searchsorted(sr.step, st, side="right")
+            if b - a < MIN_REPEATS:
+                continue
+            l2 = sr[C.L2][a:b]
+            l2 = l2[np.isfinite(l2) & (l2 > 0)]
+            if len(l2) >= MIN_REPEATS:
+                ratios.append((float(l2[-1] / l2[0]), float(l2[0]), float(l2[-1]), b - a, int(st)))
+        if len(ratios) < min(2, len(picks)):
+            continue
+        r = np.array([q[0] for q in ratios])
+        name = base_name(x.target)
+        mid = ratios[len(ratios) // 2]
+        if np.all(r < DECAY):
+            out.append(_f("vanishing_gradient", "optimisation", "warning",
+                          f"Within step {mid[4]}, {name} (line {x.line}) shrinks from {mid[1]:.3g} to {mid[2]:.3g} over "
+                          f"its {mid[3]} updates ({mid[0]:.2g}x): the gradient that reaches the earliest time steps or "
+                          f"layers has vanished.", int(ratios[0][4]), int(ratios[-1][4]), name, x.line,
+                          decay=mid[0], first_norm=mid[1], last_norm=mid[2], repeats=mid[3]))
+        elif np.all(r > GROW):
+            out.append(_f("exploding_gradient", "optimisation", "warning",
+                          f"Within step {mid[4]}, {name} (line {x.line}) grows from {mid[1]:.3g} to {mid[2]:.3g} over "
+                          f"its {mid[3]} updates ({mid[0]:.2g}x): the gradient explodes on its way back.",
+                          int(ratios[0][4]), int(ratios[-1][4]), name, x.line, growth=mid[0], first_norm=mid[1],
+                          last_norm=mid[2], repeats=mid[3]))
     return out

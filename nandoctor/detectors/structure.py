@@ -486,8 +486,6 @@ def _read_after_call(F: Facts, function: str, passed: list[str]) -> list[str]:
     """Names passed to `function` that the caller reads again after the call in the same step."""
     out = []
     order = F.first_step_order
-    for caller, expr in F.call_args(function, F.by_id and "") if False else []:
-        pass
     for y in F.sites:
         if not any(last(c) == last(function) for c in y.calls) or y.id not in order:
             continue

@@ -608,6 +608,10 @@ def build_slow(session, F: Facts, by) -> list[Draft]:
                      "Updates below 1e-4 of the weights barely change them; about 1e-3 is healthy.")] if fx else []
         score = PRIMARY - 10 if by.get("loss_stalled") else LATENT
         return [Draft("learning_rate_too_low", score, msg, chain, fixes, codes, {"learning_rate": hv["value"]})]
+    if by.get("vanishing_gradient") and not by.get("vanishing_updates"):
+        f = by["vanishing_gradient"][0]
+        score = PRIMARY - 10 if by.get("loss_stalled") or by.get("accuracy_ceiling") else LATENT + 10
+        return [Draft("vanishing_gradient", score, f.message, chain, [], codes, dict(f.evidence))]
     if flagged != all_params or by.get("vanishing_gradient"):
         msg = (f"The gradient vanishes before it reaches {', '.join(sorted(flagged))}: {vf[0].message} Other "
                f"parameters ({', '.join(sorted(all_params - flagged)) or 'none'}) still move.")

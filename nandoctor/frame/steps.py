@@ -26,7 +26,7 @@ def _names_in(text: str) -> set[str]:
     return set(re.findall(r"[A-Za-z_]\w*", text))
 
 
-def param_update_sites(sites: list[Site]) -> list[Site]:
+def param_update_sites(sites: list[Site], obs_counts: dict[int, int] | None = None) -> list[Site]:
     """Update sites whose target is read again somewhere else: the parameters' writes."""
     read_anywhere: dict[str, set[int]] = {}
     for s in sites:
@@ -35,9 +35,15 @@ def param_update_sites(sites: list[Site]) -> list[Site]:
     # `p[k] = p[k] - lr * g[k]` writes a parameter held in a container just like `W -= lr * g`.
     updates = [s for s in sites if s.kind == "update"
                or (s.kind == "setitem" and s.target.split("[", 1)[0] in s.reads)]
-    # A gradient accumulator (`dW += ...` inside a time loop) is itself read by another update
-    # (`W -= lr * dW`): it feeds a parameter, it is not one.
-    feeds_update = {r for u in updates for r in u.reads if r != u.target.split("[", 1)[0]}
+    # A gradient accumulator (`dW += ...` inside a time loop) is read by an update outside that loop
+    # (`W -= lr * dW`): it feeds a parameter, it is not one. (A recurrence `delta = delta @ W.T`
+    # inside the time loop reads W the other way round and makes W no accumulator.)
+    def deeper(w: Site, r: Site) -> bool:
+        return w.loop is not None and (r.loop is None or (w.function == r.function and w.loop > r.loop))
+
+    feeds_update = {w.target.split("[", 1)[0] for r in updates for w in updates
+                    if w.target.split("[", 1)[0] != r.target.split("[", 1)[0] and w.target.split("[", 1)[0] in r.reads
+                    and deeper(w, r)}
     returned = {(s.function, r) for s in sites if s.kind == "return" for r in s.reads}
     out = []
     for s in updates:
@@ -45,6 +51,10 @@ def param_update_sites(sites: list[Site]) -> list[Site]:
         readers = read_anywhere.get(key, set()) - {s.id}
         if not readers or key in feeds_update:
             continue
+        if obs_counts is not None and any(
+                w.kind == "assign" and w.target == key and key not in w.reads and obs_counts.get(w.id, 0) > 1
+                and (w.function == s.function or "." in key) for w in sites):
+            continue  # re-initialised at every step (`delta = outer(...)`, `self.dW = zeros`): working storage
         # Rebuilt from scratch at each call and handed back (`g = zeros...; g[k] += ...; return g`):
         # a per-step result, not a value carried to the next step.
         if "." not in key and (s.function, key) in returned and any(
@@ -97,7 +107,8 @@ def plan_steps(
         if chosen is None:
             raise ValueError(f"--step-loop {step_loop}: no loop starts at that line")
     else:
-        updates = param_update_sites(sites)
+        ids, cnt = np.unique(obs_site, return_counts=True) if len(obs_site) else (np.zeros(0, int), np.zeros(0, int))
+        updates = param_update_sites(sites, {int(i): int(c) for i, c in zip(ids, cnt)})
         fire = np.isin(obs_site, [u.id for u in updates]) if updates else np.zeros(len(obs_site), bool)
         fire_seq = obs_seq[fire]
         best = None
