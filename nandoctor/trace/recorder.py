@@ -20,12 +20,13 @@ import threading
 import time
 import traceback
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import numpy as np
 
 from .. import columns as C
 from .instrument import ARGS, AUGREC, DELTA, EXIT, ITER, REC, UNPACK, UPD, Registry
-from .stats import IDX, NSTATS, stats_one, stats_rows
+from .stats import IDX, NSTATS, BigArrays, stats_rows
 
 # Arrays up to this many elements are copied on the hot path and summarised later in batches;
 # larger ones are summarised at once (a copy would cost more than the statistics).
@@ -44,7 +45,7 @@ EV_ITER, EV_EXIT = 0, 1
 
 # Entry codes: sid + kind * KIND for observations; -1 - (2 * loop + EV_*) for loop events.
 KIND = 1 << 40
-K_PLAIN, K_OLD, K_DELTA, K_SUMMARY, K_SCALAR = 0, 1, 2, 3, 4
+K_PLAIN, K_OLD, K_DELTA, K_SUMMARY, K_SCALAR, K_GSCALAR, K_GEN = 0, 1, 2, 3, 4, 5, 6
 _F8 = np.dtype(np.float64)
 
 
@@ -269,12 +270,12 @@ class Recorder:
         self.registry = registry
         self.thinner = Thinner(_full_obs_default() if full_obs is None else full_obs)
         self.sink = sink  # called with each Chunk (the session store); may be None
-        # The log: four parallel columns, appended in this order by the hooks (dtypes_log last, so
-        # its length counts the complete entries when another thread flushes).
-        self.log: list = []  # codes: sid + kind * KIND, or a loop event (negative)
+        # The log: two parallel columns, the code (sid + kind * KIND, or a negative loop event) appended
+        # before the payload, so the payloads' length counts the complete entries when another thread flushes.
+        self.log: list = []
         self.payloads: list = []
-        self.shapes_log: list = []
-        self.dtypes_log: list = []
+        self.fast: dict[int, tuple] = {}  # site -> the (shape, dtype) its plain entries have
+        self.big = BigArrays()
         self.base = 0  # seq of log[0]
         self.pending: dict = {}  # site -> delta of an augmented update, until its value is read
         self.shapes: dict[str, int] = {}
@@ -302,46 +303,64 @@ class Recorder:
     def hooks(self) -> dict:
         """The functions instrumented code calls, bound tightly for speed.
 
-        The common case (a small ndarray) costs one type test, one size test, one dtype identity
-        test, `tobytes()` and one append; everything else goes through `take`.
+        The common case, a small array with its site's usual shape and dtype (`self.fast`, fixed at the
+        first small array the site sees), costs one type test, one dict lookup, a dtype identity and a
+        shape comparison, `tobytes()` and two appends of objects the garbage collector does not track
+        (ints and bytes: tracked tuples cost more in collections than the rest of the hook). Everything
+        else goes through `take`.
         """
         log = self.log  # the codes column: its length is the number of entries
-        ca, pa, sa, da = self.log.append, self.payloads.append, self.shapes_log.append, self.dtypes_log.append
+        ca, pa = self.log.append, self.payloads.append
         ndarray = np.ndarray
         generic = np.generic
         small = SMALL_COPY
         pending = self.pending
         rec_self = self
-        f8 = _F8
-        k_old, k_delta, k_sum, k_scalar = K_OLD * KIND, K_DELTA * KIND, K_SUMMARY * KIND, K_SCALAR * KIND
+        fast = self.fast
+        fget = fast.get
+        k_old, k_delta, k_sum = K_OLD * KIND, K_DELTA * KIND, K_SUMMARY * KIND
+        k_scalar, k_gscalar, k_gen = K_SCALAR * KIND, K_GSCALAR * KIND, K_GEN * KIND
+        big = self.big
 
         def summarize(sid, v, delta=None):
             # A large array (or one of objects): its statistics now, since copying it would cost more.
             with np.errstate(all="ignore"):
-                row = stats_one(np.asarray(v), None if delta is None else np.asarray(delta))
-            p_, s_ = (row, v.dtype.str), v.shape; ca(sid + k_sum); pa(p_); sa(s_); da(None)
+                row = big.row(sid, v, delta)
+            p_ = (row, v.dtype.str, v.shape); ca(sid + k_sum); pa(p_)
+
+        def key(sid, v):
+            """The site's fast (shape, dtype), registered at its first small plain array; None if v has another."""
+            k = fget(sid)
+            if k is None:
+                k = fast[sid] = (v.shape, v.dtype)
+            return k if (v.shape == k[0] and v.dtype == k[1]) else None
 
         def take(sid, v):
             t = type(v)
             if t is ndarray:
                 dt = v.dtype
-                if v.size <= small and (dt is f8 or not dt.hasobject):
-                    p_, s_ = v.tobytes(), v.shape; ca(sid); pa(p_); sa(s_); da(dt)
+                if v.size <= small and not dt.hasobject:
+                    if key(sid, v) is not None:
+                        p_ = v.tobytes(); ca(sid); pa(p_)
+                    else:
+                        p_ = (v.tobytes(), v.shape, dt); ca(sid + k_gen); pa(p_)
                 else:
                     summarize(sid, v)
             elif t is float:
-                p_, s_ = v, None; ca(sid + k_scalar); pa(p_); sa(s_); da(float)
+                ca(sid + k_scalar); pa(v)
             elif isinstance(v, generic):
-                p_, s_ = v, None; ca(sid + k_scalar); pa(p_); sa(s_); da(v.dtype)
+                ca(sid + k_gscalar); pa(v)
             elif isinstance(v, ndarray):  # np.matrix, masked arrays: record the plain data
                 take(sid, np.array(np.ma.getdata(v)))
 
         def nd_rec(sid, v):
             try:
-                if type(v) is ndarray and v.size <= small and v.dtype is f8:
-                    p_, s_ = v.tobytes(), v.shape; ca(sid); pa(p_); sa(s_); da(f8)
-                else:
-                    take(sid, v)
+                if type(v) is ndarray:
+                    k = fget(sid)
+                    if k is not None and v.dtype is k[1] and v.shape == k[0]:
+                        p_ = v.tobytes(); ca(sid); pa(p_)
+                        return v
+                take(sid, v)
             except RecursionError:  # at the script's recursion limit: calling anything would overflow again
                 pass
             except Exception as e:  # noqa: BLE001 -- never break the patient
@@ -352,8 +371,8 @@ class Recorder:
             try:
                 if type(new) is ndarray and type(old) is ndarray and old.shape == new.shape:
                     dt = new.dtype
-                    if new.size <= small and old.dtype is dt and (dt is f8 or not dt.hasobject):
-                        p_, s_ = (new.tobytes(), old.tobytes()), new.shape; ca(sid + k_old); pa(p_); sa(s_); da(dt)
+                    if new.size <= small and old.dtype == dt and not dt.hasobject and key(sid, new) is not None:
+                        p_ = new.tobytes() + old.tobytes(); ca(sid + k_old); pa(p_)
                     elif new.dtype.kind in "fiub" and old.dtype.kind in "fiub":
                         with np.errstate(all="ignore"):
                             delta = np.asarray(new, dtype=np.float64) - np.asarray(old, dtype=np.float64)
@@ -387,8 +406,9 @@ class Recorder:
                 if type(v) is ndarray and d is not None:
                     dt = v.dtype
                     if type(d) is tuple:
-                        if d[1] == v.shape and d[2] is dt and v.size <= small and (dt is f8 or not dt.hasobject):
-                            p_, s_ = (v.tobytes(), d[0]), v.shape; ca(sid + k_delta); pa(p_); sa(s_); da(dt)
+                        if (d[1] == v.shape and d[2] == dt and v.size <= small and not dt.hasobject
+                                and key(sid, v) is not None):
+                            p_ = v.tobytes() + d[0]; ca(sid + k_delta); pa(p_)
                             return
                         if d[1] == v.shape:
                             summarize(sid, v, np.frombuffer(d[0], dtype=d[2]).reshape(d[1]))
@@ -417,22 +437,24 @@ class Recorder:
         def nd_args(sids, values):
             try:
                 for sid, v in zip(sids, values):
-                    if type(v) is ndarray and v.size <= small and v.dtype is f8:
-                        p_, s_ = v.tobytes(), v.shape; ca(sid); pa(p_); sa(s_); da(f8)
-                    else:
-                        take(sid, v)
+                    if type(v) is ndarray:
+                        k = fget(sid)
+                        if k is not None and v.dtype is k[1] and v.shape == k[0]:
+                            p_ = v.tobytes(); ca(sid); pa(p_)
+                            continue
+                    take(sid, v)
             except RecursionError:  # at the script's recursion limit: calling anything would overflow again
                 pass
             except Exception as e:  # noqa: BLE001
                 rec_self.internal_error(e)
 
         def nd_iter(lid):
-            ca(-1 - 2 * lid); pa(None); sa(None); da(None)
+            ca(-1 - 2 * lid); pa(None)
             if len(log) >= rec_self.next_check:
                 rec_self.maybe_flush()
 
         def nd_exit(lid):
-            ca(-2 - 2 * lid); pa(None); sa(None); da(None)
+            ca(-2 - 2 * lid); pa(None)
 
         return {
             REC: nd_rec,
@@ -461,21 +483,19 @@ class Recorder:
         if not (self.flush_lock.acquire(timeout=2.0) if final else self.flush_lock.acquire(blocking=False)):
             return None
         try:
-            n = len(self.dtypes_log)
+            n = len(self.payloads)  # appended after the code: counts the complete entries
             if n == 0 and not (final and self.thinner.holding()):
                 self.last_flush = time.monotonic()
                 return None
-            entries = []
-            for col in (self.dtypes_log, self.shapes_log, self.payloads, self.log):
-                entries.append(col[:n])
-                del col[:n]
-            entries.reverse()
+            codes_t, pay_t = self.log[:n], self.payloads[:n]
+            del self.log[:n]
+            del self.payloads[:n]
             base = self.base
             self.base += n
             self.next_check = len(self.log) + CHECK_EVERY
             try:
                 with np.errstate(all="ignore"):
-                    chunk = self._process(entries, base, final=final)
+                    chunk = self._process(codes_t, pay_t, base, final=final)
             except Exception as e:  # noqa: BLE001
                 self.internal_error(e)
                 return None
@@ -501,11 +521,10 @@ class Recorder:
             code = table[key] = len(table)
         return code
 
-    def _process(self, entries: list, base: int, final: bool = False) -> Chunk:
-        """A chunk from the four log columns of `entries`, whose first entry has seq `base`."""
-        codes_t, pay_t, shape_t, dtype_t = entries
+    def _process(self, codes_t: list, pay_t: list, base: int, final: bool = False) -> Chunk:
+        """A chunk from the logged codes and payloads, the first of which has seq `base`."""
         n = len(codes_t)
-        codes = np.array(codes_t, dtype=np.int64)
+        codes = np.array(codes_t, dtype=np.int64) if n else np.zeros(0, np.int64)
         seq_all = np.arange(base, base + n, dtype=np.int64)
         is_ev = codes < 0
         x = -codes[is_ev] - 1
@@ -515,51 +534,56 @@ class Recorder:
 
         obs = np.flatnonzero(~is_ev)
         order = obs[np.argsort(codes[obs], kind="stable")]
-        sc = codes[order]
-        cuts = np.flatnonzero(sc[1:] != sc[:-1]) + 1
-        starts = np.concatenate(([0], cuts)).tolist() if len(order) else []
-        ends = np.concatenate((cuts, [len(order)])).tolist() if len(order) else []
-        # Identity of each entry's dtype object and hash of its shape tuple: grouping keys without
-        # touching entries one by one in Python. The dtype objects stay alive in `entries`, so ids are unique.
-        dt_id = np.fromiter(map(id, dtype_t), np.int64, n)
-        sh_hash = np.fromiter(map(hash, shape_t), np.int64, n)
-        payloads = np.fromiter(pay_t, dtype=object, count=n)
-
+        n_obs = len(order)
         seqs, sites, shapes, dtypes, rows, values = [], [], [], [], [], []
         # Statistics of plain groups are written straight into one array, in group order.
-        n_obs = len(order)
         stats_all = np.empty((n_obs, NSTATS))
         filled = 0
+        if n_obs:
+            sc = codes[order]
+            cuts = np.flatnonzero(sc[1:] != sc[:-1]) + 1
+            starts = np.concatenate(([0], cuts)).tolist()
+            ends = np.concatenate((cuts, [n_obs])).tolist()
+            # The payloads in group order, gathered by one C loop.
+            pay_s = itemgetter(*order.tolist())(pay_t) if n_obs > 1 else (pay_t[int(order[0])],)
+            seq_s = seq_all[order]
+        else:
+            starts = ends = []
         for s0, s1 in zip(starts, ends):
-            idx = order[s0:s1]
             code = int(sc[s0])
             kind, sid = divmod(code, KIND)
+            m = s1 - s0
+            pays, gseq = pay_s[s0:s1], seq_s[s0:s1]
             if kind == K_SUMMARY:
-                for i in idx.tolist():
-                    row, dstr = pay_t[i]
-                    seqs.append(seq_all[i:i + 1])
+                for i, (row, dstr, shape) in enumerate(pays):
+                    seqs.append(gseq[i:i + 1])
                     sites.append(np.array([sid], np.int32))
-                    shapes.append(np.array([self._code(self.shapes, str(tuple(shape_t[i])))], np.int32))
+                    shapes.append(np.array([self._code(self.shapes, str(tuple(shape)))], np.int32))
                     dtypes.append(np.array([self._code(self.dtypes, dstr)], np.int32))
                     rows.append(row.reshape(1, NSTATS))
                 continue
-            d0, h0 = dt_id[idx[0]], sh_hash[idx[0]]
-            if (dt_id[idx] == d0).all() and (sh_hash[idx] == h0).all():
-                groups = [idx]
-            else:
-                keys = np.stack([dt_id[idx], sh_hash[idx]], axis=1)
-                _, inv = np.unique(keys, axis=0, return_inverse=True)
-                inv = inv.reshape(-1)
-                groups = [idx[inv == u] for u in range(int(inv.max()) + 1)]
-            for g in groups:
-                i0 = int(g[0])
-                block, delta, shape, dstr = self._block(kind, g, payloads, shape_t[i0], dtype_t[i0])
-                if block is None:
-                    continue
-                m = len(g)
-                gseq = seq_all[g]
+            if kind in (K_PLAIN, K_OLD, K_DELTA):
+                shape, dt = self.fast[sid]
+                groups = [(pays, gseq, shape, dt)]
+            elif kind == K_SCALAR:
+                groups = [(pays, gseq, (), float)]
+            elif kind == K_GSCALAR:
+                by: dict = {}
+                for i, v in enumerate(pays):
+                    by.setdefault(v.dtype, []).append(i)
+                groups = [(itemgetter(*ix)(pays) if len(ix) > 1 else (pays[ix[0]],), gseq[ix], (), d)
+                          for d, ix in by.items()]
+            else:  # K_GEN: a site seen with several shapes or dtypes, one group per (shape, dtype)
+                by = {}
+                for i, (_, shape, d) in enumerate(pays):
+                    by.setdefault((shape, d), []).append(i)
+                groups = [(tuple(pays[i][0] for i in ix), gseq[ix], k[0], k[1]) for k, ix in by.items()]
+                kind = K_PLAIN
+            for gp, gs, shape, dt in groups:
+                m = len(gs)
+                block, delta, dstr = self._block(kind, m, gp, shape, dt)
                 shape_code = self._code(self.shapes, str(tuple(shape)))
-                seqs.append(gseq)
+                seqs.append(gs)
                 sites.append(np.full(m, sid, dtype=np.int32))
                 shapes.append(np.full(m, shape_code, dtype=np.int32))
                 dtypes.append(np.full(m, self._code(self.dtypes, dstr), dtype=np.int32))
@@ -567,7 +591,7 @@ class Recorder:
                 rows.append(stats_all[filled:filled + m])
                 filled += m
                 if block.shape[1] <= KEEP_VALUES_MAX and block.dtype.kind in "fiub":
-                    values.append((sid, shape_code, gseq, block.astype(np.float64)))
+                    values.append((sid, shape_code, gs, block.astype(np.float64)))
         if seqs:
             cols = (np.concatenate(seqs), np.concatenate(sites), np.concatenate(shapes), np.concatenate(dtypes),
                     stats_all if filled == n_obs and len(rows) and rows[0].base is stats_all else np.concatenate(rows))
@@ -579,42 +603,32 @@ class Recorder:
         if idx is None:
             o = np.argsort(cols[0], kind="stable")
             out = [c[o] for c in cols]
-        else:
-            out = [c[idx] for c in cols]
-            if released:
-                out = [np.concatenate([out[k]] + [r[k] for r in released]) for k in range(5)]
+        elif released:
+            out = [np.concatenate([c[idx]] + [r[k] for r in released]) for k, c in enumerate(cols)]
             o = np.argsort(out[0], kind="stable")
             out = [c[o] for c in out]
+        else:
+            o = idx[np.argsort(cols[0][idx], kind="stable")]
+            out = [c[o] for c in cols]
         return Chunk(*out, ev_seq=ev_seq, ev_loop=ev_loop, ev_kind=ev_kind, values=values)
 
-    def _block(self, kind, g, payloads, shape, dt):
-        """The (m, size) block of a group of observations, its update delta or None, shape and dtype text."""
-        m = len(g)
-        if kind == K_SCALAR:
-            vals = payloads[g].tolist()
+    def _block(self, kind, m, pays, shape, dt):
+        """The (m, size) block of a group of observations (payloads `pays`), its update delta or None, and dtype text."""
+        if kind in (K_SCALAR, K_GSCALAR):
             if dt is float:
-                return np.array(vals, dtype=np.float64).reshape(m, 1), None, (), "float"
-            return np.array(vals, dtype=dt).reshape(m, 1), None, (), dt.str
+                return np.array(pays, dtype=np.float64).reshape(m, 1), None, "float"
+            return np.array(pays, dtype=dt).reshape(m, 1), None, dt.str
         size = math.prod(shape)
-        pays = payloads[g].tolist()
-        if kind == K_PLAIN:
-            new, other = pays, None
-        else:
-            new, other = zip(*pays)
-        if dt.hasobject:
-            # Bytes of an object array are pointers: no statistics, only the count (see README).
-            return np.zeros((m, 0)), None, shape, dt.str
-        blob = b"".join(new)
-        if len(blob) != m * size * dt.itemsize:  # a shape-hash collision: never misread bytes
+        blob = b"".join(pays)
+        width = size * (1 if kind == K_PLAIN else 2)
+        if len(blob) != m * width * dt.itemsize:  # never misread bytes
             raise ValueError(f"observations of one group differ in size ({len(blob)} bytes for {m} x {shape})")
-        block = np.frombuffer(blob, dtype=dt).reshape(m, size)
-        delta = None
-        if other is not None:
-            ob = np.frombuffer(b"".join(other), dtype=dt).reshape(m, size)
-            if kind == K_DELTA:
-                delta = ob
-            elif dt.kind == "c":
-                delta = block - ob
-            else:
-                delta = block.astype(np.float64) - ob.astype(np.float64)
-        return block, delta, shape, dt.str
+        block = np.frombuffer(blob, dtype=dt).reshape(m, width)
+        if kind == K_PLAIN:
+            return block, None, dt.str
+        new, other = block[:, :size], block[:, size:]
+        if kind == K_DELTA:
+            return new, other, dt.str
+        if dt.kind == "c":
+            return new, new - other, dt.str
+        return new, new.astype(np.float64) - other.astype(np.float64), dt.str

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import columns as C
@@ -302,3 +304,88 @@ _FRAC_SAT_EXACT = IDX[C.FRAC_SAT_EXACT]
 _FRAC_SAT_NEAR = IDX[C.FRAC_SAT_NEAR]
 _UPDATE_L2 = IDX[C.UPDATE_L2]
 assert (_N_NAN, _N_POSINF, _N_NEGINF) == (_N_NAN, _N_NAN + 1, _N_NAN + 2)  # sliced together above
+
+
+class BigArrays:
+    """Statistics of arrays above SUBSAMPLE_ABOVE elements, seen on the hot path, within a time budget.
+
+    Every observation of a large float64 array gets a check of all its elements: the L2 norm (one
+    BLAS pass, `dot(x, x)`), which is NaN or inf iff an element is non-finite or the squares overflow,
+    and, for an update, the same for the update's delta; both norms are exact at every observation.
+    When EVERY_MINMAX is set, min and max (hence absmax) are exact at every observation too.
+    The remaining statistics (mean, std, frac_zero, saturation fractions; see `stats_one` for
+    which of those are subsampled) are computed for the first FULL_FIRST observations of a site, for
+    every observation whose check finds a non-finite value (then everything is exact, counts
+    included), whose norm, update norm or absmax lies beyond SPIKE times its site's running median
+    (either way), and otherwise only while the time spent on them stays under BUDGET of the run
+    so far; rows in between carry NaN for them.
+    """
+
+    FULL_FIRST = 2
+    BUDGET = 0.04
+    SPIKE = 10.0
+    HISTORY = 32
+    EVERY_MINMAX = True
+
+    def __init__(self):
+        import time
+
+        self._clock = time.perf_counter
+        self.t0 = self._clock()
+        self.spent = 0.0
+        self.seen: dict[int, int] = {}
+        self.hist: dict[int, list] = {}
+        self.sampled = 0  # observations given the partial row
+
+    def row(self, sid: int, v, delta=None) -> np.ndarray:
+        a = np.asarray(v)
+        d = None if delta is None else np.asarray(delta)
+        if a.size <= SUBSAMPLE_ABOVE or a.dtype != np.float64 or (d is not None and d.dtype != np.float64):
+            return stats_one(a, d)
+        clock = self._clock
+        t = clock()
+        n = self.seen.get(sid, 0)
+        self.seen[sid] = n + 1
+        flat = a.reshape(-1)
+        sq = float(np.dot(flat, flat))
+        dsq = None
+        if d is not None:
+            df = d.reshape(-1)
+            dsq = float(np.dot(df, df))
+        keys = [sq]
+        if dsq is not None:
+            keys.append(dsq)
+        if self.EVERY_MINMAX:
+            lo, hi = float(flat.min()), float(flat.max())
+            keys.append(max(abs(lo), abs(hi)))
+        ok = all(k == k and k != math.inf for k in keys) and not (0.0 < sq < _TINY_SQ)
+        full = n < self.FULL_FIRST or not ok
+        h = self.hist.get(sid)
+        if h is None:
+            h = self.hist[sid] = []
+        if ok and not full and len(h) >= 3:
+            for j, k in enumerate(keys):
+                med = sorted(x[j] for x in h)[len(h) // 2]
+                if k > self.SPIKE * med or k * self.SPIKE < med:
+                    full = True
+                    break
+        if ok:
+            h.append(keys)
+            if len(h) > self.HISTORY:
+                del h[0]
+        if not full and self.spent <= self.BUDGET * (t - self.t0):
+            full = True
+        if full:
+            row = stats_one(a, d)
+            self.spent += clock() - t
+            return row
+        self.sampled += 1
+        row = np.full(NSTATS, np.nan)
+        row[_SIZE] = a.size
+        row[_N_NAN:_N_NEGINF + 1] = 0
+        row[_L2] = math.sqrt(sq)
+        if dsq is not None:
+            row[_UPDATE_L2] = math.sqrt(dsq)
+        if self.EVERY_MINMAX:
+            row[_MIN], row[_MAX], row[_ABSMAX] = lo, hi, keys[-1]
+        return row
