@@ -401,3 +401,35 @@ def test_nandoctor_that_cannot_start_still_runs_the_script(tmp_path, monkeypatch
     assert "running the script untraced" in capsys.readouterr().err
     with pytest.raises(RuntimeError, match="simulated start failure"):
         trace_script(str(script), [], tmp_path / "out2", formats=("json",), raise_errors=True)
+
+
+def test_forked_child_leaving_through_the_runner_writes_no_report(tmp_path):
+    """A child that ends with sys.exit or a crash exits as under Python; the report stays the parent's."""
+    script = tmp_path / "fork.py"
+    script.write_text(textwrap.dedent("""
+        import os, sys
+        import numpy as np
+        out = sys.argv[1]
+        w = np.ones(2)
+        for i in range(3):
+            w = w * 2
+        sys.stdout.flush()
+        pid = os.fork()
+        if pid == 0:
+            if len(sys.argv) > 2:
+                raise ValueError("child crash")
+            sys.exit(5)
+        _, status = os.waitpid(pid, 0)
+        print("child", os.waitstatus_to_exitcode(status), "report written by child:",
+              os.path.exists(os.path.join(out, "report.html")) or os.path.exists(os.path.join(out, "findings.json")))
+    """))
+    for k, extra in enumerate(([], ["crash"])):
+        work = tmp_path / f"run{k}"
+        work.mkdir()
+        out = work / "out"
+        plain, traced, _ = _both(script, work, args=(str(out), *extra))
+        assert traced["rc"] == plain["rc"] == 0
+        assert traced["out"] == plain["out"]
+        assert plain["out"] == f"child {1 if extra else 5} report written by child: False\n"
+        assert _ours_removed(traced["err"]) == plain["err"]
+        assert _meta(out)["exit_status"] == 0

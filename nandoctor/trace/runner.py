@@ -155,7 +155,23 @@ def run_script(path: str, args: list[str], tracer, on_signal=None) -> Outcome:
 
     `on_signal(outcome)`, if given, is called from the SIGTERM handler to write the report before the
     process dies by that signal.
+
+    A child the script forked (`os.fork()`) that ends by returning through here leaves as Python
+    would have it leave (its traceback, its exit status, its atexit handlers), without a report: the
+    session and report belong to the traced process.
     """
+    pid = os.getpid()
+    outcome = _run_script(path, args, tracer, on_signal, pid)
+    if os.getpid() != pid:
+        if outcome.traceback_text:
+            sys.stderr.write(outcome.traceback_text)
+        if outcome.signal is not None:
+            die_by_signal(outcome.signal)
+        raise SystemExit(outcome.exit_code)
+    return outcome
+
+
+def _run_script(path: str, args: list[str], tracer, on_signal, pid: int) -> Outcome:
     global _late_exit_registered
     source = read_source(path)
     # Since Python 3.9 the main script's __file__ and code filenames are absolute; argv[0] is as given.
@@ -192,7 +208,7 @@ def run_script(path: str, args: list[str], tracer, on_signal=None) -> Outcome:
             atexit.register(_late_exit)
             _late_exit_registered = True
         if on_signal is not None:
-            installed = _install_term_handler(on_signal, user_files, main.__dict__)
+            installed = _install_term_handler(on_signal, user_files, main.__dict__, pid)
         # Our frames below the script would otherwise count against its recursion limit.
         sys.setrecursionlimit(old_limit + _depth())
         try:
@@ -233,7 +249,7 @@ def _depth() -> int:
     return n
 
 
-def _install_term_handler(on_signal, user_files, namespace) -> dict:
+def _install_term_handler(on_signal, user_files, namespace, pid) -> dict:
     """A SIGTERM handler that writes the report, then lets SIGTERM kill the process; {} if not installed."""
     if threading.current_thread() is not threading.main_thread():
         return {}
@@ -246,6 +262,8 @@ def _install_term_handler(on_signal, user_files, namespace) -> dict:
 
     def on_term(signum, frame):
         signal.signal(signum, signal.SIG_DFL)  # a second SIGTERM kills at once, report or not
+        if os.getpid() != pid:  # a forked child inherited the handler: it dies as it would have
+            os.kill(os.getpid(), signum)
         outcome = Outcome(exit_code=128 + signum, interrupted=True, signal=signum,
                           where=_frame_where(frame, user_files), namespace=namespace)
         try:

@@ -208,6 +208,7 @@ class _Flusher:
         self.done = threading.Event()
 
     def start(self) -> None:
+        self.pid = os.getpid()
         _thread.start_new_thread(self._run, ())
 
     def _run(self) -> None:
@@ -225,7 +226,8 @@ class _Flusher:
 
     def stop(self) -> None:
         self.halt.set()
-        self.done.wait(timeout=60)  # a flush in progress finishes first
+        if os.getpid() == self.pid:  # a forked child has no copy of the thread to wait for
+            self.done.wait(timeout=60)  # a flush in progress finishes first
 
 
 def _flush_seconds(default: float) -> float:
