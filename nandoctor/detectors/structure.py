@@ -27,10 +27,6 @@ BIAS_NAME = re.compile(r"^(b|bias|biases|b\d+|b_\w+|\w*_b|\w*bias\w*|beta|interc
 _MUTATORS = ("fill", "sort", "resize", "put", "itemset", "clip", "partition", "setfield")
 
 
-def _sigma0(kind):
-    return {"sigmoid": 0.5, "tanh": 0.0, "softmax": None}.get(kind, 0.0)
-
-
 def _input_rows(F: Facts):
     """(values (n, d), shape) of the training inputs before the loop, when kept."""
     i = F.inputs
@@ -169,8 +165,13 @@ def dead_units(session) -> list[Finding]:
             dead = np.all(rows[-k:] == 0, axis=(0, 1))
             frac = float(dead.mean())
         else:
-            frac = float(np.nanmedian(sr[C.FRAC_ZERO][tail]))
+            fz = sr[C.FRAC_ZERO][tail]
             dead = None
+            if np.isfinite(fz).any():
+                frac = float(np.nanmedian(fz))
+            else:
+                # Large arrays keep only min/max at most steps: all zero means every unit is dead.
+                frac = 1.0 if np.all(sr[C.MAX][tail] == 0) else 0.0
             if frac < 0.999:
                 frac = 0.0
         if frac >= 0.5:
