@@ -321,11 +321,11 @@ class BigArrays:
     so far; rows in between carry NaN for them.
     """
 
-    FULL_FIRST = 2
-    BUDGET = 0.04
+    FULL_FIRST = 1
+    BUDGET = 0.03
     SPIKE = 10.0
     HISTORY = 32
-    EVERY_MINMAX = True
+    EVERY_MINMAX = False
 
     def __init__(self):
         import time
@@ -362,21 +362,23 @@ class BigArrays:
         full = n < self.FULL_FIRST or not ok
         h = self.hist.get(sid)
         if h is None:
-            h = self.hist[sid] = []
-        if ok and not full and len(h) >= 3:
-            for j, k in enumerate(keys):
-                med = sorted(x[j] for x in h)[len(h) // 2]
-                if k > self.SPIKE * med or k * self.SPIKE < med:
+            h = self.hist[sid] = [[], None]  # recent keys, their medians (refreshed every 4 observations)
+        recent, med = h
+        if ok and not full and med is not None:
+            for k, mk in zip(keys, med):
+                if k > self.SPIKE * mk or k * self.SPIKE < mk:
                     full = True
                     break
         if ok:
-            h.append(keys)
-            if len(h) > self.HISTORY:
-                del h[0]
+            recent.append(keys)
+            if len(recent) > self.HISTORY:
+                del recent[0]
+            if med is None and len(recent) >= 3 or n % 4 == 0:
+                h[1] = [sorted(x[j] for x in recent)[len(recent) // 2] for j in range(len(keys))]
         if not full and self.spent <= self.BUDGET * (t - self.t0):
             full = True
         if full:
-            row = stats_one(a, d)
+            row = stats_one(a, d) if not ok else _lean_full(flat, sq, dsq)
             self.spent += clock() - t
             return row
         self.sampled += 1
@@ -389,3 +391,33 @@ class BigArrays:
         if self.EVERY_MINMAX:
             row[_MIN], row[_MAX], row[_ABSMAX] = lo, hi, keys[-1]
         return row
+
+
+def _lean_full(flat: np.ndarray, sq: float, dsq: float | None) -> np.ndarray:
+    """The statistics of a large finite float64 array in a few whole-array passes (min, max, sum,
+    count_nonzero; the sum of squares `sq` is given). Everything is exact except the saturation
+    fractions, which come from a strided subsample (as in `stats_one`)."""
+    size = flat.size
+    row = np.full(NSTATS, np.nan)
+    lo, hi = float(flat.min()), float(flat.max())
+    mean = float(np.add.reduce(flat)) / size
+    absmax = max(abs(lo), abs(hi))
+    if absmax >= _HUGE or 0.0 < sq < _TINY_SQ:
+        return stats_one(flat)  # squares overflow or underflow: the scaled computation
+    ex2 = sq / size
+    var = ex2 - mean * mean
+    if var < _CANCEL * ex2:
+        dev = flat - mean
+        var = float(np.dot(dev, dev)) / size
+    row[_SIZE] = size
+    row[_N_NAN:_N_NEGINF + 1] = 0
+    row[_MIN], row[_MAX], row[_ABSMAX] = lo, hi, absmax
+    row[_MEAN], row[_STD], row[_L2] = mean, math.sqrt(max(var, 0.0)), math.sqrt(sq)
+    row[_FRAC_ZERO] = (size - np.count_nonzero(flat)) / size
+    if (lo >= 0 and hi <= 1) or (lo >= -1 and hi <= 1):
+        k = -(-size // SUBSAMPLE)
+        sub = stats_rows(np.ascontiguousarray(flat[::k]).reshape(1, -1))[0]
+        row[_FRAC_SAT_EXACT], row[_FRAC_SAT_NEAR] = sub[_FRAC_SAT_EXACT], sub[_FRAC_SAT_NEAR]
+    if dsq is not None:
+        row[_UPDATE_L2] = math.sqrt(dsq)
+    return row
