@@ -118,10 +118,9 @@ def missing_bias(session) -> list[Finding]:
                     sev = "warning"
                     name = F.by_id[o].target
                     return [_f("missing_bias", "structure", sev,
-                               f"The input {row_txt} (sample {r}) gives {name} = {v:g} at every one of "
-                               f"{finite_steps} steps{' with finite outputs' if finite_steps < int(loop.sum()) else ''}"
-                               f"{msg_tail}: with no bias, an all-zero input always gives "
-                               f"activation(0). That caps the accuracy at {cap:.0%}.",
+                               f"No bias: the input {row_txt} (sample {r}) gives {name} = {v:g} at every one of "
+                               f"{finite_steps} {'finite ' if finite_steps < int(loop.sum()) else ''}steps{msg_tail}, "
+                               f"whatever the weights, capping the accuracy at {cap:.0%}.",
                                int(steps[loop][0]), int(steps[loop][-1]), name, F.by_id[o].line, **evidence)]
     # Static only: every layer is x @ W with no added term.
     mm = [x for x in F.sites if x.id in F.forward_sites and any(p in x.reads for p in F.param_names)]
