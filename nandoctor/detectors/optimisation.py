@@ -107,6 +107,18 @@ def _loss_jump_after(F: Facts, step: int) -> bool:
     return bool(np.nanmax(after) > LOSS_JUMP * med and final > med)
 
 
+_BIAS = re.compile(r"^(b|bias|biases|b\d+|b_\w+|\w*_b|\w*bias\w*|intercept|b[A-Z]\w*|d?b[hoy]?)$", re.IGNORECASE)
+
+
+def _bias_like(F: Facts, u: int) -> bool:
+    """Biases (and anything initialised to zeros) have tiny norms: their update/weight ratio is
+    naturally large and says nothing about the learning rate."""
+    if _BIAS.match(last(base_name(F.by_id[u].target))):
+        return True
+    _, before = F.weight_norm_before(u)
+    return bool(len(before) and before[0] == 0)
+
+
 def _param(F, u):
     return base_name(F.by_id[u].target)
 
@@ -128,7 +140,7 @@ def update_spike(session) -> list[Finding]:
         jumped = _loss_jump_after(F, s0["step"])
         # A big spike is an error when something breaks right after it: a NaN, or the loss jumping.
         # Healthy runs at a high learning rate show isolated spikes that the next steps absorb.
-        if s0["ratio"] >= RATIO_HIGH and (near_nf or jumped):
+        if s0["ratio"] >= RATIO_HIGH and (near_nf or jumped) and not (_bias_like(F, u) and not near_nf):
             sev = "error"
         elif s0["ratio"] >= RATIO_HIGH or near_nf:
             sev = "warning"
@@ -152,7 +164,7 @@ def update_ratio_high(session) -> list[Finding]:
     out = []
     for u in F.updates:
         steps, up, before, ratio = update_ratios(F, u)
-        if len(ratio) < 3:
+        if len(ratio) < 3 or _bias_like(F, u):
             continue
         med = float(np.median(ratio))
         if med > RATIO_HIGH:
