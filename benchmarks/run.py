@@ -73,7 +73,7 @@ def whole(script: Path, pairs: int, out: Path):
 def loop(name: str, script: Path, pairs: int):
     _, _, out = run([PY, str(HERE / "_loop.py"), name, str(script), str(pairs)])
     d = json.loads(out.strip().splitlines()[-1])
-    return d["plain"], d["traced"]
+    return d["plain"], d["traced"], d.get("enter", [0.0])
 
 
 def ratio(plain, traced) -> float:
@@ -110,6 +110,25 @@ def startup(tmp: Path, reps: int = 5):
     return statistics.median(plain), statistics.median(traced), heavy
 
 
+def machine() -> str:
+    """The machine and its load right now (the box is shared: say how busy it was)."""
+    import platform
+
+    cpu = "?"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import numpy
+
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (f"machine: {cpu}, nproc {os.cpu_count()}, Python {platform.python_version()}, numpy {numpy.__version__}; "
+            f"load average {load}")
+
+
 def _print_table(rows) -> None:
     print("\n| workload | untraced s | traced s | whole ratio | loop untraced s | loop traced s | loop ratio "
           "| peak RSS untraced MB | peak RSS traced MB |")
@@ -132,15 +151,20 @@ def main() -> None:
             ("answer100k", patched_answer(tmp, 100_000)),
             ("mlp", HERE / "mlp.py"),
         ]
-        rows = []
+        rows, enters = [], {}
+        print(machine(), flush=True)
         for name, script in ([] if args.only_memory else work):
             print(f"... {name}", file=sys.stderr, flush=True)
             wp, wt, rp, rt = whole(script, args.pairs, tmp / name)
-            lp, lt = loop(name, script, args.pairs)
+            lp, lt, le = loop(name, script, args.pairs)
             rows.append((name, statistics.median(wp), statistics.median(wt), ratio(wp, wt),
                          statistics.median(lp), statistics.median(lt), ratio(lp, lt), rp, rt))
+            enters[name] = statistics.median(le)
         if not args.only_memory:
+            print(machine())
             _print_table(rows)
+            print("\none-time recompilation on entering trace(), not in the loop times: "
+                  + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in enters.items()))
             rep, n_rows = report_time(tmp / "answer100k")
             print(f"\nreport build (load + html + png + findings.json) from the 100k-step session ({n_rows} rows): "
                   f"{rep:.2f} s (target 3 s)")
@@ -155,6 +179,7 @@ def main() -> None:
             _, _, out = run([PY, "-c", "import sys, nandoctor; s = nandoctor.load(sys.argv[1]); "
                              "print(len(s.frame), int(s.frame.step.max()))", str(tmp / "m500")])
             n_rows, last = out.split()
+            print(machine())
             print(f"answer500k: untraced {wp:.1f} s, {rp:.0f} MB peak; traced {wt:.1f} s, {rt:.0f} MB peak; "
                   f"trace memory {rt - rp:.0f} MB (target 200 MB); {n_rows} rows kept up to step {last}")
     finally:

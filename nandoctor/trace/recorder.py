@@ -33,9 +33,10 @@ from .stats import IDX, NSTATS, BigArrays, stats_rows
 SMALL_COPY = 4096
 # Raw values of sites up to this many elements are kept for detectors (per-sample evidence).
 KEEP_VALUES_MAX = 256
-# Every observation of a site is kept up to this many (rows and small-site values); beyond it the
+# Every observation of a site is kept up to this many (rows and small-site values; 12,000 keeps every step
+# of the 10,000-step seed with room to spare); beyond it the
 # history is thinned. NANDOCTOR_FULL_OBS overrides; 0 keeps everything (unbounded memory).
-FULL_OBS = 20_000
+FULL_OBS = 12_000
 # A chunk is cut at this many entries, or after FLUSH_SECONDS, whichever comes first.
 FLUSH_ENTRIES = 65_536
 FLUSH_SECONDS = 1.0

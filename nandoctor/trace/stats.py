@@ -316,8 +316,7 @@ class BigArrays:
     The remaining statistics (mean, std, frac_zero, saturation fractions; see `stats_one` for
     which of those are subsampled) are computed for the first FULL_FIRST observations of a site, for
     every observation whose check finds a non-finite value (then everything is exact, counts
-    included), whose norm, update norm or absmax lies beyond SPIKE times its site's running median
-    (either way), and otherwise only while the time spent on them stays under BUDGET of the run
+    included), whose norm, update norm or absmax exceeds SPIKE times its site's running median, and otherwise only while the time spent on them stays under BUDGET of the run
     so far; rows in between carry NaN for them.
     """
 
@@ -352,9 +351,9 @@ class BigArrays:
         if d is not None:
             df = d.reshape(-1)
             dsq = float(np.dot(df, df))
-        keys = [sq]
+        keys = [math.sqrt(sq) if sq >= 0 else sq]
         if dsq is not None:
-            keys.append(dsq)
+            keys.append(math.sqrt(dsq) if dsq >= 0 else dsq)
         if self.EVERY_MINMAX:
             lo, hi = float(flat.min()), float(flat.max())
             keys.append(max(abs(lo), abs(hi)))
@@ -366,7 +365,7 @@ class BigArrays:
         recent, med = h
         if ok and not full and med is not None:
             for k, mk in zip(keys, med):
-                if k > self.SPIKE * mk or k * self.SPIKE < mk:
+                if k > self.SPIKE * mk:
                     full = True
                     break
         if ok:
