@@ -165,12 +165,15 @@ def dead_units(session) -> list[Finding]:
             frac = float(dead.mean())
         else:
             fz = sr[C.FRAC_ZERO][tail]
+            l2 = sr[C.L2][tail]
             dead = None
-            if np.isfinite(fz).any():
+            if np.isfinite(l2).all() and np.all(l2 == 0):
+                frac = 1.0  # a norm of exactly 0: every unit is zero for every sample
+            elif np.isfinite(fz).any():
+                # Large arrays keep full statistics only at some steps: judge on those.
                 frac = float(np.nanmedian(fz))
             else:
-                # Large arrays keep only min/max at most steps: all zero means every unit is dead.
-                frac = 1.0 if np.all(sr[C.MAX][tail] == 0) else 0.0
+                frac = 0.0
             if frac < 0.999:
                 frac = 0.0
         if frac >= 0.5:

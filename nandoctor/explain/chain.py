@@ -43,12 +43,14 @@ def _row(F: Facts, sid: int, step: int):
 def _jump(sr, i) -> float:
     """absmax at row i against the median absmax of the rows before it."""
     lo = max(0, i - WINDOW)
-    prev = sr[C.ABSMAX][lo:i]
+    # Large arrays may keep only their norm at most steps: fall back to it.
+    col = C.ABSMAX if np.isfinite(sr[C.ABSMAX][i]) else C.L2
+    prev = sr[col][lo:i]
     prev = prev[np.isfinite(prev)]
     if len(prev) < 3:
         return 1.0
     med = float(np.median(prev))
-    cur = sr[C.ABSMAX][i]
+    cur = sr[col][i]
     if not np.isfinite(cur) or med <= 0:
         return 1.0
     return float(cur / med)
