@@ -139,6 +139,8 @@ class trace:
         self._swapped: list[tuple[types.FunctionType, types.CodeType]] = []
         self._session = None
         self._caller_globals = None
+        self._outer = None  # the running trace this block records into, if any
+        self._seq_range: list = [0, None]
 
     # -- targets -----------------------------------------------------------------------
     def _targets(self) -> list[types.FunctionType]:
@@ -171,9 +173,19 @@ class trace:
     def __enter__(self) -> "trace":
         if self.net is None:
             self._caller_globals = self.namespace if self.namespace is not None else sys._getframe(1).f_globals
-        self.tracer.start()
+        outer = active_tracer()
+        if outer is not None:
+            # Already traced (a script using trace() under `nandoctor run`): record into the running
+            # trace, and report on this block's slice of it.
+            self._outer = outer
+            self.tracer = outer
+            self._seq_range = [outer.current_seq(), None]
+        else:
+            self.tracer.start()
         try:
             for fn in self._targets():
+                if _is_instrumented(fn.__code__):
+                    continue  # compiled through the running trace already
                 qualprefix = fn.__qualname__.rsplit(".", 1)[0] if "." in fn.__qualname__ else ""
                 try:
                     new = _recompile(fn, self.tracer, qualprefix.replace(".<locals>", ""), self.transform)
@@ -187,7 +199,8 @@ class trace:
                 fn.__code__ = new
         except BaseException:
             self._restore()
-            self.tracer.stop()
+            if self._outer is None:
+                self.tracer.stop()
             raise
         return self
 
@@ -200,14 +213,27 @@ class trace:
         try:
             self._restore()
         finally:
-            self.tracer.stop()
-        if exc is not None:
+            if self._outer is None:
+                self.tracer.stop()
+            else:
+                self._outer.recorder.flush()
+                self._seq_range[1] = self._outer.current_seq()
+        if exc is not None and self._outer is None:
             self.tracer.meta["exception"] = f"{exc_type.__name__}: {exc}"
         return False
 
     # -- results -----------------------------------------------------------------------
     @property
     def session(self):
+        if self._outer is not None:
+            if self._seq_range[1] is None:
+                raise RuntimeError("the trace is still running: read results after the with block")
+            if self._session is None:
+                from .session import Session
+
+                raw = _slice_raw(self._outer.raw(), *self._seq_range)
+                self._session = Session(raw, step_loop=self.step_loop)
+            return self._session
         if self.tracer.started:
             raise RuntimeError("the trace is still running: read results after the with block")
         if self._session is None:
@@ -236,6 +262,38 @@ class trace:
     def report(self, path, formats=None) -> str:
         self.session.save(path)
         return self.session.report(path, formats=formats)
+
+
+def _is_instrumented(code: types.CodeType) -> bool:
+    """Whether a code object already calls nandoctor's recording hooks."""
+    from .trace.instrument import HOOK_NAMES
+
+    return any(name in HOOK_NAMES for name in code.co_names)
+
+
+def _slice_raw(raw: dict, lo: int, hi: int) -> dict:
+    """The part of a running trace's raw data recorded between two seqs (a nested trace block)."""
+    import numpy as np
+
+    out = dict(raw)
+    keep = (raw["obs_seq"] >= lo) & (raw["obs_seq"] < hi)
+    for k in ("obs_seq", "obs_site", "obs_shape", "obs_dtype", "obs_stats"):
+        out[k] = raw[k][keep]
+    ev = (raw["ev_seq"] >= lo) & (raw["ev_seq"] < hi)
+    for k in ("ev_seq", "ev_loop", "ev_kind"):
+        out[k] = raw[k][ev]
+    out["events"] = [e for e in raw.get("events", []) if lo <= e.seq < hi]
+    values = {}
+    for sid, parts in raw.get("values", {}).items():
+        kept = []
+        for code, seq, data in parts:
+            m = (seq >= lo) & (seq < hi)
+            if np.any(m):
+                kept.append((code, seq[m], data[m]))
+        if kept:
+            values[sid] = kept
+    out["values"] = values
+    return out
 
 
 def step() -> None:

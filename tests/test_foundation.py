@@ -531,3 +531,53 @@ def test_hook_names_match_instrumenter():
     from conftest import HOOK_NAMES as checked
 
     assert set(HOOK_NAMES) == set(checked)
+
+
+# -- trace() inside a traced script, and warnings of nandoctor's own re-evaluation ----------
+
+def test_trace_block_inside_nandoctor_run(tmp_path):
+    script = tmp_path / "nested.py"
+    script.write_text(textwrap.dedent("""
+        import numpy as np
+        import nandoctor
+
+        class Net:
+            def __init__(self):
+                self.w = np.array([1.0, -0.5])
+            def fit(self, n):
+                for i in range(n):
+                    g = 0.5 * self.w
+                    self.w = self.w - 0.1 * g
+
+        net = Net()
+        net.fit(3)
+        with nandoctor.trace(net) as t:
+            net.fit(4)
+        print(sorted(set(t.frame[t.frame["name"] == "g"]["step"])))
+        print(repr(net.w))
+    """))
+    plain = run_python([str(script)], cwd=str(tmp_path))
+    traced = run_nandoctor(["run", "-o", str(tmp_path / "r"), str(script)], cwd=str(tmp_path))
+    assert plain.returncode == traced.returncode == 0, traced.stderr
+    assert traced.stdout == plain.stdout
+    assert plain.stdout.splitlines()[0] == "[0, 1, 2, 3]"
+    assert nandoctor.load(tmp_path / "r").plan.n_steps == 7
+
+
+def test_operand_reevaluation_warns_nothing(tmp_path):
+    """Re-evaluating `a.astype(float)` at a flagged statement must not add a ComplexWarning."""
+    script = tmp_path / "cw.py"
+    script.write_text(textwrap.dedent("""
+        import numpy as np
+        a = np.array([1e308 + 1e308j, 2j])
+        b = a.astype(float) * np.array([1e308, 0.0])
+        for i in range(3):
+            c = np.exp(np.array([1000.0])) - np.exp(np.array([1000.0]))
+        print(b, c)
+    """))
+    plain = run_python([str(script)], cwd=str(tmp_path))
+    traced = run_nandoctor(["run", "-o", str(tmp_path / "r"), str(script)], cwd=str(tmp_path))
+    assert "ComplexWarning" in plain.stderr
+    ours = [ln for ln in traced.stderr.splitlines() if not ln.startswith("nandoctor:")]
+    assert ours == plain.stderr.splitlines()
+    assert traced.stdout == plain.stdout

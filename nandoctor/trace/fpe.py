@@ -338,12 +338,25 @@ def analyze_frame(frame, lasti: int, index: NodeIndex | None, ufunc_name: str | 
     except Exception:  # noqa: BLE001
         return an
     ev = SafeEvaluator(f_locals, frame.f_globals, frame.f_builtins)
-    with np.errstate(all="ignore"):
-        try:
-            _explain(an, node, ev, index)
-        except (Unsafe, Exception):  # noqa: BLE001 -- unevaluable: the location alone is still the answer
-            pass
+    # Re-evaluating operands may warn (ComplexWarning from .astype, say). Those warnings are ours, not
+    # the script's: hide them by swapping the display function. Changing the filters instead
+    # (catch_warnings) would reset every module's once-per-location registry and repeat the
+    # script's own warnings.
+    saved_show = warnings.showwarning
+    warnings.showwarning = _hide_warning
+    try:
+        with np.errstate(all="ignore"):
+            try:
+                _explain(an, node, ev, index)
+            except (Unsafe, Exception):  # noqa: BLE001 -- unevaluable: the location alone is still the answer
+                pass
+    finally:
+        warnings.showwarning = saved_show
     return an
+
+
+def _hide_warning(*args, **kwargs) -> None:
+    """Display function for warnings raised while nandoctor re-evaluates operands: show nothing."""
 
 
 def _qualname(code) -> str:
