@@ -220,7 +220,21 @@ def test_there_are_samples():
     assert any(s.startswith("odd/") for s in SAMPLE_IDS)
 
 
-@pytest.mark.parametrize("sample", SAMPLE_IDS)
+# Known, documented divergences (README "Known limits"): each must still fail, or the mark goes.
+KNOWN_OUTPUT_DIVERGENCE = {
+    # numpy keeps its error modes in one per-thread state that the floating-point trap must own;
+    # a script that prints np.geterr() sees the trap's 'log' modes. Hiding that would mean
+    # patching numpy.
+    "odd/env_io.py": "np.geterr() shows the trap's 'log' modes instead of 'warn'",
+}
+
+
+def _with_known(ids):
+    return [pytest.param(i, marks=pytest.mark.xfail(reason=KNOWN_OUTPUT_DIVERGENCE[i], strict=True))
+            if i in KNOWN_OUTPUT_DIVERGENCE else i for i in ids]
+
+
+@pytest.mark.parametrize("sample", _with_known(SAMPLE_IDS))
 def test_output_and_exit_status_identical(parity_runs, sample):
     r = parity_runs[sample]
     plain, traced = r["python"], r["traced"]
