@@ -581,3 +581,32 @@ def test_operand_reevaluation_warns_nothing(tmp_path):
     ours = [ln for ln in traced.stderr.splitlines() if not ln.startswith("nandoctor:")]
     assert ours == plain.stderr.splitlines()
     assert traced.stdout == plain.stdout
+
+
+def test_large_array_runs_are_deterministic(tmp_path):
+    """Arrays above the summarise-at-once size: two runs give the same frame and findings.json."""
+    script = tmp_path / "big.py"
+    script.write_text(textwrap.dedent("""
+        import numpy as np
+        rng = np.random.RandomState(0)
+        X = rng.randn(256, 64)
+        W = rng.randn(64, 160) * 0.1
+        T = X @ rng.randn(64, 160)
+        for step in range(60):
+            out = X @ W
+            err = out - T
+            grad = X.T @ err / len(X)
+            W -= 0.05 * grad
+    """))
+    outs = []
+    for k in range(2):
+        proc = run_nandoctor(["run", "-o", str(tmp_path / f"r{k}"), "--format", "json,session", str(script)],
+                             cwd=str(tmp_path))
+        assert proc.returncode == 0, proc.stderr
+        outs.append(tmp_path / f"r{k}")
+    assert (outs[0] / "findings.json").read_bytes() == (outs[1] / "findings.json").read_bytes()
+    import pandas.testing as pdt
+
+    a, b = nandoctor.load(outs[0]).frame, nandoctor.load(outs[1]).frame
+    assert (a[C.SIZE] > 8192).any()
+    pdt.assert_frame_equal(a, b)
