@@ -68,6 +68,14 @@ def bias_params(F: Facts) -> list[str]:
     return out
 
 
+def _every_step(checked: int, recorded: int, total: int) -> str:
+    """'every one of 250 steps', or, when the history of a long run was thinned, how much of it was seen."""
+    finite = "finite " if checked < recorded else ""
+    if recorded < total:
+        return f"every one of the {checked:,} {finite}steps kept of {total:,} (the rest of the history was thinned)"
+    return f"every one of {checked:,} {finite}steps"
+
+
 @register
 def missing_bias(session) -> list[Finding]:
     """No bias term: an all-zero input row gives the same output at every step (0.5 for a sigmoid)."""
@@ -118,8 +126,8 @@ def missing_bias(session) -> list[Finding]:
                     sev = "warning"
                     name = F.by_id[o].target
                     return [_f("missing_bias", "structure", sev,
-                               f"No bias: the input {row_txt} (sample {r}) gives {name} = {v:g} at every one of "
-                               f"{finite_steps} {'finite ' if finite_steps < int(loop.sum()) else ''}steps{msg_tail}, "
+                               f"No bias: the input {row_txt} (sample {r}) gives {name} = {v:g} at "
+                               f"{_every_step(finite_steps, int(loop.sum()), F.s.plan.n_steps)}{msg_tail}, "
                                f"whatever the weights, capping the accuracy at {cap:.0%}.",
                                int(steps[loop][0]), int(steps[loop][-1]), name, F.by_id[o].line, **evidence)]
     # Static only: every layer is x @ W with no added term.
@@ -193,7 +201,8 @@ def dead_units(session) -> list[Finding]:
             if np.all(np.isfinite(stats)) and np.all(stats == stats[0]):
                 out.append(_f("output_frozen", "structure", "error",
                               f"The output {F.by_id[o].target} never changes: min {stats[0, 0]:.4g}, max {stats[0, 1]:.4g}"
-                              f" at every one of {int(m.sum())} steps.", int(sr.step[m][0]), int(sr.step[m][-1]),
+                              f" at {_every_step(int(m.sum()), int(m.sum()), F.s.plan.n_steps)}.",
+                              int(sr.step[m][0]), int(sr.step[m][-1]),
                               F.by_id[o].target, F.by_id[o].line, value_min=float(stats[0, 0]), value_max=float(stats[0, 1])))
     return out
 
