@@ -21,26 +21,66 @@ def build_frame(
     shapes: list[str],
     dtypes: list[str],
 ) -> pd.DataFrame:
-    """A DataFrame with the columns of `columns.ALL`, in seq order."""
+    """A DataFrame with the columns of `columns.ALL`, in seq order.
+
+    The float statistics are not copied: the frame's float block is `obs_stats` itself (a view), so a
+    500,000-step session holds its statistics once, not twice. nandoctor never writes into a frame;
+    whoever does writes into the session's raw statistics as well. Categoricals are built from codes,
+    never from per-row object arrays.
+    """
     n = len(obs_seq)
-    names = np.array([s.target for s in sites] or [""], dtype=object)
-    phases = np.array([s.phase for s in sites] or ["other"], dtype=object)
-    funcs = np.array([s.function for s in sites] or [""], dtype=object)
+    if not n:
+        return _empty_frame(sites, obs_seq, obs_site, obs_shape, obs_dtype, obs_stats, step, epoch, shapes, dtypes)
+    site_idx = np.asarray(obs_site, dtype=np.int64)
+    stats = np.asarray(obs_stats, dtype=np.float64).reshape(n, len(C.STATS))
+    frame = pd.DataFrame(stats, columns=list(C.STATS), copy=False)
     lines = np.array([s.line for s in sites] or [0], dtype=np.int64)
-    site_idx = obs_site.astype(np.int64)
+    phase_code = {p: k for k, p in enumerate(C.PHASES)}
+    phases = np.array([phase_code.get(s.phase, phase_code["other"]) for s in sites] or [phase_code["other"]], np.int8)
+    ids = {
+        C.STEP: np.asarray(step, dtype=np.int64),
+        C.EPOCH: np.asarray(epoch, dtype=np.int64),
+        C.SEQ: np.asarray(obs_seq, dtype=np.int64),
+        C.SITE: site_idx,
+        C.NAME: _categorical([s.target for s in sites] or [""], site_idx),
+        C.PHASE: pd.Categorical.from_codes(phases[site_idx], categories=list(C.PHASES)),
+        C.FUNCTION: _categorical([s.function for s in sites] or [""], site_idx),
+        C.LINE: lines[site_idx],
+        C.SHAPE: _categorical(list(shapes) + [""], obs_shape),
+        C.DTYPE: _categorical(list(dtypes) + [""], obs_dtype),
+    }
+    for k, (col, v) in enumerate(ids.items()):
+        frame.insert(k, col, v)
+    # Replacing a column splits the float block into views around it (no copy of the others).
+    for col in (C.SIZE, C.N_NAN, C.N_POSINF, C.N_NEGINF):
+        frame[col] = stats[:, C.STATS.index(col)].astype(np.int64)
+    return frame
+
+
+def _categorical(texts: list[str], codes: np.ndarray) -> pd.Categorical:
+    """pd.Categorical(texts[codes]) without the per-row object array: the used texts, sorted, as categories."""
+    codes = np.asarray(codes, dtype=np.int64)
+    used = np.unique(codes)
+    cats, inv = np.unique(np.array([texts[i] for i in used], dtype=object), return_inverse=True)
+    lut = np.full(len(texts), -1, dtype=np.int64)
+    lut[used] = inv
+    return pd.Categorical.from_codes(lut[codes], categories=cats)
+
+
+def _empty_frame(sites, obs_seq, obs_site, obs_shape, obs_dtype, obs_stats, step, epoch, shapes, dtypes) -> pd.DataFrame:
     data = {
         C.STEP: step.astype(np.int64),
         C.EPOCH: epoch.astype(np.int64),
         C.SEQ: obs_seq.astype(np.int64),
-        C.SITE: site_idx,
-        C.NAME: pd.Categorical(names[site_idx]) if n else pd.Categorical([]),
-        C.PHASE: pd.Categorical(phases[site_idx], categories=list(C.PHASES)) if n else pd.Categorical([], categories=list(C.PHASES)),
-        C.FUNCTION: pd.Categorical(funcs[site_idx]) if n else pd.Categorical([]),
-        C.LINE: lines[site_idx] if n else np.zeros(0, np.int64),
-        C.SHAPE: pd.Categorical(np.array(shapes + [""], dtype=object)[obs_shape]) if n else pd.Categorical([]),
-        C.DTYPE: pd.Categorical(np.array(dtypes + [""], dtype=object)[obs_dtype]) if n else pd.Categorical([]),
+        C.SITE: obs_site.astype(np.int64),
+        C.NAME: pd.Categorical([]),
+        C.PHASE: pd.Categorical([], categories=list(C.PHASES)),
+        C.FUNCTION: pd.Categorical([]),
+        C.LINE: np.zeros(0, np.int64),
+        C.SHAPE: pd.Categorical([]),
+        C.DTYPE: pd.Categorical([]),
     }
-    stats = obs_stats.reshape(n, len(C.STATS))
+    stats = obs_stats.reshape(0, len(C.STATS))
     for k, col in enumerate(C.STATS):
         data[col] = stats[:, k]
     frame = pd.DataFrame(data, columns=list(C.ALL))

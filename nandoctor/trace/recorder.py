@@ -50,6 +50,31 @@ K_PLAIN, K_OLD, K_DELTA, K_SUMMARY, K_SCALAR, K_GSCALAR, K_GEN = 0, 1, 2, 3, 4, 
 _F8 = np.dtype(np.float64)
 
 
+def _load_trim():
+    """glibc's malloc_trim, or None: hands the heap pages a flush freed back to the OS (ctypes drops the GIL)."""
+    if os.environ.get("NANDOCTOR_NO_TRIM"):
+        return None
+    try:
+        import ctypes
+        import ctypes.util
+
+        name = ctypes.util.find_library("c")
+        fn = ctypes.CDLL(name).malloc_trim if name else None
+        if fn is not None:
+            fn.argtypes, fn.restype = [ctypes.c_size_t], ctypes.c_int
+        return fn
+    except (OSError, AttributeError, ImportError):  # not glibc (macOS, musl, Windows)
+        return None
+
+
+_malloc_trim = _load_trim()
+
+
+def _trim() -> None:
+    if _malloc_trim is not None:
+        _malloc_trim(0)
+
+
 def _full_obs_default() -> int:
     try:
         return int(os.environ.get("NANDOCTOR_FULL_OBS", FULL_OBS))
@@ -511,6 +536,7 @@ class Recorder:
                     self.sink(chunk, self)
                 except Exception as e:  # noqa: BLE001
                     self.internal_error(e)
+            _trim()
             self.last_flush = time.monotonic()
             return chunk
         finally:

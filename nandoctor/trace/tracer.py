@@ -155,13 +155,15 @@ class Tracer:
         from .. import columns as C
 
         chunks = self.recorder.chunks
+        if len(chunks) > 1:
+            _consolidate(chunks)
+        c0 = chunks[0] if chunks else None
         cat = lambda name, dtype, shape=(0,): (  # noqa: E731
-            np.concatenate([getattr(c, name) for c in chunks]) if chunks else np.zeros(shape, dtype)
+            getattr(c0, name) if c0 is not None else np.zeros(shape, dtype)
         )
         values: dict[int, list] = {}
-        for c in chunks:
-            for sid, code, seq, data in c.values:
-                values.setdefault(sid, []).append((code, seq, data))
+        for sid, code, seq, data in (c0.values if c0 is not None else ()):
+            values.setdefault(sid, []).append((code, seq, data))
         meta = dict(self.meta)
         meta.setdefault("python", platform.python_version())
         meta.setdefault("numpy", np.__version__)
@@ -189,6 +191,52 @@ class Tracer:
         from ..session import Session
 
         return Session(self.raw(), step_loop=self.step_loop)
+
+
+def _consolidate(chunks: list) -> None:
+    """Replace the first chunks of the recorder's list by one chunk holding them all, in place.
+
+    The raw data then exists once: `raw()` hands out the merged chunk's arrays instead of copies of
+    many chunks kept alongside them (see benchmarks/_memprofile.py). Column by column, the
+    old chunks are re-pointed at views of the merged array as soon as it exists, so their buffers are
+    freed at once and the peak is one column's size, not the whole history's; a chunk the flush thread
+    appends meanwhile stays after the merged one. Small-site values are merged per (site, shape).
+    """
+    from .recorder import Chunk
+
+    olds = chunks[:]
+    if len(olds) <= 1:
+        return
+    merged = {}
+    for name in ("obs_seq", "obs_site", "obs_shape", "obs_dtype", "obs_stats", "ev_seq", "ev_loop", "ev_kind"):
+        col = np.concatenate([getattr(c, name) for c in olds])
+        merged[name] = col
+        off = 0
+        for c in olds:
+            m = len(getattr(c, name))
+            setattr(c, name, col[off:off + m])
+            off += m
+    groups: dict[tuple, list] = {}
+    for ci, c in enumerate(olds):
+        for ei, (sid, code, _seq, _data) in enumerate(c.values):
+            groups.setdefault((sid, code), []).append((ci, ei))
+    values = []
+    for (sid, code), pos in groups.items():
+        parts = [olds[ci].values[ei] for ci, ei in pos]
+        seq = np.concatenate([p[2] for p in parts]) if len(parts) > 1 else parts[0][2]
+        data = np.concatenate([p[3] for p in parts]) if len(parts) > 1 else parts[0][3]
+        del parts
+        if len(seq) > 1 and bool(np.any(seq[1:] < seq[:-1])):  # readers search the seqs: keep them sorted
+            o = np.argsort(seq, kind="stable")
+            values.append((sid, code, seq[o], data[o]))
+            continue
+        values.append((sid, code, seq, data))
+        off = 0
+        for ci, ei in pos:
+            m = len(olds[ci].values[ei][2])
+            olds[ci].values[ei] = (sid, code, seq[off:off + m], data[off:off + m])
+            off += m
+    chunks[:len(olds)] = [Chunk(**merged, values=values)]
 
 
 class _Flusher:
