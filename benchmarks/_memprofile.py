@@ -165,6 +165,12 @@ def main() -> None:
         cp("report: report.html")
     gc.collect()
     cp("end")
+    if args.tracemalloc and args.detail:
+        import tracemalloc
+
+        print("largest Python allocations alive at the end:", file=sys.stderr)
+        for st in tracemalloc.take_snapshot().statistics("lineno")[:25]:
+            print(f"  {st.size / 2**20:7.1f} MB {st.count:8d} {st.traceback}", file=sys.stderr)
     if args.json:
         print(json.dumps({"rows": n_rows, "exit": outcome.exit_code, "checkpoints": cp.rows}))
     import shutil

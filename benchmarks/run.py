@@ -9,7 +9,9 @@ swing from 0.58 ms to 32 ms). "whole" runs `python SCRIPT` against `python -m na
 --format session SCRIPT` (tracing, analysis and the saved session; the HTML/PNG report is timed on its
 own). "loop" times only the training call, untraced against inside `nandoctor.trace(net)` (which
 includes the final flush of batched statistics), in one process per workload. Memory is the peak RSS
-of each process; "trace memory" is the traced peak minus the untraced one.
+of each process. For the 500,000-step run two numbers: "trace memory", the peak RSS while the script
+runs traced (up to the final flush) minus the untraced script's peak, and the whole `nandoctor run`
+process's peak including analysis and every report format (see `memory`).
 """
 
 from __future__ import annotations
@@ -138,6 +140,41 @@ def _print_table(rows) -> None:
         print(f"| {name} | {a:.2f} | {b:.2f} | {r:.2f}x | {c:.3f} | {d:.3f} | {rl:.2f}x{target} | {rp:.0f} | {rt:.0f} |")
 
 
+def memory(tmp: Path, steps: int = 500_000) -> None:
+    """Trace memory while recording, and the whole process's peak with analysis and report.
+
+    Three processes: the untraced script (its peak RSS is the baseline); `_memprofile.py`, which runs
+    the script traced the way `nandoctor run` does and reads the kernel's high-water mark at each stage
+    (reset after each, so each stage's own peak is seen); and `nandoctor run` writing every report
+    format, whose peak RSS (wait4) is the whole-process number.
+    """
+    big = patched_answer(tmp, steps)
+    wp, rp, _ = run([PY, str(big)])
+    _, _, out = run([PY, str(HERE / "_memprofile.py"), str(big), "--report", "--json"])
+    prof = json.loads(out.strip().splitlines()[-1])
+    stages = prof["checkpoints"]
+    # Recording: everything up to and including the final flush when the script has returned.
+    upto = next(i for i, c in enumerate(stages) if c["stage"].startswith("tracer.stop"))
+    rec_peak = max(c["peak"] for c in stages[:upto + 1])
+    rec_end = stages[upto]["rss"]
+    prof_peak = max(c["peak"] for c in stages)
+    wt, rt, _ = run([PY, "-m", "nandoctor", "run", "-q", "-o", str(tmp / "m500"), str(big)])
+    _, _, out = run([PY, "-c", "import sys, nandoctor; s = nandoctor.load(sys.argv[1]); "
+                     "print(len(s.frame), int(s.frame.step.max()))", str(tmp / "m500")])
+    n_rows, last = out.split()
+    print(machine())
+    print(f"\nanswer{steps // 1000}k memory, stage by stage (python benchmarks/_memprofile.py SCRIPT --report):")
+    print("| stage | RSS after MB | peak within MB |")
+    print("|---|---|---|")
+    for c in stages:
+        print(f"| {c['stage']} | {c['rss']:.0f} | {c['peak']:.0f} |")
+    print(f"\nanswer{steps // 1000}k: untraced {wp:.1f} s, {rp:.0f} MB peak; {n_rows} rows kept up to step {last}")
+    print(f"  trace memory while recording: peak {rec_peak:.0f} MB (RSS {rec_end:.0f} MB when the script has "
+          f"returned) - {rp:.0f} MB untraced = {rec_peak - rp:.0f} MB (target 200 MB)")
+    print(f"  whole process with analysis and report (`nandoctor run`, every format): {wt:.1f} s, "
+          f"peak {rt:.0f} MB = untraced + {rt - rp:.0f} MB (stage profile: peak {prof_peak:.0f} MB)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--pairs", type=int, default=5, help="paired untraced/traced runs per workload (default 5)")
@@ -173,15 +210,7 @@ def main() -> None:
                   f" (+{p1 - p0:.2f} s; target 0.5 s); pandas/matplotlib loaded before the script: {heavy or 'none'}")
         if not args.skip_memory:
             print("... answer500k (memory)", file=sys.stderr, flush=True)
-            big = patched_answer(tmp, 500_000)
-            wp, rp, _ = run([PY, str(big)])
-            wt, rt, _ = run([PY, "-m", "nandoctor", "run", "--format", "session", "-o", str(tmp / "m500"), str(big)])
-            _, _, out = run([PY, "-c", "import sys, nandoctor; s = nandoctor.load(sys.argv[1]); "
-                             "print(len(s.frame), int(s.frame.step.max()))", str(tmp / "m500")])
-            n_rows, last = out.split()
-            print(machine())
-            print(f"answer500k: untraced {wp:.1f} s, {rp:.0f} MB peak; traced {wt:.1f} s, {rt:.0f} MB peak; "
-                  f"trace memory {rt - rp:.0f} MB (target 200 MB); {n_rows} rows kept up to step {last}")
+            memory(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -153,6 +153,11 @@ class Session:
 
             self._findings = detect(self)
             self._causes = explain(self, self._findings)
+            # The detectors' per-site copies of the frame (Facts.series, as large as the frame's
+            # statistics) are not needed by the report: free them before it is drawn.
+            from .detectors.facts import _FACTS
+
+            _FACTS.pop(self, None)
         return self
 
     @property

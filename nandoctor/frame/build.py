@@ -49,8 +49,8 @@ def build_frame(
         C.SHAPE: _categorical(list(shapes) + [""], obs_shape),
         C.DTYPE: _categorical(list(dtypes) + [""], obs_dtype),
     }
-    for k, (col, v) in enumerate(ids.items()):
-        frame.insert(k, col, v)
+    for k, (col, v) in enumerate(ids.items()):  # a Series made without a copy is inserted without one
+        frame.insert(k, col, pd.Series(v, copy=False) if isinstance(v, np.ndarray) else v)
     # Replacing a column splits the float block into views around it (no copy of the others).
     for col in (C.SIZE, C.N_NAN, C.N_POSINF, C.N_NEGINF):
         frame[col] = stats[:, C.STATS.index(col)].astype(np.int64)

@@ -202,7 +202,7 @@ def _consolidate(chunks: list) -> None:
     freed at once and the peak is one column's size, not the whole history's; a chunk the flush thread
     appends meanwhile stays after the merged one. Small-site values are merged per (site, shape).
     """
-    from .recorder import Chunk
+    from .recorder import Chunk, _trim
 
     olds = chunks[:]
     if len(olds) <= 1:
@@ -237,6 +237,8 @@ def _consolidate(chunks: list) -> None:
             olds[ci].values[ei] = (sid, code, seq[off:off + m], data[off:off + m])
             off += m
     chunks[:len(olds)] = [Chunk(**merged, values=values)]
+    del olds
+    _trim()  # the old chunks' buffers were small heap blocks: give the pages back
 
 
 class _Flusher:
