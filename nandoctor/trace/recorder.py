@@ -43,9 +43,8 @@ FLUSH_SECONDS = 1.0
 # Past this many entries the history is large and the peak is history + one flush's transient copies
 # (the log, joined payload blocks, statistics temporaries: ~35 MB at 65,536 entries), so chunks are cut
 # at LONG_FLUSH_ENTRIES instead: 500k steps of the answer variant peak at 195 MB instead of 228 while
-# recording. Short
-# runs (the 10k-step seed logs ~250k entries) keep the larger chunks: each flush costs ~7 ms of fixed
-# per-group and thinning work on the training thread.
+# recording. Short runs (the 10k-step seed logs ~250k entries) keep the larger chunks: each flush costs
+# ~7 ms of fixed per-group and thinning work on the training thread.
 LONG_RUN_ENTRIES = 1_000_000
 LONG_FLUSH_ENTRIES = 16_384
 CHECK_EVERY = 2048
