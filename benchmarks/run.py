@@ -169,8 +169,8 @@ def memory(tmp: Path, steps: int = 500_000) -> None:
     for c in stages:
         print(f"| {c['stage']} | {c['rss']:.0f} | {c['peak']:.0f} |")
     print(f"\nanswer{steps // 1000}k: untraced {wp:.1f} s, {rp:.0f} MB peak; {n_rows} rows kept up to step {last}")
-    print(f"  trace memory while recording: peak {rec_peak:.0f} MB (RSS {rec_end:.0f} MB when the script has "
-          f"returned) - {rp:.0f} MB untraced = {rec_peak - rp:.0f} MB (target 200 MB)")
+    print(f"  trace memory while recording: peak {rec_peak:.0f} MB (RSS {rec_end:.0f} MB after the final "
+          f"flush) - {rp:.0f} MB untraced = {rec_peak - rp:.0f} MB (target 200 MB)")
     print(f"  whole process with analysis and report (`nandoctor run`, every format): {wt:.1f} s, "
           f"peak {rt:.0f} MB = untraced + {rt - rp:.0f} MB (stage profile: peak {prof_peak:.0f} MB)")
 
