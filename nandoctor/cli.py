@@ -103,7 +103,9 @@ def trace_script(script: str, args: list[str], out: Path, *, include=(), exclude
         if status is not None:
             status.set_stage("analysing")
         try:
-            session = Session(tracer.raw(), step_loop=step_loop, directory=str(out))
+            raw = tracer.raw()
+            session = Session(raw, step_loop=step_loop, directory=str(out))
+            writer.compact(raw)
             session.analyze()
             writer.write_analysis(session.analysis_dict())
             from .report import write_report

@@ -21,6 +21,7 @@ import numpy as np
 from .model import SCHEMA_VERSION, FpEvent, Loop, Site, from_dict, to_dict
 
 CHUNK_DIR = "chunks"
+COMPACT = "compact.npz"  # all observations of a run that ended cleanly, in one file
 # Files of an earlier run in the same folder, removed when a new session starts there.
 STALE_FILES = ("analysis.json", "events.json", "findings.json", "sites.json", "report.html", "summary.png")
 
@@ -57,6 +58,8 @@ class SessionWriter:
         (self.dir / CHUNK_DIR).mkdir(parents=True, exist_ok=True)
         for old in (self.dir / CHUNK_DIR).glob("*.npz"):
             old.unlink()
+        if (self.dir / COMPACT).exists():
+            (self.dir / COMPACT).unlink()
         # A reused folder must not mix an earlier run's files into this one if this run is killed.
         for name in STALE_FILES:
             if (self.dir / name).exists():
@@ -105,7 +108,7 @@ class SessionWriter:
         write_json(self.dir / "events.json", {"events": [to_dict(e) for e in events], "errors": list(errors)})
         self.n_events_written = len(events) + len(errors)
 
-    def write_chunk(self, chunk, shapes: list[str], dtypes: list[str]) -> None:
+    def write_chunk(self, chunk, shapes: list[str], dtypes: list[str], path: Path | None = None) -> None:
         if not self._ours():
             return
         arrays = {
@@ -124,11 +127,31 @@ class SessionWriter:
             arrays[f"v{k}_meta"] = np.array([sid, shape_code], dtype=np.int64)
             arrays[f"v{k}_seq"] = seq
             arrays[f"v{k}_data"] = data
-        path = self.dir / CHUNK_DIR / f"{self.n_chunks:06d}.npz"
+        numbered = path is None
+        if numbered:
+            path = self.dir / CHUNK_DIR / f"{self.n_chunks:06d}.npz"
         tmp = path.with_name(path.stem + ".tmp.npz")
         np.savez(tmp, **arrays)
         os.replace(tmp, path)
-        self.n_chunks += 1
+        if numbered:
+            self.n_chunks += 1
+
+    def compact(self, raw: dict) -> None:
+        """After a clean end of run, replace the many chunks by one file (loading reads it fast).
+
+        Written first, then session.json says so, then the chunks go: a kill at any point leaves a
+        folder that reads either the chunks or the compact file, never a mix."""
+        if not self._ours():
+            return
+        from .trace.recorder import Chunk
+
+        values = [(sid, code, seq, data) for sid, parts in raw.get("values", {}).items() for code, seq, data in parts]
+        chunk = Chunk(raw["obs_seq"], raw["obs_site"], raw["obs_shape"], raw["obs_dtype"], raw["obs_stats"],
+                      raw["ev_seq"], raw["ev_loop"], raw["ev_kind"], values)
+        self.write_chunk(chunk, list(raw["shapes"]), list(raw["dtypes"]), path=self.dir / COMPACT)
+        self.update_meta(compacted=True)
+        for old in (self.dir / CHUNK_DIR).glob("*.npz"):
+            old.unlink()
 
     def write_analysis(self, analysis: dict) -> None:
         if not self._ours():
@@ -163,7 +186,11 @@ def read_session_files(directory: str | os.PathLike) -> dict:
     values: dict[int, list] = {}
     shapes: list[str] = []
     dtypes: list[str] = []
-    for path in sorted((d / CHUNK_DIR).glob("[0-9]*.npz")) if (d / CHUNK_DIR).is_dir() else []:
+    if out["meta"].get("compacted") and (d / COMPACT).exists():
+        paths = [d / COMPACT]
+    else:
+        paths = sorted((d / CHUNK_DIR).glob("[0-9]*.npz")) if (d / CHUNK_DIR).is_dir() else []
+    for path in paths:
         if ".tmp" in path.name:
             continue
         try:

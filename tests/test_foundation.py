@@ -477,8 +477,10 @@ def test_session_files_have_schema_and_no_pickle(seed_run):
     _, out = seed_run
     head = json.loads((out / "session.json").read_text())
     assert head["schema"] == 1
-    chunks = sorted((out / "chunks").glob("*.npz"))
-    assert chunks
+    # A run that ended cleanly keeps one compact file; the incremental chunks are gone.
+    assert head["meta"]["compacted"] is True
+    assert not list((out / "chunks").glob("*.npz"))
+    chunks = [out / "compact.npz"]
     for path in chunks:
         with np.load(path, allow_pickle=False) as z:
             for k in z.files:
@@ -610,3 +612,32 @@ def test_large_array_runs_are_deterministic(tmp_path):
     a, b = nandoctor.load(outs[0]).frame, nandoctor.load(outs[1]).frame
     assert (a[C.SIZE] > 8192).any()
     pdt.assert_frame_equal(a, b)
+
+
+def test_compaction_is_crash_safe(tmp_path):
+    """Killed between writing compact.npz and recording it: the chunks are still what is read."""
+    import shutil
+
+    script = tmp_path / "tiny.py"
+    script.write_text("import numpy as np\nw = np.ones(3)\nfor i in range(50):\n    w = w - 0.1 * w\n")
+    proc = run_nandoctor(["run", "-o", str(tmp_path / "r"), "--format", "session", str(script)], cwd=str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    full = nandoctor.load(tmp_path / "r").frame
+    # The state just before the chunks were removed: chunks present, meta not yet compacted.
+    from nandoctor.store import SessionWriter, read_json
+
+    head = read_json(tmp_path / "r" / "session.json")
+    half = tmp_path / "half"
+    shutil.copytree(tmp_path / "r", half)
+    s = nandoctor.load(half)
+    meta = dict(head["meta"], compacted=False)
+    w = SessionWriter.__new__(SessionWriter)  # write the chunk files of the same raw data
+    w.dir, w.pid, w.meta, w.n_chunks = half, __import__("os").getpid(), meta, 0
+    w.write_chunk(__import__("nandoctor.trace.recorder", fromlist=["Chunk"]).Chunk(
+        s.raw["obs_seq"], s.raw["obs_site"], s.raw["obs_shape"], s.raw["obs_dtype"], s.raw["obs_stats"],
+        s.raw["ev_seq"], s.raw["ev_loop"], s.raw["ev_kind"], []), s.raw["shapes"], s.raw["dtypes"])
+    (half / "compact.npz").write_bytes(b"torn")  # a half-written compact file is never read
+    w.update_meta()
+    import pandas.testing as pdt
+
+    pdt.assert_frame_equal(nandoctor.load(half).frame, full)
