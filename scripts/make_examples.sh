@@ -8,7 +8,7 @@
 # Usage: scripts/make_examples.sh [path/to/seed_341_answer.py]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-answer="${1:-$root/../shared/seed/seed_341_answer.py}"
+answer="${1:-../shared/seed/seed_341_answer.py}"  # relative: the reports show no machine paths
 max_session_kb=4096
 cd "$root"
 status=0
@@ -16,9 +16,9 @@ python -m nandoctor demo -o reports/demo > /dev/null || status=$?
 python -m nandoctor run -o reports/seed_341_answer "$answer" > /dev/null || status=$?
 for d in reports/demo reports/seed_341_answer; do
   rm -f "$d"/*.tmp
-  kb=$(du -sk "$d/chunks" 2>/dev/null | cut -f1 || echo 0)
+  kb=$(du -sck "$d/chunks" "$d/compact.npz" 2>/dev/null | tail -n 1 | cut -f1 || echo 0)
   if [ "${kb:-0}" -gt "$max_session_kb" ]; then
-    rm -rf "$d/chunks" "$d/session.json" "$d/sites.json" "$d/events.json" "$d/analysis.json"
+    rm -rf "$d/chunks" "$d/compact.npz" "$d/session.json" "$d/sites.json" "$d/events.json" "$d/analysis.json"
   fi
 done
 ls -l reports/demo reports/seed_341_answer
