@@ -11,6 +11,7 @@ from functools import cached_property, lru_cache
 import numpy as np
 
 from .. import columns as C
+from ..trace.instrument import dotted as _dotted  # one attribute-chain reader for capture and analysis
 
 # -- dtype limits ----------------------------------------------------------------------------------
 # Measured in the dtype itself with numpy, so they are exactly what the user's code computes.
@@ -666,17 +667,6 @@ def parse_statement(text: str):
             return None
 
 
-def _dotted(node) -> str | None:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return None
-
-
 def expr_reads(node) -> list[str]:
     """Names and attribute chains an expression reads (longest chains)."""
     out = []
@@ -840,3 +830,14 @@ def activation_of(F: "Facts", sid: int) -> Activation | None:
         if a.site == sid:
             return a
     return None
+
+
+def kept_output_target(F):
+    """(output steps, values, shape, target steps, values, shape) when both are kept, else None."""
+    o, t = F.output, F.target
+    if o is None or t is None:
+        return None
+    vo, vt = F.values(o), F.values(t)
+    if vo is None or vt is None:
+        return None
+    return (*vo, *vt)

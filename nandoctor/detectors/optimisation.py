@@ -11,7 +11,7 @@ import numpy as np
 from .. import columns as C
 from ..model import Finding
 from . import register
-from .facts import Facts, base_name, facts, last, running_median, strip_comment
+from .facts import Facts, base_name, facts, kept_output_target, last, running_median, strip_comment
 from .numerics import _f, first_nonfinite_info
 
 # A spike: an update more than 10x the running median of the updates before it (DESIGN.md §4).
@@ -353,14 +353,10 @@ def loss_series(F: Facts):
 
 def paired_values(F: Facts):
     """(steps, outputs (n, k), targets (n, k) broadcast, kind) when the output and target values are kept."""
-    o, t = F.output, F.target
-    if o is None or t is None:
+    kept = kept_output_target(F)
+    if kept is None:
         return None
-    vo, vt = F.values(o), F.values(t)
-    if vo is None or vt is None:
-        return None
-    so, do, sho = vo
-    st, dt, sht = vt
+    so, do, _, st, dt, _ = kept
     if do.shape[1] != dt.shape[1]:
         return None
     # targets: the latest kept value at or before each output step

@@ -7,7 +7,7 @@ import numpy as np
 
 from ..model import Finding
 from . import register
-from .facts import Facts, facts
+from .facts import Facts, facts, kept_output_target
 from .numerics import _f
 from .structure import _input_rows
 
@@ -18,14 +18,10 @@ WARMUP = 0.1
 
 def correctness(F: Facts):
     """(steps, correct (steps, n) bool or NaN-aware, kind) pairing outputs with targets, or None."""
-    o, t = F.output, F.target
-    if o is None or t is None:
+    kept = kept_output_target(F)
+    if kept is None:
         return None
-    vo, vt = F.values(o), F.values(t)
-    if vo is None or vt is None:
-        return None
-    so, do, sho = vo
-    st, dt, sht = vt
+    so, do, sho, st, dt, sht = kept
     j = np.searchsorted(st, so, side="right") - 1
     ok = (j >= 0) & (so >= 0)
     if ok.sum() < 2:
