@@ -72,6 +72,7 @@ def trace_script(script: str, args: list[str], out: Path, *, include=(), exclude
         tracer = Tracer(writer=writer, include_roots=(script_dir,) + tuple(include), exclude=exclude,
                         step_loop=step_loop, meta=meta, raise_errors=raise_errors)
         tracer.start()
+        meta["hooks"] = tracer.recorder.hooks_impl
     except Exception as e:  # noqa: BLE001 -- a broken nandoctor must not cost the user their run
         if raise_errors:
             raise

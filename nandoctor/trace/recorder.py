@@ -15,6 +15,7 @@ history (see its docstring) that never drops a spike or the rows around a non-fi
 from __future__ import annotations
 
 import math
+import operator
 import os
 import threading
 import time
@@ -82,6 +83,24 @@ def _trim() -> None:
         _malloc_trim(0)
 
 
+def _c_hooks(log, payloads, fast, k_old, k_scalar, rec, args, upd):
+    """The C implementation of the hooks' common case (`_fasthooks.c`), or None: not built, switched off
+    by NANDOCTOR_PURE_PYTHON, or numpy's array layout not the one it reads. It falls back to `rec`,
+    `args` and `upd` for everything but a small array of its site's fast shape and dtype, or a float."""
+    if os.environ.get("NANDOCTOR_PURE_PYTHON"):
+        return None
+    try:
+        from . import _fasthooks
+    except ImportError:
+        return None
+    try:
+        probe = np.zeros(3)
+        return _fasthooks.Hooks(log, payloads, fast, np.ndarray, k_old, k_scalar, rec, args, upd,
+                                probe, probe.__array_interface__["data"][0], 3, probe.dtype, 1)
+    except (TypeError, RuntimeError, ValueError):
+        return None
+
+
 def _full_obs_default() -> int:
     try:
         return int(os.environ.get("NANDOCTOR_FULL_OBS", FULL_OBS))
@@ -133,6 +152,17 @@ class Thinner:
         if self.full <= 0:
             return None, [], values
         seq, site, shp, dt, st = cols
+        if len(site) and not self.holding():
+            # The common case, every site still under the cap: no sort, every row passes.
+            bc = np.bincount(site)
+            sids = np.flatnonzero(bc).tolist()
+            tot = [self.count.get(sid, 0) + int(bc[sid]) for sid in sids]
+            if max(tot) <= self.full:
+                for sid, t in zip(sids, tot):
+                    self.count[sid] = t
+                    if t == self.full:  # thinning starts with its next row: remember this one's status
+                        self.sig_before[sid] = int(_nf_sig(st[np.flatnonzero(site == sid)[-1:]])[0])
+                return None, [], values
         out_idx = []  # rows of this chunk passed through in full
         released = []  # (seq, site, shape, dtype, stats) parts released from held rows
         cut: dict[int, int] = {}  # site -> first seq of this chunk beyond the cap
@@ -178,7 +208,7 @@ class Thinner:
                     released.append(part)
                 if upto is not None:
                     kept_values.extend(self._release_values(sid, kept_seq, upto))
-        if not cut and len(out_idx) <= 1 and not released:
+        if not cut and not released:
             return None, [], kept_values  # nothing beyond the cap: every row
         parts_idx = np.concatenate(out_idx) if out_idx else np.zeros(0, np.int64)
         return parts_idx, released, kept_values
@@ -232,6 +262,36 @@ class Thinner:
                 rest.append((code, vseq[~decided], data[~decided]))
         self.held_values[sid] = rest
         return out
+
+
+# Groups at least this large are checked for repeated observations: a constant input (x, y), or an
+# array gone all-NaN, repeats the bytes of its previous observation at every step, and the statistics
+# of a run of equal observations need computing once (the seed's 9,750 all-NaN steps cost 4x more
+# in the masked path of `stats_rows` than finite ones). Runs of neighbours, not any repeat: comparing
+# neighbouring rows is one vectorised pass over the bytes already joined.
+DEDUP_MIN = 32
+# How many neighbouring pairs, evenly spread, are compared first; only a group with an equal pair
+# among them is compared in full.
+DEDUP_PROBE = 64
+
+
+def _runs(blob: bytes, m: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """(first row of each run of byte-equal neighbouring rows, run lengths) of m rows in `blob`, or None when few repeat."""
+    if m < DEDUP_MIN or not blob:
+        return None
+    # Raw bytes, as 8-byte words when rows allow: equal bytes, never float equality (NaN != NaN, 0.0 == -0.0).
+    word = np.uint64 if (len(blob) // m) % 8 == 0 else np.uint8
+    b = np.frombuffer(blob, dtype=word).reshape(m, -1)
+    probe = np.arange(0, m - 1, max(1, (m - 1) // DEDUP_PROBE))
+    if not (b[probe] == b[probe + 1]).all(axis=1).any():
+        return None
+    new = np.empty(m, bool)
+    new[0] = True
+    np.any(b[1:] != b[:-1], axis=1, out=new[1:])
+    starts = np.flatnonzero(new)
+    if len(starts) > m // 2:
+        return None
+    return starts, np.diff(starts, append=m)
 
 
 def _nf_sig(stats: np.ndarray) -> np.ndarray:
@@ -307,7 +367,8 @@ class Recorder:
         # before the payload, so the payloads' length counts the complete entries when another thread flushes.
         self.log: list = []
         self.payloads: list = []
-        self.fast: dict[int, tuple] = {}  # site -> the (shape, dtype) its plain entries have
+        self.fast: dict[int, tuple] = {}  # site -> the (shape, dtype, nbytes) its plain entries have
+        self.hooks_impl = "python"  # or "c": which implementation of the common case `hooks` installed
         self.big = BigArrays()
         self.base = 0  # seq of log[0]
         self.pending: dict = {}  # site -> delta of an augmented update, until its value is read
@@ -365,7 +426,7 @@ class Recorder:
             """The site's fast (shape, dtype), registered at its first small plain array; None if v has another."""
             k = fget(sid)
             if k is None:
-                k = fast[sid] = (v.shape, v.dtype)
+                k = fast[sid] = (v.shape, v.dtype, v.nbytes)
             return k if (v.shape == k[0] and v.dtype == k[1]) else None
 
         def take(sid, v):
@@ -489,13 +550,18 @@ class Recorder:
         def nd_exit(lid):
             ca(-2 - 2 * lid); pa(None)
 
+        rec_fn, args_fn, upd_fn = nd_rec, nd_args, nd_upd
+        accel = _c_hooks(log, self.payloads, fast, k_old, k_scalar, nd_rec, nd_args, nd_upd)
+        if accel is not None:
+            rec_fn, args_fn, upd_fn = accel.rec, accel.args, accel.upd
+            self.hooks_impl = "c"
         return {
-            REC: nd_rec,
-            UPD: nd_upd,
+            REC: rec_fn,
+            UPD: upd_fn,
             DELTA: nd_delta,
             AUGREC: nd_augrec,
             UNPACK: nd_unpack,
-            ARGS: nd_args,
+            ARGS: args_fn,
             ITER: nd_iter,
             EXIT: nd_exit,
         }
@@ -557,7 +623,11 @@ class Recorder:
         return code
 
     def _process(self, codes_t: list, pay_t: list, base: int, final: bool = False) -> Chunk:
-        """A chunk from the logged codes and payloads, the first of which has seq `base`."""
+        """A chunk from the logged codes and payloads, the first of which has seq `base`.
+
+        Observations are grouped by code (a stable sort, so each group keeps seq order), each group is
+        summarised at once into consecutive rows, and one gather puts the rows back in seq order.
+        """
         n = len(codes_t)
         codes = np.array(codes_t, dtype=np.int64) if n else np.zeros(0, np.int64)
         seq_all = np.arange(base, base + n, dtype=np.int64)
@@ -568,102 +638,125 @@ class Recorder:
         ev_kind = (x & 1).astype(np.int8)
 
         obs = np.flatnonzero(~is_ev)
-        order = obs[np.argsort(codes[obs], kind="stable")]
-        n_obs = len(order)
-        seqs, sites, shapes, dtypes, rows, values = [], [], [], [], [], []
-        # Statistics of plain groups are written straight into one array, in group order.
-        stats_all = np.empty((n_obs, NSTATS))
-        filled = 0
+        n_obs = len(obs)
+        ocodes = codes[obs]
+        perm = np.argsort(ocodes, kind="stable")  # group order -> row of the observation in seq order
+        seq_o = seq_all[obs]
+        # Filled in group order (row i describes observation perm[i]), reordered once at the end.
+        shape_g = np.empty(n_obs, np.int32)
+        dtype_g = np.empty(n_obs, np.int32)
+        stats_g = np.empty((n_obs, NSTATS))
+        values = []
+        same_width: dict = {}  # (width, dtype, delta dtype) -> [(first row, rows, block, delta, runs)]
         if n_obs:
-            sc = codes[order]
+            sc = ocodes[perm]
             cuts = np.flatnonzero(sc[1:] != sc[:-1]) + 1
             starts = np.concatenate(([0], cuts)).tolist()
             ends = np.concatenate((cuts, [n_obs])).tolist()
             # The payloads in group order, gathered by one C loop.
-            pay_s = itemgetter(*order.tolist())(pay_t) if n_obs > 1 else (pay_t[int(order[0])],)
-            seq_s = seq_all[order]
+            pay_s = itemgetter(*obs[perm].tolist())(pay_t) if n_obs > 1 else (pay_t[int(obs[0])],)
         else:
             starts = ends = []
         for s0, s1 in zip(starts, ends):
             code = int(sc[s0])
             kind, sid = divmod(code, KIND)
-            m = s1 - s0
-            pays, gseq = pay_s[s0:s1], seq_s[s0:s1]
+            pays = pay_s[s0:s1]
             if kind == K_SUMMARY:
-                for i, (row, dstr, shape) in enumerate(pays):
-                    seqs.append(gseq[i:i + 1])
-                    sites.append(np.array([sid], np.int32))
-                    shapes.append(np.array([self._code(self.shapes, str(tuple(shape)))], np.int32))
-                    dtypes.append(np.array([self._code(self.dtypes, dstr)], np.int32))
-                    rows.append(row.reshape(1, NSTATS))
+                for i, (row, dstr, shape) in enumerate(pays, s0):
+                    shape_g[i] = self._code(self.shapes, str(tuple(shape)))
+                    dtype_g[i] = self._code(self.dtypes, dstr)
+                    stats_g[i] = row
                 continue
             if kind in (K_PLAIN, K_OLD, K_DELTA):
-                shape, dt = self.fast[sid]
-                groups = [(pays, gseq, shape, dt)]
+                shape, dt, _ = self.fast[sid]
+                groups = [(pays, None, shape, dt)]
             elif kind == K_SCALAR:
-                groups = [(pays, gseq, (), float)]
-            elif kind == K_GSCALAR:
+                groups = [(pays, None, (), float)]
+            else:
                 by: dict = {}
-                for i, v in enumerate(pays):
-                    by.setdefault(v.dtype, []).append(i)
-                groups = [(itemgetter(*ix)(pays) if len(ix) > 1 else (pays[ix[0]],), gseq[ix], (), d)
-                          for d, ix in by.items()]
-            else:  # K_GEN: a site seen with several shapes or dtypes, one group per (shape, dtype)
-                by = {}
-                for i, (_, shape, d) in enumerate(pays):
-                    by.setdefault((shape, d), []).append(i)
-                groups = [(tuple(pays[i][0] for i in ix), gseq[ix], k[0], k[1]) for k, ix in by.items()]
-                kind = K_PLAIN
-            for gp, gs, shape, dt in groups:
-                m = len(gs)
-                block, delta, dstr = self._block(kind, m, gp, shape, dt)
+                if kind == K_GSCALAR:
+                    for i, v in enumerate(pays):
+                        by.setdefault(((), v.dtype), []).append(i)
+                    groups = [(itemgetter(*ix)(pays) if len(ix) > 1 else (pays[ix[0]],), ix, k[0], k[1])
+                              for k, ix in by.items()]
+                else:  # K_GEN: a site seen with several shapes or dtypes, one group per (shape, dtype)
+                    for i, (_, shape, d) in enumerate(pays):
+                        by.setdefault((shape, d), []).append(i)
+                    groups = [(tuple(pays[i][0] for i in ix), ix, k[0], k[1]) for k, ix in by.items()]
+                    kind = K_PLAIN
+                if len(groups) > 1:  # sub-groups take consecutive rows too: regroup this group's rows
+                    sub = np.concatenate([np.asarray(g[1], np.intp) for g in groups])
+                    perm[s0:s1] = perm[s0:s1][sub]
+            f = s0
+            for gp, _, shape, dt in groups:
+                m = len(gp)
+                block, delta, dstr, runs = self._block(kind, m, gp, shape, dt)
                 shape_code = self._code(self.shapes, str(tuple(shape)))
-                seqs.append(gs)
-                sites.append(np.full(m, sid, dtype=np.int32))
-                shapes.append(np.full(m, shape_code, dtype=np.int32))
-                dtypes.append(np.full(m, self._code(self.dtypes, dstr), dtype=np.int32))
-                stats_rows(block, delta, out=stats_all[filled:filled + m])
-                rows.append(stats_all[filled:filled + m])
-                filled += m
+                shape_g[f:f + m] = shape_code
+                dtype_g[f:f + m] = self._code(self.dtypes, dstr)
+                key = (block.shape[1], block.dtype.str, None if delta is None else delta.dtype.str)
+                same_width.setdefault(key, []).append((f, m, block, delta, runs))
                 if block.shape[1] <= KEEP_VALUES_MAX and block.dtype.kind in "fiub":
-                    values.append((sid, shape_code, gs, block.astype(np.float64)))
-        if seqs:
-            cols = (np.concatenate(seqs), np.concatenate(sites), np.concatenate(shapes), np.concatenate(dtypes),
-                    stats_all if filled == n_obs and len(rows) and rows[0].base is stats_all else np.concatenate(rows))
+                    vals = block.astype(np.float64)
+                    values.append((sid, shape_code, seq_o[perm[f:f + m]],
+                                   vals if runs is None else np.repeat(vals, runs[1], axis=0)))
+                f += m
+        # One statistics call per (width, dtype): each call costs ~0.1 ms of fixed numpy overhead,
+        # and the seed alone logs some 30 groups per flush.
+        for items in same_width.values():
+            if len(items) == 1:
+                st = stats_rows(items[0][2], items[0][3])
+            else:
+                st = stats_rows(np.concatenate([it[2] for it in items]),
+                                None if items[0][3] is None else np.concatenate([it[3] for it in items]))
+            k = 0
+            for f, m, block, _, runs in items:
+                part = st[k:k + len(block)]
+                k += len(block)
+                # Equal observations have equal statistics: computed once per run, repeated.
+                stats_g[f:f + m] = part if runs is None else np.repeat(part, runs[1], axis=0)
+        if n_obs:
+            inv = np.empty(n_obs, np.intp)
+            inv[perm] = np.arange(n_obs)
+            cols = (seq_o, (ocodes % KIND).astype(np.int32), shape_g[inv], dtype_g[inv], stats_g[inv])
         else:
-            cols = (np.zeros(0, np.int64), np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.int32),
-                    np.zeros((0, NSTATS)))
+            cols = (seq_o, np.zeros(0, np.int32), shape_g, dtype_g, stats_g)
         idx, released, values = self.thinner.thin(cols, values, final=final)
-        # One gather puts the kept rows in seq order.
         if idx is None:
-            o = np.argsort(cols[0], kind="stable")
-            out = [c[o] for c in cols]
+            out = cols
         elif released:
             out = [np.concatenate([c[idx]] + [r[k] for r in released]) for k, c in enumerate(cols)]
             o = np.argsort(out[0], kind="stable")
             out = [c[o] for c in out]
         else:
-            o = idx[np.argsort(cols[0][idx], kind="stable")]
+            o = np.sort(idx)
             out = [c[o] for c in cols]
         return Chunk(*out, ev_seq=ev_seq, ev_loop=ev_loop, ev_kind=ev_kind, values=values)
 
     def _block(self, kind, m, pays, shape, dt):
-        """The (m, size) block of a group of observations (payloads `pays`), its update delta or None, and dtype text."""
+        """A group of m observations (payloads `pays`) as (block, update delta or None, dtype text, runs).
+
+        `runs` is None, or (first row of each run of equal neighbouring observations, run lengths); then
+        block and delta hold the first row of each run only.
+        """
         if kind in (K_SCALAR, K_GSCALAR):
             if dt is float:
-                return np.array(pays, dtype=np.float64).reshape(m, 1), None, "float"
-            return np.array(pays, dtype=dt).reshape(m, 1), None, dt.str
+                return np.array(pays, dtype=np.float64).reshape(m, 1), None, "float", None
+            return np.array(pays, dtype=dt).reshape(m, 1), None, dt.str, None
         size = math.prod(shape)
         blob = b"".join(pays)
         width = size * (1 if kind == K_PLAIN else 2)
         if len(blob) != m * width * dt.itemsize:  # never misread bytes
             raise ValueError(f"observations of one group differ in size ({len(blob)} bytes for {m} x {shape})")
         block = np.frombuffer(blob, dtype=dt).reshape(m, width)
+        runs = _runs(blob, m)
+        if runs is not None:
+            block = block[runs[0]]
         if kind == K_PLAIN:
-            return block, None, dt.str
+            return block, None, dt.str, runs
         new, other = block[:, :size], block[:, size:]
         if kind == K_DELTA:
-            return new, other, dt.str
+            return new, other, dt.str, runs
         if dt.kind == "c":
-            return new, new - other, dt.str
-        return new, new.astype(np.float64) - other.astype(np.float64), dt.str
+            return new, new - other, dt.str, runs
+        return new, new.astype(np.float64) - other.astype(np.float64), dt.str, runs

@@ -167,6 +167,7 @@ class Tracer:
         meta = dict(self.meta)
         meta.setdefault("python", platform.python_version())
         meta.setdefault("numpy", np.__version__)
+        meta.setdefault("hooks", self.recorder.hooks_impl)
         return {
             "meta": meta,
             "sites": list(self.registry.sites),

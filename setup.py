@@ -1,0 +1,10 @@
+"""Build script for the one compiled part: the C common case of the recording hooks.
+
+Everything else is declared in pyproject.toml. The extension is optional: where it cannot be built
+(no compiler), the install still succeeds and nandoctor uses the pure-Python hooks, which behave
+the same, only slower (see nandoctor/trace/_fasthooks.c).
+"""
+
+from setuptools import Extension, setup
+
+setup(ext_modules=[Extension("nandoctor.trace._fasthooks", ["nandoctor/trace/_fasthooks.c"], optional=True)])

@@ -1,0 +1,199 @@
+"""The hot path's shortcuts change nothing: C hooks against Python hooks, run de-duplication, merged statistics calls."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nandoctor import columns as C
+from nandoctor.trace import recorder as R
+from nandoctor.trace.instrument import ARGS, ITER, REC, UPD, Registry
+from nandoctor.trace.recorder import Recorder
+from nandoctor.trace.stats import stats_rows
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "seed_341.py"
+
+
+def _recorder(monkeypatch, pure: bool, **kw) -> Recorder:
+    if pure:
+        monkeypatch.setenv("NANDOCTOR_PURE_PYTHON", "1")
+    else:
+        monkeypatch.delenv("NANDOCTOR_PURE_PYTHON", raising=False)
+    return Recorder(Registry(), **kw)
+
+
+def test_c_hooks_are_built_and_used(monkeypatch):
+    """The install builds the C hooks on this machine (gcc and the Python headers are there)."""
+    assert _recorder(monkeypatch, False).hooks().get(REC) is not None
+    r = _recorder(monkeypatch, False)
+    r.hooks()
+    assert r.hooks_impl == "c"
+    r = _recorder(monkeypatch, True)
+    r.hooks()
+    assert r.hooks_impl == "python"
+
+
+def _drive(h):
+    """Every kind of value the hooks meet, in an order that exercises first sightings and fallbacks."""
+    rec, upd, args, it = h[REC], h[UPD], h[ARGS], h[ITER]
+    rng = np.random.default_rng(5)
+    a = rng.normal(size=(7, 4))
+    w = rng.normal(size=(3, 4))
+    kept = []  # values the script keeps and mutates after recording: the log must hold copies
+    for step in range(40):
+        it(0)
+        z = rec(0, a * step)
+        kept.append(z)
+        rec(0, z.T.copy())  # same size, other shape: never read as the site's shape
+        rec(0, z.T)  # not C-contiguous
+        rec(0, z.astype(np.float32))  # other dtype
+        rec(0, z.astype(z.dtype.newbyteorder()))  # byte-swapped
+        rec(1, float(step) / 3)  # Python float
+        rec(1, np.float64(step))  # numpy scalar
+        rec(2, step)  # int: not recorded
+        rec(3, [1.0, 2.0])  # list: not recorded
+        rec(4, np.array(2.5 * step))  # 0-d
+        rec(5, np.array([None, 1.0], dtype=object))
+        rec(6, z > 0)
+        rec(7, np.full(5000, float(step)))  # large: summarised at once
+        rec(8, np.ma.masked_array(z, mask=z > 1))
+        rec(9, np.nan * z if step > 30 else z)  # goes all-NaN
+        rec(10, np.array([0.0, -0.0])[step % 2:step % 2 + 1])  # +0.0 and -0.0: different bytes
+        args((11, 12, 13), (z, 0.01, "text"))
+        args((11,), (z, 1.0))  # mismatched lengths: the slow path decides
+        w2 = w - 0.01 * step * np.ones_like(w)
+        upd(14, w, w2)
+        upd(14, w.astype(np.float32), w2)  # old of another dtype
+        upd(14, w[:2], w2)  # old of another shape
+        upd(15, np.arange(12).reshape(3, 4), np.arange(12).reshape(3, 4) + step)  # integers
+        w = w2
+        z *= -1.0  # mutated after recording
+    return kept
+
+
+def _flushed(r: Recorder):
+    r.flush(final=True)
+    cat = lambda k: np.concatenate([getattr(c, k) for c in r.chunks])  # noqa: E731
+    vals = sorted((sid, code, seq.tobytes(), data.tobytes()) for c in r.chunks for sid, code, seq, data in c.values)
+    return {k: cat(k) for k in ("obs_seq", "obs_site", "obs_shape", "obs_dtype", "obs_stats", "ev_seq")}, vals, r
+
+
+def test_c_and_python_hooks_record_the_same(monkeypatch):
+    out = []
+    for pure in (True, False):
+        r = _recorder(monkeypatch, pure, flush_entries=1 << 30)
+        h = r.hooks()
+        _drive(h)
+        log, pay = list(r.log), list(r.payloads)
+        cols, vals, r = _flushed(r)
+        out.append((log, pay, cols, vals, r))
+    (log_p, pay_p, cols_p, vals_p, rp), (log_c, pay_c, cols_c, vals_c, rc) = out
+    assert rp.hooks_impl == "python" and rc.hooks_impl == "c"
+    assert log_c == log_p
+    assert len(pay_c) == len(pay_p)
+    for a, b in zip(pay_c, pay_p):
+        assert type(a) is type(b)
+        if isinstance(a, (bytes, float)):
+            assert a == b or (a != a and b != b)
+    for k in cols_p:
+        assert np.array_equal(cols_c[k], cols_p[k], equal_nan=True), k
+    assert vals_c == vals_p
+    assert rc.errors == rp.errors == []
+    assert rc.shapes == rp.shapes and rc.dtypes == rp.dtypes
+
+
+def _reference_stats(monkeypatch, pure=False):
+    """The chunk statistics computed with run de-duplication switched off."""
+    with monkeypatch.context() as m:
+        m.setattr(R, "DEDUP_MIN", 1 << 60)
+        r = _recorder(monkeypatch, pure, flush_entries=1 << 30)
+        _drive(r.hooks())
+        return _flushed(r)
+
+
+def test_runs_of_equal_observations_give_the_same_statistics(monkeypatch):
+    calls = []
+    real = R._runs
+
+    def spy(blob, m):
+        out = real(blob, m)
+        calls.append(out is not None)
+        return out
+
+    monkeypatch.setattr(R, "_runs", spy)
+    r = _recorder(monkeypatch, False, flush_entries=1 << 30)
+    _drive(r.hooks())
+    cols, vals, _ = _flushed(r)
+    assert any(calls), "no group was de-duplicated: the test drives no repeats"
+    monkeypatch.setattr(R, "_runs", real)
+    ref_cols, ref_vals, _ = _reference_stats(monkeypatch)
+    for k in cols:
+        assert np.array_equal(cols[k], ref_cols[k], equal_nan=True), k
+    assert vals == ref_vals
+
+
+def test_runs_compare_bytes_not_values():
+    """NaN rows repeat (equal bytes though NaN != NaN); +0.0 and -0.0 differ (equal values, other bytes)."""
+    nan = np.full((40, 3), np.nan)
+    runs = R._runs(nan.tobytes(), 40)
+    assert runs is not None and list(runs[0]) == [0] and list(runs[1]) == [40]
+    z = np.zeros((40, 1))
+    z[1::2] = -0.0
+    assert R._runs(z.tobytes(), 40) is None
+    a = np.repeat(np.arange(10.0), 4).reshape(40, 1)
+    starts, lens = R._runs(a.tobytes(), 40)
+    assert list(starts) == list(range(0, 40, 4)) and list(lens) == [4] * 10
+    assert R._runs(np.arange(40.0).tobytes(), 40) is None  # nothing repeats
+    assert R._runs(b"", 40) is None
+    odd = np.repeat(np.arange(8, dtype=np.uint8), 5).reshape(40, 1)  # rows of one byte
+    assert list(R._runs(odd.tobytes(), 40)[1]) == [5] * 8
+
+
+def test_merged_statistics_calls_equal_row_by_row(monkeypatch):
+    """Groups of one width share a statistics call; each row still equals its own computation."""
+    r = _recorder(monkeypatch, False, flush_entries=1 << 30)
+    _drive(r.hooks())
+    cols, _, r = _flushed(r)
+    by_seq = {}
+    for c in r.chunks:
+        for sid, code, seq, data in c.values:
+            for s, row in zip(seq, data):
+                by_seq[int(s)] = row
+    checked = 0
+    for i, s in enumerate(cols["obs_seq"]):
+        row = by_seq.get(int(s))
+        if row is None or cols["obs_stats"][i, C.STATS.index(C.UPDATE_L2)] == cols["obs_stats"][i, C.STATS.index(C.UPDATE_L2)]:
+            continue  # updates need their old value; the values hold the new one only
+        want = stats_rows(row.reshape(1, -1))[0]
+        np.testing.assert_allclose(cols["obs_stats"][i], want, rtol=1e-12, atol=0, equal_nan=True)
+        checked += 1
+    assert checked > 400
+
+
+def _session_arrays(out: Path, pure: bool):
+    env = dict(os.environ)
+    env.pop("NANDOCTOR_PURE_PYTHON", None)
+    if pure:
+        env["NANDOCTOR_PURE_PYTHON"] = "1"
+    subprocess.run([sys.executable, "-m", "nandoctor", "run", "-q", "--format", "session", "-o", str(out), str(SEED)],
+                   env=env, check=True, capture_output=True)
+    import nandoctor
+
+    s = nandoctor.load(out)
+    return s
+
+
+def test_seed_session_identical_under_c_and_python_hooks(tmp_path):
+    py = _session_arrays(tmp_path / "py", True)
+    c = _session_arrays(tmp_path / "c", False)
+    assert py.meta.get("hooks") == "python" and c.meta.get("hooks") == "c"
+    for k in ("obs_seq", "obs_site", "obs_shape", "obs_dtype", "obs_stats", "ev_seq", "ev_loop", "ev_kind"):
+        assert np.array_equal(py.raw[k], c.raw[k], equal_nan=True), k
+    from nandoctor.model import to_dict
+
+    assert [to_dict(f) for f in py.findings] == [to_dict(f) for f in c.findings]
