@@ -197,3 +197,43 @@ def test_seed_session_identical_under_c_and_python_hooks(tmp_path):
     from nandoctor.model import to_dict
 
     assert [to_dict(f) for f in py.findings] == [to_dict(f) for f in c.findings]
+
+
+def _saturation_by_definition(row: np.ndarray):
+    """frac_sat_exact and frac_sat_near of one row, straight from the definition (DESIGN.md §4)."""
+    if not np.isfinite(row).any():
+        return np.nan, np.nan
+    f = row[np.isfinite(row)]
+    lo, hi = f.min(), f.max()
+    if lo >= 0 and hi <= 1:
+        b = 0.0
+    elif lo >= -1 and hi <= 1:
+        b = -1.0
+    else:
+        return np.nan, np.nan
+    exact = np.count_nonzero((row == b) | (row == 1.0)) / row.size
+    near = np.count_nonzero((np.abs(row - b) < 1e-4) | (np.abs(row - 1.0) < 1e-4)) / row.size
+    return exact, near
+
+
+@pytest.mark.parametrize("width", [1, 3, 10, 300])
+def test_saturation_fractions_follow_the_definition(width):
+    """The one-sided counting from each row's min and max gives exactly the two-sided definition."""
+    rng = np.random.default_rng(width)
+    n = 60
+    blocks = [
+        rng.random((n, width)),
+        rng.random((n, width)) * 2 - 1,
+        np.clip(rng.normal(0.5, 0.6, (n, width)), 0, 1),
+        np.clip(rng.normal(0, 1, (n, width)), -1, 1),
+        np.where(rng.random((n, width)) < 0.5, 1 - 10.0 ** -rng.integers(0, 20, (n, width)),
+                 10.0 ** -rng.integers(0, 20, (n, width))),
+        -1 + 10.0 ** -rng.integers(0, 20, (n, width)),
+        rng.normal(0, 3, (n, width)),
+    ]
+    blocks[5][::4, 0] = np.nan
+    ex, ne = C.STATS.index(C.FRAC_SAT_EXACT), C.STATS.index(C.FRAC_SAT_NEAR)
+    for block in blocks:
+        got = stats_rows(block)
+        want = np.array([_saturation_by_definition(r) for r in block])
+        assert np.array_equal(got[:, [ex, ne]], want, equal_nan=True)

@@ -283,6 +283,8 @@ def _runs(blob: bytes, m: int) -> tuple[np.ndarray, np.ndarray] | None:
     word = np.uint64 if (len(blob) // m) % 8 == 0 else np.uint8
     b = np.frombuffer(blob, dtype=word).reshape(m, -1)
     probe = np.arange(0, m - 1, max(1, (m - 1) // DEDUP_PROBE))
+    pre = b[:, :4]  # wide rows: compare a prefix first, the whole row only where the prefixes agree
+    probe = probe[(pre[probe] == pre[probe + 1]).all(axis=1)]
     if not (b[probe] == b[probe + 1]).all(axis=1).any():
         return None
     new = np.empty(m, bool)
@@ -373,6 +375,7 @@ class Recorder:
         self.base = 0  # seq of log[0]
         self.pending: dict = {}  # site -> delta of an augmented update, until its value is read
         self.shapes: dict[str, int] = {}
+        self._shape_codes: dict[tuple, int] = {}  # shape tuple -> its code in `shapes`
         self.dtypes: dict[str, int] = {}
         self.chunks: list[Chunk] = []
         self.errors: list[str] = []
@@ -418,7 +421,7 @@ class Recorder:
 
         def summarize(sid, v, delta=None):
             # A large array (or one of objects): its statistics now, since copying it would cost more.
-            with np.errstate(all="ignore"):
+            with np.errstate(all="ignore"):  # np.dot checks floating-point errors: ours must not reach the user's
                 row = big.row(sid, v, delta)
             p_ = (row, v.dtype.str, v.shape); ca(sid + k_sum); pa(p_)
 
@@ -616,6 +619,12 @@ class Recorder:
         finally:
             self.flush_lock.release()
 
+    def _shape_code(self, shape: tuple) -> int:
+        code = self._shape_codes.get(shape)
+        if code is None:
+            code = self._shape_codes[shape] = self._code(self.shapes, str(tuple(shape)))
+        return code
+
     def _code(self, table: dict, key: str) -> int:
         code = table.get(key)
         if code is None:
@@ -662,10 +671,10 @@ class Recorder:
             kind, sid = divmod(code, KIND)
             pays = pay_s[s0:s1]
             if kind == K_SUMMARY:
-                for i, (row, dstr, shape) in enumerate(pays, s0):
-                    shape_g[i] = self._code(self.shapes, str(tuple(shape)))
-                    dtype_g[i] = self._code(self.dtypes, dstr)
-                    stats_g[i] = row
+                rows_, dstrs, shps = zip(*pays)
+                shape_g[s0:s1] = [self._shape_code(shape) for shape in shps]
+                dtype_g[s0:s1] = [self._code(self.dtypes, d) for d in dstrs]
+                stats_g[s0:s1] = rows_
                 continue
             if kind in (K_PLAIN, K_OLD, K_DELTA):
                 shape, dt, _ = self.fast[sid]
@@ -691,7 +700,7 @@ class Recorder:
             for gp, _, shape, dt in groups:
                 m = len(gp)
                 block, delta, dstr, runs = self._block(kind, m, gp, shape, dt)
-                shape_code = self._code(self.shapes, str(tuple(shape)))
+                shape_code = self._shape_code(shape)
                 shape_g[f:f + m] = shape_code
                 dtype_g[f:f + m] = self._code(self.dtypes, dstr)
                 key = (block.shape[1], block.dtype.str, None if delta is None else delta.dtype.str)

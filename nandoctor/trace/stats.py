@@ -203,7 +203,12 @@ def _finite_rows(x: _Layout, lo: np.ndarray, hi: np.ndarray, out: np.ndarray) ->
 
 
 def _saturation(x: _Layout, lo, hi, has, out) -> None:
-    """Fractions exactly at and near the bound, for rows whose values lie in [0, 1] or [-1, 1]."""
+    """Fractions exactly at and near the bound, for rows whose values lie in [0, 1] or [-1, 1].
+
+    A row's min and max tell which sides can hold such elements: a softmax row far from 0 and 1 costs
+    nothing, and a row touching one side is counted on that side only. Within [b, 1], `|v - b|` is
+    `v - b` and `|v - 1|` is `1 - v`, exactly, so the counts equal those of the two-sided formulas.
+    """
     size = x.size
     unit = has & (lo >= 0) & (hi <= 1)
     sym = has & ~unit & (lo >= -1) & (hi <= 1)
@@ -212,12 +217,22 @@ def _saturation(x: _Layout, lo, hi, has, out) -> None:
     out[:, _FRAC_SAT_NEAR] = np.nan
     if not ok.any():
         return
-    r = x.rows(ok) if not ok.all() else x
-    b = r.col(np.where(unit[ok], 0.0, -1.0))
-    exact = r.count((r.m == b) | (r.m == 1.0)) / size
-    near = r.count((np.abs(r.m - b) < SAT_NEAR_TOL) | (np.abs(r.m - 1.0) < SAT_NEAR_TOL)) / size
-    out[ok, _FRAC_SAT_EXACT] = exact
-    out[ok, _FRAC_SAT_NEAR] = near
+    b = np.where(unit, 0.0, -1.0)
+    exact = np.zeros(x.n)
+    near = np.zeros(x.n)
+    low = ok & (lo - b < SAT_NEAR_TOL)
+    high = ok & (1.0 - hi < SAT_NEAR_TOL)
+    if low.any():
+        r = x if low.all() else x.rows(low)
+        bl = r.col(b[low])
+        exact[low] += r.count(r.m == bl)
+        near[low] += r.count((r.m - bl) < SAT_NEAR_TOL)
+    if high.any():
+        r = x if high.all() else x.rows(high)
+        exact[high] += r.count(r.m == 1.0)
+        near[high] += r.count((1.0 - r.m) < SAT_NEAR_TOL)
+    out[ok, _FRAC_SAT_EXACT] = exact[ok] / size
+    out[ok, _FRAC_SAT_NEAR] = near[ok] / size
 
 
 def _masked_rows(x: _Layout, out: np.ndarray) -> None:
@@ -336,25 +351,26 @@ class BigArrays:
         self.sampled = 0  # observations given the partial row
 
     def row(self, sid: int, v, delta=None) -> np.ndarray:
-        a = np.asarray(v)
-        d = None if delta is None else np.asarray(delta)
-        if a.size <= SUBSAMPLE_ABOVE or a.dtype != np.float64 or (d is not None and d.dtype != np.float64):
+        """The statistics row of one observation. Call under np.errstate(all="ignore"): `np.dot` reports overflow."""
+        a = v if type(v) is np.ndarray else np.asarray(v)
+        d = None if delta is None else (delta if type(delta) is np.ndarray else np.asarray(delta))
+        if a.size <= SUBSAMPLE_ABOVE or a.dtype is not _F8 or (d is not None and d.dtype is not _F8):
             return stats_one(a, d)
         n = self.seen.get(sid, 0)
         self.seen[sid] = n + 1
         flat = a.reshape(-1)
         sq = float(np.dot(flat, flat))
+        # Norms of the checks; a NaN sum of squares stays NaN (then `ok` is false).
+        keys = [math.sqrt(sq) if sq >= 0 else sq]
         dsq = None
         if d is not None:
             df = d.reshape(-1)
             dsq = float(np.dot(df, df))
-        keys = [math.sqrt(sq) if sq >= 0 else sq]
-        if dsq is not None:
             keys.append(math.sqrt(dsq) if dsq >= 0 else dsq)
         if self.EVERY_MINMAX:
             lo, hi = float(flat.min()), float(flat.max())
             keys.append(max(abs(lo), abs(hi)))
-        ok = all(k == k and k != math.inf for k in keys) and not (0.0 < sq < _TINY_SQ)
+        ok = all(map(math.isfinite, keys)) and not (0.0 < sq < _TINY_SQ)
         full = n < self.FULL_FIRST or not ok
         h = self.hist.get(sid)
         if h is None:
@@ -376,15 +392,20 @@ class BigArrays:
         if full:
             return stats_one(a, d) if not ok else _lean_full(flat, sq, dsq)
         self.sampled += 1
-        row = np.full(NSTATS, np.nan)
+        row = _PARTIAL.copy()
         row[_SIZE] = a.size
-        row[_N_NAN:_N_NEGINF + 1] = 0
-        row[_L2] = math.sqrt(sq)
+        row[_L2] = keys[0]
         if dsq is not None:
-            row[_UPDATE_L2] = math.sqrt(dsq)
+            row[_UPDATE_L2] = keys[1]
         if self.EVERY_MINMAX:
             row[_MIN], row[_MAX], row[_ABSMAX] = lo, hi, keys[-1]
         return row
+
+
+_F8 = np.dtype(np.float64)
+# The row of an observation the schedule does not summarise in full: NaN but for the exact columns.
+_PARTIAL = np.full(NSTATS, np.nan)
+_PARTIAL[_N_NAN:_N_NEGINF + 1] = 0
 
 
 def _lean_full(flat: np.ndarray, sq: float, dsq: float | None) -> np.ndarray:
