@@ -90,15 +90,18 @@ def test_c_and_python_hooks_record_the_same(monkeypatch):
         h = r.hooks()
         _drive(h)
         log, pay = list(r.log), list(r.payloads)
+        bufs = {sid: (k[:3], bytes(k[3]), bytes(k[4]), k[5]) for sid, k in r.fast.items()}
         cols, vals, r = _flushed(r)
-        out.append((log, pay, cols, vals, r))
-    (log_p, pay_p, cols_p, vals_p, rp), (log_c, pay_c, cols_c, vals_c, rc) = out
+        assert all(len(k[3]) == len(k[4]) == 0 for k in r.fast.values())  # the flush took every buffered byte
+        out.append((log, pay, bufs, cols, vals, r))
+    (log_p, pay_p, bufs_p, cols_p, vals_p, rp), (log_c, pay_c, bufs_c, cols_c, vals_c, rc) = out
     assert rp.hooks_impl == "python" and rc.hooks_impl == "c"
     assert log_c == log_p
+    assert bufs_c == bufs_p and sum(len(b[1]) + len(b[2]) for b in bufs_c.values()) > 0
     assert len(pay_c) == len(pay_p)
     for a, b in zip(pay_c, pay_p):
         assert type(a) is type(b)
-        if isinstance(a, (bytes, float)):
+        if isinstance(a, (bytes, float)) or a is None:
             assert a == b or (a != a and b != b)
     for k in cols_p:
         assert np.array_equal(cols_c[k], cols_p[k], equal_nan=True), k
@@ -237,3 +240,40 @@ def test_saturation_fractions_follow_the_definition(width):
         got = stats_rows(block)
         want = np.array([_saturation_by_definition(r) for r in block])
         assert np.array_equal(got[:, [ex, ne]], want, equal_nan=True)
+
+
+@pytest.mark.parametrize("pure", [False, True])
+def test_failed_flush_loses_its_chunk_only(monkeypatch, pure):
+    """A flush that fails part-way drops its own entries; later chunks still read the right bytes."""
+    r = _recorder(monkeypatch, pure, flush_entries=1 << 30)
+    h = r.hooks()
+    real = R._runs  # called per group, in the middle of the flush's work
+    fail = {"now": False}
+
+    def flaky(*a, **kw):
+        if fail["now"]:
+            raise RuntimeError("injected")
+        return real(*a, **kw)
+
+    monkeypatch.setattr(R, "_runs", flaky)
+    for i in range(300):
+        h[ITER](0)
+        h[REC](0, np.full((2, 2), float(i)))
+        h[UPD](1, np.full(3, float(i)), np.full(3, float(i + 1)))
+        if i % 100 == 99:
+            fail["now"] = i == 199
+            r.flush()
+            fail["now"] = False
+    r.flush(final=True)
+    assert any("injected" in e for e in r.errors)
+    seen = {0: [], 1: []}
+    for c in r.chunks:
+        for sid, _code, seq, data in c.values:
+            for s, row in zip(seq, data):
+                step = (int(s) - 1) // 3  # entries per step: iteration, rec, update
+                want = step if sid == 0 else step + 1
+                assert np.all(row == want), (sid, int(s), row)
+                seen[sid].append(step)
+    # The first and the third chunk survive, the second (steps 100-199) was dropped.
+    assert sorted(seen[0]) == list(range(100)) + list(range(200, 300))
+    assert sorted(seen[1]) == list(range(100)) + list(range(200, 300))

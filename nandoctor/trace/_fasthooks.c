@@ -8,7 +8,8 @@
  * Python hook it was given, so behaviour is that of the Python code (coverage.py's CTracer/PyTracer split).
  *
  * No numpy headers: the module reads the public, ABI-stable head of numpy's array struct
- * (PyArrayObject_fields, unchanged from numpy 1.x to 2.x). `Hooks.__init__` checks that reading
+ * (PyArrayObject_fields, unchanged from numpy 1.x to 2.x). Entries go where the Python hooks put them:
+ * the bytes onto the end of the site's buffer, the code onto the log, None onto the payloads. `Hooks.__init__` checks that reading
  * against a probe array whose data address, shape, dtype and flags Python tells it, and refuses to
  * start (the Python hooks are used) if anything differs.
  */
@@ -34,16 +35,56 @@ typedef struct {
     PyObject_HEAD
     PyObject *log;       /* list: entry codes */
     PyObject *payloads;  /* list: entry payloads */
-    PyObject *fast;      /* dict: site -> (shape tuple, dtype, nbytes) */
+    PyObject *fast;      /* dict: site -> (shape, dtype, nbytes, plain buffer, update buffer, update code) */
     PyTypeObject *ndarray;
-    PyObject *k_old;     /* int added to a site for an update entry (new + old bytes) */
     PyObject *k_scalar;  /* int added to a site for a Python float */
     PyObject *slow_rec;  /* the Python hooks, for everything else */
     PyObject *slow_args;
     PyObject *slow_upd;
 } Hooks;
 
-/* Append (code, payload); on failure leave both lists as they were (the payloads' length counts entries). */
+/* Resize bytearray `buf` to `size`, growing its allocation by half when it must grow: bytearray's own
+ * policy adds an eighth, and every realloc that moves a large buffer copies it, which made appending a
+ * 5 KB array cost 3 us. Resizing up to 1.5 x size allocates exactly that; resizing back down to size
+ * keeps the allocation (CPython shrinks it only below half). */
+static int
+grow(PyObject *buf, Py_ssize_t size)
+{
+    PyByteArrayObject *b = (PyByteArrayObject *)buf;
+    Py_ssize_t room = b->ob_alloc - (b->ob_start - b->ob_bytes) - 1;
+    if (size > room && size > 64 && PyByteArray_Resize(buf, size + size / 2) < 0)
+        return -1;
+    return PyByteArray_Resize(buf, size);
+}
+
+/* Copy n bytes (and m more from `more`, if given) onto the end of bytearray `buf`, then append the entry
+ * (code, None): data first, so that an entry a flush counts has its bytes buffered. On failure leave
+ * the buffer and both lists as they were (the payloads' length counts entries). */
+static int
+append_buffered(Hooks *self, PyObject *buf, PyObject *code, const char *data, Py_ssize_t n,
+                const char *more, Py_ssize_t m)
+{
+    Py_ssize_t len = PyByteArray_GET_SIZE(buf);
+    if (grow(buf, len + n + m) < 0)
+        return -1;
+    char *p = PyByteArray_AS_STRING(buf) + len;
+    memcpy(p, data, (size_t)n);
+    if (m)
+        memcpy(p + n, more, (size_t)m);
+    if (PyList_Append(self->log, code) < 0) {
+        PyByteArray_Resize(buf, len);
+        return -1;
+    }
+    if (PyList_Append(self->payloads, Py_None) < 0) {
+        Py_ssize_t k = PyList_GET_SIZE(self->log);
+        PyList_SetSlice(self->log, k - 1, k, NULL);
+        PyByteArray_Resize(buf, len);
+        return -1;
+    }
+    return 0;
+}
+
+/* Append (code, payload) for an entry with no buffer; on failure leave both lists as they were. */
 static int
 append_entry(Hooks *self, PyObject *code, PyObject *payload)
 {
@@ -57,61 +98,64 @@ append_entry(Hooks *self, PyObject *code, PyObject *payload)
     return 0;
 }
 
-/* The site's nbytes if `v` is a C-contiguous ndarray with the site's fast shape and dtype, else -1. */
-static Py_ssize_t
-fast_nbytes(Hooks *self, PyObject *sid, PyObject *v)
+/* The site's fast entry (borrowed) if `v` is a C-contiguous ndarray with the site's fast shape and
+ * dtype, else NULL with no error set. The entry is (shape, dtype, nbytes, plain buffer, update buffer,
+ * update code); *nbytes receives nbytes. */
+static PyObject *
+fast_entry(Hooks *self, PyObject *sid, PyObject *v, Py_ssize_t *nbytes)
 {
     if (Py_TYPE(v) != self->ndarray)
-        return -1;
+        return NULL;
     PyObject *k = PyDict_GetItemWithError(self->fast, sid);
     if (k == NULL) {
         PyErr_Clear();
-        return -1;
+        return NULL;
     }
-    if (!PyTuple_CheckExact(k) || PyTuple_GET_SIZE(k) != 3)
-        return -1;
+    if (!PyTuple_CheckExact(k) || PyTuple_GET_SIZE(k) != 6 || !PyByteArray_CheckExact(PyTuple_GET_ITEM(k, 3))
+            || !PyByteArray_CheckExact(PyTuple_GET_ITEM(k, 4)))
+        return NULL;
     ArrayHead *a = (ArrayHead *)v;
     PyObject *shape = PyTuple_GET_ITEM(k, 0);
     if (a->descr != PyTuple_GET_ITEM(k, 1) || !(a->flags & C_CONTIGUOUS) || !PyTuple_CheckExact(shape)
             || a->nd != PyTuple_GET_SIZE(shape))
-        return -1;
+        return NULL;
     for (int i = 0; i < a->nd; i++) {
         Py_ssize_t d = PyLong_AsSsize_t(PyTuple_GET_ITEM(shape, i));
         if (d != a->dimensions[i]) {
             PyErr_Clear();  /* d == -1 may carry an error */
-            return -1;
+            return NULL;
         }
     }
     Py_ssize_t n = PyLong_AsSsize_t(PyTuple_GET_ITEM(k, 2));
     if (n < 0) {
         PyErr_Clear();
-        return -1;
+        return NULL;
     }
-    return n;
+    *nbytes = n;
+    return k;
 }
 
 /* Record one value the fast way; 1 if done, 0 if the slow path must take it. Never leaves an error set. */
 static int
 record(Hooks *self, PyObject *sid, PyObject *v)
 {
-    PyObject *payload = NULL, *code = NULL;
-    int done = 0;
-    Py_ssize_t n = fast_nbytes(self, sid, v);
-    if (n >= 0) {
-        payload = PyBytes_FromStringAndSize(((ArrayHead *)v)->data, n);
-        if (payload != NULL && append_entry(self, sid, payload) == 0)
-            done = 1;
-    }
-    else if (PyFloat_CheckExact(v) && PyLong_CheckExact(sid)) {
-        code = PyNumber_Add(sid, self->k_scalar);
-        if (code != NULL && append_entry(self, code, v) == 0)
-            done = 1;
-    }
-    Py_XDECREF(payload);
-    Py_XDECREF(code);
-    if (!done)
+    Py_ssize_t n;
+    PyObject *k = fast_entry(self, sid, v, &n);
+    if (k != NULL) {
+        if (append_buffered(self, PyTuple_GET_ITEM(k, 3), sid, ((ArrayHead *)v)->data, n, NULL, 0) == 0)
+            return 1;
         PyErr_Clear();
-    return done;
+        return 0;
+    }
+    if (PyFloat_CheckExact(v) && PyLong_CheckExact(sid)) {
+        PyObject *code = PyNumber_Add(sid, self->k_scalar);
+        int done = code != NULL && append_entry(self, code, v) == 0;
+        Py_XDECREF(code);
+        if (!done)
+            PyErr_Clear();
+        return done;
+    }
+    return 0;
 }
 
 static PyObject *
@@ -155,26 +199,16 @@ static PyObject *
 Hooks_upd(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
 {
     if (nargs == 3) {
-        PyObject *sid = args[0], *old = args[1], *new = args[2];
-        Py_ssize_t n = fast_nbytes(self, sid, new);
-        if (n >= 0 && Py_TYPE(old) == self->ndarray && PyLong_CheckExact(sid)) {
+        PyObject *old = args[1], *new = args[2];
+        Py_ssize_t n;
+        PyObject *k = fast_entry(self, args[0], new, &n);
+        if (k != NULL && Py_TYPE(old) == self->ndarray) {
             ArrayHead *a = (ArrayHead *)new, *b = (ArrayHead *)old;
             int same = b->descr == a->descr && b->nd == a->nd && (b->flags & C_CONTIGUOUS);
             for (int i = 0; same && i < a->nd; i++)
                 same = b->dimensions[i] == a->dimensions[i];
             if (same) {
-                PyObject *code = PyNumber_Add(sid, self->k_old);
-                PyObject *payload = PyBytes_FromStringAndSize(NULL, 2 * n);
-                int done = 0;
-                if (code != NULL && payload != NULL) {
-                    char *p = PyBytes_AS_STRING(payload);
-                    memcpy(p, a->data, (size_t)n);
-                    memcpy(p + n, b->data, (size_t)n);
-                    done = append_entry(self, code, payload) == 0;
-                }
-                Py_XDECREF(code);
-                Py_XDECREF(payload);
-                if (done)
+                if (append_buffered(self, PyTuple_GET_ITEM(k, 4), PyTuple_GET_ITEM(k, 5), a->data, n, b->data, n) == 0)
                     return Py_NewRef(new);
                 PyErr_Clear();
             }
@@ -186,12 +220,12 @@ Hooks_upd(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
 static int
 Hooks_init(Hooks *self, PyObject *args, PyObject *kwds)
 {
-    PyObject *log, *payloads, *fast, *ndarray, *k_old, *k_scalar, *slow_rec, *slow_args, *slow_upd;
+    PyObject *log, *payloads, *fast, *ndarray, *k_scalar, *slow_rec, *slow_args, *slow_upd;
     PyObject *probe, *probe_descr;
     Py_ssize_t probe_addr, probe_n0;
     int probe_nd;
-    if (!PyArg_ParseTuple(args, "O!O!O!O!O!O!OOOOnnOi", &PyList_Type, &log, &PyList_Type, &payloads,
-                          &PyDict_Type, &fast, &PyType_Type, &ndarray, &PyLong_Type, &k_old,
+    if (!PyArg_ParseTuple(args, "O!O!O!O!O!OOOOnnOi", &PyList_Type, &log, &PyList_Type, &payloads,
+                          &PyDict_Type, &fast, &PyType_Type, &ndarray,
                           &PyLong_Type, &k_scalar, &slow_rec, &slow_args, &slow_upd,
                           &probe, &probe_addr, &probe_n0, &probe_descr, &probe_nd))
         return -1;
@@ -211,7 +245,6 @@ Hooks_init(Hooks *self, PyObject *args, PyObject *kwds)
     Py_XSETREF(self->payloads, Py_NewRef(payloads));
     Py_XSETREF(self->fast, Py_NewRef(fast));
     Py_XSETREF(self->ndarray, (PyTypeObject *)Py_NewRef(ndarray));
-    Py_XSETREF(self->k_old, Py_NewRef(k_old));
     Py_XSETREF(self->k_scalar, Py_NewRef(k_scalar));
     Py_XSETREF(self->slow_rec, Py_NewRef(slow_rec));
     Py_XSETREF(self->slow_args, Py_NewRef(slow_args));
@@ -239,7 +272,6 @@ Hooks_clear(Hooks *self)
     Py_CLEAR(self->payloads);
     Py_CLEAR(self->fast);
     Py_CLEAR(self->ndarray);
-    Py_CLEAR(self->k_old);
     Py_CLEAR(self->k_scalar);
     Py_CLEAR(self->slow_rec);
     Py_CLEAR(self->slow_args);
@@ -267,7 +299,7 @@ static PyTypeObject HooksType = {
     .tp_name = "nandoctor.trace._fasthooks.Hooks",
     .tp_basicsize = sizeof(Hooks),
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
-    .tp_doc = "Hooks(log, payloads, fast, ndarray, k_old, k_scalar, rec, args, upd, probe, addr, n, dtype, nd)",
+    .tp_doc = "Hooks(log, payloads, fast, ndarray, k_scalar, rec, args, upd, probe, addr, n, dtype, nd)",
     .tp_new = PyType_GenericNew,
     .tp_init = (initproc)Hooks_init,
     .tp_dealloc = (destructor)Hooks_dealloc,

@@ -83,7 +83,7 @@ def _trim() -> None:
         _malloc_trim(0)
 
 
-def _c_hooks(log, payloads, fast, k_old, k_scalar, rec, args, upd):
+def _c_hooks(log, payloads, fast, k_scalar, rec, args, upd):
     """The C implementation of the hooks' common case (`_fasthooks.c`), or None: not built, switched off
     by NANDOCTOR_PURE_PYTHON, or numpy's array layout not the one it reads. It falls back to `rec`,
     `args` and `upd` for everything but a small array of its site's fast shape and dtype, or a float."""
@@ -95,10 +95,21 @@ def _c_hooks(log, payloads, fast, k_old, k_scalar, rec, args, upd):
         return None
     try:
         probe = np.zeros(3)
-        return _fasthooks.Hooks(log, payloads, fast, np.ndarray, k_old, k_scalar, rec, args, upd,
+        return _fasthooks.Hooks(log, payloads, fast, np.ndarray, k_scalar, rec, args, upd,
                                 probe, probe.__array_interface__["data"][0], 3, probe.dtype, 1)
     except (TypeError, RuntimeError, ValueError):
         return None
+
+
+def _put(buf: bytearray, data: bytes) -> None:
+    """Append to a site's buffer, growing its allocation by half when it must grow (as `_fasthooks.c`
+    does): bytearray's own policy adds an eighth, and each move of a large buffer copies it."""
+    size = len(buf) + len(data)
+    if size >= buf.__alloc__() and size > 64:
+        old = len(buf)
+        buf.extend(bytes(size + size // 2 - old))
+        del buf[old:]  # keeps the allocation unless `data` is most of the buffer
+    buf += data
 
 
 def _full_obs_default() -> int:
@@ -402,9 +413,11 @@ class Recorder:
 
         The common case, a small array with its site's usual shape and dtype (`self.fast`, fixed at the
         first small array the site sees), costs one type test, one dict lookup, a dtype identity and a
-        shape comparison, `tobytes()` and two appends of objects the garbage collector does not track
-        (ints and bytes: tracked tuples cost more in collections than the rest of the hook). Everything
-        else goes through `take`.
+        shape comparison, a copy of the data onto the end of the site's own buffer, and two appends
+        (the code, and None for the payload: nothing the garbage collector tracks, nothing allocated
+        per entry, and the flush finds each site's observations already side by side). Everything
+        else goes through `take`. Data is written before the code: an entry counted by a flush on
+        another thread has its bytes in the buffer.
         """
         log = self.log  # the codes column: its length is the number of entries
         ca, pa = self.log.append, self.payloads.append
@@ -426,10 +439,13 @@ class Recorder:
             p_ = (row, v.dtype.str, v.shape); ca(sid + k_sum); pa(p_)
 
         def key(sid, v):
-            """The site's fast (shape, dtype), registered at its first small plain array; None if v has another."""
+            """The site's fast entry, registered at its first small plain array; None if v has another shape or dtype.
+
+            (shape, dtype, nbytes, buffer of plain entries, buffer of update entries, update code).
+            """
             k = fget(sid)
             if k is None:
-                k = fast[sid] = (v.shape, v.dtype, v.nbytes)
+                k = fast[sid] = (v.shape, v.dtype, v.nbytes, bytearray(), bytearray(), sid + k_old)
             return k if (v.shape == k[0] and v.dtype == k[1]) else None
 
         def take(sid, v):
@@ -437,8 +453,9 @@ class Recorder:
             if t is ndarray:
                 dt = v.dtype
                 if v.size <= small and not dt.hasobject:
-                    if key(sid, v) is not None:
-                        p_ = v.tobytes(); ca(sid); pa(p_)
+                    k = key(sid, v)
+                    if k is not None:
+                        _put(k[3], v.tobytes()); ca(sid); pa(None)
                     else:
                         p_ = (v.tobytes(), v.shape, dt); ca(sid + k_gen); pa(p_)
                 else:
@@ -455,7 +472,7 @@ class Recorder:
                 if type(v) is ndarray:
                     k = fget(sid)
                     if k is not None and v.dtype is k[1] and v.shape == k[0]:
-                        p_ = v.tobytes(); ca(sid); pa(p_)
+                        _put(k[3], v.tobytes()); ca(sid); pa(None)
                         return v
                 take(sid, v)
             except RecursionError:  # at the script's recursion limit: calling anything would overflow again
@@ -468,8 +485,9 @@ class Recorder:
             try:
                 if type(new) is ndarray and type(old) is ndarray and old.shape == new.shape:
                     dt = new.dtype
-                    if new.size <= small and old.dtype == dt and not dt.hasobject and key(sid, new) is not None:
-                        p_ = new.tobytes() + old.tobytes(); ca(sid + k_old); pa(p_)
+                    k = key(sid, new) if new.size <= small and old.dtype == dt and not dt.hasobject else None
+                    if k is not None:
+                        _put(k[4], new.tobytes() + old.tobytes()); ca(k[5]); pa(None)
                     elif new.dtype.kind in "fiub" and old.dtype.kind in "fiub":
                         with np.errstate(all="ignore"):
                             delta = np.asarray(new, dtype=np.float64) - np.asarray(old, dtype=np.float64)
@@ -537,7 +555,7 @@ class Recorder:
                     if type(v) is ndarray:
                         k = fget(sid)
                         if k is not None and v.dtype is k[1] and v.shape == k[0]:
-                            p_ = v.tobytes(); ca(sid); pa(p_)
+                            _put(k[3], v.tobytes()); ca(sid); pa(None)
                             continue
                     take(sid, v)
             except RecursionError:  # at the script's recursion limit: calling anything would overflow again
@@ -554,7 +572,7 @@ class Recorder:
             ca(-2 - 2 * lid); pa(None)
 
         rec_fn, args_fn, upd_fn = nd_rec, nd_args, nd_upd
-        accel = _c_hooks(log, self.payloads, fast, k_old, k_scalar, nd_rec, nd_args, nd_upd)
+        accel = _c_hooks(log, self.payloads, fast, k_scalar, nd_rec, nd_args, nd_upd)
         if accel is not None:
             rec_fn, args_fn, upd_fn = accel.rec, accel.args, accel.upd
             self.hooks_impl = "c"
@@ -651,10 +669,13 @@ class Recorder:
         ocodes = codes[obs]
         perm = np.argsort(ocodes, kind="stable")  # group order -> row of the observation in seq order
         seq_o = seq_all[obs]
-        # Filled in group order (row i describes observation perm[i]), reordered once at the end.
+        # Filled in group order (row i describes observation perm[i]), reordered once at the end. The
+        # statistics are computed once per distinct observation into `ustats`; row i's are ustats[src[i]].
         shape_g = np.empty(n_obs, np.int32)
         dtype_g = np.empty(n_obs, np.int32)
-        stats_g = np.empty((n_obs, NSTATS))
+        src = np.empty(n_obs, np.intp)
+        ustats = np.empty((n_obs, NSTATS))  # pages never written are never touched
+        nu = 0
         values = []
         same_width: dict = {}  # (width, dtype, delta dtype) -> [(first row, rows, block, delta, runs)]
         if n_obs:
@@ -662,44 +683,65 @@ class Recorder:
             cuts = np.flatnonzero(sc[1:] != sc[:-1]) + 1
             starts = np.concatenate(([0], cuts)).tolist()
             ends = np.concatenate((cuts, [n_obs])).tolist()
-            # The payloads in group order, gathered by one C loop.
-            pay_s = itemgetter(*obs[perm].tolist())(pay_t) if n_obs > 1 else (pay_t[int(obs[0])],)
+            obs_perm = obs[perm]
         else:
             starts = ends = []
+        # First take every group's bytes out of the sites' buffers, so that a failure further on loses
+        # this chunk only and never leaves a buffer holding bytes of entries already dropped.
+        taken = {}
+        for s0, s1 in zip(starts, ends):
+            kind, sid = divmod(int(sc[s0]), KIND)
+            if kind in (K_PLAIN, K_OLD):
+                # Side by side already, in the site's buffer: the first m observations' bytes are these.
+                nbytes, plain, old = self.fast[sid][2:5]
+                buf, width = (plain, nbytes) if kind == K_PLAIN else (old, 2 * nbytes)
+                take = (s1 - s0) * width
+                taken[s0] = buf[:take]  # a copy: the buffer goes on filling
+                del buf[:take]
+                if len(taken[s0]) < take:  # never misread bytes
+                    raise ValueError(f"site {sid}: {len(taken[s0])} bytes buffered for {s1 - s0} x {width}")
         for s0, s1 in zip(starts, ends):
             code = int(sc[s0])
             kind, sid = divmod(code, KIND)
-            pays = pay_s[s0:s1]
-            if kind == K_SUMMARY:
-                rows_, dstrs, shps = zip(*pays)
-                shape_g[s0:s1] = [self._shape_code(shape) for shape in shps]
-                dtype_g[s0:s1] = [self._code(self.dtypes, d) for d in dstrs]
-                stats_g[s0:s1] = rows_
-                continue
-            if kind in (K_PLAIN, K_OLD, K_DELTA):
-                shape, dt, _ = self.fast[sid]
-                groups = [(pays, None, shape, dt)]
-            elif kind == K_SCALAR:
-                groups = [(pays, None, (), float)]
+            m = s1 - s0
+            # Each group becomes parts of (data, rows, shape, dtype): data is the rows' bytes joined, or
+            # a tuple of scalars; `kind` says how to read it.
+            if kind in (K_PLAIN, K_OLD):
+                shape, dt = self.fast[sid][:2]
+                parts = [(taken.pop(s0), m, shape, dt)]
             else:
-                by: dict = {}
-                if kind == K_GSCALAR:
-                    for i, v in enumerate(pays):
-                        by.setdefault(((), v.dtype), []).append(i)
-                    groups = [(itemgetter(*ix)(pays) if len(ix) > 1 else (pays[ix[0]],), ix, k[0], k[1])
-                              for k, ix in by.items()]
-                else:  # K_GEN: a site seen with several shapes or dtypes, one group per (shape, dtype)
-                    for i, (_, shape, d) in enumerate(pays):
-                        by.setdefault((shape, d), []).append(i)
-                    groups = [(tuple(pays[i][0] for i in ix), ix, k[0], k[1]) for k, ix in by.items()]
-                    kind = K_PLAIN
-                if len(groups) > 1:  # sub-groups take consecutive rows too: regroup this group's rows
-                    sub = np.concatenate([np.asarray(g[1], np.intp) for g in groups])
-                    perm[s0:s1] = perm[s0:s1][sub]
+                ix = obs_perm[s0:s1].tolist()
+                pays = itemgetter(*ix)(pay_t) if m > 1 else (pay_t[ix[0]],)
+                if kind == K_SUMMARY:
+                    rows_, dstrs, shps = zip(*pays)
+                    shape_g[s0:s1] = [self._shape_code(shape) for shape in shps]
+                    dtype_g[s0:s1] = [self._code(self.dtypes, d) for d in dstrs]
+                    ustats[nu:nu + m] = rows_
+                    src[s0:s1] = np.arange(nu, nu + m)
+                    nu += m
+                    continue
+                if kind == K_DELTA:
+                    shape, dt = self.fast[sid][:2]
+                    parts = [(b"".join(pays), m, shape, dt)]
+                elif kind == K_SCALAR:
+                    parts = [(pays, m, (), float)]
+                else:  # numpy scalars by dtype, or a site seen with several shapes or dtypes by (shape, dtype)
+                    by: dict = {}
+                    if kind == K_GSCALAR:
+                        for i, v in enumerate(pays):
+                            by.setdefault(((), v.dtype), []).append(i)
+                        parts = [(tuple(pays[i] for i in ix_), len(ix_), k[0], k[1]) for k, ix_ in by.items()]
+                    else:
+                        for i, (_, shape, d) in enumerate(pays):
+                            by.setdefault((shape, d), []).append(i)
+                        parts = [(b"".join(pays[i][0] for i in ix_), len(ix_), k[0], k[1]) for k, ix_ in by.items()]
+                        kind = K_PLAIN
+                    if len(parts) > 1:  # parts take consecutive rows too: regroup this group's rows
+                        sub = np.concatenate([np.asarray(ix_, np.intp) for ix_ in by.values()])
+                        perm[s0:s1] = perm[s0:s1][sub]
             f = s0
-            for gp, _, shape, dt in groups:
-                m = len(gp)
-                block, delta, dstr, runs = self._block(kind, m, gp, shape, dt)
+            for data, m, shape, dt in parts:
+                block, delta, dstr, runs = self._block(kind, m, data, shape, dt)
                 shape_code = self._shape_code(shape)
                 shape_g[f:f + m] = shape_code
                 dtype_g[f:f + m] = self._code(self.dtypes, dstr)
@@ -713,23 +755,24 @@ class Recorder:
         # One statistics call per (width, dtype): each call costs ~0.1 ms of fixed numpy overhead,
         # and the seed alone logs some 30 groups per flush.
         for items in same_width.values():
+            k = sum(len(it[2]) for it in items)
             if len(items) == 1:
-                st = stats_rows(items[0][2], items[0][3])
+                stats_rows(items[0][2], items[0][3], out=ustats[nu:nu + k])
             else:
-                st = stats_rows(np.concatenate([it[2] for it in items]),
-                                None if items[0][3] is None else np.concatenate([it[3] for it in items]))
-            k = 0
+                stats_rows(np.concatenate([it[2] for it in items]),
+                           None if items[0][3] is None else np.concatenate([it[3] for it in items]),
+                           out=ustats[nu:nu + k])
             for f, m, block, _, runs in items:
-                part = st[k:k + len(block)]
-                k += len(block)
-                # Equal observations have equal statistics: computed once per run, repeated.
-                stats_g[f:f + m] = part if runs is None else np.repeat(part, runs[1], axis=0)
+                # Equal observations have equal statistics: computed once per run, pointed at by each.
+                first = np.arange(nu, nu + len(block))
+                src[f:f + m] = first if runs is None else np.repeat(first, runs[1])
+                nu += len(block)
         if n_obs:
             inv = np.empty(n_obs, np.intp)
             inv[perm] = np.arange(n_obs)
-            cols = (seq_o, (ocodes % KIND).astype(np.int32), shape_g[inv], dtype_g[inv], stats_g[inv])
+            cols = (seq_o, (ocodes % KIND).astype(np.int32), shape_g[inv], dtype_g[inv], ustats[src[inv]])
         else:
-            cols = (seq_o, np.zeros(0, np.int32), shape_g, dtype_g, stats_g)
+            cols = (seq_o, np.zeros(0, np.int32), shape_g, dtype_g, ustats)
         idx, released, values = self.thinner.thin(cols, values, final=final)
         if idx is None:
             out = cols
@@ -742,18 +785,19 @@ class Recorder:
             out = [c[o] for c in cols]
         return Chunk(*out, ev_seq=ev_seq, ev_loop=ev_loop, ev_kind=ev_kind, values=values)
 
-    def _block(self, kind, m, pays, shape, dt):
-        """A group of m observations (payloads `pays`) as (block, update delta or None, dtype text, runs).
+    def _block(self, kind, m, data, shape, dt):
+        """A group of m observations as (block, update delta or None, dtype text, runs).
 
-        `runs` is None, or (first row of each run of equal neighbouring observations, run lengths); then
-        block and delta hold the first row of each run only.
+        `data` is their bytes joined (scalar kinds: a tuple of the scalars). `runs` is None, or (first
+        row of each run of equal neighbouring observations, run lengths); then block and delta hold the
+        first row of each run only.
         """
         if kind in (K_SCALAR, K_GSCALAR):
             if dt is float:
-                return np.array(pays, dtype=np.float64).reshape(m, 1), None, "float", None
-            return np.array(pays, dtype=dt).reshape(m, 1), None, dt.str, None
+                return np.array(data, dtype=np.float64).reshape(m, 1), None, "float", None
+            return np.array(data, dtype=dt).reshape(m, 1), None, dt.str, None
         size = math.prod(shape)
-        blob = b"".join(pays)
+        blob = data
         width = size * (1 if kind == K_PLAIN else 2)
         if len(blob) != m * width * dt.itemsize:  # never misread bytes
             raise ValueError(f"observations of one group differ in size ({len(blob)} bytes for {m} x {shape})")
