@@ -277,3 +277,57 @@ def test_failed_flush_loses_its_chunk_only(monkeypatch, pure):
     # The first and the third chunk survive, the second (steps 100-199) was dropped.
     assert sorted(seen[0]) == list(range(100)) + list(range(200, 300))
     assert sorted(seen[1]) == list(range(100)) + list(range(200, 300))
+
+
+def _window_picks_by_sorting(wkey, stats):
+    """The thinner's window picks computed the plain way: a sort per statistic and direction."""
+    from nandoctor.trace.recorder import _EXTREME_STATS, _SPIKE_STATS, OUTLIERS, SPIKE_KEEP
+
+    n = len(wkey)
+    keep = np.zeros(n, bool)
+    starts = np.flatnonzero(np.concatenate(([True], wkey[1:] != wkey[:-1])))
+    ends = np.concatenate((starts[1:], [n]))
+    seg = np.repeat(np.arange(len(starts)), ends - starts)
+    keep[ends - 1] = True
+    for k in _EXTREME_STATS:
+        v = stats[:, k]
+        fin = np.isfinite(v)
+        if not fin.any():
+            continue
+        for vv in (np.where(fin, v, -np.inf), np.where(fin, -v, -np.inf)):
+            last = np.lexsort((vv, seg))[ends - 1]  # stable: among ties, the last row
+            keep[last[fin[last]]] = True
+    l2 = stats[:, C.STATS.index(C.L2)]
+    o = np.lexsort((np.where(np.isfinite(l2), l2, np.inf), seg))
+    keep[o[starts + (ends - starts - 1) // 2]] = True
+    for k in _SPIKE_STATS:
+        v = np.abs(stats[:, k])
+        fin = np.isfinite(v)
+        if not fin.any():
+            continue
+        o = np.lexsort((np.where(fin, v, np.inf), seg))
+        nfin = np.add.reduceat(fin.astype(np.int64), starts)
+        med = v[o[starts + np.maximum(nfin - 1, 0) // 2]]
+        with np.errstate(all="ignore"):
+            ratio = np.where(fin, v / med[seg], 0.0)
+        o = np.lexsort((-ratio, seg))
+        rank = np.empty(n, np.int64)
+        rank[o] = np.arange(n) - starts[seg[o]]
+        keep |= (ratio > SPIKE_KEEP) & (rank < OUTLIERS)
+    return keep
+
+
+def test_window_picks_equal_the_sorting_definition():
+    rng = np.random.default_rng(1)
+    for trial in range(300):
+        n = int(rng.integers(1, 400))
+        wkey = np.sort(rng.integers(0, max(1, n // int(rng.integers(1, 40)) + 1), n))
+        st = rng.normal(size=(n, len(C.STATS))) * rng.choice([1, 1e3], size=(n, len(C.STATS)))
+        st[rng.random(st.shape) < 0.05] = np.nan
+        if trial % 3 == 0:
+            st = np.round(st)  # ties
+        if trial % 7 == 0:
+            st[:] = np.nan
+        if trial % 5 == 0:
+            st[rng.integers(0, n, 3), C.STATS.index(C.UPDATE_L2)] *= 1e6  # spikes
+        assert np.array_equal(R._window_picks(wkey, st), _window_picks_by_sorting(wkey, st)), trial

@@ -212,20 +212,29 @@ class Thinner:
                 kept_values.append((sid, code, vseq[m], data[m]))
             if (~m).any():
                 self.held_values.setdefault(sid, []).append((code, vseq[~m], data[~m]))
-        for sid, h in self.held.items():
-            if len(h["ord"]):
-                part, kept_seq, upto = self._decide(sid, h, final)
-                if part is not None:
-                    released.append(part)
-                if upto is not None:
-                    kept_values.extend(self._release_values(sid, kept_seq, upto))
+        # Every site's complete windows are picked from in one call: the picks cost ~0.3 ms of numpy
+        # overhead per call, which per site and flush came to 1.3 s of a 100,000-step run.
+        ready = [(sid, h) + r for sid, h in self.held.items() if len(h["ord"])
+                 for r in [self._ready(sid, h, final)] if r is not None]
+        if ready:
+            picks = _window_picks(np.concatenate([(np.int64(i) << 40) + r[3] for i, r in enumerate(ready)]),
+                                  np.concatenate([h["stats"][:n] for _, h, n, *_ in ready]))
+            at = 0
+            for sid, h, n_ready, _, keep, sig_last in ready:
+                part, upto = self._release(sid, h, n_ready, keep | picks[at:at + n_ready], sig_last)
+                at += n_ready
+                released.append(part)
+                kept_values.extend(self._release_values(sid, part[0], upto))
         if not cut and not released:
             return None, [], kept_values  # nothing beyond the cap: every row
         parts_idx = np.concatenate(out_idx) if out_idx else np.zeros(0, np.int64)
         return parts_idx, released, kept_values
 
-    def _decide(self, sid, h, final):
-        """Decide the held windows of one site that are complete and guarded; returns released rows."""
+    def _ready(self, sid, h, final):
+        """The held rows of one site whose windows are complete and guarded, or None.
+
+        Returns (rows ready, their window keys, rows kept regardless, non-finite status of the last).
+        """
         o, stats = h["ord"], h["stats"]
         full, newest = self.full, self.count[sid] - 1
         stage = np.floor(np.log2(o / full)).astype(np.int64)
@@ -251,16 +260,19 @@ class Thinner:
         keep |= o <= self.keep_until.get(sid, -1)
         n_ready = int(np.count_nonzero(ready))  # ordinals ascend, so the ready rows come first
         if n_ready == 0:
-            return None, None, None
-        r = slice(0, n_ready)
-        keep_r = keep[r] | _window_picks(wkey[r], stats[r])
+            return None
+        return n_ready, wkey[:n_ready], keep[:n_ready], int(sig[n_ready - 1])
+
+    def _release(self, sid, h, n_ready, keep_r, sig_last):
+        """(kept rows among the first n_ready held rows of a site, seq of the last of those); drops them all."""
         sel = np.flatnonzero(keep_r)
+        stats = h["stats"]
         part = (h["seq"][sel], np.full(len(sel), sid, np.int32), h["shape"][sel], h["dtype"][sel], stats[sel])
         upto = int(h["seq"][n_ready - 1])
-        self.sig_before[sid] = int(sig[n_ready - 1])
+        self.sig_before[sid] = sig_last
         for k in ("ord", "seq", "shape", "dtype", "stats"):
             h[k] = h[k][n_ready:]
-        return part, part[0], upto
+        return part, upto
 
     def _release_values(self, sid, kept_seq, upto):
         out, rest = [], []
@@ -314,7 +326,11 @@ def _nf_sig(stats: np.ndarray) -> np.ndarray:
 
 
 def _window_picks(wkey: np.ndarray, stats: np.ndarray) -> np.ndarray:
-    """Rows to keep from consecutive windows (equal wkey): last, extremes, median and outliers."""
+    """Rows to keep from consecutive windows (equal wkey): last, extremes, median and outliers.
+
+    Extremes come from segment maxima (`maximum.reduceat`) in linear time; where a window's extreme is
+    tied, the last such row is kept. Only the medians need sorting (one lexsort per statistic).
+    """
     n = len(wkey)
     keep = np.zeros(n, bool)
     starts = np.flatnonzero(np.concatenate(([True], wkey[1:] != wkey[:-1])))
@@ -327,8 +343,8 @@ def _window_picks(wkey: np.ndarray, stats: np.ndarray) -> np.ndarray:
         if not fin.any():
             continue
         for vv in (np.where(fin, v, -np.inf), np.where(fin, -v, -np.inf)):
-            o = np.lexsort((vv, seg))  # by window, then value: the last of each window is its max
-            last = o[ends - 1]
+            at = np.flatnonzero(vv == np.maximum.reduceat(vv, starts)[seg])
+            last = at[np.concatenate((seg[at][1:] != seg[at][:-1], [True]))]  # the last tied row per window
             keep[last[fin[last]]] = True
     l2 = stats[:, IDX[C.L2]]
     o = np.lexsort((np.where(np.isfinite(l2), l2, np.inf), seg))
@@ -343,13 +359,13 @@ def _window_picks(wkey: np.ndarray, stats: np.ndarray) -> np.ndarray:
         med = v[o[starts + np.maximum(nfin - 1, 0) // 2]]
         with np.errstate(all="ignore"):
             ratio = np.where(fin, v / med[seg], 0.0)
-        cand = ratio > SPIKE_KEEP
-        if not cand.any():
+        cand = np.flatnonzero(ratio > SPIKE_KEEP)
+        if not len(cand):
             continue
-        o = np.lexsort((-ratio, seg))  # within each window, largest ratio first
-        rank = np.empty(n, np.int64)
-        rank[o] = np.arange(n) - starts[seg[o]]
-        keep |= cand & (rank < OUTLIERS)
+        # Within each window, the OUTLIERS largest ratios (candidates outrank every other row).
+        o = cand[np.lexsort((-ratio[cand], seg[cand]))]
+        first = np.searchsorted(seg[o], seg[o], side="left")
+        keep[o[np.arange(len(o)) - first < OUTLIERS]] = True
     return keep
 
 
