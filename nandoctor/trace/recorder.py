@@ -278,7 +278,9 @@ class Thinner:
         out, rest = [], []
         for code, vseq, data in self.held_values.get(sid, []):
             decided = vseq <= upto
-            m = decided & np.isin(vseq, kept_seq)
+            # kept_seq ascends: a binary search finds each value's row (np.isin sorts both every time)
+            pos = np.minimum(np.searchsorted(kept_seq, vseq), max(len(kept_seq) - 1, 0))
+            m = decided & (kept_seq[pos] == vseq) if len(kept_seq) else np.zeros(len(vseq), bool)
             if m.any():
                 out.append((sid, code, vseq[m], data[m]))
             if (~decided).any():
