@@ -78,6 +78,12 @@ def loop(name: str, script: Path, pairs: int):
     return d["plain"], d["traced"], d.get("enter", [0.0])
 
 
+def parts(name: str, script: Path, rounds: int) -> str:
+    _, _, out = run([PY, str(HERE / "_parts.py"), name, str(script), str(rounds)])
+    r = json.loads(out.strip().splitlines()[-1])["ratios"]
+    return ", ".join(f"{m} {v:.2f}x" for m, v in r.items())
+
+
 def ratio(plain, traced) -> float:
     """Median of the per-pair ratios."""
     return statistics.median(t / p for p, t in zip(plain, traced))
@@ -202,6 +208,12 @@ def main() -> None:
             _print_table(rows)
             print("\none-time recompilation on entering trace(), not in the loop times: "
                   + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in enters.items()))
+            print("\nwhere the loop overhead goes (python benchmarks/_parts.py WORKLOAD ROUNDS; medians of per-round "
+                  "ratios to untraced): noop = instrumented code with do-nothing hooks, no-big = everything but the "
+                  "large-array checks")
+            for name, script in work:
+                if name != "answer100k":
+                    print(f"  {name}: " + parts(name, script, max(args.pairs, 5)))
             rep, n_rows = report_time(tmp / "answer100k")
             print(f"\nreport build (load + html + png + findings.json) from the 100k-step session ({n_rows} rows): "
                   f"{rep:.2f} s (target 3 s)")
