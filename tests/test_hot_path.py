@@ -90,14 +90,16 @@ def test_c_and_python_hooks_record_the_same(monkeypatch):
         h = r.hooks()
         _drive(h)
         log, pay = list(r.log), list(r.payloads)
-        bufs = {sid: (k[:3], bytes(k[3]), bytes(k[4]), k[5]) for sid, k in r.fast.items()}
+        bufs = {sid: (k[:3], k[5]) + tuple(bytes(b) for b in (k[3], k[4], k[6], k[7])) for sid, k in r.fast.items()}
         cols, vals, r = _flushed(r)
-        assert all(len(k[3]) == len(k[4]) == 0 for k in r.fast.values())  # the flush took every buffered byte
+        # The flush took every buffered byte and flag.
+        assert all(len(k[3]) == len(k[4]) == len(k[6]) == len(k[7]) == 0 for k in r.fast.values())
         out.append((log, pay, bufs, cols, vals, r))
     (log_p, pay_p, bufs_p, cols_p, vals_p, rp), (log_c, pay_c, bufs_c, cols_c, vals_c, rc) = out
     assert rp.hooks_impl == "python" and rc.hooks_impl == "c"
     assert log_c == log_p
-    assert bufs_c == bufs_p and sum(len(b[1]) + len(b[2]) for b in bufs_c.values()) > 0
+    assert bufs_c == bufs_p and sum(len(b[2]) + len(b[3]) for b in bufs_c.values()) > 0
+    assert any(b"\x01" in b[4] for b in bufs_c.values()), "no repeat was flagged: the test drives none"
     assert len(pay_c) == len(pay_p)
     for a, b in zip(pay_c, pay_p):
         assert type(a) is type(b)
@@ -113,7 +115,7 @@ def test_c_and_python_hooks_record_the_same(monkeypatch):
 def _reference_stats(monkeypatch, pure=False):
     """The chunk statistics computed with run de-duplication switched off."""
     with monkeypatch.context() as m:
-        m.setattr(R, "DEDUP_MIN", 1 << 60)
+        m.setattr(R, "EXPAND_RUNS", True)
         r = _recorder(monkeypatch, pure, flush_entries=1 << 30)
         _drive(r.hooks())
         return _flushed(r)
@@ -247,7 +249,7 @@ def test_failed_flush_loses_its_chunk_only(monkeypatch, pure):
     """A flush that fails part-way drops its own entries; later chunks still read the right bytes."""
     r = _recorder(monkeypatch, pure, flush_entries=1 << 30)
     h = r.hooks()
-    real = R._runs  # called per group, in the middle of the flush's work
+    real = R.Recorder._block  # called per group, in the middle of the flush's work
     fail = {"now": False}
 
     def flaky(*a, **kw):
@@ -255,7 +257,7 @@ def test_failed_flush_loses_its_chunk_only(monkeypatch, pure):
             raise RuntimeError("injected")
         return real(*a, **kw)
 
-    monkeypatch.setattr(R, "_runs", flaky)
+    monkeypatch.setattr(R.Recorder, "_block", flaky)
     for i in range(300):
         h[ITER](0)
         h[REC](0, np.full((2, 2), float(i)))
@@ -331,3 +333,28 @@ def test_window_picks_equal_the_sorting_definition():
         if trial % 5 == 0:
             st[rng.integers(0, n, 3), C.STATS.index(C.UPDATE_L2)] *= 1e6  # spikes
         assert np.array_equal(R._window_picks(wkey, st), _window_picks_by_sorting(wkey, st)), trial
+
+
+@pytest.mark.parametrize("pure", [False, True])
+def test_repeat_counted_after_its_row_was_flushed(monkeypatch, pure):
+    """A flush on another thread may count an entry but not the repeat recorded right after it: the
+    repeat, read by the next flush, gets the row the earlier flush took."""
+    r = _recorder(monkeypatch, pure, flush_entries=1 << 30)
+    h = r.hooks()
+    a = np.arange(6.0).reshape(2, 3)
+    h[REC](0, a.copy())  # registers the site (first sighting)
+    h[REC](0, a.copy())  # equal to the row before: only the flag 1
+    h[REC](0, a.copy())
+    assert bytes(r.fast[0][6]) == b"\x00\x01\x01"
+    # The flush counts the first two entries only; the third is "still being recorded".
+    code, pay = r.log.pop(), r.payloads.pop()
+    r.flush()
+    r.log.append(code)
+    r.payloads.append(pay)
+    r.flush(final=True)
+    vals = [data for c in r.chunks for sid, _code, seq, data in c.values if sid == 0]
+    assert [len(v) for v in vals] == [2, 1]
+    assert all((v == a.reshape(1, -1)).all() for v in vals)
+    st = np.concatenate([c.obs_stats for c in r.chunks])
+    assert st.shape[0] == 3 and all(np.array_equal(row, st[0], equal_nan=True) for row in st)
+    assert st[0, C.STATS.index(C.MAX)] == 5.0

@@ -9,7 +9,8 @@
  *
  * No numpy headers: the module reads the public, ABI-stable head of numpy's array struct
  * (PyArrayObject_fields, unchanged from numpy 1.x to 2.x). Entries go where the Python hooks put them:
- * the bytes onto the end of the site's buffer, the code onto the log, None onto the payloads. `Hooks.__init__` checks that reading
+ * the bytes onto the end of the site's buffer (or, when they repeat its last row, only a flag saying
+ * so), the code onto the log, None onto the payloads. `Hooks.__init__` checks that reading
  * against a probe array whose data address, shape, dtype and flags Python tells it, and refuses to
  * start (the Python hooks are used) if anything differs.
  */
@@ -35,7 +36,8 @@ typedef struct {
     PyObject_HEAD
     PyObject *log;       /* list: entry codes */
     PyObject *payloads;  /* list: entry payloads */
-    PyObject *fast;      /* dict: site -> (shape, dtype, nbytes, plain buffer, update buffer, update code) */
+    PyObject *fast;      /* dict: site -> (shape, dtype, nbytes, plain buffer, update buffer, update code,
+                            plain flags, update flags) */
     PyTypeObject *ndarray;
     PyObject *k_scalar;  /* int added to a site for a Python float */
     PyObject *slow_rec;  /* the Python hooks, for everything else */
@@ -57,28 +59,42 @@ grow(PyObject *buf, Py_ssize_t size)
     return PyByteArray_Resize(buf, size);
 }
 
-/* Copy n bytes (and m more from `more`, if given) onto the end of bytearray `buf`, then append the entry
- * (code, None): data first, so that an entry a flush counts has its bytes buffered. On failure leave
- * the buffer and both lists as they were (the payloads' length counts entries). */
+/* Record an entry of a buffered site: its n + m bytes (`data`, then `more` if m) and a flag byte. When
+ * the bytes equal the buffer's last row (the site's previous observation: a constant input, an array
+ * gone all-NaN), only the flag 1 is written; otherwise the flag 0 and the bytes. Then the entry
+ * (code, None) is appended: data and flag first, so that an entry a flush counts is complete. On failure
+ * the buffer, the flags and both lists are left as they were (the payloads' length counts entries). */
 static int
-append_buffered(Hooks *self, PyObject *buf, PyObject *code, const char *data, Py_ssize_t n,
+append_buffered(Hooks *self, PyObject *buf, PyObject *flags, PyObject *code, const char *data, Py_ssize_t n,
                 const char *more, Py_ssize_t m)
 {
-    Py_ssize_t len = PyByteArray_GET_SIZE(buf);
-    if (grow(buf, len + n + m) < 0)
+    Py_ssize_t len = PyByteArray_GET_SIZE(buf), nflags = PyByteArray_GET_SIZE(flags), w = n + m;
+    const char *last = len >= w ? PyByteArray_AS_STRING(buf) + len - w : NULL;
+    int same = w > 0 && last != NULL && memcmp(last, data, (size_t)n) == 0
+               && (m == 0 || memcmp(last + n, more, (size_t)m) == 0);
+    if (grow(flags, nflags + 1) < 0)
         return -1;
-    char *p = PyByteArray_AS_STRING(buf) + len;
-    memcpy(p, data, (size_t)n);
-    if (m)
-        memcpy(p + n, more, (size_t)m);
+    PyByteArray_AS_STRING(flags)[nflags] = (char)same;
+    if (!same) {
+        if (grow(buf, len + w) < 0) {
+            PyByteArray_Resize(flags, nflags);
+            return -1;
+        }
+        char *p = PyByteArray_AS_STRING(buf) + len;
+        memcpy(p, data, (size_t)n);
+        if (m)
+            memcpy(p + n, more, (size_t)m);
+    }
     if (PyList_Append(self->log, code) < 0) {
         PyByteArray_Resize(buf, len);
+        PyByteArray_Resize(flags, nflags);
         return -1;
     }
     if (PyList_Append(self->payloads, Py_None) < 0) {
         Py_ssize_t k = PyList_GET_SIZE(self->log);
         PyList_SetSlice(self->log, k - 1, k, NULL);
         PyByteArray_Resize(buf, len);
+        PyByteArray_Resize(flags, nflags);
         return -1;
     }
     return 0;
@@ -100,7 +116,7 @@ append_entry(Hooks *self, PyObject *code, PyObject *payload)
 
 /* The site's fast entry (borrowed) if `v` is a C-contiguous ndarray with the site's fast shape and
  * dtype, else NULL with no error set. The entry is (shape, dtype, nbytes, plain buffer, update buffer,
- * update code); *nbytes receives nbytes. */
+ * update code, plain flags, update flags); *nbytes receives nbytes. */
 static PyObject *
 fast_entry(Hooks *self, PyObject *sid, PyObject *v, Py_ssize_t *nbytes)
 {
@@ -111,9 +127,11 @@ fast_entry(Hooks *self, PyObject *sid, PyObject *v, Py_ssize_t *nbytes)
         PyErr_Clear();
         return NULL;
     }
-    if (!PyTuple_CheckExact(k) || PyTuple_GET_SIZE(k) != 6 || !PyByteArray_CheckExact(PyTuple_GET_ITEM(k, 3))
-            || !PyByteArray_CheckExact(PyTuple_GET_ITEM(k, 4)))
+    if (!PyTuple_CheckExact(k) || PyTuple_GET_SIZE(k) != 8)
         return NULL;
+    for (int i = 3; i < 8; i++)
+        if (i != 5 && !PyByteArray_CheckExact(PyTuple_GET_ITEM(k, i)))
+            return NULL;
     ArrayHead *a = (ArrayHead *)v;
     PyObject *shape = PyTuple_GET_ITEM(k, 0);
     if (a->descr != PyTuple_GET_ITEM(k, 1) || !(a->flags & C_CONTIGUOUS) || !PyTuple_CheckExact(shape)
@@ -142,7 +160,8 @@ record(Hooks *self, PyObject *sid, PyObject *v)
     Py_ssize_t n;
     PyObject *k = fast_entry(self, sid, v, &n);
     if (k != NULL) {
-        if (append_buffered(self, PyTuple_GET_ITEM(k, 3), sid, ((ArrayHead *)v)->data, n, NULL, 0) == 0)
+        if (append_buffered(self, PyTuple_GET_ITEM(k, 3), PyTuple_GET_ITEM(k, 6), sid, ((ArrayHead *)v)->data, n,
+                            NULL, 0) == 0)
             return 1;
         PyErr_Clear();
         return 0;
@@ -208,7 +227,8 @@ Hooks_upd(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
             for (int i = 0; same && i < a->nd; i++)
                 same = b->dimensions[i] == a->dimensions[i];
             if (same) {
-                if (append_buffered(self, PyTuple_GET_ITEM(k, 4), PyTuple_GET_ITEM(k, 5), a->data, n, b->data, n) == 0)
+                if (append_buffered(self, PyTuple_GET_ITEM(k, 4), PyTuple_GET_ITEM(k, 7), PyTuple_GET_ITEM(k, 5),
+                                    a->data, n, b->data, n) == 0)
                     return Py_NewRef(new);
                 PyErr_Clear();
             }

@@ -101,10 +101,17 @@ def _c_hooks(log, payloads, fast, k_scalar, rec, args, upd):
         return None
 
 
-def _put(buf: bytearray, data: bytes) -> None:
-    """Append to a site's buffer, growing its allocation by half when it must grow (as `_fasthooks.c`
-    does): bytearray's own policy adds an eighth, and each move of a large buffer copies it."""
-    size = len(buf) + len(data)
+def _put(buf: bytearray, flags: bytearray, data: bytes) -> None:
+    """Record a buffered entry's bytes, as `_fasthooks.c` does: when they equal the buffer's last row (the
+    site's previous observation: a constant input, an array gone all-NaN) only the flag 1, otherwise
+    the flag 0 and the bytes. The buffer grows by half when it must grow: bytearray's own policy adds
+    an eighth, and each move of a large buffer copies it."""
+    n = len(data)
+    if n and len(buf) >= n and buf[-n:] == data:
+        flags.append(1)
+        return
+    flags.append(0)
+    size = len(buf) + n
     if size >= buf.__alloc__() and size > 64:
         old = len(buf)
         buf.extend(bytes(size + size // 2 - old))
@@ -289,11 +296,12 @@ class Thinner:
         return out
 
 
-# Groups at least this large are checked for repeated observations: a constant input (x, y), or an
-# array gone all-NaN, repeats the bytes of its previous observation at every step, and the statistics
-# of a run of equal observations need computing once (the seed's 9,750 all-NaN steps cost 4x more
-# in the masked path of `stats_rows` than finite ones). Runs of neighbours, not any repeat: comparing
-# neighbouring rows is one vectorised pass over the bytes already joined.
+# A constant input (x, y), or an array gone all-NaN, repeats the bytes of its previous observation at
+# every step, and the statistics of a run of equal observations need computing once (the seed's 9,750
+# all-NaN steps cost 4x more in the masked path of `stats_rows` than finite ones). Buffered sites flag
+# repeats as they are recorded (`_put`); the other groups of bytes (augmented updates, sites of
+# several shapes) are compared here, when at least this large. Runs of neighbours, not any repeat:
+# comparing neighbouring rows is one vectorised pass over the bytes already joined.
 DEDUP_MIN = 32
 # How many neighbouring pairs, evenly spread, are compared first; only a group with an equal pair
 # among them is compared in full.
@@ -319,6 +327,18 @@ def _runs(blob: bytes, m: int) -> tuple[np.ndarray, np.ndarray] | None:
     if len(starts) > m // 2:
         return None
     return starts, np.diff(starts, append=m)
+
+
+def _distinct(blob: bytes, m: int) -> tuple[bytes, tuple | None]:
+    """(bytes of the first row of each run, runs) of m rows in `blob`; (blob, None) when few repeat."""
+    runs = _runs(blob, m)
+    if runs is None:
+        return blob, None
+    return np.frombuffer(blob, np.uint8).reshape(m, -1)[runs[0]].tobytes(), runs
+
+
+# Tests set this to compute every observation's statistics from its own row (the reference for runs).
+EXPAND_RUNS = False
 
 
 def _nf_sig(stats: np.ndarray) -> np.ndarray:
@@ -405,6 +425,7 @@ class Recorder:
         self.pending: dict = {}  # site -> delta of an augmented update, until its value is read
         self.shapes: dict[str, int] = {}
         self._shape_codes: dict[tuple, int] = {}  # shape tuple -> its code in `shapes`
+        self._last_row: dict[int, bytes] = {}  # buffered code -> the last distinct row a flush took
         self.dtypes: dict[str, int] = {}
         self.chunks: list[Chunk] = []
         self.errors: list[str] = []
@@ -459,11 +480,13 @@ class Recorder:
         def key(sid, v):
             """The site's fast entry, registered at its first small plain array; None if v has another shape or dtype.
 
-            (shape, dtype, nbytes, buffer of plain entries, buffer of update entries, update code).
+            (shape, dtype, nbytes, buffer of plain entries, buffer of update entries, update code,
+            repeat flags of plain entries, repeat flags of update entries); see `_put`.
             """
             k = fget(sid)
             if k is None:
-                k = fast[sid] = (v.shape, v.dtype, v.nbytes, bytearray(), bytearray(), sid + k_old)
+                k = fast[sid] = (v.shape, v.dtype, v.nbytes, bytearray(), bytearray(), sid + k_old,
+                                 bytearray(), bytearray())
             return k if (v.shape == k[0] and v.dtype == k[1]) else None
 
         def take(sid, v):
@@ -473,7 +496,7 @@ class Recorder:
                 if v.size <= small and not dt.hasobject:
                     k = key(sid, v)
                     if k is not None:
-                        _put(k[3], v.tobytes()); ca(sid); pa(None)
+                        _put(k[3], k[6], v.tobytes()); ca(sid); pa(None)
                     else:
                         p_ = (v.tobytes(), v.shape, dt); ca(sid + k_gen); pa(p_)
                 else:
@@ -490,7 +513,7 @@ class Recorder:
                 if type(v) is ndarray:
                     k = fget(sid)
                     if k is not None and v.dtype is k[1] and v.shape == k[0]:
-                        _put(k[3], v.tobytes()); ca(sid); pa(None)
+                        _put(k[3], k[6], v.tobytes()); ca(sid); pa(None)
                         return v
                 take(sid, v)
             except RecursionError:  # at the script's recursion limit: calling anything would overflow again
@@ -505,7 +528,7 @@ class Recorder:
                     dt = new.dtype
                     k = key(sid, new) if new.size <= small and old.dtype == dt and not dt.hasobject else None
                     if k is not None:
-                        _put(k[4], new.tobytes() + old.tobytes()); ca(k[5]); pa(None)
+                        _put(k[4], k[7], new.tobytes() + old.tobytes()); ca(k[5]); pa(None)
                     elif new.dtype.kind in "fiub" and old.dtype.kind in "fiub":
                         with np.errstate(all="ignore"):
                             delta = np.asarray(new, dtype=np.float64) - np.asarray(old, dtype=np.float64)
@@ -573,7 +596,7 @@ class Recorder:
                     if type(v) is ndarray:
                         k = fget(sid)
                         if k is not None and v.dtype is k[1] and v.shape == k[0]:
-                            _put(k[3], v.tobytes()); ca(sid); pa(None)
+                            _put(k[3], k[6], v.tobytes()); ca(sid); pa(None)
                             continue
                     take(sid, v)
             except RecursionError:  # at the script's recursion limit: calling anything would overflow again
@@ -708,16 +731,10 @@ class Recorder:
         # this chunk only and never leaves a buffer holding bytes of entries already dropped.
         taken = {}
         for s0, s1 in zip(starts, ends):
-            kind, sid = divmod(int(sc[s0]), KIND)
+            code = int(sc[s0])
+            kind, sid = divmod(code, KIND)
             if kind in (K_PLAIN, K_OLD):
-                # Side by side already, in the site's buffer: the first m observations' bytes are these.
-                nbytes, plain, old = self.fast[sid][2:5]
-                buf, width = (plain, nbytes) if kind == K_PLAIN else (old, 2 * nbytes)
-                take = (s1 - s0) * width
-                taken[s0] = buf[:take]  # a copy: the buffer goes on filling
-                del buf[:take]
-                if len(taken[s0]) < take:  # never misread bytes
-                    raise ValueError(f"site {sid}: {len(taken[s0])} bytes buffered for {s1 - s0} x {width}")
+                taken[s0] = self._take_buffered(code, kind, sid, s1 - s0)
         for s0, s1 in zip(starts, ends):
             code = int(sc[s0])
             kind, sid = divmod(code, KIND)
@@ -726,7 +743,7 @@ class Recorder:
             # a tuple of scalars; `kind` says how to read it.
             if kind in (K_PLAIN, K_OLD):
                 shape, dt = self.fast[sid][:2]
-                parts = [(taken.pop(s0), m, shape, dt)]
+                parts = [(*taken.pop(s0), m, shape, dt)]
             else:
                 ix = obs_perm[s0:s1].tolist()
                 pays = itemgetter(*ix)(pay_t) if m > 1 else (pay_t[ix[0]],)
@@ -740,26 +757,29 @@ class Recorder:
                     continue
                 if kind == K_DELTA:
                     shape, dt = self.fast[sid][:2]
-                    parts = [(b"".join(pays), m, shape, dt)]
+                    parts = [(*_distinct(b"".join(pays), m), m, shape, dt)]
                 elif kind == K_SCALAR:
-                    parts = [(pays, m, (), float)]
+                    parts = [(pays, None, m, (), float)]
                 else:  # numpy scalars by dtype, or a site seen with several shapes or dtypes by (shape, dtype)
                     by: dict = {}
                     if kind == K_GSCALAR:
                         for i, v in enumerate(pays):
                             by.setdefault(((), v.dtype), []).append(i)
-                        parts = [(tuple(pays[i] for i in ix_), len(ix_), k[0], k[1]) for k, ix_ in by.items()]
+                        parts = [(tuple(pays[i] for i in ix_), None, len(ix_), k[0], k[1]) for k, ix_ in by.items()]
                     else:
                         for i, (_, shape, d) in enumerate(pays):
                             by.setdefault((shape, d), []).append(i)
-                        parts = [(b"".join(pays[i][0] for i in ix_), len(ix_), k[0], k[1]) for k, ix_ in by.items()]
+                        parts = [(*_distinct(b"".join(pays[i][0] for i in ix_), len(ix_)), len(ix_), k[0], k[1])
+                                 for k, ix_ in by.items()]
                         kind = K_PLAIN
                     if len(parts) > 1:  # parts take consecutive rows too: regroup this group's rows
                         sub = np.concatenate([np.asarray(ix_, np.intp) for ix_ in by.values()])
                         perm[s0:s1] = perm[s0:s1][sub]
             f = s0
-            for data, m, shape, dt in parts:
-                block, delta, dstr, runs = self._block(kind, m, data, shape, dt)
+            for data, runs, m, shape, dt in parts:
+                if runs is not None and EXPAND_RUNS:  # the reference path of the tests
+                    data, runs = np.frombuffer(data, np.uint8).reshape(len(runs[0]), -1).repeat(runs[1], 0).tobytes(), None
+                block, delta, dstr = self._block(kind, m if runs is None else len(runs[0]), data, shape, dt)
                 shape_code = self._shape_code(shape)
                 shape_g[f:f + m] = shape_code
                 dtype_g[f:f + m] = self._code(self.dtypes, dstr)
@@ -803,31 +823,48 @@ class Recorder:
             out = [c[o] for c in cols]
         return Chunk(*out, ev_seq=ev_seq, ev_loop=ev_loop, ev_kind=ev_kind, values=values)
 
-    def _block(self, kind, m, data, shape, dt):
-        """A group of m observations as (block, update delta or None, dtype text, runs).
+    def _take_buffered(self, code, kind, sid, m):
+        """(bytes, runs) of the first m entries of a buffered site: the distinct rows, and None or (first
+        entry of each run of repeats, run lengths). Removes them from the site's buffer and flags."""
+        k = self.fast[sid]
+        buf, flags, width = (k[3], k[6], k[2]) if kind == K_PLAIN else (k[4], k[7], 2 * k[2])
+        fl = np.frombuffer(flags[:m], np.uint8).copy()
+        del flags[:m]
+        n_new = m - int(np.count_nonzero(fl))
+        blob = buf[:n_new * width]
+        del buf[:n_new * width]
+        if len(fl) < m or len(blob) < n_new * width:  # never misread bytes
+            raise ValueError(f"site {sid}: {len(fl)} flags and {len(blob)} bytes buffered for {m} x {width}")
+        if m and fl[0]:
+            # Counted after an earlier flush took the row it repeats (another thread flushed in between).
+            blob = self._last_row[code] + blob
+            fl[0] = 0
+        if len(blob):
+            self._last_row[code] = bytes(blob[-width:]) if width else b""
+        if not fl.any():
+            return blob, None
+        starts = np.flatnonzero(fl == 0)
+        return blob, (starts, np.diff(starts, append=m))
 
-        `data` is their bytes joined (scalar kinds: a tuple of the scalars). `runs` is None, or (first
-        row of each run of equal neighbouring observations, run lengths); then block and delta hold the
-        first row of each run only.
+    def _block(self, kind, m, data, shape, dt):
+        """A group of m distinct observations as (block, update delta or None, dtype text).
+
+        `data` is their bytes joined (scalar kinds: a tuple of the scalars).
         """
         if kind in (K_SCALAR, K_GSCALAR):
             if dt is float:
-                return np.array(data, dtype=np.float64).reshape(m, 1), None, "float", None
-            return np.array(data, dtype=dt).reshape(m, 1), None, dt.str, None
+                return np.array(data, dtype=np.float64).reshape(m, 1), None, "float"
+            return np.array(data, dtype=dt).reshape(m, 1), None, dt.str
         size = math.prod(shape)
-        blob = data
         width = size * (1 if kind == K_PLAIN else 2)
-        if len(blob) != m * width * dt.itemsize:  # never misread bytes
-            raise ValueError(f"observations of one group differ in size ({len(blob)} bytes for {m} x {shape})")
-        block = np.frombuffer(blob, dtype=dt).reshape(m, width)
-        runs = _runs(blob, m)
-        if runs is not None:
-            block = block[runs[0]]
+        if len(data) != m * width * dt.itemsize:  # never misread bytes
+            raise ValueError(f"observations of one group differ in size ({len(data)} bytes for {m} x {shape})")
+        block = np.frombuffer(data, dtype=dt).reshape(m, width)
         if kind == K_PLAIN:
-            return block, None, dt.str, runs
+            return block, None, dt.str
         new, other = block[:, :size], block[:, size:]
         if kind == K_DELTA:
-            return new, other, dt.str, runs
+            return new, other, dt.str
         if dt.kind == "c":
-            return new, new - other, dt.str, runs
-        return new, new.astype(np.float64) - other.astype(np.float64), dt.str, runs
+            return new, new - other, dt.str
+        return new, new.astype(np.float64) - other.astype(np.float64), dt.str
