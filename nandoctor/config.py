@@ -25,7 +25,7 @@ from pathlib import Path
 
 # Detector thresholds a config may set, with their defaults. Each name is the lowercase name of the
 # constant in nandoctor/detectors/ that it overrides (SPIKE_FACTOR -> spike_factor), defaults as there
-# (DESIGN.md §4). Detectors read them with `threshold(session, name, DEFAULT)`, so a value set in
+# (DESIGN.md §4). Detectors read them as `LIM.NAME` (detectors.Limits) during an analysis, so a value set in
 # pyproject.toml or with --threshold (kept in session.meta["config"]["thresholds"]) wins. A detector
 # module may declare more names in a `THRESHOLDS` dict of its own (nandoctor.detectors.THRESHOLDS);
 # those are accepted too.

@@ -170,3 +170,57 @@ def test_cli_explicit_config_file(tmp_path):
     assert proc.returncode == 2 and "unknown key 'unknown'" in proc.stderr and str(cfg) in proc.stderr
     proc = run_nandoctor(["run", "--config", str(tmp_path / "missing.toml"), str(script)], cwd=str(tmp_path))
     assert proc.returncode == 2 and "cannot read config" in proc.stderr
+
+
+def test_configured_thresholds_reach_the_detectors(seed_run):
+    """A threshold set for the run changes what the detectors find, for that analysis only."""
+    import nandoctor
+
+    plain = nandoctor.load(seed_run[1])
+    assert "update_spike" in {f.code for f in plain.findings}
+    strict = nandoctor.load(seed_run[1])
+    strict.meta["config"] = {"thresholds": {"spike_factor": 1e12, "spike_window": 7.0}}
+    strict.analyze(force=True)
+    assert "update_spike" not in {f.code for f in strict.findings}
+    assert not [e for e in strict.errors if "detector" in e]  # a float window is used as an integer
+    again = nandoctor.load(seed_run[1])
+    again.analyze(force=True)  # the configured values do not outlive their analysis
+    assert "update_spike" in {f.code for f in again.findings}
+
+
+def test_threshold_flag_reaches_the_detectors(tmp_path):
+    """`nandoctor run --threshold` is recorded with the session and used by its analysis."""
+    import subprocess
+    import sys
+
+    import nandoctor
+
+    script = tmp_path / "wide.py"
+    script.write_text(
+        "import numpy as np\n"
+        "rng = np.random.default_rng(0)\n"
+        "x = rng.normal(size=(32, 3)) * np.array([1.0, 1.0, 500.0])\n"
+        "y = (x[:, 0] > 0).astype(float)[:, None]\n"
+        "w = np.zeros((3, 1))\n"
+        "for step in range(50):\n"
+        "    p = 1 / (1 + np.exp(-(x @ w)))\n"
+        "    g = x.T @ (p - y) / len(x)\n"
+        "    w = w - 1e-5 * g\n")
+    codes = {}
+    for name, extra in (("default", []), ("relaxed", ["--threshold", "input_scale=1e6", "--threshold", "input_spread=1e6"])):
+        out = tmp_path / name
+        subprocess.run([sys.executable, "-m", "nandoctor", "run", "-q", "--no-config", *extra, "-o", str(out), str(script)],
+                       check=True, capture_output=True, cwd=tmp_path)
+        codes[name] = {f.code for f in nandoctor.load(out).findings}
+    assert "unnormalized_inputs" in codes["default"]
+    assert "unnormalized_inputs" not in codes["relaxed"]
+
+
+def test_documented_defaults_are_the_detectors_constants():
+    """Every configurable threshold names a detector constant, and its listed default is that constant."""
+    from nandoctor.detectors import numerics, optimisation, structure
+
+    for name, default in THRESHOLDS.items():
+        owners = [m for m in (numerics, optimisation, structure) if hasattr(m, name.upper())]
+        assert len(owners) == 1, name
+        assert getattr(owners[0], name.upper()) == default, name

@@ -2,7 +2,28 @@
 
 from __future__ import annotations
 
+import contextvars
+
 from ..model import Finding
+
+# The configured thresholds (session.meta["config"]["thresholds"]) of the session being analysed.
+_CONFIGURED: contextvars.ContextVar[dict] = contextvars.ContextVar("nandoctor_thresholds", default={})
+
+
+class Limits:
+    """A detector module's thresholds for the session being analysed: `LIM.SPIKE_FACTOR` is the value
+    `[tool.nandoctor] thresholds` or `--threshold spike_factor=...` set for this run, else the module's
+    constant SPIKE_FACTOR (config names are the constants' names in lower case)."""
+
+    def __init__(self, module_globals: dict):
+        self._defaults = module_globals
+
+    def __getattr__(self, name: str):
+        default = self._defaults[name]
+        value = _CONFIGURED.get().get(name.lower())
+        if value is None:
+            return default
+        return int(value) if isinstance(default, int) else float(value)  # windows and counts stay integers
 
 # Each detector takes a Session and returns a list of Findings. Registered in catalogue order.
 DETECTORS: list = []
@@ -20,14 +41,19 @@ def detect(session) -> list[Finding]:
     import numpy as np
 
     out: list[Finding] = []
+    configured = ((getattr(session, "meta", None) or {}).get("config") or {}).get("thresholds") or {}
+    token = _CONFIGURED.set(dict(configured))
     # Analysis must stay silent: no numpy warnings or error callbacks reach the user's terminal.
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        for fn in DETECTORS:
-            try:
-                out.extend(fn(session))
-            except Exception as e:  # noqa: BLE001
-                session.errors.append(f"detector {fn.__name__} failed: {type(e).__name__}: {e}")
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            for fn in DETECTORS:
+                try:
+                    out.extend(fn(session))
+                except Exception as e:  # noqa: BLE001
+                    session.errors.append(f"detector {fn.__name__} failed: {type(e).__name__}: {e}")
+    finally:
+        _CONFIGURED.reset(token)
     return out
 
 

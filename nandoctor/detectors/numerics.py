@@ -9,7 +9,7 @@ import numpy as np
 
 from .. import columns as C
 from ..model import Finding
-from . import register
+from . import Limits, register
 from .evaluate import replay
 from .facts import Facts, activation_of, facts, last, strip_comment
 
@@ -21,6 +21,7 @@ CANCEL_TOL = 1e-8
 NEAR_SAT_FRACTION = 0.5  # "on most of the batch" (DESIGN.md §4)
 # The tail of the run judged for sustained conditions: the last 10% of the steps.
 TAIL = 0.1
+LIM = Limits(globals())  # these thresholds, or what the run's configuration set them to
 
 
 def _f(code, kind, severity, message, first=None, last_=None, site=None, line=None, **evidence) -> Finding:
@@ -224,7 +225,7 @@ def _tail(sr):
     loop = np.nonzero(sr.step >= 0)[0]
     if len(loop) == 0:
         return loop
-    k = max(1, int(len(loop) * TAIL))
+    k = max(1, int(len(loop) * LIM.TAIL))
     return loop[-k:]
 
 
@@ -260,7 +261,7 @@ def near_saturation(session) -> list[Finding]:
             ev.update(pre_site=F.by_id[act.pre].target, pre_absmax=zmax, threshold=thr, z_margin=thr - zmax)
             ztxt = (f"; {F.by_id[act.pre].target} reaches {zmax:.4g}, {thr - zmax:.3g} short of {thr} where "
                     f"{act.kind} rounds to exactly 1.0 in {lim.dtype}")
-        if near >= NEAR_SAT_FRACTION:
+        if near >= LIM.NEAR_SAT_FRACTION:
             digits = -math.log10(margin_hi) if margin_hi > 0 else lim.digits
             ev["digits_lost_in_1_minus"] = round(min(digits, lim.digits), 1)
             msg = (f"{name} ({act.kind} output) sits within 1e-4 of its bound on {near:.0%} of the batch at the end;"
@@ -307,7 +308,7 @@ def catastrophic_cancellation(session) -> list[Finding]:
                 if not ok.any():
                     continue
                 gap = 1.0 - mx[ok]
-                close = gap < CANCEL_TOL
+                close = gap < LIM.CANCEL_TOL
                 if not close.any():
                     continue
                 lim = F.limits(w)
@@ -318,7 +319,7 @@ def catastrophic_cancellation(session) -> list[Finding]:
                 step = int(sr.step[ok][i])
                 first_gap = float(gap[i])
                 seen.add(root)
-                msg = (f"Line {x.line} computes `{ast.unparse(node)}` while {name} is within {CANCEL_TOL:g} of 1.0 from "
+                msg = (f"Line {x.line} computes `{ast.unparse(node)}` while {name} is within {LIM.CANCEL_TOL:g} of 1.0 from "
                        f"step {step} on ({first_gap:.3g} away: {-math.log10(first_gap) if first_gap > 0 else lim.digits:.1f}"
                        f" of {lim.digits:.1f} significant digits lost)"
                        + (f"; at step {int(sr.step[ok][gap == 0][0])} it is exactly 1.0 and `{ast.unparse(node)}` is exactly 0."

@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import columns as C
 from ..model import Finding
-from . import register
+from . import Limits, register
 from .facts import Facts, base_name, facts, kept_output_target, last, running_median, strip_comment
 from .numerics import _f, first_nonfinite_info
 
@@ -48,6 +48,7 @@ OSC_REVERSALS = 0.4
 OSC_SWING = 0.1
 # Summing over a batch this large multiplies the effective learning rate by that much.
 SUM_BATCH = 32
+LIM = Limits(globals())  # these thresholds, or what the run's configuration set them to
 
 
 def update_ratios(F: Facts, u: int):
@@ -69,11 +70,11 @@ def spikes(F: Facts, u: int) -> list[dict]:
     steps, up, before, ratio = update_ratios(F, u)
     if len(up) < 8:
         return []
-    med = running_median(up, SPIKE_WINDOW)
-    rmed = running_median(ratio, SPIKE_WINDOW)
+    med = running_median(up, LIM.SPIKE_WINDOW)
+    rmed = running_median(ratio, LIM.SPIKE_WINDOW)
     with np.errstate(all="ignore"):
         factor = up / med
-    hit = np.isfinite(factor) & (factor > SPIKE_FACTOR) & (ratio >= SPIKE_MIN_RATIO)
+    hit = np.isfinite(factor) & (factor > LIM.SPIKE_FACTOR) & (ratio >= LIM.SPIKE_MIN_RATIO)
     out = []
     for i in np.nonzero(hit)[0][:20]:
         out.append({"step": int(steps[i]), "update_norm": float(up[i]), "weight_norm": float(before[i]),
@@ -94,7 +95,7 @@ def _loss_jump_after(F: Facts, step: int) -> bool:
         return False
     steps, loss = ls[0], ls[1]
     i = int(np.searchsorted(steps, step, side="right"))
-    before = loss[max(0, i - SPIKE_WINDOW):i]
+    before = loss[max(0, i - LIM.SPIKE_WINDOW):i]
     before = before[np.isfinite(before)]
     after = loss[i:i + AFTERMATH]
     if len(before) < 3 or not len(after):
@@ -140,9 +141,9 @@ def update_spike(session) -> list[Finding]:
         jumped = _loss_jump_after(F, s0["step"])
         # A big spike is an error when something breaks right after it: a NaN, or the loss jumping.
         # Healthy runs at a high learning rate show isolated spikes that the next steps absorb.
-        if s0["ratio"] >= RATIO_HIGH and (near_nf or jumped) and not (_bias_like(F, u) and not near_nf):
+        if s0["ratio"] >= LIM.RATIO_HIGH and (near_nf or jumped) and not (_bias_like(F, u) and not near_nf):
             sev = "error"
-        elif s0["ratio"] >= RATIO_HIGH or near_nf:
+        elif s0["ratio"] >= LIM.RATIO_HIGH or near_nf:
             sev = "warning"
         else:
             sev = "info"
@@ -167,11 +168,11 @@ def update_ratio_high(session) -> list[Finding]:
         if len(ratio) < 3 or _bias_like(F, u):
             continue
         med = float(np.median(ratio))
-        if med > RATIO_HIGH:
+        if med > LIM.RATIO_HIGH:
             name = _param(F, u)
             out.append(_f("update_ratio_high", "optimisation", "warning",
                           f"Each update of {name} changes it by a median {med:.2g} of its norm (healthy is about "
-                          f"{HEALTHY_RATIO:g}, above {RATIO_HIGH:g} is too big).", int(steps[0]), int(steps[-1]), name,
+                          f"{LIM.HEALTHY_RATIO:g}, above {LIM.RATIO_HIGH:g} is too big).", int(steps[0]), int(steps[-1]), name,
                           F.by_id[u].line, median_ratio=med, max_ratio=float(np.max(ratio))))
     return out
 
@@ -181,7 +182,7 @@ def _checks(steps, values):
     n = len(values)
     if n == 0:
         return steps, values
-    idx = np.unique(np.linspace(0, n - 1, min(n, N_CHECKS + 1)).astype(int))
+    idx = np.unique(np.linspace(0, n - 1, min(n, LIM.N_CHECKS + 1)).astype(int))
     return steps[idx], values[idx]
 
 
@@ -191,7 +192,7 @@ def _growth_run(values):
         r = values[1:] / values[:-1]
     best, cur, end = 0, 0, -1
     for i, v in enumerate(r):
-        cur = cur + 1 if np.isfinite(v) and v >= GROWTH_FACTOR else 0
+        cur = cur + 1 if np.isfinite(v) and v >= LIM.GROWTH_FACTOR else 0
         if cur > best:
             best, end = cur, i + 1
     return best, end
@@ -219,7 +220,7 @@ def sustained_growth(session) -> list[Finding]:
         m = sr.step >= 0
         st, v = _checks(sr.step[m], col[m])
         run, end = _growth_run(v)
-        if run >= GROWTH_CHECKS:
+        if run >= LIM.GROWTH_CHECKS:
             a = end - run
             name = base_name(F.by_id[sid].target)
             # Growth that runs to the end of the run (or into inf) is a blow-up; growth that stops is
@@ -228,7 +229,7 @@ def sustained_growth(session) -> list[Finding]:
             to_end = end >= int(np.nonzero(fin)[0][-1]) - 1 if fin.any() else True
             out.append(_f("sustained_growth", "optimisation", "error" if to_end else "warning",
                           f"The {role} {name} kept growing: from {v[a]:.3g} at step {st[a]} to {v[end]:.3g} at step "
-                          f"{st[end]}, at least {GROWTH_FACTOR:g}x per check for {run} checks in a row.",
+                          f"{st[end]}, at least {LIM.GROWTH_FACTOR:g}x per check for {run} checks in a row.",
                           int(st[a]), int(st[end]), name, F.by_id[sid].line, role=role, start=float(v[a]),
                           end=float(v[end]), checks=int(run)))
     return out
@@ -262,8 +263,8 @@ def weight_divergence(session) -> list[Finding]:
         peak = float(np.max(l2[fin]))
         st, v = _checks(steps[fin], l2[fin])
         run, end = _growth_run(v)
-        to_end = run >= GROWTH_CHECKS and end >= len(v) - 2
-        if (peak / start > DIVERGE_FACTOR and peak > DIVERGE_NORM) or to_end:
+        to_end = run >= LIM.GROWTH_CHECKS and end >= len(v) - 2
+        if (peak / start > LIM.DIVERGE_FACTOR and peak > DIVERGE_NORM) or to_end:
             out.append(_f("weight_divergence", "optimisation", "error",
                           f"The norm of {name} grew from {start:.3g} to {peak:.3g} ({peak / start:.3g}x): the weights are "
                           f"diverging.", int(steps[0]), int(steps[-1]), name, F.by_id[u].line, start=float(start),
@@ -296,14 +297,14 @@ def vanishing_updates(session) -> list[Finding]:
                 rms = sr[C.L2][m] / np.sqrt(np.maximum(sr[C.SIZE][m], 1))
             if np.isfinite(rms).any():
                 gmean = float(np.nanmedian(rms))
-        if early < VANISH_RATIO and whole < VANISH_RATIO and not improving:
+        if early < LIM.VANISH_RATIO and whole < LIM.VANISH_RATIO and not improving:
             out.append(_f("vanishing_updates", "optimisation", "warning",
-                          f"Updates of {name} are only {whole:.2g} of its norm (median), below {VANISH_RATIO:g}, from "
+                          f"Updates of {name} are only {whole:.2g} of its norm (median), below {LIM.VANISH_RATIO:g}, from "
                           f"the first steps on: the weights barely move.", int(steps[0]), int(steps[-1]), name,
                           F.by_id[u].line, median_ratio=whole, early_ratio=early, gradient_rms=gmean))
-        elif gmean is not None and gmean < VANISH_GRAD and not improving:
+        elif gmean is not None and gmean < LIM.VANISH_GRAD and not improving:
             out.append(_f("vanishing_gradient", "optimisation", "warning",
-                          f"The gradient of {name} has a typical size of {gmean:.2g}, below {VANISH_GRAD:g}: "
+                          f"The gradient of {name} has a typical size of {gmean:.2g}, below {LIM.VANISH_GRAD:g}: "
                           f"no learning signal reaches it.", int(steps[0]), int(steps[-1]), name, F.by_id[u].line,
                           gradient_rms=gmean))
     return out
@@ -387,7 +388,7 @@ def loss_curve(session) -> list[Finding]:
     first, end = float(v[0]), float(v[-1])
     out = []
     ev = dict(source=how, loss_first=first, loss_last=end, lowest=float(np.min(v)))
-    if end > LOSS_RISE * first and end > 1e-8:
+    if end > LIM.LOSS_RISE * first and end > 1e-8:
         out.append(_f("loss_rising", "optimisation", "warning",
                       f"The loss ({how}) rose from {first:.4g} at step {st[0]} to {end:.4g} at step {st[-1]}.",
                       int(st[0]), int(st[-1]), None, None, **ev))
@@ -396,12 +397,12 @@ def loss_curve(session) -> list[Finding]:
         rev = np.mean(np.sign(d[1:]) * np.sign(d[:-1]) < 0)
         level = np.maximum(np.abs(v[1:-1]), 1e-12)
         swing = np.median(np.abs(d[1:]) / level)
-        if rev > OSC_REVERSALS and swing > OSC_SWING:
+        if rev > LIM.OSC_REVERSALS and swing > LIM.OSC_SWING:
             out.append(_f("loss_oscillating", "optimisation", "warning",
                           f"The loss ({how}) swings up and down: {rev:.0%} of checks reverse direction, with typical "
                           f"swings of {swing:.0%} of its level.", int(st[0]), int(st[-1]), None, None,
                           reversals=float(rev), swing=float(swing), **ev))
-    if abs(end - first) < LOSS_STALL * max(abs(first), 1e-12) and end > 1e-3 and len(v) > 5:
+    if abs(end - first) < LIM.LOSS_STALL * max(abs(first), 1e-12) and end > 1e-3 and len(v) > 5:
         out.append(_f("loss_stalled", "optimisation", "warning",
                       f"The loss ({how}) barely moved: {first:.4g} at step {st[0]}, {end:.4g} at step {st[-1]}.",
                       int(st[0]), int(st[-1]), None, None, **ev))
@@ -515,7 +516,7 @@ def gradient_sum_not_mean(session) -> list[Finding]:
     out = []
     for d in summed_gradients(F):
         b = d["batch"]
-        if b is None or b < SUM_BATCH:
+        if b is None or b < LIM.SUM_BATCH:
             continue
         g = F.by_id[d["gradient"]]
         out.append(_f("gradient_sum_not_mean", "optimisation", "warning",

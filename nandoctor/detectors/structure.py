@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import columns as C
 from ..model import Finding
-from . import register
+from . import Limits, register
 from .evaluate import value_at
 from .facts import Facts, _dotted, activation_of, base_name, facts, last, strip_comment
 from .numerics import _f
@@ -25,6 +25,7 @@ DEAD_TAIL = 0.1
 # Derivative formulas of activations and the range their argument must lie in.
 BIAS_NAME = re.compile(r"^(b|bias|biases|b\d+|b_\w+|\w*_b|\w*bias\w*|beta|intercept|theta0|w0|b[A-Z]\w*)$", re.IGNORECASE)
 _MUTATORS = ("fill", "sort", "resize", "put", "itemset", "clip", "partition", "setfield")
+LIM = Limits(globals())  # these thresholds, or what the run's configuration set them to
 
 
 def _input_rows(F: Facts):
@@ -227,12 +228,12 @@ def unnormalized_inputs(session) -> list[Finding]:
         sr = F.ser(i)
         big = float(np.nanmax(sr[C.ABSMAX])) if np.isfinite(sr[C.ABSMAX]).any() else 0.0
         spread = 1.0
-    if big > INPUT_SCALE or spread > INPUT_SPREAD:
+    if big > LIM.INPUT_SCALE or spread > LIM.INPUT_SPREAD:
         parts = []
-        if big > INPUT_SCALE:
-            parts.append(f"features reach {big:.4g} (above {INPUT_SCALE:g})")
-        if spread > INPUT_SPREAD:
-            parts.append(f"feature scales differ {spread:.3g}-fold (above {INPUT_SPREAD:g}x)")
+        if big > LIM.INPUT_SCALE:
+            parts.append(f"features reach {big:.4g} (above {LIM.INPUT_SCALE:g})")
+        if spread > LIM.INPUT_SPREAD:
+            parts.append(f"feature scales differ {spread:.3g}-fold (above {LIM.INPUT_SPREAD:g}x)")
         x = F.by_id[i]
         return [_f("unnormalized_inputs", "data", "warning",
                    f"The inputs {name} are not normalized: {' and '.join(parts)}. Large inputs make large "
