@@ -741,8 +741,9 @@ class Recorder:
             code = int(sc[s0])
             kind, sid = divmod(code, KIND)
             m = s1 - s0
-            # Each group becomes parts of (data, rows, shape, dtype): data is the rows' bytes joined, or
-            # a tuple of scalars; `kind` says how to read it.
+            # Each group becomes parts of (data, runs, rows, shape, dtype): data is the distinct rows'
+            # bytes joined (runs says how often each repeats, None when none does) or a tuple of
+            # scalars; `kind` says how to read it.
             if kind in (K_PLAIN, K_OLD):
                 shape, dt = self.fast[sid][:2]
                 parts = [(*taken.pop(s0), m, shape, dt)]
