@@ -352,33 +352,49 @@ def _nf_sig(stats: np.ndarray) -> np.ndarray:
 def _window_picks(wkey: np.ndarray, stats: np.ndarray) -> np.ndarray:
     """Rows to keep from consecutive windows (equal wkey): last, extremes, median and outliers.
 
-    Extremes come from segment maxima (`maximum.reduceat`) in linear time; where a window's extreme is
-    tied, the last such row is kept. Only the medians need sorting (one lexsort per statistic).
+    Where a window's extreme is tied, the last such row is kept; medians are the lower middle of a
+    stable sort. Windows usually all have one length (complete windows of one stage): then each
+    statistic is one (windows, length) array, and extremes and sorts run along its rows; otherwise
+    extremes come from segment maxima (`maximum.reduceat`) and sorts from `lexsort` by window.
     """
     n = len(wkey)
     keep = np.zeros(n, bool)
     starts = np.flatnonzero(np.concatenate(([True], wkey[1:] != wkey[:-1])))
     ends = np.concatenate((starts[1:], [n]))
-    seg = np.repeat(np.arange(len(starts)), ends - starts)
+    lens = ends - starts
+    seg = np.repeat(np.arange(len(starts)), lens)
     keep[ends - 1] = True
+    width = int(lens[0]) if len(lens) else 0
+    if len(lens) > 1 and (lens == width).all():
+        def last_max(vv):  # the last row holding each window's maximum
+            return starts + (width - 1 - np.argmax(vv.reshape(-1, width)[:, ::-1], axis=1))
+
+        def order(key):  # rows sorted by key within each window (stable), windows in turn
+            return (np.argsort(key.reshape(-1, width), axis=1, kind="stable") + starts[:, None]).ravel()
+    else:
+        def last_max(vv):
+            at = np.flatnonzero(vv == np.maximum.reduceat(vv, starts)[seg])
+            return at[np.concatenate((seg[at][1:] != seg[at][:-1], [True]))]
+
+        def order(key):
+            return np.lexsort((key, seg))
     for k in _EXTREME_STATS:
         v = stats[:, k]
         fin = np.isfinite(v)
         if not fin.any():
             continue
         for vv in (np.where(fin, v, -np.inf), np.where(fin, -v, -np.inf)):
-            at = np.flatnonzero(vv == np.maximum.reduceat(vv, starts)[seg])
-            last = at[np.concatenate((seg[at][1:] != seg[at][:-1], [True]))]  # the last tied row per window
+            last = last_max(vv)
             keep[last[fin[last]]] = True
     l2 = stats[:, IDX[C.L2]]
-    o = np.lexsort((np.where(np.isfinite(l2), l2, np.inf), seg))
-    keep[o[starts + (ends - starts - 1) // 2]] = True
+    o = order(np.where(np.isfinite(l2), l2, np.inf))
+    keep[o[starts + (lens - 1) // 2]] = True
     for k in _SPIKE_STATS:
         v = np.abs(stats[:, k])
         fin = np.isfinite(v)
         if not fin.any():
             continue
-        o = np.lexsort((np.where(fin, v, np.inf), seg))
+        o = order(np.where(fin, v, np.inf))
         nfin = np.add.reduceat(fin.astype(np.int64), starts)
         med = v[o[starts + np.maximum(nfin - 1, 0) // 2]]
         with np.errstate(all="ignore"):
