@@ -46,9 +46,9 @@ typedef struct {
 } Hooks;
 
 /* Resize bytearray `buf` to `size`, growing its allocation by half when it must grow: bytearray's own
- * policy adds an eighth, and every realloc that moves a large buffer copies it, which made appending a
- * 5 KB array cost 3 us. Resizing up to 1.5 x size allocates exactly that; resizing back down to size
- * keeps the allocation (CPython shrinks it only below half). */
+ * policy adds an eighth, and every realloc that moves a large buffer copies all of it, so a buffer of
+ * multi-KB arrays was copied some eight times over. Resizing up to 1.5 x size allocates exactly that;
+ * resizing back down to size keeps the allocation (CPython shrinks it only below half). */
 static int
 grow(PyObject *buf, Py_ssize_t size)
 {
