@@ -105,14 +105,15 @@ def known_thresholds() -> dict[str, float]:
 
 
 def threshold(session_or_meta, name: str, default: float | None = None) -> float:
-    """The threshold `name` for this session: its config's value, else `default`, else the built-in default."""
+    """The threshold `name` for this session: its config's value, else `default`, else the built-in default.
+
+    A configured value takes the default's type where that is an integer (windows and counts)."""
     meta = getattr(session_or_meta, "meta", session_or_meta) or {}
+    fallback = default if default is not None else known_thresholds()[name]
     value = ((meta.get("config") or {}).get("thresholds") or {}).get(name)
-    if value is not None:
-        return value
-    if default is not None:
-        return default
-    return known_thresholds()[name]
+    if value is None:
+        return fallback
+    return int(value) if isinstance(fallback, int) and not isinstance(fallback, bool) else float(value)
 
 
 def find_pyproject(start: str | os.PathLike) -> Path | None:

@@ -29,7 +29,6 @@ def _recorder(monkeypatch, pure: bool, **kw) -> Recorder:
 
 def test_c_hooks_are_built_and_used(monkeypatch):
     """The install builds the C hooks on this machine (gcc and the Python headers are there)."""
-    assert _recorder(monkeypatch, False).hooks().get(REC) is not None
     r = _recorder(monkeypatch, False)
     r.hooks()
     assert r.hooks_impl == "c"

@@ -4,26 +4,24 @@ from __future__ import annotations
 
 import contextvars
 
+from ..config import threshold
 from ..model import Finding
 
-# The configured thresholds (session.meta["config"]["thresholds"]) of the session being analysed.
-_CONFIGURED: contextvars.ContextVar[dict] = contextvars.ContextVar("nandoctor_thresholds", default={})
+# The meta of the session being analysed: its config's thresholds are the ones in force.
+_META: contextvars.ContextVar[dict] = contextvars.ContextVar("nandoctor_session_meta", default={})
 
 
 class Limits:
     """A detector module's thresholds for the session being analysed: `LIM.SPIKE_FACTOR` is the value
     `[tool.nandoctor] thresholds` or `--threshold spike_factor=...` set for this run, else the module's
-    constant SPIKE_FACTOR (config names are the constants' names in lower case)."""
+    constant SPIKE_FACTOR (config names are the constants' names in lower case; `config.threshold`)."""
 
     def __init__(self, module_globals: dict):
         self._defaults = module_globals
 
     def __getattr__(self, name: str):
-        default = self._defaults[name]
-        value = _CONFIGURED.get().get(name.lower())
-        if value is None:
-            return default
-        return int(value) if isinstance(default, int) else float(value)  # windows and counts stay integers
+        return threshold(_META.get(), name.lower(), self._defaults[name])
+
 
 # Each detector takes a Session and returns a list of Findings. Registered in catalogue order.
 DETECTORS: list = []
@@ -41,8 +39,7 @@ def detect(session) -> list[Finding]:
     import numpy as np
 
     out: list[Finding] = []
-    configured = ((getattr(session, "meta", None) or {}).get("config") or {}).get("thresholds") or {}
-    token = _CONFIGURED.set(dict(configured))
+    token = _META.set(getattr(session, "meta", None) or {})
     # Analysis must stay silent: no numpy warnings or error callbacks reach the user's terminal.
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
@@ -53,7 +50,7 @@ def detect(session) -> list[Finding]:
                 except Exception as e:  # noqa: BLE001
                     session.errors.append(f"detector {fn.__name__} failed: {type(e).__name__}: {e}")
     finally:
-        _CONFIGURED.reset(token)
+        _META.reset(token)
     return out
 
 

@@ -17,7 +17,6 @@ history (see its docstring) that never drops a spike or the rows around a non-fi
 from __future__ import annotations
 
 import math
-import operator
 import os
 import threading
 import time
