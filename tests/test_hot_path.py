@@ -12,7 +12,7 @@ import pytest
 
 from nandoctor import columns as C
 from nandoctor.trace import recorder as R
-from nandoctor.trace.instrument import ARGS, ITER, REC, UPD, Registry
+from nandoctor.trace.instrument import ARGS, AUGREC, DELTA, ITER, REC, UPD, Registry
 from nandoctor.trace.recorder import Recorder
 from nandoctor.trace.stats import stats_rows
 
@@ -70,6 +70,15 @@ def _drive(h):
         upd(14, w.astype(np.float32), w2)  # old of another dtype
         upd(14, w[:2], w2)  # old of another shape
         upd(15, np.arange(12).reshape(3, 4), np.arange(12).reshape(3, 4) + step)  # integers
+        # Mid-sized float64 arrays: the C hooks summarise the ordinary ones at once (statistics rows).
+        m = rng.normal(size=(20, 30)) * (step + 1)
+        rec(16, m)
+        rec(16, np.full((20, 30), 1.0))  # constant: the variance is lost to cancellation, numpy's path
+        rec(17, np.where(m > 2.5, np.nan, m) if step % 3 == 0 else m)  # NaN at some steps: numpy's path
+        rec(17, np.tanh(m))  # within [-1, 1]: saturation counts
+        upd(18, m, m * 0.9)  # an update: the row carries the update norm
+        upd(18, m, m)  # a zero update
+        h[AUGREC](19, m - h[DELTA](19, 0.1 * m))  # an augmented update: delta copied, then the row
         w = w2
         z *= -1.0  # mutated after recording
     return kept
@@ -91,24 +100,118 @@ def test_c_and_python_hooks_record_the_same(monkeypatch):
         log, pay = list(r.log), list(r.payloads)
         bufs = {sid: (k[:3], k[5]) + tuple(bytes(b) for b in (k[3], k[4], k[6], k[7])) for sid, k in r.fast.items()}
         cols, vals, r = _flushed(r)
-        # The flush took every buffered byte and flag.
-        assert all(len(k[3]) == len(k[4]) == len(k[6]) == len(k[7]) == 0 for k in r.fast.values())
+        # The flush took every buffered byte, flag and row.
+        assert all(len(k[3]) == len(k[4]) == len(k[6]) == len(k[7]) == len(k[8]) == 0 for k in r.fast.values())
         out.append((log, pay, bufs, cols, vals, r))
     (log_p, pay_p, bufs_p, cols_p, vals_p, rp), (log_c, pay_c, bufs_c, cols_c, vals_c, rc) = out
     assert rp.hooks_impl == "python" and rc.hooks_impl == "c"
-    assert log_c == log_p
-    assert bufs_c == bufs_p and sum(len(b[2]) + len(b[3]) for b in bufs_c.values()) > 0
-    assert any(b"\x01" in b[4] for b in bufs_c.values()), "no repeat was flagged: the test drives none"
-    assert len(pay_c) == len(pay_p)
-    for a, b in zip(pay_c, pay_p):
+    # The same entries, but where the C hooks computed a statistics row the Python hooks logged the bytes.
+    assert len(log_c) == len(log_p) == len(pay_c) == len(pay_p)
+    row_sites = {c % R.KIND for c in log_c if c >= 0 and c // R.KIND == R.K_ROW}
+    assert row_sites == {16, 17, 18, 19}, row_sites
+    assert R.K_ROW not in {c // R.KIND for c in log_p if c >= 0}
+    for c, p, a, b in zip(log_c, log_p, pay_c, pay_p):
+        if c >= 0 and c // R.KIND == R.K_ROW:
+            assert p >= 0 and p % R.KIND == c % R.KIND and p // R.KIND in (R.K_PLAIN, R.K_OLD, R.K_DELTA)
+            assert a is None
+            continue
+        assert c == p
         assert type(a) is type(b)
         if isinstance(a, (bytes, float)) or a is None:
             assert a == b or (a != a and b != b)
+    # Sites 16 and 17 also met rows the C hooks leave to numpy (a constant, NaN): both kinds are there.
+    assert {c // R.KIND for c in log_c if c >= 0 and c % R.KIND in (16, 17)} == {R.K_PLAIN, R.K_ROW}
+    assert {s: b for s, b in bufs_c.items() if s not in row_sites} == {s: b for s, b in bufs_p.items() if s not in row_sites}
+    assert sum(len(b[2]) + len(b[3]) for b in bufs_c.values()) > 0
+    assert any(b"\x01" in b[4] for b in bufs_c.values()), "no repeat was flagged: the test drives none"
+    # The statistics are the same, bit for bit, including the rows computed in C.
     for k in cols_p:
         assert np.array_equal(cols_c[k], cols_p[k], equal_nan=True), k
     assert vals_c == vals_p
     assert rc.errors == rp.errors == []
     assert rc.shapes == rp.shapes and rc.dtypes == rp.dtypes
+
+
+def _c_row_hooks():
+    """C hooks on fresh lists, summarising float64 arrays of 257 to 8192 elements at once."""
+    log, pay, fast = [], [], {}
+    h = R._c_hooks(log, pay, fast, R.K_SCALAR * R.KIND, lambda s, v: v, lambda s, v: None, lambda s, o, n: n)
+    assert h is not None
+    return h, log, fast
+
+
+def _random_rows(rng, n_cases):
+    """Arrays of the kinds the statistics treat specially: signs, zeros, ones, [-1, 1], huge, tiny, near-constant."""
+    for t in range(n_cases):
+        n = int(rng.integers(257, 8193))
+        kind = t % 8
+        if kind == 0:
+            v = rng.normal(size=n) * 10.0 ** float(rng.integers(-8, 9))
+        elif kind == 1:
+            v = rng.random(n)
+            v[rng.random(n) < 0.3] = 0.0
+            v[rng.random(n) < 0.1] = 1.0
+            v[rng.random(n) < 0.05] = -0.0
+        elif kind == 2:
+            v = np.tanh(rng.normal(size=n) * 5)
+            v[rng.random(n) < 0.1] = -1.0
+        elif kind == 3:
+            v = rng.normal(size=n) + 1e6  # the variance is lost to cancellation: left to numpy
+        elif kind == 4:
+            v = np.maximum(rng.normal(size=n), 0.0)  # ReLU
+        elif kind == 5:
+            v = 1.0 - rng.random(n) * 1e-5  # saturated near 1
+        elif kind == 6:
+            v = rng.normal(size=n) * 10.0 ** float(rng.choice([-170, 160]))  # squares under- or overflow
+        else:
+            v = rng.normal(size=n)
+            v[int(rng.integers(n))] = rng.choice([np.nan, np.inf, -np.inf])
+        yield t, v, v + rng.normal(size=n) * 10.0 ** float(rng.integers(-6, 1))
+
+
+def test_c_rows_equal_stats_rows_bit_for_bit():
+    """Every row the C hooks compute equals numpy's `stats_rows` of the same array exactly (pairwise sums,
+    saturation counts, update norms); the rows numpy treats specially are left to it."""
+    h, log, fast = _c_row_hooks()
+    rng = np.random.default_rng(11)
+    n_rows = n_left = 0
+    for t, v, old in _random_rows(rng, 1200):
+        fast[t] = (v.shape, v.dtype, v.nbytes) + (bytearray(), bytearray(), t + R.KIND, bytearray(), bytearray(),
+                                                   bytearray(), t + R.K_ROW * R.KIND)
+        for how in ("rec", "upd", "row"):
+            n_log = len(log)
+            if how == "rec":
+                h.rec(t, v)
+                ref_delta = None
+            elif how == "upd":
+                h.upd(t, old, v)
+                with np.errstate(invalid="ignore"):  # inf - inf: that row is numpy's
+                    ref_delta = v - old
+            else:
+                with np.errstate(invalid="ignore"):
+                    d = v - old
+                assert h.row(t, v, d) in (True, False)
+                ref_delta = d
+            with np.errstate(all="ignore"):
+                ref = stats_rows(v.reshape(1, -1), None if ref_delta is None else ref_delta.reshape(1, -1))[0]
+            computed = len(log) > n_log and log[-1] // R.KIND == R.K_ROW
+            # What stats_rows treats specially (its masked, scaled or two-pass paths), computed independently.
+            with np.errstate(all="ignore"):
+                sq = np.sum(v.astype(np.longdouble) ** 2)  # long double: no underflow at 1e-340
+                ex2, mean = sq / v.size, np.mean(v.astype(np.longdouble))
+                absmax = np.abs(v).max()
+            special = (not np.isfinite(v).all() or absmax > 1e150 or (absmax > 0 and sq < 1e-290)
+                       or ex2 - mean * mean < 1e-4 * ex2)
+            if computed:
+                n_rows += 1
+                assert not special, (t, how)
+                row = np.frombuffer(bytes(fast[t][8][-len(ref) * 8:]), np.float64)
+                assert np.array_equal(row, ref, equal_nan=True), (t, how, row, ref)
+            else:
+                n_left += 1
+                if how == "rec":
+                    assert special, (t, v[:5])
+    assert n_rows >= 1500 and n_left >= 1500, (n_rows, n_left)  # half the kinds are ordinary
 
 
 def _reference_stats(monkeypatch, pure=False):

@@ -17,7 +17,11 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+#include <math.h>
 #include <string.h>
+#if defined(__SSE2__) || defined(_M_X64)
+#include <emmintrin.h>
+#endif
 
 typedef struct {
     PyObject_HEAD
@@ -43,6 +47,13 @@ typedef struct {
     PyObject *slow_rec;  /* the Python hooks, for everything else */
     PyObject *slow_args;
     PyObject *slow_upd;
+    /* Statistics rows computed at once (see "Statistics rows" below); row_max == 0 switches them off. */
+    PyObject *f8;        /* numpy's float64 dtype: the only one summarised here */
+    Py_ssize_t row_min, row_max;  /* element counts above row_min and up to row_max */
+    int nstats;
+    int ix[14];          /* column of: size, n_nan, n_posinf, n_neginf, min, max, mean, std, absmax, l2,
+                            frac_zero, frac_sat_exact, frac_sat_near, update_l2 */
+    double tiny_sq, huge, cancel, sat_tol;
 } Hooks;
 
 /* Resize bytearray `buf` to `size`, growing its allocation by half when it must grow: bytearray's own
@@ -114,6 +125,288 @@ append_entry(Hooks *self, PyObject *code, PyObject *payload)
     return 0;
 }
 
+
+/* ---- Statistics rows ------------------------------------------------------------------------------
+ *
+ * A float64 array of a few hundred to a few thousand elements costs more to copy and summarise later
+ * (its bytes written, page-faulted, read back cold, then a dozen numpy passes) than to summarise now in
+ * one pass. `fill_row` computes the row `stats.stats_rows` would compute for it, bit for bit: sums are
+ * numpy's pairwise summation (DOUBLE_pairwise_sum: blocks of at most 128 elements summed with eight
+ * accumulators, halves split at multiples of 8), of the values for the mean and of their squares for
+ * the norm (stats_rows takes both with np.add.reduce along the row, which runs exactly that code);
+ * min, max and the counts are exact in any order. Rows that stats_rows treats specially (a NaN or an
+ * infinity, squares that overflow or underflow, a variance lost to cancellation) are left to it: the
+ * hook then records the bytes as before. Build with -ffp-contract=off: a fused multiply-add would round
+ * a square differently from numpy's multiply.
+ */
+#define PW_BLOCK 128
+
+typedef struct {
+    double s, q, lo, hi;
+    Py_ssize_t zeros;
+} Pass;
+
+/* Pairwise sums of a[i] and a[i]^2 (of (a[i] - b[i])^2 into q when b is given; s is then unused), and
+ * min, max and the count of zeros of a. */
+static void
+pw_pass(const double *a, const double *b, Py_ssize_t n, Pass *p)
+{
+    if (n > PW_BLOCK) {
+        Py_ssize_t n2 = n / 2;
+        n2 -= n2 % 8;
+        Pass l, r;
+        pw_pass(a, b, n2, &l);
+        pw_pass(a + n2, b ? b + n2 : NULL, n - n2, &r);
+        p->s = l.s + r.s;
+        p->q = l.q + r.q;
+        p->lo = l.lo < r.lo ? l.lo : r.lo;
+        p->hi = l.hi > r.hi ? l.hi : r.hi;
+        p->zeros = l.zeros + r.zeros;
+        return;
+    }
+    double s, q, lo, hi;
+    Py_ssize_t i = 0, z = 0;
+    if (n < 8) {
+        s = -0.0;
+        q = -0.0;
+        lo = hi = a[0];
+        for (; i < n; i++) {
+            double x = a[i], v = b ? x - b[i] : x;
+            s += x;
+            q += v * v;
+            lo = x < lo ? x : lo;
+            hi = x > hi ? x : hi;
+            z += x == 0.0;
+        }
+    }
+    else {
+        /* Eight lanes, as numpy's: lane j sums elements j, j + 8, j + 16, ...; min, max and zeros ride along
+         * in lanes of their own (exact in any order), so the compiler can keep every lane in vector registers. */
+        double r[8], u[8], l[8], h[8], c[8];
+        for (int j = 0; j < 8; j++) {
+            double x = a[j], v = b ? x - b[j] : x;
+            r[j] = x;
+            u[j] = v * v;
+            l[j] = h[j] = x;
+            c[j] = x == 0.0 ? 1.0 : 0.0;
+        }
+        Py_ssize_t end = n - (n % 8);
+#if defined(__SSE2__) || defined(_M_X64)
+        /* The same lanes in SSE2 registers (every x86-64 has them): compilers vectorize none of this
+         * loop by themselves, since min, max and the comparisons must keep their NaN semantics.
+         * _mm_min_pd(x, l) is x < l ? x : l exactly, as in the scalar code. */
+        {
+            __m128d r0 = _mm_loadu_pd(r), r1 = _mm_loadu_pd(r + 2), r2 = _mm_loadu_pd(r + 4), r3 = _mm_loadu_pd(r + 6);
+            __m128d u0 = _mm_loadu_pd(u), u1 = _mm_loadu_pd(u + 2), u2 = _mm_loadu_pd(u + 4), u3 = _mm_loadu_pd(u + 6);
+            /* Two lanes pairs for min, max and zeros: (0, 1) and (4, 5) share l0, (2, 3) and (6, 7) share l1. */
+            __m128d l0 = _mm_min_pd(_mm_loadu_pd(l + 4), _mm_loadu_pd(l)), l1 = _mm_min_pd(_mm_loadu_pd(l + 6), _mm_loadu_pd(l + 2));
+            __m128d h0 = _mm_max_pd(_mm_loadu_pd(h + 4), _mm_loadu_pd(h)), h1 = _mm_max_pd(_mm_loadu_pd(h + 6), _mm_loadu_pd(h + 2));
+            __m128d c0 = _mm_setzero_pd(), c1 = _mm_setzero_pd();
+            const __m128d zero = _mm_setzero_pd(), one = _mm_set1_pd(1.0);
+            for (i = 8; i < end; i += 8) {
+                __m128d x0 = _mm_loadu_pd(a + i), x1 = _mm_loadu_pd(a + i + 2);
+                __m128d x2 = _mm_loadu_pd(a + i + 4), x3 = _mm_loadu_pd(a + i + 6);
+                if (b) {
+                    __m128d v0 = _mm_sub_pd(x0, _mm_loadu_pd(b + i)), v1 = _mm_sub_pd(x1, _mm_loadu_pd(b + i + 2));
+                    __m128d v2 = _mm_sub_pd(x2, _mm_loadu_pd(b + i + 4)), v3 = _mm_sub_pd(x3, _mm_loadu_pd(b + i + 6));
+                    u0 = _mm_add_pd(u0, _mm_mul_pd(v0, v0));
+                    u1 = _mm_add_pd(u1, _mm_mul_pd(v1, v1));
+                    u2 = _mm_add_pd(u2, _mm_mul_pd(v2, v2));
+                    u3 = _mm_add_pd(u3, _mm_mul_pd(v3, v3));
+                }
+                else {
+                    r0 = _mm_add_pd(r0, x0);
+                    r1 = _mm_add_pd(r1, x1);
+                    r2 = _mm_add_pd(r2, x2);
+                    r3 = _mm_add_pd(r3, x3);
+                    u0 = _mm_add_pd(u0, _mm_mul_pd(x0, x0));
+                    u1 = _mm_add_pd(u1, _mm_mul_pd(x1, x1));
+                    u2 = _mm_add_pd(u2, _mm_mul_pd(x2, x2));
+                    u3 = _mm_add_pd(u3, _mm_mul_pd(x3, x3));
+                }
+                l0 = _mm_min_pd(x0, l0);
+                l1 = _mm_min_pd(x1, l1);
+                l0 = _mm_min_pd(x2, l0);
+                l1 = _mm_min_pd(x3, l1);
+                h0 = _mm_max_pd(x0, h0);
+                h1 = _mm_max_pd(x1, h1);
+                h0 = _mm_max_pd(x2, h0);
+                h1 = _mm_max_pd(x3, h1);
+                c0 = _mm_add_pd(c0, _mm_and_pd(_mm_cmpeq_pd(x0, zero), one));
+                c1 = _mm_add_pd(c1, _mm_and_pd(_mm_cmpeq_pd(x1, zero), one));
+                c0 = _mm_add_pd(c0, _mm_and_pd(_mm_cmpeq_pd(x2, zero), one));
+                c1 = _mm_add_pd(c1, _mm_and_pd(_mm_cmpeq_pd(x3, zero), one));
+            }
+            _mm_storeu_pd(r, r0); _mm_storeu_pd(r + 2, r1); _mm_storeu_pd(r + 4, r2); _mm_storeu_pd(r + 6, r3);
+            _mm_storeu_pd(u, u0); _mm_storeu_pd(u + 2, u1); _mm_storeu_pd(u + 4, u2); _mm_storeu_pd(u + 6, u3);
+            _mm_storeu_pd(l, l0); _mm_storeu_pd(l + 2, l1); _mm_storeu_pd(h, h0); _mm_storeu_pd(h + 2, h1);
+            double cc[4];
+            _mm_storeu_pd(cc, c0);
+            _mm_storeu_pd(cc + 2, c1);
+            c[0] += (cc[0] + cc[1]) + (cc[2] + cc[3]);  /* counts: exact in any order */
+            for (int j = 0; j < 4; j++) {
+                l[j + 4] = l[j];
+                h[j + 4] = h[j];
+            }
+        }
+#else
+        if (b) {
+            for (i = 8; i < end; i += 8)
+                for (int j = 0; j < 8; j++) {
+                    double x = a[i + j], v = x - b[i + j];
+                    u[j] += v * v;
+                    l[j] = x < l[j] ? x : l[j];
+                    h[j] = x > h[j] ? x : h[j];
+                    c[j] += x == 0.0 ? 1.0 : 0.0;
+                }
+        }
+        else {
+            for (i = 8; i < end; i += 8)
+                for (int j = 0; j < 8; j++) {
+                    double x = a[i + j];
+                    r[j] += x;
+                    u[j] += x * x;
+                    l[j] = x < l[j] ? x : l[j];
+                    h[j] = x > h[j] ? x : h[j];
+                    c[j] += x == 0.0 ? 1.0 : 0.0;
+                }
+        }
+#endif
+        s = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        q = ((u[0] + u[1]) + (u[2] + u[3])) + ((u[4] + u[5]) + (u[6] + u[7]));
+        lo = l[0];
+        hi = h[0];
+        double zc = 0.0;
+        for (int j = 0; j < 8; j++) {
+            lo = l[j] < lo ? l[j] : lo;
+            hi = h[j] > hi ? h[j] : hi;
+            zc += c[j];
+        }
+        z = (Py_ssize_t)zc;
+        for (; i < n; i++) {
+            double x = a[i], v = b ? x - b[i] : x;
+            s += x;
+            q += v * v;
+            lo = x < lo ? x : lo;
+            hi = x > hi ? x : hi;
+            z += x == 0.0;
+        }
+    }
+    p->s = s;
+    p->q = q;
+    p->lo = lo;
+    p->hi = hi;
+    p->zeros = z;
+}
+
+/* Pairwise sum of squares of d, or of (a - b) when d is NULL. */
+static double
+pw_sq(const double *a, const double *b, Py_ssize_t n)
+{
+    Pass p;
+    pw_pass(a, b, n, &p);
+    return p.q;
+}
+
+/* The statistics row of the n > 0 float64 values a into out[nstats]; `d` the update's delta (or NULL),
+ * or `old` the value before the update (delta = a - old), or neither. 1 if written, 0 if the row is one
+ * stats_rows treats specially (then out is garbage). */
+static int
+fill_row(Hooks *h, const double *a, Py_ssize_t n, const double *d, const double *old, double *out)
+{
+    Pass p;
+    pw_pass(a, NULL, n, &p);
+    double size = (double)n;
+    if (!isfinite(p.s) || !isfinite(p.q))
+        return 0;  /* a NaN or an infinity (or squares that overflowed): the masked or scaled path */
+    double absmax = fabs(p.lo) > fabs(p.hi) ? fabs(p.lo) : fabs(p.hi);
+    if (absmax > h->huge || (p.q < h->tiny_sq && absmax > 0))
+        return 0;
+    double mean = p.s / size, ex2 = p.q / size, var = ex2 - mean * mean;
+    if (var < h->cancel * ex2 || !isfinite(var))
+        return 0;
+    double dsq = 0.0;
+    int has_delta = d != NULL || old != NULL;
+    if (has_delta) {
+        dsq = d != NULL ? pw_sq(d, NULL, n) : pw_sq(a, old, n);
+        if (!isfinite(dsq) || (dsq < h->tiny_sq && dsq > 0))
+            return 0;
+    }
+    for (int k = 0; k < h->nstats; k++)
+        out[k] = Py_NAN;
+    const int *ix = h->ix;
+    out[ix[0]] = size;
+    out[ix[1]] = out[ix[2]] = out[ix[3]] = 0.0;
+    out[ix[4]] = p.lo;
+    out[ix[5]] = p.hi;
+    out[ix[6]] = mean;
+    out[ix[7]] = sqrt(var > 0.0 ? var : 0.0);
+    out[ix[8]] = absmax;
+    out[ix[9]] = sqrt(p.q);
+    out[ix[10]] = (double)p.zeros / size;
+    /* Saturation (stats._saturation): rows within [0, 1] or [-1, 1], counted on the sides min and max reach. */
+    int unit = p.lo >= 0 && p.hi <= 1, sym = !unit && p.lo >= -1 && p.hi <= 1;
+    if (unit || sym) {
+        double b = unit ? 0.0 : -1.0, tol = h->sat_tol, exact = 0.0, near = 0.0;
+        if (p.lo - b < tol) {
+            Py_ssize_t e = 0, m = 0;
+            for (Py_ssize_t i = 0; i < n; i++) {
+                e += a[i] == b;
+                m += (a[i] - b) < tol;
+            }
+            exact += (double)e;
+            near += (double)m;
+        }
+        if (1.0 - p.hi < tol) {
+            Py_ssize_t e = 0, m = 0;
+            for (Py_ssize_t i = 0; i < n; i++) {
+                e += a[i] == 1.0;
+                m += (1.0 - a[i]) < tol;
+            }
+            exact += (double)e;
+            near += (double)m;
+        }
+        out[ix[11]] = exact / size;
+        out[ix[12]] = near / size;
+    }
+    if (has_delta)
+        out[ix[13]] = sqrt(dsq);
+    return 1;
+}
+
+/* Whether the hooks summarise `v` (an exact ndarray with its site's fast entry k) at once. */
+static int
+wants_row(Hooks *self, PyObject *k, PyObject *v, Py_ssize_t nbytes)
+{
+    Py_ssize_t n = nbytes / 8;
+    return self->row_max > 0 && ((ArrayHead *)v)->descr == self->f8 && n > self->row_min && n <= self->row_max
+           && PyTuple_GET_SIZE(k) == 10 && PyByteArray_CheckExact(PyTuple_GET_ITEM(k, 8));
+}
+
+/* Append the row of v (n float64 values; delta d, or a - old) onto the site's row buffer and the
+ * entry (row code, None) onto the log; 1 if done, 0 if the row is not one for here or on failure
+ * (nothing changed, no error set). */
+static int
+append_row(Hooks *self, PyObject *k, const double *a, Py_ssize_t n, const double *d, const double *old)
+{
+    PyObject *buf = PyTuple_GET_ITEM(k, 8);
+    Py_ssize_t len = PyByteArray_GET_SIZE(buf), w = (Py_ssize_t)sizeof(double) * self->nstats;
+    double row[32];
+    if (self->nstats > 32 || !fill_row(self, a, n, d, old, row))
+        return 0;
+    if (grow(buf, len + w) < 0) {
+        PyErr_Clear();
+        return 0;
+    }
+    memcpy(PyByteArray_AS_STRING(buf) + len, row, (size_t)w);
+    if (append_entry(self, PyTuple_GET_ITEM(k, 9), Py_None) < 0) {
+        PyErr_Clear();
+        PyByteArray_Resize(buf, len);
+        return 0;
+    }
+    return 1;
+}
+
 /* The site's fast entry (borrowed) if `v` is a C-contiguous ndarray with the site's fast shape and
  * dtype, else NULL with no error set. The entry is (shape, dtype, nbytes, plain buffer, update buffer,
  * update code, plain flags, update flags); *nbytes receives nbytes. */
@@ -127,7 +420,7 @@ fast_entry(Hooks *self, PyObject *sid, PyObject *v, Py_ssize_t *nbytes)
         PyErr_Clear();
         return NULL;
     }
-    if (!PyTuple_CheckExact(k) || PyTuple_GET_SIZE(k) != 8)
+    if (!PyTuple_CheckExact(k) || (PyTuple_GET_SIZE(k) != 8 && PyTuple_GET_SIZE(k) != 10))
         return NULL;
     for (int i = 3; i < 8; i++)
         if (i != 5 && !PyByteArray_CheckExact(PyTuple_GET_ITEM(k, i)))
@@ -160,6 +453,8 @@ record(Hooks *self, PyObject *sid, PyObject *v)
     Py_ssize_t n;
     PyObject *k = fast_entry(self, sid, v, &n);
     if (k != NULL) {
+        if (wants_row(self, k, v, n) && append_row(self, k, (const double *)((ArrayHead *)v)->data, n / 8, NULL, NULL))
+            return 1;
         if (append_buffered(self, PyTuple_GET_ITEM(k, 3), PyTuple_GET_ITEM(k, 6), sid, ((ArrayHead *)v)->data, n,
                             NULL, 0) == 0)
             return 1;
@@ -227,6 +522,9 @@ Hooks_upd(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
             for (int i = 0; same && i < a->nd; i++)
                 same = b->dimensions[i] == a->dimensions[i];
             if (same) {
+                if (wants_row(self, k, new, n)
+                        && append_row(self, k, (const double *)a->data, n / 8, NULL, (const double *)b->data))
+                    return Py_NewRef(new);
                 if (append_buffered(self, PyTuple_GET_ITEM(k, 4), PyTuple_GET_ITEM(k, 7), PyTuple_GET_ITEM(k, 5),
                                     a->data, n, b->data, n) == 0)
                     return Py_NewRef(new);
@@ -237,18 +535,65 @@ Hooks_upd(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
     return PyObject_Vectorcall(self->slow_upd, args, nargs, NULL);
 }
 
+/* row(site, value, delta) -> bool: record the statistics row of an augmented update's value with the
+ * delta it was given (a copy taken before the update), if the site summarises such values at once and
+ * the row is an ordinary one; False (nothing recorded) otherwise. */
+static PyObject *
+Hooks_row(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "row(site, value, delta)");
+        return NULL;
+    }
+    Py_ssize_t n;
+    PyObject *v = args[1], *d = args[2];
+    PyObject *k = fast_entry(self, args[0], v, &n);
+    if (k == NULL || !wants_row(self, k, v, n) || Py_TYPE(d) != self->ndarray)
+        Py_RETURN_FALSE;
+    ArrayHead *a = (ArrayHead *)v, *b = (ArrayHead *)d;
+    int same = b->descr == a->descr && b->nd == a->nd && (b->flags & C_CONTIGUOUS);
+    for (int i = 0; same && i < a->nd; i++)
+        same = b->dimensions[i] == a->dimensions[i];
+    if (same && append_row(self, k, (const double *)a->data, n / 8, (const double *)b->data, NULL))
+        Py_RETURN_TRUE;
+    Py_RETURN_FALSE;
+}
+
 static int
 Hooks_init(Hooks *self, PyObject *args, PyObject *kwds)
 {
     PyObject *log, *payloads, *fast, *ndarray, *k_scalar, *slow_rec, *slow_args, *slow_upd;
-    PyObject *probe, *probe_descr;
+    PyObject *probe, *probe_descr, *rows = NULL;
     Py_ssize_t probe_addr, probe_n0;
     int probe_nd;
-    if (!PyArg_ParseTuple(args, "O!O!O!O!O!OOOOnnOi", &PyList_Type, &log, &PyList_Type, &payloads,
+    if (!PyArg_ParseTuple(args, "O!O!O!O!O!OOOOnnOi|O!", &PyList_Type, &log, &PyList_Type, &payloads,
                           &PyDict_Type, &fast, &PyType_Type, &ndarray,
                           &PyLong_Type, &k_scalar, &slow_rec, &slow_args, &slow_upd,
-                          &probe, &probe_addr, &probe_n0, &probe_descr, &probe_nd))
+                          &probe, &probe_addr, &probe_n0, &probe_descr, &probe_nd, &PyTuple_Type, &rows))
         return -1;
+    /* rows: (float64 dtype, row_min, row_max, nstats, (14 column indices), tiny_sq, huge, cancel, sat_tol) */
+    PyObject *f8 = NULL, *cols = NULL;
+    Py_ssize_t row_min = 0, row_max = 0;
+    int nstats = 0;
+    double tiny_sq = 0, huge = 0, cancel = 0, sat_tol = 0;
+    if (rows != NULL) {
+        if (!PyArg_ParseTuple(rows, "OnniO!dddd", &f8, &row_min, &row_max, &nstats, &PyTuple_Type, &cols,
+                              &tiny_sq, &huge, &cancel, &sat_tol))
+            return -1;
+        if (nstats < 1 || nstats > 32 || PyTuple_GET_SIZE(cols) != 14) {
+            PyErr_SetString(PyExc_ValueError, "row layout: nstats in 1..32 and 14 column indices");
+            return -1;
+        }
+        for (int i = 0; i < 14; i++) {
+            long c = PyLong_AsLong(PyTuple_GET_ITEM(cols, i));
+            if (c < 0 || c >= nstats) {
+                if (!PyErr_Occurred())
+                    PyErr_SetString(PyExc_ValueError, "row layout: a column index out of range");
+                return -1;
+            }
+            self->ix[i] = (int)c;
+        }
+    }
     (void)kwds;
     /* The struct head must read as Python sees the probe: a C-contiguous 1-d array of probe_n0 elements. */
     if (Py_TYPE(probe) != (PyTypeObject *)ndarray) {
@@ -269,6 +614,14 @@ Hooks_init(Hooks *self, PyObject *args, PyObject *kwds)
     Py_XSETREF(self->slow_rec, Py_NewRef(slow_rec));
     Py_XSETREF(self->slow_args, Py_NewRef(slow_args));
     Py_XSETREF(self->slow_upd, Py_NewRef(slow_upd));
+    Py_XSETREF(self->f8, Py_XNewRef(f8));
+    self->row_min = row_min;
+    self->row_max = f8 != NULL ? row_max : 0;
+    self->nstats = nstats;
+    self->tiny_sq = tiny_sq;
+    self->huge = huge;
+    self->cancel = cancel;
+    self->sat_tol = sat_tol;
     return 0;
 }
 
@@ -282,6 +635,7 @@ Hooks_traverse(Hooks *self, visitproc visit, void *arg)
     Py_VISIT(self->slow_rec);
     Py_VISIT(self->slow_args);
     Py_VISIT(self->slow_upd);
+    Py_VISIT(self->f8);
     return 0;
 }
 
@@ -296,6 +650,7 @@ Hooks_clear(Hooks *self)
     Py_CLEAR(self->slow_rec);
     Py_CLEAR(self->slow_args);
     Py_CLEAR(self->slow_upd);
+    Py_CLEAR(self->f8);
     return 0;
 }
 
@@ -311,6 +666,7 @@ static PyMethodDef Hooks_methods[] = {
     {"rec", (PyCFunction)(void (*)(void))Hooks_rec, METH_FASTCALL, "rec(site, value) -> value"},
     {"args", (PyCFunction)(void (*)(void))Hooks_args, METH_FASTCALL, "args(sites, values) -> None"},
     {"upd", (PyCFunction)(void (*)(void))Hooks_upd, METH_FASTCALL, "upd(site, old, new) -> new"},
+    {"row", (PyCFunction)(void (*)(void))Hooks_row, METH_FASTCALL, "row(site, value, delta) -> recorded"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -319,7 +675,7 @@ static PyTypeObject HooksType = {
     .tp_name = "nandoctor.trace._fasthooks.Hooks",
     .tp_basicsize = sizeof(Hooks),
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
-    .tp_doc = "Hooks(log, payloads, fast, ndarray, k_scalar, rec, args, upd, probe, addr, n, dtype, nd)",
+    .tp_doc = "Hooks(log, payloads, fast, ndarray, k_scalar, rec, args, upd, probe, addr, n, dtype, nd[, rows])",
     .tp_new = PyType_GenericNew,
     .tp_init = (initproc)Hooks_init,
     .tp_dealloc = (destructor)Hooks_dealloc,

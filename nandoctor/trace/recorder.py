@@ -31,8 +31,10 @@ from .instrument import ARGS, AUGREC, DELTA, EXIT, ITER, REC, UNPACK, UPD, Regis
 from .stats import IDX, NSTATS, BigArrays, stats_rows
 
 # Arrays up to this many elements are copied on the hot path and summarised later in batches;
-# larger ones are summarised at once (a copy would cost more than the statistics).
-SMALL_COPY = 4096
+# larger ones are summarised at once (a copy would cost more than the statistics). Where the C hooks
+# are built, float64 arrays between KEEP_VALUES_MAX and SMALL_COPY elements are summarised at once
+# too, in C, into the very row the batch would give (`_fasthooks.c`, "Statistics rows").
+SMALL_COPY = 8192
 # Raw values of sites up to this many elements are kept for detectors (per-sample evidence).
 KEEP_VALUES_MAX = 256
 # Every observation of a site is kept up to this many (rows and small-site values; 12,000 keeps every step
@@ -55,7 +57,7 @@ EV_ITER, EV_EXIT = 0, 1
 
 # Entry codes: sid + kind * KIND for observations; -1 - (2 * loop + EV_*) for loop events.
 KIND = 1 << 40
-K_PLAIN, K_OLD, K_DELTA, K_SUMMARY, K_SCALAR, K_GSCALAR, K_GEN = 0, 1, 2, 3, 4, 5, 6
+K_PLAIN, K_OLD, K_DELTA, K_SUMMARY, K_SCALAR, K_GSCALAR, K_GEN, K_ROW = 0, 1, 2, 3, 4, 5, 6, 7
 _F8 = np.dtype(np.float64)
 
 
@@ -97,9 +99,22 @@ def _c_hooks(log, payloads, fast, k_scalar, rec, args, upd):
     try:
         probe = np.zeros(3)
         return _fasthooks.Hooks(log, payloads, fast, np.ndarray, k_scalar, rec, args, upd,
-                                probe, probe.__array_interface__["data"][0], 3, probe.dtype, 1)
+                                probe, probe.__array_interface__["data"][0], 3, probe.dtype, 1, row_layout())
     except (TypeError, RuntimeError, ValueError):
         return None
+
+
+def row_layout() -> tuple:
+    """What the C hooks need to compute statistics rows as `stats.stats_rows` does: which arrays (float64,
+    over KEEP_VALUES_MAX and up to SMALL_COPY elements), the row's columns, and stats_rows' thresholds."""
+    from . import stats as S
+
+    cols = (C.SIZE, C.N_NAN, C.N_POSINF, C.N_NEGINF, C.MIN, C.MAX, C.MEAN, C.STD, C.ABSMAX, C.L2,
+            C.FRAC_ZERO, C.FRAC_SAT_EXACT, C.FRAC_SAT_NEAR, C.UPDATE_L2)
+    # Above KEEP_VALUES_MAX: no values kept. Above _NARROW: stats_rows never transposes such a block, so its
+    # sums run along the row, pairwise.
+    return (_F8, max(KEEP_VALUES_MAX, S._NARROW), SMALL_COPY, NSTATS, tuple(IDX[c] for c in cols),
+            S._TINY_SQ, S._HUGE, S._CANCEL, S.SAT_NEAR_TOL)
 
 
 def _put(buf: bytearray, flags: bytearray, data: bytes) -> None:
@@ -485,8 +500,12 @@ class Recorder:
         fast = self.fast
         fget = fast.get
         k_old, k_delta, k_sum = K_OLD * KIND, K_DELTA * KIND, K_SUMMARY * KIND
-        k_scalar, k_gscalar, k_gen = K_SCALAR * KIND, K_GSCALAR * KIND, K_GEN * KIND
+        k_scalar, k_gscalar, k_gen, k_row = K_SCALAR * KIND, K_GSCALAR * KIND, K_GEN * KIND, K_ROW * KIND
         big = self.big
+        keep_max = KEEP_VALUES_MAX
+        f8 = _F8
+        frombuffer = np.frombuffer
+        accel = None  # the C hooks, once made (below): they summarise mid-sized float64 arrays at once
 
         def summarize(sid, v, delta=None):
             # A large array (or one of objects): its statistics now, since copying it would cost more.
@@ -498,12 +517,13 @@ class Recorder:
             """The site's fast entry, registered at its first small plain array; None if v has another shape or dtype.
 
             (shape, dtype, nbytes, buffer of plain entries, buffer of update entries, update code,
-            repeat flags of plain entries, repeat flags of update entries); see `_put`.
+            repeat flags of plain entries, repeat flags of update entries, buffer of statistics rows the C
+            hooks computed, their code); see `_put` and `_fasthooks.c`.
             """
             k = fget(sid)
             if k is None:
                 k = fast[sid] = (v.shape, v.dtype, v.nbytes, bytearray(), bytearray(), sid + k_old,
-                                 bytearray(), bytearray())
+                                 bytearray(), bytearray(), bytearray(), sid + k_row)
             return k if (v.shape == k[0] and v.dtype == k[1]) else None
 
         def take(sid, v):
@@ -581,6 +601,9 @@ class Recorder:
                     if type(d) is tuple:
                         if (d[1] == v.shape and d[2] == dt and v.size <= small and not dt.hasobject
                                 and key(sid, v) is not None):
+                            if (accel is not None and v.size > keep_max and dt is f8
+                                    and accel.row(sid, v, frombuffer(d[0], dt).reshape(d[1]))):
+                                return
                             p_ = v.tobytes() + d[0]; ca(sid + k_delta); pa(p_)
                             return
                         if d[1] == v.shape:
@@ -752,6 +775,8 @@ class Recorder:
             kind, sid = divmod(code, KIND)
             if kind in (K_PLAIN, K_OLD):
                 taken[s0] = self._take_buffered(code, kind, sid, s1 - s0)
+            elif kind == K_ROW:
+                taken[s0] = self._take_rows(sid, s1 - s0)
         for s0, s1 in zip(starts, ends):
             code = int(sc[s0])
             kind, sid = divmod(code, KIND)
@@ -759,6 +784,14 @@ class Recorder:
             # Each group becomes parts of (data, runs, rows, shape, dtype): data is the distinct rows'
             # bytes joined (runs says how often each repeats, None when none does) or a tuple of
             # scalars; `kind` says how to read it.
+            if kind == K_ROW:  # rows the C hooks computed
+                shape, dt = self.fast[sid][:2]
+                shape_g[s0:s1] = self._shape_code(shape)
+                dtype_g[s0:s1] = self._code(self.dtypes, dt.str)
+                ustats[nu:nu + m] = taken.pop(s0)
+                src[s0:s1] = np.arange(nu, nu + m)
+                nu += m
+                continue
             if kind in (K_PLAIN, K_OLD):
                 shape, dt = self.fast[sid][:2]
                 parts = [(*taken.pop(s0), m, shape, dt)]
@@ -863,6 +896,16 @@ class Recorder:
             return blob, None
         starts = np.flatnonzero(fl == 0)
         return blob, (starts, np.diff(starts, append=m))
+
+    def _take_rows(self, sid, m):
+        """The first m statistics rows the C hooks computed for a site, as an (m, NSTATS) array; removes them."""
+        buf = self.fast[sid][8]
+        n = m * NSTATS * 8
+        if len(buf) < n:  # never misread bytes
+            raise ValueError(f"site {sid}: {len(buf)} bytes of rows buffered for {m} rows")
+        rows = np.frombuffer(buf[:n], np.float64).reshape(m, NSTATS)
+        del buf[:n]
+        return rows
 
     def _block(self, kind, m, data, shape, dt):
         """A group of m distinct observations as (block, update delta or None, dtype text).

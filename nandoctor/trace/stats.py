@@ -137,7 +137,11 @@ class _Layout:
 
     def sumsq(self, m=None) -> np.ndarray:
         m = self.m if m is None else m
-        return np.einsum("ij,ij->j" if self.ax == 0 else "ij,ij->i", m, m)
+        if self.ax == 0:
+            return np.einsum("ij,ij->j", m, m)
+        # Along rows: the squares, then np.add.reduce, whose pairwise summation `_fasthooks.c` repeats
+        # exactly (einsum's own accumulation order depends on the CPU's vector width).
+        return np.add.reduce(m * m, axis=1)
 
     def count(self, cond: np.ndarray) -> np.ndarray:
         return np.count_nonzero(cond, axis=self.ax)
