@@ -626,7 +626,7 @@ class Facts:
         if sr is None:
             return np.zeros(0, np.int64), np.zeros(0)
         steps = sr.step
-        l2 = sr[C.L2]
+        l2 = measured_l2(sr)
         prev = np.empty_like(l2)
         prev[1:] = l2[:-1]
         first = l2[0] if len(l2) else np.nan
@@ -641,6 +641,27 @@ class Facts:
         if len(prev):
             prev[0] = first
         return steps, prev
+
+
+def unmeasured(sr) -> np.ndarray:
+    """Rows whose norm was not measured: a large array checked on a sample only (stats.BigArrays
+    screening) has no L2 and no non-finite element seen, unlike an all-NaN array (NaN L2, NaNs counted)."""
+    return np.isnan(sr[C.L2]) & ((sr[C.N_NAN] + sr[C.N_POSINF] + sr[C.N_NEGINF]) == 0) & (sr[C.SIZE] > 0)
+
+
+def measured_l2(sr) -> np.ndarray:
+    """A site's L2 norms with each unmeasured row holding the last measured norm before it (NaN before the first).
+
+    A parameter screened between full checks changes by its updates only, each measured exactly, and a
+    large one (or a spike) forces a full check, so the last full check stands for the norm in between."""
+    l2 = sr[C.L2]
+    gap = unmeasured(sr)
+    if not gap.any():
+        return l2
+    idx = np.where(gap, -1, np.arange(len(l2)))
+    idx = np.maximum.accumulate(idx)
+    out = np.where(idx >= 0, l2[np.maximum(idx, 0)], np.nan)
+    return out
 
 
 _FACTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()

@@ -11,7 +11,7 @@ import numpy as np
 from .. import columns as C
 from ..model import Finding
 from . import Limits, register
-from .facts import Facts, base_name, facts, kept_output_target, last, running_median, strip_comment
+from .facts import Facts, base_name, facts, kept_output_target, last, running_median, strip_comment, unmeasured
 from .numerics import _f, first_nonfinite_info
 
 # A spike: an update more than 10x the running median of the updates before it (DESIGN.md §4).
@@ -218,6 +218,8 @@ def sustained_growth(session) -> list[Finding]:
             continue
         col = sr[C.UPDATE_L2] if role == "update" else sr[C.L2]
         m = sr.step >= 0
+        if role != "update":
+            m &= ~unmeasured(sr)  # a screened large gradient: judged on the rows checked in full
         st, v = _checks(sr.step[m], col[m])
         run, end = _growth_run(v)
         if run >= LIM.GROWTH_CHECKS:

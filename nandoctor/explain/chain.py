@@ -198,8 +198,8 @@ def _update_roots(F: Facts, u: int, ustep: int) -> list[ChainLink]:
     out = []
     for g in F.gradient_of(u):
         sr, i = _row(F, g, ustep)
-        if sr is None or i is None:
-            continue
+        if sr is None or i is None or not np.isfinite(sr[C.L2][i]):
+            continue  # not measured at that step (a large gradient screened, see stats.BigArrays)
         j = _jump(sr, i)
         gx = F.by_id[g]
         out.append(ChainLink(text=f"The gradient {gx.target} at step {ustep} has size {sr[C.L2][i]:.3g}"

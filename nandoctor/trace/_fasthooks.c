@@ -18,6 +18,7 @@
 #include <Python.h>
 #include <stdint.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #if defined(__SSE2__) || defined(_M_X64)
 #include <emmintrin.h>
@@ -50,6 +51,7 @@ typedef struct {
     /* Statistics rows computed at once (see "Statistics rows" below); row_max == 0 switches them off. */
     PyObject *f8;        /* numpy's float64 dtype: the only one summarised here */
     Py_ssize_t row_min, row_max;  /* element counts above row_min and up to row_max */
+    Py_ssize_t copy_max;  /* a row refused (NaN, ...) is copied for the flush up to this many elements */
     int nstats;
     int ix[14];          /* column of: size, n_nan, n_posinf, n_neginf, min, max, mean, std, absmax, l2,
                             frac_zero, frac_sat_exact, frac_sat_near, update_l2 */
@@ -146,166 +148,312 @@ typedef struct {
     Py_ssize_t zeros;
 } Pass;
 
-/* Pairwise sums of a[i] and a[i]^2 (of (a[i] - b[i])^2 into q when b is given; s is then unused), and
- * min, max and the count of zeros of a. */
+/* numpy's pairwise sums (DOUBLE_pairwise_sum, contiguous) of x[i] and of x[i]^2, where x[i] is a[i], or
+ * a[i] - b[i] when b is given (then only the squares are wanted). */
 static void
-pw_pass(const double *a, const double *b, Py_ssize_t n, Pass *p)
+pw_sums_sse2(const double *a, const double *b, Py_ssize_t n, double *s, double *q)
 {
     if (n > PW_BLOCK) {
         Py_ssize_t n2 = n / 2;
         n2 -= n2 % 8;
-        Pass l, r;
-        pw_pass(a, b, n2, &l);
-        pw_pass(a + n2, b ? b + n2 : NULL, n - n2, &r);
-        p->s = l.s + r.s;
-        p->q = l.q + r.q;
-        p->lo = l.lo < r.lo ? l.lo : r.lo;
-        p->hi = l.hi > r.hi ? l.hi : r.hi;
-        p->zeros = l.zeros + r.zeros;
+        double s1, q1, s2, q2;
+        pw_sums_sse2(a, b, n2, &s1, &q1);
+        pw_sums_sse2(a + n2, b ? b + n2 : NULL, n - n2, &s2, &q2);
+        *s = s1 + s2;
+        *q = q1 + q2;
         return;
     }
-    double s, q, lo, hi;
-    Py_ssize_t i = 0, z = 0;
+    Py_ssize_t i = 0;
     if (n < 8) {
-        s = -0.0;
-        q = -0.0;
-        lo = hi = a[0];
+        double rs = -0.0, rq = -0.0;
         for (; i < n; i++) {
-            double x = a[i], v = b ? x - b[i] : x;
-            s += x;
-            q += v * v;
-            lo = x < lo ? x : lo;
-            hi = x > hi ? x : hi;
-            z += x == 0.0;
+            double v = b ? a[i] - b[i] : a[i];
+            rs += v;
+            rq += v * v;
         }
+        *s = rs;
+        *q = rq;
+        return;
     }
-    else {
-        /* Eight lanes, as numpy's: lane j sums elements j, j + 8, j + 16, ...; min, max and zeros ride along
-         * in lanes of their own (exact in any order), so the compiler can keep every lane in vector registers. */
-        double r[8], u[8], l[8], h[8], c[8];
-        for (int j = 0; j < 8; j++) {
-            double x = a[j], v = b ? x - b[j] : x;
-            r[j] = x;
-            u[j] = v * v;
-            l[j] = h[j] = x;
-            c[j] = x == 0.0 ? 1.0 : 0.0;
-        }
-        Py_ssize_t end = n - (n % 8);
+    /* Eight lanes, as numpy's: lane j sums elements j, j + 8, j + 16, ..., then the lanes are added as
+     * ((0 + 1) + (2 + 3)) + ((4 + 5) + (6 + 7)) and the rest one by one. */
+    double r[8], u[8];
+    Py_ssize_t end = n - (n % 8);
 #if defined(__SSE2__) || defined(_M_X64)
-        /* The same lanes in SSE2 registers (every x86-64 has them): compilers vectorize none of this
-         * loop by themselves, since min, max and the comparisons must keep their NaN semantics.
-         * _mm_min_pd(x, l) is x < l ? x : l exactly, as in the scalar code. */
-        {
-            __m128d r0 = _mm_loadu_pd(r), r1 = _mm_loadu_pd(r + 2), r2 = _mm_loadu_pd(r + 4), r3 = _mm_loadu_pd(r + 6);
-            __m128d u0 = _mm_loadu_pd(u), u1 = _mm_loadu_pd(u + 2), u2 = _mm_loadu_pd(u + 4), u3 = _mm_loadu_pd(u + 6);
-            /* Two lanes pairs for min, max and zeros: (0, 1) and (4, 5) share l0, (2, 3) and (6, 7) share l1. */
-            __m128d l0 = _mm_min_pd(_mm_loadu_pd(l + 4), _mm_loadu_pd(l)), l1 = _mm_min_pd(_mm_loadu_pd(l + 6), _mm_loadu_pd(l + 2));
-            __m128d h0 = _mm_max_pd(_mm_loadu_pd(h + 4), _mm_loadu_pd(h)), h1 = _mm_max_pd(_mm_loadu_pd(h + 6), _mm_loadu_pd(h + 2));
-            __m128d c0 = _mm_setzero_pd(), c1 = _mm_setzero_pd();
-            const __m128d zero = _mm_setzero_pd(), one = _mm_set1_pd(1.0);
-            for (i = 8; i < end; i += 8) {
-                __m128d x0 = _mm_loadu_pd(a + i), x1 = _mm_loadu_pd(a + i + 2);
-                __m128d x2 = _mm_loadu_pd(a + i + 4), x3 = _mm_loadu_pd(a + i + 6);
-                if (b) {
-                    __m128d v0 = _mm_sub_pd(x0, _mm_loadu_pd(b + i)), v1 = _mm_sub_pd(x1, _mm_loadu_pd(b + i + 2));
-                    __m128d v2 = _mm_sub_pd(x2, _mm_loadu_pd(b + i + 4)), v3 = _mm_sub_pd(x3, _mm_loadu_pd(b + i + 6));
-                    u0 = _mm_add_pd(u0, _mm_mul_pd(v0, v0));
-                    u1 = _mm_add_pd(u1, _mm_mul_pd(v1, v1));
-                    u2 = _mm_add_pd(u2, _mm_mul_pd(v2, v2));
-                    u3 = _mm_add_pd(u3, _mm_mul_pd(v3, v3));
-                }
-                else {
-                    r0 = _mm_add_pd(r0, x0);
-                    r1 = _mm_add_pd(r1, x1);
-                    r2 = _mm_add_pd(r2, x2);
-                    r3 = _mm_add_pd(r3, x3);
-                    u0 = _mm_add_pd(u0, _mm_mul_pd(x0, x0));
-                    u1 = _mm_add_pd(u1, _mm_mul_pd(x1, x1));
-                    u2 = _mm_add_pd(u2, _mm_mul_pd(x2, x2));
-                    u3 = _mm_add_pd(u3, _mm_mul_pd(x3, x3));
-                }
-                l0 = _mm_min_pd(x0, l0);
-                l1 = _mm_min_pd(x1, l1);
-                l0 = _mm_min_pd(x2, l0);
-                l1 = _mm_min_pd(x3, l1);
-                h0 = _mm_max_pd(x0, h0);
-                h1 = _mm_max_pd(x1, h1);
-                h0 = _mm_max_pd(x2, h0);
-                h1 = _mm_max_pd(x3, h1);
-                c0 = _mm_add_pd(c0, _mm_and_pd(_mm_cmpeq_pd(x0, zero), one));
-                c1 = _mm_add_pd(c1, _mm_and_pd(_mm_cmpeq_pd(x1, zero), one));
-                c0 = _mm_add_pd(c0, _mm_and_pd(_mm_cmpeq_pd(x2, zero), one));
-                c1 = _mm_add_pd(c1, _mm_and_pd(_mm_cmpeq_pd(x3, zero), one));
-            }
-            _mm_storeu_pd(r, r0); _mm_storeu_pd(r + 2, r1); _mm_storeu_pd(r + 4, r2); _mm_storeu_pd(r + 6, r3);
-            _mm_storeu_pd(u, u0); _mm_storeu_pd(u + 2, u1); _mm_storeu_pd(u + 4, u2); _mm_storeu_pd(u + 6, u3);
-            _mm_storeu_pd(l, l0); _mm_storeu_pd(l + 2, l1); _mm_storeu_pd(h, h0); _mm_storeu_pd(h + 2, h1);
-            double cc[4];
-            _mm_storeu_pd(cc, c0);
-            _mm_storeu_pd(cc + 2, c1);
-            c[0] += (cc[0] + cc[1]) + (cc[2] + cc[3]);  /* counts: exact in any order */
-            for (int j = 0; j < 4; j++) {
-                l[j + 4] = l[j];
-                h[j + 4] = h[j];
-            }
-        }
+    /* The lanes in SSE2 registers (every x86-64 has them), pairs (0, 1), (2, 3), (4, 5), (6, 7): the same
+     * additions in the same order, two at a time. */
+    __m128d r0, r1, r2, r3, u0, u1, u2, u3;
+#define LOADX(k) (b ? _mm_sub_pd(_mm_loadu_pd(a + (k)), _mm_loadu_pd(b + (k))) : _mm_loadu_pd(a + (k)))
+    {
+        __m128d x0 = LOADX(0), x1 = LOADX(2), x2 = LOADX(4), x3 = LOADX(6);
+        r0 = x0; r1 = x1; r2 = x2; r3 = x3;
+        u0 = _mm_mul_pd(x0, x0); u1 = _mm_mul_pd(x1, x1); u2 = _mm_mul_pd(x2, x2); u3 = _mm_mul_pd(x3, x3);
+    }
+    for (i = 8; i < end; i += 8) {
+        __m128d x0 = LOADX(i), x1 = LOADX(i + 2), x2 = LOADX(i + 4), x3 = LOADX(i + 6);
+        r0 = _mm_add_pd(r0, x0); r1 = _mm_add_pd(r1, x1); r2 = _mm_add_pd(r2, x2); r3 = _mm_add_pd(r3, x3);
+        u0 = _mm_add_pd(u0, _mm_mul_pd(x0, x0)); u1 = _mm_add_pd(u1, _mm_mul_pd(x1, x1));
+        u2 = _mm_add_pd(u2, _mm_mul_pd(x2, x2)); u3 = _mm_add_pd(u3, _mm_mul_pd(x3, x3));
+    }
+#undef LOADX
+    _mm_storeu_pd(r, r0); _mm_storeu_pd(r + 2, r1); _mm_storeu_pd(r + 4, r2); _mm_storeu_pd(r + 6, r3);
+    _mm_storeu_pd(u, u0); _mm_storeu_pd(u + 2, u1); _mm_storeu_pd(u + 4, u2); _mm_storeu_pd(u + 6, u3);
 #else
-        if (b) {
-            for (i = 8; i < end; i += 8)
-                for (int j = 0; j < 8; j++) {
-                    double x = a[i + j], v = x - b[i + j];
-                    u[j] += v * v;
-                    l[j] = x < l[j] ? x : l[j];
-                    h[j] = x > h[j] ? x : h[j];
-                    c[j] += x == 0.0 ? 1.0 : 0.0;
-                }
-        }
-        else {
-            for (i = 8; i < end; i += 8)
-                for (int j = 0; j < 8; j++) {
-                    double x = a[i + j];
-                    r[j] += x;
-                    u[j] += x * x;
-                    l[j] = x < l[j] ? x : l[j];
-                    h[j] = x > h[j] ? x : h[j];
-                    c[j] += x == 0.0 ? 1.0 : 0.0;
-                }
+    for (int j = 0; j < 8; j++) {
+        double v = b ? a[j] - b[j] : a[j];
+        r[j] = v;
+        u[j] = v * v;
+    }
+    for (i = 8; i < end; i += 8)
+        for (int j = 0; j < 8; j++) {
+            double v = b ? a[i + j] - b[i + j] : a[i + j];
+            r[j] += v;
+            u[j] += v * v;
         }
 #endif
-        s = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-        q = ((u[0] + u[1]) + (u[2] + u[3])) + ((u[4] + u[5]) + (u[6] + u[7]));
-        lo = l[0];
-        hi = h[0];
-        double zc = 0.0;
+    double rs = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+    double rq = ((u[0] + u[1]) + (u[2] + u[3])) + ((u[4] + u[5]) + (u[6] + u[7]));
+    for (i = end; i < n; i++) {
+        double v = b ? a[i] - b[i] : a[i];
+        rs += v;
+        rq += v * v;
+    }
+    *s = rs;
+    *q = rq;
+}
+
+/* Min, max and the count of zeros of a[0..n), n > 0 (exact in any order: one flat pass). */
+static void
+min_max_zeros_sse2(const double *a, Py_ssize_t n, double *lo_, double *hi_, Py_ssize_t *zeros)
+{
+    Py_ssize_t i = 0, z = 0;
+    double lo = a[0], hi = a[0];
+#if defined(__SSE2__) || defined(_M_X64)
+    if (n >= 8) {
+        /* _mm_min_pd(x, l) is x < l ? x : l, as the scalar code below. */
+        __m128d l0 = _mm_set1_pd(lo), l1 = l0, l2 = l0, l3 = l0, h0 = l0, h1 = l0, h2 = l0, h3 = l0;
+        __m128d c0 = _mm_setzero_pd(), c1 = c0;
+        const __m128d zero = _mm_setzero_pd(), one = _mm_set1_pd(1.0);
+        Py_ssize_t end = n - (n % 8);
+        for (; i < end; i += 8) {  /* four independent chains each: a min waits on the one before it */
+            __m128d x0 = _mm_loadu_pd(a + i), x1 = _mm_loadu_pd(a + i + 2);
+            __m128d x2 = _mm_loadu_pd(a + i + 4), x3 = _mm_loadu_pd(a + i + 6);
+            l0 = _mm_min_pd(x0, l0); l1 = _mm_min_pd(x1, l1); l2 = _mm_min_pd(x2, l2); l3 = _mm_min_pd(x3, l3);
+            h0 = _mm_max_pd(x0, h0); h1 = _mm_max_pd(x1, h1); h2 = _mm_max_pd(x2, h2); h3 = _mm_max_pd(x3, h3);
+            c0 = _mm_add_pd(c0, _mm_add_pd(_mm_and_pd(_mm_cmpeq_pd(x0, zero), one), _mm_and_pd(_mm_cmpeq_pd(x2, zero), one)));
+            c1 = _mm_add_pd(c1, _mm_add_pd(_mm_and_pd(_mm_cmpeq_pd(x1, zero), one), _mm_and_pd(_mm_cmpeq_pd(x3, zero), one)));
+        }
+        double l[8], h[8], c[4];
+        _mm_storeu_pd(l, l0); _mm_storeu_pd(l + 2, l1); _mm_storeu_pd(l + 4, l2); _mm_storeu_pd(l + 6, l3);
+        _mm_storeu_pd(h, h0); _mm_storeu_pd(h + 2, h1); _mm_storeu_pd(h + 4, h2); _mm_storeu_pd(h + 6, h3);
+        _mm_storeu_pd(c, c0); _mm_storeu_pd(c + 2, c1);
         for (int j = 0; j < 8; j++) {
             lo = l[j] < lo ? l[j] : lo;
             hi = h[j] > hi ? h[j] : hi;
-            zc += c[j];
         }
-        z = (Py_ssize_t)zc;
-        for (; i < n; i++) {
-            double x = a[i], v = b ? x - b[i] : x;
-            s += x;
-            q += v * v;
-            lo = x < lo ? x : lo;
-            hi = x > hi ? x : hi;
-            z += x == 0.0;
-        }
+        z = (Py_ssize_t)((c[0] + c[1]) + (c[2] + c[3]));
     }
-    p->s = s;
-    p->q = q;
-    p->lo = lo;
-    p->hi = hi;
-    p->zeros = z;
+#endif
+    for (; i < n; i++) {
+        double x = a[i];
+        lo = x < lo ? x : lo;
+        hi = x > hi ? x : hi;
+        z += x == 0.0;
+    }
+    *lo_ = lo;
+    *hi_ = hi;
+    *zeros = z;
 }
 
-/* Pairwise sum of squares of d, or of (a - b) when d is NULL. */
+/* Counts over a[0..n) of a == b, (a - b) < tol, a == 1 and (1 - a) < tol, into c[0..4), in one pass:
+ * the saturation counts of stats._saturation, which computes each side with exactly these operations. */
+static void
+sat_counts_sse2(const double *a, Py_ssize_t n, double b, double tol, Py_ssize_t *c)
+{
+    Py_ssize_t i = 0, c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+#if defined(__SSE2__) || defined(_M_X64)
+    /* A true comparison is all ones, -1 as an integer: subtracting it counts. */
+    __m128i k0 = _mm_setzero_si128(), k1 = k0, k2 = k0, k3 = k0;
+    const __m128d vb = _mm_set1_pd(b), vt = _mm_set1_pd(tol), one = _mm_set1_pd(1.0);
+    for (; i + 2 <= n; i += 2) {
+        __m128d x = _mm_loadu_pd(a + i);
+        k0 = _mm_sub_epi64(k0, _mm_castpd_si128(_mm_cmpeq_pd(x, vb)));
+        k1 = _mm_sub_epi64(k1, _mm_castpd_si128(_mm_cmplt_pd(_mm_sub_pd(x, vb), vt)));
+        k2 = _mm_sub_epi64(k2, _mm_castpd_si128(_mm_cmpeq_pd(x, one)));
+        k3 = _mm_sub_epi64(k3, _mm_castpd_si128(_mm_cmplt_pd(_mm_sub_pd(one, x), vt)));
+    }
+    long long t[2];
+    _mm_storeu_si128((__m128i *)t, k0); c0 = (Py_ssize_t)(t[0] + t[1]);
+    _mm_storeu_si128((__m128i *)t, k1); c1 = (Py_ssize_t)(t[0] + t[1]);
+    _mm_storeu_si128((__m128i *)t, k2); c2 = (Py_ssize_t)(t[0] + t[1]);
+    _mm_storeu_si128((__m128i *)t, k3); c3 = (Py_ssize_t)(t[0] + t[1]);
+#endif
+    for (; i < n; i++) {
+        c0 += a[i] == b;
+        c1 += (a[i] - b) < tol;
+        c2 += a[i] == 1.0;
+        c3 += (1.0 - a[i]) < tol;
+    }
+    c[0] = c0;
+    c[1] = c1;
+    c[2] = c2;
+    c[3] = c3;
+}
+
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
+#include <immintrin.h>
+#define HAVE_AVX2_KERNELS 1
+/* The same kernels in AVX2 (four lanes a register), chosen at import when the CPU has it: the same
+ * additions in the same order, so the same results. */
+__attribute__((target("avx2"))) static void
+pw_sums_avx2(const double *a, const double *b, Py_ssize_t n, double *s, double *q)
+{
+    if (n > PW_BLOCK) {
+        Py_ssize_t n2 = n / 2;
+        n2 -= n2 % 8;
+        double s1, q1, s2, q2;
+        pw_sums_avx2(a, b, n2, &s1, &q1);
+        pw_sums_avx2(a + n2, b ? b + n2 : NULL, n - n2, &s2, &q2);
+        *s = s1 + s2;
+        *q = q1 + q2;
+        return;
+    }
+    if (n < 8) {
+        pw_sums_sse2(a, b, n, s, q);
+        return;
+    }
+    double r[8], u[8];
+    Py_ssize_t i, end = n - (n % 8);
+#define LOADY(k) (b ? _mm256_sub_pd(_mm256_loadu_pd(a + (k)), _mm256_loadu_pd(b + (k))) : _mm256_loadu_pd(a + (k)))
+    __m256d r0 = LOADY(0), r1 = LOADY(4);
+    __m256d u0 = _mm256_mul_pd(r0, r0), u1 = _mm256_mul_pd(r1, r1);
+    for (i = 8; i < end; i += 8) {
+        __m256d x0 = LOADY(i), x1 = LOADY(i + 4);
+        r0 = _mm256_add_pd(r0, x0);
+        r1 = _mm256_add_pd(r1, x1);
+        u0 = _mm256_add_pd(u0, _mm256_mul_pd(x0, x0));
+        u1 = _mm256_add_pd(u1, _mm256_mul_pd(x1, x1));
+    }
+#undef LOADY
+    _mm256_storeu_pd(r, r0); _mm256_storeu_pd(r + 4, r1);
+    _mm256_storeu_pd(u, u0); _mm256_storeu_pd(u + 4, u1);
+    double rs = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+    double rq = ((u[0] + u[1]) + (u[2] + u[3])) + ((u[4] + u[5]) + (u[6] + u[7]));
+    for (i = end; i < n; i++) {
+        double v = b ? a[i] - b[i] : a[i];
+        rs += v;
+        rq += v * v;
+    }
+    *s = rs;
+    *q = rq;
+}
+
+__attribute__((target("avx2"))) static void
+min_max_zeros_avx2(const double *a, Py_ssize_t n, double *lo_, double *hi_, Py_ssize_t *zeros)
+{
+    Py_ssize_t i = 0, z = 0;
+    double lo = a[0], hi = a[0];
+    if (n >= 16) {
+        __m256d l0 = _mm256_set1_pd(lo), l1 = l0, l2 = l0, l3 = l0, h0 = l0, h1 = l0, h2 = l0, h3 = l0;
+        __m256d c0 = _mm256_setzero_pd(), c1 = c0;
+        const __m256d zero = _mm256_setzero_pd(), one = _mm256_set1_pd(1.0);
+        Py_ssize_t end = n - (n % 16);
+        for (; i < end; i += 16) {
+            __m256d x0 = _mm256_loadu_pd(a + i), x1 = _mm256_loadu_pd(a + i + 4);
+            __m256d x2 = _mm256_loadu_pd(a + i + 8), x3 = _mm256_loadu_pd(a + i + 12);
+            l0 = _mm256_min_pd(x0, l0); l1 = _mm256_min_pd(x1, l1); l2 = _mm256_min_pd(x2, l2); l3 = _mm256_min_pd(x3, l3);
+            h0 = _mm256_max_pd(x0, h0); h1 = _mm256_max_pd(x1, h1); h2 = _mm256_max_pd(x2, h2); h3 = _mm256_max_pd(x3, h3);
+            c0 = _mm256_add_pd(c0, _mm256_add_pd(_mm256_and_pd(_mm256_cmp_pd(x0, zero, _CMP_EQ_OQ), one),
+                                                 _mm256_and_pd(_mm256_cmp_pd(x2, zero, _CMP_EQ_OQ), one)));
+            c1 = _mm256_add_pd(c1, _mm256_add_pd(_mm256_and_pd(_mm256_cmp_pd(x1, zero, _CMP_EQ_OQ), one),
+                                                 _mm256_and_pd(_mm256_cmp_pd(x3, zero, _CMP_EQ_OQ), one)));
+        }
+        double l[16], h[16], c[8];
+        _mm256_storeu_pd(l, l0); _mm256_storeu_pd(l + 4, l1); _mm256_storeu_pd(l + 8, l2); _mm256_storeu_pd(l + 12, l3);
+        _mm256_storeu_pd(h, h0); _mm256_storeu_pd(h + 4, h1); _mm256_storeu_pd(h + 8, h2); _mm256_storeu_pd(h + 12, h3);
+        _mm256_storeu_pd(c, c0); _mm256_storeu_pd(c + 4, c1);
+        for (int j = 0; j < 16; j++) {
+            lo = l[j] < lo ? l[j] : lo;
+            hi = h[j] > hi ? h[j] : hi;
+        }
+        z = (Py_ssize_t)(((c[0] + c[1]) + (c[2] + c[3])) + ((c[4] + c[5]) + (c[6] + c[7])));
+    }
+    for (; i < n; i++) {
+        double x = a[i];
+        lo = x < lo ? x : lo;
+        hi = x > hi ? x : hi;
+        z += x == 0.0;
+    }
+    *lo_ = lo;
+    *hi_ = hi;
+    *zeros = z;
+}
+
+__attribute__((target("avx2"))) static void
+sat_counts_avx2(const double *a, Py_ssize_t n, double b, double tol, Py_ssize_t *c)
+{
+    Py_ssize_t i = 0, c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+    __m256i k0 = _mm256_setzero_si256(), k1 = k0, k2 = k0, k3 = k0;
+    const __m256d vb = _mm256_set1_pd(b), vt = _mm256_set1_pd(tol), one = _mm256_set1_pd(1.0);
+    for (; i + 4 <= n; i += 4) {
+        __m256d x = _mm256_loadu_pd(a + i);
+        k0 = _mm256_sub_epi64(k0, _mm256_castpd_si256(_mm256_cmp_pd(x, vb, _CMP_EQ_OQ)));
+        k1 = _mm256_sub_epi64(k1, _mm256_castpd_si256(_mm256_cmp_pd(_mm256_sub_pd(x, vb), vt, _CMP_LT_OQ)));
+        k2 = _mm256_sub_epi64(k2, _mm256_castpd_si256(_mm256_cmp_pd(x, one, _CMP_EQ_OQ)));
+        k3 = _mm256_sub_epi64(k3, _mm256_castpd_si256(_mm256_cmp_pd(_mm256_sub_pd(one, x), vt, _CMP_LT_OQ)));
+    }
+    long long t[4];
+    _mm256_storeu_si256((__m256i *)t, k0); c0 = (Py_ssize_t)(t[0] + t[1] + t[2] + t[3]);
+    _mm256_storeu_si256((__m256i *)t, k1); c1 = (Py_ssize_t)(t[0] + t[1] + t[2] + t[3]);
+    _mm256_storeu_si256((__m256i *)t, k2); c2 = (Py_ssize_t)(t[0] + t[1] + t[2] + t[3]);
+    _mm256_storeu_si256((__m256i *)t, k3); c3 = (Py_ssize_t)(t[0] + t[1] + t[2] + t[3]);
+    for (; i < n; i++) {
+        c0 += a[i] == b;
+        c1 += (a[i] - b) < tol;
+        c2 += a[i] == 1.0;
+        c3 += (1.0 - a[i]) < tol;
+    }
+    c[0] = c0;
+    c[1] = c1;
+    c[2] = c2;
+    c[3] = c3;
+}
+#endif
+
+/* The kernels this CPU runs (set at import: AVX2 where it has it). */
+static void (*pw_sums)(const double *, const double *, Py_ssize_t, double *, double *) = pw_sums_sse2;
+static void (*min_max_zeros)(const double *, Py_ssize_t, double *, double *, Py_ssize_t *) = min_max_zeros_sse2;
+static void (*sat_counts)(const double *, Py_ssize_t, double, double, Py_ssize_t *) = sat_counts_sse2;
+
+static void
+choose_kernels(void)
+{
+#ifdef HAVE_AVX2_KERNELS
+    const char *want = getenv("NANDOCTOR_KERNELS");  /* "sse2": the baseline kernels (tests compare both) */
+    __builtin_cpu_init();
+    if ((want == NULL || strcmp(want, "sse2") != 0) && __builtin_cpu_supports("avx2")) {
+        pw_sums = pw_sums_avx2;
+        min_max_zeros = min_max_zeros_avx2;
+        sat_counts = sat_counts_avx2;
+    }
+#endif
+}
+
+/* The sums, min, max and zeros of a[0..n), n > 0. */
+static void
+pw_pass(const double *a, Py_ssize_t n, Pass *p)
+{
+    pw_sums(a, NULL, n, &p->s, &p->q);
+    min_max_zeros(a, n, &p->lo, &p->hi, &p->zeros);
+}
+
+/* Pairwise sum of squares of a, or of (a - b) when b is given. */
 static double
 pw_sq(const double *a, const double *b, Py_ssize_t n)
 {
-    Pass p;
-    pw_pass(a, b, n, &p);
-    return p.q;
+    double s, q;
+    pw_sums(a, b, n, &s, &q);
+    return q;
 }
 
 /* The statistics row of the n > 0 float64 values a into out[nstats]; `d` the update's delta (or NULL),
@@ -315,7 +463,7 @@ static int
 fill_row(Hooks *h, const double *a, Py_ssize_t n, const double *d, const double *old, double *out)
 {
     Pass p;
-    pw_pass(a, NULL, n, &p);
+    pw_pass(a, n, &p);
     double size = (double)n;
     if (!isfinite(p.s) || !isfinite(p.q))
         return 0;  /* a NaN or an infinity (or squares that overflowed): the masked or scaled path */
@@ -348,23 +496,18 @@ fill_row(Hooks *h, const double *a, Py_ssize_t n, const double *d, const double 
     int unit = p.lo >= 0 && p.hi <= 1, sym = !unit && p.lo >= -1 && p.hi <= 1;
     if (unit || sym) {
         double b = unit ? 0.0 : -1.0, tol = h->sat_tol, exact = 0.0, near = 0.0;
-        if (p.lo - b < tol) {
-            Py_ssize_t e = 0, m = 0;
-            for (Py_ssize_t i = 0; i < n; i++) {
-                e += a[i] == b;
-                m += (a[i] - b) < tol;
+        int low = p.lo - b < tol, high = 1.0 - p.hi < tol;
+        if (low || high) {
+            Py_ssize_t c[4];
+            sat_counts(a, n, b, tol, c);
+            if (low) {
+                exact += (double)c[0];
+                near += (double)c[1];
             }
-            exact += (double)e;
-            near += (double)m;
-        }
-        if (1.0 - p.hi < tol) {
-            Py_ssize_t e = 0, m = 0;
-            for (Py_ssize_t i = 0; i < n; i++) {
-                e += a[i] == 1.0;
-                m += (1.0 - a[i]) < tol;
+            if (high) {
+                exact += (double)c[2];
+                near += (double)c[3];
             }
-            exact += (double)e;
-            near += (double)m;
         }
         out[ix[11]] = exact / size;
         out[ix[12]] = near / size;
@@ -453,8 +596,12 @@ record(Hooks *self, PyObject *sid, PyObject *v)
     Py_ssize_t n;
     PyObject *k = fast_entry(self, sid, v, &n);
     if (k != NULL) {
-        if (wants_row(self, k, v, n) && append_row(self, k, (const double *)((ArrayHead *)v)->data, n / 8, NULL, NULL))
-            return 1;
+        if (wants_row(self, k, v, n)) {
+            if (append_row(self, k, (const double *)((ArrayHead *)v)->data, n / 8, NULL, NULL))
+                return 1;
+            if (n / 8 > self->copy_max)
+                return 0;  /* too large to copy: the Python hook summarises it now */
+        }
         if (append_buffered(self, PyTuple_GET_ITEM(k, 3), PyTuple_GET_ITEM(k, 6), sid, ((ArrayHead *)v)->data, n,
                             NULL, 0) == 0)
             return 1;
@@ -522,9 +669,12 @@ Hooks_upd(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
             for (int i = 0; same && i < a->nd; i++)
                 same = b->dimensions[i] == a->dimensions[i];
             if (same) {
-                if (wants_row(self, k, new, n)
-                        && append_row(self, k, (const double *)a->data, n / 8, NULL, (const double *)b->data))
-                    return Py_NewRef(new);
+                if (wants_row(self, k, new, n)) {
+                    if (append_row(self, k, (const double *)a->data, n / 8, NULL, (const double *)b->data))
+                        return Py_NewRef(new);
+                    if (n / 8 > self->copy_max)
+                        return PyObject_Vectorcall(self->slow_upd, args, nargs, NULL);
+                }
                 if (append_buffered(self, PyTuple_GET_ITEM(k, 4), PyTuple_GET_ITEM(k, 7), PyTuple_GET_ITEM(k, 5),
                                     a->data, n, b->data, n) == 0)
                     return Py_NewRef(new);
@@ -571,13 +721,13 @@ Hooks_init(Hooks *self, PyObject *args, PyObject *kwds)
                           &PyLong_Type, &k_scalar, &slow_rec, &slow_args, &slow_upd,
                           &probe, &probe_addr, &probe_n0, &probe_descr, &probe_nd, &PyTuple_Type, &rows))
         return -1;
-    /* rows: (float64 dtype, row_min, row_max, nstats, (14 column indices), tiny_sq, huge, cancel, sat_tol) */
+    /* rows: (float64 dtype, row_min, row_max, copy_max, nstats, (14 column indices), tiny_sq, huge, cancel, sat_tol) */
     PyObject *f8 = NULL, *cols = NULL;
-    Py_ssize_t row_min = 0, row_max = 0;
+    Py_ssize_t row_min = 0, row_max = 0, copy_max = 0;
     int nstats = 0;
     double tiny_sq = 0, huge = 0, cancel = 0, sat_tol = 0;
     if (rows != NULL) {
-        if (!PyArg_ParseTuple(rows, "OnniO!dddd", &f8, &row_min, &row_max, &nstats, &PyTuple_Type, &cols,
+        if (!PyArg_ParseTuple(rows, "OnnniO!dddd", &f8, &row_min, &row_max, &copy_max, &nstats, &PyTuple_Type, &cols,
                               &tiny_sq, &huge, &cancel, &sat_tol))
             return -1;
         if (nstats < 1 || nstats > 32 || PyTuple_GET_SIZE(cols) != 14) {
@@ -617,6 +767,7 @@ Hooks_init(Hooks *self, PyObject *args, PyObject *kwds)
     Py_XSETREF(self->f8, Py_XNewRef(f8));
     self->row_min = row_min;
     self->row_max = f8 != NULL ? row_max : 0;
+    self->copy_max = copy_max;
     self->nstats = nstats;
     self->tiny_sq = tiny_sq;
     self->huge = huge;
@@ -684,14 +835,61 @@ static PyTypeObject HooksType = {
     .tp_methods = Hooks_methods,
 };
 
+/* moments(array) -> (sum, min, max, zeros) of a C-contiguous float64 ndarray, in one pass: the sum is
+ * numpy's pairwise sum (np.add.reduce), min and max compare as numpy's do for finite values. For the
+ * full rows of large arrays (stats._lean_full), which otherwise take four numpy passes. */
+static PyObject *
+moments(PyObject *mod, PyObject *arg)
+{
+    (void)mod;
+    if (!PyObject_TypeCheck(arg, &PyBaseObject_Type) || strcmp(Py_TYPE(arg)->tp_name, "numpy.ndarray") != 0) {
+        PyErr_SetString(PyExc_TypeError, "moments() takes an exact numpy.ndarray");
+        return NULL;
+    }
+    ArrayHead *a = (ArrayHead *)arg;
+    Py_ssize_t n = 1;
+    for (int i = 0; i < a->nd; i++)
+        n *= a->dimensions[i];
+    PyObject *kind = PyObject_GetAttrString(a->descr, "str");
+    int f8 = kind != NULL && PyUnicode_CompareWithASCIIString(kind, "<f8") == 0;
+    Py_XDECREF(kind);
+    if (kind == NULL)
+        return NULL;
+    if (!f8 || !(a->flags & C_CONTIGUOUS) || n < 1) {
+        PyErr_SetString(PyExc_ValueError, "moments() takes a non-empty C-contiguous little-endian float64 array");
+        return NULL;
+    }
+    Pass p;
+    Py_BEGIN_ALLOW_THREADS
+    pw_pass((const double *)a->data, n, &p);
+    Py_END_ALLOW_THREADS
+    return Py_BuildValue("dddn", p.s, p.lo, p.hi, p.zeros);
+}
+
+/* kernels() -> "avx2" or "sse2": which statistics kernels this CPU runs (for tests and benchmarks). */
+static PyObject *
+kernels(PyObject *mod, PyObject *unused)
+{
+    (void)mod;
+    (void)unused;
+    return PyUnicode_FromString(pw_sums == pw_sums_sse2 ? "sse2" : "avx2");
+}
+
+static PyMethodDef module_methods[] = {
+    {"moments", moments, METH_O, "moments(array) -> (sum, min, max, zeros)"},
+    {"kernels", kernels, METH_NOARGS, "kernels() -> 'avx2' or 'sse2'"},
+    {NULL, NULL, 0, NULL},
+};
+
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "_fasthooks", "The recording hooks' common case in C (see recorder.py).", -1,
-    NULL, NULL, NULL, NULL, NULL,
+    module_methods, NULL, NULL, NULL, NULL,
 };
 
 PyMODINIT_FUNC
 PyInit__fasthooks(void)
 {
+    choose_kernels();
     if (PyType_Ready(&HooksType) < 0)
         return NULL;
     PyObject *m = PyModule_Create(&module);

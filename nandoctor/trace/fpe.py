@@ -57,6 +57,7 @@ class FpTrap:
         self._last: tuple | None = None  # (frame id, lasti, seq) -> analysis, reused across one ufunc's flags
         self._last_analysis = None
         self.n_dropped = 0
+        self.n_flags = 0  # every flag numpy handed us: large arrays are checked in full after one (stats.BigArrays)
         self.lock = threading.RLock()
 
     # -- install / uninstall -------------------------------------------------------------
@@ -115,6 +116,16 @@ class FpTrap:
             return prev(frame, event, arg)
         return None
 
+    def in_force(self) -> bool:
+        """Whether numpy would report a divide, overflow or invalid flag raised now to this trap: false
+        inside a user's `errstate(over="ignore")` or after a `seterr`, and on a thread it never reached."""
+        if threading.get_ident() not in self._modes:
+            return False
+        modes = np.geterr()
+        if any(modes[c] not in ("log", "call", "raise") for c in TRAPPED):
+            return False
+        return all(modes[c] == "raise" for c in TRAPPED) or np.geterrcall() is self.handler
+
     def user_setting(self) -> tuple[dict, object]:
         got = self._modes.get(threading.get_ident())
         if got is None:
@@ -127,6 +138,7 @@ class FpTrap:
         tracer = self.tracer
         if not self.installed or tracer is None:
             return
+        self.n_flags += 1
         seq = tracer.current_seq()
         uframe = self._user_frame(frame)
         if uframe is None:

@@ -28,7 +28,7 @@ import numpy as np
 
 from .. import columns as C
 from .instrument import ARGS, AUGREC, DELTA, EXIT, ITER, REC, UNPACK, UPD, Registry
-from .stats import IDX, NSTATS, BigArrays, stats_rows
+from .stats import EXACT_ROWS_MAX, IDX, NSTATS, BigArrays, stats_rows
 
 # Arrays up to this many elements are copied on the hot path and summarised later in batches;
 # larger ones are summarised at once (a copy would cost more than the statistics). Where the C hooks
@@ -106,14 +106,14 @@ def _c_hooks(log, payloads, fast, k_scalar, rec, args, upd):
 
 def row_layout() -> tuple:
     """What the C hooks need to compute statistics rows as `stats.stats_rows` does: which arrays (float64,
-    over KEEP_VALUES_MAX and up to SMALL_COPY elements), the row's columns, and stats_rows' thresholds."""
+    over KEEP_VALUES_MAX and up to EXACT_ROWS_MAX elements), the row's columns, and stats_rows' thresholds."""
     from . import stats as S
 
     cols = (C.SIZE, C.N_NAN, C.N_POSINF, C.N_NEGINF, C.MIN, C.MAX, C.MEAN, C.STD, C.ABSMAX, C.L2,
             C.FRAC_ZERO, C.FRAC_SAT_EXACT, C.FRAC_SAT_NEAR, C.UPDATE_L2)
     # Above KEEP_VALUES_MAX: no values kept. Above _NARROW: stats_rows never transposes such a block, so its
     # sums run along the row, pairwise.
-    return (_F8, max(KEEP_VALUES_MAX, S._NARROW), SMALL_COPY, NSTATS, tuple(IDX[c] for c in cols),
+    return (_F8, max(KEEP_VALUES_MAX, S._NARROW), EXACT_ROWS_MAX, SMALL_COPY, NSTATS, tuple(IDX[c] for c in cols),
             S._TINY_SQ, S._HUGE, S._CANCEL, S.SAT_NEAR_TOL)
 
 
@@ -503,14 +503,14 @@ class Recorder:
         k_scalar, k_gscalar, k_gen, k_row = K_SCALAR * KIND, K_GSCALAR * KIND, K_GEN * KIND, K_ROW * KIND
         big = self.big
         keep_max = KEEP_VALUES_MAX
+        exact_max = EXACT_ROWS_MAX
         f8 = _F8
         frombuffer = np.frombuffer
         accel = None  # the C hooks, once made (below): they summarise mid-sized float64 arrays at once
 
         def summarize(sid, v, delta=None):
             # A large array (or one of objects): its statistics now, since copying it would cost more.
-            with np.errstate(all="ignore"):  # np.dot checks floating-point errors: ours must not reach the user's
-                row = big.row(sid, v, delta)
+            row = big.row(sid, v, delta)
             p_ = (row, v.dtype.str, v.shape); ca(sid + k_sum); pa(p_)
 
         def key(sid, v):
@@ -537,6 +537,8 @@ class Recorder:
                     else:
                         p_ = (v.tobytes(), v.shape, dt); ca(sid + k_gen); pa(p_)
                 else:
+                    if dt is f8 and v.size <= exact_max:
+                        key(sid, v)  # the C hooks summarise the site's next ones
                     summarize(sid, v)
             elif t is float:
                 ca(sid + k_scalar); pa(v)
@@ -549,7 +551,7 @@ class Recorder:
             try:
                 if type(v) is ndarray:
                     k = fget(sid)
-                    if k is not None and v.dtype is k[1] and v.shape == k[0]:
+                    if k is not None and v.dtype is k[1] and v.shape == k[0] and v.size <= small:
                         _put(k[3], k[6], v.tobytes()); ca(sid); pa(None)
                         return v
                 take(sid, v)
@@ -567,6 +569,8 @@ class Recorder:
                     if k is not None:
                         _put(k[4], k[7], new.tobytes() + old.tobytes()); ca(k[5]); pa(None)
                     elif new.dtype.kind in "fiub" and old.dtype.kind in "fiub":
+                        if dt is f8 and new.size <= exact_max:
+                            key(sid, new)  # the C hooks summarise the site's next ones
                         with np.errstate(all="ignore"):
                             delta = np.asarray(new, dtype=np.float64) - np.asarray(old, dtype=np.float64)
                         summarize(sid, new, delta)
@@ -610,6 +614,9 @@ class Recorder:
                             summarize(sid, v, np.frombuffer(d[0], dtype=d[2]).reshape(d[1]))
                             return
                     elif type(d) is ndarray and d.shape == v.shape:
+                        if dt is f8 and v.size <= exact_max:
+                            if accel is not None and key(sid, v) is not None and accel.row(sid, v, d):
+                                return
                         summarize(sid, v, d)
                         return
                 take(sid, v)
@@ -621,9 +628,10 @@ class Recorder:
         def nd_unpack(sids, value):
             try:
                 if type(value) is tuple and len(value) == len(sids):
+                    rec = nd_rec if accel is None else accel.rec  # the C hooks' common case, when built
                     for sid, v in zip(sids, value):
                         if sid >= 0:
-                            take(sid, v)
+                            rec(sid, v)
             except RecursionError:  # at the script's recursion limit: calling anything would overflow again
                 pass
             except Exception as e:  # noqa: BLE001
@@ -635,7 +643,7 @@ class Recorder:
                 for sid, v in zip(sids, values):
                     if type(v) is ndarray:
                         k = fget(sid)
-                        if k is not None and v.dtype is k[1] and v.shape == k[0]:
+                        if k is not None and v.dtype is k[1] and v.shape == k[0] and v.size <= small:
                             _put(k[3], k[6], v.tobytes()); ca(sid); pa(None)
                             continue
                     take(sid, v)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 
 import numpy as np
 
@@ -276,6 +277,10 @@ def _masked_rows(x: _Layout, out: np.ndarray) -> None:
 # fractions alone cost six passes on an input batch that lies in [0, 1]).
 SUBSAMPLE_ABOVE = 1 << 13
 SUBSAMPLE = 1 << 12
+# float64 arrays up to this many elements get their full, exact row at every observation: computed in C
+# by the hooks (`_fasthooks.c`, from KEEP_VALUES_MAX up), or here by `stats_rows` where C is not
+# built; both give the same row, bit for bit. Above it, `BigArrays` schedules and screens.
+EXACT_ROWS_MAX = 1 << 16
 
 
 def stats_one(v: np.ndarray, delta: np.ndarray | None = None) -> np.ndarray:
@@ -328,18 +333,33 @@ assert (_N_NAN, _N_POSINF, _N_NEGINF) == (_N_NAN, _N_NAN + 1, _N_NAN + 2)  # sli
 class BigArrays:
     """Statistics of arrays above SUBSAMPLE_ABOVE elements, seen on the hot path, on a fixed schedule.
 
-    Every observation of a large float64 array gets a check of all its elements: the L2 norm (one
-    BLAS pass, `dot(x, x)`), which is NaN or inf iff an element is non-finite or the squares overflow,
-    and, for an update, the same for the update's delta; both norms are exact at every observation.
-    When EVERY_MINMAX is set, min and max (hence absmax) are exact at every observation too.
-    The remaining statistics (mean, std, frac_zero, saturation fractions; see `stats_one` for
-    which of those are subsampled) are computed for the first FULL_FIRST observations of a site, for
-    every observation whose check finds a non-finite value (then everything is exact, counts
+    Every observation of a large float64 array (above EXACT_ROWS_MAX elements: smaller ones get their full
+    row at every observation) up to SCREEN_ABOVE elements gets a check of all its elements: the L2 norm (one BLAS pass, `dot(x, x)`), which is NaN or inf iff an element is non-finite
+    or the squares overflow, and, for an update, the same for the update's delta; both norms are exact
+    at every observation. When EVERY_MINMAX is set, min and max (hence absmax) are exact at every
+    observation too. The remaining statistics (mean, std, frac_zero, saturation fractions; see
+    `stats_one` for which of those are subsampled) are computed for the first FULL_FIRST observations of
+    a site, for every observation whose check finds a non-finite value (then everything is exact, counts
     included), whose norm, update norm or absmax exceeds SPIKE times its site's running median, and
-    otherwise every `stride(size)`-th observation; rows in between carry NaN for them. The schedule
-    depends on the data only, never on the clock, so two runs of a script give the same frame (and
-    the same findings); ELEMENTS_PER_STRIDE is chosen so the full rows cost about 3% of an MLP step
-    (measured on the 784-256-10 benchmark).
+    otherwise every `stride(size)`-th observation; rows in between carry NaN for them.
+
+    Arrays above SCREEN_ABOVE elements (a 784 x 256 weight matrix and its gradient) would cost a pass of
+    0.1 ms or more at every observation, so between full checks they are *screened*: the update's delta
+    is still checked in full (so every update spike is measured exactly, at its step), but the value
+    itself is checked on a sample: SCREEN_BLOCKS evenly spaced runs of SCREEN_RUN elements. A screened row carries its size,
+    the update norm, and NaN for everything else (its non-finite counts read 0: none was seen). The
+    value is checked in full instead when any of these holds: it is among the site's first FULL_FIRST
+    observations or every `exact_every(size)`-th; the sample holds a non-finite value or its norm
+    estimate exceeds SPIKE times the site's running median; the delta does (non-finite, or a spike);
+    numpy raised a divide, overflow or invalid flag since the site's last full check; or the
+    floating-point trap is not in force (a user's `errstate`), so a new NaN could have come unflagged.
+    What screening can miss, then, is only a NaN or inf that reached a large array with no numpy flag
+    (read from a file mid-run, assigned by hand) and reached no array checked in full: it is found at
+    the array's next full check, at most `exact_every(size)` observations later.
+
+    The schedule depends on the data only, never on the clock, so two runs of a script give the same
+    frame (and the same findings); ELEMENTS_PER_STRIDE is chosen so the full rows cost about 3% of an
+    MLP step (measured on the 784-256-10 benchmark).
     """
 
     FULL_FIRST = 1
@@ -348,38 +368,93 @@ class BigArrays:
     SPIKE = 10.0
     HISTORY = 32
     EVERY_MINMAX = False
+    SCREEN_ABOVE = EXACT_ROWS_MAX
+    SCREEN_BLOCKS = 8
+    SCREEN_RUN = 512
 
     def __init__(self):
         self.seen: dict[int, int] = {}
         self.hist: dict[int, list] = {}
         self.sampled = 0  # observations given the partial row
+        self.screened = 0  # observations checked on a sample only
+        self.trap = None  # the floating-point trap (fpe.FpTrap) while one is installed
+        self._flags_at: dict[int, int] = {}  # site -> the trap's flag count at its last full check
+
+    @classmethod
+    def exact_every(cls, size: int) -> int:
+        """A screened array is checked in full every this many observations: about SCREEN_ABOVE / 2
+        elements per observation on average, whatever its size."""
+        return 2 * -(-size // cls.SCREEN_ABOVE)
+
+    def _may_screen(self, sid: int, size: int) -> bool:
+        """Whether the next observation of a site may be checked on a sample only, as far as the schedule,
+        the trap's flags and numpy's error state say (see the class doc). Reads the user's error state:
+        call it outside `np.errstate`."""
+        n = self.seen.get(sid, 0)
+        if size <= self.SCREEN_ABOVE or n < self.FULL_FIRST or n % self.exact_every(size) == 0:
+            return False
+        trap = self.trap
+        return trap is not None and trap.n_flags == self._flags_at.get(sid, -1) and trap.in_force()
+
+    def _screen(self, flat: np.ndarray, med) -> bool:
+        """Whether a sample of the array shows nothing that calls for a full check: SCREEN_BLOCKS runs of
+        SCREEN_RUN consecutive elements, evenly spaced. Runs, not a stride: a large array fresh from a
+        BLAS product is out of cache, and every sampled element would cost a cache-line fetch of its own."""
+        if med is None:
+            return False
+        size = flat.size
+        step = size // self.SCREEN_BLOCKS
+        s = flat[:step * self.SCREEN_BLOCKS].reshape(self.SCREEN_BLOCKS, step)[:, :self.SCREEN_RUN]
+        est = float(np.einsum("ij,ij->", s, s)) * (size / s.size)  # the sample's sum of squares, scaled up
+        return math.isfinite(est) and est <= (self.SPIKE * med[0]) ** 2
 
     def row(self, sid: int, v, delta=None) -> np.ndarray:
-        """The statistics row of one observation. Call under np.errstate(all="ignore"): `np.dot` reports overflow."""
+        """The statistics row of one observation (of a large array, or of one of objects)."""
         a = v if type(v) is np.ndarray else np.asarray(v)
         d = None if delta is None else (delta if type(delta) is np.ndarray else np.asarray(delta))
-        if a.size <= SUBSAMPLE_ABOVE or a.dtype is not _F8 or (d is not None and d.dtype is not _F8):
-            return stats_one(a, d)
+        screen = a.size > self.SCREEN_ABOVE and self._may_screen(sid, a.size)
+        with np.errstate(all="ignore"):  # np.dot reports overflow: our arithmetic must not reach the user's setting
+            if a.size <= SUBSAMPLE_ABOVE or a.dtype is not _F8 or (d is not None and d.dtype is not _F8):
+                return stats_one(a, d)
+            if a.size <= EXACT_ROWS_MAX:  # the row the C hooks compute for such arrays
+                return stats_rows(a.reshape(1, -1), None if d is None else d.reshape(1, -1))[0]
+            return self._row(sid, a, d, screen)
+
+    def _row(self, sid: int, a: np.ndarray, d, screen: bool) -> np.ndarray:
         n = self.seen.get(sid, 0)
         self.seen[sid] = n + 1
         flat = a.reshape(-1)
-        sq = float(np.dot(flat, flat))
-        # Norms of the checks; a NaN sum of squares stays NaN (then `ok` is false).
-        keys = [math.sqrt(sq) if sq >= 0 else sq]
+        h = self.hist.get(sid)
+        if h is None:
+            h = self.hist[sid] = [[], None]  # recent keys, their medians (refreshed every 4 observations)
+        recent, med = h
         dsq = None
         if d is not None:
             df = d.reshape(-1)
             dsq = float(np.dot(df, df))
+        if screen and self._screen(flat, med):
+            dkey = math.sqrt(dsq) if dsq is not None and dsq >= 0 else dsq
+            if dkey is None or (math.isfinite(dkey) and not (0.0 < dsq < _TINY_SQ)
+                                and not (len(med) > 1 and dkey > self.SPIKE * med[1])):
+                self.screened += 1
+                row = _PARTIAL.copy()
+                row[_SIZE] = a.size
+                row[_L2] = np.nan
+                if dkey is not None:
+                    row[_UPDATE_L2] = dkey
+                return row
+        if self.trap is not None:
+            self._flags_at[sid] = self.trap.n_flags
+        sq = float(np.dot(flat, flat))
+        # Norms of the checks; a NaN sum of squares stays NaN (then `ok` is false).
+        keys = [math.sqrt(sq) if sq >= 0 else sq]
+        if dsq is not None:
             keys.append(math.sqrt(dsq) if dsq >= 0 else dsq)
         if self.EVERY_MINMAX:
             lo, hi = float(flat.min()), float(flat.max())
             keys.append(max(abs(lo), abs(hi)))
         ok = all(map(math.isfinite, keys)) and not (0.0 < sq < _TINY_SQ)
         full = n < self.FULL_FIRST or not ok
-        h = self.hist.get(sid)
-        if h is None:
-            h = self.hist[sid] = [[], None]  # recent keys, their medians (refreshed every 4 observations)
-        recent, med = h
         if ok and not full and med is not None:
             for k, mk in zip(keys, med):
                 if k > self.SPIKE * mk:
@@ -391,7 +466,7 @@ class BigArrays:
                 del recent[0]
             if med is None and len(recent) >= 3 or n % 4 == 0:
                 h[1] = [sorted(x[j] for x in recent)[len(recent) // 2] for j in range(len(keys))]
-        if not full and n % min(self.MAX_STRIDE, max(1, a.size // self.ELEMENTS_PER_STRIDE)) == 0:
+        if not full and n % self.stride(a.size) == 0:
             full = True
         if full:
             return stats_one(a, d) if not ok else _lean_full(flat, sq, dsq)
@@ -405,7 +480,30 @@ class BigArrays:
             row[_MIN], row[_MAX], row[_ABSMAX] = lo, hi, keys[-1]
         return row
 
+    @classmethod
+    def stride(cls, size: int) -> int:
+        """Every this many observations a large array gets its full row. A multiple of `exact_every`
+        for screened arrays, so that a full row always falls on a full check."""
+        k = min(cls.MAX_STRIDE, max(1, size // cls.ELEMENTS_PER_STRIDE))
+        if size > cls.SCREEN_ABOVE:
+            e = cls.exact_every(size)
+            k = -(-k // e) * e
+        return k
 
+
+def _load_moments():
+    """`_fasthooks.moments` (sum, min, max and zeros of a float64 array in one pass, equal to numpy's), or
+    None: not built, or NANDOCTOR_PURE_PYTHON set."""
+    if os.environ.get("NANDOCTOR_PURE_PYTHON"):
+        return None
+    try:
+        from ._fasthooks import moments
+    except ImportError:
+        return None
+    return moments
+
+
+_c_moments = _load_moments()
 _F8 = np.dtype(np.float64)
 # The row of an observation the schedule does not summarise in full: NaN but for the exact columns.
 _PARTIAL = np.full(NSTATS, np.nan)
@@ -418,8 +516,12 @@ def _lean_full(flat: np.ndarray, sq: float, dsq: float | None) -> np.ndarray:
     fractions, which come from a strided subsample (as in `stats_one`)."""
     size = flat.size
     row = np.full(NSTATS, np.nan)
-    lo, hi = float(flat.min()), float(flat.max())
-    mean = float(np.add.reduce(flat)) / size
+    if _c_moments is not None and flat.flags.c_contiguous:
+        total, lo, hi, zeros = _c_moments(flat)  # one pass, the same numbers as the four below
+    else:
+        lo, hi = float(flat.min()), float(flat.max())
+        total, zeros = float(np.add.reduce(flat)), size - int(np.count_nonzero(flat))
+    mean = total / size
     absmax = max(abs(lo), abs(hi))
     if absmax >= _HUGE or 0.0 < sq < _TINY_SQ:
         return stats_one(flat)  # squares overflow or underflow: the scaled computation
@@ -432,7 +534,7 @@ def _lean_full(flat: np.ndarray, sq: float, dsq: float | None) -> np.ndarray:
     row[_N_NAN:_N_NEGINF + 1] = 0
     row[_MIN], row[_MAX], row[_ABSMAX] = lo, hi, absmax
     row[_MEAN], row[_STD], row[_L2] = mean, math.sqrt(max(var, 0.0)), math.sqrt(sq)
-    row[_FRAC_ZERO] = (size - np.count_nonzero(flat)) / size
+    row[_FRAC_ZERO] = zeros / size
     if (lo >= 0 and hi <= 1) or (lo >= -1 and hi <= 1):
         k = -(-size // SUBSAMPLE)
         sub = stats_rows(np.ascontiguousarray(flat[::k]).reshape(1, -1))[0]

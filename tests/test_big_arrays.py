@@ -1,0 +1,212 @@
+"""Large arrays: exact rows up to EXACT_ROWS_MAX elements in C and in Python alike, and above it the
+screening schedule of stats.BigArrays: what it checks in full, when, and what it can miss."""
+
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nandoctor import columns as C
+from nandoctor.trace import stats as S
+from nandoctor.trace.stats import IDX, BigArrays, stats_rows
+
+
+class FakeTrap:
+    """The two things BigArrays asks of the floating-point trap."""
+
+    def __init__(self):
+        self.n_flags = 0
+        self.forced = True
+
+    def in_force(self):
+        return self.forced
+
+
+def _big(rng, scale=1.0):
+    return rng.normal(size=(400, 256)) * scale  # 102,400 elements: screened
+
+
+def _rows(b, sid, values, deltas=None):
+    out = []
+    for i, v in enumerate(values):
+        out.append(b.row(sid, v, None if deltas is None else deltas[i]))
+    return np.array(out)
+
+
+def _full_check(row) -> bool:
+    return bool(np.isfinite(row[IDX[C.L2]]))
+
+
+def test_screened_rows_follow_the_schedule_and_updates_stay_exact():
+    rng = np.random.default_rng(0)
+    b = BigArrays()
+    b.trap = FakeTrap()
+    vals = [_big(rng) for _ in range(40)]
+    deltas = [rng.normal(size=(400, 256)) * 1e-3 for _ in range(40)]
+    rows = _rows(b, 1, vals, deltas)
+    every = BigArrays.exact_every(vals[0].size)
+    assert every == 4
+    full = [i for i, r in enumerate(rows) if _full_check(r)]
+    assert full == [i for i in range(40) if i % every == 0], full
+    assert b.screened == 40 - len(full)
+    for i, r in enumerate(rows):
+        # The update's norm is exact at every observation, screened or not.
+        assert math.isclose(r[IDX[C.UPDATE_L2]], float(np.linalg.norm(deltas[i])), rel_tol=1e-12)
+        assert r[IDX[C.SIZE]] == vals[i].size
+        if i in full:
+            assert math.isclose(r[IDX[C.L2]], float(np.linalg.norm(vals[i])), rel_tol=1e-12)
+        else:
+            assert np.isnan(r[[IDX[C.L2], IDX[C.MEAN], IDX[C.MIN], IDX[C.MAX]]]).all()
+            assert (r[[IDX[C.N_NAN], IDX[C.N_POSINF], IDX[C.N_NEGINF]]] == 0).all()
+
+
+@pytest.mark.parametrize("what", ["value spike", "delta spike", "flag", "errstate", "no trap", "sampled NaN"])
+def test_what_forces_a_full_check(what):
+    rng = np.random.default_rng(1)
+    b = BigArrays()
+    trap = FakeTrap()
+    b.trap = None if what == "no trap" else trap
+    k = 10  # not a scheduled full check (every 4th), nor are k - 1 and k + 1
+    vals = [_big(rng) for _ in range(12)]
+    deltas = [rng.normal(size=(400, 256)) * 1e-3 for _ in range(12)]
+    rows = []
+    for i in range(12):
+        v, d = vals[i], deltas[i]
+        if i == k:
+            if what == "value spike":
+                v = v * 50
+            elif what == "delta spike":
+                d = d * 50
+            elif what == "flag":
+                trap.n_flags += 1
+            elif what == "errstate":
+                trap.forced = False
+            elif what == "sampled NaN":
+                v = v.copy()
+                v.reshape(-1)[v.size // BigArrays.SCREEN_BLOCKS * 3 + 7] = np.nan  # inside the fourth run
+        rows.append(b.row(1, v, d))
+        trap.forced = True
+    assert _full_check(rows[k]) or rows[k][IDX[C.N_NAN]] > 0
+    if what == "no trap":
+        assert b.screened == 0
+    else:
+        assert not _full_check(rows[k - 1]) and not _full_check(rows[k + 1])  # screened around it
+    if what == "sampled NaN":
+        assert rows[k][IDX[C.N_NAN]] == 1
+    if what == "value spike":
+        assert math.isclose(rows[k][IDX[C.L2]], float(np.linalg.norm(vals[k] * 50)), rel_tol=1e-12)
+
+
+def test_an_unflagged_nan_off_the_sample_is_found_at_the_next_full_check():
+    """The documented limit: a NaN that came with no numpy flag, outside the sampled runs, reads as none
+    until the array's next full check (at most exact_every observations later)."""
+    rng = np.random.default_rng(2)
+    b = BigArrays()
+    b.trap = FakeTrap()
+    rows = []
+    for i in range(9):
+        v = _big(rng)
+        if i >= 5:
+            v.reshape(-1)[v.size // BigArrays.SCREEN_BLOCKS * 2 + BigArrays.SCREEN_RUN + 5] = np.nan  # between runs
+        rows.append(b.row(1, v))
+    assert [int(r[IDX[C.N_NAN]]) for r in rows] == [0, 0, 0, 0, 0, 0, 0, 0, 1]
+    assert not any(_full_check(r) for r in rows[5:8])
+
+
+def test_rows_up_to_the_exact_range_are_stats_rows():
+    """Between SUBSAMPLE_ABOVE and EXACT_ROWS_MAX elements, every observation's row is stats_rows' (the C
+    hooks compute the same row, tested in test_hot_path)."""
+    rng = np.random.default_rng(3)
+    b = BigArrays()
+    for n in (S.SUBSAMPLE_ABOVE + 1, 20_000, S.EXACT_ROWS_MAX):
+        for i in range(5):
+            v = rng.normal(size=n)
+            d = rng.normal(size=n) * 1e-2
+            with np.errstate(all="ignore"):
+                ref = stats_rows(v.reshape(1, -1), d.reshape(1, -1))[0]
+            assert np.array_equal(b.row(n, v, d), ref, equal_nan=True)
+
+
+SCRIPT = textwrap.dedent('''
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    X = rng.random((64, 150))
+    Y = (X.sum(axis=1, keepdims=True) > 75).astype(float)
+    W1 = rng.normal(0, 0.1, (150, 200))   # 30,000 elements: an exact row at every step
+    W2 = rng.normal(0, 0.1, (200, 1))
+    for step in range(60):
+        h = np.maximum(X @ W1, 0.0)       # 12,800 elements
+        p = 1 / (1 + np.exp(-(h @ W2)))
+        d2 = (p - Y) / len(X)
+        dW2 = h.T @ d2
+        dh = d2 @ W2.T * (h > 0)
+        dW1 = X.T @ dh
+        W1 -= 0.5 * dW1
+        W2 -= 0.5 * dW2
+    print(float(np.mean((p > 0.5) == Y)))
+''')
+
+
+def _session(tmp_path: Path, pure: bool, name: str):
+    script = tmp_path / "net.py"
+    script.write_text(SCRIPT)
+    env = dict(os.environ)
+    env.pop("NANDOCTOR_PURE_PYTHON", None)
+    if pure:
+        env["NANDOCTOR_PURE_PYTHON"] = "1"
+    out = tmp_path / name
+    subprocess.run([sys.executable, "-m", "nandoctor", "run", "-q", "--format", "session", "-o", str(out), str(script)],
+                   env=env, check=True, capture_output=True)
+    import nandoctor
+
+    return nandoctor.load(out)
+
+
+def test_mid_and_large_rows_identical_under_c_and_python(tmp_path):
+    py = _session(tmp_path, True, "py")
+    c = _session(tmp_path, False, "c")
+    assert py.meta.get("hooks") == "python" and c.meta.get("hooks") == "c"
+    for k in ("obs_seq", "obs_site", "obs_shape", "obs_dtype", "obs_stats"):
+        assert np.array_equal(py.raw[k], c.raw[k], equal_nan=True), k
+    # Every row of the 30,000-element weights is a full one, at every step.
+    sizes = c.raw["obs_stats"][:, IDX[C.SIZE]]
+    big = c.raw["obs_stats"][sizes == 30_000]
+    assert len(big) >= 60 and np.isfinite(big[:, IDX[C.MEAN]]).all() and np.isfinite(big[:, IDX[C.UPDATE_L2]]).any()
+
+
+def test_sse2_and_avx2_kernels_agree(tmp_path):
+    """The baseline kernels and the AVX2 ones compute the same rows (same additions in the same order)."""
+    from nandoctor.trace import _fasthooks
+
+    code = textwrap.dedent('''
+        import sys, numpy as np
+        from nandoctor.trace import _fasthooks
+        rng = np.random.default_rng(4)
+        out = []
+        for n in (9, 100, 257, 1000, 4097, 65536, 200001):
+            a = rng.normal(size=n); a[::11] = 0.0
+            out.append(_fasthooks.moments(a))
+        print(_fasthooks.kernels(), repr(out))
+    ''')
+    runs = {}
+    for kernels in ("sse2", ""):
+        env = dict(os.environ, NANDOCTOR_KERNELS=kernels)
+        r = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
+        name, text = r.stdout.split(" ", 1)
+        runs[name] = text
+    assert "sse2" in runs
+    if _fasthooks.kernels() == "avx2":
+        assert runs["avx2"] == runs["sse2"]
+    rng = np.random.default_rng(4)
+    for n, got in zip((9, 100, 257, 1000, 4097, 65536, 200001), eval(runs["sse2"])):
+        a = rng.normal(size=n)
+        a[::11] = 0.0
+        assert got == (float(np.add.reduce(a)), float(a.min()), float(a.max()), n - int(np.count_nonzero(a)))
