@@ -218,8 +218,7 @@ def sustained_growth(session) -> list[Finding]:
             continue
         col = sr[C.UPDATE_L2] if role == "update" else sr[C.L2]
         m = sr.step >= 0
-        if role != "update":
-            m &= ~unmeasured(sr)  # a screened large gradient: judged on the rows checked in full
+        m &= ~unmeasured(sr)  # a screened large array: judged on the rows checked in full
         st, v = _checks(sr.step[m], col[m])
         run, end = _growth_run(v)
         if run >= LIM.GROWTH_CHECKS:

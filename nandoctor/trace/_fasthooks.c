@@ -439,10 +439,26 @@ choose_kernels(void)
 #endif
 }
 
-/* The sums, min, max and zeros of a[0..n), n > 0. */
+/* The sums, min, max and zeros of a[0..n), n > 0, in one pass over memory: the pairwise recursion of
+ * pw_sums (split exactly as numpy splits), with the min, max and zeros of each piece of at most
+ * PASS_CHUNK elements taken right after its sums, while it is still in cache. */
+#define PASS_CHUNK 4096
 static void
 pw_pass(const double *a, Py_ssize_t n, Pass *p)
 {
+    if (n > PASS_CHUNK) {
+        Py_ssize_t n2 = n / 2;
+        n2 -= n2 % 8;
+        Pass l, r;
+        pw_pass(a, n2, &l);
+        pw_pass(a + n2, n - n2, &r);
+        p->s = l.s + r.s;
+        p->q = l.q + r.q;
+        p->lo = r.lo < l.lo ? r.lo : l.lo;
+        p->hi = r.hi > l.hi ? r.hi : l.hi;
+        p->zeros = l.zeros + r.zeros;
+        return;
+    }
     pw_sums(a, NULL, n, &p->s, &p->q);
     min_max_zeros(a, n, &p->lo, &p->hi, &p->zeros);
 }
@@ -835,9 +851,10 @@ static PyTypeObject HooksType = {
     .tp_methods = Hooks_methods,
 };
 
-/* moments(array) -> (sum, min, max, zeros) of a C-contiguous float64 ndarray, in one pass: the sum is
- * numpy's pairwise sum (np.add.reduce), min and max compare as numpy's do for finite values. For the
- * full rows of large arrays (stats._lean_full), which otherwise take four numpy passes. */
+/* moments(array) -> (sum, sum of squares, min, max, zeros) of a C-contiguous float64 ndarray, in one pass:
+ * the sums are numpy's pairwise sums (np.add.reduce of the values and of their squares), min and max
+ * compare as numpy's do for finite values. For the full rows of large arrays (stats._lean_full), which
+ * otherwise take five numpy passes. */
 static PyObject *
 moments(PyObject *mod, PyObject *arg)
 {
@@ -863,7 +880,7 @@ moments(PyObject *mod, PyObject *arg)
     Py_BEGIN_ALLOW_THREADS
     pw_pass((const double *)a->data, n, &p);
     Py_END_ALLOW_THREADS
-    return Py_BuildValue("dddn", p.s, p.lo, p.hi, p.zeros);
+    return Py_BuildValue("ddddn", p.s, p.q, p.lo, p.hi, p.zeros);
 }
 
 /* kernels() -> "avx2" or "sse2": which statistics kernels this CPU runs (for tests and benchmarks). */
@@ -875,8 +892,56 @@ kernels(PyObject *mod, PyObject *unused)
     return PyUnicode_FromString(pw_sums == pw_sums_sse2 ? "sse2" : "avx2");
 }
 
+/* sample_sumsq(array, blocks, run) -> the sum of squares of `blocks` evenly spaced runs of `run`
+ * consecutive elements of a C-contiguous float64 array, scaled to the whole array: an estimate of its
+ * sum of squares from a few KB (stats.BigArrays screens large updates with it). Runs, not a stride: an
+ * array fresh from a product is out of cache, and every sampled element would cost a line of its own. */
+static PyObject *
+sample_sumsq(PyObject *mod, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)mod;
+    Py_ssize_t blocks, run;
+    if (nargs != 3 || strcmp(Py_TYPE(args[0])->tp_name, "numpy.ndarray") != 0) {
+        PyErr_SetString(PyExc_TypeError, "sample_sumsq(array, blocks, run)");
+        return NULL;
+    }
+    blocks = PyLong_AsSsize_t(args[1]);
+    run = PyLong_AsSsize_t(args[2]);
+    if (PyErr_Occurred())
+        return NULL;
+    ArrayHead *a = (ArrayHead *)args[0];
+    Py_ssize_t n = 1;
+    for (int i = 0; i < a->nd; i++)
+        n *= a->dimensions[i];
+    PyObject *kind = PyObject_GetAttrString(a->descr, "str");
+    int f8 = kind != NULL && PyUnicode_CompareWithASCIIString(kind, "<f8") == 0;
+    Py_XDECREF(kind);
+    if (kind == NULL)
+        return NULL;
+    if (!f8 || !(a->flags & C_CONTIGUOUS) || blocks < 1 || run < 1 || n < blocks) {
+        PyErr_SetString(PyExc_ValueError, "sample_sumsq() takes a C-contiguous float64 array of at least `blocks` elements");
+        return NULL;
+    }
+    const double *x = (const double *)a->data;
+    Py_ssize_t step = n / blocks, len = run < step ? run : step;
+    double acc[4] = {0.0, 0.0, 0.0, 0.0};
+    for (Py_ssize_t b = 0; b < blocks; b++) {
+        const double *p = x + b * step;
+        Py_ssize_t i = 0;
+        for (; i + 4 <= len; i += 4)
+            for (int j = 0; j < 4; j++)
+                acc[j] += p[i + j] * p[i + j];
+        for (; i < len; i++)
+            acc[0] += p[i] * p[i];
+    }
+    double total = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    return PyFloat_FromDouble(total * ((double)n / (double)(len * blocks)));
+}
+
 static PyMethodDef module_methods[] = {
-    {"moments", moments, METH_O, "moments(array) -> (sum, min, max, zeros)"},
+    {"sample_sumsq", (PyCFunction)(void (*)(void))sample_sumsq, METH_FASTCALL,
+     "sample_sumsq(array, blocks, run) -> estimated sum of squares"},
+    {"moments", moments, METH_O, "moments(array) -> (sum, sum of squares, min, max, zeros)"},
     {"kernels", kernels, METH_NOARGS, "kernels() -> 'avx2' or 'sse2'"},
     {NULL, NULL, 0, NULL},
 };

@@ -52,6 +52,8 @@ FLUSH_SECONDS = 1.0
 LONG_RUN_ENTRIES = 1_000_000
 LONG_FLUSH_ENTRIES = 16_384
 CHECK_EVERY = 2048
+# Flushes of at least this many entries hand the heap pages they freed back to the OS (`_trim`).
+TRIM_ENTRIES = 8192
 
 EV_ITER, EV_EXIT = 0, 1
 
@@ -619,7 +621,10 @@ class Recorder:
                                 return
                         summarize(sid, v, d)
                         return
-                take(sid, v)
+                if accel is not None:  # no delta to pair it with: a plain observation, the C hooks' common case
+                    accel.rec(sid, v)
+                else:
+                    take(sid, v)
             except RecursionError:  # at the script's recursion limit: calling anything would overflow again
                 pass
             except Exception as e:  # noqa: BLE001
@@ -720,7 +725,8 @@ class Recorder:
                     self.sink(chunk, self)
                 except Exception as e:  # noqa: BLE001
                     self.internal_error(e)
-            _trim()
+            if n >= TRIM_ENTRIES:  # a small flush freed too little to be worth a heap walk (~1 ms)
+                _trim()
             self.last_flush = time.monotonic()
             return chunk
         finally:

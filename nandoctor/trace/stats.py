@@ -343,19 +343,28 @@ class BigArrays:
     included), whose norm, update norm or absmax exceeds SPIKE times its site's running median, and
     otherwise every `stride(size)`-th observation; rows in between carry NaN for them.
 
-    Arrays above SCREEN_ABOVE elements (a 784 x 256 weight matrix and its gradient) would cost a pass of
-    0.1 ms or more at every observation, so between full checks they are *screened*: the update's delta
-    is still checked in full (so every update spike is measured exactly, at its step), but the value
-    itself is checked on a sample: SCREEN_BLOCKS evenly spaced runs of SCREEN_RUN elements. A screened row carries its size,
-    the update norm, and NaN for everything else (its non-finite counts read 0: none was seen). The
-    value is checked in full instead when any of these holds: it is among the site's first FULL_FIRST
-    observations or every `exact_every(size)`-th; the sample holds a non-finite value or its norm
-    estimate exceeds SPIKE times the site's running median; the delta does (non-finite, or a spike);
-    numpy raised a divide, overflow or invalid flag since the site's last full check; or the
-    floating-point trap is not in force (a user's `errstate`), so a new NaN could have come unflagged.
-    What screening can miss, then, is only a NaN or inf that reached a large array with no numpy flag
-    (read from a file mid-run, assigned by hand) and reached no array checked in full: it is found at
-    the array's next full check, at most `exact_every(size)` observations later.
+    Arrays above SCREEN_ABOVE elements (a 784 x 256 weight matrix, its gradient, its update) cost a pass
+    of 0.05 to 0.1 ms at every observation, out of cache as they are, so between full checks they are
+    *screened*: the value is not read at all, and an update's delta only on a sample (SCREEN_BLOCKS
+    runs of SCREEN_RUN consecutive elements, a few KB). A screened row carries its size and NaN for
+    everything else, norms included; its non-finite counts read 0, none having been seen. The
+    observation is checked in full when any of these holds:
+
+    - it is among the site's first FULL_FIRST observations, or every `exact_every(size)`-th;
+    - its delta's sample holds a non-finite value, or its norm estimate exceeds SCREEN_SPIKE times the
+      median of the site's recent estimates (a jump of a broad update, which is what a learning rate
+      or a gradient blow-up makes);
+    - numpy raised a divide, overflow or invalid flag since the site's last full check (any flag, anywhere);
+    - the floating-point trap is not in force (a user's `errstate` or `seterr`), so a new NaN could
+      have come unflagged.
+
+    A full check measures the norms exactly, and the whole row when the schedule or a spike says so.
+    What screening can miss: a NaN or inf that reached a large array with no numpy flag (read from a
+    file mid-run, assigned by hand) and reached no array checked in full (every array up to
+    EXACT_ROWS_MAX elements is, at every step), until the array's next full check, at most
+    `exact_every(size)` observations later; and an update spike confined to elements off the sample,
+    which shows at the next full check and, at once, in every smaller array it feeds.
+    NANDOCTOR_EXACT_LARGE=1 (or `screening=False`) switches screening off: every observation is checked.
 
     The schedule depends on the data only, never on the clock, so two runs of a script give the same
     frame (and the same findings); ELEMENTS_PER_STRIDE is chosen so the full rows cost about 3% of an
@@ -369,12 +378,14 @@ class BigArrays:
     HISTORY = 32
     EVERY_MINMAX = False
     SCREEN_ABOVE = EXACT_ROWS_MAX
-    SCREEN_BLOCKS = 8
-    SCREEN_RUN = 512
+    SCREEN_SPIKE = 3.0  # a delta whose estimate jumps this many times over its median gets a full check
+    SCREEN_BLOCKS, SCREEN_RUN = 8, 512  # the sample: runs of consecutive elements (see _sample_sumsq)
 
-    def __init__(self):
+    def __init__(self, screening: bool | None = None):
+        self.screening = _screening_default() if screening is None else screening
         self.seen: dict[int, int] = {}
         self.hist: dict[int, list] = {}
+        self._est: dict[int, list] = {}  # site -> [recent delta norm estimates, their median]
         self.sampled = 0  # observations given the partial row
         self.screened = 0  # observations checked on a sample only
         self.trap = None  # the floating-point trap (fpe.FpTrap) while one is installed
@@ -386,41 +397,54 @@ class BigArrays:
         elements per observation on average, whatever its size."""
         return 2 * -(-size // cls.SCREEN_ABOVE)
 
-    def _may_screen(self, sid: int, size: int) -> bool:
-        """Whether the next observation of a site may be checked on a sample only, as far as the schedule,
-        the trap's flags and numpy's error state say (see the class doc). Reads the user's error state:
-        call it outside `np.errstate`."""
-        n = self.seen.get(sid, 0)
-        if size <= self.SCREEN_ABOVE or n < self.FULL_FIRST or n % self.exact_every(size) == 0:
-            return False
-        trap = self.trap
-        return trap is not None and trap.n_flags == self._flags_at.get(sid, -1) and trap.in_force()
-
-    def _screen(self, flat: np.ndarray, med) -> bool:
-        """Whether a sample of the array shows nothing that calls for a full check: SCREEN_BLOCKS runs of
-        SCREEN_RUN consecutive elements, evenly spaced. Runs, not a stride: a large array fresh from a
-        BLAS product is out of cache, and every sampled element would cost a cache-line fetch of its own."""
-        if med is None:
-            return False
-        size = flat.size
-        step = size // self.SCREEN_BLOCKS
-        s = flat[:step * self.SCREEN_BLOCKS].reshape(self.SCREEN_BLOCKS, step)[:, :self.SCREEN_RUN]
-        est = float(np.einsum("ij,ij->", s, s)) * (size / s.size)  # the sample's sum of squares, scaled up
-        return math.isfinite(est) and est <= (self.SPIKE * med[0]) ** 2
-
     def row(self, sid: int, v, delta=None) -> np.ndarray:
         """The statistics row of one observation (of a large array, or of one of objects)."""
         a = v if type(v) is np.ndarray else np.asarray(v)
         d = None if delta is None else (delta if type(delta) is np.ndarray else np.asarray(delta))
-        screen = a.size > self.SCREEN_ABOVE and self._may_screen(sid, a.size)
+        size = a.size
+        if size > self.SCREEN_ABOVE and a.dtype is _F8 and (d is None or (d.dtype is _F8 and d.size == size)):
+            # The screened path first, and lean: it runs right after a large product, when little of the
+            # interpreter is left in cache, and costs several times what it costs in a loop.
+            ordinary = d is None or not self.screening or self._delta_ordinary(sid, d)
+            n = self.seen.get(sid, 0)
+            trap = self.trap
+            if (self.screening and n >= self.FULL_FIRST and n % (2 * -(-size // self.SCREEN_ABOVE))  # exact_every
+                    and trap is not None and trap.n_flags == self._flags_at.get(sid, -1) and trap.in_force()
+                    and sid in self.hist and ordinary):
+                self.seen[sid] = n + 1
+                self.screened += 1
+                row = _SCREENED.copy()
+                row[_SIZE] = size
+                return row
         with np.errstate(all="ignore"):  # np.dot reports overflow: our arithmetic must not reach the user's setting
-            if a.size <= SUBSAMPLE_ABOVE or a.dtype is not _F8 or (d is not None and d.dtype is not _F8):
+            if size <= SUBSAMPLE_ABOVE or a.dtype is not _F8 or (d is not None and d.dtype is not _F8):
                 return stats_one(a, d)
-            if a.size <= EXACT_ROWS_MAX:  # the row the C hooks compute for such arrays
+            if size <= EXACT_ROWS_MAX:  # the row the C hooks compute for such arrays
                 return stats_rows(a.reshape(1, -1), None if d is None else d.reshape(1, -1))[0]
-            return self._row(sid, a, d, screen)
+            return self._row(sid, a, d)
 
-    def _row(self, sid: int, a: np.ndarray, d, screen: bool) -> np.ndarray:
+    def _delta_ordinary(self, sid: int, d: np.ndarray) -> bool:
+        """Whether an update's delta looks ordinary on its sample: finite, and its norm estimate within
+        SCREEN_SPIKE times the median of the site's recent estimates (False until there are three)."""
+        flat = d.reshape(-1)
+        est = _sample_sumsq(flat)
+        if not math.isfinite(est):
+            return False
+        e = math.sqrt(est)
+        h = self._est.get(sid)
+        if h is None:
+            h = self._est[sid] = [[], None]
+        recent, med = h
+        recent.append(e)
+        if len(recent) > self.HISTORY:
+            del recent[0]
+        if med is None and len(recent) >= 3 or len(recent) % 4 == 0:
+            h[1] = sorted(recent)[len(recent) // 2]
+        return med is not None and e <= self.SCREEN_SPIKE * med
+
+    def _row(self, sid: int, a: np.ndarray, d, dsq: float | None = None) -> np.ndarray:
+        """A checked observation of a large float64 array: its norm (and its delta's, `dsq` if known),
+        and the full row when the schedule, a spike or a non-finite value calls for it."""
         n = self.seen.get(sid, 0)
         self.seen[sid] = n + 1
         flat = a.reshape(-1)
@@ -428,24 +452,13 @@ class BigArrays:
         if h is None:
             h = self.hist[sid] = [[], None]  # recent keys, their medians (refreshed every 4 observations)
         recent, med = h
-        dsq = None
-        if d is not None:
-            df = d.reshape(-1)
-            dsq = float(np.dot(df, df))
-        if screen and self._screen(flat, med):
-            dkey = math.sqrt(dsq) if dsq is not None and dsq >= 0 else dsq
-            if dkey is None or (math.isfinite(dkey) and not (0.0 < dsq < _TINY_SQ)
-                                and not (len(med) > 1 and dkey > self.SPIKE * med[1])):
-                self.screened += 1
-                row = _PARTIAL.copy()
-                row[_SIZE] = a.size
-                row[_L2] = np.nan
-                if dkey is not None:
-                    row[_UPDATE_L2] = dkey
-                return row
+        if d is not None and dsq is None:
+            dsq = _sumsq(d.reshape(-1))
         if self.trap is not None:
             self._flags_at[sid] = self.trap.n_flags
-        sq = float(np.dot(flat, flat))
+        # A full row due by the schedule takes every moment in one pass; otherwise the norm alone (BLAS).
+        moments = _moments(flat) if n < self.FULL_FIRST or n % self.stride(a.size) == 0 else None
+        sq = float(np.dot(flat, flat)) if moments is None else moments[1]
         # Norms of the checks; a NaN sum of squares stays NaN (then `ok` is false).
         keys = [math.sqrt(sq) if sq >= 0 else sq]
         if dsq is not None:
@@ -469,7 +482,7 @@ class BigArrays:
         if not full and n % self.stride(a.size) == 0:
             full = True
         if full:
-            return stats_one(a, d) if not ok else _lean_full(flat, sq, dsq)
+            return stats_one(a, d) if not ok else _lean_full(flat, sq, dsq, moments)
         self.sampled += 1
         row = _PARTIAL.copy()
         row[_SIZE] = a.size
@@ -504,23 +517,72 @@ def _load_moments():
 
 
 _c_moments = _load_moments()
+
+
+def _screening_default() -> bool:
+    """Large arrays are screened between full checks unless NANDOCTOR_EXACT_LARGE is set (to anything but 0)."""
+    return os.environ.get("NANDOCTOR_EXACT_LARGE", "0") in ("", "0")
+
+
+def _load_sampler():
+    if os.environ.get("NANDOCTOR_PURE_PYTHON"):
+        return None
+    try:
+        from ._fasthooks import sample_sumsq
+    except ImportError:
+        return None
+    return sample_sumsq
+
+
+_c_sample = _load_sampler()
+
+
+def _sample_sumsq(flat: np.ndarray) -> float:
+    """An estimate of a large 1-d float64 array's sum of squares from BigArrays.SCREEN_BLOCKS evenly spaced
+    runs of SCREEN_RUN consecutive elements (`_fasthooks.sample_sumsq`, or numpy: the same runs)."""
+    blocks, run = BigArrays.SCREEN_BLOCKS, BigArrays.SCREEN_RUN
+    if _c_sample is not None and flat.flags.c_contiguous:
+        return _c_sample(flat, blocks, run)
+    step = flat.size // blocks
+    k = min(run, step)
+    s = flat[:step * blocks].reshape(blocks, step)[:, :k]
+    with np.errstate(all="ignore"):
+        return float(np.einsum("ij,ij->", s, s)) * (flat.size / (k * blocks))
+
+
+def _sumsq(flat: np.ndarray) -> float:
+    """The pairwise sum of squares of a 1-d float64 array (an update's delta): `_fasthooks.moments`, which
+    reports no floating-point error, or numpy's np.add.reduce of the squares (the same number)."""
+    if _c_moments is not None and flat.flags.c_contiguous and flat.size:
+        return _c_moments(flat)[1]
+    with np.errstate(all="ignore"):
+        return float(np.add.reduce(flat * flat))
+
+
 _F8 = np.dtype(np.float64)
 # The row of an observation the schedule does not summarise in full: NaN but for the exact columns.
 _PARTIAL = np.full(NSTATS, np.nan)
 _PARTIAL[_N_NAN:_N_NEGINF + 1] = 0
+# The row of a screened observation (BigArrays): no norm either, and no non-finite value seen.
+_SCREENED = _PARTIAL.copy()
 
 
-def _lean_full(flat: np.ndarray, sq: float, dsq: float | None) -> np.ndarray:
-    """The statistics of a large finite float64 array in a few whole-array passes (min, max, sum,
-    count_nonzero; the sum of squares `sq` is given). Everything is exact except the saturation
-    fractions, which come from a strided subsample (as in `stats_one`)."""
+def _moments(flat: np.ndarray) -> tuple:
+    """(sum, sum of squares, min, max, zeros) of a finite-or-not 1-d float64 array: numpy's pairwise sums,
+    from `_fasthooks.moments` in one pass where it is built, else from numpy (the same numbers)."""
+    if _c_moments is not None and flat.flags.c_contiguous:
+        return _c_moments(flat)
+    return (float(np.add.reduce(flat)), float(np.add.reduce(flat * flat)), float(flat.min()), float(flat.max()),
+            flat.size - int(np.count_nonzero(flat)))
+
+
+def _lean_full(flat: np.ndarray, sq: float, dsq: float | None, moments: tuple | None = None) -> np.ndarray:
+    """The statistics of a large finite float64 array from its `_moments` (computed here if not given;
+    the sum of squares `sq` is given). Everything is exact except the saturation fractions, which come
+    from a strided subsample (as in `stats_one`)."""
     size = flat.size
     row = np.full(NSTATS, np.nan)
-    if _c_moments is not None and flat.flags.c_contiguous:
-        total, lo, hi, zeros = _c_moments(flat)  # one pass, the same numbers as the four below
-    else:
-        lo, hi = float(flat.min()), float(flat.max())
-        total, zeros = float(np.add.reduce(flat)), size - int(np.count_nonzero(flat))
+    total, _, lo, hi, zeros = _moments(flat) if moments is None else moments
     mean = total / size
     absmax = max(abs(lo), abs(hi))
     if absmax >= _HUGE or 0.0 < sq < _TINY_SQ:
