@@ -73,6 +73,7 @@ def trace_script(script: str, args: list[str], out: Path, *, include=(), exclude
                         step_loop=step_loop, meta=meta, raise_errors=raise_errors)
         tracer.start()
         meta["hooks"] = tracer.recorder.hooks_impl
+        meta["large_arrays"] = tracer.recorder.big.mode()
     except Exception as e:  # noqa: BLE001 -- a broken nandoctor must not cost the user their run
         if raise_errors:
             raise

@@ -240,3 +240,26 @@ def test_sse2_and_avx2_kernels_agree(tmp_path):
         a[::11] = 0.0
         assert got == (float(np.add.reduce(a)), float(np.add.reduce(a * a)), float(a.min()), float(a.max()),
                        n - int(np.count_nonzero(a)))
+
+
+def test_report_says_how_large_arrays_were_checked(tmp_path):
+    """The report's run section counts the screened records, and session.json says which mode ran."""
+    from nandoctor.report.html import render_html
+
+    c = _session(tmp_path, False, "c")
+    assert c.meta.get("large_arrays") == "screened"
+    stats = c.raw["obs_stats"]
+    big = stats[:, IDX[C.SIZE]] > S.EXACT_ROWS_MAX
+    screened = int((np.isnan(stats[big][:, IDX[C.L2]])).sum())
+    assert screened > 0
+    page = render_html(c)
+    assert f"{int(big.sum()):,} records of arrays over 65,536 elements, {screened:,} of them screened" in page
+
+
+def test_exact_mode_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("NANDOCTOR_EXACT_LARGE", "1")
+    c = _session(tmp_path, False, "exact")
+    assert c.meta.get("large_arrays") == "exact"
+    stats = c.raw["obs_stats"]
+    big = stats[stats[:, IDX[C.SIZE]] > S.EXACT_ROWS_MAX]
+    assert len(big) >= 60 and np.isfinite(big[:, IDX[C.L2]]).all()

@@ -8,7 +8,10 @@ import os
 import re
 import shlex
 
+import numpy as np
+
 from .. import __version__
+from .. import columns as C
 from . import words
 from .timeline import build_timelines, site_rows
 
@@ -416,6 +419,25 @@ def _sites_table(session) -> str:
         f'<div class="tablewrap"><table class="sites">{head}{"".join(body)}</table></div>', "</section>"])
 
 
+def _large_arrays(session) -> str | None:
+    """How the records of arrays above EXACT_ROWS_MAX elements were checked, or None if there were none."""
+    from ..trace.stats import EXACT_ROWS_MAX, IDX
+
+    stats = session.raw.get("obs_stats")
+    if stats is None or not len(stats):
+        return None
+    big = stats[:, IDX[C.SIZE]] > EXACT_ROWS_MAX
+    if not big.any():
+        return None
+    counts = stats[big][:, [IDX[C.N_NAN], IDX[C.N_POSINF], IDX[C.N_NEGINF]]].sum(axis=1)
+    screened = int((np.isnan(stats[big][:, IDX[C.L2]]) & (counts == 0)).sum())
+    if session.meta.get("large_arrays") == "exact" or not screened:
+        return f"{int(big.sum()):,} records of arrays over {EXACT_ROWS_MAX:,} elements, every one checked in full"
+    return (f"{int(big.sum()):,} records of arrays over {EXACT_ROWS_MAX:,} elements, {screened:,} of them screened "
+            "(not read: checked in full on a schedule and after any warning sign; NANDOCTOR_EXACT_LARGE=1 "
+            "checks every one)")
+
+
 def _run(session) -> str:
     m = session.meta
     argv = m.get("argv") or []
@@ -429,6 +451,7 @@ def _run(session) -> str:
         ("training steps", session.plan.n_steps),
         ("how the step loop was chosen", getattr(session.plan, "reason", None)),
         ("records kept", len(session.raw.get("obs_seq", ()))),
+        ("large arrays", _large_arrays(session)),
         ("sites", len(session.sites)),
         ("Python", m.get("python")),
         ("numpy", m.get("numpy")),

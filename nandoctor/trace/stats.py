@@ -391,6 +391,10 @@ class BigArrays:
         self.trap = None  # the floating-point trap (fpe.FpTrap) while one is installed
         self._flags_at: dict[int, int] = {}  # site -> the trap's flag count at its last full check
 
+    def mode(self) -> str:
+        """How arrays above SCREEN_ABOVE elements are checked, as session.json's meta says it."""
+        return "screened" if self.screening else "exact"
+
     @classmethod
     def exact_every(cls, size: int) -> int:
         """A screened array is checked in full every this many observations: about SCREEN_ABOVE / 2

@@ -170,6 +170,7 @@ class Tracer:
         meta.setdefault("python", platform.python_version())
         meta.setdefault("numpy", np.__version__)
         meta.setdefault("hooks", self.recorder.hooks_impl)
+        meta.setdefault("large_arrays", self.recorder.big.mode())
         return {
             "meta": meta,
             "sites": list(self.registry.sites),
