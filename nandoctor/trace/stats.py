@@ -331,17 +331,19 @@ assert (_N_NAN, _N_POSINF, _N_NEGINF) == (_N_NAN, _N_NAN + 1, _N_NAN + 2)  # sli
 
 
 class BigArrays:
-    """Statistics of arrays above SUBSAMPLE_ABOVE elements, seen on the hot path, on a fixed schedule.
+    """Statistics of large arrays seen on the hot path: exact rows, checks and screening, on a fixed schedule.
 
-    Every observation of a large float64 array (above EXACT_ROWS_MAX elements: smaller ones get their full
-    row at every observation) up to SCREEN_ABOVE elements gets a check of all its elements: the L2 norm (one BLAS pass, `dot(x, x)`), which is NaN or inf iff an element is non-finite
-    or the squares overflow, and, for an update, the same for the update's delta; both norms are exact
-    at every observation. When EVERY_MINMAX is set, min and max (hence absmax) are exact at every
-    observation too. The remaining statistics (mean, std, frac_zero, saturation fractions; see
-    `stats_one` for which of those are subsampled) are computed for the first FULL_FIRST observations of
-    a site, for every observation whose check finds a non-finite value (then everything is exact, counts
-    included), whose norm, update norm or absmax exceeds SPIKE times its site's running median, and
-    otherwise every `stride(size)`-th observation; rows in between carry NaN for them.
+    float64 arrays up to EXACT_ROWS_MAX elements get their full row at every observation (`stats_rows`,
+    which the C hooks compute themselves). Other dtypes above SUBSAMPLE_ABOVE elements get `stats_one`.
+
+    A *checked* observation of a larger float64 array gets the L2 norm of all its elements (one BLAS
+    pass, `dot(x, x)`, which is NaN or inf iff an element is non-finite or the squares overflow) and,
+    for an update, the norm of the update's delta. When EVERY_MINMAX is set, min and max (hence absmax)
+    are exact too. The remaining statistics (mean, std, frac_zero, saturation fractions; see
+    `_lean_full`) are computed for the first FULL_FIRST observations of a site, for every check that
+    finds a non-finite value (then everything is exact, counts included), whose norm, update norm or
+    absmax exceeds SPIKE times its site's running median, and otherwise every `stride(size)`-th
+    observation; rows in between carry NaN for them.
 
     Arrays above SCREEN_ABOVE elements (a 784 x 256 weight matrix, its gradient, its update) cost a pass
     of 0.05 to 0.1 ms at every observation, out of cache as they are, so between full checks they are
@@ -387,7 +389,7 @@ class BigArrays:
         self.hist: dict[int, list] = {}
         self._est: dict[int, list] = {}  # site -> [recent delta norm estimates, their median]
         self.sampled = 0  # observations given the partial row
-        self.screened = 0  # observations checked on a sample only
+        self.screened = 0  # observations screened (not read)
         self.trap = None  # the floating-point trap (fpe.FpTrap) while one is installed
         self._flags_at: dict[int, int] = {}  # site -> the trap's flag count at its last full check
 
@@ -437,12 +439,13 @@ class BigArrays:
         e = math.sqrt(est)
         h = self._est.get(sid)
         if h is None:
-            h = self._est[sid] = [[], None]
-        recent, med = h
+            h = self._est[sid] = [[], None, 0]  # recent estimates, their median (refreshed every 4th), count
+        recent, med, k = h
         recent.append(e)
+        h[2] = k + 1
         if len(recent) > self.HISTORY:
             del recent[0]
-        if med is None and len(recent) >= 3 or len(recent) % 4 == 0:
+        if len(recent) >= 3 and (med is None or k % 4 == 0):
             h[1] = sorted(recent)[len(recent) // 2]
         return med is not None and e <= self.SCREEN_SPIKE * med
 
@@ -509,8 +512,8 @@ class BigArrays:
 
 
 def _load_moments():
-    """`_fasthooks.moments` (sum, min, max and zeros of a float64 array in one pass, equal to numpy's), or
-    None: not built, or NANDOCTOR_PURE_PYTHON set."""
+    """`_fasthooks.moments` (sum, sum of squares, min, max and zeros of a float64 array in one pass, equal to
+    numpy's), or None: not built, or NANDOCTOR_PURE_PYTHON set."""
     if os.environ.get("NANDOCTOR_PURE_PYTHON"):
         return None
     try:
