@@ -16,6 +16,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <pythread.h>
 #include <stdint.h>
 #include <math.h>
 #include <stdlib.h>
@@ -56,6 +57,10 @@ typedef struct {
     int ix[14];          /* column of: size, n_nan, n_posinf, n_neginf, min, max, mean, std, absmax, l2,
                             frac_zero, frac_sat_exact, frac_sat_near, update_l2 */
     double tiny_sq, huge, cancel, sat_tol;
+    /* Screening of large arrays (stats.BigArrays), once `arm` gave the trap's state: its flag count
+     * (an int64 in a bytearray), numpy's error-state context variable, {thread ident: the state the
+     * trap set}. NULL: every large array goes to the Python hook. */
+    PyObject *flag_buf, *extvar, *extdict;
 } Hooks;
 
 /* Resize bytearray `buf` to `size`, growing its allocation by half when it must grow: bytearray's own
@@ -579,7 +584,7 @@ fast_entry(Hooks *self, PyObject *sid, PyObject *v, Py_ssize_t *nbytes)
         PyErr_Clear();
         return NULL;
     }
-    if (!PyTuple_CheckExact(k) || (PyTuple_GET_SIZE(k) != 8 && PyTuple_GET_SIZE(k) != 10))
+    if (!PyTuple_CheckExact(k) || (PyTuple_GET_SIZE(k) != 8 && PyTuple_GET_SIZE(k) != 10 && PyTuple_GET_SIZE(k) != 11))
         return NULL;
     for (int i = 3; i < 8; i++)
         if (i != 5 && !PyByteArray_CheckExact(PyTuple_GET_ITEM(k, i)))
@@ -605,12 +610,71 @@ fast_entry(Hooks *self, PyObject *sid, PyObject *v, Py_ssize_t *nbytes)
     return k;
 }
 
+/* Whether the trap is in force on this thread, as FpTrap.in_force says: numpy's error state is the very
+ * object the trap set. Never leaves an error set. */
+static int
+trap_in_force(Hooks *self)
+{
+    PyObject *cur = NULL;
+    if (self->extvar == NULL || PyContextVar_Get(self->extvar, NULL, &cur) < 0 || cur == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    PyObject *ident = PyLong_FromUnsignedLong(PyThread_get_thread_ident());
+    PyObject *ours = ident == NULL ? NULL : PyDict_GetItemWithError(self->extdict, ident);
+    Py_XDECREF(ident);
+    int same = ours != NULL && ours == cur;
+    Py_DECREF(cur);
+    PyErr_Clear();
+    return same;
+}
+
+/* Screen a plain observation of a large array (a fast entry of 11: its last item the site's state,
+ * int64 [observations, exact_every, the trap's flag count at the last full check, armed]) as
+ * stats.BigArrays.row would: when armed, not due a full check, no flag raised since the last one and
+ * the trap in force, record the screened row (size, no non-finite value seen, NaN for the rest)
+ * without reading the array. 1 if done, 0 if the Python hook must decide. Never leaves an error set. */
+static int
+screen(Hooks *self, PyObject *k, Py_ssize_t nbytes)
+{
+    PyObject *cellbuf = PyTuple_GET_ITEM(k, 10);
+    if (self->flag_buf == NULL || self->nstats < 1 || !PyByteArray_CheckExact(cellbuf)
+            || PyByteArray_GET_SIZE(cellbuf) < 32 || !PyByteArray_CheckExact(PyTuple_GET_ITEM(k, 8))
+            || PyByteArray_GET_SIZE(self->flag_buf) < 8)
+        return 0;
+    int64_t *c = (int64_t *)PyByteArray_AS_STRING(cellbuf);
+    int64_t flags;
+    memcpy(&flags, PyByteArray_AS_STRING(self->flag_buf), sizeof flags);
+    if (!c[3] || c[1] <= 0 || c[0] % c[1] == 0 || flags != c[2] || !trap_in_force(self))
+        return 0;
+    PyObject *buf = PyTuple_GET_ITEM(k, 8);
+    Py_ssize_t len = PyByteArray_GET_SIZE(buf), w = (Py_ssize_t)sizeof(double) * self->nstats;
+    if (grow(buf, len + w) < 0) {
+        PyErr_Clear();
+        return 0;
+    }
+    double *row = (double *)(PyByteArray_AS_STRING(buf) + len);
+    for (int j = 0; j < self->nstats; j++)
+        row[j] = Py_NAN;
+    row[self->ix[0]] = (double)(nbytes / 8);
+    row[self->ix[1]] = row[self->ix[2]] = row[self->ix[3]] = 0.0;
+    if (append_entry(self, PyTuple_GET_ITEM(k, 9), Py_None) < 0) {
+        PyErr_Clear();
+        PyByteArray_Resize(buf, len);
+        return 0;
+    }
+    c[0] += 1;
+    return 1;
+}
+
 /* Record one value the fast way; 1 if done, 0 if the slow path must take it. Never leaves an error set. */
 static int
 record(Hooks *self, PyObject *sid, PyObject *v)
 {
     Py_ssize_t n;
     PyObject *k = fast_entry(self, sid, v, &n);
+    if (k != NULL && PyTuple_GET_SIZE(k) == 11)  /* a large array: screened, or the Python hook's */
+        return screen(self, k, n);
     if (k != NULL) {
         if (wants_row(self, k, v, n)) {
             if (append_row(self, k, (const double *)((ArrayHead *)v)->data, n / 8, NULL, NULL))
@@ -679,7 +743,7 @@ Hooks_upd(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
         PyObject *old = args[1], *new = args[2];
         Py_ssize_t n;
         PyObject *k = fast_entry(self, args[0], new, &n);
-        if (k != NULL && Py_TYPE(old) == self->ndarray) {
+        if (k != NULL && Py_TYPE(old) == self->ndarray && PyTuple_GET_SIZE(k) != 11) {
             ArrayHead *a = (ArrayHead *)new, *b = (ArrayHead *)old;
             int same = b->descr == a->descr && b->nd == a->nd && (b->flags & C_CONTIGUOUS);
             for (int i = 0; same && i < a->nd; i++)
@@ -723,6 +787,25 @@ Hooks_row(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
     if (same && append_row(self, k, (const double *)a->data, n / 8, (const double *)b->data, NULL))
         Py_RETURN_TRUE;
     Py_RETURN_FALSE;
+}
+
+/* arm(state) with FpTrap.screening_state(): large arrays may be screened here; arm(None): never. */
+static PyObject *
+Hooks_arm(Hooks *self, PyObject *state)
+{
+    PyObject *buf = NULL, *var = NULL, *d = NULL;
+    if (state != Py_None) {
+        if (!PyArg_ParseTuple(state, "O!OO!", &PyByteArray_Type, &buf, &var, &PyDict_Type, &d))
+            return NULL;
+        if (!PyContextVar_CheckExact(var)) {
+            PyErr_SetString(PyExc_TypeError, "arm(): not a context variable");
+            return NULL;
+        }
+    }
+    Py_XSETREF(self->flag_buf, Py_XNewRef(buf));
+    Py_XSETREF(self->extvar, Py_XNewRef(var));
+    Py_XSETREF(self->extdict, Py_XNewRef(d));
+    Py_RETURN_NONE;
 }
 
 static int
@@ -803,6 +886,9 @@ Hooks_traverse(Hooks *self, visitproc visit, void *arg)
     Py_VISIT(self->slow_args);
     Py_VISIT(self->slow_upd);
     Py_VISIT(self->f8);
+    Py_VISIT(self->flag_buf);
+    Py_VISIT(self->extvar);
+    Py_VISIT(self->extdict);
     return 0;
 }
 
@@ -818,6 +904,9 @@ Hooks_clear(Hooks *self)
     Py_CLEAR(self->slow_args);
     Py_CLEAR(self->slow_upd);
     Py_CLEAR(self->f8);
+    Py_CLEAR(self->flag_buf);
+    Py_CLEAR(self->extvar);
+    Py_CLEAR(self->extdict);
     return 0;
 }
 
@@ -834,6 +923,7 @@ static PyMethodDef Hooks_methods[] = {
     {"args", (PyCFunction)(void (*)(void))Hooks_args, METH_FASTCALL, "args(sites, values) -> None"},
     {"upd", (PyCFunction)(void (*)(void))Hooks_upd, METH_FASTCALL, "upd(site, old, new) -> new"},
     {"row", (PyCFunction)(void (*)(void))Hooks_row, METH_FASTCALL, "row(site, value, delta) -> recorded"},
+    {"arm", (PyCFunction)Hooks_arm, METH_O, "arm(FpTrap.screening_state() or None)"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -71,7 +71,10 @@ class FpTrap:
         self._last: tuple | None = None  # (frame id, lasti, seq) -> analysis, reused across one ufunc's flags
         self._last_analysis = None
         self.n_dropped = 0
-        self.n_flags = 0  # every flag numpy handed us: large arrays are checked in full after one (stats.BigArrays)
+        # Every flag numpy handed us, counted where the C hooks can read it: large arrays are checked in
+        # full after one (stats.BigArrays).
+        self.flag_buf = bytearray(8)
+        self._flags = memoryview(self.flag_buf).cast("q")
         self.lock = threading.RLock()
 
     # -- install / uninstall -------------------------------------------------------------
@@ -132,6 +135,15 @@ class FpTrap:
             return prev(frame, event, arg)
         return None
 
+    @property
+    def n_flags(self) -> int:
+        return self._flags[0]
+
+    def screening_state(self) -> tuple | None:
+        """What the C hooks need to tell whether this trap is in force on the current thread, as `in_force`
+        does: (flag count buffer, numpy's error-state context variable, {thread: the state we set}), or None."""
+        return None if _EXTOBJ is None else (self.flag_buf, _EXTOBJ, self._ext)
+
     def in_force(self) -> bool:
         """Whether numpy would report a divide, overflow or invalid flag raised now to this trap: false
         inside a user's `errstate(over="ignore")` or after a `seterr`, and on a thread it never reached."""
@@ -159,7 +171,7 @@ class FpTrap:
         tracer = self.tracer
         if not self.installed or tracer is None:
             return
-        self.n_flags += 1
+        self._flags[0] += 1
         seq = tracer.current_seq()
         uframe = self._user_frame(frame)
         if uframe is None:

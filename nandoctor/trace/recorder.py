@@ -454,6 +454,7 @@ class Recorder:
         self.payloads: list = []
         self.fast: dict[int, tuple] = {}  # site -> the (shape, dtype, nbytes) its plain entries have
         self.hooks_impl = "python"  # or "c": which implementation of the common case `hooks` installed
+        self.accel = None  # the C hooks (`_fasthooks.Hooks`), when `hooks` made them
         self.big = BigArrays()
         self.base = 0  # seq of log[0]
         self.pending: dict = {}  # site -> delta of an augmented update, until its value is read
@@ -541,6 +542,12 @@ class Recorder:
                 else:
                     if dt is f8 and v.size <= exact_max:
                         key(sid, v)  # the C hooks summarise the site's next ones
+                    elif dt is f8 and sid not in fast:
+                        # A large array: its entry carries the site's screening state (stats.BigArrays), with
+                        # which the C hooks screen the site's next ones themselves.
+                        big.cell(sid, v.size)
+                        fast[sid] = (v.shape, v.dtype, v.nbytes, bytearray(), bytearray(), sid + k_old,
+                                     bytearray(), bytearray(), bytearray(), sid + k_row, big.buffers[sid])
                     summarize(sid, v)
             elif t is float:
                 ca(sid + k_scalar); pa(v)
@@ -666,7 +673,7 @@ class Recorder:
             ca(-2 - 2 * lid); pa(None)
 
         rec_fn, args_fn, upd_fn = nd_rec, nd_args, nd_upd
-        accel = _c_hooks(log, self.payloads, fast, k_scalar, nd_rec, nd_args, nd_upd)
+        accel = self.accel = _c_hooks(log, self.payloads, fast, k_scalar, nd_rec, nd_args, nd_upd)
         if accel is not None:
             rec_fn, args_fn, upd_fn = accel.rec, accel.args, accel.upd
             self.hooks_impl = "c"
@@ -680,6 +687,13 @@ class Recorder:
             ITER: nd_iter,
             EXIT: nd_exit,
         }
+
+    def arm(self, trap) -> None:
+        """Let the C hooks screen large arrays as stats.BigArrays does, reading `trap`'s state (None: never)."""
+        self.big.trap = trap
+        state = None if trap is None else trap.screening_state()
+        if self.accel is not None:
+            self.accel.arm(state)
 
     # -- chunks ------------------------------------------------------------------------
     def maybe_flush(self) -> None:

@@ -383,15 +383,30 @@ class BigArrays:
     SCREEN_SPIKE = 3.0  # a delta whose estimate jumps this many times over its median gets a full check
     SCREEN_BLOCKS, SCREEN_RUN = 8, 512  # the sample: runs of consecutive elements (see _sample_sumsq)
 
+    # A large site's screening state, in a buffer the C hooks read and write too (`_fasthooks.c`, screen):
+    # observations so far, exact_every(size), the trap's flag count at the last full check, armed (1 once
+    # the site has a checked observation to compare with, and screening is on).
+    SEEN, EVERY, FLAGS_AT, ARMED = range(4)
+
     def __init__(self, screening: bool | None = None):
         self.screening = _screening_default() if screening is None else screening
-        self.seen: dict[int, int] = {}
+        self.cells: dict[int, memoryview] = {}  # larger sites' screening state (SEEN, ...), as int64s
+        self.buffers: dict[int, bytearray] = {}  # the bytes behind each cell, for the C hooks
         self.hist: dict[int, list] = {}
-        self._est: dict[int, list] = {}  # site -> [recent delta norm estimates, their median]
+        self._est: dict[int, list] = {}  # site -> [recent delta norm estimates, their median, count]
         self.sampled = 0  # observations given the partial row
-        self.screened = 0  # observations screened (not read)
+        self.screened = 0  # observations screened (not read) here; the C hooks screen others themselves
         self.trap = None  # the floating-point trap (fpe.FpTrap) while one is installed
-        self._flags_at: dict[int, int] = {}  # site -> the trap's flag count at its last full check
+
+    def cell(self, sid: int, size: int) -> memoryview:
+        """A large site's screening state (see SEEN), made at its first observation."""
+        c = self.cells.get(sid)
+        if c is None:
+            buf = self.buffers[sid] = bytearray(32)
+            c = self.cells[sid] = memoryview(buf).cast("q")
+            c[self.EVERY] = self.exact_every(size)
+            c[self.FLAGS_AT] = -1
+        return c
 
     def mode(self) -> str:
         """How arrays above SCREEN_ABOVE elements are checked, as session.json's meta says it."""
@@ -412,12 +427,13 @@ class BigArrays:
             # The screened path first, and lean: it runs right after a large product, when little of the
             # interpreter is left in cache, and costs several times what it costs in a loop.
             ordinary = d is None or not self.screening or self._delta_ordinary(sid, d)
-            n = self.seen.get(sid, 0)
+            c = self.cell(sid, size)
+            n = c[0]
             trap = self.trap
-            if (self.screening and n >= self.FULL_FIRST and n % (2 * -(-size // self.SCREEN_ABOVE))  # exact_every
-                    and trap is not None and trap.n_flags == self._flags_at.get(sid, -1) and trap.in_force()
-                    and sid in self.hist and ordinary):
-                self.seen[sid] = n + 1
+            # The C hooks take the same decision for plain observations (`_fasthooks.c`, screen).
+            if (c[3] and n % c[1] and trap is not None and trap.n_flags == c[2] and trap.in_force()
+                    and ordinary):
+                c[0] = n + 1
                 self.screened += 1
                 row = _SCREENED.copy()
                 row[_SIZE] = size
@@ -452,8 +468,9 @@ class BigArrays:
     def _row(self, sid: int, a: np.ndarray, d, dsq: float | None = None) -> np.ndarray:
         """A checked observation of a large float64 array: its norm (and its delta's, `dsq` if known),
         and the full row when the schedule, a spike or a non-finite value calls for it."""
-        n = self.seen.get(sid, 0)
-        self.seen[sid] = n + 1
+        c = self.cell(sid, a.size)
+        n = c[self.SEEN]
+        c[self.SEEN] = n + 1
         flat = a.reshape(-1)
         h = self.hist.get(sid)
         if h is None:
@@ -461,8 +478,9 @@ class BigArrays:
         recent, med = h
         if d is not None and dsq is None:
             dsq = _sumsq(d.reshape(-1))
-        if self.trap is not None:
-            self._flags_at[sid] = self.trap.n_flags
+        c[self.FLAGS_AT] = -1 if self.trap is None else self.trap.n_flags
+        # From its first checked observation on, the site may be screened (FULL_FIRST of them checked).
+        c[self.ARMED] = int(self.screening and n + 1 >= self.FULL_FIRST)
         # A full row due by the schedule takes every moment in one pass; otherwise the norm alone (BLAS).
         moments = _moments(flat) if n < self.FULL_FIRST or n % self.stride(a.size) == 0 else None
         sq = float(np.dot(flat, flat)) if moments is None else moments[1]

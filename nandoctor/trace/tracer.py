@@ -64,7 +64,7 @@ class Tracer:
             self._fp = _make_fp_trap(self)
             if self._fp is not None:
                 self._fp.install()
-                self.recorder.big.trap = self._fp
+                self.recorder.arm(self._fp)
             if self.writer is not None:
                 self._flusher = _Flusher(self.recorder)
                 self._flusher.start()
@@ -90,7 +90,7 @@ class Tracer:
                     self._fp.uninstall()
                 finally:
                     self._fp = None
-                    self.recorder.big.trap = None
+                    self.recorder.arm(None)
             if self._import_hook is not None:
                 try:
                     self._import_hook.uninstall()
