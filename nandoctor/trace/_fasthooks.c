@@ -61,6 +61,10 @@ typedef struct {
      * (an int64 in a bytearray), numpy's error-state context variable, {thread ident: the state the
      * trap set}. NULL: every large array goes to the Python hook. */
     PyObject *flag_buf, *extvar, *extdict;
+    /* The update hooks' Python halves and the recorder's pending deltas (site -> delta), or NULL. */
+    PyObject *slow_delta, *slow_augrec, *pending;
+    Py_ssize_t screen_blocks, screen_run;
+    double screen_spike;
 } Hooks;
 
 /* Resize bytearray `buf` to `size`, growing its allocation by half when it must grow: bytearray's own
@@ -629,6 +633,76 @@ trap_in_force(Hooks *self)
     return same;
 }
 
+/* A large site's state cell (stats.BigArrays.cell): int64 fields, then doubles: the median of the recent
+ * estimates of its updates' norms (NaN: none yet) and those estimates, a ring of CELL_RING. */
+enum { C_SEEN, C_EVERY, C_FLAGS_AT, C_ARMED, C_SCREENING, C_TICKET, C_EST_COUNT, C_EST_LEN, C_EST_POS,
+       C_EST_MED, C_RING, CELL_RING = 32, CELL_WORDS = C_RING + CELL_RING };
+
+/* The state cell of a large site's fast entry (11 items), or NULL. */
+static int64_t *
+cell_of(PyObject *k)
+{
+    if (PyTuple_GET_SIZE(k) != 11)
+        return NULL;
+    PyObject *b = PyTuple_GET_ITEM(k, 10);
+    if (!PyByteArray_CheckExact(b) || PyByteArray_GET_SIZE(b) < (Py_ssize_t)sizeof(int64_t) * CELL_WORDS)
+        return NULL;
+    return (int64_t *)PyByteArray_AS_STRING(b);
+}
+
+/* The estimate of the sum of squares of n float64 values from `blocks` evenly spaced runs of `run`
+ * consecutive ones, scaled to all n (sample_sumsq; stats._sample_sumsq). */
+static double
+sample_est(const double *x, Py_ssize_t n, Py_ssize_t blocks, Py_ssize_t run)
+{
+    Py_ssize_t step = n / blocks, len = run < step ? run : step;
+    double acc[4] = {0.0, 0.0, 0.0, 0.0};
+    for (Py_ssize_t b = 0; b < blocks; b++) {
+        const double *p = x + b * step;
+        Py_ssize_t i = 0;
+        for (; i + 4 <= len; i += 4)
+            for (int j = 0; j < 4; j++)
+                acc[j] += p[i + j] * p[i + j];
+        for (; i < len; i++)
+            acc[0] += p[i] * p[i];
+    }
+    double total = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    return total * ((double)n / (double)(len * blocks));
+}
+
+/* Judge an update's delta as stats.BigArrays.delta_seen does, into the cell's ticket: 1 if its sampled
+ * norm is finite and within screen_spike times the median of the site's recent estimates (whose ring
+ * and median it updates the same way), 0 if not. */
+static void
+judge_delta(Hooks *self, int64_t *c, const double *d, Py_ssize_t n)
+{
+    double *f = (double *)c;
+    double est = sample_est(d, n, self->screen_blocks, self->screen_run);
+    if (!isfinite(est)) {
+        c[C_TICKET] = 0;
+        return;
+    }
+    double e = sqrt(est), med = f[C_EST_MED];
+    int64_t k = c[C_EST_COUNT], len = c[C_EST_LEN], pos = c[C_EST_POS];
+    f[C_RING + pos] = e;
+    c[C_EST_POS] = (pos + 1) % CELL_RING;
+    c[C_EST_LEN] = len = len < CELL_RING ? len + 1 : CELL_RING;
+    c[C_EST_COUNT] = k + 1;
+    if (len >= 3 && (isnan(med) || k % 4 == 0)) {
+        /* sorted(ring)[len // 2], by insertion sort of a copy */
+        double v[CELL_RING];
+        for (int64_t i = 0; i < len; i++) {
+            double x = f[C_RING + i];
+            int64_t j = i;
+            for (; j > 0 && v[j - 1] > x; j--)
+                v[j] = v[j - 1];
+            v[j] = x;
+        }
+        f[C_EST_MED] = v[len / 2];
+    }
+    c[C_TICKET] = !isnan(med) && e <= self->screen_spike * med;
+}
+
 /* Screen a plain observation of a large array (a fast entry of 11: its last item the site's state,
  * int64 [observations, exact_every, the trap's flag count at the last full check, armed]) as
  * stats.BigArrays.row would: when armed, not due a full check, no flag raised since the last one and
@@ -637,15 +711,13 @@ trap_in_force(Hooks *self)
 static int
 screen(Hooks *self, PyObject *k, Py_ssize_t nbytes)
 {
-    PyObject *cellbuf = PyTuple_GET_ITEM(k, 10);
-    if (self->flag_buf == NULL || self->nstats < 1 || !PyByteArray_CheckExact(cellbuf)
-            || PyByteArray_GET_SIZE(cellbuf) < 32 || !PyByteArray_CheckExact(PyTuple_GET_ITEM(k, 8))
+    int64_t *c = cell_of(k);
+    if (c == NULL || self->flag_buf == NULL || self->nstats < 1 || !PyByteArray_CheckExact(PyTuple_GET_ITEM(k, 8))
             || PyByteArray_GET_SIZE(self->flag_buf) < 8)
         return 0;
-    int64_t *c = (int64_t *)PyByteArray_AS_STRING(cellbuf);
     int64_t flags;
     memcpy(&flags, PyByteArray_AS_STRING(self->flag_buf), sizeof flags);
-    if (!c[3] || c[1] <= 0 || c[0] % c[1] == 0 || flags != c[2] || !trap_in_force(self))
+    if (!c[C_ARMED] || c[C_EVERY] <= 0 || c[C_SEEN] % c[C_EVERY] == 0 || flags != c[C_FLAGS_AT] || !trap_in_force(self))
         return 0;
     PyObject *buf = PyTuple_GET_ITEM(k, 8);
     Py_ssize_t len = PyByteArray_GET_SIZE(buf), w = (Py_ssize_t)sizeof(double) * self->nstats;
@@ -663,7 +735,7 @@ screen(Hooks *self, PyObject *k, Py_ssize_t nbytes)
         PyByteArray_Resize(buf, len);
         return 0;
     }
-    c[0] += 1;
+    c[C_SEEN] += 1;
     return 1;
 }
 
@@ -789,6 +861,64 @@ Hooks_row(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
     Py_RETURN_FALSE;
 }
 
+/* delta(site, d) -> d: an augmented update's delta, before the update. For a large site (fast entry of
+ * 11) and a delta of its value's shape and dtype: keep it as the update's pending delta and judge it
+ * (judge_delta), as the Python hook does; anything else goes to the Python hook. */
+static PyObject *
+Hooks_delta(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs == 2 && self->pending != NULL && self->slow_delta != NULL) {
+        Py_ssize_t n;
+        PyObject *k = fast_entry(self, args[0], args[1], &n);
+        int64_t *c = k == NULL ? NULL : cell_of(k);
+        if (c != NULL && c[C_SCREENING] && self->screen_blocks > 0 && n / 8 >= self->screen_blocks) {
+            if (PyDict_SetItem(self->pending, args[0], args[1]) == 0) {
+                judge_delta(self, c, (const double *)((ArrayHead *)args[1])->data, n / 8);
+                return Py_NewRef(args[1]);
+            }
+            PyErr_Clear();
+        }
+    }
+    if (self->slow_delta == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "delta(): no Python hook to fall back to");
+        return NULL;
+    }
+    return PyObject_Vectorcall(self->slow_delta, args, nargs, NULL);
+}
+
+/* augrec(site, value) -> None: the value an augmented update left. For a large site whose pending delta
+ * was judged ordinary, screened as in `screen` (the delta is dropped unread); anything else goes to the
+ * Python hook, which finds the delta still pending. */
+static PyObject *
+Hooks_augrec(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs == 2 && self->pending != NULL && self->slow_augrec != NULL) {
+        Py_ssize_t n;
+        PyObject *k = fast_entry(self, args[0], args[1], &n);
+        int64_t *c = k == NULL ? NULL : cell_of(k);
+        if (c != NULL && c[C_TICKET] == 1) {
+            PyObject *d = PyDict_GetItemWithError(self->pending, args[0]);  /* borrowed */
+            if (d != NULL && Py_TYPE(d) == self->ndarray) {
+                Py_INCREF(d);
+                if (screen(self, k, n)) {
+                    c[C_TICKET] = -1;
+                    if (PyDict_DelItem(self->pending, args[0]) < 0)
+                        PyErr_Clear();
+                    Py_DECREF(d);
+                    Py_RETURN_NONE;
+                }
+                Py_DECREF(d);
+            }
+            PyErr_Clear();
+        }
+    }
+    if (self->slow_augrec == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "augrec(): no Python hook to fall back to");
+        return NULL;
+    }
+    return PyObject_Vectorcall(self->slow_augrec, args, nargs, NULL);
+}
+
 /* arm(state) with FpTrap.screening_state(): large arrays may be screened here; arm(None): never. */
 static PyObject *
 Hooks_arm(Hooks *self, PyObject *state)
@@ -812,13 +942,21 @@ static int
 Hooks_init(Hooks *self, PyObject *args, PyObject *kwds)
 {
     PyObject *log, *payloads, *fast, *ndarray, *k_scalar, *slow_rec, *slow_args, *slow_upd;
-    PyObject *probe, *probe_descr, *rows = NULL;
+    PyObject *probe, *probe_descr, *rows = NULL, *updates = NULL;
     Py_ssize_t probe_addr, probe_n0;
     int probe_nd;
-    if (!PyArg_ParseTuple(args, "O!O!O!O!O!OOOOnnOi|O!", &PyList_Type, &log, &PyList_Type, &payloads,
+    if (!PyArg_ParseTuple(args, "O!O!O!O!O!OOOOnnOi|O!O!", &PyList_Type, &log, &PyList_Type, &payloads,
                           &PyDict_Type, &fast, &PyType_Type, &ndarray,
                           &PyLong_Type, &k_scalar, &slow_rec, &slow_args, &slow_upd,
-                          &probe, &probe_addr, &probe_n0, &probe_descr, &probe_nd, &PyTuple_Type, &rows))
+                          &probe, &probe_addr, &probe_n0, &probe_descr, &probe_nd, &PyTuple_Type, &rows,
+                          &PyTuple_Type, &updates))
+        return -1;
+    /* updates: (Python delta hook, Python augrec hook, pending dict, screen blocks, screen run, screen spike) */
+    PyObject *slow_delta = NULL, *slow_augrec = NULL, *pending = NULL;
+    Py_ssize_t blocks = 0, run = 0;
+    double spike = 0.0;
+    if (updates != NULL && !PyArg_ParseTuple(updates, "OOO!nnd", &slow_delta, &slow_augrec, &PyDict_Type, &pending,
+                                             &blocks, &run, &spike))
         return -1;
     /* rows: (float64 dtype, row_min, row_max, copy_max, nstats, (14 column indices), tiny_sq, huge, cancel, sat_tol) */
     PyObject *f8 = NULL, *cols = NULL;
@@ -867,6 +1005,12 @@ Hooks_init(Hooks *self, PyObject *args, PyObject *kwds)
     self->row_min = row_min;
     self->row_max = f8 != NULL ? row_max : 0;
     self->copy_max = copy_max;
+    Py_XSETREF(self->slow_delta, Py_XNewRef(slow_delta));
+    Py_XSETREF(self->slow_augrec, Py_XNewRef(slow_augrec));
+    Py_XSETREF(self->pending, Py_XNewRef(pending));
+    self->screen_blocks = blocks;
+    self->screen_run = run;
+    self->screen_spike = spike;
     self->nstats = nstats;
     self->tiny_sq = tiny_sq;
     self->huge = huge;
@@ -889,6 +1033,9 @@ Hooks_traverse(Hooks *self, visitproc visit, void *arg)
     Py_VISIT(self->flag_buf);
     Py_VISIT(self->extvar);
     Py_VISIT(self->extdict);
+    Py_VISIT(self->slow_delta);
+    Py_VISIT(self->slow_augrec);
+    Py_VISIT(self->pending);
     return 0;
 }
 
@@ -907,6 +1054,9 @@ Hooks_clear(Hooks *self)
     Py_CLEAR(self->flag_buf);
     Py_CLEAR(self->extvar);
     Py_CLEAR(self->extdict);
+    Py_CLEAR(self->slow_delta);
+    Py_CLEAR(self->slow_augrec);
+    Py_CLEAR(self->pending);
     return 0;
 }
 
@@ -924,6 +1074,8 @@ static PyMethodDef Hooks_methods[] = {
     {"upd", (PyCFunction)(void (*)(void))Hooks_upd, METH_FASTCALL, "upd(site, old, new) -> new"},
     {"row", (PyCFunction)(void (*)(void))Hooks_row, METH_FASTCALL, "row(site, value, delta) -> recorded"},
     {"arm", (PyCFunction)Hooks_arm, METH_O, "arm(FpTrap.screening_state() or None)"},
+    {"delta", (PyCFunction)(void (*)(void))Hooks_delta, METH_FASTCALL, "delta(site, d) -> d"},
+    {"augrec", (PyCFunction)(void (*)(void))Hooks_augrec, METH_FASTCALL, "augrec(site, value) -> None"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1012,20 +1164,7 @@ sample_sumsq(PyObject *mod, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_ValueError, "sample_sumsq() takes a C-contiguous float64 array of at least `blocks` elements");
         return NULL;
     }
-    const double *x = (const double *)a->data;
-    Py_ssize_t step = n / blocks, len = run < step ? run : step;
-    double acc[4] = {0.0, 0.0, 0.0, 0.0};
-    for (Py_ssize_t b = 0; b < blocks; b++) {
-        const double *p = x + b * step;
-        Py_ssize_t i = 0;
-        for (; i + 4 <= len; i += 4)
-            for (int j = 0; j < 4; j++)
-                acc[j] += p[i + j] * p[i + j];
-        for (; i < len; i++)
-            acc[0] += p[i] * p[i];
-    }
-    double total = (acc[0] + acc[1]) + (acc[2] + acc[3]);
-    return PyFloat_FromDouble(total * ((double)n / (double)(len * blocks)));
+    return PyFloat_FromDouble(sample_est((const double *)a->data, n, blocks, run));
 }
 
 static PyMethodDef module_methods[] = {

@@ -88,10 +88,12 @@ def _trim() -> None:
         _malloc_trim(0)
 
 
-def _c_hooks(log, payloads, fast, k_scalar, rec, args, upd):
+def _c_hooks(log, payloads, fast, k_scalar, rec, args, upd, updates=None):
     """The C implementation of the hooks' common case (`_fasthooks.c`), or None: not built, switched off
     by NANDOCTOR_PURE_PYTHON, or numpy's array layout not the one it reads. It falls back to `rec`,
-    `args` and `upd` for everything but a small array of its site's fast shape and dtype, or a float."""
+    `args` and `upd` for everything but a small array of its site's fast shape and dtype, or a float;
+    `updates` (the delta and augrec hooks, the pending deltas, the screening sample) lets it screen
+    large updates too."""
     if os.environ.get("NANDOCTOR_PURE_PYTHON"):
         return None
     try:
@@ -100,8 +102,9 @@ def _c_hooks(log, payloads, fast, k_scalar, rec, args, upd):
         return None
     try:
         probe = np.zeros(3)
+        extra = (row_layout(),) if updates is None else (row_layout(), updates)
         return _fasthooks.Hooks(log, payloads, fast, np.ndarray, k_scalar, rec, args, upd,
-                                probe, probe.__array_interface__["data"][0], 3, probe.dtype, 1, row_layout())
+                                probe, probe.__array_interface__["data"][0], 3, probe.dtype, 1, *extra)
     except (TypeError, RuntimeError, ValueError):
         return None
 
@@ -529,6 +532,14 @@ class Recorder:
                                  bytearray(), bytearray(), bytearray(), sid + k_row)
             return k if (v.shape == k[0] and v.dtype == k[1]) else None
 
+        def big_entry(sid, v):
+            # A large float64 array: its fast entry carries the site's screening state (stats.BigArrays.cell),
+            # with which the C hooks screen the site's next observations and updates themselves.
+            if sid not in fast:
+                big.cell(sid, v.size)
+                fast[sid] = (v.shape, v.dtype, v.nbytes, bytearray(), bytearray(), sid + k_old,
+                             bytearray(), bytearray(), bytearray(), sid + k_row, big.buffers[sid])
+
         def take(sid, v):
             t = type(v)
             if t is ndarray:
@@ -542,12 +553,8 @@ class Recorder:
                 else:
                     if dt is f8 and v.size <= exact_max:
                         key(sid, v)  # the C hooks summarise the site's next ones
-                    elif dt is f8 and sid not in fast:
-                        # A large array: its entry carries the site's screening state (stats.BigArrays), with
-                        # which the C hooks screen the site's next ones themselves.
-                        big.cell(sid, v.size)
-                        fast[sid] = (v.shape, v.dtype, v.nbytes, bytearray(), bytearray(), sid + k_old,
-                                     bytearray(), bytearray(), bytearray(), sid + k_row, big.buffers[sid])
+                    elif dt is f8:
+                        big_entry(sid, v)
                     summarize(sid, v)
             elif t is float:
                 ca(sid + k_scalar); pa(v)
@@ -598,6 +605,8 @@ class Recorder:
                 if type(d) is ndarray:
                     # Small deltas are copied now: the update may be computed in place later.
                     pending[sid] = (d.tobytes(), d.shape, d.dtype) if d.size <= small else d
+                    if d.size > exact_max and d.dtype is f8:
+                        big.delta_seen(sid, d)  # judged now, as the C hook does: before the update runs
                 elif isinstance(d, (float, generic)):
                     pending[sid] = d
             except RecursionError:  # at the script's recursion limit: calling anything would overflow again
@@ -626,6 +635,8 @@ class Recorder:
                         if dt is f8 and v.size <= exact_max:
                             if accel is not None and key(sid, v) is not None and accel.row(sid, v, d):
                                 return
+                        elif dt is f8:
+                            big_entry(sid, v)
                         summarize(sid, v, d)
                         return
                 if accel is not None:  # no delta to pair it with: a plain observation, the C hooks' common case
@@ -673,15 +684,19 @@ class Recorder:
             ca(-2 - 2 * lid); pa(None)
 
         rec_fn, args_fn, upd_fn = nd_rec, nd_args, nd_upd
-        accel = self.accel = _c_hooks(log, self.payloads, fast, k_scalar, nd_rec, nd_args, nd_upd)
+        delta_fn, augrec_fn = nd_delta, nd_augrec
+        accel = self.accel = _c_hooks(log, self.payloads, fast, k_scalar, nd_rec, nd_args, nd_upd,
+                                      (nd_delta, nd_augrec, pending, big.SCREEN_BLOCKS, big.SCREEN_RUN,
+                                       big.SCREEN_SPIKE))
         if accel is not None:
             rec_fn, args_fn, upd_fn = accel.rec, accel.args, accel.upd
+            delta_fn, augrec_fn = accel.delta, accel.augrec
             self.hooks_impl = "c"
         return {
             REC: rec_fn,
             UPD: upd_fn,
-            DELTA: nd_delta,
-            AUGREC: nd_augrec,
+            DELTA: delta_fn,
+            AUGREC: augrec_fn,
             UNPACK: nd_unpack,
             ARGS: args_fn,
             ITER: nd_iter,

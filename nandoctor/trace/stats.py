@@ -383,30 +383,61 @@ class BigArrays:
     SCREEN_SPIKE = 3.0  # a delta whose estimate jumps this many times over its median gets a full check
     SCREEN_BLOCKS, SCREEN_RUN = 8, 512  # the sample: runs of consecutive elements (see _sample_sumsq)
 
-    # A large site's screening state, in a buffer the C hooks read and write too (`_fasthooks.c`, screen):
-    # observations so far, exact_every(size), the trap's flag count at the last full check, armed (1 once
-    # the site has a checked observation to compare with, and screening is on).
-    SEEN, EVERY, FLAGS_AT, ARMED = range(4)
+    # A large site's screening state, in a buffer the C hooks read and write too (`_fasthooks.c`, cell):
+    # int64 observations so far, exact_every(size), the trap's flag count at the last full check, armed
+    # (1 once the site has a checked observation to compare with and screening is on), screening on, the
+    # ticket of the pending update's delta (-1 none, 0 not ordinary, 1 ordinary), how many delta
+    # estimates were made, how many the ring holds and where the next goes; then float64 their median
+    # (NaN: none yet) and the ring of the last HISTORY estimates.
+    SEEN, EVERY, FLAGS_AT, ARMED, SCREENING, TICKET, EST_COUNT, EST_LEN, EST_POS, EST_MED, RING = range(11)
 
     def __init__(self, screening: bool | None = None):
         self.screening = _screening_default() if screening is None else screening
         self.cells: dict[int, memoryview] = {}  # larger sites' screening state (SEEN, ...), as int64s
+        self.fcells: dict[int, memoryview] = {}  # the same, as float64s
         self.buffers: dict[int, bytearray] = {}  # the bytes behind each cell, for the C hooks
         self.hist: dict[int, list] = {}
-        self._est: dict[int, list] = {}  # site -> [recent delta norm estimates, their median, count]
         self.sampled = 0  # observations given the partial row
         self.screened = 0  # observations screened (not read) here; the C hooks screen others themselves
         self.trap = None  # the floating-point trap (fpe.FpTrap) while one is installed
 
     def cell(self, sid: int, size: int) -> memoryview:
-        """A large site's screening state (see SEEN), made at its first observation."""
+        """A large site's screening state (see SEEN) as int64s, made at its first observation; `fcells[sid]`
+        reads the same bytes as float64s."""
         c = self.cells.get(sid)
         if c is None:
-            buf = self.buffers[sid] = bytearray(32)
+            buf = self.buffers[sid] = bytearray(8 * (self.RING + self.HISTORY))
             c = self.cells[sid] = memoryview(buf).cast("q")
+            f = self.fcells[sid] = memoryview(buf).cast("d")
             c[self.EVERY] = self.exact_every(size)
             c[self.FLAGS_AT] = -1
+            c[self.SCREENING] = int(self.screening)
+            c[self.TICKET] = -1
+            f[self.EST_MED] = math.nan
         return c
+
+    def delta_seen(self, sid: int, d: np.ndarray) -> None:
+        """Judge an update's delta when it is given, before the update runs (the hooks call this, the C ones
+        do the same in `judge_delta`): ordinary if its sampled norm is finite and within SCREEN_SPIKE times
+        the median of the site's recent estimates. The verdict waits in the cell's ticket for `row`."""
+        c = self.cell(sid, d.size)
+        if not c[self.SCREENING]:
+            return
+        est = _sample_sumsq(d.reshape(-1))
+        if not math.isfinite(est):
+            c[self.TICKET] = 0
+            return
+        f = self.fcells[sid]
+        e = math.sqrt(est)
+        med = f[self.EST_MED]
+        k, n, pos = c[self.EST_COUNT], c[self.EST_LEN], c[self.EST_POS]
+        f[self.RING + pos] = e
+        c[self.EST_POS] = (pos + 1) % self.HISTORY
+        c[self.EST_LEN] = n = min(n + 1, self.HISTORY)
+        c[self.EST_COUNT] = k + 1
+        if n >= 3 and (math.isnan(med) or k % 4 == 0):  # refreshed every fourth, from the third on
+            f[self.EST_MED] = sorted(f[self.RING:self.RING + n])[n // 2]
+        c[self.TICKET] = int(not math.isnan(med) and e <= self.SCREEN_SPIKE * med)
 
     def mode(self) -> str:
         """How arrays above SCREEN_ABOVE elements are checked, as session.json's meta says it."""
@@ -426,14 +457,19 @@ class BigArrays:
         if size > self.SCREEN_ABOVE and a.dtype is _F8 and (d is None or (d.dtype is _F8 and d.size == size)):
             # The screened path first, and lean: it runs right after a large product, when little of the
             # interpreter is left in cache, and costs several times what it costs in a loop.
-            ordinary = d is None or not self.screening or self._delta_ordinary(sid, d)
             c = self.cell(sid, size)
-            n = c[0]
+            ordinary = True
+            if d is not None and self.screening:
+                if c[self.TICKET] == -1:  # not judged when it was given (a direct call)
+                    self.delta_seen(sid, d)
+                ordinary = c[self.TICKET] == 1
+                c[self.TICKET] = -1
+            n = c[self.SEEN]
             trap = self.trap
-            # The C hooks take the same decision for plain observations (`_fasthooks.c`, screen).
-            if (c[3] and n % c[1] and trap is not None and trap.n_flags == c[2] and trap.in_force()
-                    and ordinary):
-                c[0] = n + 1
+            # The C hooks take the same decision (`_fasthooks.c`, screen and augrec).
+            if (ordinary and c[self.ARMED] and n % c[self.EVERY] and trap is not None
+                    and trap.n_flags == c[self.FLAGS_AT] and trap.in_force()):
+                c[self.SEEN] = n + 1
                 self.screened += 1
                 row = _SCREENED.copy()
                 row[_SIZE] = size
@@ -444,26 +480,6 @@ class BigArrays:
             if size <= EXACT_ROWS_MAX:  # the row the C hooks compute for such arrays
                 return stats_rows(a.reshape(1, -1), None if d is None else d.reshape(1, -1))[0]
             return self._row(sid, a, d)
-
-    def _delta_ordinary(self, sid: int, d: np.ndarray) -> bool:
-        """Whether an update's delta looks ordinary on its sample: finite, and its norm estimate within
-        SCREEN_SPIKE times the median of the site's recent estimates (False until there are three)."""
-        flat = d.reshape(-1)
-        est = _sample_sumsq(flat)
-        if not math.isfinite(est):
-            return False
-        e = math.sqrt(est)
-        h = self._est.get(sid)
-        if h is None:
-            h = self._est[sid] = [[], None, 0]  # recent estimates, their median (refreshed every 4th), count
-        recent, med, k = h
-        recent.append(e)
-        h[2] = k + 1
-        if len(recent) > self.HISTORY:
-            del recent[0]
-        if len(recent) >= 3 and (med is None or k % 4 == 0):
-            h[1] = sorted(recent)[len(recent) // 2]
-        return med is not None and e <= self.SCREEN_SPIKE * med
 
     def _row(self, sid: int, a: np.ndarray, d, dsq: float | None = None) -> np.ndarray:
         """A checked observation of a large float64 array: its norm (and its delta's, `dsq` if known),
@@ -477,7 +493,8 @@ class BigArrays:
             h = self.hist[sid] = [[], None]  # recent keys, their medians (refreshed every 4 observations)
         recent, med = h
         if d is not None and dsq is None:
-            dsq = _sumsq(d.reshape(-1))
+            df = d.reshape(-1)
+            dsq = float(np.dot(df, df))
         c[self.FLAGS_AT] = -1 if self.trap is None else self.trap.n_flags
         # From its first checked observation on, the site may be screened (FULL_FIRST of them checked).
         c[self.ARMED] = int(self.screening and n + 1 >= self.FULL_FIRST)
@@ -573,15 +590,6 @@ def _sample_sumsq(flat: np.ndarray) -> float:
     s = flat[:step * blocks].reshape(blocks, step)[:, :k]
     with np.errstate(all="ignore"):
         return float(np.einsum("ij,ij->", s, s)) * (flat.size / (k * blocks))
-
-
-def _sumsq(flat: np.ndarray) -> float:
-    """The pairwise sum of squares of a 1-d float64 array (an update's delta): `_fasthooks.moments`, which
-    reports no floating-point error, or numpy's np.add.reduce of the squares (the same number)."""
-    if _c_moments is not None and flat.flags.c_contiguous and flat.size:
-        return _c_moments(flat)[1]
-    with np.errstate(all="ignore"):
-        return float(np.add.reduce(flat * flat))
 
 
 _F8 = np.dtype(np.float64)
