@@ -1,18 +1,24 @@
-/* The hot path's common case in C: recording a small array whose site already knows its shape and dtype.
+/* The hot path's common cases in C: recording the arrays whose site already knows their shape and dtype.
  *
  * nandoctor's recording hooks (recorder.py) are Python closures; on the 3-4-1 seed they run 26 times a
- * step and cost ~0.6 us each, as much as the training step itself. This module does exactly what their
- * fast path does -- a type test, a lookup of the site's (shape, dtype, nbytes), a dtype identity and a
- * shape comparison, a bytes copy of the data, and two list appends -- in ~0.1 us, and hands everything
- * else (first sightings, other shapes, scalars of other kinds, non-contiguous arrays, any error) to the
- * Python hook it was given, so behaviour is that of the Python code (coverage.py's CTracer/PyTracer split).
+ * step and cost ~0.6 us each, as much as the training step itself. This module does exactly what
+ * their common cases do, and hands everything else (first sightings, other shapes, scalars of other
+ * kinds, non-contiguous arrays, any error) to the Python hook it was given, so behaviour is that of
+ * the Python code (coverage.py's CTracer/PyTracer split). By size, for an array of its site's shape:
+ *
+ * - up to 256 elements (and other dtypes up to 8,192): a bytes copy onto the end of the site's buffer
+ *   (or, when it repeats the site's last row, only a flag saying so), summarised later in batches;
+ * - float64 arrays of 257 to 65,536 elements: their statistics row, computed now ("Statistics rows"
+ *   below), bit for bit the row the batch would give;
+ * - float64 arrays above 65,536 elements: screened, when the site's state says the observation may
+ *   be (stats.BigArrays: the same decision, from the same state, which Python and C share), else the
+ *   Python hook checks it.
  *
  * No numpy headers: the module reads the public, ABI-stable head of numpy's array struct
  * (PyArrayObject_fields, unchanged from numpy 1.x to 2.x). Entries go where the Python hooks put them:
- * the bytes onto the end of the site's buffer (or, when they repeat its last row, only a flag saying
- * so), the code onto the log, None onto the payloads. `Hooks.__init__` checks that reading
- * against a probe array whose data address, shape, dtype and flags Python tells it, and refuses to
- * start (the Python hooks are used) if anything differs.
+ * bytes or rows onto the site's buffers, the code onto the log, None onto the payloads.
+ * `Hooks.__init__` checks that reading against a probe array whose data address, shape, dtype and flags
+ * Python tells it, and refuses to start (the Python hooks are used) if anything differs.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>

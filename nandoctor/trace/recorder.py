@@ -1,14 +1,15 @@
 """The hot path: hooks that instrumented code calls, and batched conversion of what they saw into chunks.
 
 Each hook appends an entry to two parallel lists, the log of codes (site and kind, or a loop event)
-and the payloads. A small array whose site has seen its shape and dtype before (the common case,
-handled in C by `_fasthooks.c` when it is built) goes onto the end of that site's own buffer, or, when
-its bytes repeat the site's previous observation, only a repeat flag does; its payload is None.
-Other values carry their payload: a scalar as it is, a small array of another shape as its bytes
-with shape and dtype, a large array as its statistics computed at once. Every second (or 65,536
-entries) a flush turns the entries into a chunk: observations are grouped by code with numpy, each
-group's distinct rows are summarised vectorised (one `stats.stats_rows` call per row width), and
-one gather puts the rows in seq order.
+and the payloads. The common cases are handled in C by `_fasthooks.c` when it is built: a small array
+whose site has seen its shape and dtype before goes onto the end of that site's own buffer (or, when
+its bytes repeat the site's previous observation, only a repeat flag does); a float64 array of up to
+EXACT_ROWS_MAX elements becomes its statistics row at once; a larger one is screened or checked as
+`stats.BigArrays` decides. Their payload is None. Other values carry their payload: a scalar as it
+is, a small array of another shape as its bytes with shape and dtype, a large array as its
+statistics computed at once. Every second (or 65,536 entries) a flush turns the entries into a
+chunk: observations are grouped by code with numpy, each group's distinct rows are summarised
+vectorised (one `stats.stats_rows` call per row width), and one gather puts the rows in seq order.
 
 Long runs stay bounded: past `full_obs` observations of a site, a `Thinner` keeps a decimated
 history (see its docstring) that never drops a spike or the rows around a non-finite value.
