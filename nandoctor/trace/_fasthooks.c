@@ -280,10 +280,11 @@ min_max_zeros_sse2(const double *a, Py_ssize_t n, double *lo_, double *hi_, Py_s
     *zeros = z;
 }
 
-/* Counts over a[0..n) of a == b, (a - b) < tol, a == 1 and (1 - a) < tol, into c[0..4), in one pass:
- * the saturation counts of stats._saturation, which computes each side with exactly these operations. */
+/* Counts over a[0..n) of a == b and (a - b) < tol (when `low`), a == 1 and (1 - a) < tol (when `high`),
+ * into c[0..4), in one pass: the saturation counts of stats._saturation, which computes each side
+ * with exactly these operations. */
 static void
-sat_counts_sse2(const double *a, Py_ssize_t n, double b, double tol, Py_ssize_t *c)
+sat_counts_sse2(const double *a, Py_ssize_t n, double b, double tol, int low, int high, Py_ssize_t *c)
 {
     Py_ssize_t i = 0, c0 = 0, c1 = 0, c2 = 0, c3 = 0;
 #if defined(__SSE2__) || defined(_M_X64)
@@ -292,10 +293,14 @@ sat_counts_sse2(const double *a, Py_ssize_t n, double b, double tol, Py_ssize_t 
     const __m128d vb = _mm_set1_pd(b), vt = _mm_set1_pd(tol), one = _mm_set1_pd(1.0);
     for (; i + 2 <= n; i += 2) {
         __m128d x = _mm_loadu_pd(a + i);
-        k0 = _mm_sub_epi64(k0, _mm_castpd_si128(_mm_cmpeq_pd(x, vb)));
-        k1 = _mm_sub_epi64(k1, _mm_castpd_si128(_mm_cmplt_pd(_mm_sub_pd(x, vb), vt)));
-        k2 = _mm_sub_epi64(k2, _mm_castpd_si128(_mm_cmpeq_pd(x, one)));
-        k3 = _mm_sub_epi64(k3, _mm_castpd_si128(_mm_cmplt_pd(_mm_sub_pd(one, x), vt)));
+        if (low) {
+            k0 = _mm_sub_epi64(k0, _mm_castpd_si128(_mm_cmpeq_pd(x, vb)));
+            k1 = _mm_sub_epi64(k1, _mm_castpd_si128(_mm_cmplt_pd(_mm_sub_pd(x, vb), vt)));
+        }
+        if (high) {
+            k2 = _mm_sub_epi64(k2, _mm_castpd_si128(_mm_cmpeq_pd(x, one)));
+            k3 = _mm_sub_epi64(k3, _mm_castpd_si128(_mm_cmplt_pd(_mm_sub_pd(one, x), vt)));
+        }
     }
     long long t[2];
     _mm_storeu_si128((__m128i *)t, k0); c0 = (Py_ssize_t)(t[0] + t[1]);
@@ -304,10 +309,10 @@ sat_counts_sse2(const double *a, Py_ssize_t n, double b, double tol, Py_ssize_t 
     _mm_storeu_si128((__m128i *)t, k3); c3 = (Py_ssize_t)(t[0] + t[1]);
 #endif
     for (; i < n; i++) {
-        c0 += a[i] == b;
-        c1 += (a[i] - b) < tol;
-        c2 += a[i] == 1.0;
-        c3 += (1.0 - a[i]) < tol;
+        c0 += low && a[i] == b;
+        c1 += low && (a[i] - b) < tol;
+        c2 += high && a[i] == 1.0;
+        c3 += high && (1.0 - a[i]) < tol;
     }
     c[0] = c0;
     c[1] = c1;
@@ -405,17 +410,21 @@ min_max_zeros_avx2(const double *a, Py_ssize_t n, double *lo_, double *hi_, Py_s
 }
 
 __attribute__((target("avx2"))) static void
-sat_counts_avx2(const double *a, Py_ssize_t n, double b, double tol, Py_ssize_t *c)
+sat_counts_avx2(const double *a, Py_ssize_t n, double b, double tol, int low, int high, Py_ssize_t *c)
 {
     Py_ssize_t i = 0, c0 = 0, c1 = 0, c2 = 0, c3 = 0;
     __m256i k0 = _mm256_setzero_si256(), k1 = k0, k2 = k0, k3 = k0;
     const __m256d vb = _mm256_set1_pd(b), vt = _mm256_set1_pd(tol), one = _mm256_set1_pd(1.0);
     for (; i + 4 <= n; i += 4) {
         __m256d x = _mm256_loadu_pd(a + i);
-        k0 = _mm256_sub_epi64(k0, _mm256_castpd_si256(_mm256_cmp_pd(x, vb, _CMP_EQ_OQ)));
-        k1 = _mm256_sub_epi64(k1, _mm256_castpd_si256(_mm256_cmp_pd(_mm256_sub_pd(x, vb), vt, _CMP_LT_OQ)));
-        k2 = _mm256_sub_epi64(k2, _mm256_castpd_si256(_mm256_cmp_pd(x, one, _CMP_EQ_OQ)));
-        k3 = _mm256_sub_epi64(k3, _mm256_castpd_si256(_mm256_cmp_pd(_mm256_sub_pd(one, x), vt, _CMP_LT_OQ)));
+        if (low) {
+            k0 = _mm256_sub_epi64(k0, _mm256_castpd_si256(_mm256_cmp_pd(x, vb, _CMP_EQ_OQ)));
+            k1 = _mm256_sub_epi64(k1, _mm256_castpd_si256(_mm256_cmp_pd(_mm256_sub_pd(x, vb), vt, _CMP_LT_OQ)));
+        }
+        if (high) {
+            k2 = _mm256_sub_epi64(k2, _mm256_castpd_si256(_mm256_cmp_pd(x, one, _CMP_EQ_OQ)));
+            k3 = _mm256_sub_epi64(k3, _mm256_castpd_si256(_mm256_cmp_pd(_mm256_sub_pd(one, x), vt, _CMP_LT_OQ)));
+        }
     }
     long long t[4];
     _mm256_storeu_si256((__m256i *)t, k0); c0 = (Py_ssize_t)(t[0] + t[1] + t[2] + t[3]);
@@ -423,10 +432,10 @@ sat_counts_avx2(const double *a, Py_ssize_t n, double b, double tol, Py_ssize_t 
     _mm256_storeu_si256((__m256i *)t, k2); c2 = (Py_ssize_t)(t[0] + t[1] + t[2] + t[3]);
     _mm256_storeu_si256((__m256i *)t, k3); c3 = (Py_ssize_t)(t[0] + t[1] + t[2] + t[3]);
     for (; i < n; i++) {
-        c0 += a[i] == b;
-        c1 += (a[i] - b) < tol;
-        c2 += a[i] == 1.0;
-        c3 += (1.0 - a[i]) < tol;
+        c0 += low && a[i] == b;
+        c1 += low && (a[i] - b) < tol;
+        c2 += high && a[i] == 1.0;
+        c3 += high && (1.0 - a[i]) < tol;
     }
     c[0] = c0;
     c[1] = c1;
@@ -438,7 +447,7 @@ sat_counts_avx2(const double *a, Py_ssize_t n, double b, double tol, Py_ssize_t 
 /* The kernels this CPU runs (set at import: AVX2 where it has it). */
 static void (*pw_sums)(const double *, const double *, Py_ssize_t, double *, double *) = pw_sums_sse2;
 static void (*min_max_zeros)(const double *, Py_ssize_t, double *, double *, Py_ssize_t *) = min_max_zeros_sse2;
-static void (*sat_counts)(const double *, Py_ssize_t, double, double, Py_ssize_t *) = sat_counts_sse2;
+static void (*sat_counts)(const double *, Py_ssize_t, double, double, int, int, Py_ssize_t *) = sat_counts_sse2;
 
 static void
 choose_kernels(void)
@@ -530,7 +539,7 @@ fill_row(Hooks *h, const double *a, Py_ssize_t n, const double *d, const double 
         int low = p.lo - b < tol, high = 1.0 - p.hi < tol;
         if (low || high) {
             Py_ssize_t c[4];
-            sat_counts(a, n, b, tol, c);
+            sat_counts(a, n, b, tol, low, high, c);
             if (low) {
                 exact += (double)c[0];
                 near += (double)c[1];
@@ -844,8 +853,8 @@ Hooks_upd(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
 }
 
 /* row(site, value, delta) -> bool: record the statistics row of an augmented update's value with the
- * delta it was given (a copy taken before the update), if the site summarises such values at once and
- * the row is an ordinary one; False (nothing recorded) otherwise. */
+ * delta it was given (a copy taken before the update; None: a plain observation), if the site
+ * summarises such values at once and the row is an ordinary one; False (nothing recorded) otherwise. */
 static PyObject *
 Hooks_row(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -856,8 +865,13 @@ Hooks_row(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
     Py_ssize_t n;
     PyObject *v = args[1], *d = args[2];
     PyObject *k = fast_entry(self, args[0], v, &n);
-    if (k == NULL || !wants_row(self, k, v, n) || Py_TYPE(d) != self->ndarray)
+    if (k == NULL || !wants_row(self, k, v, n) || (d != Py_None && Py_TYPE(d) != self->ndarray))
         Py_RETURN_FALSE;
+    if (d == Py_None) {  /* a plain observation (the site's first: the Python hook made its entry) */
+        if (append_row(self, k, (const double *)((ArrayHead *)v)->data, n / 8, NULL, NULL))
+            Py_RETURN_TRUE;
+        Py_RETURN_FALSE;
+    }
     ArrayHead *a = (ArrayHead *)v, *b = (ArrayHead *)d;
     int same = b->descr == a->descr && b->nd == a->nd && (b->flags & C_CONTIGUOUS);
     for (int i = 0; same && i < a->nd; i++)

@@ -553,7 +553,9 @@ class Recorder:
                         p_ = (v.tobytes(), v.shape, dt); ca(sid + k_gen); pa(p_)
                 else:
                     if dt is f8 and v.size <= exact_max:
-                        key(sid, v)  # the C hooks summarise the site's next ones
+                        # The C hooks summarise the site's next ones, and this one too when they are built.
+                        if key(sid, v) is not None and accel is not None and accel.row(sid, v, None):
+                            return
                     elif dt is f8:
                         big_entry(sid, v)
                     summarize(sid, v)
@@ -755,7 +757,9 @@ class Recorder:
                     self.sink(chunk, self)
                 except Exception as e:  # noqa: BLE001
                     self.internal_error(e)
-            if n >= TRIM_ENTRIES:  # a small flush freed too little to be worth a heap walk (~1 ms)
+            # A small flush freed too little to be worth a heap walk (~1 ms), unless it ends a long run,
+            # whose final flush releases the rows the thinner held back.
+            if n >= TRIM_ENTRIES or (final and self.base >= LONG_RUN_ENTRIES):
                 _trim()
             self.last_flush = time.monotonic()
             return chunk
