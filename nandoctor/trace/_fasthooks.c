@@ -325,6 +325,59 @@ sat_counts_sse2(const double *a, Py_ssize_t n, double b, double tol, int low, in
 #define HAVE_AVX2_KERNELS 1
 /* The same kernels in AVX2 (four lanes a register), chosen at import when the CPU has it: the same
  * additions in the same order, so the same results. */
+#define LOADY(p, m, k) ((m) ? _mm256_sub_pd(_mm256_loadu_pd((p) + (k)), _mm256_loadu_pd((m) + (k))) \
+                             : _mm256_loadu_pd((p) + (k)))
+/* A leaf's lanes, folded as numpy folds them, plus its rest one by one. */
+__attribute__((target("avx2"))) static void
+leaf_fold(const double *a, const double *b, Py_ssize_t n, Py_ssize_t end, __m256d r0, __m256d r1, __m256d u0,
+          __m256d u1, double *s, double *q)
+{
+    double r[8], u[8];
+    _mm256_storeu_pd(r, r0); _mm256_storeu_pd(r + 4, r1);
+    _mm256_storeu_pd(u, u0); _mm256_storeu_pd(u + 4, u1);
+    double rs = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+    double rq = ((u[0] + u[1]) + (u[2] + u[3])) + ((u[4] + u[5]) + (u[6] + u[7]));
+    for (Py_ssize_t i = end; i < n; i++) {
+        double v = b ? a[i] - b[i] : a[i];
+        rs += v;
+        rq += v * v;
+    }
+    *s = rs;
+    *q = rq;
+}
+
+/* Two sibling leaves (8 <= na <= nc <= PW_BLOCK) summed together: each lane of each leaf adds its own
+ * elements in their order, as numpy's single-leaf loop does, but the two leaves' additions are
+ * independent, so they overlap instead of waiting on each other's latency. */
+__attribute__((target("avx2"))) static void
+leaf2_avx2(const double *a, const double *b, Py_ssize_t na, const double *c, const double *d, Py_ssize_t nc,
+           double *sa, double *qa, double *sc, double *qc)
+{
+    Py_ssize_t ea = na - na % 8, ec = nc - nc % 8, e = ea < ec ? ea : ec, i;
+    __m256d r0 = LOADY(a, b, 0), r1 = LOADY(a, b, 4), p0 = LOADY(c, d, 0), p1 = LOADY(c, d, 4);
+    __m256d u0 = _mm256_mul_pd(r0, r0), u1 = _mm256_mul_pd(r1, r1);
+    __m256d w0 = _mm256_mul_pd(p0, p0), w1 = _mm256_mul_pd(p1, p1);
+    for (i = 8; i < e; i += 8) {
+        __m256d x0 = LOADY(a, b, i), x1 = LOADY(a, b, i + 4), y0 = LOADY(c, d, i), y1 = LOADY(c, d, i + 4);
+        r0 = _mm256_add_pd(r0, x0); r1 = _mm256_add_pd(r1, x1);
+        p0 = _mm256_add_pd(p0, y0); p1 = _mm256_add_pd(p1, y1);
+        u0 = _mm256_add_pd(u0, _mm256_mul_pd(x0, x0)); u1 = _mm256_add_pd(u1, _mm256_mul_pd(x1, x1));
+        w0 = _mm256_add_pd(w0, _mm256_mul_pd(y0, y0)); w1 = _mm256_add_pd(w1, _mm256_mul_pd(y1, y1));
+    }
+    for (Py_ssize_t j = i; j < ea; j += 8) {
+        __m256d x0 = LOADY(a, b, j), x1 = LOADY(a, b, j + 4);
+        r0 = _mm256_add_pd(r0, x0); r1 = _mm256_add_pd(r1, x1);
+        u0 = _mm256_add_pd(u0, _mm256_mul_pd(x0, x0)); u1 = _mm256_add_pd(u1, _mm256_mul_pd(x1, x1));
+    }
+    for (Py_ssize_t j = i; j < ec; j += 8) {
+        __m256d y0 = LOADY(c, d, j), y1 = LOADY(c, d, j + 4);
+        p0 = _mm256_add_pd(p0, y0); p1 = _mm256_add_pd(p1, y1);
+        w0 = _mm256_add_pd(w0, _mm256_mul_pd(y0, y0)); w1 = _mm256_add_pd(w1, _mm256_mul_pd(y1, y1));
+    }
+    leaf_fold(a, b, na, ea, r0, r1, u0, u1, sa, qa);
+    leaf_fold(c, d, nc, ec, p0, p1, w0, w1, sc, qc);
+}
+
 __attribute__((target("avx2"))) static void
 pw_sums_avx2(const double *a, const double *b, Py_ssize_t n, double *s, double *q)
 {
@@ -332,6 +385,12 @@ pw_sums_avx2(const double *a, const double *b, Py_ssize_t n, double *s, double *
         Py_ssize_t n2 = n / 2;
         n2 -= n2 % 8;
         double s1, q1, s2, q2;
+        if (n2 >= 8 && n - n2 <= PW_BLOCK) {  /* two leaves */
+            leaf2_avx2(a, b, n2, a + n2, b ? b + n2 : NULL, n - n2, &s1, &q1, &s2, &q2);
+            *s = s1 + s2;
+            *q = q1 + q2;
+            return;
+        }
         pw_sums_avx2(a, b, n2, &s1, &q1);
         pw_sums_avx2(a + n2, b ? b + n2 : NULL, n - n2, &s2, &q2);
         *s = s1 + s2;
@@ -342,31 +401,19 @@ pw_sums_avx2(const double *a, const double *b, Py_ssize_t n, double *s, double *
         pw_sums_sse2(a, b, n, s, q);
         return;
     }
-    double r[8], u[8];
     Py_ssize_t i, end = n - (n % 8);
-#define LOADY(k) (b ? _mm256_sub_pd(_mm256_loadu_pd(a + (k)), _mm256_loadu_pd(b + (k))) : _mm256_loadu_pd(a + (k)))
-    __m256d r0 = LOADY(0), r1 = LOADY(4);
+    __m256d r0 = LOADY(a, b, 0), r1 = LOADY(a, b, 4);
     __m256d u0 = _mm256_mul_pd(r0, r0), u1 = _mm256_mul_pd(r1, r1);
     for (i = 8; i < end; i += 8) {
-        __m256d x0 = LOADY(i), x1 = LOADY(i + 4);
+        __m256d x0 = LOADY(a, b, i), x1 = LOADY(a, b, i + 4);
         r0 = _mm256_add_pd(r0, x0);
         r1 = _mm256_add_pd(r1, x1);
         u0 = _mm256_add_pd(u0, _mm256_mul_pd(x0, x0));
         u1 = _mm256_add_pd(u1, _mm256_mul_pd(x1, x1));
     }
-#undef LOADY
-    _mm256_storeu_pd(r, r0); _mm256_storeu_pd(r + 4, r1);
-    _mm256_storeu_pd(u, u0); _mm256_storeu_pd(u + 4, u1);
-    double rs = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-    double rq = ((u[0] + u[1]) + (u[2] + u[3])) + ((u[4] + u[5]) + (u[6] + u[7]));
-    for (i = end; i < n; i++) {
-        double v = b ? a[i] - b[i] : a[i];
-        rs += v;
-        rq += v * v;
-    }
-    *s = rs;
-    *q = rq;
+    leaf_fold(a, b, n, end, r0, r1, u0, u1, s, q);
 }
+#undef LOADY
 
 __attribute__((target("avx2"))) static void
 min_max_zeros_avx2(const double *a, Py_ssize_t n, double *lo_, double *hi_, Py_ssize_t *zeros)
