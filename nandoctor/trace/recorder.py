@@ -33,8 +33,8 @@ from .stats import EXACT_ROWS_MAX, IDX, NSTATS, BigArrays, stats_rows
 
 # Arrays up to this many elements are copied on the hot path and summarised later in batches;
 # larger ones are summarised at once (a copy would cost more than the statistics). Where the C hooks
-# are built, float64 arrays between KEEP_VALUES_MAX and SMALL_COPY elements are summarised at once
-# too, in C, into the very row the batch would give (`_fasthooks.c`, "Statistics rows").
+# are built, float64 arrays from KEEP_VALUES_MAX up to stats.EXACT_ROWS_MAX elements are summarised at
+# once, in C, into the very row the batch would give (`_fasthooks.c`, "Statistics rows").
 SMALL_COPY = 8192
 # Raw values of sites up to this many elements are kept for detectors (per-sample evidence).
 KEEP_VALUES_MAX = 256
