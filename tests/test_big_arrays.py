@@ -266,3 +266,17 @@ def test_exact_mode_from_the_environment(tmp_path, monkeypatch):
     stats = c.raw["obs_stats"]
     big = stats[stats[:, IDX[C.SIZE]] > S.EXACT_ROWS_MAX]
     assert len(big) >= 60 and np.isfinite(big[:, IDX[C.L2]]).all()
+
+
+def test_sample_estimate_is_the_same_in_c_and_numpy(monkeypatch):
+    """The screening sample's estimate is computed in the C loop's order by numpy too, so the C and the
+    pure-Python hooks take the same screening decisions, ties included."""
+    from nandoctor.trace import _fasthooks
+
+    rng = np.random.default_rng(6)
+    for n in (65_537, 102_400, 200_704, 1_000_003):
+        a = rng.normal(size=n) * 10.0 ** float(rng.integers(-3, 4))
+        c = _fasthooks.sample_sumsq(a, BigArrays.SCREEN_BLOCKS, BigArrays.SCREEN_RUN)
+        monkeypatch.setattr(S, "_c_sample", None)
+        assert S._sample_sumsq(a) == c
+        monkeypatch.undo()
