@@ -132,8 +132,10 @@ def test_c_and_python_hooks_record_the_same(monkeypatch):
     assert rc.shapes == rp.shapes and rc.dtypes == rp.dtypes
 
 
-def _c_row_hooks():
-    """C hooks on fresh lists, summarising float64 arrays of 257 to 8192 elements at once."""
+def _c_row_hooks(monkeypatch):
+    """C hooks on fresh lists, summarising float64 arrays of 257 to 65,536 elements at once (whatever
+    NANDOCTOR_PURE_PYTHON says for the rest of the suite)."""
+    monkeypatch.delenv("NANDOCTOR_PURE_PYTHON", raising=False)
     log, pay, fast = [], [], {}
     h = R._c_hooks(log, pay, fast, R.K_SCALAR * R.KIND, lambda s, v: v, lambda s, v: None, lambda s, o, n: n)
     assert h is not None
@@ -169,10 +171,10 @@ def _random_rows(rng, n_cases):
         yield t, v, v + rng.normal(size=n) * 10.0 ** float(rng.integers(-6, 1))
 
 
-def test_c_rows_equal_stats_rows_bit_for_bit():
+def test_c_rows_equal_stats_rows_bit_for_bit(monkeypatch):
     """Every row the C hooks compute equals numpy's `stats_rows` of the same array exactly (pairwise sums,
     saturation counts, update norms); the rows numpy treats specially are left to it."""
-    h, log, fast = _c_row_hooks()
+    h, log, fast = _c_row_hooks(monkeypatch)
     rng = np.random.default_rng(11)
     n_rows = n_left = 0
     for t, v, old in _random_rows(rng, 1200):
