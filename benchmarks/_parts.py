@@ -4,10 +4,11 @@ traced with the large-array statistics replaced by a constant row, and traced fo
 Usage: python benchmarks/_parts.py WORKLOAD PAIRS  -> one JSON line of medians and per-round ratios.
 
 "noop" keeps the instrumented code, the floating-point trap and the flush but makes every hook return at
-once: the cost of instrumentation itself. "no-big" records everything as usual except that arrays above
-8,192 elements get a constant statistics row instead of their norm pass (`dot(x, x)`) and schedule: the
-difference to "traced" is what checking every large array at every step costs. Diagnostic only: the
-modes other than "plain" and "traced" record nothing useful.
+once: the cost of instrumentation itself. "no-big" records everything as usual except that the arrays
+`stats.BigArrays` summarises (float64 above 65,536 elements, other dtypes above 8,192; in the pure-Python
+hooks also float64 above 8,192) get a constant statistics row instead of their checks and screening: the
+difference to "traced" is what those cost. Diagnostic only: the modes other than "plain" and "traced"
+record nothing useful.
 """
 
 import json

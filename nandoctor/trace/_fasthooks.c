@@ -928,13 +928,24 @@ Hooks_row(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
     Py_RETURN_FALSE;
 }
 
+/* The Python half of an update hook, called with the hook's arguments (`name` for the error if absent). */
+static PyObject *
+fall_back(PyObject *slow, const char *name, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (slow == NULL) {
+        PyErr_Format(PyExc_RuntimeError, "%s(): no Python hook to fall back to", name);
+        return NULL;
+    }
+    return PyObject_Vectorcall(slow, args, nargs, NULL);
+}
+
 /* delta(site, d) -> d: an augmented update's delta, before the update. For a large site (fast entry of
  * 11) and a delta of its value's shape and dtype: keep it as the update's pending delta and judge it
  * (judge_delta), as the Python hook does; anything else goes to the Python hook. */
 static PyObject *
 Hooks_delta(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs == 2 && self->pending != NULL && self->slow_delta != NULL) {
+    if (nargs == 2 && self->pending != NULL) {
         Py_ssize_t n;
         PyObject *k = fast_entry(self, args[0], args[1], &n);
         int64_t *c = k == NULL ? NULL : cell_of(k);
@@ -946,11 +957,7 @@ Hooks_delta(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
             PyErr_Clear();
         }
     }
-    if (self->slow_delta == NULL) {
-        PyErr_SetString(PyExc_RuntimeError, "delta(): no Python hook to fall back to");
-        return NULL;
-    }
-    return PyObject_Vectorcall(self->slow_delta, args, nargs, NULL);
+    return fall_back(self->slow_delta, "delta", args, nargs);
 }
 
 /* augrec(site, value) -> None: the value an augmented update left. For a large site whose pending delta
@@ -959,7 +966,7 @@ Hooks_delta(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
 static PyObject *
 Hooks_augrec(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs == 2 && self->pending != NULL && self->slow_augrec != NULL) {
+    if (nargs == 2 && self->pending != NULL) {
         Py_ssize_t n;
         PyObject *k = fast_entry(self, args[0], args[1], &n);
         int64_t *c = k == NULL ? NULL : cell_of(k);
@@ -979,11 +986,7 @@ Hooks_augrec(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
             PyErr_Clear();
         }
     }
-    if (self->slow_augrec == NULL) {
-        PyErr_SetString(PyExc_RuntimeError, "augrec(): no Python hook to fall back to");
-        return NULL;
-    }
-    return PyObject_Vectorcall(self->slow_augrec, args, nargs, NULL);
+    return fall_back(self->slow_augrec, "augrec", args, nargs);
 }
 
 /* arm(state) with FpTrap.screening_state(): large arrays may be screened here; arm(None): never. */
@@ -1160,6 +1163,32 @@ static PyTypeObject HooksType = {
     .tp_methods = Hooks_methods,
 };
 
+/* The element count of `arg`, a C-contiguous little-endian float64 numpy.ndarray of at least `min_n`
+ * elements; -1 with an error naming `fn` if it is not one. */
+static Py_ssize_t
+f8_elements(PyObject *arg, Py_ssize_t min_n, const char *fn)
+{
+    if (strcmp(Py_TYPE(arg)->tp_name, "numpy.ndarray") != 0) {
+        PyErr_Format(PyExc_TypeError, "%s() takes an exact numpy.ndarray", fn);
+        return -1;
+    }
+    ArrayHead *a = (ArrayHead *)arg;
+    Py_ssize_t n = 1;
+    for (int i = 0; i < a->nd; i++)
+        n *= a->dimensions[i];
+    PyObject *kind = PyObject_GetAttrString(a->descr, "str");
+    if (kind == NULL)
+        return -1;
+    int f8 = PyUnicode_CompareWithASCIIString(kind, "<f8") == 0;
+    Py_DECREF(kind);
+    if (!f8 || !(a->flags & C_CONTIGUOUS) || n < min_n) {
+        PyErr_Format(PyExc_ValueError, "%s() takes a C-contiguous little-endian float64 array of at least %zd elements",
+                     fn, min_n);
+        return -1;
+    }
+    return n;
+}
+
 /* moments(array) -> (sum, sum of squares, min, max, zeros) of a C-contiguous float64 ndarray, in one pass:
  * the sums are numpy's pairwise sums (np.add.reduce of the values and of their squares), min and max
  * compare as numpy's do for finite values. For the full rows of large arrays (stats._lean_full), which
@@ -1168,23 +1197,10 @@ static PyObject *
 moments(PyObject *mod, PyObject *arg)
 {
     (void)mod;
-    if (!PyObject_TypeCheck(arg, &PyBaseObject_Type) || strcmp(Py_TYPE(arg)->tp_name, "numpy.ndarray") != 0) {
-        PyErr_SetString(PyExc_TypeError, "moments() takes an exact numpy.ndarray");
+    Py_ssize_t n = f8_elements(arg, 1, "moments");
+    if (n < 0)
         return NULL;
-    }
     ArrayHead *a = (ArrayHead *)arg;
-    Py_ssize_t n = 1;
-    for (int i = 0; i < a->nd; i++)
-        n *= a->dimensions[i];
-    PyObject *kind = PyObject_GetAttrString(a->descr, "str");
-    int f8 = kind != NULL && PyUnicode_CompareWithASCIIString(kind, "<f8") == 0;
-    Py_XDECREF(kind);
-    if (kind == NULL)
-        return NULL;
-    if (!f8 || !(a->flags & C_CONTIGUOUS) || n < 1) {
-        PyErr_SetString(PyExc_ValueError, "moments() takes a non-empty C-contiguous little-endian float64 array");
-        return NULL;
-    }
     Pass p;
     Py_BEGIN_ALLOW_THREADS
     pw_pass((const double *)a->data, n, &p);
@@ -1209,28 +1225,21 @@ static PyObject *
 sample_sumsq(PyObject *mod, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)mod;
-    Py_ssize_t blocks, run;
-    if (nargs != 3 || strcmp(Py_TYPE(args[0])->tp_name, "numpy.ndarray") != 0) {
+    if (nargs != 3) {
         PyErr_SetString(PyExc_TypeError, "sample_sumsq(array, blocks, run)");
         return NULL;
     }
-    blocks = PyLong_AsSsize_t(args[1]);
-    run = PyLong_AsSsize_t(args[2]);
+    Py_ssize_t blocks = PyLong_AsSsize_t(args[1]), run = PyLong_AsSsize_t(args[2]);
     if (PyErr_Occurred())
         return NULL;
-    ArrayHead *a = (ArrayHead *)args[0];
-    Py_ssize_t n = 1;
-    for (int i = 0; i < a->nd; i++)
-        n *= a->dimensions[i];
-    PyObject *kind = PyObject_GetAttrString(a->descr, "str");
-    int f8 = kind != NULL && PyUnicode_CompareWithASCIIString(kind, "<f8") == 0;
-    Py_XDECREF(kind);
-    if (kind == NULL)
-        return NULL;
-    if (!f8 || !(a->flags & C_CONTIGUOUS) || blocks < 1 || run < 1 || n < blocks) {
-        PyErr_SetString(PyExc_ValueError, "sample_sumsq() takes a C-contiguous float64 array of at least `blocks` elements");
+    if (blocks < 1 || run < 1) {
+        PyErr_SetString(PyExc_ValueError, "sample_sumsq(): blocks and run must be positive");
         return NULL;
     }
+    Py_ssize_t n = f8_elements(args[0], blocks, "sample_sumsq");
+    if (n < 0)
+        return NULL;
+    ArrayHead *a = (ArrayHead *)args[0];
     return PyFloat_FromDouble(sample_est((const double *)a->data, n, blocks, run));
 }
 

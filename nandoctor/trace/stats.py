@@ -546,19 +546,20 @@ class BigArrays:
         return k
 
 
-def _load_moments():
-    """`_fasthooks.moments` (sum, sum of squares, min, max and zeros of a float64 array in one pass, equal to
-    numpy's), or None: not built, or NANDOCTOR_PURE_PYTHON set."""
+def _c_kernel(name: str):
+    """A statistics kernel of `_fasthooks` (equal to numpy's computation), or None: not built, or
+    NANDOCTOR_PURE_PYTHON set. `moments`: sum, sum of squares, min, max and zeros of a float64 array in
+    one pass; `sample_sumsq`: the screening sample's sum of squares."""
     if os.environ.get("NANDOCTOR_PURE_PYTHON"):
         return None
     try:
-        from ._fasthooks import moments
+        from . import _fasthooks
     except ImportError:
         return None
-    return moments
+    return getattr(_fasthooks, name, None)
 
 
-_c_moments = _load_moments()
+_c_moments = _c_kernel("moments")
 
 
 def _screening_default() -> bool:
@@ -566,17 +567,7 @@ def _screening_default() -> bool:
     return os.environ.get("NANDOCTOR_EXACT_LARGE", "0") in ("", "0")
 
 
-def _load_sampler():
-    if os.environ.get("NANDOCTOR_PURE_PYTHON"):
-        return None
-    try:
-        from ._fasthooks import sample_sumsq
-    except ImportError:
-        return None
-    return sample_sumsq
-
-
-_c_sample = _load_sampler()
+_c_sample = _c_kernel("sample_sumsq")
 
 
 def _sample_sumsq(flat: np.ndarray) -> float:
