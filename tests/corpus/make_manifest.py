@@ -1,0 +1,107 @@
+"""Writes manifest.json from the table below: finds each training loop's line and assigns the split by hash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SCRIPTS = HERE / "scripts"
+
+
+def split_of(group):
+    """dev or test, from the parity of the sha256 of the group name (a script's name without _a/_b)."""
+    return "dev" if int(hashlib.sha256(group.encode()).hexdigest(), 16) % 2 == 0 else "test"
+
+
+def group_of(file_name):
+    stem = Path(file_name).stem
+    return stem[:-2] if stem[-2:] in ("_a", "_b") else stem
+
+
+def loop_line(file_name, header):
+    """1-based line of the line whose stripped text is `header` (exactly one such line)."""
+    if header is None:
+        return None
+    lines = (SCRIPTS / file_name).read_text().splitlines()
+    hits = [i + 1 for i, line in enumerate(lines) if line.strip() == header]
+    assert len(hits) == 1, (file_name, header, hits)
+    return {"line": hits[0], "header": header}
+
+
+ENTRIES = []
+
+
+def pair(group, broken, cause, symptom, loop, params, description, style, *, secondary=(), failure=None,
+         expect=None, twin_expect=None, twin=True, twin_loop="same", twin_description=None):
+    """A broken script `group_<broken>.py` and, if twin, its fixed twin with the other suffix."""
+    other = {"a": "b", "b": "a"}[broken]
+    broken_file = f"{group}_{broken}.py" if twin else f"{group}.py"
+    twin_file = f"{group}_{other}.py" if twin else None
+    ENTRIES.append(dict(file=broken_file, status="broken", cause=cause, secondary=list(secondary), symptom=symptom,
+                        failure=failure, loop=loop, params=params, description=description, style=style,
+                        expect=expect or {}, twin=twin_file))
+    if twin:
+        ENTRIES.append(dict(file=twin_file, status="healthy", cause=None, secondary=[], symptom=None, failure=None,
+                            loop=loop if twin_loop == "same" else twin_loop, params=params,
+                            description=twin_description or f"fixed twin: {description}", style=style,
+                            expect=twin_expect or {}, twin=broken_file))
+
+
+def healthy(file_name, loop, params, description, style, expect=None):
+    ENTRIES.append(dict(file=file_name, status="healthy", cause=None, secondary=[], symptom=None, failure=None,
+                        loop=loop, params=params, description=description, style=style, expect=expect or {},
+                        twin=None))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+pair("house_prices_gd", "a", "unnormalized_inputs", "nan", "for epoch in range(epochs):",
+     "w (array), b (float): module globals",
+     "linear regression on raw square feet / bedrooms / age; lr 0.01 is fine for scaled inputs but not raw ones",
+     ["functions", "full_batch", "samples_x_features", "bias_separate", "linear_regression"],
+     secondary=["learning_rate_too_high"])
+pair("linreg_class", "b", "learning_rate_too_high", "diverges", "for it in range(self.n_iter):",
+     "self.w (array), self.b (float) on a LinearRegressor object",
+     "standardized linear regression with lr=1.1 (> 1/lambda_max): overshoots and grows every step",
+     ["class", "full_batch", "samples_x_features", "bias_separate", "linear_regression"])
+pair("notebook_sales", "a", "gradient_sum_not_mean", "nan", "for i in range(iterations):",
+     "theta (1x4 array, bias in a row of ones): notebook global",
+     "features x samples (columns are weeks), gradient summed over 5000 columns instead of averaged",
+     ["notebook", "full_batch", "features_x_samples", "bias_row_of_ones", "linear_regression"],
+     secondary=["learning_rate_too_high"])
+pair("pure_py_line", "b", "learning_rate_too_high", "nan", "for epoch in range(40):",
+     "a, c (Python floats): module globals",
+     "pure-Python per-sample SGD for y = a*x + c with x in [0, 10] and lr 0.05: overflows to inf then NaN",
+     ["pure_python", "per_sample", "no_numpy", "bias_separate", "linear_regression"])
+
+
+def build():
+    scripts = []
+    for e in ENTRIES:
+        group = group_of(e["file"])
+        scripts.append({
+            "file": f"scripts/{e['file']}",
+            "group": group,
+            "split": split_of(group),
+            "status": e["status"],
+            "cause": e["cause"],
+            "secondary": e["secondary"],
+            "symptom": e["symptom"],
+            "failure": e["failure"],
+            "training_loop": loop_line(e["file"], e["loop"]),
+            "parameters": e["params"],
+            "description": e["description"],
+            "style": e["style"],
+            "expect": e["expect"],
+            "twin": f"scripts/{e['twin']}" if e["twin"] else None,
+        })
+    return {"split_rule": "split = 'dev' if int(sha256(group).hexdigest(), 16) % 2 == 0 else 'test'; group = the "
+                          "file's stem without a trailing _a or _b, so twins share a split",
+            "scripts": scripts}
+
+
+if __name__ == "__main__":
+    manifest = build()
+    (HERE / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
+    print(len(manifest["scripts"]), "scripts written to manifest.json")
