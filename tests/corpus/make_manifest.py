@@ -75,6 +75,41 @@ pair("pure_py_line", "b", "learning_rate_too_high", "nan", "for epoch in range(4
      "pure-Python per-sample SGD for y = a*x + c with x in [0, 10] and lr 0.05: overflows to inf then NaN",
      ["pure_python", "per_sample", "no_numpy", "bias_separate", "linear_regression"])
 
+pair("perceptron_pure", "a", "missing_bias", "wrong_accuracy", "for epoch in range(500):",
+     "weights (Python list of floats): module global",
+     "pure-Python perceptron, classes split by s1 + s2 > 12: without a bias the boundary must pass through the origin",
+     ["pure_python", "per_sample", "no_numpy", "bias_missing", "perceptron"],
+     expect={"accuracy_max": 0.6}, twin_expect={"accuracy_min": 0.95})
+pair("logreg_offset", "b", "missing_bias", "wrong_accuracy", "for step in range(2000):",
+     "w (array): module global",
+     "logistic regression on features shifted to be positive, no intercept column: stays near chance",
+     ["functions", "full_batch", "samples_x_features", "bias_missing", "logistic_regression"],
+     expect={"accuracy_max": 0.6}, twin_expect={"accuracy_min": 0.85})
+pair("kmeans_blobs", "a", "inplace_mutation_aliasing", "wrong_accuracy", "for iteration in range(100):",
+     "centroids (array): module global, updated row by row",
+     "k-means: old_centroids = centroids is an alias, so the convergence test passes after one iteration",
+     ["top_level", "no_gradient", "kmeans", "samples_x_features"],
+     failure="iteration 1 (stops early)", expect={"accuracy_max": 0.8}, twin_expect={"accuracy_min": 0.95})
+pair("pca_sensors", "b", "division_by_zero", "crash", None,
+     "none (PCA, no parameters)",
+     "PCA of standardized sensors; a constant channel has std 0, 0/0 gives NaN and eigh fails to converge",
+     ["top_level", "no_loop", "pca", "samples_x_features"],
+     secondary=["nan_in_input_data"], failure="standardization line", twin_expect={"explained_min": 0.9})
+pair("softplus_margin", "a", "exp_overflow", "inf", None,
+     "w (array), b (float): fixed, evaluation only",
+     "single evaluation pass of a logistic loss written log(1 + exp(-margin)); wrong-label margins of -300 overflow",
+     ["top_level", "no_loop", "forward_only", "logistic_regression", "samples_x_features"],
+     twin_expect={"accuracy_min": 0.9})
+pair("minmax_prep", "a", "division_by_zero", "nan", None,
+     "none (data preparation)",
+     "min-max scaling of a table with a constant column: (a - lo) / (hi - lo) divides 0 by 0",
+     ["functions", "no_loop", "data_prep", "samples_x_features"])
+pair("closed_form_rent", "b", "integer_dtype_truncation", "wrong_accuracy", None,
+     "w (array), solved in closed form",
+     "normal equations on an int design matrix: rescaling columns in place truncates area/100 to 0 or 1",
+     ["top_level", "no_loop", "closed_form", "linear_regression", "bias_column_of_ones", "integer_dtype"],
+     expect={"r2_max": 0.7}, twin_expect={"r2_min": 0.95})
+
 
 def build():
     scripts = []
