@@ -110,6 +110,32 @@ pair("closed_form_rent", "b", "integer_dtype_truncation", "wrong_accuracy", None
      ["top_level", "no_loop", "closed_form", "linear_regression", "bias_column_of_ones", "integer_dtype"],
      expect={"r2_max": 0.7}, twin_expect={"r2_min": 0.95})
 
+pair("xor_sigmoid_fn", "a", "wrong_derivative_formula", "wrong_accuracy", "for epoch in range(5000):",
+     "W1, b1, W2, b2 (arrays): module globals",
+     "XOR with a 2-4-1 sigmoid net; sigmoid_derivative returns s*(1+s) instead of s*(1-s)",
+     ["functions", "full_batch", "samples_x_features", "bias_separate", "mlp", "sigmoid"],
+     expect={"accuracy_max": 0.8}, twin_expect={"accuracy_min": 1.0})
+pair("moons_tanh_class", "b", "derivative_on_preactivation", "nan", "for epoch in range(1500):",
+     "self.params dict ('W1', 'b1', 'W2', 'b2') on a TwoLayerNet",
+     "tanh_grad(a) = 1 - a**2 expects the activation but is given z1; 1 - z**2 goes large and negative",
+     ["class", "full_batch", "samples_x_features", "params_dict", "mlp", "tanh"],
+     secondary=["wrong_derivative_formula"], twin_expect={"accuracy_min": 0.95})
+pair("dense_layers_circle", "a", "weights_init_symmetric", "wrong_accuracy", "for epoch in range(3000):",
+     "layer.W, layer.b on Dense layer objects in a list",
+     "layer objects initialised with np.zeros: every hidden unit stays identical, the net predicts the majority",
+     ["class", "layer_objects", "full_batch", "samples_x_features", "mlp", "sigmoid"],
+     expect={"accuracy_max": 0.7}, twin_expect={"accuracy_min": 0.95})
+pair("deep_tanh_list", "b", "weights_init_too_small", "stalls", "for epoch in range(600):",
+     "self.weights[i], self.biases[i] (lists of arrays) on a DeepNet",
+     "five-layer tanh regression net initialised with randn * 0.01: the signal and the gradient vanish",
+     ["class", "params_list", "full_batch", "samples_x_features", "mlp", "tanh"],
+     secondary=["vanishing_gradient"], twin_expect={"final_loss_max": 0.1})
+pair("sigmoid_big_init", "a", "weights_init_too_large", "wrong_accuracy", "for it in range(2500):",
+     "W1, b1, W2, b2 (arrays): module globals",
+     "sigmoid MLP initialised with randn * 25: hidden units saturate at 0/1 and the first layer never learns",
+     ["top_level", "full_batch", "samples_x_features", "bias_separate", "mlp", "sigmoid"],
+     secondary=["vanishing_gradient"], expect={"accuracy_max": 0.75}, twin_expect={"accuracy_min": 0.95})
+
 
 def build():
     scripts = []
