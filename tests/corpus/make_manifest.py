@@ -136,6 +136,45 @@ pair("sigmoid_big_init", "a", "weights_init_too_large", "wrong_accuracy", "for i
      ["top_level", "full_batch", "samples_x_features", "bias_separate", "mlp", "sigmoid"],
      secondary=["vanishing_gradient"], expect={"accuracy_max": 0.75}, twin_expect={"accuracy_min": 0.95})
 
+pair("relu_course_style", "a", "dead_relu", "wrong_accuracy", "for i in range(num_iterations):",
+     "parameters dict ('W1', 'b1', 'W2', 'b2'), features x samples, returned by model()",
+     "course-style relu net with b1 initialised to -6: every hidden relu is off for all inputs and never recovers",
+     ["functions", "full_batch", "features_x_samples", "params_dict", "mlp", "relu"],
+     expect={"accuracy_max": 0.7}, twin_expect={"accuracy_min": 0.95})
+pair("deep_sigmoid", "b", "vanishing_gradient", "stalls", "for epoch in range(800):",
+     "layers[i]['W'], layers[i]['b'] (list of dicts): module global",
+     "eight sigmoid hidden layers: the gradient reaching the first layers is ~1e-5, the fit stays flat",
+     ["top_level", "full_batch", "samples_x_features", "params_list_of_dicts", "mlp", "sigmoid"],
+     twin_expect={"final_loss_max": 0.1},
+     twin_description="fixed twin: the same depth with relu units and He initialisation")
+pair("rnn_running_sum", "a", "exploding_gradient", "nan", "for it in range(1500):",
+     "params dict ('Wxh', 'Whh', 'Why', 'bh', 'by'): module global",
+     "vanilla RNN over 30 steps with Whh ~ N(0, 1) and no clipping: backprop through time blows up to inf/NaN",
+     ["functions", "per_sample", "rnn", "params_dict", "features_x_samples"],
+     secondary=["weights_init_too_large", "learning_rate_too_high"],
+     twin_description="fixed twin: recurrent weights N(0, 0.2) and the gradient norm clipped at 1")
+pair("tanh_output_bce", "b", "wrong_loss_for_activation", "nan", "for epoch in range(800):",
+     "W1, b1, W2, b2 (arrays): module globals",
+     "tanh output layer fed to binary cross-entropy: log of a negative output is NaN from the first step",
+     ["top_level", "full_batch", "samples_x_features", "bias_separate", "mlp", "relu", "tanh"],
+     failure="step 0", twin_expect={"accuracy_min": 0.95},
+     twin_description="fixed twin: sigmoid output with the matching (p - y) gradient")
+pair("mlp_minibatch_fxs", "b", "learning_rate_too_low", "stalls", "for epoch in range(300):",
+     "W1, b1, W2, b2 (arrays, features x samples): module globals",
+     "spiral classifier with minibatches, learning rate 1e-5: after 300 epochs the loss has barely moved",
+     ["top_level", "minibatch", "features_x_samples", "bias_separate", "mlp", "relu", "softmax"],
+     expect={"accuracy_max": 0.6}, twin_expect={"accuracy_min": 0.95})
+pair("trainer_default_lr", "a", "hyperparameter_defined_not_used", "stalls", "for epoch in range(epochs):",
+     "params dict ('W1', 'b1', 'w2', 'b2'; b2 a Python float)",
+     "learning_rate = 0.5 is defined at the top but train() is called without it and uses its default 1e-4",
+     ["functions", "full_batch", "samples_x_features", "params_dict", "mlp", "tanh"],
+     secondary=["learning_rate_too_low"], expect={"accuracy_max": 0.6}, twin_expect={"accuracy_min": 0.9})
+pair("shuffle_alias", "b", "inplace_mutation_aliasing", "wrong_accuracy", "for epoch in range(30):",
+     "w (array), b (float): module globals",
+     "X_shuffled = X_train is an alias; np.random.shuffle shuffles the features in place and not the labels",
+     ["top_level", "minibatch", "samples_x_features", "bias_separate", "logistic_regression"],
+     expect={"accuracy_max": 0.65}, twin_expect={"accuracy_min": 0.9})
+
 
 def build():
     scripts = []
