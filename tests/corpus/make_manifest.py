@@ -175,6 +175,48 @@ pair("shuffle_alias", "b", "inplace_mutation_aliasing", "wrong_accuracy", "for e
      ["top_level", "minibatch", "samples_x_features", "bias_separate", "logistic_regression"],
      expect={"accuracy_max": 0.65}, twin_expect={"accuracy_min": 0.9})
 
+pair("forward_once_logreg", "a", "forward_outside_loop", "stalls", "for i in range(500):",
+     "w (array), b (float): module globals",
+     "p = sigmoid(X @ w + b) computed once before the loop: the same gradient is applied 500 times, cost never moves",
+     ["top_level", "full_batch", "samples_x_features", "bias_separate", "logistic_regression"])
+pair("regression_broadcast", "b", "shape_broadcasting_bug", "stalls", "for epoch in range(300):",
+     "w (d x 1 column), b (float): module globals",
+     "pred (n, 1) minus y (n,) broadcasts to (n, n); w silently becomes (3, 200) and the fit stays at the variance",
+     ["top_level", "full_batch", "samples_x_features", "bias_separate", "linear_regression"],
+     secondary=["parameter_shape_per_sample"], expect={"final_loss_min": 1.0}, twin_expect={"final_loss_max": 0.05})
+pair("tabular_missing", "a", "nan_in_input_data", "nan", "for epoch in range(500):",
+     "w (array), b (float): module globals",
+     "patients table with 12 missing glucose readings (NaN); nanmean/nanstd scale it but the NaN rows stay",
+     ["notebook", "full_batch", "samples_x_features", "bias_separate", "logistic_regression"],
+     failure="step 0", twin_expect={"accuracy_min": 0.8})
+pair("int_weights_sgd", "b", "integer_dtype_truncation", "stalls", "for epoch in range(20):",
+     "w (int64 array, bias in a column of ones): module global, updated element by element",
+     "w = np.array([0, 0, 0]) is an int array; w[j] -= 0.05 * ... truncates every update back to 0",
+     ["top_level", "per_sample", "samples_x_features", "bias_column_of_ones", "logistic_regression",
+      "integer_dtype"],
+     twin_expect={"accuracy_min": 0.95})
+pair("sigmoid_scores_0_10", "a", "targets_outside_activation_range", "wrong_accuracy", "for epoch in range(1500):",
+     "W1, b1, W2, b2 (arrays): module globals",
+     "sigmoid output asked to predict review scores between 0 and 10; it can never exceed 1",
+     ["top_level", "full_batch", "samples_x_features", "bias_separate", "mlp", "tanh", "sigmoid"],
+     expect={"r2_max": 0.0}, twin_expect={"r2_min": 0.9},
+     twin_description="fixed twin: targets divided by 10 (and predictions scaled back), lr raised for the new scale")
+pair("softmax_digits_like", "b", "softmax_overflow_no_max_subtraction", "nan", "for epoch in range(epochs):",
+     "self.W, self.b on a SoftmaxClassifier object",
+     "softmax as exp(z) / sum(exp(z)) on 0..16 pixel features with lr 1: logits pass 710 and exp overflows",
+     ["class", "full_batch", "samples_x_features", "bias_separate", "softmax_regression"],
+     secondary=["learning_rate_too_high", "unnormalized_inputs", "exp_overflow"], twin_expect={"accuracy_min": 0.95})
+pair("separable_logreg", "a", "log_of_zero", "nan", "for epoch in range(epochs):",
+     "theta (array, bias in a column of ones) local to train_logistic",
+     "separable blobs: sigmoid reaches exactly 1.0, (1 - y) * log(1 - p) is 0 * -inf = NaN in the loss",
+     ["functions", "full_batch", "samples_x_features", "bias_column_of_ones", "logistic_regression"],
+     secondary=["learning_rate_too_high"], twin_expect={"accuracy_min": 1.0})
+pair("batch_standardize_mb", "b", "division_by_zero", "nan", "for epoch in range(40):",
+     "W (array), c (float): module globals",
+     "per-minibatch standardization without epsilon; 1001 rows leave a last batch of one row with variance 0",
+     ["functions", "minibatch", "samples_x_features", "bias_separate", "linear_regression"],
+     failure="epoch 0, last minibatch (start=1000)")
+
 
 def build():
     scripts = []
