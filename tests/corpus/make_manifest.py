@@ -217,6 +217,72 @@ pair("batch_standardize_mb", "b", "division_by_zero", "nan", "for epoch in range
      ["functions", "minibatch", "samples_x_features", "bias_separate", "linear_regression"],
      failure="epoch 0, last minibatch (start=1000)")
 
+pair("conv1d_pool", "b", "gradient_sign_wrong", "diverges", "for epoch in range(25):",
+     "kernel, v (arrays), kb, vb (floats): module globals",
+     "1-D conv -> relu -> max-pool -> sigmoid with hand-written window loops; the updates add the gradient",
+     ["top_level", "per_sample", "conv", "window_loops", "bias_separate"],
+     expect={"accuracy_max": 0.7}, twin_expect={"accuracy_min": 0.95})
+pair("scalar_autograd", "b", "learning_rate_too_high", "diverges", "for k in range(60):",
+     "Value objects (p.data) in Neuron.w / Neuron.b, reached through model.parameters()",
+     "scalar autograd toy (Value graph, topological backward) trained with step 1.0: tanh units saturate",
+     ["class", "pure_python", "no_numpy", "autograd", "full_batch", "mlp", "tanh"],
+     expect={"accuracy_max": 0.8}, twin_expect={"accuracy_min": 1.0})
+pair("layer_list_rebind", "a", "parameter_not_updated", "stalls", "for epoch in range(400):",
+     "self.weights[i], self.biases[i] (lists of arrays) on an MLP object",
+     "sgd_step does `for W, dW in zip(...): W = W - lr * dW`, rebinding the loop name: no weight ever changes",
+     ["class", "params_list", "full_batch", "samples_x_features", "mlp", "relu"],
+     twin_expect={"final_loss_max": 0.2})
+pair("bias_per_sample", "b", "parameter_shape_per_sample", "crash", "for epoch in range(500):",
+     "W1, b1, W2, b2 (arrays): module globals",
+     "db = dZ without summing over the batch: b1 becomes (400, 10), and the test set of 100 rows cannot broadcast",
+     ["top_level", "full_batch", "samples_x_features", "bias_separate", "mlp", "tanh"],
+     secondary=["shape_broadcasting_bug"], failure="evaluation on X_test after training",
+     twin_expect={"accuracy_min": 0.8})
+pair("gradient_ascent_fxs", "a", "gradient_sign_wrong", "diverges", "for iteration in range(200):",
+     "w (1x2), b (1x1) arrays, features x samples: notebook globals",
+     "notebook cells, columns are houses; w = w + learning_rate * dw climbs the cost",
+     ["notebook", "full_batch", "features_x_samples", "bias_separate", "linear_regression"])
+pair("numpy_scalars_fit", "b", "learning_rate_too_high", "diverges", "for t in range(100):",
+     "slope, intercept (numpy float64 scalars): module globals",
+     "simple linear regression with numpy scalar parameters; x has std 3 so step 0.25 overshoots (factor ~3.5)",
+     ["top_level", "full_batch", "numpy_scalars", "linear_regression"])
+pair("pure_py_xor_net", "a", "weights_init_symmetric", "wrong_accuracy", "for epoch in range(4000):",
+     "hidden_w (list of lists), hidden_b, out_w (lists), out_b (float): module globals",
+     "pure-Python XOR net with every weight set to 0.5: the three hidden units stay identical",
+     ["pure_python", "no_numpy", "per_sample", "mlp", "sigmoid", "bias_separate"],
+     expect={"accuracy_max": 0.8}, twin_expect={"accuracy_min": 1.0})
+pair("pure_py_copy_update", "b", "parameter_not_updated", "stalls", "for epoch in range(200):",
+     "weights (Python list), bias (float): module globals",
+     "pure-Python regression: `for w, g in zip(weights, grad_w): w -= lr * g` changes a copy; only the bias learns",
+     ["pure_python", "no_numpy", "full_batch", "bias_separate", "linear_regression"],
+     expect={"final_loss_min": 1.0}, twin_expect={"final_loss_max": 0.05})
+pair("float32_credit", "a", "unnormalized_inputs", "stalls", "for epoch in range(500):",
+     "w (float32 array), b (numpy float32 scalar): module globals",
+     "float32 logistic regression on raw age / income / ratio; lr 1e-9 (larger blew up) leaves the model at chance",
+     ["top_level", "full_batch", "samples_x_features", "float32", "bias_separate", "logistic_regression"],
+     secondary=["learning_rate_too_low"], expect={"accuracy_max": 0.6}, twin_expect={"accuracy_min": 0.9},
+     twin_description="fixed twin: standardized features and lr 0.5")
+pair("adam_dict_mlp", "b", "hyperparameter_defined_not_used", "stalls", "for step in range(600):",
+     "params dict ('W1', 'b1', 'W2', 'b2'); Adam buffers in opt_state['m'], opt_state['v'] (not weights)",
+     "Adam whose update uses a literal 1e-5 instead of config['lr'] (0.02): the net stays at chance",
+     ["functions", "full_batch", "samples_x_features", "params_dict", "adam", "mlp", "relu"],
+     secondary=["learning_rate_too_low"], expect={"accuracy_max": 0.6}, twin_expect={"accuracy_min": 0.95})
+pair("momentum_sum_grad", "b", "gradient_sum_not_mean", "nan", "for epoch in range(15):",
+     "W1, b1, W2, b2 (arrays) held by a MomentumSGD object, velocity buffers in opt.velocity (not weights)",
+     "momentum SGD with minibatches of 256 and the loss gradient summed over the batch: effective step x256",
+     ["class", "minibatch", "samples_x_features", "momentum", "mlp", "tanh"],
+     secondary=["learning_rate_too_high", "exploding_gradient"])
+pair("deep_relu_forward", "a", "weights_init_too_large", "inf", None,
+     "weights, biases (lists of arrays): fixed, forward pass only",
+     "one forward pass of a 13-layer relu net initialised with randn (std 1): activations grow ~11x a layer",
+     ["top_level", "no_loop", "forward_only", "params_list", "mlp", "relu", "softmax"],
+     secondary=["log_of_zero", "exploding_gradient"], failure="the loss line (probabilities underflow to 0)",
+     twin_description="fixed twin: He initialisation (std sqrt(2 / fan_in))")
+healthy("leaky_relu_net.py", "for epoch in range(epochs):", "W1, b1, W2, b2 (arrays) local to train()",
+        "healthy: four blobs, leaky relu (alpha 0.01) MLP with softmax, full batch",
+        ["functions", "full_batch", "samples_x_features", "bias_separate", "mlp", "leaky_relu", "softmax"],
+        expect={"accuracy_min": 0.95})
+
 
 def build():
     scripts = []
