@@ -283,6 +283,45 @@ healthy("leaky_relu_net.py", "for epoch in range(epochs):", "W1, b1, W2, b2 (arr
         ["functions", "full_batch", "samples_x_features", "bias_separate", "mlp", "leaky_relu", "softmax"],
         expect={"accuracy_min": 0.95})
 
+pair("sigmoid_prime_fxs", "a", "derivative_on_preactivation", "nan", "for epoch in range(3000):",
+     "self.W1, self.b1, self.W2, self.b2 on a Network object, features x samples",
+     "sigmoid_prime(s) = s * (1 - s) expects the activation but backprop passes z1 / z2; with eta 3 it goes NaN",
+     ["class", "full_batch", "features_x_samples", "bias_separate", "mlp", "sigmoid"],
+     secondary=["wrong_derivative_formula"], twin_expect={"accuracy_min": 0.95})
+pair("pure_py_stale_preds", "b", "forward_outside_loop", "diverges", "for step in range(300):",
+     "w, b (Python floats): module globals",
+     "pure Python: the predictions list is built once before the loop, so the same gradient is applied 300 times",
+     ["pure_python", "no_numpy", "full_batch", "bias_separate", "linear_regression"])
+pair("sigmoid_exp_ratio", "a", "exp_overflow", "nan", "for epoch in range(200):",
+     "w (float32 array), b (numpy float32 scalar): module globals",
+     "float32 sigmoid written exp(z) / (1 + exp(z)): z passes 88 on well separated data, inf / inf = NaN",
+     ["functions", "full_batch", "samples_x_features", "float32", "bias_separate", "logistic_regression"],
+     failure="second step (first step makes |z| > 88)", twin_expect={"accuracy_min": 1.0},
+     twin_description="fixed twin: sigmoid computed as 0.5 * (1 + tanh(z / 2))")
+pair("energy_csv", "a", "nan_in_input_data", "nan", "for it in range(300):",
+     "theta (array, intercept in a column of ones): module global",
+     "CSV parsed with genfromtxt; two empty wind readings become NaN and poison the mean, the scaling and theta",
+     ["notebook", "full_batch", "samples_x_features", "bias_column_of_ones", "linear_regression", "data_prep"],
+     failure="step 0")
+pair("class_ids_12", "b", "targets_outside_activation_range", "wrong_accuracy", "for epoch in range(1000):",
+     "W1, b1, w2 (arrays), b2 (Python float): module globals",
+     "class ids 1 and 2 used directly as targets of a sigmoid output: both push the output to 1",
+     ["top_level", "full_batch", "samples_x_features", "bias_separate", "mlp", "tanh", "sigmoid"],
+     expect={"accuracy_max": 0.6}, twin_expect={"accuracy_min": 0.95})
+pair("softmax_axis", "b", "shape_broadcasting_bug", "diverges", "for i in range(400):",
+     "W (array), b (1 x C array): module globals",
+     "softmax normalised with axis=0 on an (N, C) array: it broadcasts silently, each class column sums to 1",
+     ["top_level", "full_batch", "samples_x_features", "bias_separate", "softmax_regression"],
+     twin_expect={"accuracy_min": 0.95})
+healthy("relu_abs_minibatch.py", "for epoch in range(200):", "W1, b1, W2, b2 (arrays): module globals",
+        "healthy: relu net fitting |x| - 1 with shuffled minibatches of 64",
+        ["top_level", "minibatch", "samples_x_features", "bias_separate", "mlp", "relu"],
+        expect={"final_loss_max": 0.05})
+healthy("float32_softmax_minibatch.py", "for epoch in range(30):", "W, b (float32 arrays): module globals",
+        "healthy: float32 softmax regression, minibatches of 32, loss from a log-softmax",
+        ["top_level", "minibatch", "samples_x_features", "float32", "bias_separate", "softmax_regression"],
+        expect={"accuracy_min": 0.95})
+
 
 def build():
     scripts = []
