@@ -10,9 +10,24 @@ HERE = Path(__file__).resolve().parent
 SCRIPTS = HERE / "scripts"
 
 
-def split_of(group):
-    """dev or test, from the parity of the sha256 of the group name (a script's name without _a/_b)."""
-    return "dev" if int(hashlib.sha256(group.encode()).hexdigest(), 16) % 2 == 0 else "test"
+def assign_splits(entries):
+    """{group: 'dev' | 'test'}: groups in order of sha256(group name), alternating dev, test, dev, ...
+
+    Groups holding a broken script alternate among themselves, healthy-only groups among themselves, so both
+    halves get the same number of broken scripts (within one). Twins share a group, hence a split. The rule reads
+    nothing but the file names, so it was fixed before any tuning.
+    """
+    broken_groups = sorted({group_of(e["file"]) for e in entries if e["status"] == "broken"}, key=_digest)
+    healthy_groups = sorted({group_of(e["file"]) for e in entries} - set(broken_groups), key=_digest)
+    splits = {}
+    for ordered in (broken_groups, healthy_groups):
+        for rank, group in enumerate(ordered):
+            splits[group] = "dev" if rank % 2 == 0 else "test"
+    return splits
+
+
+def _digest(group):
+    return hashlib.sha256(group.encode()).hexdigest()
 
 
 def group_of(file_name):
@@ -322,15 +337,55 @@ healthy("float32_softmax_minibatch.py", "for epoch in range(30):", "W, b (float3
         ["top_level", "minibatch", "samples_x_features", "float32", "bias_separate", "softmax_regression"],
         expect={"accuracy_min": 0.95})
 
+pair("relu_everywhere", "a", "dead_relu", "stalls", "for epoch in range(500):",
+     "Ws[i], bs[i] (lists of arrays): module globals",
+     "relu applied to the output layer too, targets mostly below zero: the output relu is off for every row",
+     ["top_level", "full_batch", "samples_x_features", "params_list", "mlp", "relu"],
+     secondary=["targets_outside_activation_range"], twin_expect={"final_loss_max": 0.1},
+     twin_description="fixed twin: linear output layer")
+pair("pure_py_logit_slow", "b", "learning_rate_too_low", "stalls", "for epoch in range(60):",
+     "w (Python list), bias (float): module globals",
+     "pure-Python per-sample logistic regression with eta 1e-6: the log loss stays at 0.69",
+     ["pure_python", "no_numpy", "per_sample", "bias_separate", "logistic_regression"],
+     twin_expect={"accuracy_min": 0.95})
+pair("naive_bayes_counts", "a", "log_of_zero", "wrong_accuracy", None,
+     "log_prior, log_likelihood (arrays) estimated by counting",
+     "multinomial naive Bayes without smoothing: words never seen in a class give log(0); 0 * -inf makes NaN scores",
+     ["top_level", "no_loop", "no_gradient", "naive_bayes", "samples_x_features"],
+     expect={"accuracy_max": 0.6}, twin_expect={"accuracy_min": 0.95},
+     twin_description="fixed twin: Laplace (+1) smoothing of the word counts")
+pair("attention_scores", "b", "softmax_overflow_no_max_subtraction", "nan", None,
+     "Wq, Wk, Wv (arrays): fixed, forward pass only",
+     "one dot-product attention pass; scores reach ~1200 and exp(scores) / sum overflows to inf / inf",
+     ["top_level", "no_loop", "forward_only", "attention", "softmax"],
+     secondary=["exp_overflow"])
+pair("logits_bce", "b", "wrong_loss_for_activation", "nan", "for epoch in range(epochs):",
+     "self.coef (array), self.intercept (float) on a LogisticModel object",
+     "forward() returns raw logits (no sigmoid) and bce() takes their log: log of negative numbers is NaN",
+     ["class", "full_batch", "samples_x_features", "bias_separate", "logistic_regression"],
+     failure="step 0", twin_expect={"accuracy_min": 0.95})
+pair("per_row_bias", "b", "parameter_shape_per_sample", "wrong_accuracy", "for epoch in range(400):",
+     "w (array), b (array with one entry per training row): module globals",
+     "bias of shape (n_train,) memorises each training row's residual; train MSE 1e-29, test R2 0.66",
+     ["top_level", "full_batch", "samples_x_features", "bias_separate", "linear_regression"],
+     expect={"r2_max": 0.8}, twin_expect={"r2_min": 0.9})
+pair("deep_relu_train", "b", "weights_init_too_large", "nan", "for step in range(200):",
+     "weights, biases (lists of arrays): module globals",
+     "17-layer relu net initialised at 2.5x He scale: the first loss is 1e15 and the first updates overflow",
+     ["top_level", "full_batch", "samples_x_features", "params_list", "mlp", "relu"],
+     secondary=["exploding_gradient"], twin_description="fixed twin: He initialisation")
+
+
 
 def build():
     scripts = []
+    splits = assign_splits(ENTRIES)
     for e in ENTRIES:
         group = group_of(e["file"])
         scripts.append({
             "file": f"scripts/{e['file']}",
             "group": group,
-            "split": split_of(group),
+            "split": splits[group],
             "status": e["status"],
             "cause": e["cause"],
             "secondary": e["secondary"],
@@ -343,12 +398,41 @@ def build():
             "expect": e["expect"],
             "twin": f"scripts/{e['twin']}" if e["twin"] else None,
         })
-    return {"split_rule": "split = 'dev' if int(sha256(group).hexdigest(), 16) % 2 == 0 else 'test'; group = the "
-                          "file's stem without a trailing _a or _b, so twins share a split",
+    return {"split_rule": "group = the file's stem without a trailing _a/_b (twins share a group); groups with a "
+                          "broken script, sorted by sha256(group).hexdigest(), alternate dev, test, dev, ...; "
+                          "healthy-only groups likewise, separately",
             "scripts": scripts}
 
 
+def summary(scripts):
+    """Markdown tables: scripts per split, broken scripts per label and split, scripts per style tag."""
+    from collections import Counter
+
+    lines = ["| split | broken | healthy | total |", "|---|---|---|---|"]
+    by_split = Counter((s["split"], s["status"]) for s in scripts)
+    for split in ("dev", "test"):
+        b, h = by_split[split, "broken"], by_split[split, "healthy"]
+        lines.append(f"| {split} | {b} | {h} | {b + h} |")
+    lines += ["", "| primary cause | dev | test |", "|---|---|---|"]
+    by_label = Counter((s["cause"], s["split"]) for s in scripts if s["cause"])
+    for label in sorted({s["cause"] for s in scripts if s["cause"]}):
+        lines.append(f"| `{label}` | {by_label[label, 'dev']} | {by_label[label, 'test']} |")
+    lines += ["", "| style tag | scripts |", "|---|---|"]
+    by_style = Counter(tag for s in scripts for tag in s["style"])
+    for tag, count in sorted(by_style.items(), key=lambda item: (-item[1], item[0])):
+        lines.append(f"| {tag} | {count} |")
+    no_loop = sum(1 for s in scripts if s["training_loop"] is None)
+    lines += ["", f"Scripts without a training loop: {no_loop}. Symptoms of the broken scripts: "
+              + ", ".join(f"{k} {v}" for k, v in sorted(Counter(s["symptom"] for s in scripts if s["symptom"]).items()))
+              + "."]
+    return "\n".join(lines)
+
+
 if __name__ == "__main__":
+    import sys
+
     manifest = build()
     (HERE / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
     print(len(manifest["scripts"]), "scripts written to manifest.json")
+    if "--summary" in sys.argv:
+        print(summary(manifest["scripts"]))

@@ -22,14 +22,14 @@ def predict(x):
 
 
 for epoch in range(500):
-    mistakes = 0
+    misclassified = 0
     for x, label in data:
         if predict(x) != label:
-            mistakes += 1
+            misclassified += 1
             for i in range(len(weights)):
                 weights[i] += label * x[i]
             bias += label
-    if mistakes == 0:
+    if misclassified == 0:
         break
 
 correct = sum(1 for x, label in data if predict(x) == label)
