@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import difflib
 import hashlib
 import json
 import subprocess
@@ -84,6 +85,18 @@ def test_twins_pair_up(entries):
         assert group_of(e["file"]) == group_of(twin["file"]) == e["group"]
     with_twin = sum(1 for e in entries if e["status"] == "broken" and e["twin"])
     assert with_twin > sum(1 for e in entries if e["status"] == "broken") / 2, "most broken scripts have a twin"
+
+
+def test_twins_differ_only_by_the_fix(entries):
+    """A twin is the same script with the mistake fixed: a handful of changed lines, not a rewrite."""
+    for e in entries:
+        if e["status"] != "broken" or not e["twin"]:
+            continue
+        broken = (CORPUS / e["file"]).read_text().splitlines()
+        fixed = (CORPUS / e["twin"]).read_text().splitlines()
+        changed = [line for line in difflib.unified_diff(broken, fixed, lineterm="", n=0)
+                   if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+        assert 0 < len(changed) <= 12, (e["file"], len(changed))
 
 
 def test_split_follows_the_recorded_rule(entries):
