@@ -120,6 +120,14 @@ def test_splits_balanced(entries):
     assert abs(dev - test) <= 0.1 * (dev + test)
 
 
+def test_failure_steps_only_where_measured(entries):
+    for e in entries:
+        step = e["first_nonfinite_step"]
+        if step is not None:
+            assert e["status"] == "broken" and e["symptom"] in ("nan", "inf") and e["training_loop"], e["file"]
+            assert isinstance(step, int) and step >= -1, e["file"]
+
+
 def test_training_loop_lines(entries):
     for e in entries:
         loop = e["training_loop"]
@@ -161,4 +169,12 @@ def test_readme_lists_the_vocabulary():
 def test_check_passes():
     """Every script, run with plain python, shows the symptom (or the health) the manifest declares."""
     proc = subprocess.run([sys.executable, str(CORPUS / "check.py")], capture_output=True, text=True, timeout=1800)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+
+
+@pytest.mark.slow
+def test_failure_steps_remeasured():
+    """The manifest's first_nonfinite_step values are what a fresh sys.settrace measurement finds."""
+    proc = subprocess.run([sys.executable, str(CORPUS / "measure_failure.py"), "--check"], capture_output=True,
+                          text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]

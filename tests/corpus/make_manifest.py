@@ -380,6 +380,8 @@ pair("deep_relu_train", "b", "weights_init_too_large", "nan", "for step in range
 def build():
     scripts = []
     splits = assign_splits(ENTRIES)
+    measured_path = HERE / "failure_steps.json"
+    measured = json.loads(measured_path.read_text()) if measured_path.exists() else {}
     for e in ENTRIES:
         group = group_of(e["file"])
         scripts.append({
@@ -391,6 +393,7 @@ def build():
             "secondary": e["secondary"],
             "symptom": e["symptom"],
             "failure": e["failure"],
+            "first_nonfinite_step": measured.get(f"scripts/{e['file']}"),
             "training_loop": loop_line(e["file"], e["loop"]),
             "parameters": e["params"],
             "description": e["description"],
