@@ -375,6 +375,38 @@ pair("deep_relu_train", "b", "weights_init_too_large", "nan", "for step in range
      ["top_level", "full_batch", "samples_x_features", "params_list", "mlp", "relu"],
      secondary=["exploding_gradient"], twin_description="fixed twin: He initialisation")
 
+pair("spiral_relu", "b", "wrong_derivative_formula", "wrong_accuracy", "for i in range(2000):",
+     "W, b, W2, b2 (arrays): module globals",
+     "spiral softmax net: the relu backward mask is inverted (dhid[hid > 0] = 0 zeroes the active units)",
+     ["top_level", "full_batch", "samples_x_features", "bias_separate", "mlp", "relu", "softmax"],
+     expect={"accuracy_max": 0.7}, twin_expect={"accuracy_min": 0.95})
+pair("tiny_init_fxs", "a", "weights_init_too_small", "stalls", "for it in range(1500):",
+     "params dict ('W1'..'W4', 'b1'..'b4'), features x samples: module global",
+     "four sigmoid layers initialised with randn * 0.001: every hidden unit is 0.5, gradients vanish, cost stays 0.693",
+     ["top_level", "full_batch", "features_x_samples", "params_dict", "mlp", "sigmoid"],
+     secondary=["vanishing_gradient", "weights_init_symmetric"], expect={"accuracy_max": 0.6},
+     twin_expect={"accuracy_min": 0.85})
+pair("intercept_fxs", "b", "missing_bias", "wrong_accuracy", "for epoch in range(500):",
+     "W (1 x 2 array), features x samples: notebook global",
+     "ice-cream sales around 200 a day fitted by W @ X with no intercept on centred features: R2 stays negative",
+     ["notebook", "full_batch", "features_x_samples", "bias_missing", "linear_regression"],
+     expect={"r2_max": 0.0}, twin_expect={"r2_min": 0.95})
+pair("customer_kmeans", "b", "unnormalized_inputs", "wrong_accuracy", "for _ in range(n_iter):",
+     "centers (array) local to kmeans()",
+     "k-means on (age in years, income in euros): income's scale decides every distance, age is ignored",
+     ["functions", "no_gradient", "kmeans", "samples_x_features"],
+     expect={"accuracy_max": 0.7}, twin_expect={"accuracy_min": 0.85})
+pair("perceptron_rows", "a", "gradient_sign_wrong", "wrong_accuracy", "for epoch in range(100):",
+     "w (array, bias in a trailing column of ones): module global",
+     "perceptron that subtracts t * x on a mistake instead of adding it: it moves away from every error",
+     ["top_level", "per_sample", "samples_x_features", "bias_column_of_ones", "perceptron"],
+     expect={"accuracy_max": 0.5}, twin_expect={"accuracy_min": 1.0})
+pair("uint8_images", "b", "integer_dtype_truncation", "wrong_accuracy", "for epoch in range(300):",
+     "w (array), b (float): module globals",
+     "images[:] = images / 255.0 writes the scaled pixels back into a uint8 array: every pixel becomes 0",
+     ["top_level", "full_batch", "samples_x_features", "bias_separate", "logistic_regression", "integer_dtype",
+      "data_prep"],
+     expect={"accuracy_max": 0.7}, twin_expect={"accuracy_min": 0.95})
 
 
 def build():
