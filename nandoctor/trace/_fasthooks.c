@@ -556,9 +556,9 @@ fill_row(Hooks *h, const double *a, Py_ssize_t n, const double *d, const double 
     double size = (double)n;
     if (!isfinite(p.s) || !isfinite(p.q)) {
         /* A NaN or an infinity (or squares that overflowed): the masked or scaled path. One that holds a
-         * NaN or an infinity also forces the next observation of every screened array to a full check
-         * (stats.BigArrays.row counts the same observations). */
-        if ((isnan(p.s) || isinf(p.lo) || isinf(p.hi)) && h->flag_buf != NULL
+         * NaN or an infinity, of more than copy_max elements (what the Python hooks summarise at once too),
+         * forces the next observation of every screened array to a full check (stats.NonfiniteCount). */
+        if (n > h->copy_max && (isnan(p.s) || isinf(p.lo) || isinf(p.hi)) && h->flag_buf != NULL
                 && PyByteArray_GET_SIZE(h->flag_buf) >= (Py_ssize_t)sizeof(int64_t))
             ((int64_t *)PyByteArray_AS_STRING(h->flag_buf))[0] += 1;
         return 0;

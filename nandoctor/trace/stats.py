@@ -281,9 +281,10 @@ SUBSAMPLE = 1 << 12
 # by the hooks (`_fasthooks.c`, from KEEP_VALUES_MAX up), or here by `stats_rows` where C is not
 # built; both give the same row, bit for bit. Above it, `BigArrays` schedules and screens.
 EXACT_ROWS_MAX = 1 << 16
-# float64 arrays above this many elements get their row when observed (C hooks or BigArrays.row): the ones
-# whose non-finite values NonfiniteCount counts (recorder.KEEP_VALUES_MAX; smaller ones are summarised later).
-ROWS_AT_ONCE_ABOVE = 256
+# float64 arrays above this many elements get their row when observed, by the C hooks and the Python ones
+# alike (recorder.SMALL_COPY: smaller ones may be copied and summarised later): the ones whose non-finite
+# values NonfiniteCount counts, so that both take the same screening decisions.
+ROWS_AT_ONCE_ABOVE = 8192
 
 
 def stats_one(v: np.ndarray, delta: np.ndarray | None = None) -> np.ndarray:
@@ -562,8 +563,9 @@ class NonfiniteCount:
     """What forces large arrays to a full check between scheduled ones when no trap is installed: a count,
     measured by nandoctor itself, of the float64 observations above ROWS_AT_ONCE_ABOVE elements found to hold
     a NaN or an infinity (BigArrays.row here, fill_row in the C hooks). It reads nothing of numpy's error
-    state, so it holds on every thread. A NaN that first appears in a smaller array or a Python number
-    reaches a screened array through larger ones, or is found at the array's next scheduled check."""
+    state, so it holds on every thread. A NaN that first appears in a smaller array or a Python number is
+    caught when it reaches a larger array or a screened update's sample, or at the array's next scheduled
+    full check."""
 
     def __init__(self):
         self.flag_buf = bytearray(8)
