@@ -8,7 +8,8 @@ numpy error state, warnings and objects are never touched):
   indices when the value was kept. When the names the statement reads were kept too, the statement is
   replayed on copies of them to name the sub-expression, the operation (`0/0`, `exp overflow`, ...)
   and the operands at the bad elements: source "replay" for an elementwise operation numpy flags,
-  "value" for what raises no flag (BLAS products, einsum, NaN in the input data).
+  "value" for what raises no flag (BLAS products, einsum, NaN in the input data), "recorded" when the
+  statement could not be replayed to tell.
 - A FloatingPointError numpy raised (source "raise", located from its traceback by fpe.raised_event)
   gets its operands and classification the same way.
 - *Absorbed* overflows: an exp inside a statement whose value stayed finite (an exp overflow inside a
@@ -245,7 +246,9 @@ def backstop_event(raw, sites, k: int) -> FpEvent | None:
         operands = {site.target: [float(value[tuple(ix)]) for ix in idx]}
     operation = _backstop_operation(site, value_node, kind)
     line, expr_out, op_out = site.line, expression, operation
-    error, how = "nonfinite", "value"
+    # "value": nothing numpy flags made it (a BLAS product, einsum, the input data); "recorded": arithmetic
+    # that could not be replayed (the values it read were not kept), so whether numpy flagged it is unknown.
+    error, how = "nonfinite", ("recorded" if operation.endswith(" in value") else "value")
     replayed = _replay(raw, sites, site, value_node, seq, source)
     if replayed is not None:
         expr_out, op_out, r_elements, r_operands, elementwise = replayed
@@ -256,6 +259,8 @@ def backstop_event(raw, sites, k: int) -> FpEvent | None:
         flag = label_flag(op_out) if elementwise else None
         if flag is not None:  # an operation numpy reports (whether the script's setting showed it or not)
             error, how = flag, "replay"
+        else:  # a BLAS product or einsum raises no flag; a reduction's overflow may have
+            how = "value" if op_out.split(" ", 1)[0] in BLAS_NAMES else "recorded"
     return FpEvent(
         step=-1, seq=seq, file=site.file, line=line, function=site.function, statement=site.statement,
         expression=expr_out, error=error, operation=op_out, elements=elements, operands=operands,
@@ -298,7 +303,7 @@ def _backstop_operation(site, node, kind: str) -> str:
         return f"{blas} overflow"
     if not arithmetic:
         return f"{kind} in input data"
-    return f"{kind} in value (no numpy flag)"
+    return f"{kind} in value"
 
 
 # -- replay on kept values -----------------------------------------------------------------------

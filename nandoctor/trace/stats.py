@@ -360,14 +360,13 @@ class BigArrays:
     - its delta's sample holds a non-finite value, or its norm estimate exceeds SCREEN_SPIKE times the
       median of the site's recent estimates (a jump of a broad update, which is what a learning rate
       or a gradient blow-up makes);
-    - numpy raised a divide, overflow or invalid flag since the site's last full check (any flag, anywhere);
-    - the floating-point trap is not in force (a user's `errstate` or `seterr`), so a new NaN could
-      have come unflagged.
+    - a float64 array above ROWS_AT_ONCE_ABOVE elements was seen holding a NaN or an infinity since the
+      site's last full check (NonfiniteCount; with the opt-in trap, also any numpy flag, and any time
+      the trap is not in force).
 
     A full check measures the norms exactly, and the whole row when the schedule or a spike says so.
-    What screening can miss: a NaN or inf that reached a large array with no numpy flag (read from a
-    file mid-run, assigned by hand) and reached no array checked in full (every array up to
-    EXACT_ROWS_MAX elements is, at every step), until the array's next full check, at most
+    What screening can miss: a NaN or inf that arises in a large array, or reaches it from arrays of
+    ROWS_AT_ONCE_ABOVE elements or fewer only, until the array's next full check, at most
     `exact_every(size)` observations later; and an update spike confined to elements off the sample,
     which shows at the next full check and, at once, in every smaller array it feeds.
     NANDOCTOR_EXACT_LARGE=1 (or `screening=False`) switches screening off: every observation is checked.
