@@ -427,3 +427,55 @@ def test_trace_api_raise_mode_records_and_restores():
     assert fn is not None and fn.source == "raise"
     assert (fn.statement, fn.expression, fn.operation) == ("q = a / b", "a / b", "x/0")
     assert [list(e) for e in fn.elements] == _argwhere(b == 0)
+
+
+class _Flagging:
+    def run(self, a, b):
+        import threading
+
+        seen = (np.geterr(), np.geterrcall(), threading.getprofile())
+        q = a / b
+        return q, seen
+
+
+def test_trace_leaves_numpy_error_state_alone():
+    """By default nothing of numpy's error machinery changes while a trace runs, and no thread profile hook
+    is installed; the first non-finite value is still found and classified, from the recorded values."""
+    import threading
+
+    import nandoctor
+
+    a, b = np.array([1.0, 0.0, 3.0]), np.array([0.0, 0.0, 1.0])
+    calls = []
+    before = (np.geterr(), np.geterrcall(), threading.getprofile())
+    with np.errstate(all="call", under="ignore"):
+        old = np.seterrcall(lambda kind, flag: calls.append(kind))
+        try:
+            with nandoctor.trace(_Flagging()) as t:
+                _, seen = _Flagging().run(a, b)
+            outside = np.geterr()
+        finally:
+            np.seterrcall(old)
+    assert seen[0] == outside and seen[0]["divide"] == "call" and seen[2] is None
+    assert calls == ["divide by zero", "invalid value"]  # the script's callback, exactly numpy's calls
+    assert (np.geterr(), np.geterrcall(), threading.getprofile()) == before
+    fn = t.first_nonfinite
+    assert (fn.expression, fn.operation, fn.source) == ("a / b", "x/0, 0/0", "replay")
+    assert [list(e) for e in fn.elements] == _argwhere(~np.isfinite(a / np.where(b == 0, np.nan, b)))
+
+
+def test_fp_trap_is_opt_in(tmp_path):
+    """NANDOCTOR_FP_TRAP=1 brings back numpy-flag trapping (source "flag"), visible to the script."""
+    script = tmp_path / "s.py"
+    script.write_text("import numpy as np\nprint(np.geterr()['divide'])\nq = np.array([1.0]) / np.array([0.0])\n")
+    plain = run_python([str(script)], cwd=str(tmp_path))
+    default = run_nandoctor(["run", "-q", "-o", str(tmp_path / "d"), "--format", "session", str(script)],
+                            cwd=str(tmp_path))
+    trapped = run_nandoctor(["run", "-q", "-o", str(tmp_path / "t"), "--format", "session", str(script)],
+                            cwd=str(tmp_path), env={"NANDOCTOR_FP_TRAP": "1"})
+    assert default.stdout == plain.stdout == "warn\n"
+    assert trapped.stdout == "log\n"
+    import nandoctor
+
+    assert nandoctor.load(tmp_path / "d").first_nonfinite.source == "replay"
+    assert nandoctor.load(tmp_path / "t").first_nonfinite.source == "flag"

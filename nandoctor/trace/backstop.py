@@ -249,7 +249,7 @@ def backstop_event(raw, sites, k: int) -> FpEvent | None:
     # "value": nothing numpy flags made it (a BLAS product, einsum, the input data); "recorded": arithmetic
     # that could not be replayed (the values it read were not kept), so whether numpy flagged it is unknown.
     error, how = "nonfinite", ("recorded" if operation.endswith(" in value") else "value")
-    replayed = _replay(raw, sites, site, value_node, seq, source)
+    replayed = _replay(raw, sites, site, value_node, seq, source, expect=value)
     if replayed is not None:
         expr_out, op_out, r_elements, r_operands, elementwise = replayed
         if r_elements:  # the elements of the sub-expression that made them, as its operands are
@@ -326,7 +326,7 @@ def _index(source: str):
     return got or None
 
 
-def _replay(raw, sites, site, value_node, seq: int, source: str | None):
+def _replay(raw, sites, site, value_node, seq: int, source: str | None, expect=None):
     """Re-run the statement's sub-expressions on copies of the kept values of the names it reads.
 
     Returns (expression, operation, elements, operands, elementwise) for the innermost sub-expression that
@@ -345,13 +345,15 @@ def _replay(raw, sites, site, value_node, seq: int, source: str | None):
             break
     if stmt is None or getattr(stmt, "value", None) is None:
         return None
-    return _replay_node(raw, sites, site.file, site.function, index, stmt.value, seq)
+    return _replay_node(raw, sites, site.file, site.function, index, stmt.value, seq, expect)
 
 
-def _replay_node(raw, sites, file: str, function: str, index, root, seq: int):
+def _replay_node(raw, sites, file: str, function: str, index, root, seq: int, expect=None):
     """The innermost sub-expression of `root` (postorder) that, replayed on the values kept before `seq`,
     makes a non-finite value from finite operands: (expression, operation, elements, operands,
-    elementwise), or None."""
+    elementwise), or None. With `expect` (the statement's kept value), a replay whose whole value is
+    non-finite elsewhere than `expect` is refused: the values it read were not the ones the statement
+    read (changed in place since they were kept, or kept from an earlier step)."""
     from .evaluate import SafeEvaluator, Unsafe
     from .fpe import Analysis, _explain
 
@@ -360,6 +362,14 @@ def _replay_node(raw, sites, file: str, function: str, index, root, seq: int):
         return None
     ev = SafeEvaluator(env, {"np": np, "numpy": np}, {})
     with np.errstate(all="ignore"):
+        if expect is not None and expect.dtype.kind in "fc":
+            try:
+                whole = np.asarray(ev.eval(root))
+            except Exception:  # noqa: BLE001 -- not evaluable as a whole: its parts may still be
+                whole = None
+            if whole is not None and (whole.shape != expect.shape or whole.dtype.kind not in "fc"
+                                      or not np.array_equal(np.isfinite(whole), np.isfinite(expect))):
+                return None
         for node in _postorder(root):
             if not isinstance(node, (ast.BinOp, ast.Call)):
                 continue
