@@ -778,9 +778,9 @@ judge_delta(Hooks *self, int64_t *c, const double *d, Py_ssize_t n)
 }
 
 /* Screen a plain observation of a large array (a fast entry of 11: its last item the site's state,
- * int64 [observations, exact_every, the trap's flag count at the last full check, armed]) as
- * stats.BigArrays.row would: when armed, not due a full check, no flag raised since the last one and
- * the trap in force, record the screened row (size, no non-finite value seen, NaN for the rest)
+ * int64 [observations, exact_every, the flag_buf count at the last full check, armed]) as
+ * stats.BigArrays.row would: when armed, not due a full check, the count unchanged since the last one
+ * and in force, record the screened row (size, no non-finite value seen, NaN for the rest)
  * without reading the array. 1 if done, 0 if the Python hook must decide. Never leaves an error set. */
 static int
 screen(Hooks *self, PyObject *k, Py_ssize_t nbytes)

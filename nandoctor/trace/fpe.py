@@ -199,27 +199,6 @@ class FpTrap:
             self._last, self._last_analysis = cache_key, an
         tracer.add_event(an.event(errtype, seq, source="flag", site=self._site_for(an)))
 
-    def record_exception(self, exc: BaseException) -> FpEvent | None:
-        """Post mortem for a FloatingPointError numpy raised itself: where, from its traceback."""
-        if not isinstance(exc, FloatingPointError):
-            return None
-        text = str(exc)
-        errtype, _, name = text.partition(_SUFFIX_SPLIT)
-        if errtype not in ERRTYPE_CATEGORY:
-            return None
-        sources = self.tracer.registry.sources
-        tb, last = exc.__traceback__, None
-        while tb is not None:
-            if tb.tb_frame.f_code.co_filename in sources:
-                last = tb
-            tb = tb.tb_next
-        if last is None:
-            return None
-        an = analyze_frame(last.tb_frame, last.tb_lasti, self._index(last.tb_frame.f_code.co_filename), name or None)
-        ev = an.event(errtype, self.tracer.current_seq(), source="raise", site=self._site_for(an))
-        self.tracer.add_event(ev)
-        return ev
-
     def _user_frame(self, frame):
         sources = self.tracer.registry.sources
         f = frame
