@@ -1,4 +1,4 @@
-"""Floating-point events: classifying non-finite elements, a raised FloatingPointError's post mortem, and the opt-in trap.
+"""Floating-point events: classifying non-finite elements, post mortem of a FloatingPointError, the opt-in trap.
 
 By default nandoctor leaves numpy's error state to the script: the first non-finite value is found in
 the recorded values and its operation pinpointed by replaying the statement on copies of kept values
