@@ -479,3 +479,40 @@ def test_fp_trap_is_opt_in(tmp_path):
 
     assert nandoctor.load(tmp_path / "d").first_nonfinite.source == "replay"
     assert nandoctor.load(tmp_path / "t").first_nonfinite.source == "flag"
+
+
+class _Saturating:
+    """A sigmoid whose input drifts down by 40 a step: exp(-z) overflows (absorbed: the sigmoid returns
+    0.0) long before anything non-finite is recorded."""
+
+    def sigmoid(self, z):
+        return 1 / (1 + np.exp(-z))
+
+    def train(self, steps):
+        z = np.array([1.0, -3.0, 0.5])
+        for i in range(steps):
+            a = self.sigmoid(z)
+            z = z - np.array([40.0, 41.0, 1.0])
+        return a
+
+
+def test_absorbed_exp_overflow_found_from_recorded_values():
+    import nandoctor
+
+    steps = 30
+    limit = np.log(np.finfo(np.float64).max)
+    z = np.array([1.0, -3.0, 0.5])
+    for step in range(steps):
+        if (-z > limit).any():
+            break
+        z = z - np.array([40.0, 41.0, 1.0])
+    with np.errstate(over="ignore"), nandoctor.trace(_Saturating()) as t:  # found whatever numpy was told
+        _Saturating().train(steps)
+    absorbed = [e for e in t.session.events if e.absorbed]
+    assert len(absorbed) == 1 and t.first_nonfinite is None
+    ev = absorbed[0]
+    assert (ev.expression, ev.statement.strip()) == ("np.exp(-z)", "return 1 / (1 + np.exp(-z))")
+    assert ev.step == step and [list(e) for e in ev.elements] == _argwhere(-z > limit)
+    assert ev.operation == f"exp overflow (arg {(-z)[-z > limit][0]:.1f})"
+    codes = {f.code: f for f in t.session.findings}
+    assert codes["exp_overflow"].severity == "warning" and codes["exp_overflow"].first_step == step
