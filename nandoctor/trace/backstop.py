@@ -250,6 +250,11 @@ def backstop_event(raw, sites, k: int) -> FpEvent | None:
     # that could not be replayed (the values it read were not kept), so whether numpy flagged it is unknown.
     error, how = "nonfinite", ("recorded" if operation.endswith(" in value") else "value")
     replayed = _replay(raw, sites, site, value_node, seq, source, expect=value)
+    if replayed is None:
+        inferred = _infer_from_stats(raw, sites, site, value_node, seq, source)
+        if inferred is not None:
+            expr_out, op_out, operands, error = inferred
+            elements = ()  # the elements of the sub-expression are not known, only its operand's range
     if replayed is not None:
         expr_out, op_out, r_elements, r_operands, elementwise = replayed
         if r_elements:  # the elements of the sub-expression that made them, as its operands are
@@ -266,6 +271,77 @@ def backstop_event(raw, sites, k: int) -> FpEvent | None:
         expression=expr_out, error=error, operation=op_out, elements=elements, operands=operands,
         source=how, absorbed=False, site=sid,
     )
+
+
+# Calls whose failure a recorded operand's range proves: its max (min when negated) beyond the dtype's
+# exp limit, its min at or below zero.
+RANGE_FAILS = {"exp": "over", "exp2": "over2", "expm1": "over", "cosh": "overabs", "sinh": "overabs",
+               "log": "log", "log2": "log", "log10": "log", "sqrt": "sqrt"}
+
+
+def _infer_from_stats(raw, sites, site, value_node, seq: int, source: str | None):
+    """When the statement cannot be replayed (the arrays it read were too large to keep): the innermost
+    call of RANGE_FAILS whose argument, a recorded name, had a range that makes it non-finite, from the
+    name's statistics just before `seq`. (expression, operation, operands, error), or None."""
+    index = _index(source or "")
+    if index is None or value_node is None:
+        return None
+    stmt = next((n for n in ast.walk(index.tree) if isinstance(n, ast.stmt) and n.lineno == site.line
+                 and index.segment(n) == site.statement), None)
+    if stmt is None or getattr(stmt, "value", None) is None:
+        return None
+    stats, obs_seq, obs_site = raw["obs_stats"], raw["obs_seq"], raw["obs_site"]
+    dtypes = raw.get("dtypes", [])
+    for node in _postorder(stmt.value):
+        if not (isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords):
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        kind = RANGE_FAILS.get(name)
+        arg = node.args[0]
+        neg = isinstance(arg, ast.UnaryOp) and isinstance(arg.op, ast.USub)
+        inner = arg.operand if neg else arg
+        if kind is None or not isinstance(inner, (ast.Name, ast.Attribute)):
+            continue
+        text = ast.unparse(inner)
+        ids = [x.id for x in sites if x.file == site.file and (x.target in (text, f"arg {text}"))
+               and (x.function == site.function or "." in text)]
+        rows = np.flatnonzero(np.isin(obs_site, ids) & (obs_seq < seq)) if ids else []
+        if not len(rows):
+            continue
+        k = int(rows[np.argmax(obs_seq[rows])])
+        row = stats[k]
+        if (row[list(NONFINITE_COLS)] > 0).any():
+            continue  # a non-finite operand: not where it was made
+        lo, hi = float(row[IDX[C.MIN]]), float(row[IDX[C.MAX]])
+        if neg:
+            lo, hi = -hi, -lo
+        try:
+            dt = np.dtype(dtypes[int(raw["obs_dtype"][k])])
+        except (IndexError, TypeError, ValueError):
+            dt = np.dtype(np.float64)
+        if dt.kind != "f":
+            dt = np.dtype(np.float64)
+        top = float(np.log(np.finfo(dt).max))
+        edge = {"over": hi, "over2": hi, "overabs": max(abs(lo), abs(hi))}.get(kind)
+        if kind == "over2":
+            top = float(np.log2(np.finfo(dt).max))
+        label = None
+        if edge is not None and np.isfinite(edge) and edge > top:
+            label, error = f"{name} overflow (arg {_arg_text(edge)})", "overflow"
+            operands = {f"max {ast.unparse(arg)}": [edge]}
+        elif kind == "log" and np.isfinite(lo) and lo <= 0:
+            label, error = (f"{name}(0)", "divide by zero") if lo == 0 else (f"{name}(<0)", "invalid value")
+            operands = {f"min {ast.unparse(arg)}": [lo]}
+        elif kind == "sqrt" and np.isfinite(lo) and lo < 0:
+            label, error = "sqrt(<0)", "invalid value"
+            operands = {f"min {ast.unparse(arg)}": [lo]}
+        if label is not None:
+            return index.segment(node), label, operands, error
+    return None
+
+
+def _arg_text(x: float) -> str:
+    return f"{x:.1f}" if abs(x) < 1e6 else f"{x:.3g}"  # as fpe.classify words an exp's argument
 
 
 def label_flag(operation: str) -> str | None:
