@@ -290,9 +290,14 @@ def _infer_from_stats(raw, sites, site, value_node, seq: int, source: str | None
                  and index.segment(n) == site.statement), None)
     if stmt is None or getattr(stmt, "value", None) is None:
         return None
+    return _infer_node(raw, sites, _Where(site.file, site.function), index, stmt.value, seq)
+
+
+def _infer_node(raw, sites, site, index, root, seq: int):
+    """_infer_from_stats for the sub-expressions of `root` (postorder), read in `site`'s file and function."""
     stats, obs_seq, obs_site = raw["obs_stats"], raw["obs_seq"], raw["obs_site"]
     dtypes = raw.get("dtypes", [])
-    for node in _postorder(stmt.value):
+    for node in _postorder(root):
         if not (isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords):
             continue
         name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
@@ -498,6 +503,10 @@ def _replay_raised(raw, sites, e: FpEvent) -> FpEvent:
         return e
     try:
         got = _replay_node(raw, sites, e.file, e.function, index, node, e.seq)
+        if got is None:  # the arrays were too large to keep: what their recorded ranges prove
+            inferred = _infer_node(raw, sites, _Where(e.file, e.function), index, node, e.seq)
+            if inferred is not None:
+                return dataclasses.replace(e, operation=inferred[1], operands=inferred[2])
     except Exception:  # noqa: BLE001 -- the location alone is still the answer
         got = None
     if got is None:
