@@ -33,13 +33,10 @@
 #define ND_CUT_FRAMES 0
 #endif
 
+/* Call `callable(*args)` (code == NULL) or evaluate `code` in `globals`, detached from our frames. */
 static PyObject *
-run_code(PyObject *self, PyObject *args)
+detached(PyObject *code, PyObject *globals, PyObject *callable, PyObject *args)
 {
-    PyObject *code, *globals;
-    if (!PyArg_ParseTuple(args, "O!O!:run_code", &PyCode_Type, &code, &PyDict_Type, &globals)) {
-        return NULL;
-    }
 #if ND_CUT_FRAMES
     PyThreadState *tstate = PyThreadState_Get();
     _PyCFrame *cframe = tstate->cframe;
@@ -47,15 +44,35 @@ run_code(PyObject *self, PyObject *args)
     int depth = tstate->recursion_limit - tstate->recursion_remaining;
     cframe->current_frame = NULL;
     tstate->recursion_remaining = tstate->recursion_limit;
-    PyObject *result = PyEval_EvalCode(code, globals, globals);
+#endif
+    PyObject *result = code != NULL ? PyEval_EvalCode(code, globals, globals) : PyObject_Call(callable, args, NULL);
+#if ND_CUT_FRAMES
     /* The script may have changed the limit: keep its limit, give back our depth. */
     tstate = PyThreadState_Get();
     tstate->cframe->current_frame = saved_frame;
     tstate->recursion_remaining = tstate->recursion_limit - depth;
-    return result;
-#else
-    return PyEval_EvalCode(code, globals, globals);
 #endif
+    return result;
+}
+
+static PyObject *
+run_code(PyObject *self, PyObject *args)
+{
+    PyObject *code, *globals;
+    if (!PyArg_ParseTuple(args, "O!O!:run_code", &PyCode_Type, &code, &PyDict_Type, &globals)) {
+        return NULL;
+    }
+    return detached(code, globals, NULL, NULL);
+}
+
+static PyObject *
+run_call(PyObject *self, PyObject *args)
+{
+    PyObject *callable, *call_args;
+    if (!PyArg_ParseTuple(args, "OO!:run_call", &callable, &PyTuple_Type, &call_args)) {
+        return NULL;
+    }
+    return detached(NULL, NULL, callable, call_args);
 }
 
 static PyObject *
@@ -92,6 +109,8 @@ parent_death_signal(PyObject *self, PyObject *args)
 static PyMethodDef methods[] = {
     {"run_code", run_code, METH_VARARGS,
      "run_code(code, globals): exec the code with no frame below it and the recursion depth from zero."},
+    {"run_call", run_call, METH_VARARGS,
+     "run_call(callable, args): call it as the interpreter calls sys.excepthook, with no frame below it."},
     {"unhandled_keyboard_interrupt", unhandled_keyboard_interrupt, METH_NOARGS,
      "Die by SIGINT after finalization, as for a KeyboardInterrupt that escaped __main__; False if unavailable."},
     {"parent_death_signal", parent_death_signal, METH_VARARGS,

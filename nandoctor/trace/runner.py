@@ -146,15 +146,27 @@ def read_source(path: str) -> bytes:
         return f.read()
 
 
-def _run_code():
-    """`run_code(code, globals)`: the C runner when built for this Python, else exec()."""
+def _c_runner():
+    """The C helper when it is built and supports this Python, else None (README "Known limits")."""
     try:
         from . import _runmain
     except ImportError:
-        _runmain = None
-    if _runmain is not None and _runmain.supported:
-        return _runmain.run_code
+        return None
+    return _runmain if _runmain.supported else None
+
+
+def _run_code():
+    """`run_code(code, globals)`: the C runner when built for this Python, else exec()."""
+    c = _c_runner()
+    if c is not None:
+        return c.run_code
     return lambda code, namespace: exec(code, namespace)  # frames below the module: README "Known limits"
+
+
+def _call_detached(fn, *args):
+    """Call `fn` as the interpreter calls sys.excepthook: from C, no frame below it."""
+    c = _c_runner()
+    return c.run_call(fn, args) if c is not None else fn(*args)
 
 
 def _safe_message(exc: BaseException) -> str:
@@ -489,12 +501,16 @@ def _print_uncaught(exc: BaseException, tb) -> None:
         sys.__excepthook__(type(exc), exc, tb)
         return
     try:
-        hook(type(exc), exc, tb)
+        _call_detached(hook, type(exc), exc, tb)
     except SystemExit:
         raise  # Python leaves with the hook's exit code
     except BaseException as hook_error:  # noqa: BLE001 -- Python prints both
+        hook_tb = hook_error.__traceback__
+        while hook_tb is not None and hook_tb.tb_frame.f_code in _OUR_CODES:
+            hook_tb = hook_tb.tb_next
+        hook_error.__traceback__ = hook_tb  # the display prints the exception's own traceback
         _stderr_write("Error in sys.excepthook:\n")
-        sys.__excepthook__(type(hook_error), hook_error, hook_error.__traceback__)
+        sys.__excepthook__(type(hook_error), hook_error, hook_tb)
         _stderr_write("\nOriginal exception was:\n")
         sys.__excepthook__(type(exc), exc, tb)
 
@@ -527,26 +543,38 @@ def child_main() -> None:
         _check_encoding(source, abspath)
         code = run.compile(source, abspath)
     except SyntaxError as e:
-        e.__traceback__ = None
-        run.note_crash(e, None)
-        _print_uncaught(e, None)
-        raise SystemExit(1) from None
+        code, bad = None, e
+    if code is None:  # printed by the hook as Python prints it, out of the except block
+        bad.__traceback__ = None
+        run.note_crash(bad, None)
+        _print_uncaught(bad, None)
+        raise SystemExit(1)
     del source
+    crash = None
     try:
         _run_code()(code, main.__dict__)
     except SystemExit:
-        raise  # Python itself prints a non-integer code and picks the status
+        raise  # Python itself prints a non-integer code and picks the status (and keeps __file__)
     except BaseException as e:  # noqa: BLE001 -- handed to the script's excepthook, as Python does
-        tb = _user_tb(e, code)
-        e.__traceback__ = tb
-        run.note_crash(e, tb)
-        _print_uncaught(e, tb)
-        if isinstance(e, KeyboardInterrupt):
-            # Python dies by SIGINT after finalizing; without the C helper, at the last atexit handler.
-            if not _unhandled_keyboard_interrupt():
-                run.pending_signal = signal.SIGINT
-            return
-        raise SystemExit(1) from None
+        crash = e
+    if crash is not None:  # out of the except block: the hook runs with no exception being handled
+        tb = _user_tb(crash, code)
+        crash.__traceback__ = tb
+        run.note_crash(crash, tb)
+        _print_uncaught(crash, tb)
+    # Python removes these once the script is over (not after a SystemExit, which leaves at once).
+    main.__dict__.pop("__file__", None)
+    main.__dict__.pop("__cached__", None)
+    if isinstance(crash, KeyboardInterrupt):
+        # Python dies by SIGINT after finalizing; without the C helper, at the last atexit handler.
+        if not _unhandled_keyboard_interrupt():
+            run.pending_signal = signal.SIGINT
+    elif crash is not None:
+        del crash, tb
+        raise SystemExit(1)
+
+
+_OUR_CODES = (_print_uncaught.__code__, _call_detached.__code__)
 
 
 def _unhandled_keyboard_interrupt() -> bool:
