@@ -67,7 +67,10 @@ def die_by_signal(signum: int) -> None:
         except Exception:  # noqa: BLE001
             pass
     try:
-        signal.signal(signum, signal.SIG_DFL)
+        try:
+            signal.signal(signum, signal.SIG_DFL)
+        except (OSError, ValueError):  # SIGKILL and SIGSTOP have no handler to reset
+            pass
         os.kill(os.getpid(), signum)
     finally:
         os._exit(128 + signum)  # only if the signal could not kill us
