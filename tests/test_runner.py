@@ -244,13 +244,26 @@ def test_terminal_ctrl_c_reaches_the_script_once(tmp_path):
             time.sleep(0.5)  # a second, forwarded SIGINT would interrupt this
             print("handled once", flush=True)
     """))
+    import fcntl
+    import pty
+    import termios
+
+    master, slave = pty.openpty()  # a terminal of its own: a typed Ctrl-C signals its foreground group
+
+    def own_terminal():
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
     p = subprocess.Popen([sys.executable, "-m", "nandoctor", "run", "-q", "-o", str(tmp_path / "out"), str(script)],
-                         cwd=str(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(),
-                         start_new_session=True)
-    assert p.stdout.readline() == "ready\n"
-    time.sleep(0.2)
-    os.killpg(p.pid, signal.SIGINT)
-    out, err = p.communicate(timeout=60)
+                         cwd=str(tmp_path), stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         env=_env(), start_new_session=True, preexec_fn=own_terminal)
+    os.close(slave)
+    try:
+        assert p.stdout.readline() == "ready\n"
+        time.sleep(0.2)
+        os.write(master, b"\x03")  # Ctrl-C, as typed
+        out, err = p.communicate(timeout=60)
+    finally:
+        os.close(master)
     assert p.returncode == 0, err
     assert out == "handled once\n"
 
