@@ -18,3 +18,4 @@ try:
     down(1)
 except RecursionError as e:
     print("RecursionError at", deepest, e)
+del deepest  # the depth differs (the known divergence above); the printed line shows it
