@@ -14,9 +14,11 @@ import pandas  # noqa: F401 -- `import nandoctor` is lazy; importing pandas regi
 import pytest  # which must happen before the leak check's first snapshot, not inside a test
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-SEED = SHARED / "seed" / "seed_341.py"
-SEED_ANSWER = SHARED / "seed" / "seed_341_answer.py"
+# The founding case, as bundled: the demo is numerically the founding script, and its answer variant is the
+# accepted answer's (weights x0.1, learning rate 0.1, 500,000 steps). Tests use only files inside the repository.
+SEED = ROOT / "nandoctor" / "demo" / "net341.py"
+SEED_ANSWER = ROOT / "nandoctor" / "demo" / "net341_answer.py"
+SEED_LINE_0OVER0 = 41  # `dl_jk = -y/a_jk + (1 - y)/(1 - a_jk)`: where the founding case first goes NaN
 SAMPLES = Path(__file__).resolve().parent / "samples"
 HOOK_NAMES = ("__nd_rec__", "__nd_upd__", "__nd_delta__", "__nd_augrec__", "__nd_unpack__", "__nd_args__",
               "__nd_iter__", "__nd_exit__")
