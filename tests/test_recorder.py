@@ -269,3 +269,9 @@ def test_a_failed_flush_counts_what_it_lost_per_site():
     r._process = fail
     assert r.flush(final=True) is None
     assert r.lost_observations() == {1: 4, 2: 5}
+
+
+def test_the_founding_case_records_no_internal_error(seed_session, demo_session):
+    for s in (seed_session, demo_session):
+        assert s.findings  # analysed: detectors and cause builders ran, and record their failures here too
+        assert s.errors == []

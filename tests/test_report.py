@@ -240,6 +240,28 @@ def test_terminal_verdict(seed_run):
     assert any(ln.startswith("nandoctor: cause 2 [missing_bias]: input row") for ln in lines)
 
 
+def test_verdict_and_report_say_what_internal_errors_cost(seed_run):
+    from nandoctor.trace.instrument import Registry
+    from nandoctor.trace.recorder import Recorder
+
+    s = fresh(seed_run)
+    w_ij = s.site("self.w_ij")
+    r = Recorder(Registry())
+    for _ in range(14):
+        r.internal_error(IndexError("list index out of range"), w_ij.id)
+    r.internal_error(ValueError("no site"))
+    s.errors[:] = r.errors
+    lines = [ln for ln in verdict_lines(s, str(seed_run[1])) if "internal error" in ln]
+    assert lines == [f"nandoctor: 2 internal errors: site `self.w_ij` (line {w_ij.line}) lost 14 observations; "
+                     "see the report"]
+    page = render_html(s)
+    run = page[page.index('<section id="run">'):]
+    assert f"site <code>self.w_ij</code> (line {w_ij.line}): 14 observations not recorded" in run
+    s.errors[:] = ["ValueError: no site"]
+    assert [ln for ln in verdict_lines(s, str(seed_run[1])) if "internal error" in ln] == [
+        "nandoctor: 1 internal error (no recorded observation lost; parts of the analysis may be missing); see the report"]
+
+
 def test_terminal_verdict_of_a_clean_session_still_has_three_lines(tmp_path):
     script = tmp_path / "clean.py"
     script.write_text("import numpy as np\nw = np.ones(3)\nfor i in range(5):\n    g = w * 0.1\n    w = w - g\n")
