@@ -176,6 +176,30 @@ def test_numpy_scalars_are_not_kept_alive(hooks):
     assert set(r.dtypes) >= {"<f8", "<f4", "<i8"}
 
 
+def test_numpy_scalars_of_every_number_dtype_recorded_exactly(hooks):
+    from nandoctor.trace.recorder import NUMBER_DTYPES
+
+    r, h = hooks
+    values = []
+    for dt in NUMBER_DTYPES:
+        info = np.finfo(dt) if dt.kind in "fc" else np.iinfo(dt) if dt.kind in "iu" else None
+        v = dt.type(True) if info is None else dt.type(info.max) if dt.kind != "c" else dt.type(complex(1.5, -2))
+        values.append(v)
+    values.append(np.longdouble(1) / 3)  # no Python number holds it exactly: logged as bytes
+    for k, v in enumerate(values):
+        h[REC](100 + k, v)
+    r.flush(final=True)
+    sites = np.concatenate([c.obs_site for c in r.chunks])
+    stats = np.concatenate([c.obs_stats for c in r.chunks])
+    dtypes = np.concatenate([c.obs_dtype for c in r.chunks])
+    names = list(r.dtypes)
+    for k, v in enumerate(values):
+        i = int(np.flatnonzero(sites == 100 + k)[0])
+        assert names[dtypes[i]] == v.dtype.str
+        want = np.abs(np.asarray(v)).astype(np.float64) if v.dtype.kind == "c" else np.asarray(v).astype(np.float64)
+        assert stats[i, IDX[C.MAX]] == want, (v.dtype, stats[i, IDX[C.MAX]], want)
+
+
 def test_scalar_subclass_attributes_are_not_read(hooks):
     r, h = hooks
     calls: list = []

@@ -64,6 +64,18 @@ KIND = 1 << 40
 K_PLAIN, K_OLD, K_DELTA, K_SUMMARY, K_SCALAR, K_GSCALAR, K_GEN, K_ROW = 0, 1, 2, 3, 4, 5, 6, 7
 _F8 = np.dtype(np.float64)
 
+# numpy scalar types whose value a Python number holds exactly, by id: (type, converter, dtype). The type is
+# held, so that its id stays its own.
+_NUMBER_TYPES = ((float, (np.float16, np.float32, np.float64)), (complex, (np.complex64, np.complex128)),
+                 (int, (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64)),
+                 (bool, (np.bool_,)))
+# Such a scalar is logged under kind K_NUMBER + k, k its dtype's place in NUMBER_DTYPES, with its value as a
+# Python number for payload: nothing the garbage collector tracks.
+NUMBER_DTYPES = tuple(np.dtype(t) for _, types in _NUMBER_TYPES for t in types)
+K_NUMBER = 8
+_SCALAR_OF = {id(t): (t, conv, (K_NUMBER + NUMBER_DTYPES.index(np.dtype(t))) * KIND)
+              for conv, types in _NUMBER_TYPES for t in types}
+
 # nandoctor's own errors are kept as text (at most MAX_ERRORS); one that cost a site observations ends in
 # this form, kept up to date as the same error recurs there, so that the report can say what it cost.
 MAX_ERRORS = 100
@@ -550,6 +562,7 @@ class Recorder:
         f8 = _F8
         frombuffer = np.frombuffer
         generic_tobytes, generic_dtype = np.generic.tobytes, np.generic.__dict__["dtype"].__get__
+        scalar_of = _SCALAR_OF
         ndarray_view = np.ndarray.view
         accel = None  # the C hooks, once made (below): they summarise mid-sized float64 arrays at once
 
@@ -602,8 +615,12 @@ class Recorder:
             # Types are tested with issubclass on type(v), and read through numpy's own descriptors: isinstance
             # reads __class__, and an attribute of a user subclass may be a property or go through its
             # __getattribute__ or __getattr__, all code the script would not have run.
-            elif issubclass(t, generic):
-                # The scalar's bytes, not the scalar: the log must not keep alive what the script frees.
+            elif id(t) in scalar_of:
+                # A numpy scalar's value as a Python number (exact for these types; the code says the dtype),
+                # not the scalar: the log must not keep alive what the script frees. Looked up by id: hashing
+                # a type may run a metaclass's __hash__.
+                s_ = scalar_of[id(t)]; p_ = s_[1](v); ca(sid + s_[2]); pa(p_)
+            elif issubclass(t, generic):  # other numpy scalars and user subclasses: their bytes
                 p_ = (generic_tobytes(v), generic_dtype(v)); ca(sid + k_gscalar); pa(p_)
             elif issubclass(t, ndarray):  # np.matrix, masked arrays, user subclasses: the plain data
                 take(sid, ndarray_view(v, ndarray))
@@ -909,6 +926,10 @@ class Recorder:
                     parts = [(*_distinct(b"".join(pays), m), m, shape, dt)]
                 elif kind == K_SCALAR:
                     parts = [(pays, None, m, (), float)]
+                elif kind >= K_NUMBER:  # numpy scalars as Python numbers: back to their dtype, exactly
+                    dt = NUMBER_DTYPES[kind - K_NUMBER]
+                    parts = [(np.array(pays, dtype=dt).tobytes(), None, m, (), dt)]
+                    kind = K_PLAIN
                 else:  # numpy scalars by dtype, or a site seen with several shapes or dtypes by (shape, dtype)
                     by: dict = {}
                     if kind == K_GSCALAR:  # (bytes, dtype) of each: read as 0-d arrays of the dtype
