@@ -299,3 +299,18 @@ def test_the_founding_case_records_no_internal_error(seed_session, demo_session)
     for s in (seed_session, demo_session):
         assert s.findings  # analysed: detectors and cause builders ran, and record their failures here too
         assert s.errors == []
+
+
+def test_other_numpy_scalars_recorded_from_their_bytes(hooks):
+    r, h = hooks
+    holder = np.zeros(2, dtype=[("x", "f8"), ("o", "O")])
+    h[REC](1, holder[0])  # a structured scalar holding an object: its bytes are pointers, never logged
+    h[REC](2, np.datetime64("2020-01-01"))
+    h[REC](3, np.str_("abc"))
+    h[REC](4, np.longdouble(2.5))
+    r.flush(final=True)
+    sites = np.concatenate([c.obs_site for c in r.chunks])
+    assert sorted(set(sites.tolist())) == [2, 3, 4]
+    assert {"<M8[D]", "<U3", np.dtype(np.longdouble).str} <= set(r.dtypes)
+    assert _rows(r, 4)[0, IDX[C.MAX]] == 2.5
+    assert r.errors == []

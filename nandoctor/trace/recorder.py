@@ -64,8 +64,8 @@ KIND = 1 << 40
 K_PLAIN, K_OLD, K_DELTA, K_SUMMARY, K_SCALAR, K_GSCALAR, K_GEN, K_ROW = 0, 1, 2, 3, 4, 5, 6, 7
 _F8 = np.dtype(np.float64)
 
-# numpy scalar types whose value a Python number holds exactly, by id: (type, converter, dtype). The type is
-# held, so that its id stays its own.
+# numpy scalar types whose value a Python number holds exactly, by id: (type, converter, code offset). The
+# type is held, so that its id stays its own.
 _NUMBER_TYPES = ((float, (np.float16, np.float32, np.float64)), (complex, (np.complex64, np.complex128)),
                  (int, (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64)),
                  (bool, (np.bool_,)))
@@ -621,7 +621,9 @@ class Recorder:
                 # a type may run a metaclass's __hash__.
                 s_ = scalar_of[id(t)]; p_ = s_[1](v); ca(sid + s_[2]); pa(p_)
             elif issubclass(t, generic):  # other numpy scalars and user subclasses: their bytes
-                p_ = (generic_tobytes(v), generic_dtype(v)); ca(sid + k_gscalar); pa(p_)
+                d_ = generic_dtype(v)
+                if not d_.hasobject:  # a structured scalar holding objects: its bytes are pointers
+                    p_ = (generic_tobytes(v), d_); ca(sid + k_gscalar); pa(p_)
             elif issubclass(t, ndarray):  # np.matrix, masked arrays, user subclasses: the plain data
                 take(sid, ndarray_view(v, ndarray))
 
