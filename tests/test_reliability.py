@@ -396,7 +396,7 @@ def test_nandoctor_that_cannot_start_still_runs_the_script(tmp_path, monkeypatch
     script = tmp_path / "s.py"
     marker = tmp_path / "ran.txt"
     script.write_text(f"import numpy as np\nw = np.ones(2) * 3\nopen({str(marker)!r}, 'w').write(str(w.sum()))\n")
-    outcome, session = trace_script(str(script), [], tmp_path / "out", formats=("json",))
+    outcome, session = trace_script(str(script), [], tmp_path / "out", formats=("json",), raise_errors=False)
     assert session is None and outcome.exit_code == 0 and outcome.exception is None
     assert marker.read_text() == "6.0"
     assert "running the script untraced" in capsys.readouterr().err
