@@ -16,7 +16,7 @@ from nandoctor.trace.instrument import ARGS, AUGREC, DELTA, ITER, REC, UPD, Regi
 from nandoctor.trace.recorder import Recorder
 from nandoctor.trace.stats import stats_rows
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "seed_341.py"
+from conftest import SEED
 
 
 def _recorder(monkeypatch, pure: bool, **kw) -> Recorder:
@@ -467,3 +467,16 @@ def test_repeat_counted_after_its_row_was_flushed(monkeypatch, pure):
     st = np.concatenate([c.obs_stats for c in r.chunks])
     assert st.shape[0] == 3 and all(np.array_equal(row, st[0], equal_nan=True) for row in st)
     assert st[0, C.STATS.index(C.MAX)] == 5.0
+
+
+@pytest.mark.parametrize("size", [1, 7, 8, 9, 100, 256, 257, 1000])
+def test_a_rows_statistics_do_not_depend_on_the_rows_flushed_with_it(size):
+    """A flush groups a site's observations by chance (time, entry count): a row alone and the same row among
+    others get the same bits (a narrow block is summed column by column, a single row would be pairwise)."""
+    rng = np.random.default_rng(size)
+    block = rng.normal(size=(40, size)) * 0.05
+    delta = rng.normal(size=(40, size)) * 1e-3
+    together = stats_rows(block, delta)
+    for k in range(0, 40, 3):
+        alone = stats_rows(block[k:k + 1].copy(), delta[k:k + 1].copy())[0]
+        assert np.array_equal(alone, together[k], equal_nan=True), (k, alone - together[k])
