@@ -820,3 +820,157 @@ def test_stale_stash_after_an_exception_is_not_paired():
     rows = _observed(tracer, site.id)
     assert len(rows) == 1
     assert np.isnan(rows[0, C.STATS.index(C.UPDATE_L2)])
+
+
+# -- repros found by differential testing and fuzzing (each ran differently traced before) ----------------
+REPROS = {
+    "attr_hasattr_getattr": """
+        LOG = []
+        class Obj:
+            def __getattr__(self, name):
+                LOG.append(("getattr", name))
+                raise AttributeError(name)
+            def __setattr__(self, name, v):
+                LOG.append(("setattr", name))
+                object.__setattr__(self, name, v)
+        o = Obj()
+        o.n = o.n + 1 if hasattr(o, "n") else 1
+        o.n = o.n + 1 if hasattr(o, "n") else 1
+        print("n", o.n)
+        print(LOG)
+    """,
+    "augassign_target_twice": """
+        LOG = []
+        class Box:
+            def __init__(self, data):
+                self.data = data
+            def __getitem__(self, k):
+                LOG.append(("getitem", k))
+                return self.data[k]
+            def __setitem__(self, k, v):
+                LOG.append(("setitem", k))
+                self.data[k] = v
+        class Obj:
+            def __init__(self):
+                self._p = [1.0, 2.0]
+            @property
+            def p(self):
+                LOG.append("get p")
+                return self._p
+            @p.setter
+            def p(self, v):
+                LOG.append("set p")
+                self._p = v
+        def get(x):
+            LOG.append("call get")
+            return x
+        b = Box([1, 2, 3])
+        o = Obj()
+        it = iter([0, 1, 2])
+        b[next(it)] += 1
+        get(o).p += [3]
+        o.p[0] += 1
+        o.p[0] = 5
+        print(LOG)
+        print(b.data, o._p, next(it))
+    """,
+    "comprehension_shadows_target": """
+        x = [x for x in range(3)]
+        print(x)
+        def f():
+            y = {y for y in range(3)}
+            z = sum(z for z in range(3))
+            w = {w: w for w in range(3)}
+            return sorted(y), z, w
+        print(f())
+    """,
+    "lambda_mentions_target": """
+        class M:
+            def m(self):
+                y = lambda k: y
+                f = lambda f: f + 1
+                print(y(0) is y, f(2))
+        M().m()
+    """,
+    "traceback_positions": """
+        import traceback
+        def f(v):
+            w = v + undefined_name
+            return w
+        try:
+            f(1)
+        except NameError as e:
+            print([(fr.lineno, fr.colno, fr.end_colno, fr.name) for fr in traceback.extract_tb(e.__traceback__)])
+        class C:
+            x = [k for k in x]
+    """,
+    "update_reads_attr_target": """
+        LOG = []
+        class Obj:
+            def __init__(self):
+                self._p = [1.0, 2.0]
+            @property
+            def p(self):
+                LOG.append("get p")
+                return self._p
+            @p.setter
+            def p(self, v):
+                LOG.append("set p")
+                self._p = v
+        o = Obj()
+        o.p = [o.p for o in [o]]
+        print(LOG)
+    """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(REPROS))
+def test_repro_as_python(name):
+    plain, traced, _ = behaviour(REPROS[name])
+    assert plain["stdout"]
+    assert traced == plain
+
+
+def test_function_made_in_a_trace_block_runs_after_it():
+    """A closure compiled with hooks inside `nandoctor.trace(net)`, called after the block."""
+    import nandoctor
+
+    src = textwrap.dedent("""
+        import numpy as np
+        class Net:
+            def make(self):
+                def step(x):
+                    y = x * 2
+                    return y
+                return step
+    """)
+    ns = {"__name__": "__nd_test__"}
+    filename = _filename()
+    _register(src, filename)
+    exec(compile(src, filename, "exec"), ns)
+    plain = ns["Net"]().make()(np.ones(2))
+    net = ns["Net"]()
+    with nandoctor.trace(net):
+        step = net.make()
+    assert "__nd_rec__" in step.__code__.co_names
+    assert np.array_equal(step(np.ones(2)), plain)
+
+
+@pytest.mark.slow
+def test_exception_str_after_the_run(tmp_path):
+    """The script's uncaught exception is printed after the trace stopped: its instrumented __str__ runs then."""
+    script = tmp_path / "str_after.py"
+    script.write_text(textwrap.dedent("""
+        class E(Exception):
+            def __str__(self):
+                s = "E(" + str(self.args[0]) + ")"
+                return s
+        raise E(3)
+    """))
+    from conftest import run_nandoctor, run_python
+
+    plain = run_python([str(script)], cwd=str(tmp_path))
+    traced = run_nandoctor(["run", "-q", "-o", str(tmp_path / "out"), str(script)], cwd=str(tmp_path))
+    assert plain.stderr.strip().endswith("E: E(3)")
+    assert [line for line in traced.stderr.splitlines() if not line.startswith("nandoctor:")] == plain.stderr.splitlines()
+    assert traced.returncode == plain.returncode
