@@ -491,6 +491,315 @@ outer()
 """
 
 
+COMPOUND = """
+import asyncio
+import contextlib
+
+
+def only_doc(a, b):
+    "Nothing but a docstring."
+
+
+def last_loop(xs):
+    total = 0
+    for x in xs:
+        if x > 2:
+            break
+        total += x
+
+
+def last_while(n):
+    while n:
+        n -= 1
+        if n == 5:
+            break
+
+
+@contextlib.contextmanager
+def managed(tag):
+    log = [tag]
+    try:
+        yield log
+    finally:
+        log.append("done")
+
+
+class Acc:
+    "An accumulator."
+    scale = 2
+    scale = scale * 3
+
+    def __init__(self, start=0):
+        self.value = start
+        self.items = {}
+
+    def add(self, k, v=1):
+        self.items[k] = self.items.get(k, 0) + v
+        self.value += v * self.scale
+        return self
+
+
+def shapes(data):
+    first, *rest = data
+    (a, b), c = (1, 2), 3
+    n: int = len(rest)
+    x = y = n + a
+    label = (f"{first}"
+             f"-{n}")
+    for i, item in enumerate(data):
+        match item:
+            case 1:
+                continue
+            case 2 | 3:
+                x += item
+            case _:
+                try:
+                    y = y / (item - 4)
+                except ZeroDivisionError:
+                    y = 0
+                    break
+                else:
+                    y += 1
+                finally:
+                    x -= 1
+    else:
+        x = -x
+    with managed("t") as log:
+        for k in range(3):
+            log.append(k)
+            if k:
+                break
+    return first, rest, b, c, x, y, label, log
+
+
+async def agen(n):
+    for i in range(n):
+        yield i
+        await asyncio.sleep(0)
+
+
+async def amain():
+    got = []
+    async for v in agen(3):
+        got = got + [v]
+    return got
+
+
+def main():
+    only_doc(1, 2)
+    last_loop([1, 2, 3, 4])
+    last_loop([])
+    last_while(8)
+    last_while(3)
+    acc = Acc(1).add("a").add("a", 2).add("b")
+    r1 = shapes([5, 1, 2, 4, 6])
+    r2 = shapes([1, 3, 7])
+    r3 = asyncio.run(amain())
+    squares = {k: k * k for k in range(4) if k % 2}
+    gen = (t for t in range(3))
+    total = sum(gen)
+    return acc.value, acc.items, r1, r2, r3, squares, total
+
+
+for attempt in range(3):
+    if attempt == 1:
+        break
+else:
+    attempt = None
+result = main()
+print(result)
+"""
+
+MULTILINE = """
+class Obj:
+    def __init__(self):
+        self.w = 1.0
+        self.d = {"k": 1}
+
+
+def cond(flag):
+    x = (1
+         if flag else 2)
+    return (x +
+            1)
+
+
+def multi(o, xs):
+    o.w = (o.w
+           * 2)
+    o.w = (3.0 if o.w > 100 else
+           o.w - 1)
+    o.d["k"] += (
+        1)
+    o.d[
+        "j"] = [
+        1,
+        2]
+    o.w -= (
+        0.5)
+    ys = [
+        v * 2
+        for v in xs]
+    ys = (ys
+          + [
+              len(ys)])
+    a, b = (
+        ys[0],
+        ys[1])
+    xs = ([v for v in xs]
+          if xs else
+          xs)
+    z = -(
+        1)
+    t = (
+        1, 2, 3)
+    s = {
+        "a": 1,
+        **o.d}
+    return o.w, o.d, ys, a, b, xs, z, t, s
+
+
+def chain(n):
+    v = n
+    v = v and (
+        v - 1)
+    v = (v or
+         n)
+    return v < n < (
+        v + 10)
+
+
+result = (cond(True), cond(False), multi(Obj(), [1, 2]), multi(Obj(), [5]),
+          chain(3), chain(0))
+"""
+
+BLOCK_STARTS = """
+import functools
+g = 0
+
+
+def f_try(a):
+    try:
+        return a + 1
+    except TypeError:
+        return 0
+
+
+def f_global(a):
+    global g
+    g = g + a
+    return g
+
+
+def f_pass(a):
+    pass
+
+
+def f_import(a):
+    import math
+    return math.floor(a)
+
+
+def f_del(a):
+    del a
+    return 1
+
+
+def f_assert(a):
+    assert (a
+            > 0), "positive"
+    return a
+
+
+def f_def(a):
+    @functools.wraps(
+        f_pass)
+    def inner(b):
+        return b
+    return inner(a)
+
+
+def f_class(a):
+    @staticmethod.__class__.__call__.__class__ and (lambda c: c)
+    class K:
+        v = a
+    return K.v
+
+
+def f_raise(a):
+    raise ValueError(
+        a)
+
+
+def f_with(a):
+    with (open(__file__) if False else
+          memoryview(b"x")) as m:
+        return len(m) + a
+
+
+def f_nonlocal(a):
+    def inner(b):
+        nonlocal a
+        a = a + b
+        return a
+    return inner(1)
+
+
+def f_loop_try(xs):
+    out = []
+    for x in xs:
+        try:
+            out.append(1 / x)
+        except ZeroDivisionError:
+            continue
+    while xs:
+        global g
+        xs = xs[1:]
+    for x in xs:
+        pass
+    return out
+
+
+def f_aug(d):
+    d[
+        "k"] += 1
+    return d
+
+
+result = [f_try(1), f_try("x"), f_global(2), f_pass(1), f_import(2.5), f_del(1), f_assert(2), f_def(3),
+          f_class(4), f_with(1), f_nonlocal(2), f_loop_try([1, 0, 2]), f_aug({"k": 1})]
+try:
+    f_raise(5)
+except ValueError:
+    pass
+try:
+    f_assert(-1)
+except AssertionError:
+    pass
+
+
+def f_defs(a):
+    def inner(b=(
+            1)):
+        return b
+    class Base(
+            object):
+        pass
+    return inner() + a
+
+
+def f_cls(a):
+    class K(
+            object):
+        pass
+    return a
+
+
+f_defs(1)
+f_cls(1)
+"""
+
+
 def test_traceback_positions_identical():
     plain, traced, _ = behaviour(FAILING)
     assert plain["exception"][0] == "ZeroDivisionError"
@@ -528,9 +837,21 @@ def _line_events(code, filename):
     return events
 
 
-@pytest.mark.parametrize("src", [VARIED, FAILING], ids=["varied", "failing"])
-def test_settrace_line_events_identical(src):
+PROGRAMS = {"varied": VARIED, "failing": FAILING, "compound": COMPOUND, "multiline": MULTILINE,
+            "block_starts": BLOCK_STARTS}
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_programs_as_python(name):
+    plain, traced, _ = behaviour(PROGRAMS[name])
+    assert plain["values"] or plain["exception"]
+    assert traced == plain
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_settrace_line_events_identical(name):
     """A debugger or coverage tool sees the same lines, calls, returns and exceptions, in the same order."""
+    src = PROGRAMS[name]
     filename = _filename()
     _register(src, filename)
     plain = _line_events(compile(src, filename, "exec", dont_inherit=True), filename)
@@ -544,8 +865,9 @@ def test_settrace_line_events_identical(src):
     assert traced == plain
 
 
-def test_every_added_node_has_a_users_position():
-    src = textwrap.dedent(VARIED)
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_every_added_node_has_a_users_position(name):
+    src = textwrap.dedent(PROGRAMS[name])
     plain = ast.parse(src)
     positions = {(n.lineno, n.col_offset, n.end_lineno, n.end_col_offset)
                  for n in ast.walk(plain) if hasattr(n, "lineno")}
