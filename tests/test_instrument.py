@@ -14,6 +14,7 @@ import contextlib
 import gc
 import io
 import itertools
+import os
 import linecache
 import re
 import subprocess
@@ -30,6 +31,7 @@ from nandoctor.trace.instrument import HOOK_NAMES, NOOP_HOOKS, Registry, compile
 from nandoctor.trace.tracer import Tracer
 
 _COUNTER = itertools.count()
+HOOKS_IMPL = {"": "c", "1": "python"}
 
 
 def _filename() -> str:
@@ -997,17 +999,28 @@ def test_atexit_handler_after_the_run(tmp_path):
 
 
 # -- what is recorded -----------------------------------------------------------------------------
+@pytest.fixture(params=["c", "python"], autouse=False)
+def hooks_mode(request, monkeypatch):
+    """Each recording test runs with the C hooks and with their pure-Python equivalent."""
+    if request.param == "python":
+        monkeypatch.setenv("NANDOCTOR_PURE_PYTHON", "1")
+    else:
+        monkeypatch.delenv("NANDOCTOR_PURE_PYTHON", raising=False)
+    return request.param
+
+
 def _sites(tracer, kind=None):
     return [s for s in tracer.registry.sites if kind is None or s.kind == kind]
 
 
 def _observed(tracer, sid):
+    assert tracer.recorder.hooks_impl == HOOKS_IMPL[os.environ.get("NANDOCTOR_PURE_PYTHON", "")]
     raw = tracer.raw()
     mask = raw["obs_site"] == sid
     return raw["obs_stats"][mask]
 
 
-def test_updates_are_recorded_with_their_change():
+def test_updates_are_recorded_with_their_change(hooks_mode):
     tracer = assert_same("""
         import numpy as np
         class Net:
@@ -1036,7 +1049,7 @@ def test_updates_are_recorded_with_their_change():
         assert np.allclose(rows[:, col], change)
 
 
-def test_augmented_attribute_update_recorded_when_plain():
+def test_augmented_attribute_update_recorded_when_plain(hooks_mode):
     tracer = assert_same("""
         import numpy as np
         class Net:
@@ -1056,7 +1069,7 @@ def test_augmented_attribute_update_recorded_when_plain():
     assert np.allclose(rows[:, C.STATS.index(C.MEAN)], [-0.5, -1.0, -1.5])
 
 
-def test_setitem_records_the_mutated_container():
+def test_setitem_records_the_mutated_container(hooks_mode):
     tracer = assert_same("""
         import numpy as np
         def relu_grad(z):
@@ -1072,7 +1085,7 @@ def test_setitem_records_the_mutated_container():
     assert np.allclose(means[1], [(0.01 + 1 + 1) / 3])
 
 
-def test_property_attribute_not_read_back():
+def test_property_attribute_not_read_back(hooks_mode):
     """`obj.p += v` with a property: the getter runs once (Python's), and nothing is recorded for the value."""
     tracer = assert_same("""
         class P:
@@ -1094,7 +1107,7 @@ def test_property_attribute_not_read_back():
     assert len(_observed(tracer, site.id)) == 0
 
 
-def test_recursion_inside_an_update_pairs_each_level():
+def test_recursion_inside_an_update_pairs_each_level(hooks_mode):
     """The same update statement running inside its own right-hand side keeps each level's old value."""
     tracer = assert_same("""
         import numpy as np
@@ -1121,7 +1134,7 @@ def test_recursion_inside_an_update_pairs_each_level():
     assert np.allclose(rows[:, C.STATS.index(C.UPDATE_L2)], plain["changes"])
 
 
-def test_stale_stash_after_an_exception_is_not_paired():
+def test_stale_stash_after_an_exception_is_not_paired(hooks_mode):
     tracer = assert_same("""
         import numpy as np
         def fail(flag):
@@ -1296,3 +1309,24 @@ def test_exception_str_after_the_run(tmp_path):
     assert plain.stderr.strip().endswith("E: E(3)")
     assert [line for line in traced.stderr.splitlines() if not line.startswith("nandoctor:")] == plain.stderr.splitlines()
     assert traced.returncode == plain.returncode
+
+
+def test_interleaved_generators_keep_their_own_old_values(hooks_mode):
+    """Two generators suspended inside the same update statement: each pairs its own old value."""
+    tracer = assert_same("""
+        import numpy as np
+        def gen(w):
+            while True:
+                w = w - (yield w)
+        a, b = gen(np.ones(2)), gen(np.full(2, 10.0))
+        next(a), next(b)
+        for _ in range(3):
+            a.send(1.0)
+            b.send(2.0)
+        result = (a.send(0.0), b.send(0.0))
+    """)
+    (site,) = _sites(tracer, "update")
+    rows = _observed(tracer, site.id)
+    assert len(rows) == 8
+    changes = rows[:, C.STATS.index(C.UPDATE_L2)]
+    assert np.allclose(changes, [np.linalg.norm(np.full(2, c)) for c in (1.0, 2.0) * 3 + (0.0, 0.0)])

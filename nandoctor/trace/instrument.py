@@ -10,8 +10,11 @@ Before and after, for the statements of the founding case (hook names shortened)
     a, b = f()                              ->  a, b = unpack((8, 9), f())
     def f(self, x): ...                     ->  def f(self, x): args((1,), (x,)); ...
     return expr                             ->  return rec(2, expr)
-    for i in range(n): body                 ->  for i in range(n): it(0); body
-                                                exit(0)
+    for i in range(n):                      ->  for i in range(n):
+        if done: break                              it(0)
+                                                    if done: exit(0); break
+                                                else:
+                                                    exit(0)
 
 The rewritten code does what Python does, in Python's order, and nothing more: a hook only ever
 wraps an expression Python evaluates anyway and hands its value back, or follows a statement and
