@@ -1330,3 +1330,38 @@ def test_interleaved_generators_keep_their_own_old_values(hooks_mode):
     assert len(rows) == 8
     changes = rows[:, C.STATS.index(C.UPDATE_L2)]
     assert np.allclose(changes, [np.linalg.norm(np.full(2, c)) for c in (1.0, 2.0) * 3 + (0.0, 0.0)])
+
+
+@pytest.mark.slow
+def test_recursion_limit_overflows_where_python_does(tmp_path):
+    """At the script's recursion limit a C hook skips its Python half rather than overflow: the RecursionError
+    comes from the script's own call, on its line. (Pure-Python hooks are frames of their own: README,
+    Known limits.)"""
+    script = tmp_path / "deep.py"
+    script.write_text(textwrap.dedent("""
+        import sys
+        import traceback
+        import numpy as np
+        sys.setrecursionlimit(150)
+        class A:
+            def __init__(self):
+                self.w = np.ones(2)
+        def f(a, n):
+            x = n + 1
+            a.w = a.w - 0.5
+            a.w -= 0.25
+            d = {"k": n}
+            d["k"] += 1
+            return f(a, x)
+        try:
+            f(A(), 0)
+        except RecursionError as e:
+            frames = traceback.extract_tb(e.__traceback__)
+            print(type(e).__name__, frames[-1].lineno, frames[-1].line)
+    """))
+    from conftest import run_nandoctor, run_python
+
+    plain = run_python([str(script)], cwd=str(tmp_path))
+    traced = run_nandoctor(["run", "-q", "-o", str(tmp_path / "out"), str(script)], cwd=str(tmp_path))
+    assert plain.stdout.startswith("RecursionError 15 ")
+    assert traced.stdout == plain.stdout

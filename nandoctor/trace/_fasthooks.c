@@ -838,14 +838,29 @@ record(Hooks *self, PyObject *sid, PyObject *v)
     return 0;
 }
 
+/* Call a Python hook. At the script's recursion limit, entering the Python hook's frame raises
+ * RecursionError before the hook can catch it: the hook is skipped instead (nothing recorded), so the
+ * script overflows where it would under Python, at its own next call, not at this hook's. `passed` is
+ * what the hook hands back (NULL: None). */
+static PyObject *
+call_slow(PyObject *slow, PyObject *const *args, Py_ssize_t nargs, PyObject *passed)
+{
+    PyObject *r = PyObject_Vectorcall(slow, args, nargs, NULL);
+    if (r == NULL && PyErr_ExceptionMatches(PyExc_RecursionError)) {
+        PyErr_Clear();
+        return passed != NULL ? Py_NewRef(passed) : Py_NewRef(Py_None);
+    }
+    return r;
+}
+
 static PyObject *
 Hooks_rec(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
 {
     if (nargs != 2)
-        return PyObject_Vectorcall(self->slow_rec, args, nargs, NULL);
+        return call_slow(self->slow_rec, args, nargs, NULL);
     if (record(self, args[0], args[1]))
         return Py_NewRef(args[1]);
-    return PyObject_Vectorcall(self->slow_rec, args, nargs, NULL);
+    return call_slow(self->slow_rec, args, nargs, args[1]);
 }
 
 static PyObject *
@@ -853,7 +868,7 @@ Hooks_args(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
 {
     if (nargs != 2 || !PyTuple_CheckExact(args[0]) || !PyTuple_CheckExact(args[1])
             || PyTuple_GET_SIZE(args[0]) != PyTuple_GET_SIZE(args[1]))
-        return PyObject_Vectorcall(self->slow_args, args, nargs, NULL);
+        return call_slow(self->slow_args, args, nargs, NULL);
     Py_ssize_t m = PyTuple_GET_SIZE(args[0]);
     for (Py_ssize_t i = 0; i < m; i++) {
         PyObject *sid = PyTuple_GET_ITEM(args[0], i), *v = PyTuple_GET_ITEM(args[1], i);
@@ -864,7 +879,7 @@ Hooks_args(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
         PyObject *r = NULL;
         if (one_sid != NULL && one_v != NULL) {
             PyObject *call[2] = {one_sid, one_v};
-            r = PyObject_Vectorcall(self->slow_args, call, 2, NULL);
+            r = call_slow(self->slow_args, call, 2, NULL);
         }
         Py_XDECREF(one_sid);
         Py_XDECREF(one_v);
@@ -892,7 +907,7 @@ Hooks_upd(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
                     if (append_row(self, k, (const double *)a->data, n / 8, NULL, (const double *)b->data))
                         return Py_NewRef(new);
                     if (n / 8 > self->copy_max)
-                        return PyObject_Vectorcall(self->slow_upd, args, nargs, NULL);
+                        return call_slow(self->slow_upd, args, nargs, args[2]);
                 }
                 if (append_buffered(self, PyTuple_GET_ITEM(k, 4), PyTuple_GET_ITEM(k, 7), PyTuple_GET_ITEM(k, 5),
                                     a->data, n, b->data, n) == 0)
@@ -901,7 +916,7 @@ Hooks_upd(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
             }
         }
     }
-    return PyObject_Vectorcall(self->slow_upd, args, nargs, NULL);
+    return call_slow(self->slow_upd, args, nargs, nargs == 3 ? args[2] : NULL);
 }
 
 /* row(site, value, delta) -> bool: record the statistics row of an augmented update's value with the
@@ -941,7 +956,7 @@ fall_back(PyObject *slow, const char *name, PyObject *const *args, Py_ssize_t na
         PyErr_Format(PyExc_RuntimeError, "%s(): no Python hook to fall back to", name);
         return NULL;
     }
-    return PyObject_Vectorcall(slow, args, nargs, NULL);
+    return call_slow(slow, args, nargs, nargs == 2 ? args[1] : NULL);
 }
 
 /* delta(site, d) -> d: an augmented update's delta, before the update. For a large site (fast entry of
@@ -1268,7 +1283,7 @@ Hooks_kept(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
             return NULL;
         }
         PyObject *call[3] = {args[0], args[1], v};
-        r = PyObject_Vectorcall(self->slow_kept, call, v != NULL ? 3 : 2, NULL);
+        r = call_slow(self->slow_kept, call, v != NULL ? 3 : 2, NULL);
     }
     else if (v == NULL) {  /* nothing kept: an augmented update's delta has no value to pair with */
         if (self->pending != NULL) {
