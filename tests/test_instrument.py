@@ -1362,6 +1362,7 @@ def test_recursion_limit_overflows_where_python_does(tmp_path):
     from conftest import run_nandoctor, run_python
 
     plain = run_python([str(script)], cwd=str(tmp_path))
-    traced = run_nandoctor(["run", "-q", "-o", str(tmp_path / "out"), str(script)], cwd=str(tmp_path))
+    traced = run_nandoctor(["run", "-q", "-o", str(tmp_path / "out"), str(script)], cwd=str(tmp_path),
+                           env={"NANDOCTOR_PURE_PYTHON": ""})  # the C hooks, whatever the suite runs with
     assert plain.stdout.startswith("RecursionError 15 ")
     assert traced.stdout == plain.stdout
