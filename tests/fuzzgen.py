@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import io
 import linecache
 import sys
@@ -614,7 +613,6 @@ def _run_late(callbacks: list, ns: dict) -> None:
                if info.atexit and getattr(info.func, "__globals__", None) is ns]
     for _, fin in sorted(pending, key=lambda p: p[0], reverse=True):
         fin()
-    gc.collect()
 
 
 def _without_ours(text: str) -> str:
@@ -674,3 +672,8 @@ def _first_difference(a, b) -> str:
         if la != lb:
             return f"plain {la[:150]!r} / traced {lb[:150]!r}"
     return f"plain {len(sa)} lines / traced {len(sb)} lines: {(sa[len(sb):] or sb[len(sa):])[:1]!r:.150}"
+
+
+# Constructs that differ today and are fixed on other branches: the CI sample does not generate them
+# (scripts/fuzz.py --all does). Each entry is a tag prefix; empty means the whole generator runs in CI.
+KNOWN_FAILURES: frozenset = frozenset()
