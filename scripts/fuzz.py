@@ -51,7 +51,8 @@ def main() -> int:
             diffs = fuzzgen.compare(program.only(i))
             if diffs:
                 found = True
-                cause = (block.tags[0].split(":")[0] + ":" + block.tags[0].split(":")[1], diffs[0][:90])
+                fields = ",".join(d.split(" differs")[0] for d in diffs)
+                cause = (":".join(block.tags[0].split(":")[:2]), fields)
                 by_cause[cause] += 1
                 old = examples.get(cause)
                 if old is None or len(block.text) < len(old[0]):
