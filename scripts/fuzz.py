@@ -4,7 +4,8 @@ Runs N semantics programs from tests/fuzzgen.py (comprehension, lambda and class
 targets of every kind; evaluation order; exceptions with a custom __str__; atexit and weakref.finalize;
 numpy error state), each untraced and traced in this process, and prints how many differed. A program that
 differs is split into its blocks, each re-run alone, so every difference is counted under the construct
-that causes it, with its smallest example. `--all` also generates the constructs test_fuzz.py skips as
+that causes it, with its smallest example. `--subprocess` runs each program as a script, plain `python`
+against the real `nandoctor run`, instead of in this process. `--all` also generates the constructs test_fuzz.py skips as
 known failures (tests/fuzzgen.py KNOWN_FAILURES).
 """
 
@@ -29,6 +30,8 @@ def main() -> int:
     parser.add_argument("n", type=int, nargs="?", default=2000, help="programs to run")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--all", action="store_true", help="include the known failures")
+    parser.add_argument("--subprocess", action="store_true",
+                        help="compare plain `python` with the real `nandoctor run` (about 2 s a program)")
     parser.add_argument("--examples", type=int, default=1, help="example programs to print per difference")
     args = parser.parse_args()
     exclude = frozenset() if args.all else fuzzgen.KNOWN_FAILURES
@@ -36,6 +39,7 @@ def main() -> int:
     by_cause: collections.Counter = collections.Counter()
     examples: dict = {}
     t0 = time.monotonic()
+    compare = fuzzgen.compare_subprocess if args.subprocess else fuzzgen.compare
 
     @seed(args.seed)
     @settings(max_examples=args.n, deadline=None, database=None, suppress_health_check=list(HealthCheck))
@@ -43,16 +47,16 @@ def main() -> int:
     def measure(program):
         counts["programs"] += 1
         counts["blocks"] += len(program.blocks)
-        if not fuzzgen.compare(program):
+        if not compare(program):
             return
         counts["differed"] += 1
         found = False
         for i, block in enumerate(program.blocks):
-            diffs = fuzzgen.compare(program.only(i))
+            diffs = compare(program.only(i))
             if diffs:
                 found = True
                 fields = ",".join(d.split(" differs")[0] for d in diffs)
-                cause = (":".join(block.tags[0].split(":")[:2]), fields)
+                cause = (",".join(sorted({":".join(t.split(":")[:2]) for t in block.tags})), fields)
                 by_cause[cause] += 1
                 old = examples.get(cause)
                 if old is None or len(block.text) < len(old[0]):

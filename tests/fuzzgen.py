@@ -6,6 +6,9 @@ import contextlib
 import fnmatch
 import io
 import linecache
+import os
+import subprocess
+import tempfile
 import sys
 import traceback
 import types
@@ -691,3 +694,30 @@ KNOWN_FAILURES: frozenset = frozenset({
     "target:aug*",  # augmented assignment evaluates its target twice
     "target:*prop-array*",  # `o.p[i] = v` reads the property o.p again to record the container
 })
+
+
+def compare_subprocess(program: Program) -> list[str]:
+    """The program as a script: plain `python SCRIPT` against `python -m nandoctor run SCRIPT` (stdout, stderr
+    less nandoctor's lines, exit status; real atexit and interpreter exit)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        script = os.path.join(tmp, "program.py")
+        with open(script, "w") as f:
+            f.write(program.source)
+        env = dict(os.environ)
+        env.pop("NANDOCTOR_RAISE", None)
+        plain = subprocess.run([sys.executable, script], cwd=tmp, capture_output=True, text=True, env=env,
+                               timeout=120)
+        traced = subprocess.run([sys.executable, "-m", "nandoctor", "run", "-o", os.path.join(tmp, "report"),
+                                 "--format", "json", "--no-progress", script], cwd=tmp, capture_output=True,
+                                text=True, env=env, timeout=300)
+    diffs = []
+    if "internal error" in traced.stderr:
+        diffs.append("nandoctor internal error: " + traced.stderr[traced.stderr.index("internal error"):][:120])
+    if traced.returncode != plain.returncode:
+        diffs.append(f"exit status differs: plain {plain.returncode} / traced {traced.returncode}")
+    if traced.stdout != plain.stdout:
+        diffs.append(f"stdout differs: {_first_difference(plain.stdout, traced.stdout)}")
+    ours = _without_ours(traced.stderr)
+    if ours != plain.stderr:
+        diffs.append(f"stderr differs: {_first_difference(plain.stderr, ours)}")
+    return diffs

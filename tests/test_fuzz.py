@@ -27,8 +27,6 @@ programs tried is printed (pytest -s) and checked.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import tempfile
 import types
 import warnings
@@ -247,20 +245,8 @@ def test_traced_semantics_identical(program):
 def test_semantics_identical_under_nandoctor_run(program):
     """The same programs as scripts: plain `python` against the real `nandoctor run` (real atexit, exit status)."""
     TRIED["subprocess"] += 1
-    with tempfile.TemporaryDirectory() as tmp:
-        script = os.path.join(tmp, "program.py")
-        with open(script, "w") as f:
-            f.write(program.source)
-        env = dict(os.environ)
-        env.pop("NANDOCTOR_RAISE", None)
-        plain = subprocess.run([sys.executable, script], cwd=tmp, capture_output=True, text=True, env=env,
-                               timeout=120)
-        traced = subprocess.run([sys.executable, "-m", "nandoctor", "run", "-o", os.path.join(tmp, "report"),
-                                 "--format", "json", "--no-progress", script], cwd=tmp, capture_output=True,
-                                text=True, env=env, timeout=300)
-    ours = fuzzgen._without_ours(traced.stderr)
-    assert "internal error" not in traced.stderr, traced.stderr + program.source
-    assert (traced.returncode, traced.stdout, ours) == (plain.returncode, plain.stdout, plain.stderr), program.source
+    diffs = fuzzgen.compare_subprocess(program)
+    assert not diffs, "\n".join(diffs) + "\n" + program.source
 
 
 def test_fuzzer_ran():
