@@ -281,6 +281,9 @@ SUBSAMPLE = 1 << 12
 # by the hooks (`_fasthooks.c`, from KEEP_VALUES_MAX up), or here by `stats_rows` where C is not
 # built; both give the same row, bit for bit. Above it, `BigArrays` schedules and screens.
 EXACT_ROWS_MAX = 1 << 16
+# float64 arrays above this many elements get their row when observed (C hooks or BigArrays.row): the ones
+# whose non-finite values NonfiniteCount counts (recorder.KEEP_VALUES_MAX; smaller ones are summarised later).
+ROWS_AT_ONCE_ABOVE = 256
 
 
 def stats_one(v: np.ndarray, delta: np.ndarray | None = None) -> np.ndarray:
@@ -399,7 +402,9 @@ class BigArrays:
         self.hist: dict[int, list] = {}
         self.sampled = 0  # observations given the partial row
         self.screened = 0  # observations screened (not read) here; the C hooks screen others themselves
-        self.trap = None  # the floating-point trap (fpe.FpTrap) while one is installed
+        # What forces full checks between scheduled ones, while a trace runs: nandoctor's own count of
+        # non-finite values (NonfiniteCount), or the opt-in floating-point trap (fpe.FpTrap). None: no screening.
+        self.trap = None
 
     def cell(self, sid: int, size: int) -> memoryview:
         """A large site's screening state (see SEEN) as int64s, made at its first observation; `fcells[sid]`
@@ -476,10 +481,17 @@ class BigArrays:
                 return row
         with np.errstate(all="ignore"):  # np.dot reports overflow: our arithmetic must not reach the user's setting
             if size <= SUBSAMPLE_ABOVE or a.dtype is not _F8 or (d is not None and d.dtype is not _F8):
-                return stats_one(a, d)
-            if size <= EXACT_ROWS_MAX:  # the row the C hooks compute for such arrays
-                return stats_rows(a.reshape(1, -1), None if d is None else d.reshape(1, -1))[0]
-            return self._row(sid, a, d)
+                row = stats_one(a, d)
+            elif size <= EXACT_ROWS_MAX:  # the row the C hooks compute for such arrays
+                row = stats_rows(a.reshape(1, -1), None if d is None else d.reshape(1, -1))[0]
+            else:
+                row = self._row(sid, a, d)
+        if a.dtype is _F8 and size > ROWS_AT_ONCE_ABOVE and self.trap is not None and (
+                row[_N_NAN] > 0 or row[_N_POSINF] > 0 or row[_N_NEGINF] > 0):
+            # A non-finite value seen: every screened array's next observation is checked in full (the C
+            # hooks count the same observations, in fill_row).
+            self.trap.bump()
+        return row
 
     def _row(self, sid: int, a: np.ndarray, d, dsq: float | None = None) -> np.ndarray:
         """A checked observation of a large float64 array: its norm (and its delta's, `dsq` if known),
@@ -544,6 +556,32 @@ class BigArrays:
             e = cls.exact_every(size)
             k = -(-k // e) * e
         return k
+
+
+class NonfiniteCount:
+    """What forces large arrays to a full check between scheduled ones when no trap is installed: a count,
+    measured by nandoctor itself, of the float64 observations above ROWS_AT_ONCE_ABOVE elements found to hold
+    a NaN or an infinity (BigArrays.row here, fill_row in the C hooks). It reads nothing of numpy's error
+    state, so it holds on every thread. A NaN that first appears in a smaller array or a Python number
+    reaches a screened array through larger ones, or is found at the array's next scheduled check."""
+
+    def __init__(self):
+        self.flag_buf = bytearray(8)
+        self._count = memoryview(self.flag_buf).cast("q")
+
+    @property
+    def n_flags(self) -> int:
+        return self._count[0]
+
+    def bump(self) -> None:
+        self._count[0] += 1
+
+    def in_force(self) -> bool:
+        return True
+
+    def screening_state(self) -> tuple:
+        """For the C hooks' `arm`: the count's buffer, and no numpy error state to watch."""
+        return (self.flag_buf, None, None)
 
 
 def _c_kernel(name: str):
