@@ -40,7 +40,8 @@ def _parse_formats(value: str | None) -> tuple[str, ...]:
 def trace_script(script: str, args: list[str], out: Path, *, include=(), exclude=(), step_loop=None,
                  formats=FORMATS, raise_errors=False, config: dict | None = None, progress: bool = False,
                  quiet: bool = False, verbose: bool = False):
-    """Run a script traced, write its session and report; returns (outcome, session or None).
+    """Run a script traced in this process (the Python API; `nandoctor run` uses a child, `run_traced`),
+    write its session and report; returns (outcome, session or None).
 
     `config` (the merged [tool.nandoctor] table and flags) is kept in session.meta["config"], where
     detectors read their thresholds; `progress` draws the live status line on stderr."""
@@ -123,15 +124,78 @@ def trace_script(script: str, args: list[str], out: Path, *, include=(), exclude
             status.stop()  # erase the status line before anything else is printed
         return session
 
-    def on_signal(outcome):  # SIGTERM: report now; the runner then lets the signal kill the process
-        tracer.stop()
-        _finish(outcome, conclude(outcome), out, quiet=quiet, verbose=verbose)
-
     try:
-        outcome = run_script(script, args, tracer, on_signal=on_signal)
+        outcome = run_script(script, args, tracer)
     finally:
         tracer.stop()
     return outcome, conclude(outcome)
+
+
+def run_traced(script: str, args: list[str], out: Path, *, include=(), exclude=(), step_loop=None, formats=FORMATS,
+               raise_errors=False, config: dict | None = None, progress: bool = False):
+    """`nandoctor run`: the script runs traced in a child interpreter (trace/runner.py says why); this
+    process waits for it, then analyses the session it left. Returns (outcome, session or None)."""
+    from .trace.runner import Outcome, run_child
+
+    out = Path(os.path.abspath(out))  # the script may chdir
+    meta = {
+        "script": script,
+        "argv": [script] + list(args),
+        "cwd": os.getcwd(),
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "nandoctor": __version__,
+        "python": sys.version.split()[0],
+        "step_loop": step_loop,
+        "interrupted": True,  # until the run ends: a killed run keeps saying so
+        "exit_status": None,
+    }
+    if config is not None:
+        meta["config"] = config
+    spec = {"out": str(out), "include": [str(p) for p in include], "exclude": list(exclude), "step_loop": step_loop,
+            "raise_errors": raise_errors, "progress": progress, "meta": meta}
+    t0 = time.monotonic()
+    returncode = run_child(script, list(args), spec)
+    signum = -returncode if returncode < 0 else None
+    outcome = Outcome(exit_code=128 + signum if signum else returncode, signal=signum, interrupted=signum is not None)
+    if progress and signum is not None:
+        from .progress import ERASE
+
+        sys.stderr.write(ERASE)  # the child died with its status line drawn
+    return outcome, _conclude_child(out, outcome, step_loop, formats, raise_errors, time.monotonic() - t0)
+
+
+def _conclude_child(out: Path, outcome, step_loop, formats, raise_errors, elapsed: float):
+    """Analyse the session folder the child left and write the report; the session, or None."""
+    from .session import Session
+    from .store import SessionWriter, StoreError, read_session_files
+
+    if not (out / "session.json").exists():
+        return None  # the child could not start tracing (it said so) or died before writing anything
+    try:
+        writer = SessionWriter.reopen(out)
+        if writer.meta.get("nandoctor") is None:
+            return None
+        interrupted = outcome.interrupted or (writer.meta.get("exception") or "").startswith("KeyboardInterrupt")
+        outcome.interrupted = interrupted
+        update = dict(exit_status=outcome.exit_code, interrupted=interrupted, signal=outcome.signal)
+        update.setdefault("exception", writer.meta.get("exception"))
+        if not writer.meta.get("finished"):
+            update["elapsed"] = round(elapsed, 3)  # killed: the wall time this process saw
+        writer.update_meta(**update)
+        raw = read_session_files(out)
+        session = Session(raw, step_loop=step_loop, directory=str(out))
+        writer.compact(raw)
+        session.analyze()
+        writer.write_analysis(session.analysis_dict())
+        from .report import write_report
+
+        write_report(session, out, formats=formats)
+        return session
+    except (Exception, StoreError) as e:  # noqa: BLE001 -- our failure must not change the script's exit status
+        if raise_errors:
+            raise
+        click.echo(f"nandoctor: internal error while analysing: {type(e).__name__}: {e}", err=True)
+        return None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -266,9 +330,9 @@ def run(output, include, exclude, step_loop, formats, thresholds, config_path, n
     merged.update(include=list(include), exclude=list(exclude), output=str(out), step_loop=step_loop,
                   fail_on=fail_on, formats=list(fmt), thresholds={**cfg.thresholds, **cli_thresholds})
     raise_errors = os.environ.get("NANDOCTOR_RAISE") == "1"
-    outcome, session = trace_script(script, list(args), out, include=include, exclude=exclude,
-                                    step_loop=step_loop, formats=fmt, raise_errors=raise_errors, config=merged,
-                                    progress=_want_progress(progress, quiet), quiet=quiet, verbose=verbose)
+    outcome, session = run_traced(script, list(args), out, include=include, exclude=exclude, step_loop=step_loop,
+                                  formats=fmt, raise_errors=raise_errors, config=merged,
+                                  progress=_want_progress(progress, quiet))
     _finish(outcome, session, out, quiet=quiet, verbose=verbose, fail_on=fail_on)
 
 
@@ -355,8 +419,9 @@ def demo(output, formats, fail_on, progress, verbose, quiet):
     if quiet and verbose:
         raise click.UsageError("choose one of --quiet and --verbose")
     out = Path(output) if output else Path("reports") / "demo"
-    outcome, session = trace_script(str(DEMO_SCRIPT), [], out, formats=_parse_formats(formats),
-                                    progress=_want_progress(progress, quiet), quiet=quiet, verbose=verbose)
+    outcome, session = run_traced(str(DEMO_SCRIPT), [], out, formats=_parse_formats(formats),
+                                  raise_errors=os.environ.get("NANDOCTOR_RAISE") == "1",
+                                  progress=_want_progress(progress, quiet))
     _finish(outcome, session, out, quiet=quiet, verbose=verbose, fail_on=fail_on)
 
 

@@ -72,6 +72,17 @@ class SessionWriter:
         self.n_events_written = -1
         write_json(self.dir / "session.json", {"schema": SCHEMA_VERSION, "meta": self.meta})
 
+    @classmethod
+    def reopen(cls, directory: str | os.PathLike) -> "SessionWriter":
+        """The writer of a folder another process wrote (`nandoctor run` after its traced child): wipes nothing."""
+        self = cls.__new__(cls)
+        self.dir = Path(os.path.abspath(directory))
+        self.pid = os.getpid()
+        self.meta = dict(read_json(self.dir / "session.json").get("meta", {}))
+        self.n_chunks = len(list((self.dir / CHUNK_DIR).glob("[0-9]*.npz")))
+        self.n_sites_written = self.n_loops_written = self.n_events_written = -1
+        return self
+
     def _ours(self) -> bool:
         """False in a forked child (multiprocessing): only the traced process writes its folder."""
         return os.getpid() == self.pid

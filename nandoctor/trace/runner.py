@@ -1,20 +1,16 @@
-"""Run a script as `__main__` exactly as `python SCRIPT ARGS` would, but compiled through the tracer.
+"""Run a script as `__main__` exactly as `python SCRIPT ARGS` would, compiled through the tracer."""
 
-Modelled on coverage.py's execfile.py: a fresh `__main__` module, `sys.argv` and `sys.path[0]` as
-Python sets them, the script compiled by us, and the outcome (exit code, exception) handed back
-instead of acted on, so the caller can write the report first.
-
-Every way out ends as it would under Python, after the report is written (issue 7):
-- `sys.exit(n)` and uncaught exceptions: the same status (the traceback is printed by the caller);
-- Ctrl-C (KeyboardInterrupt): the traceback, then, after the script's atexit handlers, death by
-  SIGINT as Python does since 3.8 (the shell shows 130; `subprocess` shows -2);
-- SIGTERM: Python dies at once, running no `finally` or atexit. While the script runs we install a
-  handler (only where the default was) that writes the session and report through `on_signal`, puts
-  the default back and re-sends SIGTERM, so the process still dies by SIGTERM (143 in the shell). The
-  script's own handler, if it installs one, replaces ours; the original is restored afterwards.
-- the recursion limit is raised by the depth of nandoctor's own frames, so the script's recursion
-  fails at the same depth as under Python (`sys.getrecursionlimit()` reads that much higher).
-"""
+# How `nandoctor run` keeps the patient unchanged (README "Run a script", "When the script ends badly"):
+# the command is a thin parent that starts the traced script in a child interpreter (the same
+# executable, interpreter flags, environment, working folder and file descriptors) and waits for it.
+# The child does only what `python SCRIPT` does, plus tracing: a `__main__` module as Python builds
+# it, the script's module frame with no frame below it (`_runmain.c`), the script's own
+# `sys.excepthook` for an uncaught exception, Python's own handling of `SystemExit`, and death by
+# SIGINT after finalization for an uncaught Ctrl-C. It installs no signal handler. Its session is
+# flushed as it runs and for the last time by an atexit handler registered before the script runs
+# (so it runs after the script's own). The parent renders the report from the session folder, so a
+# crash, `os._exit()`, SIGTERM or SIGKILL of the child still gets one, then leaves with the child's
+# status or dies by the same signal.
 
 from __future__ import annotations
 
@@ -150,18 +146,88 @@ def read_source(path: str) -> bytes:
         return f.read()
 
 
-def run_script(path: str, args: list[str], tracer, on_signal=None) -> Outcome:
-    """Execute the script under `tracer` (already started). Never raises for what the script does.
+def _c_runner():
+    """The C helper when it is built and supports this Python, else None (README "Known limits")."""
+    try:
+        from . import _runmain
+    except ImportError:
+        return None
+    return _runmain if _runmain.supported else None
 
-    `on_signal(outcome)`, if given, is called from the SIGTERM handler to write the report before the
-    process dies by that signal.
+
+def _run_code():
+    """`run_code(code, globals)`: the C runner when built for this Python, else exec()."""
+    c = _c_runner()
+    if c is not None:
+        return c.run_code
+    return lambda code, namespace: exec(code, namespace)  # frames below the module: README "Known limits"
+
+
+def _call_detached(fn, *args):
+    """Call `fn` as the interpreter calls sys.excepthook: from C, no frame below it."""
+    c = _c_runner()
+    return c.run_call(fn, args) if c is not None else fn(*args)
+
+
+def _safe_message(exc: BaseException) -> str:
+    """The exception's message, without running any of the script's code (a custom __str__ runs once,
+    when Python's own excepthook prints it)."""
+    cls = type(exc)
+    if getattr(cls.__str__, "__objclass__", None) is None:  # a __str__ written in Python
+        return "<message not rendered: the exception class defines its own __str__>"
+    if not all(type(a) in (str, int, float, bool, complex, type(None)) for a in exc.args):
+        return "<message not rendered: its arguments are objects of the script>"
+    try:
+        return str(exc)
+    except Exception:  # noqa: BLE001
+        return "<exception str() failed>"
+
+
+def _user_tb(exc: BaseException, code):
+    """The traceback from the script's module frame on (the frames that called it are nandoctor's)."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_frame.f_code is not code:
+        tb = tb.tb_next
+    return tb if tb is not None else exc.__traceback__
+
+
+def _traceback_text(exc: BaseException, tb) -> str:
+    """For the session: the script's frames and the exception, as far as known without its code."""
+    lines = ["Traceback (most recent call last):\n"] if tb is not None else []
+    lines += traceback.format_list(traceback.extract_tb(tb))
+    name = type(exc).__qualname__
+    mod = type(exc).__module__
+    if mod not in ("builtins", "__main__"):
+        name = f"{mod}.{name}"
+    msg = _safe_message(exc)
+    lines.append(f"{name}: {msg}\n" if msg else f"{name}\n")
+    return "".join(lines)
+
+
+def _main_module(abspath: str) -> types.ModuleType:
+    """`__main__` with the names, order and values `python SCRIPT` gives it."""
+    import builtins
+
+    main = types.ModuleType("__main__")  # __name__, __doc__, __package__, __loader__, __spec__
+    main.__loader__ = importlib.machinery.SourceFileLoader("__main__", abspath)
+    main.__annotations__ = {}
+    main.__builtins__ = builtins
+    main.__file__ = abspath
+    main.__cached__ = None
+    return main
+
+
+def run_script(path: str, args: list[str], tracer, on_signal=None) -> Outcome:
+    """Execute the script in this process under `tracer` (already started). Never raises for what the
+    script does. For the Python API and tests: `nandoctor run` runs the script in a child interpreter
+    (`child_main`), where nothing is restored afterwards, as under Python. `on_signal` is accepted for
+    compatibility and ignored: no signal handler is installed.
 
     A child the script forked (`os.fork()`) that ends by returning through here leaves as Python
-    would have it leave (its traceback, its exit status, its atexit handlers), without a report: the
-    session and report belong to the traced process.
+    would have it leave (its traceback, its exit status, its atexit handlers), without a report.
     """
     pid = os.getpid()
-    outcome = _run_script(path, args, tracer, on_signal, pid)
+    outcome = _run_script(path, args, tracer, pid)
     if os.getpid() != pid:
         if outcome.traceback_text:
             sys.stderr.write(outcome.traceback_text)
@@ -171,32 +237,22 @@ def run_script(path: str, args: list[str], tracer, on_signal=None) -> Outcome:
     return outcome
 
 
-def _run_script(path: str, args: list[str], tracer, on_signal, pid: int) -> Outcome:
+def _run_script(path: str, args: list[str], tracer, pid: int) -> Outcome:
     global _late_exit_registered
     source = read_source(path)
-    # Since Python 3.9 the main script's __file__ and code filenames are absolute; argv[0] is as given.
-    abspath = os.path.abspath(path)
-    main = types.ModuleType("__main__")
-    main.__file__ = abspath
-    main.__builtins__ = __builtins__ if isinstance(__builtins__, dict) else __builtins__.__dict__
-    main.__loader__ = importlib.machinery.SourceFileLoader("__main__", abspath)
-    main.__spec__ = None
-    main.__package__ = None
-    main.__cached__ = None
-
+    abspath = os.path.abspath(path)  # since 3.9 the main script's __file__ is absolute; argv[0] as given
+    main = _main_module(abspath)
     old_main = sys.modules.get("__main__")
     old_argv = sys.argv[:]
     old_path0 = sys.path[0] if sys.path else None
     sys.modules["__main__"] = main
     sys.argv = [path] + list(args)
-    script_dir = os.path.dirname(os.path.abspath(path))
+    script_dir = os.path.dirname(abspath)
     if sys.path:
         sys.path[0] = script_dir
     else:
         sys.path.insert(0, script_dir)
     user_files = tracer.registry.sources  # filled as files are instrumented
-    installed: dict = {}
-    old_limit = sys.getrecursionlimit()
     try:
         try:
             _check_encoding(source, abspath)
@@ -207,25 +263,26 @@ def _run_script(path: str, args: list[str], tracer, on_signal, pid: int) -> Outc
         if not _late_exit_registered:
             atexit.register(_late_exit)
             _late_exit_registered = True
-        if on_signal is not None:
-            installed = _install_term_handler(on_signal, user_files, main.__dict__, pid)
-        # Our frames below the script would otherwise count against its recursion limit.
-        sys.setrecursionlimit(old_limit + _depth())
         try:
-            exec(code, main.__dict__)
+            _run_code()(code, main.__dict__)
         except SystemExit as e:
             return Outcome(exit_code=_exit_code(e), exception=e, namespace=main.__dict__)
         except KeyboardInterrupt as e:
-            return Outcome(exit_code=130, exception=e, traceback_text=_user_traceback(e, path), interrupted=True,
-                           signal=signal.SIGINT, where=_where(e.__traceback__, user_files), namespace=main.__dict__)
+            tb = _user_tb(e, code)
+            return Outcome(exit_code=130, exception=e, traceback_text="".join(traceback.format_exception(type(e), e, tb)),
+                           interrupted=True, signal=signal.SIGINT, where=_where(tb, user_files),
+                           namespace=main.__dict__)
         except BaseException as e:  # noqa: BLE001 -- the script's crash is evidence, not ours to raise
             _note_exception(tracer, e)
-            return Outcome(exit_code=1, exception=e, traceback_text=_user_traceback(e, path),
-                           where=_where(e.__traceback__, user_files), namespace=main.__dict__)
+            tb = _user_tb(e, code)
+            try:
+                text = "".join(traceback.format_exception(type(e), e, tb))
+            except Exception:  # noqa: BLE001 -- a __str__ that raises: what Python's hook would not hit
+                text = _traceback_text(e, tb)
+            return Outcome(exit_code=1, exception=e, traceback_text=text, where=_where(tb, user_files),
+                           namespace=main.__dict__)
         return Outcome(namespace=main.__dict__)
     finally:
-        sys.setrecursionlimit(old_limit)
-        _restore_handlers(installed)
         sys.argv = old_argv
         if old_path0 is not None and sys.path:
             sys.path[0] = old_path0
@@ -240,51 +297,6 @@ def _note_exception(tracer, exc: BaseException) -> None:
         note(exc)
 
 
-def _depth() -> int:
-    """How many frames sit below the script's module frame (ours, click's, runpy's)."""
-    n, f = 0, sys._getframe(1)
-    while f is not None:
-        n += 1
-        f = f.f_back
-    return n
-
-
-def _install_term_handler(on_signal, user_files, namespace, pid) -> dict:
-    """A SIGTERM handler that writes the report, then lets SIGTERM kill the process; {} if not installed."""
-    if threading.current_thread() is not threading.main_thread():
-        return {}
-    try:
-        old = signal.getsignal(signal.SIGTERM)
-    except (ValueError, OSError):
-        return {}
-    if old is not signal.SIG_DFL:
-        return {}  # someone else (a test runner, an embedding app) owns SIGTERM: leave it alone
-
-    def on_term(signum, frame):
-        signal.signal(signum, signal.SIG_DFL)  # a second SIGTERM kills at once, report or not
-        if os.getpid() != pid:  # a forked child inherited the handler: it dies as it would have
-            os.kill(os.getpid(), signum)
-        outcome = Outcome(exit_code=128 + signum, interrupted=True, signal=signum,
-                          where=_frame_where(frame, user_files), namespace=namespace)
-        try:
-            on_signal(outcome)
-        finally:
-            die_by_signal(signum)
-
-    signal.signal(signal.SIGTERM, on_term)
-    return {signal.SIGTERM: (old, on_term)}
-
-
-def _restore_handlers(installed: dict) -> None:
-    """Put back the handlers we replaced, unless the script has since installed its own."""
-    for signum, (old, ours) in installed.items():
-        try:
-            if signal.getsignal(signum) is ours:
-                signal.signal(signum, old)
-        except (ValueError, OSError):
-            pass
-
-
 def _exit_code(e: SystemExit) -> int:
     """The process exit status Python would give for this SystemExit (printing its message as Python does)."""
     code = e.code
@@ -293,9 +305,281 @@ def _exit_code(e: SystemExit) -> int:
     if isinstance(code, bool):
         return int(code)
     if isinstance(code, int):
-        return code & 0xFF if code >= 0 else code & 0xFF
+        return code & 0xFF
     try:
         sys.stderr.write(f"{code}\n")
     except Exception:  # noqa: BLE001
         pass
     return 1
+
+
+# -- `nandoctor run`: the traced child and the parent that waits for it ----------------------------
+
+# The child's whole `-c` program: it binds no name in the `__main__` it is about to replace.
+CHILD_CODE = "__import__('nandoctor.trace.runner', fromlist=['child_main']).child_main()"
+# Signals the parent passes on to the child; SIGINT comes from the terminal to both, so it is ignored.
+FORWARDED = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+def child_command(script: str, args: list[str], spec: dict) -> list[str]:
+    """The child's command line: this interpreter, its flags, and the script's arguments last."""
+    import json
+    import subprocess
+
+    flags = subprocess._args_from_interpreter_flags()
+    spec = dict(spec, nflags=len(flags), parent=os.getpid(), shown_flags=_given_flags(sys.orig_argv))
+    return [sys.executable, *flags, "-c", CHILD_CODE, json.dumps(spec), script, *args]
+
+
+def _given_flags(orig_argv: list[str]) -> list[str]:
+    """The interpreter options this process was started with, as typed (for the child's sys.orig_argv)."""
+    flags, k = [], 1
+    while k < len(orig_argv):
+        arg = orig_argv[k]
+        if arg in ("-c", "-m") or not arg.startswith("-") or arg == "-":
+            break
+        flags.append(arg)
+        if arg in ("-W", "-X") and k + 1 < len(orig_argv):
+            flags.append(orig_argv[k + 1])
+            k += 1
+        k += 1
+    return flags
+
+
+def run_child(script: str, args: list[str], spec: dict) -> int:
+    """Start the traced child and wait for it; its return code as subprocess gives it (-N: signal N).
+
+    While it runs the parent ignores SIGINT (a Ctrl-C reaches the child from the terminal) and
+    passes SIGTERM and SIGHUP on to it, so the child ends as the script would and the parent lives
+    to write the report."""
+    import subprocess
+
+    # close_fds=False: the child inherits what this process inherited (Python's own fds are not inheritable).
+    proc = subprocess.Popen(child_command(script, args, spec), close_fds=False)
+    installed = {}
+
+    def forward(signum, frame):
+        try:
+            proc.send_signal(signum)
+        except OSError:
+            pass
+
+    try:
+        if threading.current_thread() is threading.main_thread():
+            installed[signal.SIGINT] = signal.signal(signal.SIGINT, signal.SIG_IGN)
+            for signum in FORWARDED:
+                if signal.getsignal(signum) is signal.SIG_DFL:  # an ignored signal stays ignored (nohup)
+                    installed[signum] = signal.signal(signum, forward)
+        return proc.wait()
+    finally:
+        for signum, old in installed.items():
+            signal.signal(signum, old)
+
+
+def _die_with_parent(parent: int) -> None:
+    """SIGKILL of `nandoctor run` cannot be passed on: the kernel kills the child with it (Linux)."""
+    try:
+        from . import _runmain
+
+        armed = _runmain.parent_death_signal(signal.SIGKILL)
+    except ImportError:
+        armed = False
+    if armed and os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(128 + signal.SIGKILL)
+
+
+class _ChildRun:
+    """The child's tracing: writer, tracer and progress line, and their last flush at exit."""
+
+    def __init__(self, spec: dict, script: str):
+        self.spec = spec
+        self.raise_errors = bool(spec.get("raise_errors"))
+        self.writer = None
+        self.tracer = Untraced()
+        self.traced = False
+        self.progress = None
+        self.pending_signal: int | None = None
+        meta = dict(spec.get("meta") or {})
+        try:
+            import numpy
+
+            from ..store import SessionWriter
+            from .tracer import Tracer
+
+            meta["numpy"] = numpy.__version__
+            self.writer = SessionWriter(spec["out"], meta)
+            script_dir = os.path.dirname(os.path.abspath(script))
+            tracer = Tracer(writer=self.writer, include_roots=(script_dir, *spec.get("include", ())),
+                            exclude=tuple(spec.get("exclude", ())), step_loop=spec.get("step_loop"), meta=meta,
+                            raise_errors=self.raise_errors)
+            tracer.start()
+            self.tracer, self.traced = tracer, True
+            self.writer.update_meta(hooks=tracer.recorder.hooks_impl, large_arrays=tracer.recorder.big.mode())
+            tracer.meta = dict(self.writer.meta)
+        except Exception as e:  # noqa: BLE001 -- a broken nandoctor must not cost the user their run
+            if self.raise_errors:
+                raise
+            _say(f"internal error, running the script untraced: {type(e).__name__}: {e}")
+            return
+        if spec.get("progress"):
+            try:
+                from ..progress import Progress
+
+                self.progress = Progress(self.tracer, sys.stderr).start()
+            except Exception as e:  # noqa: BLE001
+                if self.raise_errors:
+                    raise
+                _say(f"internal error, no progress line: {type(e).__name__}: {e}")
+
+    def compile(self, source: bytes, abspath: str):
+        try:
+            return self.tracer.compile(source, abspath)
+        except SyntaxError:
+            raise
+        except Exception as e:  # noqa: BLE001 -- the rewriter failed: run the script as Python compiles it
+            if self.raise_errors:
+                raise
+            _say(f"internal error, running the script untraced: {type(e).__name__}: {e}")
+            return compile(source, abspath, "exec", dont_inherit=True)
+
+    def note_crash(self, exc: BaseException, tb) -> None:
+        """Put the crash in the session at once (the process may be killed before it exits)."""
+        if not self.traced:
+            return
+        try:
+            _note_exception(self.tracer, exc)
+            self.writer.update_meta(exception=_traceback_text(exc, None).rstrip("\n"),
+                                    traceback=_traceback_text(exc, tb),
+                                    where=_where(tb, self.tracer.registry.sources))
+        except Exception as e:  # noqa: BLE001
+            self._internal(e)
+
+    def finish(self) -> None:
+        """The last atexit handler: the final flush (hooks stay installed for code that runs later)."""
+        try:
+            if self.progress is not None:
+                self.progress.stop()
+            if self.traced:
+                flusher = getattr(self.tracer, "_flusher", None)
+                if flusher is not None:
+                    flusher.stop()
+                    self.tracer._flusher = None
+                self.tracer.recorder.flush(final=True)
+                self.tracer._write_side_files()
+                import time
+
+                self.writer.update_meta(finished=True, elapsed=round(time.monotonic() - self.tracer.t0, 3))
+        except Exception as e:  # noqa: BLE001
+            self._internal(e)
+        finally:
+            if self.pending_signal is not None:
+                die_by_signal(self.pending_signal)
+
+    def _internal(self, e: Exception) -> None:
+        if self.raise_errors:
+            raise e
+        try:
+            self.tracer.recorder.internal_error(e)
+        except Exception:  # noqa: BLE001
+            _say(f"internal error: {type(e).__name__}: {e}")
+
+
+def _say(text: str) -> None:
+    try:
+        sys.stderr.write(f"nandoctor: {text}\n")
+        sys.stderr.flush()
+    except Exception:  # noqa: BLE001 -- a closed stderr: nothing to say it on
+        pass
+
+
+def _print_uncaught(exc: BaseException, tb) -> None:
+    """What Python does with an exception that leaves `__main__`: sys.last_*, then sys.excepthook."""
+    sys.last_type, sys.last_value, sys.last_traceback = type(exc), exc, tb
+    hook = getattr(sys, "excepthook", None)
+    if hook is None:
+        _stderr_write("sys.excepthook is missing\n")
+        sys.__excepthook__(type(exc), exc, tb)
+        return
+    try:
+        _call_detached(hook, type(exc), exc, tb)
+    except SystemExit:
+        raise  # Python leaves with the hook's exit code
+    except BaseException as hook_error:  # noqa: BLE001 -- Python prints both
+        hook_tb = hook_error.__traceback__
+        while hook_tb is not None and hook_tb.tb_frame.f_code in _OUR_CODES:
+            hook_tb = hook_tb.tb_next
+        hook_error.__traceback__ = hook_tb  # the display prints the exception's own traceback
+        _stderr_write("Error in sys.excepthook:\n")
+        sys.__excepthook__(type(hook_error), hook_error, hook_tb)
+        _stderr_write("\nOriginal exception was:\n")
+        sys.__excepthook__(type(exc), exc, tb)
+
+
+def _stderr_write(text: str) -> None:
+    try:
+        sys.stderr.write(text)
+    except Exception:  # noqa: BLE001
+        pass
+
+
+def child_main() -> None:
+    """The traced child: `python -c CHILD_CODE SPEC SCRIPT ARGS...` behaves as `python SCRIPT ARGS...`."""
+    import json
+
+    spec = json.loads(sys.argv[1])
+    script, args = sys.argv[2], sys.argv[3:]
+    _die_with_parent(spec["parent"])
+    sys.argv = [script, *args]
+    sys.orig_argv = [sys.orig_argv[0], *spec["shown_flags"], script, *args]
+    abspath = os.path.abspath(script)
+    if not sys.flags.safe_path:
+        sys.path[0] = os.path.dirname(abspath)  # where `-c` put ''
+    run = _ChildRun(spec, script)
+    atexit.register(run.finish)  # before the script's own handlers, so it runs after them
+    source = read_source(script)
+    main = _main_module(abspath)
+    sys.modules["__main__"] = main
+    try:
+        _check_encoding(source, abspath)
+        code = run.compile(source, abspath)
+    except SyntaxError as e:
+        code, bad = None, e
+    if code is None:  # printed by the hook as Python prints it, out of the except block
+        bad.__traceback__ = None
+        run.note_crash(bad, None)
+        _print_uncaught(bad, None)
+        raise SystemExit(1)
+    del source
+    crash = None
+    try:
+        _run_code()(code, main.__dict__)
+    except SystemExit:
+        raise  # Python itself prints a non-integer code and picks the status (and keeps __file__)
+    except BaseException as e:  # noqa: BLE001 -- handed to the script's excepthook, as Python does
+        crash = e
+    if crash is not None:  # out of the except block: the hook runs with no exception being handled
+        tb = _user_tb(crash, code)
+        crash.__traceback__ = tb
+        run.note_crash(crash, tb)
+        _print_uncaught(crash, tb)
+    # Python removes these once the script is over (not after a SystemExit, which leaves at once).
+    main.__dict__.pop("__file__", None)
+    main.__dict__.pop("__cached__", None)
+    if isinstance(crash, KeyboardInterrupt):
+        # Python dies by SIGINT after finalizing; without the C helper, at the last atexit handler.
+        if not _unhandled_keyboard_interrupt():
+            run.pending_signal = signal.SIGINT
+    elif crash is not None:
+        del crash, tb
+        raise SystemExit(1)
+
+
+_OUR_CODES = (_print_uncaught.__code__, _call_detached.__code__)
+
+
+def _unhandled_keyboard_interrupt() -> bool:
+    try:
+        from . import _runmain
+    except ImportError:
+        return False
+    return bool(_runmain.unhandled_keyboard_interrupt())

@@ -1,0 +1,4 @@
+"""Runner parity: a negative exit code."""
+import sys
+
+sys.exit(-1)

@@ -1,0 +1,5 @@
+"""Runner parity: sys.exit(True) and None-like codes."""
+import sys
+
+print("bye")
+sys.exit(True)
