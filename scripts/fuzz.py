@@ -6,7 +6,7 @@ numpy error state), each untraced and traced in this process, and prints how man
 differs is split into its blocks, each re-run alone, so every difference is counted under the construct
 that causes it, with its smallest example. `--subprocess` runs each program as a script, plain `python`
 against the real `nandoctor run`, instead of in this process. `--all` also generates the constructs test_fuzz.py skips as
-known failures (tests/fuzzgen.py KNOWN_FAILURES).
+known failures (tests/fuzzgen.py KNOWN_FAILURES, KNOWN_INPROCESS).
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ def main() -> int:
                         help="compare plain `python` with the real `nandoctor run` (about 2 s a program)")
     parser.add_argument("--examples", type=int, default=1, help="example programs to print per difference")
     args = parser.parse_args()
-    exclude = frozenset() if args.all else fuzzgen.KNOWN_FAILURES
+    known = fuzzgen.KNOWN_FAILURES if args.subprocess else fuzzgen.KNOWN_INPROCESS
+    exclude = frozenset() if args.all else known
     counts = collections.Counter()
     by_cause: collections.Counter = collections.Counter()
     examples: dict = {}
