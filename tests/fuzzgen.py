@@ -611,6 +611,9 @@ def run_inprocess(source: str, traced: bool, filename: str = "<fuzz-program>") -
     with warnings.catch_warnings(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         warnings.resetwarnings()
         warnings.simplefilter("default")
+        # Printed to (our) stderr as Python prints them, even under a runner that records warnings (pytest).
+        warnings.showwarning = warnings._showwarning_orig
+        warnings._showwarnmsg_impl = lambda msg: sys.stderr.write(warnings._formatwarnmsg_impl(msg))
         sys.modules["atexit"] = shim
         try:
             tracer = None
