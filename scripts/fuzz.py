@@ -37,7 +37,11 @@ def measure(n: int, seed_value: int, exclude: frozenset, subprocess_mode: bool) 
     def run(program):
         result["programs"] += 1
         result["blocks"] += len(program.blocks)
-        if not compare(program):
+        if result["programs"] % 250 == 0:  # a run stopped early still says how far it got
+            print(f"fuzz[seed {seed_value}]: {result['programs']} programs, {result['differed']} differed",
+                  file=sys.stderr, flush=True)
+        whole = compare(program)
+        if not whole:
             return
         result["differed"] += 1
         found = False
@@ -49,7 +53,7 @@ def measure(n: int, seed_value: int, exclude: frozenset, subprocess_mode: bool) 
                 _note(result, ",".join(sorted({":".join(t.split(":")[:2]) for t in block.tags})) + ": " + fields,
                       block.text, diffs)
         if not found:
-            _note(result, "combination: differs only with other blocks", program.source, [])
+            _note(result, "combination: differs only with other blocks", program.source[len(fuzzgen.PRELUDE):], whole)
 
     run()
     return result
