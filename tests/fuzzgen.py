@@ -670,7 +670,10 @@ def _run_late(callbacks: list, ns: dict) -> None:
     pending = [(info.index, fin) for fin, info in list(weakref.finalize._registry.items())
                if info.atexit and getattr(info.func, "__globals__", None) is ns]
     for _, fin in sorted(pending, key=lambda p: p[0], reverse=True):
-        fin()
+        try:
+            fin()
+        except Exception:  # noqa: BLE001 -- weakref's exit hook prints and carries on
+            traceback.print_exc()
 
 
 def _without_ours(text: str) -> str:
@@ -712,7 +715,10 @@ def compare(program: Program) -> list[str]:
     """The differences between the untraced and the traced run of `program`, as short descriptions ([] if none)."""
     source = program.source
     plain = run_inprocess(source, traced=False)
-    traced = run_inprocess(source, traced=True)
+    try:
+        traced = run_inprocess(source, traced=True)
+    except Exception as e:  # noqa: BLE001 -- nandoctor raising out of a traced run is a difference too
+        return [f"traced run raised out of the script: {type(e).__name__}: {str(e)[:200]}"]
     return differences(plain, traced)
 
 
