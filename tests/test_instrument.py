@@ -14,6 +14,7 @@ import contextlib
 import gc
 import io
 import itertools
+import os
 import linecache
 import re
 import subprocess
@@ -30,6 +31,7 @@ from nandoctor.trace.instrument import HOOK_NAMES, NOOP_HOOKS, Registry, compile
 from nandoctor.trace.tracer import Tracer
 
 _COUNTER = itertools.count()
+HOOKS_IMPL = {"": "c", "1": "python"}
 
 
 def _filename() -> str:
@@ -491,6 +493,315 @@ outer()
 """
 
 
+COMPOUND = """
+import asyncio
+import contextlib
+
+
+def only_doc(a, b):
+    "Nothing but a docstring."
+
+
+def last_loop(xs):
+    total = 0
+    for x in xs:
+        if x > 2:
+            break
+        total += x
+
+
+def last_while(n):
+    while n:
+        n -= 1
+        if n == 5:
+            break
+
+
+@contextlib.contextmanager
+def managed(tag):
+    log = [tag]
+    try:
+        yield log
+    finally:
+        log.append("done")
+
+
+class Acc:
+    "An accumulator."
+    scale = 2
+    scale = scale * 3
+
+    def __init__(self, start=0):
+        self.value = start
+        self.items = {}
+
+    def add(self, k, v=1):
+        self.items[k] = self.items.get(k, 0) + v
+        self.value += v * self.scale
+        return self
+
+
+def shapes(data):
+    first, *rest = data
+    (a, b), c = (1, 2), 3
+    n: int = len(rest)
+    x = y = n + a
+    label = (f"{first}"
+             f"-{n}")
+    for i, item in enumerate(data):
+        match item:
+            case 1:
+                continue
+            case 2 | 3:
+                x += item
+            case _:
+                try:
+                    y = y / (item - 4)
+                except ZeroDivisionError:
+                    y = 0
+                    break
+                else:
+                    y += 1
+                finally:
+                    x -= 1
+    else:
+        x = -x
+    with managed("t") as log:
+        for k in range(3):
+            log.append(k)
+            if k:
+                break
+    return first, rest, b, c, x, y, label, log
+
+
+async def agen(n):
+    for i in range(n):
+        yield i
+        await asyncio.sleep(0)
+
+
+async def amain():
+    got = []
+    async for v in agen(3):
+        got = got + [v]
+    return got
+
+
+def main():
+    only_doc(1, 2)
+    last_loop([1, 2, 3, 4])
+    last_loop([])
+    last_while(8)
+    last_while(3)
+    acc = Acc(1).add("a").add("a", 2).add("b")
+    r1 = shapes([5, 1, 2, 4, 6])
+    r2 = shapes([1, 3, 7])
+    r3 = asyncio.run(amain())
+    squares = {k: k * k for k in range(4) if k % 2}
+    gen = (t for t in range(3))
+    total = sum(gen)
+    return acc.value, acc.items, r1, r2, r3, squares, total
+
+
+for attempt in range(3):
+    if attempt == 1:
+        break
+else:
+    attempt = None
+result = main()
+print(result)
+"""
+
+MULTILINE = """
+class Obj:
+    def __init__(self):
+        self.w = 1.0
+        self.d = {"k": 1}
+
+
+def cond(flag):
+    x = (1
+         if flag else 2)
+    return (x +
+            1)
+
+
+def multi(o, xs):
+    o.w = (o.w
+           * 2)
+    o.w = (3.0 if o.w > 100 else
+           o.w - 1)
+    o.d["k"] += (
+        1)
+    o.d[
+        "j"] = [
+        1,
+        2]
+    o.w -= (
+        0.5)
+    ys = [
+        v * 2
+        for v in xs]
+    ys = (ys
+          + [
+              len(ys)])
+    a, b = (
+        ys[0],
+        ys[1])
+    xs = ([v for v in xs]
+          if xs else
+          xs)
+    z = -(
+        1)
+    t = (
+        1, 2, 3)
+    s = {
+        "a": 1,
+        **o.d}
+    return o.w, o.d, ys, a, b, xs, z, t, s
+
+
+def chain(n):
+    v = n
+    v = v and (
+        v - 1)
+    v = (v or
+         n)
+    return v < n < (
+        v + 10)
+
+
+result = (cond(True), cond(False), multi(Obj(), [1, 2]), multi(Obj(), [5]),
+          chain(3), chain(0))
+"""
+
+BLOCK_STARTS = """
+import functools
+g = 0
+
+
+def f_try(a):
+    try:
+        return a + 1
+    except TypeError:
+        return 0
+
+
+def f_global(a):
+    global g
+    g = g + a
+    return g
+
+
+def f_pass(a):
+    pass
+
+
+def f_import(a):
+    import math
+    return math.floor(a)
+
+
+def f_del(a):
+    del a
+    return 1
+
+
+def f_assert(a):
+    assert (a
+            > 0), "positive"
+    return a
+
+
+def f_def(a):
+    @functools.wraps(
+        f_pass)
+    def inner(b):
+        return b
+    return inner(a)
+
+
+def f_class(a):
+    @staticmethod.__class__.__call__.__class__ and (lambda c: c)
+    class K:
+        v = a
+    return K.v
+
+
+def f_raise(a):
+    raise ValueError(
+        a)
+
+
+def f_with(a):
+    with (open(__file__) if False else
+          memoryview(b"x")) as m:
+        return len(m) + a
+
+
+def f_nonlocal(a):
+    def inner(b):
+        nonlocal a
+        a = a + b
+        return a
+    return inner(1)
+
+
+def f_loop_try(xs):
+    out = []
+    for x in xs:
+        try:
+            out.append(1 / x)
+        except ZeroDivisionError:
+            continue
+    while xs:
+        global g
+        xs = xs[1:]
+    for x in xs:
+        pass
+    return out
+
+
+def f_aug(d):
+    d[
+        "k"] += 1
+    return d
+
+
+result = [f_try(1), f_try("x"), f_global(2), f_pass(1), f_import(2.5), f_del(1), f_assert(2), f_def(3),
+          f_class(4), f_with(1), f_nonlocal(2), f_loop_try([1, 0, 2]), f_aug({"k": 1})]
+try:
+    f_raise(5)
+except ValueError:
+    pass
+try:
+    f_assert(-1)
+except AssertionError:
+    pass
+
+
+def f_defs(a):
+    def inner(b=(
+            1)):
+        return b
+    class Base(
+            object):
+        pass
+    return inner() + a
+
+
+def f_cls(a):
+    class K(
+            object):
+        pass
+    return a
+
+
+f_defs(1)
+f_cls(1)
+"""
+
+
 def test_traceback_positions_identical():
     plain, traced, _ = behaviour(FAILING)
     assert plain["exception"][0] == "ZeroDivisionError"
@@ -528,9 +839,21 @@ def _line_events(code, filename):
     return events
 
 
-@pytest.mark.parametrize("src", [VARIED, FAILING], ids=["varied", "failing"])
-def test_settrace_line_events_identical(src):
+PROGRAMS = {"varied": VARIED, "failing": FAILING, "compound": COMPOUND, "multiline": MULTILINE,
+            "block_starts": BLOCK_STARTS}
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_programs_as_python(name):
+    plain, traced, _ = behaviour(PROGRAMS[name])
+    assert plain["values"] or plain["exception"]
+    assert traced == plain
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_settrace_line_events_identical(name):
     """A debugger or coverage tool sees the same lines, calls, returns and exceptions, in the same order."""
+    src = PROGRAMS[name]
     filename = _filename()
     _register(src, filename)
     plain = _line_events(compile(src, filename, "exec", dont_inherit=True), filename)
@@ -544,8 +867,9 @@ def test_settrace_line_events_identical(src):
     assert traced == plain
 
 
-def test_every_added_node_has_a_users_position():
-    src = textwrap.dedent(VARIED)
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_every_added_node_has_a_users_position(name):
+    src = textwrap.dedent(PROGRAMS[name])
     plain = ast.parse(src)
     positions = {(n.lineno, n.col_offset, n.end_lineno, n.end_col_offset)
                  for n in ast.walk(plain) if hasattr(n, "lineno")}
@@ -675,17 +999,28 @@ def test_atexit_handler_after_the_run(tmp_path):
 
 
 # -- what is recorded -----------------------------------------------------------------------------
+@pytest.fixture(params=["c", "python"], autouse=False)
+def hooks_mode(request, monkeypatch):
+    """Each recording test runs with the C hooks and with their pure-Python equivalent."""
+    if request.param == "python":
+        monkeypatch.setenv("NANDOCTOR_PURE_PYTHON", "1")
+    else:
+        monkeypatch.delenv("NANDOCTOR_PURE_PYTHON", raising=False)
+    return request.param
+
+
 def _sites(tracer, kind=None):
     return [s for s in tracer.registry.sites if kind is None or s.kind == kind]
 
 
 def _observed(tracer, sid):
+    assert tracer.recorder.hooks_impl == HOOKS_IMPL[os.environ.get("NANDOCTOR_PURE_PYTHON", "")]
     raw = tracer.raw()
     mask = raw["obs_site"] == sid
     return raw["obs_stats"][mask]
 
 
-def test_updates_are_recorded_with_their_change():
+def test_updates_are_recorded_with_their_change(hooks_mode):
     tracer = assert_same("""
         import numpy as np
         class Net:
@@ -714,7 +1049,7 @@ def test_updates_are_recorded_with_their_change():
         assert np.allclose(rows[:, col], change)
 
 
-def test_augmented_attribute_update_recorded_when_plain():
+def test_augmented_attribute_update_recorded_when_plain(hooks_mode):
     tracer = assert_same("""
         import numpy as np
         class Net:
@@ -734,7 +1069,7 @@ def test_augmented_attribute_update_recorded_when_plain():
     assert np.allclose(rows[:, C.STATS.index(C.MEAN)], [-0.5, -1.0, -1.5])
 
 
-def test_setitem_records_the_mutated_container():
+def test_setitem_records_the_mutated_container(hooks_mode):
     tracer = assert_same("""
         import numpy as np
         def relu_grad(z):
@@ -750,7 +1085,7 @@ def test_setitem_records_the_mutated_container():
     assert np.allclose(means[1], [(0.01 + 1 + 1) / 3])
 
 
-def test_property_attribute_not_read_back():
+def test_property_attribute_not_read_back(hooks_mode):
     """`obj.p += v` with a property: the getter runs once (Python's), and nothing is recorded for the value."""
     tracer = assert_same("""
         class P:
@@ -772,7 +1107,7 @@ def test_property_attribute_not_read_back():
     assert len(_observed(tracer, site.id)) == 0
 
 
-def test_recursion_inside_an_update_pairs_each_level():
+def test_recursion_inside_an_update_pairs_each_level(hooks_mode):
     """The same update statement running inside its own right-hand side keeps each level's old value."""
     tracer = assert_same("""
         import numpy as np
@@ -799,7 +1134,7 @@ def test_recursion_inside_an_update_pairs_each_level():
     assert np.allclose(rows[:, C.STATS.index(C.UPDATE_L2)], plain["changes"])
 
 
-def test_stale_stash_after_an_exception_is_not_paired():
+def test_stale_stash_after_an_exception_is_not_paired(hooks_mode):
     tracer = assert_same("""
         import numpy as np
         def fail(flag):
@@ -820,3 +1155,214 @@ def test_stale_stash_after_an_exception_is_not_paired():
     rows = _observed(tracer, site.id)
     assert len(rows) == 1
     assert np.isnan(rows[0, C.STATS.index(C.UPDATE_L2)])
+
+
+# -- repros found by differential testing and fuzzing (each ran differently traced before) ----------------
+REPROS = {
+    "attr_hasattr_getattr": """
+        LOG = []
+        class Obj:
+            def __getattr__(self, name):
+                LOG.append(("getattr", name))
+                raise AttributeError(name)
+            def __setattr__(self, name, v):
+                LOG.append(("setattr", name))
+                object.__setattr__(self, name, v)
+        o = Obj()
+        o.n = o.n + 1 if hasattr(o, "n") else 1
+        o.n = o.n + 1 if hasattr(o, "n") else 1
+        print("n", o.n)
+        print(LOG)
+    """,
+    "augassign_target_twice": """
+        LOG = []
+        class Box:
+            def __init__(self, data):
+                self.data = data
+            def __getitem__(self, k):
+                LOG.append(("getitem", k))
+                return self.data[k]
+            def __setitem__(self, k, v):
+                LOG.append(("setitem", k))
+                self.data[k] = v
+        class Obj:
+            def __init__(self):
+                self._p = [1.0, 2.0]
+            @property
+            def p(self):
+                LOG.append("get p")
+                return self._p
+            @p.setter
+            def p(self, v):
+                LOG.append("set p")
+                self._p = v
+        def get(x):
+            LOG.append("call get")
+            return x
+        b = Box([1, 2, 3])
+        o = Obj()
+        it = iter([0, 1, 2])
+        b[next(it)] += 1
+        get(o).p += [3]
+        o.p[0] += 1
+        o.p[0] = 5
+        print(LOG)
+        print(b.data, o._p, next(it))
+    """,
+    "comprehension_shadows_target": """
+        x = [x for x in range(3)]
+        print(x)
+        def f():
+            y = {y for y in range(3)}
+            z = sum(z for z in range(3))
+            w = {w: w for w in range(3)}
+            return sorted(y), z, w
+        print(f())
+    """,
+    "lambda_mentions_target": """
+        class M:
+            def m(self):
+                y = lambda k: y
+                f = lambda f: f + 1
+                print(y(0) is y, f(2))
+        M().m()
+    """,
+    "traceback_positions": """
+        import traceback
+        def f(v):
+            w = v + undefined_name
+            return w
+        try:
+            f(1)
+        except NameError as e:
+            print([(fr.lineno, fr.colno, fr.end_colno, fr.name) for fr in traceback.extract_tb(e.__traceback__)])
+        class C:
+            x = [k for k in x]
+    """,
+    "update_reads_attr_target": """
+        LOG = []
+        class Obj:
+            def __init__(self):
+                self._p = [1.0, 2.0]
+            @property
+            def p(self):
+                LOG.append("get p")
+                return self._p
+            @p.setter
+            def p(self, v):
+                LOG.append("set p")
+                self._p = v
+        o = Obj()
+        o.p = [o.p for o in [o]]
+        print(LOG)
+    """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(REPROS))
+def test_repro_as_python(name):
+    plain, traced, _ = behaviour(REPROS[name])
+    assert plain["stdout"]
+    assert traced == plain
+
+
+def test_function_made_in_a_trace_block_runs_after_it():
+    """A closure compiled with hooks inside `nandoctor.trace(net)`, called after the block."""
+    import nandoctor
+
+    src = textwrap.dedent("""
+        import numpy as np
+        class Net:
+            def make(self):
+                def step(x):
+                    y = x * 2
+                    return y
+                return step
+    """)
+    ns = {"__name__": "__nd_test__"}
+    filename = _filename()
+    _register(src, filename)
+    exec(compile(src, filename, "exec"), ns)
+    plain = ns["Net"]().make()(np.ones(2))
+    net = ns["Net"]()
+    with nandoctor.trace(net):
+        step = net.make()
+    assert "__nd_rec__" in step.__code__.co_names
+    assert np.array_equal(step(np.ones(2)), plain)
+
+
+@pytest.mark.slow
+def test_exception_str_after_the_run(tmp_path):
+    """The script's uncaught exception is printed after the trace stopped: its instrumented __str__ runs then."""
+    script = tmp_path / "str_after.py"
+    script.write_text(textwrap.dedent("""
+        class E(Exception):
+            def __str__(self):
+                s = "E(" + str(self.args[0]) + ")"
+                return s
+        raise E(3)
+    """))
+    from conftest import run_nandoctor, run_python
+
+    plain = run_python([str(script)], cwd=str(tmp_path))
+    traced = run_nandoctor(["run", "-q", "-o", str(tmp_path / "out"), str(script)], cwd=str(tmp_path))
+    assert plain.stderr.strip().endswith("E: E(3)")
+    assert [line for line in traced.stderr.splitlines() if not line.startswith("nandoctor:")] == plain.stderr.splitlines()
+    assert traced.returncode == plain.returncode
+
+
+def test_interleaved_generators_keep_their_own_old_values(hooks_mode):
+    """Two generators suspended inside the same update statement: each pairs its own old value."""
+    tracer = assert_same("""
+        import numpy as np
+        def gen(w):
+            while True:
+                w = w - (yield w)
+        a, b = gen(np.ones(2)), gen(np.full(2, 10.0))
+        next(a), next(b)
+        for _ in range(3):
+            a.send(1.0)
+            b.send(2.0)
+        result = (a.send(0.0), b.send(0.0))
+    """)
+    (site,) = _sites(tracer, "update")
+    rows = _observed(tracer, site.id)
+    assert len(rows) == 8
+    changes = rows[:, C.STATS.index(C.UPDATE_L2)]
+    assert np.allclose(changes, [np.linalg.norm(np.full(2, c)) for c in (1.0, 2.0) * 3 + (0.0, 0.0)])
+
+
+@pytest.mark.slow
+def test_recursion_limit_overflows_where_python_does(tmp_path):
+    """At the script's recursion limit a C hook skips its Python half rather than overflow: the RecursionError
+    comes from the script's own call, on its line. (Pure-Python hooks are frames of their own: README,
+    Known limits.)"""
+    script = tmp_path / "deep.py"
+    script.write_text(textwrap.dedent("""
+        import sys
+        import traceback
+        import numpy as np
+        sys.setrecursionlimit(150)
+        class A:
+            def __init__(self):
+                self.w = np.ones(2)
+        def f(a, n):
+            x = n + 1
+            a.w = a.w - 0.5
+            a.w -= 0.25
+            d = {"k": n}
+            d["k"] += 1
+            return f(a, x)
+        try:
+            f(A(), 0)
+        except RecursionError as e:
+            frames = traceback.extract_tb(e.__traceback__)
+            print(type(e).__name__, frames[-1].lineno, frames[-1].line)
+    """))
+    from conftest import run_nandoctor, run_python
+
+    plain = run_python([str(script)], cwd=str(tmp_path))
+    traced = run_nandoctor(["run", "-q", "-o", str(tmp_path / "out"), str(script)], cwd=str(tmp_path),
+                           env={"NANDOCTOR_PURE_PYTHON": ""})  # the C hooks, whatever the suite runs with
+    assert plain.stdout.startswith("RecursionError 15 ")
+    assert traced.stdout == plain.stdout

@@ -73,6 +73,11 @@ typedef struct {
     PyObject *slow_delta, *slow_augrec, *pending;
     Py_ssize_t screen_blocks, screen_run;
     double screen_spike;
+    /* The stash of the rewriter's old/keep hooks (see "Stash" below) and the Python hook that records an
+     * attribute a statement bound (kept(site, name)); NULL until first used / attached. */
+    struct StashEntry *stash;
+    Py_ssize_t n_stash;
+    PyObject *slow_kept;
 } Hooks;
 
 /* Resize bytearray `buf` to `size`, growing its allocation by half when it must grow: bytearray's own
@@ -845,14 +850,29 @@ record(Hooks *self, PyObject *sid, PyObject *v)
     return 0;
 }
 
+/* Call a Python hook. At the script's recursion limit, entering the Python hook's frame raises
+ * RecursionError before the hook can catch it: the hook is skipped instead (nothing recorded), so the
+ * script overflows where it would under Python, at its own next call, not at this hook's. `passed` is
+ * what the hook hands back (NULL: None). */
+static PyObject *
+call_slow(PyObject *slow, PyObject *const *args, Py_ssize_t nargs, PyObject *passed)
+{
+    PyObject *r = PyObject_Vectorcall(slow, args, nargs, NULL);
+    if (r == NULL && PyErr_ExceptionMatches(PyExc_RecursionError)) {
+        PyErr_Clear();
+        return passed != NULL ? Py_NewRef(passed) : Py_NewRef(Py_None);
+    }
+    return r;
+}
+
 static PyObject *
 Hooks_rec(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
 {
     if (nargs != 2)
-        return PyObject_Vectorcall(self->slow_rec, args, nargs, NULL);
+        return call_slow(self->slow_rec, args, nargs, NULL);
     if (record(self, args[0], args[1]))
         return Py_NewRef(args[1]);
-    return PyObject_Vectorcall(self->slow_rec, args, nargs, NULL);
+    return call_slow(self->slow_rec, args, nargs, args[1]);
 }
 
 static PyObject *
@@ -860,7 +880,7 @@ Hooks_args(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
 {
     if (nargs != 2 || !PyTuple_CheckExact(args[0]) || !PyTuple_CheckExact(args[1])
             || PyTuple_GET_SIZE(args[0]) != PyTuple_GET_SIZE(args[1]))
-        return PyObject_Vectorcall(self->slow_args, args, nargs, NULL);
+        return call_slow(self->slow_args, args, nargs, NULL);
     Py_ssize_t m = PyTuple_GET_SIZE(args[0]);
     for (Py_ssize_t i = 0; i < m; i++) {
         PyObject *sid = PyTuple_GET_ITEM(args[0], i), *v = PyTuple_GET_ITEM(args[1], i);
@@ -871,7 +891,7 @@ Hooks_args(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
         PyObject *r = NULL;
         if (one_sid != NULL && one_v != NULL) {
             PyObject *call[2] = {one_sid, one_v};
-            r = PyObject_Vectorcall(self->slow_args, call, 2, NULL);
+            r = call_slow(self->slow_args, call, 2, NULL);
         }
         Py_XDECREF(one_sid);
         Py_XDECREF(one_v);
@@ -899,7 +919,7 @@ Hooks_upd(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
                     if (append_row(self, k, (const double *)a->data, n / 8, NULL, (const double *)b->data))
                         return Py_NewRef(new);
                     if (n / 8 > self->copy_max)
-                        return PyObject_Vectorcall(self->slow_upd, args, nargs, NULL);
+                        return call_slow(self->slow_upd, args, nargs, args[2]);
                 }
                 if (append_buffered(self, PyTuple_GET_ITEM(k, 4), PyTuple_GET_ITEM(k, 7), PyTuple_GET_ITEM(k, 5),
                                     a->data, n, b->data, n) == 0)
@@ -908,7 +928,7 @@ Hooks_upd(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
             }
         }
     }
-    return PyObject_Vectorcall(self->slow_upd, args, nargs, NULL);
+    return call_slow(self->slow_upd, args, nargs, nargs == 3 ? args[2] : NULL);
 }
 
 /* row(site, value, delta) -> bool: record the statistics row of an augmented update's value with the
@@ -948,7 +968,7 @@ fall_back(PyObject *slow, const char *name, PyObject *const *args, Py_ssize_t na
         PyErr_Format(PyExc_RuntimeError, "%s(): no Python hook to fall back to", name);
         return NULL;
     }
-    return PyObject_Vectorcall(slow, args, nargs, NULL);
+    return call_slow(slow, args, nargs, nargs == 2 ? args[1] : NULL);
 }
 
 /* delta(site, d) -> d: an augmented update's delta, before the update. For a large site (fast entry of
@@ -1104,6 +1124,222 @@ Hooks_init(Hooks *self, PyObject *args, PyObject *kwds)
     return 0;
 }
 
+/* Stash: what an update statement read of its own target (old), or the container a subscript or
+ * attribute statement writes to (keep), until the hook after it (updv, kept) takes it. Python evaluates
+ * these once; the rewriter never reads them again (instrument.py). Entries are keyed by site and by the
+ * caller's frame, so a recursive or interleaved (generator) run of the same statement keeps its own. A
+ * statement an exception cut short leaves its entry: the next run of the site in the same frame
+ * replaces it, begin() drops it, and past STASH_MAX entries the oldest goes. recorder.py keeps the
+ * pure-Python equivalent. */
+#define STASH_MAX 256
+
+struct StashEntry {
+    Py_ssize_t sid;
+    const void *frame;
+    PyObject *value;
+};
+
+/* The frame executing the hook's caller: a C function call pushes no frame of its own. */
+static const void *
+caller_frame(void)
+{
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030D0000
+    PyThreadState *ts = PyThreadState_Get();
+    return ts->cframe != NULL ? (const void *)ts->cframe->current_frame : NULL;
+#else
+    return (const void *)PyEval_GetFrame();
+#endif
+}
+
+static Py_ssize_t
+stash_find(Hooks *self, Py_ssize_t sid, const void *frame)
+{
+    for (Py_ssize_t i = self->n_stash - 1; i >= 0; i--)
+        if (self->stash[i].sid == sid && self->stash[i].frame == frame)
+            return i;
+    return -1;
+}
+
+/* Remove entry i; returns its value (a reference the caller owns). */
+static PyObject *
+stash_take(Hooks *self, Py_ssize_t i)
+{
+    PyObject *v = self->stash[i].value;
+    memmove(self->stash + i, self->stash + i + 1, (size_t)(self->n_stash - i - 1) * sizeof(struct StashEntry));
+    self->n_stash--;
+    return v;
+}
+
+/* Stash v for (sid, frame). Values dropped are released only once the array is consistent again: a
+ * release may run a finalizer, which may run instrumented code and so these very hooks. */
+static void
+stash_put(Hooks *self, Py_ssize_t sid, const void *frame, PyObject *v)
+{
+    if (self->stash == NULL) {
+        self->stash = PyMem_Malloc(STASH_MAX * sizeof(struct StashEntry));
+        if (self->stash == NULL)
+            return;  /* nothing stashed: the hook after records a plain value */
+        self->n_stash = 0;
+    }
+    PyObject *dropped = NULL;
+    Py_ssize_t i = stash_find(self, sid, frame);
+    if (i >= 0) {
+        dropped = self->stash[i].value;
+        self->stash[i].value = Py_NewRef(v);
+    }
+    else {
+        if (self->n_stash == STASH_MAX)
+            dropped = stash_take(self, 0);
+        self->stash[self->n_stash].sid = sid;
+        self->stash[self->n_stash].frame = frame;
+        self->stash[self->n_stash].value = Py_NewRef(v);
+        self->n_stash++;
+    }
+    Py_XDECREF(dropped);
+}
+
+static void
+stash_clear(Hooks *self)
+{
+    while (self->stash != NULL && self->n_stash > 0) {
+        PyObject *v = stash_take(self, self->n_stash - 1);
+        Py_DECREF(v);
+    }
+}
+
+/* The site number, or -1 (no error left set) for anything but an int. */
+static Py_ssize_t
+site_number(PyObject *sid)
+{
+    if (!PyLong_CheckExact(sid))
+        return -1;
+    Py_ssize_t n = PyLong_AsSsize_t(sid);
+    if (n < 0) {
+        PyErr_Clear();
+        return -1;
+    }
+    return n;
+}
+
+/* old(site, value) -> value, and keep(site, container) -> container: stash it. */
+static PyObject *
+Hooks_old(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "old(site, value)");
+        return NULL;
+    }
+    Py_ssize_t sid = site_number(args[0]);
+    if (sid >= 0)
+        stash_put(self, sid, caller_frame(), args[1]);
+    return Py_NewRef(args[1]);
+}
+
+/* begin(site) -> site: drop what a cut-short run of this statement left, before one whose read may not run. */
+static PyObject *
+Hooks_begin(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 1) {
+        PyErr_SetString(PyExc_TypeError, "begin(site)");
+        return NULL;
+    }
+    Py_ssize_t sid = site_number(args[0]);
+    Py_ssize_t i = sid < 0 || self->stash == NULL ? -1 : stash_find(self, sid, caller_frame());
+    if (i >= 0) {
+        PyObject *v = stash_take(self, i);
+        Py_DECREF(v);
+    }
+    return Py_NewRef(args[0]);
+}
+
+/* updv(site, new) -> new: an update's value, with the old one its right-hand side read (upd), or alone (rec). */
+static PyObject *
+Hooks_updv(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "updv(site, new)");
+        return NULL;
+    }
+    Py_ssize_t sid = site_number(args[0]);
+    Py_ssize_t i = sid < 0 || self->stash == NULL ? -1 : stash_find(self, sid, caller_frame());
+    PyObject *r;
+    if (i >= 0) {
+        PyObject *old = stash_take(self, i);
+        PyObject *call[3] = {args[0], old, args[1]};
+        r = Hooks_upd(self, call, 3);
+        Py_DECREF(old);
+    }
+    else
+        r = Hooks_rec(self, args, 2);
+    if (r == NULL)
+        return NULL;
+    Py_DECREF(r);
+    return Py_NewRef(args[1]);
+}
+
+/* kept(site) -> None: the container keep() stashed, recorded after the statement wrote to it (with the
+ * pending delta of an augmented update, if any). kept(site, name) -> None: the attribute the statement
+ * bound on the kept object; the Python hook reads it, where that runs no user code. */
+static PyObject *
+Hooks_kept(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 1 && nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "kept(site[, attribute])");
+        return NULL;
+    }
+    Py_ssize_t sid = site_number(args[0]);
+    Py_ssize_t i = sid < 0 || self->stash == NULL ? -1 : stash_find(self, sid, caller_frame());
+    PyObject *v = i >= 0 ? stash_take(self, i) : NULL;
+    PyObject *r = NULL;
+    if (nargs == 2) {
+        if (self->slow_kept == NULL) {
+            Py_XDECREF(v);
+            PyErr_SetString(PyExc_RuntimeError, "kept(): no Python hook attached");
+            return NULL;
+        }
+        PyObject *call[3] = {args[0], args[1], v};
+        r = call_slow(self->slow_kept, call, v != NULL ? 3 : 2, NULL);
+    }
+    else if (v == NULL) {  /* nothing kept: an augmented update's delta has no value to pair with */
+        if (self->pending != NULL) {
+            if (PyDict_DelItem(self->pending, args[0]) < 0)
+                PyErr_Clear();
+        }
+        Py_RETURN_NONE;
+    }
+    else {
+        int pending = self->pending != NULL ? PyDict_Contains(self->pending, args[0]) : 0;
+        if (pending < 0) {
+            PyErr_Clear();
+            pending = 0;
+        }
+        PyObject *call[2] = {args[0], v};
+        r = pending ? Hooks_augrec(self, call, 2) : Hooks_rec(self, call, 2);
+    }
+    Py_XDECREF(v);
+    if (r == NULL)
+        return NULL;
+    Py_DECREF(r);
+    Py_RETURN_NONE;
+}
+
+/* attach_kept(hook): the Python hook for kept(site, name): hook(site, name[, kept object]). */
+static PyObject *
+Hooks_attach_kept(Hooks *self, PyObject *hook)
+{
+    Py_XSETREF(self->slow_kept, Py_NewRef(hook));
+    Py_RETURN_NONE;
+}
+
+/* clear_stash(): release every stashed value (the trace stops: they are the script's, not ours). */
+static PyObject *
+Hooks_clear_stash(Hooks *self, PyObject *unused)
+{
+    (void)unused;
+    stash_clear(self);
+    Py_RETURN_NONE;
+}
+
 static int
 Hooks_traverse(Hooks *self, visitproc visit, void *arg)
 {
@@ -1121,6 +1357,9 @@ Hooks_traverse(Hooks *self, visitproc visit, void *arg)
     Py_VISIT(self->slow_delta);
     Py_VISIT(self->slow_augrec);
     Py_VISIT(self->pending);
+    Py_VISIT(self->slow_kept);
+    for (Py_ssize_t i = 0; self->stash != NULL && i < self->n_stash; i++)
+        Py_VISIT(self->stash[i].value);
     return 0;
 }
 
@@ -1142,6 +1381,8 @@ Hooks_clear(Hooks *self)
     Py_CLEAR(self->slow_delta);
     Py_CLEAR(self->slow_augrec);
     Py_CLEAR(self->pending);
+    Py_CLEAR(self->slow_kept);
+    stash_clear(self);
     return 0;
 }
 
@@ -1150,6 +1391,7 @@ Hooks_dealloc(Hooks *self)
 {
     PyObject_GC_UnTrack(self);
     Hooks_clear(self);
+    PyMem_Free(self->stash);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -1161,6 +1403,12 @@ static PyMethodDef Hooks_methods[] = {
     {"arm", (PyCFunction)Hooks_arm, METH_O, "arm(screening_state() or None)"},
     {"delta", (PyCFunction)(void (*)(void))Hooks_delta, METH_FASTCALL, "delta(site, d) -> d"},
     {"augrec", (PyCFunction)(void (*)(void))Hooks_augrec, METH_FASTCALL, "augrec(site, value) -> None"},
+    {"old", (PyCFunction)(void (*)(void))Hooks_old, METH_FASTCALL, "old(site, value) -> value (also keep)"},
+    {"begin", (PyCFunction)(void (*)(void))Hooks_begin, METH_FASTCALL, "begin(site) -> site"},
+    {"updv", (PyCFunction)(void (*)(void))Hooks_updv, METH_FASTCALL, "updv(site, new) -> new"},
+    {"kept", (PyCFunction)(void (*)(void))Hooks_kept, METH_FASTCALL, "kept(site[, attribute]) -> None"},
+    {"attach_kept", (PyCFunction)Hooks_attach_kept, METH_O, "attach_kept(hook(site, name[, object]))"},
+    {"clear_stash", (PyCFunction)Hooks_clear_stash, METH_NOARGS, "clear_stash() -> None"},
     {NULL, NULL, 0, NULL},
 };
 

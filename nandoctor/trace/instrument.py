@@ -10,8 +10,11 @@ Before and after, for the statements of the founding case (hook names shortened)
     a, b = f()                              ->  a, b = unpack((8, 9), f())
     def f(self, x): ...                     ->  def f(self, x): args((1,), (x,)); ...
     return expr                             ->  return rec(2, expr)
-    for i in range(n): body                 ->  for i in range(n): it(0); body
-                                                exit(0)
+    for i in range(n):                      ->  for i in range(n):
+        if done: break                              it(0)
+                                                    if done: exit(0); break
+                                                else:
+                                                    exit(0)
 
 The rewritten code does what Python does, in Python's order, and nothing more: a hook only ever
 wraps an expression Python evaluates anyway and hands its value back, or follows a statement and
@@ -192,6 +195,39 @@ def first_evaluated(node: ast.expr) -> ast.expr:
             node = node.value
         else:
             return node
+
+
+def starts_at(body: list[ast.stmt], default: ast.AST) -> ast.AST:
+    """The node on whose line a block's code starts running, as CPython compiles it: a hook statement
+    placed there, before the block, adds no line event of its own. `default` if the block has no code."""
+    for stmt in body:
+        if isinstance(stmt, (ast.Global, ast.Nonlocal)):
+            continue  # declarations: no code
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.Expr, ast.Return)) and stmt.value is not None:
+            return first_evaluated(stmt.value)
+        if isinstance(stmt, ast.AugAssign):
+            return first_evaluated(stmt.target)
+        if isinstance(stmt, (ast.If, ast.While, ast.Assert)):
+            return first_evaluated(stmt.test)
+        if isinstance(stmt, (ast.For, ast.AsyncFor)):
+            return first_evaluated(stmt.iter)
+        if isinstance(stmt, (ast.With, ast.AsyncWith)):
+            return first_evaluated(stmt.items[0].context_expr)
+        if isinstance(stmt, ast.Delete):
+            return first_evaluated(stmt.targets[0])
+        if isinstance(stmt, ast.Raise) and stmt.exc is not None:
+            return first_evaluated(stmt.exc)
+        if isinstance(stmt, ast.Match):
+            return first_evaluated(stmt.subject)
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            # Decorators run first, then a function's defaults, then the definition (a class's bases come
+            # after its body function is made, on the `class` line).
+            first = stmt.decorator_list[:1]
+            if not first and not isinstance(stmt, ast.ClassDef):
+                first = stmt.args.defaults[:1] or [d for d in stmt.args.kw_defaults if d is not None][:1]
+            return first_evaluated(first[0]) if first else stmt
+        return stmt
+    return default
 
 
 def _hook(name: str, args: list[ast.expr], at: ast.AST, start: ast.AST | None = None) -> ast.Call:
@@ -410,7 +446,7 @@ class Instrumenter(ast.NodeTransformer):
             at = 1 if has_doc else 0
             # The hook runs where the body starts: a docstring has no code, and a body that is only a
             # docstring runs its implicit `return None` on the line of the `def`.
-            where = node.body[at] if at < len(node.body) else node
+            where = starts_at(node.body[at:], node)
             call = ast.Call(func=ast.Name(id=ARGS, ctx=ast.Load()),
                             args=[_consts(sids), ast.Tuple(elts=[ast.Name(id=p, ctx=ast.Load()) for p in params],
                                                            ctx=ast.Load())], keywords=[])
@@ -455,7 +491,8 @@ class Instrumenter(ast.NodeTransformer):
             node.iter = self.visit(node.iter)
         else:
             node.test = self.visit(node.test)
-        node.body.insert(0, self._expr_stmt(_hook(ITER, [_const(lid)], node.body[0]), node.body[0]))
+        first = starts_at(node.body, node.body[0])
+        node.body.insert(0, self._expr_stmt(_hook(ITER, [_const(lid)], first), first))
         # The exit hook runs where the loop ends normally, at the end of its `else` (a `break` records
         # its own exit, see visit_Break), on the line Python's last instruction there is on: the `for`
         # line whose iterator ran out, the `while` test that failed, or the else clause's last statement.

@@ -795,21 +795,47 @@ class Recorder:
                 rec_self.internal_error(e)
             return new
 
-        def nd_kept(sid, attr=None):
+        def record_kept(sid, v):
+            if v is missing:
+                pending.pop(sid, None)  # an augmented update's delta, with no value to pair it with
+            elif sid in pending:
+                augrec_fn(sid, v)
+            else:
+                rec_fn(sid, v)
+
+        def nd_kept_attr(sid, attr, obj=missing):
+            """The attribute an augmented assignment bound on `obj`, read only where that runs no user code."""
             try:
-                v = stash.pop((sid, id(getframe(1))), missing)
-                if v is not missing and attr is not None:
-                    v = plain_attribute(v, attr)
-                if v is missing:
-                    pending.pop(sid, None)  # an augmented update's delta, with no value to pair it with
-                elif sid in pending:
-                    augrec_fn(sid, v)
-                else:
-                    rec_fn(sid, v)
+                record_kept(sid, missing if obj is missing else plain_attribute(obj, attr))
             except RecursionError:  # at the script's recursion limit: calling anything would overflow again
                 pass
             except Exception as e:  # noqa: BLE001
                 rec_self.internal_error(e)
+
+        def nd_kept(sid, attr=None):
+            try:
+                v = stash.pop((sid, id(getframe(1))), missing)
+                if attr is not None:
+                    nd_kept_attr(sid, attr, v)
+                else:
+                    record_kept(sid, v)
+            except RecursionError:  # at the script's recursion limit: calling anything would overflow again
+                pass
+            except Exception as e:  # noqa: BLE001
+                rec_self.internal_error(e)
+
+        old_fn, begin_fn, updv_fn, kept_fn = nd_old, nd_begin, nd_updv, nd_kept
+        if accel is not None:  # the same, in C: the stash keyed by the caller's frame without a frame object
+            accel.attach_kept(nd_kept_attr)
+            old_fn, begin_fn, updv_fn, kept_fn = accel.old, accel.begin, accel.updv, accel.kept
+
+        def clear_stash():
+            stash.clear()
+            if accel is not None:
+                accel.clear_stash()
+
+        self.clear_stash = clear_stash
+
         return {
             REC: rec_fn,
             UPD: upd_fn,
@@ -819,11 +845,11 @@ class Recorder:
             ARGS: args_fn,
             ITER: nd_iter,
             EXIT: nd_exit,
-            OLD: nd_old,
-            BEGIN: nd_begin,
-            UPDV: nd_updv,
-            KEEP: nd_old,  # the same stash: a site either updates its target or writes into a container
-            KEPT: nd_kept,
+            OLD: old_fn,
+            BEGIN: begin_fn,
+            UPDV: updv_fn,
+            KEEP: old_fn,  # the same stash: a site either updates its target or writes into a container
+            KEPT: kept_fn,
         }
 
     def arm(self, trap) -> None:

@@ -105,9 +105,9 @@ class Tracer:
                 if name in self._saved_builtins:
                     old = self._saved_builtins.pop(name)
                     setattr(builtins, name, NOOP_HOOKS[name] if old is _MISSING else old)
-            stash = getattr(self.recorder, "stash", None)
-            if stash is not None:
-                stash.clear()  # values left by statements an exception cut short: the script's, not ours
+            clear_stash = getattr(self.recorder, "clear_stash", None)
+            if clear_stash is not None:
+                clear_stash()  # values left by statements an exception cut short: the script's, not ours
             self.recorder.flush(final=True)
             self._write_side_files()
         finally:
