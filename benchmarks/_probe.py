@@ -1,8 +1,11 @@
-"""Start-up probe: prints seconds since this process started, and whether pandas or matplotlib are loaded."""
+"""Start-up probe: prints seconds since this process started, the wall clock now (`nandoctor run` runs the
+script in a child process, so the benchmark measures from the command's launch), and whether pandas or
+matplotlib are loaded."""
 
 import json
 import os
 import sys
+import time
 
 
 def since_start() -> float:
@@ -13,4 +16,4 @@ def since_start() -> float:
     return uptime - start_ticks / os.sysconf("SC_CLK_TCK")
 
 
-print(json.dumps({"t": since_start(), "heavy": sorted(m for m in ("pandas", "matplotlib") if m in sys.modules)}))
+print(json.dumps({"t": since_start(), "now": time.time(), "heavy": sorted(m for m in ("pandas", "matplotlib") if m in sys.modules)}))

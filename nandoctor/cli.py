@@ -164,6 +164,17 @@ def run_traced(script: str, args: list[str], out: Path, *, include=(), exclude=(
     return outcome, _conclude_child(out, outcome, step_loop, formats, raise_errors, time.monotonic() - t0)
 
 
+def _last_recorded_place(raw: dict) -> dict | None:
+    """The file, line and function of the last value the session holds."""
+    if not len(raw["obs_site"]):
+        return None
+    sid = int(raw["obs_site"][int(raw["obs_seq"].argmax())])
+    sites = raw["sites"]
+    if not 0 <= sid < len(sites):
+        return None
+    return {"file": sites[sid].file, "line": sites[sid].line, "function": sites[sid].function}
+
+
 def _conclude_child(out: Path, outcome, step_loop, formats, raise_errors, elapsed: float):
     """Analyse the session folder the child left and write the report; the session, or None."""
     from .session import Session
@@ -181,8 +192,11 @@ def _conclude_child(out: Path, outcome, step_loop, formats, raise_errors, elapse
         update.setdefault("exception", writer.meta.get("exception"))
         if not writer.meta.get("finished"):
             update["elapsed"] = round(elapsed, 3)  # killed: the wall time this process saw
-        writer.update_meta(**update)
         raw = read_session_files(out)
+        if outcome.signal is not None and not writer.meta.get("where"):
+            update["where"] = _last_recorded_place(raw)  # killed: where the record stops
+        writer.update_meta(**update)
+        raw["meta"] = dict(writer.meta)
         session = Session(raw, step_loop=step_loop, directory=str(out))
         writer.compact(raw)
         session.analyze()
@@ -306,7 +320,7 @@ def run(output, include, exclude, step_loop, formats, thresholds, config_path, n
     try:
         read_source(script)
     except NoScript as e:
-        click.echo(f"nandoctor: {e}", err=True)
+        click.echo(str(e) if e.python_words else f"nandoctor: {e}", err=True)
         sys.exit(USAGE_EXIT)
     if quiet and verbose:
         raise click.UsageError("choose one of --quiet and --verbose")

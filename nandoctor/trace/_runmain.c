@@ -10,21 +10,15 @@
  * recursion_remaining/recursion_limit); elsewhere `supported` is False and nandoctor/trace/runner.py
  * falls back to a plain exec(), documented in README "Known limits".
  *
- * Two more process-level helpers live here because Python has no API for them:
- * - unhandled_keyboard_interrupt(): after the script's uncaught Ctrl-C was printed, make the
- *   interpreter die by SIGINT once it has finalized (atexit handlers, module teardown), exactly as
- *   `python script.py` does, without letting the KeyboardInterrupt escape through nandoctor's frames.
- * - parent_death_signal(sig): Linux prctl(PR_SET_PDEATHSIG), so the traced child dies when the
- *   `nandoctor run` process that waits for it is killed (SIGKILL cannot be forwarded).
+ * run_call() calls a function (the script's sys.excepthook) the same way. parent_death_signal(sig)
+ * is Linux prctl(PR_SET_PDEATHSIG), so the traced child dies when the `nandoctor run` process that
+ * waits for it is killed (SIGKILL cannot be passed on); Python has no API for it.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
 #if defined(__linux__)
 #include <sys/prctl.h>
-#endif
-#if !defined(_WIN32)
-#include <dlfcn.h>
 #endif
 
 #if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000 && !defined(Py_LIMITED_API)
@@ -76,22 +70,6 @@ run_call(PyObject *self, PyObject *args)
 }
 
 static PyObject *
-unhandled_keyboard_interrupt(PyObject *self, PyObject *unused)
-{
-#if !defined(_WIN32) && PY_VERSION_HEX < 0x030C0000
-    /* Python sets this flag itself when a KeyboardInterrupt escapes the main module, and Py_RunMain
-     * kills the process by SIGINT after finalizing when it is set. Looked up at run time, so a
-     * build that does not export it makes this return False instead of failing to import. */
-    int *flag = (int *)dlsym(RTLD_DEFAULT, "_Py_UnhandledKeyboardInterrupt");
-    if (flag != NULL) {
-        *flag = 1;
-        Py_RETURN_TRUE;
-    }
-#endif
-    Py_RETURN_FALSE;
-}
-
-static PyObject *
 parent_death_signal(PyObject *self, PyObject *args)
 {
     int sig;
@@ -111,8 +89,6 @@ static PyMethodDef methods[] = {
      "run_code(code, globals): exec the code with no frame below it and the recursion depth from zero."},
     {"run_call", run_call, METH_VARARGS,
      "run_call(callable, args): call it as the interpreter calls sys.excepthook, with no frame below it."},
-    {"unhandled_keyboard_interrupt", unhandled_keyboard_interrupt, METH_NOARGS,
-     "Die by SIGINT after finalization, as for a KeyboardInterrupt that escaped __main__; False if unavailable."},
     {"parent_death_signal", parent_death_signal, METH_VARARGS,
      "parent_death_signal(sig): Linux PR_SET_PDEATHSIG; False if unavailable."},
     {NULL, NULL, 0, NULL},

@@ -29,14 +29,31 @@ def _under(path: str, root: str) -> bool:
 
 
 class _InstrumentingLoader(importlib.machinery.SourceFileLoader):
-    """Compiles the module through the tracer; never writes bytecode (ours differs from Python's)."""
+    """Compiles the module through the tracer. `__pycache__` is kept as Python keeps it: the original
+    bytecode, written when Python would write it; the instrumented code is never cached."""
 
     tracer = None
 
     def get_code(self, fullname):
         path = self.get_filename(fullname)
         source = self.get_data(path)
-        return self.tracer.compile(source, path)
+        code = self.tracer.compile(source, path)
+        if not sys.dont_write_bytecode:  # -B, PYTHONDONTWRITEBYTECODE
+            self._cache_original(fullname)
+        return code
+
+    def _cache_original(self, fullname) -> None:
+        """What Python's loader does: use a valid .pyc, or compile the source and write one (silently
+        skipped where the folder is read-only). Its compile warnings were already printed, once, by
+        the instrumenting compile: this compile is silenced."""
+        import warnings
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # "ignore" records nothing in the once-per-location registries
+                importlib.machinery.SourceFileLoader.get_code(self, fullname)
+        except Exception:  # noqa: BLE001 -- a cache Python could not write either; never the patient's problem
+            pass
 
 
 class UserImportHook(importlib.abc.MetaPathFinder):

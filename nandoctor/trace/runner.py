@@ -21,6 +21,7 @@ import re
 import signal
 import sys
 import threading
+import time
 import traceback
 import types
 from dataclasses import dataclass
@@ -28,6 +29,10 @@ from dataclasses import dataclass
 
 class NoScript(Exception):
     """The script to run does not exist or is not a file."""
+
+    def __init__(self, message: str, python_words: bool = False):
+        super().__init__(message)
+        self.python_words = python_words  # printed as is, not as a `nandoctor:` line
 
 
 @dataclass
@@ -62,7 +67,10 @@ def die_by_signal(signum: int) -> None:
         except Exception:  # noqa: BLE001
             pass
     try:
-        signal.signal(signum, signal.SIG_DFL)
+        try:
+            signal.signal(signum, signal.SIG_DFL)
+        except (OSError, ValueError):  # SIGKILL and SIGSTOP have no handler to reset
+            pass
         os.kill(os.getpid(), signum)
     finally:
         os._exit(128 + signum)  # only if the signal could not kill us
@@ -139,7 +147,9 @@ def _user_traceback(exc: BaseException, script: str) -> str:
 
 def read_source(path: str) -> bytes:
     if not os.path.exists(path):
-        raise NoScript(f"No such file: {path!r}")
+        # Python's own words (`python: can't open file ...`), so stderr matches a plain run
+        raise NoScript(f"{sys.orig_argv[0] if sys.orig_argv else sys.executable}: can't open file "
+                       f"{os.path.abspath(path)!r}: [Errno 2] No such file or directory", python_words=True)
     if os.path.isdir(path):
         raise NoScript(f"{path!r} is a directory, not a script (a folder with __main__.py is not supported yet)")
     with open(path, "rb") as f:
@@ -191,8 +201,28 @@ def _user_tb(exc: BaseException, code):
     return tb if tb is not None else exc.__traceback__
 
 
+def _renders_safely(exc: BaseException, seen=None) -> bool:
+    """True when formatting this exception, its causes and contexts runs none of the script's code."""
+    seen = set() if seen is None else seen
+    if exc is None or id(exc) in seen:
+        return True
+    seen.add(id(exc))
+    if _safe_message(exc).startswith("<"):
+        return False
+    inner = getattr(exc, "exceptions", None)  # an exception group's members
+    if inner is not None and not (type(inner) is tuple and all(_renders_safely(x, seen) for x in inner)):
+        return False
+    return _renders_safely(exc.__cause__, seen) and _renders_safely(exc.__context__, seen)
+
+
 def _traceback_text(exc: BaseException, tb) -> str:
-    """For the session: the script's frames and the exception, as far as known without its code."""
+    """For the session: the traceback as Python prints it, or, where printing it would run the
+    script's code (a custom __str__), its frames and the exception's type."""
+    if _renders_safely(exc):
+        try:
+            return "".join(traceback.format_exception(type(exc), exc, tb))
+        except Exception:  # noqa: BLE001 -- then the plain form below
+            pass
     lines = ["Traceback (most recent call last):\n"] if tb is not None else []
     lines += traceback.format_list(traceback.extract_tb(tb))
     name = type(exc).__qualname__
@@ -317,7 +347,7 @@ def _exit_code(e: SystemExit) -> int:
 
 # The child's whole `-c` program: it binds no name in the `__main__` it is about to replace.
 CHILD_CODE = "__import__('nandoctor.trace.runner', fromlist=['child_main']).child_main()"
-# Signals the parent passes on to the child; SIGINT comes from the terminal to both, so it is ignored.
+# Signals the parent passes on to the child, besides SIGINT.
 FORWARDED = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
@@ -349,31 +379,74 @@ def _given_flags(orig_argv: list[str]) -> list[str]:
 def run_child(script: str, args: list[str], spec: dict) -> int:
     """Start the traced child and wait for it; its return code as subprocess gives it (-N: signal N).
 
-    While it runs the parent ignores SIGINT (a Ctrl-C reaches the child from the terminal) and
-    passes SIGTERM and SIGHUP on to it, so the child ends as the script would and the parent lives
-    to write the report."""
+    While it runs, SIGINT, SIGTERM and SIGHUP sent to this process by another process (`kill`,
+    a supervisor, a test) are passed on to the child, so the script ends as it would have and this
+    process lives to write the report. A Ctrl-C typed at the terminal reaches the child directly
+    (the terminal signals the whole foreground process group) and is not passed on a second time."""
     import subprocess
 
     # close_fds=False: the child inherits what this process inherited (Python's own fds are not inheritable).
     proc = subprocess.Popen(child_command(script, args, spec), close_fds=False)
-    installed = {}
-
-    def forward(signum, frame):
-        try:
-            proc.send_signal(signum)
-        except OSError:
-            pass
-
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "sigtimedwait"):
+        return _wait_plainly(proc)
+    watched = {signum for signum in (signal.SIGINT, *FORWARDED) if signal.getsignal(signum) is not signal.SIG_IGN}
+    watched.add(signal.SIGCHLD)
+    old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, watched)
+    held = None  # (signal, deadline, chunks on disk when it came): a SIGTERM or SIGHUP not passed on yet
     try:
-        if threading.current_thread() is threading.main_thread():
-            installed[signal.SIGINT] = signal.signal(signal.SIGINT, signal.SIG_IGN)
-            for signum in FORWARDED:
-                if signal.getsignal(signum) is signal.SIG_DFL:  # an ignored signal stays ignored (nohup)
-                    installed[signum] = signal.signal(signum, forward)
-        return proc.wait()
+        while proc.poll() is None:
+            info = signal.sigtimedwait(watched, 0.05 if held else 0.5)
+            if held is not None and (time.monotonic() >= held[1] or _chunks(spec) > held[2]):
+                _send(proc, held[0])
+                held = None
+            if info is None or info.si_signo == signal.SIGCHLD:
+                continue
+            if info.si_code == _SI_KERNEL:  # from the terminal: the child has it already
+                continue
+            if info.si_signo == signal.SIGINT or held is not None:  # a second one is not held
+                _send(proc, info.si_signo)
+                held = None
+            else:
+                # The child dies at once by it, as Python does; held until the child's next flush (at
+                # most one flush period), so the report covers the run up to the signal.
+                held = (info.si_signo, time.monotonic() + _flush_period() + 0.25, _chunks(spec))
+        return proc.returncode
     finally:
-        for signum, old in installed.items():
-            signal.signal(signum, old)
+        signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
+
+
+def _send(proc, signum: int) -> None:
+    try:
+        proc.send_signal(signum)
+    except OSError:
+        pass
+
+
+def _chunks(spec: dict) -> int:
+    try:
+        return sum(1 for name in os.listdir(os.path.join(spec["out"], "chunks")) if ".tmp" not in name)
+    except OSError:
+        return 0
+
+
+def _flush_period() -> float:
+    from .recorder import FLUSH_SECONDS
+    from .tracer import _flush_seconds
+
+    return _flush_seconds(FLUSH_SECONDS)
+
+
+# si_code of a signal the kernel generated (a terminal's Ctrl-C), as opposed to kill() by a process.
+_SI_KERNEL = 0x80
+
+
+def _wait_plainly(proc) -> int:
+    """Not the main thread (signals cannot be managed here): just wait, Ctrl-C goes to the child."""
+    while True:
+        try:
+            return proc.wait()
+        except KeyboardInterrupt:
+            continue
 
 
 def _die_with_parent(parent: int) -> None:
@@ -398,7 +471,6 @@ class _ChildRun:
         self.tracer = Untraced()
         self.traced = False
         self.progress = None
-        self.pending_signal: int | None = None
         meta = dict(spec.get("meta") or {})
         try:
             import numpy
@@ -448,7 +520,7 @@ class _ChildRun:
             return
         try:
             _note_exception(self.tracer, exc)
-            self.writer.update_meta(exception=_traceback_text(exc, None).rstrip("\n"),
+            self.writer.update_meta(exception=f"{type(exc).__name__}: {_safe_message(exc)}",
                                     traceback=_traceback_text(exc, tb),
                                     where=_where(tb, self.tracer.registry.sources))
         except Exception as e:  # noqa: BLE001
@@ -466,14 +538,9 @@ class _ChildRun:
                     self.tracer._flusher = None
                 self.tracer.recorder.flush(final=True)
                 self.tracer._write_side_files()
-                import time
-
                 self.writer.update_meta(finished=True, elapsed=round(time.monotonic() - self.tracer.t0, 3))
         except Exception as e:  # noqa: BLE001
             self._internal(e)
-        finally:
-            if self.pending_signal is not None:
-                die_by_signal(self.pending_signal)
 
     def _internal(self, e: Exception) -> None:
         if self.raise_errors:
@@ -566,9 +633,9 @@ def child_main() -> None:
     main.__dict__.pop("__file__", None)
     main.__dict__.pop("__cached__", None)
     if isinstance(crash, KeyboardInterrupt):
-        # Python dies by SIGINT after finalizing; without the C helper, at the last atexit handler.
-        if not _unhandled_keyboard_interrupt():
-            run.pending_signal = signal.SIGINT
+        # Python itself must see it leave `__main__`: it then exits 1, or dies by SIGINT after
+        # finalizing, as for `python SCRIPT` (its flag for that is reset by an exec() of a string).
+        _reraise_printed(crash, tb)
     elif crash is not None:
         del crash, tb
         raise SystemExit(1)
@@ -577,9 +644,19 @@ def child_main() -> None:
 _OUR_CODES = (_print_uncaught.__code__, _call_detached.__code__)
 
 
-def _unhandled_keyboard_interrupt() -> bool:
-    try:
-        from . import _runmain
-    except ImportError:
-        return False
-    return bool(_runmain.unhandled_keyboard_interrupt())
+def _reraise_printed(exc: BaseException, tb) -> None:
+    """Let `exc` leave the program for Python to act on, without printing it a second time: the next
+    call of sys.excepthook (Python's, for this exception) only puts the script's hook back."""
+    missing = object()
+    script_hook = getattr(sys, "excepthook", missing)
+
+    def already_printed(kind, value, value_tb):
+        if script_hook is missing:
+            del sys.excepthook
+        else:
+            sys.excepthook = script_hook
+        value.__traceback__ = tb  # without the frames it just passed through
+        sys.last_traceback = tb
+
+    sys.excepthook = already_printed
+    raise exc
