@@ -1,4 +1,4 @@
-"""Issue 7: hypothesis-generated numpy programs give identical values, exceptions and warnings traced and untraced.
+"""Hypothesis-generated programs behave identically traced and untraced: numerics, and Python's own semantics.
 
 Each example is a small program: expression trees over random arrays (float16/32/64, ints, bool,
 complex; 0-d, vectors and matrices; NaN, inf, huge and tiny values) in plain and augmented
@@ -7,7 +7,20 @@ user `np.seterr`. It runs in-process untraced (compiled by Python) and traced (c
 with every hook and the floating-point trap installed, internal errors raised). Everything the
 program leaves behind must match bit for bit, and nandoctor must record no error of its own.
 
-CI runs NANDOCTOR_FUZZ_EXAMPLES (default 200) programs; set it higher to measure. The number of
+The second generator (tests/fuzzgen.py) writes programs that probe Python's semantics where a rewriter
+can go wrong: the scoping of list, set and dict comprehensions, generator expressions, lambdas and class
+bodies (shadowing or mentioning the assignment's own target, `global`, `nonlocal`, walrus); subscripts,
+attributes and properties with side effects in every kind of target (plain, augmented, tuple, nested,
+starred, chained, annotated, `for`, `with`, `del`, subscript of subscript, attribute of a call), every
+get/set/delete/__index__/`next` logged in order; evaluation order of operands; exceptions with a custom
+`__str__`, caught or uncaught; atexit callbacks and weakref finalizers running after the body; numpy's
+error state (seterr, geterr, errstate, seterrcall with a callback or a log object, warnings as errors).
+Compared: stdout, stderr (tracebacks with line and column numbers), the uncaught exception, the event
+log and the final globals; nandoctor must record no error of its own. A small sample also runs through
+the real `nandoctor run` against plain `python` (marked slow).
+
+CI runs NANDOCTOR_FUZZ_EXAMPLES (default 200) programs of each generator, derandomized; set it higher to
+measure, or run `python scripts/fuzz.py 20000` for a count of differences by construct. The number of
 programs tried is printed (pytest -s) and checked.
 """
 
@@ -27,11 +40,14 @@ from hypothesis.extra import numpy as hnp
 
 from nandoctor.trace.tracer import Tracer
 
+import fuzzgen
+
 # Hypothesis caches constants and failure patches in .hypothesis/ under the working folder: keep the clone clean.
 set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "nandoctor-hypothesis"))
 
 MAX_EXAMPLES = int(os.environ.get("NANDOCTOR_FUZZ_EXAMPLES", "200"))
-TRIED = {"programs": 0, "traced_exceptions": 0, "warnings": 0}
+SUBPROCESS_EXAMPLES = int(os.environ.get("NANDOCTOR_FUZZ_SUBPROCESS_EXAMPLES", "12"))
+TRIED = {"programs": 0, "traced_exceptions": 0, "warnings": 0, "semantic": 0, "semantic_blocks": 0, "subprocess": 0}
 
 DTYPES = [np.float16, np.float32, np.float64, np.int32, np.int64, np.bool_, np.complex128]
 SHAPES = [(), (3,), (2, 3)]
@@ -212,11 +228,34 @@ def test_traced_program_identical(prog):
     check(prog)
 
 
+@settings(max_examples=MAX_EXAMPLES, deadline=None, database=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
+@given(fuzzgen.semantic_program(exclude=fuzzgen.KNOWN_INPROCESS))
+def test_traced_semantics_identical(program):
+    TRIED["semantic"] += 1
+    TRIED["semantic_blocks"] += len(program.blocks)
+    diffs = fuzzgen.compare(program)
+    assert not diffs, "\n".join(diffs) + "\n" + program.source
+
+
+@pytest.mark.slow
+@settings(max_examples=SUBPROCESS_EXAMPLES, deadline=None, database=None, derandomize=True,
+          suppress_health_check=list(HealthCheck))
+@given(fuzzgen.semantic_program(exclude=fuzzgen.KNOWN_FAILURES))
+def test_semantics_identical_under_nandoctor_run(program):
+    """The same programs as scripts: plain `python` against the real `nandoctor run` (real atexit, exit status)."""
+    TRIED["subprocess"] += 1
+    diffs = fuzzgen.compare_subprocess(program)
+    assert not diffs, "\n".join(diffs) + "\n" + program.source
+
+
 def test_fuzzer_ran():
-    """Runs after the fuzz test (definition order): it must really have tried the programs."""
-    print(f"\nfuzz: {TRIED['programs']} programs tried, {TRIED['traced_exceptions']} raised, "
-          f"{TRIED['warnings']} warned")
+    """Runs after the fuzz tests (definition order): they must really have tried the programs."""
+    print(f"\nfuzz: {TRIED['programs']} numeric programs tried, {TRIED['traced_exceptions']} raised, "
+          f"{TRIED['warnings']} warned; {TRIED['semantic']} semantics programs ({TRIED['semantic_blocks']} blocks); "
+          f"{TRIED['subprocess']} under nandoctor run")
     assert TRIED["programs"] >= MAX_EXAMPLES // 2
+    assert TRIED["semantic"] >= MAX_EXAMPLES // 2
 
 
 def main(n: int) -> None:
