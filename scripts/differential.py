@@ -1,0 +1,209 @@
+"""Differential testing: real projects' test suites, plain and with their own modules rewritten by nandoctor, per-test outcomes compared.
+
+    python scripts/differential.py                     # the full run (every project below)
+    python scripts/differential.py --sample            # the fixed sample CI runs (tests/test_differential.py)
+    python scripts/differential.py --projects toolz,pint --out /tmp/differential
+
+Each project's tests run twice with the same arguments, order and seeds: once plain, once with the
+plugin `nandoctor._differential` compiling the project's own modules through `compile_instrumented`
+under a started Tracer. Both runs load the plugin (it records each test's outcome), so they import
+the same modules. Prints a table (project, version, tests, outcomes differing, nandoctor internal
+errors) and every differing test; exits 1 if any outcome differs or a project could not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@dataclass(frozen=True)
+class Project:
+    """One project: the distribution pinned in pyproject's `differential` extra, its package, what to run."""
+
+    name: str  # distribution name
+    package: str  # the import package whose modules are instrumented
+    targets: tuple[str, ...]  # --pyargs targets of the full run
+    sample: tuple[str, ...]  # --pyargs targets (or node ids) of CI's sample
+    options: tuple[str, ...] = ()  # extra pytest options, the same in both runs
+    timeout: int = 3600
+
+
+PROJECTS = (
+    # functional code: currying, introspection of signatures, generators everywhere
+    Project("toolz", "toolz", ("toolz",), ("toolz.tests",)),
+    # graphs: generators, views, descriptors, decorators that rewrite arguments, numpy and scipy
+    Project("networkx", "networkx", ("networkx",), ("networkx.classes.tests.test_graph",
+                                                    "networkx.generators.tests.test_classic")),
+    # arbitrary-precision numerics: contexts, metaclass-free mixins, heavy arithmetic
+    Project("mpmath", "mpmath", ("mpmath",), ("mpmath.tests.test_basic_ops", "mpmath.tests.test_convert")),
+    # formulas to design matrices with numpy: its tests live inside its modules, so every file is collected
+    Project("patsy", "patsy", ("patsy",), ("patsy.desc", "patsy.constraint"), ("-o", "python_files=*.py")),
+    # units: metaprogrammed registries, operator overloading, numpy ufunc and array-function protocols
+    Project("pint", "pint", ("pint",), ("pint.testsuite.test_quantity",)),
+    # symbolic maths: caching decorators, metaclasses, __slots__, descriptors, deep recursion
+    Project("sympy", "sympy", ("sympy.core", "sympy.functions", "sympy.sets", "sympy.logic", "sympy.utilities"),
+            ("sympy.core.tests.test_basic", "sympy.core.tests.test_sympify")),
+)
+
+
+@dataclass
+class Result:
+    project: Project
+    version: str = ""
+    tests: int = 0
+    differing: list[tuple[str, str, str]] = field(default_factory=list)  # (test, plain, instrumented)
+    instrumented_modules: int = 0
+    sites: int = 0
+    internal_errors: list[dict] = field(default_factory=list)
+    problem: str = ""  # why the project could not be compared
+    seconds: tuple[float, float] = (0.0, 0.0)
+    counts: dict = field(default_factory=dict)  # outcome -> number, in the plain run
+
+
+def installed_version(project: Project) -> str | None:
+    try:
+        return importlib.metadata.version(project.name)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def _pytest(project: Project, targets, outcomes: str, instrument: bool, workdir: str, log: str) -> float:
+    ini = os.path.join(workdir, "pytest.ini")
+    with open(ini, "w", encoding="utf-8") as handle:
+        handle.write("[pytest]\n")  # no project or nandoctor settings: both runs see pytest's defaults
+    command = [
+        sys.executable, "-m", "pytest", "-c", ini, "--rootdir", workdir, "-q", "-p", "no:cacheprovider",
+        "-p", "no:randomly", "-p", "nandoctor._differential", "--nd-outcomes", outcomes,
+        *project.options, "--pyargs", *targets,
+    ]
+    if _has_hypothesis():
+        command += ["--hypothesis-seed=0"]
+    if instrument:
+        command += ["--nd-instrument", project.package]
+    env = dict(os.environ)
+    env["PYTHONPATH"] = ROOT + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["PYTHONHASHSEED"] = "0"
+    env.pop("NANDOCTOR_RAISE", None)  # the patient's outcome is compared; internal errors are counted
+    started = time.monotonic()
+    with open(log, "w", encoding="utf-8") as out:
+        # Each run in its own empty directory: files a test leaves (a hypothesis database) never reach the other.
+        subprocess.run(command, cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT,
+                       stdin=subprocess.DEVNULL, timeout=project.timeout, check=False)
+    return time.monotonic() - started
+
+
+def _has_hypothesis() -> bool:
+    try:
+        importlib.metadata.version("hypothesis")
+        return True
+    except importlib.metadata.PackageNotFoundError:
+        return False
+
+
+def compare(project: Project, *, sample: bool = False, out_dir: str | None = None) -> Result:
+    """Run the project's tests plain and instrumented; the outcomes that differ."""
+    result = Result(project)
+    version = installed_version(project)
+    if version is None:
+        result.problem = f"{project.name} is not installed (pip install -e '.[differential]')"
+        return result
+    result.version = version
+    targets = project.sample if sample else project.targets
+    out_dir = out_dir or tempfile.mkdtemp(prefix="nd-differential-")
+    runs = {}
+    seconds = []
+    for mode in ("plain", "instrumented"):
+        workdir = tempfile.mkdtemp(prefix=f"{project.name}-{mode}-", dir=out_dir)
+        outcomes = os.path.join(out_dir, f"{project.name}-{mode}.json")
+        log = os.path.join(out_dir, f"{project.name}-{mode}.log")
+        try:
+            seconds.append(_pytest(project, targets, outcomes, mode == "instrumented", workdir, log))
+        except subprocess.TimeoutExpired:
+            result.problem = f"{mode} run timed out after {project.timeout}s (log: {log})"
+            return result
+        if not os.path.exists(outcomes):
+            result.problem = f"{mode} run wrote no outcomes (log: {log})"
+            return result
+        with open(outcomes, encoding="utf-8") as handle:
+            runs[mode] = json.load(handle)
+    result.seconds = tuple(seconds)
+    plain, instrumented = runs["plain"]["outcomes"], runs["instrumented"]["outcomes"]
+    result.tests = len(plain)
+    for outcome in plain.values():
+        result.counts[outcome] = result.counts.get(outcome, 0) + 1
+    for test in sorted(set(plain) | set(instrumented)):
+        if plain.get(test) != instrumented.get(test):
+            result.differing.append((test, plain.get(test, "absent"), instrumented.get(test, "absent")))
+    result.instrumented_modules = len(runs["instrumented"].get("instrumented_modules", []))
+    result.sites = runs["instrumented"].get("sites", 0)
+    result.internal_errors = runs["instrumented"].get("internal_errors", [])
+    if result.instrumented_modules == 0:
+        result.problem = "no module of the project was instrumented"
+    if result.tests == 0:
+        result.problem = "no test ran"
+    return result
+
+
+def table(results: list[Result]) -> str:
+    rows = [("project", "version", "tests", "differing", "internal errors", "modules", "sites", "plain s", "instr. s")]
+    for r in results:
+        rows.append((r.project.name, r.version or "-", str(r.tests), str(len(r.differing)),
+                     str(len(r.internal_errors)), str(r.instrumented_modules), str(r.sites),
+                     f"{r.seconds[0]:.0f}", f"{r.seconds[1]:.0f}"))
+    rows.append(("total", "", str(sum(r.tests for r in results)), str(sum(len(r.differing) for r in results)),
+                 str(sum(len(r.internal_errors) for r in results)), "", "", "", ""))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in rows)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--projects", default="", help="comma-separated distribution names (default: all)")
+    parser.add_argument("--sample", action="store_true", help="run CI's fixed sample instead of the full suites")
+    parser.add_argument("--out", default=None, help="directory for the outcomes, logs and summary.json")
+    args = parser.parse_args(argv)
+    wanted = [name for name in args.projects.split(",") if name]
+    unknown = set(wanted) - {p.name for p in PROJECTS}
+    if unknown:
+        parser.error(f"unknown project(s): {', '.join(sorted(unknown))}")
+    out_dir = args.out or tempfile.mkdtemp(prefix="nd-differential-")
+    os.makedirs(out_dir, exist_ok=True)
+    results = []
+    for project in PROJECTS:
+        if wanted and project.name not in wanted:
+            continue
+        result = compare(project, sample=args.sample, out_dir=out_dir)
+        results.append(result)
+        print(f"{project.name}: {result.tests} tests, {len(result.differing)} differing"
+              + (f" -- {result.problem}" if result.problem else ""), flush=True)
+    print()
+    print(table(results))
+    for r in results:
+        for test, plain, instrumented in r.differing:
+            print(f"DIFFERS {r.project.name} {test}: plain {plain}, instrumented {instrumented}")
+        for error in r.internal_errors:
+            print(f"INTERNAL {r.project.name} {error['test']}: {error['error']} at {' < '.join(error['where'])}")
+        if r.problem:
+            print(f"PROBLEM {r.project.name}: {r.problem}")
+    summary = [{"project": r.project.name, "version": r.version, "tests": r.tests, "counts": r.counts,
+                "differing": r.differing, "internal_errors": r.internal_errors, "problem": r.problem,
+                "instrumented_modules": r.instrumented_modules, "sites": r.sites, "seconds": r.seconds}
+               for r in results]
+    with open(os.path.join(out_dir, "summary.json"), "w", encoding="utf-8") as handle:
+        json.dump(summary, handle, indent=1)
+    print(f"\noutcomes and logs: {out_dir}")
+    return 1 if any(r.differing or r.problem for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
