@@ -14,6 +14,7 @@ errors) and every differing test; exits 1 if any outcome differs or a project co
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import importlib.metadata
 import json
 import os
@@ -110,8 +111,23 @@ def _has_hypothesis() -> bool:
         return False
 
 
-def compare(project: Project, *, sample: bool = False, out_dir: str | None = None) -> Result:
-    """Run the project's tests plain and instrumented; the outcomes that differ."""
+def _run(project: Project, mode: str, targets, out_dir: str) -> tuple[dict | None, float, str]:
+    """One run of the project's tests: its saved outcomes (None if it wrote none), its seconds, a problem."""
+    workdir = tempfile.mkdtemp(prefix=f"{project.name}-{mode}-", dir=out_dir)
+    outcomes = os.path.join(out_dir, f"{project.name}-{mode}.json")
+    log = os.path.join(out_dir, f"{project.name}-{mode}.log")
+    try:
+        seconds = _pytest(project, targets, outcomes, mode == "instrumented", workdir, log)
+    except subprocess.TimeoutExpired:
+        return None, float(project.timeout), f"{mode} run timed out after {project.timeout}s (log: {log})"
+    if not os.path.exists(outcomes):
+        return None, seconds, f"{mode} run wrote no outcomes (log: {log})"
+    with open(outcomes, encoding="utf-8") as handle:
+        return json.load(handle), seconds, ""
+
+
+def compare(project: Project, *, sample: bool = False, out_dir: str | None = None, jobs: int = 1) -> Result:
+    """Run the project's tests plain and instrumented (`jobs` > 1: both at once); the outcomes that differ."""
     result = Result(project)
     version = installed_version(project)
     if version is None:
@@ -120,23 +136,14 @@ def compare(project: Project, *, sample: bool = False, out_dir: str | None = Non
     result.version = version
     targets = project.sample if sample else project.targets
     out_dir = out_dir or tempfile.mkdtemp(prefix="nd-differential-")
-    runs = {}
-    seconds = []
-    for mode in ("plain", "instrumented"):
-        workdir = tempfile.mkdtemp(prefix=f"{project.name}-{mode}-", dir=out_dir)
-        outcomes = os.path.join(out_dir, f"{project.name}-{mode}.json")
-        log = os.path.join(out_dir, f"{project.name}-{mode}.log")
-        try:
-            seconds.append(_pytest(project, targets, outcomes, mode == "instrumented", workdir, log))
-        except subprocess.TimeoutExpired:
-            result.problem = f"{mode} run timed out after {project.timeout}s (log: {log})"
-            return result
-        if not os.path.exists(outcomes):
-            result.problem = f"{mode} run wrote no outcomes (log: {log})"
-            return result
-        with open(outcomes, encoding="utf-8") as handle:
-            runs[mode] = json.load(handle)
-    result.seconds = tuple(seconds)
+    modes = ("plain", "instrumented")
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, min(jobs, 2))) as pool:
+        done = dict(zip(modes, pool.map(lambda mode: _run(project, mode, targets, out_dir), modes)))
+    result.seconds = (done["plain"][1], done["instrumented"][1])
+    result.problem = "; ".join(problem for _, _, problem in done.values() if problem)
+    if result.problem:
+        return result
+    runs = {mode: done[mode][0] for mode in modes}
     plain, instrumented = runs["plain"]["outcomes"], runs["instrumented"]["outcomes"]
     result.tests = len(plain)
     for outcome in plain.values():
@@ -170,6 +177,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--projects", default="", help="comma-separated distribution names (default: all)")
     parser.add_argument("--sample", action="store_true", help="run CI's fixed sample instead of the full suites")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="test runs at once (projects in parallel; each project's two runs together)")
     parser.add_argument("--out", default=None, help="directory for the outcomes, logs and summary.json")
     args = parser.parse_args(argv)
     wanted = [name for name in args.projects.split(",") if name]
@@ -178,14 +187,17 @@ def main(argv=None) -> int:
         parser.error(f"unknown project(s): {', '.join(sorted(unknown))}")
     out_dir = args.out or tempfile.mkdtemp(prefix="nd-differential-")
     os.makedirs(out_dir, exist_ok=True)
-    results = []
-    for project in PROJECTS:
-        if wanted and project.name not in wanted:
-            continue
-        result = compare(project, sample=args.sample, out_dir=out_dir)
-        results.append(result)
+    chosen = [project for project in PROJECTS if not wanted or project.name in wanted]
+
+    def run(project):
+        result = compare(project, sample=args.sample, out_dir=out_dir, jobs=args.jobs)
         print(f"{project.name}: {result.tests} tests, {len(result.differing)} differing"
               + (f" -- {result.problem}" if result.problem else ""), flush=True)
+        return result
+
+    # Each project's two runs take two slots of `jobs`.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs // 2)) as pool:
+        results = list(pool.map(run, chosen))
     print()
     print(table(results))
     for r in results:

@@ -30,7 +30,7 @@ differential = _load_script()
 def test_sample_outcomes_match(project, tmp_path):
     if differential.installed_version(project) is None:
         pytest.skip(f"{project.name} is not installed: pip install -e '.[differential]' (or '.[test]')")
-    result = differential.compare(project, sample=True, out_dir=str(tmp_path))
+    result = differential.compare(project, sample=True, out_dir=str(tmp_path), jobs=2)
     assert not result.problem, result.problem
     # A sample that ran nothing, or only skips, would compare nothing.
     assert result.counts.get("passed", 0) > 0, result.counts
