@@ -143,7 +143,10 @@ def compare(project: Project, *, sample: bool = False, out_dir: str | None = Non
     result.problem = "; ".join(problem for _, _, problem in done.values() if problem)
     if result.problem:
         return result
-    runs = {mode: done[mode][0] for mode in modes}
+    return _compared(result, {mode: done[mode][0] for mode in modes})
+
+
+def _compared(result: Result, runs: dict) -> Result:
     plain, instrumented = runs["plain"]["outcomes"], runs["instrumented"]["outcomes"]
     result.tests = len(plain)
     for outcome in plain.values():
@@ -159,6 +162,20 @@ def compare(project: Project, *, sample: bool = False, out_dir: str | None = Non
     if result.tests == 0:
         result.problem = "no test ran"
     return result
+
+
+def saved(project: Project, directory: str) -> Result:
+    """The comparison of the two runs whose outcomes an earlier run saved in `directory`."""
+    result = Result(project, version=installed_version(project) or "")
+    runs = {}
+    for mode in ("plain", "instrumented"):
+        path = os.path.join(directory, f"{project.name}-{mode}.json")
+        if not os.path.exists(path):
+            result.problem = f"no saved {mode} outcomes ({path})"
+            return result
+        with open(path, encoding="utf-8") as handle:
+            runs[mode] = json.load(handle)
+    return _compared(result, runs)
 
 
 def table(results: list[Result]) -> str:
@@ -179,6 +196,8 @@ def main(argv=None) -> int:
     parser.add_argument("--sample", action="store_true", help="run CI's fixed sample instead of the full suites")
     parser.add_argument("--jobs", type=int, default=1,
                         help="test runs at once (projects in parallel; each project's two runs together)")
+    parser.add_argument("--from", dest="saved", default=None, metavar="DIR",
+                        help="compare the outcomes an earlier run saved in DIR, running nothing")
     parser.add_argument("--out", default=None, help="directory for the outcomes, logs and summary.json")
     args = parser.parse_args(argv)
     wanted = [name for name in args.projects.split(",") if name]
@@ -195,9 +214,13 @@ def main(argv=None) -> int:
               + (f" -- {result.problem}" if result.problem else ""), flush=True)
         return result
 
-    # Each project's two runs take two slots of `jobs`.
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs // 2)) as pool:
-        results = list(pool.map(run, chosen))
+    if args.saved:
+        out_dir = args.saved
+        results = [saved(project, args.saved) for project in chosen]
+    else:
+        # Each project's two runs take two slots of `jobs`.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs // 2)) as pool:
+            results = list(pool.map(run, chosen))
     print()
     print(table(results))
     for r in results:
