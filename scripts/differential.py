@@ -73,6 +73,8 @@ class Result:
     problem: str = ""  # why the project could not be compared
     seconds: tuple[float, float] = (0.0, 0.0)
     counts: dict = field(default_factory=dict)  # outcome -> number, in the plain run
+    partial: bool = False  # compare only the tests both runs finished (a run was stopped early)
+    unfinished: int = 0  # tests that only one of the two runs finished
 
 
 def installed_version(project: Project) -> str | None:
@@ -157,6 +159,16 @@ def _compared(result: Result, runs: dict) -> Result:
     result.tests = len(plain)
     for outcome in plain.values():
         result.counts[outcome] = result.counts.get(outcome, 0) + 1
+    if result.partial:
+        # A run stopped early (SIGINT: pytest still saves what it ran): only the tests both runs finished.
+        result.unfinished = len(set(plain) ^ set(instrumented))
+        common = set(plain) & set(instrumented)
+        plain = {test: plain[test] for test in common}
+        instrumented = {test: instrumented[test] for test in common}
+        result.tests = len(common)
+        result.counts = {}
+        for outcome in plain.values():
+            result.counts[outcome] = result.counts.get(outcome, 0) + 1
     for test in sorted(set(plain) | set(instrumented)):
         if plain.get(test) != instrumented.get(test):
             result.differing.append((test, plain.get(test, "absent"), instrumented.get(test, "absent")))
@@ -170,9 +182,9 @@ def _compared(result: Result, runs: dict) -> Result:
     return result
 
 
-def saved(project: Project, directory: str) -> Result:
+def saved(project: Project, directory: str, partial: bool = False) -> Result:
     """The comparison of the two runs whose outcomes an earlier run saved in `directory`."""
-    result = Result(project, version=installed_version(project) or "")
+    result = Result(project, version=installed_version(project) or "", partial=partial)
     runs = {}
     for mode in ("plain", "instrumented"):
         path = os.path.join(directory, f"{project.name}-{mode}.json")
@@ -204,6 +216,8 @@ def main(argv=None) -> int:
                         help="test runs at once (projects in parallel; each project's two runs together)")
     parser.add_argument("--from", dest="saved", default=None, metavar="DIR",
                         help="compare the outcomes an earlier run saved in DIR, running nothing")
+    parser.add_argument("--partial", action="store_true",
+                        help="with --from: compare only the tests both runs finished (one was stopped early)")
     parser.add_argument("--out", default=None, help="directory for the outcomes, logs and summary.json")
     args = parser.parse_args(argv)
     wanted = [name for name in args.projects.split(",") if name]
@@ -222,7 +236,7 @@ def main(argv=None) -> int:
 
     if args.saved:
         out_dir = args.saved
-        results = [saved(project, args.saved) for project in chosen]
+        results = [saved(project, args.saved, args.partial) for project in chosen]
     else:
         # Each project's two runs take two slots of `jobs`.
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs // 2)) as pool:
@@ -234,6 +248,8 @@ def main(argv=None) -> int:
             print(f"DIFFERS {r.project.name} {test}: plain {plain}, instrumented {instrumented}")
         for error in r.internal_errors:
             print(f"INTERNAL {r.project.name} {error['test']}: {error['error']} at {' < '.join(error['where'])}")
+        if r.unfinished:
+            print(f"PARTIAL {r.project.name}: {r.unfinished} tests finished by one run only, not compared")
         if r.problem:
             print(f"PROBLEM {r.project.name}: {r.problem}")
     summary = [{"project": r.project.name, "version": r.version, "tests": r.tests, "counts": r.counts,
