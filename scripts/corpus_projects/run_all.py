@@ -21,8 +21,9 @@ sys.path.insert(0, HERE)
 import _common  # noqa: E402
 
 # One BLAS thread for both runs: on a shared 2-core machine threaded BLAS turns a 3 s run into 30 s, and the
-# two runs must see the same environment anyway.
-ENV_PINS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+# two runs must see the same environment anyway. A fixed hash seed: two projects build their vocabulary with
+# list(set(strings)), whose order (hence every word index) changes from one process to the next otherwise.
+ENV_PINS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0"}
 
 
 def run(cmd: list[str], env: dict, timeout: float) -> dict:
