@@ -3,7 +3,7 @@
 Usage: python scripts/corpus_projects/run_all.py [--only NAME ...] [--knob broken|healthy|both] [--json OUT]
 
 Per project and knob it reports: whether stdout, stderr (without `nandoctor:` lines) and the exit status are
-identical traced and untraced; nandoctor's recorded internal errors; the training loop nandoctor chose against
+identical traced and untraced (judged only when two plain runs agree with each other); nandoctor's recorded internal errors; the training loop nandoctor chose against
 the one a person would name (manifest.json); the top three causes and the rank of the true one.
 """
 
@@ -82,7 +82,11 @@ def header_at(src: str, loop: dict) -> bool:
     return 0 < loop["line"] <= len(lines) and lines[loop["line"] - 1].strip() == loop["header"]
 
 
-def score(entry: dict, knob: str, plain: dict, traced: dict, facts: dict, src: str) -> dict:
+def same_run(a: dict, b: dict) -> bool:
+    return a["stdout"] == b["stdout"] and without_verdict(a["stderr"]) == without_verdict(b["stderr"]) and a["rc"] == b["rc"]
+
+
+def score(entry: dict, knob: str, plain: dict, traced: dict, facts: dict, src: str, repeat: dict) -> dict:
     parity = {
         "stdout": plain["stdout"] == traced["stdout"],
         "stderr": without_verdict(plain["stderr"]) == without_verdict(traced["stderr"]),
@@ -98,7 +102,11 @@ def score(entry: dict, knob: str, plain: dict, traced: dict, facts: dict, src: s
             if tag in entry["accepted_tags"]:
                 rank = i
                 break
-    return {"project": entry["project"], "knob": knob, "parity": parity, "identical": all(parity.values()),
+    # A project whose two plain runs already differ (micrograd iterates sets of Value objects, whose order
+    # follows memory addresses) cannot be held to identical output: parity is then not judged.
+    repeatable = same_run(plain, repeat)
+    return {"project": entry["project"], "knob": knob, "parity": parity,
+            "identical": all(parity.values()) if repeatable else None, "plain_repeatable": repeatable,
             "plain_rc": plain["rc"], "traced_rc": traced["rc"], "plain_s": plain["seconds"],
             "traced_s": traced["seconds"], "plain_result": last_result(plain["stdout"]),
             "loop_expected": f"{expected['file']}:{expected['line']}",
@@ -124,7 +132,10 @@ def table(rows: list[dict]) -> str:
         if r.get("missing"):
             lines.append(f"| {r['project']} | {r['knob']} | mirror missing | | | | | | | |")
             continue
-        parity = "identical" if r["identical"] else "DIFFERS: " + ",".join(k for k, v in r["parity"].items() if not v)
+        if r["identical"] is None:
+            parity = "not judged: two plain runs differ"
+        else:
+            parity = "identical" if r["identical"] else "DIFFERS: " + ",".join(k for k, v in r["parity"].items() if not v)
         loop = (r["loop_chosen"] or "none") + (" ok" if r["loop_ok"] else " WRONG")
         rank = "-" if r["knob"] == "healthy" else (str(r["true_rank"]) if r["true_rank"] else "absent")
         top3 = ", ".join(r["top3"]) or "none"
@@ -141,7 +152,8 @@ def summary(rows: list[dict]) -> str:
     loop_ok = sorted({r["project"] for r in ran if r["loop_ok"] and r["knob"] == "broken"})
     return "\n".join([
         f"runs: {len(ran)} ({len(projects)} projects); identical traced vs untraced: "
-        f"{sum(r['identical'] for r in ran)}/{len(ran)}",
+        f"{sum(r['identical'] is True for r in ran)}/{sum(r['identical'] is not None for r in ran)} "
+        f"(not judged, plain itself not repeatable: {sum(r['identical'] is None for r in ran)})",
         f"runs with internal errors: {sum(bool(r['internal_errors']) for r in ran)}/{len(ran)} "
         f"(total {sum(len(r['internal_errors']) for r in ran)})",
         f"training loop as a person would name it (broken runs): {len(loop_ok)}/{len(broken)}",
@@ -175,14 +187,15 @@ def main() -> None:
                              "message": plain["stderr"].strip()})
                 print(f"{entry['project']} {knob}: mirror missing", file=sys.stderr, flush=True)
                 continue
+            repeat = run([sys.executable, driver, "--knob", knob], env, args.timeout)
             out_dir = os.path.join(args.out, f"{entry['project']}-{knob}")
             # the drivers' shared plumbing is not the project: left untraced so its loops and arrays never
             # compete with the project's (the driver script itself is traced, as any script is)
             traced = run([sys.executable, "-m", "nandoctor", "run", "-o", out_dir, "--include", src,
                           "--exclude", "_common.py", driver, "--knob", knob], env, args.timeout)
-            row = score(entry, knob, plain, traced, session_facts(out_dir, src), src)
+            row = score(entry, knob, plain, traced, session_facts(out_dir, src), src, repeat)
             row["report"] = out_dir
-            if not row["identical"]:
+            if row["identical"] is not True:
                 row["plain_stderr_tail"] = without_verdict(plain["stderr"])[-5:]
                 row["traced_stderr_tail"] = without_verdict(traced["stderr"])[-5:]
                 row["traced_stdout_tail"] = traced["stdout"].splitlines()[-3:]
