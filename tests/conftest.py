@@ -19,12 +19,17 @@ SEED = SHARED / "seed" / "seed_341.py"
 SEED_ANSWER = SHARED / "seed" / "seed_341_answer.py"
 SAMPLES = Path(__file__).resolve().parent / "samples"
 HOOK_NAMES = ("__nd_rec__", "__nd_upd__", "__nd_delta__", "__nd_augrec__", "__nd_unpack__", "__nd_args__",
-              "__nd_iter__", "__nd_exit__")
+              "__nd_iter__", "__nd_exit__", "__nd_old__", "__nd_begin__", "__nd_updv__", "__nd_keep__", "__nd_kept__")
 
 
 def _hook_state():
+    from nandoctor.trace.instrument import NOOP_HOOKS
+
+    # After a trace the hooks stay bound as no-ops (instrumented code may still run): absent and no-op
+    # are the same state; any other function left in builtins is a live hook that leaked.
     return (
-        {k: builtins.__dict__.get(k) for k in HOOK_NAMES},
+        {k: None if builtins.__dict__.get(k) in (None, NOOP_HOOKS.get(k)) else builtins.__dict__.get(k)
+         for k in HOOK_NAMES},
         np.geterr(),
         np.geterrcall(),
         sys.gettrace(),

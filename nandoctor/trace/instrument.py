@@ -3,17 +3,31 @@
 Before and after, for the statements of the founding case (hook names shortened):
 
     z_ij = dot(x, self.w_ij)                ->  z_ij = rec(3, dot(x, self.w_ij))
-    self.w_ij = self.w_ij - lr * g          ->  self.w_ij = upd(14, self.w_ij, self.w_ij - lr * g)
+    self.w_ij = self.w_ij - lr * g          ->  self.w_ij = updv(14, old(14, self.w_ij) - lr * g)
     W -= lr * g                             ->  W -= delta(15, lr * g); augrec(15, W)
-    x[x > 0] = 1                            ->  x[x > 0] = 1; rec(7, x)
+    self.W -= lr * g                        ->  keep(16, self).W -= delta(16, lr * g); kept(16, "W")
+    x[x > 0] = 1                            ->  keep(7, x)[x > 0] = 1; kept(7)
     a, b = f()                              ->  a, b = unpack((8, 9), f())
     def f(self, x): ...                     ->  def f(self, x): args((1,), (x,)); ...
     return expr                             ->  return rec(2, expr)
     for i in range(n): body                 ->  for i in range(n): it(0); body
                                                 exit(0)
 
-The hook sees each value before it is bound, while its operands are still alive in the frame.
-Hooks are looked up as builtins, so the user's module namespace is untouched.
+The rewritten code does what Python does, in Python's order, and nothing more: a hook only ever
+wraps an expression Python evaluates anyway and hands its value back, or follows a statement and
+reads what that statement stashed or bound. In particular no target is read that Python would not
+read: an update's old value is the read of the target the right-hand side performs itself (`old`
+stashes it on its way; `updv` pairs it with the new value, or records a plain value when that read
+did not happen, say in an untaken branch), and a subscript or attribute target's container is the
+one Python evaluated (`keep` stashes it; `kept` records it after the statement, or for an attribute
+the value bound there when it can be read without running user code). Which loads belong to the
+statement follows Python's scoping rules: lambda bodies, comprehensions (but for their first iterable)
+and nested functions and classes are other scopes, never searched.
+
+Every node added carries the position of the user's node it stands for, so tracebacks, line events
+and warnings read as they would without nandoctor. Hooks are looked up as builtins, so the user's
+module namespace is untouched; between traces they stay bound as no-ops (`NOOP_HOOKS`), because
+code instrumented during a trace can run after it (atexit handlers, finalizers, generators).
 """
 
 from __future__ import annotations
@@ -33,7 +47,36 @@ UNPACK = "__nd_unpack__"
 ARGS = "__nd_args__"
 ITER = "__nd_iter__"
 EXIT = "__nd_exit__"
-HOOK_NAMES = (REC, UPD, DELTA, AUGREC, UNPACK, ARGS, ITER, EXIT)
+OLD = "__nd_old__"  # old(site, value) -> value: an update's read of its own target, stashed
+BEGIN = "__nd_begin__"  # begin(site) -> site: forget a stale stash before an update whose read may not happen
+UPDV = "__nd_updv__"  # updv(site, new) -> new: the update's value, paired with the stashed old one
+KEEP = "__nd_keep__"  # keep(site, container) -> container: the object a subscript or attribute target writes to
+KEPT = "__nd_kept__"  # kept(site[, attribute]) -> None: record what keep stashed, after the statement
+HOOK_NAMES = (REC, UPD, DELTA, AUGREC, UNPACK, ARGS, ITER, EXIT, OLD, BEGIN, UPDV, KEEP, KEPT)
+
+
+def _pass_value(site, value):
+    return value
+
+
+def _pass_new(site, old, new):
+    return new
+
+
+def _pass_site(site):
+    return site
+
+
+def _nothing(*args):
+    return None
+
+
+# What each hook does outside a trace: hand back the value it wraps, and record nothing.
+NOOP_HOOKS = {
+    REC: _pass_value, UPD: _pass_new, DELTA: _pass_value, AUGREC: _nothing, UNPACK: _pass_value, ARGS: _nothing,
+    ITER: _nothing, EXIT: _nothing, OLD: _pass_value, BEGIN: _pass_site, UPDV: _pass_value, KEEP: _pass_value,
+    KEPT: _nothing,
+}
 
 
 @dataclass
@@ -90,26 +133,189 @@ def reads_of(node: ast.AST | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(reads), tuple(calls)
 
 
-def _call(name: str, *args: ast.expr) -> ast.Call:
-    return ast.Call(func=ast.Name(id=name, ctx=ast.Load()), args=list(args), keywords=[])
+# -- positions ----------------------------------------------------------------------------------
+_POSITION = ("lineno", "col_offset", "end_lineno", "end_col_offset")
+
+
+def _place(node: ast.AST, at: ast.AST) -> ast.AST:
+    """Give `node` the whole position of `at` (all four fields: copy_location skips missing ends)."""
+    for name in _POSITION:
+        setattr(node, name, getattr(at, name, None))
+    return node
+
+
+def first_evaluated(node: ast.expr) -> ast.expr:
+    """The sub-expression whose code runs first when `node` is evaluated, as CPython compiles it.
+
+    The loads of a hook and its site number run before the expression the hook wraps; placed at
+    this node they fall on the line Python's own first instruction is on, so a line event fires
+    where it would without the hook.
+    """
+    while True:
+        if isinstance(node, (ast.BinOp,)):
+            node = node.left
+        elif isinstance(node, ast.Compare):
+            node = node.left
+        elif isinstance(node, ast.BoolOp):
+            node = node.values[0]
+        elif isinstance(node, ast.IfExp):
+            node = node.test
+        elif isinstance(node, (ast.Call,)):
+            node = node.func
+        elif isinstance(node, (ast.Attribute, ast.Subscript, ast.Starred, ast.Await, ast.NamedExpr,
+                               ast.FormattedValue)):
+            node = node.value
+        elif isinstance(node, ast.UnaryOp):
+            if isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
+                return node  # folded into one constant at the minus sign
+            node = node.operand
+        elif isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            if not node.elts or all(isinstance(e, ast.Constant) for e in node.elts):
+                return node  # folded into one constant (or an empty build) at the bracket
+            node = node.elts[0]
+        elif isinstance(node, ast.Dict):
+            if not node.values:
+                return node
+            node = node.keys[0] if node.keys[0] is not None else node.values[0]
+        elif isinstance(node, ast.JoinedStr):
+            if not node.values:
+                return node
+            node = node.values[0]
+        elif isinstance(node, ast.Slice):
+            first = node.lower or node.upper or node.step
+            if first is None:
+                return node
+            node = first
+        elif isinstance(node, (ast.Yield, ast.YieldFrom)):
+            if node.value is None:
+                return node
+            node = node.value
+        else:
+            return node
+
+
+def _hook(name: str, args: list[ast.expr], at: ast.AST, start: ast.AST | None = None) -> ast.Call:
+    """`name(*args)` standing at `at`'s position; the hook's own loads (name and constants) at `start`'s."""
+    start = at if start is None else start
+    func = _place(ast.Name(id=name, ctx=ast.Load()), start)
+    for a in args:
+        if getattr(a, "lineno", None) is None:  # a node made here (a site number), not the user's
+            _place_tree(a, start)
+    return _place(ast.Call(func=func, args=args, keywords=[]), at)
+
+
+def _place_tree(node: ast.AST, at: ast.AST) -> None:
+    for sub in ast.walk(node):
+        _place(sub, at)
 
 
 def _const(v) -> ast.Constant:
     return ast.Constant(value=v)
 
 
-def _load(target: ast.expr) -> ast.expr:
-    """A copy of an assignment target in load context."""
-    node = ast.parse(ast.unparse(target), mode="eval").body
-    return node
+def _consts(values) -> ast.Tuple:
+    return ast.Tuple(elts=[_const(v) for v in values], ctx=ast.Load())
 
 
-def _base(target: ast.expr) -> ast.expr | None:
-    """The container a subscript assignment mutates: `x` for `x[i] = v`, `self.W` for `self.W[0] = v`."""
-    node = target
-    while isinstance(node, ast.Subscript):
-        node = node.value
-    return node if dotted(node) else None
+def _wrap_value(name: str, site: int, value: ast.expr) -> ast.Call:
+    """`name(site, value)` at value's position, its loads where value's code starts."""
+    return _hook(name, [_const(site), value], value, first_evaluated(value))
+
+
+# -- which loads belong to a statement --------------------------------------------------------
+def _own_loads(node: ast.expr, conditional: bool = False):
+    """(parent, field, index, node, conditional) for each sub-expression evaluated in `node`'s own scope.
+
+    In evaluation order, as far as it matters for finding the first read of a name. Lambda bodies,
+    comprehensions (except their first iterable, which the enclosing scope evaluates) and anything
+    nested inside them belong to other scopes and are not visited. `conditional` is true for code
+    that may not run: the branches of a conditional expression, the operands after the first of
+    `and`/`or`, and the comparisons after the first of a chain.
+    """
+    for parent, fname, index, child, cond in _children(node, conditional):
+        yield parent, fname, index, child, cond
+        yield from _own_loads(child, cond)
+
+
+def _children(node: ast.AST, conditional: bool):
+    def one(fname, cond=conditional, index=None):
+        child = getattr(node, fname) if index is None else getattr(node, fname)[index]
+        return node, fname, index, child, cond
+
+    if isinstance(node, ast.Lambda):
+        args = node.args
+        for i, d in enumerate(args.defaults):
+            yield node.args, "defaults", i, d, conditional
+        for i, d in enumerate(args.kw_defaults):
+            if d is not None:
+                yield node.args, "kw_defaults", i, d, conditional
+        return
+    if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+        gen = node.generators[0]
+        yield gen, "iter", None, gen.iter, conditional
+        return
+    if isinstance(node, ast.IfExp):
+        yield one("test")
+        yield one("body", True)
+        yield one("orelse", True)
+        return
+    if isinstance(node, ast.BoolOp):
+        for i in range(len(node.values)):
+            yield one("values", conditional or i > 0, i)
+        return
+    if isinstance(node, ast.Compare):
+        yield one("left")
+        for i in range(len(node.comparators)):
+            yield one("comparators", conditional or i > 0, i)
+        return
+    if isinstance(node, ast.Dict):
+        for i in range(len(node.values)):
+            if node.keys[i] is not None:
+                yield one("keys", index=i)
+            yield one("values", index=i)
+        return
+    if isinstance(node, ast.NamedExpr):
+        yield one("value")
+        return
+    for fname, value in ast.iter_fields(node):
+        if isinstance(value, ast.expr):
+            yield one(fname)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, ast.expr):
+                    yield one(fname, index=i)
+                elif isinstance(item, ast.keyword):
+                    yield item, "value", None, item.value, conditional
+
+
+def _replace(parent: ast.AST, fname: str, index: int | None, new: ast.AST) -> None:
+    if index is None:
+        setattr(parent, fname, new)
+    else:
+        getattr(parent, fname)[index] = new
+
+
+def _target_reads(value: ast.expr, target: ast.expr) -> tuple[list, bool]:
+    """The loads of `target` (a name or attribute chain) in `value`'s own scope that may give its old value,
+    as (parent, field, index, node) in evaluation order, and whether some of them may not run.
+
+    The first load that always runs ends the list; the conditional ones before it are kept too, so an
+    update whose first read is in an untaken branch is still paired through a later one."""
+    own = dotted(target)
+    if own is None:
+        return [], False
+    is_name = isinstance(target, ast.Name)
+    found = []
+    for parent, fname, index, node, cond in _own_loads(value):
+        if is_name:
+            hit = isinstance(node, ast.Name) and node.id == own and isinstance(node.ctx, ast.Load)
+        else:
+            hit = isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) and dotted(node) == own
+        if hit:
+            found.append((parent, fname, index, node))
+            if not cond:
+                return found, len(found) > 1
+    return found, bool(found)
 
 
 class Instrumenter(ast.NodeTransformer):
@@ -169,15 +375,12 @@ class Instrumenter(ast.NodeTransformer):
             loop=self.loops[-1] if self.loops else None,
         )
 
-    def _expr_stmt(self, call: ast.Call, like: ast.AST) -> ast.stmt:
+    @staticmethod
+    def _expr_stmt(call: ast.Call, at: ast.AST) -> ast.stmt:
+        """A hook call as a statement of its own, every node of it at `at`'s position."""
         stmt = ast.Expr(value=call)
-        return ast.copy_location(stmt, like)
-
-    def _guarded(self, call: ast.Call, like: ast.AST) -> ast.stmt:
-        """`try: hook(...)  except Exception: pass` -- re-reading a target must never break the patient."""
-        body = [self._expr_stmt(call, like)]
-        handler = ast.ExceptHandler(type=ast.Name(id="Exception", ctx=ast.Load()), name=None, body=[ast.Pass()])
-        return ast.copy_location(ast.Try(body=body, handlers=[handler], orelse=[], finalbody=[]), like)
+        _place_tree(stmt, at)
+        return stmt
 
     # -- scopes ------------------------------------------------------------------------
     def _visit_function(self, node):
@@ -199,20 +402,19 @@ class Instrumenter(ast.NodeTransformer):
             sids = []
             for p in params:
                 sids.append(self._site(node, f"arg {p}", "arg", None, node))
-            call = _call(
-                ARGS,
-                ast.Tuple(elts=[_const(s) for s in sids], ctx=ast.Load()),
-                ast.Tuple(elts=[ast.Name(id=p, ctx=ast.Load()) for p in params], ctx=ast.Load()),
-            )
-            first = node.body[0] if node.body else node
-            stmt = ast.copy_location(ast.Expr(value=call), first)
             has_doc = (
-                node.body
-                and isinstance(node.body[0], ast.Expr)
+                isinstance(node.body[0], ast.Expr)
                 and isinstance(node.body[0].value, ast.Constant)
                 and isinstance(node.body[0].value.value, str)
             )
-            node.body.insert(1 if has_doc else 0, stmt)
+            at = 1 if has_doc else 0
+            # The hook runs where the body starts: a docstring has no code, and a body that is only a
+            # docstring runs its implicit `return None` on the line of the `def`.
+            where = node.body[at] if at < len(node.body) else node
+            call = ast.Call(func=ast.Name(id=ARGS, ctx=ast.Load()),
+                            args=[_consts(sids), ast.Tuple(elts=[ast.Name(id=p, ctx=ast.Load()) for p in params],
+                                                           ctx=ast.Load())], keywords=[])
+            node.body.insert(at, self._expr_stmt(call, where))
         self.scope.pop()
         self.in_class.pop()
         return node
@@ -253,12 +455,25 @@ class Instrumenter(ast.NodeTransformer):
             node.iter = self.visit(node.iter)
         else:
             node.test = self.visit(node.test)
-        node.body.insert(0, self._expr_stmt(_call(ITER, _const(lid)), node.body[0]))
-        return [node, self._expr_stmt(_call(EXIT, _const(lid)), node)]
+        node.body.insert(0, self._expr_stmt(_hook(ITER, [_const(lid)], node.body[0]), node.body[0]))
+        # The exit hook runs where the loop ends normally, at the end of its `else` (a `break` records
+        # its own exit, see visit_Break), on the line Python's last instruction there is on: the `for`
+        # line whose iterator ran out, the `while` test that failed, or the else clause's last statement.
+        if node.orelse:
+            where = node.orelse[-1]
+        else:
+            where = node.test if isinstance(node, ast.While) else node
+        node.orelse.append(self._expr_stmt(_hook(EXIT, [_const(lid)], where), where))
+        return node
 
     visit_For = _visit_loop
     visit_AsyncFor = _visit_loop
     visit_While = _visit_loop
+
+    def visit_Break(self, node: ast.Break):
+        if not self.loops:
+            return node  # outside a loop: Python's SyntaxError, untouched
+        return [self._expr_stmt(_hook(EXIT, [_const(self.loops[-1])], node), node), node]
 
     def _visit_body(self, body: list[ast.stmt]) -> list[ast.stmt]:
         out: list[ast.stmt] = []
@@ -280,23 +495,31 @@ class Instrumenter(ast.NodeTransformer):
         target = node.targets[0]
         text = " = ".join(ast.unparse(t) for t in node.targets)
         if isinstance(target, ast.Subscript):
-            # The useful value is the mutated container, read after the statement.
-            base = _base(target)
-            if base is None:
+            # The useful value is the mutated container: the one Python evaluated, kept on its way.
+            holder = target
+            while isinstance(holder.value, ast.Subscript):
+                holder = holder.value
+            if dotted(holder.value) is None:
                 return node
             sid = self._site(target, ast.unparse(target), "setitem", node.value, node)
-            return [node, self._guarded(_call(REC, _const(sid), _load(base)), node)]
+            holder.value = _wrap_value(KEEP, sid, holder.value)
+            return [node, self._expr_stmt(_hook(KEPT, [_const(sid)], target), target)]
         if not isinstance(target, (ast.Name, ast.Attribute)):
             return node
-        reads, _ = reads_of(node.value)
-        own = dotted(target)
-        if own is not None and own in reads:
-            # Self-referential: `W = W - lr * g`. Capture the old value for the update norm.
+        reads, conditional = _target_reads(node.value, target)
+        if reads:
+            # Self-referential: `W = W - lr * g`. The old value is the read Python does anyway, stashed.
             sid = self._site(target, text, "update", node.value, node)
-            node.value = ast.copy_location(_call(UPD, _const(sid), _load(target), node.value), node.value)
+            start = first_evaluated(node.value)
+            for parent, fname, index, load in reads:
+                _replace(parent, fname, index, _wrap_value(OLD, sid, load))
+            site = _const(sid)
+            if conditional:  # the read may not happen: drop what a failed run of this statement left stashed
+                site = _hook(BEGIN, [_const(sid)], start)
+            node.value = _hook(UPDV, [site, node.value], node.value, start)
         else:
             sid = self._site(target, text, "assign", node.value, node)
-            node.value = ast.copy_location(_call(REC, _const(sid), node.value), node.value)
+            node.value = _wrap_value(REC, sid, node.value)
         return node
 
     def _unpack(self, node: ast.Assign):
@@ -309,9 +532,7 @@ class Instrumenter(ast.NodeTransformer):
                 sids.append(self._site(elt, ast.unparse(elt), "unpack", node.value, node))
             else:
                 sids.append(-1)
-        node.value = ast.copy_location(
-            _call(UNPACK, ast.Tuple(elts=[_const(s) for s in sids], ctx=ast.Load()), node.value), node.value
-        )
+        node.value = _hook(UNPACK, [_consts(sids), node.value], node.value, first_evaluated(node.value))
         return node
 
     def visit_AnnAssign(self, node: ast.AnnAssign):
@@ -319,27 +540,46 @@ class Instrumenter(ast.NodeTransformer):
             return node
         node.value = self.visit(node.value)
         sid = self._site(node.target, ast.unparse(node.target), "assign", node.value, node)
-        node.value = ast.copy_location(_call(REC, _const(sid), node.value), node.value)
+        node.value = _wrap_value(REC, sid, node.value)
         return node
 
     def visit_AugAssign(self, node: ast.AugAssign):
         node.value = self.visit(node.value)
         target = node.target
+        if isinstance(target, ast.Name) and self.in_class and self.in_class[-1]:
+            return node  # a class body's namespace may be any mapping: reading it back could run user code
+        holder = target
+        while isinstance(holder, ast.Subscript) and isinstance(holder.value, ast.Subscript):
+            holder = holder.value
+        if isinstance(target, ast.Subscript) and dotted(holder.value) is None:
+            return node  # the container is no name or attribute chain: nothing the analysis could name
         text = ast.unparse(target)
         is_update = isinstance(node.op, (ast.Sub, ast.Add)) and not isinstance(node.value, ast.Constant)
         kind = "update" if is_update else "augassign"
         sid = self._site(target, text, kind, node.value, node)
         if is_update:
-            node.value = ast.copy_location(_call(DELTA, _const(sid), node.value), node.value)
-        after = self._guarded(_call(AUGREC, _const(sid), _load(target)), node)
-        return [node, after]
+            node.value = _wrap_value(DELTA, sid, node.value)
+        if isinstance(target, ast.Name):
+            # Reading a name back has no side effects, and it was bound by the statement just run.
+            read = _place(ast.Name(id=target.id, ctx=ast.Load()), target)
+            return [node, self._expr_stmt(_hook(AUGREC, [_const(sid), read], target), target)]
+        if isinstance(target, ast.Attribute):
+            # The object written to, as Python evaluated it; `kept` reads the attribute back only
+            # where that runs no user code (a plain instance attribute).
+            target.value = _wrap_value(KEEP, sid, target.value)
+            return [node, self._expr_stmt(_hook(KEPT, [_const(sid), _const(target.attr)], target), target)]
+        if isinstance(target, ast.Subscript):
+            # The container written to, as Python evaluated it (index and all, once).
+            holder.value = _wrap_value(KEEP, sid, holder.value)
+            return [node, self._expr_stmt(_hook(KEPT, [_const(sid)], target), target)]
+        return node
 
     def visit_Return(self, node: ast.Return):
         if node.value is None:
             return node
         node.value = self.visit(node.value)
         sid = self._site(node, "return", "return", node.value, node)
-        node.value = ast.copy_location(_call(REC, _const(sid), node.value), node.value)
+        node.value = _wrap_value(REC, sid, node.value)
         return node
 
     # Statement bodies of compound statements may grow: visit them as lists.
@@ -384,11 +624,14 @@ def _decode(source: bytes) -> str:
 
 
 def compile_instrumented(source: str | bytes, filename: str, registry: Registry, mode: str = "exec"):
-    """Compile user source with recording hooks. Raises SyntaxError exactly as `compile` would."""
-    # Compile the original first: a syntax error must read exactly as Python's own.
-    compile(source, filename, mode, dont_inherit=True)
-    text = _decode(source) if isinstance(source, bytes) else source
+    """Compile user source with recording hooks. Raises SyntaxError exactly as `compile` would.
+
+    Parsed once and compiled once, as Python does: the parser's errors and warnings (an invalid escape)
+    come from `ast.parse`, the compiler's (`x is 1`, `return` outside a function) from compiling the tree,
+    each exactly once.
+    """
     tree = ast.parse(source, filename, mode)
+    text = _decode(source) if isinstance(source, bytes) else source
     registry.sources[filename] = text
     tree = instrument_tree(tree, registry, filename, text)
     return compile(tree, filename, mode, dont_inherit=True)

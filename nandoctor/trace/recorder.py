@@ -19,16 +19,19 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 import threading
 import time
 import traceback
+import types
 from dataclasses import dataclass, field
 from operator import itemgetter
 
 import numpy as np
 
 from .. import columns as C
-from .instrument import ARGS, AUGREC, DELTA, EXIT, ITER, REC, UNPACK, UPD, Registry
+from .instrument import (ARGS, AUGREC, BEGIN, DELTA, EXIT, ITER, KEEP, KEPT, OLD, REC, UNPACK, UPD, UPDV,
+                         Registry)
 from .stats import EXACT_ROWS_MAX, IDX, NSTATS, BigArrays, stats_rows
 
 # Arrays up to this many elements are copied on the hot path and summarised later in batches;
@@ -429,6 +432,62 @@ def _window_picks(wkey: np.ndarray, stats: np.ndarray) -> np.ndarray:
     return keep
 
 
+# What an update or a kept container left for the hook after it, keyed by (site, caller's frame): at most
+# this many at once (more are stale ones, left by statements an exception cut short; the oldest go).
+STASH_MAX = 256
+_MISSING = object()
+_type_dict = type.__dict__["__dict__"].__get__  # a class's own namespace, whatever its metaclass says
+_type_mro = type.__dict__["__mro__"].__get__
+_OBJECT_GETATTRIBUTE = object.__dict__["__getattribute__"]
+_MODULE_GETATTRIBUTE = types.ModuleType.__dict__["__getattribute__"]
+_BUILTIN_SLOTS = (types.GetSetDescriptorType, types.MemberDescriptorType)
+
+
+def _in_mro(mro, name):
+    for klass in mro:
+        d = _type_dict(klass)
+        if name in d:
+            return d[name]
+    return _MISSING
+
+
+def plain_attribute(obj, name: str):
+    """obj.name as Python's attribute lookup finds it, when that runs no user code; else _MISSING.
+
+    Only the machinery of `object.__getattribute__` (or a module's) is followed, through the classes'
+    own dictionaries: a value in the instance's `__dict__` or a `__slots__` member, shadowed by no data
+    descriptor, or a plain class attribute (one with no `__get__`). A property, any other descriptor, a
+    custom `__getattribute__` or an attribute only `__getattr__` provides gives _MISSING, and nothing is called.
+    """
+    mro = _type_mro(type(obj))
+    getattribute = _in_mro(mro, "__getattribute__")
+    if getattribute is not _OBJECT_GETATTRIBUTE and getattribute is not _MODULE_GETATTRIBUTE:
+        return _MISSING
+    found = _in_mro(mro, name)
+    if found is not _MISSING:
+        kind_mro = _type_mro(type(found))
+        if _in_mro(kind_mro, "__set__") is not _MISSING or _in_mro(kind_mro, "__delete__") is not _MISSING:
+            if type(found) is types.MemberDescriptorType:  # a __slots__ member: read by C code only
+                try:
+                    return found.__get__(obj, type(obj))
+                except AttributeError:
+                    return _MISSING
+            return _MISSING  # a property or another data descriptor: user code, or Python's own (left alone)
+    slot = _in_mro(mro, "__dict__")
+    if type(slot) in _BUILTIN_SLOTS:
+        try:
+            namespace = slot.__get__(obj, type(obj))
+        except (AttributeError, TypeError):
+            namespace = None
+        if type(namespace) is dict:
+            value = dict.get(namespace, name, _MISSING)
+            if value is not _MISSING:
+                return value
+    if found is not _MISSING and _in_mro(_type_mro(type(found)), "__get__") is _MISSING:
+        return found
+    return _MISSING
+
+
 @dataclass
 class Chunk:
     """What one flush produced: observations, loop events, small-site values, events and errors."""
@@ -695,6 +754,62 @@ class Recorder:
             rec_fn, args_fn, upd_fn = accel.rec, accel.args, accel.upd
             delta_fn, augrec_fn = accel.delta, accel.augrec
             self.hooks_impl = "c"
+
+        # Updates and containers, recorded without reading a target Python would not read (instrument.py):
+        # `old` stashes the update's own read of its target, `updv` pairs it with the new value; `keep`
+        # stashes the container a statement writes to, `kept` records it once the statement is done.
+        # Keys hold the caller's frame, so a recursive or interleaved run of the same statement (a
+        # generator) keeps its own; a statement an exception cut short leaves its entry, which the next
+        # run of the same site in the same frame replaces, `begin` drops, or STASH_MAX pushes out.
+        stash = self.stash = {}
+        getframe = sys._getframe
+        stash_max = STASH_MAX
+        missing = _MISSING
+
+        def nd_old(sid, v):
+            try:
+                stash[sid, id(getframe(1))] = v
+                if len(stash) > stash_max:
+                    del stash[next(iter(stash))]
+            except Exception as e:  # noqa: BLE001 -- never break the patient
+                rec_self.internal_error(e)
+            return v
+
+        def nd_begin(sid):
+            try:
+                stash.pop((sid, id(getframe(1))), None)
+            except Exception as e:  # noqa: BLE001
+                rec_self.internal_error(e)
+            return sid
+
+        def nd_updv(sid, new):
+            try:
+                old = stash.pop((sid, id(getframe(1))), missing)
+                if old is missing:  # the right-hand side did not read the target this time
+                    rec_fn(sid, new)
+                else:
+                    upd_fn(sid, old, new)
+            except RecursionError:  # at the script's recursion limit: calling anything would overflow again
+                pass
+            except Exception as e:  # noqa: BLE001
+                rec_self.internal_error(e)
+            return new
+
+        def nd_kept(sid, attr=None):
+            try:
+                v = stash.pop((sid, id(getframe(1))), missing)
+                if v is not missing and attr is not None:
+                    v = plain_attribute(v, attr)
+                if v is missing:
+                    pending.pop(sid, None)  # an augmented update's delta, with no value to pair it with
+                elif sid in pending:
+                    augrec_fn(sid, v)
+                else:
+                    rec_fn(sid, v)
+            except RecursionError:  # at the script's recursion limit: calling anything would overflow again
+                pass
+            except Exception as e:  # noqa: BLE001
+                rec_self.internal_error(e)
         return {
             REC: rec_fn,
             UPD: upd_fn,
@@ -704,6 +819,11 @@ class Recorder:
             ARGS: args_fn,
             ITER: nd_iter,
             EXIT: nd_exit,
+            OLD: nd_old,
+            BEGIN: nd_begin,
+            UPDV: nd_updv,
+            KEEP: nd_old,  # the same stash: a site either updates its target or writes into a container
+            KEPT: nd_kept,
         }
 
     def arm(self, trap) -> None:

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..model import FpEvent
 from .importhook import UserImportHook
-from .instrument import HOOK_NAMES, ITER, Registry
+from .instrument import HOOK_NAMES, ITER, NOOP_HOOKS, Registry
 from .recorder import Recorder
 
 _MISSING = object()
@@ -75,7 +75,7 @@ class Tracer:
         return self
 
     def stop(self) -> None:
-        """Remove every hook, restoring exactly what was there; flush what was recorded."""
+        """Remove every hook (the recording builtins become no-ops), restoring the rest; flush what was recorded."""
         try:
             if self._flusher is not None:
                 try:
@@ -96,13 +96,15 @@ class Tracer:
                     self._import_hook.uninstall()
                 finally:
                     self._import_hook = None
+            # Code instrumented during the trace may run after it (an atexit handler, a finalizer, a
+            # generator resumed later, an exception's __str__): the hooks stay bound, as no-ops.
             for name in HOOK_NAMES:
                 if name in self._saved_builtins:
                     old = self._saved_builtins.pop(name)
-                    if old is _MISSING:
-                        builtins.__dict__.pop(name, None)
-                    else:
-                        setattr(builtins, name, old)
+                    setattr(builtins, name, NOOP_HOOKS[name] if old is _MISSING else old)
+            stash = getattr(self.recorder, "stash", None)
+            if stash is not None:
+                stash.clear()  # values left by statements an exception cut short: the script's, not ours
             self.recorder.flush(final=True)
             self._write_side_files()
         finally:
