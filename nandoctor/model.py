@@ -61,7 +61,8 @@ class FpEvent:
     operation: str  # "0/0", "x/0", "exp overflow (arg 745.1)", ...
     elements: tuple[tuple[int, ...], ...] = ()
     operands: dict[str, list] = field(default_factory=dict)
-    source: str = "flag"  # "flag" (numpy error callback), "value" (backstop), "raise"
+    # "replay", "value", "recorded" (found in the recorded values: trace/backstop.py), "raise", "flag" (opt-in trap)
+    source: str = "flag"
     absorbed: bool = False  # the statement's result was finite despite the event
     col: int = 0
     end_col: int = 0

@@ -19,7 +19,7 @@ from nandoctor.trace.stats import IDX, BigArrays, stats_rows
 
 
 class FakeTrap:
-    """The two things BigArrays asks of the floating-point trap."""
+    """What BigArrays asks of what forces its full checks (NonfiniteCount, or the opt-in trap)."""
 
     def __init__(self):
         self.n_flags = 0
@@ -27,6 +27,9 @@ class FakeTrap:
 
     def in_force(self):
         return self.forced
+
+    def bump(self):
+        self.n_flags += 1
 
 
 def _big(rng, scale=1.0):
@@ -77,7 +80,7 @@ def test_exact_mode_checks_every_observation(monkeypatch):
     assert np.isfinite(rows[:, IDX[C.UPDATE_L2]]).all()
 
 
-@pytest.mark.parametrize("what", ["delta spike", "non-finite delta", "flag", "errstate", "no trap"])
+@pytest.mark.parametrize("what", ["delta spike", "non-finite delta", "flag", "non-finite seen", "errstate", "no trap"])
 def test_what_forces_a_full_check(what):
     rng = np.random.default_rng(1)
     b = BigArrays(screening=True)
@@ -97,6 +100,10 @@ def test_what_forces_a_full_check(what):
                 d[0, 100] = np.inf  # in the sample's first run
             elif what == "flag":
                 trap.n_flags += 1
+            elif what == "non-finite seen":  # another site's row holds a NaN: counted by BigArrays itself
+                mid = rng.normal(size=10_000)
+                mid[3] = np.nan
+                assert b.row(2, mid)[IDX[C.N_NAN]] == 1 and trap.n_flags == 1
             elif what == "errstate":
                 trap.forced = False
         rows.append(b.row(1, v, d))
@@ -113,9 +120,26 @@ def test_what_forces_a_full_check(what):
         assert np.isfinite(rows[k][IDX[C.MEAN]])  # the whole row: the update's norm is over its finite elements
 
 
+def test_nonfinite_count_is_nandoctors_own():
+    """Without the trap, what forces full checks is counted by nandoctor: float64 rows holding a NaN or an
+    infinity, above the arrays the Python hooks may summarise later; numpy's error state is never read."""
+    count = S.NonfiniteCount()
+    b = BigArrays(screening=True)
+    b.trap = count
+    rng = np.random.default_rng(7)
+    with np.errstate(all="ignore"):  # a script's errstate changes nothing
+        for n, bad, counted in ((S.ROWS_AT_ONCE_ABOVE, np.nan, 0), (10_000, 1.0, 0), (10_000, np.inf, 1),
+                                (S.EXACT_ROWS_MAX + 1, -np.inf, 2)):
+            v = rng.normal(size=n)
+            v[5] = bad
+            b.row(3 + n, v)
+            assert count.n_flags == counted, n
+    assert count.in_force() and count.screening_state()[1:] == (None, None)
+
+
 def test_an_unflagged_nan_is_found_at_the_next_full_check():
-    """The documented limit: a NaN that came into a screened array with no numpy flag reads as none until
-    the array's next full check (at most exact_every observations later)."""
+    """The documented limit: a NaN that came into a screened array with no non-finite value seen elsewhere
+    reads as none until the array's next full check (at most exact_every observations later)."""
     rng = np.random.default_rng(2)
     b = BigArrays(screening=True)
     b.trap = FakeTrap()
@@ -280,3 +304,50 @@ def test_sample_estimate_is_the_same_in_c_and_numpy(monkeypatch):
         monkeypatch.setattr(S, "_c_sample", None)
         assert S._sample_sumsq(a) == c
         monkeypatch.undo()
+
+
+NAN_SCRIPT = textwrap.dedent('''
+    import sys
+    import numpy as np
+
+    where, k = sys.argv[1], int(sys.argv[2])
+    rng = np.random.default_rng(0)
+    V = rng.normal(0, 0.1, (150, 500))    # 75,000 elements: screened between full checks
+    for step in range(20):
+        nan_here = step == k and where == "both"
+        m = rng.normal(size=10_000) + np.where((np.arange(10_000) == 7) & nan_here, np.nan, 0.0)
+        # m: a mid-sized array, whose row is computed when observed; the NaN is seen there first...
+        V = V * 0.999
+        if step == k:
+            np.put(V, 1503, np.nan)       # ...then in V, by a call no site records
+        V = V + 0.0
+    print(np.isnan(V).sum())
+''')
+
+
+@pytest.mark.parametrize("pure", [False, True])
+def test_a_nonfinite_value_seen_forces_the_next_full_checks(tmp_path, pure):
+    """nandoctor's own count of non-finite rows replaces the trap's flags: after a mid-sized array's row
+    holds a NaN, a screened array's next observation is checked in full, in C and in Python alike."""
+    script = tmp_path / "nan.py"
+    script.write_text(NAN_SCRIPT)
+    env = dict(os.environ)
+    env.pop("NANDOCTOR_PURE_PYTHON", None)
+    if pure:
+        env["NANDOCTOR_PURE_PYTHON"] = "1"
+    import nandoctor
+
+    def rows(where, k):
+        out = tmp_path / f"{where.replace(' ', '_')}{k}"
+        subprocess.run([sys.executable, "-m", "nandoctor", "run", "-q", "--format", "session", "-o", str(out),
+                        str(script), where, str(k)], env=env, check=True, capture_output=True)
+        s = nandoctor.load(out)
+        assert s.meta.get("hooks") == ("python" if pure else "c")
+        sid = next(x.id for x in s.sites if x.statement.strip() == "V = V + 0.0")
+        return s.raw["obs_stats"][s.raw["obs_site"] == sid]  # one a step
+
+    # A step at which `V = V + 0.0` is screened when nothing is non-finite.
+    clean = rows("none", -1)
+    k = next(i for i in range(5, 20) if np.isnan(clean[i, IDX[C.L2]]))
+    assert rows("V only", k)[k, IDX[C.N_NAN]] == 0  # unseen: screened, found at the next full check
+    assert rows("both", k)[k, IDX[C.N_NAN]] == 1  # the mid-sized array's NaN forced the full check

@@ -122,7 +122,7 @@ def test_founding_case(which, request):
     assert num.tolist() == [0.0] * len(elements) and den.tolist() == [0.0] * len(elements)
     doc = json.loads((Path(out) / "findings.json").read_text())
     fn = _check(session, doc, statement=FOUNDING_STATEMENT, expression="(1 - y)/(1 - a_jk)", operation="0/0",
-                elements=elements, step=step, source="flag")
+                elements=elements, step=step, source="replay")
     assert fn.operands == {"(1 - y)": num.tolist(), "(1 - a_jk)": den.tolist()}
     assert doc["first_nonfinite"]["operands"] == fn.operands
     assert fn.error == "invalid value" and not fn.absorbed
@@ -168,7 +168,7 @@ def test_inf_minus_inf(fpe_runs):
            expression="scores - scores.max(axis=1, keepdims=True)", operation="inf-inf",
            elements=_argwhere(np.isinf(a) & np.isinf(b) & (np.sign(a) == np.sign(b))))
     # The -inf of the mask (and of the scores computed from it) is deliberate: not the first non-finite.
-    assert s.first_nonfinite.source == "flag"
+    assert s.first_nonfinite.source == "replay" and s.first_nonfinite.error == "invalid value"
 
 
 def test_0_times_inf(fpe_runs):
@@ -270,7 +270,7 @@ def test_user_errstate_ignore_found_by_backstop_replay(fpe_runs):
     labels = ["0/0" if n == 0 else "x/0" for n in (1 - y)[bad]]
     op = labels[0] if len(set(labels)) == 1 else ", ".join(dict.fromkeys(labels))
     _check(s, doc, statement="dl = -y / a + (1 - y) / (1 - a)", expression="(1 - y) / (1 - a)", operation=op,
-           elements=_argwhere(bad), source="value")
+           elements=_argwhere(bad), source="replay")
 
 
 def test_inf_absorbed_by_sigmoid_is_not_the_origin(fpe_runs):
@@ -343,8 +343,9 @@ def test_sample_output_unchanged(fpe_runs, name):
     assert any(ln.startswith("nandoctor:") for ln in traced.stderr.splitlines())
 
 
-# numpy's own reactions when the user's setting is in force before the trace starts (the trap then
-# emulates it): print (C stderr), log and call (the user's object), warn once per location, ignore.
+# numpy's own reactions when the user's setting is in force before the trace starts (nandoctor leaves
+# numpy's error state alone): print (C stderr), log and call (the user's object), warn once per location,
+# ignore; and the same first non-finite value found in every mode.
 MODES_SCRIPT = r'''
 import os, sys, warnings
 import numpy as np
@@ -397,7 +398,8 @@ def test_user_modes_honoured(mode, tmp_path):
     p_lines = [ln for ln in plain.stdout.splitlines() if not ln.startswith("errstate after:")]
     assert t_lines == p_lines
     events = [ln for ln in traced.stderr.splitlines() if ln.startswith("EVENTS")]
-    assert events and "'x/0', 'divide by zero'" in events[0] and "'0/0', 'invalid value'" in events[0], traced.stderr
+    # Found in the recorded values whatever the script's mode: a / b made x/0 at one element, 0/0 at another.
+    assert events and "('x/0, 0/0', 'divide by zero')" in events[0], traced.stderr
     assert traced.stderr.replace(events[0] + "\n", "") == plain.stderr
 
 
@@ -425,3 +427,92 @@ def test_trace_api_raise_mode_records_and_restores():
     assert fn is not None and fn.source == "raise"
     assert (fn.statement, fn.expression, fn.operation) == ("q = a / b", "a / b", "x/0")
     assert [list(e) for e in fn.elements] == _argwhere(b == 0)
+
+
+class _Flagging:
+    def run(self, a, b):
+        import threading
+
+        seen = (np.geterr(), np.geterrcall(), threading.getprofile())
+        q = a / b
+        return q, seen
+
+
+def test_trace_leaves_numpy_error_state_alone():
+    """By default nothing of numpy's error machinery changes while a trace runs, and no thread profile hook
+    is installed; the first non-finite value is still found and classified, from the recorded values."""
+    import threading
+
+    import nandoctor
+
+    a, b = np.array([1.0, 0.0, 3.0]), np.array([0.0, 0.0, 1.0])
+    calls = []
+    before = (np.geterr(), np.geterrcall(), threading.getprofile())
+    with np.errstate(all="call", under="ignore"):
+        old = np.seterrcall(lambda kind, flag: calls.append(kind))
+        try:
+            with nandoctor.trace(_Flagging()) as t:
+                _, seen = _Flagging().run(a, b)
+            outside = np.geterr()
+        finally:
+            np.seterrcall(old)
+    assert seen[0] == outside and seen[0]["divide"] == "call" and seen[2] is None
+    assert calls == ["divide by zero", "invalid value"]  # the script's callback, exactly numpy's calls
+    assert (np.geterr(), np.geterrcall(), threading.getprofile()) == before
+    fn = t.first_nonfinite
+    assert (fn.expression, fn.operation, fn.source) == ("a / b", "x/0, 0/0", "replay")
+    assert [list(e) for e in fn.elements] == _argwhere(~np.isfinite(a / np.where(b == 0, np.nan, b)))
+
+
+def test_fp_trap_is_opt_in(tmp_path):
+    """NANDOCTOR_FP_TRAP=1 brings back numpy-flag trapping (source "flag"), visible to the script."""
+    script = tmp_path / "s.py"
+    script.write_text("import numpy as np\nprint(np.geterr()['divide'])\nq = np.array([1.0]) / np.array([0.0])\n")
+    plain = run_python([str(script)], cwd=str(tmp_path))
+    default = run_nandoctor(["run", "-q", "-o", str(tmp_path / "d"), "--format", "session", str(script)],
+                            cwd=str(tmp_path))
+    trapped = run_nandoctor(["run", "-q", "-o", str(tmp_path / "t"), "--format", "session", str(script)],
+                            cwd=str(tmp_path), env={"NANDOCTOR_FP_TRAP": "1"})
+    assert default.stdout == plain.stdout == "warn\n"
+    assert trapped.stdout == "log\n"
+    import nandoctor
+
+    assert nandoctor.load(tmp_path / "d").first_nonfinite.source == "replay"
+    assert nandoctor.load(tmp_path / "t").first_nonfinite.source == "flag"
+
+
+class _Saturating:
+    """A sigmoid whose input drifts down by 40 a step: exp(-z) overflows (absorbed: the sigmoid returns
+    0.0) long before anything non-finite is recorded."""
+
+    def sigmoid(self, z):
+        return 1 / (1 + np.exp(-z))
+
+    def train(self, steps):
+        z = np.array([1.0, -3.0, 0.5])
+        for i in range(steps):
+            a = self.sigmoid(z)
+            z = z - np.array([40.0, 41.0, 1.0])
+        return a
+
+
+def test_absorbed_exp_overflow_found_from_recorded_values():
+    import nandoctor
+
+    steps = 30
+    limit = np.log(np.finfo(np.float64).max)
+    z = np.array([1.0, -3.0, 0.5])
+    for step in range(steps):
+        if (-z > limit).any():
+            break
+        z = z - np.array([40.0, 41.0, 1.0])
+    with np.errstate(over="ignore"), nandoctor.trace(_Saturating()) as t:  # found whatever numpy was told
+        _Saturating().train(steps)
+    absorbed = [e for e in t.session.events if e.absorbed]
+    assert len(absorbed) == 1 and t.first_nonfinite is None
+    ev = absorbed[0]
+    assert (ev.expression, ev.statement.strip()) == ("np.exp(-z)", "return 1 / (1 + np.exp(-z))")
+    assert ev.step == step and [list(e) for e in ev.elements] == _argwhere(-z > limit)
+    assert ev.operation == f"exp overflow (arg {(-z)[-z > limit][0]:.1f})"
+    codes = {f.code: f for f in t.session.findings}
+    assert codes["exp_overflow"].severity == "warning" and codes["exp_overflow"].first_step == step

@@ -221,12 +221,7 @@ def test_there_are_samples():
 
 
 # Known, documented divergences (README "Known limits"): each must still fail, or the mark goes.
-KNOWN_OUTPUT_DIVERGENCE = {
-    # numpy keeps its error modes in one per-thread state that the floating-point trap must own;
-    # a script that prints np.geterr() sees the trap's 'log' modes. Hiding that would mean
-    # patching numpy.
-    "odd/env_io.py": "np.geterr() shows the trap's 'log' modes instead of 'warn'",
-}
+KNOWN_OUTPUT_DIVERGENCE: dict[str, str] = {}
 
 
 def _with_known(ids):

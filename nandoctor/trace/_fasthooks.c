@@ -63,9 +63,11 @@ typedef struct {
     int ix[14];          /* column of: size, n_nan, n_posinf, n_neginf, min, max, mean, std, absmax, l2,
                             frac_zero, frac_sat_exact, frac_sat_near, update_l2 */
     double tiny_sq, huge, cancel, sat_tol;
-    /* Screening of large arrays (stats.BigArrays), once `arm` gave the trap's state: its flag count
-     * (an int64 in a bytearray), numpy's error-state context variable, {thread ident: the state the
-     * trap set}. NULL: every large array goes to the Python hook. */
+    /* Screening of large arrays (stats.BigArrays), once `arm` gave its state: the count of events that
+     * force a full check (an int64 in a bytearray: non-finite values seen in the rows computed here and
+     * by stats.BigArrays, and the opt-in trap's flags), then, for the opt-in trap only, numpy's
+     * error-state context variable and {thread ident: the state the trap set} (NULL without the trap).
+     * flag_buf NULL: every large array goes to the Python hook. */
     PyObject *flag_buf, *extvar, *extdict;
     /* The update hooks' Python halves and the recorder's pending deltas (site -> delta), or NULL. */
     PyObject *slow_delta, *slow_augrec, *pending;
@@ -552,8 +554,15 @@ fill_row(Hooks *h, const double *a, Py_ssize_t n, const double *d, const double 
     Pass p;
     pw_pass(a, n, &p);
     double size = (double)n;
-    if (!isfinite(p.s) || !isfinite(p.q))
-        return 0;  /* a NaN or an infinity (or squares that overflowed): the masked or scaled path */
+    if (!isfinite(p.s) || !isfinite(p.q)) {
+        /* A NaN or an infinity (or squares that overflowed): the masked or scaled path. One that holds a
+         * NaN or an infinity, of more than copy_max elements (what the Python hooks summarise at once too),
+         * forces the next observation of every screened array to a full check (stats.NonfiniteCount). */
+        if (n > h->copy_max && (isnan(p.s) || isinf(p.lo) || isinf(p.hi)) && h->flag_buf != NULL
+                && PyByteArray_GET_SIZE(h->flag_buf) >= (Py_ssize_t)sizeof(int64_t))
+            ((int64_t *)PyByteArray_AS_STRING(h->flag_buf))[0] += 1;
+        return 0;
+    }
     double absmax = fabs(p.lo) > fabs(p.hi) ? fabs(p.lo) : fabs(p.hi);
     if (absmax > h->huge || (p.q < h->tiny_sq && absmax > 0))
         return 0;
@@ -676,13 +685,16 @@ fast_entry(Hooks *self, PyObject *sid, PyObject *v, Py_ssize_t *nbytes)
     return k;
 }
 
-/* Whether the trap is in force on this thread, as FpTrap.in_force says: numpy's error state is the very
+/* Whether the count in flag_buf covers this thread: always for nandoctor's own count of non-finite values
+ * (no context variable); with the opt-in trap, as FpTrap.in_force says: numpy's error state is the very
  * object the trap set. Never leaves an error set. */
 static int
 trap_in_force(Hooks *self)
 {
     PyObject *cur = NULL;
-    if (self->extvar == NULL || PyContextVar_Get(self->extvar, NULL, &cur) < 0 || cur == NULL) {
+    if (self->extvar == NULL)
+        return self->flag_buf != NULL;
+    if (PyContextVar_Get(self->extvar, NULL, &cur) < 0 || cur == NULL) {
         PyErr_Clear();
         return 0;
     }
@@ -766,9 +778,9 @@ judge_delta(Hooks *self, int64_t *c, const double *d, Py_ssize_t n)
 }
 
 /* Screen a plain observation of a large array (a fast entry of 11: its last item the site's state,
- * int64 [observations, exact_every, the trap's flag count at the last full check, armed]) as
- * stats.BigArrays.row would: when armed, not due a full check, no flag raised since the last one and
- * the trap in force, record the screened row (size, no non-finite value seen, NaN for the rest)
+ * int64 [observations, exact_every, the flag_buf count at the last full check, armed]) as
+ * stats.BigArrays.row would: when armed, not due a full check, the count unchanged since the last one
+ * and in force, record the screened row (size, no non-finite value seen, NaN for the rest)
  * without reading the array. 1 if done, 0 if the Python hook must decide. Never leaves an error set. */
 static int
 screen(Hooks *self, PyObject *k, Py_ssize_t nbytes)
@@ -989,16 +1001,19 @@ Hooks_augrec(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
     return fall_back(self->slow_augrec, "augrec", args, nargs);
 }
 
-/* arm(state) with FpTrap.screening_state(): large arrays may be screened here; arm(None): never. */
+/* arm(state) with screening_state() (stats.NonfiniteCount's, or the opt-in FpTrap's): large arrays may
+ * be screened here; arm(None): never. */
 static PyObject *
 Hooks_arm(Hooks *self, PyObject *state)
 {
     PyObject *buf = NULL, *var = NULL, *d = NULL;
     if (state != Py_None) {
-        if (!PyArg_ParseTuple(state, "O!OO!", &PyByteArray_Type, &buf, &var, &PyDict_Type, &d))
+        if (!PyArg_ParseTuple(state, "O!OO", &PyByteArray_Type, &buf, &var, &d))
             return NULL;
-        if (!PyContextVar_CheckExact(var)) {
-            PyErr_SetString(PyExc_TypeError, "arm(): not a context variable");
+        if (var == Py_None && d == Py_None)
+            var = d = NULL;  /* nandoctor's own count: in force on every thread */
+        else if (!PyContextVar_CheckExact(var) || !PyDict_CheckExact(d)) {
+            PyErr_SetString(PyExc_TypeError, "arm(): not a context variable and a dict");
             return NULL;
         }
     }
@@ -1143,7 +1158,7 @@ static PyMethodDef Hooks_methods[] = {
     {"args", (PyCFunction)(void (*)(void))Hooks_args, METH_FASTCALL, "args(sites, values) -> None"},
     {"upd", (PyCFunction)(void (*)(void))Hooks_upd, METH_FASTCALL, "upd(site, old, new) -> new"},
     {"row", (PyCFunction)(void (*)(void))Hooks_row, METH_FASTCALL, "row(site, value, delta) -> recorded"},
-    {"arm", (PyCFunction)Hooks_arm, METH_O, "arm(FpTrap.screening_state() or None)"},
+    {"arm", (PyCFunction)Hooks_arm, METH_O, "arm(screening_state() or None)"},
     {"delta", (PyCFunction)(void (*)(void))Hooks_delta, METH_FASTCALL, "delta(site, d) -> d"},
     {"augrec", (PyCFunction)(void (*)(void))Hooks_augrec, METH_FASTCALL, "augrec(site, value) -> None"},
     {NULL, NULL, 0, NULL},

@@ -1,14 +1,22 @@
-"""After the run: which flagged events were absorbed, and the value backstop for non-finite values no flag announced.
+"""After the run: the first non-finite value, pinpointed by replaying its statement on kept values.
 
-Both work on the recorded observations (post hoc, so the hot path pays nothing):
+Everything works on the recorded observations (post hoc, so the hot path pays nothing, and the script's
+numpy error state, warnings and objects are never touched):
 
-- An event is *absorbed* when the statement it happened in still produced a finite value (an exp
-  overflow inside a sigmoid that returns 0.0). The statement's value is its site's next observation.
-- The *backstop*: the first observation holding a NaN or an infinity. If no unabsorbed flag came
-  first, nothing announced it (BLAS products, einsum, NaN in the input data, a user's
-  `errstate(all='ignore')`), so it becomes an event of its own (source "value"), at that statement,
-  with the element indices when the value was kept. When the names the statement reads were kept
-  too, the statement is replayed on them to name the sub-expression and the operation.
+- The *first non-finite value*: the first observation holding a NaN or an infinity (deliberate
+  infinities such as `best = np.inf` skipped) becomes an event at that statement, with the element
+  indices when the value was kept. When the names the statement reads were kept too, the statement is
+  replayed on copies of them to name the sub-expression, the operation (`0/0`, `exp overflow`, ...)
+  and the operands at the bad elements: source "replay" for an elementwise operation numpy flags,
+  "value" for what raises no flag (BLAS products, einsum, NaN in the input data), "recorded" when the
+  statement could not be replayed to tell.
+- A FloatingPointError numpy raised (source "raise", located from its traceback by fpe.raised_event)
+  gets its operands and classification the same way.
+- *Absorbed* overflows: an exp inside a statement whose value stayed finite (an exp overflow inside a
+  sigmoid that returns 0.0), found by replaying the exp's argument where the statement's value sits
+  exactly at 0 or at a bound.
+- Events of the opt-in trap (source "flag") are marked absorbed when the statement they happened in
+  still produced a finite value (its site's next observation).
 """
 
 from __future__ import annotations
@@ -40,6 +48,12 @@ def resolve_events(raw: dict, sites, events: list[FpEvent]) -> list[FpEvent]:
     stats = raw["obs_stats"]
     nonfinite = (stats[:, list(NONFINITE_COLS)] > 0).any(axis=1)
     events = _mark_absorbed(raw, sites, events, obs_seq, obs_site, nonfinite)
+    events = [_replay_raised(raw, sites, e) if e.source == "raise" and not e.elements else e for e in events]
+    if not any(e.source == "flag" for e in events):  # the trap, when opted in, saw these itself
+        try:
+            events = sorted(events + _absorbed_overflows(raw, sites, obs_seq, obs_site), key=lambda e: e.seq)
+        except Exception:  # noqa: BLE001 -- a malformed session still gets the other events
+            pass
     first = next((e for e in events if not e.absorbed), None)
     q = _first_nonfinite_obs(raw, sites, obs_seq, obs_site, nonfinite)
     if q is not None and (first is None or first.seq > int(obs_seq[q])):
@@ -49,8 +63,26 @@ def resolve_events(raw: dict, sites, events: list[FpEvent]) -> list[FpEvent]:
             ev = None
         if ev is not None:
             events.append(ev)
+            n = _first_nan_obs(raw, obs_seq, nonfinite, int(obs_seq[q])) if stats[q, NONFINITE_COLS[0]] == 0 else None
+            if n is not None:
+                # The first value held infinities only: where the first NaN was made from them (inf - inf).
+                try:
+                    ev = backstop_event(raw, sites, n)
+                except Exception:  # noqa: BLE001
+                    ev = None
+                if ev is not None:
+                    events.append(ev)
             events.sort(key=lambda e: e.seq)
     return events
+
+
+def _first_nan_obs(raw, obs_seq, nonfinite, after: int) -> int | None:
+    """Index of the earliest observation after seq `after` holding a NaN, or None."""
+    has_nan = raw["obs_stats"][:, NONFINITE_COLS[0]] > 0
+    bad = np.flatnonzero(has_nan & nonfinite & (obs_seq > after))
+    if not len(bad):
+        return None
+    return int(bad[np.argmin(obs_seq[bad])])
 
 
 def _mark_absorbed(raw, sites, events, obs_seq, obs_site, nonfinite) -> list[FpEvent]:
@@ -214,18 +246,34 @@ def backstop_event(raw, sites, k: int) -> FpEvent | None:
         operands = {site.target: [float(value[tuple(ix)]) for ix in idx]}
     operation = _backstop_operation(site, value_node, kind)
     line, expr_out, op_out = site.line, expression, operation
-    replayed = _replay(raw, sites, site, value_node, seq, source)
+    # "value": nothing numpy flags made it (a BLAS product, einsum, the input data); "recorded": arithmetic
+    # that could not be replayed (the values it read were not kept), so whether numpy flagged it is unknown.
+    error, how = "nonfinite", ("recorded" if operation.endswith(" in value") else "value")
+    replayed = _replay(raw, sites, site, value_node, seq, source, expect=value)
     if replayed is not None:
-        expr_out, op_out, r_elements, r_operands = replayed
-        if r_elements and not elements:
+        expr_out, op_out, r_elements, r_operands, elementwise = replayed
+        if r_elements:  # the elements of the sub-expression that made them, as its operands are
             elements = r_elements
         if r_operands:
             operands = r_operands
+        flag = label_flag(op_out) if elementwise else None
+        if flag is not None:  # an operation numpy reports (whether the script's setting showed it or not)
+            error, how = flag, "replay"
+        else:  # a BLAS product or einsum raises no flag; a reduction's overflow may have
+            how = "value" if op_out.split(" ", 1)[0] in BLAS_NAMES else "recorded"
     return FpEvent(
         step=-1, seq=seq, file=site.file, line=line, function=site.function, statement=site.statement,
-        expression=expr_out, error="nonfinite", operation=op_out, elements=elements, operands=operands,
-        source="value", absorbed=False, site=sid,
+        expression=expr_out, error=error, operation=op_out, elements=elements, operands=operands,
+        source=how, absorbed=False, site=sid,
     )
+
+
+def label_flag(operation: str) -> str | None:
+    """numpy's word for the flag an operation raises ("invalid value", ...), None for a non-finite operand."""
+    from .fpe import label_flag as flag_of
+
+    first = operation.split(", ", 1)[0]
+    return flag_of(first)
 
 
 def _backstop_operation(site, node, kind: str) -> str:
@@ -255,25 +303,39 @@ def _backstop_operation(site, node, kind: str) -> str:
         return f"{blas} overflow"
     if not arithmetic:
         return f"{kind} in input data"
-    return f"{kind} in value (no numpy flag)"
+    return f"{kind} in value"
 
 
 # -- replay on kept values -----------------------------------------------------------------------
 
-def _replay(raw, sites, site, value_node, seq: int, source: str | None):
-    """Re-run the statement's sub-expressions on the kept values of the names it reads.
+_INDEXES: dict = {}
 
-    Returns (expression, operation, elements, operands) for the innermost sub-expression that made a
-    non-finite value from finite operands, or None when the values needed were not all kept.
+
+def _index(source: str):
+    """The NodeIndex of a source text (cached: replays look up the same few files many times)."""
+    from .evaluate import NodeIndex
+
+    got = _INDEXES.get(source)
+    if got is None:
+        if len(_INDEXES) > 64:
+            _INDEXES.clear()
+        try:
+            got = _INDEXES[source] = NodeIndex(source)
+        except SyntaxError:
+            got = _INDEXES[source] = False
+    return got or None
+
+
+def _replay(raw, sites, site, value_node, seq: int, source: str | None, expect=None):
+    """Re-run the statement's sub-expressions on copies of the kept values of the names it reads.
+
+    Returns (expression, operation, elements, operands, elementwise) for the innermost sub-expression that
+    made a non-finite value from finite operands, or None when the values needed were not all kept.
     """
     if value_node is None or source is None:
         return None
-    from .evaluate import NodeIndex, SafeEvaluator, Unsafe
-    from .fpe import Analysis, _explain
-
-    try:
-        index = NodeIndex(source)
-    except SyntaxError:
+    index = _index(source)
+    if index is None:
         return None
     # Find the statement in the file, so positions (and operand text) are the original ones.
     stmt = None
@@ -283,12 +345,32 @@ def _replay(raw, sites, site, value_node, seq: int, source: str | None):
             break
     if stmt is None or getattr(stmt, "value", None) is None:
         return None
-    env = _environment(raw, sites, site, stmt.value, seq)
+    return _replay_node(raw, sites, site.file, site.function, index, stmt.value, seq, expect)
+
+
+def _replay_node(raw, sites, file: str, function: str, index, root, seq: int, expect=None):
+    """The innermost sub-expression of `root` (postorder) that, replayed on the values kept before `seq`,
+    makes a non-finite value from finite operands: (expression, operation, elements, operands,
+    elementwise), or None. With `expect` (the statement's kept value), a replay whose whole value is
+    non-finite elsewhere than `expect` is refused: the values it read were not the ones the statement
+    read (changed in place since they were kept, or kept from an earlier step)."""
+    from .evaluate import SafeEvaluator, Unsafe
+    from .fpe import Analysis, _explain
+
+    env = _environment(raw, sites, _Where(file, function), root, seq)
     if env is None:
         return None
     ev = SafeEvaluator(env, {"np": np, "numpy": np}, {})
     with np.errstate(all="ignore"):
-        for node in _postorder(stmt.value):
+        if expect is not None and expect.dtype.kind in "fc":
+            try:
+                whole = np.asarray(ev.eval(root))
+            except Exception:  # noqa: BLE001 -- not evaluable as a whole: its parts may still be
+                whole = None
+            if whole is not None and (whole.shape != expect.shape or whole.dtype.kind not in "fc"
+                                      or not np.array_equal(np.isfinite(whole), np.isfinite(expect))):
+                return None
+        for node in _postorder(root):
             if not isinstance(node, (ast.BinOp, ast.Call)):
                 continue
             try:
@@ -302,16 +384,118 @@ def _replay(raw, sites, site, value_node, seq: int, source: str | None):
                 _explain(an, node, ev, index)
             except (Unsafe, Exception):  # noqa: BLE001
                 continue
-            if not an.labels or all(lab in ("nan operand", "inf operand") for lab in an.labels):
+            # Elements whose operand was already NaN or inf were not made here: the operation is the one that
+            # made a non-finite value from finite operands (`0 * inf` where other elements are `w * inf`).
+            made = [j for j, lab in enumerate(an.labels) if not _carried(lab)]
+            if not made:
                 continue
-            labels = an.labels
+            labels = [an.labels[j] for j in made]
             bases = list(dict.fromkeys(lab.split(" (", 1)[0] for lab in labels))
             operation = labels[0] if len(bases) == 1 else ", ".join(bases)
-            keep = range(min(len(an.elements), MAX_ELEMENTS))
+            keep = made[:MAX_ELEMENTS]
             elements = tuple(tuple(int(i) for i in an.elements[j]) for j in keep)
             operands = {t: [v[j] for j in keep] for t, v in an.operands.items()} or dict(an.summary_operands)
-            return index.segment(node), operation, elements, operands
+            return index.segment(node), operation, elements, operands, bool(an.operands)
     return None
+
+
+def _carried(label: str) -> bool:
+    """Whether an element's label says its non-finite value came in with an operand."""
+    return label in ("nan operand", "inf operand") or label.endswith(" of non-finite operand")
+
+
+class _Where:
+    """The file and function whose recorded names a replay reads."""
+
+    def __init__(self, file: str, function: str):
+        self.file, self.function = file, function
+
+
+def _replay_raised(raw, sites, e: FpEvent) -> FpEvent:
+    """A FloatingPointError's event (located from its traceback) with the operation replayed on kept values."""
+    index = _index(raw.get("sources", {}).get(e.file) or "")
+    if index is None:
+        return e
+    node = next((n for n in ast.walk(index.tree) if isinstance(n, ast.expr) and n.lineno == e.line
+                 and n.col_offset == e.col and n.end_col_offset == e.end_col), None)
+    if node is None:
+        return e
+    try:
+        got = _replay_node(raw, sites, e.file, e.function, index, node, e.seq)
+    except Exception:  # noqa: BLE001 -- the location alone is still the answer
+        got = None
+    if got is None:
+        return e
+    _expr, operation, elements, operands, _elementwise = got
+    return dataclasses.replace(e, operation=operation, elements=elements, operands=operands)
+
+
+# exp-like functions whose overflow a later operation can absorb (1 / (1 + inf) is exactly 0.0).
+OVERFLOWING = ("exp", "exp2", "expm1", "cosh", "sinh")
+ABSORBED_REPLAYS = 400  # replays per exp call at most: observations whose value sits at 0 or a bound
+ABSORBED_STATS = (IDX[C.FRAC_ZERO], IDX[C.FRAC_SAT_EXACT])
+
+
+def _absorbed_overflows(raw, sites, obs_seq, obs_site) -> list[FpEvent]:
+    """The first absorbed overflow of each exp-like call in the recorded statements: where the statement's
+    value stayed finite but sat exactly at 0 or at a bound (what an absorbed inf leaves), the call's
+    argument is replayed on kept values; an element beyond the dtype's exp limit is an absorbed event."""
+    from .evaluate import SafeEvaluator
+    from .fpe import classify
+
+    stats = raw["obs_stats"]
+    sources = raw.get("sources", {})
+    out: list[FpEvent] = []
+    for site in sites:
+        if site.kind not in ("assign", "update", "augassign", "return") or not any(
+                f in site.statement for f in OVERFLOWING):
+            continue
+        index = _index(sources.get(site.file) or "")
+        if index is None:
+            continue
+        stmt = next((n for n in ast.walk(index.tree) if isinstance(n, ast.stmt) and n.lineno == site.line
+                     and index.segment(n) == site.statement), None)
+        if stmt is None or getattr(stmt, "value", None) is None:
+            continue
+        calls = [n for n in ast.walk(stmt.value) if isinstance(n, ast.Call) and len(n.args) == 1 and not n.keywords
+                 and (n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", "")) in OVERFLOWING]
+        if not calls or calls[0] is stmt.value:
+            continue  # a bare exp: its overflow is an inf in the value itself, the first non-finite's business
+        rows = np.flatnonzero(obs_site == site.id)
+        if not len(rows):
+            continue
+        st = stats[rows]
+        finite = (st[:, list(NONFINITE_COLS)] == 0).all(axis=1)
+        edge = np.nan_to_num(st[:, list(ABSORBED_STATS)], nan=0.0).max(axis=1) > 0
+        picked = rows[finite & edge][:ABSORBED_REPLAYS]
+        for call in calls:
+            for k in picked:
+                seq = int(obs_seq[k])
+                env = _environment(raw, sites, site, call.args[0], seq)
+                try:
+                    with np.errstate(all="ignore"):
+                        arg = np.asarray(SafeEvaluator(env, {"np": np, "numpy": np}, {}).eval(call.args[0]))
+                        if arg.dtype.kind != "f":
+                            continue
+                        name = call.func.attr if isinstance(call.func, ast.Attribute) else call.func.id
+                        res = getattr(np, name)(arg)
+                except Exception:  # noqa: BLE001 -- unevaluable from kept values: look no further here
+                    break
+                bad = np.isinf(res) & np.isfinite(arg)
+                if not bad.any():
+                    continue
+                idx = np.argwhere(bad)[:MAX_ELEMENTS]
+                elements = tuple(tuple(int(i) for i in ix) for ix in idx)
+                labels = [classify(name, [arg[tuple(ix)]], res[tuple(ix)]) for ix in idx]
+                text = index.operand_text(call.args[0], call)
+                out.append(FpEvent(
+                    step=-1, seq=seq, file=site.file, line=call.lineno, function=site.function,
+                    statement=site.statement, expression=index.segment(call), error="overflow",
+                    operation=labels[0], elements=elements, operands={text: [float(arg[tuple(ix)]) for ix in idx]},
+                    source="replay", absorbed=True, col=call.col_offset, end_col=call.end_col_offset, site=site.id,
+                ))
+                break
+    return out
 
 
 def _postorder(node):

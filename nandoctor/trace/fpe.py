@@ -1,17 +1,20 @@
-"""The numpy floating-point trap: where each divide/overflow/invalid flag happened, why, and numpy's own reaction.
+"""Floating-point events: classifying non-finite elements, post mortem of a FloatingPointError, the opt-in trap.
 
-How it works. For each of divide, over and invalid, numpy is put in 'log' mode (or 'call' where the
-user asked for 'call') with our handler as the error object. numpy then hands us, per flag, the exact
-text it would have printed ("Warning: invalid value encountered in divide"), from inside the ufunc,
-while the user's frame is still live. We map the frame's current instruction to the original AST node
-(`co_positions`), re-evaluate its operands safely, classify each non-finite element, and record an
-FpEvent. Then we do what numpy would have done with the user's own setting: `warn` (same text, same
-frame, so the same once-per-location registry), `print` (to fd 2, as numpy's fprintf does), `log`
-and `call` (forwarded to the user's object), `ignore` (nothing). Categories the user set to `raise`
-are left to numpy, so the FloatingPointError and its traceback are numpy's own; such an error is
-recorded post mortem from its traceback (`record_exception`). Underflow is never trapped: it yields
-no non-finite value. numpy's error state is per thread; new threads get the trap through a
-`threading.setprofile` hook that removes itself at the thread's first event.
+By default nandoctor leaves numpy's error state to the script: the first non-finite value is found in
+the recorded values and its operation pinpointed by replaying the statement on copies of kept values
+(trace/backstop.py, with `classify` and `_explain` from here). A FloatingPointError numpy raised under
+the script's own `seterr(all='raise')` is located from its traceback's code positions alone
+(`raised_event`); the backstop replays it afterwards.
+
+The trap (`FpTrap`, only with NANDOCTOR_FP_TRAP=1) is visible to the script, as the README says: for
+each of divide, over and invalid, numpy is put in 'log' mode (or 'call' where the user asked for
+'call') with our handler as the error object. numpy then hands us, per flag, the exact text it would
+have printed, from inside the ufunc, while the user's frame is still live. We map the frame's current
+instruction to the original AST node (`co_positions`), re-evaluate its operands from the frame,
+classify each non-finite element, and record an FpEvent; then do what numpy would have done with the
+user's own setting (`warn` from our handler's frame, `print` to fd 2, `log` and `call` forwarded,
+`ignore`). Underflow is never trapped: it yields no non-finite value. numpy's error state is per thread;
+new threads get the trap through a `threading.setprofile` hook that removes itself at their first event.
 """
 
 from __future__ import annotations
@@ -139,6 +142,10 @@ class FpTrap:
     def n_flags(self) -> int:
         return self._flags[0]
 
+    def bump(self) -> None:
+        """A non-finite value seen in a recorded array: as good as a flag for forcing full checks."""
+        self._flags[0] += 1
+
     def screening_state(self) -> tuple | None:
         """What the C hooks need to tell whether this trap is in force on the current thread, as `in_force`
         does: (flag count buffer, numpy's error-state context variable, {thread: the state we set}), or None."""
@@ -192,27 +199,6 @@ class FpTrap:
             self._last, self._last_analysis = cache_key, an
         tracer.add_event(an.event(errtype, seq, source="flag", site=self._site_for(an)))
 
-    def record_exception(self, exc: BaseException) -> FpEvent | None:
-        """Post mortem for a FloatingPointError numpy raised itself: where, from its traceback."""
-        if not isinstance(exc, FloatingPointError):
-            return None
-        text = str(exc)
-        errtype, _, name = text.partition(_SUFFIX_SPLIT)
-        if errtype not in ERRTYPE_CATEGORY:
-            return None
-        sources = self.tracer.registry.sources
-        tb, last = exc.__traceback__, None
-        while tb is not None:
-            if tb.tb_frame.f_code.co_filename in sources:
-                last = tb
-            tb = tb.tb_next
-        if last is None:
-            return None
-        an = analyze_frame(last.tb_frame, last.tb_lasti, self._index(last.tb_frame.f_code.co_filename), name or None)
-        ev = an.event(errtype, self.tracer.current_seq(), source="raise", site=self._site_for(an))
-        self.tracer.add_event(ev)
-        return ev
-
     def _user_frame(self, frame):
         sources = self.tracer.registry.sources
         f = frame
@@ -244,6 +230,57 @@ class FpTrap:
                     self._site_by_line.setdefault((s.file, s.line), s.id)
             self._sites_seen = len(snapshot)
         return self._site_by_line.get((an.file, an.stmt_line))
+
+
+def raised_event(exc: BaseException, registry, seq: int) -> FpEvent | None:
+    """Post mortem for a FloatingPointError numpy raised itself (the script's `seterr(all='raise')`): the
+    operation it was raised in, from the traceback's code positions and the script's source alone. No
+    frame's locals are read and nothing is evaluated here; the operands and the classification come
+    later, from kept values (backstop.resolve_events replays events of source "raise")."""
+    if type(exc) is not FloatingPointError:
+        return None
+    text = str(exc)
+    errtype, _, name = text.partition(_SUFFIX_SPLIT)
+    if errtype not in ERRTYPE_CATEGORY:
+        return None
+    sources = registry.sources
+    tb, last = exc.__traceback__, None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename in sources:
+            last = tb
+        tb = tb.tb_next
+    if last is None:
+        return None
+    code = last.tb_frame.f_code
+    try:
+        index = NodeIndex(sources[code.co_filename])
+    except SyntaxError:
+        index = None
+    pos = position_at(code, last.tb_lasti)
+    node = index.node_at(pos) if index is not None else None
+    line = pos[0] if pos and pos[0] else last.tb_lineno
+    function = _qualname(code)
+    if node is None:
+        stmt_text = index.lines[line - 1].strip() if index is not None and 0 < line <= len(index.lines) else ""
+        return FpEvent(step=-1, seq=seq, file=code.co_filename, line=line, function=function, statement=stmt_text,
+                       expression=stmt_text, error=errtype, operation=f"{errtype} in {name}" if name else errtype,
+                       source="raise")
+    stmt = index.statement(node)
+    site = None
+    if stmt is not None:
+        with registry.lock:
+            snapshot = list(registry.sites)
+        for s in snapshot:
+            if s.file == code.co_filename and s.line == stmt.lineno and s.kind in (
+                    "assign", "update", "augassign", "return", "unpack", "setitem"):
+                site = s.id
+                break
+    return FpEvent(
+        step=-1, seq=seq, file=code.co_filename, line=node.lineno, function=function,
+        statement=index.segment(stmt) if stmt is not None else index.segment(node), expression=index.segment(node),
+        error=errtype, operation=f"{errtype} in {name}" if name else errtype, source="raise",
+        col=node.col_offset, end_col=node.end_col_offset, site=site,
+    )
 
 
 class _Handler:
@@ -578,4 +615,4 @@ def classify(name: str, ops: list, res) -> str:
     return f"{name} invalid"
 
 
-__all__ = ["FpTrap", "classify", "analyze_frame", "label_flag", "safe_getattr"]
+__all__ = ["FpTrap", "classify", "analyze_frame", "label_flag", "raised_event", "safe_getattr"]

@@ -281,6 +281,10 @@ SUBSAMPLE = 1 << 12
 # by the hooks (`_fasthooks.c`, from KEEP_VALUES_MAX up), or here by `stats_rows` where C is not
 # built; both give the same row, bit for bit. Above it, `BigArrays` schedules and screens.
 EXACT_ROWS_MAX = 1 << 16
+# float64 arrays above this many elements get their row when observed, by the C hooks and the Python ones
+# alike (recorder.SMALL_COPY: smaller ones may be copied and summarised later): the ones whose non-finite
+# values NonfiniteCount counts, so that both take the same screening decisions.
+ROWS_AT_ONCE_ABOVE = 8192
 
 
 def stats_one(v: np.ndarray, delta: np.ndarray | None = None) -> np.ndarray:
@@ -356,14 +360,13 @@ class BigArrays:
     - its delta's sample holds a non-finite value, or its norm estimate exceeds SCREEN_SPIKE times the
       median of the site's recent estimates (a jump of a broad update, which is what a learning rate
       or a gradient blow-up makes);
-    - numpy raised a divide, overflow or invalid flag since the site's last full check (any flag, anywhere);
-    - the floating-point trap is not in force (a user's `errstate` or `seterr`), so a new NaN could
-      have come unflagged.
+    - a float64 array above ROWS_AT_ONCE_ABOVE elements was seen holding a NaN or an infinity since the
+      site's last full check (NonfiniteCount; with the opt-in trap, also any numpy flag, and any time
+      the trap is not in force).
 
     A full check measures the norms exactly, and the whole row when the schedule or a spike says so.
-    What screening can miss: a NaN or inf that reached a large array with no numpy flag (read from a
-    file mid-run, assigned by hand) and reached no array checked in full (every array up to
-    EXACT_ROWS_MAX elements is, at every step), until the array's next full check, at most
+    What screening can miss: a NaN or inf that arises in a large array, or reaches it from arrays of
+    ROWS_AT_ONCE_ABOVE elements or fewer only, until the array's next full check, at most
     `exact_every(size)` observations later; and an update spike confined to elements off the sample,
     which shows at the next full check and, at once, in every smaller array it feeds.
     NANDOCTOR_EXACT_LARGE=1 (or `screening=False`) switches screening off: every observation is checked.
@@ -399,7 +402,9 @@ class BigArrays:
         self.hist: dict[int, list] = {}
         self.sampled = 0  # observations given the partial row
         self.screened = 0  # observations screened (not read) here; the C hooks screen others themselves
-        self.trap = None  # the floating-point trap (fpe.FpTrap) while one is installed
+        # What forces full checks between scheduled ones, while a trace runs: nandoctor's own count of
+        # non-finite values (NonfiniteCount), or the opt-in floating-point trap (fpe.FpTrap). None: no screening.
+        self.trap = None
 
     def cell(self, sid: int, size: int) -> memoryview:
         """A large site's screening state (see SEEN) as int64s, made at its first observation; `fcells[sid]`
@@ -476,10 +481,17 @@ class BigArrays:
                 return row
         with np.errstate(all="ignore"):  # np.dot reports overflow: our arithmetic must not reach the user's setting
             if size <= SUBSAMPLE_ABOVE or a.dtype is not _F8 or (d is not None and d.dtype is not _F8):
-                return stats_one(a, d)
-            if size <= EXACT_ROWS_MAX:  # the row the C hooks compute for such arrays
-                return stats_rows(a.reshape(1, -1), None if d is None else d.reshape(1, -1))[0]
-            return self._row(sid, a, d)
+                row = stats_one(a, d)
+            elif size <= EXACT_ROWS_MAX:  # the row the C hooks compute for such arrays
+                row = stats_rows(a.reshape(1, -1), None if d is None else d.reshape(1, -1))[0]
+            else:
+                row = self._row(sid, a, d)
+        if a.dtype is _F8 and size > ROWS_AT_ONCE_ABOVE and self.trap is not None and (
+                row[_N_NAN] > 0 or row[_N_POSINF] > 0 or row[_N_NEGINF] > 0):
+            # A non-finite value seen: every screened array's next observation is checked in full (the C
+            # hooks count the same observations, in fill_row).
+            self.trap.bump()
+        return row
 
     def _row(self, sid: int, a: np.ndarray, d, dsq: float | None = None) -> np.ndarray:
         """A checked observation of a large float64 array: its norm (and its delta's, `dsq` if known),
@@ -544,6 +556,33 @@ class BigArrays:
             e = cls.exact_every(size)
             k = -(-k // e) * e
         return k
+
+
+class NonfiniteCount:
+    """What forces large arrays to a full check between scheduled ones when no trap is installed: a count,
+    measured by nandoctor itself, of the float64 observations above ROWS_AT_ONCE_ABOVE elements found to hold
+    a NaN or an infinity (BigArrays.row here, fill_row in the C hooks). It reads nothing of numpy's error
+    state, so it holds on every thread. A NaN that first appears in a smaller array or a Python number is
+    caught when it reaches a larger array or a screened update's sample, or at the array's next scheduled
+    full check."""
+
+    def __init__(self):
+        self.flag_buf = bytearray(8)
+        self._count = memoryview(self.flag_buf).cast("q")
+
+    @property
+    def n_flags(self) -> int:
+        return self._count[0]
+
+    def bump(self) -> None:
+        self._count[0] += 1
+
+    def in_force(self) -> bool:
+        return True
+
+    def screening_state(self) -> tuple:
+        """For the C hooks' `arm`: the count's buffer, and no numpy error state to watch."""
+        return (self.flag_buf, None, None)
 
 
 def _c_kernel(name: str):

@@ -16,6 +16,7 @@ from ..model import FpEvent
 from .importhook import UserImportHook
 from .instrument import HOOK_NAMES, ITER, NOOP_HOOKS, Registry
 from .recorder import Recorder
+from .stats import NonfiniteCount
 
 _MISSING = object()
 _active: list["Tracer"] = []
@@ -26,7 +27,8 @@ class TracerActiveError(RuntimeError):
 
 
 class Tracer:
-    """Installs the recording hooks (as builtins), the import hook and the floating-point trap."""
+    """Installs the recording hooks (as builtins) and the import hook; the numpy floating-point trap only
+    when asked for (NANDOCTOR_FP_TRAP=1), since the script can see it."""
 
     def __init__(self, *, writer=None, include_roots=(), exclude=(), step_loop=None, meta=None, raise_errors=False):
         self.registry = Registry()
@@ -41,6 +43,7 @@ class Tracer:
         self._saved_builtins: dict[str, object] = {}
         self._import_hook: UserImportHook | None = None
         self._fp = None
+        self._screening = NonfiniteCount()
         self._noted: set[int] = set()  # exceptions already recorded post mortem
         self._step_marker: int | None = None
         self._flusher: _Flusher | None = None
@@ -64,7 +67,7 @@ class Tracer:
             self._fp = _make_fp_trap(self)
             if self._fp is not None:
                 self._fp.install()
-                self.recorder.arm(self._fp)
+            self.recorder.arm(self._fp if self._fp is not None else self._screening)
             if self.writer is not None:
                 self._flusher = _Flusher(self.recorder)
                 self._flusher.start()
@@ -82,15 +85,15 @@ class Tracer:
                     self._flusher.stop()
                 finally:
                     self._flusher = None
-            if self._fp is not None:
-                exc = sys.exc_info()[1]
-                if exc is not None:  # `with trace():` ending in a FloatingPointError numpy raised
-                    self.record_exception(exc)
-                try:
+            exc = sys.exc_info()[1]
+            if exc is not None:  # `with trace():` ending in a FloatingPointError numpy raised
+                self.record_exception(exc)
+            try:
+                if self._fp is not None:
                     self._fp.uninstall()
-                finally:
-                    self._fp = None
-                    self.recorder.arm(None)
+            finally:
+                self._fp = None
+                self.recorder.arm(None)
             if self._import_hook is not None:
                 try:
                     self._import_hook.uninstall()
@@ -125,12 +128,17 @@ class Tracer:
         self.events.append(event)
 
     def record_exception(self, exc: BaseException) -> None:
-        """Record where a crash came from, if numpy raised it (a user's `seterr(all='raise')`)."""
-        if self._fp is None or id(exc) in self._noted:
+        """Record where a crash came from, if numpy raised it (a user's `seterr(all='raise')`): from the
+        traceback's code positions alone, so no frame's locals are read (see fpe.raised_event)."""
+        if id(exc) in self._noted:
             return
         self._noted.add(id(exc))
         try:
-            self._fp.record_exception(exc)
+            from .fpe import raised_event
+
+            ev = raised_event(exc, self.registry, self.current_seq())
+            if ev is not None:
+                self.add_event(ev)
         except Exception as e:  # noqa: BLE001 -- the tracer never breaks the patient
             self.recorder.internal_error(e)
 
@@ -298,11 +306,17 @@ def active_tracer() -> Tracer | None:
     return _active[-1] if _active else None
 
 
+def fp_trap_wanted() -> bool:
+    """Whether the numpy floating-point trap is asked for: NANDOCTOR_FP_TRAP set to anything but 0."""
+    return os.environ.get("NANDOCTOR_FP_TRAP", "0") not in ("", "0")
+
+
 def _make_fp_trap(tracer: Tracer):
-    """The numpy floating-point trap, once its module exists (see issue: first non-finite)."""
-    try:
-        from .fpe import FpTrap
-    except ImportError:
+    """The numpy floating-point trap when asked for, else None: by default numpy's error state is left to
+    the script, and the first non-finite value is found in the recorded values (trace/backstop.py)."""
+    if not fp_trap_wanted():
         return None
+    from .fpe import FpTrap
+
     return FpTrap(tracer)
 
