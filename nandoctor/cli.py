@@ -356,6 +356,7 @@ def demo(output, formats, fail_on, progress, verbose, quiet):
         raise click.UsageError("choose one of --quiet and --verbose")
     out = Path(output) if output else Path("reports") / "demo"
     outcome, session = trace_script(str(DEMO_SCRIPT), [], out, formats=_parse_formats(formats),
+                                    raise_errors=os.environ.get("NANDOCTOR_RAISE") == "1",
                                     progress=_want_progress(progress, quiet), quiet=quiet, verbose=verbose)
     _finish(outcome, session, out, quiet=quiet, verbose=verbose, fail_on=fail_on)
 

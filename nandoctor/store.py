@@ -103,10 +103,11 @@ class SessionWriter:
         if not self._ours():
             return
         events, errors = list(events), list(errors)
-        if len(events) + len(errors) == self.n_events_written:
+        # An error's text changes when it recurs (its count of lost observations): compared in full.
+        if (len(events), errors) == self.n_events_written:
             return
         write_json(self.dir / "events.json", {"events": [to_dict(e) for e in events], "errors": list(errors)})
-        self.n_events_written = len(events) + len(errors)
+        self.n_events_written = (len(events), errors)
 
     def write_chunk(self, chunk, shapes: list[str], dtypes: list[str], path: Path | None = None) -> None:
         if not self._ours():

@@ -14,10 +14,30 @@ import pandas  # noqa: F401 -- `import nandoctor` is lazy; importing pandas regi
 import pytest  # which must happen before the leak check's first snapshot, not inside a test
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-SEED = SHARED / "seed" / "seed_341.py"
-SEED_ANSWER = SHARED / "seed" / "seed_341_answer.py"
+# The founding case, as bundled: the demo is numerically the founding script, and its answer variant is the
+# accepted answer's (weights x0.1, learning rate 0.1, 500,000 steps). Tests use only files inside the repository.
+SEED = ROOT / "nandoctor" / "demo" / "net341.py"
+SEED_ANSWER = ROOT / "nandoctor" / "demo" / "net341_answer.py"
+SEED_LINE_0OVER0 = 41  # `dl_jk = -y/a_jk + (1 - y)/(1 - a_jk)`: where the founding case first goes NaN
 SAMPLES = Path(__file__).resolve().parent / "samples"
+# nandoctor's own errors raise in every test instead of being recorded, where a test would never see them:
+# subprocess runs inherit NANDOCTOR_RAISE=1, and in-process traces default to raise_errors=True. A test that
+# provokes internal errors on purpose says so: env={"NANDOCTOR_RAISE": "0"}, or raise_errors=False.
+os.environ["NANDOCTOR_RAISE"] = "1"
+
+
+def _raise_in_process() -> None:
+    from importlib import import_module
+
+    api, cli = import_module("nandoctor.api"), import_module("nandoctor.cli")
+    tracer = import_module("nandoctor.trace.tracer")  # `nandoctor.trace` the attribute is the trace() API
+    for fn in (api.trace.__init__, cli.trace_script, tracer.Tracer.__init__):
+        assert "raise_errors" in fn.__kwdefaults__, fn
+        fn.__kwdefaults__["raise_errors"] = True
+
+
+_raise_in_process()
+
 HOOK_NAMES = ("__nd_rec__", "__nd_upd__", "__nd_delta__", "__nd_augrec__", "__nd_unpack__", "__nd_args__",
               "__nd_iter__", "__nd_exit__", "__nd_old__", "__nd_begin__", "__nd_updv__", "__nd_keep__", "__nd_kept__")
 
@@ -58,7 +78,6 @@ def no_leaked_hooks():
 def run_nandoctor(args, cwd=None, stdin=None, env=None, timeout=600):
     """`python -m nandoctor ARGS` in a subprocess; returns CompletedProcess with text output."""
     e = dict(os.environ)
-    e.pop("NANDOCTOR_RAISE", None)
     e.update(env or {})
     return subprocess.run([sys.executable, "-m", "nandoctor", *args], cwd=cwd, input=stdin, capture_output=True,
                           text=True, env=e, timeout=timeout)

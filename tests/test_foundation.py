@@ -49,7 +49,7 @@ def replay_seed(n_steps: int):
 # -- the founding case under `nandoctor run` ------------------------------------------------
 
 def _train_rows(frame):
-    return frame[frame[C.FUNCTION] == "ArtificialNeuralNetwork.train"]
+    return frame[frame[C.FUNCTION] == "Net341.train"]
 
 
 def test_seed_frame_has_every_step(seed_run, seed_session):
@@ -87,7 +87,7 @@ def test_seed_z_jk_matches_plain_replay(seed_session):
 def test_seed_phases(seed_session):
     by_name = {}
     for s in seed_session.sites:
-        if s.function == "ArtificialNeuralNetwork.train":
+        if s.function == "Net341.train":
             by_name.setdefault(s.target, set()).add(s.phase)
     for name in ("z_ij", "a_ij", "z_jk", "a_jk"):
         assert by_name[name] == {"forward"}, name
@@ -136,14 +136,14 @@ def test_final_weights_bit_identical(tmp_path):
     """Import the founding case from a wrapper script and save the trained weights, traced and not."""
     work = tmp_path / "w"
     work.mkdir()
-    (work / "seed_341.py").write_text(SEED.read_text())
+    (work / "net341.py").write_text(SEED.read_text())
     (work / "wrap.py").write_text(textwrap.dedent("""
         import sys
         import numpy as np
-        from seed_341 import ArtificialNeuralNetwork, array
-        ann = ArtificialNeuralNetwork()
-        x = array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [0, 1, 0], [1, 0, 0], [1, 1, 1], [0, 0, 0]])
-        y = array([[0, 1, 1, 1, 1, 0, 0]]).T
+        from net341 import Net341
+        ann = Net341()
+        x = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [0, 1, 0], [1, 0, 0], [1, 1, 1], [0, 0, 0]])
+        y = np.array([[0, 1, 1, 1, 1, 0, 0]]).T
         ann.train(x, y, 1, int(sys.argv[2]))
         np.savez(sys.argv[1], w_ij=ann.w_ij, w_jk=ann.w_jk)
     """))
@@ -157,7 +157,7 @@ def test_final_weights_bit_identical(tmp_path):
     # The imported module was traced too: its train loop gave the steps.
     s = nandoctor.load(tmp_path / "rep")
     assert s.plan.n_steps == 240
-    assert "ArtificialNeuralNetwork.train" in set(s.frame[C.FUNCTION])
+    assert "Net341.train" in set(s.frame[C.FUNCTION])
 
 
 # -- runner parity --------------------------------------------------------------------------
@@ -512,18 +512,24 @@ def test_load_rejects_non_session(tmp_path):
 
 # -- the demo -------------------------------------------------------------------------------
 
-def test_demo_numerically_identical_to_seed(demo_run, demo_session, seed_session):
+def test_demo_numerically_is_the_founding_case(demo_run, demo_session, seed_session):
+    """`nandoctor demo` and `nandoctor run` of the bundled founding case record the same numbers, and the
+    demo's z_jk is the independent plain-numpy replay's, up to the step it goes NaN."""
     proc, out = demo_run
     assert proc.returncode == 0, proc.stderr[-2000:]
-    d = demo_session.frame
+    d = _train_rows(demo_session.frame)
     s = _train_rows(seed_session.frame)
     for name in ("z_jk", "a_jk", "dl_jk", "gradient_ij"):
-        dv = d[(d[C.NAME] == name) & (d[C.FUNCTION] == "Net341.train")].set_index(C.STEP)
+        dv = d[d[C.NAME] == name].set_index(C.STEP)
         sv = s[s[C.NAME] == name].set_index(C.STEP)
         for step in (0, 100, 248, 249):
             for col in (C.MIN, C.MAX, C.L2, C.N_NAN):
                 a, b = dv.loc[step, col], sv.loc[step, col]
                 assert (a == b) or (np.isnan(a) and np.isnan(b)), (name, step, col, a, b)
+    z_jks, _, _ = replay_seed(250)
+    z = d[d[C.NAME] == "z_jk"].set_index(C.STEP)
+    for step in (0, 100, 248, 249):
+        assert z.loc[step, C.MAX] == z_jks[step].max() and z.loc[step, C.MIN] == z_jks[step].min()
     assert demo_session.plan.n_steps == 10000
 
 

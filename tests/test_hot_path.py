@@ -16,7 +16,7 @@ from nandoctor.trace.instrument import ARGS, AUGREC, DELTA, ITER, REC, UPD, Regi
 from nandoctor.trace.recorder import Recorder
 from nandoctor.trace.stats import stats_rows
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "seed_341.py"
+from conftest import SEED
 
 
 def _recorder(monkeypatch, pure: bool, **kw) -> Recorder:

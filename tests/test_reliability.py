@@ -342,11 +342,12 @@ def test_internal_error_recorded_reported_once_and_raised_on_request(tmp_path, m
         raise RuntimeError("simulated recorder failure")
 
     monkeypatch.setattr(recorder.Recorder, "_process", broken)
-    outcome, session = trace_script(str(script), [], tmp_path / "out", formats=("json",))
+    outcome, session = trace_script(str(script), [], tmp_path / "out", formats=("json",), raise_errors=False)
     assert outcome.exit_code == 0 and outcome.exception is None  # the patient is unaffected
     assert any("simulated recorder failure" in e for e in session.errors)
     lines = [ln for ln in verdict_lines(session, str(tmp_path / "out")) if "internal error" in ln]
     assert len(lines) == 1
+    assert "site `w` (line 4) lost 5 observations" in lines[0]  # what the lost chunk cost: w, once per step
     loaded = nandoctor.load(tmp_path / "out")
     assert any("simulated recorder failure" in e for e in loaded.errors)
     with pytest.raises(RuntimeError, match="simulated recorder failure"):

@@ -52,7 +52,6 @@ def kill_once(work: Path, delay: float, flush_seconds: float | None = None, full
     script.write_text(TRAIN)
     out = work / "session"
     env = dict(os.environ)
-    env.pop("NANDOCTOR_RAISE", None)
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     if flush_seconds is not None:
         env["NANDOCTOR_FLUSH_SECONDS"] = str(flush_seconds)

@@ -19,7 +19,7 @@ from nandoctor.report.terminal import verdict_lines
 from nandoctor.report.timeline import MAX_POINTS, downsample
 from nandoctor.report.words import num
 
-from conftest import ROOT, SEED, run_nandoctor
+from conftest import ROOT, SEED, SEED_LINE_0OVER0, run_nandoctor
 
 SCHEMA = ROOT / "nandoctor" / "report" / "findings.schema.json"
 EVIL = "<script>alert(1)</script>"
@@ -33,8 +33,8 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 def short_seed(tmp_path: Path, steps: int = 300) -> Path:
     """The founding case cut to a few hundred steps: it still goes NaN at step 249, in a second."""
-    src = SEED.read_text().replace("ANN.train(x, y, 1, 10000)", f"ANN.train(x, y, 1, {steps})")
-    assert f"ANN.train(x, y, 1, {steps})" in src
+    src = SEED.read_text().replace("net.train(x, y, 1, 10000)", f"net.train(x, y, 1, {steps})")
+    assert f"net.train(x, y, 1, {steps})" in src
     p = tmp_path / "seed_short.py"
     p.write_text(src)
     return p
@@ -65,7 +65,7 @@ TOP_CAUSE = Cause(
                      numbers={"z_jk max": 66.73}),
            ChainLink("a_jk is exactly 1.0 at elements (2, 0), (4, 0)", step=249, site="a_jk", line=45,
                      numbers={"a_jk": 1.0})),
-    fixes=(Fix("Use the simplified gradient", line=46, before="dl_jk = -y/a_jk + (1 - y)/(1 - a_jk)",
+    fixes=(Fix("Use the simplified gradient", line=SEED_LINE_0OVER0, before="dl_jk = -y/a_jk + (1 - y)/(1 - a_jk)",
                after="dz_jk = a_jk - y  # replaces dl_jk * da_jk", why="the product simplifies to a - y"),),
     findings=("first_nonfinite",),
 )
@@ -164,7 +164,7 @@ def test_first_nonfinite_is_highlighted_with_operands(seed_run):
     marks = re.findall(r'<mark class="nd-expr">(.*?)</mark>', page)
     assert marks and marks[0] == esc("(1 - y)/(1 - a_jk)")
     # The statement line itself is shown, numbered, around the mark.
-    assert re.search(r'<span class="l stmt"><span class="n">46</span>\s*dl_jk = -y/a_jk \+ <mark', page)
+    assert re.search(rf'<span class="l stmt"><span class="n">{SEED_LINE_0OVER0}</span>\s*dl_jk = -y/a_jk \+ <mark', page)
     # Operand values at the bad elements (2, 0) and (4, 0).
     table = page[page.index('class="operands"'):]
     table = table[: table.index("</table>")]
@@ -175,9 +175,9 @@ def test_first_nonfinite_is_highlighted_with_operands(seed_run):
 def test_highlight_from_a_constructed_event_uses_its_columns(seed_run):
     s = fresh(seed_run)
     src = s.sources[str(SEED)].splitlines()
-    line = src[45]  # line 46
+    line = src[SEED_LINE_0OVER0 - 1]
     col = line.index("-y/a_jk")
-    ev = FpEvent(step=7, seq=0, file=str(SEED), line=46, function="ArtificialNeuralNetwork.train",
+    ev = FpEvent(step=7, seq=0, file=str(SEED), line=SEED_LINE_0OVER0, function="Net341.train",
                  statement=line.split("#")[0].strip(), expression="-y/a_jk", error="divide by zero",
                  operation="x/0", elements=((3, 0),), operands={"-y": [-1.0], "a_jk": [0.0]},
                  col=col, end_col=col + len("-y/a_jk"))
@@ -238,6 +238,28 @@ def test_terminal_verdict(seed_run):
     assert 3 <= len(lines) <= 8 and all(ln.startswith("nandoctor:") for ln in lines)
     assert any("cause 1 [sigmoid_saturation_bce_0over0]:" in ln and "exactly 1.0" in ln for ln in lines)
     assert any(ln.startswith("nandoctor: cause 2 [missing_bias]: input row") for ln in lines)
+
+
+def test_verdict_and_report_say_what_internal_errors_cost(seed_run):
+    from nandoctor.trace.instrument import Registry
+    from nandoctor.trace.recorder import Recorder
+
+    s = fresh(seed_run)
+    w_ij = s.site("self.w_ij")
+    r = Recorder(Registry())
+    for _ in range(14):
+        r.internal_error(IndexError("list index out of range"), w_ij.id)
+    r.internal_error(ValueError("no site"))
+    s.errors[:] = r.errors
+    lines = [ln for ln in verdict_lines(s, str(seed_run[1])) if "internal error" in ln]
+    assert lines == [f"nandoctor: 2 internal errors: site `self.w_ij` (line {w_ij.line}) lost 14 observations; "
+                     "see the report"]
+    page = render_html(s)
+    run = page[page.index('<section id="run">'):]
+    assert f"site <code>self.w_ij</code> (line {w_ij.line}): 14 observations not recorded" in run
+    s.errors[:] = ["ValueError: no site"]
+    assert [ln for ln in verdict_lines(s, str(seed_run[1])) if "internal error" in ln] == [
+        "nandoctor: 1 internal error (no recorded observation lost; parts of the analysis may be missing); see the report"]
 
 
 def test_terminal_verdict_of_a_clean_session_still_has_three_lines(tmp_path):

@@ -462,9 +462,15 @@ def _run(session) -> str:
     if m.get("traceback"):
         parts.append(f"<h3>Traceback</h3><pre>{esc(m['traceback'])}</pre>")
     if session.errors:
+        from .terminal import evidence_lost
+
+        lost = "".join(f"<li>site <code>{esc(target)}</code>{f' (line {line})' if line else ''}: {k} observation"
+                       f"{'s' if k != 1 else ''} not recorded</li>" for target, line, k in evidence_lost(session))
         parts.append("<h3>nandoctor's own errors</h3><p class=\"muted\">These did not change your script's run; "
-                     "parts of the analysis may be missing.</p><ul>"
-                     + "".join(f"<li><code>{esc(e)}</code></li>" for e in session.errors) + "</ul>")
+                     f"{len(session.errors)} recorded.</p>"
+                     + (f"<p>Evidence they cost:</p><ul class=\"lost\">{lost}</ul>" if lost else
+                        "<p class=\"muted\">No recorded observation was lost; parts of the analysis may be missing.</p>")
+                     + "<ul>" + "".join(f"<li><code>{esc(e)}</code></li>" for e in session.errors) + "</ul>")
     started = m.get("started") or "unknown time"
     took = f"; the traced run took {m['elapsed']} s" if m.get("elapsed") is not None else ""
     parts.append(f'<p class="muted" id="{TIMESTAMP_ID}">Run started {esc(started)}{esc(took)}.</p>')

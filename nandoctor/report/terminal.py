@@ -35,7 +35,36 @@ def verdict_lines(session, report_dir: str) -> list[str]:
         more = "; no root cause identified" if (fn is not None or counts["error"] or counts["warning"]) else ""
     lines.append(f"{PREFIX} findings: {found}{more}")
     if session.errors:
-        lines.append(f"{PREFIX} ({len(session.errors)} internal error(s) recorded; see the report)")
+        lines.append(words.one_line(f"{PREFIX} {internal_errors_text(session)}; see the report", WIDTH + 40))
     html = os.path.join(report_dir, "report.html")
     lines.append(f"{PREFIX} report: {html if os.path.exists(html) else report_dir}")
     return lines
+
+
+def evidence_lost(session) -> list[tuple[str, int, int]]:
+    """(site target, line, observations lost) for each site whose observations nandoctor's own errors cost,
+    most first, from the recorded errors."""
+    from ..trace.recorder import lost_observations
+
+    out = []
+    for sid, n in lost_observations(session.errors).items():
+        try:
+            site = session.site(sid)
+            out.append((site.target, site.line, n))
+        except (KeyError, IndexError):  # a site the session does not hold
+            out.append((f"#{sid}", 0, n))
+    return sorted(out, key=lambda t: (-t[2], t[1], t[0]))
+
+
+def internal_errors_text(session, most: int = 3) -> str:
+    """'2 internal errors: site `self.w_ij` (line 23) lost 14 observations', or what they cost if nothing."""
+    n = len(session.errors)
+    head = f"{n} internal error{'s' if n != 1 else ''}"
+    lost = evidence_lost(session)
+    if not lost:
+        return f"{head} (no recorded observation lost; parts of the analysis may be missing)"
+    parts = [f"site `{target}`{f' (line {line})' if line else ''} lost {k} observation{'s' if k != 1 else ''}"
+             for target, line, k in lost[:most]]
+    if len(lost) > most:
+        parts.append(f"{len(lost) - most} more site{'s' if len(lost) - most != 1 else ''}")
+    return f"{head}: " + ", ".join(parts)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import sys
 import threading
 import time
@@ -65,6 +66,33 @@ EV_ITER, EV_EXIT = 0, 1
 KIND = 1 << 40
 K_PLAIN, K_OLD, K_DELTA, K_SUMMARY, K_SCALAR, K_GSCALAR, K_GEN, K_ROW = 0, 1, 2, 3, 4, 5, 6, 7
 _F8 = np.dtype(np.float64)
+
+# numpy scalar types whose value a Python number holds exactly, by id: (type, converter, dtype). The type is
+# held, so that its id stays its own.
+_NUMBER_TYPES = ((float, (np.float16, np.float32, np.float64)), (complex, (np.complex64, np.complex128)),
+                 (int, (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64)),
+                 (bool, (np.bool_,)))
+# Such a scalar is logged under kind K_NUMBER + k, k its dtype's place in NUMBER_DTYPES, with its value as a
+# Python number for payload: nothing the garbage collector tracks.
+NUMBER_DTYPES = tuple(np.dtype(t) for _, types in _NUMBER_TYPES for t in types)
+K_NUMBER = 8
+_SCALAR_OF = {id(t): (t, conv, (K_NUMBER + NUMBER_DTYPES.index(np.dtype(t))) * KIND)
+              for conv, types in _NUMBER_TYPES for t in types}
+
+# nandoctor's own errors are kept as text (at most MAX_ERRORS); one that cost a site observations ends in
+# this form, kept up to date as the same error recurs there, so that the report can say what it cost.
+MAX_ERRORS = 100
+_LOST = re.compile(r" \[site (\d+): (\d+) observations? lost\]$")
+
+
+def lost_observations(errors) -> dict[int, int]:
+    """site id -> how many of its observations nandoctor's own errors cost, read from the error texts."""
+    lost: dict[int, int] = {}
+    for text in errors:
+        m = _LOST.search(text) if type(text) is str else None
+        if m is not None:
+            lost[int(m[1])] = lost.get(int(m[1]), 0) + int(m[2])
+    return lost
 
 
 def _load_trim():
@@ -527,6 +555,8 @@ class Recorder:
         self.dtypes: dict[str, int] = {}
         self.chunks: list[Chunk] = []
         self.errors: list[str] = []
+        self.error_counts: dict[tuple[int, str], int] = {}  # (site, error text) -> observations it cost there
+        self._error_at: dict[tuple[int, str], int] = {}  # (site, error text) -> its line in `errors`
         self.flush_entries = flush_entries
         self.flush_seconds = flush_seconds
         self.next_check = CHECK_EVERY
@@ -536,13 +566,31 @@ class Recorder:
         self.raise_errors = False
 
     # -- errors ------------------------------------------------------------------------
-    def internal_error(self, exc: BaseException) -> None:
-        """Record nandoctor's own failure; the patient goes on."""
+    def internal_error(self, exc: BaseException, sid: int | None = None, lost: int = 1) -> None:
+        """Record nandoctor's own failure; the patient goes on. `sid`: the site whose `lost` observations it
+        cost (None: no observation), counted per site and error, and said in the error's text."""
         text = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        if len(self.errors) < 100:
-            self.errors.append(text)
+        if sid is None:
+            if len(self.errors) < MAX_ERRORS:
+                self.errors.append(text)
+        else:
+            key = (sid, text)
+            n = self.error_counts.get(key, 0) + lost
+            at = self._error_at.get(key)
+            line = f"{text} [site {sid}: {n} observation{'s' if n != 1 else ''} lost]"
+            if at is not None:
+                self.error_counts[key] = n
+                self.errors[at] = line
+            elif len(self.errors) < MAX_ERRORS:
+                self.error_counts[key] = n
+                self._error_at[key] = len(self.errors)
+                self.errors.append(line)
         if self.raise_errors:
             raise exc
+
+    def lost_observations(self) -> dict[int, int]:
+        """site id -> observations nandoctor's own errors cost it (errors past MAX_ERRORS are not counted)."""
+        return lost_observations(self.errors)
 
     # -- hooks -------------------------------------------------------------------------
     def hooks(self) -> dict:
@@ -572,6 +620,9 @@ class Recorder:
         exact_max = EXACT_ROWS_MAX
         f8 = _F8
         frombuffer = np.frombuffer
+        generic_tobytes, generic_dtype = np.generic.tobytes, np.generic.__dict__["dtype"].__get__
+        scalar_of = _SCALAR_OF
+        ndarray_view = np.ndarray.view
         accel = None  # the C hooks, once made (below): they summarise mid-sized float64 arrays at once
 
         def summarize(sid, v, delta=None):
@@ -620,10 +671,18 @@ class Recorder:
                     summarize(sid, v)
             elif t is float:
                 ca(sid + k_scalar); pa(v)
-            elif isinstance(v, generic):
-                ca(sid + k_gscalar); pa(v)
-            elif isinstance(v, ndarray):  # np.matrix, masked arrays: record the plain data
-                take(sid, np.array(np.ma.getdata(v)))
+            # Types are tested with issubclass on type(v), and read through numpy's own descriptors: isinstance
+            # reads __class__, and an attribute of a user subclass may be a property or go through its
+            # __getattribute__ or __getattr__, all code the script would not have run.
+            elif id(t) in scalar_of:
+                # A numpy scalar's value as a Python number (exact for these types; the code says the dtype),
+                # not the scalar: the log must not keep alive what the script frees. Looked up by id: hashing
+                # a type may run a metaclass's __hash__.
+                s_ = scalar_of[id(t)]; p_ = s_[1](v); ca(sid + s_[2]); pa(p_)
+            elif issubclass(t, generic):  # other numpy scalars and user subclasses: their bytes
+                p_ = (generic_tobytes(v), generic_dtype(v)); ca(sid + k_gscalar); pa(p_)
+            elif issubclass(t, ndarray):  # np.matrix, masked arrays, user subclasses: the plain data
+                take(sid, ndarray_view(v, ndarray))
 
         def nd_rec(sid, v):
             try:
@@ -636,7 +695,7 @@ class Recorder:
             except RecursionError:  # at the script's recursion limit: calling anything would overflow again
                 pass
             except Exception as e:  # noqa: BLE001 -- never break the patient
-                rec_self.internal_error(e)
+                rec_self.internal_error(e, sid)
             return v
 
         def nd_upd(sid, old, new):
@@ -659,18 +718,18 @@ class Recorder:
             except RecursionError:  # at the script's recursion limit: calling anything would overflow again
                 pass
             except Exception as e:  # noqa: BLE001
-                rec_self.internal_error(e)
+                rec_self.internal_error(e, sid)
             return new
 
         def nd_delta(sid, d):
             try:
-                if type(d) is ndarray:
+                if type(d) is ndarray and not d.dtype.hasobject:  # an object array's bytes are pointers
                     # Small deltas are copied now: the update may be computed in place later.
                     pending[sid] = (d.tobytes(), d.shape, d.dtype) if d.size <= small else d
                     if d.size > exact_max and d.dtype is f8:
                         big.delta_seen(sid, d)  # judged now, as the C hook does: before the update runs
-                elif isinstance(d, (float, generic)):
-                    pending[sid] = d
+                else:  # nothing to pair the value with (a scalar's delta is not used): and nothing held
+                    pending.pop(sid, None)
             except RecursionError:  # at the script's recursion limit: calling anything would overflow again
                 pass
             except Exception as e:  # noqa: BLE001
@@ -708,9 +767,10 @@ class Recorder:
             except RecursionError:  # at the script's recursion limit: calling anything would overflow again
                 pass
             except Exception as e:  # noqa: BLE001
-                rec_self.internal_error(e)
+                rec_self.internal_error(e, sid)
 
         def nd_unpack(sids, value):
+            sid = None  # the site being recorded when an error comes
             try:
                 if type(value) is tuple and len(value) == len(sids):
                     rec = nd_rec if accel is None else accel.rec  # the C hooks' common case, when built
@@ -720,10 +780,11 @@ class Recorder:
             except RecursionError:  # at the script's recursion limit: calling anything would overflow again
                 pass
             except Exception as e:  # noqa: BLE001
-                rec_self.internal_error(e)
+                rec_self.internal_error(e, sid)
             return value
 
         def nd_args(sids, values):
+            sid = None  # the site being recorded when an error comes
             try:
                 for sid, v in zip(sids, values):
                     if type(v) is ndarray:
@@ -735,7 +796,7 @@ class Recorder:
             except RecursionError:  # at the script's recursion limit: calling anything would overflow again
                 pass
             except Exception as e:  # noqa: BLE001
-                rec_self.internal_error(e)
+                rec_self.internal_error(e, sid)
 
         def nd_iter(lid):
             ca(-1 - 2 * lid); pa(None)
@@ -864,7 +925,13 @@ class Recorder:
                 with np.errstate(all="ignore"):
                     chunk = self._process(codes_t, pay_t, base, final=final)
             except Exception as e:  # noqa: BLE001
-                self.internal_error(e)
+                # The chunk's observations are lost: counted per site, for the report to say what it cost.
+                codes = np.asarray(codes_t, dtype=np.int64)
+                sites, counts = np.unique(codes[codes >= 0] % KIND, return_counts=True)
+                if not len(sites):
+                    self.internal_error(e)
+                for sid, n in zip(sites.tolist(), counts.tolist()):
+                    self.internal_error(e, sid, n)
                 return None
             self.chunks.append(chunk)
             for listener in self.on_chunk:
@@ -979,12 +1046,18 @@ class Recorder:
                     parts = [(*_distinct(b"".join(pays), m), m, shape, dt)]
                 elif kind == K_SCALAR:
                     parts = [(pays, None, m, (), float)]
+                elif kind >= K_NUMBER:  # numpy scalars as Python numbers: back to their dtype, exactly
+                    dt = NUMBER_DTYPES[kind - K_NUMBER]
+                    parts = [(np.array(pays, dtype=dt).tobytes(), None, m, (), dt)]
+                    kind = K_PLAIN
                 else:  # numpy scalars by dtype, or a site seen with several shapes or dtypes by (shape, dtype)
                     by: dict = {}
-                    if kind == K_GSCALAR:
-                        for i, v in enumerate(pays):
-                            by.setdefault(((), v.dtype), []).append(i)
-                        parts = [(tuple(pays[i] for i in ix_), None, len(ix_), k[0], k[1]) for k, ix_ in by.items()]
+                    if kind == K_GSCALAR:  # (bytes, dtype) of each: read as 0-d arrays of the dtype
+                        for i, (_, d) in enumerate(pays):
+                            by.setdefault(((), d), []).append(i)
+                        parts = [(b"".join(pays[i][0] for i in ix_), None, len(ix_), k[0], k[1])
+                                 for k, ix_ in by.items()]
+                        kind = K_PLAIN
                     else:
                         for i, (_, shape, d) in enumerate(pays):
                             by.setdefault((shape, d), []).append(i)
@@ -1078,12 +1151,10 @@ class Recorder:
     def _block(self, kind, m, data, shape, dt):
         """A group of m distinct observations as (block, update delta or None, dtype text).
 
-        `data` is their bytes joined (scalar kinds: a tuple of the scalars).
+        `data` is their bytes joined (K_SCALAR: a tuple of the Python floats).
         """
-        if kind in (K_SCALAR, K_GSCALAR):
-            if dt is float:
-                return np.array(data, dtype=np.float64).reshape(m, 1), None, "float"
-            return np.array(data, dtype=dt).reshape(m, 1), None, dt.str
+        if kind == K_SCALAR:
+            return np.array(data, dtype=np.float64).reshape(m, 1), None, "float"
         size = math.prod(shape)
         width = size * (1 if kind == K_PLAIN else 2)
         if len(data) != m * width * dt.itemsize:  # never misread bytes

@@ -27,11 +27,20 @@ def as_float_rows(block: np.ndarray) -> np.ndarray | None:
     if kind == "c":
         return np.abs(block)  # magnitude is what overflows
     if kind == "O":
+        # Converting an element calls its __float__: only elements of Python's and numpy's own number
+        # types are read (their types tested by identity: a metaclass's __hash__ or __eq__ is user code too).
+        if not all(id(type(x)) in _PLAIN_NUMBER_TYPES for x in block.flat):
+            return None
         try:
             return block.astype(np.float64)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return None
     return None
+
+
+# ids of the number types whose conversion to float runs no user code: Python's and numpy's own
+_PLAIN_NUMBER_TYPES = frozenset(map(id, {float, int, bool, *(t for t in np.sctypeDict.values()
+                                                             if issubclass(t, (np.number, np.bool_)))}))
 
 
 def stats_rows(block: np.ndarray, delta: np.ndarray | None = None, out: np.ndarray | None = None) -> np.ndarray:
@@ -513,18 +522,20 @@ class BigArrays:
         # A full row due by the schedule takes every moment in one pass; otherwise the norm alone (BLAS).
         moments = _moments(flat) if n < self.FULL_FIRST or n % self.stride(a.size) == 0 else None
         sq = float(np.dot(flat, flat)) if moments is None else moments[1]
-        # Norms of the checks; a NaN sum of squares stays NaN (then `ok` is false).
-        keys = [math.sqrt(sq) if sq >= 0 else sq]
+        # Norms of the checks, each in its own slot: the array's, its update's (None for an observation with
+        # no delta: a site may be both assigned and updated), its largest magnitude (None unless
+        # EVERY_MINMAX). A NaN sum of squares stays NaN (then `ok` is false).
+        keys = [math.sqrt(sq) if sq >= 0 else sq, None, None]
         if dsq is not None:
-            keys.append(math.sqrt(dsq) if dsq >= 0 else dsq)
+            keys[1] = math.sqrt(dsq) if dsq >= 0 else dsq
         if self.EVERY_MINMAX:
             lo, hi = float(flat.min()), float(flat.max())
-            keys.append(max(abs(lo), abs(hi)))
-        ok = all(map(math.isfinite, keys)) and not (0.0 < sq < _TINY_SQ)
+            keys[2] = max(abs(lo), abs(hi))
+        ok = all(math.isfinite(k) for k in keys if k is not None) and not (0.0 < sq < _TINY_SQ)
         full = n < self.FULL_FIRST or not ok
         if ok and not full and med is not None:
             for k, mk in zip(keys, med):
-                if k > self.SPIKE * mk:
+                if k is not None and mk is not None and k > self.SPIKE * mk:
                     full = True
                     break
         if ok:
@@ -532,7 +543,7 @@ class BigArrays:
             if len(recent) > self.HISTORY:
                 del recent[0]
             if med is None and len(recent) >= 3 or n % 4 == 0:
-                h[1] = [sorted(x[j] for x in recent)[len(recent) // 2] for j in range(len(keys))]
+                h[1] = [_median([x[j] for x in recent if x[j] is not None]) for j in range(len(keys))]
         if not full and n % self.stride(a.size) == 0:
             full = True
         if full:
@@ -544,7 +555,7 @@ class BigArrays:
         if dsq is not None:
             row[_UPDATE_L2] = keys[1]
         if self.EVERY_MINMAX:
-            row[_MIN], row[_MAX], row[_ABSMAX] = lo, hi, keys[-1]
+            row[_MIN], row[_MAX], row[_ABSMAX] = lo, hi, keys[2]
         return row
 
     @classmethod
@@ -634,6 +645,11 @@ _PARTIAL = np.full(NSTATS, np.nan)
 _PARTIAL[_N_NAN:_N_NEGINF + 1] = 0
 # The row of a screened observation (BigArrays): no norm either, and no non-finite value seen.
 _SCREENED = _PARTIAL.copy()
+
+
+def _median(values: list) -> float | None:
+    """The upper median of a list of norms, None for an empty one (nothing to compare with yet)."""
+    return sorted(values)[len(values) // 2] if values else None
 
 
 def _moments(flat: np.ndarray) -> tuple:
