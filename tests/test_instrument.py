@@ -404,14 +404,7 @@ ONCE = {
 }
 
 
-# The recorder's own type checks (`isinstance` on a recorded object) read `__class__` through a user
-# `__getattribute__`: the recorder's part of never running user code, not the rewriter's.
-RECORDER_READS_CLASS = {"getattr_and_getattribute", "update_reads_once"}
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(
-    reason="the recorder's isinstance reads __class__ through __getattribute__")) if n in RECORDER_READS_CLASS else n
-    for n in sorted(ONCE)])
+@pytest.mark.parametrize("name", sorted(ONCE))
 def test_targets_evaluated_once(name):
     assert_same(ONCE[name])
 

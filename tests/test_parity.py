@@ -205,9 +205,6 @@ KNOWN_OUTPUT_DIVERGENCE = {
     # Every recorded assignment calls a C hook, and CPython 3.11 counts a C call against the recursion
     # limit: in the deepest frame Python allows, the hook's call is the one that overflows.
     "parity/runner_recursion_assign.py": "RecursionError one frame earlier when the deepest frame assigns",
-    # The instrumenting compile (instrument.py) checks the source with compile() before compiling its
-    # rewritten tree, so compile-time warnings print twice.
-    "parity/runner_syntax_warning.py": "a SyntaxWarning prints twice",
 }
 
 
