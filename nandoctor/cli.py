@@ -38,8 +38,7 @@ def _parse_formats(value: str | None) -> tuple[str, ...]:
 
 
 def trace_script(script: str, args: list[str], out: Path, *, include=(), exclude=(), step_loop=None,
-                 formats=FORMATS, raise_errors=False, config: dict | None = None, progress: bool = False,
-                 quiet: bool = False, verbose: bool = False):
+                 formats=FORMATS, raise_errors=False, config: dict | None = None, progress: bool = False):
     """Run a script traced in this process (the Python API; `nandoctor run` uses a child, `run_traced`),
     write its session and report; returns (outcome, session or None).
 

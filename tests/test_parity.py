@@ -201,11 +201,7 @@ def test_there_are_samples():
 
 
 # Known, documented divergences (README "Known limits"): each must still fail, or the mark goes.
-KNOWN_OUTPUT_DIVERGENCE = {
-    # Every recorded assignment calls a C hook, and CPython 3.11 counts a C call against the recursion
-    # limit: in the deepest frame Python allows, the hook's call is the one that overflows.
-    "parity/runner_recursion_assign.py": "RecursionError one frame earlier when the deepest frame assigns",
-}
+KNOWN_OUTPUT_DIVERGENCE: dict[str, str] = {}
 
 
 def _with_known(ids):

@@ -52,7 +52,7 @@ def bptt(p, X, y, hs, y_hat):
     return g
 
 
-def train(lr=0.02, epochs=800):
+def train(lr=0.015, epochs=800):
     X, y = make_sequences()
     p = init_params()
     for epoch in range(epochs):

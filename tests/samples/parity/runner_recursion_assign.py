@@ -1,4 +1,4 @@
-"""Runner parity: a recursion whose deepest frame assigns: the recording hook's call is one more level."""
+"""Runner parity: a recursion whose deepest frame assigns a recorded value fails at the same depth as under python."""
 import atexit
 import sys
 
@@ -18,4 +18,3 @@ try:
     down(1)
 except RecursionError as e:
     print("RecursionError at", deepest, e)
-del deepest  # the depth differs (the known divergence above); the printed line shows it
