@@ -37,6 +37,24 @@ def _parse_formats(value: str | None) -> tuple[str, ...]:
     return parts
 
 
+def _run_meta(script: str, args, step_loop, config: dict | None) -> dict:
+    """The session's meta at the start of a run; `interrupted` stays true until the run ends (a kill keeps it)."""
+    meta = {
+        "script": script,
+        "argv": [script] + list(args),
+        "cwd": os.getcwd(),
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "nandoctor": __version__,
+        "python": sys.version.split()[0],
+        "step_loop": step_loop,
+        "interrupted": True,
+        "exit_status": None,
+    }
+    if config is not None:
+        meta["config"] = config
+    return meta
+
+
 def trace_script(script: str, args: list[str], out: Path, *, include=(), exclude=(), step_loop=None,
                  formats=FORMATS, raise_errors=False, config: dict | None = None, progress: bool = False):
     """Run a script traced in this process (the Python API; `nandoctor run` uses a child, `run_traced`),
@@ -51,19 +69,7 @@ def trace_script(script: str, args: list[str], out: Path, *, include=(), exclude
 
     script_dir = os.path.dirname(os.path.abspath(script))
     out = Path(os.path.abspath(out))  # the script may chdir before the report is written
-    meta = {
-        "script": script,
-        "argv": [script] + list(args),
-        "cwd": os.getcwd(),
-        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "nandoctor": __version__,
-        "python": sys.version.split()[0],
-        "step_loop": step_loop,
-        "interrupted": True,  # until the run ends: a killed run keeps saying so
-        "exit_status": None,
-    }
-    if config is not None:
-        meta["config"] = config
+    meta = _run_meta(script, args, step_loop, config)
     import numpy
 
     meta["numpy"] = numpy.__version__
@@ -137,19 +143,7 @@ def run_traced(script: str, args: list[str], out: Path, *, include=(), exclude=(
     from .trace.runner import Outcome, run_child
 
     out = Path(os.path.abspath(out))  # the script may chdir
-    meta = {
-        "script": script,
-        "argv": [script] + list(args),
-        "cwd": os.getcwd(),
-        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "nandoctor": __version__,
-        "python": sys.version.split()[0],
-        "step_loop": step_loop,
-        "interrupted": True,  # until the run ends: a killed run keeps saying so
-        "exit_status": None,
-    }
-    if config is not None:
-        meta["config"] = config
+    meta = _run_meta(script, args, step_loop, config)
     spec = {"out": str(out), "include": [str(p) for p in include], "exclude": list(exclude), "step_loop": step_loop,
             "raise_errors": raise_errors, "progress": progress, "meta": meta}
     t0 = time.monotonic()
