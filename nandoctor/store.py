@@ -157,7 +157,20 @@ class SessionWriter:
             return
         from .trace.recorder import Chunk
 
-        values = [(sid, code, seq, data) for sid, parts in raw.get("values", {}).items() for code, seq, data in parts]
+        # One block per (site, shape code), as the recorder's own consolidation leaves them: a session
+        # read back from its chunks holds one part per chunk, and loading many small blocks is slow.
+        values = []
+        for sid, parts in raw.get("values", {}).items():
+            by_code: dict[int, list] = {}
+            for code, seq, data in parts:
+                by_code.setdefault(code, []).append((seq, data))
+            for code, group in by_code.items():
+                seq = np.concatenate([g[0] for g in group]) if len(group) > 1 else group[0][0]
+                data = np.concatenate([g[1] for g in group]) if len(group) > 1 else group[0][1]
+                if len(seq) > 1 and bool(np.any(seq[1:] < seq[:-1])):  # readers search the seqs: keep them sorted
+                    order = np.argsort(seq, kind="stable")
+                    seq, data = seq[order], data[order]
+                values.append((sid, code, seq, data))
         chunk = Chunk(raw["obs_seq"], raw["obs_site"], raw["obs_shape"], raw["obs_dtype"], raw["obs_stats"],
                       raw["ev_seq"], raw["ev_loop"], raw["ev_kind"], values)
         self.write_chunk(chunk, list(raw["shapes"]), list(raw["dtypes"]), path=self.dir / COMPACT)

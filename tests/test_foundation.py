@@ -487,6 +487,46 @@ def test_session_files_have_schema_and_no_pickle(seed_run):
                 assert z[k].dtype != object
 
 
+def test_compaction_merges_each_sites_value_blocks(tmp_path):
+    """`nandoctor run` compacts a session read back from its chunks: one value block per (site, shape), the same values."""
+    from nandoctor.store import SessionWriter, read_session_files
+
+    script = tmp_path / "many_flushes.py"
+    script.write_text(textwrap.dedent("""
+        import numpy as np
+        w = np.ones(3)
+        for i in range(3000):
+            w = w - 0.001 * w
+    """))
+    env = {"NANDOCTOR_FLUSH_SECONDS": "0.01"}
+    proc = run_nandoctor(["run", "--format", "session", "-o", str(tmp_path / "r"), str(script)], cwd=str(tmp_path),
+                         env=env)
+    assert proc.returncode == 0, proc.stderr
+    compacted = read_session_files(tmp_path / "r")
+    # The same run's chunks, as they were before compaction: rerun without the final compaction step.
+    import nandoctor.store as store
+
+    original = store.SessionWriter.compact
+    try:
+        store.SessionWriter.compact = lambda self, raw: None
+        from nandoctor.cli import trace_script
+
+        trace_script(str(script), [], tmp_path / "chunked", formats=("json",))
+    finally:
+        store.SessionWriter.compact = original
+    chunked = read_session_files(tmp_path / "chunked")
+    assert len(list((tmp_path / "chunked" / "chunks").glob("*.npz"))) >= 1
+    for sid, parts in compacted["values"].items():
+        codes = [code for code, _, _ in parts]
+        assert len(codes) == len(set(codes)), f"site {sid}: {len(parts)} blocks for {len(set(codes))} shapes"
+        for code in set(codes):
+            seq_c = np.concatenate([q for c, q, _ in chunked["values"][sid] if c == code])
+            data_c = np.concatenate([d for c, _, d in chunked["values"][sid] if c == code])
+            (seq_k, data_k), = [(q, d) for c, q, d in parts if c == code]
+            order = np.argsort(seq_c, kind="stable")
+            assert np.array_equal(seq_k, seq_c[order]) and np.array_equal(data_k, data_c[order])
+
+
 def test_load_roundtrip_equals_live_session(tmp_path):
     x = np.array([[1.0, 2.0], [0.5, -1.0]])
     y = np.array([[1.0], [0.0]])
