@@ -99,6 +99,9 @@ def known_thresholds() -> dict[str, float]:
         from . import detectors
 
         names.update(getattr(detectors, "THRESHOLDS", {}) or {})
+        from .analysis.rules import rule_thresholds
+
+        names.update(rule_thresholds())
     except Exception:  # noqa: BLE001 -- a broken detector module must not break reading the config
         pass
     return names

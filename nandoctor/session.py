@@ -30,9 +30,14 @@ class Session:
         analysis = raw.get("analysis")
         self._findings: list[Finding] | None = None
         self._causes: list[Cause] | None = None
+        # Causes the declared rules could not judge on this run (analysis.rules.NotChecked), set by explain().
+        self.not_checked: list = []
         if analysis:
             self._findings = [from_dict(Finding, f) for f in analysis.get("findings", [])]
             self._causes = [from_dict(Cause, c) for c in analysis.get("causes", [])]
+            from .analysis.rules import NotChecked
+
+            self.not_checked = [NotChecked(**n) for n in analysis.get("not_checked", [])]
 
     # -- structure ---------------------------------------------------------------------
     @cached_property
@@ -177,6 +182,7 @@ class Session:
             "plan": dataclasses.asdict(self.plan),
             "findings": [to_dict(f) for f in self.findings],
             "causes": [to_dict(c) for c in self.causes],
+            "not_checked": [to_dict(n) for n in self.not_checked],
         }
 
     # -- output ------------------------------------------------------------------------

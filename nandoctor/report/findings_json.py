@@ -56,5 +56,7 @@ def findings_document(session) -> dict:
             }
             for c in session.causes
         ],
+        # Causes that could not be judged: a premise they need was not measured on this run.
+        "not_checked": [to_dict(n) for n in getattr(session, "not_checked", [])],
         "errors": list(session.errors),
     }

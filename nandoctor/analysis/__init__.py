@@ -1,0 +1,1 @@
+"""Analysis: the program model, declared cause rules with measured premises, and the catalogue made from them."""

@@ -1,0 +1,35 @@
+"""The cause catalogue, generated from the rule declarations: `python -m nandoctor.analysis.catalogue > docs/causes.md`."""
+
+from __future__ import annotations
+
+import sys
+
+from .rules import load_rules
+
+
+def catalogue_markdown() -> str:
+    """Markdown tables of every declared cause: code, title, premises, thresholds and the module that declares it."""
+    rules = load_rules()
+    lines = ["# Causes nandoctor can name", "",
+             "Generated from the rule declarations in `nandoctor/analysis/causes/` by "
+             "`python -m nandoctor.analysis.catalogue`; do not edit by hand.", "",
+             "A cause is raised only when every premise below was measured on the run and holds. When a premise "
+             "could not be measured the report lists the cause as *not checked*.", "",
+             "| code | title | premises | thresholds | module |", "|---|---|---|---|---|"]
+    for code, rule in sorted(rules.items()):
+        premises = "<br>".join(f"`{p.name}`: {p.text}" for p in rule.premises)
+        thresholds = "<br>".join(f"`{k}` = {v:g}" for k, v in sorted(rule.thresholds.items())) or "-"
+        module = rule.module.replace(".", "/") + ".py"
+        lines.append(f"| `{code}` | {rule.title} | {premises} | {thresholds} | `{module}` |")
+    return "\n".join(lines) + "\n"
+
+
+def schema_pattern() -> str:
+    """A regular expression for the `tag` of a cause in findings.json: the declared codes and the builders' tags."""
+    import re
+
+    return "^(" + "|".join(re.escape(c) for c in sorted(load_rules())) + ")$"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(catalogue_markdown())
