@@ -104,6 +104,7 @@ class Fix:
     before: str = ""
     after: str = ""
     why: str = ""
+    file: str = ""  # the file the line is in; empty for the traced script itself
 
 
 @dataclass(frozen=True)

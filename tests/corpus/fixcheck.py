@@ -1,0 +1,73 @@
+"""Applies nandoctor's own first fix for each top cause to a scratch copy, re-runs it traced, and counts verdicts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))
+
+from nandoctor.model import Fix, from_dict  # noqa: E402
+from nandoctor.verify import NOT_APPLIED, RunOutcome, fix_groups, traced_run, try_fix  # noqa: E402
+
+
+def check_one(entry: dict, scratch: str, top: int) -> list[dict]:
+    script = HERE / entry["file"]
+    out = Path(tempfile.mkdtemp(prefix="base-", dir=scratch))
+    before = traced_run(script, [], out, timeout=300)
+    if before is None:
+        return [{"file": entry["file"], "tag": None, "verdict": "no session", "reason": ""}]
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    rows = []
+    for cause in sorted(doc.get("causes", []), key=lambda c: c["rank"])[:top]:
+        fixes = [from_dict(Fix, f) for f in cause.get("fixes", [])]
+        groups = fix_groups(fixes)
+        if not groups:
+            rows.append({"file": entry["file"], "tag": cause["tag"], "rank": cause["rank"], "verdict": "no fix",
+                         "reason": "the cause offers no fix", "true": cause["tag"] == entry["cause"]})
+            continue
+        trial = try_fix(script, [], cause["tag"], groups[0], before, scratch=scratch)
+        rows.append({"file": entry["file"], "tag": cause["tag"], "rank": cause["rank"], "fix": list(trial.fix_titles),
+                     "verdict": trial.verdict, "reason": trial.reason, "true": cause["tag"] == entry["cause"]})
+    return rows
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--split", choices=("dev", "test", "both"), default="dev")
+    ap.add_argument("--only", nargs="*")
+    ap.add_argument("--top", type=int, default=1, help="try the fix of each of the top N causes (default 1)")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--json")
+    args = ap.parse_args(argv)
+    manifest = json.loads((HERE / "manifest.json").read_text())["scripts"]
+    splits = ("dev", "test") if args.split == "both" else (args.split,)
+    entries = [e for e in manifest if e["split"] in splits and e["status"] == "broken"
+               and (not args.only or any(o in e["file"] for o in args.only))]
+    scratch = tempfile.mkdtemp(prefix="nandoctor-fixcheck-")
+    with ThreadPoolExecutor(args.jobs) as pool:
+        results = list(pool.map(lambda e: check_one(e, scratch, args.top), entries))
+    rows = [dict(r, split=e["split"]) for e, rs in zip(entries, results) for r in rs]
+    for r in rows:
+        if r["split"] == "dev":  # the test half is counted, never looked into
+            print(f"{r['verdict']:<12} {r['file']:<40} {r.get('tag') or '-':<36} {r['reason']}", flush=True)
+    for split in splits:
+        rs = [r for r in rows if r["split"] == split and r.get("tag")]
+        counts = Counter(r["verdict"] for r in rs)
+        cleared = sum(r["verdict"] in ("cures", "helps") for r in rs)
+        tried = sum(r["verdict"] not in ("no fix",) for r in rs)
+        print(f"{split}: {len(rs)} causes tried; the finding cleared by its own fix {cleared}/{tried} "
+              f"({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))})")
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
