@@ -207,6 +207,13 @@ def main() -> None:
     print(table(rows))
     print()
     print(summary(rows))
+    # The projects were split before any tuning (manifest "split"): each half is scored on its own too.
+    split_of = {e["project"]: e.get("split", "dev") for e in manifest["projects"]}
+    for half in ("dev", "test"):
+        part = [r for r in rows if split_of.get(r["project"]) == half]
+        if part:
+            print(f"\n{half} half ({len(part)} runs):")
+            print(summary(part))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(rows, f, indent=1)
