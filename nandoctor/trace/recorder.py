@@ -31,6 +31,7 @@ from operator import itemgetter
 import numpy as np
 
 from .. import columns as C
+from ..recording import EV_EXIT, EV_ITER  # noqa: F401 -- the loop-event kinds, declared with the columns
 from .instrument import (ARGS, AUGREC, BEGIN, DELTA, EXIT, ITER, KEEP, KEPT, OLD, REC, UNPACK, UPD, UPDV,
                          Registry)
 from .stats import EXACT_ROWS_MAX, IDX, NSTATS, BigArrays, stats_rows
@@ -60,7 +61,6 @@ CHECK_EVERY = 2048
 # Flushes of at least this many entries hand the heap pages they freed back to the OS (`_trim`).
 TRIM_ENTRIES = 8192
 
-EV_ITER, EV_EXIT = 0, 1
 
 # Entry codes: sid + kind * KIND for observations; -1 - (2 * loop + EV_*) for loop events.
 KIND = 1 << 40
@@ -518,7 +518,10 @@ def plain_attribute(obj, name: str):
 
 @dataclass
 class Chunk:
-    """What one flush produced: observations, loop events, small-site values, events and errors."""
+    """What one flush produced: observations, loop events and small-site values.
+
+    Its columns are the Recording's row columns (recording.ROW_COLUMNS, documented there), by the same
+    names; build it by keyword."""
 
     obs_seq: np.ndarray
     obs_site: np.ndarray
@@ -1141,7 +1144,9 @@ class Recorder:
         else:
             o = np.sort(idx)
             out = [c[o] for c in cols]
-        return Chunk(*out, ev_seq=ev_seq, ev_loop=ev_loop, ev_kind=ev_kind, values=values)
+        obs_seq, obs_site, obs_shape, obs_dtype, obs_stats = out  # the order of OBS_COLUMNS, as `cols` above
+        return Chunk(obs_seq=obs_seq, obs_site=obs_site, obs_shape=obs_shape, obs_dtype=obs_dtype, obs_stats=obs_stats,
+                     ev_seq=ev_seq, ev_loop=ev_loop, ev_kind=ev_kind, values=values)
 
     def _take_buffered(self, code, kind, sid, m):
         """(bytes, runs) of the first m entries of a buffered site: the distinct rows, and None or (first
