@@ -4,10 +4,13 @@ Layout (schema 1):
     session.json        schema, meta (argv, versions, exit status, interrupted)
     sites.json          sites and loops, rewritten when new ones are instrumented
     events.json         floating-point events and nandoctor's own errors
-    chunks/NNNNNN.npz   observation columns, loop events and small-site values (no pickle)
+    chunks/NNNNNN.npz   observation columns, loop events and small-site values (no pickle): one array per
+                        row column, named as recording.ROW_COLUMNS; "shapes", "dtypes"; "v<k>_meta" (site,
+                        shape code), "v<k>_seq", "v<k>_data" per block of kept values
     analysis.json       findings, causes and the step plan, once the run has ended
 
-Every file is written to a temporary name and renamed, so a killed run leaves only whole files.
+Every file is written to a temporary name and renamed, so a killed run leaves only whole files. Read back,
+a folder is one `recording.Recording`.
 """
 
 from __future__ import annotations

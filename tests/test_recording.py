@@ -260,6 +260,13 @@ def test_every_entry_point_finds_the_same_first_nonfinite_in_the_loop(tmp_path, 
     assert got_line == line and session.sites[site].line == line
     # Steps count the loop's iterations from 0, as the replay's k does.
     assert step == expected_step
+    # The texts the CLI (--fail-on nan) and the pytest plugin print read the same search.
+    from nandoctor.cli import _nonfinite_reason
+    from nandoctor.pytest_plugin import diagnosis
+
+    assert f"step {step}, line {line} " in _nonfinite_reason(session)
+    assert f"first non-finite value at step {step}, " in diagnosis(session)
+    assert f":{line} (" in diagnosis(session)
 
 
 def test_every_entry_point_finds_nan_in_the_data_before_the_loop(tmp_path):
@@ -274,8 +281,12 @@ def test_every_entry_point_finds_nan_in_the_data_before_the_loop(tmp_path):
 
 def test_no_entry_point_answers_for_a_clean_run(tmp_path):
     """A deliberate infinity (`best = np.inf`) is not a numerical accident for any entry point."""
+    from nandoctor.cli import _nonfinite_reason
+    from nandoctor.pytest_plugin import diagnosis
+
     session = trace_source(CLEAN, tmp_path).session()
     assert _entry_points(session) == [None, None, None]
+    assert _nonfinite_reason(session) is None and diagnosis(session) is None
 
 
 def test_entry_points_agree_on_a_loaded_session(tmp_path):
