@@ -2,7 +2,7 @@
 
 Usage: python benchmarks/_memprofile.py SCRIPT [--report] [--tracemalloc] [--json]
 
-Mirrors `cli.trace_script`: start the tracer, run the script, stop (final flush), then `tracer.raw()`,
+Mirrors `cli.trace_script`: start the tracer, run the script, stop (final flush), then `tracer.recording()`,
 the Session, its frame, the detectors and explanation, the saved analysis and (with --report) the
 HTML/PNG/JSON report. At each checkpoint it prints the current RSS, the peak RSS since the previous
 checkpoint (the kernel's high-water mark, reset after each one), and with --tracemalloc the Python heap
@@ -134,9 +134,9 @@ def main() -> None:
                 print(f"  {st.size / 2**20:7.1f} MB {st.count:8d} {st.traceback}", file=sys.stderr)
     tracer.stop()
     cp("tracer.stop (final flush)")
-    raw = tracer.raw()
-    n_rows = len(raw["obs_seq"])
-    cp("tracer.raw()")
+    recording = tracer.recording()
+    n_rows = recording.n_observations
+    cp("tracer.recording()")
     import matplotlib
     import pandas  # noqa: F401
 
@@ -144,8 +144,8 @@ def main() -> None:
     import matplotlib.pyplot  # noqa: F401
 
     cp("import pandas + matplotlib")
-    session = Session(raw, step_loop=None, directory=out)
-    del raw
+    session = Session(recording, step_loop=None, directory=out)
+    del recording
     _ = session.plan, session._steps, session.sites
     cp("session plan/steps/sites")
     _ = session.frame

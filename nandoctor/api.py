@@ -231,8 +231,8 @@ class trace:
             if self._session is None:
                 from .session import Session
 
-                raw = _slice_raw(self._outer.raw(), *self._seq_range)
-                self._session = Session(raw, step_loop=self.step_loop)
+                part = _slice_recording(self._outer.recording(), *self._seq_range)
+                self._session = Session(part, step_loop=self.step_loop)
             return self._session
         if self.tracer.started:
             raise RuntimeError("the trace is still running: read results after the with block")
@@ -271,20 +271,20 @@ def _is_instrumented(code: types.CodeType) -> bool:
     return any(name in HOOK_NAMES for name in code.co_names)
 
 
-def _slice_raw(raw: dict, lo: int, hi: int) -> dict:
-    """The part of a running trace's raw data recorded between two seqs (a nested trace block)."""
+def _slice_recording(rec, lo: int, hi: int):
+    """The part of a running trace's Recording recorded between two seqs (a nested trace block)."""
+    import dataclasses
+
     import numpy as np
 
-    out = dict(raw)
-    keep = (raw["obs_seq"] >= lo) & (raw["obs_seq"] < hi)
-    for k in ("obs_seq", "obs_site", "obs_shape", "obs_dtype", "obs_stats"):
-        out[k] = raw[k][keep]
-    ev = (raw["ev_seq"] >= lo) & (raw["ev_seq"] < hi)
-    for k in ("ev_seq", "ev_loop", "ev_kind"):
-        out[k] = raw[k][ev]
-    out["events"] = [e for e in raw.get("events", []) if lo <= e.seq < hi]
+    from .recording import EV_COLUMNS, OBS_COLUMNS
+
+    keep = (rec.obs_seq >= lo) & (rec.obs_seq < hi)
+    ev = (rec.ev_seq >= lo) & (rec.ev_seq < hi)
+    columns = {name: getattr(rec, name)[keep] for name, _ in OBS_COLUMNS}
+    columns.update({name: getattr(rec, name)[ev] for name, _ in EV_COLUMNS})
     values = {}
-    for sid, parts in raw.get("values", {}).items():
+    for sid, parts in rec.values.items():
         kept = []
         for code, seq, data in parts:
             m = (seq >= lo) & (seq < hi)
@@ -292,8 +292,7 @@ def _slice_raw(raw: dict, lo: int, hi: int) -> dict:
                 kept.append((code, seq[m], data[m]))
         if kept:
             values[sid] = kept
-    out["values"] = values
-    return out
+    return dataclasses.replace(rec, events=[e for e in rec.events if lo <= e.seq < hi], values=values, **columns)
 
 
 def step() -> None:

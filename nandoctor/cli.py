@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import sys
@@ -111,9 +112,9 @@ def trace_script(script: str, args: list[str], out: Path, *, include=(), exclude
         if status is not None:
             status.set_stage("analysing")
         try:
-            raw = tracer.raw()
-            session = Session(raw, step_loop=step_loop, directory=str(out))
-            writer.compact(raw)
+            recording = tracer.recording()
+            session = Session(recording, step_loop=step_loop, directory=str(out))
+            writer.compact(recording)
             session.analyze()
             writer.write_analysis(session.analysis_dict())
             from .report import write_report
@@ -157,12 +158,12 @@ def run_traced(script: str, args: list[str], out: Path, *, include=(), exclude=(
     return outcome, _conclude_child(out, outcome, step_loop, formats, raise_errors, time.monotonic() - t0)
 
 
-def _last_recorded_place(raw: dict) -> dict | None:
+def _last_recorded_place(recording) -> dict | None:
     """The file, line and function of the last value the session holds."""
-    if not len(raw["obs_site"]):
+    if not len(recording.obs_site):
         return None
-    sid = int(raw["obs_site"][int(raw["obs_seq"].argmax())])
-    sites = raw["sites"]
+    sid = int(recording.obs_site[int(recording.obs_seq.argmax())])
+    sites = recording.sites
     if not 0 <= sid < len(sites):
         return None
     return {"file": sites[sid].file, "line": sites[sid].line, "function": sites[sid].function}
@@ -185,13 +186,13 @@ def _conclude_child(out: Path, outcome, step_loop, formats, raise_errors, elapse
         update.setdefault("exception", writer.meta.get("exception"))
         if not writer.meta.get("finished"):
             update["elapsed"] = round(elapsed, 3)  # killed: the wall time this process saw
-        raw = read_session_files(out)
+        recording = read_session_files(out)
         if outcome.signal is not None and not writer.meta.get("where"):
-            update["where"] = _last_recorded_place(raw)  # killed: where the record stops
+            update["where"] = _last_recorded_place(recording)  # killed: where the record stops
         writer.update_meta(**update)
-        raw["meta"] = dict(writer.meta)
-        session = Session(raw, step_loop=step_loop, directory=str(out))
-        writer.compact(raw)
+        recording = dataclasses.replace(recording, meta=dict(writer.meta))
+        session = Session(recording, step_loop=step_loop, directory=str(out))
+        writer.compact(recording)
         session.analyze()
         writer.write_analysis(session.analysis_dict())
         from .report import write_report

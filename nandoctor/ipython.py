@@ -52,7 +52,7 @@ def session_html(session) -> str:
     except Exception:  # noqa: BLE001 -- a summary must render even for an odd session
         n_steps = "?"
     head = (f"<b>nandoctor</b> &middot; {_e(meta.get('script', '?'))} &middot; {_e(n_steps)} steps"
-            f" &middot; {_e(len(session.raw.get('obs_seq', ())))} observations")
+            f" &middot; {_e(session.recording.n_observations)} observations")
     parts = [head]
     try:
         findings, causes, analysis_error = session.findings, session.causes, None

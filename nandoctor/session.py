@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import warnings
+from collections.abc import Mapping
 from functools import cached_property
 
 import numpy as np
@@ -12,22 +14,25 @@ from . import columns as C
 from .frame.phases import assign_phases
 from .frame.steps import StepPlan, assign_steps, plan_steps
 from .model import Cause, ChainLink, Finding, FpEvent, Fix, from_dict, to_dict
+from .recording import Recording, read_only_view
 from .store import SessionWriter, read_session_files
 from .trace.stats import IDX
 
 
 class Session:
-    """Sites, the frame, events, findings and causes of one run. Built lazily from raw columns."""
+    """Sites, the frame, events, findings and causes of one run. Built lazily from its Recording."""
 
-    def __init__(self, raw: dict, *, step_loop: str | None = None, directory: str | None = None):
-        self.raw = raw
-        self.meta: dict = raw.get("meta", {})
-        self.loops = raw.get("loops", [])
-        self.sources: dict[str, str] = raw.get("sources", {})
-        self.errors: list[str] = list(raw.get("errors", []))
+    def __init__(self, recording: Recording, *, step_loop: str | None = None, directory: str | None = None):
+        if not isinstance(recording, Recording):  # the plain dict of earlier versions
+            recording = Recording.from_mapping(recording)
+        self.recording = recording
+        self.meta: dict = recording.meta
+        self.loops = list(recording.loops)
+        self.sources: dict[str, str] = recording.sources
+        self.errors: list[str] = list(recording.errors)
         self.directory = directory
         self._step_loop = step_loop if step_loop is not None else self.meta.get("step_loop")
-        analysis = raw.get("analysis")
+        analysis = recording.analysis
         self._findings: list[Finding] | None = None
         self._causes: list[Cause] | None = None
         # Causes the declared rules could not judge on this run (analysis.rules.NotChecked), set by explain().
@@ -39,32 +44,38 @@ class Session:
 
             self.not_checked = [NotChecked(**n) for n in analysis.get("not_checked", [])]
 
+    @property
+    def raw(self) -> Mapping:
+        """Deprecated: the recording as a read-only dict. Read `session.recording`'s attributes instead."""
+        warnings.warn("Session.raw is deprecated: read session.recording's attributes", DeprecationWarning, stacklevel=2)
+        return read_only_view(self.recording)
+
     # -- structure ---------------------------------------------------------------------
     @cached_property
     def plan(self) -> StepPlan:
-        r = self.raw
+        r = self.recording
         return plan_steps(
-            r["sites"], self.loops, r["ev_seq"], r["ev_loop"], r["ev_kind"], r["obs_seq"], r["obs_site"],
+            list(r.sites), self.loops, r.ev_seq, r.ev_loop, r.ev_kind, r.obs_seq, r.obs_site,
             step_loop=self._step_loop,
         )
 
     @cached_property
     def _steps(self) -> tuple[np.ndarray, np.ndarray]:
-        r = self.raw
-        return assign_steps(self.plan, r["ev_seq"], r["ev_loop"], r["ev_kind"], r["obs_seq"])
+        r = self.recording
+        return assign_steps(self.plan, r.ev_seq, r.ev_loop, r.ev_kind, r.obs_seq)
 
     @cached_property
     def sites(self):
-        r = self.raw
+        r = self.recording
         sizes: dict[int, float] = {}
-        if len(r["obs_site"]):
-            size_col = r["obs_stats"][:, IDX[C.SIZE]]
-            order = np.argsort(r["obs_site"], kind="stable")
-            s_sorted = r["obs_site"][order]
+        if len(r.obs_site):
+            size_col = r.obs_stats[:, IDX[C.SIZE]]
+            order = np.argsort(r.obs_site, kind="stable")
+            s_sorted = r.obs_site[order]
             uniq, start = np.unique(s_sorted, return_index=True)
             mx = np.maximum.reduceat(size_col[order], start)
             sizes = {int(u): float(m) for u, m in zip(uniq, mx)}
-        return assign_phases(list(r["sites"]), sizes)
+        return assign_phases(list(r.sites), sizes)
 
     def site(self, key) -> object:
         """A site by id, or by target text (first match)."""
@@ -77,18 +88,18 @@ class Session:
 
     @cached_property
     def frame(self):
-        r = self.raw
+        r = self.recording
         step, epoch = self._steps
         from .frame.build import build_frame  # pandas: imported when a frame is first wanted, not before the script runs
 
         return build_frame(
-            self.sites, r["obs_seq"], r["obs_site"], r["obs_shape"], r["obs_dtype"], r["obs_stats"],
-            step, epoch, r["shapes"], r["dtypes"],
+            self.sites, r.obs_seq, r.obs_site, r.obs_shape, r.obs_dtype, r.obs_stats,
+            step, epoch, list(r.shapes), list(r.dtypes),
         )
 
     def step_of_seq(self, seq) -> np.ndarray:
-        r = self.raw
-        step, _ = assign_steps(self.plan, r["ev_seq"], r["ev_loop"], r["ev_kind"], np.atleast_1d(np.asarray(seq, np.int64)))
+        r = self.recording
+        step, _ = assign_steps(self.plan, r.ev_seq, r.ev_loop, r.ev_kind, np.atleast_1d(np.asarray(seq, np.int64)))
         return step
 
     def values(self, site) -> list[tuple[str, np.ndarray, np.ndarray]]:
@@ -97,10 +108,10 @@ class Session:
         if sid is None:
             sid = self.site(site).id
         groups: dict[int, list] = {}
-        for shape_code, seq, data in self.raw.get("values", {}).get(sid, []):
+        for shape_code, seq, data in self.recording.values.get(sid, []):
             groups.setdefault(shape_code, []).append((seq, data))
         out = []
-        shapes = self.raw.get("shapes", [])
+        shapes = self.recording.shapes
         for code, parts in groups.items():
             seq = np.concatenate([p[0] for p in parts])
             data = np.concatenate([p[1] for p in parts])
@@ -113,41 +124,40 @@ class Session:
         from .trace.backstop import resolve_events
 
         # Absorbed events flagged, and the value backstop's event added (see trace/backstop.py).
-        evs = resolve_events(self.raw, self.sites, list(self.raw.get("events", [])))
+        evs = resolve_events(self.recording, self.sites, list(self.recording.events))
         if not evs:
             return []
         steps = self.step_of_seq([e.seq for e in evs])
         return [dataclasses.replace(e, step=int(s)) for e, s in zip(evs, steps)]
 
+    @cached_property
+    def first_nonfinite_search(self):
+        """The one search for the run's first non-finite value (trace.backstop.FirstNonfinite), which
+        `first_nonfinite`, `first_nonfinite_observation` and detectors.numerics.first_nonfinite_info read."""
+        from .trace.backstop import first_nonfinite
+
+        return first_nonfinite(self.recording, self.sites, self.events)
+
     @property
     def first_nonfinite(self) -> FpEvent | None:
-        """The earliest non-finite value that was not absorbed, or None for a clean run."""
-        for e in self.events:
-            if not e.absorbed:
-                return e
-        return None
+        """The earliest non-finite value that was not absorbed, as an event, or None for a clean run."""
+        return self.first_nonfinite_search.event
 
     def first_nonfinite_observation(self) -> dict | None:
-        """The earliest recorded value holding a NaN or an infinity, or None.
-
-        The value backstop for `first_nonfinite`: it also sees what raises no floating-point flag
-        (BLAS products, NaN in the input data, a user's errstate(all="ignore")).
-        """
-        r = self.raw
-        stats = r["obs_stats"]
-        if not len(stats):
+        """The recorded value that first held a NaN or an infinity (deliberate infinities such as
+        `best = np.inf` skipped), or None: the same search as `first_nonfinite`, told as the value."""
+        k = self.first_nonfinite_search.row
+        if k is None:
             return None
-        cols = [IDX[C.N_NAN], IDX[C.N_POSINF], IDX[C.N_NEGINF]]
-        bad = np.flatnonzero((stats[:, cols] > 0).any(axis=1))
-        if not len(bad):
-            return None
-        k = int(bad[np.argmin(r["obs_seq"][bad])])
-        seq = int(r["obs_seq"][k])
-        site = self.sites[int(r["obs_site"][k])]
+        r = self.recording
+        seq = int(r.obs_seq[k])
+        site = self.sites[int(r.obs_site[k])]
+        stats = r.obs_stats
         return {
             "step": int(self.step_of_seq(seq)[0]), "seq": seq, "site": site.id, "target": site.target,
             "file": site.file, "line": site.line, "function": site.function, "statement": site.statement,
-            "n_nan": int(stats[k, cols[0]]), "n_posinf": int(stats[k, cols[1]]), "n_neginf": int(stats[k, cols[2]]),
+            "n_nan": int(stats[k, IDX[C.N_NAN]]), "n_posinf": int(stats[k, IDX[C.N_POSINF]]),
+            "n_neginf": int(stats[k, IDX[C.N_NEGINF]]),
         }
 
     def analyze(self, force: bool = False) -> "Session":
@@ -190,16 +200,12 @@ class Session:
         """Write this session as a folder that `nandoctor.load` reads back."""
         from .trace.recorder import Chunk
 
-        r = self.raw
+        r = self.recording
         w = SessionWriter(directory, self.meta)
-        w.write_sites(list(r["sites"]), list(self.loops), self.sources)
-        w.write_events(list(r.get("events", [])), self.errors)
-        values = [(sid, code, seq, data) for sid, parts in r.get("values", {}).items() for code, seq, data in parts]
-        w.write_chunk(
-            Chunk(r["obs_seq"], r["obs_site"], r["obs_shape"], r["obs_dtype"], r["obs_stats"],
-                  r["ev_seq"], r["ev_loop"], r["ev_kind"], values),
-            r["shapes"], r["dtypes"],
-        )
+        w.write_sites(list(r.sites), list(self.loops), self.sources)
+        w.write_events(list(r.events), self.errors)
+        values = [(sid, code, seq, data) for sid, parts in r.values.items() for code, seq, data in parts]
+        w.write_chunk(Chunk(**r.columns(), values=values), list(r.shapes), list(r.dtypes))
         w.write_analysis(self.analysis_dict())
         self.directory = str(directory)
         return str(directory)
@@ -222,7 +228,7 @@ class Session:
     def __repr__(self) -> str:
         fn = self.first_nonfinite
         where = f", first non-finite at step {fn.step}" if fn else ""
-        return f"<nandoctor.Session {self.meta.get('script', '?')}: {len(self.raw['obs_seq'])} observations, {self.plan.n_steps} steps{where}>"
+        return f"<nandoctor.Session {self.meta.get('script', '?')}: {self.recording.n_observations} observations, {self.plan.n_steps} steps{where}>"
 
 
 def load(directory: str | os.PathLike) -> Session:
@@ -231,4 +237,4 @@ def load(directory: str | os.PathLike) -> Session:
 
 
 # Re-exported for readers of findings and causes.
-__all__ = ["Session", "load", "Finding", "Cause", "ChainLink", "Fix", "FpEvent"]
+__all__ = ["Session", "Recording", "load", "Finding", "Cause", "ChainLink", "Fix", "FpEvent"]

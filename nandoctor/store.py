@@ -4,10 +4,13 @@ Layout (schema 1):
     session.json        schema, meta (argv, versions, exit status, interrupted)
     sites.json          sites and loops, rewritten when new ones are instrumented
     events.json         floating-point events and nandoctor's own errors
-    chunks/NNNNNN.npz   observation columns, loop events and small-site values (no pickle)
+    chunks/NNNNNN.npz   observation columns, loop events and small-site values (no pickle): one array per
+                        row column, named as recording.ROW_COLUMNS; "shapes", "dtypes"; "v<k>_meta" (site,
+                        shape code), "v<k>_seq", "v<k>_data" per block of kept values
     analysis.json       findings, causes and the step plan, once the run has ended
 
-Every file is written to a temporary name and renamed, so a killed run leaves only whole files.
+Every file is written to a temporary name and renamed, so a killed run leaves only whole files. Read back,
+a folder is one `recording.Recording`.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from .model import SCHEMA_VERSION, FpEvent, Loop, Site, from_dict, to_dict
+from .recording import ROW_COLUMNS, Recording, empty_column
 
 CHUNK_DIR = "chunks"
 COMPACT = "compact.npz"  # all observations of a run that ended cleanly, in one file
@@ -123,18 +127,9 @@ class SessionWriter:
     def write_chunk(self, chunk, shapes: list[str], dtypes: list[str], path: Path | None = None) -> None:
         if not self._ours():
             return
-        arrays = {
-            "obs_seq": chunk.obs_seq,
-            "obs_site": chunk.obs_site,
-            "obs_shape": chunk.obs_shape,
-            "obs_dtype": chunk.obs_dtype,
-            "obs_stats": chunk.obs_stats,
-            "ev_seq": chunk.ev_seq,
-            "ev_loop": chunk.ev_loop,
-            "ev_kind": chunk.ev_kind,
-            "shapes": np.array(shapes, dtype=str) if shapes else np.zeros(0, dtype="U1"),
-            "dtypes": np.array(dtypes, dtype=str) if dtypes else np.zeros(0, dtype="U1"),
-        }
+        arrays = {name: getattr(chunk, name) for name in ROW_COLUMNS}
+        arrays["shapes"] = np.array(shapes, dtype=str) if shapes else np.zeros(0, dtype="U1")
+        arrays["dtypes"] = np.array(dtypes, dtype=str) if dtypes else np.zeros(0, dtype="U1")
         for k, (sid, shape_code, seq, data) in enumerate(chunk.values):
             arrays[f"v{k}_meta"] = np.array([sid, shape_code], dtype=np.int64)
             arrays[f"v{k}_seq"] = seq
@@ -148,7 +143,7 @@ class SessionWriter:
         if numbered:
             self.n_chunks += 1
 
-    def compact(self, raw: dict) -> None:
+    def compact(self, recording: Recording) -> None:
         """After a clean end of run, replace the many chunks by one file (loading reads it fast).
 
         Written first, then session.json says so, then the chunks go: a kill at any point leaves a
@@ -160,7 +155,7 @@ class SessionWriter:
         # One block per (site, shape code), as the recorder's own consolidation leaves them: a session
         # read back from its chunks holds one part per chunk, and loading many small blocks is slow.
         values = []
-        for sid, parts in raw.get("values", {}).items():
+        for sid, parts in recording.values.items():
             by_code: dict[int, list] = {}
             for code, seq, data in parts:
                 by_code.setdefault(code, []).append((seq, data))
@@ -171,9 +166,8 @@ class SessionWriter:
                     order = np.argsort(seq, kind="stable")
                     seq, data = seq[order], data[order]
                 values.append((sid, code, seq, data))
-        chunk = Chunk(raw["obs_seq"], raw["obs_site"], raw["obs_shape"], raw["obs_dtype"], raw["obs_stats"],
-                      raw["ev_seq"], raw["ev_loop"], raw["ev_kind"], values)
-        self.write_chunk(chunk, list(raw["shapes"]), list(raw["dtypes"]), path=self.dir / COMPACT)
+        chunk = Chunk(**recording.columns(), values=values)
+        self.write_chunk(chunk, list(recording.shapes), list(recording.dtypes), path=self.dir / COMPACT)
         self.update_meta(compacted=True)
         for old in (self.dir / CHUNK_DIR).glob("*.npz"):
             old.unlink()
@@ -184,8 +178,8 @@ class SessionWriter:
         write_json(self.dir / "analysis.json", analysis)
 
 
-def read_session_files(directory: str | os.PathLike) -> dict:
-    """Everything a session folder holds, as plain data and numpy arrays. Never unpickles."""
+def read_session_files(directory: str | os.PathLike) -> Recording:
+    """Everything a session folder holds, as a Recording. Never unpickles."""
     d = Path(directory)
     if not d.is_dir():
         raise StoreError(f"{d}: no such session folder")
@@ -197,21 +191,22 @@ def read_session_files(directory: str | os.PathLike) -> dict:
         raise StoreError(f"{d}/session.json: unreadable ({e})") from e
     if head.get("schema") != SCHEMA_VERSION:
         raise StoreError(f"{d}: session schema {head.get('schema')!r}, this nandoctor reads {SCHEMA_VERSION}")
-    out: dict = {"meta": head.get("meta", {}), "sites": [], "loops": [], "sources": {}, "events": [], "errors": []}
+    meta = head.get("meta", {})
+    sites, loops, sources, events, errors = [], [], {}, [], []
     if (d / "sites.json").exists():
         s = read_json(d / "sites.json")
-        out["sites"] = [from_dict(Site, x) for x in s.get("sites", [])]
-        out["loops"] = [from_dict(Loop, x) for x in s.get("loops", [])]
-        out["sources"] = s.get("sources", {})
+        sites = [from_dict(Site, x) for x in s.get("sites", [])]
+        loops = [from_dict(Loop, x) for x in s.get("loops", [])]
+        sources = s.get("sources", {})
     if (d / "events.json").exists():
         e = read_json(d / "events.json")
-        out["events"] = [from_dict(FpEvent, x) for x in e.get("events", [])]
-        out["errors"] = e.get("errors", [])
-    cols = {k: [] for k in ("obs_seq", "obs_site", "obs_shape", "obs_dtype", "obs_stats", "ev_seq", "ev_loop", "ev_kind")}
+        events = [from_dict(FpEvent, x) for x in e.get("events", [])]
+        errors = list(e.get("errors", []))
+    cols: dict[str, list] = {name: [] for name in ROW_COLUMNS}
     values: dict[int, list] = {}
     shapes: list[str] = []
     dtypes: list[str] = []
-    if out["meta"].get("compacted") and (d / COMPACT).exists():
+    if meta.get("compacted") and (d / COMPACT).exists():
         paths = [d / COMPACT]
     else:
         paths = sorted((d / CHUNK_DIR).glob("[0-9]*.npz")) if (d / CHUNK_DIR).is_dir() else []
@@ -232,24 +227,8 @@ def read_session_files(directory: str | os.PathLike) -> dict:
                     values.setdefault(sid, []).append((shape_code, z[f"v{k}_seq"], z[f"v{k}_data"]))
                     k += 1
         except Exception as e:  # noqa: BLE001 -- a torn chunk loses only itself
-            out["errors"].append(f"chunk {path.name} unreadable: {e}")
-    from . import columns as C
-
-    empty = {
-        "obs_seq": np.zeros(0, np.int64),
-        "obs_site": np.zeros(0, np.int32),
-        "obs_shape": np.zeros(0, np.int32),
-        "obs_dtype": np.zeros(0, np.int32),
-        "obs_stats": np.zeros((0, len(C.STATS))),
-        "ev_seq": np.zeros(0, np.int64),
-        "ev_loop": np.zeros(0, np.int32),
-        "ev_kind": np.zeros(0, np.int8),
-    }
-    for k, parts in cols.items():
-        out[k] = np.concatenate(parts) if parts else empty[k]
-    out["values"] = values
-    out["shapes"] = shapes
-    out["dtypes"] = dtypes
-    if (d / "analysis.json").exists():
-        out["analysis"] = read_json(d / "analysis.json")
-    return out
+            errors.append(f"chunk {path.name} unreadable: {e}")
+    columns = {k: np.concatenate(parts) if parts else empty_column(k) for k, parts in cols.items()}
+    analysis = read_json(d / "analysis.json") if (d / "analysis.json").exists() else None
+    return Recording(meta=meta, sites=sites, loops=loops, sources=sources, events=events, errors=errors,
+                     shapes=shapes, dtypes=dtypes, values=values, analysis=analysis, **columns)

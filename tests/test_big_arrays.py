@@ -225,16 +225,17 @@ def test_mid_and_large_rows_identical_under_c_and_python(tmp_path):
     c = _session(tmp_path, False, "c")
     assert py.meta.get("hooks") == "python" and c.meta.get("hooks") == "c"
     for k in ("obs_seq", "obs_site", "obs_stats"):
-        assert np.array_equal(py.raw[k], c.raw[k], equal_nan=True), k
+        assert np.array_equal(getattr(py.recording, k), getattr(c.recording, k), equal_nan=True), k
     # Shapes and dtypes are codes into tables filled in the order the flush meets them: compare the texts.
     for k, table in (("obs_shape", "shapes"), ("obs_dtype", "dtypes")):
-        assert [py.raw[table][i] for i in py.raw[k]] == [c.raw[table][i] for i in c.raw[k]], k
+        texts = [[getattr(s.recording, table)[i] for i in getattr(s.recording, k)] for s in (py, c)]
+        assert texts[0] == texts[1], k
     # Every row of the 30,000-element weights is a full one, at every step.
-    sizes = c.raw["obs_stats"][:, IDX[C.SIZE]]
-    big = c.raw["obs_stats"][sizes == 30_000]
+    sizes = c.recording.obs_stats[:, IDX[C.SIZE]]
+    big = c.recording.obs_stats[sizes == 30_000]
     assert len(big) >= 60 and np.isfinite(big[:, IDX[C.MEAN]]).all() and np.isfinite(big[:, IDX[C.UPDATE_L2]]).any()
     # The 75,000-element ones are screened between full checks, the same way in both.
-    huge = c.raw["obs_stats"][sizes == 75_000]
+    huge = c.recording.obs_stats[sizes == 75_000]
     assert 0 < np.isnan(huge[:, IDX[C.L2]]).sum() < len(huge)
 
 
@@ -275,7 +276,7 @@ def test_report_says_how_large_arrays_were_checked(tmp_path):
 
     c = _session(tmp_path, False, "c")
     assert c.meta.get("large_arrays") == "screened"
-    stats = c.raw["obs_stats"]
+    stats = c.recording.obs_stats
     big = stats[:, IDX[C.SIZE]] > S.EXACT_ROWS_MAX
     screened = int((np.isnan(stats[big][:, IDX[C.L2]])).sum())
     assert screened > 0
@@ -287,7 +288,7 @@ def test_exact_mode_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("NANDOCTOR_EXACT_LARGE", "1")
     c = _session(tmp_path, False, "exact")
     assert c.meta.get("large_arrays") == "exact"
-    stats = c.raw["obs_stats"]
+    stats = c.recording.obs_stats
     big = stats[stats[:, IDX[C.SIZE]] > S.EXACT_ROWS_MAX]
     assert len(big) >= 60 and np.isfinite(big[:, IDX[C.L2]]).all()
 
@@ -344,7 +345,7 @@ def test_a_nonfinite_value_seen_forces_the_next_full_checks(tmp_path, pure):
         s = nandoctor.load(out)
         assert s.meta.get("hooks") == ("python" if pure else "c")
         sid = next(x.id for x in s.sites if x.statement.strip() == "V = V + 0.0")
-        return s.raw["obs_stats"][s.raw["obs_site"] == sid]  # one a step
+        return s.recording.obs_stats[s.recording.obs_site == sid]  # one a step
 
     # A step at which `V = V + 0.0` is screened when nothing is non-finite.
     clean = rows("none", -1)

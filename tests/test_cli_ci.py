@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -112,9 +113,8 @@ def _session(findings):
 
     with nandoctor.trace(Tiny()) as t:
         Tiny().run()
-    raw = t.session.raw
-    raw["analysis"] = {"findings": [to_dict(f) for f in findings], "causes": []}
-    return nandoctor.Session(raw)
+    rec = t.session.recording
+    return nandoctor.Session(dataclasses.replace(rec, analysis={"findings": [to_dict(f) for f in findings], "causes": []}))
 
 
 def test_fail_reasons_levels_nest():

@@ -508,7 +508,7 @@ def test_compaction_merges_each_sites_value_blocks(tmp_path):
 
     original = store.SessionWriter.compact
     try:
-        store.SessionWriter.compact = lambda self, raw: None
+        store.SessionWriter.compact = lambda self, recording: None
         from nandoctor.cli import trace_script
 
         trace_script(str(script), [], tmp_path / "chunked", formats=("json",))
@@ -516,12 +516,12 @@ def test_compaction_merges_each_sites_value_blocks(tmp_path):
         store.SessionWriter.compact = original
     chunked = read_session_files(tmp_path / "chunked")
     assert len(list((tmp_path / "chunked" / "chunks").glob("*.npz"))) >= 1
-    for sid, parts in compacted["values"].items():
+    for sid, parts in compacted.values.items():
         codes = [code for code, _, _ in parts]
         assert len(codes) == len(set(codes)), f"site {sid}: {len(parts)} blocks for {len(set(codes))} shapes"
         for code in set(codes):
-            seq_c = np.concatenate([q for c, q, _ in chunked["values"][sid] if c == code])
-            data_c = np.concatenate([d for c, _, d in chunked["values"][sid] if c == code])
+            seq_c = np.concatenate([q for c, q, _ in chunked.values[sid] if c == code])
+            data_c = np.concatenate([d for c, _, d in chunked.values[sid] if c == code])
             (seq_k, data_k), = [(q, d) for c, q, d in parts if c == code]
             order = np.argsort(seq_c, kind="stable")
             assert np.array_equal(seq_k, seq_c[order]) and np.array_equal(data_k, data_c[order])
@@ -679,9 +679,9 @@ def test_compaction_is_crash_safe(tmp_path):
     meta = dict(head["meta"], compacted=False)
     w = SessionWriter.__new__(SessionWriter)  # write the chunk files of the same raw data
     w.dir, w.pid, w.meta, w.n_chunks = half, __import__("os").getpid(), meta, 0
-    w.write_chunk(__import__("nandoctor.trace.recorder", fromlist=["Chunk"]).Chunk(
-        s.raw["obs_seq"], s.raw["obs_site"], s.raw["obs_shape"], s.raw["obs_dtype"], s.raw["obs_stats"],
-        s.raw["ev_seq"], s.raw["ev_loop"], s.raw["ev_kind"], []), s.raw["shapes"], s.raw["dtypes"])
+    rec = s.recording
+    w.write_chunk(__import__("nandoctor.trace.recorder", fromlist=["Chunk"]).Chunk(**rec.columns(), values=[]),
+                  list(rec.shapes), list(rec.dtypes))
     (half / "compact.npz").write_bytes(b"torn")  # a half-written compact file is never read
     w.update_meta()
     import pandas.testing as pdt

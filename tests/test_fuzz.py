@@ -173,7 +173,7 @@ def _run(source: str, inputs: dict, traced: bool):
             if tracer is not None:
                 tracer.stop()
                 errors = list(tracer.recorder.errors)
-                recorded = len(tracer.raw()["obs_seq"])
+                recorded = tracer.recording().n_observations
             np.seterr(**old)
     warns = [(w.category.__name__, str(w.message), w.lineno) for w in caught]
     return ns, exc, warns, errors, recorded

@@ -302,7 +302,7 @@ def test_seed_session_identical_under_c_and_python_hooks(tmp_path):
     c = _session_arrays(tmp_path / "c", False)
     assert py.meta.get("hooks") == "python" and c.meta.get("hooks") == "c"
     for k in ("obs_seq", "obs_site", "obs_shape", "obs_dtype", "obs_stats", "ev_seq", "ev_loop", "ev_kind"):
-        assert np.array_equal(py.raw[k], c.raw[k], equal_nan=True), k
+        assert np.array_equal(getattr(py.recording, k), getattr(c.recording, k), equal_nan=True), k
     from nandoctor.model import to_dict
 
     assert [to_dict(f) for f in py.findings] == [to_dict(f) for f in c.findings]

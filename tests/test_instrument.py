@@ -1008,9 +1008,8 @@ def _sites(tracer, kind=None):
 
 def _observed(tracer, sid):
     assert tracer.recorder.hooks_impl == HOOKS_IMPL[os.environ.get("NANDOCTOR_PURE_PYTHON", "")]
-    raw = tracer.raw()
-    mask = raw["obs_site"] == sid
-    return raw["obs_stats"][mask]
+    recording = tracer.recording()
+    return recording.obs_stats[recording.obs_site == sid]
 
 
 def test_updates_are_recorded_with_their_change(hooks_mode):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
@@ -190,10 +191,9 @@ def _session_with(meta_script: str, finding_msg: str):
 
     with nandoctor.trace(Tiny()) as t:
         Tiny().run()
-    raw = t.session.raw
-    raw["meta"]["script"] = meta_script
-    raw["analysis"] = {"findings": raw_findings, "causes": raw_causes}
-    return nandoctor.Session(raw)
+    rec = t.session.recording
+    return nandoctor.Session(dataclasses.replace(rec, meta={**rec.meta, "script": meta_script},
+                                                 analysis={"findings": raw_findings, "causes": raw_causes}))
 
 
 def test_repr_html_is_escaped_and_self_contained():

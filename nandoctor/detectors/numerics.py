@@ -54,7 +54,8 @@ def nonfinite_origin(F: Facts):
 
 
 def first_nonfinite_info(session) -> dict | None:
-    """Where the first inf or NaN came from: the trapped event if any, else the frame plus a replay."""
+    """Where the first inf or NaN came from, as a dict: a thin reading of the session's one search
+    (Session.first_nonfinite_search): its event if any, else its recorded value plus a replay."""
     F = facts(session)
     if "first_nonfinite" not in F.memo:
         F.memo["first_nonfinite"] = _first_nonfinite_info(session, F)
@@ -67,15 +68,14 @@ def _first_nonfinite_info(session, F) -> dict | None:
         return {"step": ev.step, "line": ev.line, "file": ev.file, "function": ev.function, "statement": ev.statement,
                 "expression": ev.expression, "operation": ev.operation, "elements": [list(e) for e in ev.elements][:8],
                 "operands": {k: list(v)[:8] for k, v in (ev.operands or {}).items()}, "site": ev.site, "source": "event"}
-    o = nonfinite_origin(F)
-    if o is None:
+    obs = session.first_nonfinite_observation()
+    if obs is None:
         return None
-    sid, step, seq, n_nan, n_inf = o
-    x = F.by_id[sid]
-    info = {"step": step, "line": x.line, "file": x.file, "function": x.function, "statement": strip_comment(x.statement.strip()),
-            "expression": "", "operation": "nan" if n_nan else "inf", "elements": [], "operands": {}, "site": sid,
-            "source": "frame", "n_nan": n_nan, "n_inf": n_inf}
-    got = replay(F, sid, step)
+    sid, step, n_nan, n_inf = obs["site"], obs["step"], obs["n_nan"], obs["n_posinf"] + obs["n_neginf"]
+    info = {"step": step, "line": obs["line"], "file": obs["file"], "function": obs["function"],
+            "statement": strip_comment(obs["statement"].strip()), "expression": "", "operation": "nan" if n_nan else "inf",
+            "elements": [], "operands": {}, "site": sid, "source": "frame", "n_nan": n_nan, "n_inf": n_inf}
+    got = replay(F, sid, step) if sid in F.by_id else None
     if got:
         info.update(expression=got["expression"], operation=got["operation"], elements=got["elements"], operands=got["operands"])
     return info

@@ -423,8 +423,8 @@ def _large_arrays(session) -> str | None:
     """How the records of arrays above EXACT_ROWS_MAX elements were checked, or None if there were none."""
     from ..trace.stats import EXACT_ROWS_MAX, IDX
 
-    stats = session.raw.get("obs_stats")
-    if stats is None or not len(stats):
+    stats = session.recording.obs_stats
+    if not len(stats):
         return None
     big = stats[:, IDX[C.SIZE]] > EXACT_ROWS_MAX
     if not big.any():
@@ -450,7 +450,7 @@ def _run(session) -> str:
         ("exception", m.get("exception")),
         ("training steps", session.plan.n_steps),
         ("how the step loop was chosen", getattr(session.plan, "reason", None)),
-        ("records kept", len(session.raw.get("obs_seq", ()))),
+        ("records kept", session.recording.n_observations),
         ("large arrays", _large_arrays(session)),
         ("sites", len(session.sites)),
         ("Python", m.get("python")),

@@ -60,17 +60,17 @@ class Timelines:
     note: str = ""  # what the x range leaves out, in words
 
 
-# -- raw columns ----------------------------------------------------------------------------------
+# -- recorded columns ----------------------------------------------------------------------------------
 class Obs:
     """The observation columns a report needs, site-sorted once (no pandas: a 100k-step session has
     millions of rows and the report must build in seconds)."""
 
     def __init__(self, session):
-        r = session.raw
-        self.site = np.asarray(r["obs_site"], dtype=np.int64)
-        self.stats = np.asarray(r["obs_stats"], dtype=np.float64).reshape(len(self.site), len(C.STATS))
-        self.shape = np.asarray(r["obs_shape"])
-        self.shapes = list(r.get("shapes", []))
+        r = session.recording
+        self.site = np.asarray(r.obs_site, dtype=np.int64)
+        self.stats = np.asarray(r.obs_stats, dtype=np.float64).reshape(len(self.site), len(C.STATS))
+        self.shape = np.asarray(r.obs_shape)
+        self.shapes = list(r.shapes)
         self.step = np.asarray(session._steps[0], dtype=np.int64) if len(self.site) else np.zeros(0, np.int64)
         # Stable: within a site, observations stay in seq order (so steps are non-decreasing).
         # int16 keys take numpy's radix sort: 4x faster on millions of rows.

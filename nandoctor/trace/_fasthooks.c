@@ -44,12 +44,35 @@ typedef struct {
 
 #define C_CONTIGUOUS 0x0001
 
+/* A site's fast entry, recorder.FastEntry: a plain tuple whose items these name, in this order. The
+ * names are exported as FAST_ENTRY_FIELDS and recorder.py refuses these hooks unless its own declaration
+ * is the same, so the two sides share names, not positions. An entry ends after FE_ROW_CODE (a site
+ * of small or mid-sized arrays) or after FE_CELL (a large float64 site, screened); an entry of
+ * FE_ROW_BUF items (no statistics rows) is read too. */
+enum { FE_SHAPE, FE_DTYPE, FE_NBYTES, FE_PLAIN_BUF, FE_UPDATE_BUF, FE_UPDATE_CODE, FE_PLAIN_FLAGS, FE_UPDATE_FLAGS,
+       FE_ROW_BUF, FE_ROW_CODE, FE_CELL, FE_N };
+static const char *const FAST_ENTRY_FIELDS[FE_N] = {
+    "shape", "dtype", "nbytes", "plain_buf", "update_buf", "update_code", "plain_flags", "update_flags",
+    "row_buf", "row_code", "cell",
+};
+#define FE_SMALL FE_CELL  /* items of a small or mid-sized site's entry */
+#define FE_LARGE FE_N     /* items of a large site's entry */
+
+/* The statistics a row computed here fills, by name (columns.STATS names). Exported as ROW_SLOTS:
+ * recorder.row_layout maps each name to its column in the row (stats.IDX), so the row's storage order
+ * is declared once, in columns.py. */
+enum { R_SIZE, R_N_NAN, R_N_POSINF, R_N_NEGINF, R_MIN, R_MAX, R_MEAN, R_STD, R_ABSMAX, R_L2, R_FRAC_ZERO,
+       R_FRAC_SAT_EXACT, R_FRAC_SAT_NEAR, R_UPDATE_L2, R_N };
+static const char *const ROW_SLOTS[R_N] = {
+    "size", "n_nan", "n_posinf", "n_neginf", "min", "max", "mean", "std", "absmax", "l2", "frac_zero",
+    "frac_sat_exact", "frac_sat_near", "update_l2",
+};
+
 typedef struct {
     PyObject_HEAD
     PyObject *log;       /* list: entry codes */
     PyObject *payloads;  /* list: entry payloads */
-    PyObject *fast;      /* dict: site -> (shape, dtype, nbytes, plain buffer, update buffer, update code,
-                            plain flags, update flags) */
+    PyObject *fast;      /* dict: site -> its fast entry (FE_* items) */
     PyTypeObject *ndarray;
     PyObject *k_scalar;  /* int added to a site for a Python float */
     PyObject *slow_rec;  /* the Python hooks, for everything else */
@@ -60,8 +83,7 @@ typedef struct {
     Py_ssize_t row_min, row_max;  /* element counts above row_min and up to row_max */
     Py_ssize_t copy_max;  /* a row refused (NaN, ...) is copied for the flush up to this many elements */
     int nstats;
-    int ix[14];          /* column of: size, n_nan, n_posinf, n_neginf, min, max, mean, std, absmax, l2,
-                            frac_zero, frac_sat_exact, frac_sat_near, update_l2 */
+    int ix[R_N];         /* ix[R_x]: the row's column of statistic R_x (ROW_SLOTS) */
     double tiny_sq, huge, cancel, sat_tol;
     /* Screening of large arrays (stats.BigArrays), once `arm` gave its state: the count of events that
      * force a full check (an int64 in a bytearray: non-finite values seen in the rows computed here and
@@ -584,15 +606,15 @@ fill_row(Hooks *h, const double *a, Py_ssize_t n, const double *d, const double 
     for (int k = 0; k < h->nstats; k++)
         out[k] = Py_NAN;
     const int *ix = h->ix;
-    out[ix[0]] = size;
-    out[ix[1]] = out[ix[2]] = out[ix[3]] = 0.0;
-    out[ix[4]] = p.lo;
-    out[ix[5]] = p.hi;
-    out[ix[6]] = mean;
-    out[ix[7]] = sqrt(var > 0.0 ? var : 0.0);
-    out[ix[8]] = absmax;
-    out[ix[9]] = sqrt(p.q);
-    out[ix[10]] = (double)p.zeros / size;
+    out[ix[R_SIZE]] = size;
+    out[ix[R_N_NAN]] = out[ix[R_N_POSINF]] = out[ix[R_N_NEGINF]] = 0.0;
+    out[ix[R_MIN]] = p.lo;
+    out[ix[R_MAX]] = p.hi;
+    out[ix[R_MEAN]] = mean;
+    out[ix[R_STD]] = sqrt(var > 0.0 ? var : 0.0);
+    out[ix[R_ABSMAX]] = absmax;
+    out[ix[R_L2]] = sqrt(p.q);
+    out[ix[R_FRAC_ZERO]] = (double)p.zeros / size;
     /* Saturation (stats._saturation): rows within [0, 1] or [-1, 1], counted on the sides min and max reach. */
     int unit = p.lo >= 0 && p.hi <= 1, sym = !unit && p.lo >= -1 && p.hi <= 1;
     if (unit || sym) {
@@ -610,11 +632,11 @@ fill_row(Hooks *h, const double *a, Py_ssize_t n, const double *d, const double 
                 near += (double)c[3];
             }
         }
-        out[ix[11]] = exact / size;
-        out[ix[12]] = near / size;
+        out[ix[R_FRAC_SAT_EXACT]] = exact / size;
+        out[ix[R_FRAC_SAT_NEAR]] = near / size;
     }
     if (has_delta)
-        out[ix[13]] = sqrt(dsq);
+        out[ix[R_UPDATE_L2]] = sqrt(dsq);
     return 1;
 }
 
@@ -624,7 +646,7 @@ wants_row(Hooks *self, PyObject *k, PyObject *v, Py_ssize_t nbytes)
 {
     Py_ssize_t n = nbytes / 8;
     return self->row_max > 0 && ((ArrayHead *)v)->descr == self->f8 && n > self->row_min && n <= self->row_max
-           && PyTuple_GET_SIZE(k) == 10 && PyByteArray_CheckExact(PyTuple_GET_ITEM(k, 8));
+           && PyTuple_GET_SIZE(k) == FE_SMALL && PyByteArray_CheckExact(PyTuple_GET_ITEM(k, FE_ROW_BUF));
 }
 
 /* Append the row of v (n float64 values; delta d, or a - old) onto the site's row buffer and the
@@ -633,7 +655,7 @@ wants_row(Hooks *self, PyObject *k, PyObject *v, Py_ssize_t nbytes)
 static int
 append_row(Hooks *self, PyObject *k, const double *a, Py_ssize_t n, const double *d, const double *old)
 {
-    PyObject *buf = PyTuple_GET_ITEM(k, 8);
+    PyObject *buf = PyTuple_GET_ITEM(k, FE_ROW_BUF);
     Py_ssize_t len = PyByteArray_GET_SIZE(buf), w = (Py_ssize_t)sizeof(double) * self->nstats;
     double row[32];
     if (self->nstats > 32 || !fill_row(self, a, n, d, old, row))
@@ -643,7 +665,7 @@ append_row(Hooks *self, PyObject *k, const double *a, Py_ssize_t n, const double
         return 0;
     }
     memcpy(PyByteArray_AS_STRING(buf) + len, row, (size_t)w);
-    if (append_entry(self, PyTuple_GET_ITEM(k, 9), Py_None) < 0) {
+    if (append_entry(self, PyTuple_GET_ITEM(k, FE_ROW_CODE), Py_None) < 0) {
         PyErr_Clear();
         PyByteArray_Resize(buf, len);
         return 0;
@@ -652,8 +674,7 @@ append_row(Hooks *self, PyObject *k, const double *a, Py_ssize_t n, const double
 }
 
 /* The site's fast entry (borrowed) if `v` is a C-contiguous ndarray with the site's fast shape and
- * dtype, else NULL with no error set. The entry is (shape, dtype, nbytes, plain buffer, update buffer,
- * update code, plain flags, update flags); *nbytes receives nbytes. */
+ * dtype, else NULL with no error set; *nbytes receives the entry's nbytes. */
 static PyObject *
 fast_entry(Hooks *self, PyObject *sid, PyObject *v, Py_ssize_t *nbytes)
 {
@@ -664,14 +685,15 @@ fast_entry(Hooks *self, PyObject *sid, PyObject *v, Py_ssize_t *nbytes)
         PyErr_Clear();
         return NULL;
     }
-    if (!PyTuple_CheckExact(k) || (PyTuple_GET_SIZE(k) != 8 && PyTuple_GET_SIZE(k) != 10 && PyTuple_GET_SIZE(k) != 11))
+    if (!PyTuple_CheckExact(k) || (PyTuple_GET_SIZE(k) != FE_ROW_BUF && PyTuple_GET_SIZE(k) != FE_SMALL
+                                   && PyTuple_GET_SIZE(k) != FE_LARGE))
         return NULL;
-    for (int i = 3; i < 8; i++)
-        if (i != 5 && !PyByteArray_CheckExact(PyTuple_GET_ITEM(k, i)))
+    for (int i = FE_PLAIN_BUF; i <= FE_UPDATE_FLAGS; i++)
+        if (i != FE_UPDATE_CODE && !PyByteArray_CheckExact(PyTuple_GET_ITEM(k, i)))
             return NULL;
     ArrayHead *a = (ArrayHead *)v;
-    PyObject *shape = PyTuple_GET_ITEM(k, 0);
-    if (a->descr != PyTuple_GET_ITEM(k, 1) || !(a->flags & C_CONTIGUOUS) || !PyTuple_CheckExact(shape)
+    PyObject *shape = PyTuple_GET_ITEM(k, FE_SHAPE);
+    if (a->descr != PyTuple_GET_ITEM(k, FE_DTYPE) || !(a->flags & C_CONTIGUOUS) || !PyTuple_CheckExact(shape)
             || a->nd != PyTuple_GET_SIZE(shape))
         return NULL;
     for (int i = 0; i < a->nd; i++) {
@@ -681,7 +703,7 @@ fast_entry(Hooks *self, PyObject *sid, PyObject *v, Py_ssize_t *nbytes)
             return NULL;
         }
     }
-    Py_ssize_t n = PyLong_AsSsize_t(PyTuple_GET_ITEM(k, 2));
+    Py_ssize_t n = PyLong_AsSsize_t(PyTuple_GET_ITEM(k, FE_NBYTES));
     if (n < 0) {
         PyErr_Clear();
         return NULL;
@@ -717,13 +739,13 @@ trap_in_force(Hooks *self)
 enum { C_SEEN, C_EVERY, C_FLAGS_AT, C_ARMED, C_SCREENING, C_TICKET, C_EST_COUNT, C_EST_LEN, C_EST_POS,
        C_EST_MED, C_RING, CELL_RING = 32, CELL_WORDS = C_RING + CELL_RING };
 
-/* The state cell of a large site's fast entry (11 items), or NULL. */
+/* The state cell of a large site's fast entry (FE_LARGE items), or NULL. */
 static int64_t *
 cell_of(PyObject *k)
 {
-    if (PyTuple_GET_SIZE(k) != 11)
+    if (PyTuple_GET_SIZE(k) != FE_LARGE)
         return NULL;
-    PyObject *b = PyTuple_GET_ITEM(k, 10);
+    PyObject *b = PyTuple_GET_ITEM(k, FE_CELL);
     if (!PyByteArray_CheckExact(b) || PyByteArray_GET_SIZE(b) < (Py_ssize_t)sizeof(int64_t) * CELL_WORDS)
         return NULL;
     return (int64_t *)PyByteArray_AS_STRING(b);
@@ -782,7 +804,7 @@ judge_delta(Hooks *self, int64_t *c, const double *d, Py_ssize_t n)
     c[C_TICKET] = !isnan(med) && e <= self->screen_spike * med;
 }
 
-/* Screen a plain observation of a large array (a fast entry of 11: its last item the site's state,
+/* Screen a plain observation of a large array (a fast entry of FE_LARGE items: FE_CELL the site's state,
  * int64 [observations, exact_every, the flag_buf count at the last full check, armed]) as
  * stats.BigArrays.row would: when armed, not due a full check, the count unchanged since the last one
  * and in force, record the screened row (size, no non-finite value seen, NaN for the rest)
@@ -791,14 +813,14 @@ static int
 screen(Hooks *self, PyObject *k, Py_ssize_t nbytes)
 {
     int64_t *c = cell_of(k);
-    if (c == NULL || self->flag_buf == NULL || self->nstats < 1 || !PyByteArray_CheckExact(PyTuple_GET_ITEM(k, 8))
+    if (c == NULL || self->flag_buf == NULL || self->nstats < 1 || !PyByteArray_CheckExact(PyTuple_GET_ITEM(k, FE_ROW_BUF))
             || PyByteArray_GET_SIZE(self->flag_buf) < 8)
         return 0;
     int64_t flags;
     memcpy(&flags, PyByteArray_AS_STRING(self->flag_buf), sizeof flags);
     if (!c[C_ARMED] || c[C_EVERY] <= 0 || c[C_SEEN] % c[C_EVERY] == 0 || flags != c[C_FLAGS_AT] || !trap_in_force(self))
         return 0;
-    PyObject *buf = PyTuple_GET_ITEM(k, 8);
+    PyObject *buf = PyTuple_GET_ITEM(k, FE_ROW_BUF);
     Py_ssize_t len = PyByteArray_GET_SIZE(buf), w = (Py_ssize_t)sizeof(double) * self->nstats;
     if (grow(buf, len + w) < 0) {
         PyErr_Clear();
@@ -807,9 +829,9 @@ screen(Hooks *self, PyObject *k, Py_ssize_t nbytes)
     double *row = (double *)(PyByteArray_AS_STRING(buf) + len);
     for (int j = 0; j < self->nstats; j++)
         row[j] = Py_NAN;
-    row[self->ix[0]] = (double)(nbytes / 8);
-    row[self->ix[1]] = row[self->ix[2]] = row[self->ix[3]] = 0.0;
-    if (append_entry(self, PyTuple_GET_ITEM(k, 9), Py_None) < 0) {
+    row[self->ix[R_SIZE]] = (double)(nbytes / 8);
+    row[self->ix[R_N_NAN]] = row[self->ix[R_N_POSINF]] = row[self->ix[R_N_NEGINF]] = 0.0;
+    if (append_entry(self, PyTuple_GET_ITEM(k, FE_ROW_CODE), Py_None) < 0) {
         PyErr_Clear();
         PyByteArray_Resize(buf, len);
         return 0;
@@ -824,7 +846,7 @@ record(Hooks *self, PyObject *sid, PyObject *v)
 {
     Py_ssize_t n;
     PyObject *k = fast_entry(self, sid, v, &n);
-    if (k != NULL && PyTuple_GET_SIZE(k) == 11)  /* a large array: screened, or the Python hook's */
+    if (k != NULL && PyTuple_GET_SIZE(k) == FE_LARGE)  /* a large array: screened, or the Python hook's */
         return screen(self, k, n);
     if (k != NULL) {
         if (wants_row(self, k, v, n)) {
@@ -833,7 +855,7 @@ record(Hooks *self, PyObject *sid, PyObject *v)
             if (n / 8 > self->copy_max)
                 return 0;  /* too large to copy: the Python hook summarises it now */
         }
-        if (append_buffered(self, PyTuple_GET_ITEM(k, 3), PyTuple_GET_ITEM(k, 6), sid, ((ArrayHead *)v)->data, n,
+        if (append_buffered(self, PyTuple_GET_ITEM(k, FE_PLAIN_BUF), PyTuple_GET_ITEM(k, FE_PLAIN_FLAGS), sid, ((ArrayHead *)v)->data, n,
                             NULL, 0) == 0)
             return 1;
         PyErr_Clear();
@@ -909,7 +931,7 @@ Hooks_upd(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
         PyObject *old = args[1], *new = args[2];
         Py_ssize_t n;
         PyObject *k = fast_entry(self, args[0], new, &n);
-        if (k != NULL && Py_TYPE(old) == self->ndarray && PyTuple_GET_SIZE(k) != 11) {
+        if (k != NULL && Py_TYPE(old) == self->ndarray && PyTuple_GET_SIZE(k) != FE_LARGE) {
             ArrayHead *a = (ArrayHead *)new, *b = (ArrayHead *)old;
             int same = b->descr == a->descr && b->nd == a->nd && (b->flags & C_CONTIGUOUS);
             for (int i = 0; same && i < a->nd; i++)
@@ -921,7 +943,8 @@ Hooks_upd(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
                     if (n / 8 > self->copy_max)
                         return call_slow(self->slow_upd, args, nargs, args[2]);
                 }
-                if (append_buffered(self, PyTuple_GET_ITEM(k, 4), PyTuple_GET_ITEM(k, 7), PyTuple_GET_ITEM(k, 5),
+                if (append_buffered(self, PyTuple_GET_ITEM(k, FE_UPDATE_BUF), PyTuple_GET_ITEM(k, FE_UPDATE_FLAGS),
+                                    PyTuple_GET_ITEM(k, FE_UPDATE_CODE),
                                     a->data, n, b->data, n) == 0)
                     return Py_NewRef(new);
                 PyErr_Clear();
@@ -1063,7 +1086,8 @@ Hooks_init(Hooks *self, PyObject *args, PyObject *kwds)
     if (updates != NULL && !PyArg_ParseTuple(updates, "OOO!nnd", &slow_delta, &slow_augrec, &PyDict_Type, &pending,
                                              &blocks, &run, &spike))
         return -1;
-    /* rows: (float64 dtype, row_min, row_max, copy_max, nstats, (14 column indices), tiny_sq, huge, cancel, sat_tol) */
+    /* rows: (float64 dtype, row_min, row_max, copy_max, nstats, (column of each ROW_SLOTS name), tiny_sq, huge,
+     * cancel, sat_tol) */
     PyObject *f8 = NULL, *cols = NULL;
     Py_ssize_t row_min = 0, row_max = 0, copy_max = 0;
     int nstats = 0;
@@ -1072,11 +1096,11 @@ Hooks_init(Hooks *self, PyObject *args, PyObject *kwds)
         if (!PyArg_ParseTuple(rows, "OnnniO!dddd", &f8, &row_min, &row_max, &copy_max, &nstats, &PyTuple_Type, &cols,
                               &tiny_sq, &huge, &cancel, &sat_tol))
             return -1;
-        if (nstats < 1 || nstats > 32 || PyTuple_GET_SIZE(cols) != 14) {
-            PyErr_SetString(PyExc_ValueError, "row layout: nstats in 1..32 and 14 column indices");
+        if (nstats < 1 || nstats > 32 || PyTuple_GET_SIZE(cols) != R_N) {
+            PyErr_SetString(PyExc_ValueError, "row layout: nstats in 1..32 and a column for each of ROW_SLOTS");
             return -1;
         }
-        for (int i = 0; i < 14; i++) {
+        for (int i = 0; i < R_N; i++) {
             long c = PyLong_AsLong(PyTuple_GET_ITEM(cols, i));
             if (c < 0 || c >= nstats) {
                 if (!PyErr_Occurred())
@@ -1519,6 +1543,26 @@ static struct PyModuleDef module = {
     module_methods, NULL, NULL, NULL, NULL,
 };
 
+/* Export a table of names as a tuple of str. */
+static int
+add_names(PyObject *m, const char *attr, const char *const *names, int n)
+{
+    PyObject *t = PyTuple_New(n);
+    if (t == NULL)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        PyObject *name = PyUnicode_FromString(names[i]);
+        if (name == NULL) {
+            Py_DECREF(t);
+            return -1;
+        }
+        PyTuple_SET_ITEM(t, i, name);
+    }
+    int rc = PyModule_AddObjectRef(m, attr, t);
+    Py_DECREF(t);
+    return rc;
+}
+
 PyMODINIT_FUNC
 PyInit__fasthooks(void)
 {
@@ -1528,7 +1572,8 @@ PyInit__fasthooks(void)
     PyObject *m = PyModule_Create(&module);
     if (m == NULL)
         return NULL;
-    if (PyModule_AddObjectRef(m, "Hooks", (PyObject *)&HooksType) < 0) {
+    if (PyModule_AddObjectRef(m, "Hooks", (PyObject *)&HooksType) < 0 || add_names(m, "FAST_ENTRY_FIELDS", FAST_ENTRY_FIELDS, FE_N) < 0
+            || add_names(m, "ROW_SLOTS", ROW_SLOTS, R_N) < 0) {
         Py_DECREF(m);
         return NULL;
     }

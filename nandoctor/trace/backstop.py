@@ -23,15 +23,16 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+from dataclasses import dataclass
 
 import numpy as np
 
 from .. import columns as C
 from ..model import FpEvent
+from ..recording import EV_ITER, Recording
 from .stats import IDX
 
 NONFINITE_COLS = (IDX[C.N_NAN], IDX[C.N_POSINF], IDX[C.N_NEGINF])
-EV_ITER = 0  # recorder's loop-event kind for an iteration start
 BLAS_NAMES = {"dot": "dot", "matmul": "matmul", "einsum": "einsum", "tensordot": "tensordot", "inner": "inner",
               "vdot": "vdot", "outer": "outer", "multi_dot": "multi_dot"}
 REDUCTIONS = {"sum", "mean", "prod", "std", "var", "average", "cumsum", "cumprod", "norm", "nansum", "nanmean"}
@@ -39,35 +40,42 @@ INF_NAMES = {"inf", "Inf", "infty", "Infinity", "PINF", "NINF"}
 MAX_ELEMENTS = 64
 
 
-def resolve_events(raw: dict, sites, events: list[FpEvent]) -> list[FpEvent]:
+def nonfinite_rows(rec: Recording) -> np.ndarray:
+    """Whether each observation holds a NaN or an infinity (a boolean per row)."""
+    if not len(rec.obs_stats):
+        return np.zeros(0, bool)
+    return (rec.obs_stats[:, list(NONFINITE_COLS)] > 0).any(axis=1)
+
+
+def resolve_events(rec: Recording, sites, events: list[FpEvent]) -> list[FpEvent]:
     """Events sorted by seq, absorbed ones flagged, plus the backstop event if one is needed."""
     events = sorted(events, key=lambda e: e.seq)
-    obs_seq, obs_site = raw.get("obs_seq"), raw.get("obs_site")
-    if obs_seq is None or not len(obs_seq):
+    obs_seq, obs_site = rec.obs_seq, rec.obs_site
+    if not len(obs_seq):
         return events
-    stats = raw["obs_stats"]
-    nonfinite = (stats[:, list(NONFINITE_COLS)] > 0).any(axis=1)
-    events = _mark_absorbed(raw, sites, events, obs_seq, obs_site, nonfinite)
-    events = [_replay_raised(raw, sites, e) if e.source == "raise" and not e.elements else e for e in events]
+    stats = rec.obs_stats
+    nonfinite = nonfinite_rows(rec)
+    events = _mark_absorbed(rec, sites, events, obs_seq, obs_site, nonfinite)
+    events = [_replay_raised(rec, sites, e) if e.source == "raise" and not e.elements else e for e in events]
     if not any(e.source == "flag" for e in events):  # the trap, when opted in, saw these itself
         try:
-            events = sorted(events + _absorbed_overflows(raw, sites, obs_seq, obs_site), key=lambda e: e.seq)
+            events = sorted(events + _absorbed_overflows(rec, sites, obs_seq, obs_site), key=lambda e: e.seq)
         except Exception:  # noqa: BLE001 -- a malformed session still gets the other events
             pass
     first = next((e for e in events if not e.absorbed), None)
-    q = _first_nonfinite_obs(raw, sites, obs_seq, obs_site, nonfinite)
+    q = _first_nonfinite_obs(rec, sites, obs_seq, obs_site, nonfinite)
     if q is not None and (first is None or first.seq > int(obs_seq[q])):
         try:
-            ev = backstop_event(raw, sites, q)
+            ev = backstop_event(rec, sites, q)
         except Exception:  # noqa: BLE001 -- a malformed session still gets the other events
             ev = None
         if ev is not None:
             events.append(ev)
-            n = _first_nan_obs(raw, obs_seq, nonfinite, int(obs_seq[q])) if stats[q, NONFINITE_COLS[0]] == 0 else None
+            n = _first_nan_obs(rec, obs_seq, nonfinite, int(obs_seq[q])) if stats[q, NONFINITE_COLS[0]] == 0 else None
             if n is not None:
                 # The first value held infinities only: where the first NaN was made from them (inf - inf).
                 try:
-                    ev = backstop_event(raw, sites, n)
+                    ev = backstop_event(rec, sites, n)
                 except Exception:  # noqa: BLE001
                     ev = None
                 if ev is not None:
@@ -76,21 +84,44 @@ def resolve_events(raw: dict, sites, events: list[FpEvent]) -> list[FpEvent]:
     return events
 
 
-def _first_nan_obs(raw, obs_seq, nonfinite, after: int) -> int | None:
+@dataclass(frozen=True)
+class FirstNonfinite:
+    """Where the run first held a NaN or an infinity that was not put there on purpose.
+
+    The one answer every entry point reads (Session.first_nonfinite, Session.first_nonfinite_observation,
+    detectors.numerics.first_nonfinite_info): `event` pinpoints the statement (operation, operands), `row`
+    is the recorded value that held it. Either may be missing: an event of the opt-in trap whose value was
+    never recorded has no row; a row whose statement could not be turned into an event has no event.
+    """
+
+    event: FpEvent | None  # the earliest event not absorbed, from resolve_events
+    row: int | None  # the earliest observation holding a NaN or an infinity, deliberate infinities skipped
+
+
+def first_nonfinite(rec: Recording, sites, resolved: list[FpEvent]) -> FirstNonfinite:
+    """The first non-finite value of a run, from its resolved events (resolve_events) and its observations."""
+    event = next((e for e in resolved if not e.absorbed), None)
+    row = None
+    if len(rec.obs_seq):
+        row = _first_nonfinite_obs(rec, sites, rec.obs_seq, rec.obs_site, nonfinite_rows(rec))
+    return FirstNonfinite(event, row)
+
+
+def _first_nan_obs(rec, obs_seq, nonfinite, after: int) -> int | None:
     """Index of the earliest observation after seq `after` holding a NaN, or None."""
-    has_nan = raw["obs_stats"][:, NONFINITE_COLS[0]] > 0
+    has_nan = rec.obs_stats[:, NONFINITE_COLS[0]] > 0
     bad = np.flatnonzero(has_nan & nonfinite & (obs_seq > after))
     if not len(bad):
         return None
     return int(bad[np.argmin(obs_seq[bad])])
 
 
-def _mark_absorbed(raw, sites, events, obs_seq, obs_site, nonfinite) -> list[FpEvent]:
+def _mark_absorbed(rec, sites, events, obs_seq, obs_site, nonfinite) -> list[FpEvent]:
     if not any(e.source == "flag" and e.site is not None for e in events):
         return events
     order = np.lexsort((obs_seq, obs_site))
     s_site, s_seq = obs_site[order], obs_seq[order]
-    ev_seq, ev_loop, ev_kind = raw.get("ev_seq"), raw.get("ev_loop"), raw.get("ev_kind")
+    ev_seq, ev_loop, ev_kind = rec.ev_seq, rec.ev_loop, rec.ev_kind
     out = []
     for e in events:
         if e.source != "flag" or e.site is None or e.absorbed:
@@ -115,13 +146,13 @@ def _mark_absorbed(raw, sites, events, obs_seq, obs_site, nonfinite) -> list[FpE
     return out
 
 
-def _first_nonfinite_obs(raw, sites, obs_seq, obs_site, nonfinite) -> int | None:
+def _first_nonfinite_obs(rec, sites, obs_seq, obs_site, nonfinite) -> int | None:
     """Index of the earliest observation holding a non-finite value, skipping deliberate infinities."""
     bad = np.flatnonzero(nonfinite)
     if not len(bad):
         return None
     bad = bad[np.argsort(obs_seq[bad], kind="stable")]
-    stats = raw["obs_stats"]
+    stats = rec.obs_stats
     # Infinities written on purpose (`best = np.inf`, a -inf attention mask) and values computed from
     # them are not numerical accidents, as long as they hold no NaN.
     deliberate: set[tuple[str, str]] = set()  # (file, target)
@@ -171,8 +202,8 @@ def _mentions_inf(site) -> bool:
     return False
 
 
-def _shape(raw, code: int) -> tuple | None:
-    shapes = raw.get("shapes", [])
+def _shape(rec, code: int) -> tuple | None:
+    shapes = rec.shapes
     if code >= len(shapes):
         return None
     try:
@@ -181,10 +212,10 @@ def _shape(raw, code: int) -> tuple | None:
         return None
 
 
-def _latest(raw, sid: int, seq: int, before: bool):
+def _latest(rec, sid: int, seq: int, before: bool):
     """(observation seq, shaped value) of site `sid` kept at `seq` (or the latest before it), or None."""
     best = None
-    for code, seqs, data in raw.get("values", {}).get(sid, []):
+    for code, seqs, data in rec.values.get(sid, []):
         seqs = np.asarray(seqs)
         if before:
             i = int(np.searchsorted(seqs, seq, "left")) - 1
@@ -197,17 +228,17 @@ def _latest(raw, sid: int, seq: int, before: bool):
                 break
     if best is None:
         return None
-    shape = _shape(raw, best[1])
+    shape = _shape(rec, best[1])
     row = np.asarray(best[2])
     if shape is not None and int(np.prod(shape)) == row.size:
         row = row.reshape(shape)
     # Values are kept as float64; replay in the dtype the program used (float32 overflows sooner).
-    obs_seq = raw["obs_seq"]
+    obs_seq = rec.obs_seq
     j = int(np.searchsorted(obs_seq, best[0], "left"))
-    dtypes = raw.get("dtypes", [])
-    if j < len(obs_seq) and obs_seq[j] == best[0] and int(raw["obs_dtype"][j]) < len(dtypes):
+    dtypes = rec.dtypes
+    if j < len(obs_seq) and obs_seq[j] == best[0] and int(rec.obs_dtype[j]) < len(dtypes):
         try:
-            dt = np.dtype(dtypes[int(raw["obs_dtype"][j])])
+            dt = np.dtype(dtypes[int(rec.obs_dtype[j])])
             if dt.kind in "fiub" and dt != row.dtype:
                 row = row.astype(dt)
         except TypeError:
@@ -215,29 +246,29 @@ def _latest(raw, sid: int, seq: int, before: bool):
     return best[0], row
 
 
-def kept_value(raw, sid: int, seq: int, before: bool = False):
+def kept_value(rec, sid: int, seq: int, before: bool = False):
     """The kept value of site `sid` at observation `seq` (or its latest one before `seq`), shaped; else None."""
-    got = _latest(raw, sid, seq, before)
+    got = _latest(rec, sid, seq, before)
     return None if got is None else got[1]
 
 
-def backstop_event(raw, sites, k: int) -> FpEvent | None:
+def backstop_event(rec, sites, k: int) -> FpEvent | None:
     """An event for observation k: the first recorded value holding NaN or inf that no flag announced."""
-    sid = int(raw["obs_site"][k])
-    seq = int(raw["obs_seq"][k])
+    sid = int(rec.obs_site[k])
+    seq = int(rec.obs_seq[k])
     if sid >= len(sites):
         return None
     site = sites[sid]
-    stats = raw["obs_stats"][k]
+    stats = rec.obs_stats[k]
     kind = "nan" if stats[NONFINITE_COLS[0]] > 0 else "inf"
     stmt, value_node = _value_node(site)
     expression = ast.unparse(value_node) if value_node is not None else site.target
-    source = raw.get("sources", {}).get(site.file)
+    source = rec.sources.get(site.file)
     if value_node is not None and stmt is not None:
         seg = ast.get_source_segment(site.statement.strip(), value_node)
         if seg:
             expression = seg
-    value = kept_value(raw, sid, seq)
+    value = kept_value(rec, sid, seq)
     elements: tuple = ()
     operands: dict = {}
     if value is not None and value.dtype.kind in "fc":
@@ -249,9 +280,9 @@ def backstop_event(raw, sites, k: int) -> FpEvent | None:
     # "value": nothing numpy flags made it (a BLAS product, einsum, the input data); "recorded": arithmetic
     # that could not be replayed (the values it read were not kept), so whether numpy flagged it is unknown.
     error, how = "nonfinite", ("recorded" if operation.endswith(" in value") else "value")
-    replayed = _replay(raw, sites, site, value_node, seq, source, expect=value)
+    replayed = _replay(rec, sites, site, value_node, seq, source, expect=value)
     if replayed is None:
-        inferred = _infer_from_stats(raw, sites, site, value_node, seq, source)
+        inferred = _infer_from_stats(rec, sites, site, value_node, seq, source)
         if inferred is not None:
             expr_out, op_out, operands, error = inferred
             elements = ()  # the elements of the sub-expression are not known, only its operand's range
@@ -279,7 +310,7 @@ RANGE_FAILS = {"exp": "over", "exp2": "over2", "expm1": "over", "cosh": "overabs
                "log": "log", "log2": "log", "log10": "log", "sqrt": "sqrt"}
 
 
-def _infer_from_stats(raw, sites, site, value_node, seq: int, source: str | None):
+def _infer_from_stats(rec, sites, site, value_node, seq: int, source: str | None):
     """When the statement cannot be replayed (the arrays it read were too large to keep): the innermost
     call of RANGE_FAILS whose argument, a recorded name, had a range that makes it non-finite, from the
     name's statistics just before `seq`. (expression, operation, operands, error), or None."""
@@ -290,13 +321,13 @@ def _infer_from_stats(raw, sites, site, value_node, seq: int, source: str | None
                  and index.segment(n) == site.statement), None)
     if stmt is None or getattr(stmt, "value", None) is None:
         return None
-    return _infer_node(raw, sites, _Where(site.file, site.function), index, stmt.value, seq)
+    return _infer_node(rec, sites, _Where(site.file, site.function), index, stmt.value, seq)
 
 
-def _infer_node(raw, sites, site, index, root, seq: int):
+def _infer_node(rec, sites, site, index, root, seq: int):
     """_infer_from_stats for the sub-expressions of `root` (postorder), read in `site`'s file and function."""
-    stats, obs_seq, obs_site = raw["obs_stats"], raw["obs_seq"], raw["obs_site"]
-    dtypes = raw.get("dtypes", [])
+    stats, obs_seq, obs_site = rec.obs_stats, rec.obs_seq, rec.obs_site
+    dtypes = rec.dtypes
     for node in _postorder(root):
         if not (isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords):
             continue
@@ -321,7 +352,7 @@ def _infer_node(raw, sites, site, index, root, seq: int):
         if neg:
             lo, hi = -hi, -lo
         try:
-            dt = np.dtype(dtypes[int(raw["obs_dtype"][k])])
+            dt = np.dtype(dtypes[int(rec.obs_dtype[k])])
         except (IndexError, TypeError, ValueError):
             dt = np.dtype(np.float64)
         if dt.kind != "f":
@@ -407,7 +438,7 @@ def _index(source: str):
     return got or None
 
 
-def _replay(raw, sites, site, value_node, seq: int, source: str | None, expect=None):
+def _replay(rec, sites, site, value_node, seq: int, source: str | None, expect=None):
     """Re-run the statement's sub-expressions on copies of the kept values of the names it reads.
 
     Returns (expression, operation, elements, operands, elementwise) for the innermost sub-expression that
@@ -426,10 +457,10 @@ def _replay(raw, sites, site, value_node, seq: int, source: str | None, expect=N
             break
     if stmt is None or getattr(stmt, "value", None) is None:
         return None
-    return _replay_node(raw, sites, site.file, site.function, index, stmt.value, seq, expect)
+    return _replay_node(rec, sites, site.file, site.function, index, stmt.value, seq, expect)
 
 
-def _replay_node(raw, sites, file: str, function: str, index, root, seq: int, expect=None):
+def _replay_node(rec, sites, file: str, function: str, index, root, seq: int, expect=None):
     """The innermost sub-expression of `root` (postorder) that, replayed on the values kept before `seq`,
     makes a non-finite value from finite operands: (expression, operation, elements, operands,
     elementwise), or None. With `expect` (the statement's kept value), a replay whose whole value is
@@ -438,7 +469,7 @@ def _replay_node(raw, sites, file: str, function: str, index, root, seq: int, ex
     from .evaluate import SafeEvaluator, Unsafe
     from .fpe import Analysis, _explain
 
-    env = _environment(raw, sites, _Where(file, function), root, seq)
+    env = _environment(rec, sites, _Where(file, function), root, seq)
     if env is None:
         return None
     ev = SafeEvaluator(env, {"np": np, "numpy": np}, {})
@@ -492,9 +523,9 @@ class _Where:
         self.file, self.function = file, function
 
 
-def _replay_raised(raw, sites, e: FpEvent) -> FpEvent:
+def _replay_raised(rec, sites, e: FpEvent) -> FpEvent:
     """A FloatingPointError's event (located from its traceback) with the operation replayed on kept values."""
-    index = _index(raw.get("sources", {}).get(e.file) or "")
+    index = _index(rec.sources.get(e.file) or "")
     if index is None:
         return e
     node = next((n for n in ast.walk(index.tree) if isinstance(n, ast.expr) and n.lineno == e.line
@@ -502,9 +533,9 @@ def _replay_raised(raw, sites, e: FpEvent) -> FpEvent:
     if node is None:
         return e
     try:
-        got = _replay_node(raw, sites, e.file, e.function, index, node, e.seq)
+        got = _replay_node(rec, sites, e.file, e.function, index, node, e.seq)
         if got is None:  # the arrays were too large to keep: what their recorded ranges prove
-            inferred = _infer_node(raw, sites, _Where(e.file, e.function), index, node, e.seq)
+            inferred = _infer_node(rec, sites, _Where(e.file, e.function), index, node, e.seq)
             if inferred is not None:
                 return dataclasses.replace(e, operation=inferred[1], operands=inferred[2])
     except Exception:  # noqa: BLE001 -- the location alone is still the answer
@@ -521,15 +552,15 @@ ABSORBED_REPLAYS = 400  # replays per exp call at most: observations whose value
 ABSORBED_STATS = (IDX[C.FRAC_ZERO], IDX[C.FRAC_SAT_EXACT])
 
 
-def _absorbed_overflows(raw, sites, obs_seq, obs_site) -> list[FpEvent]:
+def _absorbed_overflows(rec, sites, obs_seq, obs_site) -> list[FpEvent]:
     """The first absorbed overflow of each exp-like call in the recorded statements: where the statement's
     value stayed finite but sat exactly at 0 or at a bound (what an absorbed inf leaves), the call's
     argument is replayed on kept values; an element beyond the dtype's exp limit is an absorbed event."""
     from .evaluate import SafeEvaluator
     from .fpe import classify
 
-    stats = raw["obs_stats"]
-    sources = raw.get("sources", {})
+    stats = rec.obs_stats
+    sources = rec.sources
     out: list[FpEvent] = []
     for site in sites:
         if site.kind not in ("assign", "update", "augassign", "return") or not any(
@@ -556,7 +587,7 @@ def _absorbed_overflows(raw, sites, obs_seq, obs_site) -> list[FpEvent]:
         for call in calls:
             for k in picked:
                 seq = int(obs_seq[k])
-                env = _environment(raw, sites, site, call.args[0], seq)
+                env = _environment(rec, sites, site, call.args[0], seq)
                 try:
                     with np.errstate(all="ignore"):
                         arg = np.asarray(SafeEvaluator(env, {"np": np, "numpy": np}, {}).eval(call.args[0]))
@@ -589,7 +620,7 @@ def _postorder(node):
     yield node
 
 
-def _environment(raw, sites, site, node, seq: int) -> dict | None:
+def _environment(rec, sites, site, node, seq: int) -> dict | None:
     """Kept values, just before `seq`, of the plain names the expression reads; numpy names pass through."""
     env: dict = {}
     for n in ast.walk(node):
@@ -600,7 +631,7 @@ def _environment(raw, sites, site, node, seq: int) -> dict | None:
                  and (s.target == name or s.target == f"arg {name}")]
         best = None
         for s in cands:  # the name's most recent binding before the statement
-            got = _latest(raw, s.id, seq, before=True)
+            got = _latest(rec, s.id, seq, before=True)
             if got is not None and (best is None or got[0] > best[0]):
                 best = got
         if best is not None:
@@ -615,7 +646,7 @@ def _environment(raw, sites, site, node, seq: int) -> dict | None:
             dotted = f"{n.value.id}.{n.attr}"
             for s in sites:
                 if s.file == site.file and s.target == dotted:
-                    v = kept_value(raw, s.id, seq, before=True)
+                    v = kept_value(rec, s.id, seq, before=True)
                     if v is not None:
                         env.setdefault(n.value.id, _Namespace())
                         setattr(env[n.value.id], n.attr, v)

@@ -27,10 +27,12 @@ import traceback
 import types
 from dataclasses import dataclass, field
 from operator import itemgetter
+from typing import NamedTuple
 
 import numpy as np
 
 from .. import columns as C
+from ..recording import EV_EXIT, EV_ITER  # noqa: F401 -- the loop-event kinds, declared with the columns
 from .instrument import (ARGS, AUGREC, BEGIN, DELTA, EXIT, ITER, KEEP, KEPT, OLD, REC, UNPACK, UPD, UPDV,
                          Registry)
 from .stats import EXACT_ROWS_MAX, IDX, NSTATS, BigArrays, stats_rows
@@ -60,7 +62,6 @@ CHECK_EVERY = 2048
 # Flushes of at least this many entries hand the heap pages they freed back to the OS (`_trim`).
 TRIM_ENTRIES = 8192
 
-EV_ITER, EV_EXIT = 0, 1
 
 # Entry codes: sid + kind * KIND for observations; -1 - (2 * loop + EV_*) for loop events.
 KIND = 1 << 40
@@ -120,6 +121,39 @@ def _trim() -> None:
         _malloc_trim(0)
 
 
+class FastEntry(NamedTuple):
+    """A site's fast entry (`Recorder.fast[site]`), the state the hooks keep per site. Stored as a plain tuple
+    (`fast_entry`), read by position through the FE_* constants here and the same-named enum in
+    `_fasthooks.c`, which exports its names (FAST_ENTRY_FIELDS): `_c_hooks` refuses the C hooks unless they
+    equal these fields, so both paths read one layout. The entry of a small or mid-sized site ends after
+    `row_code`; a large float64 site's also holds `cell`."""
+
+    shape: tuple  # the shape its plain entries have (fixed at the site's first small array)
+    dtype: np.dtype  # their dtype
+    nbytes: int  # their size in bytes
+    plain_buf: bytearray  # bytes of its buffered plain observations, back to back (see `_put`)
+    update_buf: bytearray  # bytes of its buffered updates: new value then old, back to back
+    update_code: int  # the log code of a buffered update (site + K_OLD * KIND)
+    plain_flags: bytearray  # one byte per buffered plain observation: 1 when it repeats the previous one
+    update_flags: bytearray  # the same for buffered updates
+    row_buf: bytearray  # statistics rows the C hooks computed at once (NSTATS float64 each)
+    row_code: int  # the log code of such a row (site + K_ROW * KIND)
+    cell: bytearray | None = None  # a large site's screening state (stats.BigArrays.cell)
+
+
+FAST_ENTRY_FIELDS = FastEntry._fields
+# Positions of the fields, for the hot path (a plain tuple indexed by a constant is the fastest read).
+(FE_SHAPE, FE_DTYPE, FE_NBYTES, FE_PLAIN_BUF, FE_UPDATE_BUF, FE_UPDATE_CODE, FE_PLAIN_FLAGS, FE_UPDATE_FLAGS,
+ FE_ROW_BUF, FE_ROW_CODE, FE_CELL) = range(len(FAST_ENTRY_FIELDS))
+
+
+def fast_entry(sid: int, v, cell: bytearray | None = None) -> tuple:
+    """A new site's fast entry for values like `v`, as the plain tuple the hooks read (FastEntry's layout)."""
+    entry = FastEntry(v.shape, v.dtype, v.nbytes, bytearray(), bytearray(), sid + K_OLD * KIND, bytearray(),
+                      bytearray(), bytearray(), sid + K_ROW * KIND, cell)
+    return tuple(entry) if cell is not None else tuple(entry)[:FE_CELL]
+
+
 def _c_hooks(log, payloads, fast, k_scalar, rec, args, upd, updates=None):
     """The C implementation of the hooks' common case (`_fasthooks.c`), or None: not built, switched off
     by NANDOCTOR_PURE_PYTHON, or numpy's array layout not the one it reads. It falls back to `rec`,
@@ -132,6 +166,8 @@ def _c_hooks(log, payloads, fast, k_scalar, rec, args, upd, updates=None):
         from . import _fasthooks
     except ImportError:
         return None
+    if getattr(_fasthooks, "FAST_ENTRY_FIELDS", None) != FAST_ENTRY_FIELDS:
+        return None  # built from another version of the source: it would misread the entries
     try:
         probe = np.zeros(3)
         extra = (row_layout(),) if updates is None else (row_layout(), updates)
@@ -143,11 +179,12 @@ def _c_hooks(log, payloads, fast, k_scalar, rec, args, upd, updates=None):
 
 def row_layout() -> tuple:
     """What the C hooks need to compute statistics rows as `stats.stats_rows` does: which arrays (float64,
-    over KEEP_VALUES_MAX and up to EXACT_ROWS_MAX elements), the row's columns, and stats_rows' thresholds."""
+    over KEEP_VALUES_MAX and up to EXACT_ROWS_MAX elements), the row's column of each statistic they fill
+    (by name: `_fasthooks.ROW_SLOTS`), and stats_rows' thresholds."""
+    from . import _fasthooks
     from . import stats as S
 
-    cols = (C.SIZE, C.N_NAN, C.N_POSINF, C.N_NEGINF, C.MIN, C.MAX, C.MEAN, C.STD, C.ABSMAX, C.L2,
-            C.FRAC_ZERO, C.FRAC_SAT_EXACT, C.FRAC_SAT_NEAR, C.UPDATE_L2)
+    cols = _fasthooks.ROW_SLOTS  # names of columns.STATS
     # Above KEEP_VALUES_MAX: no values kept. Above _NARROW: stats_rows never transposes such a block, so its
     # sums run along the row, pairwise.
     return (_F8, max(KEEP_VALUES_MAX, S._NARROW), EXACT_ROWS_MAX, SMALL_COPY, NSTATS, tuple(IDX[c] for c in cols),
@@ -518,7 +555,10 @@ def plain_attribute(obj, name: str):
 
 @dataclass
 class Chunk:
-    """What one flush produced: observations, loop events, small-site values, events and errors."""
+    """What one flush produced: observations, loop events and small-site values.
+
+    Its columns are the Recording's row columns (recording.ROW_COLUMNS, documented there), by the same
+    names; build it by keyword."""
 
     obs_seq: np.ndarray
     obs_site: np.ndarray
@@ -613,8 +653,8 @@ class Recorder:
         rec_self = self
         fast = self.fast
         fget = fast.get
-        k_old, k_delta, k_sum = K_OLD * KIND, K_DELTA * KIND, K_SUMMARY * KIND
-        k_scalar, k_gscalar, k_gen, k_row = K_SCALAR * KIND, K_GSCALAR * KIND, K_GEN * KIND, K_ROW * KIND
+        k_delta, k_sum = K_DELTA * KIND, K_SUMMARY * KIND
+        k_scalar, k_gscalar, k_gen = K_SCALAR * KIND, K_GSCALAR * KIND, K_GEN * KIND
         big = self.big
         keep_max = KEEP_VALUES_MAX
         exact_max = EXACT_ROWS_MAX
@@ -639,17 +679,15 @@ class Recorder:
             """
             k = fget(sid)
             if k is None:
-                k = fast[sid] = (v.shape, v.dtype, v.nbytes, bytearray(), bytearray(), sid + k_old,
-                                 bytearray(), bytearray(), bytearray(), sid + k_row)
-            return k if (v.shape == k[0] and v.dtype == k[1]) else None
+                k = fast[sid] = fast_entry(sid, v)
+            return k if (v.shape == k[FE_SHAPE] and v.dtype == k[FE_DTYPE]) else None
 
         def big_entry(sid, v):
             # A large float64 array: its fast entry carries the site's screening state (stats.BigArrays.cell),
             # with which the C hooks screen the site's next observations and updates themselves.
             if sid not in fast:
                 big.cell(sid, v.size)
-                fast[sid] = (v.shape, v.dtype, v.nbytes, bytearray(), bytearray(), sid + k_old,
-                             bytearray(), bytearray(), bytearray(), sid + k_row, big.buffers[sid])
+                fast[sid] = fast_entry(sid, v, big.buffers[sid])
 
         def take(sid, v):
             t = type(v)
@@ -658,7 +696,7 @@ class Recorder:
                 if v.size <= small and not dt.hasobject:
                     k = key(sid, v)
                     if k is not None:
-                        _put(k[3], k[6], v.tobytes()); ca(sid); pa(None)
+                        _put(k[FE_PLAIN_BUF], k[FE_PLAIN_FLAGS], v.tobytes()); ca(sid); pa(None)
                     else:
                         p_ = (v.tobytes(), v.shape, dt); ca(sid + k_gen); pa(p_)
                 else:
@@ -690,8 +728,8 @@ class Recorder:
             try:
                 if type(v) is ndarray:
                     k = fget(sid)
-                    if k is not None and v.dtype is k[1] and v.shape == k[0] and v.size <= small:
-                        _put(k[3], k[6], v.tobytes()); ca(sid); pa(None)
+                    if k is not None and v.dtype is k[FE_DTYPE] and v.shape == k[FE_SHAPE] and v.size <= small:
+                        _put(k[FE_PLAIN_BUF], k[FE_PLAIN_FLAGS], v.tobytes()); ca(sid); pa(None)
                         return v
                 take(sid, v)
             except RecursionError:  # at the script's recursion limit: calling anything would overflow again
@@ -706,7 +744,7 @@ class Recorder:
                     dt = new.dtype
                     k = key(sid, new) if new.size <= small and old.dtype == dt and not dt.hasobject else None
                     if k is not None:
-                        _put(k[4], k[7], new.tobytes() + old.tobytes()); ca(k[5]); pa(None)
+                        _put(k[FE_UPDATE_BUF], k[FE_UPDATE_FLAGS], new.tobytes() + old.tobytes()); ca(k[FE_UPDATE_CODE]); pa(None)
                     elif new.dtype.kind in "fiub" and old.dtype.kind in "fiub":
                         if dt is f8 and new.size <= exact_max:
                             key(sid, new)  # the C hooks summarise the site's next ones
@@ -791,8 +829,8 @@ class Recorder:
                 for sid, v in zip(sids, values):
                     if type(v) is ndarray:
                         k = fget(sid)
-                        if k is not None and v.dtype is k[1] and v.shape == k[0] and v.size <= small:
-                            _put(k[3], k[6], v.tobytes()); ca(sid); pa(None)
+                        if k is not None and v.dtype is k[FE_DTYPE] and v.shape == k[FE_SHAPE] and v.size <= small:
+                            _put(k[FE_PLAIN_BUF], k[FE_PLAIN_FLAGS], v.tobytes()); ca(sid); pa(None)
                             continue
                     take(sid, v)
             except RecursionError:  # at the script's recursion limit: calling anything would overflow again
@@ -1048,7 +1086,7 @@ class Recorder:
             # bytes joined (runs says how often each repeats, None when none does) or a tuple of
             # scalars; `kind` says how to read it.
             if kind == K_ROW:  # rows the C hooks computed
-                shape, dt = self.fast[sid][:2]
+                shape, dt = self.fast[sid][FE_SHAPE], self.fast[sid][FE_DTYPE]
                 shape_g[s0:s1] = self._shape_code(shape)
                 dtype_g[s0:s1] = self._code(self.dtypes, dt.str)
                 ustats[nu:nu + m] = taken.pop(s0)
@@ -1056,7 +1094,7 @@ class Recorder:
                 nu += m
                 continue
             if kind in (K_PLAIN, K_OLD):
-                shape, dt = self.fast[sid][:2]
+                shape, dt = self.fast[sid][FE_SHAPE], self.fast[sid][FE_DTYPE]
                 parts = [(*taken.pop(s0), m, shape, dt)]
             else:
                 ix = obs_perm[s0:s1].tolist()
@@ -1070,7 +1108,7 @@ class Recorder:
                     nu += m
                     continue
                 if kind == K_DELTA:
-                    shape, dt = self.fast[sid][:2]
+                    shape, dt = self.fast[sid][FE_SHAPE], self.fast[sid][FE_DTYPE]
                     parts = [(*_distinct(b"".join(pays), m), m, shape, dt)]
                 elif kind == K_SCALAR:
                     parts = [(pays, None, m, (), float)]
@@ -1141,13 +1179,18 @@ class Recorder:
         else:
             o = np.sort(idx)
             out = [c[o] for c in cols]
-        return Chunk(*out, ev_seq=ev_seq, ev_loop=ev_loop, ev_kind=ev_kind, values=values)
+        obs_seq, obs_site, obs_shape, obs_dtype, obs_stats = out  # the order of OBS_COLUMNS, as `cols` above
+        return Chunk(obs_seq=obs_seq, obs_site=obs_site, obs_shape=obs_shape, obs_dtype=obs_dtype, obs_stats=obs_stats,
+                     ev_seq=ev_seq, ev_loop=ev_loop, ev_kind=ev_kind, values=values)
 
     def _take_buffered(self, code, kind, sid, m):
         """(bytes, runs) of the first m entries of a buffered site: the distinct rows, and None or (first
         entry of each run of repeats, run lengths). Removes them from the site's buffer and flags."""
         k = self.fast[sid]
-        buf, flags, width = (k[3], k[6], k[2]) if kind == K_PLAIN else (k[4], k[7], 2 * k[2])
+        if kind == K_PLAIN:
+            buf, flags, width = k[FE_PLAIN_BUF], k[FE_PLAIN_FLAGS], k[FE_NBYTES]
+        else:
+            buf, flags, width = k[FE_UPDATE_BUF], k[FE_UPDATE_FLAGS], 2 * k[FE_NBYTES]
         fl = np.frombuffer(flags[:m], np.uint8).copy()
         del flags[:m]
         n_new = m - int(np.count_nonzero(fl))
@@ -1168,7 +1211,7 @@ class Recorder:
 
     def _take_rows(self, sid, m):
         """The first m statistics rows the C hooks computed for a site, as an (m, NSTATS) array; removes them."""
-        buf = self.fast[sid][8]
+        buf = self.fast[sid][FE_ROW_BUF]
         n = m * NSTATS * 8
         if len(buf) < n:  # never misread bytes
             raise ValueError(f"site {sid}: {len(buf)} bytes of rows buffered for {m} rows")

@@ -9,10 +9,12 @@ import platform
 import sys
 import threading
 import time
+import warnings
 
 import numpy as np
 
 from ..model import FpEvent
+from ..recording import ROW_COLUMNS, Recording, empty_column
 from .importhook import UserImportHook
 from .instrument import HOOK_NAMES, ITER, NOOP_HOOKS, Registry
 from .recorder import Recorder
@@ -161,18 +163,13 @@ class Tracer:
         self.writer.write_events(self.events, self.recorder.errors)
 
     # -- results -----------------------------------------------------------------------
-    def raw(self) -> dict:
-        """The raw session data, in the form `store.read_session_files` returns."""
-        from ..store import read_session_files  # noqa: F401 -- same shape, documented there
-        from .. import columns as C
-
+    def recording(self) -> Recording:
+        """What this trace recorded so far, as the Recording analysis reads (the same as a saved folder's)."""
         chunks = self.recorder.chunks
         if len(chunks) > 1:
             _consolidate(chunks)
         c0 = chunks[0] if chunks else None
-        cat = lambda name, dtype, shape=(0,): (  # noqa: E731
-            getattr(c0, name) if c0 is not None else np.zeros(shape, dtype)
-        )
+        columns = {name: getattr(c0, name) if c0 is not None else empty_column(name) for name in ROW_COLUMNS}
         values: dict[int, list] = {}
         for sid, code, seq, data in (c0.values if c0 is not None else ()):
             values.setdefault(sid, []).append((code, seq, data))
@@ -181,36 +178,27 @@ class Tracer:
         meta.setdefault("numpy", np.__version__)
         meta.setdefault("hooks", self.recorder.hooks_impl)
         meta.setdefault("large_arrays", self.recorder.big.mode())
-        return {
-            "meta": meta,
-            "sites": list(self.registry.sites),
-            "loops": list(self.registry.loops),
-            "sources": dict(self.registry.sources),
-            "events": list(self.events),
-            "errors": list(self.recorder.errors),
-            "obs_seq": cat("obs_seq", np.int64),
-            "obs_site": cat("obs_site", np.int32),
-            "obs_shape": cat("obs_shape", np.int32),
-            "obs_dtype": cat("obs_dtype", np.int32),
-            "obs_stats": cat("obs_stats", np.float64, (0, len(C.STATS))),
-            "ev_seq": cat("ev_seq", np.int64),
-            "ev_loop": cat("ev_loop", np.int32),
-            "ev_kind": cat("ev_kind", np.int8),
-            "values": values,
-            "shapes": list(self.recorder.shapes),
-            "dtypes": list(self.recorder.dtypes),
-        }
+        return Recording(
+            meta=meta, sites=self.registry.sites, loops=self.registry.loops, sources=dict(self.registry.sources),
+            events=self.events, errors=self.recorder.errors, shapes=self.recorder.shapes, dtypes=self.recorder.dtypes,
+            values=values, **columns,
+        )
+
+    def raw(self) -> dict:
+        """Deprecated: the recording as the plain dict of earlier versions. Use `recording()`."""
+        warnings.warn("Tracer.raw() is deprecated: use Tracer.recording()", DeprecationWarning, stacklevel=2)
+        return self.recording().as_dict()
 
     def session(self):
         from ..session import Session
 
-        return Session(self.raw(), step_loop=self.step_loop)
+        return Session(self.recording(), step_loop=self.step_loop)
 
 
 def _consolidate(chunks: list) -> None:
     """Replace the first chunks of the recorder's list by one chunk holding them all, in place.
 
-    The raw data then exists once: `raw()` hands out the merged chunk's arrays instead of copies of
+    The recorded data then exists once: `recording()` hands out the merged chunk's arrays instead of copies of
     many chunks kept alongside them (see benchmarks/_memprofile.py). Column by column, the
     old chunks are re-pointed at views of the merged array as soon as it exists, so their buffers are
     freed at once and the peak is one column's size, not the whole history's; a chunk the flush thread
@@ -222,7 +210,7 @@ def _consolidate(chunks: list) -> None:
     if len(olds) <= 1:
         return
     merged = {}
-    for name in ("obs_seq", "obs_site", "obs_shape", "obs_dtype", "obs_stats", "ev_seq", "ev_loop", "ev_kind"):
+    for name in ROW_COLUMNS:
         col = np.concatenate([getattr(c, name) for c in olds])
         merged[name] = col
         off = 0
