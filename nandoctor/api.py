@@ -237,7 +237,9 @@ class trace:
         if self.tracer.started:
             raise RuntimeError("the trace is still running: read results after the with block")
         if self._session is None:
-            self._session = self.tracer.session()
+            from .session import Session
+
+            self._session = Session(self.tracer.recording(), step_loop=self.tracer.step_loop)
         return self._session
 
     @property

@@ -12,9 +12,9 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .config import FORMATS
 
 DEMO_SCRIPT = Path(__file__).parent / "demo" / "net341.py"
-FORMATS = ("html", "png", "json", "session")
 # Exit status of `run --fail-on` when the script itself exited 0 but a finding of that level exists.
 FAIL_ON_EXIT = 3
 # Exit status for bad usage and bad configuration (click's own usage errors exit 2 too).
@@ -258,7 +258,9 @@ def _parse_thresholds(values) -> dict:
         except ValueError:
             _config_error(f"--threshold takes NAME=NUMBER, got {item!r}")
     try:
-        return parse_thresholds(table, "--threshold")
+        from .analysis.catalogue import known_thresholds
+
+        return parse_thresholds(table, "--threshold", known_thresholds if table else None)
     except ConfigError as e:
         _config_error(e)
 
@@ -308,6 +310,7 @@ def run(output, include, exclude, step_loop, formats, thresholds, config_path, n
     for Ctrl-C); 3 when --fail-on finds what it looks for and the
     script exited 0; 2 for a missing script or a bad config.
     """
+    from .analysis.catalogue import known_thresholds
     from .config import ConfigError, Config, load_config
     from .trace.runner import NoScript, read_source
 
@@ -319,7 +322,8 @@ def run(output, include, exclude, step_loop, formats, thresholds, config_path, n
     if quiet and verbose:
         raise click.UsageError("choose one of --quiet and --verbose")
     try:
-        cfg = Config() if no_config else load_config(start=os.path.dirname(os.path.abspath(script)), path=config_path)
+        cfg = Config() if no_config else load_config(start=os.path.dirname(os.path.abspath(script)), path=config_path,
+                                                      known=known_thresholds)
     except ConfigError as e:
         _config_error(e)
     cli_thresholds = _parse_thresholds(thresholds)

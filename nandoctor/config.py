@@ -92,19 +92,12 @@ class Config:
         }
 
 
-def known_thresholds() -> dict[str, float]:
-    """Every threshold name a config may set, with its default."""
-    names = dict(THRESHOLDS)
-    try:
-        from . import detectors
-
-        names.update(getattr(detectors, "THRESHOLDS", {}) or {})
-        from .analysis.rules import rule_thresholds
-
-        names.update(rule_thresholds())
-    except Exception:  # noqa: BLE001 -- a broken detector module must not break reading the config
-        pass
-    return names
+def _known(known) -> dict[str, float]:
+    """The threshold names a config may set: `known` as given by the entry point (the analysis's declared
+    thresholds, `analysis.catalogue.known_thresholds`), else this module's THRESHOLDS."""
+    if callable(known):  # called only when a config sets thresholds: the analysis is imported late
+        known = known()
+    return dict(known) if known is not None else dict(THRESHOLDS)
 
 
 def threshold(session_or_meta, name: str, default: float | None = None) -> float:
@@ -112,7 +105,7 @@ def threshold(session_or_meta, name: str, default: float | None = None) -> float
 
     A configured value takes the default's type where that is an integer (windows and counts)."""
     meta = getattr(session_or_meta, "meta", session_or_meta) or {}
-    fallback = default if default is not None else known_thresholds()[name]
+    fallback = default if default is not None else THRESHOLDS[name]
     value = ((meta.get("config") or {}).get("thresholds") or {}).get(name)
     if value is None:
         return fallback
@@ -154,7 +147,7 @@ def _strings(path: Path, key: str, value) -> tuple[str, ...]:
     raise ConfigError(f"{path}: [tool.nandoctor] {key} must be a string or a list of strings, got {value!r}")
 
 
-def parse_table(table: dict, path: Path) -> Config:
+def parse_table(table: dict, path: Path, known=None) -> Config:
     """Validate a `[tool.nandoctor]` table read from `path`."""
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.nandoctor] must be a table")
@@ -192,15 +185,15 @@ def parse_table(table: dict, path: Path) -> Config:
                 raise ConfigError(f"{path}: [tool.nandoctor] formats: unknown format {f!r}; choose from {', '.join(FORMATS)}")
         cfg.formats = fmts
     if "thresholds" in table:
-        cfg.thresholds = parse_thresholds(table["thresholds"], f"{path}: [tool.nandoctor.thresholds]")
+        cfg.thresholds = parse_thresholds(table["thresholds"], f"{path}: [tool.nandoctor.thresholds]", known)
     return cfg
 
 
-def parse_thresholds(table, where: str) -> dict[str, float]:
-    """Validate a mapping of threshold names to numbers; `where` prefixes error messages."""
+def parse_thresholds(table, where: str, known=None) -> dict[str, float]:
+    """Validate a mapping of threshold names to numbers; `where` prefixes error messages; `known` as in `_known`."""
     if not isinstance(table, dict):
         raise ConfigError(f"{where} must be a table of name = number")
-    known = known_thresholds()
+    known = _known(known)
     out = {}
     for key, value in table.items():
         if key not in known:
@@ -213,7 +206,7 @@ def parse_thresholds(table, where: str) -> dict[str, float]:
     return out
 
 
-def load_config(start: str | os.PathLike | None = None, path: str | os.PathLike | None = None) -> Config:
+def load_config(start: str | os.PathLike | None = None, path: str | os.PathLike | None = None, known=None) -> Config:
     """The config for a run: `path` if given, else the nearest pyproject.toml with a [tool.nandoctor] table
     from `start` (the script's folder) upwards, else an empty Config."""
     if path is not None:
@@ -227,12 +220,12 @@ def load_config(start: str | os.PathLike | None = None, path: str | os.PathLike 
         table = (data.get("tool") or {}).get("nandoctor") if isinstance(data.get("tool"), dict) else None
         if table is None:
             raise ConfigError(f"{p}: has no [tool.nandoctor] table")
-        return parse_table(table, p.resolve())
+        return parse_table(table, p.resolve(), known)
     found = find_pyproject(start if start is not None else os.getcwd())
     if found is None:
         return Config()
     data = tomllib.loads(found.read_text(encoding="utf-8"))
-    return parse_table(data["tool"]["nandoctor"], found)
+    return parse_table(data["tool"]["nandoctor"], found, known)
 
 
 __all__ = ["Config", "ConfigError", "THRESHOLDS", "load_config", "find_pyproject", "threshold", "parse_thresholds"]

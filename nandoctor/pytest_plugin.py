@@ -56,9 +56,10 @@ def _config(item):
     """The [tool.nandoctor] table of the rootdir's pyproject.toml, read once per run."""
     cfg = item.config.stash.get(_CONFIG, None)
     if cfg is None:
+        from .analysis.catalogue import known_thresholds
         from .config import load_config
 
-        cfg = load_config(str(item.config.rootpath))
+        cfg = load_config(str(item.config.rootpath), known=known_thresholds)
         item.config.stash[_CONFIG] = cfg
     return cfg
 

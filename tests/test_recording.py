@@ -20,6 +20,13 @@ from nandoctor.trace import recorder as R
 from nandoctor.trace.tracer import Tracer
 
 
+def session_of(tracer: Tracer):
+    """The Session over a finished tracer's recording, as `nandoctor.trace` builds it."""
+    from nandoctor.session import Session
+
+    return Session(tracer.recording(), step_loop=tracer.step_loop)
+
+
 def trace_source(src: str, tmp_path, name: str = "prog.py") -> Tracer:
     """Trace a program in this process (its source saved as a file, so replays can read it)."""
     src = textwrap.dedent(src)
@@ -76,7 +83,7 @@ def test_recording_is_frozen_and_every_field_typed(tmp_path):
 
 def test_live_and_loaded_recordings_agree(tmp_path):
     tracer = trace_source(TRAINING, tmp_path)
-    live = tracer.session()
+    live = session_of(tracer)
     live.save(tmp_path / "saved")
     loaded = nandoctor.load(tmp_path / "saved")
     assert isinstance(loaded.recording, Recording) and isinstance(live.recording, Recording)
@@ -86,7 +93,7 @@ def test_live_and_loaded_recordings_agree(tmp_path):
 
 def test_session_reads_only_the_recording(tmp_path):
     """Session.raw is a deprecated, read-only view of the same data."""
-    session = trace_source(TRAINING, tmp_path).session()
+    session = session_of(trace_source(TRAINING, tmp_path))
     with pytest.warns(DeprecationWarning):
         raw = session.raw
     with pytest.raises(TypeError):
@@ -253,7 +260,7 @@ def _entry_points(session) -> list[tuple]:
     (EXP_OVERFLOW, 6, _first_bad_step(lambda k: np.exp(np.array([100.0 * k, 1.0])), 12)),
 ], ids=["0/0", "exp overflow"])
 def test_every_entry_point_finds_the_same_first_nonfinite_in_the_loop(tmp_path, src, line, expected_step):
-    session = trace_source(src, tmp_path).session()
+    session = session_of(trace_source(src, tmp_path))
     answers = _entry_points(session)
     assert answers[0] is not None and len(set(answers)) == 1, answers
     step, got_line, site = answers[0]
@@ -270,7 +277,7 @@ def test_every_entry_point_finds_the_same_first_nonfinite_in_the_loop(tmp_path, 
 
 
 def test_every_entry_point_finds_nan_in_the_data_before_the_loop(tmp_path):
-    session = trace_source(NAN_IN_DATA, tmp_path).session()
+    session = session_of(trace_source(NAN_IN_DATA, tmp_path))
     answers = _entry_points(session)
     assert answers[0] is not None and len(set(answers)) == 1, answers
     _, line, site = answers[0]
@@ -284,12 +291,12 @@ def test_no_entry_point_answers_for_a_clean_run(tmp_path):
     from nandoctor.cli import _nonfinite_reason
     from nandoctor.pytest_plugin import diagnosis
 
-    session = trace_source(CLEAN, tmp_path).session()
+    session = session_of(trace_source(CLEAN, tmp_path))
     assert _entry_points(session) == [None, None, None]
     assert _nonfinite_reason(session) is None and diagnosis(session) is None
 
 
 def test_entry_points_agree_on_a_loaded_session(tmp_path):
-    session = trace_source(ZERO_OVER_ZERO, tmp_path).session()
+    session = session_of(trace_source(ZERO_OVER_ZERO, tmp_path))
     session.save(tmp_path / "saved")
     assert _entry_points(nandoctor.load(tmp_path / "saved")) == _entry_points(session)

@@ -24,6 +24,18 @@ def catalogue_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+def known_thresholds() -> dict[str, float]:
+    """Every threshold a config may set, with its default: the detectors' and the declared rules'."""
+    from .. import detectors
+    from ..config import THRESHOLDS
+    from .rules import rule_thresholds
+
+    names = dict(THRESHOLDS)
+    names.update(getattr(detectors, "THRESHOLDS", {}) or {})
+    names.update(rule_thresholds())
+    return names
+
+
 def schema_pattern() -> str:
     """A regular expression for the `tag` of a cause in findings.json: the declared codes and the builders' tags."""
     import re

@@ -27,7 +27,7 @@ def findings_text(session) -> str:
 
 def write_report(session, directory, formats=None) -> str:
     """Write the requested report files into `directory`; returns the folder path."""
-    from ..cli import FORMATS
+    from ..config import FORMATS
 
     formats = tuple(formats or FORMATS)
     unknown = [f for f in formats if f not in FORMATS]

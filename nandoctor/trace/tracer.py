@@ -189,11 +189,6 @@ class Tracer:
         warnings.warn("Tracer.raw() is deprecated: use Tracer.recording()", DeprecationWarning, stacklevel=2)
         return self.recording().as_dict()
 
-    def session(self):
-        from ..session import Session
-
-        return Session(self.recording(), step_loop=self.step_loop)
-
 
 def _consolidate(chunks: list) -> None:
     """Replace the first chunks of the recorder's list by one chunk holding them all, in place.
