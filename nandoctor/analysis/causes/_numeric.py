@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import math
 import re
 
 import numpy as np
@@ -189,14 +190,39 @@ def symptom_chain(F: Facts, info: dict, by) -> list[ChainLink]:
 
 
 def guard_note(F: Facts, info: dict) -> tuple[str, dict]:
-    """What the failing statement already does against the failure (a clip, an added epsilon), judged in its dtype."""
+    """What the code already does against the failure (a clip, an added epsilon), judged in the dtype it runs in:
+    in the failing statement, or in the last write of a name it reads before the failure."""
     sid = info.get("site")
     if sid is None or sid not in F.by_id:
         return "", {}
+    here = F.ser(sid)
+    row = here.at_step(info["step"]) if here is not None and len(here) else None
+    limit = int(here.seq[row]) if row is not None else None
+    candidates = [sid]
+    for name in set(re.findall(r"[A-Za-z_][\w.]*", info.get("expression") or "")):
+        latest, writer = -1, None
+        for w in F.resolve(name, F.by_id[sid].function):
+            ws = F.ser(w)
+            if w == sid or F.by_id[w].kind == "arg" or ws is None or not len(ws):
+                continue
+            i = ws.before_seq(limit) if limit is not None else len(ws) - 1
+            if i is not None and int(ws.seq[i]) > latest:
+                latest, writer = int(ws.seq[i]), w
+        if writer is not None:
+            candidates.append(writer)
+    for cand in candidates:
+        note = _guard_in(F, cand)
+        if note[0]:
+            return note
+    return "", {}
+
+
+def _guard_in(F: Facts, sid: int) -> tuple[str, dict]:
     line = line_of(F, sid)
+    text = (line.split("=", 1)[1] if "=" in line and not line.lstrip().startswith("return") else
+            line.replace("return", "", 1)).strip()
     try:
-        tree = ast.parse(line.split("=", 1)[1] if "=" in line and not line.lstrip().startswith("return") else
-                         line.replace("return", "", 1).strip(), mode="eval")
+        tree = ast.parse(text, mode="eval")
     except (SyntaxError, IndexError):
         return "", {}
     lim = F.limits(sid)
@@ -210,20 +236,24 @@ def guard_note(F: Facts, info: dict) -> tuple[str, dict]:
             lo_t, hi_t = float(dtype(lo)), float(dtype(hi))
             words = f"line {F.by_id[sid].line} already clips with `{ast.unparse(node)}`"
             if hi_t == 1.0 and hi < 1.0:
-                return (f"{words}, but in {lim.dtype} the upper bound {hi:g} rounds to exactly 1.0, so 1 - it is 0"),\
-                    {"clip_upper": hi, "clip_upper_in_dtype": hi_t}
+                # The smallest power of ten that survives next to 1.0 in this dtype.
+                margin = 10.0 ** math.ceil(math.log10(2 * lim.eps))
+                segment = ast.get_source_segment(text, node.args[2]) or ""
+                fix = Fix(f"Use a clip bound that {lim.dtype} can hold", F.by_id[sid].line, line,
+                          line.replace(segment, f"1 - {margin:g}", 1) if segment else "",
+                          f"{lim.dtype} keeps about {lim.digits:.1f} digits: 1 - {1 - hi:g} is stored as exactly 1.0, "
+                          f"1 - {margin:g} is not.")
+                return (f"{words}, but in {lim.dtype} the upper bound {hi!r} rounds to exactly 1.0, so 1 minus it is 0"),\
+                    {"clip_upper": hi, "clip_upper_in_dtype": hi_t, "guard_line": F.by_id[sid].line, "guard_fix": fix}
             if lo_t == 0.0 and lo > 0.0:
-                return (f"{words}, but in {lim.dtype} the lower bound {lo:g} rounds to exactly 0.0"),\
-                    {"clip_lower": lo, "clip_lower_in_dtype": lo_t}
-            return f"{words} and it still fails", {"clip_lower": lo, "clip_upper": hi}
+                return (f"{words}, but in {lim.dtype} the lower bound {lo!r} rounds to exactly 0.0"),\
+                    {"clip_lower": lo, "clip_lower_in_dtype": lo_t, "guard_line": F.by_id[sid].line}
+            return f"{words} and it still fails", {"clip_lower": lo, "clip_upper": hi, "guard_line": F.by_id[sid].line}
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and isinstance(node.right, ast.Constant) \
                 and isinstance(node.right.value, float) and 0 < node.right.value < 1e-3:
             eps = node.right.value
             words = f"line {F.by_id[sid].line} already adds {eps:g} in `{ast.unparse(node)}`"
-            if float(dtype(1.0) + dtype(eps)) == 1.0:
-                return (f"{words}, but in {lim.dtype} 1 + {eps:g} rounds to exactly 1.0: the epsilon is lost next to "
-                        f"values near 1"), {"epsilon": eps, "epsilon_lost_next_to_one": True}
-            return f"{words} and it still fails", {"epsilon": eps}
+            return f"{words} and it still fails", {"epsilon": eps, "guard_line": F.by_id[sid].line}
     return "", {}
 
 
@@ -240,6 +270,9 @@ def mechanism_draft(ctx, code: str, info: dict, base: str, fixes: list, extra: d
     guard, gev = guard_note(F, info)
     if guard:
         text += f" {guard[0].upper()}{guard[1:]}."
+        guard_fix = gev.pop("guard_fix", None)
+        if guard_fix is not None and guard_fix.after and guard_fix.after != guard_fix.before:
+            fixes = [guard_fix] + list(fixes)
         ev.update(gev)
     if unstable:
         first = min(unstable, key=lambda f: f.first_step if f.first_step is not None else step)
@@ -303,6 +336,12 @@ def exp_fix(F: Facts, info: dict) -> list[Fix]:
         return [Fix("Use the form of the sigmoid that cannot overflow", F.by_id[sid].line, line,
                     line.replace(m.group(0), f"1 / (1 + {m.group(1)}(-{m.group(2)}))"),
                     "exp(z)/(1+exp(z)) is inf/inf = NaN for large z; 1/(1+exp(-z)) tends to 1 instead.")]
+    m = re.search(r"((?:np\.|numpy\.)?)log\(\s*1(?:\.0*)?\s*\+\s*(?:np\.|numpy\.)?exp\((-?\s*[\w.]+)\)\s*\)", line)
+    if m:
+        return [Fix("Compute log(1 + exp(x)) without forming exp(x)", F.by_id[sid].line, line,
+                    line.replace(m.group(0), f"{m.group(1)}logaddexp(0, {m.group(2)})", 1),
+                    "logaddexp(0, x) equals log(1 + exp(x)) and stays finite for any x; exp(x) alone overflows "
+                    f"above {F.limits(sid).exp_max} in {F.limits(sid).dtype}.")]
     m = re.search(r"((?:np\.|numpy\.)?exp)\((-?\s*\w+)\)", line)
     if not m:
         return []
@@ -362,6 +401,15 @@ def bce_fixes(F: Facts, info: dict) -> list[Fix]:
                          f"{lhs} = {a} - {t}  # = (-{t}/{a} + (1-{t})/(1-{a})) * {a}*(1-{a}), with no division",
                          f"-{t}/{a} + (1-{t})/(1-{a}) times the sigmoid derivative {a}*(1-{a}) is exactly {a} - {t}: "
                          f"the same gradient at the logit, finite even when {a} is exactly 0 or 1."))
+        # The sigmoid derivative multiplied in place on a later line (`d_logit = d_out * a * (1 - a)`).
+        chained = re.compile(rf"\s*\*\s*{re.escape(a)}\s*\*\s*\(\s*1\s*-\s*{re.escape(a)}\s*\)")
+        for y in F.sites:
+            if deriv is None and y.id != sid and y.kind in ("assign", "augassign") and lhs in y.reads \
+                    and chained.search(line_of(F, y.id)):
+                dl = line_of(F, y.id)
+                fixes.append(Fix("…and drop the sigmoid derivative it already contains", y.line, dl,
+                                 chained.sub("", dl, count=1), "Multiplying by the derivative again would count it twice."))
+                break
         if deriv is not None:
             dl = line_of(F, deriv.id)
             dlhs = dl.split("=", 1)[0].strip()
@@ -445,4 +493,19 @@ def bounded_outputs(F: Facts) -> list[tuple[int, str]]:
         elif re.search(r"\btanh\(", x.statement) and re.fullmatch(r"[\w.\[\]]+\s*=\s*(?:[\w.]+\.)?tanh\(.*\)\s*",
                                                                  strip_comment(x.statement.strip())):
             out.append((x.id, "tanh"))
+    # `a = self.forward(X)`: the value a call hands back from a bounded output, when its values agree.
+    kinds = dict(out)
+    for x in F.sites:
+        if x.id in kinds or x.kind not in ("assign", "unpack") or not x.calls or not F.observed(x.id):
+            continue
+        for p in F.parent_map.get(x.id, []):
+            if F.by_id[p].kind != "return":
+                continue
+            kind = kinds.get(p) or next((kinds[q] for q in F.parent_map.get(p, []) if q in kinds), None)
+            sr = F.ser(x.id)
+            low = np.nanmin(sr[C.MIN]) if np.isfinite(sr[C.MIN]).any() else np.nan
+            high = np.nanmax(sr[C.MAX]) if np.isfinite(sr[C.MAX]).any() else np.nan
+            if kind and high <= 1.0 and low >= (0.0 if kind == "sigmoid" else -1.0):
+                out.append((x.id, kind))
+                break
     return out

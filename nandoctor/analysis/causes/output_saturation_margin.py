@@ -56,7 +56,7 @@ def rule(ctx) -> RuleOutcome:
         out.check("output_near_one", False, "no sigmoid or tanh output in this run")
         return out
     fraction = ctx.threshold("saturation_digits_fraction")
-    best = None
+    measured = []
     for sid, kind in outputs:
         sr = F.ser(sid)
         loop = (sr.step >= 0) & np.isfinite(sr[C.MAX])
@@ -66,29 +66,34 @@ def rule(ctx) -> RuleOutcome:
         lim = F.limits(sid)
         gap = float(1.0 - sr[C.MAX][i])
         digits = lim.digits if gap <= 0 else min(lim.digits, -math.log10(gap))
-        if best is None or digits / lim.digits > best[3] / best[4].digits:
-            best = ((sid, kind), int(sr.step[i]), gap, digits, lim)
-    if best is None:
+        measured.append(((sid, kind), int(sr.step[i]), gap, digits, lim))
+    if not measured:
         out.check("output_near_one", None, "the outputs were not recorded inside the training loop")
         return out
+    near = [m for m in measured if m[3] >= fraction * m[4].digits]
+    best = max(near or measured, key=lambda m: m[3] / m[4].digits)
     (out_site, kind), step, gap, digits, lim = best
-    act = activation_of(F, out_site)
     name = F.by_id[out_site].target
-    if not out.check("output_near_one", digits >= fraction * lim.digits,
+    if not out.check("output_near_one", bool(near),
                      f"{name} ({kind}) comes {gap:.3g} from 1.0 at step {step}: {digits:.1f} of the "
                      f"{lim.digits:.1f} digits of {lim.dtype} (limit {fraction:g} of them)",
                      output=name, gap=gap, step=step, digits=round(digits, 1), dtype_digits=round(lim.digits, 1)):
         return out
-    names = {base_name(name), last(base_name(name))}
-    fragile = []
+    # The `1 - a` must be of one of the outputs measured near 1.0 (the same value under another name counts).
+    by_name = {}
+    for m in near:
+        target = base_name(F.by_id[m[0][0]].target)
+        by_name.setdefault(target, m)
+        by_name.setdefault(last(target), m)
+    fragile, cancels = [], []
     for f in ctx.findings.get("catastrophic_cancellation", []):
-        if base_name(f.site or "") not in names and last(base_name(f.site or "")) not in names:
+        m = by_name.get(base_name(f.site or "")) or by_name.get(last(base_name(f.site or "")))
+        if m is None:
             continue
+        cancels.append(f)
         use = _fragile_use(f.evidence.get("statement", ""), f.evidence.get("expression", ""))
         if use and f.evidence.get("digits_lost", 0) >= fraction * f.evidence.get("digits_total", lim.digits):
-            fragile.append((f, use))
-    cancels = [f for f in ctx.findings.get("catastrophic_cancellation", [])
-               if base_name(f.site or "") in names or last(base_name(f.site or "")) in names]
+            fragile.append((f, use, m))
     if not out.check("fragile_expression", bool(fragile),
                      (f"line {fragile[0][0].line}: `{fragile[0][0].evidence.get('expression')}` is a "
                       f"{'divisor' if fragile[0][1] == 'division' else 'log argument'} and loses "
@@ -97,7 +102,10 @@ def rule(ctx) -> RuleOutcome:
                       if cancels else f"no `1 - {name}` was measured losing digits"),
                      n=len(fragile)):
         return out
-    f, use = fragile[0]
+    f, use, best = fragile[0]
+    (out_site, kind), step, gap, digits, lim = best
+    name = F.by_id[out_site].target
+    act = activation_of(F, out_site)
     expr = f.evidence.get("expression")
     z_txt = ""
     if act is not None and act.pre is not None and F.observed(act.pre):
