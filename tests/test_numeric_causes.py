@@ -376,3 +376,49 @@ def test_margin_fails_on_a_comfortable_output(tmp_path):
     s = trace_source(tmp_path, MARGIN, "train(scale=2.0)")
     assert "output_saturation_margin" not in tags(s)
     assert checks(s, "output_saturation_margin")["output_near_one"].status == R.FAILS
+
+
+# -- a mechanism pushed by an upstream cause ------------------------------------------------------
+
+def _demo_replay(iterations):
+    """The founding net in plain numpy: (update ratio of w_ij per step, first step with a non-finite output)."""
+    np.random.seed(1)
+    w_ij = 2 * np.random.rand(3, 4) - 1
+    w_jk = 2 * np.random.rand(4, 1) - 1
+    x = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [0, 1, 0], [1, 0, 0], [1, 1, 1], [0, 0, 0]])
+    y = np.array([[0, 1, 1, 1, 1, 0, 0]]).T
+    ratios, first_bad = [], None
+    with np.errstate(all="ignore"):
+        for i in range(iterations):
+            z_ij = x @ w_ij
+            a_ij = np.where(z_ij > 0, z_ij, 0.01 * z_ij)
+            a_jk = 1 / (1 + np.exp(-(a_ij @ w_jk)))
+            dl_jk = -y / a_jk + (1 - y) / (1 - a_jk)
+            da_jk = a_jk * (1 - a_jk)
+            da_ij = np.where(z_ij > 0, 1.0, 0.01)
+            g_ij = x.T @ ((da_jk * dl_jk) @ w_jk.T * da_ij)
+            g_jk = a_ij.T @ (dl_jk * da_jk)
+            if first_bad is None and not np.isfinite(dl_jk).all():
+                first_bad = i
+            ratios.append(np.linalg.norm(g_ij) / np.linalg.norm(w_ij))
+            w_ij, w_jk = w_ij - g_ij, w_jk - g_jk
+    return np.array(ratios), first_bad
+
+
+def test_a_pushed_mechanism_ranks_below_the_upstream_cause(tmp_path):
+    from pathlib import Path
+
+    demo = Path(nandoctor.__file__).parent / "demo" / "net341.py"
+    s = trace_source(tmp_path, demo.read_text(),
+                     "Net341().train(np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [0, 1, 0], [1, 0, 0], [1, 1, 1], "
+                     "[0, 0, 0]]), np.array([[0, 1, 1, 1, 1, 0, 0]]).T, 1, 260)")
+    ratios, first_bad = _demo_replay(260)
+    order = tags(s)
+    assert order[0] == "learning_rate_too_high"
+    mech = cause(s, "sigmoid_saturation_bce_0over0")
+    spike = mech.evidence["unstable_from"]
+    # the step named as unstable is, in the replay, an update 100 times its 50 predecessors, before the 0/0
+    assert mech.evidence["step"] == first_bad and spike < first_bad
+    assert ratios[spike] > 100 * np.median(ratios[spike - 50:spike])
+    assert order.index("sigmoid_saturation_bce_0over0") > order.index("learning_rate_too_high")
+    assert "already unstable" in mech.summary
