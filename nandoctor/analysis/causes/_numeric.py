@@ -426,15 +426,25 @@ def bce_fixes(F: Facts, info: dict) -> list[Fix]:
 
 
 def tanh_output_fixes(F: Facts, site: int, kind: str) -> list[Fix]:
-    """Give the log loss a probability: a sigmoid in place of the tanh (or linear) output."""
-    x = F.by_id[site]
-    line = line_of(F, site)
-    npx = np_alias(F, x.file)
-    new = re.sub(r"(?:[\w.]+\.)?tanh\((.*)\)", lambda m: f"1 / (1 + {npx}exp(-({m.group(1)})))", line, count=1) \
-        if kind == "tanh" else ""
-    return [Fix("Use a sigmoid output with the cross-entropy", x.line, line, new if new != line else "",
-                "Binary cross-entropy needs outputs in (0, 1); a tanh or linear output goes below 0 and the log of a "
-                "negative number is NaN. With a sigmoid, the gradient at the logit is a - y.")]
+    """Give the log loss a probability: a sigmoid in place of the tanh that computes the output (on its own line,
+    followed through a call's return: `out = self.forward(X)` -> `return np.tanh(z)`)."""
+    seen, todo = {site}, [site]
+    while todo:
+        sid = todo.pop(0)
+        x = F.by_id[sid]
+        line = line_of(F, sid)
+        npx = np_alias(F, x.file)
+        new = re.sub(r"(?:[\w.]+\.)?tanh\(([^()]*(?:\([^()]*\))?[^()]*)\)",
+                     lambda m: f"1 / (1 + {npx}exp(-({m.group(1)})))", line, count=1)
+        if new != line and x.kind != "arg":
+            return [Fix("Use a sigmoid output with the cross-entropy", x.line, line, new,
+                        "Binary cross-entropy needs outputs in (0, 1); tanh gives (-1, 1) and the log of a negative "
+                        "number is NaN. With a sigmoid, the gradient at the logit is a - y.")]
+        for p in F.parent_map.get(sid, []):
+            if p not in seen and len(seen) < 12 and (F.by_id[p].kind == "return" or p in F.derived):
+                seen.add(p)
+                todo.append(p)
+    return []
 
 
 def softmax_form(F: Facts, info: dict) -> tuple[bool, str]:

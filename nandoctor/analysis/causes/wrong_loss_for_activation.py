@@ -10,7 +10,7 @@ import numpy as np
 from ... import columns as C
 from ..rules import RuleOutcome, cause_rule
 from ...detectors.facts import activation_of, last
-from ._numeric import located, mechanism_draft, tanh_output_fixes
+from ._numeric import bounded_outputs, located, mechanism_draft, tanh_output_fixes
 
 LOG_OF_NEGATIVE = re.compile(r"^log(2|10)?\(<0\)$|^log1p\(<-1\)$")
 
@@ -44,7 +44,7 @@ def rule(ctx) -> RuleOutcome:
     low = float(np.min(sr[C.MIN][upto])) if upto.any() else float("nan")
     name = F.by_id[site].target
     act = activation_of(F, site)
-    kind = act.kind if act is not None else ("tanh" if "tanh" in F.by_id[site].statement else "output")
+    kind = act.kind if act is not None else dict(bounded_outputs(F)).get(site, "output")
     model = site in F.derived or act is not None
     if not np.isfinite(low):
         out.check("output_goes_negative", None, f"{name} holds no finite value up to step {info['step']}")
