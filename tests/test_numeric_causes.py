@@ -422,3 +422,29 @@ def test_a_pushed_mechanism_ranks_below_the_upstream_cause(tmp_path):
     assert ratios[spike] > 100 * np.median(ratios[spike - 50:spike])
     assert order.index("sigmoid_saturation_bce_0over0") > order.index("learning_rate_too_high")
     assert "already unstable" in mech.summary
+
+
+# -- a guard already in the code ------------------------------------------------------------------
+
+CLIPPED_FLOAT32 = """
+import numpy as np
+
+def train():
+    X = np.array([[2.0, 1.0], [1.0, 2.0], [-2.0, -1.0], [-1.0, -2.0]], dtype=np.float32)
+    y = np.array([1.0, 1.0, 0.0, 0.0], dtype=np.float32)
+    w = np.array([9.0, 9.0], dtype=np.float32)
+    for i in range(3):
+        p = 1 / (1 + np.exp(-(X @ w)))
+        p = np.clip(p, 1e-8, 1 - 1e-8)
+        loss = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+        w = w - np.float32(0.01) * X.T @ (p - y)
+"""
+
+
+def test_a_clip_bound_that_rounds_to_one_is_named(tmp_path):
+    s = trace_source(tmp_path, CLIPPED_FLOAT32)
+    assert float(np.clip(np.float32(1.0), 1e-8, 1 - 1e-8)) == 1.0  # the bound is 1.0 in float32
+    c = cause(s, "log_of_zero")
+    assert c.evidence["clip_upper_in_dtype"] == 1.0 and "rounds to exactly 1.0" in c.summary
+    assert c.fixes[0].after.endswith("np.clip(p, 1e-8, 1 - 1e-06)")
+    assert float(np.float32(1 - 1e-6)) < 1.0  # the proposed bound survives in float32
