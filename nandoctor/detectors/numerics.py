@@ -11,7 +11,7 @@ from .. import columns as C
 from ..model import Finding
 from . import Limits, register
 from .evaluate import replay
-from .facts import Facts, activation_of, facts, last, strip_comment
+from .facts import Facts, base_name, facts, last, strip_comment
 
 # A sigmoid output within this distance of 1 loses most of its digits in `1 - a` (DESIGN.md §4:
 # "catastrophic cancellation: 1 - a with a within 1e-8 of 1" — half of float64's ~16 digits gone).
@@ -94,7 +94,14 @@ def first_nonfinite(session) -> list[Finding]:
     elems = f" at elements {', '.join(str(tuple(e)) for e in info['elements'][:4])}" if info.get("elements") else ""
     msg = (f"The first non-finite value appears at step {info['step']}, line {info['line']} "
            f"(`{strip_comment(info['statement'])}`): {where}{elems}.")
-    out = [_f("first_nonfinite", "numerics", "error", msg, info["step"], info["step"], site, info["line"], **{
+    severity = "error"
+    if info["step"] < 0 and sid in F.data_like:
+        # A NaN written into the data (a missing reading) that is dropped or imputed before the model reads it.
+        reach = data_reaching_model(F)
+        if reach is not None and not any(e["nonfinite"] for e in reach):
+            severity = "info"
+            msg += " The data the model reads is finite: it is removed or replaced first."
+    out = [_f("first_nonfinite", "numerics", severity, msg, info["step"], info["step"], site, info["line"], **{
         k: info[k] for k in ("expression", "operation", "elements", "operands", "statement")})]
     op = info.get("operation", "")
     if op in ("0/0", "x/0"):
@@ -283,8 +290,9 @@ def catastrophic_cancellation(session) -> list[Finding]:
     seen = set()
     order = {sid: k for k, sid in enumerate(F.first_step_order)}
     for x in sorted(F.sites, key=lambda x: order.get(x.id, len(order))):
-        if x.kind == "arg" or x.phase not in ("forward", "loss", "backward") or "1" not in x.statement:
-            continue
+        if x.kind == "arg" or x.phase not in ("forward", "loss", "backward") or "1" not in x.statement \
+                or not F.observed(x.id):
+            continue  # a statement that never ran (an untaken branch) loses no digits
         try:
             tree = ast.parse(x.statement.strip())
         except SyntaxError:
@@ -330,3 +338,46 @@ def catastrophic_cancellation(session) -> list[Finding]:
                               statement=strip_comment(x.statement.strip())))
                 break
     return out
+
+
+def data_reaching_model(F: Facts) -> list[dict] | None:
+    """The data values a model computation reads, flow-sensitively: for each site computed from the parameters
+    and each data name it reads, the writer of that name observed last before the read. None when nothing is
+    computed from parameters (no model to reach). Each entry: data site, reader site, non-finite counts."""
+    readers = [r for r in F.derived if F.observed(r)]
+    if not readers:
+        return None
+    out: dict[tuple[int, int], dict] = {}
+    for r in readers:
+        rs = F.ser(r)
+        groups: dict[str, list[int]] = {}
+        for p in F.parent_map.get(r, []):
+            if p in F.data_like:
+                groups.setdefault(base_name(F.by_id[p].target), []).append(p)
+        for name, writers in groups.items():
+            # At every observation of the reader, the value it read is the latest write of the name before it;
+            # an earlier version of the name that was overwritten (cleaned, imputed, filtered) never reaches it.
+            latest = np.full(len(rs), -1)
+            owner = np.full(len(rs), -1)
+            for k, w in enumerate(writers):
+                ws = F.ser(w)
+                i = np.searchsorted(ws.seq, rs.seq, side="left") - 1
+                seq_w = np.where(i >= 0, ws.seq[np.maximum(i, 0)], -1)
+                newer = seq_w > latest
+                latest[newer], owner[newer] = seq_w[newer], k
+            for k, w in enumerate(writers):
+                reads = owner == k
+                if not reads.any():
+                    continue
+                ws = F.ser(w)
+                rows = np.searchsorted(ws.seq, latest[reads])
+                bad = ws[C.N_NAN][rows] + ws[C.N_POSINF][rows] + ws[C.N_NEGINF][rows]
+                j = int(np.argmax(bad > 0)) if (bad > 0).any() else 0
+                row = int(rows[j])
+                entry = {"data": w, "reader": r, "nonfinite": int(bad[j]), "n_nan": int(ws[C.N_NAN][row]),
+                         "n_inf": int(ws[C.N_POSINF][row] + ws[C.N_NEGINF][row]), "step": int(ws.step[row]),
+                         "read_step": int(rs.step[reads][j])}
+                key = (w, r)
+                if key not in out or (entry["nonfinite"] and not out[key]["nonfinite"]):
+                    out[key] = entry
+    return list(out.values())

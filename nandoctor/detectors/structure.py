@@ -13,7 +13,7 @@ from ..model import Finding
 from . import Limits, register
 from .evaluate import value_at
 from .facts import Facts, _dotted, activation_of, base_name, facts, last, strip_comment
-from .numerics import _f
+from .numerics import _f, data_reaching_model
 
 # Unnormalized inputs: a feature scale (max |x|) above 10, or feature scales spread more than 100x
 # apart (DESIGN.md §4: "feature scales >> 1, or spreads of more than 100x between features").
@@ -256,10 +256,15 @@ def nonfinite_in_data(session) -> list[Finding]:
         if bad.any() and sr.step[bad][0] < 0:
             i = int(np.argmax(bad))
             n_nan, n_inf = int(sr[C.N_NAN][i]), int(sr[C.N_POSINF][i] + sr[C.N_NEGINF][i])
-            out.append(_f("nonfinite_in_data", "data", "error",
-                          f"The data {x.target} (line {x.line}) already holds {n_nan} NaN and {n_inf} inf values "
-                          f"before training: every result computed from them is NaN.", int(sr.step[i]), int(sr.step[i]),
-                          x.target, x.line, n_nan=n_nan, n_inf=n_inf))
+            # NaN the code removes or replaces before the model reads the data is handled, not an error.
+            reach = data_reaching_model(F)
+            handled = reach is not None and not any(e["nonfinite"] for e in reach)
+            tail = (" before training, but the data the model reads is finite: they are removed or replaced first."
+                    if handled else " before training: every result computed from them is NaN.")
+            out.append(_f("nonfinite_in_data", "data", "info" if handled else "error",
+                          f"The data {x.target} (line {x.line}) already holds {n_nan} NaN and {n_inf} inf values{tail}",
+                          int(sr.step[i]), int(sr.step[i]), x.target, x.line, n_nan=n_nan, n_inf=n_inf,
+                          reaches_model=not handled))
             break
     return out
 

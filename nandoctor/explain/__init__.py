@@ -9,13 +9,15 @@ from collections import defaultdict
 import numpy as np
 
 from .. import columns as C
-from ..detectors.facts import Facts, _dotted, activation_of, base_name, facts, last, strip_comment
+from ..detectors.facts import Facts, base_name, facts, last, strip_comment
 from ..detectors.numerics import first_nonfinite_info
 from ..detectors.optimisation import batch_size, loss_series, summed_gradients, update_ratios
 from ..analysis.rules import LATENT, PRIMARY, STRUCTURAL, WEAK, Draft, evaluate_rules, load_rules
 from ..model import Cause, ChainLink, Finding, Fix
-from .chain import _num, walk
+from .chain import _num
 from .fixes import copy_fix, divide_gradient_fix, hyper_value, lower_lr_fix, np_alias
+# The module, not its names: it imports explain.chain, so it may still be loading when this module is.
+from ..analysis.causes import _numeric as mechanisms
 
 # Input features above this scale make a fixed learning rate unstable on their own.
 INPUT_SCALE_ROOT = 100.0
@@ -70,50 +72,25 @@ def _line(F: Facts, sid: int) -> str:
 # -- the non-finite symptom and what drove it -------------------------------------------------------
 
 def _mechanism(F: Facts, info: dict, by) -> str:
-    """The numeric mechanism of the first non-finite value, as a cause tag."""
+    """The numeric mechanism of the first non-finite value, as the code of the rule that names it."""
     op = info.get("operation", "") or ""
-    expr = info.get("expression", "") or ""
-    stmt = info.get("statement", "") or ""
-    sid = info.get("site")
-    names = set(re.findall(r"[A-Za-z_][\w.]*", expr))
-    acts = {base_name(F.by_id[a.site].target): a for a in F.activations}
-    involved = [acts[n] for n in names if n in acts]
-    if sid is not None and sid in F.by_id:
-        # the statement's own operands, followed through arguments to the caller's values
-        for p in F.parent_map.get(sid, []):
-            a = activation_of(F, F.root_value(p))
-            if a is not None and a not in involved and base_name(F.by_id[p].target) in names:
-                involved.append(a)
     if op in ("0/0", "x/0"):
-        if any(a.kind == "sigmoid" for a in involved) or re.search(r"/\s*\(?\s*1\s*-", expr):
-            return "sigmoid_saturation_bce_0over0"
-        return "other:division by zero"
-    if op.startswith("log("):
-        if op == "log(<0)" and (any(a.kind == "tanh" for a in involved) or not involved):
-            return "wrong_loss_for_activation"
-        return "log_of_zero"
-    if "exp overflow" in op or "exp" in op:
-        softmax = any(a.kind == "softmax" for a in F.activations) or "softmax" in (info.get("function") or "").lower()
-        if softmax and not re.search(r"(max|amax)\s*\(", stmt) and not re.search(r"-\s*\w+\.max\(", stmt):
-            return "softmax_overflow_no_max_subtraction"
-        return "exp_overflow"
+        return "sigmoid_saturation_bce_0over0" if mechanisms.saturated_divisor(F, info, by)[0] else "division_by_zero"
+    if op.startswith("log"):
+        return "wrong_loss_for_activation" if "<" in op else "log_of_zero"
+    if "exp" in op and "overflow" in op:
+        return "softmax_overflow_no_max_subtraction" if mechanisms.softmax_form(F, info)[0] and not mechanisms.subtracts_max(F, info) \
+            else "exp_overflow"
     return "exploding_gradient"
+
+
+_MECHANISM_FIXES = {"sigmoid_saturation_bce_0over0": "bce_fixes", "log_of_zero": "log_fix", "exp_overflow": "exp_fix",
+                    "softmax_overflow_no_max_subtraction": "softmax_fix", "division_by_zero": "division_fix"}
 
 
 def _instability(F: Facts, by, before_step=None):
     """Findings that show the optimisation itself going unstable (before a step, if given)."""
-    out = []
-    for code in ("update_spike", "sustained_growth", "weight_divergence"):
-        for f in by.get(code, []):
-            if f.severity != "error":
-                continue
-            if before_step is not None and f.first_step is not None and f.first_step > before_step:
-                continue
-            out.append(f)
-    for f in by.get("update_ratio_high", []):
-        if f.evidence.get("median_ratio", 0) > 1.0:
-            out.append(f)
-    return out
+    return mechanisms.instability(by, before_step)
 
 
 def _instability_root(session, F: Facts, by) -> tuple[str, list, list, dict]:
@@ -140,35 +117,23 @@ def _instability_root(session, F: Facts, by) -> tuple[str, list, list, dict]:
     return "learning_rate_too_high", fixes, [], {}
 
 
-def _symptom_text(info: dict) -> str:
-    expr = info.get("expression") or info.get("statement", "")
-    op = info.get("operation", "")
-    elems = info.get("elements") or []
-    at = f" at elements {', '.join(str(tuple(e)) for e in elems[:3])}" if elems else ""
-    ops = info.get("operands") or {}
-    optxt = "; ".join(f"{k} = {v[:3]}" for k, v in list(ops.items())[:2]) if ops else ""
-    return f"`{expr}` computes {op}{at}" + (f" ({optxt})" if optxt else "") + " and the NaN spreads to the weights"
-
-
 def build_nonfinite(session, F: Facts, by) -> list[Draft]:
+    """The upstream cause that pushed the first non-finite value's mechanism (the mechanism itself is a rule in
+    analysis/causes/): the learning rate, summed gradients, raw inputs, measured unstable before that step."""
     info = first_nonfinite_info(session)
-    if info is None:
+    if info is None or mechanisms.data_owns(info, by):
         return []
-    if by.get("nonfinite_in_data") and (info["step"] < 0 or info.get("source") == "frame" and info["step"] <= 0):
-        return []  # the data builder owns it
     mech = _mechanism(F, info, by)
     sid = info.get("site")
     step = info["step"]
-    chain = []
-    if sid is not None and sid in F.by_id:
-        chain = walk(F, sid, step, _symptom_text(info), {k: info.get(k) for k in ("operation", "elements") if info.get(k)})
+    chain = mechanisms.symptom_chain(F, info, by) if sid is not None and sid in F.by_id else []
     unstable = _instability(F, by, before_step=step)
     codes = ["first_nonfinite"] + [c for c in ("division_by_zero", "log_of_zero", "exp_overflow", "exact_saturation",
                                                "catastrophic_cancellation") if by.get(c)]
-    mech_fixes = _mechanism_fixes(session, F, mech, info, by)
+    fixer = _MECHANISM_FIXES.get(mech)
+    mech_fixes = getattr(mechanisms, fixer)(F, info) if fixer else []
     out = []
-    if unstable and mech in ("sigmoid_saturation_bce_0over0", "log_of_zero", "exp_overflow", "exploding_gradient",
-                             "softmax_overflow_no_max_subtraction", "other:division by zero"):
+    if unstable and mech != "wrong_loss_for_activation":
         tag, fixes, rcodes, ev = _instability_root(session, F, by)
         spike = next((f for f in unstable if f.code == "update_spike"), unstable[0])
         ev.update({k: spike.evidence.get(k) for k in ("ratio", "typical_ratio", "update_norm", "weight_norm", "factor")
@@ -187,138 +152,21 @@ def build_nonfinite(session, F: Facts, by) -> list[Draft]:
                    f"{words}: {spike.message[0].lower() + spike.message[1:].rstrip('.')}")
         summary += f"; at step {step} `{info.get('expression') or info.get('statement')}` computes {info.get('operation')}."
         out.append(Draft(tag, PRIMARY, summary, chain, fixes + mech_fixes, codes + rcodes + [f.code for f in unstable], ev))
-        if mech in ("sigmoid_saturation_bce_0over0", "log_of_zero", "exp_overflow", "softmax_overflow_no_max_subtraction"):
-            out.append(Draft(mech, WEAK, _mech_summary(mech, info, F, standalone=False), chain[-3:], mech_fixes, codes,
-                             {"operation": info.get("operation"), "step": step}))
-    else:
-        if mech == "exploding_gradient":
-            root = _instability_root(session, F, by)
-            mech = root[0]
-            mech_fixes = root[1]
-        out.append(Draft(mech, PRIMARY, _mech_summary(mech, info, F, standalone=True), chain, mech_fixes, codes,
-                         {"operation": info.get("operation"), "step": step, "expression": info.get("expression")}))
-        # Huge raw inputs push the pre-activations past the dtype's limits on their own.
-        for f in by.get("unnormalized_inputs", []):
-            if mech != "unnormalized_inputs" and f.evidence.get("max_scale", 0) >= INPUT_SCALE_ROOT:
-                out.append(Draft("unnormalized_inputs", PRIMARY - 5,
-                                 f"{f.message} They drive the values that overflow at step {step}.",
-                                 [ChainLink(f.message, None, f.site, f.line, dict(f.evidence))] + chain[-2:],
-                                 _normalize_fixes(F), [f.code], dict(f.evidence, chained_to=mech)))
+        return out
+    if mech == "exploding_gradient":
+        tag, fixes, rcodes, ev = _instability_root(session, F, by)
+        out.append(Draft(tag, PRIMARY, f"{tag.replace('_', ' ').capitalize()}: at step {step} "
+                         f"`{info.get('expression') or info.get('statement')}` computes {info.get('operation')}.",
+                         chain, fixes, codes + rcodes, {"operation": info.get("operation"), "step": step,
+                                                        "expression": info.get("expression")}))
+    # Huge raw inputs push the pre-activations past the dtype's limits on their own.
+    for f in by.get("unnormalized_inputs", []):
+        if f.evidence.get("max_scale", 0) >= INPUT_SCALE_ROOT and not any(d.tag == "unnormalized_inputs" for d in out):
+            out.append(Draft("unnormalized_inputs", PRIMARY - 5,
+                             f"{f.message} They drive the values that overflow at step {step}.",
+                             [ChainLink(f.message, None, f.site, f.line, dict(f.evidence))] + chain[-2:],
+                             _normalize_fixes(F), [f.code], dict(f.evidence, chained_to=mech)))
     return out
-
-
-def _mech_summary(mech: str, info: dict, F: Facts, standalone: bool) -> str:
-    step, expr, op = info["step"], info.get("expression") or info.get("statement"), info.get("operation")
-    base = {
-        "sigmoid_saturation_bce_0over0": "The sigmoid output reaches exactly 1.0 (or 0.0) and the cross-entropy "
-                                         "gradient divides by 1 - a (or a)",
-        "log_of_zero": "The log in the loss gets exactly 0",
-        "exp_overflow": "exp() overflows",
-        "softmax_overflow_no_max_subtraction": "The softmax exponentiates the raw logits without subtracting their max",
-        "wrong_loss_for_activation": "The loss does not fit the output activation",
-        "learning_rate_too_high": "The learning rate is too high",
-    }.get(mech, mech.replace("_", " ").capitalize())
-    text = f"{base}: at step {step} `{expr}` computes {op}."
-    if not standalone:
-        text += " The formula itself is fragile: it fails whenever the output saturates, whatever pushed it there."
-    return text
-
-
-def _mechanism_fixes(session, F: Facts, mech: str, info: dict, by) -> list[Fix]:
-    fixes: list[Fix] = []
-    sid = info.get("site")
-    npx = np_alias(F)
-    if mech == "sigmoid_saturation_bce_0over0":
-        fixes.extend(_bce_fixes(F, info))
-    elif mech == "log_of_zero" and sid is not None:
-        line = _line(F, sid)
-        new = re.sub(r"((?:np\.|numpy\.)?log)\(([^()]*(?:\([^()]*\))?[^()]*)\)",
-                     lambda m: f"{m.group(1)}({npx}clip({m.group(2)}, 1e-7, None))", line)
-        if new != line:
-            fixes.append(Fix("Keep the log's argument away from 0", F.by_id[sid].line, line, new,
-                             "log(0) is -inf; clipping at 1e-7 bounds the loss without changing healthy values."))
-    elif mech == "softmax_overflow_no_max_subtraction" and sid is not None:
-        line = _line(F, sid)
-        m = re.search(r"exp\((\w+)\)", line)
-        if m:
-            z = m.group(1)
-            fixes.append(Fix("Subtract the row max before exp", F.by_id[sid].line, line,
-                             line.replace(m.group(0), f"exp({z} - {z}.max(axis=1, keepdims=True))", 1),
-                             "softmax(z) = softmax(z - max z); the largest exponent becomes 0, so exp cannot overflow."))
-    elif mech == "exp_overflow" and sid is not None:
-        line = _line(F, sid)
-        m = re.search(r"((?:np\.|numpy\.)?exp)\((\w+)\)\s*/\s*\(\s*1\s*\+\s*(?:np\.|numpy\.)?exp\(\2\)\s*\)", line)
-        if m:
-            fixes.append(Fix("Use the form of the sigmoid that cannot overflow", F.by_id[sid].line, line,
-                             line.replace(m.group(0), f"1 / (1 + {m.group(1)}(-{m.group(2)}))"),
-                             "exp(z)/(1+exp(z)) is inf/inf = NaN for large z; 1/(1+exp(-z)) tends to 1 instead."))
-        else:
-            m = re.search(r"((?:np\.|numpy\.)?exp)\((-?\s*\w+)\)", line)
-            if m:
-                lim = F.limits(sid).exp_max
-                fixes.append(Fix("Clip the argument of exp", F.by_id[sid].line, line,
-                                 line.replace(m.group(0), f"{m.group(1)}({npx}clip({m.group(2)}, -{int(lim)}, {int(lim)}))"),
-                                 f"exp overflows above {lim} in {F.limits(sid).dtype}."))
-    elif mech == "wrong_loss_for_activation":
-        for a in F.activations:
-            if a.kind == "tanh" and a.site == F.output or (a.kind == "tanh" and F.output is None):
-                x = F.by_id[a.site]
-                fixes.append(Fix("Use a sigmoid output with the cross-entropy", x.line, _line(F, a.site),
-                                 "a sigmoid: 1 / (1 + exp(-z))",
-                                 "Binary cross-entropy needs outputs in (0, 1); tanh gives (-1, 1) and log of a "
-                                 "negative number is NaN. With a sigmoid, its derivative is a*(1-a)."))
-        for x in F.sites:
-            if x.kind == "return" and re.search(r"tanh", F.by_id[x.id].statement) and not fixes:
-                fixes.append(Fix("Use a sigmoid output with the cross-entropy", x.line, _line(F, x.id),
-                                 "return 1 / (1 + np.exp(-z))", "tanh outputs can be negative: log of them is NaN."))
-    return fixes
-
-
-def _bce_fixes(F: Facts, info: dict) -> list[Fix]:
-    """`-y/a + (1-y)/(1-a)` times `a*(1-a)` is `a - y`: the gradient at the logit, with no division."""
-    sid = info.get("site")
-    if sid is None or sid not in F.by_id:
-        return []
-    x = F.by_id[sid]
-    line = _line(F, sid)
-    m = re.search(r"/\s*\(\s*1\s*-\s*([\w.]+)\s*\)", line)
-    if not m:
-        return []
-    a = m.group(1)
-    t = None
-    m2 = re.search(r"\(\s*1\s*-\s*([\w.]+)\s*\)\s*/", line)
-    if m2:
-        t = m2.group(1)
-    if t is None:
-        m3 = re.search(r"-\s*([\w.]+)\s*/\s*" + re.escape(a), line)
-        t = m3.group(1) if m3 else "y"
-    lhs = line.split("=", 1)[0].strip() if "=" in line and not line.lstrip().startswith("return") else None
-    fixes = []
-    # Where the sigmoid derivative of `a` is taken, so the simplification can drop it.
-    deriv = None
-    for y in F.sites:
-        if y.phase == "backward" and y.kind in ("assign", "unpack") and a in y.reads and y.id != sid and y.calls \
-                and any(re.search(r"deriv|prime|grad", c, re.I) for c in y.calls):
-            deriv = y
-            break
-    if lhs:
-        fixes.append(Fix(f"Simplify the output gradient to {a} - {t}", x.line, line,
-                         f"{lhs} = {a} - {t}  # = (-{t}/{a} + (1-{t})/(1-{a})) * {a}*(1-{a}), with no division",
-                         f"-{t}/{a} + (1-{t})/(1-{a}) times the sigmoid derivative {a}*(1-{a}) is exactly {a} - {t}: "
-                         f"the same gradient at the logit, finite even when {a} is exactly 0 or 1."))
-        if deriv is not None:
-            dl = _line(F, deriv.id)
-            dlhs = dl.split("=", 1)[0].strip()
-            fixes.append(Fix(f"…and drop the sigmoid derivative it already contains", deriv.line, dl,
-                             f"{dlhs} = 1  # {a} - {t} already includes {a}*(1-{a})",
-                             "Multiplying by the derivative again would count it twice."))
-    npx = np_alias(F, x.file)
-    note = "" if npx else " (add clip to the `from numpy import ...` line)"
-    fixes.append(Fix(f"Or clip {a} away from exactly 0 and 1{note}", x.line, line,
-                     line.replace(f"(1 - {a})", f"(1 - {npx}clip({a}, 1e-7, 1 - 1e-7))").replace(
-                         f"/{a}", f"/{npx}clip({a}, 1e-7, 1 - 1e-7)").replace(f"/ {a}", f"/ {npx}clip({a}, 1e-7, 1 - 1e-7)"),
-                     "Clipping keeps 1 - a and a nonzero; the simplification above is better (no clipping bias)."))
-    return fixes
 
 
 def _preact_fixes(F: Facts, f: Finding) -> list[Fix]:

@@ -1,8 +1,9 @@
-"""The input data holds NaN or inf before the first step: every value it touches is non-finite."""
+"""The data the model reads holds NaN or inf: every value computed from it is non-finite."""
 
 from __future__ import annotations
 
 from ...detectors.facts import base_name
+from ...detectors.numerics import data_reaching_model
 from ...explain.fixes import np_alias
 from ...model import ChainLink, Fix
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
@@ -13,11 +14,13 @@ from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
     "The input data holds NaN or inf",
     premises=(
         ("data_observed", "the data arrays were recorded before training"),
-        ("data_nonfinite", "a data array holds NaN or inf before it meets the parameters"),
+        ("data_nonfinite", "a data array holds NaN or inf"),
+        ("nonfinite_reaches_model", "the NaN or inf is in the version of the data a computation with the "
+                                    "parameters reads (not in a copy that was cleaned or replaced first)"),
     ),
 )
 def rule(ctx) -> RuleOutcome:
-    """The data arrays hold NaN or inf before training."""
+    """The data arrays the model reads hold NaN or inf."""
     F = ctx.facts
     out = RuleOutcome()
     if not out.check("data_observed", bool(F.data_sites) or None,
@@ -27,19 +30,41 @@ def rule(ctx) -> RuleOutcome:
     if not out.check("data_nonfinite", bool(found),
                      found[0].message if found else "no recorded data array holds NaN or inf", n=len(found)):
         return out
-    for f in found:
-        sid = next((x.id for x in F.sites if x.target == f.site and x.line == f.line), None)
-        line = F.code_line(sid) if sid is not None else ""
-        name = base_name(f.site or "data")
-        npx = np_alias(F)
-        fixes = [Fix(f"Drop the rows of {name} that hold NaN or inf", f.line, line,
-                     f"{line}\n{name} = {name}[{npx}isfinite({name}).all(axis=1)]" if line else "",
-                     "One missing value makes every prediction and gradient that touches it NaN.")]
-        chain = [ChainLink(f"The data {f.site} holds {f.evidence.get('n_nan')} NaN and {f.evidence.get('n_inf')} inf "
-                           f"values before training", f.first_step, f.site, f.line, dict(f.evidence))]
-        for g in ctx.findings.get("weights_nonfinite", [])[:1]:
-            chain.append(ChainLink(g.message, g.first_step, g.site, g.line, dict(g.evidence)))
-        out.drafts.append(Draft("nan_in_input_data", PRIMARY + 3, f"The input data already holds NaN: {f.message}", chain,
-                                fixes, [f.code] + [g.code for g in ctx.findings.get("weights_nonfinite", [])],
-                                dict(f.evidence)))
+    reach = data_reaching_model(F)
+    if reach is None:
+        out.check("nonfinite_reaches_model", None, "nothing is computed from parameters, so no read by the model "
+                                                   "was recorded")
+        return out
+    bad = [e for e in reach if e["nonfinite"]]
+    if not out.check("nonfinite_reaches_model", bool(bad),
+                     (f"{F.by_id[bad[0]['reader']].target} (line {F.by_id[bad[0]['reader']].line}) reads "
+                      f"{F.by_id[bad[0]['data']].target} while it holds {bad[0]['n_nan']} NaN and {bad[0]['n_inf']} inf")
+                     if bad else f"the {len(reach)} data values the model reads are finite: the NaN or inf is "
+                                 f"removed or replaced before it gets there", reads=len(reach), nonfinite_reads=len(bad)):
+        return out
+    npx = np_alias(F)
+    e = bad[0]
+    data, reader = F.by_id[e["data"]], F.by_id[e["reader"]]
+    made = F.by_id[F.root_data(e["data"])]
+    name = base_name(made.target)
+    line = F.code_line(made.id)
+    fixes = [Fix(f"Drop the rows of {name} that hold NaN or inf", made.line, line,
+                 f"{line}\n{name} = {name}[{npx}isfinite({name}).all(axis=1)]" if line else "",
+                 "One missing value makes every prediction and gradient that touches it NaN; drop or impute the rows "
+                 "(and their targets) before training.")]
+    ev = {"data": data.target, "line": data.line, "n_nan": e["n_nan"], "n_inf": e["n_inf"], "reader": reader.target,
+          "reader_line": reader.line, "read_step": e["read_step"]}
+    chain = [ChainLink(f"The data {data.target} (line {data.line}) holds {e['n_nan']} NaN and {e['n_inf']} inf values",
+                       e["step"], data.target, data.line, {"n_nan": e["n_nan"], "n_inf": e["n_inf"]}),
+             ChainLink(f"{reader.target} (line {reader.line}) reads it at step {e['read_step']}", e["read_step"],
+                       reader.target, reader.line, {})]
+    spread = ctx.findings.get("weights_nonfinite", [])[:1]
+    for g in spread:
+        chain.append(ChainLink(g.message, g.first_step, g.site, g.line, dict(g.evidence)))
+    summary = (f"The data the model reads holds NaN: {data.target} (line {data.line}) has {e['n_nan']} NaN and "
+               f"{e['n_inf']} inf values when {reader.target} (line {reader.line}) reads it at step {e['read_step']}.")
+    if spread:
+        summary += f" The weights {spread[0].site} are non-finite from step {spread[0].first_step}."
+    out.drafts.append(Draft("nan_in_input_data", PRIMARY + 3, summary, chain, fixes,
+                            [f.code for f in found] + [g.code for g in spread], ev))
     return out

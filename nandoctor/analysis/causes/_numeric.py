@@ -1,0 +1,521 @@
+"""What the numeric-mechanism rules share: the first non-finite value, its mechanism, instability before it, fixes."""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+
+import numpy as np
+
+from ... import columns as C
+from ...detectors.facts import Facts, activation_of, base_name, strip_comment
+from ...detectors.numerics import first_nonfinite_info
+from ...explain.chain import walk
+from ...explain.fixes import np_alias
+from ...model import ChainLink, Fix
+from ..rules import PRIMARY, WEAK, Draft, RuleOutcome
+
+# Findings that show the optimisation itself going unstable (a pushed mechanism, not a lone formula).
+UNSTABLE_CODES = ("update_spike", "sustained_growth", "weight_divergence")
+# Operations the recorder names when it could only see that a value is non-finite, not how it was made.
+UNREPLAYED = ("nan", "inf", "", None)
+
+
+def line_of(F: Facts, sid: int) -> str:
+    x = F.by_id[sid]
+    return strip_comment(F.line_text(x.file, x.line)) or strip_comment(x.statement.strip())
+
+
+def instability(by, before_step=None) -> list:
+    """Findings that show the optimisation going unstable (at or before a step, if given)."""
+    out = []
+    for code in UNSTABLE_CODES:
+        for f in by.get(code, []):
+            if f.severity != "error":
+                continue
+            if before_step is not None and f.first_step is not None and f.first_step > before_step:
+                continue
+            out.append(f)
+    for f in by.get("update_ratio_high", []):
+        if f.evidence.get("median_ratio", 0) > 1.0:
+            if before_step is None or f.first_step is None or f.first_step <= before_step:
+                out.append(f)
+    return out
+
+
+def involved_activations(F: Facts, info: dict) -> list:
+    """The activations the failing expression reads, followed through arguments to the caller's values."""
+    expr = info.get("expression", "") or ""
+    sid = info.get("site")
+    names = set(re.findall(r"[A-Za-z_][\w.]*", expr or info.get("statement", "") or ""))
+    acts = {base_name(F.by_id[a.site].target): a for a in F.activations}
+    involved = [acts[n] for n in names if n in acts]
+    if sid is not None and sid in F.by_id:
+        for p in F.parent_map.get(sid, []):
+            a = activation_of(F, F.root_value(p))
+            if a is not None and a not in involved and base_name(F.by_id[p].target) in names:
+                involved.append(a)
+    return involved
+
+
+def divides_by_one_minus(expr: str) -> bool:
+    return bool(re.search(r"/\s*\(?\s*1(\.0*)?\s*-", expr or ""))
+
+
+def saturated_divisor(F: Facts, info: dict, by) -> tuple[bool, str, dict]:
+    """Is the zero divisor a sigmoid output (or 1 - it) measured exactly at its bound at the failing step?"""
+    step = info["step"]
+    sat = [f for f in by.get("exact_saturation", []) if f.first_step is not None and f.first_step <= step
+           and f.evidence.get("activation") == "sigmoid"]
+    expr = info.get("expression") or info.get("statement") or ""
+    names = set(re.findall(r"[A-Za-z_][\w.]*", expr))
+    involved = {base_name(F.by_id[a.site].target) for a in involved_activations(F, info) if a.kind == "sigmoid"}
+    for f in sat:
+        if base_name(f.site or "") in names or base_name(f.site or "") in involved:
+            name = base_name(f.site or "")
+            divisor = f"1 - {name}" if f.evidence.get("bound") == 1.0 else name
+            return True, (f"{f.site} (sigmoid output) is exactly {f.evidence.get('bound')} from step {f.first_step}, "
+                          f"and `{expr}` divides by {divisor}"), {"site": f.site, "bound": f.evidence.get("bound"),
+                                                                   "saturated_step": f.first_step, "divisor": divisor,
+                                                                   "elements_at_bound": f.evidence.get("elements_at_bound")}
+    # The divisor's own operand, read from the code and measured: `1 - a` with `a` exactly 1.0, or `a` exactly 0.0,
+    # where `a` is computed as a sigmoid (named so, or written 1/(1+exp(-z))).
+    sid = info.get("site")
+    function = F.by_id[sid].function if sid is not None and sid in F.by_id else info.get("function") or ""
+    for name, bound in _divisors(expr):
+        for w in F.resolve(name, function):
+            root = F.root_value(w)
+            sr = F.ser(root)
+            if sr is None or not len(sr) or not _sigmoid_code(F, root):
+                continue
+            upto = np.nonzero(sr.step <= step)[0]
+            at = upto[(sr[C.MAX][upto] == 1.0) if bound == 1.0 else (sr[C.MIN][upto] == 0.0)] if len(upto) else upto
+            if len(at):
+                divisor = f"1 - {name}" if bound == 1.0 else name
+                first = int(sr.step[at[0]])
+                frac = sr[C.FRAC_SAT_EXACT][at[0]]
+                count = int(round(frac * sr[C.SIZE][at[0]])) if np.isfinite(frac) else None
+                return True, (f"{name} (a sigmoid in the code) is exactly {bound:g} from step {first}, and `{expr}` "
+                              f"divides by {divisor}"), {"site": name, "bound": bound, "saturated_step": first,
+                                                         "divisor": divisor, "elements_at_bound": count}
+    return False, "no divisor of the failing expression is a sigmoid output measured exactly at 0 or 1", {}
+
+
+def _divisors(expr: str) -> list[tuple[str, float]]:
+    """(name, bound) for each `... / (1 - name)` (bound 1.0) and `... / name` (bound 0.0) in an expression."""
+    out = []
+    try:
+        tree = ast.parse(expr.strip(), mode="eval")
+    except SyntaxError:
+        return out
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            den = node.right
+            if isinstance(den, ast.BinOp) and isinstance(den.op, ast.Sub) and isinstance(den.left, ast.Constant) \
+                    and den.left.value == 1:
+                name = _name(den.right)
+                if name:
+                    out.append((name, 1.0))
+            elif _name(den):
+                out.append((_name(den), 0.0))
+    return out
+
+
+def _name(node) -> str | None:
+    text = ast.unparse(node)
+    return text if re.fullmatch(r"[A-Za-z_][\w.]*", text) else None
+
+
+def _sigmoid_code(F: Facts, sid: int) -> bool:
+    """The site is a sigmoid output: identified from its values, or computed by a sigmoid in the code."""
+    a = activation_of(F, sid)
+    if a is not None:
+        return a.kind == "sigmoid"
+    x = F.by_id[sid]
+    text = x.statement + " " + " ".join(x.calls)
+    return bool(re.search(r"sigmoid|expit|logistic", text, re.I)
+                or re.search(r"1(\.0*)?\s*/\s*\(\s*1(\.0*)?\s*\+\s*(?:\w+\.)*exp\(\s*-", text))
+
+
+def data_owns(info: dict, by) -> bool:
+    """The first non-finite value is the input data's own NaN, before any step computes anything."""
+    return bool(by.get("nonfinite_in_data")) and (info["step"] < 0 or info.get("source") == "frame" and info["step"] <= 0)
+
+
+def located(out: RuleOutcome, ctx) -> dict | None:
+    """Premise `first_nonfinite_located`: the first non-finite value found and its operation replayed."""
+    info = first_nonfinite_info(ctx.session)
+    if info is None:
+        out.check("first_nonfinite_located", False, "every recorded value stayed finite")
+        return None
+    if data_owns(info, ctx.findings):
+        out.check("first_nonfinite_located", False,
+                  f"the first non-finite value is already in the data at step {info['step']}, before any computation")
+        return None
+    op = info.get("operation")
+    if op in UNREPLAYED:
+        out.check("first_nonfinite_located", None,
+                  f"the first non-finite value (step {info['step']}, line {info['line']}) could not be traced to an "
+                  f"operation", step=info["step"], line=info["line"])
+        return None
+    out.check("first_nonfinite_located", True, f"step {info['step']}, line {info['line']}: `"
+              f"{info.get('expression') or info.get('statement')}` computes {op}", step=info["step"],
+              line=info["line"], operation=op)
+    return info
+
+
+def symptom_text(F: Facts, info: dict, by) -> str:
+    """The failing sub-expression in words, from this run's numbers only."""
+    expr = info.get("expression") or info.get("statement", "")
+    op = info.get("operation", "")
+    elems = info.get("elements") or []
+    at = f" at elements {', '.join(str(tuple(e)) for e in elems[:3])}" if elems else ""
+    ops = info.get("operands") or {}
+    optxt = "; ".join(f"{k} = {v[:3]}" for k, v in list(ops.items())[:2]) if ops else ""
+    text = f"`{expr}` computes {op}{at}" + (f" ({optxt})" if optxt else "")
+    spread = [f for f in by.get("weights_nonfinite", []) if f.first_step is not None]
+    if spread:
+        text += f", and the weights {spread[0].site} are non-finite from step {spread[0].first_step}"
+    return text
+
+
+def symptom_chain(F: Facts, info: dict, by) -> list[ChainLink]:
+    sid = info.get("site")
+    if sid is None or sid not in F.by_id:
+        return [ChainLink(symptom_text(F, info, by), info["step"], None, info.get("line"),
+                          {k: info.get(k) for k in ("operation", "elements") if info.get(k)})]
+    return walk(F, sid, info["step"], symptom_text(F, info, by),
+                {k: info.get(k) for k in ("operation", "elements") if info.get(k)})
+
+
+def guard_note(F: Facts, info: dict) -> tuple[str, dict]:
+    """What the code already does against the failure (a clip, an added epsilon), judged in the dtype it runs in:
+    in the failing statement, or in the last write of a name it reads before the failure."""
+    sid = info.get("site")
+    if sid is None or sid not in F.by_id:
+        return "", {}
+    here = F.ser(sid)
+    row = here.at_step(info["step"]) if here is not None and len(here) else None
+    limit = int(here.seq[row]) if row is not None else None
+    candidates = [sid]
+    for name in set(re.findall(r"[A-Za-z_][\w.]*", info.get("expression") or "")):
+        latest, writer = -1, None
+        for w in F.resolve(name, F.by_id[sid].function):
+            ws = F.ser(w)
+            if w == sid or F.by_id[w].kind == "arg" or ws is None or not len(ws):
+                continue
+            i = ws.before_seq(limit) if limit is not None else len(ws) - 1
+            if i is not None and int(ws.seq[i]) > latest:
+                latest, writer = int(ws.seq[i]), w
+        if writer is not None:
+            candidates.append(writer)
+    for cand in candidates:
+        note = _guard_in(F, cand)
+        if note[0]:
+            return note
+    return "", {}
+
+
+def _guard_in(F: Facts, sid: int) -> tuple[str, dict]:
+    line = line_of(F, sid)
+    text = (line.split("=", 1)[1] if "=" in line and not line.lstrip().startswith("return") else
+            line.replace("return", "", 1)).strip()
+    try:
+        tree = ast.parse(text, mode="eval")
+    except (SyntaxError, IndexError):
+        return "", {}
+    lim = F.limits(sid)
+    dtype = np.dtype(lim.dtype).type
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and (ast.unparse(node.func).split(".")[-1] == "clip") and len(node.args) >= 3:
+            try:
+                lo, hi = (float(eval(ast.unparse(a), {"__builtins__": {}})) for a in node.args[1:3])  # noqa: S307
+            except Exception:  # noqa: BLE001 - a bound that is not a literal expression is not judged
+                continue
+            lo_t, hi_t = float(dtype(lo)), float(dtype(hi))
+            words = f"line {F.by_id[sid].line} already clips with `{ast.unparse(node)}`"
+            if hi_t == 1.0 and hi < 1.0:
+                # The smallest power of ten that survives next to 1.0 in this dtype.
+                margin = 10.0 ** math.ceil(math.log10(2 * lim.eps))
+                segment = ast.get_source_segment(text, node.args[2]) or ""
+                fix = Fix(f"Use a clip bound that {lim.dtype} can hold", F.by_id[sid].line, line,
+                          line.replace(segment, f"1 - {margin:g}", 1) if segment else "",
+                          f"{lim.dtype} keeps about {lim.digits:.1f} digits: 1 - {1 - hi:g} is stored as exactly 1.0, "
+                          f"1 - {margin:g} is not.")
+                return (f"{words}, but in {lim.dtype} the upper bound {hi!r} rounds to exactly 1.0, so 1 minus it is 0"),\
+                    {"clip_upper": hi, "clip_upper_in_dtype": hi_t, "guard_line": F.by_id[sid].line, "guard_fix": fix}
+            if lo_t == 0.0 and lo > 0.0:
+                return (f"{words}, but in {lim.dtype} the lower bound {lo!r} rounds to exactly 0.0"),\
+                    {"clip_lower": lo, "clip_lower_in_dtype": lo_t, "guard_line": F.by_id[sid].line}
+            return f"{words} and it still fails", {"clip_lower": lo, "clip_upper": hi, "guard_line": F.by_id[sid].line}
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and isinstance(node.right, ast.Constant) \
+                and isinstance(node.right.value, float) and 0 < node.right.value < 1e-3:
+            eps = node.right.value
+            words = f"line {F.by_id[sid].line} already adds {eps:g} in `{ast.unparse(node)}`"
+            return f"{words} and it still fails", {"epsilon": eps, "guard_line": F.by_id[sid].line}
+    return "", {}
+
+
+def mechanism_draft(ctx, code: str, info: dict, base: str, fixes: list, extra: dict | None = None) -> Draft:
+    """The cause for a numeric mechanism, ranked below the upstream cause when the optimisation was
+    measured going unstable before the first non-finite step, else as the run's primary cause."""
+    F, by = ctx.facts, ctx.findings
+    step = info["step"]
+    unstable = instability(by, before_step=step)
+    chain = symptom_chain(F, info, by)
+    expr = info.get("expression") or info.get("statement")
+    text = f"{base}: at step {step} `{expr}` computes {info.get('operation')}{operand_words(info)}."
+    ev = {"operation": info.get("operation"), "step": step, "expression": info.get("expression"), **(extra or {})}
+    guard, gev = guard_note(F, info)
+    if guard:
+        text += f" {guard[0].upper()}{guard[1:]}."
+        guard_fix = gev.pop("guard_fix", None)
+        if guard_fix is not None and guard_fix.after and guard_fix.after != guard_fix.before:
+            fixes = [guard_fix] + list(fixes)
+        ev.update(gev)
+    if unstable:
+        first = min(unstable, key=lambda f: f.first_step if f.first_step is not None else step)
+        text += (f" The optimisation was already unstable before it ({first.code.replace('_', ' ')} at step "
+                 f"{first.first_step}): this formula is where the upstream cause breaks through.")
+        ev.update(unstable_from=first.first_step, unstable=[f.code for f in unstable])
+        chain = chain[-3:]
+    codes = ["first_nonfinite"] + [c for c in ("division_by_zero", "log_of_zero", "exp_overflow", "exact_saturation",
+                                               "catastrophic_cancellation") if by.get(c)] + [f.code for f in unstable]
+    return Draft(code, WEAK if unstable else PRIMARY, text, chain, fixes, codes, ev)
+
+
+def operand_words(info: dict) -> str:
+    """The replayed operands of the failing operation, as recorded (first values only)."""
+    ops = info.get("operands") or {}
+    if not ops:
+        return ""
+    parts = []
+    for name, values in list(ops.items())[:2]:
+        shown = ", ".join(f"{v:.4g}" if isinstance(v, float) else str(v) for v in list(values)[:3])
+        parts.append(f"{name} = [{shown}{', …' if len(values) > 3 else ''}]")
+    return f" ({'; '.join(parts)} at the failing elements)"
+
+
+def log_fix(F: Facts, info: dict) -> list[Fix]:
+    sid = info.get("site")
+    if sid is None or sid not in F.by_id:
+        return []
+    line = line_of(F, sid)
+    npx = np_alias(F)
+    new = re.sub(r"((?:np\.|numpy\.)?log)\(([^()]*(?:\([^()]*\))?[^()]*)\)",
+                 lambda m: f"{m.group(1)}({npx}clip({m.group(2)}, 1e-7, None))", line)
+    if new == line:
+        return []
+    return [Fix("Keep the log's argument away from 0", F.by_id[sid].line, line, new,
+                "log(0) is -inf; clipping at 1e-7 bounds the loss without changing healthy values.")]
+
+
+def softmax_fix(F: Facts, info: dict) -> list[Fix]:
+    sid = info.get("site")
+    if sid is None or sid not in F.by_id:
+        return []
+    line = line_of(F, sid)
+    m = re.search(r"exp\((\w+)\)", line)
+    if not m:
+        return []
+    z = m.group(1)
+    return [Fix("Subtract the row max before exp", F.by_id[sid].line, line,
+                line.replace(m.group(0), f"exp({z} - {z}.max(axis=-1, keepdims=True))", 1),
+                "softmax(z) = softmax(z - max z); the largest exponent becomes 0, so exp cannot overflow.")]
+
+
+def exp_fix(F: Facts, info: dict) -> list[Fix]:
+    sid = info.get("site")
+    if sid is None or sid not in F.by_id:
+        return []
+    line = line_of(F, sid)
+    npx = np_alias(F)
+    m = re.search(r"((?:np\.|numpy\.)?exp)\((\w+)\)\s*/\s*\(\s*1\s*\+\s*(?:np\.|numpy\.)?exp\(\2\)\s*\)", line)
+    if m:
+        return [Fix("Use the form of the sigmoid that cannot overflow", F.by_id[sid].line, line,
+                    line.replace(m.group(0), f"1 / (1 + {m.group(1)}(-{m.group(2)}))"),
+                    "exp(z)/(1+exp(z)) is inf/inf = NaN for large z; 1/(1+exp(-z)) tends to 1 instead.")]
+    m = re.search(r"((?:np\.|numpy\.)?)log\(\s*1(?:\.0*)?\s*\+\s*(?:np\.|numpy\.)?exp\((-?\s*[\w.]+)\)\s*\)", line)
+    if m:
+        return [Fix("Compute log(1 + exp(x)) without forming exp(x)", F.by_id[sid].line, line,
+                    line.replace(m.group(0), f"{m.group(1)}logaddexp(0, {m.group(2)})", 1),
+                    "logaddexp(0, x) equals log(1 + exp(x)) and stays finite for any x; exp(x) alone overflows "
+                    f"above {F.limits(sid).exp_max} in {F.limits(sid).dtype}.")]
+    m = re.search(r"((?:np\.|numpy\.)?exp)\((-?\s*\w+)\)", line)
+    if not m:
+        return []
+    lim = F.limits(sid)
+    return [Fix("Clip the argument of exp", F.by_id[sid].line, line,
+                line.replace(m.group(0), f"{m.group(1)}({npx}clip({m.group(2)}, -{int(lim.exp_max)}, {int(lim.exp_max)}))"),
+                f"exp overflows above {lim.exp_max} in {lim.dtype}.")]
+
+
+def division_fix(F: Facts, info: dict) -> list[Fix]:
+    """Guard the divisor that reached exactly zero: add an epsilon where it is a spread, else a floor."""
+    sid = info.get("site")
+    if sid is None or sid not in F.by_id:
+        return []
+    line = line_of(F, sid)
+    m = re.search(r"/\s*(\(?[^/]*?\)?)\s*$", line) or re.search(r"/\s*([\w.]+(?:\([^()]*\))?)", line)
+    if not m:
+        return []
+    den = m.group(1).strip()
+    if not den:
+        return []
+    return [Fix("Keep the divisor away from zero", F.by_id[sid].line, line,
+                line.replace(den, f"({den} + 1e-8)", 1) if den in line else line,
+                "A spread or count that can be exactly 0 (one sample, a constant column, an empty class) needs a "
+                "floor before dividing.")]
+
+
+def bce_fixes(F: Facts, info: dict) -> list[Fix]:
+    """`-y/a + (1-y)/(1-a)` times `a*(1-a)` is `a - y`: the gradient at the logit, with no division."""
+    sid = info.get("site")
+    if sid is None or sid not in F.by_id:
+        return []
+    x = F.by_id[sid]
+    line = line_of(F, sid)
+    m = re.search(r"/\s*\(\s*1\s*-\s*([\w.]+)\s*\)", line)
+    if not m:
+        return []
+    a = m.group(1)
+    t = None
+    m2 = re.search(r"\(\s*1\s*-\s*([\w.]+)\s*\)\s*/", line)
+    if m2:
+        t = m2.group(1)
+    if t is None:
+        m3 = re.search(r"-\s*([\w.]+)\s*/\s*" + re.escape(a), line)
+        t = m3.group(1) if m3 else "y"
+    lhs = line.split("=", 1)[0].strip() if "=" in line and not line.lstrip().startswith("return") else None
+    fixes = []
+    # Where the sigmoid derivative of `a` is taken, so the simplification can drop it.
+    deriv = None
+    for y in F.sites:
+        if y.phase == "backward" and y.kind in ("assign", "unpack") and a in y.reads and y.id != sid and y.calls \
+                and any(re.search(r"deriv|prime|grad", c, re.I) for c in y.calls):
+            deriv = y
+            break
+    if lhs:
+        fixes.append(Fix(f"Simplify the output gradient to {a} - {t}", x.line, line,
+                         f"{lhs} = {a} - {t}  # = (-{t}/{a} + (1-{t})/(1-{a})) * {a}*(1-{a}), with no division",
+                         f"-{t}/{a} + (1-{t})/(1-{a}) times the sigmoid derivative {a}*(1-{a}) is exactly {a} - {t}: "
+                         f"the same gradient at the logit, finite even when {a} is exactly 0 or 1."))
+        # The sigmoid derivative multiplied in place on a later line (`d_logit = d_out * a * (1 - a)`).
+        chained = re.compile(rf"\s*\*\s*{re.escape(a)}\s*\*\s*\(\s*1\s*-\s*{re.escape(a)}\s*\)")
+        for y in F.sites:
+            if deriv is None and y.id != sid and y.kind in ("assign", "augassign") and lhs in y.reads \
+                    and chained.search(line_of(F, y.id)):
+                dl = line_of(F, y.id)
+                fixes.append(Fix("…and drop the sigmoid derivative it already contains", y.line, dl,
+                                 chained.sub("", dl, count=1), "Multiplying by the derivative again would count it twice."))
+                break
+        if deriv is not None:
+            dl = line_of(F, deriv.id)
+            dlhs = dl.split("=", 1)[0].strip()
+            fixes.append(Fix("…and drop the sigmoid derivative it already contains", deriv.line, dl,
+                             f"{dlhs} = 1  # {a} - {t} already includes {a}*(1-{a})",
+                             "Multiplying by the derivative again would count it twice."))
+    npx = np_alias(F, x.file)
+    note = "" if npx else " (add clip to the `from numpy import ...` line)"
+    fixes.append(Fix(f"Or clip {a} away from exactly 0 and 1{note}", x.line, line,
+                     line.replace(f"(1 - {a})", f"(1 - {npx}clip({a}, 1e-7, 1 - 1e-7))").replace(
+                         f"/{a}", f"/{npx}clip({a}, 1e-7, 1 - 1e-7)").replace(f"/ {a}", f"/ {npx}clip({a}, 1e-7, 1 - 1e-7)"),
+                     "Clipping keeps 1 - a and a nonzero; the simplification above is better (no clipping bias)."))
+    return fixes
+
+
+def tanh_output_fixes(F: Facts, site: int, kind: str) -> list[Fix]:
+    """Give the log loss a probability: a sigmoid in place of the tanh that computes the output (on its own line,
+    followed through a call's return: `out = self.forward(X)` -> `return np.tanh(z)`)."""
+    seen, todo = {site}, [site]
+    while todo:
+        sid = todo.pop(0)
+        x = F.by_id[sid]
+        line = line_of(F, sid)
+        npx = np_alias(F, x.file)
+        new = re.sub(r"(?:[\w.]+\.)?tanh\(([^()]*(?:\([^()]*\))?[^()]*)\)",
+                     lambda m: f"1 / (1 + {npx}exp(-({m.group(1)})))", line, count=1)
+        if new != line and x.kind != "arg":
+            return [Fix("Use a sigmoid output with the cross-entropy", x.line, line, new,
+                        "Binary cross-entropy needs outputs in (0, 1); tanh gives (-1, 1) and the log of a negative "
+                        "number is NaN. With a sigmoid, the gradient at the logit is a - y.")]
+        for p in F.parent_map.get(sid, []):
+            if p not in seen and len(seen) < 12 and (F.by_id[p].kind == "return" or p in F.derived):
+                seen.add(p)
+                todo.append(p)
+    return []
+
+
+def softmax_form(F: Facts, info: dict) -> tuple[bool, str]:
+    """The overflowing exp is a softmax: a softmax activation was identified, or the code divides exp by its sum."""
+    if any(a.kind == "softmax" for a in F.activations):
+        return True, "a softmax output was identified from its values"
+    text = " ".join([info.get("statement") or "", info.get("expression") or ""])
+    if re.search(r"exp\([^)]*\)\s*/\s*(?:\w+\.)?sum\(|/\s*\w+\.sum\(", text):
+        return True, "the statement divides exp by its sum"
+    fn = info.get("function") or ""
+    if "softmax" in fn.lower():
+        return True, f"the exp is computed in {fn}"
+    return False, "no softmax (exp divided by its sum) was identified at the overflow"
+
+
+MAX_SHIFT = r"-\s*(?:[\w.]+\.)?(?:max|amax|nanmax)\(|-\s*[\w.]+\.max\("
+
+
+def subtracts_max(F: Facts, info: dict) -> bool:
+    """The exponentiated value was shifted by its max: in the failing statement, or in the write of the exp's
+    argument that ran last before the overflow (flow-sensitive: a shift in a branch that did not run does not count)."""
+    statement = info.get("statement") or ""
+    if re.search(MAX_SHIFT, statement):
+        return True
+    sid = info.get("site")
+    if sid is None or sid not in F.by_id:
+        return False
+    x = F.by_id[sid]
+    here = F.ser(sid)
+    row = here.at_step(info["step"]) if here is not None and len(here) else None
+    limit = int(here.seq[row]) if row is not None else None
+    for name in re.findall(r"exp\(\s*([A-Za-z_][\w.]*)\s*\)", info.get("expression") or statement):
+        latest, text = -1, ""
+        for w in F.resolve(name, x.function):
+            ws = F.ser(w)
+            if ws is None or not len(ws):
+                continue
+            i = ws.before_seq(limit) if limit is not None else len(ws) - 1
+            if i is not None and int(ws.seq[i]) > latest:
+                # An argument's recorded statement is its whole function: it shifts nothing itself.
+                latest, text = int(ws.seq[i]), "" if F.by_id[w].kind == "arg" else F.by_id[w].statement
+        if re.search(MAX_SHIFT, text):
+            return True
+    return False
+
+
+def bounded_outputs(F: Facts) -> list[tuple[int, str]]:
+    """(site, 'sigmoid' or 'tanh') for every value identified as one, from its values or from the code computing it."""
+    out = [(a.site, a.kind) for a in F.activations if a.kind in ("sigmoid", "tanh")]
+    known = {sid for sid, _ in out}
+    for x in F.sites:
+        if x.id in known or x.kind == "arg" or not F.observed(x.id):
+            continue
+        if _sigmoid_code(F, x.id):
+            out.append((x.id, "sigmoid"))
+        elif re.search(r"\btanh\(", x.statement) and re.fullmatch(r"[\w.\[\]]+\s*=\s*(?:[\w.]+\.)?tanh\(.*\)\s*",
+                                                                 strip_comment(x.statement.strip())):
+            out.append((x.id, "tanh"))
+    # `a = self.forward(X)`: the value a call hands back from a bounded output, when its values agree.
+    kinds = dict(out)
+    for x in F.sites:
+        if x.id in kinds or x.kind not in ("assign", "unpack") or not x.calls or not F.observed(x.id):
+            continue
+        for p in F.parent_map.get(x.id, []):
+            if F.by_id[p].kind != "return":
+                continue
+            kind = kinds.get(p) or next((kinds[q] for q in F.parent_map.get(p, []) if q in kinds), None)
+            sr = F.ser(x.id)
+            low = np.nanmin(sr[C.MIN]) if np.isfinite(sr[C.MIN]).any() else np.nan
+            high = np.nanmax(sr[C.MAX]) if np.isfinite(sr[C.MAX]).any() else np.nan
+            if kind and high <= 1.0 and low >= (0.0 if kind == "sigmoid" else -1.0):
+                out.append((x.id, kind))
+                break
+    return out

@@ -1,0 +1,78 @@
+"""The cross-entropy takes the log of an output that can be negative (a tanh or linear output), so the log is NaN."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import numpy as np
+
+from ... import columns as C
+from ..rules import RuleOutcome, cause_rule
+from ...detectors.facts import activation_of, last
+from ._numeric import bounded_outputs, located, mechanism_draft, tanh_output_fixes
+
+LOG_OF_NEGATIVE = re.compile(r"^log(2|10)?\(<0\)$|^log1p\(<-1\)$")
+
+
+@cause_rule(
+    "wrong_loss_for_activation",
+    "The loss does not fit the output activation",
+    premises=(
+        ("first_nonfinite_located", "the first non-finite value was found and its operation replayed"),
+        ("log_of_negative", "that operation is the log of a negative number"),
+        ("output_goes_negative", "the model's output the log reads was measured below 0 (its activation is not a "
+                                 "probability)"),
+    ),
+)
+def rule(ctx) -> RuleOutcome:
+    """The log in the loss gets a negative output: the loss expects probabilities the activation does not give."""
+    F = ctx.facts
+    out = RuleOutcome()
+    info = located(out, ctx)
+    if info is None:
+        return out
+    op = info["operation"]
+    if not out.check("log_of_negative", bool(LOG_OF_NEGATIVE.match(op)), f"the operation is {op}", operation=op):
+        return out
+    site = _log_argument_site(F, info)
+    if site is None:
+        out.check("output_goes_negative", None, "the value under the log is not a recorded name")
+        return out
+    sr = F.ser(site)
+    upto = (sr.step <= info["step"]) & np.isfinite(sr[C.MIN])
+    low = float(np.min(sr[C.MIN][upto])) if upto.any() else float("nan")
+    name = F.by_id[site].target
+    act = activation_of(F, site)
+    kind = act.kind if act is not None else dict(bounded_outputs(F)).get(site, "output")
+    model = site in F.derived or act is not None
+    if not np.isfinite(low):
+        out.check("output_goes_negative", None, f"{name} holds no finite value up to step {info['step']}")
+        return out
+    if not out.check("output_goes_negative", model and low < 0,
+                     f"{name} ({kind}{'' if model else ', not computed from the parameters'}) reaches {low:.4g} by "
+                     f"step {info['step']}", output=name, output_min=low):
+        return out
+    base = f"The loss takes the log of {name} ({kind}), which reaches {low:.3g}: a log loss needs outputs in (0, 1)"
+    out.drafts.append(mechanism_draft(ctx, "wrong_loss_for_activation", info, base, tanh_output_fixes(F, site, kind),
+                                      {"output": name, "output_min": low, "activation": kind}))
+    return out
+
+
+def _log_argument_site(F, info) -> int | None:
+    """The recorded value a failing `log(name)` reads (followed through arguments to the caller's value)."""
+    try:
+        tree = ast.parse((info.get("expression") or "").strip(), mode="eval")
+    except SyntaxError:
+        return None
+    call = tree.body
+    if not (isinstance(call, ast.Call) and last(ast.unparse(call.func)).startswith("log") and call.args):
+        return None
+    name = ast.unparse(call.args[0])
+    sid = info.get("site")
+    function = F.by_id[sid].function if sid is not None and sid in F.by_id else info.get("function") or ""
+    for w in F.resolve(name, function):
+        root = F.root_value(w)
+        if F.observed(root):
+            return root
+    return None

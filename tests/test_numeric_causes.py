@@ -1,0 +1,450 @@
+"""The numeric-mechanism cause rules on tiny programs traced in process: each premise holding, failing, unmeasured.
+
+Expected numbers (steps, which elements reach a bound) are replayed here in plain numpy, never copied from a trace.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import textwrap
+import warnings
+
+import numpy as np
+import pytest
+
+import nandoctor
+from nandoctor.analysis import rules as R
+from nandoctor.analysis.causes import _numeric
+from nandoctor.detectors.facts import facts
+
+MECHANISMS = {"division_by_zero", "log_of_zero", "exp_overflow", "softmax_overflow_no_max_subtraction",
+              "wrong_loss_for_activation", "sigmoid_saturation_bce_0over0", "output_saturation_margin",
+              "nan_in_input_data"}
+
+
+def trace_source(tmp_path, src: str, call: str = "train()"):
+    """Write `src` as a module, trace its functions in process while `call` runs, and return the session."""
+    path = tmp_path / "prog.py"
+    path.write_text(textwrap.dedent(src))
+    spec = importlib.util.spec_from_file_location(f"prog_{abs(hash(str(tmp_path)))}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with nandoctor.trace(namespace=vars(module)) as t:
+            eval(call, vars(module))  # noqa: S307 - the test's own call expression
+    return t.session
+
+
+def tags(session) -> list[str]:
+    return [c.tag for c in session.causes]
+
+
+def cause(session, tag):
+    return next(c for c in session.causes if c.tag == tag)
+
+
+def checks(session, code) -> dict:
+    _, _, by_code = R.evaluate_rules(session, facts(session), session.findings)
+    return {c.premise: c for c in by_code.get(code, [])}
+
+
+# -- log_of_zero ----------------------------------------------------------------------------------
+
+LOGREG = """
+import numpy as np
+
+def train(steps=4, guard=False):
+    X = np.array([[1.0, 2.0], [2.0, 1.0], [-1.0, -2.0], [-2.0, -1.0]])
+    y = np.array([1.0, 1.0, 0.0, 0.0])
+    w = np.array([20.0, 20.0])
+    for i in range(steps):
+        p = 1 / (1 + np.exp(-(X @ w)))
+        if guard:
+            p = np.clip(p, 1e-7, 1 - 1e-7)
+        loss = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+        w = w - 0.01 * X.T @ (p - y) / len(y)
+"""
+
+
+def test_log_of_zero_holds_at_the_replayed_step(tmp_path):
+    s = trace_source(tmp_path, LOGREG)
+    # replay: the first step whose sigmoid output is exactly 1.0 makes log(1 - p) = log(0)
+    X = np.array([[1.0, 2.0], [2.0, 1.0], [-1.0, -2.0], [-2.0, -1.0]])
+    p = 1 / (1 + np.exp(-(X @ np.array([20.0, 20.0]))))
+    assert (p == 1.0).any()
+    assert tags(s)[0] == "log_of_zero"
+    c = cause(s, "log_of_zero")
+    assert c.evidence["step"] == 0 and c.evidence["operation"] == "log(0)"
+    assert "np.log(1 - p)" in c.summary
+    assert any("clip" in f.after for f in c.fixes)
+    assert not MECHANISMS - {"log_of_zero"} & set(tags(s))
+
+
+def test_log_of_zero_fails_when_the_log_never_gets_zero(tmp_path):
+    s = trace_source(tmp_path, LOGREG, "train(guard=True)")
+    assert s.first_nonfinite is None
+    assert not MECHANISMS & set(tags(s))
+    assert checks(s, "log_of_zero")["first_nonfinite_located"].status == R.FAILS
+
+
+def test_an_unreplayed_first_nonfinite_is_not_checked(tmp_path, monkeypatch):
+    s = trace_source(tmp_path, LOGREG)
+    real = _numeric.first_nonfinite_info
+
+    def unreplayed(session):
+        info = dict(real(session))
+        info.update(operation="nan", expression="")
+        return info
+
+    monkeypatch.setattr(_numeric, "first_nonfinite_info", unreplayed)
+    drafts, not_checked, by_code = R.evaluate_rules(s, facts(s), s.findings)
+    assert not {d.tag for d in drafts} & (MECHANISMS - {"nan_in_input_data", "output_saturation_margin"})
+    assert "log_of_zero" in {n.tag for n in not_checked}
+    assert by_code["log_of_zero"][0].status == R.NOT_CHECKED
+
+
+# -- sigmoid_saturation_bce_0over0 and division_by_zero -------------------------------------------
+
+BCE_GRADIENT = """
+import numpy as np
+
+def train(steps=3, simplified=False):
+    X = np.array([[3.0, 1.0], [2.0, 2.0], [-1.0, -3.0], [0.5, -0.2]])
+    y = np.array([1.0, 1.0, 0.0, 1.0])
+    w = np.array([15.0, 15.0])
+    for i in range(steps):
+        a = 1 / (1 + np.exp(-(X @ w)))
+        if simplified:
+            delta = a - y
+        else:
+            delta = (-y / a + (1 - y) / (1 - a)) * a * (1 - a)
+        w = w - 0.01 * X.T @ delta
+"""
+
+
+def test_sigmoid_saturation_is_primary_on_a_stable_run(tmp_path):
+    s = trace_source(tmp_path, BCE_GRADIENT)
+    X = np.array([[3.0, 1.0], [2.0, 2.0], [-1.0, -3.0], [0.5, -0.2]])
+    a = 1 / (1 + np.exp(-(X @ np.array([15.0, 15.0]))))
+    at_one = int(np.sum(a == 1.0))
+    assert at_one >= 1
+    assert tags(s)[0] == "sigmoid_saturation_bce_0over0"
+    c = cause(s, "sigmoid_saturation_bce_0over0")
+    assert c.evidence["divisor"] == "1 - a" and c.evidence["elements_at_bound"] == at_one
+    assert any("a - y" in f.after for f in c.fixes)
+    # the same 0/0 is not also a plain division by zero
+    assert "division_by_zero" not in tags(s)
+    assert checks(s, "division_by_zero")["divisor_not_saturated_sigmoid"].status == R.FAILS
+
+
+def test_sigmoid_saturation_fails_without_the_division(tmp_path):
+    s = trace_source(tmp_path, BCE_GRADIENT, "train(simplified=True)")
+    assert s.first_nonfinite is None and not MECHANISMS & set(tags(s))
+
+
+STANDARDIZE = """
+import numpy as np
+
+def standardize(xb, eps):
+    return (xb - xb.mean(axis=0)) / (xb.std(axis=0) + eps)
+
+def train(eps=0.0):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(9, 3))
+    y = X @ np.array([1.0, -2.0, 0.5])
+    w = np.zeros(3)
+    for start in range(0, 9, 4):
+        xb = standardize(X[start:start + 4], eps)
+        yb = y[start:start + 4]
+        w = w - 0.1 * xb.T @ (xb @ w - yb) / len(yb)
+"""
+
+
+def test_division_by_zero_on_a_one_row_batch(tmp_path):
+    s = trace_source(tmp_path, STANDARDIZE)
+    # replay: batches of 4 over 9 rows leave a last batch of one row, whose std is exactly 0 (step 2)
+    assert [len(range(9)[k:k + 4]) for k in range(0, 9, 4)] == [4, 4, 1]
+    assert tags(s)[0] == "division_by_zero"
+    c = cause(s, "division_by_zero")
+    assert c.evidence["step"] == 2 and c.evidence["operation"] == "0/0"
+    assert not {"sigmoid_saturation_bce_0over0", "other:division by zero"} & set(tags(s))
+    assert checks(s, "sigmoid_saturation_bce_0over0")["divisor_saturated_sigmoid"].status == R.FAILS
+
+
+def test_division_by_zero_fails_with_an_epsilon(tmp_path):
+    s = trace_source(tmp_path, STANDARDIZE, "train(eps=1e-8)")
+    assert s.first_nonfinite is None and "division_by_zero" not in tags(s)
+
+
+# -- exp_overflow and softmax_overflow_no_max_subtraction -----------------------------------------
+
+EXP_RATIO = """
+import numpy as np
+
+def sigmoid(z, stable):
+    if stable:
+        return 1 / (1 + np.exp(-z))
+    return np.exp(z) / (1 + np.exp(z))
+
+def train(stable=False):
+    X = np.array([[4.0, 3.0], [5.0, 2.0], [-4.0, -3.0], [-3.0, -5.0]], dtype=np.float32)
+    y = np.array([1.0, 1.0, 0.0, 0.0], dtype=np.float32)
+    w = np.array([15.0, 15.0], dtype=np.float32)
+    for i in range(3):
+        p = sigmoid(X @ w, stable)
+        w = w - np.float32(0.1) * X.T @ (p - y)
+"""
+
+
+def test_exp_overflow_in_float32(tmp_path):
+    s = trace_source(tmp_path, EXP_RATIO)
+    z = np.array([[4.0, 3.0], [5.0, 2.0]], dtype=np.float32) @ np.array([15.0, 15.0], dtype=np.float32)
+    assert float(z.max()) > float(np.log(np.finfo(np.float32).max))  # past exp's limit in float32
+    assert tags(s)[0] == "exp_overflow"
+    c = cause(s, "exp_overflow")
+    assert "overflow" in c.evidence["operation"]
+    assert any("1 / (1 + np.exp(-z))" in f.after for f in c.fixes)
+    assert checks(s, "softmax_overflow_no_max_subtraction")["softmax_form"].status == R.FAILS
+
+
+def test_exp_overflow_fails_with_the_stable_form(tmp_path):
+    s = trace_source(tmp_path, EXP_RATIO, "train(stable=True)")
+    assert not {"exp_overflow", "softmax_overflow_no_max_subtraction"} & set(tags(s))
+
+
+SOFTMAX = """
+import numpy as np
+
+def softmax(z, shift):
+    if shift:
+        z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+def train(shift=False):
+    X = np.array([[200.0, 0.0], [0.0, 300.0], [150.0, 150.0]])
+    Y = np.eye(2)[[0, 1, 0]]
+    W = np.array([[3.0, 1.0], [1.0, 3.0]])
+    for i in range(3):
+        P = softmax(X @ W, shift)
+        W = W - 0.001 * X.T @ (P - Y)
+"""
+
+
+def test_softmax_overflow_without_the_max_shift(tmp_path):
+    s = trace_source(tmp_path, SOFTMAX)
+    logits = np.array([[200.0, 0.0], [0.0, 300.0], [150.0, 150.0]]) @ np.array([[3.0, 1.0], [1.0, 3.0]])
+    assert logits.max() > np.log(np.finfo(np.float64).max)
+    assert tags(s)[0] == "softmax_overflow_no_max_subtraction"
+    c = cause(s, "softmax_overflow_no_max_subtraction")
+    assert any("z.max(axis=-1, keepdims=True)" in f.after for f in c.fixes)
+    assert "exp_overflow" not in tags(s)
+    assert checks(s, "exp_overflow")["not_unshifted_softmax"].status == R.FAILS
+
+
+def test_softmax_with_the_max_shift_raises_nothing(tmp_path):
+    s = trace_source(tmp_path, SOFTMAX, "train(shift=True)")
+    assert s.first_nonfinite is None
+    assert not {"exp_overflow", "softmax_overflow_no_max_subtraction"} & set(tags(s))
+
+
+# -- wrong_loss_for_activation --------------------------------------------------------------------
+
+TANH_BCE = """
+import numpy as np
+
+def train(output="tanh"):
+    X = np.array([[1.0, 0.5], [0.5, 1.0], [-1.0, -0.5], [-0.5, -1.0]])
+    y = np.array([1.0, 1.0, 0.0, 0.0])
+    w = np.array([0.5, 0.5])
+    for i in range(3):
+        z = X @ w
+        a = np.tanh(z) if output == "tanh" else 1 / (1 + np.exp(-z))
+        loss = -np.mean(y * np.log(a) + (1 - y) * np.log(1 - a))
+        w = w - 0.1 * X.T @ (a - y) / len(y)
+"""
+
+
+def test_tanh_output_under_a_log_loss(tmp_path):
+    s = trace_source(tmp_path, TANH_BCE)
+    a0 = np.tanh(np.array([[1.0, 0.5], [0.5, 1.0], [-1.0, -0.5], [-0.5, -1.0]]) @ np.array([0.5, 0.5]))
+    assert tags(s)[0] == "wrong_loss_for_activation"
+    c = cause(s, "wrong_loss_for_activation")
+    assert c.evidence["output_min"] == pytest.approx(float(a0.min()), rel=1e-5)
+    assert "log_of_zero" not in tags(s)
+
+
+def test_sigmoid_output_under_a_log_loss_is_fine(tmp_path):
+    s = trace_source(tmp_path, TANH_BCE, "train(output='sigmoid')")
+    assert s.first_nonfinite is None and "wrong_loss_for_activation" not in tags(s)
+
+
+# -- nan_in_input_data (flow-sensitive) -----------------------------------------------------------
+
+MISSING = """
+import numpy as np
+
+def train():
+    rng = np.random.default_rng(1)
+    table = rng.normal(size=(20, 2))
+    table[[3, 11], 1] = np.nan
+    y = (table[:, 0] > 0).astype(float)
+    X = (table - np.nanmean(table, axis=0)) / np.nanstd(table, axis=0)
+    w = np.zeros(2)
+    for i in range(5):
+        p = 1 / (1 + np.exp(-(X @ w)))
+        w = w - 0.5 * X.T @ (p - y) / len(y)
+"""
+# The same table, with the missing readings imputed (the name X rebound) before the model reads it.
+IMPUTED = MISSING.replace("    w = np.zeros(2)\n", "    X = np.where(np.isnan(X), 0.0, X)\n    w = np.zeros(2)\n")
+
+
+def test_nan_that_reaches_the_model(tmp_path):
+    s = trace_source(tmp_path, MISSING)
+    assert tags(s)[0] == "nan_in_input_data"
+    c = cause(s, "nan_in_input_data")
+    assert c.evidence["n_nan"] == 2 and c.evidence["data"] == "X"
+    assert not MECHANISMS - {"nan_in_input_data"} & set(tags(s))
+
+
+def test_nan_imputed_before_the_model_reads_it(tmp_path):
+    s = trace_source(tmp_path, IMPUTED)
+    assert "nan_in_input_data" not in tags(s)
+    assert checks(s, "nan_in_input_data")["nonfinite_reaches_model"].status == R.FAILS
+    assert not [f for f in s.findings if f.severity == "error"], [f.message for f in s.findings]
+
+
+def test_nan_in_data_without_a_model_is_not_checked(tmp_path):
+    src = """
+    import numpy as np
+
+    def summarize():
+        table = np.array([[1.0, 2.0], [np.nan, 4.0], [5.0, 6.0]])
+        for k in range(3):
+            centred = table[k] - table.mean(axis=0)
+            print(centred)
+    """
+    s = trace_source(tmp_path, src, "summarize()")
+    got = checks(s, "nan_in_input_data")
+    assert got["data_nonfinite"].status == R.HOLDS
+    assert got["nonfinite_reaches_model"].status == R.NOT_CHECKED
+    assert "nan_in_input_data" not in tags(s)
+
+
+# -- output_saturation_margin ---------------------------------------------------------------------
+
+MARGIN = """
+import numpy as np
+
+def train(scale=14.0, simplified=False):
+    X = np.array([[2.0, 0.3], [1.8, 0.4], [-2.0, -0.3], [-1.9, -0.2]])
+    y = np.array([1.0, 1.0, 0.0, 0.0])
+    w = np.array([scale, 0.0])
+    for i in range(4):
+        a = 1 / (1 + np.exp(-(X @ w)))
+        if simplified:
+            grad_out = a - y
+        else:
+            grad_out = (-y / a + (1 - y) / (1 - a)) * a * (1 - a)
+        w = w - 1e-6 * X.T @ grad_out
+"""
+
+
+def test_outputs_a_rounding_away_from_one(tmp_path):
+    s = trace_source(tmp_path, MARGIN)
+    X = np.array([[2.0, 0.3], [1.8, 0.4], [-2.0, -0.3], [-1.9, -0.2]])
+    a = 1 / (1 + np.exp(-(X @ np.array([14.0, 0.0]))))
+    gap = 1.0 - float(a.max())
+    assert 0 < gap < 1e-8  # finite, yet more than half of float64's digits gone
+    assert s.first_nonfinite is None
+    assert "output_saturation_margin" in tags(s)
+    c = cause(s, "output_saturation_margin")
+    assert c.evidence["gap"] == pytest.approx(gap, rel=1e-3)
+    assert c.evidence["use"] == "division" and "(1 - y) / (1 - a)" in c.summary.replace("(1 - y)/(1 - a)",
+                                                                                       "(1 - y) / (1 - a)") or \
+        c.evidence["expression"] == "1 - a"
+    assert any("a - y" in f.after for f in c.fixes)
+
+
+def test_margin_without_a_fragile_expression(tmp_path):
+    s = trace_source(tmp_path, MARGIN, "train(simplified=True)")
+    assert "output_saturation_margin" not in tags(s)
+
+
+def test_margin_fails_on_a_comfortable_output(tmp_path):
+    s = trace_source(tmp_path, MARGIN, "train(scale=2.0)")
+    assert "output_saturation_margin" not in tags(s)
+    assert checks(s, "output_saturation_margin")["output_near_one"].status == R.FAILS
+
+
+# -- a mechanism pushed by an upstream cause ------------------------------------------------------
+
+def _demo_replay(iterations):
+    """The founding net in plain numpy: (update ratio of w_ij per step, first step with a non-finite output)."""
+    np.random.seed(1)
+    w_ij = 2 * np.random.rand(3, 4) - 1
+    w_jk = 2 * np.random.rand(4, 1) - 1
+    x = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [0, 1, 0], [1, 0, 0], [1, 1, 1], [0, 0, 0]])
+    y = np.array([[0, 1, 1, 1, 1, 0, 0]]).T
+    ratios, first_bad = [], None
+    with np.errstate(all="ignore"):
+        for i in range(iterations):
+            z_ij = x @ w_ij
+            a_ij = np.where(z_ij > 0, z_ij, 0.01 * z_ij)
+            a_jk = 1 / (1 + np.exp(-(a_ij @ w_jk)))
+            dl_jk = -y / a_jk + (1 - y) / (1 - a_jk)
+            da_jk = a_jk * (1 - a_jk)
+            da_ij = np.where(z_ij > 0, 1.0, 0.01)
+            g_ij = x.T @ ((da_jk * dl_jk) @ w_jk.T * da_ij)
+            g_jk = a_ij.T @ (dl_jk * da_jk)
+            if first_bad is None and not np.isfinite(dl_jk).all():
+                first_bad = i
+            ratios.append(np.linalg.norm(g_ij) / np.linalg.norm(w_ij))
+            w_ij, w_jk = w_ij - g_ij, w_jk - g_jk
+    return np.array(ratios), first_bad
+
+
+def test_a_pushed_mechanism_ranks_below_the_upstream_cause(tmp_path):
+    from pathlib import Path
+
+    demo = Path(nandoctor.__file__).parent / "demo" / "net341.py"
+    s = trace_source(tmp_path, demo.read_text(),
+                     "Net341().train(np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [0, 1, 0], [1, 0, 0], [1, 1, 1], "
+                     "[0, 0, 0]]), np.array([[0, 1, 1, 1, 1, 0, 0]]).T, 1, 260)")
+    ratios, first_bad = _demo_replay(260)
+    order = tags(s)
+    assert order[0] == "learning_rate_too_high"
+    mech = cause(s, "sigmoid_saturation_bce_0over0")
+    spike = mech.evidence["unstable_from"]
+    # the step named as unstable is, in the replay, an update 100 times its 50 predecessors, before the 0/0
+    assert mech.evidence["step"] == first_bad and spike < first_bad
+    assert ratios[spike] > 100 * np.median(ratios[spike - 50:spike])
+    assert order.index("sigmoid_saturation_bce_0over0") > order.index("learning_rate_too_high")
+    assert "already unstable" in mech.summary
+
+
+# -- a guard already in the code ------------------------------------------------------------------
+
+CLIPPED_FLOAT32 = """
+import numpy as np
+
+def train():
+    X = np.array([[2.0, 1.0], [1.0, 2.0], [-2.0, -1.0], [-1.0, -2.0]], dtype=np.float32)
+    y = np.array([1.0, 1.0, 0.0, 0.0], dtype=np.float32)
+    w = np.array([9.0, 9.0], dtype=np.float32)
+    for i in range(3):
+        p = 1 / (1 + np.exp(-(X @ w)))
+        p = np.clip(p, 1e-8, 1 - 1e-8)
+        loss = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+        w = w - np.float32(0.01) * X.T @ (p - y)
+"""
+
+
+def test_a_clip_bound_that_rounds_to_one_is_named(tmp_path):
+    s = trace_source(tmp_path, CLIPPED_FLOAT32)
+    assert float(np.clip(np.float32(1.0), 1e-8, 1 - 1e-8)) == 1.0  # the bound is 1.0 in float32
+    c = cause(s, "log_of_zero")
+    assert c.evidence["clip_upper_in_dtype"] == 1.0 and "rounds to exactly 1.0" in c.summary
+    assert c.fixes[0].after.endswith("np.clip(p, 1e-8, 1 - 1e-06)")
+    assert float(np.float32(1 - 1e-6)) < 1.0  # the proposed bound survives in float32
