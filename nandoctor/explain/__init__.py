@@ -470,51 +470,6 @@ def build_dead(session, F: Facts, by) -> list[Draft]:
     return out
 
 
-def build_init(session, F: Facts, by) -> list[Draft]:
-    """Hidden units saturated from the very first step: the weights start too large."""
-    out = []
-    for a in F.activations:
-        if a.site == F.output or a.kind not in ("sigmoid", "tanh"):
-            continue
-        sr = F.ser(a.site)
-        loop = np.nonzero(sr.step >= 0)[0]
-        if not len(loop):
-            continue
-        i = loop[0]
-        near = sr[C.FRAC_SAT_NEAR][i]
-        exact = sr[C.FRAC_SAT_EXACT][i]
-        if not (np.isfinite(near) and near >= 0.2) and not (np.isfinite(exact) and exact > 0):
-            continue
-        name = F.by_id[a.site].target
-        ev = {"activation": a.kind, "fraction_near_bound": float(near), "fraction_exact": float(exact), "step": int(sr.step[i])}
-        pre_txt = ""
-        if a.pre is not None and F.observed(a.pre):
-            ps = F.ser(a.pre)
-            j = ps.at_step(int(sr.step[i]))
-            if j is not None:
-                ev["pre_std"] = float(ps[C.STD][j])
-                pre_txt = f"; its input {F.by_id[a.pre].target} has a spread (std) of {ps[C.STD][j]:.3g}, where about 1 is healthy"
-        fixes = []
-        for pid in F.params:
-            x = F.by_id[pid]
-            sx = F.ser(pid)
-            if sx is None or x.kind != "assign" or sx.step[0] >= 0:
-                continue
-            shp = re.findall(r"\d+", str(sx.shape[0]))
-            line = _line(F, pid)
-            if len(shp) == 2 and re.search(r"randn|normal|random|rand", line) and "sqrt" not in line:
-                fixes.append(Fix(f"Scale the initial {base_name(x.target)} by 1/sqrt(fan_in)", x.line, line,
-                                 f"{line} * {np_alias(F)}sqrt(1.0 / {shp[0]})",
-                                 "Unit-variance weights on many inputs give pre-activations with a spread of "
-                                 "sqrt(fan_in); scaling keeps them near 1 so the units start unsaturated."))
-        msg = (f"At step {ev['step']} already {near:.0%} of {name} ({a.kind}) sits within 1e-4 of its bound "
-               f"({exact:.0%} exactly at it){pre_txt}: the initial weights are too large.")
-        out.append(Draft("bad_weight_init_scale", PRIMARY - 10, msg, [ChainLink(msg, ev["step"], name,
-                         F.by_id[a.site].line, ev)], fixes, [f.code for f in by.get("exact_saturation", [])], ev))
-        break
-    return out
-
-
 def build_wrong_derivative(session, F: Facts, by) -> list[Draft]:
     """The loss rises from the very first steps while the steps are small: the gradient points uphill."""
     if first_nonfinite_info(session) is not None:
@@ -633,5 +588,5 @@ def build_sum(session, F: Facts, by) -> list[Draft]:
 
 
 BUILDERS = [build_nonfinite, build_integer, build_shape, build_preact, build_inplace, build_bias,
-            build_dead, build_init, build_wrong_derivative, build_slow, build_instability, build_unnormalized,
+            build_dead, build_wrong_derivative, build_slow, build_instability, build_unnormalized,
             build_sum]
