@@ -25,6 +25,9 @@ DEAD_TAIL = 0.1
 # Derivative formulas of activations and the range their argument must lie in.
 BIAS_NAME = re.compile(r"^(b|bias|biases|b\d+|b_\w+|\w*_b|\w*bias\w*|beta|intercept|theta0|w0|b[A-Z]\w*)$", re.IGNORECASE)
 _MUTATORS = ("fill", "sort", "resize", "put", "itemset", "clip", "partition", "setfield")
+# A statement that applies a ReLU: np.maximum(0, z), np.maximum(z, 0), relu(z), np.where(z > 0, z, 0).
+_RELU_CODE = re.compile(r"(maximum\(\s*0(\.0*)?\s*,|maximum\([^,]+,\s*0(\.0*)?\s*\)|\brelu\(|where\([^,]+>\s*0[^,]*,[^,]+,\s*0)",
+                        re.IGNORECASE)
 LIM = Limits(globals())  # these thresholds, or what the run's configuration set them to
 
 
@@ -147,7 +150,9 @@ def dead_units(session) -> list[Finding]:
     F = facts(session)
     out = []
     for x in F.sites:
-        if x.id not in F.forward_sites or x.kind == "arg" or x.id == F.output:
+        # The forward pass, or, when the program model found none (parameters kept in a dict the recorder
+        # does not follow), any statement that applies a ReLU itself.
+        if x.kind == "arg" or x.id == F.output or (x.id not in F.forward_sites and not _RELU_CODE.search(x.statement)):
             continue
         sr = F.ser(x.id)
         if sr is None:

@@ -456,20 +456,6 @@ def _bias_fixes(F: Facts) -> list[Fix]:
     return fixes
 
 
-def build_dead(session, F: Facts, by) -> list[Draft]:
-    out = []
-    for f in by.get("dead_units", []):
-        fixes = []
-        if F.updates:
-            fx = lower_lr_fix(F, F.updates[0])
-            if fx:
-                fixes.append(fx)
-        score = PRIMARY - 5 if f.severity == "error" else LATENT
-        out.append(Draft("dead_relu", score, f.message, [ChainLink(f.message, f.first_step, f.site, f.line,
-                         dict(f.evidence))], fixes, [f.code], dict(f.evidence)))
-    return out
-
-
 def build_wrong_derivative(session, F: Facts, by) -> list[Draft]:
     """The loss rises from the very first steps while the steps are small: the gradient points uphill."""
     if first_nonfinite_info(session) is not None:
@@ -588,5 +574,5 @@ def build_sum(session, F: Facts, by) -> list[Draft]:
 
 
 BUILDERS = [build_nonfinite, build_integer, build_shape, build_preact, build_inplace, build_bias,
-            build_dead, build_wrong_derivative, build_slow, build_instability, build_unnormalized,
+            build_wrong_derivative, build_slow, build_instability, build_unnormalized,
             build_sum]
