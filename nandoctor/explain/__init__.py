@@ -422,40 +422,6 @@ def build_inplace(session, F: Facts, by) -> list[Draft]:
     return out
 
 
-def build_bias(session, F: Facts, by) -> list[Draft]:
-    out = []
-    for f in by.get("missing_bias", []):
-        if f.severity == "info":
-            continue
-        fixes = _bias_fixes(F)
-        chain = [ChainLink(f.message, f.first_step, f.site, f.line, dict(f.evidence))]
-        for g in by.get("accuracy_ceiling", [])[:1]:
-            chain.append(ChainLink(g.message, g.last_step, g.site, g.line, {"best": g.evidence.get("best")}))
-        out.append(Draft("missing_bias", LATENT + 10, f.message, chain, fixes, [f.code] + [g.code for g in by.get(
-            "accuracy_ceiling", []) + by.get("samples_never_learned", [])], dict(f.evidence)))
-    return out
-
-
-def _bias_fixes(F: Facts) -> list[Fix]:
-    fixes = []
-    for x in F.sites:
-        if x.id not in F.forward_sites or x.kind not in ("assign",) or not any(p in x.reads for p in F.param_names):
-            continue
-        line = _line(F, x.id)
-        params = [p for p in x.reads if p in F.param_names]
-        w = params[-1]
-        b = re.sub(r"(^|\.)(w|W)", r"\1b", w, count=1) if re.search(r"(^|\.)(w|W)", w) else f"{w}_bias"
-        if b == w:
-            b = f"{w}_bias"
-        fixes.append(Fix(f"Add a bias {b} to `{base_name(x.target)}`", x.line, line, f"{line} + {b}",
-                         f"Initialise {b} to zeros with one entry per output unit and update it with the sum over "
-                         f"samples of the same delta that updates {w}; without it an all-zero input always gives "
-                         f"activation(0)."))
-        if len(fixes) >= 2:
-            break
-    return fixes
-
-
 def build_wrong_derivative(session, F: Facts, by) -> list[Draft]:
     """The loss rises from the very first steps while the steps are small: the gradient points uphill."""
     if first_nonfinite_info(session) is not None:
@@ -573,6 +539,6 @@ def build_sum(session, F: Facts, by) -> list[Draft]:
     return out
 
 
-BUILDERS = [build_nonfinite, build_integer, build_shape, build_preact, build_inplace, build_bias,
+BUILDERS = [build_nonfinite, build_integer, build_shape, build_preact, build_inplace,
             build_wrong_derivative, build_slow, build_instability, build_unnormalized,
             build_sum]

@@ -90,13 +90,15 @@ def forward_pass(F, which: str = "first") -> Pass | None:
 
 def target_site(F) -> int | None:
     """The training targets: the program model's, else data recorded before the loop named like targets."""
-    if F.target is not None:
-        return F.target
+    named = None
     for sid in F.data_sites:
         x = F.by_id[sid]
         if x.kind != "arg" and _TARGET_HINT.match(last(base_name(x.target))) and F.ser(sid).step[0] < 0:
-            return sid
-    return None
+            named = sid
+            break
+    if F.target is not None and (named is None or _TARGET_HINT.match(last(base_name(F.by_id[F.target].target)))):
+        return F.target
+    return named
 
 
 def input_site(F) -> int | None:
