@@ -12,7 +12,7 @@ from ...detectors.facts import _dotted, base_name, expr_reads, last, parse_state
 from ...detectors.structure import bias_params
 from ...model import ChainLink, Fix
 from ..rules import LATENT, PRIMARY, Draft, RuleOutcome, cause_rule
-from ._passes import input_site, loop_rows, site_words, target_names, target_site
+from ._passes import input_site, loop_rows, samples_axis_length, site_words, target_names, target_site
 
 
 def learned_names(F) -> set[str]:
@@ -167,7 +167,7 @@ def _breaks(loop: ast.For) -> bool:
         ("decision_stuck", "the decision does not fit: an all-zero row's output never moves, the final prediction "
                            "barely varies across samples, or training never reaches its stopping condition"),
     ),
-    thresholds={"bias_offset_ratio": 1.0, "bias_flat_output_ratio": 0.1},
+    thresholds={"bias_offset_ratio": 1.0, "bias_flat_output_ratio": 0.25},
 )
 def rule(ctx) -> RuleOutcome:
     """No learned offset, data away from the origin, and a decision that cannot fit them."""
@@ -181,10 +181,12 @@ def rule(ctx) -> RuleOutcome:
     i = input_site(F)
     if i is not None and F.values(i) is not None and len(F.values(i)[2]) == 2:
         X = F.values(i)[1][0].reshape(F.values(i)[2])
-        for axis in (0, 1):
-            const = np.all(X == X.take([0], axis=axis), axis=axis) & (X.take(0, axis=axis) != 0)
-            if X.shape[axis] > 1 and X.shape[1 - axis] > 1 and const.any():
-                const_col = int(np.argmax(const))
+        n = samples_axis_length(F)
+        # the samples run along axis 0 (rows of samples) unless the targets say features x samples
+        axis = 1 if n is not None and X.shape[1] == n and X.shape[0] != n else 0
+        const = np.all(X == X.take([0], axis=axis), axis=axis) & (X.take(0, axis=axis) != 0)
+        if X.shape[axis] > 1 and X.shape[1 - axis] > 1 and const.any():
+            const_col = int(np.argmax(const))
     if const_col is None and i is not None:
         # Values too large to keep: the statements that build the inputs show a column of ones.
         xi = F.by_id[i]

@@ -58,7 +58,10 @@ def rule(ctx) -> RuleOutcome:
         if np.isfinite(std) and (biggest is None or std > biggest[0]):
             biggest = (std, sid, row)
         near = float(sr[C.FRAC_SAT_NEAR][row])
+        # Values all at 0 fill [0, 1] "near its bound" too: saturation needs values that reach out towards 1.
+        reach = float(sr[C.ABSMAX][row])
         if (seq, sid, row) != output_row and np.isfinite(near) and near >= sat_limit and is_squashing(F, sid) \
+                and reach >= 0.5 and std > 0 \
                 and (saturated is None or near > saturated[0]):
             saturated = (near, float(sr[C.FRAC_SAT_EXACT][row]), sid, row)
     ratio = biggest[0] / in_std if biggest else float("nan")
