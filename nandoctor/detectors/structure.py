@@ -189,7 +189,12 @@ def dead_units(session) -> list[Finding]:
             else:
                 frac = 0.0
             if frac < 0.999:
-                frac = 0.0
+                # Only the share of zeros is known: count the units whose gradient is exactly 0 over the tail.
+                counted = _units_without_gradient(F, _shape(sr.shape[tail[-1]]), set(sr.step[tail].tolist()),
+                                                  float(np.nanmedian(fz)) if np.isfinite(fz).any() else 0.0)
+                if counted is not None:
+                    dead = counted
+                frac = float(dead.mean()) if dead is not None else 0.0
         if frac >= 0.5:
             n = int(dead.sum()) if dead is not None else None
             sev = "error" if frac >= 0.999 else "warning"
@@ -211,6 +216,33 @@ def dead_units(session) -> list[Finding]:
                               int(sr.step[m][0]), int(sr.step[m][-1]),
                               F.by_id[o].target, F.by_id[o].line, value_min=float(stats[0, 0]), value_max=float(stats[0, 1])))
     return out
+
+
+def _units_without_gradient(F: Facts, shape: tuple, steps: set, frac_zero: float):
+    """Per unit, whether a kept gradient sized by the units is exactly 0 for that unit at every one of
+    `steps`; None unless that many dead units fit within the measured share of zeros."""
+    if len(shape) != 2 or frac_zero < 0.5:
+        return None
+    best = None
+    for g in F.sites:
+        if g.kind == "arg" or g.id in F.params:
+            continue
+        v = F.values(g.id)
+        if v is None or len(v[2]) != 2:
+            continue
+        gsteps, data, gshape = v
+        m = np.isin(gsteps, list(steps))
+        if m.sum() < max(2, len(steps) // 2):
+            continue
+        vals = data[m].reshape(int(m.sum()), *gshape)
+        for units in set(shape):
+            for axis in (0, 1):
+                if gshape[axis] != units or units < 2:
+                    continue
+                dead = np.all(vals == 0, axis=(0, 2 - axis))
+                if dead.mean() <= frac_zero + 1e-9 and (best is None or dead.sum() > best.sum()):
+                    best = dead
+    return best
 
 
 @register

@@ -64,7 +64,12 @@ def forward_pass(F, which: str = "first") -> Pass | None:
     if pace is not None:
         ps = F.ser(pace)
         pr = loop_rows(F, pace)
-        if which == "first":
+        # When the training loop was found, a step is a pass; otherwise a pass runs from one start of the
+        # once-per-step statement to the next.
+        by_step = len(pr) <= 1.5 * F.n_steps and (ps.step[pr] >= 0).all()
+        if by_step:
+            step = int(ps.step[pr[0]]) if which == "first" else int(ps.step[pr[-1]])
+        elif which == "first":
             lo, hi = int(ps.seq[pr[0]]), int(ps.seq[pr[1]])
         else:
             lo, hi = int(ps.seq[pr[-1]]), np.iinfo(np.int64).max
@@ -73,10 +78,18 @@ def forward_pass(F, which: str = "first") -> Pass | None:
             sr = F.ser(x.id)
             if sr is None or not len(sr):
                 continue
-            idx = np.nonzero((sr.seq >= lo) & (sr.seq < hi))[0]
+            if by_step:
+                idx = np.nonzero(sr.step == step)[0]
+            else:
+                idx = np.nonzero((sr.seq >= lo) & (sr.seq < hi))[0]
             rows.extend((int(sr.seq[i]), x.id, int(i)) for i in idx)
         rows.sort()
+        lo = rows[0][0] if rows else 0
+        hi = rows[-1][0] if rows else 0
         names = target_names(F)
+        # A function receiving the targets (`train_step(X, y)`) may still run the forward pass first: the
+        # targets arriving as an argument are left out, and the pass ends where a statement reads them.
+        rows = [r for r in rows if not (F.by_id[r[1]].kind == "arg" and base_name(F.by_id[r[1]].target) in names)]
         cut = len(rows)
         for k, (_, sid, _) in enumerate(rows):
             x = F.by_id[sid]
@@ -106,11 +119,11 @@ def input_site(F) -> int | None:
     cand = F.inputs
     if cand is None:
         t = target_site(F)
-        for sid in F.data_sites:
-            x = F.by_id[sid]
-            if sid != t and x.kind != "arg" and F.ser(sid).step[0] < 0 and not _TARGET_HINT.match(last(base_name(x.target))):
-                cand = sid
-                break
+        found = [sid for sid in F.data_sites if sid != t and F.by_id[sid].kind != "arg" and F.ser(sid).step[0] < 0
+                 and not _TARGET_HINT.match(last(base_name(F.by_id[sid].target)))]
+        # a table of floats before a vector of labels
+        found.sort(key=lambda sid: (len(_shape(F.ser(sid).shape[0])) != 2, "f" not in str(F.ser(sid).dtype[0])))
+        cand = found[0] if found else None
     if cand is None:
         return None
     # `X = (X - X.mean(0)) / X.std(0)` rebinds the name: the last version before the loop is what trains.

@@ -38,7 +38,7 @@ def rule(ctx) -> RuleOutcome:
                      found[0].message if found else "every recorded ReLU has live units at the end of training",
                      n=len(found)):
         return out
-    f = max(found, key=lambda g: (g.severity == "error", g.evidence.get("fraction_dead", 0)))
+    f = max(found, key=lambda g: (g.severity == "error", g.evidence.get("fraction_dead", 0), g.site != "return"))
     sid = next((x.id for x in F.sites if x.target == f.site and x.line == f.line), None)
     from_start = None
     chain = [ChainLink(f.message, f.first_step, f.site, f.line, dict(f.evidence))]
@@ -51,7 +51,7 @@ def rule(ctx) -> RuleOutcome:
             from_start = zero0 >= f.evidence.get("fraction_dead", 1.0) - 1e-9 and zero0 >= 0.5
             chain.insert(0, ChainLink(f"At step {int(sr.step[rows[0]])} {zero0:.0%} of {f.site}'s values are already "
                                       f"exactly 0", int(sr.step[rows[0]]), f.site, f.line, {"fraction_zero_first": zero0}))
-            summary += (f" They are dead from the first step ({zero0:.0%} of the values are 0 at step "
+            summary += (f" They are dead from the first step ({zero0 * 100:.4g}% of the values are 0 at step "
                         f"{int(sr.step[rows[0]])}): the initialisation puts the pre-activations below 0." if from_start else
                         f" At step {int(sr.step[rows[0]])} only {zero0:.0%} were 0: the units died during training.")
     fixes = []

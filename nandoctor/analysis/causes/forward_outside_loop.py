@@ -76,11 +76,23 @@ def rule(ctx) -> RuleOutcome:
                      median_update=float(np.median(moving)) if len(moving) else None):
         return out
     # The stale value: what the gradient reads that was computed from the parameters before the loop only.
-    stale = []
-    for p in F.parents(g):
-        sp = F.ser(p)
-        if sp is not None and len(sp) and np.all(sp.step < 0) and p in F.derived:
-            stale.append(p)
+    stale, seen, todo = [], {g}, [g]
+    for _ in range(4):  # up the chain the gradient is computed from, a few statements deep
+        nxt = []
+        for q in todo:
+            for p in F.parents(q):
+                if p in seen:
+                    continue
+                seen.add(p)
+                sp = F.ser(p)
+                if sp is None or not len(sp):
+                    continue
+                if np.all(sp.step < 0):
+                    if p in F.derived and F.by_id[p].kind != "arg":
+                        stale.append(p)
+                else:
+                    nxt.append(p)
+        todo = nxt
     ev = {"gradient": gname, "steps": n, "parameter": pname, "median_update": float(np.median(moving))}
     fixes, chain = [], []
     if stale:
