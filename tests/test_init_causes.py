@@ -170,16 +170,16 @@ def _replay_sigmoid(scale, steps=60):
         Ws[2] -= 2.0 * d3 @ A2.T / 200
         Ws[1] -= 2.0 * d2 @ A1.T / 200
         Ws[0] -= 2.0 * d1 @ X.T / 200
-    return float(first), float(Y.std()), costs
+    return float(first), float(X.std()), costs
 
 
 def test_too_small_holds_on_a_collapsed_start_that_never_moves(tmp_path):
     s = _trace(tmp_path, SIGMOID_FXS.format(scale=1e-3))
     c = _checks(s, "weights_init_too_small")
     assert _statuses(c) == {"first_output_observed": HOLDS, "output_collapsed": HOLDS, "training_stalls": HOLDS}
-    out_std, t_std, costs = _replay_sigmoid(1e-3)
+    out_std, in_std, costs = _replay_sigmoid(1e-3)
     assert c["output_collapsed"].numbers["output_std"] == pytest.approx(out_std, rel=1e-6)
-    assert c["output_collapsed"].numbers["target_std"] == pytest.approx(t_std)
+    assert c["output_collapsed"].numbers["input_std"] == pytest.approx(in_std)
     assert c["training_stalls"].numbers["loss_first"] == pytest.approx(costs[0])
     assert "weights_init_too_small" in _tags(s)
 
@@ -187,8 +187,8 @@ def test_too_small_holds_on_a_collapsed_start_that_never_moves(tmp_path):
 def test_too_small_fails_when_the_first_output_varies(tmp_path):
     s = _trace(tmp_path, SIGMOID_FXS.format(scale=1.5))
     c = _checks(s, "weights_init_too_small")
-    out_std, t_std, _ = _replay_sigmoid(1.5)
-    assert out_std / t_std > 0.01
+    out_std, in_std, _ = _replay_sigmoid(1.5)
+    assert out_std / in_std > 0.01
     assert c["output_collapsed"].status == FAILS
 
 

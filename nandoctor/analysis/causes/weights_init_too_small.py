@@ -7,7 +7,7 @@ import numpy as np
 from ... import columns as C
 from ...model import ChainLink, Fix
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
-from ._passes import forward_pass, loss_values, site_words, target_site
+from ._passes import forward_pass, input_site, loss_values, site_words, target_site
 
 
 def output_row(F, p, t):
@@ -23,15 +23,15 @@ def output_row(F, p, t):
     "The initial weights are too small",
     premises=(
         ("first_output_observed", "the prediction and the targets were recorded in the first training pass"),
-        ("output_collapsed", "before the first update the prediction is nearly the same for every sample, though "
-                             "not exactly (exactly equal is a symmetric start)"),
+        ("output_collapsed", "before the first update the prediction is nearly the same for every sample: its spread "
+                             "is a sliver of the inputs', though not zero (exactly equal is a symmetric start)"),
         ("training_stalls", "training does not move it: the loss barely falls, or the prediction is still collapsed "
                             "at the end"),
     ),
     thresholds={"init_collapse_ratio": 0.01, "init_stall_drop": 0.05},
 )
 def rule(ctx) -> RuleOutcome:
-    """The first prediction's spread is a sliver of the targets' and stays so: nothing moves."""
+    """The first prediction's spread is a sliver of the inputs' and stays so: nothing moves."""
     F = ctx.facts
     out = RuleOutcome()
     t = target_site(F)
@@ -42,16 +42,22 @@ def rule(ctx) -> RuleOutcome:
                      else "no prediction with one value per target was recorded before the targets are read"):
         return out
     sid, row = o
-    t_std = float(F.ser(t)[C.STD][0])
+    i = input_site(F)
+    if i is None:
+        out.check("output_collapsed", None, "no input data was recorded before the loop")
+        return out
+    # Against the inputs' spread: the network squeezes the variation it is given down to nothing. (The
+    # targets' spread would mislead when they are out of the output's reach.)
+    in_std = float(F.ser(i)[C.STD][0])
     o_std = float(F.ser(sid)[C.STD][row])
     limit = ctx.threshold("init_collapse_ratio")
-    ratio = o_std / t_std if t_std > 0 else float("nan")
+    ratio = o_std / in_std if in_std > 0 else float("nan")
     name = site_words(F, sid)
     # All-equal values give a spread of 0 up to the rounding of their mean: that is a symmetric start.
     exact = o_std <= 1e-15 * max(1.0, abs(float(F.ser(sid)[C.MEAN][row])))
     if not out.check("output_collapsed", bool(np.isfinite(ratio) and not exact and ratio <= limit),
                      f"before the first update {name} (line {F.by_id[sid].line}) has a spread of {o_std:.3g} across "
-                     f"samples against the targets' {t_std:.3g} ({ratio:.2g} of it)", output_std=o_std, target_std=t_std):
+                     f"samples against the inputs' {in_std:.3g} ({ratio:.2g} of it)", output_std=o_std, input_std=in_std):
         return out
     loss = loss_values(F)
     stall_drop = ctx.threshold("init_stall_drop")
@@ -69,14 +75,14 @@ def rule(ctx) -> RuleOutcome:
             out.check("training_stalls", None, "neither a loss nor the last pass's prediction was recorded")
             return out
         end_std = float(F.ser(sid)[C.STD][lo[1]])
-        stalled = bool(np.isfinite(end_std) and end_std / t_std <= limit)
-        why = f"at the end {name} still has a spread of {end_std:.3g} ({end_std / t_std:.2g} of the targets')"
+        stalled = bool(np.isfinite(end_std) and end_std / in_std <= limit)
+        why = f"at the end {name} still has a spread of {end_std:.3g} ({end_std / in_std:.2g} of the inputs')"
         numbers = {"output_std_end": end_std}
     if not out.check("training_stalls", stalled, why, **numbers):
         return out
-    ev = {"output_std": o_std, "target_std": t_std, "ratio": ratio, **numbers}
+    ev = {"output_std": o_std, "input_std": in_std, "ratio": ratio, **numbers}
     summary = (f"The initial weights are too small: before the first update {name} (line {F.by_id[sid].line}) varies "
-               f"by {o_std:.2g} across samples while the targets vary by {t_std:.2g}; {why}.")
+               f"by {o_std:.2g} across samples while the inputs vary by {in_std:.2g}; {why}.")
     chain = [ChainLink(summary, int(F.ser(sid).step[row]), name, F.by_id[sid].line, ev)]
     fixes = [Fix("Draw the initial weights with a spread of sqrt(1/fan_in) (sqrt(2/fan_in) before a ReLU)", None, "", "",
                  "Each layer then passes on a signal of the size it receives; much smaller weights shrink it layer "
