@@ -8,7 +8,6 @@ from collections import defaultdict
 
 import numpy as np
 
-from .. import columns as C
 from ..detectors.facts import Facts, _dotted, activation_of, base_name, facts, last, strip_comment
 from ..detectors.numerics import first_nonfinite_info
 from ..detectors.optimisation import batch_size, loss_series, summed_gradients, update_ratios

@@ -220,3 +220,18 @@ def site_words(F, sid: int) -> str:
     if x.kind == "arg":
         return f"{fn}()'s argument {x.target[4:]}"
     return x.target
+
+
+def learned_names(F) -> set[str]:
+    """The parameters' names: the program model's, else names changed in the loop by statements reading other values."""
+    names = set(F.param_names)
+    for x in F.sites:
+        if x.kind in ("update", "augassign") and x.loop is not None and not (F.observed(x.id) and F.ser(x.id).step[0] < 0):
+            own = base_name(x.target)
+            if [r for r in x.reads if base_name(r) != own and r != "self" and not own.startswith(r + ".")
+                    and r.split(".")[0] not in _MODULES]:
+                names.add(own)
+    return names
+
+
+_MODULES = {"np", "numpy", "math", "random", "scipy"}

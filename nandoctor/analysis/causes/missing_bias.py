@@ -12,22 +12,7 @@ from ...detectors.facts import _dotted, base_name, expr_reads, last, parse_state
 from ...detectors.structure import bias_params
 from ...model import ChainLink, Fix
 from ..rules import LATENT, PRIMARY, Draft, RuleOutcome, cause_rule
-from ._passes import input_site, loop_rows, samples_axis_length, site_words, target_names, target_site
-
-
-def learned_names(F) -> set[str]:
-    """The parameters' names: the program model's, else names changed in the loop by statements reading other values."""
-    names = set(F.param_names)
-    for x in F.sites:
-        if x.kind in ("update", "augassign") and x.loop is not None and not (F.observed(x.id) and F.ser(x.id).step[0] < 0):
-            own = base_name(x.target)
-            if [r for r in x.reads if base_name(r) != own and r != "self" and not own.startswith(r + ".")
-                    and r.split(".")[0] not in _MODULES]:
-                names.add(own)
-    return names
-
-
-_MODULES = {"np", "numpy", "math", "random", "scipy"}
+from ._passes import input_site, learned_names, loop_rows, samples_axis_length, site_words, target_names, target_site
 
 
 def _has_product(tree) -> bool:
@@ -267,19 +252,35 @@ def _stuck(F, flat_limit: float):
 
 def _bias_fixes(F, stmts) -> list[Fix]:
     fixes = []
+    learned = learned_names(F)
     for x, _ in stmts:
         line = strip_comment(F.line_text(x.file, x.line)) or strip_comment(x.statement.strip())
-        params = [p for p in x.reads if base_name(p) in learned_names(F)]
+        params = [p for p in x.reads if _learned(p, learned)]
         w = base_name(params[-1]) if params else "w"
         b = re.sub(r"(^|\.)(w|W)", r"\1b", w, count=1) if re.search(r"(^|\.)(w|W)", w) else f"{w}_bias"
-        if b == w:
-            b = f"{w}_bias"
-        if b.startswith("b") and not re.match(r"^(b|b\d|b_)", b):
+        if b == w or not re.match(r"^(\w+\.)*(b|b\d+|b_\w+|\w+_bias)$", b):
             b = "bias"
-        fixes.append(Fix(f"Add a bias {b} to `{base_name(x.target)}`", x.line, line, f"{line} + {b}",
+        fixes.append(Fix(f"Add a learned bias `{b}` to `{base_name(x.target)}`", x.line, line, _add_after_product(line, b),
                          f"Initialise {b} to zeros with one entry per output unit and update it with the sum over "
                          f"samples of the same error signal that updates {w}; without it every boundary passes "
                          f"through the origin."))
         if len(fixes) >= 2:
             break
     return fixes
+
+
+def _add_after_product(line: str, bias: str) -> str:
+    """`line` with `+ bias` right after its weighted sum (`sigmoid(X @ w)` -> `sigmoid(X @ w + b)`)."""
+    try:
+        tree = ast.parse(line.strip())
+    except SyntaxError:
+        return f"{line} + {bias}"
+    indent = len(line) - len(line.lstrip())
+    for node in ast.walk(tree):
+        weighted = (isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult)) or (
+            isinstance(node, ast.Call) and last(_dotted(node.func) or "") in ("dot", "matmul", "sum")
+            and _has_product(node))
+        if weighted and node.lineno == node.end_lineno == 1:
+            z = indent + node.end_col_offset
+            return f"{line[:z]} + {bias}{line[z:]}"
+    return f"{line} + {bias}"

@@ -11,7 +11,7 @@ from ...detectors.facts import base_name, strip_comment
 from ...explain.fixes import np_alias
 from ...model import ChainLink, Fix
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
-from ._passes import forward_pass, input_site, is_squashing, loss_values, site_words, target_site
+from ._passes import forward_pass, input_site, is_squashing, learned_names, loss_values, site_words, target_site
 
 _RANDOM_INIT = re.compile(r"(randn|standard_normal|normal\(|rand\(|uniform\()")
 
@@ -99,24 +99,30 @@ def rule(ctx) -> RuleOutcome:
 def _init_fixes(F) -> list[Fix]:
     """Scale each random initialisation by 1/sqrt(fan_in) when its fan-in was measured; else say how."""
     fixes = []
+    learned = learned_names(F)
     for x in F.sites:
         sr = F.ser(x.id)
         line = strip_comment(x.statement.strip().splitlines()[0]) if x.statement.strip() else ""
-        if not _RANDOM_INIT.search(line) or "sqrt" in line or x.kind not in ("assign", "setitem"):
-            continue
+        if not _RANDOM_INIT.search(line) or "sqrt" in line or x.kind not in ("assign", "setitem") \
+                or base_name(x.target) not in learned:
+            continue  # only the parameters' own draws: the data may be random too
         if sr is not None and len(sr) and sr.step[0] >= 0:
             continue  # drawn inside the loop: noise, not an initialisation
         shape = tuple(int(v) for v in re.findall(r"\d+", str(sr.shape[0]))) if sr is not None and len(sr) else ()
         if len(shape) == 2:
-            fixes.append(Fix(f"Scale the initial {base_name(x.target)} by 1/sqrt(fan_in)", x.line, line,
-                             f"{line} * {np_alias(F)}sqrt(1.0 / {shape[0]})",
+            scaled = f"{np_alias(F)}sqrt(1.0 / {shape[0]})"
+            # `randn(3, H) * 25.0`: the literal factor is what makes them large; replace it
+            after = re.sub(r"\*\s*[\d.]+(e[-+]?\d+)?\s*$", f"* {scaled}", line) if re.search(r"\*\s*[\d.]+\s*$", line) \
+                else f"{line} * {scaled}"
+            fixes.append(Fix(f"Scale the initial {base_name(x.target)} by 1/sqrt(fan_in)", x.line, line, after,
                              f"Unit-variance weights on {shape[0]} inputs give pre-activations with a spread of "
                              f"sqrt({shape[0]}); scaling keeps them near 1 so the units start unsaturated."))
     if not fixes:
         for x in F.sites:
             line = strip_comment(x.statement.strip().splitlines()[0]) if x.statement.strip() else ""
-            if _RANDOM_INIT.search(line) and x.kind in ("assign", "setitem") and not F.observed(x.id) or \
-                    (_RANDOM_INIT.search(line) and F.observed(x.id) and F.ser(x.id).step[0] < 0):
+            before_loop = not F.observed(x.id) or F.ser(x.id).step[0] < 0
+            if _RANDOM_INIT.search(line) and x.kind in ("assign", "setitem") and before_loop and \
+                    base_name(x.target) in learned:
                 fixes.append(Fix(f"Draw {base_name(x.target)} with a spread of sqrt(1/fan_in) (sqrt(2/fan_in) before a "
                                  f"ReLU)", x.line, "", "",
                                  "Each layer then keeps the spread of its input instead of multiplying it."))
