@@ -484,3 +484,22 @@ def test_missing_bias_not_checked_without_a_weighted_sum(tmp_path):
             m = m - 0.1 * (m - data.mean())
     """)
     assert _checks(s, "missing_bias")["no_bias_term"].status == NOT_CHECKED
+
+
+def test_an_accumulator_reset_to_zeros_is_not_a_stale_gradient(tmp_path):
+    # `g = zeros` repeats bit for bit at every step; the update reads the accumulated `g += ...` instead
+    s = _trace(tmp_path, """
+        import numpy as np
+        rng = np.random.default_rng(10)
+        X = rng.standard_normal((40, 3))
+        y = X @ np.array([0.5, -1.0, 2.0])
+        w = np.zeros(3)
+        for it in range(30):
+            g = np.zeros(3)
+            for row, target in zip(X, y):
+                g += (row @ w - target) * row
+            w -= 0.01 * g / len(X)
+    """)
+    c = _checks(s, "forward_outside_loop")
+    assert c["gradient_repeats"].status == FAILS
+    assert "forward_outside_loop" not in _tags(s)

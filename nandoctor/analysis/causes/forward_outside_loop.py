@@ -31,6 +31,26 @@ def _repeats(F, sid: int):
     return bool(np.all(stats == stats[0])), "min, max, mean and norm", len(rows)
 
 
+def _applied(F, u: int) -> list[int]:
+    """The gradient sites whose value the update reads: of several writers of one name (`dW = zeros` then
+    `dW += ...`), the one recorded last before the update."""
+    su = F.ser(u)
+    rows = loop_rows(F, u)
+    if su is None or not len(rows):
+        return []
+    at = int(su.seq[rows[0]])
+    best: dict[str, tuple[int, int]] = {}
+    for g in F.gradient_of(u):
+        sg = F.ser(g)
+        before = sg.seq[sg.seq < at]
+        if not len(before):
+            continue
+        name = base_name(F.by_id[g].target)
+        if name not in best or before[-1] > best[name][0]:
+            best[name] = (int(before[-1]), g)
+    return [g for _, g in best.values()]
+
+
 @cause_rule(
     "forward_outside_loop",
     "The forward pass is computed once, outside the training loop",
@@ -44,7 +64,7 @@ def rule(ctx) -> RuleOutcome:
     """The gradient applied in the loop never changes although the parameters do: it is computed from stale values."""
     F = ctx.facts
     out = RuleOutcome()
-    pairs = [(u, g) for u in F.updates for g in F.gradient_of(u) if len(loop_rows(F, g)) >= 3]
+    pairs = [(u, g) for u in F.updates for g in _applied(F, u) if len(loop_rows(F, g)) >= 3]
     if not out.check("gradient_recorded", bool(pairs) or None,
                      f"{len(pairs)} gradients recorded in the loop" if pairs else "no gradient of an update was recorded "
                      "at three loop steps"):
