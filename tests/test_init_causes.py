@@ -503,3 +503,26 @@ def test_an_accumulator_reset_to_zeros_is_not_a_stale_gradient(tmp_path):
     c = _checks(s, "forward_outside_loop")
     assert c["gradient_repeats"].status == FAILS
     assert "forward_outside_loop" not in _tags(s)
+
+
+def test_dead_units_counted_per_unit_in_features_x_samples(tmp_path):
+    # 4 units x 30 samples, kept whole: two units are off for every sample, the others live
+    s = _trace(tmp_path, """
+        import numpy as np
+        rng = np.random.default_rng(13)
+        X = rng.standard_normal((2, 30))
+        Y = X[:1] - X[1:]
+        W1 = rng.standard_normal((4, 2)) * 0.1
+        b1 = np.array([[-30.0], [-30.0], [0.5], [0.5]])
+        W2 = rng.standard_normal((1, 4)) * 0.5
+        for it in range(40):
+            A1 = np.maximum(0, W1 @ X + b1)
+            P = W2 @ A1
+            E = P - Y
+            dA = (W2.T @ E) * (A1 > 0)
+            W2 -= 0.05 * E @ A1.T / 30
+            W1 -= 0.05 * dA @ X.T / 30
+            b1 -= 0.05 * dA.sum(axis=1, keepdims=True) / 30
+    """)
+    dead = [f for f in s.findings if f.code == "dead_units"]
+    assert dead and dead[0].evidence["dead_units"] == 2 and dead[0].evidence["fraction_dead"] == pytest.approx(0.5)

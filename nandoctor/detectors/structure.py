@@ -175,7 +175,11 @@ def dead_units(session) -> list[Finding]:
                 continue
             rows = data[m].reshape(int(m.sum()), *shape)
             k = max(1, int(len(rows) * DEAD_TAIL))
-            dead = np.all(rows[-k:] == 0, axis=(0, 1))
+            from ..analysis.causes._passes import samples_axis_length
+
+            # units along the last axis, unless the samples are (features x samples layout)
+            by_column = shape[1] == samples_axis_length(F) and shape[0] != shape[1]
+            dead = np.all(rows[-k:] == 0, axis=(0, 2) if by_column else (0, 1))
             frac = float(dead.mean())
         else:
             fz = sr[C.FRAC_ZERO][tail]
