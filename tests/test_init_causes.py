@@ -526,3 +526,26 @@ def test_dead_units_counted_per_unit_in_features_x_samples(tmp_path):
     """)
     dead = [f for f in s.findings if f.code == "dead_units"]
     assert dead and dead[0].evidence["dead_units"] == 2 and dead[0].evidence["fraction_dead"] == pytest.approx(0.5)
+
+
+def test_data_read_by_the_update_is_not_a_stale_gradient(tmp_path):
+    # `self.W -= lr * (d @ X.T)` reads the inputs X, the same at every step by design
+    s = _trace(tmp_path, """
+        import numpy as np
+
+        class Fit:
+            def __init__(self):
+                self.W = np.zeros((1, 2))
+
+            def step(self, X, Y, lr):
+                d = self.W @ X - Y
+                self.W -= lr * d @ X.T / X.shape[1]
+
+        rng = np.random.default_rng(15)
+        X = rng.standard_normal((2, 50))
+        Y = np.array([[1.0, -1.0]]) @ X
+        f = Fit()
+        for epoch in range(30):
+            f.step(X, Y, 0.1)
+    """)
+    assert "forward_outside_loop" not in _tags(s)

@@ -41,6 +41,8 @@ def _applied(F, u: int) -> list[int]:
     at = int(su.seq[rows[0]])
     best: dict[str, tuple[int, int]] = {}
     for g in F.gradient_of(u):
+        if g in F.data_like:
+            continue  # the data an update multiplies by (`delta @ X.T`) is the same at every step by design
         sg = F.ser(g)
         before = sg.seq[sg.seq < at]
         if not len(before):
