@@ -88,7 +88,8 @@ def rule(ctx) -> RuleOutcome:
     spread = float(np.max(np.abs(data[-1] - data[0])))
     if not out.check("units_identical_at_end", ok,
                      f"at step {int(steps[-1])} the {axis_words[both[0]]} of {name} are still equal after moving by up to "
-                     f"{spread:.3g}" if ok else f"by step {int(steps[-1])} the units of {name} differ",
+                     f"{spread:.3g}" if ok else f"at step {int(steps[-1])} {name} has not moved since step {int(steps[0])}"
+                     if both else f"by step {int(steps[-1])} the units of {name} differ",
                      moved=spread, steps=len(steps)):
         return out
     axis = both[0]
