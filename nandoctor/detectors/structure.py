@@ -25,6 +25,9 @@ DEAD_TAIL = 0.1
 # Derivative formulas of activations and the range their argument must lie in.
 BIAS_NAME = re.compile(r"^(b|bias|biases|b\d+|b_\w+|\w*_b|\w*bias\w*|beta|intercept|theta0|w0|b[A-Z]\w*)$", re.IGNORECASE)
 _MUTATORS = ("fill", "sort", "resize", "put", "itemset", "clip", "partition", "setfield")
+# A statement that applies a ReLU: np.maximum(0, z), np.maximum(z, 0), relu(z), np.where(z > 0, z, 0).
+_RELU_CODE = re.compile(r"(maximum\(\s*0(\.0*)?\s*,|maximum\([^,]+,\s*0(\.0*)?\s*\)|\brelu\(|where\([^,]+>\s*0[^,]*,[^,]+,\s*0)",
+                        re.IGNORECASE)
 LIM = Limits(globals())  # these thresholds, or what the run's configuration set them to
 
 
@@ -147,7 +150,9 @@ def dead_units(session) -> list[Finding]:
     F = facts(session)
     out = []
     for x in F.sites:
-        if x.id not in F.forward_sites or x.kind == "arg" or x.id == F.output:
+        # The forward pass, or, when the program model found none (parameters kept in a dict the recorder
+        # does not follow), any statement that applies a ReLU itself.
+        if x.kind == "arg" or x.id == F.output or (x.id not in F.forward_sites and not _RELU_CODE.search(x.statement)):
             continue
         sr = F.ser(x.id)
         if sr is None:
@@ -170,7 +175,11 @@ def dead_units(session) -> list[Finding]:
                 continue
             rows = data[m].reshape(int(m.sum()), *shape)
             k = max(1, int(len(rows) * DEAD_TAIL))
-            dead = np.all(rows[-k:] == 0, axis=(0, 1))
+            from ..analysis.causes._passes import samples_axis_length
+
+            # units along the last axis, unless the samples are (features x samples layout)
+            by_column = shape[1] == samples_axis_length(F) and shape[0] != shape[1]
+            dead = np.all(rows[-k:] == 0, axis=(0, 2) if by_column else (0, 1))
             frac = float(dead.mean())
         else:
             fz = sr[C.FRAC_ZERO][tail]
@@ -184,7 +193,12 @@ def dead_units(session) -> list[Finding]:
             else:
                 frac = 0.0
             if frac < 0.999:
-                frac = 0.0
+                # Only the share of zeros is known: count the units whose gradient is exactly 0 over the tail.
+                counted = _units_without_gradient(F, _shape(sr.shape[tail[-1]]), set(sr.step[tail].tolist()),
+                                                  float(np.nanmedian(fz)) if np.isfinite(fz).any() else 0.0)
+                if counted is not None:
+                    dead = counted
+                frac = float(dead.mean()) if dead is not None else 0.0
         if frac >= 0.5:
             n = int(dead.sum()) if dead is not None else None
             sev = "error" if frac >= 0.999 else "warning"
@@ -206,6 +220,33 @@ def dead_units(session) -> list[Finding]:
                               int(sr.step[m][0]), int(sr.step[m][-1]),
                               F.by_id[o].target, F.by_id[o].line, value_min=float(stats[0, 0]), value_max=float(stats[0, 1])))
     return out
+
+
+def _units_without_gradient(F: Facts, shape: tuple, steps: set, frac_zero: float):
+    """Per unit, whether a kept gradient sized by the units is exactly 0 for that unit at every one of
+    `steps`; None unless that many dead units fit within the measured share of zeros."""
+    if len(shape) != 2 or frac_zero < 0.5:
+        return None
+    best = None
+    for g in F.sites:
+        if g.kind == "arg" or g.id in F.params:
+            continue
+        v = F.values(g.id)
+        if v is None or len(v[2]) != 2:
+            continue
+        gsteps, data, gshape = v
+        m = np.isin(gsteps, list(steps))
+        if m.sum() < max(2, len(steps) // 2):
+            continue
+        vals = data[m].reshape(int(m.sum()), *gshape)
+        for units in set(shape):
+            for axis in (0, 1):
+                if gshape[axis] != units or units < 2:
+                    continue
+                dead = np.all(vals == 0, axis=(0, 2 - axis))
+                if dead.mean() <= frac_zero + 1e-9 and (best is None or dead.sum() > best.sum()):
+                    best = dead
+    return best
 
 
 @register

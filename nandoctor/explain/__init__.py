@@ -8,14 +8,13 @@ from collections import defaultdict
 
 import numpy as np
 
-from .. import columns as C
 from ..detectors.facts import Facts, base_name, facts, last, strip_comment
 from ..detectors.numerics import first_nonfinite_info
 from ..detectors.optimisation import batch_size, loss_series, summed_gradients, update_ratios
 from ..analysis.rules import LATENT, PRIMARY, STRUCTURAL, WEAK, Draft, evaluate_rules, load_rules
 from ..model import Cause, ChainLink, Finding, Fix
 from .chain import _num
-from .fixes import copy_fix, divide_gradient_fix, hyper_value, lower_lr_fix, np_alias
+from .fixes import copy_fix, divide_gradient_fix, hyper_value, lower_lr_fix
 # The module, not its names: it imports explain.chain, so it may still be loading when this module is.
 from ..analysis.causes import _numeric as mechanisms
 
@@ -270,99 +269,6 @@ def build_inplace(session, F: Facts, by) -> list[Draft]:
     return out
 
 
-def build_bias(session, F: Facts, by) -> list[Draft]:
-    out = []
-    for f in by.get("missing_bias", []):
-        if f.severity == "info":
-            continue
-        fixes = _bias_fixes(F)
-        chain = [ChainLink(f.message, f.first_step, f.site, f.line, dict(f.evidence))]
-        for g in by.get("accuracy_ceiling", [])[:1]:
-            chain.append(ChainLink(g.message, g.last_step, g.site, g.line, {"best": g.evidence.get("best")}))
-        out.append(Draft("missing_bias", LATENT + 10, f.message, chain, fixes, [f.code] + [g.code for g in by.get(
-            "accuracy_ceiling", []) + by.get("samples_never_learned", [])], dict(f.evidence)))
-    return out
-
-
-def _bias_fixes(F: Facts) -> list[Fix]:
-    fixes = []
-    for x in F.sites:
-        if x.id not in F.forward_sites or x.kind not in ("assign",) or not any(p in x.reads for p in F.param_names):
-            continue
-        line = _line(F, x.id)
-        params = [p for p in x.reads if p in F.param_names]
-        w = params[-1]
-        b = re.sub(r"(^|\.)(w|W)", r"\1b", w, count=1) if re.search(r"(^|\.)(w|W)", w) else f"{w}_bias"
-        if b == w:
-            b = f"{w}_bias"
-        fixes.append(Fix(f"Add a bias {b} to `{base_name(x.target)}`", x.line, line, f"{line} + {b}",
-                         f"Initialise {b} to zeros with one entry per output unit and update it with the sum over "
-                         f"samples of the same delta that updates {w}; without it an all-zero input always gives "
-                         f"activation(0)."))
-        if len(fixes) >= 2:
-            break
-    return fixes
-
-
-def build_dead(session, F: Facts, by) -> list[Draft]:
-    out = []
-    for f in by.get("dead_units", []):
-        fixes = []
-        if F.updates:
-            fx = lower_lr_fix(F, F.updates[0])
-            if fx:
-                fixes.append(fx)
-        score = PRIMARY - 5 if f.severity == "error" else LATENT
-        out.append(Draft("dead_relu", score, f.message, [ChainLink(f.message, f.first_step, f.site, f.line,
-                         dict(f.evidence))], fixes, [f.code], dict(f.evidence)))
-    return out
-
-
-def build_init(session, F: Facts, by) -> list[Draft]:
-    """Hidden units saturated from the very first step: the weights start too large."""
-    out = []
-    for a in F.activations:
-        if a.site == F.output or a.kind not in ("sigmoid", "tanh"):
-            continue
-        sr = F.ser(a.site)
-        loop = np.nonzero(sr.step >= 0)[0]
-        if not len(loop):
-            continue
-        i = loop[0]
-        near = sr[C.FRAC_SAT_NEAR][i]
-        exact = sr[C.FRAC_SAT_EXACT][i]
-        if not (np.isfinite(near) and near >= 0.2) and not (np.isfinite(exact) and exact > 0):
-            continue
-        name = F.by_id[a.site].target
-        ev = {"activation": a.kind, "fraction_near_bound": float(near), "fraction_exact": float(exact), "step": int(sr.step[i])}
-        pre_txt = ""
-        if a.pre is not None and F.observed(a.pre):
-            ps = F.ser(a.pre)
-            j = ps.at_step(int(sr.step[i]))
-            if j is not None:
-                ev["pre_std"] = float(ps[C.STD][j])
-                pre_txt = f"; its input {F.by_id[a.pre].target} has a spread (std) of {ps[C.STD][j]:.3g}, where about 1 is healthy"
-        fixes = []
-        for pid in F.params:
-            x = F.by_id[pid]
-            sx = F.ser(pid)
-            if sx is None or x.kind != "assign" or sx.step[0] >= 0:
-                continue
-            shp = re.findall(r"\d+", str(sx.shape[0]))
-            line = _line(F, pid)
-            if len(shp) == 2 and re.search(r"randn|normal|random|rand", line) and "sqrt" not in line:
-                fixes.append(Fix(f"Scale the initial {base_name(x.target)} by 1/sqrt(fan_in)", x.line, line,
-                                 f"{line} * {np_alias(F)}sqrt(1.0 / {shp[0]})",
-                                 "Unit-variance weights on many inputs give pre-activations with a spread of "
-                                 "sqrt(fan_in); scaling keeps them near 1 so the units start unsaturated."))
-        msg = (f"At step {ev['step']} already {near:.0%} of {name} ({a.kind}) sits within 1e-4 of its bound "
-               f"({exact:.0%} exactly at it){pre_txt}: the initial weights are too large.")
-        out.append(Draft("bad_weight_init_scale", PRIMARY - 10, msg, [ChainLink(msg, ev["step"], name,
-                         F.by_id[a.site].line, ev)], fixes, [f.code for f in by.get("exact_saturation", [])], ev))
-        break
-    return out
-
-
 def build_wrong_derivative(session, F: Facts, by) -> list[Draft]:
     """The loss rises from the very first steps while the steps are small: the gradient points uphill."""
     if first_nonfinite_info(session) is not None:
@@ -480,6 +386,6 @@ def build_sum(session, F: Facts, by) -> list[Draft]:
     return out
 
 
-BUILDERS = [build_nonfinite, build_integer, build_shape, build_preact, build_inplace, build_bias,
-            build_dead, build_init, build_wrong_derivative, build_slow, build_instability, build_unnormalized,
+BUILDERS = [build_nonfinite, build_integer, build_shape, build_preact, build_inplace,
+            build_wrong_derivative, build_slow, build_instability, build_unnormalized,
             build_sum]

@@ -29,7 +29,7 @@ TAG_TITLES = {
     "softmax_overflow_no_max_subtraction": "Softmax overflowed (the max is not subtracted first)",
     "learning_rate_too_high": "The learning rate is too high",
     "gradient_sum_not_mean": "Gradients are summed over the batch instead of averaged",
-    "bad_weight_init_scale": "The initial weights are too large",
+    "weights_init_too_large": "The initial weights are too large",
     "missing_bias": "The network has no bias term",
     "wrong_derivative_formula": "A hand-written derivative is wrong",
     "derivative_applied_to_preactivation_vs_activation": "A derivative is applied to the wrong value (pre-activation vs activation)",

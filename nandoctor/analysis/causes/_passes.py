@@ -1,0 +1,237 @@
+"""Measurements the initialisation and stall rules share: one forward pass, the data, the loss, the updates."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from ... import columns as C
+from ...detectors.facts import _TARGET_HINT, base_name, last
+
+_LOSS_NAME = re.compile(r"(loss|cost|error|objective|nll|mse|xent|J$)", re.IGNORECASE)
+_SQUASH = re.compile(r"(tanh|sigmoid|logistic|expit|exp\(\s*-)", re.IGNORECASE)
+
+
+def loop_rows(F, sid: int) -> np.ndarray:
+    """Row indices of a site's observations inside the training loop (all rows when no loop was found)."""
+    sr = F.ser(sid)
+    if sr is None or not len(sr):
+        return np.zeros(0, dtype=int)
+    inside = np.nonzero(sr.step >= 0)[0]
+    return inside if len(inside) else np.arange(len(sr))
+
+
+@dataclass(frozen=True)
+class Pass:
+    """One forward pass: the rows recorded between two starts of the same once-per-step statement."""
+
+    rows: tuple  # ((seq, site id, row index), ...) in seq order
+    first_seq: int
+    end_seq: int
+
+
+def _pace_site(F) -> int | None:
+    """The statement recorded exactly once per training step that starts a step earliest."""
+    counts = {x.id: len(loop_rows(F, x.id)) for x in F.sites if F.observed(x.id)}
+    counts = {k: v for k, v in counts.items() if v >= 2}
+    if not counts:
+        return None
+    # The smallest count two statements share: once per step. A statement under `if i % 100 == 0` runs
+    # far fewer times than there are steps, so counts below half the steps do not set the pace.
+    floor = F.n_steps / 2 if F.n_steps > 2 else 2
+    shared = Counter(v for v in counts.values() if v >= floor)
+    if not shared:
+        return None
+    twice = [n for n, c in shared.items() if c >= 2]
+    pace = min(twice) if twice else min(shared)
+    once = [k for k, v in counts.items() if v == pace]
+    return min(once, key=lambda k: F.ser(k).seq[loop_rows(F, k)[0]])
+
+
+def forward_pass(F, which: str = "first") -> Pass | None:
+    """The rows of the first (or last) training pass, up to the statement that first reads the targets.
+
+    Before that statement everything recorded is computed from the inputs and the parameters: the
+    forward pass, whatever the roles the program model could assign."""
+    memo = F.memo.setdefault("init_passes", {})
+    if which in memo:
+        return memo[which]
+    pace = _pace_site(F)
+    out = None
+    if pace is not None:
+        ps = F.ser(pace)
+        pr = loop_rows(F, pace)
+        # When the training loop was found, a step is a pass; otherwise a pass runs from one start of the
+        # once-per-step statement to the next.
+        by_step = len(pr) <= 1.5 * F.n_steps and (ps.step[pr] >= 0).all()
+        if by_step:
+            step = int(ps.step[pr[0]]) if which == "first" else int(ps.step[pr[-1]])
+        elif which == "first":
+            lo, hi = int(ps.seq[pr[0]]), int(ps.seq[pr[1]])
+        else:
+            lo, hi = int(ps.seq[pr[-1]]), np.iinfo(np.int64).max
+        rows = []
+        for x in F.sites:
+            sr = F.ser(x.id)
+            if sr is None or not len(sr):
+                continue
+            if by_step:
+                idx = np.nonzero(sr.step == step)[0]
+            else:
+                idx = np.nonzero((sr.seq >= lo) & (sr.seq < hi))[0]
+            rows.extend((int(sr.seq[i]), x.id, int(i)) for i in idx)
+        rows.sort()
+        lo = rows[0][0] if rows else 0
+        hi = rows[-1][0] if rows else 0
+        names = target_names(F)
+        # A function receiving the targets (`train_step(X, y)`) may still run the forward pass first: the
+        # targets arriving as an argument are left out, and the pass ends where a statement reads them.
+        rows = [r for r in rows if not (F.by_id[r[1]].kind == "arg" and base_name(F.by_id[r[1]].target) in names)]
+        cut = len(rows)
+        for k, (_, sid, _) in enumerate(rows):
+            x = F.by_id[sid]
+            if x.kind != "arg" and any(base_name(r) in names or last(r) in names for r in x.reads):
+                cut = k
+                break
+        out = Pass(tuple(rows[:cut]), lo, hi)
+    memo[which] = out
+    return out
+
+
+def target_site(F) -> int | None:
+    """The training targets: the program model's, else data recorded before the loop named like targets."""
+    named = None
+    for sid in F.data_sites:
+        x = F.by_id[sid]
+        if x.kind != "arg" and _TARGET_HINT.match(last(base_name(x.target))) and F.ser(sid).step[0] < 0:
+            named = sid
+            break
+    if F.target is not None and (named is None or _TARGET_HINT.match(last(base_name(F.by_id[F.target].target)))):
+        return F.target
+    return named
+
+
+def input_site(F) -> int | None:
+    """The training inputs as last written before the loop (the program model's, else data not named like targets)."""
+    cand = F.inputs
+    if cand is None:
+        t = target_site(F)
+        found = [sid for sid in F.data_sites if sid != t and F.by_id[sid].kind != "arg" and F.ser(sid).step[0] < 0
+                 and not _TARGET_HINT.match(last(base_name(F.by_id[sid].target)))]
+        # a table of floats before a vector of labels
+        found.sort(key=lambda sid: (len(_shape(F.ser(sid).shape[0])) != 2, "f" not in str(F.ser(sid).dtype[0])))
+        cand = found[0] if found else None
+    if cand is None:
+        return None
+    # `X = (X - X.mean(0)) / X.std(0)` rebinds the name: the last version before the loop is what trains.
+    x = F.by_id[cand]
+    later = [w for w in F.resolve(base_name(x.target), x.function)
+             if F.observed(w) and F.ser(w).step[0] < 0 and F.ser(w).seq[0] > F.ser(cand).seq[0]]
+    return max(later, key=lambda w: F.ser(w).seq[0]) if later else cand
+
+
+def target_names(F) -> set[str]:
+    t = target_site(F)
+    names = {base_name(F.by_id[t].target)} if t is not None else set()
+    # the targets under the names a function receives them by
+    for x in F.sites:
+        if x.kind == "arg" and t is not None:
+            for caller, expr in F.call_args(x.function, x.target[4:]):
+                if any(base_name(r) in names for r in _reads(expr)):
+                    names.add(x.target[4:])
+    return names
+
+
+def _reads(node) -> list[str]:
+    from ...detectors.facts import expr_reads
+
+    return expr_reads(node)
+
+
+def spread(F, sid: int, row: int) -> float:
+    """The standard deviation of a site's value at one observation (NaN when not measured)."""
+    return float(F.ser(sid)[C.STD][row])
+
+
+def is_squashing(F, sid: int) -> bool:
+    """A sigmoid or tanh output: named so by the program model, or written as one in the code."""
+    if any(a.site == sid and a.kind in ("sigmoid", "tanh") for a in F.activations):
+        return True
+    x = F.by_id[sid]
+    text = x.statement if x.kind != "arg" else ""
+    if x.kind == "return":
+        text += " " + x.function
+    return bool(_SQUASH.search(text + " " + " ".join(x.calls)))
+
+
+def loss_values(F) -> tuple[int, np.ndarray] | None:
+    """(site, values in order) of a scalar loss recorded in the loop, named like a loss."""
+    best = None
+    for x in F.sites:
+        sr = F.ser(x.id)
+        if sr is None or x.kind == "arg" or not _LOSS_NAME.search(last(base_name(x.target)) if x.kind != "return"
+                                                                   else last(x.function)):
+            continue
+        rows = loop_rows(F, x.id)
+        if len(rows) < 3 or np.nanmax(sr[C.SIZE][rows]) > 1:
+            continue
+        if best is None or len(rows) > best[0]:
+            best = (len(rows), x.id, sr[C.MEAN][rows])
+    return None if best is None else (best[1], best[2])
+
+
+def samples_axis_length(F) -> int | None:
+    """The number of training samples: the input dimension that the targets share."""
+    i, t = input_site(F), target_site(F)
+    if i is None or t is None:
+        return None
+    si = _shape(F.ser(i).shape[0])
+    st = _shape(F.ser(t).shape[0])
+    shared = [d for d in si if d in st and d > 1]
+    return max(shared) if shared else None
+
+
+def _shape(text) -> tuple:
+    return tuple(int(v) for v in re.findall(r"\d+", str(text)))
+
+
+def update_sites(F) -> list[int]:
+    """Statements that change a learned value in the loop: in-place updates (`W -= lr * g`, `layer.W -= ...`,
+    `w = w - lr * g`) that read something besides the value itself, with the program model's updates of that kind."""
+    out = []
+    for x in F.sites:
+        if x.kind not in ("update", "augassign") or not F.observed(x.id) or len(loop_rows(F, x.id)) < 2:
+            continue
+        own = base_name(x.target)
+        if x.id in F.updates or [r for r in x.reads if base_name(r) != own and r != "self" and not own.startswith(r + ".")]:
+            out.append(x.id)
+    return out
+
+
+def site_words(F, sid: int) -> str:
+    """A site as the user would name it: `h`, `sig()'s result`, `sig()'s argument z`."""
+    x = F.by_id[sid]
+    fn = last(x.function)
+    if x.kind == "return":
+        return f"{fn}()'s result"
+    if x.kind == "arg":
+        return f"{fn}()'s argument {x.target[4:]}"
+    return x.target
+
+
+def learned_names(F) -> set[str]:
+    """The parameters' names: the program model's, else names changed in the loop by statements reading other values."""
+    names = set(F.param_names)
+    for x in F.sites:
+        if x.kind in ("update", "augassign") and x.loop is not None and not (F.observed(x.id) and F.ser(x.id).step[0] < 0):
+            own = base_name(x.target)
+            if [r for r in x.reads if base_name(r) != own and r != "self" and not own.startswith(r + ".")
+                    and r.split(".")[0] not in _MODULES]:
+                names.add(own)
+    return names
+
+
+_MODULES = {"np", "numpy", "math", "random", "scipy"}

@@ -1,0 +1,85 @@
+"""ReLU units are dead: exactly zero for every sample to the end of training, so no gradient flows through them."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from ... import columns as C
+from ...detectors.facts import strip_comment
+from ...explain.fixes import lower_lr_fix
+from ...model import ChainLink, Fix
+from ..rules import LATENT, PRIMARY, Draft, RuleOutcome, cause_rule
+from ._passes import loop_rows
+
+_RELU = re.compile(r"(maximum\(|\brelu\(|where\([^,]+>\s*0)", re.IGNORECASE)
+
+
+@cause_rule(
+    "dead_relu",
+    "ReLU units are dead",
+    premises=(
+        ("relu_observed", "a ReLU's output was recorded over at least 10 training steps"),
+        ("units_dead", "at least half of its units are exactly zero for every sample over the last 10% of the steps"),
+    ),
+)
+def rule(ctx) -> RuleOutcome:
+    """Half or more of a ReLU layer's units output exactly 0 for every sample through the end of training."""
+    F = ctx.facts
+    out = RuleOutcome()
+    relus = [x for x in F.sites if x.kind != "arg" and _RELU.search(x.statement) and len(loop_rows(F, x.id)) >= 10]
+    found = ctx.findings.get("dead_units", [])
+    if not out.check("relu_observed", bool(relus) or bool(found) or None,
+                     f"{len(relus)} ReLU statements recorded in the loop" if relus or found
+                     else "no ReLU output was recorded over 10 training steps"):
+        return out
+    if not out.check("units_dead", bool(found),
+                     found[0].message if found else "every recorded ReLU has live units at the end of training",
+                     n=len(found)):
+        return out
+    f = max(found, key=lambda g: (g.severity == "error", g.evidence.get("fraction_dead", 0), g.site != "return"))
+    sid = next((x.id for x in F.sites if x.target == f.site and x.line == f.line), None)
+    from_start = None
+    chain = [ChainLink(f.message, f.first_step, f.site, f.line, dict(f.evidence))]
+    summary = f.message
+    if sid is not None:
+        sr = F.ser(sid)
+        rows = loop_rows(F, sid)
+        zero0 = float(sr[C.FRAC_ZERO][rows[0]])
+        if np.isfinite(zero0):
+            from_start = zero0 >= f.evidence.get("fraction_dead", 1.0) - 1e-9 and zero0 >= 0.5
+            chain.insert(0, ChainLink(f"At step {int(sr.step[rows[0]])} {zero0:.0%} of {f.site}'s values are already "
+                                      f"exactly 0", int(sr.step[rows[0]]), f.site, f.line, {"fraction_zero_first": zero0}))
+            summary += (f" They are dead from the first step ({zero0 * 100:.4g}% of the values are 0 at step "
+                        f"{int(sr.step[rows[0]])}): the initialisation puts the pre-activations below 0." if from_start else
+                        f" At step {int(sr.step[rows[0]])} only {zero0:.0%} were 0: the units died during training.")
+    fixes = []
+    if from_start:
+        for x in F.sites:
+            if F.observed(x.id) and F.ser(x.id).step[0] >= 0:
+                continue  # written inside the loop: not the initialisation
+            for k in range(x.line, max(x.line, x.end_line) + 1):
+                line = strip_comment(F.line_text(x.file, k))
+                m = re.search(r"full\(\s*(\([^()]*\)|[^,()]+)\s*,\s*(-\s*[\d.]+)\s*\)", line)
+                if m:
+                    fixes.append(Fix("Start the biases at 0, not below it", k, line,
+                                     line.replace(m.group(0), f"zeros({m.group(1)})"),
+                                     f"A bias of {m.group(2).replace(' ', '')} puts every pre-activation below 0, where "
+                                     f"the ReLU outputs 0 and passes no gradient."))
+                    break
+            if fixes:
+                break
+        if not fixes:
+            fixes.append(Fix("Initialise so the pre-activations start around 0: zero biases and weights with a spread of "
+                             "sqrt(2/fan_in)", None, "", "",
+                             "A ReLU whose input is below 0 for every sample outputs 0 and passes no gradient, so it "
+                             "never recovers."))
+    elif F.updates:
+        fx = lower_lr_fix(F, F.updates[0])
+        if fx:
+            fixes.append(fx)
+    score = PRIMARY - 5 if f.severity == "error" else LATENT
+    out.drafts.append(Draft("dead_relu", score, summary, chain, fixes, [g.code for g in found],
+                            dict(f.evidence, dead_from_start=from_start)))
+    return out

@@ -1,0 +1,136 @@
+"""The forward pass is computed once, outside the loop: the loop applies the same gradient at every step."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ... import columns as C
+from ...detectors.facts import base_name, strip_comment
+from ...model import ChainLink, Fix
+from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
+from ._passes import loop_rows
+
+_STATS = (C.MIN, C.MAX, C.MEAN, C.L2)
+
+
+def _repeats(F, sid: int):
+    """(identical at every loop step, how it was compared, steps compared) for a site's loop values."""
+    rows = loop_rows(F, sid)
+    v = F.values(sid)
+    if v is not None and len(v[0]) >= 3:
+        steps, data, _ = v
+        data = data[steps >= 0] if (steps >= 0).sum() >= 3 else data
+        same = bool(np.all((data == data[0]) | (np.isnan(data) & np.isnan(data[0]))))
+        return same, "kept values", len(data)
+    if len(rows) < 3:
+        return None, "", 0
+    sr = F.ser(sid)
+    stats = np.column_stack([sr[c][rows] for c in _STATS])
+    if not np.isfinite(stats).all():
+        return None, "", len(rows)
+    return bool(np.all(stats == stats[0])), "min, max, mean and norm", len(rows)
+
+
+def _applied(F, u: int) -> list[int]:
+    """The gradient sites whose value the update reads: of several writers of one name (`dW = zeros` then
+    `dW += ...`), the one recorded last before the update."""
+    su = F.ser(u)
+    rows = loop_rows(F, u)
+    if su is None or not len(rows):
+        return []
+    at = int(su.seq[rows[0]])
+    best: dict[str, tuple[int, int]] = {}
+    for g in F.gradient_of(u):
+        if g in F.data_like:
+            continue  # the data an update multiplies by (`delta @ X.T`) is the same at every step by design
+        sg = F.ser(g)
+        before = sg.seq[sg.seq < at]
+        if not len(before):
+            continue
+        name = base_name(F.by_id[g].target)
+        if name not in best or before[-1] > best[name][0]:
+            best[name] = (int(before[-1]), g)
+    return [g for _, g in best.values()]
+
+
+@cause_rule(
+    "forward_outside_loop",
+    "The forward pass is computed once, outside the training loop",
+    premises=(
+        ("gradient_recorded", "the gradient an update applies was recorded at three or more loop steps"),
+        ("gradient_repeats", "that gradient is bit-identical at every step"),
+        ("parameters_move", "while the parameter it updates changes at every step"),
+    ),
+)
+def rule(ctx) -> RuleOutcome:
+    """The gradient applied in the loop never changes although the parameters do: it is computed from stale values."""
+    F = ctx.facts
+    out = RuleOutcome()
+    pairs = [(u, g) for u in F.updates for g in _applied(F, u) if len(loop_rows(F, g)) >= 3]
+    if not out.check("gradient_recorded", bool(pairs) or None,
+                     f"{len(pairs)} gradients recorded in the loop" if pairs else "no gradient of an update was recorded "
+                     "at three loop steps"):
+        return out
+    same = [(u, g, how, n) for u, g in pairs for ok, how, n in [_repeats(F, g)] if ok]
+    judged = [p for p in pairs if _repeats(F, p[1])[0] is not None]
+    if not same:
+        out.check("gradient_repeats", False if judged else None,
+                  "every recorded gradient changes between steps" if judged else "no gradient's values or statistics "
+                  "were measured at every step")
+        return out
+    u, g, how, n = same[0]
+    gname = base_name(F.by_id[g].target)
+    out.check("gradient_repeats", True, f"{gname} (line {F.by_id[g].line}) has identical {how} at all {n} steps",
+              steps=n)
+    su = F.ser(u)
+    rows = loop_rows(F, u)
+    moved = su[C.UPDATE_L2][rows]
+    moving = moved[np.isfinite(moved)]
+    kept = F.values(u)
+    if not len(moving) and kept is not None and len(kept[0]) >= 3:
+        # Python floats carry no update norm: the change between consecutive kept values is the update.
+        moving = np.linalg.norm(np.diff(kept[1], axis=0), axis=1)
+        moving = moving[np.isfinite(moving)]
+    pname = base_name(F.by_id[u].target)
+    if not out.check("parameters_move", bool(len(moving) and np.all(moving > 0)) if len(moving) else None,
+                     f"{pname} moves by {np.median(moving):.3g} per step (median), at {int(np.sum(moving > 0))} of "
+                     f"{len(moving)} steps" if len(moving) else f"the change of {pname} was not measured",
+                     median_update=float(np.median(moving)) if len(moving) else None):
+        return out
+    # The stale value: what the gradient reads that was computed from the parameters before the loop only.
+    stale, seen, todo = [], {g}, [g]
+    for _ in range(4):  # up the chain the gradient is computed from, a few statements deep
+        nxt = []
+        for q in todo:
+            for p in F.parents(q):
+                if p in seen:
+                    continue
+                seen.add(p)
+                sp = F.ser(p)
+                if sp is None or not len(sp):
+                    continue
+                if np.all(sp.step < 0):
+                    if p in F.derived and F.by_id[p].kind != "arg":
+                        stale.append(p)
+                else:
+                    nxt.append(p)
+        todo = nxt
+    ev = {"gradient": gname, "steps": n, "parameter": pname, "median_update": float(np.median(moving))}
+    fixes, chain = [], []
+    if stale:
+        s = F.by_id[stale[0]]
+        line = strip_comment(s.statement.strip().splitlines()[0])
+        ev.update(stale=base_name(s.target), stale_line=s.line)
+        chain.append(ChainLink(f"{base_name(s.target)} is computed from the parameters once, before the loop (line "
+                               f"{s.line}), and never again", None, base_name(s.target), s.line, {}))
+        fixes.append(Fix(f"Compute {base_name(s.target)} inside the loop, before the gradient", s.line, line,
+                         f"# inside the loop, at the top of each step:\n    {line}",
+                         "The gradient must be computed from the current parameters; from the values before the loop it "
+                         "repeats the first step's gradient forever."))
+    stale_txt = (f" It reads {ev['stale']}, computed once before the loop (line {ev['stale_line']})." if stale else "")
+    summary = (f"The forward pass is not recomputed in the loop: the gradient {gname} (line {F.by_id[g].line}) is "
+               f"bit-identical at all {n} steps while {pname} moves by {np.median(moving):.3g} per step, so the same "
+               f"update is applied again and again.{stale_txt}")
+    chain.append(ChainLink(summary, int(F.ser(g).step[loop_rows(F, g)[0]]), gname, F.by_id[g].line, dict(ev)))
+    out.drafts.append(Draft("forward_outside_loop", PRIMARY, summary, chain, fixes, [], ev))
+    return out

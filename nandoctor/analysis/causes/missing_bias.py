@@ -1,0 +1,286 @@
+"""No bias term: every decision is a boundary through the origin, and the data need one elsewhere."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import numpy as np
+
+from ... import columns as C
+from ...detectors.facts import _dotted, base_name, expr_reads, last, parse_statement, strip_comment
+from ...detectors.structure import bias_params
+from ...model import ChainLink, Fix
+from ..rules import LATENT, PRIMARY, Draft, RuleOutcome, cause_rule
+from ._passes import input_site, learned_names, loop_rows, samples_axis_length, site_words, target_names, target_site
+
+
+def _has_product(tree) -> bool:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.MatMult)):
+            return True
+        if isinstance(node, ast.Call) and last(_dotted(node.func) or "") in ("dot", "matmul", "inner"):
+            return True
+    return False
+
+
+def _learned(name: str, params: set[str]) -> bool:
+    """A read of a parameter, also under another object's name (`self.W` inside the layer, `layer.W` outside)."""
+    name = base_name(name)
+    return name in params or ("." in name and any("." in p and last(p) == last(name) for p in params))
+
+
+def _added_terms(tree, params: set[str]) -> list[str]:
+    """Learned values added to (or subtracted from) a product: the bias terms of a statement."""
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
+            for side, other in ((node.left, node.right), (node.right, node.left)):
+                if _has_product(other) and not _has_product(side) and not isinstance(side, ast.Constant):
+                    reads = [_dotted(n) or "" for n in ast.walk(side) if isinstance(n, (ast.Name, ast.Attribute))]
+                    if any(_learned(r, params) for r in reads if r):
+                        out.append(ast.unparse(side))
+    return out
+
+
+def decision_statements(F, params: set[str]) -> list:
+    """Statements that multiply a parameter with the data on the way to the prediction (not from the targets)."""
+    tainted = set(target_names(F))
+    for _ in range(4):  # what is computed from the targets (errors, gradients) is not the forward pass
+        for x in F.sites:
+            own = base_name(x.target)
+            if _learned(own, params) or own in tainted:
+                continue
+            if x.kind == "arg":
+                if any(base_name(r) in tainted for _, expr in F.call_args(x.function, own) for r in expr_reads(expr)):
+                    tainted.add(own)
+            elif any(base_name(r) in tainted for r in x.reads):
+                tainted.add(own)
+    out = []
+    for x in F.sites:
+        own = base_name(x.target)
+        if x.kind == "arg" or _learned(own, params) or not any(_learned(r, params) for r in x.reads):
+            continue
+        if any(base_name(r) in tainted for r in x.reads):
+            continue
+        tree = parse_statement(x.statement)
+        if tree is not None and _has_product(tree):
+            out.append((x, tree))
+    return out
+
+
+def _feature_offsets(F):
+    """(|mean| / spread of the most off-centre feature, its mean, its spread, what was measured) or None."""
+    i = input_site(F)
+    if i is not None:
+        v = F.values(i)
+        if v is not None and len(v[2]) == 2:
+            X = v[1][0].reshape(v[2])
+            n = X.shape[0]
+            t = target_site(F)
+            if t is not None and X.shape[1] == F.ser(t)[C.SIZE][0] and X.shape[0] != X.shape[1]:
+                X = X.T  # features x samples
+                n = X.shape[0]
+            mean, std = X.mean(axis=0), X.std(axis=0)
+            live = std > 0
+            if live.any() and n > 1:
+                r = np.abs(mean[live]) / std[live]
+                k = int(np.argmax(r))
+                return float(r[k]), float(mean[live][k]), float(std[live][k]), F.by_id[i].target
+        sr = F.ser(i)
+        m, s = float(sr[C.MEAN][0]), float(sr[C.STD][0])
+        if np.isfinite(m) and s > 0:
+            return abs(m) / s, m, s, F.by_id[i].target
+        return None
+    # Pure Python: features read one number at a time before the loop, each kept.
+    best = None
+    for x in F.sites:
+        v = F.values(x.id)
+        if x.id in F.params or x.kind == "arg" or v is None or len(v[0]) < 3 or v[1].shape[1] != 1 or np.any(v[0] >= 0):
+            continue
+        vals = v[1][:, 0]
+        if vals.std() > 0:
+            r = abs(vals.mean()) / vals.std()
+            if best is None or r > best[0]:
+                best = (float(r), float(vals.mean()), float(vals.std()), x.target)
+    return best
+
+
+def _ran_to_the_end(F):
+    """(loop header, iterations) when the training loop has an early `break` that never ran: all iterations ran."""
+    plan = F.s.plan
+    for lp in F.s.loops:
+        if lp.id not in (plan.step_loop, plan.epoch_loop):
+            continue
+        m = re.match(r"for \w+ in range\((\d+)\):", lp.header.strip())
+        tree = F.trees.get(lp.file)
+        if not m or tree is None:
+            continue
+        node = next((n for n in ast.walk(tree) if isinstance(n, ast.For) and n.lineno == lp.line), None)
+        if node is None or not _breaks(node):
+            continue
+        total = int(m.group(1))
+        if lp.id == plan.epoch_loop:
+            ran = int(F.s.frame[C.EPOCH].max()) + 1
+        else:
+            ran = F.n_steps
+        if ran == total:
+            return lp, total
+    return None
+
+
+def _breaks(loop: ast.For) -> bool:
+    """A `break` that leaves this loop (not one of an inner loop)."""
+    todo = list(loop.body)
+    while todo:
+        n = todo.pop()
+        if isinstance(n, ast.Break):
+            return True
+        if isinstance(n, (ast.For, ast.While, ast.FunctionDef, ast.ClassDef)):
+            continue
+        todo.extend(ast.iter_child_nodes(n))
+    return False
+
+
+@cause_rule(
+    "missing_bias",
+    "The model has no bias term",
+    premises=(
+        ("no_bias_term", "no statement adds a learned term to the weighted inputs and no input column is constant"),
+        ("offset_needed", "an all-zero input row exists, or the inputs sit off the origin (a feature's mean is at least "
+                          "its spread)"),
+        ("decision_stuck", "the decision does not fit: an all-zero row's output never moves, the final prediction "
+                           "barely varies across samples, or training never reaches its stopping condition"),
+    ),
+    thresholds={"bias_offset_ratio": 1.0, "bias_flat_output_ratio": 0.25},
+)
+def rule(ctx) -> RuleOutcome:
+    """No learned offset, data away from the origin, and a decision that cannot fit them."""
+    F = ctx.facts
+    out = RuleOutcome()
+    params = learned_names(F)
+    stmts = decision_statements(F, params)
+    biases = [b for b in bias_params(F) if b in F.param_names] if F.param_names else []
+    added = [(x, t) for x, tree in stmts for t in _added_terms(tree, params)]
+    const_col = None
+    i = input_site(F)
+    if i is not None and F.values(i) is not None and len(F.values(i)[2]) == 2:
+        X = F.values(i)[1][0].reshape(F.values(i)[2])
+        n = samples_axis_length(F)
+        # the samples run along axis 0 (rows of samples) unless the targets say features x samples
+        axis = 1 if n is not None and X.shape[1] == n and X.shape[0] != n else 0
+        const = np.all(X == X.take([0], axis=axis), axis=axis) & (X.take(0, axis=axis) != 0)
+        if X.shape[axis] > 1 and X.shape[1 - axis] > 1 and const.any():
+            const_col = int(np.argmax(const))
+    if const_col is None and i is not None:
+        # Values too large to keep: the statements that build the inputs show a column of ones.
+        xi = F.by_id[i]
+        for w in F.resolve(base_name(xi.target), xi.function):
+            text = F.by_id[w].statement
+            if re.search(r"(hstack|column_stack|concatenate|c_|insert|append)\b.*\bones\b", text):
+                const_col = f"of ones (line {F.by_id[w].line})"
+    seen_text = set()
+    stmts = [(x, tree) for x, tree in stmts if not (x.statement.strip() in seen_text or seen_text.add(x.statement.strip()))]
+    if not stmts:
+        out.check("no_bias_term", None, "no statement multiplying a parameter with the data was recorded")
+        return out
+    if not out.check("no_bias_term", not (biases or added or const_col is not None),
+                     (f"{', '.join(biases)} {'are' if len(biases) > 1 else 'is'} added as a bias" if biases else
+                      f"`{strip_comment(added[0][0].statement.strip())}` adds {added[0][1]}" if added else
+                      f"input column {const_col} is constant: a bias in disguise" if const_col is not None else
+                      f"{'; '.join('`' + strip_comment(x.statement.strip().splitlines()[0]) + '`' for x, _ in stmts[:2])} "
+                      f"add nothing learned")):
+        return out
+    zero = [f for f in ctx.findings.get("missing_bias", []) if f.severity != "info" and "zero_rows" in f.evidence]
+    offset = _feature_offsets(F)
+    ratio_limit = ctx.threshold("bias_offset_ratio")
+    if zero:
+        out.check("offset_needed", True, f"input row {zero[0].evidence.get('row')} is all zeros", row=zero[0].evidence.get("row"))
+    elif not out.check("offset_needed", None if offset is None else offset[0] >= ratio_limit,
+                       "the input features' means and spreads were not measured" if offset is None else
+                       f"{offset[3]} has a feature with mean {offset[1]:.3g} and spread {offset[2]:.3g} "
+                       f"({offset[0]:.2g} spreads from 0)", ratio=None if offset is None else offset[0]):
+        return out
+    if zero:
+        f = zero[0]
+        out.check("decision_stuck", True, f.message)
+        chain = [ChainLink(f.message, f.first_step, f.site, f.line, dict(f.evidence))]
+        for g in ctx.findings.get("accuracy_ceiling", [])[:1]:
+            chain.append(ChainLink(g.message, g.last_step, g.site, g.line, {"best": g.evidence.get("best")}))
+        out.drafts.append(Draft("missing_bias", LATENT + 10, f.message, chain, _bias_fixes(F, stmts),
+                                [f.code] + [g.code for g in ctx.findings.get("accuracy_ceiling", []) +
+                                            ctx.findings.get("samples_never_learned", [])], dict(f.evidence)))
+        return out
+    stuck, why, ev = _stuck(F, ctx.threshold("bias_flat_output_ratio"))
+    if not out.check("decision_stuck", stuck, why, **ev):
+        return out
+    x0 = stmts[0][0]
+    summary = (f"No bias: `{strip_comment(x0.statement.strip().splitlines()[0])}` (line {x0.line}) adds nothing learned to "
+               f"the weighted inputs, so every decision boundary passes through the origin, while the inputs sit "
+               f"{offset[0]:.2g} spreads away from it ({offset[3]}: mean {offset[1]:.3g}, spread {offset[2]:.3g}); {why}.")
+    ev.update(offset_ratio=offset[0], feature_mean=offset[1], feature_std=offset[2])
+    chain = [ChainLink(summary, None, base_name(x0.target), x0.line, dict(ev))]
+    out.drafts.append(Draft("missing_bias", PRIMARY - 5, summary, chain, _bias_fixes(F, stmts), [], ev))
+    return out
+
+
+def _stuck(F, flat_limit: float):
+    """(holds, words, numbers): the final prediction is flat across samples, or training never converged."""
+    t = target_site(F)
+    if t is not None:
+        size = F.ser(t)[C.SIZE][0]
+        t_std = float(F.ser(t)[C.STD][0])
+        cands = [a.site for a in F.activations if F.ser(a.site)[C.SIZE][-1] == size]
+        if F.output is not None and F.ser(F.output)[C.SIZE][-1] == size:
+            cands.insert(0, F.output)
+        cands = [c for c in cands if len(loop_rows(F, c)) >= 2]
+        if cands and t_std > 0:
+            sid = max(cands, key=lambda c: len(loop_rows(F, c)))
+            row = loop_rows(F, sid)[-1]
+            o_std = float(F.ser(sid)[C.STD][row])
+            r = o_std / t_std
+            return (bool(np.isfinite(r) and r <= flat_limit),
+                    f"at the end {site_words(F, sid)} varies by {o_std:.3g} across samples against the targets' "
+                    f"{t_std:.3g}", {"output_std_end": o_std, "target_std": t_std})
+    end = _ran_to_the_end(F)
+    if end is not None:
+        lp, total = end
+        return True, f"training ran all {total} iterations of `{lp.header.strip()}` without reaching its `break`", \
+            {"iterations": total}
+    return None, "neither the final prediction's spread nor the training loop's stopping condition was measured", {}
+
+
+def _bias_fixes(F, stmts) -> list[Fix]:
+    fixes = []
+    learned = learned_names(F)
+    for x, _ in stmts:
+        line = strip_comment(F.line_text(x.file, x.line)) or strip_comment(x.statement.strip())
+        params = [p for p in x.reads if _learned(p, learned)]
+        w = base_name(params[-1]) if params else "w"
+        b = re.sub(r"(^|\.)(w|W)", r"\1b", w, count=1) if re.search(r"(^|\.)(w|W)", w) else f"{w}_bias"
+        if b == w or not re.match(r"^(\w+\.)*(b|b\d+|b_\w+|\w+_bias)$", b):
+            b = "bias"
+        fixes.append(Fix(f"Add a learned bias `{b}` to `{base_name(x.target)}`", x.line, line, _add_after_product(line, b),
+                         f"Initialise {b} to zeros with one entry per output unit and update it with the sum over "
+                         f"samples of the same error signal that updates {w}; without it every boundary passes "
+                         f"through the origin."))
+        if len(fixes) >= 2:
+            break
+    return fixes
+
+
+def _add_after_product(line: str, bias: str) -> str:
+    """`line` with `+ bias` right after its weighted sum (`sigmoid(X @ w)` -> `sigmoid(X @ w + b)`)."""
+    try:
+        tree = ast.parse(line.strip())
+    except SyntaxError:
+        return f"{line} + {bias}"
+    indent = len(line) - len(line.lstrip())
+    for node in ast.walk(tree):
+        weighted = (isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult)) or (
+            isinstance(node, ast.Call) and last(_dotted(node.func) or "") in ("dot", "matmul", "sum")
+            and _has_product(node))
+        if weighted and node.lineno == node.end_lineno == 1:
+            z = indent + node.end_col_offset
+            return f"{line[:z]} + {bias}{line[z:]}"
+    return f"{line} + {bias}"

@@ -1,0 +1,84 @@
+"""A parameter has one entry per training sample (or changes shape): it memorises the rows instead of learning."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from ...detectors.facts import base_name, strip_comment
+from ...model import ChainLink, Fix
+from ..rules import STRUCTURAL, Draft, RuleOutcome, cause_rule
+from ._passes import samples_axis_length
+
+
+def _shape(text) -> tuple:
+    return tuple(int(v) for v in re.findall(r"\d+", str(text)))
+
+
+@cause_rule(
+    "parameter_shape_per_sample",
+    "A parameter has one entry per training sample",
+    premises=(
+        ("samples_counted", "the number of training samples was measured from the inputs and targets"),
+        ("parameter_per_sample", "a learned parameter's shape holds that number, or changes during training"),
+        ("not_a_layer_width", "no other parameter has a dimension of that size, so it is not a layer's width"),
+    ),
+)
+def rule(ctx) -> RuleOutcome:
+    """A parameter sized by the number of training rows (or whose shape changes) fits each row on its own."""
+    F = ctx.facts
+    out = RuleOutcome()
+    n = samples_axis_length(F)
+    if not out.check("samples_counted", n is not None or None,
+                     f"{n} training samples" if n is not None else "the inputs and targets share no dimension",
+                     samples=n):
+        return out
+    shapes: dict[str, list[tuple]] = {}
+    where: dict[str, int] = {}
+    for p in sorted(F.params, key=lambda i: F.ser(i).seq[0] if F.observed(i) else 0):
+        sr = F.ser(p)
+        if sr is None or not len(sr):
+            continue
+        name = base_name(F.by_id[p].target)
+        for _, text in sr.shape.unique_first():
+            s = _shape(text)
+            if s not in shapes.setdefault(name, []):
+                shapes[name].append(s)
+        where.setdefault(name, p)
+    per_sample = [k for k, ss in shapes.items() if any(n in s for s in ss)]
+    # () -> (1,) is the same single number; a change in the element count is a parameter growing.
+    changing = [k for k, ss in shapes.items() if len({int(np.prod(s)) for s in ss}) > 1]
+    hit = per_sample[0] if per_sample else changing[0] if changing else None
+    if not out.check("parameter_per_sample", hit is not None if shapes else None,
+                     (f"{hit} has the shapes {', '.join(str(s) for s in shapes[hit])}" if hit else
+                      f"no parameter's shape holds {n} or changes: "
+                      f"{', '.join(f'{k} {ss[0]}' for k, ss in shapes.items())}") if shapes else "no parameter was recorded",
+                     parameter=hit, shapes=[list(s) for s in shapes.get(hit, [])] if hit else None):
+        return out
+    others = [k for k, ss in shapes.items() if k != hit and any(n in s for s in ss)]
+    if not out.check("not_a_layer_width", not others,
+                     f"{', '.join(others)} also have a dimension of {n}" if others else
+                     f"no other parameter has a dimension of {n}: {', '.join(f'{k} {ss[0]}' for k, ss in shapes.items() if k != hit) or 'none'}"):
+        return out
+    ss = shapes[hit]
+    x = F.by_id[where[hit]]
+    if hit in per_sample:
+        summary = (f"{hit} has one entry per training sample: its shape {next(s for s in ss if n in s)} holds the {n} "
+                   f"training rows, so each row gets its own free value and the model memorises the training set "
+                   f"instead of learning a rule that carries over to new rows.")
+    else:
+        summary = (f"{hit} changes shape during training: {' -> '.join(str(s) for s in ss)}; an update broadcast it to "
+                   f"a shape it was never meant to have.")
+    fixes = []
+    line = strip_comment(x.statement.strip().splitlines()[0]) if x.statement.strip() else ""
+    m = re.search(r"(zeros|ones|randn|standard_normal|empty)\(\s*(len\([^()]*\)|[\w.]+\.shape\[0\])\s*\)", line)
+    if m:
+        fixes.append(Fix(f"Give {hit} one value shared by every sample", x.line, line,
+                         line.replace(m.group(0), f"{m.group(1)}(1)"),
+                         "A bias is one number per output, added to every sample's prediction; one per training row "
+                         "fits the noise of each row and means nothing for a new row."))
+    chain = [ChainLink(summary, None, hit, x.line, {"samples": n, "shapes": [list(s) for s in ss]})]
+    out.drafts.append(Draft("parameter_shape_per_sample", STRUCTURAL, summary, chain, fixes, [],
+                            {"parameter": hit, "samples": n, "shapes": [list(s) for s in ss]}))
+    return out

@@ -1,0 +1,89 @@
+"""The targets lie outside what the output activation can produce: a sigmoid asked for 2, or for scores up to 10."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ... import columns as C
+from ...detectors.facts import base_name, strip_comment
+from ...model import ChainLink, Fix
+from ..rules import STRUCTURAL, Draft, RuleOutcome, cause_rule
+from ._passes import site_words, target_site
+
+RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "softmax": (0.0, 1.0)}
+
+
+def output_activation(F, t):
+    """The sigmoid/tanh/softmax whose values are compared with the targets: one value per target."""
+    size = F.ser(t)[C.SIZE][0]
+    acts = [a for a in F.activations if a.kind in RANGES and F.ser(a.site)[C.SIZE][-1] == size]
+    if F.output is not None:
+        own = [a for a in acts if a.site == F.output]
+        if own:
+            return own[0]
+    return max(acts, key=lambda a: len(F.ser(a.site)), default=None)
+
+
+@cause_rule(
+    "targets_outside_activation_range",
+    "The targets lie outside the output activation's range",
+    premises=(
+        ("targets_measured", "the training targets were recorded"),
+        ("bounded_output", "the prediction compared with them comes out of a sigmoid, tanh or softmax"),
+        ("targets_outside", "targets lie outside the range that activation can produce"),
+    ),
+    thresholds={"targets_outside_fraction": 0.01},
+)
+def rule(ctx) -> RuleOutcome:
+    """Some targets sit beyond the bounds of the output activation: it can never reach them."""
+    F = ctx.facts
+    out = RuleOutcome()
+    t = target_site(F)
+    if not out.check("targets_measured", t is not None or None,
+                     f"targets {base_name(F.by_id[t].target)} (line {F.by_id[t].line})" if t is not None
+                     else "no training targets were recorded"):
+        return out
+    a = output_activation(F, t)
+    if not out.check("bounded_output", a is not None,
+                     f"{site_words(F, a.site)} (line {F.by_id[a.site].line}) is a {a.kind}" if a is not None else
+                     "no sigmoid, tanh or softmax output has one value per target"):
+        return out
+    lo, hi = RANGES[a.kind]
+    st = F.ser(t)
+    t_min, t_max = float(st[C.MIN][0]), float(st[C.MAX][0])
+    v = F.values(t)
+    frac = None
+    if v is not None:
+        vals = v[1][0]
+        vals = vals[np.isfinite(vals)]
+        frac = float(np.mean((vals < lo) | (vals > hi))) if len(vals) else None
+    outside = (t_min < lo or t_max > hi) and (frac is None or frac >= ctx.threshold("targets_outside_fraction"))
+    tname = base_name(F.by_id[t].target)
+    share = f" ({frac:.0%} of them)" if frac is not None else ""
+    if not out.check("targets_outside", bool(outside),
+                     f"{tname} runs from {t_min:.4g} to {t_max:.4g}{share if outside else ''}; a {a.kind} gives "
+                     f"({lo:g}, {hi:g})", target_min=t_min, target_max=t_max, fraction_outside=frac):
+        return out
+    sa = F.ser(a.site)
+    p_min, p_max = float(np.nanmin(sa[C.MIN])), float(np.nanmax(sa[C.MAX]))
+    summary = (f"The targets lie outside the output's range: {tname} runs from {t_min:.4g} to {t_max:.4g}{share}, but "
+               f"the prediction {site_words(F, a.site)} (line {F.by_id[a.site].line}) is a {a.kind}, which stays in "
+               f"({lo:g}, {hi:g}); over training it reached {p_min:.4g} to {p_max:.4g}.")
+    ev = {"activation": a.kind, "target_min": t_min, "target_max": t_max, "fraction_outside": frac,
+          "prediction_min": p_min, "prediction_max": p_max}
+    x = F.by_id[t]
+    line = strip_comment(x.statement.strip().splitlines()[0]) if x.statement.strip() else ""
+    fixes = []
+    if line and "=" in line and x.kind == "assign":
+        lhs, rhs = line.split("=", 1)
+        if t_min >= lo and a.kind != "tanh":
+            new = f"{lhs}= ({rhs.strip()} - {t_min:g}) / {t_max - t_min:g}" if t_min != 0 else f"{lhs}= {rhs.strip()} / {t_max:g}"
+            fixes.append(Fix(f"Scale {tname} into ({lo:g}, {hi:g})", x.line, line, new,
+                             f"A {a.kind} cannot output {t_max:g}; rescale the targets (and scale the predictions back) "
+                             f"or use a linear output for unbounded targets."))
+    if not fixes:
+        fixes.append(Fix(f"Map {tname} into ({lo:g}, {hi:g}) or use an output activation whose range holds it", None, "",
+                         "", f"A {a.kind} output cannot reach {t_max:g}."))
+    chain = [ChainLink(summary, None, tname, x.line, ev)]
+    out.drafts.append(Draft("targets_outside_activation_range", STRUCTURAL, summary, chain, fixes, [], ev))
+    return out

@@ -1,0 +1,121 @@
+"""The weights start all equal: the hidden units of a layer stay identical copies of each other through training."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from ...detectors.facts import base_name, strip_comment
+from ...model import ChainLink, Fix
+from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
+from ._passes import samples_axis_length, update_sites
+
+_CONSTANT_INIT = re.compile(r"(zeros|ones|full|empty)\s*\(|\[\s*[-\d.]+\s*\]\s*\*")
+
+
+def _shape(text) -> tuple:
+    return tuple(int(v) for v in re.findall(r"\d+", str(text)))
+
+
+def _identical_axes(w: np.ndarray) -> list[int]:
+    """Axes along which every slice equals the first (1: the columns are copies, 0: the rows), with >= 2 slices."""
+    tol = 1e-12 * max(1.0, float(np.max(np.abs(w))) if w.size else 1.0)
+    out = []
+    if w.shape[1] >= 2 and np.all(np.abs(w - w[:, :1]) <= tol):
+        out.append(1)
+    if w.shape[0] >= 2 and np.all(np.abs(w - w[:1, :]) <= tol):
+        out.append(0)
+    return out
+
+
+@cause_rule(
+    "weights_init_symmetric",
+    "The weights start symmetric: every hidden unit is a copy of the others",
+    premises=(
+        ("several_layers", "the model has more than one layer of weights, so a layer's units are hidden"),
+        ("weights_kept", "a weight matrix's values were kept over training"),
+        ("units_identical_from_start", "its units' weights are all equal after the first update"),
+        ("units_identical_at_end", "they are still all equal at the end, though training changed them"),
+    ),
+)
+def rule(ctx) -> RuleOutcome:
+    """A layer's units share identical weights from the first update to the last: they never break symmetry."""
+    F = ctx.facts
+    out = RuleOutcome()
+    ups = update_sites(F)
+    shapes = set()
+    n = samples_axis_length(F)
+    for u in ups:
+        sr = F.ser(u)
+        # a value with one row per sample is the data passing through, not a layer's weights
+        shapes.update(s for _, text in sr.shape.unique_first() if len(s := _shape(text)) == 2 and n not in s)
+    if not out.check("several_layers", len(shapes) >= 2 if ups else None,
+                     f"{len(shapes)} weight matrix shapes are updated: {sorted(shapes)}" if ups
+                     else "no parameter update was recorded", shapes=sorted(shapes)):
+        return out
+    kept = []
+    for u in ups:
+        try:
+            groups = F.s.values(u)
+        except Exception:  # noqa: BLE001 - kept values are optional evidence
+            groups = []
+        for text, steps, data in groups:
+            shape = _shape(text)
+            if len(shape) == 2 and max(shape) >= 2 and len(steps) >= 2:
+                kept.append((u, shape, np.asarray(steps), np.asarray(data, dtype=np.float64).reshape(len(steps), *shape)))
+    if not out.check("weights_kept", bool(kept) or None,
+                     f"{len(kept)} weight matrices kept over training" if kept else "no weight matrix's values were kept"):
+        return out
+    found = None
+    for u, shape, steps, data in kept:
+        start = _identical_axes(data[0])
+        end = _identical_axes(data[-1])
+        both = [a for a in start if a in end]
+        changed = bool(np.any(data[-1] != data[0]))
+        if start and (found is None or (both and changed and not found[4])):
+            found = (u, shape, steps, data, bool(both and changed), start, both)
+    if found is None:
+        u, shape, steps, data = kept[0]
+        out.check("units_identical_from_start", False,
+                  f"{F.by_id[u].target} {shape}: its units' weights differ after the first update")
+        return out
+    u, shape, steps, data, ok, start, both = found
+    name = base_name(F.by_id[u].target)
+    axis_words = {1: "columns", 0: "rows"}
+    out.check("units_identical_from_start", True,
+              f"{name} {shape}: all its {axis_words[start[0]]} are equal at step {int(steps[0])}")
+    spread = float(np.max(np.abs(data[-1] - data[0])))
+    if not out.check("units_identical_at_end", ok,
+                     f"at step {int(steps[-1])} the {axis_words[both[0]]} of {name} are still equal after moving by up to "
+                     f"{spread:.3g}" if ok else f"at step {int(steps[-1])} {name} has not moved since step {int(steps[0])}"
+                     if both else f"by step {int(steps[-1])} the units of {name} differ",
+                     moved=spread, steps=len(steps)):
+        return out
+    axis = both[0]
+    units = shape[1] if axis == 1 else shape[0]
+    ev = {"parameter": name, "shape": list(shape), "units": units, "steps_checked": len(steps), "moved": spread,
+          "value_end": float(data[-1].flat[0])}
+    summary = (f"The weights start symmetric: the {units} {axis_words[axis]} of {name} {shape} are identical at step "
+               f"{int(steps[0])} and still identical at step {int(steps[-1])} ({len(steps)} steps kept), although the "
+               f"updates moved them by up to {spread:.3g}: every unit gets the same gradient, so the layer acts as "
+               f"one unit.")
+    chain = [ChainLink(summary, int(steps[0]), name, F.by_id[u].line, ev)]
+    fixes = []
+    for x in F.sites:
+        line = strip_comment(x.statement.strip().splitlines()[0]) if x.statement.strip() else ""
+        m = re.search(r"(np|numpy)\.zeros\(\s*(\([^()]*\)|[^(),]+)\s*\)", line)
+        if m and x.kind == "assign" and last_part(x.target) == last_part(name) and (not F.observed(x.id) or F.ser(x.id).step[0] < 0):
+            fixes.append(Fix(f"Start {base_name(x.target)} from small random values", x.line, line,
+                             line.replace(m.group(0), f"{m.group(1)}.random.randn(*{m.group(2)}) * 0.1"
+                                          if m.group(2).startswith("(") else
+                                          f"{m.group(1)}.random.randn({m.group(2)}) * 0.1"),
+                             "Different starting weights give the units different gradients, so they learn different "
+                             "features."))
+            break
+    out.drafts.append(Draft("weights_init_symmetric", PRIMARY - 5, summary, chain, fixes, [], ev))
+    return out
+
+
+def last_part(name: str) -> str:
+    return name.rsplit(".", 1)[-1]

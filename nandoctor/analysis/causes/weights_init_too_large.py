@@ -1,0 +1,130 @@
+"""The initial weights are too large: before the first update the units are saturated or the values explode."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from ... import columns as C
+from ...detectors.facts import base_name, strip_comment
+from ...explain.fixes import np_alias
+from ...model import ChainLink, Fix
+from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
+from ._passes import forward_pass, input_site, is_squashing, learned_names, loss_values, site_words, target_site
+
+_RANDOM_INIT = re.compile(r"(randn|standard_normal|normal\(|rand\(|uniform\()")
+
+
+@cause_rule(
+    "weights_init_too_large",
+    "The initial weights are too large",
+    premises=(
+        ("first_pass_observed", "the forward pass was recorded before the first update"),
+        ("inputs_moderate", "the inputs have a moderate scale, so large values come from the weights"),
+        ("starts_extreme", "before any update a hidden sigmoid/tanh is saturated or the forward values are far "
+                           "larger than the inputs"),
+    ),
+    thresholds={"init_saturated_fraction": 0.2, "init_growth": 100.0, "init_input_scale_max": 10.0},
+)
+def rule(ctx) -> RuleOutcome:
+    """Before any update a hidden sigmoid/tanh sits at its bounds, or the forward values dwarf the inputs."""
+    F = ctx.facts
+    out = RuleOutcome()
+    first = forward_pass(F, "first")
+    if not out.check("first_pass_observed", bool(first and first.rows) or None,
+                     f"{len(first.rows)} values recorded in the first pass before the targets are read" if first and first.rows
+                     else "no training pass was recorded before the targets are read"):
+        return out
+    i = input_site(F)
+    if i is None:
+        out.check("inputs_moderate", None, "no input data was recorded before the loop")
+        return out
+    si = F.ser(i)
+    in_max, in_std = float(si[C.ABSMAX][0]), float(si[C.STD][0])
+    if not out.check("inputs_moderate", bool(np.isfinite(in_max) and in_max <= ctx.threshold("init_input_scale_max")
+                                             and in_std > 0),
+                     f"the inputs {F.by_id[i].target} reach {in_max:.3g} with a spread of {in_std:.3g}",
+                     input_absmax=in_max, input_std=in_std):
+        return out
+    sat_limit, growth_limit = ctx.threshold("init_saturated_fraction"), ctx.threshold("init_growth")
+    t = target_site(F)
+    t_size = float(F.ser(t)[C.SIZE][0]) if t is not None else None
+    output_row = next((r for r in reversed(first.rows) if t_size is not None and F.ser(r[1])[C.SIZE][r[2]] == t_size), None)
+    saturated, biggest = None, None
+    for seq, sid, row in first.rows:
+        sr = F.ser(sid)
+        std = float(sr[C.STD][row])
+        if np.isfinite(std) and (biggest is None or std > biggest[0]):
+            biggest = (std, sid, row)
+        near = float(sr[C.FRAC_SAT_NEAR][row])
+        # Values all at 0 fill [0, 1] "near its bound" too: saturation needs values that reach out towards 1.
+        reach = float(sr[C.ABSMAX][row])
+        if (seq, sid, row) != output_row and np.isfinite(near) and near >= sat_limit and is_squashing(F, sid) \
+                and reach >= 0.5 and std > 0 \
+                and (saturated is None or near > saturated[0]):
+            saturated = (near, float(sr[C.FRAC_SAT_EXACT][row]), sid, row)
+    ratio = biggest[0] / in_std if biggest else float("nan")
+    grown = bool(np.isfinite(ratio) and ratio >= growth_limit)
+    if saturated:
+        near, exact, sid, row = saturated
+        x = F.by_id[sid]
+        why = (f"before the first update {site_words(F, sid)} (line {x.line}) has {near:.0%} of its values within 1e-4 of its "
+               f"bounds ({exact:.0%} exactly at them)")
+    elif biggest:
+        std, sid, row = biggest
+        x = F.by_id[sid]
+        why = (f"before the first update {site_words(F, sid)} (line {x.line}) has a "
+               f"spread of {std:.3g}, {ratio:.3g} times the inputs' spread of {in_std:.3g}")
+    else:
+        why = "no forward value had a measured spread before the first update"
+    if not out.check("starts_extreme", bool(saturated) or grown, why, fraction_near_bound=saturated[0] if saturated else None,
+                     spread_ratio=ratio):
+        return out
+    loss = loss_values(F)
+    loss_txt = ""
+    ev = {"input_std": in_std, "spread_ratio": ratio, "step": int(F.ser(sid).step[row])}
+    if loss is not None and np.isfinite(loss[1][0]):
+        ev["first_loss"] = float(loss[1][0])
+        loss_txt = f"; the first loss is {loss[1][0]:.3g}"
+    if saturated:
+        ev.update(fraction_near_bound=saturated[0], fraction_exact=saturated[1], site=F.by_id[sid].target)
+    summary = f"The initial weights are too large: {why}{loss_txt}."
+    chain = [ChainLink(summary, ev["step"], F.by_id[sid].target, F.by_id[sid].line, dict(ev))]
+    out.drafts.append(Draft("weights_init_too_large", PRIMARY - 5, summary, chain, _init_fixes(F),
+                            [f.code for f in ctx.findings.get("exact_saturation", [])], ev))
+    return out
+
+
+def _init_fixes(F) -> list[Fix]:
+    """Scale each random initialisation by 1/sqrt(fan_in) when its fan-in was measured; else say how."""
+    fixes = []
+    learned = learned_names(F)
+    for x in F.sites:
+        sr = F.ser(x.id)
+        line = strip_comment(x.statement.strip().splitlines()[0]) if x.statement.strip() else ""
+        if not _RANDOM_INIT.search(line) or "sqrt" in line or x.kind not in ("assign", "setitem") \
+                or base_name(x.target) not in learned:
+            continue  # only the parameters' own draws: the data may be random too
+        if sr is not None and len(sr) and sr.step[0] >= 0:
+            continue  # drawn inside the loop: noise, not an initialisation
+        shape = tuple(int(v) for v in re.findall(r"\d+", str(sr.shape[0]))) if sr is not None and len(sr) else ()
+        if len(shape) == 2:
+            scaled = f"{np_alias(F)}sqrt(1.0 / {shape[0]})"
+            # `randn(3, H) * 25.0`: the literal factor is what makes them large; replace it
+            after = re.sub(r"\*\s*[\d.]+(e[-+]?\d+)?\s*$", f"* {scaled}", line) if re.search(r"\*\s*[\d.]+\s*$", line) \
+                else f"{line} * {scaled}"
+            fixes.append(Fix(f"Scale the initial {base_name(x.target)} by 1/sqrt(fan_in)", x.line, line, after,
+                             f"Unit-variance weights on {shape[0]} inputs give pre-activations with a spread of "
+                             f"sqrt({shape[0]}); scaling keeps them near 1 so the units start unsaturated."))
+    if not fixes:
+        for x in F.sites:
+            line = strip_comment(x.statement.strip().splitlines()[0]) if x.statement.strip() else ""
+            before_loop = not F.observed(x.id) or F.ser(x.id).step[0] < 0
+            if _RANDOM_INIT.search(line) and x.kind in ("assign", "setitem") and before_loop and \
+                    base_name(x.target) in learned:
+                fixes.append(Fix(f"Draw {base_name(x.target)} with a spread of sqrt(1/fan_in) (sqrt(2/fan_in) before a "
+                                 f"ReLU)", x.line, "", "",
+                                 "Each layer then keeps the spread of its input instead of multiplying it."))
+                break
+    return fixes[:2]

@@ -1,0 +1,92 @@
+"""The initial weights are too small: the first output barely varies across samples and training does not move it."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ... import columns as C
+from ...model import ChainLink, Fix
+from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
+from ._passes import forward_pass, input_site, loss_values, site_words, target_site
+
+
+def output_row(F, p, t):
+    """The last value in a pass with as many elements as the targets: the prediction."""
+    if p is None or t is None:
+        return None
+    size = F.ser(t)[C.SIZE][0]
+    return next(((sid, row) for _, sid, row in reversed(p.rows) if F.ser(sid)[C.SIZE][row] == size), None)
+
+
+@cause_rule(
+    "weights_init_too_small",
+    "The initial weights are too small",
+    premises=(
+        ("first_output_observed", "the prediction and the targets were recorded in the first training pass"),
+        ("output_collapsed", "before the first update the prediction is nearly the same for every sample: its spread "
+                             "is a sliver of the inputs', though not zero (exactly equal is a symmetric start)"),
+        ("training_stalls", "training does not move it: the loss barely falls, or the prediction is still collapsed "
+                            "at the end"),
+    ),
+    thresholds={"init_collapse_ratio": 0.01, "init_stall_drop": 0.05},
+)
+def rule(ctx) -> RuleOutcome:
+    """The first prediction's spread is a sliver of the inputs' and stays so: nothing moves."""
+    F = ctx.facts
+    out = RuleOutcome()
+    t = target_site(F)
+    first = forward_pass(F, "first")
+    o = output_row(F, first, t)
+    if not out.check("first_output_observed", o is not None or None,
+                     "the prediction and the targets were recorded in the first pass" if o is not None
+                     else "no prediction with one value per target was recorded before the targets are read"):
+        return out
+    sid, row = o
+    i = input_site(F)
+    if i is None:
+        out.check("output_collapsed", None, "no input data was recorded before the loop")
+        return out
+    # Against the inputs' spread: the network squeezes the variation it is given down to nothing. (The
+    # targets' spread would mislead when they are out of the output's reach.)
+    in_std = float(F.ser(i)[C.STD][0])
+    o_std = float(F.ser(sid)[C.STD][row])
+    limit = ctx.threshold("init_collapse_ratio")
+    ratio = o_std / in_std if in_std > 0 else float("nan")
+    name = site_words(F, sid)
+    # All-equal values give a spread of 0 up to the rounding of their mean: that is a symmetric start.
+    exact = o_std <= 1e-15 * max(1.0, abs(float(F.ser(sid)[C.MEAN][row])))
+    if not out.check("output_collapsed", bool(np.isfinite(ratio) and not exact and ratio <= limit),
+                     f"before the first update {name} (line {F.by_id[sid].line}) has a spread of {o_std:.3g} across "
+                     f"samples against the inputs' {in_std:.3g} ({ratio:.2g} of it)", output_std=o_std, input_std=in_std):
+        return out
+    loss = loss_values(F)
+    stall_drop = ctx.threshold("init_stall_drop")
+    if loss is not None and np.isfinite(loss[1][0]) and loss[1][0] != 0:
+        vals = loss[1]
+        drop = float((vals[0] - np.nanmin(vals)) / abs(vals[0]))
+        stalled = drop < stall_drop
+        why = (f"the loss ({site_words(F, loss[0])}) goes from {vals[0]:.4g} to {vals[-1]:.4g} at best {np.nanmin(vals):.4g}: "
+               f"{drop:.1%} lower over {len(vals)} steps")
+        numbers = {"loss_first": float(vals[0]), "loss_best": float(np.nanmin(vals)), "loss_drop": drop}
+    else:
+        last = forward_pass(F, "last")
+        lo = output_row(F, last, t)
+        if lo is None or lo[0] != sid:
+            out.check("training_stalls", None, "neither a loss nor the last pass's prediction was recorded")
+            return out
+        end_std = float(F.ser(sid)[C.STD][lo[1]])
+        stalled = bool(np.isfinite(end_std) and end_std / in_std <= limit)
+        why = f"at the end {name} still has a spread of {end_std:.3g} ({end_std / in_std:.2g} of the inputs')"
+        numbers = {"output_std_end": end_std}
+    if not out.check("training_stalls", stalled, why, **numbers):
+        return out
+    ev = {"output_std": o_std, "input_std": in_std, "ratio": ratio, **numbers}
+    summary = (f"The initial weights are too small: before the first update {name} (line {F.by_id[sid].line}) varies "
+               f"by {o_std:.2g} across samples while the inputs vary by {in_std:.2g}; {why}.")
+    chain = [ChainLink(summary, int(F.ser(sid).step[row]), name, F.by_id[sid].line, ev)]
+    fixes = [Fix("Draw the initial weights with a spread of sqrt(1/fan_in) (sqrt(2/fan_in) before a ReLU)", None, "", "",
+                 "Each layer then passes on a signal of the size it receives; much smaller weights shrink it layer "
+                 "after layer, and the gradients with it.")]
+    out.drafts.append(Draft("weights_init_too_small", PRIMARY - 5, summary, chain, fixes,
+                            [f.code for f in ctx.findings.get("loss_stalled", [])], ev))
+    return out

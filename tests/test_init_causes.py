@@ -1,0 +1,551 @@
+"""The initialisation and stall rules on tiny traced programs: each premise holds, fails or is not checked,
+with the numbers compared against a plain-numpy replay of the same program."""
+
+from __future__ import annotations
+
+import textwrap
+import warnings
+
+import numpy as np
+import pytest
+
+from nandoctor.analysis.rules import FAILS, HOLDS, NOT_CHECKED, evaluate_rules
+from nandoctor.detectors.facts import facts
+
+
+def _trace(tmp_path, source: str):
+    from nandoctor.cli import trace_script
+
+    script = tmp_path / "train.py"
+    script.write_text(textwrap.dedent(source))
+    _, session = trace_script(str(script), [], tmp_path / "out", formats=("json",))
+    return session
+
+
+def _checks(session, code):
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        _, _, checks = evaluate_rules(session, facts(session), session.findings)
+    return {c.premise: c for c in checks[code]}
+
+
+def _statuses(checks):
+    return {k: c.status for k, c in checks.items()}
+
+
+def _tags(session):
+    return [c.tag for c in session.causes]
+
+
+# -- weights_init_too_large -------------------------------------------------------------------------
+
+TANH_NET = """
+import numpy as np
+rng = np.random.default_rng(4)
+X = rng.standard_normal((64, 4))
+Y = (X[:, :1] * X[:, 1:2] > 0).astype(float)
+W1 = rng.standard_normal((4, 6)) * {scale}
+W2 = rng.standard_normal((6, 1)) * 0.5
+for step in range(30):
+    H = np.tanh(X @ W1)
+    P = 1 / (1 + np.exp(-(H @ W2)))
+    G = (P - Y) / len(X)
+    gW2 = H.T @ G
+    gW1 = X.T @ ((G @ W2.T) * (1 - H ** 2))
+    W1 -= 0.1 * gW1
+    W2 -= 0.1 * gW2
+"""
+
+
+def _replay_tanh(scale):
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((64, 4))
+    W1 = rng.standard_normal((4, 6)) * scale
+    H = np.tanh(X @ W1)
+    near = float(np.mean((H + 1 < 1e-4) | (1 - H < 1e-4)))
+    return near, X
+
+
+def test_too_large_holds_when_hidden_tanh_starts_saturated(tmp_path):
+    s = _trace(tmp_path, TANH_NET.format(scale=30.0))
+    c = _checks(s, "weights_init_too_large")
+    assert _statuses(c) == {"first_pass_observed": HOLDS, "inputs_moderate": HOLDS, "starts_extreme": HOLDS}
+    near, _ = _replay_tanh(30.0)
+    assert c["starts_extreme"].numbers["fraction_near_bound"] == pytest.approx(near)
+    assert "weights_init_too_large" in _tags(s)
+
+
+def test_too_large_fails_on_a_sane_start(tmp_path):
+    s = _trace(tmp_path, TANH_NET.format(scale=0.5))
+    c = _checks(s, "weights_init_too_large")
+    assert c["starts_extreme"].status == FAILS
+    near, X = _replay_tanh(0.5)
+    assert near < 0.2 and c["inputs_moderate"].numbers["input_std"] == pytest.approx(float(X.std()))
+    assert "weights_init_too_large" not in _tags(s)
+
+
+def test_too_large_grows_through_a_deep_relu_stack(tmp_path):
+    s = _trace(tmp_path, """
+        import numpy as np
+        rng = np.random.default_rng(8)
+        X = rng.standard_normal((32, 5))
+        y = X[:, :1] - X[:, 1:2]
+        layers = [rng.standard_normal((5, 16)) * 3.0] + [rng.standard_normal((16, 16)) * 3.0 for _ in range(6)]
+        head = rng.standard_normal((16, 1)) * 3.0
+        for step in range(5):
+            a = X
+            for W in layers:
+                a = np.maximum(a @ W, 0)
+            out = a @ head
+            err = out - y
+            head -= 1e-30 * (a.T @ err)
+    """)
+    c = _checks(s, "weights_init_too_large")
+    assert c["starts_extreme"].status == HOLDS
+    rng = np.random.default_rng(8)
+    X = rng.standard_normal((32, 5))
+    a = X
+    ws = [rng.standard_normal((5, 16)) * 3.0] + [rng.standard_normal((16, 16)) * 3.0 for _ in range(6)]
+    head = rng.standard_normal((16, 1)) * 3.0
+    for W in ws:
+        a = np.maximum(a @ W, 0)
+    biggest = max(float(np.std(a @ head)), float(np.std(a)))
+    assert c["starts_extreme"].numbers["spread_ratio"] == pytest.approx(biggest / float(X.std()), rel=1e-6)
+
+
+def test_too_large_not_checked_without_a_training_loop(tmp_path):
+    s = _trace(tmp_path, """
+        import numpy as np
+        X = np.random.default_rng(1).standard_normal((10, 3))
+        W = np.ones((3, 2)) * 50
+        H = np.tanh(X @ W)
+        print(H.mean())
+    """)
+    c = _checks(s, "weights_init_too_large")
+    assert c["first_pass_observed"].status == NOT_CHECKED
+    assert "weights_init_too_large" not in _tags(s)
+
+
+# -- weights_init_too_small -------------------------------------------------------------------------
+
+SIGMOID_FXS = """
+import numpy as np
+rng = np.random.default_rng(11)
+X = rng.standard_normal((3, 200))
+Y = (X[0:1] + X[1:2] > 0).astype(float)
+sizes = [3, 12, 12, 1]
+Ws = [rng.standard_normal((b, a)) * {scale} for a, b in zip(sizes[:-1], sizes[1:])]
+sig = lambda z: 1 / (1 + np.exp(-z))
+for it in range(60):
+    A1 = sig(Ws[0] @ X)
+    A2 = sig(Ws[1] @ A1)
+    A3 = sig(Ws[2] @ A2)
+    cost = float(np.mean((A3 - Y) ** 2))
+    d3 = (A3 - Y) * A3 * (1 - A3)
+    d2 = (Ws[2].T @ d3) * A2 * (1 - A2)
+    d1 = (Ws[1].T @ d2) * A1 * (1 - A1)
+    Ws[2] -= 2.0 * d3 @ A2.T / 200
+    Ws[1] -= 2.0 * d2 @ A1.T / 200
+    Ws[0] -= 2.0 * d1 @ X.T / 200
+"""
+
+
+def _replay_sigmoid(scale, steps=60):
+    rng = np.random.default_rng(11)
+    X = rng.standard_normal((3, 200))
+    Y = (X[0:1] + X[1:2] > 0).astype(float)
+    sizes = [3, 12, 12, 1]
+    Ws = [rng.standard_normal((b, a)) * scale for a, b in zip(sizes[:-1], sizes[1:])]
+    sig = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    costs, first = [], None
+    for _ in range(steps):
+        A1 = sig(Ws[0] @ X)
+        A2 = sig(Ws[1] @ A1)
+        A3 = sig(Ws[2] @ A2)
+        first = A3.std() if first is None else first
+        costs.append(float(np.mean((A3 - Y) ** 2)))
+        d3 = (A3 - Y) * A3 * (1 - A3)
+        d2 = (Ws[2].T @ d3) * A2 * (1 - A2)
+        d1 = (Ws[1].T @ d2) * A1 * (1 - A1)
+        Ws[2] -= 2.0 * d3 @ A2.T / 200
+        Ws[1] -= 2.0 * d2 @ A1.T / 200
+        Ws[0] -= 2.0 * d1 @ X.T / 200
+    return float(first), float(X.std()), costs
+
+
+def test_too_small_holds_on_a_collapsed_start_that_never_moves(tmp_path):
+    s = _trace(tmp_path, SIGMOID_FXS.format(scale=1e-3))
+    c = _checks(s, "weights_init_too_small")
+    assert _statuses(c) == {"first_output_observed": HOLDS, "output_collapsed": HOLDS, "training_stalls": HOLDS}
+    out_std, in_std, costs = _replay_sigmoid(1e-3)
+    assert c["output_collapsed"].numbers["output_std"] == pytest.approx(out_std, rel=1e-6)
+    assert c["output_collapsed"].numbers["input_std"] == pytest.approx(in_std)
+    assert c["training_stalls"].numbers["loss_first"] == pytest.approx(costs[0])
+    assert "weights_init_too_small" in _tags(s)
+
+
+def test_too_small_fails_when_the_first_output_varies(tmp_path):
+    s = _trace(tmp_path, SIGMOID_FXS.format(scale=1.5))
+    c = _checks(s, "weights_init_too_small")
+    out_std, in_std, _ = _replay_sigmoid(1.5)
+    assert out_std / in_std > 0.01
+    assert c["output_collapsed"].status == FAILS
+
+
+# -- weights_init_symmetric -------------------------------------------------------------------------
+
+CLASS_NET = """
+import numpy as np
+
+class Net:
+    def __init__(self, rng, zero):
+        self.W1 = np.zeros((2, 5)) if zero else rng.standard_normal((2, 5))
+        self.b1 = np.zeros(5)
+        self.W2 = np.zeros((5, 1)) if zero else rng.standard_normal((5, 1))
+        self.b2 = np.zeros(1)
+
+    def fit(self, X, t, epochs):
+        for epoch in range(epochs):
+            h = 1 / (1 + np.exp(-(X @ self.W1 + self.b1)))
+            p = 1 / (1 + np.exp(-(h @ self.W2 + self.b2)))
+            d2 = (p - t) / len(X)
+            d1 = (d2 @ self.W2.T) * h * (1 - h)
+            self.W2 -= 0.5 * h.T @ d2
+            self.b2 -= 0.5 * d2.sum(0)
+            self.W1 -= 0.5 * X.T @ d1
+            self.b1 -= 0.5 * d1.sum(0)
+
+rng = np.random.default_rng(5)
+X = rng.uniform(-1, 1, (120, 2))
+t = (X[:, :1] * X[:, 1:] > 0).astype(float)
+Net(rng, {zero}).fit(X, t, 40)
+"""
+
+
+def test_symmetric_holds_when_every_unit_stays_a_copy(tmp_path):
+    s = _trace(tmp_path, CLASS_NET.format(zero=True))
+    c = _checks(s, "weights_init_symmetric")
+    assert set(_statuses(c).values()) == {HOLDS}
+    # replay: the zero start keeps every column of W1 equal while the weights move
+    rng = np.random.default_rng(5)
+    X = rng.uniform(-1, 1, (120, 2))
+    t = (X[:, :1] * X[:, 1:] > 0).astype(float)
+    W1, b1, W2, b2 = np.zeros((2, 5)), np.zeros(5), np.zeros((5, 1)), np.zeros(1)
+    after_first = None
+    for _ in range(40):
+        h = 1 / (1 + np.exp(-(X @ W1 + b1)))
+        p = 1 / (1 + np.exp(-(h @ W2 + b2)))
+        d2 = (p - t) / len(X)
+        d1 = (d2 @ W2.T) * h * (1 - h)
+        W2 -= 0.5 * h.T @ d2
+        b2 -= 0.5 * d2.sum(0)
+        W1 -= 0.5 * X.T @ d1
+        b1 -= 0.5 * d1.sum(0)
+        after_first = (W1.copy(), W2.copy()) if after_first is None else after_first
+    assert np.allclose(W1, W1[:, :1], rtol=0, atol=1e-12) and np.any(W2 != 0)
+    # the rule compares the first kept value (after the first update) with the last
+    k = 0 if "W1" in c["units_identical_at_end"].why else 1
+    moved = float(np.max(np.abs((W1, W2)[k] - after_first[k])))
+    assert c["units_identical_at_end"].numbers["moved"] == pytest.approx(moved)
+    assert "weights_init_symmetric" in _tags(s)
+
+
+def test_symmetric_fails_on_a_random_start(tmp_path):
+    s = _trace(tmp_path, CLASS_NET.format(zero=False))
+    c = _checks(s, "weights_init_symmetric")
+    assert c["units_identical_from_start"].status == FAILS
+    assert "weights_init_symmetric" not in _tags(s)
+
+
+# -- dead_relu --------------------------------------------------------------------------------------
+
+RELU_NET = """
+import numpy as np
+rng = np.random.default_rng(2)
+X = rng.standard_normal((80, 3))
+y = np.abs(X[:, :1]) - 0.5
+W1 = rng.standard_normal((3, 10)) * 0.5
+b1 = np.full(10, {bias})
+W2 = rng.standard_normal((10, 1)) * 0.3
+b2 = np.zeros(1)
+for epoch in range(40):
+    z = X @ W1 + b1
+    a = np.maximum(z, 0)
+    out = a @ W2 + b2
+    e = (out - y) / len(X)
+    dz = (e @ W2.T) * (z > 0)
+    W2 -= 0.1 * a.T @ e
+    b2 -= 0.1 * e.sum(0)
+    W1 -= 0.1 * X.T @ dz
+    b1 -= 0.1 * dz.sum(0)
+"""
+
+
+def test_dead_relu_holds_when_every_unit_is_off(tmp_path):
+    s = _trace(tmp_path, RELU_NET.format(bias=-20.0))
+    c = _checks(s, "dead_relu")
+    assert _statuses(c) == {"relu_observed": HOLDS, "units_dead": HOLDS}
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((80, 3))
+    W1 = rng.standard_normal((3, 10)) * 0.5
+    assert np.all(X @ W1 - 20.0 < 0)  # every unit is off for every sample from the start, so nothing moves W1
+    cause = next(x for x in s.causes if x.tag == "dead_relu")
+    assert cause.evidence["dead_from_start"] is True
+    assert any("zeros(" in f.after for f in cause.fixes)
+
+
+def test_dead_relu_fails_when_units_live(tmp_path):
+    s = _trace(tmp_path, RELU_NET.format(bias=0.1))
+    assert _checks(s, "dead_relu")["units_dead"].status == FAILS
+
+
+def test_dead_relu_not_checked_without_a_relu(tmp_path):
+    s = _trace(tmp_path, SIGMOID_FXS.format(scale=1.0))
+    assert _checks(s, "dead_relu")["relu_observed"].status == NOT_CHECKED
+
+
+# -- forward_outside_loop ---------------------------------------------------------------------------
+
+STALE = """
+import numpy as np
+rng = np.random.default_rng(9)
+X = rng.standard_normal((50, 2)).astype(np.float32)
+y = (X @ np.array([1.5, -0.5], dtype=np.float32) + 0.3).astype(np.float32)
+w = np.zeros(2, dtype=np.float32)
+{before}
+for it in range(25):
+    {inside}
+    grad = X.T @ (pred - y) / np.float32(len(X))
+    w = w - np.float32(0.1) * grad
+"""
+
+
+def test_forward_outside_loop_holds_when_the_gradient_repeats(tmp_path):
+    s = _trace(tmp_path, STALE.format(before="pred = X @ w", inside="pass"))
+    c = _checks(s, "forward_outside_loop")
+    assert _statuses(c) == {"gradient_recorded": HOLDS, "gradient_repeats": HOLDS, "parameters_move": HOLDS}
+    rng = np.random.default_rng(9)
+    X = rng.standard_normal((50, 2)).astype(np.float32)
+    y = (X @ np.array([1.5, -0.5], dtype=np.float32) + 0.3).astype(np.float32)
+    grad = X.T @ (X @ np.zeros(2, dtype=np.float32) - y) / np.float32(len(X))
+    assert c["parameters_move"].numbers["median_update"] == pytest.approx(float(np.linalg.norm(0.1 * grad)), rel=1e-5)
+    cause = next(x for x in s.causes if x.tag == "forward_outside_loop")
+    assert cause.evidence["stale"] == "pred"
+
+
+def test_forward_outside_loop_fails_when_recomputed(tmp_path):
+    s = _trace(tmp_path, STALE.format(before="", inside="pred = X @ w"))
+    assert _checks(s, "forward_outside_loop")["gradient_repeats"].status == FAILS
+
+
+def test_forward_outside_loop_in_pure_python(tmp_path):
+    s = _trace(tmp_path, """
+        xs = [0.5 * i for i in range(12)]
+        ys = [3.0 * x - 1.0 for x in xs]
+        w, c = 0.0, 0.0
+        guesses = [w * x + c for x in xs]
+        for rnd in range(40):
+            gw = sum((g - t) * x for g, t, x in zip(guesses, ys, xs)) / len(xs)
+            gc = sum(g - t for g, t in zip(guesses, ys)) / len(xs)
+            w = w - 0.01 * gw
+            c = c - 0.01 * gc
+    """)
+    assert set(_statuses(_checks(s, "forward_outside_loop")).values()) == {HOLDS}
+
+
+# -- parameter_shape_per_sample ---------------------------------------------------------------------
+
+def test_per_sample_bias_in_features_x_samples(tmp_path):
+    s = _trace(tmp_path, """
+        import numpy as np
+        rng = np.random.default_rng(6)
+        X = rng.standard_normal((3, 40))
+        Y = np.array([[1.0, -2.0, 0.5]]) @ X + 4.0
+        w = np.zeros((1, 3))
+        b = np.zeros((1, X.shape[1]))
+        for k in range(30):
+            R = w @ X + b - Y
+            w -= 0.1 * R @ X.T / 40
+            b -= 0.1 * R
+    """)
+    c = _checks(s, "parameter_shape_per_sample")
+    assert _statuses(c) == {"samples_counted": HOLDS, "parameter_per_sample": HOLDS, "not_a_layer_width": HOLDS}
+    assert c["samples_counted"].numbers["samples"] == 40
+    assert "parameter_shape_per_sample" in _tags(s)
+
+
+def test_a_layer_as_wide_as_the_data_is_not_per_sample(tmp_path):
+    s = _trace(tmp_path, """
+        import numpy as np
+        rng = np.random.default_rng(7)
+        X = rng.standard_normal((6, 2))
+        y = X[:, :1] * 2.0
+        W1 = rng.standard_normal((2, 6)) * 0.5
+        W2 = rng.standard_normal((6, 1)) * 0.5
+        for k in range(30):
+            h = np.tanh(X @ W1)
+            e = h @ W2 - y
+            W1 -= 0.05 * X.T @ ((e @ W2.T) * (1 - h ** 2))
+            W2 -= 0.05 * h.T @ e
+    """)
+    c = _checks(s, "parameter_shape_per_sample")
+    assert c["parameter_per_sample"].status == HOLDS and c["not_a_layer_width"].status == FAILS
+
+
+# -- targets_outside_activation_range ---------------------------------------------------------------
+
+TANH_OUT = """
+import numpy as np
+rng = np.random.default_rng(3)
+X = rng.standard_normal((90, 2))
+t = {targets}
+W = rng.standard_normal((2, 1)) * 0.1
+c = np.zeros(1)
+for ep in range(50):
+    o = np.tanh(X @ W + c)
+    g = (o - t) * (1 - o ** 2) / len(X)
+    W -= 0.5 * X.T @ g
+    c -= 0.5 * g.sum(0)
+"""
+
+
+def test_targets_above_a_tanh(tmp_path):
+    s = _trace(tmp_path, TANH_OUT.format(targets="np.round(1.5 + X[:, :1])"))
+    c = _checks(s, "targets_outside_activation_range")
+    assert _statuses(c) == {"targets_measured": HOLDS, "bounded_output": HOLDS, "targets_outside": HOLDS}
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((90, 2))
+    t = np.round(1.5 + X[:, :1])
+    assert c["targets_outside"].numbers["target_max"] == float(t.max())
+    assert c["targets_outside"].numbers["fraction_outside"] == pytest.approx(float(np.mean((t < -1) | (t > 1))))
+
+
+def test_targets_inside_a_tanh(tmp_path):
+    s = _trace(tmp_path, TANH_OUT.format(targets="np.sign(X[:, :1]) * 0.8"))
+    assert _checks(s, "targets_outside_activation_range")["targets_outside"].status == FAILS
+
+
+def test_a_linear_output_has_no_bounded_range(tmp_path):
+    linear = TANH_OUT.replace("np.tanh(X @ W + c)", "X @ W + c").replace(" * (1 - o ** 2)", "")
+    s = _trace(tmp_path, linear.format(targets="3 * X[:, :1]"))
+    assert _checks(s, "targets_outside_activation_range")["bounded_output"].status == FAILS
+
+
+# -- missing_bias -----------------------------------------------------------------------------------
+
+OFFSET = """
+import numpy as np
+
+class Scorer:
+    def __init__(self):
+        self.w = np.zeros(2)
+        {init}
+
+    def prob(self, X):
+        return 1 / (1 + np.exp(-(X @ self.w{plus})))
+
+    def train(self, X, t):
+        for sweep in range(300):
+            p = self.prob(X)
+            err = p - t
+            self.w -= 0.3 * X.T @ err / len(X)
+            {update}
+
+rng = np.random.default_rng(12)
+raw = rng.standard_normal((200, 2))
+t = (raw.sum(axis=1) > 0).astype(float)
+Scorer().train(raw + 3.0, t)
+"""
+
+
+def test_missing_bias_on_inputs_off_the_origin(tmp_path):
+    s = _trace(tmp_path, OFFSET.format(init="", plus="", update=""))
+    c = _checks(s, "missing_bias")
+    assert _statuses(c) == {"no_bias_term": HOLDS, "offset_needed": HOLDS, "decision_stuck": HOLDS}
+    rng = np.random.default_rng(12)
+    raw = rng.standard_normal((200, 2)) + 3.0
+    # 400 values are summarised, not kept: the ratio is over the whole array
+    assert c["offset_needed"].numbers["ratio"] == pytest.approx(float(abs(raw.mean()) / raw.std()))
+    assert "missing_bias" in _tags(s)
+
+
+def test_missing_bias_fails_with_a_bias(tmp_path):
+    s = _trace(tmp_path, OFFSET.format(init="self.c = 0.0", plus=" + self.c", update="self.c -= 0.3 * err.mean()"))
+    assert _checks(s, "missing_bias")["no_bias_term"].status == FAILS
+    assert "missing_bias" not in _tags(s)
+
+
+def test_missing_bias_not_checked_without_a_weighted_sum(tmp_path):
+    s = _trace(tmp_path, """
+        import numpy as np
+        data = np.random.default_rng(0).normal(5.0, 1.0, 100)
+        m = 0.0
+        for i in range(50):
+            m = m - 0.1 * (m - data.mean())
+    """)
+    assert _checks(s, "missing_bias")["no_bias_term"].status == NOT_CHECKED
+
+
+def test_an_accumulator_reset_to_zeros_is_not_a_stale_gradient(tmp_path):
+    # `g = zeros` repeats bit for bit at every step; the update reads the accumulated `g += ...` instead
+    s = _trace(tmp_path, """
+        import numpy as np
+        rng = np.random.default_rng(10)
+        X = rng.standard_normal((40, 3))
+        y = X @ np.array([0.5, -1.0, 2.0])
+        w = np.zeros(3)
+        for it in range(30):
+            g = np.zeros(3)
+            for row, target in zip(X, y):
+                g += (row @ w - target) * row
+            w -= 0.01 * g / len(X)
+    """)
+    c = _checks(s, "forward_outside_loop")
+    assert c["gradient_repeats"].status == FAILS
+    assert "forward_outside_loop" not in _tags(s)
+
+
+def test_dead_units_counted_per_unit_in_features_x_samples(tmp_path):
+    # 4 units x 30 samples, kept whole: two units are off for every sample, the others live
+    s = _trace(tmp_path, """
+        import numpy as np
+        rng = np.random.default_rng(13)
+        X = rng.standard_normal((2, 30))
+        Y = X[:1] - X[1:]
+        W1 = rng.standard_normal((4, 2)) * 0.1
+        b1 = np.array([[-30.0], [-30.0], [0.5], [0.5]])
+        W2 = rng.standard_normal((1, 4)) * 0.5
+        for it in range(40):
+            A1 = np.maximum(0, W1 @ X + b1)
+            P = W2 @ A1
+            E = P - Y
+            dA = (W2.T @ E) * (A1 > 0)
+            W2 -= 0.05 * E @ A1.T / 30
+            W1 -= 0.05 * dA @ X.T / 30
+            b1 -= 0.05 * dA.sum(axis=1, keepdims=True) / 30
+    """)
+    dead = [f for f in s.findings if f.code == "dead_units"]
+    assert dead and dead[0].evidence["dead_units"] == 2 and dead[0].evidence["fraction_dead"] == pytest.approx(0.5)
+
+
+def test_data_read_by_the_update_is_not_a_stale_gradient(tmp_path):
+    # `self.W -= lr * (d @ X.T)` reads the inputs X, the same at every step by design
+    s = _trace(tmp_path, """
+        import numpy as np
+
+        class Fit:
+            def __init__(self):
+                self.W = np.zeros((1, 2))
+
+            def step(self, X, Y, lr):
+                d = self.W @ X - Y
+                self.W -= lr * d @ X.T / X.shape[1]
+
+        rng = np.random.default_rng(15)
+        X = rng.standard_normal((2, 50))
+        Y = np.array([[1.0, -1.0]]) @ X
+        f = Fit()
+        for epoch in range(30):
+            f.step(X, Y, 0.1)
+    """)
+    assert "forward_outside_loop" not in _tags(s)
