@@ -12,7 +12,7 @@ from .. import columns as C
 from ..model import Finding
 from . import Limits, register
 from .evaluate import value_at
-from .facts import Facts, _dotted, activation_of, base_name, facts, last, strip_comment
+from .facts import Facts, _dotted, activation_of, base_name, expr_reads, facts, last, parse_statement, strip_comment
 from .numerics import _f
 
 # Unnormalized inputs: a feature scale (max |x|) above 10, or feature scales spread more than 100x
@@ -351,14 +351,17 @@ def broadcast_shapes(session) -> list[Finding]:
     return out
 
 
-def _derivative_uses(F: Facts):
-    """(site, name, kind, node text) for statements computing `v*(1-v)` or `1 - v**2` of a name."""
+# The range each derivative's argument must lie in: the output range of the activation it is written for.
+RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
+
+
+def derivative_uses(F: Facts):
+    """(site, name, kind, text) for each recorded statement computing `v*(1-v)` or `1 - v**2` of one name."""
     for x in F.sites:
         if x.kind == "arg":
             continue
-        try:
-            tree = ast.parse(strip_comment(x.statement.strip()))
-        except SyntaxError:
+        tree = parse_statement(x.statement)
+        if tree is None:
             continue
         for node in ast.walk(tree):
             if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
@@ -368,39 +371,97 @@ def _derivative_uses(F: Facts):
                         yield x, _dotted(a), "sigmoid", ast.unparse(node)
             if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub) and isinstance(node.left, ast.Constant) \
                     and node.left.value == 1 and isinstance(node.right, ast.BinOp) and isinstance(node.right.op, ast.Pow) \
-                    and isinstance(node.right.right, ast.Constant) and node.right.right.value == 2 and _dotted(node.right.left):
+                    and isinstance(node.right.right, ast.Constant) and node.right.right.value == 2 \
+                    and _dotted(node.right.left):
                 yield x, _dotted(node.right.left), "tanh", ast.unparse(node)
+
+
+def fed_values(F, x, name):
+    """For each observation of site `x` in the loop: (step, seq, min, max, writer site) of `name` just before it."""
+    xs = F.ser(x.id)
+    writers = [w for w in F.resolve(name, x.function) if w != x.id and F.observed(w)]
+    if xs is None or not len(xs) or not writers:
+        return []
+    out = []
+    for i in np.nonzero(xs.step >= 0)[0]:
+        best = None
+        for w in writers:
+            ws = F.ser(w)
+            j = ws.before_seq(int(xs.seq[i]))
+            if j is not None and (best is None or ws.seq[j] > best[1]):
+                best = (w, int(ws.seq[j]), float(ws[C.MIN][j]), float(ws[C.MAX][j]))
+        if best is not None and np.isfinite(best[2]) and np.isfinite(best[3]):
+            out.append((int(xs.step[i]), best[1], best[2], best[3], best[0]))
+    return out
+
+
+def call_site_of(F, writer, seq, lo, hi):
+    """(caller, expression text, caller's site) whose value, recorded just before `seq`, is exactly the argument's."""
+    w = F.by_id[writer]
+    if w.kind != "arg":
+        return None
+    for caller, expr in F.call_args(w.function, w.target[4:]):
+        for r in expr_reads(expr):
+            for s in F.resolve(r, caller.function):
+                ss = F.ser(s)
+                if ss is None or s == writer:
+                    continue
+                j = ss.before_seq(seq)
+                if j is not None and float(ss[C.MIN][j]) == lo and float(ss[C.MAX][j]) == hi:
+                    return caller, ast.unparse(expr), s
+    return None
+
+
+
+def derivative_feeds(F: Facts, uses=None):
+    """(derivative statements whose fed values were recorded, one record per (statement, call site)): how often
+    that call site fed values outside the activation's output range. Computed once per session."""
+    if "derivative_feeds" in F.memo and uses is None:
+        return F.memo["derivative_feeds"]
+    uses = list(derivative_uses(F)) if uses is None else uses
+    measured = []
+    found = []
+    for x, name, kind, text in uses:
+        evals = fed_values(F, x, name)
+        if not evals:
+            continue
+        measured.append(x)
+        lo_ok, hi_ok = RANGES[kind]
+        # Judge each call site on its own: one function may be given the activation by one caller and
+        # the pre-activation by another (or serve as the activation itself and as its derivative).
+        groups: dict = {}
+        for step, seq, lo, hi, w in evals:
+            who = call_site_of(F, w, seq, lo, hi)
+            key = (who[1], who[0].line) if who else (base_name(F.by_id[w].target), F.by_id[w].line)
+            groups.setdefault(key, {"who": who, "evals": []})["evals"].append((step, lo, hi))
+        for (expr, line), g in groups.items():
+            ev = g["evals"]
+            outside = [(s, lo, hi) for s, lo, hi in ev if lo < lo_ok - 1e-12 or hi > hi_ok + 1e-12]
+            found.append(dict(site=x, name=name, kind=kind, text=text, expr=expr, line=line, who=g["who"],
+                              n=len(ev), frac=len(outside) / len(ev), lo=min(e[1] for e in ev),
+                              hi=max(e[2] for e in ev), first=outside[0][0] if outside else None, range=(lo_ok, hi_ok)))
+    F.memo["derivative_feeds"] = (measured, found)
+    return measured, found
 
 
 @register
 def derivative_on_preactivation(session) -> list[Finding]:
-    """`a*(1-a)` (sigmoid) or `1-a**2` (tanh) derivatives fed values outside the activation's range:
-    they were given the pre-activation z instead of the activation a."""
+    """`a*(1-a)` (sigmoid) or `1-a**2` (tanh) derivatives fed, at one call site, values outside the
+    activation's range: that call gives them the pre-activation z instead of the activation a."""
     F = facts(session)
     out = []
-    seen = set()
-    for x, name, kind, text in _derivative_uses(F):
-        lo_ok, hi_ok = (0.0, 1.0) if kind == "sigmoid" else (-1.0, 1.0)
-        for w in F.resolve(name, x.function):
-            sr = F.ser(w)
-            if sr is None or not len(sr):
-                continue
-            root = F.root_value(w)
-            m = (sr.step >= 0) & np.isfinite(sr[C.MIN]) & np.isfinite(sr[C.MAX])
-            if m.sum() == 0 or root in seen:
-                continue
-            outside = (sr[C.MIN][m] < lo_ok - 1e-12) | (sr[C.MAX][m] > hi_ok + 1e-12)
-            frac = float(outside.mean())
-            if frac > 0.5:
-                seen.add(root)
-                src = F.by_id[root].target
-                lo, hi = float(np.min(sr[C.MIN][m])), float(np.max(sr[C.MAX][m]))
-                out.append(_f("derivative_on_preactivation", "structure", "error",
-                              f"`{text}` (line {x.line}) is the {kind} derivative written in terms of the activation "
-                              f"a, but it is fed {src}, with values from {lo:.3g} to {hi:.3g}, outside "
-                              f"[{lo_ok:g}, {hi_ok:g}]: it was given the pre-activation.", int(sr.step[m][0]), None,
-                              src, x.line, expression=text, fed=src, fed_min=lo, fed_max=hi, fraction_steps=frac,
-                              statement=strip_comment(x.statement.strip())))
+    _, found = derivative_feeds(F)
+    for f in found:
+        if f["frac"] <= 0.5:
+            continue
+        x = f["site"]
+        out.append(_f("derivative_on_preactivation", "structure", "error",
+                      f"`{f['text']}` (line {x.line}) is the {f['kind']} derivative written in terms of the activation "
+                      f"a, but the call at line {f['line']} feeds it {f['expr']}, with values from {f['lo']:.3g} to "
+                      f"{f['hi']:.3g}, outside [{f['range'][0]:g}, {f['range'][1]:g}] at {f['frac']:.0%} of "
+                      f"{f['n']} evaluations.", f["first"], None, f["expr"], x.line, expression=f["text"],
+                      fed=f["expr"], fed_min=f["lo"], fed_max=f["hi"], fraction_evaluations=f["frac"],
+                      call_line=f["line"], statement=strip_comment(x.statement.strip())))
     return out
 
 

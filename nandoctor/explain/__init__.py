@@ -119,8 +119,9 @@ def _instability(F: Facts, by, before_step=None):
 def _instability_root(session, F: Facts, by) -> tuple[str, list, list, dict]:
     """(tag, fixes, finding codes, evidence) for what made the optimisation unstable."""
     upd = F.updates[0] if F.updates else None
+    # The rule analysis/causes/derivative_on_preactivation.py owns this cause (and its fixes); this draft is dropped.
     for f in by.get("derivative_on_preactivation", []):
-        return "derivative_applied_to_preactivation_vs_activation", _preact_fixes(F, f), [f.code], dict(f.evidence)
+        return "derivative_on_preactivation", [], [f.code], dict(f.evidence)
     b = batch_size(F)
     summed = summed_gradients(F)
     if summed and b is not None and b >= 32:
@@ -179,8 +180,7 @@ def build_nonfinite(session, F: Facts, by) -> list[Draft]:
         words = {"learning_rate_too_high": "The learning rate is too high",
                  "gradient_sum_not_mean": "The gradient is summed over the batch instead of averaged",
                  "unnormalized_inputs": "The inputs are not normalized",
-                 "derivative_applied_to_preactivation_vs_activation":
-                     "The activation's derivative is applied to the pre-activation"}[tag]
+                 "derivative_on_preactivation": "The activation's derivative is applied to the pre-activation"}[tag]
         summary = (f"{words}: at step {spike.first_step} one update moved {spike.site} by "
                    f"{spike.evidence.get('ratio', float('nan')):.2g} of its norm (typical "
                    f"{spike.evidence.get('typical_ratio', float('nan')):.2g})" if spike.code == "update_spike" else
@@ -321,21 +321,6 @@ def _bce_fixes(F: Facts, info: dict) -> list[Fix]:
     return fixes
 
 
-def _preact_fixes(F: Facts, f: Finding) -> list[Fix]:
-    fed = f.evidence.get("fed")
-    for a in F.activations:
-        if a.pre is not None and base_name(F.by_id[a.pre].target) == fed:
-            act_name = base_name(F.by_id[a.site].target)
-            for x in F.sites:
-                if fed in x.reads and x.calls and x.phase == "backward":
-                    line = _line(F, x.id)
-                    return [Fix(f"Give the derivative the activation {act_name}, not {fed}", x.line, line,
-                                re.sub(rf"\b{re.escape(fed)}\b", act_name, line),
-                                f"{f.evidence.get('expression')} is the derivative written in terms of the "
-                                f"activation's output.")]
-    return []
-
-
 def _normalize_fixes(F: Facts) -> list[Fix]:
     i = F.inputs
     if i is None:
@@ -394,15 +379,6 @@ def build_shape(session, F: Facts, by) -> list[Draft]:
                              "(n,) minus (n, 1) broadcasts to (n, n); both must be (n, 1)."))
         out.append(Draft("shape_broadcasting_bug", STRUCTURAL + 3, f.message, [ChainLink(f.message, f.first_step, f.site,
                          f.line, dict(f.evidence))], fixes, [f.code], dict(f.evidence)))
-    return out
-
-
-def build_preact(session, F: Facts, by) -> list[Draft]:
-    out = []
-    for f in by.get("derivative_on_preactivation", [])[:1]:
-        out.append(Draft("derivative_applied_to_preactivation_vs_activation", STRUCTURAL + 1, f.message,
-                         [ChainLink(f.message, f.first_step, f.site, f.line, dict(f.evidence))], _preact_fixes(F, f),
-                         [f.code], dict(f.evidence)))
     return out
 
 
@@ -632,6 +608,6 @@ def build_sum(session, F: Facts, by) -> list[Draft]:
     return out
 
 
-BUILDERS = [build_nonfinite, build_integer, build_shape, build_preact, build_inplace, build_bias,
+BUILDERS = [build_nonfinite, build_integer, build_shape, build_inplace, build_bias,
             build_dead, build_init, build_wrong_derivative, build_slow, build_instability, build_unnormalized,
             build_sum]
