@@ -498,61 +498,123 @@ def _mutations(fn: ast.FunctionDef) -> list[tuple[str, int, str]]:
     return out
 
 
-@register
-def inplace_mutation(session) -> list[Finding]:
-    """A function that writes into an argument the caller still owns: the caller's array changes
-    behind its back. Static analysis of the source plus the argument's values on entry and after."""
-    F = facts(session)
+def _rebinds(F: Facts, caller, name: str) -> bool | None:
+    """Whether the statement making the call assigns its result back to `name` (None: the line does not parse)."""
+    text = strip_comment(F.line_text(caller.file, caller.line)).strip()
+    tree = parse_statement(text)
+    if tree is None or not tree.body:
+        return None
+    stmt = tree.body[0]
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+    names = set()
+    for t in targets:
+        for node in ast.walk(t):
+            d = _dotted(node) if isinstance(node, (ast.Name, ast.Attribute)) else None
+            if d:
+                names.add(d)
+    return name in names
+
+
+def _result_names(F: Facts, function: str) -> dict[str, int]:
+    """Names the callers bind the result of `function` to, with the site that records each."""
+    out = {}
+    for y in F.sites:
+        if y.kind in ("assign", "unpack") and any(last(c) == last(function) for c in y.calls):
+            out[base_name(y.target)] = y.id
+    return out
+
+
+def argument_mutations(F: Facts) -> list[dict]:
+    """Each function that writes into an argument in place, per parameter: what the callers pass, whether they
+    rebind it to the result or pass a trained parameter, whether the array measurably changed and whether the
+    caller sees the change (reads the name after the call, or keeps the function's result, the same array,
+    under another name). Computed once per session."""
+    if "argument_mutations" in F.memo:
+        return F.memo["argument_mutations"]
     out = []
     for qual, fn in F.function_defs.items():
         muts = _mutations(fn)
-        if not muts:
-            continue
         by_param: dict[str, list] = {}
         for p, line, text in muts:
             by_param.setdefault(p, []).append((line, text))
         for p, writes in by_param.items():
             callers = F.call_args(qual, p)
-            passed = []
+            if not callers:
+                continue
+            passed, rebound = [], []
             for caller, expr in callers:
                 d = _dotted(expr)
                 if d and d not in passed:
                     passed.append(d)
-            if not callers:
-                continue  # never called while traced
-            if any(base_name(v) in F.param_names for v in passed):
-                continue  # an update function that changes the parameters in place does so on purpose
-            ev = {"function": qual, "parameter": p, "lines": [w[0] for w in writes], "passed": passed}
-            # Runtime evidence: the argument on entry against the same array after the writes.
+                if d and _rebinds(F, caller, d):
+                    rebound.append(d)
+            rec = {"function": qual, "parameter": p, "writes": writes, "passed": passed, "rebound": rebound,
+                   "parameters_passed": [v for v in passed if base_name(v) in F.param_names or
+                                         any(q.startswith(v + "[") or q.startswith(v + ".") for q in F.param_names)],
+                   "changed": None, "evidence": {}, "reads_after": [], "result_alias": None}
             entry = [x for x in F.sites if x.function == qual and x.kind == "arg" and x.target == f"arg {p}"]
             after = [x for x in F.sites if x.function == qual and x.kind in ("setitem", "augassign", "update")
                      and base_name(x.target) == p]
-            changed = None
             if entry and after and F.observed(entry[0].id) and F.observed(after[-1].id):
                 se, sa = F.ser(entry[0].id), F.ser(after[-1].id)
                 m = min(len(se), len(sa))
                 if m:
-                    diff = (se[C.MIN][:m] != sa[C.MIN][:m]) | (se[C.MAX][:m] != sa[C.MAX][:m]) | (se[C.MEAN][:m] != sa[C.MEAN][:m])
-                    changed = float(np.mean(diff))
+                    diff = (se[C.MIN][:m] != sa[C.MIN][:m]) | (se[C.MAX][:m] != sa[C.MAX][:m]) | \
+                           (se[C.MEAN][:m] != sa[C.MEAN][:m])
+                    rec["changed"] = float(np.mean(diff))
                     k = int(np.argmax(diff)) if diff.any() else 0
-                    ev.update(fraction_calls_changed=changed, entry_min=float(se[C.MIN][k]), entry_max=float(se[C.MAX][k]),
-                              after_min=float(sa[C.MIN][k]), after_max=float(sa[C.MAX][k]), step=int(se.step[k]))
-            if changed == 0.0:
-                continue
-            used_after = _read_after_call(F, qual, passed)
-            ev["caller_reads_after"] = used_after
-            short = last(qual)
-            who = " and ".join(f"`{v}`" for v in passed) or "its argument"
-            nums = ""
-            if "entry_min" in ev:
-                nums = (f" On entry {p} ran from {ev['entry_min']:.3g} to {ev['entry_max']:.3g}; after line "
-                        f"{writes[-1][0]} it holds {ev['after_min']:.3g} to {ev['after_max']:.3g}.")
-            later = f" The caller reads {used_after[0]} again afterwards and gets the overwritten values." if used_after else \
-                " Nothing reads it afterwards yet, so the damage is latent: any later use of it is wrong."
-            out.append(_f("inplace_mutation", "structure", "error" if used_after else "warning",
-                          f"{short}() overwrites its argument {p} in place (`{writes[0][1]}`, line {writes[0][0]}); the "
-                          f"caller passes {who}, so {who} is changed too.{nums}{later}",
-                          ev.get("step"), None, passed[0] if passed else p, writes[0][0], **ev))
+                    rec["evidence"] = dict(fraction_calls_changed=rec["changed"], entry_min=float(se[C.MIN][k]),
+                                           entry_max=float(se[C.MAX][k]), after_min=float(sa[C.MIN][k]),
+                                           after_max=float(sa[C.MAX][k]), step=int(se.step[k]))
+                    # The function returns the mutated array: the caller's result is that same array.
+                    rets = [x for x in F.sites if x.function == qual and x.kind == "return" and F.observed(x.id)
+                            and re.fullmatch(rf"return\s+{re.escape(p)}", strip_comment(x.statement.strip()))]
+                    if rets:
+                        for name, sid in _result_names(F, qual).items():
+                            if name not in passed and F.observed(sid):
+                                sr = F.ser(sid)
+                                j = sr.at_step(rec["evidence"]["step"])
+                                if j is not None and float(sr[C.MIN][j]) == rec["evidence"]["after_min"] and \
+                                        float(sr[C.MAX][j]) == rec["evidence"]["after_max"]:
+                                    rec["result_alias"] = name
+                                    break
+            rec["reads_after"] = _read_after_call(F, qual, passed)
+            out.append(rec)
+    F.memo["argument_mutations"] = out
+    return out
+
+
+def inplace_premises(rec: dict) -> tuple[bool | None, bool | None, bool | None]:
+    """(the caller keeps its array, the array changed, the caller sees the change) for one argument mutation."""
+    keeps = not rec["rebound"] and not rec["parameters_passed"] and bool(rec["passed"])
+    changed = None if rec["changed"] is None else rec["changed"] > 0
+    sees = bool(rec["reads_after"] or rec["result_alias"]) if changed is not None else None
+    return keeps, changed, sees
+
+
+@register
+def inplace_mutation(session) -> list[Finding]:
+    """A function that writes into an argument the caller still owns, and the caller sees its array changed:
+    static analysis of the source plus the argument's values on entry and after the writes."""
+    F = facts(session)
+    out = []
+    for rec in argument_mutations(F):
+        keeps, changed, sees = inplace_premises(rec)
+        if not (keeps and changed and sees):
+            continue
+        p, writes, passed, ev = rec["parameter"], rec["writes"], rec["passed"], dict(rec["evidence"])
+        ev.update(function=rec["function"], parameter=p, lines=[w[0] for w in writes], passed=passed,
+                  caller_reads_after=rec["reads_after"], result_alias=rec["result_alias"])
+        who = " and ".join(f"`{v}`" for v in passed)
+        nums = (f" On entry {p} ran from {ev['entry_min']:.3g} to {ev['entry_max']:.3g}; after line {writes[-1][0]} it "
+                f"holds {ev['after_min']:.3g} to {ev['after_max']:.3g}.")
+        later = (f" The caller reads {rec['reads_after'][0]} again afterwards and gets the overwritten values."
+                 if rec["reads_after"] else
+                 f" The caller keeps it next to the result {rec['result_alias']}, the same array.")
+        out.append(_f("inplace_mutation", "structure", "error" if rec["reads_after"] else "warning",
+                      f"{last(rec['function'])}() overwrites its argument {p} in place (`{writes[0][1]}`, line "
+                      f"{writes[0][0]}); the caller passes {who}, so {who} is changed too.{nums}{later}",
+                      ev.get("step"), None, passed[0], writes[0][0], **ev))
     return out
 
 

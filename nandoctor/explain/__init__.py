@@ -15,7 +15,7 @@ from ..detectors.optimisation import batch_size, loss_series, summed_gradients, 
 from ..analysis.rules import LATENT, PRIMARY, STRUCTURAL, WEAK, Draft, evaluate_rules, load_rules
 from ..model import Cause, ChainLink, Finding, Fix
 from .chain import _num, walk
-from .fixes import copy_fix, divide_gradient_fix, hyper_value, lower_lr_fix, np_alias
+from .fixes import divide_gradient_fix, hyper_value, lower_lr_fix, np_alias
 
 # Input features above this scale make a fixed learning rate unstable on their own.
 INPUT_SCALE_ROOT = 100.0
@@ -382,22 +382,6 @@ def build_shape(session, F: Facts, by) -> list[Draft]:
     return out
 
 
-def build_inplace(session, F: Facts, by) -> list[Draft]:
-    out = []
-    for f in by.get("inplace_mutation", []):
-        ev = f.evidence
-        fixes = copy_fix(F, ev.get("function", ""), ev.get("parameter", ""), ev.get("passed", []))
-        score = LATENT + 25 if ev.get("caller_reads_after") else LATENT
-        chain = [ChainLink(f"{last(ev.get('function', ''))}() writes into its argument {ev.get('parameter')} "
-                           f"(line {f.line})", ev.get("step"), ev.get("parameter"), f.line,
-                           {k: ev[k] for k in ("entry_min", "entry_max", "after_min", "after_max") if k in ev})]
-        if ev.get("caller_reads_after"):
-            chain.append(ChainLink(f"The caller reads {ev['caller_reads_after'][0]} afterwards and gets the overwritten "
-                                   f"values", ev.get("step"), ev["caller_reads_after"][0], None, {}))
-        out.append(Draft("inplace_mutation_aliasing", score, f.message, chain, fixes, [f.code], dict(ev)))
-    return out
-
-
 def build_bias(session, F: Facts, by) -> list[Draft]:
     out = []
     for f in by.get("missing_bias", []):
@@ -608,6 +592,6 @@ def build_sum(session, F: Facts, by) -> list[Draft]:
     return out
 
 
-BUILDERS = [build_nonfinite, build_integer, build_shape, build_inplace, build_bias,
+BUILDERS = [build_nonfinite, build_integer, build_shape, build_bias,
             build_dead, build_init, build_wrong_derivative, build_slow, build_instability, build_unnormalized,
             build_sum]
