@@ -351,6 +351,84 @@ def broadcast_shapes(session) -> list[Finding]:
     return out
 
 
+def _normalisations(F: Facts):
+    """(site, axis text) for recorded statements dividing by a sum: `e / np.sum(e, axis=k)`, `e / e.sum(k)`."""
+    for x in F.sites:
+        if x.kind == "arg":
+            continue
+        tree = parse_statement(x.statement)
+        if tree is None:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) and isinstance(node.right, ast.Call) \
+                    and last(_dotted(node.right.func) or "") == "sum":
+                yield x, ast.unparse(node)
+                break
+
+
+def _sample_count(F: Facts, shape: tuple) -> int | None:
+    """The length of `shape`'s sample axis: the one axis it shares with the training inputs' shape (None if not one)."""
+    i = F.inputs
+    sr = F.ser(i) if i is not None else None
+    if sr is None or not len(sr):
+        return None
+    dims = set(_shape(sr.shape[0]))
+    shared = [d for d in shape if d in dims]
+    return shared[0] if len(shared) == 1 and len(set(shape)) == 2 else None
+
+
+def normalisation_checks(F: Facts) -> list[dict]:
+    """Each normalisation `e / sum(e, axis)` on a 2-D array in the loop: what its entries sum to in total
+    (mean x size), against the sample count. Normalised over the class axis, every sample's entries sum to 1,
+    so the total is the sample count; normalised over the samples, the total is the number of classes."""
+    if "normalisation_checks" in F.memo:
+        return F.memo["normalisation_checks"]
+    out = []
+    for x, text in _normalisations(F):
+        sr = F.ser(x.id)
+        if sr is None or not len(sr):
+            continue
+        m = np.nonzero((sr.step >= 0) & np.isfinite(sr[C.MEAN]) & (sr[C.N_NAN] + sr[C.N_POSINF] + sr[C.N_NEGINF] == 0))[0]
+        if not len(m):
+            continue
+        shape = _shape(sr.shape[m[-1]])
+        if len(shape) != 2 or not np.all(sr[C.MIN][m] >= 0):
+            continue
+        n = _sample_count(F, shape)
+        totals = sr[C.MEAN][m] * sr[C.SIZE][m]
+        other = shape[1] if n == shape[0] else shape[0]
+        rec = dict(site=x, expression=text, shape=list(shape), samples=n, total=float(np.median(totals)),
+                   steps=len(m), first_step=int(sr.step[m[0]]))
+        if n is not None:
+            per_sample = np.isclose(totals, n, rtol=1e-6)
+            per_class = np.isclose(totals, other, rtol=1e-6)
+            rec.update(fraction_over_samples=float(np.mean(per_class & ~per_sample)),
+                       fraction_per_sample=float(np.mean(per_sample)), classes=other)
+        out.append(rec)
+    F.memo["normalisation_checks"] = out
+    return out
+
+
+@register
+def normalised_over_samples(session) -> list[Finding]:
+    """A normalisation (softmax) that makes each class sum to 1 over the samples instead of each sample's classes:
+    the division by a sum broadcasts silently along the wrong axis."""
+    F = facts(session)
+    out = []
+    for r in normalisation_checks(F):
+        if r["samples"] is None or r["fraction_over_samples"] < 0.5:
+            continue
+        x = r["site"]
+        out.append(_f("normalised_over_samples", "structure", "error",
+                      f"`{r['expression']}` (line {x.line}) normalises a {tuple(r['shape'])} array over the "
+                      f"{r['samples']} samples: its entries sum to {r['total']:.4g} in all, one per class, where one per "
+                      f"sample ({r['samples']}) is a distribution for each sample; at {r['fraction_over_samples']:.0%} of "
+                      f"{r['steps']} steps.", r["first_step"], None, base_name(x.target), x.line,
+                      expression=r["expression"], shape=r["shape"], samples=r["samples"], classes=r["classes"],
+                      total=r["total"], fraction_steps=r["fraction_over_samples"]))
+    return out
+
+
 # The range each derivative's argument must lie in: the output range of the activation it is written for.
 RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
 

@@ -364,24 +364,6 @@ def build_integer(session, F: Facts, by) -> list[Draft]:
     return out
 
 
-def build_shape(session, F: Facts, by) -> list[Draft]:
-    out = []
-    for f in by.get("shape_broadcasting", [])[:1]:
-        shapes = f.evidence.get("shapes", {})
-        vec = [k for k, v in shapes.items() if len(v) == 1]
-        fixes = []
-        sid = next((x.id for x in F.sites if x.target == f.site and x.line == f.line), None)
-        if sid is not None and vec:
-            line = _line(F, sid)
-            v = base_name(vec[0].replace("arg ", ""))
-            new = re.sub(rf"\b{re.escape(v)}\b(?!\.reshape)", f"{v}.reshape(-1, 1)", line, count=1)
-            fixes.append(Fix(f"Make {v} a column like the other operand", f.line, line, new,
-                             "(n,) minus (n, 1) broadcasts to (n, n); both must be (n, 1)."))
-        out.append(Draft("shape_broadcasting_bug", STRUCTURAL + 3, f.message, [ChainLink(f.message, f.first_step, f.site,
-                         f.line, dict(f.evidence))], fixes, [f.code], dict(f.evidence)))
-    return out
-
-
 def build_bias(session, F: Facts, by) -> list[Draft]:
     out = []
     for f in by.get("missing_bias", []):
@@ -592,6 +574,6 @@ def build_sum(session, F: Facts, by) -> list[Draft]:
     return out
 
 
-BUILDERS = [build_nonfinite, build_integer, build_shape, build_bias,
+BUILDERS = [build_nonfinite, build_integer, build_bias,
             build_dead, build_init, build_wrong_derivative, build_slow, build_instability, build_unnormalized,
             build_sum]
