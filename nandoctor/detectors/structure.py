@@ -264,48 +264,118 @@ def nonfinite_in_data(session) -> list[Finding]:
     return out
 
 
-@register
-def integer_dtype(session) -> list[Finding]:
-    """Parameters or computed values stored in an integer dtype: fractional updates are truncated."""
-    F = facts(session)
+_FLOAT_CALLS = ("exp", "log", "sqrt", "tanh", "mean", "std", "sin", "cos", "power", "divide", "true_divide", "random",
+                "rand", "randn", "normal", "uniform")
+
+
+def _float_expression(F: Facts, x, seq: int) -> str | None:
+    """Why the value statement `x` stores is a float ('true division', 'float constant 0.5', 'operand w is float64'),
+    or None: read from the statement's AST and the recorded dtypes of the operands it reads."""
+    tree = parse_statement(x.statement)
+    if tree is None or not tree.body:
+        return None
+    stmt = tree.body[0]
+    value = getattr(stmt, "value", None)
+    if value is None:
+        return None
+    if isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, ast.Div):
+        return "true division"
+    for node in ast.walk(value):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            return "true division"
+        if isinstance(node, ast.Constant) and isinstance(node.value, float) and node.value != int(node.value):
+            return f"the float constant {node.value!r}"
+        if isinstance(node, ast.Call) and last(_dotted(node.func) or "") in _FLOAT_CALLS:
+            return f"{last(_dotted(node.func))}()"
+    for p in F.parents(x.id):
+        if base_name(F.by_id[p].target) == base_name(x.target):
+            continue
+        ps = F.ser(p)
+        j = ps.before_seq(seq) if ps is not None and len(ps) else None
+        if j is not None:
+            try:
+                if np.dtype(str(ps.dtype[j])).kind == "f":
+                    return f"the operand {base_name(F.by_id[p].target)} is {np.dtype(str(ps.dtype[j]))}"
+            except TypeError:
+                continue
+    return None
+
+
+def integer_stores(F: Facts) -> list[dict]:
+    """Every write into an existing integer array (not bool) anywhere in the script: a subscript write, an augmented
+    assignment or an in-place parameter update, with why its value is a float and what the write measurably lost
+    (zeros gained, or updates that changed nothing). Computed once per session."""
+    if "integer_stores" in F.memo:
+        return F.memo["integer_stores"]
     out = []
-    named = set()
-    for u in F.updates:
-        sr = F.ser(u)
-        name = base_name(F.by_id[u].target)
-        if sr is None or not len(sr) or name in named:
-            continue
-        named.add(name)
-        dt = str(sr.dtype[-1])
-        try:
-            kind = np.dtype(dt).kind
-        except TypeError:
-            continue
-        if kind in "iub":
-            m = sr.step >= 0
-            zero = float(np.mean(sr[C.UPDATE_L2][m] == 0)) if m.any() else float("nan")
-            out.append(_f("integer_dtype_truncation", "structure", "error",
-                          f"{name} is an integer array ({dt}): every update is truncated to whole numbers "
-                          f"({zero:.0%} of the updates changed nothing).", None, None, name, F.by_id[u].line,
-                          dtype=dt, frac_updates_zero=zero))
-    # integer values written into by float computations in the loop
     for x in F.sites:
-        if x.kind not in ("setitem", "augassign") or x.phase not in ("forward", "backward", "loss", "update"):
+        if x.kind not in ("setitem", "augassign", "update"):
             continue
         sr = F.ser(x.id)
         if sr is None or not len(sr):
             continue
         try:
-            kind = np.dtype(str(sr.dtype[-1])).kind
+            dt = np.dtype(str(sr.dtype[0]))
         except TypeError:
             continue
-        if kind in "iu" and base_name(x.target) not in named and \
-                re.search(r"(/|\*\s*0?\.\d|exp|log|sqrt|lr|rate|alpha)", x.statement):
-            named.add(base_name(x.target))
-            out.append(_f("integer_dtype_truncation", "structure", "error",
-                          f"`{strip_comment(x.statement.strip())}` (line {x.line}) writes fractional values into an "
-                          f"integer array ({sr.dtype[-1]}): they are truncated.", None, None, base_name(x.target), x.line,
-                          dtype=str(sr.dtype[-1])))
+        if dt.kind not in "iu":
+            continue  # bool masks and floats hold what they are given
+        why = _float_expression(F, x, int(sr.seq[0]))
+        rec = dict(site=x, dtype=str(dt), float_because=why, zeros_before=None, zeros_after=None,
+                   frac_updates_zero=None, first_step=int(sr.step[0]))
+        # The same array just before the first write: another site writing the same name.
+        name = base_name(x.target)
+        before = None
+        for w in F.resolve(name, x.function):
+            ws = F.ser(w)
+            if w == x.id or ws is None or not len(ws):
+                continue
+            j = ws.before_seq(int(sr.seq[0]))
+            if j is not None and (before is None or ws.seq[j] > before[0]):
+                before = (int(ws.seq[j]), float(ws[C.FRAC_ZERO][j]))
+        if before is not None and np.isfinite(sr[C.FRAC_ZERO][0]):
+            rec.update(zeros_before=before[1], zeros_after=float(sr[C.FRAC_ZERO][0]))
+        if x.kind in ("update", "augassign") and (sr.step >= 0).sum() > 1:
+            ul = sr[C.UPDATE_L2][sr.step >= 0]
+            ul = ul[np.isfinite(ul)]
+            if len(ul):
+                rec["frac_updates_zero"] = float(np.mean(ul == 0))
+        out.append(rec)
+    F.memo["integer_stores"] = out
+    return out
+
+
+def truncation_lost(rec: dict) -> bool | None:
+    """Whether storing into the integer array measurably lost values (None: nothing to compare with)."""
+    got = []
+    if rec["zeros_before"] is not None:
+        got.append(rec["zeros_after"] > rec["zeros_before"])
+    if rec["frac_updates_zero"] is not None:
+        got.append(rec["frac_updates_zero"] > 0)
+    return any(got) if got else None
+
+
+@register
+def integer_dtype(session) -> list[Finding]:
+    """Float results stored into an integer array: numpy truncates them to whole numbers without a word."""
+    F = facts(session)
+    out = []
+    named = set()
+    for rec in integer_stores(F):
+        x = rec["site"]
+        name = base_name(x.target)
+        if rec["float_because"] is None or not truncation_lost(rec) or name in named:
+            continue
+        named.add(name)
+        lost = (f"{rec['zeros_before']:.0%} of its entries were zero before, {rec['zeros_after']:.0%} after"
+                if rec["zeros_before"] is not None and rec["zeros_after"] > rec["zeros_before"] else
+                f"{rec['frac_updates_zero']:.0%} of the updates changed nothing")
+        out.append(_f("integer_dtype_truncation", "structure", "error",
+                      f"`{strip_comment(x.statement.strip())}` (line {x.line}) stores a float result ({rec['float_because']}) "
+                      f"into {name}, an integer array ({rec['dtype']}): numpy truncates it to whole numbers; {lost}.",
+                      rec["first_step"], None, name, x.line, dtype=rec["dtype"], float_because=rec["float_because"],
+                      zeros_before=rec["zeros_before"], zeros_after=rec["zeros_after"],
+                      frac_updates_zero=rec["frac_updates_zero"]))
     return out
 
 

@@ -336,34 +336,6 @@ def _normalize_fixes(F: Facts) -> list[Fix]:
 
 # -- the other causes --------------------------------------------------------------------------------
 
-def build_integer(session, F: Facts, by) -> list[Draft]:
-    out = []
-    for f in by.get("integer_dtype_truncation", [])[:1]:
-        fixes = []
-        name = f.site
-        for x in F.sites:
-            if base_name(x.target) == name and x.kind == "assign" and not F.ser(x.id) is None and F.ser(x.id).step[0] < 0:
-                line = _line(F, x.id)
-                try:
-                    call = ast.parse(line.split("=", 1)[1].strip()).body[0].value
-                except (SyntaxError, IndexError, AttributeError):
-                    call = None
-                if isinstance(call, ast.Call) and not any(k.arg == "dtype" for k in call.keywords):
-                    seg = line.split("=", 1)[1].strip()
-                    new = line.replace(seg, seg[:-1] + ", dtype=float)", 1) if seg.endswith(")") else line
-                else:
-                    new = re.sub(r"dtype\s*=\s*[\w.]+", "dtype=float", line)
-                fixes.append(Fix(f"Make {name} a float array", x.line, line, new,
-                                 "An integer array cannot hold 0.2; numpy truncates each update back to a whole number."))
-                break
-        chain = [ChainLink(f.message, f.first_step, f.site, f.line, dict(f.evidence))]
-        for g in by.get("loss_stalled", [])[:1]:
-            chain.append(ChainLink(g.message, g.last_step, g.site, g.line, dict(g.evidence)))
-        out.append(Draft("integer_dtype_truncation", STRUCTURAL + 2, f"The parameters are integers: {f.message}", chain,
-                         fixes, [f.code], dict(f.evidence)))
-    return out
-
-
 def build_bias(session, F: Facts, by) -> list[Draft]:
     out = []
     for f in by.get("missing_bias", []):
@@ -574,6 +546,6 @@ def build_sum(session, F: Facts, by) -> list[Draft]:
     return out
 
 
-BUILDERS = [build_nonfinite, build_integer, build_bias,
+BUILDERS = [build_nonfinite, build_bias,
             build_dead, build_init, build_wrong_derivative, build_slow, build_instability, build_unnormalized,
             build_sum]
