@@ -32,8 +32,8 @@ def rule(ctx) -> RuleOutcome:
     kept = [j for j in judged if j[1]]
     first = recs[0]
     why = (f"{last(first['function'])}() is passed {', '.join(first['passed']) or 'nothing named'}"
-           + (f", rebound to its result" if first["rebound"] else "")
-           + (f", a trained parameter" if first["parameters_passed"] else ""))
+           + (", rebound to its result" if first["rebound"] else "")
+           + (", a trained parameter" if first["parameters_passed"] else ""))
     if not out.check("caller_keeps_array", bool(kept),
                      f"{last(kept[0][0]['function'])}() is passed {', '.join(kept[0][0]['passed'])}, which its caller keeps"
                      if kept else why):

@@ -8,7 +8,7 @@ from collections import defaultdict
 import numpy as np
 
 from ... import columns as C
-from ...detectors.facts import base_name, strip_comment
+from ...detectors.facts import strip_comment
 from ...model import ChainLink, Fix
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
 
