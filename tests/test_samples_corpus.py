@@ -26,7 +26,7 @@ BY_FILE = {e["file"]: e for e in EXPECTED}
 CAUSE_TAGS = {
     "sigmoid_saturation_bce_0over0", "log_of_zero", "exp_overflow", "softmax_overflow_no_max_subtraction",
     "learning_rate_too_high", "gradient_sum_not_mean", "bad_weight_init_scale", "missing_bias",
-    "wrong_derivative_formula", "derivative_applied_to_preactivation_vs_activation", "inplace_mutation_aliasing",
+    "wrong_derivative_formula", "derivative_on_preactivation", "inplace_mutation_aliasing", "gradient_sign_wrong",
     "integer_dtype_truncation", "unnormalized_inputs", "dead_relu", "vanishing_gradient", "exploding_gradient",
     "shape_broadcasting_bug", "wrong_loss_for_activation", "nan_in_input_data", "learning_rate_too_low",
 }

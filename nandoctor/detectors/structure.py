@@ -322,7 +322,7 @@ def integer_stores(F: Facts) -> list[dict]:
             continue  # bool masks and floats hold what they are given
         why = _float_expression(F, x, int(sr.seq[0]))
         rec = dict(site=x, dtype=str(dt), float_because=why, zeros_before=None, zeros_after=None,
-                   frac_updates_zero=None, first_step=int(sr.step[0]))
+                   frac_updates_zero=None, frac_writes_unchanged=None, first_step=int(sr.step[0]))
         # The same array just before the first write: another site writing the same name.
         name = base_name(x.target)
         before = None
@@ -335,6 +335,13 @@ def integer_stores(F: Facts) -> list[dict]:
                 before = (int(ws.seq[j]), float(ws[C.FRAC_ZERO][j]))
         if before is not None and np.isfinite(sr[C.FRAC_ZERO][0]):
             rec.update(zeros_before=before[1], zeros_after=float(sr[C.FRAC_ZERO][0]))
+        # A write in the loop that leaves the array exactly as it was: the fraction truncated away to nothing.
+        loop = np.nonzero(sr.step >= 0)[0]
+        if len(loop) > 1:
+            same = np.ones(len(loop) - 1, bool)
+            for c in (C.MIN, C.MAX, C.MEAN):
+                same &= sr[c][loop[1:]] == sr[c][loop[:-1]]
+            rec["frac_writes_unchanged"] = float(np.mean(same))
         if x.kind in ("update", "augassign") and (sr.step >= 0).sum() > 1:
             ul = sr[C.UPDATE_L2][sr.step >= 0]
             ul = ul[np.isfinite(ul)]
@@ -352,7 +359,18 @@ def truncation_lost(rec: dict) -> bool | None:
         got.append(rec["zeros_after"] > rec["zeros_before"])
     if rec["frac_updates_zero"] is not None:
         got.append(rec["frac_updates_zero"] > 0)
+    if rec["frac_writes_unchanged"] is not None:
+        got.append(rec["frac_writes_unchanged"] > 0.5)
     return any(got) if got else None
+
+
+def truncation_text(rec: dict) -> str:
+    """What the truncation measurably lost, in words."""
+    if rec["zeros_before"] is not None and rec["zeros_after"] > rec["zeros_before"]:
+        return f"{rec['zeros_before']:.0%} of its entries were zero before the write, {rec['zeros_after']:.0%} after"
+    if rec["frac_updates_zero"]:
+        return f"{rec['frac_updates_zero']:.0%} of the updates changed nothing"
+    return f"{rec['frac_writes_unchanged']:.0%} of the writes in the loop left it exactly as it was"
 
 
 @register
@@ -367,9 +385,7 @@ def integer_dtype(session) -> list[Finding]:
         if rec["float_because"] is None or not truncation_lost(rec) or name in named:
             continue
         named.add(name)
-        lost = (f"{rec['zeros_before']:.0%} of its entries were zero before, {rec['zeros_after']:.0%} after"
-                if rec["zeros_before"] is not None and rec["zeros_after"] > rec["zeros_before"] else
-                f"{rec['frac_updates_zero']:.0%} of the updates changed nothing")
+        lost = truncation_text(rec)
         out.append(_f("integer_dtype_truncation", "structure", "error",
                       f"`{strip_comment(x.statement.strip())}` (line {x.line}) stores a float result ({rec['float_because']}) "
                       f"into {name}, an integer array ({rec['dtype']}): numpy truncates it to whole numbers; {lost}.",

@@ -8,9 +8,9 @@ from collections import defaultdict
 import numpy as np
 
 from .. import columns as C
-from ..detectors.facts import Facts, activation_of, base_name, facts, strip_comment
+from ..detectors.facts import Facts, activation_of, base_name, facts, last, strip_comment
 from ..detectors.numerics import first_nonfinite_info
-from ..detectors.optimisation import batch_size, summed_gradients
+from ..detectors.optimisation import batch_size, loss_series, summed_gradients, update_ratios
 from ..analysis.rules import LATENT, PRIMARY, WEAK, Draft, evaluate_rules, load_rules
 from ..model import Cause, ChainLink, Finding, Fix
 from .chain import _num, walk
@@ -428,6 +428,53 @@ def build_init(session, F: Facts, by) -> list[Draft]:
     return out
 
 
+def build_gradient_uphill(session, F: Facts, by) -> list[Draft]:
+    """The loss rises from the very first steps while the steps are small: the gradient points uphill.
+
+    Tagged gradient_sign_wrong (the corpus code for an uphill gradient); wrong_derivative_formula is the rule that
+    replays a derivative at its call site's values."""
+    if first_nonfinite_info(session) is not None:
+        return []
+    ls = loss_series(F)
+    if ls is None:
+        return []
+    steps, loss, how = ls
+    fin = np.isfinite(loss)
+    steps, loss = steps[fin], loss[fin]
+    if len(loss) < 10:
+        return []
+    # The first few steps: with a correct gradient and a step that is not huge, each lowers the loss.
+    k = 4
+    first = loss[:k]
+    rising = bool(np.all(np.diff(first) > 0)) and first[-1] > first[0] * 1.01
+    small = True
+    for u in F.updates:
+        st, up, before, ratio = update_ratios(F, u)
+        if len(ratio) and ratio[0] > 0.1:
+            small = False
+    if not (rising and small and loss[-1] > loss[0]):
+        return []
+    msg = (f"The loss ({how}) rises from the first step: {first[0]:.4g}, {first[1]:.4g}, {first[2]:.4g}, … and ends at "
+           f"{loss[-1]:.4g}, while each update is a small fraction of the weights. Small gradient steps can only lower "
+           f"the loss, so the gradient points uphill: a sign or formula error in the backward pass.")
+    fixes = []
+    o, t, comb = F.loss_side
+    for x in F.sites:
+        if x.phase != "backward" or x.kind not in ("assign",):
+            continue
+        line = _line(F, x.id)
+        m = re.search(r"\(\s*([\w.\[\]\"']+)\s*-\s*([\w.\[\]\"']+)\s*\)", line)
+        if m and t is not None and base_name(F.by_id[t].target) in (base_name(m.group(1)), last(m.group(1))):
+            fixes.append(Fix("Subtract the target from the prediction, not the other way round", x.line, line,
+                             line.replace(m.group(0), f"({m.group(2)} - {m.group(1)})", 1),
+                             "The gradient of the loss at the output is prediction - target; its negative makes "
+                             "gradient descent climb."))
+            break
+    return [Draft("gradient_sign_wrong", PRIMARY - 2, msg, [ChainLink(msg, int(steps[0]), None, None,
+                  {"loss_first_steps": [float(v) for v in first[:5]], "loss_last": float(loss[-1])})], fixes,
+                  [f.code for f in by.get("loss_rising", [])], {"loss_first": float(first[0]), "loss_last": float(loss[-1])})]
+
+
 def build_slow(session, F: Facts, by) -> list[Draft]:
     """Updates that barely move the weights: a learning rate too low, or gradients that vanish."""
     vf = by.get("vanishing_updates", []) + by.get("vanishing_gradient", [])
@@ -502,5 +549,5 @@ def build_sum(session, F: Facts, by) -> list[Draft]:
 
 
 BUILDERS = [build_nonfinite, build_bias,
-            build_dead, build_init, build_slow, build_instability, build_unnormalized,
+            build_dead, build_init, build_gradient_uphill, build_slow, build_instability, build_unnormalized,
             build_sum]

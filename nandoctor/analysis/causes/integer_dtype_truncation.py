@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ...detectors.facts import base_name, strip_comment
-from ...detectors.structure import integer_stores, truncation_lost
+from ...detectors.structure import integer_stores, truncation_lost, truncation_text
 from ...model import ChainLink, Fix
 from ..rules import STRUCTURAL, Draft, RuleOutcome, cause_rule
 
@@ -39,7 +39,7 @@ def _fixes(F, rec) -> list[Fix]:
     premises=(
         ("integer_store", "a value is written into an existing integer array (not a bool mask)"),
         ("float_result", "the value written is a float: true division, a fractional constant or a float operand"),
-        ("values_lost", "the write measurably lost values: more zeros than before, or updates that changed nothing"),
+        ("values_lost", "the write measurably lost values: more zeros than before, updates or writes that changed nothing"),
     ),
 )
 def rule(ctx) -> RuleOutcome:
@@ -66,14 +66,12 @@ def rule(ctx) -> RuleOutcome:
     rec = lost[0]
     x = rec["site"]
     name = base_name(x.target)
-    if rec["zeros_before"] is not None and rec["zeros_after"] > rec["zeros_before"]:
-        lost_text = f"{rec['zeros_before']:.0%} of its entries were zero before the write, {rec['zeros_after']:.0%} after"
-    else:
-        lost_text = f"{rec['frac_updates_zero']:.0%} of the updates changed nothing"
+    lost_text = truncation_text(rec)
     summary = (f"`{strip_comment(x.statement.strip())}` (line {x.line}) stores a float result ({rec['float_because']}) "
                f"into {name}, an integer array ({rec['dtype']}): numpy truncates it to whole numbers; {lost_text}.")
     ev = dict(dtype=rec["dtype"], float_because=rec["float_because"], zeros_before=rec["zeros_before"],
-              zeros_after=rec["zeros_after"], frac_updates_zero=rec["frac_updates_zero"], line=x.line)
+              zeros_after=rec["zeros_after"], frac_updates_zero=rec["frac_updates_zero"],
+              frac_writes_unchanged=rec["frac_writes_unchanged"], line=x.line)
     chain = [ChainLink(summary, rec["first_step"], name, x.line, dict(ev))]
     for g in ctx.findings.get("loss_stalled", [])[:1]:
         chain.append(ChainLink(g.message, g.last_step, g.site, g.line, dict(g.evidence)))
