@@ -395,6 +395,13 @@ def integer_dtype(session) -> list[Finding]:
     return out
 
 
+def _matmul_square(statement: str) -> bool:
+    """Whether the statement makes a square result on purpose: `X @ X.T`, or an axis added (`x[:, None] - x`)."""
+    if re.search(r"None\s*\]|newaxis|reshape|outer|expand_dims|\[\s*:\s*,\s*None", statement):
+        return True  # an axis added on purpose: a pairwise (n, n) table
+    return bool(re.search(r"(\w+)\s*@\s*\1\.T|(\w+)\.T\s*@\s*\2\b|dot\((\w+),\s*\3\.T\)", statement))
+
+
 def _shape(text) -> tuple:
     return tuple(int(v) for v in re.findall(r"\d+", str(text)))
 
@@ -428,6 +435,11 @@ def broadcast_shapes(session) -> list[Finding]:
                 pshapes[base_name(F.by_id[p].target)] = _shape(ps.shape[j])
         vec = [k for k, s in pshapes.items() if s == (n,)]
         col = [k for k, s in pshapes.items() if s == (n, 1) or s == (1, n)]
+        # An unnamed column (`X @ w - y`): a (n,) operand makes (n, n) only against a column when no operand
+        # is already (n, n).
+        if vec and not col and not any(s == (n, n) for s in pshapes.values()) and not _matmul_square(x.statement):
+            col = ["the other operand"]
+            pshapes["the other operand"] = (n, 1)
         if vec and col:
             out.append(_f("shape_broadcasting", "structure", "error",
                           f"`{strip_comment(x.statement.strip())}` (line {x.line}) combines {vec[0]} of shape ({n},) with "

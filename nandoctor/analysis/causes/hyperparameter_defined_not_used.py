@@ -46,8 +46,8 @@ def unread_constants(F) -> list[dict]:
                 or not isinstance(stmt.value.value, (int, float)) or isinstance(stmt.value.value, bool):
             continue
         sr = F.ser(x.id)
-        if sr is None or not len(sr) or sr.step[0] >= 0:
-            continue
+        if sr is not None and len(sr) and sr.step[0] >= 0:
+            continue  # set inside the training loop
         name = x.target
         role = "rate" if RATE.match(name) else "count" if COUNT.match(name) else None
         if name in loads or name in recorded_reads:
@@ -59,7 +59,9 @@ def unread_constants(F) -> list[dict]:
 def rates_in_effect(F) -> list[float]:
     """The learning rates the updates used: recorded values of the scalars they read, and literal factors in them."""
     out = []
-    for u in F.updates:
+    # The parameter updates, and any statement rebinding its own name from a scalar step (`w = w - lr * g`).
+    updates = list(dict.fromkeys(list(F.updates) + [x.id for x in F.sites if x.kind == "update"]))
+    for u in updates:
         for s in F.lr_sites(u):
             sr = F.ser(s)
             if sr is not None and len(sr):

@@ -47,16 +47,16 @@ def rebinding_updates(F) -> list[dict]:
         scalar = str(sr.dtype[0]) in ("float", "int", "complex")
         if x.kind == "augassign" and not scalar:
             continue  # `W -= ...` on an array changes the array the container holds
-        fn = F.function_defs.get(x.function)
+        fn = F.function_defs.get(x.function) if x.function != "<module>" else F.trees.get(x.file)
         if fn is None:
             continue
-        params = {a.arg for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
+        params = {a.arg for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs} if hasattr(fn, "args") else set()
         loop = _enclosing_loop(fn, x.line)
         loop_names = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)} if loop is not None else set()
         if name in loop_names:
             until, bound = loop.end_lineno, f"the loop variable of `for {ast.unparse(loop.target).strip('()')} in {ast.unparse(loop.iter)}`"
         elif name in params:
-            until, bound = fn.end_lineno, f"a parameter of {x.function}()"
+            until, bound = getattr(fn, "end_lineno", x.line), f"a parameter of {x.function}()"
         else:
             continue
         if _read_later(fn, name, x.line, until):
