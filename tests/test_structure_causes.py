@@ -155,7 +155,7 @@ for it in range(40):
 def test_wrong_derivative_holds_on_a_measured_mismatch(tmp_path):
     s = trace(tmp_path, TANH.replace("FORMULA", "1 - a").replace("N)", "20)").replace("/ N", "/ 20").replace("H", "3"))
     st, out = judge(s, "wrong_derivative_formula")
-    assert st == {"derivative_site": HOLDS, "values_kept": HOLDS, "mismatch_measured": HOLDS}
+    assert st == {"derivative_site": HOLDS, "values_recorded": HOLDS, "mismatch_measured": HOLDS}
     given, got, want = out.drafts[0].evidence["sample"]
     assert got == pytest.approx(1 - given) and want == pytest.approx(1 - given ** 2)
 
@@ -167,10 +167,21 @@ def test_wrong_derivative_fails_on_the_correct_tanh_derivative(tmp_path):
     assert "wrong_derivative_formula" not in tags(s)
 
 
-def test_wrong_derivative_not_checked_when_values_are_too_large_to_keep(tmp_path):
-    s = trace(tmp_path, TANH.replace("FORMULA", "1 - a").replace("N)", "300)").replace("/ N", "/ 300").replace("H", "4"))
+def test_wrong_derivative_holds_from_ranges_when_values_are_too_large_to_keep(tmp_path):
+    # 1 - a over tanh outputs in (-1, 1) exceeds 1, which 1 - a**2 never does.
+    src = TANH.replace("FORMULA", "1 - a").replace("N)", "300)").replace("/ N", "/ 300").replace("H", "4")
+    s = trace(tmp_path, src)
+    st, out = judge(s, "wrong_derivative_formula")
+    assert st["mismatch_measured"] == HOLDS
+    A1 = untraced(src)["A1"]
+    assert out.drafts[0].evidence["ranges"]["got_range"][1] > 1 >= (1 - A1 ** 2).max()
+
+
+def test_wrong_derivative_not_checked_when_ranges_cannot_tell(tmp_path):
+    # A formula inside the derivative's range (1 - a**4 vs 1 - a**2) cannot be judged from min and max alone.
+    s = trace(tmp_path, TANH.replace("FORMULA", "1 - a ** 4").replace("N)", "300)").replace("/ N", "/ 300").replace("H", "4"))
     st, _ = judge(s, "wrong_derivative_formula")
-    assert st["values_kept"] == NOT_CHECKED
+    assert st["mismatch_measured"] == NOT_CHECKED
 
 
 # -- inplace_mutation_aliasing ------------------------------------------------------------------------
