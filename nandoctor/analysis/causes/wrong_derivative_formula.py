@@ -35,8 +35,13 @@ def derivative_candidates(F):
             acts[a.site] = (a, "output")
             if a.pre is not None:
                 acts[a.pre] = (a, "input")
+    backward_calls = {c.rsplit(".", 1)[-1] for x in F.sites if x.phase == "backward" for c in x.calls}
     for y in F.sites:
         if y.kind == "arg" or y.id in F.forward_sites or y.id in acts or not F.observed(y.id):
+            continue
+        # A derivative is part of the backward pass and runs at every step, not once after training.
+        in_backward = y.phase == "backward" or (y.kind == "return" and y.function.rsplit(".", 1)[-1] in backward_calls)
+        if not in_backward or F.loop_steps(y.id) < 2:
             continue
         ops = []
         for p in F.parents(y.id):
