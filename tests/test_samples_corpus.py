@@ -26,13 +26,13 @@ BY_FILE = {e["file"]: e for e in EXPECTED}
 CAUSE_TAGS = {
     "sigmoid_saturation_bce_0over0", "log_of_zero", "exp_overflow", "softmax_overflow_no_max_subtraction",
     "learning_rate_too_high", "gradient_sum_not_mean", "weights_init_too_large", "missing_bias",
-    "wrong_derivative_formula", "derivative_applied_to_preactivation_vs_activation", "inplace_mutation_aliasing",
-    "integer_dtype_truncation", "unnormalized_inputs", "dead_relu", "vanishing_gradient", "exploding_gradient",
+    "wrong_derivative_formula", "derivative_on_preactivation", "inplace_mutation_aliasing", "gradient_sign_wrong",
+    "integer_dtype_truncation", "hyperparameter_defined_not_used", "unnormalized_inputs", "dead_relu", "vanishing_gradient", "exploding_gradient",
     "shape_broadcasting_bug", "wrong_loss_for_activation", "nan_in_input_data", "learning_rate_too_low",
     "weights_init_too_small", "weights_init_symmetric", "forward_outside_loop", "parameter_shape_per_sample",
     "targets_outside_activation_range",
 }
-FAMILIES = {"logistic_regression", "linear_regression", "mlp_softmax", "rnn", "net341"}
+FAMILIES = {"logistic_regression", "linear_regression", "mlp_softmax", "mlp", "rnn", "net341"}
 SYMPTOMS = {"nan", "inf", "no_learning", "poor_accuracy", "slow", "none"}
 DEFECTIVE = [e["file"] for e in EXPECTED if not e["healthy"]]
 HEALTHY = [e["file"] for e in EXPECTED if e["healthy"]]

@@ -12,7 +12,7 @@ from .. import columns as C
 from ..model import Finding
 from . import Limits, register
 from .evaluate import value_at
-from .facts import Facts, _dotted, activation_of, base_name, facts, last, strip_comment
+from .facts import Facts, _dotted, activation_of, base_name, expr_reads, facts, last, parse_statement, strip_comment
 from .numerics import _f, data_reaching_model
 
 # Unnormalized inputs: a feature scale (max |x|) above 10, or feature scales spread more than 100x
@@ -310,49 +310,142 @@ def nonfinite_in_data(session) -> list[Finding]:
     return out
 
 
-@register
-def integer_dtype(session) -> list[Finding]:
-    """Parameters or computed values stored in an integer dtype: fractional updates are truncated."""
-    F = facts(session)
+_FLOAT_CALLS = ("exp", "log", "sqrt", "tanh", "mean", "std", "sin", "cos", "power", "divide", "true_divide", "random",
+                "rand", "randn", "normal", "uniform")
+
+
+def _float_expression(F: Facts, x, seq: int) -> str | None:
+    """Why the value statement `x` stores is a float ('true division', 'float constant 0.5', 'operand w is float64'),
+    or None: read from the statement's AST and the recorded dtypes of the operands it reads."""
+    tree = parse_statement(x.statement)
+    if tree is None or not tree.body:
+        return None
+    stmt = tree.body[0]
+    value = getattr(stmt, "value", None)
+    if value is None:
+        return None
+    if isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, ast.Div):
+        return "true division"
+    for node in ast.walk(value):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            return "true division"
+        if isinstance(node, ast.Constant) and isinstance(node.value, float) and node.value != int(node.value):
+            return f"the float constant {node.value!r}"
+        if isinstance(node, ast.Call) and last(_dotted(node.func) or "") in _FLOAT_CALLS:
+            return f"{last(_dotted(node.func))}()"
+    for p in F.parents(x.id):
+        if base_name(F.by_id[p].target) == base_name(x.target):
+            continue
+        ps = F.ser(p)
+        j = ps.before_seq(seq) if ps is not None and len(ps) else None
+        if j is not None:
+            try:
+                if np.dtype(str(ps.dtype[j])).kind == "f":
+                    return f"the operand {base_name(F.by_id[p].target)} is {np.dtype(str(ps.dtype[j]))}"
+            except TypeError:
+                continue
+    return None
+
+
+def integer_stores(F: Facts) -> list[dict]:
+    """Every write into an existing integer array (not bool) anywhere in the script: a subscript write, an augmented
+    assignment or an in-place parameter update, with why its value is a float and what the write measurably lost
+    (zeros gained, or updates that changed nothing). Computed once per session."""
+    if "integer_stores" in F.memo:
+        return F.memo["integer_stores"]
     out = []
-    named = set()
-    for u in F.updates:
-        sr = F.ser(u)
-        name = base_name(F.by_id[u].target)
-        if sr is None or not len(sr) or name in named:
-            continue
-        named.add(name)
-        dt = str(sr.dtype[-1])
-        try:
-            kind = np.dtype(dt).kind
-        except TypeError:
-            continue
-        if kind in "iub":
-            m = sr.step >= 0
-            zero = float(np.mean(sr[C.UPDATE_L2][m] == 0)) if m.any() else float("nan")
-            out.append(_f("integer_dtype_truncation", "structure", "error",
-                          f"{name} is an integer array ({dt}): every update is truncated to whole numbers "
-                          f"({zero:.0%} of the updates changed nothing).", None, None, name, F.by_id[u].line,
-                          dtype=dt, frac_updates_zero=zero))
-    # integer values written into by float computations in the loop
     for x in F.sites:
-        if x.kind not in ("setitem", "augassign") or x.phase not in ("forward", "backward", "loss", "update"):
+        if x.kind not in ("setitem", "augassign", "update"):
             continue
         sr = F.ser(x.id)
         if sr is None or not len(sr):
             continue
         try:
-            kind = np.dtype(str(sr.dtype[-1])).kind
+            dt = np.dtype(str(sr.dtype[0]))
         except TypeError:
             continue
-        if kind in "iu" and base_name(x.target) not in named and \
-                re.search(r"(/|\*\s*0?\.\d|exp|log|sqrt|lr|rate|alpha)", x.statement):
-            named.add(base_name(x.target))
-            out.append(_f("integer_dtype_truncation", "structure", "error",
-                          f"`{strip_comment(x.statement.strip())}` (line {x.line}) writes fractional values into an "
-                          f"integer array ({sr.dtype[-1]}): they are truncated.", None, None, base_name(x.target), x.line,
-                          dtype=str(sr.dtype[-1])))
+        if dt.kind not in "iu":
+            continue  # bool masks and floats hold what they are given
+        why = _float_expression(F, x, int(sr.seq[0]))
+        rec = dict(site=x, dtype=str(dt), float_because=why, zeros_before=None, zeros_after=None,
+                   frac_updates_zero=None, frac_writes_unchanged=None, first_step=int(sr.step[0]))
+        # The same array just before the first write: another site writing the same name.
+        name = base_name(x.target)
+        before = None
+        for w in F.resolve(name, x.function):
+            ws = F.ser(w)
+            if w == x.id or ws is None or not len(ws):
+                continue
+            j = ws.before_seq(int(sr.seq[0]))
+            if j is not None and (before is None or ws.seq[j] > before[0]):
+                before = (int(ws.seq[j]), float(ws[C.FRAC_ZERO][j]))
+        if before is not None and np.isfinite(sr[C.FRAC_ZERO][0]):
+            rec.update(zeros_before=before[1], zeros_after=float(sr[C.FRAC_ZERO][0]))
+        # A write in the loop that leaves the array exactly as it was: the fraction truncated away to nothing.
+        loop = np.nonzero(sr.step >= 0)[0]
+        if len(loop) > 1:
+            same = np.ones(len(loop) - 1, bool)
+            for c in (C.MIN, C.MAX, C.MEAN):
+                same &= sr[c][loop[1:]] == sr[c][loop[:-1]]
+            rec["frac_writes_unchanged"] = float(np.mean(same))
+        if x.kind in ("update", "augassign") and (sr.step >= 0).sum() > 1:
+            ul = sr[C.UPDATE_L2][sr.step >= 0]
+            ul = ul[np.isfinite(ul)]
+            if len(ul):
+                rec["frac_updates_zero"] = float(np.mean(ul == 0))
+        out.append(rec)
+    F.memo["integer_stores"] = out
     return out
+
+
+def truncation_lost(rec: dict) -> bool | None:
+    """Whether storing into the integer array measurably lost values (None: nothing to compare with)."""
+    got = []
+    if rec["zeros_before"] is not None:
+        got.append(rec["zeros_after"] > rec["zeros_before"])
+    if rec["frac_updates_zero"] is not None:
+        got.append(rec["frac_updates_zero"] > 0)
+    if rec["frac_writes_unchanged"] is not None:
+        got.append(rec["frac_writes_unchanged"] > 0.5)
+    return any(got) if got else None
+
+
+def truncation_text(rec: dict) -> str:
+    """What the truncation measurably lost, in words."""
+    if rec["zeros_before"] is not None and rec["zeros_after"] > rec["zeros_before"]:
+        return f"{rec['zeros_before']:.0%} of its entries were zero before the write, {rec['zeros_after']:.0%} after"
+    if rec["frac_updates_zero"]:
+        return f"{rec['frac_updates_zero']:.0%} of the updates changed nothing"
+    return f"{rec['frac_writes_unchanged']:.0%} of the writes in the loop left it exactly as it was"
+
+
+@register
+def integer_dtype(session) -> list[Finding]:
+    """Float results stored into an integer array: numpy truncates them to whole numbers without a word."""
+    F = facts(session)
+    out = []
+    named = set()
+    for rec in integer_stores(F):
+        x = rec["site"]
+        name = base_name(x.target)
+        if rec["float_because"] is None or not truncation_lost(rec) or name in named:
+            continue
+        named.add(name)
+        lost = truncation_text(rec)
+        out.append(_f("integer_dtype_truncation", "structure", "error",
+                      f"`{strip_comment(x.statement.strip())}` (line {x.line}) stores a float result ({rec['float_because']}) "
+                      f"into {name}, an integer array ({rec['dtype']}): numpy truncates it to whole numbers; {lost}.",
+                      rec["first_step"], None, name, x.line, dtype=rec["dtype"], float_because=rec["float_because"],
+                      zeros_before=rec["zeros_before"], zeros_after=rec["zeros_after"],
+                      frac_updates_zero=rec["frac_updates_zero"]))
+    return out
+
+
+def _matmul_square(statement: str) -> bool:
+    """Whether the statement makes a square result on purpose: `X @ X.T`, or an axis added (`x[:, None] - x`)."""
+    if re.search(r"None\s*\]|newaxis|reshape|outer|expand_dims|\[\s*:\s*,\s*None", statement):
+        return True  # an axis added on purpose: a pairwise (n, n) table
+    return bool(re.search(r"(\w+)\s*@\s*\1\.T|(\w+)\.T\s*@\s*\2\b|dot\((\w+),\s*\3\.T\)", statement))
 
 
 def _shape(text) -> tuple:
@@ -388,6 +481,11 @@ def broadcast_shapes(session) -> list[Finding]:
                 pshapes[base_name(F.by_id[p].target)] = _shape(ps.shape[j])
         vec = [k for k, s in pshapes.items() if s == (n,)]
         col = [k for k, s in pshapes.items() if s == (n, 1) or s == (1, n)]
+        # An unnamed column (`X @ w - y`): a (n,) operand makes (n, n) only against a column when no operand
+        # is already (n, n).
+        if vec and not col and not any(s == (n, n) for s in pshapes.values()) and not _matmul_square(x.statement):
+            col = ["the other operand"]
+            pshapes["the other operand"] = (n, 1)
         if vec and col:
             out.append(_f("shape_broadcasting", "structure", "error",
                           f"`{strip_comment(x.statement.strip())}` (line {x.line}) combines {vec[0]} of shape ({n},) with "
@@ -397,14 +495,95 @@ def broadcast_shapes(session) -> list[Finding]:
     return out
 
 
-def _derivative_uses(F: Facts):
-    """(site, name, kind, node text) for statements computing `v*(1-v)` or `1 - v**2` of a name."""
+def _normalisations(F: Facts):
+    """(site, axis text) for recorded statements dividing by a sum: `e / np.sum(e, axis=k)`, `e / e.sum(k)`."""
     for x in F.sites:
         if x.kind == "arg":
             continue
-        try:
-            tree = ast.parse(strip_comment(x.statement.strip()))
-        except SyntaxError:
+        tree = parse_statement(x.statement)
+        if tree is None:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) and isinstance(node.right, ast.Call) \
+                    and last(_dotted(node.right.func) or "") == "sum":
+                yield x, ast.unparse(node)
+                break
+
+
+def _sample_count(F: Facts, shape: tuple) -> int | None:
+    """The length of `shape`'s sample axis: the one axis it shares with the training inputs' shape (None if not one)."""
+    i = F.inputs
+    sr = F.ser(i) if i is not None else None
+    if sr is None or not len(sr):
+        return None
+    dims = set(_shape(sr.shape[0]))
+    shared = [d for d in shape if d in dims]
+    return shared[0] if len(shared) == 1 and len(set(shape)) == 2 else None
+
+
+def normalisation_checks(F: Facts) -> list[dict]:
+    """Each normalisation `e / sum(e, axis)` on a 2-D array in the loop: what its entries sum to in total
+    (mean x size), against the sample count. Normalised over the class axis, every sample's entries sum to 1,
+    so the total is the sample count; normalised over the samples, the total is the number of classes."""
+    if "normalisation_checks" in F.memo:
+        return F.memo["normalisation_checks"]
+    out = []
+    for x, text in _normalisations(F):
+        sr = F.ser(x.id)
+        if sr is None or not len(sr):
+            continue
+        m = np.nonzero((sr.step >= 0) & np.isfinite(sr[C.MEAN]) & (sr[C.N_NAN] + sr[C.N_POSINF] + sr[C.N_NEGINF] == 0))[0]
+        if not len(m):
+            continue
+        shape = _shape(sr.shape[m[-1]])
+        if len(shape) != 2 or not np.all(sr[C.MIN][m] >= 0):
+            continue
+        n = _sample_count(F, shape)
+        totals = sr[C.MEAN][m] * sr[C.SIZE][m]
+        other = shape[1] if n == shape[0] else shape[0]
+        rec = dict(site=x, expression=text, shape=list(shape), samples=n, total=float(np.median(totals)),
+                   steps=len(m), first_step=int(sr.step[m[0]]))
+        if n is not None:
+            per_sample = np.isclose(totals, n, rtol=1e-6)
+            per_class = np.isclose(totals, other, rtol=1e-6)
+            rec.update(fraction_over_samples=float(np.mean(per_class & ~per_sample)),
+                       fraction_per_sample=float(np.mean(per_sample)), classes=other)
+        out.append(rec)
+    F.memo["normalisation_checks"] = out
+    return out
+
+
+@register
+def normalised_over_samples(session) -> list[Finding]:
+    """A normalisation (softmax) that makes each class sum to 1 over the samples instead of each sample's classes:
+    the division by a sum broadcasts silently along the wrong axis."""
+    F = facts(session)
+    out = []
+    for r in normalisation_checks(F):
+        if r["samples"] is None or r["fraction_over_samples"] < 0.5:
+            continue
+        x = r["site"]
+        out.append(_f("normalised_over_samples", "structure", "error",
+                      f"`{r['expression']}` (line {x.line}) normalises a {tuple(r['shape'])} array over the "
+                      f"{r['samples']} samples: its entries sum to {r['total']:.4g} in all, one per class, where one per "
+                      f"sample ({r['samples']}) is a distribution for each sample; at {r['fraction_over_samples']:.0%} of "
+                      f"{r['steps']} steps.", r["first_step"], None, base_name(x.target), x.line,
+                      expression=r["expression"], shape=r["shape"], samples=r["samples"], classes=r["classes"],
+                      total=r["total"], fraction_steps=r["fraction_over_samples"]))
+    return out
+
+
+# The range each derivative's argument must lie in: the output range of the activation it is written for.
+RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
+
+
+def derivative_uses(F: Facts):
+    """(site, name, kind, text) for each recorded statement computing `v*(1-v)` or `1 - v**2` of one name."""
+    for x in F.sites:
+        if x.kind == "arg":
+            continue
+        tree = parse_statement(x.statement)
+        if tree is None:
             continue
         for node in ast.walk(tree):
             if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
@@ -414,39 +593,97 @@ def _derivative_uses(F: Facts):
                         yield x, _dotted(a), "sigmoid", ast.unparse(node)
             if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub) and isinstance(node.left, ast.Constant) \
                     and node.left.value == 1 and isinstance(node.right, ast.BinOp) and isinstance(node.right.op, ast.Pow) \
-                    and isinstance(node.right.right, ast.Constant) and node.right.right.value == 2 and _dotted(node.right.left):
+                    and isinstance(node.right.right, ast.Constant) and node.right.right.value == 2 \
+                    and _dotted(node.right.left):
                 yield x, _dotted(node.right.left), "tanh", ast.unparse(node)
+
+
+def fed_values(F, x, name):
+    """For each observation of site `x` in the loop: (step, seq, min, max, writer site) of `name` just before it."""
+    xs = F.ser(x.id)
+    writers = [w for w in F.resolve(name, x.function) if w != x.id and F.observed(w)]
+    if xs is None or not len(xs) or not writers:
+        return []
+    out = []
+    for i in np.nonzero(xs.step >= 0)[0]:
+        best = None
+        for w in writers:
+            ws = F.ser(w)
+            j = ws.before_seq(int(xs.seq[i]))
+            if j is not None and (best is None or ws.seq[j] > best[1]):
+                best = (w, int(ws.seq[j]), float(ws[C.MIN][j]), float(ws[C.MAX][j]))
+        if best is not None and np.isfinite(best[2]) and np.isfinite(best[3]):
+            out.append((int(xs.step[i]), best[1], best[2], best[3], best[0]))
+    return out
+
+
+def call_site_of(F, writer, seq, lo, hi):
+    """(caller, expression text, caller's site) whose value, recorded just before `seq`, is exactly the argument's."""
+    w = F.by_id[writer]
+    if w.kind != "arg":
+        return None
+    for caller, expr in F.call_args(w.function, w.target[4:]):
+        for r in expr_reads(expr):
+            for s in F.resolve(r, caller.function):
+                ss = F.ser(s)
+                if ss is None or s == writer:
+                    continue
+                j = ss.before_seq(seq)
+                if j is not None and float(ss[C.MIN][j]) == lo and float(ss[C.MAX][j]) == hi:
+                    return caller, ast.unparse(expr), s
+    return None
+
+
+
+def derivative_feeds(F: Facts, uses=None):
+    """(derivative statements whose fed values were recorded, one record per (statement, call site)): how often
+    that call site fed values outside the activation's output range. Computed once per session."""
+    if "derivative_feeds" in F.memo and uses is None:
+        return F.memo["derivative_feeds"]
+    uses = list(derivative_uses(F)) if uses is None else uses
+    measured = []
+    found = []
+    for x, name, kind, text in uses:
+        evals = fed_values(F, x, name)
+        if not evals:
+            continue
+        measured.append(x)
+        lo_ok, hi_ok = RANGES[kind]
+        # Judge each call site on its own: one function may be given the activation by one caller and
+        # the pre-activation by another (or serve as the activation itself and as its derivative).
+        groups: dict = {}
+        for step, seq, lo, hi, w in evals:
+            who = call_site_of(F, w, seq, lo, hi)
+            key = (who[1], who[0].line) if who else (base_name(F.by_id[w].target), F.by_id[w].line)
+            groups.setdefault(key, {"who": who, "evals": []})["evals"].append((step, lo, hi))
+        for (expr, line), g in groups.items():
+            ev = g["evals"]
+            outside = [(s, lo, hi) for s, lo, hi in ev if lo < lo_ok - 1e-12 or hi > hi_ok + 1e-12]
+            found.append(dict(site=x, name=name, kind=kind, text=text, expr=expr, line=line, who=g["who"],
+                              n=len(ev), frac=len(outside) / len(ev), lo=min(e[1] for e in ev),
+                              hi=max(e[2] for e in ev), first=outside[0][0] if outside else None, range=(lo_ok, hi_ok)))
+    F.memo["derivative_feeds"] = (measured, found)
+    return measured, found
 
 
 @register
 def derivative_on_preactivation(session) -> list[Finding]:
-    """`a*(1-a)` (sigmoid) or `1-a**2` (tanh) derivatives fed values outside the activation's range:
-    they were given the pre-activation z instead of the activation a."""
+    """`a*(1-a)` (sigmoid) or `1-a**2` (tanh) derivatives fed, at one call site, values outside the
+    activation's range: that call gives them the pre-activation z instead of the activation a."""
     F = facts(session)
     out = []
-    seen = set()
-    for x, name, kind, text in _derivative_uses(F):
-        lo_ok, hi_ok = (0.0, 1.0) if kind == "sigmoid" else (-1.0, 1.0)
-        for w in F.resolve(name, x.function):
-            sr = F.ser(w)
-            if sr is None or not len(sr):
-                continue
-            root = F.root_value(w)
-            m = (sr.step >= 0) & np.isfinite(sr[C.MIN]) & np.isfinite(sr[C.MAX])
-            if m.sum() == 0 or root in seen:
-                continue
-            outside = (sr[C.MIN][m] < lo_ok - 1e-12) | (sr[C.MAX][m] > hi_ok + 1e-12)
-            frac = float(outside.mean())
-            if frac > 0.5:
-                seen.add(root)
-                src = F.by_id[root].target
-                lo, hi = float(np.min(sr[C.MIN][m])), float(np.max(sr[C.MAX][m]))
-                out.append(_f("derivative_on_preactivation", "structure", "error",
-                              f"`{text}` (line {x.line}) is the {kind} derivative written in terms of the activation "
-                              f"a, but it is fed {src}, with values from {lo:.3g} to {hi:.3g}, outside "
-                              f"[{lo_ok:g}, {hi_ok:g}]: it was given the pre-activation.", int(sr.step[m][0]), None,
-                              src, x.line, expression=text, fed=src, fed_min=lo, fed_max=hi, fraction_steps=frac,
-                              statement=strip_comment(x.statement.strip())))
+    _, found = derivative_feeds(F)
+    for f in found:
+        if f["frac"] <= 0.5:
+            continue
+        x = f["site"]
+        out.append(_f("derivative_on_preactivation", "structure", "error",
+                      f"`{f['text']}` (line {x.line}) is the {f['kind']} derivative written in terms of the activation "
+                      f"a, but the call at line {f['line']} feeds it {f['expr']}, with values from {f['lo']:.3g} to "
+                      f"{f['hi']:.3g}, outside [{f['range'][0]:g}, {f['range'][1]:g}] at {f['frac']:.0%} of "
+                      f"{f['n']} evaluations.", f["first"], None, f["expr"], x.line, expression=f["text"],
+                      fed=f["expr"], fed_min=f["lo"], fed_max=f["hi"], fraction_evaluations=f["frac"],
+                      call_line=f["line"], statement=strip_comment(x.statement.strip())))
     return out
 
 
@@ -483,61 +720,123 @@ def _mutations(fn: ast.FunctionDef) -> list[tuple[str, int, str]]:
     return out
 
 
-@register
-def inplace_mutation(session) -> list[Finding]:
-    """A function that writes into an argument the caller still owns: the caller's array changes
-    behind its back. Static analysis of the source plus the argument's values on entry and after."""
-    F = facts(session)
+def _rebinds(F: Facts, caller, name: str) -> bool | None:
+    """Whether the statement making the call assigns its result back to `name` (None: the line does not parse)."""
+    text = strip_comment(F.line_text(caller.file, caller.line)).strip()
+    tree = parse_statement(text)
+    if tree is None or not tree.body:
+        return None
+    stmt = tree.body[0]
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+    names = set()
+    for t in targets:
+        for node in ast.walk(t):
+            d = _dotted(node) if isinstance(node, (ast.Name, ast.Attribute)) else None
+            if d:
+                names.add(d)
+    return name in names
+
+
+def _result_names(F: Facts, function: str) -> dict[str, int]:
+    """Names the callers bind the result of `function` to, with the site that records each."""
+    out = {}
+    for y in F.sites:
+        if y.kind in ("assign", "unpack") and any(last(c) == last(function) for c in y.calls):
+            out[base_name(y.target)] = y.id
+    return out
+
+
+def argument_mutations(F: Facts) -> list[dict]:
+    """Each function that writes into an argument in place, per parameter: what the callers pass, whether they
+    rebind it to the result or pass a trained parameter, whether the array measurably changed and whether the
+    caller sees the change (reads the name after the call, or keeps the function's result, the same array,
+    under another name). Computed once per session."""
+    if "argument_mutations" in F.memo:
+        return F.memo["argument_mutations"]
     out = []
     for qual, fn in F.function_defs.items():
         muts = _mutations(fn)
-        if not muts:
-            continue
         by_param: dict[str, list] = {}
         for p, line, text in muts:
             by_param.setdefault(p, []).append((line, text))
         for p, writes in by_param.items():
             callers = F.call_args(qual, p)
-            passed = []
+            if not callers:
+                continue
+            passed, rebound = [], []
             for caller, expr in callers:
                 d = _dotted(expr)
                 if d and d not in passed:
                     passed.append(d)
-            if not callers:
-                continue  # never called while traced
-            if any(base_name(v) in F.param_names for v in passed):
-                continue  # an update function that changes the parameters in place does so on purpose
-            ev = {"function": qual, "parameter": p, "lines": [w[0] for w in writes], "passed": passed}
-            # Runtime evidence: the argument on entry against the same array after the writes.
+                if d and _rebinds(F, caller, d):
+                    rebound.append(d)
+            rec = {"function": qual, "parameter": p, "writes": writes, "passed": passed, "rebound": rebound,
+                   "parameters_passed": [v for v in passed if base_name(v) in F.param_names or
+                                         any(q.startswith(v + "[") or q.startswith(v + ".") for q in F.param_names)],
+                   "changed": None, "evidence": {}, "reads_after": [], "result_alias": None}
             entry = [x for x in F.sites if x.function == qual and x.kind == "arg" and x.target == f"arg {p}"]
             after = [x for x in F.sites if x.function == qual and x.kind in ("setitem", "augassign", "update")
                      and base_name(x.target) == p]
-            changed = None
             if entry and after and F.observed(entry[0].id) and F.observed(after[-1].id):
                 se, sa = F.ser(entry[0].id), F.ser(after[-1].id)
                 m = min(len(se), len(sa))
                 if m:
-                    diff = (se[C.MIN][:m] != sa[C.MIN][:m]) | (se[C.MAX][:m] != sa[C.MAX][:m]) | (se[C.MEAN][:m] != sa[C.MEAN][:m])
-                    changed = float(np.mean(diff))
+                    diff = (se[C.MIN][:m] != sa[C.MIN][:m]) | (se[C.MAX][:m] != sa[C.MAX][:m]) | \
+                           (se[C.MEAN][:m] != sa[C.MEAN][:m])
+                    rec["changed"] = float(np.mean(diff))
                     k = int(np.argmax(diff)) if diff.any() else 0
-                    ev.update(fraction_calls_changed=changed, entry_min=float(se[C.MIN][k]), entry_max=float(se[C.MAX][k]),
-                              after_min=float(sa[C.MIN][k]), after_max=float(sa[C.MAX][k]), step=int(se.step[k]))
-            if changed == 0.0:
-                continue
-            used_after = _read_after_call(F, qual, passed)
-            ev["caller_reads_after"] = used_after
-            short = last(qual)
-            who = " and ".join(f"`{v}`" for v in passed) or "its argument"
-            nums = ""
-            if "entry_min" in ev:
-                nums = (f" On entry {p} ran from {ev['entry_min']:.3g} to {ev['entry_max']:.3g}; after line "
-                        f"{writes[-1][0]} it holds {ev['after_min']:.3g} to {ev['after_max']:.3g}.")
-            later = f" The caller reads {used_after[0]} again afterwards and gets the overwritten values." if used_after else \
-                " Nothing reads it afterwards yet, so the damage is latent: any later use of it is wrong."
-            out.append(_f("inplace_mutation", "structure", "error" if used_after else "warning",
-                          f"{short}() overwrites its argument {p} in place (`{writes[0][1]}`, line {writes[0][0]}); the "
-                          f"caller passes {who}, so {who} is changed too.{nums}{later}",
-                          ev.get("step"), None, passed[0] if passed else p, writes[0][0], **ev))
+                    rec["evidence"] = dict(fraction_calls_changed=rec["changed"], entry_min=float(se[C.MIN][k]),
+                                           entry_max=float(se[C.MAX][k]), after_min=float(sa[C.MIN][k]),
+                                           after_max=float(sa[C.MAX][k]), step=int(se.step[k]))
+                    # The function returns the mutated array: the caller's result is that same array.
+                    rets = [x for x in F.sites if x.function == qual and x.kind == "return" and F.observed(x.id)
+                            and re.fullmatch(rf"return\s+{re.escape(p)}", strip_comment(x.statement.strip()))]
+                    if rets:
+                        for name, sid in _result_names(F, qual).items():
+                            if name not in passed and F.observed(sid):
+                                sr = F.ser(sid)
+                                j = sr.at_step(rec["evidence"]["step"])
+                                if j is not None and float(sr[C.MIN][j]) == rec["evidence"]["after_min"] and \
+                                        float(sr[C.MAX][j]) == rec["evidence"]["after_max"]:
+                                    rec["result_alias"] = name
+                                    break
+            rec["reads_after"] = _read_after_call(F, qual, passed)
+            out.append(rec)
+    F.memo["argument_mutations"] = out
+    return out
+
+
+def inplace_premises(rec: dict) -> tuple[bool | None, bool | None, bool | None]:
+    """(the caller keeps its array, the array changed, the caller sees the change) for one argument mutation."""
+    keeps = not rec["rebound"] and not rec["parameters_passed"] and bool(rec["passed"])
+    changed = None if rec["changed"] is None else rec["changed"] > 0
+    sees = bool(rec["reads_after"] or rec["result_alias"]) if changed is not None else None
+    return keeps, changed, sees
+
+
+@register
+def inplace_mutation(session) -> list[Finding]:
+    """A function that writes into an argument the caller still owns, and the caller sees its array changed:
+    static analysis of the source plus the argument's values on entry and after the writes."""
+    F = facts(session)
+    out = []
+    for rec in argument_mutations(F):
+        keeps, changed, sees = inplace_premises(rec)
+        if not (keeps and changed and sees):
+            continue
+        p, writes, passed, ev = rec["parameter"], rec["writes"], rec["passed"], dict(rec["evidence"])
+        ev.update(function=rec["function"], parameter=p, lines=[w[0] for w in writes], passed=passed,
+                  caller_reads_after=rec["reads_after"], result_alias=rec["result_alias"])
+        who = " and ".join(f"`{v}`" for v in passed)
+        nums = (f" On entry {p} ran from {ev['entry_min']:.3g} to {ev['entry_max']:.3g}; after line {writes[-1][0]} it "
+                f"holds {ev['after_min']:.3g} to {ev['after_max']:.3g}.")
+        later = (f" The caller reads {rec['reads_after'][0]} again afterwards and gets the overwritten values."
+                 if rec["reads_after"] else
+                 f" The caller keeps it next to the result {rec['result_alias']}, the same array.")
+        out.append(_f("inplace_mutation", "structure", "error" if rec["reads_after"] else "warning",
+                      f"{last(rec['function'])}() overwrites its argument {p} in place (`{writes[0][1]}`, line "
+                      f"{writes[0][0]}); the caller passes {who}, so {who} is changed too.{nums}{later}",
+                      ev.get("step"), None, passed[0], writes[0][0], **ev))
     return out
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import re
 from collections import defaultdict
 
@@ -11,10 +10,10 @@ import numpy as np
 from ..detectors.facts import Facts, base_name, facts, last, strip_comment
 from ..detectors.numerics import first_nonfinite_info
 from ..detectors.optimisation import batch_size, loss_series, summed_gradients, update_ratios
-from ..analysis.rules import LATENT, PRIMARY, STRUCTURAL, WEAK, Draft, evaluate_rules, load_rules
+from ..analysis.rules import LATENT, PRIMARY, WEAK, Draft, evaluate_rules, load_rules
 from ..model import Cause, ChainLink, Finding, Fix
 from .chain import _num
-from .fixes import copy_fix, divide_gradient_fix, hyper_value, lower_lr_fix
+from .fixes import divide_gradient_fix, hyper_value, lower_lr_fix
 # The module, not its names: it imports explain.chain, so it may still be loading when this module is.
 from ..analysis.causes import _numeric as mechanisms
 
@@ -96,7 +95,8 @@ def _instability_root(session, F: Facts, by) -> tuple[str, list, list, dict]:
     """(tag, fixes, finding codes, evidence) for what made the optimisation unstable."""
     upd = F.updates[0] if F.updates else None
     for f in by.get("derivative_on_preactivation", []):
-        return "derivative_applied_to_preactivation_vs_activation", _preact_fixes(F, f), [f.code], dict(f.evidence)
+        # The rule analysis/causes/derivative_on_preactivation.py owns this cause (and its fixes); this draft is dropped.
+        return "derivative_on_preactivation", [], [f.code], dict(f.evidence)
     b = batch_size(F)
     summed = summed_gradients(F)
     if summed and b is not None and b >= 32:
@@ -143,8 +143,7 @@ def build_nonfinite(session, F: Facts, by) -> list[Draft]:
         words = {"learning_rate_too_high": "The learning rate is too high",
                  "gradient_sum_not_mean": "The gradient is summed over the batch instead of averaged",
                  "unnormalized_inputs": "The inputs are not normalized",
-                 "derivative_applied_to_preactivation_vs_activation":
-                     "The activation's derivative is applied to the pre-activation"}[tag]
+                 "derivative_on_preactivation": "The activation's derivative is applied to the pre-activation"}[tag]
         summary = (f"{words}: at step {spike.first_step} one update moved {spike.site} by "
                    f"{spike.evidence.get('ratio', float('nan')):.2g} of its norm (typical "
                    f"{spike.evidence.get('typical_ratio', float('nan')):.2g})" if spike.code == "update_spike" else
@@ -168,21 +167,6 @@ def build_nonfinite(session, F: Facts, by) -> list[Draft]:
     return out
 
 
-def _preact_fixes(F: Facts, f: Finding) -> list[Fix]:
-    fed = f.evidence.get("fed")
-    for a in F.activations:
-        if a.pre is not None and base_name(F.by_id[a.pre].target) == fed:
-            act_name = base_name(F.by_id[a.site].target)
-            for x in F.sites:
-                if fed in x.reads and x.calls and x.phase == "backward":
-                    line = _line(F, x.id)
-                    return [Fix(f"Give the derivative the activation {act_name}, not {fed}", x.line, line,
-                                re.sub(rf"\b{re.escape(fed)}\b", act_name, line),
-                                f"{f.evidence.get('expression')} is the derivative written in terms of the "
-                                f"activation's output.")]
-    return []
-
-
 def _normalize_fixes(F: Facts) -> list[Fix]:
     i = F.inputs
     if i is None:
@@ -198,79 +182,11 @@ def _normalize_fixes(F: Facts) -> list[Fix]:
 
 # -- the other causes --------------------------------------------------------------------------------
 
-def build_integer(session, F: Facts, by) -> list[Draft]:
-    out = []
-    for f in by.get("integer_dtype_truncation", [])[:1]:
-        fixes = []
-        name = f.site
-        for x in F.sites:
-            if base_name(x.target) == name and x.kind == "assign" and not F.ser(x.id) is None and F.ser(x.id).step[0] < 0:
-                line = _line(F, x.id)
-                try:
-                    call = ast.parse(line.split("=", 1)[1].strip()).body[0].value
-                except (SyntaxError, IndexError, AttributeError):
-                    call = None
-                if isinstance(call, ast.Call) and not any(k.arg == "dtype" for k in call.keywords):
-                    seg = line.split("=", 1)[1].strip()
-                    new = line.replace(seg, seg[:-1] + ", dtype=float)", 1) if seg.endswith(")") else line
-                else:
-                    new = re.sub(r"dtype\s*=\s*[\w.]+", "dtype=float", line)
-                fixes.append(Fix(f"Make {name} a float array", x.line, line, new,
-                                 "An integer array cannot hold 0.2; numpy truncates each update back to a whole number."))
-                break
-        chain = [ChainLink(f.message, f.first_step, f.site, f.line, dict(f.evidence))]
-        for g in by.get("loss_stalled", [])[:1]:
-            chain.append(ChainLink(g.message, g.last_step, g.site, g.line, dict(g.evidence)))
-        out.append(Draft("integer_dtype_truncation", STRUCTURAL + 2, f"The parameters are integers: {f.message}", chain,
-                         fixes, [f.code], dict(f.evidence)))
-    return out
+def build_gradient_uphill(session, F: Facts, by) -> list[Draft]:
+    """The loss rises from the very first steps while the steps are small: the gradient points uphill.
 
-
-def build_shape(session, F: Facts, by) -> list[Draft]:
-    out = []
-    for f in by.get("shape_broadcasting", [])[:1]:
-        shapes = f.evidence.get("shapes", {})
-        vec = [k for k, v in shapes.items() if len(v) == 1]
-        fixes = []
-        sid = next((x.id for x in F.sites if x.target == f.site and x.line == f.line), None)
-        if sid is not None and vec:
-            line = _line(F, sid)
-            v = base_name(vec[0].replace("arg ", ""))
-            new = re.sub(rf"\b{re.escape(v)}\b(?!\.reshape)", f"{v}.reshape(-1, 1)", line, count=1)
-            fixes.append(Fix(f"Make {v} a column like the other operand", f.line, line, new,
-                             "(n,) minus (n, 1) broadcasts to (n, n); both must be (n, 1)."))
-        out.append(Draft("shape_broadcasting_bug", STRUCTURAL + 3, f.message, [ChainLink(f.message, f.first_step, f.site,
-                         f.line, dict(f.evidence))], fixes, [f.code], dict(f.evidence)))
-    return out
-
-
-def build_preact(session, F: Facts, by) -> list[Draft]:
-    out = []
-    for f in by.get("derivative_on_preactivation", [])[:1]:
-        out.append(Draft("derivative_applied_to_preactivation_vs_activation", STRUCTURAL + 1, f.message,
-                         [ChainLink(f.message, f.first_step, f.site, f.line, dict(f.evidence))], _preact_fixes(F, f),
-                         [f.code], dict(f.evidence)))
-    return out
-
-
-def build_inplace(session, F: Facts, by) -> list[Draft]:
-    out = []
-    for f in by.get("inplace_mutation", []):
-        ev = f.evidence
-        fixes = copy_fix(F, ev.get("function", ""), ev.get("parameter", ""), ev.get("passed", []))
-        score = LATENT + 25 if ev.get("caller_reads_after") else LATENT
-        chain = [ChainLink(f"{last(ev.get('function', ''))}() writes into its argument {ev.get('parameter')} "
-                           f"(line {f.line})", ev.get("step"), ev.get("parameter"), f.line,
-                           {k: ev[k] for k in ("entry_min", "entry_max", "after_min", "after_max") if k in ev})]
-        if ev.get("caller_reads_after"):
-            chain.append(ChainLink(f"The caller reads {ev['caller_reads_after'][0]} afterwards and gets the overwritten "
-                                   f"values", ev.get("step"), ev["caller_reads_after"][0], None, {}))
-        out.append(Draft("inplace_mutation_aliasing", score, f.message, chain, fixes, [f.code], dict(ev)))
-    return out
-
-
-def build_wrong_derivative(session, F: Facts, by) -> list[Draft]:
-    """The loss rises from the very first steps while the steps are small: the gradient points uphill."""
+    Tagged gradient_sign_wrong (the corpus code for an uphill gradient); wrong_derivative_formula is the rule that
+    replays a derivative at its call site's values."""
     if first_nonfinite_info(session) is not None:
         return []
     ls = loss_series(F)
@@ -308,7 +224,7 @@ def build_wrong_derivative(session, F: Facts, by) -> list[Draft]:
                              "The gradient of the loss at the output is prediction - target; its negative makes "
                              "gradient descent climb."))
             break
-    return [Draft("wrong_derivative_formula", PRIMARY - 2, msg, [ChainLink(msg, int(steps[0]), None, None,
+    return [Draft("gradient_sign_wrong", PRIMARY - 2, msg, [ChainLink(msg, int(steps[0]), None, None,
                   {"loss_first_steps": [float(v) for v in first[:5]], "loss_last": float(loss[-1])})], fixes,
                   [f.code for f in by.get("loss_rising", [])], {"loss_first": float(first[0]), "loss_last": float(loss[-1])})]
 
@@ -386,6 +302,4 @@ def build_sum(session, F: Facts, by) -> list[Draft]:
     return out
 
 
-BUILDERS = [build_nonfinite, build_integer, build_shape, build_preact, build_inplace,
-            build_wrong_derivative, build_slow, build_instability, build_unnormalized,
-            build_sum]
+BUILDERS = [build_nonfinite, build_gradient_uphill, build_slow, build_instability, build_unnormalized, build_sum]

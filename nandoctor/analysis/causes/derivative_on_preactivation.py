@@ -1,0 +1,73 @@
+"""An activation's derivative written in terms of its output (`a*(1-a)`, `1-a**2`) is fed values outside that output's range."""
+
+from __future__ import annotations
+
+import re
+
+from ...detectors.facts import base_name, strip_comment
+from ...detectors.structure import derivative_feeds, derivative_uses
+from ...model import ChainLink, Fix
+from ..rules import PRIMARY, STRUCTURAL, Draft, RuleOutcome, cause_rule
+
+
+@cause_rule(
+    "derivative_on_preactivation",
+    "An activation's derivative is given the pre-activation instead of the activation",
+    premises=(
+        ("derivative_written_in_output", "a statement computes an activation's derivative from its output (a*(1-a) or 1-a**2)"),
+        ("fed_values_recorded", "the values fed to that derivative were recorded at its evaluations in the loop"),
+        ("fed_outside_output_range", "at one call site, most evaluations are fed values outside the activation's output range"),
+    ),
+    thresholds={"preact_fraction_outside": 0.5},
+)
+def rule(ctx) -> RuleOutcome:
+    """The derivative of an activation, written in terms of its output, is fed values outside that output's range."""
+    F = ctx.facts
+    out = RuleOutcome()
+    uses = list(derivative_uses(F))
+    if not out.check("derivative_written_in_output", bool(uses),
+                     f"{len(uses)} statements compute a*(1-a) or 1-a**2" if uses else
+                     "no recorded statement computes a*(1-a) or 1-a**2"):
+        return out
+    limit = ctx.threshold("preact_fraction_outside")
+    measured, findings = derivative_feeds(F, uses)
+    if not out.check("fed_values_recorded", bool(measured) or None,
+                     f"the values fed were recorded at {len(measured)} of {len(uses)} derivative statements" if measured
+                     else "the values fed to the derivative statements were not recorded in the loop"):
+        return out
+    bad = [f for f in findings if f["frac"] > limit]
+    best = max(findings, key=lambda f: f["frac"])
+    why = (f"`{best['text']}` (line {best['site'].line}) is fed {best['expr']} (line {best['line']}) with values from "
+           f"{best['lo']:.3g} to {best['hi']:.3g} at {best['frac']:.0%} of {best['n']} evaluations outside "
+           f"[{best['range'][0]:g}, {best['range'][1]:g}]")
+    if not out.check("fed_outside_output_range", bool(bad), why, fraction=best["frac"], threshold=limit):
+        return out
+    nonfinite = ctx.session.first_nonfinite is not None
+    for f in bad[:1]:
+        x = f["site"]
+        pre_of = {a.pre: a for a in F.activations if a.pre is not None}
+        given = f["who"][2] if f["who"] else None
+        act = pre_of.get(given)
+        what = "the pre-activation" if act is not None else "values outside the activation's output range"
+        summary = (f"`{f['text']}` (line {x.line}) is the {f['kind']} derivative written in terms of the activation's "
+                   f"output, but the call at line {f['line']} gives it {f['expr']}, {what}: its values run from "
+                   f"{f['lo']:.3g} to {f['hi']:.3g}, outside [{f['range'][0]:g}, {f['range'][1]:g}], at "
+                   f"{f['frac']:.0%} of {f['n']} evaluations.")
+        fixes = []
+        if act is not None and f["who"]:
+            caller = f["who"][0]
+            line = strip_comment(F.line_text(caller.file, caller.line)).rstrip()
+            act_name = base_name(F.by_id[act.site].target)
+            new = re.sub(rf"(?<![\w.]){re.escape(f['expr'])}(?![\w])", act_name, line, count=1)
+            if new != line:
+                fixes.append(Fix(f"Give the derivative the activation {act_name}, not {f['expr']}", caller.line,
+                                 line.strip(), new.strip(),
+                                 f"{f['text']} is the derivative written in terms of the activation's output "
+                                 f"{act_name}; given {f['expr']} it computes something else."))
+        ev = dict(expression=f["text"], fed=f["expr"], fed_min=f["lo"], fed_max=f["hi"], fraction_evaluations=f["frac"],
+                  evaluations=f["n"], call_line=f["line"], kind=f["kind"], first_step=f["first"])
+        chain = [ChainLink(summary, f["first"], f["expr"], f["line"], dict(ev))]
+        score = PRIMARY if nonfinite else STRUCTURAL + 1
+        out.drafts.append(Draft("derivative_on_preactivation", score, summary, chain, fixes,
+                                ["derivative_on_preactivation"], ev))
+    return out

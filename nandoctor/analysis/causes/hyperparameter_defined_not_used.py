@@ -1,0 +1,134 @@
+"""A hyperparameter is defined and never read: the training runs with another value (a literal or a default) instead."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import numpy as np
+
+from ... import columns as C
+from ...detectors.facts import parse_statement, strip_comment
+from ...model import ChainLink
+from ..rules import LATENT, PRIMARY, Draft, RuleOutcome, cause_rule
+
+# What a hyperparameter sets, read from its name: the step size of the updates, or how many steps run.
+RATE = re.compile(r"^(lr|learning_?rate|eta|alpha|step_?size|rate|lr_?\w+)$", re.IGNORECASE)
+COUNT = re.compile(r"^(n_?|num_?|max_?)?(epochs?|iter(ation)?s?|steps|n_?iter)$", re.IGNORECASE)
+
+
+def _loads(F) -> set[tuple[str, str]]:
+    """(function or '<module>', name) for every name read anywhere in the sources."""
+    out = set()
+    for fn_name, fn in list(F.function_defs.items()):
+        for node in ast.walk(fn):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                out.add((fn_name, node.id))
+    for tree in F.trees.values():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                out.add(("*", node.id))
+    return out
+
+
+def unread_constants(F) -> list[dict]:
+    """Scalar constants assigned before training (`lr = 0.5`) whose name nothing reads: no recorded statement and
+    no expression in the sources."""
+    loads = {name for _, name in _loads(F)}
+    recorded_reads = {r.split(".")[0] for x in F.sites for r in x.reads}
+    out = []
+    for x in F.sites:
+        if x.kind != "assign" or "." in x.target or "[" in x.target:
+            continue
+        tree = parse_statement(x.statement)
+        stmt = tree.body[0] if tree is not None and tree.body else None
+        if not isinstance(stmt, ast.Assign) or not isinstance(stmt.value, ast.Constant) \
+                or not isinstance(stmt.value.value, (int, float)) or isinstance(stmt.value.value, bool):
+            continue
+        sr = F.ser(x.id)
+        if sr is not None and len(sr) and sr.step[0] >= 0:
+            continue  # set inside the training loop
+        name = x.target
+        role = "rate" if RATE.match(name) else "count" if COUNT.match(name) else None
+        if name in loads or name in recorded_reads:
+            continue
+        out.append(dict(site=x, name=name, value=stmt.value.value, role=role))
+    return out
+
+
+def rates_in_effect(F) -> list[float]:
+    """The learning rates the updates used: recorded values of the scalars they read, and literal factors in them."""
+    out = []
+    # The parameter updates, and any statement rebinding its own name from a scalar step (`w = w - lr * g`).
+    updates = list(dict.fromkeys(list(F.updates) + [x.id for x in F.sites if x.kind == "update"]))
+    for u in updates:
+        for s in F.lr_sites(u):
+            sr = F.ser(s)
+            if sr is not None and len(sr):
+                out.extend(float(v) for v in np.unique(sr[C.MEAN][np.isfinite(sr[C.MEAN])]))
+        tree = parse_statement(F.by_id[u].statement)
+        if tree is not None:
+            for node in ast.walk(tree):
+                if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+                    for side in (node.left, node.right):
+                        if isinstance(side, ast.Constant) and isinstance(side.value, float):
+                            out.append(float(side.value))
+    return sorted(set(out))
+
+
+def counts_in_effect(F) -> list[int]:
+    """How many times the training loop ran: its steps, and its epochs when there is an epoch loop."""
+    if F.s.plan.step_loop is None:
+        return []
+    out = [int(F.n_steps)]
+    ep = F.s.frame[C.EPOCH] if C.EPOCH in F.s.frame else None
+    if ep is not None and len(ep):
+        e = ep.to_numpy()
+        e = e[e >= 0]
+        if len(e):
+            out.append(int(np.max(e)) + 1)
+    return out
+
+
+@cause_rule(
+    "hyperparameter_defined_not_used",
+    "A hyperparameter is defined but the training never reads it",
+    premises=(
+        ("hyperparameter_unread", "a learning rate or a step count is assigned a constant that nothing reads"),
+        ("other_value_in_effect", "the training measurably runs with a different value for it"),
+    ),
+)
+def rule(ctx) -> RuleOutcome:
+    """A learning rate or step count defined as a constant, never read, while the training uses a different one."""
+    F = ctx.facts
+    out = RuleOutcome()
+    unread = [u for u in unread_constants(F) if u["role"]]
+    if not out.check("hyperparameter_unread", bool(unread),
+                     f"{unread[0]['name']} = {unread[0]['value']!r} (line {unread[0]['site'].line}) is never read"
+                     if unread else "every learning rate and step count assigned is read"):
+        return out
+    found = []
+    unmeasured = []
+    for u in unread:
+        in_effect = rates_in_effect(F) if u["role"] == "rate" else counts_in_effect(F)
+        if not in_effect:
+            unmeasured.append(u)
+            continue
+        if not any(np.isclose(v, u["value"], rtol=1e-9) for v in in_effect):
+            found.append((u, in_effect))
+    if not out.check("other_value_in_effect", bool(found) if found or not unmeasured else None,
+                     (f"{found[0][0]['name']} = {found[0][0]['value']!r}, but the training used "
+                      f"{', '.join(f'{v:g}' for v in found[0][1][:3])}" if found else
+                      "the value defined is the one in effect") if found or not unmeasured else
+                     f"the {unmeasured[0]['role']} the training used was not recorded"):
+        return out
+    u, in_effect = found[0]
+    what = "learning rate" if u["role"] == "rate" else "number of steps"
+    summary = (f"`{strip_comment(u['site'].statement.strip())}` (line {u['site'].line}) is never read: the training "
+               f"runs with a {what} of {', '.join(f'{v:g}' for v in in_effect[:3])} instead of {u['value']!r} "
+               f"(a literal or a default argument takes its place).")
+    ev = dict(name=u["name"], defined=u["value"], in_effect=in_effect[:5], role=u["role"], line=u["site"].line)
+    stalled = bool(ctx.findings.get("loss_stalled") or ctx.findings.get("vanishing_updates"))
+    out.drafts.append(Draft("hyperparameter_defined_not_used", PRIMARY - 12 if stalled else LATENT + 5, summary,
+                            [ChainLink(summary, None, u["name"], u["site"].line, dict(ev))], [], [], ev))
+    return out

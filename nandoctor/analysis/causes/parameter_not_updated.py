@@ -1,0 +1,176 @@
+"""An update lands on a copy or a rebound loop name: the parameter it was meant for never changes."""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+
+import numpy as np
+
+from ... import columns as C
+from ...detectors.facts import strip_comment
+from ...model import ChainLink, Fix
+from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
+
+
+def _read_later(fn: ast.AST, name: str, after_line: int, until_line: int) -> bool:
+    """Whether `name` is read in lines (after_line, until_line] of `fn`."""
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load) \
+                and after_line < node.lineno <= until_line:
+            return True
+    return False
+
+
+def _enclosing_loop(fn: ast.AST, line: int):
+    """The innermost `for` statement of `fn` whose body holds `line`."""
+    best = None
+    for node in ast.walk(fn):
+        if isinstance(node, ast.For) and node.lineno < line <= (node.end_lineno or node.lineno):
+            if best is None or node.lineno > best.lineno:
+                best = node
+    return best
+
+
+def rebinding_updates(F) -> list[dict]:
+    """Update statements `name = name - ...` (or `name -= ...` on a Python number) whose name is a loop variable or a
+    parameter of its function, bound from a container it is never written back to: nothing reads it after the
+    update before the loop (or the function) rebinds it."""
+    out = []
+    for x in F.sites:
+        if x.kind not in ("update", "augassign") or "." in x.target or "[" in x.target:
+            continue
+        name = x.target
+        sr = F.ser(x.id)
+        if sr is None or not len(sr) or not (sr.step >= 0).any():
+            continue
+        scalar = str(sr.dtype[0]) in ("float", "int", "complex")
+        if x.kind == "augassign" and not scalar:
+            continue  # `W -= ...` on an array changes the array the container holds
+        fn = F.function_defs.get(x.function) if x.function != "<module>" else F.trees.get(x.file)
+        if fn is None:
+            continue
+        params = {a.arg for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs} if hasattr(fn, "args") else set()
+        loop = _enclosing_loop(fn, x.line)
+        loop_names = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)} if loop is not None else set()
+        if name in loop_names:
+            until, bound = loop.end_lineno, f"the loop variable of `for {ast.unparse(loop.target).strip('()')} in {ast.unparse(loop.iter)}`"
+        elif name in params:
+            until, bound = getattr(fn, "end_lineno", x.line), f"a parameter of {x.function}()"
+        else:
+            continue
+        if _read_later(fn, name, x.line, until):
+            continue
+        if name not in loop_names and loop is not None and _read_later(fn, name, loop.lineno - 1, x.line - 1):
+            continue  # inside a loop, a read earlier in its body sees the update at the next iteration
+        out.append(dict(site=x, name=name, bound=bound, loop_line=loop.lineno if loop is not None and name in loop_names
+                        else None, iterable=ast.unparse(loop.iter) if loop is not None and name in loop_names else None))
+    return out
+
+
+def _by_occurrence(sr, cols) -> dict[int, list[tuple[int, tuple]]]:
+    """The k-th observation of each step, grouped by k: {k: [(step, (stats...)), ...]} over the loop."""
+    groups: dict[int, list] = defaultdict(list)
+    count: dict[int, int] = defaultdict(int)
+    for i in np.nonzero(sr.step >= 0)[0]:
+        s = int(sr.step[i])
+        groups[count[s]].append((s, i))
+        count[s] += 1
+    return groups
+
+
+def update_lost(F, x) -> tuple[bool | None, dict]:
+    """Whether what the update writes at one step is measurably not what it starts from at the next.
+
+    With the written values kept: if the update had landed, consecutive written values would differ by exactly that
+    step's update (`update_l2`). Without them: written values identical from step to step while each write moves
+    its value by a nonzero amount can only mean every step starts again from the same old value."""
+    sr = F.ser(x.id)
+    groups = _by_occurrence(sr, None)
+    vals = F.values(x.id)
+    kept = None
+    if vals is not None:
+        steps, data, _ = vals
+        if len(steps) == len(sr) and np.array_equal(steps, sr.step):
+            kept = data
+    landed, lost, checked = 0, 0, 0
+    for k, rows in groups.items():
+        for (s0, i0), (s1, i1) in zip(rows, rows[1:]):
+            if s1 != s0 + 1:
+                continue
+            moved = sr[C.UPDATE_L2][i1]
+            if not np.isfinite(moved) or moved == 0:
+                continue
+            checked += 1
+            if kept is not None:
+                gap = float(np.linalg.norm(kept[i1] - kept[i0]))
+                if np.isclose(gap, moved, rtol=1e-6, atol=1e-12):
+                    landed += 1
+                else:
+                    lost += 1
+            else:
+                same = all(sr[c][i0] == sr[c][i1] for c in (C.MIN, C.MAX, C.MEAN, C.L2))
+                if same:
+                    lost += 1
+    ev = dict(step_pairs=checked, pairs_landed=landed, pairs_lost=lost, values_kept=kept is not None)
+    if not checked:
+        return None, ev
+    if kept is not None:
+        return lost > landed, ev
+    # Stats alone show a lost update only when they repeat; moving stats do not show that it landed.
+    return (True if lost > checked / 2 else None), ev
+
+
+@cause_rule(
+    "parameter_not_updated",
+    "The update lands on a copy or a rebound name, not on the parameter",
+    premises=(
+        ("rebinding_update", "an update statement rebinds a loop variable or a function parameter that nothing reads afterwards"),
+        ("update_moves", "each time it runs, the update changes the value it writes by a nonzero amount"),
+        ("update_lost", "the next step starts again from the old value: what the update wrote is measurably lost"),
+    ),
+)
+def rule(ctx) -> RuleOutcome:
+    """An update rebinds a name the parameter's container never sees, and the parameter measurably stays the same."""
+    F = ctx.facts
+    out = RuleOutcome()
+    cands = rebinding_updates(F)
+    if not out.check("rebinding_update", bool(cands),
+                     f"`{strip_comment(cands[0]['site'].statement.strip())}` (line {cands[0]['site'].line}) rebinds "
+                     f"{cands[0]['bound']}" if cands else "no update rebinds a name that nothing reads afterwards"):
+        return out
+    moving = []
+    for c in cands:
+        sr = F.ser(c["site"].id)
+        ul = sr[C.UPDATE_L2][sr.step >= 0]
+        if np.isfinite(ul).any() and np.nanmax(ul) > 0:
+            moving.append(c)
+    if not out.check("update_moves", bool(moving), f"{len(moving)} of {len(cands)} such updates change their value"):
+        return out
+    judged = [(c, *update_lost(F, c["site"])) for c in moving]
+    lost = [j for j in judged if j[1]]
+    measured = [j for j in judged if j[1] is not None]
+    c0 = (lost or judged)[0]
+    why = (f"line {c0[0]['site'].line}: of {c0[2]['step_pairs']} consecutive steps, {c0[2]['pairs_lost']} start from "
+           f"the old value and {c0[2]['pairs_landed']} from what the update wrote")
+    if not out.check("update_lost", bool(lost) if measured else None,
+                     why if measured else "the written values were not kept and their statistics change from step to "
+                     "step, so whether the update landed could not be told", **c0[2]):
+        return out
+    c, _, ev = lost[0]
+    x = c["site"]
+    line = strip_comment(F.code_line(x.id)).strip()
+    summary = (f"`{line}` (line {x.line}) rebinds {c['name']}, {c['bound']}, and nothing reads it afterwards: the new "
+               f"value never reaches the parameter. Measured: at {ev['pairs_lost']} of {ev['step_pairs']} pairs of "
+               f"consecutive steps the update starts again from the same old value.")
+    fixes = []
+    if c["iterable"] and c["loop_line"]:
+        fixes.append(Fix(f"Update {c['name']} in place, so the array the container holds changes", x.line, line,
+                         line.replace(f"{c['name']} = {c['name']} -", f"{c['name']} -=", 1) if
+                         f"{c['name']} = {c['name']} -" in line else f"{c['name']}[...] = {line.split('=', 1)[1].strip()}",
+                         f"`{c['name']} = ...` binds the loop name to a new array; {c['iterable']} keeps the old one. "
+                         f"In-place `-=` (on numpy arrays) writes into the array the container holds."))
+    ev = dict(ev, name=c["name"], line=x.line)
+    out.drafts.append(Draft("parameter_not_updated", PRIMARY - 3, summary, [ChainLink(summary, None, c["name"], x.line,
+                            dict(ev))], fixes, [], ev))
+    return out

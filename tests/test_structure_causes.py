@@ -1,0 +1,476 @@
+"""The code-structure cause rules on tiny programs traced in process: each premise holds, fails or is not checked
+on numbers measured in the run; expected numbers come from running the same program untraced."""
+
+from __future__ import annotations
+
+import textwrap
+from collections import defaultdict
+
+import numpy as np
+import pytest
+
+from nandoctor.analysis.rules import FAILS, HOLDS, NOT_CHECKED, RuleContext, load_rules
+from nandoctor.detectors.facts import facts
+
+
+def trace(tmp_path, source: str, name: str = "prog"):
+    """Trace `source` in this process; the analysed session."""
+    from nandoctor.cli import trace_script
+
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(source))
+    _, session = trace_script(str(path), [], tmp_path / f"{name}_out", formats=("json",), raise_errors=True)
+    assert session is not None
+    return session
+
+
+def untraced(source: str) -> dict:
+    """The program's globals after running it plainly: the independent replay."""
+    ns: dict = {"__name__": "__replay__"}
+    with np.errstate(all="ignore"):
+        exec(compile(textwrap.dedent(source), "<replay>", "exec"), ns)
+    return ns
+
+
+def judge(session, code: str) -> dict[str, str]:
+    """{premise: status} of rule `code` on this session."""
+    rule = load_rules()[code]
+    by = defaultdict(list)
+    for f in session.findings:
+        by[f.code].append(f)
+    out = rule.evaluate(RuleContext(session, facts(session), by, rule))
+    return {c.premise: c.status for c in out.checks}, out
+
+
+def tags(session) -> list[str]:
+    return [c.tag for c in session.causes]
+
+
+# -- derivative_on_preactivation ----------------------------------------------------------------------
+
+PREACT = """
+import numpy as np
+rng = np.random.default_rng(0)
+X = rng.normal(size=(8, 2))
+y = (X[:, :1] > 0).astype(float)
+W1 = rng.normal(size=(2, 3))
+W2 = rng.normal(size=(3, 1))
+fed = []
+
+def sig(z):
+    return 1 / (1 + np.exp(-z))
+
+def sig_prime(s):
+    return s * (1 - s)
+
+for step in range(30):
+    z1 = X @ W1
+    a1 = sig(z1)
+    a2 = sig(a1 @ W2)
+    d2 = (a2 - y) * sig_prime(a2)
+    fed.append(FED)
+    d1 = (d2 @ W2.T) * sig_prime(FED)
+    W2 = W2 - 0.5 * a1.T @ d2
+    W1 = W1 - 0.5 * X.T @ d1
+"""
+
+
+def test_preactivation_holds_when_the_call_gives_z(tmp_path):
+    src = PREACT.replace("FED", "z1")
+    s = trace(tmp_path, src)
+    st, out = judge(s, "derivative_on_preactivation")
+    assert st == {"derivative_written_in_output": HOLDS, "fed_values_recorded": HOLDS, "fed_outside_output_range": HOLDS}
+    fed = untraced(src)["fed"]
+    ev = out.drafts[0].evidence
+    assert ev["fed"] == "z1" and ev["fed_min"] == pytest.approx(min(v.min() for v in fed))
+    assert ev["fed_max"] == pytest.approx(max(v.max() for v in fed))
+    assert "derivative_on_preactivation" in tags(s)
+
+
+def test_preactivation_fails_when_every_call_gives_the_activation(tmp_path):
+    s = trace(tmp_path, PREACT.replace("FED", "a1"))
+    st, _ = judge(s, "derivative_on_preactivation")
+    assert st["fed_outside_output_range"] == FAILS
+    assert "derivative_on_preactivation" not in tags(s)
+
+
+def test_one_function_as_activation_and_derivative_is_judged_per_call(tmp_path):
+    # `nonlin(x, deriv=True)` gets z for the forward pass and the activation for the derivative.
+    s = trace(tmp_path, """
+        import numpy as np
+        rng = np.random.default_rng(1)
+        X = rng.normal(size=(6, 2)) * 3
+        y = (X[:, :1] > 0).astype(float)
+        W = rng.normal(size=(2, 1))
+
+        def nonlin(x, deriv=False):
+            if deriv:
+                return x * (1 - x)
+            return 1 / (1 + np.exp(-x))
+
+        for step in range(25):
+            a = nonlin(X @ W)
+            W = W + 0.5 * X.T @ ((y - a) * nonlin(a, deriv=True))
+    """)
+    st, _ = judge(s, "derivative_on_preactivation")
+    assert st["fed_outside_output_range"] == FAILS
+
+
+def test_preactivation_not_checked_when_the_derivative_never_runs_in_the_loop(tmp_path):
+    s = trace(tmp_path, """
+        import numpy as np
+        z = np.linspace(-3, 3, 5)
+        once = z * (1 - z)
+        w = np.ones(3)
+        for step in range(20):
+            w = w - 0.1 * w
+    """)
+    st, _ = judge(s, "derivative_on_preactivation")
+    assert st["fed_values_recorded"] == NOT_CHECKED
+
+
+# -- wrong_derivative_formula -------------------------------------------------------------------------
+
+TANH = """
+import numpy as np
+rng = np.random.default_rng(2)
+X = rng.normal(size=(2, N))
+Y = (X[:1] * X[1:] > 0).astype(float)
+W1 = rng.normal(size=(H, 2)) * 0.5
+W2 = rng.normal(size=(1, H)) * 0.5
+
+def tanh_d(a):
+    return FORMULA
+
+for it in range(40):
+    A1 = np.tanh(W1 @ X)
+    A2 = 1 / (1 + np.exp(-(W2 @ A1)))
+    dZ2 = A2 - Y
+    dZ1 = (W2.T @ dZ2) * tanh_d(A1)
+    W2 = W2 - 0.5 * dZ2 @ A1.T / N
+    W1 = W1 - 0.5 * dZ1 @ X.T / N
+"""
+
+
+def test_wrong_derivative_holds_on_a_measured_mismatch(tmp_path):
+    s = trace(tmp_path, TANH.replace("FORMULA", "1 - a").replace("N)", "20)").replace("/ N", "/ 20").replace("H", "3"))
+    st, out = judge(s, "wrong_derivative_formula")
+    assert st == {"derivative_site": HOLDS, "values_recorded": HOLDS, "mismatch_measured": HOLDS}
+    given, got, want = out.drafts[0].evidence["sample"]
+    assert got == pytest.approx(1 - given) and want == pytest.approx(1 - given ** 2)
+
+
+def test_wrong_derivative_fails_on_the_correct_tanh_derivative(tmp_path):
+    s = trace(tmp_path, TANH.replace("FORMULA", "1 - a ** 2").replace("N)", "20)").replace("/ N", "/ 20").replace("H", "3"))
+    st, _ = judge(s, "wrong_derivative_formula")
+    assert st["mismatch_measured"] == FAILS
+    assert "wrong_derivative_formula" not in tags(s)
+
+
+def test_wrong_derivative_holds_from_ranges_when_values_are_too_large_to_keep(tmp_path):
+    # 1 - a over tanh outputs in (-1, 1) exceeds 1, which 1 - a**2 never does.
+    src = TANH.replace("FORMULA", "1 - a").replace("N)", "300)").replace("/ N", "/ 300").replace("H", "4")
+    s = trace(tmp_path, src)
+    st, out = judge(s, "wrong_derivative_formula")
+    assert st["mismatch_measured"] == HOLDS
+    A1 = untraced(src)["A1"]
+    assert out.drafts[0].evidence["ranges"]["got_range"][1] > 1 >= (1 - A1 ** 2).max()
+
+
+def test_wrong_derivative_not_checked_when_ranges_cannot_tell(tmp_path):
+    # A formula inside the derivative's range (1 - a**4 vs 1 - a**2) cannot be judged from min and max alone.
+    s = trace(tmp_path, TANH.replace("FORMULA", "1 - a ** 4").replace("N)", "300)").replace("/ N", "/ 300").replace("H", "4"))
+    st, _ = judge(s, "wrong_derivative_formula")
+    assert st["mismatch_measured"] == NOT_CHECKED
+
+
+# -- inplace_mutation_aliasing ------------------------------------------------------------------------
+
+INPLACE = """
+import numpy as np
+rng = np.random.default_rng(3)
+X = rng.normal(size=(5, 3))
+y = rng.normal(size=(5, 1))
+W = rng.normal(size=(3, 1))
+seen = []
+
+def clip_grad(g):
+    BODY
+    return g
+
+for step in range(20):
+    err = X @ W - y
+    grad = X.T @ err / 5
+    before = grad.copy()
+    step_g = clip_grad(grad)
+    seen.append((before, grad.copy()))
+    W = W - 0.1 * step_g
+    norm = np.linalg.norm(grad)
+"""
+
+
+def test_inplace_holds_when_the_caller_reads_its_changed_array(tmp_path):
+    src = INPLACE.replace("BODY", "g[g > 0.05] = 0.05")
+    s = trace(tmp_path, src)
+    st, out = judge(s, "inplace_mutation_aliasing")
+    assert st == {"writes_argument": HOLDS, "caller_keeps_array": HOLDS, "array_changed": HOLDS,
+                  "caller_sees_change": HOLDS}
+    seen = untraced(src)["seen"]
+    changed = np.mean([not np.array_equal(a, b) for a, b in seen])
+    assert out.drafts[0].evidence["fraction_calls_changed"] == pytest.approx(changed)
+    assert out.drafts[0].evidence["caller_reads_after"] == ["grad"]
+
+
+def test_inplace_fails_when_the_caller_rebinds_the_dict_it_passed(tmp_path):
+    s = trace(tmp_path, """
+        import numpy as np
+        params = {"W": np.ones((3, 1)), "b": np.zeros(1)}
+        X = np.arange(12.0).reshape(4, 3) / 10
+        y = np.ones((4, 1))
+
+        def update(params, grads, lr):
+            for key in ("W", "b"):
+                params[key] = params[key] - lr * grads[key]
+            return params
+
+        for step in range(20):
+            err = X @ params["W"] + params["b"] - y
+            grads = {"W": X.T @ err / 4, "b": err.mean(axis=0)}
+            params = update(params, grads, 0.1)
+    """)
+    st, _ = judge(s, "inplace_mutation_aliasing")
+    assert st["caller_keeps_array"] == FAILS
+    assert "inplace_mutation_aliasing" not in tags(s)
+
+
+def test_inplace_fails_without_a_write_into_an_argument(tmp_path):
+    s = trace(tmp_path, INPLACE.replace("BODY", "g = np.minimum(g, 0.05)"))
+    st, _ = judge(s, "inplace_mutation_aliasing")
+    assert st == {"writes_argument": FAILS}
+
+
+def test_inplace_not_checked_on_a_python_list(tmp_path):
+    s = trace(tmp_path, """
+        def halve(v):
+            v[0] = v[0] / 2
+            return v
+
+        w = 1.0
+        for step in range(10):
+            grads = [w * 2.0, 1.0]
+            g = halve(grads)
+            w = w - 0.1 * g[0]
+            total = grads[0] + grads[1]
+    """)
+    st, _ = judge(s, "inplace_mutation_aliasing")
+    assert st["array_changed"] == NOT_CHECKED
+
+
+# -- integer_dtype_truncation ---------------------------------------------------------------------------
+
+def test_integer_holds_on_uint8_data_prep(tmp_path):
+    src = """
+        import numpy as np
+        rng = np.random.default_rng(4)
+        images = rng.integers(1, 200, size=(6, 4), dtype=np.uint8)
+        images[:] = images / 255.0
+        w = np.zeros(4)
+        for step in range(10):
+            w = w - 0.1 * (images.mean(axis=0) - w)
+    """
+    s = trace(tmp_path, src)
+    st, out = judge(s, "integer_dtype_truncation")
+    assert st == {"integer_store": HOLDS, "float_result": HOLDS, "values_lost": HOLDS}
+    images = untraced(src)["images"]
+    assert out.drafts[0].evidence["zeros_after"] == pytest.approx(np.mean(images == 0))
+    assert out.drafts[0].evidence["zeros_before"] == 0
+
+
+def test_integer_fails_on_a_bool_mask_and_integer_counts(tmp_path):
+    s = trace(tmp_path, """
+        import numpy as np
+        z = np.linspace(-1, 1, 6)
+        mask = np.zeros(6, dtype=bool)
+        counts = np.zeros(6, dtype=int)
+        w = np.ones(6)
+        for step in range(10):
+            mask[:] = (z * w) > 0
+            counts += 1
+            w = w - 0.1 * mask * w
+    """)
+    st, _ = judge(s, "integer_dtype_truncation")
+    assert st == {"integer_store": HOLDS, "float_result": FAILS}
+
+
+def test_integer_not_checked_without_the_array_before_the_write(tmp_path):
+    s = trace(tmp_path, """
+        import numpy as np
+        for row in (np.arange(5),):
+            row[:] = row / 3
+        w = 1.0
+        for step in range(10):
+            w = w - 0.1 * w
+    """)
+    st, _ = judge(s, "integer_dtype_truncation")
+    assert st["values_lost"] == NOT_CHECKED
+
+
+# -- shape_broadcasting_bug ---------------------------------------------------------------------------
+
+SOFTMAX = """
+import numpy as np
+rng = np.random.default_rng(5)
+X = rng.normal(size=(XDIMS))
+y = rng.integers(0, 3, NS)
+W = rng.normal(size=(WDIMS)) * 0.1
+
+def softmax(s):
+    e = np.exp(s - s.max())
+    return e / np.sum(e, AXIS)
+
+for step in range(15):
+    p = softmax(FORWARD)
+    g = p.copy()
+    W = W - 0.1 * GRAD
+"""
+
+
+def test_shape_holds_on_a_softmax_normalised_over_the_samples(tmp_path):
+    src = (SOFTMAX.replace("XDIMS", "12, 4").replace("NS", "12").replace("WDIMS", "4, 3").replace("AXIS", "axis=0")
+           .replace("FORWARD", "X @ W").replace("GRAD", "X.T @ g"))
+    s = trace(tmp_path, src)
+    st, out = judge(s, "shape_broadcasting_bug")
+    assert st == {"shapes_recorded": HOLDS, "silent_broadcast": HOLDS}
+    p = untraced(src)["p"]
+    assert out.drafts[0].evidence["total"] == pytest.approx(p.sum()) and p.sum() == pytest.approx(3)
+
+
+def test_shape_holds_on_a_column_minus_a_vector(tmp_path):
+    s = trace(tmp_path, """
+        import numpy as np
+        X = np.linspace(0, 1, 16).reshape(8, 2)
+        y = X.sum(axis=1)
+        w = np.zeros((2, 1))
+        for step in range(10):
+            err = X @ w - y
+            w = w - 0.1 * X.T @ err / 8
+    """)
+    st, out = judge(s, "shape_broadcasting_bug")
+    assert st["silent_broadcast"] == HOLDS and out.drafts[0].evidence["result"] == [8, 8]
+
+
+def test_shape_fails_on_a_softmax_over_the_classes(tmp_path):
+    s = trace(tmp_path, SOFTMAX.replace("XDIMS", "12, 4").replace("NS", "12").replace("WDIMS", "4, 3")
+              .replace("AXIS", "axis=1, keepdims=True").replace("FORWARD", "X @ W").replace("GRAD", "X.T @ g"))
+    st, _ = judge(s, "shape_broadcasting_bug")
+    assert st["silent_broadcast"] == FAILS
+
+
+def test_shape_not_checked_when_the_sample_axis_is_ambiguous(tmp_path):
+    # Features x samples with as many features as classes: which axis holds the samples cannot be told.
+    s = trace(tmp_path, SOFTMAX.replace("XDIMS", "3, 4").replace("NS", "4").replace("WDIMS", "3, 3")
+              .replace("AXIS", "axis=0").replace("FORWARD", "(W @ X).T").replace("GRAD", "(X @ g).T"))
+    st, _ = judge(s, "shape_broadcasting_bug")
+    assert st["silent_broadcast"] == NOT_CHECKED
+
+
+# -- parameter_not_updated ----------------------------------------------------------------------------
+
+REBIND = """
+import numpy as np
+rng = np.random.default_rng(6)
+X = rng.normal(size=(NS, 3))
+y = X @ np.array([[1.0], [-2.0], [0.5]])
+weights = [rng.normal(size=(3, 1))]
+for step in range(20):
+    rows = ROWS
+    err = X[rows] @ weights[0] - y[rows]
+    grads = [X[rows].T @ err / len(rows)]
+    UPDATE
+"""
+
+
+def test_not_updated_holds_on_a_rebound_loop_name(tmp_path):
+    src = REBIND.replace("NS", "10").replace("ROWS", "np.arange(10)").replace(
+        "UPDATE", "for W, dW in zip(weights, grads):\n        W = W - 0.1 * dW")
+    s = trace(tmp_path, src)
+    st, out = judge(s, "parameter_not_updated")
+    assert st == {"rebinding_update": HOLDS, "update_moves": HOLDS, "update_lost": HOLDS}
+    assert out.drafts[0].evidence["pairs_lost"] == 19  # every pair of consecutive steps starts from the old W
+    rng = np.random.default_rng(6)
+    rng.normal(size=(10, 3))
+    assert np.array_equal(untraced(src)["weights"][0], rng.normal(size=(3, 1)))  # the list still holds the initial W
+
+
+def test_not_updated_fails_when_the_new_value_is_written_back(tmp_path):
+    s = trace(tmp_path, REBIND.replace("NS", "10").replace("ROWS", "np.arange(10)").replace(
+        "UPDATE", "for i, (W, dW) in enumerate(zip(weights, grads)):\n        W = W - 0.1 * dW\n        weights[i] = W"))
+    st, _ = judge(s, "parameter_not_updated")
+    assert st["rebinding_update"] == FAILS
+
+
+def test_not_updated_not_checked_on_large_minibatch_updates(tmp_path):
+    src = """
+        import numpy as np
+        rng = np.random.default_rng(7)
+        X = rng.normal(size=(200, 20))
+        y = X @ rng.normal(size=(20, 20))
+        weights = [rng.normal(size=(20, 20))]
+        for step in range(15):
+            rows = rng.integers(0, 200, 16)
+            err = X[rows] @ weights[0] - y[rows]
+            grads = [X[rows].T @ err / 16]
+            for W, dW in zip(weights, grads):
+                W = W - 0.01 * dW
+    """
+    s = trace(tmp_path, src)
+    st, _ = judge(s, "parameter_not_updated")
+    assert st["update_lost"] == NOT_CHECKED
+
+
+# -- hyperparameter_defined_not_used ------------------------------------------------------------------
+
+HYPER = """
+import numpy as np
+X = np.linspace(0, 1, 20).reshape(10, 2)
+y = X @ np.array([2.0, -1.0])
+learning_rate = RATE
+
+def train(X, y, lr=0.001, epochs=30):
+    w = np.zeros(2)
+    for epoch in range(epochs):
+        w = w - lr * X.T @ (X @ w - y) / len(y)
+    return w
+
+w = train(X, y, CALL)
+"""
+
+
+def test_hyperparameter_holds_when_a_default_takes_its_place(tmp_path):
+    s = trace(tmp_path, HYPER.replace("RATE", "0.5").replace(", CALL", ""))
+    st, out = judge(s, "hyperparameter_defined_not_used")
+    assert st == {"hyperparameter_unread": HOLDS, "other_value_in_effect": HOLDS}
+    assert out.drafts[0].evidence["defined"] == 0.5 and out.drafts[0].evidence["in_effect"] == [0.001]
+
+
+def test_hyperparameter_fails_when_it_is_passed(tmp_path):
+    s = trace(tmp_path, HYPER.replace("RATE", "0.5").replace("CALL", "lr=learning_rate"))
+    st, _ = judge(s, "hyperparameter_defined_not_used")
+    assert st == {"hyperparameter_unread": FAILS}
+
+
+def test_hyperparameter_fails_when_the_default_is_the_same_value(tmp_path):
+    s = trace(tmp_path, HYPER.replace("RATE", "0.001").replace(", CALL", ""))
+    st, _ = judge(s, "hyperparameter_defined_not_used")
+    assert st["other_value_in_effect"] == FAILS
+
+
+def test_hyperparameter_not_checked_without_a_training_loop(tmp_path):
+    s = trace(tmp_path, """
+        import numpy as np
+        epochs = 50
+        X = np.linspace(0, 1, 6).reshape(3, 2)
+        w = np.linalg.lstsq(X, X.sum(axis=1), rcond=None)[0]
+    """)
+    st, _ = judge(s, "hyperparameter_defined_not_used")
+    assert st["other_value_in_effect"] == NOT_CHECKED
