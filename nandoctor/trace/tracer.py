@@ -181,6 +181,9 @@ class Tracer:
         meta.setdefault("numpy", np.__version__)
         meta.setdefault("hooks", self.recorder.hooks_impl)
         meta.setdefault("large_arrays", self.recorder.big.mode())
+        from .importhook import coverage_meta
+
+        meta.update(coverage_meta(self))  # the user's files not traced, the object types not summarised
         return {
             "meta": meta,
             "sites": list(self.registry.sites),
