@@ -140,14 +140,33 @@ def _instability_root(session, F: Facts, by) -> tuple[str, list, list, dict]:
     return "learning_rate_too_high", fixes, [], {}
 
 
-def _symptom_text(info: dict) -> str:
+def _symptom_text(info: dict, F: Facts | None = None) -> str:
     expr = info.get("expression") or info.get("statement", "")
     op = info.get("operation", "")
     elems = info.get("elements") or []
     at = f" at elements {', '.join(str(tuple(e)) for e in elems[:3])}" if elems else ""
     ops = info.get("operands") or {}
     optxt = "; ".join(f"{k} = {v[:3]}" for k, v in list(ops.items())[:2]) if ops else ""
-    return f"`{expr}` computes {op}{at}" + (f" ({optxt})" if optxt else "") + " and the NaN spreads to the weights"
+    # That the NaN reaches the weights is said only where a recorded parameter went non-finite.
+    reached = _first_nonfinite_param(F, info.get("step")) if F is not None else None
+    spread = f" and the non-finite values reach {reached[0]} at step {reached[1]}" if reached else ""
+    return f"`{expr}` computes {op}{at}" + (f" ({optxt})" if optxt else "") + spread
+
+
+def _first_nonfinite_param(F: Facts, step) -> tuple[str, int] | None:
+    """(name, step) of the first recorded parameter holding NaN or inf at or after `step`."""
+    best = None
+    for p in F.params:
+        sr = F.ser(p)
+        if sr is None or not len(sr):
+            continue
+        bad = (sr[C.N_NAN] + sr[C.N_POSINF] + sr[C.N_NEGINF]) > 0
+        if step is not None:
+            bad &= sr.step >= step
+        hit = np.nonzero(bad)[0]
+        if len(hit) and (best is None or int(sr.step[hit[0]]) < best[1]):
+            best = (base_name(F.by_id[p].target), int(sr.step[hit[0]]))
+    return best
 
 
 def build_nonfinite(session, F: Facts, by) -> list[Draft]:
@@ -161,7 +180,7 @@ def build_nonfinite(session, F: Facts, by) -> list[Draft]:
     step = info["step"]
     chain = []
     if sid is not None and sid in F.by_id:
-        chain = walk(F, sid, step, _symptom_text(info), {k: info.get(k) for k in ("operation", "elements") if info.get(k)})
+        chain = walk(F, sid, step, _symptom_text(info, F), {k: info.get(k) for k in ("operation", "elements") if info.get(k)})
     unstable = _instability(F, by, before_step=step)
     codes = ["first_nonfinite"] + [c for c in ("division_by_zero", "log_of_zero", "exp_overflow", "exact_saturation",
                                                "catastrophic_cancellation") if by.get(c)]

@@ -234,13 +234,6 @@ def not_checked_lines(session) -> list[str]:
     return out
 
 
-def _short_path(path: str, folder: str) -> str:
-    import os
-
-    rel = os.path.relpath(path, os.path.dirname(folder.rstrip(os.sep)) or os.sep) if folder else path
-    return rel if not rel.startswith("..") else path
-
-
 def not_traced_lines(session) -> list[str]:
     """The user's files the script used that were not traced, and the objects whose values were not summarised,
     one sentence each, from session.meta (written by the recorder's import hook)."""
@@ -277,12 +270,24 @@ def not_traced_lines(session) -> list[str]:
             continue
         if not builtin and (not sites if loop_sites is not None else t.get("file") not in user_files):
             continue  # without a training loop, only the classes of the user's own files are named
-        where = f" ({os.path.basename(t['file'])})" if t.get("file") else ""
+        where = f" ({_user_path(session, t['file'])})" if t.get("file") else ""
         kind = f"objects of class {t['class']}{where}" if not builtin else f"{t['class']} objects"
         n_sites = len(t.get("sites") or ())
         out.append(f"values held in {kind} were not summarised ({plural(int(t.get('count', 0)), 'value')} at "
                    f"{plural(n_sites, 'place')}{'' if n_sites < 16 else ' or more'})")
     return out
+
+
+def _user_path(session, path: str) -> str:
+    """A file as the user knows it: relative to the script's folder when under it, else as it is."""
+    import os
+
+    script = (session.meta or {}).get("script")
+    if script:
+        rel = os.path.relpath(path, os.path.dirname(os.path.abspath(str(script))))
+        if not rel.startswith(".."):
+            return rel
+    return path
 
 
 def _loop_sites(session) -> set[int] | None:
@@ -367,7 +372,7 @@ def verdict(session) -> Verdict:
             detail += "No value was recorded."
         status = "unjudged"
     else:
-        headline = f"No NaN or infinity in {plural(n_steps, 'step')}, and no detector fired"
+        headline = f"No NaN or infinity in {plural(n_steps, 'step')}, and no error or warning"
         detail = f"Checked: {checked}."
         status = "healthy"
     if exc and status != "crashed":
