@@ -10,10 +10,10 @@ import os
 import sys
 import sysconfig
 import types
-from importlib._bootstrap import _call_with_frames_removed
 
-# Python cuts importlib's own frames from an import's traceback (a syntax error in the imported file shows
-# no loader frame); the loader functions below carry importlib's file name so that it cuts theirs too.
+# The tracing loader's functions carry importlib's file name and sit on the lines of the calls they stand in
+# for: Python cuts importlib's frames from an import's traceback, and a direct `exec_module` shows them as
+# Python would (a syntax error in the imported file, a missing file).
 _IMPORTLIB_FILE = "<frozen importlib._bootstrap_external>"
 _SourceFileLoader = importlib.machinery.SourceFileLoader
 _source_get_code = importlib.machinery.SourceFileLoader.get_code  # SourceLoader's, inherited
@@ -21,12 +21,6 @@ _source_get_code = importlib.machinery.SourceFileLoader.get_code  # SourceLoader
 MAX_NOTES = 50
 # The hook of the running trace: loads by path (spec_from_file_location, SourceFileLoader, runpy) consult it.
 _active: list["UserImportHook"] = []
-
-
-def _as_importlib(fn):
-    """`fn` with its frames filed under importlib's name (see _IMPORTLIB_FILE)."""
-    code = fn.__code__.replace(co_filename=_IMPORTLIB_FILE)
-    return types.FunctionType(code, fn.__globals__, fn.__name__, fn.__defaults__, fn.__closure__)
 
 
 def _protected_roots() -> tuple[str, ...]:
@@ -46,26 +40,133 @@ def _under(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def _instrumenting_get_code(self, fullname):
-    path = self.get_filename(fullname)
-    source = self.get_data(path)
-    code = self.hook.compile_traced(source, path, "imported")
-    if code is None:  # a syntax error, raised as Python raises it (from importlib's own frames, cut)
-        code = _call_with_frames_removed(compile, source, path, "exec", dont_inherit=True)
-    if not sys.dont_write_bytecode:  # -B, PYTHONDONTWRITEBYTECODE
-        self._cache_original(fullname)
+def _call_lines(fn, names) -> dict[str, int]:
+    """The line of the last call of each method `names` in `fn` (where Python's own frames show them)."""
+    import dis
+
+    lines = {}
+    for ins in dis.get_instructions(fn):
+        if ins.opname in ("LOAD_METHOD", "LOAD_ATTR") and ins.argval in names and ins.positions.lineno:
+            lines[ins.argval] = ins.positions.lineno
+    return lines
+
+
+def _laid_out(template: list[tuple[int | None, str]], filename: str, name: str, namespace: dict):
+    """Compile a function whose statements sit on the given lines (None: right after the previous one), so
+    that its frames in a traceback read as those of the function it stands in for."""
+    out, line = [], 0
+    for want, text in template:
+        if want is not None and want > line + 1:
+            out.extend([""] * (want - line - 1))
+            line = want - 1
+        out.append(text)
+        line += 1
+    exec(compile("\n".join(out) + "\n", filename, "exec"), namespace)
+    return namespace[name]
+
+
+def _make_get_code():
+    """SourceLoader.get_code for a user's file: the traced code, or, where Python must raise (a missing file, a
+    syntax error), Python's own calls on Python's own lines, so that the traceback is the one Python prints."""
+    at = _call_lines(_source_get_code, ("get_filename", "get_data", "source_to_code"))
+    lines = [at.get("get_filename"), at.get("get_data"), at.get("source_to_code")]
+    if None in lines or not (lines[0] + 4 <= lines[1] < lines[2]):
+        lines = [None, None, None]
+    template = [
+        (None if lines[0] is None else lines[0] - 1, "def get_code(self, fullname):"),
+        (lines[0], "    source_path = self.get_filename(fullname)"),
+        (None, "    code = self.hook.traced_code(self, fullname, source_path)"),
+        (None, "    if code is not None:"),
+        (None, "        return code"),
+        (lines[1], "    source_bytes = self.get_data(source_path)"),
+        (lines[2], "    return self.source_to_code(source_bytes, source_path)"),
+    ]
+    return _laid_out(template, _IMPORTLIB_FILE, "get_code", {})
+
+
+def _make_runpy_get_code(runpy):
+    """runpy._get_code_from_file with its compile line made to return the traced code for a user's file; the
+    same text on the same lines and columns, so a syntax error's traceback reads as Python's. None when this
+    Python's runpy is not the one expected (then runpy's `compile` is shadowed instead)."""
+    original = runpy._get_code_from_file
+    code = original.__code__
+    try:  # runpy is frozen (no source for inspect): its file on disk, checked against the code's own lines
+        with open(runpy.__file__, encoding="utf-8") as f:
+            text = f.read().splitlines(keepends=True)
+    except (OSError, TypeError, AttributeError):
+        return None
+    first = code.co_firstlineno
+    last = max((line for _, _, line in code.co_lines() if line is not None), default=0)
+    source = text[first - 1:last]
+    if not source or not source[0].startswith(f"def {code.co_name}("):
+        return None
+    call = "compile(f.read(), fname, 'exec')"
+    hits = [k for k, text in enumerate(source) if call in text]
+    if len(hits) != 1 or not source[hits[0]].rstrip().endswith(call):
+        return None
+    source = list(source)
+    k = hits[0]
+    source[k] = source[k].rstrip() + " if _nandoctor_traced(f, fname) is None else _nandoctor_code()\n"
+    namespace = dict(runpy.__dict__)
+    namespace.update(_nandoctor_traced=_runpy_traced, _nandoctor_code=_runpy_code)
+    text = "\n" * (first - 1) + "".join(source)
+    exec(compile(text, original.__code__.co_filename, "exec"), namespace)
+    return namespace[original.__name__]
+
+
+_runpy_last: list = []
+
+
+def _runpy_traced(f, fname):
+    """The traced code of the file runpy is about to compile (kept for `_runpy_code`), or None. Reads the file
+    and puts it back at the start, so runpy's own `f.read()` reads it whole when Python compiles it."""
+    _runpy_last.clear()
+    if not _active or type(fname) is not str:
+        return None
+    try:
+        source = f.read()
+        f.seek(0)
+    except Exception:  # noqa: BLE001 -- Python's own reading then runs and raises what it raises
+        return None
+    code = _active[-1].compile_path(source, fname, "run with runpy.run_path")
+    if code is not None:
+        _runpy_last.append(code)
     return code
 
 
-class _InstrumentingLoader(importlib.machinery.SourceFileLoader):
-    """Compiles the module through the tracer. `__pycache__` is kept as Python keeps it: the original
-    bytecode, written when Python would write it; the instrumented code is never cached."""
+def _runpy_code():
+    return _runpy_last.pop()
 
-    hook = None
-    get_code = _as_importlib(_instrumenting_get_code)
 
-    def _cache_original(self, fullname) -> None:
-        _cache_original(self, fullname)
+def _runpy_compile(source, filename, mode, *args, **kwargs):
+    """`compile` as runpy.run_path sees it, where runpy is not the expected one: a user's file comes back traced."""
+    if _active and mode == "exec" and not args and not kwargs and type(filename) is str:
+        code = _active[-1].compile_path(source, filename, "run with runpy.run_path")
+        if code is not None:
+            return code
+    return compile(source, filename, mode, *args, **kwargs)
+
+
+
+
+def _loader_init(self, fullname, path):
+    self.name = fullname
+    self.path = path
+    if _active and type(self) is _SourceFileLoader:
+        _active[-1].adopt(self)
+
+
+# Frames of these never show (nothing in them raises), but a wrong call's TypeError names the function.
+_loader_init = types.FunctionType(
+    _loader_init.__code__.replace(co_filename=_IMPORTLIB_FILE, co_name="__init__", co_qualname="FileLoader.__init__"),
+    _loader_init.__globals__, "__init__")
+
+
+def _loader_class(hook):
+    """The user's files' loader: a SourceFileLoader, named as Python names it, whose get_code traces."""
+    return type("SourceFileLoader", (_SourceFileLoader,),
+                {"hook": hook, "get_code": _make_get_code(), "how": "imported",
+                 "__module__": _SourceFileLoader.__module__, "__qualname__": _SourceFileLoader.__qualname__})
 
 
 def _cache_original(loader, fullname) -> None:
@@ -82,42 +183,18 @@ def _cache_original(loader, fullname) -> None:
         pass
 
 
-def _path_get_code(self, fullname):
-    """SourceFileLoader.get_code while a trace runs: a module loaded by path (`spec_from_file_location`
-    then `exec_module`, `SourceFileLoader(...).load_module()`, `runpy.run_module`) is traced when it is
-    the user's; any other file of the user's is noted as not traced."""
-    if _active and type(self) is _SourceFileLoader:
-        code = _active[-1].path_load(self, fullname)
-        if code is not None:
-            return code
-    return _source_get_code(self, fullname)
-
-
-_path_get_code = _as_importlib(_path_get_code)
-
-
-def _runpy_compile(source, filename, mode, *args, **kwargs):
-    """`compile` as runpy.run_path sees it while a trace runs: a file of the user's comes back traced."""
-    if _active and mode == "exec" and not args and not kwargs and type(filename) is str:
-        code = _active[-1].compile_path(source, filename, "run with runpy.run_path")
-        if code is not None:
-            return code
-    return compile(source, filename, mode, *args, **kwargs)
-
-
 def _how_loaded(frame) -> str:
-    """How a module reached SourceFileLoader.get_code, from the code names of its callers' frames."""
-    if frame is None:
-        return "loaded with importlib"
-    if frame.f_code.co_name == "_get_module_details":
-        return "run with runpy.run_module"
-    up = frame.f_back if frame.f_code.co_name == "exec_module" else None
-    while up is not None and up.f_code.co_filename.startswith("<frozen importlib"):
-        if up.f_code.co_name == "_find_and_load":
+    """How a loader came to be made for a file, from the code names of the frames that made it."""
+    while frame is not None and (frame.f_code.co_filename.startswith("<frozen importlib")
+                                 or frame.f_code.co_filename == __file__):  # this module's finder asks PathFinder
+        name = frame.f_code.co_name
+        if name == "_find_and_load":
             return "imported"
-        if up.f_code.co_name == "_load_module_shim":
+        if name == "spec_from_file_location":
             return "loaded with importlib"
-        up = up.f_back
+        frame = frame.f_back
+    if frame is not None and frame.f_code.co_name == "_get_module_details":
+        return "run with runpy.run_module"
     return "loaded with importlib"
 
 
@@ -130,10 +207,11 @@ class UserImportHook(importlib.abc.MetaPathFinder):
         self.roots = tuple(os.path.realpath(r) for r in roots)
         self.exclude = tuple(exclude)
         self.protected = _protected_roots()
-        self.loader_cls = type("Loader", (_InstrumentingLoader,), {"hook": self})
+        self.loader_cls = _loader_class(self)
         self.notes: dict[str, dict] = {}  # real path -> how it was loaded and why it was not traced
         self.traced: set[str] = set()  # real paths compiled through the tracer
         self._modules_before: set[str] = set()
+        self._files_before: set[str] = set()  # the files of modules loaded before the trace (in-process traces)
         self._patched: list[tuple] = []
 
     def _real(self, path: str) -> str:
@@ -213,17 +291,27 @@ class UserImportHook(importlib.abc.MetaPathFinder):
             return False
         return True
 
-    def path_load(self, loader, fullname):
-        """The traced code for a SourceFileLoader's module, or None (then Python's own loading runs)."""
+    def adopt(self, loader) -> None:
+        """A SourceFileLoader was just made (an import, spec_from_file_location, runpy.run_module): a user's
+        file gets the tracing loader's class; any other file of the user's is noted as not traced."""
         try:
             how = _how_loaded(sys._getframe(2))
-            if not self.judge(loader.path, how, fullname):
-                return None
-            source = loader.get_data(loader.path)
-        except Exception:  # noqa: BLE001 -- Python's own loading then runs and raises what it raises
+            if self.judge(loader.path, how, loader.name):
+                loader.__class__ = self.loader_cls
+                loader.how = how
+        except Exception as e:  # noqa: BLE001 -- the file then loads as Python loads it, untraced
+            if getattr(self.tracer.recorder, "raise_errors", False):
+                raise
+            self.tracer.recorder.internal_error(e)
+
+    def traced_code(self, loader, fullname, path):
+        """The traced code of a user's module, or None where Python's own loading must run (and raise)."""
+        try:
+            source = loader.get_data(path)
+        except Exception:  # noqa: BLE001 -- Python's own reading then raises what it raises
             return None
-        code = self.compile_traced(source, loader.path, how)
-        if code is not None and not sys.dont_write_bytecode:
+        code = self.compile_traced(source, path, getattr(loader, "how", "imported"))
+        if code is not None and not sys.dont_write_bytecode:  # -B, PYTHONDONTWRITEBYTECODE
             _cache_original(loader, fullname)
         return code
 
@@ -256,21 +344,61 @@ class UserImportHook(importlib.abc.MetaPathFinder):
             elif not any(_under(real, r) for r in self.roots):
                 notes[real] = {"file": real, "how": "loaded", "why": "outside the script's folder",
                                "folder": os.path.dirname(real)}
+        self._compiled_by_script(notes, traced)
         return list(notes.values())
+
+    def _compiled_by_script(self, notes: dict, traced: set) -> None:
+        """Files of the user's whose functions are alive but were compiled without nandoctor: the script
+        compiled them itself (`exec(compile(open(p).read(), p, "exec"))`), which nandoctor does not hook (it
+        would have to replace the builtin compile, which every library and every traceback sees)."""
+        import gc
+
+        seen: dict[str, str | None] = {}
+        for obj in gc.get_objects():
+            if len(notes) >= MAX_NOTES:
+                return
+            if type(obj) is not types.FunctionType:
+                continue
+            name = obj.__code__.co_filename
+            if name in seen:
+                continue
+            seen[name] = None
+            if not name.endswith(".py") or name.startswith("<"):
+                continue
+            real = self._real(name)
+            if (real in traced or real in notes or real in self._files_before or self._protected(real)
+                    or not os.path.isfile(real)):
+                continue
+            inside = any(_under(real, r) for r in self.roots)
+            if inside and self._excluded(real) is not None:
+                continue
+            notes[real] = {"file": real, "how": "compiled by the script itself (compile() and exec())",
+                           "why": "nandoctor traces the files it imports or runs; import this one instead"
+                           if inside else "outside the script's folder, and compiled by the script itself",
+                           "folder": os.path.dirname(real)}
 
     # -- lifecycle -----------------------------------------------------------------------------------
     def install(self) -> None:
         sys.meta_path.insert(0, self)
         self._modules_before = set(sys.modules)
+        self._files_before = set()
+        for module in list(sys.modules.values()):
+            path = module.__dict__.get("__file__") if type(module) is types.ModuleType else None
+            if type(path) is str and path.endswith(".py"):
+                self._files_before.add(self._real(path))
         _active.append(self)
-        if "get_code" not in _SourceFileLoader.__dict__:
-            _SourceFileLoader.get_code = _path_get_code
-            self._patched.append((_SourceFileLoader, "get_code"))
+        if "__init__" not in _SourceFileLoader.__dict__:
+            _SourceFileLoader.__init__ = _loader_init
+            self._patched.append((_SourceFileLoader, "__init__", None))
         import runpy
 
-        if "compile" not in runpy.__dict__:
+        replacement = _make_runpy_get_code(runpy)
+        if replacement is not None:
+            self._patched.append((runpy, "_get_code_from_file", runpy._get_code_from_file))
+            runpy._get_code_from_file = replacement
+        elif "compile" not in runpy.__dict__:
             runpy.compile = _runpy_compile  # a module global shadows the builtin for runpy's own code only
-            self._patched.append((runpy, "compile"))
+            self._patched.append((runpy, "compile", None))
 
     def uninstall(self) -> None:
         self.tracer.not_traced = self.not_traced()
@@ -279,9 +407,12 @@ class UserImportHook(importlib.abc.MetaPathFinder):
         except ValueError:
             pass
         while self._patched:
-            owner, name = self._patched.pop()
+            owner, name, old = self._patched.pop()
             try:
-                delattr(owner, name)
+                if old is None:
+                    delattr(owner, name)
+                else:
+                    setattr(owner, name, old)
             except AttributeError:
                 pass
         if self in _active:
