@@ -141,3 +141,44 @@ def test_objects_the_recorder_does_not_summarise_are_named(tmp_path):
     assert counted["Value"]["file"] == str(tmp_path / "engine.py")
     lines = words.verdict(session).not_traced
     assert any(ln.startswith("values held in objects of class Value (engine.py) were not summarised") for ln in lines)
+
+
+BAD = "x = (\n"
+MISSING = "/definitely/not/here.py"
+LOADS_BAD = {
+    "by_import.py": "import bad\n",
+    "by_spec.py": ("import importlib.util\n"
+                   "spec = importlib.util.spec_from_file_location('bad', __file__.replace('by_spec.py', 'bad.py'))\n"
+                   "importlib.util.module_from_spec(spec)\n"
+                   "spec.loader.exec_module(importlib.util.module_from_spec(spec))\n"),
+    "by_runpy.py": "import runpy\nrunpy.run_path(__file__.replace('by_runpy.py', 'bad.py'))\n",
+    "by_missing.py": ("import importlib.util\n"
+                      f"spec = importlib.util.spec_from_file_location('gone', {MISSING!r})\n"
+                      "spec.loader.exec_module(importlib.util.module_from_spec(spec))\n"),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("script", sorted(LOADS_BAD))
+def test_a_broken_module_loaded_any_way_fails_with_pythons_own_traceback(tmp_path, script):
+    _write(tmp_path, {"bad.py": BAD, **LOADS_BAD})
+    plain = run_python([str(tmp_path / script)], cwd=tmp_path)
+    traced = run_nandoctor(["run", "-o", str(tmp_path / "out"), str(tmp_path / script)], cwd=tmp_path)
+    assert plain.returncode == traced.returncode == 1
+    assert [ln for ln in traced.stderr.splitlines() if not ln.startswith("nandoctor:")] == plain.stderr.splitlines()
+
+
+def test_a_file_the_script_compiles_itself_is_named_as_not_traced(tmp_path):
+    from nandoctor.cli import trace_script
+    from nandoctor.report import words
+
+    _write(tmp_path, {"engine.py": ENGINE,
+                      "train.py": "path = __file__.replace('train.py', 'engine.py')\n"
+                                  "exec(compile(open(path).read(), path, 'exec'))\n"
+                                  "v = Value(2.0) * Value(3.0)\nprint(v.data)\n"})
+    outcome, session = trace_script(str(tmp_path / "train.py"), [], tmp_path / "out", formats=("json",))
+    assert outcome.exit_code == 0
+    assert [n["file"] for n in session.meta["not_traced"]] == [str(tmp_path / "engine.py")]
+    assert str(tmp_path / "engine.py") not in session.sources
+    line = next(ln for ln in words.verdict(session).not_traced if ln.startswith("not traced: "))
+    assert line.startswith("not traced: engine.py compiled by the script itself (compile() and exec())")
