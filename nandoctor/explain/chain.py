@@ -222,7 +222,9 @@ def _update_roots(F: Facts, u: int, ustep: int) -> list[ChainLink]:
 
     hv = hyper_value(F, u)
     if hv is not None:
-        out.append(ChainLink(text=f"The learning rate {hv['name']} = {hv['value']:g} multiplies every gradient "
-                             f"(set at line {hv['line']}: `{hv['text']}`)", step=None, site=hv["name"],
+        # What the update statement reads, not a claim about every update of the run.
+        out.append(ChainLink(text=f"The learning rate {hv['name']} = {hv['value']:g} scales the update of "
+                             f"{base_name(F.by_id[u].target)} (set at line {hv['line']}: `{hv['text']}`)", step=None,
+                             site=hv["name"],
                              line=hv["line"], numbers={"learning_rate": hv["value"]}))
     return out

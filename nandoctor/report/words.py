@@ -361,7 +361,8 @@ def verdict(session) -> Verdict:
         status = "problems"
     elif not judged:
         headline = f"{checked[0].upper()}{checked[1:]}: nothing to judge the training by"
-        detail = "No NaN or infinity was recorded, but that says little here. "
+        detail = (f"No NaN or infinity in the values recorded at {plural(cov.observed, 'place')}, but that says little "
+                  "here. ")
         if not cov.steps:
             detail += ("nandoctor found no loop that updates a value it reads again. If your script trains, name its "
                        "loop with --step-loop FILE:LINE.")

@@ -295,8 +295,11 @@ class UserImportHook(importlib.abc.MetaPathFinder):
         """A SourceFileLoader was just made (an import, spec_from_file_location, runpy.run_module): a user's
         file gets the tracing loader's class; any other file of the user's is noted as not traced."""
         try:
+            path = loader.path
+            if type(path) is not str or not path.endswith(".py") or self._protected(self._real(path)):
+                return  # the standard library, installed packages: no frame walk for them
             how = _how_loaded(sys._getframe(2))
-            if self.judge(loader.path, how, loader.name):
+            if self.judge(path, how, loader.name):
                 loader.__class__ = self.loader_cls
                 loader.how = how
         except Exception as e:  # noqa: BLE001 -- the file then loads as Python loads it, untraced
