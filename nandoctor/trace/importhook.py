@@ -357,9 +357,8 @@ class UserImportHook(importlib.abc.MetaPathFinder):
         import gc
 
         seen: dict[str, str | None] = {}
+        found: dict[str, dict] = {}
         for obj in gc.get_objects():
-            if len(notes) >= MAX_NOTES:
-                return
             if type(obj) is not types.FunctionType:
                 continue
             name = obj.__code__.co_filename
@@ -369,16 +368,18 @@ class UserImportHook(importlib.abc.MetaPathFinder):
             if not name.endswith(".py") or name.startswith("<"):
                 continue
             real = self._real(name)
-            if (real in traced or real in notes or real in self._files_before or self._protected(real)
+            if (real in traced or real in notes or real in found or real in self._files_before or self._protected(real)
                     or not os.path.isfile(real)):
                 continue
             inside = any(_under(real, r) for r in self.roots)
             if inside and self._excluded(real) is not None:
                 continue
-            notes[real] = {"file": real, "how": "compiled by the script itself (compile() and exec())",
+            found[real] = {"file": real, "how": "compiled by the script itself (compile() and exec())",
                            "why": "nandoctor traces the files it imports or runs; import this one instead"
                            if inside else "outside the script's folder, and compiled by the script itself",
                            "folder": os.path.dirname(real)}
+        for real in sorted(found)[:max(0, MAX_NOTES - len(notes))]:  # sorted: the heap's order is no order
+            notes[real] = found[real]
 
     # -- lifecycle -----------------------------------------------------------------------------------
     def install(self) -> None:
