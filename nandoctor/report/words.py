@@ -251,11 +251,7 @@ def not_traced_lines(session) -> list[str]:
         for n in notes:
             by_how.setdefault(n.get("how") or "loaded", []).append(os.path.relpath(n["file"], folder))
         what = "; ".join(f"{_names(files, 4)} {how}" for how, files in by_how.items())
-        advice = ""
-        if why == "outside the script's folder":
-            advice = f"; add --include {folder}"
-        elif why.startswith("excluded"):
-            advice = ""
+        advice = f"; add --include {folder}" if why == "outside the script's folder" else ""
         out.append(f"not traced: {what} from {folder} ({why}{advice})")
     loop_sites = _loop_sites(session)
     user_files = set(getattr(session, "sources", None) or ())
@@ -266,11 +262,14 @@ def not_traced_lines(session) -> list[str]:
         builtin = t.get("module") == "builtins"
         # Containers are everywhere (a list of batches, a dict of settings); they are named when they held
         # values in the training loop of a run whose parameters nandoctor did not see as arrays or numbers.
-        if builtin and (not sites or _params_observed(session)):
+        if builtin and (loop_sites is None or not sites or _params_observed(session)):
             continue
-        if not builtin and (not sites if loop_sites is not None else t.get("file") not in user_files):
+        path = t.get("file") or (meta.get("script") if t.get("module") == "__main__" else None)
+        if path and t.get("module") == "__main__":
+            path = os.path.abspath(str(path))
+        if not builtin and (not sites if loop_sites is not None else path not in user_files):
             continue  # without a training loop, only the classes of the user's own files are named
-        where = f" ({_user_path(session, t['file'])})" if t.get("file") else ""
+        where = f" ({_user_path(session, path)})" if path else ""
         kind = f"objects of class {t['class']}{where}" if not builtin else f"{t['class']} objects"
         n_sites = len(t.get("sites") or ())
         out.append(f"values held in {kind} were not summarised ({plural(int(t.get('count', 0)), 'value')} at "
