@@ -118,3 +118,37 @@ def test_every_verdict_line_fits_the_terminal_budget(tmp_path):
     lines = verdict_lines(session, str(tmp_path / "out"))
     assert 3 <= len(lines) <= 8 and all(ln.startswith("nandoctor:") for ln in lines)
     assert lines[-1].startswith("nandoctor: report:")
+
+
+PURE_FLOATS = """
+w = 0.0
+b = 0.0
+xs = [0.0, 1.0, 2.0, 3.0]
+ys = [1.0, 3.0, 5.0, 7.0]
+for step in range(30):
+    gw = 0.0
+    gb = 0.0
+    for x, y in zip(xs, ys):
+        err = w * x + b - y
+        gw += err * x
+        gb += err
+    w -= 0.05 * gw / len(xs)
+    b -= 0.05 * gb / len(xs)
+print(round(w, 3), round(b, 3))
+"""
+
+
+def test_pure_python_training_is_judged_only_on_what_was_measured(tmp_path):
+    session = _traced(tmp_path, PURE_FLOATS)
+    cov = words.coverage(session)
+    v = words.verdict(session)
+    assert cov.arrays == 0 and cov.steps == 30
+    measured = bool(cov.params and cov.ratios_measured)
+    if v.status in ("healthy", "unjudged"):  # nothing found: said to be healthy only where it was measured
+        assert (v.status == "unjudged") is not measured
+    else:
+        assert v.checked == words.checked_text(cov)
+    if v.status == "unjudged":
+        assert v.headline.endswith("too little measured to judge the training" if cov.params
+                                   else "nothing to judge the training by")
+        assert "no problems" not in v.headline and "no error or warning" not in v.headline

@@ -255,14 +255,15 @@ def not_traced_lines(session) -> list[str]:
         out.append(f"not traced: {what} from {folder} ({why}{advice})")
     loop_sites = _loop_sites(session)
     user_files = set(getattr(session, "sources", None) or ())
+    measured = bool(coverage(session).ratios_measured)
     for t in meta.get("unsummarised") or ():
         if not isinstance(t, dict):
             continue
         sites = [s for s in t.get("sites", ()) if loop_sites is None or s in loop_sites]
         builtin = t.get("module") == "builtins"
         # Containers are everywhere (a list of batches, a dict of settings); they are named when they held
-        # values in the training loop of a run whose parameters nandoctor did not see as arrays or numbers.
-        if builtin and (loop_sites is None or not sites or _params_observed(session)):
+        # values in the training loop of a run where no parameter's update ratio could be measured.
+        if builtin and (loop_sites is None or not sites or measured):
             continue
         path = t.get("file") or (meta.get("script") if t.get("module") == "__main__" else None)
         if path and t.get("module") == "__main__":
@@ -311,13 +312,6 @@ def _loop_sites(session) -> set[int] | None:
     return body | {x.id for x in session.sites if x.function != step_fn and x.function.rsplit(".", 1)[-1] in called}
 
 
-def _params_observed(session) -> bool:
-    from ..detectors.facts import facts
-
-    F = facts(session)
-    return any(F.observed(p) for p in F.params)
-
-
 def verdict(session) -> Verdict:
     from .timeline import first_bad_record, site_label
 
@@ -329,8 +323,9 @@ def verdict(session) -> Verdict:
     exc = session.meta.get("exception")
     cov = coverage(session)
     checked = checked_text(cov)
-    # Training can be judged only when a loop updated parameters nandoctor recorded.
-    judged = bool(cov.steps and cov.params and cov.observed)
+    # Training can be judged only when a loop updated parameters nandoctor measured: held in arrays, or with
+    # their update ratio measured.
+    judged = bool(cov.steps and cov.params and (cov.arrays or cov.ratios_measured))
     if fn is not None:
         what = result_word(fn)
         headline = f"First {what} at step {fn.step}: {fn.expression or fn.statement} computed {fn.operation} (line {fn.line})"
@@ -359,7 +354,9 @@ def verdict(session) -> Verdict:
         detail = f"nandoctor found {len(serious)} problem(s) worth fixing; the most important come first below."
         status = "problems"
     elif not judged:
-        headline = f"{checked[0].upper()}{checked[1:]}: nothing to judge the training by"
+        headline = (f"{checked[0].upper()}{checked[1:]}: "
+                    + ("too little measured to judge the training" if cov.steps and cov.params
+                       else "nothing to judge the training by"))
         detail = (f"No NaN or infinity in the values recorded at {plural(cov.observed, 'place')}, but that says little "
                   "here. ")
         if not cov.steps:
@@ -369,7 +366,8 @@ def verdict(session) -> Verdict:
             detail += ("The training loop updated nothing nandoctor records as a parameter (arrays or numbers "
                        "written in the loop and read again).")
         else:
-            detail += "No value was recorded."
+            detail += (f"No array was recorded and the update ratio of {_names(cov.params)} could not be measured, "
+                       "so how the training moves its parameters was not measured.")
         status = "unjudged"
     else:
         headline = f"No NaN or infinity in {plural(n_steps, 'step')}, and no error or warning"
