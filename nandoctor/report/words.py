@@ -186,8 +186,8 @@ def coverage(session) -> Coverage:
     plan = session.plan
     loop_line = None
     if plan.step_loop is not None:
-        loop_line = next((getattr(lp, "line", None) for lp in session.loops if getattr(lp, "id", None) == plan.step_loop),
-                         None)
+        loop_line = next((getattr(lp, "line", None) for lp in session.loops
+                          if getattr(lp, "id", None) == plan.step_loop), None)
     return Coverage(assignments=sum(x.kind not in ("arg", "return") for x in sites),
                     calls=sum(x.kind in ("arg", "return") for x in sites),
                     files=len({x.file for x in sites}), observed=len(observed), arrays=arrays, steps=plan.n_steps,
