@@ -176,7 +176,7 @@ def walk(F: Facts, sid: int, step: int, symptom_text: str, symptom_numbers: dict
             name = base_name(px.target)
             links.append(ChainLink(
                 text=(f"The update of {name} at step {ustep} changed it by {norm:.3g}, {ratio:.2g} of its norm "
-                      f"{before:.3g} (typical {typical:.2g})"), step=ustep, site=name, line=F.by_id[u].line,
+                      f"{before:.3g}" + _typical_words(ratio, typical)), step=ustep, site=name, line=F.by_id[u].line,
                 numbers={"update_norm": _num(norm), "weight_norm": _num(before), "ratio": _num(ratio),
                          "typical_ratio": _num(typical)}))
             links.extend(_update_roots(F, u, ustep))
@@ -192,6 +192,15 @@ def walk(F: Facts, sid: int, step: int, symptom_text: str, symptom_numbers: dict
     return list(reversed(links))
 
 
+def _typical_words(ratio: float, typical: float) -> str:
+    """' (typical 0.0025)' when the run measured a typical ratio; said to be usual when this one is no larger."""
+    if not (math.isfinite(typical) and typical > 0):
+        return ""
+    if ratio <= typical * JUMP:
+        return f", about its usual {typical:.2g}"
+    return f" (typical {typical:.2g})"
+
+
 def _update_roots(F: Facts, u: int, ustep: int) -> list[ChainLink]:
     """What made an update large: its gradient's jump and its learning rate (roots come last here,
     the list is reversed by the caller)."""
@@ -202,7 +211,10 @@ def _update_roots(F: Facts, u: int, ustep: int) -> list[ChainLink]:
             continue  # not measured at that step (a large gradient screened, see stats.BigArrays)
         j = _jump(sr, i)
         gx = F.by_id[g]
-        out.append(ChainLink(text=f"The gradient {gx.target} at step {ustep} has size {sr[C.L2][i]:.3g}"
+        # An update may read data as well as its gradient (`w -= lr * x.T @ d`): call it the gradient only when
+        # it is computed from the parameters.
+        what = f"The gradient {gx.target}" if g in F.derived else f"{gx.target}, which the update reads,"
+        out.append(ChainLink(text=f"{what} at step {ustep} has size {sr[C.L2][i]:.3g}"
                              + (f", {j:.3g}x its recent median" if j >= JUMP else ""), step=ustep, site=gx.target,
                              line=gx.line, numbers={"l2": _num(sr[C.L2][i]), "jump": _num(j)}))
         break
@@ -210,7 +222,9 @@ def _update_roots(F: Facts, u: int, ustep: int) -> list[ChainLink]:
 
     hv = hyper_value(F, u)
     if hv is not None:
-        out.append(ChainLink(text=f"The learning rate {hv['name']} = {hv['value']:g} multiplies every gradient "
-                             f"(set at line {hv['line']}: `{hv['text']}`)", step=None, site=hv["name"],
+        # What the update statement reads, not a claim about every update of the run.
+        out.append(ChainLink(text=f"The learning rate {hv['name']} = {hv['value']:g} scales the update of "
+                             f"{base_name(F.by_id[u].target)} (set at line {hv['line']}: `{hv['text']}`)", step=None,
+                             site=hv["name"],
                              line=hv["line"], numbers={"learning_rate": hv["value"]}))
     return out

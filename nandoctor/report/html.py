@@ -44,6 +44,7 @@ h3{font-size:16px;margin:14px 0 6px}
 .verdict.nonfinite,.verdict.crashed{border-color:var(--bad)}
 .verdict.problems{border-color:var(--warn)}
 .verdict.healthy{border-color:var(--ok)}
+.verdict.unjudged{border-color:var(--muted)}
 .verdict .kicker{font-size:13px;text-transform:uppercase;letter-spacing:.06em;color:var(--muted)}
 .verdict ol{margin:6px 0 0;padding-left:22px}
 .verdict li{margin:2px 0}
@@ -180,11 +181,20 @@ def _verdict(session, v: words.Verdict) -> str:
     kicker = {"nonfinite": "Verdict: your training produced a non-finite value",
               "crashed": "Verdict: the script crashed",
               "problems": "Verdict: problems found",
-              "healthy": "Verdict: healthy"}[v.status]
+              "healthy": "Verdict: healthy",
+              "unjudged": "Verdict: too little observed to judge"}[v.status]
     parts = [f'<section id="verdict" class="verdict {v.status}">',
              f'<div class="kicker">{esc(kicker)}</div>',
              f"<h1>{esc(v.headline)}</h1>",
              f"<p>{esc(v.detail)}</p>"]
+    if v.status not in ("healthy", "unjudged") and v.checked:  # those two say it in the headline or detail
+        parts.append(f'<p class="muted">Checked: {esc(v.checked)}.</p>')
+    if v.not_traced:
+        parts.append("<p><strong>Not seen by nandoctor:</strong></p><ul>"
+                     + "".join(f"<li>{esc(line[0].upper() + line[1:])}.</li>" for line in v.not_traced) + "</ul>")
+    if v.not_checked:
+        parts.append("<p><strong>Causes not checked</strong> (a premise was not measured on this run):</p><ul>"
+                     + "".join(f"<li>{esc(line)}</li>" for line in v.not_checked) + "</ul>")
     causes = sorted(session.causes, key=lambda c: c.rank)
     if causes:
         parts.append("<p><strong>Why, most likely first:</strong></p><ol>")

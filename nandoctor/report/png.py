@@ -121,7 +121,8 @@ def summary_model(session) -> SummaryModel:
     if tl.note:
         subtitle += f"  (timelines end at step {tl.x_range[1]}, after the first non-finite value)"
     return SummaryModel(
-        title="nandoctor: " + ("what went wrong" if v.status != "healthy" else "training stayed healthy"),
+        title="nandoctor: " + {"healthy": "training stayed healthy",
+                               "unjudged": "too little observed to judge"}.get(v.status, "what went wrong"),
         subtitle=subtitle,
         status=v.status,
         box_lines=fit_box(box),

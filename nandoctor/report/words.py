@@ -133,11 +133,186 @@ def first_sentence(text: str, limit: int = 240) -> str:
 class Verdict:
     """The first screen: one headline, a plain-language sentence, and the causes one line each."""
 
-    status: str  # "nonfinite", "problems", "healthy", "crashed"
+    status: str  # "nonfinite", "problems", "healthy", "crashed", "unjudged" (too little observed to judge)
     headline: str
     detail: str
     causes: list[str] = field(default_factory=list)
     first_nonfinite_step: int | None = None
+    checked: str = ""  # what nandoctor checked on this run, in numbers
+    not_checked: list[str] = field(default_factory=list)  # causes not judged: which premise was not measured
+    not_traced: list[str] = field(default_factory=list)  # the user's code and values nandoctor did not see
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """'1 file', '3 files', '0 parameters'."""
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What this run let nandoctor observe, counted from the recording."""
+
+    assignments: int  # recorded places that are not arguments or returns
+    calls: int  # arguments and returns recorded
+    files: int
+    observed: int  # places with at least one recorded value
+    arrays: int  # places that held an array of more than one element
+    steps: int
+    loop_line: int | None
+    params: tuple[str, ...]  # parameters updated in the training loop
+    ratios_measured: tuple[str, ...]  # parameters whose update ratio was measured at one step or more
+    ratio_steps: int  # the most steps at which one parameter's update ratio was measured
+
+
+def coverage(session) -> Coverage:
+    """Counts of what was recorded: places, files, arrays, the training loop and the parameters it updates."""
+    from ..detectors.facts import base_name, facts
+    from ..detectors.optimisation import update_ratios
+
+    sites = list(session.sites)
+    F = facts(session)
+    observed = [x.id for x in sites if F.observed(x.id)]
+    arrays = sum(1 for sid in observed if F._array(sid))
+    params: dict[str, None] = {}
+    measured: dict[str, None] = {}
+    ratio_steps = 0
+    for u in F.updates:
+        name = base_name(F.by_id[u].target)
+        params[name] = None
+        try:
+            steps = update_ratios(F, u)[0]
+        except Exception:  # noqa: BLE001 -- a series that cannot be read counts as not measured
+            continue
+        if len(steps):
+            measured[name] = None
+            ratio_steps = max(ratio_steps, len(steps))
+    plan = session.plan
+    loop_line = None
+    if plan.step_loop is not None:
+        loop_line = next((getattr(lp, "line", None) for lp in session.loops
+                          if getattr(lp, "id", None) == plan.step_loop), None)
+    return Coverage(assignments=sum(x.kind not in ("arg", "return") for x in sites),
+                    calls=sum(x.kind in ("arg", "return") for x in sites),
+                    files=len({x.file for x in sites}), observed=len(observed), arrays=arrays, steps=plan.n_steps,
+                    loop_line=loop_line, params=tuple(params), ratios_measured=tuple(measured),
+                    ratio_steps=ratio_steps)
+
+
+def _names(names, most: int = 3) -> str:
+    names = list(names)
+    shown = ", ".join(names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
+def checked_text(cov: Coverage) -> str:
+    """'traced 31 assignments in 1 file; 250 training steps (loop at line 30); 2 parameters updated (w1, w2), ...'"""
+    parts = [f"traced {plural(cov.assignments, 'assignment')}"
+             + (f" and {plural(cov.calls, 'argument or return', 'arguments and returns')}" if cov.calls else "")
+             + f" in {plural(cov.files, 'file')}"]
+    parts.append(f"{plural(cov.arrays, 'of them', 'of them')} held arrays" if cov.arrays else "no arrays")
+    if cov.steps:
+        parts.append(f"{plural(cov.steps, 'training step')}"
+                     + (f" (the loop at line {cov.loop_line})" if cov.loop_line else ""))
+    else:
+        parts.append("no training loop found")
+    if cov.params:
+        text = f"{plural(len(cov.params), 'parameter')} updated ({_names(cov.params)})"
+        if cov.ratios_measured:
+            text += (f", the update ratio of {plural(len(cov.ratios_measured), 'parameter')} measured at up to "
+                     f"{plural(cov.ratio_steps, 'step')}")
+        else:
+            text += ", no update ratio measured"
+        parts.append(text)
+    else:
+        parts.append("no parameters updated")
+    return "; ".join(parts)
+
+
+def not_checked_lines(session) -> list[str]:
+    """'learning_rate_too_low — the update ratio of w was not measured (w is a Python float)', one per rule."""
+    out = []
+    for n in getattr(session, "not_checked", None) or ():
+        why = (n.why or n.premise or "").strip().rstrip(".")
+        out.append(f"{n.tag} — {why}" if why else n.tag)
+    return out
+
+
+def not_traced_lines(session) -> list[str]:
+    """The user's files the script used that were not traced, and the objects whose values were not summarised,
+    one sentence each, from session.meta (written by the recorder's import hook)."""
+    import os
+
+    meta = session.meta or {}
+    out = []
+    groups: dict[tuple, list] = {}
+    for n in meta.get("not_traced") or ():
+        if not isinstance(n, dict) or not n.get("file"):
+            continue
+        groups.setdefault((n.get("folder") or os.path.dirname(n["file"]), n.get("why") or ""), []).append(n)
+    for (folder, why), notes in groups.items():
+        by_how: dict[str, list] = {}
+        for n in notes:
+            by_how.setdefault(n.get("how") or "loaded", []).append(os.path.relpath(n["file"], folder))
+        what = "; ".join(f"{_names(files, 4)} {how}" for how, files in by_how.items())
+        advice = f"; add --include {folder}" if why == "outside the script's folder" else ""
+        out.append(f"not traced: {what} from {folder} ({why}{advice})")
+    loop_sites = _loop_sites(session)
+    user_files = set(getattr(session, "sources", None) or ())
+    measured = bool(coverage(session).ratios_measured)
+    for t in meta.get("unsummarised") or ():
+        if not isinstance(t, dict):
+            continue
+        sites = [s for s in t.get("sites", ()) if loop_sites is None or s in loop_sites]
+        builtin = t.get("module") == "builtins"
+        # Containers are everywhere (a list of batches, a dict of settings); they are named when they held
+        # values in the training loop of a run where no parameter's update ratio could be measured.
+        if builtin and (loop_sites is None or not sites or measured):
+            continue
+        path = t.get("file") or (meta.get("script") if t.get("module") == "__main__" else None)
+        if path and t.get("module") == "__main__":
+            path = os.path.abspath(str(path))
+        if not builtin and (not sites if loop_sites is not None else path not in user_files):
+            continue  # without a training loop, only the classes of the user's own files are named
+        where = f" ({_user_path(session, path)})" if path else ""
+        kind = f"objects of class {t['class']}{where}" if not builtin else f"{t['class']} objects"
+        n_sites = len(t.get("sites") or ())
+        out.append(f"values held in {kind} were not summarised ({plural(int(t.get('count', 0)), 'value')} at "
+                   f"{plural(n_sites, 'place')}{'' if n_sites < 16 else ' or more'})")
+    return out
+
+
+def _user_path(session, path: str) -> str:
+    """A file as the user knows it: relative to the script's folder when under it, else as it is."""
+    import os
+
+    script = (session.meta or {}).get("script")
+    if script:
+        rel = os.path.relpath(path, os.path.dirname(os.path.abspath(str(script))))
+        if not rel.startswith(".."):
+            return rel
+    return path
+
+
+def _loop_sites(session) -> set[int] | None:
+    """Ids of the places inside the training loop (its own and nested loops, and the functions it calls are
+    not known here: those count as inside), or None without a loop."""
+    lid = session.plan.step_loop
+    if lid is None:
+        return None
+    loops = {getattr(lp, "id", None): lp for lp in session.loops}
+    inside = {lid}
+    changed = True
+    while changed:
+        changed = False
+        for k, lp in loops.items():
+            if k not in inside and getattr(lp, "parent", None) in inside:
+                inside.add(k)
+                changed = True
+    step_fn = getattr(loops.get(lid), "function", None)
+    body = {x.id for x in session.sites if x.function == step_fn and x.loop in inside}
+    # The functions the loop's statements call by name count as inside it (one call deep).
+    called = {c.rsplit(".", 1)[-1] for x in session.sites if x.id in body for c in x.calls}
+    return body | {x.id for x in session.sites if x.function != step_fn and x.function.rsplit(".", 1)[-1] in called}
 
 
 def verdict(session) -> Verdict:
@@ -149,6 +324,11 @@ def verdict(session) -> Verdict:
     causes = [f"{c.rank}. {one_line(c.summary or tag_title(c.tag), 200)}" for c in sorted(session.causes, key=lambda c: c.rank)]
     serious = [f for f in session.findings if f.severity in ("error", "warning")]
     exc = session.meta.get("exception")
+    cov = coverage(session)
+    checked = checked_text(cov)
+    # Training can be judged only when a loop updated parameters nandoctor measured: held in arrays, or with
+    # their update ratio measured.
+    judged = bool(cov.steps and cov.params and (cov.arrays or cov.ratios_measured))
     if fn is not None:
         what = result_word(fn)
         headline = f"First {what} at step {fn.step}: {fn.expression or fn.statement} computed {fn.operation} (line {fn.line})"
@@ -169,22 +349,35 @@ def verdict(session) -> Verdict:
         status = "nonfinite"
     elif exc:
         headline = f"The script stopped with {one_line(exc, 140)}"
-        detail = f"No NaN or infinity was recorded in the {n_steps} steps that ran."
+        detail = (f"No NaN or infinity was recorded in the {plural(cov.observed, 'place')} observed over "
+                  f"{plural(n_steps, 'step')} that ran.")
         status = "crashed"
     elif causes or serious:
-        headline = f"No NaN or infinity in {n_steps} steps, but training has problems"
+        headline = f"No NaN or infinity in {plural(n_steps, 'step')}, but training has problems"
         detail = f"nandoctor found {len(serious)} problem(s) worth fixing; the most important come first below."
         status = "problems"
-    elif n_steps == 0:
-        headline = "No training loop found, and no NaN or infinity"
-        detail = ("nandoctor found no loop that updates a value it reads again, so there are no training steps "
-                  "to follow. If your script trains, name its loop with --step-loop FILE:LINE.")
-        status = "healthy"
+    elif not judged:
+        headline = (f"{checked[0].upper()}{checked[1:]}: "
+                    + ("too little measured to judge the training" if cov.steps and cov.params
+                       else "nothing to judge the training by"))
+        detail = (f"No NaN or infinity in the values recorded at {plural(cov.observed, 'place')}, but that says little "
+                  "here. ")
+        if not cov.steps:
+            detail += ("nandoctor found no loop that updates a value it reads again. If your script trains, name its "
+                       "loop with --step-loop FILE:LINE.")
+        elif not cov.params:
+            detail += ("The training loop updated nothing nandoctor records as a parameter (arrays or numbers "
+                       "written in the loop and read again).")
+        else:
+            detail += (f"No array was recorded and the update ratio of {_names(cov.params)} could not be measured, "
+                       "so how the training moves its parameters was not measured.")
+        status = "unjudged"
     else:
-        headline = f"No NaN or infinity in {n_steps} steps, and no problems found"
-        detail = "Every recorded value stayed finite and no detector fired."
+        headline = f"No NaN or infinity in {plural(n_steps, 'step')}, and no error or warning"
+        detail = f"Checked: {checked}."
         status = "healthy"
     if exc and status != "crashed":
         detail += f" The script then stopped with {one_line(exc, 120)}."
     step = fn.step if fn is not None else (bad.step if bad is not None else None)
-    return Verdict(status, headline, detail, causes, step)
+    return Verdict(status, headline, detail, causes, step, checked=checked, not_checked=not_checked_lines(session),
+                   not_traced=not_traced_lines(session))

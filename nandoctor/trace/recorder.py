@@ -86,6 +86,12 @@ MAX_ERRORS = 100
 _LOST = re.compile(r" \[site (\d+): (\d+) observations? lost\]$")
 
 
+# Types whose values hold no numbers to summarise (counters, names, code): not counted as unsummarised.
+_NOT_VALUES = frozenset(id(t) for t in (type(None), bool, int, str, bytes, type, range, slice, types.FunctionType,
+                                        types.BuiltinFunctionType, types.MethodType, types.ModuleType,
+                                        types.GeneratorType, type(Ellipsis), type(NotImplemented)))
+
+
 def lost_observations(errors) -> dict[int, int]:
     """site id -> how many of its observations nandoctor's own errors cost, read from the error texts."""
     lost: dict[int, int] = {}
@@ -595,6 +601,9 @@ class Recorder:
         self.dtypes: dict[str, int] = {}
         self.chunks: list[Chunk] = []
         self.errors: list[str] = []
+        # Values of types nandoctor does not summarise (a scalar autograd node, a list of weights), counted by
+        # type so the verdict can say what it did not see: id(type) -> [type, count, up to 16 site ids].
+        self.unsummarised: dict[int, list] = {}
         self.error_counts: dict[tuple[int, str], int] = {}  # (site, error text) -> observations it cost there
         self._error_at: dict[tuple[int, str], int] = {}  # (site, error text) -> its line in `errors`
         self.flush_entries = flush_entries
@@ -664,6 +673,7 @@ class Recorder:
         scalar_of = _SCALAR_OF
         ndarray_view = np.ndarray.view
         accel = None  # the C hooks, once made (below): they summarise mid-sized float64 arrays at once
+        unsummarised, not_values = self.unsummarised, _NOT_VALUES
 
         def summarize(sid, v, delta=None):
             # A large array (or one of objects): its statistics now, since copying it would cost more.
@@ -723,6 +733,14 @@ class Recorder:
                     p_ = (generic_tobytes(v), d_); ca(sid + k_gscalar); pa(p_)
             elif issubclass(t, ndarray):  # np.matrix, masked arrays, user subclasses: the plain data
                 take(sid, ndarray_view(v, ndarray))
+            elif id(t) not in not_values:
+                u_ = unsummarised.get(id(t))
+                if u_ is None:
+                    unsummarised[id(t)] = [t, 1, {sid}]
+                else:
+                    u_[1] += 1
+                    if len(u_[2]) < 16:
+                        u_[2].add(sid)
 
         def nd_rec(sid, v):
             try:

@@ -538,7 +538,10 @@ class _ChildRun:
                     self.tracer._flusher = None
                 self.tracer.recorder.flush(final=True)
                 self.tracer._write_side_files()
-                self.writer.update_meta(finished=True, elapsed=round(time.monotonic() - self.tracer.t0, 3))
+                from .importhook import coverage_meta
+
+                self.writer.update_meta(finished=True, elapsed=round(time.monotonic() - self.tracer.t0, 3),
+                                        **coverage_meta(self.tracer))
         except Exception as e:  # noqa: BLE001
             self._internal(e)
 

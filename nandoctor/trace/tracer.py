@@ -178,6 +178,9 @@ class Tracer:
         meta.setdefault("numpy", np.__version__)
         meta.setdefault("hooks", self.recorder.hooks_impl)
         meta.setdefault("large_arrays", self.recorder.big.mode())
+        from .importhook import coverage_meta
+
+        meta.update(coverage_meta(self))  # the user's files not traced, the object types not summarised
         return Recording(
             meta=meta, sites=self.registry.sites, loops=self.registry.loops, sources=dict(self.registry.sources),
             events=self.events, errors=self.recorder.errors, shapes=self.recorder.shapes, dtypes=self.recorder.dtypes,
