@@ -46,9 +46,10 @@ def test_a_script_with_nothing_to_observe_says_so_with_counts(tmp_path, capsys):
 
 def test_not_checked_causes_are_listed_in_the_terminal_and_the_html(tmp_path):
     session = _traced(tmp_path, NO_ARRAYS)
-    # The one declared rule could not look at data: no data array was recorded.
-    assert [n.tag for n in session.not_checked] == ["nan_in_input_data"]
-    session.not_checked = session.not_checked + [NotChecked("learning_rate_too_low", "The learning rate is too low",
+    # With no arrays, the data rule could not look at data: no data array was recorded.
+    assert "nan_in_input_data" in [n.tag for n in session.not_checked]
+    # Keep two entries, so the terminal line has room to show both in full.
+    session.not_checked = [n for n in session.not_checked if n.tag == "nan_in_input_data"] + [NotChecked("learning_rate_too_low", "The learning rate is too low",
                                                             "the update ratio was measured",
                                                             "the update ratio of w was not measured (w is a Python float)")]
     lines = verdict_lines(session, str(tmp_path / "out"))
