@@ -299,8 +299,16 @@ def test_dead_relu_fails_when_units_live(tmp_path):
     assert _checks(s, "dead_relu")["units_dead"].status == FAILS
 
 
-def test_dead_relu_not_checked_without_a_relu(tmp_path):
+def test_dead_relu_fails_without_a_relu_in_the_code(tmp_path):
+    # A sigmoid network computes no ReLU at all: the premise fails (nothing to list as "not checked").
     s = _trace(tmp_path, SIGMOID_FXS.format(scale=1.0))
+    assert _checks(s, "dead_relu")["relu_observed"].status == FAILS
+    assert "dead_relu" not in [n.tag for n in s.not_checked]
+
+
+def test_dead_relu_not_checked_when_the_relu_runs_outside_the_loop(tmp_path):
+    src = "import numpy as np\nx = np.linspace(-1, 1, 8)\nh = np.maximum(0, x)\nprint(h.sum())\n"
+    s = _trace(tmp_path, src)
     assert _checks(s, "dead_relu")["relu_observed"].status == NOT_CHECKED
 
 

@@ -30,9 +30,13 @@ def rule(ctx) -> RuleOutcome:
     out = RuleOutcome()
     relus = [x for x in F.sites if x.kind != "arg" and _RELU.search(x.statement) and len(loop_rows(F, x.id)) >= 10]
     found = ctx.findings.get("dead_units", [])
-    if not out.check("relu_observed", bool(relus) or bool(found) or None,
-                     f"{len(relus)} ReLU statements recorded in the loop" if relus or found
-                     else "no ReLU output was recorded over 10 training steps"):
+    # A program with no ReLU anywhere in its sources cannot have dead ReLUs: that premise fails, it is not unmeasured.
+    in_source = any(_RELU.search(strip_comment(line)) for src in ctx.session.sources.values() for line in src.splitlines())
+    seen = bool(relus) or bool(found)
+    if not out.check("relu_observed", True if seen else (None if in_source else False),
+                     f"{len(relus)} ReLU statements recorded in the loop" if seen
+                     else "a ReLU is in the code but its output was not recorded over 10 training steps" if in_source
+                     else "the program computes no ReLU"):
         return out
     if not out.check("units_dead", bool(found),
                      found[0].message if found else "every recorded ReLU has live units at the end of training",
