@@ -19,7 +19,7 @@ FROM_OUTPUT = {"sigmoid": lambda a: a * (1 - a), "tanh": lambda a: 1 - a ** 2}
 def kept_rows(F, sid: int) -> list[tuple[int, np.ndarray]]:
     """(seq, values) of each kept observation of a small site, in seq order."""
     rows = []
-    for _, seq, data in F.s.raw.get("values", {}).get(sid, []):
+    for _, seq, data in F.s.recording.values.get(sid, []):
         for s, row in zip(np.asarray(seq), np.asarray(data, dtype=np.float64)):
             rows.append((int(s), row))
     rows.sort(key=lambda r: r[0])
