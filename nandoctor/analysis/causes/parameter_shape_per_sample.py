@@ -36,6 +36,12 @@ def rule(ctx) -> RuleOutcome:
         return out
     shapes: dict[str, list[tuple]] = {}
     where: dict[str, int] = {}
+    # Element counts a name holds up to the first step and at the last step: a loop variable over the layers
+    # (`for W, dW in zip(weights, grads)`) holds the same several shapes at every step, a parameter that grows
+    # holds a new one at the end.
+    early: dict[str, set] = {}
+    late: dict[str, set] = {}
+    last_step = max((int(F.ser(p).step.max()) for p in F.params if F.observed(p)), default=None)
     for p in sorted(F.params, key=lambda i: F.ser(i).seq[0] if F.observed(i) else 0):
         sr = F.ser(p)
         if sr is None or not len(sr):
@@ -46,9 +52,16 @@ def rule(ctx) -> RuleOutcome:
             if s not in shapes.setdefault(name, []):
                 shapes[name].append(s)
         where.setdefault(name, p)
+        for i in range(len(sr)):
+            st = int(sr.step[i])
+            if st < 1:
+                early.setdefault(name, set()).add(int(np.prod(_shape(sr.shape[i]))))
+            if st == last_step:
+                late.setdefault(name, set()).add(int(np.prod(_shape(sr.shape[i]))))
     per_sample = [k for k, ss in shapes.items() if any(n in s for s in ss)]
     # () -> (1,) is the same single number; a change in the element count is a parameter growing.
-    changing = [k for k, ss in shapes.items() if len({int(np.prod(s)) for s in ss}) > 1]
+    changing = [k for k, ss in shapes.items() if len({int(np.prod(s)) for s in ss}) > 1
+                and k in early and k in late and early[k] != late[k]]
     hit = per_sample[0] if per_sample else changing[0] if changing else None
     if not out.check("parameter_per_sample", hit is not None if shapes else None,
                      (f"{hit} has the shapes {', '.join(str(s) for s in shapes[hit])}" if hit else
