@@ -334,6 +334,8 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
         lds = _scope_readers(name, s0.function, idx, local_writers)
         own = {(s.file, ln) for s in ss for ln in range(s.line, s.end_line + 1)}
         other_reads[k] = [ld for ld in lds if (ld.file, ld.line) not in own]
+        # `w -= lr * X.T @ (X @ w - y)`: the update's own value reads the model, a use like any other.
+        other_reads[k] += [Load(name, x.function, x.file, x.line) for x in ss if _aug_value_reads(x, name)]
         if not other_reads[k]:
             role[k] = "never read"
             continue
@@ -365,50 +367,56 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
             if all((ld.file, ld.line) in ret_lines for ld in other_reads[k] if ld.function == s0.function):
                 role[k] = "a per-call result (built, summed into and returned)"
 
-    # Values read only by the updates of other keys (directly, or through plain assignments that in turn
-    # feed only those updates: `m_hat = m / (1 - b1**t)`) are optimizer state or gradient accumulators.
-    update_lines = {}
+    # Values read only by the updates of other keys, directly (`W += v`, `W -= lr * dW`) or through one
+    # assignment that feeds nothing else (`m_hat = m / (1 - b1 ** t)`), are optimizer state or gradient
+    # accumulators. A value that also reaches its own update (`g = w @ x - t` feeds `w -= lr * g`) is the
+    # model's: the loop carries it through the model, not through the optimizer.
+    update_lines: dict[tuple[str, int], set[str]] = {}
     for k, ss in keys.items():
+        if k in role:
+            continue
         for s in ss:
             for ln in range(s.line, s.end_line + 1):
                 update_lines.setdefault((s.file, ln), set()).add(k)
     feeders: dict[tuple[str, int], set[str]] = {}  # assignment lines whose value feeds only updates
-    site_at: dict[tuple[str, int], list] = {}
     for s in sites:
-        site_at.setdefault((s.file, s.line), []).append(s)
-    for _ in range(2):
-        for s in sites:
-            if s.kind not in ("assign", "unpack") or (s.file, s.line) in update_lines:
-                continue
-            name = base_key(s.target)
-            lds = _scope_readers(name, s.function, idx, local_writers)
-            lds = [ld for ld in lds if (ld.file, ld.line) != (s.file, s.line)]
-            if lds and all((ld.file, ld.line) in update_lines or (ld.file, ld.line) in feeders for ld in lds):
-                tgt = set()
-                for ld in lds:
-                    tgt |= update_lines.get((ld.file, ld.line), set()) | feeders.get((ld.file, ld.line), set())
-                feeders[(s.file, s.line)] = tgt
+        if s.kind not in ("assign", "unpack") or (s.file, s.line) in update_lines:
+            continue
+        lds = [ld for ld in _scope_readers(base_key(s.target), s.function, idx, local_writers)
+               if (ld.file, ld.line) != (s.file, s.line)]
+        if lds and all((ld.file, ld.line) in update_lines for ld in lds):
+            feeders[(s.file, s.line)] = set().union(*(update_lines[(ld.file, ld.line)] for ld in lds))
+    fed_by: dict[str, set[str]] = {}
+    direct: dict[str, bool] = {}
     for k, ss in keys.items():
         if k in role:
             continue
         fed = set()
         ok = True
+        only_direct = True
         for ld in other_reads[k]:
             at = (ld.file, ld.line)
-            if at in update_lines and update_lines[at] - {k}:
-                fed |= update_lines[at] - {k}
-            elif at in feeders and feeders[at] - {k}:
-                fed |= feeders[at] - {k}
-            else:
+            into = update_lines.get(at) or feeders.get(at)
+            only_direct &= at in update_lines
+            if not into or k in into:
                 ok = False
                 break
+            fed |= into
         if ok and fed:
-            deeper = any(s.loop is not None for s in ss) and all(
-                any(t.loop is None or (s.loop is not None and s.loop != t.loop and t.loop in loop_chain(s.loop))
-                    for s in ss) for f in fed for t in keys.get(f, ()))
-            role[k] = ("gradient accumulator (summed into, then applied to " if deeper else
-                       "optimizer state (read only by the update of ") + ", ".join(
-                sorted(base_key(keys[f][0].target) for f in fed if f in keys)) + ")"
+            fed_by[k], direct[k] = fed, only_direct
+    # Two values feeding each other's updates (`velocity = 0.9 * velocity + g` with `g` computed from `bias`,
+    # and `bias -= lr * velocity`): the one an update reads directly is the optimizer's, the other the model's.
+    for k in list(fed_by):
+        if not direct[k] and any(j in fed_by and k in fed_by[j] and direct[j] for j in fed_by[k]):
+            del fed_by[k]
+    for k, fed in fed_by.items():
+        ss = keys[k]
+        deeper = any(s.loop is not None for s in ss) and all(
+            any(t.loop is None or (s.loop is not None and s.loop != t.loop and t.loop in loop_chain(s.loop))
+                for s in ss) for f in fed for t in keys.get(f, ()))
+        role[k] = ("gradient accumulator (summed into, then applied to " if deeper else
+                   "optimizer state (read only by the update of ") + ", ".join(
+            sorted(base_key(keys[f][0].target) for f in fed if f in keys)) + ")"
     params, state = [], {}
     for k, ss in keys.items():
         for s in ss:
@@ -417,6 +425,18 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
             else:
                 params.append(s.id)
     return sorted(params), state
+
+
+def _aug_value_reads(site, name: str) -> bool:
+    """An augmented assignment whose right-hand side reads the name it updates."""
+    try:
+        tree = ast.parse(site.statement.strip())
+    except SyntaxError:
+        return False
+    node = tree.body[0] if tree.body else None
+    if not isinstance(node, ast.AugAssign):
+        return False
+    return any(_dotted(n) == name for n in ast.walk(node.value) if isinstance(n, (ast.Name, ast.Attribute)))
 
 
 # -- the structure --------------------------------------------------------------------------------
@@ -613,7 +633,9 @@ def choose_loops(st: Structure) -> LoopChoice:
     ids = [r.loop for r in train]
     inner = [i for i in ids if not any(j != i and encloses(i, j) for j in ids)]
     step = max(inner, key=lambda i: (st.loop_roles[i].updating_iterations, len(st.loop_roles[i].updates)))
-    outer = [i for i in ids if i == step or encloses(i, step)]
+    # The outermost loop around the steps that runs more than once: an epoch loop run a single time
+    # trains nothing a person would call an epoch, the loop inside it does the training.
+    outer = [i for i in ids if i == step or (encloses(i, step) and st.loop_roles[i].iterations > 1)]
     top = min(outer, key=lambda i: st.loop_roles[i].iterations)
     r_step, r_top = st.loop_roles[step], st.loop_roles[top]
     reason = r_step.why
