@@ -285,6 +285,8 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
 
     def self_referential(s) -> bool:
         key = base_key(s.target)
+        if _reorder(s, key):
+            return False  # `X = X[perm]`: the same data in another order, nothing learned
         if s.kind == "update":
             return True
         if s.kind in ("setitem", "unpack", "assign"):
@@ -427,6 +429,16 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
     return sorted(params), state
 
 
+def _reorder(site, name: str) -> bool:
+    """`X = X[perm]` or `X = X[idx, :]`: the value is the name itself, indexed."""
+    try:
+        tree = ast.parse(site.statement.strip())
+    except SyntaxError:
+        return False
+    node = tree.body[0] if tree.body else None
+    return isinstance(node, ast.Assign) and isinstance(node.value, ast.Subscript) and _dotted(node.value.value) == name
+
+
 def _aug_value_reads(site, name: str) -> bool:
     """An augmented assignment whose right-hand side reads the name it updates."""
     try:
@@ -547,8 +559,7 @@ def _loop_roles(sites, loops, idx, updates, state, intervals, spans, obs_seq, ob
             if iv is not None and len(seqs):
                 if len(_iterations_hit(iv, seqs)) >= 2:
                     restarts.append(w)
-            elif _inside_static(w, span, reach) and n >= 2:
-                restarts.append(w)
+            # A first write never recorded ran at most once unrecorded, or never: it restarts nothing measured.
         if restarts:
             w = restarts[0]
             roles[lp.id] = LoopRole(lp.id, n, "restart", len(hit), tuple(inside),
