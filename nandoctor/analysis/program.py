@@ -75,6 +75,7 @@ class Structure:
     counts: dict[int, int]  # loop id -> iterations run
     spans: dict[int, LoopSpan]
     intervals: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    per_call: frozenset[int] = frozenset()  # updates of locals set afresh at each call of their function
 
     @cached_property
     def param_keys(self) -> set[str]:
@@ -151,11 +152,17 @@ def index_sources(sources: dict[str, str]) -> SourceIndex:
     for path, q, fn in _walk_functions(trees):
         by_last.setdefault(q.rsplit(".", 1)[-1], []).append(q)
         calls = calls_in.setdefault(q, set())
-        for n in _own_nodes(fn):
+        # A read is placed at the first line of its statement (where the site of that statement is), so a
+        # statement written over several lines is one place.
+        todo = [(c, getattr(c, "lineno", 0)) for c in ast.iter_child_nodes(fn)]
+        while todo:
+            n, at = todo.pop()
+            if isinstance(n, ast.stmt):
+                at = n.lineno
             if isinstance(n, (ast.Name, ast.Attribute)) and isinstance(getattr(n, "ctx", None), ast.Load):
                 d = _dotted(n)
                 if d:
-                    ld = Load(d, q, path, getattr(n, "lineno", 0))
+                    ld = Load(d, q, path, at)
                     loads.setdefault(d, []).append(ld)
                     if "." in d:
                         tail.setdefault(d.split(".", 1)[1], []).append(ld)
@@ -168,6 +175,8 @@ def index_sources(sources: dict[str, str]) -> SourceIndex:
             elif isinstance(n, (ast.For, ast.AsyncFor, ast.While)):
                 loop_nodes[(path, n.lineno)] = n
                 fn_of_loop[(path, n.lineno)] = q
+            if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                todo.extend((c, at) for c in ast.iter_child_nodes(n))
     return SourceIndex(loads, tail, calls_in, globals_of, loop_nodes, by_last, fn_of_loop)
 
 
@@ -283,6 +292,14 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
         if s.kind not in ("return", "arg"):
             by_fn_name.setdefault((s.function, base_key(s.target)), []).append(s)
 
+    loop_iters: dict[tuple[str, str], list[str]] = {}
+    for lp in loops:
+        node = idx.loop_nodes.get((lp.file, lp.line))
+        if isinstance(node, (ast.For, ast.AsyncFor)):
+            reads = [_dotted(n) for n in ast.walk(node.iter) if isinstance(n, (ast.Name, ast.Attribute)) and _dotted(n)]
+            for t in lp.targets:
+                loop_iters.setdefault((lp.function, t), []).extend(reads)
+
     def self_referential(s) -> bool:
         key = base_key(s.target)
         if _reorder(s, key):
@@ -302,6 +319,8 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
                             if w.id not in seen:
                                 seen.add(w.id)
                                 nxt.extend(w.reads)
+                        # a loop variable over the container (`for p, w in params.items()`) reads it
+                        nxt.extend(r for r in loop_iters.get((s.function, n), ()))
                     if key in nxt:
                         return True
                     names = nxt
@@ -470,8 +489,32 @@ def build_structure(sites, loops, sources, ev_seq, ev_loop, ev_kind, obs_seq, ob
     intervals = loop_intervals(np.asarray(ev_seq), np.asarray(ev_loop), np.asarray(ev_kind))
     counts = {lid: len(iv[0]) for lid, iv in intervals.items()}
     spans = {lp.id: _loop_span(lp, idx) for lp in loops}
-    roles = _loop_roles(sites, loops, idx, updates, state, intervals, spans, obs_seq, obs_site, obs_shape)
-    return Structure(sites, loops, tuple(updates), state, roles, counts, spans, intervals)
+    per_call = per_call_updates(sites, idx, updates, obs_counts)
+    # Values that outlive one call carry the learning from one step to the next; a local set afresh at
+    # each call (`dWxh = zeros_like(Wxh)` in a loss function) cannot, so loops are judged on the lasting
+    # values first, and on the per-call ones only when no loop updates a lasting value.
+    lasting = [u for u in updates if u not in per_call]
+    roles = _loop_roles(sites, loops, idx, lasting, state, intervals, spans, obs_seq, obs_site, obs_shape)
+    if not any(r.kind in ("training", "no-model-use") and r.iterations for r in roles.values()):
+        roles = _loop_roles(sites, loops, idx, updates, state, intervals, spans, obs_seq, obs_site, obs_shape)
+    return Structure(sites, loops, tuple(updates), state, roles, counts, spans, intervals, frozenset(per_call))
+
+
+def per_call_updates(sites, idx: SourceIndex, updates, obs_counts: dict[int, int]) -> set[int]:
+    """Updates of a function's plain local that is set afresh at each of several calls (an argument of a
+    function called more than once, or a first write that ran more than once)."""
+    out = set()
+    for u in updates:
+        x = sites[u]
+        name = base_key(x.target)
+        if "." in name or x.function == "<module>" or name in idx.globals_of.get(x.function, ()):
+            continue
+        fresh = [w for w in sites if w.function == x.function and (
+            (w.kind == "arg" and w.target[4:] == name)
+            or (w.kind in ("assign", "unpack") and base_key(w.target) == name and name not in w.reads))]
+        if any(obs_counts.get(w.id, 0) > 1 for w in fresh):
+            out.add(u)
+    return out
 
 
 def _inside_static(site, span: LoopSpan, reach: set[str]) -> bool:
