@@ -367,3 +367,53 @@ def test_findings_json_names_the_training_loop(tmp_path):
     assert got["line"] == line_of(MINIBATCH, "for epoch")
     assert got["header"].startswith("for epoch")
     assert got["function"] == "<module>" and got["reason"]
+
+
+STANDARDIZED = """
+import numpy as np
+rng = np.random.default_rng(9)
+X = rng.normal(5.0, 3.0, size=(30, 3))
+Y = np.eye(3)[rng.integers(0, 3, 30)]
+X = (X - X.mean(axis=0)) / X.std(axis=0)
+W = np.zeros((3, 3))
+for it in range(6):
+    scores = X @ W
+    probs = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
+    err = probs - Y
+    W -= 0.1 * X.T @ err / 30
+"""
+
+FEATURES_BY_SAMPLES = """
+import numpy as np
+rng = np.random.default_rng(10)
+X = rng.normal(size=(2, 25))
+y = (X[0:1] > 0).astype(float)
+W = rng.normal(size=(1, 2)) * 0.1
+for it in range(6):
+    a = 1 / (1 + np.exp(-(W @ X)))
+    W -= 0.5 * (a - y) @ X.T / 25
+"""
+
+
+def test_facts_is_the_program_model_and_the_input_is_the_value_that_reaches_the_model(tmp_path):
+    from nandoctor.analysis.program import ProgramModel
+    from nandoctor.detectors.facts import facts
+
+    s = traced(STANDARDIZED, tmp_path)
+    F = facts(s)
+    assert isinstance(F, ProgramModel)
+    assert [s.sites[u].target for u in F.updates] == ["W"]
+    # the standardized X (second write) is what `X @ W` meets, not the raw draw
+    assert F.inputs is not None and s.sites[F.inputs].line == line_of(STANDARDIZED, "X = (X - X.mean")
+    assert F.layout.samples_axis == 0
+    assert F.layout.one_hot_targets is True
+    assert s.sites[F.target].target == "Y"
+
+
+def test_features_by_samples_layout(tmp_path):
+    from nandoctor.detectors.facts import facts
+
+    s = traced(FEATURES_BY_SAMPLES, tmp_path)
+    F = facts(s)
+    assert F.layout.samples_axis == 1
+    assert F.layout.one_hot_targets is None or F.layout.one_hot_targets is False

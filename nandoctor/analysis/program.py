@@ -700,3 +700,159 @@ def choose_loops(st: Structure) -> LoopChoice:
     if skipped:
         reason += "; passed over: " + "; ".join(skipped[:3])
     return LoopChoice(step, top, reason)
+
+
+# -- the whole model ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How the data is laid out, as measured: rows are samples or features, a bias column of ones, one-hot targets."""
+
+    samples_axis: int | None  # 0: samples x features (`X @ W`); 1: features x samples (`W @ X`); None: not seen
+    bias_ones: str | None  # "column" / "row" of the input that is all ones, or None
+    one_hot_targets: bool | None  # every target row holds one 1 and zeros; None: values not kept
+    how: str
+
+
+def _facts_base():
+    from ..detectors.facts import Facts
+
+    return Facts
+
+
+class ProgramModel(_facts_base()):
+    """The program model of one run: the structure (roles of update sites and loops, built before the frame)
+    and the frame-dependent roles (`Facts`: inputs, targets, outputs, activations, series) in one object."""
+
+    @cached_property
+    def structure(self) -> Structure:
+        got = getattr(self.s, "structure", None)
+        if got is None:
+            r = self.s.raw
+            got = build_structure(r["sites"], self.s.loops, self.s.sources, r["ev_seq"], r["ev_loop"], r["ev_kind"],
+                                  r["obs_seq"], r["obs_site"], r.get("obs_shape"))
+        return got
+
+    @cached_property
+    def updates(self) -> list[int]:
+        """Parameter update sites (the structure's roles) seen at two training steps or more."""
+        ups = [u for u in self.structure.updates if self.loop_steps(u) >= 2]
+        return ups
+
+    @cached_property
+    def update_roles(self) -> dict[int, str]:
+        """Every update-like site's role: "parameter" or why it is none (optimizer state, accumulator...)."""
+        out = {u: "parameter" for u in self.structure.updates}
+        out.update(self.structure.state)
+        return out
+
+    @property
+    def training_loop(self) -> int | None:
+        return getattr(self.s.plan, "training_loop", None)
+
+    def reaching_writer(self, sid: int) -> int:
+        """The write of the same name that last ran before the training steps began: `X = (X - mu) / sd`
+        after `X = load()` makes the standardized X the value the model meets."""
+        if sid is None or sid not in self.by_id:
+            return sid
+        x = self.by_id[sid]
+        if x.kind in ("arg", "return"):
+            return sid
+        first_step = self._first_step_seq
+        best, best_seq = sid, -1
+        for w in self.resolve(base_name(x.target), x.function):
+            sr = self.ser(w)
+            if sr is None or not len(sr) or self.by_id[w].kind == "return":
+                continue
+            before = sr.seq[sr.seq < first_step] if first_step is not None else sr.seq
+            if len(before) and before[-1] > best_seq:
+                best, best_seq = w, int(before[-1])
+        return best
+
+    @cached_property
+    def _first_step_seq(self) -> int | None:
+        r = self.s.raw
+        lid = self.s.plan.step_loop
+        if lid is None:
+            return None
+        m = (r["ev_loop"] == lid) & (r["ev_kind"] == EV_ITER)
+        return int(r["ev_seq"][m][0]) if m.any() else None
+
+    @cached_property
+    def inputs(self) -> int | None:
+        c = self.input_candidates
+        return self.reaching_writer(self.root_data(c[0])) if c else None
+
+    @cached_property
+    def layout(self) -> Layout:
+        """Samples axis from the first product of the input with a parameter, bias ones and one-hot targets from kept values."""
+        from ..detectors.facts import _matmul_operands
+
+        axis, how = None, []
+        i = self.inputs
+        if i is not None:
+            name = base_name(self.by_id[i].target)
+            for sid in self.first_step_order:
+                st = self.by_id[sid].statement
+                if name not in _matmul_operands(st) or not any(p in self.params or p in self.derived
+                                                               for p in self.parent_map.get(sid, [])):
+                    continue
+                side = _operand_side(st, name)
+                if side is not None:
+                    axis = 0 if side == "left" else 1
+                    how.append(f"line {self.by_id[sid].line}: {name} is the {side} operand of the product")
+                    break
+        ones = None
+        v = self.values(i) if i is not None else None
+        if v is not None and len(v[2]) == 2:
+            data = v[1][-1].reshape(v[2])
+            if np.all(data == 1, axis=0).any():
+                ones = "column"
+            elif np.all(data == 1, axis=1).any():
+                ones = "row"
+            if ones:
+                how.append(f"the input holds a {ones} of ones")
+        onehot = None
+        t = self.target
+        vt = self.values(t) if t is not None else None
+        if vt is not None and len(vt[2]) == 2 and min(vt[2]) > 1:
+            data = vt[1][-1].reshape(vt[2])
+            ax = 1 if axis in (0, None) else 0
+            onehot = bool(np.isin(data, (0, 1)).all() and np.all(data.sum(axis=ax) == 1))
+            how.append("targets are one-hot rows" if onehot else "targets are not one-hot")
+        return Layout(axis, ones, onehot, "; ".join(how))
+
+
+def base_name(target: str) -> str:
+    return target.split(" = ")[0].split("[", 1)[0].replace("arg ", "")
+
+
+def _operand_side(statement: str, name: str) -> str | None:
+    """'left' when `name` is the left operand of a matrix product in the statement, 'right' when the right."""
+    try:
+        tree = ast.parse(statement.strip())
+    except SyntaxError:
+        return None
+
+    def root(o):
+        while isinstance(o, ast.Subscript) or (isinstance(o, ast.Attribute) and o.attr == "T"):
+            o = o.value
+        return _dotted(o)
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+            if root(node.left) == name:
+                return "left"
+            if root(node.right) == name:
+                return "right"
+        if isinstance(node, ast.Call) and (_dotted(node.func) or "").rsplit(".", 1)[-1] in ("dot", "matmul"):
+            args = list(node.args)
+            if isinstance(node.func, ast.Attribute) and _dotted(node.func.value) not in ("np", "numpy"):
+                args = [node.func.value] + args
+            if len(args) >= 2:
+                if root(args[0]) == name:
+                    return "left"
+                if root(args[1]) == name:
+                    return "right"
+    return None
