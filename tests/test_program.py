@@ -417,3 +417,25 @@ def test_features_by_samples_layout(tmp_path):
     F = facts(s)
     assert F.layout.samples_axis == 1
     assert F.layout.one_hot_targets is None or F.layout.one_hot_targets is False
+
+
+UNUSED_RATE = """
+import numpy as np
+X = np.linspace(-1, 1, 20).reshape(10, 2)
+y = X @ np.array([1.0, -1.0])
+learning_rate = 0.05
+step = 0.2
+w = np.zeros(2)
+for it in range(5):
+    err = X @ w - y
+    w -= step * X.T @ err / 10
+"""
+
+
+def test_hyperparameters_read_by_updates_and_one_never_read(tmp_path):
+    from nandoctor.detectors.facts import facts
+
+    s = traced(UNUSED_RATE, tmp_path)
+    hp = {s.sites[k].target: v for k, v in facts(s).hyperparameters.items()}
+    assert hp["learning_rate"] == "defined, never read"
+    assert hp["step"].startswith("read by the update at line")

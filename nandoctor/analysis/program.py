@@ -747,6 +747,30 @@ class ProgramModel(_facts_base()):
         out.update(self.structure.state)
         return out
 
+    @cached_property
+    def hyperparameters(self) -> dict[int, str]:
+        """Scalar settings: those the parameter updates read (their step sizes), and scalar constants written
+        from a literal that nothing reads (a rate defined, then not used: the update uses something else)."""
+        out: dict[int, str] = {}
+        for u in self.updates:
+            for h in self.lr_sites(u):
+                out.setdefault(h, f"read by the update at line {self.by_id[u].line}")
+        idx = index_sources(self.s.sources)
+        for x in self.sites:
+            if x.kind != "assign" or x.id in out or "." in x.target or x.reads:
+                continue
+            try:
+                node = ast.parse(x.statement.strip()).body[0]
+            except (SyntaxError, IndexError):
+                continue
+            if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+                    and isinstance(node.value.value, float)):
+                continue
+            readers = _scope_readers(x.target, x.function, idx, {})
+            if not [ld for ld in readers if (ld.file, ld.line) != (x.file, x.line)]:
+                out[x.id] = "defined, never read"
+        return out
+
     @property
     def training_loop(self) -> int | None:
         return getattr(self.s.plan, "training_loop", None)
