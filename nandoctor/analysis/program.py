@@ -272,7 +272,8 @@ def _scope_readers(key: str, fn: str, idx: SourceIndex, local_writers: dict[str,
     return out
 
 
-def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None, loops=()) -> tuple[list[int], dict[int, str]]:
+def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None, loops=(),
+                     reads_out: dict | None = None) -> tuple[list[int], dict[int, str]]:
     """(parameter update sites, {other update site: its role}).
 
     A write that reads the value it replaces (`W -= lr*g`, `p[k] = p[k] - ...`, `w, b = step(w, b)`) is a
@@ -357,6 +358,13 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
         other_reads[k] = [ld for ld in lds if (ld.file, ld.line) not in own]
         # `w -= lr * X.T @ (X @ w - y)`: the update's own value reads the model, a use like any other.
         other_reads[k] += [Load(name, x.function, x.file, x.line) for x in ss if _aug_value_reads(x, name)]
+        # A loop variable (`for W, dW in zip(self.weights, grads): W -= lr * dW`) is each element of what the
+        # loop walks: the model reads it where it reads that container.
+        if "." not in name:
+            for c in loop_iters.get((s0.function, name), ()):
+                if c != name and c not in ("zip", "enumerate", "range", "reversed", "len"):
+                    other_reads[k] += [ld for ld in _scope_readers(c, s0.function, idx, local_writers)
+                                       if (ld.file, ld.line) not in own]
         if not other_reads[k]:
             role[k] = "never read"
             continue
@@ -438,6 +446,21 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
         role[k] = ("gradient accumulator (summed into, then applied to " if deeper else
                    "optimizer state (read only by the update of ") + ", ".join(
             sorted(base_key(keys[f][0].target) for f in fed if f in keys)) + ")"
+    # A plain local carried from layer to layer (`delta = (delta @ self.weights[i].T) * ...` in a loop over
+    # i, `a = sigmoid(w @ a + b)` in a loop over the weights) is a recurrence over the layers, not a parameter.
+    param_containers = {base_key(ss[0].target) for k, ss in keys.items() if k not in role}
+    for k, ss in keys.items():
+        if k not in role:  # what a loop variable that is updated walks over (`zip(self.weights, grads_W)`)
+            param_containers.update(loop_iters.get((ss[0].function, base_key(ss[0].target)), ()))
+    loop_by_id = {lp.id: lp for lp in loops}
+    for k, ss in keys.items():
+        name = base_key(ss[0].target)
+        if k in role or "." in name or any(x.loop is None for x in ss):
+            continue
+        if (s0_loop := loop_by_id.get(ss[0].loop)) is not None and name in s0_loop.targets:
+            continue  # the loop variable itself: an element of the container, updated in place
+        if all(_walks_layers(x, loop_by_id.get(x.loop), param_containers - {name}, loop_iters) for x in ss):
+            role[k] = "a recurrence over the layers"
     params, state = [], {}
     for k, ss in keys.items():
         for s in ss:
@@ -445,7 +468,30 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
                 state[s.id] = role[k]
             else:
                 params.append(s.id)
+    if reads_out is not None:
+        for k, ss in keys.items():
+            for x in ss:
+                reads_out[x.id] = other_reads.get(k, [])
     return sorted(params), state
+
+
+def _walks_layers(site, lp, containers: set[str], loop_iters) -> bool:
+    """The site sits in a loop that walks a parameter container: its variable indexes one in the statement,
+    or the loop iterates over one."""
+    if lp is None:
+        return False
+    if any(c in containers for t in lp.targets for c in loop_iters.get((lp.function, t), ())):
+        return True
+    try:
+        tree = ast.parse(site.statement.strip())
+    except SyntaxError:
+        return False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and _dotted(node.value) in containers:
+            used = {n.id for n in ast.walk(node.slice) if isinstance(n, ast.Name)}
+            if used & set(lp.targets):
+                return True
+    return False
 
 
 def _reorder(site, name: str) -> bool:
@@ -485,7 +531,8 @@ def build_structure(sites, loops, sources, ev_seq, ev_loop, ev_kind, obs_seq, ob
         obs_counts = {int(i): int(c) for i, c in zip(ids, cnt)}
     else:
         obs_counts = {}
-    updates, state = classify_updates(sites, idx, obs_counts, loops)
+    reads: dict[int, list[Load]] = {}
+    updates, state = classify_updates(sites, idx, obs_counts, loops, reads)
     intervals = loop_intervals(np.asarray(ev_seq), np.asarray(ev_loop), np.asarray(ev_kind))
     counts = {lid: len(iv[0]) for lid, iv in intervals.items()}
     spans = {lp.id: _loop_span(lp, idx) for lp in loops}
@@ -494,9 +541,9 @@ def build_structure(sites, loops, sources, ev_seq, ev_loop, ev_kind, obs_seq, ob
     # each call (`dWxh = zeros_like(Wxh)` in a loss function) cannot, so loops are judged on the lasting
     # values first, and on the per-call ones only when no loop updates a lasting value.
     lasting = [u for u in updates if u not in per_call]
-    roles = _loop_roles(sites, loops, idx, lasting, state, intervals, spans, obs_seq, obs_site, obs_shape)
+    roles = _loop_roles(sites, loops, idx, lasting, state, intervals, spans, obs_seq, obs_site, obs_shape, reads)
     if not any(r.kind in ("training", "no-model-use") and r.iterations for r in roles.values()):
-        roles = _loop_roles(sites, loops, idx, updates, state, intervals, spans, obs_seq, obs_site, obs_shape)
+        roles = _loop_roles(sites, loops, idx, updates, state, intervals, spans, obs_seq, obs_site, obs_shape, reads)
     return Structure(sites, loops, tuple(updates), state, roles, counts, spans, intervals, frozenset(per_call))
 
 
@@ -529,7 +576,8 @@ def _load_inside(ld: Load, span: LoopSpan, reach: set[str]) -> bool:
     return ld.function in reach
 
 
-def _loop_roles(sites, loops, idx, updates, state, intervals, spans, obs_seq, obs_site, obs_shape) -> dict[int, LoopRole]:
+def _loop_roles(sites, loops, idx, updates, state, intervals, spans, obs_seq, obs_site, obs_shape,
+                reads=None) -> dict[int, LoopRole]:
     by_site_seq: dict[int, np.ndarray] = {}
     order = np.argsort(obs_site, kind="stable")
     s_sorted = obs_site[order]
@@ -558,9 +606,10 @@ def _loop_roles(sites, loops, idx, updates, state, intervals, spans, obs_seq, ob
     model_reads: list[Load] = []
     update_lines = {(sites[u].file, ln) for u in updates for ln in range(sites[u].line, sites[u].end_line + 1)}
     for u in updates:
-        for ld in _scope_readers(base_key(sites[u].target), sites[u].function, idx, local_writers):
-            if (ld.file, ld.line) not in update_lines:
-                model_reads.append(ld)
+        got = (reads or {}).get(u)
+        if got is None:
+            got = _scope_readers(base_key(sites[u].target), sites[u].function, idx, local_writers)
+        model_reads.extend(ld for ld in got if (ld.file, ld.line) not in update_lines)
     shape_of = {}
     if obs_shape is not None and len(obs_shape):
         obs_shape = np.asarray(obs_shape)

@@ -288,9 +288,10 @@ def integer_dtype(session) -> list[Finding]:
                           f"{name} is an integer array ({dt}): every update is truncated to whole numbers "
                           f"({zero:.0%} of the updates changed nothing).", None, None, name, F.by_id[u].line,
                           dtype=dt, frac_updates_zero=zero))
-    # integer values written into by float computations in the loop
+    # integer values written into by float computations, in the loop or in the preparation of the data
+    # (`data[:, 1] = data[:, 1] / 100` is preprocessing, not a parameter's update, and truncates all the same)
     for x in F.sites:
-        if x.kind not in ("setitem", "augassign") or x.phase not in ("forward", "backward", "loss", "update"):
+        if x.kind not in ("setitem", "augassign"):
             continue
         sr = F.ser(x.id)
         if sr is None or not len(sr):
