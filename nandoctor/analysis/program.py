@@ -455,8 +455,8 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
     loop_by_id = {lp.id: lp for lp in loops}
     for k, ss in keys.items():
         name = base_key(ss[0].target)
-        if k in role or "." in name or any(x.loop is None for x in ss):
-            continue
+        if k in role or "." in name or any(x.loop is None or "[" in x.target for x in ss):
+            continue  # an element written in place (`bs[i] -= lr * gb`) is the container's own update
         if (s0_loop := loop_by_id.get(ss[0].loop)) is not None and name in s0_loop.targets:
             continue  # the loop variable itself: an element of the container, updated in place
         if all(_walks_layers(x, loop_by_id.get(x.loop), param_containers - {name}, loop_iters) for x in ss):
