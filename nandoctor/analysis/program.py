@@ -9,7 +9,6 @@ from functools import cached_property
 import numpy as np
 
 EV_ITER, EV_EXIT = 0, 1
-SELF_NAMES = ("self", "cls")
 
 
 def base_key(target: str) -> str:
@@ -63,7 +62,7 @@ class LoopRole:
     why: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Structure:
     """The frame-free part of the program model: roles of sites and loops from sites, sources and loop events."""
 
@@ -127,7 +126,7 @@ def _own_nodes(fn):
             todo.extend(ast.iter_child_nodes(n))
 
 
-@dataclass
+@dataclass(frozen=True)
 class SourceIndex:
     """Reads, calls, globals and loop statements of the recorded sources."""
 
@@ -256,14 +255,11 @@ def _encloses(outer, inner) -> bool:
 
 def _scope_readers(key: str, fn: str, idx: SourceIndex, local_writers: dict[str, set[str]]) -> list[Load]:
     """Reads of a written name as the program sees it: attribute chains by the chain, or by the chain's
-    tail when its root is no `self` (`layer.W` is read as `self.W` in the layer's methods); plain names
+    tail under any root (`layer.W` is read as `self.W` in the layer's methods); plain names
     in their function, and in every function that does not bind them itself when they are module globals."""
     if "." in key:
-        root, rest = key.split(".", 1)
-        got = list(idx.loads.get(key, ()))
-        if root not in SELF_NAMES or True:
-            got += [ld for ld in idx.tail_loads.get(rest, ()) if ld.name != key]
-        return got
+        rest = key.split(".", 1)[1]
+        return list(idx.loads.get(key, ())) + [ld for ld in idx.tail_loads.get(rest, ()) if ld.name != key]
     out = []
     is_global = fn == "<module>" or key in idx.globals_of.get(fn, ())
     for ld in idx.loads.get(key, ()):
@@ -610,7 +606,6 @@ def _loop_roles(sites, loops, idx, updates, state, intervals, spans, obs_seq, ob
         if got is None:
             got = _scope_readers(base_key(sites[u].target), sites[u].function, idx, local_writers)
         model_reads.extend(ld for ld in got if (ld.file, ld.line) not in update_lines)
-    shape_of = {}
     if obs_shape is not None and len(obs_shape):
         obs_shape = np.asarray(obs_shape)
     roles: dict[int, LoopRole] = {}
