@@ -439,3 +439,41 @@ def test_hyperparameters_read_by_updates_and_one_never_read(tmp_path):
     hp = {s.sites[k].target: v for k, v in facts(s).hyperparameters.items()}
     assert hp["learning_rate"] == "defined, never read"
     assert hp["step"].startswith("read by the update at line")
+
+
+SOLVER_STYLE = """
+import numpy as np
+rng = np.random.default_rng(11)
+X = rng.normal(size=(12, 2))
+y = X @ np.array([1.0, 2.0])
+class Layer:
+    def __init__(self):
+        self.W = np.zeros(2)
+        self.dW = np.zeros(2)
+    def forward(self, x):
+        self.x = x
+        return x @ self.W
+def sgd(w, dw, config):
+    w -= config["lr"] * dw
+    return w, config
+model = {"w": np.zeros(2), "c": np.float32(0.0)}
+configs = {"w": {"lr": 0.1}, "c": {"lr": 0.1}}
+layer = Layer()
+for t in range(7):
+    err = X @ model["w"] + model["c"] + layer.forward(X) - y
+    grads = {"w": X.T @ err / 12, "c": np.float32(err.mean())}
+    layer.dW = X.T @ err / 12
+    for p, w in model.items():
+        next_w, next_config = sgd(w, grads[p], configs[p])
+        model[p] = next_w
+        configs[p] = next_config
+    layer.W -= 0.1 * layer.dW
+"""
+
+
+def test_solver_style_update_rule_and_a_layer_object_updated_from_outside(tmp_path):
+    s = traced(SOLVER_STYLE, tmp_path)
+    assert loop_line(s, s.plan.training_loop) == line_of(SOLVER_STYLE, "for t in range")
+    assert {"model", "layer.W"} <= param_names(s)
+    walk = [lp.id for lp in s.loops if lp.line == line_of(SOLVER_STYLE, "for p, w in")][0]
+    assert s.structure.loop_roles[walk].kind == "per-parameter"
