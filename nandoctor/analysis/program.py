@@ -501,15 +501,17 @@ def _reorder(site, name: str) -> bool:
 
 
 def _aug_value_reads(site, name: str) -> bool:
-    """An augmented assignment whose right-hand side reads the name it updates."""
+    """An update whose right-hand side reads the name it updates beyond taking its old value."""
     try:
         tree = ast.parse(site.statement.strip())
     except SyntaxError:
         return False
     node = tree.body[0] if tree.body else None
-    if not isinstance(node, ast.AugAssign):
+    if not isinstance(node, (ast.AugAssign, ast.Assign)):
         return False
-    return any(_dotted(n) == name for n in ast.walk(node.value) if isinstance(n, (ast.Name, ast.Attribute)))
+    uses = sum(_dotted(n) == name for n in ast.walk(node.value) if isinstance(n, (ast.Name, ast.Attribute)))
+    # `W = W - lr * g` reads W once to replace it; `w = w - 0.1 * w` reads it again to compute the step
+    return uses >= (1 if isinstance(node, ast.AugAssign) else 2)
 
 
 # -- the structure --------------------------------------------------------------------------------
