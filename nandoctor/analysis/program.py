@@ -542,6 +542,14 @@ def build_structure(sites, loops, sources, ev_seq, ev_loop, ev_kind, obs_seq, ob
     roles = _loop_roles(sites, loops, idx, lasting, state, intervals, spans, obs_seq, obs_site, obs_shape, reads)
     if not any(r.kind in ("training", "no-model-use") and r.iterations for r in roles.values()):
         roles = _loop_roles(sites, loops, idx, updates, state, intervals, spans, obs_seq, obs_site, obs_shape, reads)
+    if not any(r.kind in ("training", "no-model-use") and r.iterations for r in roles.values()):
+        # Last resort: values carried from iteration to iteration that nothing else reads (`w = w * 0.99`):
+        # a loop that only evolves them is still the only loop whose iterations change state.
+        unread = [u for u, why in state.items() if why == "never read"]
+        if unread:
+            last = _loop_roles(sites, loops, idx, unread, state, intervals, spans, obs_seq, obs_site, obs_shape, reads)
+            if any(r.kind in ("training", "no-model-use") and r.iterations for r in last.values()):
+                roles = last
     return Structure(sites, loops, tuple(updates), state, roles, counts, spans, intervals, frozenset(per_call))
 
 
