@@ -52,11 +52,20 @@ class Session:
 
     # -- structure ---------------------------------------------------------------------
     @cached_property
+    def structure(self):
+        """The frame-free program model: roles of update sites and loops (analysis/program.py)."""
+        from .analysis.program import build_structure
+
+        r = self.recording
+        return build_structure(list(r.sites), self.loops, self.sources, r.ev_seq, r.ev_loop, r.ev_kind,
+                               r.obs_seq, r.obs_site, r.obs_shape)
+
+    @cached_property
     def plan(self) -> StepPlan:
         r = self.recording
         return plan_steps(
             list(r.sites), self.loops, r.ev_seq, r.ev_loop, r.ev_kind, r.obs_seq, r.obs_site,
-            step_loop=self._step_loop,
+            step_loop=self._step_loop, structure=self.structure,
         )
 
     @cached_property
@@ -75,7 +84,7 @@ class Session:
             uniq, start = np.unique(s_sorted, return_index=True)
             mx = np.maximum.reduceat(size_col[order], start)
             sizes = {int(u): float(m) for u, m in zip(uniq, mx)}
-        return assign_phases(list(r.sites), sizes)
+        return assign_phases(list(r.sites), sizes, updates=self.structure.updates)
 
     def site(self, key) -> object:
         """A site by id, or by target text (first match)."""

@@ -668,10 +668,12 @@ _FACTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def facts(session) -> Facts:
-    """The Facts of a session, computed once per session."""
+    """The program model of a session (analysis/program.py: a Facts whose roles come from one model), computed once."""
     got = _FACTS.get(session)
     if got is None:
-        got = Facts(session)
+        from ..analysis.program import ProgramModel
+
+        got = ProgramModel(session)
         _FACTS[session] = got
     return got
 

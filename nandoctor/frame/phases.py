@@ -29,11 +29,12 @@ def _last(name: str) -> str:
     return name.rsplit(".", 1)[-1]
 
 
-def assign_phases(sites: list[Site], sizes: dict[int, float]) -> list[Site]:
-    """Sites with their phase set. `sizes` maps site id to the largest array size it held."""
+def assign_phases(sites: list[Site], sizes: dict[int, float], updates=None) -> list[Site]:
+    """Sites with their phase set. `sizes` maps site id to the largest array size it held; `updates` are
+    the parameter update sites of the program model (analysis/program.py), found here when not given."""
     if not sites:
         return []
-    updates = {s.id for s in param_update_sites(sites)}
+    updates = set(updates) if updates is not None else {s.id for s in param_update_sites(sites)}
     by_func: dict[str, list[Site]] = defaultdict(list)
     for s in sites:
         by_func[s.function].append(s)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,48 +19,15 @@ class StepPlan:
     epoch_loop: int | None
     reason: str
     n_steps: int
+    training_loop: int | None = None  # the loop the user calls the training loop (the epoch loop around minibatch steps)
 
 
-def _names_in(text: str) -> set[str]:
-    return set(re.findall(r"[A-Za-z_]\w*", text))
+def param_update_sites(sites: list[Site], obs_counts: dict[int, int] | None = None, sources=None, loops=()) -> list[Site]:
+    """Update sites that write a parameter (the program model's roles: analysis/program.py)."""
+    from ..analysis.program import classify_updates, index_sources
 
-
-def param_update_sites(sites: list[Site], obs_counts: dict[int, int] | None = None) -> list[Site]:
-    """Update sites whose target is read again somewhere else: the parameters' writes."""
-    read_anywhere: dict[str, set[int]] = {}
-    for s in sites:
-        for r in s.reads:
-            read_anywhere.setdefault(r, set()).add(s.id)
-    # `p[k] = p[k] - lr * g[k]` writes a parameter held in a container just like `W -= lr * g`.
-    updates = [s for s in sites if s.kind == "update"
-               or (s.kind == "setitem" and s.target.split("[", 1)[0] in s.reads)]
-    # A gradient accumulator (`dW += ...` inside a time loop) is read by an update outside that loop
-    # (`W -= lr * dW`): it feeds a parameter, it is not one. (A recurrence `delta = delta @ W.T`
-    # inside the time loop reads W the other way round and makes W no accumulator.)
-    def deeper(w: Site, r: Site) -> bool:
-        return w.loop is not None and (r.loop is None or (w.function == r.function and w.loop > r.loop))
-
-    feeds_update = {w.target.split("[", 1)[0] for r in updates for w in updates
-                    if w.target.split("[", 1)[0] != r.target.split("[", 1)[0] and w.target.split("[", 1)[0] in r.reads
-                    and deeper(w, r)}
-    returned = {(s.function, r) for s in sites if s.kind == "return" for r in s.reads}
-    out = []
-    for s in updates:
-        key = s.target.split("[", 1)[0]
-        readers = read_anywhere.get(key, set()) - {s.id}
-        if not readers or key in feeds_update:
-            continue
-        if obs_counts is not None and any(
-                w.kind == "assign" and w.target == key and key not in w.reads and obs_counts.get(w.id, 0) > 1
-                and (w.function == s.function or "." in key) for w in sites):
-            continue  # re-initialised at every step (`delta = outer(...)`, `self.dW = zeros`): working storage
-        # Rebuilt from scratch at each call and handed back (`g = zeros...; g[k] += ...; return g`):
-        # a per-step result, not a value carried to the next step.
-        if "." not in key and (s.function, key) in returned and any(
-                w.function == s.function and w.kind == "assign" and w.target == key for w in sites):
-            continue
-        out.append(s)
-    return out
+    ups, _ = classify_updates(list(sites), index_sources(sources or {}), obs_counts, list(loops))
+    return [s for s in sites if s.id in set(ups)]
 
 
 def _iter_starts(ev_seq, ev_loop, ev_kind, lid) -> np.ndarray:
@@ -78,12 +44,15 @@ def plan_steps(
     obs_seq: np.ndarray,
     obs_site: np.ndarray,
     step_loop: str | None = None,
+    structure=None,
 ) -> StepPlan:
-    """Choose the step loop: the loop whose iterations most often contain a parameter update.
+    """Choose the step loop and the training loop from the program model's loop roles.
 
-    A loop whose own variable indexes the update (`for W, g in zip(Ws, gs): W -= lr * g`) walks
-    over parameters, not over steps, and is passed over. `step_loop` ("FILE:LINE") overrides,
-    and explicit `nandoctor.step()` markers override both.
+    The step loop is the innermost loop whose iterations update the parameters while the model uses
+    them; the training loop is the outermost such loop around it (the epoch loop of minibatches). Loops
+    that walk over parameters, restart training or never use the model are passed over; with no such
+    loop there are no steps. `step_loop` ("FILE:LINE") overrides, and explicit `nandoctor.step()`
+    markers override both.
     """
     counts = {lid: int(((ev_loop == lid) & (ev_kind == EV_ITER)).sum()) for lid in np.unique(ev_loop).tolist()}
     if not counts:
@@ -91,6 +60,7 @@ def plan_steps(
 
     marker = [lp.id for lp in loops if lp.header == "nandoctor.step()" and counts.get(lp.id)]
     chosen: int | None = None
+    training: int | None = None
     reason = ""
     if marker:
         chosen, reason = marker[0], "nandoctor.step() markers"
@@ -107,48 +77,22 @@ def plan_steps(
         if chosen is None:
             raise ValueError(f"--step-loop {step_loop}: no loop starts at that line")
     else:
-        ids, cnt = np.unique(obs_site, return_counts=True) if len(obs_site) else (np.zeros(0, int), np.zeros(0, int))
-        updates = param_update_sites(sites, {int(i): int(c) for i, c in zip(ids, cnt)})
-        fire = np.isin(obs_site, [u.id for u in updates]) if updates else np.zeros(len(obs_site), bool)
-        fire_seq = obs_seq[fire]
-        best = None
-        if not len(fire_seq):
-            # Updates that record nothing (a dict entry `p[k] = p[k] - ...`): the loop that holds
-            # them in the code, skipping loops over the parameters themselves.
-            for u in updates:
-                lid = u.loop
-                while lid is not None and lid < len(loops) and _names_in(u.target) & set(loops[lid].targets):
-                    lid = loops[lid].parent
-                if lid is not None and counts.get(lid):
-                    best = ((1, 1.0, counts[lid]), lid)
-                    break
-        for lid, n in counts.items():
-            if n == 0 or (best is not None and not len(fire_seq)):
-                continue
-            lp = loops[lid]
-            if any(u.loop == lid and _names_in(u.target) & set(lp.targets) for u in updates):
-                continue  # a loop over parameters
-            starts = _iter_starts(ev_seq, ev_loop, ev_kind, lid)
-            if len(fire_seq):
-                idx = np.searchsorted(starts, fire_seq, side="right") - 1
-                hit = len(np.unique(idx[idx >= 0]))
-            else:
-                hit = 0
-            # Equal hits: prefer the loop where every iteration updates (an epoch loop over an inner
-            # time loop that merely ends just before the update).
-            key = (hit, hit / n, n)
-            if best is None or key > best[0]:
-                best = (key, lid)
-        if best is None:
-            return StepPlan(None, None, "no loop ran", 0)
-        chosen = best[1]
-        if best[0][0] > 0:
-            reason = "innermost loop whose iterations update a parameter"
-        else:
-            reason = "no parameter update seen: the loop with the most iterations"
+        if structure is None:
+            from ..analysis.program import build_structure
+
+            structure = build_structure(sites, loops, {}, ev_seq, ev_loop, ev_kind, obs_seq, obs_site)
+        from ..analysis.program import choose_loops
+
+        choice = choose_loops(structure)
+        if choice.step_loop is None:
+            return StepPlan(None, None, choice.reason, 0)
+        chosen, training, reason = choice.step_loop, choice.training_loop, choice.reason
     starts = _iter_starts(ev_seq, ev_loop, ev_kind, chosen)
-    epoch = _epoch_loop(chosen, loops, counts, ev_seq, ev_loop, ev_kind, starts)
-    return StepPlan(chosen, epoch, reason, len(starts))
+    if training is not None and training != chosen:
+        epoch = training
+    else:
+        epoch = _epoch_loop(chosen, loops, counts, ev_seq, ev_loop, ev_kind, starts)
+    return StepPlan(chosen, epoch, reason, len(starts), training if training is not None else chosen)
 
 
 def _epoch_loop(chosen, loops, counts, ev_seq, ev_loop, ev_kind, starts) -> int | None:

@@ -26,6 +26,21 @@ def first_nonfinite_dict(ev) -> dict | None:
     }
 
 
+def training_loop_dict(session) -> dict | None:
+    """The loop the user trains in (the epoch loop around minibatch steps), and why it was chosen."""
+    plan = session.plan
+    lid = getattr(plan, "training_loop", None)
+    if lid is None:
+        lid = plan.step_loop
+    if lid is None:
+        return None
+    for lp in session.loops:
+        if lp.id == lid:
+            return {"file": lp.file, "line": lp.line, "header": lp.header, "function": lp.function,
+                    "reason": plan.reason}
+    return None
+
+
 def findings_document(session) -> dict:
     meta = session.meta
     return {
@@ -38,6 +53,7 @@ def findings_document(session) -> dict:
             "steps": session.plan.n_steps,
             "interrupted": bool(meta.get("interrupted")),
             "exception": meta.get("exception"),
+            "training_loop": training_loop_dict(session),
         },
         "first_nonfinite": first_nonfinite_dict(session.first_nonfinite),
         "findings": [

@@ -60,8 +60,10 @@ def session_facts(out_dir: str, src: str) -> dict:
     plan = analysis.get("plan") or {}
     loops = {loop["id"]: loop for loop in sites.get("loops", [])}
     chosen = None
-    if plan.get("step_loop") is not None and plan["step_loop"] in loops:
-        loop = loops[plan["step_loop"]]
+    # The loop the user trains in (the epoch loop around minibatch steps) when the plan names it.
+    lid = plan.get("training_loop") if plan.get("training_loop") is not None else plan.get("step_loop")
+    if lid is not None and lid in loops:
+        loop = loops[lid]
         path = os.path.relpath(loop["file"], src) if loop["file"].startswith(src) else loop["file"]
         chosen = {"file": path, "line": loop["line"], "header": loop["header"], "function": loop["function"]}
     causes = sorted(findings.get("causes", []), key=lambda c: c.get("rank", 99))

@@ -1,0 +1,936 @@
+"""The program model, built once per run: roles of sites (parameters, their updates, optimizer state) and of loops."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+EV_ITER, EV_EXIT = 0, 1
+
+
+def base_key(target: str) -> str:
+    """The name a write lands in: 'self.weights' for 'self.weights[i]', 'W' for 'W'."""
+    return target.split(" = ")[0].split("[", 1)[0].replace("arg ", "").strip()
+
+
+def _dotted(node) -> str | None:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+@dataclass(frozen=True)
+class Load:
+    """One read of a name or attribute chain in the sources."""
+
+    name: str
+    function: str
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class LoopSpan:
+    """A loop statement's place in the sources and the calls made in its body."""
+
+    id: int
+    file: str
+    function: str
+    line: int
+    end_line: int
+    calls: frozenset[str] = frozenset()  # last names of the functions called in the body
+    iter_reads: tuple[str, ...] = ()  # names the loop iterates over (`zip(self.weights, grads)`)
+
+
+@dataclass(frozen=True)
+class LoopRole:
+    """What one loop is, with the numbers that decided it."""
+
+    loop: int
+    iterations: int
+    kind: str  # "training", "per-parameter", "restart", "no-model-use", "no-update"
+    updating_iterations: int  # iterations in which a parameter update ran
+    updates: tuple[int, ...]  # parameter update sites that ran (or sit) inside
+    why: str
+
+
+@dataclass(frozen=True)
+class Structure:
+    """The frame-free part of the program model: roles of sites and loops from sites, sources and loop events."""
+
+    sites: list
+    loops: list
+    updates: tuple[int, ...]  # sites that write a parameter during training
+    state: dict[int, str]  # update sites that are no parameter's write: site id -> role ("optimizer state"...)
+    loop_roles: dict[int, LoopRole]
+    counts: dict[int, int]  # loop id -> iterations run
+    spans: dict[int, LoopSpan]
+    intervals: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    per_call: frozenset[int] = frozenset()  # updates of locals set afresh at each call of their function
+
+    @cached_property
+    def param_keys(self) -> set[str]:
+        return {base_key(self.sites[u].target) for u in self.updates}
+
+    def update_sites(self) -> list:
+        return [self.sites[u] for u in self.updates]
+
+
+# -- sources --------------------------------------------------------------------------------------
+
+
+def _parse(sources: dict[str, str]) -> dict[str, ast.Module]:
+    out = {}
+    for path, src in (sources or {}).items():
+        try:
+            out[path] = ast.parse(src)
+        except SyntaxError:
+            pass
+    return out
+
+
+def _walk_functions(trees):
+    """(file, qualified function name, node, is the node a function) for every function and the module."""
+    for path, tree in trees.items():
+        yield path, "<module>", tree
+
+        def visit(node, prefix):
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    q = f"{prefix}{child.name}"
+                    yield path, q, child
+                    yield from visit(child, q + ".")
+                elif isinstance(child, ast.ClassDef):
+                    yield from visit(child, f"{prefix}{child.name}.")
+                else:
+                    yield from visit(child, prefix)
+
+        yield from visit(tree, "")
+
+
+def _own_nodes(fn):
+    """Nodes of a function body, not descending into nested functions or classes."""
+    todo = list(ast.iter_child_nodes(fn))
+    while todo:
+        n = todo.pop()
+        yield n
+        if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            todo.extend(ast.iter_child_nodes(n))
+
+
+@dataclass(frozen=True)
+class SourceIndex:
+    """Reads, calls, globals and loop statements of the recorded sources."""
+
+    loads: dict[str, list[Load]]  # full chain -> reads
+    tail_loads: dict[str, list[Load]]  # chain without its root ('W' of 'self.W', 'data' of 'p.data') -> reads
+    calls_in: dict[str, set[str]]  # function -> last names it calls
+    globals_of: dict[str, set[str]]  # function -> names declared global/nonlocal
+    loop_nodes: dict[tuple[str, int], ast.AST]  # (file, line) -> For/While
+    functions_by_last: dict[str, list[str]]
+    function_of_loop_node: dict[tuple[str, int], str]
+
+
+def index_sources(sources: dict[str, str]) -> SourceIndex:
+    trees = _parse(sources)
+    loads: dict[str, list[Load]] = {}
+    tail: dict[str, list[Load]] = {}
+    calls_in: dict[str, set[str]] = {}
+    globals_of: dict[str, set[str]] = {}
+    loop_nodes: dict = {}
+    fn_of_loop: dict = {}
+    by_last: dict[str, list[str]] = {}
+    for path, q, fn in _walk_functions(trees):
+        by_last.setdefault(q.rsplit(".", 1)[-1], []).append(q)
+        calls = calls_in.setdefault(q, set())
+        # A read is placed at the first line of its statement (where the site of that statement is), so a
+        # statement written over several lines is one place.
+        todo = [(c, getattr(c, "lineno", 0)) for c in ast.iter_child_nodes(fn)]
+        while todo:
+            n, at = todo.pop()
+            if isinstance(n, ast.stmt):
+                at = n.lineno
+            if isinstance(n, (ast.Name, ast.Attribute)) and isinstance(getattr(n, "ctx", None), ast.Load):
+                d = _dotted(n)
+                if d:
+                    ld = Load(d, q, path, at)
+                    loads.setdefault(d, []).append(ld)
+                    if "." in d:
+                        tail.setdefault(d.split(".", 1)[1], []).append(ld)
+            elif isinstance(n, ast.Call):
+                d = _dotted(n.func)
+                if d:
+                    calls.add(d.rsplit(".", 1)[-1])
+            elif isinstance(n, (ast.Global, ast.Nonlocal)):
+                globals_of.setdefault(q, set()).update(n.names)
+            elif isinstance(n, (ast.For, ast.AsyncFor, ast.While)):
+                loop_nodes[(path, n.lineno)] = n
+                fn_of_loop[(path, n.lineno)] = q
+            if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                todo.extend((c, at) for c in ast.iter_child_nodes(n))
+    return SourceIndex(loads, tail, calls_in, globals_of, loop_nodes, by_last, fn_of_loop)
+
+
+def _loop_span(lp, idx: SourceIndex) -> LoopSpan:
+    node = idx.loop_nodes.get((lp.file, lp.line))
+    if node is None:
+        return LoopSpan(lp.id, lp.file, lp.function, lp.line, lp.line)
+    calls = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Call):
+            d = _dotted(sub.func)
+            if d:
+                calls.add(d.rsplit(".", 1)[-1])
+    iter_reads: tuple[str, ...] = ()
+    if isinstance(node, (ast.For, ast.AsyncFor)):
+        iter_reads = tuple(_dotted(n) for n in ast.walk(node.iter)
+                           if isinstance(n, (ast.Name, ast.Attribute)) and _dotted(n))
+    return LoopSpan(lp.id, lp.file, lp.function, lp.line, getattr(node, "end_lineno", lp.line) or lp.line,
+                    frozenset(calls), iter_reads)
+
+
+def _reachable_functions(calls: set[str], idx: SourceIndex) -> set[str]:
+    """Qualified functions reachable from a set of called last names."""
+    seen: set[str] = set()
+    todo = [q for c in calls for q in idx.functions_by_last.get(c, ())]
+    while todo:
+        q = todo.pop()
+        if q in seen:
+            continue
+        seen.add(q)
+        for c in idx.calls_in.get(q, ()):
+            todo.extend(idx.functions_by_last.get(c, ()))
+    return seen
+
+
+# -- loop events ----------------------------------------------------------------------------------
+
+
+def loop_intervals(ev_seq, ev_loop, ev_kind) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """Loop id -> (iteration start seqs, iteration end seqs): an iteration ends at the loop's next event."""
+    out = {}
+    if ev_seq is None or not len(ev_seq):
+        return out
+    for lid in np.unique(ev_loop).tolist():
+        m = ev_loop == lid
+        seq, kind = ev_seq[m], ev_kind[m]
+        starts_idx = np.nonzero(kind == EV_ITER)[0]
+        if not len(starts_idx):
+            continue
+        nxt = np.append(seq[1:], np.iinfo(np.int64).max)
+        out[int(lid)] = (seq[starts_idx], nxt[starts_idx])
+    return out
+
+
+def _iterations_hit(iv, seqs: np.ndarray) -> np.ndarray:
+    """Indices of the iterations (of one loop) that hold any of `seqs`."""
+    starts, ends = iv
+    if not len(seqs):
+        return np.zeros(0, np.int64)
+    i = np.searchsorted(starts, seqs, side="right") - 1
+    ok = i >= 0
+    ok[ok] &= seqs[ok] < ends[i[ok]]
+    return np.unique(i[ok])
+
+
+def _encloses(outer, inner) -> bool:
+    """Every iteration of `inner` starts inside an iteration of `outer`, which runs fewer times."""
+    (os_, oe), (is_, _) = outer, inner
+    if len(os_) >= len(is_) or not len(is_):
+        return False
+    i = np.searchsorted(os_, is_, side="right") - 1
+    return bool(np.all(i >= 0) and np.all(is_ < oe[np.maximum(i, 0)]))
+
+
+# -- roles of update sites ------------------------------------------------------------------------
+
+
+def _scope_readers(key: str, fn: str, idx: SourceIndex, local_writers: dict[str, set[str]]) -> list[Load]:
+    """Reads of a written name as the program sees it: attribute chains by the chain, or by the chain's
+    tail under any root (`layer.W` is read as `self.W` in the layer's methods); plain names
+    in their function, and in every function that does not bind them itself when they are module globals."""
+    if "." in key:
+        rest = key.split(".", 1)[1]
+        return list(idx.loads.get(key, ())) + [ld for ld in idx.tail_loads.get(rest, ()) if ld.name != key]
+    out = []
+    is_global = fn == "<module>" or key in idx.globals_of.get(fn, ())
+    for ld in idx.loads.get(key, ()):
+        if ld.function == fn or (is_global and (ld.function == "<module>" or key not in local_writers.get(ld.function, ()))):
+            out.append(ld)
+    return out
+
+
+def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None, loops=(),
+                     reads_out: dict | None = None) -> tuple[list[int], dict[int, str]]:
+    """(parameter update sites, {other update site: its role}).
+
+    A write that reads the value it replaces (`W -= lr*g`, `p[k] = p[k] - ...`, `w, b = step(w, b)`) is a
+    parameter's update when something other than updates reads the value: the model uses it. A value read
+    only by other updates feeds them (optimizer state, a gradient accumulator); one rebuilt from scratch
+    inside the loop that updates it is working storage; one never read is no parameter either.
+    """
+    local_writers: dict[str, set[str]] = {}
+    for s in sites:
+        if s.kind == "return":
+            continue
+        name = s.target[4:] if s.kind == "arg" else base_key(s.target)
+        if "." not in name:
+            local_writers.setdefault(s.function, set()).add(name)
+    by_fn_name: dict[tuple[str, str], list] = {}
+    for s in sites:
+        if s.kind not in ("return", "arg"):
+            by_fn_name.setdefault((s.function, base_key(s.target)), []).append(s)
+
+    loop_iters: dict[tuple[str, str], list[str]] = {}
+    for lp in loops:
+        node = idx.loop_nodes.get((lp.file, lp.line))
+        if isinstance(node, (ast.For, ast.AsyncFor)):
+            reads = [_dotted(n) for n in ast.walk(node.iter) if isinstance(n, (ast.Name, ast.Attribute)) and _dotted(n)]
+            for t in lp.targets:
+                loop_iters.setdefault((lp.function, t), []).extend(reads)
+
+    def self_referential(s) -> bool:
+        key = base_key(s.target)
+        if _reorder(s, key):
+            return False  # `X = X[perm]`: the same data in another order, nothing learned
+        if s.kind == "update":
+            return True
+        if s.kind in ("setitem", "unpack", "assign"):
+            if key in s.reads:
+                return s.kind != "assign" or bool(s.calls)
+            if s.kind == "setitem":
+                # `params[p] = next_w` where next_w came from `w = params[p]` in the same function
+                names, seen = list(s.reads), set()
+                for _ in range(3):
+                    nxt = []
+                    for n in names:
+                        for w in by_fn_name.get((s.function, n), ()):
+                            if w.id not in seen:
+                                seen.add(w.id)
+                                nxt.extend(w.reads)
+                        # a loop variable over the container (`for p, w in params.items()`) reads it
+                        nxt.extend(r for r in loop_iters.get((s.function, n), ()))
+                    if key in nxt:
+                        return True
+                    names = nxt
+        return False
+
+    cands = [s for s in sites if s.kind not in ("return", "arg") and self_referential(s)]
+    keys: dict[str, list] = {}
+    for s in cands:
+        k = base_key(s.target)
+        keys.setdefault(k if "." in k else f"{s.function}::{k}", []).append(s)
+    loop_parent = {lp.id: lp.parent for lp in loops}
+
+    def loop_chain(lid):
+        out = []
+        while lid is not None and lid not in out:
+            out.append(lid)
+            lid = loop_parent.get(lid)
+        return out
+
+    writes_lines: dict[tuple[str, int], set[str]] = {}
+    for k, ss in keys.items():
+        for s in ss:
+            for ln in range(s.line, s.end_line + 1):
+                writes_lines.setdefault((s.file, ln), set()).add(k)
+    returned = {(s.function, r) for s in sites if s.kind == "return" for r in s.reads}
+
+    role: dict[str, str] = {}
+    other_reads: dict[str, list[Load]] = {}
+    for k, ss in keys.items():
+        s0 = ss[0]
+        name = base_key(s0.target)
+        lds = _scope_readers(name, s0.function, idx, local_writers)
+        own = {(s.file, ln) for s in ss for ln in range(s.line, s.end_line + 1)}
+        other_reads[k] = [ld for ld in lds if (ld.file, ld.line) not in own]
+        # `w -= lr * X.T @ (X @ w - y)`: the update's own value reads the model, a use like any other.
+        other_reads[k] += [Load(name, x.function, x.file, x.line) for x in ss if _aug_value_reads(x, name)]
+        # A loop variable (`for W, dW in zip(self.weights, grads): W -= lr * dW`) is each element of what the
+        # loop walks: the model reads it where it reads that container.
+        if "." not in name:
+            for c in loop_iters.get((s0.function, name), ()):
+                if c != name and c not in ("zip", "enumerate", "range", "reversed", "len"):
+                    other_reads[k] += [ld for ld in _scope_readers(c, s0.function, idx, local_writers)
+                                       if (ld.file, ld.line) not in own]
+        if not other_reads[k]:
+            role[k] = "never read"
+            continue
+        # Written once (`X = (X - mu) / sd` before training): preprocessing, not a learned value.
+        if obs_counts and all(obs_counts.get(x.id, 0) <= 1 for x in ss) and all(x.loop is None for x in ss) \
+                and any(obs_counts.get(x.id, 0) == 1 for x in ss):
+            role[k] = "written once (preprocessing)"
+            continue
+        # A plain local name rebound inside a helper outside any loop of its own (`p = np.clip(p, ...)`)
+        # carries nothing to the next step: the caller's rebinding (`w = step(w)`) is the update.
+        if "." not in name and s0.function != "<module>" and name not in idx.globals_of.get(s0.function, ()) \
+                and all(x.loop is None for x in ss):
+            role[k] = "a local rebinding inside a helper"
+            continue
+        # Rebuilt at each iteration of a loop that holds its update: working storage (`dW = zeros`, `total = 0`).
+        if "." in name:
+            resets = [w for w in sites if w.kind in ("assign", "unpack") and base_key(w.target) == name
+                      and name not in w.reads]
+        else:
+            resets = [w for w in by_fn_name.get((s0.function, name), []) if w.kind in ("assign", "unpack")
+                      and name not in w.reads]
+        for w in resets:
+            if w.loop is not None and any(w.loop in loop_chain(x.loop) for x in ss):
+                role[k] = "working storage (set afresh inside the loop that updates it)"
+        # Built from scratch, summed into and handed back (`g = zeros(...); g[k] += ...; return g`): a
+        # per-call result, when nothing in the function but the return reads it.
+        if k not in role and "." not in name and resets and (s0.function, name) in returned:
+            ret_lines = {(x.file, x.line) for x in sites if x.kind == "return" and x.function == s0.function}
+            if all((ld.file, ld.line) in ret_lines for ld in other_reads[k] if ld.function == s0.function):
+                role[k] = "a per-call result (built, summed into and returned)"
+
+    # Values read only by the updates of other keys, directly (`W += v`, `W -= lr * dW`) or through one
+    # assignment that feeds nothing else (`m_hat = m / (1 - b1 ** t)`), are optimizer state or gradient
+    # accumulators. A value that also reaches its own update (`g = w @ x - t` feeds `w -= lr * g`) is the
+    # model's: the loop carries it through the model, not through the optimizer.
+    update_lines: dict[tuple[str, int], set[str]] = {}
+    for k, ss in keys.items():
+        if k in role:
+            continue
+        for s in ss:
+            for ln in range(s.line, s.end_line + 1):
+                update_lines.setdefault((s.file, ln), set()).add(k)
+    feeders: dict[tuple[str, int], set[str]] = {}  # assignment lines whose value feeds only updates
+    for s in sites:
+        if s.kind not in ("assign", "unpack") or (s.file, s.line) in update_lines:
+            continue
+        lds = [ld for ld in _scope_readers(base_key(s.target), s.function, idx, local_writers)
+               if (ld.file, ld.line) != (s.file, s.line)]
+        if lds and all((ld.file, ld.line) in update_lines for ld in lds):
+            feeders[(s.file, s.line)] = set().union(*(update_lines[(ld.file, ld.line)] for ld in lds))
+    fed_by: dict[str, set[str]] = {}
+    direct: dict[str, bool] = {}
+    for k, ss in keys.items():
+        if k in role:
+            continue
+        fed = set()
+        ok = True
+        only_direct = True
+        for ld in other_reads[k]:
+            at = (ld.file, ld.line)
+            into = update_lines.get(at) or feeders.get(at)
+            only_direct &= at in update_lines
+            if not into or k in into:
+                ok = False
+                break
+            fed |= into
+        if ok and fed:
+            fed_by[k], direct[k] = fed, only_direct
+    # Two values feeding each other's updates (`velocity = 0.9 * velocity + g` with `g` computed from `bias`,
+    # and `bias -= lr * velocity`): the one an update reads directly is the optimizer's, the other the model's.
+    for k in list(fed_by):
+        if not direct[k] and any(j in fed_by and k in fed_by[j] and direct[j] for j in fed_by[k]):
+            del fed_by[k]
+    for k, fed in fed_by.items():
+        ss = keys[k]
+        deeper = any(s.loop is not None for s in ss) and all(
+            any(t.loop is None or (s.loop is not None and s.loop != t.loop and t.loop in loop_chain(s.loop))
+                for s in ss) for f in fed for t in keys.get(f, ()))
+        role[k] = ("gradient accumulator (summed into, then applied to " if deeper else
+                   "optimizer state (read only by the update of ") + ", ".join(
+            sorted(base_key(keys[f][0].target) for f in fed if f in keys)) + ")"
+    # A plain local carried from layer to layer (`delta = (delta @ self.weights[i].T) * ...` in a loop over
+    # i, `a = sigmoid(w @ a + b)` in a loop over the weights) is a recurrence over the layers, not a parameter.
+    param_containers = {base_key(ss[0].target) for k, ss in keys.items() if k not in role}
+    for k, ss in keys.items():
+        if k not in role:  # what a loop variable that is updated walks over (`zip(self.weights, grads_W)`)
+            param_containers.update(loop_iters.get((ss[0].function, base_key(ss[0].target)), ()))
+    loop_by_id = {lp.id: lp for lp in loops}
+    for k, ss in keys.items():
+        name = base_key(ss[0].target)
+        if k in role or "." in name or any(x.loop is None or "[" in x.target for x in ss):
+            continue  # an element written in place (`bs[i] -= lr * gb`) is the container's own update
+        if (s0_loop := loop_by_id.get(ss[0].loop)) is not None and name in s0_loop.targets:
+            continue  # the loop variable itself: an element of the container, updated in place
+        if all(_walks_layers(x, loop_by_id.get(x.loop), param_containers - {name}, loop_iters) for x in ss):
+            role[k] = "a recurrence over the layers"
+    params, state = [], {}
+    for k, ss in keys.items():
+        for s in ss:
+            if k in role:
+                state[s.id] = role[k]
+            else:
+                params.append(s.id)
+    if reads_out is not None:
+        for k, ss in keys.items():
+            for x in ss:
+                reads_out[x.id] = other_reads.get(k, [])
+    return sorted(params), state
+
+
+def _walks_layers(site, lp, containers: set[str], loop_iters) -> bool:
+    """The site sits in a loop that walks a parameter container: its variable indexes one in the statement,
+    or the loop iterates over one."""
+    if lp is None:
+        return False
+    if any(c in containers for t in lp.targets for c in loop_iters.get((lp.function, t), ())):
+        return True
+    try:
+        tree = ast.parse(site.statement.strip())
+    except SyntaxError:
+        return False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and _dotted(node.value) in containers:
+            used = {n.id for n in ast.walk(node.slice) if isinstance(n, ast.Name)}
+            if used & set(lp.targets):
+                return True
+    return False
+
+
+def _reorder(site, name: str) -> bool:
+    """`X = X[perm]` or `X = X[idx, :]`: the value is the name itself, indexed."""
+    try:
+        tree = ast.parse(site.statement.strip())
+    except SyntaxError:
+        return False
+    node = tree.body[0] if tree.body else None
+    return isinstance(node, ast.Assign) and isinstance(node.value, ast.Subscript) and _dotted(node.value.value) == name
+
+
+def _aug_value_reads(site, name: str) -> bool:
+    """An update whose right-hand side reads the name it updates beyond taking its old value."""
+    try:
+        tree = ast.parse(site.statement.strip())
+    except SyntaxError:
+        return False
+    node = tree.body[0] if tree.body else None
+    if not isinstance(node, (ast.AugAssign, ast.Assign)):
+        return False
+    uses = sum(_dotted(n) == name for n in ast.walk(node.value) if isinstance(n, (ast.Name, ast.Attribute)))
+    # `W = W - lr * g` reads W once to replace it; `w = w - 0.1 * w` reads it again to compute the step
+    return uses >= (1 if isinstance(node, ast.AugAssign) else 2)
+
+
+# -- the structure --------------------------------------------------------------------------------
+
+
+def build_structure(sites, loops, sources, ev_seq, ev_loop, ev_kind, obs_seq, obs_site, obs_shape=None) -> Structure:
+    """Roles of update sites and of loops, from the sites, the sources' ASTs and the loop events."""
+    sites = list(sites)
+    loops = list(loops)
+    idx = index_sources(sources)
+    obs_seq = np.asarray(obs_seq if obs_seq is not None else [], np.int64)
+    obs_site = np.asarray(obs_site if obs_site is not None else [], np.int64)
+    if len(obs_site):
+        ids, cnt = np.unique(obs_site, return_counts=True)
+        obs_counts = {int(i): int(c) for i, c in zip(ids, cnt)}
+    else:
+        obs_counts = {}
+    reads: dict[int, list[Load]] = {}
+    updates, state = classify_updates(sites, idx, obs_counts, loops, reads)
+    intervals = loop_intervals(np.asarray(ev_seq), np.asarray(ev_loop), np.asarray(ev_kind))
+    counts = {lid: len(iv[0]) for lid, iv in intervals.items()}
+    spans = {lp.id: _loop_span(lp, idx) for lp in loops}
+    per_call = per_call_updates(sites, idx, updates, obs_counts)
+    # Values that outlive one call carry the learning from one step to the next; a local set afresh at
+    # each call (`dWxh = zeros_like(Wxh)` in a loss function) cannot, so loops are judged on the lasting
+    # values first, and on the per-call ones only when no loop updates a lasting value.
+    lasting = [u for u in updates if u not in per_call]
+    roles = _loop_roles(sites, loops, idx, lasting, state, intervals, spans, obs_seq, obs_site, obs_shape, reads)
+    if not any(r.kind in ("training", "no-model-use") and r.iterations for r in roles.values()):
+        roles = _loop_roles(sites, loops, idx, updates, state, intervals, spans, obs_seq, obs_site, obs_shape, reads)
+    if not any(r.kind in ("training", "no-model-use") and r.iterations for r in roles.values()):
+        # Last resort: values carried from iteration to iteration that nothing else reads (`w = w * 0.99`):
+        # a loop that only evolves them is still the only loop whose iterations change state.
+        unread = [u for u, why in state.items() if why == "never read"]
+        if unread:
+            last = _loop_roles(sites, loops, idx, unread, state, intervals, spans, obs_seq, obs_site, obs_shape, reads)
+            if any(r.kind in ("training", "no-model-use") and r.iterations for r in last.values()):
+                roles = last
+    return Structure(sites, loops, tuple(updates), state, roles, counts, spans, intervals, frozenset(per_call))
+
+
+def per_call_updates(sites, idx: SourceIndex, updates, obs_counts: dict[int, int]) -> set[int]:
+    """Updates of a function's plain local that is set afresh at each of several calls (an argument of a
+    function called more than once, or a first write that ran more than once)."""
+    out = set()
+    for u in updates:
+        x = sites[u]
+        name = base_key(x.target)
+        if "." in name or x.function == "<module>" or name in idx.globals_of.get(x.function, ()):
+            continue
+        fresh = [w for w in sites if w.function == x.function and (
+            (w.kind == "arg" and w.target[4:] == name)
+            or (w.kind in ("assign", "unpack") and base_key(w.target) == name and name not in w.reads))]
+        if any(obs_counts.get(w.id, 0) > 1 for w in fresh):
+            out.add(u)
+    return out
+
+
+def _inside_static(site, span: LoopSpan, reach: set[str]) -> bool:
+    if site.file == span.file and site.function == span.function and span.line <= site.line <= span.end_line:
+        return True
+    return site.function in reach
+
+
+def _load_inside(ld: Load, span: LoopSpan, reach: set[str]) -> bool:
+    if ld.file == span.file and ld.function == span.function and span.line <= ld.line <= span.end_line:
+        return True
+    return ld.function in reach
+
+
+def _loop_roles(sites, loops, idx, updates, state, intervals, spans, obs_seq, obs_site, obs_shape,
+                reads=None) -> dict[int, LoopRole]:
+    by_site_seq: dict[int, np.ndarray] = {}
+    order = np.argsort(obs_site, kind="stable")
+    s_sorted = obs_site[order]
+    for u in list(updates) + [s.id for s in sites]:
+        if u in by_site_seq:
+            continue
+        a, b = np.searchsorted(s_sorted, u, side="left"), np.searchsorted(s_sorted, u, side="right")
+        by_site_seq[u] = np.sort(obs_seq[order[a:b]])
+    param_names = {base_key(sites[u].target) for u in updates}
+
+    def scoped(x) -> str:
+        k = base_key(x.target)
+        return k if "." in k else f"{x.function}::{k}"
+
+    param_scoped = {scoped(sites[u]) for u in updates}
+    module_names = {base_key(sites[u].target) for u in updates if sites[u].function == "<module>"}
+    # A parameter's first write (`W = randn(...)`): run again inside a loop, that loop restarts training.
+    init_sites = [s for s in sites if s.kind in ("assign", "unpack") and s.id not in updates
+                  and base_key(s.target) not in s.reads
+                  and (scoped(s) in param_scoped or (base_key(s.target) in module_names
+                                                     and base_key(s.target) in idx.globals_of.get(s.function, ())))]
+    local_writers: dict[str, set[str]] = {}
+    for s in sites:
+        if s.kind != "return" and "." not in base_key(s.target):
+            local_writers.setdefault(s.function, set()).add(s.target[4:] if s.kind == "arg" else base_key(s.target))
+    model_reads: list[Load] = []
+    update_lines = {(sites[u].file, ln) for u in updates for ln in range(sites[u].line, sites[u].end_line + 1)}
+    for u in updates:
+        got = (reads or {}).get(u)
+        if got is None:
+            got = _scope_readers(base_key(sites[u].target), sites[u].function, idx, local_writers)
+        model_reads.extend(ld for ld in got if (ld.file, ld.line) not in update_lines)
+    if obs_shape is not None and len(obs_shape):
+        obs_shape = np.asarray(obs_shape)
+    roles: dict[int, LoopRole] = {}
+    for lp in loops:
+        iv = intervals.get(lp.id)
+        n = len(iv[0]) if iv is not None else 0
+        span = spans[lp.id]
+        reach = _reachable_functions(set(span.calls), idx)
+        inside, hit = [], set()
+        for u in updates:
+            seqs = by_site_seq.get(u, np.zeros(0, np.int64))
+            if iv is not None and len(seqs):
+                its = _iterations_hit(iv, seqs)
+                if len(its):
+                    inside.append(u)
+                    hit.update(its.tolist())
+            elif _inside_static(sites[u], span, reach):
+                inside.append(u)
+                hit = set(range(n)) if n else hit
+        if not inside:
+            roles[lp.id] = LoopRole(lp.id, n, "no-update", 0, (), f"no parameter update runs inside line {lp.line}")
+            continue
+        names = sorted({base_key(sites[u].target) for u in inside})
+        # Walking over the parameters: the loop's own variable picks what is updated, or it iterates over a
+        # parameter container, or consecutive iterations update arrays of different shapes.
+        picks = [u for u in inside if set(_names(sites[u].target)) & set(lp.targets)]
+        over = [r for r in span.iter_reads if r in param_names]
+        shape_walk = _shapes_differ(inside, iv, by_site_seq, obs_seq, obs_site, obs_shape) if iv is not None else False
+        if (picks and len(picks) == len(inside)) or over or shape_walk:
+            why = (f"line {lp.line} `{lp.header.strip()}` walks over the parameters: "
+                   + (f"its variable {', '.join(lp.targets)} picks the array each update writes" if picks else
+                      f"it iterates over {over[0]}" if over else "consecutive iterations update arrays of different shapes"))
+            roles[lp.id] = LoopRole(lp.id, n, "per-parameter", len(hit), tuple(inside), why)
+            continue
+        restarts = []
+        for w in init_sites:
+            seqs = by_site_seq.get(w.id, np.zeros(0, np.int64))
+            if iv is not None and len(seqs):
+                if len(_iterations_hit(iv, seqs)) >= 2:
+                    restarts.append(w)
+            # A first write never recorded ran at most once unrecorded, or never: it restarts nothing measured.
+        if restarts:
+            w = restarts[0]
+            roles[lp.id] = LoopRole(lp.id, n, "restart", len(hit), tuple(inside),
+                                    f"line {lp.line} `{lp.header.strip()}` sets {base_key(w.target)} afresh (line {w.line}) "
+                                    f"in its iterations: each one starts training over")
+            continue
+        used = [ld for ld in model_reads if _load_inside(ld, span, reach)]
+        if not used:
+            roles[lp.id] = LoopRole(lp.id, n, "no-model-use", len(hit), tuple(inside),
+                                    f"line {lp.line} `{lp.header.strip()}` runs {n} iterations that update {_join(names)}, but nothing "
+                                    f"inside reads them except those updates (the model is not used inside it)")
+            continue
+        each = "each updates" if n and len(hit) >= n else f"{len(hit)} of them update"
+        roles[lp.id] = LoopRole(lp.id, n, "training", len(hit), tuple(inside),
+                                f"line {lp.line} `{lp.header.strip()}` runs {n} iterations, {each} "
+                                f"{_join(names)}")
+    return roles
+
+
+def _join(names) -> str:
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    if len(names) > 4:
+        return ", ".join(names[:4]) + f" and {len(names) - 4} more"
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _names(text: str) -> list[str]:
+    import re
+
+    return re.findall(r"[A-Za-z_]\w*", text)
+
+
+def _shapes_differ(inside, iv, by_site_seq, obs_seq, obs_site, obs_shape) -> bool:
+    """One update site, fired once per iteration, writes arrays of different shapes in consecutive iterations."""
+    if obs_shape is None or not len(obs_shape):
+        return False
+    starts, ends = iv
+    for u in inside:
+        seqs = by_site_seq.get(u)
+        if seqs is None or len(seqs) < 4:
+            continue
+        i = np.searchsorted(starts, seqs, side="right") - 1
+        ok = (i >= 0)
+        ok[ok] &= seqs[ok] < ends[i[ok]]
+        i = i[ok]
+        if not len(i) or len(np.unique(i)) != len(i):
+            continue  # fires more than once per iteration: not a walk of one parameter per iteration
+        pos = np.searchsorted(obs_seq, seqs[ok])
+        shp = obs_shape[pos[:400]]
+        if len(shp) >= 3 and np.mean(shp[1:] != shp[:-1]) > 0.3:
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class LoopChoice:
+    step_loop: int | None
+    training_loop: int | None
+    reason: str
+
+
+def choose_loops(st: Structure) -> LoopChoice:
+    """The step loop (innermost loop whose iterations update the parameters) and the training loop (the
+    outermost such loop around it, the user's epoch loop when there is one)."""
+    train = [r for r in st.loop_roles.values() if r.kind == "training" and r.iterations > 0]
+    if not train:
+        # Updates that never see the model inside the loop (`p` computed once before it) still train there:
+        # the fault is the script's, and the loop is still where its steps are.
+        train = [r for r in st.loop_roles.values() if r.kind == "no-model-use" and r.iterations > 0]
+    if not train:
+        why = "; ".join(r.why for r in st.loop_roles.values() if r.kind != "no-update" and r.iterations > 0)
+        if not st.updates:
+            return LoopChoice(None, None, "no parameter update found: no training loop")
+        return LoopChoice(None, None, "no loop updates the parameters while using them" + (f" ({why})" if why else ""))
+    iv = st.intervals
+
+    def encloses(a, b):
+        return a in iv and b in iv and _encloses(iv[a], iv[b])
+
+    ids = [r.loop for r in train]
+    inner = [i for i in ids if not any(j != i and encloses(i, j) for j in ids)]
+    step = max(inner, key=lambda i: (st.loop_roles[i].updating_iterations, len(st.loop_roles[i].updates)))
+    # The outermost loop around the steps that runs more than once: an epoch loop run a single time
+    # trains nothing a person would call an epoch, the loop inside it does the training.
+    outer = [i for i in ids if i == step or (encloses(i, step) and st.loop_roles[i].iterations > 1)]
+    top = min(outer, key=lambda i: st.loop_roles[i].iterations)
+    r_step, r_top = st.loop_roles[step], st.loop_roles[top]
+    reason = r_step.why
+    if top != step:
+        reason = (f"{r_top.why}; each holds {r_step.iterations / max(r_top.iterations, 1):.3g} iterations of "
+                  f"{r_step.why}")
+    skipped = [r.why for r in st.loop_roles.values() if r.kind in ("per-parameter", "restart") and r.iterations > 0]
+    if skipped:
+        reason += "; passed over: " + "; ".join(skipped[:3])
+    return LoopChoice(step, top, reason)
+
+
+# -- the whole model ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How the data is laid out, as measured: rows are samples or features, a bias column of ones, one-hot targets."""
+
+    samples_axis: int | None  # 0: samples x features (`X @ W`); 1: features x samples (`W @ X`); None: not seen
+    bias_ones: str | None  # "column" / "row" of the input that is all ones, or None
+    one_hot_targets: bool | None  # every target row holds one 1 and zeros; None: values not kept
+    how: str
+
+
+def _facts_base():
+    from ..detectors.facts import Facts
+
+    return Facts
+
+
+class ProgramModel(_facts_base()):
+    """The program model of one run: the structure (roles of update sites and loops, built before the frame)
+    and the frame-dependent roles (`Facts`: inputs, targets, outputs, activations, series) in one object."""
+
+    @cached_property
+    def structure(self) -> Structure:
+        got = getattr(self.s, "structure", None)
+        if got is None:
+            r = self.s.recording
+            got = build_structure(list(r.sites), self.s.loops, self.s.sources, r.ev_seq, r.ev_loop, r.ev_kind,
+                                  r.obs_seq, r.obs_site, r.obs_shape)
+        return got
+
+    @cached_property
+    def updates(self) -> list[int]:
+        """Parameter update sites (the structure's roles) seen at two training steps or more."""
+        ups = [u for u in self.structure.updates if self.loop_steps(u) >= 2]
+        return ups
+
+    @cached_property
+    def update_roles(self) -> dict[int, str]:
+        """Every update-like site's role: "parameter" or why it is none (optimizer state, accumulator...)."""
+        out = {u: "parameter" for u in self.structure.updates}
+        out.update(self.structure.state)
+        return out
+
+    @cached_property
+    def hyperparameters(self) -> dict[int, str]:
+        """Scalar settings: those the parameter updates read (their step sizes), and scalar constants written
+        from a literal that nothing reads (a rate defined, then not used: the update uses something else)."""
+        out: dict[int, str] = {}
+        for u in self.updates:
+            for h in self.lr_sites(u):
+                out.setdefault(h, f"read by the update at line {self.by_id[u].line}")
+        idx = index_sources(self.s.sources)
+        for x in self.sites:
+            if x.kind != "assign" or x.id in out or "." in x.target or x.reads:
+                continue
+            try:
+                node = ast.parse(x.statement.strip()).body[0]
+            except (SyntaxError, IndexError):
+                continue
+            if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+                    and isinstance(node.value.value, float)):
+                continue
+            readers = _scope_readers(x.target, x.function, idx, {})
+            if not [ld for ld in readers if (ld.file, ld.line) != (x.file, x.line)]:
+                out[x.id] = "defined, never read"
+        return out
+
+    @property
+    def training_loop(self) -> int | None:
+        return getattr(self.s.plan, "training_loop", None)
+
+    def reaching_writer(self, sid: int) -> int:
+        """The write of the same name that last ran before the training steps began: `X = (X - mu) / sd`
+        after `X = load()` makes the standardized X the value the model meets."""
+        if sid is None or sid not in self.by_id:
+            return sid
+        x = self.by_id[sid]
+        if x.kind in ("arg", "return"):
+            return sid
+        first_step = self._first_step_seq
+        best, best_seq = sid, -1
+        for w in self.resolve(base_name(x.target), x.function):
+            sr = self.ser(w)
+            if sr is None or not len(sr) or self.by_id[w].kind == "return":
+                continue
+            before = sr.seq[sr.seq < first_step] if first_step is not None else sr.seq
+            if len(before) and before[-1] > best_seq:
+                best, best_seq = w, int(before[-1])
+        return best
+
+    @cached_property
+    def _first_step_seq(self) -> int | None:
+        r = self.s.recording
+        lid = self.s.plan.step_loop
+        if lid is None:
+            return None
+        m = (r.ev_loop == lid) & (r.ev_kind == EV_ITER)
+        return int(r.ev_seq[m][0]) if m.any() else None
+
+    @cached_property
+    def inputs(self) -> int | None:
+        c = self.input_candidates
+        return self.reaching_writer(self.root_data(c[0])) if c else None
+
+    @cached_property
+    def layout(self) -> Layout:
+        """Samples axis from the first product of the input with a parameter, bias ones and one-hot targets from kept values."""
+        from ..detectors.facts import _matmul_operands
+
+        axis, how = None, []
+        i = self.inputs
+        if i is not None:
+            name = base_name(self.by_id[i].target)
+            for sid in self.first_step_order:
+                st = self.by_id[sid].statement
+                if name not in _matmul_operands(st) or not any(p in self.params or p in self.derived
+                                                               for p in self.parent_map.get(sid, [])):
+                    continue
+                side = _operand_side(st, name)
+                if side is not None:
+                    axis = 0 if side == "left" else 1
+                    how.append(f"line {self.by_id[sid].line}: {name} is the {side} operand of the product")
+                    break
+        ones = None
+        v = self.values(i) if i is not None else None
+        if v is not None and len(v[2]) == 2:
+            data = v[1][-1].reshape(v[2])
+            if np.all(data == 1, axis=0).any():
+                ones = "column"
+            elif np.all(data == 1, axis=1).any():
+                ones = "row"
+            if ones:
+                how.append(f"the input holds a {ones} of ones")
+        onehot = None
+        t = self.target
+        vt = self.values(t) if t is not None else None
+        if vt is not None and len(vt[2]) == 2 and min(vt[2]) > 1:
+            data = vt[1][-1].reshape(vt[2])
+            ax = 1 if axis in (0, None) else 0
+            onehot = bool(np.isin(data, (0, 1)).all() and np.all(data.sum(axis=ax) == 1))
+            how.append("targets are one-hot rows" if onehot else "targets are not one-hot")
+        return Layout(axis, ones, onehot, "; ".join(how))
+
+
+def base_name(target: str) -> str:
+    return target.split(" = ")[0].split("[", 1)[0].replace("arg ", "")
+
+
+def _operand_side(statement: str, name: str) -> str | None:
+    """'left' when `name` is the left operand of a matrix product in the statement, 'right' when the right."""
+    try:
+        tree = ast.parse(statement.strip())
+    except SyntaxError:
+        return None
+
+    def root(o):
+        while isinstance(o, ast.Subscript) or (isinstance(o, ast.Attribute) and o.attr == "T"):
+            o = o.value
+        return _dotted(o)
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+            if root(node.left) == name:
+                return "left"
+            if root(node.right) == name:
+                return "right"
+        if isinstance(node, ast.Call) and (_dotted(node.func) or "").rsplit(".", 1)[-1] in ("dot", "matmul"):
+            args = list(node.args)
+            if isinstance(node.func, ast.Attribute) and _dotted(node.func.value) not in ("np", "numpy"):
+                args = [node.func.value] + args
+            if len(args) >= 2:
+                if root(args[0]) == name:
+                    return "left"
+                if root(args[1]) == name:
+                    return "right"
+    return None

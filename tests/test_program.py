@@ -1,0 +1,479 @@
+"""The program model (analysis/program.py): which loop trains and where the parameters live, on tiny traced sources."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from nandoctor.analysis.program import base_key
+from nandoctor.trace.tracer import Tracer
+
+
+def traced(src: str, tmp_path):
+    """Trace `src` in process as a script and return its session."""
+    src = textwrap.dedent(src)
+    path = tmp_path / "prog.py"
+    path.write_text(src)
+    tracer = Tracer()
+    tracer.start()
+    try:
+        exec(tracer.compile(src, str(path)), {"__name__": "__main__", "__file__": str(path)})
+    finally:
+        tracer.stop()
+    return tracer.session()
+
+
+def line_of(src: str, text: str) -> int:
+    """The 1-based line of the first line of dedented `src` that starts with `text` (stripped)."""
+    for i, line in enumerate(textwrap.dedent(src).splitlines(), 1):
+        if line.strip().startswith(text):
+            return i
+    raise AssertionError(text)
+
+
+def loop_line(session, lid):
+    return {lp.id: lp.line for lp in session.loops}.get(lid)
+
+
+def param_names(session) -> set[str]:
+    return {base_key(session.sites[u].target) for u in session.structure.updates}
+
+
+def state_names(session) -> set[str]:
+    return {base_key(session.sites[u].target) for u in session.structure.state}
+
+
+FULL_BATCH = """
+import numpy as np
+rng = np.random.default_rng(0)
+X = rng.normal(size=(40, 3))
+y = X @ np.array([1.0, -2.0, 0.5])
+w = np.zeros(3)
+b = 0.0
+lr = 0.1
+for epoch in range(30):
+    err = X @ w + b - y
+    w -= lr * X.T @ err / len(y)
+    b -= lr * err.mean()
+for i in range(3):
+    print(np.mean((X[i] @ w + b - y[i]) ** 2))
+"""
+
+
+def test_full_batch_loop_is_the_training_loop_and_the_evaluation_loop_is_not(tmp_path):
+    s = traced(FULL_BATCH, tmp_path)
+    want = line_of(FULL_BATCH, "for epoch")
+    assert loop_line(s, s.plan.step_loop) == want
+    assert loop_line(s, s.plan.training_loop) == want
+    assert s.plan.n_steps == 30
+    assert param_names(s) == {"w", "b"}
+    assert f"line {want}" in s.plan.reason and "30 iterations" in s.plan.reason
+
+
+MINIBATCH = """
+import numpy as np
+rng = np.random.default_rng(1)
+X = rng.normal(size=(60, 2))
+y = X @ np.array([0.5, -1.0])
+W = np.zeros(2)
+for epoch in range(5):
+    total = 0.0
+    for start in range(0, 60, 20):
+        xb, yb = X[start:start + 20], y[start:start + 20]
+        err = xb @ W - yb
+        total += np.sum(err ** 2)
+        W -= 0.1 * xb.T @ err / 20
+"""
+
+
+def test_epoch_loop_of_minibatches_is_the_training_loop_and_minibatches_are_steps(tmp_path):
+    s = traced(MINIBATCH, tmp_path)
+    assert loop_line(s, s.plan.training_loop) == line_of(MINIBATCH, "for epoch")
+    assert loop_line(s, s.plan.step_loop) == line_of(MINIBATCH, "for start")
+    assert s.plan.n_steps == 5 * 3
+    assert s.plan.epoch_loop == s.plan.training_loop
+    # `total` is set afresh in each epoch and summed into: working storage, no parameter
+    assert param_names(s) == {"W"}
+    assert "total" in state_names(s)
+
+
+PER_LAYER_LIST = """
+import numpy as np
+rng = np.random.default_rng(2)
+X = rng.normal(size=(16, 2))
+y = rng.normal(size=(16, 1))
+Ws = [rng.normal(size=(2, 4)) * 0.3, rng.normal(size=(4, 1)) * 0.3]
+for step in range(8):
+    acts = [X]
+    for W in Ws:
+        acts.append(np.tanh(acts[-1] @ W))
+    delta = (acts[-1] - y) / len(y)
+    for i in reversed(range(len(Ws))):
+        grad = acts[i].T @ delta
+        delta = (delta @ Ws[i].T) * (1 - acts[i] ** 2)
+        Ws[i] -= 0.1 * grad
+"""
+
+
+def test_per_layer_loops_are_passed_over(tmp_path):
+    s = traced(PER_LAYER_LIST, tmp_path)
+    assert loop_line(s, s.plan.training_loop) == line_of(PER_LAYER_LIST, "for step")
+    assert loop_line(s, s.plan.step_loop) == line_of(PER_LAYER_LIST, "for step")
+    assert param_names(s) == {"Ws"}
+    per_param = [r for r in s.structure.loop_roles.values() if r.kind == "per-parameter"]
+    assert [loop_line(s, r.loop) for r in per_param] == [line_of(PER_LAYER_LIST, "for i in reversed")]
+
+
+DICT_AND_ADAM = """
+import numpy as np
+rng = np.random.default_rng(3)
+X = rng.normal(size=(20, 3))
+y = X @ np.array([1.0, 0.0, -1.0])
+params = {"w": np.zeros(3), "b": np.zeros(1)}
+m = {k: np.zeros_like(v) for k, v in params.items()}
+cache = {k: np.zeros_like(v) for k, v in params.items()}
+for it in range(12):
+    err = X @ params["w"] + params["b"] - y
+    grads = {"w": X.T @ err / 20, "b": np.array([err.mean()])}
+    for k in params:
+        m[k] = 0.9 * m[k] + 0.1 * grads[k]
+        cache[k] = 0.99 * cache[k] + 0.01 * grads[k] ** 2
+        params[k] = params[k] - 0.05 * m[k] / (np.sqrt(cache[k]) + 1e-8)
+"""
+
+
+def test_dict_parameters_with_optimizer_state(tmp_path):
+    s = traced(DICT_AND_ADAM, tmp_path)
+    assert loop_line(s, s.plan.training_loop) == line_of(DICT_AND_ADAM, "for it in")
+    assert param_names(s) == {"params"}
+    assert {"m", "cache"} <= state_names(s)
+    assert all("optimizer state" in s.structure.state[u] for u in s.structure.state
+               if base_key(s.sites[u].target) in ("m", "cache"))
+
+
+POOLING = """
+import numpy as np
+rng = np.random.default_rng(4)
+signals = rng.normal(size=(10, 8))
+labels = (signals.sum(1) > 0).astype(float)
+v = np.zeros(4)
+def forward(s):
+    pooled = np.zeros(4)
+    for j in range(4):
+        pooled[j] = s[2 * j:2 * j + 2].max()
+    return pooled, 1 / (1 + np.exp(-(pooled @ v)))
+for epoch in range(3):
+    for s, t in zip(signals, labels):
+        pooled, p = forward(s)
+        v -= 0.1 * (p - t) * pooled
+"""
+
+
+def test_window_loops_are_not_steps_and_per_sample_steps_sit_in_epochs(tmp_path):
+    s = traced(POOLING, tmp_path)
+    assert loop_line(s, s.plan.training_loop) == line_of(POOLING, "for epoch")
+    assert loop_line(s, s.plan.step_loop) == line_of(POOLING, "for s, t in")
+    assert s.plan.n_steps == 30
+    assert s.structure.loop_roles[[lp.id for lp in s.loops if lp.line == line_of(POOLING, "for j in")][0]].kind == "no-update"
+
+
+GRAPH = """
+class Value:
+    def __init__(self, data, parents=()):
+        self.data = data
+        self.grad = 0.0
+        self.parents = parents
+        self.back = lambda: None
+    def __mul__(self, other):
+        out = Value(self.data * other.data, (self, other))
+        def back():
+            self.grad += other.data * out.grad
+            other.grad += self.data * out.grad
+        out.back = back
+        return out
+    def __add__(self, other):
+        out = Value(self.data + other.data, (self, other))
+        def back():
+            self.grad += out.grad
+            other.grad += out.grad
+        out.back = back
+        return out
+    def backward(self):
+        order, seen = [], set()
+        def visit(v):
+            if id(v) not in seen:
+                seen.add(id(v))
+                for p in v.parents:
+                    visit(p)
+                order.append(v)
+        visit(self)
+        self.grad = 1.0
+        for node in reversed(order):
+            node.back()
+
+w, b = Value(0.5), Value(0.0)
+for k in range(6):
+    x, t = Value(2.0), Value(-3.0)
+    diff = w * x + b + t * Value(-1.0) * Value(-1.0)
+    loss = diff * diff
+    for p in (w, b):
+        p.grad = 0.0
+    loss.backward()
+    for p in (w, b):
+        p.data -= 0.01 * p.grad
+"""
+
+
+def test_graph_walk_and_parameter_walk_are_passed_over(tmp_path):
+    s = traced(GRAPH, tmp_path)
+    assert loop_line(s, s.plan.training_loop) == line_of(GRAPH, "for k in range")
+    assert loop_line(s, s.plan.step_loop) == line_of(GRAPH, "for k in range")
+    assert "p.data" in param_names(s)
+    assert not any(n.endswith(".grad") for n in param_names(s))
+
+
+NO_TRAINING = """
+import numpy as np
+rng = np.random.default_rng(5)
+X = rng.normal(size=(30, 2))
+y = X @ np.array([2.0, 1.0])
+w = np.linalg.solve(X.T @ X, X.T @ y)
+rows = []
+for row in X:
+    rows.append(row @ w - 1.0)
+print(w, sum(rows))
+"""
+
+
+def test_no_training_loop_means_no_steps(tmp_path):
+    s = traced(NO_TRAINING, tmp_path)
+    assert s.plan.step_loop is None and s.plan.training_loop is None
+    assert s.plan.n_steps == 0
+
+
+SWEEP = """
+import numpy as np
+rng = np.random.default_rng(6)
+X = rng.normal(size=(20, 2))
+y = X @ np.array([1.0, 1.0])
+def train(lr):
+    w = np.zeros(2)
+    for epoch in range(10):
+        w -= lr * X.T @ (X @ w - y) / 20
+    return w
+for lr in (0.01, 0.1):
+    train(lr)
+"""
+
+
+def test_a_loop_that_restarts_training_is_no_training_loop(tmp_path):
+    s = traced(SWEEP, tmp_path)
+    assert loop_line(s, s.plan.training_loop) == line_of(SWEEP, "for epoch")
+    sweep = [lp.id for lp in s.loops if lp.line == line_of(SWEEP, "for lr in")][0]
+    assert s.structure.loop_roles[sweep].kind == "restart"
+
+
+CLASS_LISTS = """
+import numpy as np
+rng = np.random.default_rng(7)
+class Net:
+    def __init__(self):
+        self.weights = [rng.normal(size=(2, 3)), rng.normal(size=(3, 1))]
+        self.layers = [Dense(3), Dense(1)]
+    def step(self, X, y, lr):
+        h = np.tanh(X @ self.weights[0])
+        out = h @ self.weights[1]
+        d = (out - y) / len(y)
+        grads = [X.T @ ((d @ self.weights[1].T) * (1 - h ** 2)), h.T @ d]
+        self.weights = [w - lr * g for w, g in zip(self.weights, grads)]
+        for layer in self.layers:
+            layer.update(lr)
+class Dense:
+    def __init__(self, n):
+        self.W = np.ones(n)
+        self.dW = np.zeros(n)
+    def update(self, lr):
+        self.W -= lr * self.dW
+        return self.W.sum()
+X = rng.normal(size=(8, 2))
+y = rng.normal(size=(8, 1))
+net = Net()
+for epoch in range(4):
+    net.step(X, y, 0.1)
+"""
+
+
+def test_list_rebinding_and_layer_objects(tmp_path):
+    s = traced(CLASS_LISTS, tmp_path)
+    assert loop_line(s, s.plan.training_loop) == line_of(CLASS_LISTS, "for epoch")
+    assert {"self.weights", "self.W"} <= param_names(s)
+
+
+PURE_PYTHON = """
+import random
+random.seed(0)
+data = [((random.random(), random.random()), random.random()) for _ in range(12)]
+w = [0.0, 0.0]
+bias = 0.0
+velocity = 0.0
+X = [x for x, _ in data]
+for epoch in range(4):
+    for x, t in data:
+        g = w[0] * x[0] + w[1] * x[1] + bias - t
+        w[0] -= 0.1 * g * x[0]
+        w[1] -= 0.1 * g * x[1]
+        velocity = 0.9 * velocity + g
+        bias -= 0.01 * velocity
+"""
+
+
+def test_pure_python_floats_and_lists_with_momentum(tmp_path):
+    s = traced(PURE_PYTHON, tmp_path)
+    assert loop_line(s, s.plan.training_loop) == line_of(PURE_PYTHON, "for epoch")
+    assert loop_line(s, s.plan.step_loop) == line_of(PURE_PYTHON, "for x, t in")
+    assert param_names(s) == {"w", "bias"}
+    assert "velocity" in state_names(s)
+
+
+ACCUMULATE = """
+import numpy as np
+rng = np.random.default_rng(8)
+X = rng.normal(size=(10, 2))
+y = rng.normal(size=10)
+X = (X - X.mean(0)) / X.std(0)
+W = np.zeros(2)
+for epoch in range(5):
+    dW = np.zeros(2)
+    for xi, yi in zip(X, y):
+        dW += (xi @ W - yi) * xi
+    W -= 0.1 * dW / len(y)
+"""
+
+
+def test_gradient_accumulator_and_standardized_input_are_no_parameters(tmp_path):
+    s = traced(ACCUMULATE, tmp_path)
+    assert loop_line(s, s.plan.training_loop) == line_of(ACCUMULATE, "for epoch")
+    assert loop_line(s, s.plan.step_loop) == line_of(ACCUMULATE, "for epoch")
+    assert param_names(s) == {"W"}
+    assert {"dW", "X"} <= state_names(s)
+
+
+def test_findings_json_names_the_training_loop(tmp_path):
+    from nandoctor.report.findings_json import training_loop_dict
+
+    s = traced(MINIBATCH, tmp_path)
+    got = training_loop_dict(s)
+    assert got["line"] == line_of(MINIBATCH, "for epoch")
+    assert got["header"].startswith("for epoch")
+    assert got["function"] == "<module>" and got["reason"]
+
+
+STANDARDIZED = """
+import numpy as np
+rng = np.random.default_rng(9)
+X = rng.normal(5.0, 3.0, size=(30, 3))
+Y = np.eye(3)[rng.integers(0, 3, 30)]
+X = (X - X.mean(axis=0)) / X.std(axis=0)
+W = np.zeros((3, 3))
+for it in range(6):
+    scores = X @ W
+    probs = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
+    err = probs - Y
+    W -= 0.1 * X.T @ err / 30
+"""
+
+FEATURES_BY_SAMPLES = """
+import numpy as np
+rng = np.random.default_rng(10)
+X = rng.normal(size=(2, 25))
+y = (X[0:1] > 0).astype(float)
+W = rng.normal(size=(1, 2)) * 0.1
+for it in range(6):
+    a = 1 / (1 + np.exp(-(W @ X)))
+    W -= 0.5 * (a - y) @ X.T / 25
+"""
+
+
+def test_facts_is_the_program_model_and_the_input_is_the_value_that_reaches_the_model(tmp_path):
+    from nandoctor.analysis.program import ProgramModel
+    from nandoctor.detectors.facts import facts
+
+    s = traced(STANDARDIZED, tmp_path)
+    F = facts(s)
+    assert isinstance(F, ProgramModel)
+    assert [s.sites[u].target for u in F.updates] == ["W"]
+    # the standardized X (second write) is what `X @ W` meets, not the raw draw
+    assert F.inputs is not None and s.sites[F.inputs].line == line_of(STANDARDIZED, "X = (X - X.mean")
+    assert F.layout.samples_axis == 0
+    assert F.layout.one_hot_targets is True
+    assert s.sites[F.target].target == "Y"
+
+
+def test_features_by_samples_layout(tmp_path):
+    from nandoctor.detectors.facts import facts
+
+    s = traced(FEATURES_BY_SAMPLES, tmp_path)
+    F = facts(s)
+    assert F.layout.samples_axis == 1
+    assert F.layout.one_hot_targets is None or F.layout.one_hot_targets is False
+
+
+UNUSED_RATE = """
+import numpy as np
+X = np.linspace(-1, 1, 20).reshape(10, 2)
+y = X @ np.array([1.0, -1.0])
+learning_rate = 0.05
+step = 0.2
+w = np.zeros(2)
+for it in range(5):
+    err = X @ w - y
+    w -= step * X.T @ err / 10
+"""
+
+
+def test_hyperparameters_read_by_updates_and_one_never_read(tmp_path):
+    from nandoctor.detectors.facts import facts
+
+    s = traced(UNUSED_RATE, tmp_path)
+    hp = {s.sites[k].target: v for k, v in facts(s).hyperparameters.items()}
+    assert hp["learning_rate"] == "defined, never read"
+    assert hp["step"].startswith("read by the update at line")
+
+
+SOLVER_STYLE = """
+import numpy as np
+rng = np.random.default_rng(11)
+X = rng.normal(size=(12, 2))
+y = X @ np.array([1.0, 2.0])
+class Layer:
+    def __init__(self):
+        self.W = np.zeros(2)
+        self.dW = np.zeros(2)
+    def forward(self, x):
+        self.x = x
+        return x @ self.W
+def sgd(w, dw, config):
+    w -= config["lr"] * dw
+    return w, config
+model = {"w": np.zeros(2), "c": np.float32(0.0)}
+configs = {"w": {"lr": 0.1}, "c": {"lr": 0.1}}
+layer = Layer()
+for t in range(7):
+    err = X @ model["w"] + model["c"] + layer.forward(X) - y
+    grads = {"w": X.T @ err / 12, "c": np.float32(err.mean())}
+    layer.dW = X.T @ err / 12
+    for p, w in model.items():
+        next_w, next_config = sgd(w, grads[p], configs[p])
+        model[p] = next_w
+        configs[p] = next_config
+    layer.W -= 0.1 * layer.dW
+"""
+
+
+def test_solver_style_update_rule_and_a_layer_object_updated_from_outside(tmp_path):
+    s = traced(SOLVER_STYLE, tmp_path)
+    assert loop_line(s, s.plan.training_loop) == line_of(SOLVER_STYLE, "for t in range")
+    assert {"model", "layer.W"} <= param_names(s)
+    walk = [lp.id for lp in s.loops if lp.line == line_of(SOLVER_STYLE, "for p, w in")][0]
+    assert s.structure.loop_roles[walk].kind == "per-parameter"
