@@ -114,11 +114,11 @@ def test_session_folder_of_the_earlier_format_loads(tmp_path):
     folder = tmp_path / "old"
     (folder / "chunks").mkdir(parents=True)
     site = Site(id=0, file="old.py", line=3, col=4, end_line=3, end_col=20, function="<module>", target="w",
-                kind="assign", statement="w = w - 0.1 * w", reads=("w",), loop=0)
+                kind="update", statement="w = w - 0.1 * w", reads=("w",), loop=0)
     loop = Loop(id=0, file="old.py", line=2, function="<module>", header="for i in range(3):", targets=("i",))
     (folder / "session.json").write_text(json.dumps({"schema": SCHEMA_VERSION, "meta": {"script": "old.py"}}))
     (folder / "sites.json").write_text(json.dumps({"sites": [to_dict(site)], "loops": [to_dict(loop)],
-                                                   "sources": {"old.py": "import numpy as np\n"}}))
+                                                   "sources": {"old.py": "w = 1.0\nfor i in range(3):\n    w = w - 0.1 * w\n"}}))
     (folder / "events.json").write_text(json.dumps({"events": [], "errors": ["an old error"]}))
     stats = np.full((3, len(C.STATS)), 1.5)
     data = np.arange(6.0).reshape(3, 2)

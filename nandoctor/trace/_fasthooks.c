@@ -1315,6 +1315,37 @@ Hooks_kept(Hooks *self, PyObject *const *args, Py_ssize_t nargs)
     Py_ssize_t i = sid < 0 || self->stash == NULL ? -1 : stash_find(self, sid, caller_frame());
     PyObject *v = i >= 0 ? stash_take(self, i) : NULL;
     PyObject *r = NULL;
+    if (nargs == 2 && PyTuple_CheckExact(args[1]) && PyTuple_GET_SIZE(args[1]) == 1) {
+        /* kept(site, (index,)): a subscript target with a plain index. When the container is exactly a list
+         * or a dict and the index exactly an int or a str, the element it now holds is the value (a parameter
+         * kept in `weights[i]` or `params["W1"]`); reading it runs no user code. Else the container, as kept(site). */
+        PyObject *key = PyTuple_GET_ITEM(args[1], 0);
+        if (v != NULL) {
+            PyObject *elem = NULL;
+            if (PyList_CheckExact(v) && PyLong_CheckExact(key)) {
+                Py_ssize_t k = PyLong_AsSsize_t(key);
+                if (k == -1 && PyErr_Occurred())
+                    PyErr_Clear();
+                else {
+                    if (k < 0)
+                        k += PyList_GET_SIZE(v);
+                    if (k >= 0 && k < PyList_GET_SIZE(v))
+                        elem = Py_NewRef(PyList_GET_ITEM(v, k));
+                }
+            }
+            else if (PyDict_CheckExact(v) && (PyUnicode_CheckExact(key) || PyLong_CheckExact(key))) {
+                elem = PyDict_GetItemWithError(v, key);
+                if (elem != NULL)
+                    Py_INCREF(elem);
+                else
+                    PyErr_Clear();
+            }
+            if (elem != NULL) {
+                Py_SETREF(v, elem);
+            }
+        }
+        nargs = 1;
+    }
     if (nargs == 2) {
         if (self->slow_kept == NULL) {
             Py_XDECREF(v);

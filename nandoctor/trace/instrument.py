@@ -140,6 +140,24 @@ def reads_of(node: ast.AST | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
 _POSITION = ("lineno", "col_offset", "end_lineno", "end_col_offset")
 
 
+
+def _plain_index(target: ast.Subscript, holder: ast.Subscript) -> list:
+    """`[(index,)]` for `kept` when a one-level subscript's index is a plain name or an int/str constant.
+
+    `kept` then records the element an exact list or dict holds after the write (a parameter in `weights[i]`
+    or `params["W1"]`). Reading a plain name again runs no user code and sees the value the statement used."""
+    if target is not holder:
+        return []
+    index = target.slice
+    if isinstance(index, ast.Name):
+        copy = _place(ast.Name(id=index.id, ctx=ast.Load()), index)
+    elif isinstance(index, ast.Constant) and type(index.value) in (int, str):
+        copy = _place(ast.Constant(value=index.value), index)
+    else:
+        return []
+    return [_place(ast.Tuple(elts=[copy], ctx=ast.Load()), index)]
+
+
 def _place(node: ast.AST, at: ast.AST) -> ast.AST:
     """Give `node` the whole position of `at` (all four fields: copy_location skips missing ends)."""
     for name in _POSITION:
@@ -540,7 +558,7 @@ class Instrumenter(ast.NodeTransformer):
                 return node
             sid = self._site(target, ast.unparse(target), "setitem", node.value, node)
             holder.value = _wrap_value(KEEP, sid, holder.value)
-            return [node, self._expr_stmt(_hook(KEPT, [_const(sid)], target), target)]
+            return [node, self._expr_stmt(_hook(KEPT, [_const(sid)] + _plain_index(target, holder), target), target)]
         if not isinstance(target, (ast.Name, ast.Attribute)):
             return node
         reads, conditional = _target_reads(node.value, target)
@@ -608,7 +626,7 @@ class Instrumenter(ast.NodeTransformer):
         if isinstance(target, ast.Subscript):
             # The container written to, as Python evaluated it (index and all, once).
             holder.value = _wrap_value(KEEP, sid, holder.value)
-            return [node, self._expr_stmt(_hook(KEPT, [_const(sid)], target), target)]
+            return [node, self._expr_stmt(_hook(KEPT, [_const(sid)] + _plain_index(target, holder), target), target)]
         return node
 
     def visit_Return(self, node: ast.Return):

@@ -934,6 +934,15 @@ class Recorder:
         def nd_kept(sid, attr=None):
             try:
                 v = stash.pop((sid, id(getframe(1))), missing)
+                if type(attr) is tuple and len(attr) == 1:
+                    # A subscript target with a plain index: the element an exact list or dict now holds
+                    # (a parameter in `weights[i]` or `params["W1"]`), read with no user code; else the container.
+                    key = attr[0]
+                    if type(v) is list and type(key) is int and -len(v) <= key < len(v):
+                        v = list.__getitem__(v, key)
+                    elif type(v) is dict and type(key) in (str, int) and dict.__contains__(v, key):
+                        v = dict.__getitem__(v, key)
+                    attr = None
                 if attr is not None:
                     nd_kept_attr(sid, attr, v)
                 else:
