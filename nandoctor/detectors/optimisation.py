@@ -59,10 +59,37 @@ def update_ratios(F: Facts, u: int):
         z = np.zeros(0)
         return z.astype(np.int64), z, z, z
     up = sr[C.UPDATE_L2]
+    if not np.isfinite(up).any() and np.nanmax(sr[C.SIZE]) <= 1:
+        # A scalar (a Python float, a numpy scalar) has no recorded update norm, but its value is
+        # recorded at every write: the update is the change from the value before it.
+        up = scalar_deltas(F, u)
     with np.errstate(all="ignore"):
         ratio = up / before
     m = (steps >= 0) & np.isfinite(up) & np.isfinite(before) & (before > 0)
     return steps[m], up[m], before[m], ratio[m]
+
+
+def value_before(F: Facts, u: int) -> float:
+    """The value a scalar parameter held before its first update (its initialisation), NaN if unrecorded."""
+    sr = F.ser(u)
+    name = base_name(F.by_id[u].target)
+    for w in F.resolve(name, F.by_id[u].function):
+        if w != u and F.observed(w):
+            ws = F.ser(w)
+            if ws.seq[0] < sr.seq[0] and ws[C.SIZE][0] <= 1:
+                return float(ws[C.MEAN][0])
+    return float("nan")
+
+
+def scalar_deltas(F: Facts, u: int) -> np.ndarray:
+    """|value after - value before| of each write of a scalar parameter (NaN where the value before is unknown)."""
+    vals = F.ser(u)[C.MEAN].astype(np.float64)
+    prev = np.empty_like(vals)
+    prev[1:] = vals[:-1]
+    if len(prev):
+        prev[0] = value_before(F, u)
+    with np.errstate(all="ignore"):
+        return np.abs(vals - prev)
 
 
 def spikes(F: Facts, u: int) -> list[dict]:
@@ -118,6 +145,12 @@ def _bias_like(F: Facts, u: int) -> bool:
         return True
     _, before = F.weight_norm_before(u)
     return bool(len(before) and before[0] == 0)
+
+
+def _bias_named(F: Facts, u: int) -> bool:
+    """Named like a bias: its norm starts at zero and stays small, so its ratio says little about the rate.
+    (A weight initialised to zeros is still judged, from the rows where its norm is not zero.)"""
+    return bool(_BIAS.match(last(base_name(F.by_id[u].target))))
 
 
 def _param(F, u):
@@ -582,3 +615,186 @@ def gradient_through_time(session) -> list[Finding]:
                           int(ratios[0][4]), int(ratios[-1][4]), name, x.line, growth=mid[0], first_norm=mid[1],
                           last_norm=mid[2], repeats=mid[3]))
     return out
+
+
+# -- measurements the optimisation-dynamics cause rules share --------------------------------------
+
+def trouble(F: Facts, session) -> dict | None:
+    """How the run went wrong, measured: the first non-finite value, a loss that ends above its start,
+    or weights that keep growing. None when none of them was measured; {} when the run stayed sound."""
+    out: dict = {}
+    fn = first_nonfinite_info(session)
+    if fn is not None:
+        out.update(kind="nonfinite", step=int(fn["step"]), what=f"at step {fn['step']} "
+                   f"`{fn.get('expression') or fn.get('statement')}` computes {fn.get('operation')}")
+        return out
+    ls = loss_series(F)
+    measured = ls is not None and np.isfinite(ls[1]).sum() >= 5
+    if measured:
+        steps, loss = ls[0], ls[1]
+        fin = np.isfinite(loss)
+        first, end = float(loss[fin][0]), float(loss[fin][-1])
+        if end > LIM.LOSS_RISE * first and end > 1e-8:
+            # The trouble starts where the loss first doubles.
+            up = np.nonzero(fin & (loss > 2 * first))[0]
+            step = int(steps[up[0]]) if len(up) else int(steps[fin][-1])
+            return dict(kind="loss", step=step, loss_first=first, loss_last=end,
+                        what=f"the loss ({ls[2]}) rose from {first:.4g} to {end:.4g}")
+    for u in F.updates:
+        steps, before = F.weight_norm_before(u)
+        if len(before) < 3 or _bias_like(F, u):
+            continue
+        measured = True
+        fin = np.isfinite(before) & (before > 0)
+        if not fin.any():
+            continue
+        start, peak = float(before[fin][0]), float(np.max(before[fin]))
+        if peak > LIM.DIVERGE_FACTOR * start and peak > DIVERGE_NORM:
+            big = np.nonzero(fin & (before > 2 * start))[0]
+            return dict(kind="weights", step=int(steps[big[0]]), what=f"the norm of {_param(F, u)} grew from "
+                        f"{start:.3g} to {peak:.3g}")
+    return out if measured else None
+
+
+def step0_blowup(F: Facts, session) -> dict | None:
+    """Were values already blowing up at the first step, before any update ran? (the initialisation's doing)
+
+    Compares the largest array value computed in the first step before the first update with the largest
+    value recorded before the loop (data, initial parameters). None when there is no update row to stand on."""
+    f = session.frame
+    if not len(f) or not F.updates:
+        return None
+    step = f[C.STEP].to_numpy()
+    seq = f[C.SEQ].to_numpy()
+    size = f[C.SIZE].to_numpy()
+    absmax = f[C.ABSMAX].to_numpy()
+    first_updates = [F.ser(u) for u in F.updates if F.ser(u) is not None and (F.ser(u).step >= 0).any()]
+    if not first_updates:
+        return None
+    s0 = min(int(sr.step[sr.step >= 0][0]) for sr in first_updates)
+    q0 = min(int(sr.seq[sr.step == s0][0]) for sr in first_updates if (sr.step == s0).any())
+    pre = (step < 0) & np.isfinite(absmax)
+    now = (step == s0) & (seq < q0) & (size > 1)
+    if not pre.any() or not now.any():
+        return None
+    scale0 = float(max(np.max(absmax[pre]), 1.0))
+    vals = absmax[now]
+    nonfinite = bool(np.any(~np.isfinite(vals)) or np.any(f[C.N_NAN].to_numpy()[now] + f[C.N_POSINF].to_numpy()[now]
+                                                           + f[C.N_NEGINF].to_numpy()[now] > 0))
+    peak = float(np.nanmax(vals)) if np.isfinite(vals).any() else float("inf")
+    return {"step": s0, "peak": peak, "scale_before": scale0, "growth": peak / scale0, "nonfinite": nonfinite}
+
+
+def alternation(values: np.ndarray) -> tuple[float, float]:
+    """(share of consecutive changes that reverse sign, growth of the change from the first to the last third)."""
+    v = values[np.isfinite(values)]
+    d = np.diff(v)
+    if len(d) < 6:
+        return float("nan"), float("nan")
+    rev = float(np.mean(np.sign(d[1:]) * np.sign(d[:-1]) < 0))
+    k = max(2, len(d) // 3)
+    with np.errstate(all="ignore"):
+        growth = float(np.median(np.abs(d[-k:])) / max(np.median(np.abs(d[:k])), 1e-300))
+    return rev, growth
+
+
+def oversized_steps(F: Facts, by: dict, until: int | None, limit: float) -> dict | None:
+    """The measured evidence that steps were too large before `until`: a spike >= limit of a weight's norm
+    (with the typical ratio before it), or a median ratio >= limit up to the point the weights had doubled,
+    or a scalar weight overshooting (its change alternating in sign and growing). None if no ratio was measured."""
+    best = None
+    measured = False
+    for f in by.get("update_spike", []):
+        if f.evidence.get("ratio", 0) >= limit and (until is None or f.first_step <= until) and f.severity == "error":
+            u = next((u for u in F.updates if _param(F, u) == f.site), None)
+            if u is not None and _bias_named(F, u):
+                continue
+            cand = dict(how="spike", update=u, name=f.site, step=int(f.evidence.get("spike_step", f.first_step)),
+                        ratio=float(f.evidence["ratio"]), typical=float(f.evidence.get("typical_ratio", float("nan"))),
+                        finding=f.code)
+            if best is None or cand["ratio"] > best["ratio"]:
+                best = cand
+    for u in F.updates:
+        if _bias_named(F, u):
+            continue
+        steps, up, before, ratio = update_ratios(F, u)
+        if not len(ratio):
+            continue
+        measured = True
+        # Up to where the trouble starts, or the weights first reach twice their starting norm: steps
+        # that are large only once the run is already diverging are its consequence.
+        end = len(ratio)
+        if until is not None:
+            end = int(np.searchsorted(steps, until, side="right"))
+        init = F.weight_norm_before(u)[1]
+        sr = F.ser(u)
+        if len(init) and init[0] == 0:
+            # Grown from zero, a weight's ratio starts at 1 whatever the rate: judge its overshoot instead,
+            # the value (its mean, for an array) swinging back and forth with a growing amplitude.
+            vals = sr[C.MEAN][sr.step >= 0]
+            if until is not None:
+                vals = vals[:max(int(np.searchsorted(sr.step[sr.step >= 0], until, side="right")), 12)]
+            rev, growth = alternation(vals)
+            if rev >= 0.8 and growth >= LIM.GROWTH_FACTOR and best is None:
+                best = dict(how="overshoot", update=u, name=_param(F, u), step=int(steps[0]),
+                            ratio=float(np.median(ratio[:max(end, 3)])), reversals=rev, growth=growth)
+            continue
+        doubled = np.nonzero(before > 2 * before[0])[0]
+        if len(doubled):
+            end = min(end, int(doubled[0]) + 1)
+        end = max(end, 3)  # a median needs a few steps
+        window = ratio[:end]
+        med = float(np.median(window))
+        if med >= limit and (best is None or best["how"] != "spike" and med > best["ratio"]):
+            best = dict(how="median", update=u, name=_param(F, u), step=int(steps[0]), ratio=med,
+                        upto=int(steps[min(end, len(steps)) - 1]), n=int(len(window)))
+    if best is None and not measured:
+        return None
+    return best or {}
+
+
+def loss_progress(F: Facts) -> dict | None:
+    """(first, last, relative drop) of the measured loss; None when fewer than 5 finite values were measured."""
+    ls = loss_series(F)
+    if ls is None:
+        return None
+    steps, loss, how = ls
+    fin = np.isfinite(loss)
+    if fin.sum() < 5:
+        return None
+    first, end = float(loss[fin][0]), float(loss[fin][-1])
+    drop = (first - end) / max(abs(first), 1e-12)
+    return {"first": first, "last": end, "drop": drop, "how": how, "steps": int(fin.sum())}
+
+
+def typical_ratio(F: Facts) -> dict | None:
+    """The median update ratio of the weights (not named like biases) whose norm did not start at zero, and of
+    the rest when none did. None when no ratio was measured."""
+    per = []
+    for u in F.updates:
+        steps, up, before, ratio = update_ratios(F, u)
+        if len(ratio) < 3:
+            continue
+        init = F.weight_norm_before(u)[1]
+        per.append((_bias_named(F, u), bool(len(init) and init[0] == 0), float(np.median(ratio)), _param(F, u), u))
+    if not per:
+        return None
+    best = [p for p in per if not p[0] and not p[1]] or [p for p in per if not p[0]] or per
+    top = max(best, key=lambda p: p[2])
+    return {"ratio": top[2], "name": top[3], "update": top[4], "all": {p[3]: p[2] for p in per}}
+
+
+def gradient_size(F: Facts, u: int) -> float | None:
+    """The median RMS of the gradient an update reads (its value, for a scalar); None if none was recorded."""
+    vals = []
+    for g in F.gradient_of(u):
+        sr = F.ser(g)
+        if sr is None:
+            continue
+        m = (sr.step >= 0) & ~unmeasured(sr)
+        with np.errstate(all="ignore"):
+            rms = sr[C.L2][m] / np.sqrt(np.maximum(sr[C.SIZE][m], 1))
+        rms = rms[np.isfinite(rms)]
+        if len(rms):
+            vals.append(float(np.median(rms)))
+    return max(vals) if vals else None

@@ -11,16 +11,12 @@ import numpy as np
 from .. import columns as C
 from ..detectors.facts import Facts, _dotted, activation_of, base_name, facts, last, strip_comment
 from ..detectors.numerics import first_nonfinite_info
-from ..detectors.optimisation import batch_size, loss_series, summed_gradients, update_ratios
+from ..detectors.optimisation import loss_series, update_ratios
 from ..analysis.rules import LATENT, PRIMARY, STRUCTURAL, WEAK, Draft, evaluate_rules, load_rules
 from ..model import Cause, ChainLink, Finding, Fix
 from .chain import _num, walk
-from .fixes import copy_fix, divide_gradient_fix, hyper_value, lower_lr_fix, np_alias
+from .fixes import copy_fix, lower_lr_fix, np_alias
 
-# Input features above this scale make a fixed learning rate unstable on their own.
-INPUT_SCALE_ROOT = 100.0
-# A learning rate at or below this, with updates < 1e-4 of the weights, is the reason for slow learning.
-LOW_LR = 1e-3
 
 
 def explain(session, findings: list[Finding]) -> list[Cause]:
@@ -45,6 +41,13 @@ def explain(session, findings: list[Finding]) -> list[Cause]:
                 drafts.extend(d for d in build(session, F, by) if d.tag not in declared)
             except Exception as e:  # noqa: BLE001 - one builder must not sink the others
                 session.errors.append(f"cause builder {build.__name__} failed: {type(e).__name__}: {e}")
+    # A numeric mechanism that a measured cause drove the values into (`chained_to`) is the symptom's
+    # formula, not its root: it ranks below the causes.
+    chained = {d.evidence.get("chained_to") for d in ruled if d.evidence.get("chained_to")}
+    for d in drafts:
+        if d.tag in chained and d.score > WEAK:
+            d.score = WEAK
+            d.summary += " The formula itself is fragile: it fails whenever the values reach it, whatever pushed them."
     best: dict[str, Draft] = {}
     for d in drafts:
         if d.tag not in best or d.score > best[d.tag].score:
@@ -100,46 +103,6 @@ def _mechanism(F: Facts, info: dict, by) -> str:
     return "exploding_gradient"
 
 
-def _instability(F: Facts, by, before_step=None):
-    """Findings that show the optimisation itself going unstable (before a step, if given)."""
-    out = []
-    for code in ("update_spike", "sustained_growth", "weight_divergence"):
-        for f in by.get(code, []):
-            if f.severity != "error":
-                continue
-            if before_step is not None and f.first_step is not None and f.first_step > before_step:
-                continue
-            out.append(f)
-    for f in by.get("update_ratio_high", []):
-        if f.evidence.get("median_ratio", 0) > 1.0:
-            out.append(f)
-    return out
-
-
-def _instability_root(session, F: Facts, by) -> tuple[str, list, list, dict]:
-    """(tag, fixes, finding codes, evidence) for what made the optimisation unstable."""
-    upd = F.updates[0] if F.updates else None
-    for f in by.get("derivative_on_preactivation", []):
-        return "derivative_applied_to_preactivation_vs_activation", _preact_fixes(F, f), [f.code], dict(f.evidence)
-    b = batch_size(F)
-    summed = summed_gradients(F)
-    if summed and b is not None and b >= 32:
-        u = summed[0]["update"]
-        name = F.by_id[F.inputs].target if F.inputs is not None else None
-        fx = [divide_gradient_fix(F, d["update"], name) for d in summed[:2]]
-        return "gradient_sum_not_mean", fx + [lower_lr_fix(F, u, factor=float(b))], ["gradient_sum_not_mean"], {"batch": b}
-    for f in by.get("unnormalized_inputs", []):
-        if f.evidence.get("max_scale", 0) >= INPUT_SCALE_ROOT or f.evidence.get("spread", 0) >= INPUT_SCALE_ROOT:
-            return "unnormalized_inputs", _normalize_fixes(F), [f.code], dict(f.evidence)
-    fixes = []
-    if upd is not None:
-        fixes.append(lower_lr_fix(F, upd))
-        if summed:
-            name = F.by_id[F.inputs].target if F.inputs is not None else None
-            fixes.append(divide_gradient_fix(F, summed[0]["update"], name))
-    return "learning_rate_too_high", fixes, [], {}
-
-
 def _symptom_text(info: dict) -> str:
     expr = info.get("expression") or info.get("statement", "")
     op = info.get("operation", "")
@@ -162,49 +125,15 @@ def build_nonfinite(session, F: Facts, by) -> list[Draft]:
     chain = []
     if sid is not None and sid in F.by_id:
         chain = walk(F, sid, step, _symptom_text(info), {k: info.get(k) for k in ("operation", "elements") if info.get(k)})
-    unstable = _instability(F, by, before_step=step)
     codes = ["first_nonfinite"] + [c for c in ("division_by_zero", "log_of_zero", "exp_overflow", "exact_saturation",
                                                "catastrophic_cancellation") if by.get(c)]
+    if mech == "exploding_gradient":
+        # No numeric mechanism of its own: what drove the values there (the learning rate, a summed
+        # gradient, raw inputs, gradients growing layer by layer) is for the optimisation rules to measure.
+        return []
     mech_fixes = _mechanism_fixes(session, F, mech, info, by)
-    out = []
-    if unstable and mech in ("sigmoid_saturation_bce_0over0", "log_of_zero", "exp_overflow", "exploding_gradient",
-                             "softmax_overflow_no_max_subtraction", "other:division by zero"):
-        tag, fixes, rcodes, ev = _instability_root(session, F, by)
-        spike = next((f for f in unstable if f.code == "update_spike"), unstable[0])
-        ev.update({k: spike.evidence.get(k) for k in ("ratio", "typical_ratio", "update_norm", "weight_norm", "factor")
-                   if k in spike.evidence})
-        ev.update(spike_step=spike.first_step, first_nonfinite_step=step, operation=info.get("operation"))
-        if mech != "exploding_gradient":
-            ev["chained_to"] = mech
-        words = {"learning_rate_too_high": "The learning rate is too high",
-                 "gradient_sum_not_mean": "The gradient is summed over the batch instead of averaged",
-                 "unnormalized_inputs": "The inputs are not normalized",
-                 "derivative_applied_to_preactivation_vs_activation":
-                     "The activation's derivative is applied to the pre-activation"}[tag]
-        summary = (f"{words}: at step {spike.first_step} one update moved {spike.site} by "
-                   f"{spike.evidence.get('ratio', float('nan')):.2g} of its norm (typical "
-                   f"{spike.evidence.get('typical_ratio', float('nan')):.2g})" if spike.code == "update_spike" else
-                   f"{words}: {spike.message[0].lower() + spike.message[1:].rstrip('.')}")
-        summary += f"; at step {step} `{info.get('expression') or info.get('statement')}` computes {info.get('operation')}."
-        out.append(Draft(tag, PRIMARY, summary, chain, fixes + mech_fixes, codes + rcodes + [f.code for f in unstable], ev))
-        if mech in ("sigmoid_saturation_bce_0over0", "log_of_zero", "exp_overflow", "softmax_overflow_no_max_subtraction"):
-            out.append(Draft(mech, WEAK, _mech_summary(mech, info, F, standalone=False), chain[-3:], mech_fixes, codes,
-                             {"operation": info.get("operation"), "step": step}))
-    else:
-        if mech == "exploding_gradient":
-            root = _instability_root(session, F, by)
-            mech = root[0]
-            mech_fixes = root[1]
-        out.append(Draft(mech, PRIMARY, _mech_summary(mech, info, F, standalone=True), chain, mech_fixes, codes,
-                         {"operation": info.get("operation"), "step": step, "expression": info.get("expression")}))
-        # Huge raw inputs push the pre-activations past the dtype's limits on their own.
-        for f in by.get("unnormalized_inputs", []):
-            if mech != "unnormalized_inputs" and f.evidence.get("max_scale", 0) >= INPUT_SCALE_ROOT:
-                out.append(Draft("unnormalized_inputs", PRIMARY - 5,
-                                 f"{f.message} They drive the values that overflow at step {step}.",
-                                 [ChainLink(f.message, None, f.site, f.line, dict(f.evidence))] + chain[-2:],
-                                 _normalize_fixes(F), [f.code], dict(f.evidence, chained_to=mech)))
-    return out
+    return [Draft(mech, PRIMARY, _mech_summary(mech, info, F, standalone=True), chain, mech_fixes, codes,
+                  {"operation": info.get("operation"), "step": step, "expression": info.get("expression")})]
 
 
 def _mech_summary(mech: str, info: dict, F: Facts, standalone: bool) -> str:
@@ -334,19 +263,6 @@ def _preact_fixes(F: Facts, f: Finding) -> list[Fix]:
                                 f"{f.evidence.get('expression')} is the derivative written in terms of the "
                                 f"activation's output.")]
     return []
-
-
-def _normalize_fixes(F: Facts) -> list[Fix]:
-    i = F.inputs
-    if i is None:
-        return []
-    x = F.by_id[i]
-    name = base_name(x.target)
-    line = _line(F, i)
-    return [Fix(f"Standardize the inputs {name}", x.line, line,
-                f"{line}\n{name} = ({name} - {name}.mean(axis=0)) / {name}.std(axis=0)",
-                "Features on scales of thousands make the loss surface steep in some directions: a learning rate "
-                "small enough for them is too small for the others.")]
 
 
 # -- the other causes --------------------------------------------------------------------------------
@@ -559,79 +475,5 @@ def build_wrong_derivative(session, F: Facts, by) -> list[Draft]:
                   [f.code for f in by.get("loss_rising", [])], {"loss_first": float(first[0]), "loss_last": float(loss[-1])})]
 
 
-def build_slow(session, F: Facts, by) -> list[Draft]:
-    """Updates that barely move the weights: a learning rate too low, or gradients that vanish."""
-    vf = by.get("vanishing_updates", []) + by.get("vanishing_gradient", [])
-    if not vf:
-        return []
-    upd = next((u for u in F.updates if base_name(F.by_id[u].target) == vf[0].site), F.updates[0] if F.updates else None)
-    hv = hyper_value(F, upd) if upd is not None else None
-    codes = [f.code for f in vf] + [f.code for f in by.get("loss_stalled", [])]
-    chain = [ChainLink(f.message, f.first_step, f.site, f.line, dict(f.evidence)) for f in vf[:2]]
-    flagged = {f.site for f in vf}
-    all_params = {base_name(F.by_id[u].target) for u in F.updates}
-    if hv is not None and hv["value"] <= LOW_LR:
-        msg = (f"The learning rate {hv['name']} = {hv['value']:g} is too low: {vf[0].message}")
-        fx = lower_lr_fix(F, upd, factor=1 / 100)
-        fixes = [Fix(fx.title.replace("Lower", "Raise"), fx.line, fx.before, fx.after,
-                     "Updates below 1e-4 of the weights barely change them; about 1e-3 is healthy.")] if fx else []
-        score = PRIMARY - 10 if by.get("loss_stalled") else LATENT
-        return [Draft("learning_rate_too_low", score, msg, chain, fixes, codes, {"learning_rate": hv["value"]})]
-    if by.get("vanishing_gradient") and not by.get("vanishing_updates"):
-        f = by["vanishing_gradient"][0]
-        score = PRIMARY - 10 if by.get("loss_stalled") or by.get("accuracy_ceiling") else LATENT + 10
-        return [Draft("vanishing_gradient", score, f.message, chain, [], codes, dict(f.evidence))]
-    if flagged != all_params or by.get("vanishing_gradient"):
-        msg = (f"The gradient vanishes before it reaches {', '.join(sorted(flagged))}: {vf[0].message} Other "
-               f"parameters ({', '.join(sorted(all_params - flagged)) or 'none'}) still move.")
-        score = PRIMARY - 10 if by.get("loss_stalled") or by.get("accuracy_ceiling") else LATENT
-        return [Draft("vanishing_gradient", score, msg, chain, [], codes, dict(vf[0].evidence))]
-    return []
-
-
-def build_instability(session, F: Facts, by) -> list[Draft]:
-    """Unstable optimisation without any NaN: spikes, growth, divergence."""
-    if first_nonfinite_info(session) is not None:
-        return []
-    unstable = _instability(F, by)
-    if not unstable:
-        # No blow-up, but a loss that keeps swinging while each update moves the weights a lot.
-        osc, big = by.get("loss_oscillating", []), by.get("update_ratio_high", [])
-        if osc and big:
-            tag, fixes, rcodes, ev = _instability_root(session, F, by)
-            ev.update(median_ratio=big[0].evidence.get("median_ratio"), reversals=osc[0].evidence.get("reversals"))
-            chain = [ChainLink(big[0].message, big[0].first_step, big[0].site, big[0].line, dict(big[0].evidence)),
-                     ChainLink(osc[0].message, osc[0].first_step, None, None, dict(osc[0].evidence))]
-            return [Draft(tag, LATENT + 10, f"{big[0].message} {osc[0].message}", chain, fixes,
-                          rcodes + ["update_ratio_high", "loss_oscillating"], ev)]
-        return []
-    tag, fixes, rcodes, ev = _instability_root(session, F, by)
-    f = unstable[0]
-    ev.update({k: f.evidence.get(k) for k in ("ratio", "typical_ratio", "factor") if k in f.evidence})
-    score = PRIMARY - 15 if any(x.code in ("sustained_growth", "weight_divergence") for x in unstable) else LATENT
-    return [Draft(tag, score, f.message, [ChainLink(x.message, x.first_step, x.site, x.line, dict(x.evidence))
-                                         for x in unstable[:3]], fixes, rcodes + [x.code for x in unstable], ev)]
-
-
-def build_unnormalized(session, F: Facts, by) -> list[Draft]:
-    out = []
-    for f in by.get("unnormalized_inputs", []):
-        out.append(Draft("unnormalized_inputs", WEAK, f.message, [ChainLink(f.message, None, f.site, f.line,
-                         dict(f.evidence))], _normalize_fixes(F), [f.code], dict(f.evidence)))
-    return out
-
-
-def build_sum(session, F: Facts, by) -> list[Draft]:
-    out = []
-    for f in by.get("gradient_sum_not_mean", [])[:1]:
-        name = F.by_id[F.inputs].target if F.inputs is not None else None
-        u = next((u for u in F.updates if F.by_id[u].target == f.evidence.get("update")), None)
-        fixes = [divide_gradient_fix(F, u, name)] if u is not None else []
-        out.append(Draft("gradient_sum_not_mean", WEAK - 5, f.message, [ChainLink(f.message, None, f.site, f.line,
-                         dict(f.evidence))], fixes, [f.code], dict(f.evidence)))
-    return out
-
-
 BUILDERS = [build_nonfinite, build_integer, build_shape, build_preact, build_inplace, build_bias,
-            build_dead, build_init, build_wrong_derivative, build_slow, build_instability, build_unnormalized,
-            build_sum]
+            build_dead, build_init, build_wrong_derivative]

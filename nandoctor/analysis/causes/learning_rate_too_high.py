@@ -1,0 +1,126 @@
+"""The learning rate is too high: steps that move the weights by a large part of their norm make the run blow up."""
+
+from __future__ import annotations
+
+from ...detectors.numerics import first_nonfinite_info
+from ...detectors.optimisation import (batch_size, oversized_steps, step0_blowup, summed_gradients, trouble,
+                                       update_ratios)
+from ...explain.fixes import divide_gradient_fix, lower_lr_fix
+from ...model import ChainLink
+from ..rules import LATENT, PRIMARY, Draft, RuleOutcome, cause_rule
+
+
+def nonfinite_chain(ctx, info) -> tuple[list, list, str]:
+    """(chain walked back from the first non-finite value, that mechanism's fixes, its mechanism tag)."""
+    from ...explain import _mechanism, _mechanism_fixes
+    from ...explain.chain import walk
+
+    F = ctx.facts
+    sid = info.get("site")
+    mech = _mechanism(F, info, ctx.findings)
+    chain = []
+    if sid is not None and sid in F.by_id:
+        text = f"`{info.get('expression') or info.get('statement')}` computes {info.get('operation')}"
+        chain = walk(F, sid, info["step"], text, {k: info.get(k) for k in ("operation", "elements") if info.get(k)})
+    return chain, _mechanism_fixes(ctx.session, F, mech, info, ctx.findings), mech
+
+
+def describe_steps(big: dict) -> str:
+    if big["how"] == "spike":
+        return (f"at step {big['step']} one update moved {big['name']} by {big['ratio']:.2g} of its norm "
+                f"(typical {big['typical']:.2g})")
+    if big["how"] == "median":
+        return (f"each update moved {big['name']} by a median {big['ratio']:.2g} of its norm over its first "
+                f"{big['n']} updates (through step {big['upto']})")
+    return (f"{big['name']} overshoots: {big['reversals']:.0%} of its changes reverse sign and they grow "
+            f"{big['growth']:.3g}-fold while it does")
+
+
+@cause_rule(
+    "learning_rate_too_high",
+    "The learning rate is too high",
+    premises=(
+        ("update_ratio_measured", "the update ratio |delta|/|w| of a weight was measured"),
+        ("run_unstable", "the run blows up: a NaN or inf, a loss that ends well above its start, or diverging weights"),
+        ("steps_too_large", "before the blow-up, steps moved a weight by a large part of its norm, or overshot "
+                            "(the change alternating in sign and growing)"),
+        ("stable_before_first_update", "the values were not already blowing up in the first step, before any update"),
+        ("step_not_from_summed_gradient", "the step is too large even with the gradient divided by the batch size"),
+    ),
+    thresholds={"LR_RATIO_HIGH": 0.1, "START_BLOWUP": 1e4, "SUM_BATCH": 32},
+)
+def rule(ctx) -> RuleOutcome:
+    """Updates too large for the weights, measured, before the run blows up."""
+    F = ctx.facts
+    out = RuleOutcome()
+    limit = ctx.threshold("LR_RATIO_HIGH")
+    measured = [u for u in F.updates if len(update_ratios(F, u)[3])]
+    if not out.check("update_ratio_measured", bool(measured) or None,
+                     f"{len(measured)} of {len(F.updates)} updated parameters have measured update ratios" if measured
+                     else ("no parameter update was found" if not F.updates else
+                           "no update ratio could be measured (no recorded change or weight norm)")):
+        return out
+    bad = trouble(F, ctx.session)
+    if not out.check("run_unstable", None if bad is None else bool(bad),
+                     bad.get("what", "") if bad else ("neither a loss nor the weights were measured" if bad is None
+                                                     else "the run stays finite, the loss does not rise and the "
+                                                          "weights do not diverge"), **(bad or {})):
+        return out
+    big = oversized_steps(F, ctx.findings, bad.get("step"), limit)
+    if not out.check("steps_too_large", None if big is None else bool(big),
+                     describe_steps(big) if big else f"no step moved a weight by {limit:g} of its norm before "
+                                                     f"step {bad.get('step')}", **(big or {})):
+        return out
+    s0 = step0_blowup(F, ctx.session)
+    at_start = s0 is not None and (s0["nonfinite"] or s0["growth"] >= ctx.threshold("START_BLOWUP")
+                                   or bad["kind"] == "nonfinite" and bad["step"] <= s0["step"])
+    if s0 is not None and bad["kind"] == "nonfinite" and bad["step"] <= s0["step"]:
+        s0 = dict(s0, peak=float("inf"), growth=float("inf"))  # non-finite already in the first step
+    out.check("stable_before_first_update", None if s0 is None else not at_start,
+              (f"in step {s0['step']}, before the first update, values reach {s0['peak']:.3g}, {s0['growth']:.3g}x the "
+               f"largest value before the loop ({s0['scale_before']:.3g})") if s0 else "the first step was not recorded",
+              **(s0 or {}))
+    if at_start:
+        return out
+    summed = summed_gradients(F)
+    b = batch_size(F)
+    # A sum over a handful of samples scales the step by a handful; over a large batch it is the step's size.
+    from_sum = bool(summed) and b is not None and b >= ctx.threshold("SUM_BATCH") and big["ratio"] / b < limit
+    out.check("step_not_from_summed_gradient", not from_sum,
+              (f"the gradient is summed over {b} samples; divided by {b} the step would be {big['ratio'] / b:.2g} of "
+               f"the norm" if from_sum else (f"the gradient is summed over {b} samples; {big['ratio']:.2g}/{b} is "
+                                             f"{big['ratio'] / b:.2g} of the norm, and a sum over fewer than "
+                                             f"{ctx.threshold('SUM_BATCH'):g} samples is not what makes the step"
+                                             if summed and b else
+                                             "no gradient summed over the batch was found")))
+    if from_sum:
+        return out
+    u = big.get("update") if big.get("update") is not None else measured[0]
+    fixes = [lower_lr_fix(F, u, factor=10.0 if big["ratio"] < 10 else 100.0)]
+    if summed:
+        name = F.by_id[F.inputs].target if F.inputs is not None else None
+        fixes.append(divide_gradient_fix(F, summed[0]["update"], name))
+    ev = {"ratio": big["ratio"], "how": big["how"]}
+    if big["how"] == "spike":
+        ev.update(spike_step=big["step"], typical_ratio=big["typical"])
+    summary = f"The learning rate is too high: {describe_steps(big)}"
+    info = first_nonfinite_info(ctx.session)
+    if bad["kind"] == "nonfinite" and info is not None:
+        chain, mech_fixes, mech = nonfinite_chain(ctx, info)
+        ev.update(first_nonfinite_step=info["step"], operation=info.get("operation"))
+        if mech not in ("exploding_gradient",):
+            ev["chained_to"] = mech
+        summary += f"; {bad['what']}."
+        score = PRIMARY
+        fixes += mech_fixes
+    else:
+        chain = [ChainLink(f"The learning rate is too high: {describe_steps(big)}", big["step"], big["name"],
+                           F.by_id[u].line, {k: v for k, v in big.items() if k not in ("update",)}),
+                 ChainLink(f"Then {bad['what']}.", bad.get("step"), None, None,
+                           {k: v for k, v in bad.items() if k not in ("what",)})]
+        summary += f"; {bad['what']}."
+        score = PRIMARY - 15 if bad["kind"] in ("loss", "weights") else LATENT
+    codes = [f.code for code in ("update_spike", "update_ratio_high", "sustained_growth", "weight_divergence",
+                                 "loss_rising", "first_nonfinite") for f in ctx.findings.get(code, [])]
+    out.drafts.append(Draft("learning_rate_too_high", score, summary, chain, fixes, codes, ev))
+    return out

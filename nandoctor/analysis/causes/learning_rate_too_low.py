@@ -1,0 +1,56 @@
+"""The learning rate is too low: the gradient is there, but each step moves the weights so little the loss barely falls."""
+
+from __future__ import annotations
+
+from ...detectors.optimisation import gradient_size, loss_progress, typical_ratio
+from ...explain.fixes import hyper_value, lower_lr_fix
+from ...model import ChainLink, Fix
+from ..rules import LATENT, PRIMARY, Draft, RuleOutcome, cause_rule
+
+
+@cause_rule(
+    "learning_rate_too_low",
+    "The learning rate is too low",
+    premises=(
+        ("loss_barely_falls", "the measured loss fell by less than a tenth over the run"),
+        ("steps_tiny", "each update moved the weights by a tiny part of their norm"),
+        ("gradient_present", "the gradient the updates read is not vanishingly small"),
+    ),
+    thresholds={"SLOW_DROP": 0.1, "SLOW_RATIO": 1e-3, "GRADIENT_ALIVE": 1e-5},
+)
+def rule(ctx) -> RuleOutcome:
+    """Loss stalled, tiny steps, a gradient of ordinary size: the rate scaling it is too small."""
+    F = ctx.facts
+    out = RuleOutcome()
+    lp = loss_progress(F)
+    if not out.check("loss_barely_falls", None if lp is None else lp["drop"] < ctx.threshold("SLOW_DROP"),
+                     f"the loss ({lp['how']}) went from {lp['first']:.4g} to {lp['last']:.4g}" if lp
+                     else "no loss was measured", **(lp or {})):
+        return out
+    tr = typical_ratio(F)
+    if not out.check("steps_tiny", None if tr is None else 0 < tr["ratio"] < ctx.threshold("SLOW_RATIO"),
+                     f"each update moved {tr['name']} by a median {tr['ratio']:.2g} of its norm" if tr
+                     else "no update ratio was measured", **({"ratio": tr["ratio"], "name": tr["name"]} if tr else {})):
+        return out
+    g = gradient_size(F, tr["update"])
+    if not out.check("gradient_present", None if g is None else g >= ctx.threshold("GRADIENT_ALIVE"),
+                     f"the gradient of {tr['name']} has a typical size of {g:.2g}" if g is not None
+                     else f"no gradient of {tr['name']} was recorded", gradient_rms=g):
+        return out
+    u = tr["update"]
+    hv = hyper_value(F, u)
+    rate = f"the learning rate {hv['name']} = {hv['value']:g}" if hv else "the learning rate"
+    msg = (f"{rate[0].upper() + rate[1:]} is too low: each update moves {tr['name']} by a median {tr['ratio']:.2g} of "
+           f"its norm while its gradient has a typical size of {g:.2g}, and the loss ({lp['how']}) only went from "
+           f"{lp['first']:.4g} to {lp['last']:.4g}.")
+    fx = lower_lr_fix(F, u, factor=1 / 100)
+    fixes = [Fix(fx.title.replace("Lower", "Raise"), fx.line, fx.before, fx.after,
+                 f"The steps are {tr['ratio']:.2g} of the weights; about 1e-3 is a healthy step.")] if fx else []
+    chain = [ChainLink(msg, None, tr["name"], F.by_id[u].line, {"ratio": tr["ratio"], "gradient_rms": g}),
+             ChainLink(f"The loss went from {lp['first']:.4g} to {lp['last']:.4g}", None, None, None, dict(lp))]
+    codes = [f.code for c in ("vanishing_updates", "loss_stalled") for f in ctx.findings.get(c, [])]
+    score = PRIMARY - 10 if lp["drop"] < 0.01 or ctx.findings.get("loss_stalled") else LATENT + 10
+    out.drafts.append(Draft("learning_rate_too_low", score, msg, chain, fixes, codes,
+                            {"ratio": tr["ratio"], "gradient_rms": g, "loss_first": lp["first"], "loss_last": lp["last"],
+                             "learning_rate": hv["value"] if hv else None}))
+    return out
