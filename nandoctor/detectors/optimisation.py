@@ -675,6 +675,8 @@ def step0_blowup(F: Facts, session) -> dict | None:
     q0 = min(int(sr.seq[sr.step == s0][0]) for sr in first_updates if (sr.step == s0).any())
     pre = (step < 0) & np.isfinite(absmax)
     now = (step == s0) & (seq < q0) & (size > 1)
+    if not now.any():
+        now = (step == s0) & (seq < q0) & (size >= 1)  # a pure-Python program: its values are scalars
     if not pre.any() or not now.any():
         return None
     scale0 = float(max(np.max(absmax[pre]), 1.0))
