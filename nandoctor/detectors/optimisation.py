@@ -532,6 +532,30 @@ def summed_gradients(F: Facts) -> list[dict]:
     return out
 
 
+def batch_axis_size(F: Facts) -> tuple[int | None, str]:
+    """(samples in the input batch, its shape) for a 2-D input: the axis whose length no parameter has
+    (the other one meets the weights), whichever the layout; None for a 1-D sample or an unclear layout."""
+    i = F.inputs
+    sr = F.ser(i) if i is not None else None
+    if sr is None or not len(sr):
+        return None, ""
+    # The last shape the model read: in-loop rows (a minibatch) when there are some.
+    m = np.nonzero(sr.step >= 0)[0]
+    shape = str(sr.shape[int(m[0]) if len(m) else len(sr) - 1])
+    dims = [int(d) for d in re.findall(r"\d+", shape)]
+    if len(dims) != 2:
+        return None, shape
+    pdims = set()
+    for u in F.updates:
+        pdims.update(int(d) for d in re.findall(r"\d+", str(F.ser(u).shape[-1])))
+    free = [d for d in dims if d not in pdims]
+    if len(free) == 1:
+        return free[0], shape
+    if dims[0] == dims[1] or not pdims:
+        return None, shape
+    return max(dims), shape  # no parameter matches either axis: the samples are the longer one
+
+
 def batch_size(F: Facts) -> int | None:
     i = F.inputs
     if i is None:
@@ -642,7 +666,7 @@ def trouble(F: Facts, session) -> dict | None:
                         what=f"the loss ({ls[2]}) rose from {first:.4g} to {end:.4g}")
     for u in F.updates:
         steps, before = F.weight_norm_before(u)
-        if len(before) < 3 or _bias_like(F, u):
+        if len(before) < 3 or _bias_named(F, u):
             continue
         measured = True
         fin = np.isfinite(before) & (before > 0)
@@ -758,15 +782,37 @@ def oversized_steps(F: Facts, by: dict, until: int | None, limit: float) -> dict
 def loss_progress(F: Facts) -> dict | None:
     """(first, last, relative drop) of the measured loss; None when fewer than 5 finite values were measured."""
     ls = loss_series(F)
-    if ls is None:
-        return None
+    if ls is None or np.isfinite(ls[1]).sum() < 5:
+        return loss_before_after(F)
     steps, loss, how = ls
     fin = np.isfinite(loss)
-    if fin.sum() < 5:
-        return None
     first, end = float(loss[fin][0]), float(loss[fin][-1])
     drop = (first - end) / max(abs(first), 1e-12)
     return {"first": first, "last": end, "drop": drop, "how": how, "steps": int(fin.sum())}
+
+
+def loss_before_after(F: Facts) -> dict | None:
+    """A loss computed only before the training loop and after it (`start = avg_loss()` ... `avg_loss()`):
+    a scalar site named like a loss, or the return of a function named so, with a value before the first
+    step and one at or after the last."""
+    best = None
+    for x in F.sites:
+        sr = F.ser(x.id)
+        if sr is None or len(sr) < 2 or x.kind == "arg" or np.nanmax(sr[C.SIZE]) > 1:
+            continue
+        named = bool(_LOSS_NAME.search(last(base_name(x.target)))) or (
+            x.kind == "return" and bool(_LOSS_NAME.search(last(x.function))))
+        if not named or x.kind == "augassign" or x.phase == "update":
+            continue  # a running total is not the loss
+        before, after = sr.step < 0, sr.step >= max(F.n_steps - 1, 1)
+        if not before.any() or not after.any():
+            continue
+        first, end = float(sr[C.MEAN][before][0]), float(sr[C.MEAN][after][-1])
+        if np.isfinite(first) and np.isfinite(end) and (best is None or x.kind == "return"):
+            best = {"first": first, "last": end, "drop": (first - end) / max(abs(first), 1e-12),
+                    "how": f"{x.target if x.kind != 'return' else x.function + '()'} before and after training "
+                           f"(line {x.line})", "steps": 2}
+    return best
 
 
 def typical_ratio(F: Facts) -> dict | None:
@@ -800,3 +846,32 @@ def gradient_size(F: Facts, u: int) -> float | None:
         if len(rms):
             vals.append(float(np.median(rms)))
     return max(vals) if vals else None
+
+
+def first_order_drop(F: Facts) -> dict | None:
+    """The most the measured steps could have lowered the loss, to first order: the sum over updates of
+    |step| x |gradient| (Cauchy-Schwarz bounds the decrease step . gradient by it). None when no update
+    has both its step and its gradient recorded."""
+    total, parts = 0.0, {}
+    for u in F.updates:
+        steps, up, before, ratio = update_ratios(F, u)
+        sr = F.ser(u)
+        m = sr.step >= 0
+        delta = sr[C.UPDATE_L2][m] if np.isfinite(sr[C.UPDATE_L2][m]).any() else scalar_deltas(F, u)[m]
+        delta = delta[np.isfinite(delta)]
+        grads = [F.ser(g) for g in F.gradient_of(u) if F.ser(g) is not None]
+        if not len(delta) or not grads:
+            continue
+        gs = grads[0]
+        gl = gs[C.L2][(gs.step >= 0) & np.isfinite(gs[C.L2])]
+        if not len(gl):
+            continue
+        if len(gl) == len(delta):
+            part = float(np.sum(delta * gl))
+        else:
+            part = float(np.median(delta) * np.median(gl) * len(delta))
+        parts[_param(F, u)] = part
+        total += part
+    if not parts:
+        return None
+    return {"bound": total, "per_parameter": parts}

@@ -25,13 +25,14 @@ def worsening_from_start(F, k: int = 4) -> dict | None:
         if rising:
             return found
     for u in F.updates:
-        steps, up, before, ratio = update_ratios(F, u)
-        if len(before) < 20 or before[0] <= 0:
+        steps, up, before, ratio = update_ratios(F, u)  # rows where the norm before is above zero
+        if len(before) < 20:
             continue
-        # Ten evenly spaced checks up to where it had doubled: per-sample steps are noisy one by one.
+        # Ten evenly spaced checks up to where it had doubled (at least 20 updates: per-sample steps are
+        # noisy one by one, and a weight grown from zero doubles within its first updates).
         fin = np.isfinite(before)
         doubled = np.nonzero(fin & (before > 2 * before[0]))[0]
-        end = int(doubled[0]) + 1 if len(doubled) else len(before)
+        end = max(int(doubled[0]) + 1 if len(doubled) else len(before), 20)
         early = before[np.unique(np.linspace(0, end - 1, 10).astype(int))]
         share = float(np.mean(np.diff(early) > 0))
         # Steadily: it rises at every one of the later checks, with no swing back (overshoot swings).

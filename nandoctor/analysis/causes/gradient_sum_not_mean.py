@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...detectors.optimisation import batch_size, oversized_steps, summed_gradients, trouble
+from ...detectors.optimisation import batch_axis_size, oversized_steps, summed_gradients, trouble
 from ...explain.fixes import divide_gradient_fix, lower_lr_fix
 from ...model import ChainLink
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
@@ -23,12 +23,9 @@ def rule(ctx) -> RuleOutcome:
     F = ctx.facts
     out = RuleOutcome()
     summed = summed_gradients(F)
-    b = batch_size(F)
-    sid = F.inputs
-    shape = str(F.ser(sid).shape[-1]) if sid is not None and F.ser(sid) is not None else ""
     # A batch is the samples axis of a 2-D input; a 1-D sample (a per-sample loop) sums over features only.
-    two_d = shape.count(",") == 1 and not shape.rstrip(")").endswith(",")
-    ok = bool(summed) and two_d and b is not None and b >= ctx.threshold("SUM_BATCH")
+    b, shape = batch_axis_size(F)
+    ok = bool(summed) and b is not None and b >= ctx.threshold("SUM_BATCH")
     if not out.check("gradient_summed", ok,
                      (f"`{F.by_id[summed[0]['gradient']].statement.strip()}` sums over {b} samples of the {shape} "
                       f"input and nothing divides by {b}") if ok else

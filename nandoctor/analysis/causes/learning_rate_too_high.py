@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...detectors.numerics import first_nonfinite_info
-from ...detectors.optimisation import (batch_size, oversized_steps, step0_blowup, summed_gradients, trouble,
+from ...detectors.optimisation import (batch_axis_size, oversized_steps, step0_blowup, summed_gradients, trouble,
                                        update_ratios)
 from ...explain.fixes import divide_gradient_fix, lower_lr_fix
 from ...model import ChainLink
@@ -83,7 +83,7 @@ def rule(ctx) -> RuleOutcome:
     if at_start:
         return out
     summed = summed_gradients(F)
-    b = batch_size(F)
+    b = batch_axis_size(F)[0]
     # A sum over a handful of samples scales the step by a handful; over a large batch it is the step's size.
     from_sum = bool(summed) and b is not None and b >= ctx.threshold("SUM_BATCH") and big["ratio"] / b < limit
     out.check("step_not_from_summed_gradient", not from_sum,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...detectors.optimisation import gradient_size, loss_progress, typical_ratio
+from ...detectors.optimisation import first_order_drop, gradient_size, loss_progress, typical_ratio
 from ...explain.fixes import hyper_value, lower_lr_fix
 from ...model import ChainLink, Fix
 from ..rules import LATENT, PRIMARY, Draft, RuleOutcome, cause_rule
@@ -13,7 +13,7 @@ from ..rules import LATENT, PRIMARY, Draft, RuleOutcome, cause_rule
     "The learning rate is too low",
     premises=(
         ("loss_barely_falls", "the measured loss fell by less than a tenth over the run"),
-        ("steps_tiny", "each update moved the weights by a tiny part of their norm"),
+        ("steps_tiny", "the measured steps, all together, could lower the loss by less than SLOW_DROP of it"),
         ("gradient_present", "the gradient the updates read is not vanishingly small"),
     ),
     thresholds={"SLOW_DROP": 0.1, "SLOW_RATIO": 1e-3, "GRADIENT_ALIVE": 1e-5},
@@ -28,9 +28,16 @@ def rule(ctx) -> RuleOutcome:
                      else "no loss was measured", **(lp or {})):
         return out
     tr = typical_ratio(F)
-    if not out.check("steps_tiny", None if tr is None else 0 < tr["ratio"] < ctx.threshold("SLOW_RATIO"),
-                     f"each update moved {tr['name']} by a median {tr['ratio']:.2g} of its norm" if tr
-                     else "no update ratio was measured", **({"ratio": tr["ratio"], "name": tr["name"]} if tr else {})):
+    fo = first_order_drop(F)
+    if tr is None or fo is None:
+        out.check("steps_tiny", None, "no update ratio was measured" if tr is None else
+                  "no update has both its step and its gradient recorded")
+        return out
+    share = fo["bound"] / max(abs(lp["first"]), 1e-12)
+    if not out.check("steps_tiny", share < ctx.threshold("SLOW_DROP"),
+                     f"all the steps together could lower the loss by at most {fo['bound']:.3g} to first order "
+                     f"(sum of |step| x |gradient|), {share:.2%} of its {lp['first']:.4g}", bound=fo["bound"],
+                     share=share, ratio=tr["ratio"]):
         return out
     g = gradient_size(F, tr["update"])
     if not out.check("gradient_present", None if g is None else g >= ctx.threshold("GRADIENT_ALIVE"),
@@ -40,12 +47,12 @@ def rule(ctx) -> RuleOutcome:
     u = tr["update"]
     hv = hyper_value(F, u)
     rate = f"the learning rate {hv['name']} = {hv['value']:g}" if hv else "the learning rate"
-    msg = (f"{rate[0].upper() + rate[1:]} is too low: each update moves {tr['name']} by a median {tr['ratio']:.2g} of "
-           f"its norm while its gradient has a typical size of {g:.2g}, and the loss ({lp['how']}) only went from "
-           f"{lp['first']:.4g} to {lp['last']:.4g}.")
+    msg = (f"{rate[0].upper() + rate[1:]} is too low: the gradient of {tr['name']} has a typical size of {g:.2g}, yet "
+           f"all the steps together could lower the loss by at most {share:.2%} of it, and the loss ({lp['how']}) only "
+           f"went from {lp['first']:.4g} to {lp['last']:.4g}.")
     fx = lower_lr_fix(F, u, factor=1 / 100)
     fixes = [Fix(fx.title.replace("Lower", "Raise"), fx.line, fx.before, fx.after,
-                 f"The steps are {tr['ratio']:.2g} of the weights; about 1e-3 is a healthy step.")] if fx else []
+                 f"All the steps together could lower the loss by at most {share:.2%} of it.")] if fx else []
     chain = [ChainLink(msg, None, tr["name"], F.by_id[u].line, {"ratio": tr["ratio"], "gradient_rms": g}),
              ChainLink(f"The loss went from {lp['first']:.4g} to {lp['last']:.4g}", None, None, None, dict(lp))]
     codes = [f.code for c in ("vanishing_updates", "loss_stalled") for f in ctx.findings.get(c, [])]
