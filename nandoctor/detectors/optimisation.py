@@ -360,6 +360,10 @@ def loss_series(F: Facts):
         if m.sum() < 3 or np.nanmax(sr[C.SIZE][m]) > 1:
             continue
         named = bool(_LOSS_NAME.search(last(base_name(x.target)))) or (x.kind == "return" and bool(_LOSS_NAME.search(last(x.function))))
+        if np.nanmin(sr[C.MIN][m]) < 0:
+            continue  # a signed residual (`err = pred - y`) or a logit is not a loss: losses are not negative
+        if x.kind in ("augassign", "update") or base_name(x.target) in x.reads:
+            continue  # a running total (`running += batch_loss`) grows within an epoch whatever the training does
         if x.phase == "loss" or named:
             score = (named, x.phase == "loss", int(m.sum()))
             if best is None or score > best[0]:
@@ -606,22 +610,51 @@ def gradient_through_time(session) -> list[Finding]:
     if not len(loop_steps):
         return out
     picks = loop_steps[np.linspace(0, len(loop_steps) - 1, min(5, len(loop_steps))).astype(int)]
+    # Backward values are what the parameters' gradients are computed from: a running loss total or a
+    # forward state also changes many times in a step, but feeds no update.
+    feeds = set()
+    todo = [g for u in F.updates for g in F.gradient_of(u)]
+    while todo:
+        n = todo.pop()
+        if n in feeds or n in F.params:
+            continue
+        feeds.add(n)
+        todo.extend(F.parent_map.get(n, []))
     for x in F.sites:
-        if x.id in F.forward_sites or x.id in F.params or x.id in F.data_like or x.kind in ("arg", "return"):
+        if (F.updates and x.id not in feeds) or (not F.updates and x.phase not in ("backward", "update")):
+            continue
+        # Data is not a gradient; but when no parameter was found everything counts as data-like, and the
+        # backward values are still worth measuring.
+        forward = x.phase == "forward" or (x.id in F.forward_sites and x.phase not in ("backward", "update"))
+        if forward or x.id in F.params or (F.params and x.id in F.data_like) or x.kind in ("arg", "return"):
             continue
         sr = F.ser(x.id)
         if sr is None or len(sr) < MIN_REPEATS:
             continue
+        # A value restarted by another write of its name (`dh = err * v` before `dh = Wh.T @ dh`) runs one
+        # chain per restart: a step of per-sample backward passes holds many chains, each judged alone.
+        name = base_name(x.target)
+        restarts = np.sort(np.concatenate([F.ser(w).seq for w in F.writers.get(F.key(x.id), []) if w != x.id
+                                           and F.ser(w) is not None and name not in F.by_id[w].reads] or [np.zeros(0)]))
+        # Judge steps where the value is still finite: after a blow-up every step is NaN.
+        ok_steps = np.unique(sr.step[(sr.step >= 0) & np.isfinite(sr[C.L2]) & (sr[C.L2] > 0)])
+        my_picks = ok_steps[np.linspace(0, len(ok_steps) - 1, min(5, len(ok_steps))).astype(int)] if len(ok_steps) else picks
         ratios = []
-        for st in picks:
+        for st in my_picks:
             a, b = np.searchsorted(sr.step, st, side="left"), np.searchsorted(sr.step, st, side="right")
             if b - a < MIN_REPEATS:
                 continue
-            l2 = sr[C.L2][a:b]
-            l2 = l2[np.isfinite(l2) & (l2 > 0)]
-            if len(l2) >= MIN_REPEATS:
-                ratios.append((float(l2[-1] / l2[0]), float(l2[0]), float(l2[-1]), b - a, int(st)))
-        if len(ratios) < min(2, len(picks)):
+            chain = np.searchsorted(restarts, sr.seq[a:b]) if len(restarts) else np.zeros(b - a, int)
+            per = []
+            for cid in np.unique(chain):
+                l2 = sr[C.L2][a:b][chain == cid]
+                l2 = l2[np.isfinite(l2) & (l2 > 0)]
+                if len(l2) >= MIN_REPEATS:
+                    per.append((float(l2[-1] / l2[0]), float(l2[0]), float(l2[-1]), len(l2)))
+            if per:
+                q = sorted(per)[len(per) // 2]  # the median chain of the step
+                ratios.append((q[0], q[1], q[2], q[3], int(st)))
+        if len(ratios) < min(2, len(my_picks)):
             continue
         r = np.array([q[0] for q in ratios])
         name = base_name(x.target)
@@ -648,7 +681,8 @@ def trouble(F: Facts, session) -> dict | None:
     or weights that keep growing. None when none of them was measured; {} when the run stayed sound."""
     out: dict = {}
     fn = first_nonfinite_info(session)
-    if fn is not None:
+    # NaN already in the data before training is the data's doing, not the optimisation's: judge the rest.
+    if fn is not None and fn["step"] >= 0:
         out.update(kind="nonfinite", step=int(fn["step"]), what=f"at step {fn['step']} "
                    f"`{fn.get('expression') or fn.get('statement')}` computes {fn.get('operation')}")
         return out
@@ -752,28 +786,29 @@ def oversized_steps(F: Facts, by: dict, until: int | None, limit: float) -> dict
         end = len(ratio)
         if until is not None:
             end = int(np.searchsorted(steps, until, side="right"))
-        init = F.weight_norm_before(u)[1]
         sr = F.ser(u)
-        if len(init) and init[0] == 0:
-            # Grown from zero, a weight's ratio starts at 1 whatever the rate: judge its overshoot instead,
-            # the value (its mean, for an array) swinging back and forth with a growing amplitude.
-            vals = sr[C.MEAN][sr.step >= 0]
-            if until is not None:
-                vals = vals[:max(int(np.searchsorted(sr.step[sr.step >= 0], until, side="right")), 12)]
-            rev, growth = alternation(vals)
-            if rev >= 0.8 and growth >= LIM.GROWTH_FACTOR and best is None:
-                best = dict(how="overshoot", update=u, name=_param(F, u), step=int(steps[0]),
-                            ratio=float(np.median(ratio[:max(end, 3)])), reversals=rev, growth=growth)
+        # Overshoot: the value (its mean, for an array) swinging back and forth with a growing amplitude.
+        vals = sr[C.MEAN][sr.step >= 0]
+        if until is not None:
+            vals = vals[:max(int(np.searchsorted(sr.step[sr.step >= 0], until, side="right")), 12)]
+        rev, growth = alternation(vals)
+        if rev >= 0.8 and growth >= LIM.GROWTH_FACTOR and (best is None or best["how"] == "median"):
+            best = dict(how="overshoot", update=u, name=_param(F, u), step=int(steps[0]),
+                        ratio=float(np.median(ratio[:max(end, 3)])), reversals=rev, growth=growth, n=int(len(vals)))
             continue
-        doubled = np.nonzero(before > 2 * before[0])[0]
-        if len(doubled):
-            end = min(end, int(doubled[0]) + 1)
-        end = max(end, 3)  # a median needs a few steps
-        window = ratio[:end]
+        # Large steps that keep growing geometrically: each update larger than the one before by a constant
+        # factor (a step that only looks large because the weights started near zero shrinks like 1/k).
+        window = ratio[:max(end, 3)]
         med = float(np.median(window))
-        if med >= limit and (best is None or best["how"] != "spike" and med > best["ratio"]):
-            best = dict(how="median", update=u, name=_param(F, u), step=int(steps[0]), ratio=med,
-                        upto=int(steps[min(end, len(steps)) - 1]), n=int(len(window)))
+        grows = [f for f in by.get("sustained_growth", []) if f.severity == "error" and f.site in (
+            _param(F, u), *[base_name(F.by_id[g].target) for g in F.gradient_of(u)])]
+        if med >= limit and grows and best is None:
+            g = grows[0]
+            best = dict(how="growth", update=u, name=_param(F, u), step=int(steps[0]), ratio=med,
+                        upto=int(steps[min(max(end, 3), len(steps)) - 1]), n=int(len(window)),
+                        growth_from=float(g.evidence.get("start", float("nan"))),
+                        growth_to=float(g.evidence.get("end", float("nan"))), growth_site=g.site,
+                        growth_checks=int(g.evidence.get("checks", 0)))
     if best is None and not measured:
         return None
     return best or {}
@@ -788,7 +823,13 @@ def loss_progress(F: Facts) -> dict | None:
     fin = np.isfinite(loss)
     first, end = float(loss[fin][0]), float(loss[fin][-1])
     drop = (first - end) / max(abs(first), 1e-12)
-    return {"first": first, "last": end, "drop": drop, "how": how, "steps": int(fin.sum())}
+    if not fin.all():
+        drop = float("-inf")  # it went non-finite: it did not barely move
+    finite = loss[fin]
+    mid = float(finite[len(finite) // 2])
+    late = (mid - end) / max(abs(mid), 1e-12) if fin.all() else float("-inf")
+    return {"first": first, "last": end, "drop": drop, "middle": mid, "late_drop": late, "how": how,
+            "steps": int(fin.sum())}
 
 
 def loss_before_after(F: Facts) -> dict | None:

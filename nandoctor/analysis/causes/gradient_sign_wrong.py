@@ -49,6 +49,20 @@ def worsening_from_start(F, k: int = 4) -> dict | None:
     return found
 
 
+def step_spread(F) -> dict | None:
+    """How much the update norms vary (std over mean) for the weight whose updates were measured longest."""
+    best = None
+    for u in F.updates:
+        steps, up, before, ratio = update_ratios(F, u)
+        up = up[np.isfinite(up)]
+        if len(up) < 5 or np.mean(up) <= 0:
+            continue
+        got = {"name": F.by_id[u].target, "cv": float(np.std(up) / np.mean(up)), "n": int(len(up))}
+        if best is None or got["n"] > best["n"]:
+            best = got
+    return best
+
+
 @cause_rule(
     "gradient_sign_wrong",
     "The update climbs the gradient instead of descending it",
@@ -56,8 +70,10 @@ def worsening_from_start(F, k: int = 4) -> dict | None:
         ("run_worsens", "the run gets worse: a NaN or inf, a loss that ends well above its start, or diverging weights"),
         ("steps_small", "the updates were a small part of the weights before the run got worse (not overshoot)"),
         ("worse_from_first_steps", "the loss rises, or the weights grow, from the very first steps, steadily"),
+        ("steps_follow_the_weights", "the steps change from one update to the next (the gradient is recomputed "
+                                     "from the current weights, not frozen)"),
     ),
-    thresholds={"ASCENT_RATIO": 0.1},
+    thresholds={"ASCENT_RATIO": 0.1, "STEP_VARIES": 1e-3},
 )
 def rule(ctx) -> RuleOutcome:
     """Small steps that make things worse from the start: each step goes uphill."""
@@ -78,6 +94,13 @@ def rule(ctx) -> RuleOutcome:
     w = worsening_from_start(F)
     if not out.check("worse_from_first_steps", None if w is None else w["rising"],
                      w["what"] if w else "neither the loss nor a weight norm was measured over the first steps"):
+        return out
+    spread = step_spread(F)
+    if not out.check("steps_follow_the_weights", None if spread is None else spread["cv"] > ctx.threshold("STEP_VARIES"),
+                     "no update norm was measured" if spread is None else
+                     f"the update norms of {spread['name']} vary by {spread['cv']:.2g} of their mean over the run"
+                     + ("" if spread["cv"] > ctx.threshold("STEP_VARIES") else ": the same step every time, from a "
+                        "gradient that does not follow the weights"), **(spread or {})):
         return out
     msg = (f"The update climbs the gradient: {w['what']}, while each step is a small part of the weights, and "
            f"{bad['what']}. Small steps along the negative gradient can only lower the loss: the sign of the "

@@ -29,11 +29,12 @@ def describe_steps(big: dict) -> str:
     if big["how"] == "spike":
         return (f"at step {big['step']} one update moved {big['name']} by {big['ratio']:.2g} of its norm "
                 f"(typical {big['typical']:.2g})")
-    if big["how"] == "median":
-        return (f"each update moved {big['name']} by a median {big['ratio']:.2g} of its norm over its first "
-                f"{big['n']} updates (through step {big['upto']})")
-    return (f"{big['name']} overshoots: {big['reversals']:.0%} of its changes reverse sign and they grow "
-            f"{big['growth']:.3g}-fold while it does")
+    if big["how"] == "growth":
+        return (f"each update moved {big['name']} by a median {big['ratio']:.2g} of its norm over its first {big['n']} "
+                f"updates, and {big['growth_site']} kept growing, from {big['growth_from']:.3g} to "
+                f"{big['growth_to']:.3g} (at least 2x per check for {big['growth_checks']} checks)")
+    return (f"{big['name']} overshoots: {big['reversals']:.0%} of its changes over its first {big['n']} updates "
+            f"reverse sign, and they grow {big['growth']:.3g}-fold")
 
 
 @cause_rule(
@@ -42,10 +43,14 @@ def describe_steps(big: dict) -> str:
     premises=(
         ("update_ratio_measured", "the update ratio |delta|/|w| of a weight was measured"),
         ("run_unstable", "the run blows up: a NaN or inf, a loss that ends well above its start, or diverging weights"),
-        ("steps_too_large", "before the blow-up, steps moved a weight by a large part of its norm, or overshot "
-                            "(the change alternating in sign and growing)"),
+        ("steps_too_large", "before the blow-up, one step moved a weight by a large part of its norm, or the steps "
+                            "overshot (the change alternating in sign and growing), or large steps kept growing "
+                            "geometrically"),
         ("stable_before_first_update", "the values were not already blowing up in the first step, before any update"),
         ("step_not_from_summed_gradient", "the step is too large even with the gradient divided by the batch size"),
+        ("gradient_not_exploding", "no backward value grew by GROW or more within a step (the gradient's own blow-up)"),
+        ("gradient_formula_sound", "the backward pass was not found applying an activation's derivative to the "
+                                   "pre-activation (a formula that blows up whatever the rate)"),
     ),
     thresholds={"LR_RATIO_HIGH": 0.1, "START_BLOWUP": 1e4, "SUM_BATCH": 32},
 )
@@ -94,6 +99,14 @@ def rule(ctx) -> RuleOutcome:
                                              if summed and b else
                                              "no gradient summed over the batch was found")))
     if from_sum:
+        return out
+    boom = ctx.findings.get("exploding_gradient", [])
+    if not out.check("gradient_not_exploding", not boom, boom[0].message if boom else
+                     "no backward value grew by 1e4 within a step"):
+        return out
+    pre = ctx.findings.get("derivative_on_preactivation", [])
+    if not out.check("gradient_formula_sound", not pre, pre[0].message if pre else
+                     "no derivative was found fed with the pre-activation"):
         return out
     u = big.get("update") if big.get("update") is not None else measured[0]
     fixes = [lower_lr_fix(F, u, factor=10.0 if big["ratio"] < 10 else 100.0)]

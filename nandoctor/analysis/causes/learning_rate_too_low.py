@@ -12,7 +12,7 @@ from ..rules import LATENT, PRIMARY, Draft, RuleOutcome, cause_rule
     "learning_rate_too_low",
     "The learning rate is too low",
     premises=(
-        ("loss_barely_falls", "the measured loss fell by less than a tenth over the run"),
+        ("loss_barely_falls", "the measured loss moved by less than SLOW_DROP of itself over the run, and stayed finite"),
         ("steps_tiny", "the measured steps, all together, could lower the loss by less than SLOW_DROP of it"),
         ("gradient_present", "the gradient the updates read is not vanishingly small"),
     ),
@@ -23,7 +23,8 @@ def rule(ctx) -> RuleOutcome:
     F = ctx.facts
     out = RuleOutcome()
     lp = loss_progress(F)
-    if not out.check("loss_barely_falls", None if lp is None else lp["drop"] < ctx.threshold("SLOW_DROP"),
+    # Barely falls: neither a real drop nor a rise (a rising loss is not a step too small).
+    if not out.check("loss_barely_falls", None if lp is None else abs(lp["drop"]) < ctx.threshold("SLOW_DROP"),
                      f"the loss ({lp['how']}) went from {lp['first']:.4g} to {lp['last']:.4g}" if lp
                      else "no loss was measured", **(lp or {})):
         return out
