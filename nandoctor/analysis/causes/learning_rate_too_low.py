@@ -15,6 +15,8 @@ from ..rules import LATENT, PRIMARY, Draft, RuleOutcome, cause_rule
         ("loss_barely_falls", "the measured loss moved by less than SLOW_DROP of itself over the run, and stayed finite"),
         ("steps_tiny", "the measured steps, all together, could lower the loss by less than SLOW_DROP of it"),
         ("gradient_present", "the gradient the updates read is not vanishingly small"),
+        ("gradient_not_vanishing", "no gradient was measured vanishing on its way back (below 1e-7, or shrinking "
+                                   "1e4-fold within a step): then the steps are small because the gradient is"),
     ),
     thresholds={"SLOW_DROP": 0.1, "SLOW_RATIO": 1e-3, "GRADIENT_ALIVE": 1e-5},
 )
@@ -44,6 +46,10 @@ def rule(ctx) -> RuleOutcome:
     if not out.check("gradient_present", None if g is None else g >= ctx.threshold("GRADIENT_ALIVE"),
                      f"the gradient of {tr['name']} has a typical size of {g:.2g}" if g is not None
                      else f"no gradient of {tr['name']} was recorded", gradient_rms=g):
+        return out
+    vanish = ctx.findings.get("vanishing_gradient", [])
+    if not out.check("gradient_not_vanishing", not vanish, vanish[0].message if vanish else
+                     "no gradient was found vanishing"):
         return out
     u = tr["update"]
     hv = hyper_value(F, u)
