@@ -121,3 +121,159 @@ def test_no_loss_no_weights_is_not_checked(tmp_path):
     session, drafts, checks = _run(tmp_path, src, "nothing")
     assert checks["learning_rate_too_high"]["update_ratio_measured"].status == NOT_CHECKED
     assert not drafts
+
+
+COLUMNS = """
+import numpy as np
+rng = np.random.default_rng(2)
+X = rng.normal(0, 1, (3, 1024))
+y = np.array([[0.5, -1.0, 2.0]]) @ X
+w = np.zeros((1, 3))
+lr = 0.02
+for step in range(40):
+    for start in range(0, 1024, 128):
+        xb = X[:, start:start + 128]
+        resid = w @ xb - y[:, start:start + 128]
+        dw = resid @ xb.T{divide}
+        w = w - lr * dw
+    loss = float(np.mean((w @ X - y) ** 2))
+print(loss)
+"""
+
+
+def test_summed_gradient_on_a_features_x_samples_batch(tmp_path):
+    session, drafts, checks = _run(tmp_path, COLUMNS.format(divide=""), "summed")
+    s = checks["gradient_sum_not_mean"]
+    assert s["gradient_summed"].status == HOLDS, s["gradient_summed"].why
+    assert s["gradient_summed"].numbers["batch"] == 128  # the axis no parameter has, not the 3 features
+    assert "gradient_sum_not_mean" in drafts
+    # the learning rate is not blamed for a step the sum made 128 times larger
+    assert "learning_rate_too_high" not in drafts
+
+
+def test_averaged_gradient_is_not_summed(tmp_path):
+    session, drafts, checks = _run(tmp_path, COLUMNS.format(divide=" / xb.shape[1]"), "averaged")
+    assert checks["gradient_sum_not_mean"]["gradient_summed"].status == FAILS
+    assert not {"gradient_sum_not_mean", "learning_rate_too_high"} & set(drafts)
+
+
+INPUTS = """
+import numpy as np
+rng = np.random.default_rng(4)
+raw = np.column_stack([rng.uniform(500, 3000, 300), rng.uniform(1, 5, 300)])
+y = 0.002 * raw[:, 0] + 0.3 * raw[:, 1]
+X = raw{prep}
+w = np.zeros(2)
+b = 0.0
+lr = 0.05
+for step in range(80):
+    err = X @ w + b - y
+    w -= lr * X.T @ err / len(y)
+    b -= lr * err.mean()
+    loss = float(np.mean(err ** 2))
+print(loss)
+"""
+
+
+@pytest.mark.parametrize("prep,large", [("", True), ("\nX = (X - X.mean(axis=0)) / X.std(axis=0)", False),
+                                        ("\nX = (X - X.min(axis=0)) / (X.max(axis=0) - X.min(axis=0))", False)])
+def test_inputs_judged_where_they_meet_the_weights(tmp_path, prep, large):
+    session, drafts, checks = _run(tmp_path, INPUTS.format(prep=prep), "inputs")
+    u = checks["unnormalized_inputs"]
+    assert u["inputs_measured"].status == HOLDS
+    assert (u["inputs_large"].status == HOLDS) == large, u["inputs_large"].why
+    rng = np.random.default_rng(4)
+    raw = np.column_stack([rng.uniform(500, 3000, 300), rng.uniform(1, 5, 300)])
+    if large:
+        # the whole-array statistics of what reaches the weights, replayed
+        got = u["inputs_large"].numbers
+        assert got["largest_mean"] == pytest.approx(abs(raw.mean()), rel=1e-3)
+        assert "unnormalized_inputs" in drafts
+    else:
+        assert "unnormalized_inputs" not in drafts
+
+
+DEEP = """
+import numpy as np
+rng = np.random.default_rng(8)
+X = rng.normal(0, 1, (100, 4))
+y = (X[:, :1] > 0).astype(float)
+Ws = [rng.normal(0, np.sqrt(1.0 / 4), (4, 8))] + [rng.normal(0, np.sqrt(1.0 / 8), (8, 8)) for _ in range(9)] \\
+    + [rng.normal(0, np.sqrt(1.0 / 8), (8, 1))]
+lr = 0.1
+for step in range(60):
+    acts = [X]
+    for W in Ws:
+        acts.append(1 / (1 + np.exp(-(acts[-1] @ W))))
+    loss = float(np.mean((acts[-1] - y) ** 2))
+    delta = (acts[-1] - y) * acts[-1] * (1 - acts[-1]) / len(X)
+    grads = []
+    for i in range(len(Ws) - 1, -1, -1):
+        grads.append(acts[i].T @ delta)
+        delta = (delta @ Ws[i].T) * acts[i] * (1 - acts[i])
+    for W, g in zip(Ws, reversed(grads)):
+        W -= lr * g
+print(loss)
+"""
+
+
+def test_vanishing_gradient_measured_within_the_step(tmp_path):
+    session, drafts, checks = _run(tmp_path, DEEP, "deep")
+    v = checks["vanishing_gradient"]
+    assert v["gradient_vanishes"].status == HOLDS, v["gradient_vanishes"].why
+    # replay: the backward delta from the output to the first layer at step 0
+    rng = np.random.default_rng(8)
+    X = rng.normal(0, 1, (100, 4))
+    y = (X[:, :1] > 0).astype(float)
+    Ws = [rng.normal(0, np.sqrt(1.0 / 4), (4, 8))] + [rng.normal(0, np.sqrt(1.0 / 8), (8, 8)) for _ in range(9)] \
+        + [rng.normal(0, np.sqrt(1.0 / 8), (8, 1))]
+    acts = [X]
+    for W in Ws:
+        acts.append(1 / (1 + np.exp(-(acts[-1] @ W))))
+    delta = (acts[-1] - y) * acts[-1] * (1 - acts[-1]) / len(X)
+    norms = []
+    for i in range(len(Ws) - 1, 0, -1):
+        delta = (delta @ Ws[i].T) * acts[i] * (1 - acts[i])
+        norms.append(np.linalg.norm(delta))
+    assert norms[-1] / norms[0] < 1e-4
+    assert v["loss_barely_falls"].status == HOLDS, v["loss_barely_falls"].why
+    assert "vanishing_gradient" in drafts and "learning_rate_too_low" not in drafts
+
+
+BLOWN = """
+import numpy as np
+rng = np.random.default_rng(5)
+X = rng.normal(0, 1, (64, 8))
+y = X[:, :1] * 0.5
+W1 = rng.normal(0, 1, (8, 8)) * 40
+W2 = rng.normal(0, 1, (8, 8)) * 40
+W3 = rng.normal(0, 1, (8, 1)) * 40
+lr = 0.01
+for step in range(30):
+    h1 = X @ W1
+    h2 = h1 @ W2
+    out = h2 @ W3
+    loss = float(np.mean((out - y) ** 2))
+    g = 2 * (out - y) / len(X)
+    gW3 = h2.T @ g
+    g2 = g @ W3.T
+    gW2 = h1.T @ g2
+    gW1 = X.T @ (g2 @ W2.T)
+    W1 = W1 - lr * gW1
+    W2 = W2 - lr * gW2
+    W3 = W3 - lr * gW3
+print(loss)
+"""
+
+
+def test_values_blown_before_the_first_update_are_not_the_learning_rate(tmp_path):
+    session, drafts, checks = _run(tmp_path, BLOWN, "blown")
+    lr = checks["learning_rate_too_high"]
+    assert lr["stable_before_first_update"].status == FAILS, lr["stable_before_first_update"].why
+    # replay: the first step's values against the largest value before the loop
+    rng = np.random.default_rng(5)
+    X = rng.normal(0, 1, (64, 8))
+    W1, W2, W3 = (rng.normal(0, 1, (8, 8)) * 40, rng.normal(0, 1, (8, 8)) * 40, rng.normal(0, 1, (8, 1)) * 40)
+    before = max(np.abs(X).max(), np.abs(W1).max(), np.abs(W2).max(), np.abs(W3).max())
+    assert np.abs(X @ W1 @ W2 @ W3).max() / before > 1e4
+    assert "learning_rate_too_high" not in drafts

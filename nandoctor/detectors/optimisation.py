@@ -621,7 +621,11 @@ def gradient_through_time(session) -> list[Finding]:
         feeds.add(n)
         todo.extend(F.parent_map.get(n, []))
     for x in F.sites:
-        if (F.updates and x.id not in feeds) or (not F.updates and x.phase not in ("backward", "update")):
+        # A recurrence that rewrites itself (`delta = (delta @ W.T) * ...`) outside the forward pass and the
+        # loss is a backward value too, even when the data flow to the update goes through a container.
+        recurrence = x.kind == "update" and x.phase not in ("loss", "forward") and x.id not in F.forward_sites \
+            and not _LOSS_NAME.search(last(base_name(x.target)))
+        if x.id not in feeds and not recurrence:
             continue
         # Data is not a gradient; but when no parameter was found everything counts as data-like, and the
         # backward values are still worth measuring.
@@ -785,7 +789,7 @@ def oversized_steps(F: Facts, by: dict, until: int | None, limit: float) -> dict
         # that are large only once the run is already diverging are its consequence.
         end = len(ratio)
         if until is not None:
-            end = int(np.searchsorted(steps, until, side="right"))
+            end = int(np.searchsorted(steps, until, side="left"))  # the steps before the trouble, not its own
         sr = F.ser(u)
         # Overshoot: the value (its mean, for an array) swinging back and forth with a growing amplitude.
         vals = sr[C.MEAN][sr.step >= 0]
@@ -796,13 +800,21 @@ def oversized_steps(F: Facts, by: dict, until: int | None, limit: float) -> dict
             best = dict(how="overshoot", update=u, name=_param(F, u), step=int(steps[0]),
                         ratio=float(np.median(ratio[:max(end, 3)])), reversals=rev, growth=growth, n=int(len(vals)))
             continue
+        init = F.weight_norm_before(u)[1]
+        if len(init) and init[0] == 0:
+            continue  # grown from zero (a bias, an offset): its ratio starts at 1 and, near zero, says nothing
         # Large steps that keep growing geometrically: each update larger than the one before by a constant
         # factor (a step that only looks large because the weights started near zero shrinks like 1/k).
         window = ratio[:max(end, 3)]
         med = float(np.median(window))
         grows = [f for f in by.get("sustained_growth", []) if f.severity == "error" and f.site in (
             _param(F, u), *[base_name(F.by_id[g].target) for g in F.gradient_of(u)])]
-        if med >= limit and grows and best is None:
+        if med >= limit and window[-1] >= limit and best is None:
+            # Large from the first update to the last one judged: a weight that started near zero shows
+            # large ratios that fall like 1/k as it grows; these did not fall.
+            best = dict(how="median", update=u, name=_param(F, u), step=int(steps[0]), ratio=med,
+                        last=float(window[-1]), upto=int(steps[min(max(end, 3), len(steps)) - 1]), n=int(len(window)))
+        elif med >= limit and grows and best is None:
             g = grows[0]
             best = dict(how="growth", update=u, name=_param(F, u), step=int(steps[0]), ratio=med,
                         upto=int(steps[min(max(end, 3), len(steps)) - 1]), n=int(len(window)),

@@ -29,6 +29,9 @@ def describe_steps(big: dict) -> str:
     if big["how"] == "spike":
         return (f"at step {big['step']} one update moved {big['name']} by {big['ratio']:.2g} of its norm "
                 f"(typical {big['typical']:.2g})")
+    if big["how"] == "median":
+        return (f"each update moved {big['name']} by a median {big['ratio']:.2g} of its norm over its first {big['n']} "
+                f"updates (through step {big['upto']}), still {big['last']:.2g} at the last of them")
     if big["how"] == "growth":
         return (f"each update moved {big['name']} by a median {big['ratio']:.2g} of its norm over its first {big['n']} "
                 f"updates, and {big['growth_site']} kept growing, from {big['growth_from']:.3g} to "
