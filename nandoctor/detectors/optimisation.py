@@ -762,7 +762,15 @@ def alternation(values: np.ndarray) -> tuple[float, float]:
     return rev, growth
 
 
-def oversized_steps(F: Facts, by: dict, until: int | None, limit: float) -> dict | None:
+def stepped_updates(F: Facts) -> list[int]:
+    """Updates that read a step size (a scalar hyperparameter): the parameters a learning rate moves. All the
+    updates when none reads one (`w -= 0.5 * g`); a rebinding that reads none (`x = layer.forward(x)`) is
+    no parameter of the learning rate."""
+    stepped = [u for u in F.updates if F.lr_sites(u)]
+    return stepped or list(F.updates)
+
+
+def oversized_steps(F: Facts, by: dict, until: int | None, limit: float, only: list[int] | None = None) -> dict | None:
     """The measured evidence that steps were too large before `until`: a spike >= limit of a weight's norm
     (with the typical ratio before it), or a median ratio >= limit up to the point the weights had doubled,
     or a scalar weight overshooting (its change alternating in sign and growing). None if no ratio was measured."""
@@ -771,14 +779,14 @@ def oversized_steps(F: Facts, by: dict, until: int | None, limit: float) -> dict
     for f in by.get("update_spike", []):
         if f.evidence.get("ratio", 0) >= limit and (until is None or f.first_step <= until) and f.severity == "error":
             u = next((u for u in F.updates if _param(F, u) == f.site), None)
-            if u is not None and _bias_named(F, u):
+            if u is not None and (_bias_named(F, u) or only is not None and u not in only):
                 continue
             cand = dict(how="spike", update=u, name=f.site, step=int(f.evidence.get("spike_step", f.first_step)),
                         ratio=float(f.evidence["ratio"]), typical=float(f.evidence.get("typical_ratio", float("nan"))),
                         finding=f.code)
             if best is None or cand["ratio"] > best["ratio"]:
                 best = cand
-    for u in F.updates:
+    for u in (F.updates if only is None else only):
         if _bias_named(F, u):
             continue
         steps, up, before, ratio = update_ratios(F, u)
@@ -868,11 +876,11 @@ def loss_before_after(F: Facts) -> dict | None:
     return best
 
 
-def typical_ratio(F: Facts) -> dict | None:
+def typical_ratio(F: Facts, only: list[int] | None = None) -> dict | None:
     """The median update ratio of the weights (not named like biases) whose norm did not start at zero, and of
     the rest when none did. None when no ratio was measured."""
     per = []
-    for u in F.updates:
+    for u in (F.updates if only is None else only):
         steps, up, before, ratio = update_ratios(F, u)
         if len(ratio) < 3:
             continue
@@ -882,7 +890,7 @@ def typical_ratio(F: Facts) -> dict | None:
         return None
     best = [p for p in per if not p[0] and not p[1]] or [p for p in per if not p[0]] or per
     top = max(best, key=lambda p: p[2])
-    return {"ratio": top[2], "name": top[3], "update": top[4], "all": {p[3]: p[2] for p in per}}
+    return {"ratio": top[2], "name": top[3], "update": top[4], "from_zero": top[1], "all": {p[3]: p[2] for p in per}}
 
 
 def gradient_size(F: Facts, u: int) -> float | None:

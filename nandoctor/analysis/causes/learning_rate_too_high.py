@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ...detectors.numerics import first_nonfinite_info
-from ...detectors.optimisation import (batch_axis_size, oversized_steps, step0_blowup, summed_gradients, trouble,
-                                       update_ratios)
+from ...detectors.optimisation import (batch_axis_size, loss_progress, oversized_steps, step0_blowup, stepped_updates,
+                                       summed_gradients, trouble, typical_ratio, update_ratios)
 from ...explain.fixes import divide_gradient_fix, lower_lr_fix
 from ...model import ChainLink
 from ..rules import LATENT, PRIMARY, Draft, RuleOutcome, cause_rule
@@ -45,7 +45,8 @@ def describe_steps(big: dict) -> str:
     "The learning rate is too high",
     premises=(
         ("update_ratio_measured", "the update ratio |delta|/|w| of a weight was measured"),
-        ("run_unstable", "the run blows up: a NaN or inf, a loss that ends well above its start, or diverging weights"),
+        ("run_unstable", "the run blows up (a NaN or inf, a loss that ends well above its start, diverging weights), "
+                         "or its loss never falls while every step moves the weights by a large part of their norm"),
         ("steps_too_large", "before the blow-up, one step moved a weight by a large part of its norm, or the steps "
                             "overshot (the change alternating in sign and growing), or large steps kept growing "
                             "geometrically"),
@@ -55,26 +56,36 @@ def describe_steps(big: dict) -> str:
         ("gradient_formula_sound", "the backward pass was not found applying an activation's derivative to the "
                                    "pre-activation (a formula that blows up whatever the rate)"),
     ),
-    thresholds={"LR_RATIO_HIGH": 0.1, "START_BLOWUP": 1e4, "SUM_BATCH": 32},
+    thresholds={"LR_RATIO_HIGH": 0.1, "START_BLOWUP": 1e4, "SUM_BATCH": 32, "BOUNCE_DROP": 0.1},
 )
 def rule(ctx) -> RuleOutcome:
     """Updates too large for the weights, measured, before the run blows up."""
     F = ctx.facts
     out = RuleOutcome()
     limit = ctx.threshold("LR_RATIO_HIGH")
-    measured = [u for u in F.updates if len(update_ratios(F, u)[3])]
+    stepped = stepped_updates(F)
+    measured = [u for u in stepped if len(update_ratios(F, u)[3])]
     if not out.check("update_ratio_measured", bool(measured) or None,
-                     f"{len(measured)} of {len(F.updates)} updated parameters have measured update ratios" if measured
+                     f"{len(measured)} of {len(stepped)} parameters updated by a step size have measured update ratios" if measured
                      else ("no parameter update was found" if not F.updates else
                            "no update ratio could be measured (no recorded change or weight norm)")):
         return out
     bad = trouble(F, ctx.session)
+    if bad == {}:
+        # No blow-up, but a loss that never falls while every step rewrites a large part of the weights:
+        # the run bounces across the minimum (per-sample noise moves the weights by far less).
+        lp, tr = loss_progress(F), typical_ratio(F, stepped)
+        if lp is not None and tr is not None and abs(lp["drop"]) < ctx.threshold("BOUNCE_DROP") \
+                and tr["ratio"] >= limit and not tr.get("from_zero"):
+            bad = dict(kind="bouncing", step=None, what=f"the loss ({lp['how']}) only went from {lp['first']:.4g} to "
+                       f"{lp['last']:.4g} while each update moved {tr['name']} by a median {tr['ratio']:.2g} of its "
+                       f"norm")
     if not out.check("run_unstable", None if bad is None else bool(bad),
                      bad.get("what", "") if bad else ("neither a loss nor the weights were measured" if bad is None
                                                      else "the run stays finite, the loss does not rise and the "
                                                           "weights do not diverge"), **(bad or {})):
         return out
-    big = oversized_steps(F, ctx.findings, bad.get("step"), limit)
+    big = oversized_steps(F, ctx.findings, bad.get("step"), limit, stepped)
     if not out.check("steps_too_large", None if big is None else bool(big),
                      describe_steps(big) if big else f"no step moved a weight by {limit:g} of its norm before "
                                                      f"step {bad.get('step')}", **(big or {})):
@@ -135,7 +146,7 @@ def rule(ctx) -> RuleOutcome:
                  ChainLink(f"Then {bad['what']}.", bad.get("step"), None, None,
                            {k: v for k, v in bad.items() if k not in ("what",)})]
         summary += f"; {bad['what']}."
-        score = PRIMARY - 15 if bad["kind"] in ("loss", "weights") else LATENT
+        score = PRIMARY - 15 if bad["kind"] in ("loss", "weights") else LATENT + 10
     codes = [f.code for code in ("update_spike", "update_ratio_high", "sustained_growth", "weight_divergence",
                                  "loss_rising", "first_nonfinite") for f in ctx.findings.get(code, [])]
     out.drafts.append(Draft("learning_rate_too_high", score, summary, chain, fixes, codes, ev))

@@ -2,56 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
-
-from ... import columns as C
-from ...detectors.facts import base_name
 
 from ...detectors.optimisation import loss_progress, trouble
+from ...detectors.structure import input_scale
 from ...explain.fixes import normalize_fixes
 from ...model import ChainLink
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
-
-
-def input_scale(F) -> dict | None:
-    """The scale of the arrays multiplied by the weights, as they reach the model: per feature (mean and std
-    over the samples) when the values were kept, else the recorded statistics of the whole array.
-
-    Of several writes of one name (`X = raw`, `X = (X - mean) / std`) the last one before the model reads it
-    is what reaches the weights."""
-    latest: dict = {}
-    for c in F.input_candidates:
-        sr = F.ser(c)
-        if sr is None or not len(sr):
-            continue
-        name = base_name(F.by_id[c].target)
-        if name not in latest or sr.seq[-1] > F.ser(latest[name]).seq[-1]:
-            latest[name] = c
-    best = None
-    for name, c in latest.items():
-        sr = F.ser(c)
-        got = {"site": c, "name": F.by_id[c].target, "line": F.by_id[c].line, "shape": str(sr.shape[-1])}
-        v = F.values(c)
-        shape = v[2] if v is not None else ()
-        if v is not None and len(shape) == 2 and len(v[1]):
-            X = v[1][-1].reshape(shape)
-            # Per feature: statistics over the samples, the longer axis whichever the layout.
-            rows = X if X.shape[0] >= X.shape[1] else X.T
-            fin = np.where(np.isfinite(rows), rows, np.nan)
-            mean, std = np.nanmean(fin, axis=0), np.nanstd(fin, axis=0)
-            got.update(how="per feature", largest_mean=float(np.nanmax(np.abs(mean))),
-                       largest_std=float(np.nanmax(std)), low=float(np.nanmin(fin)), high=float(np.nanmax(fin)))
-        else:
-            k = len(sr) - 1
-            got.update(how="whole array", largest_mean=abs(float(sr[C.MEAN][k])), largest_std=float(sr[C.STD][k]),
-                       low=float(sr[C.MIN][k]), high=float(sr[C.MAX][k]))
-        if not all(np.isfinite([got["largest_mean"], got["largest_std"]])):
-            continue
-        got["largest_rms"] = float(np.hypot(got["largest_mean"], got["largest_std"]))
-        got["unit_range"] = bool(got["low"] >= 0 and got["high"] <= 1)  # one-hot, 0-1 pixels
-        if best is None or got["largest_rms"] > best["largest_rms"]:
-            best = got
-    return best
 
 
 @cause_rule(
