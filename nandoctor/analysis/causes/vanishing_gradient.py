@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...detectors.optimisation import loss_progress
+from ...detectors.optimisation import gradient_size, loss_progress
 from ...model import ChainLink
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
 
@@ -13,18 +13,30 @@ from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
     "vanishing_gradient",
     "The gradient vanishes on its way back",
     premises=(
-        ("gradient_vanishes", "a gradient is below VANISH_GRAD, or shrinks by DECAY within one step on its way back"),
+        ("gradient_vanishes", "a backward value shrinks by DECAY within one step, or a parameter's gradient is below "
+                              "VANISH_GRAD while another's is VANISH_CONTRAST times larger"),
         ("loss_barely_falls", "the measured loss fell by less than VANISH_SLOW_DROP over the run or its second half"),
     ),
-    thresholds={"VANISH_SLOW_DROP": 0.1},
+    thresholds={"VANISH_SLOW_DROP": 0.1, "VANISH_CONTRAST": 1e3},
 )
 def rule(ctx) -> RuleOutcome:
     """A measured vanishing gradient in a run whose loss does not fall."""
     F = ctx.facts
     out = RuleOutcome()
     found = ctx.findings.get("vanishing_gradient", [])
+    # Vanishing on the way back: measured along the backward pass within a step, or one parameter's gradient
+    # near zero while another's is not. A lone tiny gradient is a minimum or a flat loss, not a lost signal.
+    along = [f for f in found if "decay" in f.evidence]
+    lone = [f for f in found if "decay" not in f.evidence]
+    sizes = {F.by_id[u].target: gradient_size(F, u) for u in F.updates}
+    alive = max((g for g in sizes.values() if g is not None), default=None)
+    contrast = [f for f in lone if alive is not None and f.evidence.get("gradient_rms") is not None
+                and alive >= ctx.threshold("VANISH_CONTRAST") * max(f.evidence["gradient_rms"], 1e-300)]
+    found = along + contrast
     if not out.check("gradient_vanishes", bool(found), found[0].message if found else
-                     "no gradient below 1e-7 and no backward value shrinking 1e4-fold within a step"):
+                     ("the only near-zero gradients are where no other parameter's gradient is larger: a minimum "
+                      "or a flat loss, not a gradient lost on its way back" if lone else
+                      "no gradient below 1e-7 and no backward value shrinking 1e4-fold within a step")):
         return out
     lp = loss_progress(F)
     # Stalled: over the second half of the run (or the whole run) the loss fell by less than VANISH_SLOW_DROP.
