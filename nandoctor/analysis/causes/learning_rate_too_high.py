@@ -82,13 +82,16 @@ def rule(ctx) -> RuleOutcome:
                        f"norm")
     if not out.check("run_unstable", None if bad is None else bool(bad),
                      bad.get("what", "") if bad else ("neither a loss nor the weights were measured" if bad is None
-                                                     else "the run stays finite, the loss does not rise and the "
-                                                          "weights do not diverge"), **(bad or {})):
+                                                     else "the run stays finite, the loss does not rise, the weights "
+                                                          "do not diverge, and it does not stall under large steps"),
+                     **(bad or {})):
         return out
     big = oversized_steps(F, ctx.findings, bad.get("step"), limit, stepped)
     if not out.check("steps_too_large", None if big is None else bool(big),
-                     describe_steps(big) if big else f"no step moved a weight by {limit:g} of its norm before "
-                                                     f"step {bad.get('step')}", **(big or {})):
+                     describe_steps(big) if big else
+                     f"no step moved a weight by {limit:g} of its norm "
+                     + (f"before step {bad['step']}" if bad.get("step") is not None else "over the run")
+                     + ", nor overshot, nor kept growing", **(big or {})):
         return out
     s0 = step0_blowup(F, ctx.session)
     at_start = s0 is not None and (s0["nonfinite"] or s0["growth"] >= ctx.threshold("START_BLOWUP")
