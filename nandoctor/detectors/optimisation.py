@@ -59,10 +59,37 @@ def update_ratios(F: Facts, u: int):
         z = np.zeros(0)
         return z.astype(np.int64), z, z, z
     up = sr[C.UPDATE_L2]
+    if not np.isfinite(up).any() and np.nanmax(sr[C.SIZE]) <= 1:
+        # A scalar (a Python float, a numpy scalar) has no recorded update norm, but its value is
+        # recorded at every write: the update is the change from the value before it.
+        up = scalar_deltas(F, u)
     with np.errstate(all="ignore"):
         ratio = up / before
     m = (steps >= 0) & np.isfinite(up) & np.isfinite(before) & (before > 0)
     return steps[m], up[m], before[m], ratio[m]
+
+
+def value_before(F: Facts, u: int) -> float:
+    """The value a scalar parameter held before its first update (its initialisation), NaN if unrecorded."""
+    sr = F.ser(u)
+    name = base_name(F.by_id[u].target)
+    for w in F.resolve(name, F.by_id[u].function):
+        if w != u and F.observed(w):
+            ws = F.ser(w)
+            if ws.seq[0] < sr.seq[0] and ws[C.SIZE][0] <= 1:
+                return float(ws[C.MEAN][0])
+    return float("nan")
+
+
+def scalar_deltas(F: Facts, u: int) -> np.ndarray:
+    """|value after - value before| of each write of a scalar parameter (NaN where the value before is unknown)."""
+    vals = F.ser(u)[C.MEAN].astype(np.float64)
+    prev = np.empty_like(vals)
+    prev[1:] = vals[:-1]
+    if len(prev):
+        prev[0] = value_before(F, u)
+    with np.errstate(all="ignore"):
+        return np.abs(vals - prev)
 
 
 def spikes(F: Facts, u: int) -> list[dict]:
@@ -118,6 +145,12 @@ def _bias_like(F: Facts, u: int) -> bool:
         return True
     _, before = F.weight_norm_before(u)
     return bool(len(before) and before[0] == 0)
+
+
+def _bias_named(F: Facts, u: int) -> bool:
+    """Named like a bias: its norm starts at zero and stays small, so its ratio says little about the rate.
+    (A weight initialised to zeros is still judged, from the rows where its norm is not zero.)"""
+    return bool(_BIAS.match(last(base_name(F.by_id[u].target))))
 
 
 def _param(F, u):
@@ -327,6 +360,10 @@ def loss_series(F: Facts):
         if m.sum() < 3 or np.nanmax(sr[C.SIZE][m]) > 1:
             continue
         named = bool(_LOSS_NAME.search(last(base_name(x.target)))) or (x.kind == "return" and bool(_LOSS_NAME.search(last(x.function))))
+        if np.nanmin(sr[C.MIN][m]) < 0:
+            continue  # a signed residual (`err = pred - y`) or a logit is not a loss: losses are not negative
+        if x.kind in ("augassign", "update") or base_name(x.target) in x.reads:
+            continue  # a running total (`running += batch_loss`) grows within an epoch whatever the training does
         if x.phase == "loss" or named:
             score = (named, x.phase == "loss", int(m.sum()))
             if best is None or score > best[0]:
@@ -499,6 +536,30 @@ def summed_gradients(F: Facts) -> list[dict]:
     return out
 
 
+def batch_axis_size(F: Facts) -> tuple[int | None, str]:
+    """(samples in the input batch, its shape) for a 2-D input: the axis whose length no parameter has
+    (the other one meets the weights), whichever the layout; None for a 1-D sample or an unclear layout."""
+    i = F.inputs
+    sr = F.ser(i) if i is not None else None
+    if sr is None or not len(sr):
+        return None, ""
+    # The last shape the model read: in-loop rows (a minibatch) when there are some.
+    m = np.nonzero(sr.step >= 0)[0]
+    shape = str(sr.shape[int(m[0]) if len(m) else len(sr) - 1])
+    dims = [int(d) for d in re.findall(r"\d+", shape)]
+    if len(dims) != 2:
+        return None, shape
+    pdims = set()
+    for u in F.updates:
+        pdims.update(int(d) for d in re.findall(r"\d+", str(F.ser(u).shape[-1])))
+    free = [d for d in dims if d not in pdims]
+    if len(free) == 1:
+        return free[0], shape
+    if dims[0] == dims[1] or not pdims:
+        return None, shape
+    return max(dims), shape  # no parameter matches either axis: the samples are the longer one
+
+
 def batch_size(F: Facts) -> int | None:
     i = F.inputs
     if i is None:
@@ -549,22 +610,55 @@ def gradient_through_time(session) -> list[Finding]:
     if not len(loop_steps):
         return out
     picks = loop_steps[np.linspace(0, len(loop_steps) - 1, min(5, len(loop_steps))).astype(int)]
+    # Backward values are what the parameters' gradients are computed from: a running loss total or a
+    # forward state also changes many times in a step, but feeds no update.
+    feeds = set()
+    todo = [g for u in F.updates for g in F.gradient_of(u)]
+    while todo:
+        n = todo.pop()
+        if n in feeds or n in F.params:
+            continue
+        feeds.add(n)
+        todo.extend(F.parent_map.get(n, []))
     for x in F.sites:
-        if x.id in F.forward_sites or x.id in F.params or x.id in F.data_like or x.kind in ("arg", "return"):
+        # A recurrence that rewrites itself (`delta = (delta @ W.T) * ...`) outside the forward pass and the
+        # loss is a backward value too, even when the data flow to the update goes through a container.
+        recurrence = x.kind == "update" and x.phase not in ("loss", "forward") and x.id not in F.forward_sites \
+            and not _LOSS_NAME.search(last(base_name(x.target)))
+        if x.id not in feeds and not recurrence:
+            continue
+        # Data is not a gradient; but when no parameter was found everything counts as data-like, and the
+        # backward values are still worth measuring.
+        forward = x.phase == "forward" or (x.id in F.forward_sites and x.phase not in ("backward", "update"))
+        if forward or x.id in F.params or (F.params and x.id in F.data_like) or x.kind in ("arg", "return"):
             continue
         sr = F.ser(x.id)
         if sr is None or len(sr) < MIN_REPEATS:
             continue
+        # A value restarted by another write of its name (`dh = err * v` before `dh = Wh.T @ dh`) runs one
+        # chain per restart: a step of per-sample backward passes holds many chains, each judged alone.
+        name = base_name(x.target)
+        restarts = np.sort(np.concatenate([F.ser(w).seq for w in F.writers.get(F.key(x.id), []) if w != x.id
+                                           and F.ser(w) is not None and name not in F.by_id[w].reads] or [np.zeros(0)]))
+        # Judge steps where the value is still finite: after a blow-up every step is NaN.
+        ok_steps = np.unique(sr.step[(sr.step >= 0) & np.isfinite(sr[C.L2]) & (sr[C.L2] > 0)])
+        my_picks = ok_steps[np.linspace(0, len(ok_steps) - 1, min(5, len(ok_steps))).astype(int)] if len(ok_steps) else picks
         ratios = []
-        for st in picks:
+        for st in my_picks:
             a, b = np.searchsorted(sr.step, st, side="left"), np.searchsorted(sr.step, st, side="right")
             if b - a < MIN_REPEATS:
                 continue
-            l2 = sr[C.L2][a:b]
-            l2 = l2[np.isfinite(l2) & (l2 > 0)]
-            if len(l2) >= MIN_REPEATS:
-                ratios.append((float(l2[-1] / l2[0]), float(l2[0]), float(l2[-1]), b - a, int(st)))
-        if len(ratios) < min(2, len(picks)):
+            chain = np.searchsorted(restarts, sr.seq[a:b]) if len(restarts) else np.zeros(b - a, int)
+            per = []
+            for cid in np.unique(chain):
+                l2 = sr[C.L2][a:b][chain == cid]
+                l2 = l2[np.isfinite(l2) & (l2 > 0)]
+                if len(l2) >= MIN_REPEATS:
+                    per.append((float(l2[-1] / l2[0]), float(l2[0]), float(l2[-1]), len(l2)))
+            if per:
+                q = sorted(per)[len(per) // 2]  # the median chain of the step
+                ratios.append((q[0], q[1], q[2], q[3], int(st)))
+        if len(ratios) < min(2, len(my_picks)):
             continue
         r = np.array([q[0] for q in ratios])
         name = base_name(x.target)
@@ -582,3 +676,263 @@ def gradient_through_time(session) -> list[Finding]:
                           int(ratios[0][4]), int(ratios[-1][4]), name, x.line, growth=mid[0], first_norm=mid[1],
                           last_norm=mid[2], repeats=mid[3]))
     return out
+
+
+# -- measurements the optimisation-dynamics cause rules share --------------------------------------
+
+def trouble(F: Facts, session) -> dict | None:
+    """How the run went wrong, measured: the first non-finite value, a loss that ends above its start,
+    or weights that keep growing. None when none of them was measured; {} when the run stayed sound."""
+    out: dict = {}
+    fn = first_nonfinite_info(session)
+    # NaN already in the data before training is the data's doing, not the optimisation's: judge the rest.
+    if fn is not None and fn["step"] >= 0:
+        out.update(kind="nonfinite", step=int(fn["step"]), what=f"at step {fn['step']} "
+                   f"`{fn.get('expression') or fn.get('statement')}` computes {fn.get('operation')}")
+        return out
+    ls = loss_series(F)
+    measured = ls is not None and np.isfinite(ls[1]).sum() >= 5
+    if measured:
+        steps, loss = ls[0], ls[1]
+        fin = np.isfinite(loss)
+        first, end = float(loss[fin][0]), float(loss[fin][-1])
+        if end > LIM.LOSS_RISE * first and end > 1e-8:
+            # The trouble starts where the loss first doubles.
+            up = np.nonzero(fin & (loss > 2 * first))[0]
+            step = int(steps[up[0]]) if len(up) else int(steps[fin][-1])
+            return dict(kind="loss", step=step, loss_first=first, loss_last=end,
+                        what=f"the loss ({ls[2]}) rose from {first:.4g} to {end:.4g}")
+    for u in F.updates:
+        steps, before = F.weight_norm_before(u)
+        if len(before) < 3 or _bias_named(F, u):
+            continue
+        measured = True
+        fin = np.isfinite(before) & (before > 0)
+        if not fin.any():
+            continue
+        start, peak = float(before[fin][0]), float(np.max(before[fin]))
+        if peak > LIM.DIVERGE_FACTOR * start and peak > DIVERGE_NORM:
+            big = np.nonzero(fin & (before > 2 * start))[0]
+            return dict(kind="weights", step=int(steps[big[0]]), what=f"the norm of {_param(F, u)} grew from "
+                        f"{start:.3g} to {peak:.3g}")
+    return out if measured else None
+
+
+def step0_blowup(F: Facts, session) -> dict | None:
+    """Were values already blowing up at the first step, before any update ran? (the initialisation's doing)
+
+    Compares the largest array value computed in the first step before the first update with the largest
+    value recorded before the loop (data, initial parameters). None when there is no update row to stand on."""
+    f = session.frame
+    if not len(f) or not F.updates:
+        return None
+    step = f[C.STEP].to_numpy()
+    seq = f[C.SEQ].to_numpy()
+    size = f[C.SIZE].to_numpy()
+    absmax = f[C.ABSMAX].to_numpy()
+    first_updates = [F.ser(u) for u in F.updates if F.ser(u) is not None and (F.ser(u).step >= 0).any()]
+    if not first_updates:
+        return None
+    s0 = min(int(sr.step[sr.step >= 0][0]) for sr in first_updates)
+    q0 = min(int(sr.seq[sr.step == s0][0]) for sr in first_updates if (sr.step == s0).any())
+    pre = (step < 0) & np.isfinite(absmax)
+    now = (step == s0) & (seq < q0) & (size > 1)
+    if not now.any():
+        now = (step == s0) & (seq < q0) & (size >= 1)  # a pure-Python program: its values are scalars
+    if not pre.any() or not now.any():
+        return None
+    scale0 = float(max(np.max(absmax[pre]), 1.0))
+    vals = absmax[now]
+    nonfinite = bool(np.any(~np.isfinite(vals)) or np.any(f[C.N_NAN].to_numpy()[now] + f[C.N_POSINF].to_numpy()[now]
+                                                           + f[C.N_NEGINF].to_numpy()[now] > 0))
+    peak = float(np.nanmax(vals)) if np.isfinite(vals).any() else float("inf")
+    return {"step": s0, "peak": peak, "scale_before": scale0, "growth": peak / scale0, "nonfinite": nonfinite}
+
+
+def alternation(values: np.ndarray) -> tuple[float, float]:
+    """(share of consecutive changes that reverse sign, growth of the change from the first to the last third)."""
+    v = values[np.isfinite(values)]
+    d = np.diff(v)
+    if len(d) < 6:
+        return float("nan"), float("nan")
+    rev = float(np.mean(np.sign(d[1:]) * np.sign(d[:-1]) < 0))
+    k = max(2, len(d) // 3)
+    with np.errstate(all="ignore"):
+        growth = float(np.median(np.abs(d[-k:])) / max(np.median(np.abs(d[:k])), 1e-300))
+    return rev, growth
+
+
+def stepped_updates(F: Facts) -> list[int]:
+    """Updates that read a step size (a scalar hyperparameter): the parameters a learning rate moves. All the
+    updates when none reads one (`w -= 0.5 * g`); a rebinding that reads none (`x = layer.forward(x)`) is
+    no parameter of the learning rate."""
+    stepped = [u for u in F.updates if F.lr_sites(u)]
+    return stepped or list(F.updates)
+
+
+def oversized_steps(F: Facts, by: dict, until: int | None, limit: float, only: list[int] | None = None) -> dict | None:
+    """The measured evidence that steps were too large before `until`: a spike >= limit of a weight's norm
+    (with the typical ratio before it), or a median ratio >= limit up to the point the weights had doubled,
+    or a scalar weight overshooting (its change alternating in sign and growing). None if no ratio was measured."""
+    best = None
+    measured = False
+    for f in by.get("update_spike", []):
+        if f.evidence.get("ratio", 0) >= limit and (until is None or f.first_step <= until) and f.severity == "error":
+            u = next((u for u in F.updates if _param(F, u) == f.site), None)
+            if u is not None and (_bias_named(F, u) or only is not None and u not in only):
+                continue
+            cand = dict(how="spike", update=u, name=f.site, step=int(f.evidence.get("spike_step", f.first_step)),
+                        ratio=float(f.evidence["ratio"]), typical=float(f.evidence.get("typical_ratio", float("nan"))),
+                        finding=f.code)
+            if best is None or cand["ratio"] > best["ratio"]:
+                best = cand
+    for u in (F.updates if only is None else only):
+        if _bias_named(F, u):
+            continue
+        steps, up, before, ratio = update_ratios(F, u)
+        if not len(ratio):
+            continue
+        measured = True
+        # Up to where the trouble starts, or the weights first reach twice their starting norm: steps
+        # that are large only once the run is already diverging are its consequence.
+        end = len(ratio)
+        if until is not None:
+            end = int(np.searchsorted(steps, until, side="left"))  # the steps before the trouble, not its own
+        sr = F.ser(u)
+        # Overshoot: the value (its mean, for an array) swinging back and forth with a growing amplitude.
+        vals = sr[C.MEAN][sr.step >= 0]
+        if until is not None:
+            vals = vals[:max(int(np.searchsorted(sr.step[sr.step >= 0], until, side="right")), 12)]
+        rev, growth = alternation(vals)
+        if rev >= 0.8 and growth >= LIM.GROWTH_FACTOR and (best is None or best["how"] == "median"):
+            best = dict(how="overshoot", update=u, name=_param(F, u), step=int(steps[0]),
+                        ratio=float(np.median(ratio[:max(end, 3)])), reversals=rev, growth=growth, n=int(len(vals)))
+            continue
+        init = F.weight_norm_before(u)[1]
+        if len(init) and init[0] == 0:
+            continue  # grown from zero (a bias, an offset): its ratio starts at 1 and, near zero, says nothing
+        # Large steps that keep growing geometrically: each update larger than the one before by a constant
+        # factor (a step that only looks large because the weights started near zero shrinks like 1/k).
+        window = ratio[:max(end, 3)]
+        med = float(np.median(window))
+        grows = [f for f in by.get("sustained_growth", []) if f.severity == "error" and f.site in (
+            _param(F, u), *[base_name(F.by_id[g].target) for g in F.gradient_of(u)])]
+        if med >= limit and window[-1] >= limit and best is None:
+            # Large from the first update to the last one judged: a weight that started near zero shows
+            # large ratios that fall like 1/k as it grows; these did not fall.
+            best = dict(how="median", update=u, name=_param(F, u), step=int(steps[0]), ratio=med,
+                        last=float(window[-1]), upto=int(steps[min(max(end, 3), len(steps)) - 1]), n=int(len(window)))
+        elif med >= limit and grows and best is None:
+            g = grows[0]
+            best = dict(how="growth", update=u, name=_param(F, u), step=int(steps[0]), ratio=med,
+                        upto=int(steps[min(max(end, 3), len(steps)) - 1]), n=int(len(window)),
+                        growth_from=float(g.evidence.get("start", float("nan"))),
+                        growth_to=float(g.evidence.get("end", float("nan"))), growth_site=g.site,
+                        growth_checks=int(g.evidence.get("checks", 0)))
+    if best is None and not measured:
+        return None
+    return best or {}
+
+
+def loss_progress(F: Facts) -> dict | None:
+    """(first, last, relative drop) of the measured loss; None when fewer than 5 finite values were measured."""
+    ls = loss_series(F)
+    if ls is None or np.isfinite(ls[1]).sum() < 5:
+        return loss_before_after(F)
+    steps, loss, how = ls
+    fin = np.isfinite(loss)
+    first, end = float(loss[fin][0]), float(loss[fin][-1])
+    drop = (first - end) / max(abs(first), 1e-12)
+    if not fin.all():
+        drop = float("-inf")  # it went non-finite: it did not barely move
+    finite = loss[fin]
+    mid = float(finite[len(finite) // 2])
+    late = (mid - end) / max(abs(mid), 1e-12) if fin.all() else float("-inf")
+    return {"first": first, "last": end, "drop": drop, "middle": mid, "late_drop": late, "how": how,
+            "steps": int(fin.sum())}
+
+
+def loss_before_after(F: Facts) -> dict | None:
+    """A loss computed only before the training loop and after it (`start = avg_loss()` ... `avg_loss()`):
+    a scalar site named like a loss, or the return of a function named so, with a value before the first
+    step and one at or after the last."""
+    best = None
+    for x in F.sites:
+        sr = F.ser(x.id)
+        if sr is None or len(sr) < 2 or x.kind == "arg" or np.nanmax(sr[C.SIZE]) > 1:
+            continue
+        named = bool(_LOSS_NAME.search(last(base_name(x.target)))) or (
+            x.kind == "return" and bool(_LOSS_NAME.search(last(x.function))))
+        if not named or x.kind == "augassign" or x.phase == "update":
+            continue  # a running total is not the loss
+        before, after = sr.step < 0, sr.step >= max(F.n_steps - 1, 1)
+        if not before.any() or not after.any():
+            continue
+        first, end = float(sr[C.MEAN][before][0]), float(sr[C.MEAN][after][-1])
+        if np.isfinite(first) and np.isfinite(end) and (best is None or x.kind == "return"):
+            best = {"first": first, "last": end, "drop": (first - end) / max(abs(first), 1e-12),
+                    "how": f"{x.target if x.kind != 'return' else x.function + '()'} before and after training "
+                           f"(line {x.line})", "steps": 2}
+    return best
+
+
+def typical_ratio(F: Facts, only: list[int] | None = None) -> dict | None:
+    """The median update ratio of the weights (not named like biases) whose norm did not start at zero, and of
+    the rest when none did. None when no ratio was measured."""
+    per = []
+    for u in (F.updates if only is None else only):
+        steps, up, before, ratio = update_ratios(F, u)
+        if len(ratio) < 3:
+            continue
+        init = F.weight_norm_before(u)[1]
+        per.append((_bias_named(F, u), bool(len(init) and init[0] == 0), float(np.median(ratio)), _param(F, u), u))
+    if not per:
+        return None
+    best = [p for p in per if not p[0] and not p[1]] or [p for p in per if not p[0]] or per
+    top = max(best, key=lambda p: p[2])
+    return {"ratio": top[2], "name": top[3], "update": top[4], "from_zero": top[1], "all": {p[3]: p[2] for p in per}}
+
+
+def gradient_size(F: Facts, u: int) -> float | None:
+    """The median RMS of the gradient an update reads (its value, for a scalar); None if none was recorded."""
+    vals = []
+    for g in F.gradient_of(u):
+        sr = F.ser(g)
+        if sr is None:
+            continue
+        m = (sr.step >= 0) & ~unmeasured(sr)
+        with np.errstate(all="ignore"):
+            rms = sr[C.L2][m] / np.sqrt(np.maximum(sr[C.SIZE][m], 1))
+        rms = rms[np.isfinite(rms)]
+        if len(rms):
+            vals.append(float(np.median(rms)))
+    return max(vals) if vals else None
+
+
+def first_order_drop(F: Facts) -> dict | None:
+    """The most the measured steps could have lowered the loss, to first order: the sum over updates of
+    |step| x |gradient| (Cauchy-Schwarz bounds the decrease step . gradient by it). None when no update
+    has both its step and its gradient recorded."""
+    total, parts = 0.0, {}
+    for u in F.updates:
+        steps, up, before, ratio = update_ratios(F, u)
+        sr = F.ser(u)
+        m = sr.step >= 0
+        delta = sr[C.UPDATE_L2][m] if np.isfinite(sr[C.UPDATE_L2][m]).any() else scalar_deltas(F, u)[m]
+        delta = delta[np.isfinite(delta)]
+        grads = [F.ser(g) for g in F.gradient_of(u) if F.ser(g) is not None]
+        if not len(delta) or not grads:
+            continue
+        gs = grads[0]
+        gl = gs[C.L2][(gs.step >= 0) & np.isfinite(gs[C.L2])]
+        if not len(gl):
+            continue
+        if len(gl) == len(delta):
+            part = float(np.sum(delta * gl))
+        else:
+            part = float(np.median(delta) * np.median(gl) * len(delta))
+        parts[_param(F, u)] = part
+        total += part
+    if not parts:
+        return None
+    return {"bound": total, "per_parameter": parts}

@@ -15,9 +15,10 @@ from .evaluate import value_at
 from .facts import Facts, _dotted, activation_of, base_name, expr_reads, facts, last, parse_statement, strip_comment
 from .numerics import _f, data_reaching_model
 
-# Unnormalized inputs: a feature scale (max |x|) above 10, or feature scales spread more than 100x
-# apart (DESIGN.md §4: "feature scales >> 1, or spreads of more than 100x between features").
+# Unnormalized inputs: where the inputs meet the weights, a feature whose mean or spread (sqrt(mean^2 +
+# std^2)) is above 10 (DESIGN.md §4: "feature scales >> 1"); standardized features sit near 1, 0-1 data below.
 INPUT_SCALE = 10.0
+# Kept as a configurable name for existing configs; the scale above is what is judged now.
 INPUT_SPREAD = 100.0
 # A unit is dead when it is exactly zero for every sample over the last 10% of the steps; a site
 # whose value never changes over the loop is frozen (exactly equal stats at every step).
@@ -249,37 +250,60 @@ def _units_without_gradient(F: Facts, shape: tuple, steps: set, frac_zero: float
     return best
 
 
+def input_scale(F) -> dict | None:
+    """The scale of the arrays multiplied by the weights, as they reach the model: per feature (mean and std
+    over the samples) when the values were kept, else the recorded statistics of the whole array.
+
+    Of several writes of one name (`X = raw`, `X = (X - mean) / std`) the last one before the model reads it
+    is what reaches the weights."""
+    latest: dict = {}
+    for c in F.input_candidates:
+        sr = F.ser(c)
+        if sr is None or not len(sr):
+            continue
+        name = base_name(F.by_id[c].target)
+        if name not in latest or sr.seq[-1] > F.ser(latest[name]).seq[-1]:
+            latest[name] = c
+    best = None
+    for name, c in latest.items():
+        sr = F.ser(c)
+        got = {"site": c, "name": F.by_id[c].target, "line": F.by_id[c].line, "shape": str(sr.shape[-1])}
+        v = F.values(c)
+        shape = v[2] if v is not None else ()
+        if v is not None and len(shape) == 2 and len(v[1]):
+            X = v[1][-1].reshape(shape)
+            # Per feature: statistics over the samples, the longer axis whichever the layout.
+            rows = X if X.shape[0] >= X.shape[1] else X.T
+            fin = np.where(np.isfinite(rows), rows, np.nan)
+            mean, std = np.nanmean(fin, axis=0), np.nanstd(fin, axis=0)
+            got.update(how="per feature", largest_mean=float(np.nanmax(np.abs(mean))),
+                       largest_std=float(np.nanmax(std)), low=float(np.nanmin(fin)), high=float(np.nanmax(fin)))
+        else:
+            k = len(sr) - 1
+            got.update(how="whole array", largest_mean=abs(float(sr[C.MEAN][k])), largest_std=float(sr[C.STD][k]),
+                       low=float(sr[C.MIN][k]), high=float(sr[C.MAX][k]))
+        if not all(np.isfinite([got["largest_mean"], got["largest_std"]])):
+            continue
+        got["largest_rms"] = float(np.hypot(got["largest_mean"], got["largest_std"]))
+        got["unit_range"] = bool(got["low"] >= 0 and got["high"] <= 1)  # one-hot, 0-1 pixels
+        if best is None or got["largest_rms"] > best["largest_rms"]:
+            best = got
+    return best
+
+
+
 @register
 def unnormalized_inputs(session) -> list[Finding]:
-    """Input features with large scales or scales far apart."""
+    """Inputs that reach the weights on a large scale: a feature's mean or spread above INPUT_SCALE (not 0-1)."""
     F = facts(session)
-    i = F.inputs
-    if i is None:
+    sc = input_scale(F)
+    if sc is None or sc["unit_range"] or sc["largest_rms"] <= LIM.INPUT_SCALE:
         return []
-    X = _input_rows(F)
-    name = F.by_id[i].target
-    if X is not None and X.ndim == 2 and X.shape[0] > 1:
-        fin = np.where(np.isfinite(X), X, np.nan)
-        scale = np.nanmax(np.abs(fin), axis=0)
-        nz = scale[scale > 0]
-        if not len(nz):
-            return []
-        big, spread = float(np.max(nz)), float(np.max(nz) / np.min(nz))
-    else:
-        sr = F.ser(i)
-        big = float(np.nanmax(sr[C.ABSMAX])) if np.isfinite(sr[C.ABSMAX]).any() else 0.0
-        spread = 1.0
-    if big > LIM.INPUT_SCALE or spread > LIM.INPUT_SPREAD:
-        parts = []
-        if big > LIM.INPUT_SCALE:
-            parts.append(f"features reach {big:.4g} (above {LIM.INPUT_SCALE:g})")
-        if spread > LIM.INPUT_SPREAD:
-            parts.append(f"feature scales differ {spread:.3g}-fold (above {LIM.INPUT_SPREAD:g}x)")
-        x = F.by_id[i]
-        return [_f("unnormalized_inputs", "data", "warning",
-                   f"The inputs {name} are not normalized: {' and '.join(parts)}. Large inputs make large "
-                   f"pre-activations and large gradients.", None, None, name, x.line, max_scale=big, spread=spread)]
-    return []
+    return [_f("unnormalized_inputs", "data", "warning",
+               f"The inputs {sc['name']} are not normalized: where they meet the weights a feature reaches a mean of "
+               f"{sc['largest_mean']:.4g} and a spread of {sc['largest_std']:.4g} (judged {sc['how']}; above "
+               f"{LIM.INPUT_SCALE:g}).", None, None, sc["name"], sc["line"], max_scale=sc["largest_rms"],
+               largest_mean=sc["largest_mean"], largest_std=sc["largest_std"])]
 
 
 @register

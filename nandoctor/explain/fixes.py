@@ -216,3 +216,17 @@ def copy_fix(F: Facts, function: str, param: str, passed: list[str]) -> list[Fix
                            before=strip_comment(text), after=f"{param} = {param}.copy()\n{indent}{strip_comment(text)}".lstrip(),
                            why="The function then owns the array it overwrites."))
     return out
+
+
+def normalize_fixes(F: Facts, input_site: int | None = None) -> list[Fix]:
+    """Standardize the inputs where they are made: per feature, minus the mean, over the standard deviation."""
+    i = F.inputs if input_site is None else input_site
+    if i is None:
+        return []
+    x = F.by_id[i]
+    name = base_name(x.target)
+    line = strip_comment(F.line_text(x.file, x.line)) or strip_comment(x.statement.strip())
+    return [Fix(f"Standardize the inputs {name}", x.line, line,
+                f"{line}\n{name} = ({name} - {name}.mean(axis=0)) / {name}.std(axis=0)",
+                "Features on scales of thousands make the loss surface steep in some directions: a learning rate "
+                "small enough for them is too small for the others.")]

@@ -519,3 +519,26 @@ def bounded_outputs(F: Facts) -> list[tuple[int, str]]:
                 out.append((x.id, kind))
                 break
     return out
+
+
+def mechanism(F: Facts, info: dict, by) -> str:
+    """The numeric mechanism of the first non-finite value, as the code of the rule that names it."""
+    op = info.get("operation", "") or ""
+    if op in ("0/0", "x/0"):
+        return "sigmoid_saturation_bce_0over0" if saturated_divisor(F, info, by)[0] else "division_by_zero"
+    if op.startswith("log"):
+        return "wrong_loss_for_activation" if "<" in op else "log_of_zero"
+    if "exp" in op and "overflow" in op:
+        return "softmax_overflow_no_max_subtraction" if softmax_form(F, info)[0] and not subtracts_max(F, info) \
+            else "exp_overflow"
+    return "exploding_gradient"
+
+
+_MECHANISM_FIXES = {"sigmoid_saturation_bce_0over0": bce_fixes, "log_of_zero": log_fix, "exp_overflow": exp_fix,
+                    "softmax_overflow_no_max_subtraction": softmax_fix, "division_by_zero": division_fix}
+
+
+def mechanism_fixes(F: Facts, mech: str, info: dict) -> list[Fix]:
+    """The fixes of a numeric mechanism at the statement that computed the first non-finite value."""
+    fixer = _MECHANISM_FIXES.get(mech)
+    return fixer(F, info) if fixer else []

@@ -1,0 +1,113 @@
+"""The update climbs the gradient: small steps, and the loss (or the weights) worsens steadily from the first steps."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...detectors.optimisation import loss_series, oversized_steps, trouble, update_ratios
+from ...model import ChainLink
+from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
+
+
+def worsening_from_start(F, k: int = 4) -> dict | None:
+    """The loss rising at each of the first k steps, or a weight norm rising at (nearly) every early update.
+
+    Either one is enough: a per-sample loss is noisy even when every step climbs, while the weights then
+    grow steadily. None when neither was measured."""
+    found = None
+    ls = loss_series(F)
+    if ls is not None and np.isfinite(ls[1]).sum() >= 2 * k:
+        loss = ls[1][np.isfinite(ls[1])]
+        first = loss[:k]
+        rising = bool(np.all(np.diff(first) > 0) and first[-1] > 1.01 * first[0])
+        found = {"how": "loss", "rising": rising, "first": [float(v) for v in first], "source": ls[2],
+                 "what": f"the loss ({ls[2]}) goes {', '.join(f'{v:.4g}' for v in first)}, ..."}
+        if rising:
+            return found
+    for u in F.updates:
+        steps, up, before, ratio = update_ratios(F, u)  # rows where the norm before is above zero
+        if len(before) < 20:
+            continue
+        # Ten evenly spaced checks up to where it had doubled (at least 20 updates: per-sample steps are
+        # noisy one by one, and a weight grown from zero doubles within its first updates).
+        fin = np.isfinite(before)
+        doubled = np.nonzero(fin & (before > 2 * before[0]))[0]
+        end = max(int(doubled[0]) + 1 if len(doubled) else len(before), 20)
+        early = before[np.unique(np.linspace(0, end - 1, 10).astype(int))]
+        share = float(np.mean(np.diff(early) > 0))
+        # Steadily: it rises at every one of the later checks, with no swing back (overshoot swings).
+        steady = bool(np.all(np.diff(early[len(early) // 2 - 1:]) > 0))
+        name = F.by_id[u].target
+        got = {"how": "weights", "rising": bool(steady and early[-1] > 1.5 * early[0]), "share": share,
+               "what": f"the norm of {name} climbs without swinging back over its first {end} updates "
+                       f"({', '.join(f'{v:.3g}' for v in early[len(early) // 2 - 1:])})" if steady else
+                       f"the norm of {name} swings over its first {end} updates ({share:.0%} of ten checks rise)"}
+        if got["rising"] or found is None:
+            found = got
+        if got["rising"]:
+            break
+    return found
+
+
+def step_spread(F) -> dict | None:
+    """How much the update norms vary (std over mean) for the weight whose updates were measured longest."""
+    best = None
+    for u in F.updates:
+        steps, up, before, ratio = update_ratios(F, u)
+        up = up[np.isfinite(up)]
+        if len(up) < 5 or np.mean(up) <= 0:
+            continue
+        got = {"name": F.by_id[u].target, "cv": float(np.std(up) / np.mean(up)), "n": int(len(up))}
+        if best is None or got["n"] > best["n"]:
+            best = got
+    return best
+
+
+@cause_rule(
+    "gradient_sign_wrong",
+    "The update climbs the gradient instead of descending it",
+    premises=(
+        ("run_worsens", "the run gets worse: a NaN or inf, a loss that ends well above its start, or diverging weights"),
+        ("steps_small", "the updates were a small part of the weights before the run got worse (not overshoot)"),
+        ("worse_from_first_steps", "the loss rises, or the weights grow, from the very first steps, steadily"),
+        ("steps_follow_the_weights", "the steps change from one update to the next (the gradient is recomputed "
+                                     "from the current weights, not frozen)"),
+    ),
+    thresholds={"ASCENT_RATIO": 0.1, "STEP_VARIES": 1e-3},
+)
+def rule(ctx) -> RuleOutcome:
+    """Small steps that make things worse from the start: each step goes uphill."""
+    F = ctx.facts
+    out = RuleOutcome()
+    bad = trouble(F, ctx.session)
+    if not out.check("run_worsens", None if bad is None else bool(bad),
+                     bad.get("what", "") if bad else ("neither a loss nor the weights were measured" if bad is None
+                                                     else "the loss falls and the weights stay bounded")):
+        return out
+    big = oversized_steps(F, ctx.findings, bad.get("step"), ctx.threshold("ASCENT_RATIO"))
+    if not out.check("steps_small", None if big is None else not big,
+                     "no update ratio was measured" if big is None else
+                     (f"{big['name']} moved by {big['ratio']:.2g} of its norm ({big['how']})" if big else
+                      f"no step moved a weight by {ctx.threshold('ASCENT_RATIO'):g} of its norm before step "
+                      f"{bad.get('step')}")):
+        return out
+    w = worsening_from_start(F)
+    if not out.check("worse_from_first_steps", None if w is None else w["rising"],
+                     w["what"] if w else "neither the loss nor a weight norm was measured over the first steps"):
+        return out
+    spread = step_spread(F)
+    if not out.check("steps_follow_the_weights", None if spread is None else spread["cv"] > ctx.threshold("STEP_VARIES"),
+                     "no update norm was measured" if spread is None else
+                     f"the update norms of {spread['name']} vary by {spread['cv']:.2g} of their mean over the run"
+                     + ("" if spread["cv"] > ctx.threshold("STEP_VARIES") else ": the same step every time, from a "
+                        "gradient that does not follow the weights"), **(spread or {})):
+        return out
+    msg = (f"The update climbs the gradient: {w['what']}, while each step is a small part of the weights, and "
+           f"{bad['what']}. Small steps along the negative gradient can only lower the loss: the sign of the "
+           f"update (or of the gradient) is reversed.")
+    chain = [ChainLink(w["what"], None, None, None, {k: v for k, v in w.items() if k != "what"}),
+             ChainLink(bad["what"], bad.get("step"), None, None, {k: v for k, v in bad.items() if k != "what"})]
+    codes = [f.code for c in ("loss_rising", "weight_divergence", "sustained_growth") for f in ctx.findings.get(c, [])]
+    out.drafts.append(Draft("gradient_sign_wrong", PRIMARY - 2, msg, chain, [], codes,
+                            {"how": w["how"], "trouble_step": bad.get("step")}))
+    return out

@@ -1,0 +1,59 @@
+"""The gradient is summed over a large batch instead of averaged: each step is batch-size times too large."""
+
+from __future__ import annotations
+
+from ...detectors.optimisation import batch_axis_size, oversized_steps, summed_gradients, trouble
+from ...explain.fixes import divide_gradient_fix, lower_lr_fix
+from ...model import ChainLink
+from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
+
+
+@cause_rule(
+    "gradient_sum_not_mean",
+    "The gradient is summed over the batch instead of averaged",
+    premises=(
+        ("gradient_summed", "a gradient contracts over a batch of at least SUM_BATCH samples and nothing divides by it"),
+        ("run_unstable", "the run blows up: a NaN or inf, a loss that ends well above its start, or diverging weights"),
+        ("step_too_large_by_the_sum", "the steps were too large, and divided by the batch size they would not be"),
+    ),
+    thresholds={"SUM_BATCH": 32, "SUM_RATIO_HIGH": 0.1},
+)
+def rule(ctx) -> RuleOutcome:
+    """A summed gradient whose measured steps are too large by about the batch size."""
+    F = ctx.facts
+    out = RuleOutcome()
+    summed = summed_gradients(F)
+    # A batch is the samples axis of a 2-D input; a 1-D sample (a per-sample loop) sums over features only.
+    b, shape = batch_axis_size(F)
+    ok = bool(summed) and b is not None and b >= ctx.threshold("SUM_BATCH")
+    if not out.check("gradient_summed", ok,
+                     (f"`{F.by_id[summed[0]['gradient']].statement.strip()}` sums over {b} samples of the {shape} "
+                      f"input and nothing divides by {b}") if ok else
+                     ("no gradient sums over a batch without dividing" if not summed else
+                      f"the input reaching the model is {shape or 'unrecorded'}: not a batch of "
+                      f"{ctx.threshold('SUM_BATCH'):g} or more samples"), batch=b):
+        return out
+    bad = trouble(F, ctx.session)
+    if not out.check("run_unstable", None if bad is None else bool(bad),
+                     bad.get("what", "") if bad else ("neither a loss nor the weights were measured" if bad is None
+                                                     else "the run stays finite and the loss does not rise")):
+        return out
+    limit = ctx.threshold("SUM_RATIO_HIGH")
+    big = oversized_steps(F, ctx.findings, bad.get("step"), limit)
+    if not out.check("step_too_large_by_the_sum", None if big is None else bool(big) and big["ratio"] / b < limit,
+                     "no update ratio was measured" if big is None else
+                     (f"steps moved {big['name']} by {big['ratio']:.2g} of its norm; divided by {b}: "
+                      f"{big['ratio'] / b:.2g}" if big else "no step was too large")):
+        return out
+    g = F.by_id[summed[0]["gradient"]]
+    msg = (f"The gradient is summed over the batch instead of averaged: `{g.statement.strip()}` (line {g.line}) sums "
+           f"over {b} samples, the steps moved {big['name']} by {big['ratio']:.2g} of its norm ({big['ratio'] / b:.2g} "
+           f"with the mean), and {bad['what']}.")
+    name = F.by_id[F.inputs].target if F.inputs is not None else None
+    fixes = [divide_gradient_fix(F, d["update"], name) for d in summed[:2]] + [lower_lr_fix(F, summed[0]["update"],
+                                                                                         factor=float(b))]
+    chain = [ChainLink(msg, None, g.target, g.line, {"batch": b, "ratio": big["ratio"]}),
+             ChainLink(bad["what"], bad.get("step"), None, None, {k: v for k, v in bad.items() if k != "what"})]
+    out.drafts.append(Draft("gradient_sum_not_mean", PRIMARY + 1, msg, chain, fixes, ["gradient_sum_not_mean"],
+                            {"batch": b, "ratio": big["ratio"]}))
+    return out

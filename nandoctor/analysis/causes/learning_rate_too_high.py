@@ -1,0 +1,156 @@
+"""The learning rate is too high: steps that move the weights by a large part of their norm make the run blow up."""
+
+from __future__ import annotations
+
+from ...detectors.numerics import first_nonfinite_info
+from ...detectors.optimisation import (batch_axis_size, loss_progress, oversized_steps, step0_blowup, stepped_updates,
+                                       summed_gradients, trouble, typical_ratio, update_ratios)
+from ...explain.fixes import divide_gradient_fix, lower_lr_fix
+from ...model import ChainLink
+from ..rules import LATENT, PRIMARY, Draft, RuleOutcome, cause_rule
+
+
+def nonfinite_chain(ctx, info) -> tuple[list, list, str]:
+    """(chain walked back from the first non-finite value, that mechanism's fixes, its mechanism tag)."""
+    from ...explain.chain import walk
+    from ._numeric import mechanism, mechanism_fixes
+
+    F = ctx.facts
+    sid = info.get("site")
+    mech = mechanism(F, info, ctx.findings)
+    chain = []
+    if sid is not None and sid in F.by_id:
+        text = f"`{info.get('expression') or info.get('statement')}` computes {info.get('operation')}"
+        chain = walk(F, sid, info["step"], text, {k: info.get(k) for k in ("operation", "elements") if info.get(k)})
+    return chain, mechanism_fixes(F, mech, info), mech
+
+
+def describe_steps(big: dict) -> str:
+    if big["how"] == "spike":
+        return (f"at step {big['step']} one update moved {big['name']} by {big['ratio']:.2g} of its norm "
+                f"(typical {big['typical']:.2g})")
+    if big["how"] == "median":
+        return (f"each update moved {big['name']} by a median {big['ratio']:.2g} of its norm over its first {big['n']} "
+                f"updates (through step {big['upto']}), still {big['last']:.2g} at the last of them")
+    if big["how"] == "growth":
+        return (f"each update moved {big['name']} by a median {big['ratio']:.2g} of its norm over its first {big['n']} "
+                f"updates, and {big['growth_site']} kept growing, from {big['growth_from']:.3g} to "
+                f"{big['growth_to']:.3g} (at least 2x per check for {big['growth_checks']} checks)")
+    return (f"{big['name']} overshoots: {big['reversals']:.0%} of its changes over its first {big['n']} updates "
+            f"reverse sign, and they grow {big['growth']:.3g}-fold")
+
+
+@cause_rule(
+    "learning_rate_too_high",
+    "The learning rate is too high",
+    premises=(
+        ("update_ratio_measured", "the update ratio |delta|/|w| of a weight was measured"),
+        ("run_unstable", "the run blows up (a NaN or inf, a loss that ends well above its start, diverging weights), "
+                         "or its loss never falls while every step moves the weights by a large part of their norm"),
+        ("steps_too_large", "before the blow-up, one step moved a weight by a large part of its norm, or the steps "
+                            "overshot (the change alternating in sign and growing), or large steps kept growing "
+                            "geometrically"),
+        ("stable_before_first_update", "the values were not already blowing up in the first step, before any update"),
+        ("step_not_from_summed_gradient", "the step is too large even with the gradient divided by the batch size"),
+        ("gradient_not_exploding", "no backward value grew by GROW or more within a step (the gradient's own blow-up)"),
+        ("gradient_formula_sound", "the backward pass was not found applying an activation's derivative to the "
+                                   "pre-activation (a formula that blows up whatever the rate)"),
+    ),
+    thresholds={"LR_RATIO_HIGH": 0.1, "START_BLOWUP": 1e4, "SUM_BATCH": 32, "BOUNCE_DROP": 0.1},
+)
+def rule(ctx) -> RuleOutcome:
+    """Updates too large for the weights, measured, before the run blows up."""
+    F = ctx.facts
+    out = RuleOutcome()
+    limit = ctx.threshold("LR_RATIO_HIGH")
+    stepped = stepped_updates(F)
+    measured = [u for u in stepped if len(update_ratios(F, u)[3])]
+    if not out.check("update_ratio_measured", bool(measured) or None,
+                     f"{len(measured)} of {len(stepped)} parameters updated by a step size have measured update ratios" if measured
+                     else ("no parameter update was found" if not F.updates else
+                           "no update ratio could be measured (no recorded change or weight norm)")):
+        return out
+    bad = trouble(F, ctx.session)
+    if bad == {}:
+        # No blow-up, but a loss that never falls while every step rewrites a large part of the weights:
+        # the run bounces across the minimum (per-sample noise moves the weights by far less).
+        lp, tr = loss_progress(F), typical_ratio(F, stepped)
+        if lp is not None and tr is not None and abs(lp["drop"]) < ctx.threshold("BOUNCE_DROP") \
+                and tr["ratio"] >= limit and not tr.get("from_zero"):
+            bad = dict(kind="bouncing", step=None, what=f"the loss ({lp['how']}) only went from {lp['first']:.4g} to "
+                       f"{lp['last']:.4g} while each update moved {tr['name']} by a median {tr['ratio']:.2g} of its "
+                       f"norm")
+    if not out.check("run_unstable", None if bad is None else bool(bad),
+                     bad.get("what", "") if bad else ("neither a loss nor the weights were measured" if bad is None
+                                                     else "the run stays finite, the loss does not rise, the weights "
+                                                          "do not diverge, and it does not stall under large steps"),
+                     **(bad or {})):
+        return out
+    big = oversized_steps(F, ctx.findings, bad.get("step"), limit, stepped)
+    if not out.check("steps_too_large", None if big is None else bool(big),
+                     describe_steps(big) if big else
+                     f"no step moved a weight by {limit:g} of its norm "
+                     + (f"before step {bad['step']}" if bad.get("step") is not None else "over the run")
+                     + ", nor overshot, nor kept growing", **(big or {})):
+        return out
+    s0 = step0_blowup(F, ctx.session)
+    at_start = s0 is not None and (s0["nonfinite"] or s0["growth"] >= ctx.threshold("START_BLOWUP")
+                                   or bad["kind"] == "nonfinite" and bad["step"] <= s0["step"])
+    if s0 is not None and bad["kind"] == "nonfinite" and bad["step"] <= s0["step"]:
+        s0 = dict(s0, peak=float("inf"), growth=float("inf"))  # non-finite already in the first step
+    out.check("stable_before_first_update", None if s0 is None else not at_start,
+              (f"in step {s0['step']}, before the first update, values reach {s0['peak']:.3g}, {s0['growth']:.3g}x the "
+               f"largest value before the loop ({s0['scale_before']:.3g})") if s0 else "the first step was not recorded",
+              **(s0 or {}))
+    if at_start:
+        return out
+    summed = summed_gradients(F)
+    b = batch_axis_size(F)[0]
+    # A sum over a handful of samples scales the step by a handful; over a large batch it is the step's size.
+    from_sum = bool(summed) and b is not None and b >= ctx.threshold("SUM_BATCH") and big["ratio"] / b < limit
+    out.check("step_not_from_summed_gradient", not from_sum,
+              (f"the gradient is summed over {b} samples; divided by {b} the step would be {big['ratio'] / b:.2g} of "
+               f"the norm" if from_sum else (f"the gradient is summed over {b} samples; {big['ratio']:.2g}/{b} is "
+                                             f"{big['ratio'] / b:.2g} of the norm, and a sum over fewer than "
+                                             f"{ctx.threshold('SUM_BATCH'):g} samples is not what makes the step"
+                                             if summed and b else
+                                             "no gradient summed over the batch was found")))
+    if from_sum:
+        return out
+    boom = ctx.findings.get("exploding_gradient", [])
+    if not out.check("gradient_not_exploding", not boom, boom[0].message if boom else
+                     "no backward value grew by 1e4 within a step"):
+        return out
+    pre = ctx.findings.get("derivative_on_preactivation", [])
+    if not out.check("gradient_formula_sound", not pre, pre[0].message if pre else
+                     "no derivative was found fed with the pre-activation"):
+        return out
+    u = big.get("update") if big.get("update") is not None else measured[0]
+    fixes = [lower_lr_fix(F, u, factor=10.0 if big["ratio"] < 10 else 100.0)]
+    if summed:
+        name = F.by_id[F.inputs].target if F.inputs is not None else None
+        fixes.append(divide_gradient_fix(F, summed[0]["update"], name))
+    ev = {"ratio": big["ratio"], "how": big["how"]}
+    if big["how"] == "spike":
+        ev.update(spike_step=big["step"], typical_ratio=big["typical"])
+    summary = f"The learning rate is too high: {describe_steps(big)}"
+    info = first_nonfinite_info(ctx.session)
+    if bad["kind"] == "nonfinite" and info is not None:
+        chain, mech_fixes, mech = nonfinite_chain(ctx, info)
+        ev.update(first_nonfinite_step=info["step"], operation=info.get("operation"))
+        if mech not in ("exploding_gradient",):
+            ev["chained_to"] = mech
+        summary += f"; {bad['what']}."
+        score = PRIMARY
+        fixes += mech_fixes
+    else:
+        chain = [ChainLink(f"The learning rate is too high: {describe_steps(big)}", big["step"], big["name"],
+                           F.by_id[u].line, {k: v for k, v in big.items() if k not in ("update",)}),
+                 ChainLink(f"Then {bad['what']}.", bad.get("step"), None, None,
+                           {k: v for k, v in bad.items() if k not in ("what",)})]
+        summary += f"; {bad['what']}."
+        score = PRIMARY - 15 if bad["kind"] in ("loss", "weights") else LATENT + 10
+    codes = [f.code for code in ("update_spike", "update_ratio_high", "sustained_growth", "weight_divergence",
+                                 "loss_rising", "first_nonfinite") for f in ctx.findings.get(code, [])]
+    out.drafts.append(Draft("learning_rate_too_high", score, summary, chain, fixes, codes, ev))
+    return out

@@ -1,0 +1,70 @@
+"""The learning rate is too low: the gradient is there, but each step moves the weights so little the loss barely falls."""
+
+from __future__ import annotations
+
+from ...detectors.optimisation import first_order_drop, gradient_size, loss_progress, typical_ratio
+from ...explain.fixes import hyper_value, lower_lr_fix
+from ...model import ChainLink, Fix
+from ..rules import LATENT, PRIMARY, Draft, RuleOutcome, cause_rule
+
+
+@cause_rule(
+    "learning_rate_too_low",
+    "The learning rate is too low",
+    premises=(
+        ("loss_barely_falls", "the measured loss moved by less than SLOW_DROP of itself over the run, and stayed finite"),
+        ("steps_tiny", "the measured steps, all together, could lower the loss by less than SLOW_DROP of it"),
+        ("gradient_present", "the gradient the updates read is not vanishingly small"),
+        ("gradient_not_vanishing", "no gradient was measured vanishing on its way back (below 1e-7, or shrinking "
+                                   "1e4-fold within a step): then the steps are small because the gradient is"),
+    ),
+    thresholds={"SLOW_DROP": 0.1, "SLOW_RATIO": 1e-3, "GRADIENT_ALIVE": 1e-5},
+)
+def rule(ctx) -> RuleOutcome:
+    """Loss stalled, tiny steps, a gradient of ordinary size: the rate scaling it is too small."""
+    F = ctx.facts
+    out = RuleOutcome()
+    lp = loss_progress(F)
+    # Barely falls: neither a real drop nor a rise (a rising loss is not a step too small).
+    if not out.check("loss_barely_falls", None if lp is None else abs(lp["drop"]) < ctx.threshold("SLOW_DROP"),
+                     f"the loss ({lp['how']}) went from {lp['first']:.4g} to {lp['last']:.4g}" if lp
+                     else "no loss was measured", **(lp or {})):
+        return out
+    tr = typical_ratio(F)
+    fo = first_order_drop(F)
+    if tr is None or fo is None:
+        out.check("steps_tiny", None, "no update ratio was measured" if tr is None else
+                  "no update has both its step and its gradient recorded")
+        return out
+    share = fo["bound"] / max(abs(lp["first"]), 1e-12)
+    if not out.check("steps_tiny", share < ctx.threshold("SLOW_DROP"),
+                     f"all the steps together could lower the loss by at most {fo['bound']:.3g} to first order "
+                     f"(sum of |step| x |gradient|), {share:.2%} of its {lp['first']:.4g}", bound=fo["bound"],
+                     share=share, ratio=tr["ratio"]):
+        return out
+    g = gradient_size(F, tr["update"])
+    if not out.check("gradient_present", None if g is None else g >= ctx.threshold("GRADIENT_ALIVE"),
+                     f"the gradient of {tr['name']} has a typical size of {g:.2g}" if g is not None
+                     else f"no gradient of {tr['name']} was recorded", gradient_rms=g):
+        return out
+    vanish = ctx.findings.get("vanishing_gradient", [])
+    if not out.check("gradient_not_vanishing", not vanish, vanish[0].message if vanish else
+                     "no gradient was found vanishing"):
+        return out
+    u = tr["update"]
+    hv = hyper_value(F, u)
+    rate = f"the learning rate {hv['name']} = {hv['value']:g}" if hv else "the learning rate"
+    msg = (f"{rate[0].upper() + rate[1:]} is too low: the gradient of {tr['name']} has a typical size of {g:.2g}, yet "
+           f"all the steps together could lower the loss by at most {share:.2%} of it, and the loss ({lp['how']}) only "
+           f"went from {lp['first']:.4g} to {lp['last']:.4g}.")
+    fx = lower_lr_fix(F, u, factor=1 / 100)
+    fixes = [Fix(fx.title.replace("Lower", "Raise"), fx.line, fx.before, fx.after,
+                 f"All the steps together could lower the loss by at most {share:.2%} of it.")] if fx else []
+    chain = [ChainLink(msg, None, tr["name"], F.by_id[u].line, {"ratio": tr["ratio"], "gradient_rms": g}),
+             ChainLink(f"The loss went from {lp['first']:.4g} to {lp['last']:.4g}", None, None, None, dict(lp))]
+    codes = [f.code for c in ("vanishing_updates", "loss_stalled") for f in ctx.findings.get(c, [])]
+    score = PRIMARY - 10 if lp["drop"] < 0.01 or ctx.findings.get("loss_stalled") else LATENT + 10
+    out.drafts.append(Draft("learning_rate_too_low", score, msg, chain, fixes, codes,
+                            {"ratio": tr["ratio"], "gradient_rms": g, "loss_first": lp["first"], "loss_last": lp["last"],
+                             "learning_rate": hv["value"] if hv else None}))
+    return out

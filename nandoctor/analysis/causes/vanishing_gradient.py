@@ -1,0 +1,56 @@
+"""The gradient vanishes before it reaches the parameters, and the loss barely falls."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...detectors.optimisation import gradient_size, loss_progress
+from ...model import ChainLink
+from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
+
+
+@cause_rule(
+    "vanishing_gradient",
+    "The gradient vanishes on its way back",
+    premises=(
+        ("gradient_vanishes", "a backward value shrinks by DECAY within one step, or a parameter's gradient is below "
+                              "VANISH_GRAD while another's is VANISH_CONTRAST times larger"),
+        ("loss_barely_falls", "the measured loss fell by less than VANISH_SLOW_DROP over the run or its second half"),
+    ),
+    thresholds={"VANISH_SLOW_DROP": 0.1, "VANISH_CONTRAST": 1e3},
+)
+def rule(ctx) -> RuleOutcome:
+    """A measured vanishing gradient in a run whose loss does not fall."""
+    F = ctx.facts
+    out = RuleOutcome()
+    found = ctx.findings.get("vanishing_gradient", [])
+    # Vanishing on the way back: measured along the backward pass within a step, or one parameter's gradient
+    # near zero while another's is not. A lone tiny gradient is a minimum or a flat loss, not a lost signal.
+    along = [f for f in found if "decay" in f.evidence]
+    lone = [f for f in found if "decay" not in f.evidence]
+    sizes = {F.by_id[u].target: gradient_size(F, u) for u in F.updates}
+    alive = max((g for g in sizes.values() if g is not None), default=None)
+    contrast = [f for f in lone if alive is not None and f.evidence.get("gradient_rms") is not None
+                and alive >= ctx.threshold("VANISH_CONTRAST") * max(f.evidence["gradient_rms"], 1e-300)]
+    found = along + contrast
+    if not out.check("gradient_vanishes", bool(found), found[0].message if found else
+                     ("the only near-zero gradients are where no other parameter's gradient is larger: a minimum "
+                      "or a flat loss, not a gradient lost on its way back" if lone else
+                      "no gradient below 1e-7 and no backward value shrinking 1e4-fold within a step")):
+        return out
+    lp = loss_progress(F)
+    # Stalled: over the second half of the run (or the whole run) the loss fell by less than VANISH_SLOW_DROP.
+    stalled = lp is not None and bool(min(lp["drop"], lp.get("late_drop", lp["drop"])) < ctx.threshold("VANISH_SLOW_DROP") \
+        and np.isfinite(lp["drop"]))
+    if not out.check("loss_barely_falls", None if lp is None else stalled,
+                     (f"the loss ({lp['how']}) went from {lp['first']:.4g} to {lp['last']:.4g}"
+                      + (f" ({lp['middle']:.4g} halfway)" if "middle" in lp else "")) if lp else
+                     "no loss was measured"):
+        return out
+    f = found[0]
+    msg = (f"{f.message} The loss ({lp['how']}) went from {lp['first']:.4g} to {lp['last']:.4g}"
+           + (f", {lp['middle']:.4g} halfway." if "middle" in lp else "."))
+    chain = [ChainLink(f.message, f.first_step, f.site, f.line, dict(f.evidence)),
+             ChainLink(f"The loss went from {lp['first']:.4g} to {lp['last']:.4g}", None, None, None, dict(lp))]
+    out.drafts.append(Draft("vanishing_gradient", PRIMARY - 10, msg, chain, [], [f.code], dict(f.evidence)))
+    return out

@@ -1,0 +1,279 @@
+"""The optimisation-dynamics cause rules on tiny scripts traced in process: premises hold, fail or are not checked."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pytest
+
+from nandoctor.analysis.rules import FAILS, HOLDS, NOT_CHECKED, evaluate_rules
+from nandoctor.cli import trace_script
+from nandoctor.detectors import detect
+from nandoctor.detectors.facts import facts
+
+LINREG = """
+import numpy as np
+rng = np.random.default_rng(0)
+X = rng.normal(0, 1, (64, 3))
+y = X @ np.array([1.0, -2.0, 0.5]) + 0.3
+w = rng.normal(0, 1.0, 3)
+lr = {lr}
+for step in range(60):
+    err = X @ w - y
+    grad = X.T @ err / len(X)
+    loss = np.mean(err ** 2)
+    w = w {op} lr * grad
+print(loss)
+"""
+
+
+def _run(tmp_path, source, name):
+    script = tmp_path / f"{name}.py"
+    script.write_text(textwrap.dedent(source))
+    _, session = trace_script(str(script), [], tmp_path / f"{name}_out", formats=("json",))
+    findings = detect(session)
+    drafts, _, checks = evaluate_rules(session, facts(session), findings)
+    return session, {d.tag: d for d in drafts}, {code: {c.premise: c for c in cs} for code, cs in checks.items()}
+
+
+def _replay_ratios(lr, op):
+    rng = np.random.default_rng(0)
+    X = rng.normal(0, 1, (64, 3))
+    y = X @ np.array([1.0, -2.0, 0.5]) + 0.3
+    w = rng.normal(0, 1.0, 3)
+    out = []
+    with np.errstate(all="ignore"):
+        for _ in range(60):
+            grad = X.T @ (X @ w - y) / len(X)
+            new = w - lr * grad if op == "-" else w + lr * grad
+            out.append(np.linalg.norm(new - w) / np.linalg.norm(w))
+            w = new
+    return np.array(out)
+
+
+def test_learning_rate_too_high_from_measured_ratios(tmp_path):
+    session, drafts, checks = _run(tmp_path, LINREG.format(lr=2.5, op="-"), "lr_high")
+    lr = checks["learning_rate_too_high"]
+    assert all(lr[p].status == HOLDS for p in lr), {p: (c.status, c.why) for p, c in lr.items()}
+    assert "learning_rate_too_high" in drafts
+    ratios = _replay_ratios(2.5, "-")
+    got = lr["steps_too_large"].numbers["ratio"]
+    # the median over the first updates, up to where the weights had doubled, replayed in plain numpy
+    assert ratios.min() <= got <= ratios.max()
+    # not gradient ascent: its small-steps premise fails on the same run
+    assert checks["gradient_sign_wrong"]["steps_small"].status == FAILS
+
+
+def test_healthy_rate_raises_nothing(tmp_path):
+    session, drafts, checks = _run(tmp_path, LINREG.format(lr=0.1, op="-"), "lr_ok")
+    assert not {"learning_rate_too_high", "gradient_sign_wrong", "learning_rate_too_low"} & set(drafts)
+    assert checks["learning_rate_too_high"]["run_unstable"].status == FAILS
+
+
+def test_gradient_ascent_is_not_the_learning_rate(tmp_path):
+    session, drafts, checks = _run(tmp_path, LINREG.format(lr=0.01, op="+"), "ascent")
+    assert "learning_rate_too_high" not in drafts
+    sign = checks["gradient_sign_wrong"]
+    assert sign["steps_small"].status == HOLDS
+    assert sign["worse_from_first_steps"].status == HOLDS, sign["worse_from_first_steps"].why
+    assert "gradient_sign_wrong" in drafts
+    assert _replay_ratios(0.01, "+")[:5].max() < 0.1
+
+
+def test_learning_rate_too_low(tmp_path):
+    session, drafts, checks = _run(tmp_path, LINREG.format(lr=1e-6, op="-"), "lr_low")
+    low = checks["learning_rate_too_low"]
+    assert all(low[p].status == HOLDS for p in low), {p: (c.status, c.why) for p, c in low.items()}
+    assert np.median(_replay_ratios(1e-6, "-")) < 1e-3
+
+
+SCALAR = """
+w = 0.5
+b = 0.0
+xs = [0.5, 1.0, 1.5, 2.0]
+ys = [1.2, 2.1, 3.2, 3.9]
+lr = 0.9
+for step in range(40):
+    gw = 0.0
+    gb = 0.0
+    for x, t in zip(xs, ys):
+        e = w * x + b - t
+        gw += 2 * e * x / len(xs)
+        gb += 2 * e / len(xs)
+    loss = sum((w * x + b - t) ** 2 for x, t in zip(xs, ys)) / len(xs)
+    w = w - lr * gw
+    b = b - lr * gb
+print(loss)
+"""
+
+
+def test_a_python_float_has_an_update_ratio(tmp_path):
+    session, drafts, checks = _run(tmp_path, SCALAR, "scalar")
+    lr = checks["learning_rate_too_high"]
+    assert lr["update_ratio_measured"].status == HOLDS
+    assert lr["steps_too_large"].status == HOLDS, lr["steps_too_large"].why
+    assert "learning_rate_too_high" in drafts
+
+
+def test_no_loss_no_weights_is_not_checked(tmp_path):
+    src = "import numpy as np\nx = np.ones(3)\nprint(x.sum())\n"
+    session, drafts, checks = _run(tmp_path, src, "nothing")
+    assert checks["learning_rate_too_high"]["update_ratio_measured"].status == NOT_CHECKED
+    assert not drafts
+
+
+COLUMNS = """
+import numpy as np
+rng = np.random.default_rng(2)
+X = rng.normal(0, 1, (3, 1024))
+y = np.array([[0.5, -1.0, 2.0]]) @ X
+w = np.zeros((1, 3))
+lr = 0.02
+for step in range(40):
+    for start in range(0, 1024, 128):
+        xb = X[:, start:start + 128]
+        resid = w @ xb - y[:, start:start + 128]
+        dw = resid @ xb.T{divide}
+        w = w - lr * dw
+    loss = float(np.mean((w @ X - y) ** 2))
+print(loss)
+"""
+
+
+def test_summed_gradient_on_a_features_x_samples_batch(tmp_path):
+    session, drafts, checks = _run(tmp_path, COLUMNS.format(divide=""), "summed")
+    s = checks["gradient_sum_not_mean"]
+    assert s["gradient_summed"].status == HOLDS, s["gradient_summed"].why
+    assert s["gradient_summed"].numbers["batch"] == 128  # the axis no parameter has, not the 3 features
+    assert "gradient_sum_not_mean" in drafts
+    # the learning rate is not blamed for a step the sum made 128 times larger
+    assert "learning_rate_too_high" not in drafts
+
+
+def test_averaged_gradient_is_not_summed(tmp_path):
+    session, drafts, checks = _run(tmp_path, COLUMNS.format(divide=" / xb.shape[1]"), "averaged")
+    assert checks["gradient_sum_not_mean"]["gradient_summed"].status == FAILS
+    assert not {"gradient_sum_not_mean", "learning_rate_too_high"} & set(drafts)
+
+
+INPUTS = """
+import numpy as np
+rng = np.random.default_rng(4)
+raw = np.column_stack([rng.uniform(500, 3000, 300), rng.uniform(1, 5, 300)])
+y = 0.002 * raw[:, 0] + 0.3 * raw[:, 1]
+X = raw{prep}
+w = np.zeros(2)
+b = 0.0
+lr = 0.05
+for step in range(80):
+    err = X @ w + b - y
+    w -= lr * X.T @ err / len(y)
+    b -= lr * err.mean()
+    loss = float(np.mean(err ** 2))
+print(loss)
+"""
+
+
+@pytest.mark.parametrize("prep,large", [("", True), ("\nX = (X - X.mean(axis=0)) / X.std(axis=0)", False),
+                                        ("\nX = (X - X.min(axis=0)) / (X.max(axis=0) - X.min(axis=0))", False)])
+def test_inputs_judged_where_they_meet_the_weights(tmp_path, prep, large):
+    session, drafts, checks = _run(tmp_path, INPUTS.format(prep=prep), "inputs")
+    u = checks["unnormalized_inputs"]
+    assert u["inputs_measured"].status == HOLDS
+    assert (u["inputs_large"].status == HOLDS) == large, u["inputs_large"].why
+    rng = np.random.default_rng(4)
+    raw = np.column_stack([rng.uniform(500, 3000, 300), rng.uniform(1, 5, 300)])
+    if large:
+        # the whole-array statistics of what reaches the weights, replayed
+        got = u["inputs_large"].numbers
+        assert got["largest_mean"] == pytest.approx(abs(raw.mean()), rel=1e-3)
+        assert "unnormalized_inputs" in drafts
+    else:
+        assert "unnormalized_inputs" not in drafts
+
+
+DEEP = """
+import numpy as np
+rng = np.random.default_rng(8)
+X = rng.normal(0, 1, (100, 4))
+y = (X[:, :1] > 0).astype(float)
+Ws = [rng.normal(0, np.sqrt(1.0 / 4), (4, 8))] + [rng.normal(0, np.sqrt(1.0 / 8), (8, 8)) for _ in range(9)] \\
+    + [rng.normal(0, np.sqrt(1.0 / 8), (8, 1))]
+lr = 0.1
+for step in range(60):
+    acts = [X]
+    for W in Ws:
+        acts.append(1 / (1 + np.exp(-(acts[-1] @ W))))
+    loss = float(np.mean((acts[-1] - y) ** 2))
+    delta = (acts[-1] - y) * acts[-1] * (1 - acts[-1]) / len(X)
+    grads = []
+    for i in range(len(Ws) - 1, -1, -1):
+        grads.append(acts[i].T @ delta)
+        delta = (delta @ Ws[i].T) * acts[i] * (1 - acts[i])
+    for W, g in zip(Ws, reversed(grads)):
+        W -= lr * g
+print(loss)
+"""
+
+
+def test_vanishing_gradient_measured_within_the_step(tmp_path):
+    session, drafts, checks = _run(tmp_path, DEEP, "deep")
+    v = checks["vanishing_gradient"]
+    assert v["gradient_vanishes"].status == HOLDS, v["gradient_vanishes"].why
+    # replay: the backward delta from the output to the first layer at step 0
+    rng = np.random.default_rng(8)
+    X = rng.normal(0, 1, (100, 4))
+    y = (X[:, :1] > 0).astype(float)
+    Ws = [rng.normal(0, np.sqrt(1.0 / 4), (4, 8))] + [rng.normal(0, np.sqrt(1.0 / 8), (8, 8)) for _ in range(9)] \
+        + [rng.normal(0, np.sqrt(1.0 / 8), (8, 1))]
+    acts = [X]
+    for W in Ws:
+        acts.append(1 / (1 + np.exp(-(acts[-1] @ W))))
+    delta = (acts[-1] - y) * acts[-1] * (1 - acts[-1]) / len(X)
+    norms = []
+    for i in range(len(Ws) - 1, 0, -1):
+        delta = (delta @ Ws[i].T) * acts[i] * (1 - acts[i])
+        norms.append(np.linalg.norm(delta))
+    assert norms[-1] / norms[0] < 1e-4
+    assert v["loss_barely_falls"].status == HOLDS, v["loss_barely_falls"].why
+    assert "vanishing_gradient" in drafts and "learning_rate_too_low" not in drafts
+
+
+BLOWN = """
+import numpy as np
+rng = np.random.default_rng(5)
+X = rng.normal(0, 1, (64, 8))
+y = X[:, :1] * 0.5
+W1 = rng.normal(0, 1, (8, 8)) * 40
+W2 = rng.normal(0, 1, (8, 8)) * 40
+W3 = rng.normal(0, 1, (8, 1)) * 40
+lr = 0.01
+for step in range(30):
+    h1 = X @ W1
+    h2 = h1 @ W2
+    out = h2 @ W3
+    loss = float(np.mean((out - y) ** 2))
+    g = 2 * (out - y) / len(X)
+    gW3 = h2.T @ g
+    g2 = g @ W3.T
+    gW2 = h1.T @ g2
+    gW1 = X.T @ (g2 @ W2.T)
+    W1 = W1 - lr * gW1
+    W2 = W2 - lr * gW2
+    W3 = W3 - lr * gW3
+print(loss)
+"""
+
+
+def test_values_blown_before_the_first_update_are_not_the_learning_rate(tmp_path):
+    session, drafts, checks = _run(tmp_path, BLOWN, "blown")
+    lr = checks["learning_rate_too_high"]
+    assert lr["stable_before_first_update"].status == FAILS, lr["stable_before_first_update"].why
+    # replay: the first step's values against the largest value before the loop
+    rng = np.random.default_rng(5)
+    X = rng.normal(0, 1, (64, 8))
+    W1, W2, W3 = (rng.normal(0, 1, (8, 8)) * 40, rng.normal(0, 1, (8, 8)) * 40, rng.normal(0, 1, (8, 1)) * 40)
+    before = max(np.abs(X).max(), np.abs(W1).max(), np.abs(W2).max(), np.abs(W3).max())
+    assert np.abs(X @ W1 @ W2 @ W3).max() / before > 1e4
+    assert "learning_rate_too_high" not in drafts
