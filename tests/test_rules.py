@@ -107,3 +107,16 @@ def test_every_declared_rule_has_premises_and_a_module_of_its_own():
     for code, rule in table.items():
         assert rule.premises, code
         assert rule.module.rsplit(".", 1)[-1] == code, (code, rule.module)
+
+
+def test_a_rule_stands_down_for_the_cause_it_yields_to(isolated_rules):
+    for code, yields in (("climbs", ("formula",)), ("formula", ())):
+        def rule(ctx, code=code):
+            out = R.RuleOutcome()
+            out.check("a", True)
+            out.drafts.append(R.Draft(code, R.PRIMARY, code))
+            return out
+        R.cause_rule(code, code, premises=(("a", "premise a"),), yields_to=yields)(rule)
+    drafts, _, checks = R.evaluate_rules(_Session(), None, [])
+    assert [d.tag for d in drafts] == ["formula"]
+    assert checks["climbs"][-1].status == R.FAILS and checks["climbs"][-1].numbers == {"explained_by": "formula"}

@@ -15,12 +15,13 @@ def catalogue_markdown() -> str:
              "`python -m nandoctor.analysis.catalogue`; do not edit by hand.", "",
              "A cause is raised only when every premise below was measured on the run and holds. When a premise "
              "could not be measured the report lists the cause as *not checked*.", "",
-             "| code | title | premises | thresholds | module |", "|---|---|---|---|---|"]
+             "| code | title | premises | thresholds | stands down for | module |", "|---|---|---|---|---|---|"]
     for code, rule in sorted(rules.items()):
         premises = "<br>".join(f"`{p.name}`: {p.text}" for p in rule.premises)
         thresholds = "<br>".join(f"`{k}` = {v:g}" for k, v in sorted(rule.thresholds.items())) or "-"
         module = rule.module.replace(".", "/") + ".py"
-        lines.append(f"| `{code}` | {rule.title} | {premises} | {thresholds} | `{module}` |")
+        yields = ", ".join(f"`{c}`" for c in rule.yields_to) or "-"
+        lines.append(f"| `{code}` | {rule.title} | {premises} | {thresholds} | {yields} | `{module}` |")
     return "\n".join(lines) + "\n"
 
 

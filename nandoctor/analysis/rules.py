@@ -96,6 +96,9 @@ class CauseRule:
     evaluate: Callable[["RuleContext"], RuleOutcome]
     module: str
     doc: str = ""
+    # Causes that, when raised on the same run, explain this one's evidence: it then stands down. A wrong
+    # derivative makes the loss climb just as a flipped sign does; the defect measured at its source wins.
+    yields_to: tuple[str, ...] = ()
 
 
 @dataclass
@@ -117,14 +120,16 @@ class RuleContext:
 RULES: dict[str, CauseRule] = {}
 
 
-def cause_rule(code: str, title: str, premises: tuple[tuple[str, str], ...] | list, thresholds: dict | None = None):
-    """Declare the decorated function as the rule for cause `code` (one rule per code)."""
+def cause_rule(code: str, title: str, premises: tuple[tuple[str, str], ...] | list, thresholds: dict | None = None,
+               yields_to: tuple[str, ...] = ()):
+    """Declare the decorated function as the rule for cause `code` (one rule per code); `yields_to` as in CauseRule."""
 
     def register(fn):
         if code in RULES and RULES[code].module != fn.__module__:
             raise ValueError(f"cause {code!r} is declared twice: {RULES[code].module} and {fn.__module__}")
         RULES[code] = CauseRule(code, title, tuple(Premise(n, t) for n, t in premises), dict(thresholds or {}), fn,
-                                fn.__module__, (fn.__doc__ or "").strip().splitlines()[0] if fn.__doc__ else "")
+                                fn.__module__, (fn.__doc__ or "").strip().splitlines()[0] if fn.__doc__ else "",
+                                tuple(yields_to))
         return fn
 
     return register
@@ -193,4 +198,12 @@ def evaluate_rules(session, facts, findings) -> tuple[list[Draft], list[NotCheck
         if missing or not out.drafts:
             continue
         drafts.extend(d for d in out.drafts if d.tag == code)
+    raised = {d.tag for d in drafts}
+    rules = load_rules()
+    for code in sorted(raised):
+        by_other = [c for c in rules[code].yields_to if c in raised] if code in rules else []
+        if by_other:
+            drafts = [d for d in drafts if d.tag != code]
+            checks.setdefault(code, []).append(PremiseCheck("yields_to", FAILS, f"explained by {by_other[0]}, raised "
+                                                            f"on this run", {"explained_by": by_other[0]}))
     return drafts, not_checked, checks

@@ -629,6 +629,22 @@ class Instrumenter(ast.NodeTransformer):
             return [node, self._expr_stmt(_hook(KEPT, [_const(sid)] + _plain_index(target, holder), target), target)]
         return node
 
+    def visit_Expr(self, node: ast.Expr):
+        """`acts.append(a @ W + b)`: the appended value is recorded as a write of `acts` (kind "append").
+
+        Learners keep each layer's values in lists built by `append`; without this the forward pass held in
+        them is invisible and everything computed from it looks like data. The argument is evaluated once, as
+        Python does, and passed on unchanged."""
+        node = self.generic_visit(node)
+        call = node.value
+        if (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "append"
+                and len(call.args) == 1 and not call.keywords and not isinstance(call.args[0], ast.Starred)):
+            owner = dotted(call.func.value)
+            if owner is not None:
+                sid = self._site(call, owner, "append", call.args[0], node)
+                call.args[0] = _wrap_value(REC, sid, call.args[0])
+        return node
+
     def visit_Return(self, node: ast.Return):
         if node.value is None:
             return node

@@ -17,6 +17,8 @@ from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
         ("step_too_large_by_the_sum", "the steps were too large, and divided by the batch size they would not be"),
     ),
     thresholds={"SUM_BATCH": 32, "SUM_RATIO_HIGH": 0.1},
+    # Weights that start too large blow the first steps up whatever the gradient is divided by.
+    yields_to=("weights_init_too_large",),
 )
 def rule(ctx) -> RuleOutcome:
     """A summed gradient whose measured steps are too large by about the batch size."""

@@ -38,6 +38,7 @@ def _fragile_use(statement: str, expression: str) -> str | None:
         ("run_stays_finite", "every recorded value stays finite (once it is not, the mechanism rules speak)"),
         ("output_near_one", "a sigmoid or tanh output comes within the dtype's last digits of 1.0"),
         ("fragile_expression", "`1 - a` of that output is a divisor or a log's argument and loses those digits"),
+        ("unguarded", "no clip or added epsilon that the dtype can hold keeps `1 - a` away from 0 on its way there"),
     ),
     thresholds={"saturation_digits_fraction": 0.5},
 )
@@ -104,6 +105,18 @@ def rule(ctx) -> RuleOutcome:
         return out
     f, use, best = fragile[0]
     (out_site, kind), step, gap, digits, lim = best
+    # The value that reaches the expression may be clipped first (`p = np.clip(p, 1e-12, 1 - 1e-12)`), or the
+    # expression adds an epsilon: then one more push cannot make it 0 (unless the bound rounds to 1.0 in the dtype).
+    from ._numeric import guard_note
+
+    stmt = next((x.id for x in F.sites if x.line == f.line and F.observed(x.id)), None)
+    note, guard = guard_note(F, {"site": stmt, "step": step, "expression": f.evidence.get("expression") or ""}) \
+        if stmt is not None else ("", {})
+    holds = not guard or guard.get("clip_upper_in_dtype") == 1.0 or guard.get("clip_lower_in_dtype") == 0.0
+    if not out.check("unguarded", holds, note.replace(" and it still fails", "") if not holds else
+                     (note or f"line {f.line} neither clips nor adds an epsilon"), **{k: v for k, v in guard.items()
+                                                                                       if k != "guard_fix"}):
+        return out
     name = F.by_id[out_site].target
     act = activation_of(F, out_site)
     expr = f.evidence.get("expression")

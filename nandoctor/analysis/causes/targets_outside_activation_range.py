@@ -24,6 +24,16 @@ def output_activation(F, t):
     return max(acts, key=lambda a: len(F.ser(a.site)), default=None)
 
 
+def _conditional(statement: str) -> bool:
+    """Whether a statement holds a conditional expression (`a if c else b`)."""
+    import ast
+
+    try:
+        return any(isinstance(n, ast.IfExp) for n in ast.walk(ast.parse(strip_comment(statement.strip()))))
+    except SyntaxError:
+        return False
+
+
 @cause_rule(
     "targets_outside_activation_range",
     "The targets lie outside the output activation's range",
@@ -44,7 +54,13 @@ def rule(ctx) -> RuleOutcome:
                      else "no training targets were recorded"):
         return out
     a = output_activation(F, t)
-    if not out.check("bounded_output", a is not None,
+    # An activation named in the code but applied on one branch only (`np.tanh(z) if i < last else z`) may not
+    # be what the output passes through: that is not measured, so the premise is left unchecked.
+    branchy = a is not None and a.how == "code" and any(
+        _conditional(F.by_id[s].statement) for s in [a.site] + F.parents(a.site) if s in F.by_id)
+    if not out.check("bounded_output", None if branchy else a is not None,
+                     f"{site_words(F, a.site)} (line {F.by_id[a.site].line}) applies a {a.kind} on one branch of a "
+                     f"conditional only" if branchy else
                      f"{site_words(F, a.site)} (line {F.by_id[a.site].line}) is a {a.kind}" if a is not None else
                      "no sigmoid, tanh or softmax output has one value per target"):
         return out
