@@ -828,11 +828,16 @@ def _facts_activations(F: "Facts") -> list[Activation]:
         if found is None:
             hint = text + " " + callee_text
             kind = None
+            # A softmax is often spread over two statements (`e = exp(z)`, `p = e / e.sum()`); a sigmoid or a
+            # tanh is named in the value's own statement or call, not in what it was computed from (a linear
+            # readout of tanh states is no tanh).
+            # The value's own statement, and the return statements of the functions it calls (`h, p = predict(X)`).
+            own = text + " " + " ".join(F.by_id[r].statement for r in F.parents(x.id) if F.by_id[r].kind == "return")
             if _SOFTMAX_NAME.search(hint) or ("exp(" in hint and "sum(" in hint and lo >= 0):
                 kind = "softmax"
-            elif _SIGMOID_NAME.search(hint) or (re.search(r"exp\(\s*-", hint) and lo >= 0):
+            elif _SIGMOID_NAME.search(own) or (re.search(r"exp\(\s*-", own) and lo >= 0):
                 kind = "sigmoid"
-            elif _TANH_NAME.search(hint):
+            elif _TANH_NAME.search(own):
                 kind = "tanh"
             if kind:
                 pre = max(pre_cands, key=lambda p: np.nanmax(F.ser(p)[C.ABSMAX]) if F.observed(p) and np.isfinite(F.ser(p)[C.ABSMAX]).any() else -1, default=None)
