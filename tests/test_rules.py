@@ -98,7 +98,17 @@ def test_the_committed_catalogue_is_generated_from_the_declarations():
 
     doc = Path(__file__).resolve().parent.parent / "docs" / "causes.md"
     assert doc.read_text(encoding="utf-8") == catalogue_markdown(), \
-        "docs/causes.md is stale: python -m nandoctor.analysis.catalogue > docs/causes.md"
+        "docs/causes.md is stale: python -m nandoctor.analysis.catalogue --write"
+
+
+def test_the_schema_tag_pattern_and_titles_come_from_the_declarations():
+    from nandoctor.analysis.catalogue import SCHEMA_PATH, schema_text
+    from nandoctor.report.words import tag_title
+
+    assert SCHEMA_PATH.read_text(encoding="utf-8") == schema_text(), \
+        "findings.schema.json is stale: python -m nandoctor.analysis.catalogue --write"
+    for code, rule in R.load_rules().items():
+        assert tag_title(code) == rule.title
 
 
 def test_every_declared_rule_has_premises_and_a_module_of_its_own():

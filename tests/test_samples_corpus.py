@@ -19,20 +19,15 @@ CASES = Path(__file__).resolve().parent / "samples" / "cases"
 sys.path.insert(0, str(CASES))
 import verify  # noqa: E402
 
+from nandoctor.analysis.rules import load_rules  # noqa: E402
+
 sys.path.remove(str(CASES))
 
 EXPECTED = verify.load_expected()
 BY_FILE = {e["file"]: e for e in EXPECTED}
-CAUSE_TAGS = {
-    "sigmoid_saturation_bce_0over0", "log_of_zero", "exp_overflow", "softmax_overflow_no_max_subtraction",
-    "learning_rate_too_high", "gradient_sum_not_mean", "weights_init_too_large", "missing_bias",
-    "wrong_derivative_formula", "derivative_on_preactivation", "inplace_mutation_aliasing", "gradient_sign_wrong",
-    "integer_dtype_truncation", "hyperparameter_defined_not_used", "unnormalized_inputs", "dead_relu", "vanishing_gradient", "exploding_gradient",
-    "shape_broadcasting_bug", "wrong_loss_for_activation", "nan_in_input_data", "learning_rate_too_low",
-    "weights_init_too_small", "weights_init_symmetric", "forward_outside_loop", "parameter_shape_per_sample",
-    "targets_outside_activation_range",
-}
-FAMILIES = {"logistic_regression", "linear_regression", "mlp_softmax", "mlp", "rnn", "net341"}
+# The cause codes are the declared rules' (nandoctor/analysis/causes/): one module per code.
+CAUSE_TAGS = set(load_rules())
+FAMILIES = {"logistic_regression", "linear_regression", "mlp_softmax", "mlp", "rnn", "net341", "cosine_regression", "scoring"}
 SYMPTOMS = {"nan", "inf", "no_learning", "poor_accuracy", "slow", "none"}
 DEFECTIVE = [e["file"] for e in EXPECTED if not e["healthy"]]
 HEALTHY = [e["file"] for e in EXPECTED if e["healthy"]]
@@ -91,6 +86,12 @@ def test_every_sample_is_listed_and_well_formed():
         fnf = e["first_nonfinite"]
         if fnf is not None:
             assert set(fnf) == {"line", "expression", "operation"}
+
+
+def test_every_declared_cause_has_a_broken_sample():
+    """Adding a cause is its rule module plus its samples: each declared code has a broken sample here."""
+    missing = sorted(CAUSE_TAGS - {e["defect"] for e in EXPECTED if e["defect"]})
+    assert not missing, f"declared causes with no sample in tests/samples/cases: {missing}"
 
 
 def test_coverage_of_families_defects_and_styles():

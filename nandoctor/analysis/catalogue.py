@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from pathlib import Path
 
 from .rules import load_rules
 
@@ -38,11 +40,26 @@ def known_thresholds() -> dict[str, float]:
 
 
 def schema_pattern() -> str:
-    """A regular expression for the `tag` of a cause in findings.json: the declared codes and the builders' tags."""
+    """The regular expression findings.json's schema gives a cause's `tag`: exactly the declared codes."""
     import re
 
     return "^(" + "|".join(re.escape(c) for c in sorted(load_rules())) + ")$"
 
 
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "report" / "findings.schema.json"
+
+
+def schema_text() -> str:
+    """findings.schema.json with its cause-tag pattern made from the declarations."""
+    doc = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    doc["$defs"]["cause"]["properties"]["tag"]["pattern"] = schema_pattern()
+    return json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
+
+
 if __name__ == "__main__":
-    sys.stdout.write(catalogue_markdown())
+    # `python -m nandoctor.analysis.catalogue --write`: regenerate docs/causes.md and the schema's tag pattern.
+    if "--write" in sys.argv[1:]:
+        (SCHEMA_PATH.parent.parent.parent / "docs" / "causes.md").write_text(catalogue_markdown(), encoding="utf-8")
+        SCHEMA_PATH.write_text(schema_text(), encoding="utf-8")
+    else:
+        sys.stdout.write(catalogue_markdown())

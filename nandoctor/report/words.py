@@ -21,41 +21,16 @@ OPERATION_MEANINGS = (
     ("nan in", "a NaN came in from an input, and any arithmetic with NaN gives NaN"),
 )
 
-# Short titles for the cause catalogue (DESIGN.md §5); the cause's own summary carries the numbers.
-TAG_TITLES = {
-    "sigmoid_saturation_bce_0over0": "Sigmoid output reached exactly 1.0, so the loss gradient divided 0 by 0",
-    "log_of_zero": "log() of an exact zero",
-    "exp_overflow": "exp() overflowed",
-    "softmax_overflow_no_max_subtraction": "Softmax overflowed (the max is not subtracted first)",
-    "learning_rate_too_high": "The learning rate is too high",
-    "gradient_sum_not_mean": "Gradients are summed over the batch instead of averaged",
-    "weights_init_too_large": "The initial weights are too large",
-    "missing_bias": "The network has no bias term",
-    "wrong_derivative_formula": "A hand-written derivative is wrong",
-    "derivative_on_preactivation": "A derivative is given the pre-activation instead of the activation",
-    "parameter_not_updated": "The update never reaches the parameter",
-    "hyperparameter_defined_not_used": "A hyperparameter is defined but not used",
-    "gradient_sign_wrong": "The gradient points uphill",
-    "inplace_mutation_aliasing": "A function overwrites its argument in place",
-    "integer_dtype_truncation": "Integer arrays truncate the values",
-    "unnormalized_inputs": "The inputs are not normalised",
-    "dead_relu": "ReLU units are dead",
-    "vanishing_gradient": "The gradients vanish",
-    "exploding_gradient": "The gradients explode",
-    "shape_broadcasting_bug": "Shapes broadcast to something unintended",
-    "wrong_loss_for_activation": "The loss does not match the output activation",
-    "nan_in_input_data": "The input data already holds NaN or infinity",
-    "learning_rate_too_low": "The learning rate is too low",
-}
-
 SEVERITY_WORDS = {"error": "Errors", "warning": "Warnings", "info": "Notes"}
 SEVERITY_ORDER = ("error", "warning", "info")
 
 
 def tag_title(tag: str) -> str:
-    if tag.startswith("other:"):
-        return tag[len("other:"):].strip() or "Other"
-    return TAG_TITLES.get(tag, tag.replace("_", " "))
+    """A cause's short title, as its rule declares it (analysis/causes/)."""
+    from ..analysis.rules import load_rules
+
+    rule = load_rules().get(tag)
+    return rule.title if rule is not None else tag.replace("_", " ")
 
 
 def meaning(operation: str) -> str:
