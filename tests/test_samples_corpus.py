@@ -30,7 +30,7 @@ CAUSE_TAGS = {
     "integer_dtype_truncation", "hyperparameter_defined_not_used", "unnormalized_inputs", "dead_relu", "vanishing_gradient", "exploding_gradient",
     "shape_broadcasting_bug", "wrong_loss_for_activation", "nan_in_input_data", "learning_rate_too_low",
     "weights_init_too_small", "weights_init_symmetric", "forward_outside_loop", "parameter_shape_per_sample",
-    "targets_outside_activation_range",
+    "targets_outside_activation_range", "parameter_not_updated",
 }
 FAMILIES = {"logistic_regression", "linear_regression", "mlp_softmax", "mlp", "rnn", "net341"}
 SYMPTOMS = {"nan", "inf", "no_learning", "poor_accuracy", "slow", "none"}

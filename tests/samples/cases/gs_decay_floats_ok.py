@@ -1,11 +1,10 @@
+# Line fit in pure Python floats, one sample at a time.
 import math
-import random
 
-random.seed(2)
 pairs = []
-for _ in range(60):
-    u = random.uniform(-3.0, 3.0)
-    pairs.append((u, 0.7 * u - 1.2 + random.gauss(0.0, 0.1)))
+for i in range(60):
+    u = -3.0 + 6.0 * i / 59
+    pairs.append((u, 0.7 * u - 1.2 + 0.1 * math.sin(7.3 * i)))
 
 step_size = 0.01
 slope, offset = 4.0, 4.0

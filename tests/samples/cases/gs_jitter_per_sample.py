@@ -1,3 +1,4 @@
+# Logistic regression with per-sample momentum SGD and noise augmentation each sweep, params in dicts.
 import numpy as np
 
 rng = np.random.default_rng(5)

@@ -1,3 +1,4 @@
+# Two rings, one-hidden-layer sigmoid classifier in a class, params in a dict, Adam on minibatches, float32.
 import numpy as np
 
 
