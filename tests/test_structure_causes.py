@@ -565,3 +565,42 @@ def test_hyperparameter_ignores_a_per_sample_error_as_a_rate(tmp_path):
     st, out = judge(s, "hyperparameter_defined_not_used")
     assert st == {"hyperparameter_unread": HOLDS, "other_value_in_effect": HOLDS}
     assert out.drafts[0].evidence["in_effect"] == [0.0001]
+
+
+LAYER_COPIES = """
+import numpy as np
+
+class Dense:
+    def __init__(self, rng, n_in, n_out):
+        self.kernel = rng.normal(0.0, 0.3, (n_in, n_out))
+
+    def weights(self):
+        return [HANDOUT]
+
+rng = np.random.default_rng(6)
+xs = rng.normal(size=(30, 2))
+ys = np.sin(xs[:, :1])
+first, second = Dense(rng, 2, 5), Dense(rng, 5, 1)
+for sweep in range(15):
+    act = np.tanh(xs @ first.kernel)
+    diff = (act @ second.kernel - ys) / 30
+    d_act = (diff @ second.kernel.T) * (1 - act ** 2)
+    for layer, grad in zip([first, second], [xs.T @ d_act, act.T @ diff]):
+        for value in layer.weights():
+            value -= 0.1 * grad
+"""
+
+
+def test_not_updated_holds_on_in_place_writes_into_copies_of_layer_weights(tmp_path):
+    # Two parameters take turns at one statement; each is compared with its own earlier writes.
+    s = trace(tmp_path, LAYER_COPIES.replace("HANDOUT", "np.array(self.kernel)"))
+    st, out = judge(s, "parameter_not_updated")
+    assert st == {"rebinding_update": HOLDS, "update_moves": HOLDS, "update_lost": HOLDS}
+    assert out.drafts[0].evidence["pairs_landed"] == 0 and not out.drafts[0].fixes
+
+
+def test_not_updated_not_raised_when_the_layer_hands_out_its_own_array(tmp_path):
+    s = trace(tmp_path, LAYER_COPIES.replace("HANDOUT", "self.kernel"))
+    st, _ = judge(s, "parameter_not_updated")
+    assert st["update_lost"] in (FAILS, NOT_CHECKED)
+    assert "parameter_not_updated" not in tags(s)
