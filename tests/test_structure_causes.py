@@ -184,6 +184,79 @@ def test_wrong_derivative_not_checked_when_ranges_cannot_tell(tmp_path):
     assert st["mismatch_measured"] == NOT_CHECKED
 
 
+SIGMOID_METHODS = """
+import numpy as np
+
+class Net:
+    def __init__(self):
+        rng = np.random.default_rng(4)
+        self.p = {"a": rng.normal(size=(2, 4)) * 0.5, "b": rng.normal(size=(4, 1)) * 0.5}
+
+    @staticmethod
+    def squash(z):
+        return 1 / (1 + np.exp(-z))
+
+    def slope(self, s):
+        return FORMULA
+
+    def run(self, xs):
+        self.h = self.squash(xs @ self.p["a"])
+        self.o = self.squash(self.h @ self.p["b"])
+        return self.o
+
+    def grads(self, xs, ts):
+        d_o = (self.o - ts) / len(ts)
+        d_h = (d_o @ self.p["b"].T) * self.slope(self.h)
+        return {"b": self.h.T @ d_o, "a": xs.T @ d_h}
+
+    def step(self, grads):
+        for k in self.p:
+            self.p[k] -= 0.5 * grads[k]
+
+rng = np.random.default_rng(5)
+xs = rng.normal(size=(12, 2))
+ts = (xs[:, :1] * xs[:, 1:] > 0).astype(float)
+net = Net()
+for it in range(30):
+    net.run(xs)
+    net.step(net.grads(xs, ts))
+"""
+
+
+def test_wrong_derivative_found_in_a_method_multiplied_into_the_error(tmp_path):
+    # The backward method has no backward-sounding name; the slope is still multiplied into the error signal.
+    src = SIGMOID_METHODS.replace("FORMULA", "1.0 - s")
+    s = trace(tmp_path, src)
+    st, out = judge(s, "wrong_derivative_formula")
+    assert st == {"derivative_site": HOLDS, "values_recorded": HOLDS, "mismatch_measured": HOLDS}
+    given, got, want = out.drafts[0].evidence["sample"]
+    assert got == pytest.approx(1 - given) and want == pytest.approx(given * (1 - given))
+
+
+def test_wrong_derivative_fails_on_the_correct_sigmoid_slope_in_a_method(tmp_path):
+    s = trace(tmp_path, SIGMOID_METHODS.replace("FORMULA", "s * (1.0 - s)"))
+    st, _ = judge(s, "wrong_derivative_formula")
+    assert st["mismatch_measured"] == FAILS
+
+
+def test_a_loss_term_of_the_output_is_not_taken_for_a_derivative(tmp_path):
+    # log(a) reads the activation alone, but it is combined with the targets, not multiplied into their error.
+    s = trace(tmp_path, """
+        import numpy as np
+        rng = np.random.default_rng(1)
+        xs = rng.normal(size=(10, 2))
+        ts = (xs[:, :1] > 0).astype(float)
+        w = np.zeros((2, 1))
+        for it in range(20):
+            a = 1 / (1 + np.exp(-(xs @ w)))
+            log_a = np.log(a)
+            loss = -np.mean(ts * log_a)
+            w = w - 0.1 * xs.T @ (a - ts) / 10
+    """)
+    st, _ = judge(s, "wrong_derivative_formula")
+    assert st["derivative_site"] == FAILS
+
+
 # -- inplace_mutation_aliasing ------------------------------------------------------------------------
 
 INPLACE = """
@@ -474,3 +547,60 @@ def test_hyperparameter_not_checked_without_a_training_loop(tmp_path):
     """)
     st, _ = judge(s, "hyperparameter_defined_not_used")
     assert st["other_value_in_effect"] == NOT_CHECKED
+
+
+def test_hyperparameter_ignores_a_per_sample_error_as_a_rate(tmp_path):
+    # Pure-Python per-sample updates read the error scalar; it takes both signs, so it is no step size.
+    src = """
+        step_size = 0.01
+        pairs = [(u / 4.0, 0.7 * u / 4.0 - 1.2) for u in range(-12, 13)]
+        slope, offset = 4.0, 4.0
+        for rnd in range(20):
+            for u, v in pairs:
+                miss = slope * u + offset - v
+                slope -= 0.0001 * (miss * u)
+                offset -= 0.0001 * miss
+    """
+    s = trace(tmp_path, src)
+    st, out = judge(s, "hyperparameter_defined_not_used")
+    assert st == {"hyperparameter_unread": HOLDS, "other_value_in_effect": HOLDS}
+    assert out.drafts[0].evidence["in_effect"] == [0.0001]
+
+
+LAYER_COPIES = """
+import numpy as np
+
+class Dense:
+    def __init__(self, rng, n_in, n_out):
+        self.kernel = rng.normal(0.0, 0.3, (n_in, n_out))
+
+    def weights(self):
+        return [HANDOUT]
+
+rng = np.random.default_rng(6)
+xs = rng.normal(size=(30, 2))
+ys = np.sin(xs[:, :1])
+first, second = Dense(rng, 2, 5), Dense(rng, 5, 1)
+for sweep in range(15):
+    act = np.tanh(xs @ first.kernel)
+    diff = (act @ second.kernel - ys) / 30
+    d_act = (diff @ second.kernel.T) * (1 - act ** 2)
+    for layer, grad in zip([first, second], [xs.T @ d_act, act.T @ diff]):
+        for value in layer.weights():
+            value -= 0.1 * grad
+"""
+
+
+def test_not_updated_holds_on_in_place_writes_into_copies_of_layer_weights(tmp_path):
+    # Two parameters take turns at one statement; each is compared with its own earlier writes.
+    s = trace(tmp_path, LAYER_COPIES.replace("HANDOUT", "np.array(self.kernel)"))
+    st, out = judge(s, "parameter_not_updated")
+    assert st == {"rebinding_update": HOLDS, "update_moves": HOLDS, "update_lost": HOLDS}
+    assert out.drafts[0].evidence["pairs_landed"] == 0 and not out.drafts[0].fixes
+
+
+def test_not_updated_not_raised_when_the_layer_hands_out_its_own_array(tmp_path):
+    s = trace(tmp_path, LAYER_COPIES.replace("HANDOUT", "self.kernel"))
+    st, _ = judge(s, "parameter_not_updated")
+    assert st["update_lost"] in (FAILS, NOT_CHECKED)
+    assert "parameter_not_updated" not in tags(s)

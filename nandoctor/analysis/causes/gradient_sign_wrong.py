@@ -75,7 +75,9 @@ def step_spread(F) -> dict | None:
     ),
     thresholds={"ASCENT_RATIO": 0.1, "STEP_VARIES": 1e-3},
     # A gradient computed with a wrong formula or a wrong broadcast climbs as a flipped sign does.
-    yields_to=("derivative_on_preactivation", "wrong_derivative_formula", "shape_broadcasting_bug"),
+    # Inputs overwritten under the model also make the loss climb from small, recomputed steps.
+    yields_to=("derivative_on_preactivation", "wrong_derivative_formula", "shape_broadcasting_bug",
+               "inplace_mutation_aliasing"),
 )
 def rule(ctx) -> RuleOutcome:
     """Small steps that make things worse from the start: each step goes uphill."""

@@ -65,7 +65,11 @@ def rates_in_effect(F) -> list[float]:
         for s in F.lr_sites(u):
             sr = F.ser(s)
             if sr is not None and len(sr):
-                out.extend(float(v) for v in np.unique(sr[C.MEAN][np.isfinite(sr[C.MEAN])]))
+                vals = sr[C.MEAN][np.isfinite(sr[C.MEAN])]
+                # A step size is positive: a scalar that takes zero or negative values (a per-sample error
+                # in a pure-Python update) multiplies the step, it does not set its size.
+                if len(vals) and np.all(vals > 0):
+                    out.extend(float(v) for v in np.unique(vals))
         tree = parse_statement(F.by_id[u].statement)
         if tree is not None:
             for node in ast.walk(tree):

@@ -8,7 +8,7 @@ from collections import defaultdict
 import numpy as np
 
 from ... import columns as C
-from ...detectors.facts import strip_comment
+from ...detectors.facts import parse_statement, strip_comment
 from ...model import ChainLink, Fix
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
 
@@ -68,13 +68,16 @@ def rebinding_updates(F) -> list[dict]:
     return out
 
 
-def _by_occurrence(sr, cols) -> dict[int, list[tuple[int, tuple]]]:
-    """The k-th observation of each step, grouped by k: {k: [(step, (stats...)), ...]} over the loop."""
-    groups: dict[int, list] = defaultdict(list)
+def _by_occurrence(sr, cols) -> dict[tuple, list[tuple[int, int]]]:
+    """The k-th observation of each step, grouped by k and shape: {(k, shape): [(step, row), ...]} over the loop.
+    The shape keeps apart parameters that take turns at one statement, as when the loop taken for the training
+    steps is the one over the layers."""
+    groups: dict[tuple, list] = defaultdict(list)
     count: dict[int, int] = defaultdict(int)
+    shapes = sr.shape
     for i in np.nonzero(sr.step >= 0)[0]:
         s = int(sr.step[i])
-        groups[count[s]].append((s, i))
+        groups[(count[s], None if shapes is None else str(shapes[i]))].append((s, i))
         count[s] += 1
     return groups
 
@@ -96,7 +99,7 @@ def update_lost(F, x) -> tuple[bool | None, dict]:
     landed, lost, checked = 0, 0, 0
     for k, rows in groups.items():
         for (s0, i0), (s1, i1) in zip(rows, rows[1:]):
-            if s1 != s0 + 1:
+            if s1 <= s0:
                 continue
             moved = sr[C.UPDATE_L2][i1]
             if not np.isfinite(moved) or moved == 0:
@@ -160,11 +163,15 @@ def rule(ctx) -> RuleOutcome:
     c, _, ev = lost[0]
     x = c["site"]
     line = strip_comment(F.code_line(x.id)).strip()
-    summary = (f"`{line}` (line {x.line}) rebinds {c['name']}, {c['bound']}, and nothing reads it afterwards: the new "
+    # `name -= ...` on an array writes in place: what it writes into is a copy the parameter's holder never sees.
+    augmented = isinstance(parse_statement(line).body[0], ast.AugAssign) if parse_statement(line) is not None \
+        and parse_statement(line).body else False
+    verb = "writes in place into" if augmented else "rebinds"
+    summary = (f"`{line}` (line {x.line}) {verb} {c['name']}, {c['bound']}, and nothing reads it afterwards: the new "
                f"value never reaches the parameter. Measured: at {ev['pairs_lost']} of {ev['step_pairs']} pairs of "
                f"consecutive steps the update starts again from the same old value.")
     fixes = []
-    if c["iterable"] and c["loop_line"]:
+    if c["iterable"] and c["loop_line"] and not augmented:
         fixes.append(Fix(f"Update {c['name']} in place, so the array the container holds changes", x.line, line,
                          line.replace(f"{c['name']} = {c['name']} -", f"{c['name']} -=", 1) if
                          f"{c['name']} = {c['name']} -" in line else f"{c['name']}[...] = {line.split('=', 1)[1].strip()}",

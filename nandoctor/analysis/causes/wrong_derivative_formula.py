@@ -26,6 +26,26 @@ def kept_rows(F, sid: int) -> list[tuple[int, np.ndarray]]:
     return rows
 
 
+def error_descendants(F) -> set[int]:
+    """Sites computed from where predictions meet targets (excluding that site): the backward pass, whatever
+    phase its statements were given."""
+    combine = F.loss_side[2]
+    if combine is None:
+        return set()
+    children: dict[int, set[int]] = {}
+    for c, ps in F.parent_map.items():
+        for q in ps:
+            children.setdefault(q, set()).add(c)
+    seen: set[int] = set()
+    todo = [combine]
+    while todo:
+        for m in children.get(todo.pop(), ()):
+            if m not in seen and m != combine:
+                seen.add(m)
+                todo.append(m)
+    return seen
+
+
 def derivative_candidates(F):
     """(site, operand site, activation, 'input' or 'output') for backward values computed from one activation's
     output or input alone, with the same shape: where the code takes that activation's derivative."""
@@ -36,11 +56,18 @@ def derivative_candidates(F):
             if a.pre is not None:
                 acts[a.pre] = (a, "input")
     backward_calls = {c.rsplit(".", 1)[-1] for x in F.sites if x.phase == "backward" for c in x.calls}
+    # A value multiplied into the error signal is a backward value even where a method named otherwise computes it.
+    errors = error_descendants(F)
+    consumers: dict[int, set[int]] = {}
+    for c, ps in F.parent_map.items():
+        for q in ps:
+            consumers.setdefault(q, set()).add(c)
     for y in F.sites:
         if y.kind == "arg" or y.id in F.forward_sites or y.id in acts or not F.observed(y.id):
             continue
         # A derivative is part of the backward pass and runs at every step, not once after training.
-        in_backward = y.phase == "backward" or (y.kind == "return" and y.function.rsplit(".", 1)[-1] in backward_calls)
+        in_backward = (y.phase == "backward" or (y.kind == "return" and y.function.rsplit(".", 1)[-1] in backward_calls)
+                       or (y.id not in errors and bool(consumers.get(y.id, set()) & errors)))
         if not in_backward or F.loop_steps(y.id) < 2:
             continue
         ops = []
