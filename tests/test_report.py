@@ -220,7 +220,9 @@ def test_summary_model_names_first_nan_step_and_top_cause(seed_run):
     text = "\n".join(m.texts())
     assert "First NaN/inf at step 249" in text
     assert TOP_CAUSE.summary in text
-    assert "Sigmoid output reached exactly 1.0" in text  # the top cause's title
+    from nandoctor.analysis.rules import load_rules
+
+    assert load_rules()[TOP_CAUSE.tag].title in text  # the top cause's title, as its rule declares it
     assert any("a_jk" in p.label for p in m.panels), "a chain site is plotted"
     assert any(mk.step == 249 and mk.kind == "nonfinite" for mk in m.markers)
     assert any(mk.step == 120 for mk in m.markers), "the finding at step 120 is marked"
@@ -431,11 +433,13 @@ def test_verdict_box_keeps_what_fits(seed_run):
     from nandoctor.report.png import BOX_TEXT_BOTTOM, BOX_TEXT_TOP, box_advance, box_wrap
 
     long = "word " * 80
-    causes = [Cause(tag="other:x", rank=k, summary=f"cause {k} {long}",
+    from nandoctor.analysis.rules import load_rules
+
+    causes = [Cause(tag="exp_overflow", rank=k, summary=f"cause {k} {long}",
                     fixes=(Fix(title="t " + long, after="x = 1 " + long),)) for k in range(1, 8)]
     m = summary_model(with_records(fresh(seed_run), causes=causes))
     texts = m.texts()
-    assert "First NaN/inf at step 249" in texts and "Top cause: x" in texts
+    assert "First NaN/inf at step 249" in texts and f"Top cause: {load_rules()['exp_overflow'].title}" in texts
     used = sum(box_advance(box_wrap(t, size, w), size) for size, w, t in m.box_lines)
     assert BOX_TEXT_TOP - used >= BOX_TEXT_BOTTOM - 1e-9
     from nandoctor.report.figures import summary_png  # the figure itself must still render
