@@ -13,7 +13,8 @@ from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
     "gradient_sum_not_mean",
     "The gradient is summed over the batch instead of averaged",
     premises=(
-        ("gradient_summed", "a gradient contracts over a batch of at least SUM_BATCH samples and nothing divides by it"),
+        ("gradient_summed", "a gradient contracts over a batch of at least SUM_BATCH samples, or a loop adds up that "
+                            "many per-sample gradients before an update, and nothing divides by their number"),
         ("run_unstable", "the run blows up: a NaN or inf, a loss that ends well above its start, or diverging weights"),
         ("step_too_large_by_the_sum", "the steps were too large, and divided by the batch size they would not be"),
     ),
