@@ -277,3 +277,104 @@ def test_values_blown_before_the_first_update_are_not_the_learning_rate(tmp_path
     before = max(np.abs(X).max(), np.abs(W1).max(), np.abs(W2).max(), np.abs(W3).max())
     assert np.abs(X @ W1 @ W2 @ W3).max() / before > 1e4
     assert "learning_rate_too_high" not in drafts
+
+
+PER_SAMPLE_SUM = """
+import math
+rows = [(math.sin(1.7 * i), math.cos(0.37 * i * i)) for i in range({n})]
+rows = [(a, b, 2.0 * a - b + 0.5) for a, b in rows]
+weights = [0.0, 0.0]
+bias = 0.0
+rate = {rate}
+for sweep in range(40):
+    grad_w = [0.0, 0.0]
+    grad_b = 0.0
+    total = 0.0
+    for a, b, t in rows:
+        diff = weights[0] * a + weights[1] * b + bias - t
+        total += diff * diff
+        grad_w[0] += diff * a
+        grad_w[1] += diff * b
+        grad_b += diff
+    weights[0] -= rate * grad_w[0]{div}
+    weights[1] -= rate * grad_w[1]{div}
+    bias -= rate * grad_b{div}
+print(total)
+"""
+
+
+def test_per_sample_gradients_added_up_in_a_python_loop(tmp_path):
+    session, drafts, checks = _run(tmp_path, PER_SAMPLE_SUM.format(n=200, rate=0.05, div=""), "added_up")
+    summed = checks["gradient_sum_not_mean"]
+    assert summed["gradient_summed"].status == HOLDS, summed["gradient_summed"].why
+    # the loop adds one per-sample gradient per row before each update: the rows are the batch
+    assert summed["gradient_summed"].numbers["batch"] == 200
+    assert summed["step_too_large_by_the_sum"].status == HOLDS, summed["step_too_large_by_the_sum"].why
+    assert "gradient_sum_not_mean" in drafts
+    assert checks["learning_rate_too_high"]["step_not_from_summed_gradient"].status == FAILS
+
+
+def test_per_sample_gradients_averaged_in_a_python_loop(tmp_path):
+    session, drafts, checks = _run(tmp_path, PER_SAMPLE_SUM.format(n=200, rate=0.5, div=" / len(rows)"), "averaged")
+    assert checks["gradient_sum_not_mean"]["gradient_summed"].status == FAILS
+    assert not {"gradient_sum_not_mean", "learning_rate_too_high"} & set(drafts)
+
+
+DICT_MOMENTUM = """
+import numpy as np
+rng = np.random.default_rng(7)
+inputs = rng.normal(size=(200, 2))
+targets = inputs @ np.array([1.5, -0.7]) + 0.3
+params = {{"coef": np.zeros(2), "offset": 0.0}}
+velocity = {{"coef": np.zeros(2), "offset": 0.0}}
+step_size = {step}
+for epoch in range(60):
+    resid = inputs @ params["coef"] + params["offset"] - targets
+    loss = np.mean(resid ** 2)
+    grads = {{"coef": inputs.T @ resid / len(targets), "offset": resid.mean()}}
+    for key in params:
+        velocity[key] = 0.9 * velocity[key] + grads[key]
+        params[key] = params[key] - step_size * velocity[key]
+print(loss)
+"""
+
+
+def _replay_offset_ratios(step):
+    """|change| / |value before| of the scalar "offset" entry, replayed in plain numpy."""
+    rng = np.random.default_rng(7)
+    inputs = rng.normal(size=(200, 2))
+    targets = inputs @ np.array([1.5, -0.7]) + 0.3
+    coef, offset, v_coef, v_off, out = np.zeros(2), 0.0, np.zeros(2), 0.0, []
+    with np.errstate(all="ignore"):
+        for _ in range(60):
+            resid = inputs @ coef + offset - targets
+            v_coef = 0.9 * v_coef + inputs.T @ resid / len(targets)
+            v_off = 0.9 * v_off + resid.mean()
+            coef, new = coef - step * v_coef, offset - step * v_off
+            if offset != 0:
+                out.append(abs(new - offset) / abs(offset))
+            offset = new
+    return np.array(out)
+
+
+def test_parameters_written_through_a_dict_key_have_update_ratios(tmp_path):
+    session, drafts, checks = _run(tmp_path, DICT_MOMENTUM.format(step=4.5), "dict_high")
+    lr = checks["learning_rate_too_high"]
+    assert lr["update_ratio_measured"].status == HOLDS, lr["update_ratio_measured"].why
+    assert lr["run_unstable"].status == HOLDS and lr["steps_too_large"].status == HOLDS
+    assert "learning_rate_too_high" in drafts
+    from nandoctor.detectors.facts import facts as program
+    from nandoctor.detectors.optimisation import update_ratios
+
+    F = program(session)
+    (u,) = F.updates
+    ratio = update_ratios(F, u)[3]
+    # the scalar entry's changes are exact: its replayed ratios are among the measured ones
+    replay = _replay_offset_ratios(4.5)[:10]
+    assert sum(np.isclose(replay, r, rtol=1e-6).any() for r in ratio[:20]) >= 5
+
+
+def test_parameters_in_a_dict_with_a_small_step_raise_nothing(tmp_path):
+    session, drafts, checks = _run(tmp_path, DICT_MOMENTUM.format(step=0.05), "dict_ok")
+    assert checks["learning_rate_too_high"]["update_ratio_measured"].status == HOLDS
+    assert "learning_rate_too_high" not in drafts

@@ -59,6 +59,8 @@ def update_ratios(F: Facts, u: int):
         z = np.zeros(0)
         return z.astype(np.int64), z, z, z
     up = sr[C.UPDATE_L2]
+    if not np.isfinite(up).any() and len(set(sr[C.SIZE].tolist())) > 1:
+        steps, up, before = _element_changes(sr)
     if not np.isfinite(up).any() and np.nanmax(sr[C.SIZE]) <= 1:
         # A scalar (a Python float, a numpy scalar) has no recorded update norm, but its value is
         # recorded at every write: the update is the change from the value before it.
@@ -67,6 +69,30 @@ def update_ratios(F: Facts, u: int):
         ratio = up / before
     m = (steps >= 0) & np.isfinite(up) & np.isfinite(before) & (before > 0)
     return steps[m], up[m], before[m], ratio[m]
+
+
+def _element_changes(sr):
+    """(steps, change, norm before) of a write site cycling through several elements (`params[key] = ...` over a
+    dict's keys): the k-th write of a step is the same element as the k-th write of the step before (a container's
+    iteration order is fixed), so each row is compared with that one. A scalar's change is exact; an array's is the
+    change of its norm, a lower bound of the update's norm (|‖a‖ - ‖b‖| <= ‖a - b‖)."""
+    steps = sr.step
+    sizes = sr[C.SIZE]
+    norms = sr[C.L2].astype(np.float64)
+    means = sr[C.MEAN].astype(np.float64)
+    position = np.zeros(len(steps), np.int64)
+    for i in range(1, len(steps)):
+        position[i] = position[i - 1] + 1 if steps[i] == steps[i - 1] else 0
+    up = np.full(len(steps), np.nan)
+    before = np.full(len(steps), np.nan)
+    last_row: dict = {}
+    for i in range(len(steps)):
+        j = last_row.get(position[i])
+        if j is not None and steps[j] != steps[i] and sizes[j] == sizes[i]:
+            before[i] = norms[j]
+            up[i] = abs(means[i] - means[j]) if sizes[i] <= 1 else abs(norms[i] - norms[j])
+        last_row[position[i]] = i
+    return steps, up, before
 
 
 def value_before(F: Facts, u: int) -> float:
@@ -530,10 +556,34 @@ def summed_gradients(F: Facts) -> list[dict]:
         if any(_divides(F.by_id[g].statement) for g in chain):
             continue
         contracting = [g for g in chain if _contracts(F.by_id[g].statement) and F.by_id[g].kind != "return"]
-        if not contracting:
+        if contracting:
+            out.append({"update": u, "gradient": contracting[0], "batch": batch})
             continue
-        out.append({"update": u, "gradient": contracting[0], "batch": batch})
+        for g in chain:
+            adds = _accumulations_per_update(F, g, u)
+            if adds is not None and adds >= 2:
+                out.append({"update": u, "gradient": g, "batch": adds, "accumulated": True})
+                break
     return out
+
+
+def _accumulations_per_update(F: Facts, g: int, u: int) -> int | None:
+    """How many times a `grad += ...` site added to the gradient in the first recorded step before the update
+    read it (a loop over samples summing per-sample gradients); None for any other statement or unrecorded."""
+    try:
+        node = ast.parse(strip_comment(F.by_id[g].statement.strip())).body[0]
+    except (SyntaxError, IndexError):
+        return None
+    if not (isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add)):
+        return None
+    su, sg = F.ser(u), F.ser(g)
+    if su is None or sg is None or not len(su) or not len(sg):
+        return None
+    first = np.nonzero(su.step >= 0)[0]
+    if not len(first):
+        return None
+    step, seq = su.step[first[0]], su.seq[first[0]]
+    return int(np.count_nonzero((sg.step == step) & (sg.seq < seq)))
 
 
 def batch_axis_size(F: Facts) -> tuple[int | None, str]:

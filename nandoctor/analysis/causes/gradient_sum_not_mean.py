@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ...detectors.optimisation import batch_axis_size, oversized_steps, summed_gradients, trouble
 from ...explain.fixes import divide_gradient_fix, lower_lr_fix
-from ...model import ChainLink
+from ...detectors.facts import strip_comment
+from ...model import ChainLink, Fix
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
 
 
@@ -12,7 +13,8 @@ from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
     "gradient_sum_not_mean",
     "The gradient is summed over the batch instead of averaged",
     premises=(
-        ("gradient_summed", "a gradient contracts over a batch of at least SUM_BATCH samples and nothing divides by it"),
+        ("gradient_summed", "a gradient contracts over a batch of at least SUM_BATCH samples, or a loop adds up that "
+                            "many per-sample gradients before an update, and nothing divides by their number"),
         ("run_unstable", "the run blows up: a NaN or inf, a loss that ends well above its start, or diverging weights"),
         ("step_too_large_by_the_sum", "the steps were too large, and divided by the batch size they would not be"),
     ),
@@ -27,9 +29,14 @@ def rule(ctx) -> RuleOutcome:
     summed = summed_gradients(F)
     # A batch is the samples axis of a 2-D input; a 1-D sample (a per-sample loop) sums over features only.
     b, shape = batch_axis_size(F)
+    if summed and summed[0].get("accumulated"):
+        # A loop adding per-sample gradients: the batch is the number of additions measured before one update.
+        b, shape = summed[0]["batch"], "per-sample loop"
     ok = bool(summed) and b is not None and b >= ctx.threshold("SUM_BATCH")
     if not out.check("gradient_summed", ok,
-                     (f"`{F.by_id[summed[0]['gradient']].statement.strip()}` sums over {b} samples of the {shape} "
+                     ((f"`{F.by_id[summed[0]['gradient']].statement.strip()}` adds up {b} per-sample gradients "
+                       f"before each update and nothing divides by {b}") if summed[0].get("accumulated") else
+                      f"`{F.by_id[summed[0]['gradient']].statement.strip()}` sums over {b} samples of the {shape} "
                       f"input and nothing divides by {b}") if ok else
                      ("no gradient sums over a batch without dividing" if not summed else
                       f"the input reaching the model is {shape or 'unrecorded'}: not a batch of "
@@ -52,10 +59,24 @@ def rule(ctx) -> RuleOutcome:
            f"over {b} samples, the steps moved {big['name']} by {big['ratio']:.2g} of its norm ({big['ratio'] / b:.2g} "
            f"with the mean), and {bad['what']}.")
     name = F.by_id[F.inputs].target if F.inputs is not None else None
-    fixes = [divide_gradient_fix(F, d["update"], name) for d in summed[:2]] + [lower_lr_fix(F, summed[0]["update"],
-                                                                                         factor=float(b))]
+    if summed[0].get("accumulated"):
+        fixes = [_divide_update_fix(F, d["update"], b) for d in summed[:3] if d.get("accumulated")]
+    else:
+        fixes = [divide_gradient_fix(F, d["update"], name) for d in summed[:2]]
+    fixes += [lower_lr_fix(F, summed[0]["update"], factor=float(b))]
     chain = [ChainLink(msg, None, g.target, g.line, {"batch": b, "ratio": big["ratio"]}),
              ChainLink(bad["what"], bad.get("step"), None, None, {k: v for k, v in bad.items() if k != "what"})]
     out.drafts.append(Draft("gradient_sum_not_mean", PRIMARY + 1, msg, chain, fixes, ["gradient_sum_not_mean"],
                             {"batch": b, "ratio": big["ratio"]}))
     return out
+
+
+def _divide_update_fix(F, update: int, count: int) -> Fix | None:
+    """Divide the step by the number of per-sample gradients the loop added up (measured on this run)."""
+    u = F.by_id[update]
+    line = strip_comment(F.line_text(u.file, u.line)).rstrip()
+    if not line or "=" not in line:
+        return None
+    return Fix(title=f"Average the gradient: divide the step of {u.target} by the {count} samples added up",
+               line=u.line, before=line, after=f"{line} / {count}",
+               why="Per-sample gradients added over the whole data grow with the number of samples; their mean does not.")

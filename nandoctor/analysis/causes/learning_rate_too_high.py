@@ -105,7 +105,7 @@ def rule(ctx) -> RuleOutcome:
     if at_start:
         return out
     summed = summed_gradients(F)
-    b = batch_axis_size(F)[0]
+    b = summed[0]["batch"] if summed and summed[0].get("accumulated") else batch_axis_size(F)[0]
     # A sum over a handful of samples scales the step by a handful; over a large batch it is the step's size.
     from_sum = bool(summed) and b is not None and b >= ctx.threshold("SUM_BATCH") and big["ratio"] / b < limit
     out.check("step_not_from_summed_gradient", not from_sum,
