@@ -141,6 +141,15 @@ def _fmt(v: float) -> str:
     return f"{v:g}"
 
 
+_NUMBER = re.compile(r"(?<![\w.])[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
+
+def replace_number(text: str, new: str) -> str:
+    """`text` with its first number replaced by `new`; digits inside a name (`np.float32(0.05)`) are no number.
+    Text with no number is replaced whole."""
+    return _NUMBER.sub(new, text, count=1) if _NUMBER.search(text) else new
+
+
 def lower_lr_fix(F: Facts, update: int, factor: float = 10.0) -> Fix | None:
     hv = hyper_value(F, update)
     if hv is None:
@@ -148,7 +157,7 @@ def lower_lr_fix(F: Facts, update: int, factor: float = 10.0) -> Fix | None:
     new_v = hv["value"] / factor
     before = hv["text"]
     lit = hv["literal"]
-    new_lit = re.sub(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", _fmt(new_v), lit, count=1) if re.search(r"\d", lit) else _fmt(new_v)
+    new_lit = replace_number(lit, _fmt(new_v))
     if lit in before:
         after = before.replace(lit, new_lit, 1)
     else:
