@@ -51,6 +51,6 @@ for epoch in range(300):
     for layer in stack:
         layer.step(0.05)
     if epoch % 50 == 0:
-        print(epoch, ce)
+        print(epoch, "loss", ce)
 acc = np.mean((p > 0.5) == (outer > 0.5))
 print("final", ce, "accuracy", acc)

@@ -18,5 +18,5 @@ for epoch in range(150):
     full = params["gain"] @ readings
     mse = float(np.mean((full - pressure) ** 2))
     if epoch % 30 == 0:
-        print(epoch, mse)
+        print(epoch, "loss", mse)
 print("final mse", mse)
