@@ -483,6 +483,72 @@ def test_missing_bias_fails_with_a_bias(tmp_path):
     assert "missing_bias" not in _tags(s)
 
 
+REGRESSION_THROUGH_ORIGIN = """
+import numpy as np
+
+rng = np.random.default_rng(4)
+feats = np.vstack([rng.uniform(3.0, 5.0, 60), rng.uniform(-1.0, 1.0, 60)])
+level = (2.0 * (feats[0] - 4.0) - feats[1])[None, :]
+coef = np.zeros((1, 2))
+{init}
+for ep in range(400):
+    fit = coef @ feats{plus}
+    gap = fit - level
+    coef -= 0.05 * gap @ feats.T / 60
+    {update}
+"""
+
+
+def _replay_gap_rms(with_offset: bool) -> float:
+    """Root mean square of the misses over the last tenth of the 400 steps, replayed in plain numpy."""
+    rng = np.random.default_rng(4)
+    feats = np.vstack([rng.uniform(3.0, 5.0, 60), rng.uniform(-1.0, 1.0, 60)])
+    level = (2.0 * (feats[0] - 4.0) - feats[1])[None, :]
+    coef, off, sq = np.zeros((1, 2)), 0.0, []
+    for _ in range(400):
+        gap = coef @ feats + off - level
+        sq.append(gap.mean() ** 2 + gap.std() ** 2)
+        coef = coef - 0.05 * gap @ feats.T / 60
+        if with_offset:
+            off -= 0.05 * gap.mean()
+    return float(np.sqrt(np.mean(sq[-40:])))
+
+
+def test_missing_bias_holds_when_a_regression_keeps_large_misses(tmp_path):
+    # the prediction varies (not flat), but without an offset its misses stay most of the targets' spread
+    s = _trace(tmp_path, REGRESSION_THROUGH_ORIGIN.format(init="", plus="", update=""))
+    c = _checks(s, "missing_bias")
+    assert _statuses(c) == {"no_bias_term": HOLDS, "offset_needed": HOLDS, "decision_stuck": HOLDS}
+    assert c["decision_stuck"].numbers["miss_rms_end"] == pytest.approx(_replay_gap_rms(False), rel=1e-6)
+    assert "missing_bias" in _tags(s)
+
+
+def test_missing_bias_fails_on_the_same_regression_with_an_offset(tmp_path):
+    s = _trace(tmp_path, REGRESSION_THROUGH_ORIGIN.format(init="off = 0.0", plus=" + off",
+                                                          update="off -= 0.05 * gap.mean()"))
+    assert _checks(s, "missing_bias")["no_bias_term"].status == FAILS
+    assert "missing_bias" not in _tags(s)
+
+
+def test_too_large_ignores_a_batch_index_array(tmp_path):
+    # `cols` (indices up to 599) is recorded in the first pass but is not computed from the weights
+    s = _trace(tmp_path, """
+        import numpy as np
+        rng = np.random.default_rng(2)
+        feats = rng.normal(size=(2, 600))
+        level = (feats[0] - feats[1])[None, :]
+        coef = np.zeros((1, 2))
+        for ep in range(20):
+            for start in range(0, 600, 50):
+                cols = rng.permutation(600)[start:start + 50]
+                fit = coef @ feats[:, cols]
+                gap = fit - level[:, cols]
+                coef -= 0.1 * gap @ feats[:, cols].T / 50
+    """)
+    assert _checks(s, "weights_init_too_large")["starts_extreme"].status != HOLDS
+    assert "weights_init_too_large" not in _tags(s)
+
+
 def test_missing_bias_not_checked_without_a_weighted_sum(tmp_path):
     s = _trace(tmp_path, """
         import numpy as np

@@ -57,6 +57,8 @@ def describe_steps(big: dict) -> str:
                                    "pre-activation (a formula that blows up whatever the rate)"),
     ),
     thresholds={"LR_RATIO_HIGH": 0.1, "START_BLOWUP": 1e4, "SUM_BATCH": 32, "BOUNCE_DROP": 0.1},
+    # the log of a negative tanh/linear output is NaN at any rate: the loss/activation mismatch explains it
+    yields_to=("wrong_loss_for_activation",),
 )
 def rule(ctx) -> RuleOutcome:
     """Updates too large for the weights, measured, before the run blows up."""

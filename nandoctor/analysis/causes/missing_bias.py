@@ -150,9 +150,10 @@ def _breaks(loop: ast.For) -> bool:
         ("offset_needed", "an all-zero input row exists, or the inputs sit off the origin (a feature's mean is at least "
                           "its spread)"),
         ("decision_stuck", "the decision does not fit: an all-zero row's output never moves, the final prediction "
-                           "barely varies across samples, or training never reaches its stopping condition"),
+                           "barely varies across samples, its final misses stay a large part of the targets' spread, "
+                           "or training never reaches its stopping condition"),
     ),
-    thresholds={"bias_offset_ratio": 1.0, "bias_flat_output_ratio": 0.25},
+    thresholds={"bias_offset_ratio": 1.0, "bias_flat_output_ratio": 0.25, "bias_miss_ratio": 0.5},
 )
 def rule(ctx) -> RuleOutcome:
     """No learned offset, data away from the origin, and a decision that cannot fit them."""
@@ -211,7 +212,7 @@ def rule(ctx) -> RuleOutcome:
                                 [f.code] + [g.code for g in ctx.findings.get("accuracy_ceiling", []) +
                                             ctx.findings.get("samples_never_learned", [])], dict(f.evidence)))
         return out
-    stuck, why, ev = _stuck(F, ctx.threshold("bias_flat_output_ratio"))
+    stuck, why, ev = _stuck(F, ctx.threshold("bias_flat_output_ratio"), ctx.threshold("bias_miss_ratio"))
     if not out.check("decision_stuck", stuck, why, **ev):
         return out
     x0 = stmts[0][0]
@@ -224,7 +225,29 @@ def rule(ctx) -> RuleOutcome:
     return out
 
 
-def _stuck(F, flat_limit: float):
+def _final_miss(F, out_sid: int, t: int):
+    """(site, root mean square over the last tenth of the loop) of the prediction minus the targets, if recorded."""
+    out_name, t_name = base_name(F.by_id[out_sid].target), base_name(F.by_id[t].target)
+    size = F.ser(t)[C.SIZE][0]
+    for x in F.sites:
+        reads = {base_name(r) for r in x.reads}
+        if x.kind != "assign" or out_name not in reads or t_name not in reads or not F.observed(x.id):
+            continue
+        tree = parse_statement(x.statement)
+        if tree is None or not any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Sub) for n in ast.walk(tree)):
+            continue
+        rows = loop_rows(F, x.id)
+        sr = F.ser(x.id)
+        if len(rows) < 2 or sr[C.SIZE][rows[-1]] != size:
+            continue
+        tail = rows[-max(1, len(rows) // 10):]
+        ms = sr[C.MEAN][tail] ** 2 + sr[C.STD][tail] ** 2
+        if np.all(np.isfinite(ms)):
+            return x.id, float(np.sqrt(np.mean(ms)))
+    return None
+
+
+def _stuck(F, flat_limit: float, residual_limit: float | None = None):
     """(holds, words, numbers): the final prediction is flat across samples, or training never converged."""
     t = target_site(F)
     if t is not None:
@@ -239,9 +262,20 @@ def _stuck(F, flat_limit: float):
             row = loop_rows(F, sid)[-1]
             o_std = float(F.ser(sid)[C.STD][row])
             r = o_std / t_std
-            return (bool(np.isfinite(r) and r <= flat_limit),
-                    f"at the end {site_words(F, sid)} varies by {o_std:.3g} across samples against the targets' "
-                    f"{t_std:.3g}", {"output_std_end": o_std, "target_std": t_std})
+            flat_words = (f"at the end {site_words(F, sid)} varies by {o_std:.3g} across samples against the targets' "
+                          f"{t_std:.3g}")
+            if np.isfinite(r) and r <= flat_limit:
+                return True, flat_words, {"output_std_end": o_std, "target_std": t_std}
+            # A regression without an offset still varies, but its misses stay a large part of the targets' spread.
+            miss = _final_miss(F, sid, t)
+            if miss is not None and residual_limit is not None:
+                rx, rms = miss
+                ratio = rms / t_std
+                return (bool(ratio >= residual_limit),
+                        f"{flat_words}, and at the end its misses `{F.by_id[rx].target}` have a root mean square of "
+                        f"{rms:.3g}, {ratio:.2f} of the targets' spread",
+                        {"output_std_end": o_std, "target_std": t_std, "miss_rms_end": rms, "miss_ratio": ratio})
+            return False, flat_words, {"output_std_end": o_std, "target_std": t_std}
     end = _ran_to_the_end(F)
     if end is not None:
         lp, total = end

@@ -55,7 +55,8 @@ def rule(ctx) -> RuleOutcome:
     for seq, sid, row in first.rows:
         sr = F.ser(sid)
         std = float(sr[C.STD][row])
-        if np.isfinite(std) and (biggest is None or std > biggest[0]):
+        # Only values computed from the weights can show the weights' scale (not a batch's index array).
+        if np.isfinite(std) and sid in F.derived and (biggest is None or std > biggest[0]):
             biggest = (std, sid, row)
         near = float(sr[C.FRAC_SAT_NEAR][row])
         # Values all at 0 fill [0, 1] "near its bound" too: saturation needs values that reach out towards 1.
