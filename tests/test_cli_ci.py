@@ -29,7 +29,7 @@ CLEAN_SCRIPT = '''\
 import numpy as np
 w = np.ones(3)
 for i in range(6):
-    w = w * 0.5
+    w = w * 0.999
 print("trained", w.tolist())
 '''
 

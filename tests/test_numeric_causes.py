@@ -236,7 +236,9 @@ def test_softmax_overflow_without_the_max_shift(tmp_path):
     s = trace_source(tmp_path, SOFTMAX)
     logits = np.array([[200.0, 0.0], [0.0, 300.0], [150.0, 150.0]]) @ np.array([[3.0, 1.0], [1.0, 3.0]])
     assert logits.max() > np.log(np.finfo(np.float64).max)
-    assert tags(s)[0] == "softmax_overflow_no_max_subtraction"
+    # Inputs of 200 and 300 are unnormalized too (they drive the logits there): both causes are true.
+    assert "softmax_overflow_no_max_subtraction" in tags(s)[:2] and set(tags(s)[:2]) <= {
+        "softmax_overflow_no_max_subtraction", "unnormalized_inputs"}
     c = cause(s, "softmax_overflow_no_max_subtraction")
     assert any("z.max(axis=-1, keepdims=True)" in f.after for f in c.fixes)
     assert "exp_overflow" not in tags(s)

@@ -21,7 +21,9 @@ def traced(src: str, tmp_path):
         exec(tracer.compile(src, str(path)), {"__name__": "__main__", "__file__": str(path)})
     finally:
         tracer.stop()
-    return tracer.session()
+    from nandoctor.session import Session
+
+    return Session(tracer.recording(), step_loop=tracer.step_loop)
 
 
 def line_of(src: str, text: str) -> int:

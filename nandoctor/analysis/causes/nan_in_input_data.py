@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ... import columns as C
+
 from ...detectors.facts import base_name
 from ...detectors.numerics import data_reaching_model
 from ...explain.fixes import np_alias
@@ -27,8 +29,12 @@ def rule(ctx) -> RuleOutcome:
                      f"{len(F.data_sites)} data arrays recorded" if F.data_sites else "no data array was recorded"):
         return out
     found = ctx.findings.get("nonfinite_in_data", [])
-    if not out.check("data_nonfinite", bool(found),
-                     found[0].message if found else "no recorded data array holds NaN or inf", n=len(found)):
+    # The detector looks before the training loop; with no training loop, any data array holding NaN or inf.
+    held = [sid for sid in F.data_sites if (F.ser(sid)[C.N_NAN] + F.ser(sid)[C.N_POSINF] + F.ser(sid)[C.N_NEGINF]).max() > 0]
+    if not out.check("data_nonfinite", bool(found) or bool(held),
+                     found[0].message if found else
+                     f"{F.by_id[held[0]].target} (line {F.by_id[held[0]].line}) holds NaN or inf" if held else
+                     "no recorded data array holds NaN or inf", n=len(found) or len(held)):
         return out
     reach = data_reaching_model(F)
     if reach is None:

@@ -85,7 +85,7 @@ def rule(ctx) -> RuleOutcome:
     axis_words = {1: "columns", 0: "rows"}
     out.check("units_identical_from_start", True,
               f"{name} {shape}: all its {axis_words[start[0]]} are equal at step {int(steps[0])}")
-    spread = float(np.max(np.abs(data[-1] - data[0])))
+    spread = float(np.max(np.abs(data[-1] - data[0]), initial=0.0))
     if not out.check("units_identical_at_end", ok,
                      f"at step {int(steps[-1])} the {axis_words[both[0]]} of {name} are still equal after moving by up to "
                      f"{spread:.3g}" if ok else f"at step {int(steps[-1])} {name} has not moved since step {int(steps[0])}"
