@@ -30,7 +30,8 @@ def rule(ctx) -> RuleOutcome:
         return out
     found = ctx.findings.get("nonfinite_in_data", [])
     # The detector looks before the training loop; with no training loop, any data array holding NaN or inf.
-    held = [sid for sid in F.data_sites if (F.ser(sid)[C.N_NAN] + F.ser(sid)[C.N_POSINF] + F.ser(sid)[C.N_NEGINF]).max() > 0]
+    held = [sid for sid in F.data_sites if (F.ser(sid)[C.N_NAN] + F.ser(sid)[C.N_POSINF] + F.ser(sid)[C.N_NEGINF]).max() > 0
+            ] if ctx.session.plan.training_loop is None else []
     if not out.check("data_nonfinite", bool(found) or bool(held),
                      found[0].message if found else
                      f"{F.by_id[held[0]].target} (line {F.by_id[held[0]].line}) holds NaN or inf" if held else
