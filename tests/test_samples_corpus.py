@@ -194,7 +194,12 @@ def test_nonfinite_symptom(name):
         assert "FloatingPointError: overflow encountered in exp" in proc.stderr
         assert verify.all_finite(ls)  # it died before printing anything non-finite
         return
-    assert ls and verify.all_finite(ls[:1]) or name in ("logreg_tanh_output.py", "linreg_csv_table.py")
+    if len(ls) < 2:
+        # A sample that prints its result, not a loss trajectory: the result shows the symptom.
+        word = "nan" if e["symptom"] == "nan" else "inf"
+        assert word in proc.stdout.lower(), proc.stdout[-500:]
+        return
+    assert ls and verify.all_finite(ls[:1]) or name in ("logreg_tanh_output.py", "linreg_csv_table.py", "cosine_fit_columns.py")
     if e["symptom"] == "nan":
         assert math.isnan(ls[-1]), ls
     else:
@@ -208,6 +213,11 @@ def test_documented_fix_removes_the_symptom(name, tmp_path_factory):
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "Warning" not in proc.stderr
     ls = verify.losses(proc.stdout)
+    if len(ls) < 3:
+        # A sample that prints its result only (a scoring pass, a latent margin): the fixed run is clean.
+        out = proc.stdout.lower()
+        assert "nan" not in out and "inf" not in out.replace("info", ""), proc.stdout[-500:]
+        return
     assert verify.all_finite(ls) and ls[-1] < 0.6 * ls[0], ls
     before = verify.losses(plain(name).stdout)
     if before and math.isfinite(before[-1]):

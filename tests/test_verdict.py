@@ -22,9 +22,8 @@ def _traced(tmp_path, source: str, name: str = "script.py"):
 
 
 NO_ARRAYS = """
-total = 0.0
-for k in range(5):
-    total = total + k * 0.5
+halves = [k * 0.5 for k in range(5)]
+total = sum(halves)
 label = "done"
 print(total, label)
 """
