@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 import numpy as np

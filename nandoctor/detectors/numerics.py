@@ -41,18 +41,6 @@ def _clean(d):
     return out
 
 
-def nonfinite_origin(F: Facts):
-    """The earliest observation holding inf or NaN: (site id, step, seq, counts), or None."""
-    best = None
-    for sid, sr in F.series.items():
-        bad = (sr[C.N_NAN] + sr[C.N_POSINF] + sr[C.N_NEGINF]) > 0
-        if bad.any():
-            i = int(np.argmax(bad))
-            if best is None or sr.seq[i] < best[2]:
-                best = (sid, int(sr.step[i]), int(sr.seq[i]), int(sr[C.N_NAN][i]), int(sr[C.N_POSINF][i] + sr[C.N_NEGINF][i]))
-    return best
-
-
 def first_nonfinite_info(session) -> dict | None:
     """Where the first inf or NaN came from, as a dict: a thin reading of the session's one search
     (Session.first_nonfinite_search): its event if any, else its recorded value plus a replay."""

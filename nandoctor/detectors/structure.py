@@ -11,8 +11,7 @@ import numpy as np
 from .. import columns as C
 from ..model import Finding
 from . import Limits, register
-from .evaluate import value_at
-from .facts import Facts, _dotted, activation_of, base_name, expr_reads, facts, last, parse_statement, strip_comment
+from .facts import Facts, _dotted, base_name, expr_reads, facts, last, parse_statement, strip_comment
 from .numerics import _f, data_reaching_model
 
 # Unnormalized inputs: where the inputs meet the weights, a feature whose mean or spread (sqrt(mean^2 +
@@ -95,7 +94,6 @@ def missing_bias(session) -> list[Finding]:
     evidence = {}
     zero_rows = [] if X is None else [int(i) for i in np.nonzero(np.all(X == 0, axis=1))[0]]
     o = F.output
-    act = activation_of(F, o) if o is not None else None
     sev = "info"
     msg_tail = ""
     if zero_rows and o is not None:

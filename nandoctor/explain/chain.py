@@ -9,7 +9,7 @@ import numpy as np
 
 from .. import columns as C
 from ..detectors.facts import Facts, activation_of, base_name
-from ..detectors.optimisation import spikes, update_ratios
+from ..detectors.optimisation import update_ratios
 from ..model import ChainLink
 
 # How far back a value must jump to count as extreme: 3x its running median (a value that merely
@@ -78,7 +78,7 @@ def extremeness(F: Facts, sid: int, step: int) -> tuple[float, dict, str]:
             nums["at_bound"] = n
             score += 60
             words.append(f"is exactly {'1.0' if at1 else sr[C.MIN][i]:g}" + (f" for {n} element(s)" if n else "")
-                         if not at1 else f"is exactly 1.0" + (f" for {n} element(s)" if n else ""))
+                         if not at1 else "is exactly 1.0" + (f" for {n} element(s)" if n else ""))
     # Pre-activations past the point where the activation rounds to its bound.
     for a in F.activations:
         if a.pre == sid:

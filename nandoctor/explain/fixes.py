@@ -6,10 +6,7 @@ from __future__ import annotations
 import ast
 import re
 
-import numpy as np
-
-from .. import columns as C
-from ..detectors.facts import _HYPER_HINT, Facts, _dotted, activation_of, base_name, last, strip_comment
+from ..detectors.facts import _HYPER_HINT, Facts, _dotted, base_name, last, strip_comment
 from ..model import Fix
 
 
