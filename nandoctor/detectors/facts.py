@@ -151,7 +151,9 @@ def base_name(target: str) -> str:
 
 
 class Facts:
-    """Roles of sites (parameters, data, targets, outputs, gradients) and per-site series."""
+    """Roles of sites (data, targets, outputs, gradients) and per-site series, over the parameters' updates
+    that the program model decides (`updates`, defined by analysis/program.py's ProgramModel, the one
+    instance `facts(session)` builds)."""
 
     def __init__(self, session):
         self.s = session
@@ -369,45 +371,6 @@ class Facts:
         x = self.by_id[sid]
         name = base_name(x.target)
         return ("" if "." in name else x.function, name)
-
-    @cached_property
-    def updates(self) -> list[int]:
-        """Sites that write a parameter at training steps: `W -= lr*g`, `self.w = self.w - ...`, and
-        `w, b = step(X, y, w, b)` (a loop-carried rebinding through a function)."""
-        out = []
-        for x in self.sites:
-            if x.kind in ("return", "arg") or self.loop_steps(x.id) < 2:
-                continue
-            own = base_name(x.target)
-            if "." not in own and x.function != self.step_function and not self._global(x):
-                continue  # a local rebinding inside a helper (`p = np.clip(p, ...)`) carries nothing to the next step
-            others = [r for r in x.reads if r != own and r != "self" and not own.startswith(r + ".")]
-            if not others:
-                continue  # `i = i + 1`: a counter, not a learned value
-            if x.phase == "update" or (x.kind in ("assign", "unpack") and own in x.reads and x.calls) \
-                    or (x.kind == "setitem" and own in x.reads and x.function == self.step_function_or_any(x)):
-                out.append(x.id)
-        # Gradient accumulators and backward recurrences are reset by a plain assignment at every
-        # step (`dW = zeros`, `delta = outer(...)`); a parameter is assigned once, before training.
-        keep = []
-        for u in out:
-            k = self.key(u)
-            resets = [w for w in self.writers.get(k, []) if w != u and self.by_id[w].kind in ("assign", "unpack")
-                      and base_name(self.by_id[w].target) not in self.by_id[w].reads and self.loop_steps(w) >= 2]
-            if not resets:
-                keep.append(u)
-        return keep
-
-    def step_function_or_any(self, x) -> str:
-        """The training loop's function (an in-place `theta[j] = theta[j] - ...` there is an update)."""
-        return self.step_function or x.function
-
-    def _global(self, x) -> bool:
-        fn = self.function_defs.get(x.function)
-        if fn is None:
-            return x.function == "<module>"
-        name = base_name(x.target)
-        return any(isinstance(n, (ast.Global, ast.Nonlocal)) and name in n.names for n in ast.walk(fn))
 
     @cached_property
     def param_keys(self) -> set[tuple[str, str]]:
