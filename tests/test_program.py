@@ -479,3 +479,140 @@ def test_solver_style_update_rule_and_a_layer_object_updated_from_outside(tmp_pa
     assert {"model", "layer.W"} <= param_names(s)
     walk = [lp.id for lp in s.loops if lp.line == line_of(SOLVER_STYLE, "for p, w in")][0]
     assert s.structure.loop_roles[walk].kind == "per-parameter"
+
+
+STORE_AND_LAYERS = """
+import numpy as np
+
+
+class Dense:
+    def __init__(self, kernel, shift):
+        self.kernel = kernel
+        self.shift = shift
+
+    def run(self, inp):
+        self.inp = inp.reshape(inp.shape[0], -1)
+        return self.inp @ self.kernel + self.shift
+
+    def back(self, up):
+        self.g_kernel = self.inp.T @ up
+        self.g_shift = up.sum(axis=0)
+        return up @ self.kernel.T
+
+
+class Rectifier:
+    def run(self, inp):
+        self.on = inp > 0
+        return inp * self.on
+
+    def back(self, up):
+        return up * self.on
+
+
+class Smoother:
+    def run(self, inp):
+        self.avg = 0.9 * self.avg + 0.1 * inp.mean(axis=0)
+        return inp
+
+
+class Net:
+    def __init__(self, gen):
+        self.store = {}
+        self.store["A"] = 0.1 * gen.standard_normal((6, 8))
+        self.store["a"] = np.zeros(8)
+        self.store["B"] = 0.1 * gen.standard_normal((8, 3))
+        self.store["b"] = np.zeros(3)
+        self.decay = 1e-4
+        self.stack = [Dense(self.store["A"], self.store["a"]), Rectifier(), Dense(self.store["B"], self.store["b"])]
+
+    def scores(self, feats):
+        h = feats
+        for layer in self.stack:
+            h = layer.run(h)
+        return h
+
+    def grads(self, feats, onehot):
+        z = self.scores(feats)
+        p = np.exp(z - z.max(axis=1, keepdims=True))
+        p = p / p.sum(axis=1, keepdims=True)
+        up = (p - onehot) / len(feats)
+        for layer in reversed(self.stack):
+            up = layer.back(up)
+        g = {}
+        g["A"], g["a"] = self.stack[0].g_kernel, self.stack[0].g_shift
+        g["B"], g["b"] = self.stack[2].g_kernel, self.stack[2].g_shift
+        g["A"] += self.decay * self.store["A"]
+        return g
+
+
+gen = np.random.default_rng(3)
+cls = gen.integers(0, 3, 90)
+feats_all = gen.normal(0, 1, (3, 6))[cls] + 0.4 * gen.normal(size=(90, 6))
+onehot_all = np.eye(3)[cls]
+net = Net(gen)
+seen = []
+for it in range(12):
+    pick = gen.choice(90, 30)
+    fb, tb = feats_all[pick], onehot_all[pick]
+    g = net.grads(fb, tb)
+    for name in ("A", "a", "B", "b"):
+        seen.append(float(np.linalg.norm(net.store[name])))
+        net.store[name] -= 0.5 * g[name]
+"""
+
+
+def test_dict_store_shared_with_layer_objects(tmp_path):
+    """Parameters in a dict the layer objects hold too, updated key by key: the loop over the minibatches trains;
+    neither the forward pass's carried local, nor the per-call gradient dict, nor a layer class that never ran
+    makes the layer loops training loops; each key's update is judged against that key's own norm."""
+    import numpy as np
+
+    from nandoctor.analysis.program import base_key
+    from nandoctor.detectors.facts import facts
+
+    s = traced(STORE_AND_LAYERS, tmp_path)
+    F = facts(s)
+    assert loop_line(s, s.plan.step_loop) == line_of(STORE_AND_LAYERS, "for it in range")
+    assert [s.sites[u].target for u in F.updates] == ["net.store[name]"]
+    layer_loops = [lp.id for lp in s.loops if lp.header.startswith("for layer in")]
+    assert len(layer_loops) == 2
+    assert all(s.structure.loop_roles[lid].kind != "training" for lid in layer_loops)
+    # `g["A"] += ...` writes a dict made afresh at each call (`g = {}`, never recorded: it holds no array)
+    g_update = [x.id for x in s.sites if x.target.startswith("g[")][0]
+    assert g_update in s.structure.per_call or g_update in s.structure.state, s.structure.state.get(g_update)
+    # the model's own name for the container is the parameters' too, and the batch is what meets them
+    assert ("", "self.store") in F.param_keys
+    assert F.inputs is not None and base_key(s.sites[F.inputs].target) == "fb"
+    # each write is compared with the same key's value one step before: a plain replay's norms
+    plain: dict = {}
+    exec(compile(textwrap.dedent(STORE_AND_LAYERS), "replay", "exec"), plain)
+    expected = np.array(plain["seen"])
+    _, before = F.weight_norm_before(F.updates[0])
+    assert len(before) == len(expected) == 48
+    assert np.isnan(before[:4]).all()  # the first write of each key: its start was written under another name
+    np.testing.assert_allclose(before[4:], expected[4:], rtol=1e-9)
+
+
+def _series(steps, shapes, norms, changes):
+    import numpy as np
+
+    from nandoctor import columns as C
+    from nandoctor.detectors.facts import Cat, Series
+
+    cats = sorted(set(shapes))
+    n = len(steps)
+    return Series(0, np.asarray(steps), np.arange(n), {C.L2: np.asarray(norms, float), C.UPDATE_L2: np.asarray(changes, float)},
+                  Cat(np.array([cats.index(x) for x in shapes]), cats), np.array(["float64"] * n))
+
+
+def test_replaced_rows_pairs_each_write_with_its_own_array():
+    import numpy as np
+
+    from nandoctor.detectors.facts import replaced_rows
+
+    # two arrays written in turn at each step, each changing by 0.1 of a norm far from the other's
+    cycling = _series([0, 0, 1, 1, 2, 2], ["(3, 2)", "(2,)"] * 3, [5.0, 0.1, 5.1, 0.2, 5.2, 0.3], [0.1] * 6)
+    assert replaced_rows(cycling).tolist() == [-1, -1, 0, 1, 2, 3]
+    # one array updated twice per step (per-sample updates): the value replaced is the one just written
+    twice = _series([0, 0, 1, 1, 2, 2], ["(3,)"] * 6, [1.0, 1.1, 1.2, 1.3, 1.4, 1.5], [0.1] * 6)
+    assert replaced_rows(twice).tolist() == (np.arange(6) - 1).tolist()

@@ -75,6 +75,7 @@ class Structure:
     spans: dict[int, LoopSpan]
     intervals: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     per_call: frozenset[int] = frozenset()  # updates of locals set afresh at each call of their function
+    lasting_trains: bool = False  # a loop trains the values that outlive a call (the per-call ones are not judged)
 
     @cached_property
     def param_keys(self) -> set[str]:
@@ -540,7 +541,8 @@ def build_structure(sites, loops, sources, ev_seq, ev_loop, ev_kind, obs_seq, ob
     # values first, and on the per-call ones only when no loop updates a lasting value.
     lasting = [u for u in updates if u not in per_call]
     roles = _loop_roles(sites, loops, idx, lasting, state, intervals, spans, obs_seq, obs_site, obs_shape, reads)
-    if not any(r.kind in ("training", "no-model-use") and r.iterations for r in roles.values()):
+    lasting_trains = any(r.kind in ("training", "no-model-use") and r.iterations for r in roles.values())
+    if not lasting_trains:
         roles = _loop_roles(sites, loops, idx, updates, state, intervals, spans, obs_seq, obs_site, obs_shape, reads)
     if not any(r.kind in ("training", "no-model-use") and r.iterations for r in roles.values()):
         # Last resort: values carried from iteration to iteration that nothing else reads (`w = w * 0.99`):
@@ -550,13 +552,19 @@ def build_structure(sites, loops, sources, ev_seq, ev_loop, ev_kind, obs_seq, ob
             last = _loop_roles(sites, loops, idx, unread, state, intervals, spans, obs_seq, obs_site, obs_shape, reads)
             if any(r.kind in ("training", "no-model-use") and r.iterations for r in last.values()):
                 roles = last
-    return Structure(sites, loops, tuple(updates), state, roles, counts, spans, intervals, frozenset(per_call))
+    return Structure(sites, loops, tuple(updates), state, roles, counts, spans, intervals, frozenset(per_call),
+                     lasting_trains)
 
 
 def per_call_updates(sites, idx: SourceIndex, updates, obs_counts: dict[int, int]) -> set[int]:
     """Updates of a function's plain local that is set afresh at each of several calls (an argument of a
     function called more than once, or a first write that ran more than once)."""
     out = set()
+    # Functions called more than once, as measured: a site outside the function's own loops recorded twice.
+    # A first write that holds no array (`grads = {}`) is never recorded itself; outside the function's
+    # loops it ran at every call, so it too sets the value afresh at each call.
+    called_again = {(w.file, w.function) for w in sites if w.loop is None and w.kind != "arg"
+                    and obs_counts.get(w.id, 0) > 1}
     for u in updates:
         x = sites[u]
         name = base_key(x.target)
@@ -565,7 +573,8 @@ def per_call_updates(sites, idx: SourceIndex, updates, obs_counts: dict[int, int
         fresh = [w for w in sites if w.function == x.function and (
             (w.kind == "arg" and w.target[4:] == name)
             or (w.kind in ("assign", "unpack") and base_key(w.target) == name and name not in w.reads))]
-        if any(obs_counts.get(w.id, 0) > 1 for w in fresh):
+        if any(obs_counts.get(w.id, 0) > 1 or (w.kind != "arg" and w.loop is None and not obs_counts.get(w.id)
+                                              and (w.file, w.function) in called_again) for w in fresh):
             out.add(u)
     return out
 
@@ -593,6 +602,13 @@ def _loop_roles(sites, loops, idx, updates, state, intervals, spans, obs_seq, ob
         a, b = np.searchsorted(s_sorted, u, side="left"), np.searchsorted(s_sorted, u, side="right")
         by_site_seq[u] = np.sort(obs_seq[order[a:b]])
     param_names = {base_key(sites[u].target) for u in updates}
+    # A site none of whose function's sites was ever recorded sat in code that never ran (a layer class the
+    # model does not use, reached only by a method's name): it updates nothing inside any loop. The sources'
+    # reach stands in only for sites of functions that ran, or when nothing at all was recorded.
+    ran = {(s.file, s.function) for s in sites if len(by_site_seq.get(s.id, ()))}
+
+    def never_ran(x) -> bool:
+        return bool(len(obs_seq)) and (x.file, x.function) not in ran
 
     def scoped(x) -> str:
         k = base_key(x.target)
@@ -632,7 +648,7 @@ def _loop_roles(sites, loops, idx, updates, state, intervals, spans, obs_seq, ob
                 if len(its):
                     inside.append(u)
                     hit.update(its.tolist())
-            elif _inside_static(sites[u], span, reach):
+            elif not never_ran(sites[u]) and _inside_static(sites[u], span, reach):
                 inside.append(u)
                 hit = set(range(n)) if n else hit
         if not inside:
@@ -791,7 +807,11 @@ class ProgramModel(_facts_base()):
     @cached_property
     def updates(self) -> list[int]:
         """Parameter update sites (the structure's roles) seen at two training steps or more."""
-        ups = [u for u in self.structure.updates if self.loop_steps(u) >= 2]
+        st = self.structure
+        # A local set afresh at each call (`x = layer.forward(x)` over the layers of one forward pass) carries
+        # nothing from one step to the next: when values that outlive the calls train, it is no parameter.
+        per_call = st.per_call if st.lasting_trains else frozenset()
+        ups = [u for u in st.updates if u not in per_call and self.loop_steps(u) >= 2]
         return ups
 
     @cached_property

@@ -276,8 +276,10 @@ class Facts:
         has `.function`, and `.line`; it is the caller's site when the call sits in one."""
         out = []
         pos = self.param_index(function, param)
+        # `Affine(W, b)` calls `Affine.__init__(self, W, b)`: a constructor is called by its class's name.
+        called = function.rsplit(".", 2)[-2] if last(function) == "__init__" and "." in function else last(function)
         for caller, node in self.all_calls:
-            if last(_dotted(node.func) or "") != last(function):
+            if last(_dotted(node.func) or "") != called:
                 continue
             expr = None
             for kw in node.keywords:
@@ -374,7 +376,19 @@ class Facts:
 
     @cached_property
     def param_keys(self) -> set[tuple[str, str]]:
-        return {self.key(u) for u in self.updates}
+        keys = {self.key(u) for u in self.updates}
+        # A container of parameters updated element by element (`network.params[key] -= ...`, `self.model.params[p]
+        # = next_w`) is the one the model filled and reads under its own name (`self.params['W1'] = ...` in the
+        # model's class): another attribute chain ending in the same attribute that is also written element by
+        # element names the same container. Plain attributes (`p.data`) are left alone: every object has its own.
+        held = {base_name(self.by_id[u].target).rsplit(".", 1)[-1] for u in self.updates
+                if "[" in self.by_id[u].target and "." in base_name(self.by_id[u].target)}
+        if held:
+            for x in self.sites:
+                name = base_name(x.target)
+                if x.kind != "return" and "[" in x.target and "." in name and name.rsplit(".", 1)[-1] in held:
+                    keys.add(("", name))
+        return keys
 
     @cached_property
     def param_names(self) -> set[str]:
@@ -439,7 +453,11 @@ class Facts:
 
     @cached_property
     def input_candidates(self) -> list[int]:
-        """Data sites multiplied by a parameter or a parameter-derived value (x @ W, dot(x, w))."""
+        """Data sites multiplied by a parameter or a parameter-derived value (x @ W, dot(x, w)).
+
+        A layer function called for every layer (`affine_forward(x, w, b)`) gets the data at its first call and
+        the previous layer's output at the others: its argument, fed both, is no data itself, but the data
+        passed to it at a call is the input it multiplies."""
         out = []
         for sid in self.first_step_order:
             x = self.by_id[sid]
@@ -450,10 +468,26 @@ class Facts:
                 continue
             mult = _matmul_operands(x.statement)
             for p in ps:
-                if p in self.data_like and self._array(p) and base_name(self.by_id[p].target) in mult \
-                        and not _TARGET_HINT.match(last(base_name(self.by_id[p].target))):
-                    if p not in out:
-                        out.append(p)
+                if base_name(self.by_id[p].target) not in mult:
+                    continue
+                for q in self._data_fed(p):
+                    if self._array(q) and not _TARGET_HINT.match(last(base_name(self.by_id[q].target))) \
+                            and q not in out:
+                        out.append(q)
+        return out
+
+    def _data_fed(self, sid: int, depth: int = 4) -> list[int]:
+        """The data a multiplied operand holds: the site itself when it is data; else, through an argument and
+        copies that only reshape or rename it (`self.x = x`, `x = x.reshape(n, -1)`), the data passed in."""
+        if sid in self.data_like:
+            return [sid]
+        x = self.by_id[sid]
+        if depth <= 0 or not (x.kind == "arg" or (x.kind == "assign" and _copy_of_one(x.statement))):
+            return []
+        out: list[int] = []
+        for p in self.parent_map[sid]:
+            if p != sid:
+                out += [q for q in self._data_fed(p, depth - 1) if q not in out]
         return out
 
     @cached_property
@@ -534,7 +568,7 @@ class Facts:
         for _ in range(6):
             x = self.by_id[cur]
             ps = [p for p in self.parents(cur) if p not in seen and p in self.data_like]
-            if x.kind == "arg" and ps:
+            if (x.kind == "arg" or (x.kind == "assign" and _copy_of_one(x.statement))) and ps:
                 cur = ps[0]
                 seen.add(cur)
                 continue
@@ -590,20 +624,81 @@ class Facts:
             return np.zeros(0, np.int64), np.zeros(0)
         steps = sr.step
         l2 = measured_l2(sr)
+        replaced = replaced_rows(sr)
+        name = base_name(self.by_id[update].target)
+        inits = [w for w in self.resolve(name, self.by_id[update].function) if w != update and self.observed(w)]
+        if len(replaced) and not np.array_equal(replaced, np.arange(len(replaced)) - 1):
+            # One site writing several arrays in turn (`params[key] -= ...` over the keys): each write replaced
+            # the value its own array held, and the first write of each array replaced its initialisation,
+            # the last write of the same name and shape before it.
+            prev = np.where(replaced >= 0, l2[np.maximum(replaced, 0)], np.nan)
+            for i in np.nonzero(replaced < 0)[0]:
+                prev[i] = self._init_norm(inits, sr.seq[i], sr.shape[i])
+            return steps, prev
         prev = np.empty_like(l2)
         prev[1:] = l2[:-1]
         first = l2[0] if len(l2) else np.nan
         # The parameter's first recorded value (its initialisation), when there is one.
-        name = base_name(self.by_id[update].target)
-        for w in self.resolve(name, self.by_id[update].function):
-            if w != update and self.observed(w):
-                ws = self.ser(w)
-                if ws.seq[0] < sr.seq[0]:
-                    first = ws[C.L2][0]
-                    break
+        for w in inits:
+            ws = self.ser(w)
+            if ws.seq[0] < sr.seq[0]:
+                first = ws[C.L2][0]
+                break
         if len(prev):
             prev[0] = first
         return steps, prev
+
+    def _init_norm(self, writers: list[int], seq: int, shape) -> float:
+        """The norm of the last value of the same shape that one of `writers` wrote before `seq`, NaN if none."""
+        best, best_seq = np.nan, -1
+        for w in writers:
+            ws = self.ser(w)
+            row = next((int(i) for i in np.nonzero(ws.seq < seq)[0][::-1] if ws.shape[int(i)] == shape), None)
+            if row is not None and ws.seq[row] > best_seq:
+                best, best_seq = float(ws[C.L2][row]), int(ws.seq[row])
+        return best
+
+
+def replaced_rows(sr) -> np.ndarray:
+    """For each write of an update site, the row holding the value it replaced (-1: none recorded).
+
+    Usually the row before. A site that writes several arrays in turn within a step (`params[key] -= lr *
+    grads[key]` over a dict's keys) replaced, at its k-th write of a step, what its k-th write of an earlier
+    step wrote (a container's iteration order is fixed). The writes tell which holds: the replaced value has
+    the same shape and, for an in-place update, a norm within the update's norm of the new one (the
+    triangle inequality); the pairing that fits clearly more writes is the site's.
+    """
+    n = len(sr.step)
+    consecutive = np.arange(n) - 1
+    if n < 3:
+        return consecutive
+    steps = sr.step
+    position = np.zeros(n, np.int64)
+    for i in range(1, n):
+        position[i] = position[i - 1] + 1 if steps[i] == steps[i - 1] else 0
+    if not position.max():
+        return consecutive
+    lane = np.full(n, -1, np.int64)
+    last_at: dict[int, int] = {}
+    for i in range(n):
+        lane[i] = last_at.get(int(position[i]), -1)
+        last_at[int(position[i])] = i
+    shape = np.asarray(getattr(sr.shape, "codes", sr.shape))
+    norm, change = sr[C.L2].astype(np.float64), sr[C.UPDATE_L2].astype(np.float64)
+
+    def fits(prev: np.ndarray) -> float:
+        ok = prev >= 0
+        j = np.maximum(prev, 0)
+        good = ok & (shape[j] == shape)
+        with np.errstate(invalid="ignore"):
+            gap = np.abs(norm - norm[j])
+            bounded = ~np.isfinite(change) | ~np.isfinite(gap) | (gap <= change * (1 + 1e-6) + 1e-12 * np.abs(norm))
+        good &= bounded
+        return float(good[ok].mean()) if ok.any() else 0.0
+
+    if fits(lane) >= 0.9 and fits(consecutive) <= 0.5:
+        return lane
+    return consecutive
 
 
 def unmeasured(sr) -> np.ndarray:
@@ -664,6 +759,24 @@ def expr_reads(node) -> list[str]:
     return out
 
 
+# Methods that hand back the same numbers in another shape, order or type.
+_SAME_VALUES = ("reshape", "astype", "ravel", "flatten", "transpose", "copy", "squeeze")
+
+
+def _copy_of_one(statement: str) -> bool:
+    """`a = b`, `self.x = x`, `x = x.reshape(n, -1)`: one name's numbers, at most reshaped, retyped or copied."""
+    try:
+        node = ast.parse(strip_comment(statement.strip())).body[0]
+    except (SyntaxError, IndexError):
+        return False
+    if not isinstance(node, ast.Assign):
+        return False
+    value = node.value
+    while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _SAME_VALUES:
+        value = value.func.value
+    return _dotted(value) is not None
+
+
 def _matmul_operands(statement: str) -> set[str]:
     """Names multiplied by a matrix product in a statement: both sides of @, dot, matmul."""
     try:
@@ -681,8 +794,10 @@ def _matmul_operands(statement: str) -> set[str]:
             if isinstance(node.func, ast.Attribute) and _dotted(node.func.value) not in ("np", "numpy"):
                 ops.append(node.func.value)  # X.dot(W): the receiver is an operand too
         for o in ops:
-            while isinstance(o, ast.Subscript) or (isinstance(o, ast.Attribute) and o.attr == "T"):
-                o = o.value  # X[:, t] and X.T multiply X
+            while isinstance(o, ast.Subscript) or (isinstance(o, ast.Attribute) and o.attr == "T") or (
+                    isinstance(o, ast.Call) and isinstance(o.func, ast.Attribute) and o.func.attr in _SAME_VALUES):
+                # X[:, t], X.T and X.reshape(n, -1) multiply X
+                o = o.func.value if isinstance(o, ast.Call) else o.value
             d = _dotted(o)
             if d:
                 out.add(d)
