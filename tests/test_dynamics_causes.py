@@ -378,3 +378,69 @@ def test_parameters_in_a_dict_with_a_small_step_raise_nothing(tmp_path):
     session, drafts, checks = _run(tmp_path, DICT_MOMENTUM.format(step=0.05), "dict_ok")
     assert checks["learning_rate_too_high"]["update_ratio_measured"].status == HOLDS
     assert "learning_rate_too_high" not in drafts
+
+
+def _fake_loss(monkeypatch, values):
+    from nandoctor.detectors import optimisation
+
+    vals = np.asarray(values, float)
+    monkeypatch.setattr(optimisation, "loss_series", lambda F: (np.arange(len(vals)), vals, "loss"))
+    return optimisation.thrown_off
+
+
+@pytest.mark.parametrize("values, thrown", [
+    ([2.2, 2.1, 8.0, 7.5, 4.0, 2.3, 2.25, 2.3, 2.2, 2.28, 2.26, 2.3], True),  # jumped, never got below its start
+    ([2.2, 2.1, 8.0, 7.5, 4.0, 1.5, 1.0, 0.8, 0.6, 0.5, 0.4, 0.3], False),  # jumped, then learned
+    ([2.2, 2.1, 8.0, 2.0, 2.1, 2.2, 2.3, 2.2, 2.2, 2.2, 2.3, 2.2], False),  # one noisy batch is no jump
+    ([2.2, 2.2, 2.2, 2.2, 2.2, 2.2, 2.2, 2.2, 2.2, 2.2, 2.2, 2.2], False),  # flat: stalled, not thrown
+])
+def test_thrown_off_needs_a_lasting_jump_and_no_progress_after_it(monkeypatch, values, thrown):
+    got = _fake_loss(monkeypatch, values)(None)
+    assert bool(got) is thrown
+    if thrown:
+        assert got["step"] == 2 and got["loss_peak"] == 8.0 and got["loss_first"] == 2.2
+        assert got["loss_end"] == float(np.median(values[-3:]))
+
+
+def test_thrown_off_is_not_judged_on_a_nonfinite_or_short_loss(monkeypatch):
+    assert _fake_loss(monkeypatch, [2.2, 8.0, 9.0, np.nan, np.nan, np.nan])(None) is None
+    assert _fake_loss(monkeypatch, [2.2, 8.0, 9.0])(None) is None
+
+
+THROWN = """
+import numpy as np
+gen = np.random.default_rng(5)
+cls = gen.integers(0, 4, 400)
+feats = gen.normal(0, 1, (4, 12))[cls] + 0.5 * gen.normal(size=(400, 12))
+onehot = np.eye(4)[cls]
+params = {{"A": 0.1 * gen.standard_normal((12, 16)), "a": np.zeros(16),
+          "B": 0.1 * gen.standard_normal((16, 4)), "b": np.zeros(4)}}
+rate = {rate}
+for it in range(150):
+    pick = gen.choice(400, 40)
+    x, t = feats[pick], onehot[pick]
+    pre = x @ params["A"] + params["a"]
+    h = np.maximum(pre, 0)
+    z = h @ params["B"] + params["b"]
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    p = p / p.sum(axis=1, keepdims=True)
+    loss = -np.mean(np.sum(t * np.log(p + 1e-12), axis=1))
+    up = (p - t) / len(x)
+    grads = {{"B": h.T @ up, "b": up.sum(axis=0)}}
+    back = (up @ params["B"].T) * (pre > 0)
+    grads["A"], grads["a"] = x.T @ back, back.sum(axis=0)
+    for name in ("A", "a", "B", "b"):
+        params[name] -= rate * grads[name]
+print(loss)
+"""
+
+
+def test_a_run_thrown_off_by_large_steps_is_the_learning_rate(tmp_path):
+    session, drafts, checks = _run(tmp_path, THROWN.format(rate=15.0), "thrown")
+    lr = checks["learning_rate_too_high"]
+    assert lr["run_unstable"].status == HOLDS, lr["run_unstable"].why
+    assert all(lr[p].status == HOLDS for p in lr), {p: (c.status, c.why) for p, c in lr.items()}
+    assert "learning_rate_too_high" in drafts
+    healthy = _run(tmp_path, THROWN.format(rate=0.3), "calm")
+    assert "learning_rate_too_high" not in healthy[1]
+    assert healthy[2]["learning_rate_too_high"]["run_unstable"].status == FAILS

@@ -284,7 +284,7 @@ for epoch in range(40):
 def test_dead_relu_holds_when_every_unit_is_off(tmp_path):
     s = _trace(tmp_path, RELU_NET.format(bias=-20.0))
     c = _checks(s, "dead_relu")
-    assert _statuses(c) == {"relu_observed": HOLDS, "units_dead": HOLDS}
+    assert _statuses(c) == {"relu_observed": HOLDS, "units_dead": HOLDS, "not_killed_by_blowup": HOLDS}
     rng = np.random.default_rng(2)
     X = rng.standard_normal((80, 3))
     W1 = rng.standard_normal((3, 10)) * 0.5
@@ -623,3 +623,127 @@ def test_data_read_by_the_update_is_not_a_stale_gradient(tmp_path):
             f.step(X, Y, 0.1)
     """)
     assert "forward_outside_loop" not in _tags(s)
+
+
+PIXEL_NET = """
+import numpy as np
+
+
+def affine(x, w, b):
+    return x.reshape(x.shape[0], -1) @ w + b
+
+
+gen = np.random.default_rng(7)
+protos = gen.uniform(0, 255, (5, 48))
+kinds = gen.integers(0, 5, 300)
+pixels = np.clip(0.4 * protos[kinds] + 0.6 * gen.uniform(0, 255, (300, 48)), 0, 255)
+pixels = pixels - pixels.mean(axis=0)
+weights = {{"w0": {scale} * gen.standard_normal((48, 32)), "b0": np.zeros(32),
+           "w1": {scale} * gen.standard_normal((32, 5)), "b1": np.zeros(5)}}
+for t in range(60):
+    rows = gen.choice(300, 30)
+    x, labels = pixels[rows], kinds[rows]
+    hidden = np.maximum(affine(x, weights["w0"], weights["b0"]), 0)
+    out = affine(hidden, weights["w1"], weights["b1"])
+    shifted = out - out.max(axis=1, keepdims=True)
+    probs = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
+    cost = -np.log(probs[np.arange(30), labels] + 1e-300).mean()
+    up = probs.copy()
+    up[np.arange(30), labels] -= 1
+    up /= 30
+    grads = {{"w1": hidden.T @ up, "b1": up.sum(axis=0)}}
+    back = (up @ weights["w1"].T) * (hidden > 0)
+    grads["w0"], grads["b0"] = x.T @ back, back.sum(axis=0)
+    for k, w in weights.items():
+        weights[k] = w - 3e-3 * grads[k]
+"""
+
+
+def _replay_pixel_spreads(scale):
+    """(inputs' spread, the first pass's widest spread computed from the weights) in plain numpy."""
+    gen = np.random.default_rng(7)
+    protos = gen.uniform(0, 255, (5, 48))
+    kinds = gen.integers(0, 5, 300)
+    pixels = np.clip(0.4 * protos[kinds] + 0.6 * gen.uniform(0, 255, (300, 48)), 0, 255)
+    pixels = pixels - pixels.mean(axis=0)
+    w0, w1 = scale * gen.standard_normal((48, 32)), scale * gen.standard_normal((32, 5))
+    x = pixels[gen.choice(300, 30)]
+    hidden = np.maximum(x @ w0, 0)
+    out = hidden @ w1
+    return x.std(), max(v.std() for v in (x @ w0, hidden, out, out - out.max(axis=1, keepdims=True)))
+
+
+def test_too_large_on_large_inputs_when_the_weights_multiply_their_spread(tmp_path):
+    s = _trace(tmp_path, PIXEL_NET.format(scale=5.0))
+    st = _checks(s, "weights_init_too_large")
+    assert _statuses(st) == {"first_pass_observed": HOLDS, "inputs_moderate": HOLDS, "starts_extreme": HOLDS}, st
+    in_std, widest = _replay_pixel_spreads(5.0)
+    assert st["inputs_moderate"].numbers["input_std"] == pytest.approx(in_std, rel=1e-9)
+    assert st["starts_extreme"].numbers["spread_ratio"] == pytest.approx(widest / in_std, rel=1e-6)
+    tags = _tags(s)
+    assert tags[0] == "weights_init_too_large", tags
+    # the inputs' own scale is not what multiplied the spread a hundredfold
+    assert "unnormalized_inputs" not in tags
+
+
+def test_too_large_fails_on_large_inputs_with_weights_scaled_for_them(tmp_path):
+    s = _trace(tmp_path, PIXEL_NET.format(scale=0.03))
+    st = _checks(s, "weights_init_too_large")
+    assert st["inputs_moderate"].status == FAILS
+    in_std, widest = _replay_pixel_spreads(0.03)
+    assert widest / in_std < 100
+    assert "weights_init_too_large" not in _tags(s)
+
+
+KILLED = """
+import numpy as np
+gen = np.random.default_rng(5)
+cls = gen.integers(0, 4, 400)
+feats = gen.normal(0, 1, (4, 12))[cls] + 0.5 * gen.normal(size=(400, 12))
+onehot = np.eye(4)[cls]
+params = {"A": 0.1 * gen.standard_normal((12, 16)), "a": np.zeros(16),
+          "B": 0.1 * gen.standard_normal((16, 4)), "b": np.zeros(4)}
+for it in range(150):
+    pick = gen.choice(400, 40)
+    x, t = feats[pick], onehot[pick]
+    pre = x @ params["A"] + params["a"]
+    h = np.maximum(pre, 0)
+    z = h @ params["B"] + params["b"]
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    p = p / p.sum(axis=1, keepdims=True)
+    up = (p - t) / len(x)
+    grads = {"B": h.T @ up, "b": up.sum(axis=0)}
+    back = (up @ params["B"].T) * (pre > 0)
+    grads["A"], grads["a"] = x.T @ back, back.sum(axis=0)
+    for name in ("A", "a", "B", "b"):
+        params[name] -= 15.0 * grads[name]
+"""
+
+
+def test_dead_relu_killed_after_the_weights_diverged_is_a_consequence(tmp_path):
+    """A ReLU layer found dead at the end (the dead_units finding, given here) that was alive at the first step:
+    a cause of its own while the weights stay sound, the consequence of the blow-up when they diverged."""
+    from nandoctor.model import Finding
+
+    s = _trace(tmp_path, KILLED)
+    F = facts(s)
+    (h,) = [x for x in s.sites if x.target == "h"]
+    first_zero = float(F.ser(h.id)["frac_zero"][0]) if "frac_zero" in F.ser(h.id).cols else None
+    dead = Finding("dead_units", "structure", "error", "h: every unit is exactly zero at the end.", 135, 149, "h",
+                   h.line, {"fraction_dead": 1.0})
+    diverged = [f for f in s.findings if f.code == "weight_divergence"]
+    assert diverged, [f.code for f in s.findings]  # rate 15: the norm of params grows a hundred-billion-fold
+    others = [f for f in s.findings if f.code not in ("weight_divergence", "weights_nonfinite", "dead_units")]
+
+    def premise(findings):
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            _, _, checks = evaluate_rules(s, F, findings)
+        return {c.premise: c for c in checks["dead_relu"]}
+
+    killed = premise(others + [dead] + diverged)
+    assert killed["units_dead"].status == HOLDS
+    assert killed["not_killed_by_blowup"].status == FAILS, killed["not_killed_by_blowup"].why
+    assert first_zero is None or first_zero < 1.0  # alive at the first step, as the premise measured
+    alone = premise(others + [dead])
+    assert alone["not_killed_by_blowup"].status == HOLDS, alone["not_killed_by_blowup"].why

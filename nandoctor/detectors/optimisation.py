@@ -309,7 +309,9 @@ def weight_divergence(session) -> list[Finding]:
         bad = (sr[C.N_NAN][m] + sr[C.N_POSINF][m] + sr[C.N_NEGINF][m]) > 0
         steps = sr.step[m]
         _, before = F.weight_norm_before(u)
-        start = before[m][0]
+        known = before[m][np.isfinite(before[m]) & (before[m] > 0)]
+        # the first norm known before an update (a site writing several arrays in turn may not know the first's)
+        start = known[0] if len(known) else before[m][0]
         name = _param(F, u)
         if bad.any():
             i = int(np.argmax(bad))
@@ -670,7 +672,13 @@ def gradient_through_time(session) -> list[Finding]:
             continue
         feeds.add(n)
         todo.extend(F.parent_map.get(n, []))
+    roles = getattr(getattr(F, "structure", None), "loop_roles", {}) or {}
+    per_parameter = {lid for lid, r in roles.items() if r.kind == "per-parameter"}
     for x in F.sites:
+        if x.loop in per_parameter and base_name(x.target) not in x.reads:
+            # Written afresh for each parameter a loop walks (`next_w, cfg = sgd(w, dw, cfg)` over a dict of
+            # weights): consecutive values belong to different parameters, no chain carried back through layers.
+            continue
         # A recurrence that rewrites itself (`delta = (delta @ W.T) * ...`) outside the forward pass and the
         # loss is a backward value too, even when the data flow to the update goes through a container.
         recurrence = x.kind == "update" and x.phase not in ("loss", "forward") and x.id not in F.forward_sites \
@@ -766,6 +774,42 @@ def trouble(F: Facts, session) -> dict | None:
             return dict(kind="weights", step=int(steps[big[0]]), what=f"the norm of {_param(F, u)} grew from "
                         f"{start:.3g} to {peak:.3g}")
     return out if measured else None
+
+
+# Thrown off and stalled: a loss that ends no more than this share below its start made no progress.
+THROWN_DROP = 0.1
+
+
+def thrown_off(F: Facts) -> dict | None:
+    """A loss that jumped to LOSS_JUMP x its first value at two checks in a row (one noisy batch is no jump),
+    then ended no more than THROWN_DROP below that first value: the run was thrown off and never learned
+    after it (a weight pushed where its units saturate or die stays there). {} when the loss did not, None
+    when fewer than 5 finite loss values were measured or it went non-finite (a blow-up, judged elsewhere)."""
+    ls = loss_series(F)
+    if ls is None or np.isfinite(ls[1]).sum() < 5 or not np.isfinite(ls[1]).all():
+        return None
+    steps, loss, how = ls
+    first = float(loss[0])
+    if first <= 0:
+        return {}
+    high = loss > LIM.LOSS_JUMP * first
+    twice = np.nonzero(high[1:] & high[:-1])[0]
+    if not len(twice):
+        return {}
+    j = int(twice[0])
+    k = j
+    while k < len(loss) and high[k]:
+        k += 1
+    peak = float(np.max(loss[j:k]))  # the top of the jump's first run of high values
+    # The end as the median of the last tenth (at least 3 values): one lucky batch is not where the run ended.
+    tail = loss[-max(3, len(loss) // 10):]
+    end = float(np.median(tail))
+    if end < (1 - LIM.THROWN_DROP) * first:
+        return {}
+    return dict(kind="thrown", step=int(steps[j]), loss_first=first, loss_peak=peak, loss_end=end,
+                what=f"the loss ({how}) jumped from {first:.4g} to {peak:.4g} at step {int(steps[j])} and ended at "
+                     f"{end:.4g} (median of its last {len(tail)} values), not {LIM.THROWN_DROP:.0%} below where it "
+                     f"started")
 
 
 def step0_blowup(F: Facts, session) -> dict | None:
@@ -968,7 +1012,12 @@ def first_order_drop(F: Facts) -> dict | None:
         steps, up, before, ratio = update_ratios(F, u)
         sr = F.ser(u)
         m = sr.step >= 0
-        delta = sr[C.UPDATE_L2][m] if np.isfinite(sr[C.UPDATE_L2][m]).any() else scalar_deltas(F, u)[m]
+        if np.isfinite(sr[C.UPDATE_L2][m]).any():
+            delta = sr[C.UPDATE_L2][m]
+        elif np.nanmax(sr[C.SIZE][m], initial=0) <= 1:
+            delta = scalar_deltas(F, u)[m]
+        else:
+            continue  # an array rebound without its change recorded: its step's size is not known, no bound
         delta = delta[np.isfinite(delta)]
         grads = [F.ser(g) for g in F.gradient_of(u) if F.ser(g) is not None]
         if not len(delta) or not grads:

@@ -178,6 +178,10 @@ def loss_values(F) -> tuple[int, np.ndarray] | None:
         rows = loop_rows(F, x.id)
         if len(rows) < 3 or np.nanmax(sr[C.SIZE][rows]) > 1:
             continue
+        if x.kind in ("augassign", "update") or base_name(x.target) in x.reads:
+            continue  # a running total (`reg_loss += np.sum(w * w)` over the weights) is not the loss
+        if np.all(sr[C.MEAN][rows] == sr[C.MEAN][rows][0]):
+            continue  # one value at every step (`loss = 0.0` before the sum): nothing measured
         if best is None or len(rows) > best[0]:
             best = (len(rows), x.id, sr[C.MEAN][rows])
     return None if best is None else (best[1], best[2])

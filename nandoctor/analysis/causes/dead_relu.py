@@ -22,6 +22,8 @@ _RELU = re.compile(r"(maximum\(|\brelu\(|where\([^,]+>\s*0)", re.IGNORECASE)
     premises=(
         ("relu_observed", "a ReLU's output was recorded over at least 10 training steps"),
         ("units_dead", "at least half of its units are exactly zero for every sample over the last 10% of the steps"),
+        ("not_killed_by_blowup", "the units were dead from the start, or died while the weights stayed finite and "
+                                 "did not diverge (else the blow-up killed them)"),
     ),
 )
 def rule(ctx) -> RuleOutcome:
@@ -83,6 +85,16 @@ def rule(ctx) -> RuleOutcome:
         fx = lower_lr_fix(F, F.updates[0])
         if fx:
             fixes.append(fx)
+    # Alive at the start, dead after the weights were thrown far from where they began: the death is that
+    # blow-up's consequence, and the cause is what threw them (the rate, the initial scale).
+    thrown = [g for c in ("weight_divergence", "weights_nonfinite") for g in ctx.findings.get(c, [])]
+    status = True if from_start or not thrown else (False if from_start is False else None)
+    if not out.check("not_killed_by_blowup", status,
+                     "dead from the first step" if from_start else
+                     "the weights stayed finite and did not diverge" if not thrown else
+                     f"the units were alive at the start and died after: {thrown[0].message}" if from_start is False
+                     else f"{thrown[0].message}, and the share of dead units at the first step was not measured"):
+        return out
     score = PRIMARY - 5 if f.severity == "error" else LATENT
     out.drafts.append(Draft("dead_relu", score, summary, chain, fixes, [g.code for g in found],
                             dict(f.evidence, dead_from_start=from_start)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...detectors.numerics import first_nonfinite_info
 from ...detectors.optimisation import (batch_axis_size, loss_progress, oversized_steps, step0_blowup, stepped_updates,
-                                       summed_gradients, trouble, typical_ratio, update_ratios)
+                                       summed_gradients, thrown_off, trouble, typical_ratio, update_ratios)
 from ...explain.fixes import divide_gradient_fix, lower_lr_fix
 from ...model import ChainLink
 from ..rules import LATENT, PRIMARY, Draft, RuleOutcome, cause_rule
@@ -46,6 +46,7 @@ def describe_steps(big: dict) -> str:
     premises=(
         ("update_ratio_measured", "the update ratio |delta|/|w| of a weight was measured"),
         ("run_unstable", "the run blows up (a NaN or inf, a loss that ends well above its start, diverging weights), "
+                         "or its loss jumps to several times its start and never falls below its start again, "
                          "or its loss never falls while every step moves the weights by a large part of their norm"),
         ("steps_too_large", "before the blow-up, one step moved a weight by a large part of its norm, or the steps "
                             "overshot (the change alternating in sign and growing), or large steps kept growing "
@@ -82,6 +83,10 @@ def rule(ctx) -> RuleOutcome:
             bad = dict(kind="bouncing", step=None, what=f"the loss ({lp['how']}) only went from {lp['first']:.4g} to "
                        f"{lp['last']:.4g} while each update moved {tr['name']} by a median {tr['ratio']:.2g} of its "
                        f"norm")
+    if bad == {}:
+        # Thrown off: the loss jumped to several times its start and the run never got below its start again
+        # (the steps that did it are judged up to the jump by steps_too_large).
+        bad = thrown_off(F) or bad
     if not out.check("run_unstable", None if bad is None else bool(bad),
                      bad.get("what", "") if bad else ("neither a loss nor the weights were measured" if bad is None
                                                      else "the run stays finite, the loss does not rise, the weights "
@@ -151,7 +156,7 @@ def rule(ctx) -> RuleOutcome:
                  ChainLink(f"Then {bad['what']}.", bad.get("step"), None, None,
                            {k: v for k, v in bad.items() if k not in ("what",)})]
         summary += f"; {bad['what']}."
-        score = PRIMARY - 15 if bad["kind"] in ("loss", "weights") else LATENT + 10
+        score = PRIMARY - 15 if bad["kind"] in ("loss", "weights", "thrown") else LATENT + 10
     codes = [f.code for code in ("update_spike", "update_ratio_high", "sustained_growth", "weight_divergence",
                                  "loss_rising", "first_nonfinite") for f in ctx.findings.get(code, [])]
     out.drafts.append(Draft("learning_rate_too_high", score, summary, chain, fixes, codes, ev))

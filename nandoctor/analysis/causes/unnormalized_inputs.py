@@ -16,9 +16,13 @@ from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
     premises=(
         ("inputs_measured", "the values of the input array multiplied by the weights were kept"),
         ("inputs_large", "a feature of those inputs has a mean or spread above INPUT_SCALE (not standardized, not 0-1)"),
-        ("run_troubled", "the run blows up, or its loss barely falls"),
+        ("run_troubled", "the run blows up, or its loss barely falls and is not falling faster in the second half of "
+                         "the run than in the first"),
     ),
     thresholds={"INPUT_SCALE": 10.0, "INPUT_SLOW_DROP": 0.1},
+    # the initial weights multiplying the inputs' own spread a hundredfold or more (a ratio that does not depend
+    # on the inputs' scale) make the blow-up whatever that scale
+    yields_to=("weights_init_too_large",),
 )
 def rule(ctx) -> RuleOutcome:
     """Large raw features, measured where they meet the weights, in a run that blows up or stalls."""
@@ -38,9 +42,15 @@ def rule(ctx) -> RuleOutcome:
     bad = trouble(F, ctx.session)
     lp = loss_progress(F)
     slow = lp is not None and lp["drop"] < ctx.threshold("INPUT_SLOW_DROP")
-    status = True if bad or slow else (None if bad is None and lp is None else False)
-    why = bad["what"] if bad else (f"the loss only went from {lp['first']:.4g} to {lp['last']:.4g}" if slow else
-                                   "the run stays finite and the loss falls")
+    # A loss falling faster in the second half of the run than in the first is picking up, not held back: badly
+    # scaled inputs slow a descent down as it goes (the steep directions done, the flat ones left).
+    early = (lp["first"] - lp["middle"]) / max(abs(lp["first"]), 1e-12) if lp is not None and "middle" in lp else None
+    picking_up = slow and early is not None and lp["late_drop"] > max(early, 0.0)
+    status = True if bad or (slow and not picking_up) else (None if bad is None and lp is None else False)
+    why = bad["what"] if bad else (f"the loss only went from {lp['first']:.4g} to {lp['last']:.4g}" if slow and not picking_up
+                                   else f"the loss went from {lp['first']:.4g} to {lp['middle']:.4g} in the first half "
+                                        f"and on to {lp['last']:.4g} in the second, falling faster as it goes"
+                                   if picking_up else "the run stays finite and the loss falls")
     if not out.check("run_troubled", status, why):
         return out
     msg = (f"The inputs {sc['name']} are not normalized: a feature reaches a mean of {sc['largest_mean']:.4g} and a "

@@ -21,7 +21,8 @@ _RANDOM_INIT = re.compile(r"(randn|standard_normal|normal\(|rand\(|uniform\()")
     "The initial weights are too large",
     premises=(
         ("first_pass_observed", "the forward pass was recorded before the first update"),
-        ("inputs_moderate", "the inputs have a moderate scale, so large values come from the weights"),
+        ("inputs_moderate", "the inputs have a moderate scale, or the forward values' spread is init_growth times "
+                            "the inputs' own or more, so large values come from the weights"),
         ("starts_extreme", "before any update a hidden sigmoid/tanh is saturated or the forward values are far "
                            "larger than the inputs"),
     ),
@@ -42,22 +43,25 @@ def rule(ctx) -> RuleOutcome:
         return out
     si = F.ser(i)
     in_max, in_std = float(si[C.ABSMAX][0]), float(si[C.STD][0])
-    if not out.check("inputs_moderate", bool(np.isfinite(in_max) and in_max <= ctx.threshold("init_input_scale_max")
-                                             and in_std > 0),
-                     f"the inputs {F.by_id[i].target} reach {in_max:.3g} with a spread of {in_std:.3g}",
+    sat_limit, growth_limit = ctx.threshold("init_saturated_fraction"), ctx.threshold("init_growth")
+    moderate = bool(np.isfinite(in_max) and in_max <= ctx.threshold("init_input_scale_max") and in_std > 0)
+    # Large inputs saturate any squashing unit, but a spread multiplied by init_growth or more on the way
+    # through is the weights' doing whatever the inputs' scale (the ratio does not depend on it).
+    spread = _largest_spread(F, first)
+    amplified = bool(in_std > 0 and spread is not None and spread[0] / in_std >= growth_limit)
+    if not out.check("inputs_moderate", moderate or amplified,
+                     f"the inputs {F.by_id[i].target} reach {in_max:.3g} with a spread of {in_std:.3g}"
+                     + (f", and {site_words(F, spread[1])} (line {F.by_id[spread[1]].line}) spreads "
+                        f"{spread[0] / in_std:.3g} times as wide before the first update" if amplified else ""),
                      input_absmax=in_max, input_std=in_std):
         return out
-    sat_limit, growth_limit = ctx.threshold("init_saturated_fraction"), ctx.threshold("init_growth")
     t = target_site(F)
     t_size = float(F.ser(t)[C.SIZE][0]) if t is not None else None
     output_row = next((r for r in reversed(first.rows) if t_size is not None and F.ser(r[1])[C.SIZE][r[2]] == t_size), None)
-    saturated, biggest = None, None
+    saturated, biggest = None, _largest_spread(F, first)
     for seq, sid, row in first.rows:
         sr = F.ser(sid)
         std = float(sr[C.STD][row])
-        # Only values computed from the weights can show the weights' scale (not a batch's index array).
-        if np.isfinite(std) and sid in F.derived and (biggest is None or std > biggest[0]):
-            biggest = (std, sid, row)
         near = float(sr[C.FRAC_SAT_NEAR][row])
         # Values all at 0 fill [0, 1] "near its bound" too: saturation needs values that reach out towards 1.
         reach = float(sr[C.ABSMAX][row])
@@ -95,6 +99,17 @@ def rule(ctx) -> RuleOutcome:
     out.drafts.append(Draft("weights_init_too_large", PRIMARY - 5, summary, chain, _init_fixes(F),
                             [f.code for f in ctx.findings.get("exact_saturation", [])], ev))
     return out
+
+
+def _largest_spread(F, first) -> tuple[float, int, int] | None:
+    """(spread, site, row) of the widest value computed from the weights in the first pass (not a batch's index
+    array: only values computed from the weights show their scale)."""
+    biggest = None
+    for _, sid, row in first.rows:
+        std = float(F.ser(sid)[C.STD][row])
+        if np.isfinite(std) and sid in F.derived and (biggest is None or std > biggest[0]):
+            biggest = (std, sid, row)
+    return biggest
 
 
 def _init_fixes(F) -> list[Fix]:
