@@ -1,3 +1,4 @@
+# Four-class classifier on noisy clusters: Dense/Rectifier layer objects share a dict of arrays with the net.
 import numpy as np
 
 

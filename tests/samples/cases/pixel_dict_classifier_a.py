@@ -1,3 +1,4 @@
+# Five-class classifier on mean-subtracted pixel rows: a dict of weights, rebuilt key by key each step.
 import numpy as np
 
 
