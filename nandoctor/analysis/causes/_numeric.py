@@ -542,3 +542,26 @@ def mechanism_fixes(F: Facts, mech: str, info: dict) -> list[Fix]:
     """The fixes of a numeric mechanism at the statement that computed the first non-finite value."""
     fixer = _MECHANISM_FIXES.get(mech)
     return fixer(F, info) if fixer else []
+
+
+def early_step_ratio(F: Facts, updates=None, steps: int = 3) -> dict | None:
+    """The median update ratio |delta|/|w| over each parameter's first `steps` measured steps (every element of a
+    list or dict of arrays counted), before a diverging run's later steps are the divergence's consequence.
+    None when no ratio was measured."""
+    from ...detectors.optimisation import update_ratios
+
+    per = []
+    for u in (F.updates if updates is None else updates):
+        st, up, before, ratio = update_ratios(F, u)
+        if not len(ratio):
+            continue
+        first = np.unique(st)[:steps]
+        keep = np.isin(st, first) & np.isfinite(ratio)
+        if keep.any():
+            per.append((u, ratio[keep], int(first[-1])))
+    if not per:
+        return None
+    pooled = np.concatenate([r for _, r, _ in per])
+    top = max(per, key=lambda p: float(np.median(p[1])))
+    return {"ratio": float(np.median(pooled)), "name": base_name(F.by_id[top[0]].target), "update": top[0],
+            "upto": max(p[2] for p in per), "n": int(len(pooled))}
