@@ -378,3 +378,163 @@ def test_parameters_in_a_dict_with_a_small_step_raise_nothing(tmp_path):
     session, drafts, checks = _run(tmp_path, DICT_MOMENTUM.format(step=0.05), "dict_ok")
     assert checks["learning_rate_too_high"]["update_ratio_measured"].status == HOLDS
     assert "learning_rate_too_high" not in drafts
+
+
+# A gradient returned beside its loss (`return np.mean(...), grad`), summed over the columns of a features x samples
+# table: the loss's mean averages nothing of the gradient.
+RETURNED_SUM = """
+import numpy as np
+rng = np.random.default_rng(1)
+cols = rng.normal(0, 1, (3, {n}))
+out = np.array([[0.5, -1.0, 2.0]]) @ cols + 0.2
+gains = np.zeros((1, 3))
+def sweep(gains):
+    resid = gains @ cols - out
+    return float(np.mean(resid ** 2)), resid @ cols.T{divide}
+for epoch in range(30):
+    cost, grad = sweep(gains)
+    gains = gains - 0.05 * grad
+print(cost)
+"""
+
+
+def _replay_returned_sum(n, divide):
+    """Update ratios of RETURNED_SUM replayed in plain numpy."""
+    rng = np.random.default_rng(1)
+    cols = rng.normal(0, 1, (3, n))
+    out = np.array([[0.5, -1.0, 2.0]]) @ cols + 0.2
+    gains = np.zeros((1, 3))
+    ratios = []
+    with np.errstate(all="ignore"):
+        for _ in range(30):
+            grad = (gains @ cols - out) @ cols.T / (n if divide else 1)
+            new = gains - 0.05 * grad
+            ratios.append(np.linalg.norm(new - gains) / np.linalg.norm(gains))
+            gains = new
+    return np.array(ratios)
+
+
+def test_summed_gradient_returned_beside_its_loss(tmp_path):
+    session, drafts, checks = _run(tmp_path, RETURNED_SUM.format(n=400, divide=""), "returned_sum")
+    summed = checks["gradient_sum_not_mean"]
+    assert summed["gradient_summed"].status == HOLDS, summed["gradient_summed"].why
+    # the batch is the axis the statement adds up, read from its operands' recorded shapes: the 400 columns
+    assert summed["gradient_summed"].numbers["batch"] == 400
+    assert summed["step_too_large_by_the_sum"].status == HOLDS, summed["step_too_large_by_the_sum"].why
+    # judged on the first steps (the weights start at zero: the first ratio is not defined)
+    ratios = _replay_returned_sum(400, False)
+    got = summed["step_too_large_by_the_sum"].numbers["ratio"]
+    first = ratios[1:4][np.isfinite(ratios[1:4])]
+    assert first.min() <= got <= first.max()
+    assert "gradient_sum_not_mean" in drafts
+    # the learning rate stands down: divided by 400 the step would be small
+    assert checks["learning_rate_too_high"]["step_not_from_summed_gradient"].status == FAILS
+    assert "learning_rate_too_high" not in drafts
+
+
+def test_averaged_gradient_returned_beside_its_loss(tmp_path):
+    session, drafts, checks = _run(tmp_path, RETURNED_SUM.format(n=400, divide=" / cols.shape[1]"), "returned_mean")
+    assert checks["gradient_sum_not_mean"]["gradient_summed"].status == FAILS
+    assert not {"gradient_sum_not_mean", "learning_rate_too_high"} & set(drafts)
+    assert np.all(np.isfinite(_replay_returned_sum(400, True)[1:]))  # the run stays finite
+
+
+# Two layers updated by one statement in a loop over layer objects, climbing a softmax cross-entropy: the
+# output layer's offsets have a mean the update leaves in place (their gradient sums to zero over the classes).
+LAYER_ASCENT = """
+import numpy as np
+rng = np.random.default_rng(3)
+pts = rng.normal(0, 1, (90, 2)) + np.repeat(np.array([[2.0, 0], [-1, 2], [-1, -2]]), 30, axis=0)
+hot = np.eye(3)[np.repeat(np.arange(3), 30)]
+class Dense:
+    def __init__(self, a, b):
+        self.mat = rng.normal(0, 1 / np.sqrt(a), (a, b))
+        self.off = np.zeros(b)
+    def apply(self, step):
+        self.mat {op}= step * self.d_mat
+        self.off {op}= step * self.d_off
+first, second = Dense(2, 8), Dense(8, 3)
+for epoch in range(80):
+    hid = np.tanh(pts @ first.mat + first.off)
+    logit = hid @ second.mat + second.off
+    shifted = logit - logit.max(axis=1, keepdims=True)
+    logp = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    loss = -np.mean(np.sum(hot * logp, axis=1))
+    up = (np.exp(logp) - hot) / len(pts)
+    second.d_mat, second.d_off = hid.T @ up, up.sum(axis=0)
+    back = (up @ second.mat.T) * (1 - hid ** 2)
+    first.d_mat, first.d_off = pts.T @ back, back.sum(axis=0)
+    for layer in (first, second):
+        layer.apply(0.1)
+print(loss)
+"""
+
+
+def test_ascent_through_layer_objects_is_not_overshoot(tmp_path):
+    session, drafts, checks = _run(tmp_path, LAYER_ASCENT.format(op="+"), "layer_ascent")
+    # the rows of one statement alternate between the two layers: followed one layer at a time, nothing overshoots
+    assert checks["learning_rate_too_high"]["steps_too_large"].status != HOLDS, \
+        checks["learning_rate_too_high"]["steps_too_large"].why
+    sign = checks["gradient_sign_wrong"]
+    assert all(c.status == HOLDS for c in sign.values()), {p: (c.status, c.why) for p, c in sign.items()}
+    assert "gradient_sign_wrong" in drafts and "learning_rate_too_high" not in drafts
+
+
+def test_descent_through_layer_objects_raises_nothing(tmp_path):
+    session, drafts, checks = _run(tmp_path, LAYER_ASCENT.format(op="-"), "layer_descent")
+    assert not {"gradient_sign_wrong", "learning_rate_too_high"} & set(drafts)
+
+
+def test_mean_that_carries_no_update_is_not_judged():
+    from nandoctor import columns as C
+    from nandoctor.detectors.optimisation import _mean_carries_update
+
+    class Rows(dict):
+        step = np.arange(6)
+
+    # offsets whose update sums to zero: the mean moves at rounding level while each update has norm 0.1
+    zero_sum = Rows({C.UPDATE_L2: np.full(6, 0.1), C.SIZE: np.full(6, 3.0), C.MEAN: np.array([0, 1e-18, 0, 2e-18, 0, 1e-18])})
+    assert not _mean_carries_update(zero_sum)
+    # every element moving alike: |change of the mean| x sqrt(size) equals the update's norm
+    alike = Rows({C.UPDATE_L2: np.full(6, np.sqrt(3) * 0.5), C.SIZE: np.full(6, 3.0),
+                  C.MEAN: np.array([0.0, 0.5, 0.0, 0.5, 0.0, 0.5])})
+    assert _mean_carries_update(alike)
+
+
+# Adam on a list of arrays with a tiny step: one statement writes the four arrays in turn each step.
+ADAM_LIST = """
+import numpy as np
+rng = np.random.default_rng(4)
+feats = rng.normal(0, 1, (200, 4))
+goal = np.tanh(feats @ rng.normal(0, 1, (4, 2)))
+ps = [rng.normal(0, 0.5, (4, 3)), np.zeros(3), rng.normal(0, 0.5, (3, 2)), np.zeros(2)]
+m1 = [np.zeros_like(p) for p in ps]
+m2 = [np.zeros_like(p) for p in ps]
+for it in range(1, 201):
+    hid = np.tanh(feats @ ps[0] + ps[1])
+    gap = hid @ ps[2] + ps[3] - goal
+    loss = float(np.mean(gap ** 2))
+    d_out = 2 * gap / gap.size
+    d_hid = (d_out @ ps[2].T) * (1 - hid ** 2)
+    grads = [feats.T @ d_hid, d_hid.sum(axis=0), hid.T @ d_out, d_out.sum(axis=0)]
+    for j, g in enumerate(grads):
+        m1[j] = 0.9 * m1[j] + 0.1 * g
+        m2[j] = 0.999 * m2[j] + 0.001 * g * g
+        ps[j] = ps[j] - {step} * (m1[j] / (1 - 0.9 ** it)) / (np.sqrt(m2[j] / (1 - 0.999 ** it)) + 1e-8)
+print(loss)
+"""
+
+
+def test_tiny_adam_steps_on_a_list_of_arrays(tmp_path):
+    session, drafts, checks = _run(tmp_path, ADAM_LIST.format(step="1e-6"), "adam_tiny")
+    low = checks["learning_rate_too_low"]
+    # each array is compared with itself a step earlier: Adam moves every element by about the step, so all the
+    # steps together (200 x 20 elements x 1e-6 x a gradient below 1) cannot lower the loss by a tenth
+    assert low["steps_tiny"].status == HOLDS, low["steps_tiny"].why
+    assert low["steps_tiny"].numbers["bound"] < 200 * 20 * 1e-6
+    assert "learning_rate_too_low" in drafts
+
+
+def test_ordinary_adam_steps_on_a_list_of_arrays(tmp_path):
+    session, drafts, checks = _run(tmp_path, ADAM_LIST.format(step="1e-2"), "adam_ok")
+    assert "learning_rate_too_low" not in drafts

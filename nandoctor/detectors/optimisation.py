@@ -544,15 +544,19 @@ def summed_gradients(F: Facts) -> list[dict]:
         stop = {a.site for a in F.activations} | ({F.output} if F.output is not None else set())
         # Each value is judged by the text that computes it: for `cost, grad = f()` only the returned element
         # the gradient comes from (the mean of a loss returned beside it does not average the gradient).
-        seen, todo, chain, text = set(), [(g, None) for g in grads], [], {}
+        # A returned element's value is recorded where the caller unpacks it (`shaped`).
+        seen, todo, chain, text, shaped = set(), [(g, None, g) for g in grads], [], {}, {}
         while todo:
-            g, position = todo.pop()
+            g, position, child = todo.pop()
             if g in seen or g in F.params or g in F.data_like:
                 continue
             seen.add(g)
             chain.append(g)
             element = _returned_element(F.by_id[g].statement, position) if F.by_id[g].kind == "return" else None
-            text[g] = ast.unparse(element) if element is not None else F.by_id[g].statement
+            # An argument's recorded statement is its whole function: it computes nothing itself.
+            text[g] = ast.unparse(element) if element is not None else "" if F.by_id[g].kind == "arg" else \
+                F.by_id[g].statement
+            shaped[g] = child if element is not None else g
             if g in stop:
                 continue
             parents = F.parent_map.get(g, [])
@@ -560,15 +564,17 @@ def summed_gradients(F: Facts) -> list[dict]:
                 read = {base_name(r) for r in expr_reads(element)}
                 parents = [q for q in parents if base_name(F.by_id[q].target) in read]
             k = _unpacked_position(F.by_id[g]) if F.by_id[g].kind == "unpack" else None
-            todo.extend((q, k) for q in parents)
+            todo.extend((q, k, g) for q in parents)
         if not chain:
             continue
         if any(_divides(text[g]) for g in chain):
             continue
-        contracting = [g for g in chain if _contracts(text[g]) and F.by_id[g].kind != "return"]
+        contracting = [g for g in chain if _contracts(text[g])
+                       and (F.by_id[g].kind != "return" or shaped[g] != g)]
         if contracting:
-            out.append({"update": u, "gradient": contracting[0], "batch": batch,
-                        "reduced": reduced_length(F, contracting[0])})
+            c = contracting[0]
+            out.append({"update": u, "gradient": c, "batch": batch,
+                        "reduced": reduced_length(F, shaped[c], F.parent_map.get(c, []))})
             continue
         for g in chain:
             adds = _accumulations_per_update(F, g, u)
@@ -588,15 +594,16 @@ def _first_loop_shape(F: Facts, sid: int) -> tuple[int, ...] | None:
     return tuple(int(d) for d in dims)
 
 
-def reduced_length(F: Facts, sid: int) -> int | None:
+def reduced_length(F: Facts, sid: int, operands=None) -> int | None:
     """How many values a contracting statement adds up into each element, measured from the recorded shapes: the
     longest axis of a value it reads that its result does not have (`resid @ rows.T`, (1, 3000) x (3000, 4) ->
-    (1, 4): 3000, in either layout). None when the shapes were not recorded or no axis disappears."""
+    (1, 4): 3000, in either layout). `operands`: the sites it reads, when not its own parents (a returned element,
+    recorded where the caller unpacks it). None when the shapes were not recorded or no axis disappears."""
     result = _first_loop_shape(F, sid)
     if result is None:
         return None
     gone = []
-    for p in F.parent_map.get(sid, []):
+    for p in (F.parent_map.get(sid, []) if operands is None else operands):
         shape = _first_loop_shape(F, p)
         if shape and len(shape) >= 1:
             left = list(result)
