@@ -14,10 +14,12 @@ from ._numeric import early_step_ratio
     "gradient_sum_not_mean",
     "The gradient is summed over the batch instead of averaged",
     premises=(
-        ("gradient_summed", "a gradient contracts over a batch of at least SUM_BATCH samples, or a loop adds up that "
-                            "many per-sample gradients before an update, and nothing divides by their number"),
+        ("gradient_summed", "a gradient contracts over a batch of at least SUM_BATCH samples (an axis its operands' "
+                            "recorded shapes have and its result has not, rows or columns alike), or a loop adds up "
+                            "that many per-sample gradients before an update, and nothing divides by their number"),
         ("run_unstable", "the run blows up: a NaN or inf, a loss that ends well above its start, or diverging weights"),
-        ("step_too_large_by_the_sum", "the steps were too large, and divided by the batch size they would not be"),
+        ("step_too_large_by_the_sum", "the first steps moved the weights by SUM_RATIO_HIGH of their norm or more, and "
+                                      "divided by the batch size they would not"),
     ),
     thresholds={"SUM_BATCH": 32, "SUM_RATIO_HIGH": 0.1},
     # Weights that start too large blow the first steps up whatever the gradient is divided by.

@@ -52,7 +52,8 @@ def describe_steps(big: dict) -> str:
                             "overshot (the change alternating in sign and growing), or large steps kept growing "
                             "geometrically"),
         ("stable_before_first_update", "the values were not already blowing up in the first step, before any update"),
-        ("step_not_from_summed_gradient", "the step is too large even with the gradient divided by the batch size"),
+        ("step_not_from_summed_gradient", "the step is too large even with the gradient divided by the batch size "
+                                          "(judged on the first steps)"),
         ("gradient_not_exploding", "no backward value grew by GROW or more within a step (the gradient's own blow-up)"),
         ("gradient_formula_sound", "the backward pass was not found applying an activation's derivative to the "
                                    "pre-activation (a formula that blows up whatever the rate)"),
