@@ -1081,9 +1081,15 @@ def first_order_drop(F: Facts) -> dict | None:
         steps, up, before, ratio = update_ratios(F, u)
         sr = F.ser(u)
         m = sr.step >= 0
-        # Without a recorded update norm, the changes update_ratios measured: a scalar's change, or each element of
-        # a list of arrays compared with itself a step earlier (consecutive rows are different arrays).
-        delta = sr[C.UPDATE_L2][m] if np.isfinite(sr[C.UPDATE_L2][m]).any() else up
+        # Without a recorded update norm: a scalar's change from the value before it, or, for a statement writing
+        # several arrays in turn (a list of layers), each array against itself a step earlier (consecutive rows
+        # are different arrays), as update_ratios measured it.
+        if np.isfinite(sr[C.UPDATE_L2][m]).any():
+            delta = sr[C.UPDATE_L2][m]
+        elif np.nanmax(sr[C.SIZE]) <= 1:
+            delta = scalar_deltas(F, u)[m]
+        else:
+            delta = up
         delta = delta[np.isfinite(delta)]
         grads = [F.ser(g) for g in F.gradient_of(u) if F.ser(g) is not None]
         if not len(delta) or not grads:
