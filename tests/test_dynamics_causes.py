@@ -538,3 +538,81 @@ def test_tiny_adam_steps_on_a_list_of_arrays(tmp_path):
 def test_ordinary_adam_steps_on_a_list_of_arrays(tmp_path):
     session, drafts, checks = _run(tmp_path, ADAM_LIST.format(step="1e-2"), "adam_ok")
     assert "learning_rate_too_low" not in drafts
+
+
+# Six sigmoid layers, each updated by its own statement, with a small rate: no backward value is rewritten within a
+# step (nothing to follow along the way back), but the layers' update ratios shrink toward the input.
+SIGMOID_TOWER = """
+import numpy as np
+rng = np.random.default_rng(5)
+feats = rng.normal(0, 1, (128, 8))
+goal = np.sin(feats[:, :1])
+sig = lambda z: 1 / (1 + np.exp(-z))
+A = rng.normal(0, 1 / np.sqrt(8), (8, 16))
+B = rng.normal(0, 1 / np.sqrt(16), (16, 16))
+C = rng.normal(0, 1 / np.sqrt(16), (16, 16))
+D = rng.normal(0, 1 / np.sqrt(16), (16, 16))
+E = rng.normal(0, 1 / np.sqrt(16), (16, 16))
+G = rng.normal(0, 1 / np.sqrt(16), (16, 1))
+for step in range(150):
+    h1 = sig(feats @ A)
+    h2 = sig(h1 @ B)
+    h3 = sig(h2 @ C)
+    h4 = sig(h3 @ D)
+    h5 = sig(h4 @ E)
+    out = h5 @ G
+    loss = np.mean((out - goal) ** 2)
+    d5 = 2 * (out - goal) / len(feats)
+    gG = h5.T @ d5
+    d4 = (d5 @ G.T) * h5 * (1 - h5)
+    gE = h4.T @ d4
+    d3 = (d4 @ E.T) * h4 * (1 - h4)
+    gD = h3.T @ d3
+    d2 = (d3 @ D.T) * h3 * (1 - h3)
+    gC = h2.T @ d2
+    d1 = (d2 @ C.T) * h2 * (1 - h2)
+    gB = h1.T @ d1
+    d0 = (d1 @ B.T) * h1 * (1 - h1)
+    gA = feats.T @ d0
+    A -= RATE * gA
+    B -= RATE * gB
+    C -= RATE * gC
+    D -= RATE * gD
+    E -= RATE * gE
+    G -= RATE * gG
+print(loss)
+"""
+
+
+def _replay_tower_ratios(rate):
+    """Median update ratio of each layer of SIGMOID_TOWER, input side first, replayed in plain numpy."""
+    ns, ratios = {}, []
+    body = SIGMOID_TOWER.replace("RATE", repr(rate)).replace(
+        "    A -= ", "    ratios.append([np.linalg.norm({rate} * g) / np.linalg.norm(w) for g, w in "
+                     "((gA, A), (gB, B), (gC, C), (gD, D), (gE, E), (gG, G))])\n    A -= ".format(rate=rate), 1)
+    exec(compile(body.replace("print(loss)", ""), "tower", "exec"), {"ratios": ratios, "np": np}, ns)
+    return np.median(np.array(ratios), axis=0)
+
+
+def test_update_ratios_shrinking_toward_the_input_are_a_vanishing_gradient(tmp_path):
+    session, drafts, checks = _run(tmp_path, SIGMOID_TOWER.replace("RATE", "0.002"), "tower")
+    replay = _replay_tower_ratios(0.002)
+    vanish = checks["vanishing_gradient"]["gradient_vanishes"]
+    assert vanish.status == HOLDS, vanish.why
+    got = vanish.numbers["ratios"]
+    assert list(got) == ["A", "B", "C", "D", "E", "G"]  # ordered by the forward pass, input side first
+    assert np.allclose(list(got.values()), replay, rtol=0.05)
+    assert "vanishing_gradient" in drafts
+    # not a rate too low: that one would move every layer alike
+    alike = checks["learning_rate_too_low"]["steps_tiny_alike"]
+    assert alike.status == FAILS, alike.why
+    assert alike.numbers["spread"] == pytest.approx(replay.max() / replay.min(), rel=0.05)
+    assert "learning_rate_too_low" not in drafts
+
+
+def test_adam_moves_every_array_alike(tmp_path):
+    session, drafts, checks = _run(tmp_path, ADAM_LIST.format(step="1e-6"), "adam_alike")
+    alike = checks["learning_rate_too_low"]["steps_tiny_alike"]
+    # the two weight matrices (the offsets grow from zero and are left out) move by about 1e-6 per element; their
+    # change is measured as the change of their norm (a lower bound), so within two orders, far from 1e3
+    assert alike.status == HOLDS and alike.numbers["spread"] < 100, alike.why
