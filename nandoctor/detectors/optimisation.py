@@ -596,7 +596,7 @@ def _first_loop_shape(F: Facts, sid: int) -> tuple[int, ...] | None:
 
 def reduced_length(F: Facts, sid: int, operands=None) -> int | None:
     """How many values a contracting statement adds up into each element, measured from the recorded shapes: the
-    longest axis of a value it reads that its result does not have (`resid @ rows.T`, (1, 3000) x (3000, 4) ->
+    longest axis of a value it reads, not a parameter, that its result does not have (`resid @ rows.T`, (1, 3000) x (3000, 4) ->
     (1, 4): 3000, in either layout). `operands`: the sites it reads, when not its own parents (a returned element,
     recorded where the caller unpacks it). None when the shapes were not recorded or no axis disappears."""
     result = _first_loop_shape(F, sid)
@@ -604,6 +604,8 @@ def reduced_length(F: Facts, sid: int, operands=None) -> int | None:
         return None
     gone = []
     for p in (F.parent_map.get(sid, []) if operands is None else operands):
+        if F.is_param(p):
+            continue  # `W.T @ delta` contracts a layer's width, not the samples
         shape = _first_loop_shape(F, p)
         if shape and len(shape) >= 1:
             left = list(result)

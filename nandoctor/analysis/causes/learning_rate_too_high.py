@@ -111,9 +111,10 @@ def rule(ctx) -> RuleOutcome:
     summed = summed_gradients(F)
     b = summed[0]["batch"] if summed and summed[0].get("accumulated") else \
         summed[0]["reduced"] if summed and summed[0].get("reduced") else batch_axis_size(F)[0]
-    # Judged on the first steps when they were measured: once the weights diverge, every step is huge.
+    # Judged on the first steps when they were already large: once the weights diverge every step is huge, and
+    # a sum can only be blamed for steps that were too large from the start.
     early = early_step_ratio(F)
-    judged = min(big["ratio"], early["ratio"]) if early is not None else big["ratio"]
+    judged = min(big["ratio"], early["ratio"]) if early is not None and early["ratio"] >= limit else big["ratio"]
     # A sum over a handful of samples scales the step by a handful; over a large batch it is the step's size.
     large = bool(summed) and b is not None and b >= ctx.threshold("SUM_BATCH")
     from_sum = large and judged / b < limit
