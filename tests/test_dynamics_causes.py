@@ -444,3 +444,241 @@ def test_a_run_thrown_off_by_large_steps_is_the_learning_rate(tmp_path):
     healthy = _run(tmp_path, THROWN.format(rate=0.3), "calm")
     assert "learning_rate_too_high" not in healthy[1]
     assert healthy[2]["learning_rate_too_high"]["run_unstable"].status == FAILS
+
+
+# A gradient returned beside its loss (`return np.mean(...), grad`), summed over the columns of a features x samples
+# table: the loss's mean averages nothing of the gradient.
+RETURNED_SUM = """
+import numpy as np
+rng = np.random.default_rng(1)
+cols = rng.normal(0, 1, (3, {n}))
+out = np.array([[0.5, -1.0, 2.0]]) @ cols + 0.2
+gains = np.zeros((1, 3))
+def sweep(gains):
+    resid = gains @ cols - out
+    return float(np.mean(resid ** 2)), resid @ cols.T{divide}
+for epoch in range(30):
+    cost, grad = sweep(gains)
+    gains = gains - 0.05 * grad
+print(cost)
+"""
+
+
+def _replay_returned_sum(n, divide):
+    """Update ratios of RETURNED_SUM replayed in plain numpy."""
+    rng = np.random.default_rng(1)
+    cols = rng.normal(0, 1, (3, n))
+    out = np.array([[0.5, -1.0, 2.0]]) @ cols + 0.2
+    gains = np.zeros((1, 3))
+    ratios = []
+    with np.errstate(all="ignore"):
+        for _ in range(30):
+            grad = (gains @ cols - out) @ cols.T / (n if divide else 1)
+            new = gains - 0.05 * grad
+            ratios.append(np.linalg.norm(new - gains) / np.linalg.norm(gains))
+            gains = new
+    return np.array(ratios)
+
+
+def test_summed_gradient_returned_beside_its_loss(tmp_path):
+    session, drafts, checks = _run(tmp_path, RETURNED_SUM.format(n=400, divide=""), "returned_sum")
+    summed = checks["gradient_sum_not_mean"]
+    assert summed["gradient_summed"].status == HOLDS, summed["gradient_summed"].why
+    # the batch is the axis the statement adds up, read from its operands' recorded shapes: the 400 columns
+    assert summed["gradient_summed"].numbers["batch"] == 400
+    assert summed["step_too_large_by_the_sum"].status == HOLDS, summed["step_too_large_by_the_sum"].why
+    # judged on the first steps (the weights start at zero: the first ratio is not defined)
+    ratios = _replay_returned_sum(400, False)
+    got = summed["step_too_large_by_the_sum"].numbers["ratio"]
+    first = ratios[1:4][np.isfinite(ratios[1:4])]
+    assert first.min() <= got <= first.max()
+    assert "gradient_sum_not_mean" in drafts
+    # the learning rate stands down: divided by 400 the step would be small
+    assert checks["learning_rate_too_high"]["step_not_from_summed_gradient"].status == FAILS
+    assert "learning_rate_too_high" not in drafts
+
+
+def test_averaged_gradient_returned_beside_its_loss(tmp_path):
+    session, drafts, checks = _run(tmp_path, RETURNED_SUM.format(n=400, divide=" / cols.shape[1]"), "returned_mean")
+    assert checks["gradient_sum_not_mean"]["gradient_summed"].status == FAILS
+    assert not {"gradient_sum_not_mean", "learning_rate_too_high"} & set(drafts)
+    assert np.all(np.isfinite(_replay_returned_sum(400, True)[1:]))  # the run stays finite
+
+
+# Two layers updated by one statement in a loop over layer objects, climbing a softmax cross-entropy: the
+# output layer's offsets have a mean the update leaves in place (their gradient sums to zero over the classes).
+LAYER_ASCENT = """
+import numpy as np
+rng = np.random.default_rng(3)
+pts = rng.normal(0, 1, (90, 2)) + np.repeat(np.array([[2.0, 0], [-1, 2], [-1, -2]]), 30, axis=0)
+hot = np.eye(3)[np.repeat(np.arange(3), 30)]
+class Dense:
+    def __init__(self, a, b):
+        self.mat = rng.normal(0, 1 / np.sqrt(a), (a, b))
+        self.off = np.zeros(b)
+    def apply(self, step):
+        self.mat {op}= step * self.d_mat
+        self.off {op}= step * self.d_off
+first, second = Dense(2, 8), Dense(8, 3)
+for epoch in range(80):
+    hid = np.tanh(pts @ first.mat + first.off)
+    logit = hid @ second.mat + second.off
+    shifted = logit - logit.max(axis=1, keepdims=True)
+    logp = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    loss = -np.mean(np.sum(hot * logp, axis=1))
+    up = (np.exp(logp) - hot) / len(pts)
+    second.d_mat, second.d_off = hid.T @ up, up.sum(axis=0)
+    back = (up @ second.mat.T) * (1 - hid ** 2)
+    first.d_mat, first.d_off = pts.T @ back, back.sum(axis=0)
+    for layer in (first, second):
+        layer.apply(0.1)
+print(loss)
+"""
+
+
+def test_ascent_through_layer_objects_is_not_overshoot(tmp_path):
+    session, drafts, checks = _run(tmp_path, LAYER_ASCENT.format(op="+"), "layer_ascent")
+    # the rows of one statement alternate between the two layers: followed one layer at a time, nothing overshoots
+    assert checks["learning_rate_too_high"]["steps_too_large"].status != HOLDS, \
+        checks["learning_rate_too_high"]["steps_too_large"].why
+    sign = checks["gradient_sign_wrong"]
+    assert all(c.status == HOLDS for c in sign.values()), {p: (c.status, c.why) for p, c in sign.items()}
+    assert "gradient_sign_wrong" in drafts and "learning_rate_too_high" not in drafts
+
+
+def test_descent_through_layer_objects_raises_nothing(tmp_path):
+    session, drafts, checks = _run(tmp_path, LAYER_ASCENT.format(op="-"), "layer_descent")
+    assert not {"gradient_sign_wrong", "learning_rate_too_high"} & set(drafts)
+
+
+def test_mean_that_carries_no_update_is_not_judged():
+    from nandoctor import columns as C
+    from nandoctor.detectors.optimisation import _mean_carries_update
+
+    class Rows(dict):
+        step = np.arange(6)
+
+    # offsets whose update sums to zero: the mean moves at rounding level while each update has norm 0.1
+    zero_sum = Rows({C.UPDATE_L2: np.full(6, 0.1), C.SIZE: np.full(6, 3.0), C.MEAN: np.array([0, 1e-18, 0, 2e-18, 0, 1e-18])})
+    assert not _mean_carries_update(zero_sum)
+    # every element moving alike: |change of the mean| x sqrt(size) equals the update's norm
+    alike = Rows({C.UPDATE_L2: np.full(6, np.sqrt(3) * 0.5), C.SIZE: np.full(6, 3.0),
+                  C.MEAN: np.array([0.0, 0.5, 0.0, 0.5, 0.0, 0.5])})
+    assert _mean_carries_update(alike)
+
+
+# Adam on a list of arrays with a tiny step: one statement writes the four arrays in turn each step.
+ADAM_LIST = """
+import numpy as np
+rng = np.random.default_rng(4)
+feats = rng.normal(0, 1, (200, 4))
+goal = np.tanh(feats @ rng.normal(0, 1, (4, 2)))
+ps = [rng.normal(0, 0.5, (4, 3)), np.zeros(3), rng.normal(0, 0.5, (3, 2)), np.zeros(2)]
+m1 = [np.zeros_like(p) for p in ps]
+m2 = [np.zeros_like(p) for p in ps]
+for it in range(1, 201):
+    hid = np.tanh(feats @ ps[0] + ps[1])
+    gap = hid @ ps[2] + ps[3] - goal
+    loss = float(np.mean(gap ** 2))
+    d_out = 2 * gap / gap.size
+    d_hid = (d_out @ ps[2].T) * (1 - hid ** 2)
+    grads = [feats.T @ d_hid, d_hid.sum(axis=0), hid.T @ d_out, d_out.sum(axis=0)]
+    for j, g in enumerate(grads):
+        m1[j] = 0.9 * m1[j] + 0.1 * g
+        m2[j] = 0.999 * m2[j] + 0.001 * g * g
+        ps[j] = ps[j] - {step} * (m1[j] / (1 - 0.9 ** it)) / (np.sqrt(m2[j] / (1 - 0.999 ** it)) + 1e-8)
+print(loss)
+"""
+
+
+def test_tiny_adam_steps_on_a_list_of_arrays(tmp_path):
+    session, drafts, checks = _run(tmp_path, ADAM_LIST.format(step="1e-6"), "adam_tiny")
+    low = checks["learning_rate_too_low"]
+    # each array is compared with itself a step earlier: Adam moves every element by about the step, so all the
+    # steps together (200 x 20 elements x 1e-6 x a gradient below 1) cannot lower the loss by a tenth
+    assert low["steps_tiny"].status == HOLDS, low["steps_tiny"].why
+    assert low["steps_tiny"].numbers["bound"] < 200 * 20 * 1e-6
+    assert "learning_rate_too_low" in drafts
+
+
+def test_ordinary_adam_steps_on_a_list_of_arrays(tmp_path):
+    session, drafts, checks = _run(tmp_path, ADAM_LIST.format(step="1e-2"), "adam_ok")
+    assert "learning_rate_too_low" not in drafts
+
+
+# Six sigmoid layers, each updated by its own statement, with a small rate: no backward value is rewritten within a
+# step (nothing to follow along the way back), but the layers' update ratios shrink toward the input.
+SIGMOID_TOWER = """
+import numpy as np
+rng = np.random.default_rng(5)
+feats = rng.normal(0, 1, (128, 8))
+goal = np.sin(feats[:, :1])
+sig = lambda z: 1 / (1 + np.exp(-z))
+A = rng.normal(0, 1 / np.sqrt(8), (8, 16))
+B = rng.normal(0, 1 / np.sqrt(16), (16, 16))
+C = rng.normal(0, 1 / np.sqrt(16), (16, 16))
+D = rng.normal(0, 1 / np.sqrt(16), (16, 16))
+E = rng.normal(0, 1 / np.sqrt(16), (16, 16))
+G = rng.normal(0, 1 / np.sqrt(16), (16, 1))
+for step in range(150):
+    h1 = sig(feats @ A)
+    h2 = sig(h1 @ B)
+    h3 = sig(h2 @ C)
+    h4 = sig(h3 @ D)
+    h5 = sig(h4 @ E)
+    out = h5 @ G
+    loss = np.mean((out - goal) ** 2)
+    d5 = 2 * (out - goal) / len(feats)
+    gG = h5.T @ d5
+    d4 = (d5 @ G.T) * h5 * (1 - h5)
+    gE = h4.T @ d4
+    d3 = (d4 @ E.T) * h4 * (1 - h4)
+    gD = h3.T @ d3
+    d2 = (d3 @ D.T) * h3 * (1 - h3)
+    gC = h2.T @ d2
+    d1 = (d2 @ C.T) * h2 * (1 - h2)
+    gB = h1.T @ d1
+    d0 = (d1 @ B.T) * h1 * (1 - h1)
+    gA = feats.T @ d0
+    A -= RATE * gA
+    B -= RATE * gB
+    C -= RATE * gC
+    D -= RATE * gD
+    E -= RATE * gE
+    G -= RATE * gG
+print(loss)
+"""
+
+
+def _replay_tower_ratios(rate):
+    """Median update ratio of each layer of SIGMOID_TOWER, input side first, replayed in plain numpy."""
+    ns, ratios = {}, []
+    body = SIGMOID_TOWER.replace("RATE", repr(rate)).replace(
+        "    A -= ", "    ratios.append([np.linalg.norm({rate} * g) / np.linalg.norm(w) for g, w in "
+                     "((gA, A), (gB, B), (gC, C), (gD, D), (gE, E), (gG, G))])\n    A -= ".format(rate=rate), 1)
+    exec(compile(body.replace("print(loss)", ""), "tower", "exec"), {"ratios": ratios, "np": np}, ns)
+    return np.median(np.array(ratios), axis=0)
+
+
+def test_update_ratios_shrinking_toward_the_input_are_a_vanishing_gradient(tmp_path):
+    session, drafts, checks = _run(tmp_path, SIGMOID_TOWER.replace("RATE", "0.002"), "tower")
+    replay = _replay_tower_ratios(0.002)
+    vanish = checks["vanishing_gradient"]["gradient_vanishes"]
+    assert vanish.status == HOLDS, vanish.why
+    got = vanish.numbers["ratios"]
+    assert list(got) == ["A", "B", "C", "D", "E", "G"]  # ordered by the forward pass, input side first
+    assert np.allclose(list(got.values()), replay, rtol=0.05)
+    assert "vanishing_gradient" in drafts
+    # not a rate too low: that one would move every layer alike
+    alike = checks["learning_rate_too_low"]["steps_tiny_alike"]
+    assert alike.status == FAILS, alike.why
+    assert alike.numbers["spread"] == pytest.approx(replay.max() / replay.min(), rel=0.05)
+    assert "learning_rate_too_low" not in drafts
+
+
+def test_adam_moves_every_array_alike(tmp_path):
+    session, drafts, checks = _run(tmp_path, ADAM_LIST.format(step="1e-6"), "adam_alike")
+    alike = checks["learning_rate_too_low"]["steps_tiny_alike"]
+    # the two weight matrices (the offsets grow from zero and are left out) move by about 1e-6 per element; their
+    # change is measured as the change of their norm (a lower bound), so within two orders, far from 1e3
+    assert alike.status == HOLDS and alike.numbers["spread"] < 100, alike.why

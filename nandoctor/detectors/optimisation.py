@@ -11,7 +11,8 @@ import numpy as np
 from .. import columns as C
 from ..model import Finding
 from . import Limits, register
-from .facts import Facts, base_name, facts, kept_output_target, last, running_median, strip_comment, unmeasured
+from .facts import (Facts, base_name, expr_reads, facts, kept_output_target, last, running_median, strip_comment,
+                    unmeasured)
 from .numerics import _f, first_nonfinite_info
 
 # A spike: an update more than 10x the running median of the updates before it (DESIGN.md §4).
@@ -543,23 +544,39 @@ def summed_gradients(F: Facts) -> list[dict]:
             continue
         # The values feeding the update, back to the model's output (which is not averaged).
         stop = {a.site for a in F.activations} | ({F.output} if F.output is not None else set())
-        seen, todo, chain = set(), list(grads), []
+        # Each value is judged by the text that computes it: for `cost, grad = f()` only the returned element
+        # the gradient comes from (the mean of a loss returned beside it does not average the gradient).
+        # A returned element's value is recorded where the caller unpacks it (`shaped`).
+        seen, todo, chain, text, shaped = set(), [(g, None, g) for g in grads], [], {}, {}
         while todo:
-            g = todo.pop()
+            g, position, child = todo.pop()
             if g in seen or g in F.params or g in F.data_like:
                 continue
             seen.add(g)
             chain.append(g)
+            element = _returned_element(F.by_id[g].statement, position) if F.by_id[g].kind == "return" else None
+            # An argument's recorded statement is its whole function: it computes nothing itself.
+            text[g] = ast.unparse(element) if element is not None else "" if F.by_id[g].kind == "arg" else \
+                F.by_id[g].statement
+            shaped[g] = child if element is not None else g
             if g in stop:
                 continue
-            todo.extend(F.parent_map.get(g, []))
+            parents = F.parent_map.get(g, [])
+            if element is not None:
+                read = {base_name(r) for r in expr_reads(element)}
+                parents = [q for q in parents if base_name(F.by_id[q].target) in read]
+            k = _unpacked_position(F.by_id[g]) if F.by_id[g].kind == "unpack" else None
+            todo.extend((q, k, g) for q in parents)
         if not chain:
             continue
-        if any(_divides(F.by_id[g].statement) for g in chain):
+        if any(_divides(text[g]) for g in chain):
             continue
-        contracting = [g for g in chain if _contracts(F.by_id[g].statement) and F.by_id[g].kind != "return"]
+        contracting = [g for g in chain if _contracts(text[g])
+                       and (F.by_id[g].kind != "return" or shaped[g] != g)]
         if contracting:
-            out.append({"update": u, "gradient": contracting[0], "batch": batch})
+            c = contracting[0]
+            out.append({"update": u, "gradient": c, "batch": batch,
+                        "reduced": reduced_length(F, shaped[c], F.parent_map.get(c, []))})
             continue
         for g in chain:
             adds = _accumulations_per_update(F, g, u)
@@ -567,6 +584,66 @@ def summed_gradients(F: Facts) -> list[dict]:
                 out.append({"update": u, "gradient": g, "batch": adds, "accumulated": True})
                 break
     return out
+
+
+def _first_loop_shape(F: Facts, sid: int) -> tuple[int, ...] | None:
+    """The shape a site recorded at its first write inside the loop (its first write when none is inside)."""
+    sr = F.ser(sid)
+    if sr is None or not len(sr):
+        return None
+    inside = np.nonzero(sr.step >= 0)[0]
+    dims = re.findall(r"\d+", str(sr.shape[int(inside[0]) if len(inside) else 0]))
+    return tuple(int(d) for d in dims)
+
+
+def reduced_length(F: Facts, sid: int, operands=None) -> int | None:
+    """How many values a contracting statement adds up into each element, measured from the recorded shapes: the
+    longest axis of a value it reads, not a parameter, that its result does not have (`resid @ rows.T`, (1, 3000) x (3000, 4) ->
+    (1, 4): 3000, in either layout). `operands`: the sites it reads, when not its own parents (a returned element,
+    recorded where the caller unpacks it). None when the shapes were not recorded or no axis disappears."""
+    result = _first_loop_shape(F, sid)
+    if result is None:
+        return None
+    gone = []
+    for p in (F.parent_map.get(sid, []) if operands is None else operands):
+        if F.is_param(p):
+            continue  # `W.T @ delta` contracts a layer's width, not the samples
+        shape = _first_loop_shape(F, p)
+        if shape and len(shape) >= 1:
+            left = list(result)
+            for d in shape:
+                if d in left:
+                    left.remove(d)
+                elif d > 1:
+                    gone.append(d)
+    return max(gone) if gone else None
+
+
+def _unpacked_position(site) -> int | None:
+    """The position of an unpacked name in its tuple target (`cost, grad = f()`: grad is 1); None if not found."""
+    try:
+        node = ast.parse(strip_comment(site.statement.strip())).body[0]
+    except (SyntaxError, IndexError):
+        return None
+    if not isinstance(node, ast.Assign) or not isinstance(node.targets[0], (ast.Tuple, ast.List)):
+        return None
+    for k, elt in enumerate(node.targets[0].elts):
+        if ast.unparse(elt) == site.target:
+            return k
+    return None
+
+
+def _returned_element(statement: str, position: int | None):
+    """The expression a `return a, b, c` hands back at one position (None: no tuple, or no position)."""
+    if position is None:
+        return None
+    try:
+        node = ast.parse(strip_comment(statement.strip())).body[0]
+    except (SyntaxError, IndexError):
+        return None
+    if isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple) and position < len(node.value.elts):
+        return node.value.elts[position]
+    return None
 
 
 def _accumulations_per_update(F: Facts, g: int, u: int) -> int | None:
@@ -894,10 +971,19 @@ def oversized_steps(F: Facts, by: dict, until: int | None, limit: float, only: l
             end = int(np.searchsorted(steps, until, side="left"))  # the steps before the trouble, not its own
         sr = F.ser(u)
         # Overshoot: the value (its mean, for an array) swinging back and forth with a growing amplitude.
-        vals = sr[C.MEAN][sr.step >= 0]
+        # A statement writing several arrays each step (a loop over layers, a dict's keys) is followed one array
+        # at a time: the k-th write of a step against the k-th write of the steps before.
+        inloop = np.nonzero(sr.step >= 0)[0]
         if until is not None:
-            vals = vals[:max(int(np.searchsorted(sr.step[sr.step >= 0], until, side="right")), 12)]
-        rev, growth = alternation(vals)
+            inloop = inloop[:max(int(np.searchsorted(sr.step[inloop], until, side="right")), 12)]
+        position = _write_positions(sr.step[inloop])
+        rev, growth, vals = float("nan"), float("nan"), np.zeros(0)
+        for k in np.unique(position):
+            rows = inloop[position == k]
+            r, g = alternation(sr[C.MEAN][rows])
+            if r >= 0.8 and g >= LIM.GROWTH_FACTOR and _mean_carries_update(sr, rows):
+                rev, growth, vals = r, g, sr[C.MEAN][rows]
+                break
         if rev >= 0.8 and growth >= LIM.GROWTH_FACTOR and (best is None or best["how"] == "median"):
             best = dict(how="overshoot", update=u, name=_param(F, u), step=int(steps[0]),
                         ratio=float(np.median(ratio[:max(end, 3)])), reversals=rev, growth=growth, n=int(len(vals)))
@@ -926,6 +1012,35 @@ def oversized_steps(F: Facts, by: dict, until: int | None, limit: float, only: l
     if best is None and not measured:
         return None
     return best or {}
+
+
+def _write_positions(steps: np.ndarray) -> np.ndarray:
+    """For each row, how many rows of the same step came before it (0 for the first write of a step)."""
+    position = np.zeros(len(steps), np.int64)
+    for i in range(1, len(steps)):
+        position[i] = position[i - 1] + 1 if steps[i] == steps[i - 1] else 0
+    return position
+
+
+def _mean_carries_update(sr, rows=None) -> bool:
+    """Does an array's mean move with its updates? |change of the mean| x sqrt(size) is at most the update's norm,
+    and equal when every element moves alike; a mean the updates leave in place (a softmax layer's offsets, whose
+    gradient sums to zero over the classes) swings at rounding level, and its swings say nothing about overshoot.
+    True for a scalar, or when the update norm was not recorded."""
+    m = np.nonzero(sr.step >= 0)[0] if rows is None else rows
+    up = sr[C.UPDATE_L2][m]
+    size = sr[C.SIZE][m]
+    if len(m) < 3 or not np.isfinite(up).any() or np.nanmax(size) <= 1:
+        return True
+    with np.errstate(all="ignore"):
+        moved = np.abs(np.diff(sr[C.MEAN][m].astype(np.float64))) * np.sqrt(size[1:])
+        share = moved / up[1:]
+    share = share[np.isfinite(share)]
+    return not len(share) or float(np.median(share)) >= MEAN_SHARE
+
+
+# The mean's change must carry this share of the update's norm for its sign to stand for the array's.
+MEAN_SHARE = 0.1
 
 
 def loss_progress(F: Facts) -> dict | None:
@@ -1012,12 +1127,18 @@ def first_order_drop(F: Facts) -> dict | None:
         steps, up, before, ratio = update_ratios(F, u)
         sr = F.ser(u)
         m = sr.step >= 0
+        # Without a recorded update norm: a scalar's change from the value before it, or, for a statement writing
+        # several arrays in turn (a list of layers), each array against itself a step earlier (consecutive rows
+        # are different arrays), as update_ratios measured it. An array rebound with no change measured at all
+        # has no known step size: no bound.
         if np.isfinite(sr[C.UPDATE_L2][m]).any():
             delta = sr[C.UPDATE_L2][m]
         elif np.nanmax(sr[C.SIZE][m], initial=0) <= 1:
             delta = scalar_deltas(F, u)[m]
+        elif up is not None and np.isfinite(np.asarray(up, dtype=float)).any():
+            delta = np.asarray(up, dtype=float)
         else:
-            continue  # an array rebound without its change recorded: its step's size is not known, no bound
+            continue
         delta = delta[np.isfinite(delta)]
         grads = [F.ser(g) for g in F.gradient_of(u) if F.ser(g) is not None]
         if not len(delta) or not grads:

@@ -542,3 +542,100 @@ def mechanism_fixes(F: Facts, mech: str, info: dict) -> list[Fix]:
     """The fixes of a numeric mechanism at the statement that computed the first non-finite value."""
     fixer = _MECHANISM_FIXES.get(mech)
     return fixer(F, info) if fixer else []
+
+
+def early_step_ratio(F: Facts, updates=None, steps: int = 3) -> dict | None:
+    """The median update ratio |delta|/|w| over each parameter's first `steps` measured steps (every element of a
+    list or dict of arrays counted), before a diverging run's later steps are the divergence's consequence.
+    None when no ratio was measured."""
+    from ...detectors.optimisation import update_ratios
+
+    per = []
+    for u in (F.updates if updates is None else updates):
+        st, up, before, ratio = update_ratios(F, u)
+        if not len(ratio):
+            continue
+        first = np.unique(st)[:steps]
+        keep = np.isin(st, first) & np.isfinite(ratio)
+        if keep.any():
+            per.append((u, ratio[keep], int(first[-1])))
+    if not per:
+        return None
+    pooled = np.concatenate([r for _, r, _ in per])
+    top = max(per, key=lambda p: float(np.median(p[1])))
+    return {"ratio": float(np.median(pooled)), "name": base_name(F.by_id[top[0]].target), "update": top[0],
+            "upto": max(p[2] for p in per), "n": int(len(pooled))}
+
+
+def layer_update_ratios(F: Facts) -> list[dict]:
+    """The median update ratio |delta|/|w| of every parameter array, one entry per array: a statement writing several
+    arrays in turn each step (a loop over layers, a list of parameters) is split by its k-th write of a step, each
+    array compared with itself a step earlier. Arrays grown from zero (their first update is their whole norm) are
+    marked: their ratios start at 1 and say nothing about the step's size."""
+    from ...detectors.optimisation import _write_positions, update_ratios
+
+    out = []
+    for u in F.updates:
+        sr = F.ser(u)
+        rows = np.nonzero(sr.step >= 0)[0] if sr is not None else np.zeros(0, int)
+        if not len(rows):
+            continue
+        position = _write_positions(sr.step[rows])
+        name = base_name(F.by_id[u].target)
+        if position.max() == 0:
+            st, up, before, ratio = update_ratios(F, u)
+            init = F.weight_norm_before(u)[1]
+            if len(ratio):
+                out.append({"name": name, "update": u, "position": 0, "ratio": float(np.median(ratio)),
+                            "from_zero": bool(len(init) and init[0] == 0), "n": int(len(ratio))})
+            continue
+        for k in range(int(position.max()) + 1):
+            mine = rows[position == k]
+            norms = sr[C.L2][mine].astype(np.float64)
+            up = sr[C.UPDATE_L2][mine].astype(np.float64)
+            if not np.isfinite(up).any():
+                up = np.abs(np.diff(norms, prepend=np.nan))  # a lower bound of the update's norm
+            with np.errstate(all="ignore"):
+                ratio = up[1:] / norms[:-1]
+            ratio = ratio[np.isfinite(ratio)]
+            if len(ratio):
+                # Grown from zero: its first update is as large as the array itself (ratio near 1, then falling
+                # like 1/k), and the array keeps growing from that first value.
+                out.append({"name": f"{name} (array {k + 1} of each step)", "update": u, "position": k,
+                            "ratio": float(np.median(ratio)), "n": int(len(ratio)),
+                            "from_zero": bool(ratio[0] >= 0.5 and norms[-1] >= 2 * norms[0])})
+    return out
+
+
+def ratios_toward_the_input(F: Facts) -> list[dict] | None:
+    """The separately updated parameter arrays (not grown from zero) with their median update ratios, ordered from
+    the input side to the loss side by where the training step first reads each of them (the forward pass reads the
+    first layer first). None when fewer than three such arrays were measured, or a statement writes several arrays
+    in turn (their forward order is not recorded)."""
+    ratios = layer_update_ratios(F)
+    if any(r["position"] > 0 for r in ratios):
+        return None
+    layers = [r for r in ratios if not r["from_zero"] and r["ratio"] > 0]
+    if len(layers) < 3:
+        return None
+    first_step = None
+    for r in layers:
+        sr = F.ser(r["update"])
+        inside = sr.step[sr.step >= 0]
+        if len(inside):
+            first_step = int(inside[0]) if first_step is None else min(first_step, int(inside[0]))
+    order = {}
+    for x in F.sites:
+        sr = F.ser(x.id)
+        if sr is None or x.kind == "arg" or x.id in F.updates:
+            continue
+        here = np.nonzero(sr.step == first_step)[0]
+        if not len(here):
+            continue
+        seq = int(sr.seq[here[0]])
+        for r in layers:
+            if r["name"] in (base_name(n) for n in x.reads) and seq < order.get(r["name"], np.iinfo(np.int64).max):
+                order[r["name"]] = seq
+    if len(order) < len(layers):
+        return None
+    return sorted(layers, key=lambda r: order[r["name"]])

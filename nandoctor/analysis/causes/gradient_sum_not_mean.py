@@ -7,16 +7,19 @@ from ...explain.fixes import divide_gradient_fix, lower_lr_fix
 from ...detectors.facts import strip_comment
 from ...model import ChainLink, Fix
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
+from ._numeric import early_step_ratio
 
 
 @cause_rule(
     "gradient_sum_not_mean",
     "The gradient is summed over the batch instead of averaged",
     premises=(
-        ("gradient_summed", "a gradient contracts over a batch of at least SUM_BATCH samples, or a loop adds up that "
-                            "many per-sample gradients before an update, and nothing divides by their number"),
+        ("gradient_summed", "a gradient contracts over a batch of at least SUM_BATCH samples (an axis its operands' "
+                            "recorded shapes have and its result has not, rows or columns alike), or a loop adds up "
+                            "that many per-sample gradients before an update, and nothing divides by their number"),
         ("run_unstable", "the run blows up: a NaN or inf, a loss that ends well above its start, or diverging weights"),
-        ("step_too_large_by_the_sum", "the steps were too large, and divided by the batch size they would not be"),
+        ("step_too_large_by_the_sum", "the first steps moved the weights by SUM_RATIO_HIGH of their norm or more, and "
+                                      "divided by the batch size they would not"),
     ),
     thresholds={"SUM_BATCH": 32, "SUM_RATIO_HIGH": 0.1},
     # Weights that start too large blow the first steps up whatever the gradient is divided by.
@@ -29,6 +32,10 @@ def rule(ctx) -> RuleOutcome:
     summed = summed_gradients(F)
     # A batch is the samples axis of a 2-D input; a 1-D sample (a per-sample loop) sums over features only.
     b, shape = batch_axis_size(F)
+    if summed and summed[0].get("reduced"):
+        # The axis the gradient's own statement adds up, from its operands' recorded shapes (a minibatch, not the
+        # whole table it was cut from; samples in rows or in columns alike).
+        b, shape = summed[0]["reduced"], "recorded"
     if summed and summed[0].get("accumulated"):
         # A loop adding per-sample gradients: the batch is the number of additions measured before one update.
         b, shape = summed[0]["batch"], "per-sample loop"
@@ -36,6 +43,8 @@ def rule(ctx) -> RuleOutcome:
     if not out.check("gradient_summed", ok,
                      ((f"`{F.by_id[summed[0]['gradient']].statement.strip()}` adds up {b} per-sample gradients "
                        f"before each update and nothing divides by {b}") if summed[0].get("accumulated") else
+                      (f"`{F.by_id[summed[0]['gradient']].statement.strip()}` adds up an axis of {b} values its "
+                       f"operands have and its result has not, and nothing divides by {b}") if shape == "recorded" else
                       f"`{F.by_id[summed[0]['gradient']].statement.strip()}` sums over {b} samples of the {shape} "
                       f"input and nothing divides by {b}") if ok else
                      ("no gradient sums over a batch without dividing" if not summed else
@@ -49,10 +58,17 @@ def rule(ctx) -> RuleOutcome:
         return out
     limit = ctx.threshold("SUM_RATIO_HIGH")
     big = oversized_steps(F, ctx.findings, bad.get("step"), limit)
-    if not out.check("step_too_large_by_the_sum", None if big is None else bool(big) and big["ratio"] / b < limit,
+    # Judged on the first steps: once the weights diverge, a step is the divergence's size, not the sum's.
+    early = early_step_ratio(F)
+    if big and early is not None and early["ratio"] < big["ratio"]:
+        big = dict(big, how="early", name=early["name"], ratio=early["ratio"], step=early["upto"])
+    if not out.check("step_too_large_by_the_sum", None if big is None else bool(big) and big["ratio"] >= limit
+                     and big["ratio"] / b < limit,
                      "no update ratio was measured" if big is None else
-                     (f"steps moved {big['name']} by {big['ratio']:.2g} of its norm; divided by {b}: "
-                      f"{big['ratio'] / b:.2g}" if big else "no step was too large")):
+                     (f"steps moved {big['name']} by {big['ratio']:.2g} of its norm"
+                      + (f" over the first steps (through step {big['step']})" if big["how"] == "early" else "")
+                      + f"; divided by {b}: {big['ratio'] / b:.2g}" if big else "no step was too large"),
+                     **({k: v for k, v in big.items() if k != "update"} if big else {})):
         return out
     g = F.by_id[summed[0]["gradient"]]
     msg = (f"The gradient is summed over the batch instead of averaged: `{g.statement.strip()}` (line {g.line}) sums "

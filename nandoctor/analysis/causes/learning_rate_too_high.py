@@ -8,6 +8,7 @@ from ...detectors.optimisation import (batch_axis_size, loss_progress, oversized
 from ...explain.fixes import divide_gradient_fix, lower_lr_fix
 from ...model import ChainLink
 from ..rules import LATENT, PRIMARY, Draft, RuleOutcome, cause_rule
+from ._numeric import early_step_ratio
 
 
 def nonfinite_chain(ctx, info) -> tuple[list, list, str]:
@@ -52,7 +53,8 @@ def describe_steps(big: dict) -> str:
                             "overshot (the change alternating in sign and growing), or large steps kept growing "
                             "geometrically"),
         ("stable_before_first_update", "the values were not already blowing up in the first step, before any update"),
-        ("step_not_from_summed_gradient", "the step is too large even with the gradient divided by the batch size"),
+        ("step_not_from_summed_gradient", "the step is too large even with the gradient divided by the batch size "
+                                          "(judged on the first steps)"),
         ("gradient_not_exploding", "no backward value grew by GROW or more within a step (the gradient's own blow-up)"),
         ("gradient_formula_sound", "the backward pass was not found applying an activation's derivative to the "
                                    "pre-activation (a formula that blows up whatever the rate)"),
@@ -112,16 +114,23 @@ def rule(ctx) -> RuleOutcome:
     if at_start:
         return out
     summed = summed_gradients(F)
-    b = summed[0]["batch"] if summed and summed[0].get("accumulated") else batch_axis_size(F)[0]
+    b = summed[0]["batch"] if summed and summed[0].get("accumulated") else \
+        summed[0]["reduced"] if summed and summed[0].get("reduced") else batch_axis_size(F)[0]
+    # Judged on the first steps when they were already large: once the weights diverge every step is huge, and
+    # a sum can only be blamed for steps that were too large from the start.
+    early = early_step_ratio(F)
+    judged = min(big["ratio"], early["ratio"]) if early is not None and early["ratio"] >= limit else big["ratio"]
     # A sum over a handful of samples scales the step by a handful; over a large batch it is the step's size.
-    from_sum = bool(summed) and b is not None and b >= ctx.threshold("SUM_BATCH") and big["ratio"] / b < limit
+    large = bool(summed) and b is not None and b >= ctx.threshold("SUM_BATCH")
+    from_sum = large and judged / b < limit
     out.check("step_not_from_summed_gradient", not from_sum,
-              (f"the gradient is summed over {b} samples; divided by {b} the step would be {big['ratio'] / b:.2g} of "
-               f"the norm" if from_sum else (f"the gradient is summed over {b} samples; {big['ratio']:.2g}/{b} is "
-                                             f"{big['ratio'] / b:.2g} of the norm, and a sum over fewer than "
-                                             f"{ctx.threshold('SUM_BATCH'):g} samples is not what makes the step"
-                                             if summed and b else
-                                             "no gradient summed over the batch was found")))
+              (f"the gradient is summed over {b} samples; divided by {b} the step would be {judged / b:.2g} of "
+               f"the norm" if from_sum else
+               (f"the gradient is summed over {b} samples, but divided by {b} the step would still be "
+                f"{judged / b:.2g} of the norm" if large else
+                f"the gradient is summed over {b} samples, fewer than {ctx.threshold('SUM_BATCH'):g}: not what makes "
+                f"the step" if summed and b else "no gradient summed over the batch was found")),
+              judged_ratio=judged, batch=b)
     if from_sum:
         return out
     boom = ctx.findings.get("exploding_gradient", [])

@@ -6,6 +6,7 @@ from ...detectors.optimisation import first_order_drop, gradient_size, loss_prog
 from ...explain.fixes import hyper_value, lower_lr_fix
 from ...model import ChainLink, Fix
 from ..rules import LATENT, PRIMARY, Draft, RuleOutcome, cause_rule
+from ._numeric import layer_update_ratios
 
 
 @cause_rule(
@@ -17,8 +18,10 @@ from ..rules import LATENT, PRIMARY, Draft, RuleOutcome, cause_rule
         ("gradient_present", "the gradient the updates read is not vanishingly small"),
         ("gradient_not_vanishing", "no gradient was measured vanishing on its way back (below 1e-7, or shrinking "
                                    "1e4-fold within a step): then the steps are small because the gradient is"),
+        ("steps_tiny_alike", "the parameter arrays' update ratios are within LAYER_SPREAD of each other: a rate scales "
+                             "every layer alike, a vanishing gradient starves the layers far from the loss"),
     ),
-    thresholds={"SLOW_DROP": 0.1, "SLOW_RATIO": 1e-3, "GRADIENT_ALIVE": 1e-5},
+    thresholds={"SLOW_DROP": 0.1, "SLOW_RATIO": 1e-3, "GRADIENT_ALIVE": 1e-5, "LAYER_SPREAD": 1e3},
 )
 def rule(ctx) -> RuleOutcome:
     """Loss stalled, tiny steps, a gradient of ordinary size: the rate scaling it is too small."""
@@ -51,12 +54,25 @@ def rule(ctx) -> RuleOutcome:
     if not out.check("gradient_not_vanishing", not vanish, vanish[0].message if vanish else
                      "no gradient was found vanishing"):
         return out
+    layers = [r for r in layer_update_ratios(F) if not r["from_zero"] and r["ratio"] > 0]
+    low = min(layers, key=lambda r: r["ratio"]) if layers else None
+    high = max(layers, key=lambda r: r["ratio"]) if layers else None
+    spread = high["ratio"] / low["ratio"] if layers else None
+    if not out.check("steps_tiny_alike", None if spread is None else spread < ctx.threshold("LAYER_SPREAD"),
+                     "no parameter array's update ratio was measured" if spread is None else
+                     (f"one parameter array ({high['name']}, median ratio {high['ratio']:.2g})" if len(layers) == 1 else
+                      f"the median update ratios of {len(layers)} parameter arrays run from {low['ratio']:.2g} "
+                      f"({low['name']}) to {high['ratio']:.2g} ({high['name']}), {spread:.3g}x apart"),
+                     spread=spread, **({"ratios": {r["name"]: r["ratio"] for r in layers}} if layers else {})):
+        return out
     u = tr["update"]
     hv = hyper_value(F, u)
     rate = f"the learning rate {hv['name']} = {hv['value']:g}" if hv else "the learning rate"
+    alike = (f" Every parameter array moves alike: median update ratios from {low['ratio']:.2g} to {high['ratio']:.2g}."
+             if len(layers) > 1 else "")
     msg = (f"{rate[0].upper() + rate[1:]} is too low: the gradient of {tr['name']} has a typical size of {g:.2g}, yet "
            f"all the steps together could lower the loss by at most {share:.2%} of it, and the loss ({lp['how']}) only "
-           f"went from {lp['first']:.4g} to {lp['last']:.4g}.")
+           f"went from {lp['first']:.4g} to {lp['last']:.4g}.{alike}")
     fx = lower_lr_fix(F, u, factor=1 / 100)
     fixes = [Fix(fx.title.replace("Lower", "Raise"), fx.line, fx.before, fx.after,
                  f"All the steps together could lower the loss by at most {share:.2%} of it.")] if fx else []

@@ -7,6 +7,7 @@ import numpy as np
 from ...detectors.optimisation import gradient_size, loss_progress
 from ...model import ChainLink
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
+from ._numeric import ratios_toward_the_input
 
 
 @cause_rule(
@@ -14,7 +15,8 @@ from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
     "The gradient vanishes on its way back",
     premises=(
         ("gradient_vanishes", "a backward value shrinks by DECAY within one step, or a parameter's gradient is below "
-                              "VANISH_GRAD while another's is VANISH_CONTRAST times larger"),
+                              "VANISH_GRAD while another's is VANISH_CONTRAST times larger, or the layers' update "
+                              "ratios shrink toward the input, the first layer's VANISH_CONTRAST times below the last's"),
         ("loss_barely_falls", "the measured loss fell by less than VANISH_SLOW_DROP over the run or its second half"),
     ),
     thresholds={"VANISH_SLOW_DROP": 0.1, "VANISH_CONTRAST": 1e3},
@@ -33,10 +35,24 @@ def rule(ctx) -> RuleOutcome:
     contrast = [f for f in lone if alive is not None and f.evidence.get("gradient_rms") is not None
                 and alive >= ctx.threshold("VANISH_CONTRAST") * max(f.evidence["gradient_rms"], 1e-300)]
     found = along + contrast
-    if not out.check("gradient_vanishes", bool(found), found[0].message if found else
+    # The layers' steps: the ones far from the loss move far less than the ones near it (a rate too low moves
+    # every layer alike).
+    layers = ratios_toward_the_input(F)
+    shrink = None
+    if layers is not None:
+        first, end = layers[0], layers[-1]
+        falling = float(np.mean(np.diff([r["ratio"] for r in layers]) > 0))
+        if end["ratio"] >= ctx.threshold("VANISH_CONTRAST") * first["ratio"] and falling >= 0.5:
+            listed = ", ".join(f"{r['name']} {r['ratio']:.2g}" for r in layers)
+            shrink = (f"The update ratios shrink toward the input: {listed} (input side first), "
+                      f"{end['ratio'] / first['ratio']:.3g}x from the last layer to the first.")
+    if not out.check("gradient_vanishes", bool(found) or bool(shrink), found[0].message if found else shrink if shrink else
                      ("the only near-zero gradients are where no other parameter's gradient is larger: a minimum "
                       "or a flat loss, not a gradient lost on its way back" if lone else
-                      "no gradient below 1e-7 and no backward value shrinking 1e4-fold within a step")):
+                      "no gradient below 1e-7 and no backward value shrinking 1e4-fold within a step"
+                      + (", and the layers' update ratios do not shrink toward the input by "
+                         f"{ctx.threshold('VANISH_CONTRAST'):g}" if layers is not None else "")),
+                     **({"ratios": {r["name"]: r["ratio"] for r in layers}} if layers else {})):
         return out
     lp = loss_progress(F)
     # Stalled: over the second half of the run (or the whole run) the loss fell by less than VANISH_SLOW_DROP.
@@ -47,9 +63,17 @@ def rule(ctx) -> RuleOutcome:
                       + (f" ({lp['middle']:.4g} halfway)" if "middle" in lp else "")) if lp else
                      "no loss was measured"):
         return out
-    f = found[0]
-    msg = (f"{f.message} The loss ({lp['how']}) went from {lp['first']:.4g} to {lp['last']:.4g}"
+    f = found[0] if found else None
+    head = f.message if f else shrink
+    msg = (f"{head} The loss ({lp['how']}) went from {lp['first']:.4g} to {lp['last']:.4g}"
            + (f", {lp['middle']:.4g} halfway." if "middle" in lp else "."))
+    if f is None:
+        u = layers[0]["update"]
+        chain = [ChainLink(shrink, None, layers[0]["name"], F.by_id[u].line, {r["name"]: r["ratio"] for r in layers}),
+                 ChainLink(f"The loss went from {lp['first']:.4g} to {lp['last']:.4g}", None, None, None, dict(lp))]
+        out.drafts.append(Draft("vanishing_gradient", PRIMARY - 10, msg, chain, [], [],
+                                {"ratios": {r["name"]: r["ratio"] for r in layers}}))
+        return out
     chain = [ChainLink(f.message, f.first_step, f.site, f.line, dict(f.evidence)),
              ChainLink(f"The loss went from {lp['first']:.4g} to {lp['last']:.4g}", None, None, None, dict(lp))]
     out.drafts.append(Draft("vanishing_gradient", PRIMARY - 10, msg, chain, [], [f.code], dict(f.evidence)))
