@@ -40,8 +40,26 @@ def test_apply_fix_refuses_what_it_cannot_apply(fix, message):
 
 
 def test_fix_groups_join_the_and_fixes_to_the_one_before():
-    fixes = [Fix("A", 1), Fix("…and B", 2), Fix("Or C", 3), Fix("D", 4)]
+    fixes = [Fix("A", 1, "a"), Fix("…and B", 2, "b"), Fix("Or C", 3, "c"), Fix("D", 4, "d")]
     assert [[f.title for f in g] for g in fix_groups(fixes)] == [["A", "…and B"], ["Or C"], ["D"]]
+
+
+def test_advice_forms_no_group():
+    fixes = [Fix("Advice: draw smaller weights", None, "", "", "why"), Fix("A", 1, "a", "b"),
+             Fix("Check line 3", 3, "", "")]
+    assert [[f.title for f in g] for g in fix_groups(fixes)] == [["A"]]
+
+
+def test_a_group_is_applied_bottom_up_so_inserted_lines_do_not_move_the_others(tmp_path):
+    # The first patch inserts a line above the second: applied top-down, the second would miss its line.
+    src = "a = 1\nb = a + 1\nprint(a, b)\n"
+    user = tmp_path / "user"
+    user.mkdir()
+    (user / "s.py").write_text(src)
+    group = [Fix("declare", 1, "a = 1", "a = 1\nc = 3"), Fix("…and use", 2, "a + 1", "a + c")]
+    trial = try_fix(user / "s.py", [], "x", group, _run(["x"]), scratch=tmp_path, timeout=120)
+    assert trial.verdict != NOT_APPLIED, trial.reason
+    assert trial.patched["s.py"] == "a = 1\nc = 3\nb = a + c\nprint(a, b)\n"
 
 
 def _run(causes=(), nonfinite=None, errors=(), status=0):

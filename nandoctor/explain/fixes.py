@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 import re
 
+import numpy as np
+
 from ..detectors.facts import _HYPER_HINT, Facts, _dotted, base_name, last, strip_comment
 from ..model import Fix
 
@@ -225,14 +227,628 @@ def copy_fix(F: Facts, function: str, param: str, passed: list[str]) -> list[Fix
 
 
 def normalize_fixes(F: Facts, input_site: int | None = None) -> list[Fix]:
-    """Standardize the inputs where they are made: per feature, minus the mean, over the standard deviation."""
+    """Standardize the inputs where they are last made before the model reads them: per feature (over the samples
+    axis of the user's layout), minus the mean, over the standard deviation; a constant feature (a column of ones
+    standing in for a bias) is left as it is, since its spread is 0."""
     i = F.inputs if input_site is None else input_site
     if i is None:
         return []
+    if F.by_id[i].kind == "arg":
+        # A function's argument: standardize the data the caller passes, so every use of it (the forward pass and
+        # the gradient alike) sees the same standardized values.
+        i = F.root_value(i)
     x = F.by_id[i]
+    npx = np_alias(F, x.file)
+    v = F.values(i)
+    shape = tuple(v[2]) if v is not None else ()
+    axis = F.layout.samples_axis
+    if axis is None:
+        axis = 1 if len(shape) == 2 and shape[1] > shape[0] else 0
+    constant = False
+    if v is not None and len(shape) == 2 and len(v[1]):
+        data = np.asarray(v[1][-1]).reshape(shape)
+        constant = bool((np.nanstd(data, axis=axis) == 0).any())
+
+    def standardized(name: str) -> str:
+        keep = ", keepdims=True" if axis == 1 else ""
+        mean, std = f"{name}.mean(axis={axis}{keep})", f"{name}.std(axis={axis}{keep})"
+        if constant:
+            return f"{npx}where({std} > 0, ({name} - {mean}) / {npx}where({std} > 0, {std}, 1), {name})"
+        return f"({name} - {mean}) / {std}"
+
+    why = ("Features on scales of thousands make the loss surface steep in some directions: a learning rate small "
+           "enough for them is too small for the others. Standardize new data with the training data's mean and spread.")
+    tree = F.trees.get(x.file)
+    stmt = _stmt_at(tree, x.line) if tree is not None else None
+    if x.kind == "return" and isinstance(stmt, ast.Return) and stmt.value is not None and stmt.lineno == stmt.end_lineno:
+        src = F.s.sources[x.file]
+        expr = ast.get_source_segment(src, stmt.value)
+        if isinstance(stmt.value, (ast.Name, ast.Attribute)):
+            return [Fix(f"Standardize the inputs {expr} before they are returned", x.line, f"return {expr}",
+                        f"return {standardized(expr)}", why)]
+        fresh = _fresh(_names_in(F), "inputs", "features")
+        return [Fix(f"Standardize the inputs before they are returned", x.line, f"return {expr}",
+                    f"{fresh} = {expr}\nreturn {standardized(fresh)}", why)]
+    if x.kind == "arg":
+        fn = F.function_defs.get(x.function)
+        name = x.target[4:] if x.target.startswith("arg ") else base_name(x.target)
+        if fn is None or not fn.body:
+            return []
+        first = fn.body[0]
+        if isinstance(first, ast.Expr) and isinstance(getattr(first, "value", None), ast.Constant) and len(fn.body) > 1:
+            first = fn.body[1]
+        text = strip_comment(F.line_text(x.file, first.lineno)).strip()
+        return [Fix(f"Standardize the inputs {name} where {last(x.function)} receives them", first.lineno, text,
+                    f"{name} = {standardized(name)}\n{text}", why)]
     name = base_name(x.target)
-    line = strip_comment(F.line_text(x.file, x.line)) or strip_comment(x.statement.strip())
-    return [Fix(f"Standardize the inputs {name}", x.line, line,
-                f"{line}\n{name} = ({name} - {name}.mean(axis=0)) / {name}.std(axis=0)",
-                "Features on scales of thousands make the loss surface steep in some directions: a learning rate "
-                "small enough for them is too small for the others.")]
+    end = stmt.end_lineno if stmt is not None else x.line
+    line = strip_comment(F.line_text(x.file, end)).strip() or strip_comment(x.statement.strip())
+    if not line:
+        return []
+    return [Fix(f"Standardize the inputs {name}", end, line, f"{line}\n{name} = {standardized(name)}", why)]
+
+
+def advice(title: str, why: str) -> Fix:
+    """Advice with no line of the user's code to change: labelled as advice, never tried as a patch."""
+    return Fix(title if title.startswith("Advice:") else f"Advice: {title}", None, "", "", why)
+
+
+def is_patch(fix: Fix) -> bool:
+    """A fix that names a line and the text on it to replace (advice names neither)."""
+    return bool(fix.line) and bool(fix.before.strip())
+
+
+# Random draws of an initialisation, by numpy's name: how their spread is set.
+_DRAW_KINDS = {"randn": "normal", "standard_normal": "normal", "normal": "normal", "rand": "unit", "random": "unit",
+               "random_sample": "unit", "uniform": "uniform"}
+
+
+def _parents(tree) -> dict:
+    out = {}
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            out[child] = node
+    return out
+
+
+def _is_draw(node) -> bool:
+    if not isinstance(node, ast.Call):
+        return False
+    d = _dotted(node.func) or ""
+    return last(d) in _DRAW_KINDS and "." in d  # `np.random.randn`, `rng.normal`: a method of a generator
+
+
+def _draw_dims(call) -> list | None:
+    """The shape arguments of a draw as AST nodes (`randn(3, H)` -> [3, H]); None when the shape is not written out."""
+    kind = last(_dotted(call.func) or "")
+    size = next((kw.value for kw in call.keywords if kw.arg in ("size", "shape")), None)
+    if size is None:
+        if kind in ("randn", "rand"):
+            return list(call.args) or None
+        pos = 2 if kind in ("normal", "uniform") else 0
+        size = call.args[pos] if len(call.args) > pos else None
+    if size is None:
+        return None
+    if isinstance(size, (ast.Tuple, ast.List)):
+        return list(size.elts)
+    return [size]
+
+
+def relu_in_model(F: Facts) -> bool:
+    """A ReLU (`maximum(z, 0)` or `z * (z > 0)`) is computed somewhere in the traced code."""
+    for tree in F.trees.values():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and last(_dotted(node.func) or "") == "maximum" and \
+                    any(isinstance(a, ast.Constant) and a.value == 0 for a in node.args):
+                return True
+    return False
+
+
+def _operand_root(node) -> tuple[str | None, bool]:
+    """(dotted name of an operand with its subscripts stripped, whether it is transposed): `self.W[i].T` -> ('self.W', True)."""
+    flipped = False
+    while True:
+        if isinstance(node, ast.Attribute) and node.attr == "T":
+            flipped, node = not flipped, node.value
+        elif isinstance(node, ast.Subscript):
+            node = node.value
+        elif isinstance(node, ast.Call) and last(_dotted(node.func) or "") == "transpose" and isinstance(node.func, ast.Attribute):
+            flipped, node = not flipped, node.func.value
+        else:
+            return _dotted(node), flipped
+
+
+def weight_side(F: Facts, name: str) -> str | None:
+    """'left' when the forward pass multiplies `name @ inputs` (its second axis meets the inputs), 'right' for
+    `inputs @ name`; read from the first product in the sources that has `name` as an operand."""
+    for tree in F.trees.values():
+        for node in ast.walk(tree):
+            pair = None
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+                pair = (node.left, node.right)
+            elif isinstance(node, ast.Call) and last(_dotted(node.func) or "") in ("dot", "matmul") and len(node.args) == 2:
+                pair = tuple(node.args)
+            elif isinstance(node, ast.Call) and last(_dotted(node.func) or "") == "dot" and len(node.args) == 1 \
+                    and isinstance(node.func, ast.Attribute):
+                pair = (node.func.value, node.args[0])
+            if pair is None:
+                continue
+            for side, operand in zip(("left", "right"), pair):
+                root, flipped = _operand_root(operand)
+                if root and (root == name or base_name(root) == base_name(name)):
+                    return {"left": "right", "right": "left"}[side] if flipped else side
+    return None
+
+
+def init_scale_fixes(F: Facts, names: set[str], recorded_fan_in: dict | None = None) -> list[Fix]:
+    """Rewrite each random initialisation of the parameters `names` made before training so its spread is
+    sqrt(gain / fan_in) (gain 2 when the model has a ReLU), in the user's own draw call and shape expressions.
+
+    The fixes form one group (every layer is rescaled together): the second and later are titled "…and"."""
+    np_ = np_alias(F)
+    gain = "2.0" if relu_in_model(F) else "1.0"
+    axis = F.layout.samples_axis
+    done: set[tuple[str, int, int]] = set()
+    out: list[Fix] = []
+    for x in F.sites:
+        if x.kind not in ("assign", "setitem", "append", "augassign", "call", "return"):
+            continue
+        target = x.target
+        if x.kind != "return" and base_name(target) not in names and target not in names \
+                and not any(n.startswith(base_name(target) + "[") or base_name(n) == base_name(target) for n in names):
+            continue
+        if F.observed(x.id) and F.ser(x.id).step[0] >= 0:
+            continue  # drawn inside training: noise or data, not an initialisation
+        tree = F.trees.get(x.file)
+        if tree is None:
+            continue
+        parents = _parents(tree)
+        for call in ast.walk(tree):
+            if not _is_draw(call) or call.lineno != x.line or (x.file, call.lineno, call.col_offset) in done:
+                continue
+            if x.kind == "return":
+                continue  # a helper's return: its callers' names are not known here
+            dims = _draw_dims(call)
+            if not dims:
+                continue
+            src = F.s.sources[x.file]
+            if len(dims) == 1:
+                fan = dims[0]
+            elif len(dims) == 2:
+                side = weight_side(F, base_name(target))
+                fan = dims[1] if side == "left" or side is None and axis == 1 else dims[0]
+            else:
+                fan = None
+            fan_text = ast.get_source_segment(src, fan) if fan is not None else None
+            if not fan_text:
+                continue
+            if not isinstance(fan, (ast.Constant, ast.Name, ast.Attribute, ast.Subscript, ast.Call)):
+                fan_text = f"({fan_text})"
+            # The draw and the arithmetic on it that sets its spread (`2 * random((4, 1)) - 1`, `randn(3, H) * 25.0`).
+            node = call
+            while isinstance(parents.get(node), ast.BinOp) and isinstance(parents[node].op, (ast.Mult, ast.Div, ast.Add, ast.Sub)):
+                p = parents[node]
+                other = p.right if p.left is node else p.left
+                if any(_is_draw(n) for n in ast.walk(other)) or isinstance(other, ast.BinOp) and isinstance(other.op, ast.MatMult):
+                    break
+                node = p
+            if node.lineno != node.end_lineno:
+                continue
+            before = ast.get_source_segment(src, node)
+            call_text = ast.get_source_segment(src, call)
+            kind = _DRAW_KINDS[last(_dotted(call.func))]
+            spread = f"{np_}sqrt({gain} / {fan_text})"
+            if kind == "normal" and last(_dotted(call.func)) == "normal":
+                fn = ast.get_source_segment(src, call.func)
+                size = ast.get_source_segment(src, next((kw.value for kw in call.keywords if kw.arg == "size"), None)
+                                              or (call.args[2] if len(call.args) > 2 else call.args[0]))
+                new = f"{fn}(0.0, {spread}, {size})"
+            elif kind == "normal":
+                new = f"{call_text} * {spread}"
+            elif kind == "unit":
+                new = f"(2 * {call_text} - 1) * {np_}sqrt(3 * {gain} / {fan_text})"
+            else:
+                fn = ast.get_source_segment(src, call.func)
+                size = ast.get_source_segment(src, next((kw.value for kw in call.keywords if kw.arg == "size"), None)
+                                              or (call.args[2] if len(call.args) > 2 else call.args[0]))
+                lim = f"{np_}sqrt(3 * {gain} / {fan_text})"
+                new = f"{fn}(-{lim}, {lim}, {size})"
+            if not before or new == before:
+                continue
+            done.add((x.file, call.lineno, call.col_offset))
+            name = base_name(target)
+            title = (f"Draw {name} with a spread of sqrt({gain.rstrip('0').rstrip('.')}/fan_in), fan_in = {fan_text}")
+            out.append(Fix(title if not out else "…and " + title[0].lower() + title[1:], x.line, before, new,
+                           f"Weights with a spread of sqrt({gain}/fan_in) keep the spread of each layer's output near "
+                           f"its input's: larger weights saturate or blow up, smaller ones shrink the signal layer "
+                           f"after layer.", file=""))
+    return out
+
+
+def impute_fixes(F: Facts, made, line: str) -> list[Fix]:
+    """Replace the non-finite entries of the data made on `made`'s line by their feature's mean over the finite
+    samples: the shapes stay, so the targets and every size computed from the data still match."""
+    if not line:
+        return []
+    npx = np_alias(F, made.file)
+    name = base_name(made.target)
+    v = F.values(made.id)
+    ndim = len(v[2]) if v is not None else None
+    axis = 1 if F.layout.samples_axis == 1 else 0
+    finite = f"{npx}where({npx}isfinite({name}), {name}, {npx}nan)"
+    mean = f"{npx}nanmean({finite}, axis={axis}, keepdims=True)" if ndim != 1 else f"{npx}nanmean({finite})"
+    fixes = [Fix(f"Replace the NaN and inf in {name} by their feature's mean", made.line, line,
+                 f"{line}\n{name} = {npx}where({npx}isfinite({name}), {name}, {mean})",
+                 "One missing value makes every prediction and gradient that touches it NaN; the mean of the "
+                 "measured values keeps the row and its target.")]
+    t = F.target
+    if ndim == 2 and t is not None:
+        tname = base_name(F.by_id[t].target)
+        keep = f"{npx}isfinite({name}).all(axis={1 - axis})"
+        rows = f"{name}[keep], {tname}[keep]" if axis == 0 else f"{name}[:, keep], {tname}[..., keep]"
+        fixes.append(advice(f"or drop the samples of {name} that hold NaN or inf, and their targets: "
+                            f"`keep = {keep}` then `{name}, {tname} = {rows}` once both are made",
+                            "Dropping keeps only measured values, at the cost of those samples."))
+    return fixes
+
+
+def shared_step_fixes(F: Facts, name: str, samples: int) -> list[Fix]:
+    """"…and" fixes that average the updates of `name` over the samples, so a parameter made one value shared by
+    every sample keeps its shape when it is updated (`b -= lr * err` -> `b -= np.mean(lr * err, axis=0)`)."""
+    out = []
+    npx = np_alias(F)
+    for u in F.updates:
+        x = F.by_id[u]
+        if base_name(x.target) != base_name(name):
+            continue
+        v = F.values(u)
+        tree = F.trees.get(x.file)
+        stmt = next((n for n in ast.walk(tree) if isinstance(n, (ast.AugAssign, ast.Assign)) and n.lineno == x.line), None) \
+            if tree is not None else None
+        if stmt is None or stmt.lineno != stmt.end_lineno:
+            continue
+        if isinstance(stmt, ast.AugAssign):
+            step = stmt.value
+        elif isinstance(stmt.value, ast.BinOp) and isinstance(stmt.value.op, (ast.Sub, ast.Add)):
+            step = stmt.value.right
+        else:
+            continue
+        src = F.s.sources[x.file]
+        text = ast.get_source_segment(src, step)
+        if not text:
+            continue
+        axis = 1 if F.layout.samples_axis == 1 else 0
+        new = f"{npx}mean({text}, axis={axis}{', keepdims=True' if v is not None and len(v[2]) == 2 else ''})"
+        out.append(Fix(f"…and average the update of {base_name(name)} over the {samples} samples", x.line, text, new,
+                       "The gradient of a shared value is the mean of the per-sample gradients; added as it is, "
+                       "it would give the value one entry per sample again."))
+    return out
+
+
+def _innermost_loop(tree, line: int):
+    best = None
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.For, ast.While)) and node.body and node.lineno < line <= (node.end_lineno or 0):
+            if best is None or node.lineno > best.lineno:
+                best = node
+    return best
+
+
+def stale_statement(F: Facts, grad: int, params: set[str]):
+    """The single-line assignment before the loop around `grad` that the gradient reads and that reads a parameter:
+    (file, line, text) of a forward value computed once (`predictions = [w * h + b for h in hours]`)."""
+    g = F.by_id[grad]
+    tree = F.trees.get(g.file)
+    loop = _innermost_loop(tree, g.line) if tree is not None else None
+    if loop is None:
+        return None
+    outer = loop
+    while True:
+        up = next((n for n in ast.walk(tree) if isinstance(n, (ast.For, ast.While)) and n is not outer
+                   and n.lineno < outer.lineno and (n.end_lineno or 0) >= (outer.end_lineno or 0)), None)
+        if up is None:
+            break
+        outer = up
+    reads = {base_name(r) for r in g.reads}
+    bases = {base_name(p) for p in params}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Assign) or node.lineno >= outer.lineno or node.lineno != node.end_lineno:
+            continue
+        names = {base_name(_dotted(t) or "") for t in node.targets}
+        value_names = {base_name(_dotted(n) or "") for n in ast.walk(node.value) if isinstance(n, (ast.Name, ast.Attribute))}
+        if names & reads and value_names & bases:
+            return g.file, node.lineno, strip_comment(F.line_text(g.file, node.lineno)).strip()
+    return None
+
+
+def recompute_in_loop_fix(F: Facts, grad: int, stale_line: int | None, stale_text: str | None) -> Fix | None:
+    """Repeat the forward statement computed once before the loop as the first statement of the loop around the
+    gradient, so every step reads values of the current parameters."""
+    g = F.by_id[grad]
+    tree = F.trees.get(g.file)
+    loop = _innermost_loop(tree, g.line) if tree is not None else None
+    if loop is None or not stale_text:
+        return None
+    first = loop.body[0]
+    first_text = strip_comment(F.line_text(g.file, first.lineno)).strip()
+    if not first_text or first.lineno == stale_line:
+        return None
+    target = stale_text.split("=", 1)[0].strip()
+    return Fix(f"Compute {target} again at the top of each step of the loop (line {loop.lineno})", first.lineno,
+               first_text, f"{stale_text}\n{first_text}",
+               "The gradient must be computed from the current parameters; from the values before the loop it "
+               "repeats the first step's gradient forever.")
+
+
+def flip_update_fixes(F: Facts) -> list[Fix]:
+    """Reverse the direction of every parameter update (`w += lr * g` -> `w -= lr * g`, `w = w + s` -> `w = w - s`),
+    one group: a sign error in the shared gradient signal reaches all of them."""
+    out, seen = [], set()
+    for u in F.updates:
+        x = F.by_id[u]
+        tree = F.trees.get(x.file)
+        if tree is None or (x.file, x.line) in seen:
+            continue
+        stmt = next((n for n in ast.walk(tree) if isinstance(n, (ast.AugAssign, ast.Assign)) and n.lineno == x.line), None)
+        if stmt is None or stmt.lineno != stmt.end_lineno:
+            continue
+        src = F.s.sources[x.file]
+        text = ast.get_source_segment(src, stmt)
+        if not text:
+            continue
+        new = None
+        if isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, (ast.Add, ast.Sub)):
+            target = ast.get_source_segment(src, stmt.target)
+            value = ast.get_source_segment(src, stmt.value)
+            new = f"{target} {'-=' if isinstance(stmt.op, ast.Add) else '+='} {value}"
+        elif isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.BinOp) and isinstance(stmt.value.op, (ast.Add, ast.Sub)) \
+                and ast.dump(stmt.value.left) == ast.dump(stmt.targets[0]).replace("Store()", "Load()"):
+            left = ast.get_source_segment(src, stmt.value.left)
+            right = ast.get_source_segment(src, stmt.value.right)
+            target = ast.get_source_segment(src, stmt.targets[0])
+            new = f"{target} = {left} {'-' if isinstance(stmt.value.op, ast.Add) else '+'} {right}"
+        if not new:
+            continue
+        seen.add((x.file, x.line))
+        title = f"Step {base_name(x.target)} against its gradient, not along it"
+        out.append(Fix(title if not out else "…and s" + title[1:], x.line, text, new,
+                       "Gradient descent subtracts the gradient; adding it climbs the loss."))
+    return out
+
+
+# ---- a learned bias: declared, added, and updated, as one group of patches --------------------------------------
+
+def _names_in(F: Facts) -> set[str]:
+    out = set()
+    for tree in F.trees.values():
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Name, ast.Attribute)):
+                d = _dotted(node)
+                if d:
+                    out.add(d)
+            elif isinstance(node, ast.arg):
+                out.add(node.arg)
+    return out
+
+
+def _fresh(taken: set[str], *candidates: str) -> str:
+    for c in candidates:
+        if c and c not in taken:
+            return c
+    base = candidates[-1]
+    k = 2
+    while f"{base}{k}" in taken:
+        k += 1
+    return f"{base}{k}"
+
+
+def bias_name(F: Facts, weight: str) -> str:
+    """A name for the bias of `weight` that the sources do not use yet (`W1` -> `b1`, `self.w` -> `self.b`)."""
+    taken = _names_in(F)
+    head, _, tail = weight.rpartition(".")
+    prefix = head + "." if head else ""
+    swapped = re.sub(r"^(w|W|weights?|Weights?)(?=\d*$|_)", "b", tail)
+    return _fresh(taken, prefix + swapped if swapped != tail else "", f"{prefix}{tail}_bias", prefix + "bias")
+
+
+def _product_with(tree, weight: str):
+    """(product node, input operand node, side of the weight) of the first product of `weight` with something
+    not transposed: `X @ w` -> right, `W @ x` -> left, `sum(wi * xi for wi, xi in zip(w, x))` -> right."""
+    for node in ast.walk(tree):
+        pair = None
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+            pair = (node.left, node.right)
+        elif isinstance(node, ast.Call) and last(_dotted(node.func) or "") in ("dot", "matmul") and len(node.args) == 2:
+            pair = tuple(node.args)
+        elif isinstance(node, ast.Call) and last(_dotted(node.func) or "") == "dot" and len(node.args) == 1 \
+                and isinstance(node.func, ast.Attribute):
+            pair = (node.func.value, node.args[0])
+        elif isinstance(node, ast.Call) and last(_dotted(node.func) or "") == "sum" and node.args \
+                and isinstance(node.args[0], ast.GeneratorExp):
+            for z in ast.walk(node.args[0]):
+                if isinstance(z, ast.Call) and _dotted(z.func) == "zip" and len(z.args) == 2:
+                    roots = [_operand_root(a)[0] for a in z.args]
+                    if weight in roots:
+                        k = roots.index(weight)
+                        return node, z.args[1 - k], "elementwise"
+        if pair is None:
+            continue
+        for side, operand, other in (("left", pair[0], pair[1]), ("right", pair[1], pair[0])):
+            root, flipped = _operand_root(operand)
+            if root == weight and not flipped and not isinstance(operand, ast.Subscript):
+                return node, other, side
+    return None
+
+
+def _stmt_at(tree, line: int):
+    return next((n for n in ast.walk(tree) if isinstance(n, ast.stmt) and n.lineno == line
+                 and not isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.For, ast.While, ast.If, ast.With))), None)
+
+
+class _Swap(ast.NodeTransformer):
+    """Replace names (dotted, with their subscripts when asked) by expressions."""
+
+    def __init__(self, names: dict[str, ast.AST], drop_subscripts: set[str]):
+        self.names, self.drop = names, drop_subscripts
+
+    def visit_Subscript(self, node):
+        root = _dotted(node.value)
+        if root in self.drop:
+            return self.names[root]
+        return self.generic_visit(node)
+
+    def _swap(self, node):
+        d = _dotted(node)
+        if d in self.names:
+            return self.names[d]
+        return self.generic_visit(node)
+
+    visit_Name = _swap
+
+    def visit_Attribute(self, node):
+        # A transposed input of ones that is a plain number stays a number (`x.T` -> `1.0`).
+        if node.attr == "T" and _dotted(node.value) in self.names and isinstance(self.names[_dotted(node.value)], ast.Constant):
+            return self.names[_dotted(node.value)]
+        return self._swap(node)
+
+
+def bias_fixes(F: Facts, forward, weight: str) -> list[Fix]:
+    """A learned bias for the product of `weight` on `forward`'s line, as one group: declared next to the weight's
+    initialisation, added after the product on every forward line, and stepped wherever the weight is stepped,
+    with the weight's own gradient on an input of ones. [] when a part cannot be written against the code."""
+    tree = F.trees.get(forward.file)
+    if tree is None:
+        return []
+    src = F.s.sources[forward.file]
+    npx = np_alias(F, forward.file)
+    stmt = _stmt_at(tree, forward.line)
+    found = _product_with(stmt, weight) if stmt is not None else None
+    if found is None:
+        return []
+    _, input_node, side = found
+    input_name, _ = _operand_root(input_node)
+    if not input_name:
+        return []
+    bias = bias_name(F, weight)
+    # The weight's shape as recorded: one output (a vector of weights) takes a scalar bias.
+    wsite = next((s for s in F.sites if s.kind in ("assign", "setitem") and _dotted_target(s) == weight
+                  and F.observed(s.id)), None)
+    wdims = recorded_ndim(F, wsite.id) if wsite is not None else None
+    if side == "elementwise" or wdims in (None, 0, 1):
+        init = "0.0"
+    elif wdims == 2:
+        init = f"{npx}zeros((1, {weight}.shape[1]))" if side == "right" else f"{npx}zeros(({weight}.shape[0], 1))"
+    else:
+        return []
+    # Declared after the weight's first assignment before training.
+    decl = None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(_dotted(t) == weight for t in node.targets) and node.lineno < forward.line \
+                and node.lineno == node.end_lineno and (decl is None or node.lineno < decl.lineno):
+            decl = node
+    if decl is None:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and any(_dotted(t) == weight for t in node.targets) \
+                    and node.lineno == node.end_lineno and (decl is None or node.lineno < decl.lineno):
+                decl = node
+    if decl is None:
+        return []
+    decl_text = strip_comment(F.line_text(forward.file, decl.lineno)).strip()
+    fixes = [Fix(f"Add a learned bias {bias} to the product with {weight}: declare it", decl.lineno, decl_text,
+                 f"{decl_text}\n{bias} = {init}",
+                 f"A bias starts at 0 with one entry per output unit; without it every boundary passes through "
+                 f"the origin.")]
+    # Added after every product of the weight (training and evaluation alike).
+    for node in sorted((n for n in ast.walk(tree) if isinstance(n, ast.stmt) and n.lineno == n.end_lineno
+                        and not isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.For, ast.While, ast.If, ast.With))),
+                       key=lambda n: n.lineno):
+        got = _product_with(node, weight)
+        if got is None:
+            continue
+        prod = got[0]
+        seg = ast.get_source_segment(src, prod)
+        if not seg or prod.lineno != prod.end_lineno:
+            continue
+        fixes.append(Fix(f"…and add {bias} after the product on line {node.lineno}", node.lineno, seg,
+                         f"{seg} + {bias}" if side != "elementwise" else f"({seg} + {bias})",
+                         "The bias shifts every sample's weighted sum by the same learned amount."))
+    # Stepped where the weight is: the weight's step with the input replaced by ones.
+    isite = next((s for s in F.sites if base_name(s.target) == base_name(input_name) and F.observed(s.id)), None)
+    in_ndim = recorded_ndim(F, isite.id) if isite is not None else None
+    if side == "elementwise" or in_ndim in (None, 0, 1):
+        ones = "1.0"
+    elif side == "right":
+        ones = f"{npx}ones((len({input_name}), 1))"
+    else:
+        ones = f"{npx}ones((1, {input_name}.shape[1]))"
+    ones_node = ast.parse(ones, mode="eval").body
+    bias_node = ast.parse(bias, mode="eval").body
+    stepped = 0
+    for u in F.updates:
+        x = F.by_id[u]
+        if x.file != forward.file or _dotted_target(x) != weight:
+            continue
+        ustmt = _stmt_at(tree, x.line)
+        if ustmt is None or ustmt.lineno != ustmt.end_lineno:
+            continue
+        names = {weight: bias_node, input_name: ones_node}
+        # A gradient computed on its own line: its bias twin goes right after it.
+        for g in F.gradient_of(u):
+            gx = F.by_id[g]
+            gstmt = _stmt_at(tree, gx.line)
+            if gstmt is None or not isinstance(gstmt, ast.Assign) or gstmt.lineno != gstmt.end_lineno:
+                continue
+            gname = _dotted(gstmt.targets[0])
+            if not gname:
+                continue
+            uses_input = any(_operand_root(n)[0] == input_name for n in ast.walk(gstmt.value))
+            if not uses_input:
+                continue
+            dname = _fresh(_names_in(F), re.sub(re.escape(last(weight)) + r"$", last(bias), gname)
+                           if gname.endswith(last(weight)) else "", f"{gname}_bias")
+            new_value = _Swap({input_name: ones_node}, set()).visit(ast.parse(ast.unparse(gstmt.value), mode="eval").body)
+            gtext = strip_comment(F.line_text(gx.file, gx.line)).strip()
+            fixes.append(Fix(f"…and compute the gradient of {bias} as {gname}'s on an input of ones", gx.line, gtext,
+                             f"{gtext}\n{dname} = {ast.unparse(new_value)}",
+                             "The bias is a weight on an input that is always 1."))
+            names[gname] = ast.parse(dname, mode="eval").body
+        # An update inside a loop over the weight's entries (`weights[i] += ...`) steps the bias once, before it.
+        drop = set()
+        loop = _innermost_loop(tree, x.line)
+        per_entry = (loop is not None and isinstance(loop, ast.For) and isinstance(ustmt, (ast.AugAssign, ast.Assign))
+                     and isinstance(getattr(ustmt, "target", None) or ustmt.targets[0], ast.Subscript)
+                     and any(_dotted(n) == weight for n in ast.walk(loop.iter)))
+        if per_entry:
+            drop = {weight, input_name}
+        new_stmt = _Swap(names, drop).visit(ast.parse(ast.unparse(ustmt)).body[0])
+        if per_entry:
+            at_line = loop.lineno
+            at_text = strip_comment(F.line_text(x.file, loop.lineno)).strip()
+            fixes.append(Fix(f"…and step {bias} before the loop over the entries of {weight}", at_line, at_text,
+                             f"{ast.unparse(new_stmt)}\n{at_text}", "The bias takes the step of a weight whose input is 1."))
+        else:
+            utext = strip_comment(F.line_text(x.file, x.line)).strip()
+            fixes.append(Fix(f"…and step {bias} like {weight}", x.line, utext, f"{utext}\n{ast.unparse(new_stmt)}",
+                             "The bias takes the step of a weight whose input is 1."))
+        stepped += 1
+    return fixes if stepped and len(fixes) >= 3 else []
+
+
+def recorded_ndim(F: Facts, sid: int) -> int | None:
+    """How many axes the value a site wrote had, from its kept values or its recorded shape."""
+    v = F.values(sid)
+    if v is not None:
+        return len(v[2])
+    sr = F.ser(sid)
+    if sr is None or not len(sr):
+        return None
+    shape = str(sr.shape[-1])
+    if not shape.startswith("("):
+        return None
+    return len([d for d in shape.strip("()").split(",") if d.strip()])
+
+
+def _dotted_target(site) -> str:
+    """The dotted name a site writes, without subscripts (`self.W1`, `w`)."""
+    t = site.target
+    return t.split("[", 1)[0]

@@ -6,7 +6,7 @@ from ... import columns as C
 
 from ...detectors.facts import base_name
 from ...detectors.numerics import data_reaching_model
-from ...explain.fixes import np_alias
+from ...explain.fixes import impute_fixes, np_alias
 from ...model import ChainLink, Fix
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
 
@@ -55,10 +55,7 @@ def rule(ctx) -> RuleOutcome:
     made = F.by_id[F.root_data(e["data"])]
     name = base_name(made.target)
     line = F.code_line(made.id)
-    fixes = [Fix(f"Drop the rows of {name} that hold NaN or inf", made.line, line,
-                 f"{line}\n{name} = {name}[{npx}isfinite({name}).all(axis=1)]" if line else "",
-                 "One missing value makes every prediction and gradient that touches it NaN; drop or impute the rows "
-                 "(and their targets) before training.")]
+    fixes = impute_fixes(F, made, line)
     ev = {"data": data.target, "line": data.line, "n_nan": e["n_nan"], "n_inf": e["n_inf"], "reader": reader.target,
           "reader_line": reader.line, "read_step": e["read_step"]}
     chain = [ChainLink(f"The data {data.target} (line {data.line}) holds {e['n_nan']} NaN and {e['n_inf']} inf values",

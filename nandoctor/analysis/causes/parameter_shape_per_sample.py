@@ -7,6 +7,7 @@ import re
 import numpy as np
 
 from ...detectors.facts import base_name, strip_comment
+from ...explain.fixes import shared_step_fixes
 from ...model import ChainLink, Fix
 from ..rules import STRUCTURAL, Draft, RuleOutcome, cause_rule
 from ._passes import samples_axis_length
@@ -91,6 +92,7 @@ def rule(ctx) -> RuleOutcome:
                          line.replace(m.group(0), f"{m.group(1)}(1)"),
                          "A bias is one number per output, added to every sample's prediction; one per training row "
                          "fits the noise of each row and means nothing for a new row."))
+        fixes += shared_step_fixes(F, hit, n)
     chain = [ChainLink(summary, None, hit, x.line, {"samples": n, "shapes": [list(s) for s in ss]})]
     out.drafts.append(Draft("parameter_shape_per_sample", STRUCTURAL, summary, chain, fixes, [],
                             {"parameter": hit, "samples": n, "shapes": [list(s) for s in ss]}))
