@@ -244,7 +244,8 @@ def normalize_fixes(F: Facts, input_site: int | None = None) -> list[Fix]:
     axis = F.layout.samples_axis
     if axis is None:
         axis = 1 if len(shape) == 2 and shape[1] > shape[0] else 0
-    constant = False
+    # Unless the kept values show every feature varies, guard the division: a constant feature has no spread.
+    constant = True
     if v is not None and len(shape) == 2 and len(v[1]):
         data = np.asarray(v[1][-1]).reshape(shape)
         constant = bool((np.nanstd(data, axis=axis) == 0).any())
@@ -358,9 +359,36 @@ def _operand_root(node) -> tuple[str | None, bool]:
             return _dotted(node), flipped
 
 
+def _aliases(tree, name: str) -> set[str]:
+    """`name` and the loop variables that walk it (`for mat, off in zip(layers, offsets)` makes `mat` an alias of
+    `layers`; `for layer in self.layers` makes `layer` one)."""
+    out = {name}
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.For, ast.comprehension)):
+            continue
+        it, target = node.iter, node.target
+        if isinstance(it, ast.Call) and _dotted(it.func) == "enumerate" and it.args and isinstance(target, ast.Tuple) \
+                and len(target.elts) == 2:
+            it, target = it.args[0], target.elts[1]
+        if isinstance(it, ast.Call) and _dotted(it.func) == "zip" and isinstance(target, ast.Tuple) \
+                and len(target.elts) == len(it.args):
+            pairs = list(zip(it.args, target.elts))
+        else:
+            pairs = [(it, target)]
+        for src, tgt in pairs:
+            root, _ = _operand_root(src)
+            if root and base_name(root) == base_name(name) and isinstance(tgt, ast.Name):
+                out.add(tgt.id)
+    return out
+
+
 def weight_side(F: Facts, name: str) -> str | None:
     """'left' when the forward pass multiplies `name @ inputs` (its second axis meets the inputs), 'right' for
-    `inputs @ name`; read from the first product in the sources that has `name` as an operand."""
+    `inputs @ name`; read from the first product in the sources that has `name` (or a loop variable walking it)
+    as an operand."""
+    names = set()
+    for tree in F.trees.values():
+        names |= _aliases(tree, name)
     for tree in F.trees.values():
         for node in ast.walk(tree):
             pair = None
@@ -375,9 +403,21 @@ def weight_side(F: Facts, name: str) -> str | None:
                 continue
             for side, operand in zip(("left", "right"), pair):
                 root, flipped = _operand_root(operand)
-                if root and (root == name or base_name(root) == base_name(name)):
+                if root and (root in names or base_name(root) in names):
                     return {"left": "right", "right": "left"}[side] if flipped else side
     return None
+
+
+def samples_axis(F: Facts) -> int:
+    """The axis of the inputs that runs over the samples: the program model's layout, else the longer axis of the
+    recorded inputs (a few features, many samples), else 0."""
+    if F.layout.samples_axis is not None:
+        return F.layout.samples_axis
+    i = F.inputs
+    v = F.values(i) if i is not None else None
+    if v is not None and len(v[2]) == 2 and v[2][1] > v[2][0]:
+        return 1
+    return 0
 
 
 def init_scale_fixes(F: Facts, names: set[str], recorded_fan_in: dict | None = None) -> list[Fix]:
@@ -387,7 +427,7 @@ def init_scale_fixes(F: Facts, names: set[str], recorded_fan_in: dict | None = N
     The fixes form one group (every layer is rescaled together): the second and later are titled "…and"."""
     np_ = np_alias(F)
     gain = "2.0" if relu_in_model(F) else "1.0"
-    axis = F.layout.samples_axis
+    axis = samples_axis(F)
     done: set[tuple[str, int, int]] = set()
     out: list[Fix] = []
     for x in F.sites:

@@ -6,6 +6,7 @@ import numpy as np
 
 from ... import columns as C
 from ...detectors.facts import base_name, strip_comment
+from ...explain.fixes import advice
 from ...model import ChainLink, Fix
 from ..rules import STRUCTURAL, Draft, RuleOutcome, cause_rule
 from ._passes import site_words, target_site
@@ -98,8 +99,8 @@ def rule(ctx) -> RuleOutcome:
                              f"A {a.kind} cannot output {t_max:g}; rescale the targets (and scale the predictions back) "
                              f"or use a linear output for unbounded targets."))
     if not fixes:
-        fixes.append(Fix(f"Map {tname} into ({lo:g}, {hi:g}) or use an output activation whose range holds it", None, "",
-                         "", f"A {a.kind} output cannot reach {t_max:g}."))
+        fixes.append(advice(f"map {tname} into ({lo:g}, {hi:g}) or use an output activation whose range holds it",
+                            f"A {a.kind} output cannot reach {t_max:g}."))
     chain = [ChainLink(summary, None, tname, x.line, ev)]
     out.drafts.append(Draft("targets_outside_activation_range", STRUCTURAL, summary, chain, fixes, [], ev))
     return out
