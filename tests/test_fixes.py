@@ -184,9 +184,21 @@ for it in range(2000):
     a0 -= 2.0 * d_h.mean(axis=0, keepdims=True)
 print(np.mean((o > 0.5) == lab))
 """,
+    "bias_dict": """
+import numpy as np
+rng = np.random.default_rng(8)
+rows = rng.uniform(3.0, 5.0, (400, 1))
+level = 2.0 * (rows - 4.0)
+net = {"k": np.zeros((1, 1))}
+for sweep in range(300):
+    guess = rows @ net["k"]
+    gap = guess - level
+    net["k"] -= 0.02 * (rows.T @ gap) / len(rows)
+final = float(np.mean(gap ** 2))
+""",
 }
 
-CAUSE = {"bias": "missing_bias", "bias_lists": "missing_bias", "init_small": "weights_init_too_small",
+CAUSE = {"bias_dict": "missing_bias", "bias": "missing_bias", "bias_lists": "missing_bias", "init_small": "weights_init_too_small",
          "sign": "gradient_sign_wrong", "stale": "forward_outside_loop", "scale": "unnormalized_inputs",
          "nan": "nan_in_input_data", "per_sample": "parameter_shape_per_sample", "preact": "derivative_on_preactivation"}
 
@@ -314,3 +326,11 @@ def test_every_derivative_call_gets_the_activation(tmp_path_factory):
     assert {fx.line for fx in group} == {i + 1 for i, l in enumerate(source.splitlines()) if "squash_slope(" in l
                                           and "_in)" in l}
     assert np.mean((_run(patched)["o"] > 0.5) == _run(patched)["lab"]) > 0.9
+
+
+def test_a_bias_for_a_weight_kept_in_a_dict_goes_in_the_same_dict(tmp_path_factory):
+    source, group, patched, _ = _fixed_run(tmp_path_factory, "bias_dict")
+    env = _run(patched)
+    added = set(env["net"]) - set(_run(source)["net"])
+    assert len(added) == 1 and env["net"][added.pop()].shape == (1, 1)
+    assert env["final"] < 0.9 * _run(source)["final"]

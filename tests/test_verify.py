@@ -115,3 +115,26 @@ def test_a_fix_that_cannot_apply_runs_nothing(tmp_path):
     trial = try_fix(user / "s.py", [], "x", [Fix("wrong", 2, "nothing here", "y")], _run(["x"]), scratch=tmp_path)
     assert trial.verdict == NOT_APPLIED and trial.after is None and "does not hold" in trial.reason
     assert (user / "s.py").read_text() == SRC
+
+
+SAMPLES = Path(__file__).resolve().parent / "samples" / "cases"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, tag", [
+    ("linreg_house_toplevel.py", "unnormalized_inputs"),  # standardized where the inputs are made
+    ("kiln_hours_b.py", "unnormalized_inputs"),  # the inputs reach the model through a method's argument
+    ("net341_toplevel.py", "missing_bias"),  # a bias declared, added and stepped in two layers
+])
+def test_the_first_fix_group_of_a_sample_cures_it_on_a_copy(tmp_path, name, tag):
+    user = tmp_path / "user"
+    user.mkdir()
+    shutil.copy(SAMPLES / name, user / name)
+    before = traced_run(user / name, [], tmp_path / "base", timeout=600)
+    assert before is not None and tag in before.causes[:3], before
+    doc = json.loads((tmp_path / "base" / "findings.json").read_text())
+    cause = next(c for c in doc["causes"] if c["tag"] == tag)
+    group = fix_groups([from_dict(Fix, f) for f in cause["fixes"]])[0]
+    trial = try_fix(user / name, [], tag, group, before, scratch=tmp_path)
+    assert trial.verdict in (CURES, HELPS), trial.reason
+    assert trial.after is not None and tag not in trial.after.causes

@@ -685,6 +685,13 @@ def _fresh(taken: set[str], *candidates: str) -> str:
 def bias_name(F: Facts, weight: str) -> str:
     """A name for the bias of `weight` that the sources do not use yet (`W1` -> `b1`, `self.w` -> `self.b`)."""
     taken = _names_in(F)
+    keyed = re.match(r"^(.+)\[(['\"])(\w+)\2\]$", weight)
+    if keyed:
+        container, quote, key = keyed.groups()
+        keys = {n.value for t in F.trees.values() for n in ast.walk(t) if isinstance(n, ast.Constant)}
+        swapped = re.sub(r"^(w|W|weights?|Weights?)(?=\d*$|_)", "b", key)
+        new = _fresh(keys, swapped if swapped != key else "", f"{key}_bias", "bias")
+        return f"{container}[{quote}{new}{quote}]"
     head, _, tail = weight.rpartition(".")
     prefix = head + "." if head else ""
     swapped = re.sub(r"^(w|W|weights?|Weights?)(?=\d*$|_)", "b", tail)
@@ -715,9 +722,17 @@ def _product_with(tree, weight: str):
             continue
         for side, operand, other in (("left", pair[0], pair[1]), ("right", pair[1], pair[0])):
             root, flipped = _operand_root(operand)
-            if root == weight and not flipped and not isinstance(operand, ast.Subscript):
+            if flipped:
+                continue
+            if ast.unparse(operand) == weight or root == weight and not isinstance(operand, ast.Subscript):
                 return node, other, side
+            if root == weight and _keyed(operand):
+                return node, other, side  # a parameter kept in a dict under a fixed key: `params["W"]`
     return None
+
+
+def _keyed(node) -> bool:
+    return isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)
 
 
 def _stmt_at(tree, line: int):
@@ -732,6 +747,8 @@ class _Swap(ast.NodeTransformer):
         self.names, self.drop = names, drop_subscripts
 
     def visit_Subscript(self, node):
+        if ast.unparse(node) in self.names:
+            return self.names[ast.unparse(node)]
         root = _dotted(node.value)
         if root in self.drop:
             return self.names[root]
@@ -765,15 +782,28 @@ def bias_fixes(F: Facts, forward, weight: str) -> list[Fix]:
     found = _product_with(stmt, weight) if stmt is not None else None
     if found is None:
         return []
-    _, input_node, side = found
+    prod, input_node, side = found
     input_name, _ = _operand_root(input_node)
     if not input_name:
         return []
+    container = None
+    if side != "elementwise":
+        operand = next(o for o in ((prod.left, prod.right) if isinstance(prod, ast.BinOp) else
+                                   (prod.func.value, prod.args[0]) if len(prod.args) == 1 else prod.args)
+                       if o is not input_node)
+        if _keyed(operand):
+            container, weight = weight, ast.unparse(operand)
+            if _iterated(tree, container):
+                return []  # a dict walked by key (`for k in params`) would need a gradient for the new key too
     bias = bias_name(F, weight)
-    # The weight's shape as recorded: one output (a vector of weights) takes a scalar bias.
+    # The weight's shape as recorded (after its update, else where it is made): a vector of weights (one output)
+    # takes a scalar bias.
+    updates = [u for u in F.updates if F.by_id[u].file == forward.file and _writes(tree, F.by_id[u].line, weight)]
     wsite = next((s for s in F.sites if s.kind in ("assign", "setitem") and _dotted_target(s) == weight
                   and F.observed(s.id)), None)
-    wdims = recorded_ndim(F, wsite.id) if wsite is not None else None
+    wdims = recorded_ndim(F, updates[0]) if updates else None
+    if wdims is None and wsite is not None:
+        wdims = recorded_ndim(F, wsite.id)
     if side == "elementwise" or wdims in (None, 0, 1):
         init = "0.0"
     elif wdims == 2:
@@ -781,20 +811,24 @@ def bias_fixes(F: Facts, forward, weight: str) -> list[Fix]:
     else:
         return []
     # Declared after the weight's first assignment before training.
-    decl = None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and any(_dotted(t) == weight for t in node.targets) and node.lineno < forward.line \
-                and node.lineno == node.end_lineno and (decl is None or node.lineno < decl.lineno):
-            decl = node
-    if decl is None:
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Assign) and any(_dotted(t) == weight for t in node.targets) \
-                    and node.lineno == node.end_lineno and (decl is None or node.lineno < decl.lineno):
-                decl = node
+    def makes_weight(node) -> bool:
+        if not isinstance(node, ast.Assign):
+            return False
+        if any(_dotted(t) == weight or ast.unparse(t) == weight for t in node.targets):
+            return True
+        # `params = {"W": ...}`: the dict that holds the weight under its key
+        return container is not None and any(_dotted(t) == container for t in node.targets) and \
+            isinstance(node.value, ast.Dict) and any(isinstance(k, ast.Constant) and f"[{k.value!r}]" in weight
+                                                     for k in node.value.keys)
+
+    made = sorted((n for n in ast.walk(tree) if makes_weight(n)), key=lambda n: n.lineno)
+    decl = next((n for n in made if n.lineno < forward.line), made[0] if made else None)
     if decl is None:
         return []
-    decl_text = strip_comment(F.line_text(forward.file, decl.lineno)).strip()
-    fixes = [Fix(f"Add a learned bias {bias} to the product with {weight}: declare it", decl.lineno, decl_text,
+    decl_text = strip_comment(F.line_text(forward.file, decl.end_lineno)).strip()
+    if not decl_text:
+        return []
+    fixes = [Fix(f"Add a learned bias {bias} to the product with {weight}: declare it", decl.end_lineno, decl_text,
                  f"{decl_text}\n{bias} = {init}",
                  f"A bias starts at 0 with one entry per output unit; without it every boundary passes through "
                  f"the origin.")]
@@ -826,7 +860,7 @@ def bias_fixes(F: Facts, forward, weight: str) -> list[Fix]:
     stepped = 0
     for u in F.updates:
         x = F.by_id[u]
-        if x.file != forward.file or _dotted_target(x) != weight:
+        if u not in updates:
             continue
         ustmt = _stmt_at(tree, x.line)
         if ustmt is None or ustmt.lineno != ustmt.end_lineno:
@@ -886,6 +920,39 @@ def recorded_ndim(F: Facts, sid: int) -> int | None:
     if not shape.startswith("("):
         return None
     return len([d for d in shape.strip("()").split(",") if d.strip()])
+
+
+def _target_text(tree, line: int) -> str | None:
+    """The written target of the assignment on `line` as source text (`params['W']`, `self.w`)."""
+    stmt = _stmt_at(tree, line)
+    if isinstance(stmt, ast.AugAssign):
+        return ast.unparse(stmt.target)
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+        return ast.unparse(stmt.targets[0])
+    return None
+
+
+def _writes(tree, line: int, weight: str) -> bool:
+    """The assignment on `line` writes `weight`, whole (`w -= ...`, `params['W'] -= ...`) or entry by entry
+    (`weights[i] += ...`)."""
+    stmt = _stmt_at(tree, line)
+    target = stmt.target if isinstance(stmt, ast.AugAssign) else \
+        stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None
+    if target is None:
+        return False
+    if ast.unparse(target) == weight:
+        return True
+    return isinstance(target, ast.Subscript) and not _keyed(target) and _operand_root(target)[0] == weight
+
+
+def _iterated(tree, container: str) -> bool:
+    """Some loop walks `container` (`for k in params`, `params.items()`, `zip(params, grads)`)."""
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.For, ast.comprehension)):
+            for n in ast.walk(node.iter):
+                if isinstance(n, (ast.Name, ast.Attribute)) and _dotted(n) == container:
+                    return True
+    return False
 
 
 def _dotted_target(site) -> str:
