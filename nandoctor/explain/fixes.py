@@ -4,12 +4,26 @@ text for each kind of cause."""
 from __future__ import annotations
 
 import ast
+import functools
 import re
 
 import numpy as np
 
 from ..detectors.facts import _HYPER_HINT, Facts, _dotted, base_name, last, strip_comment
 from ..model import Fix
+
+
+def _no_fix_on_error(empty):
+    """A fix builder that meets code it cannot read returns no fix rather than sinking the cause it serves."""
+    def wrap(fn):
+        @functools.wraps(fn)
+        def safe(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except (AttributeError, IndexError, KeyError, TypeError, ValueError, SyntaxError, RecursionError):
+                return empty() if callable(empty) else empty
+        return safe
+    return wrap
 
 
 def np_alias(F: Facts, file: str | None = None) -> str:
@@ -226,6 +240,7 @@ def copy_fix(F: Facts, function: str, param: str, passed: list[str]) -> list[Fix
     return out
 
 
+@_no_fix_on_error(list)
 def normalize_fixes(F: Facts, input_site: int | None = None) -> list[Fix]:
     """Standardize the inputs where they are last made before the model reads them: per feature (over the samples
     axis of the user's layout), minus the mean, over the standard deviation; a constant feature (a column of ones
@@ -420,6 +435,7 @@ def samples_axis(F: Facts) -> int:
     return 0
 
 
+@_no_fix_on_error(list)
 def init_scale_fixes(F: Facts, names: set[str], recorded_fan_in: dict | None = None) -> list[Fix]:
     """Rewrite each random initialisation of the parameters `names` made before training so its spread is
     sqrt(gain / fan_in) (gain 2 when the model has a ReLU), in the user's own draw call and shape expressions.
@@ -505,6 +521,7 @@ def init_scale_fixes(F: Facts, names: set[str], recorded_fan_in: dict | None = N
     return out
 
 
+@_no_fix_on_error(list)
 def impute_fixes(F: Facts, made, line: str) -> list[Fix]:
     """Replace the non-finite entries of the data made on `made`'s line by their feature's mean over the finite
     samples: the shapes stay, so the targets and every size computed from the data still match."""
@@ -532,6 +549,7 @@ def impute_fixes(F: Facts, made, line: str) -> list[Fix]:
     return fixes
 
 
+@_no_fix_on_error(list)
 def shared_step_fixes(F: Facts, name: str, samples: int) -> list[Fix]:
     """"…and" fixes that average the updates of `name` over the samples, so a parameter made one value shared by
     every sample keeps its shape when it is updated (`b -= lr * err` -> `b -= np.mean(lr * err, axis=0)`)."""
@@ -574,6 +592,7 @@ def _innermost_loop(tree, line: int):
     return best
 
 
+@_no_fix_on_error(None)
 def stale_statement(F: Facts, grad: int, params: set[str]):
     """The single-line assignment before the loop around `grad` that the gradient reads and that reads a parameter:
     (file, line, text) of a forward value computed once (`predictions = [w * h + b for h in hours]`)."""
@@ -601,6 +620,7 @@ def stale_statement(F: Facts, grad: int, params: set[str]):
     return None
 
 
+@_no_fix_on_error(None)
 def recompute_in_loop_fix(F: Facts, grad: int, stale_line: int | None, stale_text: str | None) -> Fix | None:
     """Repeat the forward statement computed once before the loop as the first statement of the loop around the
     gradient, so every step reads values of the current parameters."""
@@ -620,6 +640,7 @@ def recompute_in_loop_fix(F: Facts, grad: int, stale_line: int | None, stale_tex
                "repeats the first step's gradient forever.")
 
 
+@_no_fix_on_error(list)
 def flip_update_fixes(F: Facts) -> list[Fix]:
     """Reverse the direction of every parameter update (`w += lr * g` -> `w -= lr * g`, `w = w + s` -> `w = w - s`),
     one group: a sign error in the shared gradient signal reaches all of them."""
@@ -769,6 +790,7 @@ class _Swap(ast.NodeTransformer):
         return self._swap(node)
 
 
+@_no_fix_on_error(list)
 def bias_fixes(F: Facts, forward, weight: str) -> list[Fix]:
     """A learned bias for the product of `weight` on `forward`'s line, as one group: declared next to the weight's
     initialisation, added after the product on every forward line, and stepped wherever the weight is stepped,
