@@ -199,9 +199,24 @@ def divide_gradient_fix(F: Facts, update: int, batch_name: str | None) -> Fix | 
     local = [c for c in F.input_candidates if F.by_id[c].function == g.function]
     if local:
         batch_name = base_name(F.by_id[local[0]].target)
-    n = f"len({base_name(batch_name)})" if batch_name else "n"
+    if not batch_name:
+        return None  # no name for the batch in the user's code: a made-up `n` would not run
+    batch = base_name(batch_name)
+    n = f"{batch}.shape[1]" if samples_axis(F) == 1 else f"len({batch})"
+    try:
+        stmt = ast.parse(line.strip()).body[0]
+    except (SyntaxError, IndexError):
+        return None
+    if not isinstance(stmt, (ast.Assign, ast.AugAssign)):
+        return None
+    value = ast.get_source_segment(line.strip(), stmt.value)
+    if not value:
+        return None
+    # The whole right-hand side is divided, whatever its operators (`a + b` -> `(a + b) / n`).
+    simple = isinstance(stmt.value, (ast.Name, ast.Attribute, ast.Call, ast.Subscript)) or \
+        isinstance(stmt.value, ast.BinOp) and isinstance(stmt.value.op, (ast.Mult, ast.MatMult, ast.Div))
     return Fix(title=f"Average the gradient over the batch: divide {base_name(g.target)} by {n}", line=g.line,
-               before=line, after=f"{line} / {n}",
+               before=value, after=f"{value} / {n}" if simple else f"({value}) / {n}",
                why="A gradient summed over the samples grows with the batch size; the mean does not.")
 
 
@@ -981,3 +996,18 @@ def _dotted_target(site) -> str:
     """The dotted name a site writes, without subscripts (`self.W1`, `w`)."""
     t = site.target
     return t.split("[", 1)[0]
+
+
+def as_group(fixes) -> list[Fix]:
+    """Fixes to apply together, one per line: the second and later are titled "…and …" (None entries dropped)."""
+    out: list[Fix] = []
+    seen = set()
+    for fx in fixes:
+        if fx is None or (fx.file, fx.line, fx.before) in seen:
+            continue
+        seen.add((fx.file, fx.line, fx.before))
+        title = fx.title
+        if out and not title.startswith(("…and", "...and")):
+            title = "…and " + title[0].lower() + title[1:]
+        out.append(Fix(title, fx.line, fx.before, fx.after, fx.why, fx.file))
+    return out
