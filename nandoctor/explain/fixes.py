@@ -188,36 +188,64 @@ def lower_lr_fix(F: Facts, update: int, factor: float = 10.0) -> Fix | None:
 
 
 def divide_gradient_fix(F: Facts, update: int, batch_name: str | None) -> Fix | None:
+    """Divide a gradient summed over the batch by the batch size, where the gradient is computed (or, when it comes
+    out of a call as one of several values, where the update reads it), with the batch as named in that scope."""
     grads = F.gradient_of(update)
     if not grads:
         return None
     g = F.by_id[grads[0]]
-    line = strip_comment(F.line_text(g.file, g.line))
-    if not line or "=" not in line:
+    tree = F.trees.get(g.file)
+    stmt = _stmt_at(tree, g.line) if tree is not None else None
+    single = isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and not isinstance(stmt.targets[0], ast.Tuple) \
+        or isinstance(stmt, ast.AugAssign)
+    where = g if single else F.by_id[update]
+    n = _batch_size_text(F, where, batch_name)
+    if n is None:
         return None
-    # The batch as it is named where the gradient is computed.
-    local = [c for c in F.input_candidates if F.by_id[c].function == g.function]
-    if local:
-        batch_name = base_name(F.by_id[local[0]].target)
-    if not batch_name:
-        return None  # no name for the batch in the user's code: a made-up `n` would not run
-    batch = base_name(batch_name)
-    n = f"{batch}.shape[1]" if samples_axis(F) == 1 else f"len({batch})"
-    try:
-        stmt = ast.parse(line.strip()).body[0]
-    except (SyntaxError, IndexError):
+    src = F.s.sources.get(where.file, "")
+    if single:
+        if stmt.lineno != stmt.end_lineno:
+            return None
+        value = ast.get_source_segment(src, stmt.value)
+        if not value:
+            return None
+        # The whole right-hand side is divided, whatever its operators (`a + b` -> `(a + b) / n`).
+        simple = isinstance(stmt.value, (ast.Name, ast.Attribute, ast.Call, ast.Subscript)) or \
+            isinstance(stmt.value, ast.BinOp) and isinstance(stmt.value.op, (ast.Mult, ast.MatMult, ast.Div))
+        return Fix(title=f"Average the gradient over the batch: divide {base_name(g.target)} by {n}", line=g.line,
+                   before=value, after=f"{value} / {n}" if simple else f"({value}) / {n}",
+                   why="A gradient summed over the samples grows with the batch size; the mean does not.")
+    # `dW, db = self.gradients(X, y)`: divide the gradient the update reads.
+    names = {_dotted(e) for t in (stmt.targets if isinstance(stmt, ast.Assign) else []) for e in ast.walk(t)
+             if isinstance(e, (ast.Name, ast.Attribute))} - {None}
+    ustmt = _stmt_at(tree, where.line) if where.file == g.file else None
+    if ustmt is None or not isinstance(ustmt, (ast.Assign, ast.AugAssign)) or ustmt.lineno != ustmt.end_lineno:
         return None
-    if not isinstance(stmt, (ast.Assign, ast.AugAssign)):
+    node = next((e for e in ast.walk(ustmt.value) if isinstance(e, (ast.Name, ast.Attribute)) and _dotted(e) in names),
+                None)
+    value = ast.get_source_segment(src, ustmt.value)
+    if node is None or not value:
         return None
-    value = ast.get_source_segment(line.strip(), stmt.value)
-    if not value:
-        return None
-    # The whole right-hand side is divided, whatever its operators (`a + b` -> `(a + b) / n`).
-    simple = isinstance(stmt.value, (ast.Name, ast.Attribute, ast.Call, ast.Subscript)) or \
-        isinstance(stmt.value, ast.BinOp) and isinstance(stmt.value.op, (ast.Mult, ast.MatMult, ast.Div))
-    return Fix(title=f"Average the gradient over the batch: divide {base_name(g.target)} by {n}", line=g.line,
-               before=value, after=f"{value} / {n}" if simple else f"({value}) / {n}",
+    a, b = node.col_offset - ustmt.value.col_offset, node.end_col_offset - ustmt.value.col_offset
+    after = f"{value[:a]}({value[a:b]} / {n}){value[b:]}"
+    return Fix(title=f"Average the gradient over the batch: divide {value[a:b]} by {n} where it is used", line=where.line,
+               before=value, after=after,
                why="A gradient summed over the samples grows with the batch size; the mean does not.")
+
+
+def _batch_size_text(F: Facts, where, batch_name: str | None) -> str | None:
+    """The batch size as code in the scope of `where`: `len(X)` (samples as rows) or `X.shape[1]` (as columns), with
+    the batch named as it is there; None when no name for it is in that scope."""
+    local = [c for c in F.input_candidates if F.by_id[c].function == where.function]
+    name = base_name(F.by_id[local[0]].target) if local else None
+    if name is None and batch_name:
+        fn = F.function_defs.get(where.function)
+        params = {a.arg for a in (fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs)} if fn is not None else set()
+        if base_name(batch_name) in params or where.function == "<module>":
+            name = base_name(batch_name)
+    if not name:
+        return None  # a made-up `n` would not run
+    return f"{name}.shape[1]" if samples_axis(F) == 1 else f"len({name})"
 
 
 def copy_fix(F: Facts, function: str, param: str, passed: list[str]) -> list[Fix]:
@@ -1011,3 +1039,24 @@ def as_group(fixes) -> list[Fix]:
             title = "…and " + title[0].lower() + title[1:]
         out.append(Fix(title, fx.line, fx.before, fx.after, fx.why, fx.file))
     return out
+
+
+@_no_fix_on_error(None)
+def first_nonfinite_data(F: Facts, sid: int):
+    """The earliest data site, among `sid` and the data it is computed from, that already held NaN or inf: where
+    the missing values enter, before a mean or a product spreads them over whole columns."""
+    from .. import columns as C
+
+    seen, todo, best = {sid}, [sid], None
+    while todo:
+        cur = todo.pop()
+        sr = F.ser(cur)
+        if sr is not None and len(sr) and F.by_id[cur].kind != "arg":
+            bad = float(sr[C.N_NAN][0] + sr[C.N_POSINF][0] + sr[C.N_NEGINF][0])
+            if bad > 0 and (best is None or sr.seq[0] < F.ser(best).seq[0]):
+                best = cur
+        for p in F.parents(cur):
+            if p not in seen and p in F.data_like:
+                seen.add(p)
+                todo.append(p)
+    return best

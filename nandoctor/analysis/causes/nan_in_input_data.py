@@ -6,7 +6,7 @@ from ... import columns as C
 
 from ...detectors.facts import base_name
 from ...detectors.numerics import data_reaching_model
-from ...explain.fixes import impute_fixes, np_alias
+from ...explain.fixes import first_nonfinite_data, impute_fixes, np_alias
 from ...model import ChainLink, Fix
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
 
@@ -55,7 +55,10 @@ def rule(ctx) -> RuleOutcome:
     made = F.by_id[F.root_data(e["data"])]
     name = base_name(made.target)
     line = F.code_line(made.id)
-    fixes = impute_fixes(F, made, line)
+    # Imputed where the missing values enter, before a mean or a product spreads them over whole columns.
+    entry = first_nonfinite_data(F, e["data"])
+    fix_site = F.by_id[entry] if entry is not None else made
+    fixes = impute_fixes(F, fix_site, F.code_line(fix_site.id) if entry is not None else line)
     ev = {"data": data.target, "line": data.line, "n_nan": e["n_nan"], "n_inf": e["n_inf"], "reader": reader.target,
           "reader_line": reader.line, "read_step": e["read_step"]}
     chain = [ChainLink(f"The data {data.target} (line {data.line}) holds {e['n_nan']} NaN and {e['n_inf']} inf values",
