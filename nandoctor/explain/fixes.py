@@ -326,7 +326,7 @@ def normalize_fixes(F: Facts, input_site: int | None = None) -> list[Fix]:
             return [Fix(f"Standardize the inputs {expr} before they are returned", x.line, f"return {expr}",
                         f"return {standardized(expr)}", why)]
         fresh = _fresh(_names_in(F), "inputs", "features")
-        return [Fix(f"Standardize the inputs before they are returned", x.line, f"return {expr}",
+        return [Fix("Standardize the inputs before they are returned", x.line, f"return {expr}",
                     f"{fresh} = {expr}\nreturn {standardized(fresh)}", why)]
     if x.kind == "arg":
         fn = F.function_defs.get(x.function)
@@ -895,8 +895,8 @@ def bias_fixes(F: Facts, forward, weight: str) -> list[Fix]:
         return []
     fixes = [Fix(f"Add a learned bias {bias} to the product with {weight}: declare it", decl.end_lineno, decl_text,
                  f"{decl_text}\n{bias} = {init}",
-                 f"A bias starts at 0 with one entry per output unit; without it every boundary passes through "
-                 f"the origin.")]
+                 "A bias starts at 0 with one entry per output unit; without it every boundary passes through "
+                 "the origin.")]
     # Added after every product of the weight (training and evaluation alike).
     for node in sorted((n for n in ast.walk(tree) if isinstance(n, ast.stmt) and n.lineno == n.end_lineno
                         and not isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.For, ast.While, ast.If, ast.With))),
@@ -1060,3 +1060,70 @@ def first_nonfinite_data(F: Facts, sid: int):
                 seen.add(p)
                 todo.append(p)
     return best
+
+
+@_no_fix_on_error(None)
+def derivative_formula_fix(F: Facts, deriv_site: int, operand_site: int, kind: str, given_is: str) -> Fix | None:
+    """Rewrite the derivative's expression as the `kind` derivative of what it is given (the activation's output or
+    its pre-activation), in the name the derivative's own code uses for it."""
+    y = F.by_id[deriv_site]
+    op = F.by_id[operand_site]
+    local = op.target[4:] if op.target.startswith("arg ") else base_name(op.target)
+    tree = F.trees.get(y.file)
+    stmt = _stmt_at(tree, y.line) if tree is not None else None
+    if not isinstance(stmt, (ast.Return, ast.Assign)) or stmt.value is None or stmt.lineno != stmt.end_lineno:
+        return None
+    src = F.s.sources[y.file]
+    names = {ast.get_source_segment(src, n) for n in ast.walk(stmt.value) if isinstance(n, (ast.Name, ast.Attribute))}
+    if local not in names:
+        return None
+    npx = np_alias(F, y.file)
+    v = local
+    output = given_is == "output"  # else "input": the pre-activation
+    formulas = {
+        ("sigmoid", True): f"{v} * (1 - {v})",
+        ("sigmoid", False): f"1 / (1 + {npx}exp(-{v})) * (1 - 1 / (1 + {npx}exp(-{v})))",
+        ("tanh", True): f"1 - {v} ** 2",
+        ("tanh", False): f"1 - {npx}tanh({v}) ** 2",
+        ("relu", True): f"({v} > 0) * 1.0",
+        ("relu", False): f"({v} > 0) * 1.0",
+    }
+    new = formulas.get((kind, output))
+    before = ast.get_source_segment(src, stmt.value)
+    if new is None or not before or before.replace(" ", "") == new.replace(" ", ""):
+        return None
+    return Fix(f"Write the {kind} derivative in terms of {v}, the {kind} {'output' if output else 'pre-activation'}",
+               y.line, before, new,
+               f"The {kind} derivative of its {'output' if output else 'input'} {v} is {new}; the formula in the code "
+               f"gives other values at the values it is given.")
+
+
+@_no_fix_on_error(None)
+def one_per_output_fix(F: Facts, site, name: str, samples: int) -> Fix | None:
+    """Rewrite the creation of a parameter that has one entry per sample so that axis has length 1: the dimension
+    written as `len(...)`, `something.shape[...]` or the literal sample count in `zeros`/`ones`/`full`/a draw."""
+    tree = F.trees.get(site.file)
+    stmt = _stmt_at(tree, site.line) if tree is not None else None
+    if stmt is None or stmt.lineno != stmt.end_lineno:
+        return None
+    src = F.s.sources[site.file]
+    for call in ast.walk(stmt):
+        if not isinstance(call, ast.Call) or last(_dotted(call.func) or "") not in \
+                ("zeros", "ones", "full", "empty", "randn", "rand", "standard_normal", "normal", "random", "uniform"):
+            continue
+        dims = _draw_dims(call) if last(_dotted(call.func)) in _DRAW_KINDS else \
+            (list(call.args[0].elts) if call.args and isinstance(call.args[0], (ast.Tuple, ast.List)) else call.args[:1])
+        for d in dims or []:
+            per_sample = (isinstance(d, ast.Call) and _dotted(d.func) == "len") or \
+                (isinstance(d, ast.Subscript) and isinstance(d.value, ast.Attribute) and d.value.attr == "shape") or \
+                (isinstance(d, ast.Constant) and d.value == samples)
+            if not per_sample:
+                continue
+            seg = ast.get_source_segment(src, call)
+            a, b = d.col_offset - call.col_offset, d.end_col_offset - call.col_offset
+            if not seg or a < 0:
+                continue
+            return Fix(f"Give {name} one value shared by every sample", site.line, seg, f"{seg[:a]}1{seg[b:]}",
+                       "A bias is one number per output, added to every sample's prediction; one per training row "
+                       "fits the noise of each row and means nothing for a new row.")
+    return None

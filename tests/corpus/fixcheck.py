@@ -14,7 +14,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
 from nandoctor.model import Fix, from_dict  # noqa: E402
-from nandoctor.verify import NOT_APPLIED, RunOutcome, fix_groups, traced_run, try_fix  # noqa: E402
+from nandoctor.verify import fix_groups, traced_run, try_fix  # noqa: E402
 
 
 def check_one(entry: dict, scratch: str, top: int) -> list[dict]:

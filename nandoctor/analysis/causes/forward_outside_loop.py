@@ -7,7 +7,7 @@ import numpy as np
 from ... import columns as C
 from ...detectors.facts import base_name, strip_comment
 from ...explain.fixes import recompute_in_loop_fix, stale_statement
-from ...model import ChainLink, Fix
+from ...model import ChainLink
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
 from ._passes import loop_rows
 

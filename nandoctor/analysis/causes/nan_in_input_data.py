@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from ... import columns as C
 
-from ...detectors.facts import base_name
 from ...detectors.numerics import data_reaching_model
-from ...explain.fixes import first_nonfinite_data, impute_fixes, np_alias
-from ...model import ChainLink, Fix
+from ...explain.fixes import first_nonfinite_data, impute_fixes
+from ...model import ChainLink
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
 
 
@@ -49,11 +48,9 @@ def rule(ctx) -> RuleOutcome:
                      if bad else f"the {len(reach)} data values the model reads are finite: the NaN or inf is "
                                  f"removed or replaced before it gets there", reads=len(reach), nonfinite_reads=len(bad)):
         return out
-    npx = np_alias(F)
     e = bad[0]
     data, reader = F.by_id[e["data"]], F.by_id[e["reader"]]
     made = F.by_id[F.root_data(e["data"])]
-    name = base_name(made.target)
     line = F.code_line(made.id)
     # Imputed where the missing values enter, before a mean or a product spreads them over whole columns.
     entry = first_nonfinite_data(F, e["data"])

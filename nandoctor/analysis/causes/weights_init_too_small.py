@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import columns as C
-from ...model import ChainLink, Fix
+from ...model import ChainLink
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
 from ...explain.fixes import advice, init_scale_fixes
 from ._passes import forward_pass, input_site, learned_names, loss_values, site_words, target_site
