@@ -196,9 +196,31 @@ for sweep in range(300):
     net["k"] -= 0.02 * (rows.T @ gap) / len(rows)
 final = float(np.mean(gap ** 2))
 """,
+    "deriv": """
+import numpy as np
+def squash(v):
+    return np.tanh(v)
+def squash_slope(out):
+    return 1 - out
+rng = np.random.default_rng(9)
+pts = rng.uniform(-2, 2, (300, 2))
+lab = np.sin(pts[:, :1]) * np.cos(pts[:, 1:])
+P = rng.normal(0, 0.5, (2, 12)); p0 = np.zeros((1, 12))
+Q = rng.normal(0, 0.5, (12, 1)); q0 = np.zeros((1, 1))
+for it in range(1500):
+    h = squash(pts @ P + p0)
+    o = h @ Q + q0
+    d_o = 2 * (o - lab) / len(pts)
+    d_h = (d_o @ Q.T) * squash_slope(h)
+    Q -= 0.1 * h.T @ d_o
+    q0 -= 0.1 * d_o.sum(axis=0, keepdims=True)
+    P -= 0.1 * pts.T @ d_h
+    p0 -= 0.1 * d_h.sum(axis=0, keepdims=True)
+cost = float(np.mean((o - lab) ** 2))
+""",
 }
 
-CAUSE = {"bias_dict": "missing_bias", "bias": "missing_bias", "bias_lists": "missing_bias", "init_small": "weights_init_too_small",
+CAUSE = {"deriv": "wrong_derivative_formula", "bias_dict": "missing_bias", "bias": "missing_bias", "bias_lists": "missing_bias", "init_small": "weights_init_too_small",
          "sign": "gradient_sign_wrong", "stale": "forward_outside_loop", "scale": "unnormalized_inputs",
          "nan": "nan_in_input_data", "per_sample": "parameter_shape_per_sample", "preact": "derivative_on_preactivation"}
 
@@ -334,3 +356,13 @@ def test_a_bias_for_a_weight_kept_in_a_dict_goes_in_the_same_dict(tmp_path_facto
     added = set(env["net"]) - set(_run(source)["net"])
     assert len(added) == 1 and env["net"][added.pop()].shape == (1, 1)
     assert env["final"] < 0.9 * _run(source)["final"]
+
+
+def test_the_derivative_is_rewritten_in_its_own_argument(tmp_path_factory):
+    source, group, patched, _ = _fixed_run(tmp_path_factory, "deriv")
+    (fx,) = group
+    assert fx.before == "1 - out" and fx.after == "1 - out ** 2"
+    slope = _run(patched)["squash_slope"]
+    z = np.linspace(-3, 3, 7)
+    # The tanh derivative, written from its output, against a central difference of tanh itself.
+    assert np.allclose(slope(np.tanh(z)), (np.tanh(z + 1e-6) - np.tanh(z - 1e-6)) / 2e-6, atol=1e-6)
