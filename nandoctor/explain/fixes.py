@@ -1127,3 +1127,48 @@ def one_per_output_fix(F: Facts, site, name: str, samples: int) -> Fix | None:
                        "A bias is one number per output, added to every sample's prediction; one per training row "
                        "fits the noise of each row and means nothing for a new row.")
     return None
+
+
+@_no_fix_on_error(list)
+def use_hyperparameter_fixes(F: Facts, name: str, defined_line: int) -> list[Fix]:
+    """Make the training read the learning rate `name` it defines: a literal step factor in an update becomes
+    `name`; a rate that comes from a function's default gets `name` passed where the function is called."""
+    out: list[Fix] = []
+    updates = list(dict.fromkeys(list(F.updates) + [x.id for x in F.sites if x.kind == "update"]))
+    done = set()
+    for u in updates:
+        x = F.by_id[u]
+        tree = F.trees.get(x.file)
+        stmt = _stmt_at(tree, x.line) if tree is not None else None
+        if stmt is None or stmt.lineno != stmt.end_lineno or (x.file, x.line) in done:
+            continue
+        src = F.s.sources[x.file]
+        literal = next((side for n in ast.walk(stmt) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mult)
+                        for side in (n.left, n.right) if isinstance(side, ast.Constant)
+                        and isinstance(side.value, float)), None)
+        if literal is not None:
+            seg = ast.get_source_segment(src, stmt)
+            a = literal.col_offset - stmt.col_offset
+            b = literal.end_col_offset - stmt.col_offset
+            done.add((x.file, x.line))
+            out.append(Fix(f"Step {base_name(x.target)} with {name}, not the literal {seg[a:b]}", x.line, seg,
+                           f"{seg[:a]}{name}{seg[b:]}", f"{name} is defined on line {defined_line} and never read."))
+            continue
+        hv = hyper_value(F, u)
+        if hv is None or x.function == "<module>":
+            continue
+        param = last(hv["name"])
+        fn_name = last(x.function)
+        for path, call in source_calls(F, fn_name):
+            if any(kw.arg == param for kw in call.keywords) or call.lineno != call.end_lineno \
+                    or (path, call.lineno) in done or call.lineno <= defined_line:
+                continue
+            seg = ast.get_source_segment(F.s.sources[path], call)
+            if not seg or not seg.endswith(")"):
+                continue
+            sep = ", " if call.args or call.keywords else ""
+            done.add((path, call.lineno))
+            out.append(Fix(f"Pass {name} to {fn_name} as {param}", call.lineno, seg, f"{seg[:-1]}{sep}{param}={name})",
+                           f"{fn_name} runs with its default {param} = {hv['value']:g}; {name} (line {defined_line}) is "
+                           f"never read."))
+    return as_group(out)
