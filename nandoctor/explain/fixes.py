@@ -1172,3 +1172,49 @@ def use_hyperparameter_fixes(F: Facts, name: str, defined_line: int) -> list[Fix
                            f"{fn_name} runs with its default {param} = {hv['value']:g}; {name} (line {defined_line}) is "
                            f"never read."))
     return as_group(out)
+
+
+_COPIES = ("array", "copy", "deepcopy")
+
+
+@_no_fix_on_error(list)
+def return_originals_fixes(F: Facts, iterable: str) -> list[Fix]:
+    """When the loop walks what a function returns (`layer.weights()`) and that function returns copies
+    (`np.array(self.w)`, `self.w.copy()`), return the arrays themselves so in-place updates reach the parameters."""
+    try:
+        node = ast.parse(iterable, mode="eval").body
+    except SyntaxError:
+        return []
+    called = {last(_dotted(n.func) or "") for n in ast.walk(node) if isinstance(n, ast.Call)} - {"zip", "enumerate", ""}
+    out = []
+    for path, tree in F.trees.items():
+        src = F.s.sources[path]
+        for fn in ast.walk(tree):
+            if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) or fn.name not in called:
+                continue
+            for ret in ast.walk(fn):
+                if not isinstance(ret, ast.Return) or ret.value is None or ret.lineno != ret.end_lineno:
+                    continue
+                text = ast.get_source_segment(src, ret.value)
+                pieces = []
+                for c in ast.walk(ret.value):
+                    if not isinstance(c, ast.Call) or last(_dotted(c.func) or "") not in _COPIES:
+                        continue
+                    if last(_dotted(c.func)) == "copy" and isinstance(c.func, ast.Attribute) and not c.args \
+                            and _dotted(c.func.value) not in ("np", "numpy", "copy"):
+                        inner = c.func.value  # `self.w.copy()`
+                    elif c.args and len(c.args) == 1 and not c.keywords:
+                        inner = c.args[0]  # `np.array(self.w)`, `np.copy(self.w)`, `copy.deepcopy(self.w)`
+                    else:
+                        continue
+                    pieces.append((c.col_offset - ret.value.col_offset, c.end_col_offset - ret.value.col_offset,
+                                   ast.get_source_segment(src, inner)))
+                if not pieces or not text:
+                    continue
+                new = text
+                for a, b, inner in sorted(pieces, reverse=True):
+                    new = new[:a] + inner + new[b:]
+                out.append(Fix(f"Return the parameters themselves from {fn.name}, not copies", ret.lineno, text, new,
+                               f"The loop updates what {fn.name}() returns in place; a copy takes the update and is "
+                               f"thrown away, the parameter keeps its old value."))
+    return as_group(out)
