@@ -1218,3 +1218,29 @@ def return_originals_fixes(F: Facts, iterable: str) -> list[Fix]:
                                f"The loop updates what {fn.name}() returns in place; a copy takes the update and is "
                                f"thrown away, the parameter keeps its old value."))
     return as_group(out)
+
+
+@_no_fix_on_error(None)
+def caller_assignment(F: Facts, arg_site: int):
+    """(file, line) of the single-line assignment that makes the value a caller passes for a function's argument
+    (`fit(X, share)` after `share = ...`), read from the sources."""
+    x = F.by_id[arg_site]
+    param = x.target[4:] if x.target.startswith("arg ") else x.target
+    idx = F.param_index(x.function, param)
+    fn_last = last(x.function)
+    calls = [(path, n) for path, tree in F.trees.items() for n in ast.walk(tree) if isinstance(n, ast.Call)
+             and (isinstance(n.func, ast.Attribute) and n.func.attr == fn_last
+                  or isinstance(n.func, ast.Name) and n.func.id == fn_last)]
+    for path, call in calls:
+        expr = next((kw.value for kw in call.keywords if kw.arg == param), None)
+        if expr is None and idx is not None and 0 <= idx < len(call.args):
+            expr = call.args[idx]
+        name = _dotted(expr) if expr is not None else None
+        if not name:
+            continue
+        tree = F.trees[path]
+        made = [n for n in ast.walk(tree) if isinstance(n, ast.Assign) and n.lineno < call.lineno
+                and n.lineno == n.end_lineno and any(_dotted(t) == name for t in n.targets)]
+        if made:
+            return path, max(made, key=lambda n: n.lineno).lineno
+    return None
