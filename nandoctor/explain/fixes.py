@@ -941,16 +941,34 @@ def bias_fixes(F: Facts, forward, weight: str) -> list[Fix]:
             if not gname:
                 continue
             uses_input = any(_operand_root(n)[0] == input_name for n in ast.walk(gstmt.value))
+            swap = {input_name: ones_node}
             if not uses_input:
-                continue
+                # The input under another name in the backward pass (`dz = x`, `np.dot(dz.T, delta)`): the
+                # transposed operand of the gradient's product is what meets the samples.
+                alt = _transposed_operand(gstmt.value)
+                if alt is None:
+                    continue
+                name_t, left = alt
+                site_t = next((s for s in F.sites if base_name(s.target) == base_name(name_t) and F.observed(s.id)), None)
+                if site_t is None or recorded_ndim(F, site_t.id) != 2:
+                    continue
+                swap = {name_t: ast.parse(f"{npx}ones((len({name_t}), 1))" if left else
+                                          f"{npx}ones((1, {name_t}.shape[1]))", mode="eval").body}
             dname = _fresh(_names_in(F), re.sub(re.escape(last(weight)) + r"$", last(bias), gname)
                            if gname.endswith(last(weight)) else "", f"{gname}_bias")
-            new_value = _Swap({input_name: ones_node}, set()).visit(ast.parse(ast.unparse(gstmt.value), mode="eval").body)
+            new_value = _Swap(swap, set()).visit(ast.parse(ast.unparse(gstmt.value), mode="eval").body)
             gtext = strip_comment(F.line_text(gx.file, gx.line)).strip()
             fixes.append(Fix(f"…and compute the gradient of {bias} as {gname}'s on an input of ones", gx.line, gtext,
                              f"{gtext}\n{dname} = {ast.unparse(new_value)}",
                              "The bias is a weight on an input that is always 1."))
             names[gname] = ast.parse(dname, mode="eval").body
+        # A gradient the update reads with no bias twin would step the bias by the weight's gradient: no group.
+        read = {_dotted(n) for n in ast.walk(ustmt) if isinstance(n, (ast.Name, ast.Attribute))}
+        if any(_dotted(_stmt_at(tree, F.by_id[g].line).targets[0]) in read and
+               _dotted(_stmt_at(tree, F.by_id[g].line).targets[0]) not in names
+               for g in F.gradient_of(u) if isinstance(_stmt_at(tree, F.by_id[g].line), ast.Assign)) \
+                and not any(_operand_root(n)[0] == input_name for n in ast.walk(ustmt)):
+            return []
         # An update inside a loop over the weight's entries (`weights[i] += ...`) steps the bias once, before it.
         drop = set()
         loop = _innermost_loop(tree, x.line)
@@ -985,6 +1003,23 @@ def recorded_ndim(F: Facts, sid: int) -> int | None:
     if not shape.startswith("("):
         return None
     return len([d for d in shape.strip("()").split(",") if d.strip()])
+
+
+def _transposed_operand(expr):
+    """(name, on the left) of the transposed operand of the product in a gradient (`np.dot(dz.T, d)` -> ('dz', True),
+    `d @ a.T` -> ('a', False)); None when there is no such product."""
+    for node in ast.walk(expr):
+        pair = None
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+            pair = (node.left, node.right)
+        elif isinstance(node, ast.Call) and last(_dotted(node.func) or "") in ("dot", "matmul") and len(node.args) == 2:
+            pair = tuple(node.args)
+        if pair is None:
+            continue
+        for left, operand in ((True, pair[0]), (False, pair[1])):
+            if isinstance(operand, ast.Attribute) and operand.attr == "T" and _dotted(operand.value):
+                return _dotted(operand.value), left
+    return None
 
 
 def _target_text(tree, line: int) -> str | None:
