@@ -218,9 +218,44 @@ for it in range(1500):
     p0 -= 0.1 * d_h.sum(axis=0, keepdims=True)
 cost = float(np.mean((o - lab) ** 2))
 """,
+    "hyper": """
+import numpy as np
+rng = np.random.default_rng(10)
+u = rng.uniform(0, 1, 300)
+v = 3.0 * u - 1.0 + 0.05 * rng.normal(size=300)
+learning_rate = 0.5
+slope, icpt = 0.0, 0.0
+for it in range(400):
+    miss = slope * u + icpt - v
+    slope -= 0.00001 * np.mean(miss * u)
+    icpt -= 0.00001 * np.mean(miss)
+final = float(np.mean(miss ** 2))
+""",
+    "copies": """
+import numpy as np
+class Layer:
+    def __init__(self, rng, a, b):
+        self.mat = rng.normal(0, 0.5, (a, b))
+        self.off = np.zeros(b)
+    def __call__(self, x):
+        return x @ self.mat + self.off
+    def state(self):
+        return [self.mat.copy(), np.array(self.off)]
+rng = np.random.default_rng(11)
+xs = rng.normal(0, 1, (200, 3))
+ys = xs @ np.array([[1.0], [-1.0], [0.5]]) + 0.2
+lay = Layer(rng, 3, 1)
+for it in range(300):
+    out = lay(xs)
+    d = (out - ys) / len(xs)
+    for value, grad in zip(lay.state(), [xs.T @ d, d.sum(axis=0)]):
+        value -= 0.2 * grad
+final = float(np.mean((lay(xs) - ys) ** 2))
+""",
 }
 
-CAUSE = {"deriv": "wrong_derivative_formula", "bias_dict": "missing_bias", "bias": "missing_bias", "bias_lists": "missing_bias", "init_small": "weights_init_too_small",
+CAUSE = {"hyper": "hyperparameter_defined_not_used", "copies": "parameter_not_updated",
+         "deriv": "wrong_derivative_formula", "bias_dict": "missing_bias", "bias": "missing_bias", "bias_lists": "missing_bias", "init_small": "weights_init_too_small",
          "sign": "gradient_sign_wrong", "stale": "forward_outside_loop", "scale": "unnormalized_inputs",
          "nan": "nan_in_input_data", "per_sample": "parameter_shape_per_sample", "preact": "derivative_on_preactivation"}
 
@@ -366,3 +401,16 @@ def test_the_derivative_is_rewritten_in_its_own_argument(tmp_path_factory):
     z = np.linspace(-3, 3, 7)
     # The tanh derivative, written from its output, against a central difference of tanh itself.
     assert np.allclose(slope(np.tanh(z)), (np.tanh(z + 1e-6) - np.tanh(z - 1e-6)) / 2e-6, atol=1e-6)
+
+
+def test_the_defined_rate_replaces_the_literal_in_every_update(tmp_path_factory):
+    source, group, patched, _ = _fixed_run(tmp_path_factory, "hyper")
+    assert len(group) == 2 and all("learning_rate" in fx.after and "0.00001" in fx.before for fx in group)
+    assert _run(patched)["final"] < 0.01 < _run(source)["final"]
+
+
+def test_returning_the_arrays_instead_of_copies_lets_the_in_place_update_land(tmp_path_factory):
+    source, group, patched, _ = _fixed_run(tmp_path_factory, "copies")
+    (fx,) = group
+    assert ".copy()" in fx.before and "copy" not in fx.after and "np.array" not in fx.after
+    assert _run(patched)["final"] < 0.01 < _run(source)["final"]
