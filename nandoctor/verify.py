@@ -12,6 +12,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .explain.fixes import is_patch
 from .model import Fix
 
 # Verdicts, from the re-run's own numbers against the original run's.
@@ -66,7 +67,7 @@ class FixTrial:
 
 def is_advice(fix: Fix) -> bool:
     """Advice names no line and no text to replace: it is shown to the user, never applied."""
-    return not fix.line or not fix.before.strip()
+    return not is_patch(fix)
 
 
 def fix_groups(fixes) -> list[list[Fix]]:

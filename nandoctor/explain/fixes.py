@@ -1022,16 +1022,6 @@ def _transposed_operand(expr):
     return None
 
 
-def _target_text(tree, line: int) -> str | None:
-    """The written target of the assignment on `line` as source text (`params['W']`, `self.w`)."""
-    stmt = _stmt_at(tree, line)
-    if isinstance(stmt, ast.AugAssign):
-        return ast.unparse(stmt.target)
-    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
-        return ast.unparse(stmt.targets[0])
-    return None
-
-
 def _writes(tree, line: int, weight: str) -> bool:
     """The assignment on `line` writes `weight`, whole (`w -= ...`, `params['W'] -= ...`) or entry by entry
     (`weights[i] += ...`)."""
