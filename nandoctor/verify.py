@@ -12,6 +12,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .explain.fixes import is_patch
 from .model import Fix
 
 # Verdicts, from the re-run's own numbers against the original run's.
@@ -64,10 +65,18 @@ class FixTrial:
     patched: dict[str, str] = field(default_factory=dict)  # file (relative to the script's folder) -> new text
 
 
+def is_advice(fix: Fix) -> bool:
+    """Advice names no line and no text to replace: it is shown to the user, never applied."""
+    return not is_patch(fix)
+
+
 def fix_groups(fixes) -> list[list[Fix]]:
-    """The fixes of a cause as groups applied together: a fix titled "…and …" joins the one before it."""
+    """The patches of a cause as groups applied together: a fix titled "…and …" joins the one before it.
+    Advice (no line to change) is no patch and forms no group."""
     groups: list[list[Fix]] = []
     for fx in fixes:
+        if is_advice(fx):
+            continue
         if groups and fx.title.startswith(("…and", "...and")):
             groups[-1].append(fx)
         else:
@@ -176,7 +185,8 @@ def try_fix(script: str | os.PathLike, argv: list[str], tag: str, fixes, before:
         copy = work / "src"
         _copy_tree(script.parent, copy)
         patched: dict[str, str] = {}
-        for fx in fixes:
+        # Bottom-up, so the lines a patch inserts do not move the lines the group's other patches name.
+        for fx in sorted(fixes, key=lambda f: -(f.line or 0)):
             target = copy / (fx.file if getattr(fx, "file", "") else script.name)
             if getattr(fx, "file", "") and Path(fx.file).is_absolute():
                 try:

@@ -596,7 +596,10 @@ def test_not_updated_holds_on_in_place_writes_into_copies_of_layer_weights(tmp_p
     s = trace(tmp_path, LAYER_COPIES.replace("HANDOUT", "np.array(self.kernel)"))
     st, out = judge(s, "parameter_not_updated")
     assert st == {"rebinding_update": HOLDS, "update_moves": HOLDS, "update_lost": HOLDS}
-    assert out.drafts[0].evidence["pairs_landed"] == 0 and not out.drafts[0].fixes
+    assert out.drafts[0].evidence["pairs_landed"] == 0
+    # The fix returns the arrays themselves from the method that handed out copies.
+    (fix,) = out.drafts[0].fixes
+    assert (fix.before, fix.after) == ("[np.array(self.kernel)]", "[self.kernel]")
 
 
 def test_not_updated_not_raised_when_the_layer_hands_out_its_own_array(tmp_path):

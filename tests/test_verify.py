@@ -40,8 +40,26 @@ def test_apply_fix_refuses_what_it_cannot_apply(fix, message):
 
 
 def test_fix_groups_join_the_and_fixes_to_the_one_before():
-    fixes = [Fix("A", 1), Fix("…and B", 2), Fix("Or C", 3), Fix("D", 4)]
+    fixes = [Fix("A", 1, "a"), Fix("…and B", 2, "b"), Fix("Or C", 3, "c"), Fix("D", 4, "d")]
     assert [[f.title for f in g] for g in fix_groups(fixes)] == [["A", "…and B"], ["Or C"], ["D"]]
+
+
+def test_advice_forms_no_group():
+    fixes = [Fix("Advice: draw smaller weights", None, "", "", "why"), Fix("A", 1, "a", "b"),
+             Fix("Check line 3", 3, "", "")]
+    assert [[f.title for f in g] for g in fix_groups(fixes)] == [["A"]]
+
+
+def test_a_group_is_applied_bottom_up_so_inserted_lines_do_not_move_the_others(tmp_path):
+    # The first patch inserts a line above the second: applied top-down, the second would miss its line.
+    src = "a = 1\nb = a + 1\nprint(a, b)\n"
+    user = tmp_path / "user"
+    user.mkdir()
+    (user / "s.py").write_text(src)
+    group = [Fix("declare", 1, "a = 1", "a = 1\nc = 3"), Fix("…and use", 2, "a + 1", "a + c")]
+    trial = try_fix(user / "s.py", [], "x", group, _run(["x"]), scratch=tmp_path, timeout=120)
+    assert trial.verdict != NOT_APPLIED, trial.reason
+    assert trial.patched["s.py"] == "a = 1\nc = 3\nb = a + c\nprint(a, b)\n"
 
 
 def _run(causes=(), nonfinite=None, errors=(), status=0):
@@ -97,3 +115,26 @@ def test_a_fix_that_cannot_apply_runs_nothing(tmp_path):
     trial = try_fix(user / "s.py", [], "x", [Fix("wrong", 2, "nothing here", "y")], _run(["x"]), scratch=tmp_path)
     assert trial.verdict == NOT_APPLIED and trial.after is None and "does not hold" in trial.reason
     assert (user / "s.py").read_text() == SRC
+
+
+SAMPLES = Path(__file__).resolve().parent / "samples" / "cases"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, tag", [
+    ("linreg_house_toplevel.py", "unnormalized_inputs"),  # standardized where the inputs are made
+    ("kiln_hours_b.py", "unnormalized_inputs"),  # the inputs reach the model through a method's argument
+    ("net341_toplevel.py", "missing_bias"),  # a bias declared, added and stepped in two layers
+])
+def test_the_first_fix_group_of_a_sample_cures_it_on_a_copy(tmp_path, name, tag):
+    user = tmp_path / "user"
+    user.mkdir()
+    shutil.copy(SAMPLES / name, user / name)
+    before = traced_run(user / name, [], tmp_path / "base", timeout=600)
+    assert before is not None and tag in before.causes[:3], before
+    doc = json.loads((tmp_path / "base" / "findings.json").read_text())
+    cause = next(c for c in doc["causes"] if c["tag"] == tag)
+    group = fix_groups([from_dict(Fix, f) for f in cause["fixes"]])[0]
+    trial = try_fix(user / name, [], tag, group, before, scratch=tmp_path)
+    assert trial.verdict in (CURES, HELPS), trial.reason
+    assert trial.after is not None and tag not in trial.after.causes

@@ -14,7 +14,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
 from nandoctor.model import Fix, from_dict  # noqa: E402
-from nandoctor.verify import NOT_APPLIED, RunOutcome, fix_groups, traced_run, try_fix  # noqa: E402
+from nandoctor.verify import fix_groups, traced_run, try_fix  # noqa: E402
 
 
 def check_one(entry: dict, scratch: str, top: int) -> list[dict]:
@@ -29,8 +29,10 @@ def check_one(entry: dict, scratch: str, top: int) -> list[dict]:
         fixes = [from_dict(Fix, f) for f in cause.get("fixes", [])]
         groups = fix_groups(fixes)
         if not groups:
+            advice = [f.title for f in fixes]
             rows.append({"file": entry["file"], "tag": cause["tag"], "rank": cause["rank"], "verdict": "no fix",
-                         "reason": "the cause offers no fix", "true": cause["tag"] == entry["cause"]})
+                         "reason": "the cause offers only advice: " + "; ".join(advice) if advice else
+                         "the cause offers no fix", "true": cause["tag"] == entry["cause"]})
             continue
         trial = try_fix(script, [], cause["tag"], groups[0], before, scratch=scratch)
         rows.append({"file": entry["file"], "tag": cause["tag"], "rank": cause["rank"], "fix": list(trial.fix_titles),
@@ -41,6 +43,8 @@ def check_one(entry: dict, scratch: str, top: int) -> list[dict]:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", choices=("dev", "test", "both"), default="dev")
+    ap.add_argument("--samples", action="store_true",
+                    help="the broken samples of tests/samples/cases instead of the corpus (counted as split 'samples')")
     ap.add_argument("--only", nargs="*")
     ap.add_argument("--top", type=int, default=1, help="try the fix of each of the top N causes (default 1)")
     ap.add_argument("--jobs", type=int, default=2)
@@ -48,6 +52,11 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     manifest = json.loads((HERE / "manifest.json").read_text())["scripts"]
     splits = ("dev", "test") if args.split == "both" else (args.split,)
+    if args.samples:
+        cases = json.loads((HERE.parent / "samples" / "cases" / "expected.json").read_text())
+        manifest = [{"file": f"../samples/cases/{e['file']}", "cause": e["defect"], "split": "samples",
+                     "status": "broken"} for e in cases if not e["healthy"]]
+        splits = ("samples",)
     entries = [e for e in manifest if e["split"] in splits and e["status"] == "broken"
                and (not args.only or any(o in e["file"] for o in args.only))]
     scratch = tempfile.mkdtemp(prefix="nandoctor-fixcheck-")
@@ -55,7 +64,7 @@ def main(argv=None) -> int:
         results = list(pool.map(lambda e: check_one(e, scratch, args.top), entries))
     rows = [dict(r, split=e["split"]) for e, rs in zip(entries, results) for r in rs]
     for r in rows:
-        if r["split"] == "dev":  # the test half is counted, never looked into
+        if r["split"] in ("dev", "samples"):  # the test half is counted, never looked into
             print(f"{r['verdict']:<12} {r['file']:<40} {r.get('tag') or '-':<36} {r['reason']}", flush=True)
     for split in splits:
         rs = [r for r in rows if r["split"] == split and r.get("tag")]

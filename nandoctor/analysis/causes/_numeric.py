@@ -411,11 +411,10 @@ def bce_fixes(F: Facts, info: dict) -> list[Fix]:
                                  chained.sub("", dl, count=1), "Multiplying by the derivative again would count it twice."))
                 break
         if deriv is not None:
-            dl = line_of(F, deriv.id)
-            dlhs = dl.split("=", 1)[0].strip()
-            fixes.append(Fix("…and drop the sigmoid derivative it already contains", deriv.line, dl,
-                             f"{dlhs} = 1  # {a} - {t} already includes {a}*(1-{a})",
-                             "Multiplying by the derivative again would count it twice."))
+            dropped = _drop_derivative_call(line_of(F, deriv.id), a)
+            if dropped is not None:
+                fixes.append(Fix("…and drop the sigmoid derivative it already contains", deriv.line, dropped[0],
+                                 dropped[1], "Multiplying by the derivative again would count it twice."))
     npx = np_alias(F, x.file)
     note = "" if npx else " (add clip to the `from numpy import ...` line)"
     fixes.append(Fix(f"Or clip {a} away from exactly 0 and 1{note}", x.line, line,
@@ -423,6 +422,35 @@ def bce_fixes(F: Facts, info: dict) -> list[Fix]:
                          f"/{a}", f"/{npx}clip({a}, 1e-7, 1 - 1e-7)").replace(f"/ {a}", f"/ {npx}clip({a}, 1e-7, 1 - 1e-7)"),
                      "Clipping keeps 1 - a and a nonzero; the simplification above is better (no clipping bias)."))
     return fixes
+
+
+def _drop_derivative_call(line: str, a: str):
+    """(before, after) that take the derivative call of `a` out of a product (`d_a * sigmoid_derivative(a)` ->
+    `d_a`); a derivative call that is not a factor becomes 1. None when the line holds no such call."""
+    import ast
+
+    try:
+        stmt = ast.parse(line.strip()).body[0]
+    except (SyntaxError, IndexError):
+        return None
+    if not isinstance(stmt, (ast.Assign, ast.AugAssign)):
+        return None
+    text = line.strip()
+    value = stmt.value
+
+    def is_deriv(node) -> bool:
+        return isinstance(node, ast.Call) and any(isinstance(arg, (ast.Name, ast.Attribute)) and ast.unparse(arg) == a
+                                                  for arg in node.args)
+
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mult):
+        for keep, drop in ((value.left, value.right), (value.right, value.left)):
+            if is_deriv(drop):
+                return ast.get_source_segment(text, value), ast.get_source_segment(text, keep)
+    call = next((n for n in ast.walk(value) if is_deriv(n)), None)
+    if call is None:
+        return None
+    seg = ast.get_source_segment(text, call)
+    return (seg, "1") if seg else None
 
 
 def tanh_output_fixes(F: Facts, site: int, kind: str) -> list[Fix]:

@@ -8,7 +8,7 @@ import numpy as np
 
 from ... import columns as C
 from ...detectors.facts import strip_comment
-from ...explain.fixes import lower_lr_fix
+from ...explain.fixes import advice, lower_lr_fix
 from ...model import ChainLink, Fix
 from ..rules import LATENT, PRIMARY, Draft, RuleOutcome, cause_rule
 from ._passes import loop_rows
@@ -77,8 +77,8 @@ def rule(ctx) -> RuleOutcome:
             if fixes:
                 break
         if not fixes:
-            fixes.append(Fix("Initialise so the pre-activations start around 0: zero biases and weights with a spread of "
-                             "sqrt(2/fan_in)", None, "", "",
+            fixes.append(advice("initialise so the pre-activations start around 0: zero biases and weights with a "
+                                "spread of sqrt(2/fan_in)",
                              "A ReLU whose input is below 0 for every sample outputs 0 and passes no gradient, so it "
                              "never recovers."))
     elif F.updates:

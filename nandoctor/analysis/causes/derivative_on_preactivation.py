@@ -53,17 +53,7 @@ def rule(ctx) -> RuleOutcome:
                    f"output, but the call at line {f['line']} gives it {f['expr']}, {what}: its values run from "
                    f"{f['lo']:.3g} to {f['hi']:.3g}, outside [{f['range'][0]:g}, {f['range'][1]:g}], at "
                    f"{f['frac']:.0%} of {f['n']} evaluations.")
-        fixes = []
-        if act is not None and f["who"]:
-            caller = f["who"][0]
-            line = strip_comment(F.line_text(caller.file, caller.line)).rstrip()
-            act_name = base_name(F.by_id[act.site].target)
-            new = re.sub(rf"(?<![\w.]){re.escape(f['expr'])}(?![\w])", act_name, line, count=1)
-            if new != line:
-                fixes.append(Fix(f"Give the derivative the activation {act_name}, not {f['expr']}", caller.line,
-                                 line.strip(), new.strip(),
-                                 f"{f['text']} is the derivative written in terms of the activation's output "
-                                 f"{act_name}; given {f['expr']} it computes something else."))
+        fixes = _fixes(F, bad, pre_of)
         ev = dict(expression=f["text"], fed=f["expr"], fed_min=f["lo"], fed_max=f["hi"], fraction_evaluations=f["frac"],
                   evaluations=f["n"], call_line=f["line"], kind=f["kind"], first_step=f["first"])
         chain = [ChainLink(summary, f["first"], f["expr"], f["line"], dict(ev))]
@@ -71,3 +61,26 @@ def rule(ctx) -> RuleOutcome:
         out.drafts.append(Draft("derivative_on_preactivation", score, summary, chain, fixes,
                                 ["derivative_on_preactivation"], ev))
     return out
+
+
+def _fixes(F, bad, pre_of) -> list[Fix]:
+    """One patch per call that gives a derivative the pre-activation, applied together (every such call is wrong)."""
+    fixes, seen = [], set()
+    for f in bad:
+        given = f["who"][2] if f["who"] else None
+        act = pre_of.get(given)
+        if act is None or not f["who"]:
+            continue
+        caller = f["who"][0]
+        if (caller.file, caller.line) in seen:
+            continue
+        line = strip_comment(F.line_text(caller.file, caller.line)).rstrip()
+        act_name = base_name(F.by_id[act.site].target)
+        new = re.sub(rf"(?<![\w.]){re.escape(f['expr'])}(?![\w])", act_name, line, count=1)
+        if new != line:
+            seen.add((caller.file, caller.line))
+            title = f"Give the derivative the activation {act_name}, not {f['expr']}"
+            fixes.append(Fix(title if not fixes else "…and g" + title[1:], caller.line, line.strip(), new.strip(),
+                             f"{f['text']} is the derivative written in terms of the activation's output "
+                             f"{act_name}; given {f['expr']} it computes something else."))
+    return fixes

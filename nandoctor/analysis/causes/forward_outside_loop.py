@@ -6,7 +6,8 @@ import numpy as np
 
 from ... import columns as C
 from ...detectors.facts import base_name, strip_comment
-from ...model import ChainLink, Fix
+from ...explain.fixes import recompute_in_loop_fix, stale_statement
+from ...model import ChainLink
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
 from ._passes import loop_rows
 
@@ -123,10 +124,15 @@ def rule(ctx) -> RuleOutcome:
         ev.update(stale=base_name(s.target), stale_line=s.line)
         chain.append(ChainLink(f"{base_name(s.target)} is computed from the parameters once, before the loop (line "
                                f"{s.line}), and never again", None, base_name(s.target), s.line, {}))
-        fixes.append(Fix(f"Compute {base_name(s.target)} inside the loop, before the gradient", s.line, line,
-                         f"# inside the loop, at the top of each step:\n    {line}",
-                         "The gradient must be computed from the current parameters; from the values before the loop it "
-                         "repeats the first step's gradient forever."))
+        fx = recompute_in_loop_fix(F, g, s.line, line.strip())
+        if fx is not None:
+            fixes.append(fx)
+    else:
+        found = stale_statement(F, g, set(F.param_names) | {pname})
+        if found is not None:
+            fx = recompute_in_loop_fix(F, g, found[1], found[2])
+            if fx is not None:
+                fixes.append(fx)
     stale_txt = (f" It reads {ev['stale']}, computed once before the loop (line {ev['stale_line']})." if stale else "")
     summary = (f"The forward pass is not recomputed in the loop: the gradient {gname} (line {F.by_id[g].line}) is "
                f"bit-identical at all {n} steps while {pname} moves by {np.median(moving):.3g} per step, so the same "

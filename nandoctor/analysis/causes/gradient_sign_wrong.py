@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...detectors.optimisation import loss_series, oversized_steps, trouble, update_ratios
+from ...explain.fixes import flip_update_fixes
 from ...model import ChainLink
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
 
@@ -112,6 +113,6 @@ def rule(ctx) -> RuleOutcome:
     chain = [ChainLink(w["what"], None, None, None, {k: v for k, v in w.items() if k != "what"}),
              ChainLink(bad["what"], bad.get("step"), None, None, {k: v for k, v in bad.items() if k != "what"})]
     codes = [f.code for c in ("loss_rising", "weight_divergence", "sustained_growth") for f in ctx.findings.get(c, [])]
-    out.drafts.append(Draft("gradient_sign_wrong", PRIMARY - 2, msg, chain, [], codes,
+    out.drafts.append(Draft("gradient_sign_wrong", PRIMARY - 2, msg, chain, flip_update_fixes(F), codes,
                             {"how": w["how"], "trouble_step": bad.get("step")}))
     return out

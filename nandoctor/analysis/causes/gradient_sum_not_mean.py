@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...detectors.optimisation import batch_axis_size, oversized_steps, summed_gradients, trouble
-from ...explain.fixes import divide_gradient_fix, lower_lr_fix
+from ...explain.fixes import as_group, divide_gradient_fix, lower_lr_fix
 from ...detectors.facts import strip_comment
 from ...model import ChainLink, Fix
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
@@ -75,11 +75,14 @@ def rule(ctx) -> RuleOutcome:
            f"over {b} samples, the steps moved {big['name']} by {big['ratio']:.2g} of its norm ({big['ratio'] / b:.2g} "
            f"with the mean), and {bad['what']}.")
     name = F.by_id[F.inputs].target if F.inputs is not None else None
+    # Every summed gradient is averaged, as one group: averaging one and not the others leaves those steps large.
     if summed[0].get("accumulated"):
-        fixes = [_divide_update_fix(F, d["update"], b) for d in summed[:3] if d.get("accumulated")]
+        fixes = as_group(_divide_update_fix(F, d["update"], b) for d in summed if d.get("accumulated"))
     else:
-        fixes = [divide_gradient_fix(F, d["update"], name) for d in summed[:2]]
-    fixes += [lower_lr_fix(F, summed[0]["update"], factor=float(b))]
+        fixes = as_group(divide_gradient_fix(F, d["update"], name) for d in summed)
+    lr = lower_lr_fix(F, summed[0]["update"], factor=float(b))
+    if lr is not None:
+        fixes.append(Fix("Or: " + lr.title[0].lower() + lr.title[1:], lr.line, lr.before, lr.after, lr.why))
     chain = [ChainLink(msg, None, g.target, g.line, {"batch": b, "ratio": big["ratio"]}),
              ChainLink(bad["what"], bad.get("step"), None, None, {k: v for k, v in bad.items() if k != "what"})]
     out.drafts.append(Draft("gradient_sum_not_mean", PRIMARY + 1, msg, chain, fixes, ["gradient_sum_not_mean"],

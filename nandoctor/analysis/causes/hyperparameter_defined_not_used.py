@@ -9,6 +9,7 @@ import numpy as np
 
 from ... import columns as C
 from ...detectors.facts import parse_statement, strip_comment
+from ...explain.fixes import use_hyperparameter_fixes
 from ...model import ChainLink
 from ..rules import LATENT, PRIMARY, Draft, RuleOutcome, cause_rule
 
@@ -134,5 +135,7 @@ def rule(ctx) -> RuleOutcome:
     ev = dict(name=u["name"], defined=u["value"], in_effect=in_effect[:5], role=u["role"], line=u["site"].line)
     stalled = bool(ctx.findings.get("loss_stalled") or ctx.findings.get("vanishing_updates"))
     out.drafts.append(Draft("hyperparameter_defined_not_used", PRIMARY - 12 if stalled else LATENT + 5, summary,
-                            [ChainLink(summary, None, u["name"], u["site"].line, dict(ev))], [], [], ev))
+                            [ChainLink(summary, None, u["name"], u["site"].line, dict(ev))],
+                            use_hyperparameter_fixes(F, u["name"], u["site"].line) if u["role"] == "rate" else [],
+                            [], ev))
     return out

@@ -15,6 +15,10 @@ def _fixes(F, rec) -> list[Fix]:
     name = base_name(x.target)
     fixes = []
     for w in F.resolve(name, x.function):
+        if F.by_id[w].kind == "arg":
+            # A function's argument: the array is created where the caller first makes it.
+            made = sorted((p for p in F.parents(w) if F.observed(p)), key=lambda p: F.ser(p).seq[0])
+            w = made[0] if made else w
         y = F.by_id[w]
         if y.kind == "assign" and F.observed(w) and F.ser(w).seq[0] < F.ser(x.id).seq[0]:
             line = strip_comment(F.code_line(w)).rstrip()

@@ -10,6 +10,7 @@ import numpy as np
 from ... import columns as C
 from ...detectors.facts import _dotted, base_name, expr_reads, last, parse_statement, strip_comment
 from ...detectors.structure import bias_params
+from ...explain.fixes import advice, bias_fixes
 from ...model import ChainLink, Fix
 from ..rules import LATENT, PRIMARY, Draft, RuleOutcome, cause_rule
 from ._passes import input_site, learned_names, loop_rows, samples_axis_length, site_words, target_names, target_site
@@ -285,22 +286,21 @@ def _stuck(F, flat_limit: float, residual_limit: float | None = None):
 
 
 def _bias_fixes(F, stmts) -> list[Fix]:
-    fixes = []
+    """A bias declared, added and stepped, for the first weighted sum it can be written against; else advice."""
     learned = learned_names(F)
     for x, _ in stmts:
-        line = strip_comment(F.line_text(x.file, x.line)) or strip_comment(x.statement.strip())
         params = [p for p in x.reads if _learned(p, learned)]
-        w = base_name(params[-1]) if params else "w"
-        b = re.sub(r"(^|\.)(w|W)", r"\1b", w, count=1) if re.search(r"(^|\.)(w|W)", w) else f"{w}_bias"
-        if b == w or not re.match(r"^(\w+\.)*(b|b\d+|b_\w+|\w+_bias)$", b):
-            b = "bias"
-        fixes.append(Fix(f"Add a learned bias `{b}` to `{base_name(x.target)}`", x.line, line, _add_after_product(line, b),
-                         f"Initialise {b} to zeros with one entry per output unit and update it with the sum over "
-                         f"samples of the same error signal that updates {w}; without it every boundary passes "
-                         f"through the origin."))
-        if len(fixes) >= 2:
-            break
-    return fixes
+        for p in params[::-1]:
+            group = bias_fixes(F, x, base_name(p).split("[", 1)[0])
+            if group:
+                return group
+    x = stmts[0][0]
+    params = [p for p in x.reads if _learned(p, learned)]
+    w = base_name(params[-1]) if params else "the weights"
+    return [advice(f"add a learned bias to `{base_name(x.target)}` (line {x.line})",
+                   f"Initialise it to zeros with one entry per output unit, add it after the product with {w}, and "
+                   f"update it with the sum over samples of the error signal that updates {w}; without it every "
+                   f"boundary passes through the origin.")]
 
 
 def _add_after_product(line: str, bias: str) -> str:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from ... import columns as C
 
-from ...detectors.facts import base_name
 from ...detectors.numerics import data_reaching_model
-from ...explain.fixes import np_alias
-from ...model import ChainLink, Fix
+from ...explain.fixes import first_nonfinite_data, impute_fixes
+from ...model import ChainLink
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
 
 
@@ -49,16 +48,14 @@ def rule(ctx) -> RuleOutcome:
                      if bad else f"the {len(reach)} data values the model reads are finite: the NaN or inf is "
                                  f"removed or replaced before it gets there", reads=len(reach), nonfinite_reads=len(bad)):
         return out
-    npx = np_alias(F)
     e = bad[0]
     data, reader = F.by_id[e["data"]], F.by_id[e["reader"]]
     made = F.by_id[F.root_data(e["data"])]
-    name = base_name(made.target)
     line = F.code_line(made.id)
-    fixes = [Fix(f"Drop the rows of {name} that hold NaN or inf", made.line, line,
-                 f"{line}\n{name} = {name}[{npx}isfinite({name}).all(axis=1)]" if line else "",
-                 "One missing value makes every prediction and gradient that touches it NaN; drop or impute the rows "
-                 "(and their targets) before training.")]
+    # Imputed where the missing values enter, before a mean or a product spreads them over whole columns.
+    entry = first_nonfinite_data(F, e["data"])
+    fix_site = F.by_id[entry] if entry is not None else made
+    fixes = impute_fixes(F, fix_site, F.code_line(fix_site.id) if entry is not None else line)
     ev = {"data": data.target, "line": data.line, "n_nan": e["n_nan"], "n_inf": e["n_inf"], "reader": reader.target,
           "reader_line": reader.line, "read_step": e["read_step"]}
     chain = [ChainLink(f"The data {data.target} (line {data.line}) holds {e['n_nan']} NaN and {e['n_inf']} inf values",

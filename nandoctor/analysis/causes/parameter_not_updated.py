@@ -9,6 +9,7 @@ import numpy as np
 
 from ... import columns as C
 from ...detectors.facts import parse_statement, strip_comment
+from ...explain.fixes import return_originals_fixes
 from ...model import ChainLink, Fix
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
 
@@ -177,6 +178,8 @@ def rule(ctx) -> RuleOutcome:
                          f"{c['name']} = {c['name']} -" in line else f"{c['name']}[...] = {line.split('=', 1)[1].strip()}",
                          f"`{c['name']} = ...` binds the loop name to a new array; {c['iterable']} keeps the old one. "
                          f"In-place `-=` (on numpy arrays) writes into the array the container holds."))
+    if augmented and c["iterable"]:
+        fixes += return_originals_fixes(F, c["iterable"])
     ev = dict(ev, name=c["name"], line=x.line)
     out.drafts.append(Draft("parameter_not_updated", PRIMARY - 3, summary, [ChainLink(summary, None, c["name"], x.line,
                             dict(ev))], fixes, [], ev))

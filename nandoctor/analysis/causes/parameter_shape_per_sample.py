@@ -6,8 +6,9 @@ import re
 
 import numpy as np
 
-from ...detectors.facts import base_name, strip_comment
-from ...model import ChainLink, Fix
+from ...detectors.facts import base_name
+from ...explain.fixes import as_group, one_per_output_fix, shared_step_fixes
+from ...model import ChainLink
 from ..rules import STRUCTURAL, Draft, RuleOutcome, cause_rule
 from ._passes import samples_axis_length
 
@@ -83,14 +84,8 @@ def rule(ctx) -> RuleOutcome:
     else:
         summary = (f"{hit} changes shape during training: {' -> '.join(str(s) for s in ss)}; an update broadcast it to "
                    f"a shape it was never meant to have.")
-    fixes = []
-    line = strip_comment(x.statement.strip().splitlines()[0]) if x.statement.strip() else ""
-    m = re.search(r"(zeros|ones|randn|standard_normal|empty)\(\s*(len\([^()]*\)|[\w.]+\.shape\[0\])\s*\)", line)
-    if m:
-        fixes.append(Fix(f"Give {hit} one value shared by every sample", x.line, line,
-                         line.replace(m.group(0), f"{m.group(1)}(1)"),
-                         "A bias is one number per output, added to every sample's prediction; one per training row "
-                         "fits the noise of each row and means nothing for a new row."))
+    made = one_per_output_fix(F, x, hit, n)
+    fixes = as_group([made] + shared_step_fixes(F, hit, n)) if made is not None else []
     chain = [ChainLink(summary, None, hit, x.line, {"samples": n, "shapes": [list(s) for s in ss]})]
     out.drafts.append(Draft("parameter_shape_per_sample", STRUCTURAL, summary, chain, fixes, [],
                             {"parameter": hit, "samples": n, "shapes": [list(s) for s in ss]}))

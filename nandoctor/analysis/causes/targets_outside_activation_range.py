@@ -6,6 +6,7 @@ import numpy as np
 
 from ... import columns as C
 from ...detectors.facts import base_name, strip_comment
+from ...explain.fixes import advice, caller_assignment
 from ...model import ChainLink, Fix
 from ..rules import STRUCTURAL, Draft, RuleOutcome, cause_rule
 from ._passes import site_words, target_site
@@ -88,18 +89,32 @@ def rule(ctx) -> RuleOutcome:
     ev = {"activation": a.kind, "target_min": t_min, "target_max": t_max, "fraction_outside": frac,
           "prediction_min": p_min, "prediction_max": p_max}
     x = F.by_id[t]
+    if x.kind == "arg":
+        # Targets passed into the training function: scaled where the caller makes them.
+        made = sorted((p for p in F.parents(t) if F.observed(p)), key=lambda p: F.ser(p).seq[0])
+        x = F.by_id[made[0]] if made else x
     line = strip_comment(x.statement.strip().splitlines()[0]) if x.statement.strip() else ""
+    where, assigned = x.line, x.kind == "assign"
+    if x.kind == "arg":
+        found = caller_assignment(F, x.id)
+        if found is not None:
+            where, line, assigned = found[1], strip_comment(F.line_text(found[0], found[1])).strip(), True
     fixes = []
-    if line and "=" in line and x.kind == "assign":
+    if line and "=" in line and assigned:
         lhs, rhs = line.split("=", 1)
         if t_min >= lo and a.kind != "tanh":
-            new = f"{lhs}= ({rhs.strip()} - {t_min:g}) / {t_max - t_min:g}" if t_min != 0 else f"{lhs}= {rhs.strip()} / {t_max:g}"
-            fixes.append(Fix(f"Scale {tname} into ({lo:g}, {hi:g})", x.line, line, new,
+            # Divided by the largest target rounded up (3 digits), so none lands above 1 by a rounding.
+            top = float(f"{t_max:.3g}")
+            top = top if top >= t_max else float(f"{t_max * (1 + 1e-3):.3g}")
+            # Targets that all lie above the range (class ids 1 and 2) are shifted to start at 0 first.
+            new = f"{lhs}= ({rhs.strip()}) / {top:g}" if t_min < hi else \
+                f"{lhs}= ({rhs.strip()} - {t_min:g}) / {t_max - t_min:g}"
+            fixes.append(Fix(f"Scale {tname} into ({lo:g}, {hi:g})", where, line, new,
                              f"A {a.kind} cannot output {t_max:g}; rescale the targets (and scale the predictions back) "
                              f"or use a linear output for unbounded targets."))
     if not fixes:
-        fixes.append(Fix(f"Map {tname} into ({lo:g}, {hi:g}) or use an output activation whose range holds it", None, "",
-                         "", f"A {a.kind} output cannot reach {t_max:g}."))
+        fixes.append(advice(f"map {tname} into ({lo:g}, {hi:g}) or use an output activation whose range holds it",
+                            f"A {a.kind} output cannot reach {t_max:g}."))
     chain = [ChainLink(summary, None, tname, x.line, ev)]
     out.drafts.append(Draft("targets_outside_activation_range", STRUCTURAL, summary, chain, fixes, [], ev))
     return out

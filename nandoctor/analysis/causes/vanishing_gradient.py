@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...detectors.optimisation import gradient_size, loss_progress
+from ...explain.fixes import advice
 from ...model import ChainLink
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
 from ._numeric import ratios_toward_the_input
@@ -76,5 +77,10 @@ def rule(ctx) -> RuleOutcome:
         return out
     chain = [ChainLink(f.message, f.first_step, f.site, f.line, dict(f.evidence)),
              ChainLink(f"The loss went from {lp['first']:.4g} to {lp['last']:.4g}", None, None, None, dict(lp))]
-    out.drafts.append(Draft("vanishing_gradient", PRIMARY - 10, msg, chain, [], [f.code], dict(f.evidence)))
+    fixes = [advice("keep the gradient's size from layer to layer (or step to step): a ReLU instead of a saturating "
+                    "activation in the hidden layers, weights drawn with a spread of sqrt(1/fan_in), or fewer "
+                    "layers / a shorter sequence",
+                    "Each sigmoid or tanh derivative is at most 1 (a sigmoid's at most 0.25) and each small weight "
+                    "scales the gradient down again: multiplied over many layers they leave nothing to learn from.")]
+    out.drafts.append(Draft("vanishing_gradient", PRIMARY - 10, msg, chain, fixes, [f.code], dict(f.evidence)))
     return out

@@ -8,7 +8,7 @@ import numpy as np
 
 from ... import columns as C
 from ...detectors.facts import base_name, strip_comment
-from ...explain.fixes import np_alias
+from ...explain.fixes import advice, init_scale_fixes, np_alias
 from ...model import ChainLink, Fix
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
 from ._passes import forward_pass, input_site, is_squashing, learned_names, loss_values, site_words, target_site
@@ -114,8 +114,10 @@ def _largest_spread(F, first) -> tuple[float, int, int] | None:
 
 def _init_fixes(F) -> list[Fix]:
     """Scale each random initialisation by 1/sqrt(fan_in) when its fan-in was measured; else say how."""
-    fixes = []
     learned = learned_names(F)
+    fixes = init_scale_fixes(F, learned)
+    if fixes:
+        return fixes
     for x in F.sites:
         sr = F.ser(x.id)
         line = strip_comment(x.statement.strip().splitlines()[0]) if x.statement.strip() else ""
@@ -130,7 +132,8 @@ def _init_fixes(F) -> list[Fix]:
             # `randn(3, H) * 25.0`: the literal factor is what makes them large; replace it
             after = re.sub(r"\*\s*[\d.]+(e[-+]?\d+)?\s*$", f"* {scaled}", line) if re.search(r"\*\s*[\d.]+\s*$", line) \
                 else f"{line} * {scaled}"
-            fixes.append(Fix(f"Scale the initial {base_name(x.target)} by 1/sqrt(fan_in)", x.line, line, after,
+            fixes.append(Fix(("…and s" if fixes else "S") + f"cale the initial {base_name(x.target)} by 1/sqrt(fan_in)",
+                             x.line, line, after,
                              f"Unit-variance weights on {shape[0]} inputs give pre-activations with a spread of "
                              f"sqrt({shape[0]}); scaling keeps them near 1 so the units start unsaturated."))
     if not fixes:
@@ -139,8 +142,8 @@ def _init_fixes(F) -> list[Fix]:
             before_loop = not F.observed(x.id) or F.ser(x.id).step[0] < 0
             if _RANDOM_INIT.search(line) and x.kind in ("assign", "setitem") and before_loop and \
                     base_name(x.target) in learned:
-                fixes.append(Fix(f"Draw {base_name(x.target)} with a spread of sqrt(1/fan_in) (sqrt(2/fan_in) before a "
-                                 f"ReLU)", x.line, "", "",
-                                 "Each layer then keeps the spread of its input instead of multiplying it."))
+                fixes.append(advice(f"draw {base_name(x.target)} (line {x.line}) with a spread of sqrt(1/fan_in) "
+                                    f"(sqrt(2/fan_in) before a ReLU)",
+                                    "Each layer then keeps the spread of its input instead of multiplying it."))
                 break
-    return fixes[:2]
+    return fixes

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from ... import columns as C
-from ...model import ChainLink, Fix
+from ...model import ChainLink
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
-from ._passes import forward_pass, input_site, loss_values, site_words, target_site
+from ...explain.fixes import advice, init_scale_fixes
+from ._passes import forward_pass, input_site, learned_names, loss_values, site_words, target_site
 
 
 def output_row(F, p, t):
@@ -84,9 +85,10 @@ def rule(ctx) -> RuleOutcome:
     summary = (f"The initial weights are too small: before the first update {name} (line {F.by_id[sid].line}) varies "
                f"by {o_std:.2g} across samples while the inputs vary by {in_std:.2g}; {why}.")
     chain = [ChainLink(summary, int(F.ser(sid).step[row]), name, F.by_id[sid].line, ev)]
-    fixes = [Fix("Draw the initial weights with a spread of sqrt(1/fan_in) (sqrt(2/fan_in) before a ReLU)", None, "", "",
-                 "Each layer then passes on a signal of the size it receives; much smaller weights shrink it layer "
-                 "after layer, and the gradients with it.")]
+    fixes = init_scale_fixes(F, learned_names(F)) or [
+        advice("draw the initial weights with a spread of sqrt(1/fan_in) (sqrt(2/fan_in) before a ReLU)",
+               "Each layer then passes on a signal of the size it receives; much smaller weights shrink it layer "
+               "after layer, and the gradients with it.")]
     out.drafts.append(Draft("weights_init_too_small", PRIMARY - 5, summary, chain, fixes,
                             [f.code for f in ctx.findings.get("loss_stalled", [])], ev))
     return out

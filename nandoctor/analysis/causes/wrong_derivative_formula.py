@@ -7,6 +7,7 @@ import numpy as np
 from ... import columns as C
 from ...detectors.facts import base_name, strip_comment
 from ...detectors.structure import derivative_feeds
+from ...explain.fixes import derivative_formula_fix
 from ...model import ChainLink
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
 
@@ -212,5 +213,6 @@ def rule(ctx) -> RuleOutcome:
                f"{r['compared']} evaluations: {at}.")
     ev = dict(r, given=given, activation=a.kind, given_is=which, line=y.line)
     out.drafts.append(Draft("wrong_derivative_formula", PRIMARY - 2, summary,
-                            [ChainLink(summary, None, base_name(y.target), y.line, dict(ev))], [], [], ev))
+                            [ChainLink(summary, None, base_name(y.target), y.line, dict(ev))],
+                            [fx for fx in [derivative_formula_fix(F, y.id, op, a.kind, which)] if fx], [], ev))
     return out
