@@ -195,18 +195,20 @@ def dead_units(session) -> list[Finding]:
         loop = np.nonzero(sr.step >= 0)[0]
         if len(loop) < 10:
             continue
+        passes = _passes_per_step(sr.step, loop)
+        if passes is not None:
+            # The statement runs several times per step (a loop over layers): each pass is its own layer, and a
+            # dead layer hides among live ones (and the linear output) when their rows are pooled. Only a statement
+            # that applies the ReLU itself: the gradients behind a dead layer are zero as a consequence.
+            if _RELU_CODE.search(x.statement):
+                out.extend(_dead_passes(F, x, sr, passes))
+            continue
         tail = loop[-max(1, int(len(loop) * DEAD_TAIL)):]
         lo = np.nanmin(sr[C.MIN][loop]) if np.isfinite(sr[C.MIN][loop]).any() else np.nan
         if not (lo >= 0):
             continue  # dead units are a ReLU thing: values that are never negative
         if not any(re.search(r"(relu|maximum|max\(|> ?0)", F.by_id[p].statement + " ".join(F.by_id[p].calls), re.I)
                    for p in [x.id] + F.parents(x.id)):
-            continue
-        passes = _passes_per_step(sr.step, loop)
-        if passes is not None:
-            # The statement runs several times per step (a loop over layers): each pass is its own layer, and a
-            # dead layer hides among live ones when their rows are pooled.
-            out.extend(_dead_passes(F, x, sr, passes))
             continue
         v = F.values(x.id)
         if v is not None and len(v[2]) == 2:
