@@ -725,3 +725,34 @@ def test_inplace_list_of_numbers_is_not_an_alias(tmp_path):
     st, _ = judge(s, "inplace_mutation_aliasing")
     assert st.get("caller_sees_change") != HOLDS
     assert "inplace_mutation_aliasing" not in tags(s)
+
+
+DECAY = """
+import numpy as np
+feats = np.linspace(-1, 1, 40).reshape(20, 2)
+goal = feats @ np.array([1.5, -2.0]) + 0.5
+shrink = 1e-4
+coef, vel, cut = np.zeros(2), np.zeros(2), 0.0
+for it in range(60):
+    miss = feats @ coef + cut - goal
+    grad = feats.T @ miss / len(goal)
+    vel = 0.8 * vel - 0.1 * (grad + TERM)
+    coef = coef + vel
+    cut = cut - 0.1 * miss.mean()
+"""
+
+
+def test_hyperparameter_holds_when_a_literal_sets_the_decay(tmp_path):
+    s = trace(tmp_path, DECAY.replace("TERM", "0.3 * coef"))
+    st, out = judge(s, "hyperparameter_defined_not_used")
+    assert st == {"hyperparameter_unread": HOLDS, "other_value_in_effect": HOLDS}
+    ev = out.drafts[0].evidence
+    assert ev["name"] == "shrink" and ev["role"] == "factor" and ev["in_effect"] == [0.3]
+    fix = out.drafts[0].fixes[0]
+    assert fix.after == "vel = 0.8 * vel - 0.1 * (grad + shrink * coef)"
+
+
+def test_hyperparameter_fails_when_the_decay_constant_is_read(tmp_path):
+    s = trace(tmp_path, DECAY.replace("TERM", "shrink * coef"))
+    st, _ = judge(s, "hyperparameter_defined_not_used")
+    assert st == {"hyperparameter_unread": FAILS}
