@@ -756,3 +756,40 @@ def test_hyperparameter_fails_when_the_decay_constant_is_read(tmp_path):
     s = trace(tmp_path, DECAY.replace("TERM", "shrink * coef"))
     st, _ = judge(s, "hyperparameter_defined_not_used")
     assert st == {"hyperparameter_unread": FAILS}
+
+
+# -- wrong_derivative_formula: the gradient at a softmax's logits sums to 0 over the classes --------------
+
+SOFTMAX_GRAD = """
+import numpy as np
+rng = np.random.default_rng(9)
+labels = rng.integers(0, 4, size=120)
+cols = np.eye(4)[:, labels][:3] * 2.0 + rng.normal(size=(3, 120)) * 0.5
+onehot = np.eye(4)[:, labels]
+mix = rng.normal(size=(4, 3)) * 0.01
+for it in range(25):
+    raw = mix @ cols
+    ex = np.exp(raw - raw.max(axis=0, keepdims=True))
+    probs = ex / ex.sum(axis=0, keepdims=True)
+    d_raw = GRAD
+    mix = mix - 0.5 * d_raw @ cols.T / 120
+"""
+
+
+def test_wrong_derivative_holds_on_a_softmax_gradient_that_does_not_sum_to_zero(tmp_path):
+    src = SOFTMAX_GRAD.replace("GRAD", "(probs - onehot) * probs * (1.0 - probs)")
+    s = trace(tmp_path, src)
+    st, out = judge(s, "wrong_derivative_formula")
+    assert st == {"derivative_site": HOLDS, "values_recorded": HOLDS, "mismatch_measured": HOLDS}
+    ev = out.drafts[0].evidence
+    start = untraced(src.replace("range(25)", "range(1)"))
+    assert ev["classes"] == 4 and ev["step"] == 0
+    assert ev["mean"] == pytest.approx(float(start["d_raw"].mean()), rel=1e-6)
+    assert abs(start["d_raw"].sum(axis=0)).max() > 1e-3  # per sample, the classes do not cancel
+
+
+def test_wrong_derivative_fails_on_probs_minus_onehot(tmp_path):
+    s = trace(tmp_path, SOFTMAX_GRAD.replace("GRAD", "probs - onehot"))
+    st, _ = judge(s, "wrong_derivative_formula")
+    assert st["mismatch_measured"] == FAILS
+    assert "wrong_derivative_formula" not in tags(s)

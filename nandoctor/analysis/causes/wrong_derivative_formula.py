@@ -237,6 +237,74 @@ def relu_derivative_checks(F) -> list[dict]:
     return out
 
 
+def softmax_outputs(F) -> dict[int, int]:
+    """{site: number of classes} for values measured to be softmax outputs: in [0, 1], a 2-D array whose mean is
+    exactly 1/K for K the length of one axis (each sample's K probabilities sum to 1), at every loop step."""
+    out = {}
+    for x in F.sites:
+        if x.kind == "arg" or not F.observed(x.id):
+            continue
+        sr = F.ser(x.id)
+        rows = np.nonzero(sr.step >= 0)[0]
+        if len(rows) < 2:
+            continue
+        shape = tuple(int(v) for v in str(sr.shape[rows[0]]).strip("()").split(",") if v.strip())
+        if len(shape) != 2 or any(str(sr.shape[i]) != str(sr.shape[rows[0]]) for i in rows[:50]):
+            continue
+        lo, hi, mean = sr[C.MIN][rows], sr[C.MAX][rows], sr[C.MEAN][rows]
+        if not (np.all(np.isfinite(mean)) and np.all(lo >= 0) and np.all(hi <= 1)):
+            continue
+        for k in shape:
+            if k >= 2 and np.allclose(mean, 1.0 / k, rtol=1e-9, atol=1e-12):
+                out[x.id] = k
+                break
+    return out
+
+
+def _ancestors(F, sid: int, depth: int = 5) -> set[int]:
+    seen, frontier = set(), [sid]
+    for _ in range(depth):
+        frontier = [p for q in frontier for p in F.parents(q) if p not in seen]
+        seen.update(frontier)
+    return seen
+
+
+def softmax_gradient_checks(F) -> list[dict]:
+    """Values computed from a softmax output that an update of the parameters behind its logits applies: the
+    loss's gradient at the logits. Whatever the loss, the softmax's Jacobian sums to 0 over the classes, so that
+    gradient sums to 0 for every sample and its mean is 0; each check with the steps where it is not."""
+    probs = softmax_outputs(F)
+    if not probs:
+        return []
+    behind = {pid: {F.by_id[a].target for a in _ancestors(F, pid) if F.by_id[a].kind != "arg"} for pid in probs}
+    out = []
+    for y in F.sites:
+        if y.kind == "arg" or y.id in probs or not F.observed(y.id):
+            continue
+        roots = {F.root_value(p) for p in F.parents(y.id)}
+        hit = [pid for pid in probs if pid in roots]
+        if not hit:
+            continue
+        pid = hit[0]
+        sr, sp = F.ser(y.id), F.ser(pid)
+        rows = np.nonzero(sr.step >= 0)[0]
+        if len(rows) < 2 or str(sr.shape[rows[0]]) != str(sp.shape[np.nonzero(sp.step >= 0)[0][0]]):
+            continue
+        applied = [u for u in F.updates if y.id in F.parents(u) and F.by_id[u].target in behind[pid]]
+        if not applied:
+            continue
+        mean, top = sr[C.MEAN][rows], sr[C.ABSMAX][rows]
+        ok = np.isfinite(mean) & np.isfinite(top) & (top > 0)
+        if ok.sum() < 2:
+            continue
+        mean, top, steps = mean[ok], top[ok], sr.step[rows][ok]
+        off = np.abs(mean) > 1e-6 * top
+        k = int(np.argmax(off)) if off.any() else 0
+        out.append(dict(site=y, probs=pid, classes=probs[pid], update=applied[0], compared=int(len(off)),
+                        wrong=int(off.sum()), step=int(steps[k]), mean=float(mean[k]), absmax=float(top[k])))
+    return out
+
+
 @cause_rule(
     "wrong_derivative_formula",
     "The backward pass uses a wrong derivative of an activation",
@@ -258,6 +326,9 @@ def rule(ctx) -> RuleOutcome:
     relus = relu_derivative_checks(F)
     if not cands and relus:
         return _relu_outcome(ctx, out, relus)
+    softmax = [] if cands else softmax_gradient_checks(F)
+    if not cands and softmax:
+        return _softmax_outcome(ctx, out, softmax)
     if not out.check("derivative_site", bool(cands),
                      f"{len(cands)} backward values are computed from one activation alone" if cands else
                      "no backward value is computed from one activation's input or output alone"):
@@ -323,6 +394,35 @@ def _relu_outcome(ctx, out: RuleOutcome, checks: list[dict]) -> RuleOutcome:
                f"non-zero values has mean {c['nonzero']:.4g} (not a mask at {c['wrong']} of {c['compared']} steps).")
     ev = dict(given=given, activation="relu", given_is="input", line=y.line, compared=c["compared"],
               wrong=c["wrong"], step=c["step"], low=c["low"], high=c["high"], mean=c["mean"], nonzero=c["nonzero"])
+    out.drafts.append(Draft("wrong_derivative_formula", PRIMARY - 2, summary,
+                            [ChainLink(summary, c["step"], base_name(y.target), y.line, dict(ev))], [], [], ev))
+    return out
+
+
+def _softmax_outcome(ctx, out: RuleOutcome, checks: list[dict]) -> RuleOutcome:
+    """The premises for the gradient at a softmax's logits judged from its recorded mean: 0 when it is right."""
+    F = ctx.facts
+    first = checks[0]
+    y = first["site"]
+    probs = base_name(F.by_id[first["probs"]].target)
+    out.check("derivative_site", True, f"`{strip_comment(y.statement.strip())}` (line {y.line}) is computed from the "
+              f"softmax output {probs} and applied by the update of {F.by_id[first['update']].target}, which computes "
+              f"its logits")
+    out.check("values_recorded", True, f"its mean and largest magnitude were recorded at {first['compared']} steps")
+    limit = ctx.threshold("wrong_derivative_fraction")
+    bad = [c for c in checks if c["wrong"] / c["compared"] > limit]
+    c = (bad or checks)[0]
+    y = c["site"]
+    why = (f"`{strip_comment(y.statement.strip())}` (line {y.line}) has mean 0 (sums to 0 over the "
+           f"{c['classes']} classes) at {c['compared'] - c['wrong']} of {c['compared']} steps")
+    if not out.check("mismatch_measured", bool(bad), why, fraction=c["wrong"] / c["compared"], threshold=limit):
+        return out
+    summary = (f"`{strip_comment(y.statement.strip())}` (line {y.line}) is applied as the gradient at the logits of "
+               f"the softmax {probs} ({c['classes']} classes), but a softmax's gradient at its logits sums to 0 over the "
+               f"classes for every sample, whatever the loss: at step {c['step']} its mean is {c['mean']:.4g} against "
+               f"a largest magnitude of {c['absmax']:.4g} (not 0 at {c['wrong']} of {c['compared']} steps).")
+    ev = dict(given=probs, activation="softmax", given_is="output", line=y.line, compared=c["compared"],
+              wrong=c["wrong"], step=c["step"], mean=c["mean"], absmax=c["absmax"], classes=c["classes"])
     out.drafts.append(Draft("wrong_derivative_formula", PRIMARY - 2, summary,
                             [ChainLink(summary, c["step"], base_name(y.target), y.line, dict(ev))], [], [], ev))
     return out
