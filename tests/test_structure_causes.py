@@ -793,3 +793,13 @@ def test_wrong_derivative_fails_on_probs_minus_onehot(tmp_path):
     st, _ = judge(s, "wrong_derivative_formula")
     assert st["mismatch_measured"] == FAILS
     assert "wrong_derivative_formula" not in tags(s)
+
+
+def test_wrong_derivative_ignores_a_relu_recomputed_for_the_weight_gradient(tmp_path):
+    # The backward pass recomputes max(pre, 0) for the output layer's gradient: a matrix product, not a derivative.
+    src = RELU_SLOPE.replace("SLOPE", "(v > 0).astype(v.dtype)").replace(
+        "    outer = outer - 0.2 * hid.T @ miss", "    again = np.maximum(pre, 0.0)\n    outer = outer - 0.2 * again.T @ miss")
+    s = trace(tmp_path, src)
+    st, _ = judge(s, "wrong_derivative_formula")
+    assert st.get("mismatch_measured") != HOLDS
+    assert "wrong_derivative_formula" not in tags(s)

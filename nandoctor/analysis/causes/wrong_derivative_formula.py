@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 import numpy as np
 
 from ... import columns as C
@@ -206,10 +208,33 @@ def relu_inputs(F) -> dict[int, int]:
     return out
 
 
+def _multiplied_elementwise(F, y) -> bool:
+    """Whether a statement reading site `y` multiplies it with `*` (by its name, or by the call whose return it is)."""
+    name = base_name(y.target) if y.kind != "return" else None
+    func = y.function.rsplit(".", 1)[-1] if y.kind == "return" else None
+    for c, ps in F.parent_map.items():
+        if y.id not in ps:
+            continue
+        try:
+            tree = ast.parse(strip_comment(F.by_id[c].statement.strip()))
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+                for side in (node.left, node.right):
+                    if name and isinstance(side, ast.Name) and side.id == name:
+                        return True
+                    if func and isinstance(side, ast.Call) and \
+                            (ast.unparse(side.func).rsplit(".", 1)[-1] == func):
+                        return True
+    return False
+
+
 def relu_derivative_checks(F) -> list[dict]:
-    """Backward values computed from a ReLU's input alone and multiplied into the error signal: the ReLU's
-    derivative there. The derivative of max(z, 0) is a 0/1 mask, so its recorded mean must equal its share of
-    non-zero values and its range lie in [0, 1]; each check with the steps where that fails."""
+    """Backward values computed from a ReLU's input alone and multiplied elementwise into another value: the
+    ReLU's derivative there (a ReLU recomputed for a weight gradient goes into a matrix product instead). The
+    derivative of max(z, 0) is a 0/1 mask, so its recorded mean must equal its share of non-zero values and its
+    range lie in [0, 1]; each check with the steps where that fails."""
     inputs = relu_inputs(F)
     if not inputs:
         return []
@@ -218,7 +243,7 @@ def relu_derivative_checks(F) -> list[dict]:
         if y.kind == "arg" or y.id in inputs.values() or not F.observed(y.id) or not runs_after_error(F, y.id):
             continue
         ops = list(dict.fromkeys(F.root_value(p) for p in F.parents(y.id) if F.observed(p) and not F.is_hyper(p)))
-        if len(ops) != 1 or ops[0] not in inputs:
+        if len(ops) != 1 or ops[0] not in inputs or not _multiplied_elementwise(F, y):
             continue
         sr = F.ser(y.id)
         rows = np.nonzero(sr.step >= 0)[0]
