@@ -803,3 +803,23 @@ def test_wrong_derivative_ignores_a_relu_recomputed_for_the_weight_gradient(tmp_
     st, _ = judge(s, "wrong_derivative_formula")
     assert st.get("mismatch_measured") != HOLDS
     assert "wrong_derivative_formula" not in tags(s)
+
+
+def test_inplace_a_list_of_snapshots_read_only_after_training_changes_nothing(tmp_path):
+    # Every entry of `history` is the weight array itself, but only the report after training reads it.
+    s = trace(tmp_path, """
+        import numpy as np
+        rng = np.random.default_rng(1)
+        X = rng.normal(size=(20, 3))
+        y = X @ np.array([1.0, -1.0, 0.5])
+        w = np.zeros(3)
+        history = []
+        for step in range(15):
+            w -= 0.1 * X.T @ (X @ w - y) / 20
+            history.append(w)
+        spread = float(np.ptp([h[0] for h in history]))
+        print(spread)
+    """)
+    st, _ = judge(s, "inplace_mutation_aliasing")
+    assert st.get("caller_sees_change") != HOLDS
+    assert "inplace_mutation_aliasing" not in tags(s)

@@ -26,7 +26,7 @@ from ..rules import LATENT, Draft, RuleOutcome, cause_rule
         ("array_changed", "the argument's values after the writes differ from its values on entry (the values stored "
                           "in the list differ from one store to the next)"),
         ("caller_sees_change", "the caller reads the array after the call, or keeps the result (the same array) under "
-                               "another name (the list is read after the loop)"),
+                               "another name (the list is read after the loop by the training)"),
     ),
 )
 def rule(ctx) -> RuleOutcome:
@@ -148,10 +148,18 @@ def stored_then_overwritten(F) -> list[dict]:
                 writes = [w for w in body if _inplace_writes(w, name)]
                 if not writes or any(_rebinds(w, name) for w in body) or _rebinds(loop, name):
                     continue
-                # The list is read after the loop: returned, indexed or iterated by later statements.
+                # The list is read after the loop (returned, indexed or iterated by later statements) by the
+                # training itself: a statement run at the training steps reads it, here or where it is returned to.
+                # A list of snapshots only printed or plotted after training does not change the run.
                 end = getattr(loop, "end_lineno", loop.lineno)
-                read_after = any(isinstance(n, ast.Name) and n.id == kept and isinstance(n.ctx, ast.Load)
-                                 and n.lineno > end for n in ast.walk(scope))
+                later = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == kept
+                         and isinstance(n.ctx, ast.Load) and n.lineno > end]
+                names = {kept}
+                if any(isinstance(r, ast.Return) and any(n in later for n in ast.walk(r)) for r in ast.walk(scope)):
+                    names |= _result_names(F, qual)
+                read_after = bool(later) and any(
+                    F.observed(x.id) and (F.ser(x.id).step >= 0).any() and x.line > end
+                    and any(r.split(".")[0].split("[")[0] in names for r in x.reads) for x in F.sites)
                 rec = {"function": qual, "file": path, "list": kept, "name": name, "store_line": stmt.lineno,
                        "writes": [(w.lineno, strip_comment(ast.unparse(w))) for w in writes], "read_after": read_after,
                        "changed": None, "evidence": {}}
@@ -181,6 +189,13 @@ def stored_then_overwritten(F) -> list[dict]:
     return out
 
 
+def _result_names(F, function: str) -> set[str]:
+    """Names the callers bind `function`'s result to."""
+    short = function.rsplit(".", 1)[-1]
+    return {y.target.split(".")[0].split("[")[0] for y in F.sites
+            if y.kind in ("assign", "unpack") and any(c.rsplit(".", 1)[-1] == short for c in y.calls)}
+
+
 def _list_alias_outcome(F, out: RuleOutcome, recs: list[dict]) -> RuleOutcome:
     """The premises for a list that keeps one array which the loop keeps overwriting in place."""
     first = recs[0]
@@ -197,8 +212,8 @@ def _list_alias_outcome(F, out: RuleOutcome, recs: list[dict]) -> RuleOutcome:
         return out
     seen = [r for r in changed if r["read_after"]]
     if not out.check("caller_sees_change", bool(seen),
-                     f"{seen[0]['list']} is read after the loop" if seen else
-                     "the list is not read after the loop that fills it"):
+                     f"{seen[0]['list']} is read after the loop, by statements run at the training steps" if seen else
+                     "the list is not read after the loop that fills it by a statement run at the training steps"):
         return out
     for rec in seen:
         ev = dict(rec["evidence"], function=rec["function"], list=rec["list"], name=rec["name"],
