@@ -747,3 +747,53 @@ def test_dead_relu_killed_after_the_weights_diverged_is_a_consequence(tmp_path):
     assert first_zero is None or first_zero < 1.0  # alive at the first step, as the premise measured
     alone = premise(others + [dead])
     assert alone["not_killed_by_blowup"].status == HOLDS, alone["not_killed_by_blowup"].why
+
+
+LAYER_LOOP = """
+import numpy as np
+rng = np.random.default_rng(5)
+X = rng.standard_normal((60, 3))
+y = X[:, :1] - X[:, 1:2]
+layers = [{"w": rng.standard_normal((3, 8)) * 0.8, "b": np.full(8, 0.1)},
+          {"w": rng.standard_normal((8, 8)) * 0.5, "b": np.full(8, {bias})},
+          {"w": rng.standard_normal((8, 1)) * 0.3, "b": np.zeros(1)}]
+for it in range(30):
+    sig, keep = X, []
+    for i, layer in enumerate(layers):
+        pre = sig @ layer["w"] + layer["b"]
+        keep.append((sig, pre))
+        sig = np.maximum(pre, 0.0) if i < 2 else pre
+    g = 2 * (sig - y) / len(X)
+    for i in (2, 1, 0):
+        inp, pre = keep[i]
+        if i < 2:
+            g = g * (pre > 0)
+        gw, gb = inp.T @ g, g.sum(axis=0)
+        g = g @ layers[i]["w"].T
+        layers[i]["w"] -= 0.05 * gw
+        layers[i]["b"] -= 0.05 * gb
+"""
+
+
+def test_dead_relu_holds_on_one_dead_layer_of_a_layer_loop(tmp_path):
+    # One statement computes every layer's ReLU: the dead second layer is judged on its own pass, not pooled
+    # with the live first layer and the linear output.
+    src = LAYER_LOOP.replace("{bias}", "-30.0")
+    s = _trace(tmp_path, src)
+    c = _checks(s, "dead_relu")
+    assert _statuses(c) == {"relu_observed": HOLDS, "units_dead": HOLDS}
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((60, 3))
+    w1 = rng.standard_normal((3, 8)) * 0.8
+    w2 = rng.standard_normal((8, 8)) * 0.5
+    h1 = np.maximum(X @ w1 + 0.1, 0)
+    assert (h1 > 0).any() and np.all(h1 @ w2 - 30.0 < 0)  # layer 1 lives, layer 2 is off for every sample
+    found = [f for f in s.findings if f.code == "dead_units"]
+    assert [(f.evidence["pass_index"], f.evidence["passes"]) for f in found] == [(1, 3)]
+    cause = next(x for x in s.causes if x.tag == "dead_relu")
+    assert cause.evidence["dead_from_start"] is True
+
+
+def test_dead_relu_fails_on_a_layer_loop_whose_layers_live(tmp_path):
+    s = _trace(tmp_path, LAYER_LOOP.replace("{bias}", "0.1"))
+    assert _checks(s, "dead_relu")["units_dead"].status == FAILS

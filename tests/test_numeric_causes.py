@@ -450,3 +450,34 @@ def test_a_clip_bound_that_rounds_to_one_is_named(tmp_path):
     assert c.evidence["clip_upper_in_dtype"] == 1.0 and "rounds to exactly 1.0" in c.summary
     assert c.fixes[0].after.endswith("np.clip(p, 1e-8, 1 - 1e-06)")
     assert float(np.float32(1 - 1e-6)) < 1.0  # the proposed bound survives in float32
+
+
+SOFTPLUS_BCE = """
+import numpy as np
+
+def train(output="softplus"):
+    X = np.array([[2.0, 1.0], [1.0, 2.0], [-1.0, -0.5], [-0.5, -1.0]])
+    y = np.array([1.0, 1.0, 0.0, 0.0])
+    w = np.array([0.5, 0.5])
+    for i in range(3):
+        z = X @ w
+        p = np.log1p(np.exp(z)) if output == "softplus" else 1 / (1 + np.exp(-z))
+        loss = -np.mean(y * np.log(p) + (1 - y) * np.log(1.0 - p))
+        w = w - 0.1 * X.T @ (p - y) / len(y)
+"""
+
+
+def test_softplus_output_above_one_under_log_one_minus(tmp_path):
+    # log(1 - p) fails once p passes 1: the rule measures p's maximum, not its minimum.
+    s = trace_source(tmp_path, SOFTPLUS_BCE)
+    p0 = np.log1p(np.exp(np.array([[2.0, 1.0], [1.0, 2.0], [-1.0, -0.5], [-0.5, -1.0]]) @ np.array([0.5, 0.5])))
+    assert p0.max() > 1 > p0.min() > 0
+    st = checks(s, "wrong_loss_for_activation")
+    assert st["output_goes_negative"].status == R.HOLDS
+    c = cause(s, "wrong_loss_for_activation")
+    assert c.evidence["output_max"] == pytest.approx(float(p0.max()), rel=1e-5)
+
+
+def test_sigmoid_output_under_log_one_minus_is_fine(tmp_path):
+    s = trace_source(tmp_path, SOFTPLUS_BCE, "train(output='sigmoid')")
+    assert s.first_nonfinite is None and "wrong_loss_for_activation" not in tags(s)

@@ -607,3 +607,222 @@ def test_not_updated_not_raised_when_the_layer_hands_out_its_own_array(tmp_path)
     st, _ = judge(s, "parameter_not_updated")
     assert st["update_lost"] in (FAILS, NOT_CHECKED)
     assert "parameter_not_updated" not in tags(s)
+
+
+# -- wrong_derivative_formula: a ReLU's derivative from its recorded statistics -----------------------
+
+RELU_SLOPE = """
+import numpy as np
+rng = np.random.default_rng(4)
+feats = rng.uniform(-1, 1, size=(64, 3))
+goal = np.abs(feats[:, :1] - feats[:, 1:2])
+inner = rng.normal(size=(3, 40)) * 0.7
+outer = rng.normal(size=(40, 1)) * 0.3
+
+def rectify(v):
+    return np.maximum(v, 0.0)
+
+def rectify_slope(v):
+    return SLOPE
+
+for it in range(30):
+    pre = feats @ inner
+    hid = rectify(pre)
+    guess = hid @ outer
+    miss = (guess - goal) / len(feats)
+    back = (miss @ outer.T) * rectify_slope(pre)
+    outer = outer - 0.2 * hid.T @ miss
+    inner = inner - 0.2 * feats.T @ back
+"""
+
+
+def test_wrong_derivative_holds_on_a_relu_slope_that_is_not_a_mask(tmp_path):
+    # max(v, 0) handed back as the ReLU's derivative: 64 x 40 values are too many to keep, so the rule reads the
+    # statistics: a 0/1 mask's mean equals its share of non-zero values; max(v, 0)'s does not.
+    src = RELU_SLOPE.replace("SLOPE", "np.maximum(v, 0.0)")
+    s = trace(tmp_path, src)
+    st, out = judge(s, "wrong_derivative_formula")
+    assert st == {"derivative_site": HOLDS, "values_recorded": HOLDS, "mismatch_measured": HOLDS}
+    ev = out.drafts[0].evidence
+    assert ev["activation"] == "relu" and ev["wrong"] == ev["compared"] == 30
+    start = untraced(src.replace("range(30)", "range(0)"))
+    first = np.maximum(start["feats"] @ start["inner"], 0.0)  # the slope's values at step 0
+    assert ev["step"] == 0 and ev["mean"] == pytest.approx(float(first.mean()), rel=1e-6)
+    assert ev["nonzero"] == pytest.approx(float((first > 0).mean()), rel=1e-6)
+    assert "wrong_derivative_formula" in tags(s)
+
+
+def test_wrong_derivative_fails_on_the_relu_mask(tmp_path):
+    s = trace(tmp_path, RELU_SLOPE.replace("SLOPE", "(v > 0).astype(v.dtype)"))
+    st, _ = judge(s, "wrong_derivative_formula")
+    assert st["mismatch_measured"] == FAILS
+    assert "wrong_derivative_formula" not in tags(s)
+
+
+# -- inplace_mutation_aliasing: a list that keeps one array the loop overwrites -----------------------
+
+KEPT_STATES = """
+import numpy as np
+rng = np.random.default_rng(6)
+seqs = rng.uniform(-0.5, 0.5, size=(30, 5))
+feed, loop, read = rng.normal(size=4) * 0.5, rng.normal(size=(4, 4)) * 0.3, rng.normal(size=4) * 0.3
+
+def run(seq):
+    state = np.zeros(4)
+    trail = [state.copy()]
+    for value in seq:
+        STEP
+        trail.append(state)
+    return trail
+
+for epoch in range(3):
+    for seq in seqs:
+        trail = run(seq)
+        miss = read @ trail[-1] - seq.sum()
+        raw = miss * read * (1.0 - trail[1] ** 2)
+        read = read - 0.05 * miss * trail[-1]
+        feed = feed - 0.05 * raw * seq[0]
+"""
+
+
+def test_inplace_holds_when_a_list_keeps_the_array_the_loop_overwrites(tmp_path):
+    src = KEPT_STATES.replace("STEP", "state[:] = np.tanh(feed * value + loop @ state)")
+    s = trace(tmp_path, src)
+    st, out = judge(s, "inplace_mutation_aliasing")
+    assert st == {"writes_argument": HOLDS, "caller_keeps_array": HOLDS, "array_changed": HOLDS,
+                  "caller_sees_change": HOLDS}
+    ev = out.drafts[0].evidence
+    assert ev["list"] == "trail" and ev["name"] == "state"
+    # Replayed: the first two stores of the first sequence, as the loop computed them.
+    ns = untraced(src.replace("for epoch in range(3)", "for epoch in range(0)"))
+    state = np.zeros(4)
+    first = np.tanh(ns["feed"] * ns["seqs"][0][0] + ns["loop"] @ state)
+    second = np.tanh(ns["feed"] * ns["seqs"][0][1] + ns["loop"] @ first)
+    assert ev["step"] >= 0 and ev["fraction_stores_changed"] == pytest.approx(1.0)
+    trail = ns["run"](ns["seqs"][0])
+    assert all(t is trail[-1] for t in trail[1:])  # one array under every entry
+    assert not np.allclose(first, second)
+    assert any(f.after.strip().startswith("state = np.tanh(") for f in out.drafts[0].fixes)
+
+
+def test_inplace_fails_when_the_loop_rebinds_the_array_it_stores(tmp_path):
+    s = trace(tmp_path, KEPT_STATES.replace("STEP", "state = np.tanh(feed * value + loop @ state)"))
+    st, _ = judge(s, "inplace_mutation_aliasing")
+    assert st["writes_argument"] == FAILS
+    assert "inplace_mutation_aliasing" not in tags(s)
+
+
+def test_inplace_list_of_numbers_is_not_an_alias(tmp_path):
+    # `total += x` on a float rebinds it: the list keeps each value, nothing is shared.
+    s = trace(tmp_path, """
+        import numpy as np
+        w = np.ones(3)
+        for it in range(12):
+            history = []
+            total = 0.0
+            for k in range(4):
+                total += float(w.sum()) * k
+                history.append(total)
+            w = w - 0.01 * np.sign(w) * history[-1] / 100
+    """)
+    st, _ = judge(s, "inplace_mutation_aliasing")
+    assert st.get("caller_sees_change") != HOLDS
+    assert "inplace_mutation_aliasing" not in tags(s)
+
+
+DECAY = """
+import numpy as np
+feats = np.linspace(-1, 1, 40).reshape(20, 2)
+goal = feats @ np.array([1.5, -2.0]) + 0.5
+shrink = 1e-4
+coef, vel, cut = np.zeros(2), np.zeros(2), 0.0
+for it in range(60):
+    miss = feats @ coef + cut - goal
+    grad = feats.T @ miss / len(goal)
+    vel = 0.8 * vel - 0.1 * (grad + TERM)
+    coef = coef + vel
+    cut = cut - 0.1 * miss.mean()
+"""
+
+
+def test_hyperparameter_holds_when_a_literal_sets_the_decay(tmp_path):
+    s = trace(tmp_path, DECAY.replace("TERM", "0.3 * coef"))
+    st, out = judge(s, "hyperparameter_defined_not_used")
+    assert st == {"hyperparameter_unread": HOLDS, "other_value_in_effect": HOLDS}
+    ev = out.drafts[0].evidence
+    assert ev["name"] == "shrink" and ev["role"] == "factor" and ev["in_effect"] == [0.3]
+    fix = out.drafts[0].fixes[0]
+    assert fix.after == "vel = 0.8 * vel - 0.1 * (grad + shrink * coef)"
+
+
+def test_hyperparameter_fails_when_the_decay_constant_is_read(tmp_path):
+    s = trace(tmp_path, DECAY.replace("TERM", "shrink * coef"))
+    st, _ = judge(s, "hyperparameter_defined_not_used")
+    assert st == {"hyperparameter_unread": FAILS}
+
+
+# -- wrong_derivative_formula: the gradient at a softmax's logits sums to 0 over the classes --------------
+
+SOFTMAX_GRAD = """
+import numpy as np
+rng = np.random.default_rng(9)
+labels = rng.integers(0, 4, size=120)
+cols = np.eye(4)[:, labels][:3] * 2.0 + rng.normal(size=(3, 120)) * 0.5
+onehot = np.eye(4)[:, labels]
+mix = rng.normal(size=(4, 3)) * 0.01
+for it in range(25):
+    raw = mix @ cols
+    ex = np.exp(raw - raw.max(axis=0, keepdims=True))
+    probs = ex / ex.sum(axis=0, keepdims=True)
+    d_raw = GRAD
+    mix = mix - 0.5 * d_raw @ cols.T / 120
+"""
+
+
+def test_wrong_derivative_holds_on_a_softmax_gradient_that_does_not_sum_to_zero(tmp_path):
+    src = SOFTMAX_GRAD.replace("GRAD", "(probs - onehot) * probs * (1.0 - probs)")
+    s = trace(tmp_path, src)
+    st, out = judge(s, "wrong_derivative_formula")
+    assert st == {"derivative_site": HOLDS, "values_recorded": HOLDS, "mismatch_measured": HOLDS}
+    ev = out.drafts[0].evidence
+    start = untraced(src.replace("range(25)", "range(1)"))
+    assert ev["classes"] == 4 and ev["step"] == 0
+    assert ev["mean"] == pytest.approx(float(start["d_raw"].mean()), rel=1e-6)
+    assert abs(start["d_raw"].sum(axis=0)).max() > 1e-3  # per sample, the classes do not cancel
+
+
+def test_wrong_derivative_fails_on_probs_minus_onehot(tmp_path):
+    s = trace(tmp_path, SOFTMAX_GRAD.replace("GRAD", "probs - onehot"))
+    st, _ = judge(s, "wrong_derivative_formula")
+    assert st["mismatch_measured"] == FAILS
+    assert "wrong_derivative_formula" not in tags(s)
+
+
+def test_wrong_derivative_ignores_a_relu_recomputed_for_the_weight_gradient(tmp_path):
+    # The backward pass recomputes max(pre, 0) for the output layer's gradient: a matrix product, not a derivative.
+    src = RELU_SLOPE.replace("SLOPE", "(v > 0).astype(v.dtype)").replace(
+        "    outer = outer - 0.2 * hid.T @ miss", "    again = np.maximum(pre, 0.0)\n    outer = outer - 0.2 * again.T @ miss")
+    s = trace(tmp_path, src)
+    st, _ = judge(s, "wrong_derivative_formula")
+    assert st.get("mismatch_measured") != HOLDS
+    assert "wrong_derivative_formula" not in tags(s)
+
+
+def test_inplace_a_list_of_snapshots_read_only_after_training_changes_nothing(tmp_path):
+    # Every entry of `history` is the weight array itself, but only the report after training reads it.
+    s = trace(tmp_path, """
+        import numpy as np
+        rng = np.random.default_rng(1)
+        X = rng.normal(size=(20, 3))
+        y = X @ np.array([1.0, -1.0, 0.5])
+        w = np.zeros(3)
+        history = []
+        for step in range(15):
+            w -= 0.1 * X.T @ (X @ w - y) / 20
+            history.append(w)
+        spread = float(np.ptp([h[0] for h in history]))
+        print(spread)
+    """)
+    st, _ = judge(s, "inplace_mutation_aliasing")
+    assert st.get("caller_sees_change") != HOLDS
+    assert "inplace_mutation_aliasing" not in tags(s)

@@ -143,6 +143,42 @@ def missing_bias(session) -> list[Finding]:
                F.by_id[mm[0].id].target, mm[0].line, layers=[x.line for x in mm])]
 
 
+def _passes_per_step(steps, loop) -> list[np.ndarray] | None:
+    """The loop rows split by pass, when a statement runs the same number (2 or more) of times at every step."""
+    st = steps[loop]
+    _, counts = np.unique(st, return_counts=True)
+    if len(counts) < 10 or counts.min() < 2 or counts.min() != counts.max():
+        return None
+    order = np.argsort(st, kind="stable")
+    rank = np.empty(len(st), dtype=int)
+    rank[order] = np.arange(len(st)) - np.repeat(np.cumsum(counts) - counts, counts)
+    return [loop[rank == k] for k in range(int(counts[0]))]
+
+
+def _dead_passes(F: Facts, x, sr, passes) -> list[Finding]:
+    """Dead-unit findings for one statement's passes: a pass whose values are all exactly zero over the tail."""
+    out = []
+    for k, rows in enumerate(passes):
+        tail = rows[-max(1, int(len(rows) * DEAD_TAIL)):]
+        low = sr[C.MIN][rows]
+        if not (np.isfinite(low).all() and np.min(low) >= 0):
+            continue
+        l2, fz = sr[C.L2][tail], sr[C.FRAC_ZERO][tail]
+        if np.isfinite(l2).all() and np.all(l2 == 0):
+            frac = 1.0
+        elif np.isfinite(fz).any():
+            frac = float(np.nanmedian(fz))
+        else:
+            continue
+        if frac >= 0.999:
+            out.append(_f("dead_units", "structure", "error",
+                          f"{x.target} (pass {k + 1} of {len(passes)} per step): every value is exactly zero for every "
+                          f"sample over the last {len(tail)} steps ({frac:.0%} zero): no gradient flows through them.",
+                          int(sr.step[tail[0]]), int(sr.step[tail[-1]]), x.target, x.line, fraction_dead=frac,
+                          dead_units=None, pass_index=k, passes=len(passes)))
+    return out
+
+
 @register
 def dead_units(session) -> list[Finding]:
     """Hidden units exactly zero for every sample (dead ReLUs), and outputs that never change."""
@@ -158,6 +194,14 @@ def dead_units(session) -> list[Finding]:
             continue
         loop = np.nonzero(sr.step >= 0)[0]
         if len(loop) < 10:
+            continue
+        passes = _passes_per_step(sr.step, loop)
+        if passes is not None:
+            # The statement runs several times per step (a loop over layers): each pass is its own layer, and a
+            # dead layer hides among live ones (and the linear output) when their rows are pooled. Only a statement
+            # that applies the ReLU itself: the gradients behind a dead layer are zero as a consequence.
+            if _RELU_CODE.search(x.statement):
+                out.extend(_dead_passes(F, x, sr, passes))
             continue
         tail = loop[-max(1, int(len(loop) * DEAD_TAIL)):]
         lo = np.nanmin(sr[C.MIN][loop]) if np.isfinite(sr[C.MIN][loop]).any() else np.nan

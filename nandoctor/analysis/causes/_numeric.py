@@ -468,6 +468,14 @@ def tanh_output_fixes(F: Facts, site: int, kind: str) -> list[Fix]:
             return [Fix("Use a sigmoid output with the cross-entropy", x.line, line, new,
                         "Binary cross-entropy needs outputs in (0, 1); tanh gives (-1, 1) and the log of a negative "
                         "number is NaN. With a sigmoid, the gradient at the logit is a - y.")]
+        # A softplus output, log(1 + e^z), is unbounded above: log(1 - p) is NaN once it passes 1.
+        soft = re.sub(r"(?:[\w.]+\.)?(?:log1p\((?:[\w.]+\.)?exp\(([^()]*(?:\([^()]*\))?[^()]*)\)\)"
+                      r"|logaddexp\(\s*0(?:\.0*)?\s*,\s*([^()]*(?:\([^()]*\))?[^()]*)\))",
+                      lambda m: f"1 / (1 + {npx}exp(-({m.group(1) or m.group(2)})))", line, count=1)
+        if soft != line and x.kind != "arg":
+            return [Fix("Use a sigmoid output with the cross-entropy", x.line, line, soft,
+                        "Binary cross-entropy needs outputs in (0, 1); softplus gives (0, inf) and log(1 - p) of an "
+                        "output above 1 is NaN. With a sigmoid, the gradient at the logit is a - y.")]
         for p in F.parent_map.get(sid, []):
             if p not in seen and len(seen) < 12 and (F.by_id[p].kind == "return" or p in F.derived):
                 seen.add(p)

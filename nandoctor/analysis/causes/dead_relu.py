@@ -52,6 +52,9 @@ def rule(ctx) -> RuleOutcome:
     if sid is not None:
         sr = F.ser(sid)
         rows = loop_rows(F, sid)
+        if f.evidence.get("passes"):
+            # The statement runs once per layer each step: the finding is about one of those passes.
+            rows = rows[int(f.evidence["pass_index"])::int(f.evidence["passes"])]
         zero0 = float(sr[C.FRAC_ZERO][rows[0]])
         if np.isfinite(zero0):
             from_start = zero0 >= f.evidence.get("fraction_dead", 1.0) - 1e-9 and zero0 >= 0.5

@@ -10,7 +10,7 @@ import numpy as np
 from ... import columns as C
 from ...detectors.facts import parse_statement, strip_comment
 from ...explain.fixes import use_hyperparameter_fixes
-from ...model import ChainLink
+from ...model import ChainLink, Fix
 from ..rules import LATENT, PRIMARY, Draft, RuleOutcome, cause_rule
 
 # What a hyperparameter sets, read from its name: the step size of the updates, or how many steps run.
@@ -81,6 +81,44 @@ def rates_in_effect(F) -> list[float]:
     return sorted(set(out))
 
 
+def factor_literals(F) -> list[dict]:
+    """Float literals in the update path that set what a hyperparameter sets: a weight-decay strength (the literal
+    multiplies a trained parameter) or a momentum (it multiplies the previous value of the buffer the statement
+    rewrites). Read from the updates and the loop statements they read."""
+    updates = list(dict.fromkeys(list(F.updates) + [x.id for x in F.sites if x.kind == "update"]))
+    params = {n.split("[")[0].split(".")[0] for n in F.param_names}
+    params |= {F.by_id[u].target.split("[")[0].split(".")[0] for u in updates}
+    path = list(updates)
+    for u in updates:
+        path += [p for p in F.parents(u) if F.observed(p) and F.ser(p).step[0] >= 0]
+    out, seen = [], set()
+    for sid in dict.fromkeys(path):
+        x = F.by_id[sid]
+        tree = parse_statement(strip_comment(x.statement.strip()))
+        if tree is None or not tree.body:
+            continue
+        target = x.target.split("[")[0].split(".")[0]
+        for node in ast.walk(tree.body[0]):
+            if not isinstance(node, ast.BinOp) or not isinstance(node.op, ast.Mult):
+                continue
+            for lit, other in ((node.left, node.right), (node.right, node.left)):
+                if not (isinstance(lit, ast.Constant) and isinstance(lit.value, float)) or lit.value in (0.0, 1.0, 2.0):
+                    continue
+                # The literal scales a value on its own (`0.5 * theta[k]`, `0.9 * v`), not a whole step expression.
+                base = other
+                while isinstance(base, (ast.Subscript, ast.Attribute)):
+                    base = base.value
+                if not isinstance(base, ast.Name):
+                    continue
+                kind = ("decay" if base.id in params and base.id != target else
+                        "momentum" if base.id == target and target not in params else None)
+                if kind and (sid, lit.value) not in seen:
+                    seen.add((sid, lit.value))
+                    out.append(dict(value=float(lit.value), kind=kind, line=x.line, site=sid,
+                                    text=strip_comment(x.statement.strip())))
+    return out
+
+
 def counts_in_effect(F) -> list[int]:
     """How many times the training loop ran: its steps, and its epochs when there is an epoch loop."""
     if F.s.plan.step_loop is None:
@@ -99,7 +137,8 @@ def counts_in_effect(F) -> list[int]:
     "hyperparameter_defined_not_used",
     "A hyperparameter is defined but the training never reads it",
     premises=(
-        ("hyperparameter_unread", "a learning rate or a step count is assigned a constant that nothing reads"),
+        ("hyperparameter_unread", "a learning rate or a step count, or a tuning constant while a literal sets a decay "
+                                  "or momentum in the update, is assigned a constant that nothing reads"),
         ("other_value_in_effect", "the training measurably runs with a different value for it"),
     ),
 )
@@ -107,7 +146,14 @@ def rule(ctx) -> RuleOutcome:
     """A learning rate or step count defined as a constant, never read, while the training uses a different one."""
     F = ctx.facts
     out = RuleOutcome()
-    unread = [u for u in unread_constants(F) if u["role"]]
+    factors = factor_literals(F)
+    unread = []
+    for u in unread_constants(F):
+        if not u["role"] and factors and isinstance(u["value"], float):
+            # Not a rate or a count: an unread tuning constant, while a literal sets a decay or momentum in its place.
+            u = dict(u, role="factor")
+        if u["role"]:
+            unread.append(u)
     if not out.check("hyperparameter_unread", bool(unread),
                      f"{unread[0]['name']} = {unread[0]['value']!r} (line {unread[0]['site'].line}) is never read"
                      if unread else "every learning rate and step count assigned is read"):
@@ -115,7 +161,8 @@ def rule(ctx) -> RuleOutcome:
     found = []
     unmeasured = []
     for u in unread:
-        in_effect = rates_in_effect(F) if u["role"] == "rate" else counts_in_effect(F)
+        in_effect = (rates_in_effect(F) if u["role"] == "rate" else counts_in_effect(F) if u["role"] == "count"
+                     else sorted({f["value"] for f in factors}))
         if not in_effect:
             unmeasured.append(u)
             continue
@@ -128,14 +175,26 @@ def rule(ctx) -> RuleOutcome:
                      f"the {unmeasured[0]['role']} the training used was not recorded"):
         return out
     u, in_effect = found[0]
-    what = "learning rate" if u["role"] == "rate" else "number of steps"
+    literal = next((f for f in factors if f["value"] in in_effect), None) if u["role"] == "factor" else None
+    what = ("learning rate" if u["role"] == "rate" else "number of steps" if u["role"] == "count" else
+            f"{'weight-decay strength' if literal['kind'] == 'decay' else 'momentum'} (`{literal['text']}`, line "
+            f"{literal['line']})")
     summary = (f"`{strip_comment(u['site'].statement.strip())}` (line {u['site'].line}) is never read: the training "
                f"runs with a {what} of {', '.join(f'{v:g}' for v in in_effect[:3])} instead of {u['value']!r} "
-               f"(a literal or a default argument takes its place).")
+               + ("(the literal takes its place)." if literal else "(a literal or a default argument takes its place)."))
     ev = dict(name=u["name"], defined=u["value"], in_effect=in_effect[:5], role=u["role"], line=u["site"].line)
     stalled = bool(ctx.findings.get("loss_stalled") or ctx.findings.get("vanishing_updates"))
+    fixes = []
+    if literal:
+        text = strip_comment(F.line_text(F.by_id[literal["site"]].file, literal["line"])).strip()
+        lit = repr(literal["value"])
+        if len(re.findall(rf"(?<![\w.]){re.escape(lit)}(?![\w.])", text)) == 1:
+            fixes.append(Fix(f"Use {u['name']} where the literal {lit} stands", literal["line"], text,
+                             re.sub(rf"(?<![\w.]){re.escape(lit)}(?![\w.])", u["name"], text),
+                             f"{u['name']} = {u['value']!r} is defined for this and never read."))
     out.drafts.append(Draft("hyperparameter_defined_not_used", PRIMARY - 12 if stalled else LATENT + 5, summary,
                             [ChainLink(summary, None, u["name"], u["site"].line, dict(ev))],
-                            use_hyperparameter_fixes(F, u["name"], u["site"].line) if u["role"] == "rate" else [],
+                            fixes or (use_hyperparameter_fixes(F, u["name"], u["site"].line) if u["role"] == "rate"
+                                      else []),
                             [], ev))
     return out

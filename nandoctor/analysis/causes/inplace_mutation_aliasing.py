@@ -1,8 +1,14 @@
-"""A function writes into an array its caller still holds, and the caller measurably sees that array changed."""
+"""An array is overwritten in place while another holder still uses it: a caller's argument, or a list that keeps it."""
 
 from __future__ import annotations
 
-from ...detectors.facts import last
+import ast
+
+import numpy as np
+
+from ... import columns as C
+from ...detectors.facts import last, strip_comment
+from ...model import Fix
 from ...detectors.structure import argument_mutations, inplace_premises
 from ...explain.fixes import copy_fix
 from ...model import ChainLink
@@ -13,10 +19,14 @@ from ..rules import LATENT, Draft, RuleOutcome, cause_rule
     "inplace_mutation_aliasing",
     "A function overwrites an array its caller still uses",
     premises=(
-        ("writes_argument", "a called function writes into one of its arguments in place"),
-        ("caller_keeps_array", "the caller passes an array it keeps: not a trained parameter, not rebound to the result"),
-        ("array_changed", "the argument's values after the writes differ from its values on entry"),
-        ("caller_sees_change", "the caller reads the array after the call, or keeps the result (the same array) under another name"),
+        ("writes_argument", "a called function writes into one of its arguments in place, or a loop writes in place "
+                            "into an array it has stored in a list"),
+        ("caller_keeps_array", "the caller passes an array it keeps: not a trained parameter, not rebound to the result "
+                               "(a list keeps each array it is given)"),
+        ("array_changed", "the argument's values after the writes differ from its values on entry (the values stored "
+                          "in the list differ from one store to the next)"),
+        ("caller_sees_change", "the caller reads the array after the call, or keeps the result (the same array) under "
+                               "another name (the list is read after the loop by the training)"),
     ),
 )
 def rule(ctx) -> RuleOutcome:
@@ -24,6 +34,10 @@ def rule(ctx) -> RuleOutcome:
     F = ctx.facts
     out = RuleOutcome()
     recs = argument_mutations(F)
+    kept_in_lists = stored_then_overwritten(F)
+    # The list case is judged when it measurably happened, or when no function writes into an argument.
+    if kept_in_lists and (not recs or any(r["changed"] and r["read_after"] for r in kept_in_lists)):
+        return _list_alias_outcome(F, out, kept_in_lists)
     if not out.check("writes_argument", bool(recs),
                      f"{len(recs)} called functions write into an argument" if recs else
                      "no called function writes into its arguments"):
@@ -73,4 +87,161 @@ def rule(ctx) -> RuleOutcome:
         score = LATENT + 25 if rec["reads_after"] else LATENT
         out.drafts.append(Draft("inplace_mutation_aliasing", score, summary, chain,
                                 copy_fix(F, rec["function"], p, passed), ["inplace_mutation"], ev))
+    return out
+
+
+def _loops(scope) -> list:
+    """The loops of one scope's own code (not those of the functions and classes defined inside it)."""
+    out, todo = [], list(ast.iter_child_nodes(scope))
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, (ast.For, ast.While)):
+            out.append(node)
+        todo.extend(ast.iter_child_nodes(node))
+    return sorted(out, key=lambda n: n.lineno)
+
+
+def _inplace_writes(stmt, name: str) -> bool:
+    """`name[...] = v`, `name += v` (numpy writes in place), or `f(..., out=name)`."""
+    if isinstance(stmt, ast.Assign):
+        return any(isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and t.value.id == name
+                   for t in stmt.targets)
+    if isinstance(stmt, ast.AugAssign):
+        t = stmt.target
+        base = t.value if isinstance(t, ast.Subscript) else t
+        return isinstance(base, ast.Name) and base.id == name
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+        return any(kw.arg == "out" and isinstance(kw.value, ast.Name) and kw.value.id == name
+                   for kw in stmt.value.keywords)
+    return False
+
+
+def _rebinds(stmt, name: str) -> bool:
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, (ast.For,
+                                                                                                   ast.AnnAssign)) else []
+    return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
+               for t in targets for n in ast.walk(t))
+
+
+def stored_then_overwritten(F) -> list[dict]:
+    """Loops that append an array to a list (`kept.append(v)`) and also write `v` in place (`v[:] = ...`, `v += ...`,
+    `out=v`) without rebinding it: every entry of the list is then the one array, holding its last values. Each
+    with the store's recorded values (whether they differ from one store to the next) and whether the list is
+    read after the loop."""
+    if "stored_then_overwritten" in F.memo:
+        return F.memo["stored_then_overwritten"]
+    out = []
+    scopes = [(q, fn) for q, fn in F.function_defs.items()] + [("<module>", t) for t in F.trees.values()]
+    for qual, scope in scopes:
+        path = next((p for p, t in F.trees.items() if any(n is scope for n in ast.walk(t))), None)
+        for loop in _loops(scope):
+            body = [n for n in ast.walk(loop) if isinstance(n, ast.stmt) and n is not loop]
+            for stmt in body:
+                call = stmt.value if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) else None
+                if call is None or not isinstance(call.func, ast.Attribute) or call.func.attr != "append" \
+                        or not isinstance(call.func.value, ast.Name) or len(call.args) != 1 \
+                        or not isinstance(call.args[0], ast.Name):
+                    continue
+                kept, name = call.func.value.id, call.args[0].id
+                writes = [w for w in body if _inplace_writes(w, name)]
+                if not writes or any(_rebinds(w, name) for w in body) or _rebinds(loop, name):
+                    continue
+                # The list is read after the loop (returned, indexed or iterated by later statements) by the
+                # training itself: a statement run at the training steps reads it, here or where it is returned to.
+                # A list of snapshots only printed or plotted after training does not change the run.
+                end = getattr(loop, "end_lineno", loop.lineno)
+                later = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == kept
+                         and isinstance(n.ctx, ast.Load) and n.lineno > end]
+                names = {kept}
+                if any(isinstance(r, ast.Return) and any(n in later for n in ast.walk(r)) for r in ast.walk(scope)):
+                    names |= _result_names(F, qual)
+                read_after = bool(later) and any(
+                    F.observed(x.id) and (F.ser(x.id).step >= 0).any() and x.line > end
+                    and any(r.split(".")[0].split("[")[0] in names for r in x.reads) for x in F.sites)
+                rec = {"function": qual, "file": path, "list": kept, "name": name, "store_line": stmt.lineno,
+                       "writes": [(w.lineno, strip_comment(ast.unparse(w))) for w in writes], "read_after": read_after,
+                       "changed": None, "evidence": {}}
+                site = next((x for x in F.sites if x.line == stmt.lineno and x.function == qual and F.observed(x.id)),
+                            None)
+                if site is not None:
+                    sr = F.ser(site.id)
+                    rows = np.nonzero(sr.step >= 0)[0]
+                    if len(rows) and str(sr.shape[rows[0]]) in ("()", "", "None"):
+                        continue  # a number, not an array: `v += x` rebinds it and the list keeps each value
+
+                    # Consecutive stores within one step: the array held other values at the next store, so the
+                    # write between them changed what the list already kept.
+                    same_step = rows[1:][sr.step[rows[1:]] == sr.step[rows[:-1]]]
+                    if len(same_step):
+                        prev = same_step - 1
+                        diff = (sr[C.MIN][same_step] != sr[C.MIN][prev]) | (sr[C.MAX][same_step] != sr[C.MAX][prev]) \
+                            | (sr[C.MEAN][same_step] != sr[C.MEAN][prev])
+                        rec["changed"] = float(np.mean(diff))
+                        k = int(same_step[int(np.argmax(diff))]) if diff.any() else int(same_step[0])
+                        rec["evidence"] = dict(fraction_stores_changed=rec["changed"], step=int(sr.step[k]),
+                                               stored_min=float(sr[C.MIN][k - 1]), stored_max=float(sr[C.MAX][k - 1]),
+                                               next_min=float(sr[C.MIN][k]), next_max=float(sr[C.MAX][k]),
+                                               stores_per_step=float(len(rows) / max(1, len(np.unique(sr.step[rows])))))
+                out.append(rec)
+    F.memo["stored_then_overwritten"] = out
+    return out
+
+
+def _result_names(F, function: str) -> set[str]:
+    """Names the callers bind `function`'s result to."""
+    short = function.rsplit(".", 1)[-1]
+    return {y.target.split(".")[0].split("[")[0] for y in F.sites
+            if y.kind in ("assign", "unpack") and any(c.rsplit(".", 1)[-1] == short for c in y.calls)}
+
+
+def _list_alias_outcome(F, out: RuleOutcome, recs: list[dict]) -> RuleOutcome:
+    """The premises for a list that keeps one array which the loop keeps overwriting in place."""
+    first = recs[0]
+    out.check("writes_argument", True, f"line {first['writes'][0][0]} `{first['writes'][0][1]}` writes "
+              f"{first['name']} in place in the loop that appends it to {first['list']} (line {first['store_line']})")
+    out.check("caller_keeps_array", True, f"{first['list']} keeps {first['name']} itself, not a copy, and the loop never "
+              f"rebinds {first['name']}")
+    measured = [r for r in recs if r["changed"] is not None]
+    changed = [r for r in measured if r["changed"] > 0]
+    if not out.check("array_changed", bool(changed) if measured else None,
+                     (f"{changed[0]['name']} held other values at {changed[0]['changed']:.0%} of the next stores "
+                      f"into {changed[0]['list']}" if changed else "the stored values never changed between stores")
+                     if measured else "the values stored were not recorded at two stores in one step"):
+        return out
+    seen = [r for r in changed if r["read_after"]]
+    if not out.check("caller_sees_change", bool(seen),
+                     f"{seen[0]['list']} is read after the loop, by statements run at the training steps" if seen else
+                     "the list is not read after the loop that fills it by a statement run at the training steps"):
+        return out
+    for rec in seen:
+        ev = dict(rec["evidence"], function=rec["function"], list=rec["list"], name=rec["name"],
+                  store_line=rec["store_line"], lines=[w[0] for w in rec["writes"]])
+        line, text = rec["writes"][0]
+        summary = (f"`{rec['list']}.append({rec['name']})` (line {rec['store_line']}) keeps the array itself, and "
+                   f"`{text}` (line {line}) then overwrites it in place: every entry of {rec['list']} is the same array, "
+                   f"holding only the last values. At step {ev['step']} the entry stored with values from "
+                   f"{ev['stored_min']:.3g} to {ev['stored_max']:.3g} held {ev['next_min']:.3g} to {ev['next_max']:.3g} "
+                   f"at the next store ({rec['changed']:.0%} of the stores changed what was kept).")
+        chain = [ChainLink(f"{rec['list']}.append({rec['name']}) stores a reference, not the values", ev.get("step"),
+                           rec["list"], rec["store_line"], {}),
+                 ChainLink(f"`{text}` writes {rec['name']} in place, so the stored entries change with it",
+                           ev.get("step"), rec["name"], line,
+                           {k: ev[k] for k in ("stored_min", "stored_max", "next_min", "next_max") if k in ev})]
+        fixes = []
+        src = F.line_text(rec["file"], line)
+        body = strip_comment(src)
+        prefix = f"{rec['name']}[:] = "
+        if body.strip().startswith(prefix):
+            after = body.replace(prefix, f"{rec['name']} = ", 1)
+            fixes.append(Fix(f"Bind {rec['name']} to a new array instead of writing into the stored one", line,
+                             body.strip(), after.strip(), f"Each entry of {rec['list']} then keeps its own values."))
+        store = strip_comment(F.line_text(rec["file"], rec["store_line"])).strip()
+        if store:
+            fixes.append(Fix(f"Or store a copy in {rec['list']}", rec["store_line"], store,
+                             store.replace(f".append({rec['name']})", f".append({rec['name']}.copy())", 1),
+                             f"A copy keeps the values {rec['name']} had when it was stored."))
+        out.drafts.append(Draft("inplace_mutation_aliasing", LATENT + 25, summary, chain, fixes,
+                                ["inplace_mutation"], ev))
     return out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 import numpy as np
 
 from ... import columns as C
@@ -159,6 +161,178 @@ def replay_stats(F, y, operand, kind: str, which: str) -> dict | None:
     return dict(compared=compared, wrong=wrong, worst_relative_error=None, sample=None, ranges=sample, from_stats=True)
 
 
+def runs_after_error(F, sid: int) -> bool | None:
+    """Whether a site runs after the prediction meets the target within its step, at most of its loop evaluations
+    (the backward pass); None when that meeting point was not recorded."""
+    combine = F.loss_side[2]
+    if combine is None or not F.observed(combine) or not F.observed(sid):
+        return None
+    sc, sr = F.ser(combine), F.ser(sid)
+    rows = np.nonzero(sr.step >= 0)[0]
+    if not len(rows):
+        return None
+    after = 0
+    for i in rows:
+        j = sc.before_seq(int(sr.seq[i]))
+        after += j is not None and int(sc.step[j]) == int(sr.step[i])
+    return after > len(rows) / 2
+
+
+def relu_inputs(F) -> dict[int, int]:
+    """{input site: ReLU site} for values measured to be max(z, 0) of another recorded value z: never negative, 0
+    where z is negative (z's minimum is below 0), and z's maximum where z is positive, at every loop step."""
+    out = {}
+    for a in F.sites:
+        # The activation runs before the prediction meets the target; a value computed after it, in the same step,
+        # is part of the backward pass (a derivative), whatever values it holds.
+        if a.kind == "arg" or not F.observed(a.id) or runs_after_error(F, a.id) is not False:
+            continue
+        # `h = relu(z)` reads z and the helper's return, which computes the same value: z is the operand.
+        ops = [F.root_value(p) for p in F.parents(a.id)
+               if F.observed(p) and not F.is_hyper(p) and F.by_id[p].kind != "return"]
+        ops = list(dict.fromkeys(ops))
+        if len(ops) != 1 or ops[0] == a.id:
+            continue
+        sa, sz = F.ser(a.id), F.ser(ops[0])
+        rows = [(i, sz.before_seq(int(sa.seq[i]))) for i in np.nonzero(sa.step >= 0)[0]]
+        rows = [(i, j) for i, j in rows if j is not None]
+        if len(rows) < 3:
+            continue
+        ia, iz = np.array([i for i, _ in rows]), np.array([j for _, j in rows])
+        if sa.shape[ia[0]] != sz.shape[iz[0]]:
+            continue
+        zmin, zmax, amin, amax = sz[C.MIN][iz], sz[C.MAX][iz], sa[C.MIN][ia], sa[C.MAX][ia]
+        if not np.all(np.isfinite([zmin, zmax, amin, amax])) or not np.all(zmin < 0) or not np.all(zmax > 0):
+            continue
+        if np.all(amin == 0) and np.all(amax == zmax):
+            out.setdefault(ops[0], a.id)
+    return out
+
+
+def _multiplied_elementwise(F, y) -> bool:
+    """Whether a statement reading site `y` multiplies it with `*` (by its name, or by the call whose return it is)."""
+    name = base_name(y.target) if y.kind != "return" else None
+    func = y.function.rsplit(".", 1)[-1] if y.kind == "return" else None
+    for c, ps in F.parent_map.items():
+        if y.id not in ps:
+            continue
+        try:
+            tree = ast.parse(strip_comment(F.by_id[c].statement.strip()))
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+                for side in (node.left, node.right):
+                    if name and isinstance(side, ast.Name) and side.id == name:
+                        return True
+                    if func and isinstance(side, ast.Call) and \
+                            (ast.unparse(side.func).rsplit(".", 1)[-1] == func):
+                        return True
+    return False
+
+
+def relu_derivative_checks(F) -> list[dict]:
+    """Backward values computed from a ReLU's input alone and multiplied elementwise into another value: the
+    ReLU's derivative there (a ReLU recomputed for a weight gradient goes into a matrix product instead). The
+    derivative of max(z, 0) is a 0/1 mask, so its recorded mean must equal its share of non-zero values and its
+    range lie in [0, 1]; each check with the steps where that fails."""
+    inputs = relu_inputs(F)
+    if not inputs:
+        return []
+    out = []
+    for y in F.sites:
+        if y.kind == "arg" or y.id in inputs.values() or not F.observed(y.id) or not runs_after_error(F, y.id):
+            continue
+        ops = list(dict.fromkeys(F.root_value(p) for p in F.parents(y.id) if F.observed(p) and not F.is_hyper(p)))
+        if len(ops) != 1 or ops[0] not in inputs or not _multiplied_elementwise(F, y):
+            continue
+        sr = F.ser(y.id)
+        rows = np.nonzero(sr.step >= 0)[0]
+        if len(rows) < 2:
+            continue
+        lo, hi, mean, zero = sr[C.MIN][rows], sr[C.MAX][rows], sr[C.MEAN][rows], sr[C.FRAC_ZERO][rows]
+        ok = np.isfinite(lo) & np.isfinite(hi) & np.isfinite(mean) & np.isfinite(zero)
+        if ok.sum() < 2:
+            continue
+        lo, hi, mean, zero, steps = lo[ok], hi[ok], mean[ok], zero[ok], sr.step[rows][ok]
+        mask = (lo >= 0) & (hi <= 1) & (np.abs(mean - (1 - zero)) <= 1e-3)
+        k = int(np.argmin(mask)) if not mask.all() else 0
+        out.append(dict(site=y, given=ops[0], relu=inputs[ops[0]], compared=int(len(mask)), wrong=int((~mask).sum()),
+                        step=int(steps[k]), low=float(lo[k]), high=float(hi[k]), mean=float(mean[k]),
+                        nonzero=float(1 - zero[k])))
+    return out
+
+
+def softmax_outputs(F) -> dict[int, int]:
+    """{site: number of classes} for values measured to be softmax outputs: in [0, 1], a 2-D array whose mean is
+    exactly 1/K for K the length of one axis (each sample's K probabilities sum to 1), at every loop step."""
+    out = {}
+    for x in F.sites:
+        if x.kind == "arg" or not F.observed(x.id):
+            continue
+        sr = F.ser(x.id)
+        rows = np.nonzero(sr.step >= 0)[0]
+        if len(rows) < 2:
+            continue
+        shape = tuple(int(v) for v in str(sr.shape[rows[0]]).strip("()").split(",") if v.strip())
+        if len(shape) != 2 or any(str(sr.shape[i]) != str(sr.shape[rows[0]]) for i in rows[:50]):
+            continue
+        lo, hi, mean = sr[C.MIN][rows], sr[C.MAX][rows], sr[C.MEAN][rows]
+        if not (np.all(np.isfinite(mean)) and np.all(lo >= 0) and np.all(hi <= 1)):
+            continue
+        for k in shape:
+            if k >= 2 and np.allclose(mean, 1.0 / k, rtol=1e-9, atol=1e-12):
+                out[x.id] = k
+                break
+    return out
+
+
+def _ancestors(F, sid: int, depth: int = 5) -> set[int]:
+    seen, frontier = set(), [sid]
+    for _ in range(depth):
+        frontier = [p for q in frontier for p in F.parents(q) if p not in seen]
+        seen.update(frontier)
+    return seen
+
+
+def softmax_gradient_checks(F) -> list[dict]:
+    """Values computed from a softmax output that an update of the parameters behind its logits applies: the
+    loss's gradient at the logits. Whatever the loss, the softmax's Jacobian sums to 0 over the classes, so that
+    gradient sums to 0 for every sample and its mean is 0; each check with the steps where it is not."""
+    probs = softmax_outputs(F)
+    if not probs:
+        return []
+    behind = {pid: {F.by_id[a].target for a in _ancestors(F, pid) if F.by_id[a].kind != "arg"} for pid in probs}
+    out = []
+    for y in F.sites:
+        if y.kind == "arg" or y.id in probs or not F.observed(y.id):
+            continue
+        roots = {F.root_value(p) for p in F.parents(y.id)}
+        hit = [pid for pid in probs if pid in roots]
+        if not hit:
+            continue
+        pid = hit[0]
+        sr, sp = F.ser(y.id), F.ser(pid)
+        rows = np.nonzero(sr.step >= 0)[0]
+        if len(rows) < 2 or str(sr.shape[rows[0]]) != str(sp.shape[np.nonzero(sp.step >= 0)[0][0]]):
+            continue
+        applied = [u for u in F.updates if y.id in F.parents(u) and F.by_id[u].target in behind[pid]]
+        if not applied:
+            continue
+        mean, top = sr[C.MEAN][rows], sr[C.ABSMAX][rows]
+        # A gradient below 1e-12 has vanished (a saturated softmax): its sum is rounding, not a formula, so those
+        # steps cannot tell. Elsewhere rounding leaves the mean below 1e-4 of the largest value, float32 included.
+        ok = np.isfinite(mean) & np.isfinite(top) & (top > 1e-12)
+        if ok.sum() < 2:
+            continue
+        mean, top, steps = mean[ok], top[ok], sr.step[rows][ok]
+        off = np.abs(mean) > 1e-4 * top
+        k = int(np.argmax(off)) if off.any() else 0
+        out.append(dict(site=y, probs=pid, classes=probs[pid], update=applied[0], compared=int(len(off)),
+                        wrong=int(off.sum()), step=int(steps[k]), mean=float(mean[k]), absmax=float(top[k])))
+    return out
+
+
 @cause_rule(
     "wrong_derivative_formula",
     "The backward pass uses a wrong derivative of an activation",
@@ -177,6 +351,12 @@ def rule(ctx) -> RuleOutcome:
     # A formula fed the pre-activation is derivative_on_preactivation: the formula itself may be right.
     fed_wrong = {f["site"].id for f in feeds if f["frac"] > 0.5}
     cands = [c for c in derivative_candidates(F) if c[0].id not in fed_wrong]
+    relus = relu_derivative_checks(F)
+    if not cands and relus:
+        return _relu_outcome(ctx, out, relus)
+    softmax = [] if cands else softmax_gradient_checks(F)
+    if not cands and softmax:
+        return _softmax_outcome(ctx, out, softmax)
     if not out.check("derivative_site", bool(cands),
                      f"{len(cands)} backward values are computed from one activation alone" if cands else
                      "no backward value is computed from one activation's input or output alone"):
@@ -215,4 +395,63 @@ def rule(ctx) -> RuleOutcome:
     out.drafts.append(Draft("wrong_derivative_formula", PRIMARY - 2, summary,
                             [ChainLink(summary, None, base_name(y.target), y.line, dict(ev))],
                             [fx for fx in [derivative_formula_fix(F, y.id, op, a.kind, which)] if fx], [], ev))
+    return out
+
+
+def _relu_outcome(ctx, out: RuleOutcome, checks: list[dict]) -> RuleOutcome:
+    """The premises for a ReLU derivative judged from its recorded statistics: a 0/1 mask or not."""
+    F = ctx.facts
+    first = checks[0]
+    y = first["site"]
+    given = base_name(F.by_id[first["given"]].target)
+    out.check("derivative_site", True, f"`{strip_comment(y.statement.strip())}` (line {y.line}) is computed from "
+              f"{given} alone, the input of a ReLU (line {F.by_id[first['relu']].line}), and multiplied into the error "
+              f"signal")
+    out.check("values_recorded", True, f"its range, mean and share of zeros were recorded at {first['compared']} steps")
+    limit = ctx.threshold("wrong_derivative_fraction")
+    bad = [c for c in checks if c["wrong"] / c["compared"] > limit]
+    c = (bad or checks)[0]
+    y = c["site"]
+    given = base_name(F.by_id[c["given"]].target)
+    why = (f"`{strip_comment(y.statement.strip())}` (line {y.line}) is a 0/1 mask at {c['compared'] - c['wrong']} of "
+           f"{c['compared']} steps")
+    if not out.check("mismatch_measured", bool(bad), why, fraction=c["wrong"] / c["compared"], threshold=limit):
+        return out
+    summary = (f"`{strip_comment(y.statement.strip())}` (line {y.line}) is used as the ReLU's derivative at {given}, but "
+               f"the derivative of max(z, 0) is 1 where z > 0 and 0 elsewhere: at step {c['step']} its values run from "
+               f"{c['low']:.4g} to {c['high']:.4g} with mean {c['mean']:.4g}, while a 0/1 mask with {c['nonzero']:.1%} "
+               f"non-zero values has mean {c['nonzero']:.4g} (not a mask at {c['wrong']} of {c['compared']} steps).")
+    ev = dict(given=given, activation="relu", given_is="input", line=y.line, compared=c["compared"],
+              wrong=c["wrong"], step=c["step"], low=c["low"], high=c["high"], mean=c["mean"], nonzero=c["nonzero"])
+    out.drafts.append(Draft("wrong_derivative_formula", PRIMARY - 2, summary,
+                            [ChainLink(summary, c["step"], base_name(y.target), y.line, dict(ev))], [], [], ev))
+    return out
+
+
+def _softmax_outcome(ctx, out: RuleOutcome, checks: list[dict]) -> RuleOutcome:
+    """The premises for the gradient at a softmax's logits judged from its recorded mean: 0 when it is right."""
+    F = ctx.facts
+    first = checks[0]
+    y = first["site"]
+    probs = base_name(F.by_id[first["probs"]].target)
+    out.check("derivative_site", True, f"`{strip_comment(y.statement.strip())}` (line {y.line}) is computed from the "
+              f"softmax output {probs} and applied by the update of {F.by_id[first['update']].target}, which computes "
+              f"its logits")
+    out.check("values_recorded", True, f"its mean and largest magnitude were recorded at {first['compared']} steps")
+    limit = ctx.threshold("wrong_derivative_fraction")
+    bad = [c for c in checks if c["wrong"] / c["compared"] > limit]
+    c = (bad or checks)[0]
+    y = c["site"]
+    why = (f"`{strip_comment(y.statement.strip())}` (line {y.line}) has mean 0 (sums to 0 over the "
+           f"{c['classes']} classes) at {c['compared'] - c['wrong']} of {c['compared']} steps")
+    if not out.check("mismatch_measured", bool(bad), why, fraction=c["wrong"] / c["compared"], threshold=limit):
+        return out
+    summary = (f"`{strip_comment(y.statement.strip())}` (line {y.line}) is applied as the gradient at the logits of "
+               f"the softmax {probs} ({c['classes']} classes), but a softmax's gradient at its logits sums to 0 over the "
+               f"classes for every sample, whatever the loss: at step {c['step']} its mean is {c['mean']:.4g} against "
+               f"a largest magnitude of {c['absmax']:.4g} (not 0 at {c['wrong']} of {c['compared']} steps).")
+    ev = dict(given=probs, activation="softmax", given_is="output", line=y.line, compared=c["compared"],
+              wrong=c["wrong"], step=c["step"], mean=c["mean"], absmax=c["absmax"], classes=c["classes"])
+    out.drafts.append(Draft("wrong_derivative_formula", PRIMARY - 2, summary,
+                            [ChainLink(summary, c["step"], base_name(y.target), y.line, dict(ev))], [], [], ev))
     return out

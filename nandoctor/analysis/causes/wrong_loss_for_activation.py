@@ -1,4 +1,4 @@
-"""The cross-entropy takes the log of an output that can be negative (a tanh or linear output), so the log is NaN."""
+"""The cross-entropy takes the log of an output outside (0, 1) (a tanh, linear or softplus output), so the log is NaN."""
 
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ LOG_OF_NEGATIVE = re.compile(r"^log(2|10)?\(<0\)$|^log1p\(<-1\)$")
     premises=(
         ("first_nonfinite_located", "the first non-finite value was found and its operation replayed"),
         ("log_of_negative", "that operation is the log of a negative number"),
-        ("output_goes_negative", "the model's output the log reads was measured below 0 (its activation is not a "
-                                 "probability)"),
+        ("output_goes_negative", "the model's output the log reads was measured outside the log's domain: below 0 "
+                                 "under log(p), above c under log(c - p) (its activation is not a probability)"),
     ),
 )
 def rule(ctx) -> RuleOutcome:
@@ -35,32 +35,42 @@ def rule(ctx) -> RuleOutcome:
     op = info["operation"]
     if not out.check("log_of_negative", bool(LOG_OF_NEGATIVE.match(op)), f"the operation is {op}", operation=op):
         return out
-    site = _log_argument_site(F, info)
-    if site is None:
+    found = _log_argument_site(F, info)
+    if found is None:
         out.check("output_goes_negative", None, "the value under the log is not a recorded name")
         return out
+    site, ceiling = found
     sr = F.ser(site)
-    upto = (sr.step <= info["step"]) & np.isfinite(sr[C.MIN])
-    low = float(np.min(sr[C.MIN][upto])) if upto.any() else float("nan")
+    # log(p) fails below 0; log(c - p) fails once p passes c: measure the side that makes the argument negative.
+    column = C.MIN if ceiling is None else C.MAX
+    upto = (sr.step <= info["step"]) & np.isfinite(sr[column])
+    reach = float((np.min if ceiling is None else np.max)(sr[column][upto])) if upto.any() else float("nan")
     name = F.by_id[site].target
     act = activation_of(F, site)
     kind = act.kind if act is not None else dict(bounded_outputs(F)).get(site, "output")
     model = site in F.derived or act is not None
-    if not np.isfinite(low):
+    if not np.isfinite(reach):
         out.check("output_goes_negative", None, f"{name} holds no finite value up to step {info['step']}")
         return out
-    if not out.check("output_goes_negative", model and low < 0,
-                     f"{name} ({kind}{'' if model else ', not computed from the parameters'}) reaches {low:.4g} by "
-                     f"step {info['step']}", output=name, output_min=low):
+    outside = reach < 0 if ceiling is None else reach > ceiling
+    bound = "0" if ceiling is None else f"{ceiling:g}"
+    if not out.check("output_goes_negative", model and outside,
+                     f"{name} ({kind}{'' if model else ', not computed from the parameters'}) reaches {reach:.4g} by "
+                     f"step {info['step']} ({'below' if ceiling is None else 'above'} {bound} makes the log's "
+                     f"argument negative)", output=name, output_extreme=reach, bound=0.0 if ceiling is None else ceiling):
         return out
-    base = f"The loss takes the log of {name} ({kind}), which reaches {low:.3g}: a log loss needs outputs in (0, 1)"
+    under = name if ceiling is None else f"{bound} - {name}"
+    base = (f"The loss takes the log of {under} where {name} ({kind}) reaches {reach:.4g}: a log loss needs outputs "
+            f"in (0, 1)")
     out.drafts.append(mechanism_draft(ctx, "wrong_loss_for_activation", info, base, tanh_output_fixes(F, site, kind),
-                                      {"output": name, "output_min": low, "activation": kind}))
+                                      {"output": name, "output_min" if ceiling is None else "output_max": reach,
+                                       "activation": kind}))
     return out
 
 
-def _log_argument_site(F, info) -> int | None:
-    """The recorded value a failing `log(name)` reads (followed through arguments to the caller's value)."""
+def _log_argument_site(F, info) -> tuple[int, float | None] | None:
+    """The recorded value a failing `log(name)` or `log(c - name)` reads (followed through arguments to the caller's
+    value), with c (None for a bare name)."""
     try:
         tree = ast.parse((info.get("expression") or "").strip(), mode="eval")
     except SyntaxError:
@@ -68,11 +78,17 @@ def _log_argument_site(F, info) -> int | None:
     call = tree.body
     if not (isinstance(call, ast.Call) and last(ast.unparse(call.func)).startswith("log") and call.args):
         return None
-    name = ast.unparse(call.args[0])
+    arg = call.args[0]
+    ceiling = None
+    if (isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Sub) and isinstance(arg.left, ast.Constant)
+            and isinstance(arg.left.value, (int, float))):
+        ceiling = float(arg.left.value)
+        arg = arg.right
+    name = ast.unparse(arg)
     sid = info.get("site")
     function = F.by_id[sid].function if sid is not None and sid in F.by_id else info.get("function") or ""
     for w in F.resolve(name, function):
         root = F.root_value(w)
         if F.observed(root):
-            return root
+            return root, ceiling
     return None
