@@ -781,7 +781,7 @@ def test_dead_relu_holds_on_one_dead_layer_of_a_layer_loop(tmp_path):
     src = LAYER_LOOP.replace("{bias}", "-30.0")
     s = _trace(tmp_path, src)
     c = _checks(s, "dead_relu")
-    assert _statuses(c) == {"relu_observed": HOLDS, "units_dead": HOLDS}
+    assert _statuses(c) == {"relu_observed": HOLDS, "units_dead": HOLDS, "not_killed_by_blowup": HOLDS}
     rng = np.random.default_rng(5)
     X = rng.standard_normal((60, 3))
     w1 = rng.standard_normal((3, 8)) * 0.8
