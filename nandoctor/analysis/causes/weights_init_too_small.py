@@ -7,7 +7,7 @@ import numpy as np
 from ... import columns as C
 from ...model import ChainLink, Fix
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
-from ._passes import forward_pass, input_site, loss_values, site_words, target_site
+from ._passes import forward_pass, input_site, loss_values, site_words, target_site, weight_gains
 
 
 def output_row(F, p, t):
@@ -22,18 +22,31 @@ def output_row(F, p, t):
     "weights_init_too_small",
     "The initial weights are too small",
     premises=(
+        ("weights_small", "a weight matrix starts with a gain (root-mean-square times the square root of its larger "
+                          "dimension) below INIT_SMALL_GAIN, small whichever dimension is the fan-in"),
         ("first_output_observed", "the prediction and the targets were recorded in the first training pass"),
         ("output_collapsed", "before the first update the prediction is nearly the same for every sample: its spread "
                              "is a sliver of the inputs', though not zero (exactly equal is a symmetric start)"),
         ("training_stalls", "training does not move it: the loss barely falls, or the prediction is still collapsed "
                             "at the end"),
     ),
-    thresholds={"init_collapse_ratio": 0.01, "init_stall_drop": 0.05},
+    thresholds={"init_collapse_ratio": 0.01, "init_stall_drop": 0.05, "INIT_SMALL_GAIN": 0.25},
 )
 def rule(ctx) -> RuleOutcome:
     """The first prediction's spread is a sliver of the inputs' and stays so: nothing moves."""
     F = ctx.facts
     out = RuleOutcome()
+    # The output's spread alone misleads when it is a bounded probability or the inputs are on a large scale:
+    # the weights themselves must start small.
+    gains = weight_gains(F)
+    small = [g for g in gains if g["gain"] <= ctx.threshold("INIT_SMALL_GAIN")]
+    if not out.check("weights_small", bool(small) if gains else None,
+                     (f"{small[0]['name']} {small[0]['shape']} (line {small[0]['line']}) starts with a gain of "
+                      f"{small[0]['gain']:.3g}" if small else
+                      "every weight matrix starts with a gain of at least "
+                      f"{min(g['gain'] for g in gains):.3g}") if gains else "no weight's starting value was recorded",
+                     gains={f"{g['name']} {g['shape']}": round(g["gain"], 4) for g in gains}):
+        return out
     t = target_site(F)
     first = forward_pass(F, "first")
     o = output_row(F, first, t)
@@ -75,9 +88,15 @@ def rule(ctx) -> RuleOutcome:
             out.check("training_stalls", None, "neither a loss nor the last pass's prediction was recorded")
             return out
         end_std = float(F.ser(sid)[C.STD][lo[1]])
-        stalled = bool(np.isfinite(end_std) and end_std / in_std <= limit)
-        why = f"at the end {name} still has a spread of {end_std:.3g} ({end_std / in_std:.2g} of the inputs')"
-        numbers = {"output_std_end": end_std}
+        # A squashed output pinned at its bounds also has no spread, but that is the opposite of small weights:
+        # its inputs grew too large.
+        pinned = float(F.ser(sid)[C.FRAC_SAT_NEAR][lo[1]])
+        pinned = pinned if np.isfinite(pinned) else 0.0
+        stalled = bool(np.isfinite(end_std) and end_std / in_std <= limit and pinned < 0.5)
+        why = (f"at the end {name} sits at its bounds for {pinned:.0%} of the samples: saturated, not small"
+               if pinned >= 0.5 else
+               f"at the end {name} still has a spread of {end_std:.3g} ({end_std / in_std:.2g} of the inputs')")
+        numbers = {"output_std_end": end_std, "output_at_bounds_end": pinned}
     if not out.check("training_stalls", stalled, why, **numbers):
         return out
     ev = {"output_std": o_std, "input_std": in_std, "ratio": ratio, **numbers}
