@@ -8,6 +8,7 @@ import numpy as np
 
 from ... import columns as C
 from ...detectors.facts import base_name, strip_comment
+from ...detectors.optimisation import loss_progress, trouble
 from ...explain.fixes import np_alias
 from ...model import ChainLink, Fix
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
@@ -24,8 +25,11 @@ _RANDOM_INIT = re.compile(r"(randn|standard_normal|normal\(|rand\(|uniform\()")
         ("inputs_moderate", "the inputs have a moderate scale, so large values come from the weights"),
         ("starts_extreme", "before any update a hidden sigmoid/tanh is saturated or the forward values are far "
                            "larger than the inputs"),
+        ("training_hurt", "the start still hurts at the end: that sigmoid/tanh is still saturated in the last step, "
+                          "or the run blows up, or its loss barely falls"),
     ),
-    thresholds={"init_saturated_fraction": 0.2, "init_growth": 100.0, "init_input_scale_max": 10.0},
+    thresholds={"init_saturated_fraction": 0.2, "init_growth": 100.0, "init_input_scale_max": 10.0,
+                "init_slow_drop": 0.1},
 )
 def rule(ctx) -> RuleOutcome:
     """Before any update a hidden sigmoid/tanh sits at its bounds, or the forward values dwarf the inputs."""
@@ -82,6 +86,11 @@ def rule(ctx) -> RuleOutcome:
     if not out.check("starts_extreme", bool(saturated) or grown, why, fraction_near_bound=saturated[0] if saturated else None,
                      spread_ratio=ratio):
         return out
+    # A large start that training recovers from is no cause: a healthy run can begin saturated and shake it off.
+    hurt, hurt_why = _still_hurting(ctx, F, saturated, sat_limit)
+    if not out.check("training_hurt", hurt, hurt_why):
+        return out
+    why = f"{why}; {hurt_why}"
     loss = loss_values(F)
     loss_txt = ""
     ev = {"input_std": in_std, "spread_ratio": ratio, "step": int(F.ser(sid).step[row])}
@@ -95,6 +104,32 @@ def rule(ctx) -> RuleOutcome:
     out.drafts.append(Draft("weights_init_too_large", PRIMARY - 5, summary, chain, _init_fixes(F),
                             [f.code for f in ctx.findings.get("exact_saturation", [])], ev))
     return out
+
+
+def _still_hurting(ctx, F, saturated, sat_limit) -> tuple[bool | None, str]:
+    """Whether the start still hurts at the end: the unit saturated in the first pass is still saturated at the same
+    place in the last step's pass, or (for values that grew) the run blows up or its loss barely falls."""
+    if saturated:
+        near, _, sid, row = saturated
+        sr = F.ser(sid)
+        first_step = int(sr.step[row])
+        k = row - int(np.nonzero(sr.step == first_step)[0][0])  # its place among the site's values in one step
+        last = np.nonzero(sr.step == sr.step.max())[0]
+        if k < len(last) and str(sr.shape[last[k]]) == str(sr.shape[row]):
+            end = float(sr[C.FRAC_SAT_NEAR][last[k]])
+            if np.isfinite(end):
+                x = F.by_id[sid]
+                return end >= sat_limit, (f"at step {int(sr.step[last[k]])} {site_words(F, sid)} (line {x.line}) still has "
+                                          f"{end:.0%} of its values within 1e-4 of its bounds")
+    bad = trouble(F, ctx.session)
+    if bad:
+        return True, bad["what"]
+    lp = loss_progress(F)
+    if lp is not None:
+        slow = lp["drop"] < ctx.threshold("init_slow_drop")
+        return slow, f"the loss went from {lp['first']:.4g} to {lp['last']:.4g}"
+    return (None if bad is None else False), ("the run stays finite, and neither the loss nor the units at the end "
+                                              "were measured" if bad is not None else "nothing after the start was measured")
 
 
 def _init_fixes(F) -> list[Fix]:
