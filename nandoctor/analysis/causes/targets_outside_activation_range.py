@@ -14,9 +14,10 @@ RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "softmax": (0.0, 1.0)}
 
 
 def output_activation(F, t):
-    """The sigmoid/tanh/softmax whose values are compared with the targets: one value per target."""
+    """The sigmoid/tanh/softmax whose values are compared with the targets: one value per target, or the output the
+    program model pairs with the targets (a minibatch's output meets the rows `goal[idx]` picks, fewer than all)."""
     size = F.ser(t)[C.SIZE][0]
-    acts = [a for a in F.activations if a.kind in RANGES and F.ser(a.site)[C.SIZE][-1] == size]
+    acts = [a for a in F.activations if a.kind in RANGES and (F.ser(a.site)[C.SIZE][-1] == size or a.site == F.output)]
     if F.output is not None:
         own = [a for a in acts if a.site == F.output]
         if own:
