@@ -66,13 +66,45 @@ def _replay_tanh(scale):
     return near, X
 
 
+def _replay_tanh_run(scale, decay=0.0):
+    """The share of hidden tanh values within 1e-4 of +-1 in the last of TANH_NET's 30 steps."""
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((64, 4))
+    Y = (X[:, :1] * X[:, 1:2] > 0).astype(float)
+    W1 = rng.standard_normal((4, 6)) * scale
+    W2 = rng.standard_normal((6, 1)) * 0.5
+    for _ in range(30):
+        H = np.tanh(X @ W1)
+        P = 1 / (1 + np.exp(-(H @ W2)))
+        G = (P - Y) / len(X)
+        gW2 = H.T @ G
+        gW1 = X.T @ ((G @ W2.T) * (1 - H ** 2))
+        W1 -= 0.1 * gW1 + decay * W1
+        W2 -= 0.1 * gW2
+    return float(np.mean((H + 1 < 1e-4) | (1 - H < 1e-4)))
+
+
 def test_too_large_holds_when_hidden_tanh_starts_saturated(tmp_path):
     s = _trace(tmp_path, TANH_NET.format(scale=30.0))
     c = _checks(s, "weights_init_too_large")
-    assert _statuses(c) == {"first_pass_observed": HOLDS, "inputs_moderate": HOLDS, "starts_extreme": HOLDS}
+    assert _statuses(c) == {"first_pass_observed": HOLDS, "inputs_moderate": HOLDS, "starts_extreme": HOLDS,
+                            "training_hurt": HOLDS}
     near, _ = _replay_tanh(30.0)
     assert c["starts_extreme"].numbers["fraction_near_bound"] == pytest.approx(near)
+    end = _replay_tanh_run(30.0)
+    assert end >= 0.2 and f"{end:.0%}" in c["training_hurt"].why
     assert "weights_init_too_large" in _tags(s)
+
+
+def test_too_large_fails_when_training_shakes_the_saturation_off(tmp_path):
+    # The same saturated start, but a weight decay shrinks W1 each step: by the last step the hidden units work.
+    s = _trace(tmp_path, TANH_NET.format(scale=30.0).replace("W1 -= 0.1 * gW1", "W1 -= 0.1 * gW1 + 0.2 * W1"))
+    c = _checks(s, "weights_init_too_large")
+    assert c["starts_extreme"].status == HOLDS
+    end = _replay_tanh_run(30.0, decay=0.2)
+    assert end < 0.2
+    assert c["training_hurt"].status == FAILS and f"{end:.0%}" in c["training_hurt"].why
+    assert "weights_init_too_large" not in _tags(s)
 
 
 def test_too_large_fails_on_a_sane_start(tmp_path):
@@ -176,7 +208,8 @@ def _replay_sigmoid(scale, steps=60):
 def test_too_small_holds_on_a_collapsed_start_that_never_moves(tmp_path):
     s = _trace(tmp_path, SIGMOID_FXS.format(scale=1e-3))
     c = _checks(s, "weights_init_too_small")
-    assert _statuses(c) == {"first_output_observed": HOLDS, "output_collapsed": HOLDS, "training_stalls": HOLDS}
+    assert _statuses(c) == {"weights_small": HOLDS, "first_output_observed": HOLDS, "output_collapsed": HOLDS,
+                            "training_stalls": HOLDS}
     out_std, in_std, costs = _replay_sigmoid(1e-3)
     assert c["output_collapsed"].numbers["output_std"] == pytest.approx(out_std, rel=1e-6)
     assert c["output_collapsed"].numbers["input_std"] == pytest.approx(in_std)
@@ -189,7 +222,30 @@ def test_too_small_fails_when_the_first_output_varies(tmp_path):
     c = _checks(s, "weights_init_too_small")
     out_std, in_std, _ = _replay_sigmoid(1.5)
     assert out_std / in_std > 0.01
-    assert c["output_collapsed"].status == FAILS
+    # weights this large are measured as such first
+    assert c["weights_small"].status == FAILS and min(_replay_gains(1.5)) > 0.25
+
+
+def _replay_gains(scale):
+    """Each starting matrix's root-mean-square times the square root of its larger dimension, as SIGMOID_FXS draws them."""
+    rng = np.random.default_rng(11)
+    rng.standard_normal((3, 200))
+    sizes = [3, 12, 12, 1]
+    Ws = [rng.standard_normal((b, a)) * scale for a, b in zip(sizes[:-1], sizes[1:])]
+    return [float(np.sqrt(np.mean(W ** 2)) * np.sqrt(max(W.shape))) for W in Ws]
+
+
+def test_too_small_fails_on_weights_of_a_sound_scale(tmp_path):
+    # A bounded output's spread is small next to large inputs' whatever the weights: the weights are measured.
+    s = _trace(tmp_path, SIGMOID_FXS.format(scale=1.5).replace("X = rng.standard_normal((3, 200))",
+                                                               "X = rng.standard_normal((3, 200)) * 300"))
+    c = _checks(s, "weights_init_too_small")
+    assert c["weights_small"].status == FAILS
+    assert set(c) == {"weights_small"}
+    gains = _replay_gains(1.5)
+    # The list's matrices are first recorded by the update that changes them, one small step after the draw.
+    assert sorted(c["weights_small"].numbers["gains"].values()) == pytest.approx(sorted(gains), rel=1e-2)
+    assert "weights_init_too_small" not in _tags(s)
 
 
 # -- weights_init_symmetric -------------------------------------------------------------------------
@@ -623,3 +679,16 @@ def test_data_read_by_the_update_is_not_a_stale_gradient(tmp_path):
             f.step(X, Y, 0.1)
     """)
     assert "forward_outside_loop" not in _tags(s)
+
+
+def test_symmetric_copies_drift_only_by_rounding():
+    from nandoctor.analysis.causes.weights_init_symmetric import _identical_axes
+
+    rng = np.random.default_rng(2)
+    col = rng.standard_normal((3, 1))
+    # six float32 copies of one unit; two of them summed in another order, as a matrix product may
+    copies = np.repeat(col, 6, axis=1).astype(np.float32)
+    copies[:, 4:] += np.float32(1e-4) * copies[:, 4:]
+    assert _identical_axes(copies) == []  # not bit-equal
+    assert _identical_axes(copies, 1e-3) == [1]  # copies within rounding drift
+    assert _identical_axes(rng.standard_normal((3, 6)), 1e-3) == []  # a random start differs by its own size
