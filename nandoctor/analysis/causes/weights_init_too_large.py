@@ -55,7 +55,7 @@ def rule(ctx) -> RuleOutcome:
     t = target_site(F)
     t_size = float(F.ser(t)[C.SIZE][0]) if t is not None else None
     output_row = next((r for r in reversed(first.rows) if t_size is not None and F.ser(r[1])[C.SIZE][r[2]] == t_size), None)
-    saturated, biggest = None, None
+    saturated, biggest, pinned = None, None, []
     for seq, sid, row in first.rows:
         sr = F.ser(sid)
         std = float(sr[C.STD][row])
@@ -66,9 +66,10 @@ def rule(ctx) -> RuleOutcome:
         # Values all at 0 fill [0, 1] "near its bound" too: saturation needs values that reach out towards 1.
         reach = float(sr[C.ABSMAX][row])
         if (seq, sid, row) != output_row and np.isfinite(near) and near >= sat_limit and is_squashing(F, sid) \
-                and reach >= 0.5 and std > 0 \
-                and (saturated is None or near > saturated[0]):
-            saturated = (near, float(sr[C.FRAC_SAT_EXACT][row]), sid, row)
+                and reach >= 0.5 and std > 0:
+            pinned.append((near, float(sr[C.FRAC_SAT_EXACT][row]), sid, row))
+            if saturated is None or near > saturated[0]:
+                saturated = pinned[-1]
     ratio = biggest[0] / in_std if biggest else float("nan")
     grown = bool(np.isfinite(ratio) and ratio >= growth_limit)
     if saturated:
@@ -87,7 +88,7 @@ def rule(ctx) -> RuleOutcome:
                      spread_ratio=ratio):
         return out
     # A large start that training recovers from is no cause: a healthy run can begin saturated and shake it off.
-    hurt, hurt_why = _still_hurting(ctx, F, saturated, sat_limit)
+    hurt, hurt_why = _still_hurting(ctx, F, pinned, sat_limit)
     if not out.check("training_hurt", hurt, hurt_why):
         return out
     why = f"{why}; {hurt_why}"
@@ -106,11 +107,12 @@ def rule(ctx) -> RuleOutcome:
     return out
 
 
-def _still_hurting(ctx, F, saturated, sat_limit) -> tuple[bool | None, str]:
-    """Whether the start still hurts at the end: the unit saturated in the first pass is still saturated at the same
-    place in the last step's pass, or (for values that grew) the run blows up or its loss barely falls."""
-    if saturated:
-        near, _, sid, row = saturated
+def _still_hurting(ctx, F, pinned, sat_limit) -> tuple[bool | None, str]:
+    """Whether the start still hurts at the end: a unit saturated in the first pass is still saturated at the same
+    place in the last step's pass (a function called per layer records each layer in turn), or (for values that
+    grew) the run blows up or its loss barely falls."""
+    ends = []
+    for near, _, sid, row in sorted(pinned, key=lambda p: -p[0]):
         sr = F.ser(sid)
         first_step = int(sr.step[row])
         k = row - int(np.nonzero(sr.step == first_step)[0][0])  # its place among the site's values in one step
@@ -119,8 +121,10 @@ def _still_hurting(ctx, F, saturated, sat_limit) -> tuple[bool | None, str]:
             end = float(sr[C.FRAC_SAT_NEAR][last[k]])
             if np.isfinite(end):
                 x = F.by_id[sid]
-                return end >= sat_limit, (f"at step {int(sr.step[last[k]])} {site_words(F, sid)} (line {x.line}) still has "
-                                          f"{end:.0%} of its values within 1e-4 of its bounds")
+                ends.append((end >= sat_limit, f"at step {int(sr.step[last[k]])} {site_words(F, sid)} (line {x.line}) "
+                                               f"still has {end:.0%} of its values within 1e-4 of its bounds"))
+    if ends:
+        return next((e for e in ends if e[0]), ends[0])
     bad = trouble(F, ctx.session)
     if bad:
         return True, bad["what"]

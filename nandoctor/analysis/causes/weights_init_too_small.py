@@ -7,7 +7,7 @@ import numpy as np
 from ... import columns as C
 from ...model import ChainLink, Fix
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
-from ._passes import forward_pass, input_site, loss_values, site_words, target_site, weight_gains
+from ._passes import forward_pass, input_site, is_squashing, loss_values, site_words, target_site, weight_gains
 
 
 def output_row(F, p, t):
@@ -16,6 +16,34 @@ def output_row(F, p, t):
         return None
     size = F.ser(t)[C.SIZE][0]
     return next(((sid, row) for _, sid, row in reversed(p.rows) if F.ser(sid)[C.SIZE][row] == size), None)
+
+
+def _first_layer_gain(F):
+    """(spread ratio, words) of the first pre-activation of the first training pass against the inputs', or None:
+    the argument of a sigmoid/tanh function, passed something computed (not a copy or a slice of the data).
+    A squashed output would not do: its spread is bounded whatever the weights."""
+    import ast
+
+    i = input_site(F)
+    first = forward_pass(F, "first")
+    if i is None or not first or not first.rows:
+        return None
+    in_std = float(F.ser(i)[C.STD][0])
+    if not in_std > 0:
+        return None
+    plain = (ast.Name, ast.Subscript, ast.Attribute)
+    squashers = {F.by_id[x.id].function for x in F.sites if x.kind == "return" and is_squashing(F, x.id)}
+    for _, sid, row in first.rows:
+        x = F.by_id[sid]
+        if x.kind != "arg" or x.function not in squashers:
+            continue
+        exprs = [e for _, e in F.call_args(x.function, x.target[4:])]
+        if not exprs or all(isinstance(e, plain) for e in exprs):
+            continue
+        std = float(F.ser(sid)[C.STD][row])
+        if np.isfinite(std):
+            return std / in_std, f"{site_words(F, sid)} (line {x.line})"
+    return None
 
 
 @cause_rule(
@@ -39,13 +67,25 @@ def rule(ctx) -> RuleOutcome:
     # The output's spread alone misleads when it is a bounded probability or the inputs are on a large scale:
     # the weights themselves must start small.
     gains = weight_gains(F)
-    small = [g for g in gains if g["gain"] <= ctx.threshold("INIT_SMALL_GAIN")]
-    if not out.check("weights_small", bool(small) if gains else None,
-                     (f"{small[0]['name']} {small[0]['shape']} (line {small[0]['line']}) starts with a gain of "
-                      f"{small[0]['gain']:.3g}" if small else
-                      "every weight matrix starts with a gain of at least "
-                      f"{min(g['gain'] for g in gains):.3g}") if gains else "no weight's starting value was recorded",
-                     gains={f"{g['name']} {g['shape']}": round(g["gain"], 4) for g in gains}):
+    limit_gain = ctx.threshold("INIT_SMALL_GAIN")
+    small = [g for g in gains if g["gain"] <= limit_gain]
+    if gains:
+        held = out.check("weights_small", bool(small),
+                         f"{small[0]['name']} {small[0]['shape']} (line {small[0]['line']}) starts with a gain of "
+                         f"{small[0]['gain']:.3g}" if small else
+                         f"every weight matrix starts with a gain of at least {min(g['gain'] for g in gains):.3g}",
+                         gains={f"{g['name']} {g['shape']}": round(g["gain"], 4) for g in gains})
+    else:
+        # The weights' values were not recorded: the first value a training step computes from the inputs shows
+        # the first layer's gain as the ratio of its spread to theirs.
+        first_gain = _first_layer_gain(F)
+        held = out.check("weights_small", None if first_gain is None else first_gain[0] <= limit_gain,
+                         "neither the weights' starting values nor a first computed value were recorded"
+                         if first_gain is None else
+                         f"the weights were not recorded; the first pre-activation a step computes, {first_gain[1]}, "
+                         f"spreads {first_gain[0]:.3g} times as much as the inputs", first_layer_gain=None if first_gain is None
+                         else first_gain[0])
+    if not held:
         return out
     t = target_site(F)
     first = forward_pass(F, "first")
