@@ -692,3 +692,133 @@ def test_symmetric_copies_drift_only_by_rounding():
     assert _identical_axes(copies) == []  # not bit-equal
     assert _identical_axes(copies, 1e-3) == [1]  # copies within rounding drift
     assert _identical_axes(rng.standard_normal((3, 6)), 1e-3) == []  # a random start differs by its own size
+
+
+# -- forward_outside_loop with minibatches: each pass over the data repeats the last -----------------
+
+STALE_BATCHES = """
+import numpy as np
+box = np.random.default_rng(9)
+usage = box.normal(0, 1, (120, 3))
+left = (usage @ np.array([1.2, -0.8, 0.5]) > 0).astype(float)
+theta = np.zeros(3)
+{before}
+for sweep in range(6):
+    for lo in range(0, 120, 40):
+        part = slice(lo, lo + 40)
+        {inside}
+        gap = scores[part] - left[part]
+        theta = theta - 0.5 * usage[part].T @ gap / 40
+"""
+
+
+def test_forward_outside_loop_repeats_every_pass_over_the_minibatches(tmp_path):
+    s = _trace(tmp_path, STALE_BATCHES.format(before="scores = 1 / (1 + np.exp(-(usage @ theta)))", inside="pass"))
+    c = _checks(s, "forward_outside_loop")
+    assert _statuses(c) == {"gradient_recorded": HOLDS, "gradient_repeats": HOLDS, "parameters_move": HOLDS}
+    # replay: three minibatches a pass, and the stale scores make each pass's gaps the same as the last
+    box = np.random.default_rng(9)
+    usage = box.normal(0, 1, (120, 3))
+    left = (usage @ np.array([1.2, -0.8, 0.5]) > 0).astype(float)
+    gaps = [0.5 - left[lo:lo + 40] for lo in range(0, 120, 40)]
+    assert not np.array_equal(gaps[0], gaps[1])
+    assert "every 3 steps" in c["gradient_repeats"].why
+    assert "forward_outside_loop" in _tags(s)[:1]
+
+
+def test_forward_outside_loop_fails_on_fresh_minibatch_scores(tmp_path):
+    s = _trace(tmp_path, STALE_BATCHES.format(before="", inside="scores = 1 / (1 + np.exp(-(usage @ theta)))"))
+    assert _checks(s, "forward_outside_loop")["gradient_repeats"].status == FAILS
+
+
+# -- missing_bias: centred inputs, targets off the origin, one sample per step -----------------------
+
+CALIB = """
+import numpy as np
+src = np.random.RandomState(44)
+raw = src.uniform(-1.5, 1.5, (120, 2))
+reference = 1.8 * raw[:, 0] + 0.4 * raw[:, 1] + 3.2
+vec = np.zeros({width})
+
+def predict(vec, sample):
+    return {prediction}
+
+for rnd in range(10):
+    for n in range(120):
+        miss = predict(vec, raw[n]) - reference[n]
+        vec = vec - 0.02 * miss * {features}
+"""
+
+
+def test_missing_bias_when_only_the_targets_sit_off_the_origin(tmp_path):
+    s = _trace(tmp_path, CALIB.format(width=2, prediction="sample @ vec", features="raw[n]"))
+    c = _checks(s, "missing_bias")
+    assert _statuses(c) == {"no_bias_term": HOLDS, "offset_needed": HOLDS, "decision_stuck": HOLDS}
+    src = np.random.RandomState(44)
+    raw = src.uniform(-1.5, 1.5, (120, 2))
+    reference = 1.8 * raw[:, 0] + 0.4 * raw[:, 1] + 3.2
+    assert c["offset_needed"].numbers["ratio"] == pytest.approx(abs(reference.mean()) / reference.std())
+    # replay the per-sample fit without an intercept: the misses of the last tenth of the steps
+    vec, misses = np.zeros(2), []
+    for _ in range(10):
+        for n in range(120):
+            miss = raw[n] @ vec - reference[n]
+            vec = vec - 0.02 * miss * raw[n]
+            misses.append(miss)
+    tail = np.array(misses[-120:])
+    assert c["decision_stuck"].numbers["miss_rms_end"] == pytest.approx(float(np.sqrt(np.mean(tail ** 2))))
+    assert "missing_bias" in _tags(s)
+
+
+def test_no_missing_bias_with_an_intercept_weight(tmp_path):
+    s = _trace(tmp_path, CALIB.format(width=3, prediction="sample @ vec[:2] + vec[2]",
+                                      features="np.append(raw[n], 1.0)"))
+    assert _checks(s, "missing_bias")["no_bias_term"].status == FAILS
+    assert "missing_bias" not in _tags(s)
+
+
+KEYED = """
+import numpy as np
+rng = np.random.default_rng(5)
+X = rng.standard_normal((2, 150))
+Y = (X[0:1] * X[1:2] > 0).astype(float)
+dims = [2, 8, 8, 1]
+
+
+def squash(z):
+    return 1 / (1 + np.exp(-z))
+
+
+prm = {{}}
+for l in range(1, 4):
+    prm["W" + str(l)] = rng.standard_normal((dims[l], dims[l - 1])) * {scale}
+for it in range(200):
+    A = {{0: X}}
+    for l in range(1, 4):
+        A[l] = squash(prm["W" + str(l)] @ A[l - 1])
+    dZ = A[3] - Y
+    for l in range(3, 0, -1):
+        dW = dZ @ A[l - 1].T / 150
+        if l > 1:
+            dZ = (prm["W" + str(l)].T @ dZ) * A[l - 1] * (1 - A[l - 1])
+        prm["W" + str(l)] -= 1.0 * dW
+"""
+
+
+def test_too_small_measures_the_first_layer_when_the_weights_are_not_recorded(tmp_path):
+    s = _trace(tmp_path, KEYED.format(scale=1e-3))
+    c = _checks(s, "weights_init_too_small")
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((2, 150))
+    W1 = rng.standard_normal((8, 2)) * 1e-3
+    # the first pre-activation a step computes is the argument of squash(): W1 @ X
+    want = float((W1 @ X).std() / X.std())
+    got = c["weights_small"].numbers.get("first_layer_gain")
+    assert got == pytest.approx(want, rel=1e-6) and c["weights_small"].status == HOLDS
+
+
+def test_first_layer_of_a_sound_start_is_not_small(tmp_path):
+    s = _trace(tmp_path, KEYED.format(scale=1.0))
+    c = _checks(s, "weights_init_too_small")
+    assert c["weights_small"].status == FAILS
+    assert "weights_init_too_small" not in _tags(s)
