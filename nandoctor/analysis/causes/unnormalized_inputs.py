@@ -12,6 +12,7 @@ from ...detectors.structure import input_scale
 from ...explain.fixes import normalize_fixes
 from ...model import ChainLink
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
+from ._passes import site_words
 
 
 @cause_rule(
@@ -30,7 +31,7 @@ def rule(ctx) -> RuleOutcome:
     out = RuleOutcome()
     sc = input_scale(F)
     if not out.check("inputs_measured", None if sc is None else True,
-                     f"{sc['name']} (line {sc['line']}), shape {sc['shape']}, judged {sc['how']}" if sc else
+                     f"{site_words(F, sc['site'])} (line {sc['line']}), shape {sc['shape']}, judged {sc['how']}" if sc else
                      "no input array was found meeting the weights"):
         return out
     lim = ctx.threshold("INPUT_SCALE")
@@ -48,7 +49,7 @@ def rule(ctx) -> RuleOutcome:
                                    stuck["what"] if stuck else "the run stays finite and the loss falls")
     if not out.check("run_troubled", status, why):
         return out
-    msg = (f"The inputs {sc['name']} are not normalized: a feature reaches a mean of {sc['largest_mean']:.4g} and a "
+    msg = (f"The inputs {site_words(F, sc['site'])} are not normalized: a feature reaches a mean of {sc['largest_mean']:.4g} and a "
            f"spread of {sc['largest_std']:.4g} where it meets the weights, and {why}.")
     chain = [ChainLink(msg, None, sc["name"], sc["line"], {k: v for k, v in sc.items() if k != "site"})]
     score = PRIMARY + 1 if bad else PRIMARY - 12
@@ -74,6 +75,6 @@ def saturated_reader(F, input_site: int, share: float) -> dict | None:
         if len(frac) and frac[-1] >= share:
             x = F.by_id[a.site]
             return {"site": a.site, "share": float(frac[-1]),
-                    "what": f"the {a.kind} computed from them ({x.target}, line {x.line}) ends the run with "
+                    "what": f"the {a.kind} computed from them ({site_words(F, a.site)}, line {x.line}) ends the run with "
                             f"{100 * frac[-1]:.0f}% of its outputs at its bounds, where its gradient vanishes"}
     return None
