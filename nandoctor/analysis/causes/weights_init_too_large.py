@@ -70,6 +70,10 @@ def rule(ctx) -> RuleOutcome:
             pinned.append((near, float(sr[C.FRAC_SAT_EXACT][row]), sid, row))
             if saturated is None or near > saturated[0]:
                 saturated = pinned[-1]
+        elif sid in F.derived and np.isfinite(near) and near >= sat_limit and _both_bounds(sr, row):
+            # A squashing function the code hands around as a value (`self.squash = np.tanh`) is not named at
+            # the call; values piled at both ends of [-1, 1] or [0, 1] are its output all the same.
+            pinned.append((near, float(sr[C.FRAC_SAT_EXACT][row]), sid, row))
     ratio = biggest[0] / in_std if biggest else float("nan")
     grown = bool(np.isfinite(ratio) and ratio >= growth_limit)
     if saturated:
@@ -105,6 +109,12 @@ def rule(ctx) -> RuleOutcome:
     out.drafts.append(Draft("weights_init_too_large", PRIMARY - 5, summary, chain, _init_fixes(F),
                             [f.code for f in ctx.findings.get("exact_saturation", [])], ev))
     return out
+
+
+def _both_bounds(sr, row: int) -> bool:
+    """The values span a squashing range end to end: within 1e-4 of -1 (or of 0, all non-negative) and of 1."""
+    low, high = float(sr[C.MIN][row]), float(sr[C.MAX][row])
+    return bool(high <= 1.0 and high >= 1 - 1e-4 and (-1.0 <= low <= -1 + 1e-4 or 0.0 <= low <= 1e-4))
 
 
 def _still_hurting(ctx, F, pinned, sat_limit) -> tuple[bool | None, str]:
