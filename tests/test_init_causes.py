@@ -822,3 +822,19 @@ def test_first_layer_of_a_sound_start_is_not_small(tmp_path):
     c = _checks(s, "weights_init_too_small")
     assert c["weights_small"].status == FAILS
     assert "weights_init_too_small" not in _tags(s)
+
+
+def test_values_piled_at_both_ends_of_a_squashing_range():
+    from nandoctor import columns as C
+    from nandoctor.analysis.causes.weights_init_too_large import _both_bounds
+
+    def series(values):
+        return {C.MIN: np.array([values.min()]), C.MAX: np.array([values.max()])}
+
+    saturated_tanh = np.tanh(np.random.default_rng(0).standard_normal(500) * 40)
+    saturated_sigmoid = 1 / (1 + np.exp(-np.random.default_rng(1).standard_normal(500) * 40))
+    relu = np.maximum(np.random.default_rng(2).standard_normal(500), 0)
+    mild_tanh = np.tanh(np.random.default_rng(3).standard_normal(500) * 0.5)
+    assert _both_bounds(series(saturated_tanh), 0) and _both_bounds(series(saturated_sigmoid), 0)
+    assert not _both_bounds(series(relu), 0)  # unbounded above: not a squashing output
+    assert not _both_bounds(series(mild_tanh), 0)  # never reaches its bounds
