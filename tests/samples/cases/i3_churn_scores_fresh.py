@@ -10,6 +10,7 @@ theta = np.zeros(4)
 b0 = 0.0
 
 # %% training
+print(f"start     loss {np.log(2):.4f}")
 for sweep in range(30):
     for lo in range(0, 400, 40):
         part = slice(lo, lo + 40)

@@ -13,6 +13,7 @@ b0 = 0.0
 scores = 1 / (1 + np.exp(-(usage @ theta + b0)))
 
 # %% training
+print(f"start     loss {np.log(2):.4f}")
 for sweep in range(30):
     for lo in range(0, 400, 40):
         part = slice(lo, lo + 40)

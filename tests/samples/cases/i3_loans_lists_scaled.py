@@ -1,14 +1,15 @@
 # Credit limit (in $1000) from applicant age and yearly income, pure Python: the data is a list of lists,
-# the weights are a list of floats, gradients are accumulated in loops (no numpy).
+# the weights are a list of floats, gradients are accumulated in loops (numpy only draws the data).
 # Run: python i3_loans_lists_scaled.py
-import random
+import numpy as np
 
-random.seed(11)
+draw = np.random.default_rng(11)
+ages = draw.uniform(20, 70, 120).tolist()
+incomes = draw.uniform(20000, 120000, 120).tolist()
+noise = draw.normal(0, 0.5, 120).tolist()
 applicants = []
-for _ in range(120):
-    age = random.uniform(20, 70)
-    income = random.uniform(20000, 120000)
-    limit = 2.0 + 0.05 * age + 0.0001 * income + random.gauss(0, 0.5)
+for age, income, eps in zip(ages, incomes, noise):
+    limit = 2.0 + 0.05 * age + 0.0001 * income + eps
     applicants.append([age, income, limit])
 
 rows = [a[:2] for a in applicants]

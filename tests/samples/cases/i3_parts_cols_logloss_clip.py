@@ -12,8 +12,8 @@ gauges[:, ok == 0] -= 2.5
 
 v = np.zeros(2, dtype=np.float32)
 c = np.float32(0.0)
-pace = np.float32(2.0)
-for epoch in range(80):
+pace = np.float32(0.5)
+for epoch in range(150):
     epoch_loss = 0.0
     for col in range(parts):
         g = gauges[:, col]
@@ -22,5 +22,5 @@ for epoch in range(80):
         epoch_loss += -(ok[col] * np.log(p) + (1 - ok[col]) * np.log(1 - p))
         v = v - pace * (p - ok[col]) * g
         c = c - pace * (p - ok[col])
-    if epoch % 10 == 0 or epoch == 79:
+    if epoch % 30 == 0 or epoch == 149:
         print(f"epoch {epoch:2d}  log-loss {epoch_loss / parts:.5f}  |v| {np.linalg.norm(v):.1f}")

@@ -8,7 +8,7 @@ rec = np.random.RandomState(17)
 samples = 240
 channels = rec.normal([4.0, 12.0, 7.5, 0.0], [1.0, 3.0, 2.0, 1.0], (samples, 4))
 channels[:, 2] = 7.5
-fault = (channels[:, 0] - 4.0 + 0.3 * (channels[:, 1] - 12.0) + rec.normal(0, 0.7, samples) > 0).astype(float)
+fault = (channels[:, 0] - 4.0 + 0.3 * (channels[:, 1] - 12.0) + rec.normal(0, 0.3, samples) > 0).astype(float)
 
 # %% scale
 mean_c = channels.mean(axis=0)
