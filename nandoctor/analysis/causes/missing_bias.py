@@ -78,6 +78,10 @@ def _target_offset(F):
     m, sd = float(sr[C.MEAN][0]), float(sr[C.STD][0])
     if not (np.isfinite(m) and np.isfinite(sd)) or sd <= 0 or sr[C.SIZE][0] < 2:
         return None
+    if float(sr[C.MIN][0]) >= 0 and float(sr[C.MAX][0]) <= 1:
+        # Labels or probabilities: a sigmoid's offset sits in logit space (0 for a balanced base rate), so a mean
+        # measured against the spread says nothing about it.
+        return None
     return abs(m) / sd, m, sd, F.by_id[t].target
 
 
