@@ -44,6 +44,8 @@ def _ids(cases):
 
 @pytest.mark.parametrize("case", [c for c in EXPECTED if not c["healthy"]], ids=_ids([c for c in EXPECTED if not c["healthy"]]))
 def test_planted_defect_is_a_top_cause(case, sample_sessions):
+    if case.get("known_gap"):
+        pytest.xfail(case["known_gap"])  # a defect the capture cannot see yet, kept so the gap stays visible
     s = sample_sessions[case["file"]]
     tags = [c.tag for c in s.causes]
     want = {case["defect"], *case.get("acceptable_causes", [])}

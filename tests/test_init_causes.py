@@ -69,9 +69,12 @@ def _replay_tanh(scale):
 def test_too_large_holds_when_hidden_tanh_starts_saturated(tmp_path):
     s = _trace(tmp_path, TANH_NET.format(scale=30.0))
     c = _checks(s, "weights_init_too_large")
-    assert _statuses(c) == {"first_pass_observed": HOLDS, "inputs_moderate": HOLDS, "starts_extreme": HOLDS}
+    assert _statuses(c) == {"first_pass_observed": HOLDS, "inputs_moderate": HOLDS, "starts_extreme": HOLDS,
+                            "training_hurt": HOLDS}
     near, _ = _replay_tanh(30.0)
     assert c["starts_extreme"].numbers["fraction_near_bound"] == pytest.approx(near)
+    end = _replay_tanh_run(30.0)
+    assert end >= 0.2 and f"{end:.0%}" in c["training_hurt"].why
     assert "weights_init_too_large" in _tags(s)
 
 
@@ -176,7 +179,8 @@ def _replay_sigmoid(scale, steps=60):
 def test_too_small_holds_on_a_collapsed_start_that_never_moves(tmp_path):
     s = _trace(tmp_path, SIGMOID_FXS.format(scale=1e-3))
     c = _checks(s, "weights_init_too_small")
-    assert _statuses(c) == {"first_output_observed": HOLDS, "output_collapsed": HOLDS, "training_stalls": HOLDS}
+    assert _statuses(c) == {"weights_small": HOLDS, "first_output_observed": HOLDS, "output_collapsed": HOLDS,
+                            "training_stalls": HOLDS}
     out_std, in_std, costs = _replay_sigmoid(1e-3)
     assert c["output_collapsed"].numbers["output_std"] == pytest.approx(out_std, rel=1e-6)
     assert c["output_collapsed"].numbers["input_std"] == pytest.approx(in_std)
@@ -189,7 +193,8 @@ def test_too_small_fails_when_the_first_output_varies(tmp_path):
     c = _checks(s, "weights_init_too_small")
     out_std, in_std, _ = _replay_sigmoid(1.5)
     assert out_std / in_std > 0.01
-    assert c["output_collapsed"].status == FAILS
+    # weights this large are measured as such first
+    assert c["weights_small"].status == FAILS and min(_replay_gains(1.5)) > 0.25
 
 
 # -- weights_init_symmetric -------------------------------------------------------------------------
@@ -676,7 +681,8 @@ def _replay_pixel_spreads(scale):
 def test_too_large_on_large_inputs_when_the_weights_multiply_their_spread(tmp_path):
     s = _trace(tmp_path, PIXEL_NET.format(scale=5.0))
     st = _checks(s, "weights_init_too_large")
-    assert _statuses(st) == {"first_pass_observed": HOLDS, "inputs_moderate": HOLDS, "starts_extreme": HOLDS}, st
+    assert _statuses(st) == {"first_pass_observed": HOLDS, "inputs_moderate": HOLDS, "starts_extreme": HOLDS,
+                              "training_hurt": HOLDS}, st
     in_std, widest = _replay_pixel_spreads(5.0)
     assert st["inputs_moderate"].numbers["input_std"] == pytest.approx(in_std, rel=1e-9)
     assert st["starts_extreme"].numbers["spread_ratio"] == pytest.approx(widest / in_std, rel=1e-6)
@@ -797,3 +803,209 @@ def test_dead_relu_holds_on_one_dead_layer_of_a_layer_loop(tmp_path):
 def test_dead_relu_fails_on_a_layer_loop_whose_layers_live(tmp_path):
     s = _trace(tmp_path, LAYER_LOOP.replace("{bias}", "0.1"))
     assert _checks(s, "dead_relu")["units_dead"].status == FAILS
+
+
+def _replay_tanh_run(scale, decay=0.0):
+    """The share of hidden tanh values within 1e-4 of +-1 in the last of TANH_NET's 30 steps."""
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((64, 4))
+    Y = (X[:, :1] * X[:, 1:2] > 0).astype(float)
+    W1 = rng.standard_normal((4, 6)) * scale
+    W2 = rng.standard_normal((6, 1)) * 0.5
+    for _ in range(30):
+        H = np.tanh(X @ W1)
+        P = 1 / (1 + np.exp(-(H @ W2)))
+        G = (P - Y) / len(X)
+        gW2 = H.T @ G
+        gW1 = X.T @ ((G @ W2.T) * (1 - H ** 2))
+        W1 -= 0.1 * gW1 + decay * W1
+        W2 -= 0.1 * gW2
+    return float(np.mean((H + 1 < 1e-4) | (1 - H < 1e-4)))
+
+
+def test_too_large_fails_when_training_shakes_the_saturation_off(tmp_path):
+    # The same saturated start, but a weight decay shrinks W1 each step: by the last step the hidden units work.
+    s = _trace(tmp_path, TANH_NET.format(scale=30.0).replace("W1 -= 0.1 * gW1", "W1 -= 0.1 * gW1 + 0.2 * W1"))
+    c = _checks(s, "weights_init_too_large")
+    assert c["starts_extreme"].status == HOLDS
+    end = _replay_tanh_run(30.0, decay=0.2)
+    assert end < 0.2
+    assert c["training_hurt"].status == FAILS and f"{end:.0%}" in c["training_hurt"].why
+    assert "weights_init_too_large" not in _tags(s)
+
+
+def _replay_gains(scale):
+    """Each starting matrix's root-mean-square times the square root of its larger dimension, as SIGMOID_FXS draws them."""
+    rng = np.random.default_rng(11)
+    rng.standard_normal((3, 200))
+    sizes = [3, 12, 12, 1]
+    Ws = [rng.standard_normal((b, a)) * scale for a, b in zip(sizes[:-1], sizes[1:])]
+    return [float(np.sqrt(np.mean(W ** 2)) * np.sqrt(max(W.shape))) for W in Ws]
+
+
+def test_too_small_fails_on_weights_of_a_sound_scale(tmp_path):
+    # A bounded output's spread is small next to large inputs' whatever the weights: the weights are measured.
+    s = _trace(tmp_path, SIGMOID_FXS.format(scale=1.5).replace("X = rng.standard_normal((3, 200))",
+                                                               "X = rng.standard_normal((3, 200)) * 300"))
+    c = _checks(s, "weights_init_too_small")
+    assert c["weights_small"].status == FAILS
+    assert set(c) == {"weights_small"}
+    gains = _replay_gains(1.5)
+    # The list's matrices are first recorded by the update that changes them, one small step after the draw.
+    assert sorted(c["weights_small"].numbers["gains"].values()) == pytest.approx(sorted(gains), rel=1e-2)
+    assert "weights_init_too_small" not in _tags(s)
+
+
+def test_symmetric_copies_drift_only_by_rounding():
+    from nandoctor.analysis.causes.weights_init_symmetric import _identical_axes
+
+    rng = np.random.default_rng(2)
+    col = rng.standard_normal((3, 1))
+    # six float32 copies of one unit; two of them summed in another order, as a matrix product may
+    copies = np.repeat(col, 6, axis=1).astype(np.float32)
+    copies[:, 4:] += np.float32(1e-4) * copies[:, 4:]
+    assert _identical_axes(copies) == []  # not bit-equal
+    assert _identical_axes(copies, 1e-3) == [1]  # copies within rounding drift
+    assert _identical_axes(rng.standard_normal((3, 6)), 1e-3) == []  # a random start differs by its own size
+
+
+STALE_BATCHES = """
+import numpy as np
+box = np.random.default_rng(9)
+usage = box.normal(0, 1, (120, 3))
+left = (usage @ np.array([1.2, -0.8, 0.5]) > 0).astype(float)
+theta = np.zeros(3)
+{before}
+for sweep in range(6):
+    for lo in range(0, 120, 40):
+        part = slice(lo, lo + 40)
+        {inside}
+        gap = scores[part] - left[part]
+        theta = theta - 0.5 * usage[part].T @ gap / 40
+"""
+
+
+def test_forward_outside_loop_repeats_every_pass_over_the_minibatches(tmp_path):
+    s = _trace(tmp_path, STALE_BATCHES.format(before="scores = 1 / (1 + np.exp(-(usage @ theta)))", inside="pass"))
+    c = _checks(s, "forward_outside_loop")
+    assert _statuses(c) == {"gradient_recorded": HOLDS, "gradient_repeats": HOLDS, "parameters_move": HOLDS}
+    # replay: three minibatches a pass, and the stale scores make each pass's gaps the same as the last
+    box = np.random.default_rng(9)
+    usage = box.normal(0, 1, (120, 3))
+    left = (usage @ np.array([1.2, -0.8, 0.5]) > 0).astype(float)
+    gaps = [0.5 - left[lo:lo + 40] for lo in range(0, 120, 40)]
+    assert not np.array_equal(gaps[0], gaps[1])
+    assert "every 3 steps" in c["gradient_repeats"].why
+    assert "forward_outside_loop" in _tags(s)[:1]
+
+
+def test_forward_outside_loop_fails_on_fresh_minibatch_scores(tmp_path):
+    s = _trace(tmp_path, STALE_BATCHES.format(before="", inside="scores = 1 / (1 + np.exp(-(usage @ theta)))"))
+    assert _checks(s, "forward_outside_loop")["gradient_repeats"].status == FAILS
+
+
+CALIB = """
+import numpy as np
+src = np.random.RandomState(44)
+raw = src.uniform(-1.5, 1.5, (120, 2))
+reference = 1.8 * raw[:, 0] + 0.4 * raw[:, 1] + 3.2
+vec = np.zeros({width})
+
+def predict(vec, sample):
+    return {prediction}
+
+for rnd in range(10):
+    for n in range(120):
+        miss = predict(vec, raw[n]) - reference[n]
+        vec = vec - 0.02 * miss * {features}
+"""
+
+
+def test_missing_bias_when_only_the_targets_sit_off_the_origin(tmp_path):
+    s = _trace(tmp_path, CALIB.format(width=2, prediction="sample @ vec", features="raw[n]"))
+    c = _checks(s, "missing_bias")
+    assert _statuses(c) == {"no_bias_term": HOLDS, "offset_needed": HOLDS, "decision_stuck": HOLDS}
+    src = np.random.RandomState(44)
+    raw = src.uniform(-1.5, 1.5, (120, 2))
+    reference = 1.8 * raw[:, 0] + 0.4 * raw[:, 1] + 3.2
+    assert c["offset_needed"].numbers["ratio"] == pytest.approx(abs(reference.mean()) / reference.std())
+    # replay the per-sample fit without an intercept: the misses of the last tenth of the steps
+    vec, misses = np.zeros(2), []
+    for _ in range(10):
+        for n in range(120):
+            miss = raw[n] @ vec - reference[n]
+            vec = vec - 0.02 * miss * raw[n]
+            misses.append(miss)
+    tail = np.array(misses[-120:])
+    assert c["decision_stuck"].numbers["miss_rms_end"] == pytest.approx(float(np.sqrt(np.mean(tail ** 2))))
+    assert "missing_bias" in _tags(s)
+
+
+def test_no_missing_bias_with_an_intercept_weight(tmp_path):
+    s = _trace(tmp_path, CALIB.format(width=3, prediction="sample @ vec[:2] + vec[2]",
+                                      features="np.append(raw[n], 1.0)"))
+    assert _checks(s, "missing_bias")["no_bias_term"].status == FAILS
+    assert "missing_bias" not in _tags(s)
+
+
+KEYED = """
+import numpy as np
+rng = np.random.default_rng(5)
+X = rng.standard_normal((2, 150))
+Y = (X[0:1] * X[1:2] > 0).astype(float)
+dims = [2, 8, 8, 1]
+
+
+def squash(z):
+    return 1 / (1 + np.exp(-z))
+
+
+prm = {{}}
+for l in range(1, 4):
+    prm["W" + str(l)] = rng.standard_normal((dims[l], dims[l - 1])) * {scale}
+for it in range(200):
+    A = {{0: X}}
+    for l in range(1, 4):
+        A[l] = squash(prm["W" + str(l)] @ A[l - 1])
+    dZ = A[3] - Y
+    for l in range(3, 0, -1):
+        dW = dZ @ A[l - 1].T / 150
+        if l > 1:
+            dZ = (prm["W" + str(l)].T @ dZ) * A[l - 1] * (1 - A[l - 1])
+        prm["W" + str(l)] -= 1.0 * dW
+"""
+
+
+def test_too_small_measures_the_first_layer_when_the_weights_are_not_recorded(tmp_path):
+    s = _trace(tmp_path, KEYED.format(scale=1e-3))
+    c = _checks(s, "weights_init_too_small")
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((2, 150))
+    W1 = rng.standard_normal((8, 2)) * 1e-3
+    # the first pre-activation a step computes is the argument of squash(): W1 @ X
+    want = float((W1 @ X).std() / X.std())
+    got = c["weights_small"].numbers.get("first_layer_gain")
+    assert got == pytest.approx(want, rel=1e-6) and c["weights_small"].status == HOLDS
+
+
+def test_first_layer_of_a_sound_start_is_not_small(tmp_path):
+    s = _trace(tmp_path, KEYED.format(scale=1.0))
+    c = _checks(s, "weights_init_too_small")
+    assert c["weights_small"].status == FAILS
+    assert "weights_init_too_small" not in _tags(s)
+
+
+def test_values_piled_at_both_ends_of_a_squashing_range():
+    from nandoctor import columns as C
+    from nandoctor.analysis.causes.weights_init_too_large import _both_bounds
+
+    def series(values):
+        return {C.MIN: np.array([values.min()]), C.MAX: np.array([values.max()])}
+
+    saturated_tanh = np.tanh(np.random.default_rng(0).standard_normal(500) * 40)
+    saturated_sigmoid = 1 / (1 + np.exp(-np.random.default_rng(1).standard_normal(500) * 40))
+    relu = np.maximum(np.random.default_rng(2).standard_normal(500), 0)
+    mild_tanh = np.tanh(np.random.default_rng(3).standard_normal(500) * 0.5)
+    assert _both_bounds(series(saturated_tanh), 0) and _both_bounds(series(saturated_sigmoid), 0)
+    assert not _both_bounds(series(relu), 0)  # unbounded above: not a squashing output
+    assert not _both_bounds(series(mild_tanh), 0)  # never reaches its bounds

@@ -481,3 +481,221 @@ def test_softplus_output_above_one_under_log_one_minus(tmp_path):
 def test_sigmoid_output_under_log_one_minus_is_fine(tmp_path):
     s = trace_source(tmp_path, SOFTPLUS_BCE, "train(output='sigmoid')")
     assert s.first_nonfinite is None and "wrong_loss_for_activation" not in tags(s)
+
+
+def trace_script(tmp_path, source: str):
+    """Trace a whole script (top-level code included), as `nandoctor run` does."""
+    from nandoctor.cli import trace_script as run
+
+    script = tmp_path / "train.py"
+    script.write_text(textwrap.dedent(source))
+    _, session = run(str(script), [], tmp_path / "out", formats=("json",))
+    return session
+
+
+SENSOR_ROWS = """
+import numpy as np
+gen = np.random.default_rng(3)
+readings = np.vstack([gen.uniform(1200, 4800, 80), gen.uniform(2000, 9000, 80)])
+steam = 0.004 * readings[0] + 0.001 * readings[1] + gen.normal(0, 0.3, 80)
+{scaling}
+coef = np.zeros((1, 2))
+offset = 0.0
+for sweep in range(40):
+    resid = coef @ {fed} + offset - steam
+    coef -= 0.05 * (resid @ {fed}.T) / 80
+    offset -= 0.05 * resid.mean()
+"""
+
+
+SCALED = "scaled = (readings - readings.mean(axis=1, keepdims=True)) / readings.std(axis=1, keepdims=True)"
+
+
+def _sensor_rows():
+    gen = np.random.default_rng(3)
+    return np.vstack([gen.uniform(1200, 4800, 80), gen.uniform(2000, 9000, 80)])
+
+
+def test_unnormalized_rows_of_a_features_x_samples_table(tmp_path):
+    s = trace_script(tmp_path, SENSOR_ROWS.format(scaling="", fed="readings"))
+    c = checks(s, "unnormalized_inputs")
+    assert {k: v.status for k, v in c.items()} == {"inputs_measured": R.HOLDS, "inputs_large": R.HOLDS,
+                                                   "run_troubled": R.HOLDS}
+    readings = _sensor_rows()
+    # judged on the whole array when its values were not kept, per feature when they were
+    n = c["inputs_large"].numbers
+    whole = (abs(readings.mean()), readings.std())
+    per_feature = (np.abs(readings.mean(axis=1)).max(), readings.std(axis=1).max())
+    assert (n["largest_mean"], n["largest_std"]) in (pytest.approx(whole), pytest.approx(per_feature))
+    assert tags(s)[0] == "unnormalized_inputs"
+
+
+def test_standardized_rows_that_reach_the_model_are_not_flagged(tmp_path):
+    s = trace_script(tmp_path, SENSOR_ROWS.format(scaling=SCALED, fed="scaled"))
+    c = checks(s, "unnormalized_inputs")
+    assert c["inputs_large"].status == R.FAILS
+    assert "unnormalized_inputs" not in tags(s)
+
+
+def test_standardized_copy_made_but_the_raw_rows_passed(tmp_path):
+    # Flow: a scaled copy exists, but the product reads the raw readings.
+    s = trace_script(tmp_path, SENSOR_ROWS.format(scaling=SCALED, fed="readings"))
+    c = checks(s, "unnormalized_inputs")
+    assert c["inputs_measured"].numbers == {} or "readings" in c["inputs_measured"].why
+    assert c["inputs_large"].status == R.HOLDS
+    assert "unnormalized_inputs" in tags(s)[:1]
+
+
+RISK = """
+import numpy as np
+
+class Risk:
+    def __init__(self):
+        self.weights = np.random.RandomState(1).normal(0, 0.01, 3)
+        self.shift = 0.0
+
+    def prob(self, table):
+        return 1.0 / (1.0 + np.exp(-(table @ self.weights + self.shift)))
+
+    def train(self, table, sick):
+        for r in range(60):
+            p = self.prob(table)
+            delta = (p - sick) * p * (1 - p)
+            self.weights = self.weights - 0.5 * table.T @ delta / len(sick)
+            self.shift = self.shift - 0.5 * delta.mean()
+
+src = np.random.RandomState(8)
+table = np.column_stack([src.normal(220, 40, 200), src.normal(130, 18, 200), src.normal(150, 22, 200)])
+sick = (table[:, 0] - 220 + 0.5 * (table[:, 1] - 130) > 0).astype(float)
+ready = (table - table.mean(axis=0)) / table.std(axis=0)
+Risk().train({fed}, sick)
+"""
+
+
+def _replay_risk():
+    """The share of sigmoid outputs within 1e-4 of 0 or 1 in the last of RISK's steps on the raw table."""
+    src = np.random.RandomState(8)
+    table = np.column_stack([src.normal(220, 40, 200), src.normal(130, 18, 200), src.normal(150, 22, 200)])
+    sick = (table[:, 0] - 220 + 0.5 * (table[:, 1] - 130) > 0).astype(float)
+    w, b = np.random.RandomState(1).normal(0, 0.01, 3), 0.0
+    with np.errstate(all="ignore"):
+        for _ in range(60):
+            p = 1.0 / (1.0 + np.exp(-(table @ w + b)))
+            delta = (p - sick) * p * (1 - p)
+            w = w - 0.5 * table.T @ delta / len(sick)
+            b = b - 0.5 * delta.mean()
+    return float(np.mean((p < 1e-4) | (p > 1 - 1e-4)))
+
+
+def test_unnormalized_inputs_that_pin_the_sigmoid(tmp_path):
+    # No NaN and no loss variable: the stall is measured on the sigmoid that reads the raw table.
+    s = trace_script(tmp_path, RISK.format(fed="table"))
+    c = checks(s, "unnormalized_inputs")
+    share = _replay_risk()
+    assert share >= 0.5
+    assert c["run_troubled"].status == R.HOLDS
+    from nandoctor.analysis.causes.unnormalized_inputs import saturated_reader
+
+    pinned = saturated_reader(facts(s), c["inputs_large"].numbers["site"], 0.5)
+    assert pinned is not None and pinned["share"] == pytest.approx(share)
+    assert tags(s)[0] == "unnormalized_inputs"
+    # the small start is not blamed for a sigmoid pinned at its bounds
+    assert c and checks(s, "weights_init_too_small")["training_stalls"].status == R.FAILS
+
+
+def test_the_standardized_table_passed_to_the_model(tmp_path):
+    s = trace_script(tmp_path, RISK.format(fed="ready"))
+    assert checks(s, "unnormalized_inputs")["inputs_large"].status == R.FAILS
+    assert tags(s) == []
+
+
+ZSCORE = """
+import numpy as np
+rec = np.random.RandomState(17)
+channels = rec.normal([4.0, 12.0, 7.5], [1.0, 3.0, 2.0], (120, 3))
+channels[:, 2] = 7.5
+fault = (channels[:, 0] > 4.0).astype(float)
+spread = channels.std(axis=0)
+{guard}
+zs = (channels - channels.mean(axis=0)) / spread
+coef = np.zeros(3)
+for rnd in range(20):
+    prob = 1 / (1 + np.exp(-(zs @ coef)))
+    coef -= 0.5 * zs.T @ (prob - fault) / 120
+"""
+
+
+def test_a_zero_spread_in_a_zscore_is_a_division_by_zero(tmp_path):
+    s = trace_script(tmp_path, ZSCORE.format(guard=""))
+    rec = np.random.RandomState(17)
+    channels = rec.normal([4.0, 12.0, 7.5], [1.0, 3.0, 2.0], (120, 3))
+    channels[:, 2] = 7.5
+    assert (channels.std(axis=0) == 0).sum() == 1  # the constant column's spread is exactly zero
+    c = checks(s, "division_by_zero")
+    assert c["divides_by_zero"].status == R.HOLDS and c["divides_by_zero"].numbers["operation"] == "0/0"
+    assert tags(s)[0] == "division_by_zero"
+    # the data as made was finite: the NaN is the division's, not the data's
+    assert "nan_in_input_data" not in tags(s)
+
+
+def test_a_guarded_zscore_raises_nothing(tmp_path):
+    s = trace_script(tmp_path, ZSCORE.format(guard="spread[spread == 0] = 1.0"))
+    assert tags(s) == []
+
+
+def test_nan_loaded_with_the_data_stays_the_datas():
+    from nandoctor.analysis.causes._numeric import zero_division
+
+    class Nothing:
+        parent_map: dict = {}
+        by_id: dict = {}
+
+    # no site for the failing statement: no operand can be read, nothing is inferred
+    assert zero_division(Nothing(), {"site": None, "step": -1, "expression": "a / b"}) is None
+
+
+def test_only_indexes():
+    from nandoctor.detectors.facts import _only_indexes
+
+    assert _only_indexes("d = 2 * (out - goal[idx]) * out / len(idx)", "idx", {"goal", "idx"})
+    assert not _only_indexes("d = 2 * (out - goal[idx]) * out", "goal", {"goal", "idx"})
+    assert not _only_indexes("loss = probs[np.arange(n), y]", "y", {"y"})  # probs is not data
+    assert not _only_indexes("d = x[idx] + idx", "idx", {"x", "idx"})
+
+
+def test_target_names_are_not_every_name_starting_with_t_or_y():
+    from nandoctor.detectors.facts import _TARGET_HINT
+
+    for name in ("y", "t", "y_train", "yb", "y_batch", "t2", "targets", "labels_onehot", "ytrain", "Y"):
+        assert _TARGET_HINT.match(name), name
+    for name in ("table", "theta", "tokens", "temps", "yhat"):
+        assert not _TARGET_HINT.match(name), name
+
+
+TARGET_INDEX = """
+import numpy as np
+rand = np.random.default_rng(19)
+inputs = rand.normal(0, 1, (200, 2))
+goal = 100 / (1 + np.exp(-(inputs[:, 0] + inputs[:, 1])))
+net = {"A": rand.normal(0, 0.7, (2, 1)), "a": np.zeros(1)}
+for epoch in range(5):
+    order = rand.permutation(200)
+    for k in range(0, 200, 25):
+        idx = order[k:k + 25]
+        out = 1 / (1 + np.exp(-(inputs[idx] @ net["A"] + net["a"])))[:, 0]
+        d_out = (out - goal[idx]) * out * (1 - out) / len(idx)
+        net["A"] -= 0.5 * inputs[idx].T @ d_out[:, None]
+        net["a"] -= 0.5 * d_out.sum(keepdims=True)
+"""
+
+
+def test_targets_picked_by_an_index_are_outside_a_sigmoid(tmp_path):
+    s = trace_script(tmp_path, TARGET_INDEX)
+    c = checks(s, "targets_outside_activation_range")
+    assert "goal" in c["targets_measured"].why
+    rand = np.random.default_rng(19)
+    inputs = rand.normal(0, 1, (200, 2))
+    goal = 100 / (1 + np.exp(-(inputs[:, 0] + inputs[:, 1])))
+    assert c["bounded_output"].status == R.HOLDS, c["bounded_output"].why
+    assert c["targets_outside"].numbers["target_max"] == pytest.approx(goal.max())
+    assert tags(s)[0] == "targets_outside_activation_range"

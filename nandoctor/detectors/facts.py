@@ -137,7 +137,10 @@ class Series:
 STAT_COLS = (C.SIZE, C.N_NAN, C.N_POSINF, C.N_NEGINF, C.MIN, C.MAX, C.MEAN, C.STD, C.ABSMAX, C.L2,
              C.FRAC_ZERO, C.FRAC_SAT_EXACT, C.FRAC_SAT_NEAR, C.UPDATE_L2)
 
-_TARGET_HINT = re.compile(r"^(y|t|yb|y_?batch|y_?true|ys|targets?|labels?|truth|gt)\w*$", re.IGNORECASE)
+# A target's name: `y`, `t`, `y_train`, `yb`, `t2`, `targets`, `labels_onehot`; not every name that starts with
+# y or t (`table`, `theta`, `tokens` are inputs or weights).
+_TARGET_HINT = re.compile(r"^(y|t|yb|yt|ytr\w*|ys|y_?batch|y_?true|targets?|labels?|truth|gt|tgts?)(_\w*|\d*)$",
+                          re.IGNORECASE)
 _HYPER_HINT = re.compile(r"(lr|learning_?rate|alpha|eta|step_?size|rate)$", re.IGNORECASE)
 
 
@@ -514,6 +517,10 @@ class Facts:
             first_seq = self.ser(sid).seq[0]
             dat = [p for p in ps if p in self.data_like and self._array(p) and p not in self.input_roots
                    and self.root_data(p) not in self.input_roots and self.ser(p).seq[0] < first_seq]
+            # `goal[idx]`: the rows picked by an index array are the targets, the index itself is not.
+            names = {base_name(self.by_id[p].target) for p in ps if p in self.data_like}
+            dat = [p for p in dat if not _only_indexes(self.by_id[sid].statement, base_name(self.by_id[p].target),
+                                                       names)]
             if not dat:
                 continue
             dat.sort(key=lambda p: not _TARGET_HINT.match(last(base_name(self.by_id[p].target))))
@@ -802,6 +809,26 @@ def _matmul_operands(statement: str) -> set[str]:
             if d:
                 out.add(d)
     return out
+
+
+def _only_indexes(statement: str, name: str, data: set[str]) -> bool:
+    """Whether `name` appears in the statement only to pick rows of another data array (`goal[idx]`) or to count
+    them (`len(idx)`): an index, not a value the statement computes with."""
+    try:
+        tree = ast.parse(strip_comment(statement.strip()))
+    except SyntaxError:
+        return False
+
+    def uses(node) -> set:
+        return {id(n) for n in ast.walk(node) if isinstance(n, (ast.Name, ast.Attribute)) and _dotted(n) == name}
+
+    inside, indexes = uses(tree), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and _dotted(node.value) in data - {name}:
+            indexes |= uses(node.slice)
+        elif isinstance(node, ast.Call) and _dotted(node.func) == "len":
+            indexes |= uses(node)
+    return bool(indexes) and inside <= indexes
 
 
 def strip_comment(line: str) -> str:

@@ -138,9 +138,58 @@ def _sigmoid_code(F: Facts, sid: int) -> bool:
                 or re.search(r"1(\.0*)?\s*/\s*\(\s*1(\.0*)?\s*\+\s*(?:\w+\.)*exp\(\s*-", text))
 
 
-def data_owns(info: dict, by) -> bool:
-    """The first non-finite value is the input data's own NaN, before any step computes anything."""
-    return bool(by.get("nonfinite_in_data")) and (info["step"] < 0 or info.get("source") == "frame" and info["step"] <= 0)
+def data_owns(info: dict, by, F: Facts | None = None) -> bool:
+    """The first non-finite value is the input data's own NaN, before any step computes anything (not a value a
+    statement computed from finite operands before the loop, such as a z-score dividing by a zero spread)."""
+    early = bool(by.get("nonfinite_in_data")) and (info["step"] < 0 or info.get("source") == "frame" and info["step"] <= 0)
+    return early and not (F is not None and operands_finite(F, info))
+
+
+def _operand_rows(F: Facts, info: dict) -> list[tuple[int, int]]:
+    """(site, row) of each value the failing statement reads, as last written before it ran."""
+    sid = info.get("site")
+    if sid is None or sid not in F.by_id:
+        return []
+    here = F.ser(sid)
+    row = here.at_step(info["step"]) if here is not None and len(here) else None
+    if row is None:
+        return []
+    limit = int(here.seq[row])
+    out = []
+    for p in F.parent_map.get(sid, []):
+        ps = F.ser(p)
+        j = ps.before_seq(limit) if p != sid and ps is not None and len(ps) else None
+        if j is not None:
+            out.append((p, j))
+    return out
+
+
+def operands_finite(F: Facts, info: dict) -> bool:
+    """Every value the failing statement reads was recorded, and finite, just before it ran: the statement made
+    the first non-finite value itself."""
+    rows = _operand_rows(F, info)
+    return bool(rows) and all(F.ser(p)[C.N_NAN][j] + F.ser(p)[C.N_POSINF][j] + F.ser(p)[C.N_NEGINF][j] == 0
+                              for p, j in rows)
+
+
+def zero_division(F: Facts, info: dict) -> str | None:
+    """'0/0' or 'x/0' when the failing statement divides by a name whose recorded value, just before it ran, holds
+    exact zeros, while every value it reads is finite (the kind read from the result: NaN for 0/0, inf for x/0)."""
+    if not operands_finite(F, info):
+        return None
+    try:
+        tree = ast.parse((info.get("expression") or info.get("statement") or "").strip(), mode="eval")
+    except SyntaxError:
+        return None
+    divisors = {ast.unparse(n.right) for n in ast.walk(tree) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Div)}
+    for p, j in _operand_rows(F, info):
+        sr = F.ser(p)
+        if base_name(F.by_id[p].target) in divisors and sr[C.FRAC_ZERO][j] > 0:
+            res = F.ser(info["site"])
+            row = res.at_step(info["step"])
+            infs = res[C.N_POSINF][row] + res[C.N_NEGINF][row] if row is not None else 0
+            return "x/0" if infs > 0 else "0/0"
+    return None
 
 
 def located(out: RuleOutcome, ctx) -> dict | None:
@@ -149,11 +198,18 @@ def located(out: RuleOutcome, ctx) -> dict | None:
     if info is None:
         out.check("first_nonfinite_located", False, "every recorded value stayed finite")
         return None
-    if data_owns(info, ctx.findings):
+    if data_owns(info, ctx.findings, ctx.facts):
         out.check("first_nonfinite_located", False,
                   f"the first non-finite value is already in the data at step {info['step']}, before any computation")
         return None
     op = info.get("operation")
+    if op in UNREPLAYED or str(op).endswith(" in value"):
+        # Not replayed element by element (a value computed before the loop), but its operands' statistics say
+        # how: a divisor holding exact zeros, every operand finite.
+        inferred = zero_division(ctx.facts, info)
+        if inferred is not None:
+            info = dict(info, operation=inferred)
+            op = inferred
     if op in UNREPLAYED:
         out.check("first_nonfinite_located", None,
                   f"the first non-finite value (step {info['step']}, line {info['line']}) could not be traced to an "

@@ -239,3 +239,26 @@ def learned_names(F) -> set[str]:
 
 
 _MODULES = {"np", "numpy", "math", "random", "scipy"}
+
+
+def weight_gains(F) -> list[dict]:
+    """Each weight matrix's starting scale as a gain: its root-mean-square times sqrt(its larger dimension), from the
+    earliest value recorded per parameter and shape. Whichever dimension is the fan-in, the usual 1/sqrt(fan_in)
+    start gives a gain of at least 1 by this measure, so a gain far below 1 is a start that is small in any layout.
+    Vectors count only when no matrix was recorded (a linear model's weights); all-zero starts are left out."""
+    found: dict[tuple, dict] = {}
+    for p in F.params:
+        sr = F.ser(p)
+        if sr is None or not len(sr):
+            continue
+        for i in range(len(sr)):
+            shape = _shape(sr.shape[i])
+            size, l2 = float(sr[C.SIZE][i]), float(sr[C.L2][i])
+            if len(shape) not in (1, 2) or size < 2 or not np.isfinite(l2) or l2 == 0:
+                continue
+            key = (base_name(F.by_id[p].target), shape)
+            if key not in found or sr.seq[i] < found[key]["seq"]:
+                found[key] = {"name": key[0], "shape": shape, "seq": int(sr.seq[i]), "step": int(sr.step[i]),
+                              "line": F.by_id[p].line, "gain": l2 / np.sqrt(size) * np.sqrt(max(shape))}
+    mats = [g for g in found.values() if len(g["shape"]) == 2]
+    return sorted(mats or list(found.values()), key=lambda g: g["seq"])

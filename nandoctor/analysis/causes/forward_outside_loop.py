@@ -14,22 +14,39 @@ from ._passes import loop_rows
 _STATS = (C.MIN, C.MAX, C.MEAN, C.L2)
 
 
+def _period(rows: np.ndarray) -> int | None:
+    """The shortest period p (over at least two full cycles) with every row equal to the row p before it: 1 when
+    every row is the same, the number of minibatches when each pass over the data repeats the last; else None."""
+    n = len(rows)
+    for p in range(1, n // 2 + 1):
+        if np.all(rows[p:] == rows[:-p]):
+            return p
+    return None
+
+
 def _repeats(F, sid: int):
-    """(identical at every loop step, how it was compared, steps compared) for a site's loop values."""
+    """(repeats at every loop step or every pass over the data, how it was compared, steps compared) for a site's
+    loop values."""
     rows = loop_rows(F, sid)
     v = F.values(sid)
-    if v is not None and len(v[0]) >= 3:
+    if v is not None and len(v[0]) >= 3 and len({d.shape for d in v[1]}) == 1:
         steps, data, _ = v
         data = data[steps >= 0] if (steps >= 0).sum() >= 3 else data
         same = bool(np.all((data == data[0]) | (np.isnan(data) & np.isnan(data[0]))))
-        return same, "kept values", len(data)
+        if same:
+            return True, "kept values", len(data)
+        p = _period(np.asarray(data).reshape(len(data), -1))
+        return (p is not None, f"kept values, repeating every {p} steps", len(data))
     if len(rows) < 3:
         return None, "", 0
     sr = F.ser(sid)
     stats = np.column_stack([sr[c][rows] for c in _STATS])
     if not np.isfinite(stats).all():
         return None, "", len(rows)
-    return bool(np.all(stats == stats[0])), "min, max, mean and norm", len(rows)
+    p = _period(stats)
+    # A minibatch's gradient computed from stale predictions comes back unchanged at the next pass over the data.
+    return p is not None, ("min, max, mean and norm" if p == 1 else
+                           f"min, max, mean and norm, repeating every {p} steps"), len(rows)
 
 
 def _applied(F, u: int) -> list[int]:
@@ -59,7 +76,8 @@ def _applied(F, u: int) -> list[int]:
     "The forward pass is computed once, outside the training loop",
     premises=(
         ("gradient_recorded", "the gradient an update applies was recorded at three or more loop steps"),
-        ("gradient_repeats", "that gradient is bit-identical at every step"),
+        ("gradient_repeats", "that gradient is bit-identical at every step, or each pass over the data repeats the "
+                             "last pass's gradients exactly"),
         ("parameters_move", "while the parameter it updates changes at every step"),
     ),
 )
@@ -81,7 +99,8 @@ def rule(ctx) -> RuleOutcome:
         return out
     u, g, how, n = same[0]
     gname = base_name(F.by_id[g].target)
-    out.check("gradient_repeats", True, f"{gname} (line {F.by_id[g].line}) has identical {how} at all {n} steps",
+    out.check("gradient_repeats", True, f"{gname} (line {F.by_id[g].line}) has identical {how} at all {n} steps"
+              if "repeating" not in how else f"{gname} (line {F.by_id[g].line}) has the same {how} over {n} steps",
               steps=n)
     su = F.ser(u)
     rows = loop_rows(F, u)
@@ -134,8 +153,10 @@ def rule(ctx) -> RuleOutcome:
             if fx is not None:
                 fixes.append(fx)
     stale_txt = (f" It reads {ev['stale']}, computed once before the loop (line {ev['stale_line']})." if stale else "")
-    summary = (f"The forward pass is not recomputed in the loop: the gradient {gname} (line {F.by_id[g].line}) is "
-               f"bit-identical at all {n} steps while {pname} moves by {np.median(moving):.3g} per step, so the same "
+    same_words = (f"is bit-identical at all {n} steps" if "repeating" not in how else
+                  f"comes back bit-identical {how.split('repeating ')[1]} over {n} steps (each pass over the data)")
+    summary = (f"The forward pass is not recomputed in the loop: the gradient {gname} (line {F.by_id[g].line}) "
+               f"{same_words} while {pname} moves by {np.median(moving):.3g} per step, so the same "
                f"update is applied again and again.{stale_txt}")
     chain.append(ChainLink(summary, int(F.ser(g).step[loop_rows(F, g)[0]]), gname, F.by_id[g].line, dict(ev)))
     out.drafts.append(Draft("forward_outside_loop", PRIMARY, summary, chain, fixes, [], ev))

@@ -70,6 +70,22 @@ def decision_statements(F, params: set[str]) -> list:
     return out
 
 
+def _target_offset(F):
+    """(|mean| / spread of the targets, their mean, their spread, their name) from their recorded statistics, or None."""
+    t = target_site(F)
+    if t is None:
+        return None
+    sr = F.ser(t)
+    m, sd = float(sr[C.MEAN][0]), float(sr[C.STD][0])
+    if not (np.isfinite(m) and np.isfinite(sd)) or sd <= 0 or sr[C.SIZE][0] < 2:
+        return None
+    if float(sr[C.MIN][0]) >= 0 and float(sr[C.MAX][0]) <= 1:
+        # Labels or probabilities: a sigmoid's offset sits in logit space (0 for a balanced base rate), so a mean
+        # measured against the spread says nothing about it.
+        return None
+    return abs(m) / sd, m, sd, F.by_id[t].target
+
+
 def _feature_offsets(F):
     """(|mean| / spread of the most off-centre feature, its mean, its spread, what was measured) or None."""
     i = input_site(F)
@@ -196,12 +212,18 @@ def rule(ctx) -> RuleOutcome:
     zero = [f for f in ctx.findings.get("missing_bias", []) if f.severity != "info" and "zero_rows" in f.evidence]
     offset = _feature_offsets(F)
     ratio_limit = ctx.threshold("bias_offset_ratio")
+    where = "the inputs"
+    if offset is not None and offset[0] < ratio_limit:
+        # Centred inputs through the origin average to an output near 0: targets far from 0 need the offset too.
+        toff = _target_offset(F)
+        if toff is not None and toff[0] >= ratio_limit:
+            offset, where = toff, "the targets"
     if zero:
         out.check("offset_needed", True, f"input row {zero[0].evidence.get('row')} is all zeros", row=zero[0].evidence.get("row"))
     elif not out.check("offset_needed", None if offset is None else offset[0] >= ratio_limit,
                        "the input features' means and spreads were not measured" if offset is None else
-                       f"{offset[3]} has a feature with mean {offset[1]:.3g} and spread {offset[2]:.3g} "
-                       f"({offset[0]:.2g} spreads from 0)", ratio=None if offset is None else offset[0]):
+                       f"{offset[3]} has {'a feature with ' if where == 'the inputs' else ''}mean {offset[1]:.3g} and "
+                       f"spread {offset[2]:.3g} ({offset[0]:.2g} spreads from 0)", ratio=None if offset is None else offset[0]):
         return out
     if zero:
         f = zero[0]
@@ -218,7 +240,7 @@ def rule(ctx) -> RuleOutcome:
         return out
     x0 = stmts[0][0]
     summary = (f"No bias: `{strip_comment(x0.statement.strip().splitlines()[0])}` (line {x0.line}) adds nothing learned to "
-               f"the weighted inputs, so every decision boundary passes through the origin, while the inputs sit "
+               f"the weighted inputs, so every decision boundary passes through the origin, while {where} sit "
                f"{offset[0]:.2g} spreads away from it ({offset[3]}: mean {offset[1]:.3g}, spread {offset[2]:.3g}); {why}.")
     ev.update(offset_ratio=offset[0], feature_mean=offset[1], feature_std=offset[2])
     chain = [ChainLink(summary, None, base_name(x0.target), x0.line, dict(ev))]
@@ -245,6 +267,27 @@ def _final_miss(F, out_sid: int, t: int):
         ms = sr[C.MEAN][tail] ** 2 + sr[C.STD][tail] ** 2
         if np.all(np.isfinite(ms)):
             return x.id, float(np.sqrt(np.mean(ms)))
+    return None
+
+
+def _per_sample_miss(F, t: int):
+    """(site, root mean square over the last tenth of the loop, steps) of a one-number miss computed each step from
+    the parameters and one target (`miss = predict(w, x[n]) - y[n]`), if recorded."""
+    t_name = base_name(F.by_id[t].target)
+    for x in F.sites:
+        if x.kind != "assign" or x.id not in F.derived or t_name not in {base_name(r) for r in x.reads}:
+            continue
+        tree = parse_statement(x.statement)
+        if tree is None or not any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Sub) for n in ast.walk(tree)):
+            continue
+        rows = loop_rows(F, x.id)
+        sr = F.ser(x.id)
+        if len(rows) < 10 or np.nanmax(sr[C.SIZE][rows]) != 1:
+            continue
+        tail = rows[-max(1, len(rows) // 10):]
+        vals = sr[C.MEAN][tail]
+        if np.all(np.isfinite(vals)):
+            return x.id, float(np.sqrt(np.mean(vals ** 2))), len(tail)
     return None
 
 
@@ -277,6 +320,15 @@ def _stuck(F, flat_limit: float, residual_limit: float | None = None):
                         f"{rms:.3g}, {ratio:.2f} of the targets' spread",
                         {"output_std_end": o_std, "target_std": t_std, "miss_rms_end": rms, "miss_ratio": ratio})
             return False, flat_words, {"output_std_end": o_std, "target_std": t_std}
+        # One sample per step: the prediction is a single number, its miss against one target is recorded each step.
+        per = _per_sample_miss(F, t) if not cands and residual_limit is not None and t_std > 0 else None
+        if per is not None:
+            rx, rms, n = per
+            ratio = rms / t_std
+            return (bool(ratio >= residual_limit),
+                    f"over the last {n} single-sample steps the misses `{F.by_id[rx].target}` (line {F.by_id[rx].line}) "
+                    f"have a root mean square of {rms:.3g}, {ratio:.2f} of the targets' spread {t_std:.3g}",
+                    {"miss_rms_end": rms, "target_std": t_std, "miss_ratio": ratio})
     end = _ran_to_the_end(F)
     if end is not None:
         lp, total = end

@@ -19,6 +19,9 @@ from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
         ("nonfinite_reaches_model", "the NaN or inf is in the version of the data a computation with the "
                                     "parameters reads (not in a copy that was cleaned or replaced first)"),
     ),
+    # A NaN that a statement computed from finite data before the loop (a z-score dividing by a zero spread, the
+    # log of a zero count) is that statement's defect: the data as loaded was sound.
+    yields_to=("division_by_zero", "log_of_zero"),
 )
 def rule(ctx) -> RuleOutcome:
     """The data arrays the model reads hold NaN or inf."""

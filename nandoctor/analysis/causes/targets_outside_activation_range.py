@@ -15,14 +15,25 @@ RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "softmax": (0.0, 1.0)}
 
 
 def output_activation(F, t):
-    """The sigmoid/tanh/softmax whose values are compared with the targets: one value per target."""
+    """The sigmoid/tanh/softmax whose values are compared with the targets: one value per target, or the output the
+    program model pairs with the targets (a minibatch's output meets the rows `goal[idx]` picks, fewer than all)."""
     size = F.ser(t)[C.SIZE][0]
-    acts = [a for a in F.activations if a.kind in RANGES and F.ser(a.site)[C.SIZE][-1] == size]
+    per = _per_sample(F.ser(t).shape[0])
+    acts = [a for a in F.activations if a.kind in RANGES and (
+        F.ser(a.site)[C.SIZE][-1] == size or a.site == F.output and _per_sample(F.ser(a.site).shape[-1]) == per)]
     if F.output is not None:
         own = [a for a in acts if a.site == F.output]
         if own:
             return own[0]
     return max(acts, key=lambda a: len(F.ser(a.site)), default=None)
+
+
+def _per_sample(shape_text) -> int:
+    """How many values a row holds: 1 for (n,) and (n, 1), k for (n, k) (class indices vs. k probabilities differ)."""
+    import re
+
+    dims = [int(d) for d in re.findall(r"\d+", str(shape_text))]
+    return int(np.prod(dims[1:])) if len(dims) > 1 else 1
 
 
 def _conditional(statement: str) -> bool:

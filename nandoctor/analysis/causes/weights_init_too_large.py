@@ -8,6 +8,7 @@ import numpy as np
 
 from ... import columns as C
 from ...detectors.facts import base_name, strip_comment
+from ...detectors.optimisation import loss_progress, trouble
 from ...explain.fixes import advice, init_scale_fixes, np_alias
 from ...model import ChainLink, Fix
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
@@ -25,8 +26,11 @@ _RANDOM_INIT = re.compile(r"(randn|standard_normal|normal\(|rand\(|uniform\()")
                             "the inputs' own or more, so large values come from the weights"),
         ("starts_extreme", "before any update a hidden sigmoid/tanh is saturated or the forward values are far "
                            "larger than the inputs"),
+        ("training_hurt", "the start still hurts at the end: that sigmoid/tanh is still saturated in the last step, "
+                          "or the run blows up, or its loss barely falls"),
     ),
-    thresholds={"init_saturated_fraction": 0.2, "init_growth": 100.0, "init_input_scale_max": 10.0},
+    thresholds={"init_saturated_fraction": 0.2, "init_growth": 100.0, "init_input_scale_max": 10.0,
+                "init_slow_drop": 0.1},
 )
 def rule(ctx) -> RuleOutcome:
     """Before any update a hidden sigmoid/tanh sits at its bounds, or the forward values dwarf the inputs."""
@@ -58,7 +62,7 @@ def rule(ctx) -> RuleOutcome:
     t = target_site(F)
     t_size = float(F.ser(t)[C.SIZE][0]) if t is not None else None
     output_row = next((r for r in reversed(first.rows) if t_size is not None and F.ser(r[1])[C.SIZE][r[2]] == t_size), None)
-    saturated, biggest = None, _largest_spread(F, first)
+    saturated, biggest, pinned = None, spread, []
     for seq, sid, row in first.rows:
         sr = F.ser(sid)
         std = float(sr[C.STD][row])
@@ -66,9 +70,14 @@ def rule(ctx) -> RuleOutcome:
         # Values all at 0 fill [0, 1] "near its bound" too: saturation needs values that reach out towards 1.
         reach = float(sr[C.ABSMAX][row])
         if (seq, sid, row) != output_row and np.isfinite(near) and near >= sat_limit and is_squashing(F, sid) \
-                and reach >= 0.5 and std > 0 \
-                and (saturated is None or near > saturated[0]):
-            saturated = (near, float(sr[C.FRAC_SAT_EXACT][row]), sid, row)
+                and reach >= 0.5 and std > 0:
+            pinned.append((near, float(sr[C.FRAC_SAT_EXACT][row]), sid, row))
+            if saturated is None or near > saturated[0]:
+                saturated = pinned[-1]
+        elif sid in F.derived and np.isfinite(near) and near >= sat_limit and _both_bounds(sr, row):
+            # A squashing function the code hands around as a value (`self.squash = np.tanh`) is not named at
+            # the call; values piled at both ends of [-1, 1] or [0, 1] are its output all the same.
+            pinned.append((near, float(sr[C.FRAC_SAT_EXACT][row]), sid, row))
     ratio = biggest[0] / in_std if biggest else float("nan")
     grown = bool(np.isfinite(ratio) and ratio >= growth_limit)
     if saturated:
@@ -86,6 +95,11 @@ def rule(ctx) -> RuleOutcome:
     if not out.check("starts_extreme", bool(saturated) or grown, why, fraction_near_bound=saturated[0] if saturated else None,
                      spread_ratio=ratio):
         return out
+    # A large start that training recovers from is no cause: a healthy run can begin saturated and shake it off.
+    hurt, hurt_why = _still_hurting(ctx, F, pinned, sat_limit)
+    if not out.check("training_hurt", hurt, hurt_why):
+        return out
+    why = f"{why}; {hurt_why}"
     loss = loss_values(F)
     loss_txt = ""
     ev = {"input_std": in_std, "spread_ratio": ratio, "step": int(F.ser(sid).step[row])}
@@ -99,6 +113,41 @@ def rule(ctx) -> RuleOutcome:
     out.drafts.append(Draft("weights_init_too_large", PRIMARY - 5, summary, chain, _init_fixes(F),
                             [f.code for f in ctx.findings.get("exact_saturation", [])], ev))
     return out
+
+
+def _both_bounds(sr, row: int) -> bool:
+    """The values span a squashing range end to end: within 1e-4 of -1 (or of 0, all non-negative) and of 1."""
+    low, high = float(sr[C.MIN][row]), float(sr[C.MAX][row])
+    return bool(high <= 1.0 and high >= 1 - 1e-4 and (-1.0 <= low <= -1 + 1e-4 or 0.0 <= low <= 1e-4))
+
+
+def _still_hurting(ctx, F, pinned, sat_limit) -> tuple[bool | None, str]:
+    """Whether the start still hurts at the end: a unit saturated in the first pass is still saturated at the same
+    place in the last step's pass (a function called per layer records each layer in turn), or (for values that
+    grew) the run blows up or its loss barely falls."""
+    ends = []
+    for near, _, sid, row in sorted(pinned, key=lambda p: -p[0]):
+        sr = F.ser(sid)
+        first_step = int(sr.step[row])
+        k = row - int(np.nonzero(sr.step == first_step)[0][0])  # its place among the site's values in one step
+        last = np.nonzero(sr.step == sr.step.max())[0]
+        if k < len(last) and str(sr.shape[last[k]]) == str(sr.shape[row]):
+            end = float(sr[C.FRAC_SAT_NEAR][last[k]])
+            if np.isfinite(end):
+                x = F.by_id[sid]
+                ends.append((end >= sat_limit, f"at step {int(sr.step[last[k]])} {site_words(F, sid)} (line {x.line}) "
+                                               f"still has {end:.0%} of its values within 1e-4 of its bounds"))
+    if ends:
+        return next((e for e in ends if e[0]), ends[0])
+    bad = trouble(F, ctx.session)
+    if bad:
+        return True, bad["what"]
+    lp = loss_progress(F)
+    if lp is not None:
+        slow = lp["drop"] < ctx.threshold("init_slow_drop")
+        return slow, f"the loss went from {lp['first']:.4g} to {lp['last']:.4g}"
+    return (None if bad is None else False), ("the run stays finite, and neither the loss nor the units at the end "
+                                              "were measured" if bad is not None else "nothing after the start was measured")
 
 
 def _largest_spread(F, first) -> tuple[float, int, int] | None:

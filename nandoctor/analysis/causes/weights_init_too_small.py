@@ -8,7 +8,7 @@ from ... import columns as C
 from ...model import ChainLink
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
 from ...explain.fixes import advice, init_scale_fixes
-from ._passes import forward_pass, input_site, learned_names, loss_values, site_words, target_site
+from ._passes import forward_pass, input_site, is_squashing, learned_names, loss_values, site_words, target_site, weight_gains
 
 
 def output_row(F, p, t):
@@ -19,22 +19,75 @@ def output_row(F, p, t):
     return next(((sid, row) for _, sid, row in reversed(p.rows) if F.ser(sid)[C.SIZE][row] == size), None)
 
 
+def _first_layer_gain(F):
+    """(spread ratio, words) of the first pre-activation of the first training pass against the inputs', or None:
+    the argument of a sigmoid/tanh function, passed something computed (not a copy or a slice of the data).
+    A squashed output would not do: its spread is bounded whatever the weights."""
+    import ast
+
+    i = input_site(F)
+    first = forward_pass(F, "first")
+    if i is None or not first or not first.rows:
+        return None
+    in_std = float(F.ser(i)[C.STD][0])
+    if not in_std > 0:
+        return None
+    plain = (ast.Name, ast.Subscript, ast.Attribute)
+    squashers = {F.by_id[x.id].function for x in F.sites if x.kind == "return" and is_squashing(F, x.id)}
+    for _, sid, row in first.rows:
+        x = F.by_id[sid]
+        if x.kind != "arg" or x.function not in squashers:
+            continue
+        exprs = [e for _, e in F.call_args(x.function, x.target[4:])]
+        if not exprs or all(isinstance(e, plain) for e in exprs):
+            continue
+        std = float(F.ser(sid)[C.STD][row])
+        if np.isfinite(std):
+            return std / in_std, f"{site_words(F, sid)} (line {x.line})"
+    return None
+
+
 @cause_rule(
     "weights_init_too_small",
     "The initial weights are too small",
     premises=(
+        ("weights_small", "a weight matrix starts with a gain (root-mean-square times the square root of its larger "
+                          "dimension) below INIT_SMALL_GAIN, small whichever dimension is the fan-in"),
         ("first_output_observed", "the prediction and the targets were recorded in the first training pass"),
         ("output_collapsed", "before the first update the prediction is nearly the same for every sample: its spread "
                              "is a sliver of the inputs', though not zero (exactly equal is a symmetric start)"),
         ("training_stalls", "training does not move it: the loss barely falls, or the prediction is still collapsed "
                             "at the end"),
     ),
-    thresholds={"init_collapse_ratio": 0.01, "init_stall_drop": 0.05},
+    thresholds={"init_collapse_ratio": 0.01, "init_stall_drop": 0.05, "INIT_SMALL_GAIN": 0.25},
 )
 def rule(ctx) -> RuleOutcome:
     """The first prediction's spread is a sliver of the inputs' and stays so: nothing moves."""
     F = ctx.facts
     out = RuleOutcome()
+    # The output's spread alone misleads when it is a bounded probability or the inputs are on a large scale:
+    # the weights themselves must start small.
+    gains = weight_gains(F)
+    limit_gain = ctx.threshold("INIT_SMALL_GAIN")
+    small = [g for g in gains if g["gain"] <= limit_gain]
+    if gains:
+        held = out.check("weights_small", bool(small),
+                         f"{small[0]['name']} {small[0]['shape']} (line {small[0]['line']}) starts with a gain of "
+                         f"{small[0]['gain']:.3g}" if small else
+                         f"every weight matrix starts with a gain of at least {min(g['gain'] for g in gains):.3g}",
+                         gains={f"{g['name']} {g['shape']}": round(g["gain"], 4) for g in gains})
+    else:
+        # The weights' values were not recorded: the first value a training step computes from the inputs shows
+        # the first layer's gain as the ratio of its spread to theirs.
+        first_gain = _first_layer_gain(F)
+        held = out.check("weights_small", None if first_gain is None else first_gain[0] <= limit_gain,
+                         "neither the weights' starting values nor a first computed value were recorded"
+                         if first_gain is None else
+                         f"the weights were not recorded; the first pre-activation a step computes, {first_gain[1]}, "
+                         f"spreads {first_gain[0]:.3g} times as much as the inputs", first_layer_gain=None if first_gain is None
+                         else first_gain[0])
+    if not held:
+        return out
     t = target_site(F)
     first = forward_pass(F, "first")
     o = output_row(F, first, t)
@@ -76,9 +129,15 @@ def rule(ctx) -> RuleOutcome:
             out.check("training_stalls", None, "neither a loss nor the last pass's prediction was recorded")
             return out
         end_std = float(F.ser(sid)[C.STD][lo[1]])
-        stalled = bool(np.isfinite(end_std) and end_std / in_std <= limit)
-        why = f"at the end {name} still has a spread of {end_std:.3g} ({end_std / in_std:.2g} of the inputs')"
-        numbers = {"output_std_end": end_std}
+        # A squashed output pinned at its bounds also has no spread, but that is the opposite of small weights:
+        # its inputs grew too large.
+        pinned = float(F.ser(sid)[C.FRAC_SAT_NEAR][lo[1]])
+        pinned = pinned if np.isfinite(pinned) else 0.0
+        stalled = bool(np.isfinite(end_std) and end_std / in_std <= limit and pinned < 0.5)
+        why = (f"at the end {name} sits at its bounds for {pinned:.0%} of the samples: saturated, not small"
+               if pinned >= 0.5 else
+               f"at the end {name} still has a spread of {end_std:.3g} ({end_std / in_std:.2g} of the inputs')")
+        numbers = {"output_std_end": end_std, "output_at_bounds_end": pinned}
     if not out.check("training_stalls", stalled, why, **numbers):
         return out
     ev = {"output_std": o_std, "input_std": in_std, "ratio": ratio, **numbers}
