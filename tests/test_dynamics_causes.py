@@ -682,3 +682,139 @@ def test_adam_moves_every_array_alike(tmp_path):
     # the two weight matrices (the offsets grow from zero and are left out) move by about 1e-6 per element; their
     # change is measured as the change of their norm (a lower bound), so within two orders, far from 1e3
     assert alike.status == HOLDS and alike.numbers["spread"] < 100, alike.why
+
+
+# -- false second causes: a stale forward pass, weights that grow while the loss falls, one element's ratio ----
+
+STALE_MINIBATCH = """
+import numpy as np
+rng = np.random.default_rng(8)
+usage = rng.normal(0, 1, (120, 4))
+left = (usage @ np.array([1.0, -1.0, 0.5, 0.0]) > 0).astype(float)
+theta = np.zeros(4)
+scores = 1 / (1 + np.exp(-(usage @ theta)))
+for step in range(60):
+    lo = (step % 4) * 30
+    part = slice(lo, lo + 30)
+    gap = scores[part] - left[part]
+    theta = theta - 0.5 * usage[part].T @ gap / 30
+    fresh = 1 / (1 + np.exp(-(usage @ theta)))
+    loss = -np.mean(left * np.log(fresh + 1e-12) + (1 - left) * np.log(1 - fresh + 1e-12))
+"""
+
+
+def test_a_stale_forward_pass_is_not_gradient_ascent(tmp_path):
+    session, drafts, checks = _run(tmp_path, STALE_MINIBATCH, "stale_minibatch")
+    assert "forward_outside_loop" in drafts
+    sign = checks["gradient_sign_wrong"]
+    # each pass over the four minibatches repeats the last pass's gradients exactly: replayed in plain numpy
+    rng = np.random.default_rng(8)
+    usage = rng.normal(0, 1, (120, 4))
+    left = (usage @ np.array([1.0, -1.0, 0.5, 0.0]) > 0).astype(float)
+    scores = np.full(120, 0.5)
+    gaps = [scores[(s % 4) * 30:(s % 4) * 30 + 30] - left[(s % 4) * 30:(s % 4) * 30 + 30] for s in range(8)]
+    assert all(np.array_equal(gaps[i], gaps[i + 4]) for i in range(4))
+    from nandoctor.analysis.causes.gradient_sign_wrong import _repeated_gradient
+
+    assert _repeated_gradient(facts(session)) == "gap"
+    if "steps_follow_the_weights" in sign:
+        assert sign["steps_follow_the_weights"].status == FAILS, sign["steps_follow_the_weights"].why
+    assert "gradient_sign_wrong" not in drafts
+
+
+SEPARABLE_PER_SAMPLE = """
+import numpy as np
+rng = np.random.RandomState(3)
+cols = 60
+reads = rng.normal(0, 1, (2, cols))
+good = (reads[0] - reads[1] > 0).astype(float)
+reads[:, good == 1] += 2.0
+reads[:, good == 0] -= 2.0
+v = np.zeros(2)
+for epoch in range(8):
+    epoch_loss = 0.0
+    for col in range(cols):
+        p = 1.0 / (1.0 + np.exp(-(v @ reads[:, col])))
+        epoch_loss += -(good[col] * np.log(p) + (1 - good[col]) * np.log(1 - p))
+        v = v - 0.5 * (p - good[col]) * reads[:, col]
+"""
+
+
+def test_weights_that_grow_while_the_summed_loss_falls_are_descent(tmp_path):
+    from nandoctor.analysis.causes.gradient_sign_wrong import running_total_losses
+
+    session, drafts, checks = _run(tmp_path, SEPARABLE_PER_SAMPLE, "separable_per_sample")
+    # the per-sample losses, replayed in plain numpy, are what each `+=` added to the running total
+    rng = np.random.RandomState(3)
+    reads = rng.normal(0, 1, (2, 60))
+    good = (reads[0] - reads[1] > 0).astype(float)
+    reads[:, good == 1] += 2.0
+    reads[:, good == 0] -= 2.0
+    v, replay = np.zeros(2), []
+    for _ in range(8):
+        for col in range(60):
+            p = 1.0 / (1.0 + np.exp(-(v @ reads[:, col])))
+            replay.append(-(good[col] * np.log(p) + (1 - good[col]) * np.log(1 - p)))
+            v = v - 0.5 * (p - good[col]) * reads[:, col]
+    got = running_total_losses(facts(session))
+    assert got is not None
+    assert np.allclose(got[1][:60], replay[:60])
+    from nandoctor.analysis.causes.gradient_sign_wrong import worsening_from_start
+
+    # v grows from zero at every update while the loss falls: the weights' growth is judged as descent
+    replay_v = np.zeros(2)
+    norms = []
+    for col in range(60):
+        p = 1.0 / (1.0 + np.exp(-(replay_v @ reads[:, col])))
+        replay_v = replay_v - 0.5 * (p - good[col]) * reads[:, col]
+        norms.append(np.linalg.norm(replay_v))
+    assert norms[-1] > 1.5 * norms[0] and np.mean(replay[40:60]) < np.mean(replay[:20])
+    worse = worsening_from_start(facts(session))
+    assert worse is not None and worse["rising"] is False and "falls" in worse["what"], worse
+    sign = checks["gradient_sign_wrong"]
+    if "worse_from_first_steps" in sign:
+        assert sign["worse_from_first_steps"].status == FAILS, sign["worse_from_first_steps"].why
+    assert "gradient_sign_wrong" not in drafts
+
+
+LIST_WEIGHTS = """
+import numpy as np
+rng = np.random.default_rng(21)
+rows = rng.normal(size=(100, 3))
+flags = ((rows[:, 0] + 0.8 * rows[:, 1] - 0.5 * rows[:, 2]) > 0.2).astype(float)
+coef = [0.05, -0.05, 0.05]
+shift = 0.0
+for lap in range(12):
+    for row, flag in zip(rows, flags):
+        act = coef[0] * row[0] + coef[1] * row[1] + coef[2] * row[2] + shift
+        out = 1.0 / (1.0 + np.exp(-act))
+        d_act = out - flag
+        for k in range(3):
+            coef[k] -= 0.05 * d_act * row[k]
+        shift -= 0.05 * d_act
+"""
+
+
+def test_element_writes_are_judged_on_the_whole_parameter(tmp_path):
+    from nandoctor.detectors.optimisation import update_ratios
+
+    session, drafts, checks = _run(tmp_path, LIST_WEIGHTS, "list_weights")
+    F = facts(session)
+    u = next(x for x in F.updates if F.by_id[x].target.startswith("coef"))
+    steps, up, before, ratio = update_ratios(F, u)
+    # replayed in plain numpy: the change of the whole coefficient list per sample over its norm before
+    rng = np.random.default_rng(21)
+    rows = rng.normal(size=(100, 3))
+    flags = ((rows[:, 0] + 0.8 * rows[:, 1] - 0.5 * rows[:, 2]) > 0.2).astype(float)
+    coef, shift, replay = np.array([0.05, -0.05, 0.05]), 0.0, []
+    for _ in range(12):
+        for row, flag in zip(rows, flags):
+            d_act = 1.0 / (1.0 + np.exp(-(coef @ row + shift))) - flag
+            new = coef - 0.05 * d_act * row
+            replay.append(np.linalg.norm(new - coef) / np.linalg.norm(coef))
+            coef, shift = new, shift - 0.05 * d_act
+    replay = np.array(replay)
+    assert len(steps) >= 20
+    assert np.allclose(ratio, replay[steps], rtol=1e-4, atol=1e-9)
+    assert np.median(replay) < 0.1
+    assert "learning_rate_too_high" not in drafts

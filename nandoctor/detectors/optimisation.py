@@ -63,6 +63,16 @@ def update_ratios(F: Facts, u: int):
     if not np.isfinite(up).any() and len(set(sr[C.SIZE].tolist())) > 1:
         steps, up, before = _element_changes(sr)
     if not np.isfinite(up).any() and np.nanmax(sr[C.SIZE]) <= 1:
+        whole = _scalar_elements_per_step(sr)
+        if whole is not None:
+            # One statement writing several elements of one parameter per step (`coef[k] -= ...` over k): the
+            # update is judged on the parameter as a whole, not on one element that happens to sit near zero.
+            steps, up, before = whole
+            with np.errstate(all="ignore"):
+                ratio = up / before
+            m = (steps >= 0) & np.isfinite(up) & np.isfinite(before) & (before > 0)
+            return steps[m], up[m], before[m], ratio[m]
+    if not np.isfinite(up).any() and np.nanmax(sr[C.SIZE]) <= 1:
         # A scalar (a Python float, a numpy scalar) has no recorded update norm, but its value is
         # recorded at every write: the update is the change from the value before it.
         up = scalar_deltas(F, u)
@@ -70,6 +80,42 @@ def update_ratios(F: Facts, u: int):
         ratio = up / before
     m = (steps >= 0) & np.isfinite(up) & np.isfinite(before) & (before > 0)
     return steps[m], up[m], before[m], ratio[m]
+
+
+def _scalar_elements_per_step(sr):
+    """(steps, norm of the change, norm before) per step of a site writing the same number (two or more) of scalar
+    elements at most loop steps: the k-th write of a step is the same element as the k-th write of the step before
+    (a fixed iteration order), so the change of each element is exact and the step's update and the parameter's
+    norm are taken over all the elements written. Only a step whose previous step was recorded whole is compared
+    (recording thins out in long runs). None when most steps write a single element or the counts vary."""
+    steps = sr.step
+    inloop = steps >= 0
+    if inloop.sum() < 4:
+        return None
+    st = steps[inloop]
+    vals = sr[C.MEAN].astype(np.float64)[inloop]
+    bounds = np.r_[0, np.nonzero(np.diff(st))[0] + 1, len(st)]
+    counts = np.diff(bounds)
+    if len(counts) < 3:
+        return None
+    values, freq = np.unique(counts, return_counts=True)
+    per = int(values[np.argmax(freq)])
+    if per < 2 or freq.max() < 0.8 * len(counts):
+        return None
+    first = st[bounds[:-1]]
+    whole = {int(first[i]): vals[bounds[i]:bounds[i + 1]] for i in range(len(counts)) if counts[i] == per}
+    out_steps, up, before = [], [], []
+    for step, now in whole.items():
+        prev = whole.get(step - 1)
+        if prev is None:
+            continue
+        with np.errstate(all="ignore"):
+            up.append(float(np.sqrt(np.sum((now - prev) ** 2))))
+            before.append(float(np.sqrt(np.sum(prev ** 2))))
+        out_steps.append(step)
+    if len(out_steps) < 3:
+        return None
+    return np.asarray(out_steps, np.int64), np.asarray(up), np.asarray(before)
 
 
 def _element_changes(sr):
@@ -391,6 +437,8 @@ def loss_series(F: Facts):
         named = bool(_LOSS_NAME.search(last(base_name(x.target)))) or (x.kind == "return" and bool(_LOSS_NAME.search(last(x.function))))
         if np.nanmin(sr[C.MIN][m]) < 0:
             continue  # a signed residual (`err = pred - y`) or a logit is not a loss: losses are not negative
+        if np.nanmax(sr[C.MAX][m]) == np.nanmin(sr[C.MIN][m]):
+            continue  # the same value at every step (a running total's reset, `total = 0.0`) measures nothing
         if x.kind in ("augassign", "update") or base_name(x.target) in x.reads:
             continue  # a running total (`running += batch_loss`) grows within an epoch whatever the training does
         if x.phase == "loss" or named:
@@ -831,6 +879,11 @@ def trouble(F: Facts, session) -> dict | None:
         steps, loss = ls[0], ls[1]
         fin = np.isfinite(loss)
         first, end = float(loss[fin][0]), float(loss[fin][-1])
+        if fin.sum() >= 20:
+            # A loss recorded per sample is noisy: one sample's loss against another's says nothing, so a long
+            # series is judged on the mean of its first and last tenths.
+            tenth = int(fin.sum()) // 10
+            first, end = float(np.mean(loss[fin][:tenth])), float(np.mean(loss[fin][-tenth:]))
         if end > LIM.LOSS_RISE * first and end > 1e-8:
             # The trouble starts where the loss first doubles.
             up = np.nonzero(fin & (loss > 2 * first))[0]

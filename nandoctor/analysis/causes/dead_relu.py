@@ -25,6 +25,9 @@ _RELU = re.compile(r"(maximum\(|\brelu\(|where\([^,]+>\s*0)", re.IGNORECASE)
         ("not_killed_by_blowup", "the units were dead from the start, or died while the weights stayed finite and "
                                  "did not diverge (else the blow-up killed them)"),
     ),
+    # Inputs measured far off unit scale that troubled the run make the first steps large enough to push every
+    # pre-activation below zero: the dead units are then their consequence, and the fix is to scale the inputs.
+    yields_to=("unnormalized_inputs",),
 )
 def rule(ctx) -> RuleOutcome:
     """Half or more of a ReLU layer's units output exactly 0 for every sample through the end of training."""

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...detectors.optimisation import loss_series, oversized_steps, trouble, update_ratios
+from ... import columns as C
+from ...detectors.facts import base_name, last
+from ...detectors.optimisation import _LOSS_NAME, loss_series, oversized_steps, trouble, update_ratios
 from ...explain.fixes import flip_update_fixes
 from ...model import ChainLink
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
@@ -16,7 +18,7 @@ def worsening_from_start(F, k: int = 4) -> dict | None:
     Either one is enough: a per-sample loss is noisy even when every step climbs, while the weights then
     grow steadily. None when neither was measured."""
     found = None
-    ls = loss_series(F)
+    ls = loss_series(F) or running_total_losses(F)
     if ls is not None and np.isfinite(ls[1]).sum() >= 2 * k:
         loss = ls[1][np.isfinite(ls[1])]
         first = loss[:k]
@@ -39,6 +41,16 @@ def worsening_from_start(F, k: int = 4) -> dict | None:
         # Steadily: it rises at every one of the later checks, with no swing back (overshoot swings).
         steady = bool(np.all(np.diff(early[len(early) // 2 - 1:]) > 0))
         name = F.by_id[u].target
+        falling = loss_falls_over(ls, steps, end)
+        if falling is not None and steady and early[-1] > 1.5 * early[0]:
+            # Weights that grow while the loss falls are descending (a separable problem's weights grow so):
+            # growth is evidence of ascent only where the loss does not fall with it.
+            got = {"how": "weights", "rising": False, "share": share,
+                   "what": f"the norm of {name} grows over its first {end} updates while the loss ({ls[2]}) falls "
+                           f"from {falling[0]:.4g} to {falling[1]:.4g}: descent, not ascent"}
+            if found is None or found.get("how") == "loss":
+                found = got
+            continue
         got = {"how": "weights", "rising": bool(steady and early[-1] > 1.5 * early[0]), "share": share,
                "what": f"the norm of {name} climbs without swinging back over its first {end} updates "
                        f"({', '.join(f'{v:.3g}' for v in early[len(early) // 2 - 1:])})" if steady else
@@ -48,6 +60,77 @@ def worsening_from_start(F, k: int = 4) -> dict | None:
         if got["rising"]:
             break
     return found
+
+
+def loss_falls_over(ls, steps: np.ndarray, end: int) -> tuple[float, float] | None:
+    """(loss at the start, loss at the end) when the loss falls over the steps of a weight's first `end` updates,
+    extended to the loss's first three finite values (a loss kept once per epoch); None when it does not fall
+    or was not measured there."""
+    if ls is None or not len(steps):
+        return None
+    lsteps, loss = ls[0], ls[1]
+    fin = np.isfinite(loss)
+    if fin.sum() < 2:
+        return None
+    last_step = max(int(steps[min(end, len(steps)) - 1]), int(lsteps[fin][min(2, int(fin.sum()) - 1)]))
+    window = loss[fin & (lsteps <= last_step)]
+    if len(window) < 2:
+        return None
+    # A per-sample loss is noisy: compare the means of the window's first and last thirds when it is long.
+    third = max(1, len(window) // 3)
+    start, stop = float(np.mean(window[:third])), float(np.mean(window[-third:]))
+    return (start, stop) if stop < 0.99 * start else None
+
+
+def running_total_losses(F):
+    """(steps, loss added at each step, how) from a loss summed into a running total (`total += -log(p)`) that a
+    constant reset (`total = 0.0`) starts again each pass: each write's increment over the write (or reset) before
+    it is that step's own loss. None when no such total was recorded."""
+    for x in F.sites:
+        if x.kind not in ("augassign", "update") or not _LOSS_NAME.search(last(base_name(x.target))):
+            continue
+        sr = F.ser(x.id)
+        if sr is None or not len(sr) or np.nanmax(sr[C.SIZE]) > 1:
+            continue
+        m = sr.step >= 0
+        if m.sum() < 3:
+            continue
+        resets = []
+        for w in F.resolve(base_name(x.target), x.function):
+            ws = F.ser(w)
+            if w == x.id or ws is None or not len(ws) or F.by_id[w].kind in ("augassign", "update"):
+                continue
+            if np.nanmax(ws[C.MAX]) == np.nanmin(ws[C.MIN]):
+                resets.append((ws.seq, float(ws[C.MIN][0])))
+        if not resets:
+            continue
+        vals, seqs = sr[C.MEAN].astype(np.float64), sr.seq
+        inc = np.full(len(vals), np.nan)
+        for i in range(len(vals)):
+            # the latest of the previous write and the resets before this write is what this write added to
+            base, at = (vals[i - 1], seqs[i - 1]) if i else (np.nan, -1)
+            for rseq, rval in resets:
+                k = np.searchsorted(rseq, seqs[i]) - 1
+                if k >= 0 and rseq[k] > at:
+                    base, at = rval, rseq[k]
+            inc[i] = vals[i] - base
+        keep = m & np.isfinite(inc)
+        if keep.sum() >= 3:
+            return sr.step[keep], inc[keep], f"the per-step loss summed into {base_name(x.target)} (line {x.line})"
+    return None
+
+
+def _repeated_gradient(F) -> str | None:
+    """The name of a gradient an update applies that comes back bit-identical at every step or every pass over
+    the data while its parameter moves (measured as forward_outside_loop measures it), else None."""
+    from .forward_outside_loop import _applied, _repeats
+    from ._passes import loop_rows
+
+    for u in F.updates:
+        for g in _applied(F, u):
+            if len(loop_rows(F, g)) >= 3 and _repeats(F, g)[0]:
+                return F.by_id[g].target
+    return None
 
 
 def step_spread(F) -> dict | None:
@@ -70,9 +153,11 @@ def step_spread(F) -> dict | None:
     premises=(
         ("run_worsens", "the run gets worse: a NaN or inf, a loss that ends well above its start, or diverging weights"),
         ("steps_small", "the updates were a small part of the weights before the run got worse (not overshoot)"),
-        ("worse_from_first_steps", "the loss rises, or the weights grow, from the very first steps, steadily"),
+        ("worse_from_first_steps", "the loss rises, or the weights grow while the loss does not fall, from the very "
+                                   "first steps, steadily"),
         ("steps_follow_the_weights", "the steps change from one update to the next (the gradient is recomputed "
-                                     "from the current weights, not frozen)"),
+                                     "from the current weights, not frozen, and no pass over "
+                                     "the data repeats the last pass's gradients)"),
     ),
     thresholds={"ASCENT_RATIO": 0.1, "STEP_VARIES": 1e-3},
     # A gradient computed with a wrong formula or a wrong broadcast climbs as a flipped sign does.
@@ -101,6 +186,13 @@ def rule(ctx) -> RuleOutcome:
                      w["what"] if w else "neither the loss nor a weight norm was measured over the first steps"):
         return out
     spread = step_spread(F)
+    repeated = _repeated_gradient(F)
+    if repeated is not None:
+        # Steps that vary only with the minibatch, each pass repeating the last, do not follow the weights:
+        # a stale gradient, not a reversed one, keeps pushing the same way.
+        out.check("steps_follow_the_weights", False, f"the gradient {repeated} comes back bit-identical at every "
+                  "step or every pass over the data: it does not follow the weights", gradient=repeated)
+        return out
     if not out.check("steps_follow_the_weights", None if spread is None else spread["cv"] > ctx.threshold("STEP_VARIES"),
                      "no update norm was measured" if spread is None else
                      f"the update norms of {spread['name']} vary by {spread['cv']:.2g} of their mean over the run"
