@@ -1013,49 +1013,19 @@ def test_values_piled_at_both_ends_of_a_squashing_range():
 
 # -- dead_relu yields to unnormalized_inputs -------------------------------------------------------
 
-PIXEL_NET = """
-import numpy as np
-rng = np.random.default_rng(5)
-shades = rng.integers(0, 256, (64, 12)).astype(float){scale}
-kind = (shades[:, :6].mean(1) > shades[:, 6:].mean(1)).astype(float)[:, None]
-Wa = rng.standard_normal((12, 8)) * 0.3
-ba = np.zeros(8)
-Wb = rng.standard_normal((8, 1)) * 0.3
-bb = np.zeros(1)
-for step in range(60):
-    pre = shades @ Wa + ba
-    hid = np.maximum(pre, 0)
-    guess = hid @ Wb + bb
-    miss = (guess - kind) / len(shades)
-    loss = np.mean((guess - kind) ** 2)
-    back = (miss @ Wb.T) * (pre > 0)
-    Wb -= 0.05 * hid.T @ miss
-    bb -= 0.05 * miss.sum(0)
-    Wa -= 0.05 * shades.T @ back
-    ba -= 0.05 * back.sum(0)
-"""
-
 
 def test_dead_relu_yields_to_unscaled_inputs_that_killed_the_units(tmp_path):
-    s = _trace(tmp_path, PIXEL_NET.format(scale=""))
+    from pathlib import Path
+
+    sample = Path(__file__).parent / "samples" / "cases" / "i3_glyphs_pixels_f32.py"
+    s = _trace(tmp_path, sample.read_text())
     c = _checks(s, "dead_relu")
-    assert c["units_dead"].status == HOLDS and c["not_killed_by_blowup"].status == HOLDS
-    # The units died under raw 0..255 inputs: the inputs' cause is raised and the dead units yield to it.
+    # every premise of its own holds: only the yield to the inputs' cause removes it
+    assert _statuses(c) == {"relu_observed": HOLDS, "units_dead": HOLDS, "not_killed_by_blowup": HOLDS,
+                            "yields_to": FAILS}
+    assert c["yields_to"].numbers["explained_by"] == "unnormalized_inputs"
+    inputs = _checks(s, "unnormalized_inputs")
+    assert inputs["inputs_large"].status == HOLDS
+    assert inputs["inputs_large"].numbers["high"] == float(np.iinfo(np.uint8).max)  # 8-bit pixels, unscaled
     assert "unnormalized_inputs" in _tags(s)
     assert "dead_relu" not in _tags(s)
-    # replayed in plain numpy: the same net on inputs scaled to [0, 1] keeps live units, so the scale did it
-    rng = np.random.default_rng(5)
-    shades = rng.integers(0, 256, (64, 12)).astype(float) / 255.0
-    kind = (shades[:, :6].mean(1) > shades[:, 6:].mean(1)).astype(float)[:, None]
-    Wa, ba = rng.standard_normal((12, 8)) * 0.3, np.zeros(8)
-    Wb, bb = rng.standard_normal((8, 1)) * 0.3, np.zeros(1)
-    for _ in range(60):
-        pre = shades @ Wa + ba
-        hid = np.maximum(pre, 0)
-        miss = (hid @ Wb + bb - kind) / len(shades)
-        back = (miss @ Wb.T) * (pre > 0)
-        Wb -= 0.05 * hid.T @ miss
-        bb -= 0.05 * miss.sum(0)
-        Wa -= 0.05 * shades.T @ back
-        ba -= 0.05 * back.sum(0)
-    assert (np.maximum(shades @ Wa + ba, 0) > 0).any(axis=0).mean() > 0.5
