@@ -818,3 +818,29 @@ def test_element_writes_are_judged_on_the_whole_parameter(tmp_path):
     assert np.allclose(ratio, replay[steps], rtol=1e-4, atol=1e-9)
     assert np.median(replay) < 0.1
     assert "learning_rate_too_high" not in drafts
+
+
+def test_a_loss_falling_far_more_than_the_measured_steps_allow_leaves_the_rate_not_checked(tmp_path, monkeypatch):
+    from nandoctor.analysis.causes import learning_rate_too_low
+
+    session = _run(tmp_path, LINREG.format(lr=1e-6, op="-"), "lr_low_unmeasured")[0]
+    real = learning_rate_too_low.first_order_drop(facts(session))
+    # a loss that fell by 5% while the measured steps bound the fall at 100x less: steps went unmeasured
+    monkeypatch.setattr(learning_rate_too_low, "loss_progress",
+                        lambda F: {"first": 1.0, "last": 0.95, "drop": 0.05, "how": "loss"})
+    for bound, expected in ((0.05 / 1000, NOT_CHECKED), (0.05 / 10, HOLDS)):
+        monkeypatch.setattr(learning_rate_too_low, "first_order_drop", lambda F, b=bound: dict(real, bound=b))
+        checks = {c.premise: c for c in evaluate_rules(session, facts(session), detect(session))[2]["learning_rate_too_low"]}
+        assert checks["steps_tiny"].status == expected, checks["steps_tiny"].why
+
+
+def test_a_climbing_loss_is_no_vanishing_gradient(tmp_path, monkeypatch):
+    from nandoctor.analysis.causes import vanishing_gradient
+
+    session, drafts, checks = _run(tmp_path, DEEP, "deep_climbing")
+    assert checks["vanishing_gradient"]["gradient_vanishes"].status == HOLDS
+    monkeypatch.setattr(vanishing_gradient, "loss_progress",
+                        lambda F: {"first": 0.7, "last": 16.5, "drop": (0.7 - 16.5) / 0.7, "how": "loss"})
+    climbing = {c.premise: c for c in evaluate_rules(session, facts(session), detect(session))[2]["vanishing_gradient"]}
+    assert climbing["loss_barely_falls"].status == FAILS, climbing["loss_barely_falls"].why
+    assert "climbs" in climbing["loss_barely_falls"].why

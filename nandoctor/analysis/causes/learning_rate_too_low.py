@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from ...detectors.optimisation import first_order_drop, gradient_size, loss_progress, typical_ratio
 from ...explain.fixes import hyper_value, lower_lr_fix
 from ...model import ChainLink, Fix
@@ -14,14 +16,16 @@ from ._numeric import layer_update_ratios
     "The learning rate is too low",
     premises=(
         ("loss_barely_falls", "the measured loss moved by less than SLOW_DROP of itself over the run, and stayed finite"),
-        ("steps_tiny", "the measured steps, all together, could lower the loss by less than SLOW_DROP of it"),
+        ("steps_tiny", "the measured steps, all together, could lower the loss by less than SLOW_DROP of it (and the "
+                       "loss did not fall UNEXPLAINED_DROP times more than they could explain: steps left unmeasured)"),
         ("gradient_present", "the gradient the updates read is not vanishingly small"),
         ("gradient_not_vanishing", "no gradient was measured vanishing on its way back (below 1e-7, or shrinking "
                                    "1e4-fold within a step): then the steps are small because the gradient is"),
         ("steps_tiny_alike", "the parameter arrays' update ratios are within LAYER_SPREAD of each other: a rate scales "
                              "every layer alike, a vanishing gradient starves the layers far from the loss"),
     ),
-    thresholds={"SLOW_DROP": 0.1, "SLOW_RATIO": 1e-3, "GRADIENT_ALIVE": 1e-5, "LAYER_SPREAD": 1e3},
+    thresholds={"SLOW_DROP": 0.1, "SLOW_RATIO": 1e-3, "GRADIENT_ALIVE": 1e-5, "LAYER_SPREAD": 1e3,
+                "UNEXPLAINED_DROP": 100.0},
 )
 def rule(ctx) -> RuleOutcome:
     """Loss stalled, tiny steps, a gradient of ordinary size: the rate scaling it is too small."""
@@ -40,6 +44,14 @@ def rule(ctx) -> RuleOutcome:
                   "no update has both its step and its gradient recorded")
         return out
     share = fo["bound"] / max(abs(lp["first"]), 1e-12)
+    fell = lp["first"] - lp["last"]
+    if np.isfinite(fell) and fell > ctx.threshold("UNEXPLAINED_DROP") * fo["bound"]:
+        # The loss fell far more than the measured steps could lower it: most of the steps were not measured
+        # (parameters updated where nothing was recorded), so the bound says nothing about the rate.
+        out.check("steps_tiny", None, f"the loss fell by {fell:.3g}, {fell / max(fo['bound'], 1e-300):.3g} times what "
+                  f"the measured steps could explain ({fo['bound']:.3g}): the steps were not all measured",
+                  bound=fo["bound"], fell=fell)
+        return out
     if not out.check("steps_tiny", share < ctx.threshold("SLOW_DROP"),
                      f"all the steps together could lower the loss by at most {fo['bound']:.3g} to first order "
                      f"(sum of |step| x |gradient|), {share:.2%} of its {lp['first']:.4g}", bound=fo["bound"],

@@ -18,7 +18,8 @@ from ._numeric import ratios_toward_the_input
         ("gradient_vanishes", "a backward value shrinks by DECAY within one step, or a parameter's gradient is below "
                               "VANISH_GRAD while another's is VANISH_CONTRAST times larger, or the layers' update "
                               "ratios shrink toward the input, the first layer's VANISH_CONTRAST times below the last's"),
-        ("loss_barely_falls", "the measured loss fell by less than VANISH_SLOW_DROP over the run or its second half"),
+        ("loss_barely_falls", "the measured loss fell by less than VANISH_SLOW_DROP over the run or its second half, and "
+                              "did not end above twice its start"),
     ),
     thresholds={"VANISH_SLOW_DROP": 0.1, "VANISH_CONTRAST": 1e3},
 )
@@ -59,10 +60,13 @@ def rule(ctx) -> RuleOutcome:
     # Stalled: over the second half of the run (or the whole run) the loss fell by less than VANISH_SLOW_DROP.
     stalled = lp is not None and bool(min(lp["drop"], lp.get("late_drop", lp["drop"])) < ctx.threshold("VANISH_SLOW_DROP") \
         and np.isfinite(lp["drop"]))
-    if not out.check("loss_barely_falls", None if lp is None else stalled,
+    # A loss that ends at more than twice its start is climbing away (a blow-up), not held still by a lost signal.
+    climbing = lp is not None and bool(np.isfinite(lp["last"]) and lp["first"] > 0 and lp["last"] > 2 * lp["first"])
+    if not out.check("loss_barely_falls", None if lp is None else stalled and not climbing,
                      (f"the loss ({lp['how']}) went from {lp['first']:.4g} to {lp['last']:.4g}"
-                      + (f" ({lp['middle']:.4g} halfway)" if "middle" in lp else "")) if lp else
-                     "no loss was measured"):
+                      + (f" ({lp['middle']:.4g} halfway)" if "middle" in lp else "")
+                      + (", more than twice where it started: it climbs, it is not held still" if climbing else ""))
+                     if lp else "no loss was measured"):
         return out
     f = found[0] if found else None
     head = f.message if f else shrink

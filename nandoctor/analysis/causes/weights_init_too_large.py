@@ -137,15 +137,19 @@ def _still_hurting(ctx, F, pinned, sat_limit) -> tuple[bool | None, str]:
                 x = F.by_id[sid]
                 ends.append((end >= sat_limit, f"at step {int(sr.step[last[k]])} {site_words(F, sid)} (line {x.line}) "
                                                f"still has {end:.0%} of its values within 1e-4 of its bounds"))
-    if ends:
-        return next((e for e in ends if e[0]), ends[0])
+    still = next((e for e in ends if e[0]), None)
+    if still:
+        return still
+    # Units that left their bounds are one way to recover; a run that blew up or stalled all the same did not.
     bad = trouble(F, ctx.session)
     if bad:
         return True, bad["what"]
     lp = loss_progress(F)
     if lp is not None:
         slow = lp["drop"] < ctx.threshold("init_slow_drop")
-        return slow, f"the loss went from {lp['first']:.4g} to {lp['last']:.4g}"
+        return slow, (f"{ends[0][1]}; " if ends else "") + f"the loss went from {lp['first']:.4g} to {lp['last']:.4g}"
+    if ends:
+        return ends[0]
     return (None if bad is None else False), ("the run stays finite, and neither the loss nor the units at the end "
                                               "were measured" if bad is not None else "nothing after the start was measured")
 
