@@ -440,6 +440,18 @@ def _aliases(tree, name: str) -> set[str]:
     return out
 
 
+def _product_operands(node) -> tuple | None:
+    """(left, right) operands of a matrix product node: `a @ b`, `np.dot(a, b)` / `np.matmul(a, b)`, `a.dot(b)`."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+        return node.left, node.right
+    if isinstance(node, ast.Call) and last(_dotted(node.func) or "") in ("dot", "matmul") and len(node.args) == 2:
+        return tuple(node.args)
+    if isinstance(node, ast.Call) and last(_dotted(node.func) or "") == "dot" and len(node.args) == 1 \
+            and isinstance(node.func, ast.Attribute):
+        return node.func.value, node.args[0]
+    return None
+
+
 def weight_side(F: Facts, name: str) -> str | None:
     """'left' when the forward pass multiplies `name @ inputs` (its second axis meets the inputs), 'right' for
     `inputs @ name`; read from the first product in the sources that has `name` (or a loop variable walking it)
@@ -449,14 +461,7 @@ def weight_side(F: Facts, name: str) -> str | None:
         names |= _aliases(tree, name)
     for tree in F.trees.values():
         for node in ast.walk(tree):
-            pair = None
-            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
-                pair = (node.left, node.right)
-            elif isinstance(node, ast.Call) and last(_dotted(node.func) or "") in ("dot", "matmul") and len(node.args) == 2:
-                pair = tuple(node.args)
-            elif isinstance(node, ast.Call) and last(_dotted(node.func) or "") == "dot" and len(node.args) == 1 \
-                    and isinstance(node.func, ast.Attribute):
-                pair = (node.func.value, node.args[0])
+            pair = _product_operands(node)
             if pair is None:
                 continue
             for side, operand in zip(("left", "right"), pair):
@@ -766,15 +771,8 @@ def _product_with(tree, weight: str):
     """(product node, input operand node, side of the weight) of the first product of `weight` with something
     not transposed: `X @ w` -> right, `W @ x` -> left, `sum(wi * xi for wi, xi in zip(w, x))` -> right."""
     for node in ast.walk(tree):
-        pair = None
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
-            pair = (node.left, node.right)
-        elif isinstance(node, ast.Call) and last(_dotted(node.func) or "") in ("dot", "matmul") and len(node.args) == 2:
-            pair = tuple(node.args)
-        elif isinstance(node, ast.Call) and last(_dotted(node.func) or "") == "dot" and len(node.args) == 1 \
-                and isinstance(node.func, ast.Attribute):
-            pair = (node.func.value, node.args[0])
-        elif isinstance(node, ast.Call) and last(_dotted(node.func) or "") == "sum" and node.args \
+        pair = _product_operands(node)
+        if pair is None and isinstance(node, ast.Call) and last(_dotted(node.func) or "") == "sum" and node.args \
                 and isinstance(node.args[0], ast.GeneratorExp):
             for z in ast.walk(node.args[0]):
                 if isinstance(z, ast.Call) and _dotted(z.func) == "zip" and len(z.args) == 2:
