@@ -844,3 +844,22 @@ def test_a_climbing_loss_is_no_vanishing_gradient(tmp_path, monkeypatch):
     climbing = {c.premise: c for c in evaluate_rules(session, facts(session), detect(session))[2]["vanishing_gradient"]}
     assert climbing["loss_barely_falls"].status == FAILS, climbing["loss_barely_falls"].why
     assert "climbs" in climbing["loss_barely_falls"].why
+
+
+@pytest.mark.parametrize("values, rises", [
+    ([1.3, 1.9, 5.4, 12.5] + [18.4] * 96, True),  # thrown off within its first tenth, then flat: it rose
+    ([0.7, 0.2, 0.9, 0.1] * 25, False),  # a noisy per-sample loss, level on average: no rise
+    ([2.0] + [1.0] * 99, False),  # fell at once and stayed: no rise
+])
+def test_a_long_loss_rises_when_its_end_is_above_its_start_or_its_first_tenth(monkeypatch, values, rises):
+    from types import SimpleNamespace
+
+    from nandoctor.detectors import optimisation
+
+    vals = np.asarray(values, float)
+    monkeypatch.setattr(optimisation, "loss_series", lambda F: (np.arange(len(vals)), vals, "loss"))
+    monkeypatch.setattr(optimisation, "first_nonfinite_info", lambda session: None)
+    got = optimisation.trouble(SimpleNamespace(updates=[]), None)
+    tenth = len(vals) // 10
+    start, end = min(vals[0], vals[:tenth].mean()), vals[-tenth:].mean()
+    assert (got.get("kind") == "loss") is rises is bool(end > optimisation.LIM.LOSS_RISE * start)

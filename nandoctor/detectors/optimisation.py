@@ -882,8 +882,10 @@ def trouble(F: Facts, session) -> dict | None:
         if fin.sum() >= 20:
             # A loss recorded per sample is noisy: one sample's loss against another's says nothing, so a long
             # series is judged on the mean of its first and last tenths.
+            # The start is the lower of the first value and the first tenth's mean: a loss that rose within its
+            # first tenth (a run thrown off in its first steps) rose all the same.
             tenth = int(fin.sum()) // 10
-            first, end = float(np.mean(loss[fin][:tenth])), float(np.mean(loss[fin][-tenth:]))
+            first, end = min(first, float(np.mean(loss[fin][:tenth]))), float(np.mean(loss[fin][-tenth:]))
         if end > LIM.LOSS_RISE * first and end > 1e-8:
             # The trouble starts where the loss first doubles.
             up = np.nonzero(fin & (loss > 2 * first))[0]
