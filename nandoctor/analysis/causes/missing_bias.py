@@ -248,19 +248,25 @@ def rule(ctx) -> RuleOutcome:
     return out
 
 
-def _final_miss(F, out_sid: int, t: int):
-    """(site, root mean square over the last tenth of the loop) of the prediction minus the targets, if recorded."""
-    out_name, t_name = base_name(F.by_id[out_sid].target), base_name(F.by_id[t].target)
-    size = F.ser(t)[C.SIZE][0]
+def _differences_with(F, t: int):
+    """(site, its rows in the loop, its series) of each recorded assignment that reads the targets `t` and subtracts."""
+    t_name = base_name(F.by_id[t].target)
     for x in F.sites:
-        reads = {base_name(r) for r in x.reads}
-        if x.kind != "assign" or out_name not in reads or t_name not in reads or not F.observed(x.id):
+        if x.kind != "assign" or t_name not in {base_name(r) for r in x.reads} or not F.observed(x.id):
             continue
         tree = parse_statement(x.statement)
         if tree is None or not any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Sub) for n in ast.walk(tree)):
             continue
-        rows = loop_rows(F, x.id)
-        sr = F.ser(x.id)
+        yield x, loop_rows(F, x.id), F.ser(x.id)
+
+
+def _final_miss(F, out_sid: int, t: int):
+    """(site, root mean square over the last tenth of the loop) of the prediction minus the targets, if recorded."""
+    out_name = base_name(F.by_id[out_sid].target)
+    size = F.ser(t)[C.SIZE][0]
+    for x, rows, sr in _differences_with(F, t):
+        if out_name not in {base_name(r) for r in x.reads}:
+            continue
         if len(rows) < 2 or sr[C.SIZE][rows[-1]] != size:
             continue
         tail = rows[-max(1, len(rows) // 10):]
@@ -273,15 +279,9 @@ def _final_miss(F, out_sid: int, t: int):
 def _per_sample_miss(F, t: int):
     """(site, root mean square over the last tenth of the loop, steps) of a one-number miss computed each step from
     the parameters and one target (`miss = predict(w, x[n]) - y[n]`), if recorded."""
-    t_name = base_name(F.by_id[t].target)
-    for x in F.sites:
-        if x.kind != "assign" or x.id not in F.derived or t_name not in {base_name(r) for r in x.reads}:
+    for x, rows, sr in _differences_with(F, t):
+        if x.id not in F.derived:
             continue
-        tree = parse_statement(x.statement)
-        if tree is None or not any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Sub) for n in ast.walk(tree)):
-            continue
-        rows = loop_rows(F, x.id)
-        sr = F.ser(x.id)
         if len(rows) < 10 or np.nanmax(sr[C.SIZE][rows]) != 1:
             continue
         tail = rows[-max(1, len(rows) // 10):]
