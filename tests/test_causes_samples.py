@@ -21,7 +21,9 @@ TOP = 3
 
 @pytest.fixture(scope="session")
 def sample_sessions(tmp_path_factory):
-    """Every sample run once under `nandoctor run`, three at a time, then loaded."""
+    """Every sample run once under `nandoctor run`, three at a time, then loaded. Only the session is written:
+    these tests read the analysis, and the HTML and PNG renderers (tested in test_report*.py) would take most of
+    the time."""
     import nandoctor
 
     root = tmp_path_factory.mktemp("samples")
@@ -29,7 +31,8 @@ def sample_sessions(tmp_path_factory):
 
     def run(case):
         out = root / Path(case["file"]).stem
-        subprocess.run([sys.executable, "-m", "nandoctor", "run", "-o", str(out), case["file"]], cwd=str(CASES),
+        subprocess.run([sys.executable, "-m", "nandoctor", "run", "-q", "--format", "session", "-o", str(out),
+                        case["file"]], cwd=str(CASES),
                        capture_output=True, text=True, env=env, timeout=600)
         return case["file"], out
 
