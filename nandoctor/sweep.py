@@ -510,6 +510,8 @@ def heatmap(result: SweepResult, path: str | os.PathLike) -> str:
     if fixed:
         title += " (" + ", ".join(f"{n}={_fmt(v)}" for n, v in fixed.items()) + ")"
     ax.set_title(title, fontsize=10)
+    fig.text(0.01, 0.01, "In each cell: the last loss of a fine run, the first non-finite step (NaN@step), or the "
+             "outcome.", fontsize=7, color="#333333")
     shown = sorted({int(v) for v in grid.ravel() if np.isfinite(v)})
     ax.legend(handles=[Patch(color=_COLOURS[OUTCOMES[i]], label=OUTCOMES[i]) for i in shown],
               loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
