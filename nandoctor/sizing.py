@@ -89,7 +89,10 @@ def _knobs(source: str, target) -> list[Knob]:
     """The knobs one search sets together: an address, a list of them, or a fix (line, before, after)."""
     if hasattr(target, "line") and hasattr(target, "before") and hasattr(target, "after"):
         return [knob_from_fix(source, target.line, target.before, target.after)]
-    targets = target if isinstance(target, (list, tuple)) else [target]
+    from .sweep import _addresses
+
+    targets = target if isinstance(target, (list, tuple)) else _addresses(str(target)) \
+        if isinstance(target, str) else [target]
     if not targets:
         raise SizingError("nothing to size: no variable or line given")
     return [find_knob(source, t) for t in targets]
@@ -127,7 +130,7 @@ def size_knob(script: str | os.PathLike, argv=(), variable_or_line=None, *, name
     original = 1.0 if scale else knobs[0].value
     if original is None or original <= 0:
         raise SizingError(f"{knobs[0].describe()} is {original}: only a positive value is searched on a log scale")
-    label = name or knobs[0].name
+    label = name or (variable_or_line if isinstance(variable_or_line, str) else knobs[0].name)
     where = "; ".join(k.describe() for k in knobs)
     per_round = max(1, workers or os.cpu_count() or 1)
     trials: dict[float, Trial] = {}
@@ -138,8 +141,8 @@ def size_knob(script: str | os.PathLike, argv=(), variable_or_line=None, *, name
         values = values[:max(0, max_runs - len(trials))]
         if not values:
             return
-        tasks = [PointTask(str(script), tuple(argv), tuple([(k, v) for k in knobs] + fixed), timeout)
-                 for v in values]
+        tasks = [PointTask(str(script), tuple(argv), tuple([(k, v) for k in knobs] + fixed), timeout,
+                           values=((label, v),)) for v in values]
         results = _dask_map(tasks, scheduler) if scheduler is not None else _local_map(tasks, per_round)
         for v, r in zip(values, results):
             m = r.measures

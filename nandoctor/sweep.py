@@ -153,6 +153,7 @@ class PointTask:
     settings: tuple[tuple[Knob, float], ...]
     timeout: float = DEFAULT_TIMEOUT
     env: tuple[tuple[str, str], ...] | None = None  # None: the environment of the process running the task
+    values: tuple[tuple[str, float], ...] | None = None  # the point's (name, value) pairs; None: each knob's own
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,7 @@ def run_point(task: PointTask) -> PointResult:
     (killed with all its children when the time limit passes) and measure it. The user's files are never touched."""
     from .verify import PatchError, _copy_tree
 
-    values = tuple((k.name, float(v)) for k, v in task.settings)
+    values = task.values if task.values is not None else tuple((k.name, float(v)) for k, v in task.settings)
     script = Path(task.script)
     work = Path(tempfile.mkdtemp(prefix="nandoctor-sweep-"))
     t0 = time.monotonic()
@@ -244,10 +245,10 @@ def _probe(result: str, script: str, args: list[str]) -> int:
 
 @dataclass(frozen=True)
 class Axis:
-    """One swept hyperparameter: its name as given, the knob in the script, the values tried."""
+    """One swept hyperparameter: its name as given, the knobs in the script it sets (together), the values tried."""
 
     name: str
-    knob: Knob
+    knobs: tuple[Knob, ...]
     values: tuple[float, ...]
 
 
@@ -271,6 +272,14 @@ def parse_values(spec: str, points: int) -> tuple[float, ...]:
         raise SweepError(f"cannot read the values {spec!r}: write LOW..HIGH, a list a,b,c, or one number") from None
 
 
+def _addresses(name: str) -> list[str]:
+    """`scale:32,33` sets both lines' values together; `a,b` sets two variables together."""
+    head, sep, rest = name.partition(":")
+    if sep and head == "scale" and "," in rest:
+        return [f"scale:{part.strip()}" for part in rest.split(",")]
+    return [part.strip() for part in name.split(",")] if "," in name and ":" not in name else [name]
+
+
 def parse_sets(source: str, sets: list[str], points: int = DEFAULT_POINTS) -> list[Axis]:
     """The axes of `--set NAME=LOW..HIGH` options, each NAME found in the script's source (see overrides.find_knob)."""
     axes = []
@@ -282,15 +291,15 @@ def parse_sets(source: str, sets: list[str], points: int = DEFAULT_POINTS) -> li
         if not values:
             raise SweepError(f"--set {item!r} gives no value")
         try:
-            knob = find_knob(source, name)
+            knobs = tuple(find_knob(source, address) for address in _addresses(name))
         except OverrideError as e:
             raise SweepError(f"--set {name}: {e}") from None
-        axes.append(Axis(name, Knob(**{**knob.__dict__, "name": name}), values))
+        axes.append(Axis(name, tuple(Knob(**{**k.__dict__, "name": name}) for k in knobs), values))
     names = [a.name for a in axes]
     if len(set(names)) != len(names):
         raise SweepError("a name is set twice")
-    spots = {(a.knob.line, a.knob.col) for a in axes}
-    if len(spots) != len(axes):
+    spots = {(k.line, k.col) for a in axes for k in a.knobs}
+    if len(spots) != sum(len(a.knobs) for a in axes):
         raise SweepError("two --set names point at the same literal")
     return axes
 
@@ -318,8 +327,9 @@ class SweepResult:
             "engine": self.engine,
             "elapsed": round(self.elapsed, 3),
             "thresholds": {"diverge_rise": DIVERGE_RISE, "stall_gain": STALL_GAIN},
-            "axes": [{"name": a.name, "where": a.knob.describe(), "line": a.knob.line, "original": a.knob.text,
-                      "kind": a.knob.kind, "values": list(a.values)} for a in self.axes],
+            "axes": [{"name": a.name, "values": list(a.values),
+                      "knobs": [{"where": k.describe(), "line": k.line, "original": k.text, "kind": k.kind}
+                                for k in a.knobs]} for a in self.axes],
             "points": [p.to_dict() for p in self.points],
             "stable": self.stable_ranges(),
         }
@@ -327,7 +337,8 @@ class SweepResult:
 
 def grid_tasks(script: str, argv, axes: list[Axis], timeout: float = DEFAULT_TIMEOUT) -> list[PointTask]:
     script = str(Path(script).resolve())
-    return [PointTask(script, tuple(argv), tuple((a.knob, v) for a, v in zip(axes, combo)), timeout)
+    return [PointTask(script, tuple(argv), tuple((k, v) for a, v in zip(axes, combo) for k in a.knobs), timeout,
+                      values=tuple((a.name, v) for a, v in zip(axes, combo)))
             for combo in itertools.product(*(a.values for a in axes))]
 
 

@@ -22,7 +22,8 @@ except ImportError:
 from nandoctor.overrides import find_knob
 from nandoctor.sweep import (DIVERGE_RISE, DIVERGENCE, FAILED, FINE, NAN, NOT_MEASURED, SATURATION, STALL,
                              STALL_GAIN, Axis, PointResult, PointTask, RunMeasures, SweepError, SweepResult, classify,
-                             parse_sets, parse_values, run_point, sweep, table, write_outputs)
+                             grid_tasks, parse_sets, parse_values, run_point, sweep, table, write_outputs)
+from nandoctor.overrides import set_knobs
 
 # Least squares by gradient descent: the loss is the script's own `loss`, replayed below in plain numpy.
 FIT = """\
@@ -200,3 +201,15 @@ def test_a_run_past_its_time_limit_is_killed_with_its_children(tmp_path):
         time.sleep(0.1)
     else:
         pytest.fail(f"the script's child {child} outlived the timeout")
+
+
+def test_one_axis_can_scale_several_initialisations_together(tmp_path):
+    source = "import numpy as np\nW1 = np.ones((2, 2))\nW2 = 3 * np.ones(2)\n"
+    axis, = parse_sets(source, ["scale:2,3=0.1..1"], 2)
+    assert [k.line for k in axis.knobs] == [2, 3] and axis.values == (0.1, 1.0)
+    (tmp_path / "s.py").write_text(source)
+    first, _ = grid_tasks(str(tmp_path / "s.py"), (), [axis])
+    assert first.values == (("scale:2,3", 0.1),)
+    namespace: dict = {}
+    exec(set_knobs(source, list(first.settings)), namespace)
+    assert np.array_equal(namespace["W1"], 0.1 * np.ones((2, 2))) and np.array_equal(namespace["W2"], 0.3 * np.ones(2))
