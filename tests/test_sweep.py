@@ -212,4 +212,4 @@ def test_one_axis_can_scale_several_initialisations_together(tmp_path):
     assert first.values == (("scale:2,3", 0.1),)
     namespace: dict = {}
     exec(set_knobs(source, list(first.settings)), namespace)
-    assert np.array_equal(namespace["W1"], 0.1 * np.ones((2, 2))) and np.array_equal(namespace["W2"], 0.3 * np.ones(2))
+    assert np.array_equal(namespace["W1"], 0.1 * np.ones((2, 2))) and np.array_equal(namespace["W2"], 0.1 * (3 * np.ones(2)))
