@@ -52,6 +52,8 @@ def main() -> None:
     ap.add_argument("--skip-size", action="store_true")
     ap.add_argument("--json", default=None, help="Also write the figures to this file.")
     args = ap.parse_args()
+    # The cluster's workers import nandoctor from this checkout, as the sweep's own subprocesses do.
+    os.environ["PYTHONPATH"] = ENV["PYTHONPATH"]
     from distributed import LocalCluster
 
     cores = os.cpu_count() or 1
