@@ -168,6 +168,9 @@ def size_knob(script: str | os.PathLike, argv=(), variable_or_line=None, *, name
     # Narrow on a log scale, `per_round` interior values at a time.
     while True:
         lo, hi = _bracket(trials)
+        if lo is None:
+            # Nothing fine yet: a window of good values may lie between the largest stall and the failure above it.
+            lo, hi = _stall_window(trials)
         if lo is None or hi is None or hi / lo <= resolution or len(trials) >= max_runs:
             break
         ratios = np.linspace(math.log(lo), math.log(hi), per_round + 2)[1:-1]
@@ -187,6 +190,15 @@ def size_knob(script: str | os.PathLike, argv=(), variable_or_line=None, *, name
             max_runs = budget
             checked = trials.get(recommended)
     return Sizing(label, where, original, tuple(trials.values()), lo, hi, recommended, safety_factor, checked, note)
+
+
+def _stall_window(trials: dict[float, Trial]) -> tuple[float | None, float | None]:
+    """The largest stalling value and the smallest failing value above it, when no value was fine."""
+    stalls = [v for v, t in trials.items() if t.outcome == STALL]
+    if not stalls:
+        return None, None
+    above = [v for v, t in trials.items() if v > max(stalls) and t.outcome != STALL]
+    return max(stalls), (min(above) if above else None)
 
 
 def _bracket(trials: dict[float, Trial]) -> tuple[float | None, float | None]:

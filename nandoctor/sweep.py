@@ -226,7 +226,9 @@ def _probe(result: str, script: str, args: list[str]) -> int:
 
     report = Path(tempfile.mkdtemp(prefix="report-", dir=str(Path(result).parent)))
     t0 = time.monotonic()
-    outcome, session = trace_script(script, args, report, formats=("json",))
+    # NANDOCTOR_RAISE=1 (as in nandoctor's tests) makes an internal error fail the run loudly instead of quietly.
+    outcome, session = trace_script(script, args, report, formats=("json",),
+                                    raise_errors=os.environ.get("NANDOCTOR_RAISE") == "1")
     elapsed = time.monotonic() - t0
     error = None
     if outcome.exception is not None and not isinstance(outcome.exception, SystemExit):

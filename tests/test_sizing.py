@@ -11,7 +11,7 @@ from click.testing import CliRunner
 import nandoctor.sizing as sizing
 from nandoctor.cli import main
 from nandoctor.sizing import RESOLUTION, SAFETY_FACTOR, SizingError, size_init_scale, size_learning_rate
-from nandoctor.sweep import FINE, NAN, PointResult, RunMeasures
+from nandoctor.sweep import FINE, NAN, STALL, PointResult, RunMeasures
 
 from test_sweep import FIT, expected_outcome, replay
 
@@ -117,3 +117,19 @@ def test_sizing_with_real_runs_agrees_with_the_replay(tmp_path):
         assert trial.outcome == expected_outcome(trial.value), trial
         assert trial.loss_first == pytest.approx(replay(trial.value)[0], rel=1e-9)
     assert result.smallest_bad / result.largest_good <= 3.0 and result.recommended_trial.outcome == FINE
+
+
+def test_a_window_between_a_stall_and_a_failure_is_searched(replayed, monkeypatch):
+    # Outcomes by rate: stall below 0.02, fine up to 0.04, nan above: the 10x steps jump over the window.
+    def windowed(tasks, workers):
+        out = []
+        for task in tasks:
+            (knob, lr), = task.settings
+            outcome = STALL if lr < 0.02 else FINE if lr <= 0.04 else NAN
+            out.append(PointResult(((knob.name, lr),), outcome, outcome,
+                                   RunMeasures(0, None, 60, None, "loss", 1.0, 1.0, 1.0, False)))
+        return out
+    monkeypatch.setattr(sizing, "_local_map", windowed)
+    result = size_learning_rate(replayed(0.1), (), "lr", workers=2, max_runs=20)
+    assert 0.02 <= result.largest_good <= 0.04 and result.smallest_bad / result.largest_good <= RESOLUTION
+    assert {t.outcome for t in result.trials} == {STALL, FINE, NAN}
