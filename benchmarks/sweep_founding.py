@@ -52,8 +52,10 @@ def main() -> None:
     ap.add_argument("--skip-size", action="store_true")
     ap.add_argument("--json", default=None, help="Also write the figures to this file.")
     args = ap.parse_args()
-    # The cluster's workers import nandoctor from this checkout, as the sweep's own subprocesses do.
+    # The cluster's scheduler (here, in this process) and workers unpickle the tasks: they import nandoctor from
+    # this checkout, as the sweep's own subprocesses do.
     os.environ["PYTHONPATH"] = ENV["PYTHONPATH"]
+    sys.path.insert(0, str(ROOT))
     from distributed import LocalCluster
 
     cores = os.cpu_count() or 1
