@@ -1,4 +1,4 @@
-"""`nandoctor sweep` on the founding case: the stable learning-rate range locally and on a local Dask cluster, and the sized rate.
+"""`nandoctor sweep` on the founding case: the stable learning rates locally and on a Dask cluster, and the sized rate.
 
     python benchmarks/sweep_founding.py                  # about 4 minutes on a 2-core box
     python benchmarks/sweep_founding.py --points 5 --skip-size --json out.json

@@ -317,7 +317,10 @@ def set_knobs(source: str, settings: list[tuple[Knob, float]]) -> str:
         current = lines[knob.line - 1][knob.col:] if knob.line == knob.end_line else None
         if current is not None and not current.startswith(knob.text):
             raise OverrideError(f"line {knob.line} no longer holds `{knob.text}`")
-        new = format_value(value, _is_int_literal(knob.text)) if knob.kind == LITERAL else f"{format_value(value)} * ({knob.text})"
+        if knob.kind == LITERAL:
+            new = format_value(value, _is_int_literal(knob.text))
+        else:
+            new = f"{format_value(value)} * ({knob.text})"
         if knob.kind == LITERAL and value < 0:
             new = f"({new})"
         head = lines[knob.line - 1][:knob.col]

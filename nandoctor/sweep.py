@@ -363,9 +363,9 @@ def _dask_map(tasks, scheduler):
         try:
             return client.gather(futures)
         except Exception as e:  # noqa: BLE001 -- a run's own failure is a result; this is the cluster failing
-            raise SweepError(f"the Dask cluster could not run the points ({type(e).__name__}: {e}); its "
-                             f"scheduler and workers need this nandoctor importable and the script's folder at {Path(tasks[0].script).parent}"
-                             ) from e
+            folder = Path(tasks[0].script).parent
+            raise SweepError(f"the Dask cluster could not run the points ({type(e).__name__}: {e}); its scheduler "
+                             f"and workers need this nandoctor importable and the script's folder at {folder}") from e
     finally:
         if client is not scheduler:
             client.close()

@@ -142,7 +142,8 @@ def test_sweep_locally_matches_a_numpy_replay_and_a_local_dask_cluster(tmp_path)
     cli = CliRunner().invoke(main, ["sweep", "--set", f"lr={spec}", "--workers", "2", "-o", str(out),
                                     str(tmp_path / "fit.py")])
     assert cli.exit_code == 0, cli.output
-    assert (tmp_path / "fit.py").read_text() == before and sorted(p.name for p in tmp_path.iterdir()) == ["fit.py", "map"]
+    assert (tmp_path / "fit.py").read_text() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fit.py", "map"]
     local = json.loads((out / "sweep.json").read_text())
     assert (out / "sweep.png").exists() and "outcome" in (out / "sweep.txt").read_text()
     for point, lr in zip(local["points"], RATES):
@@ -212,4 +213,5 @@ def test_one_axis_can_scale_several_initialisations_together(tmp_path):
     assert first.values == (("scale:2,3", 0.1),)
     namespace: dict = {}
     exec(set_knobs(source, list(first.settings)), namespace)
-    assert np.array_equal(namespace["W1"], 0.1 * np.ones((2, 2))) and np.array_equal(namespace["W2"], 0.1 * (3 * np.ones(2)))
+    assert np.array_equal(namespace["W1"], 0.1 * np.ones((2, 2)))
+    assert np.array_equal(namespace["W2"], 0.1 * (3 * np.ones(2)))
