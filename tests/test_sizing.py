@@ -133,3 +133,13 @@ def test_a_window_between_a_stall_and_a_failure_is_searched(replayed, monkeypatc
     result = size_learning_rate(replayed(0.1), (), "lr", workers=2, max_runs=20)
     assert 0.02 <= result.largest_good <= 0.04 and result.smallest_bad / result.largest_good <= RESOLUTION
     assert {t.outcome for t in result.trials} == {STALL, FINE, NAN}
+
+
+def test_a_fix_that_changes_the_rate_names_the_knob_to_size(replayed):
+    from nandoctor.model import Fix
+
+    script = replayed(0.05)
+    fix = Fix("Lower the learning rate lr from 0.05 to 0.005", 7, "lr = 0.05", "lr = 0.005")
+    by_fix = size_learning_rate(script, (), fix, workers=2)
+    by_name = size_learning_rate(script, (), "lr", workers=2)
+    assert by_fix.where == by_name.where and by_fix.recommended == by_name.recommended
