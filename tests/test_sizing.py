@@ -142,4 +142,5 @@ def test_a_fix_that_changes_the_rate_names_the_knob_to_size(replayed):
     fix = Fix("Lower the learning rate lr from 0.05 to 0.005", 7, "lr = 0.05", "lr = 0.005")
     by_fix = size_learning_rate(script, (), fix, workers=2)
     by_name = size_learning_rate(script, (), "lr", workers=2)
-    assert by_fix.where == by_name.where and by_fix.recommended == by_name.recommended
+    assert by_fix.where == "line 7: `lr = 0.05`" and by_fix.recommended == by_name.recommended
+    assert by_fix.searched() == by_name.searched()
