@@ -215,8 +215,8 @@ def main():
     nandoctor run train.py --epochs 3     trace a script (its arguments follow it)
     nandoctor demo                        trace the bundled 3-4-1 network
     nandoctor report reports/train        re-render a saved session
-    nandoctor sweep --set lr=1e-3..10 train.py   map where training is stable
     nandoctor report --format json DIR    print its findings.json to stdout
+    nandoctor sweep --set lr=1e-3..1 a.py map where training stays stable
     %load_ext nandoctor                   in Jupyter: %%nandoctor traces a cell
     pytest --nandoctor                    in tests: fail a test that computed a NaN
 
