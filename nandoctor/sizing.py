@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from .overrides import Knob, OverrideError, find_knob, knob_from_fix
-from .sweep import DEFAULT_TIMEOUT, FINE, STALL, PointTask, SweepError, _dask_map, _local_map
+from .sweep import DEFAULT_TIMEOUT, FINE, STALL, PointTask, _dask_map, _local_map
 
 # The recommended value is the largest good value found divided by this: a boundary found on one seed and one
 # run moves with the data order and the init, so the advice keeps a factor of room below it.

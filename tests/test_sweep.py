@@ -15,15 +15,15 @@ from click.testing import CliRunner
 from conftest import run_nandoctor
 from nandoctor.cli import main
 
+from nandoctor.overrides import find_knob, set_knobs
+from nandoctor.sweep import (DIVERGE_RISE, DIVERGENCE, FAILED, FINE, NAN, NOT_MEASURED, SATURATION, STALL,
+                             STALL_GAIN, PointResult, PointTask, RunMeasures, SweepError, SweepResult, classify,
+                             grid_tasks, parse_sets, parse_values, run_point, sweep, table, write_outputs)
+
 try:  # imported before any test runs: it installs import finders the per-test leak check would count as leaked
     import distributed
 except ImportError:
     distributed = None
-from nandoctor.overrides import find_knob
-from nandoctor.sweep import (DIVERGE_RISE, DIVERGENCE, FAILED, FINE, NAN, NOT_MEASURED, SATURATION, STALL,
-                             STALL_GAIN, Axis, PointResult, PointTask, RunMeasures, SweepError, SweepResult, classify,
-                             grid_tasks, parse_sets, parse_values, run_point, sweep, table, write_outputs)
-from nandoctor.overrides import set_knobs
 
 # Least squares by gradient descent: the loss is the script's own `loss`, replayed below in plain numpy.
 FIT = """\
