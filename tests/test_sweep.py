@@ -14,7 +14,6 @@ from click.testing import CliRunner
 
 from conftest import run_nandoctor
 from nandoctor.cli import main
-
 from nandoctor.overrides import find_knob, set_knobs
 from nandoctor.sweep import (DIVERGE_RISE, DIVERGENCE, FAILED, FINE, NAN, NOT_MEASURED, SATURATION, STALL,
                              STALL_GAIN, PointResult, PointTask, RunMeasures, SweepError, SweepResult, classify,
