@@ -518,10 +518,10 @@ def heatmap(result: SweepResult, path: str | os.PathLike) -> str:
             dark = grid[r, c] in (index[NAN], index[DIVERGENCE], index[FINE], index[FAILED])
             ax.text(c, r, labels[r][c], ha="center", va="center", fontsize=7, color="white" if dark else "black")
     ax.set_xticks(range(len(x_axis.values)), [_fmt(v) for v in x_axis.values])
-    ax.set_xlabel(f"{x_axis.name} (log-spaced)")
+    ax.set_xlabel(x_axis.name)
     if y_axis:
         ax.set_yticks(range(len(y_values)), [_fmt(v) for v in y_values])
-        ax.set_ylabel(f"{y_axis.name} (log-spaced)")
+        ax.set_ylabel(y_axis.name)
     else:
         ax.set_yticks([])
     title = f"Where {Path(result.script).name} trains stably"
