@@ -1,4 +1,4 @@
-"""The command line: `nandoctor run`, `report` and `demo`. The only stage that prints and picks exit codes."""
+"""The command line: `nandoctor run`, `report`, `demo` and `sweep`. The only stage that prints and picks exit codes."""
 
 from __future__ import annotations
 
@@ -216,6 +216,7 @@ def main():
     nandoctor demo                        trace the bundled 3-4-1 network
     nandoctor report reports/train        re-render a saved session
     nandoctor report --format json DIR    print its findings.json to stdout
+    nandoctor sweep --set lr=1e-3..1 a.py map where training stays stable
     %load_ext nandoctor                   in Jupyter: %%nandoctor traces a cell
     pytest --nandoctor                    in tests: fail a test that computed a NaN
 
@@ -482,6 +483,90 @@ def report(session_dir, output, formats, quiet, verbose):
             lines[-1:-1] = _finding_lines(session)
         for line in lines:
             click.echo(line, err=True)
+
+
+@main.command("sweep", context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+@click.option("--set", "sets", multiple=True, metavar="NAME=LOW..HIGH",
+              help="A hyperparameter of the script and the values to try (repeatable): LOW..HIGH log-spaced, "
+                   "a list a,b,c, or one value held fixed. NAME is a variable the script assigns once from a "
+                   "literal (or a parameter given one literal), LINE:LITERAL, or scale:LINE (multiply the value "
+                   "assigned on that line).")
+@click.option("--points", type=click.IntRange(1, 50), default=7, show_default=True,
+              help="Values per LOW..HIGH range.")
+@click.option("--size", "size", default=None, metavar="NAME[=LOW..HIGH]",
+              help="Instead of a grid, search NAME for the largest value that stays finite and learns, and "
+                   "recommend it with a safety margin (bisection on a log scale).")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Run the points on this Dask distributed scheduler (needs nandoctor[dask]); the workers "
+                   "must see the script's folder at the same path.")
+@click.option("--ray", "use_ray", is_flag=True, help="Run the points on Ray (needs nandoctor[ray]; RAY_ADDRESS "
+                                                      "picks an existing cluster).")
+@click.option("--workers", type=click.IntRange(1, None), default=None,
+              help="Local runs at once (default: one per core).")
+@click.option("--timeout", type=click.FloatRange(min=1), default=600, show_default=True,
+              help="Seconds one run may take; its process group is then killed and the point is 'failed'.")
+@click.option("-o", "--output", "output", type=click.Path(file_okay=False), default=None,
+              help="Folder for sweep.json, sweep.png and sweep.txt (default: reports/<script-stem>-sweep/).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the stable ranges and the output folder.")
+@click.argument("script", type=click.Path(dir_okay=False))
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def sweep_command(sets, points, size, scheduler, use_ray, workers, timeout, output, quiet, script, args):
+    """Map where SCRIPT trains stably: re-run it over a grid of its own hyperparameters.
+
+    \b
+    nandoctor sweep train.py --set lr=1e-3..10 --set init=0.01..1
+    nandoctor sweep --set learning_rate=0.01..10 --points 9 net.py
+    nandoctor sweep --size lr train.py        bisect for the largest good lr
+
+    Each point runs traced in a scratch copy of the script's folder (the script's files are never
+    touched) and is classified from its own numbers: nan, divergence (the loss ends above 1.5x its
+    start), saturation (an activation exactly at its bound), stall (the loss falls by under 5%), or fine.
+    """
+    from . import sweep as sweep_module
+    from .sizing import SizingError, size_knob
+
+    if not Path(script).is_file():
+        _config_error(f"{script} is not a file")
+    try:
+        if size is not None:
+            if sets:
+                raise sweep_module.SweepError("--size searches one knob: give it without --set")
+            name, _, spec = size.partition("=")
+            bounds = {}
+            if spec:
+                if ".." not in spec:
+                    raise sweep_module.SweepError(f"--size {size!r}: write NAME or NAME=LOW..HIGH")
+                low, high = (float(v) for v in spec.split("..", 1))
+                bounds = {"low": low, "high": high}
+            if use_ray:
+                raise sweep_module.SweepError("--size runs locally or on --scheduler, not on Ray")
+            sizing = size_knob(script, list(args), name.strip(), timeout=timeout, workers=workers,
+                               scheduler=scheduler, **bounds)
+            if not quiet:
+                for t in sizing.searched():
+                    click.echo(f"{t.value:12.4g}  {t.outcome:12s}  {t.reason}")
+            click.echo(sizing.summary())
+            out = Path(output) if output else _default_out(script).with_name(_default_out(script).name + "-size")
+            out.mkdir(parents=True, exist_ok=True)
+            import json
+
+            (out / "sizing.json").write_text(json.dumps(sizing.to_dict(), indent=1), encoding="utf-8")
+            click.echo(f"nandoctor: sizing: {out / 'sizing.json'}", err=True)
+            return
+        result = sweep_module.sweep(script, list(args), list(sets), points=points, timeout=timeout,
+                                    workers=workers, scheduler=scheduler, ray=use_ray)
+    except (sweep_module.SweepError, SizingError) as e:
+        _config_error(e)
+    except ValueError as e:
+        _config_error(f"--size: {e}")
+    out = Path(output) if output else _default_out(script).with_name(_default_out(script).name + "-sweep")
+    paths = sweep_module.write_outputs(result, out)
+    if not quiet:
+        click.echo(sweep_module.table(result))
+    for line in result.stable_ranges():
+        click.echo(line)
+    click.echo(f"nandoctor: sweep of {len(result.points)} runs on {result.engine} in {result.elapsed:.1f} s: "
+               f"{paths['png']}, {paths['json']}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover
