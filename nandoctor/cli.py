@@ -138,15 +138,19 @@ def trace_script(script: str, args: list[str], out: Path, *, include=(), exclude
 
 
 def run_traced(script: str, args: list[str], out: Path, *, include=(), exclude=(), step_loop=None, formats=FORMATS,
-               raise_errors=False, config: dict | None = None, progress: bool = False):
+               raise_errors=False, config: dict | None = None, progress: bool = False, budget: dict | None = None,
+               analyse: bool = True):
     """`nandoctor run`: the script runs traced in a child interpreter (trace/runner.py says why); this
-    process waits for it, then analyses the session it left. Returns (outcome, session or None)."""
+    process waits for it, then analyses the session it left. Returns (outcome, session or None).
+
+    `budget` ({"max_steps": N, "budget_loop": [file, line]}) stops the script after N iterations of that
+    loop (a fix's re-run); `analyse=False` leaves the session folder unanalysed and returns no session."""
     from .trace.runner import Outcome, run_child
 
     out = Path(os.path.abspath(out))  # the script may chdir
     meta = _run_meta(script, args, step_loop, config)
     spec = {"out": str(out), "include": [str(p) for p in include], "exclude": list(exclude), "step_loop": step_loop,
-            "raise_errors": raise_errors, "progress": progress, "meta": meta}
+            "raise_errors": raise_errors, "progress": progress, "meta": meta, **(budget or {})}
     t0 = time.monotonic()
     returncode = run_child(script, list(args), spec)
     signum = -returncode if returncode < 0 else None
@@ -155,6 +159,8 @@ def run_traced(script: str, args: list[str], out: Path, *, include=(), exclude=(
         from .progress import ERASE
 
         sys.stderr.write(ERASE)  # the child died with its status line drawn
+    if not analyse:
+        return outcome, None
     return outcome, _conclude_child(out, outcome, step_loop, formats, raise_errors, time.monotonic() - t0)
 
 
