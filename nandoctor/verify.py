@@ -711,6 +711,30 @@ class Verification:
 
         return to_dict(self)
 
+    @classmethod
+    def from_dict(cls, doc: dict) -> "Verification":
+        """Rebuild from `to_dict` output (a session folder's verification.json)."""
+        from .model import from_dict
+
+        def trial(d):
+            if d is None:
+                return None
+            return Trial(d["name"], tuple(d["causes"]), tuple(from_dict(Fix, f) for f in d["fixes"]), d["verdict"],
+                         d["reason"], None if d.get("measures") is None else Measures.from_dict(d["measures"]),
+                         d.get("diff", ""), bool(d.get("knob")))
+
+        budget = doc.get("budget")
+        if budget is not None:
+            budget = Budget(budget["max_steps"], None if budget["loop"] is None else tuple(budget["loop"]),
+                            float(budget["timeout"]), float(budget["expected"]), budget["reason"])
+        return cls(doc["status"], doc["reason"], budget,
+                   None if doc.get("before") is None else Measures.from_dict(doc["before"]),
+                   tuple(trial(t) for t in doc.get("trials", [])), trial(doc.get("plan")),
+                   tuple(doc.get("plan_left_out", [])),
+                   tuple(RankedCause(r["tag"], r["rank"], r["verified_rank"], r["verdict"], r["reason"],
+                                     tuple(r.get("tried", []))) for r in doc.get("ranking", [])),
+                   doc.get("wall_seconds"))
+
     def trial_of(self, fixes) -> Trial | None:
         keys = {_patch_key(f) for f in fixes}
         for t in self.trials:
@@ -788,9 +812,11 @@ def _user_sources(session, script: Path) -> dict[str, str]:
 
 def verify_session(session, *, script: str | os.PathLike | None = None, argv: list[str] | None = None,
                    jobs: int | None = None, scratch: str | os.PathLike | None = None, env: dict | None = None,
-                   budget: Budget | None = None) -> Verification:
+                   budget: Budget | None = None, alternatives: str = "auto") -> Verification:
     """Re-run every distinct fix group of the session's causes, then the plan, each in a scratch copy; judge them
-    against the original run on the same measures and rank the causes by what their fixes did."""
+    against the original run on the same measures and rank the causes by what their fixes did.
+
+    `alternatives`: "auto" tries a cause's other fix groups only when its first does not cure; "all" tries each."""
     import time
     from concurrent.futures import ThreadPoolExecutor
 
@@ -814,17 +840,22 @@ def verify_session(session, *, script: str | os.PathLike | None = None, argv: li
         return Verification(NOT_VERIFIED, "no cause offers a patch to try (only advice)")
     budget = budget or plan_budget(session)
     before = measure(session, until_step=budget.max_steps)
-    distinct: dict[tuple, tuple[list[str], list[Fix]]] = {}
+    distinct: dict[tuple, tuple[list[str], list[Fix], bool]] = {}
+    firsts = set()
     for tag, group in pairs:
         key = tuple(sorted(_patch_key(f) for f in group))
+        first = tag not in firsts
+        firsts.add(tag)
         if key in distinct:
             if tag not in distinct[key][0]:
                 distinct[key][0].append(tag)
+            if first:
+                distinct[key] = (distinct[key][0], group, True)
         else:
-            distinct[key] = ([tag], group)
+            distinct[key] = ([tag], group, first)
 
     def attempt(item) -> Trial:
-        tags, group = item
+        tags, group = item[0], item[1]
         name = group[0].title
         try:
             patch_files(script, group)
@@ -840,7 +871,15 @@ def verify_session(session, *, script: str | os.PathLike | None = None, argv: li
 
     workers = max(1, jobs or os.cpu_count() or 1)
     with ThreadPoolExecutor(workers) as pool:
-        trials = list(pool.map(attempt, distinct.values()))
+        # Each cause's first fix first; its alternatives ("Or ...") only when that did not cure (unless asked for
+        # all): an alternative to a fix that cures adds a re-run and no answer.
+        primary = [item for item in distinct.values() if item[2]]
+        trials = list(pool.map(attempt, primary))
+        cured = {tag for t in trials if t.verdict == CURES for tag in t.causes}
+        rest = [item for item in distinct.values() if not item[2]
+                and (alternatives == "all" or not set(item[0]) <= cured)]
+        trials += list(pool.map(attempt, rest))
+        skipped = [item[1][0].title for item in distinct.values() if not item[2] and item not in rest]
     kept, left = _plan_groups(trials)
     plan = None
     if len(kept) == 1:
@@ -856,6 +895,7 @@ def verify_session(session, *, script: str | os.PathLike | None = None, argv: li
         plan = attempt((list(tags), fixes))
         plan = dataclasses.replace(plan, name="plan")
     ranking = rank_causes(session.causes, trials)
+    left += [f"{title}: not tried, an alternative to a fix that cures" for title in skipped]
     return Verification("verified", f"each fix re-run over {budget.reason}", budget, before, tuple(trials), plan,
                         tuple(left), tuple(ranking), round(time.monotonic() - t0, 3))
 
@@ -875,3 +915,103 @@ def rank_causes(causes, trials) -> list[RankedCause]:
     rows.sort(key=lambda r: (r[0], r[1].rank))
     return [RankedCause(c.tag, c.rank, k + 1, verdict, reason, tried)
             for k, (_, c, verdict, reason, tried) in enumerate(rows)]
+
+
+def reranked(causes, verification: Verification) -> list:
+    """The causes in their verified order, ranks renumbered (a cause the verification did not rank keeps its place
+    after the ranked ones)."""
+    order = {r.tag: r.verified_rank for r in verification.ranking}
+    ordered = sorted(causes, key=lambda c: (order.get(c.tag, len(order) + c.rank), c.rank))
+    return [dataclasses.replace(c, rank=k + 1) for k, c in enumerate(ordered)]
+
+
+VERIFICATION_FILE = "verification.json"
+
+
+def save_verification(directory: str | os.PathLike, verification: Verification) -> Path:
+    path = Path(directory) / VERIFICATION_FILE
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(verification.to_dict(), indent=1), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def load_verification(directory: str | os.PathLike) -> Verification | None:
+    """The verification saved in a session folder, or None when it holds none."""
+    path = Path(directory) / VERIFICATION_FILE
+    if not path.is_file():
+        return None
+    try:
+        return Verification.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, KeyError, TypeError) as e:
+        raise ValueError(f"{path} is not a verification nandoctor wrote: {e}") from None
+
+
+def plan_fixes(session) -> tuple[list[Fix], str]:
+    """The fix plan's patches and what backs them: the verified plan when the session was verified, else each
+    cause's first fix group (no two editing one line differently), marked as not verified."""
+    v = getattr(session, "verification", None)
+    if v is not None and v.status == "verified":
+        if v.plan is None:
+            return [], "verified: no fix cured or helped, so there is no plan (" + "; ".join(v.plan_left_out) + ")"
+        return list(v.plan.fixes), f"verified: the plan {v.plan.verdict} ({v.plan.reason})"
+    fixes, keys, lines = [], set(), {}
+    for c in sorted(session.causes, key=lambda c: c.rank):
+        groups = fix_groups(c.fixes)
+        if not groups:
+            continue
+        group = groups[0]
+        if any(lines.get((fx.file or "", fx.line), _patch_key(fx)) != _patch_key(fx) for fx in group):
+            continue
+        for fx in group:
+            lines[(fx.file or "", fx.line)] = _patch_key(fx)
+            if _patch_key(fx) not in keys:
+                keys.add(_patch_key(fx))
+                fixes.append(fx)
+    return fixes, "not verified: each cause's first fix, as the analysis proposes it (run with --verify to test it)"
+
+
+def backup_path(path: Path) -> Path:
+    """`file.py.orig`, or `file.py.orig.N` when that exists: a backup never overwrites another."""
+    candidate = path.with_name(path.name + ".orig")
+    k = 1
+    while candidate.exists():
+        candidate = path.with_name(f"{path.name}.orig.{k}")
+        k += 1
+    return candidate
+
+
+def apply_plan(script: str | os.PathLike, fixes) -> list[tuple[Path, Path]]:
+    """Write the patched files in place, each after copying it to a backup; [(file, its backup)].
+    Nothing is written when any patch fails (PatchError)."""
+    script = Path(script).resolve()
+    patched = patch_files(script, fixes)
+    done = []
+    for path, (old, new) in sorted(patched.items()):
+        backup = backup_path(path)
+        shutil.copy2(path, backup)
+        path.write_text(new, encoding="utf-8")
+        done.append((path, backup))
+    return done
+
+
+def verification_lines(v: Verification) -> list[str]:
+    """The terminal's account of a verification (lines without the `nandoctor:` mark)."""
+    if v.status != "verified":
+        return [f"fixes not verified: {v.reason}"]
+    lines = [f"fixes verified in {v.wall_seconds:.1f} s ({v.reason}):"]
+    for r in v.ranking:
+        moved = "" if r.rank == r.verified_rank else f" (was {r.rank})"
+        lines.append(f"  cause {r.verified_rank}{moved} [{r.tag}]: {r.verdict} - {_short(r.reason)}")
+        if r.tried:
+            lines.append(f"    tried, did not work: {'; '.join(r.tried)}")
+    if v.plan is not None:
+        lines.append(f"  plan ({len(v.plan.fixes)} changes, `nandoctor fix` shows them): {v.plan.verdict} - "
+                     f"{_short(v.plan.reason, 4)}")
+    return lines
+
+
+def _short(reason: str, parts: int = 3) -> str:
+    """The first sentences of a verdict's reason (the report and findings.json keep all of it)."""
+    pieces = reason.split("; ")
+    return "; ".join(pieces[:parts]) + ("; ..." if len(pieces) > parts else "")
