@@ -396,3 +396,52 @@ def test_the_founding_case_fixes_and_plan_are_verified(seed_session, tmp_path):
     assert alias["rank"] == len(doc["causes"]) and not [f for f in alias["fixes"] if f.get("line")]
     assert alias["tried"] and alias["tried"][0]["verdict"] == NO_EFFECT
     assert doc["verification"]["plan"]["measures"]["accuracy_final"] == 1.0
+
+
+# -- the command line -------------------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_fix_prints_the_plan_as_a_diff_and_apply_keeps_a_backup(tmp_path):
+    import nandoctor.demo
+    from conftest import run_nandoctor, run_python
+
+    shutil.copy(Path(nandoctor.demo.__file__).parent / "net341.py", tmp_path / "net341.py")
+    original = (tmp_path / "net341.py").read_text()
+    proc = run_nandoctor(["fix", "--verify", "off", "--apply", "-o", str(tmp_path / "r"), "net341.py"], cwd=str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("--- a/net341.py\n+++ b/net341.py\n") and "+            dl_jk = a_jk - y" in proc.stdout
+    assert "w_ij: [[" not in proc.stdout  # the script's own output does not mix into the diff
+    assert "not verified" in proc.stderr and (tmp_path / "net341.py.orig").read_text() == original
+    ran = run_python(["net341.py"], cwd=str(tmp_path))
+    assert ran.returncode == 0 and "nan" not in ran.stdout.lower(), ran.stdout
+
+
+@pytest.mark.slow
+def test_fix_from_a_saved_run_refuses_another_script(seed_run, tmp_path):
+    from conftest import SEED, run_nandoctor
+
+    proc = run_nandoctor(["fix", "--from", str(seed_run[1]), "--verify", "off", str(SEED)], cwd=str(tmp_path))
+    assert proc.returncode == 0 and "+++ b/net341.py" in proc.stdout, proc.stderr
+    (tmp_path / "other.py").write_text("print(1)\n")
+    proc = run_nandoctor(["fix", "--from", str(seed_run[1]), "--verify", "off", "other.py"], cwd=str(tmp_path))
+    assert proc.returncode == 2 and "is a run of" in proc.stderr
+
+
+def test_verify_auto_skips_re_runs_that_would_take_too_long(monkeypatch, capsys):
+    from nandoctor import cli, verify
+
+    calls = []
+
+    class S:
+        causes = [Cause("lr", 1, "s", fixes=(LR,))]
+
+        def verify(self):
+            calls.append(1)
+
+    monkeypatch.setattr(verify, "estimate_seconds", lambda session: 500.0)
+    cli._verify(S(), "auto", 10.0, quiet=False)
+    assert not calls and "would take about 500 s" in capsys.readouterr().err
+    monkeypatch.setattr(verify, "estimate_seconds", lambda session: 20.0)
+    cli._verify(S(), "auto", 10.0, quiet=False)
+    cli._verify(S(), "on", 10.0, quiet=False)
+    assert calls == [1, 1]
