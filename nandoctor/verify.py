@@ -368,9 +368,10 @@ def _pct(x) -> str:
     return "n/a" if x is None else f"{x:.0%}"
 
 
-def compare(before: Measures, after: Measures) -> tuple[list[str], list[str], list[str]]:
-    """(better, worse, same) sentences, each with the two numbers, on the measures both runs have."""
-    better, worse, same = [], [], []
+def compare(before: Measures, after: Measures) -> tuple[list[str], list[str], list[str], list[str]]:
+    """(better, worse, same, told) sentences, each with the two numbers, on the measures both runs have; `told`
+    holds what is reported but rates nothing (update ratios: smaller is not better in itself)."""
+    better, worse, same, told = [], [], [], []
     b, a = before.first_nonfinite_step, after.first_nonfinite_step
     if b is not None and a is None:
         better.append(f"no non-finite value in {after.steps} steps (the original's first came at step {b})")
@@ -413,10 +414,10 @@ def compare(before: Measures, after: Measures) -> tuple[list[str], list[str], li
     elif before.saturated_step is None and after.saturated_step is not None:
         worse.append(f"an activation reaches its bound exactly from step {after.saturated_step}; the original's never did")
     if before.update_ratio_max is not None and after.update_ratio_max is not None:
-        same.append(f"largest update {_fmt(after.update_ratio_max)} of the weight norm, median "
+        told.append(f"largest update {_fmt(after.update_ratio_max)} of the weight norm, median "
                     f"{_fmt(after.update_ratio_median)} (the original {_fmt(before.update_ratio_max)}, median "
                     f"{_fmt(before.update_ratio_median)})")
-    return better, worse, same
+    return better, worse, same, told
 
 
 def verdict_of(before: Measures, after: Measures | None, failure: str = "") -> tuple[str, str]:
@@ -427,7 +428,8 @@ def verdict_of(before: Measures, after: Measures | None, failure: str = "") -> t
     if crashed and before.exit_status in (0, None) and not before.exception:
         return WORSE, (f"the patched script stops with {after.exception or f'exit status {after.exit_status}'}; "
                        "the original ran to its end")
-    better, worse, same = compare(before, after)
+    better, worse, same, told = compare(before, after)
+    same = same + told
     finite = after.first_nonfinite_step is None
     learns = (after.loss_first is not None and after.loss_last is not None
               and after.loss_last < after.loss_first * (1 - LEARNS))
@@ -445,8 +447,14 @@ def verdict_of(before: Measures, after: Measures | None, failure: str = "") -> t
         return HELPS, "; ".join(better + same)
     if better and worse:
         return HELPS, "; ".join(better + ["but " + w for w in worse] + same)
-    return NO_EFFECT, "nothing the verdict measures changed: " + ("; ".join(same) if same else "no measure was taken")
+    if len(same) == len(told):
+        return NOT_VERIFIED, ("the measures that rate a fix (non-finite values, loss, accuracy, stuck outputs, "
+                              "saturation) were not taken on both runs" + (f"; {'; '.join(told)}" if told else ""))
+    return NO_EFFECT, "nothing the verdict measures changed: " + "; ".join(same)
 
+
+# The seed of every re-run of a script that does not seed its random numbers itself.
+CONTROL_SEED = 12345
 
 # -- the budget and the safety of a re-run ------------------------------------------------------------------------
 
@@ -525,6 +533,33 @@ def rerun_hazard(sources: dict[str, str]) -> str | None:
                     if any(mod == m or mod.startswith(m + ".") for m in _NETWORK_MODULES):
                         return f"it may use the network: `import {mod}` on line {node.lineno} of {name}"
     return None
+
+
+# Calls that fix a script's random draws: with none, a re-run draws other numbers than the run it is compared with.
+_SEED_CALLS = ("seed", "default_rng", "RandomState", "PCG64", "MT19937", "Generator", "SeedSequence")
+
+
+def seeds_itself(sources: dict[str, str]) -> bool:
+    """Whether the script seeds its random numbers (np.random.seed(...), default_rng(<seed>), random.seed(...))."""
+    for text in sources.values():
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and (node.args or node.keywords):
+                name = _dotted_name(node.func) or ""
+                if name.rsplit(".", 1)[-1] in _SEED_CALLS:
+                    return True
+    return False
+
+
+def draws_random(sources: dict[str, str]) -> bool:
+    """Whether the script calls anything of numpy's or Python's random modules."""
+    for text in sources.values():
+        if "random" in text:
+            return True
+    return False
 
 
 def _dotted_name(node) -> str | None:
@@ -618,7 +653,8 @@ def is_knob(group) -> bool:
 # -- re-running a patched copy in its own worker process ----------------------------------------------------------
 
 def run_patched(script: Path, argv: list[str], fixes, budget: Budget, *, scratch: str | os.PathLike | None = None,
-                env: dict | None = None, step_loop: str | None = None) -> tuple[Measures | None, str, str]:
+                env: dict | None = None, step_loop: str | None = None,
+                seed: int | None = None) -> tuple[Measures | None, str, str]:
     """Patch a scratch copy of the script's folder, re-run it in a worker process (its own process group, killed
     on timeout) under the budget; (measures or None, why none, the diff). The user's files are never written."""
     import signal
@@ -634,10 +670,15 @@ def run_patched(script: Path, argv: list[str], fixes, budget: Budget, *, scratch
             (copy / path.relative_to(script.parent)).write_text(text, encoding="utf-8")
         out = work / "report"
         spec = {"script": str(copy / script.name), "args": list(argv), "out": str(out), "step_loop": step_loop}
+        caps = {}
         if budget.max_steps is not None and budget.loop is not None:
             file, line = budget.loop
             moved = [fx for fx in fixes if _target_file(fx, script) == Path(file).resolve()]
-            spec["budget"] = {"max_steps": budget.max_steps, "budget_loop": [file, shifted_line(line, moved)]}
+            caps = {"max_steps": budget.max_steps, "budget_loop": [file, shifted_line(line, moved)]}
+        if seed is not None:
+            caps["seed"] = seed
+        if caps:
+            spec["budget"] = caps
         (work / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
         run_env = dict(os.environ if env is None else env)
         run_env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent) + os.pathsep + run_env.get("PYTHONPATH", "")
@@ -822,7 +863,10 @@ def verify_session(session, *, script: str | os.PathLike | None = None, argv: li
 
     t0 = time.monotonic()
     meta = session.meta
-    script = Path(script or meta.get("script") or "")
+    if not (script or meta.get("script")):
+        return Verification(NOT_VERIFIED, "this session was traced inside Python (nandoctor.trace), not from a script "
+                                          "file: there is no script to re-run (pass script= and argv=)")
+    script = Path(script or meta.get("script"))
     if not script.is_absolute():
         script = Path(meta.get("cwd") or os.getcwd()) / script
     script = script.resolve()
@@ -840,6 +884,20 @@ def verify_session(session, *, script: str | os.PathLike | None = None, argv: li
         return Verification(NOT_VERIFIED, "no cause offers a patch to try (only advice)")
     budget = budget or plan_budget(session)
     before = measure(session, until_step=budget.max_steps)
+    sources = _user_sources(session, script) or {str(script): script.read_text(encoding="utf-8")}
+    seed, control_note = None, ""
+    if draws_random(sources) and not seeds_itself(sources):
+        # Unseeded draws differ from run to run: every re-run is seeded alike and compared with an unpatched
+        # re-run under that seed, not with the original, so a verdict reads the fix and not the dice.
+        seed = CONTROL_SEED
+        control, why, _ = run_patched(script, argv, [], budget, scratch=scratch, env=env,
+                                      step_loop=meta.get("step_loop"), seed=seed)
+        if control is None:
+            return Verification(NOT_VERIFIED, f"the script does not seed its random numbers and its seeded re-run "
+                                              f"failed: {why}", budget, before)
+        before = control
+        control_note = (f"; the script does not seed its random numbers, so each fix is compared with an unpatched "
+                        f"re-run seeded like it ({CONTROL_SEED})")
     distinct: dict[tuple, tuple[list[str], list[Fix], bool]] = {}
     firsts = set()
     for tag, group in pairs:
@@ -863,7 +921,7 @@ def verify_session(session, *, script: str | os.PathLike | None = None, argv: li
             return Trial(name, tuple(tags), tuple(group), NOT_APPLIED, str(e), knob=is_knob(group))
         try:
             after, why, diff = run_patched(script, argv, group, budget, scratch=scratch, env=env,
-                                           step_loop=meta.get("step_loop"))
+                                           step_loop=meta.get("step_loop"), seed=seed)
         except (PatchError, OSError) as e:
             return Trial(name, tuple(tags), tuple(group), NOT_VERIFIED, str(e), knob=is_knob(group))
         verdict, reason = verdict_of(before, after, why)
@@ -896,7 +954,8 @@ def verify_session(session, *, script: str | os.PathLike | None = None, argv: li
         plan = dataclasses.replace(plan, name="plan")
     ranking = rank_causes(session.causes, trials)
     left += [f"{title}: not tried, an alternative to a fix that cures" for title in skipped]
-    return Verification("verified", f"each fix re-run over {budget.reason}", budget, before, tuple(trials), plan,
+    return Verification("verified", f"each fix re-run over {budget.reason}{control_note}", budget, before,
+                        tuple(trials), plan,
                         tuple(left), tuple(ranking), round(time.monotonic() - t0, 3))
 
 

@@ -166,6 +166,7 @@ NAN_RUN = _m(nonfinite=40, loss=(1.0, 0.9), acc=0.5)
     (_m(acc=0.75), _m(acc=0.25, loss=(1.0, 0.9)), WORSE),
     (_m(), _m(status=1, exception="ValueError: shapes"), WORSE),  # the patched script crashes
     (_m(), None, NOT_VERIFIED),
+    (Measures(steps=5, exit_status=0), Measures(steps=5, exit_status=0), NOT_VERIFIED),  # nothing rates the fix
 ])
 def test_the_verdict_compares_the_same_measures(before, after, verdict):
     got, reason = verdict_of(before, after, "timed out")
@@ -286,6 +287,19 @@ def test_a_script_that_reads_stdin_or_the_network_is_not_re_run(src, said):
     assert said in rerun_hazard({"/x/s.py": src})
 
 
+@pytest.mark.parametrize("src, seeded", [
+    ("import numpy as np\nnp.random.seed(3)\nw = np.random.randn(3)\n", True),
+    ("import numpy as np\nrng = np.random.default_rng(7)\n", True),
+    ("import random\nrandom.seed(1)\n", True),
+    ("import numpy as np\nw = np.random.randn(3)\n", False),
+    ("import numpy as np\nrng = np.random.default_rng()\n", False),  # a fresh entropy draw seeds nothing
+])
+def test_whether_a_script_seeds_its_random_numbers(src, seeded):
+    from nandoctor.verify import seeds_itself
+
+    assert seeds_itself({"/x/s.py": src}) is seeded
+
+
 def test_a_plain_script_is_safe_to_re_run():
     assert rerun_hazard({"/x/s.py": "import numpy as np\nprint(np.ones(2).sum())\n"}) is None
 
@@ -306,6 +320,14 @@ def test_a_re_run_stops_at_its_step_budget_and_a_hung_one_is_killed(tmp_path):
     assert after is not None, why
     assert after.stopped_by_budget and after.exit_status == 0 and after.exception is None
     assert after.steps == 25
+    # A script that does not seed its draws: re-runs seeded alike draw alike.
+    (user / "dice.py").write_text("import numpy as np\nw = np.random.randn(4)\nx = np.linspace(-1, 1, 4)\n"
+                                  "for step in range(30):\n    loss = np.mean((w * x - x) ** 2)\n"
+                                  "    w = w - 0.1 * (w * x - x) * x\n")
+    whole = Budget(None, None, 120.0, 1.0, "test")
+    one = run_patched(user / "dice.py", [], [], whole, scratch=tmp_path, seed=5)[0]
+    two = run_patched(user / "dice.py", [], [], whole, scratch=tmp_path, seed=5)[0]
+    assert one is not None and one.loss_last is not None and one.loss_last == two.loss_last
     (user / "hang.py").write_text("import os, time\nopen('pid', 'w').write(str(os.getpid()))\ntime.sleep(600)\n")
     after, why, _ = run_patched(user / "hang.py", [], [], Budget(None, None, 4.0, 1.0, "test"), scratch=tmp_path)
     assert after is None and "time limit of 4 s" in why

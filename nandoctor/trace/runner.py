@@ -493,6 +493,12 @@ class _ChildRun:
                 raise
             _say(f"internal error, running the script untraced: {type(e).__name__}: {e}")
             return
+        if spec.get("seed") is not None:
+            # A re-run of a script that does not seed its random numbers: every re-run draws the same ones.
+            import random
+
+            random.seed(int(spec["seed"]))
+            numpy.random.seed(int(spec["seed"]))
         if spec.get("max_steps") and spec.get("budget_loop"):
             cap_steps(tracer, int(spec["max_steps"]), tuple(spec["budget_loop"]))
         if spec.get("progress"):
