@@ -2,6 +2,7 @@
 
     python benchmarks/verify.py                 # the founding case and one sample script, 2 pairs each
     python benchmarks/verify.py --pairs 3 --json out.json
+    python benchmarks/verify.py --pairs 1 --answer   # also the answer variant's bias fix (several minutes)
 
 Each pair runs `nandoctor run SCRIPT` then `nandoctor run --verify on SCRIPT` (every report format both times),
 alternating so a busy machine weighs on both alike. Printed per script: the medians of the wall times, the ratio
@@ -68,10 +69,29 @@ def bench(script: Path, pairs: int) -> dict:
     }
 
 
+def answer_variant() -> None:
+    """The answer variant (500,000 steps): does the verified bias fix free sample [0, 0, 0] from 0.5?"""
+    script = ROOT / "nandoctor" / "demo" / "net341_answer.py"
+    with tempfile.TemporaryDirectory(prefix="nandoctor-bench-answer-") as tmp:
+        wall, cpu = timed(["run", "-q", "--verify", "on", "-o", str(Path(tmp) / "r"), str(script)], Path(tmp))
+        doc = json.loads((Path(tmp) / "r" / "findings.json").read_text())
+    v = doc["verification"]
+    print(f"answer variant: run --verify on {wall:.0f} s ({cpu:.0f} CPU s), {v['reason']}")
+    before = v["original"]
+    for t in v["trials"]:
+        if "missing_bias" in t["causes"]:
+            m = t["measures"] or {}
+            print(f"  bias fix: {t['verdict']}; stuck samples {before['stuck_samples']} (outputs "
+                  f"{before['stuck_values']}) -> {m.get('stuck_samples')}; final accuracy "
+                  f"{before['accuracy_final']:.0%} -> {m.get('accuracy_final', 0):.0%}")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pairs", type=int, default=2)
     ap.add_argument("--json")
+    ap.add_argument("--answer", action="store_true",
+                    help="also verify the answer variant (500,000 steps; several minutes) and show the bias fix")
     args = ap.parse_args(argv)
     load = os.getloadavg()[0]
     print(f"cores {os.cpu_count()}, load average {load:.2f} at the start")
@@ -84,6 +104,8 @@ def main(argv=None) -> int:
               f"({r['reruns']} re-runs, {r['status']}): {r['ratio']:.2f}x the run, verification adds "
               f"{r['added_ratio']:.2f}x (target <= {TARGET_ADDED:g}x: {ok}); CPU {r['run_cpu']:.1f} s vs "
               f"{r['verify_cpu']:.1f} s", flush=True)
+    if args.answer:
+        answer_variant()
     if args.json:
         Path(args.json).write_text(json.dumps({"load_average": load, "results": results}, indent=1))
     return 0

@@ -555,7 +555,8 @@ def seeds_itself(sources: dict[str, str]) -> bool:
 
 
 def draws_random(sources: dict[str, str]) -> bool:
-    """Whether the script calls anything of numpy's or Python's random modules."""
+    """Whether the script's text names `random` at all (numpy's or Python's): a script that never does draws the
+    same numbers on every run and needs no seeded control re-run."""
     for text in sources.values():
         if "random" in text:
             return True
