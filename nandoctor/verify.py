@@ -286,7 +286,15 @@ def measure(session, until_step: int | None = None) -> Measures:
     """The verdict's measures of a session, over its steps below `until_step` (all when None).
 
     The same detectors' readings as the analysis uses (loss series, accuracy, update ratios), so the original
-    run and a re-run are read alike."""
+    run and a re-run are read alike. numpy's warnings about the run's own NaN are not the user's to see."""
+    import warnings
+
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _measure(session, until_step)
+
+
+def _measure(session, until_step: int | None) -> Measures:
     from .detectors.facts import facts, kept_output_target
     from .detectors.numerics import _bound_hits
     from .detectors.optimisation import loss_series, update_ratios
@@ -862,6 +870,8 @@ def verify_session(session, *, script: str | os.PathLike | None = None, argv: li
     import time
     from concurrent.futures import ThreadPoolExecutor
 
+    if alternatives not in ("auto", "all"):
+        raise ValueError(f"alternatives must be 'auto' or 'all', not {alternatives!r}")
     t0 = time.monotonic()
     meta = session.meta
     if not (script or meta.get("script")):
