@@ -477,6 +477,8 @@ TIMEOUT_SLACK = 30.0
 AUTO_FACTOR = 3.0
 # Start-up and measuring time of one re-run, added to its expected traced time.
 RERUN_OVERHEAD = 3.0
+# A whole re-run expected to take longer than this (a long run whose step loop is unknown) is not attempted.
+MAX_RERUN_SECONDS = 600.0
 
 
 @dataclass(frozen=True)
@@ -894,6 +896,9 @@ def verify_session(session, *, script: str | os.PathLike | None = None, argv: li
     if not pairs:
         return Verification(NOT_VERIFIED, "no cause offers a patch to try (only advice)")
     budget = budget or plan_budget(session)
+    if budget.max_steps is None and budget.expected > MAX_RERUN_SECONDS:
+        return Verification(NOT_VERIFIED, f"too long to re-run: {budget.reason}, about {budget.expected:.0f} s a "
+                                          f"re-run, with no step loop to cut it short", budget)
     before = measure(session, until_step=budget.max_steps)
     sources = _user_sources(session, script) or {str(script): script.read_text(encoding="utf-8")}
     seed, control_note = None, ""

@@ -467,3 +467,30 @@ def test_verify_auto_skips_re_runs_that_would_take_too_long(monkeypatch, capsys)
     cli._verify(S(), "auto", 10.0, quiet=False)
     cli._verify(S(), "on", 10.0, quiet=False)
     assert calls == [1, 1]
+
+
+def test_a_long_run_with_no_step_loop_is_not_re_run(tmp_path):
+    from types import SimpleNamespace
+
+    from nandoctor.verify import plan_budget, verify_session
+
+    script = tmp_path / "long.py"
+    script.write_text("x = 1\n")
+    session = SimpleNamespace(
+        meta={"script": str(script), "argv": [str(script)], "elapsed": 5000.0}, sources={str(script): "x = 1\n"},
+        plan=SimpleNamespace(n_steps=10, step_loop=None), loops=[], first_nonfinite=None,
+        causes=[Cause("lr", 1, "s", fixes=(Fix("rate", 1, "x = 1", "x = 2"),))])
+    assert plan_budget(session).max_steps is None
+    v = verify_session(session)
+    assert v.status == NOT_VERIFIED and "too long to re-run" in v.reason
+
+
+def test_a_session_traced_inside_python_has_no_script_to_re_run():
+    from types import SimpleNamespace
+
+    from nandoctor.verify import verify_session
+
+    v = verify_session(SimpleNamespace(meta={}, sources={}, causes=[]))
+    assert v.status == NOT_VERIFIED and "nandoctor.trace" in v.reason
+    with pytest.raises(ValueError, match="alternatives"):
+        verify_session(SimpleNamespace(meta={}, sources={}, causes=[]), alternatives="some")
