@@ -494,3 +494,21 @@ def test_a_session_traced_inside_python_has_no_script_to_re_run():
     assert v.status == NOT_VERIFIED and "nandoctor.trace" in v.reason
     with pytest.raises(ValueError, match="alternatives"):
         verify_session(SimpleNamespace(meta={}, sources={}, causes=[]), alternatives="some")
+
+
+@pytest.mark.slow
+def test_run_verify_on_keeps_the_verdicts_in_the_session_and_findings(tmp_path):
+    import nandoctor
+    from conftest import run_nandoctor
+
+    shutil.copy(SAMPLES / "linreg_float32_lr.py", tmp_path / "fit.py")
+    proc = run_nandoctor(["run", "--verify", "on", "-o", "out", "fit.py"], cwd=str(tmp_path))
+    assert proc.returncode == 0 and "fixes verified" in proc.stderr, proc.stderr
+    doc = json.loads((tmp_path / "out" / "findings.json").read_text())
+    v = doc["verification"]
+    assert v["status"] == "verified" and v["plan"]["verdict"] == CURES
+    assert v["original"]["first_nonfinite_step"] is not None and v["plan"]["measures"]["first_nonfinite_step"] is None
+    session = nandoctor.load(tmp_path / "out")
+    assert session.verification is not None and session.verification.plan.verdict == CURES
+    proc = run_nandoctor(["fix", "--from", "out", "fit.py"], cwd=str(tmp_path))
+    assert proc.returncode == 0 and "verified: the plan cures" in proc.stderr and proc.stdout.startswith("--- a/fit.py")
