@@ -420,7 +420,8 @@ def compare(before: Measures, after: Measures) -> tuple[list[str], list[str], li
     if before.saturated_step is not None and after.saturated_step is None:
         better.append(f"no activation reaches its bound exactly (the original did from step {before.saturated_step})")
     elif before.saturated_step is None and after.saturated_step is not None:
-        worse.append(f"an activation reaches its bound exactly from step {after.saturated_step}; the original's never did")
+        worse.append(f"an activation reaches its bound exactly from step {after.saturated_step}; "
+                     "the original's never did")
     if before.update_ratio_max is not None and after.update_ratio_max is not None:
         told.append(f"largest update {_fmt(after.update_ratio_max)} of the weight norm, median "
                     f"{_fmt(after.update_ratio_median)} (the original {_fmt(before.update_ratio_max)}, median "

@@ -247,10 +247,11 @@ def test_patches_apply_bottom_up_and_print_as_a_diff(tmp_path):
 def test_apply_writes_the_plan_and_keeps_each_old_text(tmp_path):
     script = tmp_path / "s.py"
     script.write_text(PLAN_SRC)
-    (tmp_path / "s.py.orig").write_text("an older backup")
+    (tmp_path / "s.py.orig").write_text("an older backup")  # never overwritten
     done = apply_plan(script, [Fix("rate", 4, "0.1", "0.01")])
     assert done == [(script.resolve(), script.resolve().with_name("s.py.orig.1"))]
-    assert (tmp_path / "s.py.orig.1").read_text() == PLAN_SRC and (tmp_path / "s.py.orig").read_text() == "an older backup"
+    assert (tmp_path / "s.py.orig.1").read_text() == PLAN_SRC
+    assert (tmp_path / "s.py.orig").read_text() == "an older backup"
     assert "0.01 * w" in script.read_text()
     with pytest.raises(PatchError):  # the file changed: the plan no longer applies, nothing is written
         apply_plan(script, [Fix("rate", 4, "0.1", "0.01")])
@@ -429,9 +430,11 @@ def test_fix_prints_the_plan_as_a_diff_and_apply_keeps_a_backup(tmp_path):
 
     shutil.copy(Path(nandoctor.demo.__file__).parent / "net341.py", tmp_path / "net341.py")
     original = (tmp_path / "net341.py").read_text()
-    proc = run_nandoctor(["fix", "--verify", "off", "--apply", "-o", str(tmp_path / "r"), "net341.py"], cwd=str(tmp_path))
+    proc = run_nandoctor(["fix", "--verify", "off", "--apply", "-o", str(tmp_path / "r"), "net341.py"],
+                         cwd=str(tmp_path))
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("--- a/net341.py\n+++ b/net341.py\n") and "+            dl_jk = a_jk - y" in proc.stdout
+    assert proc.stdout.startswith("--- a/net341.py\n+++ b/net341.py\n")
+    assert "+            dl_jk = a_jk - y" in proc.stdout
     assert "w_ij: [[" not in proc.stdout  # the script's own output does not mix into the diff
     assert "not verified" in proc.stderr and (tmp_path / "net341.py.orig").read_text() == original
     ran = run_python(["net341.py"], cwd=str(tmp_path))
