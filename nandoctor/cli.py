@@ -224,6 +224,8 @@ def main():
     \b
     nandoctor run train.py --epochs 3     trace a script (its arguments follow it)
     nandoctor demo                        trace the bundled 3-4-1 network
+    nandoctor run --verify on train.py    also re-run it with each fix and rate them
+    nandoctor fix train.py                print the fix plan as a diff (--apply writes it)
     nandoctor report reports/train        re-render a saved session
     nandoctor report --format json DIR    print its findings.json to stdout
     %load_ext nandoctor                   in Jupyter: %%nandoctor traces a cell
@@ -463,8 +465,10 @@ def _finish(outcome, session, out: Path, *, quiet: bool = False, verbose: bool =
 @click.option("-o", "--output", "output", type=click.Path(file_okay=False), default=None,
               help="Report folder (default: reports/demo/).")
 @click.option("--format", "formats", default=None, help="Comma-separated outputs: html,png,json,session.")
+@click.option("--verify", "verify", type=click.Choice(("auto", "on", "off")), default="off", show_default=True,
+              help="Re-run the demo with each fix and with the fix plan (see `run --verify`).")
 @_verdict_options
-def demo(output, formats, fail_on, progress, verbose, quiet):
+def demo(output, formats, verify, fail_on, progress, verbose, quiet):
     """Run the bundled 3-4-1 network (the founding case) under nandoctor.
 
     It goes NaN at step 249; the report goes to reports/demo/.
@@ -472,9 +476,11 @@ def demo(output, formats, fail_on, progress, verbose, quiet):
     if quiet and verbose:
         raise click.UsageError("choose one of --quiet and --verbose")
     out = Path(output) if output else Path("reports") / "demo"
+    t0 = time.monotonic()
+    hook = None if verify == "off" else (lambda session: _verify(session, verify, time.monotonic() - t0, quiet))
     outcome, session = run_traced(str(DEMO_SCRIPT), [], out, formats=_parse_formats(formats),
                                   raise_errors=os.environ.get("NANDOCTOR_RAISE") == "1",
-                                  progress=_want_progress(progress, quiet))
+                                  progress=_want_progress(progress, quiet), before_report=hook)
     _finish(outcome, session, out, quiet=quiet, verbose=verbose, fail_on=fail_on)
 
 
