@@ -446,7 +446,8 @@ def verdict_of(before: Measures, after: Measures | None, failure: str = "") -> t
         if finite and learns and not worse:
             return CURES, "; ".join(better + same)
         if finite:
-            why = ("its loss does not fall" if not learns and after.loss_last is not None else "")
+            why = ("its loss does not fall" if after.loss_last is not None else
+                   "no loss was measured to show that it learns, so it is not rated as curing")
             return HELPS, "; ".join(better + worse + same + ([why] if why else []))
     if worse and not better:
         return WORSE, "; ".join(worse + same)
