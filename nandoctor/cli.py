@@ -138,15 +138,19 @@ def trace_script(script: str, args: list[str], out: Path, *, include=(), exclude
 
 
 def run_traced(script: str, args: list[str], out: Path, *, include=(), exclude=(), step_loop=None, formats=FORMATS,
-               raise_errors=False, config: dict | None = None, progress: bool = False):
+               raise_errors=False, config: dict | None = None, progress: bool = False, budget: dict | None = None,
+               analyse: bool = True, before_report=None):
     """`nandoctor run`: the script runs traced in a child interpreter (trace/runner.py says why); this
-    process waits for it, then analyses the session it left. Returns (outcome, session or None)."""
+    process waits for it, then analyses the session it left. Returns (outcome, session or None).
+
+    `budget` ({"max_steps": N, "budget_loop": [file, line]}) stops the script after N iterations of that
+    loop (a fix's re-run); `analyse=False` leaves the session folder unanalysed and returns no session."""
     from .trace.runner import Outcome, run_child
 
     out = Path(os.path.abspath(out))  # the script may chdir
     meta = _run_meta(script, args, step_loop, config)
     spec = {"out": str(out), "include": [str(p) for p in include], "exclude": list(exclude), "step_loop": step_loop,
-            "raise_errors": raise_errors, "progress": progress, "meta": meta}
+            "raise_errors": raise_errors, "progress": progress, "meta": meta, **(budget or {})}
     t0 = time.monotonic()
     returncode = run_child(script, list(args), spec)
     signum = -returncode if returncode < 0 else None
@@ -155,7 +159,10 @@ def run_traced(script: str, args: list[str], out: Path, *, include=(), exclude=(
         from .progress import ERASE
 
         sys.stderr.write(ERASE)  # the child died with its status line drawn
-    return outcome, _conclude_child(out, outcome, step_loop, formats, raise_errors, time.monotonic() - t0)
+    if not analyse:
+        return outcome, None
+    return outcome, _conclude_child(out, outcome, step_loop, formats, raise_errors, time.monotonic() - t0,
+                                    before_report)
 
 
 def _last_recorded_place(recording) -> dict | None:
@@ -169,8 +176,9 @@ def _last_recorded_place(recording) -> dict | None:
     return {"file": sites[sid].file, "line": sites[sid].line, "function": sites[sid].function}
 
 
-def _conclude_child(out: Path, outcome, step_loop, formats, raise_errors, elapsed: float):
-    """Analyse the session folder the child left and write the report; the session, or None."""
+def _conclude_child(out: Path, outcome, step_loop, formats, raise_errors, elapsed: float, before_report=None):
+    """Analyse the session folder the child left and write the report; the session, or None.
+    `before_report(session)` runs between the analysis and the report (the fixes' verification)."""
     from .session import Session
     from .store import SessionWriter, StoreError, read_session_files
 
@@ -195,6 +203,8 @@ def _conclude_child(out: Path, outcome, step_loop, formats, raise_errors, elapse
         writer.compact(recording)
         session.analyze()
         writer.write_analysis(session.analysis_dict())
+        if before_report is not None:
+            before_report(session)
         from .report import write_report
 
         write_report(session, out, formats=formats)
@@ -214,6 +224,8 @@ def main():
     \b
     nandoctor run train.py --epochs 3     trace a script (its arguments follow it)
     nandoctor demo                        trace the bundled 3-4-1 network
+    nandoctor run --verify on train.py    also re-run it with each fix and rate them
+    nandoctor fix train.py                print the fix plan as a diff (--apply writes it)
     nandoctor report reports/train        re-render a saved session
     nandoctor report --format json DIR    print its findings.json to stdout
     nandoctor sweep --set lr=1e-3..1 a.py map where training stays stable
@@ -288,10 +300,14 @@ def _want_progress(progress, quiet) -> bool:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
               help="Read [tool.nandoctor] from this TOML file instead of the nearest pyproject.toml.")
 @click.option("--no-config", is_flag=True, help="Ignore any [tool.nandoctor] table.")
+@click.option("--verify", "verify", type=click.Choice(("auto", "on", "off")), default="off", show_default=True,
+              help="Re-run the script with each cause's fix and with the fix plan, each in a scratch copy, and rate "
+                   "them (cures, helps, no effect, makes it worse); causes are re-ranked by it. auto: only when "
+                   "the re-runs are expected to take at most 3x this run (and a minute at least).")
 @_verdict_options
 @click.argument("script", type=click.Path(dir_okay=True))
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def run(output, include, exclude, step_loop, formats, thresholds, config_path, no_config, fail_on, progress,
+def run(output, include, exclude, step_loop, formats, thresholds, config_path, no_config, verify, fail_on, progress,
         verbose, quiet, script, args):
     """Run SCRIPT with ARGS under nandoctor, like `python SCRIPT ARGS`.
 
@@ -343,10 +359,33 @@ def run(output, include, exclude, step_loop, formats, thresholds, config_path, n
     merged.update(include=list(include), exclude=list(exclude), output=str(out), step_loop=step_loop,
                   fail_on=fail_on, formats=list(fmt), thresholds={**cfg.thresholds, **cli_thresholds})
     raise_errors = os.environ.get("NANDOCTOR_RAISE") == "1"
+    t0 = time.monotonic()
+    hook = None if verify == "off" else (lambda session: _verify(session, verify, time.monotonic() - t0, quiet))
     outcome, session = run_traced(script, list(args), out, include=include, exclude=exclude, step_loop=step_loop,
                                   formats=fmt, raise_errors=raise_errors, config=merged,
-                                  progress=_want_progress(progress, quiet))
+                                  progress=_want_progress(progress, quiet), before_report=hook)
     _finish(outcome, session, out, quiet=quiet, verbose=verbose, fail_on=fail_on)
+
+
+# `--verify auto` re-runs when the re-runs are expected to take at most this many times the run, or this many seconds.
+AUTO_FACTOR = 3.0
+AUTO_MIN_SECONDS = 60.0
+
+
+def _verify(session, mode: str, run_seconds: float, quiet: bool) -> None:
+    """`run --verify`: re-run the fixes before the report is drawn, so it shows their verdicts."""
+    from .verify import estimate_seconds
+
+    if not session.causes:
+        return
+    if mode == "auto":
+        expected = estimate_seconds(session)
+        if expected > max(AUTO_MIN_SECONDS, AUTO_FACTOR * run_seconds):
+            if not quiet:
+                click.echo(f"nandoctor: fixes not verified: the re-runs would take about {expected:.0f} s "
+                           f"(more than {AUTO_FACTOR:g}x this run); `--verify on` runs them anyway", err=True)
+            return
+    session.verify()
 
 
 def _nonfinite_reason(session) -> str | None:
@@ -401,6 +440,10 @@ def _finish(outcome, session, out: Path, *, quiet: bool = False, verbose: bool =
         lines = verdict_lines(session, str(out))
         if verbose:
             lines[-1:-1] = _finding_lines(session)  # before the report path, which stays last
+        if getattr(session, "verification", None) is not None:
+            from .verify import verification_lines
+
+            lines[-1:-1] = [f"nandoctor: {line}" for line in verification_lines(session.verification)]
         for line in lines:
             click.echo(line, err=True)
     if fail_on and outcome.exit_code == 0 and not outcome.interrupted:
@@ -423,8 +466,10 @@ def _finish(outcome, session, out: Path, *, quiet: bool = False, verbose: bool =
 @click.option("-o", "--output", "output", type=click.Path(file_okay=False), default=None,
               help="Report folder (default: reports/demo/).")
 @click.option("--format", "formats", default=None, help="Comma-separated outputs: html,png,json,session.")
+@click.option("--verify", "verify", type=click.Choice(("auto", "on", "off")), default="off", show_default=True,
+              help="Re-run the demo with each fix and with the fix plan (see `run --verify`).")
 @_verdict_options
-def demo(output, formats, fail_on, progress, verbose, quiet):
+def demo(output, formats, verify, fail_on, progress, verbose, quiet):
     """Run the bundled 3-4-1 network (the founding case) under nandoctor.
 
     It goes NaN at step 249; the report goes to reports/demo/.
@@ -432,10 +477,102 @@ def demo(output, formats, fail_on, progress, verbose, quiet):
     if quiet and verbose:
         raise click.UsageError("choose one of --quiet and --verbose")
     out = Path(output) if output else Path("reports") / "demo"
+    t0 = time.monotonic()
+    hook = None if verify == "off" else (lambda session: _verify(session, verify, time.monotonic() - t0, quiet))
     outcome, session = run_traced(str(DEMO_SCRIPT), [], out, formats=_parse_formats(formats),
                                   raise_errors=os.environ.get("NANDOCTOR_RAISE") == "1",
-                                  progress=_want_progress(progress, quiet))
+                                  progress=_want_progress(progress, quiet), before_report=hook)
     _finish(outcome, session, out, quiet=quiet, verbose=verbose, fail_on=fail_on)
+
+
+@main.command(name="fix", context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+@click.option("--from", "from_dir", type=click.Path(file_okay=False, exists=True), default=None,
+              help="Take the causes from this saved session folder instead of running SCRIPT again.")
+@click.option("-o", "--output", "output", type=click.Path(file_okay=False), default=None,
+              help="Report folder of the run (default: reports/<script-stem>/).")
+@click.option("--verify", "verify", type=click.Choice(("auto", "on", "off")), default="auto", show_default=True,
+              help="Re-run each fix and the plan first, so the plan holds only fixes that worked (see `run --verify`).")
+@click.option("--apply", "apply", is_flag=True,
+              help="Write the plan into the files, each kept first as FILE.orig (FILE.orig.N when that exists).")
+@click.argument("script", type=click.Path(dir_okay=False))
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def fix_command(from_dir, output, verify, apply, script, args):
+    """Print the fix plan for SCRIPT as a unified diff; --apply writes it.
+
+    \b
+    nandoctor fix train.py                  run, verify the fixes, print the plan
+    nandoctor fix --from reports/train train.py   the plan of a saved run
+    nandoctor fix --apply train.py          write it (train.py.orig keeps the old)
+
+    The diff goes to stdout; what backs the plan (verified or not) to stderr.
+    Exit status 1 when there is no plan, 2 for bad usage or a plan that no
+    longer applies to the file."""
+    from .trace.runner import NoScript, read_source
+    from .verify import PatchError, apply_plan, estimate_seconds, patch_files, plan_fixes, unified_diff
+
+    try:
+        read_source(script)
+    except NoScript as e:
+        click.echo(str(e) if e.python_words else f"nandoctor: {e}", err=True)
+        sys.exit(USAGE_EXIT)
+    if from_dir:
+        from .session import load
+        from .store import StoreError
+
+        try:
+            session = load(from_dir)
+        except StoreError as e:
+            click.echo(f"nandoctor: {e}", err=True)
+            sys.exit(USAGE_EXIT)
+        ran = Path(session.meta.get("script") or "")
+        if not ran.is_absolute():
+            ran = Path(session.meta.get("cwd") or ".") / ran
+        if ran.resolve() != Path(script).resolve():
+            click.echo(f"nandoctor: error: {from_dir} is a run of {ran}, not of {script}", err=True)
+            sys.exit(USAGE_EXIT)
+        if verify != "off" and getattr(session, "verification", None) is None:
+            if verify == "on" or estimate_seconds(session) <= AUTO_MIN_SECONDS:
+                session.verify(argv=list(args) if args else None)
+    else:
+        out = Path(output) if output else _default_out(script)
+        t0 = time.monotonic()
+        hook = None if verify == "off" else (lambda session: _verify(session, verify, time.monotonic() - t0, False))
+        with _quiet_stdout():
+            _, session = run_traced(script, list(args), out, formats=("json",), before_report=hook,
+                                    raise_errors=os.environ.get("NANDOCTOR_RAISE") == "1")
+        if session is None:
+            click.echo("nandoctor: error: the run could not be analysed, so there is no plan", err=True)
+            sys.exit(1)
+    fixes, backing = plan_fixes(session)
+    click.echo(f"nandoctor: fix plan, {backing}", err=True)
+    if not fixes:
+        click.echo("nandoctor: no fix to apply", err=True)
+        sys.exit(1)
+    target = Path(script).resolve()
+    try:
+        patched = patch_files(target, fixes)
+    except (PatchError, OSError) as e:
+        click.echo(f"nandoctor: error: the plan does not apply to {script} as it is now: {e}", err=True)
+        sys.exit(USAGE_EXIT)
+    sys.stdout.write(unified_diff(target, patched))
+    sys.stdout.flush()
+    if apply:
+        for path, backup in apply_plan(target, fixes):
+            click.echo(f"nandoctor: wrote {path} (the old text is in {backup})", err=True)
+
+
+class _quiet_stdout:
+    """The traced script's own stdout goes to stderr while `fix` runs it: stdout carries the diff only."""
+
+    def __enter__(self):
+        sys.stdout.flush()
+        self.saved = os.dup(1)
+        os.dup2(2, 1)
+
+    def __exit__(self, *exc):
+        sys.stdout.flush()
+        os.dup2(self.saved, 1)
+        os.close(self.saved)
 
 
 @main.command(short_help="Re-render a saved session, or print its findings.json.")

@@ -37,6 +37,8 @@ class Session:
         self._causes: list[Cause] | None = None
         # Causes the declared rules could not judge on this run (analysis.rules.NotChecked), set by explain().
         self.not_checked: list = []
+        # The re-runs of this run's fixes (nandoctor.verify.Verification), once verify() ran or a saved one was loaded.
+        self.verification = None
         if analysis:
             self._findings = [from_dict(Finding, f) for f in analysis.get("findings", [])]
             self._causes = [from_dict(Cause, c) for c in analysis.get("causes", [])]
@@ -204,6 +206,29 @@ class Session:
             "not_checked": [to_dict(n) for n in self.not_checked],
         }
 
+    # -- verification ------------------------------------------------------------------
+    def verify(self, *, jobs: int | None = None, scratch=None, alternatives: str = "auto", script=None, argv=None):
+        """Re-run the script with each cause's fix and with the fix plan, each in a scratch copy, and judge them
+        against this run (nandoctor/verify.py). The causes are re-ranked by what their fixes did; a session with a
+        folder keeps the result there (verification.json). Returns the Verification."""
+        from .verify import reranked, save_verification, verify_session
+
+        verification = verify_session(self, jobs=jobs, scratch=scratch, alternatives=alternatives, script=script,
+                                      argv=argv)
+        self.verification = verification
+        if verification.status == "verified":
+            self._causes = reranked(self.causes, verification)
+            if self.directory is not None:
+                from .store import SessionWriter
+
+                try:
+                    SessionWriter.reopen(self.directory).write_analysis(self.analysis_dict())
+                except Exception:  # noqa: BLE001 -- a folder we cannot write keeps its analysis; the result is returned
+                    pass
+        if self.directory is not None and os.path.isdir(self.directory):
+            save_verification(self.directory, verification)
+        return verification
+
     # -- output ------------------------------------------------------------------------
     def save(self, directory: str | os.PathLike) -> str:
         """Write this session as a folder that `nandoctor.load` reads back."""
@@ -242,7 +267,11 @@ class Session:
 
 def load(directory: str | os.PathLike) -> Session:
     """Read a session folder written by `nandoctor run`, `trace(...).save()` or `Session.save`."""
-    return Session(read_session_files(directory), directory=str(directory))
+    session = Session(read_session_files(directory), directory=str(directory))
+    from .verify import load_verification
+
+    session.verification = load_verification(directory)
+    return session
 
 
 # Re-exported for readers of findings and causes.

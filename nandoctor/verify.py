@@ -1,8 +1,9 @@
-"""Fix verification: apply a cause's fix to a copy of the script in a scratch folder, re-run it traced, compare."""
+"""Fix verification: apply each cause's fix and the fix plan to scratch copies, re-run them traced lightly, judge."""
 
 from __future__ import annotations
 
 import ast
+import dataclasses
 import json
 import os
 import shutil
@@ -12,6 +13,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from .explain.fixes import is_patch
 from .model import Fix
 
@@ -19,8 +22,9 @@ from .model import Fix
 CURES = "cures"  # the cause is no longer raised and the run's symptom (non-finite value, error finding) is gone
 HELPS = "helps"  # the cause is gone but a symptom remains, or the symptom comes later
 NO_EFFECT = "no effect"  # the cause is still raised
-WORSE = "worse"  # the re-run fails earlier or the script now crashes where it did not
+WORSE = "makes it worse"  # the re-run fails earlier or the script now crashes where it did not
 NOT_APPLIED = "not applied"  # the patch does not match the file or does not parse: nothing was run
+NOT_VERIFIED = "not verified"  # the patched script could not be re-run safely or within its budget
 
 # Files copied into the scratch folder: the script's folder, without what could be large or is output.
 _SKIP_DIRS = {".git", "__pycache__", "reports", ".venv", "venv", "node_modules", ".ipynb_checkpoints"}
@@ -205,3 +209,886 @@ def try_fix(script: str | os.PathLike, argv: list[str], tag: str, fixes, before:
         return FixTrial(tag, titles, NOT_APPLIED, str(e), before)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+# -- measures: what a verdict compares, computed the same way for the original run and each re-run --------------
+
+# Curves are kept at most this many points (evenly spaced steps, the first and last always kept).
+CURVE_POINTS = 200
+# A sample's output is "stuck" when it moves by less than this over every kept step (a bias-free net maps an
+# all-zero input to the same output whatever the weights).
+STUCK_SPREAD = 1e-9
+
+
+@dataclass(frozen=True)
+class Measures:
+    """One run's numbers on the measures a verdict compares (None: not measurable on this run)."""
+
+    steps: int | None = None
+    first_nonfinite_step: int | None = None
+    first_nonfinite_where: str | None = None
+    loss_how: str | None = None
+    loss_first: float | None = None
+    loss_last: float | None = None
+    loss_min: float | None = None
+    loss_curve: tuple = ()  # ((step, value or None), ...)
+    accuracy_first: float | None = None
+    accuracy_final: float | None = None
+    accuracy_best: float | None = None
+    accuracy_curve: tuple = ()
+    n_samples: int | None = None
+    stuck_samples: tuple[int, ...] = ()  # samples whose output is the same at every kept step
+    stuck_values: tuple[float, ...] = ()
+    saturated_step: int | None = None  # first step an activation output is exactly at its bound
+    update_ratio_median: float | None = None
+    update_ratio_max: float | None = None
+    exit_status: int | None = None
+    exception: str | None = None
+    stopped_by_budget: bool = False
+    elapsed: float | None = None
+
+    def to_dict(self) -> dict:
+        from .model import to_dict
+
+        return to_dict(self)
+
+    @classmethod
+    def from_dict(cls, doc: dict) -> "Measures":
+        from .model import _unjson_number
+
+        known = {f.name for f in dataclasses.fields(cls)}
+        kw = {}
+        for k, v in doc.items():
+            if k not in known:
+                continue
+            if k.endswith("_curve"):
+                v = tuple((int(s), None if x is None else float(_unjson_number(x))) for s, x in v)
+            elif isinstance(v, list):
+                v = tuple(v)
+            elif isinstance(v, str) and v in ("nan", "inf", "-inf"):
+                v = float(_unjson_number(v))
+            kw[k] = v
+        return cls(**kw)
+
+
+def _curve(steps: np.ndarray, values: np.ndarray) -> tuple:
+    if not len(steps):
+        return ()
+    idx = np.unique(np.linspace(0, len(steps) - 1, min(len(steps), CURVE_POINTS)).astype(int))
+    return tuple((int(steps[i]), float(values[i]) if np.isfinite(values[i]) else None) for i in idx)
+
+
+def _num(x) -> float | None:
+    return None if x is None or not np.isfinite(x) else float(x)
+
+
+def measure(session, until_step: int | None = None) -> Measures:
+    """The verdict's measures of a session, over its steps below `until_step` (all when None).
+
+    The same detectors' readings as the analysis uses (loss series, accuracy, update ratios), so the original
+    run and a re-run are read alike. numpy's warnings about the run's own NaN are not the user's to see."""
+    import warnings
+
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _measure(session, until_step)
+
+
+def _measure(session, until_step: int | None) -> Measures:
+    from .detectors.facts import facts, kept_output_target
+    from .detectors.numerics import _bound_hits
+    from .detectors.optimisation import loss_series, update_ratios
+    from .detectors.results import correctness
+
+    F = facts(session)
+    limit = np.inf if until_step is None else until_step
+    kw: dict = {"steps": int(session.plan.n_steps if until_step is None else min(session.plan.n_steps, until_step))}
+    ev, obs = session.first_nonfinite, session.first_nonfinite_observation()
+    if ev is not None and ev.step is not None and ev.step < limit:
+        kw.update(first_nonfinite_step=int(ev.step),
+                  first_nonfinite_where=f"line {ev.line} `{ev.expression or ev.statement}`")
+    elif obs is not None and obs["step"] < limit:
+        kw.update(first_nonfinite_step=int(obs["step"]), first_nonfinite_where=f"line {obs['line']} `{obs['target']}`")
+    got = loss_series(F)
+    if got is not None:
+        steps, vals, how = got
+        m = (steps >= 0) & (steps < limit)
+        steps, vals = steps[m], np.asarray(vals, dtype=np.float64)[m]
+        fin = np.isfinite(vals)
+        if fin.any():
+            kw.update(loss_how=how, loss_first=float(vals[fin][0]), loss_last=float(vals[fin][-1]),
+                      loss_min=float(np.min(vals[fin])), loss_curve=_curve(steps, vals))
+    got = correctness(F)
+    if got is not None:
+        steps, corr, _ = got
+        m = steps < limit
+        if m.sum() >= 1:
+            acc = corr[m].mean(axis=1)
+            kw.update(accuracy_first=float(acc[0]), accuracy_final=float(acc[-1]), accuracy_best=float(acc.max()),
+                      accuracy_curve=_curve(steps[m], acc), n_samples=int(corr.shape[1]))
+    kept = kept_output_target(F)
+    if kept is not None:
+        so, do = kept[0], kept[1]
+        m = (so >= 0) & (so < limit) & np.all(np.isfinite(do), axis=1)
+        if m.sum() >= 3:
+            d = do[m]
+            spread = d.max(axis=0) - d.min(axis=0)
+            stuck = np.nonzero(spread < STUCK_SPREAD)[0]
+            kw.update(stuck_samples=tuple(int(i) for i in stuck[:50]),
+                      stuck_values=tuple(float(d[-1, i]) for i in stuck[:50]))
+            kw.setdefault("n_samples", int(d.shape[1]))
+    first_sat = None
+    for act in F.activations:
+        sr = F.ser(act.site)
+        hits, _, _ = _bound_hits(F, act)
+        hits = hits & (sr.step < limit)
+        if hits.any():
+            step = int(sr.step[int(np.argmax(hits))])
+            first_sat = step if first_sat is None else min(first_sat, step)
+    kw["saturated_step"] = first_sat
+    ratios = []
+    for u in session.structure.updates:
+        steps, _, _, ratio = update_ratios(F, u)
+        ratios.append(ratio[steps < limit])
+    ratios = np.concatenate(ratios) if ratios else np.zeros(0)
+    ratios = ratios[np.isfinite(ratios)]
+    if len(ratios):
+        kw.update(update_ratio_median=float(np.median(ratios)), update_ratio_max=float(np.max(ratios)))
+    meta = session.meta
+    kw.update(exit_status=meta.get("exit_status"), exception=meta.get("exception"), elapsed=_num(meta.get("elapsed")))
+    return Measures(**kw)
+
+
+# -- judging a re-run against the original on the same measures ---------------------------------------------------
+
+# A loss or an accuracy "changed" when it moved by more than this share (loss) or by at least one sample (accuracy).
+LOSS_CHANGE = 0.1
+# A run "learns" when its loss ends at least this share below where it started.
+LEARNS = 0.1
+ORDER = {CURES: 0, HELPS: 1, NOT_VERIFIED: 2, NOT_APPLIED: 3, NO_EFFECT: 4, WORSE: 5}
+
+
+def _fmt(x) -> str:
+    return "n/a" if x is None else f"{x:.4g}"
+
+
+def _pct(x) -> str:
+    return "n/a" if x is None else f"{x:.0%}"
+
+
+def compare(before: Measures, after: Measures) -> tuple[list[str], list[str], list[str], list[str]]:
+    """(better, worse, same, told) sentences, each with the two numbers, on the measures both runs have; `told`
+    holds what is reported but rates nothing (update ratios: smaller is not better in itself)."""
+    better, worse, same, told = [], [], [], []
+    b, a = before.first_nonfinite_step, after.first_nonfinite_step
+    if b is not None and a is None:
+        better.append(f"no non-finite value in {after.steps} steps (the original's first came at step {b})")
+    elif b is None and a is not None:
+        worse.append(f"a non-finite value at step {a} ({after.first_nonfinite_where}); the original had none")
+    elif b is not None and a is not None:
+        (better if a > b else worse if a < b else same).append(
+            f"first non-finite value at step {a} (the original's at step {b})")
+    if before.loss_last is not None and after.loss_last is not None and after.loss_how == before.loss_how:
+        text = (f"loss {_fmt(after.loss_first)} -> {_fmt(after.loss_last)} (min {_fmt(after.loss_min)}); "
+                f"the original {_fmt(before.loss_first)} -> {_fmt(before.loss_last)} (min {_fmt(before.loss_min)})")
+        scale = max(abs(before.loss_last), 1e-12)
+        if after.loss_last < before.loss_last - LOSS_CHANGE * scale:
+            better.append(text)
+        elif after.loss_last > before.loss_last + LOSS_CHANGE * scale:
+            worse.append(text)
+        else:
+            same.append(text)
+    if before.accuracy_final is not None and after.accuracy_final is not None:
+        n = after.n_samples or before.n_samples or 1
+        text = (f"final accuracy {_pct(after.accuracy_final)} (best {_pct(after.accuracy_best)}); the original "
+                f"{_pct(before.accuracy_final)} (best {_pct(before.accuracy_best)})")
+        if after.accuracy_final >= before.accuracy_final + 0.5 / n:
+            better.append(text)
+        elif after.accuracy_final <= before.accuracy_final - 0.5 / n:
+            worse.append(text)
+        else:
+            same.append(text)
+    freed = [i for i in before.stuck_samples if i not in after.stuck_samples]
+    if freed and after.n_samples is not None:
+        was = dict(zip(before.stuck_samples, before.stuck_values))
+        better.append("no longer stuck: " + ", ".join(f"sample {i} (its output was {was[i]:.4g} at every step)"
+                                                     for i in freed[:5]))
+    new_stuck = [i for i in after.stuck_samples if i not in before.stuck_samples]
+    if new_stuck and before.n_samples is not None:
+        worse.append(f"{len(new_stuck)} sample(s) now give the same output at every step: "
+                     + ", ".join(f"sample {i}" for i in new_stuck[:5]))
+    if before.saturated_step is not None and after.saturated_step is None:
+        better.append(f"no activation reaches its bound exactly (the original did from step {before.saturated_step})")
+    elif before.saturated_step is None and after.saturated_step is not None:
+        worse.append(f"an activation reaches its bound exactly from step {after.saturated_step}; "
+                     "the original's never did")
+    if before.update_ratio_max is not None and after.update_ratio_max is not None:
+        told.append(f"largest update {_fmt(after.update_ratio_max)} of the weight norm, median "
+                    f"{_fmt(after.update_ratio_median)} (the original {_fmt(before.update_ratio_max)}, median "
+                    f"{_fmt(before.update_ratio_median)})")
+    return better, worse, same, told
+
+
+def verdict_of(before: Measures, after: Measures | None, failure: str = "") -> tuple[str, str]:
+    """cures / helps / no effect / makes it worse, with the numbers that decided it."""
+    if after is None:
+        return NOT_VERIFIED, failure or "the re-run left no measures"
+    crashed = after.exit_status not in (0, None) or bool(after.exception)
+    if crashed and before.exit_status in (0, None) and not before.exception:
+        return WORSE, (f"the patched script stops with {after.exception or f'exit status {after.exit_status}'}; "
+                       "the original ran to its end")
+    better, worse, same, told = compare(before, after)
+    same = same + told
+    finite = after.first_nonfinite_step is None
+    learns = (after.loss_first is not None and after.loss_last is not None
+              and after.loss_last < after.loss_first * (1 - LEARNS))
+    if before.first_nonfinite_step is not None:
+        if finite and learns and not worse:
+            return CURES, "; ".join(better + same)
+        if finite:
+            why = ("its loss does not fall" if after.loss_last is not None else
+                   "no loss was measured to show that it learns, so it is not rated as curing")
+            return HELPS, "; ".join(better + worse + same + ([why] if why else []))
+    if worse and not better:
+        return WORSE, "; ".join(worse + same)
+    if better and not worse:
+        if before.first_nonfinite_step is None and finite:
+            return CURES if learns or after.loss_last is None else HELPS, "; ".join(better + same)
+        return HELPS, "; ".join(better + same)
+    if better and worse:
+        return HELPS, "; ".join(better + ["but " + w for w in worse] + same)
+    if len(same) == len(told):
+        return NOT_VERIFIED, ("the measures that rate a fix (non-finite values, loss, accuracy, stuck outputs, "
+                              "saturation) were not taken on both runs" + (f"; {'; '.join(told)}" if told else ""))
+    return NO_EFFECT, "nothing the verdict measures changed: " + "; ".join(same)
+
+
+# The seed of every re-run of a script that does not seed its random numbers itself.
+CONTROL_SEED = 12345
+
+# -- the budget and the safety of a re-run ------------------------------------------------------------------------
+
+# A run whose traced script took at most this long is re-run whole; a longer one only up to BUDGET_FACTOR times its
+# failing step (or the steps that fit in SHORT_RUN seconds when it has none).
+SHORT_RUN = 60.0
+BUDGET_FACTOR = 10
+# A re-run is killed after TIMEOUT_FACTOR times its expected time plus TIMEOUT_SLACK seconds (start-up, measuring).
+TIMEOUT_FACTOR = 4.0
+TIMEOUT_SLACK = 30.0
+# `--verify auto` verifies when the re-runs' expected wall time is at most this many times the traced run's.
+AUTO_FACTOR = 3.0
+# Start-up and measuring time of one re-run, added to its expected traced time.
+RERUN_OVERHEAD = 3.0
+# A whole re-run expected to take longer than this (a long run whose step loop is unknown) is not attempted.
+MAX_RERUN_SECONDS = 600.0
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How far each re-run goes: its step cap (None: the whole run), the loop it counts, its time limit."""
+
+    max_steps: int | None
+    loop: tuple[str, int] | None  # (file, line) of the step loop in the original files
+    timeout: float
+    expected: float  # seconds one re-run is expected to take
+    reason: str
+
+
+def plan_budget(session, *, factor: int = BUDGET_FACTOR, short: float = SHORT_RUN) -> Budget:
+    """The re-runs' budget from the original run's own length, failing step and time."""
+    elapsed = float(session.meta.get("elapsed") or 0.0)
+    steps = int(session.plan.n_steps or 0)
+    lid = session.plan.step_loop
+    loop = next(((lp.file, lp.line) for lp in session.loops if lp.id == lid), None) if lid is not None else None
+    fn = session.first_nonfinite
+    failing = fn.step if fn is not None else None
+    if elapsed <= short or not steps or loop is None:
+        why = (f"the whole run ({steps} steps, {elapsed:.1f} s traced)" if elapsed <= short else
+               f"the whole run: its step loop is not known ({elapsed:.1f} s traced)")
+        return Budget(None, loop, TIMEOUT_FACTOR * elapsed + TIMEOUT_SLACK, elapsed + RERUN_OVERHEAD, why)
+    if failing is not None and failing >= 0:
+        cap = min(steps, max(1, factor * (failing + 1)))
+        why = f"the first {cap} of {steps} steps ({factor} x the failing step {failing})"
+    else:
+        cap = max(1, min(steps, int(steps * short / elapsed)))
+        why = f"the first {cap} of {steps} steps (what fits in {short:.0f} s)"
+    expected = elapsed * cap / steps
+    return Budget(None if cap >= steps else cap, loop, TIMEOUT_FACTOR * expected + TIMEOUT_SLACK,
+                  expected + RERUN_OVERHEAD, why)
+
+
+# Calls that make a re-run unsafe or impossible to repeat unattended: they read the terminal or the network.
+_STDIN_CALLS = {"input", "sys.stdin.read", "sys.stdin.readline", "sys.stdin.readlines", "fileinput.input",
+                "getpass.getpass"}
+_NETWORK_MODULES = ("socket", "urllib.request", "requests", "http.client", "httpx", "urllib3", "aiohttp", "ftplib",
+                    "smtplib")
+
+
+def rerun_hazard(sources: dict[str, str]) -> str | None:
+    """Why the script cannot be re-run unattended (it reads stdin or opens network connections), or None."""
+    for path, text in sorted(sources.items()):
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:
+            continue
+        name = Path(path).name
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                called = _dotted_name(node.func)
+                if called in _STDIN_CALLS:
+                    return f"it reads the terminal: `{called}(...)` on line {node.lineno} of {name}"
+            elif isinstance(node, ast.Attribute) and _dotted_name(node) == "sys.stdin":
+                return f"it reads the terminal: `sys.stdin` on line {node.lineno} of {name}"
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                mods = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                for mod in mods:
+                    if any(mod == m or mod.startswith(m + ".") for m in _NETWORK_MODULES):
+                        return f"it may use the network: `import {mod}` on line {node.lineno} of {name}"
+    return None
+
+
+# Calls that fix a script's random draws: with none, a re-run draws other numbers than the run it is compared with.
+_SEED_CALLS = ("seed", "default_rng", "RandomState", "PCG64", "MT19937", "Generator", "SeedSequence")
+
+
+def seeds_itself(sources: dict[str, str]) -> bool:
+    """Whether the script seeds its random numbers (np.random.seed(...), default_rng(<seed>), random.seed(...))."""
+    for text in sources.values():
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and (node.args or node.keywords):
+                name = _dotted_name(node.func) or ""
+                if name.rsplit(".", 1)[-1] in _SEED_CALLS:
+                    return True
+    return False
+
+
+def draws_random(sources: dict[str, str]) -> bool:
+    """Whether the script's text names `random` at all (numpy's or Python's): a script that never does draws the
+    same numbers on every run and needs no seeded control re-run."""
+    for text in sources.values():
+        if "random" in text:
+            return True
+    return False
+
+
+def _dotted_name(node) -> str | None:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+# -- patches and the fix plan -------------------------------------------------------------------------------------
+
+def _patch_key(fx: Fix) -> tuple:
+    return (fx.file or "", fx.line, fx.before.strip(), fx.after.strip())
+
+
+def _target_file(fx: Fix, script: Path) -> Path:
+    """The user's file a fix changes (the script itself unless the fix names another file under its folder)."""
+    if not fx.file:
+        return script
+    path = Path(fx.file)
+    if not path.is_absolute():
+        path = script.parent / path
+    path = path.resolve()
+    try:
+        path.relative_to(script.parent)
+    except ValueError:
+        raise PatchError(f"{fx.file} is outside the script's folder") from None
+    return path
+
+
+def patch_files(script: Path, fixes) -> dict[Path, tuple[str, str]]:
+    """{user file: (its text, its patched text)} with all `fixes` applied bottom-up; PatchError when one fails."""
+    texts: dict[Path, str] = {}
+    originals: dict[Path, str] = {}
+    for fx in sorted(fixes, key=lambda f: -(f.line or 0)):
+        target = _target_file(fx, script)
+        if target not in texts:
+            originals[target] = texts[target] = target.read_text(encoding="utf-8")
+        texts[target] = apply_fix(texts[target], fx)
+    return {p: (originals[p], texts[p]) for p in texts}
+
+
+def unified_diff(script: Path, patched: dict[Path, tuple[str, str]]) -> str:
+    import difflib
+
+    out = []
+    for path, (old, new) in sorted(patched.items()):
+        try:
+            rel = str(path.relative_to(script.parent))
+        except ValueError:
+            rel = str(path)
+        out.extend(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                        fromfile=f"a/{rel}", tofile=f"b/{rel}"))
+    return "".join(out)
+
+
+def shifted_line(line: int, fixes) -> int:
+    """Where `line` of the original file sits after the fixes insert their extra lines above it."""
+    return line + sum(len(fx.after.splitlines()) - 1 for fx in fixes if fx.line and fx.line < line and fx.after)
+
+
+_NUMBER = {"NUMBER"}
+
+
+def is_knob(group) -> bool:
+    """A fix that only changes numbers in the code (a learning rate, a scale): a setting, not a code change."""
+    import io
+    import tokenize
+
+    def tokens(text):
+        try:
+            return [(tokenize.tok_name[t.type], t.string) for t in tokenize.generate_tokens(io.StringIO(text).readline)
+                    if t.type not in (tokenize.NEWLINE, tokenize.NL, tokenize.COMMENT, tokenize.ENDMARKER,
+                                      tokenize.INDENT, tokenize.DEDENT)]
+        except (tokenize.TokenError, IndentationError, SyntaxError):
+            return None
+
+    for fx in group:
+        a, b = tokens(fx.before.strip()), tokens(fx.after.strip())
+        if a is None or b is None or len(a) != len(b):
+            return False
+        if any((ta[0] != tb[0]) or (ta[0] not in _NUMBER and ta[1] != tb[1]) for ta, tb in zip(a, b)):
+            return False
+    return bool(group)
+
+
+# -- re-running a patched copy in its own worker process ----------------------------------------------------------
+
+def run_patched(script: Path, argv: list[str], fixes, budget: Budget, *, scratch: str | os.PathLike | None = None,
+                env: dict | None = None, step_loop: str | None = None,
+                seed: int | None = None) -> tuple[Measures | None, str, str]:
+    """Patch a scratch copy of the script's folder, re-run it in a worker process (its own process group, killed
+    on timeout) under the budget; (measures or None, why none, the diff). The user's files are never written."""
+    import signal
+
+    script = Path(script).resolve()
+    patched = patch_files(script, fixes) if fixes else {}
+    diff = unified_diff(script, patched)
+    work = Path(tempfile.mkdtemp(prefix="nandoctor-verify-", dir=scratch))
+    try:
+        copy = work / "src"
+        _copy_tree(script.parent, copy)
+        for path, (_, text) in patched.items():
+            (copy / path.relative_to(script.parent)).write_text(text, encoding="utf-8")
+        out = work / "report"
+        spec = {"script": str(copy / script.name), "args": list(argv), "out": str(out), "step_loop": step_loop}
+        caps = {}
+        if budget.max_steps is not None and budget.loop is not None:
+            file, line = budget.loop
+            moved = [fx for fx in fixes if _target_file(fx, script) == Path(file).resolve()]
+            caps = {"max_steps": budget.max_steps, "budget_loop": [file, shifted_line(line, moved)]}
+        if seed is not None:
+            caps["seed"] = seed
+        if caps:
+            spec["budget"] = caps
+        (work / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
+        run_env = dict(os.environ if env is None else env)
+        run_env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent) + os.pathsep + run_env.get("PYTHONPATH", "")
+        with open(work / "output.log", "wb") as log:
+            proc = subprocess.Popen([sys.executable, "-m", "nandoctor.rerun", str(work / "spec.json")],
+                                    cwd=str(copy), env=run_env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                    start_new_session=True)
+            try:
+                proc.wait(timeout=budget.timeout)
+            except subprocess.TimeoutExpired:
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)  # the worker and the traced script it started
+                except ProcessLookupError:
+                    pass
+                proc.wait()
+                return None, f"the re-run did not finish within its time limit of {budget.timeout:.0f} s", diff
+        try:
+            doc = json.loads((out / "measures.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            tail = (work / "output.log").read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:]
+            return None, "the re-run wrote no measures" + (f": {' / '.join(tail)}" if tail else ""), diff
+        if doc.get("error"):
+            return None, doc["error"], diff
+        return Measures.from_dict(doc), "", diff
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class Trial:
+    """One fix group (or the plan) re-run: the causes it belongs to, its patches, the verdict and the numbers."""
+
+    name: str  # "plan", or the first fix's title
+    causes: tuple[str, ...]
+    fixes: tuple[Fix, ...]
+    verdict: str
+    reason: str
+    measures: Measures | None = None
+    diff: str = ""
+    knob: bool = False  # only numbers change (a setting): sized by a search rather than planned blind
+
+
+@dataclass(frozen=True)
+class RankedCause:
+    """A cause re-ranked by its best verified fix."""
+
+    tag: str
+    rank: int  # the analysis's rank
+    verified_rank: int
+    verdict: str  # its best fix's verdict, or "no fix" when it offers only advice
+    reason: str
+    tried: tuple[str, ...] = ()  # titles of its fixes that were tried and failed (no effect, worse, not applied)
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The re-runs of one run: budget, the original's measures, each fix group's trial, the plan and the ranking."""
+
+    status: str  # "verified", or "not verified"
+    reason: str
+    budget: Budget | None = None
+    before: Measures | None = None
+    trials: tuple[Trial, ...] = ()
+    plan: Trial | None = None
+    plan_left_out: tuple[str, ...] = ()  # why fix groups were kept out of the plan
+    ranking: tuple[RankedCause, ...] = ()
+    wall_seconds: float | None = None
+
+    def to_dict(self) -> dict:
+        from .model import to_dict
+
+        return to_dict(self)
+
+    @classmethod
+    def from_dict(cls, doc: dict) -> "Verification":
+        """Rebuild from `to_dict` output (a session folder's verification.json)."""
+        from .model import from_dict
+
+        def trial(d):
+            if d is None:
+                return None
+            return Trial(d["name"], tuple(d["causes"]), tuple(from_dict(Fix, f) for f in d["fixes"]), d["verdict"],
+                         d["reason"], None if d.get("measures") is None else Measures.from_dict(d["measures"]),
+                         d.get("diff", ""), bool(d.get("knob")))
+
+        budget = doc.get("budget")
+        if budget is not None:
+            budget = Budget(budget["max_steps"], None if budget["loop"] is None else tuple(budget["loop"]),
+                            float(budget["timeout"]), float(budget["expected"]), budget["reason"])
+        return cls(doc["status"], doc["reason"], budget,
+                   None if doc.get("before") is None else Measures.from_dict(doc["before"]),
+                   tuple(trial(t) for t in doc.get("trials", [])), trial(doc.get("plan")),
+                   tuple(doc.get("plan_left_out", [])),
+                   tuple(RankedCause(r["tag"], r["rank"], r["verified_rank"], r["verdict"], r["reason"],
+                                     tuple(r.get("tried", []))) for r in doc.get("ranking", [])),
+                   doc.get("wall_seconds"))
+
+    def trial_of(self, fixes) -> Trial | None:
+        keys = {_patch_key(f) for f in fixes}
+        for t in self.trials:
+            if {_patch_key(f) for f in t.fixes} == keys:
+                return t
+        return None
+
+
+def cause_groups(causes) -> list[tuple[str, list[Fix]]]:
+    """(cause tag, fix group) for every patch group of every cause, in rank order."""
+    return [(c.tag, g) for c in sorted(causes, key=lambda c: c.rank) for g in fix_groups(c.fixes)]
+
+
+def estimate_seconds(session, jobs: int | None = None) -> float:
+    """The re-runs' expected wall time: one per distinct fix group plus the plan, `jobs` at a time."""
+    budget = plan_budget(session)
+    groups = {tuple(sorted(_patch_key(f) for f in g)) for _, g in cause_groups(session.causes)}
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    rounds = -(-len(groups) // jobs) + (1 if groups else 0)
+    return rounds * budget.expected
+
+
+def _plan_groups(trials: list[Trial]) -> tuple[list[Trial], list[str]]:
+    """The trials whose patches go into the plan, and why the others stay out.
+
+    Per cause the best-verified group (cures > helps; in rank order among equals); a group that made things worse,
+    changed nothing or did not apply stays out. A knob (a changed number) stays out when a code change cures:
+    the code change then works at the script's own setting. A group that edits a line another chosen group already
+    edits differently stays out (the two cannot both apply)."""
+    chosen: list[Trial] = []
+    left: list[str] = []
+    seen: set[int] = set()
+    by_cause: dict[str, list[Trial]] = {}
+    for t in trials:
+        for tag in t.causes:
+            by_cause.setdefault(tag, []).append(t)
+    for tag, ts in by_cause.items():
+        good = [t for t in ts if t.verdict in (CURES, HELPS)]
+        if not good:
+            continue
+        best = min(good, key=lambda t: ORDER[t.verdict])
+        if id(best) not in seen:
+            seen.add(id(best))
+            chosen.append(best)
+    for t in trials:
+        if id(t) not in seen and t.verdict in (WORSE, NO_EFFECT, NOT_APPLIED):
+            left.append(f"{t.name}: {t.verdict}")
+    if any(t.verdict == CURES and not t.knob for t in chosen):
+        for t in [t for t in chosen if t.knob]:
+            chosen.remove(t)
+            left.append(f"{t.name}: a changed setting, left out because a code change cures at the script's own")
+    lines: dict[tuple, tuple] = {}
+    kept = []
+    for t in chosen:
+        clash = [fx for fx in t.fixes if lines.get((fx.file or "", fx.line), _patch_key(fx)) != _patch_key(fx)]
+        if clash:
+            left.append(f"{t.name}: it edits line {clash[0].line}, which a fix already in the plan edits differently")
+            continue
+        for fx in t.fixes:
+            lines[(fx.file or "", fx.line)] = _patch_key(fx)
+        kept.append(t)
+    return kept, left
+
+
+def _user_sources(session, script: Path) -> dict[str, str]:
+    out = {}
+    for path, text in session.sources.items():
+        try:
+            Path(path).resolve().relative_to(script.parent)
+        except (ValueError, OSError):
+            continue
+        out[path] = text
+    return out
+
+
+def verify_session(session, *, script: str | os.PathLike | None = None, argv: list[str] | None = None,
+                   jobs: int | None = None, scratch: str | os.PathLike | None = None, env: dict | None = None,
+                   budget: Budget | None = None, alternatives: str = "auto") -> Verification:
+    """Re-run every distinct fix group of the session's causes, then the plan, each in a scratch copy; judge them
+    against the original run on the same measures and rank the causes by what their fixes did.
+
+    `alternatives`: "auto" tries a cause's other fix groups only when its first does not cure; "all" tries each."""
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    if alternatives not in ("auto", "all"):
+        raise ValueError(f"alternatives must be 'auto' or 'all', not {alternatives!r}")
+    t0 = time.monotonic()
+    meta = session.meta
+    if not (script or meta.get("script")):
+        return Verification(NOT_VERIFIED, "this session was traced inside Python (nandoctor.trace), not from a script "
+                                          "file: there is no script to re-run (pass script= and argv=)")
+    script = Path(script or meta.get("script"))
+    if not script.is_absolute():
+        script = Path(meta.get("cwd") or os.getcwd()) / script
+    script = script.resolve()
+    argv = list((meta.get("argv") or [None])[1:]) if argv is None else list(argv)
+    if not script.is_file():
+        return Verification(NOT_VERIFIED, f"the script {script} is not there to re-run")
+    recorded = session.sources.get(str(script))
+    if recorded is not None and recorded != script.read_text(encoding="utf-8", errors="replace"):
+        return Verification(NOT_VERIFIED, f"{script.name} changed since the run: its fixes name lines of the old text")
+    hazard = rerun_hazard(_user_sources(session, script) or {str(script): script.read_text(encoding="utf-8")})
+    if hazard:
+        return Verification(NOT_VERIFIED, f"not re-run: {hazard}")
+    pairs = cause_groups(session.causes)
+    if not pairs:
+        return Verification(NOT_VERIFIED, "no cause offers a patch to try (only advice)")
+    budget = budget or plan_budget(session)
+    if budget.max_steps is None and budget.expected > MAX_RERUN_SECONDS:
+        return Verification(NOT_VERIFIED, f"too long to re-run: {budget.reason}, about {budget.expected:.0f} s a "
+                                          f"re-run, with no step loop to cut it short", budget)
+    before = measure(session, until_step=budget.max_steps)
+    sources = _user_sources(session, script) or {str(script): script.read_text(encoding="utf-8")}
+    seed, control_note = None, ""
+    if draws_random(sources) and not seeds_itself(sources):
+        # Unseeded draws differ from run to run: every re-run is seeded alike and compared with an unpatched
+        # re-run under that seed, not with the original, so a verdict reads the fix and not the dice.
+        seed = CONTROL_SEED
+        control, why, _ = run_patched(script, argv, [], budget, scratch=scratch, env=env,
+                                      step_loop=meta.get("step_loop"), seed=seed)
+        if control is None:
+            return Verification(NOT_VERIFIED, f"the script does not seed its random numbers and its seeded re-run "
+                                              f"failed: {why}", budget, before)
+        before = control
+        control_note = (f"; the script does not seed its random numbers, so each fix is compared with an unpatched "
+                        f"re-run seeded like it ({CONTROL_SEED})")
+    distinct: dict[tuple, tuple[list[str], list[Fix], bool]] = {}
+    firsts = set()
+    for tag, group in pairs:
+        key = tuple(sorted(_patch_key(f) for f in group))
+        first = tag not in firsts
+        firsts.add(tag)
+        if key in distinct:
+            if tag not in distinct[key][0]:
+                distinct[key][0].append(tag)
+            if first:
+                distinct[key] = (distinct[key][0], group, True)
+        else:
+            distinct[key] = ([tag], group, first)
+
+    def attempt(item) -> Trial:
+        tags, group = item[0], item[1]
+        name = group[0].title
+        try:
+            patch_files(script, group)
+        except (PatchError, OSError, UnicodeDecodeError) as e:
+            return Trial(name, tuple(tags), tuple(group), NOT_APPLIED, str(e), knob=is_knob(group))
+        try:
+            after, why, diff = run_patched(script, argv, group, budget, scratch=scratch, env=env,
+                                           step_loop=meta.get("step_loop"), seed=seed)
+        except (PatchError, OSError) as e:
+            return Trial(name, tuple(tags), tuple(group), NOT_VERIFIED, str(e), knob=is_knob(group))
+        verdict, reason = verdict_of(before, after, why)
+        return Trial(name, tuple(tags), tuple(group), verdict, reason, after, diff, is_knob(group))
+
+    workers = max(1, jobs or os.cpu_count() or 1)
+    with ThreadPoolExecutor(workers) as pool:
+        # Each cause's first fix first; its alternatives ("Or ...") only when that did not cure (unless asked for
+        # all): an alternative to a fix that cures adds a re-run and no answer.
+        primary = [item for item in distinct.values() if item[2]]
+        trials = list(pool.map(attempt, primary))
+        cured = {tag for t in trials if t.verdict == CURES for tag in t.causes}
+        rest = [item for item in distinct.values() if not item[2]
+                and (alternatives == "all" or not set(item[0]) <= cured)]
+        trials += list(pool.map(attempt, rest))
+        skipped = [item[1][0].title for item in distinct.values() if not item[2] and item not in rest]
+    kept, left = _plan_groups(trials)
+    plan = None
+    if len(kept) == 1:
+        plan = dataclasses.replace(kept[0], name="plan")  # one group: its re-run is the plan's
+    elif kept:
+        fixes, keys = [], set()
+        for t in kept:
+            for fx in t.fixes:
+                if _patch_key(fx) not in keys:
+                    keys.add(_patch_key(fx))
+                    fixes.append(fx)
+        tags = tuple(dict.fromkeys(tag for t in kept for tag in t.causes))
+        plan = attempt((list(tags), fixes))
+        plan = dataclasses.replace(plan, name="plan")
+    ranking = rank_causes(session.causes, trials)
+    left += [f"{title}: not tried, an alternative to a fix that cures" for title in skipped]
+    return Verification("verified", f"each fix re-run over {budget.reason}{control_note}", budget, before,
+                        tuple(trials), plan,
+                        tuple(left), tuple(ranking), round(time.monotonic() - t0, 3))
+
+
+def rank_causes(causes, trials) -> list[RankedCause]:
+    """Causes ordered by their best fix's verdict (cures first, a fix that changed nothing or did harm last),
+    the analysis's order kept among equals."""
+    rows = []
+    for c in sorted(causes, key=lambda c: c.rank):
+        mine = [t for t in trials if c.tag in t.causes]
+        tried = tuple(t.name for t in mine if t.verdict in (NO_EFFECT, WORSE, NOT_APPLIED))
+        if not mine:
+            rows.append((ORDER[NOT_VERIFIED], c, "no fix", "it offers advice only, nothing to re-run", tried))
+            continue
+        best = min(mine, key=lambda t: ORDER[t.verdict])
+        rows.append((ORDER[best.verdict], c, best.verdict, f"{best.name}: {best.reason}", tried))
+    rows.sort(key=lambda r: (r[0], r[1].rank))
+    return [RankedCause(c.tag, c.rank, k + 1, verdict, reason, tried)
+            for k, (_, c, verdict, reason, tried) in enumerate(rows)]
+
+
+def reranked(causes, verification: Verification) -> list:
+    """The causes in their verified order, ranks renumbered (a cause the verification did not rank keeps its place
+    after the ranked ones)."""
+    order = {r.tag: r.verified_rank for r in verification.ranking}
+    ordered = sorted(causes, key=lambda c: (order.get(c.tag, len(order) + c.rank), c.rank))
+    return [dataclasses.replace(c, rank=k + 1) for k, c in enumerate(ordered)]
+
+
+VERIFICATION_FILE = "verification.json"
+
+
+def save_verification(directory: str | os.PathLike, verification: Verification) -> Path:
+    path = Path(directory) / VERIFICATION_FILE
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(verification.to_dict(), indent=1), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def load_verification(directory: str | os.PathLike) -> Verification | None:
+    """The verification saved in a session folder, or None when it holds none."""
+    path = Path(directory) / VERIFICATION_FILE
+    if not path.is_file():
+        return None
+    try:
+        return Verification.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, KeyError, TypeError) as e:
+        raise ValueError(f"{path} is not a verification nandoctor wrote: {e}") from None
+
+
+def plan_fixes(session) -> tuple[list[Fix], str]:
+    """The fix plan's patches and what backs them: the verified plan when the session was verified, else each
+    cause's first fix group (no two editing one line differently), marked as not verified."""
+    v = getattr(session, "verification", None)
+    if v is not None and v.status == "verified":
+        if v.plan is None:
+            return [], "verified: no fix cured or helped, so there is no plan (" + "; ".join(v.plan_left_out) + ")"
+        return list(v.plan.fixes), f"verified: the plan {v.plan.verdict} ({v.plan.reason})"
+    fixes, keys, lines = [], set(), {}
+    for c in sorted(session.causes, key=lambda c: c.rank):
+        groups = fix_groups(c.fixes)
+        if not groups:
+            continue
+        group = groups[0]
+        if any(lines.get((fx.file or "", fx.line), _patch_key(fx)) != _patch_key(fx) for fx in group):
+            continue
+        for fx in group:
+            lines[(fx.file or "", fx.line)] = _patch_key(fx)
+            if _patch_key(fx) not in keys:
+                keys.add(_patch_key(fx))
+                fixes.append(fx)
+    return fixes, "not verified: each cause's first fix, as the analysis proposes it (run with --verify to test it)"
+
+
+def backup_path(path: Path) -> Path:
+    """`file.py.orig`, or `file.py.orig.N` when that exists: a backup never overwrites another."""
+    candidate = path.with_name(path.name + ".orig")
+    k = 1
+    while candidate.exists():
+        candidate = path.with_name(f"{path.name}.orig.{k}")
+        k += 1
+    return candidate
+
+
+def apply_plan(script: str | os.PathLike, fixes) -> list[tuple[Path, Path]]:
+    """Write the patched files in place, each after copying it to a backup; [(file, its backup)].
+    Nothing is written when any patch fails (PatchError)."""
+    script = Path(script).resolve()
+    patched = patch_files(script, fixes)
+    done = []
+    for path, (old, new) in sorted(patched.items()):
+        backup = backup_path(path)
+        shutil.copy2(path, backup)
+        path.write_text(new, encoding="utf-8")
+        done.append((path, backup))
+    return done
+
+
+def verification_lines(v: Verification) -> list[str]:
+    """The terminal's account of a verification (lines without the `nandoctor:` mark)."""
+    if v.status != "verified":
+        return [f"fixes not verified: {v.reason}"]
+    lines = [f"fixes verified in {v.wall_seconds:.1f} s ({v.reason}):"]
+    for r in v.ranking:
+        moved = "" if r.rank == r.verified_rank else f" (was {r.rank})"
+        lines.append(f"  cause {r.verified_rank}{moved} [{r.tag}]: {r.verdict} - {_short(r.reason)}")
+        if r.tried:
+            lines.append(f"    tried, did not work: {'; '.join(r.tried)}")
+    if v.plan is not None:
+        lines.append(f"  plan ({len(v.plan.fixes)} changes, `nandoctor fix` shows them): {v.plan.verdict} - "
+                     f"{_short(v.plan.reason, 4)}")
+    return lines
+
+
+def _short(reason: str, parts: int = 3) -> str:
+    """The first sentences of a verdict's reason (the report and findings.json keep all of it)."""
+    pieces = reason.split("; ")
+    return "; ".join(pieces[:parts]) + ("; ..." if len(pieces) > parts else "")

@@ -43,6 +43,7 @@ def training_loop_dict(session) -> dict | None:
 
 def findings_document(session) -> dict:
     meta = session.meta
+    verification = getattr(session, "verification", None)
     return {
         "schema": SCHEMA,
         "tool": {"name": "nandoctor", "version": __version__},
@@ -64,15 +65,69 @@ def findings_document(session) -> dict:
             }
             for f in session.findings
         ],
-        "causes": [
-            {
-                "tag": c.tag, "rank": c.rank, "summary": c.summary,
-                "chain": to_dict(c)["chain"], "fixes": to_dict(c)["fixes"],
-                "findings": list(c.findings), "evidence": to_dict(c)["evidence"],
-            }
-            for c in session.causes
-        ],
+        "causes": [_cause_dict(c, verification) for c in session.causes],
         # Causes that could not be judged: a premise they need was not measured on this run.
         "not_checked": [to_dict(n) for n in getattr(session, "not_checked", [])],
         "errors": list(session.errors),
+        # The re-runs of the fixes (`nandoctor run --verify`, Session.verify()); null when they were not run.
+        "verification": verification_dict(verification),
+    }
+
+
+def _cause_dict(c, verification) -> dict:
+    """A cause; with a verification, its fixes split into those not failed ("fixes") and those tried that
+    failed ("tried": no effect, made it worse, did not apply), each group with its verdict."""
+    doc = {"tag": c.tag, "rank": c.rank, "summary": c.summary, "chain": to_dict(c)["chain"],
+           "fixes": to_dict(c)["fixes"], "findings": list(c.findings), "evidence": to_dict(c)["evidence"]}
+    if verification is None or verification.status != "verified":
+        return doc
+    from ..verify import NO_EFFECT, NOT_APPLIED, WORSE, fix_groups
+
+    failed = (NO_EFFECT, WORSE, NOT_APPLIED)
+    fixes, tried, verdicts = [], [], []
+    grouped = {id(f) for g in fix_groups(c.fixes) for f in g}
+    for fx in c.fixes:
+        if id(fx) not in grouped:
+            fixes.append(to_dict(fx))  # advice: shown, never applied
+    for group in fix_groups(c.fixes):
+        trial = verification.trial_of(group)
+        entry = [to_dict(fx) for fx in group]
+        if trial is not None and trial.verdict in failed:
+            tried.extend(dict(e, verdict=trial.verdict, reason=trial.reason) for e in entry)
+        else:
+            fixes.extend(entry)
+        verdicts.append({"fixes": [fx.title for fx in group], "verdict": "not tried" if trial is None else
+                         trial.verdict, "reason": "" if trial is None else trial.reason})
+    ranked = next((r for r in verification.ranking if r.tag == c.tag), None)
+    doc.update(fixes=fixes, tried=tried, verified={
+        "verdict": ranked.verdict if ranked else "not tried", "rank_before": ranked.rank if ranked else None,
+        "reason": ranked.reason if ranked else "", "groups": verdicts})
+    return doc
+
+
+def _trial_dict(trial) -> dict | None:
+    if trial is None:
+        return None
+    m = trial.measures
+    return {"name": trial.name, "causes": list(trial.causes), "fixes": [to_dict(f) for f in trial.fixes],
+            "verdict": trial.verdict, "reason": trial.reason, "knob": trial.knob, "diff": trial.diff,
+            "measures": None if m is None else m.to_dict()}
+
+
+def verification_dict(verification) -> dict | None:
+    """The verification as findings.json carries it: budget, the original's measures, each trial, the plan."""
+    if verification is None:
+        return None
+    b = verification.budget
+    return {
+        "status": verification.status,
+        "reason": verification.reason,
+        "budget": None if b is None else {"max_steps": b.max_steps, "timeout_seconds": b.timeout,
+                                          "reason": b.reason},
+        "original": None if verification.before is None else verification.before.to_dict(),
+        "trials": [_trial_dict(t) for t in verification.trials],
+        "plan": _trial_dict(verification.plan),
+        "plan_left_out": list(verification.plan_left_out),
+        "ranking": [to_dict(r) for r in verification.ranking],
+        "wall_seconds": verification.wall_seconds,
     }

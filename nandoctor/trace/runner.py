@@ -493,6 +493,14 @@ class _ChildRun:
                 raise
             _say(f"internal error, running the script untraced: {type(e).__name__}: {e}")
             return
+        if spec.get("seed") is not None:
+            # A re-run of a script that does not seed its random numbers: every re-run draws the same ones.
+            import random
+
+            random.seed(int(spec["seed"]))
+            numpy.random.seed(int(spec["seed"]))
+        if spec.get("max_steps") and spec.get("budget_loop"):
+            cap_steps(tracer, int(spec["max_steps"]), tuple(spec["budget_loop"]))
         if spec.get("progress"):
             try:
                 from ..progress import Progress
@@ -552,6 +560,42 @@ class _ChildRun:
             self.tracer.recorder.internal_error(e)
         except Exception:  # noqa: BLE001
             _say(f"internal error: {type(e).__name__}: {e}")
+
+
+class StepBudgetReached(BaseException):
+    """Ends a re-run (nandoctor/verify.py) once its step loop has run the iterations its budget allows.
+    A BaseException, so the script's own `except Exception` does not swallow it."""
+
+
+def cap_steps(tracer, max_steps: int, where: tuple[str, int]) -> None:
+    """Stop the script when the loop at `where` (file name, line) starts iteration `max_steps + 1`.
+
+    The loop-iteration hook is wrapped (the tracer puts the original back when it stops); a loop is
+    matched once, when it first iterates, so other loops pay one dictionary lookup."""
+    import builtins
+
+    from .instrument import ITER
+
+    orig = builtins.__dict__.get(ITER)
+    if orig is None:
+        return
+    name, line = os.path.basename(where[0]), int(where[1])
+    loops = tracer.registry.loops
+    matched: dict[int, bool] = {}
+    count = [0]
+
+    def capped_iter(lid):
+        hit = matched.get(lid)
+        if hit is None:
+            lp = loops[lid]
+            hit = matched[lid] = os.path.basename(lp.file) == name and lp.line == line
+        if hit:
+            count[0] += 1
+            if count[0] > max_steps:
+                raise StepBudgetReached(f"the re-run's budget of {max_steps} steps is spent")
+        return orig(lid)
+
+    builtins.__dict__[ITER] = capped_iter
 
 
 def _say(text: str) -> None:

@@ -40,6 +40,64 @@ def check_one(entry: dict, scratch: str, top: int) -> list[dict]:
     return rows
 
 
+def plain_python_clean(script: Path, fixes, scratch: str, timeout: float = 600) -> tuple[bool, str]:
+    """Run the patched copy with plain `python` (no nandoctor): clean when it exits 0 and prints no NaN or
+    infinity and numpy warns of no overflow, invalid value or division by zero."""
+    import re
+    import shutil
+    import subprocess
+
+    from nandoctor.verify import _copy_tree, patch_files
+
+    work = Path(tempfile.mkdtemp(prefix="plain-", dir=scratch))
+    try:
+        _copy_tree(script.parent, work)
+        for path, (_, text) in patch_files(script, fixes).items():
+            (work / path.relative_to(script.parent)).write_text(text, encoding="utf-8")
+        try:
+            proc = subprocess.run([sys.executable, script.name], cwd=str(work), capture_output=True, text=True,
+                                  timeout=timeout, stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            return False, f"plain python did not finish in {timeout:.0f} s"
+        if proc.returncode != 0:
+            return False, f"plain python exits {proc.returncode}: {proc.stderr.strip().splitlines()[-1:]}"
+        bad = re.search(r"\b(nan|inf)\b", proc.stdout, re.IGNORECASE)
+        if bad:
+            return False, f"plain python prints `{bad.group(0)}`"
+        warned = re.search(r"RuntimeWarning: (overflow|invalid value|divide by zero)[^\n]*", proc.stderr)
+        if warned:
+            return False, f"plain python warns: {warned.group(0)}"
+        return True, "plain python runs clean"
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def check_verified(entry: dict, scratch: str) -> list[dict]:
+    """Verify the script's fixes (nandoctor.verify.verify_session), then run the top fix shown as *cures* with plain
+    python: a fix shown as curing must really run clean."""
+    from nandoctor.session import load
+    from nandoctor.verify import CURES, verify_session
+
+    script = HERE / entry["file"]
+    out = Path(tempfile.mkdtemp(prefix="base-", dir=scratch))
+    if traced_run(script, [], out, timeout=300) is None:
+        return [{"file": entry["file"], "tag": None, "verdict": "no session", "reason": ""}]
+    session = load(out)
+    v = verify_session(session, jobs=1, scratch=scratch)
+    if v.status != "verified":
+        return [{"file": entry["file"], "tag": None, "verdict": "not verified", "reason": v.reason}]
+    top = next((r for r in v.ranking if r.verdict == CURES), None)
+    if top is None:
+        best = v.ranking[0] if v.ranking else None
+        return [{"file": entry["file"], "tag": best.tag if best else None, "verdict": "no cure shown",
+                 "reason": best.reason if best else "", "true": bool(best and best.tag == entry["cause"])}]
+    trial = next(t for t in v.trials if top.tag in t.causes and t.verdict == CURES)
+    clean, why = plain_python_clean(script, trial.fixes, scratch)
+    return [{"file": entry["file"], "tag": top.tag, "fix": [f.title for f in trial.fixes],
+             "verdict": "cures, confirmed" if clean else "cures, NOT confirmed", "reason": why,
+             "true": top.tag == entry["cause"]}]
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", choices=("dev", "test", "both"), default="dev")
@@ -49,6 +107,9 @@ def main(argv=None) -> int:
     ap.add_argument("--top", type=int, default=1, help="try the fix of each of the top N causes (default 1)")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--json")
+    ap.add_argument("--verified", action="store_true",
+                    help="verify all fixes and the plan (nandoctor.verify), then run the top fix shown as cures with "
+                         "plain python to confirm it")
     args = ap.parse_args(argv)
     manifest = json.loads((HERE / "manifest.json").read_text())["scripts"]
     splits = ("dev", "test") if args.split == "both" else (args.split,)
@@ -61,7 +122,10 @@ def main(argv=None) -> int:
                and (not args.only or any(o in e["file"] for o in args.only))]
     scratch = tempfile.mkdtemp(prefix="nandoctor-fixcheck-")
     with ThreadPoolExecutor(args.jobs) as pool:
-        results = list(pool.map(lambda e: check_one(e, scratch, args.top), entries))
+        if args.verified:
+            results = list(pool.map(lambda e: check_verified(e, scratch), entries))
+        else:
+            results = list(pool.map(lambda e: check_one(e, scratch, args.top), entries))
     rows = [dict(r, split=e["split"]) for e, rs in zip(entries, results) for r in rs]
     for r in rows:
         if r["split"] in ("dev", "samples"):  # the test half is counted, never looked into
@@ -69,6 +133,13 @@ def main(argv=None) -> int:
     for split in splits:
         rs = [r for r in rows if r["split"] == split and r.get("tag")]
         counts = Counter(r["verdict"] for r in rs)
+        if args.verified:
+            shown = [r for r in rs if r["verdict"].startswith("cures")]
+            confirmed = sum(r["verdict"] == "cures, confirmed" for r in shown)
+            print(f"{split}: {len(rs)} scripts with a verified ranking; a fix shown as cures on {len(shown)}, "
+                  f"confirmed by plain python on {confirmed}/{len(shown)}; the shown cause is the true one on "
+                  f"{sum(bool(r.get('true')) for r in shown)}/{len(shown)}")
+            continue
         cleared = sum(r["verdict"] in ("cures", "helps") for r in rs)
         tried = sum(r["verdict"] not in ("no fix",) for r in rs)
         print(f"{split}: {len(rs)} causes tried; the finding cleared by its own fix {cleared}/{tried} "
