@@ -29,7 +29,7 @@ class SizingError(ValueError):
 
 
 @dataclass(frozen=True)
-class Trial:
+class SearchedValue:
     """One searched value and what its run measured."""
 
     value: float
@@ -53,15 +53,15 @@ class Sizing:
     name: str
     where: str
     original: float
-    trials: tuple[Trial, ...]  # in the order they ran
+    trials: tuple[SearchedValue, ...]  # in the order they ran
     largest_good: float | None
     smallest_bad: float | None  # the smallest value above largest_good that was not good (the boundary's far side)
     recommended: float | None
     safety_factor: float
-    recommended_trial: Trial | None  # the run at the recommended value, when it was checked
+    recommended_trial: SearchedValue | None  # the run at the recommended value, when it was checked
     note: str
 
-    def searched(self) -> tuple[Trial, ...]:
+    def searched(self) -> tuple[SearchedValue, ...]:
         return tuple(sorted(self.trials, key=lambda t: t.value))
 
     def summary(self) -> str:
@@ -83,6 +83,16 @@ class Sizing:
                 "recommended": self.recommended, "safety_factor": self.safety_factor, "note": self.note,
                 "recommended_outcome": None if self.recommended_trial is None else self.recommended_trial.outcome,
                 "trials": [t.__dict__ | {"good": t.good} for t in self.searched()]}
+
+    @classmethod
+    def from_dict(cls, doc: dict) -> "Sizing":
+        """Rebuild from `to_dict` output (a saved verification)."""
+        fields = SearchedValue.__dataclass_fields__
+        trials = tuple(SearchedValue(**{k: v for k, v in t.items() if k in fields}) for t in doc.get("trials", []))
+        checked = next((t for t in trials if doc.get("recommended") is not None and t.value == doc["recommended"]),
+                       None)
+        return cls(doc["name"], doc["where"], doc["original"], trials, doc.get("largest_good"),
+                   doc.get("smallest_bad"), doc.get("recommended"), doc["safety_factor"], checked, doc.get("note", ""))
 
 
 def _knobs(source: str, target) -> list[Knob]:
@@ -133,7 +143,7 @@ def size_knob(script: str | os.PathLike, argv=(), variable_or_line=None, *, name
     label = name or (variable_or_line if isinstance(variable_or_line, str) else knobs[0].name)
     where = "; ".join(k.describe() for k in knobs)
     per_round = max(1, workers or os.cpu_count() or 1)
-    trials: dict[float, Trial] = {}
+    trials: dict[float, SearchedValue] = {}
 
     def run(values):
         values = [float(f"{v:.6g}") for v in values if float(f"{v:.6g}") not in trials]
@@ -146,7 +156,7 @@ def size_knob(script: str | os.PathLike, argv=(), variable_or_line=None, *, name
         results = _dask_map(tasks, scheduler) if scheduler is not None else _local_map(tasks, per_round)
         for v, r in zip(values, results):
             m = r.measures
-            trials[v] = Trial(v, r.outcome, r.reason, m.first_nonfinite_step is None and not m.loss_nonfinite,
+            trials[v] = SearchedValue(v, r.outcome, r.reason, m.first_nonfinite_step is None and not m.loss_nonfinite,
                               m.loss_first, m.loss_last, m.first_nonfinite_step, m.accuracy_last)
 
     run([original])
@@ -192,7 +202,7 @@ def size_knob(script: str | os.PathLike, argv=(), variable_or_line=None, *, name
     return Sizing(label, where, original, tuple(trials.values()), lo, hi, recommended, safety_factor, checked, note)
 
 
-def _stall_window(trials: dict[float, Trial]) -> tuple[float | None, float | None]:
+def _stall_window(trials: dict[float, SearchedValue]) -> tuple[float | None, float | None]:
     """The largest stalling value and the smallest failing value above it, when no value was fine."""
     stalls = [v for v, t in trials.items() if t.outcome == STALL]
     if not stalls:
@@ -201,7 +211,7 @@ def _stall_window(trials: dict[float, Trial]) -> tuple[float | None, float | Non
     return max(stalls), (min(above) if above else None)
 
 
-def _bracket(trials: dict[float, Trial]) -> tuple[float | None, float | None]:
+def _bracket(trials: dict[float, SearchedValue]) -> tuple[float | None, float | None]:
     """The largest good value, and the smallest value above it that is not good (stalls below it do not count)."""
     good = [v for v, t in trials.items() if t.good]
     if not good:

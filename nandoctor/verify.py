@@ -759,16 +759,22 @@ class Verification:
     plan_left_out: tuple[str, ...] = ()  # why fix groups were kept out of the plan
     ranking: tuple[RankedCause, ...] = ()
     wall_seconds: float | None = None
+    # Searches of the numbers the fixes change (a learning rate): every value tried and the one recommended.
+    sizings: tuple = ()
+    sizing_notes: tuple[str, ...] = ()  # why a changed number was not searched
 
     def to_dict(self) -> dict:
         from .model import to_dict
 
-        return to_dict(self)
+        doc = to_dict(dataclasses.replace(self, sizings=()))
+        doc["sizings"] = [z.to_dict() for z in self.sizings]
+        return doc
 
     @classmethod
     def from_dict(cls, doc: dict) -> "Verification":
         """Rebuild from `to_dict` output (a session folder's verification.json)."""
         from .model import from_dict
+        from .sizing import Sizing
 
         def trial(d):
             if d is None:
@@ -787,7 +793,8 @@ class Verification:
                    tuple(doc.get("plan_left_out", [])),
                    tuple(RankedCause(r["tag"], r["rank"], r["verified_rank"], r["verdict"], r["reason"],
                                      tuple(r.get("tried", []))) for r in doc.get("ranking", [])),
-                   doc.get("wall_seconds"))
+                   doc.get("wall_seconds"), tuple(Sizing.from_dict(d) for d in doc.get("sizings", [])),
+                   tuple(doc.get("sizing_notes", [])))
 
     def trial_of(self, fixes) -> Trial | None:
         keys = {_patch_key(f) for f in fixes}
@@ -866,11 +873,13 @@ def _user_sources(session, script: Path) -> dict[str, str]:
 
 def verify_session(session, *, script: str | os.PathLike | None = None, argv: list[str] | None = None,
                    jobs: int | None = None, scratch: str | os.PathLike | None = None, env: dict | None = None,
-                   budget: Budget | None = None, alternatives: str = "auto") -> Verification:
+                   budget: Budget | None = None, alternatives: str = "auto", size: bool = True) -> Verification:
     """Re-run every distinct fix group of the session's causes, then the plan, each in a scratch copy; judge them
     against the original run on the same measures and rank the causes by what their fixes did.
 
-    `alternatives`: "auto" tries a cause's other fix groups only when its first does not cure; "all" tries each."""
+    `alternatives`: "auto" tries a cause's other fix groups only when its first does not cure; "all" tries each.
+    `size`: search each changed number (a fix that only sets a learning rate) for the largest value that stays
+    finite and learns (see sizing.size_knob), when the whole run fits the re-run budget."""
     import time
     from concurrent.futures import ThreadPoolExecutor
 
@@ -972,9 +981,65 @@ def verify_session(session, *, script: str | os.PathLike | None = None, argv: li
         plan = dataclasses.replace(plan, name="plan")
     ranking = rank_causes(session.causes, trials)
     left += [f"{title}: not tried, an alternative to a fix that cures" for title in skipped]
+    sizings, notes = _size_knobs(script, argv, trials, budget, jobs, seed) if size else ((), ())
     return Verification("verified", f"each fix re-run over {budget.reason}{control_note}", budget, before,
                         tuple(trials), plan,
-                        tuple(left), tuple(ranking), round(time.monotonic() - t0, 3))
+                        tuple(left), tuple(ranking), round(time.monotonic() - t0, 3), sizings, notes)
+
+
+def _knob_name(script: Path, fx: Fix) -> str | None:
+    """The script's own name for the number a fix changes: a word of the fix's title that names, in the script,
+    the very literal the fix edits (`learning_rate` for the `1` passed as it); None when no word does."""
+    import re
+
+    from .overrides import OverrideError, find_variable, knob_from_fix
+
+    try:
+        source = script.read_text(encoding="utf-8")
+        edited = knob_from_fix(source, fx.line, fx.before, fx.after)
+    except (OverrideError, OSError, UnicodeDecodeError):
+        return None
+    for word in dict.fromkeys(re.findall(r"[A-Za-z_][\w.]*", fx.title)):
+        try:
+            knob = find_variable(source, word)
+        except (OverrideError, SyntaxError):
+            continue
+        if (knob.line, knob.col) == (edited.line, edited.col):
+            return word
+    return None
+
+
+def _size_knobs(script: Path, argv: list[str], trials, budget: Budget, jobs: int | None,
+                seed: int | None) -> tuple[tuple, tuple[str, ...]]:
+    """A search for each number a fix changes (one literal, such as a learning rate): the largest value that stays
+    finite and learns, bisected on a log scale. Each searched run is the whole script, so a run the re-run budget
+    cuts short is not searched (the boundary of a cut run says nothing of the whole one)."""
+    from .sizing import SizingError, size_knob
+
+    sizings, notes, done = [], [], set()
+    for t in trials:
+        if not t.knob or t.verdict == NOT_APPLIED or len(t.fixes) != 1:
+            continue
+        fx = t.fixes[0]
+        if (fx.file or "", fx.line) in done:
+            continue
+        done.add((fx.file or "", fx.line))
+        if budget.max_steps is not None:
+            notes.append(f"{t.name}: not sized, each searched run would be cut at {budget.max_steps} steps")
+            continue
+        if seed is not None:
+            notes.append(f"{t.name}: not sized, the script does not seed its random numbers, so one run per value "
+                         f"would measure the dice as much as the value")
+            continue
+        if fx.file and Path(fx.file).resolve() != script:
+            notes.append(f"{t.name}: not sized, its number is in {Path(fx.file).name}, not in the script")
+            continue
+        try:
+            sizings.append(size_knob(script, argv, fx, name=_knob_name(script, fx), timeout=budget.timeout,
+                                     workers=jobs))
+        except SizingError as e:
+            notes.append(f"{t.name}: not sized, {e}")
+    return tuple(sizings), tuple(notes)
 
 
 def rank_causes(causes, trials) -> list[RankedCause]:
@@ -1085,6 +1150,12 @@ def verification_lines(v: Verification) -> list[str]:
     if v.plan is not None:
         lines.append(f"  plan ({len(v.plan.fixes)} changes, `nandoctor fix` shows them): {v.plan.verdict} - "
                      f"{_short(v.plan.reason, 4)}")
+    for z in v.sizings:
+        tried = ", ".join(f"{t.value:.3g} {t.outcome}" for t in z.searched())
+        lines.append(f"  sized {z.summary()}")
+        lines.append(f"    searched: {tried}")
+    for note in v.sizing_notes:
+        lines.append(f"  {note}")
     return lines
 
 

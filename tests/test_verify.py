@@ -419,6 +419,22 @@ def test_the_founding_case_fixes_and_plan_are_verified(seed_session, tmp_path):
     assert alias["rank"] == len(doc["causes"]) and not [f for f in alias["fixes"] if f.get("line")]
     assert alias["tried"] and alias["tried"][0]["verdict"] == NO_EFFECT
     assert doc["verification"]["plan"]["measures"]["accuracy_final"] == 1.0
+    # The learning rate the fix changes is sized by search: the boundary it brackets is where the numpy replay
+    # turns from finite to NaN, and the recommended rate, a safety factor below it, trains in the replay too.
+    sized = next(z for z in v.sizings if z.name == "learning_rate")
+    assert sized.original == 1 and sized.largest_good < sized.smallest_bad <= 1
+    assert _replay_demo(sized.largest_good, False, False)[0] is None
+    assert _replay_demo(sized.smallest_bad, False, False)[0] is not None
+    assert sized.recommended == pytest.approx(sized.largest_good / sized.safety_factor, rel=1e-2)
+    first, loss, _ = _replay_demo(sized.recommended, False, False)
+    assert first is None and sized.recommended_trial.loss_last == pytest.approx(loss, rel=1e-6)
+    saved = next(z for z in doc["verification"]["sizings"] if z["name"] == "learning_rate")
+    assert [t["value"] for t in saved["trials"]] == [t.value for t in sized.searched()]
+    loaded = next(z for z in Verification.from_dict(json.loads(json.dumps(v.to_dict()))).sizings
+                  if z.name == "learning_rate")
+    assert loaded.searched() == sized.searched() and loaded.recommended_trial == sized.recommended_trial
+    assert (loaded.largest_good, loaded.smallest_bad, loaded.recommended) == \
+        (sized.largest_good, sized.smallest_bad, sized.recommended)
 
 
 # -- the command line -------------------------------------------------------------------------------------------

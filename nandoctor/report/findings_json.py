@@ -130,4 +130,6 @@ def verification_dict(verification) -> dict | None:
         "plan_left_out": list(verification.plan_left_out),
         "ranking": [to_dict(r) for r in verification.ranking],
         "wall_seconds": verification.wall_seconds,
+        "sizings": [z.to_dict() for z in verification.sizings],
+        "sizing_notes": list(verification.sizing_notes),
     }
