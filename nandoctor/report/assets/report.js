@@ -502,7 +502,18 @@
     }
   }
 
+  function keepHighlightsInView() {
+    // On a narrow screen the marked sub-expression can sit right of the excerpt's visible part: scroll it in.
+    document.querySelectorAll(".excerpt").forEach(function (box) {
+      var mark = box.querySelector("mark.nd-expr");
+      if (!mark) return;
+      var b = box.getBoundingClientRect(), m = mark.getBoundingClientRect();
+      if (m.right > b.right - 8 || m.left < b.left) box.scrollLeft += m.left - b.left - Math.max(8, (b.width - m.width) / 2);
+    });
+  }
+
   function start() {
+    keepHighlightsInView();
     try { buildCurves(); } finally { buildInspector(); }
     document.documentElement.classList.add("nd-ready");
   }
