@@ -407,5 +407,7 @@ def finding_title(code: str) -> str:
 def evidence_label(key: str) -> str:
     """A key with its meaning, when the key alone would not say it."""
     words_for = EVIDENCE_WORDS.get(key)
+    if words_for is None:
+        return key
     plain = key.replace("_", " ")
-    return plain if words_for is None or words_for == plain else f"{plain} ({words_for})"
+    return plain if words_for == plain else f"{plain} ({words_for})"
