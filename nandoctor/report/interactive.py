@@ -331,7 +331,9 @@ class ReportData:
             if shape is not None:
                 shapes.setdefault(site.target, shape)
         mats = [(name, sh) for name, sh in shapes.items() if len(sh) == 2]
-        chain = _chain(mats)
+        chain = _chain(mats, self._first_reads([n for n, _ in mats]))
+        if chain is not None and len(chain[0]) < len(mats):
+            chain = None  # a diagram of part of the weights would mislead
         if chain is None:
             return {"missing": "no layered net found: the 2-D parameters' shapes "
                     + (", ".join(f"{n} {sh}" for n, sh in mats) if mats else "(none recorded)")
@@ -406,6 +408,18 @@ class ReportData:
         return {"layers": layers, "weights": weights, "units": units, "failing": failing, "stuck": stuck,
                 "orientation": "weights (outputs, inputs): x = W @ a" if transposed else "weights (inputs, outputs): a @ W"}
 
+    def _first_reads(self, names: list[str]) -> dict[str, int]:
+        """Where each parameter is first read by a recorded statement that is not its own update (the forward pass
+        reads the first layer's weights first)."""
+        out: dict[str, int] = {}
+        for site in sorted(self.session.sites, key=lambda x: (x.line, x.col)):
+            if site.phase == "update" or site.target in names:
+                continue
+            for name in names:
+                if name not in out and name in getattr(site, "reads", ()):
+                    out[name] = site.line
+        return out
+
     def _activations(self, widths: list[int]) -> dict[int, int]:
         """Layer index -> the forward site computed last with that layer's width (its activation), when the
         width belongs to one layer only."""
@@ -456,9 +470,12 @@ def _parse_shape(text: str) -> tuple[int, ...] | None:
     return got
 
 
-def _chain(mats: list[tuple[str, tuple[int, int]]]):
-    """(names in layer order, widths, transposed?) of the longest chain of matrices, in either layout."""
-    best = None
+def _chain(mats: list[tuple[str, tuple[int, int]]], order: dict[str, int] | None = None):
+    """(names in layer order, widths, transposed?) of the longest chain of matrices, in either layout.
+
+    Shapes alone can chain both ways ((1, 5) then (5, 2) reads as 1-5-2 or, transposed, 2-5-1): `order`, where
+    each matrix is first used in the forward pass, decides, since the first layer's weights are read first."""
+    found = []
     for transposed in (False, True):
         dims = {n: ((sh[1], sh[0]) if transposed else sh) for n, sh in mats}
         for start in dims:
@@ -475,11 +492,17 @@ def _chain(mats: list[tuple[str, tuple[int, int]]]):
             # A chain must start where no other matrix feeds it.
             if any(dims[n][1] == widths[0] for n in dims if n not in used):
                 continue
-            if best is None or len(names) > len(best[0]):
-                best = (names, widths, transposed)
-        if best is not None and len(best[0]) == len(mats):
-            break
-    return best
+            found.append((names, widths, transposed))
+    if not found:
+        return None
+
+    def agrees(chain) -> bool:
+        if not order or any(n not in order for n in chain[0]):
+            return True
+        firsts = [order[n] for n in chain[0]]
+        return firsts == sorted(firsts)
+
+    return max(found, key=lambda c: (len(c[0]), agrees(c), not c[2]))
 
 
 def _merge_kept(kept: list):
