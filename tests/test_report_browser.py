@@ -204,7 +204,7 @@ def test_interactive_report_on_desktop(browser, seed_run, replay):
         toggle.click()
         assert toggle.inner_text() != first and {first.split()[1], toggle.inner_text().split()[1]} == {"log", "linear"}
         # Markers are named on the page.
-        assert "first NaN or infinity (step 249)" in page.locator("ul.nd-markers").inner_text()
+        assert "first NaN or infinity (step 249)" in page.locator("ol.nd-markers").inner_text()
         # Clicking a chain link opens that step's inspector with the values of the replayed run.
         link = page.locator('ol.chain > li[data-inspect="248"]').first
         link.click()

@@ -130,7 +130,7 @@ button.linkish{border:none;background:none;color:var(--link);padding:0;text-deco
 select{font:inherit;font-size:13px;color:var(--ink);background:var(--card);border:1px solid var(--muted);border-radius:5px}
 .nd-toolbar{display:flex;flex-wrap:wrap;gap:6px 10px;align-items:center;margin:8px 0}
 .nd-help{font-size:13.5px;color:var(--muted)}
-ul.nd-markers{display:flex;flex-wrap:wrap;gap:2px 16px;margin:0 0 6px;padding-left:18px;font-size:13px}
+ol.nd-markers{display:flex;flex-wrap:wrap;gap:2px 28px;margin:0 0 6px;padding-left:18px;font-size:13px}
 figure.nd-chart{margin:14px 0;padding:8px 0;border-top:1px solid var(--line)}
 figure.nd-chart figcaption{font-size:14.5px}
 figure.nd-chart .nd-help{margin:2px 0 4px}
@@ -159,7 +159,8 @@ table.inspect td.nd-bad{background:var(--badrow)}
  body{font-size:15px}
  main{padding:0 8px 24px}
  section{padding:10px 12px;margin:10px 0}
- header.top{padding:6px 10px;font-size:13px}
+ header.top{padding:6px 10px;font-size:13px;flex-wrap:nowrap}
+ header.top nav{flex-wrap:nowrap;overflow-x:auto;white-space:nowrap;min-width:0}
  header.top>span:not(.brand){display:none}
  h1{font-size:20px}
  .excerpt{font-size:12px}
@@ -330,8 +331,9 @@ def _operand_table(ev) -> str:
             vals = ev.operands[n]
             if not isinstance(vals, (list, tuple)):
                 vals = [vals]
-            x = vals[k] if k < len(vals) else (vals[0] if len(vals) == 1 else "")
-            cells.append(f'<td class="num">{esc(words.num(x))}</td>')
+            # A value recorded for fewer elements than the table has rows is not repeated onto the others.
+            cells.append(f'<td class="num">{esc(words.num(vals[k]))}</td>' if k < len(vals)
+                         else '<td class="num muted">not recorded</td>')
         where = esc(str(tuple(idx)) if idx is not None else "")
         rows.append(f'<tr><td class="num">{where}</td>{"".join(cells)}<td class="num">{esc(ev.operation)}</td></tr>')
     more = ""
@@ -416,7 +418,7 @@ def _causes(session) -> str:
     for c in causes:
         parts = [f'<section id="cause-{c.rank}" class="cause rank{c.rank}">',
                  f"<h2>Cause {c.rank}: {esc(words.tag_title(c.tag))}</h2>",
-                 f'<p>{rich(c.summary)} <span class="tag">{esc(c.tag)}</span></p>']
+                 f'<p>{rich(c.summary)} <span class="tag" title="the cause\'s code">{esc(c.tag)}</span></p>']
         if c.chain:
             parts.append("<h3>What happened, link by link</h3><ol class=\"chain\">")
             for link in c.chain:
@@ -442,7 +444,8 @@ def _causes(session) -> str:
             parts.append(f"<h3>Evidence</h3>{_numbers(c.evidence)}")
         if c.findings:
             parts.append('<p class="muted">Explains the findings: '
-                         + ", ".join(f'<span class="tag">{esc(code)}</span>' for code in c.findings) + "</p>")
+                         + ", ".join(f'{esc(words.finding_title(code))} <span class="tag">{esc(code)}</span>'
+                                     for code in c.findings) + "</p>")
         parts.append("</section>")
         out.append("\n".join(parts))
     return "\n".join(out)
@@ -472,7 +475,8 @@ def _curves(session, data: dict) -> str:
         '<button type="button" id="nd-pan-right" aria-label="Pan right">Pan &#9654;</button>'
         f'<span id="nd-range" class="muted">Showing steps {data["view"]["min"]} to {data["view"]["max"]} of 0 to '
         f'{data["last_step"]}.</span></div>',
-        f'<p class="muted">Markers on every chart: </p><ul class="nd-markers">{markers}</ul>' if markers else "",
+        f'<p class="muted">Markers on every chart (click one to inspect its step):</p><ol class="nd-markers">{markers}</ol>'
+        if markers else "",
         '<div id="nd-curves"></div>',
         '<noscript><p>The charts need JavaScript; summary.png beside this report shows the same timelines.</p></noscript>',
         "</section>",
@@ -534,8 +538,9 @@ def _findings(session) -> str:
                 steps = f"step {f.first_step}" if f.last_step in (None, f.first_step) else f"steps {f.first_step}–{f.last_step}"
             where = " · ".join(x for x in (steps, f"<code>{esc(f.site)}</code>" if f.site else "",
                                            f"line {f.line}" if f.line is not None else "") if x)
-            parts.append(f'<div class="finding {esc(sev)}"><div><span class="tag">{esc(f.code)}</span> '
-                         f'<span class="muted">{esc(f.kind)}</span></div><div>{rich(f.message)}</div>'
+            parts.append(f'<div class="finding {esc(sev)}"><div><strong>{esc(words.finding_title(f.code))}</strong> '
+                         f'<span class="muted">({esc(f.kind)} check <span class="tag" title="the detector\'s code">'
+                         f'{esc(f.code)}</span>)</span></div><div>{rich(f.message)}</div>'
                          f'<div class="where">{where}</div>{_numbers(f.evidence)}</div>')
     parts.append("</section>")
     return "\n".join(parts)
@@ -604,7 +609,8 @@ def _run(session) -> str:
         ("how the step loop was chosen", getattr(session.plan, "reason", None)),
         ("records kept", session.recording.n_observations),
         ("large arrays", _large_arrays(session)),
-        ("sites", len(session.sites)),
+        ("sites", f"{len(session.sites)} in your code were instrumented; {len(site_rows(session))} of them recorded "
+                  "a value (the table of sites lists those)"),
         ("Python", m.get("python")),
         ("numpy", m.get("numpy")),
         ("nandoctor", m.get("nandoctor") or __version__),

@@ -15,7 +15,7 @@ from .timeline import build_timelines, downsample, obs_of, resolve_site, site_la
 # Points per curve outside the detail window: a chart ~1000 px wide cannot show more, and max/min pooling
 # keeps every spike. Inside the window around the first non-finite step every kept step is plotted.
 OVERVIEW_POINTS = 1000
-DETAIL_HALF_WIDTH = 150
+DETAIL_BEFORE = 3000  # steps before the first non-finite value plotted one by one (the first view's range)
 # Steps whose every site value is embedded for the step inspector (the page must stay small).
 MAX_INSPECT_STEPS = 160
 EVENLY_SPACED_STEPS = 60
@@ -113,8 +113,12 @@ class ReportData:
         if fn is not None and fn.step is not None and fn.step >= 0:
             self.bad_step = int(fn.step)
         self.detail = None
+        self.view = (0, self.last_step)
+        if self.bad_step is not None and self.bad_step < self.last_step:
+            # After the first NaN it usually spreads to everything: the first view ends shortly after it.
+            self.view = (0, min(self.last_step, self.bad_step + max(10, self.bad_step // 10)))
         if self.bad_step is not None:
-            self.detail = (max(0, self.bad_step - DETAIL_HALF_WIDTH), self.bad_step + 10)
+            self.detail = (max(0, self.bad_step - DETAIL_BEFORE), self.view[1])
         self._facts = None
 
     @property
@@ -445,10 +449,7 @@ class ReportData:
     # -- all of it -----------------------------------------------------------------------------
     def document(self) -> dict:
         steps = self.inspect_steps()
-        view = [0, self.last_step]
-        if self.bad_step is not None and self.bad_step < self.last_step:
-            # After the first NaN it usually spreads to everything: the first view ends shortly after it.
-            view = [0, min(self.last_step, self.bad_step + max(10, self.bad_step // 10))]
+        view = self.view
         return {"last_step": self.last_step, "first_nonfinite": self.bad_step, "view": {"min": view[0], "max": view[1]},
                 "detail": list(self.detail) if self.detail else None,
                 "markers": self.markers(), "curves": self.curves(), "inspector": self.inspector(steps),

@@ -71,6 +71,9 @@
           if (!curve.bad) return;
           var ctx = u.ctx, top = u.bbox.top, h = u.bbox.height;
           ctx.save();
+          ctx.beginPath();
+          ctx.rect(u.bbox.left, top, u.bbox.width, h);
+          ctx.clip();
           ctx.fillStyle = "rgba(198,40,40,0.18)";
           var xs = u.data[0];
           for (var i = 0; i < xs.length; i++) {
@@ -87,27 +90,31 @@
           var ctx = u.ctx, top = u.bbox.top, h = u.bbox.height;
           var dpr = window.devicePixelRatio || 1;
           var min = u.scales.x.min, max = u.scales.x.max;
-          var lastRight = -1e9, row = 0;
+          var rowsRight = [];
           ctx.save();
           ctx.font = (11 * dpr) + "px system-ui, sans-serif";
           ctx.textAlign = "left";
           ctx.textBaseline = "alphabetic";
-          DATA.markers.forEach(function (m) {
+          // A narrow chart names its markers by their number in the list above it.
+          var narrow = u.bbox.width / dpr < 520;
+          DATA.markers.forEach(function (m, k) {
             if (m.step < min || m.step > max) return;
+            var name = narrow ? String(k + 1) : (k + 1) + " " + m.short;
             var x = Math.round(u.valToPos(m.step, "x", true));
             ctx.strokeStyle = css(MARKER_COLOURS[m.kind] || "--muted");
             ctx.lineWidth = (m.kind === "nonfinite" ? 2 : 1) * dpr;
             ctx.setLineDash(m.kind === "nonfinite" ? [] : [4 * dpr, 3 * dpr]);
             ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, top + h); ctx.stroke();
             // Labels side by side, stacked when they would overlap.
-            var w = ctx.measureText(m.short).width;
-            row = x - 4 * dpr < lastRight ? row + 1 : 0;
+            var w = ctx.measureText(name).width;
             var tx = Math.min(x + 3 * dpr, u.bbox.left + u.bbox.width - w - 2);
+            var row = 0;
+            while (row < rowsRight.length && tx - 4 * dpr < rowsRight[row]) row++;
             ctx.fillStyle = css("--chart-bg");
             ctx.fillRect(tx - 1, top + 2 + row * 13 * dpr, w + 2, 12 * dpr);
             ctx.fillStyle = css(MARKER_COLOURS[m.kind] || "--muted");
-            ctx.fillText(m.short, tx, top + 11 * dpr + row * 13 * dpr);
-            lastRight = Math.max(lastRight, tx + w);
+            ctx.fillText(name, tx, top + 11 * dpr + row * 13 * dpr);
+            rowsRight[row] = tx + w;
           });
           ctx.restore();
         }
@@ -226,6 +233,25 @@
     return best;
   }
 
+  function describe(curve) {
+    // What the chart shows, in words, for a screen reader: first, lowest, highest and last value, first NaN.
+    var ys = curve.series[0].y.map(toNumber), xs = curve.x, first = null, last = null, lo = null, hi = null, bad = null;
+    for (var i = 0; i < ys.length; i++) {
+      var v = ys[i];
+      if (typeof v !== "number") continue;
+      if (!isFinite(v)) { if (bad === null) bad = xs[i]; continue; }
+      if (first === null) first = i;
+      last = i;
+      if (lo === null || v < ys[lo]) lo = i;
+      if (hi === null || v > ys[hi]) hi = i;
+    }
+    var f = function (k) { return fmt(curve.percent ? ys[k] * 100 : ys[k]) + (curve.percent ? "%" : "") + " at step " + xs[k]; };
+    var words = curve.title + " by training step (" + (curve.scale === "log" ? "log" : "linear") + " scale)";
+    if (first !== null) words += ": " + f(first) + " first, lowest " + f(lo) + ", highest " + f(hi) + ", last " + f(last);
+    if (bad !== null) words += "; NaN or infinite from step " + bad;
+    return words + ".";
+  }
+
   function buildCurves() {
     var host = document.getElementById("nd-curves");
     if (!host) return;
@@ -248,8 +274,7 @@
         tools.appendChild(b);
       }
       fig.appendChild(tools);
-      fig.appendChild(el("div", { "class": "nd-plot", role: "img",
-        "aria-label": curve.title + ": a chart of " + curve.series[0].label + " by training step, " + curve.x.length + " points" }));
+      fig.appendChild(el("div", { "class": "nd-plot", role: "img", "aria-label": describe(curve) }));
       fig.appendChild(el("div", { "class": "nd-readout", "aria-live": "polite" }, "Point at the chart to read a value; drag to zoom; click to inspect that step."));
       if (curve.note) fig.appendChild(el("p", { "class": "nd-note" }, curve.note));
       host.appendChild(fig);
