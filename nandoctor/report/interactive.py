@@ -22,6 +22,7 @@ EVENLY_SPACED_STEPS = 60
 # Arrays up to this many elements show their elements in the inspector and the diagram.
 MAX_ELEMENTS = 64
 MAX_DIAGRAM_UNITS = 64  # a layer wider than this is drawn as one block, not unit by unit
+NEAR_BOUND = 1e-2  # a value that came this close to its bound gets a distance-from-bound chart
 SIGNIFICANT = 6  # digits of the curves' values (the inspector keeps full precision)
 
 
@@ -205,7 +206,14 @@ class ReportData:
                         "shaded red."}]
         mins, maxs = obs.col(rows, C.MIN), obs.col(rows, C.MAX)
         bound = _bound_of(mins, maxs, obs.col(rows, C.FRAC_SAT_NEAR))
+        site = self.session.sites[t.site_id]
+        if bound is not None and (site.phase == "update" or t.site_id in self._params()):
+            bound = None  # weights that happen to lie in [-1, 1] have no bound to approach
         if bound is not None:
+            with np.errstate(invalid="ignore"):
+                closest = np.nanmin(np.minimum(bound.high - maxs, mins - bound.low)) if len(rows) else np.nan
+            if not closest < NEAR_BOUND:
+                bound = None  # never came near its bound: the distance would only repeat the value
             with np.errstate(invalid="ignore"):
                 to_top = bound.high - maxs
                 to_bottom = mins - bound.low
@@ -223,6 +231,12 @@ class ReportData:
                                 "1 - 2e-12 shows. Zero (the bottom of the chart) means a value sat exactly on the bound, "
                                 "where the gradient vanishes and 1 - a is 0."})
         return out
+
+    def _params(self) -> set[int]:
+        try:
+            return set(self.facts.params)
+        except Exception:
+            return set()
 
     def markers(self) -> list[dict]:
         from .words import finding_title

@@ -133,10 +133,13 @@
     var series = [{ label: "step" }];
     var colours = [css("--line1"), css("--line2")];
     curve.series.forEach(function (s, i) {
-      data.push(plotValues(curve, s.y, log));
+      var ys = plotValues(curve, s.y, log);
+      data.push(ys);
+      // Few values (a screened array's checked records): draw them as dots, or they would not show at all.
+      var few = ys.filter(function (v) { return v !== null; }).length < 60;
       series.push({
         label: s.label, stroke: s.faint ? css("--faint") : colours[i % 2], width: s.faint ? 1 : 1.75,
-        spanGaps: false, points: { show: false }
+        spanGaps: few, points: { show: few, size: 6, fill: colours[i % 2] }
       });
     });
     var narrow = window.innerWidth < 600;
