@@ -99,7 +99,6 @@ def test_seed_report_in_chromium(browser, seed_run, tmp_path):
         assert mbox and mbox["width"] > 20 and mbox["height"] > 5
         shot = tmp_path / "report_first_screen.png"
         page.screenshot(path=str(shot))
-        page.screenshot(path=str(tmp_path / "report_full.png"), full_page=True)
         assert shot.stat().st_size > 10_000
     finally:
         v.close()
@@ -125,7 +124,7 @@ def test_markup_shows_as_text_and_never_runs(browser, tmp_path):
         visible.scroll_into_view_if_needed()
         assert visible.is_visible()
         assert EVIL in page.locator("body").inner_text()
-        page.screenshot(path=str(tmp_path / "evil.png"), full_page=True)
+        page.screenshot(path=str(tmp_path / "evil.png"))
     finally:
         v.close()
 
