@@ -171,7 +171,9 @@ table.inspect td.nd-bad{background:var(--badrow)}
 @media print{
  :root{--ink:#000;--bg:#fff;--card:#fff;--muted:#444;--chart-bg:#fff}
  header.top{position:static;box-shadow:none;background:#fff;color:#000}
- header.top nav,.nd-toolbar,.nd-scale,.nd-readout,button{display:none !important}
+ header.top nav,.nd-toolbar,.nd-scale,.nd-readout,button:not(.linkish),#inspector{display:none !important}
+ button.linkish{color:#000;text-decoration:none}
+ .nd-help{font-size:9pt}
  body{background:#fff;font-size:11pt}
  main{max-width:none;padding:0}
  section{border:none;border-top:1px solid #999;border-radius:0;padding:6px 0;margin:8px 0;break-inside:auto}

@@ -48,6 +48,7 @@
   }
 
   // -- curves ---------------------------------------------------------------------------------
+  var LABEL_ROWS = 3;
   var MARKER_COLOURS = { nonfinite: "--bad", error: "--bad", warning: "--warn", info: "--muted" };
 
   function plotValues(curve, ys, log) {
@@ -105,16 +106,22 @@
             ctx.lineWidth = (m.kind === "nonfinite" ? 2 : 1) * dpr;
             ctx.setLineDash(m.kind === "nonfinite" ? [] : [4 * dpr, 3 * dpr]);
             ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, top + h); ctx.stroke();
-            // Labels side by side, stacked when they would overlap.
-            var w = ctx.measureText(name).width;
-            var tx = Math.min(x + 3 * dpr, u.bbox.left + u.bbox.width - w - 2);
-            var row = 0;
-            while (row < rowsRight.length && tx - 4 * dpr < rowsRight[row]) row++;
-            ctx.fillStyle = css("--chart-bg");
-            ctx.fillRect(tx - 1, top + 2 + row * 13 * dpr, w + 2, 12 * dpr);
+            // Labels in the band above the plot (never over the data), side by side, stacked in up to
+            // LABEL_ROWS rows; a label that fits nowhere is shortened to its number.
+            var place = function (text) {
+              var w = ctx.measureText(text).width;
+              var tx = Math.max(u.bbox.left, Math.min(x - w / 2, u.bbox.left + u.bbox.width - w));
+              for (var row = 0; row < LABEL_ROWS; row++) {
+                if (rowsRight[row] === undefined || tx - 6 * dpr > rowsRight[row]) {
+                  rowsRight[row] = tx + w;
+                  ctx.fillText(text, tx, top - 4 * dpr - (LABEL_ROWS - 1 - row) * 13 * dpr);
+                  return true;
+                }
+              }
+              return false;
+            };
             ctx.fillStyle = css(MARKER_COLOURS[m.kind] || "--muted");
-            ctx.fillText(name, tx, top + 11 * dpr + row * 13 * dpr);
-            rowsRight[row] = tx + w;
+            if (!place(name)) place(String(k + 1));
           });
           ctx.restore();
         }
@@ -144,7 +151,8 @@
     });
     var narrow = window.innerWidth < 600;
     var opts = {
-      width: chartWidth(box), height: narrow ? 180 : 220,
+      width: chartWidth(box), height: (narrow ? 180 : 220) + LABEL_ROWS * 13,
+      padding: [LABEL_ROWS * 13 + 6, 12, 0, 0],
       legend: { show: false },
       cursor: { sync: { key: "nd" }, drag: { x: true, y: false, setScale: true }, points: { size: 7 } },
       scales: {
