@@ -30,6 +30,12 @@
     if (a >= 1e4 || a < 1e-3) return v.toExponential(0).replace("e+", "e");
     return String(Number(v.toPrecision(3)));
   }
+  function stepTick(v) {
+    if (v === null || v !== Math.round(v)) return v === null ? "" : String(Number(v.toPrecision(4)));
+    if (Math.abs(v) >= 1e6) return Number((v / 1e6).toPrecision(3)) + "M";
+    if (Math.abs(v) >= 1e4) return Number((v / 1e3).toPrecision(3)) + "k";
+    return String(v);
+  }
   function logSplits(u, axisIdx, min, max) {
     // At most about six decades labelled: a 1e-18 to 1 range would otherwise draw a line every ninth of a decade.
     var lo = Math.floor(Math.log10(min)), hi = Math.ceil(Math.log10(max));
@@ -160,7 +166,8 @@
         y: log ? { distr: 3 } : { auto: true, range: curve.percent ? [0, 100] : undefined }
       },
       axes: [
-        { label: "training step", stroke: css("--ink"), grid: { stroke: css("--grid") }, ticks: { stroke: css("--grid") },
+        { label: "training step", stroke: css("--ink"), space: 70,
+          values: function (u, vals) { return vals.map(stepTick); }, grid: { stroke: css("--grid") }, ticks: { stroke: css("--grid") },
           font: (narrow ? 12 : 11) + "px system-ui", labelFont: "bold 12px system-ui" },
         { label: (curve.percent ? "% right" : curve.series[0].label) + (log ? " (log scale)" : " (linear scale)"),
           stroke: css("--ink"), grid: { stroke: css("--grid") }, ticks: { stroke: css("--grid") }, size: 64,
