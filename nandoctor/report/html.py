@@ -126,7 +126,7 @@ dl.meta dt{color:var(--muted)}
 dl.meta dd{margin:0;word-break:break-all}
 button{font:inherit;font-size:13px;color:var(--ink);background:var(--card);border:1px solid var(--muted);border-radius:5px;padding:3px 10px;cursor:pointer;min-height:30px}
 button:hover,button:focus{border-color:var(--link);color:var(--link)}
-button.linkish{border:none;background:none;color:var(--link);padding:0;text-decoration:underline;min-height:0}
+button.linkish{border:none;background:none;color:var(--link);padding:0;text-decoration:underline;min-height:0;text-align:left}
 select{font:inherit;font-size:13px;color:var(--ink);background:var(--card);border:1px solid var(--muted);border-radius:5px}
 .nd-toolbar{display:flex;flex-wrap:wrap;gap:6px 10px;align-items:center;margin:8px 0}
 .nd-help{font-size:13.5px;color:var(--muted)}
