@@ -125,3 +125,16 @@ def test_json_cannot_close_its_script_element():
     text = json_for_script(doc)
     assert "<" not in text and ">" not in text and "&" not in text
     assert json.loads(text) == doc
+
+
+def test_a_bounded_value_that_never_nears_its_bound_gets_no_distance_chart(tmp_path):
+    session = _trace(tmp_path, """
+import numpy as np
+w = np.array([0.1, -0.2])
+for i in range(20):
+    a = np.tanh(0.01 * i + w)
+    w = w * 0.99
+""")
+    site = next(s for s in session.sites if s.target == "a")
+    curves = ReportData(session)._site_curves(SimpleNamespace(site_id=site.id, label="a", why="test"))
+    assert [c["id"] for c in curves] == [f"site-{site.id}-absmax"]

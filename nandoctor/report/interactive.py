@@ -207,13 +207,15 @@ class ReportData:
         mins, maxs = obs.col(rows, C.MIN), obs.col(rows, C.MAX)
         bound = _bound_of(mins, maxs, obs.col(rows, C.FRAC_SAT_NEAR))
         site = self.session.sites[t.site_id]
-        if bound is not None and (site.phase != "forward" or t.site_id in self._params()):
+        if bound is not None and (site.phase in ("update", "backward") or t.site_id in self._params()):
             bound = None  # weights or gradients that happen to lie in [-1, 1] have no bound to approach
         if bound is not None:
             with np.errstate(invalid="ignore"):
-                closest = np.nanmin(np.minimum(bound.high - maxs, mins - bound.low)) if len(rows) else np.nan
-            if not closest < NEAR_BOUND:
+                gaps = np.minimum(bound.high - maxs, mins - bound.low)
+            gaps = gaps[np.isfinite(gaps)]
+            if not (len(gaps) and gaps.min() < NEAR_BOUND):
                 bound = None  # never came near its bound: the distance would only repeat the value
+        if bound is not None:
             with np.errstate(invalid="ignore"):
                 to_top = bound.high - maxs
                 to_bottom = mins - bound.low
