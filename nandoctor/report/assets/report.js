@@ -559,6 +559,7 @@
     keepHighlightsInView();
     try { buildCurves(); } finally { buildInspector(); }
     document.documentElement.classList.add("nd-ready");
+    window.ndReadyMs = performance.now(); // read by benchmarks/report_page.py
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
 })();
