@@ -473,3 +473,15 @@ def test_run_format_selects_report_files(tmp_path):
     assert {"findings.json", "summary.png"} <= names and "report.html" not in names
     ours = [ln for ln in proc.stderr.splitlines() if ln.startswith("nandoctor:")]
     assert ours[-1] == f"nandoctor: report: {tmp_path / 'r'}"  # no report.html to point at: the folder
+
+
+def test_each_operand_row_carries_its_own_value():
+    from nandoctor.report.html import _operand_table
+
+    ev = FpEvent(step=3, seq=1, file="f.py", line=2, function="f", statement="y = np.exp(x)", expression="np.exp(x)",
+                 error="overflow", operation="exp overflow (arg 1974.1)", elements=((0,), (5,), (9,)),
+                 operands={"x": [1974.1]})
+    rows = re.findall(r"<tr><td class=\"num\">(.*?)</tr>", _operand_table(ev))
+    assert len(rows) == 3
+    assert "1974" in rows[0] and "1974" not in rows[1] + rows[2]
+    assert rows[1].count("not recorded") == 1 and rows[2].count("not recorded") == 1

@@ -326,6 +326,9 @@ def _operand_table(ev) -> str:
     head = "".join(f"<th><code>{esc(n)}</code></th>" for n in names)
     rows = []
     n_rows = max([len(ev.elements)] + [len(v) if isinstance(v, (list, tuple)) else 1 for v in ev.operands.values()])
+    # The event's operation text may quote one element's argument ("exp overflow (arg 1974.1)"): each row
+    # names the operation only, its own values are in its operand cells.
+    operation = re.sub(r"\s*\(arg [^)]*\)", "", ev.operation) if n_rows > 1 else ev.operation
     for k in range(min(n_rows, MAX_OPERAND_ROWS)):
         idx = ev.elements[k] if k < len(ev.elements) else None
         cells = []
@@ -337,7 +340,7 @@ def _operand_table(ev) -> str:
             cells.append(f'<td class="num">{esc(words.num(vals[k]))}</td>' if k < len(vals)
                          else '<td class="num muted">not recorded</td>')
         where = esc(str(tuple(idx)) if idx is not None else "")
-        rows.append(f'<tr><td class="num">{where}</td>{"".join(cells)}<td class="num">{esc(ev.operation)}</td></tr>')
+        rows.append(f'<tr><td class="num">{where}</td>{"".join(cells)}<td class="num">{esc(operation)}</td></tr>')
     more = ""
     if n_rows > MAX_OPERAND_ROWS:
         more = f'<p class="muted">… and {n_rows - MAX_OPERAND_ROWS} more elements.</p>'
