@@ -532,6 +532,14 @@
     var stuck = (net.stuck || []).map(function (s) { return "sample " + s.sample + (s.row ? " " + JSON.stringify(s.row) : ""); });
     if (stuck.length) {
       desc.push("never learned: " + stuck.join(", "));
+      // The first stuck sample's input values beside the input units it feeds.
+      var row0 = net.stuck[0].row;
+      if (row0 && row0.length === net.layers[0].units) {
+        for (var q = 0; q < Math.min(row0.length, SHOWN); q++) {
+          g.appendChild(svg("text", { x: colX(0) - 18, y: unitY(0, q) + 4, "text-anchor": "end", "class": "nd-lbl nd-stuck",
+            "data-stuck-input": q }, fmt(row0[q])));
+        }
+      }
       var t = svg("text", { x: colX(0) - 50, y: H - 6, "class": "nd-lbl nd-stuck" }, "never learned: " + stuck.join(", "));
       g.appendChild(t);
     }
