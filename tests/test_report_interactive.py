@@ -138,3 +138,50 @@ for i in range(20):
     site = next(s for s in session.sites if s.target == "a")
     curves = ReportData(session)._site_curves(SimpleNamespace(site_id=site.id, label="a", why="test"))
     assert [c["id"] for c in curves] == [f"site-{site.id}-absmax"]
+
+
+COLUMNS = """
+import numpy as np
+rng = np.random.default_rng(0)
+X = rng.normal(size=(2, 8))
+Y = (X[:1] > 0).astype(float)
+W1 = rng.normal(size=(3, 2))
+b1 = np.zeros((3, 1))
+W2 = rng.normal(size=(1, 3))
+b2 = np.zeros((1, 1))
+for i in range(30):
+    H = np.tanh(W1 @ X + b1)
+    P = 1 / (1 + np.exp(-(W2 @ H + b2)))
+    dZ2 = P - Y
+    dW2 = dZ2 @ H.T / 8
+    dH = (W2.T @ dZ2) * (1 - H ** 2)
+    dW1 = dH @ X.T / 8
+    W2 = W2 - 0.5 * dW2
+    b2 = b2 - 0.5 * dZ2.mean(axis=1, keepdims=True)
+    W1 = W1 - 0.5 * dW1
+    b1 = b1 - 0.5 * dH.mean(axis=1, keepdims=True)
+"""
+
+
+def test_a_features_by_samples_net_is_drawn_with_its_biases_apart(tmp_path):
+    session = _trace(tmp_path, COLUMNS)
+    net = ReportData(session).network([10])
+    assert [layer["units"] for layer in net["layers"]] == [2, 3, 1], net.get("missing")
+    assert sorted(net["biases"]) == ["b1", "b2"]
+    # The drawn weights at step 10, as (inputs, outputs), against a replay in numpy.
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(2, 8))
+    Y = (X[:1] > 0).astype(float)
+    W1, b1, W2, b2 = rng.normal(size=(3, 2)), np.zeros((3, 1)), rng.normal(size=(1, 3)), np.zeros((1, 1))
+    for _ in range(11):
+        H = np.tanh(W1 @ X + b1)
+        P = 1 / (1 + np.exp(-(W2 @ H + b2)))
+        dZ2 = P - Y
+        dW2 = dZ2 @ H.T / 8
+        dH = (W2.T @ dZ2) * (1 - H ** 2)
+        dW1 = dH @ X.T / 8
+        W2, b2 = W2 - 0.5 * dW2, b2 - 0.5 * dZ2.mean(axis=1, keepdims=True)
+        W1, b1 = W1 - 0.5 * dW1, b1 - 0.5 * dH.mean(axis=1, keepdims=True)
+    drawn = {w["name"]: np.array(w["values"]["10"]["w"], dtype=float) for w in net["weights"]}
+    np.testing.assert_allclose(drawn["W1"], W1.T.ravel(), rtol=1e-3)
+    np.testing.assert_allclose(drawn["W2"], W2.T.ravel(), rtol=1e-3)

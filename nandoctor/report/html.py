@@ -521,6 +521,8 @@ def _network(data: dict) -> str:
         "orange negative); dashed red lines are weights holding NaN or infinity; a red unit held NaN, an orange "
         "ring marks a unit whose output sat exactly at its bound for some sample, and the boxed layer is where the "
         "first non-finite value appeared. Hover over a unit or a line for its value.</p>",
+        (f'<p class="muted">Biases, added rather than multiplied, are not drawn: '
+         f'{esc(", ".join(net["biases"]))}.</p>' if net.get("biases") else ""),
         '<div id="nd-network"></div>',
         '<p id="nd-network-words"></p>',
         "</section>",

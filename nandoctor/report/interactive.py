@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -351,12 +352,21 @@ class ReportData:
             if shape is not None:
                 shapes.setdefault(site.target, shape)
         mats = [(name, sh) for name, sh in shapes.items() if len(sh) == 2]
-        chain = _chain(mats, self._first_reads([n for n, _ in mats]))
-        if chain is not None and len(chain[0]) < len(mats):
+        if not mats:
+            return {"missing": "no two-dimensional weight matrix was recorded among the parameters, so there are no "
+                    "layers to draw"}
+        # Weights are the matrices the code multiplies (`x @ W`, `np.dot(W, x)`); a matrix only ever added is a bias.
+        uses = {name: self._matmul_side(name) for name, _ in mats}
+        weights = [(n, sh) for n, sh in mats if uses[n] is not None]
+        biases = [n for n, _ in mats if uses[n] is None]
+        sides = {uses[n] for n, _ in weights}
+        layout = (True if sides == {"left"} else False if sides == {"right"} else None)
+        chain = _chain(weights, self._first_reads([n for n, _ in weights]), layout) if weights else None
+        if chain is not None and len(chain[0]) < len(weights):
             chain = None  # a diagram of part of the weights would mislead
         if chain is None:
-            return {"missing": "no layered net found: the 2-D parameters' shapes "
-                    + (", ".join(f"{n} {sh}" for n, sh in mats) if mats else "(none recorded)")
+            return {"missing": "no layered net found: the weight matrices "
+                    + (", ".join(f"{n} {sh}" for n, sh in weights) if weights else "(none is multiplied in the code)")
                     + " do not chain into layers (each layer's output size the next one's input size)"}
         names, widths, transposed = chain
         if max(widths) > 4096:
@@ -425,8 +435,25 @@ class ReportData:
                 rows = f.evidence.get("rows") or {}
                 for k in f.evidence.get("samples", [])[:10]:
                     stuck.append({"sample": int(k), "row": rows.get(k, rows.get(str(k)))})
-        return {"layers": layers, "weights": weights, "units": units, "failing": failing, "stuck": stuck,
+        return {"layers": layers, "weights": weights, "units": units, "failing": failing, "stuck": stuck, "biases": biases,
                 "orientation": "weights (outputs, inputs): x = W @ a" if transposed else "weights (inputs, outputs): a @ W"}
+
+    def _matmul_side(self, name: str) -> str | None:
+        """"left" when a recorded statement multiplies `name @ x` (or np.dot(name, x)), "right" for `x @ name`, None
+        when no statement multiplies it."""
+        pattern = re.escape(name) + r"(?:\.T)?"
+        left = re.compile(r"(?<![\w.])" + pattern + r"\s*@|dot\(\s*" + pattern + r"\s*,|(?<![\w.])" + re.escape(name) + r"\.dot\(")
+        right = re.compile(r"@\s*" + pattern + r"(?![\w\[])|dot\([^,()]+(?:\([^()]*\))?[^,()]*,\s*" + pattern + r"\s*\)")
+        found = None
+        for site in sorted(self.session.sites, key=lambda x: (x.phase != "forward", x.line)):
+            if site.phase == "update" or site.target == name:
+                continue
+            text = site.statement
+            if left.search(text):
+                return "left" if found is None else found
+            if right.search(text):
+                return "right" if found is None else found
+        return found
 
     def _first_reads(self, names: list[str]) -> dict[str, int]:
         """Where each parameter is first read by a recorded statement that is not its own update (the forward pass
@@ -487,7 +514,7 @@ def _parse_shape(text: str) -> tuple[int, ...] | None:
     return got
 
 
-def _chain(mats: list[tuple[str, tuple[int, int]]], order: dict[str, int] | None = None):
+def _chain(mats: list[tuple[str, tuple[int, int]]], order: dict[str, int] | None = None, layout: bool | None = None):
     """(names in layer order, widths, transposed?) of the longest chain of matrices, in either layout.
 
     Shapes alone can chain both ways ((1, 5) then (5, 2) reads as 1-5-2 or, transposed, 2-5-1): `order`, where
@@ -519,7 +546,8 @@ def _chain(mats: list[tuple[str, tuple[int, int]]], order: dict[str, int] | None
         firsts = [order[n] for n in chain[0]]
         return firsts == sorted(firsts)
 
-    return max(found, key=lambda c: (len(c[0]), agrees(c), not c[2]))
+    # `layout`: True when the code multiplies W @ x (weights (outputs, inputs)), False for x @ W, None unknown.
+    return max(found, key=lambda c: (len(c[0]), layout is None or c[2] == layout, agrees(c), not c[2]))
 
 
 def _merge_kept(kept: list):
