@@ -20,9 +20,12 @@ DETAIL_BEFORE = 3000  # steps before the first non-finite value plotted one by o
 # Steps whose every site value is embedded for the step inspector (the page must stay small).
 MAX_INSPECT_STEPS = 160
 EVENLY_SPACED_STEPS = 60
+MAX_INSPECT_RECORDS = 12_000  # site values at embedded steps, summed over sites
+MAX_ELEMENT_VALUES = 120_000  # elements embedded for the inspector in all (about 2.5 MB of JSON at most)
 # Arrays up to this many elements show their elements in the inspector and the diagram.
 MAX_ELEMENTS = 64
-MAX_DIAGRAM_UNITS = 64  # a layer wider than this is drawn as one block, not unit by unit
+MAX_NAN_POSITIONS = 4096
+MAX_DIAGRAM_UNITS = 64  # weights of matrices up to 64 * 64 / 4 elements are embedded (the diagram draws 16 units a layer)
 NEAR_BOUND = 1e-2  # a value that came this close to its bound gets a distance-from-bound chart
 SIGNIFICANT = 6  # digits of the curves' values (the inspector keeps full precision)
 
@@ -265,8 +268,12 @@ class ReportData:
                 if link.step is not None and link.step >= 0:
                     named.add(int(link.step))
         named = {s for s in named if 0 <= s <= self.last_step}
+        self.named_steps = named | {s - 1 for s in named if s > 0}
         spaced = set(np.linspace(0, self.last_step, EVENLY_SPACED_STEPS).round().astype(int).tolist()) - named
-        room = max(0, MAX_INSPECT_STEPS // 2 - len(named))
+        # A program with many sites gets fewer evenly spaced steps: the page must stay within its size.
+        n_sites = sum(1 for sid in self.obs.span if _in_loop_rows(self.obs, sid))
+        by_size = MAX_INSPECT_RECORDS // max(1, n_sites) // 2 - len(named)
+        room = max(0, min(MAX_INSPECT_STEPS // 2 - len(named), by_size))
         if room < len(spaced):
             spaced = set(sorted(spaced)[:: max(1, -(-len(spaced) // max(room, 1)))][:room])
         chosen = named | spaced
@@ -280,6 +287,9 @@ class ReportData:
         sites = [x for x in sorted(s.sites, key=lambda x: (x.file, x.line, x.col, x.id))
                  if len(obs.rows(x.id)) and (obs.step[obs.rows(x.id)] >= 0).any()]
         step_arr = np.asarray(steps, np.int64)
+        named = getattr(self, "named_steps", set())
+        # Elements are embedded up to a budget, the steps the page names first.
+        budget = {"named": MAX_ELEMENT_VALUES // 2, "spaced": MAX_ELEMENT_VALUES // 2}
         table = []
         for site in sites:
             rows = obs.rows(site.id)
@@ -301,10 +311,12 @@ class ReportData:
                        "nan": int(stats[IDX[C.N_NAN]]), "inf": int(stats[IDX[C.N_POSINF]] + stats[IDX[C.N_NEGINF]])}
                 if size > EXACT_ROWS_MAX and np.isnan(stats[IDX[C.ABSMAX]]) and rec["nan"] == 0 and rec["inf"] == 0:
                     rec["screened"] = True
-                if kept is not None and size <= MAX_ELEMENTS:
+                pool = "named" if step in named else "spaced"
+                if kept is not None and size <= MAX_ELEMENTS and budget[pool] >= size:
                     v = _value_at(kept, step)
                     if v is not None and v.size == size:
                         rec["elements"] = _nums(v, None)
+                        budget[pool] -= size
                 per_step[str(step)] = rec
             table.append({"id": site.id, "label": site_label(site), "target": site.target, "line": site.line,
                           "function": site.function, "phase": site.phase,
@@ -390,7 +402,9 @@ class ReportData:
                 m = np.asarray(v, np.float64).reshape(shapes[name])
                 if transposed:
                     m = m.T
-                entry = {"nan": [int(j) for j in np.flatnonzero(~np.isfinite(m.ravel()))]}
+                bad = np.flatnonzero(~np.isfinite(m.ravel()))
+                # Only the drawn corner of a big matrix needs its NaN positions; the count says the rest.
+                entry = {"n_nan": int(len(bad)), "nan": [int(j) for j in bad[:MAX_NAN_POSITIONS]]}
                 if m.size <= MAX_DIAGRAM_UNITS * MAX_DIAGRAM_UNITS // 4:
                     entry["w"] = _nums(m, 4)
                 per_step[str(step)] = entry
@@ -497,6 +511,11 @@ class ReportData:
                 "detail": list(self.detail) if self.detail else None,
                 "markers": self.markers(), "curves": self.curves(), "inspector": self.inspector(steps),
                 "network": self.network(steps)}
+
+
+def _in_loop_rows(obs, sid: int) -> bool:
+    rows = obs.rows(sid)
+    return bool(len(rows)) and bool((obs.step[rows] >= 0).any())
 
 
 def _spread(values: np.ndarray) -> float:

@@ -487,7 +487,7 @@
       if (v && v.w) v.w.forEach(function (x) { x = toNumber(x); if (isFinite(x)) big = Math.max(big, Math.abs(x)); });
       var nanSet = {};
       if (v) v.nan.forEach(function (k) { nanSet[k] = true; });
-      if (v && v.nan.length) desc.push(v.nan.length + " of " + (rows * cols) + " elements of " + w.name + " are NaN or infinite");
+      if (v && v.n_nan) desc.push(v.n_nan + " of " + (rows * cols) + " elements of " + w.name + " are NaN or infinite");
       for (var a = 0; a < Math.min(rows, SHOWN); a++) for (var b = 0; b < Math.min(cols, SHOWN); b++) {
         var k = a * cols + b;
         var x = v && v.w ? toNumber(v.w[k]) : null;
