@@ -297,7 +297,7 @@ def _verdict(session, v: words.Verdict) -> str:
         parts.append("<p><strong>Why, most likely first:</strong></p><ol>")
         for c in causes[:MAX_VERDICT_CAUSES]:
             parts.append(f'<li><a href="#cause-{c.rank}">{rich(words.first_sentence(c.summary or words.tag_title(c.tag), 240))}</a>'
-                         f' <span class="tag">{esc(c.tag)}</span></li>')
+                         f' <span class="tag" title="the cause\'s code: {esc(words.tag_title(c.tag))}">{esc(c.tag)}</span></li>')
         parts.append("</ol>")
         if len(causes) > MAX_VERDICT_CAUSES:
             parts.append(f'<p class="muted">… and {len(causes) - MAX_VERDICT_CAUSES} more causes below.</p>')

@@ -397,6 +397,12 @@ EVIDENCE_WORDS = {
     "fraction_calls_changed": "share of calls that changed the argument", "entry_max": "largest value on entry",
     "entry_min": "smallest value on entry", "after_max": "largest value after", "after_min": "smallest value after",
     "unstable_from": "unstable from", "n_spikes": "number of spikes", "spike_steps": "steps of the spikes",
+    "pre_site": "the value fed into the squashing function", "pre_value": "its value",
+    "result_alias": "the name the result is also bound to", "caller_reads_after": "caller lines reading it afterwards",
+    "zero_rows": "input rows that are all zero", "passed": "what the caller passed", "chained_to": "leads to the cause",
+    "steps_checked": "steps measured", "by_step": "value at sampled steps", "how": "how it was measured",
+    "row": "the input row", "rows": "the input rows", "samples": "sample numbers", "change": "change in one step",
+    "activation": "activation function", "elements": "element positions", "operands": "operand values",
 }
 
 
