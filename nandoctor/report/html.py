@@ -197,10 +197,6 @@ def rich(x) -> str:
     return re.sub(r"`([^`\n]+)`", r"<code>\1</code>", esc(x))
 
 
-def _png_data_uri(data: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
-
-
 # -- highlighting ---------------------------------------------------------------------------------
 def _squash(s: str) -> str:
     return re.sub(r"\s+", "", s)

@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import columns as C
 from ..trace.stats import EXACT_ROWS_MAX, IDX
-from .timeline import build_timelines, downsample, obs_of, resolve_site, site_label
+from .timeline import build_timelines, obs_of, site_label
 
 # Points per curve outside the detail window: a chart ~1000 px wide cannot show more, and max/min pooling
 # keeps every spike. Inside the window around the first non-finite step every kept step is plotted.
@@ -228,7 +228,7 @@ class ReportData:
             flip = lambda ys: [(-y if isinstance(y, float) else y) for y in ys]  # noqa: E731
             lo_txt = "0" if bound.low == 0 else "-1"
             out.append({"id": f"site-{t.site_id}-bound", "site": t.site_id, "title": f"{label}: distance from its bounds",
-                        "x": x2, "series": [{"label": f"1 - largest value", "y": flip(near_top)},
+                        "x": x2, "series": [{"label": "1 - largest value", "y": flip(near_top)},
                                             {"label": f"smallest value - ({lo_txt})" if bound.low else "smallest value",
                                              "y": flip(near_bottom)}],
                         "bad": bad, "scale": "log", "log_ok": True, "why": t.why, "note": note, "bound": True,
