@@ -269,6 +269,11 @@ def test_dark_mode_follows_the_system_and_keeps_contrast(browser, seed_run):
             for fg, bg in (("ink", "card"), ("muted", "card"), ("link", "card"), ("nav", "head"), ("mark", "markbg")):
                 assert _contrast(scheme[fg], scheme[bg]) >= 4.5, (fg, bg, scheme)
         assert page.locator("figure.nd-chart canvas").count() >= 4  # charts redrawn in the new colours
+        toggle = page.locator("figure.nd-chart .nd-scale").first  # still switches the redrawn chart
+        first = toggle.inner_text()
+        toggle.click()
+        assert toggle.inner_text() != first
+        assert page.locator("figure.nd-chart").first.locator("canvas").count() == 1
         assert v.console_errors == []
     finally:
         v.close()

@@ -301,15 +301,19 @@
       charts.push(u);
       var btn = fig.querySelector(".nd-scale");
       if (btn) {
-        var label = function () { btn.textContent = "Scale: " + (u.nd.log ? "log" : "linear") + " (switch to " + (u.nd.log ? "linear" : "log") + ")"; };
+        var label = function () {
+          var log = charts.filter(function (c) { return c.nd.fig === fig; })[0].nd.log;
+          btn.textContent = "Scale: " + (log ? "log" : "linear") + " (switch to " + (log ? "linear" : "log") + ")";
+        };
         label();
         btn.addEventListener("click", function () {
-          var r = { min: u.scales.x.min, max: u.scales.x.max };
-          var k = charts.indexOf(u);
-          u.destroy();
-          u = makeChart(fig, curve, !u.nd.log, r);
-          charts[k] = u;
-          btn.setAttribute("aria-pressed", u.nd.log ? "true" : "false");
+          // The chart of this figure now (a colour-scheme change redraws every chart as a new object).
+          var k = charts.findIndex(function (c) { return c.nd.fig === fig; });
+          var old = charts[k];
+          var r = { min: old.scales.x.min, max: old.scales.x.max };
+          old.destroy();
+          charts[k] = makeChart(fig, curve, !old.nd.log, r);
+          btn.setAttribute("aria-pressed", charts[k].nd.log ? "true" : "false");
           label();
         });
       }
