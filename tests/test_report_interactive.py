@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from nandoctor import columns as C
-from nandoctor.report.interactive import (OVERVIEW_POINTS, ReportData, _chain, _checked, _pool, json_for_script,
-                                          MAX_INSPECT_STEPS)
+from nandoctor.report.interactive import (MAX_INSPECT_RECORDS, MAX_INSPECT_STEPS, OVERVIEW_POINTS, ReportData, _chain,
+                                          _checked, _pool, json_for_script)
 from nandoctor.trace.stats import EXACT_ROWS_MAX, IDX
 
 DRIFT = """
@@ -185,3 +185,16 @@ def test_a_features_by_samples_net_is_drawn_with_its_biases_apart(tmp_path):
     drawn = {w["name"]: np.array(w["values"]["10"]["w"], dtype=float) for w in net["weights"]}
     np.testing.assert_allclose(drawn["W1"], W1.T.ravel(), rtol=1e-3)
     np.testing.assert_allclose(drawn["W2"], W2.T.ravel(), rtol=1e-3)
+
+
+def test_many_sites_get_fewer_inspected_steps_and_the_page_data_stays_small(tmp_path):
+    body = "\n".join(f"    v{k} = x * {k + 1} + w" for k in range(150))
+    session = _trace(tmp_path, f"import numpy as np\nx = np.ones(4)\nw = np.zeros(4)\nfor i in range(100):\n{body}\n"
+                               "    w = w - 0.01 * v0\n")
+    data = ReportData(session)
+    steps = data.inspect_steps()
+    table = data.inspector(steps)
+    records = sum(len(row["values"]) for row in table["sites"])
+    assert len(table["sites"]) >= 150
+    assert records <= MAX_INSPECT_RECORDS + 2 * len(table["sites"])  # the step before each embedded step included
+    assert len(json_for_script(data.document())) < 5_000_000
