@@ -128,6 +128,7 @@ button{font:inherit;font-size:13px;color:var(--ink);background:var(--card);borde
 button:hover,button:focus{border-color:var(--link);color:var(--link)}
 button.linkish{border:none;background:none;color:var(--link);padding:0;text-decoration:underline;min-height:0;text-align:left}
 select{font:inherit;font-size:13px;color:var(--ink);background:var(--card);border:1px solid var(--muted);border-radius:5px}
+#nd-step-scrub{flex:1 1 200px;min-width:140px;accent-color:var(--link)}
 .nd-toolbar{display:flex;flex-wrap:wrap;gap:6px 10px;align-items:center;margin:8px 0}
 .nd-help{font-size:13.5px;color:var(--muted)}
 ol.nd-markers{display:flex;flex-wrap:wrap;gap:2px 28px;margin:0 0 6px;padding-left:18px;font-size:13px}
@@ -496,7 +497,9 @@ def _inspector(data: dict) -> str:
         "Click a chain link, a marker or a point on a chart to choose one.</p>",
         '<div class="nd-toolbar"><button type="button" id="nd-step-prev">&#9664; Earlier</button>'
         '<label>Step <select id="nd-step-select"></select></label>'
-        '<button type="button" id="nd-step-next">Later &#9654;</button> <span id="nd-step-note" class="muted"></span></div>',
+        '<button type="button" id="nd-step-next">Later &#9654;</button>'
+        '<input type="range" id="nd-step-scrub" min="0" max="0" step="1" value="0" '
+        'aria-label="Scrub through the embedded steps"> <span id="nd-step-note" class="muted"></span></div>',
         '<div class="tablewrap"><table id="nd-inspect-table" class="inspect"></table></div>',
         "</section>",
     ])

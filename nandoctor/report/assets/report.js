@@ -98,6 +98,14 @@
           var dpr = window.devicePixelRatio || 1;
           var min = u.scales.x.min, max = u.scales.x.max;
           var rowsRight = [];
+          // The inspected step: a solid line in the link colour.
+          if (selected !== null && selected >= min && selected <= max) {
+            var sx = Math.round(u.valToPos(selected, "x", true));
+            ctx.strokeStyle = css("--link");
+            ctx.lineWidth = 2 * dpr;
+            ctx.setLineDash([]);
+            ctx.beginPath(); ctx.moveTo(sx, top); ctx.lineTo(sx, top + h); ctx.stroke();
+          }
           ctx.save();
           ctx.font = (11 * dpr) + "px system-ui, sans-serif";
           ctx.textAlign = "left";
@@ -400,11 +408,16 @@
     var idx = ins.steps.indexOf(s);
     var before = s > 0 && ins.steps.indexOf(s - 1) >= 0 ? s - 1 : (idx > 0 ? ins.steps[idx - 1] : null);
     sec.setAttribute("data-step", String(s));
-    document.getElementById("nd-step-title").textContent = "Step " + s + (before !== null ? ", beside step " + before + " before it" : "");
+    document.getElementById("nd-step-title").textContent = "Step " + s + (before === null ? "" : before === s - 1
+      ? ", beside step " + before + " before it"
+      : ", beside step " + before + " (the nearest earlier step with embedded values)");
     var note = document.getElementById("nd-step-note");
     note.textContent = s !== step ? "Values are embedded for " + ins.steps.length + " steps; the nearest to step " + step + " is step " + s + "." : "";
     var sel = document.getElementById("nd-step-select");
     sel.value = String(s);
+    var scrub = document.getElementById("nd-step-scrub");
+    if (scrub) scrub.value = String(idx);
+    charts.forEach(function (c) { c.redraw(false, false); });
     var table = document.getElementById("nd-inspect-table");
     table.innerHTML = "";
     var head = el("tr");
@@ -438,6 +451,9 @@
     if (!sel) return;
     ins.steps.forEach(function (s) { sel.appendChild(el("option", { value: String(s) }, "step " + s)); });
     sel.addEventListener("change", function () { inspect(Number(sel.value), false); });
+    var scrub = document.getElementById("nd-step-scrub");
+    scrub.max = String(ins.steps.length - 1);
+    scrub.addEventListener("input", function () { inspect(ins.steps[Number(scrub.value)], false); });
     document.getElementById("nd-step-prev").addEventListener("click", function () {
       var i = ins.steps.indexOf(selected); if (i > 0) inspect(ins.steps[i - 1], false);
     });
