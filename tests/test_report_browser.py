@@ -223,6 +223,9 @@ def test_interactive_report_on_desktop(browser, seed_run, replay):
         first_nan = page.locator(".nd-net circle.first")
         assert first_nan.count() == 1 and first_nan.get_attribute("data-layer") == "2"
         assert "samples 2, 4" in page.locator("#nd-network-words").inner_text()
+        # The scrubber walks the embedded steps.
+        page.locator("#nd-step-scrub").fill("0")
+        assert page.locator("#inspector").get_attribute("data-step") == "0"
         # Clicking a point on a curve inspects the step under the pointer.
         page.locator("#nd-whole").click()
         over.scroll_into_view_if_needed()
