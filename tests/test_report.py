@@ -207,8 +207,8 @@ def test_html_sections_for_causes_findings_fixes_and_run(seed_run):
     # per-site table and run metadata
     assert '<table class="sites">' in page and "<code>a_jk</code>" in page
     assert esc(str(SEED)) in page and "numpy" in page
-    # self-contained: no external reference, no script
-    assert "<script" not in page.lower()
+    # self-contained: no external reference; only the page's own scripts, each allowed by its hash
+    check_scripts(page)
     for ref in re.findall(r'(?:src|href)="([^"]*)"', page):
         assert ref.startswith(("data:image/png;base64,", "#")), ref
     assert len(re.findall(rf'id="{TIMESTAMP_ID}"', page)) == 1
@@ -294,6 +294,23 @@ def test_two_runs_are_byte_identical_but_for_the_timestamp(tmp_path):
     assert stamp.sub("", h1) == stamp.sub("", h2)
 
 
+def check_scripts(page: str) -> None:
+    """The page holds exactly its data block and its two scripts, and its policy runs only those two (by hash)."""
+    import base64
+    import hashlib
+
+    opening = re.findall(r"<script\b[^>]*>", page, flags=re.I)
+    assert opening == ['<script type="application/json" id="nd-data">', "<script>", "<script>"], opening
+    bodies = re.findall(r"<script>(.*?)</script>", page, flags=re.S)
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page).group(1)
+    allowed = re.search(r"script-src ([^;]*)", policy).group(1).split()
+    assert allowed == ["'sha256-" + base64.b64encode(hashlib.sha256(b.encode()).digest()).decode() + "'" for b in bodies]
+    assert "default-src 'none'" in policy
+    data = page[page.index('id="nd-data">') + len('id="nd-data">'):]
+    data = data[:data.index("</script>")]
+    assert "<" not in data and json.loads(data)
+
+
 def evil_script(tmp_path: Path) -> Path:
     """A script whose path, site names, statements, output and exception carry markup."""
     d = tmp_path / "a<script>alert(1)<"
@@ -319,9 +336,9 @@ def test_markup_in_user_code_is_escaped(tmp_path):
     proc = run_nandoctor(["run", "-o", str(out), str(script)], cwd=str(tmp_path))
     assert proc.returncode == 1 and EVIL in proc.stdout
     page = (out / "report.html").read_text()
-    assert "<script" not in page.lower()
+    check_scripts(page)
     imgs = re.findall(r"<img\b[^>]*>", page, flags=re.I)
-    assert imgs and all(re.fullmatch(r'<img class="fig" src="data:image/png;base64,[A-Za-z0-9+/=]+" alt="[^"<>]*">', i)
+    assert all(re.fullmatch(r'<img class="fig" src="data:image/png;base64,[A-Za-z0-9+/=]+" alt="[^"<>]*">', i)
                         for i in imgs), [i[:80] for i in imgs]
     assert esc(EVIL) in page  # shown as text
     assert esc("script><img src=x onerror=alert(2)>.py") in page
@@ -456,3 +473,15 @@ def test_run_format_selects_report_files(tmp_path):
     assert {"findings.json", "summary.png"} <= names and "report.html" not in names
     ours = [ln for ln in proc.stderr.splitlines() if ln.startswith("nandoctor:")]
     assert ours[-1] == f"nandoctor: report: {tmp_path / 'r'}"  # no report.html to point at: the folder
+
+
+def test_each_operand_row_carries_its_own_value():
+    from nandoctor.report.html import _operand_table
+
+    ev = FpEvent(step=3, seq=1, file="f.py", line=2, function="f", statement="y = np.exp(x)", expression="np.exp(x)",
+                 error="overflow", operation="exp overflow (arg 1974.1)", elements=((0,), (5,), (9,)),
+                 operands={"x": [1974.1]})
+    rows = re.findall(r"<tr><td class=\"num\">(.*?)</tr>", _operand_table(ev))
+    assert len(rows) == 3
+    assert "1974" in rows[0] and "1974" not in rows[1] + rows[2]
+    assert rows[1].count("not recorded") == 1 and rows[2].count("not recorded") == 1

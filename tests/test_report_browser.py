@@ -1,11 +1,16 @@
-"""Issue 5: report.html in a real headless chromium -- self-contained, readable, and inert against markup."""
+"""report.html in a real headless chromium: self-contained, inert against markup, and every interaction works
+(hover, zoom, scale toggle, the step inspector, the network diagram, the phone layout, dark mode)."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from pathlib import Path
 
 import pytest
+
+import numpy as np
 
 from conftest import run_nandoctor
 
@@ -40,9 +45,9 @@ def browser():
 class Visit:
     """One page load with every console message, request and dialog recorded."""
 
-    def __init__(self, browser, html: Path):
+    def __init__(self, browser, html: Path, viewport=VIEWPORT, color_scheme="light"):
         self.url = html.resolve().as_uri()
-        self.context = browser.new_context(viewport=VIEWPORT)
+        self.context = browser.new_context(viewport=viewport, color_scheme=color_scheme)
         self.requests: list[str] = []
         self.blocked: list[str] = []
         self.console_errors: list[str] = []
@@ -80,7 +85,7 @@ def test_seed_report_in_chromium(browser, seed_run, tmp_path):
         assert v.console_errors == []
         assert [u for u in v.requests if u != v.url] == [] and v.blocked == []
         imgs = v.images()
-        assert imgs and all(ok and w > 0 and h > 0 for ok, w, h in imgs), imgs
+        assert all(ok and w > 0 and h > 0 for ok, w, h in imgs), imgs
         mark = page.locator("mark.nd-expr").first
         assert mark.inner_text() == "(1 - y)/(1 - a_jk)"
         assert mark.is_visible()
@@ -94,7 +99,6 @@ def test_seed_report_in_chromium(browser, seed_run, tmp_path):
         assert mbox and mbox["width"] > 20 and mbox["height"] > 5
         shot = tmp_path / "report_first_screen.png"
         page.screenshot(path=str(shot))
-        page.screenshot(path=str(tmp_path / "report_full.png"), full_page=True)
         assert shot.stat().st_size > 10_000
     finally:
         v.close()
@@ -112,12 +116,186 @@ def test_markup_shows_as_text_and_never_runs(browser, tmp_path):
         assert v.dialogs == []
         assert v.console_errors == []
         assert [u for u in v.requests if u != v.url] == [] and v.blocked == []
-        assert page.evaluate("document.querySelectorAll('script').length") == 0
+        # Only the page's own data block and two scripts; the injected markup stays text.
+        assert page.evaluate("Array.from(document.scripts).map(s => s.type || s.id || 'js')") == [
+            "application/json", "js", "js"]
         assert page.evaluate("document.querySelectorAll('img:not(.fig)').length") == 0
         visible = page.get_by_text(EVIL, exact=False).first
         visible.scroll_into_view_if_needed()
         assert visible.is_visible()
         assert EVIL in page.locator("body").inner_text()
-        page.screenshot(path=str(tmp_path / "evil.png"), full_page=True)
+        page.screenshot(path=str(tmp_path / "evil.png"))
+    finally:
+        v.close()
+
+
+# -- the interactive report on the founding case ------------------------------------------------------------
+def replay_founding_case(steps: int) -> dict[int, dict[str, np.ndarray]]:
+    """The founding case's training loop replayed in plain numpy: every value of each step, by name."""
+    np.random.seed(1)
+    w_ij = 2 * np.random.rand(3, 4) - 1
+    w_jk = 2 * np.random.rand(4, 1) - 1
+    x = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [0, 1, 0], [1, 0, 0], [1, 1, 1], [0, 0, 0]])
+    y = np.array([[0, 1, 1, 1, 1, 0, 0]]).T
+    out = {}
+    with np.errstate(all="ignore"):
+        for step in range(steps):
+            z_ij = x @ w_ij
+            a_ij = np.where(z_ij > 0, z_ij, z_ij * 0.01)
+            a_jk = 1 / (1 + np.exp(-(a_ij @ w_jk)))
+            dl_jk = -y / a_jk + (1 - y) / (1 - a_jk)
+            da_jk = a_jk * (1 - a_jk)
+            da_ij = np.where(z_ij > 0, 1.0, 0.01)
+            gradient_ij = x.T @ ((da_jk * dl_jk) @ w_jk.T * da_ij)
+            gradient_jk = a_ij.T @ (dl_jk * da_jk)
+            w_ij = w_ij - gradient_ij
+            w_jk = w_jk - gradient_jk
+            out[step] = {"gradient_ij": gradient_ij, "a_jk": a_jk, "self.w_ij": w_ij, "self.w_jk": w_jk}
+    return out
+
+
+@pytest.fixture(scope="module")
+def replay():
+    return replay_founding_case(251)
+
+
+def _cell_elements(page, site: str, column: int) -> np.ndarray:
+    text = page.locator(f'#nd-inspect-table tr[data-site="{site}"] td').nth(column).locator(".nd-elements")
+    raw = json.loads(text.get_attribute("data-elements"))
+    return np.array([float(v) for v in raw])
+
+
+def test_interactive_report_on_desktop(browser, seed_run, replay):
+    html = seed_run[1] / "report.html"
+    assert html.stat().st_size <= 5_000_000
+    v = Visit(browser, html)
+    try:
+        page = v.page
+        # Usable within a second: the charts are drawn by the time the page reports ready.
+        page.wait_for_selector("html.nd-ready", timeout=1000)
+        charts = page.locator("figure.nd-chart")
+        assert charts.first.get_attribute("data-curve") == "loss"
+        assert charts.nth(1).get_attribute("data-curve") == "accuracy"
+        assert page.locator("figure.nd-chart canvas").count() >= 4
+        # Hover shows a value.
+        over = page.locator("#chart-loss .u-over")
+        over.scroll_into_view_if_needed()
+        box = over.bounding_box()
+        page.mouse.move(box["x"] + box["width"] * 0.4, box["y"] + box["height"] / 2, steps=3)
+        page.wait_for_timeout(50)
+        readout = page.locator("#chart-loss .nd-readout").inner_text()
+        assert re.match(r"step \d+ · loss = [0-9.e-]+", readout), readout
+        # Zoom: dragging across a chart narrows the range every chart shows.
+        before = page.locator("#nd-range").inner_text()
+        page.mouse.move(box["x"] + box["width"] * 0.2, box["y"] + 20)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + 20, steps=5)
+        page.mouse.up()
+        after = page.locator("#nd-range").inner_text()
+        lo, hi = map(int, re.search(r"steps (\d+) to (\d+)", after).groups())
+        assert after != before and hi - lo < 0.5 * 260, (before, after)
+        page.locator("#nd-zoom-bad").click()
+        lo, hi = map(int, re.search(r"steps (\d+) to (\d+)", page.locator("#nd-range").inner_text()).groups())
+        assert lo < 249 < hi and hi - lo <= 50
+        # The scale toggle says which scale is shown, and switches it.
+        toggle = page.locator("figure.nd-chart .nd-scale").first
+        first = toggle.inner_text()
+        toggle.click()
+        assert toggle.inner_text() != first and {first.split()[1], toggle.inner_text().split()[1]} == {"log", "linear"}
+        # Markers are named on the page.
+        assert "first NaN or infinity (step 249)" in page.locator("ol.nd-markers").inner_text()
+        # Clicking a chain link opens that step's inspector with the values of the replayed run.
+        link = page.locator('ol.chain > li[data-inspect="248"]').first
+        link.click()
+        assert page.locator("#inspector").get_attribute("data-step") == "248"
+        np.testing.assert_allclose(_cell_elements(page, "gradient_ij", 3), replay[248]["gradient_ij"].ravel(), rtol=1e-9)
+        np.testing.assert_allclose(_cell_elements(page, "gradient_ij", 2), replay[247]["gradient_ij"].ravel(), rtol=1e-9)
+        np.testing.assert_allclose(_cell_elements(page, "a_jk", 3), replay[248]["a_jk"].ravel(), rtol=1e-9)
+        assert page.locator("#inspector").bounding_box()["y"] < VIEWPORT["height"]  # scrolled to
+        # The diagram at step 248: no NaN weight; at step 249 exactly the replay's NaN elements are marked.
+        assert page.locator(".nd-net .nd-w.nan").count() == 0
+        page.locator("#nd-step-next").click()
+        assert page.locator("#inspector").get_attribute("data-step") == "249"
+        nan_w = [(w, idx) for w in ("self.w_ij", "self.w_jk") for idx in zip(*np.nonzero(~np.isfinite(replay[249][w])))]
+        marked = page.evaluate("Array.from(document.querySelectorAll('.nd-net .nd-w.nan'))"
+                               ".map(e => [e.dataset.weight, e.dataset.index])")
+        assert sorted(marked) == sorted([w, f"{i},{j}"] for w, (i, j) in nan_w) and marked
+        first_nan = page.locator(".nd-net circle.first")
+        assert first_nan.count() == 1 and first_nan.get_attribute("data-layer") == "2"
+        assert "samples 2, 4" in page.locator("#nd-network-words").inner_text()
+        # The scrubber walks the embedded steps.
+        page.locator("#nd-step-scrub").fill("0")
+        assert page.locator("#inspector").get_attribute("data-step") == "0"
+        # Clicking a point on a curve inspects the step under the pointer.
+        page.locator("#nd-whole").click()
+        over.scroll_into_view_if_needed()
+        box = over.bounding_box()
+        page.mouse.click(box["x"] + 2, box["y"] + box["height"] / 2)
+        assert int(page.locator("#inspector").get_attribute("data-step")) < 50
+        assert v.console_errors == []
+        assert [u for u in v.requests if u != v.url] == [] and v.blocked == []
+    finally:
+        v.close()
+
+
+def _luminance(rgb: str) -> float:
+    parts = [float(p) / 255 for p in re.findall(r"[\d.]+", rgb)[:3]]
+    lin = [p / 12.92 if p <= 0.03928 else ((p + 0.055) / 1.055) ** 2.4 for p in parts]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+COLOURS = """() => {
+  const c = e => getComputedStyle(document.querySelector(e));
+  const card = c('section').backgroundColor;
+  return {body: c('body').backgroundColor, ink: c('body').color, card: card, muted: c('.muted').color,
+          link: c('.nd-inspect-hint').color, head: c('header.top').backgroundColor, nav: c('header.top nav a').color,
+          markbg: c('mark.nd-expr').backgroundColor, mark: c('mark.nd-expr').color};
+}"""
+
+
+def test_dark_mode_follows_the_system_and_keeps_contrast(browser, seed_run):
+    v = Visit(browser, seed_run[1] / "report.html")
+    try:
+        page = v.page
+        page.wait_for_selector("html.nd-ready", timeout=1000)
+        light = page.evaluate(COLOURS)
+        page.emulate_media(color_scheme="dark")
+        page.wait_for_timeout(100)
+        dark = page.evaluate(COLOURS)
+        assert _luminance(light["body"]) > 0.8 and _luminance(dark["body"]) < 0.05
+        for scheme in (light, dark):  # WCAG AA: 4.5 for body text
+            for fg, bg in (("ink", "card"), ("muted", "card"), ("link", "card"), ("nav", "head"), ("mark", "markbg")):
+                assert _contrast(scheme[fg], scheme[bg]) >= 4.5, (fg, bg, scheme)
+        assert page.locator("figure.nd-chart canvas").count() >= 4  # charts redrawn in the new colours
+        toggle = page.locator("figure.nd-chart .nd-scale").first  # still switches the redrawn chart
+        first = toggle.inner_text()
+        toggle.click()
+        assert toggle.inner_text() != first
+        assert page.locator("figure.nd-chart").first.locator("canvas").count() == 1
+        assert v.console_errors == []
+    finally:
+        v.close()
+
+
+def test_phone_layout_keeps_the_highlight_in_view(browser, seed_run):
+    phone = {"width": 390, "height": 844}
+    v = Visit(browser, seed_run[1] / "report.html", viewport=phone)
+    try:
+        page = v.page
+        page.wait_for_selector("html.nd-ready", timeout=1000)
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= phone["width"]
+        mark = page.locator("mark.nd-expr").first
+        mark.scroll_into_view_if_needed()
+        box = mark.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= phone["width"], box
+        assert 0 <= box["y"] and box["y"] + box["height"] <= phone["height"]
+        canvas = page.locator("#chart-loss canvas").first.bounding_box()
+        assert canvas["x"] >= 0 and canvas["x"] + canvas["width"] <= phone["width"]
+        assert v.console_errors == []
     finally:
         v.close()

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import io
-import textwrap
 import warnings
 from contextlib import contextmanager
 
 import numpy as np
 
-from .timeline import Marker, SiteTimeline, Timelines
+from .timeline import Marker, SiteTimeline
 
 DPI = 100
 LEGEND_COLUMNS = 4
@@ -165,40 +164,6 @@ def _legend_handles(markers: list[Marker], with_sat: bool) -> list:
 def _legend_rows(markers: list[Marker], with_sat: bool) -> int:
     n = 2 + (2 if with_sat else 0) + len({m.kind for m in markers})
     return -(-n // LEGEND_COLUMNS)
-
-
-def timelines_png(tl: Timelines) -> bytes:
-    """The HTML report's timelines: one row per site; left its magnitude, right its bad fractions."""
-    rows = max(1, len(tl.sites))
-    with _fixed_style():
-        height = 1.1 + 1.6 * rows
-        fig = new_figure(11.0, height)
-        if not tl.sites:
-            ax = fig.add_subplot(1, 1, 1)
-            ax.axis("off")
-            ax.text(0.5, 0.5, "No site was recorded inside the training loop.", ha="center", va="center",
-                    parse_math=False)
-            return png_bytes(fig)
-        axes = fig.subplots(rows, 2, squeeze=False)
-        titles = ("largest |value| at each step", "fraction of elements: saturated, or NaN/inf")
-        for r, t in enumerate(tl.sites):
-            a0, a1 = axes[r]
-            _plot_absmax(a0, t, tl.x_range)
-            _plot_fractions(a1, t, tl.x_range)
-            for a in (a0, a1):
-                _markers(a, tl.markers)
-                _light_ticks(a, tl.x_range, bottom=r == rows - 1)
-            a0.set_ylabel(textwrap.fill(t.label, 22), fontsize=9, parse_math=False)
-            if r == 0:
-                for a, title in zip((a0, a1), titles):
-                    a.set_title(title, fontsize=10, parse_math=False)
-        for a in axes[-1]:
-            a.set_xlabel("training step", parse_math=False)
-        with_sat = any(t.sat_exact is not None for t in tl.sites)
-        top = 1 - (0.45 + 0.22 * _legend_rows(tl.markers, with_sat)) / height
-        fig.subplots_adjust(left=0.13, right=0.98, top=top, bottom=0.45 / height + 0.03, hspace=0.22, wspace=0.14)
-        _legend(fig, tl.markers, with_sat, 1.0)
-        return png_bytes(fig)
 
 
 def summary_png(model) -> bytes:

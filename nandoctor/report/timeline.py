@@ -222,10 +222,19 @@ def chosen_sites(session, obs: Obs, limit: int) -> list[tuple[int, str]]:
         for s in session.sites:
             if s.phase == "update":
                 add(s, "a parameter update")
-        ranked = sorted((s for s in session.sites if s.id in obs.span), key=lambda s: -_peak(obs, s.id))
+        # Integer arrays (indices, permutations, labels) are large but say nothing about training.
+        ranked = sorted((s for s in session.sites if s.id in obs.span and _floating(session, obs, s.id)),
+                        key=lambda s: -_peak(obs, s.id))
         for s in ranked:
             add(s, "one of the largest values")
     return list(out.items())
+
+
+def _floating(session, obs: Obs, sid: int) -> bool:
+    rows = obs.rows(sid)
+    dtypes = session.recording.dtypes
+    code = int(session.recording.obs_dtype[rows[-1]]) if len(rows) else -1
+    return 0 <= code < len(dtypes) and str(dtypes[code]).startswith(("float", "complex"))
 
 
 def _pick_links(links: list, k: int, obs: Obs) -> list:

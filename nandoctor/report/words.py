@@ -356,3 +356,64 @@ def verdict(session) -> Verdict:
     step = fn.step if fn is not None else (bad.step if bad is not None else None)
     return Verdict(status, headline, detail, causes, step, checked=checked, not_checked=not_checked_lines(session),
                    not_traced=not_traced_lines(session))
+
+
+# What each finding code means, in a few plain words (the page shows these, with the code as a tooltip).
+FINDING_TITLES = {
+    "accuracy": "training accuracy", "accuracy_ceiling": "accuracy ceiling",
+    "catastrophic_cancellation": "digits lost subtracting near-equal numbers",
+    "dead_units": "units that never activate", "derivative_on_preactivation": "derivative taken of the wrong value",
+    "division_by_zero": "division by zero", "exact_saturation": "output exactly at its bound",
+    "exp_overflow": "exp() overflowed", "exploding_gradient": "gradient blew up",
+    "first_nonfinite": "first NaN or infinity", "gradient_sum_not_mean": "gradient summed over samples, not averaged",
+    "inplace_mutation": "array changed in place", "integer_dtype_truncation": "integers cut off decimals",
+    "log_of_zero": "log of zero", "loss_oscillating": "loss oscillates", "loss_rising": "loss rises",
+    "loss_stalled": "loss stalls", "missing_bias": "no bias", "near_saturation": "output close to its bound",
+    "nonfinite_in_data": "NaN or infinity in the data", "normalised_over_samples": "normalised over samples",
+    "output_frozen": "output frozen", "samples_never_learned": "samples never learned",
+    "saturation_margin": "digits left before the bound", "shape_broadcasting": "shapes broadcast unexpectedly",
+    "sustained_growth": "values keep growing", "unnormalized_inputs": "inputs not normalised",
+    "update_ratio_high": "updates large for the weights", "update_spike": "one update much larger than usual",
+    "vanishing_gradient": "gradient vanishes", "vanishing_updates": "updates vanish", "weight_divergence": "weights diverge",
+    "weights_nonfinite": "weights hold NaN or infinity",
+}
+
+# What evidence and chain-number keys mean, shown beside them on the page.
+EVIDENCE_WORDS = {
+    "change_vs_typical": "times the usual step-to-step change", "ratio": "update size / weight size",
+    "typical_ratio": "usual update size / weight size", "update_norm": "size (L2 norm) of the update",
+    "weight_norm": "size (L2 norm) of the weights", "absmax": "largest absolute value", "l2": "L2 norm",
+    "threshold": "the limit it crossed", "at_bound": "elements exactly at the bound", "bound": "the bound",
+    "digits_lost": "significant digits lost", "digits_total": "significant digits the type holds",
+    "elements_at_bound": "elements exactly at the bound", "steps_at_bound": "steps at the bound",
+    "first_nonfinite_step": "step of the first NaN/inf", "learning_rate": "learning rate",
+    "accuracy_cap": "highest accuracy possible", "stuck_value": "value the output is stuck at",
+    "never_learned": "samples never predicted right", "n_samples": "samples", "spike_step": "step of the spike",
+    "jump": "how many times larger than usual", "factor": "factor", "divisor": "the divisor",
+    "smallest_gap": "smallest distance from the bound", "loss_first": "loss at the start",
+    "loss_last": "loss at the end", "lowest": "lowest value", "best": "best value", "final": "final value",
+    "typical_update": "usual update size", "saturated_step": "step it saturated", "operation": "operation",
+    "leads_to_nonfinite": "leads to NaN/inf", "before_nonfinite": "just before the NaN/inf",
+    "fraction_calls_changed": "share of calls that changed the argument", "entry_max": "largest value on entry",
+    "entry_min": "smallest value on entry", "after_max": "largest value after", "after_min": "smallest value after",
+    "unstable_from": "unstable from", "n_spikes": "number of spikes", "spike_steps": "steps of the spikes",
+    "pre_site": "the value fed into the squashing function", "pre_value": "its value",
+    "result_alias": "the name the result is also bound to", "caller_reads_after": "caller lines reading it afterwards",
+    "zero_rows": "input rows that are all zero", "passed": "what the caller passed", "chained_to": "leads to the cause",
+    "steps_checked": "steps measured", "by_step": "value at sampled steps", "how": "how it was measured",
+    "row": "the input row", "rows": "the input rows", "samples": "sample numbers", "change": "change in one step",
+    "activation": "activation function", "elements": "element positions", "operands": "operand values",
+}
+
+
+def finding_title(code: str) -> str:
+    return FINDING_TITLES.get(code, code.replace("_", " "))
+
+
+def evidence_label(key: str) -> str:
+    """A key with its meaning, when the key alone would not say it."""
+    words_for = EVIDENCE_WORDS.get(key)
+    if words_for is None:
+        return key
+    plain = key.replace("_", " ")
+    return plain if words_for == plain else f"{plain} ({words_for})"
