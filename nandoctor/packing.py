@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import zipfile
 from collections.abc import Mapping
 
@@ -270,31 +271,106 @@ def unpack_array(stored: np.ndarray, entry: Mapping, group_key: np.ndarray | Non
 
 
 def unpack(z) -> dict[str, np.ndarray]:
-    """Every array of an opened packed .npz (np.load's NpzFile), restored."""
+    """Every array of an opened packed .npz (np.load's NpzFile), restored, one after another."""
     manifest = read_manifest(z)
     entries = manifest["arrays"]
     out: dict[str, np.ndarray] = {}
-
-    def restore(name: str, depth: int = 0) -> np.ndarray:
-        if name in out:
-            return out[name]
-        if name not in entries or depth > len(entries):
-            raise PackingError(f"packed array {name!r} missing")
-        entry = entries[name]
-        key = None
-        if entry.get("group_by") is not None:
-            key = restore(entry["group_by"], depth + 1)
-        try:
-            stored = z[name]
-        except KeyError as e:
-            raise PackingError(f"packed array {name!r} missing from the file") from e
-        out[name] = unpack_array(stored, entry, key)
-        return out[name]
-
-    for name in entries:
-        restore(name)
+    for name in _key_order(entries):
+        out[name] = _restore(name, entries, z, out)
     return out
 
 
-__all__ = ["write_packed", "unpack", "is_packed", "pack_array", "unpack_array", "plan_for", "PackingError",
+def read_packed(path: str | os.PathLike, workers: int | None = None) -> dict[str, np.ndarray]:
+    """Every array of a packed file, restored, up to `workers` members at once (default: the cores, at most 4).
+
+    Inflating and the numpy transforms release the GIL, so members restore in parallel threads; each
+    thread opens the file itself (a ZipFile's members opened from several threads share its bookkeeping)."""
+    with zipfile.ZipFile(path) as zf:
+        names = set(zf.namelist())
+        if MANIFEST + ".npy" not in names:
+            raise PackingError("not a packed file (no manifest)")
+        manifest = read_manifest({MANIFEST: _read_member(zf, MANIFEST)})
+    entries = manifest["arrays"]
+    missing = [n for n in entries if n + ".npy" not in names]
+    if missing:
+        raise PackingError(f"packed arrays {missing} missing from the file")
+
+    local = threading.local()
+    opened: list[zipfile.ZipFile] = []
+
+    def member(name: str) -> np.ndarray:
+        zf = getattr(local, "zf", None)
+        if zf is None:  # once per thread: opening reads the whole central directory again
+            zf = local.zf = zipfile.ZipFile(path)
+            opened.append(zf)
+        return _read_member(zf, name)
+
+    try:
+        return _restore_all(entries, _Members(member), workers)
+    finally:
+        for zf in opened:
+            zf.close()
+
+
+def _restore_all(entries: Mapping, stored, workers: int | None) -> dict[str, np.ndarray]:
+    out: dict[str, np.ndarray] = {}
+    keys = {e.get("group_by") for e in entries.values() if isinstance(e, dict)} - {None}
+    order = _key_order(entries)
+    first = [n for n in order if n in keys]
+    rest = [n for n in order if n not in keys]
+    if workers is None:
+        workers = min(4, os.cpu_count() or 1)
+    for name in first:
+        out[name] = _restore(name, entries, stored, out)
+    if workers <= 1 or len(rest) <= 1:
+        for name in rest:
+            out[name] = _restore(name, entries, stored, out)
+        return out
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="nandoctor-unpack") as pool:
+        restored = pool.map(lambda name: _restore(name, entries, stored, out), rest)
+        for name, array in zip(rest, restored):
+            out[name] = array
+    return out
+
+
+class _Members:
+    """Stored members read on demand (z[name]), the interface `_restore` reads an NpzFile by."""
+
+    def __init__(self, read):
+        self._read = read
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self._read(name)
+
+
+def _read_member(zf: zipfile.ZipFile, name: str) -> np.ndarray:
+    with zf.open(name + ".npy") as f:
+        return np.lib.format.read_array(f, allow_pickle=False)
+
+
+def _key_order(entries: Mapping) -> list[str]:
+    """Member names, each group key before the arrays grouped by it (a key that is itself grouped: an error)."""
+    for name, entry in entries.items():
+        if not isinstance(entry, dict):
+            raise PackingError(f"damaged manifest entry for {name!r}")
+        key = entry.get("group_by")
+        if key is not None and (key not in entries or entries[key].get("group_by") is not None):
+            raise PackingError(f"{name} is grouped by {key!r}, which is not a plain packed array")
+    keys = [n for n, e in entries.items() if n in {x.get("group_by") for x in entries.values()}]
+    return keys + [n for n in entries if n not in keys]
+
+
+def _restore(name: str, entries: Mapping, stored, out: Mapping) -> np.ndarray:
+    entry = entries[name]
+    key = out[entry["group_by"]] if entry.get("group_by") is not None else None
+    try:
+        member = stored[name]
+    except KeyError as e:
+        raise PackingError(f"packed array {name!r} missing from the file") from e
+    return unpack_array(member, entry, key)
+
+
+__all__ = ["write_packed", "read_packed", "unpack", "is_packed", "pack_array", "unpack_array", "plan_for", "PackingError",
            "FORMAT", "VERSION", "MANIFEST", "LEVEL"]

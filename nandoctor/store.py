@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from .model import SCHEMA_VERSION, FpEvent, Loop, Site, from_dict, to_dict
-from .packing import PackingError, is_packed, unpack, write_packed
+from .packing import PackingError, is_packed, read_packed, write_packed
 from .recording import ROW_COLUMNS, Recording, empty_column
 
 CHUNK_DIR = "chunks"
@@ -194,12 +194,12 @@ class SessionWriter:
 def read_arrays(path: str | os.PathLike) -> dict[str, np.ndarray]:
     """The arrays of one chunk or compact file, plain or packed, restored exactly. Never unpickles."""
     with np.load(path, allow_pickle=False) as z:
-        if is_packed(z.files):
-            try:
-                return unpack(z)
-            except PackingError as e:
-                raise StoreError(f"{Path(path).name}: {e}") from e
-        return {k: z[k] for k in z.files}
+        if not is_packed(z.files):
+            return {k: z[k] for k in z.files}
+    try:
+        return read_packed(path)
+    except PackingError as e:
+        raise StoreError(f"{Path(path).name}: {e}") from e
 
 
 def read_session_files(directory: str | os.PathLike) -> Recording:

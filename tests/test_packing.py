@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from nandoctor.packing import (DELTA, MANIFEST, NARROW, PLANES, XOR, PackingError, is_packed, pack_array, plan_for,
-                               unpack, unpack_array, write_packed)
+                               read_packed, unpack, unpack_array, write_packed)
 
 
 def _roundtrip(tmp_path, arrays, group=None):
@@ -104,6 +104,18 @@ def test_grouped_rows_restore_their_original_order(tmp_path):
     assert _identical(stats, out["obs_stats"])
 
 
+@pytest.mark.parametrize("workers", [1, 3])
+def test_threaded_reading_restores_the_same(tmp_path, workers):
+    """read_packed (threads, each with its own handle on the file) gives what unpack gives, group keys first."""
+    rng = np.random.default_rng(4)
+    site = rng.integers(0, 5, 400).astype(np.int32)
+    arrays = {"obs_stats": rng.normal(size=(400, 14)), "obs_site": site, **{name: CASES[name] for name in CASES}}
+    write_packed(tmp_path / "p.npz", arrays, group={"obs_stats": "obs_site"})
+    out = read_packed(tmp_path / "p.npz", workers=workers)
+    assert sorted(out) == sorted(arrays)
+    assert all(_identical(arrays[k], out[k]) for k in arrays)
+
+
 def test_stored_members_are_plain_arrays_numpy_reads(tmp_path):
     """A packed file is an ordinary npz: uint8 planes and integers, and the manifest as text."""
     write_packed(tmp_path / "p.npz", {"x": SPECIAL, "seq": np.arange(5, dtype=np.int64)})
@@ -146,6 +158,19 @@ def test_a_newer_format_says_to_upgrade(tmp_path):
     _rewrite_manifest(path, lambda m: m.update(version=99))
     with np.load(path, allow_pickle=False) as z, pytest.raises(PackingError, match="newer nandoctor"):
         unpack(z)
+    with pytest.raises(PackingError, match="upgrade nandoctor"):
+        read_packed(path)
+
+
+def test_a_missing_member_or_key_is_named(tmp_path):
+    path = tmp_path / "p.npz"
+    write_packed(path, {"site": np.arange(4), "x": np.zeros((4, 2))}, group={"x": "site"})
+    _rewrite_manifest(path, lambda m: m["arrays"].update(y=m["arrays"]["x"]))
+    with pytest.raises(PackingError, match=r"\['y'\] missing"):
+        read_packed(path)
+    _rewrite_manifest(path, lambda m: (m["arrays"].pop("y"), m["arrays"]["x"].update(group_by="nowhere")))
+    with pytest.raises(PackingError, match="grouped by 'nowhere'"):
+        read_packed(path)
 
 
 def test_an_unknown_step_is_refused(tmp_path):
