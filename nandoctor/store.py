@@ -37,6 +37,11 @@ PACK_GROUPS = {"obs_stats": "obs_site"}
 STALE_FILES = ("analysis.json", "events.json", "findings.json", "sites.json", "report.html", "summary.png")
 
 
+def _tmp_name(name: str) -> str:
+    """Where a chunk or compact file is written before it is renamed into place."""
+    return name[: -len(".npz")] + ".tmp.npz"
+
+
 class StoreError(Exception):
     """A session folder that cannot be read."""
 
@@ -69,8 +74,9 @@ class SessionWriter:
         (self.dir / CHUNK_DIR).mkdir(parents=True, exist_ok=True)
         for old in (self.dir / CHUNK_DIR).glob("*.npz"):
             old.unlink()
-        if (self.dir / COMPACT).exists():
-            (self.dir / COMPACT).unlink()
+        for name in (COMPACT, _tmp_name(COMPACT)):  # the second: left by a run killed while compacting
+            if (self.dir / name).exists():
+                (self.dir / name).unlink()
         # A reused folder must not mix an earlier run's files into this one if this run is killed.
         for name in STALE_FILES:
             if (self.dir / name).exists():
@@ -147,7 +153,7 @@ class SessionWriter:
         numbered = path is None
         if numbered:
             path = self.dir / CHUNK_DIR / f"{self.n_chunks:06d}.npz"
-        tmp = path.with_name(path.stem + ".tmp.npz")
+        tmp = path.with_name(_tmp_name(path.name))
         if packed:
             write_packed(tmp, arrays, group=PACK_GROUPS)
         else:

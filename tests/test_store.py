@@ -141,6 +141,10 @@ def test_a_kill_while_packing_leaves_the_chunks_readable(small_live, tmp_path, m
     assert not (folder / COMPACT).exists() and json.loads((folder / "session.json").read_text())["meta"].get(
         "compacted") is None
     assert_bit_identical(rec, read_session_files(folder))
+    # The next run in the same folder starts clean: the torn temporary file goes too.
+    assert (folder / "compact.tmp.npz").exists()
+    SessionWriter(folder, {})
+    assert not (folder / "compact.tmp.npz").exists()
 
 
 def test_a_schema_1_folder_still_loads(small_live, tmp_path):
