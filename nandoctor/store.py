@@ -15,6 +15,7 @@ Layout (schema 2):
 Every file is written to a temporary name and renamed, so a killed run leaves only whole files. Read back,
 a folder is one `recording.Recording`. Schema 1 folders (compact.npz of plain arrays) still read.
 """
+
 from __future__ import annotations
 
 import json
