@@ -183,7 +183,8 @@ def main() -> None:
                 src, n = re.subn(r"net\.train\(x, y, 0\.1, 500000\)", f"net.train(x, y, 0.1, {args.answer_steps})",
                                  ANSWER.read_text())
                 if n != 1:
-                    raise SystemExit("benchmarks/store.py: net341_answer.py no longer has `net.train(x, y, 0.1, 500000)`")
+                    raise SystemExit("benchmarks/store.py: net341_answer.py no longer has "
+                                     "`net.train(x, y, 0.1, 500000)`")
                 script = tmp / f"net341_answer_{args.answer_steps}.py"
                 script.write_text(src)
             rows.append(measure("answer variant (`nandoctor run`)", args.answer_steps,

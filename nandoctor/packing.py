@@ -1,19 +1,19 @@
-"""Lossless packing of a session's arrays: reversible byte transforms that let deflate shrink recorded numbers.
+"""Lossless packing of a session's arrays: reversible byte transforms that let deflate shrink recorded numbers."""
 
-A packed file is an ordinary .npz (a zip of .npy members, read with `np.load(allow_pickle=False)`), deflated,
-whose members are the arrays after exact, reversible transforms, plus a member MANIFEST (JSON text) that says
-for each array its dtype, shape and the transforms applied, so `unpack` restores every array bit for bit:
-
-    group   rows stably sorted by another (integer) member, so each site's rows lie side by side in time order
-    xor     each row's bytes XOR the previous row's: a value that changed little keeps zero sign, exponent and
-            leading mantissa bits, and a value that did not change (sizes, NaN counts, constant inputs) is all zeros
-    delta   integer differences along the rows (wrapping arithmetic, undone exactly by a wrapping cumulative sum)
-    narrow  integers cast to the narrowest integer dtype that holds every one of them
-    planes  bytes regrouped by significance, (itemsize, columns, rows): the zero high bytes form long runs
-
-Floating-point values are never rounded, converted or compared as numbers: NaN payloads, signed zeros and
-infinities come back as they were, because every float transform works on the raw bytes.
-"""
+# A packed file is an ordinary .npz (a zip of .npy members, read with `np.load(allow_pickle=False)`), deflated,
+# whose members are the arrays after exact, reversible transforms, plus a member MANIFEST (JSON text) that says
+# for each array its dtype, shape and the transforms applied, so that every array is restored bit for bit:
+#
+#   group   rows stably sorted by another (integer) member, so that each site's rows lie side by side in time
+#   xor     each value's bits XOR the previous value's in its column: a value that changed little keeps zero sign,
+#           exponent and leading mantissa bits, and one that did not change (sizes, NaN counts, constant inputs)
+#           is all zeros
+#   delta   integer differences along the rows (wrapping arithmetic, undone exactly by a wrapping cumulative sum)
+#   narrow  integers cast to the narrowest integer dtype that holds every one of them
+#   planes  bytes regrouped by significance, (itemsize, columns, rows): the zero high bytes form long runs
+#
+# Floating-point values are never rounded, converted or compared as numbers: NaN payloads, signed zeros and
+# infinities come back as they were, because every float transform works on the raw bytes.
 
 from __future__ import annotations
 
@@ -334,5 +334,5 @@ def _restore(name: str, entries: Mapping, stored, out: Mapping) -> np.ndarray:
     return unpack_array(member, entry, key)
 
 
-__all__ = ["write_packed", "read_packed", "unpack", "is_packed", "pack_array", "unpack_array", "plan_for", "PackingError",
-           "FORMAT", "VERSION", "MANIFEST", "LEVEL"]
+__all__ = ["write_packed", "read_packed", "unpack", "is_packed", "pack_array", "unpack_array", "plan_for",
+           "PackingError", "FORMAT", "VERSION", "MANIFEST", "LEVEL"]
