@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # of the session folder (store.py): 2 packs compact.npz
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from .model import FpEvent, Loop, Site
 
 # The per-row columns, declared once: (name, dtype). Observation columns hold one row per recorded value,
 # loop-event columns one row per iteration start or loop exit. The recorder's chunks, the session files
-# (one npz array per column, under these names) and the Recording all use these names and dtypes.
+# (one npz array per column, under these names; compact.npz packs them losslessly, see packing.py) and the
+# Recording all use these names and dtypes.
 OBS_COLUMNS: tuple[tuple[str, type], ...] = (
     ("obs_seq", np.int64),  # global order of the observation (shared with loop events and FpEvent.seq)
     ("obs_site", np.int32),  # Site.id of the statement whose value this is

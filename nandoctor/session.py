@@ -231,15 +231,12 @@ class Session:
 
     # -- output ------------------------------------------------------------------------
     def save(self, directory: str | os.PathLike) -> str:
-        """Write this session as a folder that `nandoctor.load` reads back."""
-        from .trace.recorder import Chunk
-
+        """Write this session as a folder that `nandoctor.load` reads back (compacted: one packed file)."""
         r = self.recording
         w = SessionWriter(directory, self.meta)
         w.write_sites(list(r.sites), list(self.loops), self.sources)
         w.write_events(list(r.events), self.errors)
-        values = [(sid, code, seq, data) for sid, parts in r.values.items() for code, seq, data in parts]
-        w.write_chunk(Chunk(**r.columns(), values=values), list(r.shapes), list(r.dtypes))
+        w.compact(r)
         w.write_analysis(self.analysis_dict())
         self.directory = str(directory)
         return str(directory)

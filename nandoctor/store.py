@@ -1,16 +1,19 @@
 """The session folder on disk: written incrementally while the script runs, read without executing code.
 
-Layout (schema 1):
-    session.json        schema, meta (argv, versions, exit status, interrupted)
+Layout (schema 2):
+    session.json        schema, meta (argv, versions, exit status, interrupted, compacted)
     sites.json          sites and loops, rewritten when new ones are instrumented
     events.json         floating-point events and nandoctor's own errors
-    chunks/NNNNNN.npz   observation columns, loop events and small-site values (no pickle): one array per
-                        row column, named as recording.ROW_COLUMNS; "shapes", "dtypes"; "v<k>_meta" (site,
-                        shape code), "v<k>_seq", "v<k>_data" per block of kept values
+    chunks/NNNNNN.npz   while the run goes on: observation columns, loop events and small-site values, plain
+                        arrays (no pickle, no compression: the flush must not slow the training loop): one
+                        array per row column, named as recording.ROW_COLUMNS; "shapes", "dtypes";
+                        "v<k>_meta" (site, shape code), "v<k>_seq", "v<k>_data" per block of kept values
+    compact.npz         once the run has ended: the same arrays in one file, packed losslessly (packing.py:
+                        byte transforms and deflate, every value restored bit for bit); the chunks are removed
     analysis.json       findings, causes and the step plan, once the run has ended
 
 Every file is written to a temporary name and renamed, so a killed run leaves only whole files. Read back,
-a folder is one `recording.Recording`.
+a folder is one `recording.Recording`. Schema 1 folders (compact.npz of plain arrays) still read.
 """
 
 from __future__ import annotations
@@ -22,12 +25,22 @@ from pathlib import Path
 import numpy as np
 
 from .model import SCHEMA_VERSION, FpEvent, Loop, Site, from_dict, to_dict
+from .packing import PackingError, is_packed, read_packed, write_packed
 from .recording import ROW_COLUMNS, Recording, empty_column
 
 CHUNK_DIR = "chunks"
-COMPACT = "compact.npz"  # all observations of a run that ended cleanly, in one file
+COMPACT = "compact.npz"  # all observations of a run that ended cleanly, in one packed file
+# Session schemas this version reads: 1 stored compact.npz as plain arrays, 2 packs it (packing.py).
+READABLE_SCHEMAS = (1, 2)
+# The statistics rows are packed grouped by site, so that each site's values follow each other in time.
+PACK_GROUPS = {"obs_stats": "obs_site"}
 # Files of an earlier run in the same folder, removed when a new session starts there.
 STALE_FILES = ("analysis.json", "events.json", "findings.json", "sites.json", "report.html", "summary.png")
+
+
+def _tmp_name(name: str) -> str:
+    """Where a chunk or compact file is written before it is renamed into place."""
+    return name[: -len(".npz")] + ".tmp.npz"
 
 
 class StoreError(Exception):
@@ -62,14 +75,16 @@ class SessionWriter:
         (self.dir / CHUNK_DIR).mkdir(parents=True, exist_ok=True)
         for old in (self.dir / CHUNK_DIR).glob("*.npz"):
             old.unlink()
-        if (self.dir / COMPACT).exists():
-            (self.dir / COMPACT).unlink()
+        for name in (COMPACT, _tmp_name(COMPACT)):  # the second: left by a run killed while compacting
+            if (self.dir / name).exists():
+                (self.dir / name).unlink()
         # A reused folder must not mix an earlier run's files into this one if this run is killed.
         for name in STALE_FILES:
             if (self.dir / name).exists():
                 (self.dir / name).unlink()
         self.pid = os.getpid()
         self.meta = dict(meta)
+        self.meta.pop("compacted", None)  # a loaded session's meta: this folder has no compact file yet
         self.n_chunks = 0
         self.n_sites_written = -1
         self.n_loops_written = -1
@@ -124,7 +139,9 @@ class SessionWriter:
         write_json(self.dir / "events.json", {"events": [to_dict(e) for e in events], "errors": list(errors)})
         self.n_events_written = (len(events), errors)
 
-    def write_chunk(self, chunk, shapes: list[str], dtypes: list[str], path: Path | None = None) -> None:
+    def write_chunk(self, chunk, shapes: list[str], dtypes: list[str], path: Path | None = None, *,
+                    packed: bool = False) -> None:
+        """One chunk file (numbered under chunks/ unless `path` is given); `packed` packs it (compact.npz)."""
         if not self._ours():
             return
         arrays = {name: getattr(chunk, name) for name in ROW_COLUMNS}
@@ -137,8 +154,11 @@ class SessionWriter:
         numbered = path is None
         if numbered:
             path = self.dir / CHUNK_DIR / f"{self.n_chunks:06d}.npz"
-        tmp = path.with_name(path.stem + ".tmp.npz")
-        np.savez(tmp, **arrays)
+        tmp = path.with_name(_tmp_name(path.name))
+        if packed:
+            write_packed(tmp, arrays, group=PACK_GROUPS)
+        else:
+            np.savez(tmp, **arrays)
         os.replace(tmp, path)
         if numbered:
             self.n_chunks += 1
@@ -167,7 +187,7 @@ class SessionWriter:
                     seq, data = seq[order], data[order]
                 values.append((sid, code, seq, data))
         chunk = Chunk(**recording.columns(), values=values)
-        self.write_chunk(chunk, list(recording.shapes), list(recording.dtypes), path=self.dir / COMPACT)
+        self.write_chunk(chunk, list(recording.shapes), list(recording.dtypes), path=self.dir / COMPACT, packed=True)
         self.update_meta(compacted=True)
         for old in (self.dir / CHUNK_DIR).glob("*.npz"):
             old.unlink()
@@ -176,6 +196,17 @@ class SessionWriter:
         if not self._ours():
             return
         write_json(self.dir / "analysis.json", analysis)
+
+
+def read_arrays(path: str | os.PathLike) -> dict[str, np.ndarray]:
+    """The arrays of one chunk or compact file, plain or packed, restored exactly. Never unpickles."""
+    with np.load(path, allow_pickle=False) as z:
+        if not is_packed(z.files):
+            return {k: z[k] for k in z.files}
+    try:
+        return read_packed(path)
+    except PackingError as e:
+        raise StoreError(f"{Path(path).name}: {e}") from e
 
 
 def read_session_files(directory: str | os.PathLike) -> Recording:
@@ -189,8 +220,12 @@ def read_session_files(directory: str | os.PathLike) -> Recording:
         head = read_json(d / "session.json")
     except (OSError, ValueError) as e:
         raise StoreError(f"{d}/session.json: unreadable ({e})") from e
-    if head.get("schema") != SCHEMA_VERSION:
-        raise StoreError(f"{d}: session schema {head.get('schema')!r}, this nandoctor reads {SCHEMA_VERSION}")
+    schema = head.get("schema") if isinstance(head, dict) else None
+    if schema not in READABLE_SCHEMAS:
+        newer = isinstance(schema, int) and not isinstance(schema, bool) and schema > SCHEMA_VERSION
+        raise StoreError(f"{d}: session schema {schema!r}, this nandoctor reads schemas "
+                         f"{', '.join(map(str, READABLE_SCHEMAS))}"
+                         + (": written by a newer nandoctor, upgrade to read it" if newer else ""))
     meta = head.get("meta", {})
     sites, loops, sources, events, errors = [], [], {}, [], []
     if (d / "sites.json").exists():
@@ -206,7 +241,8 @@ def read_session_files(directory: str | os.PathLike) -> Recording:
     values: dict[int, list] = {}
     shapes: list[str] = []
     dtypes: list[str] = []
-    if meta.get("compacted") and (d / COMPACT).exists():
+    compacted = bool(meta.get("compacted")) and (d / COMPACT).exists()
+    if compacted:
         paths = [d / COMPACT]
     else:
         paths = sorted((d / CHUNK_DIR).glob("[0-9]*.npz")) if (d / CHUNK_DIR).is_dir() else []
@@ -214,19 +250,21 @@ def read_session_files(directory: str | os.PathLike) -> Recording:
         if ".tmp" in path.name:
             continue
         try:
-            with np.load(path, allow_pickle=False) as z:
-                for k in cols:
-                    cols[k].append(z[k])
-                if len(z["shapes"]) >= len(shapes):
-                    shapes = [str(x) for x in z["shapes"]]
-                if len(z["dtypes"]) >= len(dtypes):
-                    dtypes = [str(x) for x in z["dtypes"]]
-                k = 0
-                while f"v{k}_meta" in z.files:
-                    sid, shape_code = (int(x) for x in z[f"v{k}_meta"])
-                    values.setdefault(sid, []).append((shape_code, z[f"v{k}_seq"], z[f"v{k}_data"]))
-                    k += 1
+            z = read_arrays(path)
+            for k in cols:
+                cols[k].append(z[k])
+            if len(z["shapes"]) >= len(shapes):
+                shapes = [str(x) for x in z["shapes"]]
+            if len(z["dtypes"]) >= len(dtypes):
+                dtypes = [str(x) for x in z["dtypes"]]
+            k = 0
+            while f"v{k}_meta" in z:
+                sid, shape_code = (int(x) for x in z[f"v{k}_meta"])
+                values.setdefault(sid, []).append((shape_code, z[f"v{k}_seq"], z[f"v{k}_data"]))
+                k += 1
         except Exception as e:  # noqa: BLE001 -- a torn chunk loses only itself
+            if compacted:  # the one file holding every observation: no partial session to fall back on
+                raise StoreError(f"{path}: unreadable ({e})") from e
             errors.append(f"chunk {path.name} unreadable: {e}")
     columns = {k: np.concatenate(parts) if parts else empty_column(k) for k, parts in cols.items()}
     analysis = read_json(d / "analysis.json") if (d / "analysis.json").exists() else None

@@ -474,9 +474,11 @@ def test_explicit_step_markers(tmp_path):
 # -- sessions -------------------------------------------------------------------------------
 
 def test_session_files_have_schema_and_no_pickle(seed_run):
+    from nandoctor.model import SCHEMA_VERSION
+
     _, out = seed_run
     head = json.loads((out / "session.json").read_text())
-    assert head["schema"] == 1
+    assert head["schema"] == SCHEMA_VERSION == 2
     # A run that ended cleanly keeps one compact file; the incremental chunks are gone.
     assert head["meta"]["compacted"] is True
     assert not list((out / "chunks").glob("*.npz"))

@@ -235,7 +235,7 @@ def test_loading_a_pickled_session_executes_nothing(tmp_path):
 def test_store_and_session_never_unpickle_or_eval():
     """The readers of a session folder use no pickle and no eval (a static check of their source)."""
     root = Path(nandoctor.__file__).parent
-    for rel in ("store.py", "session.py", "model.py"):
+    for rel in ("store.py", "packing.py", "session.py", "model.py"):
         text = (root / rel).read_text()
         assert "allow_pickle=True" not in text, rel
         assert "pickle" not in text.replace("allow_pickle=False", "").replace("no pickle", "").replace(
