@@ -17,6 +17,7 @@ import numpy as np
 
 from .explain.fixes import is_patch
 from .model import Fix
+from .trace.instrument import dotted
 
 # Verdicts, from the re-run's own numbers against the original run's.
 CURES = "cures"  # the cause is no longer raised and the run's symptom (non-finite value, error finding) is gone
@@ -534,10 +535,10 @@ def rerun_hazard(sources: dict[str, str]) -> str | None:
         name = Path(path).name
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
-                called = _dotted_name(node.func)
+                called = dotted(node.func)
                 if called in _STDIN_CALLS:
                     return f"it reads the terminal: `{called}(...)` on line {node.lineno} of {name}"
-            elif isinstance(node, ast.Attribute) and _dotted_name(node) == "sys.stdin":
+            elif isinstance(node, ast.Attribute) and dotted(node) == "sys.stdin":
                 return f"it reads the terminal: `sys.stdin` on line {node.lineno} of {name}"
             elif isinstance(node, (ast.Import, ast.ImportFrom)):
                 mods = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
@@ -560,7 +561,7 @@ def seeds_itself(sources: dict[str, str]) -> bool:
             continue
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and (node.args or node.keywords):
-                name = _dotted_name(node.func) or ""
+                name = dotted(node.func) or ""
                 if name.rsplit(".", 1)[-1] in _SEED_CALLS:
                     return True
     return False
@@ -573,17 +574,6 @@ def draws_random(sources: dict[str, str]) -> bool:
         if "random" in text:
             return True
     return False
-
-
-def _dotted_name(node) -> str | None:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return None
 
 
 # -- patches and the fix plan -------------------------------------------------------------------------------------
