@@ -529,6 +529,23 @@ class Facts:
                 return fwd[-1], dat[0], sid
             if any(p in self.params for p in ps):
                 return None, dat[0], sid
+        return self._reconstruction_side()
+
+    def _reconstruction_side(self) -> tuple[int | None, int | None, int | None]:
+        """An autoencoder's loss compares the output with the input itself: the first statement that subtracts
+        the input from a parameter-derived value of the input's own recorded shape (a reconstruction)."""
+        for sid in self.first_step_order:
+            x = self.by_id[sid]
+            if sid not in self.derived or x.kind == "arg" or "-" not in (x.statement or ""):
+                continue
+            ps = self.parent_map[sid]
+            first_seq = self.ser(sid).seq[0]
+            data = [p for p in ps if p in self.input_roots and self._array(p) and self.ser(p).seq[0] < first_seq]
+            outs = [p for p in ps if p in self.derived and self.observed(p)]
+            for d in data:
+                same = [o for o in outs if self.ser(o).shape[0] == self.ser(d).shape[0]]
+                if same:
+                    return same[-1], d, sid
         return None, None, None
 
     @cached_property
