@@ -238,7 +238,26 @@ class Facts:
         got = self.writers.get((function, name))
         if got:
             return list(got)
+        # A closure reads the enclosing function's binding, and what its sibling closures write into it
+        # (`state["w"] = ...` in `learn`, read as `state["w"]` in `predict`, both nested in `make_model`).
+        parts = function.split(".")
+        for k in range(len(parts) - 1, 0, -1):
+            enc = ".".join(parts[:k])
+            own = self.writers.get((enc, name), [])
+            into = [w for f, ws in self._mutations_by_name.get(name, ()) if f.startswith(enc + ".") for w in ws]
+            if own or into:
+                return list(own) + [w for w in into if w not in own]
         return list(self.writers.get(("<module>", name), []))
+
+    @cached_property
+    def _mutations_by_name(self) -> dict[str, list[tuple[str, list[int]]]]:
+        """name -> (function, sites writing into the value the name holds: `name[k] = ...`) for plain names."""
+        out: dict[str, list[tuple[str, list[int]]]] = {}
+        for (scope, name), ws in self.writers.items():
+            into = [w for w in ws if self.by_id[w].kind == "setitem"]
+            if scope and into:
+                out.setdefault(name, []).append((scope, into))
+        return out
 
     def parents(self, sid: int) -> list[int]:
         """Sites whose values this site's expression reads (names, then the returns of callees)."""
