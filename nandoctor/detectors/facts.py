@@ -251,10 +251,12 @@ class Facts:
 
     @cached_property
     def _mutations_by_name(self) -> dict[str, list[tuple[str, list[int]]]]:
-        """name -> (function, sites writing into the value the name holds: `name[k] = ...`) for plain names."""
+        """name -> (function, sites writing into or rebinding from itself the value a plain name holds)."""
         out: dict[str, list[tuple[str, list[int]]]] = {}
         for (scope, name), ws in self.writers.items():
-            into = [w for w in ws if self.by_id[w].kind == "setitem"]
+            # `name[k] = ...`, and `name = name - ...` in a nested function: reading and rebinding a name there
+            # runs only when it is declared nonlocal (or global), so it writes the enclosing binding.
+            into = [w for w in ws if self.by_id[w].kind in ("setitem", "update")]
             if scope and into:
                 out.setdefault(name, []).append((scope, into))
         return out
