@@ -247,7 +247,54 @@ class Facts:
             into = [w for f, ws in self._mutations_by_name.get(name, ()) if f.startswith(enc + ".") for w in ws]
             if own or into:
                 return list(own) + [w for w in into if w not in own]
-        return list(self.writers.get(("<module>", name), []))
+        got = self.writers.get(("<module>", name))
+        if got:
+            return list(got)
+        return self._yielded(name, function)
+
+    def _yielded(self, name: str, function: str) -> list[int]:
+        """A loop variable drawn from a generator (`for xb, yb in batches(X, y)`): the writers of what the
+        generator yields at the same position (`yield X[idx], y[idx]` -> the generator's argument X)."""
+        key = (name, function)
+        memo = self.__dict__.setdefault("_yield_memo", {})
+        if key in memo:
+            return list(memo[key] or [])
+        memo[key] = None  # a generator feeding itself resolves to nothing
+        scopes = [self.function_defs[function]] if function in self.function_defs else \
+            list(self.trees.values()) if function == "<module>" else []
+        found: list[int] = []
+        for scope in scopes:
+            todo = list(ast.iter_child_nodes(scope))
+            while todo and not found:
+                node = todo.pop()
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                    continue
+                todo.extend(ast.iter_child_nodes(node))
+                if not isinstance(node, ast.For) or not isinstance(node.iter, ast.Call):
+                    continue
+                names = [node.target] if isinstance(node.target, ast.Name) else \
+                    list(node.target.elts) if isinstance(node.target, ast.Tuple) else []
+                pos = next((k for k, t in enumerate(names) if isinstance(t, ast.Name) and t.id == name), None)
+                callee = _dotted(node.iter.func) if pos is not None else None
+                gen = next((q for q in self.function_defs if callee and q.rsplit(".", 1)[-1] == callee.rsplit(".", 1)[-1]),
+                           None)
+                if gen is None:
+                    continue
+                for y in ast.walk(self.function_defs[gen]):
+                    if not isinstance(y, ast.Yield) or y.value is None:
+                        continue
+                    parts = list(y.value.elts) if isinstance(y.value, ast.Tuple) and len(names) > 1 else [y.value]
+                    if pos >= len(parts):
+                        continue
+                    root = parts[pos]
+                    while isinstance(root, ast.Subscript):
+                        root = root.value
+                    d = _dotted(root)
+                    if d:
+                        found = self.resolve(d, gen) or self.resolve("arg " + d, gen)
+                        break
+        memo[key] = found
+        return list(found)
 
     @cached_property
     def _mutations_by_name(self) -> dict[str, list[tuple[str, list[int]]]]:
@@ -491,8 +538,10 @@ class Facts:
             if not any(p in self.params or p in self.derived for p in ps):
                 continue
             mult = _matmul_operands(x.statement)
+            # an operand under another name than its writer's (a loop variable drawn from a generator)
+            resolved = {w for m in mult for w in self.resolve(m, x.function)}
             for p in ps:
-                if base_name(self.by_id[p].target) not in mult:
+                if base_name(self.by_id[p].target) not in mult and p not in resolved:
                     continue
                 for q in self._data_fed(p):
                     if self._array(q) and not _TARGET_HINT.match(last(base_name(self.by_id[q].target))) \
