@@ -540,7 +540,13 @@ class Facts:
             mult = _matmul_operands(x.statement)
             # an operand under another name than its writer's (a loop variable drawn from a generator)
             resolved = {w for m in mult for w in self.resolve(m, x.function)}
-            for p in ps:
+            # In `sign[col] * (w @ sample)` the data the weights meet is the matrix product's operand; the array
+            # scaling the product elementwise (a target sign, a mask) is not an input.
+            products = _matmul_operands(x.statement, elementwise=False)
+            in_products = {w for m in products for w in self.resolve(m, x.function)}
+            product_data = [p for p in ps if (base_name(self.by_id[p].target) in products or p in in_products)
+                            and any(self._array(q) for q in self._data_fed(p))]
+            for p in (product_data or ps):
                 if base_name(self.by_id[p].target) not in mult and p not in resolved:
                     continue
                 for q in self._data_fed(p):
@@ -871,16 +877,18 @@ def _copy_of_one(statement: str) -> bool:
     return _dotted(value) is not None
 
 
-def _matmul_operands(statement: str) -> set[str]:
-    """Names multiplied by a matrix product in a statement: both sides of @, dot, matmul."""
+def _matmul_operands(statement: str, elementwise: bool = True) -> set[str]:
+    """Names multiplied by a matrix product in a statement: both sides of @, dot, matmul (and of `*` unless
+    `elementwise` is False)."""
     try:
         tree = ast.parse(strip_comment(statement.strip()))
     except SyntaxError:
         return set()
     out = set()
+    kinds = (ast.MatMult, ast.Mult) if elementwise else (ast.MatMult,)
     for node in ast.walk(tree):
         ops = []
-        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.MatMult, ast.Mult)):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, kinds):
             ops = [node.left, node.right]
         elif isinstance(node, ast.Call) and last(_dotted(node.func) or "") in ("dot", "matmul", "outer", "inner",
                                                                            "tensordot", "einsum", "kron"):
