@@ -138,6 +138,7 @@ class SourceIndex:
     loop_nodes: dict[tuple[str, int], ast.AST]  # (file, line) -> For/While
     functions_by_last: dict[str, list[str]]
     function_of_loop_node: dict[tuple[str, int], str]
+    binds: dict[str, set[str]] = field(default_factory=dict)  # function -> plain names it binds (=, for, args)
 
 
 def index_sources(sources: dict[str, str]) -> SourceIndex:
@@ -149,8 +150,11 @@ def index_sources(sources: dict[str, str]) -> SourceIndex:
     loop_nodes: dict = {}
     fn_of_loop: dict = {}
     by_last: dict[str, list[str]] = {}
+    binds: dict[str, set[str]] = {}
     for path, q, fn in _walk_functions(trees):
         by_last.setdefault(q.rsplit(".", 1)[-1], []).append(q)
+        if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            binds.setdefault(q, set()).update(a.arg for a in ast.walk(fn.args) if isinstance(a, ast.arg))
         calls = calls_in.setdefault(q, set())
         # A read is placed at the first line of its statement (where the site of that statement is), so a
         # statement written over several lines is one place.
@@ -159,6 +163,8 @@ def index_sources(sources: dict[str, str]) -> SourceIndex:
             n, at = todo.pop()
             if isinstance(n, ast.stmt):
                 at = n.lineno
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+                binds.setdefault(q, set()).add(n.id)
             if isinstance(n, (ast.Name, ast.Attribute)) and isinstance(getattr(n, "ctx", None), ast.Load):
                 d = _dotted(n)
                 if d:
@@ -177,7 +183,7 @@ def index_sources(sources: dict[str, str]) -> SourceIndex:
                 fn_of_loop[(path, n.lineno)] = q
             if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
                 todo.extend((c, at) for c in ast.iter_child_nodes(n))
-    return SourceIndex(loads, tail, calls_in, globals_of, loop_nodes, by_last, fn_of_loop)
+    return SourceIndex(loads, tail, calls_in, globals_of, loop_nodes, by_last, fn_of_loop, binds)
 
 
 def _loop_span(lp, idx: SourceIndex) -> LoopSpan:
@@ -266,6 +272,16 @@ def _scope_readers(key: str, fn: str, idx: SourceIndex, local_writers: dict[str,
     for ld in idx.loads.get(key, ()):
         if ld.function == fn or (is_global and (ld.function == "<module>" or key not in local_writers.get(ld.function, ()))):
             out.append(ld)
+    # A closure's free variable (`state["w"] = ...` in a function nested in the one that bound `state`): the
+    # binding function and every function nested in it that does not bind the name itself read the same value.
+    owner = fn
+    while key not in idx.binds.get(owner, ()) and "." in owner:
+        owner = owner.rsplit(".", 1)[0]
+    if owner != fn and key in idx.binds.get(owner, ()):
+        for ld in idx.loads.get(key, ()):
+            if (ld.function == owner or (ld.function.startswith(owner + ".") and key not in idx.binds.get(ld.function, ()))) \
+                    and ld not in out:
+                out.append(ld)
     return out
 
 
@@ -372,8 +388,11 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
             continue
         # A plain local name rebound inside a helper outside any loop of its own (`p = np.clip(p, ...)`)
         # carries nothing to the next step: the caller's rebinding (`w = step(w)`) is the update.
+        # A write into a container the helper did not bind (`state["w"] = ...` on a closure's dict) is no
+        # rebinding: the container outlives the call.
         if "." not in name and s0.function != "<module>" and name not in idx.globals_of.get(s0.function, ()) \
-                and all(x.loop is None for x in ss):
+                and all(x.loop is None for x in ss) \
+                and not any(x.kind == "setitem" and name not in idx.binds.get(s0.function, ()) for x in ss):
             role[k] = "a local rebinding inside a helper"
             continue
         # Rebuilt at each iteration of a loop that holds its update: working storage (`dW = zeros`, `total = 0`).

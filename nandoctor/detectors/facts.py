@@ -238,7 +238,75 @@ class Facts:
         got = self.writers.get((function, name))
         if got:
             return list(got)
-        return list(self.writers.get(("<module>", name), []))
+        # A closure reads the enclosing function's binding, and what its sibling closures write into it
+        # (`state["w"] = ...` in `learn`, read as `state["w"]` in `predict`, both nested in `make_model`).
+        parts = function.split(".")
+        for k in range(len(parts) - 1, 0, -1):
+            enc = ".".join(parts[:k])
+            own = self.writers.get((enc, name), [])
+            into = [w for f, ws in self._mutations_by_name.get(name, ()) if f.startswith(enc + ".") for w in ws]
+            if own or into:
+                return list(own) + [w for w in into if w not in own]
+        got = self.writers.get(("<module>", name))
+        if got:
+            return list(got)
+        return self._yielded(name, function)
+
+    def _yielded(self, name: str, function: str) -> list[int]:
+        """A loop variable drawn from a generator (`for xb, yb in batches(X, y)`): the writers of what the
+        generator yields at the same position (`yield X[idx], y[idx]` -> the generator's argument X)."""
+        key = (name, function)
+        memo = self.__dict__.setdefault("_yield_memo", {})
+        if key in memo:
+            return list(memo[key] or [])
+        memo[key] = None  # a generator feeding itself resolves to nothing
+        scopes = [self.function_defs[function]] if function in self.function_defs else \
+            list(self.trees.values()) if function == "<module>" else []
+        found: list[int] = []
+        for scope in scopes:
+            todo = list(ast.iter_child_nodes(scope))
+            while todo and not found:
+                node = todo.pop()
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                    continue
+                todo.extend(ast.iter_child_nodes(node))
+                if not isinstance(node, ast.For) or not isinstance(node.iter, ast.Call):
+                    continue
+                names = [node.target] if isinstance(node.target, ast.Name) else \
+                    list(node.target.elts) if isinstance(node.target, ast.Tuple) else []
+                pos = next((k for k, t in enumerate(names) if isinstance(t, ast.Name) and t.id == name), None)
+                callee = _dotted(node.iter.func) if pos is not None else None
+                gen = next((q for q in self.function_defs if callee and q.rsplit(".", 1)[-1] == callee.rsplit(".", 1)[-1]),
+                           None)
+                if gen is None:
+                    continue
+                for y in ast.walk(self.function_defs[gen]):
+                    if not isinstance(y, ast.Yield) or y.value is None:
+                        continue
+                    parts = list(y.value.elts) if isinstance(y.value, ast.Tuple) and len(names) > 1 else [y.value]
+                    if pos >= len(parts):
+                        continue
+                    root = parts[pos]
+                    while isinstance(root, ast.Subscript):
+                        root = root.value
+                    d = _dotted(root)
+                    if d:
+                        found = self.resolve(d, gen) or self.resolve("arg " + d, gen)
+                        break
+        memo[key] = found
+        return list(found)
+
+    @cached_property
+    def _mutations_by_name(self) -> dict[str, list[tuple[str, list[int]]]]:
+        """name -> (function, sites writing into or rebinding from itself the value a plain name holds)."""
+        out: dict[str, list[tuple[str, list[int]]]] = {}
+        for (scope, name), ws in self.writers.items():
+            # `name[k] = ...`, and `name = name - ...` in a nested function: reading and rebinding a name there
+            # runs only when it is declared nonlocal (or global), so it writes the enclosing binding.
+            into = [w for w in ws if self.by_id[w].kind in ("setitem", "update")]
+            if scope and into:
+                out.setdefault(name, []).append((scope, into))
+        return out
 
     def parents(self, sid: int) -> list[int]:
         """Sites whose values this site's expression reads (names, then the returns of callees)."""
@@ -470,8 +538,16 @@ class Facts:
             if not any(p in self.params or p in self.derived for p in ps):
                 continue
             mult = _matmul_operands(x.statement)
-            for p in ps:
-                if base_name(self.by_id[p].target) not in mult:
+            # an operand under another name than its writer's (a loop variable drawn from a generator)
+            resolved = {w for m in mult for w in self.resolve(m, x.function)}
+            # In `sign[col] * (w @ sample)` the data the weights meet is the matrix product's operand; the array
+            # scaling the product elementwise (a target sign, a mask) is not an input.
+            products = _matmul_operands(x.statement, elementwise=False)
+            in_products = {w for m in products for w in self.resolve(m, x.function)}
+            product_data = [p for p in ps if (base_name(self.by_id[p].target) in products or p in in_products)
+                            and any(self._array(q) for q in self._data_fed(p))]
+            for p in (product_data or ps):
+                if base_name(self.by_id[p].target) not in mult and p not in resolved:
                     continue
                 for q in self._data_fed(p):
                     if self._array(q) and not _TARGET_HINT.match(last(base_name(self.by_id[q].target))) \
@@ -529,6 +605,23 @@ class Facts:
                 return fwd[-1], dat[0], sid
             if any(p in self.params for p in ps):
                 return None, dat[0], sid
+        return self._reconstruction_side()
+
+    def _reconstruction_side(self) -> tuple[int | None, int | None, int | None]:
+        """An autoencoder's loss compares the output with the input itself: the first statement that subtracts
+        the input from a parameter-derived value of the input's own recorded shape (a reconstruction)."""
+        for sid in self.first_step_order:
+            x = self.by_id[sid]
+            if sid not in self.derived or x.kind == "arg" or "-" not in (x.statement or ""):
+                continue
+            ps = self.parent_map[sid]
+            first_seq = self.ser(sid).seq[0]
+            data = [p for p in ps if p in self.input_roots and self._array(p) and self.ser(p).seq[0] < first_seq]
+            outs = [p for p in ps if p in self.derived and self.observed(p)]
+            for d in data:
+                same = [o for o in outs if self.ser(o).shape[0] == self.ser(d).shape[0]]
+                if same:
+                    return same[-1], d, sid
         return None, None, None
 
     @cached_property
@@ -784,16 +877,18 @@ def _copy_of_one(statement: str) -> bool:
     return _dotted(value) is not None
 
 
-def _matmul_operands(statement: str) -> set[str]:
-    """Names multiplied by a matrix product in a statement: both sides of @, dot, matmul."""
+def _matmul_operands(statement: str, elementwise: bool = True) -> set[str]:
+    """Names multiplied by a matrix product in a statement: both sides of @, dot, matmul (and of `*` unless
+    `elementwise` is False)."""
     try:
         tree = ast.parse(strip_comment(statement.strip()))
     except SyntaxError:
         return set()
     out = set()
+    kinds = (ast.MatMult, ast.Mult) if elementwise else (ast.MatMult,)
     for node in ast.walk(tree):
         ops = []
-        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.MatMult, ast.Mult)):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, kinds):
             ops = [node.left, node.right]
         elif isinstance(node, ast.Call) and last(_dotted(node.func) or "") in ("dot", "matmul", "outer", "inner",
                                                                            "tensordot", "einsum", "kron"):

@@ -525,10 +525,15 @@ def broadcast_shapes(session) -> list[Finding]:
     F = facts(session)
     out = []
     for x in F.sites:
-        if x.phase not in ("forward", "loss", "backward") or x.kind == "arg":
+        if x.kind == "arg":
             continue
         sr = F.ser(x.id)
         if sr is None or not len(sr):
+            continue
+        # Outside the recognised phases, a value computed at every training step still counts (a closure's
+        # forward pass whose phase was not told).
+        if x.phase not in ("forward", "loss", "backward") and not (x.phase == "other" and (sr.step >= 0).all()
+                                                                    and F.training_loop is not None):
             continue
         square = [k for k, text in sr.shape.unique_first() if len(_shape(text)) == 2 and _shape(text)[0] == _shape(text)[1]
                   and _shape(text)[0] >= 2]

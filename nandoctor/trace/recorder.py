@@ -92,6 +92,35 @@ _NOT_VALUES = frozenset(id(t) for t in (type(None), bool, int, str, bytes, type,
                                         types.GeneratorType, type(Ellipsis), type(NotImplemented)))
 
 
+# Tables held as Python lists of lists of floats, up to this many numbers, are recorded as float64 arrays
+# (pure-Python code keeps its data in them); longer ones would cost a Python-level scan per observation.
+LIST_VALUES_MAX = 20000
+
+
+def float_list_array(v: list) -> np.ndarray | None:
+    """A table held as a list of equal-length lists of Python floats and ints (at least one float) as a float64
+    array; None for anything else. Only exact float and int elements are read (their conversion runs no user
+    code), so recording it cannot change what the script computes. Flat lists (a pure-Python weight vector, a
+    running gradient) stay unrecorded: the program model reads those through their element writes."""
+    n = len(v)
+    if n < 2 or n > LIST_VALUES_MAX or type(v[0]) is not list:
+        return None
+    width = len(v[0])
+    if not width or n * width > LIST_VALUES_MAX:
+        return None
+    seen_float = False
+    for row in v:
+        if type(row) is not list or len(row) != width:
+            return None
+        for e in row:
+            t = type(e)
+            if t is float:
+                seen_float = True
+            elif t is not int:
+                return None
+    return np.array(v, dtype=np.float64) if seen_float else None
+
+
 def lost_observations(errors) -> dict[int, int]:
     """site id -> how many of its observations nandoctor's own errors cost, read from the error texts."""
     lost: dict[int, int] = {}
@@ -733,6 +762,9 @@ class Recorder:
                     p_ = (generic_tobytes(v), d_); ca(sid + k_gscalar); pa(p_)
             elif issubclass(t, ndarray):  # np.matrix, masked arrays, user subclasses: the plain data
                 take(sid, ndarray_view(v, ndarray))
+            elif t is list and (a_ := float_list_array(v)) is not None:
+                # A pure-Python table's numbers as an array, copied so later appends do not show.
+                take(sid, a_)
             elif id(t) not in not_values:
                 u_ = unsummarised.get(id(t))
                 if u_ is None:

@@ -549,6 +549,16 @@ def softmax_form(F: Facts, info: dict) -> tuple[bool, str]:
     fn = info.get("function") or ""
     if "softmax" in fn.lower():
         return True, f"the exp is computed in {fn}"
+    # `e = np.exp(z)` then `e / e.sum(...)` in a later statement of the same function: the recorded statements
+    # that read the exp's result are what make it a softmax, wherever the division is written.
+    sid = info.get("site")
+    x = F.by_id.get(sid) if sid is not None else None
+    if x is not None and x.kind in ("assign", "augassign") and re.search(r"\bexp\(", x.statement or ""):
+        name = re.escape(x.target)
+        normalised = re.compile(rf"\b{name}\s*/\s*(?:\(\s*)?(?:{name}\.sum\(|(?:np|numpy)\.sum\(\s*{name}\b)")
+        for y in F.sites:
+            if y.function == x.function and y.id != x.id and normalised.search(y.statement or ""):
+                return True, f"line {y.line} divides {x.target} by its sum"
     return False, "no softmax (exp divided by its sum) was identified at the overflow"
 
 

@@ -111,6 +111,12 @@ def target_site(F) -> int | None:
             break
     if F.target is not None and (named is None or _TARGET_HINT.match(last(base_name(F.by_id[F.target].target)))):
         return F.target
+    # A name alone does not make data the targets: the array the loss compares the output with wins unless the
+    # named one has as many rows (a label vector beside it), e.g. `truth` of shape (3,) is a coefficient vector.
+    if F.target is not None and named is not None and F.observed(F.target):
+        rows = _shape(F.ser(F.target).shape[0])[:1]
+        if rows != _shape(F.ser(named).shape[0])[:1]:
+            return F.target
     return named
 
 

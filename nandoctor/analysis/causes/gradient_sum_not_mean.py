@@ -18,7 +18,7 @@ from ._numeric import early_step_ratio
                             "recorded shapes have and its result has not, rows or columns alike), or a loop adds up "
                             "that many per-sample gradients before an update, and nothing divides by their number"),
         ("run_unstable", "the run blows up: a NaN or inf, a loss that ends well above its start, or diverging weights"),
-        ("step_too_large_by_the_sum", "the first steps moved the weights by SUM_RATIO_HIGH of their norm or more, and "
+        ("step_too_large_by_the_sum", "the first update moved the weights by SUM_RATIO_HIGH of their norm or more, and "
                                       "divided by the batch size they would not"),
     ),
     thresholds={"SUM_BATCH": 32, "SUM_RATIO_HIGH": 0.1},
@@ -58,15 +58,16 @@ def rule(ctx) -> RuleOutcome:
         return out
     limit = ctx.threshold("SUM_RATIO_HIGH")
     big = oversized_steps(F, ctx.findings, bad.get("step"), limit)
-    # Judged on the first steps: once the weights diverge, a step is the divergence's size, not the sum's.
-    early = early_step_ratio(F)
+    # The first update is the only one the gradient's scale alone decides: once a summed step has thrown the
+    # weights out, the next ratios measure the divergence it started (a ratio of 40 becomes 2e4 a step later).
+    early = early_step_ratio(F, steps=1)
     if big and early is not None and early["ratio"] < big["ratio"]:
         big = dict(big, how="early", name=early["name"], ratio=early["ratio"], step=early["upto"])
     if not out.check("step_too_large_by_the_sum", None if big is None else bool(big) and big["ratio"] >= limit
                      and big["ratio"] / b < limit,
                      "no update ratio was measured" if big is None else
                      (f"steps moved {big['name']} by {big['ratio']:.2g} of its norm"
-                      + (f" over the first steps (through step {big['step']})" if big["how"] == "early" else "")
+                      + (f" at its first update (step {big['step']})" if big["how"] == "early" else "")
                       + f"; divided by {b}: {big['ratio'] / b:.2g}" if big else "no step was too large"),
                      **({k: v for k, v in big.items() if k != "update"} if big else {})):
         return out

@@ -83,6 +83,27 @@ def _by_occurrence(sr, cols) -> dict[tuple, list[tuple[int, int]]]:
     return groups
 
 
+def _kept_rows(F, sid: int, sr) -> dict[int, np.ndarray] | None:
+    """{row of the site's series: the written value} for every shape whose values were all kept (a statement
+    writing arrays of several shapes in turn keeps each shape's group apart)."""
+    try:
+        groups = F.s.values(sid)
+    except Exception:  # noqa: BLE001 - values are optional evidence
+        return None
+    if not groups:
+        return None
+    shapes = [str(sr.shape[i]) for i in range(len(sr))] if sr.shape is not None else None
+    kept: dict[int, np.ndarray] = {}
+    for shape, steps, data in groups:
+        rows = [i for i in range(len(sr)) if shapes[i] == str(shape)] if shapes is not None else list(range(len(sr)))
+        steps = np.asarray(steps)
+        if len(rows) != len(steps) or not np.array_equal(steps, sr.step[rows]):
+            continue
+        data = np.asarray(data, dtype=np.float64)
+        kept.update({i: data[j] for j, i in enumerate(rows)})
+    return kept or None
+
+
 def update_lost(F, x) -> tuple[bool | None, dict]:
     """Whether what the update writes at one step is measurably not what it starts from at the next.
 
@@ -91,12 +112,7 @@ def update_lost(F, x) -> tuple[bool | None, dict]:
     its value by a nonzero amount can only mean every step starts again from the same old value."""
     sr = F.ser(x.id)
     groups = _by_occurrence(sr, None)
-    vals = F.values(x.id)
-    kept = None
-    if vals is not None:
-        steps, data, _ = vals
-        if len(steps) == len(sr) and np.array_equal(steps, sr.step):
-            kept = data
+    kept = _kept_rows(F, x.id, sr)
     landed, lost, checked = 0, 0, 0
     for k, rows in groups.items():
         for (s0, i0), (s1, i1) in zip(rows, rows[1:]):
@@ -106,7 +122,7 @@ def update_lost(F, x) -> tuple[bool | None, dict]:
             if not np.isfinite(moved) or moved == 0:
                 continue
             checked += 1
-            if kept is not None:
+            if kept is not None and i0 in kept and i1 in kept:
                 gap = float(np.linalg.norm(kept[i1] - kept[i0]))
                 if np.isclose(gap, moved, rtol=1e-6, atol=1e-12):
                     landed += 1
@@ -155,8 +171,10 @@ def rule(ctx) -> RuleOutcome:
     lost = [j for j in judged if j[1]]
     measured = [j for j in judged if j[1] is not None]
     c0 = (lost or judged)[0]
-    why = (f"line {c0[0]['site'].line}: of {c0[2]['step_pairs']} consecutive steps, {c0[2]['pairs_lost']} start from "
-           f"the old value and {c0[2]['pairs_landed']} from what the update wrote")
+    judged_pairs = c0[2]['pairs_lost'] + c0[2]['pairs_landed']
+    why = (f"line {c0[0]['site'].line}: of {judged_pairs} pairs of consecutive steps that could be compared "
+           f"(of {c0[2]['step_pairs']}), {c0[2]['pairs_lost']} start from the old value and {c0[2]['pairs_landed']} "
+           f"from what the update wrote")
     if not out.check("update_lost", bool(lost) if measured else None,
                      why if measured else "the written values were not kept and their statistics change from step to "
                      "step, so whether the update landed could not be told", **c0[2]):
@@ -169,8 +187,9 @@ def rule(ctx) -> RuleOutcome:
         and parse_statement(line).body else False
     verb = "writes in place into" if augmented else "rebinds"
     summary = (f"`{line}` (line {x.line}) {verb} {c['name']}, {c['bound']}, and nothing reads it afterwards: the new "
-               f"value never reaches the parameter. Measured: at {ev['pairs_lost']} of {ev['step_pairs']} pairs of "
-               f"consecutive steps the update starts again from the same old value.")
+               f"value never reaches the parameter. Measured: at {ev['pairs_lost']} of "
+               f"{ev['pairs_lost'] + ev['pairs_landed']} comparable pairs of consecutive steps the update starts again "
+               f"from the same old value.")
     fixes = []
     if c["iterable"] and c["loop_line"] and not augmented:
         fixes.append(Fix(f"Update {c['name']} in place, so the array the container holds changes", x.line, line,

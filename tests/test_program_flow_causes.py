@@ -1,0 +1,330 @@
+"""Rules on programs whose values flow through closures, generators, lists of tables, autoencoders and parameter
+lists: traced in process, premises judged on measured values, expected numbers from the same program run plainly."""
+
+from __future__ import annotations
+
+import textwrap
+from collections import defaultdict
+
+import numpy as np
+
+from nandoctor.analysis.causes._passes import target_site
+from nandoctor.analysis.rules import FAILS, HOLDS, RuleContext, load_rules
+from nandoctor.detectors.facts import facts
+from nandoctor.trace.recorder import float_list_array
+
+
+def trace(tmp_path, source: str, name: str = "prog"):
+    """Trace `source` in this process; the analysed session."""
+    from nandoctor.cli import trace_script
+
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(source))
+    _, session = trace_script(str(path), [], tmp_path / f"{name}_out", formats=("json",), raise_errors=True)
+    assert session is not None
+    return session
+
+
+def untraced(source: str) -> dict:
+    """The program's globals after running it plainly: the independent replay."""
+    ns: dict = {"__name__": "__replay__"}
+    with np.errstate(all="ignore"):
+        exec(compile(textwrap.dedent(source), "<replay>", "exec"), ns)
+    return ns
+
+
+def judge(session, code: str):
+    """({premise: status}, outcome) of rule `code` on this session."""
+    rule = load_rules()[code]
+    by = defaultdict(list)
+    for f in session.findings:
+        by[f.code].append(f)
+    out = rule.evaluate(RuleContext(session, facts(session), by, rule))
+    return {c.premise: c.status for c in out.checks}, out
+
+
+# -- closures ----------------------------------------------------------------------------------------------
+
+CLOSURE = """
+import numpy as np
+gen = np.random.default_rng(3)
+hours = gen.uniform(0.0, 1.0, (60, 2))
+grades = 1.0 + 3.0 * hours[:, 0] + 0.5 * hours[:, 1]
+
+def make_model(n_in):
+    state = {"w": gen.normal(0.0, 0.1, n_in), "b": 0.0}
+
+    def predict(rows):
+        return 1.0 / (1.0 + np.exp(-(rows @ state["w"] + state["b"])))
+
+    def learn(rows, answers, pace):
+        out = predict(rows)
+        delta = (out - answers) * out * (1.0 - out)
+        state["w"] = state["w"] - pace * rows.T @ delta / len(answers)
+        state["b"] = state["b"] - pace * float(np.mean(delta))
+        return float(np.mean((out - answers) ** 2))
+
+    return learn
+
+learn = make_model(2)
+for turn in range(40):
+    mse = learn(hours, grades, 1.0)
+"""
+
+
+def test_a_closure_dict_written_by_one_closure_and_read_by_another_is_a_parameter(tmp_path):
+    s = trace(tmp_path, CLOSURE)
+    F = facts(s)
+    assert {F.by_id[p].target for p in F.params} == {"state['w']", "state['b']"}
+    status, _ = judge(s, "targets_outside_activation_range")
+    assert status["targets_outside"] == HOLDS
+    top = float(untraced(CLOSURE)["grades"].max())
+    assert top > 1.0  # the replay: the targets leave a sigmoid's range
+
+
+def test_closure_targets_inside_the_range_fail_the_premise(tmp_path):
+    s = trace(tmp_path, CLOSURE.replace("grades = 1.0 +", "grades = 0.2 * (1.0 +").replace(
+        "hours[:, 1]\n", "hours[:, 1]) / 4.5\n", 1))
+    status, _ = judge(s, "targets_outside_activation_range")
+    assert status["targets_outside"] == FAILS
+
+
+NONLOCAL = """
+import numpy as np
+gen = np.random.default_rng(5)
+inputs = np.column_stack([gen.uniform(0.0, 1.0, 12), np.ones(12)])
+power = 2.0 * inputs[:, 0] + 0.3
+
+def fitter(n_cols):
+    coef = np.zeros((n_cols, 1))
+
+    def residual():
+        return inputs @ coef - power
+
+    def update(pace):
+        nonlocal coef
+        r = residual()
+        coef = coef - pace * inputs.T @ r / len(r)
+        return float(np.mean(r ** 2))
+
+    return update
+
+update = fitter(2)
+for rnd in range(5):
+    mse = update(0.1)
+"""
+
+
+def test_a_nonlocal_rebinding_broadcasting_a_column_against_a_vector_is_found(tmp_path):
+    s = trace(tmp_path, NONLOCAL)
+    status, out = judge(s, "shape_broadcasting_bug")
+    assert status["silent_broadcast"] == HOLDS
+    n = len(untraced(NONLOCAL)["power"])
+    assert out.drafts[0].evidence["result"] == [n, n]
+
+
+def test_the_same_closure_with_a_column_target_has_no_broadcast(tmp_path):
+    s = trace(tmp_path, NONLOCAL.replace("power = 2.0 * inputs[:, 0] + 0.3", "power = (2.0 * inputs[:, 0] + 0.3)[:, None]"))
+    status, _ = judge(s, "shape_broadcasting_bug")
+    assert status["silent_broadcast"] == FAILS
+
+
+# -- generators of minibatches ------------------------------------------------------------------------------
+
+GENERATOR = """
+import numpy as np
+rng = np.random.default_rng(4)
+area = rng.uniform(40.0, 400.0, 80)
+table = np.column_stack([area, rng.integers(1, 8, 80).astype(float)])
+price = 1.5 * table[:, 0] + 20.0 * table[:, 1]
+
+def batches(features, answers, size):
+    for start in range(0, len(answers), size):
+        yield features[start:start + size], answers[start:start + size]
+
+coef = np.zeros(2)
+for sweep in range(3):
+    for feats, answers in batches(table, price, 20):
+        resid = feats @ coef - answers
+        coef = coef - 0.01 * feats.T @ resid / len(answers)
+"""
+
+
+def test_minibatches_drawn_from_a_generator_are_traced_back_to_the_data(tmp_path):
+    s = trace(tmp_path, GENERATOR)
+    F = facts(s)
+    assert F.inputs is not None and F.by_id[F.inputs].target == "table"
+    status, out = judge(s, "unnormalized_inputs")
+    assert status["inputs_measured"] == HOLDS and status["inputs_large"] == HOLDS
+    spread = float(untraced(GENERATOR)["table"].std())
+    assert spread > 10.0
+
+
+# -- softmax written over two statements ---------------------------------------------------------------------
+
+SOFTMAX = """
+import numpy as np
+gen = np.random.default_rng(11)
+points = gen.uniform(40.0, 215.0, (30, 4)).astype(np.float32)
+labels = np.arange(30) % 3
+
+class Scorer:
+    def __init__(self):
+        self.mat = np.full((4, 3), 0.3, dtype=np.float32)
+
+    def __call__(self, rows):
+        logits = rows @ self.mat
+        expd = np.exp(logits)
+        return expd / expd.sum(axis=1, keepdims=True)
+
+model = Scorer()
+for rnd in range(3):
+    probs = model(points)
+    grad = probs.copy()
+    grad[np.arange(30), labels] -= 1.0
+    model.mat -= 0.001 * points.T @ grad / 30
+"""
+
+
+def test_an_exp_divided_by_its_sum_in_the_next_statement_is_a_softmax(tmp_path):
+    s = trace(tmp_path, SOFTMAX)
+    logits_max = float((untraced(SOFTMAX)["points"] @ np.full((4, 3), 0.3, np.float32)).max())
+    assert logits_max > 88.7  # float32 exp overflows on the first pass
+    status, _ = judge(s, "softmax_overflow_no_max_subtraction")
+    assert status["softmax_form"] == HOLDS and status["max_not_subtracted"] == HOLDS
+    status, _ = judge(s, "exp_overflow")
+    assert status["not_unshifted_softmax"] == FAILS
+
+
+# -- autoencoders and summed gradients ------------------------------------------------------------------------
+
+AUTOENCODER = """
+import numpy as np
+gen = np.random.default_rng(5)
+readings = gen.normal(0.0, 1.0, (400, 3)) @ gen.normal(0.0, 1.0, (3, 6)) / 3.0
+enc = gen.normal(0.0, 0.1, (6, 2))
+dec = gen.normal(0.0, 0.1, (2, 6))
+for epoch in range(40):
+    hidden = readings @ enc
+    rebuilt = hidden @ dec
+    diff = rebuilt - readings
+    cost = np.mean(np.sum(diff ** 2, axis=1))
+    g_dec = hidden.T @ diff
+    g_enc = readings.T @ (diff @ dec.T)
+    dec -= 0.05 * g_dec
+    enc -= 0.05 * g_enc
+"""
+
+
+def test_an_autoencoder_compares_its_output_with_its_inputs(tmp_path):
+    s = trace(tmp_path, AUTOENCODER)
+    F = facts(s)
+    assert F.target is not None and F.by_id[F.target].target == "readings"
+    assert target_site(F) == F.target
+
+
+def test_a_summed_autoencoder_gradient_is_judged_on_its_first_update(tmp_path):
+    s = trace(tmp_path, AUTOENCODER)
+    status, out = judge(s, "gradient_sum_not_mean")
+    assert status["gradient_summed"] == HOLDS and status["step_too_large_by_the_sum"] == HOLDS
+    ns = untraced(AUTOENCODER.replace("range(40)", "range(1)"))
+    # the replay of the first update: its ratio, divided by the 400 samples, is small
+    gen = np.random.default_rng(5)
+    readings = gen.normal(0.0, 1.0, (400, 3)) @ gen.normal(0.0, 1.0, (3, 6)) / 3.0
+    enc0, dec0 = gen.normal(0.0, 0.1, (6, 2)), gen.normal(0.0, 0.1, (2, 6))
+    # the median over the two weight arrays of their first update's |delta| / |w|
+    first = float(np.median([np.linalg.norm(ns["enc"] - enc0) / np.linalg.norm(enc0),
+                             np.linalg.norm(ns["dec"] - dec0) / np.linalg.norm(dec0)]))
+    measured = next(c for c in out.checks if c.premise == "step_too_large_by_the_sum").numbers["ratio"]
+    assert np.isclose(measured, first, rtol=1e-6) and first / 400 < 0.1
+
+
+def test_a_mean_autoencoder_gradient_is_no_summed_gradient(tmp_path):
+    s = trace(tmp_path, AUTOENCODER.replace("hidden.T @ diff\n", "hidden.T @ diff / len(readings)\n").replace(
+        "(diff @ dec.T)\n", "(diff @ dec.T) / len(readings)\n"))
+    status, _ = judge(s, "gradient_sum_not_mean")
+    assert status["gradient_summed"] == FAILS
+
+
+# -- updates lost on a parameter list of mixed shapes ---------------------------------------------------------
+
+PARAM_LIST = """
+import numpy as np
+gen = np.random.default_rng(41)
+series = gen.normal(0.0, 1.0, (6, 5))
+params = [gen.normal(0.0, 0.3, 3), gen.normal(0.0, 0.3, (3, 3))]
+for epoch in range(3):
+    for s in range(6):
+        state = np.tanh(params[1] @ np.tanh(params[0] * series[s, 0]))
+        miss = state.sum() - series[s].mean()
+        grads = (miss * np.ones(3), miss * np.ones((3, 3)))
+        for p, g in zip(params, grads):
+            p = p - 0.05 * g
+"""
+
+
+def test_a_rebound_loop_name_over_arrays_of_two_shapes_is_measured_lost(tmp_path):
+    s = trace(tmp_path, PARAM_LIST)
+    status, out = judge(s, "parameter_not_updated")
+    assert status["update_lost"] == HOLDS
+    first = np.random.default_rng(41)
+    first.normal(0.0, 1.0, (6, 5))
+    assert np.array_equal(untraced(PARAM_LIST)["params"][0], first.normal(0.0, 0.3, 3))  # never changed
+
+
+def test_the_same_list_updated_in_place_is_not_lost(tmp_path):
+    s = trace(tmp_path, PARAM_LIST.replace("p = p - 0.05 * g", "p -= 0.05 * g"))
+    status, _ = judge(s, "parameter_not_updated")
+    assert status.get("update_lost") in (None, FAILS) or status["rebinding_update"] == FAILS
+
+
+# -- targets chosen by what the loss compares ---------------------------------------------------------------
+
+EINSUM = """
+import numpy as np
+gen = np.random.default_rng(8)
+frames = gen.normal(0.0, 1.0, (40, 3))
+truth = np.array([0.6, -0.25, 0.4])
+mixed = np.einsum("nc,c->n", frames, truth)
+gains = np.zeros(3)
+for loop in range(5):
+    gap = np.einsum("nc,c->n", frames, gains) - mixed
+    gains = gains - 0.1 * np.einsum("nc,n->c", frames, gap) / len(gap)
+"""
+
+
+def test_a_coefficient_vector_named_like_targets_is_not_the_targets(tmp_path):
+    s = trace(tmp_path, EINSUM)
+    F = facts(s)
+    assert F.by_id[target_site(F)].target == "mixed"
+    status, _ = judge(s, "parameter_shape_per_sample")
+    assert status["parameter_per_sample"] == FAILS
+
+
+# -- tables held in Python lists ---------------------------------------------------------------------------
+
+
+def test_a_list_of_float_rows_is_a_table_and_other_lists_are_not():
+    rows = [[1.0, 2], [3.5, 4]]
+    assert np.array_equal(float_list_array(rows), np.array(rows, dtype=float))
+    assert float_list_array([1.0, 2.0]) is None  # a flat weight list keeps its element-write reading
+    assert float_list_array([[1, 2], [3, 4]]) is None  # integers only: counts, not measurements
+    assert float_list_array([[1.0], [2.0, 3.0]]) is None  # ragged
+    assert float_list_array([[1.0, "a"], [2.0, 3.0]]) is None
+
+
+def test_a_nan_made_in_a_list_table_before_training_is_found_where_it_is_made(tmp_path):
+    src = """
+    import numpy as np
+    raw = np.column_stack([np.arange(10.0), np.full(10, 4.0)])
+    scaled = ((raw - raw.mean(axis=0)) / raw.std(axis=0)).tolist()
+    w = [0.0, 0.0]
+    for rnd in range(3):
+        for row in scaled:
+            miss = sum(a * b for a, b in zip(w, row)) - 1.0
+            w = [a - 0.1 * miss * b for a, b in zip(w, row)]
+    """
+    s = trace(tmp_path, src)
+    f = next(f for f in s.findings if f.code == "first_nonfinite")
+    assert f.line == 4
+    assert np.isnan(np.array(untraced(src)["scaled"])).sum() == 10
