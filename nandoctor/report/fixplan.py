@@ -299,6 +299,30 @@ def _outcome_at(z, value) -> str:
     return next((t.outcome for t in z.trials if t.value == value), "not fine")
 
 
+def verdict_line(session) -> str:
+    """One line for the verdict at the top: what re-running the fixes showed, or that they were not re-run."""
+    v = verification_of(session)
+    if v is None:
+        return ('<p class="muted">These fixes were not re-run: <a href="#fix-plan">the fix plan</a> says how to test '
+                "them.</p>")
+    if v.status != "verified":
+        return f'<p class="muted">The fixes were not re-run: {_esc(v.reason)}.</p>'
+    if v.plan is None:
+        return '<p><strong>Re-run with each fix:</strong> none cured or helped (<a href="#fix-plan">what was tried</a>).</p>'
+    m = v.plan.measures
+    said = []
+    if m is not None:
+        if m.first_nonfinite_step is None and m.steps is not None:
+            said.append(f"no NaN or infinity in {m.steps} steps")
+        if m.accuracy_final is not None:
+            said.append(f"final accuracy {100 * m.accuracy_final:.1f}%")
+        if m.loss_last is not None:
+            said.append(f"last loss {words.num(m.loss_last)}")
+    n = len(v.plan.fixes)
+    return (f'<p><strong>Re-run with the <a href="#fix-plan">fix plan</a> ({n} change{"s" if n != 1 else ""}):</strong> '
+            f"{_esc(v.plan.verdict)}" + (f" ({_esc('; '.join(said))})" if said else "") + ".</p>")
+
+
 def plan_section(session) -> str:
     """The "fix plan" section: verified (the plan's diff and outcome, each fix's verdict and curves, the fixes tried
     that did not work, the sized numbers), or a plan not yet re-run with how to re-run it."""

@@ -299,6 +299,7 @@ def _verdict(session, v: words.Verdict) -> str:
         parts.append("</ol>")
         if len(causes) > MAX_VERDICT_CAUSES:
             parts.append(f'<p class="muted">… and {len(causes) - MAX_VERDICT_CAUSES} more causes below.</p>')
+        parts.append(fixplan.verdict_line(session))
     else:
         # The headline already states the first non-finite value: list the other serious findings.
         serious = [f for f in session.findings if f.severity in ("error", "warning") and f.code != "first_nonfinite"]

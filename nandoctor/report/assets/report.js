@@ -350,6 +350,7 @@
     });
     if (window.matchMedia) {
       window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", redrawAll);
+      window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", redrawCompare);
     }
   }
 
@@ -640,6 +641,15 @@
       parts.push(s.label + (first === null ? ": no finite value" : ": " + f(first) + " first, " + f(last) + " last"));
     });
     return curve.title + " by training step, two runs (" + (curve.scale === "log" ? "log" : "linear") + " scale). " + parts.join("; ") + ".";
+  }
+
+  function redrawCompare() {
+    // The colours are read when a chart is made: a colour-scheme change makes each chart anew.
+    compareCharts = compareCharts.map(function (u) {
+      var fig = u.nd.fig, curve = u.nd.curve, log = u.nd.log;
+      u.destroy();
+      return makeCompareChart(fig, curve, log);
+    });
   }
 
   function buildFixPlan() {
