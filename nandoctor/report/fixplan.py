@@ -219,8 +219,8 @@ def measures_table(before, after, label: str) -> str:
              "never" if after is not None and after.saturated_step is None else _num(getattr(after, "saturated_step", None))),
             ("largest update, as a fraction of the weight norm", _num(getattr(before, "update_ratio_max", None)),
              _num(getattr(after, "update_ratio_max", None)))]
-    body = "".join(f"<tr><th scope=\"row\">{_esc(name)}</th><td class=\"num\">{_esc(b)}</td>"
-                   f"<td class=\"num\">{_esc(a)}</td></tr>" for name, b, a in rows)
+    body = "".join(f"<tr><th scope=\"row\">{_esc(name)}</th><td class=\"num\">{_rich(b)}</td>"
+                   f"<td class=\"num\">{_rich(a)}</td></tr>" for name, b, a in rows)
     return (f'<div class="tablewrap"><table class="measures"><tr><th scope="col">measure</th>'
             f'<th scope="col">original run</th><th scope="col">{_esc(label)}</th></tr>{body}</table></div>')
 
@@ -413,6 +413,16 @@ def fix_verdicts(session, cause) -> dict[int, object]:
     return out
 
 
+def in_plan(session, fix) -> bool:
+    """Whether the verified plan holds this patch (the plan lists each patch once, however many causes offer it)."""
+    v = verification_of(session)
+    if v is None or v.status != "verified" or v.plan is None:
+        return False
+    from ..verify import _patch_key
+
+    return _patch_key(fix) in {_patch_key(f) for f in v.plan.fixes}
+
+
 CSS = """
 pre.udiff{background:var(--code);padding:8px 0;border-radius:4px;overflow-x:auto;font-size:13px;line-height:1.45}
 pre.udiff span{display:block;padding:0 10px;white-space:pre}
@@ -425,6 +435,7 @@ pre.udiff .file{font-weight:600}
 .vbadge.warn{color:var(--warn)}
 .vbadge.bad{color:var(--bad)}
 .vbadge.muted{color:var(--muted)}
+a.vbadge{text-decoration:none}
 .fix.tried{border-style:dashed}
 table.measures th[scope=row]{text-align:left;font-weight:500}
 .nd-compare{display:grid;grid-template-columns:repeat(auto-fit,minmax(340px,1fr));gap:12px}

@@ -398,8 +398,11 @@ def _numbers(d: dict) -> str:
     return f'<div class="nums">{chips}</div>'
 
 
-def _fix(f, trial=None, anchor: str = "") -> str:
+def _fix(f, trial=None, anchor: str = "", planned: bool = False) -> str:
     badge = "" if trial is None else " " + fixplan._verdict_badge(trial.verdict)
+    if planned:
+        badge += ' <a class="vbadge muted" href="#fix-plan">in the fix plan</a>'
+
     parts = ['<div class="fix">', f"<h4>{rich(f.title)}{badge}</h4>"]
     if trial is not None:
         link = f' (<a href="#{esc(anchor)}">its re-run</a>)' if anchor else ""
@@ -428,7 +431,8 @@ def _cause_fixes(session, c) -> str:
     for f in c.fixes:
         t = trials.get(id(f))
         anchor = fixplan._trial_id(v, t) if t is not None else ""
-        (tried if t is not None and t.verdict not in fixplan.WORKED else good).append(_fix(f, t, anchor))
+        (tried if t is not None and t.verdict not in fixplan.WORKED else good).append(
+            _fix(f, t, anchor, fixplan.in_plan(session, f)))
     parts = []
     if good:
         parts.append(f'<h3 id="fixes-{c.rank}">How to fix it</h3>')

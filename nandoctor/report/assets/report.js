@@ -581,7 +581,7 @@
   function makeCompareChart(fig, curve, log) {
     var box = fig.querySelector(".nd-plot");
     box.innerHTML = "";
-    var colours = [css("--faint"), css("--line1")];
+    var colours = [css("--line2"), css("--line1")];
     var data = [curve.x.slice()];
     var series = [{ label: "step" }];
     curve.series.forEach(function (s, i) {
