@@ -106,6 +106,7 @@ def test_verified_plan_shows_one_diff_verdicts_numbers_and_the_sizing(short):
     first_tag = v.ranking[0].tag
     cause1 = _section(page, "cause-1", "</section>")
     assert f">{esc(first_tag)}<" in cause1
+    assert f"before the re-runs the analysis ranked it {v.ranking[0].rank}" in cause1
     # Its failed fix is under "tried" in the cause, not under "How to fix it".
     assert 'id="tried-1"' in cause1 and cause1.index('id="tried-1"') < cause1.index(esc(v.trials[1].fixes[0].title))
     assert '<a href="#fix-plan">Fix plan</a>' in page

@@ -413,6 +413,13 @@ def fix_verdicts(session, cause) -> dict[int, object]:
     return out
 
 
+def ranked(session, tag: str):
+    """The cause's place in the verified ranking (verify.RankedCause), or None when the fixes were not re-run."""
+    if not verified(session):
+        return None
+    return next((r for r in verification_of(session).ranking if r.tag == tag), None)
+
+
 def in_plan(session, fix) -> bool:
     """Whether the verified plan holds this patch (the plan lists each patch once, however many causes offer it)."""
     v = verification_of(session)

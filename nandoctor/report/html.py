@@ -452,6 +452,12 @@ def _causes(session) -> str:
         parts = [f'<section id="cause-{c.rank}" class="cause rank{c.rank}">',
                  f"<h2>Cause {c.rank}: {esc(words.tag_title(c.tag))}</h2>",
                  f'<p>{rich(c.summary)} <span class="tag" title="the cause\'s code">{esc(c.tag)}</span></p>']
+        ranked = fixplan.ranked(session, c.tag)
+        if ranked is not None:
+            moved = ("" if ranked.rank == ranked.verified_rank else
+                     f"; before the re-runs the analysis ranked it {ranked.rank}")
+            parts.append(f'<p class="muted">Ranked by what its fix did when re-run: '
+                         f"{fixplan._verdict_badge(ranked.verdict)}{esc(moved)}.</p>")
         if c.chain:
             parts.append("<h3>What happened, link by link</h3><ol class=\"chain\">")
             for link in c.chain:
