@@ -333,7 +333,7 @@ def plan_section(session) -> str:
     if v is None or v.status != "verified":
         from ..verify import plan_fixes
 
-        fixes, _ = plan_fixes(session) if v is None else plan_fixes(_Unverified(session))
+        fixes, _ = plan_fixes(session)  # not verified: each cause's first fix, as the analysis proposes it
         parts.append("<h2>The fix plan (not re-run)</h2>")
         why = ("The fixes were not re-run, so none of them is tested." if v is None else
                f"The fixes were not re-run: {_esc(v.reason)}.")
@@ -387,14 +387,6 @@ def plan_section(session) -> str:
             parts.append("<ul>" + "".join(f"<li>{_rich(n)}</li>" for n in v.sizing_notes) + "</ul>")
     parts.append("</section>")
     return "\n".join(parts)
-
-
-class _Unverified:
-    """A session seen without its failed verification: plan_fixes then proposes each cause's first fix."""
-
-    def __init__(self, session):
-        self.causes = session.causes
-        self.verification = None
 
 
 def fix_verdicts(session, cause) -> dict[int, object]:

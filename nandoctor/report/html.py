@@ -398,11 +398,12 @@ def _numbers(d: dict) -> str:
     return f'<div class="nums">{chips}</div>'
 
 
-def _fix(f, trial=None, anchor: str = "", planned: bool = False) -> str:
+def _fix(f, trial=None, anchor: str = "", planned: bool = False, advice: bool = False) -> str:
     badge = "" if trial is None else " " + fixplan._verdict_badge(trial.verdict)
+    if advice:
+        badge += ' <span class="vbadge muted" title="it names no line to change">advice, not re-run</span>'
     if planned:
         badge += ' <a class="vbadge muted" href="#fix-plan">in the fix plan</a>'
-
     parts = ['<div class="fix">', f"<h4>{rich(f.title)}{badge}</h4>"]
     if trial is not None:
         link = f' (<a href="#{esc(anchor)}">its re-run</a>)' if anchor else ""
@@ -425,6 +426,8 @@ def _fix(f, trial=None, anchor: str = "", planned: bool = False) -> str:
 def _cause_fixes(session, c) -> str:
     """A cause's fixes: those re-run and rated cures or helps (or not re-run) as fixes, those re-run and failed
     apart under "tried", never as a fix."""
+    from ..verify import is_advice
+
     trials = fixplan.fix_verdicts(session, c)
     v = fixplan.verification_of(session)
     good, tried = [], []
@@ -432,7 +435,7 @@ def _cause_fixes(session, c) -> str:
         t = trials.get(id(f))
         anchor = fixplan._trial_id(v, t) if t is not None else ""
         (tried if t is not None and t.verdict not in fixplan.WORKED else good).append(
-            _fix(f, t, anchor, fixplan.in_plan(session, f)))
+            _fix(f, t, anchor, fixplan.in_plan(session, f), advice=fixplan.verified(session) and is_advice(f)))
     parts = []
     if good:
         parts.append(f'<h3 id="fixes-{c.rank}">How to fix it</h3>')
