@@ -287,7 +287,7 @@ def _sizing(k: int, z) -> str:
         f'<div class="sizing" id="sizing-{k}">',
         f"<h4>Sized: <code>{_esc(z.name)}</code> ({_esc(z.where)}), now {z.original:g}</h4>",
         f"<p>{_rich(z.summary())}.</p>", bracket,
-        f'<div class="tablewrap"><table class="searched"><tr><th scope="col">value</th><th scope="col">outcome</th>'
+        '<div class="tablewrap"><table class="searched"><tr><th scope="col">value</th><th scope="col">outcome</th>'
         '<th scope="col">loss, first</th><th scope="col">loss, last</th><th scope="col">first NaN/inf step</th>'
         '<th scope="col">final accuracy</th><th scope="col">why</th><th scope="col">which value</th></tr>'
         + "".join(rows) + "</table></div>",
