@@ -299,3 +299,68 @@ def test_phone_layout_keeps_the_highlight_in_view(browser, seed_run):
         assert v.console_errors == []
     finally:
         v.close()
+
+
+# -- the verified fix plan on the founding case --------------------------------------------------------------
+@pytest.fixture(scope="module")
+def verified_seed_run(tmp_path_factory):
+    """The founding case under `nandoctor run --verify on` (every fix, the plan and the learning rate's search
+    re-run): slow, so run once for the module."""
+    from conftest import SEED
+
+    out = tmp_path_factory.mktemp("verified") / "report"
+    proc = run_nandoctor(["run", "--verify", "on", "-o", str(out), str(SEED)],
+                         cwd=str(tmp_path_factory.mktemp("cwd")))
+    assert (out / "report.html").is_file(), proc.stderr[-2000:]
+    return proc, out
+
+
+@pytest.mark.slow
+def test_verified_fix_plan_in_chromium(browser, verified_seed_run):
+    from test_verify import _replay_demo
+
+    out = verified_seed_run[1]
+    saved = json.loads((out / "verification.json").read_text())
+    v = Visit(browser, out / "report.html")
+    try:
+        page = v.page
+        page.wait_for_selector("html.nd-ready")
+        assert v.console_errors == []
+        assert [u for u in v.requests if u != v.url] == [] and v.blocked == []
+        worked = page.locator("#fix-plan .fix.trial:not(.tried)")
+        titles = [worked.nth(k).locator("h4").inner_text() for k in range(worked.count())]
+        lr = next(k for k, t in enumerate(titles) if "learning rate" in t.lower())
+        simple = next(k for k, t in enumerate(titles) if "a_jk - y" in t)
+        for k in (lr, simple):
+            card = worked.nth(k)
+            assert card.locator(".vbadge").inner_text() == "cures"
+            # Each cure's loss and accuracy curves beside the original's, drawn.
+            kinds = card.locator(".nd-compare figure").evaluate_all("fs => fs.map(f => f.dataset.kind)")
+            assert kinds == ["loss", "accuracy"]
+            assert card.locator(".nd-compare canvas").count() >= 2
+            # No NaN in the re-run's 10,000 steps: its row says so.
+            row = card.locator("table.measures tr", has_text="first NaN or infinity").locator("td").nth(1)
+            assert row.inner_text() == "none in 10000 steps"
+        # Hovering a cure's loss chart reads both runs' values.
+        over = worked.nth(lr).locator(".nd-compare figure").first.locator(".u-over")
+        over.scroll_into_view_if_needed()
+        box = over.bounding_box()
+        page.mouse.move(box["x"] + box["width"] * 0.02, box["y"] + box["height"] / 2)
+        readout = worked.nth(lr).locator(".nd-readout").first.inner_text()
+        assert "original = " in readout and "with this fix = " in readout
+        # The plan's final accuracy equals the demo net replayed in numpy with `a_jk - y` and biases.
+        replay = _replay_demo(1, True, True)
+        acc = page.locator("#fix-plan > .tablewrap table.measures tr", has_text="accuracy, final").first
+        assert acc.locator("td").nth(1).inner_text() == f"{100 * replay[2]:.1f}%"
+        assert page.locator("#fix-plan h3", has_text="The plan").locator(".vbadge").inner_text() == "cures"
+        # A fix that changed nothing is shown under "tried", never among the fixes.
+        tried = page.locator("#fix-plan .fix.trial.tried")
+        assert tried.count() >= 1 and all("no effect" in tried.nth(k).inner_text() or "worse" in
+                                          tried.nth(k).inner_text() for k in range(tried.count()))
+        # The sized learning rate: every searched value listed, and its chart drawn.
+        sizing = saved["sizings"][0]
+        cells = page.locator("#sizing-0 table.searched tr td:first-child").all_inner_texts()
+        assert cells == [f"{t['value']:.4g}" for t in sizing["trials"]]
+        assert page.locator("#sizing-0 .nd-sizing-chart canvas").count() >= 1
+    finally:
+        v.close()

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import __version__
 from .. import columns as C
-from . import words
+from . import fixplan, words
 from .interactive import MAX_ELEMENTS, OVERVIEW_POINTS, ReportData, json_for_script
 from .timeline import site_rows
 
@@ -289,15 +289,17 @@ def _verdict(session, v: words.Verdict) -> str:
     if v.not_checked:
         parts.append("<p><strong>Causes not checked</strong> (a premise was not measured on this run):</p><ul>"
                      + "".join(f"<li>{esc(line)}</li>" for line in v.not_checked) + "</ul>")
-    causes = sorted(session.causes, key=lambda c: c.rank)
+    causes = fixplan.ordered_causes(session)
     if causes:
-        parts.append("<p><strong>Why, most likely first:</strong></p><ol>")
+        order = "in the order their fixes worked when re-run" if fixplan.verified(session) else "most likely first"
+        parts.append(f"<p><strong>Why, {order}:</strong></p><ol>")
         for c in causes[:MAX_VERDICT_CAUSES]:
             parts.append(f'<li><a href="#cause-{c.rank}">{rich(words.first_sentence(c.summary or words.tag_title(c.tag), 240))}</a>'
                          f' <span class="tag" title="the cause\'s code: {esc(words.tag_title(c.tag))}">{esc(c.tag)}</span></li>')
         parts.append("</ol>")
         if len(causes) > MAX_VERDICT_CAUSES:
             parts.append(f'<p class="muted">… and {len(causes) - MAX_VERDICT_CAUSES} more causes below.</p>')
+        parts.append(fixplan.verdict_line(session))
     else:
         # The headline already states the first non-finite value: list the other serious findings.
         serious = [f for f in session.findings if f.severity in ("error", "warning") and f.code != "first_nonfinite"]
@@ -396,8 +398,17 @@ def _numbers(d: dict) -> str:
     return f'<div class="nums">{chips}</div>'
 
 
-def _fix(f) -> str:
-    parts = ['<div class="fix">', f"<h4>{rich(f.title)}</h4>"]
+def _fix(f, trial=None, anchor: str = "", planned: bool = False, advice: bool = False) -> str:
+    badge = "" if trial is None else " " + fixplan._verdict_badge(trial.verdict)
+    if advice:
+        badge += ' <span class="vbadge muted" title="it names no line to change">advice, not re-run</span>'
+    if planned:
+        badge += ' <a class="vbadge muted" href="#fix-plan">in the fix plan</a>'
+    parts = ['<div class="fix">', f"<h4>{rich(f.title)}{badge}</h4>"]
+    if trial is not None:
+        link = f' (<a href="#{esc(anchor)}">its re-run</a>)' if anchor else ""
+        parts.append(f"<p>Re-run with this change: <strong>{esc(trial.verdict)}</strong>; "
+                     f"{rich(words.first_sentence(trial.reason, 240))}{link}</p>")
     if f.why:
         parts.append(f"<p>{rich(f.why)}</p>")
     if f.before or f.after:
@@ -412,8 +423,31 @@ def _fix(f) -> str:
     return "\n".join(parts)
 
 
+def _cause_fixes(session, c) -> str:
+    """A cause's fixes: those re-run and rated cures or helps (or not re-run) as fixes, those re-run and failed
+    apart under "tried", never as a fix."""
+    from ..verify import is_advice
+
+    trials = fixplan.fix_verdicts(session, c)
+    v = fixplan.verification_of(session)
+    good, tried = [], []
+    for f in c.fixes:
+        t = trials.get(id(f))
+        anchor = fixplan._trial_id(v, t) if t is not None else ""
+        (tried if t is not None and t.verdict not in fixplan.WORKED else good).append(
+            _fix(f, t, anchor, fixplan.in_plan(session, f), advice=fixplan.verified(session) and is_advice(f)))
+    parts = []
+    if good:
+        parts.append(f'<h3 id="fixes-{c.rank}">How to fix it</h3>')
+        parts.extend(good)
+    if tried:
+        parts.append(f'<h3 id="tried-{c.rank}">Tried when re-run, and did not work</h3>')
+        parts.extend(tried)
+    return "\n".join(parts)
+
+
 def _causes(session) -> str:
-    causes = sorted(session.causes, key=lambda c: c.rank)
+    causes = fixplan.ordered_causes(session)
     if not causes:
         return ""
     out = []
@@ -421,6 +455,12 @@ def _causes(session) -> str:
         parts = [f'<section id="cause-{c.rank}" class="cause rank{c.rank}">',
                  f"<h2>Cause {c.rank}: {esc(words.tag_title(c.tag))}</h2>",
                  f'<p>{rich(c.summary)} <span class="tag" title="the cause\'s code">{esc(c.tag)}</span></p>']
+        ranked = fixplan.ranked(session, c.tag)
+        if ranked is not None:
+            moved = ("" if ranked.rank == ranked.verified_rank else
+                     f"; before the re-runs the analysis ranked it {ranked.rank}")
+            parts.append(f'<p class="muted">Ranked by what its fix did when re-run: '
+                         f"{fixplan._verdict_badge(ranked.verdict)}{esc(moved)}.</p>")
         if c.chain:
             parts.append("<h3>What happened, link by link</h3><ol class=\"chain\">")
             for link in c.chain:
@@ -440,8 +480,7 @@ def _causes(session) -> str:
                              f"<div>{rich(link.text)}</div>{_numbers(link.numbers)}</li>")
             parts.append("</ol>")
         if c.fixes:
-            parts.append(f'<h3 id="fixes-{c.rank}">How to fix it</h3>')
-            parts.extend(_fix(f) for f in c.fixes)
+            parts.append(_cause_fixes(session, c))
         if c.evidence:
             parts.append(f"<h3>Evidence</h3>{_numbers(c.evidence)}")
         if c.findings:
@@ -528,16 +567,13 @@ def _network(data: dict) -> str:
     ])
 
 
-def _findings(session) -> str:
-    fs = session.findings
-    parts = ['<section id="findings">', f"<h2>All findings ({len(fs)})</h2>"]
-    if not fs:
-        parts.append("<p>No detector fired.</p>")
+def _finding_group(fs, level: str) -> list[str]:
+    parts = []
     for sev in words.SEVERITY_ORDER + tuple(sorted({f.severity for f in fs} - set(words.SEVERITY_ORDER))):
         group = [f for f in fs if f.severity == sev]
         if not group:
             continue
-        parts.append(f"<h3>{esc(words.SEVERITY_WORDS.get(sev, sev.title()))} ({len(group)})</h3>")
+        parts.append(f"<{level}>{esc(words.SEVERITY_WORDS.get(sev, sev.title()))} ({len(group)})</{level}>")
         for f in group:
             steps = ""
             if f.first_step is not None:
@@ -548,6 +584,28 @@ def _findings(session) -> str:
                          f'<span class="muted">({esc(f.kind)} check <span class="tag" title="the detector\'s code">'
                          f'{esc(f.code)}</span>)</span></div><div>{rich(f.message)}</div>'
                          f'<div class="where">{where}</div>{_numbers(f.evidence)}</div>')
+    return parts
+
+
+def _findings(session) -> str:
+    """Every finding: those a cause explains ("why it failed") apart from the others ("other problems found")."""
+    fs = session.findings
+    explained = {code for c in session.causes for code in c.findings}
+    why = [f for f in fs if f.code in explained]
+    other = [f for f in fs if f.code not in explained]
+    parts = ['<section id="findings">', f"<h2>All findings ({len(fs)})</h2>"]
+    if not fs:
+        parts.append("<p>No detector fired.</p>")
+    elif not why:
+        parts.extend(_finding_group(fs, "h3"))
+    else:
+        parts.append(f'<h3 id="findings-why">Why it failed: the findings the causes explain ({len(why)})</h3>')
+        parts.extend(_finding_group(why, "h4"))
+        if other:
+            parts.append(f'<h3 id="findings-other">Other problems found: findings no cause explains ({len(other)})</h3>'
+                         '<p class="muted">Seen on this run but not part of the causes above; worth a look once the '
+                         "run works.</p>")
+            parts.extend(_finding_group(other, "h4"))
     parts.append("</section>")
     return "\n".join(parts)
 
@@ -648,7 +706,9 @@ def _nav(session, v) -> str:
     if v.first_nonfinite_step is not None:
         nav.append(("first-nonfinite", "First NaN"))
     nav.append(("curves", "Curves"))
-    causes = sorted(session.causes, key=lambda c: c.rank)
+    causes = fixplan.ordered_causes(session)
+    if causes:
+        nav.append(("fix-plan", "Fix plan"))
     links = "".join(f'<a href="#{a}">{esc(t)}</a>' for a, t in nav)
     if causes:
         links += '<span class="nd-causes">Causes:' + "".join(
@@ -664,11 +724,13 @@ def render_html(session) -> str:
     v = words.verdict(session)
     script = os.path.basename(str(session.meta.get("script") or "?"))
     data = ReportData(session).document()
+    data["fixplan"] = fixplan.plan_document(session)
     body = [
         _verdict(session, v),
         _first_nonfinite(session),
         _curves(session, data),
         _causes(session),
+        fixplan.plan_section(session),
         _inspector(data),
         _network(data),
         _findings(session),
@@ -682,7 +744,7 @@ def render_html(session) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta name="color-scheme" content="light dark">',
         f"<title>nandoctor: {esc(script)}</title>",
-        f"<style>{asset('uplot.min.css')}\n{CSS}</style></head><body>",
+        f"<style>{asset('uplot.min.css')}\n{CSS}\n{fixplan.CSS}</style></head><body>",
         f'<header class="top"><span class="brand">nandoctor</span><span>report for <code>{esc(script)}</code> · '
         f"{esc(session.plan.n_steps)} training steps</span>{_nav(session, v)}</header>",
         "<main>",

@@ -350,6 +350,7 @@
     });
     if (window.matchMedia) {
       window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", redrawAll);
+      window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", redrawCompare);
     }
   }
 
@@ -573,6 +574,173 @@
     }
   }
 
+
+  // -- the fix plan: each re-run's curves beside the original's, and the sized numbers ---------------------
+  var compareCharts = [];
+
+  function makeCompareChart(fig, curve, log) {
+    var box = fig.querySelector(".nd-plot");
+    box.innerHTML = "";
+    var colours = [css("--line2"), css("--line1")];
+    var data = [curve.x.slice()];
+    var series = [{ label: "step" }];
+    curve.series.forEach(function (s, i) {
+      var ys = s.y.map(function (v) {
+        v = toNumber(v);
+        if (v === null || v === undefined || !isFinite(v)) return null;
+        if (curve.percent) return 100 * v;
+        return log && v <= 0 ? null : v;
+      });
+      var few = ys.filter(function (v) { return v !== null; }).length < 60;
+      data.push(ys);
+      series.push({ label: s.label, stroke: colours[i % 2], width: i ? 2 : 1.5, dash: i ? undefined : [6, 4],
+                    spanGaps: true, points: { show: few, size: 5, fill: colours[i % 2] } });
+    });
+    var narrow = window.innerWidth < 600;
+    var opts = {
+      width: chartWidth(box), height: narrow ? 170 : 200,
+      legend: { show: false },
+      cursor: { drag: { x: true, y: false, setScale: true }, points: { size: 7 } },
+      scales: { x: { time: false }, y: log ? { distr: 3 } : { auto: true, range: curve.percent ? [0, 100] : undefined } },
+      axes: [
+        { label: "training step", stroke: css("--ink"), space: 70, values: function (u, vals) { return vals.map(stepTick); },
+          grid: { stroke: css("--grid") }, ticks: { stroke: css("--grid") }, font: "11px system-ui", labelFont: "bold 12px system-ui" },
+        { label: (curve.percent ? "% right" : curve.title) + (log ? " (log scale)" : " (linear scale)"), stroke: css("--ink"),
+          grid: { stroke: css("--grid") }, ticks: { stroke: css("--grid") }, size: 64, font: "11px system-ui",
+          labelFont: "bold 12px system-ui", splits: log ? logSplits : undefined,
+          values: function (u, vals) { return vals.map(function (v) { return v === null ? "" : tick(v); }); } }
+      ],
+      series: series,
+      hooks: { setCursor: [function (u) {
+        var out = fig.querySelector(".nd-readout"), i = u.cursor.idx;
+        if (i === null || i === undefined) { out.textContent = "Point at the chart to read both runs' values; drag to zoom, double-click to zoom out."; return; }
+        var parts = ["step " + curve.x[i]];
+        curve.series.forEach(function (s) {
+          var v = toNumber(s.y[i]);
+          var txt = v === null || v === undefined ? "no value kept" : (curve.percent && isFinite(v) ? (100 * v).toFixed(1) + "%" : fmt(v));
+          parts.push(s.label + " = " + txt);
+        });
+        out.textContent = parts.join(" · ");
+      }] }
+    };
+    var u = new uPlot(opts, data, box);
+    u.nd = { fig: fig, curve: curve, log: log };
+    return u;
+  }
+
+  function compareWords(curve) {
+    var parts = [];
+    curve.series.forEach(function (s) {
+      var ys = s.y.map(toNumber), first = null, last = null;
+      for (var i = 0; i < ys.length; i++) {
+        if (typeof ys[i] !== "number" || !isFinite(ys[i])) continue;
+        if (first === null) first = i;
+        last = i;
+      }
+      var f = function (k) { return (curve.percent ? (100 * ys[k]).toFixed(1) + "%" : fmt(ys[k])) + " at step " + curve.x[k]; };
+      parts.push(s.label + (first === null ? ": no finite value" : ": " + f(first) + " first, " + f(last) + " last"));
+    });
+    return curve.title + " by training step, two runs (" + (curve.scale === "log" ? "log" : "linear") + " scale). " + parts.join("; ") + ".";
+  }
+
+  function redrawCompare() {
+    // The colours are read when a chart is made: a colour-scheme change makes each chart anew.
+    compareCharts = compareCharts.map(function (u) {
+      var fig = u.nd.fig, curve = u.nd.curve, log = u.nd.log;
+      u.destroy();
+      return makeCompareChart(fig, curve, log);
+    });
+  }
+
+  function buildFixPlan() {
+    var plan = DATA.fixplan;
+    if (!plan) return;
+    plan.runs.forEach(function (run) {
+      var host = document.querySelector('.nd-compare[data-run="' + run.id + '"]');
+      if (!host) return;
+      // Every figure first, then the charts: a chart sized before its neighbour exists would overlap it.
+      var made = [];
+      run.curves.forEach(function (curve) {
+        var fig = el("figure", { "class": "nd-chart nd-compare-chart", "data-kind": curve.kind });
+        var cap = el("figcaption");
+        cap.appendChild(el("strong", null, curve.title + ": the original run (dashed) and " + (curve.series ? curve.series[1].label : "the re-run")));
+        fig.appendChild(cap);
+        if (curve.missing) { fig.appendChild(el("p", { "class": "muted" }, "Not shown: " + curve.missing + ".")); host.appendChild(fig); return; }
+        var tools = el("div", { "class": "nd-tools" });
+        if (curve.log_ok) tools.appendChild(el("button", { type: "button", "class": "nd-scale" }));
+        fig.appendChild(tools);
+        fig.appendChild(el("div", { "class": "nd-plot", role: "img", "aria-label": compareWords(curve) }));
+        fig.appendChild(el("div", { "class": "nd-readout", "aria-live": "polite" }, "Point at the chart to read both runs' values; drag to zoom, double-click to zoom out."));
+        host.appendChild(fig);
+        made.push([fig, curve]);
+      });
+      made.forEach(function (pair) {
+        var fig = pair[0], curve = pair[1];
+        var u = makeCompareChart(fig, curve, curve.scale === "log");
+        compareCharts.push(u);
+        var btn = fig.querySelector(".nd-scale");
+        if (btn) {
+          var label = function (log) { btn.textContent = "Scale: " + (log ? "log" : "linear") + " (switch to " + (log ? "linear" : "log") + ")"; btn.setAttribute("aria-pressed", log ? "true" : "false"); };
+          label(u.nd.log);
+          btn.addEventListener("click", function () {
+            var k = compareCharts.findIndex(function (c) { return c.nd.fig === fig; });
+            var old = compareCharts[k];
+            old.destroy();
+            compareCharts[k] = makeCompareChart(fig, curve, !old.nd.log);
+            label(compareCharts[k].nd.log);
+          });
+        }
+      });
+    });
+    plan.sizings.forEach(function (z) {
+      var host = document.querySelector('.nd-sizing-chart[data-sizing="' + z.id + '"]');
+      if (!host) return;
+      var pts = z.points.filter(function (p) { return p.value !== null && p.value > 0; });
+      if (!pts.length) return;
+      var fig = el("figure", { "class": "nd-chart" });
+      fig.appendChild(el("figcaption", null, "Each searched value of " + z.name + " and its run's last loss: fine runs in blue, the others in red at the bottom when their loss was not finite."));
+      var words = pts.map(function (p) { return fmt(p.value) + " " + p.outcome + (p.loss_last === null ? "" : " (last loss " + fmt(p.loss_last) + ")"); });
+      fig.appendChild(el("div", { "class": "nd-plot", role: "img", "aria-label": "Searched values of " + z.name + " (log scale): " + words.join("; ") + "." }));
+      fig.appendChild(el("div", { "class": "nd-readout", "aria-live": "polite" }, "Point at a value to read its outcome."));
+      host.appendChild(fig);
+      var losses = pts.map(function (p) { return p.loss_last; }).filter(function (v) { return v !== null && v > 0; });
+      var floor = losses.length ? Math.min.apply(null, losses) / 2 : 1;
+      var xs = pts.map(function (p) { return p.value; });
+      var good = pts.map(function (p) { return p.good ? (p.loss_last !== null && p.loss_last > 0 ? p.loss_last : floor) : null; });
+      var bad = pts.map(function (p) { return p.good ? null : (p.loss_last !== null && p.loss_last > 0 ? p.loss_last : floor); });
+      var box = fig.querySelector(".nd-plot");
+      var line = function (u, v, colour, text) {
+        if (v === null || v === undefined) return;
+        var ctx = u.ctx, x = u.valToPos(v, "x", true);
+        ctx.save(); ctx.strokeStyle = colour; ctx.setLineDash([4, 3]); ctx.lineWidth = 1.5;
+        ctx.beginPath(); ctx.moveTo(x, u.bbox.top); ctx.lineTo(x, u.bbox.top + u.bbox.height); ctx.stroke();
+        ctx.fillStyle = colour; ctx.font = "12px system-ui"; ctx.fillText(text, x + 4, u.bbox.top + 14); ctx.restore();
+      };
+      new uPlot({
+        width: chartWidth(box), height: 200, legend: { show: false },
+        scales: { x: { time: false, distr: 3 }, y: { distr: 3 } },
+        axes: [
+          { label: z.name + " (log scale)", stroke: css("--ink"), grid: { stroke: css("--grid") }, splits: logSplits,
+            values: function (u, vals) { return vals.map(tick); }, font: "11px system-ui", labelFont: "bold 12px system-ui" },
+          { label: "last loss (log scale)", stroke: css("--ink"), grid: { stroke: css("--grid") }, size: 64, splits: logSplits,
+            values: function (u, vals) { return vals.map(function (v) { return v === null ? "" : tick(v); }); }, font: "11px system-ui", labelFont: "bold 12px system-ui" }
+        ],
+        series: [{ label: "value" },
+          { label: "fine", stroke: css("--line1"), width: 0, paths: function () { return null; }, points: { show: true, size: 9, fill: css("--line1") } },
+          { label: "not fine", stroke: css("--bad"), width: 0, paths: function () { return null; }, points: { show: true, size: 9, fill: css("--bad") } }],
+        hooks: {
+          draw: [function (u) { line(u, z.recommended, css("--ok"), "recommended"); line(u, z.smallest_bad, css("--bad"), "boundary"); }],
+          setCursor: [function (u) {
+            var i = u.cursor.idx, out = fig.querySelector(".nd-readout");
+            if (i === null || i === undefined) return;
+            var p = pts[i];
+            out.textContent = z.name + " = " + fmt(p.value) + ": " + p.outcome + (p.loss_last === null ? ", no finite last loss" : ", last loss " + fmt(p.loss_last));
+          }]
+        }
+      }, [xs, good, bad], box);
+    });
+  }
+
   function keepHighlightsInView() {
     // On a narrow screen the marked sub-expression can sit right of the excerpt's visible part: scroll it in.
     document.querySelectorAll(".excerpt").forEach(function (box) {
@@ -585,7 +753,7 @@
 
   function start() {
     keepHighlightsInView();
-    try { buildCurves(); } finally { buildInspector(); }
+    try { buildCurves(); } finally { try { buildInspector(); } finally { buildFixPlan(); } }
     document.documentElement.classList.add("nd-ready");
     window.ndReadyMs = performance.now(); // read by benchmarks/report_page.py
   }
