@@ -107,6 +107,17 @@ def seed_session(seed_run):
 
 
 @pytest.fixture(scope="session")
+def verified_seed_run(tmp_path_factory):
+    """The founding case under `nandoctor run --verify on` (every fix, the plan and the learning rate's search
+    re-run): slow, so run once for the session."""
+    out = tmp_path_factory.mktemp("verified") / "report"
+    proc = run_nandoctor(["run", "--verify", "on", "-o", str(out), str(SEED)],
+                         cwd=str(tmp_path_factory.mktemp("cwd")))
+    assert (out / "report.html").is_file(), proc.stderr[-2000:]
+    return proc, out
+
+
+@pytest.fixture(scope="session")
 def answer_run(tmp_path_factory):
     """The accepted answer's variant (500,000 iterations) under `nandoctor run`: slow, so run once."""
     out = tmp_path_factory.mktemp("answer") / "report"
@@ -133,3 +144,18 @@ def demo_session(demo_run):
     import nandoctor
 
     return nandoctor.load(demo_run[1])
+
+
+def pytest_addoption(parser):
+    parser.addoption("--corpus", action="store_true",
+                     help="also run the corpus measurements (tests marked corpus: every corpus script traced and its "
+                          "fixes re-run, about an hour)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--corpus"):
+        return
+    skip = pytest.mark.skip(reason="a corpus measurement: run with --corpus")
+    for item in items:
+        if "corpus" in item.keywords:
+            item.add_marker(skip)

@@ -302,19 +302,6 @@ def test_phone_layout_keeps_the_highlight_in_view(browser, seed_run):
 
 
 # -- the verified fix plan on the founding case --------------------------------------------------------------
-@pytest.fixture(scope="module")
-def verified_seed_run(tmp_path_factory):
-    """The founding case under `nandoctor run --verify on` (every fix, the plan and the learning rate's search
-    re-run): slow, so run once for the module."""
-    from conftest import SEED
-
-    out = tmp_path_factory.mktemp("verified") / "report"
-    proc = run_nandoctor(["run", "--verify", "on", "-o", str(out), str(SEED)],
-                         cwd=str(tmp_path_factory.mktemp("cwd")))
-    assert (out / "report.html").is_file(), proc.stderr[-2000:]
-    return proc, out
-
-
 @pytest.mark.slow
 def test_verified_fix_plan_in_chromium(browser, verified_seed_run):
     from test_verify import _replay_demo

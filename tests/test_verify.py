@@ -377,10 +377,13 @@ def _replay_demo(lr: float, simplified: bool, bias: bool, steps: int = 10000):
 
 
 @pytest.mark.slow
-def test_the_founding_case_fixes_and_plan_are_verified(seed_session, tmp_path):
-    from nandoctor.verify import verify_session
+def test_the_founding_case_fixes_and_plan_are_verified(verified_seed_run):
+    """`nandoctor run --verify on` of the founding case (shared with the report's browser test): every verdict,
+    the plan and the sized learning rate against a numpy replay, and findings.json valid against its schema."""
+    import nandoctor
 
-    v = verify_session(seed_session, scratch=tmp_path)
+    out = verified_seed_run[1]
+    v = nandoctor.load(out).verification
     assert v.status == "verified" and v.budget.max_steps is None, v.reason  # a short run: re-run whole
     assert v.before.first_nonfinite_step == _replay_demo(1, False, False)[0] == 249
     by_name = {t.name: t for t in v.trials}
@@ -396,23 +399,14 @@ def test_the_founding_case_fixes_and_plan_are_verified(seed_session, tmp_path):
     assert v.ranking[-1].tag == "inplace_mutation_aliasing" and v.ranking[-1].tried
     plan = v.plan
     titles = " ".join(f.title for f in plan.fixes)
-    assert "a_jk - y" in titles and "bias" in titles and not any(f is lr.fixes[0] for f in plan.fixes)
+    assert "a_jk - y" in titles and "bias" in titles and lr.fixes[0] not in plan.fixes
     replay = _replay_demo(1, True, True)
     assert plan.verdict == CURES and plan.measures.first_nonfinite_step is None and replay[0] is None
     assert plan.measures.accuracy_final == pytest.approx(replay[2]) == 1.0
     assert 6 in v.before.stuck_samples and 6 not in plan.measures.stuck_samples
     # findings.json carries the verdicts, valid against the schema; the failed fix is "tried", not a fix
     jsonschema = pytest.importorskip("jsonschema")
-    from nandoctor.report.findings_json import findings_document
-    from nandoctor.verify import reranked
-
-    class View:
-        def __getattr__(self, name):
-            return getattr(seed_session, name)
-
-    view = View()
-    view.verification, view.causes = v, reranked(seed_session.causes, v)
-    doc = json.loads(json.dumps(findings_document(view)))
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     schema = json.loads((Path(__file__).parent.parent / "nandoctor" / "report" / "findings.schema.json").read_text())
     jsonschema.validate(doc, schema)
     alias = next(c for c in doc["causes"] if c["tag"] == "inplace_mutation_aliasing")
