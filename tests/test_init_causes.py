@@ -869,6 +869,15 @@ def test_symmetric_copies_drift_only_by_rounding():
     assert _identical_axes(rng.standard_normal((3, 6)), 1e-3) == []  # a random start differs by its own size
 
 
+def test_symmetry_is_judged_on_the_arrays_own_scale():
+    from nandoctor.analysis.causes.weights_init_symmetric import _identical_axes
+
+    rng = np.random.default_rng(4)
+    small = rng.standard_normal((20, 3)) * 1e-4  # distinct units whose values are all small (a momentum buffer)
+    assert _identical_axes(small, 1e-3) == []
+    assert _identical_axes(np.zeros((4, 3)), 1e-3) == [1, 0]  # exact copies are copies at any scale
+
+
 STALE_BATCHES = """
 import numpy as np
 box = np.random.default_rng(9)

@@ -21,7 +21,9 @@ def _shape(text) -> tuple:
 def _identical_axes(w: np.ndarray, relative: float = 1e-12) -> list[int]:
     """Axes along which every slice equals the first within `relative` of the largest weight (1: the columns are
     copies, 0: the rows), with >= 2 slices."""
-    tol = relative * max(1.0, float(np.max(np.abs(w))) if w.size else 1.0)
+    # Relative to the array's own scale: weights of size 1e-4 that differ by 1e-4 are different units, however
+    # small (a floor at 1 would call any small-valued array, such as a momentum buffer, a set of copies).
+    tol = relative * (float(np.max(np.abs(w))) if w.size else 0.0)
     out = []
     if w.shape[1] >= 2 and np.all(np.abs(w - w[:, :1]) <= tol):
         out.append(1)
