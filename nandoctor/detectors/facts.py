@@ -238,6 +238,13 @@ class Facts:
         got = self.writers.get((function, name))
         if got:
             return list(got)
+        # A closure reads the enclosing functions' names (Python's scoping skips class bodies, which are no
+        # functions), then the module's.
+        parts = function.split(".")
+        for k in range(len(parts) - 1, 0, -1):
+            outer = ".".join(parts[:k])
+            if outer in self.function_defs and (got := self.writers.get((outer, name))):
+                return list(got)
         return list(self.writers.get(("<module>", name), []))
 
     def parents(self, sid: int) -> list[int]:

@@ -53,8 +53,10 @@ def rule(ctx) -> RuleOutcome:
     n = samples_axis_length(F)
     for u in ups:
         sr = F.ser(u)
-        # a value with one row per sample is the data passing through, not a layer's weights
-        shapes.update(s for _, text in sr.shape.unique_first() if len(s := _shape(text)) == 2 and n not in s)
+        # a value with one row per sample is the data passing through, not a layer's weights, unless the program
+        # model found it a parameter (a tiny data set as long as a layer is wide: four XOR points, four units)
+        shapes.update(s for _, text in sr.shape.unique_first() if len(s := _shape(text)) == 2
+                      and (n not in s or u in F.updates))
     if not out.check("several_layers", len(shapes) >= 2 if ups else None,
                      f"{len(shapes)} weight matrix shapes are updated: {sorted(shapes)}" if ups
                      else "no parameter update was recorded", shapes=sorted(shapes)):

@@ -70,7 +70,7 @@ def rule(ctx) -> RuleOutcome:
         # Values all at 0 fill [0, 1] "near its bound" too: saturation needs values that reach out towards 1.
         reach = float(sr[C.ABSMAX][row])
         if (seq, sid, row) != output_row and np.isfinite(near) and near >= sat_limit and is_squashing(F, sid) \
-                and reach >= 0.5 and std > 0:
+                and reach >= 0.5 and std > 0 and (reach >= 1 - 1e-4 or not _centred_at_zero(F, sid)):
             pinned.append((near, float(sr[C.FRAC_SAT_EXACT][row]), sid, row))
             if saturated is None or near > saturated[0]:
                 saturated = pinned[-1]
@@ -113,6 +113,16 @@ def rule(ctx) -> RuleOutcome:
     out.drafts.append(Draft("weights_init_too_large", PRIMARY - 5, summary, chain, _init_fixes(F),
                             [f.code for f in ctx.findings.get("exact_saturation", [])], ev))
     return out
+
+
+def _centred_at_zero(F, sid: int) -> bool:
+    """A tanh output: its bounds are -1 and 1, so its values at 0 (an input of zeros, no bias) sit at its centre, not
+    at a bound, and only values near +-1 are saturated."""
+    kinds = {a.kind for a in F.activations if a.site == sid}
+    if kinds:
+        return kinds == {"tanh"}
+    x = F.by_id[sid]
+    return bool(re.search(r"\btanh\b", x.statement if x.kind != "arg" else "")) and "sigmoid" not in x.statement
 
 
 def _both_bounds(sr, row: int) -> bool:
