@@ -76,10 +76,36 @@ def update_ratios(F: Facts, u: int):
         # A scalar (a Python float, a numpy scalar) has no recorded update norm, but its value is
         # recorded at every write: the update is the change from the value before it.
         up = scalar_deltas(F, u)
+    m = (steps >= 0) & np.isfinite(up) & np.isfinite(before)
+    if _writes_several_arrays(sr):
+        # One statement writing several arrays each step (`params[k] -= lr * grads[k]` over a dict's keys): the
+        # step is judged on the parameters together, as one vector (the root of the summed squares of each array's
+        # update against that of their norms before it). A bias grown from zero, whose own ratio starts near 1,
+        # then weighs by its size instead of counting as one vote in a median beside the weights.
+        steps, up, before = _per_step_totals(steps[m], up[m], before[m])
+        m = np.ones(len(steps), bool)
     with np.errstate(all="ignore"):
         ratio = up / before
-    m = (steps >= 0) & np.isfinite(up) & np.isfinite(before) & (before > 0)
+    m &= before > 0
     return steps[m], up[m], before[m], ratio[m]
+
+
+def _writes_several_arrays(sr) -> bool:
+    """Whether an update site writes several different arrays in turn each step (its k-th write of a step replaced
+    its k-th write of an earlier step, not the write just before it)."""
+    from .facts import replaced_rows
+
+    replaced = replaced_rows(sr)
+    return bool(len(replaced) and not np.array_equal(replaced, np.arange(len(replaced)) - 1))
+
+
+def _per_step_totals(steps, up, before):
+    """(steps, norm of the step's whole update, norm of the whole parameter set before it), one row per step."""
+    if not len(steps):
+        return steps, up, before
+    bounds = np.r_[0, np.nonzero(np.diff(steps))[0] + 1, len(steps)]
+    starts = bounds[:-1]
+    return (steps[starts], np.sqrt(np.add.reduceat(up ** 2, starts)), np.sqrt(np.add.reduceat(before ** 2, starts)))
 
 
 def _scalar_elements_per_step(sr):

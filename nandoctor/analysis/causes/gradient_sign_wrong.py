@@ -152,7 +152,8 @@ def step_spread(F) -> dict | None:
     "The update climbs the gradient instead of descending it",
     premises=(
         ("run_worsens", "the run gets worse: a NaN or inf, a loss that ends well above its start, or diverging weights"),
-        ("steps_small", "the updates were a small part of the weights before the run got worse (not overshoot)"),
+        ("steps_small", "the updates were a small part of the weights before the run got worse, or large without "
+                        "overshooting (no change alternating in sign, no spike, no geometric growth)"),
         ("worse_from_first_steps", "the loss rises, or the weights grow while the loss does not fall, from the very "
                                    "first steps, steadily"),
         ("steps_follow_the_weights", "the steps change from one update to the next (the gradient is recomputed "
@@ -175,11 +176,16 @@ def rule(ctx) -> RuleOutcome:
                                                      else "the loss falls and the weights stay bounded")):
         return out
     big = oversized_steps(F, ctx.findings, bad.get("step"), ctx.threshold("ASCENT_RATIO"))
-    if not out.check("steps_small", None if big is None else not big,
+    # Steps large only by their size (no spike, no change alternating in sign, no geometric growth) do not overshoot:
+    # a descent that overshoots swings or grows, while one that climbs from the first update is going uphill.
+    level = bool(big) and big["how"] == "median"
+    if not out.check("steps_small", None if big is None else not big or level,
                      "no update ratio was measured" if big is None else
-                     (f"{big['name']} moved by {big['ratio']:.2g} of its norm ({big['how']})" if big else
+                     (f"{big['name']} moved by a median {big['ratio']:.2g} of its norm, but no change alternated in sign, "
+                      f"spiked or grew geometrically: the steps did not overshoot" if level else
+                      f"{big['name']} moved by {big['ratio']:.2g} of its norm ({big['how']})" if big else
                       f"no step moved a weight by {ctx.threshold('ASCENT_RATIO'):g} of its norm before step "
-                      f"{bad.get('step')}")):
+                      f"{bad.get('step')}"), **({"ratio": big["ratio"]} if big else {})):
         return out
     w = worsening_from_start(F)
     if not out.check("worse_from_first_steps", None if w is None else w["rising"],
@@ -199,9 +205,15 @@ def rule(ctx) -> RuleOutcome:
                      + ("" if spread["cv"] > ctx.threshold("STEP_VARIES") else ": the same step every time, from a "
                         "gradient that does not follow the weights"), **(spread or {})):
         return out
-    msg = (f"The update climbs the gradient: {w['what']}, while each step is a small part of the weights, and "
-           f"{bad['what']}. Small steps along the negative gradient can only lower the loss: the sign of the "
-           f"update (or of the gradient) is reversed.")
+    if level:
+        msg = (f"The update climbs the gradient: {w['what']}, while each step moved {big['name']} by a median "
+               f"{big['ratio']:.2g} of its norm without overshooting (no change alternating in sign, no geometric "
+               f"growth), and {bad['what']}. Steps along the negative gradient that do not overshoot lower the loss: "
+               f"the sign of the update (or of the gradient) is reversed.")
+    else:
+        msg = (f"The update climbs the gradient: {w['what']}, while each step is a small part of the weights, and "
+               f"{bad['what']}. Small steps along the negative gradient can only lower the loss: the sign of the "
+               f"update (or of the gradient) is reversed.")
     chain = [ChainLink(w["what"], None, None, None, {k: v for k, v in w.items() if k != "what"}),
              ChainLink(bad["what"], bad.get("step"), None, None, {k: v for k, v in bad.items() if k != "what"})]
     codes = [f.code for c in ("loss_rising", "weight_divergence", "sustained_growth") for f in ctx.findings.get(c, [])]
