@@ -453,6 +453,7 @@ _LOSS_NAME = re.compile(r"(loss|cost|error|err|objective|nll|mse|xent|J$)", re.I
 def loss_series(F: Facts):
     """(steps, loss per step, how) from a scalar loss site, else computed from outputs and targets."""
     best = None
+    squashed = _activation_sites(F)
     for x in F.sites:
         sr = F.ser(x.id)
         if sr is None or x.kind == "arg":
@@ -461,6 +462,8 @@ def loss_series(F: Facts):
         if m.sum() < 3 or np.nanmax(sr[C.SIZE][m]) > 1:
             continue
         named = bool(_LOSS_NAME.search(last(base_name(x.target)))) or (x.kind == "return" and bool(_LOSS_NAME.search(last(x.function))))
+        if not named and x.id in squashed:
+            continue  # a sigmoid's or tanh's output (one sample's prediction in per-sample code) is no loss
         if np.nanmin(sr[C.MIN][m]) < 0:
             continue  # a signed residual (`err = pred - y`) or a logit is not a loss: losses are not negative
         if np.nanmax(sr[C.MAX][m]) == np.nanmin(sr[C.MIN][m]):
@@ -478,6 +481,13 @@ def loss_series(F: Facts):
         # one value per step: the last
         keep = np.append(steps[1:] != steps[:-1], True)
         return steps[keep], vals[keep], f"{F.by_id[best[1]].target} (line {F.by_id[best[1]].line})"
+    summed = running_total_losses(F)
+    if summed is not None:
+        # one value per step: the mean of what the step's writes added (each a sample's or a batch's loss)
+        steps, added, how = summed
+        starts = np.r_[0, np.nonzero(np.diff(steps))[0] + 1]
+        counts = np.diff(np.r_[starts, len(steps)])
+        return steps[starts], np.add.reduceat(added, starts) / counts, how
     pv = paired_values(F)
     if pv is None:
         return None
@@ -491,6 +501,51 @@ def loss_series(F: Facts):
             loss = np.mean((out - tgt) ** 2, axis=1)
             how = "mean squared error computed from the outputs and targets"
     return steps, loss, how
+
+
+def _activation_sites(F: Facts) -> set[int]:
+    """The sites holding an activation's output, and the returns of the functions those sites call."""
+    acts = F.activations
+    calls = {last(c) for a in acts for c in F.by_id[a.site].calls}
+    return {a.site for a in acts} | {x.id for x in F.sites if x.kind == "return" and last(x.function) in calls}
+
+
+def running_total_losses(F: Facts):
+    """(steps, loss added at each write, how) from a loss summed into a running total (`total += -log(p)`) that a
+    constant reset (`total = 0.0`) starts again each pass: each write's increment over the write (or reset) before
+    it is that write's own loss. None when no such total was recorded."""
+    for x in F.sites:
+        if x.kind not in ("augassign", "update") or not _LOSS_NAME.search(last(base_name(x.target))):
+            continue
+        sr = F.ser(x.id)
+        if sr is None or not len(sr) or np.nanmax(sr[C.SIZE]) > 1:
+            continue
+        m = sr.step >= 0
+        if m.sum() < 3:
+            continue
+        resets = []
+        for w in F.resolve(base_name(x.target), x.function):
+            ws = F.ser(w)
+            if w == x.id or ws is None or not len(ws) or F.by_id[w].kind in ("augassign", "update"):
+                continue
+            if np.nanmax(ws[C.MAX]) == np.nanmin(ws[C.MIN]):
+                resets.append((ws.seq, float(ws[C.MIN][0])))
+        if not resets:
+            continue
+        vals, seqs = sr[C.MEAN].astype(np.float64), sr.seq
+        inc = np.full(len(vals), np.nan)
+        for i in range(len(vals)):
+            # the latest of the previous write and the resets before this write is what this write added to
+            base, at = (vals[i - 1], seqs[i - 1]) if i else (np.nan, -1)
+            for rseq, rval in resets:
+                k = np.searchsorted(rseq, seqs[i]) - 1
+                if k >= 0 and rseq[k] > at:
+                    base, at = rval, rseq[k]
+            inc[i] = vals[i] - base
+        keep = m & np.isfinite(inc)
+        if keep.sum() >= 3:
+            return sr.step[keep], inc[keep], f"the per-step loss summed into {base_name(x.target)} (line {x.line})"
+    return None
 
 
 def paired_values(F: Facts):

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ... import columns as C
-from ...detectors.facts import base_name, last
-from ...detectors.optimisation import _LOSS_NAME, loss_series, oversized_steps, trouble, update_ratios
+from ...detectors.optimisation import loss_series, oversized_steps, trouble, update_ratios
 from ...explain.fixes import flip_update_fixes
 from ...model import ChainLink
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
@@ -18,7 +16,7 @@ def worsening_from_start(F, k: int = 4) -> dict | None:
     Either one is enough: a per-sample loss is noisy even when every step climbs, while the weights then
     grow steadily. None when neither was measured."""
     found = None
-    ls = loss_series(F) or running_total_losses(F)
+    ls = loss_series(F)
     if ls is not None and np.isfinite(ls[1]).sum() >= 2 * k:
         loss = ls[1][np.isfinite(ls[1])]
         first = loss[:k]
@@ -82,44 +80,6 @@ def loss_falls_over(ls, steps: np.ndarray, end: int) -> tuple[float, float] | No
     return (start, stop) if stop < 0.99 * start else None
 
 
-def running_total_losses(F):
-    """(steps, loss added at each step, how) from a loss summed into a running total (`total += -log(p)`) that a
-    constant reset (`total = 0.0`) starts again each pass: each write's increment over the write (or reset) before
-    it is that step's own loss. None when no such total was recorded."""
-    for x in F.sites:
-        if x.kind not in ("augassign", "update") or not _LOSS_NAME.search(last(base_name(x.target))):
-            continue
-        sr = F.ser(x.id)
-        if sr is None or not len(sr) or np.nanmax(sr[C.SIZE]) > 1:
-            continue
-        m = sr.step >= 0
-        if m.sum() < 3:
-            continue
-        resets = []
-        for w in F.resolve(base_name(x.target), x.function):
-            ws = F.ser(w)
-            if w == x.id or ws is None or not len(ws) or F.by_id[w].kind in ("augassign", "update"):
-                continue
-            if np.nanmax(ws[C.MAX]) == np.nanmin(ws[C.MIN]):
-                resets.append((ws.seq, float(ws[C.MIN][0])))
-        if not resets:
-            continue
-        vals, seqs = sr[C.MEAN].astype(np.float64), sr.seq
-        inc = np.full(len(vals), np.nan)
-        for i in range(len(vals)):
-            # the latest of the previous write and the resets before this write is what this write added to
-            base, at = (vals[i - 1], seqs[i - 1]) if i else (np.nan, -1)
-            for rseq, rval in resets:
-                k = np.searchsorted(rseq, seqs[i]) - 1
-                if k >= 0 and rseq[k] > at:
-                    base, at = rval, rseq[k]
-            inc[i] = vals[i] - base
-        keep = m & np.isfinite(inc)
-        if keep.sum() >= 3:
-            return sr.step[keep], inc[keep], f"the per-step loss summed into {base_name(x.target)} (line {x.line})"
-    return None
-
-
 def _repeated_gradient(F) -> str | None:
     """The name of a gradient an update applies that comes back bit-identical at every step or every pass over
     the data while its parameter moves (measured as forward_outside_loop measures it), else None."""
@@ -153,7 +113,7 @@ def step_spread(F) -> dict | None:
     premises=(
         ("run_worsens", "the run gets worse: a NaN or inf, a loss that ends well above its start, or diverging weights"),
         ("steps_small", "the updates were a small part of the weights before the run got worse, or large without "
-                        "overshooting (no change alternating in sign, no spike, no geometric growth)"),
+                        "overshooting (no change alternating in sign, no spike, no value growing geometrically)"),
         ("worse_from_first_steps", "the loss rises, or the weights grow while the loss does not fall, from the very "
                                    "first steps, steadily"),
         ("steps_follow_the_weights", "the steps change from one update to the next (the gradient is recomputed "
@@ -178,7 +138,8 @@ def rule(ctx) -> RuleOutcome:
     big = oversized_steps(F, ctx.findings, bad.get("step"), ctx.threshold("ASCENT_RATIO"))
     # Steps large only by their size (no spike, no change alternating in sign, no geometric growth) do not overshoot:
     # a descent that overshoots swings or grows, while one that climbs from the first update is going uphill.
-    level = bool(big) and big["how"] == "median"
+    growing = [f for f in ctx.findings.get("sustained_growth", []) if f.severity == "error"]
+    level = bool(big) and big["how"] == "median" and not growing
     if not out.check("steps_small", None if big is None else not big or level,
                      "no update ratio was measured" if big is None else
                      (f"{big['name']} moved by a median {big['ratio']:.2g} of its norm, but no change alternated in sign, "
