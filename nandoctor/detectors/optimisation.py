@@ -83,7 +83,7 @@ def update_ratios(F: Facts, u: int):
         # update against that of their norms before it). A bias grown from zero, whose own ratio starts near 1,
         # then weighs by its size instead of counting as one vote in a median beside the weights.
         steps, up, before = _per_step_totals(steps[m], up[m], before[m])
-        m = np.ones(len(steps), bool)
+        m = np.isfinite(up) & np.isfinite(before)
     with np.errstate(all="ignore"):
         ratio = up / before
     m &= before > 0
@@ -103,9 +103,16 @@ def _per_step_totals(steps, up, before):
     """(steps, norm of the step's whole update, norm of the whole parameter set before it), one row per step."""
     if not len(steps):
         return steps, up, before
-    bounds = np.r_[0, np.nonzero(np.diff(steps))[0] + 1, len(steps)]
-    starts = bounds[:-1]
-    return (steps[starts], np.sqrt(np.add.reduceat(up ** 2, starts)), np.sqrt(np.add.reduceat(before ** 2, starts)))
+    starts = np.r_[0, np.nonzero(np.diff(steps))[0] + 1]
+
+    def norm(parts):
+        # scaled by the largest part, so that norms near the float range's end do not overflow when squared
+        top = np.maximum.reduceat(np.abs(parts), starts)
+        with np.errstate(all="ignore"):
+            scaled = parts / np.repeat(np.where(top > 0, top, 1.0), np.diff(np.r_[starts, len(parts)]))
+            return top * np.sqrt(np.add.reduceat(scaled ** 2, starts))
+
+    return steps[starts], norm(up), norm(before)
 
 
 def _scalar_elements_per_step(sr):
@@ -1133,9 +1140,10 @@ def oversized_steps(F: Facts, by: dict, until: int | None, limit: float, only: l
         med = float(np.median(window))
         grows = [f for f in by.get("sustained_growth", []) if f.severity == "error" and f.site in (
             _param(F, u), *[base_name(F.by_id[g].target) for g in F.gradient_of(u)])]
-        if med >= limit and window[-1] >= limit and best is None:
+        if med >= limit and (window[-1] >= limit or float(np.median(window[:3])) > 1.0) and best is None:
             # Large from the first update to the last one judged: a weight that started near zero shows
-            # large ratios that fall like 1/k as it grows; these did not fall.
+            # large ratios that fall like 1/k as it grows; these did not fall. Or larger than the weights themselves
+            # from the first steps: growth from zero never gives that (its k-th step is 1/k of the weights).
             best = dict(how="median", update=u, name=_param(F, u), step=int(steps[0]), ratio=med,
                         last=float(window[-1]), upto=int(steps[min(max(end, 3), len(steps)) - 1]), n=int(len(window)))
         elif med >= limit and grows and best is None:

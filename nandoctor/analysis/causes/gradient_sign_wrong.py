@@ -113,7 +113,8 @@ def step_spread(F) -> dict | None:
     premises=(
         ("run_worsens", "the run gets worse: a NaN or inf, a loss that ends well above its start, or diverging weights"),
         ("steps_small", "the updates were a small part of the weights before the run got worse, or large without "
-                        "overshooting (no change alternating in sign, no spike, no value growing geometrically)"),
+                        "overshooting (below the weights' own norm, no change alternating in sign, no spike, no value "
+                        "growing geometrically)"),
         ("worse_from_first_steps", "the loss rises, or the weights grow while the loss does not fall, from the very "
                                    "first steps, steadily"),
         ("steps_follow_the_weights", "the steps change from one update to the next (the gradient is recomputed "
@@ -139,7 +140,9 @@ def rule(ctx) -> RuleOutcome:
     # Steps large only by their size (no spike, no change alternating in sign, no geometric growth) do not overshoot:
     # a descent that overshoots swings or grows, while one that climbs from the first update is going uphill.
     growing = [f for f in ctx.findings.get("sustained_growth", []) if f.severity == "error"]
-    level = bool(big) and big["how"] == "median" and not growing
+    # A step larger than the weights themselves is too large whatever its direction: only steps below the weights'
+    # own norm are judged by what they did.
+    level = bool(big) and big["how"] == "median" and not growing and big["ratio"] < 1.0
     if not out.check("steps_small", None if big is None else not big or level,
                      "no update ratio was measured" if big is None else
                      (f"{big['name']} moved by a median {big['ratio']:.2g} of its norm, but no change alternated in sign, "
