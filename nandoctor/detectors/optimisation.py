@@ -497,7 +497,7 @@ def loss_series(F: Facts):
         return steps[starts], np.add.reduceat(added, starts) / counts, how
     pv = paired_values(F)
     if pv is None:
-        return None
+        return residual_losses(F)
     steps, out, tgt, kind = pv
     with np.errstate(all="ignore"):
         if kind == "binary":
@@ -508,6 +508,41 @@ def loss_series(F: Facts):
             loss = np.mean((out - tgt) ** 2, axis=1)
             how = "mean squared error computed from the outputs and targets"
     return steps, loss, how
+
+
+def residual_losses(F: Facts):
+    """(steps, mean squared residual, how) from a recorded difference between the model's output and the targets
+    (`resid = X @ w + b - y`), one value per step: the mean of its squares is its mean squared plus its variance,
+    both recorded. None when no such difference was recorded in the loop."""
+    t = F.target
+    if t is None or F.ser(t) is None or not len(F.ser(t)):
+        return None
+    t_name, t_size = base_name(F.by_id[t].target), F.ser(t)[C.SIZE][0]
+    for x in F.sites:
+        if x.kind != "assign" or x.id not in F.derived or t_name not in {base_name(r) for r in x.reads}:
+            continue
+        sr = F.ser(x.id)
+        if sr is None or not len(sr):
+            continue
+        tree = _parse(x.statement)
+        if tree is None or not any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Sub) for n in ast.walk(tree)):
+            continue
+        m = (sr.step >= 0) & (sr[C.SIZE] == t_size) & (t_size > 1)
+        if m.sum() < 5:
+            continue
+        steps = sr.step[m]
+        with np.errstate(all="ignore"):
+            mse = sr[C.MEAN][m].astype(np.float64) ** 2 + sr[C.STD][m].astype(np.float64) ** 2
+        keep = np.append(steps[1:] != steps[:-1], True)
+        return steps[keep], mse[keep], f"the mean squared {x.target} (line {x.line}), from its recorded mean and spread"
+    return None
+
+
+def _parse(statement: str):
+    try:
+        return ast.parse(statement.strip())
+    except SyntaxError:
+        return None
 
 
 def _activation_sites(F: Facts) -> set[int]:
