@@ -1167,11 +1167,13 @@ def oversized_steps(F: Facts, by: dict, until: int | None, limit: float, only: l
                         ratio=float(np.median(ratio[:max(end, 3)])), reversals=rev, growth=growth, n=int(len(vals)))
             continue
         init = F.weight_norm_before(u)[1]
-        if len(init) and init[0] == 0:
-            continue  # grown from zero (a bias, an offset): its ratio starts at 1 and, near zero, says nothing
+        window = ratio[:max(end, 3)]
+        if len(init) and init[0] == 0 and not float(np.median(window[:3])) > 1.0:
+            # grown from zero (a bias, an offset): its ratio starts at 1 and, near zero, says nothing, unless its
+            # steps outgrow the value itself (growth from zero makes the k-th step 1/k of the value, at most 1)
+            continue
         # Large steps that keep growing geometrically: each update larger than the one before by a constant
         # factor (a step that only looks large because the weights started near zero shrinks like 1/k).
-        window = ratio[:max(end, 3)]
         med = float(np.median(window))
         grows = [f for f in by.get("sustained_growth", []) if f.severity == "error" and f.site in (
             _param(F, u), *[base_name(F.by_id[g].target) for g in F.gradient_of(u)])]
