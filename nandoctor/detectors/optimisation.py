@@ -1299,6 +1299,39 @@ def gradient_size(F: Facts, u: int) -> float | None:
     return max(vals) if vals else None
 
 
+def _steps_over_rate(F: Facts, u: int, delta: np.ndarray, rows: np.ndarray) -> float | None:
+    """Sum of |step|^2 / rate over an update's in-loop writes when the statement multiplies a recorded scalar rate
+    with an expression computed in the statement itself (no variable holds the gradient), the rate read as it was
+    at each write. None when the update is not of that form or the rate was not recorded."""
+    x = F.by_id[u]
+    rates = [s for s in F.lr_sites(u) if F.ser(s) is not None and len(F.ser(s))]
+    tree = _parse(x.statement)
+    if tree is None or len(rates) != 1:
+        return None
+    rate_name = base_name(F.by_id[rates[0]].target)
+    plain = (ast.Name, ast.Attribute, ast.Subscript)
+    inline = False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+            for side, other in ((node.left, node.right), (node.right, node.left)):
+                if isinstance(side, (ast.Name, ast.Attribute)) and base_name(ast.unparse(side)) == rate_name \
+                        and not isinstance(other, plain + (ast.Constant,)):
+                    inline = True
+    if not inline:
+        return None
+    sr, rs = F.ser(u), F.ser(rates[0])
+    seqs = sr.seq[rows]
+    at = np.searchsorted(rs.seq, seqs, side="left") - 1
+    ok = (at >= 0) & np.isfinite(delta)
+    if not ok.any():
+        return None
+    rate = rs[C.MEAN][at[ok]].astype(np.float64)
+    good = rate > 0
+    if not good.any():
+        return None
+    return float(np.sum(delta[ok][good] ** 2 / rate[good]))
+
+
 def first_order_drop(F: Facts) -> dict | None:
     """The most the measured steps could have lowered the loss, to first order: the sum over updates of
     |step| x |gradient| (Cauchy-Schwarz bounds the decrease step . gradient by it). None when no update
@@ -1319,6 +1352,14 @@ def first_order_drop(F: Facts) -> dict | None:
         elif up is not None and np.isfinite(np.asarray(up, dtype=float)).any():
             delta = np.asarray(up, dtype=float)
         else:
+            continue
+        exact = _steps_over_rate(F, u, delta, m) if len(delta) == m.sum() else None
+        if exact is not None:
+            # The step is the rate times a gradient computed inline (`w - rate * X.T @ r / n`): no recorded value is
+            # that gradient, but its norm is the step's over the rate, so each step lowers the loss by at most
+            # |step|^2 / rate to first order.
+            parts[_param(F, u)] = exact
+            total += exact
             continue
         delta = delta[np.isfinite(delta)]
         grads = [F.ser(g) for g in F.gradient_of(u) if F.ser(g) is not None]
