@@ -77,7 +77,8 @@ def rule(ctx) -> RuleOutcome:
             pinned.append((near, float(sr[C.FRAC_SAT_EXACT][row]), sid, row))
             if saturated is None or near > saturated[0]:
                 saturated = pinned[-1]
-        elif sid in F.derived and np.isfinite(near) and near >= sat_limit and _both_bounds(sr, row):
+        elif sid in F.derived and np.isfinite(near) and near >= sat_limit and _both_bounds(sr, row) \
+                and not _is_distribution(sr, row):
             # A squashing function the code hands around as a value (`self.squash = np.tanh`) is not named at
             # the call; values piled at both ends of [-1, 1] or [0, 1] are its output all the same.
             pinned.append((near, float(sr[C.FRAC_SAT_EXACT][row]), sid, row))
@@ -143,6 +144,13 @@ def chance_level(F) -> tuple[int, float, str] | None:
         if np.allclose(sr[C.MEAN][rows], 1.0 / k, rtol=1e-6, atol=0) and (best is None or len(rows) > best[0]):
             best = (len(rows), k, site_words(F, x.id))
     return None if best is None else (best[1], float(np.log(best[1])), best[2])
+
+
+def _is_distribution(sr, row: int) -> bool:
+    """A (samples, K) value whose rows sum to 1 (its mean is 1/K): predicted probabilities, whose values at 0 and 1
+    are confident predictions, not saturated hidden units."""
+    shape = tuple(int(v) for v in re.findall(r"\d+", str(sr.shape[row])))
+    return len(shape) == 2 and shape[1] >= 2 and bool(np.isclose(sr[C.MEAN][row], 1.0 / shape[1], rtol=1e-6, atol=0))
 
 
 def _centred_at_zero(F, sid: int) -> bool:
