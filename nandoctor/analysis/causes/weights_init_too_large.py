@@ -8,7 +8,7 @@ import numpy as np
 
 from ... import columns as C
 from ...detectors.facts import base_name, strip_comment
-from ...detectors.optimisation import loss_progress, trouble
+from ...detectors.optimisation import loss_progress, loss_series, trouble
 from ...explain.fixes import advice, init_scale_fixes, np_alias
 from ...model import ChainLink, Fix
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
@@ -146,6 +146,17 @@ def chance_level(F) -> tuple[int, float, str] | None:
     return None if best is None else (best[1], float(np.log(best[1])), best[2])
 
 
+def _final_tenth_mean(F) -> float | None:
+    """The mean of the measured loss over the last tenth of its finite values (at least one), or None."""
+    ls = loss_series(F)
+    if ls is None:
+        return None
+    vals = ls[1][np.isfinite(ls[1])]
+    if not len(vals):
+        return None
+    return float(np.mean(vals[-max(1, len(vals) // 10):]))
+
+
 def _is_distribution(sr, row: int) -> bool:
     """A (samples, K) value whose rows sum to 1 (its mean is 1/K): predicted probabilities, whose values at 0 and 1
     are confident predictions, not saturated hidden units."""
@@ -197,11 +208,12 @@ def _still_hurting(ctx, F, pinned, sat_limit) -> tuple[bool | None, str]:
         slow = lp["drop"] < ctx.threshold("init_slow_drop")
         said = (f"{ends[0][1]}; " if ends else "") + f"the loss went from {lp['first']:.4g} to {lp['last']:.4g}"
         chance = None if slow else chance_level(F)
-        if chance is not None and np.isfinite(lp["last"]) and lp["last"] >= ctx.threshold("init_chance_fraction") * chance[1]:
+        end = _final_tenth_mean(F)
+        if chance is not None and end is not None and end >= ctx.threshold("init_chance_fraction") * chance[1]:
             # A loss that falls a long way from a huge start can still end where guessing would: no better than
-            # chance, the start was not recovered from.
-            return True, (f"{said}, no better than chance for the {chance[0]} classes of {chance[2]} "
-                          f"(ln {chance[0]} = {chance[1]:.4g})")
+            # chance (over the last tenth of the run: a minibatch's loss swings), the start was not recovered from.
+            return True, (f"{said}; over the last tenth of the run it averages {end:.4g}, no better than chance for the "
+                          f"{chance[0]} classes of {chance[2]} (ln {chance[0]} = {chance[1]:.4g})")
         return slow, said
     if ends:
         return ends[0]
