@@ -139,7 +139,10 @@ def rule(ctx) -> RuleOutcome:
     big = oversized_steps(F, ctx.findings, bad.get("step"), ctx.threshold("ASCENT_RATIO"))
     # Steps large only by their size (no spike, no change alternating in sign, no geometric growth) do not overshoot:
     # a descent that overshoots swings or grows, while one that climbs from the first update is going uphill.
-    growing = [f for f in ctx.findings.get("sustained_growth", []) if f.severity == "error"]
+    # values growing geometrically: over the steps (sustained growth) or on the way back within one (an exploding
+    # gradient)
+    growing = [f for f in ctx.findings.get("sustained_growth", []) if f.severity == "error"] + \
+        [f for f in ctx.findings.get("exploding_gradient", []) if f.severity != "info"]
     # A step larger than the weights themselves is too large whatever its direction: only steps below the weights'
     # own norm are judged by what they did.
     level = bool(big) and big["how"] == "median" and not growing and big["ratio"] < 1.0
