@@ -47,6 +47,9 @@ LOSS_RISE = 1.5
 LOSS_STALL = 0.01
 OSC_REVERSALS = 0.4
 OSC_SWING = 0.1
+# Steps this many times the value itself over the first updates: growth from zero makes the k-th step 1/k of the
+# value, and a noisy value crossing zero a few times itself; ten times, step after step, is a blow-up.
+OUTGROW = 10.0
 # Summing over a batch this large multiplies the effective learning rate by that much.
 SUM_BATCH = 32
 LIM = Limits(globals())  # these thresholds, or what the run's configuration set them to
@@ -1168,19 +1171,19 @@ def oversized_steps(F: Facts, by: dict, until: int | None, limit: float, only: l
             continue
         init = F.weight_norm_before(u)[1]
         window = ratio[:max(end, 3)]
-        if len(init) and init[0] == 0 and not float(np.median(window[:3])) > 1.0:
+        if len(init) and init[0] == 0 and not float(np.median(window[:3])) > LIM.OUTGROW:
             # grown from zero (a bias, an offset): its ratio starts at 1 and, near zero, says nothing, unless its
-            # steps outgrow the value itself (growth from zero makes the k-th step 1/k of the value, at most 1)
+            # steps outgrow the value itself OUTGROW-fold (growth from zero makes the k-th step 1/k of the value)
             continue
         # Large steps that keep growing geometrically: each update larger than the one before by a constant
         # factor (a step that only looks large because the weights started near zero shrinks like 1/k).
         med = float(np.median(window))
         grows = [f for f in by.get("sustained_growth", []) if f.severity == "error" and f.site in (
             _param(F, u), *[base_name(F.by_id[g].target) for g in F.gradient_of(u)])]
-        if med >= limit and (window[-1] >= limit or float(np.median(window[:3])) > 1.0) and best is None:
+        if med >= limit and (window[-1] >= limit or float(np.median(window[:3])) > LIM.OUTGROW) and best is None:
             # Large from the first update to the last one judged: a weight that started near zero shows
             # large ratios that fall like 1/k as it grows; these did not fall. Or larger than the weights themselves
-            # from the first steps: growth from zero never gives that (its k-th step is 1/k of the weights).
+            # OUTGROW-fold from the first steps: growth from zero never gives that (its k-th step is 1/k of the weights).
             best = dict(how="median", update=u, name=_param(F, u), step=int(steps[0]), ratio=med,
                         last=float(window[-1]), upto=int(steps[min(max(end, 3), len(steps)) - 1]), n=int(len(window)))
         elif med >= limit and grows and best is None:

@@ -34,6 +34,8 @@ def _writes_several(F, u: int) -> bool:
     ),
     thresholds={"SLOW_DROP": 0.1, "SLOW_RATIO": 1e-3, "GRADIENT_ALIVE": 1e-5, "LAYER_SPREAD": 1e3,
                 "UNEXPLAINED_DROP": 100.0},
+    # a step stored into an integer array is truncated away whatever the rate: the truncation explains tiny steps
+    yields_to=("integer_dtype_truncation",),
 )
 def rule(ctx) -> RuleOutcome:
     """Loss stalled, tiny steps, a gradient of ordinary size: the rate scaling it is too small."""
