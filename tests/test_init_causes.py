@@ -869,6 +869,15 @@ def test_symmetric_copies_drift_only_by_rounding():
     assert _identical_axes(rng.standard_normal((3, 6)), 1e-3) == []  # a random start differs by its own size
 
 
+def test_symmetry_is_judged_on_the_arrays_own_scale():
+    from nandoctor.analysis.causes.weights_init_symmetric import _identical_axes
+
+    rng = np.random.default_rng(4)
+    small = rng.standard_normal((20, 3)) * 1e-4  # distinct units whose values are all small (a momentum buffer)
+    assert _identical_axes(small, 1e-3) == []
+    assert _identical_axes(np.zeros((4, 3)), 1e-3) == [1, 0]  # exact copies are copies at any scale
+
+
 STALE_BATCHES = """
 import numpy as np
 box = np.random.default_rng(9)
@@ -1029,3 +1038,68 @@ def test_dead_relu_yields_to_unscaled_inputs_that_killed_the_units(tmp_path):
     assert inputs["inputs_large"].numbers["high"] == float(np.iinfo(np.uint8).max)  # 8-bit pixels, unscaled
     assert "unnormalized_inputs" in _tags(s)
     assert "dead_relu" not in _tags(s)
+
+
+CHANCE_START = """
+import numpy as np
+gen = np.random.default_rng(7)
+protos = gen.uniform(0, 255, (4, 24))
+kinds = gen.integers(0, 4, 200)
+pixels = np.clip(0.4 * protos[kinds] + 0.6 * gen.uniform(0, 255, (200, 24)), 0, 255)
+pixels = pixels - pixels.mean(axis=0)
+w1 = SCALE * gen.standard_normal((24, 16))
+w2 = SCALE * gen.standard_normal((16, 4))
+for t in range(150):
+    hidden = np.maximum(pixels @ w1, 0)
+    logits = hidden @ w2
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    probs = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
+    loss = -np.log(probs[np.arange(200), kinds] + 1e-300).mean()
+    up = probs.copy()
+    up[np.arange(200), kinds] -= 1
+    up /= 200
+    g2 = hidden.T @ up
+    g1 = pixels.T @ ((up @ w2.T) * (hidden > 0))
+    w2 = w2 - 3e-3 * g2
+    w1 = w1 - 3e-3 * g1
+"""
+
+
+def test_chance_level_is_measured_on_the_predicted_distribution(tmp_path):
+    from nandoctor.analysis.causes.weights_init_too_large import chance_level
+
+    source = CHANCE_START.replace("SCALE", "5.0")
+    s = _trace(tmp_path, source)
+    ns: dict = {}
+    with np.errstate(all="ignore"):
+        exec(compile(textwrap.dedent(source), "<replay>", "exec"), ns)
+    assert ns["probs"].shape[1] == 4 and np.allclose(ns["probs"].sum(axis=1), 1.0)
+    got = chance_level(facts(s))
+    assert got is not None and got[0] == 4 and got[1] == pytest.approx(np.log(4))
+    c = _checks(s, "weights_init_too_large")
+    # replayed: this run memorises its 200 samples (loss far below ln 4), so a huge start that it recovered from
+    # does not still hurt; the pixel sample's run, ending at ln 5, does (test_causes_samples)
+    assert ns["loss"] < 0.5 * np.log(4)
+    assert c["starts_extreme"].status == HOLDS and c["training_hurt"].status == FAILS
+
+
+def test_a_tanh_at_zero_is_its_centre_not_a_bound(tmp_path):
+    # Equal positive weights on non-negative inputs: the tanh layer's values lie in [0, 0.76], the zeros of the
+    # input [0, 0] at its centre; nothing is saturated, so the start is not too large.
+    s = _trace(tmp_path, """
+        import numpy as np
+        corners = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+        parity = np.array([[0.0], [1.0], [1.0], [0.0]])
+        first, second = np.full((2, 4), 0.5), np.full((4, 1), 0.5)
+        for sweep in range(200):
+            hid = np.tanh(corners @ first)
+            out = 1.0 / (1.0 + np.exp(-(hid @ second)))
+            d_out = (out - parity) / 4 * out * (1 - out)
+            d_hid = (d_out @ second.T) * (1 - hid ** 2)
+            second = second - 2.0 * hid.T @ d_out
+            first = first - 2.0 * corners.T @ d_hid
+    """)
+    assert np.tanh(0.0) == 0.0 and np.tanh(1.0) < 1 - 1e-4
+    c = _checks(s, "weights_init_too_large")
+    assert c.get("starts_extreme") is None or c["starts_extreme"].status != HOLDS
+    assert "weights_init_too_large" not in _tags(s)

@@ -447,6 +447,39 @@ def test_shape_not_checked_when_the_sample_axis_is_ambiguous(tmp_path):
     assert st["silent_broadcast"] == NOT_CHECKED
 
 
+def test_a_layer_as_wide_as_a_tiny_batch_is_no_broadcast(tmp_path):
+    # Four points through four units: `data @ first` is itself (4, 4), and the bias row adds along it. The data is a
+    # closure's enclosing argument, resolved there; the call that only hands values over combines nothing.
+    source = """
+        import numpy as np
+        corners = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+        parity = np.array([[0.0], [1.0], [1.0], [0.0]])
+        def make(data):
+            def forward(first, first_b, second):
+                hid = np.tanh(data @ first + first_b)
+                return hid, hid @ second
+            return forward
+        forward = make(corners)
+        gen = np.random.default_rng(0)
+        first, first_b, second = gen.uniform(-1, 1, (2, 4)), np.zeros(4), gen.uniform(-1, 1, (4, 1))
+        for sweep in range(20):
+            hid, out = forward(first, first_b, second)
+            d_out = (out - parity) / 4
+            d_hid = (d_out @ second.T) * (1 - hid ** 2)
+            second = second - 0.5 * hid.T @ d_out
+            first = first - 0.5 * corners.T @ d_hid
+            first_b = first_b - 0.5 * d_hid.sum(0)
+    """
+    s = trace(tmp_path, source)
+    ns = untraced(source)
+    assert ns["hid"].shape == (4, 4)  # the (n, n) shape is the layer's, as numpy computes it
+    F = facts(s)
+    hid = next(x for x in F.sites if x.target == "hid" and x.kind == "assign")
+    assert "arg data" in {F.by_id[p].target for p in F.parents(hid.id)}  # the enclosing function's argument
+    assert not [f for f in s.findings if f.code == "shape_broadcasting"]
+    assert "shape_broadcasting_bug" not in tags(s)
+
+
 # -- parameter_not_updated ----------------------------------------------------------------------------
 
 REBIND = """

@@ -403,6 +403,8 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
             resets = [w for w in by_fn_name.get((s0.function, name), []) if w.kind in ("assign", "unpack")
                       and name not in w.reads]
         for w in resets:
+            if _binds_stored_value(w):
+                continue  # `w, c = self.layers[i]`: the name now refers to a stored array, updated in place
             if w.loop is not None and any(w.loop in loop_chain(x.loop) for x in ss):
                 role[k] = "working storage (set afresh inside the loop that updates it)"
         # Built from scratch, summed into and handed back (`g = zeros(...); g[k] += ...; return g`): a
@@ -489,6 +491,22 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
             for x in ss:
                 reads_out[x.id] = other_reads.get(k, [])
     return sorted(params), state
+
+
+def _binds_stored_value(site) -> bool:
+    """Whether an assignment only names a value that is stored elsewhere (`w, c = self.layers[i]`, `v = params[k]`):
+    no new array is made, so an in-place update of the name changes the stored array, which outlives the loop."""
+    try:
+        tree = ast.parse(site.statement.strip())
+    except SyntaxError:
+        return False
+    node = tree.body[0] if tree.body else None
+    if not isinstance(node, ast.Assign):
+        return False
+    value = node.value
+    parts = value.elts if isinstance(value, ast.Tuple) else [value]
+    stored = [p for p in parts if isinstance(p, (ast.Attribute, ast.Subscript))]
+    return bool(stored) and len(stored) == len(parts)
 
 
 def _walks_layers(site, lp, containers: set[str], loop_iters) -> bool:

@@ -240,10 +240,11 @@ class Facts:
             return list(got)
         # A closure reads the enclosing function's binding, and what its sibling closures write into it
         # (`state["w"] = ...` in `learn`, read as `state["w"]` in `predict`, both nested in `make_model`).
+        # Python's scoping skips class bodies, which are no functions.
         parts = function.split(".")
         for k in range(len(parts) - 1, 0, -1):
             enc = ".".join(parts[:k])
-            own = self.writers.get((enc, name), [])
+            own = self.writers.get((enc, name), []) if enc in self.function_defs else []
             into = [w for f, ws in self._mutations_by_name.get(name, ()) if f.startswith(enc + ".") for w in ws]
             if own or into:
                 return list(own) + [w for w in into if w not in own]

@@ -47,6 +47,9 @@ LOSS_RISE = 1.5
 LOSS_STALL = 0.01
 OSC_REVERSALS = 0.4
 OSC_SWING = 0.1
+# Steps this many times the value itself over the first updates: growth from zero makes the k-th step 1/k of the
+# value, and a noisy value crossing zero a few times itself; ten times, step after step, is a blow-up.
+OUTGROW = 10.0
 # Summing over a batch this large multiplies the effective learning rate by that much.
 SUM_BATCH = 32
 LIM = Limits(globals())  # these thresholds, or what the run's configuration set them to
@@ -76,10 +79,43 @@ def update_ratios(F: Facts, u: int):
         # A scalar (a Python float, a numpy scalar) has no recorded update norm, but its value is
         # recorded at every write: the update is the change from the value before it.
         up = scalar_deltas(F, u)
+    m = (steps >= 0) & np.isfinite(up) & np.isfinite(before)
+    if _writes_several_arrays(sr):
+        # One statement writing several arrays each step (`params[k] -= lr * grads[k]` over a dict's keys): the
+        # step is judged on the parameters together, as one vector (the root of the summed squares of each array's
+        # update against that of their norms before it). A bias grown from zero, whose own ratio starts near 1,
+        # then weighs by its size instead of counting as one vote in a median beside the weights.
+        steps, up, before = _per_step_totals(steps[m], up[m], before[m])
+        m = np.isfinite(up) & np.isfinite(before)
     with np.errstate(all="ignore"):
         ratio = up / before
-    m = (steps >= 0) & np.isfinite(up) & np.isfinite(before) & (before > 0)
+    m &= before > 0
     return steps[m], up[m], before[m], ratio[m]
+
+
+def _writes_several_arrays(sr) -> bool:
+    """Whether an update site writes several different arrays in turn each step (its k-th write of a step replaced
+    its k-th write of an earlier step, not the write just before it)."""
+    from .facts import replaced_rows
+
+    replaced = replaced_rows(sr)
+    return bool(len(replaced) and not np.array_equal(replaced, np.arange(len(replaced)) - 1))
+
+
+def _per_step_totals(steps, up, before):
+    """(steps, norm of the step's whole update, norm of the whole parameter set before it), one row per step."""
+    if not len(steps):
+        return steps, up, before
+    starts = np.r_[0, np.nonzero(np.diff(steps))[0] + 1]
+
+    def norm(parts):
+        # scaled by the largest part, so that norms near the float range's end do not overflow when squared
+        top = np.maximum.reduceat(np.abs(parts), starts)
+        with np.errstate(all="ignore"):
+            scaled = parts / np.repeat(np.where(top > 0, top, 1.0), np.diff(np.r_[starts, len(parts)]))
+            return top * np.sqrt(np.add.reduceat(scaled ** 2, starts))
+
+    return steps[starts], norm(up), norm(before)
 
 
 def _scalar_elements_per_step(sr):
@@ -427,6 +463,7 @@ _LOSS_NAME = re.compile(r"(loss|cost|error|err|objective|nll|mse|xent|J$)", re.I
 def loss_series(F: Facts):
     """(steps, loss per step, how) from a scalar loss site, else computed from outputs and targets."""
     best = None
+    squashed = _activation_sites(F)
     for x in F.sites:
         sr = F.ser(x.id)
         if sr is None or x.kind == "arg":
@@ -435,6 +472,8 @@ def loss_series(F: Facts):
         if m.sum() < 3 or np.nanmax(sr[C.SIZE][m]) > 1:
             continue
         named = bool(_LOSS_NAME.search(last(base_name(x.target)))) or (x.kind == "return" and bool(_LOSS_NAME.search(last(x.function))))
+        if not named and x.id in squashed:
+            continue  # a sigmoid's or tanh's output (one sample's prediction in per-sample code) is no loss
         if np.nanmin(sr[C.MIN][m]) < 0:
             continue  # a signed residual (`err = pred - y`) or a logit is not a loss: losses are not negative
         if np.nanmax(sr[C.MAX][m]) == np.nanmin(sr[C.MIN][m]):
@@ -452,9 +491,16 @@ def loss_series(F: Facts):
         # one value per step: the last
         keep = np.append(steps[1:] != steps[:-1], True)
         return steps[keep], vals[keep], f"{F.by_id[best[1]].target} (line {F.by_id[best[1]].line})"
+    summed = running_total_losses(F)
+    if summed is not None:
+        # one value per step: the mean of what the step's writes added (each a sample's or a batch's loss)
+        steps, added, how = summed
+        starts = np.r_[0, np.nonzero(np.diff(steps))[0] + 1]
+        counts = np.diff(np.r_[starts, len(steps)])
+        return steps[starts], np.add.reduceat(added, starts) / counts, how
     pv = paired_values(F)
     if pv is None:
-        return None
+        return residual_losses(F)
     steps, out, tgt, kind = pv
     with np.errstate(all="ignore"):
         if kind == "binary":
@@ -465,6 +511,86 @@ def loss_series(F: Facts):
             loss = np.mean((out - tgt) ** 2, axis=1)
             how = "mean squared error computed from the outputs and targets"
     return steps, loss, how
+
+
+def residual_losses(F: Facts):
+    """(steps, mean squared residual, how) from a recorded difference between the model's output and the targets
+    (`resid = X @ w + b - y`), one value per step: the mean of its squares is its mean squared plus its variance,
+    both recorded. None when no such difference was recorded in the loop."""
+    t = F.target
+    if t is None or F.ser(t) is None or not len(F.ser(t)):
+        return None
+    t_name, t_size = base_name(F.by_id[t].target), F.ser(t)[C.SIZE][0]
+    for x in F.sites:
+        if x.kind != "assign" or x.id not in F.derived or t_name not in {base_name(r) for r in x.reads}:
+            continue
+        sr = F.ser(x.id)
+        if sr is None or not len(sr):
+            continue
+        tree = _parse(x.statement)
+        if tree is None or not any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Sub) for n in ast.walk(tree)):
+            continue
+        m = (sr.step >= 0) & (sr[C.SIZE] == t_size) & (t_size > 1)
+        if m.sum() < 5:
+            continue
+        steps = sr.step[m]
+        with np.errstate(all="ignore"):
+            mse = sr[C.MEAN][m].astype(np.float64) ** 2 + sr[C.STD][m].astype(np.float64) ** 2
+        keep = np.append(steps[1:] != steps[:-1], True)
+        return steps[keep], mse[keep], f"the mean squared {x.target} (line {x.line}), from its recorded mean and spread"
+    return None
+
+
+def _parse(statement: str):
+    try:
+        return ast.parse(statement.strip())
+    except SyntaxError:
+        return None
+
+
+def _activation_sites(F: Facts) -> set[int]:
+    """The sites holding an activation's output, and the returns of the functions those sites call."""
+    acts = F.activations
+    calls = {last(c) for a in acts for c in F.by_id[a.site].calls}
+    return {a.site for a in acts} | {x.id for x in F.sites if x.kind == "return" and last(x.function) in calls}
+
+
+def running_total_losses(F: Facts):
+    """(steps, loss added at each write, how) from a loss summed into a running total (`total += -log(p)`) that a
+    constant reset (`total = 0.0`) starts again each pass: each write's increment over the write (or reset) before
+    it is that write's own loss. None when no such total was recorded."""
+    for x in F.sites:
+        if x.kind not in ("augassign", "update") or not _LOSS_NAME.search(last(base_name(x.target))):
+            continue
+        sr = F.ser(x.id)
+        if sr is None or not len(sr) or np.nanmax(sr[C.SIZE]) > 1:
+            continue
+        m = sr.step >= 0
+        if m.sum() < 3:
+            continue
+        resets = []
+        for w in F.resolve(base_name(x.target), x.function):
+            ws = F.ser(w)
+            if w == x.id or ws is None or not len(ws) or F.by_id[w].kind in ("augassign", "update"):
+                continue
+            if np.nanmax(ws[C.MAX]) == np.nanmin(ws[C.MIN]):
+                resets.append((ws.seq, float(ws[C.MIN][0])))
+        if not resets:
+            continue
+        vals, seqs = sr[C.MEAN].astype(np.float64), sr.seq
+        inc = np.full(len(vals), np.nan)
+        for i in range(len(vals)):
+            # the latest of the previous write and the resets before this write is what this write added to
+            base, at = (vals[i - 1], seqs[i - 1]) if i else (np.nan, -1)
+            for rseq, rval in resets:
+                k = np.searchsorted(rseq, seqs[i]) - 1
+                if k >= 0 and rseq[k] > at:
+                    base, at = rval, rseq[k]
+            inc[i] = vals[i] - base
+        keep = m & np.isfinite(inc)
+        if keep.sum() >= 3:
+            return sr.step[keep], inc[keep], f"the per-step loss summed into {base_name(x.target)} (line {x.line})"
+    return None
 
 
 def paired_values(F: Facts):
@@ -1044,17 +1170,20 @@ def oversized_steps(F: Facts, by: dict, until: int | None, limit: float, only: l
                         ratio=float(np.median(ratio[:max(end, 3)])), reversals=rev, growth=growth, n=int(len(vals)))
             continue
         init = F.weight_norm_before(u)[1]
-        if len(init) and init[0] == 0:
-            continue  # grown from zero (a bias, an offset): its ratio starts at 1 and, near zero, says nothing
+        window = ratio[:max(end, 3)]
+        if len(init) and init[0] == 0 and not float(np.median(window[:3])) > LIM.OUTGROW:
+            # grown from zero (a bias, an offset): its ratio starts at 1 and, near zero, says nothing, unless its
+            # steps outgrow the value itself OUTGROW-fold (growth from zero makes the k-th step 1/k of the value)
+            continue
         # Large steps that keep growing geometrically: each update larger than the one before by a constant
         # factor (a step that only looks large because the weights started near zero shrinks like 1/k).
-        window = ratio[:max(end, 3)]
         med = float(np.median(window))
         grows = [f for f in by.get("sustained_growth", []) if f.severity == "error" and f.site in (
             _param(F, u), *[base_name(F.by_id[g].target) for g in F.gradient_of(u)])]
-        if med >= limit and window[-1] >= limit and best is None:
+        if med >= limit and (window[-1] >= limit or float(np.median(window[:3])) > LIM.OUTGROW) and best is None:
             # Large from the first update to the last one judged: a weight that started near zero shows
-            # large ratios that fall like 1/k as it grows; these did not fall.
+            # large ratios that fall like 1/k as it grows; these did not fall. Or larger than the weights themselves
+            # OUTGROW-fold from the first steps: growth from zero never gives that (its k-th step is 1/k of the weights).
             best = dict(how="median", update=u, name=_param(F, u), step=int(steps[0]), ratio=med,
                         last=float(window[-1]), upto=int(steps[min(max(end, 3), len(steps)) - 1]), n=int(len(window)))
         elif med >= limit and grows and best is None:
@@ -1173,6 +1302,39 @@ def gradient_size(F: Facts, u: int) -> float | None:
     return max(vals) if vals else None
 
 
+def _steps_over_rate(F: Facts, u: int, delta: np.ndarray, rows: np.ndarray) -> float | None:
+    """Sum of |step|^2 / rate over an update's in-loop writes when the statement multiplies a recorded scalar rate
+    with an expression computed in the statement itself (no variable holds the gradient), the rate read as it was
+    at each write. None when the update is not of that form or the rate was not recorded."""
+    x = F.by_id[u]
+    rates = [s for s in F.lr_sites(u) if F.ser(s) is not None and len(F.ser(s))]
+    tree = _parse(x.statement)
+    if tree is None or len(rates) != 1:
+        return None
+    rate_name = base_name(F.by_id[rates[0]].target)
+    plain = (ast.Name, ast.Attribute, ast.Subscript)
+    inline = False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+            for side, other in ((node.left, node.right), (node.right, node.left)):
+                if isinstance(side, (ast.Name, ast.Attribute)) and base_name(ast.unparse(side)) == rate_name \
+                        and not isinstance(other, plain + (ast.Constant,)):
+                    inline = True
+    if not inline:
+        return None
+    sr, rs = F.ser(u), F.ser(rates[0])
+    seqs = sr.seq[rows]
+    at = np.searchsorted(rs.seq, seqs, side="left") - 1
+    ok = (at >= 0) & np.isfinite(delta)
+    if not ok.any():
+        return None
+    rate = rs[C.MEAN][at[ok]].astype(np.float64)
+    good = rate > 0
+    if not good.any():
+        return None
+    return float(np.sum(delta[ok][good] ** 2 / rate[good]))
+
+
 def first_order_drop(F: Facts) -> dict | None:
     """The most the measured steps could have lowered the loss, to first order: the sum over updates of
     |step| x |gradient| (Cauchy-Schwarz bounds the decrease step . gradient by it). None when no update
@@ -1193,6 +1355,14 @@ def first_order_drop(F: Facts) -> dict | None:
         elif up is not None and np.isfinite(np.asarray(up, dtype=float)).any():
             delta = np.asarray(up, dtype=float)
         else:
+            continue
+        exact = _steps_over_rate(F, u, delta, m) if len(delta) == m.sum() else None
+        if exact is not None:
+            # The step is the rate times a gradient computed inline (`w - rate * X.T @ r / n`): no recorded value is
+            # that gradient, but its norm is the step's over the rate, so each step lowers the loss by at most
+            # |step|^2 / rate to first order.
+            parts[_param(F, u)] = exact
+            total += exact
             continue
         delta = delta[np.isfinite(delta)]
         grads = [F.ser(g) for g in F.gradient_of(u) if F.ser(g) is not None]

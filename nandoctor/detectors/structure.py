@@ -518,6 +518,26 @@ def _shape(text) -> tuple:
     return tuple(int(v) for v in re.findall(r"\d+", str(text)))
 
 
+def _product_makes_square(statement: str, shapes: dict, n: int) -> bool:
+    """Whether a matrix product in the statement of two recorded operands, (n, k) by (k, n), is itself (n, n): a
+    layer as wide as the batch (four samples through four units), where adding a (n,) bias row is what is meant."""
+    if not re.search(r"@|\bdot\(|matmul\(|\.dot\(", statement):
+        return False
+    two = [s for s in shapes.values() if len(s) == 2]
+    return any(a[0] == n and b[1] == n and a[1] == b[0] for a in two for b in two if a is not b)
+
+
+def _only_passes_values(statement: str) -> bool:
+    """Whether the statement only hands values to a function (`h, out = forward(w1, b1, w2)`): nothing is combined
+    here, so no broadcasting happens in it (the function's own statements are judged where they compute)."""
+    tree = parse_statement(statement)
+    value = getattr(tree.body[0], "value", None) if tree is not None and tree.body else None
+    if not isinstance(value, ast.Call) or (_dotted(value.func) or "").split(".")[0] in ("np", "numpy"):
+        return False
+    plain = (ast.Name, ast.Attribute, ast.Subscript, ast.Constant)
+    return all(isinstance(a, plain) for a in value.args) and all(isinstance(k.value, plain) for k in value.keywords)
+
+
 @register
 def broadcast_shapes(session) -> list[Finding]:
     """(n,) against (n,1) broadcasting to (n,n): a value that should hold one number per sample
@@ -554,10 +574,11 @@ def broadcast_shapes(session) -> list[Finding]:
         col = [k for k, s in pshapes.items() if s == (n, 1) or s == (1, n)]
         # An unnamed column (`X @ w - y`): a (n,) operand makes (n, n) only against a column when no operand
         # is already (n, n).
-        if vec and not col and not any(s == (n, n) for s in pshapes.values()) and not _matmul_square(x.statement):
+        if vec and not col and not any(s == (n, n) for s in pshapes.values()) and not _matmul_square(x.statement) \
+                and not _product_makes_square(x.statement, pshapes, n):
             col = ["the other operand"]
             pshapes["the other operand"] = (n, 1)
-        if vec and col:
+        if vec and col and not _only_passes_values(x.statement):
             out.append(_f("shape_broadcasting", "structure", "error",
                           f"`{strip_comment(x.statement.strip())}` (line {x.line}) combines {vec[0]} of shape ({n},) with "
                           f"{col[0]} of shape {pshapes[col[0]]}: numpy broadcasts them to ({n}, {n}), one value per "

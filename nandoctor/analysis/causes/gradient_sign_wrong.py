@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ... import columns as C
-from ...detectors.facts import base_name, last
-from ...detectors.optimisation import _LOSS_NAME, loss_series, oversized_steps, trouble, update_ratios
+from ...detectors.optimisation import loss_series, oversized_steps, trouble, update_ratios
 from ...explain.fixes import flip_update_fixes
 from ...model import ChainLink
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
@@ -18,7 +16,7 @@ def worsening_from_start(F, k: int = 4) -> dict | None:
     Either one is enough: a per-sample loss is noisy even when every step climbs, while the weights then
     grow steadily. None when neither was measured."""
     found = None
-    ls = loss_series(F) or running_total_losses(F)
+    ls = loss_series(F)
     if ls is not None and np.isfinite(ls[1]).sum() >= 2 * k:
         loss = ls[1][np.isfinite(ls[1])]
         first = loss[:k]
@@ -82,44 +80,6 @@ def loss_falls_over(ls, steps: np.ndarray, end: int) -> tuple[float, float] | No
     return (start, stop) if stop < 0.99 * start else None
 
 
-def running_total_losses(F):
-    """(steps, loss added at each step, how) from a loss summed into a running total (`total += -log(p)`) that a
-    constant reset (`total = 0.0`) starts again each pass: each write's increment over the write (or reset) before
-    it is that step's own loss. None when no such total was recorded."""
-    for x in F.sites:
-        if x.kind not in ("augassign", "update") or not _LOSS_NAME.search(last(base_name(x.target))):
-            continue
-        sr = F.ser(x.id)
-        if sr is None or not len(sr) or np.nanmax(sr[C.SIZE]) > 1:
-            continue
-        m = sr.step >= 0
-        if m.sum() < 3:
-            continue
-        resets = []
-        for w in F.resolve(base_name(x.target), x.function):
-            ws = F.ser(w)
-            if w == x.id or ws is None or not len(ws) or F.by_id[w].kind in ("augassign", "update"):
-                continue
-            if np.nanmax(ws[C.MAX]) == np.nanmin(ws[C.MIN]):
-                resets.append((ws.seq, float(ws[C.MIN][0])))
-        if not resets:
-            continue
-        vals, seqs = sr[C.MEAN].astype(np.float64), sr.seq
-        inc = np.full(len(vals), np.nan)
-        for i in range(len(vals)):
-            # the latest of the previous write and the resets before this write is what this write added to
-            base, at = (vals[i - 1], seqs[i - 1]) if i else (np.nan, -1)
-            for rseq, rval in resets:
-                k = np.searchsorted(rseq, seqs[i]) - 1
-                if k >= 0 and rseq[k] > at:
-                    base, at = rval, rseq[k]
-            inc[i] = vals[i] - base
-        keep = m & np.isfinite(inc)
-        if keep.sum() >= 3:
-            return sr.step[keep], inc[keep], f"the per-step loss summed into {base_name(x.target)} (line {x.line})"
-    return None
-
-
 def _repeated_gradient(F) -> str | None:
     """The name of a gradient an update applies that comes back bit-identical at every step or every pass over
     the data while its parameter moves (measured as forward_outside_loop measures it), else None."""
@@ -152,7 +112,9 @@ def step_spread(F) -> dict | None:
     "The update climbs the gradient instead of descending it",
     premises=(
         ("run_worsens", "the run gets worse: a NaN or inf, a loss that ends well above its start, or diverging weights"),
-        ("steps_small", "the updates were a small part of the weights before the run got worse (not overshoot)"),
+        ("steps_small", "the updates were a small part of the weights before the run got worse, or large without "
+                        "overshooting (below the weights' own norm, no change alternating in sign, no spike, no value "
+                        "growing geometrically)"),
         ("worse_from_first_steps", "the loss rises, or the weights grow while the loss does not fall, from the very "
                                    "first steps, steadily"),
         ("steps_follow_the_weights", "the steps change from one update to the next (the gradient is recomputed "
@@ -175,11 +137,22 @@ def rule(ctx) -> RuleOutcome:
                                                      else "the loss falls and the weights stay bounded")):
         return out
     big = oversized_steps(F, ctx.findings, bad.get("step"), ctx.threshold("ASCENT_RATIO"))
-    if not out.check("steps_small", None if big is None else not big,
+    # Steps large only by their size (no spike, no change alternating in sign, no geometric growth) do not overshoot:
+    # a descent that overshoots swings or grows, while one that climbs from the first update is going uphill.
+    # values growing geometrically: over the steps (sustained growth) or on the way back within one (an exploding
+    # gradient)
+    growing = [f for f in ctx.findings.get("sustained_growth", []) if f.severity == "error"] + \
+        [f for f in ctx.findings.get("exploding_gradient", []) if f.severity != "info"]
+    # A step larger than the weights themselves is too large whatever its direction: only steps below the weights'
+    # own norm are judged by what they did.
+    level = bool(big) and big["how"] == "median" and not growing and big["ratio"] < 1.0
+    if not out.check("steps_small", None if big is None else not big or level,
                      "no update ratio was measured" if big is None else
-                     (f"{big['name']} moved by {big['ratio']:.2g} of its norm ({big['how']})" if big else
+                     (f"{big['name']} moved by a median {big['ratio']:.2g} of its norm, but no change alternated in sign, "
+                      f"spiked or grew geometrically: the steps did not overshoot" if level else
+                      f"{big['name']} moved by {big['ratio']:.2g} of its norm ({big['how']})" if big else
                       f"no step moved a weight by {ctx.threshold('ASCENT_RATIO'):g} of its norm before step "
-                      f"{bad.get('step')}")):
+                      f"{bad.get('step')}"), **({"ratio": big["ratio"]} if big else {})):
         return out
     w = worsening_from_start(F)
     if not out.check("worse_from_first_steps", None if w is None else w["rising"],
@@ -199,9 +172,15 @@ def rule(ctx) -> RuleOutcome:
                      + ("" if spread["cv"] > ctx.threshold("STEP_VARIES") else ": the same step every time, from a "
                         "gradient that does not follow the weights"), **(spread or {})):
         return out
-    msg = (f"The update climbs the gradient: {w['what']}, while each step is a small part of the weights, and "
-           f"{bad['what']}. Small steps along the negative gradient can only lower the loss: the sign of the "
-           f"update (or of the gradient) is reversed.")
+    if level:
+        msg = (f"The update climbs the gradient: {w['what']}, while each step moved {big['name']} by a median "
+               f"{big['ratio']:.2g} of its norm without overshooting (no change alternating in sign, no geometric "
+               f"growth), and {bad['what']}. Steps along the negative gradient that do not overshoot lower the loss: "
+               f"the sign of the update (or of the gradient) is reversed.")
+    else:
+        msg = (f"The update climbs the gradient: {w['what']}, while each step is a small part of the weights, and "
+               f"{bad['what']}. Small steps along the negative gradient can only lower the loss: the sign of the "
+               f"update (or of the gradient) is reversed.")
     chain = [ChainLink(w["what"], None, None, None, {k: v for k, v in w.items() if k != "what"}),
              ChainLink(bad["what"], bad.get("step"), None, None, {k: v for k, v in bad.items() if k != "what"})]
     codes = [f.code for c in ("loss_rising", "weight_divergence", "sustained_growth") for f in ctx.findings.get(c, [])]

@@ -60,8 +60,9 @@ def describe_steps(big: dict) -> str:
                                    "pre-activation (a formula that blows up whatever the rate)"),
     ),
     thresholds={"LR_RATIO_HIGH": 0.1, "START_BLOWUP": 1e4, "SUM_BATCH": 32, "BOUNCE_DROP": 0.1},
-    # the log of a negative tanh/linear output is NaN at any rate: the loss/activation mismatch explains it
-    yields_to=("wrong_loss_for_activation",),
+    # the log of a negative tanh/linear output is NaN at any rate: the loss/activation mismatch explains it; a run
+    # that climbs from its first update with steps that neither overshoot nor grow is going uphill, not too fast
+    yields_to=("wrong_loss_for_activation", "gradient_sign_wrong"),
 )
 def rule(ctx) -> RuleOutcome:
     """Updates too large for the weights, measured, before the run blows up."""

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 
+from ... import columns as C
+from ...detectors.facts import base_name
 from ...detectors.optimisation import first_order_drop, gradient_size, loss_progress, typical_ratio
 from ...explain.fixes import hyper_value, lower_lr_fix
 from ...model import ChainLink, Fix
 from ..rules import LATENT, PRIMARY, Draft, RuleOutcome, cause_rule
 from ._numeric import layer_update_ratios
+
+
+def _writes_several(F, u: int) -> bool:
+    from ...detectors.optimisation import _writes_several_arrays
+
+    return _writes_several_arrays(F.ser(u))
 
 
 @cause_rule(
@@ -26,6 +34,8 @@ from ._numeric import layer_update_ratios
     ),
     thresholds={"SLOW_DROP": 0.1, "SLOW_RATIO": 1e-3, "GRADIENT_ALIVE": 1e-5, "LAYER_SPREAD": 1e3,
                 "UNEXPLAINED_DROP": 100.0},
+    # a step stored into an integer array is truncated away whatever the rate: the truncation explains tiny steps
+    yields_to=("integer_dtype_truncation",),
 )
 def rule(ctx) -> RuleOutcome:
     """Loss stalled, tiny steps, a gradient of ordinary size: the rate scaling it is too small."""
@@ -70,7 +80,13 @@ def rule(ctx) -> RuleOutcome:
     low = min(layers, key=lambda r: r["ratio"]) if layers else None
     high = max(layers, key=lambda r: r["ratio"]) if layers else None
     spread = high["ratio"] / low["ratio"] if layers else None
-    if not out.check("steps_tiny_alike", None if spread is None else spread < ctx.threshold("LAYER_SPREAD"),
+    arrays = [u for u in F.updates if F.ser(u) is not None and np.nanmax(F.ser(u)[C.SIZE]) > 1]
+    single = not layers and len(arrays) == 1 and not _writes_several(F, arrays[0])
+    if single:
+        # One array of weights (and scalar offsets): no gradient passes back through other layers to vanish.
+        out.check("steps_tiny_alike", True, f"{base_name(F.by_id[arrays[0]].target)} is the only array of weights: "
+                  "no gradient passes back through layers", spread=1.0)
+    elif not out.check("steps_tiny_alike", None if spread is None else spread < ctx.threshold("LAYER_SPREAD"),
                      "no parameter array's update ratio was measured" if spread is None else
                      (f"one parameter array ({high['name']}, median ratio {high['ratio']:.2g})" if len(layers) == 1 else
                       f"the median update ratios of {len(layers)} parameter arrays run from {low['ratio']:.2g} "

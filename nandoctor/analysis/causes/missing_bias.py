@@ -20,7 +20,8 @@ def _has_product(tree) -> bool:
     for node in ast.walk(tree):
         if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.MatMult)):
             return True
-        if isinstance(node, ast.Call) and last(_dotted(node.func) or "") in ("dot", "matmul", "inner"):
+        if isinstance(node, ast.Call) and last(_dotted(node.func) or "") in ("dot", "matmul", "inner", "einsum",
+                                                                              "tensordot", "vdot"):
             return True
     return False
 
@@ -83,6 +84,20 @@ def _target_offset(F):
         # Labels or probabilities: a sigmoid's offset sits in logit space (0 for a balanced base rate), so a mean
         # measured against the spread says nothing about it.
         return None
+    v = F.values(t)
+    if v is not None and len(v[2]) == 2 and min(v[2]) > 1:
+        # Several outputs per sample: each output has its own offset (columns centred at 4, -3 and 5 average to 2
+        # with a spread that mostly measures how far apart they sit).
+        Y = v[1][0].reshape(v[2])
+        n = samples_axis_length(F)
+        if n is not None and Y.shape[1] == n and Y.shape[0] != n:
+            Y = Y.T
+        mean, std = Y.mean(axis=0), Y.std(axis=0)
+        live = std > 0
+        if live.any():
+            r = np.abs(mean[live]) / std[live]
+            k = int(np.argmax(r))
+            return float(r[k]), float(mean[live][k]), float(std[live][k]), f"{F.by_id[t].target} (output {k})"
     return abs(m) / sd, m, sd, F.by_id[t].target
 
 
@@ -218,6 +233,12 @@ def rule(ctx) -> RuleOutcome:
         toff = _target_offset(F)
         if toff is not None and toff[0] >= ratio_limit:
             offset, where = toff, "the targets"
+    if (offset is None or offset[0] < ratio_limit) and not zero:
+        # Neither the inputs nor the targets as a whole sit off the origin, but the misses might: a constant miss per
+        # output at the end of training is an offset the model cannot learn.
+        miss = _residual_offset(F)
+        if miss is not None and miss[0] >= ratio_limit:
+            offset, where = miss, "the misses"
     if zero:
         out.check("offset_needed", True, f"input row {zero[0].evidence.get('row')} is all zeros", row=zero[0].evidence.get("row"))
     elif not out.check("offset_needed", None if offset is None else offset[0] >= ratio_limit,
@@ -235,7 +256,13 @@ def rule(ctx) -> RuleOutcome:
                                 [f.code] + [g.code for g in ctx.findings.get("accuracy_ceiling", []) +
                                             ctx.findings.get("samples_never_learned", [])], dict(f.evidence)))
         return out
-    stuck, why, ev = _stuck(F, ctx.threshold("bias_flat_output_ratio"), ctx.threshold("bias_miss_ratio"))
+    if where == "the misses":
+        # The misses measured at the end of the loop: training ended with them still off zero by the same amount.
+        stuck, ev = True, {"miss_mean_end": offset[1], "miss_std_end": offset[2]}
+        why = (f"at the end of training {offset[3]} still averages {offset[1]:.3g} with a spread of {offset[2]:.3g}: "
+               f"a constant miss that weights through the origin cannot remove")
+    else:
+        stuck, why, ev = _stuck(F, ctx.threshold("bias_flat_output_ratio"), ctx.threshold("bias_miss_ratio"))
     if not out.check("decision_stuck", stuck, why, **ev):
         return out
     x0 = stmts[0][0]
@@ -258,6 +285,38 @@ def _differences_with(F, t: int):
         if tree is None or not any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Sub) for n in ast.walk(tree)):
             continue
         yield x, loop_rows(F, x.id), F.ser(x.id)
+
+
+def _residual_offset(F):
+    """(|mean| / spread of the most off-centre output's misses over the last tenth of the loop, that mean, that
+    spread, what was measured) from the kept values of a recorded difference with the targets, or None. Samples run
+    along the longer axis of a (samples, outputs) or (outputs, samples) difference."""
+    t = target_site(F)
+    if t is None:
+        return None
+    for x, rows, sr in _differences_with(F, t):
+        v = F.values(x.id)
+        if v is None or len(v[2]) != 2 or v[2][0] == v[2][1] or min(v[2]) < 2 or len(v[0]) < 10:
+            continue
+        steps, data, shape = v
+        inside = np.nonzero(steps >= 0)[0]
+        if len(inside) < 10:
+            continue
+        tail = inside[-max(1, len(inside) // 10):]
+        cube = data[tail].reshape(len(tail), *shape)
+        if shape[0] < shape[1]:
+            cube = cube.transpose(0, 2, 1)  # outputs x samples: make the samples the rows
+        flat = cube.reshape(-1, cube.shape[2])
+        if not np.all(np.isfinite(flat)):
+            continue
+        mean, std = flat.mean(axis=0), flat.std(axis=0)
+        live = std > 0
+        if live.any():
+            r = np.abs(mean[live]) / std[live]
+            k = int(np.argmax(r))
+            return (float(r[k]), float(mean[live][k]), float(std[live][k]),
+                    f"{x.target} (line {x.line}, output {k}, over the last {len(tail)} steps)")
+    return None
 
 
 def _final_miss(F, out_sid: int, t: int):

@@ -21,7 +21,9 @@ def _shape(text) -> tuple:
 def _identical_axes(w: np.ndarray, relative: float = 1e-12) -> list[int]:
     """Axes along which every slice equals the first within `relative` of the largest weight (1: the columns are
     copies, 0: the rows), with >= 2 slices."""
-    tol = relative * max(1.0, float(np.max(np.abs(w))) if w.size else 1.0)
+    # Relative to the array's own scale: weights of size 1e-4 that differ by 1e-4 are different units, however
+    # small (a floor at 1 would call any small-valued array, such as a momentum buffer, a set of copies).
+    tol = relative * (float(np.max(np.abs(w))) if w.size else 0.0)
     out = []
     if w.shape[1] >= 2 and np.all(np.abs(w - w[:, :1]) <= tol):
         out.append(1)
@@ -51,8 +53,10 @@ def rule(ctx) -> RuleOutcome:
     n = samples_axis_length(F)
     for u in ups:
         sr = F.ser(u)
-        # a value with one row per sample is the data passing through, not a layer's weights
-        shapes.update(s for _, text in sr.shape.unique_first() if len(s := _shape(text)) == 2 and n not in s)
+        # a value with one row per sample is the data passing through, not a layer's weights, unless the program
+        # model found it a parameter (a tiny data set as long as a layer is wide: four XOR points, four units)
+        shapes.update(s for _, text in sr.shape.unique_first() if len(s := _shape(text)) == 2
+                      and (n not in s or u in F.updates))
     if not out.check("several_layers", len(shapes) >= 2 if ups else None,
                      f"{len(shapes)} weight matrix shapes are updated: {sorted(shapes)}" if ups
                      else "no parameter update was recorded", shapes=sorted(shapes)):

@@ -8,11 +8,12 @@ import numpy as np
 
 from ... import columns as C
 from ...detectors.facts import base_name, strip_comment
-from ...detectors.optimisation import loss_progress, trouble
+from ...detectors.optimisation import loss_progress, loss_series, trouble
 from ...explain.fixes import advice, init_scale_fixes, np_alias
 from ...model import ChainLink, Fix
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
-from ._passes import forward_pass, input_site, is_squashing, learned_names, loss_values, site_words, target_site
+from ._passes import (forward_pass, input_site, is_squashing, learned_names, loop_rows, loss_values, site_words,
+                      target_site)
 
 _RANDOM_INIT = re.compile(r"(randn|standard_normal|normal\(|rand\(|uniform\()")
 
@@ -27,10 +28,12 @@ _RANDOM_INIT = re.compile(r"(randn|standard_normal|normal\(|rand\(|uniform\()")
         ("starts_extreme", "before any update a hidden sigmoid/tanh is saturated or the forward values are far "
                            "larger than the inputs"),
         ("training_hurt", "the start still hurts at the end: that sigmoid/tanh is still saturated in the last step, "
-                          "or the run blows up, or its loss barely falls"),
+                          "or the run blows up, or its loss barely falls, or a cross-entropy ends no better than "
+                          "chance (init_chance_fraction of ln K or more, for K classes measured on the predicted "
+                          "distribution)"),
     ),
     thresholds={"init_saturated_fraction": 0.2, "init_growth": 100.0, "init_input_scale_max": 10.0,
-                "init_slow_drop": 0.1},
+                "init_slow_drop": 0.1, "init_chance_fraction": 0.9},
 )
 def rule(ctx) -> RuleOutcome:
     """Before any update a hidden sigmoid/tanh sits at its bounds, or the forward values dwarf the inputs."""
@@ -70,11 +73,12 @@ def rule(ctx) -> RuleOutcome:
         # Values all at 0 fill [0, 1] "near its bound" too: saturation needs values that reach out towards 1.
         reach = float(sr[C.ABSMAX][row])
         if (seq, sid, row) != output_row and np.isfinite(near) and near >= sat_limit and is_squashing(F, sid) \
-                and reach >= 0.5 and std > 0:
+                and reach >= 0.5 and std > 0 and (reach >= 1 - 1e-4 or not _centred_at_zero(F, sid)):
             pinned.append((near, float(sr[C.FRAC_SAT_EXACT][row]), sid, row))
             if saturated is None or near > saturated[0]:
                 saturated = pinned[-1]
-        elif sid in F.derived and np.isfinite(near) and near >= sat_limit and _both_bounds(sr, row):
+        elif sid in F.derived and np.isfinite(near) and near >= sat_limit and _both_bounds(sr, row) \
+                and not _is_distribution(sr, row):
             # A squashing function the code hands around as a value (`self.squash = np.tanh`) is not named at
             # the call; values piled at both ends of [-1, 1] or [0, 1] are its output all the same.
             pinned.append((near, float(sr[C.FRAC_SAT_EXACT][row]), sid, row))
@@ -115,6 +119,61 @@ def rule(ctx) -> RuleOutcome:
     return out
 
 
+def chance_level(F) -> tuple[int, float, str] | None:
+    """(K, ln K, the value's name) when the loss is a cross-entropy (its statement takes a log) and the loop computes a
+    distribution over K >= 2 classes: a (samples, K) value in [0, 1] whose mean is 1/K at every step (each row sums to
+    1). None when either was not measured."""
+    loss = loss_values(F)
+    if loss is None or "log" not in F.by_id[loss[0]].statement:
+        return None
+    best = None
+    for x in F.sites:
+        sr = F.ser(x.id)
+        if sr is None or x.kind == "arg":
+            continue
+        rows = loop_rows(F, x.id)
+        if len(rows) < 3:
+            continue
+        shapes = {tuple(int(v) for v in re.findall(r"\d+", str(s))) for s in sr.shape[rows]}
+        widths = {s[-1] for s in shapes if len(s) == 2}
+        if len(widths) != 1 or len(shapes) != len({s for s in shapes if len(s) == 2}):
+            continue
+        k = widths.pop()
+        if k < 2 or not (np.all(sr[C.MIN][rows] >= 0) and np.all(sr[C.MAX][rows] <= 1)):
+            continue
+        if np.allclose(sr[C.MEAN][rows], 1.0 / k, rtol=1e-6, atol=0) and (best is None or len(rows) > best[0]):
+            best = (len(rows), k, site_words(F, x.id))
+    return None if best is None else (best[1], float(np.log(best[1])), best[2])
+
+
+def _final_tenth_mean(F) -> float | None:
+    """The mean of the measured loss over the last tenth of its finite values (at least one), or None."""
+    ls = loss_series(F)
+    if ls is None:
+        return None
+    vals = ls[1][np.isfinite(ls[1])]
+    if not len(vals):
+        return None
+    return float(np.mean(vals[-max(1, len(vals) // 10):]))
+
+
+def _is_distribution(sr, row: int) -> bool:
+    """A (samples, K) value whose rows sum to 1 (its mean is 1/K): predicted probabilities, whose values at 0 and 1
+    are confident predictions, not saturated hidden units."""
+    shape = tuple(int(v) for v in re.findall(r"\d+", str(sr.shape[row])))
+    return len(shape) == 2 and shape[1] >= 2 and bool(np.isclose(sr[C.MEAN][row], 1.0 / shape[1], rtol=1e-6, atol=0))
+
+
+def _centred_at_zero(F, sid: int) -> bool:
+    """A tanh output: its bounds are -1 and 1, so its values at 0 (an input of zeros, no bias) sit at its centre, not
+    at a bound, and only values near +-1 are saturated."""
+    kinds = {a.kind for a in F.activations if a.site == sid}
+    if kinds:
+        return kinds == {"tanh"}
+    x = F.by_id[sid]
+    return bool(re.search(r"\btanh\b", x.statement if x.kind != "arg" else "")) and "sigmoid" not in x.statement
+
+
 def _both_bounds(sr, row: int) -> bool:
     """The values span a squashing range end to end: within 1e-4 of -1 (or of 0, all non-negative) and of 1."""
     low, high = float(sr[C.MIN][row]), float(sr[C.MAX][row])
@@ -147,7 +206,15 @@ def _still_hurting(ctx, F, pinned, sat_limit) -> tuple[bool | None, str]:
     lp = loss_progress(F)
     if lp is not None:
         slow = lp["drop"] < ctx.threshold("init_slow_drop")
-        return slow, (f"{ends[0][1]}; " if ends else "") + f"the loss went from {lp['first']:.4g} to {lp['last']:.4g}"
+        said = (f"{ends[0][1]}; " if ends else "") + f"the loss went from {lp['first']:.4g} to {lp['last']:.4g}"
+        chance = None if slow else chance_level(F)
+        end = _final_tenth_mean(F)
+        if chance is not None and end is not None and end >= ctx.threshold("init_chance_fraction") * chance[1]:
+            # A loss that falls a long way from a huge start can still end where guessing would: no better than
+            # chance (over the last tenth of the run: a minibatch's loss swings), the start was not recovered from.
+            return True, (f"{said}; over the last tenth of the run it averages {end:.4g}, no better than chance for the "
+                          f"{chance[0]} classes of {chance[2]} (ln {chance[0]} = {chance[1]:.4g})")
+        return slow, said
     if ends:
         return ends[0]
     return (None if bad is None else False), ("the run stays finite, and neither the loss nor the units at the end "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import columns as C
+from ...detectors.facts import base_name, expr_reads
 from ...model import ChainLink
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
 from ...explain.fixes import advice, init_scale_fixes
@@ -15,8 +16,21 @@ def output_row(F, p, t):
     """The last value in a pass with as many elements as the targets: the prediction."""
     if p is None or t is None:
         return None
-    size = F.ser(t)[C.SIZE][0]
-    return next(((sid, row) for _, sid, row in reversed(p.rows) if F.ser(sid)[C.SIZE][row] == size), None)
+    t_size = F.ser(t)[C.SIZE][0]
+    sizes = {t_size}
+    # A minibatch: a function argument in the pass handed a slice of the inputs (`learn(xs[i], ys[i])`) holds a
+    # part of the samples; the prediction for them has the targets' values per sample times as many.
+    i = input_site(F)
+    if i is not None and F.ser(i)[C.SIZE][0] > 0:
+        i_name, per = base_name(F.by_id[i].target), t_size / F.ser(i)[C.SIZE][0]
+        for _, sid, row in p.rows:
+            x = F.by_id[sid]
+            if x.kind == "arg" and any(i_name in {base_name(r) for r in expr_reads(e)}
+                                       for _, e in F.call_args(x.function, x.target[4:])):
+                sizes.add(F.ser(sid)[C.SIZE][row] * per)
+    # (an argument the size of a minibatch is what the batch was handed, not a prediction)
+    return next(((sid, row) for _, sid, row in reversed(p.rows) if F.ser(sid)[C.SIZE][row] in sizes
+                 and (F.by_id[sid].kind != "arg" or F.ser(sid)[C.SIZE][row] == t_size)), None)
 
 
 def _first_layer_gain(F):
