@@ -148,6 +148,20 @@ def last(name: str) -> str:
     return name.rsplit(".", 1)[-1]
 
 
+def _subtracts(statement: str | None, a: str, b: str) -> bool:
+    """Whether the statement subtracts one of the names `a`, `b` from the other directly (`x_hat - x`), not merely
+    holds both beside a minus sign somewhere (`(W.T @ g) * (1 - a ** 2)`)."""
+    try:
+        tree = ast.parse((statement or "").strip())
+    except SyntaxError:
+        return False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub):
+            if {base_name(ast.unparse(node.left)), base_name(ast.unparse(node.right))} == {a, b}:
+                return True
+    return False
+
+
 def base_name(target: str) -> str:
     """'x' for 'x[x > 0]', 'self.w' for 'self.w', the first of 'a = b' chains."""
     return target.split(" = ")[0].split("[", 1)[0].replace("arg ", "")
@@ -620,7 +634,8 @@ class Facts:
             data = [p for p in ps if p in self.input_roots and self._array(p) and self.ser(p).seq[0] < first_seq]
             outs = [p for p in ps if p in self.derived and self.observed(p)]
             for d in data:
-                same = [o for o in outs if self.ser(o).shape[0] == self.ser(d).shape[0]]
+                same = [o for o in outs if self.ser(o).shape[0] == self.ser(d).shape[0]
+                        and _subtracts(x.statement, base_name(self.by_id[o].target), base_name(self.by_id[d].target))]
                 if same:
                     return same[-1], d, sid
         return None, None, None
