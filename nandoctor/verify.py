@@ -999,21 +999,34 @@ def _knob_name(script: Path, fx: Fix) -> str | None:
     return None
 
 
+# Causes whose fix rescales the weights' initialisation: the scale itself is searched, on the lines the fix edits.
+INIT_SCALE_CAUSES = ("weights_init_too_large", "weights_init_too_small")
+
+
 def _size_knobs(script: Path, argv: list[str], trials, budget: Budget, jobs: int | None,
                 seed: int | None) -> tuple[tuple, tuple[str, ...]]:
-    """A search for each number a fix changes (one literal, such as a learning rate): the largest value that stays
-    finite and learns, bisected on a log scale. Each searched run is the whole script, so a run the re-run budget
-    cuts short is not searched (the boundary of a cut run says nothing of the whole one)."""
+    """A search for each number a fix changes (one literal, such as a learning rate), and for the scale of the
+    initialisations an init fix rescales: the largest value that stays finite and learns, bisected on a log scale.
+    Each searched run is the whole script, so a run the re-run budget cuts short is not searched (the boundary of a
+    cut run says nothing of the whole one)."""
     from .sizing import SizingError, size_knob
 
     sizings, notes, done = [], [], set()
     for t in trials:
-        if not t.knob or t.verdict == NOT_APPLIED or len(t.fixes) != 1:
+        if t.verdict == NOT_APPLIED:
             continue
-        fx = t.fixes[0]
-        if (fx.file or "", fx.line) in done:
+        if t.knob and len(t.fixes) == 1:
+            fx = t.fixes[0]
+            target, name, files = fx, _knob_name(script, fx), {fx.file or ""}
+        elif set(t.causes) & set(INIT_SCALE_CAUSES) and all(fx.line for fx in t.fixes):
+            lines = sorted({fx.line for fx in t.fixes})
+            target, name, files = [f"scale:{line}" for line in lines], "init scale", {fx.file or "" for fx in t.fixes}
+        else:
             continue
-        done.add((fx.file or "", fx.line))
+        key = (tuple(sorted(files)), str(target if isinstance(target, list) else (target.line, target.before)))
+        if key in done:
+            continue
+        done.add(key)
         if budget.max_steps is not None:
             notes.append(f"{t.name}: not sized, each searched run would be cut at {budget.max_steps} steps")
             continue
@@ -1021,12 +1034,12 @@ def _size_knobs(script: Path, argv: list[str], trials, budget: Budget, jobs: int
             notes.append(f"{t.name}: not sized, the script does not seed its random numbers, so one run per value "
                          f"would measure the dice as much as the value")
             continue
-        if fx.file and Path(fx.file).resolve() != script:
-            notes.append(f"{t.name}: not sized, its number is in {Path(fx.file).name}, not in the script")
+        outside = [f for f in files if f and Path(f).resolve() != script]
+        if outside:
+            notes.append(f"{t.name}: not sized, its numbers are in {Path(outside[0]).name}, not in the script")
             continue
         try:
-            sizings.append(size_knob(script, argv, fx, name=_knob_name(script, fx), timeout=budget.timeout,
-                                     workers=jobs))
+            sizings.append(size_knob(script, argv, target, name=name, timeout=budget.timeout, workers=jobs))
         except SizingError as e:
             notes.append(f"{t.name}: not sized, {e}")
     return tuple(sizings), tuple(notes)

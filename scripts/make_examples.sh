@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the committed example reports with nandoctor itself:
-#   reports/demo/              `nandoctor demo`: the founding case, 10,000 steps (seconds)
-#   reports/seed_341_answer/   the accepted answer's variant: 500,000 steps (a minute or more)
+#   reports/demo/              `nandoctor demo --verify on`: the founding case, 10,000 steps, every fix re-run
+#                              and the learning rate sized (a few minutes)
+#   reports/seed_341_answer/   the accepted answer's variant: 500,000 steps, fixes re-run (several minutes)
 #   reports/healthy_mlp/       a healthy 784-256-10 MLP (benchmarks/mlp.py), 96 steps
 #   reports/screenshots/       the three pages at 1440x900 and 390x844 (scripts/report_screenshots.py)
 # Each folder keeps report.html, summary.png and findings.json. The saved session (what
@@ -14,8 +15,8 @@ answer="${1:-../shared/seed/seed_341_answer.py}"  # relative: the reports show n
 max_session_kb=4096
 cd "$root"
 status=0
-python -m nandoctor demo -o reports/demo > /dev/null || status=$?
-python -m nandoctor run -o reports/seed_341_answer "$answer" > /dev/null || status=$?
+python -m nandoctor demo --verify on -o reports/demo > /dev/null || status=$?
+python -m nandoctor run --verify on -o reports/seed_341_answer "$answer" > /dev/null || status=$?
 python -m nandoctor run -o reports/healthy_mlp benchmarks/mlp.py > /dev/null || status=$?
 for d in reports/demo reports/seed_341_answer reports/healthy_mlp; do
   rm -f "$d"/*.tmp

@@ -208,6 +208,31 @@ def test_the_plan_keeps_what_worked_and_says_why_the_rest_stayed_out():
     assert "copy: no effect" in text and "lr: a changed setting" in text and "clip: it edits line 4" in text
 
 
+def test_what_is_sized_a_changed_number_and_an_init_fixs_lines(tmp_path, monkeypatch):
+    import nandoctor.sizing
+    from nandoctor.verify import _size_knobs
+
+    script = tmp_path / "fit.py"
+    script.write_text("w = init()\nb = 0\n")
+    calls = []
+    monkeypatch.setattr(nandoctor.sizing, "size_knob",
+                        lambda script, argv, target, **kw: calls.append((target, kw["name"])) or kw["name"])
+    init = Fix("Scale the initial w by 1/sqrt(fan_in)", 1, "init()", "init() / 3")
+    trials = [_trial("lr", ["learning_rate_too_high"], [LR], CURES, knob=True),
+              _trial("init", ["weights_init_too_large"], [init, dataclasses.replace(init, line=2)], HELPS),
+              _trial("code", ["wrong_derivative_formula"], [CODE], CURES),
+              _trial("broken", ["learning_rate_too_high"], [LR], NOT_APPLIED, knob=True)]
+    whole = Budget(None, None, 60.0, 1.0, "the whole run")
+    sizings, notes = _size_knobs(script, [], trials, whole, 1, None)
+    assert calls == [(LR, None), (["scale:1", "scale:2"], "init scale")] and notes == ()
+    # A run the budget cuts short, or one whose random numbers are not seeded, is not searched, and says why.
+    calls.clear()
+    _, notes = _size_knobs(script, [], trials, Budget(500, ("fit.py", 3), 60.0, 1.0, "500 steps"), 1, None)
+    assert calls == [] and len(notes) == 2 and all("cut at 500 steps" in n for n in notes)
+    _, notes = _size_knobs(script, [], trials, whole, 1, 12345)
+    assert calls == [] and all("seed" in n for n in notes)
+
+
 def test_a_knob_stays_in_the_plan_when_no_code_change_cures():
     kept, _ = _plan_groups([_trial("lr", ["lr"], [LR], CURES, knob=True), _trial("code", ["x"], [CODE], HELPS)])
     assert [t.name for t in kept] == ["lr", "code"]
