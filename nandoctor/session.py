@@ -172,13 +172,16 @@ class Session:
         }
 
     def analyze(self, force: bool = False) -> "Session":
-        """Run the detectors and the explanation (pure functions of this session)."""
+        """Run the detectors and the explanation (pure functions of this session). Silent: no numpy warning of
+        the analysis reaches the user's terminal (a run gone NaN gives all-NaN slices everywhere)."""
         if self._findings is None or force:
             from .detectors import detect
             from .explain import explain
 
-            self._findings = detect(self)
-            self._causes = explain(self, self._findings)
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                self._findings = detect(self)
+                self._causes = explain(self, self._findings)
             # The detectors' per-site copies of the frame (Facts.series, as large as the frame's
             # statistics) are not needed by the report: free them before it is drawn.
             from .detectors.facts import _FACTS

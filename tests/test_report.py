@@ -487,3 +487,31 @@ def test_each_operand_row_carries_its_own_value():
     assert len(rows) == 3
     assert "1974" in rows[0] and "1974" not in rows[1] + rows[2]
     assert rows[1].count("not recorded") == 1 and rows[2].count("not recorded") == 1
+
+
+def test_analysis_and_report_of_a_run_gone_nan_raise_no_numpy_warning(tmp_path):
+    """A loss that is NaN at every step gives all-NaN slices to every measure: neither the analysis nor the report
+    may print numpy's warnings on the user's terminal (they would make a traced run's stderr differ)."""
+    import warnings
+
+    from nandoctor.cli import trace_script
+    from nandoctor.detectors.facts import facts
+    from nandoctor.detectors.optimisation import loss_series
+
+    script = tmp_path / "nanloss.py"
+    script.write_text("import numpy as np\nw = np.ones(3)\nx = np.array([1.0, 2.0, 3.0])\nfor step in range(20):\n"
+                      "    pred = x * w\n    loss = np.sqrt(-np.abs(pred).sum() - 1.0)\n    w = w - 0.01 * x\n")
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        _, session = trace_script(str(script), [], tmp_path / "run", formats=("session",))
+    session = nandoctor.load(tmp_path / "run")
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        session.analyze(force=True)
+        write_report(session, tmp_path / "out", formats=("json", "html"))
+    assert [str(w.message) for w in seen] == []
+    # The run does give the analysis all-NaN numbers: unguarded, the loss it reads warns.
+    with warnings.catch_warnings(record=True) as unguarded:
+        warnings.simplefilter("always")
+        steps, values, _ = loss_series(facts(session))
+    assert np.isnan(values).all() and any("All-NaN" in str(w.message) for w in unguarded)

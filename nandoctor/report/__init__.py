@@ -26,7 +26,18 @@ def findings_text(session) -> str:
 
 
 def write_report(session, directory, formats=None) -> str:
-    """Write the requested report files into `directory`; returns the folder path."""
+    """Write the requested report files into `directory`; returns the folder path. Silent: the numbers it reads
+    (all-NaN slices of a run that went NaN) raise no numpy warning on the user's terminal."""
+    import warnings
+
+    import numpy as np
+
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        return _write_report(session, directory, formats)
+
+
+def _write_report(session, directory, formats=None) -> str:
     from ..config import FORMATS
 
     formats = tuple(formats or FORMATS)
