@@ -39,10 +39,40 @@ def rerun(spec: dict) -> dict:
     return doc
 
 
+def probe(result: str, script: str, args: list[str]) -> int:
+    """A sweep's point in its worker process: run the script traced (with its analysis, for the saturation and
+    causes a sweep reports), measure it, write the measures as JSON."""
+    import os
+    import tempfile
+    import time
+
+    from .cli import trace_script
+    from .sweep import RunMeasures, measure
+
+    report = Path(tempfile.mkdtemp(prefix="report-", dir=str(Path(result).parent)))
+    t0 = time.monotonic()
+    # NANDOCTOR_RAISE=1 (as in nandoctor's tests) makes an internal error fail the run loudly instead of quietly.
+    outcome, session = trace_script(script, args, report, formats=("json",),
+                                    raise_errors=os.environ.get("NANDOCTOR_RAISE") == "1")
+    elapsed = time.monotonic() - t0
+    error = None
+    if outcome.exception is not None and not isinstance(outcome.exception, SystemExit):
+        error = f"{type(outcome.exception).__name__}: {outcome.exception}"
+    if session is None:
+        m = RunMeasures.failed(error or "nandoctor could not analyse the run", outcome.exit_code, elapsed)
+    else:
+        m = measure(session, outcome.exit_code, error)
+        m = RunMeasures(**{**m.__dict__, "elapsed": round(elapsed, 3)})
+    Path(result).write_text(json.dumps(m.to_dict()), encoding="utf-8")
+    return 0
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if len(argv) >= 3 and argv[0] == "--probe":
+        return probe(argv[1], argv[2], argv[3:])
     if len(argv) != 1:
-        print("usage: python -m nandoctor.rerun SPEC.json", file=sys.stderr)
+        print("usage: python -m nandoctor.rerun SPEC.json | --probe RESULT.json SCRIPT [ARGS...]", file=sys.stderr)
         return 2
     spec = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
     doc = rerun(spec)

@@ -199,7 +199,7 @@ def run_point(task: PointTask) -> PointResult:
         env = dict(os.environ if task.env is None else dict(task.env))
         env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent) + os.pathsep + env.get("PYTHONPATH", "")
         result = work / "measures.json"
-        proc = subprocess.Popen([sys.executable, "-m", "nandoctor.sweep", "--probe", str(result), str(target),
+        proc = subprocess.Popen([sys.executable, "-m", "nandoctor.rerun", "--probe", str(result), str(target),
                                  *task.argv], cwd=str(copy), env=env, stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
         try:
@@ -218,28 +218,6 @@ def run_point(task: PointTask) -> PointResult:
         return PointResult(values, outcome, reason, m)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-
-
-def _probe(result: str, script: str, args: list[str]) -> int:
-    """In the worker process: run the script traced here, measure it, write the measures as JSON."""
-    from .cli import trace_script
-
-    report = Path(tempfile.mkdtemp(prefix="report-", dir=str(Path(result).parent)))
-    t0 = time.monotonic()
-    # NANDOCTOR_RAISE=1 (as in nandoctor's tests) makes an internal error fail the run loudly instead of quietly.
-    outcome, session = trace_script(script, args, report, formats=("json",),
-                                    raise_errors=os.environ.get("NANDOCTOR_RAISE") == "1")
-    elapsed = time.monotonic() - t0
-    error = None
-    if outcome.exception is not None and not isinstance(outcome.exception, SystemExit):
-        error = f"{type(outcome.exception).__name__}: {outcome.exception}"
-    if session is None:
-        m = RunMeasures.failed(error or "nandoctor could not analyse the run", outcome.exit_code, elapsed)
-    else:
-        m = measure(session, outcome.exit_code, error)
-        m = RunMeasures(**{**m.__dict__, "elapsed": round(elapsed, 3)})
-    Path(result).write_text(json.dumps(m.to_dict()), encoding="utf-8")
-    return 0
 
 
 # -- the grid ------------------------------------------------------------------------------------------------
@@ -548,9 +526,3 @@ def write_outputs(result: SweepResult, out: str | os.PathLike) -> dict[str, str]
     Path(paths["table"]).write_text(table(result) + "\n", encoding="utf-8")
     heatmap(result, paths["png"])
     return paths
-
-
-if __name__ == "__main__":
-    if len(sys.argv) >= 4 and sys.argv[1] == "--probe":
-        sys.exit(_probe(sys.argv[2], sys.argv[3], sys.argv[4:]))
-    sys.exit("usage: python -m nandoctor.sweep --probe RESULT.json SCRIPT [ARGS...] (use `nandoctor sweep`)")

@@ -75,6 +75,31 @@ def no_leaked_hooks():
     assert after == before, f"nandoctor left state behind:\nbefore={before}\nafter={after}"
 
 
+def trace_source(tmp_path, source: str, name: str = "prog"):
+    """Trace `source` in this process; the analysed session."""
+    import textwrap
+
+    from nandoctor.cli import trace_script
+
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(source))
+    _, session = trace_script(str(path), [], tmp_path / f"{name}_out", formats=("json",), raise_errors=True)
+    assert session is not None
+    return session
+
+
+def untraced(source: str) -> dict:
+    """The program's globals after running it plainly: the independent replay."""
+    import textwrap
+
+    import numpy as np
+
+    ns: dict = {"__name__": "__replay__"}
+    with np.errstate(all="ignore"):
+        exec(compile(textwrap.dedent(source), "<replay>", "exec"), ns)
+    return ns
+
+
 def run_nandoctor(args, cwd=None, stdin=None, env=None, timeout=600):
     """`python -m nandoctor ARGS` in a subprocess; returns CompletedProcess with text output."""
     e = dict(os.environ)
@@ -148,14 +173,15 @@ def demo_session(demo_run):
 
 def pytest_addoption(parser):
     parser.addoption("--corpus", action="store_true",
-                     help="also run the corpus measurements (tests marked corpus: every corpus script traced and its "
-                          "fixes re-run, about an hour)")
+                     help="also run the tests marked corpus: the checks of the samples' own claims in plain Python "
+                          "(minutes) and the corpus measurements (every corpus script traced and its fixes re-run, "
+                          "about an hour)")
 
 
 def pytest_collection_modifyitems(config, items):
     if config.getoption("--corpus"):
         return
-    skip = pytest.mark.skip(reason="a corpus measurement: run with --corpus")
+    skip = pytest.mark.skip(reason="a check of the corpora themselves: run with --corpus")
     for item in items:
         if "corpus" in item.keywords:
             item.add_marker(skip)

@@ -10,12 +10,16 @@ PACKAGE = Path(__file__).resolve().parent.parent / "nandoctor"
 # Lower number = earlier stage. A module may import its own stage and any earlier one, never a later one.
 LAYERS = {
     "columns": 0, "model": 0, "config": 0, "recording": 0,
-    "trace": 1, "progress": 1, "store": 1,
+    "trace": 1, "progress": 1, "store": 1, "packing": 1,
     "frame": 2, "detectors": 2, "explain": 2, "analysis": 2,
     "report": 3,
+    # Re-runs judged on their measures (patched copies, knob overrides, searches, sweeps): after the analysis, beside
+    # the renderers that draw their records. Only the worker that runs a copy goes through the entry point.
+    "verify": 3, "overrides": 3, "sizing": 3, "sweep": 3,
     # The Session wires the stages for users (`nandoctor.load(d).report()`), like the entry points.
-    "session": 4, "verify": 4, "cli": 4, "api": 4, "ipython": 4, "pytest_plugin": 4, "demo": 4, "_differential": 4,
+    "session": 4, "cli": 4, "api": 4, "ipython": 4, "pytest_plugin": 4, "demo": 4, "_differential": 4,
     "__main__": 4, "__init__": 4,
+    "rerun": 4,
 }
 
 

@@ -3,7 +3,6 @@ on numbers measured in the run; expected numbers come from running the same prog
 
 from __future__ import annotations
 
-import textwrap
 from collections import defaultdict
 
 import numpy as np
@@ -12,24 +11,7 @@ import pytest
 from nandoctor.analysis.rules import FAILS, HOLDS, NOT_CHECKED, RuleContext, load_rules
 from nandoctor.detectors.facts import facts
 
-
-def trace(tmp_path, source: str, name: str = "prog"):
-    """Trace `source` in this process; the analysed session."""
-    from nandoctor.cli import trace_script
-
-    path = tmp_path / f"{name}.py"
-    path.write_text(textwrap.dedent(source))
-    _, session = trace_script(str(path), [], tmp_path / f"{name}_out", formats=("json",), raise_errors=True)
-    assert session is not None
-    return session
-
-
-def untraced(source: str) -> dict:
-    """The program's globals after running it plainly: the independent replay."""
-    ns: dict = {"__name__": "__replay__"}
-    with np.errstate(all="ignore"):
-        exec(compile(textwrap.dedent(source), "<replay>", "exec"), ns)
-    return ns
+from conftest import trace_source as trace, untraced
 
 
 def judge(session, code: str) -> dict[str, str]:
