@@ -75,7 +75,7 @@ def no_leaked_hooks():
     assert after == before, f"nandoctor left state behind:\nbefore={before}\nafter={after}"
 
 
-def trace_source(tmp_path, source: str, name: str = "prog"):
+def analysed_session(tmp_path, source: str, name: str = "prog"):
     """Trace `source` in this process; the analysed session."""
     import textwrap
 

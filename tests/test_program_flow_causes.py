@@ -11,7 +11,7 @@ from nandoctor.analysis.causes._passes import target_site
 from nandoctor.analysis.rules import FAILS, HOLDS, RuleContext, load_rules
 from nandoctor.detectors.facts import facts
 
-from conftest import trace_source as trace, untraced
+from conftest import analysed_session as trace, untraced
 from nandoctor.trace.recorder import float_list_array
 
 

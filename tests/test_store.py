@@ -13,25 +13,11 @@ from nandoctor import store
 from nandoctor.model import SCHEMA_VERSION
 from nandoctor.recording import ROW_COLUMNS, Recording
 from nandoctor.store import COMPACT, SessionWriter, StoreError, read_session_files
-from nandoctor.trace.tracer import Tracer
 
 from conftest import SEED
+from test_recording import trace_source
 
 MB = 1_000_000
-
-
-def trace_source(src: str, path) -> Recording:
-    """The live Recording of a program traced in this process (nothing of it went through a file)."""
-    path.write_text(src)
-    tracer = Tracer(meta={"script": str(path), "argv": [str(path)]})
-    tracer.start()
-    try:
-        code = tracer.compile(src, str(path))
-        with np.errstate(all="ignore"):
-            exec(code, {"__name__": "__main__", "__file__": str(path)})
-    finally:
-        tracer.stop()
-    return tracer.recording()
 
 
 def write_folder(rec: Recording, folder, *, compact: bool = True) -> SessionWriter:
@@ -64,7 +50,7 @@ def assert_bit_identical(live: Recording, loaded: Recording) -> None:
 @pytest.fixture(scope="module")
 def founding_live(tmp_path_factory):
     """The founding case's 10,000 steps traced in this process: NaN from step 249 on."""
-    return trace_source(SEED.read_text(), tmp_path_factory.mktemp("founding") / "net341.py")
+    return trace_source(SEED.read_text(), tmp_path_factory.mktemp("founding"), "net341.py").recording()
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +68,7 @@ def small_live(tmp_path_factory):
             g = (x.T @ h) * scale
             w = w - 0.01 * g.astype(np.float32)
     """)
-    return trace_source(src, tmp_path_factory.mktemp("small") / "prog.py")
+    return trace_source(src, tmp_path_factory.mktemp("small")).recording()
 
 
 def test_founding_case_round_trips_bit_for_bit_within_5_mb(founding_live, tmp_path):
@@ -106,7 +92,7 @@ def test_a_session_saved_through_the_api_is_packed(tmp_path):
             g = 2.0 * (w @ x - 1.0) * x
             w = w - 0.01 * g
     """)
-    rec = trace_source(src, tmp_path / "prog.py")
+    rec = trace_source(src, tmp_path).recording()
     session = nandoctor.Session(rec)
     session.save(tmp_path / "saved")
     with np.load(tmp_path / "saved" / COMPACT, allow_pickle=False) as z:

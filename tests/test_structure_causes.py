@@ -11,7 +11,7 @@ import pytest
 from nandoctor.analysis.rules import FAILS, HOLDS, NOT_CHECKED, RuleContext, load_rules
 from nandoctor.detectors.facts import facts
 
-from conftest import trace_source as trace, untraced
+from conftest import analysed_session as trace, untraced
 
 
 def judge(session, code: str) -> dict[str, str]:
