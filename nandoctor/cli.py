@@ -372,8 +372,10 @@ AUTO_FACTOR = 3.0
 AUTO_MIN_SECONDS = 60.0
 
 
-def _verify(session, mode: str, run_seconds: float, quiet: bool) -> None:
-    """`run --verify`: re-run the fixes before the report is drawn, so it shows their verdicts."""
+def _verify(session, mode: str, run_seconds: float, quiet: bool, size: bool | None = None) -> None:
+    """`run --verify`: re-run the fixes before the report is drawn, so it shows their verdicts. `on` also sizes
+    the numbers the fixes change by search (unless `size` says otherwise); `auto`, which promises a bounded cost,
+    does not."""
     from .verify import estimate_seconds
 
     if not session.causes:
@@ -385,7 +387,7 @@ def _verify(session, mode: str, run_seconds: float, quiet: bool) -> None:
                 click.echo(f"nandoctor: fixes not verified: the re-runs would take about {expected:.0f} s "
                            f"(more than {AUTO_FACTOR:g}x this run); `--verify on` runs them anyway", err=True)
             return
-    session.verify()
+    session.verify(size=(mode == "on") if size is None else size)
 
 
 def _nonfinite_reason(session) -> str | None:
@@ -532,11 +534,13 @@ def fix_command(from_dir, output, verify, apply, script, args):
             sys.exit(USAGE_EXIT)
         if verify != "off" and getattr(session, "verification", None) is None:
             if verify == "on" or estimate_seconds(session) <= AUTO_MIN_SECONDS:
-                session.verify(argv=list(args) if args else None)
+                session.verify(argv=list(args) if args else None, size=False)
     else:
         out = Path(output) if output else _default_out(script)
         t0 = time.monotonic()
-        hook = None if verify == "off" else (lambda session: _verify(session, verify, time.monotonic() - t0, False))
+        # A search sizes a number but changes no line of the plan: `fix` does not run one.
+        hook = None if verify == "off" else (lambda session: _verify(session, verify, time.monotonic() - t0, False,
+                                                                      size=False))
         with _quiet_stdout():
             _, session = run_traced(script, list(args), out, formats=("json",), before_report=hook,
                                     raise_errors=os.environ.get("NANDOCTOR_RAISE") == "1")

@@ -210,14 +210,16 @@ class Session:
         }
 
     # -- verification ------------------------------------------------------------------
-    def verify(self, *, jobs: int | None = None, scratch=None, alternatives: str = "auto", script=None, argv=None):
+    def verify(self, *, jobs: int | None = None, scratch=None, alternatives: str = "auto", script=None, argv=None,
+               size: bool = True):
         """Re-run the script with each cause's fix and with the fix plan, each in a scratch copy, and judge them
-        against this run (nandoctor/verify.py). The causes are re-ranked by what their fixes did; a session with a
-        folder keeps the result there (verification.json). Returns the Verification."""
+        against this run (nandoctor/verify.py); `size` also searches the numbers the fixes change (a learning
+        rate). The causes are re-ranked by what their fixes did; a session with a folder keeps the result there
+        (verification.json). Returns the Verification."""
         from .verify import reranked, save_verification, verify_session
 
         verification = verify_session(self, jobs=jobs, scratch=scratch, alternatives=alternatives, script=script,
-                                      argv=argv)
+                                      argv=argv, size=size)
         self.verification = verification
         if verification.status == "verified":
             self._causes = reranked(self.causes, verification)
