@@ -165,14 +165,16 @@ def test_readme_lists_the_vocabulary():
     assert not [label for label in VOCABULARY if f"`{label}`" not in readme]
 
 
-@pytest.mark.slow
+# The two checks below re-run every corpus script in plain python: checks of the (frozen) corpus itself, not of
+# nandoctor, run with --corpus.
+@pytest.mark.corpus
 def test_check_passes():
     """Every script, run with plain python, shows the symptom (or the health) the manifest declares."""
     proc = subprocess.run([sys.executable, str(CORPUS / "check.py")], capture_output=True, text=True, timeout=1800)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
 
 
-@pytest.mark.slow
+@pytest.mark.corpus
 def test_failure_steps_remeasured():
     """The manifest's first_nonfinite_step values are what a fresh sys.settrace measurement finds."""
     proc = subprocess.run([sys.executable, str(CORPUS / "measure_failure.py"), "--check"], capture_output=True,

@@ -495,8 +495,8 @@ def test_verify_auto_skips_re_runs_that_would_take_too_long(monkeypatch, capsys)
     class S:
         causes = [Cause("lr", 1, "s", fixes=(LR,))]
 
-        def verify(self):
-            calls.append(1)
+        def verify(self, size):
+            calls.append(size)
 
     monkeypatch.setattr(verify, "estimate_seconds", lambda session: 500.0)
     cli._verify(S(), "auto", 10.0, quiet=False)
@@ -504,7 +504,9 @@ def test_verify_auto_skips_re_runs_that_would_take_too_long(monkeypatch, capsys)
     monkeypatch.setattr(verify, "estimate_seconds", lambda session: 20.0)
     cli._verify(S(), "auto", 10.0, quiet=False)
     cli._verify(S(), "on", 10.0, quiet=False)
-    assert calls == [1, 1]
+    cli._verify(S(), "on", 10.0, quiet=False, size=False)
+    # Only `on` searches the numbers the fixes change: `auto` keeps its bounded cost, `fix` prints lines.
+    assert calls == [False, True, False]
 
 
 def test_a_long_run_with_no_step_loop_is_not_re_run(tmp_path):
