@@ -8,7 +8,6 @@ import math
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -170,18 +169,10 @@ class PointResult:
                 "measures": self.measures.to_dict()}
 
 
-def _kill_group(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    proc.wait()
-
-
 def run_point(task: PointTask) -> PointResult:
     """Copy the script's folder to a scratch folder, set the knobs there, run it traced in its own process group
     (killed with all its children when the time limit passes) and measure it. The user's files are never touched."""
-    from .verify import PatchError, _copy_tree
+    from .verify import PatchError, _copy_tree, kill_group
 
     values = task.values if task.values is not None else tuple((k.name, float(v)) for k, v in task.settings)
     script = Path(task.script)
@@ -205,7 +196,7 @@ def run_point(task: PointTask) -> PointResult:
         try:
             _, err = proc.communicate(timeout=task.timeout)
         except subprocess.TimeoutExpired:
-            _kill_group(proc)
+            kill_group(proc)
             m = RunMeasures.failed(f"timed out after {task.timeout:g} s", elapsed=time.monotonic() - t0)
             return PointResult(values, FAILED, m.error, m)
         try:

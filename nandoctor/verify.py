@@ -655,13 +655,22 @@ def is_knob(group) -> bool:
 
 # -- re-running a patched copy in its own worker process ----------------------------------------------------------
 
+def kill_group(proc: subprocess.Popen) -> None:
+    """Kill a worker started with `start_new_session` and everything it started (the traced script), then reap it."""
+    import signal
+
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.wait()
+
+
 def run_patched(script: Path, argv: list[str], fixes, budget: Budget, *, scratch: str | os.PathLike | None = None,
                 env: dict | None = None, step_loop: str | None = None,
                 seed: int | None = None) -> tuple[Measures | None, str, str]:
     """Patch a scratch copy of the script's folder, re-run it in a worker process (its own process group, killed
     on timeout) under the budget; (measures or None, why none, the diff). The user's files are never written."""
-    import signal
-
     script = Path(script).resolve()
     patched = patch_files(script, fixes) if fixes else {}
     diff = unified_diff(script, patched)
@@ -692,11 +701,7 @@ def run_patched(script: Path, argv: list[str], fixes, budget: Budget, *, scratch
             try:
                 proc.wait(timeout=budget.timeout)
             except subprocess.TimeoutExpired:
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)  # the worker and the traced script it started
-                except ProcessLookupError:
-                    pass
-                proc.wait()
+                kill_group(proc)
                 return None, f"the re-run did not finish within its time limit of {budget.timeout:.0f} s", diff
         try:
             doc = json.loads((out / "measures.json").read_text(encoding="utf-8"))
