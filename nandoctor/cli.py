@@ -57,9 +57,11 @@ def _run_meta(script: str, args, step_loop, config: dict | None) -> dict:
 
 
 def trace_script(script: str, args: list[str], out: Path, *, include=(), exclude=(), step_loop=None,
-                 formats=FORMATS, raise_errors=False, config: dict | None = None, progress: bool = False):
+                 formats=FORMATS, raise_errors=False, config: dict | None = None, progress: bool = False,
+                 analyse: bool = True):
     """Run a script traced in this process (the Python API; `nandoctor run` uses a child, `run_traced`),
-    write its session and report; returns (outcome, session or None).
+    write its session and report; returns (outcome, session or None). `analyse=False` returns the session
+    unanalysed, with no report written (a sizing run reads only its measures).
 
     `config` (the merged [tool.nandoctor] table and flags) is kept in session.meta["config"], where
     detectors read their thresholds; `progress` draws the live status line on stderr."""
@@ -114,6 +116,10 @@ def trace_script(script: str, args: list[str], out: Path, *, include=(), exclude
         try:
             recording = tracer.recording()
             session = Session(recording, step_loop=step_loop, directory=str(out))
+            if not analyse:
+                if status is not None:
+                    status.stop()
+                return session
             writer.compact(recording)
             session.analyze()
             writer.write_analysis(session.analysis_dict())

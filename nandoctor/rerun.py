@@ -39,9 +39,10 @@ def rerun(spec: dict) -> dict:
     return doc
 
 
-def probe(result: str, script: str, args: list[str]) -> int:
-    """A sweep's point in its worker process: run the script traced (with its analysis, for the saturation and
-    causes a sweep reports), measure it, write the measures as JSON."""
+def probe(result: str, script: str, args: list[str], causes: bool = True) -> int:
+    """A sweep's point in its worker process: run the script traced, measure it, write the measures as JSON.
+    With `causes` the run is analysed and its causes listed (a sweep reports them); without, only the measures
+    are read and no report is written (a sizing run)."""
     import os
     import tempfile
     import time
@@ -53,7 +54,7 @@ def probe(result: str, script: str, args: list[str]) -> int:
     t0 = time.monotonic()
     # NANDOCTOR_RAISE=1 (as in nandoctor's tests) makes an internal error fail the run loudly instead of quietly.
     outcome, session = trace_script(script, args, report, formats=("json",),
-                                    raise_errors=os.environ.get("NANDOCTOR_RAISE") == "1")
+                                    raise_errors=os.environ.get("NANDOCTOR_RAISE") == "1", analyse=causes)
     elapsed = time.monotonic() - t0
     error = None
     if outcome.exception is not None and not isinstance(outcome.exception, SystemExit):
@@ -61,7 +62,7 @@ def probe(result: str, script: str, args: list[str]) -> int:
     if session is None:
         m = RunMeasures.failed(error or "nandoctor could not analyse the run", outcome.exit_code, elapsed)
     else:
-        m = measure(session, outcome.exit_code, error)
+        m = measure(session, outcome.exit_code, error, causes=causes)
         m = RunMeasures(**{**m.__dict__, "elapsed": round(elapsed, 3)})
     Path(result).write_text(json.dumps(m.to_dict()), encoding="utf-8")
     return 0
@@ -69,10 +70,11 @@ def probe(result: str, script: str, args: list[str]) -> int:
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if len(argv) >= 3 and argv[0] == "--probe":
-        return probe(argv[1], argv[2], argv[3:])
+    if len(argv) >= 3 and argv[0] in ("--probe", "--probe-measures"):
+        return probe(argv[1], argv[2], argv[3:], causes=argv[0] == "--probe")
     if len(argv) != 1:
-        print("usage: python -m nandoctor.rerun SPEC.json | --probe RESULT.json SCRIPT [ARGS...]", file=sys.stderr)
+        print("usage: python -m nandoctor.rerun SPEC.json | --probe[-measures] RESULT.json SCRIPT [ARGS...]",
+              file=sys.stderr)
         return 2
     spec = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
     doc = rerun(spec)

@@ -152,7 +152,7 @@ def size_knob(script: str | os.PathLike, argv=(), variable_or_line=None, *, name
         if not values:
             return
         tasks = [PointTask(str(script), tuple(argv), tuple([(k, v) for k in knobs] + fixed), timeout,
-                           values=((label, v),)) for v in values]
+                           values=((label, v),), causes=False) for v in values]
         results = _dask_map(tasks, scheduler) if scheduler is not None else _local_map(tasks, per_round)
         for v, r in zip(values, results):
             m = r.measures

@@ -86,19 +86,25 @@ def _finite_or_none(value) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def measure(session, exit_status: int | None = None, error: str | None = None) -> RunMeasures:
-    """The run's measures from an analysed session (the same detectors `nandoctor run` uses)."""
+def measure(session, exit_status: int | None = None, error: str | None = None, *,
+            causes: bool = True) -> RunMeasures:
+    """The run's measures, read from the program model the detectors use (the first non-finite search, the loss
+    series, the accuracy, the activations at a bound): no cause analysis is needed for them, so a sizing run
+    skips it (`causes=False`); a sweep point also lists the causes of its analysed session."""
     from .detectors.facts import facts
+    from .detectors.numerics import _bound_hits, first_nonfinite_info
     from .detectors.optimisation import loss_series
+    from .detectors.results import correctness
 
-    findings = session.findings
-    first = next((f.first_step for f in findings if f.code == "first_nonfinite"), None)
-    accuracy = next((f.evidence.get("by_step") for f in findings if f.code == "accuracy"), None)
+    F = facts(session)
+    info = first_nonfinite_info(session)
+    first = None if info is None else info.get("step")
     acc_last = None
-    if accuracy:
-        acc_last = float(accuracy[max(accuracy, key=int)])
-    saturated = tuple(sorted({f.site or "?" for f in findings if f.code == "exact_saturation"}))
-    loss = loss_series(facts(session))
+    got = correctness(F)
+    if got is not None:
+        acc_last = round(float(got[1].mean(axis=1)[-1]), 4)
+    saturated = tuple(sorted({F.by_id[act.site].target for act in F.activations if _bound_hits(F, act)[0].any()}))
+    loss = loss_series(F)
     source = first_loss = last_loss = min_loss = None
     nonfinite = False
     curve: tuple = ()
@@ -118,7 +124,7 @@ def measure(session, exit_status: int | None = None, error: str | None = None) -
     except Exception:  # noqa: BLE001 -- no training loop found: the run has no steps to count
         n_steps = None
     return RunMeasures(exit_status, error, n_steps, first, source, first_loss, last_loss, min_loss, nonfinite, curve,
-                       acc_last, saturated, tuple(c.tag for c in session.causes))
+                       acc_last, saturated, tuple(c.tag for c in session.causes) if causes else ())
 
 
 def classify(m: RunMeasures) -> tuple[str, str]:
@@ -153,6 +159,7 @@ class PointTask:
     timeout: float = DEFAULT_TIMEOUT
     env: tuple[tuple[str, str], ...] | None = None  # None: the environment of the process running the task
     values: tuple[tuple[str, float], ...] | None = None  # the point's (name, value) pairs; None: each knob's own
+    causes: bool = True  # analyse the run for causes (a sweep point lists them; a sizing run needs only measures)
 
 
 @dataclass(frozen=True)
@@ -190,7 +197,8 @@ def run_point(task: PointTask) -> PointResult:
         env = dict(os.environ if task.env is None else dict(task.env))
         env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent) + os.pathsep + env.get("PYTHONPATH", "")
         result = work / "measures.json"
-        proc = subprocess.Popen([sys.executable, "-m", "nandoctor.rerun", "--probe", str(result), str(target),
+        mode = "--probe" if task.causes else "--probe-measures"
+        proc = subprocess.Popen([sys.executable, "-m", "nandoctor.rerun", mode, str(result), str(target),
                                  *task.argv], cwd=str(copy), env=env, stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
         try:

@@ -214,3 +214,18 @@ def test_one_axis_can_scale_several_initialisations_together(tmp_path):
     exec(set_knobs(source, list(first.settings)), namespace)
     assert np.array_equal(namespace["W1"], 0.1 * np.ones((2, 2)))
     assert np.array_equal(namespace["W2"], 0.1 * (3 * np.ones(2)))
+
+
+def test_a_measures_only_point_reads_the_analysed_points_numbers_without_its_causes(tmp_path):
+    # A sizing run skips the cause analysis: its measures must be the ones an analysed run reads, and the
+    # outcome the replay's.
+    (tmp_path / "fit.py").write_text(FIT)
+    knob = find_knob(FIT, "lr")
+    analysed = run_point(PointTask(str(tmp_path / "fit.py"), (), ((knob, 1000.0),)))
+    measured = run_point(PointTask(str(tmp_path / "fit.py"), (), ((knob, 1000.0),), causes=False))
+    assert measured.outcome == analysed.outcome == expected_outcome(1000.0)
+    assert measured.measures.causes == () and analysed.measures.causes
+    drop = {"causes", "elapsed"}
+    assert ({k: v for k, v in measured.measures.to_dict().items() if k not in drop}
+            == {k: v for k, v in analysed.measures.to_dict().items() if k not in drop})
+    assert measured.measures.first_nonfinite_step == int(np.argmax(~np.isfinite(replay(1000.0))))
