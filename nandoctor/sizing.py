@@ -159,7 +159,9 @@ def size_knob(script: str | os.PathLike, argv=(), variable_or_line=None, *, name
             trials[v] = SearchedValue(v, r.outcome, r.reason, m.first_nonfinite_step is None and not m.loss_nonfinite,
                               m.loss_first, m.loss_last, m.first_nonfinite_step, m.accuracy_last)
 
-    run([original])
+    # The first step up is run beside the script's own value when a second worker is free: the value a fix
+    # proposes is usually fine, so the search goes up first, and the round costs no more wall time.
+    run([original] + ([original * BRACKET_FACTOR] if per_round >= 2 else []))
     # Bracket: the largest good value below the smallest bad one above it.
     up = trials[original].outcome in (FINE, STALL)
     for i in range(1, BRACKET_STEPS + 1):
