@@ -121,6 +121,23 @@ def float_list_array(v: list) -> np.ndarray | None:
     return np.array(v, dtype=np.float64) if seen_float else None
 
 
+# Parameters held as a short Python list of arrays (`self.weights = [w - eta * nw for ...]`) are recorded element
+# by element, in the list's order, like a statement writing several arrays each step; a longer list is a data
+# set held as arrays, whose every element would cost an observation.
+ARRAY_LIST_MAX = 32
+
+
+def array_list(v: list) -> list | None:
+    """The elements of a short list of plain numeric numpy arrays, or None. Only exact ndarrays are read (their
+    type is tested on type(), so recording runs no user code)."""
+    if not 0 < len(v) <= ARRAY_LIST_MAX:
+        return None
+    for e in v:
+        if type(e) is not np.ndarray or e.dtype.kind not in "fiub":
+            return None
+    return list(v)
+
+
 def lost_observations(errors) -> dict[int, int]:
     """site id -> how many of its observations nandoctor's own errors cost, read from the error texts."""
     lost: dict[int, int] = {}
@@ -765,6 +782,9 @@ class Recorder:
             elif t is list and (a_ := float_list_array(v)) is not None:
                 # A pure-Python table's numbers as an array, copied so later appends do not show.
                 take(sid, a_)
+            elif t is list and (l_ := array_list(v)) is not None:
+                for e_ in l_:  # a list of parameter arrays: each element, in order
+                    take(sid, e_)
             elif id(t) not in not_values:
                 u_ = unsummarised.get(id(t))
                 if u_ is None:
@@ -803,6 +823,13 @@ class Recorder:
                         summarize(sid, new, delta)
                     else:  # complex or object: a float64 cast would warn (ComplexWarning) or fail
                         summarize(sid, new)
+                elif type(new) is list and type(old) is list and (n_ := array_list(new)) is not None \
+                        and (o_ := array_list(old)) is not None and len(o_) == len(n_) \
+                        and all(a_.shape == b_.shape for a_, b_ in zip(o_, n_)):
+                    # A list of arrays rebuilt from itself (`self.weights = [w - eta * nw for w, nw in
+                    # zip(self.weights, ...)]`): each element is an update of the element it replaced.
+                    for a_, b_ in zip(o_, n_):
+                        nd_upd(sid, a_, b_)
                 else:
                     take(sid, new)
             except RecursionError:  # at the script's recursion limit: calling anything would overflow again
