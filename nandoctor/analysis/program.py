@@ -127,6 +127,10 @@ def _own_nodes(fn):
             todo.extend(ast.iter_child_nodes(n))
 
 
+# Calls whose statement only shows what it reads (a progress line): a value read only there is reported, not used.
+_REPORTING_CALLS = frozenset(("print", "info", "debug", "warning", "log", "write", "set_postfix", "set_description"))
+
+
 @dataclass(frozen=True)
 class SourceIndex:
     """Reads, calls, globals and loop statements of the recorded sources."""
@@ -139,6 +143,7 @@ class SourceIndex:
     functions_by_last: dict[str, list[str]]
     function_of_loop_node: dict[tuple[str, int], str]
     binds: dict[str, set[str]] = field(default_factory=dict)  # function -> plain names it binds (=, for, args)
+    report_lines: frozenset = frozenset()  # (file, line) of statements that only print or log what they read
 
 
 def index_sources(sources: dict[str, str]) -> SourceIndex:
@@ -151,6 +156,7 @@ def index_sources(sources: dict[str, str]) -> SourceIndex:
     fn_of_loop: dict = {}
     by_last: dict[str, list[str]] = {}
     binds: dict[str, set[str]] = {}
+    report: set[tuple[str, int]] = set()
     for path, q, fn in _walk_functions(trees):
         by_last.setdefault(q.rsplit(".", 1)[-1], []).append(q)
         if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
@@ -181,9 +187,12 @@ def index_sources(sources: dict[str, str]) -> SourceIndex:
             elif isinstance(n, (ast.For, ast.AsyncFor, ast.While)):
                 loop_nodes[(path, n.lineno)] = n
                 fn_of_loop[(path, n.lineno)] = q
+            if isinstance(n, ast.Expr) and isinstance(n.value, ast.Call) \
+                    and (_dotted(n.value.func) or "").rsplit(".", 1)[-1] in _REPORTING_CALLS:
+                report.add((path, n.lineno))
             if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
                 todo.extend((c, at) for c in ast.iter_child_nodes(n))
-    return SourceIndex(loads, tail, calls_in, globals_of, loop_nodes, by_last, fn_of_loop, binds)
+    return SourceIndex(loads, tail, calls_in, globals_of, loop_nodes, by_last, fn_of_loop, binds, frozenset(report))
 
 
 def _loop_span(lp, idx: SourceIndex) -> LoopSpan:
@@ -307,12 +316,14 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
             by_fn_name.setdefault((s.function, base_key(s.target)), []).append(s)
 
     loop_iters: dict[tuple[str, str], list[str]] = {}
+    loop_heads: dict[tuple[str, str], set[tuple[str, int]]] = {}  # (function, loop variable) -> its loops' headers
     for lp in loops:
         node = idx.loop_nodes.get((lp.file, lp.line))
         if isinstance(node, (ast.For, ast.AsyncFor)):
-            reads = [_dotted(n) for n in ast.walk(node.iter) if isinstance(n, (ast.Name, ast.Attribute)) and _dotted(n)]
+            by_target = _iter_reads_by_target(node)
             for t in lp.targets:
-                loop_iters.setdefault((lp.function, t), []).extend(reads)
+                loop_iters.setdefault((lp.function, t), []).extend(by_target.get(t, by_target[None]))
+                loop_heads.setdefault((lp.function, t), set()).add((lp.file, lp.line))
 
     def self_referential(s) -> bool:
         key = base_key(s.target)
@@ -373,13 +384,20 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
         other_reads[k] += [Load(name, x.function, x.file, x.line) for x in ss if _aug_value_reads(x, name)]
         # A loop variable (`for W, dW in zip(self.weights, grads): W -= lr * dW`) is each element of what the
         # loop walks: the model reads it where it reads that container.
+        # The loop's own header, which hands the elements out (`zip([Wxh, bh], [mWxh, mbh])`), is no use of them.
         if "." not in name:
+            heads = loop_heads.get((s0.function, name), set())
             for c in loop_iters.get((s0.function, name), ()):
                 if c != name and c not in ("zip", "enumerate", "range", "reversed", "len"):
                     other_reads[k] += [ld for ld in _scope_readers(c, s0.function, idx, local_writers)
-                                       if (ld.file, ld.line) not in own]
+                                       if (ld.file, ld.line) not in own and (ld.file, ld.line) not in heads]
         if not other_reads[k]:
             role[k] = "never read"
+            continue
+        # Read only by progress lines (`smooth_loss = 0.99 * smooth_loss + 0.01 * loss`, then printed): a running
+        # statistic of the run, which the model never uses.
+        if all((ld.file, ld.line) in idx.report_lines for ld in other_reads[k]):
+            role[k] = "only printed (a running statistic)"
             continue
         # Written once (`X = (X - mu) / sd` before training): preprocessing, not a learned value.
         if obs_counts and all(obs_counts.get(x.id, 0) <= 1 for x in ss) and all(x.loop is None for x in ss) \
@@ -491,6 +509,37 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
             for x in ss:
                 reads_out[x.id] = other_reads.get(k, [])
     return sorted(params), state
+
+
+_ITER_HELPERS = ("zip", "enumerate", "range", "reversed", "len", "list", "sorted", "items", "values", "keys")
+
+
+def _names_read(node) -> list[str]:
+    return [_dotted(n) for n in ast.walk(node) if isinstance(n, (ast.Name, ast.Attribute)) and _dotted(n)]
+
+
+def _iter_reads_by_target(node) -> dict:
+    """What each variable of a for loop walks over: `for p, g, m in zip(params, grads, mems)` gives p the reads of
+    `params` and m those of `mems` (zip pairs them by position, `enumerate(xs)` hands out xs's elements); under
+    the key None, everything the header reads (the variables of any other loop)."""
+    out: dict = {None: _names_read(node.iter)}
+    it, target = node.iter, node.target
+    if not isinstance(it, ast.Call) or it.keywords:
+        return out
+    fname = _dotted(it.func)
+    if fname == "enumerate" and len(it.args) == 1 and isinstance(target, ast.Tuple) and len(target.elts) == 2:
+        it, target = it.args[0], target.elts[1]
+        if isinstance(target, ast.Name):
+            out[target.id] = _names_read(it)
+        if not (isinstance(it, ast.Call) and not it.keywords and _dotted(it.func) == "zip"):
+            return out
+        fname = "zip"
+    if fname == "zip" and isinstance(target, ast.Tuple) and len(target.elts) == len(it.args) \
+            and not any(isinstance(a, ast.Starred) for a in it.args):
+        for elt, arg in zip(target.elts, it.args):
+            if isinstance(elt, ast.Name):
+                out[elt.id] = _names_read(arg)
+    return out
 
 
 def _binds_stored_value(site) -> bool:
@@ -881,6 +930,33 @@ class ProgramModel(_facts_base()):
             if not [ld for ld in readers if (ld.file, ld.line) != (x.file, x.line)]:
                 out[x.id] = "defined, never read"
         return out
+
+    @cached_property
+    def element_containers(self) -> dict[tuple[str, str], list[str]]:
+        """(function, loop variable) -> the containers whose elements the loop hands out in it (`p` of `for p, g in
+        zip(params, grads)` walks `params`; `param` of `zip([Wxh, bh], ...)` walks Wxh and bh)."""
+        idx = index_sources(self.s.sources)
+        out: dict[tuple[str, str], list[str]] = {}
+        for lp in self.s.loops:
+            node = idx.loop_nodes.get((lp.file, lp.line))
+            if isinstance(node, (ast.For, ast.AsyncFor)):
+                by_target = _iter_reads_by_target(node)
+                for t in lp.targets:
+                    names = [n for n in by_target.get(t, by_target[None]) if n not in _ITER_HELPERS and n != t]
+                    out.setdefault((lp.function, t), []).extend(names)
+        return out
+
+    def init_writers(self, update: int) -> list[int]:
+        """The writes of an update's name or, for a loop variable updated in place (`for p, g in zip(params, grads):
+        p -= lr * g`), of the containers the loop walks: an element's first update replaced what they hold."""
+        x = self.by_id[update]
+        own = super().init_writers(update)
+        name = base_name(x.target)
+        if "." in name or any(w != update and self.observed(w) for w in own):
+            return own
+        for c in self.element_containers.get((x.function, name), ()):
+            own += [w for w in self.resolve(base_name(c), x.function) if w not in own]
+        return own
 
     @property
     def training_loop(self) -> int | None:
