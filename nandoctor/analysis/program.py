@@ -946,6 +946,18 @@ class ProgramModel(_facts_base()):
                     out.setdefault((lp.function, t), []).extend(names)
         return out
 
+    def resolve(self, name: str, function: str) -> list[int]:
+        """Sites that write `name` as read from inside `function`; a loop variable no statement writes (`g` of `for
+        p, g in zip(params, grads)`) is an element of what the loop walks: the writes of those containers."""
+        got = super().resolve(name, function)
+        if got or "." in name:
+            return got
+        out: list[int] = []
+        for c in self.element_containers.get((function, name), ()):
+            if c != name:
+                out += [w for w in super().resolve(c, function) if w not in out]
+        return out
+
     def init_writers(self, update: int) -> list[int]:
         """The writes of an update's name or, for a loop variable updated in place (`for p, g in zip(params, grads):
         p -= lr * g`), of the containers the loop walks: an element's first update replaced what they hold."""
@@ -955,7 +967,7 @@ class ProgramModel(_facts_base()):
         if "." in name or any(w != update and self.observed(w) for w in own):
             return own
         for c in self.element_containers.get((x.function, name), ()):
-            own += [w for w in self.resolve(base_name(c), x.function) if w not in own]
+            own += [w for w in super().resolve(base_name(c), x.function) if w not in own]
         return own
 
     @property

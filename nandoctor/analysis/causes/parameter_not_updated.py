@@ -104,6 +104,15 @@ def _kept_rows(F, sid: int, sr) -> dict[int, np.ndarray] | None:
     return kept or None
 
 
+def _eps(dtype_name: str) -> float:
+    """The machine epsilon of a recorded dtype's name (a Python float's for names numpy does not know)."""
+    try:
+        dt = np.dtype(dtype_name)
+    except TypeError:
+        return float(np.finfo(np.float64).eps)
+    return float(np.finfo(dt).eps) if dt.kind == "f" else float(np.finfo(np.float64).eps)
+
+
 def update_lost(F, x) -> tuple[bool | None, dict]:
     """Whether what the update writes at one step is measurably not what it starts from at the next.
 
@@ -124,7 +133,10 @@ def update_lost(F, x) -> tuple[bool | None, dict]:
             checked += 1
             if kept is not None and i0 in kept and i1 in kept:
                 gap = float(np.linalg.norm(kept[i1] - kept[i0]))
-                if np.isclose(gap, moved, rtol=1e-6, atol=1e-12):
+                # The written value is rounded to its dtype: in float32 `w - d` differs from w by d only to
+                # within a few ulps of w's elements, which a small step does not dwarf.
+                rounding = 4 * _eps(sr.dtype[i1]) * float(np.linalg.norm(kept[i0]))
+                if np.isclose(gap, moved, rtol=1e-6, atol=max(1e-12, rounding)):
                     landed += 1
                 else:
                     lost += 1

@@ -35,5 +35,5 @@ def fit(feats, yields, pace, rounds):
 gen = np.random.default_rng(2)
 feats = gen.uniform(-1.0, 1.0, (256, 3)).astype(np.float32)
 yields = (np.abs(feats[:, 0]) + feats[:, 1] * feats[:, 2]).astype(np.float32)
-params, mse = fit(feats, yields, np.float32(1e-5), 600)
+params, mse = fit(feats, yields, np.float32(4e-6), 600)
 print(f"final mse {mse:.5f}")
