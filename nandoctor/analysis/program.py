@@ -958,6 +958,50 @@ class ProgramModel(_facts_base()):
                 out += [w for w in super().resolve(c, function) if w not in out]
         return out
 
+    def parents(self, sid: int) -> list[int]:
+        """Sites whose values this site's expression reads; an object called like a function (`out = self(x)`,
+        `h = layer(h)`, no function of that name) reads what the sources' `__call__` methods return."""
+        out = super().parents(sid)
+        x = self.by_id[sid]
+        if self._call_returns and x.kind != "arg" and any(self._calls_an_object(c, x.function) for c in x.calls):
+            out += [r for r in self._call_returns if r not in out]
+        return out
+
+    def call_args(self, function: str, param: str):
+        """(caller, argument expression) pairs for calls to `function` passing `param`; `__call__` is called by
+        calling an object (`self(x)`, `model(xs)`, `layer(h)`)."""
+        out = super().call_args(function, param)
+        if function.rsplit(".", 1)[-1] != "__call__":
+            return out
+        from ..detectors.facts import _dotted as dotted
+
+        pos = self.param_index(function, param)
+        for caller, node in self.all_calls:
+            callee = dotted(node.func)
+            if not callee or not self._calls_an_object(callee, caller.function):
+                continue
+            expr = next((kw.value for kw in node.keywords if kw.arg == param), None)
+            if expr is None and pos is not None and pos < len(node.args):
+                expr = node.args[pos]
+            if expr is not None:
+                out.append((caller, expr))
+        return out
+
+    def _calls_an_object(self, callee: str, function: str) -> bool:
+        """Whether a call's callee is a value the script wrote (`model(x)`, `layer(h)` over a list of layers,
+        `self.block(x)`) or the object itself (`self(x)`), not a function or a library's callable."""
+        if callee == "self" or callee in self.function_defs or callee.rsplit(".", 1)[-1] in self._defined_last_names:
+            return callee == "self"
+        return bool(self.resolve(callee, function))
+
+    @cached_property
+    def _defined_last_names(self) -> set[str]:
+        return {q.rsplit(".", 1)[-1] for q in self.function_defs}
+
+    @cached_property
+    def _call_returns(self) -> list[int]:
+        return [y.id for y in self.sites if y.kind == "return" and y.function.rsplit(".", 1)[-1] == "__call__"]
+
     def init_writers(self, update: int) -> list[int]:
         """The writes of an update's name or, for a loop variable updated in place (`for p, g in zip(params, grads):
         p -= lr * g`), of the containers the loop walks: an element's first update replaced what they hold."""

@@ -128,14 +128,28 @@ ARRAY_LIST_MAX = 32
 
 
 def array_list(v: list) -> list | None:
-    """The elements of a short list of plain numeric numpy arrays, or None. Only exact ndarrays are read (their
-    type is tested on type(), so recording runs no user code)."""
+    """The arrays of a short list of plain numeric numpy arrays, or of exact lists or tuples of them (`[[W, b], ...]`,
+    `[(W, b), ...]`), flattened in order; None for anything else. Only exact lists, tuples and ndarrays are read
+    (their types are tested on type(), so recording runs no user code)."""
     if not 0 < len(v) <= ARRAY_LIST_MAX:
         return None
+    out = []
     for e in v:
-        if type(e) is not np.ndarray or e.dtype.kind not in "fiub":
+        t = type(e)
+        if t is np.ndarray:
+            if e.dtype.kind not in "fiub":
+                return None
+            out.append(e)
+        elif t is list or t is tuple:
+            if not e:
+                return None
+            for a in e:
+                if type(a) is not np.ndarray or a.dtype.kind not in "fiub":
+                    return None
+                out.append(a)
+        else:
             return None
-    return list(v)
+    return out if len(out) <= ARRAY_LIST_MAX else None
 
 
 def lost_observations(errors) -> dict[int, int]:

@@ -122,10 +122,18 @@ def update_lost(F, x) -> tuple[bool | None, dict]:
     sr = F.ser(x.id)
     groups = _by_occurrence(sr, None)
     kept = _kept_rows(F, x.id, sr)
+    # Other statements of the same function updating the same name (`w -= mom * v` then `w += ...` and `w -= v`,
+    # Nesterov's look-ahead): between two runs of this one they change the value too, so a pair with one of them
+    # in between says nothing about whether this update landed.
+    others = [F.ser(y.id).seq for y in F.sites if y.id != x.id and y.function == x.function and y.target == x.target
+              and y.kind in ("update", "augassign") and F.ser(y.id) is not None]
+    between = np.sort(np.concatenate(others)) if others else np.zeros(0, np.int64)
     landed, lost, checked = 0, 0, 0
     for k, rows in groups.items():
         for (s0, i0), (s1, i1) in zip(rows, rows[1:]):
             if s1 <= s0:
+                continue
+            if len(between) and np.searchsorted(between, sr.seq[i1]) > np.searchsorted(between, sr.seq[i0]):
                 continue
             moved = sr[C.UPDATE_L2][i1]
             if not np.isfinite(moved) or moved == 0:
@@ -188,7 +196,10 @@ def rule(ctx) -> RuleOutcome:
            f"(of {c0[2]['step_pairs']}), {c0[2]['pairs_lost']} start from the old value and {c0[2]['pairs_landed']} "
            f"from what the update wrote")
     if not out.check("update_lost", bool(lost) if measured else None,
-                     why if measured else "the written values were not kept and their statistics change from step to "
+                     why if measured else
+                     "another statement updates the same name between its runs, so no pair of consecutive steps "
+                     "shows this update alone" if c0[2]["values_kept"] and not c0[2]["step_pairs"] else
+                     "the written values were not kept and their statistics change from step to "
                      "step, so whether the update landed could not be told", **c0[2]):
         return out
     c, _, ev = lost[0]
