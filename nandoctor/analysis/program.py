@@ -958,6 +958,25 @@ class ProgramModel(_facts_base()):
                 out += [w for w in super().resolve(c, function) if w not in out]
         return out
 
+    @cached_property
+    def param_keys(self) -> set[tuple[str, str]]:
+        """The parameters' names; an object's attribute updated from outside (`layer.W -= rate * layer.dW` over a
+        list of layers) is the one its methods name `self.W`, when every write of `self.W` ran before the training
+        steps began (each layer set up once). A scalar autograd engine's nodes, made afresh inside every step, each
+        have their own `self.data`: those are no parameters."""
+        keys = set(super().param_keys)
+        attrs = {base_name(self.by_id[u].target).rsplit(".", 1)[-1] for u in self.updates
+                 if "." in base_name(self.by_id[u].target) and not base_name(self.by_id[u].target).startswith("self.")}
+        for x in self.sites:
+            name = base_name(x.target)
+            if x.kind == "return" or not name.startswith("self.") or name.count(".") != 1 or name[5:] not in attrs:
+                continue
+            writes = [w for w in self.resolve(name, x.function) if w not in self.updates]
+            series = [self.ser(w) for w in writes]
+            if series and all(sr is not None and len(sr) and (sr.step < 0).all() for sr in series):
+                keys.add(("", name))
+        return keys
+
     def parents(self, sid: int) -> list[int]:
         """Sites whose values this site's expression reads; an object called like a function (`out = self(x)`,
         `h = layer(h)`, no function of that name) reads what the sources' `__call__` methods return."""
