@@ -877,6 +877,11 @@ def _facts_base():
     return Facts
 
 
+def Facts_resolve(model, name: str, function: str) -> list[int]:
+    """The plain name resolution of Facts (no loop-variable elements), for a container's own writes."""
+    return _facts_base().resolve(model, name, function)
+
+
 class ProgramModel(_facts_base()):
     """The program model of one run: the structure (roles of update sites and loops, built before the frame)
     and the frame-dependent roles (`Facts`: inputs, targets, outputs, activations, series) in one object."""
@@ -965,6 +970,15 @@ class ProgramModel(_facts_base()):
         steps began (each layer set up once). A scalar autograd engine's nodes, made afresh inside every step, each
         have their own `self.data`: those are no parameters."""
         keys = set(super().param_keys)
+        # A loop variable updated in place (`p -= lr * g` over zip(params, grads), `layer[key] += v` over
+        # model.items()) is an element of what its loop walks: that container holds the parameters.
+        for u in self.updates:
+            x = self.by_id[u]
+            name = base_name(x.target)
+            if "." in name:
+                continue
+            for c in self.element_containers.get((x.function, name), ()):
+                keys.update(self.key(w) for w in Facts_resolve(self, base_name(c), x.function))
         attrs = {base_name(self.by_id[u].target).rsplit(".", 1)[-1] for u in self.updates
                  if "." in base_name(self.by_id[u].target) and not base_name(self.by_id[u].target).startswith("self.")}
         for x in self.sites:
@@ -985,6 +999,41 @@ class ProgramModel(_facts_base()):
         if self._call_returns and x.kind != "arg" and any(self._calls_an_object(c, x.function) for c in x.calls):
             out += [r for r in self._call_returns if r not in out]
         return out
+
+    def _data_fed(self, sid: int, depth: int = 4) -> list[int]:
+        """The data a multiplied operand holds (see Facts); an argument passed `pts[idx]` holds rows of pts: the
+        index array that picks them is no data the weights meet."""
+        out = super()._data_fed(sid, depth)
+        x = self.by_id[sid]
+        if x.kind != "arg" or sid in self.data_like or not out:
+            return out
+        # Only calls that pass data as it is (`pts[idx]`, `x.reshape(...)`) feed it; a call passing a value computed
+        # with the model's outputs (`net.backward((p - lab[idx]) * 2)`) feeds a gradient, not data.
+        fed: set[str] = set()
+        calls = self.call_args(x.function, x.target[4:])
+        if not calls:
+            return out
+        for caller, expr in calls:
+            names = [n.id for n in ast.walk(expr) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)]
+            if any(w in self.params or w in self.derived for n in names for w in self.resolve(n, caller.function)):
+                continue
+            fed |= set(names)
+        fed -= self._index_only_names(x.function, x.target[4:])
+        return [q for q in out if base_name(self.by_id[q].target) in fed or self.by_id[q].function == x.function]
+
+    def _index_only_names(self, function: str, param: str) -> set[str]:
+        """Names that every call of `function` reads, in the argument passed as `param`, only inside a subscript's
+        index (`idx` of `net.forward(pts[idx])`)."""
+        inside, outside = set(), set()
+        for _, expr in self.call_args(function, param):
+            slices = set()
+            for node in ast.walk(expr):
+                if isinstance(node, ast.Subscript):
+                    slices |= {id(n) for n in ast.walk(node.slice)}
+            for node in ast.walk(expr):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                    (inside if id(node) in slices else outside).add(node.id)
+        return inside - outside
 
     def call_args(self, function: str, param: str):
         """(caller, argument expression) pairs for calls to `function` passing `param`; `__call__` is called by

@@ -33,6 +33,17 @@ def _enclosing_loop(fn: ast.AST, line: int):
     return best
 
 
+def _steps_from_itself(statement: str, name: str) -> bool:
+    """`name -= step`, `name += step` or `name = name - step` (`+`): a step added to the value the name held."""
+    tree = parse_statement(statement)
+    node = tree.body[0] if tree is not None and tree.body else None
+    if isinstance(node, ast.AugAssign):
+        return isinstance(node.op, (ast.Add, ast.Sub))
+    if isinstance(node, ast.Assign) and isinstance(node.value, ast.BinOp) and isinstance(node.value.op, (ast.Add, ast.Sub)):
+        return any(isinstance(side, ast.Name) and side.id == name for side in (node.value.left, node.value.right))
+    return False
+
+
 def rebinding_updates(F) -> list[dict]:
     """Update statements `name = name - ...` (or `name -= ...` on a Python number) whose name is a loop variable or a
     parameter of its function, bound from a container it is never written back to: nothing reads it after the
@@ -42,6 +53,8 @@ def rebinding_updates(F) -> list[dict]:
         if x.kind not in ("update", "augassign") or "." in x.target or "[" in x.target:
             continue
         name = x.target
+        if not _steps_from_itself(x.statement, name):
+            continue  # `grad = layer.backward(grad)` hands the value on through a call: no step of a parameter
         sr = F.ser(x.id)
         if sr is None or not len(sr) or not (sr.step >= 0).any():
             continue
