@@ -1015,7 +1015,14 @@ class ProgramModel(_facts_base()):
             return out
         for caller, expr in calls:
             names = [n.id for n in ast.walk(expr) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)]
-            if any(w in self.params or w in self.derived for n in names for w in self.resolve(n, caller.function)):
+            writers = {n: self.resolve(n, caller.function) for n in names}
+            model = {n for n, ws in writers.items() if ws and any(w in self.params or w in self.derived for w in ws)}
+            # A name passed as it is (`layer.run(h)` over the layers: the data at the first call, the last layer's
+            # output after) carries the data wherever one of its writes is data; a value computed in the call from
+            # the model's outputs carries none.
+            plain = isinstance(expr, (ast.Name, ast.Attribute, ast.Subscript))
+            if model and not (plain and any(w not in self.params and w not in self.derived
+                                            for n in model for w in writers[n])):
                 continue
             fed |= set(names)
         fed -= self._index_only_names(x.function, x.target[4:])
