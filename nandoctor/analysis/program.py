@@ -993,11 +993,76 @@ class ProgramModel(_facts_base()):
 
     def parents(self, sid: int) -> list[int]:
         """Sites whose values this site's expression reads; an object called like a function (`out = self(x)`,
-        `h = layer(h)`, no function of that name) reads what the sources' `__call__` methods return."""
+        `h = layer(h)` over a list of layers, `stack[0](points)`) reads what its class's `__call__` returns."""
         out = super().parents(sid)
         x = self.by_id[sid]
-        if self._call_returns and x.kind != "arg" and any(self._calls_an_object(c, x.function) for c in x.calls):
-            out += [r for r in self._call_returns if r not in out]
+        if not self._callable_classes or x.kind == "arg":
+            return out
+        from ..detectors.facts import parse_statement
+
+        tree = parse_statement(x.statement or "")
+        for node in ast.walk(tree) if tree is not None else ():
+            if isinstance(node, ast.Call):
+                for cls in self._object_classes(node.func, x.function):
+                    out += [r for r in self._call_returns.get(cls, ()) if r not in out]
+        return out
+
+    @cached_property
+    def _callable_classes(self) -> set[str]:
+        """Classes of the sources that define `__call__`."""
+        return {q.rsplit(".", 2)[-2] for q in self.function_defs if q.endswith(".__call__") and q.count(".") >= 1}
+
+    @cached_property
+    def _call_returns(self) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        for y in self.sites:
+            if y.kind == "return" and y.function.endswith(".__call__"):
+                out.setdefault(y.function.rsplit(".", 2)[-2], []).append(y.id)
+        return out
+
+    def _object_classes(self, func, function: str) -> set[str]:
+        """The classes with a `__call__` whose instance a call's callee is: `self` in their methods; a name, attribute
+        or element of a container (`stack[0]`, a loop variable over `self.layers`) whose writes build one of them
+        (`stack = [Dense(2, 16), ...]`, `self.block = Block()`). Empty for a function or a stored function."""
+        if not self._callable_classes:
+            return set()
+        if isinstance(func, ast.Name) and func.id == "self":
+            cls = function.rsplit(".", 2)[-2] if "." in function else None
+            return {cls} & self._callable_classes
+        while isinstance(func, ast.Subscript):
+            func = func.value
+        from ..detectors.facts import _dotted as dotted
+
+        name = dotted(func)
+        if not name or name in self.function_defs or name.rsplit(".", 1)[-1] in self._defined_last_names:
+            return set()
+        found: set[str] = set()
+        for w in self.resolve(name, function):
+            found |= self._classes_built(self.by_id[w].statement or "")
+        for line in self._appends.get(name.rsplit(".", 1)[-1], ()):
+            found |= self._classes_built(line)
+        return found
+
+    def _classes_built(self, statement: str) -> set[str]:
+        """Callable classes a statement instantiates (`Dense(2, 16)`, `[Dense(a, b) for ...]`)."""
+        from ..detectors.facts import _dotted as dotted
+        from ..detectors.facts import parse_statement
+
+        tree = parse_statement(statement)
+        return {(dotted(n.func) or "").rsplit(".", 1)[-1] for n in ast.walk(tree) if isinstance(n, ast.Call)} \
+            & self._callable_classes if tree is not None else set()
+
+    @cached_property
+    def _appends(self) -> dict[str, list[str]]:
+        """Last name of a container -> source lines that append or extend it (`self.layers.append(Dense(...))`)."""
+        import re
+
+        out: dict[str, list[str]] = {}
+        for src in self.s.sources.values():
+            for line in src.splitlines():
+                m = re.match(r"\s*([\w.]+)\.(append|extend|insert)\(", line)
+                if m:
+                    out.setdefault(m.group(1).rsplit(".", 1)[-1], []).append(line.strip())
         return out
 
     def _data_fed(self, sid: int, depth: int = 4) -> list[int]:
@@ -1043,17 +1108,15 @@ class ProgramModel(_facts_base()):
         return inside - outside
 
     def call_args(self, function: str, param: str):
-        """(caller, argument expression) pairs for calls to `function` passing `param`; `__call__` is called by
-        calling an object (`self(x)`, `model(xs)`, `layer(h)`)."""
+        """(caller, argument expression) pairs for calls to `function` passing `param`; a class's `__call__` is called
+        by calling one of its objects (`self(x)`, `model(xs)`, `layer(h)`)."""
         out = super().call_args(function, param)
-        if function.rsplit(".", 1)[-1] != "__call__":
+        if not function.endswith(".__call__"):
             return out
-        from ..detectors.facts import _dotted as dotted
-
+        cls = function.rsplit(".", 2)[-2]
         pos = self.param_index(function, param)
         for caller, node in self.all_calls:
-            callee = dotted(node.func)
-            if not callee or not self._calls_an_object(callee, caller.function):
+            if cls not in self._object_classes(node.func, caller.function):
                 continue
             expr = next((kw.value for kw in node.keywords if kw.arg == param), None)
             if expr is None and pos is not None and pos < len(node.args):
@@ -1062,20 +1125,9 @@ class ProgramModel(_facts_base()):
                 out.append((caller, expr))
         return out
 
-    def _calls_an_object(self, callee: str, function: str) -> bool:
-        """Whether a call's callee is a value the script wrote (`model(x)`, `layer(h)` over a list of layers,
-        `self.block(x)`) or the object itself (`self(x)`), not a function or a library's callable."""
-        if callee == "self" or callee in self.function_defs or callee.rsplit(".", 1)[-1] in self._defined_last_names:
-            return callee == "self"
-        return bool(self.resolve(callee, function))
-
     @cached_property
     def _defined_last_names(self) -> set[str]:
         return {q.rsplit(".", 1)[-1] for q in self.function_defs}
-
-    @cached_property
-    def _call_returns(self) -> list[int]:
-        return [y.id for y in self.sites if y.kind == "return" and y.function.rsplit(".", 1)[-1] == "__call__"]
 
     def init_writers(self, update: int) -> list[int]:
         """The writes of an update's name or, for a loop variable updated in place (`for p, g in zip(params, grads):

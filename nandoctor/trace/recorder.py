@@ -152,6 +152,19 @@ def array_list(v: list) -> list | None:
     return out if len(out) <= ARRAY_LIST_MAX else None
 
 
+def _holds_parameters(registry, sid: int) -> bool:
+    """See Recorder.hooks' holds_parameters: decided from the registered sites and loops, no value read."""
+    if sid >= len(registry.sites):
+        return False
+    target = registry.sites[sid].target
+    if "[" in target or target.startswith(("arg ", "return")):
+        return False
+    if any(s.kind == "update" and s.target == target for s in registry.sites):
+        return True
+    word = re.compile(r"(?<![\w.])" + re.escape(target) + r"(?![\w])")
+    return any(lp.header.startswith("for ") and word.search(lp.header.split(" in ", 1)[-1]) for lp in registry.loops)
+
+
 def lost_observations(errors) -> dict[int, int]:
     """site id -> how many of its observations nandoctor's own errors cost, read from the error texts."""
     lost: dict[int, int] = {}
@@ -734,6 +747,18 @@ class Recorder:
         ndarray_view = np.ndarray.view
         accel = None  # the C hooks, once made (below): they summarise mid-sized float64 arrays at once
         unsummarised, not_values = self.unsummarised, _NOT_VALUES
+        registry = self.registry
+        list_sites: dict[int, bool] = {}
+
+        def holds_parameters(sid):
+            """Whether the list a site binds is recorded element by element: a name some statement rebuilds from
+            itself (`self.weights = [w - eta * nw for ...]`) or a for loop walks (`zip(params, grads)`), bound
+            whole. A write into one element (`layers[i][j] += ...`) keeps the whole container, and a list of
+            activations built afresh each pass (`outs = [x]`) is no parameter's."""
+            got = list_sites.get(sid)
+            if got is None:
+                got = list_sites[sid] = _holds_parameters(registry, sid)
+            return got
 
         def summarize(sid, v, delta=None):
             # A large array (or one of objects): its statistics now, since copying it would cost more.
@@ -796,8 +821,8 @@ class Recorder:
             elif t is list and (a_ := float_list_array(v)) is not None:
                 # A pure-Python table's numbers as an array, copied so later appends do not show.
                 take(sid, a_)
-            elif t is list and (l_ := array_list(v)) is not None:
-                for e_ in l_:  # a list of parameter arrays: each element, in order
+            elif t is list and holds_parameters(sid) and (l_ := array_list(v)) is not None:
+                for e_ in l_:  # a list of parameter arrays bound whole: each element, in order
                     take(sid, e_)
             elif id(t) not in not_values:
                 u_ = unsummarised.get(id(t))
