@@ -877,6 +877,17 @@ def _facts_base():
     return Facts
 
 
+def _listed_names(statement: str) -> list[str]:
+    """The names an assignment's list or tuple literal holds (`params = [W1, b1, W2]`), else none."""
+    try:
+        node = ast.parse(statement.strip()).body[0]
+    except (SyntaxError, IndexError):
+        return []
+    if not isinstance(node, ast.Assign) or not isinstance(node.value, (ast.List, ast.Tuple)):
+        return []
+    return [d for e in node.value.elts if (d := _dotted(e))]
+
+
 def Facts_resolve(model, name: str, function: str) -> list[int]:
     """The plain name resolution of Facts (no loop-variable elements), for a container's own writes."""
     return _facts_base().resolve(model, name, function)
@@ -978,7 +989,11 @@ class ProgramModel(_facts_base()):
             if "." in name:
                 continue
             for c in self.element_containers.get((x.function, name), ()):
-                keys.update(self.key(w) for w in Facts_resolve(self, base_name(c), x.function))
+                for w in Facts_resolve(self, base_name(c), x.function):
+                    keys.add(self.key(w))
+                    # `params = [hid_w, hid_b]`: the list holds those very arrays, updated in place through it
+                    for held in _listed_names(self.by_id[w].statement or ""):
+                        keys.update(self.key(v) for v in Facts_resolve(self, held, self.by_id[w].function))
         attrs = {base_name(self.by_id[u].target).rsplit(".", 1)[-1] for u in self.updates
                  if "." in base_name(self.by_id[u].target) and not base_name(self.by_id[u].target).startswith("self.")}
         for x in self.sites:
