@@ -790,3 +790,28 @@ def test_a_forward_pass_through_call_finds_the_inputs_and_targets(tmp_path):
     assert F.by_id[F.inputs].target == "feats"
     assert F.by_id[F.target].target == "wanted"
     assert "layer.W" in {F.by_id[u].target for u in F.updates}
+
+
+NAMED_LIST = """
+import numpy as np
+rng = np.random.default_rng(6)
+xs = rng.normal(size=(2, 16))
+ts = xs[:1] - xs[1:]
+hid_w, out_w = rng.normal(size=(4, 2)), rng.normal(size=(1, 4))
+params = [hid_w, out_w]
+for it in range(5):
+    h = np.tanh(hid_w @ xs)
+    d = (out_w @ h - ts) / xs.shape[1]
+    grads = [((out_w.T @ d) * (1 - h * h)) @ xs.T, d @ h.T]
+    for p, g in zip(params, grads):
+        p -= 0.1 * g
+"""
+
+
+def test_a_list_of_named_arrays_walked_by_an_update_makes_those_names_parameters(tmp_path):
+    from nandoctor.detectors.facts import facts
+
+    s = traced(NAMED_LIST, tmp_path)
+    F = facts(s)
+    assert {("<module>", "hid_w"), ("<module>", "out_w")} <= F.param_keys
+    assert [F.by_id[c].target for c in F.input_candidates] == ["xs"]  # not the gradient list the update reads
