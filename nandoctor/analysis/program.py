@@ -389,8 +389,12 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
             heads = loop_heads.get((s0.function, name), set())
             for c in loop_iters.get((s0.function, name), ()):
                 if c != name and c not in ("zip", "enumerate", "range", "reversed", "len"):
-                    other_reads[k] += [ld for ld in _scope_readers(c, s0.function, idx, local_writers)
-                                       if (ld.file, ld.line) not in own and (ld.file, ld.line) not in heads]
+                    # `params = [hid_w, out_w]`: the model reads the listed arrays under their own names
+                    held = [n for w in sites if w.kind == "assign" and base_key(w.target) == c
+                            for n in _listed_names(w.statement or "")]
+                    for c2 in [c] + held:
+                        other_reads[k] += [ld for ld in _scope_readers(c2, s0.function, idx, local_writers)
+                                           if (ld.file, ld.line) not in own and (ld.file, ld.line) not in heads]
         if not other_reads[k]:
             role[k] = "never read"
             continue
