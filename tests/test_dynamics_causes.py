@@ -972,3 +972,59 @@ def test_dict_updates_are_judged_together_and_level_large_steps_climbing_are_asc
     sign = checks["gradient_sign_wrong"]
     assert sign["steps_small"].status == HOLDS and "gradient_sign_wrong" in drafts
     assert "learning_rate_too_high" not in drafts
+
+
+THROWN_DEAD = """
+import numpy as np
+rs = np.random.RandomState(3)
+xs = rs.uniform(0.0, 1.0, (60, 2))
+ys = xs[:, :1] + xs[:, 1:] ** 2
+net = {"hid": {"w": rs.randn(2, 12), "b": np.zeros(12)}, "out": {"w": rs.randn(12, 1) * 0.4, "b": np.zeros(1)}}
+vel = {n: {k: np.zeros_like(a) for k, a in layer.items()} for n, layer in net.items()}
+step = {step}
+for it in range(80):
+    z = xs @ net["hid"]["w"] + net["hid"]["b"]
+    h = np.maximum(z, 0.0)
+    pred = h @ net["out"]["w"] + net["out"]["b"]
+    g = 2.0 * (pred - ys) / len(xs)
+    gz = (g @ net["out"]["w"].T) * (z > 0)
+    grads = {"hid": {"w": xs.T @ gz, "b": gz.sum(0)}, "out": {"w": h.T @ g, "b": g.sum(0)}}
+    for name, layer in net.items():
+        for key in layer:
+            vel[name][key] = 0.9 * vel[name][key] - step * grads[name][key]
+            layer[key] += vel[name][key]
+"""
+
+
+def test_a_loss_jump_that_leaves_live_relu_units_dead_is_a_rate_too_high(tmp_path):
+    # Replayed: the loss jumps above twice its start within the first steps, and every hidden unit, alive at the
+    # first step, is zero for every sample at the end.
+    rs = np.random.RandomState(3)
+    xs = rs.uniform(0.0, 1.0, (60, 2))
+    ys = xs[:, :1] + xs[:, 1:] ** 2
+    net = {"hid": {"w": rs.randn(2, 12), "b": np.zeros(12)}, "out": {"w": rs.randn(12, 1) * 0.4, "b": np.zeros(1)}}
+    vel = {n: {k: np.zeros_like(a) for k, a in layer.items()} for n, layer in net.items()}
+    losses, dead = [], []
+    for _ in range(80):
+        z = xs @ net["hid"]["w"] + net["hid"]["b"]
+        h = np.maximum(z, 0.0)
+        pred = h @ net["out"]["w"] + net["out"]["b"]
+        losses.append(float(np.mean((pred - ys) ** 2)))
+        dead.append(float(np.mean(h == 0)))
+        g = 2.0 * (pred - ys) / len(xs)
+        gz = (g @ net["out"]["w"].T) * (z > 0)
+        grads = {"hid": {"w": xs.T @ gz, "b": gz.sum(0)}, "out": {"w": h.T @ g, "b": g.sum(0)}}
+        for name, layer in net.items():
+            for key in layer:
+                vel[name][key] = 0.9 * vel[name][key] - 0.9 * grads[name][key]
+                layer[key] += vel[name][key]
+    assert dead[0] < 0.5 and dead[-1] == 1.0 and max(losses[:5]) > 2 * losses[0] and losses[-1] < losses[0]
+
+    session, drafts, checks = _run(tmp_path, THROWN_DEAD.replace("{step}", "0.9"), "thrown_dead")
+    unstable = checks["learning_rate_too_high"]["run_unstable"]
+    assert unstable.status == HOLDS and unstable.numbers["kind"] == "thrown"
+    assert unstable.numbers["loss_first"] == pytest.approx(losses[0], rel=1e-6)
+    assert "learning_rate_too_high" in drafts
+    _, calm, calm_checks = _run(tmp_path, THROWN_DEAD.replace("{step}", "0.02"), "calm")
+    assert "learning_rate_too_high" not in calm
+    assert calm_checks["learning_rate_too_high"]["run_unstable"].status == FAILS

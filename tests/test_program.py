@@ -616,3 +616,202 @@ def test_replaced_rows_pairs_each_write_with_its_own_array():
     # one array updated twice per step (per-sample updates): the value replaced is the one just written
     twice = _series([0, 0, 1, 1, 2, 2], ["(3,)"] * 6, [1.0, 1.1, 1.2, 1.3, 1.4, 1.5], [0.1] * 6)
     assert replaced_rows(twice).tolist() == (np.arange(6) - 1).tolist()
+
+
+# -- parameters in containers and objects, and their updates ----------------------------------------
+
+LIST_REBUILT = """
+import numpy as np
+rng = np.random.default_rng(1)
+data = rng.normal(size=(3, 16))
+goal = np.tanh(data[:1] - data[2:])
+class Net:
+    def __init__(self):
+        self.weights = [rng.normal(size=(4, 3)) * 0.5, rng.normal(size=(1, 4)) * 0.5]
+    def grads(self, x, t):
+        h = np.tanh(self.weights[0] @ x)
+        d = (self.weights[1] @ h - t) / x.shape[1]
+        return [((self.weights[1].T @ d) * (1 - h * h)) @ x.T, d @ h.T]
+    def fit(self, x, t, eta):
+        for rnd in range(6):
+            nabla = self.grads(x, t)
+            self.weights = [w - eta * nw for w, nw in zip(self.weights, nabla)]
+net = Net()
+net.fit(data, goal, 0.5)
+"""
+
+
+def _replay_list_rebuilt():
+    """The whole parameter set's update norm over its norm before, at each step, replayed in plain numpy."""
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    data = rng.normal(size=(3, 16))
+    goal = np.tanh(data[:1] - data[2:])
+    ws = [rng.normal(size=(4, 3)) * 0.5, rng.normal(size=(1, 4)) * 0.5]
+    ratios = []
+    for _ in range(6):
+        h = np.tanh(ws[0] @ data)
+        d = (ws[1] @ h - goal) / data.shape[1]
+        nabla = [((ws[1].T @ d) * (1 - h * h)) @ data.T, d @ h.T]
+        new = [w - 0.5 * nw for w, nw in zip(ws, nabla)]
+        up = np.sqrt(sum(np.sum((a - b) ** 2) for a, b in zip(new, ws)))
+        ratios.append(up / np.sqrt(sum(np.sum(w ** 2) for w in ws)))
+        ws = new
+    return np.array(ratios)
+
+
+def test_a_list_rebuilt_by_a_comprehension_is_updated_element_by_element(tmp_path):
+    import numpy as np
+
+    from nandoctor.detectors.facts import facts
+    from nandoctor.detectors.optimisation import update_ratios
+
+    s = traced(LIST_REBUILT, tmp_path)
+    F = facts(s)
+    [u] = [u for u in F.updates if F.by_id[u].target == "self.weights"]
+    steps, up, before, ratio = update_ratios(F, u)
+    assert steps.tolist() == list(range(6))  # the first step too: it replaced the list's initial arrays
+    np.testing.assert_allclose(ratio, _replay_list_rebuilt(), rtol=1e-6)
+
+
+ZIP_ADAGRAD = """
+import numpy as np
+rng = np.random.default_rng(2)
+xs = rng.normal(size=(20, 3))
+ts = xs @ np.array([[1.0], [-1.0], [0.5]])
+W = rng.normal(size=(3, 1)) * 0.1
+b = np.zeros(1)
+mW, mb = np.zeros_like(W), np.zeros_like(b)
+smooth = 1.0
+for it in range(8):
+    r = xs @ W + b - ts
+    smooth = 0.9 * smooth + 0.1 * float(np.mean(r * r))
+    dW, db = xs.T @ r / len(xs), r.mean(axis=0)
+    for param, dparam, mem in zip([W, b], [dW, db], [mW, mb]):
+        mem += dparam * dparam
+        param += -0.5 * dparam / np.sqrt(mem + 1e-8)
+    print(it, smooth)
+"""
+
+
+def test_zip_loop_variables_are_parameters_and_optimizer_state_by_position(tmp_path):
+    import numpy as np
+
+    from nandoctor.detectors.facts import facts
+    from nandoctor.detectors.optimisation import update_ratios
+
+    s = traced(ZIP_ADAGRAD, tmp_path)
+    F = facts(s)
+    roles = {F.by_id[u].target: why for u, why in F.update_roles.items()}
+    assert roles["param"] == "parameter"
+    assert roles["mem"].startswith("optimizer state")  # it walks [mW, mb], read only by the update of param
+    assert roles["smooth"].startswith("only printed")
+    [u] = [u for u in F.updates if F.by_id[u].target == "param"]
+    steps, up, before, ratio = update_ratios(F, u)
+    # Replayed: each step's update of W and b together against their norm before it (b starts at zero).
+    rng = np.random.default_rng(2)
+    xs = rng.normal(size=(20, 3))
+    ts = xs @ np.array([[1.0], [-1.0], [0.5]])
+    W, b = rng.normal(size=(3, 1)) * 0.1, np.zeros(1)
+    mW, mb, want = np.zeros_like(W), np.zeros_like(b), []
+    for _ in range(8):
+        r = xs @ W + b - ts
+        dW, db = xs.T @ r / len(xs), r.mean(axis=0)
+        mW += dW * dW
+        mb += db * db
+        sW, sb = -0.5 * dW / np.sqrt(mW + 1e-8), -0.5 * db / np.sqrt(mb + 1e-8)
+        want.append(np.sqrt(np.sum(sW ** 2) + np.sum(sb ** 2)) / np.sqrt(np.sum(W ** 2) + np.sum(b ** 2)))
+        W += sW
+        b += sb
+    assert steps[0] == 0  # the first update is judged against the arrays the list literal holds
+    np.testing.assert_allclose(ratio, np.array(want)[steps], rtol=1e-6)
+
+
+ZIP_IN_PLACE = """
+import numpy as np
+def fit(xs, ts, pace):
+    rng = np.random.default_rng(3)
+    params = [rng.normal(size=(2, 1)), np.zeros(1)]
+    for rnd in range(5):
+        w, c = params
+        r = xs @ w + c - ts
+        grads = [xs.T @ r / len(xs), r.mean(axis=0)]
+        for p, g in zip(params, grads):
+            p -= pace * g
+    return params
+rng = np.random.default_rng(4)
+xs = rng.normal(size=(10, 2))
+fit(xs, xs[:, :1] - xs[:, 1:], 0.1)
+"""
+
+
+def test_a_loop_variable_is_an_element_of_the_container_it_walks(tmp_path):
+    from nandoctor.detectors.facts import facts
+
+    s = traced(ZIP_IN_PLACE, tmp_path)
+    F = facts(s)
+    [u] = [u for u in F.updates if F.by_id[u].target == "p"]
+    assert [F.by_id[g].target for g in F.gradient_of(u)] == ["grads"]  # `g` is an element of grads
+    assert {F.by_id[w].target for w in F.init_writers(u)} >= {"params"}
+    assert not [c for c in s.causes if c.tag == "parameter_not_updated"]  # `p -= ...` writes into params' arrays
+
+
+CALLED_LAYERS = """
+import numpy as np
+class Dense:
+    def __init__(self, n_in, n_out, rng):
+        self.W = rng.normal(size=(n_in, n_out)) / np.sqrt(n_in)
+    def __call__(self, x):
+        self.x = x
+        return x @ self.W
+rng = np.random.default_rng(5)
+feats = rng.normal(size=(12, 3))
+wanted = feats @ np.array([[1.0], [0.0], [-1.0]])
+stack = [Dense(3, 4, rng), Dense(4, 1, rng)]
+for sweep in range(5):
+    h = feats
+    for layer in stack:
+        h = layer(h)
+    miss = h - wanted
+    g = miss / len(feats)
+    for layer in reversed(stack):
+        gW = layer.x.T @ g
+        g = g @ layer.W.T
+        layer.W -= 0.1 * gW
+"""
+
+
+def test_a_forward_pass_through_call_finds_the_inputs_and_targets(tmp_path):
+    from nandoctor.detectors.facts import facts
+
+    s = traced(CALLED_LAYERS, tmp_path)
+    F = facts(s)
+    assert F.by_id[F.inputs].target == "feats"
+    assert F.by_id[F.target].target == "wanted"
+    assert "layer.W" in {F.by_id[u].target for u in F.updates}
+
+
+NAMED_LIST = """
+import numpy as np
+rng = np.random.default_rng(6)
+xs = rng.normal(size=(2, 16))
+ts = xs[:1] - xs[1:]
+hid_w, out_w = rng.normal(size=(4, 2)), rng.normal(size=(1, 4))
+params = [hid_w, out_w]
+for it in range(5):
+    h = np.tanh(hid_w @ xs)
+    d = (out_w @ h - ts) / xs.shape[1]
+    grads = [((out_w.T @ d) * (1 - h * h)) @ xs.T, d @ h.T]
+    for p, g in zip(params, grads):
+        p -= 0.1 * g
+"""
+
+
+def test_a_list_of_named_arrays_walked_by_an_update_makes_those_names_parameters(tmp_path):
+    from nandoctor.detectors.facts import facts
+
+    s = traced(NAMED_LIST, tmp_path)
+    F = facts(s)
+    assert {("<module>", "hid_w"), ("<module>", "out_w")} <= F.param_keys
+    assert [F.by_id[c].target for c in F.input_candidates] == ["xs"]  # not the gradient list the update reads

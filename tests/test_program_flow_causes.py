@@ -260,6 +260,43 @@ def test_the_same_list_updated_in_place_is_not_lost(tmp_path):
     assert status.get("update_lost") in (None, FAILS) or status["rebinding_update"] == FAILS
 
 
+def test_the_same_list_in_float32_updated_in_place_lands(tmp_path):
+    # `p -= step` in float32 changes p by the step only to within float32 rounding of p: the update still landed.
+    src = PARAM_LIST.replace("gen.normal(0.0, 0.3, 3), gen.normal(0.0, 0.3, (3, 3))",
+                             "gen.normal(0.0, 0.3, 3).astype(np.float32), gen.normal(0.0, 0.3, (3, 3)).astype(np.float32)")
+    s = trace(tmp_path, src.replace("p = p - 0.05 * g", "p -= np.float32(1e-4) * g.astype(np.float32)"))
+    status, _ = judge(s, "parameter_not_updated")
+    assert status.get("update_lost") == FAILS
+
+
+LAYER_GRADIENT_HANDOFF = """
+import numpy as np
+gen = np.random.default_rng(5)
+class Scale:
+    def __init__(self):
+        self.k = gen.normal(size=3)
+    def backward(self, grad):
+        self.dk = grad
+        return grad * self.k
+layers = [Scale(), Scale()]
+def backward(grad):
+    for layer in layers[::-1]:
+        grad = layer.backward(grad)
+for it in range(6):
+    backward(gen.normal(size=3))
+    for layer in layers:
+        layer.k -= 0.01 * layer.dk
+"""
+
+
+def test_a_value_handed_through_a_call_is_no_lost_update(tmp_path):
+    # `grad = layer.backward(grad)` rebinds a function's parameter that nothing reads after the loop, but it adds
+    # no step to the value it held: no parameter's update.
+    s = trace(tmp_path, LAYER_GRADIENT_HANDOFF)
+    status, _ = judge(s, "parameter_not_updated")
+    assert status["rebinding_update"] == FAILS
+
+
 # -- targets chosen by what the loss compares ---------------------------------------------------------------
 
 EINSUM = """

@@ -314,3 +314,33 @@ def test_other_numpy_scalars_recorded_from_their_bytes(hooks):
     assert {"<M8[D]", "<U3", np.dtype(np.longdouble).str} <= set(r.dtypes)
     assert _rows(r, 4)[0, IDX[C.MAX]] == 2.5
     assert r.errors == []
+
+
+def test_short_lists_of_arrays_are_recorded_element_by_element_where_they_hold_parameters():
+    import numpy as np
+
+    from nandoctor.model import Loop, Site
+    from nandoctor.trace.instrument import Registry
+    from nandoctor.trace.recorder import ARRAY_LIST_MAX, _holds_parameters, array_list
+
+    w, b = np.ones((2, 3)), np.zeros(3)
+    assert [a is x for a, x in zip(array_list([w, b]), [w, b])] == [True, True]
+    assert len(array_list([[w, b], (w, b)])) == 4  # pairs of (W, b), flattened in order
+    assert array_list([w, 1.0]) is None and array_list([]) is None
+    assert array_list([np.array(["a"])]) is None
+    assert array_list([b] * (ARRAY_LIST_MAX + 1)) is None  # a data set held as arrays: not a parameter list
+
+    reg = Registry()
+
+    def site(target, kind):
+        return reg.add_site(file="f.py", line=1, col=0, end_line=1, end_col=1, function="<module>", target=target,
+                            kind=kind, statement="")
+
+    rebuilt = site("self.weights", "assign")
+    site("self.weights", "update")  # `self.weights = [w - eta * nw for ...]`
+    walked = site("params", "assign")
+    reg.loops.append(Loop(0, "f.py", 2, "<module>", "for p, g in zip(params, grads):", ("p", "g")))
+    activations = site("outs", "assign")
+    element = site("layers[i]", "setitem")
+    assert _holds_parameters(reg, rebuilt) and _holds_parameters(reg, walked)
+    assert not _holds_parameters(reg, activations) and not _holds_parameters(reg, element)

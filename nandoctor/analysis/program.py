@@ -127,6 +127,10 @@ def _own_nodes(fn):
             todo.extend(ast.iter_child_nodes(n))
 
 
+# Calls whose statement only shows what it reads (a progress line): a value read only there is reported, not used.
+_REPORTING_CALLS = frozenset(("print", "info", "debug", "warning", "log", "write", "set_postfix", "set_description"))
+
+
 @dataclass(frozen=True)
 class SourceIndex:
     """Reads, calls, globals and loop statements of the recorded sources."""
@@ -139,6 +143,7 @@ class SourceIndex:
     functions_by_last: dict[str, list[str]]
     function_of_loop_node: dict[tuple[str, int], str]
     binds: dict[str, set[str]] = field(default_factory=dict)  # function -> plain names it binds (=, for, args)
+    report_lines: frozenset = frozenset()  # (file, line) of statements that only print or log what they read
 
 
 def index_sources(sources: dict[str, str]) -> SourceIndex:
@@ -151,6 +156,7 @@ def index_sources(sources: dict[str, str]) -> SourceIndex:
     fn_of_loop: dict = {}
     by_last: dict[str, list[str]] = {}
     binds: dict[str, set[str]] = {}
+    report: set[tuple[str, int]] = set()
     for path, q, fn in _walk_functions(trees):
         by_last.setdefault(q.rsplit(".", 1)[-1], []).append(q)
         if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
@@ -181,9 +187,12 @@ def index_sources(sources: dict[str, str]) -> SourceIndex:
             elif isinstance(n, (ast.For, ast.AsyncFor, ast.While)):
                 loop_nodes[(path, n.lineno)] = n
                 fn_of_loop[(path, n.lineno)] = q
+            if isinstance(n, ast.Expr) and isinstance(n.value, ast.Call) \
+                    and (_dotted(n.value.func) or "").rsplit(".", 1)[-1] in _REPORTING_CALLS:
+                report.add((path, n.lineno))
             if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
                 todo.extend((c, at) for c in ast.iter_child_nodes(n))
-    return SourceIndex(loads, tail, calls_in, globals_of, loop_nodes, by_last, fn_of_loop, binds)
+    return SourceIndex(loads, tail, calls_in, globals_of, loop_nodes, by_last, fn_of_loop, binds, frozenset(report))
 
 
 def _loop_span(lp, idx: SourceIndex) -> LoopSpan:
@@ -307,12 +316,14 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
             by_fn_name.setdefault((s.function, base_key(s.target)), []).append(s)
 
     loop_iters: dict[tuple[str, str], list[str]] = {}
+    loop_heads: dict[tuple[str, str], set[tuple[str, int]]] = {}  # (function, loop variable) -> its loops' headers
     for lp in loops:
         node = idx.loop_nodes.get((lp.file, lp.line))
         if isinstance(node, (ast.For, ast.AsyncFor)):
-            reads = [_dotted(n) for n in ast.walk(node.iter) if isinstance(n, (ast.Name, ast.Attribute)) and _dotted(n)]
+            by_target = _iter_reads_by_target(node)
             for t in lp.targets:
-                loop_iters.setdefault((lp.function, t), []).extend(reads)
+                loop_iters.setdefault((lp.function, t), []).extend(by_target.get(t, by_target[None]))
+                loop_heads.setdefault((lp.function, t), set()).add((lp.file, lp.line))
 
     def self_referential(s) -> bool:
         key = base_key(s.target)
@@ -373,13 +384,24 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
         other_reads[k] += [Load(name, x.function, x.file, x.line) for x in ss if _aug_value_reads(x, name)]
         # A loop variable (`for W, dW in zip(self.weights, grads): W -= lr * dW`) is each element of what the
         # loop walks: the model reads it where it reads that container.
+        # The loop's own header, which hands the elements out (`zip([Wxh, bh], [mWxh, mbh])`), is no use of them.
         if "." not in name:
+            heads = loop_heads.get((s0.function, name), set())
             for c in loop_iters.get((s0.function, name), ()):
                 if c != name and c not in ("zip", "enumerate", "range", "reversed", "len"):
-                    other_reads[k] += [ld for ld in _scope_readers(c, s0.function, idx, local_writers)
-                                       if (ld.file, ld.line) not in own]
+                    # `params = [hid_w, out_w]`: the model reads the listed arrays under their own names
+                    held = [n for w in sites if w.kind == "assign" and base_key(w.target) == c
+                            for n in _listed_names(w.statement or "")]
+                    for c2 in [c] + held:
+                        other_reads[k] += [ld for ld in _scope_readers(c2, s0.function, idx, local_writers)
+                                           if (ld.file, ld.line) not in own and (ld.file, ld.line) not in heads]
         if not other_reads[k]:
             role[k] = "never read"
+            continue
+        # Read only by progress lines (`smooth_loss = 0.99 * smooth_loss + 0.01 * loss`, then printed): a running
+        # statistic of the run, which the model never uses.
+        if all((ld.file, ld.line) in idx.report_lines for ld in other_reads[k]):
+            role[k] = "only printed (a running statistic)"
             continue
         # Written once (`X = (X - mu) / sd` before training): preprocessing, not a learned value.
         if obs_counts and all(obs_counts.get(x.id, 0) <= 1 for x in ss) and all(x.loop is None for x in ss) \
@@ -491,6 +513,37 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
             for x in ss:
                 reads_out[x.id] = other_reads.get(k, [])
     return sorted(params), state
+
+
+_ITER_HELPERS = ("zip", "enumerate", "range", "reversed", "len", "list", "sorted", "items", "values", "keys")
+
+
+def _names_read(node) -> list[str]:
+    return [_dotted(n) for n in ast.walk(node) if isinstance(n, (ast.Name, ast.Attribute)) and _dotted(n)]
+
+
+def _iter_reads_by_target(node) -> dict:
+    """What each variable of a for loop walks over: `for p, g, m in zip(params, grads, mems)` gives p the reads of
+    `params` and m those of `mems` (zip pairs them by position, `enumerate(xs)` hands out xs's elements); under
+    the key None, everything the header reads (the variables of any other loop)."""
+    out: dict = {None: _names_read(node.iter)}
+    it, target = node.iter, node.target
+    if not isinstance(it, ast.Call) or it.keywords:
+        return out
+    fname = _dotted(it.func)
+    if fname == "enumerate" and len(it.args) == 1 and isinstance(target, ast.Tuple) and len(target.elts) == 2:
+        it, target = it.args[0], target.elts[1]
+        if isinstance(target, ast.Name):
+            out[target.id] = _names_read(it)
+        if not (isinstance(it, ast.Call) and not it.keywords and _dotted(it.func) == "zip"):
+            return out
+        fname = "zip"
+    if fname == "zip" and isinstance(target, ast.Tuple) and len(target.elts) == len(it.args) \
+            and not any(isinstance(a, ast.Starred) for a in it.args):
+        for elt, arg in zip(target.elts, it.args):
+            if isinstance(elt, ast.Name):
+                out[elt.id] = _names_read(arg)
+    return out
 
 
 def _binds_stored_value(site) -> bool:
@@ -828,6 +881,22 @@ def _facts_base():
     return Facts
 
 
+def _listed_names(statement: str) -> list[str]:
+    """The names an assignment's list or tuple literal holds (`params = [W1, b1, W2]`), else none."""
+    try:
+        node = ast.parse(statement.strip()).body[0]
+    except (SyntaxError, IndexError):
+        return []
+    if not isinstance(node, ast.Assign) or not isinstance(node.value, (ast.List, ast.Tuple)):
+        return []
+    return [d for e in node.value.elts if (d := _dotted(e))]
+
+
+def Facts_resolve(model, name: str, function: str) -> list[int]:
+    """The plain name resolution of Facts (no loop-variable elements), for a container's own writes."""
+    return _facts_base().resolve(model, name, function)
+
+
 class ProgramModel(_facts_base()):
     """The program model of one run: the structure (roles of update sites and loops, built before the frame)
     and the frame-dependent roles (`Facts`: inputs, targets, outputs, activations, series) in one object."""
@@ -881,6 +950,215 @@ class ProgramModel(_facts_base()):
             if not [ld for ld in readers if (ld.file, ld.line) != (x.file, x.line)]:
                 out[x.id] = "defined, never read"
         return out
+
+    @cached_property
+    def element_containers(self) -> dict[tuple[str, str], list[str]]:
+        """(function, loop variable) -> the containers whose elements the loop hands out in it (`p` of `for p, g in
+        zip(params, grads)` walks `params`; `param` of `zip([Wxh, bh], ...)` walks Wxh and bh)."""
+        idx = index_sources(self.s.sources)
+        out: dict[tuple[str, str], list[str]] = {}
+        for lp in self.s.loops:
+            node = idx.loop_nodes.get((lp.file, lp.line))
+            if isinstance(node, (ast.For, ast.AsyncFor)):
+                by_target = _iter_reads_by_target(node)
+                for t in lp.targets:
+                    names = [n for n in by_target.get(t, by_target[None]) if n not in _ITER_HELPERS and n != t]
+                    out.setdefault((lp.function, t), []).extend(names)
+        return out
+
+    def resolve(self, name: str, function: str) -> list[int]:
+        """Sites that write `name` as read from inside `function`; a loop variable no statement writes (`g` of `for
+        p, g in zip(params, grads)`) is an element of what the loop walks: the writes of those containers."""
+        got = super().resolve(name, function)
+        if got or "." in name:
+            return got
+        out: list[int] = []
+        for c in self.element_containers.get((function, name), ()):
+            if c != name:
+                out += [w for w in super().resolve(c, function) if w not in out]
+        return out
+
+    @cached_property
+    def param_keys(self) -> set[tuple[str, str]]:
+        """The parameters' names; an object's attribute updated from outside (`layer.W -= rate * layer.dW` over a
+        list of layers) is the one its methods name `self.W`, when every write of `self.W` ran before the training
+        steps began (each layer set up once). A scalar autograd engine's nodes, made afresh inside every step, each
+        have their own `self.data`: those are no parameters."""
+        keys = set(super().param_keys)
+        # A loop variable updated in place (`p -= lr * g` over zip(params, grads), `layer[key] += v` over
+        # model.items()) is an element of what its loop walks: that container holds the parameters.
+        for u in self.updates:
+            x = self.by_id[u]
+            name = base_name(x.target)
+            if "." in name:
+                continue
+            for c in self.element_containers.get((x.function, name), ()):
+                for w in Facts_resolve(self, base_name(c), x.function):
+                    keys.add(self.key(w))
+                    # `params = [hid_w, hid_b]`: the list holds those very arrays, updated in place through it
+                    for held in _listed_names(self.by_id[w].statement or ""):
+                        keys.update(self.key(v) for v in Facts_resolve(self, held, self.by_id[w].function))
+        attrs = {base_name(self.by_id[u].target).rsplit(".", 1)[-1] for u in self.updates
+                 if "." in base_name(self.by_id[u].target) and not base_name(self.by_id[u].target).startswith("self.")}
+        for x in self.sites:
+            name = base_name(x.target)
+            if x.kind == "return" or not name.startswith("self.") or name.count(".") != 1 or name[5:] not in attrs:
+                continue
+            writes = [w for w in self.resolve(name, x.function) if w not in self.updates]
+            series = [self.ser(w) for w in writes]
+            if series and all(sr is not None and len(sr) and (sr.step < 0).all() for sr in series):
+                keys.add(("", name))
+        return keys
+
+    def parents(self, sid: int) -> list[int]:
+        """Sites whose values this site's expression reads; an object called like a function (`out = self(x)`,
+        `h = layer(h)` over a list of layers, `stack[0](points)`) reads what its class's `__call__` returns."""
+        out = super().parents(sid)
+        x = self.by_id[sid]
+        if not self._callable_classes or x.kind == "arg":
+            return out
+        from ..detectors.facts import parse_statement
+
+        tree = parse_statement(x.statement or "")
+        for node in ast.walk(tree) if tree is not None else ():
+            if isinstance(node, ast.Call):
+                for cls in self._object_classes(node.func, x.function):
+                    out += [r for r in self._call_returns.get(cls, ()) if r not in out]
+        return out
+
+    @cached_property
+    def _callable_classes(self) -> set[str]:
+        """Classes of the sources that define `__call__`."""
+        return {q.rsplit(".", 2)[-2] for q in self.function_defs if q.endswith(".__call__") and q.count(".") >= 1}
+
+    @cached_property
+    def _call_returns(self) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        for y in self.sites:
+            if y.kind == "return" and y.function.endswith(".__call__"):
+                out.setdefault(y.function.rsplit(".", 2)[-2], []).append(y.id)
+        return out
+
+    def _object_classes(self, func, function: str) -> set[str]:
+        """The classes with a `__call__` whose instance a call's callee is: `self` in their methods; a name, attribute
+        or element of a container (`stack[0]`, a loop variable over `self.layers`) whose writes build one of them
+        (`stack = [Dense(2, 16), ...]`, `self.block = Block()`). Empty for a function or a stored function."""
+        if not self._callable_classes:
+            return set()
+        if isinstance(func, ast.Name) and func.id == "self":
+            cls = function.rsplit(".", 2)[-2] if "." in function else None
+            return {cls} & self._callable_classes
+        while isinstance(func, ast.Subscript):
+            func = func.value
+        from ..detectors.facts import _dotted as dotted
+
+        name = dotted(func)
+        if not name or name in self.function_defs or name.rsplit(".", 1)[-1] in self._defined_last_names:
+            return set()
+        found: set[str] = set()
+        for w in self.resolve(name, function):
+            found |= self._classes_built(self.by_id[w].statement or "")
+        for line in self._appends.get(name.rsplit(".", 1)[-1], ()):
+            found |= self._classes_built(line)
+        return found
+
+    def _classes_built(self, statement: str) -> set[str]:
+        """Callable classes a statement instantiates (`Dense(2, 16)`, `[Dense(a, b) for ...]`)."""
+        from ..detectors.facts import _dotted as dotted
+        from ..detectors.facts import parse_statement
+
+        tree = parse_statement(statement)
+        return {(dotted(n.func) or "").rsplit(".", 1)[-1] for n in ast.walk(tree) if isinstance(n, ast.Call)} \
+            & self._callable_classes if tree is not None else set()
+
+    @cached_property
+    def _appends(self) -> dict[str, list[str]]:
+        """Last name of a container -> source lines that append or extend it (`self.layers.append(Dense(...))`)."""
+        import re
+
+        out: dict[str, list[str]] = {}
+        for src in self.s.sources.values():
+            for line in src.splitlines():
+                m = re.match(r"\s*([\w.]+)\.(append|extend|insert)\(", line)
+                if m:
+                    out.setdefault(m.group(1).rsplit(".", 1)[-1], []).append(line.strip())
+        return out
+
+    def _data_fed(self, sid: int, depth: int = 4) -> list[int]:
+        """The data a multiplied operand holds (see Facts); an argument passed `pts[idx]` holds rows of pts: the
+        index array that picks them is no data the weights meet."""
+        out = super()._data_fed(sid, depth)
+        x = self.by_id[sid]
+        if x.kind != "arg" or sid in self.data_like or not out:
+            return out
+        # Only calls that pass data as it is (`pts[idx]`, `x.reshape(...)`) feed it; a call passing a value computed
+        # with the model's outputs (`net.backward((p - lab[idx]) * 2)`) feeds a gradient, not data.
+        fed: set[str] = set()
+        calls = self.call_args(x.function, x.target[4:])
+        if not calls:
+            return out
+        for caller, expr in calls:
+            names = [n.id for n in ast.walk(expr) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)]
+            writers = {n: self.resolve(n, caller.function) for n in names}
+            model = {n for n, ws in writers.items() if ws and any(w in self.params or w in self.derived for w in ws)}
+            # A name passed as it is (`layer.run(h)` over the layers: the data at the first call, the last layer's
+            # output after) carries the data wherever one of its writes is data; a value computed in the call from
+            # the model's outputs carries none.
+            plain = isinstance(expr, (ast.Name, ast.Attribute, ast.Subscript))
+            if model and not (plain and any(w not in self.params and w not in self.derived
+                                            for n in model for w in writers[n])):
+                continue
+            fed |= set(names)
+        fed -= self._index_only_names(x.function, x.target[4:])
+        return [q for q in out if base_name(self.by_id[q].target) in fed or self.by_id[q].function == x.function]
+
+    def _index_only_names(self, function: str, param: str) -> set[str]:
+        """Names that every call of `function` reads, in the argument passed as `param`, only inside a subscript's
+        index (`idx` of `net.forward(pts[idx])`)."""
+        inside, outside = set(), set()
+        for _, expr in self.call_args(function, param):
+            slices = set()
+            for node in ast.walk(expr):
+                if isinstance(node, ast.Subscript):
+                    slices |= {id(n) for n in ast.walk(node.slice)}
+            for node in ast.walk(expr):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                    (inside if id(node) in slices else outside).add(node.id)
+        return inside - outside
+
+    def call_args(self, function: str, param: str):
+        """(caller, argument expression) pairs for calls to `function` passing `param`; a class's `__call__` is called
+        by calling one of its objects (`self(x)`, `model(xs)`, `layer(h)`)."""
+        out = super().call_args(function, param)
+        if not function.endswith(".__call__"):
+            return out
+        cls = function.rsplit(".", 2)[-2]
+        pos = self.param_index(function, param)
+        for caller, node in self.all_calls:
+            if cls not in self._object_classes(node.func, caller.function):
+                continue
+            expr = next((kw.value for kw in node.keywords if kw.arg == param), None)
+            if expr is None and pos is not None and pos < len(node.args):
+                expr = node.args[pos]
+            if expr is not None:
+                out.append((caller, expr))
+        return out
+
+    @cached_property
+    def _defined_last_names(self) -> set[str]:
+        return {q.rsplit(".", 1)[-1] for q in self.function_defs}
+
+    def init_writers(self, update: int) -> list[int]:
+        """The writes of an update's name or, for a loop variable updated in place (`for p, g in zip(params, grads):
+        p -= lr * g`), of the containers the loop walks: an element's first update replaced what they hold."""
+        x = self.by_id[update]
+        own = super().init_writers(update)
+        name = base_name(x.target)
+        if "." in name or any(w != update and self.observed(w) for w in own):
+            return own
+        for c in self.element_containers.get((x.function, name), ()):
+            own += [w for w in super().resolve(base_name(c), x.function) if w not in own]
+        return own
 
     @property
     def training_loop(self) -> int | None:

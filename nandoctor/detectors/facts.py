@@ -733,6 +733,10 @@ class Facts:
                 out.append(p)
         return out
 
+    def init_writers(self, update: int) -> list[int]:
+        """Sites that may have written the value an update site first replaced: the writes of its name."""
+        return self.resolve(base_name(self.by_id[update].target), self.by_id[update].function)
+
     def weight_norm_before(self, update: int) -> tuple[np.ndarray, np.ndarray]:
         """(steps, norm of the parameter before each update) for an update site."""
         sr = self.ser(update)
@@ -741,8 +745,7 @@ class Facts:
         steps = sr.step
         l2 = measured_l2(sr)
         replaced = replaced_rows(sr)
-        name = base_name(self.by_id[update].target)
-        inits = [w for w in self.resolve(name, self.by_id[update].function) if w != update and self.observed(w)]
+        inits = [w for w in self.init_writers(update) if w != update and self.observed(w)]
         if len(replaced) and not np.array_equal(replaced, np.arange(len(replaced)) - 1):
             # One site writing several arrays in turn (`params[key] -= ...` over the keys): each write replaced
             # the value its own array held, and the first write of each array replaced its initialisation,

@@ -121,6 +121,50 @@ def float_list_array(v: list) -> np.ndarray | None:
     return np.array(v, dtype=np.float64) if seen_float else None
 
 
+# Parameters held as a short Python list of arrays (`self.weights = [w - eta * nw for ...]`) are recorded element
+# by element, in the list's order, like a statement writing several arrays each step; a longer list is a data
+# set held as arrays, whose every element would cost an observation.
+ARRAY_LIST_MAX = 32
+
+
+def array_list(v: list) -> list | None:
+    """The arrays of a short list of plain numeric numpy arrays, or of exact lists or tuples of them (`[[W, b], ...]`,
+    `[(W, b), ...]`), flattened in order; None for anything else. Only exact lists, tuples and ndarrays are read
+    (their types are tested on type(), so recording runs no user code)."""
+    if not 0 < len(v) <= ARRAY_LIST_MAX:
+        return None
+    out = []
+    for e in v:
+        t = type(e)
+        if t is np.ndarray:
+            if e.dtype.kind not in "fiub":
+                return None
+            out.append(e)
+        elif t is list or t is tuple:
+            if not e:
+                return None
+            for a in e:
+                if type(a) is not np.ndarray or a.dtype.kind not in "fiub":
+                    return None
+                out.append(a)
+        else:
+            return None
+    return out if len(out) <= ARRAY_LIST_MAX else None
+
+
+def _holds_parameters(registry, sid: int) -> bool:
+    """See Recorder.hooks' holds_parameters: decided from the registered sites and loops, no value read."""
+    if sid >= len(registry.sites):
+        return False
+    target = registry.sites[sid].target
+    if "[" in target or target.startswith(("arg ", "return")):
+        return False
+    if any(s.kind == "update" and s.target == target for s in registry.sites):
+        return True
+    word = re.compile(r"(?<![\w.])" + re.escape(target) + r"(?![\w])")
+    return any(lp.header.startswith("for ") and word.search(lp.header.split(" in ", 1)[-1]) for lp in registry.loops)
+
+
 def lost_observations(errors) -> dict[int, int]:
     """site id -> how many of its observations nandoctor's own errors cost, read from the error texts."""
     lost: dict[int, int] = {}
@@ -703,6 +747,18 @@ class Recorder:
         ndarray_view = np.ndarray.view
         accel = None  # the C hooks, once made (below): they summarise mid-sized float64 arrays at once
         unsummarised, not_values = self.unsummarised, _NOT_VALUES
+        registry = self.registry
+        list_sites: dict[int, bool] = {}
+
+        def holds_parameters(sid):
+            """Whether the list a site binds is recorded element by element: a name some statement rebuilds from
+            itself (`self.weights = [w - eta * nw for ...]`) or a for loop walks (`zip(params, grads)`), bound
+            whole. A write into one element (`layers[i][j] += ...`) keeps the whole container, and a list of
+            activations built afresh each pass (`outs = [x]`) is no parameter's."""
+            got = list_sites.get(sid)
+            if got is None:
+                got = list_sites[sid] = _holds_parameters(registry, sid)
+            return got
 
         def summarize(sid, v, delta=None):
             # A large array (or one of objects): its statistics now, since copying it would cost more.
@@ -765,6 +821,9 @@ class Recorder:
             elif t is list and (a_ := float_list_array(v)) is not None:
                 # A pure-Python table's numbers as an array, copied so later appends do not show.
                 take(sid, a_)
+            elif t is list and holds_parameters(sid) and (l_ := array_list(v)) is not None:
+                for e_ in l_:  # a list of parameter arrays bound whole: each element, in order
+                    take(sid, e_)
             elif id(t) not in not_values:
                 u_ = unsummarised.get(id(t))
                 if u_ is None:
@@ -803,6 +862,13 @@ class Recorder:
                         summarize(sid, new, delta)
                     else:  # complex or object: a float64 cast would warn (ComplexWarning) or fail
                         summarize(sid, new)
+                elif type(new) is list and type(old) is list and (n_ := array_list(new)) is not None \
+                        and (o_ := array_list(old)) is not None and len(o_) == len(n_) \
+                        and all(a_.shape == b_.shape for a_, b_ in zip(o_, n_)):
+                    # A list of arrays rebuilt from itself (`self.weights = [w - eta * nw for w, nw in
+                    # zip(self.weights, ...)]`): each element is an update of the element it replaced.
+                    for a_, b_ in zip(o_, n_):
+                        nd_upd(sid, a_, b_)
                 else:
                     take(sid, new)
             except RecursionError:  # at the script's recursion limit: calling anything would overflow again

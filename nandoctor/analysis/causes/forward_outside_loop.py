@@ -80,6 +80,9 @@ def _applied(F, u: int) -> list[int]:
                              "last pass's gradients exactly"),
         ("parameters_move", "while the parameter it updates changes at every step"),
     ),
+    # An update that lands on a rebound copy leaves the parameters where they were: the forward pass inside the
+    # loop then computes the same values, and the same gradient, at every step.
+    yields_to=("parameter_not_updated",),
 )
 def rule(ctx) -> RuleOutcome:
     """The gradient applied in the loop never changes although the parameters do: it is computed from stale values."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from ...detectors.numerics import first_nonfinite_info
 from ...detectors.optimisation import (batch_axis_size, loss_progress, oversized_steps, step0_blowup, stepped_updates,
                                        summed_gradients, thrown_off, trouble, typical_ratio, update_ratios)
@@ -26,6 +28,43 @@ def nonfinite_chain(ctx, info) -> tuple[list, list, str]:
     return chain, mechanism_fixes(F, mech, info), mech
 
 
+def thrown_dead(F, findings) -> dict:
+    """The loss jumping to LOSS_JUMP x its first value at two checks in a row, and ReLU units that were alive at the
+    first step dead to the end after that jump (a dead_units error whose units were not already dead at the first
+    step). {} when not measured so."""
+    from ... import columns as C
+    from ...detectors.optimisation import LOSS_JUMP, loss_series
+    from ._passes import loop_rows
+
+    ls = loss_series(F)
+    dead = [f for f in findings.get("dead_units", []) if f.severity == "error"]
+    if ls is None or not dead or np.isfinite(ls[1]).sum() < 5:
+        return {}
+    steps, loss, how = ls
+    first = float(loss[0])
+    high = loss > LOSS_JUMP * first
+    twice = np.nonzero(high[1:] & high[:-1])[0]
+    if first <= 0 or not len(twice):
+        return {}
+    j = int(twice[0])
+    for f in dead:
+        sid = next((x.id for x in F.sites if x.target == f.site and x.line == f.line), None)
+        rows = loop_rows(F, sid) if sid is not None else []
+        if not len(rows):
+            continue
+        sr = F.ser(sid)
+        alive_first = float(sr[C.FRAC_ZERO][rows[0]])
+        died = int(f.first_step) if f.first_step is not None else None
+        if np.isfinite(alive_first) and alive_first < f.evidence.get("fraction_dead", 1.0) - 1e-9 \
+                and (died is None or died >= int(steps[j])):
+            peak = float(np.max(loss[j:]))
+            return dict(kind="thrown", step=int(steps[j]), loss_first=first, loss_peak=peak,
+                        what=f"the loss ({how}) jumped from {first:.4g} to {peak:.4g} at step {int(steps[j])}, and "
+                             f"{f.evidence.get('fraction_dead', 1.0):.0%} of {f.site}'s units, {alive_first:.0%} zero at "
+                             f"the first step, output exactly 0 for every sample from step {died} to the end")
+    return {}
+
+
 def describe_steps(big: dict) -> str:
     if big["how"] == "spike":
         return (f"at step {big['step']} one update moved {big['name']} by {big['ratio']:.2g} of its norm "
@@ -47,7 +86,8 @@ def describe_steps(big: dict) -> str:
     premises=(
         ("update_ratio_measured", "the update ratio |delta|/|w| of a weight was measured"),
         ("run_unstable", "the run blows up (a NaN or inf, a loss that ends well above its start, diverging weights), "
-                         "or its loss jumps to several times its start and never falls below its start again, "
+                         "or its loss jumps to several times its start and never falls below its start again (or "
+                         "leaves ReLU units that were alive at the first step dead to the end), "
                          "or its loss never falls while every step moves the weights by a large part of their norm"),
         ("steps_too_large", "before the blow-up, one step moved a weight by a large part of its norm, or the steps "
                             "overshot (the change alternating in sign and growing), or large steps kept growing "
@@ -90,6 +130,10 @@ def rule(ctx) -> RuleOutcome:
         # Thrown off: the loss jumped to several times its start and the run never got below its start again
         # (the steps that did it are judged up to the jump by steps_too_large).
         bad = thrown_off(F) or bad
+    if bad == {}:
+        # Or thrown into dead units: after the jump, ReLU units that were alive at the first step never output
+        # anything again (the run then settles on what the dead layer lets through).
+        bad = thrown_dead(F, ctx.findings) or bad
     if not out.check("run_unstable", None if bad is None else bool(bad),
                      bad.get("what", "") if bad else ("neither a loss nor the weights were measured" if bad is None
                                                      else "the run stays finite, the loss does not rise, the weights "
