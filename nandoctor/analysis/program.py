@@ -60,6 +60,8 @@ class LoopRole:
     updating_iterations: int  # iterations in which a parameter update ran
     updates: tuple[int, ...]  # parameter update sites that ran (or sit) inside
     why: str
+    # indices of the iterations in which an update ran, when measured (None: not measured, or every one)
+    updating_at: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -710,6 +712,14 @@ def _loop_roles(sites, loops, idx, updates, state, intervals, spans, obs_seq, ob
                 if len(_iterations_hit(iv, seqs)) >= 2:
                     restarts.append(w)
             # A first write never recorded ran at most once unrecorded, or never: it restarts nothing measured.
+        # Training starts over when the values the loop updates are set afresh and then updated several times
+        # before they are set afresh again. A value set afresh about as often as it is updated carries nothing
+        # from one update to the next (`self.grad = zeros` in the constructor of every node an autograd engine
+        # builds at each step); one value among many that are never set afresh (the seed `loss.grad = 1` of a
+        # backward pass, while the weights are never redrawn) restarts nothing either.
+        restarts = [w for w in restarts if _updates_per_fresh_start(w, inside, sites, iv, by_site_seq) >= 2]
+        if 2 * len({base_key(w.target) for w in restarts} & set(names)) < len(names):
+            restarts = []
         if restarts:
             w = restarts[0]
             roles[lp.id] = LoopRole(lp.id, n, "restart", len(hit), tuple(inside),
@@ -725,8 +735,24 @@ def _loop_roles(sites, loops, idx, updates, state, intervals, spans, obs_seq, ob
         each = "each updates" if n and len(hit) >= n else f"{len(hit)} of them update"
         roles[lp.id] = LoopRole(lp.id, n, "training", len(hit), tuple(inside),
                                 f"line {lp.line} `{lp.header.strip()}` runs {n} iterations, {each} "
-                                f"{_join(names)}")
+                                f"{_join(names)}", np.asarray(sorted(hit), np.int64) if 0 < len(hit) < n else None)
     return roles
+
+
+def _updates_per_fresh_start(init, inside, sites, iv, by_site_seq) -> float:
+    """How many updates of the value `init` writes ran inside the loop's iterations per run of `init` there."""
+    def runs(site_id) -> int:
+        seqs = by_site_seq.get(site_id, np.zeros(0, np.int64))
+        if not len(seqs):
+            return 0
+        i = np.searchsorted(iv[0], seqs, side="right") - 1
+        ok = i >= 0
+        ok[ok] &= seqs[ok] < iv[1][i[ok]]
+        return int(ok.sum())
+
+    name = base_key(init.target)
+    updates = sum(runs(u) for u in inside if base_key(sites[u].target) == name)
+    return updates / max(runs(init.id), 1)
 
 
 def _join(names) -> str:
@@ -788,8 +814,14 @@ def choose_loops(st: Structure) -> LoopChoice:
         return LoopChoice(None, None, "no loop updates the parameters while using them" + (f" ({why})" if why else ""))
     iv = st.intervals
 
+    def steps_of(b):
+        # The iterations that update: the same loop run again outside training (a function that trains when
+        # asked to and evaluates otherwise, called once more after the epochs) does not unnest it.
+        at = st.loop_roles[b].updating_at
+        return iv[b] if at is None else (iv[b][0][at], iv[b][1][at])
+
     def encloses(a, b):
-        return a in iv and b in iv and _encloses(iv[a], iv[b])
+        return a in iv and b in iv and _encloses(iv[a], steps_of(b))
 
     ids = [r.loop for r in train]
     inner = [i for i in ids if not any(j != i and encloses(i, j) for j in ids)]
@@ -801,8 +833,8 @@ def choose_loops(st: Structure) -> LoopChoice:
     r_step, r_top = st.loop_roles[step], st.loop_roles[top]
     reason = r_step.why
     if top != step:
-        reason = (f"{r_top.why}; each holds {r_step.iterations / max(r_top.iterations, 1):.3g} iterations of "
-                  f"{r_step.why}")
+        reason = (f"{r_top.why}; each holds {r_step.updating_iterations / max(r_top.iterations, 1):.3g} updating "
+                  f"iterations of {r_step.why}")
     skipped = [r.why for r in st.loop_roles.values() if r.kind in ("per-parameter", "restart") and r.iterations > 0]
     if skipped:
         reason += "; passed over: " + "; ".join(skipped[:3])
@@ -911,6 +943,8 @@ class ProgramModel(_facts_base()):
         lid = self.s.plan.step_loop
         if lid is None:
             return None
+        if self.s.plan.step_starts is not None:
+            return int(self.s.plan.step_starts[0])
         m = (r.ev_loop == lid) & (r.ev_kind == EV_ITER)
         return int(r.ev_seq[m][0]) if m.any() else None
 

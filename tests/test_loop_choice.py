@@ -1,0 +1,111 @@
+"""The training loop the program model chooses (analysis/program.py), on tiny traced sources written unlike each other."""
+
+from __future__ import annotations
+
+from test_program import line_of, loop_line, traced
+
+# A tensor autograd engine in miniature: every operation builds a node whose constructor sets its `grad` afresh,
+# backward walks the graph in reverse topological order, and an optimizer loop steps each parameter node.
+NODE_ENGINE = """
+import numpy as np
+rng = np.random.default_rng(3)
+class Node:
+    def __init__(self, value, parents=()):
+        self.value = value
+        self.grad = np.zeros_like(value)
+        self.parents = parents
+        self.back = None
+    def __matmul__(self, other):
+        out = Node(self.value @ other.value, (self, other))
+        def back():
+            self.grad += out.grad @ other.value.T
+            other.grad += self.value.T @ out.grad
+        out.back = back
+        return out
+    def __sub__(self, other):
+        out = Node(self.value - other.value, (self, other))
+        def back():
+            self.grad += out.grad
+            other.grad -= out.grad
+        out.back = back
+        return out
+    def square_mean(self):
+        out = Node(np.array((self.value ** 2).mean()), (self,))
+        def back():
+            self.grad += out.grad * 2 * self.value / self.value.size
+        out.back = back
+        return out
+    def __repr__(self):
+        return f"Node(value={self.value}, grad={self.grad})"
+def backward(loss):
+    order, seen = [], set()
+    def visit(node):
+        if id(node) not in seen:
+            seen.add(id(node))
+            for parent in node.parents:
+                visit(parent)
+            order.append(node)
+    visit(loss)
+    loss.grad = np.ones_like(loss.value)
+    for node in reversed(order):
+        if node.back is not None:
+            node.back()
+features = rng.normal(size=(64, 3))
+targets = features @ np.array([[1.0], [-2.0], [0.5]])
+weight = Node(rng.normal(size=(3, 1)) * 0.1)
+params = [weight]
+for epoch in range(4):
+    for start in range(0, 64, 16):
+        batch = Node(features[start:start + 16])
+        wanted = Node(targets[start:start + 16])
+        loss = ((batch @ weight) - wanted).square_mean()
+        for p in params:
+            p.grad = np.zeros_like(p.grad)
+        backward(loss)
+        for p in params:
+            step = p.grad.copy()
+            step += 1e-4 * p.value
+            p.value -= 0.1 * step
+print(float(loss.value))
+"""
+
+
+def test_nodes_built_afresh_each_step_do_not_restart_training(tmp_path):
+    s = traced(NODE_ENGINE, tmp_path)
+    assert loop_line(s, s.plan.training_loop) == line_of(NODE_ENGINE, "for epoch")
+    assert loop_line(s, s.plan.step_loop) == line_of(NODE_ENGINE, "for start")
+    roles = {loop_line(s, lid): role.kind for lid, role in s.structure.loop_roles.items()}
+    assert roles[line_of(NODE_ENGINE, "for node in reversed")] != "training"
+
+
+# One function trains when asked to and only evaluates otherwise; it is called on held-out columns between
+# sweeps and once more after training (features x samples, one sample per inner iteration, a global weight row).
+TRAIN_OR_EVALUATE = """
+import numpy as np
+rng = np.random.default_rng(8)
+columns = rng.normal(size=(3, 50))
+tags = (columns[0] - columns[2] > 0).astype(float)
+weights = np.zeros(3)
+def run(cols, wanted, learn):
+    global weights
+    total = 0.0
+    for k in range(cols.shape[1]):
+        p = 1 / (1 + np.exp(-(weights @ cols[:, k])))
+        total += -(wanted[k] * np.log(p + 1e-12) + (1 - wanted[k]) * np.log(1 - p + 1e-12))
+        if learn:
+            weights = weights - 0.5 * (p - wanted[k]) * cols[:, k]
+    return total / cols.shape[1]
+for sweep in range(6):
+    run(columns[:, :40], tags[:40], True)
+    if sweep % 3 == 2:
+        run(columns[:, 40:], tags[40:], False)
+print(run(columns[:, 40:], tags[40:], False))
+"""
+
+
+def test_evaluation_calls_of_the_step_loop_neither_unnest_it_nor_count_as_steps(tmp_path):
+    s = traced(TRAIN_OR_EVALUATE, tmp_path)
+    assert loop_line(s, s.plan.training_loop) == line_of(TRAIN_OR_EVALUATE, "for sweep")
+    assert loop_line(s, s.plan.step_loop) == line_of(TRAIN_OR_EVALUATE, "for k in")
+    sweeps, train_columns = 6, 40
+    assert s.plan.n_steps == sweeps * train_columns  # the 30 evaluation iterations are no steps
