@@ -109,3 +109,44 @@ def test_evaluation_calls_of_the_step_loop_neither_unnest_it_nor_count_as_steps(
     assert loop_line(s, s.plan.step_loop) == line_of(TRAIN_OR_EVALUATE, "for k in")
     sweeps, train_columns = 6, 40
     assert s.plan.n_steps == sweeps * train_columns  # the 30 evaluation iterations are no steps
+
+
+# Hidden layers of one width, so consecutive iterations of the layer loop write arrays of the same shape; each
+# layer object steps its own weights in the backward method the loop calls on it.
+SAME_WIDTH_LAYERS = """
+import numpy as np
+rng = np.random.default_rng(5)
+class Unit:
+    def __init__(self, width):
+        self.W = rng.normal(size=(width, width)) * np.sqrt(1.0 / width)
+        self.b = np.zeros(width)
+    def forward(self, a):
+        self.a = a
+        self.out = np.tanh(a @ self.W + self.b)
+        return self.out
+    def backward(self, up, rate):
+        dz = up * (1 - self.out ** 2)
+        down = dz @ self.W.T
+        self.W -= rate * self.a.T @ dz / len(dz)
+        self.b -= rate * dz.mean(axis=0)
+        return down
+units = [Unit(8) for _ in range(4)]
+xs = rng.normal(size=(64, 8))
+ys = np.tanh(xs[:, ::-1] * 0.5)
+for sweep in range(30):
+    a = xs
+    for unit in units:
+        a = unit.forward(a)
+    up = 2 * (a - ys)
+    for unit in reversed(units):
+        up = unit.backward(up, 0.1)
+print(float(np.mean((a - ys) ** 2)))
+"""
+
+
+def test_a_loop_over_layer_objects_of_one_shape_is_no_step(tmp_path):
+    s = traced(SAME_WIDTH_LAYERS, tmp_path)
+    assert loop_line(s, s.plan.step_loop) == line_of(SAME_WIDTH_LAYERS, "for sweep")
+    assert s.plan.n_steps == 30
+    walk = [lp.id for lp in s.loops if lp.line == line_of(SAME_WIDTH_LAYERS, "for unit in reversed")][0]
+    assert s.structure.loop_roles[walk].kind == "per-parameter"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import builtins
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -141,6 +142,23 @@ class SourceIndex:
     functions_by_last: dict[str, list[str]]
     function_of_loop_node: dict[tuple[str, int], str]
     binds: dict[str, set[str]] = field(default_factory=dict)  # function -> plain names it binds (=, for, args)
+    params_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # function -> its positional parameters
+    classes: frozenset[str] = frozenset()  # names of the classes defined in the sources
+    defined: frozenset[str] = frozenset()  # last names of the functions defined in the sources
+
+
+_BUILTIN_NAMES = frozenset(dir(builtins))
+
+
+def _called_names(call: ast.Call, classes) -> set[str]:
+    """The last names a call may run: `f` of `f(x)`, `backward` of `layers[i].backward(g)` (whatever the receiver),
+    and `__call__` for a call of an object held in a variable (`layer(x)`, not a function, class or builtin)."""
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        return {func.attr}
+    if isinstance(func, ast.Name):
+        return {func.id} if func.id in _BUILTIN_NAMES or func.id in classes else {func.id, "__call__"}
+    return set()
 
 
 def index_sources(sources: dict[str, str]) -> SourceIndex:
@@ -153,10 +171,14 @@ def index_sources(sources: dict[str, str]) -> SourceIndex:
     fn_of_loop: dict = {}
     by_last: dict[str, list[str]] = {}
     binds: dict[str, set[str]] = {}
+    params_of: dict[str, tuple[str, ...]] = {}
+    classes = {n.name for tree in trees.values() for n in ast.walk(tree) if isinstance(n, ast.ClassDef)}
+    defined = {q.rsplit(".", 1)[-1] for _, q, _ in _walk_functions(trees)}
     for path, q, fn in _walk_functions(trees):
         by_last.setdefault(q.rsplit(".", 1)[-1], []).append(q)
         if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             binds.setdefault(q, set()).update(a.arg for a in ast.walk(fn.args) if isinstance(a, ast.arg))
+            params_of[q] = tuple(a.arg for a in fn.args.posonlyargs + fn.args.args)
         calls = calls_in.setdefault(q, set())
         # A read is placed at the first line of its statement (where the site of that statement is), so a
         # statement written over several lines is one place.
@@ -175,9 +197,7 @@ def index_sources(sources: dict[str, str]) -> SourceIndex:
                     if "." in d:
                         tail.setdefault(d.split(".", 1)[1], []).append(ld)
             elif isinstance(n, ast.Call):
-                d = _dotted(n.func)
-                if d:
-                    calls.add(d.rsplit(".", 1)[-1])
+                calls.update(c for c in _called_names(n, classes) if c != "__call__" or n.func.id not in defined)
             elif isinstance(n, (ast.Global, ast.Nonlocal)):
                 globals_of.setdefault(q, set()).update(n.names)
             elif isinstance(n, (ast.For, ast.AsyncFor, ast.While)):
@@ -185,7 +205,8 @@ def index_sources(sources: dict[str, str]) -> SourceIndex:
                 fn_of_loop[(path, n.lineno)] = q
             if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
                 todo.extend((c, at) for c in ast.iter_child_nodes(n))
-    return SourceIndex(loads, tail, calls_in, globals_of, loop_nodes, by_last, fn_of_loop, binds)
+    return SourceIndex(loads, tail, calls_in, globals_of, loop_nodes, by_last, fn_of_loop, binds, params_of,
+                       frozenset(classes), frozenset(defined))
 
 
 def _loop_span(lp, idx: SourceIndex) -> LoopSpan:
@@ -195,9 +216,7 @@ def _loop_span(lp, idx: SourceIndex) -> LoopSpan:
     calls = set()
     for sub in ast.walk(node):
         if isinstance(sub, ast.Call):
-            d = _dotted(sub.func)
-            if d:
-                calls.add(d.rsplit(".", 1)[-1])
+            calls.update(c for c in _called_names(sub, idx.classes) if c != "__call__" or sub.func.id not in idx.defined)
     iter_reads: tuple[str, ...] = ()
     if isinstance(node, (ast.For, ast.AsyncFor)):
         iter_reads = tuple(_dotted(n) for n in ast.walk(node.iter)
@@ -699,10 +718,13 @@ def _loop_roles(sites, loops, idx, updates, state, intervals, spans, obs_seq, ob
         picks = [u for u in inside if set(_names(sites[u].target)) & set(lp.targets)]
         over = [r for r in span.iter_reads if r in param_names]
         shape_walk = _shapes_differ(inside, iv, by_site_seq, obs_seq, obs_site, obs_shape) if iv is not None else False
-        if (picks and len(picks) == len(inside)) or over or shape_walk:
+        held = _held_by_loop_variable(lp, inside, sites, idx) if not (picks and len(picks) == len(inside)) else []
+        if (picks and len(picks) == len(inside)) or over or shape_walk or held:
             why = (f"line {lp.line} `{lp.header.strip()}` walks over the parameters: "
                    + (f"its variable {', '.join(lp.targets)} picks the array each update writes" if picks else
-                      f"it iterates over {over[0]}" if over else "consecutive iterations update arrays of different shapes"))
+                      f"it iterates over {over[0]}" if over else
+                      f"its variable {', '.join(lp.targets)} is the object whose {held[0]} each update writes" if held
+                      else "consecutive iterations update arrays of different shapes"))
             roles[lp.id] = LoopRole(lp.id, n, "per-parameter", len(hit), tuple(inside), why)
             continue
         restarts = []
@@ -737,6 +759,62 @@ def _loop_roles(sites, loops, idx, updates, state, intervals, spans, obs_seq, ob
                                 f"line {lp.line} `{lp.header.strip()}` runs {n} iterations, {each} "
                                 f"{_join(names)}", np.asarray(sorted(hit), np.int64) if 0 < len(hit) < n else None)
     return roles
+
+
+def _held_by_loop_variable(lp, inside, sites, idx: SourceIndex) -> list[str]:
+    """The targets of the updates inside `lp` when every one of them writes into what the loop variable holds:
+    the update sits in a method the loop body calls on its variable and writes `self.*` (`for layer in layers:
+    layer.backward(g, lr)` updating `self.W`), or in a function the body hands its variable to and writes into
+    that argument (`for name in names: opt.step(layer[name])` updating `parameter.value`). [] otherwise: a loop
+    over samples calls its model's methods on objects the loop does not pick."""
+    node = idx.loop_nodes.get((lp.file, lp.line))
+    targets = set(lp.targets)
+    if not isinstance(node, (ast.For, ast.AsyncFor)) or not targets:
+        return []
+
+    def mentions(expr) -> bool:
+        return any(isinstance(n, ast.Name) and n.id in targets for n in ast.walk(expr))
+
+    # (called last name, bound parameter: "self" for the receiver, else the position of an argument)
+    bound: set[tuple[str, object]] = set()
+    for sub in ast.walk(node):
+        if not isinstance(sub, ast.Call):
+            continue
+        d = _dotted(sub.func)
+        if isinstance(sub.func, ast.Attribute):
+            name = sub.func.attr
+            if mentions(sub.func.value):
+                bound.add((name, "self"))
+        elif d:
+            name = d.rsplit(".", 1)[-1]
+        else:
+            continue
+        for i, a in enumerate(sub.args):
+            if mentions(a):
+                bound.add((name, i))
+    if not bound:
+        return []
+    out = []
+    for u in inside:
+        x = sites[u]
+        root = base_key(x.target).split(".", 1)[0]
+        fn = x.function
+        # an update inside a closure of the method (`def _backward(): self.grad += ...`) writes the method's self
+        while fn not in idx.params_of and "." in fn:
+            fn = fn.rsplit(".", 1)[0]
+        params = idx.params_of.get(fn, ())
+        last = fn.rsplit(".", 1)[-1]
+        is_method = bool(params) and params[0] == "self"
+        ok = False
+        if root == "self" and is_method:
+            ok = (last, "self") in bound
+        elif root in params:
+            pos = params.index(root) - (1 if is_method else 0)
+            ok = (last, pos) in bound
+        if not ok:
+            return []
+        out.append(base_key(x.target))
+    return out
 
 
 def _updates_per_fresh_start(init, inside, sites, iv, by_site_seq) -> float:
