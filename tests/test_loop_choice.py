@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from test_program import line_of, loop_line, traced
 
+from nandoctor.store import write_json
+
 # A tensor autograd engine in miniature: every operation builds a node whose constructor sets its `grad` afresh,
 # backward walks the graph in reverse topological order, and an optimizer loop steps each parameter node.
 NODE_ENGINE = """
@@ -109,6 +111,8 @@ def test_evaluation_calls_of_the_step_loop_neither_unnest_it_nor_count_as_steps(
     assert loop_line(s, s.plan.step_loop) == line_of(TRAIN_OR_EVALUATE, "for k in")
     sweeps, train_columns = 6, 40
     assert s.plan.n_steps == sweeps * train_columns  # the 30 evaluation iterations are no steps
+    s.analyze()
+    write_json(tmp_path / "analysis.json", s.analysis_dict())  # the plan still goes to the saved session
 
 
 # Hidden layers of one width, so consecutive iterations of the layer loop write arrays of the same shape; each
