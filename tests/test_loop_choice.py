@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from test_program import line_of, loop_line, traced
 
+from nandoctor.recording import EV_ITER
 from nandoctor.store import write_json
 
 # A tensor autograd engine in miniature: every operation builds a node whose constructor sets its `grad` afresh,
@@ -154,3 +155,44 @@ def test_a_loop_over_layer_objects_of_one_shape_is_no_step(tmp_path):
     assert s.plan.n_steps == 30
     walk = [lp.id for lp in s.loops if lp.line == line_of(SAME_WIDTH_LAYERS, "for unit in reversed")][0]
     assert s.structure.loop_roles[walk].kind == "per-parameter"
+
+
+# float32, minibatches drawn from a generator, gradients summed over three minibatches before each step, the
+# accumulator zeroed by slice assignment, and a `while True` loop that stops on a plateau.
+ACCUMULATED_STEPS = """
+import numpy as np
+rng = np.random.default_rng(9)
+feats = rng.normal(size=(120, 5)).astype(np.float32)
+truth = (feats @ np.array([1, -1, 0.5, 0, 2], np.float32) > 0).astype(np.float32)
+def batches(n, size):
+    order = rng.permutation(n)
+    for s in range(0, n, size):
+        yield order[s:s + size]
+coef = np.zeros(5, np.float32)
+acc = np.zeros(5, np.float32)
+rounds, last = 0, np.inf
+while True:
+    total = 0.0
+    for i, sel in enumerate(batches(120, 10)):
+        p = 1 / (1 + np.exp(-(feats[sel] @ coef)))
+        acc += feats[sel].T @ (p - truth[sel]) / len(sel)
+        total += float(np.mean((p - truth[sel]) ** 2))
+        if (i + 1) % 3 == 0:
+            coef -= 0.5 * acc / 3
+            acc[:] = 0
+    rounds += 1
+    if abs(last - total) < 1e-4 or rounds >= 40:
+        break
+    last = total
+"""
+
+
+def test_an_accumulator_zeroed_in_place_is_no_parameter_and_its_iterations_no_steps(tmp_path):
+    s = traced(ACCUMULATED_STEPS, tmp_path)
+    assert loop_line(s, s.plan.training_loop) == line_of(ACCUMULATED_STEPS, "while True")
+    assert loop_line(s, s.plan.step_loop) == line_of(ACCUMULATED_STEPS, "for i, sel")
+    names = {s.sites[u].target for u in s.structure.updates}
+    assert names == {"coef"}
+    rec = s.recording
+    rounds = int(((rec.ev_loop == s.plan.training_loop) & (rec.ev_kind == EV_ITER)).sum())
+    assert s.plan.n_steps == rounds * (120 // 10) // 3

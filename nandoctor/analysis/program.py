@@ -183,13 +183,25 @@ def index_sources(sources: dict[str, str]) -> SourceIndex:
         # A read is placed at the first line of its statement (where the site of that statement is), so a
         # statement written over several lines is one place.
         todo = [(c, getattr(c, "lineno", 0)) for c in ast.iter_child_nodes(fn)]
+        # The container a plain assignment writes into (`acc[:] = 0`, `self.grads[k] = g`) is not read by it:
+        # zeroing an accumulator is no use of its value.
+        written_into: set[int] = set()
         while todo:
             n, at = todo.pop()
             if isinstance(n, ast.stmt):
                 at = n.lineno
+            if isinstance(n, (ast.Assign, ast.AnnAssign)):
+                for t in (n.targets if isinstance(n, ast.Assign) else [n.target]):
+                    for part in (t.elts if isinstance(t, (ast.Tuple, ast.List)) else [t]):
+                        if isinstance(part, ast.Subscript):
+                            base = part.value
+                            while isinstance(base, ast.Subscript):
+                                base = base.value
+                            written_into.add(id(base))
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
                 binds.setdefault(q, set()).add(n.id)
-            if isinstance(n, (ast.Name, ast.Attribute)) and isinstance(getattr(n, "ctx", None), ast.Load):
+            if isinstance(n, (ast.Name, ast.Attribute)) and isinstance(getattr(n, "ctx", None), ast.Load) \
+                    and id(n) not in written_into:
                 d = _dotted(n)
                 if d:
                     ld = Load(d, q, path, at)
