@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from test_program import line_of, loop_line, traced
 
 from nandoctor.recording import EV_ITER
@@ -196,3 +198,37 @@ def test_an_accumulator_zeroed_in_place_is_no_parameter_and_its_iterations_no_st
     rec = s.recording
     rounds = int(((rec.ev_loop == s.plan.training_loop) & (rec.ev_kind == EV_ITER)).sum())
     assert s.plan.n_steps == rounds * (120 // 10) // 3
+
+
+# A dataloader yields uint8 rows that each loop rebinds to floats; the second loop only scores.
+LOADER_REBINDS = """
+import numpy as np
+rng = np.random.default_rng(12)
+pixels = rng.integers(0, 256, size=(90, 6)).astype(np.uint8)
+marks = (pixels[:, 0] > pixels[:, 5]).astype(float)
+def loader(size=15):
+    for s in range(0, len(pixels), size):
+        yield pixels[s:s + size], marks[s:s + size]
+theta = np.zeros(6)
+for epoch in range(8):
+    for rows, want in loader():
+        rows = rows.astype(np.float64) / 255.0
+        guess = 1 / (1 + np.exp(-(rows @ theta)))
+        theta -= 0.5 * rows.T @ (guess - want) / len(want)
+hits = 0
+for rows, want in loader():
+    rows = rows.astype(np.float64) / 255.0
+    hits += int(((rows @ theta > 0) == want).sum())
+print(hits)
+"""
+
+
+def test_a_loop_variable_rebound_in_its_loop_is_no_parameter(tmp_path):
+    s = traced(LOADER_REBINDS, tmp_path)
+    names = {s.sites[u].target for u in s.structure.updates}
+    assert "theta" in names and "rows" not in names
+    last_loop = max(i for i, line in enumerate(textwrap.dedent(LOADER_REBINDS).splitlines(), 1)
+                    if line.startswith("for rows, want"))
+    scoring = [lp.id for lp in s.loops if lp.line == last_loop][0]
+    assert s.structure.loop_roles[scoring].kind not in ("training", "per-parameter")
+    assert loop_line(s, s.plan.training_loop) == line_of(LOADER_REBINDS, "for epoch")

@@ -379,6 +379,7 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
         k = base_key(s.target)
         keys.setdefault(k if "." in k else f"{s.function}::{k}", []).append(s)
     loop_parent = {lp.id: lp.parent for lp in loops}
+    loop_targets = {lp.id: set(lp.targets) for lp in loops}
 
     def loop_chain(lid):
         out = []
@@ -413,6 +414,13 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
                                        if (ld.file, ld.line) not in own]
         if not other_reads[k]:
             role[k] = "never read"
+            continue
+        # A loop variable rebound inside its loop (`for X, y in loader: X = Tensor(X)`): the loop binds it afresh
+        # at each iteration, so nothing carries from one iteration to the next. (Updated in place, `p -= lr * g`
+        # writes the container's element the variable aliases: that stays a parameter's update.)
+        if "." not in name and all(_rebinds(x) and x.loop is not None and any(name in loop_targets.get(lid, ()) for lid in
+                                                              loop_chain(x.loop)) for x in ss):
+            role[k] = "a loop variable (bound afresh at each iteration)"
             continue
         # Written once (`X = (X - mu) / sd` before training): preprocessing, not a learned value.
         if obs_counts and all(obs_counts.get(x.id, 0) <= 1 for x in ss) and all(x.loop is None for x in ss) \
@@ -524,6 +532,17 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
             for x in ss:
                 reads_out[x.id] = other_reads.get(k, [])
     return sorted(params), state
+
+
+def _rebinds(site) -> bool:
+    """The statement binds its target to a new value (`x = f(x)`, `a, b = ...`), not augmented in place (`x -= g`)."""
+    if site.kind in ("assign", "unpack"):
+        return True
+    try:
+        tree = ast.parse(site.statement.strip())
+    except (SyntaxError, ValueError):
+        return False
+    return bool(tree.body) and isinstance(tree.body[0], (ast.Assign, ast.AnnAssign))
 
 
 def _binds_stored_value(site) -> bool:
