@@ -417,8 +417,10 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
             continue
         # A loop variable rebound inside its loop (`for X, y in loader: X = Tensor(X)`): the loop binds it afresh
         # at each iteration, so nothing carries from one iteration to the next. (Updated in place, `p -= lr * g`
-        # writes the container's element the variable aliases: that stays a parameter's update.)
-        if "." not in name and all(_rebinds(x) and x.loop is not None and any(name in loop_targets.get(lid, ()) for lid in
+        # writes the container's element the variable aliases: that stays a parameter's update; and a step
+        # written as a rebinding, `W = W - lr * dW` over zip(self.weights, grads), is a parameter's update that
+        # never reaches the container, which the rules about lost updates judge.)
+        if "." not in name and all(_rebinds(x) and not _steps_itself(x, name) and x.loop is not None and any(name in loop_targets.get(lid, ()) for lid in
                                                               loop_chain(x.loop)) for x in ss):
             role[k] = "a loop variable (bound afresh at each iteration)"
             continue
@@ -543,6 +545,18 @@ def _rebinds(site) -> bool:
     except (SyntaxError, ValueError):
         return False
     return bool(tree.body) and isinstance(tree.body[0], (ast.Assign, ast.AnnAssign))
+
+
+def _steps_itself(site, name: str) -> bool:
+    """`name = name - ...` or `name = name + ...`: the form of a gradient step."""
+    try:
+        tree = ast.parse(site.statement.strip())
+    except (SyntaxError, ValueError):
+        return False
+    node = tree.body[0] if tree.body else None
+    return (isinstance(node, ast.Assign) and isinstance(node.value, ast.BinOp)
+            and isinstance(node.value.op, (ast.Sub, ast.Add)) and isinstance(node.value.left, ast.Name)
+            and node.value.left.id == name)
 
 
 def _binds_stored_value(site) -> bool:
