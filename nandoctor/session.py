@@ -203,7 +203,8 @@ class Session:
 
     def analysis_dict(self) -> dict:
         return {
-            "plan": dataclasses.asdict(self.plan),
+            # the seqs of the steps are the session's to recompute, not the report's
+            "plan": {k: v for k, v in dataclasses.asdict(self.plan).items() if k != "step_starts"},
             "findings": [to_dict(f) for f in self.findings],
             "causes": [to_dict(c) for c in self.causes],
             "not_checked": [to_dict(n) for n in self.not_checked],

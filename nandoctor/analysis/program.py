@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import builtins
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -60,6 +61,8 @@ class LoopRole:
     updating_iterations: int  # iterations in which a parameter update ran
     updates: tuple[int, ...]  # parameter update sites that ran (or sit) inside
     why: str
+    # indices of the iterations in which an update ran, when measured (None: not measured, or every one)
+    updating_at: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,23 @@ class SourceIndex:
     function_of_loop_node: dict[tuple[str, int], str]
     binds: dict[str, set[str]] = field(default_factory=dict)  # function -> plain names it binds (=, for, args)
     report_lines: frozenset = frozenset()  # (file, line) of statements that only print or log what they read
+    params_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # function -> its positional parameters
+    classes: frozenset[str] = frozenset()  # names of the classes defined in the sources
+    defined: frozenset[str] = frozenset()  # last names of the functions defined in the sources
+
+
+_BUILTIN_NAMES = frozenset(dir(builtins))
+
+
+def _called_names(call: ast.Call, classes) -> set[str]:
+    """The last names a call may run: `f` of `f(x)`, `backward` of `layers[i].backward(g)` (whatever the receiver),
+    and `__call__` for a call of an object held in a variable (`layer(x)`, not a function, class or builtin)."""
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        return {func.attr}
+    if isinstance(func, ast.Name):
+        return {func.id} if func.id in _BUILTIN_NAMES or func.id in classes else {func.id, "__call__"}
+    return set()
 
 
 def index_sources(sources: dict[str, str]) -> SourceIndex:
@@ -157,21 +177,37 @@ def index_sources(sources: dict[str, str]) -> SourceIndex:
     by_last: dict[str, list[str]] = {}
     binds: dict[str, set[str]] = {}
     report: set[tuple[str, int]] = set()
+    params_of: dict[str, tuple[str, ...]] = {}
+    classes = {n.name for tree in trees.values() for n in ast.walk(tree) if isinstance(n, ast.ClassDef)}
+    defined = {q.rsplit(".", 1)[-1] for _, q, _ in _walk_functions(trees)}
     for path, q, fn in _walk_functions(trees):
         by_last.setdefault(q.rsplit(".", 1)[-1], []).append(q)
         if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             binds.setdefault(q, set()).update(a.arg for a in ast.walk(fn.args) if isinstance(a, ast.arg))
+            params_of[q] = tuple(a.arg for a in fn.args.posonlyargs + fn.args.args)
         calls = calls_in.setdefault(q, set())
         # A read is placed at the first line of its statement (where the site of that statement is), so a
         # statement written over several lines is one place.
         todo = [(c, getattr(c, "lineno", 0)) for c in ast.iter_child_nodes(fn)]
+        # The container a plain assignment writes into (`acc[:] = 0`, `self.grads[k] = g`) is not read by it:
+        # zeroing an accumulator is no use of its value.
+        written_into: set[int] = set()
         while todo:
             n, at = todo.pop()
             if isinstance(n, ast.stmt):
                 at = n.lineno
+            if isinstance(n, (ast.Assign, ast.AnnAssign)):
+                for t in (n.targets if isinstance(n, ast.Assign) else [n.target]):
+                    for part in (t.elts if isinstance(t, (ast.Tuple, ast.List)) else [t]):
+                        if isinstance(part, ast.Subscript):
+                            base = part.value
+                            while isinstance(base, ast.Subscript):
+                                base = base.value
+                            written_into.add(id(base))
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
                 binds.setdefault(q, set()).add(n.id)
-            if isinstance(n, (ast.Name, ast.Attribute)) and isinstance(getattr(n, "ctx", None), ast.Load):
+            if isinstance(n, (ast.Name, ast.Attribute)) and isinstance(getattr(n, "ctx", None), ast.Load) \
+                    and id(n) not in written_into:
                 d = _dotted(n)
                 if d:
                     ld = Load(d, q, path, at)
@@ -179,9 +215,7 @@ def index_sources(sources: dict[str, str]) -> SourceIndex:
                     if "." in d:
                         tail.setdefault(d.split(".", 1)[1], []).append(ld)
             elif isinstance(n, ast.Call):
-                d = _dotted(n.func)
-                if d:
-                    calls.add(d.rsplit(".", 1)[-1])
+                calls.update(c for c in _called_names(n, classes) if c != "__call__" or n.func.id not in defined)
             elif isinstance(n, (ast.Global, ast.Nonlocal)):
                 globals_of.setdefault(q, set()).update(n.names)
             elif isinstance(n, (ast.For, ast.AsyncFor, ast.While)):
@@ -192,7 +226,9 @@ def index_sources(sources: dict[str, str]) -> SourceIndex:
                 report.add((path, n.lineno))
             if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
                 todo.extend((c, at) for c in ast.iter_child_nodes(n))
-    return SourceIndex(loads, tail, calls_in, globals_of, loop_nodes, by_last, fn_of_loop, binds, frozenset(report))
+    return SourceIndex(loads, tail, calls_in, globals_of, loop_nodes, by_last, fn_of_loop, binds,
+                       report_lines=frozenset(report), params_of=params_of, classes=frozenset(classes),
+                       defined=frozenset(defined))
 
 
 def _loop_span(lp, idx: SourceIndex) -> LoopSpan:
@@ -202,9 +238,7 @@ def _loop_span(lp, idx: SourceIndex) -> LoopSpan:
     calls = set()
     for sub in ast.walk(node):
         if isinstance(sub, ast.Call):
-            d = _dotted(sub.func)
-            if d:
-                calls.add(d.rsplit(".", 1)[-1])
+            calls.update(c for c in _called_names(sub, idx.classes) if c != "__call__" or sub.func.id not in idx.defined)
     iter_reads: tuple[str, ...] = ()
     if isinstance(node, (ast.For, ast.AsyncFor)):
         iter_reads = tuple(_dotted(n) for n in ast.walk(node.iter)
@@ -357,6 +391,7 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
         k = base_key(s.target)
         keys.setdefault(k if "." in k else f"{s.function}::{k}", []).append(s)
     loop_parent = {lp.id: lp.parent for lp in loops}
+    loop_targets = {lp.id: set(lp.targets) for lp in loops}
 
     def loop_chain(lid):
         out = []
@@ -402,6 +437,15 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
         # statistic of the run, which the model never uses.
         if all((ld.file, ld.line) in idx.report_lines for ld in other_reads[k]):
             role[k] = "only printed (a running statistic)"
+            continue
+        # A loop variable rebound inside its loop (`for X, y in loader: X = Tensor(X)`): the loop binds it afresh
+        # at each iteration, so nothing carries from one iteration to the next. (Updated in place, `p -= lr * g`
+        # writes the container's element the variable aliases: that stays a parameter's update; and a step
+        # written as a rebinding, `W = W - lr * dW` over zip(self.weights, grads), is a parameter's update that
+        # never reaches the container, which the rules about lost updates judge.)
+        if "." not in name and all(_rebinds(x) and not _steps_itself(x, name) and x.loop is not None and any(name in loop_targets.get(lid, ()) for lid in
+                                                              loop_chain(x.loop)) for x in ss):
+            role[k] = "a loop variable (bound afresh at each iteration)"
             continue
         # Written once (`X = (X - mu) / sd` before training): preprocessing, not a learned value.
         if obs_counts and all(obs_counts.get(x.id, 0) <= 1 for x in ss) and all(x.loop is None for x in ss) \
@@ -544,6 +588,29 @@ def _iter_reads_by_target(node) -> dict:
             if isinstance(elt, ast.Name):
                 out[elt.id] = _names_read(arg)
     return out
+
+
+def _rebinds(site) -> bool:
+    """The statement binds its target to a new value (`x = f(x)`, `a, b = ...`), not augmented in place (`x -= g`)."""
+    if site.kind in ("assign", "unpack"):
+        return True
+    try:
+        tree = ast.parse(site.statement.strip())
+    except (SyntaxError, ValueError):
+        return False
+    return bool(tree.body) and isinstance(tree.body[0], (ast.Assign, ast.AnnAssign))
+
+
+def _steps_itself(site, name: str) -> bool:
+    """`name = name - ...` or `name = name + ...`: the form of a gradient step."""
+    try:
+        tree = ast.parse(site.statement.strip())
+    except (SyntaxError, ValueError):
+        return False
+    node = tree.body[0] if tree.body else None
+    return (isinstance(node, ast.Assign) and isinstance(node.value, ast.BinOp)
+            and isinstance(node.value.op, (ast.Sub, ast.Add)) and isinstance(node.value.left, ast.Name)
+            and node.value.left.id == name)
 
 
 def _binds_stored_value(site) -> bool:
@@ -750,10 +817,13 @@ def _loop_roles(sites, loops, idx, updates, state, intervals, spans, obs_seq, ob
         picks = [u for u in inside if set(_names(sites[u].target)) & set(lp.targets)]
         over = [r for r in span.iter_reads if r in param_names]
         shape_walk = _shapes_differ(inside, iv, by_site_seq, obs_seq, obs_site, obs_shape) if iv is not None else False
-        if (picks and len(picks) == len(inside)) or over or shape_walk:
+        held = _held_by_loop_variable(lp, inside, sites, idx) if not (picks and len(picks) == len(inside)) else []
+        if (picks and len(picks) == len(inside)) or over or shape_walk or held:
             why = (f"line {lp.line} `{lp.header.strip()}` walks over the parameters: "
                    + (f"its variable {', '.join(lp.targets)} picks the array each update writes" if picks else
-                      f"it iterates over {over[0]}" if over else "consecutive iterations update arrays of different shapes"))
+                      f"it iterates over {over[0]}" if over else
+                      f"its variable {', '.join(lp.targets)} is the object whose {held[0]} each update writes" if held
+                      else "consecutive iterations update arrays of different shapes"))
             roles[lp.id] = LoopRole(lp.id, n, "per-parameter", len(hit), tuple(inside), why)
             continue
         restarts = []
@@ -763,6 +833,14 @@ def _loop_roles(sites, loops, idx, updates, state, intervals, spans, obs_seq, ob
                 if len(_iterations_hit(iv, seqs)) >= 2:
                     restarts.append(w)
             # A first write never recorded ran at most once unrecorded, or never: it restarts nothing measured.
+        # Training starts over when the values the loop updates are set afresh and then updated several times
+        # before they are set afresh again. A value set afresh about as often as it is updated carries nothing
+        # from one update to the next (`self.grad = zeros` in the constructor of every node an autograd engine
+        # builds at each step); one value among many that are never set afresh (the seed `loss.grad = 1` of a
+        # backward pass, while the weights are never redrawn) restarts nothing either.
+        restarts = [w for w in restarts if _updates_per_fresh_start(w, inside, sites, iv, by_site_seq) >= 2]
+        if 2 * len({base_key(w.target) for w in restarts} & set(names)) < len(names):
+            restarts = []
         if restarts:
             w = restarts[0]
             roles[lp.id] = LoopRole(lp.id, n, "restart", len(hit), tuple(inside),
@@ -778,8 +856,80 @@ def _loop_roles(sites, loops, idx, updates, state, intervals, spans, obs_seq, ob
         each = "each updates" if n and len(hit) >= n else f"{len(hit)} of them update"
         roles[lp.id] = LoopRole(lp.id, n, "training", len(hit), tuple(inside),
                                 f"line {lp.line} `{lp.header.strip()}` runs {n} iterations, {each} "
-                                f"{_join(names)}")
+                                f"{_join(names)}", np.asarray(sorted(hit), np.int64) if 0 < len(hit) < n else None)
     return roles
+
+
+def _held_by_loop_variable(lp, inside, sites, idx: SourceIndex) -> list[str]:
+    """The targets of the updates inside `lp` when every one of them writes into what the loop variable holds:
+    the update sits in a method the loop body calls on its variable and writes `self.*` (`for layer in layers:
+    layer.backward(g, lr)` updating `self.W`), or in a function the body hands its variable to and writes into
+    that argument (`for name in names: opt.step(layer[name])` updating `parameter.value`). [] otherwise: a loop
+    over samples calls its model's methods on objects the loop does not pick."""
+    node = idx.loop_nodes.get((lp.file, lp.line))
+    targets = set(lp.targets)
+    if not isinstance(node, (ast.For, ast.AsyncFor)) or not targets:
+        return []
+
+    def mentions(expr) -> bool:
+        return any(isinstance(n, ast.Name) and n.id in targets for n in ast.walk(expr))
+
+    # (called last name, bound parameter: "self" for the receiver, else the position of an argument)
+    bound: set[tuple[str, object]] = set()
+    for sub in ast.walk(node):
+        if not isinstance(sub, ast.Call):
+            continue
+        d = _dotted(sub.func)
+        if isinstance(sub.func, ast.Attribute):
+            name = sub.func.attr
+            if mentions(sub.func.value):
+                bound.add((name, "self"))
+        elif d:
+            name = d.rsplit(".", 1)[-1]
+        else:
+            continue
+        for i, a in enumerate(sub.args):
+            if mentions(a):
+                bound.add((name, i))
+    if not bound:
+        return []
+    out = []
+    for u in inside:
+        x = sites[u]
+        root = base_key(x.target).split(".", 1)[0]
+        fn = x.function
+        # an update inside a closure of the method (`def _backward(): self.grad += ...`) writes the method's self
+        while fn not in idx.params_of and "." in fn:
+            fn = fn.rsplit(".", 1)[0]
+        params = idx.params_of.get(fn, ())
+        last = fn.rsplit(".", 1)[-1]
+        is_method = bool(params) and params[0] == "self"
+        ok = False
+        if root == "self" and is_method:
+            ok = (last, "self") in bound
+        elif root in params:
+            pos = params.index(root) - (1 if is_method else 0)
+            ok = (last, pos) in bound
+        if not ok:
+            return []
+        out.append(base_key(x.target))
+    return out
+
+
+def _updates_per_fresh_start(init, inside, sites, iv, by_site_seq) -> float:
+    """How many updates of the value `init` writes ran inside the loop's iterations per run of `init` there."""
+    def runs(site_id) -> int:
+        seqs = by_site_seq.get(site_id, np.zeros(0, np.int64))
+        if not len(seqs):
+            return 0
+        i = np.searchsorted(iv[0], seqs, side="right") - 1
+        ok = i >= 0
+        ok[ok] &= seqs[ok] < iv[1][i[ok]]
+        return int(ok.sum())
+
+    name = base_key(init.target)
+    updates = sum(runs(u) for u in inside if base_key(sites[u].target) == name)
+    return updates / max(runs(init.id), 1)
 
 
 def _join(names) -> str:
@@ -841,8 +991,14 @@ def choose_loops(st: Structure) -> LoopChoice:
         return LoopChoice(None, None, "no loop updates the parameters while using them" + (f" ({why})" if why else ""))
     iv = st.intervals
 
+    def steps_of(b):
+        # The iterations that update: the same loop run again outside training (a function that trains when
+        # asked to and evaluates otherwise, called once more after the epochs) does not unnest it.
+        at = st.loop_roles[b].updating_at
+        return iv[b] if at is None else (iv[b][0][at], iv[b][1][at])
+
     def encloses(a, b):
-        return a in iv and b in iv and _encloses(iv[a], iv[b])
+        return a in iv and b in iv and _encloses(iv[a], steps_of(b))
 
     ids = [r.loop for r in train]
     inner = [i for i in ids if not any(j != i and encloses(i, j) for j in ids)]
@@ -854,8 +1010,8 @@ def choose_loops(st: Structure) -> LoopChoice:
     r_step, r_top = st.loop_roles[step], st.loop_roles[top]
     reason = r_step.why
     if top != step:
-        reason = (f"{r_top.why}; each holds {r_step.iterations / max(r_top.iterations, 1):.3g} iterations of "
-                  f"{r_step.why}")
+        reason = (f"{r_top.why}; each holds {r_step.updating_iterations / max(r_top.iterations, 1):.3g} updating "
+                  f"iterations of {r_step.why}")
     skipped = [r.why for r in st.loop_roles.values() if r.kind in ("per-parameter", "restart") and r.iterations > 0]
     if skipped:
         reason += "; passed over: " + "; ".join(skipped[:3])
@@ -1189,6 +1345,8 @@ class ProgramModel(_facts_base()):
         lid = self.s.plan.step_loop
         if lid is None:
             return None
+        if self.s.plan.step_starts is not None:
+            return int(self.s.plan.step_starts[0])
         m = (r.ev_loop == lid) & (r.ev_kind == EV_ITER)
         return int(r.ev_seq[m][0]) if m.any() else None
 

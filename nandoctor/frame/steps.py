@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -20,6 +20,8 @@ class StepPlan:
     reason: str
     n_steps: int
     training_loop: int | None = None  # the loop the user calls the training loop (the epoch loop around minibatch steps)
+    # seqs at which the steps start: the step loop's iterations that update the parameters (None: every iteration)
+    step_starts: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 def param_update_sites(sites: list[Site], obs_counts: dict[int, int] | None = None, sources=None, loops=()) -> list[Site]:
@@ -88,11 +90,19 @@ def plan_steps(
             return StepPlan(None, None, choice.reason, 0)
         chosen, training, reason = choice.step_loop, choice.training_loop, choice.reason
     starts = _iter_starts(ev_seq, ev_loop, ev_kind, chosen)
+    own_starts = None
+    if not marker and not step_loop and structure is not None:
+        # A step is an iteration that updates: the step loop's iterations that only evaluate (the same
+        # function run on test data between epochs or after training) are no steps, and number none.
+        at = structure.loop_roles[chosen].updating_at
+        if at is not None and len(at) and len(at) < len(starts):
+            own_starts = starts[at]
+            starts = own_starts
     if training is not None and training != chosen:
         epoch = training
     else:
         epoch = _epoch_loop(chosen, loops, counts, ev_seq, ev_loop, ev_kind, starts)
-    return StepPlan(chosen, epoch, reason, len(starts), training if training is not None else chosen)
+    return StepPlan(chosen, epoch, reason, len(starts), training if training is not None else chosen, own_starts)
 
 
 def _epoch_loop(chosen, loops, counts, ev_seq, ev_loop, ev_kind, starts) -> int | None:
@@ -123,7 +133,7 @@ def assign_steps(plan: StepPlan, ev_seq, ev_loop, ev_kind, obs_seq) -> tuple[np.
     if plan.step_loop is None:
         z = np.zeros(len(obs_seq), dtype=np.int64)
         return z, z.copy()
-    starts = _iter_starts(ev_seq, ev_loop, ev_kind, plan.step_loop)
+    starts = plan.step_starts if plan.step_starts is not None else _iter_starts(ev_seq, ev_loop, ev_kind, plan.step_loop)
     step = np.searchsorted(starts, obs_seq, side="right").astype(np.int64) - 1
     if plan.epoch_loop is None:
         epoch = np.where(step >= 0, 0, -1).astype(np.int64)

@@ -12,7 +12,8 @@ import sys
 
 import numpy as np
 
-# Where `fetch` leaves its snapshots: <MIRROR_ROOT>/<owner>+<name>/repo is a bare git directory.
+# Where `fetch` leaves its snapshots: <MIRROR_ROOT>/<owner>+<name>/repo is a bare git directory (or a clone
+# without a work tree, whose git directory is repo/.git).
 MIRROR_ROOT = os.environ.get("NANDOCTOR_CORPUS_MIRROR", "/work/.mirror")
 # Scratch folders live outside the repository: nandoctor never traces modules under its own folder.
 SCRATCH_ROOT = os.environ.get("NANDOCTOR_CORPUS_SCRATCH", "/tmp/nandoctor_corpus")
@@ -28,7 +29,9 @@ def scratch_dirs(project: str) -> tuple[str, str]:
 
 
 def git_dir(repo: str) -> str:
-    return os.path.join(MIRROR_ROOT, repo.replace("/", "+"), "repo")
+    base = os.path.join(MIRROR_ROOT, repo.replace("/", "+"), "repo")
+    nested = os.path.join(base, ".git")
+    return nested if os.path.isdir(nested) else base
 
 
 def missing(repo: str, commit: str, why: str) -> None:

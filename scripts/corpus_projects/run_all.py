@@ -1,6 +1,7 @@
 """Run every public-project driver plain and under `nandoctor run`, and score what nandoctor said about each.
 
-Usage: python scripts/corpus_projects/run_all.py [--only NAME ...] [--knob broken|healthy|both] [--json OUT]
+Usage: python scripts/corpus_projects/run_all.py [--only NAME ...] [--split dev|test] [--knob broken|healthy|both]
+       [--json OUT]
 
 Per project and knob it reports: whether stdout, stderr (without `nandoctor:` lines) and the exit status are
 identical traced and untraced (judged only when two plain runs agree with each other); nandoctor's recorded internal errors; the training loop nandoctor chose against
@@ -168,6 +169,7 @@ def summary(rows: list[dict]) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--only", nargs="*", help="project names (default: all in manifest.json)")
+    ap.add_argument("--split", choices=("dev", "test"), help="only the projects of this half (manifest \"split\")")
     ap.add_argument("--knob", choices=("broken", "healthy", "both"), default="both")
     ap.add_argument("--json", help="write the per-run records here")
     ap.add_argument("--out", default=os.path.join(_common.SCRATCH_ROOT, "_reports"),
@@ -175,7 +177,8 @@ def main() -> None:
     ap.add_argument("--timeout", type=float, default=900)
     args = ap.parse_args()
     manifest = read_json(os.path.join(HERE, "manifest.json"))
-    entries = [e for e in manifest["projects"] if not args.only or e["project"] in args.only]
+    entries = [e for e in manifest["projects"] if (not args.only or e["project"] in args.only)
+               and (not args.split or e.get("split", "dev") == args.split)]
     knobs = ("broken", "healthy") if args.knob == "both" else (args.knob,)
     env = dict(os.environ, **ENV_PINS)
     rows = []
