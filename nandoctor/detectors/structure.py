@@ -28,6 +28,9 @@ _MUTATORS = ("fill", "sort", "resize", "put", "itemset", "clip", "partition", "s
 # A statement that applies a ReLU: np.maximum(0, z), np.maximum(z, 0), relu(z), np.where(z > 0, z, 0).
 _RELU_CODE = re.compile(r"(maximum\(\s*0(\.0*)?\s*,|maximum\([^,]+,\s*0(\.0*)?\s*\)|\brelu\(|where\([^,]+>\s*0[^,]*,[^,]+,\s*0)",
                         re.IGNORECASE)
+# A ReLU written as the value times its own positive mask: `z * (z > 0)`, or `z * mask` after `mask = z > 0`.
+_SELF_MASK = re.compile(r"([\w.]+)\s*\*\s*\(\s*\1\s*>=?\s*0(\.0*)?\s*\)")
+_MASK_OF = re.compile(r"^\s*[\w.\[\]]+\s*=\s*\(?\s*([\w.]+)\s*>=?\s*0(\.0*)?\s*\)?\s*$")
 LIM = Limits(globals())  # these thresholds, or what the run's configuration set them to
 
 
@@ -179,6 +182,21 @@ def _dead_passes(F: Facts, x, sr, passes) -> list[Finding]:
     return out
 
 
+def _applies_relu(F: Facts, x) -> bool:
+    """The statement applies a ReLU itself: a call or np.where form, or the value times its own mask (`z * mask`
+    with `mask = z > 0` recorded as a parent). A backward pass's `grad * mask` reads the mask but not the value the
+    mask was taken of, so it is not one."""
+    if _RELU_CODE.search(x.statement) or _SELF_MASK.search(x.statement):
+        return True
+    if "*" not in x.statement:
+        return False
+    for p in F.parents(x.id):
+        m = _MASK_OF.match(strip_comment(F.by_id[p].statement.strip()))
+        if m and m.group(1) in x.reads:
+            return True
+    return False
+
+
 @register
 def dead_units(session) -> list[Finding]:
     """Hidden units exactly zero for every sample (dead ReLUs), and outputs that never change."""
@@ -187,7 +205,7 @@ def dead_units(session) -> list[Finding]:
     for x in F.sites:
         # The forward pass, or, when the program model found none (parameters kept in a dict the recorder
         # does not follow), any statement that applies a ReLU itself.
-        if x.kind == "arg" or x.id == F.output or (x.id not in F.forward_sites and not _RELU_CODE.search(x.statement)):
+        if x.kind == "arg" or x.id == F.output or (x.id not in F.forward_sites and not _applies_relu(F, x)):
             continue
         sr = F.ser(x.id)
         if sr is None:
@@ -200,7 +218,7 @@ def dead_units(session) -> list[Finding]:
             # The statement runs several times per step (a loop over layers): each pass is its own layer, and a
             # dead layer hides among live ones (and the linear output) when their rows are pooled. Only a statement
             # that applies the ReLU itself: the gradients behind a dead layer are zero as a consequence.
-            if _RELU_CODE.search(x.statement):
+            if _applies_relu(F, x):
                 out.extend(_dead_passes(F, x, sr, passes))
             continue
         tail = loop[-max(1, int(len(loop) * DEAD_TAIL)):]

@@ -33,6 +33,8 @@ def _repeats(F, sid: int):
         steps, data, _ = v
         data = data[steps >= 0] if (steps >= 0).sum() >= 3 else data
         same = bool(np.all((data == data[0]) | (np.isnan(data) & np.isnan(data[0]))))
+        if same and not np.any(data[0]):
+            return True, "zero", len(data)
         if same:
             return True, "kept values", len(data)
         p = _period(np.asarray(data).reshape(len(data), -1))
@@ -43,6 +45,8 @@ def _repeats(F, sid: int):
     stats = np.column_stack([sr[c][rows] for c in _STATS])
     if not np.isfinite(stats).all():
         return None, "", len(rows)
+    if np.all(stats == 0):
+        return True, "zero", len(rows)
     p = _period(stats)
     # A minibatch's gradient computed from stale predictions comes back unchanged at the next pass over the data.
     return p is not None, ("min, max, mean and norm" if p == 1 else
@@ -92,8 +96,14 @@ def rule(ctx) -> RuleOutcome:
         return out
     same = [(u, g, how, n) for u, g in pairs for ok, how, n in [_repeats(F, g)] if ok]
     judged = [p for p in pairs if _repeats(F, p[1])[0] is not None]
+    # A gradient that is exactly 0 at every step repeats trivially, but it moves nothing: nothing flows back to it
+    # (dead units, a detached branch), which is not a stale forward pass.
+    zero = [q for q in same if q[2] == "zero"]
+    same = [q for q in same if q[2] != "zero"]
     if not same:
         out.check("gradient_repeats", False if judged else None,
+                  f"the only repeating gradient, {base_name(F.by_id[zero[0][1]].target)} (line "
+                  f"{F.by_id[zero[0][1]].line}), is exactly 0 at all {zero[0][3]} steps" if zero else
                   "every recorded gradient changes between steps" if judged else "no gradient's values or statistics "
                   "were measured at every step")
         return out
