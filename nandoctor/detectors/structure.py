@@ -48,6 +48,17 @@ def _input_rows(F: Facts):
     return data[0].reshape(shape)
 
 
+def _container_element(node, params) -> str | None:
+    """`net["in_b"]` when `net` holds parameters (a dict or list of them): the element's text, else None."""
+    if not isinstance(node, ast.Subscript):
+        return None
+    root = node
+    while isinstance(root, ast.Subscript):
+        root = root.value
+    d = _dotted(root)
+    return ast.unparse(node) if d and d in params else None
+
+
 def bias_params(F: Facts) -> list[str]:
     """Parameters added (not multiplied) in the forward pass, or named like a bias."""
     out = []
@@ -64,8 +75,8 @@ def bias_params(F: Facts) -> list[str]:
         for node in ast.walk(tree):
             if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
                 for side in (node.left, node.right):
-                    d = _dotted(side)
-                    if d and d in F.param_names and d not in out:
+                    d = _dotted(side) or _container_element(side, F.param_names)
+                    if d and (d in F.param_names or isinstance(side, ast.Subscript)) and d not in out:
                         out.append(d)
             if isinstance(node, ast.Call) and last(ast.unparse(node.func)) == "add":
                 for a in node.args:
@@ -175,11 +186,18 @@ def _dead_passes(F: Facts, x, sr, passes) -> list[Finding]:
             continue
         if frac >= 0.999:
             out.append(_f("dead_units", "structure", "error",
-                          f"{x.target} (pass {k + 1} of {len(passes)} per step): every value is exactly zero for every "
+                          f"{_said(x)} (pass {k + 1} of {len(passes)} per step): every value is exactly zero for every "
                           f"sample over the last {len(tail)} steps ({frac:.0%} zero): no gradient flows through them.",
                           int(sr.step[tail[0]]), int(sr.step[tail[-1]]), x.target, x.line, fraction_dead=frac,
                           dead_units=None, pass_index=k, passes=len(passes)))
     return out
+
+
+def _said(x) -> str:
+    """A site as a sentence names it: `h`, or `the value Rectify.__call__ returns (line 30)`."""
+    if x.target == "return":
+        return f"the value {x.function} returns (line {x.line})"
+    return x.target
 
 
 def _applies_relu(F: Facts, x) -> bool:
@@ -264,7 +282,7 @@ def dead_units(session) -> list[Finding]:
             n = int(dead.sum()) if dead is not None else None
             sev = "error" if frac >= 0.999 else "warning"
             out.append(_f("dead_units", "structure", sev,
-                          f"{x.target}: {f'{n} of {len(dead)} units are' if n is not None else 'all units are'} exactly "
+                          f"{_said(x)}: {f'{n} of {len(dead)} units are' if n is not None else 'all units are'} exactly "
                           f"zero for every sample over the last {len(tail)} steps ({frac:.0%} dead): no gradient "
                           f"flows through them.", int(sr.step[tail[0]]), int(sr.step[tail[-1]]), x.target, x.line,
                           fraction_dead=frac, dead_units=n))
@@ -366,6 +384,9 @@ def unnormalized_inputs(session) -> list[Finding]:
                largest_mean=sc["largest_mean"], largest_std=sc["largest_std"])]
 
 
+_INF_LITERAL = re.compile(r"(\b(np|numpy|math)\.(inf|Inf|infty)\b|float\(\s*['\"][+-]?inf(inity)?['\"]\s*\))")
+
+
 @register
 def nonfinite_in_data(session) -> list[Finding]:
     """NaN or inf already present in the data before training touches it."""
@@ -378,6 +399,8 @@ def nonfinite_in_data(session) -> list[Finding]:
         if sr is None or not len(sr):
             continue
         bad = (sr[C.N_NAN] + sr[C.N_POSINF] + sr[C.N_NEGINF]) > 0
+        if bad.any() and np.nanmax(sr[C.SIZE]) <= 1 and _INF_LITERAL.search(strip_comment(x.statement)):
+            continue  # `best = np.inf`: a scalar written from an infinity literal is a best-so-far sentinel, not data
         if bad.any() and sr.step[bad][0] < 0:
             i = int(np.argmax(bad))
             n_nan, n_inf = int(sr[C.N_NAN][i]), int(sr[C.N_POSINF][i] + sr[C.N_NEGINF][i])
