@@ -901,6 +901,8 @@ def gradient_sum_not_mean(session) -> list[Finding]:
     out = []
     for d in summed_gradients(F):
         b = d["batch"]
+        if not d.get("accumulated") and _first_loop_shape(F, d["gradient"]) is not None and d.get("reduced") is None:
+            continue  # its shape was recorded and no axis of what it reads disappears: it sums over no samples
         if b is None or b < LIM.SUM_BATCH:
             continue
         g = F.by_id[d["gradient"]]
