@@ -23,6 +23,8 @@ from ._numeric import ratios_toward_the_input
                               "did not end above twice its start"),
     ),
     thresholds={"VANISH_SLOW_DROP": 0.1, "VANISH_CONTRAST": 1e3},
+    # Dead ReLUs pass exactly zero gradient to the layers below them: that zero is their consequence.
+    yields_to=("dead_relu",),
 )
 def rule(ctx) -> RuleOutcome:
     """A measured vanishing gradient in a run whose loss does not fall."""
