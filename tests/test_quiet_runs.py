@@ -86,6 +86,26 @@ def test_the_healthy_ridge_stays_quiet(tmp_path):
     assert cov.loss is None or "hits" not in cov.loss
 
 
+def test_a_term_handed_to_a_container_or_a_call_may_be_updated_under_another_name():
+    import ast
+
+    from nandoctor.analysis.causes.parameter_not_updated import _may_alias
+
+    def aliased(src, text):
+        return _may_alias([ast.parse(src)], text)
+
+    fwd = "err = rows @ coef + shift - goal\n"
+    assert not aliased(fwd + "print(shift.shape, float(shift[0]))\n", "shift")
+    assert aliased(fwd + "params = [coef, shift]\n", "shift")
+    assert aliased(fwd + "for p, g in zip((coef, shift), grads):\n    p -= g\n", "shift")
+    assert aliased(fwd + "step(shift)\n", "shift")
+    assert aliased(fwd + "alias = shift\n", "shift")
+    elem = "err = rows @ model['coef'] + model['shift'] - goal\n"
+    assert not aliased(elem + "model['coef'] = model['coef'] - 0.1\n", "model['shift']")
+    assert aliased(elem + "for v in model.values():\n    v -= 0.1\n", "model['shift']")
+    assert aliased(elem + "update(model)\n", "model['shift']")
+
+
 # -- a ReLU layer object written as the value times its own mask ----------------------------------------------
 
 LAYERS = """

@@ -101,6 +101,37 @@ def last_name(func) -> str:
     return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
 
+def _may_alias(trees, text: str) -> bool:
+    """Whether the value `text` names (or, for an element, its container) is handed anywhere it could be updated
+    under another name: put in a list, tuple or dict, passed to a call, iterated, or bound to another name
+    (`params = [W, b]`, `for p in model.values()`, `p = b`). Read only as an operand, it is not."""
+    root = _root(text)
+    for tree in trees:
+        parent = {c: n for n in ast.walk(tree) for c in ast.iter_child_nodes(n)}
+        for n in ast.walk(tree):
+            if not isinstance(n, (ast.Name, ast.Attribute, ast.Subscript)) or not isinstance(getattr(n, "ctx", None), ast.Load):
+                continue
+            t = ast.unparse(n).replace('"', "'")
+            if t != text and t != root:
+                continue
+            up = parent.get(n)
+            if t == root and t != text and isinstance(up, ast.Subscript) and up.value is n:
+                continue  # `model['coef']`: one element read, not the container handed on
+            if t == root and t != text and isinstance(up, ast.Attribute) and up.attr in ("values", "items"):
+                return True  # `for v in model.values(): v -= ...` writes the elements under the loop's name
+            if isinstance(up, (ast.BinOp, ast.UnaryOp, ast.Compare)) or (isinstance(up, ast.Attribute) and up.value is n) \
+                    or isinstance(up, (ast.FormattedValue, ast.JoinedStr)):
+                continue
+            if isinstance(up, ast.Subscript) and up.value is n:
+                continue
+            if isinstance(up, ast.Call) and isinstance(up.func, ast.Attribute) and up.func.value is n:
+                continue
+            if isinstance(up, ast.Call) and isinstance(up.func, ast.Name) and up.func.id in ("print", "len", "float", "round"):
+                continue
+            return True
+    return False
+
+
 def unwritten_terms(F) -> list[dict]:
     """Terms the forward pass adds to a product with an updated parameter (`X @ w + b`, `... + model['icpt']`) that
     no statement writes in the training loop: an element of the parameters' own container, or a value initialised
@@ -134,6 +165,8 @@ def unwritten_terms(F) -> list[dict]:
                 text = text.replace('"', "'")
                 if text in written or text in params or _root(text) in computed_keys:
                     continue
+                if _may_alias(list(F.trees.values()), text):
+                    continue  # it may be updated under another name, unseen here
                 init = before.get(text)
                 element = "[" in text and _root(text) in params
                 if not element and (init is None or not _INIT_CALL.search(init.statement)):
