@@ -1,4 +1,4 @@
-"""An update lands on a copy or a rebound loop name: the parameter it was meant for never changes."""
+"""An update lands on a copy or a rebound loop name, or no statement writes a term the model adds: the parameter never changes."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import numpy as np
 
 from ... import columns as C
 from ...detectors.facts import parse_statement, strip_comment
-from ..program import base_key
 from ...explain.fixes import advice, return_originals_fixes
 from ...model import ChainLink, Fix
+from ..program import base_key
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
 
 
@@ -91,13 +91,13 @@ def _has_product(node, params: set[str]) -> bool:
     """The expression multiplies by a parameter (or an element of a parameter container)."""
     for n in ast.walk(node):
         if isinstance(n, ast.BinOp) and isinstance(n.op, (ast.MatMult, ast.Mult)) or \
-                isinstance(n, ast.Call) and last_name(n.func) in ("dot", "matmul"):
+                isinstance(n, ast.Call) and _call_name(n.func) in ("dot", "matmul"):
             if any(_root(ast.unparse(m)) in params for m in ast.walk(n) if isinstance(m, (ast.Name, ast.Attribute))):
                 return True
     return False
 
 
-def last_name(func) -> str:
+def _call_name(func) -> str:
     return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
 
@@ -181,10 +181,14 @@ def residual_offset(F, x) -> dict | None:
     recorded difference (`x` itself when it subtracts the targets, else a statement subtracting from x's value)
     with its mean and spread. None when no such difference was recorded."""
     name = x.target.split(" = ")[0]
+    data = {_root(F.by_id[i].target) for i in F.data_like} - {name}
     cands = [x] + [y for y in F.sites if y.id != x.id and name in y.reads]
     for y in cands:
         tree = parse_statement(strip_comment(y.statement.strip()))
-        if tree is None or not any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Sub) for n in ast.walk(tree)):
+        # A difference with the data on one side (`pred - y`, `X @ w + b - y`), not `1 - h ** 2` of a backward pass.
+        if tree is None or not any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Sub) and any(
+                _root(ast.unparse(m)) in data for side in (n.left, n.right) for m in ast.walk(side)
+                if isinstance(m, (ast.Name, ast.Attribute, ast.Subscript))) for n in ast.walk(tree)):
             continue
         sr = F.ser(y.id)
         if sr is None or not len(sr):
