@@ -1,4 +1,4 @@
-"""An update lands on a copy or a rebound loop name, or no statement writes a term the model adds: the parameter never changes."""
+"""An update lands on a copy or a rebound name, or nothing writes a term the model adds: the parameter never changes."""
 
 from __future__ import annotations
 
