@@ -181,14 +181,21 @@ def residual_offset(F, x) -> dict | None:
     recorded difference (`x` itself when it subtracts the targets, else a statement subtracting from x's value)
     with its mean and spread. None when no such difference was recorded."""
     name = x.target.split(" = ")[0]
-    data = {_root(F.by_id[i].target) for i in F.data_like} - {name}
-    cands = [x] + [y for y in F.sites if y.id != x.id and name in y.reads]
+    model_side = {_root(F.by_id[i].target) for i in F.derived} | {_root(p) for p in F.param_names} | {name}
+    model_side |= {_root(F.by_id[u].target) for u in F.updates}
+
+    def data_only(side) -> bool:
+        """The side reads names, none of them the parameters or a value computed from them: the data."""
+        roots = {_root(ast.unparse(m)) for m in ast.walk(side) if isinstance(m, (ast.Name, ast.Attribute))}
+        return bool(roots) and not roots & model_side
+
+    cands = [x] + [y for y in F.sites if y.id != x.id and name in y.reads and y.id not in F.updates
+                   and y.kind not in ("update", "augassign")]
     for y in cands:
         tree = parse_statement(strip_comment(y.statement.strip()))
         # A difference with the data on one side (`pred - y`, `X @ w + b - y`), not `1 - h ** 2` of a backward pass.
-        if tree is None or not any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Sub) and any(
-                _root(ast.unparse(m)) in data for side in (n.left, n.right) for m in ast.walk(side)
-                if isinstance(m, (ast.Name, ast.Attribute, ast.Subscript))) for n in ast.walk(tree)):
+        if tree is None or not any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Sub)
+                                   and (data_only(n.left) or data_only(n.right)) for n in ast.walk(tree)):
             continue
         sr = F.ser(y.id)
         if sr is None or not len(sr):
