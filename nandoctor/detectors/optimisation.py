@@ -460,6 +460,24 @@ def vanishing_updates(session) -> list[Finding]:
 _LOSS_NAME = re.compile(r"(loss|cost|error|err|objective|nll|mse|xent|J$)", re.IGNORECASE)
 
 
+def _share_of_matches(statement: str) -> bool:
+    """The statement's value is a share or count of comparisons that hold (`np.mean(pred == y)`,
+    `(a.argmax(1) == y).sum() / n`): an accuracy, which rises as training succeeds, not a loss."""
+    try:
+        node = ast.parse(strip_comment(statement.strip())).body[0]
+    except (SyntaxError, IndexError):
+        return False
+    value = getattr(node, "value", None)
+    while isinstance(value, ast.BinOp) and isinstance(value.op, (ast.Div, ast.Mult)):
+        value = value.left if not isinstance(value.left, ast.Constant) else value.right
+    if isinstance(value, ast.Call) and isinstance(value.func, (ast.Attribute, ast.Name)):
+        name = value.func.attr if isinstance(value.func, ast.Attribute) else value.func.id
+        if name in ("mean", "sum", "average", "count_nonzero"):
+            args = list(value.args) + ([value.func.value] if isinstance(value.func, ast.Attribute) else [])
+            return any(isinstance(a, ast.Compare) for a in args)
+    return False
+
+
 def loss_series(F: Facts):
     """(steps, loss per step, how) from a scalar loss site, else computed from outputs and targets."""
     best = None
@@ -480,6 +498,8 @@ def loss_series(F: Facts):
             continue  # the same value at every step (a running total's reset, `total = 0.0`) measures nothing
         if x.kind in ("augassign", "update") or base_name(x.target) in x.reads:
             continue  # a running total (`running += batch_loss`) grows within an epoch whatever the training does
+        if _share_of_matches(x.statement):
+            continue
         if x.phase == "loss" or named:
             score = (named, x.phase == "loss", int(m.sum()))
             if best is None or score > best[0]:
@@ -881,6 +901,8 @@ def gradient_sum_not_mean(session) -> list[Finding]:
     out = []
     for d in summed_gradients(F):
         b = d["batch"]
+        if not d.get("accumulated") and _first_loop_shape(F, d["gradient"]) is not None and d.get("reduced") is None:
+            continue  # its shape was recorded and no axis of what it reads disappears: it sums over no samples
         if b is None or b < LIM.SUM_BATCH:
             continue
         g = F.by_id[d["gradient"]]

@@ -28,6 +28,9 @@ _MUTATORS = ("fill", "sort", "resize", "put", "itemset", "clip", "partition", "s
 # A statement that applies a ReLU: np.maximum(0, z), np.maximum(z, 0), relu(z), np.where(z > 0, z, 0).
 _RELU_CODE = re.compile(r"(maximum\(\s*0(\.0*)?\s*,|maximum\([^,]+,\s*0(\.0*)?\s*\)|\brelu\(|where\([^,]+>\s*0[^,]*,[^,]+,\s*0)",
                         re.IGNORECASE)
+# A ReLU written as the value times its own positive mask: `z * (z > 0)`, or `z * mask` after `mask = z > 0`.
+_SELF_MASK = re.compile(r"([\w.]+)\s*\*\s*\(\s*\1\s*>=?\s*0(\.0*)?\s*\)")
+_MASK_OF = re.compile(r"^\s*[\w.\[\]]+\s*=\s*\(?\s*([\w.]+)\s*>=?\s*0(\.0*)?\s*\)?\s*$")
 LIM = Limits(globals())  # these thresholds, or what the run's configuration set them to
 
 
@@ -43,6 +46,17 @@ def _input_rows(F: Facts):
     if len(shape) != 2:
         return None
     return data[0].reshape(shape)
+
+
+def _container_element(node, params) -> str | None:
+    """`net["in_b"]` when `net` holds parameters (a dict or list of them): the element's text, else None."""
+    if not isinstance(node, ast.Subscript):
+        return None
+    root = node
+    while isinstance(root, ast.Subscript):
+        root = root.value
+    d = _dotted(root)
+    return ast.unparse(node) if d and d in params else None
 
 
 def bias_params(F: Facts) -> list[str]:
@@ -61,8 +75,8 @@ def bias_params(F: Facts) -> list[str]:
         for node in ast.walk(tree):
             if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
                 for side in (node.left, node.right):
-                    d = _dotted(side)
-                    if d and d in F.param_names and d not in out:
+                    d = _dotted(side) or _container_element(side, F.param_names)
+                    if d and (d in F.param_names or isinstance(side, ast.Subscript)) and d not in out:
                         out.append(d)
             if isinstance(node, ast.Call) and last(ast.unparse(node.func)) == "add":
                 for a in node.args:
@@ -172,11 +186,33 @@ def _dead_passes(F: Facts, x, sr, passes) -> list[Finding]:
             continue
         if frac >= 0.999:
             out.append(_f("dead_units", "structure", "error",
-                          f"{x.target} (pass {k + 1} of {len(passes)} per step): every value is exactly zero for every "
+                          f"{_said(x)} (pass {k + 1} of {len(passes)} per step): every value is exactly zero for every "
                           f"sample over the last {len(tail)} steps ({frac:.0%} zero): no gradient flows through them.",
                           int(sr.step[tail[0]]), int(sr.step[tail[-1]]), x.target, x.line, fraction_dead=frac,
                           dead_units=None, pass_index=k, passes=len(passes)))
     return out
+
+
+def _said(x) -> str:
+    """A site as a sentence names it: `h`, or `the value Rectify.__call__ returns (line 30)`."""
+    if x.target == "return":
+        return f"the value {x.function} returns (line {x.line})"
+    return x.target
+
+
+def _applies_relu(F: Facts, x) -> bool:
+    """The statement applies a ReLU itself: a call or np.where form, or the value times its own mask (`z * mask`
+    with `mask = z > 0` recorded as a parent). A backward pass's `grad * mask` reads the mask but not the value the
+    mask was taken of, so it is not one."""
+    if _RELU_CODE.search(x.statement) or _SELF_MASK.search(x.statement):
+        return True
+    if "*" not in x.statement:
+        return False
+    for p in F.parents(x.id):
+        m = _MASK_OF.match(strip_comment(F.by_id[p].statement.strip()))
+        if m and m.group(1) in x.reads:
+            return True
+    return False
 
 
 @register
@@ -187,7 +223,7 @@ def dead_units(session) -> list[Finding]:
     for x in F.sites:
         # The forward pass, or, when the program model found none (parameters kept in a dict the recorder
         # does not follow), any statement that applies a ReLU itself.
-        if x.kind == "arg" or x.id == F.output or (x.id not in F.forward_sites and not _RELU_CODE.search(x.statement)):
+        if x.kind == "arg" or x.id == F.output or (x.id not in F.forward_sites and not _applies_relu(F, x)):
             continue
         sr = F.ser(x.id)
         if sr is None:
@@ -200,7 +236,7 @@ def dead_units(session) -> list[Finding]:
             # The statement runs several times per step (a loop over layers): each pass is its own layer, and a
             # dead layer hides among live ones (and the linear output) when their rows are pooled. Only a statement
             # that applies the ReLU itself: the gradients behind a dead layer are zero as a consequence.
-            if _RELU_CODE.search(x.statement):
+            if _applies_relu(F, x):
                 out.extend(_dead_passes(F, x, sr, passes))
             continue
         tail = loop[-max(1, int(len(loop) * DEAD_TAIL)):]
@@ -246,7 +282,7 @@ def dead_units(session) -> list[Finding]:
             n = int(dead.sum()) if dead is not None else None
             sev = "error" if frac >= 0.999 else "warning"
             out.append(_f("dead_units", "structure", sev,
-                          f"{x.target}: {f'{n} of {len(dead)} units are' if n is not None else 'all units are'} exactly "
+                          f"{_said(x)}: {f'{n} of {len(dead)} units are' if n is not None else 'all units are'} exactly "
                           f"zero for every sample over the last {len(tail)} steps ({frac:.0%} dead): no gradient "
                           f"flows through them.", int(sr.step[tail[0]]), int(sr.step[tail[-1]]), x.target, x.line,
                           fraction_dead=frac, dead_units=n))
@@ -348,6 +384,9 @@ def unnormalized_inputs(session) -> list[Finding]:
                largest_mean=sc["largest_mean"], largest_std=sc["largest_std"])]
 
 
+_INF_LITERAL = re.compile(r"(\b(np|numpy|math)\.(inf|Inf|infty)\b|float\(\s*['\"][+-]?inf(inity)?['\"]\s*\))")
+
+
 @register
 def nonfinite_in_data(session) -> list[Finding]:
     """NaN or inf already present in the data before training touches it."""
@@ -360,6 +399,8 @@ def nonfinite_in_data(session) -> list[Finding]:
         if sr is None or not len(sr):
             continue
         bad = (sr[C.N_NAN] + sr[C.N_POSINF] + sr[C.N_NEGINF]) > 0
+        if bad.any() and np.nanmax(sr[C.SIZE]) <= 1 and _INF_LITERAL.search(strip_comment(x.statement)):
+            continue  # `best = np.inf`: a scalar written from an infinity literal is a best-so-far sentinel, not data
         if bad.any() and sr.step[bad][0] < 0:
             i = int(np.argmax(bad))
             n_nan, n_inf = int(sr[C.N_NAN][i]), int(sr[C.N_POSINF][i] + sr[C.N_NEGINF][i])

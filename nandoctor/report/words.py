@@ -137,12 +137,14 @@ class Coverage:
     params: tuple[str, ...]  # parameters updated in the training loop
     ratios_measured: tuple[str, ...]  # parameters whose update ratio was measured at one step or more
     ratio_steps: int  # the most steps at which one parameter's update ratio was measured
+    loss: str | None = None  # how the loss was measured ("xent (line 48)"), None when no loss was measured
+    loss_steps: int = 0  # steps at which it was measured
 
 
 def coverage(session) -> Coverage:
     """Counts of what was recorded: places, files, arrays, the training loop and the parameters it updates."""
     from ..detectors.facts import base_name, facts
-    from ..detectors.optimisation import update_ratios
+    from ..detectors.optimisation import loss_series, update_ratios
 
     sites = list(session.sites)
     F = facts(session)
@@ -166,11 +168,16 @@ def coverage(session) -> Coverage:
     if plan.step_loop is not None:
         loop_line = next((getattr(lp, "line", None) for lp in session.loops
                           if getattr(lp, "id", None) == plan.step_loop), None)
+    try:
+        ls = loss_series(F) if plan.n_steps else None
+    except Exception:  # noqa: BLE001 -- a loss that cannot be read counts as not measured
+        ls = None
     return Coverage(assignments=sum(x.kind not in ("arg", "return") for x in sites),
                     calls=sum(x.kind in ("arg", "return") for x in sites),
                     files=len({x.file for x in sites}), observed=len(observed), arrays=arrays, steps=plan.n_steps,
                     loop_line=loop_line, params=tuple(params), ratios_measured=tuple(measured),
-                    ratio_steps=ratio_steps)
+                    ratio_steps=ratio_steps, loss=ls[2] if ls is not None and len(ls[0]) else None,
+                    loss_steps=len(ls[0]) if ls is not None else 0)
 
 
 def _names(names, most: int = 3) -> str:
@@ -200,6 +207,9 @@ def checked_text(cov: Coverage) -> str:
         parts.append(text)
     else:
         parts.append("no parameters updated")
+    if cov.steps:
+        parts.append(f"the loss measured at {plural(cov.loss_steps, 'step')} from {cov.loss}" if cov.loss else
+                     "no loss measured")
     return "; ".join(parts)
 
 

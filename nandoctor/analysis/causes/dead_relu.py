@@ -8,12 +8,18 @@ import numpy as np
 
 from ... import columns as C
 from ...detectors.facts import strip_comment
+from ...detectors.structure import _MASK_OF, _RELU_CODE, _SELF_MASK, _applies_relu
 from ...explain.fixes import advice, lower_lr_fix
 from ...model import ChainLink, Fix
 from ..rules import LATENT, PRIMARY, Draft, RuleOutcome, cause_rule
 from ._passes import loop_rows
 
-_RELU = re.compile(r"(maximum\(|\brelu\(|where\([^,]+>\s*0)", re.IGNORECASE)
+
+
+def _relu_in(line: str) -> bool:
+    """A source line applies a ReLU: np.maximum(0, z), relu(z), np.where(z > 0, z, 0), z * (z > 0), or takes the
+    positive mask a ReLU multiplies by (`mask = z > 0`). `np.where(s > 0, s, 1.0)` (a guard) is none."""
+    return bool(_RELU_CODE.search(line) or _SELF_MASK.search(line) or _MASK_OF.match(line))
 
 
 @cause_rule(
@@ -33,10 +39,10 @@ def rule(ctx) -> RuleOutcome:
     """Half or more of a ReLU layer's units output exactly 0 for every sample through the end of training."""
     F = ctx.facts
     out = RuleOutcome()
-    relus = [x for x in F.sites if x.kind != "arg" and _RELU.search(x.statement) and len(loop_rows(F, x.id)) >= 10]
+    relus = [x for x in F.sites if x.kind != "arg" and _applies_relu(F, x) and len(loop_rows(F, x.id)) >= 10]
     found = ctx.findings.get("dead_units", [])
     # A program with no ReLU anywhere in its sources cannot have dead ReLUs: that premise fails, it is not unmeasured.
-    in_source = any(_RELU.search(strip_comment(line)) for src in ctx.session.sources.values() for line in src.splitlines())
+    in_source = any(_relu_in(strip_comment(line)) for src in ctx.session.sources.values() for line in src.splitlines())
     seen = bool(relus) or bool(found)
     if not out.check("relu_observed", True if seen else (None if in_source else False),
                      f"{len(relus)} ReLU statements recorded in the loop" if seen

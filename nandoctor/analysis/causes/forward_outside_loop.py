@@ -24,25 +24,37 @@ def _period(rows: np.ndarray) -> int | None:
     return None
 
 
+def _steps_needed(F) -> int:
+    """Loop steps a gradient must be recorded at: three, or two when the loop itself ran only two (a run stopped
+    early because its loss stopped changing is the very case where the gradient repeats)."""
+    n = getattr(F.s.plan, "n_steps", None) or 0
+    return 2 if n == 2 else 3
+
+
 def _repeats(F, sid: int):
     """(repeats at every loop step or every pass over the data, how it was compared, steps compared) for a site's
     loop values."""
+    need = _steps_needed(F)
     rows = loop_rows(F, sid)
     v = F.values(sid)
-    if v is not None and len(v[0]) >= 3 and len({d.shape for d in v[1]}) == 1:
+    if v is not None and len(v[0]) >= need and len({d.shape for d in v[1]}) == 1:
         steps, data, _ = v
-        data = data[steps >= 0] if (steps >= 0).sum() >= 3 else data
+        data = data[steps >= 0] if (steps >= 0).sum() >= need else data
         same = bool(np.all((data == data[0]) | (np.isnan(data) & np.isnan(data[0]))))
+        if same and not np.any(data[0]):
+            return True, "zero", len(data)
         if same:
             return True, "kept values", len(data)
         p = _period(np.asarray(data).reshape(len(data), -1))
         return (p is not None, f"kept values, repeating every {p} steps", len(data))
-    if len(rows) < 3:
+    if len(rows) < need:
         return None, "", 0
     sr = F.ser(sid)
     stats = np.column_stack([sr[c][rows] for c in _STATS])
     if not np.isfinite(stats).all():
         return None, "", len(rows)
+    if np.all(stats == 0):
+        return True, "zero", len(rows)
     p = _period(stats)
     # A minibatch's gradient computed from stale predictions comes back unchanged at the next pass over the data.
     return p is not None, ("min, max, mean and norm" if p == 1 else
@@ -75,7 +87,8 @@ def _applied(F, u: int) -> list[int]:
     "forward_outside_loop",
     "The forward pass is computed once, outside the training loop",
     premises=(
-        ("gradient_recorded", "the gradient an update applies was recorded at three or more loop steps"),
+        ("gradient_recorded", "the gradient an update applies was recorded at three or more loop steps (two when the "
+                              "loop ran only two)"),
         ("gradient_repeats", "that gradient is bit-identical at every step, or each pass over the data repeats the "
                              "last pass's gradients exactly"),
         ("parameters_move", "while the parameter it updates changes at every step"),
@@ -88,15 +101,22 @@ def rule(ctx) -> RuleOutcome:
     """The gradient applied in the loop never changes although the parameters do: it is computed from stale values."""
     F = ctx.facts
     out = RuleOutcome()
-    pairs = [(u, g) for u in F.updates for g in _applied(F, u) if len(loop_rows(F, g)) >= 3]
+    need = _steps_needed(F)
+    pairs = [(u, g) for u in F.updates for g in _applied(F, u) if len(loop_rows(F, g)) >= need]
     if not out.check("gradient_recorded", bool(pairs) or None,
                      f"{len(pairs)} gradients recorded in the loop" if pairs else "no gradient of an update was recorded "
-                     "at three loop steps"):
+                     f"at {'two' if need == 2 else 'three'} loop steps"):
         return out
     same = [(u, g, how, n) for u, g in pairs for ok, how, n in [_repeats(F, g)] if ok]
     judged = [p for p in pairs if _repeats(F, p[1])[0] is not None]
+    # A gradient that is exactly 0 at every step repeats trivially, but it moves nothing: nothing flows back to it
+    # (dead units, a detached branch), which is not a stale forward pass.
+    zero = [q for q in same if q[2] == "zero"]
+    same = [q for q in same if q[2] != "zero"]
     if not same:
         out.check("gradient_repeats", False if judged else None,
+                  f"the only repeating gradient, {base_name(F.by_id[zero[0][1]].target)} (line "
+                  f"{F.by_id[zero[0][1]].line}), is exactly 0 at all {zero[0][3]} steps" if zero else
                   "every recorded gradient changes between steps" if judged else "no gradient's values or statistics "
                   "were measured at every step")
         return out
@@ -110,7 +130,7 @@ def rule(ctx) -> RuleOutcome:
     moved = su[C.UPDATE_L2][rows]
     moving = moved[np.isfinite(moved)]
     kept = F.values(u)
-    if not len(moving) and kept is not None and len(kept[0]) >= 3:
+    if not len(moving) and kept is not None and len(kept[0]) >= need:
         # Python floats carry no update norm: the change between consecutive kept values is the update.
         moving = np.linalg.norm(np.diff(kept[1], axis=0), axis=1)
         moving = moving[np.isfinite(moving)]

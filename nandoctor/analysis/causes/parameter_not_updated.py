@@ -1,16 +1,18 @@
-"""An update lands on a copy or a rebound loop name: the parameter it was meant for never changes."""
+"""An update lands on a copy or a rebound name, or nothing writes a term the model adds: the parameter never changes."""
 
 from __future__ import annotations
 
 import ast
+import re
 from collections import defaultdict
 
 import numpy as np
 
 from ... import columns as C
 from ...detectors.facts import parse_statement, strip_comment
-from ...explain.fixes import return_originals_fixes
+from ...explain.fixes import advice, return_originals_fixes
 from ...model import ChainLink, Fix
+from ..program import base_key
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
 
 
@@ -80,6 +82,146 @@ def rebinding_updates(F) -> list[dict]:
         out.append(dict(site=x, name=name, bound=bound, loop_line=loop.lineno if loop is not None and name in loop_names
                         else None, iterable=ast.unparse(loop.iter) if loop is not None and name in loop_names else None))
     return out
+
+
+_INIT_CALL = re.compile(r"\b(zeros|ones|full|zeros_like|ones_like|normal|randn|rand|uniform|standard_normal|random)\(")
+
+
+def _term_text(node) -> str | None:
+    """`b`, `self.bias`, `model['icpt']` (constant keys only): the text of a term a statement adds, else None."""
+    if isinstance(node, (ast.Name, ast.Attribute)):
+        return ast.unparse(node)
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and _term_text(node.value):
+        return ast.unparse(node)
+    return None
+
+
+def _root(text: str) -> str:
+    return text.split("[", 1)[0]
+
+
+def _has_product(node, params: set[str]) -> bool:
+    """The expression multiplies by a parameter (or an element of a parameter container)."""
+    for n in ast.walk(node):
+        if isinstance(n, ast.BinOp) and isinstance(n.op, (ast.MatMult, ast.Mult)) or \
+                isinstance(n, ast.Call) and _call_name(n.func) in ("dot", "matmul"):
+            if any(_root(ast.unparse(m)) in params for m in ast.walk(n) if isinstance(m, (ast.Name, ast.Attribute))):
+                return True
+    return False
+
+
+def _call_name(func) -> str:
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
+def _may_alias(trees, text: str) -> bool:
+    """Whether the value `text` names (or, for an element, its container) is handed anywhere it could be updated
+    under another name: put in a list, tuple or dict, passed to a call, iterated, or bound to another name
+    (`params = [W, b]`, `for p in model.values()`, `p = b`). Read only as an operand, it is not."""
+    root = _root(text)
+    for tree in trees:
+        parent = {c: n for n in ast.walk(tree) for c in ast.iter_child_nodes(n)}
+        for n in ast.walk(tree):
+            if not isinstance(n, (ast.Name, ast.Attribute, ast.Subscript)) or not isinstance(getattr(n, "ctx", None), ast.Load):
+                continue
+            t = ast.unparse(n).replace('"', "'")
+            if t != text and t != root:
+                continue
+            up = parent.get(n)
+            if t == root and t != text and isinstance(up, ast.Subscript) and up.value is n:
+                continue  # `model['coef']`: one element read, not the container handed on
+            if t == root and t != text and isinstance(up, ast.Attribute) and up.attr in ("values", "items"):
+                return True  # `for v in model.values(): v -= ...` writes the elements under the loop's name
+            if isinstance(up, (ast.BinOp, ast.UnaryOp, ast.Compare)) or (isinstance(up, ast.Attribute) and up.value is n) \
+                    or isinstance(up, (ast.FormattedValue, ast.JoinedStr)):
+                continue
+            if isinstance(up, ast.Subscript) and up.value is n:
+                continue
+            if isinstance(up, ast.Call) and isinstance(up.func, ast.Attribute) and up.func.value is n:
+                continue
+            if isinstance(up, ast.Call) and isinstance(up.func, ast.Name) and up.func.id in ("print", "len", "float", "round"):
+                continue
+            return True
+    return False
+
+
+def unwritten_terms(F) -> list[dict]:
+    """Terms the forward pass adds to a product with an updated parameter (`X @ w + b`, `... + model['icpt']`) that
+    no statement writes in the training loop: an element of the parameters' own container, or a value initialised
+    like a parameter (zeros, ones, full, a random draw) before the loop. A container written with a computed key
+    (`model[k] = ...`) in the loop may write it: such terms are left out."""
+    in_loop = [x for x in F.sites if F.ser(x.id) is not None and len(F.ser(x.id)) and (F.ser(x.id).step >= 0).any()]
+    if not in_loop:
+        return []
+    params = {_root(p) for p in F.param_names} | {_root(F.by_id[u].target) for u in F.updates}
+    written = {F.by_id[x.id].target.replace('"', "'") for x in in_loop if x.kind != "arg"}
+    computed_keys = {_root(t) for t in written if "[" in t and not re.search(r"\[\s*['\d-]", t)}
+    before = {}
+    for x in F.sites:
+        sr = F.ser(x.id)
+        if x.kind != "arg" and sr is not None and len(sr) and np.all(sr.step < 0):
+            before.setdefault(x.target.replace('"', "'"), x)
+    out, seen = [], set()
+    for x in in_loop:
+        if x.phase != "forward" and x.id not in F.forward_sites:
+            continue
+        tree = parse_statement(strip_comment(x.statement.strip()))
+        if tree is None:
+            continue
+        for n in ast.walk(tree):
+            if not (isinstance(n, ast.BinOp) and isinstance(n.op, ast.Add)):
+                continue
+            for term, other in ((n.right, n.left), (n.left, n.right)):
+                text = _term_text(term)
+                if text is None or text in seen or not _has_product(other, params):
+                    continue
+                text = text.replace('"', "'")
+                if text in written or text in params or _root(text) in computed_keys:
+                    continue
+                if _may_alias(list(F.trees.values()), text):
+                    continue  # it may be updated under another name, unseen here
+                init = before.get(text)
+                element = "[" in text and _root(text) in params
+                if not element and (init is None or not _INIT_CALL.search(init.statement)):
+                    continue
+                seen.add(text)
+                out.append(dict(term=text, site=x, init=init, element=element))
+    return out
+
+
+def residual_offset(F, x) -> dict | None:
+    """The residual a term added at forward site `x` would absorb, over the last tenth of the loop's steps: the
+    recorded difference (`x` itself when it subtracts the targets, else a statement subtracting from x's value)
+    with its mean and spread. None when no such difference was recorded."""
+    name = x.target.split(" = ")[0]
+    model_side = {_root(F.by_id[i].target) for i in F.derived} | {_root(p) for p in F.param_names} | {name}
+    model_side |= {_root(F.by_id[u].target) for u in F.updates}
+
+    def data_only(side) -> bool:
+        """The side reads names, none of them the parameters or a value computed from them: the data."""
+        roots = {_root(ast.unparse(m)) for m in ast.walk(side) if isinstance(m, (ast.Name, ast.Attribute))}
+        return bool(roots) and not roots & model_side
+
+    cands = [x] + [y for y in F.sites if y.id != x.id and name in y.reads and y.id not in F.updates
+                   and y.kind not in ("update", "augassign")]
+    for y in cands:
+        tree = parse_statement(strip_comment(y.statement.strip()))
+        # A difference with the data on one side (`pred - y`, `X @ w + b - y`), not `1 - h ** 2` of a backward pass.
+        if tree is None or not any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Sub)
+                                   and (data_only(n.left) or data_only(n.right)) for n in ast.walk(tree)):
+            continue
+        sr = F.ser(y.id)
+        if sr is None or not len(sr):
+            continue
+        rows = np.nonzero(sr.step >= 0)[0]
+        if len(rows) < 5:
+            continue
+        tail = rows[-max(1, len(rows) // 10):]
+        mean, spread = sr[C.MEAN][tail].astype(float), sr[C.STD][tail].astype(float)
+        if not (np.isfinite(mean).all() and np.isfinite(spread).all()):
+            continue
+        return dict(site=y, mean=float(np.mean(mean)), spread=float(np.mean(spread)), steps=len(tail))
+    return None
 
 
 def _by_occurrence(sr, cols) -> dict[tuple, list[tuple[int, int]]]:
@@ -178,16 +320,25 @@ def update_lost(F, x) -> tuple[bool | None, dict]:
     "parameter_not_updated",
     "The update lands on a copy or a rebound name, not on the parameter",
     premises=(
-        ("rebinding_update", "an update statement rebinds a loop variable or a function parameter that nothing reads afterwards"),
-        ("update_moves", "each time it runs, the update changes the value it writes by a nonzero amount"),
-        ("update_lost", "the next step starts again from the old value: what the update wrote is measurably lost"),
+        ("rebinding_update", "an update statement rebinds a loop variable or a function parameter that nothing reads "
+                             "afterwards; or, with no such statement, a term the forward pass adds to a product with an "
+                             "updated parameter (a bias) is written by no statement in the training loop"),
+        ("update_moves", "each time it runs, the update changes the value it writes by a nonzero amount (for a term "
+                         "never written: the parameter it is added to moves)"),
+        ("update_lost", "the next step starts again from the old value: what the update wrote is measurably lost (for "
+                        "a term never written: the residual it would absorb keeps a mean of at least "
+                        "UNWRITTEN_OFFSET times its spread over the last tenth of the steps)"),
     ),
+    thresholds={"UNWRITTEN_OFFSET": 0.5},
 )
 def rule(ctx) -> RuleOutcome:
     """An update rebinds a name the parameter's container never sees, and the parameter measurably stays the same."""
     F = ctx.facts
     out = RuleOutcome()
     cands = rebinding_updates(F)
+    terms = [] if cands else unwritten_terms(F)
+    if terms:
+        return _never_written(ctx, out, terms)
     if not out.check("rebinding_update", bool(cands),
                      f"`{strip_comment(cands[0]['site'].statement.strip())}` (line {cands[0]['site'].line}) rebinds "
                      f"{cands[0]['bound']}" if cands else "no update rebinds a name that nothing reads afterwards"):
@@ -238,4 +389,62 @@ def rule(ctx) -> RuleOutcome:
     ev = dict(ev, name=c["name"], line=x.line)
     out.drafts.append(Draft("parameter_not_updated", PRIMARY - 3, summary, [ChainLink(summary, None, c["name"], x.line,
                             dict(ev))], fixes, [], ev))
+    return out
+
+
+def _never_written(ctx, out: RuleOutcome, terms: list[dict]) -> RuleOutcome:
+    """A term the forward pass adds (a bias) that the loop never writes: it keeps its initial value, and the residual
+    it exists to absorb measurably keeps an offset."""
+    F = ctx.facts
+    t = terms[0]
+    x = t["site"]
+    stmt = strip_comment(x.statement.strip()).splitlines()[0]
+    partners = [u for u in F.updates if F.by_id[u].target.split("[", 1)[0].replace('"', "'") in
+                {r.split("[", 1)[0] for r in x.reads} or base_key(F.by_id[u].target) in stmt.replace('"', "'")]
+    partners = partners or list(F.updates)
+    pname = F.by_id[partners[0]].target if partners else "the parameters"
+    out.check("rebinding_update", True, f"{t['term']}, added in `{stmt}` (line {x.line}), is written by no statement in "
+              f"the training loop", term=t["term"], line=x.line)
+    moved = []
+    for u in partners:
+        sr = F.ser(u)
+        ul = sr[C.UPDATE_L2][sr.step >= 0] if sr is not None and len(sr) else np.array([])
+        ul = ul[np.isfinite(ul)]
+        kept = F.values(u)
+        if not len(ul) and kept is not None and len(kept[0]) >= 3 and len({d.shape for d in kept[1]}) == 1:
+            # A rebinding update (`p = p - ...`) records no update norm: the change between written values is it.
+            ul = np.linalg.norm(np.diff(np.asarray(kept[1], dtype=float), axis=0), axis=1)
+            ul = ul[np.isfinite(ul)]
+        if len(ul):
+            moved.append((u, float(np.median(ul))))
+    moving = [m for m in moved if m[1] > 0]
+    if not out.check("update_moves", bool(moving) if moved else None,
+                     f"{F.by_id[moving[0][0]].target} moves by {moving[0][1]:.3g} per step (median)" if moving else
+                     "the parameters it is added to do not move" if moved else
+                     "the change of the parameters it is added to was not measured"):
+        return out
+    res = residual_offset(F, x)
+    limit = ctx.threshold("UNWRITTEN_OFFSET")
+    off = None if res is None else abs(res["mean"]) >= limit * max(res["spread"], 1e-300)
+    rname = res["site"].target.split(" = ")[0] if res else None
+    if not out.check("update_lost", off,
+                     f"over the last {res['steps']} steps {rname} (line {res['site'].line}) has a mean of "
+                     f"{res['mean']:.4g} against a spread of {res['spread']:.4g}" if res else
+                     "no difference between the output and the targets was recorded in the loop",
+                     **({"mean": res["mean"], "spread": res["spread"]} if res else {})):
+        return out
+    init = t["init"]
+    start = f", set at line {init.line} (`{strip_comment(init.statement.strip()).splitlines()[0]}`)," if init else ""
+    summary = (f"{t['term']}{start} is added in `{stmt}` (line {x.line}) but no statement in the training loop "
+               f"updates it, while {pname} moves by {moving[0][1]:.3g} per step: it keeps its initial value. Measured: "
+               f"over the last {res['steps']} steps {rname} (line {res['site'].line}) keeps a mean of {res['mean']:.4g} "
+               f"against a spread of {res['spread']:.4g}, the offset {t['term']} is there to absorb.")
+    ev = dict(term=t["term"], line=x.line, residual=rname, residual_mean=res["mean"], residual_spread=res["spread"],
+              partner=pname, partner_update=moving[0][1])
+    fixes = [advice(f"update {t['term']} in the training loop as the other parameters are: subtract the rate times "
+                    f"its gradient, the mean of the error over the samples (summed over the output's other axes)",
+                    f"{t['term']} never changes, so the model cannot shift its output by the mean error "
+                    f"({res['mean']:.4g} here).")]
+    out.drafts.append(Draft("parameter_not_updated", PRIMARY - 3, summary,
+                            [ChainLink(summary, None, t["term"], x.line, dict(ev))], fixes, [], ev))
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...detectors.facts import base_name
 from ...detectors.optimisation import gradient_size, loss_progress
 from ...explain.fixes import advice
 from ...model import ChainLink
@@ -22,6 +23,8 @@ from ._numeric import ratios_toward_the_input
                               "did not end above twice its start"),
     ),
     thresholds={"VANISH_SLOW_DROP": 0.1, "VANISH_CONTRAST": 1e3},
+    # Dead ReLUs pass exactly zero gradient to the layers below them: that zero is their consequence.
+    yields_to=("dead_relu",),
 )
 def rule(ctx) -> RuleOutcome:
     """A measured vanishing gradient in a run whose loss does not fall."""
@@ -32,8 +35,11 @@ def rule(ctx) -> RuleOutcome:
     # near zero while another's is not. A lone tiny gradient is a minimum or a flat loss, not a lost signal.
     along = [f for f in found if "decay" in f.evidence]
     lone = [f for f in found if "decay" not in f.evidence]
-    sizes = {F.by_id[u].target: gradient_size(F, u) for u in F.updates}
-    alive = max((g for g in sizes.values() if g is not None), default=None)
+    # The contrast is with another parameter, one whose own gradient was not found near zero: a parameter is not
+    # compared with itself (two measures of one gradient can disagree), nor with one that vanished as well.
+    low = {f.site for f in lone}
+    sizes = {base_name(F.by_id[u].target): gradient_size(F, u) for u in F.updates}
+    alive = max((g for name, g in sizes.items() if g is not None and name not in low), default=None)
     contrast = [f for f in lone if alive is not None and f.evidence.get("gradient_rms") is not None
                 and alive >= ctx.threshold("VANISH_CONTRAST") * max(f.evidence["gradient_rms"], 1e-300)]
     found = along + contrast
