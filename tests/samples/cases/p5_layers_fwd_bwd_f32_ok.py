@@ -1,4 +1,4 @@
-"""Layer objects with forward/backward methods in float32, a Sequential container, minibatch SGD on two moons."""
+# Layer objects with forward/backward methods in float32, a Sequential container, minibatch SGD on two moons.
 import numpy as np
 
 F32 = np.float32

@@ -1,5 +1,5 @@
-"""A small network in the style of a textbook: weights and biases kept in Python lists, rebuilt every
-mini-batch by list comprehensions."""
+# A small network in the style of a textbook: weights and biases kept in Python lists, rebuilt every
+# mini-batch by list comprehensions.
 import random
 
 import numpy as np
