@@ -446,8 +446,9 @@ def _rooted(node: ast.expr) -> bool:
     return dotted(node) is not None
 
 
-def _written_argument(call: ast.Call):
-    """(parent, field, index, node) of the array a call writes into in place, or None."""
+def _written_argument(call: ast.Call, modules=frozenset()):
+    """(parent, field, index, node) of the array a call writes into in place, or None. `modules`: the names the
+    file binds to imported modules (`np`), whose ufuncs take their output positionally."""
     for k in call.keywords:
         if k.arg == "out":
             return (k, "value", None, k.value) if _rooted(k.value) else None
@@ -460,7 +461,7 @@ def _written_argument(call: ast.Call):
     pick = None
     if func.attr in _WRITES_FIRST and len(args) >= 2:
         pick = 0
-    elif isinstance(func.value, ast.Name):  # `np.exp(z, e)`: a module's function, not a method of an array
+    elif isinstance(func.value, ast.Name) and func.value.id in modules:  # `np.exp(z, e)`, not `obj.exp(z, e)`
         if func.attr in _UNARY and len(args) == 2:
             pick = 1
         elif func.attr in _BINARY and len(args) == 3:
@@ -485,6 +486,7 @@ class Instrumenter(ast.NodeTransformer):
         self.loops: list[int] = []  # loop ids of the current function, innermost last
         self.loop_stack_saved: list[list[int]] = []
         self.bodies: list[ast.AST] = []  # the function (or module) each statement being visited belongs to
+        self.modules: frozenset = frozenset()  # names the file binds with `import` (`np` for `import numpy as np`)
 
     # -- helpers -----------------------------------------------------------------------
     @property
@@ -761,7 +763,7 @@ class Instrumenter(ast.NodeTransformer):
         if (isinstance(call.func, ast.Name) and call.func.id == "setattr" and len(call.args) == 3
                 and not call.keywords and dotted(call.args[0]) is not None):
             return self._setattr(node, call)
-        written = _written_argument(call)
+        written = _written_argument(call, self.modules)
         if written is None:
             return node
         parent, fname, index, place = written
@@ -778,8 +780,8 @@ class Instrumenter(ast.NodeTransformer):
             statement=self._statement(node), reads=reads, calls=calls, loop=self.loops[-1] if self.loops else None)
         # Written from its own value (`np.subtract(w, lr * g, out=w)`): an update, whose old value is copied
         # before the call overwrites it, so that the step is measured like `w -= lr * g`.
-        root = dotted(place) or ast.unparse(place).split("[", 1)[0]
-        copy = root in reads or target in reads
+        copy = any(isinstance(n, (ast.Name, ast.Attribute, ast.Subscript)) and ast.unparse(n) == target
+                   for o in others for n in ast.walk(o))
         _replace(parent, fname, index, _hook(WKEEP, [_const(sid), place, _const(copy)], place, first_evaluated(place)))
         return [node, self._expr_stmt(_hook(WKEPT, [_const(sid)], call), call)]
 
@@ -851,6 +853,8 @@ def instrument_tree(tree: ast.Module, registry: Registry, filename: str, source:
     """Rewrite a parsed module in place and return it, with locations fixed."""
     inst = Instrumenter(registry, filename, source)
     inst.bodies.append(tree)
+    inst.modules = frozenset((a.asname or a.name).split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import)
+                             for a in n.names)
     inst.visit(tree)
     ast.fix_missing_locations(tree)
     return tree
