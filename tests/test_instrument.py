@@ -1468,6 +1468,7 @@ def test_call_writes_rewritten_around_the_written_argument():
     assert "__nd_wkeep__(1, buf, False).fill(0)\n__nd_wkept__(1)" in text
     assert "setattr(__nd_setattr__(0, 0, self), __nd_setattr__(0, 1, name), __nd_setattr__(0, 2, v))" in text
     assert "np.add(x, y, __nd_wkeep__(2, x, True))\n__nd_wkept__(2)" in text
+    assert "grads.insert(0, __nd_rec__(0, g @ w))" in rewritten("grads.insert(0, g @ w)")
     # a method call with two arguments is no ufunc given its output
     assert "__nd_wkeep__" not in rewritten("import numpy as np\nrows.add(x, y, z)\nobj.exp(z, e)")
 

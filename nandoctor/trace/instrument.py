@@ -750,13 +750,16 @@ class Instrumenter(ast.NodeTransformer):
         call = node.value
         if not isinstance(call, ast.Call):
             return node
-        if (isinstance(call.func, ast.Attribute) and call.func.attr == "append"
-                and len(call.args) == 1 and not call.keywords and not isinstance(call.args[0], ast.Starred)):
+        # `acts.append(a)`, and `grads.insert(0, g)` (a backward pass collecting gradients from the last layer)
+        added = {"append": 0, "insert": 1}.get(call.func.attr) if isinstance(call.func, ast.Attribute) else None
+        if (added is not None and len(call.args) == added + 1 and not call.keywords
+                and not any(isinstance(a, ast.Starred) for a in call.args)):
             owner = dotted(call.func.value)
             if owner is not None:
-                sid = self._site(call, owner, "append", call.args[0], node)
-                self.registry.prefixes[sid] = owner + "[-1]"  # a tuple of arrays appended: `new[-1][0]`, ...
-                call.args[0] = _wrap_value(REC, sid, call.args[0])
+                sid = self._site(call, owner, "append", call.args[added], node)
+                # a tuple of arrays added: `new[-1][0]`, `new[-1][1]`, ...
+                self.registry.prefixes[sid] = owner + ("[-1]" if added == 0 else f"[{ast.unparse(call.args[0])}]")
+                call.args[added] = _wrap_value(REC, sid, call.args[added])
             return node
         if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
             return node
