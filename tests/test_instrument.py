@@ -1551,3 +1551,20 @@ def test_containers_of_arrays_recorded_element_by_element(hooks_mode):
     # a collection of a hundred arrays is data, not parameters: left unrecorded, and counted as not summarised
     assert not any(s.target.startswith("many[") for s in tracer.registry.sites)
     assert any(t is list for t, _, _ in tracer.recorder.unsummarised.values())
+
+
+def test_uninitialised_buffer_registered_not_recorded(hooks_mode):
+    tracer = assert_same("""
+        import numpy as np
+        buf = np.empty(4)
+        like = np.empty_like(buf)
+        np.multiply(np.arange(4.0), 2.0, out=buf)
+        del like  # its content is whatever the memory held: not compared
+        result = buf.tolist()
+    """)
+    assign = [s for s in tracer.registry.sites if s.kind == "assign" and s.target != "result"]
+    assert [s.target for s in assign] == ["buf", "like"]
+    assert all(len(_observed(tracer, s.id)) == 0 for s in assign)
+    (inplace,) = [s for s in tracer.registry.sites if s.kind == "inplace"]
+    (row,) = _observed(tracer, inplace.id)
+    assert row[C.STATS.index(C.MEAN)] == 3.0

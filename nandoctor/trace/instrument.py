@@ -439,6 +439,15 @@ _BINARY = frozenset({"add", "subtract", "multiply", "divide", "true_divide", "fl
                      "hypot", "mod", "remainder", "fmod", "copysign"})
 
 
+def _uninitialised(value: ast.expr, modules) -> bool:
+    """`np.empty(n)`, `np.empty_like(a)`: memory as the allocator left it. Its content is no value of the program
+    (it may hold NaN bit patterns one run and zeros the next), so the write is registered but not recorded; the
+    values the program puts there (`out=buf`, `buf[:] = ...`) are."""
+    return (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+            and value.func.attr in ("empty", "empty_like") and isinstance(value.func.value, ast.Name)
+            and value.func.value.id in modules)
+
+
 def _rooted(node: ast.expr) -> bool:
     """Whether `node` names an array the analysis could name: `c`, `self.buf`, `bufs[i]`, `self.h[:, k]`."""
     while isinstance(node, ast.Subscript):
@@ -682,7 +691,8 @@ class Instrumenter(ast.NodeTransformer):
             node.value = _hook(UPDV, [site, node.value], node.value, start)
         else:
             sid = self._site(target, text, "assign", node.value, node)
-            node.value = _wrap_value(REC, sid, node.value)
+            if not _uninitialised(node.value, self.modules):
+                node.value = _wrap_value(REC, sid, node.value)
         return node
 
     def _unpack(self, node: ast.Assign):
