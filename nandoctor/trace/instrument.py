@@ -135,6 +135,7 @@ class Registry:
             if got is None:
                 got = len(self.sites)
                 self.sites.append(Site(id=got, target=target, **kw))
+                self.prefixes[got] = target  # the value bound is recorded: a container of arrays is walked
                 self.derived[("attr", template, attr)] = got
         return got
 
@@ -672,8 +673,13 @@ class Instrumenter(ast.NodeTransformer):
                 return node
             sid = self._site(target, ast.unparse(target), "setitem", node.value, node)
             plain = _plain_index(target, holder)
-            # What `kept` records is the element (a plain index) or the container: arrays it holds extend that text.
-            self.registry.prefixes[sid] = ast.unparse(target) if plain else dotted(holder.value)
+            # What `kept` records is the element (a plain index) or the container: arrays it holds are recorded one by
+            # one, under names extending that text, only when the container is what the statement replaced whole
+            # (`tower[:] = new`); a container written into at one place (`layers[i]["b"] = ...`) is not walked.
+            whole = (target is holder and isinstance(target.slice, ast.Slice)
+                     and target.slice.lower is None and target.slice.upper is None and target.slice.step is None)
+            if plain or whole:
+                self.registry.prefixes[sid] = ast.unparse(target) if plain else dotted(holder.value)
             holder.value = _wrap_value(KEEP, sid, holder.value)
             return [node, self._expr_stmt(_hook(KEPT, [_const(sid)] + plain, target), target)]
         if not isinstance(target, (ast.Name, ast.Attribute)):
@@ -682,6 +688,7 @@ class Instrumenter(ast.NodeTransformer):
         if reads:
             # Self-referential: `W = W - lr * g`. The old value is the read Python does anyway, stashed.
             sid = self._site(target, text, "update", node.value, node)
+            self.registry.prefixes[sid] = text  # the value bound is recorded: a container of arrays is walked
             start = first_evaluated(node.value)
             for parent, fname, index, load in reads:
                 _replace(parent, fname, index, _wrap_value(OLD, sid, load))

@@ -829,7 +829,10 @@ class Recorder:
             those are the caller's or the callee's, recorded where they are bound)."""
             e_ = expandable.get(sid)
             if e_ is None:
-                e_ = expandable[sid] = registry.sites[sid].kind not in ("arg", "return")
+                # A container written into at one place (`layers[i]["b"] -= ...`) is recorded whole at each write:
+                # walking it would record every array it holds each time. Only what a statement bound or replaced.
+                kind_ = registry.sites[sid].kind
+                e_ = expandable[sid] = kind_ in ("assign", "unpack", "append") or sid in registry.prefixes
             return e_
 
         def elements(sid, parts, old_parts=None):
