@@ -1358,3 +1358,213 @@ def test_recursion_limit_overflows_where_python_does(tmp_path):
                            env={"NANDOCTOR_PURE_PYTHON": ""})  # the C hooks, whatever the suite runs with
     assert plain.stdout.startswith("RecursionError 15 ")
     assert traced.stdout == plain.stdout
+
+
+# -- writes a call makes: setattr, out= and in-place numpy calls, containers of arrays ---------------
+WRITES = {
+    "setattr_arguments_once": """
+        calls = []
+        def t(tag, v):
+            calls.append(tag)
+            return v
+        class O:
+            pass
+        o = O()
+        for k in range(3):
+            setattr(t("obj", o), t("name", "w" if k % 2 else "b"), t("value", k * 1.5))
+        result = (o.w, o.b, calls)
+    """,
+    "setattr_through_user_code": """
+        calls = []
+        class Guarded:
+            def __setattr__(self, name, value):
+                calls.append(("set", name))
+                if name == "frozen":
+                    raise AttributeError("read only")
+                object.__setattr__(self, name, value)
+            def __getattr__(self, name):
+                calls.append(("getattr", name))
+                return 0.0
+        g = Guarded()
+        setattr(g, "w", getattr(g, "w") - 1.0)
+        try:
+            setattr(g, "frozen", 1)
+        except AttributeError as e:
+            calls.append(str(e))
+        result = (g.w, calls)
+    """,
+    "setattr_shadowed_and_failing": """
+        def run():
+            def setattr(obj, name, value):
+                return ("mine", name, value)
+            return setattr(None, "x", 2)
+        out = run()
+        class S:
+            __slots__ = ("a",)
+        s = S()
+        setattr(s, "a", 1)
+        setattr(s, "b", 2)
+        result = (out, s.a)
+    """,
+    "out_arguments_and_inplace_calls": """
+        import numpy as np
+        calls = []
+        def t(tag, v):
+            calls.append(tag)
+            return v
+        a = np.arange(6.0).reshape(2, 3)
+        b = np.ones((3, 2))
+        c = np.empty((2, 2))
+        np.dot(t("a", a), t("b", b), out=c)
+        np.multiply(c, 0.5, out=c)
+        np.add(c, 1.0, c)
+        np.tanh(c, c)
+        np.clip(c, 0.2, 0.9, out=c)
+        w = np.full(3, 2.0)
+        np.copyto(w, w - 0.5 * np.ones(3))
+        buf = np.zeros(4)
+        buf.fill(t("fill", 3.0))
+        bufs = [np.zeros(2), np.zeros(2)]
+        np.add(bufs[0], 1.0, out=bufs[1])
+        np.add.at(buf, [0, 0, 1], 1.0)
+        result = (c.tolist(), w.tolist(), buf.tolist(), bufs[1].tolist(), calls)
+    """,
+    "out_argument_raising": """
+        import numpy as np
+        c = np.empty((3, 3))
+        np.multiply(np.ones((2, 2)),
+                    np.ones((2, 2)),
+                    out=c)
+    """,
+    "fill_raising": """
+        import numpy as np
+        buf = np.zeros(3)
+        buf.fill("x")
+    """,
+    "containers_of_arrays": """
+        import numpy as np
+        weights = [np.ones((2, 2)), np.ones(2)]
+        grads = [np.full((2, 2), 0.5), np.full(2, 0.25)]
+        tower = [(np.ones(2), np.zeros(2)), (np.ones(3), np.zeros(3))]
+        params = {"W": np.ones(2), "b": np.zeros(1)}
+        for _ in range(3):
+            weights = [w - 0.1 * g for w, g in zip(weights, grads)]
+            tower[:] = [(m - 0.5, v + 0.25) for m, v in tower]
+            params = {k: v * 0.5 for k, v in params.items()}
+        many = [np.zeros(1) for _ in range(100)]
+        result = ([w.tolist() for w in weights], [m.tolist() for m, _ in tower], params["W"].tolist(), len(many))
+    """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRITES))
+def test_call_writes_keep_python_behaviour(name):
+    assert_same(WRITES[name])
+
+
+def test_call_writes_rewritten_around_the_written_argument():
+    text = rewritten("import numpy as np\nnp.dot(a, b, out=c)\nbuf.fill(0)\nsetattr(self, name, v)\nnp.add(x, y, x)")
+    assert "np.dot(a, b, out=__nd_wkeep__(0, c, False))\n__nd_wkept__(0)" in text
+    assert "__nd_wkeep__(1, buf, False).fill(0)\n__nd_wkept__(1)" in text
+    assert "setattr(__nd_setattr__(0, 0, self), __nd_setattr__(0, 1, name), __nd_setattr__(0, 2, v))" in text
+    assert "np.add(x, y, __nd_wkeep__(2, x, True))\n__nd_wkept__(2)" in text
+    assert "grads.insert(0, __nd_rec__(0, g @ w))" in rewritten("grads.insert(0, g @ w)")
+    # a method call with two arguments is no ufunc given its output
+    assert "__nd_wkeep__" not in rewritten("import numpy as np\nrows.add(x, y, z)\nobj.exp(z, e)")
+
+
+def test_setattr_recorded_as_a_write_of_the_attribute(hooks_mode):
+    tracer = assert_same("""
+        import numpy as np
+        class Model:
+            def __init__(self):
+                for name in ("coef", "offset"):
+                    setattr(self, name, np.ones(3))
+            def step(self, grads):
+                for name in ("coef", "offset"):
+                    value = getattr(self, name)
+                    setattr(self, name, value - 0.5 * grads[name])
+        m = Model()
+        for _ in range(4):
+            m.step({"coef": np.ones(3), "offset": np.full(3, 2.0)})
+        result = (m.coef.tolist(), m.offset.tolist())
+    """)
+    by = {(s.target, s.kind): s for s in tracer.registry.sites if s.target.startswith("self.")}
+    assert set(by) == {("self.coef", "assign"), ("self.offset", "assign"), ("self.coef", "update"),
+                       ("self.offset", "update")}
+    assert "self.coef" in by["self.coef", "update"].reads
+    col = C.STATS.index(C.UPDATE_L2)
+    for attr, grad in (("coef", 1.0), ("offset", 2.0)):
+        assert len(_observed(tracer, by[f"self.{attr}", "assign"].id)) == 1
+        rows = _observed(tracer, by[f"self.{attr}", "update"].id)
+        assert len(rows) == 4
+        assert np.allclose(rows[:, col], np.linalg.norm(0.5 * grad * np.ones(3)))
+        assert np.allclose(rows[:, C.STATS.index(C.MEAN)], 1.0 - 0.5 * grad * np.arange(1, 5))
+
+
+def test_arrays_written_in_place_recorded_after_the_call(hooks_mode):
+    tracer = assert_same(WRITES["out_arguments_and_inplace_calls"])
+    plain = {}
+    exec(textwrap.dedent("""
+        import numpy as np
+        a = np.arange(6.0).reshape(2, 3)
+        c1 = a @ np.ones((3, 2))
+        c2 = c1 * 0.5
+        c3 = c2 + 1.0
+        c4 = np.tanh(c3)
+        c5 = np.clip(c4, 0.2, 0.9)
+    """), plain)
+    sites = [s for s in tracer.registry.sites if s.kind == "inplace"]
+    assert [s.target for s in sites] == ["c", "c", "c", "c", "c", "w", "buf", "bufs[1]", "buf"]
+    mean, change = C.STATS.index(C.MEAN), C.STATS.index(C.UPDATE_L2)
+    for s, value in zip(sites, [plain[f"c{k}"] for k in range(1, 6)]):
+        (row,) = _observed(tracer, s.id)
+        assert np.isclose(row[mean], value.mean())
+    # computed from its own value: the step is measured as for `w -= 0.5 * ones`
+    assert "w" in sites[5].reads and "c" not in sites[0].reads
+    assert np.isnan(_observed(tracer, sites[7].id)[0, change])  # bufs[1] is written from bufs[0], not from itself
+    (row,) = _observed(tracer, sites[5].id)
+    assert np.isclose(row[mean], 1.5) and np.isclose(row[change], np.linalg.norm(0.5 * np.ones(3)))
+    (row,) = _observed(tracer, sites[6].id)
+    assert np.isclose(row[mean], 3.0)
+    (row,) = _observed(tracer, sites[8].id)
+    assert np.isclose(row[mean], (5 + 4 + 3 + 3) / 4)
+
+
+def test_containers_of_arrays_recorded_element_by_element(hooks_mode):
+    tracer = assert_same(WRITES["containers_of_arrays"])
+    by = {}
+    for s in tracer.registry.sites:
+        by.setdefault((s.target, s.kind), s)
+    mean, change = C.STATS.index(C.MEAN), C.STATS.index(C.UPDATE_L2)
+    # rebuilt from itself each step: each element paired with the one it replaced
+    rows = _observed(tracer, by["weights[0]", "update"].id)
+    assert len(rows) == 3 and np.allclose(rows[:, change], np.linalg.norm(0.1 * np.full((2, 2), 0.5)))
+    assert np.allclose(rows[:, mean], 1.0 - 0.05 * np.arange(1, 4))
+    assert len(_observed(tracer, by["weights[1]", "assign"].id)) == 1  # the list built before the loop
+    # written into: each place paired with what it held at the previous write
+    rows = _observed(tracer, by["tower[1][0]", "setitem"].id)
+    assert np.allclose(rows[:, mean], 1.0 - 0.5 * np.arange(1, 4))
+    assert np.isnan(rows[0, change]) and np.allclose(rows[1:, change], np.linalg.norm(0.5 * np.ones(3)))
+    rows = _observed(tracer, by["params['W']", "update"].id)
+    assert np.allclose(rows[:, mean], 0.5 ** np.arange(1, 4))
+    # a collection of a hundred arrays is data, not parameters: left unrecorded, and counted as not summarised
+    assert not any(s.target.startswith("many[") for s in tracer.registry.sites)
+    assert any(t is list for t, _, _ in tracer.recorder.unsummarised.values())
+
+
+def test_uninitialised_buffer_registered_not_recorded(hooks_mode):
+    tracer = assert_same("""
+        import numpy as np
+        buf = np.empty(4)
+        like = np.empty_like(buf)
+        np.multiply(np.arange(4.0), 2.0, out=buf)
+        del like  # its content is whatever the memory held: not compared
+        result = buf.tolist()
+    """)
+    assign = [s for s in tracer.registry.sites if s.kind == "assign" and s.target != "result"]
+    assert [s.target for s in assign] == ["buf", "like"]
+    assert all(len(_observed(tracer, s.id)) == 0 for s in assign)
+    (inplace,) = [s for s in tracer.registry.sites if s.kind == "inplace"]
+    (row,) = _observed(tracer, inplace.id)
+    assert row[C.STATS.index(C.MEAN)] == 3.0

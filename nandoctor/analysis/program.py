@@ -365,7 +365,7 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
             return False  # `X = X[perm]`: the same data in another order, nothing learned
         if s.kind == "update":
             return True
-        if s.kind in ("setitem", "unpack", "assign"):
+        if s.kind in ("setitem", "unpack", "assign", "inplace"):
             if key in s.reads:
                 return s.kind != "assign" or bool(s.calls)
             if s.kind == "setitem":
@@ -462,11 +462,12 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
             role[k] = "a local rebinding inside a helper"
             continue
         # Rebuilt at each iteration of a loop that holds its update: working storage (`dW = zeros`, `total = 0`).
+        # A buffer written afresh in place (`np.dot(a, b, out=buf)`) is rebuilt like one assigned anew.
         if "." in name:
-            resets = [w for w in sites if w.kind in ("assign", "unpack") and base_key(w.target) == name
+            resets = [w for w in sites if w.kind in ("assign", "unpack", "inplace") and base_key(w.target) == name
                       and name not in w.reads]
         else:
-            resets = [w for w in by_fn_name.get((s0.function, name), []) if w.kind in ("assign", "unpack")
+            resets = [w for w in by_fn_name.get((s0.function, name), []) if w.kind in ("assign", "unpack", "inplace")
                       and name not in w.reads]
         for w in resets:
             if _binds_stored_value(w):

@@ -336,6 +336,16 @@ def _infer_node(rec, sites, site, index, root, seq: int):
         arg = node.args[0]
         neg = isinstance(arg, ast.UnaryOp) and isinstance(arg.op, ast.USub)
         inner = arg.operand if neg else arg
+        # `log(1 - p)`, `log(p + 1e-9)`: a recorded name shifted by a number, its range shifted the same way.
+        shift, flip = 0.0, False
+        if isinstance(inner, ast.BinOp) and isinstance(inner.op, (ast.Add, ast.Sub)):
+            left, right = inner.left, inner.right
+            if _number(right) is not None and isinstance(left, (ast.Name, ast.Attribute)):
+                shift = _number(right) if isinstance(inner.op, ast.Add) else -_number(right)
+                inner = left
+            elif _number(left) is not None and isinstance(right, (ast.Name, ast.Attribute)):
+                shift, flip = _number(left), isinstance(inner.op, ast.Sub)
+                inner = right
         if kind is None or not isinstance(inner, (ast.Name, ast.Attribute)):
             continue
         text = ast.unparse(inner)
@@ -349,14 +359,19 @@ def _infer_node(rec, sites, site, index, root, seq: int):
         if (row[list(NONFINITE_COLS)] > 0).any():
             continue  # a non-finite operand: not where it was made
         lo, hi = float(row[IDX[C.MIN]]), float(row[IDX[C.MAX]])
-        if neg:
-            lo, hi = -hi, -lo
         try:
             dt = np.dtype(dtypes[int(rec.obs_dtype[k])])
         except (IndexError, TypeError, ValueError):
             dt = np.dtype(np.float64)
         if dt.kind != "f":
             dt = np.dtype(np.float64)
+        if flip:
+            lo, hi = -hi, -lo
+        if shift:
+            # computed in the array's dtype, as numpy would (1 - p rounds to 0 for p within half an ulp of 1)
+            lo, hi = float(dt.type(lo) + dt.type(shift)), float(dt.type(hi) + dt.type(shift))
+        if neg:
+            lo, hi = -hi, -lo
         top = float(np.log(np.finfo(dt).max))
         edge = {"over": hi, "over2": hi, "overabs": max(abs(lo), abs(hi))}.get(kind)
         if kind == "over2":
@@ -373,6 +388,16 @@ def _infer_node(rec, sites, site, index, root, seq: int):
             operands = {f"min {ast.unparse(arg)}": [lo]}
         if label is not None:
             return index.segment(node), label, operands, error
+    return None
+
+
+def _number(node) -> float | None:
+    """The value of a numeric literal (`1`, `1.0`, `1e-9`, `-0.5`), else None."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        v = _number(node.operand)
+        return None if v is None else -v
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        return float(node.value)
     return None
 
 

@@ -226,7 +226,7 @@ class FpTrap:
                 snapshot = list(sites)
             self._site_by_line = {}
             for s in snapshot:
-                if s.kind in ("assign", "update", "augassign", "return", "unpack", "setitem"):
+                if s.kind in ("assign", "update", "augassign", "return", "unpack", "setitem", "inplace"):
                     self._site_by_line.setdefault((s.file, s.line), s.id)
             self._sites_seen = len(snapshot)
         return self._site_by_line.get((an.file, an.stmt_line))
@@ -272,7 +272,7 @@ def raised_event(exc: BaseException, registry, seq: int) -> FpEvent | None:
             snapshot = list(registry.sites)
         for s in snapshot:
             if s.file == code.co_filename and s.line == stmt.lineno and s.kind in (
-                    "assign", "update", "augassign", "return", "unpack", "setitem"):
+                    "assign", "update", "augassign", "return", "unpack", "setitem", "inplace"):
                 site = s.id
                 break
     return FpEvent(

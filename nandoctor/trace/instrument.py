@@ -38,7 +38,7 @@ from __future__ import annotations
 import ast
 import importlib.util
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..model import Loop, Site
 
@@ -55,7 +55,10 @@ BEGIN = "__nd_begin__"  # begin(site) -> site: forget a stale stash before an up
 UPDV = "__nd_updv__"  # updv(site, new) -> new: the update's value, paired with the stashed old one
 KEEP = "__nd_keep__"  # keep(site, container) -> container: the object a subscript or attribute target writes to
 KEPT = "__nd_kept__"  # kept(site[, attribute]) -> None: record what keep stashed, after the statement
-HOOK_NAMES = (REC, UPD, DELTA, AUGREC, UNPACK, ARGS, ITER, EXIT, OLD, BEGIN, UPDV, KEEP, KEPT)
+SETATTR = "__nd_setattr__"  # setattr_(template, slot, value) -> value: setattr's object, name and value in turn
+WKEEP = "__nd_wkeep__"  # wkeep(site, array, copy) -> array: the array a call writes into (`out=`, `copyto`, `fill`)
+WKEPT = "__nd_wkept__"  # wkept(site) -> None: record what wkeep stashed, after the statement
+HOOK_NAMES = (REC, UPD, DELTA, AUGREC, UNPACK, ARGS, ITER, EXIT, OLD, BEGIN, UPDV, KEEP, KEPT, SETATTR, WKEEP, WKEPT)
 
 
 def _pass_value(site, value):
@@ -74,11 +77,15 @@ def _nothing(*args):
     return None
 
 
+def _pass_third(site, slot, value):
+    return value
+
+
 # What each hook does outside a trace: hand back the value it wraps, and record nothing.
 NOOP_HOOKS = {
     REC: _pass_value, UPD: _pass_new, DELTA: _pass_value, AUGREC: _nothing, UNPACK: _pass_value, ARGS: _nothing,
     ITER: _nothing, EXIT: _nothing, OLD: _pass_value, BEGIN: _pass_site, UPDV: _pass_value, KEEP: _pass_value,
-    KEPT: _nothing,
+    KEPT: _nothing, SETATTR: _pass_third, WKEEP: _pass_third, WKEPT: _nothing,
 }
 
 
@@ -90,12 +97,61 @@ class Registry:
     loops: list[Loop] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)  # file -> source text
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Writes whose target is known only at run time: `setattr(obj, name, v)` (template id -> the Site's fields with
+    # `target` the object's text, plus "update": whether the statement's function reads the attribute it replaces),
+    # and the arrays a list, tuple or dict holds (`tower[:] = new`: one site per element, `tower[0][1]`).
+    templates: list[dict] = field(default_factory=list)
+    prefixes: dict[int, str] = field(default_factory=dict)  # site -> the text its elements' targets extend
+    derived: dict[tuple, int] = field(default_factory=dict)  # (template or site, key) -> the site made for it
 
     def add_site(self, **kw) -> int:
         with self.lock:
             sid = len(self.sites)
             self.sites.append(Site(id=sid, **kw))
             return sid
+
+    def add_template(self, **kw) -> int:
+        with self.lock:
+            self.templates.append(kw)
+            return len(self.templates) - 1
+
+    def attribute_site(self, template: int, attr: str) -> int:
+        """The site of `setattr`'s write of `attr` at a template's statement, made at its first write."""
+        got = self.derived.get(("attr", template, attr))
+        if got is not None:
+            return got
+        kw = dict(self.templates[template])
+        owner = kw.pop("target")
+        target = f"{owner}.{attr}"
+        if kw.pop("update"):
+            # The function reads what it replaces (`getattr(self, name)`): the attribute is among the reads.
+            kw["kind"] = "update"
+            parts = target.split(".")
+            kw["reads"] = tuple(dict.fromkeys(kw["reads"] + tuple(".".join(parts[:k + 1]) for k in range(len(parts)))))
+        else:
+            kw["kind"] = "assign"
+        with self.lock:
+            got = self.derived.get(("attr", template, attr))
+            if got is None:
+                got = len(self.sites)
+                self.sites.append(Site(id=got, target=target, **kw))
+                self.prefixes[got] = target  # the value bound is recorded: a container of arrays is walked
+                self.derived[("attr", template, attr)] = got
+        return got
+
+    def element_site(self, sid: int, suffix: str) -> int:
+        """The site of one array a container written at `sid` holds (`suffix` its place: "[0][1]", "['W1']")."""
+        got = self.derived.get((sid, suffix))
+        if got is not None:
+            return got
+        with self.lock:
+            got = self.derived.get((sid, suffix))
+            if got is None:
+                parent = self.sites[sid]
+                got = len(self.sites)
+                self.sites.append(replace(parent, id=got, target=self.prefixes.get(sid, parent.target) + suffix))
+                self.derived[(sid, suffix)] = got
+        return got
 
     def add_loop(self, **kw) -> int:
         with self.lock:
@@ -372,6 +428,61 @@ def _target_reads(value: ast.expr, target: ast.expr) -> tuple[list, bool]:
     return found, bool(found)
 
 
+# Calls that write into an array they are given, by position: numpy's functions writing into their first argument
+# (`np.copyto(dst, src)`, `np.add.at(a, idx, v)`), and ufuncs given their output positionally after their inputs
+# (`np.exp(z, e)`, `np.add(a, b, a)`, `np.clip(a, lo, hi, a)`).
+_WRITES_FIRST = frozenset({"copyto", "fill_diagonal", "put", "place", "putmask", "put_along_axis", "at"})
+_UNARY = frozenset({"exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "square", "tanh", "sinh",
+                    "cosh", "sin", "cos", "tan", "arctan", "negative", "absolute", "abs", "fabs", "reciprocal",
+                    "sign", "floor", "ceil", "rint", "trunc", "sigmoid"})
+_BINARY = frozenset({"add", "subtract", "multiply", "divide", "true_divide", "floor_divide", "power", "float_power",
+                     "maximum", "minimum", "fmax", "fmin", "dot", "matmul", "logaddexp", "logaddexp2", "arctan2",
+                     "hypot", "mod", "remainder", "fmod", "copysign"})
+
+
+def _uninitialised(value: ast.expr, modules) -> bool:
+    """`np.empty(n)`, `np.empty_like(a)`: memory as the allocator left it. Its content is no value of the program
+    (it may hold NaN bit patterns one run and zeros the next), so the write is registered but not recorded; the
+    values the program puts there (`out=buf`, `buf[:] = ...`) are."""
+    return (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+            and value.func.attr in ("empty", "empty_like") and isinstance(value.func.value, ast.Name)
+            and value.func.value.id in modules)
+
+
+def _rooted(node: ast.expr) -> bool:
+    """Whether `node` names an array the analysis could name: `c`, `self.buf`, `bufs[i]`, `self.h[:, k]`."""
+    while isinstance(node, ast.Subscript):
+        node = node.value
+    return dotted(node) is not None
+
+
+def _written_argument(call: ast.Call, modules=frozenset()):
+    """(parent, field, index, node) of the array a call writes into in place, or None. `modules`: the names the
+    file binds to imported modules (`np`), whose ufuncs take their output positionally."""
+    for k in call.keywords:
+        if k.arg == "out":
+            return (k, "value", None, k.value) if _rooted(k.value) else None
+    func = call.func
+    if not isinstance(func, ast.Attribute):
+        return None
+    args = call.args
+    if func.attr == "fill" and len(args) == 1 and _rooted(func.value):
+        return func, "value", None, func.value
+    pick = None
+    if func.attr in _WRITES_FIRST and len(args) >= 2:
+        pick = 0
+    elif isinstance(func.value, ast.Name) and func.value.id in modules:  # `np.exp(z, e)`, not `obj.exp(z, e)`
+        if func.attr in _UNARY and len(args) == 2:
+            pick = 1
+        elif func.attr in _BINARY and len(args) == 3:
+            pick = 2
+        elif func.attr == "clip" and len(args) == 4:
+            pick = 3
+    if pick is None or not _rooted(args[pick]):
+        return None
+    return call, "args", pick, args[pick]
+
+
 class Instrumenter(ast.NodeTransformer):
     """Rewrites one module's AST, registering its sites and loops."""
 
@@ -384,6 +495,8 @@ class Instrumenter(ast.NodeTransformer):
         self.in_class: list[bool] = []  # is the innermost scope a class body
         self.loops: list[int] = []  # loop ids of the current function, innermost last
         self.loop_stack_saved: list[list[int]] = []
+        self.bodies: list[ast.AST] = []  # the function (or module) each statement being visited belongs to
+        self.modules: frozenset = frozenset()  # names the file binds with `import` (`np` for `import numpy as np`)
 
     # -- helpers -----------------------------------------------------------------------
     @property
@@ -443,7 +556,9 @@ class Instrumenter(ast.NodeTransformer):
         self.in_class.append(False)
         self.loop_stack_saved.append(self.loops)
         self.loops = []
+        self.bodies.append(node)
         self.generic_visit(node)
+        self.bodies.pop()
         self.loops = self.loop_stack_saved.pop()
         # Arguments on entry, before the body can mutate them.
         a = node.args
@@ -557,14 +672,23 @@ class Instrumenter(ast.NodeTransformer):
             if dotted(holder.value) is None:
                 return node
             sid = self._site(target, ast.unparse(target), "setitem", node.value, node)
+            plain = _plain_index(target, holder)
+            # What `kept` records is the element (a plain index) or the container: arrays it holds are recorded one by
+            # one, under names extending that text, only when the container is what the statement replaced whole
+            # (`tower[:] = new`); a container written into at one place (`layers[i]["b"] = ...`) is not walked.
+            whole = (target is holder and isinstance(target.slice, ast.Slice)
+                     and target.slice.lower is None and target.slice.upper is None and target.slice.step is None)
+            if plain or whole:
+                self.registry.prefixes[sid] = ast.unparse(target) if plain else dotted(holder.value)
             holder.value = _wrap_value(KEEP, sid, holder.value)
-            return [node, self._expr_stmt(_hook(KEPT, [_const(sid)] + _plain_index(target, holder), target), target)]
+            return [node, self._expr_stmt(_hook(KEPT, [_const(sid)] + plain, target), target)]
         if not isinstance(target, (ast.Name, ast.Attribute)):
             return node
         reads, conditional = _target_reads(node.value, target)
         if reads:
             # Self-referential: `W = W - lr * g`. The old value is the read Python does anyway, stashed.
             sid = self._site(target, text, "update", node.value, node)
+            self.registry.prefixes[sid] = text  # the value bound is recorded: a container of arrays is walked
             start = first_evaluated(node.value)
             for parent, fname, index, load in reads:
                 _replace(parent, fname, index, _wrap_value(OLD, sid, load))
@@ -574,7 +698,8 @@ class Instrumenter(ast.NodeTransformer):
             node.value = _hook(UPDV, [site, node.value], node.value, start)
         else:
             sid = self._site(target, text, "assign", node.value, node)
-            node.value = _wrap_value(REC, sid, node.value)
+            if not _uninitialised(node.value, self.modules):
+                node.value = _wrap_value(REC, sid, node.value)
         return node
 
     def _unpack(self, node: ast.Assign):
@@ -630,19 +755,84 @@ class Instrumenter(ast.NodeTransformer):
         return node
 
     def visit_Expr(self, node: ast.Expr):
-        """`acts.append(a @ W + b)`: the appended value is recorded as a write of `acts` (kind "append").
+        """Calls whose statement writes a value the call's result does not carry: `acts.append(a @ W + b)` (a write
+        of `acts`, kind "append"), `setattr(self, name, value)` (a write of `self.<name>`), and arrays written in
+        place (`np.dot(a, b, out=c)`, `np.copyto(w, ...)`, `buf.fill(0)`: a write of `c`, `w`, `buf`, kind
+        "inplace").
 
-        Learners keep each layer's values in lists built by `append`; without this the forward pass held in
-        them is invisible and everything computed from it looks like data. The argument is evaluated once, as
+        Learners keep each layer's values in lists built by `append`, their parameters behind `setattr`, and their
+        buffers filled through `out=`; without these the values are invisible. Every argument is evaluated once, as
         Python does, and passed on unchanged."""
         node = self.generic_visit(node)
         call = node.value
-        if (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "append"
-                and len(call.args) == 1 and not call.keywords and not isinstance(call.args[0], ast.Starred)):
+        if not isinstance(call, ast.Call):
+            return node
+        # `acts.append(a)`, and `grads.insert(0, g)` (a backward pass collecting gradients from the last layer)
+        added = {"append": 0, "insert": 1}.get(call.func.attr) if isinstance(call.func, ast.Attribute) else None
+        if (added is not None and len(call.args) == added + 1 and not call.keywords
+                and not any(isinstance(a, ast.Starred) for a in call.args)):
             owner = dotted(call.func.value)
             if owner is not None:
-                sid = self._site(call, owner, "append", call.args[0], node)
-                call.args[0] = _wrap_value(REC, sid, call.args[0])
+                sid = self._site(call, owner, "append", call.args[added], node)
+                # a tuple of arrays added: `new[-1][0]`, `new[-1][1]`, ...
+                self.registry.prefixes[sid] = owner + ("[-1]" if added == 0 else f"[{ast.unparse(call.args[0])}]")
+                call.args[added] = _wrap_value(REC, sid, call.args[added])
+            return node
+        if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+            return node
+        if (isinstance(call.func, ast.Name) and call.func.id == "setattr" and len(call.args) == 3
+                and not call.keywords and dotted(call.args[0]) is not None):
+            return self._setattr(node, call)
+        written = _written_argument(call, self.modules)
+        if written is None:
+            return node
+        parent, fname, index, place = written
+        target = ast.unparse(place)
+        others = [a for a in call.args if a is not place] + [k.value for k in call.keywords if k.value is not place]
+        if not (isinstance(call.func, ast.Attribute) and call.func.value is place):
+            others.append(call.func)
+        reads, calls = reads_of(ast.Tuple(elts=others, ctx=ast.Load()))
+        callee = dotted(call.func)
+        calls = tuple(dict.fromkeys(((callee,) if callee else ()) + calls))
+        sid = self.registry.add_site(
+            file=self.filename, line=node.lineno, col=place.col_offset, end_line=place.end_lineno or node.lineno,
+            end_col=place.end_col_offset or 0, function=self.function, target=target, kind="inplace",
+            statement=self._statement(node), reads=reads, calls=calls, loop=self.loops[-1] if self.loops else None)
+        # Written from its own value (`np.subtract(w, lr * g, out=w)`): an update, whose old value is copied
+        # before the call overwrites it, so that the step is measured like `w -= lr * g`.
+        copy = any(isinstance(n, (ast.Name, ast.Attribute, ast.Subscript)) and ast.unparse(n) == target
+                   for o in others for n in ast.walk(o))
+        _replace(parent, fname, index, _hook(WKEEP, [_const(sid), place, _const(copy)], place, first_evaluated(place)))
+        return [node, self._expr_stmt(_hook(WKEPT, [_const(sid)], call), call)]
+
+    def _setattr(self, node: ast.Expr, call: ast.Call):
+        """`setattr(obj, name, value)`: the value is recorded as a write of `obj.<name>`, the name read as the
+        call receives it (one site per name, made at its first write)."""
+        owner, name, value = call.args
+        owner_text = ast.unparse(owner)
+        name_text = ast.unparse(name)
+        update = False
+        if isinstance(name, ast.Constant) and isinstance(name.value, str):
+            attr = ast.Attribute(value=owner, attr=name.value, ctx=ast.Load())
+            update = bool(_target_reads(value, attr)[0])
+        body = self.bodies[-1] if self.bodies else None
+        if not update and body is not None:
+            # `value = getattr(self, name)` then `setattr(self, name, value - ...)`: the function reads the
+            # attribute it writes, by the same object and name expressions.
+            for sub in ast.walk(body):
+                if (isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) and sub.func.id == "getattr"
+                        and len(sub.args) >= 2 and ast.unparse(sub.args[0]) == owner_text
+                        and ast.unparse(sub.args[1]) == name_text):
+                    update = True
+                    break
+        reads, calls = reads_of(value)
+        tid = self.registry.add_template(
+            file=self.filename, line=node.lineno, col=call.col_offset, end_line=call.end_lineno or node.lineno,
+            end_col=call.end_col_offset or 0, function=self.function, target=owner_text,
+            statement=self._statement(node), reads=reads, calls=calls, loop=self.loops[-1] if self.loops else None,
+            update=update)
+        call.args = [_hook(SETATTR, [_const(tid), _const(slot), arg], arg, first_evaluated(arg))
+                     for slot, arg in enumerate(call.args)]
         return node
 
     def visit_Return(self, node: ast.Return):
@@ -681,7 +871,11 @@ class Instrumenter(ast.NodeTransformer):
 
 def instrument_tree(tree: ast.Module, registry: Registry, filename: str, source: str) -> ast.Module:
     """Rewrite a parsed module in place and return it, with locations fixed."""
-    Instrumenter(registry, filename, source).visit(tree)
+    inst = Instrumenter(registry, filename, source)
+    inst.bodies.append(tree)
+    inst.modules = frozenset((a.asname or a.name).split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import)
+                             for a in n.names)
+    inst.visit(tree)
     ast.fix_missing_locations(tree)
     return tree
 

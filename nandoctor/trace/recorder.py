@@ -33,7 +33,8 @@ import numpy as np
 
 from .. import columns as C
 from ..recording import EV_EXIT, EV_ITER  # noqa: F401 -- the loop-event kinds, declared with the columns
-from .instrument import (ARGS, AUGREC, BEGIN, DELTA, EXIT, ITER, KEEP, KEPT, OLD, REC, UNPACK, UPD, UPDV,
+from .instrument import (ARGS, AUGREC, BEGIN, DELTA, EXIT, ITER, KEEP, KEPT, OLD, REC, SETATTR, UNPACK, UPD, UPDV,
+                         WKEEP, WKEPT,
                          Registry)
 from .stats import EXACT_ROWS_MAX, IDX, NSTATS, BigArrays, stats_rows
 
@@ -163,6 +164,49 @@ def _holds_parameters(registry, sid: int) -> bool:
         return True
     word = re.compile(r"(?<![\w.])" + re.escape(target) + r"(?![\w])")
     return any(lp.header.startswith("for ") and word.search(lp.header.split(" in ", 1)[-1]) for lp in registry.loops)
+
+
+# A list, tuple or dict of arrays (`self.weights = [...]`, `tower[:] = [(W, b), ...]`, `params = {"W1": ...}`) is
+# recorded array by array, each at a site of its own (`self.weights[0]`), up to this many arrays; larger
+# collections (a dataset kept as a list of samples) stay unrecorded, counted among the values not summarised.
+ELEMENT_ARRAYS_MAX = 64
+# Arrays written in place from their own value (`np.subtract(w, g, out=w)`) are copied before the call, up to this
+# size, so that the step is measured; a larger one is recorded after the call without its step.
+INPLACE_COPY_MAX = 1 << 20
+
+
+def array_parts(v) -> list | None:
+    """[(place, array)] for the arrays an exact list, tuple or dict holds, directly or in one nested list, tuple or
+    dict (`[(W, b), ...]`), places written as in source (`[0][1]`, `['W1']`); None when anything else is held or
+    there are more than ELEMENT_ARRAYS_MAX arrays. Only exact containers with int or str keys are read: walking
+    them runs no user code."""
+    out: list = []
+
+    def walk(x, place, depth):
+        t = type(x)
+        if t is np.ndarray:
+            if x.dtype.hasobject:
+                return False
+            out.append((place, x))
+            return len(out) <= ELEMENT_ARRAYS_MAX
+        if depth > 1:
+            return False
+        if t is list or t is tuple:
+            if not x or len(x) > ELEMENT_ARRAYS_MAX:
+                return False
+            return all(walk(e, f"{place}[{i}]", depth + 1) for i, e in enumerate(x))
+        if t is dict:
+            if not x or len(x) > ELEMENT_ARRAYS_MAX:
+                return False
+            for k, e in dict.items(x):
+                if type(k) is not str and type(k) is not int:
+                    return False
+                if not walk(e, f"{place}[{k!r}]", depth + 1):
+                    return False
+            return True
+        return False
+
+    return out if walk(v, "", 0) and out else None
 
 
 def lost_observations(errors) -> dict[int, int]:
@@ -821,6 +865,8 @@ class Recorder:
             elif t is list and (a_ := float_list_array(v)) is not None:
                 # A pure-Python table's numbers as an array, copied so later appends do not show.
                 take(sid, a_)
+            elif (t is list or t is tuple or t is dict) and expands(sid) and (parts_ := array_parts(v)) is not None:
+                elements(sid, parts_)
             elif t is list and holds_parameters(sid) and (l_ := array_list(v)) is not None:
                 for e_ in l_:  # a list of parameter arrays bound whole: each element, in order
                     take(sid, e_)
@@ -832,6 +878,37 @@ class Recorder:
                     u_[1] += 1
                     if len(u_[2]) < 16:
                         u_[2].add(sid)
+
+        registry = self.registry
+        expandable: dict[int, bool] = {}
+        previous: dict[int, object] = {}  # element site of a container written in place -> the array it held
+
+        def expands(sid):
+            """Whether a container recorded at `sid` is recorded array by array (not an argument or return value:
+            those are the caller's or the callee's, recorded where they are bound)."""
+            e_ = expandable.get(sid)
+            if e_ is None:
+                # A container written into at one place (`layers[i]["b"] -= ...`) is recorded whole at each write:
+                # walking it would record every array it holds each time. Only what a statement bound or replaced.
+                kind_ = registry.sites[sid].kind
+                e_ = expandable[sid] = kind_ in ("assign", "unpack", "append") or sid in registry.prefixes
+            return e_
+
+        def elements(sid, parts, old_parts=None):
+            """Each array of a container at a site of its own; paired with the array it replaced when that is known
+            (the old value of an update, or, for a container written into, what the same place held last time)."""
+            olds = dict(old_parts) if old_parts else None
+            setitem = registry.sites[sid].kind == "setitem"
+            for place, a_ in parts:
+                child = registry.element_site(sid, place)
+                o_ = olds.get(place) if olds is not None else None
+                if o_ is None and setitem:
+                    o_ = previous.get(child)
+                    previous[child] = a_ if a_.size <= exact_max else None
+                if o_ is not None and o_ is not a_ and o_.shape == a_.shape and o_.dtype == a_.dtype:
+                    upd_fn(child, o_, a_)
+                else:
+                    rec_fn(child, a_)
 
         def nd_rec(sid, v):
             try:
@@ -862,6 +939,11 @@ class Recorder:
                         summarize(sid, new, delta)
                     else:  # complex or object: a float64 cast would warn (ComplexWarning) or fail
                         summarize(sid, new)
+                elif (type(new) in (list, tuple, dict) and type(old) in (list, tuple, dict) and expands(sid)
+                      and (parts_ := array_parts(new)) is not None):
+                    # `self.weights = [w - eta * nw for w, nw in zip(self.weights, nabla_w)]`: each array paired
+                    # with the one at its place in the container it replaced.
+                    elements(sid, parts_, array_parts(old))
                 elif type(new) is list and type(old) is list and (n_ := array_list(new)) is not None \
                         and (o_ := array_list(old)) is not None and len(o_) == len(n_) \
                         and all(a_.shape == b_.shape for a_, b_ in zip(o_, n_)):
@@ -1050,6 +1132,70 @@ class Recorder:
             except Exception as e:  # noqa: BLE001
                 rec_self.internal_error(e)
 
+        # `setattr(obj, name, value)`: the object and the name are stashed as the call's arguments are evaluated;
+        # the value is recorded as a write of `obj.<name>`, paired with the attribute it replaces when the statement
+        # is an update (read without running user code).
+        sa_stash: dict = {}
+        w_stash: dict = {}
+        ndarray_copy = np.ndarray.copy
+
+        def nd_setattr(tid, slot, v):
+            try:
+                key_ = (tid, id(getframe(1)))
+                if slot == 0:
+                    sa_stash[key_] = [v]
+                    if len(sa_stash) > stash_max:
+                        del sa_stash[next(iter(sa_stash))]
+                elif slot == 1:
+                    e_ = sa_stash.get(key_)
+                    if e_ is not None and len(e_) == 1:
+                        e_.append(v)
+                else:
+                    e_ = sa_stash.pop(key_, None)
+                    if e_ is not None and len(e_) == 2 and type(e_[1]) is str:
+                        sid = registry.attribute_site(tid, e_[1])
+                        if registry.sites[sid].kind == "update":
+                            o_ = plain_attribute(e_[0], e_[1])
+                            if o_ is not missing:
+                                upd_fn(sid, o_, v)
+                                return v
+                        rec_fn(sid, v)
+            except RecursionError:  # at the script's recursion limit: calling anything would overflow again
+                pass
+            except Exception as e:  # noqa: BLE001 -- never break the patient
+                rec_self.internal_error(e)
+            return v
+
+        def nd_wkeep(sid, v, copy):
+            """The array a call is about to write into; a copy of it first when the call computes from it."""
+            try:
+                o_ = None
+                if copy and type(v) is ndarray and not v.dtype.hasobject and v.size <= INPLACE_COPY_MAX:
+                    o_ = ndarray_copy(v)
+                w_stash[sid, id(getframe(1))] = (v, o_)
+                if len(w_stash) > stash_max:
+                    del w_stash[next(iter(w_stash))]
+            except RecursionError:  # at the script's recursion limit: calling anything would overflow again
+                pass
+            except Exception as e:  # noqa: BLE001
+                rec_self.internal_error(e)
+            return v
+
+        def nd_wkept(sid):
+            """The array the statement wrote into, after it: paired with its copy from before, when one was made."""
+            try:
+                e_ = w_stash.pop((sid, id(getframe(1))), None)
+                if e_ is not None:
+                    v, o_ = e_
+                    if o_ is not None and o_.shape == v.shape:
+                        upd_fn(sid, o_, v)
+                    else:
+                        rec_fn(sid, v)
+            except RecursionError:  # at the script's recursion limit: calling anything would overflow again
+                pass
+            except Exception as e:  # noqa: BLE001
+                rec_self.internal_error(e, sid)
+
         old_fn, begin_fn, updv_fn, kept_fn = nd_old, nd_begin, nd_updv, nd_kept
         if accel is not None:  # the same, in C: the stash keyed by the caller's frame without a frame object
             accel.attach_kept(nd_kept_attr)
@@ -1057,6 +1203,8 @@ class Recorder:
 
         def clear_stash():
             stash.clear()
+            sa_stash.clear()
+            w_stash.clear()
             if accel is not None:
                 accel.clear_stash()
 
@@ -1076,6 +1224,9 @@ class Recorder:
             UPDV: updv_fn,
             KEEP: old_fn,  # the same stash: a site either updates its target or writes into a container
             KEPT: kept_fn,
+            SETATTR: nd_setattr,
+            WKEEP: nd_wkeep,
+            WKEPT: nd_wkept,
         }
 
     def arm(self, trap) -> None:

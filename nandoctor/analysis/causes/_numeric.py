@@ -275,8 +275,16 @@ def guard_note(F: Facts, info: dict) -> tuple[str, dict]:
 
 def _guard_in(F: Facts, sid: int) -> tuple[str, dict]:
     line = line_of(F, sid)
-    text = (line.split("=", 1)[1] if "=" in line and not line.lstrip().startswith("return") else
-            line.replace("return", "", 1)).strip()
+    text = None
+    try:  # the statement's value: `p = np.clip(...)`, `return ...`, or a call written alone (`np.clip(p, ..., out=p)`)
+        stmt = ast.parse(line.strip()).body[0]
+        if getattr(stmt, "value", None) is not None:
+            text = ast.get_source_segment(line.strip(), stmt.value)
+    except (SyntaxError, IndexError):
+        pass
+    if text is None:
+        text = (line.split("=", 1)[1] if "=" in line and not line.lstrip().startswith("return") else
+                line.replace("return", "", 1)).strip()
     try:
         tree = ast.parse(text, mode="eval")
     except (SyntaxError, IndexError):
