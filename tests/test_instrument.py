@@ -1537,11 +1537,14 @@ def test_containers_of_arrays_recorded_element_by_element(hooks_mode):
     for s in tracer.registry.sites:
         by.setdefault((s.target, s.kind), s)
     mean, change = C.STATS.index(C.MEAN), C.STATS.index(C.UPDATE_L2)
-    # rebuilt from itself each step: each element paired with the one it replaced
-    rows = _observed(tracer, by["weights[0]", "update"].id)
-    assert len(rows) == 3 and np.allclose(rows[:, change], np.linalg.norm(0.1 * np.full((2, 2), 0.5)))
-    assert np.allclose(rows[:, mean], 1.0 - 0.05 * np.arange(1, 4))
-    assert len(_observed(tracer, by["weights[1]", "assign"].id)) == 1  # the list built before the loop
+    # a list of parameters rebuilt from itself each step: recorded at its own site, one row per element in the
+    # list's order, each paired with the element it replaced
+    rows = _observed(tracer, by["weights", "update"].id)
+    assert len(rows) == 6
+    first = rows[0::2]  # weights[0] at each step
+    assert np.allclose(first[:, change], np.linalg.norm(0.1 * np.full((2, 2), 0.5)))
+    assert np.allclose(first[:, mean], 1.0 - 0.05 * np.arange(1, 4))
+    assert len(_observed(tracer, by["weights", "assign"].id)) == 2  # the list built before the loop, both arrays
     # written into: each place paired with what it held at the previous write
     rows = _observed(tracer, by["tower[1][0]", "setitem"].id)
     assert np.allclose(rows[:, mean], 1.0 - 0.5 * np.arange(1, 4))

@@ -865,11 +865,11 @@ class Recorder:
             elif t is list and (a_ := float_list_array(v)) is not None:
                 # A pure-Python table's numbers as an array, copied so later appends do not show.
                 take(sid, a_)
-            elif (t is list or t is tuple or t is dict) and expands(sid) and (parts_ := array_parts(v)) is not None:
-                elements(sid, parts_)
             elif t is list and holds_parameters(sid) and (l_ := array_list(v)) is not None:
                 for e_ in l_:  # a list of parameter arrays bound whole: each element, in order
                     take(sid, e_)
+            elif (t is list or t is tuple or t is dict) and expands(sid) and (parts_ := array_parts(v)) is not None:
+                elements(sid, parts_)
             elif id(t) not in not_values:
                 u_ = unsummarised.get(id(t))
                 if u_ is None:
@@ -939,11 +939,6 @@ class Recorder:
                         summarize(sid, new, delta)
                     else:  # complex or object: a float64 cast would warn (ComplexWarning) or fail
                         summarize(sid, new)
-                elif (type(new) in (list, tuple, dict) and type(old) in (list, tuple, dict) and expands(sid)
-                      and (parts_ := array_parts(new)) is not None):
-                    # `self.weights = [w - eta * nw for w, nw in zip(self.weights, nabla_w)]`: each array paired
-                    # with the one at its place in the container it replaced.
-                    elements(sid, parts_, array_parts(old))
                 elif type(new) is list and type(old) is list and (n_ := array_list(new)) is not None \
                         and (o_ := array_list(old)) is not None and len(o_) == len(n_) \
                         and all(a_.shape == b_.shape for a_, b_ in zip(o_, n_)):
@@ -951,6 +946,11 @@ class Recorder:
                     # zip(self.weights, ...)]`): each element is an update of the element it replaced.
                     for a_, b_ in zip(o_, n_):
                         nd_upd(sid, a_, b_)
+                elif (type(new) in (list, tuple, dict) and type(old) in (list, tuple, dict) and expands(sid)
+                      and (parts_ := array_parts(new)) is not None):
+                    # `self.weights = [w - eta * nw for w, nw in zip(self.weights, nabla_w)]`: each array paired
+                    # with the one at its place in the container it replaced.
+                    elements(sid, parts_, array_parts(old))
                 else:
                     take(sid, new)
             except RecursionError:  # at the script's recursion limit: calling anything would overflow again
