@@ -171,6 +171,15 @@ def demo_session(demo_run):
     return nandoctor.load(demo_run[1])
 
 
+@pytest.fixture(scope="session")
+def parity_runs(tmp_path_factory):
+    """Every sample run plain and under `nandoctor run`, once for the session (tests/sample_runs.py): the parity
+    tests compare the two runs, the cause tests read the traced run's session."""
+    from sample_runs import run_samples
+
+    return run_samples(tmp_path_factory.mktemp("parity"))
+
+
 def pytest_addoption(parser):
     parser.addoption("--corpus", action="store_true",
                      help="also run the tests marked corpus: the checks of the samples' own claims in plain Python "
@@ -178,7 +187,25 @@ def pytest_addoption(parser):
                           "about an hour)")
 
 
+# Test files that share a slow session fixture run in one worker when the suite runs in parallel
+# (`pytest -n 2 --dist loadgroup`): each worker builds its own session fixtures, and these take minutes.
+SHARED_SLOW_FIXTURES = {
+    "test_detectors.py": "answer_run",
+    "test_store.py": "answer_run",
+    "test_verify.py": "verified_seed_run",
+    "test_report_browser.py": "verified_seed_run",
+    "test_parity.py": "parity_runs",
+    "test_causes_samples.py": "parity_runs",
+}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(config, items):
+    # Under `--dist loadgroup` a file's tests stay together (its module fixtures are built once), and files
+    # sharing a slow session fixture stay together too. Without xdist the mark is inert.
+    for item in items:
+        name = item.path.name
+        item.add_marker(pytest.mark.xdist_group(SHARED_SLOW_FIXTURES.get(name, name)))
     if config.getoption("--corpus"):
         return
     skip = pytest.mark.skip(reason="a check of the corpora themselves: run with --corpus")

@@ -4,10 +4,6 @@ healthy twins raise no error, and every fix quotes a line the program really has
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -20,25 +16,12 @@ TOP = 3
 
 
 @pytest.fixture(scope="session")
-def sample_sessions(tmp_path_factory):
-    """Every sample run once under `nandoctor run`, three at a time, then loaded. Only the session is written:
-    these tests read the analysis, and the HTML and PNG renderers (tested in test_report*.py) would take most of
-    the time."""
+def sample_sessions(parity_runs):
+    """Every sample's session, from its run under `nandoctor run` that the parity tests compare with plain python
+    (one traced run per sample for the whole test session)."""
     import nandoctor
 
-    root = tmp_path_factory.mktemp("samples")
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-
-    def run(case):
-        out = root / Path(case["file"]).stem
-        subprocess.run([sys.executable, "-m", "nandoctor", "run", "-q", "--format", "session", "-o", str(out),
-                        case["file"]], cwd=str(CASES),
-                       capture_output=True, text=True, env=env, timeout=600)
-        return case["file"], out
-
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        done = dict(pool.map(run, EXPECTED))
-    return {f: nandoctor.load(d) for f, d in done.items()}
+    return {case["file"]: nandoctor.load(parity_runs[f"cases/{case['file']}"]["work"] / "report") for case in EXPECTED}
 
 
 def _ids(cases):

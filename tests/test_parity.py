@@ -1,183 +1,22 @@
-"""Issue 7: every sample script behaves bit-identically traced and untraced (output, exit status, final arrays).
+"""Every sample script behaves bit-identically traced and untraced (output, exit status, final arrays).
 
-Every `*.py` under `tests/samples/` (recursively, whatever exists when the suite runs) is run twice:
-plain `python SCRIPT`, the reference, with a `sitecustomize` that saves the script's globals at exit;
-and through the real `nandoctor run` CLI (the json and session outputs), whose child interpreter runs the
-same sitecustomize.
-Compared: stdout, stderr (less nandoctor's `nandoctor:` lines), exit status, and the ndarrays, numpy
-scalars and Python numbers of the module globals (one level into lists, dicts and user objects), in
-dtype, shape and bytes (NaN payloads and signed zeros
-included). A sample may carry directives in its first lines:
-
-    # parity-stdin: TEXT      stdin given to every run (default: empty)
-    # parity-args: A B "C D"  arguments after the script
-    # parity-skip: REASON     not a runnable sample
-
-Helper modules (`verify.py`, names or folders starting with `_`) are not samples. The runs go in parallel;
-the traced run writes only findings.json and the session (the HTML and PNG renderers never touch the
-script, and are tested elsewhere).
+Every `*.py` under `tests/samples/` (recursively, whatever exists when the suite runs) is run twice, once for the
+test session (tests/sample_runs.py): plain `python SCRIPT`, the reference, with a `sitecustomize` that saves the
+script's globals at exit; and through the real `nandoctor run` CLI (the json and session outputs), whose child
+interpreter runs the same sitecustomize. Compared: stdout, stderr (less nandoctor's `nandoctor:` lines), exit
+status, and the ndarrays, numpy scalars and Python numbers of the module globals (one level into lists, dicts and
+user objects), in dtype, shape and bytes (NaN payloads and signed zeros included).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shlex
-import subprocess
-import sys
-import textwrap
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from conftest import SAMPLES
-
-ROOT = Path(__file__).resolve().parent.parent
-NOT_SAMPLES = {"verify.py", "conftest.py", "__init__.py"}
-TIMEOUT = 240
-
-# Saves the ndarrays, numpy scalars and numbers of a namespace (one level into lists, dicts and user objects).
-DUMPER = textwrap.dedent('''
-    def _nd_parity_dump(ns, npz):
-        import numpy as np
-        keep = {}
-
-        def put(name, v):
-            if isinstance(v, np.ma.MaskedArray):
-                put(name + ".mask", np.ma.getmaskarray(v))
-                v = np.ma.getdata(v)
-            if isinstance(v, np.ndarray):
-                a = np.array(v)  # plain ndarray (np.matrix too), a copy
-            elif isinstance(v, (np.generic, bool, int, float, complex)):
-                a = np.asarray(v)
-            else:
-                return False
-            if a.dtype.kind in "OUSV":
-                a = np.array([repr(x) for x in a.ravel()], dtype=str).reshape(a.shape)
-            keep[name + "|" + type(v).__name__] = a
-            return True
-
-        for k, v in list((ns or {}).items()):
-            if k.startswith("__"):
-                continue
-            if put(k, v):
-                continue
-            if isinstance(v, (list, tuple)):
-                for i, x in enumerate(v[:50]):
-                    put(f"{k}[{i}]", x)
-            elif isinstance(v, dict):
-                for i, (kk, x) in enumerate(list(v.items())[:50]):
-                    put(f"{k}[{kk!r}]", x)
-            elif type(v).__module__ == "__main__" and not isinstance(v, type):
-                attrs = dict(getattr(v, "__dict__", {}))
-                for s in getattr(type(v), "__slots__", ()):
-                    if hasattr(v, s):
-                        attrs[s] = getattr(v, s)
-                for a, x in attrs.items():
-                    put(f"{k}.{a}", x)
-        np.savez(npz, **keep)
-''')
-
-# The untraced side: plain `python SCRIPT` with this sitecustomize on PYTHONPATH saves the script's globals at
-# exit (registered first, so it runs after the script's own atexit handlers and nandoctor's last flush; only in the
-# script's process: under `nandoctor run`, the child).
-SITECUSTOMIZE = DUMPER + textwrap.dedent('''
-    import atexit as _atexit, os as _os, sys as _sys
-
-    def _nd_parity_atexit():
-        target = _os.environ.get("NANDOCTOR_PARITY_SCRIPT")
-        if target and _sys.argv and _os.path.abspath(_sys.argv[0]) == target:
-            main = _sys.modules.get("__main__")
-            _nd_parity_dump(getattr(main, "__dict__", {}), _os.environ["NANDOCTOR_PARITY_NPZ"])
-
-    _atexit.register(_nd_parity_atexit)
-''')
-
-def _samples() -> list[Path]:
-    out = []
-    for p in sorted(SAMPLES.rglob("*.py")):
-        rel = p.relative_to(SAMPLES)
-        if p.name in NOT_SAMPLES or any(part.startswith("_") for part in rel.parts):
-            continue
-        if _directives(p).get("skip"):
-            continue
-        out.append(p)
-    return out
-
-
-def _directives(path: Path) -> dict:
-    found = {}
-    with open(path, "rb") as f:
-        head = f.read(2000).decode("utf-8", "replace").splitlines()[:8]
-    for line in head:
-        for key in ("stdin", "args", "skip"):
-            tag = f"# parity-{key}:"
-            if line.startswith(tag):
-                found[key] = line[len(tag):].strip()
-    return found
-
-
-def _env(extra: dict | None = None) -> dict:
-    e = dict(os.environ)
-    e.pop("NANDOCTOR_RAISE", None)  # internal errors are checked from the session, not by crashing the patient
-    e.setdefault("OPENBLAS_NUM_THREADS", "1")  # BLAS thread count can change float summation order
-    e.setdefault("OMP_NUM_THREADS", "1")
-    e.setdefault("MKL_NUM_THREADS", "1")
-    e["PYTHONHASHSEED"] = "0"
-    e["PYTHONPATH"] = str(ROOT) + os.pathsep + e.get("PYTHONPATH", "")
-    e.update(extra or {})
-    return e
-
-
-def _run(cmd, cwd, stdin, env):
-    try:
-        p = subprocess.run(cmd, cwd=cwd, input=stdin, capture_output=True, text=True, env=_env(env), timeout=TIMEOUT,
-                           errors="replace")
-        return {"rc": p.returncode, "out": p.stdout, "err": p.stderr}
-    except subprocess.TimeoutExpired:
-        return {"rc": "timeout", "out": "", "err": ""}
-
-
-def _commands(script: Path, work: Path) -> dict:
-    """The two runs of one sample: {name: (command, extra environment)}."""
-    args = shlex.split(_directives(script).get("args", ""))
-    work.mkdir(parents=True)
-    (work / "site").mkdir()
-    (work / "site" / "sitecustomize.py").write_text(SITECUSTOMIZE)
-    cmds = {
-        "python": ([sys.executable, str(script), *args],
-                   {"PYTHONPATH": str(work / "site") + os.pathsep + str(ROOT), "NANDOCTOR_PARITY_SCRIPT": str(script.resolve()),
-                    "NANDOCTOR_PARITY_NPZ": str(work / "plain.npz")}),
-        # The real CLI; the script runs in its child interpreter, where the same sitecustomize saves its globals.
-        "traced": ([sys.executable, "-m", "nandoctor", "run", "-o", str(work / "report"), "--format", "json,session",
-                    str(script), *args],
-                   {"PYTHONPATH": str(work / "site") + os.pathsep + str(ROOT), "NANDOCTOR_PARITY_SCRIPT": str(script.resolve()),
-                    "NANDOCTOR_PARITY_NPZ": str(work / "traced.npz")}),
-    }
-    for k in cmds:
-        (work / k).mkdir()
-    return cmds
-
-
-@pytest.fixture(scope="module")
-def parity_runs(tmp_path_factory):
-    """All samples, all runs in parallel once for the module: {relative path: results}."""
-    base = tmp_path_factory.mktemp("parity")
-    jobs = {}
-    for k, p in enumerate(_samples()):
-        work = base / f"s{k}"
-        stdin = _directives(p).get("stdin", "")
-        for name, (cmd, env) in _commands(p, work).items():
-            jobs[(str(p.relative_to(SAMPLES)), name)] = (cmd, str(work / name), stdin + "\n" if stdin else "", env,
-                                                         work)
-    out: dict = {}
-    with ThreadPoolExecutor(3) as pool:
-        futs = {key: pool.submit(_run, cmd, cwd, stdin, env) for key, (cmd, cwd, stdin, env, _) in jobs.items()}
-        for (sample, name), f in futs.items():
-            out.setdefault(sample, {"work": jobs[(sample, name)][4]})[name] = f.result()
-    return out
+from sample_runs import SAMPLES, samples
 
 
 def _our_stderr(text: str) -> str:
@@ -192,7 +31,7 @@ def _load_npz(path: Path) -> dict:
         return {k: z[k] for k in z.files}
 
 
-SAMPLE_IDS = [str(p.relative_to(SAMPLES)) for p in _samples()]
+SAMPLE_IDS = [str(p.relative_to(SAMPLES)) for p in samples()]
 
 
 def test_there_are_samples():

@@ -492,9 +492,12 @@ def loss_series(F: Facts):
         named = bool(_LOSS_NAME.search(last(base_name(x.target)))) or (x.kind == "return" and bool(_LOSS_NAME.search(last(x.function))))
         if not named and x.id in squashed:
             continue  # a sigmoid's or tanh's output (one sample's prediction in per-sample code) is no loss
-        if np.nanmin(sr[C.MIN][m]) < 0:
+        lows, highs = sr[C.MIN][m], sr[C.MAX][m]
+        # (A value NaN at every step has no range to judge: nanmin would warn on the script's stderr.)
+        lows, highs = lows[~np.isnan(lows)], highs[~np.isnan(highs)]
+        if len(lows) and lows.min() < 0:
             continue  # a signed residual (`err = pred - y`) or a logit is not a loss: losses are not negative
-        if np.nanmax(sr[C.MAX][m]) == np.nanmin(sr[C.MIN][m]):
+        if len(lows) and len(highs) and highs.max() == lows.min():
             continue  # the same value at every step (a running total's reset, `total = 0.0`) measures nothing
         if x.kind in ("augassign", "update") or base_name(x.target) in x.reads:
             continue  # a running total (`running += batch_loss`) grows within an epoch whatever the training does

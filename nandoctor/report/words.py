@@ -142,7 +142,19 @@ class Coverage:
 
 
 def coverage(session) -> Coverage:
-    """Counts of what was recorded: places, files, arrays, the training loop and the parameters it updates."""
+    """Counts of what was recorded: places, files, arrays, the training loop and the parameters it updates.
+    Read in silence: the terminal verdict asks for it outside the analysis, and a run gone NaN gives all-NaN
+    slices that numpy would warn about on the user's terminal."""
+    import warnings
+
+    import numpy as np
+
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        return _coverage(session)
+
+
+def _coverage(session) -> Coverage:
     from ..detectors.facts import base_name, facts
     from ..detectors.optimisation import loss_series, update_ratios
 

@@ -889,9 +889,12 @@ class Recorder:
             e_ = expandable.get(sid)
             if e_ is None:
                 # A container written into at one place (`layers[i]["b"] -= ...`) is recorded whole at each write:
-                # walking it would record every array it holds each time. Only what a statement bound or replaced.
+                # walking it would record every array it holds each time. Only what a statement replaced (an
+                # update, `tower[:] = ...`, setattr, append): a container first bound by a plain assignment
+                # (`layers = [[W, b], ...]`) keeps its parameters at the names its updates write, where the program
+                # model finds them.
                 kind_ = registry.sites[sid].kind
-                e_ = expandable[sid] = kind_ in ("assign", "unpack", "append") or sid in registry.prefixes
+                e_ = expandable[sid] = kind_ == "append" or sid in registry.prefixes
             return e_
 
         def elements(sid, parts, old_parts=None):
