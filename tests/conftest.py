@@ -39,7 +39,8 @@ def _raise_in_process() -> None:
 _raise_in_process()
 
 HOOK_NAMES = ("__nd_rec__", "__nd_upd__", "__nd_delta__", "__nd_augrec__", "__nd_unpack__", "__nd_args__",
-              "__nd_iter__", "__nd_exit__", "__nd_old__", "__nd_begin__", "__nd_updv__", "__nd_keep__", "__nd_kept__")
+              "__nd_iter__", "__nd_exit__", "__nd_old__", "__nd_begin__", "__nd_updv__", "__nd_keep__", "__nd_kept__",
+              "__nd_wkeep__", "__nd_wkept__", "__nd_setattr__")
 
 
 def _hook_state():
@@ -178,6 +179,15 @@ def parity_runs(tmp_path_factory):
     from sample_runs import run_samples
 
     return run_samples(tmp_path_factory.mktemp("parity"))
+
+
+def pytest_configure(config):
+    # An xdist worker runs with SIGINT ignored, and an ignored signal stays ignored in every process it starts:
+    # the tests that send Ctrl-C to a script (plain or traced) need the disposition a terminal gives.
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        import signal
+
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_addoption(parser):

@@ -320,7 +320,7 @@ NAN_SCRIPT = textwrap.dedent('''
         # m: a mid-sized array, whose row is computed when observed; the NaN is seen there first...
         V = V * 0.999
         if step == k:
-            np.put(V, 1503, np.nan)       # ...then in V, by a call no site records
+            V.reshape(-1)[1503] = np.nan  # ...then in V, through a view no site records
         V = V + 0.0
     print(np.isnan(V).sum())
 ''')

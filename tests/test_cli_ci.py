@@ -21,6 +21,7 @@ w = np.ones(3)
 with np.errstate(all="ignore"):
     for i in range(6):
         w = w * 1e100
+        largest = float(np.abs(w).max())  # w is used, not only printed: a value the loop trains
 print("trained", w.tolist())
 sys.exit(int(sys.argv[1]) if len(sys.argv) > 1 else 0)
 '''

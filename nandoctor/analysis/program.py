@@ -166,6 +166,13 @@ def _called_names(call: ast.Call, classes) -> set[str]:
     return set()
 
 
+def _whole(index) -> bool:
+    """`[:]` or `[...]`: an index that covers the whole container."""
+    if isinstance(index, ast.Slice):
+        return index.lower is None and index.upper is None and index.step is None
+    return isinstance(index, ast.Constant) and index.value is Ellipsis
+
+
 def index_sources(sources: dict[str, str]) -> SourceIndex:
     trees = _parse(sources)
     loads: dict[str, list[Load]] = {}
@@ -189,8 +196,8 @@ def index_sources(sources: dict[str, str]) -> SourceIndex:
         # A read is placed at the first line of its statement (where the site of that statement is), so a
         # statement written over several lines is one place.
         todo = [(c, getattr(c, "lineno", 0)) for c in ast.iter_child_nodes(fn)]
-        # The container a plain assignment writes into (`acc[:] = 0`, `self.grads[k] = g`) is not read by it:
-        # zeroing an accumulator is no use of its value.
+        # The container a plain assignment writes over whole (`acc[:] = 0`) is not read by it: zeroing an
+        # accumulator is no use of its value.
         written_into: set[int] = set()
         while todo:
             n, at = todo.pop()
@@ -199,11 +206,10 @@ def index_sources(sources: dict[str, str]) -> SourceIndex:
             if isinstance(n, (ast.Assign, ast.AnnAssign)):
                 for t in (n.targets if isinstance(n, ast.Assign) else [n.target]):
                     for part in (t.elts if isinstance(t, (ast.Tuple, ast.List)) else [t]):
-                        if isinstance(part, ast.Subscript):
-                            base = part.value
-                            while isinstance(base, ast.Subscript):
-                                base = base.value
-                            written_into.add(id(base))
+                        # Only a write over the whole container (`acc[:] = 0`, `acc[...] = 0`): a write of one
+                        # element (`g["by"] = ...`) leaves the others, which later statements read through it.
+                        if isinstance(part, ast.Subscript) and _whole(part.slice):
+                            written_into.add(id(part.value))
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
                 binds.setdefault(q, set()).add(n.id)
             if isinstance(n, (ast.Name, ast.Attribute)) and isinstance(getattr(n, "ctx", None), ast.Load) \

@@ -390,6 +390,12 @@ class UserImportHook(importlib.abc.MetaPathFinder):
             path = module.__dict__.get("__file__") if type(module) is types.ModuleType else None
             if type(path) is str and path.endswith(".py"):
                 self._files_before.add(self._real(path))
+        # Functions alive before the trace (an earlier run traced in this process, a notebook's own cells) were
+        # not compiled by this script: only files whose functions appear during the run are its own compiles.
+        import gc
+
+        names = {obj.__code__.co_filename for obj in gc.get_objects() if type(obj) is types.FunctionType}
+        self._files_before.update(self._real(n) for n in names if n.endswith(".py") and not n.startswith("<"))
         _active.append(self)
         if "__init__" not in _SourceFileLoader.__dict__:
             _SourceFileLoader.__init__ = _loader_init

@@ -893,6 +893,8 @@ class Recorder:
                 # update, `tower[:] = ...`, setattr, append): a container first bound by a plain assignment
                 # (`layers = [[W, b], ...]`) keeps its parameters at the names its updates write, where the program
                 # model finds them.
+                if sid >= len(registry.sites):  # a site registered after this hook was bound: not a container's
+                    return False
                 kind_ = registry.sites[sid].kind
                 e_ = expandable[sid] = kind_ == "append" or sid in registry.prefixes
             return e_
