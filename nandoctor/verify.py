@@ -950,11 +950,15 @@ def verify_session(session, *, script: str | os.PathLike | None = None, argv: li
         return Trial(name, tuple(tags), tuple(group), verdict, reason, after, diff, is_knob(group))
 
     workers = max(1, jobs or os.cpu_count() or 1)
+    sizer = ThreadPoolExecutor(1)  # lives through the plan's re-run; shut down below
     with ThreadPoolExecutor(workers) as pool:
         # Each cause's first fix first; its alternatives ("Or ...") only when that did not cure (unless asked for
         # all): an alternative to a fix that cures adds a re-run and no answer.
         primary = [item for item in distinct.values() if item[2]]
         trials = list(pool.map(attempt, primary))
+        # The first fixes' numbers are searched while the alternatives and the plan re-run: those rounds often
+        # hold one run, and the search fills the idle core.
+        sizing = sizer.submit(_size_knobs, script, argv, list(trials), budget, jobs, seed) if size else None
         cured = {tag for t in trials if t.verdict == CURES for tag in t.causes}
         rest = [item for item in distinct.values() if not item[2]
                 and (alternatives == "all" or not set(item[0]) <= cured)]
@@ -976,7 +980,17 @@ def verify_session(session, *, script: str | os.PathLike | None = None, argv: li
         plan = dataclasses.replace(plan, name="plan")
     ranking = rank_causes(session.causes, trials)
     left += [f"{title}: not tried, an alternative to a fix that cures" for title in skipped]
-    sizings, notes = _size_knobs(script, argv, trials, budget, jobs, seed) if size else ((), ())
+    sizings, notes = ((), ())
+    try:
+        if sizing is not None:
+            sizings, notes = sizing.result()
+    finally:
+        sizer.shutdown()
+    if sizing is not None:
+        more, more_notes = _size_knobs(script, argv, trials[len(primary):], budget, jobs, seed)
+        known = {(z.name, z.where) for z in sizings}
+        sizings += tuple(z for z in more if (z.name, z.where) not in known)
+        notes += more_notes
     return Verification("verified", f"each fix re-run over {budget.reason}{control_note}", budget, before,
                         tuple(trials), plan,
                         tuple(left), tuple(ranking), round(time.monotonic() - t0, 3), sizings, notes)
