@@ -89,6 +89,21 @@ def analysed_session(tmp_path, source: str, name: str = "prog"):
     return session
 
 
+def judge_rule(session, code: str):
+    """({premise: status}, outcome) of the declared rule `code` on this session."""
+    from collections import defaultdict
+
+    from nandoctor.analysis.rules import RuleContext, load_rules
+    from nandoctor.detectors.facts import facts
+
+    rule = load_rules()[code]
+    by = defaultdict(list)
+    for f in session.findings:
+        by[f.code].append(f)
+    out = rule.evaluate(RuleContext(session, facts(session), by, rule))
+    return {c.premise: c.status for c in out.checks}, out
+
+
 def untraced(source: str) -> dict:
     """The program's globals after running it plainly: the independent replay."""
     import textwrap

@@ -3,26 +3,17 @@ lists: traced in process, premises judged on measured values, expected numbers f
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import numpy as np
 
 from nandoctor.analysis.causes._passes import target_site
-from nandoctor.analysis.rules import FAILS, HOLDS, RuleContext, load_rules
+from nandoctor.analysis.rules import FAILS, HOLDS
 from nandoctor.detectors.facts import facts
 
-from conftest import analysed_session as trace, untraced
+from conftest import analysed_session as trace, untraced, judge_rule
 from nandoctor.trace.recorder import float_list_array
 
 
-def judge(session, code: str):
-    """({premise: status}, outcome) of rule `code` on this session."""
-    rule = load_rules()[code]
-    by = defaultdict(list)
-    for f in session.findings:
-        by[f.code].append(f)
-    out = rule.evaluate(RuleContext(session, facts(session), by, rule))
-    return {c.premise: c.status for c in out.checks}, out
+judge = judge_rule
 
 
 # -- closures ----------------------------------------------------------------------------------------------

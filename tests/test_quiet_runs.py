@@ -3,24 +3,15 @@ against numbers replayed untraced."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import numpy as np
 
-from nandoctor.analysis.rules import FAILS, HOLDS, RuleContext, load_rules
-from nandoctor.detectors.facts import facts
+from nandoctor.analysis.rules import FAILS, HOLDS
 from nandoctor.report import words
 
-from conftest import analysed_session as trace, untraced
+from conftest import analysed_session as trace, untraced, judge_rule
 
 
-def judge(session, code: str):
-    rule = load_rules()[code]
-    by = defaultdict(list)
-    for f in session.findings:
-        by[f.code].append(f)
-    out = rule.evaluate(RuleContext(session, facts(session), by, rule))
-    return {c.premise: c.status for c in out.checks}, out
+judge = judge_rule
 
 
 def codes(session) -> list[str]:

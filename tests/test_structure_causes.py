@@ -3,25 +3,16 @@ on numbers measured in the run; expected numbers come from running the same prog
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import numpy as np
 import pytest
 
-from nandoctor.analysis.rules import FAILS, HOLDS, NOT_CHECKED, RuleContext, load_rules
+from nandoctor.analysis.rules import FAILS, HOLDS, NOT_CHECKED
 from nandoctor.detectors.facts import facts
 
-from conftest import analysed_session as trace, untraced
+from conftest import analysed_session as trace, untraced, judge_rule
 
 
-def judge(session, code: str) -> dict[str, str]:
-    """{premise: status} of rule `code` on this session."""
-    rule = load_rules()[code]
-    by = defaultdict(list)
-    for f in session.findings:
-        by[f.code].append(f)
-    out = rule.evaluate(RuleContext(session, facts(session), by, rule))
-    return {c.premise: c.status for c in out.checks}, out
+judge = judge_rule
 
 
 def tags(session) -> list[str]:
