@@ -130,27 +130,14 @@ ARRAY_LIST_MAX = 32
 
 def array_list(v: list) -> list | None:
     """The arrays of a short list of plain numeric numpy arrays, or of exact lists or tuples of them (`[[W, b], ...]`,
-    `[(W, b), ...]`), flattened in order; None for anything else. Only exact lists, tuples and ndarrays are read
-    (their types are tested on type(), so recording runs no user code)."""
-    if not 0 < len(v) <= ARRAY_LIST_MAX:
+    `[(W, b), ...]`), flattened in order; None for anything else. array_parts' walk (which runs no user code), kept
+    to lists of lists and tuples and to ARRAY_LIST_MAX numeric arrays."""
+    if not 0 < len(v) <= ARRAY_LIST_MAX or any(type(e) is dict for e in v):
         return None
-    out = []
-    for e in v:
-        t = type(e)
-        if t is np.ndarray:
-            if e.dtype.kind not in "fiub":
-                return None
-            out.append(e)
-        elif t is list or t is tuple:
-            if not e:
-                return None
-            for a in e:
-                if type(a) is not np.ndarray or a.dtype.kind not in "fiub":
-                    return None
-                out.append(a)
-        else:
-            return None
-    return out if len(out) <= ARRAY_LIST_MAX else None
+    parts = array_parts(v)
+    if parts is None or len(parts) > ARRAY_LIST_MAX or any(a.dtype.kind not in "fiub" for _, a in parts):
+        return None
+    return [a for _, a in parts]
 
 
 def _holds_parameters(registry, sid: int) -> bool:
@@ -1141,7 +1128,6 @@ class Recorder:
         # the value is recorded as a write of `obj.<name>`, paired with the attribute it replaces when the statement
         # is an update (read without running user code).
         sa_stash: dict = {}
-        w_stash: dict = {}
         ndarray_copy = np.ndarray.copy
 
         def nd_setattr(tid, slot, v):
@@ -1177,9 +1163,9 @@ class Recorder:
                 o_ = None
                 if copy and type(v) is ndarray and not v.dtype.hasobject and v.size <= INPLACE_COPY_MAX:
                     o_ = ndarray_copy(v)
-                w_stash[sid, id(getframe(1))] = (v, o_)
-                if len(w_stash) > stash_max:
-                    del w_stash[next(iter(w_stash))]
+                stash[sid, id(getframe(1))] = (v, o_)  # an in-place write's site is no other hook's: keys never meet
+                if len(stash) > stash_max:
+                    del stash[next(iter(stash))]
             except RecursionError:  # at the script's recursion limit: calling anything would overflow again
                 pass
             except Exception as e:  # noqa: BLE001
@@ -1189,7 +1175,7 @@ class Recorder:
         def nd_wkept(sid):
             """The array the statement wrote into, after it: paired with its copy from before, when one was made."""
             try:
-                e_ = w_stash.pop((sid, id(getframe(1))), None)
+                e_ = stash.pop((sid, id(getframe(1))), None)
                 if e_ is not None:
                     v, o_ = e_
                     if o_ is not None and o_.shape == v.shape:
@@ -1209,7 +1195,6 @@ class Recorder:
         def clear_stash():
             stash.clear()
             sa_stash.clear()
-            w_stash.clear()
             if accel is not None:
                 accel.clear_stash()
 
