@@ -1028,3 +1028,35 @@ def test_a_loss_jump_that_leaves_live_relu_units_dead_is_a_rate_too_high(tmp_pat
     _, calm, calm_checks = _run(tmp_path, THROWN_DEAD.replace("{step}", "0.02"), "calm")
     assert "learning_rate_too_high" not in calm
     assert calm_checks["learning_rate_too_high"]["run_unstable"].status == FAILS
+
+
+NO_LOSS_DESCENT = """
+import numpy as np
+gen = np.random.default_rng(3)
+feats = gen.normal(size=(80, 3))
+truth = feats @ np.array([1.5, -2.0, 0.5])
+coef = np.zeros(3)
+for sweep in range(40):
+    coef = coef - 0.1 * feats.T @ (feats @ coef - truth) / len(truth)
+"""
+
+
+def test_a_sound_run_without_a_loss_is_described_by_its_weights_not_by_a_loss_never_measured(tmp_path):
+    from conftest import analysed_session, judge_rule
+
+    from nandoctor.detectors import optimisation
+
+    session = analysed_session(tmp_path, NO_LOSS_DESCENT)
+    checks, out = judge_rule(session, "gradient_sign_wrong")
+    why = next(c.why for c in out.checks if c.premise == "run_worsens")
+    assert checks["run_worsens"] == FAILS
+    assert optimisation.loss_series(facts(session)) is None
+    assert "no loss was measured" in why and "loss falls" not in why
+    # the norm quoted is the parameter's own, replayed: the norm before the first and before the last update
+    feats = np.random.default_rng(3).normal(size=(80, 3))
+    truth = feats @ np.array([1.5, -2.0, 0.5])
+    coef, norms = np.zeros(3), []
+    for _ in range(40):
+        norms.append(np.linalg.norm(coef))
+        coef = coef - 0.1 * feats.T @ (feats @ coef - truth) / len(truth)
+    assert f"{norms[-1]:.3g}" in why

@@ -1059,6 +1059,22 @@ def trouble(F: Facts, session) -> dict | None:
     return out if measured else None
 
 
+def sound_run_words(F: Facts) -> str:
+    """What showed a run sound when `trouble` found nothing: the loss's course when it was measured, otherwise
+    the weights' norms, and which of the two was not measured."""
+    ls = loss_series(F)
+    if ls is not None and np.isfinite(ls[1]).sum() >= 5:
+        loss = ls[1][np.isfinite(ls[1])]
+        return f"the run stays finite and the loss ({ls[2]}) goes from {float(loss[0]):.4g} to {float(loss[-1]):.4g}"
+    for u in F.updates:
+        _, before = F.weight_norm_before(u)
+        before = before[np.isfinite(before)]
+        if len(before) >= 3:
+            return (f"no loss was measured; the run stays finite and the norm of {_param(F, u)} goes from "
+                    f"{float(before[0]):.3g} to {float(before[-1]):.3g}")
+    return "the run stays finite (no loss or weight norm was measured)"
+
+
 # Thrown off and stalled: a loss that ends no more than this share below its start made no progress.
 THROWN_DROP = 0.1
 

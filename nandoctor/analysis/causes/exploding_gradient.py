@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...detectors.optimisation import trouble
+from ...detectors.optimisation import sound_run_words, trouble
 from ...model import ChainLink
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
 
@@ -25,7 +25,7 @@ def rule(ctx) -> RuleOutcome:
         return out
     bad = trouble(F, ctx.session)
     if not out.check("run_unstable", None if bad is None else bool(bad),
-                     bad.get("what", "") if bad else "the run stays finite and the loss does not rise"):
+                     bad.get("what", "") if bad else sound_run_words(F)):
         return out
     f = found[0]
     msg = f"{f.message} Then {bad['what']}."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...detectors.optimisation import loss_series, oversized_steps, trouble, update_ratios
+from ...detectors.optimisation import loss_series, oversized_steps, sound_run_words, trouble, update_ratios
 from ...explain.fixes import flip_update_fixes
 from ...model import ChainLink
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
@@ -134,7 +134,7 @@ def rule(ctx) -> RuleOutcome:
     bad = trouble(F, ctx.session)
     if not out.check("run_worsens", None if bad is None else bool(bad),
                      bad.get("what", "") if bad else ("neither a loss nor the weights were measured" if bad is None
-                                                     else "the loss falls and the weights stay bounded")):
+                                                     else sound_run_words(F))):
         return out
     big = oversized_steps(F, ctx.findings, bad.get("step"), ctx.threshold("ASCENT_RATIO"))
     # Steps large only by their size (no spike, no change alternating in sign, no geometric growth) do not overshoot:

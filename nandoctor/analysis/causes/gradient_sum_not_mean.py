@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...detectors.optimisation import batch_axis_size, oversized_steps, summed_gradients, trouble
+from ...detectors.optimisation import batch_axis_size, oversized_steps, summed_gradients, sound_run_words, trouble
 from ...explain.fixes import as_group, divide_gradient_fix, lower_lr_fix
 from ...detectors.facts import strip_comment
 from ...model import ChainLink, Fix
@@ -54,7 +54,7 @@ def rule(ctx) -> RuleOutcome:
     bad = trouble(F, ctx.session)
     if not out.check("run_unstable", None if bad is None else bool(bad),
                      bad.get("what", "") if bad else ("neither a loss nor the weights were measured" if bad is None
-                                                     else "the run stays finite and the loss does not rise")):
+                                                     else sound_run_words(F))):
         return out
     limit = ctx.threshold("SUM_RATIO_HIGH")
     big = oversized_steps(F, ctx.findings, bad.get("step"), limit)

@@ -7,7 +7,7 @@ import numpy as np
 
 from ... import columns as C
 from ...detectors.facts import _matmul_operands, base_name
-from ...detectors.optimisation import loss_progress, trouble
+from ...detectors.optimisation import loss_progress, sound_run_words, trouble
 from ...detectors.structure import input_scale
 from ...explain.fixes import normalize_fixes
 from ...model import ChainLink
@@ -57,7 +57,7 @@ def rule(ctx) -> RuleOutcome:
                                    else stuck["what"] if stuck
                                    else f"the loss went from {lp['first']:.4g} to {lp['middle']:.4g} in the first half "
                                         f"and on to {lp['last']:.4g} in the second, falling faster as it goes"
-                                   if picking_up else "the run stays finite and the loss falls")
+                                   if picking_up else sound_run_words(F))
     if not out.check("run_troubled", status, why):
         return out
     msg = (f"The inputs {site_words(F, sc['site'])} are not normalized: a feature reaches a mean of {sc['largest_mean']:.4g} and a "
