@@ -25,6 +25,16 @@ def worsening_from_start(F, k: int = 4) -> dict | None:
                  "what": f"the loss ({ls[2]}) goes {', '.join(f'{v:.4g}' for v in first)}, ..."}
         if rising:
             return found
+    elif ls is not None and np.isfinite(ls[1]).sum() >= k:
+        # A loss kept rarely (once per epoch): too few values for the first k steps to stand for the run, but a
+        # loss that rises at every one of them, well above its first value, climbed all along.
+        loss = ls[1][np.isfinite(ls[1])]
+        rising = bool(np.all(np.diff(loss) > 0) and loss[-1] > 1.5 * loss[0])
+        found = {"how": "loss", "rising": rising, "first": [float(v) for v in loss[:k]], "source": ls[2],
+                 "what": f"the loss ({ls[2]}) rises at every one of its {len(loss)} values, "
+                         f"{', '.join(f'{v:.4g}' for v in loss[:k])}, ..."}
+        if rising:
+            return found
     for u in F.updates:
         steps, up, before, ratio = update_ratios(F, u)  # rows where the norm before is above zero
         if len(before) < 20:
