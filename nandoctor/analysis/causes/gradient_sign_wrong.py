@@ -72,7 +72,7 @@ def worsening_from_start(F, k: int = 4) -> dict | None:
 
 def reversing_steps(F, until: int | None, pairs: int = 5) -> dict | None:
     """Whether consecutive updates of a parameter point in opposite directions (median cosine of each update with the
-    one before it below -0.5) before step `until`, measured on the values kept at every write of an array parameter.
+    one before it below -0.5, and 90% of them below 0) before step `until`, measured on the values kept at every write of an array parameter.
     None when no parameter's values were kept at `pairs` + 2 writes or more."""
     best = None
     for u in F.updates:
@@ -94,11 +94,14 @@ def reversing_steps(F, until: int | None, pairs: int = 5) -> dict | None:
         if len(cos) < pairs:
             continue
         med = float(np.median(cos))
-        got = {"reversing": med < -0.5, "cosine": med, "name": F.by_id[u].target, "n": int(len(cos)),
-               "what": (f"consecutive updates of {F.by_id[u].target} point opposite ways (median cosine {med:.2f} "
-                        f"over {len(cos)} pairs of steps): the steps overshoot, they do not climb") if med < -0.5 else
-                       f"consecutive updates of {F.by_id[u].target} keep their direction (median cosine {med:.2f} over "
-                       f"{len(cos)} pairs of steps)"}
+        # Nearly every pair reversing: per-sample steps reverse with the sample (one label pulls, the next pushes),
+        # half the time or so; an overshoot reverses at every step.
+        share = float(np.mean(cos < 0))
+        reversing = med < -0.5 and share >= 0.9
+        got = {"reversing": reversing, "share": share, "cosine": med, "name": F.by_id[u].target, "n": int(len(cos)),
+               "what": f"consecutive updates of {F.by_id[u].target} point opposite ways in {share:.0%} of {len(cos)} "
+                       f"pairs of steps (median cosine {med:.2f})"
+                       + (": the steps overshoot, they do not climb" if reversing else "")}
         if got["reversing"]:
             return got
         best = best or got
