@@ -65,6 +65,10 @@ def update_ratios(F: Facts, u: int):
     up = sr[C.UPDATE_L2]
     if not np.isfinite(up).any() and len(set(sr[C.SIZE].tolist())) > 1:
         steps, up, before = _element_changes(sr)
+    if not np.isfinite(up).any() and np.nanmax(sr[C.SIZE]) > 1:
+        # An array replaced whole (`params[0] = params[0] - lr * g`) has no recorded update norm; when its
+        # values were kept at every write, the update is the difference of consecutive values.
+        up = kept_value_deltas(F, u, up)
     if not np.isfinite(up).any() and np.nanmax(sr[C.SIZE]) <= 1:
         whole = _scalar_elements_per_step(sr)
         if whole is not None:
@@ -91,6 +95,29 @@ def update_ratios(F: Facts, u: int):
         ratio = up / before
     m &= before > 0
     return steps[m], up[m], before[m], ratio[m]
+
+
+def kept_value_deltas(F: Facts, u: int, up: np.ndarray) -> np.ndarray:
+    """‖value after - value before‖ of each write of an array parameter, from its values kept at every write
+    (a row with no kept value before it stays NaN); `up` unchanged when the values were not kept at every write
+    or the site writes several arrays in turn."""
+    sr = F.ser(u)
+    kept = F.values(u)
+    if kept is None or _writes_several_arrays(sr):
+        return up
+    steps, data, _ = kept
+    if len(steps) != len(sr.step) or not np.array_equal(steps, sr.step) or data.shape[1] != int(np.nanmax(sr[C.SIZE])):
+        return up
+    # The kept copy is the value written: its norm matches the recorded one, or the rows are not the same writes.
+    with np.errstate(all="ignore"):
+        norms = np.sqrt(np.sum(data * data, axis=1))
+        l2 = sr[C.L2].astype(np.float64)
+        fin = np.isfinite(norms) & np.isfinite(l2)
+        if not fin.any() or not np.allclose(norms[fin], l2[fin], rtol=1e-3, atol=1e-12):
+            return up
+        out = np.full(len(steps), np.nan)
+        out[1:] = np.sqrt(np.sum((data[1:] - data[:-1]) ** 2, axis=1))
+    return out
 
 
 def _writes_several_arrays(sr) -> bool:
@@ -769,7 +796,7 @@ def summed_gradients(F: Facts) -> list[dict]:
         if any(_divides(text[g]) for g in chain):
             continue
         contracting = [g for g in chain if _contracts(text[g])
-                       and (F.by_id[g].kind != "return" or shaped[g] != g)]
+                       and (F.by_id[g].kind != "return" or shaped[g] != g or _every_value_contracts(text[g]))]
         if contracting:
             c = contracting[0]
             out.append({"update": u, "gradient": c, "batch": batch,
@@ -828,6 +855,17 @@ def _unpacked_position(site) -> int | None:
         if ast.unparse(elt) == site.target:
             return k
     return None
+
+
+def _every_value_contracts(statement: str) -> bool:
+    """A `return {"W": X.T @ d, "b": d.sum(0)}`: every value of a returned dict contracts, so whichever key the
+    caller takes (`g[k]` over the keys) is a sum."""
+    try:
+        node = ast.parse(strip_comment(statement.strip())).body[0]
+    except (SyntaxError, IndexError):
+        return False
+    return isinstance(node, ast.Return) and isinstance(node.value, ast.Dict) and bool(node.value.values) and \
+        all(_contracts(ast.unparse(v)) for v in node.value.values)
 
 
 def _returned_element(statement: str, position: int | None):

@@ -96,9 +96,24 @@ def forward_pass(F, which: str = "first") -> Pass | None:
             if x.kind != "arg" and any(base_name(r) in names or last(r) in names for r in x.reads):
                 cut = k
                 break
+        cut = _before_first_update(F, rows, cut)
         out = Pass(tuple(rows[:cut]), lo, hi)
     memo[which] = out
     return out
+
+
+def _before_first_update(F, rows, cut: int) -> int:
+    """`cut`, or the position of the pass's first parameter update (or optimizer state write) when it comes earlier:
+    the values written after an update (a loss evaluated after the step, under a name the targets reach by another name) are the next
+    weights' doing, not the pass's. An update that opens the pass (a step from the gradient of the step before)
+    leaves it as it is."""
+    # Optimizer state and gradient accumulators are written by the update step as well (`vel = beta * vel - lr * g`).
+    updates = set(F.updates) | {sid for sid, role in F.update_roles.items()
+                                if role.startswith(("optimizer state", "gradient accumulator"))}
+    for k, (_, sid, _) in enumerate(rows[:cut]):
+        if sid in updates:
+            return k if k > 0 else cut
+    return cut
 
 
 def target_site(F) -> int | None:
@@ -142,12 +157,17 @@ def input_site(F) -> int | None:
 def target_names(F) -> set[str]:
     t = target_site(F)
     names = {base_name(F.by_id[t].target)} if t is not None else set()
-    # the targets under the names a function receives them by
-    for x in F.sites:
-        if x.kind == "arg" and t is not None:
-            for caller, expr in F.call_args(x.function, x.target[4:]):
-                if any(base_name(r) in names for r in _reads(expr)):
-                    names.add(x.target[4:])
+    # the targets under the names a function receives them by, also handed on from function to function
+    # (`model.step(X, labels)` passing them on to `self.grads(rows, idx)`)
+    for _ in range(3):
+        before = len(names)
+        for x in F.sites:
+            if x.kind == "arg" and t is not None and x.target[4:] not in names:
+                for caller, expr in F.call_args(x.function, x.target[4:]):
+                    if any(base_name(r) in names for r in _reads(expr)):
+                        names.add(x.target[4:])
+        if len(names) == before:
+            break
     return names
 
 

@@ -25,6 +25,16 @@ def worsening_from_start(F, k: int = 4) -> dict | None:
                  "what": f"the loss ({ls[2]}) goes {', '.join(f'{v:.4g}' for v in first)}, ..."}
         if rising:
             return found
+    elif ls is not None and np.isfinite(ls[1]).sum() >= k:
+        # A loss kept rarely (once per epoch): too few values for the first k steps to stand for the run, but a
+        # loss that rises at every one of them, well above its first value, climbed all along.
+        loss = ls[1][np.isfinite(ls[1])]
+        rising = bool(np.all(np.diff(loss) > 0) and loss[-1] > 1.5 * loss[0])
+        found = {"how": "loss", "rising": rising, "first": [float(v) for v in loss[:k]], "source": ls[2],
+                 "what": f"the loss ({ls[2]}) rises at every one of its {len(loss)} values, "
+                         f"{', '.join(f'{v:.4g}' for v in loss[:k])}, ..."}
+        if rising:
+            return found
     for u in F.updates:
         steps, up, before, ratio = update_ratios(F, u)  # rows where the norm before is above zero
         if len(before) < 20:
@@ -58,6 +68,44 @@ def worsening_from_start(F, k: int = 4) -> dict | None:
         if got["rising"]:
             break
     return found
+
+
+def reversing_steps(F, until: int | None, pairs: int = 5) -> dict | None:
+    """Whether consecutive updates of a parameter point in opposite directions (median cosine of each update with the
+    one before it below -0.5, and 90% of them below 0) before step `until`, measured on the values kept at every write of an array parameter.
+    None when no parameter's values were kept at `pairs` + 2 writes or more."""
+    best = None
+    for u in F.updates:
+        kept = F.values(u)
+        if kept is None:
+            continue
+        steps, data, _ = kept
+        sr = F.ser(u)
+        if sr is None or len(steps) != len(sr.step) or data.ndim != 2 or data.shape[1] < 2:
+            continue
+        rows = np.nonzero((steps >= 0) & (True if until is None else steps <= until))[0]
+        if len(rows) < pairs + 2:
+            continue
+        with np.errstate(all="ignore"):
+            delta = np.diff(data[rows], axis=0)
+            norm = np.sqrt(np.sum(delta * delta, axis=1))
+            cos = np.sum(delta[1:] * delta[:-1], axis=1) / (norm[1:] * norm[:-1])
+        cos = cos[np.isfinite(cos)]
+        if len(cos) < pairs:
+            continue
+        med = float(np.median(cos))
+        # Nearly every pair reversing: per-sample steps reverse with the sample (one label pulls, the next pushes),
+        # half the time or so; an overshoot reverses at every step.
+        share = float(np.mean(cos < 0))
+        reversing = med < -0.5 and share >= 0.9
+        got = {"reversing": reversing, "share": share, "cosine": med, "name": F.by_id[u].target, "n": int(len(cos)),
+               "what": f"consecutive updates of {F.by_id[u].target} point opposite ways in {share:.0%} of {len(cos)} "
+                       f"pairs of steps (median cosine {med:.2f})"
+                       + (": the steps overshoot, they do not climb" if reversing else "")}
+        if got["reversing"]:
+            return got
+        best = best or got
+    return best
 
 
 def loss_falls_over(ls, steps: np.ndarray, end: int) -> tuple[float, float] | None:
@@ -114,7 +162,7 @@ def step_spread(F) -> dict | None:
         ("run_worsens", "the run gets worse: a NaN or inf, a loss that ends well above its start, or diverging weights"),
         ("steps_small", "the updates were a small part of the weights before the run got worse, or large without "
                         "overshooting (below the weights' own norm, no change alternating in sign, no spike, no value "
-                        "growing geometrically)"),
+                        "growing geometrically), and consecutive updates do not point opposite ways"),
         ("worse_from_first_steps", "the loss rises, or the weights grow while the loss does not fall, from the very "
                                    "first steps, steadily"),
         ("steps_follow_the_weights", "the steps change from one update to the next (the gradient is recomputed "
@@ -146,6 +194,12 @@ def rule(ctx) -> RuleOutcome:
     # A step larger than the weights themselves is too large whatever its direction: only steps below the weights'
     # own norm are judged by what they did.
     level = bool(big) and big["how"] == "median" and not growing and big["ratio"] < 1.0
+    # Steps that reverse direction from one update to the next overshoot a valley, whatever their size: a climb
+    # keeps going the same way.
+    back = reversing_steps(F, bad.get("step"))
+    if back is not None and back["reversing"]:
+        out.check("steps_small", False, back["what"], cosine=back["cosine"])
+        return out
     if not out.check("steps_small", None if big is None else not big or level,
                      "no update ratio was measured" if big is None else
                      (f"{big['name']} moved by a median {big['ratio']:.2g} of its norm, but no change alternated in sign, "

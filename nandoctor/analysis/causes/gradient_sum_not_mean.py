@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ...detectors.optimisation import batch_axis_size, oversized_steps, summed_gradients, sound_run_words, trouble
+import numpy as np
+
+from ...detectors.optimisation import batch_axis_size, loss_series, oversized_steps, sound_run_words, summed_gradients, trouble
 from ...explain.fixes import as_group, divide_gradient_fix, lower_lr_fix
 from ...detectors.facts import strip_comment
 from ...model import ChainLink, Fix
@@ -17,7 +19,9 @@ from ._numeric import early_step_ratio
         ("gradient_summed", "a gradient contracts over a batch of at least SUM_BATCH samples (an axis its operands' "
                             "recorded shapes have and its result has not, rows or columns alike), or a loop adds up "
                             "that many per-sample gradients before an update, and nothing divides by their number"),
-        ("run_unstable", "the run blows up: a NaN or inf, a loss that ends well above its start, or diverging weights"),
+        ("run_unstable", "the run blows up (a NaN or inf, a loss that ends well above its start, or diverging "
+                         "weights) or makes no progress: a loss measured at three steps or more that ends no lower "
+                         "than its first value"),
         ("step_too_large_by_the_sum", "the first update moved the weights by SUM_RATIO_HIGH of their norm or more, and "
                                       "divided by the batch size they would not"),
     ),
@@ -52,6 +56,9 @@ def rule(ctx) -> RuleOutcome:
                       f"{ctx.threshold('SUM_BATCH'):g} or more samples"), batch=b):
         return out
     bad = trouble(F, ctx.session)
+    if bad is not None and not bad:
+        # Steps thrown far out by the first summed update can leave the loss stuck above where it began, finite.
+        bad = _no_progress(F) or bad
     if not out.check("run_unstable", None if bad is None else bool(bad),
                      bad.get("what", "") if bad else ("neither a loss nor the weights were measured" if bad is None
                                                      else sound_run_words(F))):
@@ -89,6 +96,23 @@ def rule(ctx) -> RuleOutcome:
     out.drafts.append(Draft("gradient_sum_not_mean", PRIMARY + 1, msg, chain, fixes, ["gradient_sum_not_mean"],
                             {"batch": b, "ratio": big["ratio"]}))
     return out
+
+
+def _no_progress(F) -> dict | None:
+    """The loss ending no lower than its first value in the loop, measured at three steps or more; None otherwise."""
+    ls = loss_series(F)
+    if ls is None:
+        return None
+    steps, loss = ls[0], ls[1]
+    fin = np.isfinite(loss)
+    if fin.sum() < 3 or not fin.all():
+        return None
+    first = float(loss[0])
+    end = float(loss[-1])
+    if end < first:
+        return None
+    return {"kind": "stall", "step": int(steps[0]), "loss_first": first, "loss_last": end,
+            "what": f"the loss ({ls[2]}) ends at {end:.4g}, no lower than its first value {first:.4g}"}
 
 
 def _divide_update_fix(F, update: int, count: int) -> Fix | None:

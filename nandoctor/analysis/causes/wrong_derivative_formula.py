@@ -66,11 +66,16 @@ def derivative_candidates(F):
         for q in ps:
             consumers.setdefault(q, set()).add(c)
     for y in F.sites:
-        if y.kind == "arg" or y.id in F.forward_sites or y.id in acts or not F.observed(y.id):
+        used_by = consumers.get(y.id, set())
+        # A value read only by backward statements is no forward value, whatever it was computed from.
+        only_backward = bool(used_by) and all(F.by_id[c].phase == "backward" for c in used_by)
+        if y.kind == "arg" or (y.id in F.forward_sites and not only_backward) or y.id in acts or not F.observed(y.id):
             continue
         # A derivative is part of the backward pass and runs at every step, not once after training.
+        # So is one read only by backward statements (`slope = out * (1 - out)` read only by `delta = (out - t) *
+        # slope`), where no loss site was found to start the backward pass from.
         in_backward = (y.phase == "backward" or (y.kind == "return" and y.function.rsplit(".", 1)[-1] in backward_calls)
-                       or (y.id not in errors and bool(consumers.get(y.id, set()) & errors)))
+                       or (y.id not in errors and bool(used_by & errors)) or only_backward)
         if not in_backward or F.loop_steps(y.id) < 2:
             continue
         ops = []

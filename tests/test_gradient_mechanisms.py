@@ -1,0 +1,170 @@
+"""Gradient measurements on code written in other styles: arrays replaced whole in a list, steps that reverse,
+a derivative in pure-Python per-sample code, gradients returned in a dict."""
+
+from __future__ import annotations
+
+import math
+import textwrap
+
+import numpy as np
+
+from nandoctor.analysis.causes.gradient_sign_wrong import reversing_steps
+from nandoctor.analysis.rules import FAILS, HOLDS, evaluate_rules
+from nandoctor.cli import trace_script
+from nandoctor.detectors import detect
+from nandoctor.detectors.facts import facts
+from nandoctor.detectors.optimisation import update_ratios
+
+
+def _run(tmp_path, source, name):
+    script = tmp_path / f"{name}.py"
+    script.write_text(textwrap.dedent(source))
+    _, session = trace_script(str(script), [], tmp_path / f"{name}_out", formats=("json",))
+    F = facts(session)
+    drafts, _, checks = evaluate_rules(session, F, detect(session))
+    return F, {d.tag: d for d in drafts}, {code: {c.premise: c for c in cs} for code, cs in checks.items()}
+
+
+# Logistic regression on labels -1/+1 with its parameters in a list, each replaced whole at every step.
+LIST_PARAMS = """
+import numpy as np
+gen = np.random.default_rng(4)
+feats = gen.normal(0.0, 1.0, (200, 3))
+labels = np.where(feats @ np.array([1.5, -2.0, 0.5]) > 0, 1.0, -1.0)
+params = [np.full(3, 0.1), 0.0]
+for it in range(40):
+    margin = labels * (feats @ params[0] + params[1])
+    coeff = {sign}labels / (1.0 + np.exp(margin))
+    params[0] = params[0] - 0.3 * feats.T @ coeff / len(labels)
+    params[1] = params[1] - 0.3 * float(np.mean(coeff))
+    loss = float(np.mean(np.logaddexp(0.0, -margin)))
+"""
+
+
+def _replay_list_params(sign):
+    gen = np.random.default_rng(4)
+    feats = gen.normal(0.0, 1.0, (200, 3))
+    labels = np.where(feats @ np.array([1.5, -2.0, 0.5]) > 0, 1.0, -1.0)
+    w, b, changes = np.full(3, 0.1), 0.0, []
+    for _ in range(40):
+        coeff = sign * labels / (1.0 + np.exp(labels * (feats @ w + b)))
+        new = w - 0.3 * feats.T @ coeff / len(labels)
+        changes.append(np.linalg.norm(new - w))
+        w, b = new, b - 0.3 * float(np.mean(coeff))
+    return np.array(changes)
+
+
+def test_array_replaced_whole_in_a_list_has_update_norms(tmp_path):
+    F, drafts, _ = _run(tmp_path, LIST_PARAMS.format(sign="-"), "list_descent")
+    u = next(u for u in F.updates if F.by_id[u].target == "params[0]")
+    steps, up, before, ratio = update_ratios(F, u)
+    want = _replay_list_params(-1.0)
+    # The first write has no kept value before it; every later one is the difference of consecutive values.
+    assert len(up) == len(want) - 1
+    assert np.allclose(up, want[1:], rtol=1e-9)
+    assert "gradient_sign_wrong" not in drafts
+
+
+def test_ascent_on_list_parameters_is_the_sign(tmp_path):
+    F, drafts, checks = _run(tmp_path, LIST_PARAMS.format(sign=""), "list_ascent")
+    back = reversing_steps(F, None)
+    assert back is not None and not back["reversing"] and back["cosine"] > 0.5
+    sign = checks["gradient_sign_wrong"]
+    assert all(c.status == HOLDS for c in sign.values()), {p: (c.status, c.why) for p, c in sign.items()}
+    assert "gradient_sign_wrong" in drafts
+
+
+OVERSHOOT = """
+import numpy as np
+gen = np.random.default_rng(21)
+cols = gen.normal(0.0, 1.0, (3, 150))
+cols[1] = 0.8 * cols[0] + 0.2 * cols[1]
+target = np.array([1.0, -0.5, 0.3]) @ cols
+coef = np.zeros(3)
+for count in range(60):
+    resid = coef @ cols - target
+    coef = coef - {rate} * (cols @ resid) * 2.0 / cols.shape[1]
+    mse = float(np.mean(resid ** 2))
+"""
+
+
+def test_overshoot_is_not_ascent(tmp_path):
+    F, drafts, checks = _run(tmp_path, OVERSHOOT.format(rate=0.75), "overshoot")
+    back = reversing_steps(F, None)
+    # Replayed: the largest curvature of the mse is 2 * the top eigenvalue of cols @ cols.T / n; a rate above 2 / it
+    # makes the component along that direction flip sign at every step.
+    gen = np.random.default_rng(21)
+    cols = gen.normal(0.0, 1.0, (3, 150))
+    cols[1] = 0.8 * cols[0] + 0.2 * cols[1]
+    top = float(np.linalg.eigvalsh(2.0 * cols @ cols.T / 150)[-1])
+    assert 0.75 * top > 2.0
+    assert back is not None and back["reversing"] and back["cosine"] < -0.9
+    assert checks["gradient_sign_wrong"]["steps_small"].status == FAILS
+    assert "gradient_sign_wrong" not in drafts
+
+
+NEURON = """
+import math
+points = []
+for i in range(49):
+    u = -1.0 + 2.0 * (i % 7) / 6
+    v = -1.0 + 2.0 * (i // 7) / 6
+    points.append((u, v, math.tanh(1.8 * u - 1.2 * v + 0.4)))
+wu, wv, off = 0.05, -0.05, 0.0
+for sweep in range(8):
+    for u, v, t in points:
+        out = math.tanh(wu * u + wv * v + off)
+        slope = {slope}
+        delta = 2.0 * (out - t) * slope
+        wu -= 0.1 * delta * u
+        wv -= 0.1 * delta * v
+        off -= 0.1 * delta
+"""
+
+
+def test_derivative_in_pure_python_per_sample_code_is_replayed(tmp_path):
+    # The logistic derivative given a tanh output differs from 1 - out**2 wherever out is not 0.
+    out = math.tanh(0.3)
+    assert abs(out * (1 - out) - (1 - out * out)) > 0.1
+    _, drafts, checks = _run(tmp_path, NEURON.format(slope="out * (1.0 - out)"), "neuron_wrong")
+    wrong = checks["wrong_derivative_formula"]
+    assert wrong["mismatch_measured"].status == HOLDS, wrong["mismatch_measured"].why
+    assert "wrong_derivative_formula" in drafts
+    _, drafts, checks = _run(tmp_path, NEURON.format(slope="1.0 - out * out"), "neuron_right")
+    assert checks["wrong_derivative_formula"]["mismatch_measured"].status == FAILS
+    assert "wrong_derivative_formula" not in drafts
+
+
+DICT_GRADS = """
+import numpy as np
+gen = np.random.default_rng(11)
+rows = np.concatenate([gen.normal(c, 1.0, (100, 2)) for c in ([2.0, 0.0], [-1.0, 2.0], [0.0, -2.0])])
+idx = np.repeat(np.arange(3), 100)
+p = {{"M": gen.normal(0.0, 0.1, (2, 3)), "c": np.zeros(3)}}
+vel = {{k: np.zeros_like(v) for k, v in p.items()}}
+
+
+def grads(rows, idx):
+    s = rows @ p["M"] + p["c"]
+    e = np.exp(s - s.max(axis=1, keepdims=True))
+    pr = e / e.sum(axis=1, keepdims=True)
+    pr[np.arange(len(idx)), idx] -= 1.0
+    return {{"M": rows.T @ pr{div}, "c": pr.sum(axis=0){div}}}
+
+
+for epoch in range(30):
+    g = grads(rows, idx)
+    for k in p:
+        vel[k] = 0.9 * vel[k] - 0.5 * g[k]
+        p[k] += vel[k]
+"""
+
+
+def test_gradient_returned_in_a_dict_is_summed(tmp_path):
+    _, _, checks = _run(tmp_path, DICT_GRADS.format(div=""), "dict_sum")
+    s = checks["gradient_sum_not_mean"]["gradient_summed"]
+    assert s.status == HOLDS, s.why
+    assert s.numbers["batch"] == 300
+    _, drafts, checks = _run(tmp_path, DICT_GRADS.format(div=" / len(idx)"), "dict_mean")
+    assert checks["gradient_sum_not_mean"]["gradient_summed"].status == FAILS
+    assert "gradient_sum_not_mean" not in drafts
