@@ -196,3 +196,33 @@ def pytest_approx(value):
     import pytest
 
     return pytest.approx(value, rel=1e-6)
+
+
+MODULE_LIST = """
+import math
+import random
+random.seed(2)
+rows = []
+for _ in range(60):
+    a = random.uniform(0.0, 4.0)
+    b = random.uniform(0.0, 4.0)
+    rows.append(([a, b], 1.0 if a + b > 5.0 else 0.0))
+w = [0.0, 0.0]
+pace = 0.05
+def learn(x, t):
+    s = w[0] * x[0] + w[1] * x[1]
+    d = 1.0 / (1.0 + math.exp(-s)) - t
+    w[0] -= pace * d * x[0]
+    w[1] -= pace * d * x[1]
+for rnd in range(6):
+    for x, t in rows:
+        learn(x, t)
+"""
+
+
+def test_a_module_list_stepped_by_element_in_a_helper_is_a_parameter(tmp_path):
+    session, drafts, checks = _run(tmp_path, MODULE_LIST, "module_list")
+    F = facts(session)
+    # `w[0] -= ...` inside learn() writes the module's list, which outlives the call: not a local rebinding
+    assert sorted(F.by_id[u].target for u in F.updates) == ["w[0]", "w[1]"]
+    assert checks["learning_rate_too_high"]["update_ratio_measured"].status == HOLDS
