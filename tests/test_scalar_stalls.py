@@ -226,3 +226,52 @@ def test_a_module_list_stepped_by_element_in_a_helper_is_a_parameter(tmp_path):
     # `w[0] -= ...` inside learn() writes the module's list, which outlives the call: not a local rebinding
     assert sorted(F.by_id[u].target for u in F.updates) == ["w[0]", "w[1]"]
     assert checks["learning_rate_too_high"]["update_ratio_measured"].status == HOLDS
+
+
+SATURATED_CODES = """
+import numpy as np
+rng = np.random.default_rng(3)
+latent = rng.normal(size=(120, 3))
+obs = latent @ rng.normal(size=(3, 6))
+obs = (obs - obs.mean(axis=0)) / obs.std(axis=0)
+enc = rng.normal(size=(6, 3)) * 6.0
+dec = rng.normal(size=(3, 6)) * 6.0
+for sweep in range(300):
+    code = 1.0 / (1.0 + np.exp(-(obs @ enc)))
+    resid = code @ dec - obs
+    loss = np.mean(np.sum(resid ** 2, axis=1))
+    g = 2 * resid / len(obs)
+    d_pre = (g @ dec.T) * code * (1 - code)
+    dec -= 0.2 * code.T @ g
+    enc -= 0.2 * obs.T @ d_pre
+"""
+
+
+def _replay_saturation():
+    """The share of the codes within 1e-4 of 0 or 1 in the first and the last sweep, in plain numpy."""
+    rng = np.random.default_rng(3)
+    latent = rng.normal(size=(120, 3))
+    obs = latent @ rng.normal(size=(3, 6))
+    obs = (obs - obs.mean(axis=0)) / obs.std(axis=0)
+    enc = rng.normal(size=(6, 3)) * 6.0
+    dec = rng.normal(size=(3, 6)) * 6.0
+    shares = []
+    for _ in range(300):
+        code = 1.0 / (1.0 + np.exp(-(obs @ enc)))
+        shares.append(float(np.mean((code < 1e-4) | (code > 1 - 1e-4))))
+        resid = code @ dec - obs
+        g = 2 * resid / len(obs)
+        d_pre = (g @ dec.T) * code * (1 - code)
+        dec -= 0.2 * code.T @ g
+        enc -= 0.2 * obs.T @ d_pre
+    return shares[0], shares[-1]
+
+
+def test_a_saturated_start_mostly_kept_to_the_end_still_hurts(tmp_path):
+    start, end = _replay_saturation()
+    # below the saturated-start limit at the end, yet most of the start's saturation is still there
+    assert end < 0.2 <= start and end >= 0.5 * start
+    session, drafts, checks = _run(tmp_path, SATURATED_CODES, "saturated_codes")
+    hurt = checks["weights_init_too_large"]["training_hurt"]
+    assert hurt.status == HOLDS, hurt.why
+    assert f"{end:.0%} of its values" in hurt.why and f"{start:.0%} at the start" in hurt.why
