@@ -460,11 +460,12 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
             continue
         # A plain local name rebound inside a helper outside any loop of its own (`p = np.clip(p, ...)`)
         # carries nothing to the next step: the caller's rebinding (`w = step(w)`) is the update.
-        # A write into a container the helper did not bind (`state["w"] = ...` on a closure's dict) is no
-        # rebinding: the container outlives the call.
+        # A write into a container the helper did not bind (`state["w"] = ...` on a closure's dict, `w[0] -= ...`
+        # on a module's list) is no rebinding: the container outlives the call.
         if "." not in name and s0.function != "<module>" and name not in idx.globals_of.get(s0.function, ()) \
                 and all(x.loop is None for x in ss) \
-                and not any(x.kind == "setitem" and name not in idx.binds.get(s0.function, ()) for x in ss):
+                and not any((x.kind == "setitem" or x.target.startswith(name + "[")) and name not in
+                            idx.binds.get(s0.function, ()) for x in ss):
             role[k] = "a local rebinding inside a helper"
             continue
         # Rebuilt at each iteration of a loop that holds its update: working storage (`dW = zeros`, `total = 0`).

@@ -618,7 +618,9 @@ class Facts:
             fwd = [p for p in ps if p in self.derived and self.observed(p)]
             if fwd:
                 return fwd[-1], dat[0], sid
-            if any(p in self.params for p in ps):
+            # The prediction read straight from the parameters, or through a value computed from them that was not
+            # recorded itself (a list of layer outputs, `acts[-1] - goal[idx]`).
+            if any(p in self.params or p in self.derived for p in ps):
                 return None, dat[0], sid
         return self._reconstruction_side()
 
@@ -883,7 +885,8 @@ _SAME_VALUES = ("reshape", "astype", "ravel", "flatten", "transpose", "copy", "s
 
 
 def _copy_of_one(statement: str) -> bool:
-    """`a = b`, `self.x = x`, `x = x.reshape(n, -1)`: one name's numbers, at most reshaped, retyped or copied."""
+    """`a = b`, `self.x = x`, `x = x.reshape(n, -1)`, `acts = [x]`: one name's numbers, at most reshaped, retyped,
+    copied or put alone in a list."""
     try:
         node = ast.parse(strip_comment(statement.strip())).body[0]
     except (SyntaxError, IndexError):
@@ -891,6 +894,8 @@ def _copy_of_one(statement: str) -> bool:
     if not isinstance(node, ast.Assign):
         return False
     value = node.value
+    if isinstance(value, (ast.List, ast.Tuple)) and len(value.elts) == 1:
+        value = value.elts[0]  # `acts = [x]`: a list started with one name's numbers holds them unchanged
     while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _SAME_VALUES:
         value = value.func.value
     return _dotted(value) is not None

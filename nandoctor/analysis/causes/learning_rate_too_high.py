@@ -65,6 +65,21 @@ def thrown_dead(F, findings) -> dict:
     return {}
 
 
+def _noise_not_bounce(F, u: int, chance: float) -> bool:
+    """A scalar weight whose consecutive changes reverse sign no more often than chance: the steps follow one
+    sample's gradient after another (noise around where the model can go), not a rate throwing the weight back
+    and forth across the minimum, which reverses nearly every change. False when the changes were not measured
+    exactly (an array's mean need not carry its update)."""
+    from ... import columns as C
+    from ...detectors.optimisation import alternation
+
+    sr = F.ser(u)
+    if sr is None or not len(sr) or np.nanmax(sr[C.SIZE]) > 1:
+        return False
+    reversals, _ = alternation(sr[C.MEAN][sr.step >= 0])
+    return bool(np.isfinite(reversals) and reversals <= chance)
+
+
 def describe_steps(big: dict) -> str:
     if big["how"] == "spike":
         return (f"at step {big['step']} one update moved {big['name']} by {big['ratio']:.2g} of its norm "
@@ -99,7 +114,8 @@ def describe_steps(big: dict) -> str:
         ("gradient_formula_sound", "the backward pass was not found applying an activation's derivative to the "
                                    "pre-activation (a formula that blows up whatever the rate)"),
     ),
-    thresholds={"LR_RATIO_HIGH": 0.1, "START_BLOWUP": 1e4, "SUM_BATCH": 32, "BOUNCE_DROP": 0.1},
+    thresholds={"LR_RATIO_HIGH": 0.1, "START_BLOWUP": 1e4, "SUM_BATCH": 32, "BOUNCE_DROP": 0.1,
+                "BOUNCE_REVERSALS": 0.5},
     # the log of a negative tanh/linear output is NaN at any rate: the loss/activation mismatch explains it; a run
     # that climbs from its first update with steps that neither overshoot nor grow is going uphill, not too fast
     yields_to=("wrong_loss_for_activation", "gradient_sign_wrong"),
@@ -122,7 +138,8 @@ def rule(ctx) -> RuleOutcome:
         # the run bounces across the minimum (per-sample noise moves the weights by far less).
         lp, tr = loss_progress(F), typical_ratio(F, stepped)
         if lp is not None and tr is not None and abs(lp["drop"]) < ctx.threshold("BOUNCE_DROP") \
-                and tr["ratio"] >= limit and not tr.get("from_zero"):
+                and tr["ratio"] >= limit and not tr.get("from_zero") \
+                and not _noise_not_bounce(F, tr["update"], ctx.threshold("BOUNCE_REVERSALS")):
             bad = dict(kind="bouncing", step=None, what=f"the loss ({lp['how']}) only went from {lp['first']:.4g} to "
                        f"{lp['last']:.4g} while each update moved {tr['name']} by a median {tr['ratio']:.2g} of its "
                        f"norm")

@@ -19,6 +19,26 @@ def _writes_several(F, u: int) -> bool:
     return _writes_several_arrays(F.ser(u))
 
 
+def _scalar_ratios(F) -> list[dict]:
+    """The median |change| of every scalar parameter's writes in the loop against the largest size it reaches, one
+    entry per parameter with a non-zero size; written like `layer_update_ratios`' entries."""
+    from ...detectors.optimisation import scalar_deltas
+
+    out = []
+    for u in F.updates:
+        sr = F.ser(u)
+        if sr is None or not len(sr) or np.nanmax(sr[C.SIZE]) > 1:
+            continue
+        inside = sr.step >= 0
+        deltas = scalar_deltas(F, u)[inside]
+        size = float(np.nanmax(np.abs(sr[C.MEAN][inside].astype(np.float64)))) if inside.any() else float("nan")
+        deltas = deltas[np.isfinite(deltas)]
+        if len(deltas) and np.isfinite(size) and size > 0:
+            out.append({"name": base_name(F.by_id[u].target), "update": u, "position": 0, "n": int(len(deltas)),
+                        "ratio": float(np.median(deltas)) / size, "from_zero": False})
+    return [r for r in out if r["ratio"] > 0]
+
+
 @cause_rule(
     "learning_rate_too_low",
     "The learning rate is too low",
@@ -82,6 +102,14 @@ def rule(ctx) -> RuleOutcome:
     spread = high["ratio"] / low["ratio"] if layers else None
     arrays = [u for u in F.updates if F.ser(u) is not None and np.nanmax(F.ser(u)[C.SIZE]) > 1]
     single = not layers and len(arrays) == 1 and not _writes_several(F, arrays[0])
+    if not layers and not arrays:
+        # Only numbers are learned (Python floats): each compared with the size it reaches, since numbers that
+        # start at zero have no size before their first step to compare a step with.
+        layers = _scalar_ratios(F)
+        low = min(layers, key=lambda r: r["ratio"]) if layers else None
+        high = max(layers, key=lambda r: r["ratio"]) if layers else None
+        spread = high["ratio"] / low["ratio"] if layers else None
+    kind = "parameter arrays" if arrays else "scalar parameters"
     if single:
         # One array of weights (and scalar offsets): no gradient passes back through other layers to vanish.
         out.check("steps_tiny_alike", True, f"{base_name(F.by_id[arrays[0]].target)} is the only array of weights: "
@@ -89,14 +117,14 @@ def rule(ctx) -> RuleOutcome:
     elif not out.check("steps_tiny_alike", None if spread is None else spread < ctx.threshold("LAYER_SPREAD"),
                      "no parameter array's update ratio was measured" if spread is None else
                      (f"one parameter array ({high['name']}, median ratio {high['ratio']:.2g})" if len(layers) == 1 else
-                      f"the median update ratios of {len(layers)} parameter arrays run from {low['ratio']:.2g} "
+                      f"the median update ratios of {len(layers)} {kind} run from {low['ratio']:.2g} "
                       f"({low['name']}) to {high['ratio']:.2g} ({high['name']}), {spread:.3g}x apart"),
                      spread=spread, **({"ratios": {r["name"]: r["ratio"] for r in layers}} if layers else {})):
         return out
     u = tr["update"]
     hv = hyper_value(F, u)
     rate = f"the learning rate {hv['name']} = {hv['value']:g}" if hv else "the learning rate"
-    alike = (f" Every parameter array moves alike: median update ratios from {low['ratio']:.2g} to {high['ratio']:.2g}."
+    alike = (f" Every {kind[:-1]} moves alike: median update ratios from {low['ratio']:.2g} to {high['ratio']:.2g}."
              if len(layers) > 1 else "")
     msg = (f"{rate[0].upper() + rate[1:]} is too low: the gradient of {tr['name']} has a typical size of {g:.2g}, yet "
            f"all the steps together could lower the loss by at most {share:.2%} of it, and the loss ({lp['how']}) only "

@@ -350,6 +350,38 @@ def _per_sample_miss(F, t: int):
     return None
 
 
+def _scalar_miss(F):
+    """(site, root mean square over the last tenth of the loop, spread of what it is measured against, steps) of a
+    one-number miss computed each step as a parameter-derived number minus a number that is not (`d = prob(x) - t`
+    in code on Python floats, where no target array exists), or None. The spread is that of the subtracted number
+    over the same steps: the targets met one at a time."""
+    for x in F.sites:
+        if x.kind != "assign" or x.id not in F.derived or not F.observed(x.id):
+            continue
+        tree = parse_statement(x.statement)
+        subs = [n for n in ast.walk(tree) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Sub)] if tree else []
+        rows = loop_rows(F, x.id)
+        sr = F.ser(x.id)
+        if not subs or len(rows) < 10 or np.nanmax(sr[C.SIZE][rows]) != 1:
+            continue
+        subtracted = {base_name(r) for n in subs for r in expr_reads(n.right)}
+        tail = rows[-max(1, len(rows) // 10):]
+        for p in F.parent_map.get(x.id, []):
+            ps = F.ser(p)
+            if p in F.derived or F.is_param(p) or p == x.id or ps is None or not len(ps) \
+                    or base_name(F.by_id[p].target).removeprefix("arg ") not in subtracted:
+                continue
+            idx = [ps.before_seq(int(sr.seq[k])) for k in tail]
+            if any(i is None for i in idx) or np.nanmax(ps[C.SIZE][idx]) != 1:
+                continue
+            against = ps[C.MEAN][idx].astype(np.float64)
+            miss = sr[C.MEAN][tail].astype(np.float64)
+            t_std = float(np.std(against))
+            if np.all(np.isfinite(miss)) and np.all(np.isfinite(against)) and t_std > 0:
+                return x.id, float(np.sqrt(np.mean(miss ** 2))), t_std, len(tail)
+    return None
+
+
 def _stuck(F, flat_limit: float, residual_limit: float | None = None):
     """(holds, words, numbers): the final prediction is flat across samples, or training never converged."""
     t = target_site(F)
@@ -388,6 +420,14 @@ def _stuck(F, flat_limit: float, residual_limit: float | None = None):
                     f"over the last {n} single-sample steps the misses `{F.by_id[rx].target}` (line {F.by_id[rx].line}) "
                     f"have a root mean square of {rms:.3g}, {ratio:.2f} of the targets' spread {t_std:.3g}",
                     {"miss_rms_end": rms, "target_std": t_std, "miss_ratio": ratio})
+    scalar = _scalar_miss(F) if t is None and residual_limit is not None else None
+    if scalar is not None:
+        rx, rms, t_std, n = scalar
+        ratio = rms / t_std
+        return (bool(ratio >= residual_limit),
+                f"over the last {n} single-sample steps the misses `{F.by_id[rx].target}` (line {F.by_id[rx].line}) "
+                f"have a root mean square of {rms:.3g}, {ratio:.2f} of the spread {t_std:.3g} of the numbers they are "
+                f"measured against", {"miss_rms_end": rms, "target_std": t_std, "miss_ratio": ratio})
     end = _ran_to_the_end(F)
     if end is not None:
         lp, total = end

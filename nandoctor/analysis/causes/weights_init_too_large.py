@@ -27,13 +27,14 @@ _RANDOM_INIT = re.compile(r"(randn|standard_normal|normal\(|rand\(|uniform\()")
                             "the inputs' own or more, so large values come from the weights"),
         ("starts_extreme", "before any update a hidden sigmoid/tanh is saturated or the forward values are far "
                            "larger than the inputs"),
-        ("training_hurt", "the start still hurts at the end: that sigmoid/tanh is still saturated in the last step, "
+        ("training_hurt", "the start still hurts at the end: that sigmoid/tanh is still saturated in the last step "
+                          "(init_saturated_fraction of its values, or init_saturation_kept of its share at the start), "
                           "or the run blows up, or its loss barely falls, or a cross-entropy ends no better than "
                           "chance (init_chance_fraction of ln K or more, for K classes measured on the predicted "
                           "distribution)"),
     ),
     thresholds={"init_saturated_fraction": 0.2, "init_growth": 100.0, "init_input_scale_max": 10.0,
-                "init_slow_drop": 0.1, "init_chance_fraction": 0.9},
+                "init_slow_drop": 0.1, "init_chance_fraction": 0.9, "init_saturation_kept": 0.5},
 )
 def rule(ctx) -> RuleOutcome:
     """Before any update a hidden sigmoid/tanh sits at its bounds, or the forward values dwarf the inputs."""
@@ -185,6 +186,7 @@ def _still_hurting(ctx, F, pinned, sat_limit) -> tuple[bool | None, str]:
     place in the last step's pass (a function called per layer records each layer in turn), or (for values that
     grew) the run blows up or its loss barely falls."""
     ends = []
+    kept_limit = ctx.threshold("init_saturation_kept")
     for near, _, sid, row in sorted(pinned, key=lambda p: -p[0]):
         sr = F.ser(sid)
         first_step = int(sr.step[row])
@@ -194,8 +196,12 @@ def _still_hurting(ctx, F, pinned, sat_limit) -> tuple[bool | None, str]:
             end = float(sr[C.FRAC_SAT_NEAR][last[k]])
             if np.isfinite(end):
                 x = F.by_id[sid]
-                ends.append((end >= sat_limit, f"at step {int(sr.step[last[k]])} {site_words(F, sid)} (line {x.line}) "
-                                               f"still has {end:.0%} of its values within 1e-4 of its bounds"))
+                # Still saturated: as much as a saturated start, or most of what it started with (a start far
+                # beyond the limit that training only halves has not been shaken off).
+                kept = end / near if near > 0 else 0.0
+                ends.append((end >= sat_limit or kept >= kept_limit,
+                             f"at step {int(sr.step[last[k]])} {site_words(F, sid)} (line {x.line}) still has {end:.0%} "
+                             f"of its values within 1e-4 of its bounds ({kept:.0%} of the {near:.0%} at the start)"))
     still = next((e for e in ends if e[0]), None)
     if still:
         return still
