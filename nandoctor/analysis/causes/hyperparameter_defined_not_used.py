@@ -120,11 +120,16 @@ def literal_rates(F) -> list[float]:
         stmt = tree.body[0] if tree is not None and tree.body else None
         if not isinstance(stmt, ast.AugAssign) or not isinstance(stmt.op, (ast.Sub, ast.Add)):
             continue
-        value = stmt.value
-        if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mult):
-            for side in (value.left, value.right):
-                if isinstance(side, ast.Constant) and isinstance(side.value, float) and 0.0 < side.value < 1.0:
-                    out.append(float(side.value))
+        # The factors of the step's product chain (`0.01 * X.T @ g / n`), not literals inside calls or sums.
+        todo = [stmt.value]
+        while todo:
+            node = todo.pop()
+            if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.MatMult, ast.Div)):
+                todo.append(node.left)
+                if not isinstance(node.op, ast.Div):
+                    todo.append(node.right)
+            elif isinstance(node, ast.Constant) and isinstance(node.value, float) and 0.0 < node.value < 1.0:
+                out.append(float(node.value))
     return sorted(set(out))
 
 
