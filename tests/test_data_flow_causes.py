@@ -172,3 +172,29 @@ def test_a_sum_of_squares_is_read_once_per_pass(tmp_path):
         want.append(sq / 60)
     assert "history" in how and len(loss) == 40
     assert loss == pytest.approx(want, rel=1e-9)
+
+
+CENTRES = """
+import numpy as np
+gen = np.random.default_rng(3)
+pts = np.vstack([gen.normal(c, 0.5, (30, 2)) for c in ([0, 0], [4, 4], [0, 5])])
+cents = pts[[0, 1, 2]].copy()
+for it in range(20):
+    lab = ((pts[:, None, :] - cents[None]) ** 2).sum(axis=2).argmin(axis=1)
+    {keep}
+    for k in range(3):
+        cents[k] = pts[lab == k].mean(axis=0)
+    shift = float(np.abs(cents - prev).max())
+    if shift < 1e-6:
+        break
+"""
+
+
+def test_comparing_two_names_for_one_array_sees_no_change(tmp_path):
+    s = trace_script(tmp_path, CENTRES.format(keep="prev = cents"))
+    c = checks(s, "inplace_mutation_aliasing")
+    assert c["array_changed"].status == R.HOLDS and "compares prev with cents" in c["array_changed"].why
+    assert tags(s)[0] == "inplace_mutation_aliasing"
+    (tmp_path / "copy").mkdir()
+    s = trace_script(tmp_path / "copy", CENTRES.format(keep="prev = cents.copy()"))
+    assert "inplace_mutation_aliasing" not in tags(s)

@@ -26,11 +26,13 @@ from ..rules import LATENT, PRIMARY, Draft, RuleOutcome, cause_rule
         ("caller_keeps_array", "the caller passes an array it keeps: not a trained parameter, not rebound to the result "
                                "(a list keeps each array it is given; the second name holds an array, not a number)"),
         ("array_changed", "the argument's values after the writes differ from its values on entry (the values stored "
-                          "in the list differ from one store to the next)"),
+                          "in the list differ from one store to the next; for two names, the values after the write "
+                          "differ, or a statement compares the two names and so can see no change)"),
         ("caller_sees_change", "the caller reads the array after the call, or keeps the result (the same array) under "
                                "another name (the list is read after the loop by the training; the other name is read "
-                               "after the write at the training steps, and the run goes wrong: a non-finite value, a "
-                               "loss that rises or barely falls)"),
+                               "after the write at the training steps, and either compares the two names (one array, "
+                               "always equal) or the run goes wrong: a non-finite value, a loss that rises or barely "
+                               "falls)"),
     ),
     thresholds={"ALIAS_SLOW_DROP": 0.1},
 )
@@ -357,7 +359,9 @@ def renamed_then_written(F) -> list[dict]:
                     # A shuffle or a sort moves values without changing their min, max or mean: not measured here.
                     permutes = isinstance(s, ast.Expr) and isinstance(s.value, ast.Call) and (
                         getattr(s.value.func, "attr", getattr(s.value.func, "id", "")) in ("shuffle", "sort"))
-                    if wr is not None and rec["array"] and not permutes:
+                    # A write into part of the array records the part: its values say nothing of the whole.
+                    partial = isinstance(s, ast.Assign) and isinstance(s.targets[0], ast.Subscript)
+                    if wr is not None and rec["array"] and not permutes and not partial:
                         sw = F.ser(wr.id)
                         # Each write paired with the alias statement run just before it.
                         rows = [(sa.before_seq(int(q)), j) for j, q in enumerate(sw.seq)]
@@ -378,6 +382,12 @@ def renamed_then_written(F) -> list[dict]:
                                                    after_max=float(sw[C.MAX][w_idx[k]]))
                 if rd is not None:
                     rec["read_at_steps"] = bool((F.ser(rd.id).step >= 0).any())
+                elif at is not None and wr is not None:
+                    # A reader that binds nothing (`if np.allclose(old, c):`) is not recorded: it runs in the same
+                    # block as the alias and the write, so at the steps they ran at.
+                    rec["read_at_steps"] = bool((F.ser(at.id).step >= 0).any() and (F.ser(wr.id).step >= 0).any())
+                # A reader of both names compares the array with itself: whatever the write did, it finds no change.
+                rec["reads_both"] = _reads(reader, alias) and _reads(reader, source)
                 out.append(rec)
     F.memo["renamed_then_written"] = out
     return out
@@ -397,19 +407,28 @@ def _renamed_outcome(ctx, out: RuleOutcome, recs: list[dict]) -> RuleOutcome:
         return out
     measured = [r for r in arrays if r["changed"] is not None]
     changed = [r for r in measured if r["changed"] > 0]
-    if not out.check("array_changed", bool(changed) if measured else None,
-                     (f"{changed[0]['written']} held other values after line {changed[0]['write_line']} than at line "
+    # Comparing the two names compares one array with itself: it finds no change whatever the write did.
+    compared = [r for r in arrays if r.get("reads_both") and r["read_at_steps"] and r not in measured]
+    if not out.check("array_changed", True if compared else bool(changed) if measured else None,
+                     (f"line {compared[0]['read_line']} compares {compared[0]['alias']} with {compared[0]['source']}, "
+                      f"one array, so it sees no change whatever `{compared[0]['write_text']}` wrote" if compared else
+                      f"{changed[0]['written']} held other values after line {changed[0]['write_line']} than at line "
                       f"{changed[0]['alias_line']} at {changed[0]['changed']:.0%} of the writes" if changed else
-                      "the write left the values as they were at every step") if measured else
+                      "the write left the values as they were at every step") if measured or compared else
                      "the values before and after the write were not both recorded"):
         return out
+    changed = changed + compared
     read = [r for r in changed if r["read_at_steps"]]
     bad = trouble(F, ctx.session)
     lp = loss_progress(F)
     slow = lp is not None and lp["drop"] < ctx.threshold("ALIAS_SLOW_DROP")
     suffers = bool(bad) or slow
-    status = (bool(read) and suffers) if read and (bad is not None or lp is not None) else (False if not read else None)
-    how = (bad["what"] if bad else f"the loss only went from {lp['first']:.4g} to {lp['last']:.4g}" if slow else
+    both = [r for r in read if r.get("reads_both")]
+    status = (True if both else (bool(read) and suffers) if read and (bad is not None or lp is not None)
+              else (False if not read else None))
+    how = (f"line {both[0]['read_line']} compares {both[0]['alias']} with {both[0]['source']}, one array: they are "
+           f"always equal" if both else
+           bad["what"] if bad else f"the loss only went from {lp['first']:.4g} to {lp['last']:.4g}" if slow else
            "the run stays finite and its loss falls" if (bad is not None or lp is not None) else "")
     if not out.check("caller_sees_change", status,
                      (f"line {read[0]['read_line']} `{read[0]['read_text']}` reads {read[0]['other']} after the write, "
@@ -417,21 +436,23 @@ def _renamed_outcome(ctx, out: RuleOutcome, recs: list[dict]) -> RuleOutcome:
                       "the run's outcome was not measured" if read else
                       f"{first['other']} is not read after the write at the training steps")):
         return out
-    for rec in read:
+    for rec in (both or read):
         ev = dict(rec["evidence"], function=rec["function"], alias=rec["alias"], source=rec["source"],
                   alias_line=rec["alias_line"], write_line=rec["write_line"], read_line=rec["read_line"])
         w, o = rec["written"], rec["other"]
+        values = (f": at step {ev['step']} it ran from {ev['before_min']:.3g} to {ev['before_max']:.3g} and afterwards "
+                  f"from {ev['after_min']:.3g} to {ev['after_max']:.3g} ({rec['changed']:.0%} of the writes changed it)"
+                  if "before_min" in ev else "")
         summary = (f"`{rec['alias']} = {rec['source']}` (line {rec['alias_line']}) makes {rec['alias']} a second name for "
                    f"the same array, not a copy; `{rec['write_text']}` (line {rec['write_line']}) then overwrites it in "
-                   f"place, so {o} changes too: at step {ev['step']} it ran from {ev['before_min']:.3g} to "
-                   f"{ev['before_max']:.3g} and afterwards from {ev['after_min']:.3g} to {ev['after_max']:.3g} "
-                   f"({rec['changed']:.0%} of the writes changed it). Line {rec['read_line']} `{rec['read_text']}` "
+                   f"place, so {o} changes too{values}. Line {rec['read_line']} `{rec['read_text']}` "
                    f"reads the overwritten {o}, and {how}.")
-        chain = [ChainLink(f"`{rec['alias']} = {rec['source']}` binds a second name, not a copy", ev["step"], rec["alias"],
+        chain = [ChainLink(f"`{rec['alias']} = {rec['source']}` binds a second name, not a copy", ev.get("step"), rec["alias"],
                            rec["alias_line"], {}),
-                 ChainLink(f"`{rec['write_text']}` writes {w} in place, so {o} holds the new values", ev["step"], w,
-                           rec["write_line"], {k: ev[k] for k in ("before_min", "before_max", "after_min", "after_max")}),
-                 ChainLink(f"line {rec['read_line']} reads {o} expecting the values before the write", ev["step"], o,
+                 ChainLink(f"`{rec['write_text']}` writes {w} in place, so {o} holds the new values", ev.get("step"), w,
+                           rec["write_line"], {k: ev[k] for k in ("before_min", "before_max", "after_min", "after_max")
+                                               if k in ev}),
+                 ChainLink(f"line {rec['read_line']} reads {o} expecting the values before the write", ev.get("step"), o,
                            rec["read_line"], {})]
         fixes = []
         text = strip_comment(F.line_text(rec["file"], rec["alias_line"])).strip() if rec["file"] else ""
@@ -439,6 +460,6 @@ def _renamed_outcome(ctx, out: RuleOutcome, recs: list[dict]) -> RuleOutcome:
             fixes.append(Fix(f"Copy {rec['source']} instead of binding a second name to it", rec["alias_line"], text,
                              text.replace(f"= {rec['source']}", f"= {rec['source']}.copy()", 1),
                              f"{rec['alias']} then has values of its own and the write leaves {o} as it was."))
-        score = PRIMARY if bad else LATENT + 25
+        score = PRIMARY if bad or rec.get("reads_both") else LATENT + 25
         out.drafts.append(Draft("inplace_mutation_aliasing", score, summary, chain, fixes, ["inplace_mutation"], ev))
     return out
