@@ -605,12 +605,56 @@ def _activation_sites(F: Facts) -> set[int]:
     return {a.site for a in acts} | {x.id for x in F.sites if x.kind == "return" and last(x.function) in calls}
 
 
+def _adds_a_square(statement: str) -> bool:
+    """`total += d * d` or `total += d ** 2`: a running sum of squared errors, whatever the total is called."""
+    try:
+        tree = ast.parse(strip_comment(statement.strip()))
+    except SyntaxError:
+        return False
+    stmt = tree.body[0] if tree.body else None
+    if not isinstance(stmt, ast.AugAssign) or not isinstance(stmt.op, ast.Add):
+        return False
+    v = stmt.value
+    if isinstance(v, ast.BinOp) and isinstance(v.op, ast.Mult):
+        return ast.dump(v.left) == ast.dump(v.right)
+    return isinstance(v, ast.BinOp) and isinstance(v.op, ast.Pow) and isinstance(v.right, ast.Constant) \
+        and v.right.value == 2
+
+
+def pass_totals(F: Facts, total, resets):
+    """(steps, value, how) of a sum of squares known by its statement alone (`sq += d * d`), read where the code
+    itself reads the finished total: a scalar statement reading it once per pass (`history.append(sq / n)`), after
+    the writes of the pass and before the next reset. One sample's squared error against another's says nothing
+    about the training; the pass's total does."""
+    name = base_name(total.target)
+    n_resets = sum(int(np.sum(np.asarray(rseq) >= 0)) for rseq, _ in resets)
+    ts = F.ser(total.id)
+    for y in F.sites:
+        if y.id == total.id or y.function != total.function or name not in y.reads or y.line <= total.line:
+            continue
+        if y.kind in ("augassign", "update") or base_name(y.target) == name:
+            continue
+        sr = F.ser(y.id)
+        if sr is None or len(sr) < 3 or np.nanmax(sr[C.SIZE]) > 1:
+            continue
+        m = sr.step >= 0
+        vals = sr[C.MEAN][m]
+        # Once per pass: about as many readings as resets, each after at least one write of the total.
+        if m.sum() < 3 or abs(int(m.sum()) - n_resets) > 1 or np.nanmin(vals) < 0:
+            continue
+        if len(ts.seq) and ts.seq[0] > sr.seq[m][0]:
+            continue
+        return sr.step[m], vals.astype(np.float64), f"{y.target} (line {y.line}), read from the squares summed into {name}"
+    return None
+
+
 def running_total_losses(F: Facts):
     """(steps, loss added at each write, how) from a loss summed into a running total (`total += -log(p)`) that a
     constant reset (`total = 0.0`) starts again each pass: each write's increment over the write (or reset) before
     it is that write's own loss. None when no such total was recorded."""
     for x in F.sites:
-        if x.kind not in ("augassign", "update") or not _LOSS_NAME.search(last(base_name(x.target))):
+        named = bool(_LOSS_NAME.search(last(base_name(x.target))))
+        if x.kind not in ("augassign", "update") or not (named or _adds_a_square(x.statement)):
             continue
         sr = F.ser(x.id)
         if sr is None or not len(sr) or np.nanmax(sr[C.SIZE]) > 1:
@@ -638,6 +682,11 @@ def running_total_losses(F: Facts):
                     base, at = rval, rseq[k]
             inc[i] = vals[i] - base
         keep = m & np.isfinite(inc)
+        if not named:
+            passed = pass_totals(F, x, resets)
+            if passed is not None:
+                return passed
+            continue
         if keep.sum() >= 3:
             return sr.step[keep], inc[keep], f"the per-step loss summed into {base_name(x.target)} (line {x.line})"
     return None

@@ -54,7 +54,83 @@ def unread_constants(F) -> list[dict]:
         if name in loads or name in recorded_reads:
             continue
         out.append(dict(site=x, name=name, value=stmt.value.value, role=role))
+    return out + unread_settings(F)
+
+
+def _key_reads(F) -> tuple[set[str], set[str]]:
+    """The string keys read anywhere (`d["key"]`, `d.get("key")`), and the names used whole in a way that can read
+    any key (`**d`, `d.items()`, `for k in d`, `d.get(name)`, `d[name]`)."""
+    keys, whole = set(), set()
+    for tree in F.trees.values():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and isinstance(node.value, ast.Name):
+                if isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+                    keys.add(node.slice.value)
+                else:
+                    whole.add(node.value.id)
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and isinstance(node.func.value, ast.Name):
+                if node.func.attr == "get" and node.args and isinstance(node.args[0], ast.Constant):
+                    keys.add(str(node.args[0].value))
+                elif node.func.attr in ("get", "items", "values", "keys", "update", "copy", "pop", "setdefault"):
+                    whole.add(node.func.value.id)
+            elif isinstance(node, ast.keyword) and node.arg is None and isinstance(node.value, ast.Name):
+                whole.add(node.value.id)
+            elif isinstance(node, (ast.For, ast.comprehension)) and isinstance(node.iter, ast.Name):
+                whole.add(node.iter.id)
+            elif isinstance(node, ast.Starred) and isinstance(node.value, ast.Name):
+                whole.add(node.value.id)
+    return keys, whole
+
+
+def unread_settings(F) -> list[dict]:
+    """Numeric constants in a dict of settings assigned before training (`cfg = {"step": 0.5, "epochs": 60}`) whose
+    key nothing reads, while another key of the same dict is read: the dict is read key by key, and this key never."""
+    keys_read, whole = _key_reads(F)
+    out = []
+    for x in F.sites:
+        if x.kind != "assign" or "." in x.target or "[" in x.target or x.target in whole:
+            continue
+        tree = parse_statement(x.statement)
+        stmt = tree.body[0] if tree is not None and tree.body else None
+        if not isinstance(stmt, ast.Assign) or not isinstance(stmt.value, ast.Dict) or not stmt.value.keys:
+            continue
+        sr = F.ser(x.id)
+        if sr is not None and len(sr) and sr.step[0] >= 0:
+            continue  # set inside the training loop
+        entries = [(k.value, v.value) for k, v in zip(stmt.value.keys, stmt.value.values)
+                   if isinstance(k, ast.Constant) and isinstance(k.value, str) and isinstance(v, ast.Constant)
+                   and isinstance(v.value, (int, float)) and not isinstance(v.value, bool)]
+        if len(entries) != len(stmt.value.keys) or not any(k in keys_read for k, _ in entries):
+            continue  # not a dict of numeric settings read key by key
+        for key, value in entries:
+            if key in keys_read:
+                continue
+            role = "rate" if RATE.match(key) else "count" if COUNT.match(key) else None
+            out.append(dict(site=x, name=f'{x.target}["{key}"]', value=value, role=role, setting=True))
     return out
+
+
+def literal_rates(F) -> list[float]:
+    """Float literals that multiply a step in the parameter updates (`w -= 0.01 * g`): a rate written in place."""
+    updates = list(dict.fromkeys(list(F.updates) + [x.id for x in F.sites if x.kind == "update"]))
+    out = []
+    for u in updates:
+        tree = parse_statement(F.by_id[u].statement)
+        stmt = tree.body[0] if tree is not None and tree.body else None
+        if not isinstance(stmt, ast.AugAssign) or not isinstance(stmt.op, (ast.Sub, ast.Add)):
+            continue
+        # The factors of the step's product chain (`0.01 * X.T @ g / n`), not literals inside calls or sums.
+        todo = [stmt.value]
+        while todo:
+            node = todo.pop()
+            if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.MatMult, ast.Div)):
+                todo.append(node.left)
+                if not isinstance(node.op, ast.Div):
+                    todo.append(node.right)
+            elif isinstance(node, ast.Constant) and isinstance(node.value, float) and 0.0 < node.value < 1.0:
+                out.append(float(node.value))
+    return sorted(set(out))
 
 
 def rates_in_effect(F) -> list[float]:
@@ -148,7 +224,12 @@ def rule(ctx) -> RuleOutcome:
     out = RuleOutcome()
     factors = factor_literals(F)
     unread = []
+    written_rates = literal_rates(F)
     for u in unread_constants(F):
+        if not u["role"] and u.get("setting") and isinstance(u["value"], float) and 0.0 < u["value"] < 1.0 \
+                and written_rates:
+            # A step-sized setting nothing reads, while the updates multiply their step by a literal of their own.
+            u = dict(u, role="rate")
         if not u["role"] and factors and isinstance(u["value"], float):
             # Not a rate or a count: an unread tuning constant, while a literal sets a decay or momentum in its place.
             u = dict(u, role="factor")
@@ -179,7 +260,8 @@ def rule(ctx) -> RuleOutcome:
     what = ("learning rate" if u["role"] == "rate" else "number of steps" if u["role"] == "count" else
             f"{'weight-decay strength' if literal['kind'] == 'decay' else 'momentum'} (`{literal['text']}`, line "
             f"{literal['line']})")
-    summary = (f"`{strip_comment(u['site'].statement.strip())}` (line {u['site'].line}) is never read: the training "
+    defined = (f"`{u['name']}` = {u['value']!r}" if u.get("setting") else f"`{strip_comment(u['site'].statement.strip())}`")
+    summary = (f"{defined} (line {u['site'].line}) is never read: the training "
                f"runs with a {what} of {', '.join(f'{v:g}' for v in in_effect[:3])} instead of {u['value']!r} "
                + ("(the literal takes its place)." if literal else "(a literal or a default argument takes its place)."))
     ev = dict(name=u["name"], defined=u["value"], in_effect=in_effect[:5], role=u["role"], line=u["site"].line)

@@ -12,7 +12,8 @@ from ...model import Fix
 from ...detectors.structure import argument_mutations, inplace_premises
 from ...explain.fixes import copy_fix
 from ...model import ChainLink
-from ..rules import LATENT, Draft, RuleOutcome, cause_rule
+from ...detectors.optimisation import loss_progress, trouble
+from ..rules import LATENT, PRIMARY, Draft, RuleOutcome, cause_rule
 
 
 @cause_rule(
@@ -20,14 +21,20 @@ from ..rules import LATENT, Draft, RuleOutcome, cause_rule
     "A function overwrites an array its caller still uses",
     premises=(
         ("writes_argument", "a called function writes into one of its arguments in place, or a loop writes in place "
-                            "into an array it has stored in a list"),
+                            "into an array it has stored in a list, or a statement writes in place into one of two names "
+                            "bound to the same array (`b = a`)"),
         ("caller_keeps_array", "the caller passes an array it keeps: not a trained parameter, not rebound to the result "
-                               "(a list keeps each array it is given)"),
+                               "(a list keeps each array it is given; the second name holds an array, not a number)"),
         ("array_changed", "the argument's values after the writes differ from its values on entry (the values stored "
-                          "in the list differ from one store to the next)"),
+                          "in the list differ from one store to the next; for two names, the values after the write "
+                          "differ, or a statement compares the two names and so can see no change)"),
         ("caller_sees_change", "the caller reads the array after the call, or keeps the result (the same array) under "
-                               "another name (the list is read after the loop by the training)"),
+                               "another name (the list is read after the loop by the training; the other name is read "
+                               "after the write at the training steps, and either compares the two names (one array, "
+                               "always equal) or the run goes wrong: a non-finite value, a loss that rises or barely "
+                               "falls)"),
     ),
+    thresholds={"ALIAS_SLOW_DROP": 0.1},
 )
 def rule(ctx) -> RuleOutcome:
     """A function overwrites its argument in place and the caller measurably sees its own array changed."""
@@ -35,6 +42,11 @@ def rule(ctx) -> RuleOutcome:
     out = RuleOutcome()
     recs = argument_mutations(F)
     kept_in_lists = stored_then_overwritten(F)
+    renamed = [r for r in renamed_then_written(F) if r["array"] is not False]
+    # Two names for one array are judged when the write measurably reached the other name's reader, or when
+    # nothing else writes in place.
+    if renamed and ((not recs and not kept_in_lists) or any(r["changed"] and r["read_at_steps"] for r in renamed)):
+        return _renamed_outcome(ctx, out, renamed)
     # The list case is judged when it measurably happened, or when no function writes into an argument.
     if kept_in_lists and (not recs or any(r["changed"] and r["read_after"] for r in kept_in_lists)):
         return _list_alias_outcome(F, out, kept_in_lists)
@@ -244,4 +256,210 @@ def _list_alias_outcome(F, out: RuleOutcome, recs: list[dict]) -> RuleOutcome:
                              f"A copy keeps the values {rec['name']} had when it was stored."))
         out.drafts.append(Draft("inplace_mutation_aliasing", LATENT + 25, summary, chain, fixes,
                                 ["inplace_mutation"], ev))
+    return out
+
+
+# Calls that rewrite their first argument in place.
+_MUTATING_CALLS = {"shuffle", "copyto", "put", "place", "putmask"}
+_MUTATING_METHODS = {"sort", "fill", "resize", "shuffle", "itemset"}
+
+
+def _writes_in_place(stmt, name: str) -> bool:
+    """`name[...] = v`, `name += v`, `f(..., out=name)`, `np.random.shuffle(name)` or `name.sort()`."""
+    if _inplace_writes(stmt, name):
+        return True
+    call = stmt.value if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) else None
+    if call is None or not isinstance(call.func, (ast.Attribute, ast.Name)):
+        return False
+    attr = call.func.attr if isinstance(call.func, ast.Attribute) else call.func.id
+    if attr in _MUTATING_METHODS and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name) \
+            and call.func.value.id == name:
+        return True
+    return attr in _MUTATING_CALLS and bool(call.args) and isinstance(call.args[0], ast.Name) and call.args[0].id == name
+
+
+def _reads(stmt, name: str) -> bool:
+    return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) for n in ast.walk(stmt))
+
+
+def _blocks(scope):
+    """Every statement list of one scope's own code, in source order (bodies of loops, ifs, withs and tries)."""
+    todo = [scope]
+    while todo:
+        node = todo.pop(0)
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and block and isinstance(block[0], (ast.stmt, ast.excepthandler)):
+                if isinstance(block[0], ast.stmt):
+                    yield block
+                for child in block:
+                    if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                        todo.append(child)
+
+
+def _flat(stmts) -> list:
+    """The statements of a block and of the compound statements in it, in source order."""
+    out = []
+    for s in stmts:
+        out.extend(n for n in ast.walk(s) if isinstance(n, ast.stmt))
+    return sorted(out, key=lambda n: (n.lineno, getattr(n, "col_offset", 0)))
+
+
+def renamed_then_written(F) -> list[dict]:
+    """`other = name` binds a second name to the same array; a later statement of the same block writes one of the
+    two names in place and a statement after that reads the other, neither rebound in between: the reader gets the
+    written values under a name whose own statement gave it the values before the write. Each with the values the
+    alias statement and the write recorded."""
+    if "renamed_then_written" in F.memo:
+        return F.memo["renamed_then_written"]
+    out = []
+    scopes = [(q, fn) for q, fn in F.function_defs.items()] + [("<module>", t) for t in F.trees.values()]
+    for qual, scope in scopes:
+        path = next((p for p, t in F.trees.items() if any(n is scope for n in ast.walk(t))), None)
+        for block in _blocks(scope):
+            for i, stmt in enumerate(block):
+                if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                        and isinstance(stmt.value, ast.Name)) or stmt.targets[0].id == stmt.value.id:
+                    continue
+                alias, source = stmt.targets[0].id, stmt.value.id
+                rest = _flat(block[i + 1:])
+                write = reader = None
+                for k, s in enumerate(rest):
+                    if _rebinds(s, alias) or _rebinds(s, source):
+                        break
+                    written = alias if _writes_in_place(s, alias) else source if _writes_in_place(s, source) else None
+                    if written is None:
+                        continue
+                    other = source if written == alias else alias
+                    for t in rest[k + 1:]:
+                        if _rebinds(t, other) and not _reads(t, other):
+                            break
+                        if _reads(t, other) and not _writes_in_place(t, other):
+                            reader = t
+                            break
+                    write = (s, written, other)
+                    break
+                if write is None or reader is None:
+                    continue
+                s, written, other = write
+                rec = {"function": qual, "file": path, "alias": alias, "source": source, "alias_line": stmt.lineno,
+                       "written": written, "other": other, "write_line": s.lineno,
+                       "write_text": strip_comment(ast.unparse(s)), "read_line": reader.lineno,
+                       "read_text": strip_comment(ast.unparse(reader)), "array": None, "changed": None,
+                       "read_at_steps": None, "evidence": {}}
+                here = [x for x in F.sites if x.function == qual and x.file == path] if path else \
+                    [x for x in F.sites if x.function == qual]
+                at = next((x for x in here if x.line == stmt.lineno and F.observed(x.id)), None)
+                wr = next((x for x in here if x.line == s.lineno and F.observed(x.id)), None)
+                rd = next((x for x in here if x.line == reader.lineno and F.observed(x.id)), None)
+                if at is not None:
+                    sa = F.ser(at.id)
+                    shapes = {str(sa.shape[j]) for j in range(len(sa))}
+                    rec["array"] = not shapes <= {"()", "", "None"}
+                    # A shuffle or a sort moves values without changing their min, max or mean: not measured here.
+                    permutes = isinstance(s, ast.Expr) and isinstance(s.value, ast.Call) and (
+                        getattr(s.value.func, "attr", getattr(s.value.func, "id", "")) in ("shuffle", "sort"))
+                    # A write into part of the array records the part: its values say nothing of the whole.
+                    partial = isinstance(s, ast.Assign) and isinstance(s.targets[0], ast.Subscript)
+                    if wr is not None and rec["array"] and not permutes and not partial:
+                        sw = F.ser(wr.id)
+                        # Each write paired with the alias statement run just before it.
+                        rows = [(sa.before_seq(int(q)), j) for j, q in enumerate(sw.seq)]
+                        rows = [(a, j) for a, j in rows if a is not None]
+                        if rows:
+                            a_idx = np.array([a for a, _ in rows])
+                            w_idx = np.array([j for _, j in rows])
+                            diff = np.zeros(len(rows), bool)
+                            for col in (C.MIN, C.MAX, C.MEAN):
+                                before, after = sa[col][a_idx], sw[col][w_idx]
+                                diff |= ~np.isclose(before, after, rtol=1e-12, atol=0.0, equal_nan=True)
+                            rec["changed"] = float(np.mean(diff))
+                            k = int(np.argmax(diff)) if diff.any() else 0
+                            rec["evidence"] = dict(fraction_changed=rec["changed"], step=int(sw.step[w_idx[k]]),
+                                                   before_min=float(sa[C.MIN][a_idx[k]]),
+                                                   before_max=float(sa[C.MAX][a_idx[k]]),
+                                                   after_min=float(sw[C.MIN][w_idx[k]]),
+                                                   after_max=float(sw[C.MAX][w_idx[k]]))
+                if rd is not None:
+                    rec["read_at_steps"] = bool((F.ser(rd.id).step >= 0).any())
+                elif at is not None and wr is not None:
+                    # A reader that binds nothing (`if np.allclose(old, c):`) is not recorded: it runs in the same
+                    # block as the alias and the write, so at the steps they ran at.
+                    rec["read_at_steps"] = bool((F.ser(at.id).step >= 0).any() and (F.ser(wr.id).step >= 0).any())
+                # A reader of both names compares the array with itself: whatever the write did, it finds no change.
+                rec["reads_both"] = _reads(reader, alias) and _reads(reader, source)
+                out.append(rec)
+    F.memo["renamed_then_written"] = out
+    return out
+
+
+def _renamed_outcome(ctx, out: RuleOutcome, recs: list[dict]) -> RuleOutcome:
+    """The premises for `b = a` followed by an in-place write into one name and a read of the other."""
+    F = ctx.facts
+    first = recs[0]
+    out.check("writes_argument", True, f"`{first['alias']} = {first['source']}` (line {first['alias_line']}) binds a "
+              f"second name to one array and `{first['write_text']}` (line {first['write_line']}) writes "
+              f"{first['written']} in place")
+    arrays = [r for r in recs if r["array"]]
+    if not out.check("caller_keeps_array", bool(arrays) if arrays or all(r["array"] is False for r in recs) else None,
+                     f"{arrays[0]['alias']} holds an array (a number would be rebound by the write)" if arrays else
+                     "the value bound at the second name was not recorded"):
+        return out
+    measured = [r for r in arrays if r["changed"] is not None]
+    changed = [r for r in measured if r["changed"] > 0]
+    # Comparing the two names compares one array with itself: it finds no change whatever the write did.
+    compared = [r for r in arrays if r.get("reads_both") and r["read_at_steps"] and r not in measured]
+    if not out.check("array_changed", True if compared else bool(changed) if measured else None,
+                     (f"line {compared[0]['read_line']} compares {compared[0]['alias']} with {compared[0]['source']}, "
+                      f"one array, so it sees no change whatever `{compared[0]['write_text']}` wrote" if compared else
+                      f"{changed[0]['written']} held other values after line {changed[0]['write_line']} than at line "
+                      f"{changed[0]['alias_line']} at {changed[0]['changed']:.0%} of the writes" if changed else
+                      "the write left the values as they were at every step") if measured or compared else
+                     "the values before and after the write were not both recorded"):
+        return out
+    changed = changed + compared
+    read = [r for r in changed if r["read_at_steps"]]
+    bad = trouble(F, ctx.session)
+    lp = loss_progress(F)
+    slow = lp is not None and lp["drop"] < ctx.threshold("ALIAS_SLOW_DROP")
+    suffers = bool(bad) or slow
+    both = [r for r in read if r.get("reads_both")]
+    status = (True if both else (bool(read) and suffers) if read and (bad is not None or lp is not None)
+              else (False if not read else None))
+    how = (f"line {both[0]['read_line']} compares {both[0]['alias']} with {both[0]['source']}, one array: they are "
+           f"always equal" if both else
+           bad["what"] if bad else f"the loss only went from {lp['first']:.4g} to {lp['last']:.4g}" if slow else
+           "the run stays finite and its loss falls" if (bad is not None or lp is not None) else "")
+    if not out.check("caller_sees_change", status,
+                     (f"line {read[0]['read_line']} `{read[0]['read_text']}` reads {read[0]['other']} after the write, "
+                      f"at the training steps; {how}" if read and how else
+                      "the run's outcome was not measured" if read else
+                      f"{first['other']} is not read after the write at the training steps")):
+        return out
+    for rec in (both or read):
+        ev = dict(rec["evidence"], function=rec["function"], alias=rec["alias"], source=rec["source"],
+                  alias_line=rec["alias_line"], write_line=rec["write_line"], read_line=rec["read_line"])
+        w, o = rec["written"], rec["other"]
+        values = (f": at step {ev['step']} it ran from {ev['before_min']:.3g} to {ev['before_max']:.3g} and afterwards "
+                  f"from {ev['after_min']:.3g} to {ev['after_max']:.3g} ({rec['changed']:.0%} of the writes changed it)"
+                  if "before_min" in ev else "")
+        summary = (f"`{rec['alias']} = {rec['source']}` (line {rec['alias_line']}) makes {rec['alias']} a second name for "
+                   f"the same array, not a copy; `{rec['write_text']}` (line {rec['write_line']}) then overwrites it in "
+                   f"place, so {o} changes too{values}. Line {rec['read_line']} `{rec['read_text']}` "
+                   f"reads the overwritten {o}, and {how}.")
+        chain = [ChainLink(f"`{rec['alias']} = {rec['source']}` binds a second name, not a copy", ev.get("step"), rec["alias"],
+                           rec["alias_line"], {}),
+                 ChainLink(f"`{rec['write_text']}` writes {w} in place, so {o} holds the new values", ev.get("step"), w,
+                           rec["write_line"], {k: ev[k] for k in ("before_min", "before_max", "after_min", "after_max")
+                                               if k in ev}),
+                 ChainLink(f"line {rec['read_line']} reads {o} expecting the values before the write", ev.get("step"), o,
+                           rec["read_line"], {})]
+        fixes = []
+        text = strip_comment(F.line_text(rec["file"], rec["alias_line"])).strip() if rec["file"] else ""
+        if text:
+            fixes.append(Fix(f"Copy {rec['source']} instead of binding a second name to it", rec["alias_line"], text,
+                             text.replace(f"= {rec['source']}", f"= {rec['source']}.copy()", 1),
+                             f"{rec['alias']} then has values of its own and the write leaves {o} as it was."))
+        score = PRIMARY if bad or rec.get("reads_both") else LATENT + 25
+        out.drafts.append(Draft("inplace_mutation_aliasing", score, summary, chain, fixes, ["inplace_mutation"], ev))
     return out

@@ -1,0 +1,200 @@
+"""Data-flow premises on tiny scripts traced in process: a second name for one array written in place, a setting
+in a dict nothing reads, a pure-Python table's columns, and a sum of squares read once per pass.
+
+Expected numbers are replayed here in plain Python or numpy, never copied from a trace.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pytest
+
+from nandoctor.analysis import rules as R
+from nandoctor.detectors.facts import facts
+from nandoctor.detectors.optimisation import _adds_a_square, loss_series
+
+
+def trace_script(tmp_path, source: str):
+    """Trace a whole script (top-level code included), as `nandoctor run` does."""
+    from nandoctor.cli import trace_script as run
+
+    script = tmp_path / "train.py"
+    script.write_text(textwrap.dedent(source))
+    _, session = run(str(script), [], tmp_path / "out", formats=("json",))
+    return session
+
+
+def checks(session, code) -> dict:
+    _, _, by_code = R.evaluate_rules(session, facts(session), session.findings)
+    return {c.premise: c for c in by_code.get(code, [])}
+
+
+def tags(session) -> list[str]:
+    return [c.tag for c in session.causes]
+
+
+# -- two names for one array ----------------------------------------------------------------------
+
+SIGMOID_FIT = """
+import numpy as np
+gen = np.random.default_rng(4)
+feats = gen.normal(0.0, 1.0, (60, 2))
+share = 1.0 / (1.0 + np.exp(-(1.2 * feats[:, 0] - 0.7 * feats[:, 1])))
+w = np.zeros(2)
+for rnd in range(60):
+    pred = 1.0 / (1.0 + np.exp(-(feats @ w)))
+    {residual}
+    cost = float(np.mean(err ** 2))
+    slope = err * pred * (1.0 - pred)
+    w -= 3.0 * feats.T @ slope / 60
+"""
+
+
+def test_a_second_name_written_in_place_changes_what_the_gradient_reads(tmp_path):
+    s = trace_script(tmp_path, SIGMOID_FIT.format(residual="err = pred\n    err -= share"))
+    c = checks(s, "inplace_mutation_aliasing")
+    assert {k: v.status for k, v in c.items()} == {k: R.HOLDS for k in ("writes_argument", "caller_keeps_array",
+                                                                        "array_changed", "caller_sees_change")}
+    assert tags(s)[0] == "inplace_mutation_aliasing"
+    ev = s.causes[0].evidence
+    # At the first step the weights are zero: pred is 0.5 everywhere, and the write leaves pred - share.
+    gen = np.random.default_rng(4)
+    feats = gen.normal(0.0, 1.0, (60, 2))
+    share = 1.0 / (1.0 + np.exp(-(1.2 * feats[:, 0] - 0.7 * feats[:, 1])))
+    assert ev["step"] == 0 and ev["before_min"] == ev["before_max"] == 0.5
+    assert ev["after_min"] == pytest.approx((0.5 - share).min()) and ev["after_max"] == pytest.approx((0.5 - share).max())
+    assert "gradient_sign_wrong" not in tags(s)
+
+
+def test_a_residual_made_as_a_new_array_raises_no_alias(tmp_path):
+    s = trace_script(tmp_path, SIGMOID_FIT.format(residual="err = pred - share"))
+    assert "inplace_mutation_aliasing" not in tags(s)
+
+
+# -- a setting in a dict that nothing reads ---------------------------------------------------------
+
+SETTINGS = """
+import numpy as np
+settings = {{"step": 0.4, "rounds": 80}}
+gen = np.random.default_rng(1)
+pts = gen.normal(0.0, 1.0, (50, 2))
+goal = pts @ np.array([1.5, -2.0]) + 0.3
+coef = np.zeros(2)
+for k in range(settings["rounds"]):
+    miss = pts @ coef - goal
+    loss = float(np.mean(miss ** 2))
+    coef -= {rate} * pts.T @ miss / 50
+"""
+
+
+def test_a_setting_never_read_while_a_literal_sets_the_step(tmp_path):
+    s = trace_script(tmp_path, SETTINGS.format(rate="0.002"))
+    c = checks(s, "hyperparameter_defined_not_used")
+    assert c["hyperparameter_unread"].status == R.HOLDS and c["other_value_in_effect"].status == R.HOLDS
+    cause = next(x for x in s.causes if x.tag == "hyperparameter_defined_not_used")
+    assert cause.evidence["defined"] == 0.4 and cause.evidence["in_effect"] == [0.002]
+    assert any(f.after and 'settings["step"]' in f.after for f in cause.fixes)
+
+
+def test_the_setting_read_raises_nothing(tmp_path):
+    s = trace_script(tmp_path, SETTINGS.format(rate='settings["step"]'))
+    assert "hyperparameter_defined_not_used" not in tags(s)
+
+
+# -- a pure-Python table ----------------------------------------------------------------------------
+
+LIST_TABLE = """
+import math
+rows = []
+for i in range(60):
+    size = 10.0 + (i * 37) % 990 + math.sin(i)
+    age = 1.0 + (i * 7) % 30
+    price = 40.0 + 0.01 * size + 0.4 * age + 0.3 * math.cos(i)
+    rows.append([size, age, price])
+{scaling}
+b_size, b_age, base = 0.0, 0.0, 0.0
+history = []
+for epoch in range(40):
+    sq = 0.0
+    for s, a, p in rows:
+        d = base + b_size * s + b_age * a - p
+        sq += d * d
+        base -= {rate} * d
+        b_size -= {rate} * d * s
+        b_age -= {rate} * d * a
+    history.append(sq / len(rows))
+"""
+
+SCALE_ROWS = ("top = [max(r[j] for r in rows) for j in range(2)]\n"
+              "rows = [[r[0] / top[0], r[1] / top[1], r[2]] for r in rows]")
+
+
+def _table():
+    out = []
+    for i in range(60):
+        size = 10.0 + (i * 37) % 990 + np.sin(i)
+        age = 1.0 + (i * 7) % 30
+        out.append([size, age, 40.0 + 0.01 * size + 0.4 * age + 0.3 * np.cos(i)])
+    return np.array(out)
+
+
+def test_raw_columns_of_a_list_table_with_a_loss_that_flattens_high(tmp_path):
+    s = trace_script(tmp_path, LIST_TABLE.format(scaling="", rate="3e-7"))
+    c = checks(s, "unnormalized_inputs")
+    assert {k: v.status for k, v in c.items()} == {"inputs_measured": R.HOLDS, "inputs_large": R.HOLDS,
+                                                   "run_troubled": R.HOLDS}
+    table = _table()
+    n = c["inputs_large"].numbers
+    assert n["largest_mean"] == pytest.approx(table[:, 0].mean()) and n["largest_std"] == pytest.approx(table[:, 0].std())
+    assert "unnormalized_inputs" in tags(s)[:1]
+
+
+def test_a_rescaled_list_table_is_not_measured_from_the_raw_rows(tmp_path):
+    s = trace_script(tmp_path, LIST_TABLE.format(scaling=SCALE_ROWS, rate="0.05"))
+    assert "unnormalized_inputs" not in tags(s)
+
+
+def test_a_sum_of_squares_is_read_once_per_pass(tmp_path):
+    assert _adds_a_square("sq += d * d") and _adds_a_square("total += (p - y) ** 2")
+    assert not _adds_a_square("sq += d") and not _adds_a_square("w += g * h")
+    s = trace_script(tmp_path, LIST_TABLE.format(scaling="", rate="3e-7"))
+    steps, loss, how = loss_series(facts(s))
+    # replay: the per-pass mean squared error the script appends to history
+    table, b, want = _table(), np.zeros(3), []
+    for _ in range(40):
+        sq = 0.0
+        for size, age, price in table:
+            d = b[2] + b[0] * size + b[1] * age - price
+            sq += d * d
+            b -= 3e-7 * d * np.array([size, age, 1.0])
+        want.append(sq / 60)
+    assert "history" in how and len(loss) == 40
+    assert loss == pytest.approx(want, rel=1e-9)
+
+
+CENTRES = """
+import numpy as np
+gen = np.random.default_rng(3)
+pts = np.vstack([gen.normal(c, 0.5, (30, 2)) for c in ([0, 0], [4, 4], [0, 5])])
+cents = pts[[0, 1, 2]].copy()
+for it in range(20):
+    lab = ((pts[:, None, :] - cents[None]) ** 2).sum(axis=2).argmin(axis=1)
+    {keep}
+    for k in range(3):
+        cents[k] = pts[lab == k].mean(axis=0)
+    shift = float(np.abs(cents - prev).max())
+    if shift < 1e-6:
+        break
+"""
+
+
+def test_comparing_two_names_for_one_array_sees_no_change(tmp_path):
+    s = trace_script(tmp_path, CENTRES.format(keep="prev = cents"))
+    c = checks(s, "inplace_mutation_aliasing")
+    assert c["array_changed"].status == R.HOLDS and "compares prev with cents" in c["array_changed"].why
+    assert tags(s)[0] == "inplace_mutation_aliasing"
+    (tmp_path / "copy").mkdir()
+    s = trace_script(tmp_path / "copy", CENTRES.format(keep="prev = cents.copy()"))
+    assert "inplace_mutation_aliasing" not in tags(s)
