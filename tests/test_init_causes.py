@@ -336,7 +336,8 @@ for it in range(25):
 def test_forward_outside_loop_holds_when_the_gradient_repeats(tmp_path):
     s = _trace(tmp_path, STALE.format(before="pred = X @ w", inside="pass"))
     c = _checks(s, "forward_outside_loop")
-    assert _statuses(c) == {"gradient_recorded": HOLDS, "gradient_repeats": HOLDS, "parameters_move": HOLDS}
+    assert _statuses(c) == {"gradient_recorded": HOLDS, "gradient_repeats": HOLDS, "parameters_move": HOLDS,
+                           "forward_stale": HOLDS}
     rng = np.random.default_rng(9)
     X = rng.standard_normal((50, 2)).astype(np.float32)
     y = (X @ np.array([1.5, -0.5], dtype=np.float32) + 0.3).astype(np.float32)
@@ -897,7 +898,8 @@ for sweep in range(6):
 def test_forward_outside_loop_repeats_every_pass_over_the_minibatches(tmp_path):
     s = _trace(tmp_path, STALE_BATCHES.format(before="scores = 1 / (1 + np.exp(-(usage @ theta)))", inside="pass"))
     c = _checks(s, "forward_outside_loop")
-    assert _statuses(c) == {"gradient_recorded": HOLDS, "gradient_repeats": HOLDS, "parameters_move": HOLDS}
+    assert _statuses(c) == {"gradient_recorded": HOLDS, "gradient_repeats": HOLDS, "parameters_move": HOLDS,
+                           "forward_stale": HOLDS}
     # replay: three minibatches a pass, and the stale scores make each pass's gaps the same as the last
     box = np.random.default_rng(9)
     usage = box.normal(0, 1, (120, 3))

@@ -178,7 +178,7 @@ def test_a_stale_forward_pass_is_found_in_a_loop_that_stopped_after_two_steps(tm
     assert untraced(src)["it"] == 1  # the loss never changes, so the tolerance stops the loop at its second step
     s = trace(tmp_path, src)
     st, out = judge(s, "forward_outside_loop")
-    assert st == {"gradient_recorded": HOLDS, "gradient_repeats": HOLDS, "parameters_move": HOLDS}
+    assert st == {"gradient_recorded": HOLDS, "gradient_repeats": HOLDS, "parameters_move": HOLDS, "forward_stale": HOLDS}
     assert out.drafts[0].evidence["steps"] == 2
 
 

@@ -832,3 +832,21 @@ def test_inplace_a_list_of_snapshots_read_only_after_training_changes_nothing(tm
     st, _ = judge(s, "inplace_mutation_aliasing")
     assert st.get("caller_sees_change") != HOLDS
     assert "inplace_mutation_aliasing" not in tags(s)
+
+
+def test_silent_broadcast_is_inferred_from_the_recorded_operand_shapes():
+    from nandoctor.detectors.structure import broadcast_of, silent_broadcasts
+
+    # numpy's own broadcast is the reference for the inferred shapes
+    for a, b in (((5,), (5, 1)), ((4, 3), (3,)), ((2, 1), (1, 6)), ((), (7,))):
+        assert broadcast_of(a, b) == np.broadcast_shapes(a, b)
+    assert broadcast_of((3,), (4,)) is None
+    # an unnamed column made by a matrix product: (180, 3) @ (3, 1) is (180, 1), against a (180,) vector
+    rows = np.zeros((180, 3)) @ np.zeros((3, 1)) - np.zeros(180)
+    got = silent_broadcasts("r = inputs @ coef - power", {"inputs": (180, 3), "coef": (3, 1), "power": (180,)})
+    assert got == [("power", (180,), "inputs @ coef", (180, 1), rows.shape)]
+    # nothing is combined in an index or a plain copy, and an axis added on purpose is not modelled: no finding
+    assert silent_broadcasts("dw = grads[p]", {"grads": (100,), "p": ()}) == []
+    assert silent_broadcasts("d = x[:, None] - x", {"x": (100,)}) == []
+    # a layer as wide as the batch: (4, 3) @ (3, 4) plus a (4,) bias row is (4, 4) by design, no (n,)-(n, 1) pair
+    assert silent_broadcasts("z = X @ w + b", {"X": (4, 3), "w": (3, 4), "b": (4,)}) == []

@@ -548,41 +548,98 @@ def integer_dtype(session) -> list[Finding]:
     return out
 
 
-def _matmul_square(statement: str) -> bool:
-    """Whether the statement makes a square result on purpose: `X @ X.T`, or an axis added (`x[:, None] - x`)."""
-    if re.search(r"None\s*\]|newaxis|reshape|outer|expand_dims|\[\s*:\s*,\s*None", statement):
-        return True  # an axis added on purpose: a pairwise (n, n) table
-    return bool(re.search(r"(\w+)\s*@\s*\1\.T|(\w+)\.T\s*@\s*\2\b|dot\((\w+),\s*\3\.T\)", statement))
+# numpy functions whose result has their (first) argument's shape, and those that broadcast two arguments.
+_ELEMENTWISE = {"exp", "log", "log1p", "expm1", "tanh", "abs", "absolute", "sqrt", "square", "negative", "sign",
+                "sin", "cos", "clip", "copy", "array", "asarray", "nan_to_num"}
+_BINARY = {"maximum", "minimum", "add", "subtract", "multiply", "divide", "true_divide", "power", "where"}
 
 
 def _shape(text) -> tuple:
     return tuple(int(v) for v in re.findall(r"\d+", str(text)))
 
 
-def _product_makes_square(statement: str, shapes: dict, n: int) -> bool:
-    """Whether a matrix product in the statement of two recorded operands, (n, k) by (k, n), is itself (n, n): a
-    layer as wide as the batch (four samples through four units), where adding a (n,) bias row is what is meant."""
-    if not re.search(r"@|\bdot\(|matmul\(|\.dot\(", statement):
-        return False
-    two = [s for s in shapes.values() if len(s) == 2]
-    return any(a[0] == n and b[1] == n and a[1] == b[0] for a in two for b in two if a is not b)
+def broadcast_of(a: tuple, b: tuple) -> tuple | None:
+    """numpy's broadcast of two shapes (None when they do not broadcast)."""
+    out = []
+    for i in range(1, max(len(a), len(b)) + 1):
+        x = a[-i] if i <= len(a) else 1
+        y = b[-i] if i <= len(b) else 1
+        if x != y and 1 not in (x, y):
+            return None
+        out.append(max(x, y) if 1 not in (x, y) else x * y)
+    return tuple(reversed(out))
 
 
-def _only_passes_values(statement: str) -> bool:
-    """Whether the statement only hands values to a function (`h, out = forward(w1, b1, w2)`): nothing is combined
-    here, so no broadcasting happens in it (the function's own statements are judged where they compute)."""
+def _matmul_of(a: tuple, b: tuple) -> tuple | None:
+    if len(a) == 2 and len(b) == 2 and a[1] == b[0]:
+        return (a[0], b[1])
+    if len(a) == 2 and len(b) == 1 and a[1] == b[0]:
+        return (a[0],)
+    if len(a) == 1 and len(b) == 2 and a[0] == b[0]:
+        return (b[1],)
+    if len(a) == 1 and len(b) == 1 and a == b:
+        return ()
+    return None
+
+
+def inferred_shape(node, shapes: dict) -> tuple | None:
+    """The shape of an expression computed from the recorded shapes of the names it reads, by numpy's rules;
+    None wherever a part is not known (an unrecorded name, an index, a reshape, a function not modelled)."""
+    if isinstance(node, ast.Constant):
+        return () if isinstance(node.value, (int, float)) and not isinstance(node.value, bool) else None
+    if isinstance(node, ast.Attribute) and node.attr == "T":
+        inner = inferred_shape(node.value, shapes)
+        return tuple(reversed(inner)) if inner is not None else None
+    if isinstance(node, (ast.Name, ast.Attribute)):
+        return shapes.get(_dotted(node) or "")
+    if isinstance(node, ast.UnaryOp):
+        return inferred_shape(node.operand, shapes)
+    if isinstance(node, ast.BinOp):
+        a, b = inferred_shape(node.left, shapes), inferred_shape(node.right, shapes)
+        if a is None or b is None:
+            return None
+        return _matmul_of(a, b) if isinstance(node.op, ast.MatMult) else broadcast_of(a, b)
+    if isinstance(node, ast.Call) and not node.keywords:
+        name = _dotted(node.func) or ""
+        head, fn = name.rsplit(".", 1) if "." in name else ("", name)
+        if head not in ("np", "numpy") or not node.args:
+            return None
+        args = [inferred_shape(a, shapes) for a in node.args]
+        if fn in _ELEMENTWISE and fn != "clip" and len(args) == 1:
+            return args[0]
+        if fn in ("dot", "matmul") and len(args) == 2 and None not in args:
+            return _matmul_of(*args)
+        if fn in _BINARY and len(args) == 2 and None not in args:
+            return broadcast_of(*args)
+    return None
+
+
+def silent_broadcasts(statement: str, shapes: dict) -> list[tuple[str, tuple, str, tuple, tuple]]:
+    """(vector text, its shape, column text, its shape, result) for each elementwise operation in the statement
+    whose operands' shapes, inferred from the recorded ones, are (n,) and (n, 1): numpy makes an (n, n) result."""
     tree = parse_statement(statement)
-    value = getattr(tree.body[0], "value", None) if tree is not None and tree.body else None
-    if not isinstance(value, ast.Call) or (_dotted(value.func) or "").split(".")[0] in ("np", "numpy"):
-        return False
-    plain = (ast.Name, ast.Attribute, ast.Subscript, ast.Constant)
-    return all(isinstance(a, plain) for a in value.args) and all(isinstance(k.value, plain) for k in value.keywords)
+    if tree is None:
+        return []
+    out = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.BinOp) or isinstance(node.op, ast.MatMult):
+            continue
+        sides = [(ast.unparse(side), inferred_shape(side, shapes)) for side in (node.left, node.right)]
+        if any(shape is None for _, shape in sides):
+            continue
+        vec = [s for s in sides if len(s[1]) == 1 and s[1][0] >= 2]
+        col = [s for s in sides if len(s[1]) == 2 and s[1][1] == 1 and vec and s[1][0] == vec[0][1][0]]
+        if vec and col:
+            n = vec[0][1][0]
+            out.append((vec[0][0], vec[0][1], col[0][0], col[0][1], (n, n)))
+    return out
 
 
 @register
 def broadcast_shapes(session) -> list[Finding]:
     """(n,) against (n,1) broadcasting to (n,n): a value that should hold one number per sample
-    holds one per pair of samples."""
+    holds one per pair of samples. Raised only when the operands' shapes, inferred from the shapes recorded just
+    before the statement, are (n,) and (n, 1) and the statement's recorded result is itself (n, n)."""
     F = facts(session)
     out = []
     for x in F.sites:
@@ -611,20 +668,14 @@ def broadcast_shapes(session) -> list[Finding]:
             j = ps.before_seq(int(sr.seq[k0]))
             if j is not None:
                 pshapes[base_name(F.by_id[p].target)] = _shape(ps.shape[j])
-        vec = [k for k, s in pshapes.items() if s == (n,)]
-        col = [k for k, s in pshapes.items() if s == (n, 1) or s == (1, n)]
-        # An unnamed column (`X @ w - y`): a (n,) operand makes (n, n) only against a column when no operand
-        # is already (n, n).
-        if vec and not col and not any(s == (n, n) for s in pshapes.values()) and not _matmul_square(x.statement) \
-                and not _product_makes_square(x.statement, pshapes, n):
-            col = ["the other operand"]
-            pshapes["the other operand"] = (n, 1)
-        if vec and col and not _only_passes_values(x.statement):
+        found = [b for b in silent_broadcasts(x.statement, pshapes) if b[4] == (n, n)]
+        if found:
+            vec, vshape, col, cshape, _ = found[0]
             out.append(_f("shape_broadcasting", "structure", "error",
-                          f"`{strip_comment(x.statement.strip())}` (line {x.line}) combines {vec[0]} of shape ({n},) with "
-                          f"{col[0]} of shape {pshapes[col[0]]}: numpy broadcasts them to ({n}, {n}), one value per "
+                          f"`{strip_comment(x.statement.strip())}` (line {x.line}) combines {vec} of shape ({n},) with "
+                          f"{col} of shape {cshape}: numpy broadcasts them to ({n}, {n}), one value per "
                           f"pair of samples instead of one per sample.", int(sr.step[k0]), int(sr.step[-1]), x.target,
-                          x.line, shapes={k: list(v) for k, v in pshapes.items()}, result=[n, n]))
+                          x.line, shapes={vec: list(vshape), col: list(cshape)}, result=[n, n]))
     return out
 
 

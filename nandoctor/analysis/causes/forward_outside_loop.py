@@ -83,6 +83,45 @@ def _applied(F, u: int) -> list[int]:
     return [g for _, g in best.values()]
 
 
+def _stale_sources(F, g: int, pname: str) -> list[int]:
+    """Values the gradient `g` is computed from (a few statements up its chain) that were recorded only before the
+    loop and are themselves computed from the parameter `pname`: the forward pass the loop never redoes."""
+    stale, seen, todo = [], {g}, [g]
+    for _ in range(4):
+        nxt = []
+        for q in todo:
+            for p in F.parents(q):
+                if p in seen:
+                    continue
+                seen.add(p)
+                sp = F.ser(p)
+                if sp is None or not len(sp):
+                    continue
+                if np.all(sp.step < 0):
+                    if p in F.derived and F.by_id[p].kind != "arg" and _reads_name(F, p, pname):
+                        stale.append(p)
+                else:
+                    nxt.append(p)
+        todo = nxt
+    return stale
+
+
+def _reads_name(F, sid: int, name: str) -> bool:
+    """Whether a site's value is computed from `name`, directly or a few statements up its chain."""
+    seen, todo = {sid}, [sid]
+    for _ in range(4):
+        nxt = []
+        for q in todo:
+            for p in F.parents(q):
+                if base_name(F.by_id[p].target) == name:
+                    return True
+                if p not in seen:
+                    seen.add(p)
+                    nxt.append(p)
+        todo = nxt
+    return False
+
+
 @cause_rule(
     "forward_outside_loop",
     "The forward pass is computed once, outside the training loop",
@@ -92,6 +131,8 @@ def _applied(F, u: int) -> list[int]:
         ("gradient_repeats", "that gradient is bit-identical at every step, or each pass over the data repeats the "
                              "last pass's gradients exactly"),
         ("parameters_move", "while the parameter it updates changes at every step"),
+        ("forward_stale", "the gradient reads a value computed from that parameter before the loop and never "
+                          "recomputed in it"),
     ),
     # An update that lands on a rebound copy leaves the parameters where they were: the forward pass inside the
     # loop then computes the same values, and the same gradient, at every step.
@@ -140,42 +181,31 @@ def rule(ctx) -> RuleOutcome:
                      f"{len(moving)} steps" if len(moving) else f"the change of {pname} was not measured",
                      median_update=float(np.median(moving)) if len(moving) else None):
         return out
-    # The stale value: what the gradient reads that was computed from the parameters before the loop only.
-    stale, seen, todo = [], {g}, [g]
-    for _ in range(4):  # up the chain the gradient is computed from, a few statements deep
-        nxt = []
-        for q in todo:
-            for p in F.parents(q):
-                if p in seen:
-                    continue
-                seen.add(p)
-                sp = F.ser(p)
-                if sp is None or not len(sp):
-                    continue
-                if np.all(sp.step < 0):
-                    if p in F.derived and F.by_id[p].kind != "arg":
-                        stale.append(p)
-                else:
-                    nxt.append(p)
-        todo = nxt
-    ev = {"gradient": gname, "steps": n, "parameter": pname, "median_update": float(np.median(moving))}
-    fixes, chain = [], []
+    # The stale value: what the gradient reads that was computed from the parameter before the loop only. Without
+    # one, a repeating gradient has other reasons (a constant the loss hands back, a value that is no parameter).
+    stale = _stale_sources(F, g, pname)
     if stale:
-        s = F.by_id[stale[0]]
-        line = strip_comment(s.statement.strip().splitlines()[0])
-        ev.update(stale=base_name(s.target), stale_line=s.line)
-        chain.append(ChainLink(f"{base_name(s.target)} is computed from the parameters once, before the loop (line "
-                               f"{s.line}), and never again", None, base_name(s.target), s.line, {}))
-        fx = recompute_in_loop_fix(F, g, s.line, line.strip())
-        if fx is not None:
-            fixes.append(fx)
+        x = F.by_id[stale[0]]
+        where = (base_name(x.target), x.line, strip_comment(x.statement.strip().splitlines()[0]).strip())
     else:
-        found = stale_statement(F, g, set(F.param_names) | {pname})
-        if found is not None:
-            fx = recompute_in_loop_fix(F, g, found[1], found[2])
-            if fx is not None:
-                fixes.append(fx)
-    stale_txt = (f" It reads {ev['stale']}, computed once before the loop (line {ev['stale_line']})." if stale else "")
+        # A value nandoctor does not summarise (a Python list of predictions) is found by its statement: a
+        # single-line assignment before the loop that the gradient reads and that reads the parameter.
+        found = stale_statement(F, g, {pname})
+        where = (found[2].split("=", 1)[0].strip(), found[1], found[2]) if found is not None else None
+    if not out.check("forward_stale", True if where else None,
+                     f"{gname} reads {where[0]} (line {where[1]}), computed from {pname} before the loop and not "
+                     f"again in it" if where else
+                     f"no value {gname} reads was found computed from {pname} before the loop only"):
+        return out
+    ev = {"gradient": gname, "steps": n, "parameter": pname, "median_update": float(np.median(moving)),
+          "stale": where[0], "stale_line": where[1]}
+    fixes, chain = [], []
+    chain.append(ChainLink(f"{where[0]} is computed from the parameters once, before the loop (line "
+                           f"{where[1]}), and never again", None, where[0], where[1], {}))
+    fx = recompute_in_loop_fix(F, g, where[1], where[2])
+    if fx is not None:
+        fixes.append(fx)
+    stale_txt = f" It reads {where[0]}, computed once before the loop (line {where[1]})."
     same_words = (f"is bit-identical at all {n} steps" if "repeating" not in how else
                   f"comes back bit-identical {how.split('repeating ')[1]} over {n} steps (each pass over the data)")
     summary = (f"The forward pass is not recomputed in the loop: the gradient {gname} (line {F.by_id[g].line}) "

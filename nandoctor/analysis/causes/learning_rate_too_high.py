@@ -10,6 +10,7 @@ from ...detectors.optimisation import (batch_axis_size, loss_progress, oversized
 from ...explain.fixes import divide_gradient_fix, lower_lr_fix
 from ...model import ChainLink
 from ..rules import LATENT, PRIMARY, Draft, RuleOutcome, cause_rule
+from ._frozen import frozen_after_step
 from ._numeric import early_step_ratio
 
 
@@ -103,7 +104,9 @@ def describe_steps(big: dict) -> str:
         ("run_unstable", "the run blows up (a NaN or inf, a loss that ends well above its start, diverging weights), "
                          "or its loss jumps to several times its start and never falls below its start again (or "
                          "leaves ReLU units that were alive at the first step dead to the end), "
-                         "or its loss never falls while every step moves the weights by a large part of their norm"),
+                         "or its loss never falls while every step moves the weights by a large part of their norm, "
+                         "or one step so large that every later update is 1e4 times smaller and the loss never "
+                         "changes again"),
         ("steps_too_large", "before the blow-up, one step moved a weight by a large part of its norm, or the steps "
                             "overshot (the change alternating in sign and growing), or large steps kept growing "
                             "geometrically"),
@@ -151,6 +154,10 @@ def rule(ctx) -> RuleOutcome:
         # Or thrown into dead units: after the jump, ReLU units that were alive at the first step never output
         # anything again (the run then settles on what the dead layer lets through).
         bad = thrown_dead(F, ctx.findings) or bad
+    if bad == {}:
+        # Or frozen: one step so large that what follows it passes back almost nothing (saturated units), the
+        # updates collapsing at once and the loss never changing again.
+        bad = frozen_after_step(F, stepped, limit) or bad
     if not out.check("run_unstable", None if bad is None else bool(bad),
                      bad.get("what", "") if bad else ("neither a loss nor the weights were measured" if bad is None
                                                      else "the run stays finite, the loss does not rise, the weights "
@@ -158,6 +165,10 @@ def rule(ctx) -> RuleOutcome:
                      **(bad or {})):
         return out
     big = oversized_steps(F, ctx.findings, bad.get("step"), limit, stepped)
+    if bad.get("kind") == "frozen" and not big:
+        # the frozen run's own measured step: a spike against the updates that followed it
+        big = dict(how="spike", update=bad["update"], name=bad["name"], step=bad["spike_step"], ratio=bad["ratio"],
+                   typical=bad["typical"])
     if not out.check("steps_too_large", None if big is None else bool(big),
                      describe_steps(big) if big else
                      f"no step moved a weight by {limit:g} of its norm "

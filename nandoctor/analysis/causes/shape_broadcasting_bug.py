@@ -48,7 +48,8 @@ def rule(ctx) -> RuleOutcome:
         vec = [k for k, v in shapes.items() if len(v) == 1]
         fixes = []
         sid = next((x.id for x in F.sites if x.target == f.site and x.line == f.line), None)
-        if sid is not None and vec:
+        # Only a plain name can be reshaped in place; an expression's result has no name to give the fix.
+        if sid is not None and vec and re.fullmatch(r"[\w.]+", vec[0].replace("arg ", "")):
             line = strip_comment(F.code_line(sid)).strip()
             v = base_name(vec[0].replace("arg ", ""))
             new = re.sub(rf"\b{re.escape(v)}\b(?!\.reshape)", f"{v}.reshape(-1, 1)", line, count=1)
