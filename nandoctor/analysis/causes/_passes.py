@@ -105,14 +105,21 @@ def forward_pass(F, which: str = "first") -> Pass | None:
 def _before_first_update(F, rows, cut: int) -> int:
     """`cut`, or the position of the pass's first parameter update (or optimizer state write) when it comes earlier:
     the values written after an update (a loss evaluated after the step, under a name the targets reach by another name) are the next
-    weights' doing, not the pass's. An update that opens the pass (a step from the gradient of the step before)
-    leaves it as it is."""
+    weights' doing, not the pass's. Updates before any statement reads what they step (a step from the gradient of
+    the step before, a Nesterov look-ahead `w -= mom * v` before the forward) leave it as it is."""
     # Optimizer state and gradient accumulators are written by the update step as well (`vel = beta * vel - lr * g`).
     updates = set(F.updates) | {sid for sid, role in F.update_roles.items()
                                 if role.startswith(("optimizer state", "gradient accumulator"))}
+    stepped = {base_name(F.by_id[sid].target) for sid in updates if sid in F.by_id}
+    opened = False
     for k, (_, sid, _) in enumerate(rows[:cut]):
+        x = F.by_id[sid]
         if sid in updates:
-            return k if k > 0 else cut
+            if opened:
+                return k
+        elif x.kind != "arg" and any(base_name(r) in stepped for r in x.reads):
+            # the pass has begun once a statement reads what the updates step (an index drawn before does not)
+            opened = True
     return cut
 
 
