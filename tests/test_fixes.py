@@ -414,3 +414,49 @@ def test_returning_the_arrays_instead_of_copies_lets_the_in_place_update_land(tm
     (fx,) = group
     assert ".copy()" in fx.before and "copy" not in fx.after and "np.array" not in fx.after
     assert _run(patched)["final"] < 0.01 < _run(source)["final"]
+
+
+NAMES_FROM_NUMPY = """
+from numpy import array, dot, exp, random, mean
+
+random.seed(4)
+inputs = array([[0, 0, 0], [0, 0, 1], [0, 1, 0], [1, 0, 0], [1, 1, 0], [1, 0, 1], [0, 1, 1], [1, 1, 1]], float)
+labels = array([[1], [0], [0], [0], [1], [1], [1], [0]], float)
+weights = random.normal(0, 0.5, (3, 1))
+for step in range(2000):
+    out = 1 / (1 + exp(-dot(inputs, weights)))
+    weights = weights - 0.5 * dot(inputs.T, out - labels) / len(inputs)
+print(repr(float(out[0, 0])))
+"""
+
+
+def test_a_bias_fix_in_a_file_taking_numpy_names_one_by_one_imports_what_it_calls(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import analysed_session
+
+    from nandoctor.verify import patch_files
+
+    session = analysed_session(tmp_path, NAMES_FROM_NUMPY, name="gate")
+    bias = next(c for c in session.causes if c.tag == "missing_bias")
+    imports = [fx for fx in bias.fixes if fx.after.startswith("from numpy import") and "\nfrom numpy import" in fx.after]
+    assert len(imports) == 1 and "zeros" in imports[0].after.splitlines()[1]
+    # the patched copy runs, and its decision at the origin is the biased model's, replayed in numpy (the bias is
+    # added inside the minus sign: `exp(-(dot(inputs, weights) + b))`, not `exp(-dot(inputs, weights) + b)`)
+    script = tmp_path / "gate.py"
+    (path, (_, patched)), = patch_files(script, bias.fixes).items()
+    copy = tmp_path / "patched.py"
+    copy.write_text(patched)
+    done = subprocess.run([sys.executable, str(copy)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    np.random.seed(4)
+    inputs = np.array([[0, 0, 0], [0, 0, 1], [0, 1, 0], [1, 0, 0], [1, 1, 0], [1, 0, 1], [0, 1, 1], [1, 1, 1]], float)
+    labels = np.array([[1], [0], [0], [0], [1], [1], [1], [0]], float)
+    weights = np.random.normal(0, 0.5, (3, 1))
+    offset = np.zeros((1, 1))
+    for _ in range(2000):
+        out = 1 / (1 + np.exp(-(inputs @ weights + offset)))
+        weights, offset = (weights - 0.5 * inputs.T @ (out - labels) / len(inputs),
+                           offset - 0.5 * np.ones((len(inputs), 1)).T @ (out - labels) / len(inputs))
+    assert float(done.stdout.split()[-1]) == pytest.approx(float(out[0, 0]), rel=1e-9)

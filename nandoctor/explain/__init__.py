@@ -10,6 +10,7 @@ from ..analysis.rules import WEAK, Draft, evaluate_rules
 from ..detectors.facts import facts
 from ..model import Cause, Finding
 from .chain import _num
+from .fixes import with_numpy_imports
 
 
 def explain(session, findings: list[Finding]) -> list[Cause]:
@@ -31,7 +32,9 @@ def explain(session, findings: list[Finding]) -> list[Cause]:
         if d.tag not in best or d.score > best[d.tag].score:
             best[d.tag] = d
     ordered = sorted(best.values(), key=lambda d: -d.score)
-    return [Cause(tag=d.tag, rank=k + 1, summary=d.summary, chain=tuple(d.chain), fixes=tuple(x for x in d.fixes if x),
+    script = (getattr(session, "meta", None) or {}).get("script")
+    return [Cause(tag=d.tag, rank=k + 1, summary=d.summary, chain=tuple(d.chain),
+                  fixes=tuple(with_numpy_imports(F, [x for x in d.fixes if x], script)),
                   findings=tuple(dict.fromkeys(d.findings)), evidence=_clean(d.evidence))
             for k, d in enumerate(ordered)]
 

@@ -906,8 +906,13 @@ def bias_fixes(F: Facts, forward, weight: str) -> list[Fix]:
         seg = ast.get_source_segment(src, prod)
         if not seg or prod.lineno != prod.end_lineno:
             continue
+        # Inside a minus sign, a product, a power or on the right of a minus (`exp(-X @ w)`), `+ b` would bind
+        # to the wrong operand: the sum is parenthesised there.
+        parent = next((n for n in ast.walk(node) for c in ast.iter_child_nodes(n) if c is prod), None)
+        tight = isinstance(parent, ast.UnaryOp) or (isinstance(parent, ast.BinOp) and (
+            not isinstance(parent.op, (ast.Add, ast.Sub)) or (isinstance(parent.op, ast.Sub) and parent.right is prod)))
         fixes.append(Fix(f"…and add {bias} after the product on line {node.lineno}", node.lineno, seg,
-                         f"{seg} + {bias}" if side != "elementwise" else f"({seg} + {bias})",
+                         f"{seg} + {bias}" if side != "elementwise" and not tight else f"({seg} + {bias})",
                          "The bias shifts every sample's weighted sum by the same learned amount."))
     # Stepped where the weight is: the weight's step with the input replaced by ones.
     isite = next((s for s in F.sites if base_name(s.target) == base_name(input_name) and F.observed(s.id)), None)
@@ -934,6 +939,10 @@ def bias_fixes(F: Facts, forward, weight: str) -> list[Fix]:
             gx = F.by_id[g]
             gstmt = _stmt_at(tree, gx.line)
             if gstmt is None or not isinstance(gstmt, ast.Assign) or gstmt.lineno != gstmt.end_lineno:
+                continue
+            # The forward output the update reads (`out - labels`) multiplies the weight itself: it is no gradient
+            # statement, and its bias twin is the forward with the bias already added.
+            if _product_with(gstmt.value, weight) is not None:
                 continue
             gname = _dotted(gstmt.targets[0])
             if not gname:
@@ -1267,3 +1276,58 @@ def caller_assignment(F: Facts, arg_site: int):
         if made:
             return path, max(made, key=lambda n: n.lineno).lineno
     return None
+
+
+def with_numpy_imports(F: Facts, fixes: list[Fix], script: str | None) -> list[Fix]:
+    """The fixes, plus an import of the numpy functions their new text calls by bare name in a file that takes
+    numpy's names one by one (`from numpy import dot, exp`): a patch calling `zeros` there would stop with a
+    NameError."""
+    import builtins
+    import textwrap
+    from pathlib import Path
+
+    def tree_of(file: str):
+        if file:
+            return file, F.trees.get(file)
+        if not script:
+            return None, None
+        want = Path(script).resolve()
+        for path, tree in F.trees.items():
+            if Path(path).resolve() == want:
+                return path, tree
+        return None, None
+
+    added: list[Fix] = []
+    for file in dict.fromkeys(fx.file for fx in fixes):
+        path, tree = tree_of(file)
+        if tree is None:
+            continue
+        imports = [n for n in tree.body if isinstance(n, ast.ImportFrom) and n.module == "numpy"]
+        if not imports or any(a.name == "*" for n in imports for a in n.names):
+            continue
+        bound = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))
+                 for a in n.names}
+        bound |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        bound |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+        bound |= {a.arg for n in ast.walk(tree) if isinstance(n, ast.arguments) for a in n.args + n.kwonlyargs}
+        missing: set[str] = set()
+        for fx in fixes:
+            if fx.file != file or not fx.after:
+                continue
+            try:
+                new = ast.parse(textwrap.dedent(fx.after))
+            except SyntaxError:
+                continue
+            missing |= {n.id for n in ast.walk(new) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+                        and n.id not in bound and not hasattr(builtins, n.id) and hasattr(np, n.id)}
+        first = imports[0]
+        if not missing or first.lineno != first.end_lineno:
+            continue
+        text = strip_comment(F.line_text(path, first.lineno)).strip()
+        if not text or any(fx.file == file and fx.line == first.lineno for fx in fixes):
+            continue
+        names = ", ".join(sorted(missing))
+        added.append(Fix(f"…and import {names} from numpy", first.lineno, text,
+                         f"{text}\nfrom numpy import {names}",
+                         "The file takes numpy's functions by name, so the patch's new calls need theirs.", file))
+    return list(fixes) + added
