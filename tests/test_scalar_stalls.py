@@ -14,7 +14,7 @@ from nandoctor.detectors import detect
 from nandoctor.detectors.facts import base_name, facts
 
 # Off-origin positive readings, a boundary that needs an offset, per-sample steps on two Python floats.
-NO_OFFSET = """
+OFF_ORIGIN_ROWS = """
 import math
 import random
 random.seed(2)
@@ -23,7 +23,8 @@ for _ in range(60):
     a = random.uniform(0.0, 4.0)
     b = random.uniform(0.0, 4.0)
     rows.append(([a, b], 1.0 if a + b > 5.0 else 0.0))
-class Scorer:
+"""
+NO_OFFSET = OFF_ORIGIN_ROWS + """class Scorer:
     def __init__(self):
         self.w = [0.0, 0.0]{offset_init}
         self.pace = 0.05
@@ -198,16 +199,7 @@ def pytest_approx(value):
     return pytest.approx(value, rel=1e-6)
 
 
-MODULE_LIST = """
-import math
-import random
-random.seed(2)
-rows = []
-for _ in range(60):
-    a = random.uniform(0.0, 4.0)
-    b = random.uniform(0.0, 4.0)
-    rows.append(([a, b], 1.0 if a + b > 5.0 else 0.0))
-w = [0.0, 0.0]
+MODULE_LIST = OFF_ORIGIN_ROWS + """w = [0.0, 0.0]
 pace = 0.05
 def learn(x, t):
     s = w[0] * x[0] + w[1] * x[1]

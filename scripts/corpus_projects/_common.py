@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import os
 import random
 import shutil
@@ -137,3 +138,18 @@ def result(**values) -> None:
         else:
             parts.append(f"{key}={value}")
     print("RESULT " + " ".join(parts), flush=True)
+
+
+class Tee:
+    """Writes through to the real stdout and keeps a copy."""
+
+    def __init__(self, through):
+        self.through = through
+        self.kept = io.StringIO()
+
+    def write(self, text):
+        self.kept.write(text)
+        return self.through.write(text)
+
+    def flush(self):
+        self.through.flush()

@@ -1,6 +1,5 @@
 """Drives nicodjimenez/lstm (an LSTM cell and network in numpy, learning a 4-step sequence); knob: learning rate."""
 
-import io
 import os
 import runpy
 import sys
@@ -22,7 +21,7 @@ def main() -> None:
     _common.seed(0)
     # runs the file as `python test.py` does (example_0 is called under `if __name__ == "__main__"`); the
     # trained network is local to example_0, so the result is read from the lines it prints
-    printed = Tee(sys.stdout)
+    printed = _common.Tee(sys.stdout)
     sys.stdout = printed
     try:
         runpy.run_path(os.path.join(src, "test.py"), run_name="__main__")
@@ -30,21 +29,6 @@ def main() -> None:
         sys.stdout = printed.through
     losses = [float(line.rsplit("loss:", 1)[1]) for line in printed.kept.getvalue().splitlines() if "loss:" in line]
     _common.result(project=PROJECT, knob=args.knob, first_loss=losses[0], last_loss=losses[-1], iterations=len(losses))
-
-
-class Tee:
-    """Writes through to the real stdout and keeps a copy."""
-
-    def __init__(self, through):
-        self.through = through
-        self.kept = io.StringIO()
-
-    def write(self, text):
-        self.kept.write(text)
-        return self.through.write(text)
-
-    def flush(self):
-        self.through.flush()
 
 
 if __name__ == "__main__":

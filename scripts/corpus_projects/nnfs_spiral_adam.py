@@ -1,6 +1,5 @@
 """Drives Sentdex/nnfs_book Chapter 18 (Model of Layer_Dense/ReLU/Dropout/Softmax objects, Adam) on spiral data; knob: Adam learning rate."""
 
-import io
 import os
 import runpy
 import sys
@@ -46,7 +45,7 @@ def main() -> None:
     ]}
     src, _ = _common.checkout(PROJECT, REPO, COMMIT, {name: "Ch18_Final.py"}, patches, stubs=NNFS_STUB)
     _common.seed(0)
-    printed = Tee(sys.stdout)
+    printed = _common.Tee(sys.stdout)
     sys.stdout = printed
     try:
         runpy.run_path(os.path.join(src, "Ch18_Final.py"), run_name="__main__")
@@ -62,21 +61,6 @@ def main() -> None:
     _common.result(project=PROJECT, knob=args.knob, first_printed_loss=field(train[0], "loss"),
                    last_loss=field(train[-1], "loss"), train_acc=field(train[-1], "acc"),
                    val_acc=field(val[-1], "acc") if val else "none")
-
-
-class Tee:
-    """Writes through to the real stdout and keeps a copy."""
-
-    def __init__(self, through):
-        self.through = through
-        self.kept = io.StringIO()
-
-    def write(self, text):
-        self.kept.write(text)
-        return self.through.write(text)
-
-    def flush(self):
-        self.through.flush()
 
 
 if __name__ == "__main__":
