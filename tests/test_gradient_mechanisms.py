@@ -9,11 +9,14 @@ import textwrap
 import numpy as np
 
 from nandoctor.analysis.causes.gradient_sign_wrong import reversing_steps
-from nandoctor.analysis.rules import FAILS, HOLDS, evaluate_rules
+from nandoctor.analysis.rules import FAILS, HOLDS, evaluate_rules, load_rules
 from nandoctor.cli import trace_script
 from nandoctor.detectors import detect
 from nandoctor.detectors.facts import facts
 from nandoctor.detectors.optimisation import update_ratios
+
+# the rule's declared thresholds for consecutive updates pointing opposite ways
+_REVERSAL = tuple(load_rules()["gradient_sign_wrong"].thresholds[k] for k in ("REVERSAL_COSINE", "REVERSAL_SHARE"))
 
 
 def _run(tmp_path, source, name):
@@ -67,7 +70,7 @@ def test_array_replaced_whole_in_a_list_has_update_norms(tmp_path):
 
 def test_ascent_on_list_parameters_is_the_sign(tmp_path):
     F, drafts, checks = _run(tmp_path, LIST_PARAMS.format(sign=""), "list_ascent")
-    back = reversing_steps(F, None)
+    back = reversing_steps(F, None, *_REVERSAL)
     assert back is not None and not back["reversing"] and back["cosine"] > 0.5
     sign = checks["gradient_sign_wrong"]
     assert all(c.status == HOLDS for c in sign.values()), {p: (c.status, c.why) for p, c in sign.items()}
@@ -90,7 +93,7 @@ for count in range(60):
 
 def test_overshoot_is_not_ascent(tmp_path):
     F, drafts, checks = _run(tmp_path, OVERSHOOT.format(rate=0.75), "overshoot")
-    back = reversing_steps(F, None)
+    back = reversing_steps(F, None, *_REVERSAL)
     # Replayed: the largest curvature of the mse is 2 * the top eigenvalue of cols @ cols.T / n; a rate above 2 / it
     # makes the component along that direction flip sign at every step.
     gen = np.random.default_rng(21)

@@ -671,6 +671,12 @@ def running_total_losses(F: Facts):
                 resets.append((ws.seq, float(ws[C.MIN][0])))
         if not resets:
             continue
+        if not named:
+            # A sum of squares known by its statement alone is read where the code reads the finished total.
+            passed = pass_totals(F, x, resets)
+            if passed is not None:
+                return passed
+            continue
         vals, seqs = sr[C.MEAN].astype(np.float64), sr.seq
         inc = np.full(len(vals), np.nan)
         for i in range(len(vals)):
@@ -682,11 +688,6 @@ def running_total_losses(F: Facts):
                     base, at = rval, rseq[k]
             inc[i] = vals[i] - base
         keep = m & np.isfinite(inc)
-        if not named:
-            passed = pass_totals(F, x, resets)
-            if passed is not None:
-                return passed
-            continue
         if keep.sum() >= 3:
             return sr.step[keep], inc[keep], f"the per-step loss summed into {base_name(x.target)} (line {x.line})"
     return None

@@ -70,10 +70,11 @@ def worsening_from_start(F, k: int = 4) -> dict | None:
     return found
 
 
-def reversing_steps(F, until: int | None, pairs: int = 5) -> dict | None:
+def reversing_steps(F, until: int | None, cosine: float, share_needed: float, pairs: int = 5) -> dict | None:
     """Whether consecutive updates of a parameter point in opposite directions (median cosine of each update with the
-    one before it below -0.5, and 90% of them below 0) before step `until`, measured on the values kept at every write of an array parameter.
-    None when no parameter's values were kept at `pairs` + 2 writes or more."""
+    one before it below `cosine`, and a share of at least `share_needed` of them below 0) before step `until`,
+    measured on the values kept at every write of an array parameter. None when no parameter's values were kept at
+    `pairs` + 2 writes or more."""
     best = None
     for u in F.updates:
         kept = F.values(u)
@@ -97,7 +98,7 @@ def reversing_steps(F, until: int | None, pairs: int = 5) -> dict | None:
         # Nearly every pair reversing: per-sample steps reverse with the sample (one label pulls, the next pushes),
         # half the time or so; an overshoot reverses at every step.
         share = float(np.mean(cos < 0))
-        reversing = med < -0.5 and share >= 0.9
+        reversing = med < cosine and share >= share_needed
         got = {"reversing": reversing, "share": share, "cosine": med, "name": F.by_id[u].target, "n": int(len(cos)),
                "what": f"consecutive updates of {F.by_id[u].target} point opposite ways in {share:.0%} of {len(cos)} "
                        f"pairs of steps (median cosine {med:.2f})"
@@ -169,7 +170,9 @@ def step_spread(F) -> dict | None:
                                      "from the current weights, not frozen, and no pass over "
                                      "the data repeats the last pass's gradients)"),
     ),
-    thresholds={"ASCENT_RATIO": 0.1, "STEP_VARIES": 1e-3},
+    # Overshoot: consecutive updates pointing opposite ways (median cosine below REVERSAL_COSINE) in nearly every
+    # pair (REVERSAL_SHARE); per-sample steps reverse with the sample about half the time.
+    thresholds={"ASCENT_RATIO": 0.1, "STEP_VARIES": 1e-3, "REVERSAL_COSINE": -0.5, "REVERSAL_SHARE": 0.9},
     # A gradient computed with a wrong formula or a wrong broadcast climbs as a flipped sign does.
     # Inputs overwritten under the model also make the loss climb from small, recomputed steps.
     yields_to=("derivative_on_preactivation", "wrong_derivative_formula", "shape_broadcasting_bug",
@@ -196,7 +199,7 @@ def rule(ctx) -> RuleOutcome:
     level = bool(big) and big["how"] == "median" and not growing and big["ratio"] < 1.0
     # Steps that reverse direction from one update to the next overshoot a valley, whatever their size: a climb
     # keeps going the same way.
-    back = reversing_steps(F, bad.get("step"))
+    back = reversing_steps(F, bad.get("step"), ctx.threshold("REVERSAL_COSINE"), ctx.threshold("REVERSAL_SHARE"))
     if back is not None and back["reversing"]:
         out.check("steps_small", False, back["what"], cosine=back["cosine"])
         return out
