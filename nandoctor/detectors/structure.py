@@ -560,14 +560,10 @@ def _shape(text) -> tuple:
 
 def broadcast_of(a: tuple, b: tuple) -> tuple | None:
     """numpy's broadcast of two shapes (None when they do not broadcast)."""
-    out = []
-    for i in range(1, max(len(a), len(b)) + 1):
-        x = a[-i] if i <= len(a) else 1
-        y = b[-i] if i <= len(b) else 1
-        if x != y and 1 not in (x, y):
-            return None
-        out.append(max(x, y) if 1 not in (x, y) else x * y)
-    return tuple(reversed(out))
+    try:
+        return tuple(np.broadcast_shapes(a, b))
+    except ValueError:
+        return None
 
 
 def _matmul_of(a: tuple, b: tuple) -> tuple | None:
