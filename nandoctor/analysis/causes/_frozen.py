@@ -6,19 +6,11 @@ import numpy as np
 
 from ...detectors.optimisation import loss_series, update_ratios
 
-# How many times smaller every later update must be than the oversized one: saturated units pass back
-# (almost) nothing, so the steps after it collapse by orders of magnitude at once, not by a gradual decay.
-COLLAPSE = 1e4
-# The loss after the step counts as frozen when it varies by less than this fraction of its value.
-FROZEN_SPREAD = 1e-6
-# A run that learned ends far below its start; one frozen by the step keeps most of its first loss.
-KEPT_LOSS = 0.5
 
-
-def frozen_after_step(F, updates: list[int], limit: float) -> dict:
+def frozen_after_step(F, updates: list[int], limit: float, collapse: float, spread_max: float, kept: float) -> dict:
     """{} unless, measured on this run: one update moved a weight by `limit` of its norm or more, every later update
-    of that weight is COLLAPSE times smaller, and the loss from the next step to the end stays within FROZEN_SPREAD
-    of its value and above KEPT_LOSS of its first value (nothing learned after the step)."""
+    of that weight is `collapse` times smaller, and the loss from the next step to the end stays within `spread_max`
+    of its value and above `kept` of its first value (nothing learned after the step)."""
     ls = loss_series(F)
     if ls is None:
         return {}
@@ -31,7 +23,7 @@ def frozen_after_step(F, updates: list[int], limit: float) -> dict:
         k = int(np.argmax(ratio))
         after = ratio[k + 1:]
         if not (ratio[k] >= limit and before[k] > 0 and len(after) >= 4 and np.all(np.isfinite(after))
-                and float(np.max(after)) * COLLAPSE <= ratio[k]):
+                and float(np.max(after)) * collapse <= ratio[k]):
             continue
         later = loss[steps > ups[k]]
         first = float(loss[0]) if np.isfinite(loss[0]) else float("nan")
@@ -39,7 +31,7 @@ def frozen_after_step(F, updates: list[int], limit: float) -> dict:
             continue
         level = float(np.mean(later))
         spread = float(np.max(later) - np.min(later))
-        if spread > FROZEN_SPREAD * abs(level) or level < KEPT_LOSS * first:
+        if spread > spread_max * abs(level) or level < kept * first:
             continue
         if not best or ratio[k] > best["ratio"]:
             name = F.by_id[u].target.split("[", 1)[0]

@@ -117,8 +117,11 @@ def describe_steps(big: dict) -> str:
         ("gradient_formula_sound", "the backward pass was not found applying an activation's derivative to the "
                                    "pre-activation (a formula that blows up whatever the rate)"),
     ),
+    # A run frozen by one step: every later update FROZEN_COLLAPSE times smaller (saturated units pass back almost
+    # nothing, so the steps collapse by orders of magnitude at once, not by a gradual decay), the loss after it
+    # varying by under FROZEN_SPREAD of its value and keeping FROZEN_KEPT_LOSS of its first value or more.
     thresholds={"LR_RATIO_HIGH": 0.1, "START_BLOWUP": 1e4, "SUM_BATCH": 32, "BOUNCE_DROP": 0.1,
-                "BOUNCE_REVERSALS": 0.5},
+                "BOUNCE_REVERSALS": 0.5, "FROZEN_COLLAPSE": 1e4, "FROZEN_SPREAD": 1e-6, "FROZEN_KEPT_LOSS": 0.5},
     # the log of a negative tanh/linear output is NaN at any rate: the loss/activation mismatch explains it; a run
     # that climbs from its first update with steps that neither overshoot nor grow is going uphill, not too fast
     yields_to=("wrong_loss_for_activation", "gradient_sign_wrong"),
@@ -157,7 +160,8 @@ def rule(ctx) -> RuleOutcome:
     if bad == {}:
         # Or frozen: one step so large that what follows it passes back almost nothing (saturated units), the
         # updates collapsing at once and the loss never changing again.
-        bad = frozen_after_step(F, stepped, limit) or bad
+        bad = frozen_after_step(F, stepped, limit, ctx.threshold("FROZEN_COLLAPSE"), ctx.threshold("FROZEN_SPREAD"),
+                                ctx.threshold("FROZEN_KEPT_LOSS")) or bad
     if not out.check("run_unstable", None if bad is None else bool(bad),
                      bad.get("what", "") if bad else ("neither a loss nor the weights were measured" if bad is None
                                                      else "the run stays finite, the loss does not rise, the weights "
