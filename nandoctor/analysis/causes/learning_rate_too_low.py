@@ -96,7 +96,13 @@ def rule(ctx) -> RuleOutcome:
     if not out.check("gradient_not_vanishing", not vanish, vanish[0].message if vanish else
                      "no gradient was found vanishing"):
         return out
-    layers = [r for r in layer_update_ratios(F) if not r["from_zero"] and r["ratio"] > 0]
+    measured = [r for r in layer_update_ratios(F) if r["ratio"] > 0]
+    layers = [r for r in measured if not r["from_zero"]]
+    if not layers and measured:
+        # Every array grew from zero: each ratio falls like 1/k with the step count whatever the rate, so they are
+        # compared only with one another (like with like); a gradient starved on its way back still shows in
+        # gradient_not_vanishing.
+        layers = measured
     low = min(layers, key=lambda r: r["ratio"]) if layers else None
     high = max(layers, key=lambda r: r["ratio"]) if layers else None
     spread = high["ratio"] / low["ratio"] if layers else None

@@ -79,9 +79,33 @@ def rebinding_updates(F) -> list[dict]:
             continue
         if name not in loop_names and loop is not None and _read_later(fn, name, loop.lineno - 1, x.line - 1):
             continue  # inside a loop, a read earlier in its body sees the update at the next iteration
-        out.append(dict(site=x, name=name, bound=bound, loop_line=loop.lineno if loop is not None and name in loop_names
+        out.append(dict(site=x, name=name, bound=bound, params=params, loop_line=loop.lineno if loop is not None and name in loop_names
                         else None, iterable=ast.unparse(loop.iter) if loop is not None and name in loop_names else None))
     return out
+
+
+def _stats(sr, i) -> tuple:
+    """A recorded value's summary (min, max, mean, L2): a Python number's is the number itself."""
+    return tuple(float(sr[c][i]) for c in (C.MIN, C.MAX, C.MEAN, C.L2))
+
+
+def argument_handoffs(F, x, name: str) -> list[tuple[tuple, tuple, tuple]] | None:
+    """For an update rebinding `name`, a parameter of its function: per call, the value the argument came in with,
+    the value the update wrote, and the value the argument came in with at the next call, each as recorded stats.
+    None when the function's argument was not recorded."""
+    arg = next((y for y in F.sites if y.kind == "arg" and y.function == x.function and y.target == f"arg {name}"), None)
+    sr, ar = F.ser(x.id), F.ser(arg.id) if arg is not None else None
+    if sr is None or ar is None or len(ar) < 2 or not len(sr):
+        return None
+    order = np.argsort(ar.seq, kind="stable")
+    seqs = ar.seq[order]
+    out = []
+    for i in range(len(sr)):
+        k = int(np.searchsorted(seqs, sr.seq[i])) - 1
+        if k < 0 or k + 1 >= len(seqs):
+            continue
+        out.append((_stats(ar, order[k]), _stats(sr, i), _stats(ar, order[k + 1])))
+    return out or None
 
 
 _INIT_CALL = re.compile(r"\b(zeros|ones|full|zeros_like|ones_like|normal|randn|rand|uniform|standard_normal|random)\(")
@@ -316,6 +340,22 @@ def update_lost(F, x) -> tuple[bool | None, dict]:
     return (True if lost > checked / 2 else None), ev
 
 
+def _lost_or_not_handed_back(F, c) -> tuple[bool | None, dict]:
+    """`update_lost` on the update's own consecutive writes; for a rebound function argument whose writes could not
+    be paired that way, whether the next call's argument is the old value again rather than what was written."""
+    lost, ev = update_lost(F, c["site"])
+    hand = c.get("handoffs")
+    if lost is not None or not hand:
+        return lost, ev
+    moved = [(before, wrote, after) for before, wrote, after in hand if before != wrote]
+    landed = sum(after == wrote for _, wrote, after in moved)
+    stale = sum(after == before for before, _, after in moved)
+    ev = dict(step_pairs=len(moved), pairs_landed=landed, pairs_lost=stale, values_kept=False, calls=True)
+    if not moved or landed + stale == 0:
+        return None, ev
+    return stale > landed, ev
+
+
 @cause_rule(
     "parameter_not_updated",
     "The update lands on a copy or a rebound name, not on the parameter",
@@ -349,14 +389,21 @@ def rule(ctx) -> RuleOutcome:
         ul = sr[C.UPDATE_L2][sr.step >= 0]
         if np.isfinite(ul).any() and np.nanmax(ul) > 0:
             moving.append(c)
+        elif not np.isfinite(ul).any() and c["name"] in c["params"]:
+            # A rebound argument records no update norm: what it wrote against what it came in with is the step.
+            hand = argument_handoffs(F, c["site"], c["name"]) or []
+            c["handoffs"] = hand
+            if any(before != wrote for before, wrote, _ in hand):
+                moving.append(c)
     if not out.check("update_moves", bool(moving), f"{len(moving)} of {len(cands)} such updates change their value"):
         return out
-    judged = [(c, *update_lost(F, c["site"])) for c in moving]
+    judged = [(c, *_lost_or_not_handed_back(F, c)) for c in moving]
     lost = [j for j in judged if j[1]]
     measured = [j for j in judged if j[1] is not None]
     c0 = (lost or judged)[0]
     judged_pairs = c0[2]['pairs_lost'] + c0[2]['pairs_landed']
-    why = (f"line {c0[0]['site'].line}: of {judged_pairs} pairs of consecutive steps that could be compared "
+    pairs = "consecutive calls" if c0[2].get("calls") else "pairs of consecutive steps"
+    why = (f"line {c0[0]['site'].line}: of {judged_pairs} {pairs} that could be compared "
            f"(of {c0[2]['step_pairs']}), {c0[2]['pairs_lost']} start from the old value and {c0[2]['pairs_landed']} "
            f"from what the update wrote")
     if not out.check("update_lost", bool(lost) if measured else None,
@@ -373,11 +420,19 @@ def rule(ctx) -> RuleOutcome:
     augmented = isinstance(parse_statement(line).body[0], ast.AugAssign) if parse_statement(line) is not None \
         and parse_statement(line).body else False
     verb = "writes in place into" if augmented else "rebinds"
+    if ev.get("calls"):
+        measured = (f"at {ev['pairs_lost']} of {ev['pairs_lost'] + ev['pairs_landed']} consecutive calls of "
+                    f"{x.function}() where the update changed {c['name']}, the next call received the old value again")
+    else:
+        measured = (f"at {ev['pairs_lost']} of {ev['pairs_lost'] + ev['pairs_landed']} comparable pairs of consecutive "
+                    f"steps the update starts again from the same old value")
     summary = (f"`{line}` (line {x.line}) {verb} {c['name']}, {c['bound']}, and nothing reads it afterwards: the new "
-               f"value never reaches the parameter. Measured: at {ev['pairs_lost']} of "
-               f"{ev['pairs_lost'] + ev['pairs_landed']} comparable pairs of consecutive steps the update starts again "
-               f"from the same old value.")
+               f"value never reaches the parameter. Measured: {measured}.")
     fixes = []
+    if ev.get("calls"):
+        fixes.append(advice(f"return {c['name']} from {x.function}() and assign the returned value where it is called",
+                            f"{c['name']} is rebound inside {x.function}(); a Python number or a new array bound "
+                            f"there never changes the caller's variable."))
     if c["iterable"] and c["loop_line"] and not augmented:
         fixes.append(Fix(f"Update {c['name']} in place, so the array the container holds changes", x.line, line,
                          line.replace(f"{c['name']} = {c['name']} -", f"{c['name']} -=", 1) if
