@@ -19,13 +19,23 @@ def output_activation(F, t):
     program model pairs with the targets (a minibatch's output meets the rows `goal[idx]` picks, fewer than all)."""
     size = F.ser(t)[C.SIZE][0]
     per = _per_sample(F.ser(t).shape[0])
-    acts = [a for a in F.activations if a.kind in RANGES and (
+    acts = [a for a in F.activations if a.kind in RANGES and _within_range(F, a) and (
         F.ser(a.site)[C.SIZE][-1] == size or a.site == F.output and _per_sample(F.ser(a.site).shape[-1]) == per)]
     if F.output is not None:
         own = [a for a in acts if a.site == F.output]
         if own:
             return own[0]
     return max(acts, key=lambda a: len(F.ser(a.site)), default=None)
+
+
+def _within_range(F, a) -> bool:
+    """Whether every value recorded at the activation's site lies in its range: a statement that only calls the
+    function (`err * sigmoid(z)`, a derivative in the backward pass) records values outside it and is no output."""
+    sr = F.ser(a.site)
+    lo, hi = RANGES[a.kind]
+    with np.errstate(all="ignore"):
+        low, high = np.nanmin(sr[C.MIN].astype(float)), np.nanmax(sr[C.MAX].astype(float))
+    return not (np.isfinite(low) and low < lo) and not (np.isfinite(high) and high > hi)
 
 
 def _per_sample(shape_text) -> int:
