@@ -262,7 +262,8 @@ def rule(ctx) -> RuleOutcome:
         why = (f"at the end of training {offset[3]} still averages {offset[1]:.3g} with a spread of {offset[2]:.3g}: "
                f"a constant miss that weights through the origin cannot remove")
     else:
-        stuck, why, ev = _stuck(F, ctx.threshold("bias_flat_output_ratio"), ctx.threshold("bias_miss_ratio"))
+        stuck, why, ev = _stuck(F, ctx.threshold("bias_flat_output_ratio"), ctx.threshold("bias_miss_ratio"),
+                                decisions=[x.id for x, _ in stmts])
     if not out.check("decision_stuck", stuck, why, **ev):
         return out
     x0 = stmts[0][0]
@@ -382,8 +383,9 @@ def _scalar_miss(F):
     return None
 
 
-def _stuck(F, flat_limit: float, residual_limit: float | None = None):
-    """(holds, words, numbers): the final prediction is flat across samples, or training never converged."""
+def _stuck(F, flat_limit: float, residual_limit: float | None = None, decisions: list[int] = ()):
+    """(holds, words, numbers): the final prediction is flat across samples, or training never converged. With no
+    output activation or model output of one value per target, the weighted sum itself (`decisions`) is judged."""
     t = target_site(F)
     if t is not None:
         size = F.ser(t)[C.SIZE][0]
@@ -391,6 +393,8 @@ def _stuck(F, flat_limit: float, residual_limit: float | None = None):
         cands = [a.site for a in F.activations if F.ser(a.site)[C.SIZE][-1] == size]
         if F.output is not None and F.ser(F.output)[C.SIZE][-1] == size:
             cands.insert(0, F.output)
+        if not cands:
+            cands = [d for d in decisions if F.ser(d) is not None and len(F.ser(d)) and F.ser(d)[C.SIZE][-1] == size]
         cands = [c for c in cands if len(loop_rows(F, c)) >= 2]
         if cands and t_std > 0:
             sid = max(cands, key=lambda c: len(loop_rows(F, c)))
