@@ -9,7 +9,7 @@ from collections import defaultdict
 import numpy as np
 
 from ... import columns as C
-from ...detectors.facts import parse_statement, strip_comment
+from ...detectors.facts import _dotted, base_name, last, parse_statement, strip_comment
 from ...explain.fixes import advice, return_originals_fixes
 from ...model import ChainLink, Fix
 from ..program import base_key
@@ -106,6 +106,67 @@ def argument_handoffs(F, x, name: str) -> list[tuple[tuple, tuple, tuple]] | Non
             continue
         out.append((_stats(ar, order[k]), _stats(sr, i), _stats(ar, order[k + 1])))
     return out or None
+
+
+def _enclosing_function(F, tree, line: int) -> str:
+    """The qualified name of the innermost function of `tree` holding `line`, else `<module>`."""
+    best, name = None, "<module>"
+    for q, fn in F.function_defs.items():
+        if fn.lineno <= line <= (fn.end_lineno or fn.lineno) and any(n is fn for n in ast.walk(tree)):
+            if best is None or fn.lineno > best.lineno:
+                best, name = fn, q
+    return name
+
+
+def discarded_updates(F) -> list[dict]:
+    """Statements inside a loop whose whole value is a step applied to a value and then thrown away: a bare
+    `np.subtract(p, rate * g)` with no `out=`, or a bare `p - rate * g`. Each with the operand the step was meant
+    for, the step, and the outermost loop of its function holding it."""
+    out, seen = [], set()
+    for path, tree in F.trees.items():
+        loops = [n for n in ast.walk(tree) if isinstance(n, (ast.For, ast.While))]
+        for loop in loops:
+            for stmt in ast.walk(loop):
+                if not isinstance(stmt, ast.Expr) or (path, stmt.lineno) in seen:
+                    continue
+                v = stmt.value
+                if isinstance(v, ast.Call) and last(_dotted(v.func) or "") in ("subtract", "add") and len(v.args) == 2 \
+                        and not any(k.arg == "out" for k in v.keywords):
+                    operand, step = v.args
+                elif isinstance(v, ast.BinOp) and isinstance(v.op, (ast.Sub, ast.Add)):
+                    operand, step = v.left, v.right
+                else:
+                    continue
+                # A step is a product or quotient (`rate * g`, `g / n`): `a - b` of two plain values is no update.
+                if not isinstance(operand, (ast.Name, ast.Attribute, ast.Subscript)) or not any(
+                        isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Mult, ast.Div)) for n in ast.walk(step)):
+                    continue
+                seen.add((path, stmt.lineno))
+                outer = max((lp for lp in loops if lp.lineno <= stmt.lineno <= (lp.end_lineno or lp.lineno)
+                             and _enclosing_function(F, tree, lp.lineno) == _enclosing_function(F, tree, stmt.lineno)),
+                            key=lambda lp: (lp.end_lineno or lp.lineno) - lp.lineno)
+                out.append(dict(file=path, line=stmt.lineno, statement=ast.unparse(stmt), call=isinstance(v, ast.Call),
+                                operand=ast.unparse(operand), step=step, node=v,
+                                function=_enclosing_function(F, tree, stmt.lineno),
+                                span=(outer.lineno, outer.end_lineno or outer.lineno)))
+    return out
+
+
+def _operand_names(F, d: dict) -> set[str]:
+    """The names the discarded step was meant for: the operand, and for a loop variable over a container built before
+    the loop (`for p, g in zip(params, grads)` with `params = [W, b]`), the names that container was built from."""
+    name = base_name(d["operand"]).split("[", 1)[0]
+    names = {name}
+    for w in F.resolve(name, d["function"]):
+        x = F.by_id[w]
+        if x.line < d["span"][0]:
+            names |= {base_name(r).split("[", 1)[0] for r in x.reads}
+    return names
+
+
+def _in_span(F, x, d: dict) -> bool:
+    return x.file == d["file"] and d["span"][0] <= x.line <= d["span"][1] if getattr(x, "file", None) else \
+        d["span"][0] <= x.line <= d["span"][1]
 
 
 _INIT_CALL = re.compile(r"\b(zeros|ones|full|zeros_like|ones_like|normal|randn|rand|uniform|standard_normal|random)\(")
@@ -379,6 +440,9 @@ def rule(ctx) -> RuleOutcome:
     terms = [] if cands else unwritten_terms(F)
     if terms:
         return _never_written(ctx, out, terms)
+    thrown = [] if cands else discarded_updates(F)
+    if thrown:
+        return _thrown_away(ctx, out, thrown)
     if not out.check("rebinding_update", bool(cands),
                      f"`{strip_comment(cands[0]['site'].statement.strip())}` (line {cands[0]['site'].line}) rebinds "
                      f"{cands[0]['bound']}" if cands else "no update rebinds a name that nothing reads afterwards"):
@@ -502,4 +566,71 @@ def _never_written(ctx, out: RuleOutcome, terms: list[dict]) -> RuleOutcome:
                     f"({res['mean']:.4g} here).")]
     out.drafts.append(Draft("parameter_not_updated", PRIMARY - 3, summary,
                             [ChainLink(summary, None, t["term"], x.line, dict(ev))], fixes, [], ev))
+    return out
+
+
+def _thrown_away(ctx, out: RuleOutcome, thrown: list[dict]) -> RuleOutcome:
+    """A step computed and discarded (`np.subtract(p, rate * g)` with no `out=`): the step is nonzero, and every value
+    the loop computes from the parameter it was meant for repeats exactly from one pass to the next."""
+    F = ctx.facts
+    d = thrown[0]
+    out.check("rebinding_update", True, f"`{d['statement']}` (line {d['line']}) computes a step for {d['operand']} and "
+              f"binds the result to nothing", line=d["line"])
+    step_names = {base_name(ast.unparse(n)).split("[", 1)[0] for n in ast.walk(d["step"])
+                  if isinstance(n, (ast.Name, ast.Attribute))}
+    sources = {w for name in step_names for w in F.resolve(name, d["function"])}
+    sizes = []
+    for w in sources:
+        sr = F.ser(w)
+        if sr is not None and len(sr) >= 2 and _in_span(F, F.by_id[w], d):
+            l2 = sr[C.L2].astype(float)
+            l2 = l2[np.isfinite(l2)]
+            if len(l2):
+                sizes.append((w, float(np.median(l2))))
+    moving = [z for z in sizes if z[1] > 0]
+    if not out.check("update_moves", bool(moving) if sizes else None,
+                     f"{F.by_id[moving[0][0]].target} (line {F.by_id[moving[0][0]].line}), read by the step, has a "
+                     f"median size of {moving[0][1]:.3g}" if moving else "what the step reads is zero" if sizes else
+                     "nothing the step reads was recorded in the loop", **({"step_size": moving[0][1]} if moving else {})):
+        return out
+    names = _operand_names(F, d)
+    readers = []
+    for x in F.sites:
+        sr = F.ser(x.id)
+        if x.kind in ("arg", "update", "augassign") or sr is None or len(sr) < 3 or not _in_span(F, x, d):
+            continue
+        if base_name(x.target).split("[", 1)[0] in names or not names & {base_name(r).split("[", 1)[0] for r in x.reads}:
+            continue
+        readers.append(x)
+    repeats = []
+    for x in readers:
+        sr = F.ser(x.id)
+        stats = {tuple(float(sr[c][i]) for c in (C.MIN, C.MAX, C.MEAN, C.L2)) for i in range(len(sr))}
+        repeats.append((x, len(sr), len(stats) == 1))
+    lost = [r for r in repeats if r[2]]
+    r0 = (lost or repeats or [None])[0]
+    if not out.check("update_lost", (len(lost) == len(repeats)) if repeats else None,
+                     f"`{strip_comment(r0[0].statement.strip())}` (line {r0[0].line}), computed from "
+                     f"{', '.join(sorted(names))}, " + ("is the same at all its " if r0[2] else "changes over its ")
+                     + f"{r0[1]} evaluations in the loop" if r0 else
+                     f"no value computed from {', '.join(sorted(names))} was recorded in the loop",
+                     **({"evaluations": r0[1]} if r0 else {})):
+        return out
+    x, n, _ = r0
+    summary = (f"`{d['statement']}` (line {d['line']}) computes the step for {d['operand']} and throws the result away: "
+               f"nothing is written, so the parameters never change. Measured: the step reads "
+               f"{F.by_id[moving[0][0]].target} of median size {moving[0][1]:.3g}, yet "
+               f"`{strip_comment(x.statement.strip())}` (line {x.line}) is the same at all {n} of its evaluations.")
+    if d["call"]:
+        after = d["statement"][:-1] + f", out={d['operand']})"
+        title = f"Write the result into {d['operand']} (out=)"
+    else:
+        op = "-=" if isinstance(d["node"].op, ast.Sub) else "+="
+        after = f"{d['operand']} {op} {ast.unparse(d['step'])}"
+        title = f"Apply the step to {d['operand']} in place"
+    fixes = [Fix(title, d["line"], d["statement"], after,
+                 "A numpy function returns a new array unless given out=; a bare expression's value is discarded.")]
+    ev = dict(line=d["line"], operand=d["operand"], step_size=moving[0][1], repeated_site=x.target, evaluations=n)
+    out.drafts.append(Draft("parameter_not_updated", PRIMARY - 3, summary,
+                            [ChainLink(summary, None, d["operand"], d["line"], dict(ev))], fixes, [], ev))
     return out
