@@ -1,0 +1,173 @@
+"""Stalls that raise no NaN, judged on measured values: a step thrown away, a rebound function argument, a margin
+score with no offset, zero-started arrays with a tiny rate, and a sigmoid that is only a derivative. Traced in
+process; expected numbers from the same program run plainly."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nandoctor.analysis.rules import FAILS, HOLDS
+
+from conftest import analysed_session as trace, judge_rule as judge, untraced
+
+# -- a step computed and thrown away ------------------------------------------------------------------------
+
+THROWN = """
+import numpy as np
+gen = np.random.default_rng(5)
+rows = gen.normal(size=(40, 3))
+goal = rows @ np.array([1.0, -2.0, 0.5]) + 0.3
+coef = gen.normal(scale=0.1, size=3)
+shift = np.zeros(1)
+pairs = [coef, shift]
+for it in range(12):
+    guess = rows @ coef + shift
+    miss = guess - goal
+    grads = [rows.T @ miss / 40, np.array([miss.mean()])]
+    for p, g in zip(pairs, grads):
+        np.subtract(p, 0.1 * g)
+"""
+
+
+def test_a_subtract_whose_result_is_discarded_is_a_lost_update(tmp_path):
+    status, out = judge(trace(tmp_path, THROWN), "parameter_not_updated")
+    assert status == {"rebinding_update": HOLDS, "update_moves": HOLDS, "update_lost": HOLDS}
+    start = np.random.default_rng(5)
+    start.normal(size=(40, 3))
+    assert np.array_equal(untraced(THROWN)["coef"], start.normal(scale=0.1, size=3))  # the replay: coef never moved
+    assert out.drafts[0].fixes[0].after == "np.subtract(p, 0.1 * g, out=p)"
+
+
+def test_the_same_subtract_written_into_its_operand_is_no_cause(tmp_path):
+    src = THROWN.replace("np.subtract(p, 0.1 * g)", "np.subtract(p, 0.1 * g, out=p)")
+    status, out = judge(trace(tmp_path, src), "parameter_not_updated")
+    assert not out.drafts and status["rebinding_update"] == FAILS
+
+
+# -- a Python float rebound inside the step function --------------------------------------------------------
+
+REBOUND_ARG = """
+def step(w, x, t, rate):
+    err = w * x - t
+    w = w - rate * err * x
+    return err * err
+
+w = 0.0
+data = [(0.5, 1.0), (1.0, 2.1), (1.5, 2.9), (2.0, 4.2)]
+for epoch in range(15):
+    total = 0.0
+    for x, t in data:
+        total += step(w, x, t, 0.1)
+"""
+
+
+def test_a_rebound_float_argument_is_handed_back_unchanged(tmp_path):
+    status, out = judge(trace(tmp_path, REBOUND_ARG), "parameter_not_updated")
+    assert status == {"rebinding_update": HOLDS, "update_moves": HOLDS, "update_lost": HOLDS}
+    assert untraced(REBOUND_ARG)["w"] == 0.0
+    ev = out.drafts[0].evidence
+    assert ev["pairs_lost"] == 15 * 4 - 1 and ev["pairs_landed"] == 0  # every call but the last is followed by one
+
+
+def test_the_same_step_returning_its_argument_is_no_cause(tmp_path):
+    src = REBOUND_ARG.replace("    return err * err", "    return w, err * err").replace(
+        "        total += step(w, x, t, 0.1)", "        w, sq = step(w, x, t, 0.1)\n        total += sq")
+    status, out = judge(trace(tmp_path, src), "parameter_not_updated")
+    assert not out.drafts
+
+
+# -- a margin score through the origin ------------------------------------------------------------------------
+
+MARGIN = """
+import numpy as np
+gen = np.random.default_rng(31)
+levels = gen.uniform(1.0, 5.0, size=(2, 200))
+label = np.where(levels[0] + levels[1] > 6.0, 1.0, -1.0)
+
+class Gate:
+    def __init__(self):
+        self.w = np.zeros((1, 2))
+
+    def score(self, cols):
+        return (self.w @ cols)[0]
+
+    def update(self, cols, lab):
+        viol = (lab * self.score(cols) < 1).astype(float)
+        self.w -= 0.05 * (-((viol * lab) @ cols.T)[None, :] / cols.shape[1])
+
+gate = Gate()
+for it in range(150):
+    gate.update(levels, label)
+final = gate.score(levels)
+"""
+
+
+def test_a_margin_score_without_offset_is_judged_on_the_score_itself(tmp_path):
+    status, out = judge(trace(tmp_path, MARGIN), "missing_bias")
+    assert status["decision_stuck"] == HOLDS
+    ns = untraced(MARGIN)
+    flat = float(np.std(ns["final"]) / np.std(ns["label"]))
+    assert np.isclose(out.drafts[0].evidence["output_std_end"] / out.drafts[0].evidence["target_std"], flat, rtol=1e-3)
+
+
+# -- arrays grown from zero with a tiny Adam step --------------------------------------------------------------
+
+TINY_ADAM = """
+import numpy as np
+gen = np.random.default_rng(21)
+kind = gen.integers(0, 3, size=90)
+cols = gen.normal(size=(4, 3))[:, kind] + gen.normal(size=(4, 90))
+hot = np.eye(3)[:, kind]
+net = {"M": np.zeros((3, 4)), "c": np.zeros((3, 1))}
+mom = {k: np.zeros_like(v) for k, v in net.items()}
+sq = {k: np.zeros_like(v) for k, v in net.items()}
+
+def xent():
+    s = net["M"] @ cols + net["c"]
+    e = np.exp(s - s.max(axis=0))
+    return float(-np.mean(np.sum(hot * np.log(e / e.sum(axis=0)), axis=0)))
+
+first = xent()
+for t in range(1, 41):
+    s = net["M"] @ cols + net["c"]
+    e = np.exp(s - s.max(axis=0))
+    d = (e / e.sum(axis=0) - hot) / 90
+    grads = {"M": d @ cols.T, "c": d.sum(axis=1, keepdims=True)}
+    for k in net:
+        mom[k] = 0.9 * mom[k] + 0.1 * grads[k]
+        sq[k] = 0.999 * sq[k] + 0.001 * grads[k] ** 2
+        net[k] -= 1e-6 * (mom[k] / (1 - 0.9 ** t)) / (np.sqrt(sq[k] / (1 - 0.999 ** t)) + 1e-8)
+    if t % 10 == 0:
+        now = xent()
+last = xent()
+"""
+
+
+def test_arrays_grown_from_zero_are_compared_with_one_another(tmp_path):
+    status, out = judge(trace(tmp_path, TINY_ADAM), "learning_rate_too_low")
+    ns = untraced(TINY_ADAM)
+    assert abs(ns["last"] - ns["first"]) < 0.01 * ns["first"]  # the replay barely moves
+    assert status["steps_tiny_alike"] == HOLDS and out.drafts
+
+
+# -- a sigmoid that is only softplus's derivative --------------------------------------------------------------
+
+SOFTPLUS = """
+import numpy as np
+gen = np.random.default_rng(13)
+reads = gen.normal(size=(80, 3))
+amount = np.logaddexp(0.0, reads @ np.array([0.9, -0.4, 1.3]) + 0.5) + 0.5
+k = np.zeros(3)
+for it in range(30):
+    z = reads @ k
+    pred = np.logaddexp(0.0, z)
+    delta = 2 * (pred - amount) * (1.0 / (1.0 + np.exp(-z))) / len(amount)
+    k -= 0.1 * reads.T @ delta
+"""
+
+
+def test_a_sigmoid_factor_of_the_gradient_is_not_the_output(tmp_path):
+    status, _ = judge(trace(tmp_path, SOFTPLUS), "targets_outside_activation_range")
+    assert status.get("bounded_output") != HOLDS
+    ns = untraced(SOFTPLUS)
+    assert ns["amount"].max() > 1.0 and ns["delta"].min() < 0.0  # targets above 1, and the statement is no (0, 1) output
