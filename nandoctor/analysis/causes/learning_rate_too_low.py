@@ -98,11 +98,12 @@ def rule(ctx) -> RuleOutcome:
         return out
     measured = [r for r in layer_update_ratios(F) if r["ratio"] > 0]
     layers = [r for r in measured if not r["from_zero"]]
-    if not layers and measured:
+    grown = [r for r in measured if F.ser(r["update"]) is not None and np.nanmax(F.ser(r["update"])[C.SIZE]) > 1]
+    if not layers and grown:
         # Every array grew from zero: each ratio falls like 1/k with the step count whatever the rate, so they are
         # compared only with one another (like with like); a gradient starved on its way back still shows in
-        # gradient_not_vanishing.
-        layers = measured
+        # gradient_not_vanishing. Python numbers are judged below against the size they reach.
+        layers = grown
     low = min(layers, key=lambda r: r["ratio"]) if layers else None
     high = max(layers, key=lambda r: r["ratio"]) if layers else None
     spread = high["ratio"] / low["ratio"] if layers else None
