@@ -171,3 +171,45 @@ def test_a_sigmoid_factor_of_the_gradient_is_not_the_output(tmp_path):
     assert status.get("bounded_output") != HOLDS
     ns = untraced(SOFTPLUS)
     assert ns["amount"].max() > 1.0 and ns["delta"].min() < 0.0  # targets above 1, and the statement is no (0, 1) output
+
+
+# -- a step written into a name nothing reads ------------------------------------------------------------------
+
+ORPHAN = """
+import numpy as np
+
+class Fit:
+    def __init__(self, gen):
+        self.weight = gen.normal(scale=0.1, size=3)
+        self.shift = 0.0
+
+    def predict(self, rows):
+        return rows @ self.weight + self.shift
+
+    def train(self, rows, goal, rate, epochs):
+        for ep in range(epochs):
+            miss = self.predict(rows) - goal
+            self.weights = self.weight - rate * rows.T @ miss / len(goal)
+            self.shift = self.shift - rate * miss.mean()
+
+gen = np.random.default_rng(3)
+rows = gen.normal(size=(50, 3))
+goal = rows @ np.array([2.0, -1.0, 0.5]) + 1.0
+model = Fit(gen)
+start = model.weight.copy()
+model.train(rows, goal, 0.1, 20)
+"""
+
+
+def test_a_step_written_into_a_name_nothing_reads_is_a_lost_update(tmp_path):
+    status, out = judge(trace(tmp_path, ORPHAN), "parameter_not_updated")
+    assert status == {"rebinding_update": HOLDS, "update_moves": HOLDS, "update_lost": HOLDS}
+    ns = untraced(ORPHAN)
+    assert np.array_equal(ns["model"].weight, ns["start"])  # the replay: the weight the model reads never moved
+    assert out.drafts[0].evidence["updates"] == 20
+
+
+def test_the_same_step_written_back_is_no_cause(tmp_path):
+    src = ORPHAN.replace("self.weights = self.weight - ", "self.weight = self.weight - ")
+    _, out = judge(trace(tmp_path, src), "parameter_not_updated")
+    assert not out.drafts

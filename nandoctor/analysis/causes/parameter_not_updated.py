@@ -169,6 +169,85 @@ def _in_span(F, x, d: dict) -> bool:
         d["span"][0] <= x.line <= d["span"][1]
 
 
+def _read_anywhere(F, text: str) -> bool:
+    """Whether any statement of the traced sources reads `text` (a name, or an attribute under any object's name)."""
+    attr = text.rsplit(".", 1)[1] if "." in text else None
+    for tree in F.trees.values():
+        for n in ast.walk(tree):
+            if attr is not None and isinstance(n, ast.Attribute) and n.attr == attr and isinstance(n.ctx, ast.Load):
+                return True
+            if attr is None and isinstance(n, ast.Name) and n.id == text and isinstance(n.ctx, ast.Load):
+                return True
+            if attr is not None and isinstance(n, ast.Constant) and n.value == attr:
+                return True  # getattr(obj, "name"), a key spelled out
+    return False
+
+
+def orphan_updates(F) -> list[dict]:
+    """Updates `new = old - rate * g` inside a loop that write a name no statement reads, from a value `old` that is
+    set before the loop and read in it: the step lands on a name of its own, and `old` keeps its value."""
+    out = []
+    for x in F.sites:
+        sr = F.ser(x.id)
+        if x.kind not in ("assign", "update") or sr is None or len(sr) < 2:
+            continue
+        tree = parse_statement(strip_comment(x.statement.strip()))
+        node = tree.body[0] if tree is not None and tree.body else None
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], (ast.Name, ast.Attribute))
+                and isinstance(node.value, ast.BinOp) and isinstance(node.value.op, (ast.Sub, ast.Add))
+                and isinstance(node.value.left, (ast.Name, ast.Attribute))
+                and any(isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Mult, ast.Div))
+                        for n in ast.walk(node.value.right))):
+            continue
+        new, old = ast.unparse(node.targets[0]), ast.unparse(node.value.left)
+        if new == old or base_name(new) == base_name(old) or _read_anywhere(F, new):
+            continue
+        writes = [w for w in F.resolve(old, x.function) if F.ser(w) is not None and len(F.ser(w))]
+        if not writes:
+            continue
+        out.append(dict(site=x, new=new, old=old, writes=writes))
+    return out
+
+
+def _orphaned(ctx, out: RuleOutcome, orphans: list[dict]) -> RuleOutcome:
+    """An update writing a name nothing reads: the value it steps from keeps its value through the loop."""
+    F = ctx.facts
+    o = orphans[0]
+    x = o["site"]
+    stmt = strip_comment(x.statement.strip()).splitlines()[0]
+    out.check("rebinding_update", True, f"`{stmt}` (line {x.line}) writes {o['new']}, which no statement reads, "
+              f"from {o['old']}", line=x.line)
+    sr = F.ser(x.id)
+    first_write = int(sr.seq.min())
+    before = [(w, i) for w in o["writes"] for i in range(len(F.ser(w))) if F.ser(w).seq[i] < first_write]
+    during = [w for w in o["writes"] if (F.ser(w).seq > first_write).any()]
+    start = None
+    if before:
+        w, i = max(before, key=lambda p: F.ser(p[0]).seq[p[1]])
+        start = tuple(float(F.ser(w)[c][i]) for c in (C.MIN, C.MAX, C.MEAN, C.L2))
+    written = {tuple(float(sr[c][i]) for c in (C.MIN, C.MAX, C.MEAN, C.L2)) for i in range(len(sr))}
+    if not out.check("update_moves", None if start is None else any(v != start for v in written),
+                     f"what it writes differs from {o['old']} as set before the loop" if start is not None else
+                     f"{o['old']} was not recorded before the update first ran"):
+        return out
+    if not out.check("update_lost", not during,
+                     f"{o['old']} was last written before the update first ran and never while it ran "
+                     f"({len(sr)} times)" if not during else f"{o['old']} is also written while the update runs",
+                     updates=int(len(sr))):
+        return out
+    summary = (f"`{stmt}` (line {x.line}) writes the stepped value into {o['new']}, a name no statement reads, while "
+               f"{o['old']} is what the program uses: measured, {o['old']} was never written in the {len(sr)} runs of "
+               f"the update, so it keeps the value it was given before the loop.")
+    after = stmt.replace(o["new"], o["old"], 1)
+    fixes = [Fix(f"Write the step back into {o['old']}", x.line, stmt, after,
+                 f"{o['new']} is read nowhere; the model reads {o['old']}.")]
+    ev = dict(line=x.line, written=o["new"], parameter=o["old"], updates=int(len(sr)))
+    out.drafts.append(Draft("parameter_not_updated", PRIMARY - 3, summary,
+                            [ChainLink(summary, None, o["old"], x.line, dict(ev))], fixes, [], ev))
+    return out
+
+
 _INIT_CALL = re.compile(r"\b(zeros|ones|full|zeros_like|ones_like|normal|randn|rand|uniform|standard_normal|random)\(")
 
 
@@ -447,6 +526,9 @@ def rule(ctx) -> RuleOutcome:
     thrown = [] if cands else discarded_updates(F)
     if thrown:
         return _thrown_away(ctx, out, thrown)
+    orphans = [] if cands else orphan_updates(F)
+    if orphans:
+        return _orphaned(ctx, out, orphans)
     if not out.check("rebinding_update", bool(cands),
                      f"`{strip_comment(cands[0]['site'].statement.strip())}` (line {cands[0]['site'].line}) rebinds "
                      f"{cands[0]['bound']}" if cands else "no update rebinds a name that nothing reads afterwards"):
