@@ -503,7 +503,8 @@ def _lost_or_not_handed_back(F, c) -> tuple[bool | None, dict]:
         ("rebinding_update", "an update statement rebinds a loop variable or a function parameter that nothing reads "
                              "afterwards; or, with no such statement, a term the forward pass adds to a product with an "
                              "updated parameter (a bias) is written by no statement in the training loop; or a step is "
-                             "computed in a loop and its result bound to nothing (`np.subtract(p, rate * g)`)"),
+                             "computed in a loop and its result bound to nothing (`np.subtract(p, rate * g)`) or to a "
+                             "name no statement reads (`new = old - rate * g`)"),
         ("update_moves", "each time it runs, the update changes the value it writes by a nonzero amount (for a term "
                          "never written: the parameter it is added to moves; for a discarded step: what the step reads "
                          "is nonzero)"),
@@ -511,7 +512,8 @@ def _lost_or_not_handed_back(F, c) -> tuple[bool | None, dict]:
                         "a rebound function argument: the next call receives the old value again; for a term never "
                         "written: the residual it would absorb keeps a mean of at least UNWRITTEN_OFFSET times its "
                         "spread over the last tenth of the steps; for a discarded step: every value the loop computes "
-                        "from the parameter repeats exactly)"),
+                        "from the parameter repeats exactly; for a step into an unread name: the value it steps from "
+                        "is never written while it runs)"),
     ),
     thresholds={"UNWRITTEN_OFFSET": 0.5},
 )
