@@ -171,3 +171,57 @@ def test_gradient_returned_in_a_dict_is_summed(tmp_path):
     _, drafts, checks = _run(tmp_path, DICT_GRADS.format(div=" / len(idx)"), "dict_mean")
     assert checks["gradient_sum_not_mean"]["gradient_summed"].status == FAILS
     assert "gradient_sum_not_mean" not in drafts
+
+
+# A tanh layer whose derivative comes from a table of lambdas, called inline in the backward statement: no site holds
+# the derivative, so it cannot be replayed; full-batch plain steps.
+TABLE_DERIVATIVE = """
+import numpy as np
+rng = np.random.default_rng(7)
+feats = rng.uniform(-1.0, 1.0, size=(3, 240))
+target = np.sin(1.5 * feats[0:1]) + 0.5 * feats[1:2] * feats[2:3]
+table = {{"tanh": (np.tanh, lambda out: {slope})}}
+fwd, dfwd = table["tanh"]
+net = {{"W1": rng.normal(0.0, 0.6, size=(12, 3)), "b1": np.zeros((12, 1)),
+       "W2": rng.normal(0.0, 0.3, size=(1, 12)), "b2": np.zeros((1, 1))}}
+history = []
+for epoch in range(500):
+    a1 = fwd(net["W1"] @ feats + net["b1"])
+    err = net["W2"] @ a1 + net["b2"] - target
+    cost = float(np.mean(err ** 2))
+    history.append(cost)
+    d_pred = 2.0 * err / 240
+    d_a1 = net["W2"].T @ d_pred
+    d_z1 = d_a1 * dfwd(a1)
+    grads = {{"W1": d_z1 @ feats.T, "b1": d_z1.sum(axis=1, keepdims=True),
+             "W2": d_pred @ a1.T, "b2": d_pred.sum(axis=1, keepdims=True)}}
+    for key in net:
+        net[key] -= 0.3 * grads[key]
+"""
+
+
+def _longest_climb(history):
+    best = run = 0
+    for rose in np.diff(history) > 0:
+        run = run + 1 if rose else 0
+        best = max(best, run)
+    return best
+
+
+def test_inline_derivative_judged_by_the_loss_climbing_under_steady_steps(tmp_path):
+    wrong, right = TABLE_DERIVATIVE.format(slope="1.0 - out"), TABLE_DERIVATIVE.format(slope="1.0 - out * out")
+    replayed = {}
+    for name, src in (("wrong", wrong), ("right", right)):
+        space: dict = {}
+        exec(textwrap.dedent(src), space)  # noqa: S102 - the test's own program, replayed untraced
+        replayed[name] = np.array(space["history"])
+    # replayed untraced: with 1 - out the loss falls far, then climbs for many steps in a row; with 1 - out * out never
+    assert replayed["wrong"].min() < 0.5 * replayed["wrong"][0] and _longest_climb(replayed["wrong"]) >= 20
+    assert _longest_climb(replayed["right"]) == 0
+    _, drafts, checks = _run(tmp_path, wrong, "table_wrong")
+    assert "wrong_derivative_formula" in drafts
+    ev = drafts["wrong_derivative_formula"].evidence
+    assert ev["factor"] == "dfwd(a1)" and ev["climb_steps"] == _longest_climb(replayed["wrong"])
+    _, drafts, checks = _run(tmp_path, right, "table_right")
+    assert "wrong_derivative_formula" not in drafts
+    assert checks["wrong_derivative_formula"]["mismatch_measured"].status == FAILS
