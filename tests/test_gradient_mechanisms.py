@@ -225,3 +225,39 @@ def test_inline_derivative_judged_by_the_loss_climbing_under_steady_steps(tmp_pa
     _, drafts, checks = _run(tmp_path, right, "table_right")
     assert "wrong_derivative_formula" not in drafts
     assert checks["wrong_derivative_formula"]["mismatch_measured"].status == FAILS
+
+
+# A logistic layer called through lambdas with no name that says so, on arrays too large for their values to be
+# kept: the activation is recognised from the recorded ranges, its derivative from them too.
+LAMBDA_LAYER = """
+import numpy as np
+gen = np.random.default_rng(2)
+rows = gen.normal(0.0, 1.0, (150, 2))
+goal = (rows[:, :1] * rows[:, 1:] > 0).astype(float)
+act = lambda z: 1.0 / (1.0 + np.exp(-z))
+dact = lambda a: {slope}
+w_in, w_out = gen.normal(0.0, 1.0, (2, 8)), gen.normal(0.0, 0.5, (8, 1))
+for it in range(30):
+    pre = rows @ w_in
+    hid = act(pre)
+    out = hid @ w_out
+    err = out - goal
+    loss = float(np.mean(err ** 2))
+    slope = dact(hid)
+    back = (err @ w_out.T) * slope
+    w_out = w_out - 0.1 * hid.T @ err / 150
+    w_in = w_in - 0.1 * rows.T @ back / 150
+"""
+
+
+def test_activation_behind_a_lambda_is_recognised_from_its_ranges(tmp_path):
+    wrong, right = LAMBDA_LAYER.format(slope="a * (1.0 + a)"), LAMBDA_LAYER.format(slope="a * (1.0 - a)")
+    F, drafts, _ = _run(tmp_path, wrong, "lambda_wrong")
+    hid = [a for a in F.activations if F.by_id[a.site].target == "hid"]
+    assert hid and hid[0].kind == "sigmoid" and F.by_id[hid[0].pre].target == "pre"
+    assert "wrong_derivative_formula" in drafts
+    # replayed in plain numpy: a * (1 + a) on logistic outputs exceeds 0.25, the logistic derivative's largest value
+    a = 1.0 / (1.0 + np.exp(-np.linspace(-3, 3, 7)))
+    assert np.max(a * (1 + a)) > 0.25 >= np.max(a * (1 - a))
+    _, drafts, _ = _run(tmp_path, right, "lambda_right")
+    assert "wrong_derivative_formula" not in drafts
