@@ -1071,10 +1071,6 @@ def _facts_activations(F: "Facts") -> list[Activation]:
         for kind in (("sigmoid", "tanh") if lo < 0 else ("sigmoid",)) if lo >= 0 else ("tanh",):
             for z in pre_cands:
                 m = _matches(F, x.id, z, kind)
-                if m is None and F.values(x.id) is None:
-                    # Values too large to keep: the recorded ranges decide (a lambda or a table of functions
-                    # names no activation in the code).
-                    m = _matches_range(F, x.id, z, kind)
                 if m:
                     found = Activation(x.id, kind, z, "values")
                     break
@@ -1099,6 +1095,14 @@ def _facts_activations(F: "Facts") -> list[Activation]:
                 if pre is not None and (not F.observed(pre) or np.nanmax(F.ser(pre)[C.SIZE]) != np.nanmax(sr[C.SIZE])):
                     pre = None
                 found = Activation(x.id, kind, pre, "code")
+        if found is None and x.kind != "return" and F.values(x.id) is None:
+            # Values too large to keep and no activation named in the code (a lambda, a table of functions): the
+            # recorded ranges decide.
+            for kind in (("sigmoid", "tanh") if lo < 0 else ("sigmoid",)) if lo >= 0 else ("tanh",):
+                z = next((z for z in pre_cands if _matches_range(F, x.id, z, kind)), None)
+                if z is not None:
+                    found = Activation(x.id, kind, z, "values")
+                    break
         if found:
             out.append(found)
     # A function's return is the same value as the caller's assignment: keep the caller's site.
