@@ -171,3 +171,93 @@ def test_gradient_returned_in_a_dict_is_summed(tmp_path):
     _, drafts, checks = _run(tmp_path, DICT_GRADS.format(div=" / len(idx)"), "dict_mean")
     assert checks["gradient_sum_not_mean"]["gradient_summed"].status == FAILS
     assert "gradient_sum_not_mean" not in drafts
+
+
+# A tanh layer whose derivative comes from a table of lambdas, called inline in the backward statement: no site holds
+# the derivative, so it cannot be replayed; full-batch plain steps.
+TABLE_DERIVATIVE = """
+import numpy as np
+rng = np.random.default_rng(7)
+feats = rng.uniform(-1.0, 1.0, size=(3, 240))
+target = np.sin(1.5 * feats[0:1]) + 0.5 * feats[1:2] * feats[2:3]
+table = {{"tanh": (np.tanh, lambda out: {slope})}}
+fwd, dfwd = table["tanh"]
+net = {{"W1": rng.normal(0.0, 0.6, size=(12, 3)), "b1": np.zeros((12, 1)),
+       "W2": rng.normal(0.0, 0.3, size=(1, 12)), "b2": np.zeros((1, 1))}}
+history = []
+for epoch in range(500):
+    a1 = fwd(net["W1"] @ feats + net["b1"])
+    err = net["W2"] @ a1 + net["b2"] - target
+    cost = float(np.mean(err ** 2))
+    history.append(cost)
+    d_pred = 2.0 * err / 240
+    d_a1 = net["W2"].T @ d_pred
+    d_z1 = d_a1 * dfwd(a1)
+    grads = {{"W1": d_z1 @ feats.T, "b1": d_z1.sum(axis=1, keepdims=True),
+             "W2": d_pred @ a1.T, "b2": d_pred.sum(axis=1, keepdims=True)}}
+    for key in net:
+        net[key] -= 0.3 * grads[key]
+"""
+
+
+def _longest_climb(history):
+    best = run = 0
+    for rose in np.diff(history) > 0:
+        run = run + 1 if rose else 0
+        best = max(best, run)
+    return best
+
+
+def test_inline_derivative_judged_by_the_loss_climbing_under_steady_steps(tmp_path):
+    wrong, right = TABLE_DERIVATIVE.format(slope="1.0 - out"), TABLE_DERIVATIVE.format(slope="1.0 - out * out")
+    replayed = {}
+    for name, src in (("wrong", wrong), ("right", right)):
+        space: dict = {}
+        exec(textwrap.dedent(src), space)  # noqa: S102 - the test's own program, replayed untraced
+        replayed[name] = np.array(space["history"])
+    # replayed untraced: with 1 - out the loss falls far, then climbs for many steps in a row; with 1 - out * out never
+    assert replayed["wrong"].min() < 0.5 * replayed["wrong"][0] and _longest_climb(replayed["wrong"]) >= 20
+    assert _longest_climb(replayed["right"]) == 0
+    _, drafts, checks = _run(tmp_path, wrong, "table_wrong")
+    assert "wrong_derivative_formula" in drafts
+    ev = drafts["wrong_derivative_formula"].evidence
+    assert ev["factor"] == "dfwd(a1)" and ev["climb_steps"] == _longest_climb(replayed["wrong"])
+    _, drafts, checks = _run(tmp_path, right, "table_right")
+    assert "wrong_derivative_formula" not in drafts
+    assert checks["wrong_derivative_formula"]["mismatch_measured"].status == FAILS
+
+
+# A logistic layer called through lambdas with no name that says so, on arrays too large for their values to be
+# kept: the activation is recognised from the recorded ranges, its derivative from them too.
+LAMBDA_LAYER = """
+import numpy as np
+gen = np.random.default_rng(2)
+rows = gen.normal(0.0, 1.0, (150, 2))
+goal = (rows[:, :1] * rows[:, 1:] > 0).astype(float)
+act = lambda z: 1.0 / (1.0 + np.exp(-z))
+dact = lambda a: {slope}
+w_in, w_out = gen.normal(0.0, 1.0, (2, 8)), gen.normal(0.0, 0.5, (8, 1))
+for it in range(30):
+    pre = rows @ w_in
+    hid = act(pre)
+    out = hid @ w_out
+    err = out - goal
+    loss = float(np.mean(err ** 2))
+    slope = dact(hid)
+    back = (err @ w_out.T) * slope
+    w_out = w_out - 0.1 * hid.T @ err / 150
+    w_in = w_in - 0.1 * rows.T @ back / 150
+"""
+
+
+def test_activation_behind_a_lambda_is_recognised_from_its_ranges(tmp_path):
+    wrong, right = LAMBDA_LAYER.format(slope="a * (1.0 + a)"), LAMBDA_LAYER.format(slope="a * (1.0 - a)")
+    F, drafts, _ = _run(tmp_path, wrong, "lambda_wrong")
+    hid = [a for a in F.activations if F.by_id[a.site].target == "hid"]
+    assert hid and hid[0].kind == "sigmoid" and F.by_id[hid[0].pre].target == "pre"
+    assert "wrong_derivative_formula" in drafts
+    # replayed in plain numpy: a * (1 + a) on logistic outputs exceeds 0.25, the logistic derivative's largest value
+    a = 1.0 / (1.0 + np.exp(-np.linspace(-3, 3, 7)))
+    assert np.max(a * (1 + a)) > 0.25 >= np.max(a * (1 - a))
+    _, drafts, _ = _run(tmp_path, right, "lambda_right")
+    assert "wrong_derivative_formula" not in drafts

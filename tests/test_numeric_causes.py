@@ -251,6 +251,42 @@ def test_softmax_with_the_max_shift_raises_nothing(tmp_path):
     assert not {"exp_overflow", "softmax_overflow_no_max_subtraction"} & set(tags(s))
 
 
+KERNEL_WEIGHTS = """
+import numpy as np
+
+def smooth(queries, known, values, width, shift):
+    scores = -((queries[:, None] - known[None, :]) ** 2) / (2.0 * width ** 2)
+    if shift:
+        scores = scores - scores.max(axis=1, keepdims=True)
+    weights = np.exp(scores)
+    weights = weights / weights.sum(axis=1, keepdims=True)
+    return weights @ values
+
+def train(shift=False):
+    known = np.array([0.0, 1.0, 5.0])
+    values = np.array([1.0, 2.0, 3.0])
+    for width in (0.5, 0.05):
+        est = smooth(np.array([0.5, 3.0, 4.8]), known, values, width, shift)
+"""
+
+
+def test_softmax_whose_exps_all_underflow_is_0_over_0(tmp_path):
+    s = trace_source(tmp_path, KERNEL_WEIGHTS)
+    scores = -((np.array([0.5, 3.0, 4.8])[:, None] - np.array([0.0, 1.0, 5.0])[None, :]) ** 2) / (2 * 0.05 ** 2)
+    # the query at 3.0 is 2 from every known point: all its exps are exactly 0 at width 0.05, none at width 0.5
+    assert np.all(np.exp(scores[1]) == 0) and scores.min() < np.log(np.finfo(np.float64).smallest_subnormal)
+    assert tags(s)[0] == "softmax_overflow_no_max_subtraction"
+    c = cause(s, "softmax_overflow_no_max_subtraction")
+    assert "0/0" in c.evidence["operation"] and c.evidence["underflow"] == pytest.approx(scores.min())
+    assert any("scores.max(axis=-1, keepdims=True)" in f.after for f in c.fixes)
+
+
+def test_softmax_shifted_by_its_max_does_not_underflow(tmp_path):
+    s = trace_source(tmp_path, KERNEL_WEIGHTS, "train(shift=True)")
+    assert s.first_nonfinite is None
+    assert "softmax_overflow_no_max_subtraction" not in tags(s)
+
+
 # -- wrong_loss_for_activation --------------------------------------------------------------------
 
 TANH_BCE = """

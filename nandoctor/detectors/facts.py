@@ -1021,6 +1021,33 @@ def _matches(F: "Facts", a: int, z: int, kind: str) -> bool | None:
     return bool(np.all(np.abs(want[ok] - got[ok]) <= 1e-5 * np.maximum(1.0, np.abs(want[ok]))))
 
 
+def _matches_range(F: "Facts", a: int, z: int, kind: str) -> bool | None:
+    """Does `a` hold kind(z), judged from recorded ranges where values were not kept? An increasing elementwise
+    function maps z's minimum to a's minimum and z's maximum to a's maximum, whatever the layout: both must hold at
+    every loop step where z was written just before a, over at least three steps. None when too few were recorded,
+    or (for tanh) z stays so small that tanh(z) rounds to z."""
+    sa, sz = F.ser(a), F.ser(z)
+    if sa is None or sz is None or not len(sa) or not len(sz):
+        return None
+    rows = [(i, sz.before_seq(int(sa.seq[i]))) for i in np.nonzero(sa.step >= 0)[0]]
+    rows = [(i, j) for i, j in rows if j is not None and str(sa.shape[i]) == str(sz.shape[j])]
+    if len(rows) < 3:
+        return None
+    ia, iz = np.array([i for i, _ in rows]), np.array([j for _, j in rows])
+    zlo, zhi, alo, ahi = sz[C.MIN][iz], sz[C.MAX][iz], sa[C.MIN][ia], sa[C.MAX][ia]
+    ok = np.isfinite(zlo) & np.isfinite(zhi) & np.isfinite(alo) & np.isfinite(ahi)
+    if ok.sum() < 3:
+        return None
+    zlo, zhi, alo, ahi = zlo[ok], zhi[ok], alo[ok], ahi[ok]
+    if kind == "tanh" and not max(np.max(np.abs(zlo)), np.max(np.abs(zhi))) >= 0.5:
+        return None
+    fn = _act_fn(kind)
+    with np.errstate(all="ignore"):
+        want = np.concatenate([fn(zlo), fn(zhi)])
+    got = np.concatenate([alo, ahi])
+    return bool(np.all(np.abs(want - got) <= 1e-5 * np.maximum(1.0, np.abs(want))))
+
+
 def _facts_activations(F: "Facts") -> list[Activation]:
     out: list[Activation] = []
     for x in F.sites:
@@ -1068,6 +1095,14 @@ def _facts_activations(F: "Facts") -> list[Activation]:
                 if pre is not None and (not F.observed(pre) or np.nanmax(F.ser(pre)[C.SIZE]) != np.nanmax(sr[C.SIZE])):
                     pre = None
                 found = Activation(x.id, kind, pre, "code")
+        if found is None and x.kind != "return" and F.values(x.id) is None:
+            # Values too large to keep and no activation named in the code (a lambda, a table of functions): the
+            # recorded ranges decide.
+            for kind in (("sigmoid", "tanh") if lo < 0 else ("sigmoid",)) if lo >= 0 else ("tanh",):
+                z = next((z for z in pre_cands if _matches_range(F, x.id, z, kind)), None)
+                if z is not None:
+                    found = Activation(x.id, kind, z, "values")
+                    break
         if found:
             out.append(found)
     # A function's return is the same value as the caller's assignment: keep the caller's site.

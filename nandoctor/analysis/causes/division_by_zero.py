@@ -21,6 +21,8 @@ ZERO_DIVISIONS = ("0/0", "x/0")
         ("divides_by_zero", "that operation divides by exactly zero (0/0 or x/0)"),
         ("divisor_not_saturated_sigmoid", "the zero divisor is not a sigmoid output sitting exactly at 0 or 1"),
     ),
+    # A softmax's sum reaches zero when every exp of a row underflowed: the unshifted logits are the source.
+    yields_to=("softmax_overflow_no_max_subtraction",),
 )
 def rule(ctx) -> RuleOutcome:
     """The first non-finite value is a division by exactly zero."""

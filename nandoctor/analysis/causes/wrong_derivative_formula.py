@@ -13,10 +13,13 @@ from ...explain.fixes import derivative_formula_fix
 from ...model import ChainLink
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
 
+_NUMPY = {"np", "numpy", "math"}
+
 # The true derivative of each activation, written in terms of its input z and of its output a.
 FROM_INPUT = {"sigmoid": lambda z: (1 / (1 + np.exp(-z))) * (1 - 1 / (1 + np.exp(-z))),
               "tanh": lambda z: 1 - np.tanh(z) ** 2}
 FROM_OUTPUT = {"sigmoid": lambda a: a * (1 - a), "tanh": lambda a: 1 - a ** 2}
+_ACTIVATION = {"sigmoid": lambda z: 1 / (1 + np.exp(-z)), "tanh": np.tanh}
 
 
 def kept_rows(F, sid: int) -> list[tuple[int, np.ndarray]]:
@@ -92,6 +95,116 @@ def derivative_candidates(F):
         yield y, ops[0], a, which
 
 
+def _free_names(node) -> set[str]:
+    """Variable names an expression reads, without the functions it calls or numpy's module names."""
+    called = {id(n.func) for n in ast.walk(node) if isinstance(n, ast.Call)}
+    names = set()
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name) and id(n) not in called and n.id not in _NUMPY:
+            names.add(n.id)
+        if isinstance(n, ast.Attribute) and id(n) not in called and isinstance(n.value, ast.Name) \
+                and n.value.id not in _NUMPY:
+            names.add(f"{n.value.id}.{n.attr}")
+    return names
+
+
+def written_derivatives(F) -> list[dict]:
+    """Backward statements that multiply a value elementwise by an expression of one forward value alone (a call
+    such as `dfwd(a1)` or `act_grad(pre)`, or `(1 - h ** 2)` written inline): where the code applies a derivative it
+    wrote, however it is written. Each with the statement's site, the forward value and the factor's text."""
+    errors = error_descendants(F)
+    forward = F.forward_sites
+    pres = {a.pre for a in F.activations if a.pre is not None}
+    out = []
+    for y in F.sites:
+        if y.kind == "arg" or y.id in forward or y.phase == "forward" or not F.observed(y.id):
+            continue
+        if not (y.phase == "backward" or y.id in errors):
+            continue
+        try:
+            tree = ast.parse(strip_comment(y.statement.strip()))
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult)):
+                continue
+            for factor, other in ((node.left, node.right), (node.right, node.left)):
+                names = _free_names(factor)
+                if len(names) != 1 or not _free_names(other) - names:
+                    continue
+                # A bare name is the value itself, not a function of it.
+                if isinstance(factor, (ast.Name, ast.Attribute, ast.Constant)):
+                    continue
+                name = next(iter(names))
+                sites = [w for w in F.resolve(name, y.function)
+                         if (w in forward or F.by_id[w].phase == "forward") and w not in pres]
+                if not sites:
+                    continue
+                out.append(dict(site=y, given=sites[0], factor=ast.unparse(factor), name=name))
+    return out
+
+
+def _longest_rise(steps: np.ndarray, loss: np.ndarray) -> tuple[int, int]:
+    """(first index, number of consecutive steps) of the longest stretch where the loss rises at every step."""
+    up = (np.diff(loss) > 0) & (np.diff(steps) == 1)
+    best, start, run = (0, 0), 0, 0
+    for i, u in enumerate(up):
+        if u:
+            if run == 0:
+                start = i
+            run += 1
+            if run > best[1]:
+                best = (start, run)
+        else:
+            run = 0
+    return best
+
+
+def steady_climb(F, climb_steps: int, descent: float) -> dict | None:
+    """A loss measured at every step that first falls below `descent` of its start, then rises at each of
+    `climb_steps` or more consecutive steps while consecutive updates keep their direction (no overshoot) and no
+    optimizer state (momentum, Adam) carries old steps: plain gradient steps that stopped descending. None when the
+    loss or the updates' values were not measured, or an optimizer keeps state."""
+    from ...detectors.optimisation import loss_series
+
+    structure = getattr(F, "structure", None)
+    if structure is None or getattr(structure, "state", None):
+        return None
+    ls = loss_series(F)
+    if ls is None:
+        return None
+    fin = np.isfinite(ls[1])
+    steps, loss = ls[0][fin], ls[1][fin]
+    if len(loss) < 3 * climb_steps:
+        return None
+    i, run = _longest_rise(steps, loss)
+    found = dict(source=ls[2], run=run, first=float(loss[0]), start=float(loss[i]), peak=float(loss[i + run]),
+                 step=int(steps[i]), end=int(steps[i + run]), climbs=False)
+    if run < climb_steps or loss[i] > descent * loss[0]:
+        return found
+    # Overshoot climbs too, its updates pointing opposite ways at every step: judged on kept parameter values.
+    cosines = []
+    for u in F.updates:
+        kept = F.values(u)
+        if kept is None:
+            continue
+        ksteps, data, _ = kept
+        if data.ndim != 2 or data.shape[1] < 2:
+            continue
+        rows = np.nonzero((ksteps >= found["step"]) & (ksteps <= found["end"]))[0]
+        if len(rows) < 4:
+            continue
+        with np.errstate(all="ignore"):
+            delta = np.diff(data[rows], axis=0)
+            norm = np.sqrt(np.sum(delta * delta, axis=1))
+            cos = np.sum(delta[1:] * delta[:-1], axis=1) / (norm[1:] * norm[:-1])
+        cosines.extend(cos[np.isfinite(cos)].tolist())
+    if not cosines:
+        return None
+    found.update(cosine=float(np.median(cosines)), climbs=bool(np.median(cosines) > 0))
+    return found
+
+
 def replay(F, y, operand, kind: str, which: str) -> dict | None:
     """The derivative statement's kept values against the activation's true derivative at the values it was given."""
     ys, xs = kept_rows(F, y.id), kept_rows(F, operand)
@@ -108,6 +221,8 @@ def replay(F, y, operand, kind: str, which: str) -> dict | None:
             given = xs[j][1]
             if np.array_equal(got, given):
                 continue  # the value itself passed on, not a derivative of it
+            if which == "input" and np.allclose(got, _ACTIVATION[kind](given), rtol=1e-9, atol=1e-12):
+                continue  # the activation recomputed from its input (a derivative helper calls it), no derivative
             want = fn(given)
             ok = np.isfinite(want) & np.isfinite(got)
             if not ok.any():
@@ -154,6 +269,8 @@ def replay_stats(F, y, operand, kind: str, which: str) -> dict | None:
             if which == "input":
                 act = np.tanh if kind == "tanh" else (lambda z: 1 / (1 + np.exp(-z)))
                 lo, hi = float(act(lo)), float(act(hi))
+            if abs(glo - lo) <= 1e-9 * max(1.0, abs(lo)) and abs(ghi - hi) <= 1e-9 * max(1.0, abs(hi)):
+                continue  # the activation itself (passed on, or recomputed from its input): no derivative of it
             dlo, dhi = _output_range(kind, lo, hi)
             compared += 1
             tol = 1e-6 * max(1.0, abs(dlo), abs(dhi))
@@ -342,11 +459,17 @@ def softmax_gradient_checks(F) -> list[dict]:
     "wrong_derivative_formula",
     "The backward pass uses a wrong derivative of an activation",
     premises=(
-        ("derivative_site", "a backward value is computed from one activation's input or output alone"),
-        ("values_recorded", "its values and the values it was given were recorded at its evaluations"),
-        ("mismatch_measured", "replayed at the values it was given (or over their recorded range), it differs from the activation's derivative"),
+        ("derivative_site", "a backward value is computed from one activation's input or output alone (or a backward "
+                            "statement multiplies by an expression of one forward value alone)"),
+        ("values_recorded", "its values and the values it was given were recorded at its evaluations (or the loss at "
+                            "every step and the updates' values)"),
+        ("mismatch_measured", "replayed at the values it was given (or over their recorded range), it differs from "
+                              "the activation's derivative; or, not replayable, plain gradient steps that keep their "
+                              "direction make the loss climb for CLIMB_STEPS steps after it fell"),
     ),
-    thresholds={"wrong_derivative_fraction": 0.5},
+    # CLIMB_STEPS: consecutive steps the loss must rise under plain, steady gradient steps after it fell below
+    # CLIMB_DESCENT of its start, for a derivative that could not be replayed to be judged from the loss.
+    thresholds={"wrong_derivative_fraction": 0.5, "CLIMB_STEPS": 20, "CLIMB_DESCENT": 0.5},
 )
 def rule(ctx) -> RuleOutcome:
     """A derivative of an activation measured at its own call site's values differs from the true derivative there."""
@@ -362,6 +485,10 @@ def rule(ctx) -> RuleOutcome:
     softmax = [] if cands else softmax_gradient_checks(F)
     if not cands and softmax:
         return _softmax_outcome(ctx, out, softmax)
+    if not cands and not relus and not softmax:
+        written = [w for w in written_derivatives(F) if w["site"].id not in fed_wrong]
+        if written:
+            return _climb_outcome(ctx, out, written)
     if not out.check("derivative_site", bool(cands),
                      f"{len(cands)} backward values are computed from one activation alone" if cands else
                      "no backward value is computed from one activation's input or output alone"):
@@ -457,6 +584,44 @@ def _softmax_outcome(ctx, out: RuleOutcome, checks: list[dict]) -> RuleOutcome:
                f"a largest magnitude of {c['absmax']:.4g} (not 0 at {c['wrong']} of {c['compared']} steps).")
     ev = dict(given=probs, activation="softmax", given_is="output", line=y.line, compared=c["compared"],
               wrong=c["wrong"], step=c["step"], mean=c["mean"], absmax=c["absmax"], classes=c["classes"])
+    out.drafts.append(Draft("wrong_derivative_formula", PRIMARY - 2, summary,
+                            [ChainLink(summary, c["step"], base_name(y.target), y.line, dict(ev))], [], [], ev))
+    return out
+
+
+def _climb_outcome(ctx, out: RuleOutcome, written: list[dict]) -> RuleOutcome:
+    """The premises for a derivative written inline or in a helper, not replayable: the loss it drives climbs under
+    plain gradient steps that keep their direction, after falling, so the applied gradient is no descent direction."""
+    F = ctx.facts
+    w = written[0]
+    y = w["site"]
+    given = base_name(F.by_id[w["given"]].target)
+    out.check("derivative_site", True, f"`{strip_comment(y.statement.strip())}` (line {y.line}) multiplies by "
+              f"`{w['factor']}`, an expression of the forward value {given} alone")
+    run_needed, descent = int(ctx.threshold("CLIMB_STEPS")), ctx.threshold("CLIMB_DESCENT")
+    c = steady_climb(F, run_needed, descent)
+    if not out.check("values_recorded", None if c is None else True,
+                     "the loss at every step, the updates' values, or plain gradient steps (no optimizer state) were "
+                     "not measured" if c is None else f"the loss {c['source']} at every step and the updates' values"):
+        return out
+    if c["run"] < run_needed:
+        why = f"the loss {c['source']} rises at most {c['run']} consecutive steps in a row (fewer than {run_needed})"
+    elif c["start"] > descent * c["first"]:
+        why = (f"the loss {c['source']} rises for {c['run']} steps from {c['start']:.4g}, before it fell below "
+               f"{descent:g} of its first value {c['first']:.4g}")
+    else:
+        why = (f"the loss {c['source']} falls from {c['first']:.4g} to {c['start']:.4g}, then rises at each of "
+               f"{c['run']} consecutive steps ({c['step']} to {c['end']}) to {c['peak']:.4g}"
+               + (f", consecutive updates keeping their direction (median cosine {c['cosine']:.2f})"
+                  if c.get("climbs") else f", but consecutive updates point opposite ways (median cosine "
+                                          f"{c['cosine']:.2f}): an overshoot"))
+    if not out.check("mismatch_measured", c["climbs"], why, run=c["run"], threshold=run_needed):
+        return out
+    summary = (f"`{strip_comment(y.statement.strip())}` (line {y.line}) multiplies the backward pass by `{w['factor']}`, "
+               f"a derivative written from {given}; the gradient it gives is not the loss's: {why}, which plain "
+               f"gradient steps this steady cannot do when the derivative is right.")
+    ev = dict(given=given, factor=w["factor"], line=y.line, climb_steps=c["run"], climb_from=c["start"],
+              climb_to=c["peak"], first_loss=c["first"], step=c["step"], cosine=c.get("cosine"))
     out.drafts.append(Draft("wrong_derivative_formula", PRIMARY - 2, summary,
                             [ChainLink(summary, c["step"], base_name(y.target), y.line, dict(ev))], [], [], ev))
     return out
