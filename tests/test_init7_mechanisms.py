@@ -146,3 +146,54 @@ def test_only_subscripted():
     assert not _only_subscripted("feat", "g = feat.T @ miss")
     assert not _only_subscripted("feat", "g = feat[i] * feat")
     assert not _only_subscripted("rows", "g = cols[rows] @ w")
+
+
+PINNED = """
+import numpy as np
+rng = np.random.default_rng(4)
+cols = rng.uniform(-1, 1, (3, 30))
+want = (0.5 + 0.4 * np.sin(2 * cols[0])).reshape(1, -1)
+V = rng.uniform(-{spread}, {spread}, (8, 3))
+U = rng.uniform(-1, 1, (1, 8)) / np.sqrt(8)
+for sweep in range(12):
+    for k in range(30):
+        x = cols[:, k:k + 1]
+        h = 1 / (1 + np.exp(-(V @ x)))
+        o = U @ h
+        e = o - want[:, k:k + 1]
+        gh = (U.T @ e) * h * (1 - h)
+        U -= 0.2 * e @ h.T
+        V -= 0.2 * gh @ x.T
+"""
+
+
+def _replay_first_slope(spread):
+    rng = np.random.default_rng(4)
+    cols = rng.uniform(-1, 1, (3, 30))
+    V = rng.uniform(-spread, spread, (8, 3))
+    h = 1 / (1 + np.exp(-(V @ cols[:, :1])))
+    return float(np.mean(h * (1 - h)) / 0.25), float(h.mean()), float(h.std())
+
+
+def test_mean_slope_from_recorded_mean_and_spread(tmp_path):
+    from nandoctor import columns as C
+    from nandoctor.analysis.causes.weights_init_too_large import _slope_kept_low
+
+    s = _trace(tmp_path, PINNED.format(spread="10.0"))
+    F = facts(s)
+    site = next(a.site for a in F.activations if F.by_id[a.site].target == "h")
+    sr = F.ser(site)
+    first = int(np.nonzero(sr.step >= 0)[0][0])
+    m, sd = float(sr[C.MEAN][first]), float(sr[C.STD][first])
+    want, want_m, want_sd = _replay_first_slope(10.0)
+    assert np.isclose(m, want_m) and np.isclose(sd, want_sd)
+    assert np.isclose((m - m * m - sd * sd) / 0.25, want)
+    assert _slope_kept_low(F, 0.35) is not None
+
+
+def test_mean_slope_of_a_fan_in_start_is_not_low(tmp_path):
+    from nandoctor.analysis.causes.weights_init_too_large import _slope_kept_low
+
+    s = _trace(tmp_path, PINNED.format(spread="0.5"))
+    assert _replay_first_slope(0.5)[0] > 0.9
+    assert _slope_kept_low(facts(s), 0.35) is None

@@ -31,13 +31,15 @@ _RANDOM_INIT = re.compile(r"(randn|standard_normal|normal\(|rand\(|uniform\()")
                            "more, large whichever dimension is the fan-in"),
         ("training_hurt", "the start still hurts at the end: that sigmoid/tanh is still saturated in the last step "
                           "(init_saturated_fraction of its values, or init_saturation_kept of its share at the start), "
+                          "or a sigmoid/tanh's mean slope is INIT_SLOPE_KEPT of its largest or less over both the "
+                          "first and the last tenth of the steps, "
                           "or the run blows up, or its loss barely falls, or a cross-entropy ends no better than "
                           "chance (init_chance_fraction of ln K or more, for K classes measured on the predicted "
                           "distribution)"),
     ),
     thresholds={"init_saturated_fraction": 0.2, "init_growth": 100.0, "init_input_scale_max": 10.0,
                 "init_slow_drop": 0.1, "init_chance_fraction": 0.9, "init_saturation_kept": 0.5,
-                "INIT_LARGE_GAIN": 6.0},
+                "INIT_LARGE_GAIN": 6.0, "INIT_SLOPE_KEPT": 0.35},
 )
 def rule(ctx) -> RuleOutcome:
     """Before any update a hidden sigmoid/tanh sits at its bounds, or the forward values dwarf the inputs."""
@@ -227,6 +229,9 @@ def _still_hurting(ctx, F, pinned, sat_limit) -> tuple[bool | None, str]:
     still = next((e for e in ends if e[0]), None)
     if still:
         return still
+    flat = _slope_kept_low(F, ctx.threshold("INIT_SLOPE_KEPT"))
+    if flat:
+        return True, flat
     # Units that left their bounds are one way to recover; a run that blew up or stalled all the same did not.
     bad = trouble(F, ctx.session)
     if bad:
@@ -247,6 +252,36 @@ def _still_hurting(ctx, F, pinned, sat_limit) -> tuple[bool | None, str]:
         return ends[0]
     return (None if bad is None else False), ("the run stays finite, and neither the loss nor the units at the end "
                                               "were measured" if bad is not None else "nothing after the start was measured")
+
+
+def _slope_kept_low(F, limit: float) -> str | None:
+    """A sigmoid/tanh whose mean slope stays at `limit` of its largest or less over the first and the last tenth of
+    the training steps: its units sit near their bounds from start to end and pass back little gradient. The mean
+    slope is exact from the recorded mean m and spread s of the outputs: mean(a(1-a)) = m - m^2 - s^2 for a sigmoid
+    (largest 1/4), mean(1-a^2) = 1 - m^2 - s^2 for a tanh (largest 1), in either layout. None when none does."""
+    for a in F.activations:
+        if a.kind not in ("sigmoid", "tanh"):
+            continue
+        sr = F.ser(a.site)
+        if sr is None or not len(sr):
+            continue
+        rows = np.nonzero(sr.step >= 0)[0]
+        if len(rows) < 10:
+            continue
+        tenth = max(1, len(rows) // 10)
+
+        def slope(part):
+            m, s = sr[C.MEAN][part], sr[C.STD][part]
+            raw = (m - m * m - s * s) / 0.25 if a.kind == "sigmoid" else 1 - m * m - s * s
+            return float(np.nanmean(raw))
+
+        start, end = slope(rows[:tenth]), slope(rows[-tenth:])
+        if np.isfinite(start) and np.isfinite(end) and start <= limit and end <= limit:
+            x = F.by_id[a.site]
+            return (f"the {a.kind} {site_words(F, a.site)} (line {x.line}) passes back on average {start:.2g} of its "
+                    f"largest slope over the first tenth of the steps and {end:.2g} over the last tenth: its units stay "
+                    f"near their bounds")
+    return None
 
 
 def _largest_spread(F, first) -> tuple[float, int, int] | None:
