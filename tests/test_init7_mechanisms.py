@@ -197,3 +197,31 @@ def test_mean_slope_of_a_fan_in_start_is_not_low(tmp_path):
     s = _trace(tmp_path, PINNED.format(spread="0.5"))
     assert _replay_first_slope(0.5)[0] > 0.9
     assert _slope_kept_low(facts(s), 0.35) is None
+
+
+PRINTED_ONLY = """
+import numpy as np
+rng = np.random.default_rng(6)
+t = rng.uniform(0, 1.6, 40)
+rise = 3.0 * t - t ** 2 + rng.normal(0, 0.1, 40)
+feat = np.stack([t, t ** 2, t ** 3], axis=1)
+plan = {0: 0.002, 10: 0.6}
+theta = np.zeros(3)
+pace = plan[0]
+for epoch in range(16):
+    pace = plan.get(epoch, pace)
+    for i in range(40):
+        miss = feat[i] @ theta - rise[i]
+        theta = theta - pace * miss * feat[i]
+    print(np.mean((feat @ theta - rise) ** 2))
+"""
+
+
+def test_divergence_of_weights_started_at_zero_is_dated_by_its_onset(tmp_path):
+    # No loss is kept (only printed): the weights' own divergence dates the trouble. Started at zero, their norm
+    # doubles within the first updates; the onset is where it quadruples over half its history (after the switch).
+    s = _trace(tmp_path, PRINTED_ONLY)
+    c = _checks(s, "learning_rate_too_high")
+    assert c["run_unstable"].status == HOLDS
+    assert c["steps_too_large"].status == HOLDS, c["steps_too_large"].why
+    assert c["steps_too_large"].numbers["upto"] >= 400

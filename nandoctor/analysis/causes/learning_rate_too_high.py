@@ -82,6 +82,28 @@ def _noise_not_bounce(F, u: int, chance: float) -> bool:
     return bool(np.isfinite(reversals) and reversals <= chance)
 
 
+def _onset_from_zero(F, bad: dict) -> dict:
+    """Diverging weights that started at exactly zero: their norm doubles again and again as they first grow, so
+    "twice the first measured norm" marks the first few updates, not the divergence. The onset is then the first
+    update whose norm is more than 4 times the largest over the second half of the updates before it: growth
+    from zero (the k-th norm about k times the first) never quadruples over half its history, a divergence does.
+    `bad` unchanged when no weight started at zero or no such update was measured."""
+    for u in F.updates:
+        steps, before = F.weight_norm_before(u)
+        fin = np.isfinite(before)
+        if len(before) < 8 or before[0] != 0 or not fin.all() and not fin[:8].all():
+            continue
+        if bad.get("what", "").find(f"norm of {base_name(F.by_id[u].target)} ") < 0:
+            continue
+        for i in range(4, len(before)):
+            if not np.isfinite(before[i]):
+                break
+            recent = before[i // 2:i]
+            if before[i] > 4 * float(np.max(recent)) > 0:
+                return dict(bad, step=int(steps[i]), onset_from_zero=True)
+    return bad
+
+
 def raised_steps(F, stepped: list[int], until: int | None, limit: float, window: int = 10) -> dict | None:
     """Steps that became large part-way through the run, before the trouble, while the weights held still: the median
     update ratio over `window` updates jumps from below `limit` to `limit` or more and stays there until the trouble,
@@ -92,14 +114,15 @@ def raised_steps(F, stepped: list[int], until: int | None, limit: float, window:
     for u in stepped:
         steps, _, before, ratio = update_ratios(F, u)
         end = len(ratio) if until is None else int(np.searchsorted(steps, until, side="left"))
-        if end < 3 * window:
+        if end < window + 3:
             continue
         measured = True
         ok = np.isfinite(ratio[:end])
         if not ok.all():
             end = int(np.argmin(ok))
-        for j in range(window, end - window + 1):
-            if float(np.median(ratio[j:j + window])) < limit:
+        # at least 3 updates after the jump: a fast divergence can start within a few steps of it
+        for j in range(window, end - 2):
+            if float(np.median(ratio[j:min(j + window, end)])) < limit:
                 continue
             after = float(np.median(ratio[j:end]))
             prior = float(np.median(ratio[j - window:j]))
@@ -208,6 +231,8 @@ def rule(ctx) -> RuleOutcome:
                                                           "do not diverge, and it does not stall under large steps"),
                      **(bad or {})):
         return out
+    if bad.get("kind") == "weights":
+        bad = _onset_from_zero(F, bad)
     big = oversized_steps(F, ctx.findings, bad.get("step"), limit, stepped)
     if not big:
         # Steps that were small, then large before the trouble: the rate in force when the run broke was raised
