@@ -607,7 +607,8 @@ class Facts:
             ps = self.parent_map[sid]
             first_seq = self.ser(sid).seq[0]
             dat = [p for p in ps if p in self.data_like and self._array(p) and p not in self.input_roots
-                   and self.root_data(p) not in self.input_roots and self.ser(p).seq[0] < first_seq]
+                   and self.root_data(p) not in self.input_roots and self.ser(p).seq[0] < first_seq
+                   and not self._rewrites_input(p)]
             # `goal[idx]`: the rows picked by an index array are the targets, the index itself is not.
             names = {base_name(self.by_id[p].target) for p in ps if p in self.data_like}
             dat = [p for p in dat if not _only_indexes(self.by_id[sid].statement, base_name(self.by_id[p].target),
@@ -623,6 +624,15 @@ class Facts:
             if any(p in self.params or p in self.derived for p in ps):
                 return None, dat[0], sid
         return self._reconstruction_side()
+
+    def _rewrites_input(self, sid: int) -> bool:
+        """A write of the input data's own variable before the loop (`pixels -= pixels.mean(axis=0)` after `pixels =
+        ...`): the same inputs, rescaled in place, not another array the predictions could be compared with."""
+        x = self.by_id[sid]
+        if x.kind not in ("update", "augassign") or not self.observed(sid) or self.ser(sid).step[0] >= 0:
+            return False
+        name = base_name(x.target)
+        return any(self.by_id[r].kind != "arg" and base_name(self.by_id[r].target) == name for r in self.input_roots)
 
     def _reconstruction_side(self) -> tuple[int | None, int | None, int | None]:
         """An autoencoder's loss compares the output with the input itself: the first statement that subtracts

@@ -879,9 +879,12 @@ def reduced_length(F: Facts, sid: int, operands=None) -> int | None:
     if result is None:
         return None
     gone = []
+    text = strip_comment(F.by_id[sid].statement)
     for p in (F.parent_map.get(sid, []) if operands is None else operands):
         if F.is_param(p):
             continue  # `W.T @ delta` contracts a layer's width, not the samples
+        if _only_subscripted(base_name(F.by_id[p].target), text):
+            continue  # `feat[i] @ theta` reads one row of feat: its recorded shape is not the operand's
         shape = _first_loop_shape(F, p)
         if shape and len(shape) >= 1:
             left = list(result)
@@ -891,6 +894,14 @@ def reduced_length(F: Facts, sid: int, operands=None) -> int | None:
                 elif d > 1:
                     gone.append(d)
     return max(gone) if gone else None
+
+
+def _only_subscripted(name: str, text: str) -> bool:
+    """Every read of `name` in the statement takes an element or a slice of it (`feat[i]`), never the whole value."""
+    if not name or "." in name or "[" in name:
+        return False
+    hits = [m.end() for m in re.finditer(rf"(?<![\w.]){re.escape(name)}\b", text)]
+    return bool(hits) and all(text[e:].lstrip().startswith("[") for e in hits)
 
 
 def _unpacked_position(site) -> int | None:

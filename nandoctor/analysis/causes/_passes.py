@@ -291,7 +291,9 @@ def weight_gains(F) -> list[dict]:
                 continue
             key = (base_name(F.by_id[p].target), shape)
             if key not in found or sr.seq[i] < found[key]["seq"]:
+                # large_gain: the same with its smaller dimension, a start that is large in any layout
                 found[key] = {"name": key[0], "shape": shape, "seq": int(sr.seq[i]), "step": int(sr.step[i]),
-                              "line": F.by_id[p].line, "gain": l2 / np.sqrt(size) * np.sqrt(max(shape))}
+                              "line": F.by_id[p].line, "gain": l2 / np.sqrt(size) * np.sqrt(max(shape)),
+                              "large_gain": l2 / np.sqrt(size) * np.sqrt(min(shape))}
     mats = [g for g in found.values() if len(g["shape"]) == 2]
     return sorted(mats or list(found.values()), key=lambda g: g["seq"])

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...detectors.facts import base_name
 from ...detectors.numerics import first_nonfinite_info
 from ...detectors.optimisation import (batch_axis_size, loss_progress, oversized_steps, step0_blowup, stepped_updates,
                                        summed_gradients, thrown_off, trouble, typical_ratio, update_ratios)
-from ...explain.fixes import divide_gradient_fix, lower_lr_fix
+from ...explain.fixes import advice, divide_gradient_fix, lower_lr_fix
 from ...model import ChainLink
 from ..rules import LATENT, PRIMARY, Draft, RuleOutcome, cause_rule
 from ._frozen import frozen_after_step
@@ -81,6 +82,63 @@ def _noise_not_bounce(F, u: int, chance: float) -> bool:
     return bool(np.isfinite(reversals) and reversals <= chance)
 
 
+def _onset_from_zero(F, bad: dict) -> dict:
+    """Diverging weights that started at exactly zero: their norm doubles again and again as they first grow, so
+    "twice the first measured norm" marks the first few updates, not the divergence. The onset is then the first
+    update whose norm is more than 4 times the largest over the second half of the updates before it: growth
+    from zero (the k-th norm about k times the first) never quadruples over half its history, a divergence does.
+    `bad` unchanged when no weight started at zero or no such update was measured."""
+    for u in F.updates:
+        steps, before = F.weight_norm_before(u)
+        fin = np.isfinite(before)
+        if len(before) < 8 or before[0] != 0 or not fin.all() and not fin[:8].all():
+            continue
+        if bad.get("what", "").find(f"norm of {base_name(F.by_id[u].target)} ") < 0:
+            continue
+        for i in range(4, len(before)):
+            if not np.isfinite(before[i]):
+                break
+            recent = before[i // 2:i]
+            if before[i] > 4 * float(np.max(recent)) > 0:
+                return dict(bad, step=int(steps[i]), onset_from_zero=True)
+    return bad
+
+
+def raised_steps(F, stepped: list[int], until: int | None, limit: float, window: int = 10) -> dict | None:
+    """Steps that became large part-way through the run, before the trouble, while the weights held still: the median
+    update ratio over `window` updates jumps from below `limit` to `limit` or more and stays there until the trouble,
+    with the weight's norm at the jump within twice its median over the window before. A rate raised by a schedule
+    (a warm-up, a switch at some epoch) shows so; steps that grow only because the weights already diverge do not
+    (the weights' norm grows first). {} when measured without such a jump, None when no ratio was measured."""
+    best, measured = None, False
+    for u in stepped:
+        steps, _, before, ratio = update_ratios(F, u)
+        end = len(ratio) if until is None else int(np.searchsorted(steps, until, side="left"))
+        if end < window + 3:
+            continue
+        measured = True
+        ok = np.isfinite(ratio[:end])
+        if not ok.all():
+            end = int(np.argmin(ok))
+        # at least 3 updates after the jump: a fast divergence can start within a few steps of it
+        for j in range(window, end - 2):
+            if float(np.median(ratio[j:min(j + window, end)])) < limit:
+                continue
+            after = float(np.median(ratio[j:end]))
+            prior = float(np.median(ratio[j - window:j]))
+            held = float(np.median(before[j - window:j]))
+            if after >= limit and prior < limit and held > 0 and before[j] <= 2 * held:
+                cand = dict(how="raised", update=u, name=base_name(F.by_id[u].target), step=int(steps[j]),
+                            ratio=after, ratio_before=prior, n=int(end - j), n_before=int(j),
+                            upto=int(steps[end - 1]), norm=float(before[j]))
+                if best is None or cand["norm"] > best["norm"]:
+                    best = cand
+            break  # only the first jump: a later one is what the first set off
+    if best is None and not measured:
+        return None
+    return best or {}
+
+
 def describe_steps(big: dict) -> str:
     if big["how"] == "spike":
         return (f"at step {big['step']} one update moved {big['name']} by {big['ratio']:.2g} of its norm "
@@ -92,6 +150,11 @@ def describe_steps(big: dict) -> str:
         return (f"each update moved {big['name']} by a median {big['ratio']:.2g} of its norm over its first {big['n']} "
                 f"updates, and {big['growth_site']} kept growing, from {big['growth_from']:.3g} to "
                 f"{big['growth_to']:.3g} (at least 2x per check for {big['growth_checks']} checks)")
+    if big["how"] == "raised":
+        return (f"each update moved {big['name']} by a median {big['ratio_before']:.2g} of its norm over the "
+                f"{big['n_before']} updates before step {big['step']}, then by a median {big['ratio']:.2g} over the "
+                f"{big['n']} updates from there to step {big['upto']}, while its norm stayed near {big['norm']:.3g} "
+                f"(the steps grew, not the weights)")
     return (f"{big['name']} overshoots: {big['reversals']:.0%} of its changes over its first {big['n']} updates "
             f"reverse sign, and they grow {big['growth']:.3g}-fold")
 
@@ -168,7 +231,13 @@ def rule(ctx) -> RuleOutcome:
                                                           "do not diverge, and it does not stall under large steps"),
                      **(bad or {})):
         return out
+    if bad.get("kind") == "weights":
+        bad = _onset_from_zero(F, bad)
     big = oversized_steps(F, ctx.findings, bad.get("step"), limit, stepped)
+    if not big:
+        # Steps that were small, then large before the trouble: the rate in force when the run broke was raised
+        # part-way (a schedule), and the steps up to the trouble are judged from that point, not from the start.
+        big = raised_steps(F, stepped, bad.get("step"), limit) or big
     if bad.get("kind") == "frozen" and not big:
         # the frozen run's own measured step: a spike against the updates that followed it
         big = dict(how="spike", update=bad["update"], name=bad["name"], step=bad["spike_step"], ratio=bad["ratio"],
@@ -200,8 +269,15 @@ def rule(ctx) -> RuleOutcome:
     # A sum over a handful of samples scales the step by a handful; over a large batch it is the step's size.
     large = bool(summed) and b is not None and b >= ctx.threshold("SUM_BATCH")
     from_sum = large and judged / b < limit
+    # Steps that were small for many updates and then jumped, computed by the same statements all along: whatever
+    # the gradient sums over, it summed over it before the jump too, so it is not what made the steps large.
+    jumped = big["how"] == "raised"
+    from_sum = from_sum and not jumped
     out.check("step_not_from_summed_gradient", not from_sum,
-              (f"the gradient is summed over {b} samples; divided by {b} the step would be {judged / b:.2g} of "
+              (f"the steps were a median {big['ratio_before']:.2g} of the norm for {big['n_before']} updates made by "
+               f"the same statements before they jumped to {big['ratio']:.2g}: what the gradient sums over did not "
+               f"change" if jumped else
+               f"the gradient is summed over {b} samples; divided by {b} the step would be {judged / b:.2g} of "
                f"the norm" if from_sum else
                (f"the gradient is summed over {b} samples, but divided by {b} the step would still be "
                 f"{judged / b:.2g} of the norm" if large else
@@ -220,7 +296,11 @@ def rule(ctx) -> RuleOutcome:
         return out
     u = big.get("update") if big.get("update") is not None else measured[0]
     fixes = [lower_lr_fix(F, u, factor=10.0 if big["ratio"] < 10 else 100.0)]
-    if summed:
+    if jumped:
+        fixes.append(advice(f"keep the step size that moved {big['name']} by {big['ratio_before']:.2g} of its norm "
+                            f"per update, or raise it less than the change made at step {big['step']}",
+                            "The steps became large when the rate changed; the weights had not grown."))
+    elif summed:
         name = F.by_id[F.inputs].target if F.inputs is not None else None
         fixes.append(divide_gradient_fix(F, summed[0]["update"], name))
     ev = {"ratio": big["ratio"], "how": big["how"]}

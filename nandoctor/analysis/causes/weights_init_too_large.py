@@ -13,7 +13,7 @@ from ...explain.fixes import advice, init_scale_fixes, np_alias
 from ...model import ChainLink, Fix
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
 from ._passes import (forward_pass, input_site, is_squashing, learned_names, loop_rows, loss_values, site_words,
-                      target_site)
+                      target_site, weight_gains)
 
 _RANDOM_INIT = re.compile(r"(randn|standard_normal|normal\(|rand\(|uniform\()")
 
@@ -26,15 +26,20 @@ _RANDOM_INIT = re.compile(r"(randn|standard_normal|normal\(|rand\(|uniform\()")
         ("inputs_moderate", "the inputs have a moderate scale, or the forward values' spread is init_growth times "
                             "the inputs' own or more, so large values come from the weights"),
         ("starts_extreme", "before any update a hidden sigmoid/tanh is saturated or the forward values are far "
-                           "larger than the inputs"),
+                           "larger than the inputs, or a weight matrix drawn before the loop starts with a gain "
+                           "(root-mean-square times the square root of its smaller dimension) of INIT_LARGE_GAIN or "
+                           "more, large whichever dimension is the fan-in"),
         ("training_hurt", "the start still hurts at the end: that sigmoid/tanh is still saturated in the last step "
                           "(init_saturated_fraction of its values, or init_saturation_kept of its share at the start), "
+                          "or a sigmoid/tanh's mean slope is INIT_SLOPE_KEPT of its largest or less over both the "
+                          "first and the last tenth of the steps, "
                           "or the run blows up, or its loss barely falls, or a cross-entropy ends no better than "
                           "chance (init_chance_fraction of ln K or more, for K classes measured on the predicted "
                           "distribution)"),
     ),
     thresholds={"init_saturated_fraction": 0.2, "init_growth": 100.0, "init_input_scale_max": 10.0,
-                "init_slow_drop": 0.1, "init_chance_fraction": 0.9, "init_saturation_kept": 0.5},
+                "init_slow_drop": 0.1, "init_chance_fraction": 0.9, "init_saturation_kept": 0.5,
+                "INIT_LARGE_GAIN": 6.0, "INIT_SLOPE_KEPT": 0.35},
 )
 def rule(ctx) -> RuleOutcome:
     """Before any update a hidden sigmoid/tanh sits at its bounds, or the forward values dwarf the inputs."""
@@ -97,8 +102,21 @@ def rule(ctx) -> RuleOutcome:
                f"spread of {std:.3g}, {ratio:.3g} times the inputs' spread of {in_std:.3g}")
     else:
         why = "no forward value had a measured spread before the first update"
-    if not out.check("starts_extreme", bool(saturated) or grown, why, fraction_near_bound=saturated[0] if saturated else None,
-                     spread_ratio=ratio):
+    # The weights' own scale, whatever the roles found: a matrix whose root-mean-square times the square root of its
+    # smaller dimension is INIT_LARGE_GAIN or more multiplies the spread it is given by at least that much in either
+    # layout (a 1/sqrt(fan_in) start gives about 1).
+    heavy = None
+    if not (saturated or grown):
+        big_gains = [g for g in weight_gains(F) if g["step"] < 0 and g["large_gain"] >= ctx.threshold("INIT_LARGE_GAIN")]
+        if big_gains:
+            heavy = max(big_gains, key=lambda g: g["large_gain"])
+            why = (f"{why}; {heavy['name']} {heavy['shape']} (line {heavy['line']}) starts with a root-mean-square of "
+                   f"{heavy['large_gain'] / np.sqrt(min(heavy['shape'])):.3g} on {min(heavy['shape'])} to "
+                   f"{max(heavy['shape'])} inputs per unit: it multiplies the spread it is given by "
+                   f"{heavy['large_gain']:.3g} or more")
+    if not out.check("starts_extreme", bool(saturated) or grown or bool(heavy), why,
+                     fraction_near_bound=saturated[0] if saturated else None, spread_ratio=ratio,
+                     weight_gain=heavy["large_gain"] if heavy else None):
         return out
     # A large start that training recovers from is no cause: a healthy run can begin saturated and shake it off.
     hurt, hurt_why = _still_hurting(ctx, F, pinned, sat_limit)
@@ -107,7 +125,13 @@ def rule(ctx) -> RuleOutcome:
     why = f"{why}; {hurt_why}"
     loss = loss_values(F)
     loss_txt = ""
+    if heavy and biggest is None:
+        sid, row = next(((p, 0) for p in F.params if F.by_id[p].line == heavy["line"] and F.observed(p)), (None, None))
+        if sid is None:
+            return out
     ev = {"input_std": in_std, "spread_ratio": ratio, "step": int(F.ser(sid).step[row])}
+    if heavy:
+        ev["weight_gain"] = heavy["large_gain"]
     if loss is not None and np.isfinite(loss[1][0]):
         ev["first_loss"] = float(loss[1][0])
         loss_txt = f"; the first loss is {loss[1][0]:.3g}"
@@ -205,6 +229,9 @@ def _still_hurting(ctx, F, pinned, sat_limit) -> tuple[bool | None, str]:
     still = next((e for e in ends if e[0]), None)
     if still:
         return still
+    flat = _slope_kept_low(F, ctx.threshold("INIT_SLOPE_KEPT"))
+    if flat:
+        return True, flat
     # Units that left their bounds are one way to recover; a run that blew up or stalled all the same did not.
     bad = trouble(F, ctx.session)
     if bad:
@@ -225,6 +252,36 @@ def _still_hurting(ctx, F, pinned, sat_limit) -> tuple[bool | None, str]:
         return ends[0]
     return (None if bad is None else False), ("the run stays finite, and neither the loss nor the units at the end "
                                               "were measured" if bad is not None else "nothing after the start was measured")
+
+
+def _slope_kept_low(F, limit: float) -> str | None:
+    """A sigmoid/tanh whose mean slope stays at `limit` of its largest or less over the first and the last tenth of
+    the training steps: its units sit near their bounds from start to end and pass back little gradient. The mean
+    slope is exact from the recorded mean m and spread s of the outputs: mean(a(1-a)) = m - m^2 - s^2 for a sigmoid
+    (largest 1/4), mean(1-a^2) = 1 - m^2 - s^2 for a tanh (largest 1), in either layout. None when none does."""
+    for a in F.activations:
+        if a.kind not in ("sigmoid", "tanh"):
+            continue
+        sr = F.ser(a.site)
+        if sr is None or not len(sr):
+            continue
+        rows = np.nonzero(sr.step >= 0)[0]
+        if len(rows) < 10:
+            continue
+        tenth = max(1, len(rows) // 10)
+
+        def slope(part):
+            m, s = sr[C.MEAN][part], sr[C.STD][part]
+            raw = (m - m * m - s * s) / 0.25 if a.kind == "sigmoid" else 1 - m * m - s * s
+            return float(np.nanmean(raw))
+
+        start, end = slope(rows[:tenth]), slope(rows[-tenth:])
+        if np.isfinite(start) and np.isfinite(end) and start <= limit and end <= limit:
+            x = F.by_id[a.site]
+            return (f"the {a.kind} {site_words(F, a.site)} (line {x.line}) passes back on average {start:.2g} of its "
+                    f"largest slope over the first tenth of the steps and {end:.2g} over the last tenth: its units stay "
+                    f"near their bounds")
+    return None
 
 
 def _largest_spread(F, first) -> tuple[float, int, int] | None:
