@@ -44,7 +44,7 @@ def test_planted_defect_is_a_top_cause(case, sample_sessions):
 @pytest.mark.parametrize("case", [c for c in EXPECTED if c["healthy"]], ids=_ids([c for c in EXPECTED if c["healthy"]]))
 def test_healthy_twin_has_no_error(case, sample_sessions):
     if case.get("known_gap"):
-        pytest.xfail(case["known_gap"])  # a false finding on a held-out healthy twin, kept so the gap stays visible
+        pytest.xfail(case["known_gap"])  # a false finding on a healthy twin, kept so the gap stays visible
     s = sample_sessions[case["file"]]
     errors = [f"{f.code}: {f.message}" for f in s.findings if f.severity == "error"]
     assert not errors, errors

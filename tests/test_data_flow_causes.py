@@ -198,3 +198,131 @@ def test_comparing_two_names_for_one_array_sees_no_change(tmp_path):
     (tmp_path / "copy").mkdir()
     s = trace_script(tmp_path / "copy", CENTRES.format(keep="prev = cents.copy()"))
     assert "inplace_mutation_aliasing" not in tags(s)
+
+
+# -- two names that are attributes or items, and a chained assignment --------------------------------
+
+SETTLE = """
+import numpy as np
+gen = np.random.default_rng(2)
+cols = gen.normal(size=(3, 80))
+target = np.array([0.5, -1.0, 2.0]) @ cols
+
+
+class Fit:
+    def __init__(self):
+        self.w = np.zeros(3)
+
+    def run(self):
+        for it in range(500):
+            g = (self.w @ cols - target) @ cols.T / 80
+            {keep}
+            self.w -= 0.1 * g
+            if np.max(np.abs(self.w - before)) < 1e-9:
+                break
+        return it
+
+
+rounds = Fit().run()
+"""
+
+
+def test_an_attribute_kept_under_a_second_name_is_compared_with_itself(tmp_path):
+    s = trace_script(tmp_path, SETTLE.format(keep="before = self.w"))
+    c = checks(s, "inplace_mutation_aliasing")
+    assert c["writes_argument"].status == R.HOLDS and "`before = self.w`" in c["writes_argument"].why
+    assert c["array_changed"].status == R.HOLDS
+    assert "compares before with self.w" in c["caller_sees_change"].why
+    assert tags(s)[0] == "inplace_mutation_aliasing"
+    # replay: the first step moves the zero weights by -0.1 * g
+    gen = np.random.default_rng(2)
+    cols = gen.normal(size=(3, 80))
+    target = np.array([0.5, -1.0, 2.0]) @ cols
+    step = -0.1 * (-target @ cols.T / 80)
+    ev = s.causes[0].evidence
+    assert ev["after_min"] == pytest.approx(step.min()) and ev["after_max"] == pytest.approx(step.max())
+    (tmp_path / "copy").mkdir()
+    s = trace_script(tmp_path / "copy", SETTLE.format(keep="before = self.w.copy()"))
+    assert "inplace_mutation_aliasing" not in tags(s)
+
+
+MOMENTS = """
+import numpy as np
+gen = np.random.default_rng(1)
+feats = gen.normal(size=(50, 3))
+goal = feats @ np.array([1.0, -2.0, 0.5])
+coef = np.zeros(3)
+{buffers}
+for t in range(1, 30):
+    g = feats.T @ (feats @ coef - goal) / 50
+    first *= 0.9
+    first += 0.1 * g
+    second *= 0.999
+    second += 0.001 * g * g
+    coef -= 0.05 * first / (np.sqrt(second) + 1e-8)
+"""
+
+
+def test_a_chained_assignment_made_before_the_loop_binds_one_array(tmp_path):
+    broken = MOMENTS.format(buffers="first = second = np.zeros(3)")
+    # replay: one array for both moments goes negative under the square root
+    assert not np.isfinite(untraced_globals(broken)["coef"]).all()
+    assert np.isfinite(untraced_globals(MOMENTS.format(buffers="first = np.zeros(3)\nsecond = np.zeros(3)"))["coef"]).all()
+    s = trace_script(tmp_path, broken)
+    c = checks(s, "inplace_mutation_aliasing")
+    assert {k: v.status for k, v in c.items()} == {k: R.HOLDS for k in ("writes_argument", "caller_keeps_array",
+                                                                        "array_changed", "caller_sees_change")}
+    assert tags(s)[0] == "inplace_mutation_aliasing"
+    fix = s.causes[0].fixes[0]
+    assert fix.after == "first = np.zeros(3)\nsecond = np.zeros(3)"
+    (tmp_path / "two").mkdir()
+    s = trace_script(tmp_path / "two", MOMENTS.format(buffers="first = np.zeros(3)\nsecond = np.zeros(3)"))
+    assert "inplace_mutation_aliasing" not in tags(s)
+
+
+def untraced_globals(source: str) -> dict:
+    ns: dict = {"__name__": "__replay__"}
+    with np.errstate(all="ignore"):
+        exec(compile(textwrap.dedent(source), "<replay>", "exec"), ns)
+    return ns
+
+
+# -- a pure-Python table read item by item -----------------------------------------------------------
+
+ROWS = """
+import random
+random.seed(5)
+table = []
+for _ in range(40):
+    size = random.uniform(300, 3000)
+    rooms = random.randint(1, 6)
+    table.append([size, float(rooms), 0.002 * size + rooms])
+{scaling}
+w = [0.0, 0.0]
+for sweep in range(5):
+    for row in table:
+        miss = sum(w[j] * row[j] for j in range(2)) - row[2]
+        for j in range(2):
+            w[j] -= 0.01 * miss * row[j]
+"""
+
+
+def test_a_table_whose_rows_are_read_by_index_is_judged_per_column(tmp_path):
+    # A loop that rebinds only its own name leaves the table as it was.
+    s = trace_script(tmp_path, ROWS.format(scaling="for row in table:\n    row = [v / 1000 for v in row]"))
+    c = checks(s, "unnormalized_inputs")
+    assert c["inputs_measured"].status == R.HOLDS and c["inputs_large"].status == R.HOLDS
+    import random
+    random.seed(5)
+    sizes = []
+    for _ in range(40):
+        sizes.append(random.uniform(300, 3000))
+        random.randint(1, 6)
+    assert c["inputs_large"].numbers["largest_mean"] == pytest.approx(np.mean(sizes))
+    assert tags(s)[0] == "unnormalized_inputs"
+    (tmp_path / "scaled").mkdir()
+    s = trace_script(tmp_path / "scaled", ROWS.format(scaling="table = [[v / 1000 for v in row] for row in table]"))
+    # The rebuilt table is what the loop reads: measured small (sizes in thousands of the unit), or not found.
+    assert checks(s, "unnormalized_inputs").get("inputs_large", None) is None or \
+        checks(s, "unnormalized_inputs")["inputs_large"].status != R.HOLDS
+    assert "unnormalized_inputs" not in tags(s)

@@ -735,3 +735,40 @@ def test_targets_picked_by_an_index_are_outside_a_sigmoid(tmp_path):
     assert c["bounded_output"].status == R.HOLDS, c["bounded_output"].why
     assert c["targets_outside"].numbers["target_max"] == pytest.approx(goal.max())
     assert tags(s)[0] == "targets_outside_activation_range"
+
+
+# -- a division too large to replay, judged from what its statement can compute ---------------------
+
+ZSCORE_TABLE = """
+import numpy as np
+
+def train(guard=False):
+    rng = np.random.default_rng(7)
+    raw = np.column_stack([rng.normal(50, 10, 400), rng.normal(3, 1, 400), np.full(400, 2.5)])
+    spread = raw.std(axis=0)
+    if guard:
+        spread[spread == 0.0] = 1.0
+    feats = (raw - raw.mean(axis=0)) / {divisor}
+    goal = feats[:, 0] - feats[:, 1]
+    w = np.zeros(3)
+    for step in range(20):
+        w = w - 0.1 * feats.T @ (feats @ w - goal) / 400
+"""
+
+
+def test_an_unreplayed_zscore_over_a_constant_column_is_a_zero_division(tmp_path):
+    s = trace_source(tmp_path, ZSCORE_TABLE.format(divisor="raw.std(axis=0)"))
+    # replay: the third column is constant, its spread exactly 0, so (2.5 - 2.5) / 0 is 0/0
+    rng = np.random.default_rng(7)
+    raw = np.column_stack([rng.normal(50, 10, 400), rng.normal(3, 1, 400), np.full(400, 2.5)])
+    assert raw.std(axis=0)[2] == 0.0 and raw.size > 1000
+    assert tags(s)[0] == "division_by_zero"
+    assert cause(s, "division_by_zero").evidence["operation"] == "0/0"
+    assert not _numeric.only_division_can_fail(compile("np.log(a) / b", "<e>", "eval", 0x400))
+    assert _numeric.only_division_can_fail(compile("a / np.sqrt(np.sum(a * a))", "<e>", "eval", 0x400))
+    assert not _numeric.only_division_can_fail(compile("a / np.sqrt(b - c)", "<e>", "eval", 0x400))
+
+
+def test_a_guarded_zscore_raises_no_zero_division(tmp_path):
+    s = trace_source(tmp_path, ZSCORE_TABLE.format(divisor="spread"), "train(guard=True)")
+    assert s.first_nonfinite is None and "division_by_zero" not in tags(s)

@@ -815,3 +815,47 @@ def test_a_list_of_named_arrays_walked_by_an_update_makes_those_names_parameters
     F = facts(s)
     assert {("<module>", "hid_w"), ("<module>", "out_w")} <= F.param_keys
     assert [F.by_id[c].target for c in F.input_candidates] == ["xs"]  # not the gradient list the update reads
+
+
+LAYER_WALK = """
+import numpy as np
+rng = np.random.default_rng(0)
+rows = rng.normal(size=(30, 2))
+goal = rows[:, 0] - 2 * rows[:, 1]
+
+
+class Dense:
+    def __init__(self, n_in, n_out):
+        self.k = rng.normal(0, 0.5, (n_in, n_out))
+
+    def forward(self, v):
+        self.v = v
+        self.out = np.tanh(v @ self.k)
+        return self.out
+
+    def backward(self, g):
+        g = g * (1 - self.out ** 2)
+        back = g @ self.k.T
+        self.k -= 0.05 * np.outer(self.v, g)
+        return back
+
+
+net = [Dense(2, 4), Dense(4, 1)]
+for epoch in range(3):
+    for i in range(30):
+        h = rows[i]
+        for layer in net:
+            h = layer.forward(h)
+        g = h - goal[i]
+        for layer in reversed(net):
+            g = layer.backward(g)
+"""
+
+
+def test_a_row_carried_through_the_layers_is_no_parameter_and_the_layers_are_the_forward_pass(tmp_path):
+    s = traced(LAYER_WALK, tmp_path)
+    assert param_names(s) == {"self.k"}
+    line = line_of(LAYER_WALK, "self.out = np.tanh(v @ self.k)")
+    walk = line_of(LAYER_WALK, "h = layer.forward(h)")
+    phases = {x.line: x.phase for x in s.sites}
+    assert phases[line] == "forward" and phases[walk] == "forward"

@@ -476,8 +476,11 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
         else:
             resets = [w for w in by_fn_name.get((s0.function, name), []) if w.kind in ("assign", "unpack", "inplace")
                       and name not in w.reads]
+        # A name every write of which rebinds it with something other than a step (`h = layer.forward(h)` walking
+        # the layers) never writes through to a stored array it was first bound to (`h = data[i]`).
+        carried = "." not in name and all(_rebinds(x) and not _steps_itself(x, name) for x in ss)
         for w in resets:
-            if _binds_stored_value(w):
+            if _binds_stored_value(w) and not carried:
                 continue  # `w, c = self.layers[i]`: the name now refers to a stored array, updated in place
             if w.loop is not None and any(w.loop in loop_chain(x.loop) for x in ss):
                 role[k] = "working storage (set afresh inside the loop that updates it)"

@@ -126,8 +126,13 @@ def assign_phases(sites: list[Site], sizes: dict[int, float], updates=None) -> l
         deep = [depth.get(p, 0) for p in ps if p in derived and forward_edge(p, s.id)]
         if not deep or max(deep) < 1:
             continue
+        # A name that holds the data and then the values computed from it (`h = x`, then `h = layer.forward(h)`)
+        # carries the input through the layers: where it is met, that data is the input, not a target.
+        carried = {(sites[q].function, sites[q].target) for q in ps if q in derived}
         for p in ps & data:
             name = sites[p].target.replace("arg ", "")
+            if (sites[p].function, sites[p].target) in carried:
+                continue
             # Earlier meeting wins; a target-like name breaks ties.
             score = (bool(TARGET_HINT.match(_last(name))), -s.line)
             if p not in candidates or score > candidates[p]:

@@ -182,14 +182,88 @@ def zero_division(F: Facts, info: dict) -> str | None:
     except SyntaxError:
         return None
     divisors = {ast.unparse(n.right) for n in ast.walk(tree) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Div)}
+    res = F.ser(info["site"])
+    row = res.at_step(info["step"])
+    infs = res[C.N_POSINF][row] + res[C.N_NEGINF][row] if row is not None else 0
     for p, j in _operand_rows(F, info):
         sr = F.ser(p)
         if base_name(F.by_id[p].target) in divisors and sr[C.FRAC_ZERO][j] > 0:
-            res = F.ser(info["site"])
-            row = res.at_step(info["step"])
-            infs = res[C.N_POSINF][row] + res[C.N_NEGINF][row] if row is not None else 0
             return "x/0" if infs > 0 else "0/0"
+    if divisors and only_division_can_fail(tree) and operands_moderate(F, info, tree):
+        return "x/0" if infs > 0 else "0/0"
     return None
+
+
+# Reductions and conversions that turn finite values of moderate size into finite values: a statement built from
+# them, + - * and / can only make a non-finite value by dividing by zero.
+_FINITE_CALLS = {"mean", "sum", "std", "var", "abs", "fabs", "max", "min", "amax", "amin", "norm", "len", "float", "int",
+                 "count_nonzero", "size", "tolist", "array", "asarray", "reshape", "ravel", "flatten", "transpose",
+                 "astype", "copy", "median", "ptp", "round"}
+
+
+def only_division_can_fail(tree) -> bool:
+    """Whether a statement's expression can make a non-finite value out of finite operands of moderate size only by a
+    division: its operators are + - * / and small integer powers, its calls are reductions and conversions
+    (`X.std(axis=0)`, `np.linalg.norm(v)`, `len(batch)`), and a square root only of a sum or mean of squares,
+    a variance or an absolute value (never negative)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BinOp):
+            if isinstance(node.op, ast.Pow):
+                if not (isinstance(node.right, ast.Constant) and isinstance(node.right.value, int)
+                        and 1 <= node.right.value <= 4):
+                    return False
+            elif not isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
+                return False
+        elif isinstance(node, ast.Call):
+            fname = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if fname == "sqrt":
+                if len(node.args) != 1 or not _never_negative(node.args[0]):
+                    return False
+            elif fname not in _FINITE_CALLS:
+                return False
+        elif isinstance(node, (ast.Lambda, ast.IfExp, ast.Compare, ast.BoolOp, ast.ListComp, ast.GeneratorExp)):
+            return False
+    return True
+
+
+def _never_negative(node) -> bool:
+    """A variance, an absolute value, a norm, or a sum/mean of squares (`x * x`, `x ** 2`) of one operand."""
+    if isinstance(node, ast.Call):
+        fname = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        if fname in ("var", "abs", "fabs", "norm", "std", "len", "count_nonzero"):
+            return True
+        if fname in ("sum", "mean") and len(node.args) <= 1:
+            inner = node.args[0] if node.args else getattr(node.func, "value", None)
+            return inner is not None and _square(inner)
+        return False
+    return _square(node)
+
+
+def _square(node) -> bool:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+        return isinstance(node.right, ast.Constant) and node.right.value == 2
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+        return ast.unparse(node.left) == ast.unparse(node.right)
+    return False
+
+
+def operands_moderate(F: Facts, info: dict, tree, limit: float = 1e30) -> bool:
+    """Every name the failing expression reads was recorded just before it ran, finite and below `limit` in size:
+    no product or small power of them overflows, and no unrecorded operand brought a NaN in."""
+    rows = _operand_rows(F, info)
+    if not rows:
+        return False
+    called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and id(n) not in called
+             and n.id not in ("np", "numpy", "math")}
+    if not names <= {base_name(F.by_id[p].target) for p, _ in rows}:
+        return False
+    for p, j in rows:
+        sr = F.ser(p)
+        top = max(abs(float(sr[C.MIN][j])), abs(float(sr[C.MAX][j])))
+        if not np.isfinite(top) or top > limit:
+            return False
+    return True
 
 
 def located(out: RuleOutcome, ctx) -> dict | None:

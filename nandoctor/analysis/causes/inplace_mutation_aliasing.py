@@ -305,6 +305,83 @@ def _flat(stmts) -> list:
     return sorted(out, key=lambda n: (n.lineno, getattr(n, "col_offset", 0)))
 
 
+def _ref(node) -> str | None:
+    """The text of a name an array can be held under: `a`, `self.w`, `moment[key]` (attributes and subscripts of
+    names and constants, no calls), or None."""
+    probe = node
+    while isinstance(probe, (ast.Attribute, ast.Subscript)):
+        if isinstance(probe, ast.Subscript) and not all(isinstance(n, (ast.Name, ast.Constant, ast.Load, ast.Tuple))
+                                                        for n in ast.walk(probe.slice)):
+            return None
+        probe = probe.value
+    return ast.unparse(node) if isinstance(probe, ast.Name) else None
+
+
+def _ref_nodes(stmt, ref: str, store: bool | None = None) -> list:
+    """The nodes of `stmt` spelling `ref` (loaded, stored or either)."""
+    out = []
+    for n in ast.walk(stmt):
+        if isinstance(n, (ast.Name, ast.Attribute, ast.Subscript)) and _ref(n) == ref:
+            if store is None or isinstance(n.ctx, ast.Store) == store:
+                out.append(n)
+    return out
+
+
+def _writes_ref(stmt, ref: str) -> bool:
+    """`_writes_in_place` for a name that may be an attribute or an item (`self.w -= v`, `moment[key] *= b`)."""
+    if "." not in ref and "[" not in ref:
+        return _writes_in_place(stmt, ref)
+    if isinstance(stmt, ast.AugAssign):
+        t = stmt.target
+        return _ref(t) == ref or (isinstance(t, ast.Subscript) and _ref(t.value) == ref)
+    if isinstance(stmt, ast.Assign):
+        return any(isinstance(t, ast.Subscript) and _ref(t.value) == ref for t in stmt.targets)
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+        return any(kw.arg == "out" and _ref(kw.value) == ref for kw in stmt.value.keywords)
+    return False
+
+
+def _rebinds_ref(stmt, ref: str) -> bool:
+    if "." not in ref and "[" not in ref:
+        return _rebinds(stmt, ref)
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, (ast.For,
+                                                                                                   ast.AnnAssign)) else []
+    # The item or attribute is rebound, or the name it hangs from is (`self = ...` does not happen; `moment = {}` does).
+    root = ref.split(".")[0].split("[")[0]
+    return any(_ref(n) == ref or (isinstance(n, ast.Name) and n.id == root)
+               for t in targets for n in ast.walk(t) if isinstance(getattr(n, "ctx", None), ast.Store))
+
+
+def _reads_ref(stmt, ref: str) -> bool:
+    if "." not in ref and "[" not in ref:
+        return _reads(stmt, ref)
+    return bool(_ref_nodes(stmt, ref, store=False))
+
+
+def _aliases(stmt) -> tuple[str, str] | None:
+    """Two names one assignment binds to one object: `b = a` (a name, attribute or item read, not computed), or the
+    first two targets of a chained assignment `a = b = value`."""
+    if not isinstance(stmt, ast.Assign):
+        return None
+    if len(stmt.targets) == 1:
+        alias, source = _ref(stmt.targets[0]), _ref(stmt.value)
+        if alias and source and alias != source and isinstance(stmt.targets[0].ctx, ast.Store):
+            return alias, source
+        return None
+    refs = [_ref(t) for t in stmt.targets]
+    if len(refs) >= 2 and all(refs) and refs[0] != refs[1]:
+        return refs[0], refs[1]
+    return None
+
+
+def _later_statements(scope, after_line: int) -> list:
+    """The statements of one scope's own code that start after `after_line`, in source order."""
+    out = []
+    for block in _blocks(scope):
+        out.extend(n for n in block if n.lineno > after_line)
+    return sorted({id(n): n for n in _flat(out)}.values(), key=lambda n: (n.lineno, getattr(n, "col_offset", 0)))
+
+
 def renamed_then_written(F) -> list[dict]:
     """`other = name` binds a second name to the same array; a later statement of the same block writes one of the
     two names in place and a statement after that reads the other, neither rebound in between: the reader gets the
@@ -318,34 +395,41 @@ def renamed_then_written(F) -> list[dict]:
         path = next((p for p, t in F.trees.items() if any(n is scope for n in ast.walk(t))), None)
         for block in _blocks(scope):
             for i, stmt in enumerate(block):
-                if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
-                        and isinstance(stmt.value, ast.Name)) or stmt.targets[0].id == stmt.value.id:
+                pair = _aliases(stmt)
+                if pair is None:
                     continue
-                alias, source = stmt.targets[0].id, stmt.value.id
-                rest = _flat(block[i + 1:])
+                alias, source = pair
                 write = reader = None
-                for k, s in enumerate(rest):
-                    if _rebinds(s, alias) or _rebinds(s, source):
+                # The write is looked for in the rest of the alias's own block first; an alias made once before the
+                # training (`m = v = zeros`) is written in the training loop, later in the same scope.
+                for rest in (_flat(block[i + 1:]), _later_statements(scope, getattr(block[-1], "end_lineno",
+                                                                                     block[-1].lineno))):
+                    for k, s in enumerate(rest):
+                        if _rebinds_ref(s, alias) or _rebinds_ref(s, source):
+                            break
+                        written = alias if _writes_ref(s, alias) else source if _writes_ref(s, source) else None
+                        if written is None:
+                            continue
+                        other = source if written == alias else alias
+                        for t in rest[k + 1:]:
+                            if _rebinds_ref(t, other) and not _reads_ref(t, other):
+                                break
+                            if _reads_ref(t, other) and not _writes_ref(t, other):
+                                reader = t
+                                break
+                        write = (s, written, other)
                         break
-                    written = alias if _writes_in_place(s, alias) else source if _writes_in_place(s, source) else None
-                    if written is None:
-                        continue
-                    other = source if written == alias else alias
-                    for t in rest[k + 1:]:
-                        if _rebinds(t, other) and not _reads(t, other):
-                            break
-                        if _reads(t, other) and not _writes_in_place(t, other):
-                            reader = t
-                            break
-                    write = (s, written, other)
-                    break
+                    if write is not None:
+                        break
                 if write is None or reader is None:
                     continue
                 s, written, other = write
                 rec = {"function": qual, "file": path, "alias": alias, "source": source, "alias_line": stmt.lineno,
                        "written": written, "other": other, "write_line": s.lineno,
                        "write_text": strip_comment(ast.unparse(s)), "read_line": reader.lineno,
-                       "read_text": strip_comment(ast.unparse(reader)), "array": None, "changed": None,
+                       "read_text": strip_comment(ast.unparse(reader)).splitlines()[0], "array": None, "changed": None,
+                       "bound": strip_comment(ast.unparse(stmt)), "chained": len(stmt.targets) > 1,
+                       "value_text": ast.unparse(stmt.value), "column": stmt.col_offset,
                        "read_at_steps": None, "evidence": {}}
                 here = [x for x in F.sites if x.function == qual and x.file == path] if path else \
                     [x for x in F.sites if x.function == qual]
@@ -380,17 +464,55 @@ def renamed_then_written(F) -> list[dict]:
                                                    before_max=float(sa[C.MAX][a_idx[k]]),
                                                    after_min=float(sw[C.MIN][w_idx[k]]),
                                                    after_max=float(sw[C.MAX][w_idx[k]]))
+                elif at is None and wr is not None:
+                    # The alias statement ran before anything was recorded (`m = v = zeros(...)` ahead of the
+                    # training): the writes are judged on the written name's own records.
+                    rec.update(_changes_between_records(F, here, written))
                 if rd is not None:
                     rec["read_at_steps"] = bool((F.ser(rd.id).step >= 0).any())
-                elif at is not None and wr is not None:
+                elif wr is not None and (at is None or (F.ser(at.id).step >= 0).any()):
                     # A reader that binds nothing (`if np.allclose(old, c):`) is not recorded: it runs in the same
                     # block as the alias and the write, so at the steps they ran at.
-                    rec["read_at_steps"] = bool((F.ser(at.id).step >= 0).any() and (F.ser(wr.id).step >= 0).any())
+                    rec["read_at_steps"] = bool((F.ser(wr.id).step >= 0).any())
                 # A reader of both names compares the array with itself: whatever the write did, it finds no change.
-                rec["reads_both"] = _reads(reader, alias) and _reads(reader, source)
+                rec["reads_both"] = _reads_ref(reader, alias) and _reads_ref(reader, source)
                 out.append(rec)
     F.memo["renamed_then_written"] = out
     return out
+
+
+def _changes_between_records(F, here, ref: str) -> dict:
+    """Whether `ref` holds an array and how often its values changed between two consecutive records of it within one
+    step (the same shape: one array, not the next item of a dict walked by the loop), from the sites that bind or
+    write it."""
+    rows = []
+    for x in here:
+        if x.target != ref or not F.observed(x.id):
+            continue
+        sr = F.ser(x.id)
+        for j in range(len(sr)):
+            rows.append((int(sr.seq[j]), int(sr.step[j]), str(sr.shape[j]), float(sr[C.MIN][j]), float(sr[C.MAX][j]),
+                         float(sr[C.MEAN][j])))
+    if not rows:
+        return {}
+    rows.sort()
+    shapes = {r[2] for r in rows}
+    got = {"array": not shapes <= {"()", "", "None"}}
+    if not got["array"]:
+        return got
+    last_seen, diffs, example = {}, [], None
+    for seq, step, shape, lo, hi, mean in rows:
+        prev = last_seen.get((step, shape))
+        if prev is not None and step >= 0:
+            changed = not np.allclose([prev[0], prev[1], prev[2]], [lo, hi, mean], rtol=1e-12, atol=0.0, equal_nan=True)
+            diffs.append(changed)
+            if changed and example is None:
+                example = dict(step=step, before_min=prev[0], before_max=prev[1], after_min=lo, after_max=hi)
+        last_seen[(step, shape)] = (lo, hi, mean)
+    if diffs:
+        got["changed"] = float(np.mean(diffs))
+        got["evidence"] = dict(example or {}, fraction_changed=got["changed"])
+    return got
 
 
 def _renamed_outcome(ctx, out: RuleOutcome, recs: list[dict]) -> RuleOutcome:
@@ -443,11 +565,13 @@ def _renamed_outcome(ctx, out: RuleOutcome, recs: list[dict]) -> RuleOutcome:
         values = (f": at step {ev['step']} it ran from {ev['before_min']:.3g} to {ev['before_max']:.3g} and afterwards "
                   f"from {ev['after_min']:.3g} to {ev['after_max']:.3g} ({rec['changed']:.0%} of the writes changed it)"
                   if "before_min" in ev else "")
-        summary = (f"`{rec['alias']} = {rec['source']}` (line {rec['alias_line']}) makes {rec['alias']} a second name for "
-                   f"the same array, not a copy; `{rec['write_text']}` (line {rec['write_line']}) then overwrites it in "
+        bound = rec.get("bound") or f"{rec['alias']} = {rec['source']}"
+        made = (f"binds {rec['alias']} and {rec['source']} to one array" if rec.get("chained") else
+                f"makes {rec['alias']} a second name for the same array, not a copy")
+        summary = (f"`{bound}` (line {rec['alias_line']}) {made}; `{rec['write_text']}` (line {rec['write_line']}) then overwrites it in "
                    f"place, so {o} changes too{values}. Line {rec['read_line']} `{rec['read_text']}` "
                    f"reads the overwritten {o}, and {how}.")
-        chain = [ChainLink(f"`{rec['alias']} = {rec['source']}` binds a second name, not a copy", ev.get("step"), rec["alias"],
+        chain = [ChainLink(f"`{bound}` binds a second name, not a copy", ev.get("step"), rec["alias"],
                            rec["alias_line"], {}),
                  ChainLink(f"`{rec['write_text']}` writes {w} in place, so {o} holds the new values", ev.get("step"), w,
                            rec["write_line"], {k: ev[k] for k in ("before_min", "before_max", "after_min", "after_max")
@@ -456,7 +580,14 @@ def _renamed_outcome(ctx, out: RuleOutcome, recs: list[dict]) -> RuleOutcome:
                            rec["read_line"], {})]
         fixes = []
         text = strip_comment(F.line_text(rec["file"], rec["alias_line"])).strip() if rec["file"] else ""
-        if text:
+        if text and rec.get("chained"):
+            # Each target gets its own array: the value is computed again, or copied when it names an existing one.
+            indent = " " * rec.get("column", 0)
+            value = rec["value_text"] + (".copy()" if _ref(ast.parse(rec["value_text"], mode="eval").body) else "")
+            fixes.append(Fix(f"Give {rec['alias']} and {rec['source']} an array each", rec["alias_line"], text,
+                             f"{rec['alias']} = {value}\n{indent}{rec['source']} = {value}",
+                             f"A write into {w} then leaves {o} as it was."))
+        elif text:
             fixes.append(Fix(f"Copy {rec['source']} instead of binding a second name to it", rec["alias_line"], text,
                              text.replace(f"= {rec['source']}", f"= {rec['source']}.copy()", 1),
                              f"{rec['alias']} then has values of its own and the write leaves {o} as it was."))

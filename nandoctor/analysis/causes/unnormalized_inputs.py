@@ -45,6 +45,8 @@ def rule(ctx) -> RuleOutcome:
         return out
     lim = ctx.threshold("INPUT_SCALE")
     large = sc["largest_rms"] > lim and not sc["unit_range"]
+    if not large and sc.get("unmeasured"):
+        large = None  # the columns measured are small, but others the model reads were not recorded
     if not out.check("inputs_large", large,
                      f"its features reach a mean of {sc['largest_mean']:.4g} and a spread of {sc['largest_std']:.4g}"
                      + (" (all values within 0..1)" if sc["unit_range"] else ""), **sc):
@@ -109,12 +111,83 @@ def _scopes(F):
     return [(q, fn) for q, fn in F.function_defs.items()] + [("<module>", t) for t in F.trees.values()]
 
 
+def _made_from(node) -> str | None:
+    """The recorded name an appended element holds: `age`, or the name a conversion wraps (`float(floor)`)."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("float", "int", "abs") \
+            and len(node.args) == 1 and isinstance(node.args[0], ast.Name) and not node.keywords:
+        return node.args[0].id
+    return None
+
+
+def _index_values(scope, name: str, at) -> set[int] | None:
+    """The constant indices a variable index takes where `at` reads it: the `range(k)` (or `range(a, b)`) of the loop
+    or comprehension that binds it, or None when it is not such a range."""
+    for node in ast.walk(scope):
+        gens = [(node.target, node.iter)] if isinstance(node, ast.For) else \
+            [(g.target, g.iter) for g in node.generators] if isinstance(node, (ast.GeneratorExp, ast.ListComp,
+                                                                               ast.SetComp)) else []
+        for target, it in gens:
+            if not (isinstance(target, ast.Name) and target.id == name and any(n is at for n in ast.walk(node))):
+                continue
+            if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "range" \
+                    and all(isinstance(a, ast.Constant) and isinstance(a.value, int) for a in it.args) \
+                    and 1 <= len(it.args) <= 2:
+                bounds = [a.value for a in it.args]
+                return set(range(*bounds))
+            return None
+    return None
+
+
+def _fed_columns(loop, params: set, cols: list | None, row: str | None, width: int) -> set[int]:
+    """The positions of a table's rows that a statement of the loop multiplies a parameter by: unpacked names
+    (`for age, inc, t in rows:` ... `w1 * age`) or items of the row (`for row in rows:` ... `w[j] * row[j]` with j
+    over a constant range, or `row[0]`)."""
+    fed = set()
+    for stmt in ast.walk(loop):
+        if not isinstance(stmt, (ast.Assign, ast.AugAssign)):
+            continue
+        for node in ast.walk(stmt.value):
+            if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult)):
+                continue
+            # The factors of a product chain (`alpha * miss * row[j]`), and whether a parameter is one of them.
+            factors, todo = [], [node]
+            while todo:
+                f = todo.pop()
+                if isinstance(f, ast.BinOp) and isinstance(f.op, ast.Mult):
+                    todo += [f.left, f.right]
+                else:
+                    factors.append(f)
+            roots = {getattr(f.value if isinstance(f, ast.Subscript) else f, "id", None) for f in factors}
+            if isinstance(stmt, ast.AugAssign):
+                target = stmt.target.value if isinstance(stmt.target, ast.Subscript) else stmt.target
+                roots.add(getattr(target, "id", None))
+            if not roots & params:
+                continue
+            for f in factors:
+                if cols is not None and isinstance(f, ast.Name) and f.id in cols:
+                    fed.add(cols.index(f.id))
+                elif row is not None and isinstance(f, ast.Subscript) and isinstance(f.value, ast.Name) \
+                        and f.value.id == row:
+                    index = f.slice
+                    if isinstance(index, ast.Constant) and isinstance(index.value, int):
+                        fed.add(index.value % width if index.value < 0 else index.value)
+                    elif isinstance(index, ast.Name):
+                        values = _index_values(loop, index.id, f)
+                        if values is not None:
+                            fed |= {v for v in values if 0 <= v < width}
+    return fed
+
+
 def list_rows_scale(F) -> dict | None:
     """The scale of a pure-Python table's columns that reach the model: rows appended from recorded numbers
-    (`rows.append([age, income, spend])`), then iterated (`for a, inc, t in rows:`) by a loop whose statements
-    multiply the parameters by the unpacked names. Per column from the numbers recorded where they were made. None
-    when no such table was found, or when the table is rebound or written into between the appends and the loop
-    that feeds the model (the values made are then not the values used)."""
+    (`rows.append([age, income, float(spend)])`), then iterated by a loop whose statements multiply the parameters by
+    the unpacked names (`for a, inc, t in rows:`) or by items of the row (`for row in rows:` ... `w[j] * row[j]`).
+    Per column from the numbers recorded where they were made. None when no such table was found, or when the table
+    is rebound or written into between the appends and the loop that feeds the model (the values made are then not
+    the values used). A loop that only rebinds its own name (`for row in rows: row = [...]`) leaves the table as it
+    was."""
     params = {n.split("[")[0].split(".")[0] for n in F.param_names}
     if not params:
         return None
@@ -122,31 +195,26 @@ def list_rows_scale(F) -> dict | None:
     for qual, scope in _scopes(F):
         nodes = [n for n in ast.walk(scope)]
         for loop in nodes:
-            if not isinstance(loop, ast.For) or not isinstance(loop.iter, ast.Name) \
-                    or not isinstance(loop.target, ast.Tuple) \
-                    or not all(isinstance(e, ast.Name) for e in loop.target.elts):
+            if not isinstance(loop, ast.For) or not isinstance(loop.iter, ast.Name):
                 continue
-            table, cols = loop.iter.id, [e.id for e in loop.target.elts]
-            # The unpacked names a statement multiplies a parameter by: the columns the model reads.
-            fed = set()
-            for stmt in ast.walk(loop):
-                if not isinstance(stmt, (ast.Assign, ast.AugAssign)):
-                    continue
-                for node in ast.walk(stmt.value):
-                    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
-                        sides = [node.left, node.right]
-                        names = [x.id for x in sides if isinstance(x, ast.Name)]
-                        if any(n in params for n in names):
-                            fed |= {n for n in names if n in cols}
-            if not fed:
+            if isinstance(loop.target, ast.Tuple) and all(isinstance(e, ast.Name) for e in loop.target.elts):
+                cols, row = [e.id for e in loop.target.elts], None
+            elif isinstance(loop.target, ast.Name):
+                cols, row = None, loop.target.id
+            else:
                 continue
+            table = loop.iter.id
             appends = [n for n in nodes if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
                        and n.func.attr == "append" and isinstance(n.func.value, ast.Name) and n.func.value.id == table
                        and len(n.args) == 1 and isinstance(n.args[0], (ast.List, ast.Tuple))
-                       and len(n.args[0].elts) == len(cols) and n.lineno < loop.lineno]
-            if len(appends) != 1 or not all(isinstance(e, ast.Name) for e in appends[0].args[0].elts):
+                       and (cols is None or len(n.args[0].elts) == len(cols)) and n.lineno < loop.lineno]
+            if len(appends) != 1:
                 continue
             store = appends[0]
+            width = len(store.args[0].elts)
+            fed = _fed_columns(loop, params, cols, row, width)
+            if not fed:
+                continue
             # Flow: nothing rebinds the table or writes into it between the appends and the loop.
             touched = any(
                 (isinstance(n, ast.Name) and n.id == table and isinstance(n.ctx, ast.Store)
@@ -158,19 +226,18 @@ def list_rows_scale(F) -> dict | None:
                 for n in nodes)
             if touched:
                 continue
-            made = [e.id for e in store.args[0].elts]
-            stats = []
-            for col, src in zip(cols, made):
-                if col not in fed:
-                    continue
+            made = [_made_from(e) for e in store.args[0].elts]
+            stats, unmeasured = [], []
+            for k in sorted(fed):
+                src = made[k]
                 writers = [x for x in F.sites if x.function == qual and base_name(x.target) == src
-                           and x.line < store.lineno and F.observed(x.id)]
+                           and x.line < store.lineno and F.observed(x.id)] if src else []
                 vals = np.concatenate([F.ser(x.id)[C.MEAN][F.ser(x.id).step < 0] for x in writers]) if writers else \
                     np.array([])
                 vals = vals[np.isfinite(vals)]
                 if len(vals) < 2:
-                    stats = None
-                    break
+                    unmeasured.append(src or f"column {k}")
+                    continue
                 stats.append((src, float(np.mean(vals)), float(np.std(vals)), float(vals.min()), float(vals.max())))
             if not stats:
                 continue
@@ -179,10 +246,10 @@ def list_rows_scale(F) -> dict | None:
                 continue
             mean = max(abs(m) for _, m, _, _, _ in stats)
             std = max(sd for _, _, sd, _, _ in stats)
-            got = {"site": site.id, "name": table, "line": store.lineno, "shape": f"rows of {len(cols)}",
+            got = {"site": site.id, "name": table, "line": store.lineno, "shape": f"rows of {width}",
                    "how": f"per column from the numbers appended ({', '.join(n for n, *_ in stats)})",
                    "largest_mean": mean, "largest_std": std, "low": min(lo for *_, lo, _ in stats),
-                   "high": max(hi for *_, hi in stats)}
+                   "high": max(hi for *_, hi in stats), "unmeasured": unmeasured}
             got["largest_rms"] = float(np.hypot(mean, std))
             got["unit_range"] = bool(got["low"] >= 0 and got["high"] <= 1)
             if best is None or got["largest_rms"] > best["largest_rms"]:

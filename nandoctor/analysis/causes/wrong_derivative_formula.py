@@ -81,6 +81,10 @@ def derivative_candidates(F):
                        or (y.id not in errors and bool(used_by & errors)) or only_backward)
         if not in_backward or F.loop_steps(y.id) < 2:
             continue
+        # An array allocated in the operand's shape (`np.zeros_like(h)`) takes none of its values: no formula.
+        if any(c.rsplit(".", 1)[-1] in ("zeros_like", "ones_like", "empty_like", "full_like", "zeros", "ones", "empty")
+               for c in y.calls) and not any(op in y.statement for op in ("*", "/", "+", "-", "**")):
+            continue
         ops = []
         for p in F.parents(y.id):
             if F.by_id[p].kind == "return" or F.is_hyper(p) or not F.observed(p):
