@@ -1251,10 +1251,13 @@ def stepped_updates(F: Facts) -> list[int]:
     return stepped or list(F.updates)
 
 
-def oversized_steps(F: Facts, by: dict, until: int | None, limit: float, only: list[int] | None = None) -> dict | None:
+def oversized_steps(F: Facts, by: dict, until: int | None, limit: float, only: list[int] | None = None,
+                    floor: float | None = None) -> dict | None:
     """The measured evidence that steps were too large before `until`: a spike >= limit of a weight's norm
     (with the typical ratio before it), or a median ratio >= limit up to the point the weights had doubled,
-    or a scalar weight overshooting (its change alternating in sign and growing). None if no ratio was measured."""
+    or a scalar weight overshooting (its change alternating in sign and growing). None if no ratio was measured.
+    With `floor`: also a median >= limit whose every ratio stayed >= floor x limit from a first step smaller than
+    the weights (steps of a steady size on weights they keep growing, not the 1/k fall of growth from zero)."""
     best = None
     measured = False
     for f in by.get("update_spike", []):
@@ -1309,7 +1312,11 @@ def oversized_steps(F: Facts, by: dict, until: int | None, limit: float, only: l
         med = float(np.median(window))
         grows = [f for f in by.get("sustained_growth", []) if f.severity == "error" and f.site in (
             _param(F, u), *[base_name(F.by_id[g].target) for g in F.gradient_of(u)])]
-        if med >= limit and (window[-1] >= limit or float(np.median(window[:3])) > LIM.OUTGROW) and best is None:
+        # A first step smaller than the weights and no step below floor x limit after it: the weights were no
+        # negligible start whose ratios fall like 1/k as they grow (that fall takes the k-th ratio to 1/k of the first).
+        steady = floor is not None and window[0] < 1.0 and float(np.min(window)) >= floor * limit
+        if med >= limit and (window[-1] >= limit or float(np.median(window[:3])) > LIM.OUTGROW or steady) \
+                and best is None:
             # Large from the first update to the last one judged: a weight that started near zero shows
             # large ratios that fall like 1/k as it grows; these did not fall. Or larger than the weights themselves
             # OUTGROW-fold from the first steps: growth from zero never gives that (its k-th step is 1/k of the weights).
