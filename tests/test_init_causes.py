@@ -988,7 +988,8 @@ for it in range(200):
 
 
 def test_too_small_measures_the_first_layer_when_the_weights_are_not_recorded(tmp_path):
-    s = _trace(tmp_path, KEYED.format(scale=1e-3))
+    # a tuple key (prm["W", l]) is an index capture leaves alone: the weights' values are not recorded
+    s = _trace(tmp_path, KEYED.format(scale=1e-3).replace('prm["W" + str(l)]', 'prm["W", l]'))
     c = _checks(s, "weights_init_too_small")
     rng = np.random.default_rng(5)
     X = rng.standard_normal((2, 150))
@@ -997,6 +998,18 @@ def test_too_small_measures_the_first_layer_when_the_weights_are_not_recorded(tm
     want = float((W1 @ X).std() / X.std())
     got = c["weights_small"].numbers.get("first_layer_gain")
     assert got == pytest.approx(want, rel=1e-6) and c["weights_small"].status == HOLDS
+
+
+def test_too_small_measures_weights_recorded_under_computed_keys(tmp_path):
+    s = _trace(tmp_path, KEYED.format(scale=1e-3))
+    c = _checks(s, "weights_init_too_small")
+    rng = np.random.default_rng(5)
+    rng.standard_normal((2, 150))
+    W1 = rng.standard_normal((8, 2)) * 1e-3
+    # the gain of the first layer: root-mean-square times the square root of its larger dimension
+    want = float(np.sqrt(np.mean(W1 ** 2)) * np.sqrt(8))
+    assert c["weights_small"].status == HOLDS
+    assert c["weights_small"].numbers["gains"]["prm (8, 2)"] == pytest.approx(want, abs=1e-4)
 
 
 def test_first_layer_of_a_sound_start_is_not_small(tmp_path):

@@ -1262,10 +1262,14 @@ def stepped_updates(F: Facts) -> list[int]:
     return stepped or list(F.updates)
 
 
-def oversized_steps(F: Facts, by: dict, until: int | None, limit: float, only: list[int] | None = None) -> dict | None:
+def oversized_steps(F: Facts, by: dict, until: int | None, limit: float, only: list[int] | None = None,
+                    fall: float | None = None) -> dict | None:
     """The measured evidence that steps were too large before `until`: a spike >= limit of a weight's norm
     (with the typical ratio before it), or a median ratio >= limit up to the point the weights had doubled,
-    or a scalar weight overshooting (its change alternating in sign and growing). None if no ratio was measured."""
+    or a scalar weight overshooting (its change alternating in sign and growing). None if no ratio was measured.
+    With `fall`: also a median >= limit from a first step smaller than the weights, whose ratio fell over the n
+    updates judged by less than fall x n-fold (steps of a steady size on weights they keep growing: growth from a
+    negligible start makes the k-th ratio about 1/k of the first, an n-fold fall)."""
     best = None
     measured = False
     for f in by.get("update_spike", []):
@@ -1320,7 +1324,9 @@ def oversized_steps(F: Facts, by: dict, until: int | None, limit: float, only: l
         med = float(np.median(window))
         grows = [f for f in by.get("sustained_growth", []) if f.severity == "error" and f.site in (
             _param(F, u), *[base_name(F.by_id[g].target) for g in F.gradient_of(u)])]
-        if med >= limit and (window[-1] >= limit or float(np.median(window[:3])) > LIM.OUTGROW) and best is None:
+        steady = fall is not None and steady_steps(window, fall)
+        if med >= limit and (window[-1] >= limit or float(np.median(window[:3])) > LIM.OUTGROW or steady) \
+                and best is None:
             # Large from the first update to the last one judged: a weight that started near zero shows
             # large ratios that fall like 1/k as it grows; these did not fall. Or larger than the weights themselves
             # OUTGROW-fold from the first steps: growth from zero never gives that (its k-th step is 1/k of the weights).
@@ -1336,6 +1342,15 @@ def oversized_steps(F: Facts, by: dict, until: int | None, limit: float, only: l
     if best is None and not measured:
         return None
     return best or {}
+
+
+def steady_steps(ratios: np.ndarray, fall: float) -> bool:
+    """Update ratios of steps that kept their size while the weights grew under them: a first step smaller than
+    the weights, and a ratio that fell over the n updates by less than fall x n-fold. Growth from a negligible start
+    makes the k-th ratio about 1/k of the first (an n-fold fall); three ratios at least."""
+    ratios = np.asarray(ratios, dtype=np.float64)
+    return bool(len(ratios) >= 3 and ratios[-1] > 0 and ratios[0] < 1.0
+                and ratios[0] / ratios[-1] < fall * len(ratios))
 
 
 def _write_positions(steps: np.ndarray) -> np.ndarray:

@@ -58,7 +58,10 @@ KEPT = "__nd_kept__"  # kept(site[, attribute]) -> None: record what keep stashe
 SETATTR = "__nd_setattr__"  # setattr_(template, slot, value) -> value: setattr's object, name and value in turn
 WKEEP = "__nd_wkeep__"  # wkeep(site, array, copy) -> array: the array a call writes into (`out=`, `copyto`, `fill`)
 WKEPT = "__nd_wkept__"  # wkept(site) -> None: record what wkeep stashed, after the statement
-HOOK_NAMES = (REC, UPD, DELTA, AUGREC, UNPACK, ARGS, ITER, EXIT, OLD, BEGIN, UPDV, KEEP, KEPT, SETATTR, WKEEP, WKEPT)
+KEY = "__nd_key__"  # key(site, index) -> index: a subscript target's computed index (`params['W' + str(l)]`), stashed
+KEYOF = "__nd_keyof__"  # keyof(site) -> (index,): what key stashed, handed to kept after the statement; (None,) if none
+HOOK_NAMES = (REC, UPD, DELTA, AUGREC, UNPACK, ARGS, ITER, EXIT, OLD, BEGIN, UPDV, KEEP, KEPT, SETATTR, WKEEP, WKEPT,
+              KEY, KEYOF)
 
 
 def _pass_value(site, value):
@@ -81,11 +84,15 @@ def _pass_third(site, slot, value):
     return value
 
 
+def _no_key(site):
+    return (None,)
+
+
 # What each hook does outside a trace: hand back the value it wraps, and record nothing.
 NOOP_HOOKS = {
     REC: _pass_value, UPD: _pass_new, DELTA: _pass_value, AUGREC: _nothing, UNPACK: _pass_value, ARGS: _nothing,
     ITER: _nothing, EXIT: _nothing, OLD: _pass_value, BEGIN: _pass_site, UPDV: _pass_value, KEEP: _pass_value,
-    KEPT: _nothing, SETATTR: _pass_third, WKEEP: _pass_third, WKEPT: _nothing,
+    KEPT: _nothing, SETATTR: _pass_third, WKEEP: _pass_third, WKEPT: _nothing, KEY: _pass_value, KEYOF: _no_key,
 }
 
 
@@ -212,6 +219,22 @@ def _plain_index(target: ast.Subscript, holder: ast.Subscript) -> list:
     else:
         return []
     return [_place(ast.Tuple(elts=[copy], ctx=ast.Load()), index)]
+
+
+# Index expressions that can compute a dict key or a list position (`'W' + str(l)`, f"W{l}", `i + 1`, `keys[j]`):
+# their value is stashed on its way so that `kept` can record the element, as for a plain index. A slice, a tuple
+# of indices or a mask (`x[x > 0]`) indexes an array, never an exact list or dict: left alone.
+_COMPUTED_INDEX = (ast.BinOp, ast.JoinedStr, ast.Call, ast.Attribute, ast.Subscript)
+
+
+def _computed_index(target: ast.Subscript, holder: ast.Subscript, sid: int) -> list:
+    """`[keyof(sid)]` for `kept` when a one-level subscript's index is computed: the index, evaluated once by
+    Python as always, passes through `key`, which stashes it; `keyof` hands it to `kept` after the statement."""
+    if target is not holder or not isinstance(target.slice, _COMPUTED_INDEX):
+        return []
+    index = target.slice
+    target.slice = _wrap_value(KEY, sid, index)
+    return [_hook(KEYOF, [_const(sid)], index)]
 
 
 def _place(node: ast.AST, at: ast.AST) -> ast.AST:
@@ -678,8 +701,10 @@ class Instrumenter(ast.NodeTransformer):
             # (`tower[:] = new`); a container written into at one place (`layers[i]["b"] = ...`) is not walked.
             whole = (target is holder and isinstance(target.slice, ast.Slice)
                      and target.slice.lower is None and target.slice.upper is None and target.slice.step is None)
+            text = ast.unparse(target)
+            plain = plain or _computed_index(target, holder, sid)
             if plain or whole:
-                self.registry.prefixes[sid] = ast.unparse(target) if plain else dotted(holder.value)
+                self.registry.prefixes[sid] = text if plain else dotted(holder.value)
             holder.value = _wrap_value(KEEP, sid, holder.value)
             return [node, self._expr_stmt(_hook(KEPT, [_const(sid)] + plain, target), target)]
         if not isinstance(target, (ast.Name, ast.Attribute)):
@@ -751,7 +776,8 @@ class Instrumenter(ast.NodeTransformer):
         if isinstance(target, ast.Subscript):
             # The container written to, as Python evaluated it (index and all, once).
             holder.value = _wrap_value(KEEP, sid, holder.value)
-            return [node, self._expr_stmt(_hook(KEPT, [_const(sid)] + _plain_index(target, holder), target), target)]
+            index = _plain_index(target, holder) or _computed_index(target, holder, sid)
+            return [node, self._expr_stmt(_hook(KEPT, [_const(sid)] + index, target), target)]
         return node
 
     def visit_Expr(self, node: ast.Expr):

@@ -33,8 +33,8 @@ import numpy as np
 
 from .. import columns as C
 from ..recording import EV_EXIT, EV_ITER  # noqa: F401 -- the loop-event kinds, declared with the columns
-from .instrument import (ARGS, AUGREC, BEGIN, DELTA, EXIT, ITER, KEEP, KEPT, OLD, REC, SETATTR, UNPACK, UPD, UPDV,
-                         WKEEP, WKEPT,
+from .instrument import (ARGS, AUGREC, BEGIN, DELTA, EXIT, ITER, KEEP, KEPT, KEY, KEYOF, OLD, REC, SETATTR, UNPACK,
+                         UPD, UPDV, WKEEP, WKEPT,
                          Registry)
 from .stats import EXACT_ROWS_MAX, IDX, NSTATS, BigArrays, stats_rows
 
@@ -1187,6 +1187,26 @@ class Recorder:
             except Exception as e:  # noqa: BLE001
                 rec_self.internal_error(e, sid)
 
+        # A subscript target's computed index (`params['W' + str(l)]`), as Python evaluated it, until `kept`
+        # takes it (through keyof) to record the element the statement wrote.
+        key_stash: dict = {}
+
+        def nd_key(sid, index):
+            try:
+                key_stash[sid, id(getframe(1))] = index
+                if len(key_stash) > stash_max:
+                    del key_stash[next(iter(key_stash))]
+            except Exception as e:  # noqa: BLE001 -- never break the patient
+                rec_self.internal_error(e)
+            return index
+
+        def nd_keyof(sid):
+            try:
+                return (key_stash.pop((sid, id(getframe(1))), None),)
+            except Exception as e:  # noqa: BLE001
+                rec_self.internal_error(e)
+                return (None,)
+
         old_fn, begin_fn, updv_fn, kept_fn = nd_old, nd_begin, nd_updv, nd_kept
         if accel is not None:  # the same, in C: the stash keyed by the caller's frame without a frame object
             accel.attach_kept(nd_kept_attr)
@@ -1195,6 +1215,7 @@ class Recorder:
         def clear_stash():
             stash.clear()
             sa_stash.clear()
+            key_stash.clear()
             if accel is not None:
                 accel.clear_stash()
 
@@ -1217,6 +1238,8 @@ class Recorder:
             SETATTR: nd_setattr,
             WKEEP: nd_wkeep,
             WKEPT: nd_wkept,
+            KEY: nd_key,
+            KEYOF: nd_keyof,
         }
 
     def arm(self, trap) -> None:

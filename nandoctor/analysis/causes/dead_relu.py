@@ -33,7 +33,9 @@ def _relu_in(line: str) -> bool:
     ),
     # Inputs measured far off unit scale that troubled the run make the first steps large enough to push every
     # pre-activation below zero: the dead units are then their consequence, and the fix is to scale the inputs.
-    yields_to=("unnormalized_inputs",),
+    # Weights that start as copies and stay so (all zeros: every pre-activation exactly 0) leave nothing to pass
+    # through either: the symmetric start is the cause, the dead units its consequence.
+    yields_to=("unnormalized_inputs", "weights_init_symmetric"),
 )
 def rule(ctx) -> RuleOutcome:
     """Half or more of a ReLU layer's units output exactly 0 for every sample through the end of training."""

@@ -183,8 +183,12 @@ def describe_steps(big: dict) -> str:
     # A run frozen by one step: every later update FROZEN_COLLAPSE times smaller (saturated units pass back almost
     # nothing, so the steps collapse by orders of magnitude at once, not by a gradual decay), the loss after it
     # varying by under FROZEN_SPREAD of its value and keeping FROZEN_KEPT_LOSS of its first value or more.
+    # Steps whose median ratio reaches LR_RATIO_HIGH before the blow-up, from a first step smaller than the weights,
+    # and whose ratio fell over n updates by less than STEADY_FALL x n-fold (growth from a negligible start falls
+    # n-fold) are large steps on weights they keep growing, though the ratio falls as the norm grows.
     thresholds={"LR_RATIO_HIGH": 0.1, "START_BLOWUP": 1e4, "SUM_BATCH": 32, "BOUNCE_DROP": 0.1,
-                "BOUNCE_REVERSALS": 0.5, "FROZEN_COLLAPSE": 1e4, "FROZEN_SPREAD": 1e-6, "FROZEN_KEPT_LOSS": 0.5},
+                "BOUNCE_REVERSALS": 0.5, "FROZEN_COLLAPSE": 1e4, "FROZEN_SPREAD": 1e-6, "FROZEN_KEPT_LOSS": 0.5,
+                "STEADY_FALL": 0.33},
     # the log of a negative tanh/linear output is NaN at any rate: the loss/activation mismatch explains it; a run
     # that climbs from its first update with steps that neither overshoot nor grow is going uphill, not too fast
     yields_to=("wrong_loss_for_activation", "gradient_sign_wrong"),
@@ -233,7 +237,7 @@ def rule(ctx) -> RuleOutcome:
         return out
     if bad.get("kind") == "weights":
         bad = _onset_from_zero(F, bad)
-    big = oversized_steps(F, ctx.findings, bad.get("step"), limit, stepped)
+    big = oversized_steps(F, ctx.findings, bad.get("step"), limit, stepped, fall=ctx.threshold("STEADY_FALL"))
     if not big:
         # Steps that were small, then large before the trouble: the rate in force when the run broke was raised
         # part-way (a schedule), and the steps up to the trouble are judged from that point, not from the start.

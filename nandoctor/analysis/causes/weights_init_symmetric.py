@@ -41,8 +41,8 @@ def _identical_axes(w: np.ndarray, relative: float = 1e-12) -> list[int]:
         ("weights_kept", "a weight matrix's values were kept over training"),
         ("units_identical_from_start", "its units' weights are all equal after the first update"),
         ("units_identical_at_end", "they are still all equal at the end (within SYMMETRY_DRIFT of the largest weight: "
-                                   "rounding alone separates copies that far), though training changed them, or they "
-                                   "are all exactly zero and stay zero through updates that ran at every kept step"),
+                                   "rounding alone separates copies that far), though training changed them, or "
+                                   "the update ran at every kept step and left them exactly as they started"),
     ),
     thresholds={"SYMMETRY_DRIFT": 1e-3},
 )
@@ -85,12 +85,13 @@ def rule(ctx) -> RuleOutcome:
         end = _identical_axes(data[-1], ctx.threshold("SYMMETRY_DRIFT"))
         both = [a for a in start if a in end]
         changed = bool(np.any(data[-1] != data[0]))
-        # All zeros, written by its update at every kept step and never moved: the units are copies whose
-        # common gradient is exactly zero (a zero layer feeding a zero layer passes nothing back), the
-        # symmetric start at its most complete. An update that never wrote the matrix keeps no values here.
-        zero_held = bool(both and not changed and not np.any(data[0]) and len(np.unique(steps)) >= 2)
-        if start and (found is None or (both and (changed or zero_held) and not found[4])):
-            found = (u, shape, steps, data, bool(both and (changed or zero_held)), start, both)
+        # The update statement itself recorded these values, so it ran at each of these steps: values identical at
+        # all of them mean every update added exactly zero. A start of equal units whose gradient is exactly zero
+        # (all-zero weights before a zero-centred activation: ReLU or tanh of 0 passes nothing back) is a fixed point.
+        frozen = (bool(both) and not changed and not bool(np.any(data[1:] != data[:-1]))
+                  and len(np.unique(steps)) >= 2)
+        if start and (found is None or (both and (changed or frozen) and not found[4])):
+            found = (u, shape, steps, data, bool(both and (changed or frozen)), start, both)
     if found is None:
         u, shape, steps, data = kept[0]
         out.check("units_identical_from_start", False,
@@ -102,10 +103,10 @@ def rule(ctx) -> RuleOutcome:
     out.check("units_identical_from_start", True,
               f"{name} {shape}: all its {axis_words[start[0]]} are equal at step {int(steps[0])}")
     spread = float(np.max(np.abs(data[-1] - data[0]), initial=0.0))
-    zero_held = ok and spread == 0
+    frozen = ok and spread == 0.0
     if not out.check("units_identical_at_end", ok,
-                     f"{name} is exactly 0 at every one of its {len(steps)} kept updates, steps {int(steps[0])} to "
-                     f"{int(steps[-1])}: its update ran and moved it by 0" if zero_held else
+                     f"at step {int(steps[-1])} the {axis_words[both[0]]} of {name} are still equal, exactly as they "
+                     f"started: its update ran at {len(steps)} kept steps and added exactly zero each time" if frozen else
                      f"at step {int(steps[-1])} the {axis_words[both[0]]} of {name} are still equal after moving by up to "
                      f"{spread:.3g}" if ok else f"at step {int(steps[-1])} {name} has not moved since step {int(steps[0])}"
                      if both else f"by step {int(steps[-1])} the units of {name} differ",
@@ -113,16 +114,21 @@ def rule(ctx) -> RuleOutcome:
         return out
     axis = both[0]
     units = shape[1] if axis == 1 else shape[0]
+    if len(both) == 2:  # every entry equal: the units are copies along whichever axis holds them
+        axis_words = {axis: "entries"}
+        units = shape[0] * shape[1]
     ev = {"parameter": name, "shape": list(shape), "units": units, "steps_checked": len(steps), "moved": spread,
           "value_end": float(data[-1].flat[0])}
-    summary = (f"The weights start symmetric: all {int(np.prod(shape))} weights of {name} {shape} are exactly 0 at "
-               f"step {int(steps[0])} and still 0 at step {int(steps[-1])} ({len(steps)} updates kept): the update "
-               f"ran at every step and moved them by 0, every unit getting the same, zero, gradient."
-               if zero_held else
-               f"The weights start symmetric: the {units} {axis_words[axis]} of {name} {shape} are identical at step "
-               f"{int(steps[0])} and still identical at step {int(steps[-1])} ({len(steps)} steps kept), although the "
-               f"updates moved them by up to {spread:.3g}: every unit gets the same gradient, so the layer acts as "
-               f"one unit.")
+    if frozen:
+        summary = (f"The weights start symmetric: the {units} {axis_words[axis]} of {name} {shape} are identical at step "
+                   f"{int(steps[0])} (all {float(data[0].flat[0]):.3g}) and unchanged at step {int(steps[-1])}: the "
+                   f"update ran at all {len(steps)} kept steps and added exactly zero, so from this start every unit "
+                   f"gets the same, zero, gradient and the layer never learns.")
+    else:
+        summary = (f"The weights start symmetric: the {units} {axis_words[axis]} of {name} {shape} are identical at "
+                   f"step {int(steps[0])} and still identical at step {int(steps[-1])} ({len(steps)} steps kept), "
+                   f"although the updates moved them by up to {spread:.3g}: every unit gets the same gradient, so the "
+                   f"layer acts as one unit.")
     chain = [ChainLink(summary, int(steps[0]), name, F.by_id[u].line, ev)]
     fixes = []
     for x in F.sites:
