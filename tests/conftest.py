@@ -40,7 +40,7 @@ _raise_in_process()
 
 HOOK_NAMES = ("__nd_rec__", "__nd_upd__", "__nd_delta__", "__nd_augrec__", "__nd_unpack__", "__nd_args__",
               "__nd_iter__", "__nd_exit__", "__nd_old__", "__nd_begin__", "__nd_updv__", "__nd_keep__", "__nd_kept__",
-              "__nd_wkeep__", "__nd_wkept__", "__nd_setattr__")
+              "__nd_wkeep__", "__nd_wkept__", "__nd_setattr__", "__nd_key__", "__nd_keyof__")
 
 
 def _hook_state():
