@@ -104,6 +104,21 @@ def judge_rule(session, code: str):
     return {c.premise: c.status for c in out.checks}, out
 
 
+def premise_checks(session, code: str) -> dict:
+    """{premise: check} of the declared rule `code`, evaluated with every other rule as the analysis runs them."""
+    import warnings
+
+    import numpy as np
+
+    from nandoctor.analysis.rules import evaluate_rules
+    from nandoctor.detectors.facts import facts
+
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        _, _, checks = evaluate_rules(session, facts(session), session.findings)
+    return {c.premise: c for c in checks.get(code, [])}
+
+
 def untraced(source: str) -> dict:
     """The program's globals after running it plainly: the independent replay."""
     import textwrap

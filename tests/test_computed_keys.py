@@ -4,11 +4,11 @@ statement wrote, and the rules judge those parameters (a zero start that never m
 from __future__ import annotations
 
 import textwrap
-import warnings
 
 import numpy as np
 
-from nandoctor.analysis.rules import FAILS, HOLDS, evaluate_rules
+from conftest import analysed_session, premise_checks
+from nandoctor.analysis.rules import FAILS, HOLDS
 from nandoctor.detectors.facts import facts
 from nandoctor.trace.instrument import KEY, KEYOF, NOOP_HOOKS
 
@@ -48,20 +48,6 @@ def _source(init: str) -> str:
     return textwrap.dedent(DICT_NET.format(init=init)).replace("STEPS", str(STEPS))
 
 
-def _trace(tmp_path, source: str):
-    from nandoctor.cli import trace_script
-
-    script = tmp_path / "train.py"
-    script.write_text(source)
-    _, session = trace_script(str(script), [], tmp_path / "out", formats=("json",))
-    return session
-
-
-def _checks(session, code):
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        _, _, checks = evaluate_rules(session, facts(session), session.findings)
-    return {c.premise: c for c in checks.get(code, [])}
 
 
 def _replay(init: str) -> dict:
@@ -77,7 +63,7 @@ def test_outside_a_trace_the_key_hooks_pass_values_through():
 
 
 def test_the_element_written_under_a_computed_key_is_recorded(tmp_path):
-    session = _trace(tmp_path, _source(HE))
+    session = analysed_session(tmp_path, _source(HE))
     steps = [x.id for x in session.recording.sites if x.kind == "update" and x.target == "params['W' + str(l)]"]
     assert len(steps) == 1
     series = facts(session).ser(steps[0])
@@ -93,7 +79,7 @@ def test_the_element_written_under_a_computed_key_is_recorded(tmp_path):
 
 
 def test_a_zero_start_that_never_moves_is_symmetric(tmp_path):
-    checks = _checks(_trace(tmp_path, _source(ZERO)), "weights_init_symmetric")
+    checks = premise_checks(analysed_session(tmp_path, _source(ZERO)), "weights_init_symmetric")
     assert {k: c.status for k, c in checks.items()} == {
         "several_layers": HOLDS, "weights_kept": HOLDS, "units_identical_from_start": HOLDS,
         "units_identical_at_end": HOLDS}
@@ -103,9 +89,9 @@ def test_a_zero_start_that_never_moves_is_symmetric(tmp_path):
 
 
 def test_a_random_start_is_not_symmetric_nor_a_shape_change(tmp_path):
-    session = _trace(tmp_path, _source(HE))
-    assert _checks(session, "weights_init_symmetric")["units_identical_from_start"].status == FAILS
+    session = analysed_session(tmp_path, _source(HE))
+    assert premise_checks(session, "weights_init_symmetric")["units_identical_from_start"].status == FAILS
     # W1, W2, W3 and the biases pass through one update statement each: several shapes at every step, none new
-    assert _checks(session, "parameter_shape_per_sample").get("parameter_per_sample") is None or \
-        _checks(session, "parameter_shape_per_sample")["parameter_per_sample"].status != HOLDS
+    assert premise_checks(session, "parameter_shape_per_sample").get("parameter_per_sample") is None or \
+        premise_checks(session, "parameter_shape_per_sample")["parameter_per_sample"].status != HOLDS
     assert "weights_init_symmetric" not in [c.tag for c in session.causes]

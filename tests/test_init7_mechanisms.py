@@ -3,31 +3,15 @@ weight matrix's own starting gain, steps raised part-way by a schedule, and the 
 
 from __future__ import annotations
 
-import textwrap
-import warnings
-
 import numpy as np
 
+from conftest import analysed_session, premise_checks
 from nandoctor.analysis.causes._passes import weight_gains
-from nandoctor.analysis.rules import FAILS, HOLDS, evaluate_rules
+from nandoctor.analysis.rules import FAILS, HOLDS
 from nandoctor.detectors.facts import facts
 from nandoctor.detectors.optimisation import _only_subscripted
 
 
-def _trace(tmp_path, source: str):
-    from nandoctor.cli import trace_script
-
-    script = tmp_path / "train.py"
-    script.write_text(textwrap.dedent(source))
-    _, session = trace_script(str(script), [], tmp_path / "out", formats=("json",))
-    return session
-
-
-def _checks(session, code):
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        _, _, checks = evaluate_rules(session, facts(session), session.findings)
-    return {c.premise: c for c in checks[code]}
 
 
 ZERO_NET = """
@@ -49,15 +33,15 @@ for it in range(25):
 
 
 def test_symmetric_holds_on_zeros_that_never_move(tmp_path):
-    s = _trace(tmp_path, ZERO_NET.format(start="np.zeros((6, 2))"))
-    c = _checks(s, "weights_init_symmetric")
+    s = analysed_session(tmp_path, ZERO_NET.format(start="np.zeros((6, 2))"))
+    c = premise_checks(s, "weights_init_symmetric")
     assert c["units_identical_at_end"].status == HOLDS, c["units_identical_at_end"].why
     assert "weights_init_symmetric" in [x.tag for x in s.causes]
 
 
 def test_symmetric_fails_when_only_the_second_layer_is_zero(tmp_path):
     # A random first layer gives the units different activations, so the zero second layer's units differ at once.
-    s = _trace(tmp_path, ZERO_NET.format(start="rng.normal(0, 0.7, (6, 2))"))
+    s = analysed_session(tmp_path, ZERO_NET.format(start="rng.normal(0, 0.7, (6, 2))"))
     assert "weights_init_symmetric" not in [x.tag for x in s.causes]
 
 
@@ -87,17 +71,17 @@ def _replay_gain(scale):
 
 
 def test_weight_gain_measures_the_smaller_dimension(tmp_path):
-    s = _trace(tmp_path, WIDE_NET.format(scale="1.0"))
+    s = analysed_session(tmp_path, WIDE_NET.format(scale="1.0"))
     F = facts(s)
     got = {g["name"]: g for g in weight_gains(F)}
     assert np.isclose(got["Win"]["large_gain"], _replay_gain(1.0), rtol=1e-6)
-    assert _checks(s, "weights_init_too_large")["starts_extreme"].status == HOLDS
+    assert premise_checks(s, "weights_init_too_large")["starts_extreme"].status == HOLDS
 
 
 def test_weight_gain_of_a_fan_in_start_is_not_extreme(tmp_path):
-    s = _trace(tmp_path, WIDE_NET.format(scale="np.sqrt(1.0 / 48)"))
+    s = analysed_session(tmp_path, WIDE_NET.format(scale="np.sqrt(1.0 / 48)"))
     assert _replay_gain(np.sqrt(1.0 / 48)) < 1.5
-    assert _checks(s, "weights_init_too_large")["starts_extreme"].status == FAILS
+    assert premise_checks(s, "weights_init_too_large")["starts_extreme"].status == FAILS
 
 
 SCHEDULE = """
@@ -127,8 +111,8 @@ for epoch in range(16):
 
 
 def test_steps_raised_by_a_schedule_are_judged_from_the_jump(tmp_path):
-    s = _trace(tmp_path, SCHEDULE.format(late="0.6"))
-    c = _checks(s, "learning_rate_too_high")
+    s = analysed_session(tmp_path, SCHEDULE.format(late="0.6"))
+    c = premise_checks(s, "learning_rate_too_high")
     assert c["steps_too_large"].status == HOLDS, c["steps_too_large"].why
     assert c["steps_too_large"].numbers.get("how") == "raised"
     # the jump is where the schedule switches: epoch 10 of 40 samples each (replayed: step 400)
@@ -137,8 +121,8 @@ def test_steps_raised_by_a_schedule_are_judged_from_the_jump(tmp_path):
 
 
 def test_a_schedule_that_stays_stable_raises_no_rate(tmp_path):
-    s = _trace(tmp_path, SCHEDULE.format(late="0.02"))
-    assert _checks(s, "learning_rate_too_high")["run_unstable"].status == FAILS
+    s = analysed_session(tmp_path, SCHEDULE.format(late="0.02"))
+    assert premise_checks(s, "learning_rate_too_high")["run_unstable"].status == FAILS
 
 
 def test_only_subscripted():
@@ -179,7 +163,7 @@ def test_mean_slope_from_recorded_mean_and_spread(tmp_path):
     from nandoctor import columns as C
     from nandoctor.analysis.causes.weights_init_too_large import _slope_kept_low
 
-    s = _trace(tmp_path, PINNED.format(spread="10.0"))
+    s = analysed_session(tmp_path, PINNED.format(spread="10.0"))
     F = facts(s)
     site = next(a.site for a in F.activations if F.by_id[a.site].target == "h")
     sr = F.ser(site)
@@ -194,7 +178,7 @@ def test_mean_slope_from_recorded_mean_and_spread(tmp_path):
 def test_mean_slope_of_a_fan_in_start_is_not_low(tmp_path):
     from nandoctor.analysis.causes.weights_init_too_large import _slope_kept_low
 
-    s = _trace(tmp_path, PINNED.format(spread="0.5"))
+    s = analysed_session(tmp_path, PINNED.format(spread="0.5"))
     assert _replay_first_slope(0.5)[0] > 0.9
     assert _slope_kept_low(facts(s), 0.35) is None
 
@@ -220,8 +204,8 @@ for epoch in range(16):
 def test_divergence_of_weights_started_at_zero_is_dated_by_its_onset(tmp_path):
     # No loss is kept (only printed): the weights' own divergence dates the trouble. Started at zero, their norm
     # doubles within the first updates; the onset is where it quadruples over half its history (after the switch).
-    s = _trace(tmp_path, PRINTED_ONLY)
-    c = _checks(s, "learning_rate_too_high")
+    s = analysed_session(tmp_path, PRINTED_ONLY)
+    c = premise_checks(s, "learning_rate_too_high")
     assert c["run_unstable"].status == HOLDS
     assert c["steps_too_large"].status == HOLDS, c["steps_too_large"].why
     assert c["steps_too_large"].numbers["upto"] >= 400

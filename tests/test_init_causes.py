@@ -9,24 +9,11 @@ import warnings
 import numpy as np
 import pytest
 
+from conftest import analysed_session, premise_checks
 from nandoctor.analysis.rules import FAILS, HOLDS, NOT_CHECKED, evaluate_rules
 from nandoctor.detectors.facts import facts
 
 
-def _trace(tmp_path, source: str):
-    from nandoctor.cli import trace_script
-
-    script = tmp_path / "train.py"
-    script.write_text(textwrap.dedent(source))
-    _, session = trace_script(str(script), [], tmp_path / "out", formats=("json",))
-    return session
-
-
-def _checks(session, code):
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        _, _, checks = evaluate_rules(session, facts(session), session.findings)
-    return {c.premise: c for c in checks[code]}
 
 
 def _statuses(checks):
@@ -67,8 +54,8 @@ def _replay_tanh(scale):
 
 
 def test_too_large_holds_when_hidden_tanh_starts_saturated(tmp_path):
-    s = _trace(tmp_path, TANH_NET.format(scale=30.0))
-    c = _checks(s, "weights_init_too_large")
+    s = analysed_session(tmp_path, TANH_NET.format(scale=30.0))
+    c = premise_checks(s, "weights_init_too_large")
     assert _statuses(c) == {"first_pass_observed": HOLDS, "inputs_moderate": HOLDS, "starts_extreme": HOLDS,
                             "training_hurt": HOLDS}
     near, _ = _replay_tanh(30.0)
@@ -79,8 +66,8 @@ def test_too_large_holds_when_hidden_tanh_starts_saturated(tmp_path):
 
 
 def test_too_large_fails_on_a_sane_start(tmp_path):
-    s = _trace(tmp_path, TANH_NET.format(scale=0.5))
-    c = _checks(s, "weights_init_too_large")
+    s = analysed_session(tmp_path, TANH_NET.format(scale=0.5))
+    c = premise_checks(s, "weights_init_too_large")
     assert c["starts_extreme"].status == FAILS
     near, X = _replay_tanh(0.5)
     assert near < 0.2 and c["inputs_moderate"].numbers["input_std"] == pytest.approx(float(X.std()))
@@ -88,7 +75,7 @@ def test_too_large_fails_on_a_sane_start(tmp_path):
 
 
 def test_too_large_grows_through_a_deep_relu_stack(tmp_path):
-    s = _trace(tmp_path, """
+    s = analysed_session(tmp_path, """
         import numpy as np
         rng = np.random.default_rng(8)
         X = rng.standard_normal((32, 5))
@@ -103,7 +90,7 @@ def test_too_large_grows_through_a_deep_relu_stack(tmp_path):
             err = out - y
             head -= 1e-30 * (a.T @ err)
     """)
-    c = _checks(s, "weights_init_too_large")
+    c = premise_checks(s, "weights_init_too_large")
     assert c["starts_extreme"].status == HOLDS
     rng = np.random.default_rng(8)
     X = rng.standard_normal((32, 5))
@@ -117,14 +104,14 @@ def test_too_large_grows_through_a_deep_relu_stack(tmp_path):
 
 
 def test_too_large_not_checked_without_a_training_loop(tmp_path):
-    s = _trace(tmp_path, """
+    s = analysed_session(tmp_path, """
         import numpy as np
         X = np.random.default_rng(1).standard_normal((10, 3))
         W = np.ones((3, 2)) * 50
         H = np.tanh(X @ W)
         print(H.mean())
     """)
-    c = _checks(s, "weights_init_too_large")
+    c = premise_checks(s, "weights_init_too_large")
     assert c["first_pass_observed"].status == NOT_CHECKED
     assert "weights_init_too_large" not in _tags(s)
 
@@ -177,8 +164,8 @@ def _replay_sigmoid(scale, steps=60):
 
 
 def test_too_small_holds_on_a_collapsed_start_that_never_moves(tmp_path):
-    s = _trace(tmp_path, SIGMOID_FXS.format(scale=1e-3))
-    c = _checks(s, "weights_init_too_small")
+    s = analysed_session(tmp_path, SIGMOID_FXS.format(scale=1e-3))
+    c = premise_checks(s, "weights_init_too_small")
     assert _statuses(c) == {"weights_small": HOLDS, "first_output_observed": HOLDS, "output_collapsed": HOLDS,
                             "training_stalls": HOLDS}
     out_std, in_std, costs = _replay_sigmoid(1e-3)
@@ -189,8 +176,8 @@ def test_too_small_holds_on_a_collapsed_start_that_never_moves(tmp_path):
 
 
 def test_too_small_fails_when_the_first_output_varies(tmp_path):
-    s = _trace(tmp_path, SIGMOID_FXS.format(scale=1.5))
-    c = _checks(s, "weights_init_too_small")
+    s = analysed_session(tmp_path, SIGMOID_FXS.format(scale=1.5))
+    c = premise_checks(s, "weights_init_too_small")
     out_std, in_std, _ = _replay_sigmoid(1.5)
     assert out_std / in_std > 0.01
     # weights this large are measured as such first
@@ -228,8 +215,8 @@ Net(rng, {zero}).fit(X, t, 40)
 
 
 def test_symmetric_holds_when_every_unit_stays_a_copy(tmp_path):
-    s = _trace(tmp_path, CLASS_NET.format(zero=True))
-    c = _checks(s, "weights_init_symmetric")
+    s = analysed_session(tmp_path, CLASS_NET.format(zero=True))
+    c = premise_checks(s, "weights_init_symmetric")
     assert set(_statuses(c).values()) == {HOLDS}
     # replay: the zero start keeps every column of W1 equal while the weights move
     rng = np.random.default_rng(5)
@@ -256,8 +243,8 @@ def test_symmetric_holds_when_every_unit_stays_a_copy(tmp_path):
 
 
 def test_symmetric_fails_on_a_random_start(tmp_path):
-    s = _trace(tmp_path, CLASS_NET.format(zero=False))
-    c = _checks(s, "weights_init_symmetric")
+    s = analysed_session(tmp_path, CLASS_NET.format(zero=False))
+    c = premise_checks(s, "weights_init_symmetric")
     assert c["units_identical_from_start"].status == FAILS
     assert "weights_init_symmetric" not in _tags(s)
 
@@ -287,8 +274,8 @@ for epoch in range(40):
 
 
 def test_dead_relu_holds_when_every_unit_is_off(tmp_path):
-    s = _trace(tmp_path, RELU_NET.format(bias=-20.0))
-    c = _checks(s, "dead_relu")
+    s = analysed_session(tmp_path, RELU_NET.format(bias=-20.0))
+    c = premise_checks(s, "dead_relu")
     assert _statuses(c) == {"relu_observed": HOLDS, "units_dead": HOLDS, "not_killed_by_blowup": HOLDS}
     rng = np.random.default_rng(2)
     X = rng.standard_normal((80, 3))
@@ -300,21 +287,21 @@ def test_dead_relu_holds_when_every_unit_is_off(tmp_path):
 
 
 def test_dead_relu_fails_when_units_live(tmp_path):
-    s = _trace(tmp_path, RELU_NET.format(bias=0.1))
-    assert _checks(s, "dead_relu")["units_dead"].status == FAILS
+    s = analysed_session(tmp_path, RELU_NET.format(bias=0.1))
+    assert premise_checks(s, "dead_relu")["units_dead"].status == FAILS
 
 
 def test_dead_relu_fails_without_a_relu_in_the_code(tmp_path):
     # A sigmoid network computes no ReLU at all: the premise fails (nothing to list as "not checked").
-    s = _trace(tmp_path, SIGMOID_FXS.format(scale=1.0))
-    assert _checks(s, "dead_relu")["relu_observed"].status == FAILS
+    s = analysed_session(tmp_path, SIGMOID_FXS.format(scale=1.0))
+    assert premise_checks(s, "dead_relu")["relu_observed"].status == FAILS
     assert "dead_relu" not in [n.tag for n in s.not_checked]
 
 
 def test_dead_relu_not_checked_when_the_relu_runs_outside_the_loop(tmp_path):
     src = "import numpy as np\nx = np.linspace(-1, 1, 8)\nh = np.maximum(0, x)\nprint(h.sum())\n"
-    s = _trace(tmp_path, src)
-    assert _checks(s, "dead_relu")["relu_observed"].status == NOT_CHECKED
+    s = analysed_session(tmp_path, src)
+    assert premise_checks(s, "dead_relu")["relu_observed"].status == NOT_CHECKED
 
 
 # -- forward_outside_loop ---------------------------------------------------------------------------
@@ -334,8 +321,8 @@ for it in range(25):
 
 
 def test_forward_outside_loop_holds_when_the_gradient_repeats(tmp_path):
-    s = _trace(tmp_path, STALE.format(before="pred = X @ w", inside="pass"))
-    c = _checks(s, "forward_outside_loop")
+    s = analysed_session(tmp_path, STALE.format(before="pred = X @ w", inside="pass"))
+    c = premise_checks(s, "forward_outside_loop")
     assert _statuses(c) == {"gradient_recorded": HOLDS, "gradient_repeats": HOLDS, "parameters_move": HOLDS,
                            "forward_stale": HOLDS}
     rng = np.random.default_rng(9)
@@ -348,12 +335,12 @@ def test_forward_outside_loop_holds_when_the_gradient_repeats(tmp_path):
 
 
 def test_forward_outside_loop_fails_when_recomputed(tmp_path):
-    s = _trace(tmp_path, STALE.format(before="", inside="pred = X @ w"))
-    assert _checks(s, "forward_outside_loop")["gradient_repeats"].status == FAILS
+    s = analysed_session(tmp_path, STALE.format(before="", inside="pred = X @ w"))
+    assert premise_checks(s, "forward_outside_loop")["gradient_repeats"].status == FAILS
 
 
 def test_forward_outside_loop_in_pure_python(tmp_path):
-    s = _trace(tmp_path, """
+    s = analysed_session(tmp_path, """
         xs = [0.5 * i for i in range(12)]
         ys = [3.0 * x - 1.0 for x in xs]
         w, c = 0.0, 0.0
@@ -364,13 +351,13 @@ def test_forward_outside_loop_in_pure_python(tmp_path):
             w = w - 0.01 * gw
             c = c - 0.01 * gc
     """)
-    assert set(_statuses(_checks(s, "forward_outside_loop")).values()) == {HOLDS}
+    assert set(_statuses(premise_checks(s, "forward_outside_loop")).values()) == {HOLDS}
 
 
 # -- parameter_shape_per_sample ---------------------------------------------------------------------
 
 def test_per_sample_bias_in_features_x_samples(tmp_path):
-    s = _trace(tmp_path, """
+    s = analysed_session(tmp_path, """
         import numpy as np
         rng = np.random.default_rng(6)
         X = rng.standard_normal((3, 40))
@@ -382,14 +369,14 @@ def test_per_sample_bias_in_features_x_samples(tmp_path):
             w -= 0.1 * R @ X.T / 40
             b -= 0.1 * R
     """)
-    c = _checks(s, "parameter_shape_per_sample")
+    c = premise_checks(s, "parameter_shape_per_sample")
     assert _statuses(c) == {"samples_counted": HOLDS, "parameter_per_sample": HOLDS, "not_a_layer_width": HOLDS}
     assert c["samples_counted"].numbers["samples"] == 40
     assert "parameter_shape_per_sample" in _tags(s)
 
 
 def test_a_layer_as_wide_as_the_data_is_not_per_sample(tmp_path):
-    s = _trace(tmp_path, """
+    s = analysed_session(tmp_path, """
         import numpy as np
         rng = np.random.default_rng(7)
         X = rng.standard_normal((6, 2))
@@ -402,7 +389,7 @@ def test_a_layer_as_wide_as_the_data_is_not_per_sample(tmp_path):
             W1 -= 0.05 * X.T @ ((e @ W2.T) * (1 - h ** 2))
             W2 -= 0.05 * h.T @ e
     """)
-    c = _checks(s, "parameter_shape_per_sample")
+    c = premise_checks(s, "parameter_shape_per_sample")
     assert c["parameter_per_sample"].status == HOLDS and c["not_a_layer_width"].status == FAILS
 
 
@@ -424,8 +411,8 @@ for ep in range(50):
 
 
 def test_targets_above_a_tanh(tmp_path):
-    s = _trace(tmp_path, TANH_OUT.format(targets="np.round(1.5 + X[:, :1])"))
-    c = _checks(s, "targets_outside_activation_range")
+    s = analysed_session(tmp_path, TANH_OUT.format(targets="np.round(1.5 + X[:, :1])"))
+    c = premise_checks(s, "targets_outside_activation_range")
     assert _statuses(c) == {"targets_measured": HOLDS, "bounded_output": HOLDS, "targets_outside": HOLDS}
     rng = np.random.default_rng(3)
     X = rng.standard_normal((90, 2))
@@ -435,14 +422,14 @@ def test_targets_above_a_tanh(tmp_path):
 
 
 def test_targets_inside_a_tanh(tmp_path):
-    s = _trace(tmp_path, TANH_OUT.format(targets="np.sign(X[:, :1]) * 0.8"))
-    assert _checks(s, "targets_outside_activation_range")["targets_outside"].status == FAILS
+    s = analysed_session(tmp_path, TANH_OUT.format(targets="np.sign(X[:, :1]) * 0.8"))
+    assert premise_checks(s, "targets_outside_activation_range")["targets_outside"].status == FAILS
 
 
 def test_a_linear_output_has_no_bounded_range(tmp_path):
     linear = TANH_OUT.replace("np.tanh(X @ W + c)", "X @ W + c").replace(" * (1 - o ** 2)", "")
-    s = _trace(tmp_path, linear.format(targets="3 * X[:, :1]"))
-    assert _checks(s, "targets_outside_activation_range")["bounded_output"].status == FAILS
+    s = analysed_session(tmp_path, linear.format(targets="3 * X[:, :1]"))
+    assert premise_checks(s, "targets_outside_activation_range")["bounded_output"].status == FAILS
 
 
 # -- missing_bias -----------------------------------------------------------------------------------
@@ -473,8 +460,8 @@ Scorer().train(raw + 3.0, t)
 
 
 def test_missing_bias_on_inputs_off_the_origin(tmp_path):
-    s = _trace(tmp_path, OFFSET.format(init="", plus="", update=""))
-    c = _checks(s, "missing_bias")
+    s = analysed_session(tmp_path, OFFSET.format(init="", plus="", update=""))
+    c = premise_checks(s, "missing_bias")
     assert _statuses(c) == {"no_bias_term": HOLDS, "offset_needed": HOLDS, "decision_stuck": HOLDS}
     rng = np.random.default_rng(12)
     raw = rng.standard_normal((200, 2)) + 3.0
@@ -484,8 +471,8 @@ def test_missing_bias_on_inputs_off_the_origin(tmp_path):
 
 
 def test_missing_bias_fails_with_a_bias(tmp_path):
-    s = _trace(tmp_path, OFFSET.format(init="self.c = 0.0", plus=" + self.c", update="self.c -= 0.3 * err.mean()"))
-    assert _checks(s, "missing_bias")["no_bias_term"].status == FAILS
+    s = analysed_session(tmp_path, OFFSET.format(init="self.c = 0.0", plus=" + self.c", update="self.c -= 0.3 * err.mean()"))
+    assert premise_checks(s, "missing_bias")["no_bias_term"].status == FAILS
     assert "missing_bias" not in _tags(s)
 
 
@@ -522,23 +509,23 @@ def _replay_gap_rms(with_offset: bool) -> float:
 
 def test_missing_bias_holds_when_a_regression_keeps_large_misses(tmp_path):
     # the prediction varies (not flat), but without an offset its misses stay most of the targets' spread
-    s = _trace(tmp_path, REGRESSION_THROUGH_ORIGIN.format(init="", plus="", update=""))
-    c = _checks(s, "missing_bias")
+    s = analysed_session(tmp_path, REGRESSION_THROUGH_ORIGIN.format(init="", plus="", update=""))
+    c = premise_checks(s, "missing_bias")
     assert _statuses(c) == {"no_bias_term": HOLDS, "offset_needed": HOLDS, "decision_stuck": HOLDS}
     assert c["decision_stuck"].numbers["miss_rms_end"] == pytest.approx(_replay_gap_rms(False), rel=1e-6)
     assert "missing_bias" in _tags(s)
 
 
 def test_missing_bias_fails_on_the_same_regression_with_an_offset(tmp_path):
-    s = _trace(tmp_path, REGRESSION_THROUGH_ORIGIN.format(init="off = 0.0", plus=" + off",
+    s = analysed_session(tmp_path, REGRESSION_THROUGH_ORIGIN.format(init="off = 0.0", plus=" + off",
                                                           update="off -= 0.05 * gap.mean()"))
-    assert _checks(s, "missing_bias")["no_bias_term"].status == FAILS
+    assert premise_checks(s, "missing_bias")["no_bias_term"].status == FAILS
     assert "missing_bias" not in _tags(s)
 
 
 def test_too_large_ignores_a_batch_index_array(tmp_path):
     # `cols` (indices up to 599) is recorded in the first pass but is not computed from the weights
-    s = _trace(tmp_path, """
+    s = analysed_session(tmp_path, """
         import numpy as np
         rng = np.random.default_rng(2)
         feats = rng.normal(size=(2, 600))
@@ -551,24 +538,24 @@ def test_too_large_ignores_a_batch_index_array(tmp_path):
                 gap = fit - level[:, cols]
                 coef -= 0.1 * gap @ feats[:, cols].T / 50
     """)
-    assert _checks(s, "weights_init_too_large")["starts_extreme"].status != HOLDS
+    assert premise_checks(s, "weights_init_too_large")["starts_extreme"].status != HOLDS
     assert "weights_init_too_large" not in _tags(s)
 
 
 def test_missing_bias_not_checked_without_a_weighted_sum(tmp_path):
-    s = _trace(tmp_path, """
+    s = analysed_session(tmp_path, """
         import numpy as np
         data = np.random.default_rng(0).normal(5.0, 1.0, 100)
         m = 0.0
         for i in range(50):
             m = m - 0.1 * (m - data.mean())
     """)
-    assert _checks(s, "missing_bias")["no_bias_term"].status == NOT_CHECKED
+    assert premise_checks(s, "missing_bias")["no_bias_term"].status == NOT_CHECKED
 
 
 def test_an_accumulator_reset_to_zeros_is_not_a_stale_gradient(tmp_path):
     # `g = zeros` repeats bit for bit at every step; the update reads the accumulated `g += ...` instead
-    s = _trace(tmp_path, """
+    s = analysed_session(tmp_path, """
         import numpy as np
         rng = np.random.default_rng(10)
         X = rng.standard_normal((40, 3))
@@ -580,14 +567,14 @@ def test_an_accumulator_reset_to_zeros_is_not_a_stale_gradient(tmp_path):
                 g += (row @ w - target) * row
             w -= 0.01 * g / len(X)
     """)
-    c = _checks(s, "forward_outside_loop")
+    c = premise_checks(s, "forward_outside_loop")
     assert c["gradient_repeats"].status == FAILS
     assert "forward_outside_loop" not in _tags(s)
 
 
 def test_dead_units_counted_per_unit_in_features_x_samples(tmp_path):
     # 4 units x 30 samples, kept whole: two units are off for every sample, the others live
-    s = _trace(tmp_path, """
+    s = analysed_session(tmp_path, """
         import numpy as np
         rng = np.random.default_rng(13)
         X = rng.standard_normal((2, 30))
@@ -610,7 +597,7 @@ def test_dead_units_counted_per_unit_in_features_x_samples(tmp_path):
 
 def test_data_read_by_the_update_is_not_a_stale_gradient(tmp_path):
     # `self.W -= lr * (d @ X.T)` reads the inputs X, the same at every step by design
-    s = _trace(tmp_path, """
+    s = analysed_session(tmp_path, """
         import numpy as np
 
         class Fit:
@@ -680,8 +667,8 @@ def _replay_pixel_spreads(scale):
 
 
 def test_too_large_on_large_inputs_when_the_weights_multiply_their_spread(tmp_path):
-    s = _trace(tmp_path, PIXEL_NET.format(scale=5.0))
-    st = _checks(s, "weights_init_too_large")
+    s = analysed_session(tmp_path, PIXEL_NET.format(scale=5.0))
+    st = premise_checks(s, "weights_init_too_large")
     assert _statuses(st) == {"first_pass_observed": HOLDS, "inputs_moderate": HOLDS, "starts_extreme": HOLDS,
                               "training_hurt": HOLDS}, st
     in_std, widest = _replay_pixel_spreads(5.0)
@@ -694,8 +681,8 @@ def test_too_large_on_large_inputs_when_the_weights_multiply_their_spread(tmp_pa
 
 
 def test_too_large_fails_on_large_inputs_with_weights_scaled_for_them(tmp_path):
-    s = _trace(tmp_path, PIXEL_NET.format(scale=0.03))
-    st = _checks(s, "weights_init_too_large")
+    s = analysed_session(tmp_path, PIXEL_NET.format(scale=0.03))
+    st = premise_checks(s, "weights_init_too_large")
     assert st["inputs_moderate"].status == FAILS
     in_std, widest = _replay_pixel_spreads(0.03)
     assert widest / in_std < 100
@@ -732,7 +719,7 @@ def test_dead_relu_killed_after_the_weights_diverged_is_a_consequence(tmp_path):
     a cause of its own while the weights stay sound, the consequence of the blow-up when they diverged."""
     from nandoctor.model import Finding
 
-    s = _trace(tmp_path, KILLED)
+    s = analysed_session(tmp_path, KILLED)
     F = facts(s)
     (h,) = [x for x in s.sites if x.target == "h"]
     first_zero = float(F.ser(h.id)["frac_zero"][0]) if "frac_zero" in F.ser(h.id).cols else None
@@ -786,8 +773,8 @@ def test_dead_relu_holds_on_one_dead_layer_of_a_layer_loop(tmp_path):
     # One statement computes every layer's ReLU: the dead second layer is judged on its own pass, not pooled
     # with the live first layer and the linear output.
     src = LAYER_LOOP.replace("{bias}", "-30.0")
-    s = _trace(tmp_path, src)
-    c = _checks(s, "dead_relu")
+    s = analysed_session(tmp_path, src)
+    c = premise_checks(s, "dead_relu")
     assert _statuses(c) == {"relu_observed": HOLDS, "units_dead": HOLDS, "not_killed_by_blowup": HOLDS}
     rng = np.random.default_rng(5)
     X = rng.standard_normal((60, 3))
@@ -802,8 +789,8 @@ def test_dead_relu_holds_on_one_dead_layer_of_a_layer_loop(tmp_path):
 
 
 def test_dead_relu_fails_on_a_layer_loop_whose_layers_live(tmp_path):
-    s = _trace(tmp_path, LAYER_LOOP.replace("{bias}", "0.1"))
-    assert _checks(s, "dead_relu")["units_dead"].status == FAILS
+    s = analysed_session(tmp_path, LAYER_LOOP.replace("{bias}", "0.1"))
+    assert premise_checks(s, "dead_relu")["units_dead"].status == FAILS
 
 
 def _replay_tanh_run(scale, decay=0.0):
@@ -826,8 +813,8 @@ def _replay_tanh_run(scale, decay=0.0):
 
 def test_too_large_fails_when_training_shakes_the_saturation_off(tmp_path):
     # The same saturated start, but a weight decay shrinks W1 each step: by the last step the hidden units work.
-    s = _trace(tmp_path, TANH_NET.format(scale=30.0).replace("W1 -= 0.1 * gW1", "W1 -= 0.1 * gW1 + 0.2 * W1"))
-    c = _checks(s, "weights_init_too_large")
+    s = analysed_session(tmp_path, TANH_NET.format(scale=30.0).replace("W1 -= 0.1 * gW1", "W1 -= 0.1 * gW1 + 0.2 * W1"))
+    c = premise_checks(s, "weights_init_too_large")
     assert c["starts_extreme"].status == HOLDS
     end = _replay_tanh_run(30.0, decay=0.2)
     assert end < 0.2
@@ -846,9 +833,9 @@ def _replay_gains(scale):
 
 def test_too_small_fails_on_weights_of_a_sound_scale(tmp_path):
     # A bounded output's spread is small next to large inputs' whatever the weights: the weights are measured.
-    s = _trace(tmp_path, SIGMOID_FXS.format(scale=1.5).replace("X = rng.standard_normal((3, 200))",
+    s = analysed_session(tmp_path, SIGMOID_FXS.format(scale=1.5).replace("X = rng.standard_normal((3, 200))",
                                                                "X = rng.standard_normal((3, 200)) * 300"))
-    c = _checks(s, "weights_init_too_small")
+    c = premise_checks(s, "weights_init_too_small")
     assert c["weights_small"].status == FAILS
     assert set(c) == {"weights_small"}
     gains = _replay_gains(1.5)
@@ -896,8 +883,8 @@ for sweep in range(6):
 
 
 def test_forward_outside_loop_repeats_every_pass_over_the_minibatches(tmp_path):
-    s = _trace(tmp_path, STALE_BATCHES.format(before="scores = 1 / (1 + np.exp(-(usage @ theta)))", inside="pass"))
-    c = _checks(s, "forward_outside_loop")
+    s = analysed_session(tmp_path, STALE_BATCHES.format(before="scores = 1 / (1 + np.exp(-(usage @ theta)))", inside="pass"))
+    c = premise_checks(s, "forward_outside_loop")
     assert _statuses(c) == {"gradient_recorded": HOLDS, "gradient_repeats": HOLDS, "parameters_move": HOLDS,
                            "forward_stale": HOLDS}
     # replay: three minibatches a pass, and the stale scores make each pass's gaps the same as the last
@@ -911,8 +898,8 @@ def test_forward_outside_loop_repeats_every_pass_over_the_minibatches(tmp_path):
 
 
 def test_forward_outside_loop_fails_on_fresh_minibatch_scores(tmp_path):
-    s = _trace(tmp_path, STALE_BATCHES.format(before="", inside="scores = 1 / (1 + np.exp(-(usage @ theta)))"))
-    assert _checks(s, "forward_outside_loop")["gradient_repeats"].status == FAILS
+    s = analysed_session(tmp_path, STALE_BATCHES.format(before="", inside="scores = 1 / (1 + np.exp(-(usage @ theta)))"))
+    assert premise_checks(s, "forward_outside_loop")["gradient_repeats"].status == FAILS
 
 
 CALIB = """
@@ -933,8 +920,8 @@ for rnd in range(10):
 
 
 def test_missing_bias_when_only_the_targets_sit_off_the_origin(tmp_path):
-    s = _trace(tmp_path, CALIB.format(width=2, prediction="sample @ vec", features="raw[n]"))
-    c = _checks(s, "missing_bias")
+    s = analysed_session(tmp_path, CALIB.format(width=2, prediction="sample @ vec", features="raw[n]"))
+    c = premise_checks(s, "missing_bias")
     assert _statuses(c) == {"no_bias_term": HOLDS, "offset_needed": HOLDS, "decision_stuck": HOLDS}
     src = np.random.RandomState(44)
     raw = src.uniform(-1.5, 1.5, (120, 2))
@@ -953,9 +940,9 @@ def test_missing_bias_when_only_the_targets_sit_off_the_origin(tmp_path):
 
 
 def test_no_missing_bias_with_an_intercept_weight(tmp_path):
-    s = _trace(tmp_path, CALIB.format(width=3, prediction="sample @ vec[:2] + vec[2]",
+    s = analysed_session(tmp_path, CALIB.format(width=3, prediction="sample @ vec[:2] + vec[2]",
                                       features="np.append(raw[n], 1.0)"))
-    assert _checks(s, "missing_bias")["no_bias_term"].status == FAILS
+    assert premise_checks(s, "missing_bias")["no_bias_term"].status == FAILS
     assert "missing_bias" not in _tags(s)
 
 
@@ -989,8 +976,8 @@ for it in range(200):
 
 def test_too_small_measures_the_first_layer_when_the_weights_are_not_recorded(tmp_path):
     # a tuple key (prm["W", l]) is an index capture leaves alone: the weights' values are not recorded
-    s = _trace(tmp_path, KEYED.format(scale=1e-3).replace('prm["W" + str(l)]', 'prm["W", l]'))
-    c = _checks(s, "weights_init_too_small")
+    s = analysed_session(tmp_path, KEYED.format(scale=1e-3).replace('prm["W" + str(l)]', 'prm["W", l]'))
+    c = premise_checks(s, "weights_init_too_small")
     rng = np.random.default_rng(5)
     X = rng.standard_normal((2, 150))
     W1 = rng.standard_normal((8, 2)) * 1e-3
@@ -1001,8 +988,8 @@ def test_too_small_measures_the_first_layer_when_the_weights_are_not_recorded(tm
 
 
 def test_too_small_measures_weights_recorded_under_computed_keys(tmp_path):
-    s = _trace(tmp_path, KEYED.format(scale=1e-3))
-    c = _checks(s, "weights_init_too_small")
+    s = analysed_session(tmp_path, KEYED.format(scale=1e-3))
+    c = premise_checks(s, "weights_init_too_small")
     rng = np.random.default_rng(5)
     rng.standard_normal((2, 150))
     W1 = rng.standard_normal((8, 2)) * 1e-3
@@ -1013,8 +1000,8 @@ def test_too_small_measures_weights_recorded_under_computed_keys(tmp_path):
 
 
 def test_first_layer_of_a_sound_start_is_not_small(tmp_path):
-    s = _trace(tmp_path, KEYED.format(scale=1.0))
-    c = _checks(s, "weights_init_too_small")
+    s = analysed_session(tmp_path, KEYED.format(scale=1.0))
+    c = premise_checks(s, "weights_init_too_small")
     assert c["weights_small"].status == FAILS
     assert "weights_init_too_small" not in _tags(s)
 
@@ -1042,13 +1029,13 @@ def test_dead_relu_yields_to_unscaled_inputs_that_killed_the_units(tmp_path):
     from pathlib import Path
 
     sample = Path(__file__).parent / "samples" / "cases" / "i3_glyphs_pixels_f32.py"
-    s = _trace(tmp_path, sample.read_text())
-    c = _checks(s, "dead_relu")
+    s = analysed_session(tmp_path, sample.read_text())
+    c = premise_checks(s, "dead_relu")
     # every premise of its own holds: only the yield to the inputs' cause removes it
     assert _statuses(c) == {"relu_observed": HOLDS, "units_dead": HOLDS, "not_killed_by_blowup": HOLDS,
                             "yields_to": FAILS}
     assert c["yields_to"].numbers["explained_by"] == "unnormalized_inputs"
-    inputs = _checks(s, "unnormalized_inputs")
+    inputs = premise_checks(s, "unnormalized_inputs")
     assert inputs["inputs_large"].status == HOLDS
     assert inputs["inputs_large"].numbers["high"] == float(np.iinfo(np.uint8).max)  # 8-bit pixels, unscaled
     assert "unnormalized_inputs" in _tags(s)
@@ -1084,14 +1071,14 @@ def test_chance_level_is_measured_on_the_predicted_distribution(tmp_path):
     from nandoctor.analysis.causes.weights_init_too_large import chance_level
 
     source = CHANCE_START.replace("SCALE", "5.0")
-    s = _trace(tmp_path, source)
+    s = analysed_session(tmp_path, source)
     ns: dict = {}
     with np.errstate(all="ignore"):
         exec(compile(textwrap.dedent(source), "<replay>", "exec"), ns)
     assert ns["probs"].shape[1] == 4 and np.allclose(ns["probs"].sum(axis=1), 1.0)
     got = chance_level(facts(s))
     assert got is not None and got[0] == 4 and got[1] == pytest.approx(np.log(4))
-    c = _checks(s, "weights_init_too_large")
+    c = premise_checks(s, "weights_init_too_large")
     # replayed: this run memorises its 200 samples (loss far below ln 4), so a huge start that it recovered from
     # does not still hurt; the pixel sample's run, ending at ln 5, does (test_causes_samples)
     assert ns["loss"] < 0.5 * np.log(4)
@@ -1101,7 +1088,7 @@ def test_chance_level_is_measured_on_the_predicted_distribution(tmp_path):
 def test_a_tanh_at_zero_is_its_centre_not_a_bound(tmp_path):
     # Equal positive weights on non-negative inputs: the tanh layer's values lie in [0, 0.76], the zeros of the
     # input [0, 0] at its centre; nothing is saturated, so the start is not too large.
-    s = _trace(tmp_path, """
+    s = analysed_session(tmp_path, """
         import numpy as np
         corners = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
         parity = np.array([[0.0], [1.0], [1.0], [0.0]])
@@ -1115,6 +1102,6 @@ def test_a_tanh_at_zero_is_its_centre_not_a_bound(tmp_path):
             first = first - 2.0 * corners.T @ d_hid
     """)
     assert np.tanh(0.0) == 0.0 and np.tanh(1.0) < 1 - 1e-4
-    c = _checks(s, "weights_init_too_large")
+    c = premise_checks(s, "weights_init_too_large")
     assert c.get("starts_extreme") is None or c["starts_extreme"].status != HOLDS
     assert "weights_init_too_large" not in _tags(s)

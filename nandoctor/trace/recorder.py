@@ -1057,14 +1057,19 @@ class Recorder:
         stash_max = STASH_MAX
         missing = _MISSING
 
-        def nd_old(sid, v):
-            try:
-                stash[sid, id(getframe(1))] = v
-                if len(stash) > stash_max:
-                    del stash[next(iter(stash))]
-            except Exception as e:  # noqa: BLE001 -- never break the patient
-                rec_self.internal_error(e)
-            return v
+        def stasher(store):
+            # One value per (site, caller's frame), returned unchanged so the hook sits inside the expression.
+            def stash_value(sid, v):
+                try:
+                    store[sid, id(getframe(1))] = v
+                    if len(store) > stash_max:
+                        del store[next(iter(store))]
+                except Exception as e:  # noqa: BLE001 -- never break the patient
+                    rec_self.internal_error(e)
+                return v
+            return stash_value
+
+        nd_old = stasher(stash)
 
         def nd_begin(sid):
             try:
@@ -1191,14 +1196,7 @@ class Recorder:
         # takes it (through keyof) to record the element the statement wrote.
         key_stash: dict = {}
 
-        def nd_key(sid, index):
-            try:
-                key_stash[sid, id(getframe(1))] = index
-                if len(key_stash) > stash_max:
-                    del key_stash[next(iter(key_stash))]
-            except Exception as e:  # noqa: BLE001 -- never break the patient
-                rec_self.internal_error(e)
-            return index
+        nd_key = stasher(key_stash)
 
         def nd_keyof(sid):
             try:
