@@ -108,13 +108,12 @@ def argument_handoffs(F, x, name: str) -> list[tuple[tuple, tuple, tuple]] | Non
     return out or None
 
 
-def _enclosing_function(F, tree, line: int) -> str:
-    """The qualified name of the innermost function of `tree` holding `line`, else `<module>`."""
+def _enclosing_function(functions: list, line: int) -> str:
+    """The qualified name of the innermost of `functions` ((name, def) of one file) holding `line`, else `<module>`."""
     best, name = None, "<module>"
-    for q, fn in F.function_defs.items():
-        if fn.lineno <= line <= (fn.end_lineno or fn.lineno) and any(n is fn for n in ast.walk(tree)):
-            if best is None or fn.lineno > best.lineno:
-                best, name = fn, q
+    for q, fn in functions:
+        if fn.lineno <= line <= (fn.end_lineno or fn.lineno) and (best is None or fn.lineno > best.lineno):
+            best, name = fn, q
     return name
 
 
@@ -125,6 +124,8 @@ def discarded_updates(F) -> list[dict]:
     out, seen = [], set()
     for path, tree in F.trees.items():
         loops = [n for n in ast.walk(tree) if isinstance(n, (ast.For, ast.While))]
+        defs = {id(n) for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        functions = [(q, fn) for q, fn in F.function_defs.items() if id(fn) in defs]
         for loop in loops:
             for stmt in ast.walk(loop):
                 if not isinstance(stmt, ast.Expr) or (path, stmt.lineno) in seen:
@@ -143,11 +144,11 @@ def discarded_updates(F) -> list[dict]:
                     continue
                 seen.add((path, stmt.lineno))
                 outer = max((lp for lp in loops if lp.lineno <= stmt.lineno <= (lp.end_lineno or lp.lineno)
-                             and _enclosing_function(F, tree, lp.lineno) == _enclosing_function(F, tree, stmt.lineno)),
+                             and _enclosing_function(functions, lp.lineno) == _enclosing_function(functions, stmt.lineno)),
                             key=lambda lp: (lp.end_lineno or lp.lineno) - lp.lineno)
                 out.append(dict(file=path, line=stmt.lineno, statement=ast.unparse(stmt), call=isinstance(v, ast.Call),
                                 operand=ast.unparse(operand), step=step, node=v,
-                                function=_enclosing_function(F, tree, stmt.lineno),
+                                function=_enclosing_function(functions, stmt.lineno),
                                 span=(outer.lineno, outer.end_lineno or outer.lineno)))
     return out
 
