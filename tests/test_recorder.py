@@ -344,3 +344,42 @@ def test_short_lists_of_arrays_are_recorded_element_by_element_where_they_hold_p
     element = site("layers[i]", "setitem")
     assert _holds_parameters(reg, rebuilt) and _holds_parameters(reg, walked)
     assert not _holds_parameters(reg, activations) and not _holds_parameters(reg, element)
+
+
+def test_a_ctrl_c_during_a_flush_waits_for_the_flush_then_reaches_the_script():
+    """The signal is held while the block runs; the script's handler then runs once, given the caller's frame."""
+    import os
+    import signal
+    import sys
+
+    from nandoctor.trace.recorder import interrupts_held
+
+    seen = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: seen.append((signum, frame)))
+    try:
+        with interrupts_held():
+            os.kill(os.getpid(), signal.SIGINT)
+            total = sum(range(10_000))  # bytecodes run: Python would call a handler here
+            assert seen == []
+        here = sys._getframe()
+        assert total == 49_995_000 and len(seen) == 1
+        assert seen[0][0] == signal.SIGINT and seen[0][1] is here
+        assert signal.getsignal(signal.SIGINT) is not None and signal.getsignal(signal.SIGINT)(0, None) is None
+        assert len(seen) == 2  # the script's handler is back in place
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_a_ctrl_c_held_during_a_flush_raises_keyboard_interrupt_after_it():
+    import os
+    import signal
+
+    from nandoctor.trace.recorder import interrupts_held
+
+    done = []
+    with pytest.raises(KeyboardInterrupt):
+        with interrupts_held():
+            os.kill(os.getpid(), signal.SIGINT)
+            sum(range(10_000))
+            done.append(True)
+    assert done == [True]

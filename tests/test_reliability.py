@@ -37,7 +37,7 @@ def _popen(cmd, cwd, env=None):
                             text=True, env=_env(env))
 
 
-def _both(script: Path, tmp: Path, args=(), send=None, env=None):
+def _both(script: Path, tmp: Path, args=(), send=None, env=None, wait=0.3):
     """Run `python script` and `nandoctor run -o tmp/out script`; optionally send a signal once each prints
     'ready'. Returns (plain, traced, out_dir) as dicts of rc/out/err."""
     out = tmp / "out"
@@ -53,7 +53,7 @@ def _both(script: Path, tmp: Path, args=(), send=None, env=None):
         first = ""
         if send is not None:
             first = p.stdout.readline()  # the script prints "ready" (flushed) once it is in its loop
-            time.sleep(0.3)
+            time.sleep(wait)
             p.send_signal(send)
         o, e = p.communicate(timeout=300)
         return {"rc": p.returncode, "out": first + o, "err": e}
@@ -135,11 +135,14 @@ def test_uncaught_exception_report_shows_exception_and_place(tmp_path):
     assert "RuntimeError: forward failed" in text and "line 13" in text
 
 
-def test_keyboard_interrupt_sigint(tmp_path):
-    """Ctrl-C: the traceback, atexit handlers, then death by SIGINT exactly as Python (shell: 130)."""
+@pytest.mark.parametrize("pause,wait", [("        time.sleep(0.0005)\n", 0.3), ("", 1.5)], ids=["sleeping", "tight"])
+def test_keyboard_interrupt_sigint(tmp_path, pause, wait):
+    """Ctrl-C: the traceback, atexit handlers, then death by SIGINT exactly as Python (shell: 130). A tight
+    loop spends much of its traced time in the recorder's flushes: a Ctrl-C landing there is held until the
+    flush is done, and the traceback still ends in the script."""
     script = tmp_path / "loop.py"
-    script.write_text(LOOP)
-    plain, traced, out = _both(script, tmp_path, send=signal.SIGINT)
+    script.write_text(LOOP.replace("        time.sleep(0.0005)\n", pause))
+    plain, traced, out = _both(script, tmp_path, send=signal.SIGINT, wait=wait)
     assert plain["rc"] == -signal.SIGINT, plain
     assert traced["rc"] == plain["rc"], traced["err"][-2000:]
     assert traced["out"] == plain["out"] == "ready\nfinally ran\natexit ran\n"

@@ -13,6 +13,7 @@ import stat
 import subprocess
 import sys
 import textwrap
+import traceback
 import time
 from pathlib import Path
 
@@ -341,3 +342,30 @@ def test_read_only_folder_is_no_error(tmp_path):
     finally:
         d.chmod(stat.S_IRWXU)
     assert t.returncode == 0 and t.stdout == "5\n" and t.stderr == ""
+
+
+def test_a_tail_in_nandoctor_frames_is_cut_from_the_scripts_traceback():
+    """An exception raised in one of our hooks (a Ctrl-C landing there) ends where the script was."""
+    hook_ns = {}
+    exec(compile("def hook():\n    x = 1\n    raise KeyboardInterrupt\n", runner._PACKAGE + "fake_hook.py", "exec"),
+         hook_ns)
+    script = compile("def step():\n    return hook()\nstep()\n", "/elsewhere/script.py", "exec")
+    try:
+        exec(script, {"hook": hook_ns["hook"]})
+    except KeyboardInterrupt as e:
+        tb = runner._user_tb(e, script, {"/elsewhere/script.py"})
+    shown = [(entry.filename, entry.lineno) for entry in traceback.extract_tb(tb)]
+    assert shown == [("/elsewhere/script.py", 3), ("/elsewhere/script.py", 2)]
+
+
+def test_a_user_frame_called_back_from_ours_keeps_the_whole_traceback():
+    """Frames of ours between two of the script's stay: they are how the script's code was reached."""
+    hook_ns = {}
+    exec(compile("def hook(back):\n    return back()\n", runner._PACKAGE + "fake_hook.py", "exec"), hook_ns)
+    script = compile("def boom():\n    raise ValueError\nhook(boom)\n", "/elsewhere/script.py", "exec")
+    try:
+        exec(script, {"hook": hook_ns["hook"]})
+    except ValueError as e:
+        tb = runner._user_tb(e, script, {"/elsewhere/script.py"})
+    shown = [entry.filename for entry in traceback.extract_tb(tb)]
+    assert shown == ["/elsewhere/script.py", runner._PACKAGE + "fake_hook.py", "/elsewhere/script.py"]

@@ -17,9 +17,11 @@ history (see its docstring) that never drops a spike or the rows around a non-fi
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import re
+import signal
 import sys
 import threading
 import time
@@ -230,6 +232,41 @@ def _trim() -> None:
     if _malloc_trim is not None:
         _malloc_trim(0)
 
+
+
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+@contextlib.contextmanager
+def interrupts_held():
+    """Hold a Ctrl-C that comes while the block runs, then act on it once the block is done.
+
+    A chunk's entries leave the log before they are processed, so an interrupt in the middle would lose
+    them. Python runs its signal handlers in the main thread between bytecodes, wherever it is: the
+    script's handler is put back after the block and called then, with the script's own frame.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # handlers only ever run on the main thread: one coming now waits for it anyway
+        return
+    try:
+        handler = signal.getsignal(signal.SIGINT)
+    except (ValueError, OSError):
+        handler = None
+    if not callable(handler):  # SIG_IGN, SIG_DFL or set outside Python: no Python code runs on it
+        yield
+        return
+    held = []
+    signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, handler)
+        if held:
+            frame = sys._getframe(1)
+            while frame is not None and (frame.f_code.co_filename.startswith(_PACKAGE)
+                                         or frame.f_code.co_filename == contextlib.__file__):
+                frame = frame.f_back
+            handler(held[0], frame)
 
 class FastEntry(NamedTuple):
     """A site's fast entry (`Recorder.fast[site]`), the state the hooks keep per site. Stored as a plain tuple
@@ -1275,7 +1312,7 @@ class Recorder:
             self.base += n
             self.next_check = len(self.log) + CHECK_EVERY
             try:
-                with np.errstate(all="ignore"):
+                with np.errstate(all="ignore"), interrupts_held():
                     chunk = self._process(codes_t, pay_t, base, final=final)
             except Exception as e:  # noqa: BLE001
                 # The chunk's observations are lost: counted per site, for the report to say what it cost.

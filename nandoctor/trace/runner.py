@@ -193,12 +193,31 @@ def _safe_message(exc: BaseException) -> str:
         return "<exception str() failed>"
 
 
-def _user_tb(exc: BaseException, code):
-    """The traceback from the script's module frame on (the frames that called it are nandoctor's)."""
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def _user_tb(exc: BaseException, code, user_files=()):
+    """The traceback from the script's module frame on (the frames that called it are nandoctor's), without
+    a tail in nandoctor's hooks: a Ctrl-C that lands while a hook runs shows where the script was, as Python
+    would have shown it."""
     tb = exc.__traceback__
     while tb is not None and tb.tb_frame.f_code is not code:
         tb = tb.tb_next
-    return tb if tb is not None else exc.__traceback__
+    if tb is None:
+        return exc.__traceback__
+    last_user, entry = None, tb
+    while entry is not None:
+        filename = entry.tb_frame.f_code.co_filename
+        if filename.startswith(_PACKAGE):
+            break
+        last_user = entry
+        entry = entry.tb_next
+    rest = entry
+    while rest is not None and rest.tb_frame.f_code.co_filename not in user_files:
+        rest = rest.tb_next
+    if entry is not None and last_user is not None and rest is None:
+        last_user.tb_next = None  # the hook's frames, and what they called, are not the script's
+    return tb
 
 
 def _renders_safely(exc: BaseException, seen=None) -> bool:
@@ -298,13 +317,13 @@ def _run_script(path: str, args: list[str], tracer, pid: int) -> Outcome:
         except SystemExit as e:
             return Outcome(exit_code=_exit_code(e), exception=e, namespace=main.__dict__)
         except KeyboardInterrupt as e:
-            tb = _user_tb(e, code)
+            tb = _user_tb(e, code, user_files)
             return Outcome(exit_code=130, exception=e, traceback_text="".join(traceback.format_exception(type(e), e, tb)),
                            interrupted=True, signal=signal.SIGINT, where=_where(tb, user_files),
                            namespace=main.__dict__)
         except BaseException as e:  # noqa: BLE001 -- the script's crash is evidence, not ours to raise
             _note_exception(tracer, e)
-            tb = _user_tb(e, code)
+            tb = _user_tb(e, code, user_files)
             try:
                 text = "".join(traceback.format_exception(type(e), e, tb))
             except Exception:  # noqa: BLE001 -- a __str__ that raises: what Python's hook would not hit
@@ -672,7 +691,7 @@ def child_main() -> None:
     except BaseException as e:  # noqa: BLE001 -- handed to the script's excepthook, as Python does
         crash = e
     if crash is not None:  # out of the except block: the hook runs with no exception being handled
-        tb = _user_tb(crash, code)
+        tb = _user_tb(crash, code, run.tracer.registry.sources)
         crash.__traceback__ = tb
         run.note_crash(crash, tb)
         _print_uncaught(crash, tb)
