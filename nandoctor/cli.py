@@ -310,11 +310,16 @@ def _want_progress(progress, quiet) -> bool:
               help="Re-run the script with each cause's fix and with the fix plan, each in a scratch copy, and rate "
                    "them (cures, helps, no effect, makes it worse); causes are re-ranked by it. auto: only when "
                    "the re-runs are expected to take at most 3x this run (and a minute at least).")
+@click.option("--probe", "probe", type=click.Choice(("auto", "on", "off")), default="auto", show_default=True,
+              help="When the run blows up or stalls and no cause explains it, re-run scratch copies with one change "
+                   "each (learning rate, inputs' scale, initial weights, update direction) and name the cause whose "
+                   "change removes the symptom. auto: only when the re-runs are expected to take at most 3x this "
+                   "run (and a minute at least).")
 @_verdict_options
 @click.argument("script", type=click.Path(dir_okay=True))
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def run(output, include, exclude, step_loop, formats, thresholds, config_path, no_config, verify, fail_on, progress,
-        verbose, quiet, script, args):
+def run(output, include, exclude, step_loop, formats, thresholds, config_path, no_config, verify, probe, fail_on,
+        progress, verbose, quiet, script, args):
     """Run SCRIPT with ARGS under nandoctor, like `python SCRIPT ARGS`.
 
     Everything after SCRIPT belongs to the script; nandoctor's options go before it. The script's
@@ -366,7 +371,13 @@ def run(output, include, exclude, step_loop, formats, thresholds, config_path, n
                   fail_on=fail_on, formats=list(fmt), thresholds={**cfg.thresholds, **cli_thresholds})
     raise_errors = os.environ.get("NANDOCTOR_RAISE") == "1"
     t0 = time.monotonic()
-    hook = None if verify == "off" else (lambda session: _verify(session, verify, time.monotonic() - t0, quiet))
+    def hook(session):
+        run_seconds = time.monotonic() - t0
+        if probe != "off":
+            _probe(session, probe, run_seconds, quiet)
+        if verify != "off":
+            _verify(session, verify, run_seconds, quiet)
+
     outcome, session = run_traced(script, list(args), out, include=include, exclude=exclude, step_loop=step_loop,
                                   formats=fmt, raise_errors=raise_errors, config=merged,
                                   progress=_want_progress(progress, quiet), before_report=hook)
@@ -394,6 +405,26 @@ def _verify(session, mode: str, run_seconds: float, quiet: bool, size: bool | No
                            f"(more than {AUTO_FACTOR:g}x this run); `--verify on` runs them anyway", err=True)
             return
     session.verify(size=(mode == "on") if size is None else size)
+
+
+def _probe(session, mode: str, run_seconds: float, quiet: bool) -> None:
+    """`run --probe`: for a broken run that no raised cause explains, re-run one change at a time before the
+    report is drawn, so the report names what removed the symptom."""
+    from .probes import estimate_seconds, wanted
+
+    if wanted(session) is None:
+        return
+    if mode == "auto":
+        expected = estimate_seconds(session)
+        if expected > max(AUTO_MIN_SECONDS, AUTO_FACTOR * run_seconds):
+            if not quiet:
+                click.echo(f"nandoctor: not probed: the re-runs would take about {expected:.0f} s "
+                           f"(more than {AUTO_FACTOR:g}x this run); `--probe on` runs them anyway", err=True)
+            return
+    probing = session.probe()
+    if not quiet and probing.status == "probed" and not probing.cured():
+        tried = ", ".join(p.change for p in probing.probes)
+        click.echo(f"nandoctor: probed {probing.symptom}: no single change removed it ({tried})", err=True)
 
 
 def _nonfinite_reason(session) -> str | None:

@@ -39,6 +39,8 @@ class Session:
         self.not_checked: list = []
         # The re-runs of this run's fixes (nandoctor.verify.Verification), once verify() ran or a saved one was loaded.
         self.verification = None
+        # The intervention re-runs of an unexplained broken run (nandoctor.probes.Probing), once probe() ran.
+        self.probing = None
         if analysis:
             self._findings = [from_dict(Finding, f) for f in analysis.get("findings", [])]
             self._causes = [from_dict(Cause, c) for c in analysis.get("causes", [])]
@@ -234,6 +236,30 @@ class Session:
         if self.directory is not None and os.path.isdir(self.directory):
             save_verification(self.directory, verification)
         return verification
+
+    def probe(self, *, jobs: int | None = None, scratch=None):
+        """When the run is broken and no raised cause explains it, re-run the script once per intervention (the
+        learning rate, the inputs' scale, the initial weights' spread, the update's direction), each in a scratch
+        copy (nandoctor/probes.py); the most specific change that removes the symptom is added as a cause, its
+        patch the fix. A session with a folder keeps the result there (probing.json). Returns the Probing."""
+        from .probes import probe_session, save_probing, with_probed
+
+        probing = probe_session(self, jobs=jobs, scratch=scratch)
+        self.probing = probing
+        if probing.cured():
+            self._causes = with_probed(self.causes, probing)
+            named = {c.tag for c in self._causes}
+            self.not_checked = [n for n in self.not_checked if getattr(n, "tag", None) not in named]
+            if self.directory is not None:
+                from .store import SessionWriter
+
+                try:
+                    SessionWriter.reopen(self.directory).write_analysis(self.analysis_dict())
+                except Exception:  # noqa: BLE001 -- a folder we cannot write keeps its analysis; the result is returned
+                    pass
+        if self.directory is not None and os.path.isdir(self.directory):
+            save_probing(self.directory, probing)
+        return probing
 
     # -- output ------------------------------------------------------------------------
     def save(self, directory: str | os.PathLike) -> str:

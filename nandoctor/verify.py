@@ -667,10 +667,11 @@ def kill_group(proc: subprocess.Popen) -> None:
 
 
 def run_patched(script: Path, argv: list[str], fixes, budget: Budget, *, scratch: str | os.PathLike | None = None,
-                env: dict | None = None, step_loop: str | None = None,
-                seed: int | None = None) -> tuple[Measures | None, str, str]:
+                env: dict | None = None, step_loop: str | None = None, seed: int | None = None,
+                scale: dict | None = None) -> tuple[Measures | None, str, str]:
     """Patch a scratch copy of the script's folder, re-run it in a worker process (its own process group, killed
-    on timeout) under the budget; (measures or None, why none, the diff). The user's files are never written."""
+    on timeout) under the budget; (measures or None, why none, the diff). The user's files are never written.
+    `scale` ({"factor": k, "where": [[file, line], ...]}) multiplies those updates' steps at run time."""
     script = Path(script).resolve()
     patched = patch_files(script, fixes) if fixes else {}
     diff = unified_diff(script, patched)
@@ -689,6 +690,8 @@ def run_patched(script: Path, argv: list[str], fixes, budget: Budget, *, scratch
             caps = {"max_steps": budget.max_steps, "budget_loop": [file, shifted_line(line, moved)]}
         if seed is not None:
             caps["seed"] = seed
+        if scale:
+            caps["scale_updates"] = scale
         if caps:
             spec["budget"] = caps
         (work / "spec.json").write_text(json.dumps(spec), encoding="utf-8")

@@ -182,6 +182,11 @@ def lower_lr_fix(F: Facts, update: int, factor: float = 10.0) -> Fix | None:
                 break
     if after == before:
         return None
+    if factor < 1:
+        return Fix(title=f"Raise the learning rate {hv['name']} from {_fmt(hv['value'])} to {_fmt(new_v)}",
+                   line=hv["line"], before=before, after=after,
+                   why=f"Each update is {hv['name']} times the gradient; at {_fmt(hv['value'])} the steps are too small "
+                       "to move the loss.")
     return Fix(title=f"Lower the learning rate {hv['name']} from {_fmt(hv['value'])} to {_fmt(new_v)}", line=hv["line"],
                before=before, after=after,
                why=f"Each update is {hv['name']} times the gradient; at {_fmt(hv['value'])} one step overshoots.")
@@ -689,6 +694,21 @@ def recompute_in_loop_fix(F: Facts, grad: int, stale_line: int | None, stale_tex
 
 
 @_no_fix_on_error(list)
+def random_init_fixes(F: Facts, name: str) -> list[Fix]:
+    """Start the parameter `name`, made by `np.zeros(shape)` before training, from small random values instead."""
+    for x in F.sites:
+        line = strip_comment(x.statement.strip().splitlines()[0]) if x.statement.strip() else ""
+        m = re.search(r"(np|numpy)\.zeros\(\s*(\([^()]*\)|[^(),]+)\s*\)", line)
+        if m and x.kind == "assign" and last(x.target) == last(name) and (not F.observed(x.id) or F.ser(x.id).step[0] < 0):
+            draw = (f"{m.group(1)}.random.randn(*{m.group(2)}) * 0.1" if m.group(2).startswith("(") else
+                    f"{m.group(1)}.random.randn({m.group(2)}) * 0.1")
+            return [Fix(f"Start {base_name(x.target)} from small random values", x.line, line,
+                        line.replace(m.group(0), draw),
+                        "Different starting weights give the units different gradients, so they learn different "
+                        "features.")]
+    return []
+
+
 def flip_update_fixes(F: Facts) -> list[Fix]:
     """Reverse the direction of every parameter update (`w += lr * g` -> `w -= lr * g`, `w = w + s` -> `w = w - s`),
     one group: a sign error in the shared gradient signal reaches all of them."""

@@ -520,6 +520,9 @@ class _ChildRun:
             numpy.random.seed(int(spec["seed"]))
         if spec.get("max_steps") and spec.get("budget_loop"):
             cap_steps(tracer, int(spec["max_steps"]), tuple(spec["budget_loop"]))
+        if spec.get("scale_updates"):
+            scale_updates(tracer, float(spec["scale_updates"]["factor"]),
+                          [tuple(w) for w in spec["scale_updates"]["where"]])
         if spec.get("progress"):
             try:
                 from ..progress import Progress
@@ -615,6 +618,65 @@ def cap_steps(tracer, max_steps: int, where: tuple[str, int]) -> None:
         return orig(lid)
 
     builtins.__dict__[ITER] = capped_iter
+
+
+def scale_updates(tracer, factor: float, where: list[tuple[str, int]]) -> None:
+    """Multiply the step of every parameter update at `where` ((file name, line) pairs) by `factor`: a probe's
+    re-run (nandoctor/probes.py) changes the effective learning rate without finding it in the source.
+
+    `w -= step` is handed `factor * step`; `w = w - step` binds `old + factor * (new - old)`, from the old value
+    the statement read. Only floating values are scaled (numpy arrays and scalars, Python floats); anything else
+    passes as it is. The hooks are wrapped as cap_steps wraps its own (the tracer puts the originals back)."""
+    import builtins
+
+    import numpy
+
+    from .instrument import DELTA, OLD, UPDV
+
+    hooks = {name: builtins.__dict__.get(name) for name in (DELTA, OLD, UPDV)}
+    if any(h is None for h in hooks.values()):
+        return
+    places = {(os.path.basename(file), int(line)) for file, line in where}
+    sites = tracer.registry.sites
+    matched: dict[int, bool] = {}
+    stash: dict[int, object] = {}
+
+    def hit(sid) -> bool:
+        got = matched.get(sid)
+        if got is None:
+            try:
+                site = sites[sid]
+                got = (os.path.basename(site.file), site.line) in places
+            except (IndexError, TypeError, AttributeError):
+                got = False
+            matched[sid] = got
+        return got
+
+    def floating(value) -> bool:
+        if type(value) is float:
+            return True
+        dtype = getattr(value, "dtype", None)
+        return isinstance(value, (numpy.ndarray, numpy.floating)) and dtype is not None and dtype.kind == "f"
+
+    def scaled_delta(sid, value, _orig=hooks[DELTA]):
+        value = _orig(sid, value)
+        return value * factor if hit(sid) and floating(value) else value
+
+    def stashed_old(sid, value, _orig=hooks[OLD]):
+        if hit(sid):
+            stash[sid] = value
+        return _orig(sid, value)
+
+    def scaled_new(sid, new, _orig=hooks[UPDV]):
+        new = _orig(sid, new)
+        old = stash.pop(sid, None) if hit(sid) else None
+        if old is not None and floating(new) and floating(old) and getattr(old, "shape", ()) == getattr(new, "shape", ()):
+            return old + factor * (new - old)
+        return new
+
+    builtins.__dict__[DELTA] = scaled_delta
+    builtins.__dict__[OLD] = stashed_old
+    builtins.__dict__[UPDV] = scaled_new
 
 
 def _say(text: str) -> None:

@@ -6,9 +6,9 @@ import re
 
 import numpy as np
 
-from ...detectors.facts import base_name, strip_comment
-from ...explain.fixes import advice
-from ...model import ChainLink, Fix
+from ...detectors.facts import base_name
+from ...explain.fixes import advice, random_init_fixes
+from ...model import ChainLink
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
 from ._passes import samples_axis_length, update_sites
 
@@ -130,18 +130,7 @@ def rule(ctx) -> RuleOutcome:
                    f"although the updates moved them by up to {spread:.3g}: every unit gets the same gradient, so the "
                    f"layer acts as one unit.")
     chain = [ChainLink(summary, int(steps[0]), name, F.by_id[u].line, ev)]
-    fixes = []
-    for x in F.sites:
-        line = strip_comment(x.statement.strip().splitlines()[0]) if x.statement.strip() else ""
-        m = re.search(r"(np|numpy)\.zeros\(\s*(\([^()]*\)|[^(),]+)\s*\)", line)
-        if m and x.kind == "assign" and last_part(x.target) == last_part(name) and (not F.observed(x.id) or F.ser(x.id).step[0] < 0):
-            fixes.append(Fix(f"Start {base_name(x.target)} from small random values", x.line, line,
-                             line.replace(m.group(0), f"{m.group(1)}.random.randn(*{m.group(2)}) * 0.1"
-                                          if m.group(2).startswith("(") else
-                                          f"{m.group(1)}.random.randn({m.group(2)}) * 0.1"),
-                             "Different starting weights give the units different gradients, so they learn different "
-                             "features."))
-            break
+    fixes = random_init_fixes(F, name)
     if not fixes:
         fixes.append(advice(f"start {name} from small random values (a spread of about 1/sqrt(fan_in)) instead of "
                             f"one value for every unit",
@@ -149,7 +138,3 @@ def rule(ctx) -> RuleOutcome:
                             "features."))
     out.drafts.append(Draft("weights_init_symmetric", PRIMARY - 5, summary, chain, fixes, [], ev))
     return out
-
-
-def last_part(name: str) -> str:
-    return name.rsplit(".", 1)[-1]

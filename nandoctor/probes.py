@@ -1,0 +1,414 @@
+"""Diagnosis by intervention: when a broken run has no measured cause, re-run copies with one knob changed each."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .explain.fixes import is_patch
+from .model import Cause, ChainLink, Fix, to_dict
+from .verify import (CONTROL_SEED, CURES, HELPS, MAX_RERUN_SECONDS, NOT_APPLIED, Budget, Measures, PatchError, _user_sources,
+                     draws_random, measure, patch_files, plan_budget, rerun_hazard, run_patched, seeds_itself,
+                     verdict_of)
+
+# The interventions per symptom, most specific first: when several remove the symptom, the first names the cause
+# and the others are told as what else removed it. The learning rate comes last: a smaller step delays almost any
+# blow-up (a larger one speeds up almost any slow descent), so it names the cause only when no change aimed at one
+# part of the program does.
+BLOWUP, STALL = "blowup", "stall"
+PROBES = {
+    BLOWUP: (
+        ("gradient_sign_wrong", "every parameter update stepped against its gradient instead of along it"),
+        ("unnormalized_inputs", "the inputs standardized where they are made"),
+        ("weights_init_too_large", "the random initial weights drawn with spread sqrt(gain / fan-in)"),
+        ("gradient_sum_not_mean", "the gradient divided by the batch size"),
+        ("learning_rate_too_high", "the learning rate divided by 10, 100 or 1000"),
+    ),
+    STALL: (
+        ("gradient_sign_wrong", "every parameter update stepped against its gradient instead of along it"),
+        ("weights_init_symmetric", "the weights that start with every unit equal started from small random values"),
+        ("missing_bias", "a learned bias added to the weighted sum"),
+        ("unnormalized_inputs", "the inputs standardized where they are made"),
+        ("weights_init_too_small", "the random initial weights drawn with spread sqrt(gain / fan-in)"),
+        ("learning_rate_too_low", "the learning rate multiplied by 10, 100 or 1000"),
+    ),
+}
+TAGS = tuple(dict.fromkeys(tag for probes in PROBES.values() for tag, _ in probes))
+
+PROBING_FILE = "probing.json"
+
+# Standardized inputs: every feature's mean within this of 0 and its spread within this factor of 1. Such inputs
+# are not probed with standardizing (the change would do nothing but rescale by a few percent).
+STANDARD_MEAN = 0.5
+STANDARD_SPREAD = 2.0
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One intervention re-run: the cause it tests, what it changed, the verdict and the numbers that decided it."""
+
+    tag: str
+    change: str
+    fixes: tuple[Fix, ...]
+    verdict: str
+    reason: str
+    measures: Measures | None = None
+    diff: str = ""
+
+
+@dataclass(frozen=True)
+class Probing:
+    """Every intervention tried on one run, and why some were not (by cause tag)."""
+
+    status: str  # "probed", or "not probed"
+    reason: str
+    probes: tuple[Probe, ...] = ()
+    not_tried: tuple[tuple[str, str], ...] = ()  # (tag, why no patch was made)
+    before: Measures | None = None
+    wall_seconds: float | None = None
+    symptom: str = ""  # what was broken, in this run's numbers
+
+    def to_dict(self) -> dict:
+        return to_dict(self)
+
+    def cured(self) -> list[Probe]:
+        return [p for p in self.probes if p.verdict == CURES]
+
+
+# Error findings that say values grow without bound: a blow-up even before any NaN.
+GROWTH_FINDINGS = ("weight_divergence", "sustained_growth", "weights_nonfinite", "division_by_zero", "log_of_zero")
+
+
+def symptom(session) -> tuple[str, str] | None:
+    """(kind, what) of what is broken about the run, in its own numbers, or None. A blow-up: a non-finite value, an
+    error finding of growth, or a measured loss that ends more than LEARNS above where it started. A stall: a loss
+    that ends less than LEARNS below its start, or, with no loss measured, any other error finding."""
+    from .verify import LEARNS
+
+    fn = session.first_nonfinite
+    if fn is not None:
+        return BLOWUP, f"a non-finite value first at step {fn.step}"
+    errors = [f for f in session.findings if f.severity == "error"]
+    growth = [f for f in errors if f.code in GROWTH_FINDINGS]
+    if growth:
+        return BLOWUP, f"the error finding {growth[0].code}: {growth[0].message}"
+    m = measure(session)
+    if m.loss_first is not None and m.loss_last is not None and m.loss_first > 0:
+        if m.loss_last > m.loss_first * (1 + LEARNS):
+            return BLOWUP, (f"the loss ({m.loss_how}) rose from {m.loss_first:.4g} to {m.loss_last:.4g}, more than "
+                            f"{LEARNS:.0%} above its start")
+        if m.loss_last > m.loss_first * (1 - LEARNS):
+            return STALL, (f"the loss ({m.loss_how}) went from {m.loss_first:.4g} to {m.loss_last:.4g}, less than "
+                           f"{LEARNS:.0%} below its start")
+        return None
+    if errors:
+        return STALL, f"the error finding {errors[0].code}: {errors[0].message}"
+    return None
+
+
+def wanted(session) -> tuple[str, str] | None:
+    """Why the run is probed: a symptom that no raised cause explains; None when it is not to be probed."""
+    if session.causes:
+        return None
+    return symptom(session)
+
+
+def _standardized(F) -> bool | None:
+    """True when the inputs' kept values are standardized (every feature near mean 0, spread near 1), False when not,
+    None when no input values were kept."""
+    import numpy as np
+
+    i = F.inputs
+    v = F.values(i) if i is not None else None
+    if v is None or not len(v[1]):
+        return None
+    shape = tuple(v[2])
+    data = np.asarray(v[1][-1], dtype=float).reshape(shape) if len(shape) else np.asarray(v[1][-1], dtype=float)
+    if data.ndim != 2:
+        return None
+    axis = F.layout.samples_axis
+    if axis is None:
+        axis = 1 if data.shape[1] > data.shape[0] else 0
+    mean, spread = np.nanmean(data, axis=axis), np.nanstd(data, axis=axis)
+    varying = spread > 0
+    if not varying.any():
+        return None
+    return bool((np.abs(mean[varying]) <= STANDARD_MEAN).all()
+                and ((spread[varying] <= STANDARD_SPREAD) & (spread[varying] >= 1 / STANDARD_SPREAD)).all())
+
+
+def _gradient_divided(F, update: int) -> bool:
+    """True when the statement computing the update's gradient already divides or averages."""
+    for g in F.gradient_of(update):
+        text = F.by_id[g].statement or ""
+        if "/" in text or "mean" in text:
+            return True
+    return False
+
+
+def _started_equal(F) -> list[str]:
+    """The parameters whose first kept value (before or at the first update) has every unit equal: the columns,
+    or the rows, of a 2-D array all copies of the first."""
+    import numpy as np
+
+    from .analysis.causes.weights_init_symmetric import _identical_axes
+    from .detectors.facts import base_name
+
+    out = []
+    for u in F.updates:
+        v = F.values(u)
+        if v is None or not len(v[1]) or len(tuple(v[2])) != 2:
+            continue
+        first = np.asarray(v[1][0], dtype=float).reshape(tuple(v[2]))
+        name = base_name(F.by_id[u].target)
+        if np.isfinite(first).all() and _identical_axes(first) and name not in out:
+            out.append(name)
+    return out
+
+
+def _bias_probe(F) -> tuple[list[Fix], str]:
+    """A bias declared, added and stepped, when no weighted sum on the way to the prediction adds a learned term;
+    (fixes, why none)."""
+    from .analysis.causes._passes import learned_names
+    from .analysis.causes.missing_bias import _added_terms, _bias_fixes, decision_statements
+
+    learned = learned_names(F)
+    stmts = decision_statements(F, learned)
+    if not stmts:
+        return [], "no weighted sum of a parameter and the data was found"
+    if any(_added_terms(tree, learned) for _, tree in stmts):
+        return [], "a weighted sum already adds a learned term"
+    return _bias_fixes(F, stmts), "no line of the program could be patched for it"
+
+
+# The learning-rate probes go up this ladder of factors, one re-run a rung, while each rung helps and none cures.
+RATE_LADDER = (10.0, 100.0, 1000.0)
+
+
+def _rate_ladder(F, tag: str) -> list[tuple[str, list[Fix], dict | None]]:
+    """(change, fixes, run-time scaling) for each rung of the learning rate's ladder: the script's own number
+    patched when it is written as one, else every update's step scaled at run time (the fix is then advice)."""
+    from .explain.fixes import advice, lower_lr_fix
+
+    where = sorted({(F.by_id[u].file, F.by_id[u].line) for u in F.updates if F.by_id[u].kind == "update"})
+    rungs = []
+    for size in RATE_LADDER:
+        factor = size if tag == "learning_rate_too_high" else 1 / size
+        change = f"the learning rate {'divided' if factor > 1 else 'multiplied'} by {size:g}"
+        patches = [fx for u in F.updates for fx in [lower_lr_fix(F, u, factor)] if fx is not None and is_patch(fx)]
+        if patches:
+            rungs.append((change, list({(fx.file, fx.line, fx.after): fx for fx in patches}.values()), None))
+        elif where:
+            lines = ", ".join(f"line {line}" for _, line in where)
+            scaled = f"1/{size:g} of" if factor > 1 else f"{size:g} times"
+            rungs.append((change, [advice(f"make each step of the updates at {lines} {scaled} what it is now",
+                                          "The re-run that did so at run time removed the symptom.")],
+                          {"factor": 1 / factor, "where": [list(w) for w in where]}))
+    return rungs
+
+
+def candidates(session, kind: str) -> tuple[list[tuple], list[tuple[str, str]]]:
+    """(tag, change, fixes, run-time scaling, further rungs) of every intervention for a symptom of `kind` that can
+    be made in this program (a patch, or the updates' steps scaled at run time), and (tag, why not) of the others.
+    Further rungs, (change, fixes, scaling) each, are tried in turn while the last one helps."""
+    from .detectors.facts import base_name, facts
+    from .explain.fixes import (divide_gradient_fix, flip_update_fixes, init_scale_fixes, normalize_fixes,
+                                random_init_fixes)
+
+    F = facts(session)
+    made, skipped = [], []
+    if not F.updates:
+        return [], [(tag, "no parameter update was found to change") for tag, _ in PROBES[kind]]
+    for tag, change in PROBES[kind]:
+        fixes: list[Fix] = []
+        why = "no line of the program could be patched for it"
+        if tag == "gradient_sign_wrong":
+            fixes = flip_update_fixes(F)
+        elif tag == "unnormalized_inputs":
+            standard = _standardized(F)
+            if standard is None:
+                why = "the inputs' values were not measured"
+            elif standard:
+                why = "the inputs are already standardized (every feature's mean near 0, spread near 1)"
+            else:
+                fixes = normalize_fixes(F)
+        elif tag in ("weights_init_too_large", "weights_init_too_small"):
+            fixes = init_scale_fixes(F, {base_name(F.by_id[u].target) for u in F.updates})
+        elif tag == "gradient_sum_not_mean":
+            summed = [u for u in F.updates if not _gradient_divided(F, u)]
+            fixes = [fx for u in summed for fx in [divide_gradient_fix(F, u, None)] if fx is not None]
+            if not summed:
+                why = "every gradient is already divided or averaged where it is computed"
+        elif tag == "weights_init_symmetric":
+            equal = _started_equal(F)
+            fixes = [fx for name in equal for fx in random_init_fixes(F, name)]
+            if not equal:
+                why = "no parameter's first kept value has its units all equal"
+        elif tag == "missing_bias":
+            fixes, why = _bias_probe(F)
+        elif tag in ("learning_rate_too_high", "learning_rate_too_low"):
+            rungs = _rate_ladder(F, tag)
+            if rungs:
+                made.append((tag, rungs[0][0], rungs[0][1], rungs[0][2], rungs[1:]))
+                continue
+            why = "no update statement's step could be scaled"
+        unique, keys = [], set()
+        for fx in fixes:
+            key = (fx.file, fx.line, fx.before, fx.after)
+            if is_patch(fx) and key not in keys:
+                keys.add(key)
+                unique.append(fx)
+        if unique:
+            made.append((tag, change, unique, None, []))
+        else:
+            skipped.append((tag, why))
+    return made, skipped
+
+
+def stall_verdict(before: Measures, after: Measures | None, failure: str = "") -> tuple[str, str]:
+    """A stalled run's re-run cures when it stays finite and its loss ends at least LEARNS below both its own start
+    and the original's end; the numbers that decided it."""
+    from .verify import HELPS, LEARNS, NO_EFFECT, NOT_VERIFIED, WORSE, compare
+
+    if after is None:
+        return NOT_VERIFIED, failure or "the re-run left no measures"
+    if after.exit_status not in (0, None) or after.exception:
+        return WORSE, f"the changed script stops with {after.exception or f'exit status {after.exit_status}'}"
+    better, worse, same, told = compare(before, after)
+    text = "; ".join(better + worse + same)
+    if after.loss_last is not None and before.loss_last is not None and after.loss_how != before.loss_how:
+        # A patch that adds lines moves the loss's line: the same loss, compared here by its numbers.
+        text = "; ".join([f"loss {after.loss_first:.4g} -> {after.loss_last:.4g}; the original {before.loss_first:.4g} "
+                          f"-> {before.loss_last:.4g}"] + better + worse + same)
+    if after.first_nonfinite_step is not None:
+        return WORSE, text
+    if after.loss_last is None or before.loss_last is None or after.loss_first is None:
+        return NOT_VERIFIED, "no loss was measured on both runs"
+    scale = max(abs(before.loss_last), 1e-12)
+    below_original = after.loss_last <= before.loss_last - LEARNS * scale
+    learns = after.loss_last <= after.loss_first - LEARNS * max(abs(after.loss_first), 1e-12)
+    if below_original and learns:
+        return CURES, text
+    return (HELPS if below_original or better else NO_EFFECT), text
+
+
+def probe_session(session, *, jobs: int | None = None, scratch: str | os.PathLike | None = None,
+                  env: dict | None = None, budget: Budget | None = None) -> Probing:
+    """Re-run the script once per intervention, each in a scratch copy, and judge each against the run (or against
+    an unpatched re-run under the same seed when the script does not seed its random numbers)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    t0 = time.monotonic()
+    meta = session.meta
+    why = wanted(session)
+    if why is None:
+        return Probing("not probed", "a raised cause explains the run" if session.causes else "the run shows no symptom")
+    if not meta.get("script"):
+        return Probing("not probed", "this session was traced inside Python, not from a script file: there is no "
+                                     "script to re-run")
+    script = Path(meta["script"])
+    if not script.is_absolute():
+        script = Path(meta.get("cwd") or os.getcwd()) / script
+    script = script.resolve()
+    argv = list((meta.get("argv") or [None])[1:])
+    if not script.is_file():
+        return Probing("not probed", f"the script {script} is not there to re-run")
+    recorded = session.sources.get(str(script))
+    if recorded is not None and recorded != script.read_text(encoding="utf-8", errors="replace"):
+        return Probing("not probed", f"{script.name} changed since the run")
+    sources = _user_sources(session, script) or {str(script): script.read_text(encoding="utf-8")}
+    hazard = rerun_hazard(sources)
+    if hazard:
+        return Probing("not probed", f"not re-run: {hazard}")
+    kind = why[0]
+    made, skipped = candidates(session, kind)
+    if not made:
+        return Probing("not probed", "no intervention could be written into this program", (), tuple(skipped))
+    budget = budget or plan_budget(session)
+    if budget.max_steps is None and budget.expected > MAX_RERUN_SECONDS:
+        return Probing("not probed", f"too long to re-run: {budget.reason}", (), tuple(skipped))
+    before = measure(session, until_step=budget.max_steps)
+    seed = None
+    if draws_random(sources) and not seeds_itself(sources):
+        seed = CONTROL_SEED
+        control, failure, _ = run_patched(script, argv, [], budget, scratch=scratch, env=env,
+                                          step_loop=meta.get("step_loop"), seed=seed)
+        if control is None:
+            return Probing("not probed", f"the script does not seed its random numbers and its seeded re-run failed: "
+                                         f"{failure}", (), tuple(skipped))
+        before = control
+
+    def one(tag, change, fixes, scale) -> Probe:
+        patches = [fx for fx in fixes if is_patch(fx)]
+        try:
+            patch_files(script, patches)
+            after, failure, diff = run_patched(script, argv, patches, budget, scratch=scratch, env=env,
+                                               step_loop=meta.get("step_loop"), seed=seed, scale=scale)
+        except (PatchError, OSError, UnicodeDecodeError) as e:
+            return Probe(tag, change, tuple(fixes), NOT_APPLIED, str(e))
+        verdict, reason = (stall_verdict if kind == STALL else verdict_of)(before, after, failure)
+        return Probe(tag, change, tuple(fixes), verdict, reason, after, diff)
+
+    def attempt(item) -> Probe:
+        tag, change, fixes, scale, higher = item
+        got = one(tag, change, fixes, scale)
+        for change, fixes, scale in higher:  # the next rung only while the last one moved the right way
+            lower = (got.measures is not None and got.measures.loss_last is not None and before.loss_last is not None
+                     and got.measures.first_nonfinite_step is None and got.measures.loss_last < before.loss_last)
+            if got.verdict != HELPS and not (kind == STALL and lower):
+                break
+            got = one(tag, change, fixes, scale)
+        return got
+
+    with ThreadPoolExecutor(max(1, jobs or os.cpu_count() or 1)) as pool:
+        probes = tuple(pool.map(attempt, made))
+    return Probing("probed", f"{why[1]}, and no raised cause explained it; each change re-run over {budget.reason}",
+                   probes, tuple(skipped), before, round(time.monotonic() - t0, 3), why[1])
+
+
+def estimate_seconds(session, jobs: int | None = None) -> float:
+    """The probes' expected wall time: one re-run per intervention of the symptom's kind (and a seeded control
+    when the script does not seed itself), `jobs` at a time."""
+    why = wanted(session)
+    if why is None:
+        return 0.0
+    budget = plan_budget(session)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    runs = len(PROBES[why[0]]) + len(RATE_LADDER) - 1
+    return (-(-runs // jobs) + 1) * budget.expected
+
+
+def probed_causes(probing: Probing, start_rank: int = 1) -> list[Cause]:
+    """The cause named by the most specific intervention that removed the symptom (the others that also did are
+    told in its evidence); [] when none did."""
+    cured = probing.cured()
+    if not cured:
+        return []
+    first, others = cured[0], cured[1:]
+    also = "; ".join(f"{p.change} also removed it" for p in others)
+    summary = f"Re-run with {first.change}: {'; '.join(first.reason.split('; ')[:2])}"
+    chain = [ChainLink(f"re-run with {first.change}: {first.reason}")]
+    if also:
+        chain.append(ChainLink(also))
+    evidence = {"probe": first.change, "verdict": first.verdict, "reason": first.reason,
+                "also_cured": [p.change for p in others], "diff": first.diff}
+    return [Cause(first.tag, start_rank, summary, tuple(chain), first.fixes, (), evidence)]
+
+
+def with_probed(causes, probing: Probing) -> list[Cause]:
+    """The causes after probing: the raised ones as they were, then the probed one."""
+    return list(causes) + probed_causes(probing, len(causes) + 1)
+
+
+
+def save_probing(directory: str | os.PathLike, probing: Probing) -> Path:
+    """Write probing.json into a session folder."""
+    import json
+
+    path = Path(directory) / PROBING_FILE
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(probing.to_dict(), indent=1), encoding="utf-8")
+    tmp.replace(path)
+    return path

@@ -1,0 +1,201 @@
+"""Diagnosis by intervention: the symptom, the interventions a program allows, the run-time step scaling and the
+verdicts, each against a plain-numpy replay of the same program."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pytest
+
+from conftest import SEED, analysed_session
+from nandoctor import probes
+from nandoctor.verify import CURES, HELPS, NO_EFFECT, NOT_VERIFIED, WORSE, Measures
+
+# -- the verdict on a stalled run --------------------------------------------------------------------------------
+
+STALLED = Measures(steps=100, loss_how="mse", loss_first=1.0, loss_last=0.97, loss_min=0.97, exit_status=0)
+
+
+@pytest.mark.parametrize("after,verdict", [
+    (Measures(steps=100, loss_how="mse", loss_first=1.0, loss_last=0.2, loss_min=0.2, exit_status=0), CURES),
+    # below the original's end, but its own loss did not fall by a tenth: it started lower, not learned more
+    (Measures(steps=100, loss_how="mse", loss_first=0.5, loss_last=0.48, loss_min=0.48, exit_status=0), HELPS),
+    (Measures(steps=100, loss_how="mse", loss_first=1.0, loss_last=0.96, loss_min=0.96, exit_status=0), NO_EFFECT),
+    (Measures(steps=100, first_nonfinite_step=7, loss_how="mse", loss_first=1.0, loss_last=None, exit_status=0), WORSE),
+    (Measures(steps=100, exit_status=1, exception="ValueError: shapes"), WORSE),
+    (Measures(steps=100, exit_status=0), NOT_VERIFIED),
+    (None, NOT_VERIFIED),
+])
+def test_a_stall_is_cured_only_when_the_loss_ends_a_tenth_lower_than_both_starts(after, verdict):
+    got, reason = probes.stall_verdict(STALLED, after, "timed out")
+    assert got == verdict, reason
+
+
+# -- which interventions a program allows --------------------------------------------------------------------------
+
+ZERO_START = """
+import numpy as np
+rng = np.random.default_rng(0)
+X = rng.normal(size=(64, 3))
+y = (X @ np.array([[1.0], [-2.0], [0.5]]) > 0).astype(float)
+W1 = np.zeros((3, 5))
+W2 = np.zeros((5, 1))
+for step in range(200):
+    h = np.tanh(X @ W1)
+    p = 1 / (1 + np.exp(-(h @ W2)))
+    loss = float(np.mean((p - y) ** 2))
+    d2 = (p - y) * p * (1 - p) / len(X)
+    d1 = (d2 @ W2.T) * (1 - h ** 2)
+    W2 -= 0.5 * h.T @ d2
+    W1 -= 0.5 * X.T @ d1
+"""
+
+
+def _replay_zero_start(steps=200):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(64, 3))
+    y = (X @ np.array([[1.0], [-2.0], [0.5]]) > 0).astype(float)
+    W1, W2 = np.zeros((3, 5)), np.zeros((5, 1))
+    losses = []  # the cross-entropy of the outputs against the targets: what a sigmoid output is measured by
+    for _ in range(steps):
+        h = np.tanh(X @ W1)
+        p = 1 / (1 + np.exp(-(h @ W2)))
+        losses.append(float(np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p)))))
+        d2 = (p - y) * p * (1 - p) / len(X)
+        d1 = (d2 @ W2.T) * (1 - h ** 2)
+        W2 -= 0.5 * h.T @ d2
+        W1 -= 0.5 * X.T @ d1
+    return np.array(losses), W1
+
+
+def test_a_stall_from_all_zero_weights_is_probed_with_a_random_start_and_a_bias(tmp_path):
+    losses, w1 = _replay_zero_start()
+    assert not w1.any()  # replayed: from zeros tanh passes nothing back, the first layer never moves
+    session = analysed_session(tmp_path, ZERO_START)
+    session._causes = []  # the rules' own verdict aside: what the probes alone would try
+    kind, what = probes.symptom(session)
+    assert kind == probes.STALL
+    assert f"{losses[0]:.4g}" in what and f"{losses[-1]:.4g}" in what
+    made, skipped = probes.candidates(session, kind)
+    tags = [tag for tag, *_ in made]
+    assert tags.index("weights_init_symmetric") < tags.index("learning_rate_too_low")  # most specific first
+    random_start = next(fixes for tag, _, fixes, *_ in made if tag == "weights_init_symmetric")
+    assert {fx.line for fx in random_start} <= {6, 7} and random_start
+    for fx in random_start:
+        assert "np.random.randn(" in fx.after and "np.zeros" not in fx.after
+        compile(fx.after.strip(), "fix", "exec")
+    assert "missing_bias" in tags
+    assert dict(skipped).get("unnormalized_inputs") == \
+        "the inputs are already standardized (every feature's mean near 0, spread near 1)"
+
+
+def test_a_healthy_run_is_not_probed(tmp_path):
+    healthy = ZERO_START.replace("np.zeros((3, 5))", "rng.normal(size=(3, 5))").replace(
+        "np.zeros((5, 1))", "rng.normal(size=(5, 1))").replace("0.5 *", "2.0 *")
+    session = analysed_session(tmp_path, healthy)
+    assert probes.symptom(session) is None
+    assert probes.probe_session(session).status == "not probed"
+
+
+# -- the run-time scaling of the updates' steps ---------------------------------------------------------------------
+
+SCALED = """
+import numpy as np
+
+def fit(rate, steps):
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(32, 2))
+    y = X @ np.array([1.5, -0.5]) + 0.25
+    w = np.zeros(2)
+    b = 0.0
+    for _ in range(steps):
+        err = X @ w + b - y
+        w = w - rate * (X.T @ err) / len(X)
+        b -= rate * float(err.mean())
+    return w, b
+
+w, b = fit(0.05, 40)
+np.save("final.npy", np.append(w, b))
+"""
+
+
+def _replay_scaled(rate):
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(32, 2))
+    y = X @ np.array([1.5, -0.5]) + 0.25
+    w, b = np.zeros(2), 0.0
+    for _ in range(40):
+        err = X @ w + b - y
+        w = w - rate * (X.T @ err) / len(X)
+        b -= rate * float(err.mean())
+    return np.append(w, b)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("factor", [0.1, 10.0])
+def test_scaled_updates_step_as_the_scaled_rate_does(tmp_path, monkeypatch, factor):
+    """Both forms of update (`w = w - step`, `b -= step`, a Python float) take `factor` times their step."""
+    from nandoctor.cli import run_traced
+
+    monkeypatch.chdir(tmp_path)
+    script = tmp_path / "fit.py"
+    script.write_text(SCALED)
+    scale = {"factor": factor, "where": [[str(script), 12], [str(script), 13]]}
+    outcome, _ = run_traced(str(script), [], tmp_path / "out", formats=("json",), analyse=False,
+                            budget={"scale_updates": scale})
+    assert outcome.exit_code == 0
+    got = np.load(tmp_path / "final.npy")
+    assert np.allclose(got, _replay_scaled(0.05 * factor), rtol=1e-9, atol=1e-12)
+    assert not np.allclose(got, _replay_scaled(0.05), rtol=1e-6)
+
+
+# -- a whole probe: the founding case with its raised causes set aside ---------------------------------------------
+
+def _replay_founding(lr, iterations=10000):
+    """The demo's 3-4-1 net in plain numpy: (all finite, loss first, loss last)."""
+    rng = np.random.RandomState(1)
+    w_ij = (2 * rng.rand(3, 4) - 1)
+    w_jk = (2 * rng.rand(4, 1) - 1)
+    x = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [0, 1, 0], [1, 0, 0], [1, 1, 1], [0, 0, 0]])
+    y = np.array([[0, 1, 1, 1, 1, 0, 0]]).T
+    finite = True
+    with np.errstate(all="ignore"):
+        for _ in range(iterations):
+            z_ij = x @ w_ij
+            a_ij = np.where(z_ij > 0, z_ij, z_ij * 0.01)
+            a_jk = 1 / (1 + np.exp(-(a_ij @ w_jk)))
+            dl_jk = -y / a_jk + (1 - y) / (1 - a_jk)
+            da_jk = a_jk * (1 - a_jk)
+            g_ij = x.T @ (((da_jk * dl_jk) @ w_jk.T) * np.where(z_ij > 0, 1.0, 0.01))
+            g_jk = a_ij.T @ (dl_jk * da_jk)
+            w_ij = w_ij - lr * g_ij
+            w_jk = w_jk - lr * g_jk
+            finite = finite and bool(np.isfinite(w_ij).all() and np.isfinite(w_jk).all())
+    return finite
+
+
+@pytest.mark.slow
+def test_the_founding_case_unexplained_is_probed_and_the_lower_rate_removes_its_nan(tmp_path):
+    import shutil
+
+    from nandoctor.cli import trace_script
+
+    assert not _replay_founding(1.0) and _replay_founding(0.1)  # replayed: lr 1 goes NaN, lr 0.1 stays finite
+    script = tmp_path / "net341.py"
+    shutil.copy(SEED, script)
+    _, session = trace_script(str(script), [], tmp_path / "out", formats=("json",))
+    session._causes = []
+    probing = probes.probe_session(session, jobs=2)
+    assert probing.status == "probed", probing.reason
+    by_tag = {p.tag: p for p in probing.probes}
+    lower = by_tag["learning_rate_too_high"]
+    assert lower.verdict == CURES, lower.reason
+    assert lower.fixes and lower.diff
+    named = probes.probed_causes(probing)
+    cured = [p.tag for p in probing.probes if p.verdict == CURES]
+    assert [c.tag for c in named] == cured[:1]
+    order = [tag for tag, _ in probes.PROBES[probes.BLOWUP]]
+    assert cured == sorted(cured, key=order.index)
+    assert named[0].summary.startswith("Re-run with ")
+    assert script.read_text() == SEED.read_text()  # the user's file is never written
