@@ -421,10 +421,7 @@ def _probe(session, mode: str, run_seconds: float, quiet: bool) -> None:
                 click.echo(f"nandoctor: not probed: the re-runs would take about {expected:.0f} s "
                            f"(more than {AUTO_FACTOR:g}x this run); `--probe on` runs them anyway", err=True)
             return
-    probing = session.probe()
-    if not quiet and probing.status == "probed" and not probing.cured():
-        tried = ", ".join(p.change for p in probing.probes)
-        click.echo(f"nandoctor: probed {probing.symptom}: no single change removed it ({tried})", err=True)
+    session.probe()
 
 
 def _nonfinite_reason(session) -> str | None:

@@ -76,6 +76,20 @@ class Probing:
     def cured(self) -> list[Probe]:
         return [p for p in self.probes if p.verdict == CURES]
 
+    @classmethod
+    def from_dict(cls, doc: dict) -> "Probing":
+        """Rebuild from `to_dict` output (a session folder's probing.json)."""
+        from .model import from_dict
+
+        def probe(d):
+            return Probe(d["tag"], d["change"], tuple(from_dict(Fix, f) for f in d["fixes"]), d["verdict"], d["reason"],
+                         None if d.get("measures") is None else Measures.from_dict(d["measures"]), d.get("diff", ""))
+
+        return cls(doc["status"], doc["reason"], tuple(probe(p) for p in doc.get("probes", [])),
+                   tuple(tuple(t) for t in doc.get("not_tried", [])),
+                   None if doc.get("before") is None else Measures.from_dict(doc["before"]), doc.get("wall_seconds"),
+                   doc.get("symptom", ""))
+
 
 # Error findings that say values grow without bound: a blow-up even before any NaN.
 GROWTH_FINDINGS = ("weight_divergence", "sustained_growth", "weights_nonfinite", "division_by_zero", "log_of_zero")
@@ -412,3 +426,16 @@ def save_probing(directory: str | os.PathLike, probing: Probing) -> Path:
     tmp.write_text(json.dumps(probing.to_dict(), indent=1), encoding="utf-8")
     tmp.replace(path)
     return path
+
+
+def load_probing(directory: str | os.PathLike) -> Probing | None:
+    """The probing saved in a session folder, or None when it holds none."""
+    import json
+
+    path = Path(directory) / PROBING_FILE
+    if not path.is_file():
+        return None
+    try:
+        return Probing.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, KeyError, TypeError) as e:
+        raise ValueError(f"{path} is not a probing nandoctor wrote: {e}") from None

@@ -297,9 +297,11 @@ class Session:
 def load(directory: str | os.PathLike) -> Session:
     """Read a session folder written by `nandoctor run`, `trace(...).save()` or `Session.save`."""
     session = Session(read_session_files(directory), directory=str(directory))
+    from .probes import load_probing
     from .verify import load_verification
 
     session.verification = load_verification(directory)
+    session.probing = load_probing(directory)
     return session
 
 

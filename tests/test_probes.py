@@ -4,6 +4,7 @@ verdicts, each against a plain-numpy replay of the same program."""
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -199,3 +200,44 @@ def test_the_founding_case_unexplained_is_probed_and_the_lower_rate_removes_its_
     assert cured == sorted(cured, key=order.index)
     assert named[0].summary.startswith("Re-run with ")
     assert script.read_text() == SEED.read_text()  # the user's file is never written
+
+
+@pytest.mark.slow
+def test_a_probing_that_removed_nothing_is_said_and_read_back(tmp_path):
+    """The verdict names what was re-run and what each did; findings.json and a reloaded session carry it."""
+    import json
+
+    import jsonschema
+
+    import nandoctor
+    from conftest import run_nandoctor
+
+    script = tmp_path / "flat.py"
+    script.write_text(textwrap.dedent("""
+        import numpy as np
+        rs = np.random.RandomState(7)
+        feats = rs.randn(4, 200)
+        target = np.array([[0.5, -1.0, 2.0, 0.3]]) @ feats
+        coef = np.zeros((1, 4))
+        for r in range(300):
+            resid = coef @ feats - target
+            cost = float((resid ** 2).mean())
+            coef = coef - 1e-9 * (resid @ feats.T) / feats.shape[1]
+    """))
+    done = run_nandoctor(["run", "-o", str(tmp_path / "out"), str(script)], cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    doc = json.loads((tmp_path / "out" / "findings.json").read_text())
+    jsonschema.validate(doc, json.loads((Path(nandoctor.__file__).parent / "report" / "findings.schema.json").read_text()))
+    probing = doc["probing"]
+    assert probing["status"] == "probed" and not any(p["verdict"] == CURES for p in probing["probes"])
+    rate = next(p for p in probing["probes"] if p["cause"] == "learning_rate_too_low")
+    assert rate["change"] == "the learning rate multiplied by 1000"  # every rung lowered the loss a little
+    assert "learning_rate_too_low" not in [c["tag"] for c in doc["causes"]]
+    said = [ln for ln in done.stderr.splitlines() if ln.startswith("nandoctor: probed the loss")]
+    assert len(said) == 1 and "no single change removed it" in said[0]
+    import html
+
+    page = html.unescape((tmp_path / "out" / "report.html").read_text(encoding="utf-8"))
+    assert "Probed:</strong> " + said[0][len("nandoctor: probed "):] in page
+    again = nandoctor.load(tmp_path / "out")
+    assert again.probing is not None and [p.tag for p in again.probing.probes] == [p["cause"] for p in probing["probes"]]

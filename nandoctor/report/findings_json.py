@@ -71,7 +71,20 @@ def findings_document(session) -> dict:
         "errors": list(session.errors),
         # The re-runs of the fixes (`nandoctor run --verify`, Session.verify()); null when they were not run.
         "verification": verification_dict(verification),
+        # The intervention re-runs of a broken run no raised cause explained (`nandoctor run --probe`); null when
+        # they were not run.
+        "probing": probing_dict(getattr(session, "probing", None)),
     }
+
+
+def probing_dict(probing) -> dict | None:
+    """The probing as findings.json carries it: why it ran (or not), each change's verdict and reason."""
+    if probing is None:
+        return None
+    return {"status": probing.status, "reason": probing.reason, "symptom": probing.symptom,
+            "probes": [{"cause": p.tag, "change": p.change, "verdict": p.verdict, "reason": p.reason}
+                       for p in probing.probes],
+            "not_tried": [{"cause": tag, "why": why} for tag, why in probing.not_tried]}
 
 
 def _cause_dict(c, verification) -> dict:

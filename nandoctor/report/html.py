@@ -286,6 +286,8 @@ def _verdict(session, v: words.Verdict) -> str:
     if v.not_traced:
         parts.append("<p><strong>Not seen by nandoctor:</strong></p><ul>"
                      + "".join(f"<li>{esc(line[0].upper() + line[1:])}.</li>" for line in v.not_traced) + "</ul>")
+    if v.probed:
+        parts.append(f"<p><strong>Probed:</strong> {esc(v.probed[len('probed '):])}.</p>")
     if v.not_checked:
         parts.append("<p><strong>Causes not checked</strong> (a premise was not measured on this run):</p><ul>"
                      + "".join(f"<li>{esc(line)}</li>" for line in v.not_checked) + "</ul>")

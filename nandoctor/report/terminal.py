@@ -47,6 +47,8 @@ def verdict_lines(session, report_dir: str) -> list[str]:
     if v.not_traced:
         # Longer than the other lines: the folder to --include is the point and must not be cut off.
         coverage.append(words.one_line(f"{PREFIX} {'; '.join(v.not_traced)}", 3 * WIDTH))
+    if v.probed:
+        coverage.append(words.one_line(f"{PREFIX} {v.probed}", 2 * WIDTH))
     if v.not_checked:
         coverage.append(words.one_line(f"{PREFIX} not checked: {'; '.join(v.not_checked)}", WIDTH + 40))
     room = MAX_LINES - 1 - len(cause_lines) - len(tail)

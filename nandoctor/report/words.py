@@ -116,6 +116,7 @@ class Verdict:
     checked: str = ""  # what nandoctor checked on this run, in numbers
     not_checked: list[str] = field(default_factory=list)  # causes not judged: which premise was not measured
     not_traced: list[str] = field(default_factory=list)  # the user's code and values nandoctor did not see
+    probed: str = ""  # the intervention re-runs that removed nothing, in this run's numbers ("" when none ran)
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
@@ -223,6 +224,16 @@ def checked_text(cov: Coverage) -> str:
         parts.append(f"the loss measured at {plural(cov.loss_steps, 'step')} from {cov.loss}" if cov.loss else
                      "no loss measured")
     return "; ".join(parts)
+
+
+def probed_line(session) -> str:
+    """What the intervention re-runs tried when none removed the symptom; "" when none ran or one did (that one
+    is then a cause)."""
+    probing = getattr(session, "probing", None)
+    if probing is None or probing.status != "probed" or probing.cured():
+        return ""
+    tried = ", ".join(f"{p.change} ({p.verdict})" for p in probing.probes)
+    return f"probed {probing.symptom}: no single change removed it; re-run with {tried}"
 
 
 def not_checked_lines(session) -> list[str]:
@@ -377,7 +388,7 @@ def verdict(session) -> Verdict:
         detail += f" The script then stopped with {one_line(exc, 120)}."
     step = fn.step if fn is not None else (bad.step if bad is not None else None)
     return Verdict(status, headline, detail, causes, step, checked=checked, not_checked=not_checked_lines(session),
-                   not_traced=not_traced_lines(session))
+                   not_traced=not_traced_lines(session), probed=probed_line(session))
 
 
 # What each finding code means, in a few plain words (the page shows these, with the code as a tooltip).
