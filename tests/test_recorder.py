@@ -383,3 +383,23 @@ def test_a_ctrl_c_held_during_a_flush_raises_keyboard_interrupt_after_it():
             sum(range(10_000))
             done.append(True)
     assert done == [True]
+
+
+def test_holding_ctrl_c_on_the_flushers_bare_thread_adds_no_thread_the_script_sees():
+    """The flusher runs on a bare `_thread`: asking which thread it is must not register a dummy Thread."""
+    import _thread
+    import threading
+
+    from nandoctor.trace.recorder import interrupts_held
+
+    before = threading.enumerate()
+    done = threading.Event()
+
+    def flush_like():
+        with interrupts_held():
+            pass
+        done.set()
+
+    _thread.start_new_thread(flush_like, ())
+    assert done.wait(10)
+    assert threading.enumerate() == before

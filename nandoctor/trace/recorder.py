@@ -245,7 +245,9 @@ def interrupts_held():
     them. Python runs its signal handlers in the main thread between bytecodes, wherever it is: the
     script's handler is put back after the block and called then, with the script's own frame.
     """
-    if threading.current_thread() is not threading.main_thread():
+    # By ident: threading.current_thread() on the flusher's bare thread would register a dummy Thread that the
+    # script's threading.enumerate() then lists.
+    if threading.get_ident() != threading.main_thread().ident:
         yield  # handlers only ever run on the main thread: one coming now waits for it anyway
         return
     try:
