@@ -397,13 +397,8 @@ def _verify(session, mode: str, run_seconds: float, quiet: bool, size: bool | No
 
     if not session.causes:
         return
-    if mode == "auto":
-        expected = estimate_seconds(session)
-        if expected > max(AUTO_MIN_SECONDS, AUTO_FACTOR * run_seconds):
-            if not quiet:
-                click.echo(f"nandoctor: fixes not verified: the re-runs would take about {expected:.0f} s "
-                           f"(more than {AUTO_FACTOR:g}x this run); `--verify on` runs them anyway", err=True)
-            return
+    if mode == "auto" and _over_budget(estimate_seconds(session), run_seconds, quiet, "fixes not verified", "--verify"):
+        return
     session.verify(size=(mode == "on") if size is None else size)
 
 
@@ -414,14 +409,19 @@ def _probe(session, mode: str, run_seconds: float, quiet: bool) -> None:
 
     if wanted(session) is None:
         return
-    if mode == "auto":
-        expected = estimate_seconds(session)
-        if expected > max(AUTO_MIN_SECONDS, AUTO_FACTOR * run_seconds):
-            if not quiet:
-                click.echo(f"nandoctor: not probed: the re-runs would take about {expected:.0f} s "
-                           f"(more than {AUTO_FACTOR:g}x this run); `--probe on` runs them anyway", err=True)
-            return
+    if mode == "auto" and _over_budget(estimate_seconds(session), run_seconds, quiet, "not probed", "--probe"):
+        return
     session.probe()
+
+
+def _over_budget(expected: float, run_seconds: float, quiet: bool, what: str, flag: str) -> bool:
+    """True (and said, unless quiet) when `auto` re-runs would take longer than it promises."""
+    if expected <= max(AUTO_MIN_SECONDS, AUTO_FACTOR * run_seconds):
+        return False
+    if not quiet:
+        click.echo(f"nandoctor: {what}: the re-runs would take about {expected:.0f} s (more than {AUTO_FACTOR:g}x "
+                   f"this run); `{flag} on` runs them anyway", err=True)
+    return True
 
 
 def _nonfinite_reason(session) -> str | None:

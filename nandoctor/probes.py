@@ -419,23 +419,15 @@ def with_probed(causes, probing: Probing) -> list[Cause]:
 
 def save_probing(directory: str | os.PathLike, probing: Probing) -> Path:
     """Write probing.json into a session folder."""
-    import json
+    from .store import write_json
 
     path = Path(directory) / PROBING_FILE
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(probing.to_dict(), indent=1), encoding="utf-8")
-    tmp.replace(path)
+    write_json(path, probing.to_dict())
     return path
 
 
 def load_probing(directory: str | os.PathLike) -> Probing | None:
     """The probing saved in a session folder, or None when it holds none."""
-    import json
+    from .store import read_json_record
 
-    path = Path(directory) / PROBING_FILE
-    if not path.is_file():
-        return None
-    try:
-        return Probing.from_dict(json.loads(path.read_text(encoding="utf-8")))
-    except (ValueError, KeyError, TypeError) as e:
-        raise ValueError(f"{path} is not a probing nandoctor wrote: {e}") from None
+    return read_json_record(Path(directory) / PROBING_FILE, Probing.from_dict, "a probing")

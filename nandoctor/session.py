@@ -226,13 +226,7 @@ class Session:
         self.verification = verification
         if verification.status == "verified":
             self._causes = reranked(self.causes, verification)
-            if self.directory is not None:
-                from .store import SessionWriter
-
-                try:
-                    SessionWriter.reopen(self.directory).write_analysis(self.analysis_dict())
-                except Exception:  # noqa: BLE001 -- a folder we cannot write keeps its analysis; the result is returned
-                    pass
+            self._rewrite_analysis()
         if self.directory is not None and os.path.isdir(self.directory):
             save_verification(self.directory, verification)
         return verification
@@ -250,16 +244,21 @@ class Session:
             self._causes = with_probed(self.causes, probing)
             named = {c.tag for c in self._causes}
             self.not_checked = [n for n in self.not_checked if getattr(n, "tag", None) not in named]
-            if self.directory is not None:
-                from .store import SessionWriter
-
-                try:
-                    SessionWriter.reopen(self.directory).write_analysis(self.analysis_dict())
-                except Exception:  # noqa: BLE001 -- a folder we cannot write keeps its analysis; the result is returned
-                    pass
+            self._rewrite_analysis()
         if self.directory is not None and os.path.isdir(self.directory):
             save_probing(self.directory, probing)
         return probing
+
+    def _rewrite_analysis(self) -> None:
+        """Write the analysis again into the session's folder, after re-runs changed its causes."""
+        if self.directory is None:
+            return
+        from .store import SessionWriter
+
+        try:
+            SessionWriter.reopen(self.directory).write_analysis(self.analysis_dict())
+        except Exception:  # noqa: BLE001 -- a folder we cannot write keeps its analysis; the result is returned
+            pass
 
     # -- output ------------------------------------------------------------------------
     def save(self, directory: str | os.PathLike) -> str:

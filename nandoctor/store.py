@@ -54,6 +54,17 @@ def write_json(path: Path, obj) -> None:
     os.replace(tmp, path)
 
 
+def read_json_record(path: Path, build, what: str):
+    """`build(document)` of a JSON file nandoctor wrote into a session folder (a verification, a probing), or None
+    when there is none; a ValueError naming the file when it is not what it should be."""
+    if not path.is_file():
+        return None
+    try:
+        return build(json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, KeyError, TypeError) as e:
+        raise ValueError(f"{path} is not {what} nandoctor wrote: {e}") from None
+
+
 def _default(x):
     if hasattr(x, "item"):
         return x.item()

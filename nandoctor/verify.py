@@ -1096,22 +1096,18 @@ VERIFICATION_FILE = "verification.json"
 
 
 def save_verification(directory: str | os.PathLike, verification: Verification) -> Path:
+    from .store import write_json
+
     path = Path(directory) / VERIFICATION_FILE
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(verification.to_dict(), indent=1), encoding="utf-8")
-    tmp.replace(path)
+    write_json(path, verification.to_dict())
     return path
 
 
 def load_verification(directory: str | os.PathLike) -> Verification | None:
     """The verification saved in a session folder, or None when it holds none."""
-    path = Path(directory) / VERIFICATION_FILE
-    if not path.is_file():
-        return None
-    try:
-        return Verification.from_dict(json.loads(path.read_text(encoding="utf-8")))
-    except (ValueError, KeyError, TypeError) as e:
-        raise ValueError(f"{path} is not a verification nandoctor wrote: {e}") from None
+    from .store import read_json_record
+
+    return read_json_record(Path(directory) / VERIFICATION_FILE, Verification.from_dict, "a verification")
 
 
 def plan_fixes(session) -> tuple[list[Fix], str]:
