@@ -141,8 +141,9 @@ def commands(script: Path, work: Path) -> dict:
                    {"PYTHONPATH": str(work / "site") + os.pathsep + str(ROOT), "NANDOCTOR_PARITY_SCRIPT": str(script.resolve()),
                     "NANDOCTOR_PARITY_NPZ": str(work / "plain.npz")}),
         # The real CLI; the script runs in its child interpreter, where the same sitecustomize saves its globals.
+        # No probing: the samples' cause tests judge the declared rules (tests/test_probes.py tests the probes).
         "traced": ([sys.executable, "-m", "nandoctor", "run", "-o", str(work / "report"), "--format", "json,session",
-                    str(script), *args],
+                    "--probe", "off", str(script), *args],
                    {"PYTHONPATH": str(work / "site") + os.pathsep + str(ROOT), "NANDOCTOR_PARITY_SCRIPT": str(script.resolve()),
                     "NANDOCTOR_PARITY_NPZ": str(work / "traced.npz")}),
     }
