@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .explain.fixes import is_patch
 from .model import Cause, ChainLink, Fix, to_dict
-from .verify import (CONTROL_SEED, CURES, HELPS, MAX_RERUN_SECONDS, NOT_APPLIED, Budget, Measures, PatchError, _user_sources,
+from .verify import (CONTROL_SEED, CURES, HELPS, MAX_RERUN_SECONDS, WORSE, NOT_APPLIED, Budget, Measures, PatchError, _user_sources,
                      draws_random, measure, patch_files, plan_budget, rerun_hazard, run_patched, seeds_itself,
                      verdict_of)
 
@@ -69,6 +69,9 @@ class Probing:
     before: Measures | None = None
     wall_seconds: float | None = None
     symptom: str = ""  # what was broken, in this run's numbers
+    # Raised causes whose own first fix, re-run, made the run worse: withdrawn (their re-runs as the evidence).
+    refuted: tuple[Probe, ...] = ()
+    checked: tuple[Probe, ...] = ()  # every raised cause's own fix re-run, refuted or not
 
     def to_dict(self) -> dict:
         return to_dict(self)
@@ -88,7 +91,8 @@ class Probing:
         return cls(doc["status"], doc["reason"], tuple(probe(p) for p in doc.get("probes", [])),
                    tuple(tuple(t) for t in doc.get("not_tried", [])),
                    None if doc.get("before") is None else Measures.from_dict(doc["before"]), doc.get("wall_seconds"),
-                   doc.get("symptom", ""))
+                   doc.get("symptom", ""), tuple(probe(p) for p in doc.get("refuted", [])),
+                   tuple(probe(p) for p in doc.get("checked", [])))
 
 
 # Error findings that say values grow without bound: a blow-up even before any NaN.
@@ -123,10 +127,22 @@ def symptom(session) -> tuple[str, str] | None:
 
 
 def wanted(session) -> tuple[str, str] | None:
-    """Why the run is probed: a symptom that no raised cause explains; None when it is not to be probed."""
-    if session.causes:
-        return None
+    """Why the run is probed: its symptom (the raised causes, if any, are first put to their own fix's test);
+    None when it shows none."""
     return symptom(session)
+
+
+def refutable(causes) -> list[tuple]:
+    """(tag, change, fixes, no scaling, no rungs) of each raised cause's first patch group: the re-run that tests
+    the cause itself."""
+    from .verify import fix_groups
+
+    out = []
+    for c in sorted(causes, key=lambda c: c.rank):
+        groups = fix_groups(c.fixes)
+        if groups:
+            out.append((c.tag, f"its own fix ({groups[0][0].title})", groups[0], None, []))
+    return out
 
 
 def _standardized(F) -> bool | None:
@@ -318,7 +334,7 @@ def probe_session(session, *, jobs: int | None = None, scratch: str | os.PathLik
     meta = session.meta
     why = wanted(session)
     if why is None:
-        return Probing("not probed", "a raised cause explains the run" if session.causes else "the run shows no symptom")
+        return Probing("not probed", "the run shows no symptom")
     if not meta.get("script"):
         return Probing("not probed", "this session was traced inside Python, not from a script file: there is no "
                                      "script to re-run")
@@ -337,9 +353,12 @@ def probe_session(session, *, jobs: int | None = None, scratch: str | os.PathLik
     if hazard:
         return Probing("not probed", f"not re-run: {hazard}")
     kind = why[0]
-    made, skipped = candidates(session, kind)
-    if not made:
-        return Probing("not probed", "no intervention could be written into this program", (), tuple(skipped))
+    causes = list(session.causes)
+    tests = refutable(causes)
+    made, skipped = candidates(session, kind) if not causes else ([], [])
+    if not made and not tests:
+        return Probing("not probed", "no intervention could be written into this program" if not causes else
+                       "no raised cause offers a patch to test it by", (), tuple(skipped), symptom=why[1])
     budget = budget or plan_budget(session)
     if budget.max_steps is None and budget.expected > MAX_RERUN_SECONDS:
         return Probing("not probed", f"too long to re-run: {budget.reason}", (), tuple(skipped))
@@ -377,9 +396,18 @@ def probe_session(session, *, jobs: int | None = None, scratch: str | os.PathLik
         return got
 
     with ThreadPoolExecutor(max(1, jobs or os.cpu_count() or 1)) as pool:
+        checked = tuple(pool.map(attempt, tests))
+        refuted = tuple(p for p in checked if p.verdict == WORSE)
+        if len(refuted) < len(causes):  # a raised cause stands: nothing to probe for
+            return Probing("not probed", f"{why[1]}; a raised cause stands after its own fix was re-run over "
+                                         f"{budget.reason}", (), (), before, round(time.monotonic() - t0, 3), why[1],
+                           refuted, checked)
+        if causes:  # every raised cause fell: look for the one that holds
+            made, skipped = candidates(session, kind)
         probes = tuple(pool.map(attempt, made))
-    return Probing("probed", f"{why[1]}, and no raised cause explained it; each change re-run over {budget.reason}",
-                   probes, tuple(skipped), before, round(time.monotonic() - t0, 3), why[1])
+    told = "no raised cause explained it" if not causes else "every raised cause's own fix made the run worse"
+    return Probing("probed", f"{why[1]}, and {told}; each change re-run over {budget.reason}",
+                   probes, tuple(skipped), before, round(time.monotonic() - t0, 3), why[1], refuted, checked)
 
 
 def estimate_seconds(session, jobs: int | None = None) -> float:
@@ -390,7 +418,7 @@ def estimate_seconds(session, jobs: int | None = None) -> float:
         return 0.0
     budget = plan_budget(session)
     jobs = max(1, jobs or os.cpu_count() or 1)
-    runs = len(PROBES[why[0]]) + len(RATE_LADDER) - 1
+    runs = len(refutable(session.causes)) or len(PROBES[why[0]]) + len(RATE_LADDER) - 1
     return (-(-runs // jobs) + 1) * budget.expected
 
 
@@ -412,8 +440,14 @@ def probed_causes(probing: Probing, start_rank: int = 1) -> list[Cause]:
 
 
 def with_probed(causes, probing: Probing) -> list[Cause]:
-    """The causes after probing: the raised ones as they were, then the probed one."""
-    return list(causes) + probed_causes(probing, len(causes) + 1)
+    """The causes after probing: the raised ones its re-runs did not refute, ranked as they were, then the probed
+    one."""
+    import dataclasses
+
+    gone = {p.tag for p in probing.refuted}
+    kept = [dataclasses.replace(c, rank=k) for k, c in enumerate(sorted((c for c in causes if c.tag not in gone),
+                                                                        key=lambda c: c.rank), 1)]
+    return kept + probed_causes(probing, len(kept) + 1)
 
 
 

@@ -240,7 +240,7 @@ class Session:
 
         probing = probe_session(self, jobs=jobs, scratch=scratch)
         self.probing = probing
-        if probing.cured():
+        if probing.cured() or probing.refuted:
             self._causes = with_probed(self.causes, probing)
             named = {c.tag for c in self._causes}
             self.not_checked = [n for n in self.not_checked if getattr(n, "tag", None) not in named]

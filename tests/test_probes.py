@@ -238,6 +238,53 @@ def test_a_probing_that_removed_nothing_is_said_and_read_back(tmp_path):
     import html
 
     page = html.unescape((tmp_path / "out" / "report.html").read_text(encoding="utf-8"))
-    assert "Probed:</strong> " + said[0][len("nandoctor: probed "):] in page
+    assert "Re-runs:</strong> " + said[0][len("nandoctor: "):] in page
     again = nandoctor.load(tmp_path / "out")
     assert again.probing is not None and [p.tag for p in again.probing.probes] == [p["cause"] for p in probing["probes"]]
+
+
+def _first_nan_flipped(sign):
+    """The founding net replayed with its updates' sign times `sign`: the first step whose weights are not finite."""
+    rng = np.random.RandomState(1)
+    w_ij, w_jk = (2 * rng.rand(3, 4) - 1), (2 * rng.rand(4, 1) - 1)
+    x = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [0, 1, 0], [1, 0, 0], [1, 1, 1], [0, 0, 0]])
+    y = np.array([[0, 1, 1, 1, 1, 0, 0]]).T
+    with np.errstate(all="ignore"):
+        for step in range(10000):
+            z_ij = x @ w_ij
+            a_ij = np.where(z_ij > 0, z_ij, z_ij * 0.01)
+            a_jk = 1 / (1 + np.exp(-(a_ij @ w_jk)))
+            dl_jk = -y / a_jk + (1 - y) / (1 - a_jk)
+            da_jk = a_jk * (1 - a_jk)
+            g_ij = x.T @ (((da_jk * dl_jk) @ w_jk.T) * np.where(z_ij > 0, 1.0, 0.01))
+            g_jk = a_ij.T @ (dl_jk * da_jk)
+            w_ij, w_jk = w_ij - sign * g_ij, w_jk - sign * g_jk
+            if not (np.isfinite(w_ij).all() and np.isfinite(w_jk).all()):
+                return step
+    return None
+
+
+@pytest.mark.slow
+def test_a_raised_cause_whose_own_fix_makes_the_run_worse_is_withdrawn(tmp_path):
+    """A false `gradient_sign_wrong` put on the founding case: flipping its correct updates blows up sooner, so the
+    cause is withdrawn, and the probes then find what holds."""
+    import shutil
+
+    from nandoctor.cli import trace_script
+    from nandoctor.detectors.facts import facts
+    from nandoctor.explain.fixes import flip_update_fixes
+    from nandoctor.model import Cause
+
+    flipped, kept = _first_nan_flipped(-1), _first_nan_flipped(1)
+    assert flipped is not None and kept is not None and flipped < kept  # replayed: flipping blows up sooner
+    script = tmp_path / "net341.py"
+    shutil.copy(SEED, script)
+    _, session = trace_script(str(script), [], tmp_path / "out", formats=("json",))
+    session._causes = [Cause("gradient_sign_wrong", 1, "planted", fixes=tuple(flip_update_fixes(facts(session))))]
+    probing = probes.probe_session(session, jobs=2)
+    assert [p.tag for p in probing.refuted] == ["gradient_sign_wrong"]
+    assert probing.refuted[0].verdict == WORSE
+    assert probing.status == "probed"  # no cause stood: the interventions ran
+    after = probes.with_probed(session.causes, probing)
+    assert "gradient_sign_wrong" not in [c.tag for c in after]
+    assert [c.tag for c in after] == [p.tag for p in probing.cured()][:1]

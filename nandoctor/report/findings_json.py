@@ -82,9 +82,14 @@ def probing_dict(probing) -> dict | None:
     if probing is None:
         return None
     return {"status": probing.status, "reason": probing.reason, "symptom": probing.symptom,
-            "probes": [{"cause": p.tag, "change": p.change, "verdict": p.verdict, "reason": p.reason}
-                       for p in probing.probes],
-            "not_tried": [{"cause": tag, "why": why} for tag, why in probing.not_tried]}
+            "probes": [_probe_dict(p) for p in probing.probes],
+            "not_tried": [{"cause": tag, "why": why} for tag, why in probing.not_tried],
+            "causes_tested": [_probe_dict(p) for p in probing.checked],
+            "withdrawn": [p.tag for p in probing.refuted]}
+
+
+def _probe_dict(p) -> dict:
+    return {"cause": p.tag, "change": p.change, "verdict": p.verdict, "reason": p.reason}
 
 
 def _cause_dict(c, verification) -> dict:

@@ -287,7 +287,7 @@ def _verdict(session, v: words.Verdict) -> str:
         parts.append("<p><strong>Not seen by nandoctor:</strong></p><ul>"
                      + "".join(f"<li>{esc(line[0].upper() + line[1:])}.</li>" for line in v.not_traced) + "</ul>")
     if v.probed:
-        parts.append(f"<p><strong>Probed:</strong> {esc(v.probed[len('probed '):])}.</p>")
+        parts.append(f"<p><strong>Re-runs:</strong> {esc(v.probed)}.</p>")
     if v.not_checked:
         parts.append("<p><strong>Causes not checked</strong> (a premise was not measured on this run):</p><ul>"
                      + "".join(f"<li>{esc(line)}</li>" for line in v.not_checked) + "</ul>")

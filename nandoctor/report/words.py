@@ -116,7 +116,7 @@ class Verdict:
     checked: str = ""  # what nandoctor checked on this run, in numbers
     not_checked: list[str] = field(default_factory=list)  # causes not judged: which premise was not measured
     not_traced: list[str] = field(default_factory=list)  # the user's code and values nandoctor did not see
-    probed: str = ""  # the intervention re-runs that removed nothing, in this run's numbers ("" when none ran)
+    probed: str = ""  # causes withdrawn by their own fix's re-run, and intervention re-runs that removed nothing
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
@@ -227,13 +227,16 @@ def checked_text(cov: Coverage) -> str:
 
 
 def probed_line(session) -> str:
-    """What the intervention re-runs tried when none removed the symptom; "" when none ran or one did (that one
-    is then a cause)."""
+    """The raised causes withdrawn because their own fix, re-run, made the run worse, and what the intervention
+    re-runs tried when none removed the symptom; "" when neither (a change that removed it is a cause)."""
     probing = getattr(session, "probing", None)
-    if probing is None or probing.status != "probed" or probing.cured():
+    if probing is None:
         return ""
-    tried = ", ".join(f"{p.change} ({p.verdict})" for p in probing.probes)
-    return f"probed {probing.symptom}: no single change removed it; re-run with {tried}"
+    parts = [f"withdrawn {p.tag}: re-run with {p.change}, {p.reason}" for p in probing.refuted]
+    if probing.status == "probed" and not probing.cured():
+        tried = ", ".join(f"{p.change} ({p.verdict})" for p in probing.probes)
+        parts.append(f"probed {probing.symptom}: no single change removed it; re-run with {tried}")
+    return "; ".join(parts)
 
 
 def not_checked_lines(session) -> list[str]:
