@@ -373,10 +373,13 @@ def run(output, include, exclude, step_loop, formats, thresholds, config_path, n
     t0 = time.monotonic()
     def hook(session):
         run_seconds = time.monotonic() - t0
-        if probe != "off":
-            _probe(session, probe, run_seconds, quiet)
-        if verify != "off":
-            _verify(session, verify, run_seconds, quiet)
+        try:
+            if probe != "off":
+                _probe(session, probe, run_seconds, quiet)
+            if verify != "off":
+                _verify(session, verify, run_seconds, quiet)
+        except KeyboardInterrupt:  # the re-runs are extra: a Ctrl-C stops them, and the run's report is still drawn
+            click.echo("nandoctor: re-runs stopped by Ctrl-C; the report shows the run as analysed", err=True)
 
     outcome, session = run_traced(script, list(args), out, include=include, exclude=exclude, step_loop=step_loop,
                                   formats=fmt, raise_errors=raise_errors, config=merged,
@@ -407,7 +410,7 @@ def _probe(session, mode: str, run_seconds: float, quiet: bool) -> None:
     report is drawn, so the report names what removed the symptom."""
     from .probes import estimate_seconds, wanted
 
-    if wanted(session) is None:
+    if session.meta.get("interrupted") or session.meta.get("signal") or wanted(session) is None:
         return
     if mode == "auto" and _over_budget(estimate_seconds(session), run_seconds, quiet, "not probed", "--probe"):
         return

@@ -335,6 +335,8 @@ def probe_session(session, *, jobs: int | None = None, scratch: str | os.PathLik
     why = wanted(session)
     if why is None:
         return Probing("not probed", "the run shows no symptom")
+    if meta.get("interrupted") or meta.get("signal"):
+        return Probing("not probed", "the run was interrupted: it is not started again unasked", symptom=why[1])
     if not meta.get("script"):
         return Probing("not probed", "this session was traced inside Python, not from a script file: there is no "
                                      "script to re-run")

@@ -224,7 +224,7 @@ def test_a_probing_that_removed_nothing_is_said_and_read_back(tmp_path):
             cost = float((resid ** 2).mean())
             coef = coef - 1e-9 * (resid @ feats.T) / feats.shape[1]
     """))
-    done = run_nandoctor(["run", "-o", str(tmp_path / "out"), str(script)], cwd=tmp_path)
+    done = run_nandoctor(["run", "--probe", "auto", "-o", str(tmp_path / "out"), str(script)], cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     doc = json.loads((tmp_path / "out" / "findings.json").read_text())
     jsonschema.validate(doc, json.loads((Path(nandoctor.__file__).parent / "report" / "findings.schema.json").read_text()))
