@@ -311,10 +311,12 @@ def _want_progress(progress, quiet) -> bool:
                    "them (cures, helps, no effect, makes it worse); causes are re-ranked by it. auto: only when "
                    "the re-runs are expected to take at most 3x this run (and a minute at least).")
 @click.option("--probe", "probe", type=click.Choice(("auto", "on", "off")), default="auto", show_default=True,
-              help="When the run blows up or stalls and no cause explains it, re-run scratch copies with one change "
-                   "each (learning rate, inputs' scale, initial weights, update direction) and name the cause whose "
+              envvar="NANDOCTOR_PROBE",
+              help="Re-run to test the causes: each raised cause's own fix (withdrawn when it makes the run worse); "
+                   "when the run blows up or stalls and no cause stands, scratch copies with one change each "
+                   "(learning rate, inputs' scale, initial weights, update direction, bias), naming the cause whose "
                    "change removes the symptom. auto: only when the re-runs are expected to take at most 3x this "
-                   "run (and a minute at least).")
+                   "run (and a minute at least). Default from NANDOCTOR_PROBE.")
 @_verdict_options
 @click.argument("script", type=click.Path(dir_okay=True))
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)

@@ -132,12 +132,7 @@ def untraced(source: str) -> dict:
 
 
 def run_nandoctor(args, cwd=None, stdin=None, env=None, timeout=600):
-    """`python -m nandoctor ARGS` in a subprocess; returns CompletedProcess with text output. A `run` re-runs
-    nothing unless the test asks for it with `--probe` (tests/test_probes.py tests the re-runs): they would cost
-    the suite minutes and change none of what the other tests check."""
-    args = list(args)
-    if args[:1] == ["run"] and "--probe" not in args:
-        args[1:1] = ["--probe", "off"]
+    """`python -m nandoctor ARGS` in a subprocess; returns CompletedProcess with text output."""
     e = dict(os.environ)
     e.update(env or {})
     return subprocess.run([sys.executable, "-m", "nandoctor", *args], cwd=cwd, input=stdin, capture_output=True,
@@ -214,6 +209,11 @@ def parity_runs(tmp_path_factory):
     from sample_runs import run_samples
 
     return run_samples(tmp_path_factory.mktemp("parity"))
+
+
+# A traced run re-runs nothing unless a test asks for it with `--probe` (tests/test_probes.py tests the re-runs):
+# they would cost the suite minutes and change none of what the other tests check.
+os.environ["NANDOCTOR_PROBE"] = "off"
 
 
 def pytest_configure(config):
