@@ -452,7 +452,6 @@ def with_probed(causes, probing: Probing) -> list[Cause]:
     return kept + probed_causes(probing, len(kept) + 1)
 
 
-
 def save_probing(directory: str | os.PathLike, probing: Probing) -> Path:
     """Write probing.json into a session folder."""
     from .store import write_json

@@ -153,16 +153,15 @@ def test_scaled_updates_step_as_the_scaled_rate_does(tmp_path, monkeypatch, fact
 
 # -- a whole probe: the founding case with its raised causes set aside ---------------------------------------------
 
-def _replay_founding(lr, iterations=10000):
-    """The demo's 3-4-1 net in plain numpy: (all finite, loss first, loss last)."""
+def _first_nan_founding(lr, sign=1.0):
+    """The demo's 3-4-1 net in plain numpy, its updates `sign` times the gradient at rate `lr`: the first step whose
+    weights are not finite, None when all 10000 are."""
     rng = np.random.RandomState(1)
-    w_ij = (2 * rng.rand(3, 4) - 1)
-    w_jk = (2 * rng.rand(4, 1) - 1)
+    w_ij, w_jk = (2 * rng.rand(3, 4) - 1), (2 * rng.rand(4, 1) - 1)
     x = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [0, 1, 0], [1, 0, 0], [1, 1, 1], [0, 0, 0]])
     y = np.array([[0, 1, 1, 1, 1, 0, 0]]).T
-    finite = True
     with np.errstate(all="ignore"):
-        for _ in range(iterations):
+        for step in range(10000):
             z_ij = x @ w_ij
             a_ij = np.where(z_ij > 0, z_ij, z_ij * 0.01)
             a_jk = 1 / (1 + np.exp(-(a_ij @ w_jk)))
@@ -170,10 +169,10 @@ def _replay_founding(lr, iterations=10000):
             da_jk = a_jk * (1 - a_jk)
             g_ij = x.T @ (((da_jk * dl_jk) @ w_jk.T) * np.where(z_ij > 0, 1.0, 0.01))
             g_jk = a_ij.T @ (dl_jk * da_jk)
-            w_ij = w_ij - lr * g_ij
-            w_jk = w_jk - lr * g_jk
-            finite = finite and bool(np.isfinite(w_ij).all() and np.isfinite(w_jk).all())
-    return finite
+            w_ij, w_jk = w_ij - sign * lr * g_ij, w_jk - sign * lr * g_jk
+            if not (np.isfinite(w_ij).all() and np.isfinite(w_jk).all()):
+                return step
+    return None
 
 
 @pytest.mark.slow
@@ -182,7 +181,7 @@ def test_the_founding_case_unexplained_is_probed_and_the_lower_rate_removes_its_
 
     from nandoctor.cli import trace_script
 
-    assert not _replay_founding(1.0) and _replay_founding(0.1)  # replayed: lr 1 goes NaN, lr 0.1 stays finite
+    assert _first_nan_founding(1.0) is not None and _first_nan_founding(0.1) is None  # replayed: lr 1 goes NaN
     script = tmp_path / "net341.py"
     shutil.copy(SEED, script)
     _, session = trace_script(str(script), [], tmp_path / "out", formats=("json",))
@@ -243,27 +242,6 @@ def test_a_probing_that_removed_nothing_is_said_and_read_back(tmp_path):
     assert again.probing is not None and [p.tag for p in again.probing.probes] == [p["cause"] for p in probing["probes"]]
 
 
-def _first_nan_flipped(sign):
-    """The founding net replayed with its updates' sign times `sign`: the first step whose weights are not finite."""
-    rng = np.random.RandomState(1)
-    w_ij, w_jk = (2 * rng.rand(3, 4) - 1), (2 * rng.rand(4, 1) - 1)
-    x = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [0, 1, 0], [1, 0, 0], [1, 1, 1], [0, 0, 0]])
-    y = np.array([[0, 1, 1, 1, 1, 0, 0]]).T
-    with np.errstate(all="ignore"):
-        for step in range(10000):
-            z_ij = x @ w_ij
-            a_ij = np.where(z_ij > 0, z_ij, z_ij * 0.01)
-            a_jk = 1 / (1 + np.exp(-(a_ij @ w_jk)))
-            dl_jk = -y / a_jk + (1 - y) / (1 - a_jk)
-            da_jk = a_jk * (1 - a_jk)
-            g_ij = x.T @ (((da_jk * dl_jk) @ w_jk.T) * np.where(z_ij > 0, 1.0, 0.01))
-            g_jk = a_ij.T @ (dl_jk * da_jk)
-            w_ij, w_jk = w_ij - sign * g_ij, w_jk - sign * g_jk
-            if not (np.isfinite(w_ij).all() and np.isfinite(w_jk).all()):
-                return step
-    return None
-
-
 @pytest.mark.slow
 def test_a_raised_cause_whose_own_fix_makes_the_run_worse_is_withdrawn(tmp_path):
     """A false `gradient_sign_wrong` put on the founding case: flipping its correct updates blows up sooner, so the
@@ -275,7 +253,7 @@ def test_a_raised_cause_whose_own_fix_makes_the_run_worse_is_withdrawn(tmp_path)
     from nandoctor.explain.fixes import flip_update_fixes
     from nandoctor.model import Cause
 
-    flipped, kept = _first_nan_flipped(-1), _first_nan_flipped(1)
+    flipped, kept = _first_nan_founding(1.0, -1.0), _first_nan_founding(1.0)
     assert flipped is not None and kept is not None and flipped < kept  # replayed: flipping blows up sooner
     script = tmp_path / "net341.py"
     shutil.copy(SEED, script)
