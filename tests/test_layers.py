@@ -15,7 +15,7 @@ LAYERS = {
     "report": 3,
     # Re-runs judged on their measures (patched copies, knob overrides, searches, sweeps): after the analysis, beside
     # the renderers that draw their records. Only the worker that runs a copy goes through the entry point.
-    "verify": 3, "overrides": 3, "sizing": 3, "sweep": 3,
+    "verify": 3, "probes": 3, "overrides": 3, "sizing": 3, "sweep": 3,
     # The Session wires the stages for users (`nandoctor.load(d).report()`), like the entry points.
     "session": 4, "cli": 4, "api": 4, "ipython": 4, "pytest_plugin": 4, "demo": 4, "_differential": 4,
     "__main__": 4, "__init__": 4,
