@@ -412,11 +412,12 @@ def _probe(session, mode: str, run_seconds: float, quiet: bool) -> None:
     report is drawn, so the report names what removed the symptom."""
     from .probes import estimate_seconds, wanted
 
-    if session.meta.get("interrupted") or session.meta.get("signal") or wanted(session) is None:
+    why = None if session.meta.get("interrupted") or session.meta.get("signal") else wanted(session)
+    if why is None:
         return
-    if mode == "auto" and _over_budget(estimate_seconds(session), run_seconds, quiet, "not probed", "--probe"):
+    if mode == "auto" and _over_budget(estimate_seconds(session, why=why), run_seconds, quiet, "not probed", "--probe"):
         return
-    session.probe()
+    session.probe(why=why)
 
 
 def _over_budget(expected: float, run_seconds: float, quiet: bool, what: str, flag: str) -> bool:

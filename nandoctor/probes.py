@@ -35,7 +35,6 @@ PROBES = {
         ("learning_rate_too_low", "the learning rate multiplied by 10, 100 or 1000"),
     ),
 }
-TAGS = tuple(dict.fromkeys(tag for probes in PROBES.values() for tag, _ in probes))
 
 PROBING_FILE = "probing.json"
 
@@ -325,14 +324,15 @@ def stall_verdict(before: Measures, after: Measures | None, failure: str = "") -
 
 
 def probe_session(session, *, jobs: int | None = None, scratch: str | os.PathLike | None = None,
-                  env: dict | None = None, budget: Budget | None = None) -> Probing:
+                  env: dict | None = None, budget: Budget | None = None, why: tuple[str, str] | None = None) -> Probing:
     """Re-run the script once per intervention, each in a scratch copy, and judge each against the run (or against
-    an unpatched re-run under the same seed when the script does not seed its random numbers)."""
+    an unpatched re-run under the same seed when the script does not seed its random numbers). `why`: the run's
+    `wanted(session)` when the caller has it already (measuring the symptom reads the whole run)."""
     from concurrent.futures import ThreadPoolExecutor
 
     t0 = time.monotonic()
     meta = session.meta
-    why = wanted(session)
+    why = wanted(session) if why is None else why
     if why is None:
         return Probing("not probed", "the run shows no symptom")
     if meta.get("interrupted") or meta.get("signal"):
@@ -412,10 +412,10 @@ def probe_session(session, *, jobs: int | None = None, scratch: str | os.PathLik
                    probes, tuple(skipped), before, round(time.monotonic() - t0, 3), why[1], refuted, checked)
 
 
-def estimate_seconds(session, jobs: int | None = None) -> float:
+def estimate_seconds(session, jobs: int | None = None, why: tuple[str, str] | None = None) -> float:
     """The probes' expected wall time: one re-run per intervention of the symptom's kind (and a seeded control
-    when the script does not seed itself), `jobs` at a time."""
-    why = wanted(session)
+    when the script does not seed itself), `jobs` at a time. `why` as for probe_session."""
+    why = wanted(session) if why is None else why
     if why is None:
         return 0.0
     budget = plan_budget(session)

@@ -231,19 +231,20 @@ class Session:
             save_verification(self.directory, verification)
         return verification
 
-    def probe(self, *, jobs: int | None = None, scratch=None):
+    def probe(self, *, jobs: int | None = None, scratch=None, why=None):
         """When the run is broken and no raised cause explains it, re-run the script once per intervention (the
         learning rate, the inputs' scale, the initial weights' spread, the update's direction), each in a scratch
         copy (nandoctor/probes.py); the most specific change that removes the symptom is added as a cause, its
-        patch the fix. A session with a folder keeps the result there (probing.json). Returns the Probing."""
+        patch the fix. A session with a folder keeps the result there (probing.json). `why`: the run's symptom when
+        already measured (probes.wanted). Returns the Probing."""
         from .probes import probe_session, save_probing, with_probed
 
-        probing = probe_session(self, jobs=jobs, scratch=scratch)
+        probing = probe_session(self, jobs=jobs, scratch=scratch, why=why)
         self.probing = probing
         if probing.cured() or probing.refuted:
             self._causes = with_probed(self.causes, probing)
             named = {c.tag for c in self._causes}
-            self.not_checked = [n for n in self.not_checked if getattr(n, "tag", None) not in named]
+            self.not_checked = [n for n in self.not_checked if n.tag not in named]
             self._rewrite_analysis()
         if self.directory is not None and os.path.isdir(self.directory):
             save_probing(self.directory, probing)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from nandoctor.trace import runner
+from nandoctor.trace import PACKAGE_DIR, runner
 
 ROOT = Path(__file__).resolve().parent.parent
 C = runner._c_runner()
@@ -347,7 +347,7 @@ def test_read_only_folder_is_no_error(tmp_path):
 def test_a_tail_in_nandoctor_frames_is_cut_from_the_scripts_traceback():
     """An exception raised in one of our hooks (a Ctrl-C landing there) ends where the script was."""
     hook_ns = {}
-    exec(compile("def hook():\n    x = 1\n    raise KeyboardInterrupt\n", runner._PACKAGE + "fake_hook.py", "exec"),
+    exec(compile("def hook():\n    x = 1\n    raise KeyboardInterrupt\n", PACKAGE_DIR + "fake_hook.py", "exec"),
          hook_ns)
     script = compile("def step():\n    return hook()\nstep()\n", "/elsewhere/script.py", "exec")
     try:
@@ -361,11 +361,11 @@ def test_a_tail_in_nandoctor_frames_is_cut_from_the_scripts_traceback():
 def test_a_user_frame_called_back_from_ours_keeps_the_whole_traceback():
     """Frames of ours between two of the script's stay: they are how the script's code was reached."""
     hook_ns = {}
-    exec(compile("def hook(back):\n    return back()\n", runner._PACKAGE + "fake_hook.py", "exec"), hook_ns)
+    exec(compile("def hook(back):\n    return back()\n", PACKAGE_DIR + "fake_hook.py", "exec"), hook_ns)
     script = compile("def boom():\n    raise ValueError\nhook(boom)\n", "/elsewhere/script.py", "exec")
     try:
         exec(script, {"hook": hook_ns["hook"]})
     except ValueError as e:
         tb = runner._user_tb(e, script, {"/elsewhere/script.py"})
     shown = [entry.filename for entry in traceback.extract_tb(tb)]
-    assert shown == ["/elsewhere/script.py", runner._PACKAGE + "fake_hook.py", "/elsewhere/script.py"]
+    assert shown == ["/elsewhere/script.py", PACKAGE_DIR + "fake_hook.py", "/elsewhere/script.py"]

@@ -34,6 +34,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import columns as C
+from . import PACKAGE_DIR
 from ..recording import EV_EXIT, EV_ITER  # noqa: F401 -- the loop-event kinds, declared with the columns
 from .instrument import (ARGS, AUGREC, BEGIN, DELTA, EXIT, ITER, KEEP, KEPT, KEY, KEYOF, OLD, REC, SETATTR, UNPACK,
                          UPD, UPDV, WKEEP, WKEPT,
@@ -234,9 +235,6 @@ def _trim() -> None:
 
 
 
-_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
-
-
 @contextlib.contextmanager
 def interrupts_held():
     """Hold a Ctrl-C that comes while the block runs, then act on it once the block is done.
@@ -265,7 +263,7 @@ def interrupts_held():
         signal.signal(signal.SIGINT, handler)
         if held:
             frame = sys._getframe(1)
-            while frame is not None and (frame.f_code.co_filename.startswith(_PACKAGE)
+            while frame is not None and (frame.f_code.co_filename.startswith(PACKAGE_DIR)
                                          or frame.f_code.co_filename == contextlib.__file__):
                 frame = frame.f_back
             handler(held[0], frame)

@@ -26,6 +26,8 @@ import traceback
 import types
 from dataclasses import dataclass
 
+from . import PACKAGE_DIR
+
 
 class NoScript(Exception):
     """The script to run does not exist or is not a file."""
@@ -136,15 +138,6 @@ def _check_encoding(source: bytes, abspath: str) -> None:
             ) from None
 
 
-def _user_traceback(exc: BaseException, script: str) -> str:
-    """The traceback as Python prints it, with nandoctor's own frames cut from the top."""
-    tb = exc.__traceback__
-    ours = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    while tb is not None and tb.tb_frame.f_code.co_filename.startswith(ours):
-        tb = tb.tb_next
-    return "".join(traceback.format_exception(type(exc), exc, tb))
-
-
 def read_source(path: str) -> bytes:
     if not os.path.exists(path):
         # Python's own words (`python: can't open file ...`), so stderr matches a plain run
@@ -193,9 +186,6 @@ def _safe_message(exc: BaseException) -> str:
         return "<exception str() failed>"
 
 
-_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
-
-
 def _user_tb(exc: BaseException, code, user_files=()):
     """The traceback from the script's module frame on (the frames that called it are nandoctor's), without
     a tail in nandoctor's hooks: a Ctrl-C that lands while a hook runs shows where the script was, as Python
@@ -208,7 +198,7 @@ def _user_tb(exc: BaseException, code, user_files=()):
     last_user, entry = None, tb
     while entry is not None:
         filename = entry.tb_frame.f_code.co_filename
-        if filename.startswith(_PACKAGE):
+        if filename.startswith(PACKAGE_DIR):
             break
         last_user = entry
         entry = entry.tb_next
