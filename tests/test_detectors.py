@@ -198,3 +198,112 @@ def test_answer_variant_margin_matches_replay(answer_session):
     *_, a_last = replay(0.1, 0.1, 500_000, keep_to=0)
     near = next(f for f in answer_session.findings if f.code == "near_saturation" and f.site == "a_jk")
     assert near.evidence["margin_to_one"] == pytest.approx(1.0 - float(a_last.max()), rel=1e-6)
+
+
+# -- the loss, wherever the script computes it ---------------------------------------------------------
+def _traced(tmp_path, source: str):
+    import textwrap
+
+    from nandoctor.cli import trace_script
+
+    script = tmp_path / "train.py"
+    script.write_text(textwrap.dedent(source))
+    _, session = trace_script(str(script), [], tmp_path / "out", formats=("json",))
+    return session
+
+
+def _fit(lr: float, epochs: int):
+    """Plain replay of the scripts below: least squares on a fixed line, the loss before each update."""
+    x = np.linspace(-1.0, 1.0, 20)
+    y = 3.0 * x + 1.0
+    w, b, losses = 0.0, 0.0, []
+    for _ in range(epochs):
+        err = w * x + b - y
+        losses.append(float(np.mean(err ** 2)))
+        w -= lr * float(np.mean(err * x))
+        b -= lr * float(np.mean(err))
+    return losses, float(np.mean((w * x + b - y) ** 2))
+
+
+LINE_FIT = """
+import numpy as np
+x = np.linspace(-1.0, 1.0, 20)
+y = 3.0 * x + 1.0
+w, b = 0.0, 0.0
+{before}
+for epoch in range({epochs}):
+    err = w * x + b - y
+    {inside}
+    w -= {lr} * float(np.mean(err * x))
+    b -= {lr} * float(np.mean(err))
+{after}
+"""
+
+
+def test_a_loss_computed_only_inside_print_is_measured(tmp_path):
+    from nandoctor.detectors.facts import facts
+    from nandoctor.detectors.optimisation import loss_series
+
+    s = _traced(tmp_path, LINE_FIT.format(before="", epochs=30, lr=0.1, after="",
+                                          inside='print(f"epoch {epoch} loss: {np.mean(err ** 2):.4f}")'))
+    steps, values, how = loss_series(facts(s))
+    want, _ = _fit(0.1, 30)
+    assert "printed loss" in how and list(steps) == list(range(30))
+    assert values == pytest.approx(want, rel=1e-12)
+
+
+def test_a_printed_value_without_a_loss_label_is_not_taken_as_the_loss(tmp_path):
+    from nandoctor.detectors.facts import facts
+    from nandoctor.detectors.optimisation import loss_series
+
+    s = _traced(tmp_path, LINE_FIT.format(before="", epochs=30, lr=0.1, after="",
+                                          inside='print(f"epoch {epoch} slope {w:.4f}")'))
+    got = loss_series(facts(s))
+    assert got is None or "slope" not in got[2]
+
+
+def test_a_log_likelihood_is_read_with_its_sign_turned(tmp_path):
+    from nandoctor.detectors.facts import facts
+    from nandoctor.detectors.optimisation import loss_series
+
+    s = _traced(tmp_path, LINE_FIT.format(before="", epochs=30, lr=0.1, after="",
+                                          inside="log_likelihood = -float(np.mean(err ** 2))"))
+    steps, values, how = loss_series(facts(s))
+    want, _ = _fit(0.1, 30)
+    assert "sign turned" in how and values == pytest.approx(want, rel=1e-12)
+
+
+def test_a_loss_computed_only_before_and_after_the_loop_is_two_values(tmp_path):
+    from nandoctor.detectors.facts import facts
+    from nandoctor.detectors.optimisation import loss_series
+
+    src = """
+        import numpy as np
+        x = np.linspace(-1.0, 1.0, 20)
+        y = 3.0 * x + 1.0
+        w, b = 0.0, 0.0
+        def cost():
+            return float(np.mean((w * x + b - y) ** 2))
+        first = cost()
+        for epoch in range(30):
+            grads = (float(np.mean((w * x + b - y) * x)), float(np.mean(w * x + b - y)))
+            w -= 0.01 * grads[0]
+            b -= 0.01 * grads[1]
+        print(f"final={cost()}")
+    """
+    s = _traced(tmp_path, src)
+    steps, values, how = loss_series(facts(s))
+    want, final = _fit(0.01, 30)
+    assert "before the training loop and after it" in how
+    assert list(steps) == [0, 29] and values == pytest.approx([want[0], final], rel=1e-12)
+
+
+def test_a_named_loss_that_never_moves_is_measured(tmp_path):
+    from nandoctor.detectors.facts import facts
+    from nandoctor.detectors.optimisation import loss_series
+
+    s = _traced(tmp_path, LINE_FIT.format(before="", epochs=30, lr=0.0, after="",
+                                          inside="loss = float(np.mean(err ** 2))"))
+    steps, values, how = loss_series(facts(s))
+    want, _ = _fit(0.0, 30)
+    assert how.startswith("loss") and values == pytest.approx(want) and len(set(values)) == 1

@@ -1571,3 +1571,42 @@ def test_uninitialised_buffer_registered_not_recorded(hooks_mode):
     (inplace,) = [s for s in tracer.registry.sites if s.kind == "inplace"]
     (row,) = _observed(tracer, inplace.id)
     assert row[C.STATS.index(C.MEAN)] == 3.0
+
+
+# -- printed values ---------------------------------------------------------------------------------
+PRINTS = """
+import numpy as np
+calls = []
+class Loud:
+    def __format__(self, spec):
+        calls.append(spec)
+        return "loud"
+    def __repr__(self):
+        calls.append("repr")
+        return "Loud()"
+def value(tag):
+    calls.append(tag)
+    return len(calls) * 0.5
+w = np.arange(3.0)
+for epoch in range(3):
+    print("epoch", epoch, "loss", value("a"), f"acc {value('b'):.3f} {w[0]=} {Loud()!r} {Loud():x}", sep="|")
+    print("ll %.3f %d %%" % (-value("c"), epoch), "{} cost {:.2f} {0}".format(value("d"), value("e")), end=";\\n")
+    print("%s" % value("f"), *w)
+    print("{{literal}} {x}".format(x=value("g")), lambda: 1, (v for v in w))
+    print(end="")
+"""
+
+
+def test_printed_values_are_recorded_and_printed_as_before():
+    tracer = assert_same(PRINTS)
+    printed = [x for x in tracer.registry.sites if x.kind == "print"]
+    labels = [x.target for x in printed]
+    # each printed value labelled by the word printed just before it; literals and starred calls are left alone
+    assert labels[:4] == ["print epoch", "print loss", "print acc", "print w[0]"]
+    assert "print ll" in labels and "print cost" in labels
+    assert not any("lambda" in t or " v " in t for t in labels)
+
+
+def test_printed_values_wrap_each_value_once():
+    src = rewritten('print("a %s b %s" % (x, y), "{0} {0}".format(z))')
+    assert src.count("__nd_rec__") == 3

@@ -174,8 +174,12 @@ class Facts:
 
     def __init__(self, session):
         self.s = session
-        self.sites = list(session.sites)
-        self.by_id = {x.id: x for x in self.sites}
+        every = list(session.sites)
+        # Values shown by print() are evidence of the loss only (loss_series); they are no part of the program's
+        # data flow, so no role is decided from them.
+        self.sites = [x for x in every if x.kind != "print"]
+        self.printed = [x for x in every if x.kind == "print"]
+        self.by_id = {x.id: x for x in every}
         self.memo: dict = {}  # results other modules compute once per session
 
     # -- series ------------------------------------------------------------------------------

@@ -484,7 +484,10 @@ def vanishing_updates(session) -> list[Finding]:
 
 # -- the loss ---------------------------------------------------------------------------------------
 
-_LOSS_NAME = re.compile(r"(loss|cost|error|err|objective|nll|mse|xent|J$)", re.IGNORECASE)
+_LOSS_NAME = re.compile(r"(loss|cost|error|err|objective|nll|mse|mae|sse|xent|bce|hinge|entropy|J$|^ce$|_ce$)",
+                        re.IGNORECASE)
+# A quantity training raises (a log-likelihood): read as a loss with its sign turned, so that it falls as training works.
+_GAIN_NAME = re.compile(r"(likelihood|loglik|log_lik|^ll$|^ll_|_ll$|^avg_ll|^mean_ll|^logp$)", re.IGNORECASE)
 
 
 def _share_of_matches(statement: str) -> bool:
@@ -507,40 +510,21 @@ def _share_of_matches(statement: str) -> bool:
 
 def loss_series(F: Facts):
     """(steps, loss per step, how) from a scalar loss site, else computed from outputs and targets."""
-    best = None
-    squashed = _activation_sites(F)
-    for x in F.sites:
-        sr = F.ser(x.id)
-        if sr is None or x.kind == "arg":
-            continue
-        m = sr.step >= 0
-        if m.sum() < 3 or np.nanmax(sr[C.SIZE][m]) > 1:
-            continue
-        named = bool(_LOSS_NAME.search(last(base_name(x.target)))) or (x.kind == "return" and bool(_LOSS_NAME.search(last(x.function))))
-        if not named and x.id in squashed:
-            continue  # a sigmoid's or tanh's output (one sample's prediction in per-sample code) is no loss
-        lows, highs = sr[C.MIN][m], sr[C.MAX][m]
-        # (A value NaN at every step has no range to judge: nanmin would warn on the script's stderr.)
-        lows, highs = lows[~np.isnan(lows)], highs[~np.isnan(highs)]
-        if len(lows) and lows.min() < 0:
-            continue  # a signed residual (`err = pred - y`) or a logit is not a loss: losses are not negative
-        if len(lows) and len(highs) and highs.max() == lows.min():
-            continue  # the same value at every step (a running total's reset, `total = 0.0`) measures nothing
-        if x.kind in ("augassign", "update") or base_name(x.target) in x.reads:
-            continue  # a running total (`running += batch_loss`) grows within an epoch whatever the training does
-        if _share_of_matches(x.statement):
-            continue
-        if x.phase == "loss" or named:
-            score = (named, x.phase == "loss", int(m.sum()))
-            if best is None or score > best[0]:
-                best = (score, x.id)
+    best = _loss_site(F, F.sites)
+    if best is None:
+        # Many scripts compute their loss only where they print it (`print(f"loss {np.mean(err ** 2):.4f}")`).
+        best = _loss_site(F, F.printed, named_only=True)
     if best is not None:
-        sr = F.ser(best[1])
+        sid, sign = best
+        sr = F.ser(sid)
         m = sr.step >= 0
-        steps, vals = sr.step[m], sr[C.MEAN][m]
+        steps, vals = sr.step[m], sign * sr[C.MEAN][m]
         # one value per step: the last
         keep = np.append(steps[1:] != steps[:-1], True)
-        return steps[keep], vals[keep], f"{F.by_id[best[1]].target} (line {F.by_id[best[1]].line})"
+        x = F.by_id[sid]
+        what = x.target if x.kind != "print" else f"the printed {x.target[len('print '):]}"
+        how = f"{what} (line {x.line})" if sign > 0 else f"{what} with its sign turned (line {x.line}): it is maximised"
+        return steps[keep], vals[keep], how
     summed = running_total_losses(F)
     if summed is not None:
         # one value per step: the mean of what the step's writes added (each a sample's or a batch's loss)
@@ -550,7 +534,7 @@ def loss_series(F: Facts):
         return steps[starts], np.add.reduceat(added, starts) / counts, how
     pv = paired_values(F)
     if pv is None:
-        return residual_losses(F)
+        return residual_losses(F) or before_and_after_loss(F)
     steps, out, tgt, kind = pv
     with np.errstate(all="ignore"):
         if kind == "binary":
@@ -561,6 +545,92 @@ def loss_series(F: Facts):
             loss = np.mean((out - tgt) ** 2, axis=1)
             how = "mean squared error computed from the outputs and targets"
     return steps, loss, how
+
+
+def _loss_name(x) -> int:
+    """+1 when a site's name says it is a loss, -1 when it says it is a quantity training raises, 0 otherwise."""
+    names = [last(base_name(x.target[len("print "):] if x.kind == "print" else x.target))]
+    if x.kind == "return" or (x.kind == "print" and x.calls):
+        names += [last(x.function)] if x.kind == "return" else [last(c) for c in x.calls]
+    if any(_LOSS_NAME.search(n) for n in names):
+        return 1
+    if any(_GAIN_NAME.search(n) for n in names):
+        return -1
+    return 0
+
+
+def _loss_site(F: Facts, sites, named_only: bool = False) -> tuple[int, int] | None:
+    """(site, sign) of the scalar recorded at three training steps or more that is best taken as the loss: named as
+    one (or as a log-likelihood, sign -1) or computed in the loss phase. None when no site qualifies."""
+    best = None
+    squashed = _activation_sites(F)
+    for x in sites:
+        sr = F.ser(x.id)
+        if sr is None or x.kind == "arg":
+            continue
+        m = sr.step >= 0
+        if m.sum() < 3 or np.nanmax(sr[C.SIZE][m]) > 1:
+            continue
+        sign = _loss_name(x)
+        named = sign != 0
+        if named_only and not named:
+            continue
+        if not named and x.id in squashed:
+            continue  # a sigmoid's or tanh's output (one sample's prediction in per-sample code) is no loss
+        lows, highs = sr[C.MIN][m], sr[C.MAX][m]
+        # (A value NaN at every step has no range to judge: nanmin would warn on the script's stderr.)
+        lows, highs = lows[~np.isnan(lows)], highs[~np.isnan(highs)]
+        if sign >= 0 and len(lows) and lows.min() < 0:
+            continue  # a signed residual (`err = pred - y`) or a logit is not a loss: losses are not negative
+        if sign < 0 and len(highs) and highs.max() > 0:
+            continue  # a log-likelihood is not positive
+        if len(lows) and len(highs) and highs.max() == lows.min() and not (named and x.reads):
+            # the same value at every step (a running total's reset, `total = 0.0`, a floor `p = 1e-9`) measures
+            # nothing; a loss computed from the model that never moves is measured (training changes nothing)
+            continue
+        if x.kind in ("augassign", "update") or base_name(x.target) in x.reads:
+            continue  # a running total (`running += batch_loss`) grows within an epoch whatever the training does
+        if _share_of_matches(x.statement if x.kind != "print" else f"_ = {_printed_text(F, x)}"):
+            continue
+        if x.phase == "loss" or named:
+            score = (named, x.phase == "loss", int(m.sum()))
+            if best is None or score > best[0]:
+                best = (score, x.id, -1 if sign < 0 else 1)
+    return None if best is None else (best[1], best[2])
+
+
+def _printed_text(F: Facts, x) -> str:
+    """The source text of a printed value (one line), or "0" when it spans lines."""
+    lines = (F.s.sources.get(x.file) or "").splitlines()
+    if x.line != x.end_line or not 0 < x.line <= len(lines):
+        return "0"
+    return lines[x.line - 1].encode()[x.col:x.end_col].decode(errors="replace") or "0"
+
+
+def before_and_after_loss(F: Facts):
+    """(steps, loss, how) from a loss computed only before the training loop and after it (`first = loss()` ...
+    `print(f"final {loss()}")`): two values, at the first step and the last. None when no named loss was recorded
+    both before the first step and after the last."""
+    last_step = F.n_steps - 1
+    if last_step < 1:
+        return None
+    for x in F.sites + F.printed:
+        if x.kind == "arg" or _loss_name(x) <= 0:
+            continue
+        sr = F.ser(x.id)
+        if sr is None or not len(sr) or np.nanmax(sr[C.SIZE]) > 1:
+            continue
+        before = sr.step < 0
+        after = sr.step >= last_step
+        if not before.any() or not after.any() or (sr.step[~before] < last_step).sum() > 1:
+            continue
+        first, final = float(sr[C.MEAN][before][0]), float(sr[C.MEAN][after][-1])
+        if first < 0 or final < 0:
+            continue
+        what = x.target if x.kind != "print" else f"the printed {x.target[len('print '):]}"
+        return (np.array([0, last_step]), np.array([first, final]),
+                f"{what} (line {x.line}), computed before the training loop and after it")
+    return None
 
 
 def residual_losses(F: Facts):

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import re
 import threading
 from dataclasses import dataclass, field, replace
 
@@ -793,6 +794,9 @@ class Instrumenter(ast.NodeTransformer):
         call = node.value
         if not isinstance(call, ast.Call):
             return node
+        if isinstance(call.func, ast.Name) and call.func.id == "print":
+            self._print(node, call)
+            return node
         # `acts.append(a)`, and `grads.insert(0, g)` (a backward pass collecting gradients from the last layer)
         added = {"append": 0, "insert": 1}.get(call.func.attr) if isinstance(call.func, ast.Attribute) else None
         if (added is not None and len(call.args) == added + 1 and not call.keywords
@@ -830,6 +834,38 @@ class Instrumenter(ast.NodeTransformer):
                    for o in others for n in ast.walk(o))
         _replace(parent, fname, index, _hook(WKEEP, [_const(sid), place, _const(copy)], place, first_evaluated(place)))
         return [node, self._expr_stmt(_hook(WKEPT, [_const(sid)], call), call)]
+
+    def _print(self, node: ast.Expr, call: ast.Call) -> None:
+        """`print("epoch", e, f"loss {np.mean(err ** 2):.4f}")`: each value printed is recorded (kind "print",
+        target "print <label>", the label the word printed just before it), since many scripts compute their loss
+        only where they print it. The values are wrapped where they stand, so each is evaluated once, in order."""
+        if any(isinstance(a, ast.Starred) for a in call.args):
+            return
+        text = ""
+        done: set[tuple] = set()
+        for index, arg in enumerate(call.args):
+            for before, holder, field, at in _printed_values(arg):
+                text += before
+                if field is None:
+                    continue
+                if holder is None:  # the argument itself
+                    holder, field, at = call, "args", index
+                if (id(holder), field, at) in done or len(done) >= MAX_PRINTED:
+                    continue
+                value = getattr(holder, field) if at is None else getattr(holder, field)[at]
+                if isinstance(value, ast.Constant):
+                    text += str(value.value) if isinstance(value.value, str) else ""
+                    continue
+                label = _label(text) or ast.unparse(value)
+                sid = self._site(value, f"print {label}", "print", value, node)
+                hooked = _wrap_value(REC, sid, value)
+                if at is None:
+                    setattr(holder, field, hooked)
+                else:
+                    getattr(holder, field)[at] = hooked
+                done.add((id(holder), field, at))
+                text = ""
+            text += " "
 
     def _setattr(self, node: ast.Expr, call: ast.Call):
         """`setattr(obj, name, value)`: the value is recorded as a write of `obj.<name>`, the name read as the
@@ -893,6 +929,69 @@ class Instrumenter(ast.NodeTransformer):
                 else:
                     setattr(node, fname, res)
         return node
+
+
+# At most this many values of one print call are recorded (a print of many values is a table, not a loss).
+MAX_PRINTED = 8
+# printf-style placeholders (`"loss %.4f" % loss`) and str.format fields (`"loss {:.4f}".format(loss)`).
+_PERCENT = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([diouxXeEfFgGcrsa%])")
+_FIELD = re.compile(r"\{([^{}]*)\}")
+_LABEL = re.compile(r"([A-Za-z_][A-Za-z0-9_\-]*)[^A-Za-z0-9_]*$")
+
+
+def _label(text: str) -> str:
+    """The word printed just before a value (`"epoch 5 loss: "` -> "loss"), or ""."""
+    got = _LABEL.search(text)
+    return got.group(1).strip("-_") if got else ""
+
+
+def _printed_values(arg: ast.expr):
+    """(text printed before it, holder, field, index) for each value one print argument shows, in print order:
+    the argument itself, an f-string's fields, a `%` format's operands, a `.format` call's positional arguments.
+    The value is `getattr(holder, field)` (or its `[index]`); the caller rewrites it there."""
+    if isinstance(arg, ast.Constant):
+        yield (arg.value if isinstance(arg.value, str) else ""), None, None, None
+        return
+    if isinstance(arg, (ast.Lambda, ast.GeneratorExp)):
+        return
+    if isinstance(arg, ast.JoinedStr):
+        text = ""
+        for part in arg.values:
+            if isinstance(part, ast.Constant):
+                text += str(part.value)
+            elif isinstance(part, ast.FormattedValue):
+                yield text, part, "value", None
+                text = ""
+        return
+    if (isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Mod) and isinstance(arg.left, ast.Constant)
+            and isinstance(arg.left.value, str)):
+        pieces = [m for m in _PERCENT.finditer(arg.left.value) if m.group(1) != "%"]
+        operands = arg.right.elts if isinstance(arg.right, ast.Tuple) else [arg.right]
+        if len(pieces) == len(operands):
+            start = 0
+            for k, m in enumerate(pieces):
+                before = arg.left.value[start:m.start()]
+                start = m.end()
+                if isinstance(arg.right, ast.Tuple):
+                    yield before, arg.right, "elts", k
+                else:
+                    yield before, arg, "right", None
+        return
+    if (isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute) and arg.func.attr == "format"
+            and isinstance(arg.func.value, ast.Constant) and isinstance(arg.func.value.value, str)
+            and not any(isinstance(a, ast.Starred) for a in arg.args)):
+        fmt = arg.func.value.value.replace("{{", "").replace("}}", "")
+        fields = list(_FIELD.finditer(fmt))
+        start = 0
+        for auto, m in enumerate(fields):
+            name = re.split(r"[:!]", m.group(1), maxsplit=1)[0]
+            k = int(name) if name.isdigit() else auto if name == "" else None
+            before = fmt[start:m.start()]
+            start = m.end()
+            if k is not None and k < len(arg.args):
+                yield before, arg, "args", k
+        return
+    yield "", None, "arg", None  # the argument itself
 
 
 def instrument_tree(tree: ast.Module, registry: Registry, filename: str, source: str) -> ast.Module:
