@@ -145,18 +145,21 @@ def trace_script(script: str, args: list[str], out: Path, *, include=(), exclude
 
 def run_traced(script: str, args: list[str], out: Path, *, include=(), exclude=(), step_loop=None, formats=FORMATS,
                raise_errors=False, config: dict | None = None, progress: bool = False, budget: dict | None = None,
-               analyse: bool = True, before_report=None):
+               analyse: bool = True, before_report=None, sources: dict | None = None):
     """`nandoctor run`: the script runs traced in a child interpreter (trace/runner.py says why); this
     process waits for it, then analyses the session it left. Returns (outcome, session or None).
 
     `budget` ({"max_steps": N, "budget_loop": [file, line]}) stops the script after N iterations of that
-    loop (a fix's re-run); `analyse=False` leaves the session folder unanalysed and returns no session."""
+    loop (a fix's re-run); `analyse=False` leaves the session folder unanalysed and returns no session.
+    `sources` ({file: text}) replaces the text of those traced files as they are imported (a re-run's patches to
+    files outside the copied folder)."""
     from .trace.runner import Outcome, run_child
 
     out = Path(os.path.abspath(out))  # the script may chdir
     meta = _run_meta(script, args, step_loop, config)
     spec = {"out": str(out), "include": [str(p) for p in include], "exclude": list(exclude), "step_loop": step_loop,
-            "raise_errors": raise_errors, "progress": progress, "meta": meta, **(budget or {})}
+            "raise_errors": raise_errors, "progress": progress, "meta": meta, "sources": dict(sources or {}),
+            **(budget or {})}
     t0 = time.monotonic()
     returncode = run_child(script, list(args), spec)
     signum = -returncode if returncode < 0 else None

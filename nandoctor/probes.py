@@ -11,7 +11,7 @@ from .explain.fixes import is_patch
 from .model import Cause, ChainLink, Fix, to_dict
 from .verify import (CONTROL_SEED, CURES, HELPS, MAX_RERUN_SECONDS, WORSE, NOT_APPLIED, Budget, Measures, PatchError, _user_sources,
                      draws_random, measure, patch_files, plan_budget, rerun_hazard, run_patched, seeds_itself,
-                     verdict_of)
+                     user_excludes, user_roots, verdict_of)
 
 # The interventions per symptom, most specific first: when several remove the symptom, the first names the cause
 # and the others are told as what else removed it. The learning rate comes last: a smaller step delays almost any
@@ -219,14 +219,15 @@ RATE_LADDER = (10.0, 100.0, 1000.0)
 def _rate_ladder(F, tag: str) -> list[tuple[str, list[Fix], dict | None]]:
     """(change, fixes, run-time scaling) for each rung of the learning rate's ladder: the script's own number
     patched when it is written as one, else every update's step scaled at run time (the fix is then advice)."""
-    from .explain.fixes import advice, lower_lr_fix
+    from .explain.fixes import advice, located, lower_lr_fix
 
     where = sorted({(F.by_id[u].file, F.by_id[u].line) for u in F.updates if F.by_id[u].kind == "update"})
     rungs = []
     for size in RATE_LADDER:
         factor = size if tag == "learning_rate_too_high" else 1 / size
         change = f"the learning rate {'divided' if factor > 1 else 'multiplied'} by {size:g}"
-        patches = [fx for u in F.updates for fx in [lower_lr_fix(F, u, factor)] if fx is not None and is_patch(fx)]
+        patches = located(F, [fx for u in F.updates for fx in [lower_lr_fix(F, u, factor)]
+                              if fx is not None and is_patch(fx)], F.s.meta.get("script"))
         if patches:
             rungs.append((change, list({(fx.file, fx.line, fx.after): fx for fx in patches}.values()), None))
         elif where:
@@ -243,8 +244,8 @@ def candidates(session, kind: str) -> tuple[list[tuple], list[tuple[str, str]]]:
     be made in this program (a patch, or the updates' steps scaled at run time), and (tag, why not) of the others.
     Further rungs, (change, fixes, scaling) each, are tried in turn while the last one helps."""
     from .detectors.facts import base_name, facts
-    from .explain.fixes import (divide_gradient_fix, flip_update_fixes, init_scale_fixes, normalize_fixes,
-                                random_init_fixes)
+    from .explain.fixes import (divide_gradient_fix, flip_update_fixes, init_scale_fixes, located,
+                                normalize_fixes, random_init_fixes)
 
     F = facts(session)
     made, skipped = [], []
@@ -284,7 +285,7 @@ def candidates(session, kind: str) -> tuple[list[tuple], list[tuple[str, str]]]:
                 continue
             why = "no update statement's step could be scaled"
         unique, keys = [], set()
-        for fx in fixes:
+        for fx in located(F, fixes, session.meta.get("script")):
             key = (fx.file, fx.line, fx.before, fx.after)
             if is_patch(fx) and key not in keys:
                 keys.add(key)
@@ -361,6 +362,7 @@ def probe_session(session, *, jobs: int | None = None, scratch: str | os.PathLik
     if not made and not tests:
         return Probing("not probed", "no intervention could be written into this program" if not causes else
                        "no raised cause offers a patch to test it by", (), tuple(skipped), symptom=why[1])
+    roots, excluded = user_roots(meta), user_excludes(meta)
     budget = budget or plan_budget(session)
     if budget.max_steps is None and budget.expected > MAX_RERUN_SECONDS:
         return Probing("not probed", f"too long to re-run: {budget.reason}", (), tuple(skipped))
@@ -369,7 +371,7 @@ def probe_session(session, *, jobs: int | None = None, scratch: str | os.PathLik
     if draws_random(sources) and not seeds_itself(sources):
         seed = CONTROL_SEED
         control, failure, _ = run_patched(script, argv, [], budget, scratch=scratch, env=env,
-                                          step_loop=meta.get("step_loop"), seed=seed)
+                                          step_loop=meta.get("step_loop"), seed=seed, include=roots, exclude=excluded)
         if control is None:
             return Probing("not probed", f"the script does not seed its random numbers and its seeded re-run failed: "
                                          f"{failure}", (), tuple(skipped))
@@ -378,9 +380,10 @@ def probe_session(session, *, jobs: int | None = None, scratch: str | os.PathLik
     def one(tag, change, fixes, scale) -> Probe:
         patches = [fx for fx in fixes if is_patch(fx)]
         try:
-            patch_files(script, patches)
+            patch_files(script, patches, roots)
             after, failure, diff = run_patched(script, argv, patches, budget, scratch=scratch, env=env,
-                                               step_loop=meta.get("step_loop"), seed=seed, scale=scale)
+                                               step_loop=meta.get("step_loop"), seed=seed, scale=scale,
+                                               include=roots, exclude=excluded)
         except (PatchError, OSError, UnicodeDecodeError) as e:
             return Probe(tag, change, tuple(fixes), NOT_APPLIED, str(e))
         verdict, reason = (stall_verdict if kind == STALL else verdict_of)(before, after, failure)

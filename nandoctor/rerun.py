@@ -21,7 +21,9 @@ def rerun(spec: dict) -> dict:
 
     out = Path(spec["out"])
     outcome, _ = run_traced(spec["script"], list(spec.get("args", [])), out, step_loop=spec.get("step_loop"),
-                            formats=("json",), budget=spec.get("budget"), analyse=False)
+                            include=spec.get("include", ()), exclude=spec.get("exclude", ()),
+                            sources=spec.get("sources"), formats=("json",), budget=spec.get("budget"),
+                            analyse=False)
     doc: dict = {"exit_status": outcome.exit_code, "signal": outcome.signal}
     try:
         recording = read_session_files(out)

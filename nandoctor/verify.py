@@ -582,27 +582,41 @@ def _patch_key(fx: Fix) -> tuple:
     return (fx.file or "", fx.line, fx.before.strip(), fx.after.strip())
 
 
-def _target_file(fx: Fix, script: Path) -> Path:
-    """The user's file a fix changes (the script itself unless the fix names another file under its folder)."""
+def user_roots(meta: dict) -> tuple[Path, ...]:
+    """The folders the run traced beside the script's own (`--include`), resolved from the run's folder."""
+    cwd = Path(meta.get("cwd") or os.getcwd())
+    return tuple((cwd / p).resolve() for p in ((meta.get("config") or {}).get("include") or ()))
+
+
+def user_excludes(meta: dict) -> tuple[str, ...]:
+    return tuple((meta.get("config") or {}).get("exclude") or ())
+
+
+def _target_file(fx: Fix, script: Path, roots=()) -> Path:
+    """The user's file a fix changes: the script itself unless the fix names another file under its folder or
+    under a folder the run traced (`roots`)."""
     if not fx.file:
         return script
     path = Path(fx.file)
     if not path.is_absolute():
         path = script.parent / path
     path = path.resolve()
-    try:
-        path.relative_to(script.parent)
-    except ValueError:
-        raise PatchError(f"{fx.file} is outside the script's folder") from None
-    return path
+    for root in (script.parent, *roots):
+        try:
+            path.relative_to(root)
+            return path
+        except ValueError:
+            continue
+    raise PatchError(f"{fx.file} is outside the script's folder" + (" and the folders traced with it" if roots else ""))
 
 
-def patch_files(script: Path, fixes) -> dict[Path, tuple[str, str]]:
-    """{user file: (its text, its patched text)} with all `fixes` applied bottom-up; PatchError when one fails."""
+def patch_files(script: Path, fixes, roots=()) -> dict[Path, tuple[str, str]]:
+    """{user file: (its text, its patched text)} with all `fixes` applied bottom-up; PatchError when one fails.
+    `roots`: the folders traced beside the script's, whose files may be patched too."""
     texts: dict[Path, str] = {}
     originals: dict[Path, str] = {}
     for fx in sorted(fixes, key=lambda f: -(f.line or 0)):
-        target = _target_file(fx, script)
+        target = _target_file(fx, script, roots)
         if target not in texts:
             originals[target] = texts[target] = target.read_text(encoding="utf-8")
         texts[target] = apply_fix(texts[target], fx)
@@ -668,25 +682,33 @@ def kill_group(proc: subprocess.Popen) -> None:
 
 def run_patched(script: Path, argv: list[str], fixes, budget: Budget, *, scratch: str | os.PathLike | None = None,
                 env: dict | None = None, step_loop: str | None = None, seed: int | None = None,
-                scale: dict | None = None) -> tuple[Measures | None, str, str]:
+                scale: dict | None = None, include=(), exclude=()) -> tuple[Measures | None, str, str]:
     """Patch a scratch copy of the script's folder, re-run it in a worker process (its own process group, killed
     on timeout) under the budget; (measures or None, why none, the diff). The user's files are never written.
-    `scale` ({"factor": k, "where": [[file, line], ...]}) multiplies those updates' steps at run time."""
+    `scale` ({"factor": k, "where": [[file, line], ...]}) multiplies those updates' steps at run time.
+    `include`, `exclude`: the run's own; a patched file under an included folder (outside the script's) is not
+    copied: the re-run's import hook compiles its patched text in its place, in memory."""
     script = Path(script).resolve()
-    patched = patch_files(script, fixes) if fixes else {}
+    include = tuple(Path(p).resolve() for p in include)
+    patched = patch_files(script, fixes, include) if fixes else {}
     diff = unified_diff(script, patched)
     work = Path(tempfile.mkdtemp(prefix="nandoctor-verify-", dir=scratch))
     try:
         copy = work / "src"
         _copy_tree(script.parent, copy)
+        sources: dict[str, str] = {}
         for path, (_, text) in patched.items():
-            (copy / path.relative_to(script.parent)).write_text(text, encoding="utf-8")
+            try:
+                (copy / path.relative_to(script.parent)).write_text(text, encoding="utf-8")
+            except ValueError:  # under an included folder
+                sources[str(path)] = text
         out = work / "report"
-        spec = {"script": str(copy / script.name), "args": list(argv), "out": str(out), "step_loop": step_loop}
+        spec = {"script": str(copy / script.name), "args": list(argv), "out": str(out), "step_loop": step_loop,
+                "include": [str(p) for p in include], "exclude": list(exclude), "sources": sources}
         caps = {}
         if budget.max_steps is not None and budget.loop is not None:
             file, line = budget.loop
-            moved = [fx for fx in fixes if _target_file(fx, script) == Path(file).resolve()]
+            moved = [fx for fx in fixes if _target_file(fx, script, include) == Path(file).resolve()]
             caps = {"max_steps": budget.max_steps, "budget_loop": [file, shifted_line(line, moved)]}
         if seed is not None:
             caps["seed"] = seed
@@ -901,6 +923,7 @@ def verify_session(session, *, script: str | os.PathLike | None = None, argv: li
     hazard = rerun_hazard(_user_sources(session, script) or {str(script): script.read_text(encoding="utf-8")})
     if hazard:
         return Verification(NOT_VERIFIED, f"not re-run: {hazard}")
+    roots, excluded = user_roots(meta), user_excludes(meta)
     pairs = cause_groups(session.causes)
     if not pairs:
         return Verification(NOT_VERIFIED, "no cause offers a patch to try (only advice)")
@@ -916,7 +939,7 @@ def verify_session(session, *, script: str | os.PathLike | None = None, argv: li
         # re-run under that seed, not with the original, so a verdict reads the fix and not the dice.
         seed = CONTROL_SEED
         control, why, _ = run_patched(script, argv, [], budget, scratch=scratch, env=env,
-                                      step_loop=meta.get("step_loop"), seed=seed)
+                                      step_loop=meta.get("step_loop"), seed=seed, include=roots, exclude=excluded)
         if control is None:
             return Verification(NOT_VERIFIED, f"the script does not seed its random numbers and its seeded re-run "
                                               f"failed: {why}", budget, before)
@@ -941,12 +964,13 @@ def verify_session(session, *, script: str | os.PathLike | None = None, argv: li
         tags, group = item[0], item[1]
         name = group[0].title
         try:
-            patch_files(script, group)
+            patch_files(script, group, roots)
         except (PatchError, OSError, UnicodeDecodeError) as e:
             return Trial(name, tuple(tags), tuple(group), NOT_APPLIED, str(e), knob=is_knob(group))
         try:
             after, why, diff = run_patched(script, argv, group, budget, scratch=scratch, env=env,
-                                           step_loop=meta.get("step_loop"), seed=seed)
+                                           step_loop=meta.get("step_loop"), seed=seed, include=roots,
+                                           exclude=excluded)
         except (PatchError, OSError) as e:
             return Trial(name, tuple(tags), tuple(group), NOT_VERIFIED, str(e), knob=is_knob(group))
         verdict, reason = verdict_of(before, after, why)

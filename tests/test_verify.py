@@ -552,3 +552,33 @@ def test_run_verify_on_keeps_the_verdicts_in_the_session_and_findings(tmp_path):
     assert session.verification is not None and session.verification.plan.verdict == CURES
     proc = run_nandoctor(["fix", "--from", "out", "fit.py"], cwd=str(tmp_path))
     assert proc.returncode == 0 and "verified: the plan cures" in proc.stderr and proc.stdout.startswith("--- a/fit.py")
+
+
+@pytest.mark.slow
+def test_a_patch_to_an_included_folder_is_compiled_in_memory_and_never_written(tmp_path):
+    """`run --include LIB`: a fix to a file of LIB (outside the script's folder) is re-run by compiling its patched
+    text where the file is imported; the file on disk keeps its text."""
+    lib, user = tmp_path / "lib", tmp_path / "user"
+    lib.mkdir()
+    user.mkdir()
+    model = "def step(w, x):\n    return w + 0.5 * (x - w)\n"
+    (lib / "model.py").write_text(model)
+    (user / "train.py").write_text("import sys\nsys.path.insert(0, sys.argv[1])\nimport model\nw = 0.0\n"
+                                   "for epoch in range(20):\n    loss = (w - 3.0) ** 2\n    w = model.step(w, 3.0)\n")
+    whole = Budget(None, None, 120.0, 1.0, "test")
+    plain, why, _ = run_patched(user / "train.py", [str(lib)], [], whole, scratch=tmp_path, include=[lib])
+    assert plain is not None, why
+    slower = Fix("slower", 2, "0.5 * (x - w)", "0.05 * (x - w)", file=str(lib / "model.py"))
+    with pytest.raises(PatchError, match="outside the script's folder"):
+        patch_files(user / "train.py", [slower])
+    after, why, diff = run_patched(user / "train.py", [str(lib)], [slower], whole, scratch=tmp_path, include=[lib])
+    assert after is not None, why
+    # replay: the loss at the last epoch, before its update, with each rate
+    def last_loss(rate):
+        w = 0.0
+        for _ in range(19):
+            w = w + rate * (3.0 - w)
+        return (w - 3.0) ** 2
+    assert plain.loss_last == pytest.approx(last_loss(0.5)) and after.loss_last == pytest.approx(last_loss(0.05))
+    assert "+    return w + 0.05 * (x - w)" in diff
+    assert (lib / "model.py").read_text() == model

@@ -10,7 +10,7 @@ from ..analysis.rules import WEAK, Draft, evaluate_rules
 from ..detectors.facts import facts
 from ..model import Cause, Finding
 from .chain import _num
-from .fixes import with_numpy_imports
+from .fixes import located, with_numpy_imports
 
 
 def explain(session, findings: list[Finding]) -> list[Cause]:
@@ -34,7 +34,7 @@ def explain(session, findings: list[Finding]) -> list[Cause]:
     ordered = sorted(best.values(), key=lambda d: -d.score)
     script = (getattr(session, "meta", None) or {}).get("script")
     return [Cause(tag=d.tag, rank=k + 1, summary=d.summary, chain=tuple(d.chain),
-                  fixes=tuple(with_numpy_imports(F, [x for x in d.fixes if x], script)),
+                  fixes=tuple(with_numpy_imports(F, located(F, [x for x in d.fixes if x], script), script)),
                   findings=tuple(dict.fromkeys(d.findings)), evidence=_clean(d.evidence))
             for k, d in enumerate(ordered)]
 

@@ -1298,6 +1298,28 @@ def caller_assignment(F: Facts, arg_site: int):
     return None
 
 
+def located(F: Facts, fixes: list[Fix], script: str | None) -> list[Fix]:
+    """The fixes, each naming the file its line is in when that is not the script: a fix drawn from a site of a
+    module the script imports (`--include`) quotes that module's line. The file is the one traced source whose
+    line `fix.line` holds `fix.before`; a fix the script's own line holds, or that no single file holds, is kept."""
+    from dataclasses import replace
+    from pathlib import Path
+
+    def holds(path: str, fx: Fix) -> bool:
+        return fx.before.strip() in F.line_text(path, fx.line)
+
+    want = (Path((getattr(F.s, "meta", None) or {}).get("cwd") or ".") / script).resolve() if script else None
+    own = [p for p in F.s.sources if want is not None and Path(p).resolve() == want]
+    out = []
+    for fx in fixes:
+        if fx.file or not fx.line or not fx.before.strip() or any(holds(p, fx) for p in own):
+            out.append(fx)
+            continue
+        others = [p for p in F.s.sources if p not in own and holds(p, fx)]
+        out.append(replace(fx, file=others[0]) if len(others) == 1 else fx)
+    return out
+
+
 def with_numpy_imports(F: Facts, fixes: list[Fix], script: str | None) -> list[Fix]:
     """The fixes, plus an import of the numpy functions their new text calls by bare name in a file that takes
     numpy's names one by one (`from numpy import dot, exp`): a patch calling `zeros` there would stop with a

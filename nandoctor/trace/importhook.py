@@ -202,8 +202,10 @@ class UserImportHook(importlib.abc.MetaPathFinder):
     """Finds modules under the include roots and hands them to an instrumenting loader; while installed,
     also traces the user's files loaded by path, and notes the user's files it could not trace."""
 
-    def __init__(self, tracer, roots, exclude=()):
+    def __init__(self, tracer, roots, exclude=(), sources=None):
         self.tracer = tracer
+        # real path -> text compiled in place of the file's own (a re-run's patches; the file is never written)
+        self.sources = {os.path.realpath(p): text for p, text in (sources or {}).items()}
         self.roots = tuple(os.path.realpath(r) for r in roots)
         self.exclude = tuple(exclude)
         self.protected = _protected_roots()
@@ -310,7 +312,8 @@ class UserImportHook(importlib.abc.MetaPathFinder):
     def traced_code(self, loader, fullname, path):
         """The traced code of a user's module, or None where Python's own loading must run (and raise)."""
         try:
-            source = loader.get_data(path)
+            source = self.sources.get(self._real(path))
+            source = loader.get_data(path) if source is None else source.encode("utf-8")
         except Exception:  # noqa: BLE001 -- Python's own reading then raises what it raises
             return None
         code = self.compile_traced(source, path, getattr(loader, "how", "imported"))
@@ -323,6 +326,7 @@ class UserImportHook(importlib.abc.MetaPathFinder):
         try:
             if not self.judge(filename, how):
                 return None
+            source = self.sources.get(self._real(filename), source)
         except Exception:  # noqa: BLE001
             return None
         return self.compile_traced(source, filename, how)

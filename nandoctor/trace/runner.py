@@ -492,7 +492,7 @@ class _ChildRun:
             script_dir = os.path.dirname(os.path.abspath(script))
             tracer = Tracer(writer=self.writer, include_roots=(script_dir, *spec.get("include", ())),
                             exclude=tuple(spec.get("exclude", ())), step_loop=spec.get("step_loop"), meta=meta,
-                            raise_errors=self.raise_errors)
+                            raise_errors=self.raise_errors, sources=spec.get("sources"))
             tracer.start()
             self.tracer, self.traced = tracer, True
             self.writer.update_meta(hooks=tracer.recorder.hooks_impl, large_arrays=tracer.recorder.big.mode())

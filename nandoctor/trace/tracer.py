@@ -32,8 +32,10 @@ class Tracer:
     """Installs the recording hooks (as builtins) and the import hook; the numpy floating-point trap only
     when asked for (NANDOCTOR_FP_TRAP=1), since the script can see it."""
 
-    def __init__(self, *, writer=None, include_roots=(), exclude=(), step_loop=None, meta=None, raise_errors=False):
+    def __init__(self, *, writer=None, include_roots=(), exclude=(), step_loop=None, meta=None, raise_errors=False,
+                 sources=None):
         self.registry = Registry()
+        self.sources = dict(sources or {})  # file -> the text compiled in its place (a re-run's patched files)
         self.writer = writer
         self.recorder = Recorder(self.registry, sink=self._sink if writer is not None else None)
         self.recorder.raise_errors = raise_errors
@@ -64,7 +66,7 @@ class Tracer:
                 self._saved_builtins[name] = builtins.__dict__.get(name, _MISSING)
                 setattr(builtins, name, fn)
             if self.include_roots:
-                self._import_hook = UserImportHook(self, self.include_roots, self.exclude)
+                self._import_hook = UserImportHook(self, self.include_roots, self.exclude, self.sources)
                 self._import_hook.install()
             self._fp = _make_fp_trap(self)
             if self._fp is not None:

@@ -64,6 +64,20 @@ def patch(text: str, old: str, new: str, where: str) -> str:
     return text.replace(old, new)
 
 
+_HELD: list = []  # the open lock files, held until the process ends
+
+
+def hold_project(project: str) -> None:
+    """Wait for, then hold until this process ends, the project's lock: nandoctor's re-runs of a driver run side by
+    side, and each rewrites the project's scratch folder, which another would be importing from."""
+    import fcntl
+
+    os.makedirs(SCRATCH_ROOT, exist_ok=True)
+    f = open(os.path.join(SCRATCH_ROOT, f"{project}.lock"), "w")
+    fcntl.flock(f, fcntl.LOCK_EX)
+    _HELD.append(f)
+
+
 def checkout(project: str, repo: str, commit: str, files: dict[str, str],
              patches: dict[str, list[tuple[str, str]]] | None = None,
              stubs: dict[str, str] | None = None) -> tuple[str, str]:
@@ -73,6 +87,7 @@ def checkout(project: str, repo: str, commit: str, files: dict[str, str],
     """
     src, stub_dir = scratch_dirs(project)
     base = os.path.dirname(src)
+    hold_project(project)
     shutil.rmtree(base, ignore_errors=True)
     os.makedirs(src)
     os.makedirs(stub_dir)
