@@ -403,3 +403,30 @@ def test_holding_ctrl_c_on_the_flushers_bare_thread_adds_no_thread_the_script_se
     _thread.start_new_thread(flush_like, ())
     assert done.wait(10)
     assert threading.enumerate() == before
+
+
+class Node:
+    """A scalar autograd node, as scalar engines write them; every attribute lookup is logged."""
+
+    calls: list = []
+
+    def __init__(self, data, grad=0.0):
+        self.data, self.grad = data, grad
+
+    def __getattribute__(self, name):
+        Node.calls.append(("getattribute", name))
+        return object.__getattribute__(self, name)
+
+
+def test_a_scalar_autograd_node_is_recorded_as_its_number_without_asking_it(hooks):
+    r, h = hooks
+    Node.calls = []
+    nodes = [Node(0.25), Node(-3), Node(1.5, grad=2.0)]
+    for n in nodes:
+        assert h[REC](5, n) is n
+    h[REC](6, Node(np.float32(2.0)))  # not a Python number: left alone
+    h[REC](7, Spy([]))  # no grad: not a node
+    assert Node.calls == []
+    rows = _rows(r, 5)
+    assert list(rows[:, IDX[C.MEAN]]) == [0.25, -3.0, 1.5]
+    assert len(_rows(r, 6)) == 0 and len(_rows(r, 7)) == 0

@@ -125,6 +125,41 @@ def float_list_array(v: list) -> np.ndarray | None:
     return np.array(v, dtype=np.float64) if seen_float else None
 
 
+_INSTANCE_DICTS: dict[int, object] = {}  # id(type) -> the standard `__dict__` getter of its instances, or None
+
+
+def node_number(t: type, v) -> float | None:
+    """The number a scalar autograd node holds (`Value(data=0.3, grad=0.0)`: an instance dict whose `data` is a
+    Python float or int and which also holds a `grad`), as a float; None for anything else. The instance dict is
+    read with object's own getter, found on the type without running any of its code, and only exact float and int
+    values are read: recording a node cannot run the script's code."""
+    getter = _INSTANCE_DICTS.get(id(t), False)
+    if getter is False:
+        getter = None
+        try:
+            for klass in type.__dict__["__mro__"].__get__(t):
+                found = type.__dict__["__dict__"].__get__(klass).get("__dict__")
+                if found is not None:
+                    # object's own getter (a getset descriptor of the type), never a property the class defines
+                    if type(found) is types.GetSetDescriptorType and found.__objclass__ is klass:
+                        getter = found
+                    break
+        except Exception:  # noqa: BLE001 -- an exotic type is not a node
+            getter = None
+        _INSTANCE_DICTS[id(t)] = getter
+    if getter is None:
+        return None
+    try:
+        d = getter.__get__(v)
+    except Exception:  # noqa: BLE001
+        return None
+    if type(d) is not dict or "grad" not in d:
+        return None
+    x = d.get("data")
+    tx = type(x)
+    return float(x) if tx is float or tx is int else None
+
+
 # Parameters held as a short Python list of arrays (`self.weights = [w - eta * nw for ...]`) are recorded element
 # by element, in the list's order, like a statement writing several arrays each step; a longer list is a data
 # set held as arrays, whose every element would cost an observation.
@@ -894,6 +929,8 @@ class Recorder:
                     take(sid, e_)
             elif (t is list or t is tuple or t is dict) and expands(sid) and (parts_ := array_parts(v)) is not None:
                 elements(sid, parts_)
+            elif id(t) not in not_values and (n_ := node_number(t, v)) is not None:
+                ca(sid + k_scalar); pa(n_)  # a scalar autograd node: its number
             elif id(t) not in not_values:
                 u_ = unsummarised.get(id(t))
                 if u_ is None:
