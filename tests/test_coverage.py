@@ -7,6 +7,8 @@ import textwrap
 
 import pytest
 
+from nandoctor import columns as C
+
 from conftest import run_nandoctor, run_python
 
 HELPER = """
@@ -111,7 +113,7 @@ ENGINE = """
 class Value:
     def __init__(self, data):
         self.data = data
-        self.grad = 0.0
+        self.grads = [0.0]
 
     def __mul__(self, other):
         out = Value(self.data * other.data)
@@ -141,6 +143,24 @@ def test_objects_the_recorder_does_not_summarise_are_named(tmp_path):
     assert counted["Value"]["file"] == str(tmp_path / "engine.py")
     lines = words.verdict(session).not_traced
     assert any(ln.startswith("values held in objects of class Value (engine.py) were not summarised") for ln in lines)
+
+
+def test_a_scalar_autograd_nodes_number_is_recorded(tmp_path):
+    from nandoctor.cli import trace_script
+    from nandoctor.detectors.facts import facts
+
+    # (a module name of its own: an in-process trace would find another test's `engine` in sys.modules)
+    _write(tmp_path, {"nodes.py": ENGINE.replace("self.grads = [0.0]", "self.grad = 0.0"),
+                      "train.py": SCALAR_TRAINING.replace("from engine", "from nodes")})
+    outcome, session = trace_script(str(tmp_path / "train.py"), [], tmp_path / "out", formats=("json",))
+    assert outcome.exit_code == 0 and not session.meta["unsummarised"]
+    F = facts(session)
+    loss = next(x for x in F.sites if x.target == "loss")
+    w, want = 0.5, []  # replay
+    for _ in range(4):
+        want.append(w * 2.0)
+        w -= 0.1 * w * 2.0
+    assert list(F.ser(loss.id)[C.MEAN]) == pytest.approx(want, rel=1e-15)
 
 
 BAD = "x = (\n"

@@ -125,7 +125,9 @@ def float_list_array(v: list) -> np.ndarray | None:
     return np.array(v, dtype=np.float64) if seen_float else None
 
 
-_INSTANCE_DICTS: dict[int, object] = {}  # id(type) -> the standard `__dict__` getter of its instances, or None
+# id(type) -> (the type, the standard `__dict__` getter of its instances or None); the type is held so that its id
+# is not reused by another (a notebook redefines its classes)
+_INSTANCE_DICTS: dict[int, tuple] = {}
 
 
 def node_number(t: type, v) -> float | None:
@@ -133,8 +135,10 @@ def node_number(t: type, v) -> float | None:
     Python float or int and which also holds a `grad`), as a float; None for anything else. The instance dict is
     read with object's own getter, found on the type without running any of its code, and only exact float and int
     values are read: recording a node cannot run the script's code."""
-    getter = _INSTANCE_DICTS.get(id(t), False)
-    if getter is False:
+    known = _INSTANCE_DICTS.get(id(t))
+    if known is not None and known[0] is t:
+        getter = known[1]
+    else:
         getter = None
         try:
             for klass in type.__dict__["__mro__"].__get__(t):
@@ -146,7 +150,7 @@ def node_number(t: type, v) -> float | None:
                     break
         except Exception:  # noqa: BLE001 -- an exotic type is not a node
             getter = None
-        _INSTANCE_DICTS[id(t)] = getter
+        _INSTANCE_DICTS[id(t)] = (t, getter)
     if getter is None:
         return None
     try:
