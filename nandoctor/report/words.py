@@ -270,10 +270,13 @@ def not_traced_lines(session) -> list[str]:
     loop_sites = _loop_sites(session)
     user_files = set(getattr(session, "sources", None) or ())
     measured = bool(coverage(session).ratios_measured)
+    shown = {x.id for x in session.sites if x.kind == "print"}  # a printed tuple or object is only shown
     for t in meta.get("unsummarised") or ():
         if not isinstance(t, dict):
             continue
-        sites = [s for s in t.get("sites", ()) if loop_sites is None or s in loop_sites]
+        if t.get("sites") and set(t["sites"]) <= shown:
+            continue
+        sites = [s for s in t.get("sites", ()) if (loop_sites is None or s in loop_sites) and s not in shown]
         builtin = t.get("module") == "builtins"
         # Containers are everywhere (a list of batches, a dict of settings); they are named when they held
         # values in the training loop of a run where no parameter's update ratio could be measured.
