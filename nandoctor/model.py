@@ -33,6 +33,15 @@ class Site:
         return self.target
 
 
+PRINTED = "print"  # the kind of a site recording a value print() shows
+
+
+def flow_sites(sites) -> list[Site]:
+    """The sites in id order, each value print() shows left without reads or calls: what a script prints is evidence
+    of its loss, never part of its data flow, so the program's structure and phases are decided without it."""
+    return [dataclasses.replace(x, reads=(), calls=()) if x.kind == PRINTED else x for x in sites]
+
+
 @dataclass(frozen=True)
 class Loop:
     """A `for` or `while` statement in user code; its iterations may be training steps."""

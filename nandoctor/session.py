@@ -13,7 +13,7 @@ import numpy as np
 from . import columns as C
 from .frame.phases import assign_phases
 from .frame.steps import StepPlan, assign_steps, plan_steps
-from .model import Cause, ChainLink, Finding, FpEvent, Fix, from_dict, to_dict
+from .model import PRINTED, Cause, ChainLink, Finding, FpEvent, Fix, flow_sites, from_dict, to_dict
 from .recording import Recording, read_only_view
 from .store import SessionWriter, read_session_files
 from .trace.stats import IDX
@@ -61,14 +61,14 @@ class Session:
         from .analysis.program import build_structure
 
         r = self.recording
-        return build_structure(list(r.sites), self.loops, self.sources, r.ev_seq, r.ev_loop, r.ev_kind,
+        return build_structure(flow_sites(r.sites), self.loops, self.sources, r.ev_seq, r.ev_loop, r.ev_kind,
                                r.obs_seq, r.obs_site, r.obs_shape)
 
     @cached_property
     def plan(self) -> StepPlan:
         r = self.recording
         return plan_steps(
-            list(r.sites), self.loops, r.ev_seq, r.ev_loop, r.ev_kind, r.obs_seq, r.obs_site,
+            flow_sites(r.sites), self.loops, r.ev_seq, r.ev_loop, r.ev_kind, r.obs_seq, r.obs_site,
             step_loop=self._step_loop, structure=self.structure,
         )
 
@@ -88,7 +88,9 @@ class Session:
             uniq, start = np.unique(s_sorted, return_index=True)
             mx = np.maximum.reduceat(size_col[order], start)
             sizes = {int(u): float(m) for u, m in zip(uniq, mx)}
-        return assign_phases(list(r.sites), sizes, updates=self.structure.updates)
+        phased = assign_phases(flow_sites(r.sites), sizes, updates=self.structure.updates)
+        # a printed value keeps its reads and calls (its label and callees name the loss), with the phase it was given
+        return [dataclasses.replace(x, phase=p.phase) if x.kind == PRINTED else p for x, p in zip(r.sites, phased)]
 
     def site(self, key) -> object:
         """A site by id, or by target text (first match)."""

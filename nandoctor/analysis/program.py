@@ -9,6 +9,8 @@ from functools import cached_property
 
 import numpy as np
 
+from ..model import flow_sites
+
 EV_ITER, EV_EXIT = 0, 1
 
 
@@ -1073,7 +1075,7 @@ class ProgramModel(_facts_base()):
         got = getattr(self.s, "structure", None)
         if got is None:
             r = self.s.recording
-            got = build_structure(list(r.sites), self.s.loops, self.s.sources, r.ev_seq, r.ev_loop, r.ev_kind,
+            got = build_structure(flow_sites(r.sites), self.s.loops, self.s.sources, r.ev_seq, r.ev_loop, r.ev_kind,
                                   r.obs_seq, r.obs_site, r.obs_shape)
         return got
 
