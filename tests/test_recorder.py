@@ -430,3 +430,35 @@ def test_a_scalar_autograd_node_is_recorded_as_its_number_without_asking_it(hook
     rows = _rows(r, 5)
     assert list(rows[:, IDX[C.MEAN]]) == [0.25, -3.0, 1.5]
     assert len(_rows(r, 6)) == 0 and len(_rows(r, 7)) == 0
+
+
+class SlotNode:
+    __slots__ = ("data", "grad", "kids")
+
+    def __init__(self, data):
+        self.data, self.grad, self.kids = data, 0.0, ()
+
+    def __getattribute__(self, name):
+        Node.calls.append(("getattribute", name))
+        return object.__getattribute__(self, name)
+
+
+class Described:
+    """`data` is a property: reading it runs the class's code, so it is never read."""
+
+    def __init__(self):
+        self.grad = 0.0
+
+    @property
+    def data(self):
+        Node.calls.append(("property",))
+        return 1.0
+
+
+def test_a_slotted_node_is_recorded_and_a_property_is_never_read(hooks):
+    r, h = hooks
+    Node.calls = []
+    for v in (SlotNode(0.5), SlotNode(2), Described()):
+        h[REC](8, v)
+    assert Node.calls == []
+    assert list(_rows(r, 8)[:, IDX[C.MEAN]]) == [0.5, 2.0]

@@ -584,7 +584,7 @@ def _loss_site(F: Facts, sites, named_only: bool = False) -> tuple[int, int] | N
             continue  # a signed residual (`err = pred - y`) or a logit is not a loss: losses are not negative
         if sign < 0 and len(highs) and highs.max() > 0:
             continue  # a log-likelihood is not positive
-        if len(lows) and len(highs) and highs.max() == lows.min() and not (named and x.reads):
+        if len(lows) and len(highs) and highs.max() == lows.min() and not (named and set(x.reads) - set(x.calls)):
             # the same value at every step (a running total's reset, `total = 0.0`, a floor `p = 1e-9`) measures
             # nothing; a loss computed from the model that never moves is measured (training changes nothing)
             continue

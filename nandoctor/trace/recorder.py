@@ -125,41 +125,63 @@ def float_list_array(v: list) -> np.ndarray | None:
     return np.array(v, dtype=np.float64) if seen_float else None
 
 
-# id(type) -> (the type, the standard `__dict__` getter of its instances or None); the type is held so that its id
-# is not reused by another (a notebook redefines its classes)
-_INSTANCE_DICTS: dict[int, tuple] = {}
+# id(type) -> (the type, how its instances' `data` and `grad` are read, or None); the type is held so that its id is
+# not reused by another (a notebook redefines its classes)
+_NODE_READERS: dict[int, tuple] = {}
+
+
+def _node_reader(t: type):
+    """("dict", object's own `__dict__` getter) or ("slots", data's member, grad's member) for a type whose
+    instances may be scalar autograd nodes; None otherwise. Found on the type's MRO dicts, never by getattr."""
+    mro = type.__dict__["__mro__"].__get__(t)
+    members = {}
+    for klass in mro:
+        d = type.__dict__["__dict__"].__get__(klass)
+        for name in ("data", "grad"):
+            m = d.get(name)
+            if name not in members and m is not None:
+                members[name] = m
+    if all(type(members.get(n)) is types.MemberDescriptorType for n in ("data", "grad")):
+        return ("slots", members["data"], members["grad"])
+    if members:  # a class attribute, property or other descriptor named data or grad: not read
+        return None
+    for klass in mro:
+        found = type.__dict__["__dict__"].__get__(klass).get("__dict__")
+        if found is not None:
+            # object's own getter (a getset descriptor of the type), never a property the class defines
+            if type(found) is types.GetSetDescriptorType and found.__objclass__ is klass:
+                return ("dict", found)
+            return None
+    return None
 
 
 def node_number(t: type, v) -> float | None:
-    """The number a scalar autograd node holds (`Value(data=0.3, grad=0.0)`: an instance dict whose `data` is a
-    Python float or int and which also holds a `grad`), as a float; None for anything else. The instance dict is
-    read with object's own getter, found on the type without running any of its code, and only exact float and int
-    values are read: recording a node cannot run the script's code."""
-    known = _INSTANCE_DICTS.get(id(t))
+    """The number a scalar autograd node holds (`Value(data=0.3, grad=0.0)`: a `data` that is a Python float or int
+    beside a `grad`, in the instance dict or in `__slots__`), as a float; None for anything else. They are read with
+    object's own dict getter or the slots' member descriptors, found on the type without running any of its code,
+    and only exact float and int values are read: recording a node cannot run the script's code."""
+    known = _NODE_READERS.get(id(t))
     if known is not None and known[0] is t:
-        getter = known[1]
+        reader = known[1]
     else:
-        getter = None
         try:
-            for klass in type.__dict__["__mro__"].__get__(t):
-                found = type.__dict__["__dict__"].__get__(klass).get("__dict__")
-                if found is not None:
-                    # object's own getter (a getset descriptor of the type), never a property the class defines
-                    if type(found) is types.GetSetDescriptorType and found.__objclass__ is klass:
-                        getter = found
-                    break
+            reader = _node_reader(t)
         except Exception:  # noqa: BLE001 -- an exotic type is not a node
-            getter = None
-        _INSTANCE_DICTS[id(t)] = (t, getter)
-    if getter is None:
+            reader = None
+        _NODE_READERS[id(t)] = (t, reader)
+    if reader is None:
         return None
     try:
-        d = getter.__get__(v)
+        if reader[0] == "slots":
+            reader[2].__get__(v)  # raises AttributeError when unset: then no node
+            x = reader[1].__get__(v)
+        else:
+            d = reader[1].__get__(v)
+            if type(d) is not dict or "grad" not in d:
+                return None
+            x = d.get("data")
     except Exception:  # noqa: BLE001
         return None
-    if type(d) is not dict or "grad" not in d:
-        return None
-    x = d.get("data")
     tx = type(x)
     return float(x) if tx is float or tx is int else None
 
