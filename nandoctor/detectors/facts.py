@@ -11,6 +11,7 @@ from functools import cached_property, lru_cache
 import numpy as np
 
 from .. import columns as C
+from ..model import PRINTED
 from ..trace.instrument import dotted as _dotted  # one attribute-chain reader for capture and analysis
 
 # -- dtype limits ----------------------------------------------------------------------------------
@@ -177,8 +178,8 @@ class Facts:
         every = list(session.sites)
         # Values shown by print() are evidence of the loss only (loss_series); they are no part of the program's
         # data flow, so no role is decided from them.
-        self.sites = [x for x in every if x.kind != "print"]
-        self.printed = [x for x in every if x.kind == "print"]
+        self.sites = [x for x in every if x.kind != PRINTED]
+        self.printed = [x for x in every if x.kind == PRINTED]
         self.by_id = {x.id: x for x in every}
         self.memo: dict = {}  # results other modules compute once per session
 

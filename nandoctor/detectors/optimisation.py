@@ -9,7 +9,7 @@ import re
 import numpy as np
 
 from .. import columns as C
-from ..model import Finding
+from ..model import PRINTED, Finding
 from . import Limits, register
 from .facts import (Facts, base_name, expr_reads, facts, kept_output_target, last, running_median, strip_comment,
                     unmeasured)
@@ -522,7 +522,7 @@ def loss_series(F: Facts):
         # one value per step: the last
         keep = np.append(steps[1:] != steps[:-1], True)
         x = F.by_id[sid]
-        what = x.target if x.kind != "print" else f"the printed {x.target[len('print '):]}"
+        what = _loss_words(x)
         how = f"{what} (line {x.line})" if sign > 0 else f"{what} with its sign turned (line {x.line}): it is maximised"
         return steps[keep], vals[keep], how
     summed = running_total_losses(F)
@@ -547,10 +547,20 @@ def loss_series(F: Facts):
     return steps, loss, how
 
 
+def _printed_label(x) -> str:
+    """The label of a printed value's site (`print loss` -> "loss")."""
+    return x.target[len(PRINTED) + 1:]
+
+
+def _loss_words(x) -> str:
+    """A loss site as the verdict names it: its target, or "the printed <label>"."""
+    return f"the printed {_printed_label(x)}" if x.kind == PRINTED else x.target
+
+
 def _loss_name(x) -> int:
     """+1 when a site's name says it is a loss, -1 when it says it is a quantity training raises, 0 otherwise."""
-    names = [last(base_name(x.target[len("print "):] if x.kind == "print" else x.target))]
-    if x.kind == "return" or (x.kind == "print" and x.calls):
+    names = [last(base_name(_printed_label(x) if x.kind == PRINTED else x.target))]
+    if x.kind == "return" or (x.kind == PRINTED and x.calls):
         names += [last(x.function)] if x.kind == "return" else [last(c) for c in x.calls]
     if any(_LOSS_NAME.search(n) for n in names):
         return 1
@@ -590,7 +600,7 @@ def _loss_site(F: Facts, sites, named_only: bool = False) -> tuple[int, int] | N
             continue
         if x.kind in ("augassign", "update") or base_name(x.target) in x.reads:
             continue  # a running total (`running += batch_loss`) grows within an epoch whatever the training does
-        if _share_of_matches(x.statement if x.kind != "print" else f"_ = {_printed_text(F, x)}"):
+        if _share_of_matches(x.statement if x.kind != PRINTED else f"_ = {_printed_text(F, x)}"):
             continue
         if x.phase == "loss" or named:
             score = (named, x.phase == "loss", int(m.sum()))
@@ -627,7 +637,7 @@ def before_and_after_loss(F: Facts):
         first, final = float(sr[C.MEAN][before][0]), float(sr[C.MEAN][after][-1])
         if first < 0 or final < 0:
             continue
-        what = x.target if x.kind != "print" else f"the printed {x.target[len('print '):]}"
+        what = _loss_words(x)
         return (np.array([0, last_step]), np.array([first, final]),
                 f"{what} (line {x.line}), computed before the training loop and after it")
     return None

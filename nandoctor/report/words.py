@@ -6,6 +6,8 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from ..model import PRINTED
+
 # What each classified operation means, for someone who has not met IEEE 754 yet.
 OPERATION_MEANINGS = (
     ("0/0", "zero divided by zero has no value, so numpy returns NaN (\"not a number\")"),
@@ -270,7 +272,7 @@ def not_traced_lines(session) -> list[str]:
     loop_sites = _loop_sites(session)
     user_files = set(getattr(session, "sources", None) or ())
     measured = bool(coverage(session).ratios_measured)
-    shown = {x.id for x in session.sites if x.kind == "print"}  # a printed tuple or object is only shown
+    shown = {x.id for x in session.sites if x.kind == PRINTED}  # a printed tuple or object is only shown
     for t in meta.get("unsummarised") or ():
         if not isinstance(t, dict):
             continue

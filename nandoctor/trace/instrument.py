@@ -41,7 +41,7 @@ import re
 import threading
 from dataclasses import dataclass, field, replace
 
-from ..model import Loop, Site
+from ..model import PRINTED, Loop, Site
 
 REC = "__nd_rec__"
 UPD = "__nd_upd__"
@@ -857,7 +857,7 @@ class Instrumenter(ast.NodeTransformer):
                     text += str(value.value) if isinstance(value.value, str) else ""
                     continue
                 label = _label(text) or ast.unparse(value)
-                sid = self._site(value, f"print {label}", "print", value, node)
+                sid = self._site(value, f"{PRINTED} {label}", PRINTED, value, node)
                 hooked = _wrap_value(REC, sid, value)
                 if at is None:
                     setattr(holder, field, hooked)
