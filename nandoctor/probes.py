@@ -101,7 +101,8 @@ GROWTH_FINDINGS = ("weight_divergence", "sustained_growth", "weights_nonfinite",
 def symptom(session) -> tuple[str, str] | None:
     """(kind, what) of what is broken about the run, in its own numbers, or None. A blow-up: a non-finite value, an
     error finding of growth, or a measured loss that ends more than LEARNS above where it started. A stall: a loss
-    that ends less than LEARNS below its start, or, with no loss measured, any other error finding."""
+    that ends less than LEARNS below its start, or, with no loss measured, any other error finding; or a training
+    accuracy that never beats always answering the most common class."""
     from .verify import LEARNS
 
     fn = session.first_nonfinite
@@ -119,10 +120,25 @@ def symptom(session) -> tuple[str, str] | None:
         if m.loss_last > m.loss_first * (1 - LEARNS):
             return STALL, (f"the loss ({m.loss_how}) went from {m.loss_first:.4g} to {m.loss_last:.4g}, less than "
                            f"{LEARNS:.0%} below its start")
-        return None
+        return _at_chance(m)
     if errors:
         return STALL, f"the error finding {errors[0].code}: {errors[0].message}"
-    return None
+    return _at_chance(m)
+
+
+# A classifier whose training accuracy never rises more than this above always answering the most common class, on
+# at least CHANCE_SAMPLES samples, has not learned, whatever its loss did.
+CHANCE_MARGIN = 0.02
+CHANCE_SAMPLES = 20
+
+
+def _at_chance(m: Measures) -> tuple[str, str] | None:
+    """A stall measured on the accuracy: the best training accuracy is no better than the majority class's share."""
+    if (m.accuracy_best is None or m.majority_share is None or (m.n_samples or 0) < CHANCE_SAMPLES
+            or m.accuracy_best > m.majority_share + CHANCE_MARGIN):
+        return None
+    return STALL, (f"the training accuracy never rose above {m.accuracy_best:.1%} ({m.n_samples} samples), what always "
+                   f"answering the most common class scores ({m.majority_share:.1%})")
 
 
 def wanted(session) -> tuple[str, str] | None:
@@ -299,7 +315,8 @@ def candidates(session, kind: str) -> tuple[list[tuple], list[tuple[str, str]]]:
 
 def stall_verdict(before: Measures, after: Measures | None, failure: str = "") -> tuple[str, str]:
     """A stalled run's re-run cures when it stays finite and its loss ends at least LEARNS below both its own start
-    and the original's end; the numbers that decided it."""
+    and the original's end, and, when the original's accuracy stayed at chance, the re-run's does not; the numbers
+    that decided it."""
     from .verify import HELPS, LEARNS, NO_EFFECT, NOT_VERIFIED, WORSE, compare
 
     if after is None:
@@ -319,7 +336,7 @@ def stall_verdict(before: Measures, after: Measures | None, failure: str = "") -
     scale = max(abs(before.loss_last), 1e-12)
     below_original = after.loss_last <= before.loss_last - LEARNS * scale
     learns = after.loss_last <= after.loss_first - LEARNS * max(abs(after.loss_first), 1e-12)
-    if below_original and learns:
+    if below_original and learns and (_at_chance(before) is None or _at_chance(after) is None):
         return CURES, text
     return (HELPS if below_original or better else NO_EFFECT), text
 

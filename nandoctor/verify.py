@@ -238,6 +238,7 @@ class Measures:
     accuracy_best: float | None = None
     accuracy_curve: tuple = ()
     n_samples: int | None = None
+    majority_share: float | None = None  # the accuracy of always answering the most common class
     stuck_samples: tuple[int, ...] = ()  # samples whose output is the same at every kept step
     stuck_values: tuple[float, ...] = ()
     saturated_step: int | None = None  # first step an activation output is exactly at its bound
@@ -299,7 +300,7 @@ def _measure(session, until_step: int | None) -> Measures:
     from .detectors.facts import facts, kept_output_target
     from .detectors.numerics import _bound_hits
     from .detectors.optimisation import loss_series, update_ratios
-    from .detectors.results import correctness
+    from .detectors.results import correctness, majority_share
 
     F = facts(session)
     limit = np.inf if until_step is None else until_step
@@ -326,7 +327,8 @@ def _measure(session, until_step: int | None) -> Measures:
         if m.sum() >= 1:
             acc = corr[m].mean(axis=1)
             kw.update(accuracy_first=float(acc[0]), accuracy_final=float(acc[-1]), accuracy_best=float(acc.max()),
-                      accuracy_curve=_curve(steps[m], acc), n_samples=int(corr.shape[1]))
+                      accuracy_curve=_curve(steps[m], acc), n_samples=int(corr.shape[1]),
+                      majority_share=majority_share(F))
     kept = kept_output_target(F)
     if kept is not None:
         so, do = kept[0], kept[1]

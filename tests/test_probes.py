@@ -3,6 +3,7 @@ verdicts, each against a plain-numpy replay of the same program."""
 
 from __future__ import annotations
 
+import dataclasses
 import textwrap
 from pathlib import Path
 
@@ -266,3 +267,22 @@ def test_a_raised_cause_whose_own_fix_makes_the_run_worse_is_withdrawn(tmp_path)
     after = probes.with_probed(session.causes, probing)
     assert "gradient_sign_wrong" not in [c.tag for c in after]
     assert [c.tag for c in after] == [p.tag for p in probing.cured()][:1]
+
+
+def test_a_classifier_no_better_than_the_majority_class_is_a_stall_and_is_cured_only_above_it():
+    from nandoctor.verify import Measures
+
+    share = 203 / 250  # replayed: the most common class of 250 targets holds 203 of them
+    at_chance = Measures(steps=400, loss_how="loss", loss_first=0.6931, loss_last=0.6205, loss_min=0.6205,
+                         accuracy_first=share, accuracy_final=share, accuracy_best=share, n_samples=250,
+                         majority_share=share)
+    kind, what = probes._at_chance(at_chance)
+    assert kind == probes.STALL and f"{share:.1%}" in what and "250 samples" in what
+    # a bit better than the majority, or too few samples to tell: no symptom
+    above = dataclasses.replace(at_chance, accuracy_best=share + probes.CHANCE_MARGIN + 1 / 250)
+    assert probes._at_chance(above) is None
+    assert probes._at_chance(dataclasses.replace(at_chance, n_samples=probes.CHANCE_SAMPLES - 1)) is None
+    # a re-run whose loss falls further but whose accuracy stays at chance does not cure; one that leaves it does
+    lower = dataclasses.replace(at_chance, loss_last=0.40)
+    assert probes.stall_verdict(at_chance, lower)[0] != probes.CURES
+    assert probes.stall_verdict(at_chance, dataclasses.replace(lower, accuracy_best=0.948))[0] == probes.CURES

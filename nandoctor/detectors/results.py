@@ -65,6 +65,25 @@ def correctness(F: Facts):
     return None
 
 
+def majority_share(F: Facts) -> float | None:
+    """The accuracy of always answering the targets' most common class (the last kept targets), or None when the
+    targets are not 0/1 rows, one-hot rows or integer labels that correctness() pairs with the outputs."""
+    kept = kept_output_target(F)
+    got = correctness(F)
+    if kept is None or got is None:
+        return None
+    _, _, sho, _, dt, sht = kept
+    tg = dt[-1]
+    if got[2] == "binary":
+        ones = float(np.mean(tg == 1))
+        return max(ones, 1.0 - ones)
+    if len(sht) == 2 and sht[1] > 1 and tg.size == sht[0] * sht[1]:  # one-hot rows
+        counts = tg.reshape(sht).sum(axis=0)
+    else:  # integer labels
+        counts = np.unique(tg.astype(int), return_counts=True)[1]
+    return float(np.max(counts) / max(np.sum(counts), 1))
+
+
 @register
 def accuracy(session) -> list[Finding]:
     """Training accuracy by step, its ceiling, and the samples that are never learned."""
