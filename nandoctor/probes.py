@@ -7,6 +7,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from .explain.fixes import is_patch
 from .model import Cause, ChainLink, Fix, to_dict
 from .verify import (CONTROL_SEED, CURES, HELPS, MAX_RERUN_SECONDS, WORSE, NOT_APPLIED, Budget, Measures, PatchError, _user_sources,
@@ -113,17 +115,34 @@ def symptom(session) -> tuple[str, str] | None:
     if growth:
         return BLOWUP, f"the error finding {growth[0].code}: {growth[0].message}"
     m = measure(session)
-    if m.loss_first is not None and m.loss_last is not None and m.loss_first > 0:
-        if m.loss_last > m.loss_first * (1 + LEARNS):
-            return BLOWUP, (f"the loss ({m.loss_how}) rose from {m.loss_first:.4g} to {m.loss_last:.4g}, more than "
+    start, end, over = _loss_ends(m)
+    if start is not None and end is not None and start > 0:
+        if end > start * (1 + LEARNS):
+            return BLOWUP, (f"the loss ({m.loss_how}) rose from {start:.4g} to {end:.4g}{over}, more than "
                             f"{LEARNS:.0%} above its start")
-        if m.loss_last > m.loss_first * (1 - LEARNS):
-            return STALL, (f"the loss ({m.loss_how}) went from {m.loss_first:.4g} to {m.loss_last:.4g}, less than "
+        if end > start * (1 - LEARNS):
+            return STALL, (f"the loss ({m.loss_how}) went from {start:.4g} to {end:.4g}{over}, less than "
                            f"{LEARNS:.0%} below its start")
         return _at_chance(m)
     if errors:
         return STALL, f"the error finding {errors[0].code}: {errors[0].message}"
     return _at_chance(m)
+
+
+# The loss's end is the median of up to this many of its last values (one per tenth of the measured curve): a loss
+# read one batch or one sample at a time is noisy, and its last value says little of where training ended. Its start
+# is its first value, before training has moved anything (a run that learns fast is near its end a tenth in).
+ENDS_MAX = 5
+
+
+def _loss_ends(m: Measures) -> tuple[float | None, float | None, str]:
+    """(start, end, words) of the measured loss: its first value, and its last value or, when its curve holds twenty
+    values or more, the median of its last tenth (at most ENDS_MAX values)."""
+    values = [v for _, v in m.loss_curve if v is not None]
+    k = min(ENDS_MAX, len(values) // 10)
+    if k < 2:
+        return m.loss_first, m.loss_last, ""
+    return m.loss_first, float(np.median(values[-k:])), f" (the median of its last {k} measured values)"
 
 
 # A classifier whose training accuracy never rises more than this above always answering the most common class, on

@@ -286,3 +286,17 @@ def test_a_classifier_no_better_than_the_majority_class_is_a_stall_and_is_cured_
     lower = dataclasses.replace(at_chance, loss_last=0.40)
     assert probes.stall_verdict(at_chance, lower)[0] != probes.CURES
     assert probes.stall_verdict(at_chance, dataclasses.replace(lower, accuracy_best=0.948))[0] == probes.CURES
+
+
+def test_a_noisy_loss_ends_at_the_median_of_its_last_values():
+    from nandoctor.verify import Measures
+
+    rng = np.random.default_rng(4)
+    values = 1.0 / (1.0 + np.arange(100) / 10) + rng.uniform(0.0, 0.05, 100)
+    values[-1] = 3.0  # one unlucky batch read last
+    curve = tuple((int(s), float(v)) for s, v in enumerate(values))
+    m = Measures(steps=100, loss_how="loss", loss_first=float(values[0]), loss_last=3.0, loss_min=float(values.min()),
+                 loss_curve=curve)
+    start, end, words = probes._loss_ends(m)
+    assert start == values[0] and end == pytest.approx(float(np.median(values[-5:]))) and "last 5" in words
+    assert probes._loss_ends(dataclasses.replace(m, loss_curve=curve[:15]))[1] == 3.0  # too few to take a median

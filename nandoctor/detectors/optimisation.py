@@ -260,7 +260,8 @@ def _loss_jump_after(F: Facts, step: int) -> bool:
     i = int(np.searchsorted(steps, step, side="right"))
     before = loss[max(0, i - LIM.SPIKE_WINDOW):i]
     before = before[np.isfinite(before)]
-    after = loss[i:i + AFTERMATH]
+    # The loss of the AFTERMATH steps after the spike: a loss read every hundred steps has none there to judge by.
+    after = loss[i:][steps[i:] <= step + AFTERMATH]
     if len(before) < 3 or not len(after):
         return False
     med = float(np.median(before))
