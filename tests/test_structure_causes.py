@@ -481,6 +481,28 @@ def test_not_updated_holds_on_a_rebound_loop_name(tmp_path):
     assert np.array_equal(untraced(src)["weights"][0], rng.normal(size=(3, 1)))  # the list still holds the initial W
 
 
+def test_every_rebound_loop_name_gets_its_in_place_fix_in_one_group(tmp_path):
+    from nandoctor.verify import apply_fix, fix_groups
+
+    src = ("import numpy as np\nrng = np.random.default_rng(6)\nX = rng.normal(size=(10, 3))\n"
+           "y = X @ np.array([[1.0], [-2.0], [0.5]]) + 0.5\n"
+           "weights, biases = [rng.normal(size=(3, 1))], [np.zeros((1, 1))]\nfor step in range(20):\n"
+           "    err = X @ weights[0] + biases[0] - y\n"
+           "    grads, bgrads = [X.T @ err / 10], [err.mean(axis=0, keepdims=True)]\n"
+           "    for W, dW in zip(weights, grads):\n        W = W - 0.1 * dW\n"
+           "    for b, db in zip(biases, bgrads):\n        b = b - 0.1 * db\n")
+    s = trace(tmp_path, src)
+    cause = next(c for c in s.causes if c.tag == "parameter_not_updated")
+    group = fix_groups(cause.fixes)[0]
+    assert [(fx.line, fx.after) for fx in group] == [(10, "W -= 0.1 * dW"), (12, "b -= 0.1 * db")]
+    fixed = src
+    for fx in sorted(group, key=lambda f: -f.line):
+        fixed = apply_fix(fixed, fx)
+    # replayed: with both in place, the weights and the bias move
+    after = untraced(fixed)
+    assert not np.array_equal(after["weights"][0], untraced(src)["weights"][0]) and after["biases"][0][0, 0] != 0.0
+
+
 def test_not_updated_fails_when_the_new_value_is_written_back(tmp_path):
     s = trace(tmp_path, REBIND.replace("NS", "10").replace("ROWS", "np.arange(10)").replace(
         "UPDATE", "for i, (W, dW) in enumerate(zip(weights, grads)):\n        W = W - 0.1 * dW\n        weights[i] = W"))

@@ -587,11 +587,23 @@ def rule(ctx) -> RuleOutcome:
                             f"{c['name']} is rebound inside {x.function}(); a Python number or a new array bound "
                             f"there never changes the caller's variable."))
     if c["iterable"] and c["loop_line"] and not augmented:
-        fixes.append(Fix(f"Update {c['name']} in place, so the array the container holds changes", x.line, line,
-                         line.replace(f"{c['name']} = {c['name']} -", f"{c['name']} -=", 1) if
-                         f"{c['name']} = {c['name']} -" in line else f"{c['name']}[...] = {line.split('=', 1)[1].strip()}",
-                         f"`{c['name']} = ...` binds the loop name to a new array; {c['iterable']} keeps the old one. "
-                         f"In-place `-=` (on numpy arrays) writes into the array the container holds."))
+        # every loop name rebound the same way (`W = W - lr * dW`, then `b = b - lr * db`): one fix each
+        patched = 0
+        for other, _, _ in [(c, None, None)] + [j for j in lost[1:] if j[0]["site"].id != x.id]:
+            text = strip_comment(F.code_line(other["site"].id)).strip()
+            if not (other["iterable"] and other["loop_line"]) or isinstance(
+                    (parse_statement(text).body or [None])[0] if parse_statement(text) is not None else None,
+                    ast.AugAssign):
+                continue
+            name = other["name"]
+            joins = "…and update" if patched else "Update"  # applied together: each alone leaves the other stuck
+            patched += 1
+            fixes.append(Fix(f"{joins} {name} in place, so the array the container holds changes",
+                             other["site"].line, text,
+                             text.replace(f"{name} = {name} -", f"{name} -=", 1) if f"{name} = {name} -" in text
+                             else f"{name}[...] = {text.split('=', 1)[1].strip()}",
+                             f"`{name} = ...` binds the loop name to a new array; {other['iterable']} keeps the old "
+                             f"one. In-place `-=` (on numpy arrays) writes into the array the container holds."))
     if augmented and c["iterable"]:
         fixes += return_originals_fixes(F, c["iterable"])
     ev = dict(ev, name=c["name"], line=x.line)
