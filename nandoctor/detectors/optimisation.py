@@ -510,7 +510,14 @@ def _share_of_matches(statement: str) -> bool:
 
 
 def loss_series(F: Facts):
-    """(steps, loss per step, how) from a scalar loss site, else computed from outputs and targets."""
+    """(steps, loss per step, how) from a scalar loss site, else computed from outputs and targets (once per
+    session: every detector and the verdict read it)."""
+    if "loss_series" not in F.memo:
+        F.memo["loss_series"] = _loss_series(F)
+    return F.memo["loss_series"]
+
+
+def _loss_series(F: Facts):
     best = _loss_site(F, F.sites)
     if best is None:
         # Many scripts compute their loss only where they print it (`print(f"loss {np.mean(err ** 2):.4f}")`).

@@ -187,7 +187,7 @@ def _coverage(session) -> Coverage:
         ls = loss_series(F) if plan.n_steps else None
     except Exception:  # noqa: BLE001 -- a loss that cannot be read counts as not measured
         ls = None
-    return Coverage(assignments=sum(x.kind not in ("arg", "return") for x in sites),
+    return Coverage(assignments=sum(x.kind not in ("arg", "return", PRINTED) for x in sites),
                     calls=sum(x.kind in ("arg", "return") for x in sites),
                     files=len({x.file for x in sites}), observed=len(observed), arrays=arrays, steps=plan.n_steps,
                     loop_line=loop_line, params=tuple(params), ratios_measured=tuple(measured),
