@@ -955,11 +955,11 @@ class Recorder:
                     take(sid, e_)
             elif (t is list or t is tuple or t is dict) and expands(sid) and (parts_ := array_parts(v)) is not None:
                 elements(sid, parts_)
-            elif id(t) not in not_values and (n_ := node_number(t, v)) is not None:
-                ca(sid + k_scalar); pa(n_)  # a scalar autograd node: its number
             elif id(t) not in not_values:
-                u_ = unsummarised.get(id(t))
-                if u_ is None:
+                n_ = node_number(t, v)
+                if n_ is not None:
+                    ca(sid + k_scalar); pa(n_)  # a scalar autograd node: its number
+                elif (u_ := unsummarised.get(id(t))) is None:
                     unsummarised[id(t)] = [t, 1, {sid}]
                 else:
                     u_[1] += 1
