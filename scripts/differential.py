@@ -54,7 +54,7 @@ PROJECTS = (
     # formulas to design matrices with numpy: its tests live inside its modules, so every file is collected
     Project("patsy", "patsy", ("patsy",), ("patsy.desc", "patsy.constraint"), ("-o", "python_files=*.py")),
     # units: metaprogrammed registries, operator overloading, numpy ufunc and array-function protocols
-    Project("pint", "pint", ("pint",), ("pint.testsuite.test_quantity",)),
+    Project("pint", "pint", ("pint",), ("pint.testsuite.test_umath", "pint.testsuite.test_numpy_func")),
     # symbolic maths: caching decorators, metaclasses, __slots__, descriptors, deep recursion
     Project("sympy", "sympy", ("sympy.core", "sympy.logic", "sympy.sets"),
             ("sympy.core.tests.test_basic", "sympy.core.tests.test_sympify")),
