@@ -112,6 +112,16 @@ class Session:
             step, epoch, list(r.shapes), list(r.dtypes),
         )
 
+    @cached_property
+    def table(self):
+        """The observations as numpy columns: what the analysis reads (the frame is the same as a DataFrame)."""
+        from .frame.table import ObservationTable
+
+        r = self.recording
+        step, epoch = self._steps
+        return ObservationTable(self.sites, r.obs_seq, r.obs_site, r.obs_shape, r.obs_dtype, r.obs_stats, step, epoch,
+                                list(r.shapes), list(r.dtypes))
+
     def step_of_seq(self, seq) -> np.ndarray:
         r = self.recording
         step, _ = assign_steps(self.plan, r.ev_seq, r.ev_loop, r.ev_kind, np.atleast_1d(np.asarray(seq, np.int64)))

@@ -597,12 +597,13 @@ def _series(steps, shapes, norms, changes):
     import numpy as np
 
     from nandoctor import columns as C
-    from nandoctor.detectors.facts import Cat, Series
+    from nandoctor.detectors.facts import Series
+    from nandoctor.frame.table import Categories
 
     cats = sorted(set(shapes))
     n = len(steps)
     return Series(0, np.asarray(steps), np.arange(n), {C.L2: np.asarray(norms, float), C.UPDATE_L2: np.asarray(changes, float)},
-                  Cat(np.array([cats.index(x) for x in shapes]), cats), np.array(["float64"] * n))
+                  Categories(np.array([cats.index(x) for x in shapes]), cats), np.array(["float64"] * n))
 
 
 def test_replaced_rows_pairs_each_write_with_its_own_array():
@@ -859,3 +860,39 @@ def test_a_row_carried_through_the_layers_is_no_parameter_and_the_layers_are_the
     walk = line_of(LAYER_WALK, "h = layer.forward(h)")
     phases = {x.line: x.phase for x in s.sites}
     assert phases[line] == "forward" and phases[walk] == "forward"
+
+
+def test_step_positions_and_earlier_rows_at_the_same_position():
+    import numpy as np
+
+    from nandoctor.detectors.facts import same_position_before, step_positions
+
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        steps = np.sort(rng.integers(-1, 6, int(rng.integers(0, 30))))
+        # the reference: one row at a time
+        position, lane, last_at = np.zeros(len(steps), np.int64), np.full(len(steps), -1), {}
+        for i in range(len(steps)):
+            position[i] = position[i - 1] + 1 if i and steps[i] == steps[i - 1] else 0
+            lane[i] = last_at.get(int(position[i]), -1)
+            last_at[int(position[i])] = i
+        assert step_positions(steps).tolist() == position.tolist()
+        assert same_position_before(position).tolist() == lane.tolist()
+
+
+def test_running_median_is_the_rolling_median_of_the_values_before():
+    import numpy as np
+    import pandas as pd
+
+    from nandoctor.detectors.facts import running_median
+
+    rng = np.random.default_rng(4)
+    for _ in range(300):
+        n, window = int(rng.integers(0, 200)), int(rng.integers(3, 60))
+        x = rng.normal(size=n)
+        x[rng.random(n) < 0.2 * rng.random()] = np.nan
+        x[rng.random(n) < 0.1 * rng.random()] = np.inf
+        x[rng.random(n) < 0.1 * rng.random()] = -np.inf
+        # pandas' rolling median skips infinities as it skips NaN
+        want = pd.Series(x).rolling(window, min_periods=3).median().shift(1).to_numpy()
+        np.testing.assert_allclose(running_median(x, window), want, rtol=1e-12, atol=0)

@@ -62,36 +62,35 @@ def crash_after_nonfinite(session) -> list[Finding]:
     if not exception:
         return []
     where = meta.get("where") or {}
-    frame = session.frame
+    table = session.table
     first = None  # (step, name, line, function, how)
     fn = session.first_nonfinite
     if fn is not None:
         first = (fn.step, fn.expression or fn.statement, fn.line, fn.function, fn.operation)
-    bad_rows = None
-    if frame is not None and len(frame):
-        nonfinite = (frame[C.N_NAN].to_numpy() + frame[C.N_POSINF].to_numpy() + frame[C.N_NEGINF].to_numpy()) > 0
-        bad_rows = frame[nonfinite]
-        if first is None and len(bad_rows):
-            r = bad_rows.sort_values(C.SEQ).iloc[0]
-            how = "NaN" if r[C.N_NAN] > 0 else "infinite"
-            first = (int(r[C.STEP]), str(r[C.NAME]), int(r[C.LINE]), str(r[C.FUNCTION]), how)
+    nonfinite = table.nonfinite()
+    site_of = {s.id: s for s in session.sites}
+    if first is None and nonfinite.any():
+        r = int(np.nonzero(nonfinite)[0][0])  # rows are in seq order
+        site = site_of[int(table[C.SITE][r])]
+        how = "NaN" if table[C.N_NAN][r] > 0 else "infinite"
+        first = (int(table[C.STEP][r]), site.target, site.line, site.function, how)
     if first is None:
         return []
     source = session.sources.get(where.get("file")) if where else None
     read = _names_read(source, where.get("line"))
     culprits: list[str] = []
-    if read and bad_rows is not None and len(frame):
+    if read and nonfinite.any():
         # The last observation of each site the crashing statement read, if that value was non-finite.
         func = where.get("function")
-        rows = frame[frame[C.NAME].isin(read)]
-        if func:
-            same = rows[rows[C.FUNCTION] == func]
-            rows = same if len(same) else rows
-        if len(rows):
-            lastobs = rows.sort_values(C.SEQ).groupby(C.NAME).tail(1)
-            bad = lastobs[(lastobs[C.N_NAN] + lastobs[C.N_POSINF] + lastobs[C.N_NEGINF]) > 0]
-            culprits = sorted(str(n) for n in bad[C.NAME])
-    steps = frame[C.STEP].to_numpy() if frame is not None and len(frame) else np.zeros(0)
+        names = {s.id: s.target for s in session.sites if s.target in read}
+        rows = np.nonzero(np.isin(table[C.SITE], list(names)))[0]
+        same = [r for r in rows if site_of[int(table[C.SITE][r])].function == func] if func else []
+        rows = same or rows
+        last_of: dict[str, int] = {}
+        for r in rows:  # in seq order: the last row of each name wins
+            last_of[names[int(table[C.SITE][r])]] = int(r)
+        culprits = sorted(n for n, r in last_of.items() if nonfinite[r])
+    steps = table[C.STEP]
     crash_step = int(steps.max()) if len(steps) else None
     step0, name0, line0, func0, how0 = first
     at = f"line {where['line']}" if where.get("line") else "an unknown line"

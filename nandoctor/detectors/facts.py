@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 import weakref
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -83,28 +84,6 @@ class _Caller:
     file: str
 
 
-class Cat:
-    """A categorical column: integer codes and their texts; indexing gives the text."""
-
-    def __init__(self, codes: np.ndarray, cats: list[str]):
-        self.codes = codes
-        self.cats = cats
-
-    def __getitem__(self, i):
-        if isinstance(i, (int, np.integer)):
-            c = int(self.codes[i])
-            return self.cats[c] if c >= 0 else ""
-        return Cat(self.codes[i], self.cats)
-
-    def __len__(self) -> int:
-        return len(self.codes)
-
-    def unique_first(self) -> list[tuple[int, str]]:
-        """(first row, text) of each distinct value, in row order."""
-        u, first = np.unique(self.codes, return_index=True)
-        return sorted((int(k), self.cats[int(c)] if c >= 0 else "") for c, k in zip(u, first))
-
-
 @dataclass
 class Series:
     """One site's observations as numpy columns, in seq order."""
@@ -133,6 +112,10 @@ class Series:
         """Row index of the last observation before `seq`."""
         i = np.searchsorted(self.seq, seq, side="left") - 1
         return int(i) if i >= 0 else None
+
+    def rows_before(self, seqs: np.ndarray) -> np.ndarray:
+        """before_seq of each of `seqs` at once, -1 for none."""
+        return np.searchsorted(self.seq, np.asarray(seqs), side="left") - 1
 
 
 STAT_COLS = (C.SIZE, C.N_NAN, C.N_POSINF, C.N_NEGINF, C.MIN, C.MAX, C.MEAN, C.STD, C.ABSMAX, C.L2,
@@ -186,20 +169,19 @@ class Facts:
     # -- series ------------------------------------------------------------------------------
     @cached_property
     def series(self) -> dict[int, Series]:
-        f = self.s.frame
+        f = self.s.table
         out: dict[int, Series] = {}
         if len(f) == 0:
             return out
-        site = f[C.SITE].to_numpy()
+        site = f[C.SITE]
         order = np.argsort(site, kind="stable")
         sorted_site = site[order]
         uniq, starts = np.unique(sorted_site, return_index=True)
         ends = np.append(starts[1:], len(order))
-        step = f[C.STEP].to_numpy()
-        seq = f[C.SEQ].to_numpy()
-        cols = {c: f[c].to_numpy() for c in STAT_COLS}
-        shape = Cat(f[C.SHAPE].cat.codes.to_numpy(), [str(c) for c in f[C.SHAPE].cat.categories])
-        dtype = Cat(f[C.DTYPE].cat.codes.to_numpy(), [str(c) for c in f[C.DTYPE].cat.categories])
+        step = f[C.STEP]
+        seq = f[C.SEQ]
+        cols = {c: f[c] for c in STAT_COLS}
+        shape, dtype = f.shape, f.dtype
         for u, a, b in zip(uniq, starts, ends):
             idx = order[a:b]
             idx = idx[np.argsort(seq[idx], kind="stable")]
@@ -662,14 +644,11 @@ class Facts:
         """Site ids in order of first observation within one typical training step."""
         if not self.series:
             return []
-        f = self.s.frame
+        f = self.s.table
         target = 1 if self.n_steps > 1 else 0
-        rows = f[f[C.STEP] == target]
-        seen: list[int] = []
-        for sid in rows[C.SITE].to_numpy():
-            if int(sid) not in seen:
-                seen.append(int(sid))
-        return seen
+        sites = f[C.SITE][f[C.STEP] == target]
+        unique, first = np.unique(sites, return_index=True)
+        return [int(sid) for sid in unique[np.argsort(first)]]
 
     @cached_property
     def forward_sites(self) -> set[int]:
@@ -808,17 +787,10 @@ def replaced_rows(sr) -> np.ndarray:
     consecutive = np.arange(n) - 1
     if n < 3:
         return consecutive
-    steps = sr.step
-    position = np.zeros(n, np.int64)
-    for i in range(1, n):
-        position[i] = position[i - 1] + 1 if steps[i] == steps[i - 1] else 0
+    position = step_positions(sr.step)
     if not position.max():
         return consecutive
-    lane = np.full(n, -1, np.int64)
-    last_at: dict[int, int] = {}
-    for i in range(n):
-        lane[i] = last_at.get(int(position[i]), -1)
-        last_at[int(position[i])] = i
+    lane = same_position_before(position)
     shape = np.asarray(getattr(sr.shape, "codes", sr.shape))
     norm, change = sr[C.L2].astype(np.float64), sr[C.UPDATE_L2].astype(np.float64)
 
@@ -835,6 +807,27 @@ def replaced_rows(sr) -> np.ndarray:
     if fits(lane) >= 0.9 and fits(consecutive) <= 0.5:
         return lane
     return consecutive
+
+
+def step_positions(steps: np.ndarray) -> np.ndarray:
+    """Each row's place among the rows of its step (0 for a step's first row, 1 for its second...): a run of equal
+    steps is one step."""
+    n = len(steps)
+    if not n:
+        return np.zeros(0, np.int64)
+    index = np.arange(n)
+    starts = np.r_[0, np.nonzero(np.diff(steps))[0] + 1]
+    return index - np.repeat(starts, np.diff(np.r_[starts, n]))
+
+
+def same_position_before(position: np.ndarray) -> np.ndarray:
+    """For each row, the last earlier row holding the same place in its step (-1: none)."""
+    order = np.lexsort((np.arange(len(position)), position))
+    lane = np.full(len(position), -1, np.int64)
+    if len(order) > 1:
+        same = position[order[1:]] == position[order[:-1]]
+        lane[order[1:][same]] = order[:-1][same]
+    return lane
 
 
 def unmeasured(sr) -> np.ndarray:
@@ -981,10 +974,26 @@ def strip_comment(line: str) -> str:
 
 
 def running_median(x: np.ndarray, window: int) -> np.ndarray:
-    """Median of the `window` values before each position (NaN where there are fewer than 3)."""
-    import pandas as pd
-
-    return pd.Series(np.asarray(x, dtype=np.float64)).rolling(window, min_periods=3).median().shift(1).to_numpy()
+    """Median of the finite values among the `window` values before each position (NaN where there are fewer
+    than 3)."""
+    x = np.where(np.isfinite(x), x, np.nan)  # an infinity counts as no value, as NaN does
+    n = len(x)
+    out = np.full(n, np.nan)
+    if n < 2:
+        return out
+    # Row i of the windows is x[i - window:i], NaN-padded before the start; blocks bound the memory.
+    windows = np.lib.stride_tricks.sliding_window_view(np.r_[np.full(window, np.nan), x[:-1]], window)
+    block = max(1, 2 ** 20 // window)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN window's median is NaN, as wanted
+        for a in range(0, n, block):
+            part = windows[a:a + block]
+            present = np.sum(~np.isnan(part), axis=1)
+            full = present == window  # np.median is several times faster than np.nanmedian
+            gaps = (present >= 3) & ~full
+            out[a:a + block][full] = np.median(part[full], axis=1)
+            out[a:a + block][gaps] = np.nanmedian(part[gaps], axis=1)
+    return out
 
 
 # -- activations -----------------------------------------------------------------------------------

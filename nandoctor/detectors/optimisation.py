@@ -11,8 +11,8 @@ import numpy as np
 from .. import columns as C
 from ..model import PRINTED, Finding
 from . import Limits, register
-from .facts import (Facts, base_name, expr_reads, facts, kept_output_target, last, running_median, strip_comment,
-                    unmeasured)
+from .facts import (Facts, base_name, expr_reads, facts, kept_output_target, last, running_median, same_position_before,
+                    step_positions, strip_comment, unmeasured)
 from .numerics import _f, first_nonfinite_info
 
 # A spike: an update more than 10x the running median of the updates before it (DESIGN.md §4).
@@ -56,7 +56,21 @@ LIM = Limits(globals())  # these thresholds, or what the run's configuration set
 
 
 def update_ratios(F: Facts, u: int):
-    """(steps, update norm, weight norm before, ratio) of an update site, in-loop rows."""
+    """(steps, update norm, weight norm before, ratio) of an update site, in-loop rows (read-only arrays)."""
+    key = ("update_ratios", u)
+    if key not in F.memo:
+        # Every detector and cause rule asks for them, some once per update site and step.
+        F.memo[key] = tuple(_read_only(a) for a in _update_ratios(F, u))
+    return F.memo[key]
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    a = np.array(a)
+    a.setflags(write=False)
+    return a
+
+
+def _update_ratios(F: Facts, u: int):
     sr = F.ser(u)
     steps, before = F.weight_norm_before(u)
     if sr is None or not len(steps):
@@ -165,20 +179,19 @@ def _scalar_elements_per_step(sr):
     per = int(values[np.argmax(freq)])
     if per < 2 or freq.max() < 0.8 * len(counts):
         return None
-    first = st[bounds[:-1]]
-    whole = {int(first[i]): vals[bounds[i]:bounds[i + 1]] for i in range(len(counts)) if counts[i] == per}
-    out_steps, up, before = [], [], []
-    for step, now in whole.items():
-        prev = whole.get(step - 1)
-        if prev is None:
-            continue
-        with np.errstate(all="ignore"):
-            up.append(float(np.sqrt(np.sum((now - prev) ** 2))))
-            before.append(float(np.sqrt(np.sum(prev ** 2))))
-        out_steps.append(step)
-    if len(out_steps) < 3:
+    keep = counts == per
+    first = st[bounds[:-1]][keep]
+    # One row per step recorded whole, its elements in writing order; a step is compared with the step before it.
+    rows = vals[bounds[:-1][keep][:, None] + np.arange(per)]
+    at = {int(step): k for k, step in enumerate(first)}
+    pairs = [(k, at[int(step) - 1]) for k, step in enumerate(first) if int(step) - 1 in at]
+    if len(pairs) < 3:
         return None
-    return np.asarray(out_steps, np.int64), np.asarray(up), np.asarray(before)
+    now, prev = np.asarray(pairs).T
+    with np.errstate(all="ignore"):
+        up = np.sqrt(np.sum((rows[now] - rows[prev]) ** 2, axis=1))
+        before = np.sqrt(np.sum(rows[prev] ** 2, axis=1))
+    return first[now].astype(np.int64), up, before
 
 
 def _element_changes(sr):
@@ -190,18 +203,13 @@ def _element_changes(sr):
     sizes = sr[C.SIZE]
     norms = sr[C.L2].astype(np.float64)
     means = sr[C.MEAN].astype(np.float64)
-    position = np.zeros(len(steps), np.int64)
-    for i in range(1, len(steps)):
-        position[i] = position[i - 1] + 1 if steps[i] == steps[i - 1] else 0
+    lane = same_position_before(step_positions(steps))
+    j = np.maximum(lane, 0)
+    pair = (lane >= 0) & (steps[j] != steps) & (sizes[j] == sizes)
     up = np.full(len(steps), np.nan)
     before = np.full(len(steps), np.nan)
-    last_row: dict = {}
-    for i in range(len(steps)):
-        j = last_row.get(position[i])
-        if j is not None and steps[j] != steps[i] and sizes[j] == sizes[i]:
-            before[i] = norms[j]
-            up[i] = abs(means[i] - means[j]) if sizes[i] <= 1 else abs(norms[i] - norms[j])
-        last_row[position[i]] = i
+    before[pair] = norms[j][pair]
+    up[pair] = np.where(sizes <= 1, np.abs(means - means[j]), np.abs(norms - norms[j]))[pair]
     return steps, up, before
 
 
@@ -1117,10 +1125,10 @@ def gradient_through_time(session) -> list[Finding]:
     """Vanishing or exploding gradients along a loop inside one step (BPTT, layer loops)."""
     F = facts(session)
     out = []
-    f = session.frame
+    f = session.table
     if not len(f) or F.n_steps < 1:
         return out
-    loop_steps = np.unique(f[C.STEP].to_numpy())
+    loop_steps = np.unique(f[C.STEP])
     loop_steps = loop_steps[loop_steps >= 0]
     if not len(loop_steps):
         return out
@@ -1303,13 +1311,13 @@ def step0_blowup(F: Facts, session) -> dict | None:
 
     Compares the largest array value computed in the first step before the first update with the largest
     value recorded before the loop (data, initial parameters). None when there is no update row to stand on."""
-    f = session.frame
+    f = session.table
     if not len(f) or not F.updates:
         return None
-    step = f[C.STEP].to_numpy()
-    seq = f[C.SEQ].to_numpy()
-    size = f[C.SIZE].to_numpy()
-    absmax = f[C.ABSMAX].to_numpy()
+    step = f[C.STEP]
+    seq = f[C.SEQ]
+    size = f[C.SIZE]
+    absmax = f[C.ABSMAX]
     first_updates = [F.ser(u) for u in F.updates if F.ser(u) is not None and (F.ser(u).step >= 0).any()]
     if not first_updates:
         return None
@@ -1323,8 +1331,7 @@ def step0_blowup(F: Facts, session) -> dict | None:
         return None
     scale0 = float(max(np.max(absmax[pre]), 1.0))
     vals = absmax[now]
-    nonfinite = bool(np.any(~np.isfinite(vals)) or np.any(f[C.N_NAN].to_numpy()[now] + f[C.N_POSINF].to_numpy()[now]
-                                                           + f[C.N_NEGINF].to_numpy()[now] > 0))
+    nonfinite = bool(np.any(~np.isfinite(vals)) or np.any(f.nonfinite()[now]))
     peak = float(np.nanmax(vals)) if np.isfinite(vals).any() else float("inf")
     return {"step": s0, "peak": peak, "scale_before": scale0, "growth": peak / scale0, "nonfinite": nonfinite}
 

@@ -7,6 +7,7 @@ import pandas as pd
 
 from .. import columns as C
 from ..model import Site
+from .table import Categories
 
 
 def build_frame(
@@ -59,12 +60,8 @@ def build_frame(
 
 def _categorical(texts: list[str], codes: np.ndarray) -> pd.Categorical:
     """pd.Categorical(texts[codes]) without the per-row object array: the used texts, sorted, as categories."""
-    codes = np.asarray(codes, dtype=np.int64)
-    used = np.unique(codes)
-    cats, inv = np.unique(np.array([texts[i] for i in used], dtype=object), return_inverse=True)
-    lut = np.full(len(texts), -1, dtype=np.int64)
-    lut[used] = inv
-    return pd.Categorical.from_codes(lut[codes], categories=cats)
+    cats = Categories.from_table(texts, codes)
+    return pd.Categorical.from_codes(cats.codes, categories=np.array(cats.texts, dtype=object))
 
 
 def _empty_frame(sites, obs_seq, obs_site, obs_shape, obs_dtype, obs_stats, step, epoch, shapes, dtypes) -> pd.DataFrame:

@@ -284,10 +284,15 @@ def weight_gains(F) -> list[dict]:
         sr = F.ser(p)
         if sr is None or not len(sr):
             continue
-        for i in range(len(sr)):
+        sizes, norms = sr[C.SIZE].astype(np.float64), sr[C.L2].astype(np.float64)
+        usable = (sizes >= 2) & np.isfinite(norms) & (norms != 0)
+        codes = np.asarray(getattr(sr.shape, "codes", sr.shape))
+        # Rows are in seq order: each shape's first usable row is its earliest value.
+        for code in np.unique(codes[usable]):
+            i = int(np.nonzero(usable & (codes == code))[0][0])
             shape = _shape(sr.shape[i])
-            size, l2 = float(sr[C.SIZE][i]), float(sr[C.L2][i])
-            if len(shape) not in (1, 2) or size < 2 or not np.isfinite(l2) or l2 == 0:
+            size, l2 = float(sizes[i]), float(norms[i])
+            if len(shape) not in (1, 2):
                 continue
             key = (base_name(F.by_id[p].target), shape)
             if key not in found or sr.seq[i] < found[key]["seq"]:

@@ -18,9 +18,13 @@ def _period(rows: np.ndarray) -> int | None:
     """The shortest period p (over at least two full cycles) with every row equal to the row p before it: 1 when
     every row is the same, the number of minibatches when each pass over the data repeats the last; else None."""
     n = len(rows)
-    for p in range(1, n // 2 + 1):
+    if n < 2:
+        return None
+    # A period p needs row p to equal row 0: only those p are compared whole.
+    like_first = np.all(rows[1:n // 2 + 1] == rows[0], axis=tuple(range(1, rows.ndim)))
+    for p in np.nonzero(like_first)[0] + 1:
         if np.all(rows[p:] == rows[:-p]):
-            return p
+            return int(p)
     return None
 
 

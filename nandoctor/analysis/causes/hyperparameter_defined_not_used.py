@@ -200,9 +200,8 @@ def counts_in_effect(F) -> list[int]:
     if F.s.plan.step_loop is None:
         return []
     out = [int(F.n_steps)]
-    ep = F.s.frame[C.EPOCH] if C.EPOCH in F.s.frame else None
-    if ep is not None and len(ep):
-        e = ep.to_numpy()
+    e = F.s.table[C.EPOCH]
+    if len(e):
         e = e[e >= 0]
         if len(e):
             out.append(int(np.max(e)) + 1)

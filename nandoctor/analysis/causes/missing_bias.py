@@ -153,7 +153,7 @@ def _ran_to_the_end(F):
             continue
         total = int(m.group(1))
         if lp.id == plan.epoch_loop:
-            ran = int(F.s.frame[C.EPOCH].max()) + 1
+            ran = int(F.s.table[C.EPOCH].max()) + 1
         else:
             ran = F.n_steps
         if ran == total:

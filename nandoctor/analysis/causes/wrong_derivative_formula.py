@@ -297,10 +297,8 @@ def runs_after_error(F, sid: int) -> bool | None:
     rows = np.nonzero(sr.step >= 0)[0]
     if not len(rows):
         return None
-    after = 0
-    for i in rows:
-        j = sc.before_seq(int(sr.seq[i]))
-        after += j is not None and int(sc.step[j]) == int(sr.step[i])
+    j = sc.rows_before(sr.seq[rows])
+    after = int(np.sum((j >= 0) & (sc.step[np.maximum(j, 0)] == sr.step[rows])))
     return after > len(rows) / 2
 
 
@@ -320,11 +318,11 @@ def relu_inputs(F) -> dict[int, int]:
         if len(ops) != 1 or ops[0] == a.id:
             continue
         sa, sz = F.ser(a.id), F.ser(ops[0])
-        rows = [(i, sz.before_seq(int(sa.seq[i]))) for i in np.nonzero(sa.step >= 0)[0]]
-        rows = [(i, j) for i, j in rows if j is not None]
-        if len(rows) < 3:
+        ia = np.nonzero(sa.step >= 0)[0]
+        iz = sz.rows_before(sa.seq[ia])
+        ia, iz = ia[iz >= 0], iz[iz >= 0]
+        if len(ia) < 3:
             continue
-        ia, iz = np.array([i for i, _ in rows]), np.array([j for _, j in rows])
         if sa.shape[ia[0]] != sz.shape[iz[0]]:
             continue
         zmin, zmax, amin, amax = sz[C.MIN][iz], sz[C.MAX][iz], sa[C.MIN][ia], sa[C.MAX][ia]
