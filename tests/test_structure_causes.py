@@ -67,6 +67,61 @@ def test_preactivation_fails_when_every_call_gives_the_activation(tmp_path):
     assert "derivative_on_preactivation" not in tags(s)
 
 
+LAYERS = """
+import numpy as np
+rng = np.random.default_rng(2)
+X = rng.uniform(-1.0, 1.0, (30, 3))
+Y = X @ rng.normal(size=(3, 2))
+
+class Layer:
+    def __init__(self, n_in, n_out, squash):
+        self.W = rng.normal(0.0, 1.0, (n_in, n_out))
+        self.squash = squash
+
+    def forward(self, x):
+        self.x = x
+        self.out = x @ self.W
+        if self.squash:
+            self.out = np.tanh(self.out)
+        return self.out
+
+    def backward(self, g):
+        if self.squash:
+            g = g * (1 - DERIVED ** 2)
+        self.dW = self.x.T @ g / len(g)
+        return g @ self.W.T
+
+layers = [Layer(3, 5, True), Layer(5, 2, False)]
+for it in range(40):
+    h = X
+    for layer in layers:
+        h = layer.forward(h)
+    g = 2 * (h - Y)
+    for layer in reversed(layers):
+        g = layer.backward(g)
+    for layer in layers:
+        layer.W -= 0.05 * layer.dW
+"""
+
+
+def test_an_attribute_each_layer_writes_is_judged_on_what_its_own_layer_may_have_written(tmp_path):
+    # The output layer writes its own self.out (outside [-1, 1]) after the hidden layer's tanh: the last write of
+    # self.out before the hidden layer's backward is not the one it reads, and the tanh it reads is in range.
+    s = trace(tmp_path, LAYERS.replace("DERIVED", "self.out"))
+    assert np.abs(untraced(LAYERS.replace("DERIVED", "self.out"))["h"]).max() > 1  # the output layer's own values
+    assert "derivative_on_preactivation" not in [f.code for f in s.findings]
+    assert "derivative_on_preactivation" not in tags(s)
+    # The program model: self.out, set afresh and then squashed in forward(), is no parameter.
+    assert "self.out" not in {facts(s).by_id[u].target for u in facts(s).updates}
+
+
+def test_a_pre_activation_attribute_fed_to_the_derivative_is_still_found(tmp_path):
+    src = LAYERS.replace("self.out = x @ self.W", "self.z = x @ self.W\n        self.out = self.z").replace(
+        "DERIVED", "self.z")
+    s = trace(tmp_path, src)
+    assert "derivative_on_preactivation" in [f.code for f in s.findings]
+
+
 def test_one_function_as_activation_and_derivative_is_judged_per_call(tmp_path):
     # `nonlin(x, deriv=True)` gets z for the forward pass and the activation for the derivative.
     s = trace(tmp_path, """

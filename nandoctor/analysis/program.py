@@ -486,6 +486,13 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
                 continue  # `w, c = self.layers[i]`: the name now refers to a stored array, updated in place
             if w.loop is not None and any(w.loop in loop_chain(x.loop) for x in ss):
                 role[k] = "working storage (set afresh inside the loop that updates it)"
+        # Set afresh, then transformed, in one function (`self.out = x @ W + b`, then `self.out = tanh(self.out)`):
+        # every call starts it anew, so nothing carries from one step to the next; a step (`w = w - lr * g`) would.
+        if k not in role and resets and all(
+                _rebinds(x) and not _is_step(x) and any(w.function == x.function and w.file == x.file
+                                                        and w.line < x.line and w.loop == x.loop for w in resets)
+                for x in ss):
+            role[k] = "working storage (set afresh earlier in the same function)"
         # Built from scratch, summed into and handed back (`g = zeros(...); g[k] += ...; return g`): a
         # per-call result, when nothing in the function but the return reads it.
         if k not in role and "." not in name and resets and (s0.function, name) in returned:
@@ -624,6 +631,18 @@ def _steps_itself(site, name: str) -> bool:
     return (isinstance(node, ast.Assign) and isinstance(node.value, ast.BinOp)
             and isinstance(node.value.op, (ast.Sub, ast.Add)) and isinstance(node.value.left, ast.Name)
             and node.value.left.id == name)
+
+
+def _is_step(site) -> bool:
+    """`t = t - ...` or `t = t + ...` (`self.w = self.w - lr * g`): its target stepped from its own value."""
+    try:
+        tree = ast.parse(site.statement.strip())
+    except (SyntaxError, ValueError):
+        return False
+    node = tree.body[0] if tree.body else None
+    return (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.value, ast.BinOp)
+            and isinstance(node.value.op, (ast.Sub, ast.Add))
+            and ast.unparse(node.targets[0]) in (ast.unparse(node.value.left), ast.unparse(node.value.right)))
 
 
 def _binds_stored_value(site) -> bool:

@@ -225,6 +225,8 @@ def dead_units(session) -> list[Finding]:
         # does not follow), any statement that applies a ReLU itself.
         if x.kind == "arg" or x.id == F.output or (x.id not in F.forward_sites and not _applies_relu(F, x)):
             continue
+        if x.id not in F.forward_sites and x.phase == "loss":
+            continue  # `max(0, 1 - y * score)` is a hinge loss: all zero when every point clears the margin
         sr = F.ser(x.id)
         if sr is None:
             continue
@@ -779,21 +781,29 @@ def derivative_uses(F: Facts):
 
 
 def fed_values(F, x, name):
-    """For each observation of site `x` in the loop: (step, seq, min, max, writer site) of `name` just before it."""
+    """For each observation of site `x` in the loop: (step, seq, min, max, writer site, others) of `name` just
+    before it. `others` holds the (min, max) of what each other writer of an attribute last wrote in the same step:
+    an attribute written on several objects (`self.out` of each layer) was last written on any of them, so the
+    last write before the statement need not be the one it reads."""
     xs = F.ser(x.id)
     writers = [w for w in F.resolve(name, x.function) if w != x.id and F.observed(w)]
     if xs is None or not len(xs) or not writers:
         return []
+    attribute = "." in name
     out = []
     for i in np.nonzero(xs.step >= 0)[0]:
-        best = None
+        found = []
         for w in writers:
             ws = F.ser(w)
             j = ws.before_seq(int(xs.seq[i]))
-            if j is not None and (best is None or ws.seq[j] > best[1]):
-                best = (w, int(ws.seq[j]), float(ws[C.MIN][j]), float(ws[C.MAX][j]))
-        if best is not None and np.isfinite(best[2]) and np.isfinite(best[3]):
-            out.append((int(xs.step[i]), best[1], best[2], best[3], best[0]))
+            if j is not None:
+                found.append((int(ws.seq[j]), w, float(ws[C.MIN][j]), float(ws[C.MAX][j]), int(ws.step[j])))
+        if not found:
+            continue
+        seq, w, lo, hi, _ = max(found)
+        others = [(a, b) for q, v, a, b, step in found if attribute and v != w and step == int(xs.step[i])]
+        if np.isfinite(lo) and np.isfinite(hi):
+            out.append((int(xs.step[i]), seq, lo, hi, w, others))
     return out
 
 
@@ -832,13 +842,18 @@ def derivative_feeds(F: Facts, uses=None):
         # Judge each call site on its own: one function may be given the activation by one caller and
         # the pre-activation by another (or serve as the activation itself and as its derivative).
         groups: dict = {}
-        for step, seq, lo, hi, w in evals:
+        def out_of_range(lo, hi):
+            return lo < lo_ok - 1e-12 or hi > hi_ok + 1e-12
+
+        for step, seq, lo, hi, w, others in evals:
             who = call_site_of(F, w, seq, lo, hi)
             key = (who[1], who[0].line) if who else (base_name(F.by_id[w].target), F.by_id[w].line)
-            groups.setdefault(key, {"who": who, "evals": []})["evals"].append((step, lo, hi))
+            # Outside only when no other write it may have read was inside the range.
+            outside = out_of_range(lo, hi) and all(out_of_range(a, b) for a, b in others)
+            groups.setdefault(key, {"who": who, "evals": []})["evals"].append((step, lo, hi, outside))
         for (expr, line), g in groups.items():
             ev = g["evals"]
-            outside = [(s, lo, hi) for s, lo, hi in ev if lo < lo_ok - 1e-12 or hi > hi_ok + 1e-12]
+            outside = [(s, lo, hi) for s, lo, hi, out in ev if out]
             found.append(dict(site=x, name=name, kind=kind, text=text, expr=expr, line=line, who=g["who"],
                               n=len(ev), frac=len(outside) / len(ev), lo=min(e[1] for e in ev),
                               hi=max(e[2] for e in ev), first=outside[0][0] if outside else None, range=(lo_ok, hi_ok)))
