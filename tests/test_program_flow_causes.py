@@ -338,3 +338,41 @@ def test_a_nan_made_in_a_list_table_before_training_is_found_where_it_is_made(tm
     f = next(f for f in s.findings if f.code == "first_nonfinite")
     assert f.line == 4
     assert np.isnan(np.array(untraced(src)["scaled"])).sum() == 10
+
+
+# -- names taken from a container at the top of each pass ---------------------------------------------------------
+
+TAKEN = """
+import numpy as np
+gen = np.random.default_rng(8)
+X = gen.normal(0.0, 1.0, (40, 3))
+y = X @ np.array([0.5, -1.0, 2.0]) + 0.3
+model = {"w": np.zeros(3), "b": 0.0}
+for epoch in range(30):
+    w, b = model["w"], model["b"]
+    err = X @ w + b - y
+    loss = float(np.mean(err ** 2))
+    w = w - 0.1 * X.T @ err / len(y)
+    b = b - 0.1 * float(np.mean(err))
+"""
+
+
+def test_names_taken_from_a_dict_and_rebound_are_measured_lost(tmp_path):
+    s = trace(tmp_path, TAKEN)
+    status, out = judge(s, "parameter_not_updated")
+    assert status["rebinding_update"] == HOLDS and status["update_moves"] == HOLDS and status["update_lost"] == HOLDS
+    kept = untraced(TAKEN)["model"]
+    assert not np.any(kept["w"]) and kept["b"] == 0.0  # the plain run's model never moved
+    fixes = {(fx.before, fx.after) for d in out.drafts for fx in d.fixes}
+    # the array is updated in place (the dict holds it); the number is stored back, having no place to write into
+    assert ("w = w - 0.1 * X.T @ err / len(y)", "w -= 0.1 * X.T @ err / len(y)") in fixes
+    assert ("b = b - 0.1 * float(np.mean(err))", "b = b - 0.1 * float(np.mean(err)); model['b'] = b") in fixes
+    for before, after in fixes:  # each fix, applied, lets the model learn in a plain run
+        fixed = untraced(TAKEN.replace(before, after))["model"]
+        assert np.any(fixed["w"] if "w" in before else fixed["b"])
+
+
+def test_names_taken_and_stored_back_are_no_lost_update(tmp_path):
+    s = trace(tmp_path, TAKEN + '    model["w"], model["b"] = w, b\n')
+    status, _ = judge(s, "parameter_not_updated")
+    assert status.get("rebinding_update") == FAILS or status.get("update_lost") == FAILS

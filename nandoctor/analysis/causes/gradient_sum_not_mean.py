@@ -27,7 +27,7 @@ from ._numeric import early_step_ratio
     ),
     thresholds={"SUM_BATCH": 32, "SUM_RATIO_HIGH": 0.1},
     # Weights that start too large blow the first steps up whatever the gradient is divided by.
-    yields_to=("weights_init_too_large",),
+    yields_to=("weights_init_too_large", "parameter_not_updated"),
 )
 def rule(ctx) -> RuleOutcome:
     """A summed gradient whose measured steps are too large by about the batch size."""

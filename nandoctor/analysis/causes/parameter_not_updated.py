@@ -69,19 +69,55 @@ def rebinding_updates(F) -> list[dict]:
         params = {a.arg for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs} if hasattr(fn, "args") else set()
         loop = _enclosing_loop(fn, x.line)
         loop_names = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)} if loop is not None else set()
+        taken = _taken_from_container(loop, name, x.line) if loop is not None else None
+        holder = None
         if name in loop_names:
             until, bound = loop.end_lineno, f"the loop variable of `for {ast.unparse(loop.target).strip('()')} in {ast.unparse(loop.iter)}`"
+            holder, seen_from = ast.unparse(loop.iter), loop.lineno - 1
+        elif taken is not None:
+            # `W = model["W"]` at the top of each pass, then `W = W - lr * dW`: the next pass takes the old W again.
+            holder, bind_line = taken
+            until, bound = loop.end_lineno, f"taken from {holder} at line {bind_line} on each pass of the loop"
+            seen_from = bind_line - 1
         elif name in params:
             until, bound = getattr(fn, "end_lineno", x.line), f"a parameter of {x.function}()"
         else:
             continue
         if _read_later(fn, name, x.line, until):
             continue
-        if name not in loop_names and loop is not None and _read_later(fn, name, loop.lineno - 1, x.line - 1):
+        if name not in loop_names and loop is not None and _read_later(fn, name, loop.lineno - 1,
+                                                                       (seen_from if taken else x.line - 1)):
             continue  # inside a loop, a read earlier in its body sees the update at the next iteration
-        out.append(dict(site=x, name=name, bound=bound, params=params, loop_line=loop.lineno if loop is not None and name in loop_names
-                        else None, iterable=ast.unparse(loop.iter) if loop is not None and name in loop_names else None))
+        out.append(dict(site=x, name=name, bound=bound, params=params, loop_line=loop.lineno if holder else None,
+                        iterable=holder, scalar=scalar, taken=taken is not None and name not in loop_names,
+                        bind_line=taken[1] if taken is not None else None))
     return out
+
+
+def _container_read(node: ast.AST) -> bool:
+    """`model["W"]`, `self.W`, `params[k]`, or a `.copy()` of one: a value read out of a container."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "copy" and not node.args:
+        node = node.func.value
+    return isinstance(node, (ast.Subscript, ast.Attribute)) and not (
+        isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in ("np", "numpy", "math"))
+
+
+def _taken_from_container(loop: ast.For, name: str, before_line: int) -> tuple[str, int] | None:
+    """(the container expression, line) of the last statement in `loop`'s body before `before_line` binding `name`
+    to a value read out of a container (`W = model["W"]`, `Wx, Wh = model["Wx"], model["Wh"]`)."""
+    found = None
+    for node in ast.walk(loop):
+        if not isinstance(node, ast.Assign) or not loop.lineno < node.lineno < before_line:
+            continue
+        for target in node.targets:
+            pairs = [(target, node.value)]
+            if isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple) and len(target.elts) == len(node.value.elts):
+                pairs = list(zip(target.elts, node.value.elts))
+            for t, v in pairs:
+                if isinstance(t, ast.Name) and t.id == name and _container_read(v) \
+                        and (found is None or node.lineno > found[1]):
+                    found = (ast.unparse(v), node.lineno)
+    return found
 
 
 def _stats(sr, i) -> tuple:
@@ -105,6 +141,25 @@ def argument_handoffs(F, x, name: str) -> list[tuple[tuple, tuple, tuple]] | Non
         if k < 0 or k + 1 >= len(seqs):
             continue
         out.append((_stats(ar, order[k]), _stats(sr, i), _stats(ar, order[k + 1])))
+    return out or None
+
+
+def taken_handoffs(F, c) -> list[tuple[tuple, tuple, tuple]] | None:
+    """For an update rebinding a name taken from a container at the top of each pass (`a = coef["a"]`): per pass, the
+    value taken, the value the update wrote, and the value taken at the next pass, as recorded stats. None when the
+    statement taking it was not recorded."""
+    x = c["site"]
+    take = next((y for y in F.sites if y.kind in ("assign", "unpack") and y.function == x.function and y.file == x.file
+                 and y.line == c.get("bind_line") and base_name(y.target) == c["name"]), None)
+    sr, tr = F.ser(x.id), F.ser(take.id) if take is not None else None
+    if sr is None or tr is None or len(tr) < 2 or not len(sr):
+        return None
+    out = []
+    for i in range(len(sr)):
+        k = int(np.searchsorted(tr.seq, sr.seq[i])) - 1
+        if k < 0 or k + 1 >= len(tr):
+            continue
+        out.append((_stats(tr, k), _stats(sr, i), _stats(tr, k + 1)))
     return out or None
 
 
@@ -491,7 +546,8 @@ def _lost_or_not_handed_back(F, c) -> tuple[bool | None, dict]:
     moved = [(before, wrote, after) for before, wrote, after in hand if before != wrote]
     landed = sum(after == wrote for _, wrote, after in moved)
     stale = sum(after == before for before, _, after in moved)
-    ev = dict(step_pairs=len(moved), pairs_landed=landed, pairs_lost=stale, values_kept=False, calls=True)
+    ev = dict(step_pairs=len(moved), pairs_landed=landed, pairs_lost=stale, values_kept=False,
+              calls=not c.get("taken"))
     if not moved or landed + stale == 0:
         return None, ev
     return stale > landed, ev
@@ -501,8 +557,8 @@ def _lost_or_not_handed_back(F, c) -> tuple[bool | None, dict]:
     "parameter_not_updated",
     "The update lands on a copy or a rebound name, not on the parameter",
     premises=(
-        ("rebinding_update", "an update statement rebinds a loop variable or a function parameter that nothing reads "
-                             "afterwards; or, with no such statement, a term the forward pass adds to a product with an "
+        ("rebinding_update", "an update statement rebinds a loop variable, a function parameter, or a name taken "
+                             "from a container at the top of each pass, that nothing reads afterwards; or, with no such statement, a term the forward pass adds to a product with an "
                              "updated parameter (a bias) is written by no statement in the training loop; or a step is "
                              "computed in a loop and its result bound to nothing (`np.subtract(p, rate * g)`) or to a "
                              "name no statement reads (`new = old - rate * g`)"),
@@ -510,7 +566,8 @@ def _lost_or_not_handed_back(F, c) -> tuple[bool | None, dict]:
                          "never written: the parameter it is added to moves; for a discarded step: what the step reads "
                          "is nonzero)"),
         ("update_lost", "the next step starts again from the old value: what the update wrote is measurably lost (for "
-                        "a rebound function argument: the next call receives the old value again; for a term never "
+                        "a rebound function argument or a number taken from a container: the next call or pass "
+                        "receives the old value again; for a term never "
                         "written: the residual it would absorb keeps a mean of at least UNWRITTEN_OFFSET times its "
                         "spread over the last tenth of the steps; for a discarded step: every value the loop computes "
                         "from the parameter repeats exactly; for a step into an unread name: the value it steps from "
@@ -542,9 +599,10 @@ def rule(ctx) -> RuleOutcome:
         ul = sr[C.UPDATE_L2][sr.step >= 0]
         if np.isfinite(ul).any() and np.nanmax(ul) > 0:
             moving.append(c)
-        elif not np.isfinite(ul).any() and c["name"] in c["params"]:
-            # A rebound argument records no update norm: what it wrote against what it came in with is the step.
-            hand = argument_handoffs(F, c["site"], c["name"]) or []
+        elif not np.isfinite(ul).any() and (c["name"] in c["params"] or c.get("taken")):
+            # A rebound argument (or a number taken from a container) records no update norm: what it wrote against
+            # what it came in with is the step.
+            hand = (taken_handoffs(F, c) if c.get("taken") else argument_handoffs(F, c["site"], c["name"])) or []
             c["handoffs"] = hand
             if any(before != wrote for before, wrote, _ in hand):
                 moving.append(c)
@@ -598,11 +656,21 @@ def rule(ctx) -> RuleOutcome:
             name = other["name"]
             joins = "…and update" if patched else "Update"  # applied together: each alone leaves the other stuck
             patched += 1
+            if other.get("scalar") and not other.get("taken"):
+                patched -= 1
+                continue  # `w -= ...` on a loop name holding a number changes nothing the list holds
+            if other.get("scalar"):
+                # A Python number has no place to write into: the new value is stored back where it was taken from.
+                fixes.append(Fix(f"{joins} {other['iterable']} with the new {name}", other["site"].line, text,
+                                 f"{text}; {other['iterable']} = {name}",
+                                 f"`{name} = ...` binds the name to a new number; {other['iterable']} keeps the old "
+                                 f"one unless it is stored back."))
+                continue
             fixes.append(Fix(f"{joins} {name} in place, so the array the container holds changes",
                              other["site"].line, text,
                              text.replace(f"{name} = {name} -", f"{name} -=", 1) if f"{name} = {name} -" in text
                              else f"{name}[...] = {text.split('=', 1)[1].strip()}",
-                             f"`{name} = ...` binds the loop name to a new array; {other['iterable']} keeps the old "
+                             f"`{name} = ...` binds the name to a new array; {other['iterable']} keeps the old "
                              f"one. In-place `-=` (on numpy arrays) writes into the array the container holds."))
     if augmented and c["iterable"]:
         fixes += return_originals_fixes(F, c["iterable"])
