@@ -252,6 +252,43 @@ def test_a_loss_computed_only_inside_print_is_measured(tmp_path):
     assert values == pytest.approx(want, rel=1e-12)
 
 
+def test_a_loss_printed_only_four_times_is_the_run_s_progress(tmp_path):
+    from nandoctor.detectors.facts import facts
+    from nandoctor.detectors.optimisation import loss_progress
+
+    inside = 'if epoch % 10 == 0:\n        print(f"epoch {epoch} loss: {np.mean(err ** 2):.4f}")'
+    s = _traced(tmp_path, LINE_FIT.format(before="", epochs=40, lr=0.01, after="", inside=inside))
+    progress = loss_progress(facts(s))
+    want, _ = _fit(0.01, 40)
+    assert progress["steps"] == 4 and "printed loss" in progress["how"]
+    assert progress["first"] == pytest.approx(want[0], rel=1e-12) and progress["last"] == pytest.approx(want[30], rel=1e-12)
+
+
+def test_a_hinge_loss_at_zero_is_no_dead_relu_layer(tmp_path):
+    src = """
+        import numpy as np
+        g = np.random.default_rng(0)
+        pts = np.vstack([g.normal(2.5, 0.5, (40, 2)), g.normal(-2.5, 0.5, (40, 2))])
+        side = np.r_[np.ones(40), -np.ones(40)]
+        w, off = np.zeros(2), 0.0
+        def hinge(w, off):
+            return np.mean(np.maximum(0.0, 1.0 - side * (pts @ w + off)))
+        losses = []
+        for r in range(60):
+            inside = side * (pts @ w + off) < 1.0
+            n = max(inside.sum(), 1)
+            w = w + 0.1 * (side[inside] @ pts[inside]) / n
+            off = off + 0.1 * side[inside].sum() / n
+            losses.append(hinge(w, off))
+    """
+    s = _traced(tmp_path, src)
+    import textwrap
+    from conftest import untraced
+
+    assert untraced(textwrap.dedent(src))["losses"][-1] == 0.0  # every point clears the margin: the hinge is 0
+    assert "dead_units" not in [f.code for f in s.findings] and "dead_relu" not in [c.tag for c in s.causes]
+
+
 def test_a_printed_value_without_a_loss_label_is_not_taken_as_the_loss(tmp_path):
     from nandoctor.detectors.facts import facts
     from nandoctor.detectors.optimisation import loss_series

@@ -1478,10 +1478,13 @@ MEAN_SHARE = 0.1
 
 
 def loss_progress(F: Facts) -> dict | None:
-    """(first, last, relative drop) of the measured loss; None when fewer than 5 finite values were measured."""
+    """(first, last, relative drop) of the measured loss; from fewer than 5 finite values only when no loss was
+    computed before and after the loop (then from 3 or 4, a loss printed every hundred steps); else None."""
     ls = loss_series(F)
     if ls is None or np.isfinite(ls[1]).sum() < 5:
-        return loss_before_after(F)
+        around = loss_before_after(F)
+        if around is not None or ls is None or np.isfinite(ls[1]).sum() < 3:
+            return around
     steps, loss, how = ls
     fin = np.isfinite(loss)
     first, end = float(loss[fin][0]), float(loss[fin][-1])
