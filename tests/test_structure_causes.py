@@ -287,6 +287,52 @@ def test_a_loss_term_of_the_output_is_not_taken_for_a_derivative(tmp_path):
 
 # -- inplace_mutation_aliasing ------------------------------------------------------------------------
 
+VIEWS = """
+import numpy as np
+rng = np.random.default_rng(4)
+pixels = rng.uniform(0.0, 255.0, (48, 6))
+labels = (pixels[:, 0] > pixels[:, 1]).astype(float)
+w = np.zeros(6)
+for epoch in range(4):
+    for s in range(0, 48, 16):
+        xb = pixels[s:s + 16]
+        SCALE
+        p = 1.0 / (1.0 + np.exp(-(xb @ w)))
+        w -= 0.5 * xb.T @ (p - labels[s:s + 16]) / 16
+"""
+
+
+def test_a_slice_written_in_place_changes_the_data_the_next_epoch_reads(tmp_path):
+    src = VIEWS.replace("SCALE", "xb /= 255.0")
+    s = trace(tmp_path, src)
+    st, out = judge(s, "inplace_mutation_aliasing")
+    assert st == {"writes_argument": HOLDS, "caller_keeps_array": HOLDS, "array_changed": HOLDS,
+                  "caller_sees_change": HOLDS}
+    assert untraced(src)["pixels"].max() < 255.0 / 255 ** 3  # the plain run divided the stored data at every epoch
+    ev = out.drafts[0].evidence
+    first = np.random.default_rng(4).uniform(0.0, 255.0, (48, 6))
+    assert ev["before_max"] == pytest.approx(first[:16].max()) and ev["after_max"] == pytest.approx(first[:16].max() / 255)
+    fix = out.drafts[0].fixes[0]
+    assert (fix.before, fix.after) == ("xb = pixels[s:s + 16]", "xb = pixels[s:s + 16].copy()")
+    assert untraced(src.replace(fix.before, fix.after))["pixels"].max() == pytest.approx(first.max())
+    assert tags(s)[0] == "inplace_mutation_aliasing"
+
+
+def test_a_parameter_updated_through_its_slices_is_no_aliasing(tmp_path):
+    src = VIEWS.replace("        w -= 0.5 * xb.T @ (p - labels[s:s + 16]) / 16\n",
+                        "        part = w[0:3]\n        part -= 0.5 * (xb.T @ (p - labels[s:s + 16]) / 16)[0:3]\n"
+                        "        w[3:] -= 0.5 * (xb.T @ (p - labels[s:s + 16]) / 16)[3:]\n").replace("SCALE", "")
+    assert "part = w[0:3]" in src
+    s = trace(tmp_path, src)
+    assert "inplace_mutation_aliasing" not in tags(s)
+
+
+def test_a_slice_scaled_into_a_new_array_leaves_the_data_alone(tmp_path):
+    s = trace(tmp_path, VIEWS.replace("xb = pixels[s:s + 16]", "xb = pixels[s:s + 16] / 255.0").replace("SCALE", ""))
+    assert "inplace_mutation_aliasing" not in tags(s)
+
+
+
 INPLACE = """
 import numpy as np
 rng = np.random.default_rng(3)

@@ -22,17 +22,18 @@ from ..rules import LATENT, PRIMARY, Draft, RuleOutcome, cause_rule
     premises=(
         ("writes_argument", "a called function writes into one of its arguments in place, or a loop writes in place "
                             "into an array it has stored in a list, or a statement writes in place into one of two names "
-                            "bound to the same array (`b = a`)"),
+                            "bound to the same array (`b = a`), or into a slice of stored data (`xb = X[a:b]`, a view)"),
         ("caller_keeps_array", "the caller passes an array it keeps: not a trained parameter, not rebound to the result "
                                "(a list keeps each array it is given; the second name holds an array, not a number)"),
         ("array_changed", "the argument's values after the writes differ from its values on entry (the values stored "
                           "in the list differ from one store to the next; for two names, the values after the write "
-                          "differ, or a statement compares the two names and so can see no change)"),
+                          "differ, or a statement compares the two names and so can see no change; for a view: the slice read at the "
+                          "same place of the next pass over the data differs)"),
         ("caller_sees_change", "the caller reads the array after the call, or keeps the result (the same array) under "
                                "another name (the list is read after the loop by the training; the other name is read "
                                "after the write at the training steps, and either compares the two names (one array, "
                                "always equal) or the run goes wrong: a non-finite value, a loss that rises or barely "
-                               "falls)"),
+                               "falls; a view's data is read again by the loop at its next pass)"),
     ),
     thresholds={"ALIAS_SLOW_DROP": 0.1},
 )
@@ -40,6 +41,9 @@ def rule(ctx) -> RuleOutcome:
     """A function overwrites its argument in place and the caller measurably sees its own array changed."""
     F = ctx.facts
     out = RuleOutcome()
+    views = [v for v in views_written_in_place(F) if v["changed"]]
+    if views:
+        return _view_outcome(out, views)
     recs = argument_mutations(F)
     kept_in_lists = stored_then_overwritten(F)
     renamed = [r for r in renamed_then_written(F) if r["array"] is not False]
@@ -593,4 +597,115 @@ def _renamed_outcome(ctx, out: RuleOutcome, recs: list[dict]) -> RuleOutcome:
                              f"{rec['alias']} then has values of its own and the write leaves {o} as it was."))
         score = PRIMARY if bad or rec.get("reads_both") else LATENT + 25
         out.drafts.append(Draft("inplace_mutation_aliasing", score, summary, chain, fixes, ["inplace_mutation"], ev))
+    return out
+
+
+def _basic_slice(node) -> bool:
+    """`a:b` or `a:b, 0`: indexing with slices (and constants) only, which numpy answers with a view."""
+    parts = node.elts if isinstance(node, ast.Tuple) else [node]
+    return any(isinstance(p, ast.Slice) for p in parts) and all(isinstance(p, (ast.Slice, ast.Constant)) for p in parts)
+
+
+def views_written_in_place(F) -> list[dict]:
+    """`v = data[a:b]` in a loop (a view of data, not a copy), then a statement of the same loop writing v in place
+    (`v /= 255.0`), with data never rebound in the loop: the write changes the stored data, which the loop reads again at
+    its next pass. Each with how often the slice read at the same place of the next pass differed (None: not measured).
+    """
+    if "views_written_in_place" in F.memo:
+        return F.memo["views_written_in_place"]
+    out = []
+    scopes = [(q, fn) for q, fn in F.function_defs.items()] + [("<module>", t) for t in F.trees.values()]
+    for qual, scope in scopes:
+        path = next((p for p, t in F.trees.items() if any(n is scope for n in ast.walk(t))), None)
+        outer = [lp for lp in _loops(scope) if not any(o is not lp and o.lineno < lp.lineno <= (o.end_lineno or 0)
+                                                        for o in _loops(scope))]
+        for loop in outer:
+            body = _flat(loop.body)
+            for i, stmt in enumerate(body):
+                if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                        and isinstance(stmt.value, ast.Subscript) and _basic_slice(stmt.value.slice)):
+                    continue
+                view, data = stmt.targets[0].id, _ref(stmt.value.value)
+                if data is None or any(_rebinds_ref(t, data) for t in body):
+                    continue
+                if data in F.param_names or data.split("[")[0] in F.param_names:
+                    continue  # `block = W[:, k:k + n]; block -= lr * g`: a parameter updated through its view
+                write = None
+                for t in body[i + 1:]:
+                    if _rebinds(t, view):
+                        break
+                    if _writes_in_place(t, view):
+                        write = t
+                        break
+                if write is None:
+                    continue
+                line = strip_comment(F.line_text(path, stmt.lineno)).strip() if path else ""
+                sliced = ast.get_source_segment(F.s.sources.get(path, ""), stmt.value) if path else None
+                rec = {"function": qual, "file": path, "view": view, "data": data, "view_line": stmt.lineno,
+                       "view_text": strip_comment(ast.unparse(stmt)), "line": line,
+                       "copied": line.replace(sliced, sliced + ".copy()", 1) if sliced and sliced in line else None,
+                       "write_line": write.lineno,
+                       "write_text": strip_comment(ast.unparse(write)), "changed": None, "pairs": 0, "evidence": {}}
+                site = next((x for x in F.sites if x.line == stmt.lineno and x.function == qual
+                             and (path is None or x.file == path) and F.observed(x.id)), None)
+                if site is not None:
+                    rec.update(_next_pass_changes(F, site.id))
+                out.append(rec)
+    F.memo["views_written_in_place"] = out
+    return out
+
+
+def _next_pass_changes(F, sid: int) -> dict:
+    """How often the value a statement read at the k-th run of one epoch differs from its k-th run of the next (the
+    same slice of the data, when the loop walks it in order), over epochs with as many runs."""
+    table = F.s.table
+    rows = np.nonzero(table[C.SITE] == sid)[0]
+    epochs = table[C.EPOCH][rows]
+    by_epoch = {int(e): rows[epochs == e] for e in np.unique(epochs) if e >= 0}
+    stats = [table[c] for c in (C.MIN, C.MAX, C.MEAN)]
+    changed, pairs, example = 0, 0, {}
+    for e, now in sorted(by_epoch.items()):
+        nxt = by_epoch.get(e + 1)
+        if nxt is None or len(nxt) != len(now):
+            continue
+        differ = np.zeros(len(now), bool)
+        for col in stats:
+            differ |= ~np.isclose(col[now], col[nxt], rtol=1e-12, atol=0.0, equal_nan=True)
+        pairs += len(now)
+        changed += int(differ.sum())
+        if differ.any() and not example:
+            k = int(np.argmax(differ))
+            example = dict(epoch=e, before_min=float(table[C.MIN][now[k]]), before_max=float(table[C.MAX][now[k]]),
+                           after_min=float(table[C.MIN][nxt[k]]), after_max=float(table[C.MAX][nxt[k]]),
+                           step=int(table[C.STEP][nxt[k]]))
+    if not pairs:
+        return {}
+    return {"changed": changed / pairs, "pairs": pairs, "evidence": dict(example, fraction_changed=changed / pairs)}
+
+
+def _view_outcome(out: RuleOutcome, views: list[dict]) -> RuleOutcome:
+    """The premises for a slice of stored data written in place through its view."""
+    v = views[0]
+    ev = v["evidence"]
+    out.check("writes_argument", True, f"`{v['write_text']}` (line {v['write_line']}) writes in place into {v['view']}, "
+              f"a view of {v['data']} made by `{v['view_text']}` (line {v['view_line']})")
+    out.check("caller_keeps_array", True, f"{v['data']} is not rebound in the loop: it keeps the data the loop reads "
+              f"again")
+    out.check("array_changed", True, f"the slice read at the same place of the next epoch differs at "
+              f"{v['changed']:.0%} of {v['pairs']} comparable reads", **ev)
+    out.check("caller_sees_change", True, f"`{v['view_text']}` reads {v['data']} again at every epoch")
+    summary = (f"`{v['view_text']}` (line {v['view_line']}) makes {v['view']} a view of {v['data']}, not a copy; "
+               f"`{v['write_text']}` (line {v['write_line']}) then changes the stored {v['data']} in place, so the next "
+               f"pass over the data reads values already changed: the same slice ran from {ev['before_min']:.3g} to "
+               f"{ev['before_max']:.3g} at epoch {ev['epoch']} and from {ev['after_min']:.3g} to {ev['after_max']:.3g} at "
+               f"epoch {ev['epoch'] + 1}.")
+    chain = [ChainLink(f"`{v['view_text']}` is a view of {v['data']}", None, v["view"], v["view_line"], {}),
+             ChainLink(f"`{v['write_text']}` writes through it into {v['data']}", ev.get("step"), v["data"],
+                       v["write_line"], {k: ev[k] for k in ("before_min", "before_max", "after_min", "after_max")})]
+    fixes = [Fix(f"Take a copy of the slice, so that {v['data']} keeps its values", v["view_line"], v["line"],
+                 v["copied"], f"Slicing gives a view: writing into {v['view']} writes into {v['data']}. A copy is "
+                 f"{v['view']}'s own.")] if v["copied"] else []
+    out.drafts.append(Draft("inplace_mutation_aliasing", PRIMARY - 5, summary, chain, fixes, ["inplace_mutation"],
+                            dict(ev, view=v["view"], data=v["data"], view_line=v["view_line"],
+                                 write_line=v["write_line"])))
     return out
