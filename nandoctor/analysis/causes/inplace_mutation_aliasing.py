@@ -106,6 +106,13 @@ def rule(ctx) -> RuleOutcome:
     return out
 
 
+def _scopes(F):
+    """(qualified name, scope node, file) of every function the program defines and of every file's module code."""
+    scopes = [(q, fn) for q, fn in F.function_defs.items()] + [("<module>", t) for t in F.trees.values()]
+    for qual, scope in scopes:
+        yield qual, scope, next((p for p, t in F.trees.items() if any(n is scope for n in ast.walk(t))), None)
+
+
 def _loops(scope) -> list:
     """The loops of one scope's own code (not those of the functions and classes defined inside it)."""
     out, todo = [], list(ast.iter_child_nodes(scope))
@@ -149,9 +156,7 @@ def stored_then_overwritten(F) -> list[dict]:
     if "stored_then_overwritten" in F.memo:
         return F.memo["stored_then_overwritten"]
     out = []
-    scopes = [(q, fn) for q, fn in F.function_defs.items()] + [("<module>", t) for t in F.trees.values()]
-    for qual, scope in scopes:
-        path = next((p for p, t in F.trees.items() if any(n is scope for n in ast.walk(t))), None)
+    for qual, scope, path in _scopes(F):
         for loop in _loops(scope):
             body = [n for n in ast.walk(loop) if isinstance(n, ast.stmt) and n is not loop]
             for stmt in body:
@@ -394,9 +399,7 @@ def renamed_then_written(F) -> list[dict]:
     if "renamed_then_written" in F.memo:
         return F.memo["renamed_then_written"]
     out = []
-    scopes = [(q, fn) for q, fn in F.function_defs.items()] + [("<module>", t) for t in F.trees.values()]
-    for qual, scope in scopes:
-        path = next((p for p, t in F.trees.items() if any(n is scope for n in ast.walk(t))), None)
+    for qual, scope, path in _scopes(F):
         for block in _blocks(scope):
             for i, stmt in enumerate(block):
                 pair = _aliases(stmt)
@@ -614,9 +617,7 @@ def views_written_in_place(F) -> list[dict]:
     if "views_written_in_place" in F.memo:
         return F.memo["views_written_in_place"]
     out = []
-    scopes = [(q, fn) for q, fn in F.function_defs.items()] + [("<module>", t) for t in F.trees.values()]
-    for qual, scope in scopes:
-        path = next((p for p, t in F.trees.items() if any(n is scope for n in ast.walk(t))), None)
+    for qual, scope, path in _scopes(F):
         outer = [lp for lp in _loops(scope) if not any(o is not lp and o.lineno < lp.lineno <= (o.end_lineno or 0)
                                                         for o in _loops(scope))]
         for loop in outer:
