@@ -103,18 +103,14 @@ class Session:
 
     @cached_property
     def frame(self):
-        r = self.recording
-        step, epoch = self._steps
+        """The observation table as a pandas DataFrame (for users: the analysis reads the table)."""
         from .frame.build import build_frame  # pandas: imported when a frame is first wanted, not before the script runs
 
-        return build_frame(
-            self.sites, r.obs_seq, r.obs_site, r.obs_shape, r.obs_dtype, r.obs_stats,
-            step, epoch, list(r.shapes), list(r.dtypes),
-        )
+        return build_frame(self.table)
 
     @cached_property
     def table(self):
-        """The observations as numpy columns: what the analysis reads (the frame is the same as a DataFrame)."""
+        """The observations as numpy columns: what the analysis reads."""
         from .frame.table import ObservationTable
 
         r = self.recording

@@ -110,12 +110,12 @@ class Series:
 
     def before_seq(self, seq: int) -> int | None:
         """Row index of the last observation before `seq`."""
-        i = np.searchsorted(self.seq, seq, side="left") - 1
-        return int(i) if i >= 0 else None
+        i = int(self.rows_before(seq))
+        return i if i >= 0 else None
 
-    def rows_before(self, seqs: np.ndarray) -> np.ndarray:
-        """before_seq of each of `seqs` at once, -1 for none."""
-        return np.searchsorted(self.seq, np.asarray(seqs), side="left") - 1
+    def rows_before(self, seqs) -> np.ndarray:
+        """The row index of the last observation before each of `seqs`, -1 for none."""
+        return np.searchsorted(self.seq, seqs, side="left") - 1
 
 
 STAT_COLS = (C.SIZE, C.N_NAN, C.N_POSINF, C.N_NEGINF, C.MIN, C.MAX, C.MEAN, C.STD, C.ABSMAX, C.L2,

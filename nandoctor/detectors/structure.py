@@ -842,14 +842,11 @@ def derivative_feeds(F: Facts, uses=None):
         # Judge each call site on its own: one function may be given the activation by one caller and
         # the pre-activation by another (or serve as the activation itself and as its derivative).
         groups: dict = {}
-        def out_of_range(lo, hi):
-            return lo < lo_ok - 1e-12 or hi > hi_ok + 1e-12
-
         for step, seq, lo, hi, w, others in evals:
             who = call_site_of(F, w, seq, lo, hi)
             key = (who[1], who[0].line) if who else (base_name(F.by_id[w].target), F.by_id[w].line)
             # Outside only when no other write it may have read was inside the range.
-            outside = out_of_range(lo, hi) and all(out_of_range(a, b) for a, b in others)
+            outside = all(a < lo_ok - 1e-12 or b > hi_ok + 1e-12 for a, b in [(lo, hi), *others])
             groups.setdefault(key, {"who": who, "evals": []})["evals"].append((step, lo, hi, outside))
         for (expr, line), g in groups.items():
             ev = g["evals"]

@@ -9,8 +9,10 @@ import numpy as np
 from .. import columns as C
 from ..model import Site
 
-# Counts are whole numbers: stored as float statistics, read as integers, as the frame has them.
+# Counts are whole numbers: stored as float statistics, read as integers.
 INTEGER_STATS = (C.SIZE, C.N_NAN, C.N_POSINF, C.N_NEGINF)
+# The columns that say which observation a row is (the rest are its statistics), in the frame's order.
+ID_COLUMNS = tuple(c for c in C.ALL if c not in C.STATS)
 
 
 class Categories:
@@ -56,7 +58,8 @@ class ObservationTable:
         n = len(obs_seq)
         self.sites = sites
         site = np.asarray(obs_site, dtype=np.int64)
-        stats = np.asarray(obs_stats, dtype=np.float64).reshape(n, len(C.STATS))
+        # The raw statistics themselves (a view), one row per observation, columns in `columns.STATS` order.
+        self.stats = stats = np.asarray(obs_stats, dtype=np.float64).reshape(n, len(C.STATS))
         self._columns = {C.STEP: np.asarray(step, dtype=np.int64), C.EPOCH: np.asarray(epoch, dtype=np.int64),
                          C.SEQ: np.asarray(obs_seq, dtype=np.int64), C.SITE: site}
         for k, col in enumerate(C.STATS):

@@ -618,8 +618,8 @@ def views_written_in_place(F) -> list[dict]:
         return F.memo["views_written_in_place"]
     out = []
     for qual, scope, path in _scopes(F):
-        outer = [lp for lp in _loops(scope) if not any(o is not lp and o.lineno < lp.lineno <= (o.end_lineno or 0)
-                                                        for o in _loops(scope))]
+        loops = _loops(scope)
+        outer = [lp for lp in loops if not any(o is not lp and o.lineno < lp.lineno <= (o.end_lineno or 0) for o in loops)]
         for loop in outer:
             body = _flat(loop.body)
             for i, stmt in enumerate(body):

@@ -69,35 +69,35 @@ def rebinding_updates(F) -> list[dict]:
         params = {a.arg for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs} if hasattr(fn, "args") else set()
         loop = _enclosing_loop(fn, x.line)
         loop_names = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)} if loop is not None else set()
-        taken = _taken_from_container(loop, name, x.line) if loop is not None else None
-        holder = None
+        taken = _taken_from_container(loop, name, x.line) if loop is not None and name not in loop_names else None
+        # A read earlier in the loop's body sees the update at the next iteration, unless the name is bound afresh
+        # before it (`W = model["W"]` at the top of each pass).
+        holder, earlier_reads_until = None, x.line - 1
         if name in loop_names:
             until, bound = loop.end_lineno, f"the loop variable of `for {ast.unparse(loop.target).strip('()')} in {ast.unparse(loop.iter)}`"
-            holder, seen_from = ast.unparse(loop.iter), loop.lineno - 1
+            holder, earlier_reads_until = ast.unparse(loop.iter), None
         elif taken is not None:
             # `W = model["W"]` at the top of each pass, then `W = W - lr * dW`: the next pass takes the old W again.
             holder, bind_line = taken
             until, bound = loop.end_lineno, f"taken from {holder} at line {bind_line} on each pass of the loop"
-            seen_from = bind_line - 1
+            earlier_reads_until = bind_line - 1
         elif name in params:
             until, bound = getattr(fn, "end_lineno", x.line), f"a parameter of {x.function}()"
         else:
             continue
         if _read_later(fn, name, x.line, until):
             continue
-        if name not in loop_names and loop is not None and _read_later(fn, name, loop.lineno - 1,
-                                                                       (seen_from if taken else x.line - 1)):
-            continue  # inside a loop, a read earlier in its body sees the update at the next iteration
+        if loop is not None and earlier_reads_until is not None and _read_later(fn, name, loop.lineno - 1,
+                                                                                earlier_reads_until):
+            continue
         out.append(dict(site=x, name=name, bound=bound, params=params, loop_line=loop.lineno if holder else None,
-                        iterable=holder, scalar=scalar, taken=taken is not None and name not in loop_names,
+                        iterable=holder, scalar=scalar, taken=taken is not None,
                         bind_line=taken[1] if taken is not None else None))
     return out
 
 
 def _container_read(node: ast.AST) -> bool:
-    """`model["W"]`, `self.W`, `params[k]`, or a `.copy()` of one: a value read out of a container."""
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "copy" and not node.args:
-        node = node.func.value
+    """`model["W"]`, `self.W`, `params[k]`: a value read out of a container (the same array, not a copy)."""
     return isinstance(node, (ast.Subscript, ast.Attribute)) and not (
         isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in ("np", "numpy", "math"))
 
@@ -558,8 +558,9 @@ def _lost_or_not_handed_back(F, c) -> tuple[bool | None, dict]:
     "The update lands on a copy or a rebound name, not on the parameter",
     premises=(
         ("rebinding_update", "an update statement rebinds a loop variable, a function parameter, or a name taken "
-                             "from a container at the top of each pass, that nothing reads afterwards; or, with no such statement, a term the forward pass adds to a product with an "
-                             "updated parameter (a bias) is written by no statement in the training loop; or a step is "
+                             "from a container at the top of each pass, that nothing reads afterwards; or, with no such "
+                             "statement, a term the forward pass adds to a product with an updated parameter (a bias) "
+                             "is written by no statement in the training loop; or a step is "
                              "computed in a loop and its result bound to nothing (`np.subtract(p, rate * g)`) or to a "
                              "name no statement reads (`new = old - rate * g`)"),
         ("update_moves", "each time it runs, the update changes the value it writes by a nonzero amount (for a term "
@@ -567,8 +568,7 @@ def _lost_or_not_handed_back(F, c) -> tuple[bool | None, dict]:
                          "is nonzero)"),
         ("update_lost", "the next step starts again from the old value: what the update wrote is measurably lost (for "
                         "a rebound function argument or a number taken from a container: the next call or pass "
-                        "receives the old value again; for a term never "
-                        "written: the residual it would absorb keeps a mean of at least UNWRITTEN_OFFSET times its "
+                        "receives the old value again; for a term never written: the residual it would absorb keeps a mean of at least UNWRITTEN_OFFSET times its "
                         "spread over the last tenth of the steps; for a discarded step: every value the loop computes "
                         "from the parameter repeats exactly; for a step into an unread name: the value it steps from "
                         "is never written while it runs)"),
@@ -654,11 +654,10 @@ def rule(ctx) -> RuleOutcome:
                     ast.AugAssign):
                 continue
             name = other["name"]
+            if other.get("scalar") and not other.get("taken"):
+                continue  # `w -= ...` on a loop name holding a number changes nothing the list holds
             joins = "…and update" if patched else "Update"  # applied together: each alone leaves the other stuck
             patched += 1
-            if other.get("scalar") and not other.get("taken"):
-                patched -= 1
-                continue  # `w -= ...` on a loop name holding a number changes nothing the list holds
             if other.get("scalar"):
                 # A Python number has no place to write into: the new value is stored back where it was taken from.
                 fixes.append(Fix(f"{joins} {other['iterable']} with the new {name}", other["site"].line, text,
