@@ -439,27 +439,30 @@ def probe_session(session, *, jobs: int | None = None, scratch: str | os.PathLik
     with ThreadPoolExecutor(max(1, jobs or os.cpu_count() or 1)) as pool:
         checked = tuple(pool.map(attempt, tests))
         refuted = tuple(p for p in checked if p.verdict == WORSE)
-        if len(refuted) < len(causes):  # a raised cause stands: nothing to probe for
-            return Probing("not probed", f"{why[1]}; a raised cause stands after its own fix was re-run over "
+        cured = [p.tag for p in checked if p.verdict == CURES]
+        if cured:  # a raised cause's own fix removed the symptom: that re-run explains the run
+            return Probing("not probed", f"{why[1]}; the own fix of {cured[0]} removed it, re-run over "
                                          f"{budget.reason}", (), (), before, round(time.monotonic() - t0, 3), why[1],
                            refuted, checked)
-        if causes:  # every raised cause fell: look for the one that holds
+        if causes:  # no raised cause's own fix removed the symptom: look for the change that does
             made, skipped = candidates(session, kind)
         probes = tuple(pool.map(attempt, made))
-    told = "no raised cause explained it" if not causes else "every raised cause's own fix made the run worse"
+    told = ("no raised cause explained it" if not causes else "every raised cause's own fix made the run worse"
+            if len(refuted) == len(causes) else "no raised cause's own fix removed it")
     return Probing("probed", f"{why[1]}, and {told}; each change re-run over {budget.reason}",
                    probes, tuple(skipped), before, round(time.monotonic() - t0, 3), why[1], refuted, checked)
 
 
 def estimate_seconds(session, jobs: int | None = None, why: tuple[str, str] | None = None) -> float:
-    """The probes' expected wall time: one re-run per intervention of the symptom's kind (and a seeded control
-    when the script does not seed itself), `jobs` at a time. `why` as for probe_session."""
+    """The re-runs' expected wall time, at most: one per raised cause's own fix and one per intervention of the
+    symptom's kind (and a seeded control when the script does not seed itself), `jobs` at a time. `why` as for
+    probe_session."""
     why = wanted(session) if why is None else why
     if why is None:
         return 0.0
     budget = plan_budget(session)
     jobs = max(1, jobs or os.cpu_count() or 1)
-    runs = len(refutable(session.causes)) or len(PROBES[why[0]]) + len(RATE_LADDER) - 1
+    runs = len(refutable(session.causes)) + len(PROBES[why[0]]) + len(RATE_LADDER) - 1
     return (-(-runs // jobs) + 1) * budget.expected
 
 
@@ -481,14 +484,27 @@ def probed_causes(probing: Probing, start_rank: int = 1) -> list[Cause]:
 
 
 def with_probed(causes, probing: Probing) -> list[Cause]:
-    """The causes after probing: the raised ones its re-runs did not refute, ranked as they were, then the probed
-    one."""
+    """The causes after the re-runs: the raised ones their own fixes did not refute, in their order while the first
+    one's own fix removed the symptom; else ordered by what their own fixes did (cures, helps, not measured, no
+    effect; the analysis's order among equals), after the cause a probe's change proved, when one did."""
     import dataclasses
 
+    from .verify import NOT_VERIFIED, ORDER
+
     gone = {p.tag for p in probing.refuted}
-    kept = [dataclasses.replace(c, rank=k) for k, c in enumerate(sorted((c for c in causes if c.tag not in gone),
-                                                                        key=lambda c: c.rank), 1)]
-    return kept + probed_causes(probing, len(kept) + 1)
+    kept = sorted((c for c in causes if c.tag not in gone), key=lambda c: c.rank)
+    verdicts = {p.tag: p.verdict for p in probing.checked}
+    if kept and verdicts.get(kept[0].tag) != CURES:
+        kept.sort(key=lambda c: ORDER[verdicts.get(c.tag, NOT_VERIFIED)])
+    proved = probed_causes(probing)
+    if proved:
+        cause = proved[0]
+        raised = next((c for c in kept if c.tag == cause.tag), None)
+        if raised is not None:  # the rule named it; the probe's larger change is what removed the symptom
+            cause = dataclasses.replace(raised, fixes=cause.fixes + raised.fixes, chain=raised.chain + cause.chain,
+                                        evidence={**raised.evidence, "probe": cause.evidence})
+        kept = [cause] + [c for c in kept if c.tag != cause.tag]
+    return [dataclasses.replace(c, rank=k) for k, c in enumerate(kept, 1)]
 
 
 def save_probing(directory: str | os.PathLike, probing: Probing) -> Path:

@@ -249,7 +249,7 @@ class Session:
 
         probing = probe_session(self, jobs=jobs, scratch=scratch, why=why)
         self.probing = probing
-        if probing.cured() or probing.refuted:
+        if probing.cured() or probing.checked:
             self._causes = with_probed(self.causes, probing)
             named = {c.tag for c in self._causes}
             self.not_checked = [n for n in self.not_checked if n.tag not in named]

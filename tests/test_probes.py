@@ -269,6 +269,30 @@ def test_a_raised_cause_whose_own_fix_makes_the_run_worse_is_withdrawn(tmp_path)
     assert [c.tag for c in after] == [p.tag for p in probing.cured()][:1]
 
 
+@pytest.mark.slow
+def test_a_raised_cause_whose_own_fix_changes_nothing_does_not_stop_the_probes(tmp_path):
+    """A false cause put first on the founding case, its fix a change that computes nothing different: its re-run
+    keeps the NaN (no effect), so the interventions run and the lower rate, which removes the NaN, goes first."""
+    import shutil
+
+    from nandoctor.cli import trace_script
+    from nandoctor.model import Cause, Fix
+
+    assert _first_nan_founding(1.0) is not None and _first_nan_founding(0.1) is None  # replayed
+    script = tmp_path / "net341.py"
+    shutil.copy(SEED, script)
+    line = SEED.read_text().splitlines().index("import numpy as np") + 1
+    _, session = trace_script(str(script), [], tmp_path / "out", formats=("json",))
+    inert = Fix("an import spelled out", line, "import numpy as np", "import numpy as np  # as before")
+    session._causes = [Cause("dead_relu", 1, "planted", fixes=(inert,))]
+    probing = probes.probe_session(session, jobs=2)
+    assert [(p.tag, p.verdict) for p in probing.checked] == [("dead_relu", NO_EFFECT)]
+    assert probing.status == "probed" and not probing.refuted
+    after = probes.with_probed(session.causes, probing)
+    assert [c.tag for c in after] == [probing.cured()[0].tag, "dead_relu"]
+    assert "learning_rate_too_high" in [p.tag for p in probing.cured()]
+
+
 def test_a_classifier_no_better_than_the_majority_class_is_a_stall_and_is_cured_only_above_it():
     from nandoctor.verify import Measures
 
@@ -300,3 +324,57 @@ def test_a_noisy_loss_ends_at_the_median_of_its_last_values():
     start, end, words = probes._loss_ends(m)
     assert start == values[0] and end == pytest.approx(float(np.median(values[-5:]))) and "last 5" in words
     assert probes._loss_ends(dataclasses.replace(m, loss_curve=curve[:15]))[1] == 3.0  # too few to take a median
+
+
+# -- the causes after the re-runs --------------------------------------------------------------------------------
+
+def _probing(checked=(), probes_run=(), refuted=()):
+    def probe(tag, verdict):
+        return probes.Probe(tag, f"change for {tag}", (), verdict, f"reason for {tag}")
+
+    return probes.Probing("probed" if probes_run else "not probed", "", tuple(probe(*p) for p in probes_run),
+                          checked=tuple(probe(*p) for p in checked), refuted=tuple(probe(*p) for p in refuted))
+
+
+def _causes(*tags):
+    from nandoctor.model import Cause
+
+    return [Cause(tag, k, f"summary of {tag}") for k, tag in enumerate(tags, 1)]
+
+
+def test_causes_keep_their_order_while_the_first_ones_own_fix_cures():
+    got = probes.with_probed(_causes("a", "b", "c"), _probing(checked=[("a", CURES), ("b", NO_EFFECT), ("c", CURES)]))
+    assert [(c.tag, c.rank) for c in got] == [("a", 1), ("b", 2), ("c", 3)]
+
+
+def test_when_the_first_causes_fix_does_not_cure_the_causes_are_ordered_by_what_their_fixes_did():
+    checked = [("a", NO_EFFECT), ("c", CURES), ("d", HELPS)]  # b offers advice only: not re-run
+    got = probes.with_probed(_causes("a", "b", "c", "d"), _probing(checked=checked))
+    assert [(c.tag, c.rank) for c in got] == [("c", 1), ("d", 2), ("b", 3), ("a", 4)]
+
+
+def test_a_change_that_cured_goes_before_raised_causes_whose_fixes_did_not():
+    got = probes.with_probed(_causes("a", "b"), _probing(checked=[("a", NO_EFFECT), ("b", HELPS)],
+                                                         probes_run=[("p", NO_EFFECT), ("q", CURES), ("r", CURES)]))
+    assert [c.tag for c in got] == ["q", "b", "a"]
+    assert got[0].evidence["also_cured"] == ["change for r"]  # the first that cured names it; the other is told
+
+
+def test_a_raised_cause_that_a_probe_proves_keeps_its_words_and_leads_with_the_probes_fix():
+    from nandoctor.model import Cause, Fix
+
+    raised = [Cause("x", 1, "x first", fixes=(Fix("x's own", 3, "a", "b"),)),
+              Cause("lr", 2, "the rule's words", fixes=(Fix("rule's lr fix", 5, "lr = 1", "lr = 0.1"),))]
+    probing = _probing(checked=[("x", NO_EFFECT), ("lr", HELPS)], probes_run=[("lr", CURES)])
+    probing = dataclasses.replace(probing, probes=(dataclasses.replace(
+        probing.probes[0], fixes=(Fix("probe's lr fix", 5, "lr = 1", "lr = 0.01"),)),))
+    got = probes.with_probed(raised, probing)
+    assert [c.tag for c in got] == ["lr", "x"]
+    assert got[0].summary == "the rule's words"
+    assert [f.title for f in got[0].fixes] == ["probe's lr fix", "rule's lr fix"]
+    assert got[0].evidence["probe"]["verdict"] == CURES
+
+
+def test_a_withdrawn_cause_is_gone_and_the_rest_keep_their_order_when_the_first_cures():
+    got = probes.with_probed(_causes("a", "b"), _probing(checked=[("a", WORSE), ("b", CURES)], refuted=[("a", WORSE)]))
+    assert [(c.tag, c.rank) for c in got] == [("b", 1)]

@@ -231,10 +231,16 @@ def checked_text(cov: Coverage) -> str:
 def probed_line(session) -> str:
     """The raised causes withdrawn because their own fix, re-run, made the run worse, and what the intervention
     re-runs tried when none removed the symptom; "" when neither (a change that removed it is a cause)."""
+    from ..verify import CURES, HELPS, NO_EFFECT, ORDER, WORSE
+
     probing = getattr(session, "probing", None)
     if probing is None:
         return ""
     parts = [f"withdrawn {p.tag}: re-run with {p.change}, {p.reason}" for p in probing.refuted]
+    kept = [p for p in probing.checked if p.verdict != WORSE]
+    if kept and kept[0].verdict != CURES and any(p.verdict in (CURES, HELPS, NO_EFFECT) for p in kept):
+        parts.append("ranked by what their own fixes did when re-run: " +
+                     ", ".join(f"{p.tag} ({p.verdict})" for p in sorted(kept, key=lambda p: ORDER[p.verdict])))
     if probing.status == "probed" and not probing.cured():
         tried = ", ".join(f"{p.change} ({p.verdict})" for p in probing.probes)
         parts.append(f"probed {probing.symptom}: no single change removed it; re-run with {tried}")
