@@ -394,10 +394,12 @@ def probe_session(session, *, jobs: int | None = None, scratch: str | os.PathLik
     kind = why[0]
     causes = list(session.causes)
     tests = refutable(causes)
-    made, skipped = candidates(session, kind) if not causes else ([], [])
+    # With no raised cause to test (none raised, or only advice), the interventions are all there is to re-run.
+    made, skipped = candidates(session, kind) if not tests else ([], [])
     if not made and not tests:
-        return Probing("not probed", "no intervention could be written into this program" if not causes else
-                       "no raised cause offers a patch to test it by", (), tuple(skipped), symptom=why[1])
+        return Probing("not probed", "no intervention could be written into this program" +
+                       ("" if not causes else ", and no raised cause offers a patch to test it by"), (),
+                       tuple(skipped), symptom=why[1])
     roots, excluded = user_roots(meta), user_excludes(meta)
     budget = budget or plan_budget(session)
     if budget.max_steps is None and budget.expected > MAX_RERUN_SECONDS:
@@ -444,11 +446,12 @@ def probe_session(session, *, jobs: int | None = None, scratch: str | os.PathLik
             return Probing("not probed", f"{why[1]}; the own fix of {cured[0]} removed it, re-run over "
                                          f"{budget.reason}", (), (), before, round(time.monotonic() - t0, 3), why[1],
                            refuted, checked)
-        if causes:  # no raised cause's own fix removed the symptom: look for the change that does
+        if tests:  # no raised cause's own fix removed the symptom: look for the change that does
             made, skipped = candidates(session, kind)
         probes = tuple(pool.map(attempt, made))
-    told = ("no raised cause explained it" if not causes else "every raised cause's own fix made the run worse"
-            if len(refuted) == len(causes) else "no raised cause's own fix removed it")
+    told = ("no raised cause explained it" if not causes else "no raised cause offers a patch to re-run"
+            if not tests else "every raised cause's own fix made the run worse" if len(refuted) == len(causes)
+            else "no raised cause's own fix removed it")
     return Probing("probed", f"{why[1]}, and {told}; each change re-run over {budget.reason}",
                    probes, tuple(skipped), before, round(time.monotonic() - t0, 3), why[1], refuted, checked)
 

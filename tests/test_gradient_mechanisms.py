@@ -261,3 +261,54 @@ def test_activation_behind_a_lambda_is_recognised_from_its_ranges(tmp_path):
     assert np.max(a * (1 + a)) > 0.25 >= np.max(a * (1 - a))
     _, drafts, _ = _run(tmp_path, right, "lambda_right")
     assert "wrong_derivative_formula" not in drafts
+
+
+# A tanh layer whose output reaches its derivative through a cache dict (`cache["A1"]`), features x samples.
+CACHED = """
+import numpy as np
+gen = np.random.default_rng(5)
+X = gen.normal(0.0, 1.0, (2, 200))
+Y = (np.sum(X ** 2, axis=0, keepdims=True) > 1.4).astype(float)
+P = {{"W1": gen.normal(0.0, 0.5, (6, 2)), "W2": gen.normal(0.0, 0.5, (1, 6))}}
+
+
+def slope(a):
+    return {slope}
+
+
+def forward(X):
+    A1 = np.tanh(P["W1"] @ X)
+    A2 = 1.0 / (1.0 + np.exp(-(P["W2"] @ A1)))
+    return A2, {{"A1": A1, "A2": A2}}
+
+
+for it in range(60):
+    A2, cache = forward(X)
+    dZ2 = cache["A2"] - Y
+    dW2 = dZ2 @ cache["A1"].T / 200
+    dZ1 = (P["W2"].T @ dZ2) * slope(cache["A1"])
+    dW1 = dZ1 @ X.T / 200
+    P["W1"] = P["W1"] - 0.5 * dW1
+    P["W2"] = P["W2"] - 0.5 * dW2
+"""
+
+
+def test_a_derivative_given_the_activation_through_a_cache_dict_is_replayed(tmp_path):
+    a = np.tanh(0.5)
+    assert abs((1 - a * 2) - (1 - a ** 2)) > 0.1  # the slip differs from tanh's derivative
+    F, drafts, checks = _run(tmp_path, CACHED.format(slope="1 - a*2"), "cached_wrong")
+    assert checks["wrong_derivative_formula"]["mismatch_measured"].status == HOLDS
+    ev = drafts["wrong_derivative_formula"].evidence
+    assert (ev["given"], ev["activation"], ev["given_is"]) == ("a", "tanh", "output")
+    _, drafts, checks = _run(tmp_path, CACHED.format(slope="1 - a ** 2"), "cached_right")
+    assert checks["wrong_derivative_formula"]["mismatch_measured"].status != HOLDS  # from ranges: undecided
+    assert "wrong_derivative_formula" not in drafts
+
+
+def test_a_value_source_is_named_only_when_one_site_matches(tmp_path):
+    F, _, _ = _run(tmp_path, CACHED.format(slope="1 - a ** 2"), "sources")
+    arg = next(x.id for x in F.sites if x.kind == "arg" and x.function == "slope")
+    a1 = [x.id for x in F.sites if x.target == "A1"]
+    a2 = [x.id for x in F.sites if x.target == "A2"]
+    assert F.value_source(arg, a1 + a2) == a1[0]
+    assert F.value_source(arg, a2) is None

@@ -118,6 +118,9 @@ class Series:
         return np.searchsorted(self.seq, seqs, side="left") - 1
 
 
+# Observations compared to name the site a value came from through a container (Facts.value_source).
+VALUE_MATCH_ROWS = 3
+
 STAT_COLS = (C.SIZE, C.N_NAN, C.N_POSINF, C.N_NEGINF, C.MIN, C.MAX, C.MEAN, C.STD, C.ABSMAX, C.L2,
              C.FRAC_ZERO, C.FRAC_SAT_EXACT, C.FRAC_SAT_NEAR, C.UPDATE_L2)
 
@@ -548,11 +551,15 @@ class Facts:
             in_products = {w for m in products for w in self.resolve(m, x.function)}
             product_data = [p for p in ps if (base_name(self.by_id[p].target) in products or p in in_products)
                             and any(self._array(q) for q in self._data_fed(p))]
+            # A name like a target's (`t`, `y`) does not keep data out of the inputs when a matrix product
+            # multiplies it with a parameter itself (`t @ layers[0]`: t is a temperature, not a target).
+            weighs = any(p in self.params for p in ps)
             for p in (product_data or ps):
                 if base_name(self.by_id[p].target) not in mult and p not in resolved:
                     continue
+                direct = weighs and (base_name(self.by_id[p].target) in products or p in in_products)
                 for q in self._data_fed(p):
-                    if self._array(q) and not _TARGET_HINT.match(last(base_name(self.by_id[q].target))) \
+                    if self._array(q) and (direct or not _TARGET_HINT.match(last(base_name(self.by_id[q].target)))) \
                             and q not in out:
                         out.append(q)
         return out
@@ -686,6 +693,32 @@ class Facts:
                 continue
             break
         return cur
+
+    def value_source(self, sid: int, among) -> int | None:
+        """The one site of `among` whose value a site received through a container nothing recorded as an array
+        (`tanh_grad(cache["A1"])`): at each of the site's first VALUE_MATCH_ROWS observations, that site's last
+        observation before it has the same size, minimum, maximum, mean and spread. None when no site, or more
+        than one, matches."""
+        sr = self.ser(sid)
+        if sr is None or not len(sr):
+            return None
+        rows = np.arange(min(VALUE_MATCH_ROWS, len(sr)))
+        cols = (C.SIZE, C.MIN, C.MAX, C.MEAN, C.STD)
+        want = np.stack([np.asarray(sr[c][rows], dtype=np.float64) for c in cols])
+        if not np.isfinite(want).all() or (want[4] == 0).all():
+            return None  # constant or non-finite values match too much to name one source
+        found = []
+        for c in among:
+            cs = self.ser(c)
+            if c == sid or cs is None or not len(cs):
+                continue
+            before = cs.rows_before(sr.seq[rows])
+            if (before < 0).any():
+                continue
+            got = np.stack([np.asarray(cs[col][before], dtype=np.float64) for col in cols])
+            if np.array_equal(got, want):
+                found.append(c)
+        return found[0] if len(found) == 1 else None
 
     def root_value(self, sid: int) -> int:
         """The site whose value an argument site carries (a function's `arg x` -> the caller's `a_jk`)."""

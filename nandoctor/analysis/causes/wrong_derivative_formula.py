@@ -93,6 +93,8 @@ def derivative_candidates(F):
         if len(ops) != 1:
             continue
         root = F.root_value(ops[0])
+        if root not in acts:  # handed over in a container (`cache["A1"]`): the activation whose values it holds
+            root = F.value_source(root, acts)
         if root not in acts:
             continue
         a, which = acts[root]
