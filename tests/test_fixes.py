@@ -49,6 +49,35 @@ for it in range(800):
     coef -= rate * step
 print(np.mean((prob > 0.5) == passed))
 """,
+    "bias_neuron": """
+import math
+import random
+random.seed(11)
+rows = []
+for _ in range(150):
+    hours, attended = random.uniform(0.0, 10.0), random.uniform(0.3, 1.0)
+    rows.append(([hours / 10.0, attended], 1.0 if 0.6 * hours + 5.0 * attended > 6.5 else 0.0))
+
+
+class Neuron:
+    def __init__(self, n):
+        self.w = [0.0] * n
+
+    def forward(self, x):
+        return 1.0 / (1.0 + math.exp(-sum(wi * xi for wi, xi in zip(self.w, x))))
+
+    def update(self, x, target, lr):
+        err = self.forward(x) - target
+        for k in range(len(self.w)):
+            self.w[k] -= lr * err * x[k]
+
+
+unit = Neuron(2)
+for epoch in range(60):
+    for x, t in rows:
+        unit.update(x, t, 0.2)
+hits = sum((unit.forward(x) > 0.5) == (t == 1.0) for x, t in rows) / len(rows)
+""",
     "bias_lists": """
 import random
 random.seed(3)
@@ -255,7 +284,7 @@ final = float(np.mean((lay(xs) - ys) ** 2))
 }
 
 CAUSE = {"hyper": "hyperparameter_defined_not_used", "copies": "parameter_not_updated",
-         "deriv": "wrong_derivative_formula", "bias_dict": "missing_bias", "bias": "missing_bias", "bias_lists": "missing_bias", "init_small": "weights_init_too_small",
+         "deriv": "wrong_derivative_formula", "bias_dict": "missing_bias", "bias": "missing_bias", "bias_lists": "missing_bias", "bias_neuron": "missing_bias", "init_small": "weights_init_too_small",
          "sign": "gradient_sign_wrong", "stale": "forward_outside_loop", "scale": "unnormalized_inputs",
          "nan": "nan_in_input_data", "per_sample": "parameter_shape_per_sample", "preact": "derivative_on_preactivation"}
 
@@ -333,6 +362,13 @@ def test_the_bias_of_a_pure_python_perceptron_steps_once_per_mistake(tmp_path_fa
     source, group, patched, _ = _fixed_run(tmp_path_factory, "bias_lists")
     after = _run(patched)
     assert after["hits"] == 1.0 and _run(source)["hits"] < 1.0
+
+
+def test_the_bias_of_a_pure_python_neuron_steps_by_its_error_not_by_a_forward_pass_on_ones(tmp_path_factory):
+    source, group, patched, _ = _fixed_run(tmp_path_factory, "bias_neuron")
+    assert "forward(1.0)" not in patched  # the error line is no product of the input: it gets no twin
+    after, before = _run(patched), _run(source)
+    assert after["hits"] > before["hits"] + 0.1 and after["unit"].b != 0.0
 
 
 def test_the_rescaled_draws_have_the_spread_of_one_over_fan_in(tmp_path_factory):

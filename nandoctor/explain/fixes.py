@@ -967,6 +967,12 @@ def bias_fixes(F: Facts, forward, weight: str) -> list[Fix]:
             gname = _dotted(gstmt.targets[0])
             if not gname:
                 continue
+            # The input handed to a function of the program (`self.forward(x) - target`) is the forward pass
+            # computed again: the statement is an error signal, not a product of the input.
+            handed = _user_call_args(gstmt.value)
+            if any(_operand_root(n)[0] == input_name and id(n) in handed for n in ast.walk(gstmt.value)) and \
+                    not any(_operand_root(n)[0] == input_name and id(n) not in handed for n in ast.walk(gstmt.value)):
+                continue
             uses_input = any(_operand_root(n)[0] == input_name for n in ast.walk(gstmt.value))
             swap = {input_name: ones_node}
             if not uses_input:
@@ -1016,6 +1022,16 @@ def bias_fixes(F: Facts, forward, weight: str) -> list[Fix]:
                              "The bias takes the step of a weight whose input is 1."))
         stepped += 1
     return fixes if stepped and len(fixes) >= 3 else []
+
+
+def _user_call_args(expr) -> set[int]:
+    """ids of the nodes inside the arguments of calls to functions that are not numpy's or math's."""
+    inside: set[int] = set()
+    for node in ast.walk(expr):
+        if isinstance(node, ast.Call) and (_dotted(node.func) or "").split(".")[0] not in ("np", "numpy", "math"):
+            for arg in [*node.args, *(k.value for k in node.keywords)]:
+                inside.update(id(n) for n in ast.walk(arg))
+    return inside
 
 
 def recorded_ndim(F: Facts, sid: int) -> int | None:
