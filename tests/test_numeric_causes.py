@@ -772,3 +772,58 @@ def test_an_unreplayed_zscore_over_a_constant_column_is_a_zero_division(tmp_path
 def test_a_guarded_zscore_raises_no_zero_division(tmp_path):
     s = trace_source(tmp_path, ZSCORE_TABLE.format(divisor="spread"), "train(guard=True)")
     assert s.first_nonfinite is None and "division_by_zero" not in tags(s)
+
+
+# -- division_by_zero on an empty batch ---------------------------------------------------------------
+
+EMPTY_BATCH = """
+import numpy as np
+
+def backward(layers, probs, targets):
+    m = len(targets)
+    delta = probs - targets
+    for layer in layers:
+        layer["dW"] = layer["inp"].T @ delta / m
+        layer["db"] = delta.sum(axis=0) / m
+
+def forward(layers, h):
+    for layer in layers:
+        layer["inp"] = h
+        h = 1 / (1 + np.exp(-(h @ layer["W"] + layer["b"])))
+    return h
+
+def train(epochs=3, extra=1):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 3))
+    Y = (X @ np.array([[1.0], [-1.0], [0.5]]) > 0).astype(float)
+    layers = [{"W": rng.normal(0.0, 0.3, (3, 1)), "b": np.zeros(1)}]
+    for epoch in range(epochs):
+        for b in range(len(X) // 10 + extra):
+            xb, yb = X[b * 10:(b + 1) * 10], Y[b * 10:(b + 1) * 10]
+            probs = forward(layers, xb)
+            backward(layers, probs, yb)
+            layers[0]["W"] = layers[0]["W"] - 0.5 * layers[0]["dW"]
+            layers[0]["b"] = layers[0]["b"] - 0.5 * layers[0]["db"]
+    return layers
+"""
+
+
+def _plain_empty_batch(src: str, extra: int):
+    env: dict = {}
+    exec(compile(textwrap.dedent(src), "prog", "exec"), env)
+    with np.errstate(all="ignore"):
+        return env["train"](extra=extra)
+
+
+def test_a_count_of_rows_that_is_zero_is_replayed_as_0_over_0_and_floored_at_its_binding(tmp_path):
+    # replayed here: the batch past the data has no rows, so its gradient is zeros divided by a count of 0
+    assert np.isnan(_plain_empty_batch(EMPTY_BATCH, 1)[0]["W"]).all()
+    assert np.isfinite(_plain_empty_batch(EMPTY_BATCH, 0)[0]["W"]).all()
+    session = trace_source(tmp_path, EMPTY_BATCH)
+    fn = session.first_nonfinite
+    assert fn.operation == "0/0" and fn.expression == 'layer["inp"].T @ delta / m'
+    found = cause(session, "division_by_zero")
+    fix = found.fixes[0]
+    assert (fix.before.strip(), fix.after.strip()) == ("m = len(targets)", "m = max(len(targets), 1)")
+    floored = EMPTY_BATCH.replace("m = len(targets)", "m = max(len(targets), 1)")
+    assert np.isfinite(_plain_empty_batch(floored, 1)[0]["W"]).all()  # the fix, run plain, stays finite

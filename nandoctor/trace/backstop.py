@@ -661,10 +661,28 @@ def _environment(rec, sites, site, node, seq: int) -> dict | None:
                 best = got
         if best is not None:
             env[name] = best[1]
+        elif _size_of(rec, sites, site, cands, seq) is not None:
+            env[name] = _size_of(rec, sites, site, cands, seq)
         elif hasattr(np, name) and callable(getattr(np, name)):
             env[name] = getattr(np, name)  # `from numpy import exp`
         elif name in ("np", "numpy"):
             env[name] = np
+    # Entries of a dict under a constant key (`layer["inp"]`) by their subscripted target, written in any function
+    # of the file: a layer's dict is filled by the forward pass and read back by the backward one.
+    for n in ast.walk(node):
+        if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and isinstance(n.slice, ast.Constant) \
+                and isinstance(n.slice.value, str) and not isinstance(env.get(n.value.id), np.ndarray):
+            target = f"{n.value.id}[{n.slice.value!r}]"
+            found = None
+            for s in sites:
+                if s.file == site.file and s.target == target:
+                    got = _latest(rec, s.id, seq, before=True)
+                    if got is not None and (found is None or got[0] > found[0]):
+                        found = got
+            if found is not None:
+                entries = env.setdefault(n.value.id, {})
+                if isinstance(entries, dict):
+                    entries[n.slice.value] = found[1]
     # Attribute chains (`self.w`) are looked up by their dotted target.
     for n in ast.walk(node):
         if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id not in ("np", "numpy"):
@@ -676,6 +694,53 @@ def _environment(rec, sites, site, node, seq: int) -> dict | None:
                         env.setdefault(n.value.id, _Namespace())
                         setattr(env[n.value.id], n.attr, v)
     return env
+
+
+def _size_of(rec, sites, where, bindings, seq: int) -> int | None:
+    """A count the recorder keeps no value of, bound from an array's shape (`m = len(batch)`, `n = X.shape[0]`,
+    `k = X.size`): read from that array's recorded shape at its last observation before the binding's own last
+    run before `seq`. Scalars are not kept, yet such a count is the divisor of many a gradient (0 for an empty
+    batch)."""
+    best = None
+    for b in bindings:
+        if b.kind != "assign":
+            continue
+        try:
+            tree = ast.parse(b.statement.strip()).body[0]
+        except (SyntaxError, IndexError):
+            continue
+        value = getattr(tree, "value", None)
+        of, axis = shape_read(value)
+        if of is None:
+            continue
+        arrays = [a for a in sites if a.file == where.file and a.function == where.function
+                  and (a.target == of or a.target == f"arg {of}")]
+        for a in arrays:
+            rows = np.nonzero((rec.obs_site == a.id) & (rec.obs_seq < seq))[0]
+            if not len(rows):
+                continue
+            k = rows[-1]
+            shape = _shape(rec, int(rec.obs_shape[k]))
+            if shape is None:
+                continue
+            got = int(np.prod(shape)) if axis == "size" else (shape[axis] if -len(shape) <= axis < len(shape) else None)
+            if got is not None and (best is None or int(rec.obs_seq[k]) > best[0]):
+                best = (int(rec.obs_seq[k]), int(got))
+    return None if best is None else best[1]
+
+
+def shape_read(node) -> tuple[str | None, int | str | None]:
+    """(array name, axis or "size") of `len(a)`, `a.shape[k]`, `a.size` or `np.size(a)`; (None, None) otherwise."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len" and len(node.args) == 1 \
+            and isinstance(node.args[0], ast.Name):
+        return node.args[0].id, 0
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "shape" \
+            and isinstance(node.value.value, ast.Name) and isinstance(node.slice, ast.Constant) \
+            and isinstance(node.slice.value, int):
+        return node.value.value.id, node.slice.value
+    if isinstance(node, ast.Attribute) and node.attr == "size" and isinstance(node.value, ast.Name):
+        return node.value.id, "size"
+    return None, None
 
 
 class _Namespace:

@@ -501,10 +501,43 @@ def division_fix(F: Facts, info: dict) -> list[Fix]:
     den = m.group(1).strip()
     if not den:
         return []
+    counted = _count_binding(F, sid, den)
+    if counted is not None:
+        return [counted]
     return [Fix("Keep the divisor away from zero", F.by_id[sid].line, line,
                 line.replace(den, f"({den} + 1e-8)", 1) if den in line else line,
                 "A spread or count that can be exactly 0 (one sample, a constant column, an empty class) needs a "
                 "floor before dividing.")]
+
+
+def _count_binding(F: Facts, sid: int, den: str) -> Fix | None:
+    """A divisor that is a count of rows (`m = len(targets)`, `n = X.shape[0]`): 0 only when its array was empty (a
+    batch past the end of the data). Floored at 1 where it is bound, so every division by it in the step stays
+    finite and an empty batch adds nothing."""
+    from ...trace.backstop import shape_read
+
+    if not re.fullmatch(r"[A-Za-z_]\w*", den):
+        return None
+    for w in F.resolve(den, F.by_id[sid].function):
+        x = F.by_id[w]
+        if x.kind != "assign":
+            continue
+        try:
+            tree = ast.parse(strip_comment(x.statement.strip())).body[0]
+        except (SyntaxError, IndexError):
+            continue
+        if not isinstance(tree, ast.Assign) or shape_read(tree.value)[0] is None:
+            continue
+        text = line_of(F, w)
+        count = ast.get_source_segment(strip_comment(x.statement.strip()), tree.value)
+        if not count or count not in text:
+            continue
+        return Fix(f"Never divide by the count of an empty array: floor {den} at 1", x.line, text,
+                   text.replace(count, f"max({count}, 1)", 1),
+                   f"{den} counts the rows of {shape_read(tree.value)[0]}, which was empty: a batch past the end of "
+                   "the data (check the batch loop's range) or an empty selection. With the floor, such a batch "
+                   "divides zeros by 1 and changes nothing.")
+    return None
 
 
 def bce_fixes(F: Facts, info: dict) -> list[Fix]:
