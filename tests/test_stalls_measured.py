@@ -213,3 +213,60 @@ def test_the_same_step_written_back_is_no_cause(tmp_path):
     src = ORPHAN.replace("self.weights = self.weight - ", "self.weight = self.weight - ")
     _, out = judge(trace(tmp_path, src), "parameter_not_updated")
     assert not out.drafts
+
+
+# -- one target per step, picked from the data in a per-sample loop ---------------------------------------------
+
+PER_SAMPLE = """
+import numpy as np
+rs = np.random.RandomState(3)
+feats = rs.normal(size=(120, 3))
+stars = np.clip(3.0 + feats @ np.array([0.8, -0.5, 0.3]) + 0.1 * rs.normal(size=120), 1.0, 5.0)
+W1, w2 = rs.normal(0.0, 0.5, (3, 6)), rs.normal(0.0, 0.5, 6)
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def predict(x):
+    h = sigmoid(x @ W1)
+    out = {out}
+    return h, out
+
+
+for epoch in range(8):
+    for i in range(120):
+        x, t = feats[i], stars[i]
+        h, out = predict(x)
+        d_out = {d_out}
+        w2 -= 0.01 * d_out * h
+        W1 -= 0.01 * np.outer(x, d_out * w2 * h * (1 - h))
+"""
+
+
+def test_a_target_picked_per_sample_is_measured_over_every_pick(tmp_path):
+    bounded = PER_SAMPLE.format(out="sigmoid(h @ w2)", d_out="(out - t) * out * (1 - out)")
+    status, outcome = judge(trace(tmp_path, bounded, "bounded"), "targets_outside_activation_range")
+    ns = untraced(bounded)
+    assert ns["stars"].max() > 1.0  # targets beyond a sigmoid's reach
+    assert status["targets_measured"] == HOLDS and status["bounded_output"] == HOLDS
+    assert status["targets_outside"] == HOLDS
+    ev = outcome.drafts[0].evidence
+    assert (ev["target_min"], ev["target_max"]) == (ns["stars"].min(), ns["stars"].max())
+    fix = outcome.drafts[0].fixes[0]
+    assert fix.before.startswith("stars = np.clip(")  # scaled where the targets are made, not at the pick
+    # The sigmoid's derivative times the error reads the target: no derivative computed from the output alone.
+    assert judge(trace(tmp_path, bounded, "bounded_again"), "wrong_derivative_formula")[0].get("mismatch_measured") != HOLDS
+
+
+def test_a_per_sample_input_row_is_an_input_not_a_target(tmp_path):
+    linear = PER_SAMPLE.format(out="h @ w2", d_out="out - t")
+    session = trace(tmp_path, linear, "linear")
+    assert "parameter_shape_per_sample" not in [c.tag for c in session.causes]
+    from nandoctor.analysis.causes._passes import target_site
+    from nandoctor.detectors.facts import facts
+
+    F = facts(session)
+    assert F.by_id[target_site(F)].target == "t"
+    assert "x" in {F.by_id[i].target for i in F.input_roots}

@@ -522,6 +522,13 @@ class Facts:
         sr = self.ser(sid)
         return sr is not None and len(sr) > 0 and np.nanmax(sr[C.SIZE]) > 1
 
+    def entry_of_data(self, sid: int) -> bool:
+        """One number picked from a data array in the loop (`t = stars[i]` in a per-sample loop): a target can be
+        a single value per step."""
+        x = self.by_id[sid]
+        return (x.kind in ("assign", "unpack") and x.loop is not None and "[" in (x.statement or "")
+                and any(p in self.data_like and self._array(p) for p in self.parents(sid)))
+
     @cached_property
     def data_sites(self) -> list[int]:
         """Array data (inputs and targets and what is cut from them)."""
@@ -586,7 +593,13 @@ class Facts:
 
     @cached_property
     def input_roots(self) -> set[int]:
-        return {self.root_data(c) for c in self.input_candidates} | set(self.input_candidates)
+        """The inputs' sites and the data they come from. An argument is fed by every call: `predict(x)` in the
+        loop gets one row, `predict(feats)` for the loss gets the whole table, and both are the inputs."""
+        roots = {self.root_data(c) for c in self.input_candidates} | set(self.input_candidates)
+        for c in self.input_candidates:
+            if self.by_id[c].kind == "arg":
+                roots.update(q for p in self.parents(c) if p in self.data_like for q in (p, self.root_data(p)))
+        return roots
 
     @cached_property
     def loss_side(self) -> tuple[int | None, int | None, int | None]:
@@ -600,7 +613,8 @@ class Facts:
                 continue
             ps = self.parent_map[sid]
             first_seq = self.ser(sid).seq[0]
-            dat = [p for p in ps if p in self.data_like and self._array(p) and p not in self.input_roots
+            dat = [p for p in ps if p in self.data_like and (self._array(p) or self.entry_of_data(p))
+                   and p not in self.input_roots
                    and self.root_data(p) not in self.input_roots and self.ser(p).seq[0] < first_seq
                    and not self._rewrites_input(p)]
             # `goal[idx]`: the rows picked by an index array are the targets, the index itself is not.
@@ -705,8 +719,8 @@ class Facts:
         rows = np.arange(min(VALUE_MATCH_ROWS, len(sr)))
         cols = (C.SIZE, C.MIN, C.MAX, C.MEAN, C.STD)
         want = np.stack([np.asarray(sr[c][rows], dtype=np.float64) for c in cols])
-        if not np.isfinite(want).all() or (want[4] == 0).all():
-            return None  # constant or non-finite values match too much to name one source
+        if not np.isfinite(want).all() or ((want[4] == 0).all() and (want == want[:, :1]).all()):
+            return None  # one constant value at every observation, or non-finite ones, match too much
         found = []
         for c in among:
             cs = self.ser(c)
@@ -740,7 +754,8 @@ class Facts:
         if sr is None or not len(sr):
             return False
         scalar = np.nanmax(sr[C.SIZE]) <= 1
-        return bool(scalar and (x.kind == "arg" or x.phase == "other") and not self.is_param(sid))
+        return bool(scalar and (x.kind == "arg" or x.phase == "other") and not self.is_param(sid)
+                    and not self.entry_of_data(sid))
 
     def lr_sites(self, update: int) -> list[int]:
         """Scalar hyperparameter sites an update statement reads (its learning rate)."""

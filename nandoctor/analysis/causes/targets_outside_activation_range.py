@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from ... import columns as C
@@ -25,6 +27,11 @@ def output_activation(F, t):
         own = [a for a in acts if a.site == F.output]
         if own:
             return own[0]
+        # The output unpacked from a call (`h, out = predict(x)`) holds the values the function's activation made.
+        bounded = {a.site: a for a in F.activations if a.kind in RANGES and _within_range(F, a)}
+        source = F.value_source(F.output, bounded)
+        if source is not None:
+            return bounded[source]
     return max(acts, key=lambda a: len(F.ser(a.site)), default=None)
 
 
@@ -44,6 +51,20 @@ def _per_sample(shape_text) -> int:
 
     dims = [int(d) for d in re.findall(r"\d+", str(shape_text))]
     return int(np.prod(dims[1:])) if len(dims) > 1 else 1
+
+
+def _picked_from(F, t: int, t_min: float, t_max: float):
+    """The data array a per-step target is picked from: the array read by its statement whose recorded values span
+    the picks' range most tightly; None when none spans it."""
+    spans = []
+    for p in F.parents(t):
+        sr = F.ser(p)
+        if p not in F.data_like or p in F.input_roots or sr is None or not len(sr) or sr[C.SIZE][0] <= 1:
+            continue
+        p_min, p_max = float(sr[C.MIN][-1]), float(sr[C.MAX][-1])
+        if p_min <= t_min and p_max >= t_max:
+            spans.append((p_max - p_min, sr.seq[-1], p))
+    return F.by_id[min(spans)[2]] if spans else None
 
 
 def _conditional(statement: str) -> bool:
@@ -91,7 +112,15 @@ def rule(ctx) -> RuleOutcome:
     t_min, t_max = float(st[C.MIN][0]), float(st[C.MAX][0])
     v = F.values(t)
     frac = None
-    if v is not None:
+    entry = F.entry_of_data(t)
+    if entry:
+        # One target per step, picked from the data (`t = stars[i]`): its range is over every step's pick.
+        with np.errstate(all="ignore"):
+            t_min, t_max = float(np.nanmin(st[C.MIN].astype(float))), float(np.nanmax(st[C.MAX].astype(float)))
+            picked = st[C.MIN].astype(float)
+            picked = picked[np.isfinite(picked)]
+        frac = float(np.mean((picked < lo) | (picked > hi))) if len(picked) else None
+    elif v is not None:
         vals = v[1][0]
         vals = vals[np.isfinite(vals)]
         frac = float(np.mean((vals < lo) | (vals > hi))) if len(vals) else None
@@ -110,12 +139,15 @@ def rule(ctx) -> RuleOutcome:
     ev = {"activation": a.kind, "target_min": t_min, "target_max": t_max, "fraction_outside": frac,
           "prediction_min": p_min, "prediction_max": p_max}
     x = F.by_id[t]
+    if entry:  # scaled where the array it is picked from is made
+        x = _picked_from(F, t, t_min, t_max) or x
     if x.kind == "arg":
         # Targets passed into the training function: scaled where the caller makes them.
         made = sorted((p for p in F.parents(t) if F.observed(p)), key=lambda p: F.ser(p).seq[0])
         x = F.by_id[made[0]] if made else x
     line = strip_comment(x.statement.strip().splitlines()[0]) if x.statement.strip() else ""
-    where, assigned = x.line, x.kind == "assign"
+    # A whole rebinding of the name (`stars = np.clip(stars, 1, 5)`) is an assignment too; `stars *= 2` is not.
+    where, assigned = x.line, x.kind == "assign" or (x.kind == "update" and re.match(r"\s*[\w.]+\s*=[^=]", line))
     if x.kind == "arg":
         found = caller_assignment(F, x.id)
         if found is not None:
