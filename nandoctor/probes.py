@@ -11,7 +11,7 @@ import numpy as np
 
 from .explain.fixes import is_patch
 from .model import Cause, ChainLink, Fix, to_dict
-from .verify import (CONTROL_SEED, CURES, HELPS, MAX_RERUN_SECONDS, WORSE, NOT_APPLIED, Budget, Measures, PatchError, _user_sources,
+from .verify import (CONTROL_SEED, CURES, HELPS, MAX_RERUN_SECONDS, NO_EFFECT, NOT_VERIFIED, WORSE, NOT_APPLIED, Budget, Measures, PatchError, _user_sources,
                      draws_random, measure, patch_files, plan_budget, rerun_hazard, run_patched, seeds_itself,
                      user_excludes, user_roots, verdict_of)
 
@@ -488,26 +488,28 @@ def probed_causes(probing: Probing, start_rank: int = 1) -> list[Cause]:
 
 def with_probed(causes, probing: Probing) -> list[Cause]:
     """The causes after the re-runs: the raised ones their own fixes did not refute, in their order while the first
-    one's own fix removed the symptom; else ordered by what their own fixes did (cures, helps, not measured, no
-    effect; the analysis's order among equals), after the cause a probe's change proved, when one did."""
+    one's own fix removed the symptom. Else, in order: those whose own fix removed it; those that offer no fix to
+    re-run (their premises were measured, nothing tested them); the cause a probe's change proved; then those whose
+    own fix helped, was not measured, or changed nothing (the analysis's order among equals)."""
     import dataclasses
-
-    from .verify import NOT_VERIFIED, ORDER
 
     gone = {p.tag for p in probing.refuted}
     kept = sorted((c for c in causes if c.tag not in gone), key=lambda c: c.rank)
     verdicts = {p.tag: p.verdict for p in probing.checked}
-    if kept and verdicts.get(kept[0].tag) != CURES:
-        kept.sort(key=lambda c: ORDER[verdicts.get(c.tag, NOT_VERIFIED)])
     proved = probed_causes(probing)
+    if kept and verdicts.get(kept[0].tag) == CURES or not (proved or any(v != CURES for v in verdicts.values())):
+        return [dataclasses.replace(c, rank=k) for k, c in enumerate(kept, 1)]
+    order = {CURES: 0, None: 1, HELPS: 3, NOT_VERIFIED: 4, NOT_APPLIED: 5, NO_EFFECT: 6}
+    rows = [(order.get(verdicts.get(c.tag), 4), c) for c in kept]
     if proved:
         cause = proved[0]
         raised = next((c for c in kept if c.tag == cause.tag), None)
         if raised is not None:  # the rule named it; the probe's larger change is what removed the symptom
             cause = dataclasses.replace(raised, fixes=cause.fixes + raised.fixes, chain=raised.chain + cause.chain,
                                         evidence={**raised.evidence, "probe": cause.evidence})
-        kept = [cause] + [c for c in kept if c.tag != cause.tag]
-    return [dataclasses.replace(c, rank=k) for k, c in enumerate(kept, 1)]
+        rows = [r for r in rows if r[1].tag != cause.tag] + [(2, cause)]
+    ordered = [c for _, c in sorted(rows, key=lambda r: (r[0], r[1].rank if r[0] != 2 else 0))]
+    return [dataclasses.replace(c, rank=k) for k, c in enumerate(ordered, 1)]
 
 
 def save_probing(directory: str | os.PathLike, probing: Probing) -> Path:

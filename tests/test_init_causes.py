@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 import pytest
 
-from conftest import analysed_session, premise_checks
+from conftest import analysed_session, premise_checks, untraced
 from nandoctor.analysis.rules import FAILS, HOLDS, NOT_CHECKED, evaluate_rules
 from nandoctor.detectors.facts import facts
 
@@ -337,6 +337,47 @@ def test_forward_outside_loop_holds_when_the_gradient_repeats(tmp_path):
 def test_forward_outside_loop_fails_when_recomputed(tmp_path):
     s = analysed_session(tmp_path, STALE.format(before="", inside="pred = X @ w"))
     assert premise_checks(s, "forward_outside_loop")["gradient_repeats"].status == FAILS
+
+
+def test_forward_outside_loop_when_the_forward_runs_again_only_after_training(tmp_path):
+    """`self.pred` is computed by the same statement before the loop and once after it, to report: never while the
+    loop runs."""
+    s = analysed_session(tmp_path, """
+        import numpy as np
+        rng = np.random.default_rng(9)
+        X = rng.standard_normal((50, 2))
+        y = X @ np.array([1.5, -0.5]) + 0.3
+
+
+        class Fit:
+            def __init__(self):
+                self.w = np.zeros(2)
+
+            def forward(self, X):
+                self.pred = X @ self.w
+                return self.pred
+
+            def grad(self, X, y):
+                return X.T @ (self.pred - y) / len(X)
+
+
+        fit = Fit()
+        fit.forward(X)
+        for it in range(25):
+            g = fit.grad(X, y)
+            fit.w = fit.w - 0.1 * g
+        final = np.mean((fit.forward(X) - y) ** 2)
+    """)
+    assert set(_statuses(premise_checks(s, "forward_outside_loop")).values()) == {HOLDS}
+    cause = next(x for x in s.causes if x.tag == "forward_outside_loop")
+    assert cause.evidence["stale"] == "self.pred"
+    # The fix repeats the call that ran the forward method, at the top of the training loop; run plain, it fits.
+    fix = cause.fixes[0]
+    assert (fix.before.strip(), fix.after.strip()) == ("g = fit.grad(X, y)", "fit.forward(X)\ng = fit.grad(X, y)")
+    from nandoctor.verify import apply_fix
+
+    source = (tmp_path / "prog.py").read_text()
+    assert untraced(apply_fix(source, fix))["final"] < 0.5 * untraced(source)["final"]
 
 
 def test_forward_outside_loop_in_pure_python(tmp_path):

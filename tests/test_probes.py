@@ -350,7 +350,13 @@ def test_causes_keep_their_order_while_the_first_ones_own_fix_cures():
 def test_when_the_first_causes_fix_does_not_cure_the_causes_are_ordered_by_what_their_fixes_did():
     checked = [("a", NO_EFFECT), ("c", CURES), ("d", HELPS)]  # b offers advice only: not re-run
     got = probes.with_probed(_causes("a", "b", "c", "d"), _probing(checked=checked))
-    assert [(c.tag, c.rank) for c in got] == [("c", 1), ("d", 2), ("b", 3), ("a", 4)]
+    # a cure first; then b, whose premises nothing re-ran; then what helped; what changed nothing last
+    assert [(c.tag, c.rank) for c in got] == [("c", 1), ("b", 2), ("d", 3), ("a", 4)]
+
+
+def test_a_cause_no_re_run_tested_stays_before_a_change_that_cured():
+    got = probes.with_probed(_causes("a", "b"), _probing(checked=[("b", NO_EFFECT)], probes_run=[("q", CURES)]))
+    assert [c.tag for c in got] == ["a", "q", "b"]  # a offers advice only: its measured premises stand
 
 
 def test_a_change_that_cured_goes_before_raised_causes_whose_fixes_did_not():

@@ -680,10 +680,17 @@ def recompute_in_loop_fix(F: Facts, grad: int, stale_line: int | None, stale_tex
     g = F.by_id[grad]
     tree = F.trees.get(g.file)
     loop = _innermost_loop(tree, g.line) if tree is not None else None
+    file = g.file
+    holder = next((x.function for x in F.sites if x.file == g.file and x.line == stale_line), None)
+    if stale_text and (loop is None or (holder is not None and holder != g.function)):
+        # The stale value computed in a method (`self.pred = X @ self.w` in `forward`), or the gradient in one the
+        # loop calls: the training loop, and the call before it that ran the forward method
+        # (`recon = model.forward(data)`), repeated at the top of the loop.
+        loop, file, stale_text = _call_before_training_loop(F, stale_line, g.file)
     if loop is None or not stale_text:
         return None
     first = loop.body[0]
-    first_text = strip_comment(F.line_text(g.file, first.lineno)).strip()
+    first_text = strip_comment(F.line_text(file, first.lineno)).strip()
     if not first_text or first.lineno == stale_line:
         return None
     target = stale_text.split("=", 1)[0].strip()
@@ -691,6 +698,28 @@ def recompute_in_loop_fix(F: Facts, grad: int, stale_line: int | None, stale_tex
                first_text, f"{stale_text}\n{first_text}",
                "The gradient must be computed from the current parameters; from the values before the loop it "
                "repeats the first step's gradient forever.")
+
+
+def _call_before_training_loop(F: Facts, stale_line: int | None, stale_file: str):
+    """(loop node, file, statement text) of the training loop and the last single-line statement before it, in its
+    own scope, that calls the function holding the stale statement; (None, "", None) when there is none."""
+    lid = F.s.plan.step_loop
+    lp = next((lp for lp in F.s.loops if getattr(lp, "id", None) == lid), None)
+    holder = next((x.function for x in F.sites if x.file == stale_file and x.line == stale_line), None)
+    tree = F.trees.get(lp.file) if lp is not None else None
+    if tree is None or not holder:
+        return None, "", None
+    loop = next((n for n in ast.walk(tree) if isinstance(n, (ast.For, ast.While)) and n.lineno == lp.line), None)
+    if loop is None:
+        return None, "", None
+    scope = next((n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Module))
+                  and loop in getattr(n, "body", [])), None)
+    calls = [st for st in getattr(scope, "body", []) if isinstance(st, (ast.Assign, ast.Expr))
+             and st.lineno < loop.lineno and st.lineno == st.end_lineno
+             and any(isinstance(c, ast.Call) and last(_dotted(c.func) or "") == last(holder) for c in ast.walk(st))]
+    if not calls:
+        return None, "", None
+    return loop, lp.file, strip_comment(F.line_text(lp.file, calls[-1].lineno)).strip()
 
 
 @_no_fix_on_error(list)

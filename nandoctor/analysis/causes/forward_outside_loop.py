@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import columns as C
-from ...detectors.facts import base_name, strip_comment
+from ...detectors.facts import base_name, last, strip_comment
 from ...explain.fixes import recompute_in_loop_fix, stale_statement
 from ...model import ChainLink
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
@@ -91,6 +91,9 @@ def _stale_sources(F, g: int, pname: str) -> list[int]:
     """Values the gradient `g` is computed from (a few statements up its chain) that were recorded only before the
     loop and are themselves computed from the parameter `pname`: the forward pass the loop never redoes."""
     stale, seen, todo = [], {g}, [g]
+    # Recorded before the loop, and otherwise only once the gradient was last computed (an evaluation after
+    # training): never recomputed while the loop ran.
+    last = F.ser(g).seq[-1]
     for _ in range(4):
         nxt = []
         for q in todo:
@@ -101,7 +104,7 @@ def _stale_sources(F, g: int, pname: str) -> list[int]:
                 sp = F.ser(p)
                 if sp is None or not len(sp):
                     continue
-                if np.all(sp.step < 0):
+                if sp.step[0] < 0 and np.all((sp.step < 0) | (sp.seq > last)):
                     if p in F.derived and F.by_id[p].kind != "arg" and _reads_name(F, p, pname):
                         stale.append(p)
                 else:
@@ -117,7 +120,9 @@ def _reads_name(F, sid: int, name: str) -> bool:
         nxt = []
         for q in todo:
             for p in F.parents(q):
-                if base_name(F.by_id[p].target) == name:
+                own = base_name(F.by_id[p].target)
+                # `fit.w` outside the class is `self.w` inside it
+                if own == name or ("." in own and "." in name and last(own) == last(name)):
                     return True
                 if p not in seen:
                     seen.add(p)
