@@ -333,6 +333,25 @@ def test_a_slice_scaled_into_a_new_array_leaves_the_data_alone(tmp_path):
 
 
 
+def test_a_slice_handed_to_a_function_that_writes_it_changes_the_data(tmp_path):
+    """`scale(pixels[s:s + 16])` where `scale` does `rows /= 255.0`: the view is written in the function."""
+    src = VIEWS.replace("        xb = pixels[s:s + 16]\n        SCALE\n", "        xb = scale(pixels[s:s + 16])\n").replace(
+        "w = np.zeros(6)\n", "w = np.zeros(6)\n\n\ndef scale(rows):\n    rows /= 255.0\n    return rows\n\n\n")
+    assert "xb = scale(pixels[s:s + 16])" in src
+    s = trace(tmp_path, src)
+    st, out = judge(s, "inplace_mutation_aliasing")
+    assert set(st.values()) == {HOLDS}
+    assert untraced(src)["pixels"].max() < 255.0 / 255 ** 3  # replayed: every epoch divided the stored data again
+    fix = out.drafts[0].fixes[0]  # inside the function: every caller's array stays its own
+    assert (fix.before, fix.after) == ("rows /= 255.0", "rows = rows.copy()\n    rows /= 255.0")
+    from nandoctor.verify import apply_fix
+
+    first = np.random.default_rng(4).uniform(0.0, 255.0, (48, 6))
+    assert untraced(apply_fix(src, fix))["pixels"].max() == pytest.approx(first.max())
+    kept = src.replace("rows /= 255.0", "rows = rows / 255.0")
+    assert "inplace_mutation_aliasing" not in tags(trace(tmp_path, kept, "kept"))
+
+
 INPLACE = """
 import numpy as np
 rng = np.random.default_rng(3)

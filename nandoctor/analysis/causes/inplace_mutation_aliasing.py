@@ -623,6 +623,12 @@ def views_written_in_place(F) -> list[dict]:
         for loop in outer:
             body = _flat(loop.body)
             for i, stmt in enumerate(body):
+                handed = _slice_handed_to_writer(F, stmt)
+                if handed is not None:
+                    rec = _handed_view(F, qual, path, body, stmt, *handed)
+                    if rec is not None:
+                        out.append(rec)
+                    continue
                 if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
                         and isinstance(stmt.value, ast.Subscript) and _basic_slice(stmt.value.slice)):
                     continue
@@ -654,6 +660,61 @@ def views_written_in_place(F) -> list[dict]:
                 out.append(rec)
     F.memo["views_written_in_place"] = out
     return out
+
+
+def _slice_handed_to_writer(F, stmt):
+    """(call, slice expression, function, its parameter) when a statement passes a slice of data (`X[s:s + bs]`, a
+    view) to a function of the program that writes that parameter in place (`batch -= mu`); else None."""
+    from ...detectors.structure import _mutations
+
+    if not isinstance(stmt, (ast.Assign, ast.Expr)):
+        return None
+    for call in ast.walk(stmt):
+        if not isinstance(call, ast.Call):
+            continue
+        name = last(_ref(call.func) or "")
+        fn = next((f for q, f in F.function_defs.items() if last(q) == name), None) if name else None
+        if fn is None:
+            continue
+        params = [a.arg for a in fn.args.posonlyargs + fn.args.args]
+        if params and params[0] in ("self", "cls") and isinstance(call.func, ast.Attribute):
+            params = params[1:]
+        written = {p for p, _, _ in _mutations(fn)}
+        for k, arg in enumerate(call.args[:len(params)]):
+            if params[k] in written and isinstance(arg, ast.Subscript) and _basic_slice(arg.slice) \
+                    and _ref(arg.value) is not None:
+                return call, arg, fn, params[k]
+    return None
+
+
+def _handed_view(F, qual, path, body, stmt, call, arg, fn, param) -> dict | None:
+    """The record of a slice of data handed to a function that writes it in place, as views_written_in_place gives
+    for a view written in the loop itself; None when the data is rebound in the loop or is a parameter."""
+    data = _ref(arg.value)
+    if any(_rebinds_ref(t, data) for t in body) or data in F.param_names or data.split("[")[0] in F.param_names:
+        return None
+    from ...detectors.structure import _mutations
+
+    write_line, write_text = next((line, text) for p, line, text in _mutations(fn) if p == param)
+    source = F.s.sources.get(path, "") if path else ""
+    line = strip_comment(F.line_text(path, stmt.lineno)).strip() if path else ""
+    sliced = ast.get_source_segment(source, arg) if source else None
+    rec = {"function": qual, "file": path, "view": param, "data": data, "view_line": stmt.lineno,
+           "view_text": strip_comment(ast.unparse(stmt)), "line": line,
+           "copied": line.replace(sliced, sliced + ".copy()", 1) if sliced and sliced in line else None,
+           "write_line": write_line, "write_text": f"{write_text} in {fn.name}()", "changed": None, "pairs": 0,
+           "evidence": {}}
+    # Every caller of the function hands it arrays it keeps (`prep(X)` too): the function copies what it writes.
+    fn_qual = next((q for q, f in F.function_defs.items() if f is fn), None)
+    inside = [fx for fx in copy_fix(F, fn_qual, param, []) if fn_qual] if fn_qual else []
+    rec["fixes"] = [Fix(f"Copy {param} inside {fn.name}() before writing into it", fx.line, fx.before, fx.after,
+                        f"{fn.name}() writes into {param}; with its own copy it no longer changes {data}, whoever "
+                        f"calls it.") for fx in inside[:1]]
+    site = next((x for x in F.sites if x.line == stmt.lineno and x.function == qual
+                 and (path is None or x.file == path) and F.observed(x.id)), None)
+    if site is not None:
+        rec.update(_next_pass_changes(F, site.id))
+    return rec
 
 
 def _next_pass_changes(F, sid: int) -> dict:
@@ -703,9 +764,10 @@ def _view_outcome(out: RuleOutcome, views: list[dict]) -> RuleOutcome:
     chain = [ChainLink(f"`{v['view_text']}` is a view of {v['data']}", None, v["view"], v["view_line"], {}),
              ChainLink(f"`{v['write_text']}` writes through it into {v['data']}", ev.get("step"), v["data"],
                        v["write_line"], {k: ev[k] for k in ("before_min", "before_max", "after_min", "after_max")})]
-    fixes = [Fix(f"Take a copy of the slice, so that {v['data']} keeps its values", v["view_line"], v["line"],
-                 v["copied"], f"Slicing gives a view: writing into {v['view']} writes into {v['data']}. A copy is "
-                 f"{v['view']}'s own.")] if v["copied"] else []
+    fixes = list(v.get("fixes", [])) + ([Fix(
+        f"{'Or take' if v.get('fixes') else 'Take'} a copy of the slice, so that {v['data']} keeps its values",
+        v["view_line"], v["line"], v["copied"], f"Slicing gives a view: writing into {v['view']} writes into "
+        f"{v['data']}. A copy is {v['view']}'s own.")] if v["copied"] else [])
     out.drafts.append(Draft("inplace_mutation_aliasing", PRIMARY - 5, summary, chain, fixes, ["inplace_mutation"],
                             dict(ev, view=v["view"], data=v["data"], view_line=v["view_line"],
                                  write_line=v["write_line"])))
