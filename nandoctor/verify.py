@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import columns as C
 from .explain.fixes import is_patch
 from .model import Fix
 from .trace.instrument import dotted
@@ -296,6 +297,43 @@ def measure(session, until_step: int | None = None) -> Measures:
         return _measure(session, until_step)
 
 
+def _after_cleaning(session, F, obs: dict | None):
+    """False unless the first non-finite value was overwritten with finite values before anything read it (`table =
+    np.array(rows)` holding a NaN, then `table = np.where(np.isfinite(table), table, mean)`): then the first
+    non-finite observation after that overwrite (as first_nonfinite_observation gives it), or None when there is
+    none. A value nothing ever read harmed nothing."""
+    from .detectors.facts import base_name
+
+    if obs is None:
+        return False
+    x = F.by_id.get(obs["site"])
+    if x is None:
+        return False
+    name, seq = base_name(x.target), obs["seq"]
+    table = F.s.table
+    writers = [w for w in F.resolve(name, x.function) if w != x.id]
+    nxt = [(F.ser(w).seq[i], w, i) for w in writers if F.observed(w)
+           for i in [int(np.searchsorted(F.ser(w).seq, seq, "right"))] if i < len(F.ser(w).seq)]
+    if not nxt:
+        return False
+    clean_seq, w, i = min(nxt)
+    sw = F.ser(w)
+    if sw[C.N_NAN][i] + sw[C.N_POSINF][i] + sw[C.N_NEGINF][i] > 0:
+        return False
+    readers = [c for c, ps in F.parent_map.items() if x.id in ps and c != w]
+    for r in readers:
+        rs = F.ser(r)
+        if rs is not None and len(rs) and ((rs.seq > seq) & (rs.seq < clean_seq)).any():
+            return False
+    rows = np.nonzero(table.nonfinite() & (table[C.SEQ] > clean_seq))[0]
+    if not len(rows):
+        return None
+    k = int(rows[0])
+    site = F.by_id[int(table[C.SITE][k])]
+    return {"step": int(table[C.STEP][k]), "seq": int(table[C.SEQ][k]), "site": site.id, "target": site.target,
+            "line": site.line}
+
+
 def _measure(session, until_step: int | None) -> Measures:
     from .detectors.facts import facts, kept_output_target
     from .detectors.numerics import _bound_hits
@@ -306,6 +344,9 @@ def _measure(session, until_step: int | None) -> Measures:
     limit = np.inf if until_step is None else until_step
     kw: dict = {"steps": int(session.plan.n_steps if until_step is None else min(session.plan.n_steps, until_step))}
     ev, obs = session.first_nonfinite, session.first_nonfinite_observation()
+    later = _after_cleaning(session, F, obs)
+    if later is not False:  # the first NaN was overwritten at once (the data imputed): what comes after counts
+        ev, obs = None, later
     if ev is not None and ev.step is not None and ev.step < limit:
         kw.update(first_nonfinite_step=int(ev.step),
                   first_nonfinite_where=f"line {ev.line} `{ev.expression or ev.statement}`")

@@ -827,3 +827,26 @@ def test_a_count_of_rows_that_is_zero_is_replayed_as_0_over_0_and_floored_at_its
     assert (fix.before.strip(), fix.after.strip()) == ("m = len(targets)", "m = max(len(targets), 1)")
     floored = EMPTY_BATCH.replace("m = len(targets)", "m = max(len(targets), 1)")
     assert np.isfinite(_plain_empty_batch(floored, 1)[0]["W"]).all()  # the fix, run plain, stays finite
+
+
+# -- nan_in_input_data with no training loop -----------------------------------------------------------------------
+
+def test_a_nan_in_the_data_of_a_closed_form_fit_reaches_its_result(tmp_path):
+    from conftest import analysed_session, untraced
+
+    src = """
+        import numpy as np
+        rows = [[94, 3, 1228.0], [31, 2, 676.0], [38, 1, None], [84, 2, 1102.0], [47, 3, 773.0], [62, 2, 874.0]]
+        table = np.array(rows, dtype=float)
+        X = np.hstack([np.ones((len(table), 1)), table[:, :2]])
+        y = table[:, 2]
+        theta = np.linalg.inv(X.T @ X) @ X.T @ y
+        pred = X @ theta
+    """
+    assert np.isnan(untraced(src)["theta"]).all()  # replayed: the one missing rent reaches every coefficient
+    s = analysed_session(tmp_path, src)
+    found = cause(s, "nan_in_input_data")
+    assert found.evidence["data"] == "table" and found.evidence["n_nan"] == 1
+    assert checks(s, "nan_in_input_data")["nonfinite_reaches_model"].status == R.HOLDS
+    clean = src.replace("[38, 1, None], ", "")
+    assert "nan_in_input_data" not in tags(analysed_session(tmp_path, clean, "clean"))

@@ -582,3 +582,30 @@ def test_a_patch_to_an_included_folder_is_compiled_in_memory_and_never_written(t
     assert plain.loss_last == pytest.approx(last_loss(0.5)) and after.loss_last == pytest.approx(last_loss(0.05))
     assert "+    return w + 0.05 * (x - w)" in diff
     assert (lib / "model.py").read_text() == model
+
+
+# -- a NaN overwritten before anything read it ---------------------------------------------------------------------
+
+IMPUTED = """
+import numpy as np
+rows = [[1.0, 2.0], [2.0, None], [3.0, 7.0], [4.0, 9.0]]
+table = np.array(rows, dtype=float)
+{clean}
+X = np.hstack([np.ones((4, 1)), table[:, :1]])
+theta = np.linalg.lstsq(X, table[:, 1], rcond=None)[0]
+"""
+
+
+def test_a_nan_imputed_at_once_is_no_symptom_but_one_that_is_read_is(tmp_path):
+    import numpy as np
+
+    from conftest import analysed_session, untraced
+    from nandoctor.verify import measure
+
+    clean = "table = np.where(np.isfinite(table), table, np.nanmean(table, axis=0))"
+    assert np.isfinite(untraced(IMPUTED.format(clean=clean))["theta"]).all()  # replayed: the fit is finite
+    assert not np.isfinite(untraced(IMPUTED.format(clean=""))["theta"]).all()
+    cleaned = measure(analysed_session(tmp_path, IMPUTED.format(clean=clean), "cleaned"))
+    assert cleaned.first_nonfinite_step is None
+    raw = measure(analysed_session(tmp_path, IMPUTED.format(clean=""), "raw"))
+    assert raw.first_nonfinite_step is not None

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from ... import columns as C
+import numpy as np
 
+from ... import columns as C
+from ...detectors.facts import strip_comment
 from ...detectors.numerics import data_reaching_model
 from ...explain.fixes import first_nonfinite_data, impute_fixes
 from ...model import ChainLink
@@ -41,9 +43,14 @@ def rule(ctx) -> RuleOutcome:
         return out
     reach = data_reaching_model(F)
     if reach is None:
-        out.check("nonfinite_reaches_model", None, "nothing is computed from parameters, so no read by the model "
-                                                   "was recorded")
-        return out
+        # No parameters: the data is used by one-shot computations (a closed-form fit, a score). The NaN reaches
+        # the result when a value computed from the data holds NaN or inf too.
+        reach = _results_reached(F, held or [sid for sid in F.data_sites if (
+            F.ser(sid)[C.N_NAN] + F.ser(sid)[C.N_POSINF] + F.ser(sid)[C.N_NEGINF]).max() > 0])
+        if reach is None:
+            out.check("nonfinite_reaches_model", None, "nothing is computed from parameters, and no value computed "
+                                                       "from the data was recorded")
+            return out
     bad = [e for e in reach if e["nonfinite"]]
     if not out.check("nonfinite_reaches_model", bool(bad),
                      (f"{F.by_id[bad[0]['reader']].target} (line {F.by_id[bad[0]['reader']].line}) reads "
@@ -75,3 +82,53 @@ def rule(ctx) -> RuleOutcome:
     out.drafts.append(Draft("nan_in_input_data", PRIMARY + 3, summary, chain, fixes,
                             [f.code for f in found] + [g.code for g in spread], ev))
     return out
+
+
+def _results_reached(F, held: list[int]) -> list[dict] | None:
+    """With no parameters: (as data_reaching_model gives) the recorded values computed from a data array holding NaN
+    or inf, a few statements down its flow, that are not plain slices of it: the script's results. None when none
+    was recorded."""
+    children: dict[int, set[int]] = {}
+    for c, ps in F.parent_map.items():
+        for q in ps:
+            children.setdefault(q, set()).add(c)
+    out = []
+    for d in held:
+        ds = F.ser(d)
+        seen, todo = {d}, [d]
+        for _ in range(6):
+            nxt = []
+            for q in todo:
+                for c in sorted(children.get(q, ())):
+                    if c in seen:
+                        continue
+                    seen.add(c)
+                    nxt.append(c)
+                    cs = F.ser(c)
+                    x = F.by_id[c]
+                    if cs is None or not len(cs) or x.kind == "arg" or _slice_only(x.statement):
+                        continue
+                    bad = cs[C.N_NAN] + cs[C.N_POSINF] + cs[C.N_NEGINF]
+                    j = int(np.argmax(bad > 0)) if (bad > 0).any() else 0
+                    k = int(np.argmax((ds[C.N_NAN] + ds[C.N_POSINF] + ds[C.N_NEGINF]) > 0))
+                    out.append({"data": d, "reader": c, "nonfinite": int(bad[j]), "n_nan": int(ds[C.N_NAN][k]),
+                                "n_inf": int(ds[C.N_POSINF][k] + ds[C.N_NEGINF][k]), "step": int(ds.step[k]),
+                                "read_step": int(cs.step[j])})
+            todo = nxt
+    if not out:
+        return None
+    # the computed value furthest down the flow that the NaN reached speaks for the result
+    bad = [e for e in out if e["nonfinite"]]
+    return sorted(bad, key=lambda e: -F.ser(e["reader"]).seq[0]) + [e for e in out if not e["nonfinite"]]
+
+
+def _slice_only(statement: str) -> bool:
+    """`X = table[:, :4]`: a name for part of the data, not a computation with it."""
+    import ast
+
+    try:
+        tree = ast.parse(strip_comment((statement or "").strip())).body[0]
+    except (SyntaxError, IndexError):
+        return False
+    return isinstance(tree, ast.Assign) and isinstance(tree.value, (ast.Subscript, ast.Name))
+
