@@ -19,7 +19,8 @@ from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
         ("data_observed", "the data arrays were recorded before training"),
         ("data_nonfinite", "a data array holds NaN or inf"),
         ("nonfinite_reaches_model", "the NaN or inf is in the version of the data a computation with the "
-                                    "parameters reads (not in a copy that was cleaned or replaced first)"),
+                                    "parameters reads (not in a copy that was cleaned or replaced first); with no "
+                                    "parameters, a result computed from the data as loaded holds NaN or inf too"),
     ),
     # A NaN that a statement computed from finite data before the loop (a z-score dividing by a zero spread, the
     # log of a zero count) is that statement's defect: the data as loaded was sound.
@@ -45,8 +46,11 @@ def rule(ctx) -> RuleOutcome:
     if reach is None:
         # No parameters: the data is used by one-shot computations (a closed-form fit, a score). The NaN reaches
         # the result when a value computed from the data holds NaN or inf too.
-        reach = _results_reached(F, held or [sid for sid in F.data_sites if (
-            F.ser(sid)[C.N_NAN] + F.ser(sid)[C.N_POSINF] + F.ser(sid)[C.N_NEGINF]).max() > 0])
+        # Only data whose first NaN or inf came in with it (loaded, typed in), not one an operation made (an exp
+        # that overflowed is that operation's defect).
+        fn = ctx.session.first_nonfinite
+        loaded = [fn.site] if fn is not None and fn.site in F.by_id and "input data" in (fn.operation or "") else []
+        reach = _results_reached(F, loaded)
         if reach is None:
             out.check("nonfinite_reaches_model", None, "nothing is computed from parameters, and no value computed "
                                                        "from the data was recorded")

@@ -71,7 +71,7 @@ def rule(ctx) -> RuleOutcome:
             groups = []
         for text, steps, data in groups:
             shape = _shape(text)
-            if len(shape) == 2 and max(shape) >= 2 and len(steps) >= 2:
+            if len(shape) == 2 and max(shape) >= 2 and min(shape) >= 1 and len(steps) >= 2:
                 kept.append((u, shape, np.asarray(steps), np.asarray(data, dtype=np.float64).reshape(len(steps), *shape)))
     if not out.check("weights_kept", bool(kept) or None,
                      f"{len(kept)} weight matrices kept over training" if kept else "no weight matrix's values were kept"):

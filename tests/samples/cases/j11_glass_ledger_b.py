@@ -1,3 +1,4 @@
+# fit a smooth curve with a small net, momentum SGD
 import numpy as np
 
 # ---- settings ----

@@ -1,4 +1,4 @@
-#!/usr/bin/env python
+# Rent model notebook, exported as a script
 # coding: utf-8
 
 # # Rent model: least squares with the normal equation

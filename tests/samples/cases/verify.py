@@ -67,6 +67,10 @@ def scan(frame):
             for k, w in d.items():
                 if bad(w):
                     return "self." + k
+        if isinstance(v, dict) and not name.startswith("__"):
+            for k, w in list(v.items())[:64]:
+                if bad(w):
+                    return f"{name}[{k!r}]"
     return None
 
 def report(frame, line, name):
