@@ -313,6 +313,33 @@ def test_tanh_output_under_a_log_loss(tmp_path):
     assert "log_of_zero" not in tags(s)
 
 
+def test_tanh_output_handed_to_a_loss_that_adds_an_epsilon_under_its_log(tmp_path):
+    """`bce(out, y)` with `np.log(out + 1e-8)`: the epsilon guards log(0), not the tanh's negative outputs."""
+    from conftest import analysed_session
+
+    src = """
+        import numpy as np
+        X = np.array([[1.0, 0.5], [0.5, 1.0], [-1.0, -0.5], [-0.5, -1.0]])
+        y = np.array([1.0, 1.0, 0.0, 0.0])
+        w = np.array([0.5, 0.5])
+
+
+        def bce(out, target):
+            return -np.mean(target * np.log(out + 1e-8) + (1 - target) * np.log(1 - out + 1e-8))
+
+
+        for i in range(3):
+            out = np.tanh(X @ w)
+            loss = bce(out, y)
+            w = w - 0.1 * X.T @ (out - y) / len(y)
+    """
+    s = analysed_session(tmp_path, src)
+    c = cause(s, "wrong_loss_for_activation")
+    a0 = np.tanh(np.array([[1.0, 0.5], [0.5, 1.0], [-1.0, -0.5], [-0.5, -1.0]]) @ np.array([0.5, 0.5]))
+    assert c.evidence["output_min"] == pytest.approx(float(a0.min()), rel=1e-5)
+    assert (c.evidence["output"], c.evidence["activation"]) == ("out", "tanh")
+
+
 def test_sigmoid_output_under_a_log_loss_is_fine(tmp_path):
     s = trace_source(tmp_path, TANH_BCE, "train(output='sigmoid')")
     assert s.first_nonfinite is None and "wrong_loss_for_activation" not in tags(s)

@@ -46,7 +46,11 @@ def rule(ctx) -> RuleOutcome:
     upto = (sr.step <= info["step"]) & np.isfinite(sr[column])
     reach = float((np.min if ceiling is None else np.max)(sr[column][upto])) if upto.any() else float("nan")
     name = F.by_id[site].target
+    name = name[4:] if name.startswith("arg ") else name
     act = activation_of(F, site)
+    if act is None:  # handed over from where it was made (`bce(out, y)`): the activation whose values it holds
+        made = {a.site: a for a in F.activations}
+        act = made.get(F.value_source(site, made))
     kind = act.kind if act is not None else dict(bounded_outputs(F)).get(site, "output")
     model = site in F.derived or act is not None
     if not np.isfinite(reach):
@@ -78,12 +82,12 @@ def _log_argument_site(F, info) -> tuple[int, float | None] | None:
     call = tree.body
     if not (isinstance(call, ast.Call) and last(ast.unparse(call.func)).startswith("log") and call.args):
         return None
-    arg = call.args[0]
+    arg = _without_epsilon(call.args[0])
     ceiling = None
     if (isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Sub) and isinstance(arg.left, ast.Constant)
             and isinstance(arg.left.value, (int, float))):
         ceiling = float(arg.left.value)
-        arg = arg.right
+        arg = _without_epsilon(arg.right)
     name = ast.unparse(arg)
     sid = info.get("site")
     function = F.by_id[sid].function if sid is not None and sid in F.by_id else info.get("function") or ""
@@ -92,3 +96,16 @@ def _log_argument_site(F, info) -> tuple[int, float | None] | None:
         if F.observed(root):
             return root, ceiling
     return None
+
+
+def _without_epsilon(node):
+    """`out + 1e-8` -> `out`, `1 - out + 1e-8` -> `1 - out`: a small constant added under a log guards log(0) but
+    does not change which value goes negative."""
+    while (isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)) and isinstance(node.right, ast.Constant)
+           and isinstance(node.right.value, (int, float)) and 0 < abs(node.right.value) < 1e-3):
+        node = node.left
+    if (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and isinstance(node.left, ast.Constant)
+            and isinstance(node.left.value, (int, float)) and 0 < abs(node.left.value) < 1e-3):
+        node = node.right
+    return node
+
