@@ -679,6 +679,51 @@ def test_update_ratios_shrinking_toward_the_input_are_a_vanishing_gradient(tmp_p
     assert "learning_rate_too_low" not in drafts
 
 
+SIGMOID_LIST = """
+import numpy as np
+rng = np.random.default_rng(5)
+feats = rng.normal(0, 1, (128, 8))
+goal = np.sin(feats[:, :1])
+sizes = [8, 16, 16, 16, 16, 16, 1]
+weights = [rng.normal(0, 1 / np.sqrt(m), (m, n)) for m, n in zip(sizes[:-1], sizes[1:])]
+for step in range(150):
+    acts = [feats]
+    for W in weights[:-1]:
+        acts.append(1 / (1 + np.exp(-(acts[-1] @ W))))
+    out = acts[-1] @ weights[-1]
+    loss = np.mean((out - goal) ** 2)
+    delta = 2 * (out - goal) / len(feats)
+    grads = [None] * len(weights)
+    for i in ORDER:
+        grads[i] = acts[i].T @ delta
+        if i > 0:
+            delta = (delta @ weights[i].T) * acts[i] * (1 - acts[i])
+    for W, g in WALK:
+        W -= 0.002 * g
+"""
+
+
+@pytest.mark.parametrize("walk,holds", [("zip(weights, grads)", True), ("reversed(list(zip(weights, grads)))", None)])
+def test_one_update_statement_over_the_layers_in_forward_order_is_read_input_side_first(tmp_path, walk, holds):
+    """`for W, g in zip(weights, grads): W -= ...` writes the layers in the order the forward pass reads them; the
+    first steps' ratios shrink toward the input. Walked in reverse, the order is not claimed."""
+    src = SIGMOID_LIST.replace("ORDER", "reversed(range(len(weights)))").replace("WALK", walk)
+    session, drafts, checks = _run(tmp_path, src, "tower_list")
+    from nandoctor.analysis.causes._numeric import ratios_toward_the_input
+
+    layers = ratios_toward_the_input(facts(session))
+    if holds is None:
+        assert layers is None
+        return
+    assert [r["position"] for r in layers] == list(range(6))
+    # replayed: at the first step each layer's ratio is |0.002 g| / |W|, the input layer's smallest
+    ns: dict = {}
+    exec(compile(src.replace("range(150)", "range(1)").replace("W -= 0.002 * g", "pass"), "replay", "exec"), ns)
+    first = [np.linalg.norm(0.002 * g) / np.linalg.norm(w) for w, g in zip(ns["weights"], ns["grads"])]
+    assert first[0] < first[-1] / 100
+    assert checks["vanishing_gradient"]["gradient_vanishes"].status == HOLDS
+
+
 def test_adam_moves_every_array_alike(tmp_path):
     session, drafts, checks = _run(tmp_path, ADAM_LIST.format(step="1e-6"), "adam_alike")
     alike = checks["learning_rate_too_low"]["steps_tiny_alike"]

@@ -84,6 +84,30 @@ def test_weight_gain_of_a_fan_in_start_is_not_extreme(tmp_path):
     assert premise_checks(s, "weights_init_too_large")["starts_extreme"].status == FAILS
 
 
+def test_a_column_bias_stepped_from_zero_has_no_starting_gain(tmp_path):
+    """A (16, 1) bias that starts at zero is no weight matrix, and its value one step later is no start."""
+    s = analysed_session(tmp_path, """
+        import numpy as np
+        rng = np.random.default_rng(3)
+        X = rng.normal(size=(2, 200))
+        Y = (X[:1] * X[1:] > 0).astype(float)
+        W1, b1 = rng.normal(size=(16, 2)) * np.sqrt(1 / 2), np.zeros((16, 1))
+        W2, b2 = rng.normal(size=(1, 16)) * np.sqrt(1 / 16), np.zeros((1, 1))
+        for it in range(30):
+            A1 = np.tanh(W1 @ X + b1)
+            A2 = 1 / (1 + np.exp(-(W2 @ A1 + b2)))
+            dZ2 = (A2 - Y) / 200
+            dZ1 = (W2.T @ dZ2) * (1 - A1 ** 2)
+            W2 -= 0.5 * dZ2 @ A1.T
+            b2 -= 0.5 * dZ2.sum(axis=1, keepdims=True)
+            W1 -= 0.5 * dZ1 @ X.T
+            b1 -= 0.5 * dZ1.sum(axis=1, keepdims=True)
+    """)
+    got = {g["name"] for g in weight_gains(facts(s))}
+    assert got == {"W1", "W2"}
+    assert "weights_init_too_small" not in [c.tag for c in s.causes]
+
+
 SCHEDULE = """
 import numpy as np
 rng = np.random.default_rng(6)

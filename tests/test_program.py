@@ -154,6 +154,36 @@ def test_dict_parameters_with_optimizer_state(tmp_path):
                if base_key(s.sites[u].target) in ("m", "cache"))
 
 
+PAIRS_IN_A_LIST = """
+import numpy as np
+rng = np.random.default_rng(3)
+X = rng.uniform(-2, 2, size=(2, 120))
+Y = (np.sum(X ** 2, axis=0) < 2.0).astype(float).reshape(1, 120)
+layers = [[rng.normal(size=(8, 2)) * 0.7, np.zeros((8, 1))], [rng.normal(size=(1, 8)) * 0.35, np.zeros((1, 1))]]
+velocity = [[np.zeros_like(W), np.zeros_like(b)] for W, b in layers]
+for it in range(20):
+    A1 = np.tanh(layers[0][0] @ X + layers[0][1])
+    A2 = 1 / (1 + np.exp(-(layers[1][0] @ A1 + layers[1][1])))
+    dZ2 = (A2 - Y) / 120
+    dZ1 = (layers[1][0].T @ dZ2) * (1 - A1 ** 2)
+    grads = [[dZ1 @ X.T, dZ1.sum(axis=1, keepdims=True)], [dZ2 @ A1.T, dZ2.sum(axis=1, keepdims=True)]]
+    for (W, b), (vW, vb), (gW, gb) in zip(layers, velocity, grads):
+        vW *= 0.9
+        vW -= 0.5 * gW
+        vb *= 0.9
+        vb -= 0.5 * gb
+        W += vW
+        b += vb
+"""
+
+
+def test_pairs_unpacked_from_a_zip_walk_their_own_containers(tmp_path):
+    """`for (W, b), (vW, vb), (gW, gb) in zip(layers, velocity, grads)`: W and b are the parameters, the velocity
+    is optimizer state, and the gradients are neither."""
+    s = traced(PAIRS_IN_A_LIST, tmp_path)
+    assert {"W", "b"} <= param_names(s) and not {"vW", "vb", "grads", "velocity"} & param_names(s)
+
+
 POOLING = """
 import numpy as np
 rng = np.random.default_rng(4)

@@ -605,8 +605,10 @@ def _iter_reads_by_target(node) -> dict:
     if fname == "zip" and isinstance(target, ast.Tuple) and len(target.elts) == len(it.args) \
             and not any(isinstance(a, ast.Starred) for a in it.args):
         for elt, arg in zip(target.elts, it.args):
-            if isinstance(elt, ast.Name):
-                out[elt.id] = _names_read(arg)
+            # `for (W, b), (vW, vb) in zip(layers, velocity)`: each name of a pair walks that pair's container
+            for name in ([elt] if isinstance(elt, ast.Name) else elt.elts if isinstance(elt, ast.Tuple) else []):
+                if isinstance(name, ast.Name):
+                    out[name.id] = _names_read(arg)
     return out
 
 

@@ -784,6 +784,11 @@ def early_step_ratio(F: Facts, updates=None, steps: int = 3) -> dict | None:
             "upto": max(p[2] for p in per), "n": int(len(pooled))}
 
 
+# The first steps' update ratios, read beside the run's median: a gradient that vanishes toward the input does so
+# most at the start, before the layers near the loss have settled.
+EARLY_STEPS = 3
+
+
 def layer_update_ratios(F: Facts) -> list[dict]:
     """The median update ratio |delta|/|w| of every parameter array, one entry per array: a statement writing several
     arrays in turn each step (a loop over layers, a list of parameters) is split by its k-th write of a step, each
@@ -804,6 +809,7 @@ def layer_update_ratios(F: Facts) -> list[dict]:
             init = F.weight_norm_before(u)[1]
             if len(ratio):
                 out.append({"name": name, "update": u, "position": 0, "ratio": float(np.median(ratio)),
+                            "early": float(np.median(ratio[:EARLY_STEPS])),
                             "from_zero": bool(len(init) and init[0] == 0), "n": int(len(ratio))})
             continue
         for k in range(int(position.max()) + 1):
@@ -819,7 +825,8 @@ def layer_update_ratios(F: Facts) -> list[dict]:
                 # Grown from zero: its first update is as large as the array itself (ratio near 1, then falling
                 # like 1/k), and the array keeps growing from that first value.
                 out.append({"name": f"{name} (array {k + 1} of each step)", "update": u, "position": k,
-                            "ratio": float(np.median(ratio)), "n": int(len(ratio)),
+                            "ratio": float(np.median(ratio)), "early": float(np.median(ratio[:EARLY_STEPS])),
+                            "n": int(len(ratio)),
                             "from_zero": bool(ratio[0] >= 0.5 and norms[-1] >= 2 * norms[0])})
     return out
 
@@ -831,7 +838,7 @@ def ratios_toward_the_input(F: Facts) -> list[dict] | None:
     in turn (their forward order is not recorded)."""
     ratios = layer_update_ratios(F)
     if any(r["position"] > 0 for r in ratios):
-        return None
+        return _walked_in_order(F, ratios)
     layers = [r for r in ratios if not r["from_zero"] and r["ratio"] > 0]
     if len(layers) < 3:
         return None
@@ -856,3 +863,23 @@ def ratios_toward_the_input(F: Facts) -> list[dict] | None:
     if len(order) < len(layers):
         return None
     return sorted(layers, key=lambda r: order[r["name"]])
+
+
+def _walked_in_order(F: Facts, ratios: list[dict]) -> list[dict] | None:
+    """The arrays one statement writes in turn (`W += vW` in `for (W, b), ... in zip(layers, ...)`), input side first:
+    the k-th write of a step is the k-th array of the container the loop walks in its own order, the order the
+    forward pass walks it. None unless one such statement wrote at least three arrays, in a loop that walks its
+    container forwards (not `reversed(...)`)."""
+    by_site: dict[int, list[dict]] = {}
+    for r in ratios:
+        if r["position"] > 0 or any(q["update"] == r["update"] and q["position"] > 0 for q in ratios):
+            by_site.setdefault(r["update"], []).append(r)
+    best = max(by_site.values(), key=len, default=[])
+    x = F.by_id[best[0]["update"]] if best else None
+    loop = next((lp for lp in F.s.loops if x is not None and getattr(lp, "id", None) == x.loop), None)
+    header = getattr(loop, "header", "") or ""
+    if len(best) < 3 or loop is None or "reversed(" in header or "[::-1]" in header:
+        return None
+    layers = sorted((r for r in best if not r["from_zero"] and r["ratio"] > 0), key=lambda r: r["position"])
+    return layers if len(layers) >= 3 else None
+

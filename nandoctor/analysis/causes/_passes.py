@@ -278,8 +278,10 @@ def weight_gains(F) -> list[dict]:
     """Each weight matrix's starting scale as a gain: its root-mean-square times sqrt(its larger dimension), from the
     earliest value recorded per parameter and shape. Whichever dimension is the fan-in, the usual 1/sqrt(fan_in)
     start gives a gain of at least 1 by this measure, so a gain far below 1 is a start that is small in any layout.
-    Vectors count only when no matrix was recorded (a linear model's weights); all-zero starts are left out."""
+    Vectors count only when no matrix was recorded (a linear model's weights); all-zero starts are left out, and so
+    are the values stepped away from them (a (16, 1) bias one step after its zeros)."""
     found: dict[tuple, dict] = {}
+    zero: dict[tuple, int] = {}  # (name, shape) -> seq of an all-zero value: that start, not a later one, is the start
     for p in F.params:
         sr = F.ser(p)
         if sr is None or not len(sr):
@@ -287,6 +289,9 @@ def weight_gains(F) -> list[dict]:
         sizes, norms = sr[C.SIZE].astype(np.float64), sr[C.L2].astype(np.float64)
         usable = (sizes >= 2) & np.isfinite(norms) & (norms != 0)
         codes = np.asarray(getattr(sr.shape, "codes", sr.shape))
+        for i in np.nonzero((sizes >= 2) & (norms == 0))[0][:1]:
+            key = (base_name(F.by_id[p].target), _shape(sr.shape[int(i)]))
+            zero[key] = min(zero.get(key, int(sr.seq[i])), int(sr.seq[i]))
         # Rows are in seq order: each shape's first usable row is its earliest value.
         for code in np.unique(codes[usable]):
             i = int(np.nonzero(usable & (codes == code))[0][0])
@@ -300,5 +305,7 @@ def weight_gains(F) -> list[dict]:
                 found[key] = {"name": key[0], "shape": shape, "seq": int(sr.seq[i]), "step": int(sr.step[i]),
                               "line": F.by_id[p].line, "gain": l2 / np.sqrt(size) * np.sqrt(max(shape)),
                               "large_gain": l2 / np.sqrt(size) * np.sqrt(min(shape))}
+    # A value recorded after an all-zero start of the same array is a step away from zero, not a start.
+    found = {k: g for k, g in found.items() if not (k in zero and zero[k] < g["seq"])}
     mats = [g for g in found.values() if len(g["shape"]) == 2]
     return sorted(mats or list(found.values()), key=lambda g: g["seq"])

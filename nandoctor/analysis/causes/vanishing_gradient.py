@@ -9,7 +9,7 @@ from ...detectors.optimisation import gradient_size, loss_progress
 from ...explain.fixes import advice
 from ...model import ChainLink
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
-from ._numeric import ratios_toward_the_input
+from ._numeric import EARLY_STEPS, ratios_toward_the_input
 
 
 @cause_rule(
@@ -49,11 +49,13 @@ def rule(ctx) -> RuleOutcome:
     shrink = None
     if layers is not None:
         first, end = layers[0], layers[-1]
-        falling = float(np.mean(np.diff([r["ratio"] for r in layers]) > 0))
-        if end["ratio"] >= ctx.threshold("VANISH_CONTRAST") * first["ratio"] and falling >= 0.5:
-            listed = ", ".join(f"{r['name']} {r['ratio']:.2g}" for r in layers)
-            shrink = (f"The update ratios shrink toward the input: {listed} (input side first), "
-                      f"{end['ratio'] / first['ratio']:.3g}x from the last layer to the first.")
+        for key, when in (("ratio", "median over the run"), ("early", f"first {EARLY_STEPS} steps")):
+            falling = float(np.mean(np.diff([r[key] for r in layers]) > 0))
+            if end[key] >= ctx.threshold("VANISH_CONTRAST") * first[key] and falling >= 0.5:
+                listed = ", ".join(f"{r['name']} {r[key]:.2g}" for r in layers)
+                shrink = (f"The update ratios ({when}) shrink toward the input: {listed} (input side first), "
+                          f"{end[key] / first[key]:.3g}x from the last layer to the first.")
+                break
     if not out.check("gradient_vanishes", bool(found) or bool(shrink), found[0].message if found else shrink if shrink else
                      ("the only near-zero gradients are where no other parameter's gradient is larger: a minimum "
                       "or a flat loss, not a gradient lost on its way back" if lone else
