@@ -877,3 +877,32 @@ def test_a_nan_in_the_data_of_a_closed_form_fit_reaches_its_result(tmp_path):
     assert checks(s, "nan_in_input_data")["nonfinite_reaches_model"].status == R.HOLDS
     clean = src.replace("[38, 1, None], ", "")
     assert "nan_in_input_data" not in tags(analysed_session(tmp_path, clean, "clean"))
+
+
+def test_a_division_by_a_count_of_selected_rows_that_reached_zero(tmp_path):
+    """`count = inside.sum()` is 0 once no row is inside the margin: `... / count` is 0/0, located from the count's
+    recorded statistics when the selected arrays were too large to keep; the fix floors the count where it is made."""
+    from conftest import analysed_session, untraced
+
+    src = """
+        import numpy as np
+        rng = np.random.default_rng(31)
+        pts = rng.normal(size=(600, 2)) * 2
+        pts = pts[np.abs(pts[:, 0] - pts[:, 1]) > 1.0]
+        side = np.where(pts[:, 0] > pts[:, 1], 1.0, -1.0)
+        w = np.zeros(2)
+        for r in range(40):
+            m = side * (pts @ w)
+            inside = m < 1.0
+            count = inside.sum()
+            g = -(side[inside] @ pts[inside]) / count
+            w = w - 0.5 * g
+    """
+    ns = untraced(src)
+    assert np.isnan(ns["w"]).all() and ns["count"] == 0  # replayed: the margin empties, then 0/0
+    s = analysed_session(tmp_path, src)
+    fn = s.first_nonfinite
+    assert fn.operation == "0/0" and fn.expression == "-(side[inside] @ pts[inside]) / count"
+    fix = cause(s, "division_by_zero").fixes[0]
+    assert (fix.before.strip(), fix.after.strip()) == ("count = inside.sum()", "count = max(inside.sum(), 1)")
+    assert np.isfinite(untraced(src.replace("count = inside.sum()", "count = max(inside.sum(), 1)"))["w"]).all()

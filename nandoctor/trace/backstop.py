@@ -283,6 +283,8 @@ def backstop_event(rec, sites, k: int) -> FpEvent | None:
     replayed = _replay(rec, sites, site, value_node, seq, source, expect=value)
     if replayed is None:
         inferred = _infer_from_stats(rec, sites, site, value_node, seq, source)
+        if inferred is None:
+            inferred = _division_by_recorded_zero(rec, sites, site, value_node, seq, source, kind)
         if inferred is not None:
             expr_out, op_out, operands, error = inferred
             elements = ()  # the elements of the sub-expression are not known, only its operand's range
@@ -322,6 +324,30 @@ def _infer_from_stats(rec, sites, site, value_node, seq: int, source: str | None
     if stmt is None or getattr(stmt, "value", None) is None:
         return None
     return _infer_node(rec, sites, _Where(site.file, site.function), index, stmt.value, seq)
+
+
+def _division_by_recorded_zero(rec, sites, site, value_node, seq: int, source: str | None, kind: str):
+    """When the statement cannot be replayed whole: a division whose divisor, a name, was recorded exactly 0 just
+    before `seq` (`... / count` with `count = inside.sum()` at 0). NaN from it is 0/0, infinity x/0. (expression,
+    operation, operands, error), or None."""
+    index = _index(source or "")
+    if index is None or value_node is None:
+        return None
+    stmt = next((n for n in ast.walk(index.tree) if isinstance(n, ast.stmt) and n.lineno == site.line
+                 and index.segment(n) == site.statement), None)
+    if stmt is None or getattr(stmt, "value", None) is None:
+        return None
+    for node in _postorder(stmt.value):
+        if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) and isinstance(node.right, ast.Name)):
+            continue
+        name = node.right.id
+        env = _environment(rec, sites, _Where(site.file, site.function), node.right, seq)
+        value = env.get(name)
+        if value is not None and np.ndim(value) == 0 and float(value) == 0.0:
+            zero_over_zero = kind == "nan"
+            return (index.segment(node), "0/0" if zero_over_zero else "x/0", {name: [0.0]},
+                    "invalid value" if zero_over_zero else "divide by zero")
+    return None
 
 
 def _infer_node(rec, sites, site, index, root, seq: int):
@@ -659,8 +685,18 @@ def _environment(rec, sites, site, node, seq: int) -> dict | None:
             got = _latest(rec, s.id, seq, before=True)
             if got is not None and (best is None or got[0] > best[0]):
                 best = got
+        if best is None and any(s.target == f"arg {name}" for s in cands):
+            # An argument whose value was not kept at the call: the caller's array of the same name, as kept
+            # (`train(pts, side)`); a replay that reads something else is refused by its caller's check.
+            for s in sites:
+                if s.file == site.file and s.target == name and s.function != site.function:
+                    got = _latest(rec, s.id, seq, before=True)
+                    if got is not None and (best is None or got[0] > best[0]):
+                        best = got
         if best is not None:
             env[name] = best[1]
+        elif _scalar_of(rec, cands, seq) is not None:
+            env[name] = _scalar_of(rec, cands, seq)
         elif _size_of(rec, sites, site, cands, seq) is not None:
             env[name] = _size_of(rec, sites, site, cands, seq)
         elif hasattr(np, name) and callable(getattr(np, name)):
@@ -694,6 +730,23 @@ def _environment(rec, sites, site, node, seq: int) -> dict | None:
                         env.setdefault(n.value.id, _Namespace())
                         setattr(env[n.value.id], n.attr, v)
     return env
+
+
+def _scalar_of(rec, bindings, seq: int):
+    """A number whose value was not kept but whose statistics were (`count = inside.sum()`): a single element's
+    mean is its value, at the binding's last observation before `seq`."""
+    best = None
+    for b in bindings:
+        rows = np.nonzero((rec.obs_site == b.id) & (rec.obs_seq < seq))[0]
+        if not len(rows):
+            continue
+        k = rows[-1]
+        stats = rec.obs_stats[k]
+        if stats[IDX[C.SIZE]] != 1 or not np.isfinite(stats[IDX[C.MEAN]]):
+            continue
+        if best is None or int(rec.obs_seq[k]) > best[0]:
+            best = (int(rec.obs_seq[k]), float(stats[IDX[C.MEAN]]))
+    return None if best is None else best[1]
 
 
 def _size_of(rec, sites, where, bindings, seq: int) -> int | None:

@@ -495,10 +495,12 @@ def division_fix(F: Facts, info: dict) -> list[Fix]:
     if sid is None or sid not in F.by_id:
         return []
     line = line_of(F, sid)
-    m = re.search(r"/\s*(\(?[^/]*?\)?)\s*$", line) or re.search(r"/\s*([\w.]+(?:\([^()]*\))?)", line)
-    if not m:
+    # The divisor of the division that made the value (the replayed sub-expression), else the line's last one.
+    den = _divisor_text(info.get("expression") or "")
+    m = None if den else (re.search(r"/\s*(\(?[^/]*?\)?)\s*$", line) or re.search(r"/\s*([\w.]+(?:\([^()]*\))?)", line))
+    if not den and not m:
         return []
-    den = m.group(1).strip()
+    den = den or m.group(1).strip()
     if not den:
         return []
     counted = _count_binding(F, sid, den)
@@ -508,6 +510,17 @@ def division_fix(F: Facts, info: dict) -> list[Fix]:
                 line.replace(den, f"({den} + 1e-8)", 1) if den in line else line,
                 "A spread or count that can be exactly 0 (one sample, a constant column, an empty class) needs a "
                 "floor before dividing.")]
+
+
+def _divisor_text(expression: str) -> str | None:
+    """The divisor of `expression` when it is a division (`-(a @ b) / count` -> `count`), as written."""
+    try:
+        tree = ast.parse(expression.strip(), mode="eval").body
+    except SyntaxError:
+        return None
+    if isinstance(tree, ast.BinOp) and isinstance(tree.op, ast.Div):
+        return ast.get_source_segment(expression.strip(), tree.right)
+    return None
 
 
 def _count_binding(F: Facts, sid: int, den: str) -> Fix | None:
@@ -526,7 +539,8 @@ def _count_binding(F: Facts, sid: int, den: str) -> Fix | None:
             tree = ast.parse(strip_comment(x.statement.strip())).body[0]
         except (SyntaxError, IndexError):
             continue
-        if not isinstance(tree, ast.Assign) or shape_read(tree.value)[0] is None:
+        if not isinstance(tree, ast.Assign) or (shape_read(tree.value)[0] is None
+                                                and not _counts_a_mask(F, tree.value, x.function)):
             continue
         text = line_of(F, w)
         count = ast.get_source_segment(strip_comment(x.statement.strip()), tree.value)
@@ -534,9 +548,28 @@ def _count_binding(F: Facts, sid: int, den: str) -> Fix | None:
             continue
         return Fix(f"Never divide by the count of an empty array: floor {den} at 1", x.line, text,
                    text.replace(count, f"max({count}, 1)", 1),
-                   f"{den} counts the rows of {shape_read(tree.value)[0]}, which was empty: a batch past the end of "
-                   "the data (check the batch loop's range) or an empty selection. With the floor, such a batch "
-                   "divides zeros by 1 and changes nothing.")
+                   f"{den} counts the rows of {shape_read(tree.value)[0] or _counts_a_mask(F, tree.value, x.function)}, "
+                   "which was empty: a batch past the end of the data (check the batch loop's range) or an empty "
+                   "selection. With the floor, such a batch divides zeros by 1 and changes nothing.")
+    return None
+
+
+def _counts_a_mask(F: Facts, node, function: str) -> str | None:
+    """The mask's name in `inside.sum()`, `np.sum(inside)` or `np.count_nonzero(inside)` when that name holds a
+    boolean array (its recorded dtype): a count of selected rows."""
+    name = None
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "sum" \
+            and isinstance(node.func.value, ast.Name) and not node.args:
+        name = node.func.value.id
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("sum", "count_nonzero") \
+            and len(node.args) == 1 and isinstance(node.args[0], ast.Name):
+        name = node.args[0].id
+    if name is None:
+        return None
+    for w in F.resolve(name, function):
+        sr = F.ser(w)
+        if sr is not None and len(sr) and str(sr.dtype[0]).endswith("b1"):
+            return name
     return None
 
 
