@@ -420,7 +420,7 @@ def _probe(session, mode: str, run_seconds: float, quiet: bool) -> None:
         return
     if mode == "auto" and _over_budget(estimate_seconds(session, why=why), run_seconds, quiet, "not probed", "--probe"):
         return
-    session.probe(why=why)
+    session.probe(why=why, limit_seconds=max(AUTO_MIN_SECONDS, AUTO_FACTOR * run_seconds) if mode == "auto" else None)
 
 
 def _over_budget(expected: float, run_seconds: float, quiet: bool, what: str, flag: str) -> bool:

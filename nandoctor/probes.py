@@ -361,10 +361,13 @@ def stall_verdict(before: Measures, after: Measures | None, failure: str = "") -
 
 
 def probe_session(session, *, jobs: int | None = None, scratch: str | os.PathLike | None = None,
-                  env: dict | None = None, budget: Budget | None = None, why: tuple[str, str] | None = None) -> Probing:
+                  env: dict | None = None, budget: Budget | None = None, why: tuple[str, str] | None = None,
+                  limit_seconds: float | None = None) -> Probing:
     """Re-run the script once per intervention, each in a scratch copy, and judge each against the run (or against
     an unpatched re-run under the same seed when the script does not seed its random numbers). `why`: the run's
-    `wanted(session)` when the caller has it already (measuring the symptom reads the whole run)."""
+    `wanted(session)` when the caller has it already (measuring the symptom reads the whole run). `limit_seconds`:
+    when a raised cause still stands after its own fix was re-run, the interventions after it run only if they are
+    expected to end within this many seconds of the start (`--probe auto`)."""
     from concurrent.futures import ThreadPoolExecutor
 
     t0 = time.monotonic()
@@ -448,6 +451,14 @@ def probe_session(session, *, jobs: int | None = None, scratch: str | os.PathLik
                            refuted, checked)
         if tests:  # no raised cause's own fix removed the symptom: look for the change that does
             made, skipped = candidates(session, kind)
+            width = max(1, jobs or os.cpu_count() or 1)
+            more = -(-sum(1 + len(m[4]) for m in made) // width) * budget.expected
+            # Every raised cause withdrawn: the interventions are all that is left, and run as they always did.
+            standing = len(refuted) < len(causes)
+            if limit_seconds is not None and standing and made and time.monotonic() - t0 + more > limit_seconds:
+                return Probing("not probed", f"{why[1]}; no raised cause's own fix removed it, and the interventions "
+                                             f"would take about {more:.0f} s more", (), tuple(skipped), before,
+                               round(time.monotonic() - t0, 3), why[1], refuted, checked)
         probes = tuple(pool.map(attempt, made))
     told = ("no raised cause explained it" if not causes else "no raised cause offers a patch to re-run"
             if not tests else "every raised cause's own fix made the run worse" if len(refuted) == len(causes)
@@ -457,15 +468,17 @@ def probe_session(session, *, jobs: int | None = None, scratch: str | os.PathLik
 
 
 def estimate_seconds(session, jobs: int | None = None, why: tuple[str, str] | None = None) -> float:
-    """The re-runs' expected wall time, at most: one per raised cause's own fix and one per intervention of the
-    symptom's kind (and a seeded control when the script does not seed itself), `jobs` at a time. `why` as for
+    """The first re-runs' expected wall time: one per raised cause's own fix, or with none, one per intervention of
+    the symptom's kind (and a seeded control when the script does not seed itself), `jobs` at a time. `why` as for
     probe_session."""
     why = wanted(session) if why is None else why
     if why is None:
         return 0.0
     budget = plan_budget(session)
     jobs = max(1, jobs or os.cpu_count() or 1)
-    runs = len(refutable(session.causes)) + len(PROBES[why[0]]) + len(RATE_LADDER) - 1
+    # The raised causes' own fixes are re-run first; the interventions after them are held to the same limit by
+    # probe_session itself (`limit_seconds`), once it knows whether they are needed.
+    runs = len(refutable(session.causes)) or len(PROBES[why[0]]) + len(RATE_LADDER) - 1
     return (-(-runs // jobs) + 1) * budget.expected
 
 

@@ -239,7 +239,7 @@ class Session:
             save_verification(self.directory, verification)
         return verification
 
-    def probe(self, *, jobs: int | None = None, scratch=None, why=None):
+    def probe(self, *, jobs: int | None = None, scratch=None, why=None, limit_seconds: float | None = None):
         """When the run is broken and no raised cause explains it, re-run the script once per intervention (the
         learning rate, the inputs' scale, the initial weights' spread, the update's direction), each in a scratch
         copy (nandoctor/probes.py); the most specific change that removes the symptom is added as a cause, its
@@ -247,7 +247,7 @@ class Session:
         already measured (probes.wanted). Returns the Probing."""
         from .probes import probe_session, save_probing, with_probed
 
-        probing = probe_session(self, jobs=jobs, scratch=scratch, why=why)
+        probing = probe_session(self, jobs=jobs, scratch=scratch, why=why, limit_seconds=limit_seconds)
         self.probing = probing
         if probing.cured() or probing.checked:
             self._causes = with_probed(self.causes, probing)

@@ -291,6 +291,10 @@ def test_a_raised_cause_whose_own_fix_changes_nothing_does_not_stop_the_probes(t
     after = probes.with_probed(session.causes, probing)
     assert [c.tag for c in after] == [probing.cured()[0].tag, "dead_relu"]
     assert "learning_rate_too_high" in [p.tag for p in probing.cured()]
+    # `--probe auto`: with the cause standing, the interventions are held to the time the run allows
+    held = probes.probe_session(session, jobs=2, limit_seconds=0.001)
+    assert held.status == "not probed" and "would take about" in held.reason and not held.probes
+    assert [(p.tag, p.verdict) for p in held.checked] == [("dead_relu", NO_EFFECT)]
 
 
 def test_a_classifier_no_better_than_the_majority_class_is_a_stall_and_is_cured_only_above_it():
