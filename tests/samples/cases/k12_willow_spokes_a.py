@@ -1,4 +1,4 @@
-#!/usr/bin/env python
+# Classifier notebook, exported as a script
 # coding: utf-8
 
 # In[1]:

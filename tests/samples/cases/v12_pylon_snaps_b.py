@@ -1,3 +1,4 @@
+# Compress 12-channel sensor snapshots into 3 numbers and back.
 """Compress 12-channel sensor snapshots into 3 numbers and back.
 
 Network: 12 -> 3 (tanh) -> 12 (linear), squared-error reconstruction loss, Adam.

@@ -1,3 +1,4 @@
+# Small digit-style recogniser for 8x8 tiles.
 """Small digit-style recogniser for 8x8 tiles.
 
 Each tile is one of five stroke shapes, nudged by a pixel or so and covered in noise.
@@ -88,7 +89,7 @@ def main():
     print(f"first_loss={model.loss(X, y):.4f}")
     model.fit(X, y, epochs=15)
     print(f"final_loss={model.loss(X, y):.4f}")
-    print(f"test loss {model.loss(X_test, y_test):.4f}")
+    print(f"held-out cross-entropy {model.loss(X_test, y_test):.4f}")
     print(f"accuracy={np.mean(model.predict(X_test) == y_test):.3f}")
 
 

@@ -1,3 +1,4 @@
+# Denoising autoencoder 10 -> 3 -> 10 on readings that really live on 3 
 """Denoising autoencoder 10 -> 3 -> 10 on readings that really live on 3 hidden factors.
 rows = samples, Adam, mini-batches taken in order."""
 import numpy as np

@@ -1,4 +1,4 @@
-#!/usr/bin/env python
+# Rent notebook, exported as a script
 # coding: utf-8
 
 # # Rent prediction with ridge regression (closed form)
