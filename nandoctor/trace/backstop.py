@@ -316,6 +316,16 @@ def _infer_from_stats(rec, sites, site, value_node, seq: int, source: str | None
     """When the statement cannot be replayed (the arrays it read were too large to keep): the innermost
     call of RANGE_FAILS whose argument, a recorded name, had a range that makes it non-finite, from the
     name's statistics just before `seq`. (expression, operation, operands, error), or None."""
+    found = _statement_value(site, value_node, source)
+    if found is None:
+        return None
+    index, value = found
+    return _infer_node(rec, sites, _Where(site.file, site.function), index, value, seq)
+
+
+def _statement_value(site, value_node, source: str | None):
+    """(the file's index, the value expression of the site's statement as the file holds it), or None: positions
+    and operand texts are then the original ones."""
     index = _index(source or "")
     if index is None or value_node is None:
         return None
@@ -323,21 +333,18 @@ def _infer_from_stats(rec, sites, site, value_node, seq: int, source: str | None
                  and index.segment(n) == site.statement), None)
     if stmt is None or getattr(stmt, "value", None) is None:
         return None
-    return _infer_node(rec, sites, _Where(site.file, site.function), index, stmt.value, seq)
+    return index, stmt.value
 
 
 def _division_by_recorded_zero(rec, sites, site, value_node, seq: int, source: str | None, kind: str):
     """When the statement cannot be replayed whole: a division whose divisor, a name, was recorded exactly 0 just
     before `seq` (`... / count` with `count = inside.sum()` at 0). NaN from it is 0/0, infinity x/0. (expression,
     operation, operands, error), or None."""
-    index = _index(source or "")
-    if index is None or value_node is None:
+    found = _statement_value(site, value_node, source)
+    if found is None:
         return None
-    stmt = next((n for n in ast.walk(index.tree) if isinstance(n, ast.stmt) and n.lineno == site.line
-                 and index.segment(n) == site.statement), None)
-    if stmt is None or getattr(stmt, "value", None) is None:
-        return None
-    for node in _postorder(stmt.value):
+    index, value = found
+    for node in _postorder(value):
         if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) and isinstance(node.right, ast.Name)):
             continue
         name = node.right.id
@@ -495,20 +502,11 @@ def _replay(rec, sites, site, value_node, seq: int, source: str | None, expect=N
     Returns (expression, operation, elements, operands, elementwise) for the innermost sub-expression that
     made a non-finite value from finite operands, or None when the values needed were not all kept.
     """
-    if value_node is None or source is None:
+    found = _statement_value(site, value_node, source)
+    if found is None:
         return None
-    index = _index(source)
-    if index is None:
-        return None
-    # Find the statement in the file, so positions (and operand text) are the original ones.
-    stmt = None
-    for n in ast.walk(index.tree):
-        if isinstance(n, ast.stmt) and n.lineno == site.line and index.segment(n) == site.statement:
-            stmt = n
-            break
-    if stmt is None or getattr(stmt, "value", None) is None:
-        return None
-    return _replay_node(rec, sites, site.file, site.function, index, stmt.value, seq, expect)
+    index, value = found
+    return _replay_node(rec, sites, site.file, site.function, index, value, seq, expect)
 
 
 def _replay_node(rec, sites, file: str, function: str, index, root, seq: int, expect=None):
