@@ -526,7 +526,9 @@ class Facts:
         """One number picked from a data array in the loop (`t = stars[i]` in a per-sample loop): a target can be
         a single value per step."""
         x = self.by_id[sid]
+        # a rate picked from a schedule (`lr = rates[epoch]`) stays a hyperparameter
         return (x.kind in ("assign", "unpack") and x.loop is not None and "[" in (x.statement or "")
+                and not _HYPER_HINT.search(last(base_name(x.target)))
                 and any(p in self.data_like and self._array(p) for p in self.parents(sid)))
 
     @cached_property
