@@ -510,7 +510,9 @@ def with_probed(causes, probing: Probing) -> list[Cause]:
     kept = sorted((c for c in causes if c.tag not in gone), key=lambda c: c.rank)
     verdicts = {p.tag: p.verdict for p in probing.checked}
     proved = probed_causes(probing)
-    if kept and verdicts.get(kept[0].tag) == CURES or not (proved or any(v != CURES for v in verdicts.values())):
+    first_cured = bool(kept) and verdicts.get(kept[0].tag) == CURES
+    nothing_to_reorder = not proved and all(v == CURES for v in verdicts.values())
+    if first_cured or nothing_to_reorder:
         return [dataclasses.replace(c, rank=k) for k, c in enumerate(kept, 1)]
     order = {CURES: 0, None: 1, HELPS: 3, NOT_VERIFIED: 4, NOT_APPLIED: 5, NO_EFFECT: 6}
     rows = [(order.get(verdicts.get(c.tag), 4), c) for c in kept]

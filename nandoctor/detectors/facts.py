@@ -482,12 +482,18 @@ class Facts:
         return {x.id: self.parents(x.id) for x in self.sites}
 
     @cached_property
-    def derived(self) -> set[int]:
-        """Sites whose values are computed from the parameters (not the parameters themselves)."""
+    def child_map(self) -> dict[int, set[int]]:
+        """The sites that read each site's value: parent_map turned around (read it, never change it)."""
         children: dict[int, set[int]] = {}
         for c, ps in self.parent_map.items():
             for q in ps:
                 children.setdefault(q, set()).add(c)
+        return children
+
+    @cached_property
+    def derived(self) -> set[int]:
+        """Sites whose values are computed from the parameters (not the parameters themselves)."""
+        children = self.child_map
         seen: set[int] = set()
         todo = list(self.params)
         while todo:
@@ -503,16 +509,15 @@ class Facts:
         """Observed sites that carry data: neither parameters nor computed from them."""
         return {x.id for x in self.sites if self.observed(x.id) and x.id not in self.params and x.id not in self.derived}
 
+    def loop_record(self, lid) -> object | None:
+        """The recorded loop with this id (its line, header, function, file), or None."""
+        return next((lp for lp in self.s.loops if lid is not None and getattr(lp, "id", None) == lid), None)
+
     @cached_property
     def step_function(self) -> str | None:
         """The function holding the training loop."""
-        lid = self.s.plan.step_loop
-        if lid is None:
-            return None
-        for lp in self.s.loops:
-            if getattr(lp, "id", None) == lid:
-                return lp.function
-        return None
+        lp = self.loop_record(self.s.plan.step_loop)
+        return None if lp is None else lp.function
 
     def observed(self, sid: int) -> bool:
         sr = self.ser(sid)

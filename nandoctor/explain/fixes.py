@@ -703,8 +703,7 @@ def recompute_in_loop_fix(F: Facts, grad: int, stale_line: int | None, stale_tex
 def _call_before_training_loop(F: Facts, stale_line: int | None, stale_file: str):
     """(loop node, file, statement text) of the training loop and the last single-line statement before it, in its
     own scope, that calls the function holding the stale statement; (None, "", None) when there is none."""
-    lid = F.s.plan.step_loop
-    lp = next((lp for lp in F.s.loops if getattr(lp, "id", None) == lid), None)
+    lp = F.loop_record(F.s.plan.step_loop)
     holder = next((x.function for x in F.sites if x.file == stale_file and x.line == stale_line), None)
     tree = F.trees.get(lp.file) if lp is not None else None
     if tree is None or not holder:

@@ -678,25 +678,18 @@ def _environment(rec, sites, site, node, seq: int) -> dict | None:
         name = n.id
         cands = [s for s in sites if s.file == site.file and s.function == site.function
                  and (s.target == name or s.target == f"arg {name}")]
-        best = None
-        for s in cands:  # the name's most recent binding before the statement
-            got = _latest(rec, s.id, seq, before=True)
-            if got is not None and (best is None or got[0] > best[0]):
-                best = got
+        best = _latest_among(rec, cands, seq)  # the name's most recent binding before the statement
         if best is None and any(s.target == f"arg {name}" for s in cands):
             # An argument whose value was not kept at the call: the caller's array of the same name, as kept
             # (`train(pts, side)`); a replay that reads something else is refused by its caller's check.
-            for s in sites:
-                if s.file == site.file and s.target == name and s.function != site.function:
-                    got = _latest(rec, s.id, seq, before=True)
-                    if got is not None and (best is None or got[0] > best[0]):
-                        best = got
+            best = _latest_among(rec, [s for s in sites if s.file == site.file and s.target == name
+                                       and s.function != site.function], seq)
+        if best is None:  # a number whose statistics were kept, or a count read from an array's shape
+            number = _scalar_of(rec, cands, seq)
+            number = _size_of(rec, sites, site, cands, seq) if number is None else number
+            best = None if number is None else (seq, number)
         if best is not None:
             env[name] = best[1]
-        elif _scalar_of(rec, cands, seq) is not None:
-            env[name] = _scalar_of(rec, cands, seq)
-        elif _size_of(rec, sites, site, cands, seq) is not None:
-            env[name] = _size_of(rec, sites, site, cands, seq)
         elif hasattr(np, name) and callable(getattr(np, name)):
             env[name] = getattr(np, name)  # `from numpy import exp`
         elif name in ("np", "numpy"):
@@ -707,12 +700,7 @@ def _environment(rec, sites, site, node, seq: int) -> dict | None:
         if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and isinstance(n.slice, ast.Constant) \
                 and isinstance(n.slice.value, str) and not isinstance(env.get(n.value.id), np.ndarray):
             target = f"{n.value.id}[{n.slice.value!r}]"
-            found = None
-            for s in sites:
-                if s.file == site.file and s.target == target:
-                    got = _latest(rec, s.id, seq, before=True)
-                    if got is not None and (found is None or got[0] > found[0]):
-                        found = got
+            found = _latest_among(rec, [s for s in sites if s.file == site.file and s.target == target], seq)
             if found is not None:
                 entries = env.setdefault(n.value.id, {})
                 if isinstance(entries, dict):
@@ -730,15 +718,30 @@ def _environment(rec, sites, site, node, seq: int) -> dict | None:
     return env
 
 
+def _latest_among(rec, candidates, seq: int):
+    """(observation seq, shaped value) of the latest kept value before `seq` among the candidate sites, or None."""
+    best = None
+    for s in candidates:
+        got = _latest(rec, s.id, seq, before=True)
+        if got is not None and (best is None or got[0] > best[0]):
+            best = got
+    return best
+
+
+def _last_row_before(rec, sid: int, seq: int) -> int | None:
+    """The row of site `sid`'s last observation before `seq` (kept value or not), or None."""
+    rows = np.nonzero((rec.obs_site == sid) & (rec.obs_seq < seq))[0]
+    return int(rows[-1]) if len(rows) else None
+
+
 def _scalar_of(rec, bindings, seq: int):
     """A number whose value was not kept but whose statistics were (`count = inside.sum()`): a single element's
     mean is its value, at the binding's last observation before `seq`."""
     best = None
     for b in bindings:
-        rows = np.nonzero((rec.obs_site == b.id) & (rec.obs_seq < seq))[0]
-        if not len(rows):
+        k = _last_row_before(rec, b.id, seq)
+        if k is None:
             continue
-        k = rows[-1]
         stats = rec.obs_stats[k]
         if stats[IDX[C.SIZE]] != 1 or not np.isfinite(stats[IDX[C.MEAN]]):
             continue
@@ -767,10 +770,9 @@ def _size_of(rec, sites, where, bindings, seq: int) -> int | None:
         arrays = [a for a in sites if a.file == where.file and a.function == where.function
                   and (a.target == of or a.target == f"arg {of}")]
         for a in arrays:
-            rows = np.nonzero((rec.obs_site == a.id) & (rec.obs_seq < seq))[0]
-            if not len(rows):
+            k = _last_row_before(rec, a.id, seq)
+            if k is None:
                 continue
-            k = rows[-1]
             shape = _shape(rec, int(rec.obs_shape[k]))
             if shape is None:
                 continue
@@ -781,7 +783,7 @@ def _size_of(rec, sites, where, bindings, seq: int) -> int | None:
 
 
 def shape_read(node) -> tuple[str | None, int | str | None]:
-    """(array name, axis or "size") of `len(a)`, `a.shape[k]`, `a.size` or `np.size(a)`; (None, None) otherwise."""
+    """(array name, axis or "size") of `len(a)`, `a.shape[k]` or `a.size`; (None, None) otherwise."""
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len" and len(node.args) == 1 \
             and isinstance(node.args[0], ast.Name):
         return node.args[0].id, 0

@@ -909,7 +909,7 @@ def _walked_in_order(F: Facts, ratios: list[dict]) -> list[dict] | None:
             by_site.setdefault(r["update"], []).append(r)
     best = max(by_site.values(), key=len, default=[])
     x = F.by_id[best[0]["update"]] if best else None
-    loop = next((lp for lp in F.s.loops if x is not None and getattr(lp, "id", None) == x.loop), None)
+    loop = F.loop_record(x.loop) if x is not None else None
     header = getattr(loop, "header", "") or ""
     if len(best) < 3 or loop is None or "reversed(" in header or "[::-1]" in header:
         return None

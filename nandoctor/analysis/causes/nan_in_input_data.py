@@ -92,10 +92,7 @@ def _results_reached(F, held: list[int]) -> list[dict] | None:
     """With no parameters: (as data_reaching_model gives) the recorded values computed from a data array holding NaN
     or inf, a few statements down its flow, that are not plain slices of it: the script's results. None when none
     was recorded."""
-    children: dict[int, set[int]] = {}
-    for c, ps in F.parent_map.items():
-        for q in ps:
-            children.setdefault(q, set()).add(c)
+    children = F.child_map
     out = []
     for d in held:
         ds = F.ser(d)

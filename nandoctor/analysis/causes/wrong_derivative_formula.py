@@ -38,10 +38,7 @@ def error_descendants(F) -> set[int]:
     combine = F.loss_side[2]
     if combine is None:
         return set()
-    children: dict[int, set[int]] = {}
-    for c, ps in F.parent_map.items():
-        for q in ps:
-            children.setdefault(q, set()).add(c)
+    children = F.child_map
     seen: set[int] = set()
     todo = [combine]
     while todo:
@@ -64,10 +61,7 @@ def derivative_candidates(F):
     backward_calls = {c.rsplit(".", 1)[-1] for x in F.sites if x.phase == "backward" for c in x.calls}
     # A value multiplied into the error signal is a backward value even where a method named otherwise computes it.
     errors = error_descendants(F)
-    consumers: dict[int, set[int]] = {}
-    for c, ps in F.parent_map.items():
-        for q in ps:
-            consumers.setdefault(q, set()).add(c)
+    consumers = F.child_map
     for y in F.sites:
         used_by = consumers.get(y.id, set())
         # A value read only by backward statements is no forward value, whatever it was computed from.
