@@ -41,7 +41,16 @@ def run(cmd: list[str], env: dict, timeout: float) -> dict:
 
 
 def without_verdict(stderr: str) -> list[str]:
-    return [line for line in stderr.splitlines() if not line.startswith("nandoctor:")]
+    """The traced run's stderr less nandoctor's own lines. A script whose last stderr write has no newline (a
+    progress line drawn with a carriage return) has nandoctor's first line glued to its own last line; that line is
+    cut where nandoctor's words begin."""
+    lines = stderr.splitlines()
+    kept = [line for line in lines if not line.startswith("nandoctor:")]
+    ours = [i for i, line in enumerate(lines) if line.startswith("nandoctor:")]
+    glued = (ours[0] if ours else len(lines)) - 1  # the user's line just before nandoctor's first
+    if glued >= 0 and "nandoctor: " in lines[glued]:
+        kept[glued] = lines[glued][:lines[glued].index("nandoctor: ")]
+    return kept
 
 
 def read_json(path: str):
