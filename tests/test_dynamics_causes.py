@@ -1105,3 +1105,94 @@ def test_a_sound_run_without_a_loss_is_described_by_its_weights_not_by_a_loss_ne
         norms.append(np.linalg.norm(coef))
         coef = coef - 0.1 * feats.T @ (feats @ coef - truth) / len(truth)
     assert f"{norms[-1]:.3g}" in why
+
+
+SWINGING = """
+import numpy as np
+rng = np.random.default_rng(3)
+X = rng.normal(0, 1, (400, 3))
+y = (X @ np.array([1.0, -1.0, 0.5]) + rng.normal(0, 1.5, 400) > 0).astype(float)
+w = np.array([-4.0, 4.0, -2.0])
+lr = {lr}
+for epoch in range(60):
+    order = rng.permutation(400)
+    for s in range(0, 400, 50):
+        xb, yb = X[order[s:s + 50]], y[order[s:s + 50]]
+        p = 1 / (1 + np.exp(-np.clip(xb @ w, -30, 30)))
+        w -= lr * xb.T @ (p - yb) / len(xb)
+    p_all = 1 / (1 + np.exp(-np.clip(X @ w, -30, 30)))
+    loss = -np.mean(y * np.log(p_all + 1e-12) + (1 - y) * np.log(1 - p_all + 1e-12))
+print(loss)
+"""
+
+
+def _replay_swinging_losses(lr):
+    rng = np.random.default_rng(3)
+    X = rng.normal(0, 1, (400, 3))
+    y = (X @ np.array([1.0, -1.0, 0.5]) + rng.normal(0, 1.5, 400) > 0).astype(float)
+    w = np.array([-4.0, 4.0, -2.0])
+    losses = []
+    for _ in range(60):
+        order = rng.permutation(400)
+        for s in range(0, 400, 50):
+            xb, yb = X[order[s:s + 50]], y[order[s:s + 50]]
+            p = 1 / (1 + np.exp(-np.clip(xb @ w, -30, 30)))
+            w = w - lr * xb.T @ (p - yb) / len(xb)
+        p_all = 1 / (1 + np.exp(-np.clip(X @ w, -30, 30)))
+        losses.append(-np.mean(y * np.log(p_all + 1e-12) + (1 - y) * np.log(1 - p_all + 1e-12)))
+    return np.array(losses)
+
+
+def test_a_loss_swinging_under_steps_as_large_as_the_weights_is_the_rate(tmp_path):
+    losses = _replay_swinging_losses(60.0)
+    change = np.diff(losses)
+    # the replayed loss falls by more than a tenth overall, yet most checks reverse direction
+    assert (losses[0] - losses[-1]) / losses[0] > 0.1
+    assert np.mean(np.sign(change[1:]) * np.sign(change[:-1]) < 0) > 0.4
+    _, drafts, checks = _run(tmp_path, SWINGING.format(lr=60.0), "swinging")
+    unstable = checks["learning_rate_too_high"]["run_unstable"]
+    assert unstable.status == HOLDS and unstable.numbers["kind"] == "bouncing", unstable.why
+    assert f"from {losses[0]:.4g} to {losses[-1]:.4g}" in unstable.why
+    assert "learning_rate_too_high" in drafts
+
+
+def test_a_loss_falling_under_small_steps_is_no_rate(tmp_path):
+    losses = _replay_swinging_losses(0.5)
+    assert losses[-1] < losses[0]
+    _, drafts, checks = _run(tmp_path, SWINGING.format(lr=0.5), "settling")
+    assert "learning_rate_too_high" not in drafts
+    assert checks["learning_rate_too_high"]["run_unstable"].status == FAILS
+
+
+SUMMED_LOSS = """
+import numpy as np
+rng = np.random.default_rng(1)
+X = rng.normal(0, 1, (256, 4))
+y = X @ np.array([1.0, -1.0, 0.5, 2.0]) + 0.1 * rng.normal(0, 1, 256)
+w = rng.normal(0, 0.1, 4)
+lr = 0.05
+for epoch in range(40):
+    for s in range(0, 256, 64):
+        xb, yb = X[s:s + 64], y[s:s + 64]
+        grad = xb.T @ (xb @ w - yb)
+        w -= lr * grad
+    cost = {cost}
+print(cost)
+"""
+
+
+def test_a_summed_gradient_of_a_summed_loss_is_the_rate(tmp_path):
+    _, drafts, checks = _run(tmp_path, SUMMED_LOSS.format(cost="np.sum((X @ w - y) ** 2)"), "summed_loss")
+    rows = 256  # the loss adds up every row of X, the gradient the 64 of a minibatch
+    whole = checks["learning_rate_too_high"]["step_not_from_summed_gradient"]
+    assert whole.status == HOLDS and f"sums over an axis of {rows}" in whole.why, whole.why
+    assert "learning_rate_too_high" in drafts
+    assert checks["gradient_sum_not_mean"]["loss_not_summed"].status == FAILS
+    assert "gradient_sum_not_mean" not in drafts
+
+
+def test_a_summed_gradient_of_an_averaged_loss_is_the_sum(tmp_path):
+    _, drafts, checks = _run(tmp_path, SUMMED_LOSS.format(cost="np.mean((X @ w - y) ** 2)"), "mean_loss")
+    assert checks["gradient_sum_not_mean"]["loss_not_summed"].status == HOLDS
+    assert checks["learning_rate_too_high"]["step_not_from_summed_gradient"].status == FAILS
+    assert "gradient_sum_not_mean" in drafts

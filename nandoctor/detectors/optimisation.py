@@ -956,6 +956,25 @@ def summed_gradients(F: Facts) -> list[dict]:
     return out
 
 
+def summed_loss(F: Facts) -> dict | None:
+    """The measured loss when its own statement adds up an axis of SUM_BATCH values or more and nothing there divides
+    by their number (`cost = np.sum(term1 - term2) + l2`): a summed loss has a summed gradient by definition, so a
+    summed gradient is the loss's own and the rate is what sizes the step. None when no loss site was found or it
+    averages."""
+    best = _loss_site(F, F.sites)
+    if best is None:
+        return None
+    x = F.by_id[best[0]]
+    text = strip_comment(x.statement.strip())
+    if not _contracts(text) or _divides(text):
+        return None
+    count = reduced_length(F, x.id)
+    if count is None or count < LIM.SUM_BATCH:
+        return None
+    return {"site": x.id, "count": count,
+            "what": f"the loss `{text}` (line {x.line}) sums over an axis of {count} and divides by none"}
+
+
 def _first_loop_shape(F: Facts, sid: int) -> tuple[int, ...] | None:
     """The shape a site recorded at its first write inside the loop (its first write when none is inside)."""
     sr = F.ser(sid)
@@ -975,8 +994,16 @@ def reduced_length(F: Facts, sid: int, operands=None) -> int | None:
     if result is None:
         return None
     gone = []
-    text = strip_comment(F.by_id[sid].statement)
-    for p in (F.parent_map.get(sid, []) if operands is None else operands):
+    x = F.by_id[sid]
+    text = strip_comment(x.statement)
+    reads = list(F.parent_map.get(sid, []) if operands is None else operands)
+    # Of several writes of one name, those above the statement in its function reach it first in a step (the
+    # minibatch's `a_h`, not the whole-set `a_h` an evaluation writes below it).
+    above = {F.by_id[p].target for p in reads
+             if F.by_id[p].function == x.function and F.by_id[p].file == x.file and F.by_id[p].line < x.line}
+    reads = [p for p in reads if F.by_id[p].target not in above or F.by_id[p].function == x.function
+             and F.by_id[p].file == x.file and F.by_id[p].line < x.line]
+    for p in reads:
         if F.is_param(p):
             continue  # `W.T @ delta` contracts a layer's width, not the samples
         if _only_subscripted(base_name(F.by_id[p].target), text):
@@ -1097,10 +1124,14 @@ def gradient_sum_not_mean(session) -> list[Finding]:
     """Gradients summed over a large batch instead of averaged: the step grows with the batch size."""
     F = facts(session)
     out = []
+    if summed_loss(F):
+        return out  # the loss sums over the samples itself: a summed gradient is its own gradient
     for d in summed_gradients(F):
         b = d["batch"]
         if not d.get("accumulated") and _first_loop_shape(F, d["gradient"]) is not None and d.get("reduced") is None:
             continue  # its shape was recorded and no axis of what it reads disappears: it sums over no samples
+        if not d.get("accumulated") and d.get("reduced"):
+            b = d["reduced"]  # what the statement adds up: a minibatch, not the whole table it was cut from
         if b is None or b < LIM.SUM_BATCH:
             continue
         g = F.by_id[d["gradient"]]

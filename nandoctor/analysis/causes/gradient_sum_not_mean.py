@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...detectors.optimisation import batch_axis_size, loss_series, oversized_steps, sound_run_words, summed_gradients, trouble
+from ...detectors.optimisation import (batch_axis_size, loss_series, oversized_steps, sound_run_words, summed_gradients,
+                                       summed_loss, trouble)
 from ...explain.fixes import as_group, divide_gradient_fix, lower_lr_fix
 from ...detectors.facts import strip_comment
 from ...model import ChainLink, Fix
@@ -19,6 +20,8 @@ from ._numeric import early_step_ratio
         ("gradient_summed", "a gradient contracts over a batch of at least SUM_BATCH samples (an axis its operands' "
                             "recorded shapes have and its result has not, rows or columns alike), or a loop adds up "
                             "that many per-sample gradients before an update, and nothing divides by their number"),
+        ("loss_not_summed", "the measured loss does not itself sum over SUM_BATCH values or more without dividing (a "
+                            "summed loss has a summed gradient: its rate sizes the step), or no loss was found"),
         ("run_unstable", "the run blows up (a NaN or inf, a loss that ends well above its start, or diverging "
                          "weights) or makes no progress: a loss measured at three steps or more that ends no lower "
                          "than its first value"),
@@ -54,6 +57,9 @@ def rule(ctx) -> RuleOutcome:
                      ("no gradient sums over a batch without dividing" if not summed else
                       f"the input reaching the model is {shape or 'unrecorded'}: not a batch of "
                       f"{ctx.threshold('SUM_BATCH'):g} or more samples"), batch=b):
+        return out
+    whole = summed_loss(F)
+    if not out.check("loss_not_summed", not whole, whole["what"] if whole else "no measured loss sums without dividing"):
         return out
     bad = trouble(F, ctx.session)
     if bad is not None and not bad:

@@ -7,7 +7,8 @@ import numpy as np
 from ...detectors.facts import base_name
 from ...detectors.numerics import first_nonfinite_info
 from ...detectors.optimisation import (batch_axis_size, loss_progress, oversized_steps, step0_blowup, stepped_updates,
-                                       summed_gradients, thrown_off, trouble, typical_ratio, update_ratios)
+                                       summed_gradients, summed_loss, thrown_off, trouble, typical_ratio,
+                                       update_ratios)
 from ...explain.fixes import advice, divide_gradient_fix, lower_lr_fix
 from ...model import ChainLink
 from ..rules import LATENT, PRIMARY, Draft, RuleOutcome, cause_rule
@@ -167,7 +168,8 @@ def describe_steps(big: dict) -> str:
         ("run_unstable", "the run blows up (a NaN or inf, a loss that ends well above its start, diverging weights), "
                          "or its loss jumps to several times its start and never falls below its start again (or "
                          "leaves ReLU units that were alive at the first step dead to the end), "
-                         "or its loss never falls while every step moves the weights by a large part of their norm, "
+                         "or its loss never falls or swings up and down (reversing direction at most checks) while "
+                         "every step moves the weights by a large part of their norm, "
                          "or one step so large that every later update is 1e4 times smaller and the loss never "
                          "changes again"),
         ("steps_too_large", "before the blow-up, one step moved a weight by a large part of its norm, or the steps "
@@ -175,7 +177,8 @@ def describe_steps(big: dict) -> str:
                             "geometrically"),
         ("stable_before_first_update", "the values were not already blowing up in the first step, before any update"),
         ("step_not_from_summed_gradient", "the step is too large even with the gradient divided by the batch size "
-                                          "(judged on the first steps)"),
+                                          "(judged on the first steps), or the loss itself sums over the samples, so "
+                                          "the summed gradient is its own"),
         ("gradient_not_exploding", "no backward value grew by GROW or more within a step (the gradient's own blow-up)"),
         ("gradient_formula_sound", "the backward pass was not found applying an activation's derivative to the "
                                    "pre-activation (a formula that blows up whatever the rate)"),
@@ -209,13 +212,17 @@ def rule(ctx) -> RuleOutcome:
     if bad == {}:
         # No blow-up, but a loss that never falls while every step rewrites a large part of the weights:
         # the run bounces across the minimum (per-sample noise moves the weights by far less).
+        # A loss that swings up and down at most checks under such steps is bouncing too, whatever its ends show.
         lp, tr = loss_progress(F), typical_ratio(F, stepped)
-        if lp is not None and tr is not None and abs(lp["drop"]) < ctx.threshold("BOUNCE_DROP") \
+        swings = ctx.findings.get("loss_oscillating", [])
+        if lp is not None and tr is not None and (abs(lp["drop"]) < ctx.threshold("BOUNCE_DROP") or swings) \
                 and tr["ratio"] >= limit and not tr.get("from_zero") \
                 and not _noise_not_bounce(F, tr["update"], ctx.threshold("BOUNCE_REVERSALS")):
+            swung = (f", {swings[0].evidence['reversals']:.0%} of its checks reversing direction by a typical "
+                     f"{swings[0].evidence['swing']:.0%} of its level," if swings else "")
             bad = dict(kind="bouncing", step=None, what=f"the loss ({lp['how']}) only went from {lp['first']:.4g} to "
-                       f"{lp['last']:.4g} while each update moved {tr['name']} by a median {tr['ratio']:.2g} of its "
-                       f"norm")
+                       f"{lp['last']:.4g}{swung} while each update moved {tr['name']} by a median {tr['ratio']:.2g} "
+                       f"of its norm")
     if bad == {}:
         # Thrown off: the loss jumped to several times its start and the run never got below its start again
         # (the steps that did it are judged up to the jump by steps_too_large).
@@ -277,10 +284,14 @@ def rule(ctx) -> RuleOutcome:
     # the gradient sums over, it summed over it before the jump too, so it is not what made the steps large.
     jumped = big["how"] == "raised"
     from_sum = from_sum and not jumped
+    # A loss that is itself a sum over the samples has that summed gradient as its own: the rate sizes the step.
+    whole = summed_loss(F) if from_sum else None
+    from_sum = from_sum and not whole
     out.check("step_not_from_summed_gradient", not from_sum,
               (f"the steps were a median {big['ratio_before']:.2g} of the norm for {big['n_before']} updates made by "
                f"the same statements before they jumped to {big['ratio']:.2g}: what the gradient sums over did not "
                f"change" if jumped else
+               f"the gradient is summed over {b} samples, and so is the loss it descends: {whole['what']}" if whole else
                f"the gradient is summed over {b} samples; divided by {b} the step would be {judged / b:.2g} of "
                f"the norm" if from_sum else
                (f"the gradient is summed over {b} samples, but divided by {b} the step would still be "
