@@ -1196,3 +1196,118 @@ def test_a_summed_gradient_of_an_averaged_loss_is_the_sum(tmp_path):
     assert checks["gradient_sum_not_mean"]["loss_not_summed"].status == HOLDS
     assert checks["learning_rate_too_high"]["step_not_from_summed_gradient"].status == FAILS
     assert "gradient_sum_not_mean" in drafts
+
+
+DICT_GRADS = """
+import numpy as np
+rng = np.random.default_rng(4)
+X = rng.normal(0, 1, (2, 200))
+Y = (X[0] * X[1] > 0).astype(float)[None, :]
+params = {"W1": rng.normal(0, 0.5, (8, 2)), "W2": rng.normal(0, 0.5, (1, 8))}
+def backward(params):
+    H = np.tanh(params["W1"] @ X)
+    P = 1 / (1 + np.exp(-(params["W2"] @ H)))
+    dZ2 = (P - Y) / X.shape[1]
+    dH = params["W2"].T @ dZ2 * (1 - H ** 2)
+    return {"dW1": dH @ X.T, "dW2": dZ2 @ H.T}, -np.mean(Y * np.log(P) + (1 - Y) * np.log(1 - P))
+def update(params, grads, learning_rate):
+    for idx in (1, 2):
+        params["W" + str(idx)] -= learning_rate * grads["dW" + str(idx)]
+    return params
+for step in range(300):
+    grads, cost = backward(params)
+    params = update(params, grads, RATE)
+print(cost)
+"""
+
+
+def test_a_rate_too_low_measured_through_gradients_held_in_a_dict(tmp_path):
+    rng = np.random.default_rng(4)
+    X = rng.normal(0, 1, (2, 200))
+    Y = (X[0] * X[1] > 0).astype(float)[None, :]
+    W1, W2 = rng.normal(0, 0.5, (8, 2)), rng.normal(0, 0.5, (1, 8))
+    sizes = []
+    for _ in range(300):
+        H = np.tanh(W1 @ X)
+        P = 1 / (1 + np.exp(-(W2 @ H)))
+        dZ2 = (P - Y) / X.shape[1]
+        dW1, dW2 = (W2.T @ dZ2 * (1 - H ** 2)) @ X.T, dZ2 @ H.T
+        sizes += [np.sqrt(np.mean(dW1 ** 2)), np.sqrt(np.mean(dW2 ** 2))]
+        W1, W2 = W1 - 1e-5 * dW1, W2 - 1e-5 * dW2
+    _, drafts, checks = _run(tmp_path, DICT_GRADS.replace("RATE", "1e-5"), "dict_grads")
+    present = checks["learning_rate_too_low"]["gradient_present"]
+    # no value holds the gradient (a dict entry under a computed key): its size is each step's over the rate
+    assert present.status == HOLDS, present.why
+    assert min(sizes) * 0.99 <= present.numbers["gradient_rms"] <= max(sizes) * 1.01
+    assert "learning_rate_too_low" in drafts
+
+
+THROWN_INTO_SATURATION = """
+import numpy as np
+rng = np.random.default_rng(0)
+X = rng.normal(0, 1, (200, 2))
+y = (X[:, 0] * X[:, 1] > 0).astype(int)
+W1, b1 = rng.normal(0, 1, (2, 3)) / np.sqrt(2), rng.normal(0, 1, (1, 3))
+W2, b2 = rng.normal(0, 1, (3, 2)) / np.sqrt(3), rng.normal(0, 1, (1, 2))
+rate, reg = {rate}, 0.01
+for step in range(600):
+    h = np.tanh(X @ W1 + b1)
+    out = np.tanh(h @ W2 + b2)
+    e = np.exp(out - out.max(axis=1, keepdims=True))
+    p = e / e.sum(axis=1, keepdims=True)
+    loss = -np.mean(np.log(p[np.arange(200), y]))
+    d = p.copy()
+    d[np.arange(200), y] -= 1
+    d /= len(X)
+    d = d * (1 - out ** 2)
+    dW2, db2 = h.T @ d + reg * W2, d.sum(axis=0, keepdims=True)
+    dh = d @ W2.T * (1 - h ** 2)
+    dW1, db1 = X.T @ dh + reg * W1, dh.sum(axis=0, keepdims=True)
+    W1 += -rate * dW1
+    b1 += -rate * db1
+    W2 += -rate * dW2
+    b2 += -rate * db2
+    if step % 50 == 0:
+        print(step, loss)
+"""
+
+
+def _replay_saturated_losses(rate):
+    rng = np.random.default_rng(0)
+    X = rng.normal(0, 1, (200, 2))
+    y = (X[:, 0] * X[:, 1] > 0).astype(int)
+    W1, b1 = rng.normal(0, 1, (2, 3)) / np.sqrt(2), rng.normal(0, 1, (1, 3))
+    W2, b2 = rng.normal(0, 1, (3, 2)) / np.sqrt(3), rng.normal(0, 1, (1, 2))
+    losses = []
+    for _ in range(600):
+        h = np.tanh(X @ W1 + b1)
+        out = np.tanh(h @ W2 + b2)
+        e = np.exp(out - out.max(axis=1, keepdims=True))
+        p = e / e.sum(axis=1, keepdims=True)
+        losses.append(-np.mean(np.log(p[np.arange(200), y])))
+        d = p.copy()
+        d[np.arange(200), y] -= 1
+        d = d / len(X) * (1 - out ** 2)
+        dh = d @ W2.T * (1 - h ** 2)
+        W2, b2 = W2 - rate * (h.T @ d + 0.01 * W2), b2 - rate * d.sum(axis=0, keepdims=True)
+        W1, b1 = W1 - rate * (X.T @ dh + 0.01 * W1), b1 - rate * dh.sum(axis=0, keepdims=True)
+    return np.array(losses)
+
+
+def test_steps_that_throw_the_units_into_saturation_then_nothing_moves_are_the_rate(tmp_path):
+    losses = _replay_saturated_losses(100.0)
+    late = losses[2:]
+    assert np.ptp(late) <= 1e-6 * np.mean(late) and np.mean(late) > losses[0]  # frozen above where it began
+    _, drafts, checks = _run(tmp_path, THROWN_INTO_SATURATION.format(rate=100.0), "thrown")
+    unstable = checks["learning_rate_too_high"]["run_unstable"]
+    assert unstable.status == HOLDS and unstable.numbers["kind"] == "frozen", unstable.why
+    assert f"(it started at {losses[0]:.4g})" in unstable.why
+    assert "learning_rate_too_high" in drafts
+
+
+def test_the_same_net_at_a_sound_rate_is_not_frozen(tmp_path):
+    losses = _replay_saturated_losses(1.0)
+    assert losses[-1] < losses[0]
+    _, drafts, checks = _run(tmp_path, THROWN_INTO_SATURATION.format(rate=1.0), "sound")
+    assert checks["learning_rate_too_high"]["run_unstable"].status == FAILS
+    assert "learning_rate_too_high" not in drafts

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from nandoctor.analysis.rules import FAILS, HOLDS
+from nandoctor.detectors.facts import facts
 
 from conftest import analysed_session as trace, judge_rule as judge, untraced
 
@@ -270,3 +271,42 @@ def test_a_per_sample_input_row_is_an_input_not_a_target(tmp_path):
     F = facts(session)
     assert F.by_id[target_site(F)].target == "t"
     assert "x" in {F.by_id[i].target for i in F.input_roots}
+
+
+TEST_SET_AFTER = """
+import numpy as np
+rng = np.random.default_rng(6)
+points = rng.normal(0, 1, (300, 2))
+labels = (points[:, 0] + points[:, 1] > 0).astype(float)
+train_x, test_x, train_y, test_y = points[:240], points[240:], labels[:240], labels[240:]
+def forward(X, W):
+    A = X
+    return 1 / (1 + np.exp(-(W @ A)))
+def evaluate(W):
+    return forward(test_x.T, W)
+def train(X, Y, rate):
+    W = rng.normal(0, 0.5, (1, 2))
+    for step in range(40):
+        Y_hat = forward(X, W)
+        cost = -np.mean(Y * np.log(Y_hat) + (1 - Y) * np.log(1 - Y_hat))
+        W -= rate * (Y_hat - Y) @ X.T / X.shape[1]
+    return W
+W = train(train_x.T, train_y[None, :], 0.5)
+test_hat = evaluate(W)
+"""
+
+
+def test_the_inputs_are_what_the_training_call_feeds_not_a_test_set(tmp_path):
+    # forward() is called in training with the (2, 240) training table, then once with the (2, 60) test table by a
+    # call written above the training's
+    values = untraced(TEST_SET_AFTER)
+    s = trace(tmp_path, TEST_SET_AFTER)
+    F = facts(s)
+    assert F.by_id[F.inputs].target == "train_x"
+    assert values["train_x"].shape == (240, 2)
+    # the targets the loss compares with are the labels handed to train(), not the inputs
+    assert F.by_id[F.target].target.endswith("Y")
+    st, _ = judge(s, "parameter_shape_per_sample")
+    assert st["samples_counted"] == HOLDS
+    _, out = judge(s, "parameter_shape_per_sample")
+    assert out.checks[0].numbers["samples"] == values["train_x"].shape[0]

@@ -992,3 +992,23 @@ def test_silent_broadcast_is_inferred_from_the_recorded_operand_shapes():
     assert silent_broadcasts("d = x[:, None] - x", {"x": (100,)}) == []
     # a layer as wide as the batch: (4, 3) @ (3, 4) plus a (4,) bias row is (4, 4) by design, no (n,)-(n, 1) pair
     assert silent_broadcasts("z = X @ w + b", {"X": (4, 3), "w": (3, 4), "b": (4,)}) == []
+
+
+def test_an_integer_target_rebound_to_its_reshape_is_no_integer_store(tmp_path):
+    # `Y = Y.reshape(Y_hat.shape)` binds Y to the reshape's own (integer) result and reads Y_hat for its shape only
+    src = """
+        import numpy as np
+        rng = np.random.default_rng(2)
+        X = rng.normal(0, 1, (2, 60))
+        Y = (X[0] > 0).astype(int)[None, :]
+        W = rng.normal(0, 0.5, (1, 2))
+        for step in range(30):
+            Y_hat = 1 / (1 + np.exp(-(W @ X)))
+            Y = Y.reshape(Y_hat.shape)
+            W -= 0.5 * (Y_hat - Y) @ X.T / X.shape[1]
+        """
+    assert untraced(src)["Y"].dtype.kind == "i"  # the target stays an integer array, nothing truncated
+    s = trace(tmp_path, src)
+    st, _ = judge(s, "integer_dtype_truncation")
+    assert st == {"integer_store": FAILS}
+    assert "integer_dtype_truncation" not in [f.code for f in s.findings]

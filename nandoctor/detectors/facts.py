@@ -708,12 +708,25 @@ class Facts:
         for _ in range(6):
             x = self.by_id[cur]
             ps = [p for p in self.parents(cur) if p not in seen and p in self.data_like]
+            if len(ps) > 1:
+                # Fed at several calls (training, then a test set): the data of the value's own shape in the loop
+                # (or that shape transposed at the call) is what it came from.
+                own = self._loop_dims(cur)
+                ps.sort(key=lambda p: (self._loop_dims(p) != own, self._loop_dims(p) != own[::-1]))
             if (x.kind == "arg" or (x.kind == "assign" and _copy_of_one(x.statement))) and ps:
                 cur = ps[0]
                 seen.add(cur)
                 continue
             break
         return cur
+
+    def _loop_dims(self, sid: int) -> tuple[int, ...]:
+        """The dimensions a site recorded at its first observation in the loop (its first at all when none is)."""
+        sr = self.ser(sid)
+        if sr is None or not len(sr):
+            return ()
+        inside = np.nonzero(sr.step >= 0)[0]
+        return tuple(int(d) for d in re.findall(r"\d+", str(sr.shape[int(inside[0]) if len(inside) else 0])))
 
     def value_source(self, sid: int, among) -> int | None:
         """The one site of `among` whose value a site received through a container nothing recorded as an array

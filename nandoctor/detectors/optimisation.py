@@ -1583,13 +1583,28 @@ def gradient_size(F: Facts, u: int) -> float | None:
         rms = rms[np.isfinite(rms)]
         if len(rms):
             vals.append(float(np.median(rms)))
+    # No recorded gradient, but a step that is the rate times it (`rate * grads["dW" + str(i)]`), here or where the
+    # same parameter is written in place (`params = update(params, grads, rate)` runs `params[k] -= rate * ...`):
+    # its size is the step's over the rate.
+    own = base_name(F.by_id[u].target)
+    for v in ([] if vals else [u] + [v for v in F.updates if v != u and base_name(F.by_id[v].target) == own]):
+        rate_site = _rate_product(F, v, any_factor=True)
+        sr = F.ser(v)
+        if rate_site is not None and sr is not None:
+            m = np.nonzero((sr.step >= 0) & np.isfinite(sr[C.UPDATE_L2]))[0]
+            ok, rate = _rates_at(F, rate_site, sr.seq[m])
+            with np.errstate(all="ignore"):
+                rms = sr[C.UPDATE_L2][m][ok] / rate / np.sqrt(np.maximum(sr[C.SIZE][m][ok], 1))
+            rms = rms[np.isfinite(rms) & (rate > 0)]
+            if len(rms):
+                vals.append(float(np.median(rms)))
     return max(vals) if vals else None
 
 
-def _steps_over_rate(F: Facts, u: int, delta: np.ndarray, rows: np.ndarray) -> float | None:
-    """Sum of |step|^2 / rate over an update's in-loop writes when the statement multiplies a recorded scalar rate
-    with an expression computed in the statement itself (no variable holds the gradient), the rate read as it was
-    at each write. None when the update is not of that form or the rate was not recorded."""
+def _rate_product(F: Facts, u: int, any_factor: bool = False) -> int | None:
+    """The recorded scalar rate an update multiplies with an expression computed in the statement itself (no variable
+    holds the gradient), or, with `any_factor` (no value the update reads was recorded as its gradient), with any one
+    factor (`grads["dW" + str(i)]`). None when the update is not of that form or the rate was not recorded."""
     x = F.by_id[u]
     rates = [s for s in F.lr_sites(u) if F.ser(s) is not None and len(F.ser(s))]
     tree = _parse(x.statement)
@@ -1597,26 +1612,35 @@ def _steps_over_rate(F: Facts, u: int, delta: np.ndarray, rows: np.ndarray) -> f
         return None
     rate_name = base_name(F.by_id[rates[0]].target)
     plain = (ast.Name, ast.Attribute, ast.Subscript)
-    inline = False
     for node in ast.walk(tree):
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
             for side, other in ((node.left, node.right), (node.right, node.left)):
                 if isinstance(side, (ast.Name, ast.Attribute)) and base_name(ast.unparse(side)) == rate_name \
-                        and not isinstance(other, plain + (ast.Constant,)):
-                    inline = True
-    if not inline:
-        return None
-    sr, rs = F.ser(u), F.ser(rates[0])
-    seqs = sr.seq[rows]
+                        and not isinstance(other, (ast.Constant,) if any_factor else plain + (ast.Constant,)):
+                    return rates[0]
+    return None
+
+
+def _rates_at(F: Facts, rate: int, seqs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(which writes had a rate recorded before them, the rate then) for writes at `seqs`."""
+    rs = F.ser(rate)
     at = np.searchsorted(rs.seq, seqs, side="left") - 1
-    ok = (at >= 0) & np.isfinite(delta)
-    if not ok.any():
+    ok = at >= 0
+    return ok, rs[C.MEAN][at[ok]].astype(np.float64)
+
+
+def _steps_over_rate(F: Facts, u: int, delta: np.ndarray, rows: np.ndarray, any_factor: bool = False) -> float | None:
+    """Sum of |step|^2 / rate over an update's in-loop writes when the step is the rate times the gradient
+    (`_rate_product`), the rate read as it was at each write. None when the update is not of that form."""
+    rate_site = _rate_product(F, u, any_factor)
+    if rate_site is None:
         return None
-    rate = rs[C.MEAN][at[ok]].astype(np.float64)
-    good = rate > 0
-    if not good.any():
+    ok, rate = _rates_at(F, rate_site, F.ser(u).seq[rows])
+    delta = delta[ok]
+    fin = np.isfinite(delta) & (rate > 0)
+    if not fin.any():
         return None
-    return float(np.sum(delta[ok][good] ** 2 / rate[good]))
+    return float(np.sum(delta[fin] ** 2 / rate[fin]))
 
 
 def first_order_drop(F: Facts) -> dict | None:
@@ -1640,16 +1664,17 @@ def first_order_drop(F: Facts) -> dict | None:
             delta = np.asarray(up, dtype=float)
         else:
             continue
-        exact = _steps_over_rate(F, u, delta, m) if len(delta) == m.sum() else None
+        grads = [F.ser(g) for g in F.gradient_of(u) if F.ser(g) is not None]
+        exact = _steps_over_rate(F, u, delta, m, any_factor=not grads) if len(delta) == m.sum() else None
         if exact is not None:
-            # The step is the rate times a gradient computed inline (`w - rate * X.T @ r / n`): no recorded value is
-            # that gradient, but its norm is the step's over the rate, so each step lowers the loss by at most
-            # |step|^2 / rate to first order.
+            # The step is the rate times a gradient computed inline (`w - rate * X.T @ r / n`) or read from a
+            # container nothing recorded (`rate * grads["dW" + str(i)]`): no recorded value is that gradient, but
+            # its norm is the step's over the rate, so each step lowers the loss by at most |step|^2 / rate to first
+            # order.
             parts[_param(F, u)] = exact
             total += exact
             continue
         delta = delta[np.isfinite(delta)]
-        grads = [F.ser(g) for g in F.gradient_of(u) if F.ser(g) is not None]
         if not len(delta) or not grads:
             continue
         gs = grads[0]

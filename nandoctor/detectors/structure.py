@@ -445,6 +445,8 @@ def _float_expression(F: Facts, x, seq: int) -> str | None:
     for p in F.parents(x.id):
         if base_name(F.by_id[p].target) == base_name(x.target):
             continue
+        if _read_for_shape(base_name(F.by_id[p].target), value):
+            continue  # its shape is read, not its values
         ps = F.ser(p)
         j = ps.before_seq(seq) if ps is not None and len(ps) else None
         if j is not None:
@@ -454,6 +456,31 @@ def _float_expression(F: Facts, x, seq: int) -> str | None:
             except TypeError:
                 continue
     return None
+
+
+def _binds_result(statement: str) -> bool:
+    """A plain assignment to names or attributes (`y = y.reshape(shape)`, `self.w = self.w - step`): it binds the
+    targets to the result, whatever its dtype, and writes into no existing array."""
+    tree = parse_statement(statement)
+    if tree is None or len(tree.body) != 1 or not isinstance(tree.body[0], ast.Assign):
+        return False
+    return all(isinstance(t, (ast.Name, ast.Attribute)) for t in tree.body[0].targets)
+
+
+def _read_for_shape(name: str, value: ast.AST) -> bool:
+    """Every read of `name` in `value` asks only for its shape, size, dtype or length (`y.reshape(out.shape)`)."""
+    reads = [n for n in ast.walk(value) if isinstance(n, ast.Name) and n.id == name]
+    if not reads:
+        return False
+    parent = {child: node for node in ast.walk(value) for child in ast.iter_child_nodes(node)}
+    for n in reads:
+        up = parent.get(n)
+        if isinstance(up, ast.Attribute) and up.attr in ("shape", "size", "ndim", "dtype"):
+            continue
+        if isinstance(up, ast.Call) and _dotted(up.func) == "len":
+            continue
+        return False
+    return True
 
 
 def integer_stores(F: Facts) -> list[dict]:
@@ -475,6 +502,8 @@ def integer_stores(F: Facts) -> list[dict]:
             continue
         if dt.kind not in "iu":
             continue  # bool masks and floats hold what they are given
+        if _binds_result(x.statement):
+            continue  # `y = y.reshape(...)` binds the name to the expression's own result: nothing is stored into y
         why = _float_expression(F, x, int(sr.seq[0]))
         rec = dict(site=x, dtype=str(dt), float_because=why, zeros_before=None, zeros_after=None,
                    frac_updates_zero=None, frac_writes_unchanged=None, first_step=int(sr.step[0]))

@@ -170,8 +170,8 @@ def describe_steps(big: dict) -> str:
                          "leaves ReLU units that were alive at the first step dead to the end), "
                          "or its loss never falls or swings up and down (reversing direction at most checks) while "
                          "every step moves the weights by a large part of their norm, "
-                         "or one step so large that every later update is 1e4 times smaller and the loss never "
-                         "changes again"),
+                         "or steps so large that every update from some step on is 1e4 times smaller and the loss "
+                         "never changes again"),
         ("steps_too_large", "before the blow-up, one step moved a weight by a large part of its norm, or the steps "
                             "overshot (the change alternating in sign and growing), or large steps kept growing "
                             "geometrically"),
@@ -183,8 +183,8 @@ def describe_steps(big: dict) -> str:
         ("gradient_formula_sound", "the backward pass was not found applying an activation's derivative to the "
                                    "pre-activation (a formula that blows up whatever the rate)"),
     ),
-    # A run frozen by one step: every later update FROZEN_COLLAPSE times smaller (saturated units pass back almost
-    # nothing, so the steps collapse by orders of magnitude at once, not by a gradual decay), the loss after it
+    # A run frozen by large steps: every update from some step on FROZEN_COLLAPSE times smaller (saturated units pass
+    # back almost nothing, so the steps collapse by orders of magnitude at once, not by a gradual decay), the loss after it
     # varying by under FROZEN_SPREAD of its value and keeping FROZEN_KEPT_LOSS of its first value or more.
     # Steps whose median ratio reaches LR_RATIO_HIGH before the blow-up, from a first step smaller than the weights,
     # and whose ratio fell over n updates by less than STEADY_FALL x n-fold (growth from a negligible start falls
@@ -232,7 +232,7 @@ def rule(ctx) -> RuleOutcome:
         # anything again (the run then settles on what the dead layer lets through).
         bad = thrown_dead(F, ctx.findings) or bad
     if bad == {}:
-        # Or frozen: one step so large that what follows it passes back almost nothing (saturated units), the
+        # Or frozen: steps so large that what follows them passes back almost nothing (saturated units), the
         # updates collapsing at once and the loss never changing again.
         bad = frozen_after_step(F, stepped, limit, ctx.threshold("FROZEN_COLLAPSE"), ctx.threshold("FROZEN_SPREAD"),
                                 ctx.threshold("FROZEN_KEPT_LOSS")) or bad
