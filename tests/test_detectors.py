@@ -344,3 +344,25 @@ def test_a_named_loss_that_never_moves_is_measured(tmp_path):
     steps, values, how = loss_series(facts(s))
     want, _ = _fit(0.0, 30)
     assert how.startswith("loss") and values == pytest.approx(want) and len(set(values)) == 1
+
+
+def test_one_minus_integer_labels_handed_to_a_function_loses_no_digits(tmp_path):
+    # `1 - Y` on integer labels exactly 1 (reshaped in the function, so no longer the data itself) is exact; the same
+    # `1 - P` on an output within 1e-8 of 1.0 loses digits
+    source = """
+import numpy as np
+X = np.linspace(-3, 3, 40)[None, :]
+Y = (X > 0).astype(int)
+def loss(P, Y):
+    Y = Y.reshape(P.shape)
+    return -np.mean(Y * np.log(P) + (1 - Y) * np.log(1 - P))
+w = np.array([[4.0]])
+for step in range(20):
+    P = 1 / (1 + np.exp(-(w @ X) * 2))
+    cost = loss(P, Y)
+    w -= 1e-3 * (P - Y) @ X.T
+"""
+    s = _traced(tmp_path, source)
+    cancelled = {f.evidence["expression"] for f in s.findings if f.code == "catastrophic_cancellation"}
+    assert "1 - Y" not in cancelled
+    assert cancelled & {"1 - P"}

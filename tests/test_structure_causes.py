@@ -1012,3 +1012,32 @@ def test_an_integer_target_rebound_to_its_reshape_is_no_integer_store(tmp_path):
     st, _ = judge(s, "integer_dtype_truncation")
     assert st == {"integer_store": FAILS}
     assert "integer_dtype_truncation" not in [f.code for f in s.findings]
+
+
+LAYER_FROM_DICT = """
+    import numpy as np
+    rng = np.random.default_rng(3)
+    X = rng.normal(2, 1, (2, 80))
+    Y = (X[0] > 2).astype(float)[None, :]
+    params = {"W1": rng.normal(0, 0.5, (4, 2)), "b1": np.zeros((4, 1)),
+              "W2": rng.normal(0, 0.5, (1, 4)), "b2": np.zeros((1, 1))}
+    def layer(A, W, b):
+        return np.tanh(W @ A + b)
+    for step in range(40):
+        A = X
+        for i in (1, 2):
+            W_cur = params["W" + str(i)]
+            b_cur = params["b" + str(i)]
+            A = layer(A, W_cur, b_cur)
+        err = A - Y
+        params["b2"] -= 0.1 * err.mean(axis=1, keepdims=True)
+    """
+
+
+def test_a_bias_taken_from_a_parameter_dict_and_handed_to_a_layer_is_a_bias(tmp_path):
+    s = trace(tmp_path, LAYER_FROM_DICT)
+    assert "missing_bias" not in [f.code for f in s.findings]
+    # the same net whose layer adds nothing: no bias at all
+    s = trace(tmp_path, LAYER_FROM_DICT.replace("W @ A + b", "W @ A").replace(
+        'params["b2"] -= 0.1 * err.mean(axis=1, keepdims=True)', 'params["W2"] -= 0.1 * err @ A.T'))
+    assert "missing_bias" in [f.code for f in s.findings]

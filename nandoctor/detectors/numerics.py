@@ -270,6 +270,13 @@ def near_saturation(session) -> list[Finding]:
     return out
 
 
+def _whole_numbers(dtype) -> bool:
+    try:
+        return np.dtype(str(dtype)).kind in "iub"
+    except TypeError:
+        return False
+
+
 @register
 def catastrophic_cancellation(session) -> list[Finding]:
     """`1 - a` computed with `a` within 1e-8 of 1: most significant digits cancel."""
@@ -299,6 +306,8 @@ def catastrophic_cancellation(session) -> list[Finding]:
                 root = F.root_value(w)
                 if sr is None or not len(sr) or root in seen or F.by_id[root].phase == "other":
                     continue  # data such as targets are exactly 1 by design: no digits to lose
+                if _whole_numbers(sr.dtype[0]):
+                    continue  # whole numbers (labels handed on as integers): `1 - y` is exact
                 mx = sr[C.MAX]
                 ok = (sr.step >= 0) & np.isfinite(mx) & (mx <= 1.0)
                 if not ok.any():

@@ -76,6 +76,8 @@ def bias_params(F: Facts) -> list[str]:
             if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
                 for side in (node.left, node.right):
                     d = _dotted(side) or _container_element(side, F.param_names)
+                    if d and d not in F.param_names and isinstance(side, ast.Name):
+                        d = _entry_of_parameter(F, d, x.function) or d
                     if d and (d in F.param_names or isinstance(side, ast.Subscript)) and d not in out:
                         out.append(d)
             if isinstance(node, ast.Call) and last(ast.unparse(node.func)) == "add":
@@ -84,6 +86,21 @@ def bias_params(F: Facts) -> list[str]:
                     if d and d in F.param_names and d not in out:
                         out.append(d)
     return out
+
+
+def _entry_of_parameter(F: Facts, name: str, function: str) -> str | None:
+    """The parameter container a local name holds an entry of (`b_curr = params["b" + str(i)]`), also when the name
+    is an argument fed such an entry at its calls. None when it is not one."""
+    writers = []
+    for w in F.resolve(name, function):
+        writers += F.parents(w) if F.by_id[w].kind == "arg" else [w]
+    for w in writers:
+        tree = parse_statement(F.by_id[w].statement)
+        stmt = tree.body[0] if tree is not None and tree.body else None
+        value = getattr(stmt, "value", None) if isinstance(stmt, ast.Assign) else None
+        if isinstance(value, ast.Subscript) and _dotted(value.value) in F.param_names:
+            return _dotted(value.value)
+    return None
 
 
 def _every_step(checked: int, recorded: int, total: int) -> str:
