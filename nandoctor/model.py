@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +41,36 @@ def flow_sites(sites) -> list[Site]:
     """The sites in id order, each value print() shows left without reads or calls: what a script prints is evidence
     of its loss, never part of its data flow, so the program's structure and phases are decided without it."""
     return [dataclasses.replace(x, reads=(), calls=()) if x.kind == PRINTED else x for x in sites]
+
+
+def partial_writes_into_empty(sites) -> set[int]:
+    """Sites writing part of an array made by `np.empty` or `np.empty_like` in the same function (`out[pos] = ...`
+    after `out = np.empty_like(x)`). The recorder sees the whole array after each write; the elements not yet written
+    are memory as the allocator left it (NaN bit patterns one run, 1e33 the next), no value of the program."""
+    import ast
+
+    empty = set()
+    for x in sites:
+        if x.kind == "assign" and re.search(r"=\s*\w+\.empty(_like)?\(", x.statement.split("\n", 1)[0]):
+            empty.add((x.file, x.function, x.target))
+    if not empty:
+        return set()
+    out = set()
+    for x in sites:
+        base = x.target.split("[", 1)[0]
+        if "[" not in x.target or (x.file, x.function, base) not in empty:
+            continue
+        try:
+            node = ast.parse(x.statement.strip()).body[0]
+        except (SyntaxError, IndexError):
+            continue
+        target = node.targets[0] if isinstance(node, ast.Assign) else getattr(node, "target", None)
+        index = target.slice if isinstance(target, ast.Subscript) else None
+        whole = isinstance(index, ast.Slice) and index.lower is index.upper is index.step is None or \
+            isinstance(index, ast.Constant) and index.value is Ellipsis
+        if not whole:
+            out.add(x.id)
+    return out
 
 
 @dataclass(frozen=True)

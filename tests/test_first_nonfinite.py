@@ -516,3 +516,36 @@ def test_absorbed_exp_overflow_found_from_recorded_values():
     assert ev.operation == f"exp overflow (arg {(-z)[-z > limit][0]:.1f})"
     codes = {f.code: f for f in t.session.findings}
     assert codes["exp_overflow"].severity == "warning" and codes["exp_overflow"].first_step == step
+
+
+EMPTY_THEN_MASKED = """
+import numpy as np
+rng = np.random.default_rng(0)
+x = rng.normal(0, 3, (64, 16))
+w = rng.normal(0, 0.1, 16)
+for step in range(30):
+    z = x * w
+    np.full(z.shape, np.nan)  # freed at once: memory the next np.empty_like may hand back as it is
+    out = np.empty_like(z)
+    pos = z >= 0
+    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
+    out[~pos] = np.exp(z[~pos]) / (1.0 + np.exp(z[~pos]))
+    full = np.empty(16)
+    full[:] = out.mean(axis=0)
+    w -= 0.1 * (full - 0.5)
+"""
+
+
+def test_a_partial_write_into_empty_memory_is_no_value_of_the_program(tmp_path):
+    from conftest import analysed_session
+    from nandoctor.detectors.facts import facts
+    from nandoctor.model import partial_writes_into_empty
+
+    s = analysed_session(tmp_path, EMPTY_THEN_MASKED)
+    assert s.first_nonfinite is None
+    partial = {s.sites[i].target for i in partial_writes_into_empty(s.sites)}
+    assert partial == {"out[pos]", "out[~pos]"}  # `full[:] = ...` writes every element
+    F = facts(s)
+    masked = [x.id for x in s.sites if x.target in partial]
+    assert masked and not any(F.observed(i) for i in masked)
+    assert any(F.observed(x.id) for x in s.sites if x.target == "full[:]")

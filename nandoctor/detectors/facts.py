@@ -12,7 +12,7 @@ from functools import cached_property, lru_cache
 import numpy as np
 
 from .. import columns as C
-from ..model import PRINTED
+from ..model import PRINTED, partial_writes_into_empty
 from ..trace.instrument import dotted as _dotted  # one attribute-chain reader for capture and analysis
 
 # -- dtype limits ----------------------------------------------------------------------------------
@@ -185,7 +185,11 @@ class Facts:
         seq = f[C.SEQ]
         cols = {c: f[c] for c in STAT_COLS}
         shape, dtype = f.shape, f.dtype
+        # A partial write into `np.empty` memory shows elements not yet written: it has no measured value.
+        garbage = partial_writes_into_empty(self.s.sites)
         for u, a, b in zip(uniq, starts, ends):
+            if int(u) in garbage:
+                continue
             idx = order[a:b]
             idx = idx[np.argsort(seq[idx], kind="stable")]
             out[int(u)] = Series(int(u), step[idx], seq[idx], {c: v[idx] for c, v in cols.items()}, shape[idx], dtype[idx])

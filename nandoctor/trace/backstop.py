@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import columns as C
-from ..model import FpEvent
+from ..model import FpEvent, partial_writes_into_empty
 from ..recording import EV_ITER, Recording
 from .stats import IDX
 
@@ -152,6 +152,10 @@ def _first_nonfinite_obs(rec, sites, obs_seq, obs_site, nonfinite) -> int | None
     if not len(bad):
         return None
     bad = bad[np.argsort(obs_seq[bad], kind="stable")]
+    # A partial write into `np.empty` memory is recorded with the elements not yet written: no value of the program.
+    garbage = partial_writes_into_empty(sites)
+    if garbage:
+        bad = bad[~np.isin(obs_site[bad], list(garbage))]
     stats = rec.obs_stats
     # Infinities written on purpose (`best = np.inf`, a -inf attention mask) and values computed from
     # them are not numerical accidents, as long as they hold no NaN.
