@@ -1311,3 +1311,14 @@ def test_the_same_net_at_a_sound_rate_is_not_frozen(tmp_path):
     _, drafts, checks = _run(tmp_path, THROWN_INTO_SATURATION.format(rate=1.0), "sound")
     assert checks["learning_rate_too_high"]["run_unstable"].status == FAILS
     assert "learning_rate_too_high" not in drafts
+
+
+@pytest.mark.parametrize("script", ["tiny_init_fxs_a.py", "deep_tanh_list_b.py"])
+def test_weights_too_small_or_grown_from_zero_that_freeze_are_not_thrown_by_the_rate(tmp_path, script):
+    # a first step half the norm of a tiny weight, or a bias growing from zero, throws nothing into saturation
+    from pathlib import Path
+
+    source = (Path(__file__).parent / "corpus" / "scripts" / script).read_text()
+    _, drafts, checks = _run(tmp_path, source, script[:-3])
+    assert checks["learning_rate_too_high"]["run_unstable"].status == FAILS
+    assert "weights_init_too_small" in drafts and "learning_rate_too_high" not in drafts

@@ -6,6 +6,8 @@ import numpy as np
 
 from ...detectors.optimisation import loss_series, update_ratios
 
+THROWN_GROWTH = 2.0
+
 
 def frozen_after_step(F, updates: list[int], limit: float, collapse: float, spread_max: float, kept: float) -> dict:
     """{} unless, measured on this run: one update moved a weight by `limit` of its norm or more, every update from
@@ -18,8 +20,9 @@ def frozen_after_step(F, updates: list[int], limit: float, collapse: float, spre
     best = {}
     for u in updates:
         ups, _, before, ratio = update_ratios(F, u)
-        if len(ratio) < 5:
-            continue
+        init = F.weight_norm_before(u)[1]
+        if len(ratio) < 5 or len(init) and init[0] == 0:
+            continue  # a weight grown from zero has large ratios first whatever the rate
         # The first update from which every later one is `collapse` times smaller than the largest before it: a few
         # large steps can throw the units into saturation before nothing moves.
         if not np.all(np.isfinite(ratio)):
@@ -34,6 +37,12 @@ def frozen_after_step(F, updates: list[int], limit: float, collapse: float, spre
         k = int(np.argmax(ratio[:k_end + 1]))
         after = ratio[k_end + 1:]
         if not before[k] > 0:
+            continue
+        # Thrown out: the large steps left the weight at THROWN_GROWTH times its norm before the first of them or
+        # more (a step half the norm of a weight that stays tiny throws nothing into saturation; growth from zero is
+        # no measure).
+        first_large = int(np.argmax(ratio >= limit))
+        if not (before[first_large] > 0 and before[k_end + 1] >= THROWN_GROWTH * before[first_large]):
             continue
         later = loss[steps > ups[k_end]]
         first = float(loss[0]) if np.isfinite(loss[0]) else float("nan")
