@@ -549,3 +549,4 @@ def test_a_partial_write_into_empty_memory_is_no_value_of_the_program(tmp_path):
     masked = [x.id for x in s.sites if x.target in partial]
     assert masked and not any(F.observed(i) for i in masked)
     assert any(F.observed(x.id) for x in s.sites if x.target == "full[:]")
+    assert F.first_step_order and all(F.observed(i) for i in F.first_step_order)

@@ -680,7 +680,7 @@ class Facts:
         target = 1 if self.n_steps > 1 else 0
         sites = f[C.SITE][f[C.STEP] == target]
         unique, first = np.unique(sites, return_index=True)
-        return [int(sid) for sid in unique[np.argsort(first)]]
+        return [int(sid) for sid in unique[np.argsort(first)] if int(sid) in self.series]
 
     @cached_property
     def forward_sites(self) -> set[int]:
