@@ -185,14 +185,17 @@ class Facts:
         seq = f[C.SEQ]
         cols = {c: f[c] for c in STAT_COLS}
         shape, dtype = f.shape, f.dtype
-        # A partial write into `np.empty` memory shows elements not yet written: it has no measured value.
+        # A partial write into `np.empty` memory shows elements not yet written: its rows stay (the value flows on)
+        # but are unmeasured, as a large array's unscreened rows are (no norm, no non-finite element seen).
         garbage = partial_writes_into_empty(self.s.sites)
         for u, a, b in zip(uniq, starts, ends):
-            if int(u) in garbage:
-                continue
             idx = order[a:b]
             idx = idx[np.argsort(seq[idx], kind="stable")]
-            out[int(u)] = Series(int(u), step[idx], seq[idx], {c: v[idx] for c, v in cols.items()}, shape[idx], dtype[idx])
+            kept = {c: v[idx] for c, v in cols.items()}
+            if int(u) in garbage:
+                kept = {c: (v if c == C.SIZE else np.zeros(len(v)) if c in (C.N_NAN, C.N_POSINF, C.N_NEGINF)
+                            else np.full(len(v), np.nan)) for c, v in kept.items()}
+            out[int(u)] = Series(int(u), step[idx], seq[idx], kept, shape[idx], dtype[idx])
         return out
 
     def ser(self, sid: int) -> Series | None:
@@ -680,7 +683,7 @@ class Facts:
         target = 1 if self.n_steps > 1 else 0
         sites = f[C.SITE][f[C.STEP] == target]
         unique, first = np.unique(sites, return_index=True)
-        return [int(sid) for sid in unique[np.argsort(first)] if int(sid) in self.series]
+        return [int(sid) for sid in unique[np.argsort(first)]]
 
     @cached_property
     def forward_sites(self) -> set[int]:
