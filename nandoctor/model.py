@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import re
 from dataclasses import dataclass, field
@@ -47,8 +48,6 @@ def partial_writes_into_empty(sites) -> set[int]:
     """Sites writing part of an array made by `np.empty` or `np.empty_like` in the same function (`out[pos] = ...`
     after `out = np.empty_like(x)`). The recorder sees the whole array after each write; the elements not yet written
     are memory as the allocator left it (NaN bit patterns one run, 1e33 the next), no value of the program."""
-    import ast
-
     empty = set()
     for x in sites:
         if x.kind == "assign" and re.search(r"=\s*\w+\.empty(_like)?\(", x.statement.split("\n", 1)[0]):

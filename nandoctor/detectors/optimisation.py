@@ -997,12 +997,15 @@ def reduced_length(F: Facts, sid: int, operands=None) -> int | None:
     x = F.by_id[sid]
     text = strip_comment(x.statement)
     reads = list(F.parent_map.get(sid, []) if operands is None else operands)
+
+    def above(p: int) -> bool:
+        w = F.by_id[p]
+        return w.function == x.function and w.file == x.file and w.line < x.line
+
     # Of several writes of one name, those above the statement in its function reach it first in a step (the
     # minibatch's `a_h`, not the whole-set `a_h` an evaluation writes below it).
-    above = {F.by_id[p].target for p in reads
-             if F.by_id[p].function == x.function and F.by_id[p].file == x.file and F.by_id[p].line < x.line}
-    reads = [p for p in reads if F.by_id[p].target not in above or F.by_id[p].function == x.function
-             and F.by_id[p].file == x.file and F.by_id[p].line < x.line]
+    written_above = {F.by_id[p].target for p in reads if above(p)}
+    reads = [p for p in reads if F.by_id[p].target not in written_above or above(p)]
     for p in reads:
         if F.is_param(p):
             continue  # `W.T @ delta` contracts a layer's width, not the samples
