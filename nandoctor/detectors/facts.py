@@ -718,8 +718,8 @@ class Facts:
             if len(ps) > 1:
                 # Fed at several calls (training, then a test set): the data of the value's own shape in the loop
                 # (or that shape transposed at the call) is what it came from.
-                own = self._loop_dims(cur)
-                ps.sort(key=lambda p: (self._loop_dims(p) != own, self._loop_dims(p) != own[::-1]))
+                own = self.loop_dims(cur)
+                ps.sort(key=lambda p: (self.loop_dims(p) != own, self.loop_dims(p) != own[::-1]))
             if (x.kind == "arg" or (x.kind == "assign" and _copy_of_one(x.statement))) and ps:
                 cur = ps[0]
                 seen.add(cur)
@@ -727,8 +727,9 @@ class Facts:
             break
         return cur
 
-    def _loop_dims(self, sid: int) -> tuple[int, ...]:
-        """The dimensions a site recorded at its first observation in the loop (its first at all when none is)."""
+    def loop_dims(self, sid: int) -> tuple[int, ...]:
+        """The dimensions a site recorded at its first observation in the loop (its first at all when none is); () when
+        it recorded nothing."""
         sr = self.ser(sid)
         if sr is None or not len(sr):
             return ()

@@ -976,13 +976,9 @@ def summed_loss(F: Facts) -> dict | None:
 
 
 def _first_loop_shape(F: Facts, sid: int) -> tuple[int, ...] | None:
-    """The shape a site recorded at its first write inside the loop (its first write when none is inside)."""
-    sr = F.ser(sid)
-    if sr is None or not len(sr):
-        return None
-    inside = np.nonzero(sr.step >= 0)[0]
-    dims = re.findall(r"\d+", str(sr.shape[int(inside[0]) if len(inside) else 0]))
-    return tuple(int(d) for d in dims)
+    """The shape a site recorded at its first write inside the loop (its first write when none is inside); None when
+    it recorded nothing."""
+    return F.loop_dims(sid) if F.observed(sid) else None
 
 
 def reduced_length(F: Facts, sid: int, operands=None) -> int | None:
