@@ -473,6 +473,92 @@ def test_a_linear_output_has_no_bounded_range(tmp_path):
     assert premise_checks(s, "targets_outside_activation_range")["bounded_output"].status == FAILS
 
 
+# A model called through layer objects (`return self.net(x)`): nothing links what a forward method returns to the
+# parameters, yet it is computed from the inputs in the loop, so it is a prediction, never the targets.
+LAYER_OBJECTS = """
+import numpy as np
+
+
+class Module:
+    def __call__(self, x):
+        return self.forward(x)
+
+
+class Linear(Module):
+    def __init__(self, rng, n_in, n_out):
+        self.w = rng.standard_normal((n_in, n_out)) * np.sqrt(2.0 / n_in)
+        self.b = np.zeros(n_out)
+
+    def forward(self, x):
+        self.x = x
+        return x @ self.w + self.b
+
+    def backward(self, g):
+        self.gw = self.x.T @ g
+        self.gb = g.sum(axis=0)
+        return g @ self.w.T
+
+
+class Sigmoid(Module):
+    def forward(self, x):
+        self.out = 1.0 / (1.0 + np.exp(-x))
+        return self.out
+
+    def backward(self, g):
+        return g * self.out * (1.0 - self.out)
+
+
+class Stack(Module):
+    def __init__(self, *layers):
+        self.layers = layers
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    def backward(self, g):
+        for layer in reversed(self.layers):
+            g = layer.backward(g)
+
+
+class Net:
+    def __init__(self, rng):
+        self.net = Stack(Linear(rng, 6, 16), Sigmoid(), Linear(rng, 16, 3))
+
+    def forward(self, x):
+        return self.net(x)
+
+
+rng = np.random.default_rng(4)
+feats = rng.standard_normal((120, 6))
+labels = np.eye(3)[np.argmax(feats[:, :3], axis=1)]
+model = Net(rng)
+for epoch in range(30):
+    for start in range(0, 120, 40):
+        xb, yb = feats[start:start + 40], labels[start:start + 40]
+        logits = model.forward(xb)
+        e = np.exp(logits - logits.max(axis=1, keepdims=True))
+        probs = e / e.sum(axis=1, keepdims=True)
+        loss = -np.mean(np.sum(yb * np.log(probs + 1e-9), axis=1))
+        model.net.backward((probs - yb) / len(xb))
+        for layer in model.net.layers:
+            if isinstance(layer, Linear):
+                layer.w -= 0.5 * layer.gw
+                layer.b -= 0.5 * layer.gb
+"""
+
+
+def test_a_forward_return_computed_from_the_inputs_is_not_the_targets(tmp_path):
+    s = analysed_session(tmp_path, LAYER_OBJECTS)
+    F = facts(s)
+    assert F.target is not None and F.by_id[F.target].target == "yb"
+    assert F.by_id[F.output].target == "probs"
+    c = premise_checks(s, "targets_outside_activation_range")
+    assert c["targets_outside"].status == FAILS  # one-hot rows lie in [0, 1]
+    assert not untraced(LAYER_OBJECTS)["labels"].min() < 0
+
+
 # -- missing_bias -----------------------------------------------------------------------------------
 
 OFFSET = """

@@ -630,7 +630,7 @@ class Facts:
             dat = [p for p in ps if p in self.data_like and (self._array(p) or self.entry_of_data(p))
                    and p not in self.input_roots
                    and self.root_data(p) not in self.input_roots and self.ser(p).seq[0] < first_seq
-                   and not self._rewrites_input(p)]
+                   and not self._rewrites_input(p) and not self._returned_from_inputs(p)]
             # `goal[idx]`: the rows picked by an index array are the targets, the index itself is not.
             names = {base_name(self.by_id[p].target) for p in ps if p in self.data_like}
             dat = [p for p in dat if not _only_indexes(self.by_id[sid].statement, base_name(self.by_id[p].target),
@@ -655,6 +655,14 @@ class Facts:
             return False
         name = base_name(x.target)
         return any(self.by_id[r].kind != "arg" and base_name(self.by_id[r].target) == name for r in self.input_roots)
+
+    def _returned_from_inputs(self, sid: int) -> bool:
+        """A value a function returns in the loop, computed from the inputs (`return self.net(x)`, the model's own
+        forward through a layer object nothing links to the parameters): a prediction, never the targets."""
+        if self.by_id[sid].kind != "return" or self.ser(sid).step[0] < 0:
+            return False
+        return any(q in self.input_roots or self.root_data(q) in self.input_roots
+                   for q in self.parents(sid) if q in self.data_like)
 
     def _reconstruction_side(self) -> tuple[int | None, int | None, int | None]:
         """An autoencoder's loss compares the output with the input itself: the first statement that subtracts
