@@ -312,3 +312,47 @@ def test_a_value_source_is_named_only_when_one_site_matches(tmp_path):
     a2 = [x.id for x in F.sites if x.target == "A2"]
     assert F.value_source(arg, a1 + a2) == a1[0]
     assert F.value_source(arg, a2) is None
+
+
+# The loss gradient comes from a function picked from a table at run time (`grad = self.grad_fn(out, y)`), which
+# divides by the batch; the layer then sums its rows. What the callee computed was not linked to the call, so
+# "nothing divides" is not measured; called by its own name, the same code is read and judged.
+PICKED_GRAD_FN = """
+import numpy as np
+
+
+def mse_grad(pred, goal):
+    return 2.0 * (pred - goal){div}
+
+
+class Fit:
+    def __init__(self, rng):
+        self.w = rng.standard_normal(4) * 0.1
+        self.b = np.zeros(1)
+        self.grad_fn = {{"mse": mse_grad}}["mse"]
+
+    def step(self, rows, goal):
+        pred = rows @ self.w + self.b
+        g = {call}(pred, goal)
+        gw = rows.T @ g
+        gb = g.sum(keepdims=True)
+        self.w -= 0.05 * gw
+        self.b -= 0.05 * gb
+
+
+rng = np.random.default_rng(2)
+rows = rng.standard_normal((200, 4))
+goal = rows @ np.array([1.0, -1.0, 0.5, 2.0]) + 0.3
+fit = Fit(rng)
+for epoch in range(40):
+    fit.step(rows, goal)
+"""
+
+
+def test_a_gradient_from_a_function_picked_at_run_time_is_not_called_summed(tmp_path):
+    _, _, checks = _run(tmp_path, PICKED_GRAD_FN.format(div=" / len(goal)", call="self.grad_fn"), "picked")
+    assert checks["gradient_sum_not_mean"]["gradient_summed"].status == FAILS
+    _, _, checks = _run(tmp_path, PICKED_GRAD_FN.format(div="", call="mse_grad"), "named")
+    s = checks["gradient_sum_not_mean"]["gradient_summed"]
+    assert s.status == HOLDS, s.why
+    assert s.numbers["batch"] == 200

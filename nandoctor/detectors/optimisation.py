@@ -4,6 +4,7 @@ weight divergence, the loss curve, and gradients summed instead of averaged."""
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 
 import numpy as np
@@ -904,6 +905,31 @@ def _contracts(stmt: str) -> bool:
     return False
 
 
+def _opaque_call(F: Facts, sid: int) -> bool:
+    """A value assigned from a call to a function held in a variable or an attribute (`grad = self.grad_fn(out, y)`,
+    picked from a table at run time): no function of the program has that name and no return was linked to it, so
+    what the callee computes (a division by the batch, say) was not seen."""
+    x = F.by_id[sid]
+    if x.kind not in ("assign", "update"):
+        return False
+    try:
+        node = ast.parse(strip_comment(x.statement.strip())).body[0]
+    except (SyntaxError, IndexError):
+        return False
+    call = getattr(node, "value", None)
+    if not isinstance(call, ast.Call):
+        return False
+    func = call.func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self":
+        name = func.attr
+    elif isinstance(func, ast.Name) and not hasattr(builtins, func.id):
+        name = func.id
+    else:
+        return False
+    defined = {last(s.function) for s in F.sites if s.function}
+    return name not in defined and not any(F.by_id[p].kind == "return" for p in F.parent_map.get(sid, []))
+
+
 def summed_gradients(F: Facts) -> list[dict]:
     """Updates whose gradient sums over the batch with no division by its size anywhere on the way."""
     batch = batch_size(F)
@@ -941,7 +967,11 @@ def summed_gradients(F: Facts) -> list[dict]:
             continue
         if any(_divides(text[g]) for g in chain):
             continue
-        contracting = [g for g in chain if _contracts(text[g])
+        if any(_opaque_call(F, g) for g in chain):
+            continue  # a value made by a function chosen at run time: whether it divides was not seen
+        # A statement that never ran in this run (a convolution's backward in a run that trains a dense net) sums
+        # nothing here.
+        contracting = [g for g in chain if _contracts(text[g]) and F.observed(shaped[g])
                        and (F.by_id[g].kind != "return" or shaped[g] != g or _every_value_contracts(text[g]))]
         if contracting:
             c = contracting[0]
