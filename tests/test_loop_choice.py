@@ -232,3 +232,57 @@ def test_a_loop_variable_rebound_in_its_loop_is_no_parameter(tmp_path):
     scoring = [lp.id for lp in s.loops if lp.line == last_loop][0]
     assert s.structure.loop_roles[scoring].kind not in ("training", "per-parameter")
     assert loop_line(s, s.plan.training_loop) == line_of(LOADER_REBINDS, "for epoch")
+
+
+# Layer objects hand out (weight, gradient) pairs; the optimizer walks the layers and, in each, its pairs: every
+# layer iteration writes a weight and a bias (two writes per iteration, each layer its own shapes), and an
+# activation layer in between writes nothing.
+LAYER_WALK = """
+import numpy as np
+rng = np.random.default_rng(6)
+class Dense:
+    def __init__(self, n_in, n_out):
+        self.W = rng.normal(size=(n_in, n_out)) / np.sqrt(n_in)
+        self.b = np.zeros(n_out)
+    def forward(self, x):
+        self.x = x
+        return x @ self.W + self.b
+    def backward(self, g):
+        self.dW = self.x.T @ g
+        self.db = g.sum(axis=0)
+        return g @ self.W.T
+    def params(self):
+        return [(self.W, self.dW), (self.b, self.db)]
+class Tanh:
+    def forward(self, x):
+        self.out = np.tanh(x)
+        return self.out
+    def backward(self, g):
+        return g * (1 - self.out ** 2)
+    def params(self):
+        return []
+layers = [Dense(3, 8), Tanh(), Dense(8, 1)]
+X = rng.normal(size=(96, 3))
+y = np.sin(X[:, :1]) + 0.5 * X[:, 1:2]
+for epoch in range(5):
+    for start in range(0, 96, 24):
+        out = X[start:start + 24]
+        for layer in layers:
+            out = layer.forward(out)
+        g = 2 * (out - y[start:start + 24]) / 24
+        for layer in reversed(layers):
+            g = layer.backward(g)
+        for layer in layers:
+            for p, dp in layer.params():
+                p -= 0.05 * dp
+"""
+
+
+def test_a_walk_over_layers_writing_two_arrays_each_is_no_step_loop(tmp_path):
+    s = traced(LAYER_WALK, tmp_path)
+    assert loop_line(s, s.plan.step_loop) == line_of(LAYER_WALK, "for start")
+    assert loop_line(s, s.plan.training_loop) == line_of(LAYER_WALK, "for epoch")
+    assert s.plan.n_steps == 5 * 4
+    roles = {loop_line(s, lid): role for lid, role in s.structure.loop_roles.items()}
+    walk = roles[[ln for ln in roles if ln > line_of(LAYER_WALK, "for layer in reversed")][0]]
+    assert walk.kind == "per-parameter" and "different shapes" in walk.why

@@ -982,7 +982,10 @@ def _names(text: str) -> list[str]:
 
 
 def _shapes_differ(inside, iv, by_site_seq, obs_seq, obs_site, obs_shape) -> bool:
-    """One update site, fired once per iteration, writes arrays of different shapes in consecutive iterations."""
+    """One update site writes arrays of different shapes in consecutive iterations: one parameter per iteration, or
+    one layer's several (`for layer in layers: for p, g in layer.params(): p += ...` writes a weight and a bias per
+    layer, each layer its own shapes). Judged on the shapes each iteration writes, in order, over the iterations that
+    write any."""
     if obs_shape is None or not len(obs_shape):
         return False
     starts, ends = iv
@@ -994,11 +997,14 @@ def _shapes_differ(inside, iv, by_site_seq, obs_seq, obs_site, obs_shape) -> boo
         ok = (i >= 0)
         ok[ok] &= seqs[ok] < ends[i[ok]]
         i = i[ok]
-        if not len(i) or len(np.unique(i)) != len(i):
-            continue  # fires more than once per iteration: not a walk of one parameter per iteration
+        if not len(i):
+            continue
         pos = np.searchsorted(obs_seq, seqs[ok])
-        shp = obs_shape[pos[:400]]
-        if len(shp) >= 3 and np.mean(shp[1:] != shp[:-1]) > 0.3:
+        keep = i < i[min(len(i), 400) - 1] + 1  # the first iterations' writes, enough to judge
+        shapes = obs_shape[pos[keep]]
+        its, first = np.unique(i[keep], return_index=True)
+        written = [tuple(shapes[a:b]) for a, b in zip(first, list(first[1:]) + [len(shapes)])]
+        if len(written) >= 3 and np.mean([x != y for x, y in zip(written[1:], written[:-1])]) > 0.3:
             return True
     return False
 
