@@ -52,7 +52,8 @@ def test_preactivation_holds_when_the_call_gives_z(tmp_path):
     src = PREACT.replace("FED", "z1")
     s = trace(tmp_path, src)
     st, out = judge(s, "derivative_on_preactivation")
-    assert st == {"derivative_written_in_output": HOLDS, "fed_values_recorded": HOLDS, "fed_outside_output_range": HOLDS}
+    assert st == {"derivative_written_in_output": HOLDS, "fed_values_recorded": HOLDS, "fed_outside_output_range": HOLDS,
+                  "fed_no_other_output": HOLDS}
     fed = untraced(src)["fed"]
     ev = out.drafts[0].evidence
     assert ev["fed"] == "z1" and ev["fed_min"] == pytest.approx(min(v.min() for v in fed))
@@ -210,6 +211,64 @@ def test_wrong_derivative_not_checked_when_ranges_cannot_tell(tmp_path):
     s = trace(tmp_path, TANH.replace("FORMULA", "1 - a ** 4").replace("N)", "300)").replace("/ N", "/ 300").replace("H", "4"))
     st, _ = judge(s, "wrong_derivative_formula")
     assert st["mismatch_measured"] == NOT_CHECKED
+
+
+
+# One sample at a time: the error is a numpy scalar (`err = y - t`, from what the forward method returns), and the
+# output layer's gradient `err * h` multiplies it by the tanh output. The hidden layer's derivative is the sigmoid's
+# `a * (1 - a)` or the tanh's own.
+PER_SAMPLE_TANH = """
+import numpy as np
+rng = np.random.default_rng(2)
+X = rng.uniform(-1, 1, size=(60, 2))
+T = (X[:, 0] ** 2 + X[:, 1] ** 2 < 0.45).astype(float)
+
+class Net:
+    def __init__(self):
+        self.W1 = rng.normal(0, 0.7, size=(5, 2))
+        self.w2 = rng.normal(0, 0.4, size=5)
+
+    def deriv(self, a):
+        return FORMULA
+
+    def forward(self, x):
+        h = np.tanh(self.W1 @ x)
+        return 1 / (1 + np.exp(-(self.w2 @ h))), h
+
+    def loss(self):
+        p = np.array([self.forward(x)[0] for x in X])
+        return float(-np.mean(T * np.log(p) + (1 - T) * np.log(1 - p)))
+
+net = Net()
+print(net.loss())
+for epoch in range(6):
+    for x, t in zip(X, T):
+        y, h = net.forward(x)
+        err = y - t
+        grad_w2 = err * h
+        delta = err * net.w2 * net.deriv(h)
+        net.w2 -= 0.1 * grad_w2
+        net.W1 -= 0.1 * np.outer(delta, x)
+    print(net.loss())
+"""
+
+
+def test_a_per_sample_error_times_an_activation_is_no_derivative(tmp_path):
+    s = trace(tmp_path, PER_SAMPLE_TANH.replace("FORMULA", "1 - a ** 2"))
+    st, _ = judge(s, "wrong_derivative_formula")
+    assert st["mismatch_measured"] == FAILS  # the tanh's own derivative, replayed
+    assert "wrong_derivative_formula" not in tags(s)
+
+
+def test_a_sigmoid_derivative_given_a_tanh_output_is_the_wrong_formula_not_a_pre_activation(tmp_path):
+    s = trace(tmp_path, PER_SAMPLE_TANH.replace("FORMULA", "a * (1 - a)"))
+    st, out = judge(s, "wrong_derivative_formula")
+    assert st["mismatch_measured"] == HOLDS
+    st, _ = judge(s, "derivative_on_preactivation")
+    assert st["fed_outside_output_range"] == HOLDS and st["fed_no_other_output"] == FAILS
+    h = untraced(PER_SAMPLE_TANH.replace("FORMULA", "a * (1 - a)"))["h"]
+    assert h.min() < 0  # a tanh output: the sigmoid derivative's range [0, 1] does not hold it
+    assert tags(s)[0] == "wrong_derivative_formula"
 
 
 SIGMOID_METHODS = """

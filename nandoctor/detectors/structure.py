@@ -871,6 +871,19 @@ def call_site_of(F, writer, seq, lo, hi):
 
 
 
+def _output_fed(F: Facts, who, kind: str) -> str | None:
+    """The other activation whose output a call site hands to a `kind` derivative (`a * (1 - a)` given a tanh's
+    output): a derivative of the wrong activation, not one given the pre-activation. None when the value fed is no
+    other activation's output, or its source was not found."""
+    if not who:
+        return None
+    acts = {a.site: a.kind for a in F.activations if a.kind in RANGES and a.kind != kind}
+    root = F.root_value(who[2])
+    if root not in acts:
+        root = F.value_source(root, acts)
+    return acts.get(root)
+
+
 def derivative_feeds(F: Facts, uses=None):
     """(derivative statements whose fed values were recorded, one record per (statement, call site)): how often
     that call site fed values outside the activation's output range. Computed once per session."""
@@ -899,7 +912,8 @@ def derivative_feeds(F: Facts, uses=None):
             outside = [(s, lo, hi) for s, lo, hi, out in ev if out]
             found.append(dict(site=x, name=name, kind=kind, text=text, expr=expr, line=line, who=g["who"],
                               n=len(ev), frac=len(outside) / len(ev), lo=min(e[1] for e in ev),
-                              hi=max(e[2] for e in ev), first=outside[0][0] if outside else None, range=(lo_ok, hi_ok)))
+                              hi=max(e[2] for e in ev), first=outside[0][0] if outside else None, range=(lo_ok, hi_ok),
+                              fed_output_of=_output_fed(F, g["who"], kind)))
     F.memo["derivative_feeds"] = (measured, found)
     return measured, found
 
@@ -912,7 +926,7 @@ def derivative_on_preactivation(session) -> list[Finding]:
     out = []
     _, found = derivative_feeds(F)
     for f in found:
-        if f["frac"] <= 0.5:
+        if f["frac"] <= 0.5 or f["fed_output_of"]:
             continue
         x = f["site"]
         out.append(_f("derivative_on_preactivation", "structure", "error",

@@ -17,6 +17,8 @@ from ..rules import PRIMARY, STRUCTURAL, Draft, RuleOutcome, cause_rule
         ("derivative_written_in_output", "a statement computes an activation's derivative from its output (a*(1-a) or 1-a**2)"),
         ("fed_values_recorded", "the values fed to that derivative were recorded at its evaluations in the loop"),
         ("fed_outside_output_range", "at one call site, most evaluations are fed values outside the activation's output range"),
+        ("fed_no_other_output", "what that call site feeds is not another activation's output (a sigmoid's a*(1-a) given "
+                                "a tanh's output is the wrong derivative, not the pre-activation)"),
     ),
     thresholds={"preact_fraction_outside": 0.5},
 )
@@ -41,6 +43,13 @@ def rule(ctx) -> RuleOutcome:
            f"{best['lo']:.3g} to {best['hi']:.3g} at {best['frac']:.0%} of {best['n']} evaluations outside "
            f"[{best['range'][0]:g}, {best['range'][1]:g}]")
     if not out.check("fed_outside_output_range", bool(bad), why, fraction=best["frac"], threshold=limit):
+        return out
+    other = [f for f in bad if f["fed_output_of"]]
+    bad = [f for f in bad if not f["fed_output_of"]]
+    if not out.check("fed_no_other_output", bool(bad),
+                     f"{other[0]['expr']} (line {other[0]['line']}) is the output of a {other[0]['fed_output_of']}, "
+                     f"given to the {other[0]['kind']} derivative `{other[0]['text']}`" if not bad else
+                     f"{bad[0]['expr']} (line {bad[0]['line']}) is no other activation's output"):
         return out
     nonfinite = ctx.session.first_nonfinite is not None
     for f in bad[:1]:

@@ -81,7 +81,8 @@ def derivative_candidates(F):
             continue
         ops = []
         for p in F.parents(y.id):
-            if F.by_id[p].kind == "return" or F.is_hyper(p) or not F.observed(p):
+            # A scalar computed from the parameters (a per-sample error `err = y - t`) is an operand, not a setting.
+            if F.by_id[p].kind == "return" or (F.is_hyper(p) and p not in F.derived) or not F.observed(p):
                 continue
             ops.append(p)
         if len(ops) != 1:
@@ -475,7 +476,7 @@ def rule(ctx) -> RuleOutcome:
     out = RuleOutcome()
     _, feeds = derivative_feeds(F)
     # A formula fed the pre-activation is derivative_on_preactivation: the formula itself may be right.
-    fed_wrong = {f["site"].id for f in feeds if f["frac"] > 0.5}
+    fed_wrong = {f["site"].id for f in feeds if f["frac"] > 0.5 and not f["fed_output_of"]}
     cands = [c for c in derivative_candidates(F) if c[0].id not in fed_wrong]
     relus = relu_derivative_checks(F)
     if not cands and relus:
