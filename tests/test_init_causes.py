@@ -434,6 +434,27 @@ def test_a_layer_as_wide_as_the_data_is_not_per_sample(tmp_path):
     assert c["parameter_per_sample"].status == HOLDS and c["not_a_layer_width"].status == FAILS
 
 
+
+def test_a_width_one_dict_holds_on_two_axes_is_not_per_sample(tmp_path):
+    # Six rows, a hidden width of six: the one dict of weights holds (2, 6) and (6, 1), six on both axes.
+    s = analysed_session(tmp_path, """
+        import numpy as np
+        rng = np.random.default_rng(7)
+        X = rng.standard_normal((6, 2))
+        y = X[:, :1] * 2.0
+        params = {"W1": rng.standard_normal((2, 6)) * 0.5, "W2": rng.standard_normal((6, 1)) * 0.5}
+        for k in range(30):
+            h = np.tanh(X @ params["W1"])
+            e = h @ params["W2"] - y
+            grads = {"W1": X.T @ ((e @ params["W2"].T) * (1 - h ** 2)), "W2": h.T @ e}
+            for key in params:
+                params[key] = params[key] - 0.05 * grads[key]
+    """)
+    c = premise_checks(s, "parameter_shape_per_sample")
+    assert c["parameter_per_sample"].status == HOLDS and c["not_a_layer_width"].status == FAILS
+    assert "parameter_shape_per_sample" not in _tags(s)
+
+
 # -- targets_outside_activation_range ---------------------------------------------------------------
 
 TANH_OUT = """

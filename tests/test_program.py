@@ -926,3 +926,43 @@ def test_running_median_is_the_rolling_median_of_the_values_before():
         # pandas' rolling median skips infinities as it skips NaN
         want = pd.Series(x).rolling(window, min_periods=3).median().shift(1).to_numpy()
         np.testing.assert_allclose(running_median(x, window), want, rtol=1e-12, atol=0)
+
+
+# Adam written as a course's function: the moments live in dicts passed in and handed back (`parameters, v, s =
+# adam(parameters, grads, v, s, t)`), each corrected into a dict made for the step that only the update reads.
+ADAM_ROUND_TRIP = """
+import numpy as np
+rng = np.random.default_rng(4)
+X = rng.normal(size=(2, 120))
+Y = (X[0:1] * X[1:2] > 0).astype(float)
+
+def adam(parameters, grads, v, s, t, lr=0.01, beta1=0.9, beta2=0.999, eps=1e-8):
+    v_hat, s_hat = {}, {}
+    for key in parameters:
+        v["d" + key] = beta1 * v["d" + key] + (1 - beta1) * grads["d" + key]
+        v_hat["d" + key] = v["d" + key] / (1 - beta1 ** t)
+        s["d" + key] = beta2 * s["d" + key] + (1 - beta2) * grads["d" + key] ** 2
+        s_hat["d" + key] = s["d" + key] / (1 - beta2 ** t)
+        parameters[key] = parameters[key] - lr * v_hat["d" + key] / (np.sqrt(s_hat["d" + key]) + eps)
+    return parameters, v, s
+
+parameters = {"W1": rng.normal(size=(4, 2)) * 0.5, "W2": rng.normal(size=(1, 4)) * 0.5}
+v = {"d" + k: np.zeros_like(p) for k, p in parameters.items()}
+s = {"d" + k: np.zeros_like(p) for k, p in parameters.items()}
+t = 0
+for epoch in range(40):
+    A1 = np.tanh(parameters["W1"] @ X)
+    A2 = 1 / (1 + np.exp(-(parameters["W2"] @ A1)))
+    dZ2 = (A2 - Y) / X.shape[1]
+    grads = {"dW2": dZ2 @ A1.T, "dW1": ((parameters["W2"].T @ dZ2) * (1 - A1 ** 2)) @ X.T}
+    t = t + 1
+    parameters, v, s = adam(parameters, grads, v, s, t)
+"""
+
+
+def test_adam_moments_handed_back_and_forth_are_optimizer_state(tmp_path):
+    s = traced(ADAM_ROUND_TRIP, tmp_path)
+    assert "parameters" in param_names(s)
+    assert not {"v", "s", "v_hat", "s_hat"} & param_names(s)
+    assert {"v", "s"} <= state_names(s)
+

@@ -438,6 +438,14 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
                     for c2 in [c] + held:
                         other_reads[k] += [ld for ld in _scope_readers(c2, s0.function, idx, local_writers)
                                            if (ld.file, ld.line) not in own and (ld.file, ld.line) not in heads]
+        # Handed back to a caller that passes it in again under the same name (`params, v, s = adam(params, g, v,
+        # s)` over `return params, v, s`): the caller's variable carries it, and is judged on its own reads.
+        ret_lines = {(x.file, x.line) for x in sites if x.kind == "return" and x.function == s0.function}
+        callee = s0.function.rsplit(".", 1)[-1]
+        if "." not in name and ret_lines and any(
+                w.kind in ("unpack", "assign") and base_key(w.target) == name and name in w.reads
+                and callee in {c.rsplit(".", 1)[-1] for c in w.calls} for w in sites):
+            other_reads[k] = [ld for ld in other_reads[k] if (ld.file, ld.line) not in ret_lines]
         if not other_reads[k]:
             role[k] = "never read"
             continue
@@ -513,7 +521,8 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
                 update_lines.setdefault((s.file, ln), set()).add(k)
     feeders: dict[tuple[str, int], set[str]] = {}  # assignment lines whose value feeds only updates
     for s in sites:
-        if s.kind not in ("assign", "unpack") or (s.file, s.line) in update_lines:
+        # (an entry of a dict made for the step, `v_hat[k] = v[k] / (1 - b1 ** t)`, feeds like an assignment)
+        if s.kind not in ("assign", "unpack", "setitem") or (s.file, s.line) in update_lines:
             continue
         lds = [ld for ld in _scope_readers(base_key(s.target), s.function, idx, local_writers)
                if (ld.file, ld.line) != (s.file, s.line)]

@@ -72,6 +72,11 @@ def rule(ctx) -> RuleOutcome:
                      parameter=hit, shapes=[list(s) for s in shapes.get(hit, [])] if hit else None):
         return out
     others = [k for k, ss in shapes.items() if k != hit and any(n in s for s in ss)]
+    # One name holding several arrays (a loop variable over the layers, a dict of them) with that size on different
+    # axes (a layer's weight in (2, 32), the next one's (32, 32)): a width the layers share, not one row per sample.
+    axes = {i for s in shapes.get(hit, []) for i, d in enumerate(s) if d == n}
+    if hit in per_sample and len(axes) > 1:
+        others.append(f"{hit} itself ({', '.join(str(s) for s in shapes[hit] if n in s)})")
     if not out.check("not_a_layer_width", not others,
                      f"{', '.join(others)} also have a dimension of {n}" if others else
                      f"no other parameter has a dimension of {n}: {', '.join(f'{k} {ss[0]}' for k, ss in shapes.items() if k != hit) or 'none'}"):
