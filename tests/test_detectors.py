@@ -366,3 +366,51 @@ for step in range(20):
     cancelled = {f.evidence["expression"] for f in s.findings if f.code == "catastrophic_cancellation"}
     assert "1 - Y" not in cancelled
     assert cancelled & {"1 - P"}
+
+
+
+# A hidden layer of 100,000 values computed by one statement that already ran several times before the loop: from
+# its later runs on, large arrays are screened, and an unscreened row carries no statistics (NaN, no NaN counted).
+# Such a row in the first step is unmeasured, not non-finite.
+SCREENED_FIRST_STEP = """
+import numpy as np
+rng = np.random.default_rng(1)
+X = rng.normal(size=(2000, 40))
+y = np.tanh(X[:, :1])
+W1 = rng.normal(size=(40, 50)) * 0.1
+W2 = rng.normal(size=(50, 1)) * 0.1
+
+
+def forward(rows):
+    H = np.tanh(rows @ W1)
+    return H, H @ W2
+
+
+for check in range(8):
+    forward(X[check:])
+for step in range(12):
+    H, out = forward(X)
+    err = out - y
+    gH = err @ W2.T * (1 - H ** 2)
+    W2 -= 0.1 * H.T @ err / len(X)
+    W1 -= 0.1 * X.T @ gH / len(X)
+"""
+
+
+def test_an_unmeasured_large_array_in_the_first_step_is_not_a_blow_up(tmp_path):
+    from nandoctor import columns as C
+    from nandoctor.detectors.facts import facts
+    from nandoctor.detectors.optimisation import step0_blowup
+
+    s = _traced(tmp_path, SCREENED_FIRST_STEP)
+    f = s.table
+    first = f[C.STEP] == 0
+    assert np.isnan(f[C.ABSMAX][first]).any() and not f.nonfinite()[first].any()  # rows left unmeasured
+    got = step0_blowup(facts(s), s)
+    assert got is not None and not got["nonfinite"]
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(2000, 40))
+    W1 = rng.normal(size=(40, 50)) * 0.1
+    W2 = rng.normal(size=(50, 1)) * 0.1
+    H = np.tanh(X @ W1)
+    assert got["peak"] <= max(np.abs(H).max(), np.abs(H @ W2).max(), np.abs(X @ W1).max()) + 1e-12

@@ -1322,3 +1322,33 @@ def test_weights_too_small_or_grown_from_zero_that_freeze_are_not_thrown_by_the_
     _, drafts, checks = _run(tmp_path, source, script[:-3])
     assert checks["learning_rate_too_high"]["run_unstable"].status == FAILS
     assert "weights_init_too_small" in drafts and "learning_rate_too_high" not in drafts
+
+
+# Nesterov momentum: each step opens with the look-ahead `W += mu * vel` (the velocity still zero at the first step),
+# then the forward pass, then the velocity and the step. The first step's values are those computed after the
+# look-ahead, before the update that follows them.
+NESTEROV = """
+import numpy as np
+rng = np.random.default_rng(3)
+X = rng.normal(size=(64, 4))
+y = X @ np.array([[1.0], [-2.0], [0.5], [1.5]])
+W = rng.normal(size=(4, 1)) * 0.1
+vel = np.zeros_like(W)
+for step in range(40):
+    W += 0.9 * vel
+    err = X @ W - y
+    loss = float(np.mean(err ** 2))
+    grad = 2 * X.T @ err / len(X)
+    W -= 0.9 * vel
+    vel = 0.9 * vel - LR * grad
+    W += vel
+"""
+
+
+def test_a_look_ahead_update_before_the_forward_pass_leaves_the_first_step_measured(tmp_path):
+    _, drafts, checks = _run(tmp_path, NESTEROV.replace("LR", "0.6"), "nesterov_high")
+    c = checks["learning_rate_too_high"]
+    assert c["stable_before_first_update"].status == HOLDS, c["stable_before_first_update"].why
+    assert "learning_rate_too_high" in drafts
+    _, drafts, checks = _run(tmp_path, NESTEROV.replace("LR", "0.05"), "nesterov_sound")
+    assert "learning_rate_too_high" not in drafts

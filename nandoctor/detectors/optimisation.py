@@ -1382,16 +1382,28 @@ def step0_blowup(F: Facts, session) -> dict | None:
     if not first_updates:
         return None
     s0 = min(int(sr.step[sr.step >= 0][0]) for sr in first_updates)
-    q0 = min(int(sr.seq[sr.step == s0][0]) for sr in first_updates if (sr.step == s0).any())
+    at_s0 = np.concatenate([sr.seq[sr.step == s0] for sr in first_updates])
+    q0 = int(at_s0.min())
+    if not ((step == s0) & (seq < q0)).any():
+        # Updates that open the step before anything is computed (a Nesterov look-ahead, `p += mu * v` with the
+        # velocity still zero): the step's computation runs before the updates that follow it.
+        others = seq[(step == s0) & ~np.isin(f[C.SITE], list(F.updates))]
+        later = at_s0[at_s0 > others.min()] if len(others) else at_s0[:0]
+        q0 = int(later.min()) if len(later) else q0
     pre = (step < 0) & np.isfinite(absmax)
     now = (step == s0) & (seq < q0) & (size > 1)
     if not now.any():
         now = (step == s0) & (seq < q0) & (size >= 1)  # a pure-Python program: its values are scalars
     if not pre.any() or not now.any():
         return None
+    # An array too large to summarise has no statistics (NaN, with no NaN counted): it was not measured.
+    bad = f.nonfinite()
+    now &= ~np.isnan(absmax) | bad
+    if not now.any():
+        return None
     scale0 = float(max(np.max(absmax[pre]), 1.0))
     vals = absmax[now]
-    nonfinite = bool(np.any(~np.isfinite(vals)) or np.any(f.nonfinite()[now]))
+    nonfinite = bool(np.any(~np.isfinite(vals)) or np.any(bad[now]))
     peak = float(np.nanmax(vals)) if np.isfinite(vals).any() else float("inf")
     return {"step": s0, "peak": peak, "scale_before": scale0, "growth": peak / scale0, "nonfinite": nonfinite}
 
