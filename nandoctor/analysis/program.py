@@ -993,7 +993,7 @@ def _names(text: str) -> list[str]:
 def _shapes_differ(inside, iv, by_site_seq, obs_seq, obs_site, obs_shape) -> bool:
     """One update site writes arrays of different shapes in consecutive iterations: one parameter per iteration, or
     one layer's several (`for layer in layers: for p, g in layer.params(): p += ...` writes a weight and a bias per
-    layer, each layer its own shapes). Judged on the shapes each iteration writes, in order, over the iterations that
+    layer, each layer its own shapes). Judged on the set of shapes each iteration writes, over the iterations that
     write any."""
     if obs_shape is None or not len(obs_shape):
         return False
@@ -1012,7 +1012,9 @@ def _shapes_differ(inside, iv, by_site_seq, obs_seq, obs_site, obs_shape) -> boo
         keep = i < i[min(len(i), 400) - 1] + 1  # the first iterations' writes, enough to judge
         shapes = obs_shape[pos[keep]]
         its, first = np.unique(i[keep], return_index=True)
-        written = [tuple(shapes[a:b]) for a, b in zip(first, list(first[1:]) + [len(shapes)])]
+        # the set of shapes each iteration writes: how many writes an iteration makes (samples misclassified in an
+        # epoch) says nothing, which arrays it writes does
+        written = [frozenset(shapes[a:b].tolist()) for a, b in zip(first, list(first[1:]) + [len(shapes)])]
         if len(written) >= 3 and np.mean([x != y for x, y in zip(written[1:], written[:-1])]) > 0.3:
             return True
     return False
