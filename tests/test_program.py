@@ -966,3 +966,84 @@ def test_adam_moments_handed_back_and_forth_are_optimizer_state(tmp_path):
     assert not {"v", "s", "v_hat", "s_hat"} & param_names(s)
     assert {"v", "s"} <= state_names(s)
 
+
+
+# A helper that computes its result from its arguments alone, called with the weights by one caller and with the
+# data by another (also inside a test, `as_float(raw) if is_list(raw) else raw`); and numpy's `np.zeros` beside a
+# function of the program's own named `zeros`. None of them makes the data a value computed from the weights.
+SHARED_HELPERS = """
+import numpy as np
+
+
+def as_float(a):
+    return np.asarray(a, dtype=float)
+
+
+def zeros(shape):
+    return np.zeros(shape)
+
+
+def is_list(a):
+    return isinstance(a, list)
+
+
+rng = np.random.default_rng(0)
+raw = rng.normal(size=(50, 3)).tolist()
+W = as_float(rng.normal(size=(3, 1)) * 0.1)
+b = zeros((1,))
+X = as_float(raw) if is_list(raw) else raw
+y = X @ np.array([[1.0], [2.0], [-1.0]]) + np.zeros((50, 1))
+for step in range(20):
+    out = X @ W + b
+    err = out - y
+    W = as_float(W - 0.1 * X.T @ err / 50)
+    b = b - 0.1 * err.mean(axis=0)
+"""
+
+
+def test_a_shared_helper_does_not_make_the_data_computed_from_the_weights(tmp_path):
+    from nandoctor.detectors.facts import facts
+
+    s = traced(SHARED_HELPERS, tmp_path)
+    F = facts(s)
+    assert F.inputs is not None and F.by_id[F.inputs].target == "X"
+    assert F.inputs not in F.derived
+    made_y = [x.id for x in F.sites if x.target == "y"]
+    assert made_y and not set(made_y) & F.derived  # `np.zeros` is numpy's, not the program's `zeros`
+
+
+def test_a_same_named_function_in_a_module_that_never_ran_feeds_nothing(tmp_path):
+    from nandoctor.cli import trace_script
+    from nandoctor.detectors.facts import facts
+
+    (tmp_path / "legacy.py").write_text(textwrap.dedent("""
+        class Model:
+            def fit(self, X, y):
+                X = self.weights @ X
+                return X
+    """))
+    script = tmp_path / "train.py"
+    script.write_text(textwrap.dedent("""
+        import numpy as np
+        import legacy
+
+
+        class Model:
+            def fit(self, X, y):
+                self.w = np.zeros(X.shape[1])
+                for it in range(15):
+                    err = X @ self.w - y
+                    self.w -= 0.1 * X.T @ err / len(y)
+                return self.w
+
+
+        rng = np.random.default_rng(3)
+        X = rng.normal(size=(30, 2))
+        Model().fit(X, X @ np.array([1.0, -1.0]))
+    """))
+    _, session = trace_script(str(script), [], tmp_path / "out", formats=("json",))
+    F = facts(session)
+    legacy = [x.id for x in F.sites if x.file.endswith("legacy.py")]
+    assert legacy and all(F._shadowed(w) for w in legacy)
+    ran = [x.id for x in F.sites if x.file.endswith("train.py") and x.function == "Model.fit"]
+    assert not {p for r in ran for p in F.parents(r)} & set(legacy)

@@ -333,7 +333,7 @@ class Facts:
                 found = self.resolve(".".join(parts), x.function)
                 parts = parts[:-1]
             for w in found:
-                if w not in out and (w != sid or x.kind in ("update", "augassign")):
+                if w not in out and (w != sid or x.kind in ("update", "augassign")) and not self._shadowed(w):
                     out.append(w)
         if x.kind in ("augassign", "setitem", "update"):
             # `d /= n` and `d[i] -= 1` modify the value the name already holds.
@@ -341,17 +341,36 @@ class Facts:
                 if w != sid and w not in out:
                     out.append(w)
         for c in x.calls:
+            if c.split(".", 1)[0] in _LIBRARY_ROOTS:
+                continue  # `np.zeros(...)` is numpy's, not the program's own `zeros`
             for y in self.sites:
-                if y.kind == "return" and last(y.function) == last(c) and y.id not in out:
+                if y.kind == "return" and last(y.function) == last(c) and y.id not in out and not self._shadowed(y.id):
                     out.append(y.id)
         if x.kind == "arg":
             name = x.target[4:]
+            ran, _ = self._ran
             for caller, expr in self.call_args(x.function, name):
                 for r in expr_reads(expr):
                     for w in self.resolve(r, caller.function):
-                        if w not in out:
+                        # a caller in another file whose function never ran made no call in this run
+                        if w not in out and not self._shadowed(w) and not (
+                                self.by_id[w].file != x.file and (self.by_id[w].file, self.by_id[w].function) not in ran):
                             out.append(w)
         return out
+
+    @cached_property
+    def _ran(self) -> tuple[set, set]:
+        """((file, function) pairs with a recorded value, and those functions' names)."""
+        ran = {(x.file, x.function) for x in self.sites if self.observed(x.id)}
+        return ran, {f for _, f in ran}
+
+    def _shadowed(self, sid: int) -> bool:
+        """A site of a function that never ran in this run, while a function of the same name in another file did
+        (two modules each defining `Sequential.fit`): names are resolved by function name, and the code that ran
+        is the one read."""
+        x = self.by_id[sid]
+        ran, names = self._ran
+        return (x.file, x.function) not in ran and x.function in names
 
     def call_args(self, function: str, param: str):
         """(caller, argument expression) pairs for calls to `function` passing `param`, from every call
@@ -499,17 +518,42 @@ class Facts:
 
     @cached_property
     def derived(self) -> set[int]:
-        """Sites whose values are computed from the parameters (not the parameters themselves)."""
+        """Sites whose values are computed from the parameters (not the parameters themselves). A helper that
+        computes its result from its arguments alone (`asarray(a)`, called with weights by one caller and with the
+        data by another) passes nothing to a caller but what that caller hands it, which the caller reads itself."""
         children = self.child_map
+        pure = self._pure_returns
         seen: set[int] = set()
         todo = list(self.params)
         while todo:
             n = todo.pop()
             for m in children.get(n, ()):
+                if n in pure and self.by_id[m].function != self.by_id[n].function:
+                    continue
                 if m not in seen and m not in self.params:
                     seen.add(m)
                     todo.append(m)
         return seen
+
+    @cached_property
+    def _pure_returns(self) -> set[int]:
+        """Return sites computed only from their own function's arguments, module-level values and other such
+        returns (a function of its arguments)."""
+        returns = [x for x in self.sites if x.kind == "return" and x.function != "<module>"]
+        pure: set[int] = set()
+        changed = True
+        while changed:
+            changed = False
+            for r in returns:
+                if r.id in pure:
+                    continue
+                ps = self.parent_map.get(r.id, [])
+                # (its own arguments and returns: functions of one name in several files are one name here)
+                if all((self.by_id[p].kind in ("arg", "return") and self.by_id[p].function == r.function)
+                       or self.by_id[p].function == "<module>" or p in pure for p in ps):
+                    pure.add(r.id)
+                    changed = True
+        return pure
 
     @cached_property
     def data_like(self) -> set[int]:
@@ -959,6 +1003,10 @@ def parse_statement(text: str):
             return ast.parse(text.strip())
         except SyntaxError:
             return None
+
+
+# Module names a call through which is the library's function, whatever the program names its own functions.
+_LIBRARY_ROOTS = frozenset({"np", "numpy", "_np", "math", "random", "scipy"})
 
 
 def expr_reads(node) -> list[str]:
