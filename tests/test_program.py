@@ -1047,3 +1047,68 @@ def test_a_same_named_function_in_a_module_that_never_ran_feeds_nothing(tmp_path
     assert legacy and all(F._shadowed(w) for w in legacy)
     ran = [x.id for x in F.sites if x.file.endswith("train.py") and x.function == "Model.fit"]
     assert not {p for r in ran for p in F.parents(r)} & set(legacy)
+
+
+# Layer objects hand out their arrays through a method (`return {"W": self.W, "b": self.b}`, an activation layer's
+# `return {}`); the optimizer takes that fresh dict for each layer and updates its entries in place.
+PARAMS_METHOD = """
+import numpy as np
+rng = np.random.default_rng(2)
+
+
+class Linear:
+    def __init__(self, n_in, n_out):
+        self.W = rng.normal(size=(n_in, n_out)) * 0.3
+        self.b = np.zeros(n_out)
+
+    def forward(self, x):
+        self.x = x
+        return x @ self.W + self.b
+
+    def backward(self, g):
+        self.dW, self.db = self.x.T @ g, g.sum(axis=0)
+        return g @ self.W.T
+
+    def params(self):
+        return {"W": self.W, "b": self.b}
+
+    def grads(self):
+        return {"W": self.dW, "b": self.db}
+
+
+class Tanh:
+    def forward(self, x):
+        self.out = np.tanh(x)
+        return self.out
+
+    def backward(self, g):
+        return g * (1 - self.out ** 2)
+
+    def params(self):
+        return {}
+
+    def grads(self):
+        return {}
+
+
+layers = [Linear(3, 5), Tanh(), Linear(5, 1)]
+X = rng.normal(size=(40, 3))
+y = X[:, :1] - X[:, 1:2]
+for step in range(25):
+    out = X
+    for layer in layers:
+        out = layer.forward(out)
+    g = 2 * (out - y) / len(X)
+    for layer in reversed(layers):
+        g = layer.backward(g)
+    for layer in layers:
+        params, grads = layer.params(), layer.grads()
+        for key in params:
+            params[key] -= 0.1 * grads[key]
+"""
+
+
+def test_entries_of_a_dict_a_params_method_returns_are_the_parameters(tmp_path):
+    s = traced(PARAMS_METHOD, tmp_path)
+    assert "params" in param_names(s)
+    assert loop_line(s, s.plan.step_loop) == line_of(PARAMS_METHOD, "for step")

@@ -490,7 +490,7 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
         # the layers) never writes through to a stored array it was first bound to (`h = data[i]`).
         carried = "." not in name and all(_rebinds(x) and not _steps_itself(x, name) for x in ss)
         for w in resets:
-            if _binds_stored_value(w) and not carried:
+            if (_binds_stored_value(w) or _binds_stored_values_returned(w, sites)) and not carried:
                 continue  # `w, c = self.layers[i]`: the name now refers to a stored array, updated in place
             if w.loop is not None and any(w.loop in loop_chain(x.loop) for x in ss):
                 role[k] = "working storage (set afresh inside the loop that updates it)"
@@ -670,6 +670,56 @@ def _binds_stored_value(site) -> bool:
     parts = value.elts if isinstance(value, ast.Tuple) else [value]
     stored = [p for p in parts if isinstance(p, (ast.Attribute, ast.Subscript))]
     return bool(stored) and len(stored) == len(parts)
+
+
+def _binds_stored_value_text(expr) -> bool:
+    """A container written out of stored values only (`{"W": self.W, "b": self.b}`, `[self.W, self.b]`)."""
+    if isinstance(expr, ast.Dict):
+        parts = expr.values
+    elif isinstance(expr, (ast.List, ast.Tuple)):
+        parts = expr.elts
+    else:
+        return False
+    return bool(parts) and all(isinstance(p, (ast.Attribute, ast.Subscript)) for p in parts)
+
+
+def _binds_stored_values_returned(site, sites) -> bool:
+    """`params = module.params()` where every `params` method returns a container of stored arrays (`return {"W":
+    self.W, "b": self.b}`): a new dict, but of the arrays themselves, so an in-place update of an element
+    (`params[k] -= ...`) changes the stored array."""
+    try:
+        node = ast.parse(site.statement.strip()).body[0]
+    except (SyntaxError, IndexError):
+        return False
+    if not isinstance(node, ast.Assign):
+        return False
+    calls = node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]  # `p, g = m.params(), m.grads()`
+    return bool(calls) and all(isinstance(c, ast.Call) and _returns_stored((_dotted(c.func) or "").rsplit(".", 1)[-1],
+                                                                           sites) for c in calls)
+
+
+def _returns_stored(name: str, sites) -> bool:
+    """Whether the methods called `name` write stored arrays out in a container (see _binds_stored_values_returned)."""
+    returns = [x for x in sites if x.kind == "return" and x.function.rsplit(".", 1)[-1] == name]
+    if not name or not returns:
+        return False
+    # Of the methods of that name (one per layer class), some return nothing stored (`return {}`) and a container
+    # class returns what it gathered from its parts (`return params`); at least one writes stored arrays out.
+    stored = False
+    for x in returns:
+        try:
+            ret = ast.parse(x.statement.strip()).body[0]
+        except (SyntaxError, IndexError):
+            return False
+        if not isinstance(ret, ast.Return):
+            return False
+        value = ret.value
+        if _binds_stored_value_text(value):
+            stored = True
+        elif not (isinstance(value, ast.Name) or isinstance(value, (ast.Dict, ast.List, ast.Tuple)) and not (
+                value.values if isinstance(value, ast.Dict) else value.elts)):
+            return False
+    return stored
 
 
 def _walks_layers(site, lp, containers: set[str], loop_iters) -> bool:
