@@ -906,3 +906,59 @@ def test_a_division_by_a_count_of_selected_rows_that_reached_zero(tmp_path):
     fix = cause(s, "division_by_zero").fixes[0]
     assert (fix.before.strip(), fix.after.strip()) == ("count = inside.sum()", "count = max(inside.sum(), 1)")
     assert np.isfinite(untraced(src.replace("count = inside.sum()", "count = max(inside.sum(), 1)"))["w"]).all()
+
+
+
+# A softmax classifier fed raw features in the hundreds, its loss computed by a loss object (`loss = loss_fn(yb,
+# prob)`, the log inside its __call__): the loss falls a long way from its huge start, but ends above ln K, no
+# better than a uniform guess over the K classes.
+RAW_CLASSES = """
+import numpy as np
+rng = np.random.default_rng(5)
+centers = rng.normal(size=(4, 6)) * 40 + 120
+labels = rng.integers(0, 4, size=400)
+X = centers[labels] + rng.normal(size=(400, 6)) * 60
+Y = np.eye(4)[labels]
+
+
+class CrossEntropy:
+    def __call__(self, target, prob):
+        return -np.sum(target * np.log(np.clip(prob, 1e-12, 1.0))) / len(target)
+
+
+W = rng.normal(size=(6, 4)) * 0.1
+b = np.zeros(4)
+loss_fn = CrossEntropy()
+for epoch in range(60):
+    for start in range(0, 400, 50):
+        xb, yb = X[start:start + 50], Y[start:start + 50]
+        z = xb @ W + b
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        prob = e / e.sum(axis=1, keepdims=True)
+        loss = loss_fn(yb, prob)
+        g = (prob - yb) / len(xb)
+        W -= 0.0002 * xb.T @ g
+        b -= 0.0002 * g.sum(axis=0)
+"""
+
+
+def _replay_raw_classes(src):
+    scope = {}
+    exec(src, scope)
+    return scope
+
+
+def test_raw_inputs_leave_a_cross_entropy_no_better_than_a_guess(tmp_path):
+    s = trace_script(tmp_path, RAW_CLASSES)
+    c = checks(s, "unnormalized_inputs")
+    assert c["inputs_large"].status == R.HOLDS
+    assert c["run_troubled"].status == R.HOLDS and "no better than a guess" in c["run_troubled"].why
+    assert "ln 4" in c["run_troubled"].why
+    final = _replay_raw_classes(RAW_CLASSES)["loss"]
+    assert final > np.log(4)  # the plain run's last minibatch loss, above a guess too
+    assert "unnormalized_inputs" in tags(s)[:3]
+    scaled = RAW_CLASSES.replace("X = centers[labels] + rng.normal(size=(400, 6)) * 60",
+                                 "X = (centers[labels] + rng.normal(size=(400, 6)) * 60 - 120) / 60")
+    (tmp_path / "scaled").mkdir()
+    s = trace_script(tmp_path / "scaled", scaled)
+    assert checks(s, "unnormalized_inputs")["inputs_large"].status == R.FAILS

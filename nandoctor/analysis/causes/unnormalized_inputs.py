@@ -24,9 +24,12 @@ from ._passes import site_words
         ("inputs_large", "a feature of those inputs has a mean or spread above INPUT_SCALE (not standardized, not 0-1)"),
         ("run_troubled", "the run blows up, its loss barely falls and is not falling faster in the second half of "
                          "the run than in the first, its loss flattens in the second half while still above "
-                         "INPUT_STALL_LEVEL of its start, or the unit that reads the inputs stays saturated"),
+                         "INPUT_STALL_LEVEL of its start, or the unit that reads the inputs stays saturated, or "
+                         "its cross-entropy ends no better than a guess (INPUT_CHANCE_FRACTION of ln K or more over "
+                         "the last tenth, for K classes)"),
     ),
-    thresholds={"INPUT_SCALE": 10.0, "INPUT_SLOW_DROP": 0.1, "INPUT_SATURATED": 0.5, "INPUT_STALL_LEVEL": 0.5},
+    thresholds={"INPUT_SCALE": 10.0, "INPUT_SLOW_DROP": 0.1, "INPUT_SATURATED": 0.5, "INPUT_STALL_LEVEL": 0.5,
+                "INPUT_CHANCE_FRACTION": 0.9},
     # the initial weights multiplying the inputs' own spread a hundredfold or more (a ratio that does not depend
     # on the inputs' scale) make the blow-up whatever that scale
     yields_to=("weights_init_too_large",),
@@ -64,10 +67,21 @@ def rule(ctx) -> RuleOutcome:
     level = ctx.threshold("INPUT_STALL_LEVEL")
     stalled = (lp is not None and not slow and "late_drop" in lp and lp["first"] > 0 and lp["last"] > level * lp["first"]
                and 0 <= lp["late_drop"] < ctx.threshold("INPUT_SLOW_DROP"))
-    status = True if bad or (slow and not picking_up) or stuck or stalled else (None if bad is None and lp is None
-                                                                                 else False)
+    # A cross-entropy that fell from a huge start but ends where a uniform guess over the K classes would (ln K):
+    # the large inputs saturate the output, which learns nothing the classes tell apart.
+    guess = None
+    if lp is not None and not (bad or slow or stuck or stalled):
+        from .weights_init_too_large import _final_tenth_mean, chance_level
+
+        chance, end = chance_level(F), _final_tenth_mean(F)
+        if chance is not None and end is not None and end >= ctx.threshold("INPUT_CHANCE_FRACTION") * chance[1]:
+            guess = (f"the loss went from {lp['first']:.4g} to {lp['last']:.4g}, and over the last tenth of the run it "
+                     f"averages {end:.4g}, no better than a guess among the {chance[0]} classes of {chance[2]} "
+                     f"(ln {chance[0]} = {chance[1]:.4g})")
+    status = True if bad or (slow and not picking_up) or stuck or stalled or guess else (
+        None if bad is None and lp is None else False)
     why = bad["what"] if bad else (f"the loss only went from {lp['first']:.4g} to {lp['last']:.4g}" if slow and not picking_up
-                                   else stuck["what"] if stuck
+                                   else stuck["what"] if stuck else guess if guess
                                    else f"the loss went from {lp['first']:.4g} to {lp['middle']:.4g} by the middle of the "
                                         f"run and only on to {lp['last']:.4g} in its second half, still "
                                         f"{lp['last'] / lp['first']:.0%} of its start" if stalled

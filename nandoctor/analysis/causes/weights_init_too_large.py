@@ -149,8 +149,14 @@ def chance_level(F) -> tuple[int, float, str] | None:
     distribution over K >= 2 classes: a (samples, K) value in [0, 1] whose mean is 1/K at every step (each row sums to
     1). None when either was not measured."""
     loss = loss_values(F)
-    if loss is None or "log" not in F.by_id[loss[0]].statement:
+    if loss is None:
         return None
+    if "log" not in F.by_id[loss[0]].statement:
+        # `loss = self.loss_fn(y, p)`: the value a function returned by a statement taking a log (matched on the
+        # recorded values), the cross-entropy computed where the loss object is defined
+        logs = [x.id for x in F.sites if x.kind == "return" and "log" in (x.statement or "") and F.observed(x.id)]
+        if F.value_source(loss[0], logs) is None:
+            return None
     best = None
     for x in F.sites:
         sr = F.ser(x.id)
