@@ -455,6 +455,65 @@ def test_a_width_one_dict_holds_on_two_axes_is_not_per_sample(tmp_path):
     assert "parameter_shape_per_sample" not in _tags(s)
 
 
+
+# Minibatch targets handed to a closure (`step(A[sel], passed[sel])`): the targets come from `passed`, not from the
+# index `sel`; the prediction is last computed on the whole table, and judged against the table the targets are
+# picked from. The healthy twin's column of ones is built by a helper (`np.stack([np.ones_like(a), a, b])`).
+CLOSURE_MINIBATCH = """
+import numpy as np
+rng = np.random.default_rng(24)
+n = 300
+watched = rng.uniform(0.0, 1.0, n)
+quiz = rng.uniform(0.0, 1.0, n)
+passed = ((0.9 * watched + 1.1 * quiz + rng.normal(0, 0.08, n)) > 1.25).astype(float)
+
+
+def build_features(watched, quiz):
+    return np.stack(COLUMNS, axis=1)
+
+
+def make_classifier(n_features, lr):
+    w = np.zeros(n_features)
+
+    def prob(A):
+        return 1.0 / (1.0 + np.exp(-(A @ w)))
+
+    def step(A, t):
+        g = A.T @ (prob(A) - t) / len(t)
+        w[:] = w - lr * g
+
+    return prob, step
+
+
+A = build_features(watched, quiz)
+prob, step = make_classifier(A.shape[1], 0.5)
+for epoch in range(25):
+    order = rng.permutation(n)
+    for k in range(0, n, 50):
+        sel = order[k:k + 50]
+        step(A[sel], passed[sel])
+    final = prob(A)
+"""
+
+
+def test_a_closure_fed_minibatches_without_an_offset_is_judged_on_the_whole_table(tmp_path):
+    src = CLOSURE_MINIBATCH.replace("COLUMNS", "[watched, quiz]")
+    s = analysed_session(tmp_path, src)
+    F = facts(s)
+    t = F.target
+    assert t is not None and F.by_id[F.root_data(t)].target == "passed"
+    c = premise_checks(s, "missing_bias")
+    assert _statuses(c) == {"no_bias_term": HOLDS, "offset_needed": HOLDS, "decision_stuck": HOLDS}
+    run = untraced(src)
+    assert c["decision_stuck"].numbers["output_std_end"] == pytest.approx(float(run["final"].std()), rel=1e-6)
+    assert c["decision_stuck"].numbers["target_std"] == pytest.approx(float(run["passed"].std()), rel=1e-6)
+
+
+def test_a_column_of_ones_built_by_a_helper_is_a_bias(tmp_path):
+    s = analysed_session(tmp_path, CLOSURE_MINIBATCH.replace("COLUMNS", "[np.ones_like(watched), watched, quiz]"))
+    assert premise_checks(s, "missing_bias")["no_bias_term"].status == FAILS
+
+
 # -- targets_outside_activation_range ---------------------------------------------------------------
 
 TANH_OUT = """

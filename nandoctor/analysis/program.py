@@ -1369,19 +1369,6 @@ class ProgramModel(_facts_base()):
         fed -= self._index_only_names(x.function, x.target[4:])
         return [q for q in out if base_name(self.by_id[q].target) in fed or self.by_id[q].function == x.function]
 
-    def _index_only_names(self, function: str, param: str) -> set[str]:
-        """Names that every call of `function` reads, in the argument passed as `param`, only inside a subscript's
-        index (`idx` of `net.forward(pts[idx])`)."""
-        inside, outside = set(), set()
-        for _, expr in self.call_args(function, param):
-            slices = set()
-            for node in ast.walk(expr):
-                if isinstance(node, ast.Subscript):
-                    slices |= {id(n) for n in ast.walk(node.slice)}
-            for node in ast.walk(expr):
-                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-                    (inside if id(node) in slices else outside).add(node.id)
-        return inside - outside
 
     def call_args(self, function: str, param: str):
         """(caller, argument expression) pairs for calls to `function` passing `param`; a class's `__call__` is called

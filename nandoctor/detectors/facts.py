@@ -656,7 +656,9 @@ class Facts:
         roots = {self.root_data(c) for c in self.input_candidates} | set(self.input_candidates)
         for c in self.input_candidates:
             if self.by_id[c].kind == "arg":
-                roots.update(q for p in self.parents(c) if p in self.data_like for q in (p, self.root_data(p)))
+                index_only = self._index_only_names(self.by_id[c].function, self.by_id[c].target[4:])
+                roots.update(q for p in self.parents(c) if p in self.data_like
+                             and base_name(self.by_id[p].target) not in index_only for q in (p, self.root_data(p)))
         return roots
 
     @cached_property
@@ -767,6 +769,10 @@ class Facts:
         for _ in range(6):
             x = self.by_id[cur]
             ps = [p for p in self.parents(cur) if p not in seen and p in self.data_like]
+            if x.kind == "arg":
+                # `step(A[sel], passed[sel])`: the rows an index picks come from `passed`, not from `sel`
+                index_only = self._index_only_names(x.function, x.target[4:])
+                ps = [p for p in ps if base_name(self.by_id[p].target) not in index_only] or ps
             if len(ps) > 1:
                 # Fed at several calls (training, then a test set): the data of the value's own shape in the loop
                 # (or that shape transposed at the call) is what it came from.
@@ -778,6 +784,20 @@ class Facts:
                 continue
             break
         return cur
+
+    def _index_only_names(self, function: str, param: str) -> set[str]:
+        """Names that every call of `function` reads, in the argument passed as `param`, only inside a subscript's
+        index (`idx` of `net.forward(pts[idx])`)."""
+        inside, outside = set(), set()
+        for _, expr in self.call_args(function, param):
+            slices = set()
+            for node in ast.walk(expr):
+                if isinstance(node, ast.Subscript):
+                    slices |= {id(n) for n in ast.walk(node.slice)}
+            for node in ast.walk(expr):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                    (inside if id(node) in slices else outside).add(node.id)
+        return inside - outside
 
     def loop_dims(self, sid: int) -> tuple[int, ...]:
         """The dimensions a site recorded at its first observation in the loop (its first at all when none is); () when

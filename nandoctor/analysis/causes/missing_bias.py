@@ -208,9 +208,12 @@ def rule(ctx) -> RuleOutcome:
     if const_col is None and i is not None:
         # Values too large to keep: the statements that build the inputs show a column of ones.
         xi = F.by_id[i]
-        for w in F.resolve(base_name(xi.target), xi.function):
+        writers = F.resolve(base_name(xi.target), xi.function)
+        # and what a helper that builds them returns (`A = build_features(...)`)
+        writers += [p for w in writers for p in F.parents(w) if F.by_id[p].kind == "return"]
+        for w in writers:
             text = F.by_id[w].statement
-            if re.search(r"(hstack|column_stack|concatenate|c_|insert|append)\b.*\bones\b", text):
+            if re.search(r"(hstack|column_stack|stack|concatenate|c_|insert|append)\b.*\bones(_like)?\b", text):
                 const_col = f"of ones (line {F.by_id[w].line})"
     seen_text = set()
     stmts = [(x, tree) for x, tree in stmts if not (x.statement.strip() in seen_text or seen_text.add(x.statement.strip()))]
@@ -396,6 +399,15 @@ def _stuck(F, flat_limit: float, residual_limit: float | None = None, decisions:
         if not cands:
             cands = [d for d in decisions if F.ser(d) is not None and len(F.ser(d)) and F.ser(d)[C.SIZE][-1] == size]
         cands = [c for c in cands if len(loop_rows(F, c)) >= 2]
+        root = F.root_data(t)
+        if not cands and root != t and F.observed(root):
+            # Minibatch targets (`step(A[sel], passed[sel])`) and a prediction last computed on the whole table: the
+            # prediction is judged against the table the targets are picked from.
+            whole = F.ser(root)[C.SIZE][0]
+            found = [s for s in [F.output] + [a.site for a in F.activations] + list(decisions)
+                     if s is not None and F.observed(s) and F.ser(s)[C.SIZE][-1] == whole and len(loop_rows(F, s)) >= 2]
+            if found:
+                t, size, t_std, cands = root, whole, float(F.ser(root)[C.STD][0]), found
         if cands and t_std > 0:
             sid = max(cands, key=lambda c: len(loop_rows(F, c)))
             row = loop_rows(F, sid)[-1]
