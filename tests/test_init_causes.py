@@ -639,6 +639,72 @@ def test_a_forward_return_computed_from_the_inputs_is_not_the_targets(tmp_path):
     assert not untraced(LAYER_OBJECTS)["labels"].min() < 0
 
 
+
+# A module-level dict of weights stepped inside a function that never binds the name (`params[k] -= ...` in
+# `adam_step`), read by the forward function; a sigmoid output asked for percentages. The dict is the parameters (its
+# writes in the function are the module's), and a loss that barely falls under Adam's small steps is the targets'
+# floor, not a rate too low.
+PERCENT_TARGETS = """
+import numpy as np
+rng = np.random.default_rng(58)
+N, D, H = 200, 3, 6
+X = rng.normal(size=(N, D))
+y = 100 / (1 + np.exp(-(X @ np.array([1.1, -0.8, 0.6]) - 0.3))).reshape(-1, 1)
+params = {"W1": rng.normal(scale=0.8, size=(D, H)), "b1": np.zeros((1, H)),
+          "W2": rng.normal(scale=0.4, size=(H, 1)), "b2": np.zeros((1, 1))}
+state = {"m": {k: np.zeros_like(v) for k, v in params.items()}, "v": {k: np.zeros_like(v) for k, v in params.items()},
+         "t": 0}
+
+
+def forward(xb):
+    z1 = xb @ params["W1"] + params["b1"]
+    a1 = np.maximum(z1, 0)
+    out = 1 / (1 + np.exp(-(a1 @ params["W2"] + params["b2"])))
+    return z1, a1, out
+
+
+def gradients(xb, yb):
+    z1, a1, out = forward(xb)
+    d_z2 = 2 * (out - yb) / len(xb) * out * (1 - out)
+    g = {"W2": a1.T @ d_z2, "b2": d_z2.sum(axis=0, keepdims=True)}
+    d_z1 = (d_z2 @ params["W2"].T) * (z1 > 0)
+    g["W1"], g["b1"] = xb.T @ d_z1, d_z1.sum(axis=0, keepdims=True)
+    return g
+
+
+def adam_step(g, lr=0.005):
+    state["t"] += 1
+    for k in params:
+        state["m"][k] = 0.9 * state["m"][k] + 0.1 * g[k]
+        state["v"][k] = 0.999 * state["v"][k] + 0.001 * g[k] ** 2
+        m_hat = state["m"][k] / (1 - 0.9 ** state["t"])
+        v_hat = state["v"][k] / (1 - 0.999 ** state["t"])
+        params[k] -= lr * m_hat / (np.sqrt(v_hat) + 1e-8)
+
+
+for epoch in range(15):
+    perm = rng.permutation(N)
+    for i in range(0, N, 25):
+        idx = perm[i:i + 25]
+        adam_step(gradients(X[idx], y[idx]))
+    loss = float(np.mean((forward(X)[2] - y) ** 2))
+"""
+
+
+def test_a_module_dict_stepped_in_a_function_holds_the_parameters(tmp_path):
+    s = analysed_session(tmp_path, PERCENT_TARGETS)
+    F = facts(s)
+    assert ("<module>", "params") in F.param_keys
+    assert F.output is not None and F.by_id[F.output].target == "out"
+    c = premise_checks(s, "targets_outside_activation_range")
+    assert _statuses(c) == {"targets_measured": HOLDS, "bounded_output": HOLDS, "targets_outside": HOLDS}
+    run = untraced(PERCENT_TARGETS)
+    assert c["targets_outside"].numbers["target_max"] <= float(run["y"].max())
+    low = premise_checks(s, "learning_rate_too_low")
+    assert low["loss_barely_falls"].status == HOLDS and low["yields_to"].status == FAILS
+    assert _tags(s)[0] == "targets_outside_activation_range"
+
+
 # -- missing_bias -----------------------------------------------------------------------------------
 
 OFFSET = """

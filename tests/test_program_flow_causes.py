@@ -48,7 +48,8 @@ for turn in range(40):
 def test_a_closure_dict_written_by_one_closure_and_read_by_another_is_a_parameter(tmp_path):
     s = trace(tmp_path, CLOSURE)
     F = facts(s)
-    assert {F.by_id[p].target for p in F.params} == {"state['w']", "state['b']"}
+    # the dict the enclosing function set up, and its entries the learning closure steps
+    assert {F.by_id[p].target for p in F.params} == {"state", "state['w']", "state['b']"}
     status, _ = judge(s, "targets_outside_activation_range")
     assert status["targets_outside"] == HOLDS
     top = float(untraced(CLOSURE)["grades"].max())

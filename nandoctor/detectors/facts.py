@@ -240,6 +240,9 @@ class Facts:
             name = base_name(x.target)
             scope = "" if "." in name else x.function
             w.setdefault((scope, name), []).append(x.id)
+            bound = self._scope_of(x) if "." not in name else scope
+            if bound != scope:  # a module's dict written into inside a function: the module's name holds it too
+                w.setdefault((bound, name), []).append(x.id)
         return w
 
     def resolve(self, name: str, function: str) -> list[int]:
@@ -474,7 +477,33 @@ class Facts:
     def key(self, sid: int) -> tuple[str, str]:
         x = self.by_id[sid]
         name = base_name(x.target)
-        return ("" if "." in name else x.function, name)
+        return ("" if "." in name else self._scope_of(x), name)
+
+    @cached_property
+    def _binders(self) -> set[tuple[str, str]]:
+        """(function, plain name) pairs the function binds itself: assigned, unpacked or an argument of it."""
+        out = set()
+        for x in self.sites:
+            if x.kind == "arg":
+                out.add((x.function, x.target[4:]))
+            elif x.kind not in ("return", "setitem", "update", "augassign"):
+                out.add((x.function, base_name(x.target)))
+        return out
+
+    def _scope_of(self, x) -> str:
+        """The function whose binding a plain name's write changes: its own, unless it only writes into the value
+        (`params[k] -= step` in a function that never binds `params`), which is then the enclosing function's or the
+        module's."""
+        name = base_name(x.target)
+        if x.kind not in ("setitem", "update", "augassign") or (x.function, name) in self._binders \
+                or x.function == "<module>":
+            return x.function
+        parts = x.function.split(".")
+        for k in range(len(parts) - 1, 0, -1):
+            enc = ".".join(parts[:k])
+            if (enc, name) in self._binders:
+                return enc
+        return "<module>" if ("<module>", name) in self._binders else x.function
 
     @cached_property
     def param_keys(self) -> set[tuple[str, str]]:
