@@ -228,6 +228,10 @@ def samples_axis_length(F) -> int | None:
     si = _shape(F.ser(i).shape[0])
     st = _shape(F.ser(t).shape[0])
     shared = [d for d in si if d in st and d > 1]
+    # The targets' longest axis is their samples (one value or one row of K per sample): when the inputs do not
+    # share it, what they share is a class count or a width, not the samples.
+    if shared and st and max(st) not in shared:
+        return None
     return max(shared) if shared else None
 
 

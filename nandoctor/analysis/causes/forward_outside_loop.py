@@ -87,6 +87,9 @@ def _applied(F, u: int) -> list[int]:
     return [g for _, g in best.values()]
 
 
+STALE_DEPTH = 8
+
+
 def _stale_sources(F, g: int, pname: str) -> list[int]:
     """Values the gradient `g` is computed from (a few statements up its chain) that were recorded only before the
     loop and are themselves computed from the parameter `pname`: the forward pass the loop never redoes."""
@@ -94,7 +97,9 @@ def _stale_sources(F, g: int, pname: str) -> list[int]:
     # Recorded before the loop, and otherwise only once the gradient was last computed (an evaluation after
     # training): never recomputed while the loop ran.
     last = F.ser(g).seq[-1]
-    for _ in range(4):
+    # Deep enough for a loss object between them: the gradient's return, the probabilities it keeps, their
+    # exponentials, the shifted scores, the method's argument, the scores made before the loop.
+    for _ in range(STALE_DEPTH):
         nxt = []
         for q in todo:
             for p in F.parents(q):

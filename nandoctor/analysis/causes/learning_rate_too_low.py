@@ -55,8 +55,10 @@ def _scalar_ratios(F) -> list[dict]:
     thresholds={"SLOW_DROP": 0.1, "SLOW_RATIO": 1e-3, "GRADIENT_ALIVE": 1e-5, "LAYER_SPREAD": 1e3,
                 "UNEXPLAINED_DROP": 100.0},
     # a step stored into an integer array is truncated away whatever the rate: the truncation explains tiny steps;
-    # targets beyond what the output can produce leave a loss floor no rate gets under
-    yields_to=("integer_dtype_truncation", "parameter_not_updated", "targets_outside_activation_range"),
+    # targets beyond what the output can produce leave a loss floor no rate gets under; a forward pass computed once
+    # before the loop hands every step the same gradient, whatever the rate
+    yields_to=("integer_dtype_truncation", "parameter_not_updated", "targets_outside_activation_range",
+               "forward_outside_loop"),
 )
 def rule(ctx) -> RuleOutcome:
     """Loss stalled, tiny steps, a gradient of ordinary size: the rate scaling it is too small."""

@@ -32,7 +32,7 @@ def rule(ctx) -> RuleOutcome:
     out = RuleOutcome()
     n = samples_axis_length(F)
     if not out.check("samples_counted", n is not None or None,
-                     f"{n} training samples" if n is not None else "the inputs and targets share no dimension",
+                     f"{n} training samples" if n is not None else "no dimension of the inputs is the targets' longest (their samples)",
                      samples=n):
         return out
     shapes: dict[str, list[tuple]] = {}

@@ -74,6 +74,8 @@ def _first_layer_gain(F):
                             "at the end"),
     ),
     thresholds={"init_collapse_ratio": 0.01, "init_stall_drop": 0.05, "INIT_SMALL_GAIN": 0.25},
+    # an output computed once before the loop never changes whatever the start: its flat spread is that stale value's
+    yields_to=("forward_outside_loop",),
 )
 def rule(ctx) -> RuleOutcome:
     """The first prediction's spread is a sliver of the inputs' and stays so: nothing moves."""
