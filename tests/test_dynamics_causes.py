@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -1357,60 +1358,21 @@ def test_a_look_ahead_update_before_the_forward_pass_leaves_the_first_step_measu
 
 # Features x samples softmax regression whose scores are computed once before the loop and handed, each epoch, to a
 # loss object (its forward keeps the probabilities, its backward returns the gradient): the stale scores sit six
-# statements up the gradient's chain. The four classes are no samples: the targets' longest axis is.
-STALE_THROUGH_LOSS_OBJECT = """
-# softmax regression on 4 classes, data stored as features x samples
-# (one column per example) like in the lecture slides
-import numpy as np
-
-np.random.seed(11)
-D, K, M = 6, 4, 500
-
-centres = np.random.randn(D, K) * 1.5
-labels = np.random.randint(0, K, size=M)
-X = centres[:, labels] + np.random.randn(D, M)     # D x M
-Y = np.zeros((K, M))
-Y[labels, np.arange(M)] = 1.0                       # one-hot, K x M
-
-
-class SoftmaxCrossEntropy:
-    def forward(self, scores, targets):
-        shifted = scores - scores.max(axis=0, keepdims=True)
-        e = np.exp(shifted)
-        self.probs = e / e.sum(axis=0, keepdims=True)
-        self.targets = targets
-        return -np.sum(targets * np.log(self.probs + 1e-12)) / targets.shape[1]
-
-    def backward(self):
-        return (self.probs - self.targets) / self.targets.shape[1]
-
-
-params = {"W": np.random.randn(K, D) * 0.01, "b": np.zeros((K, 1))}
-criterion = SoftmaxCrossEntropy()
-lr = 0.5
-
-scores = params["W"] @ X + params["b"]
-
-for epoch in range(40):
-    loss = criterion.forward(scores, Y)
-    dscores = criterion.backward()
-    params["W"] -= lr * dscores @ X.T
-    params["b"] -= lr * dscores.sum(axis=1, keepdims=True)
-
-scores = params["W"] @ X + params["b"]
-"""
+# statements up the gradient's chain. The four classes are no samples: the targets' longest axis is. The sample
+# pair x13_maple_vials holds that program and its twin, which computes the scores in the loop.
+SAMPLES = Path(__file__).resolve().parent / "samples" / "cases"
 
 
 def test_scores_made_once_before_the_loop_reach_the_gradient_through_a_loss_object(tmp_path):
-    _, drafts, checks = _run(tmp_path, STALE_THROUGH_LOSS_OBJECT, "stale_loss_object")
+    stale = (SAMPLES / "x13_maple_vials_a.py").read_text()
+    _, drafts, checks = _run(tmp_path, stale, "stale_loss_object")
     c = checks["forward_outside_loop"]
     assert c["forward_stale"].status == HOLDS and "scores" in c["forward_stale"].why
     assert "forward_outside_loop" in drafts
     assert checks["parameter_shape_per_sample"]["samples_counted"].status == NOT_CHECKED
     for tag in ("learning_rate_too_low", "weights_init_too_small"):
         assert tag not in drafts
-    fresh = STALE_THROUGH_LOSS_OBJECT.replace("    loss = criterion.forward(scores, Y)",
-                                              "    scores = params[\"W\"] @ X + params[\"b\"]\n"
-                                              "    loss = criterion.forward(scores, Y)")
+    fresh = (SAMPLES / "x13_maple_vials_b.py").read_text()
+    assert 'loss = criterion.forward(params["W"] @ X + params["b"], Y)' in fresh  # the twin computes them each epoch
     _, drafts, _ = _run(tmp_path, fresh, "fresh_loss_object")
     assert "forward_outside_loop" not in drafts
