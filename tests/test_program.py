@@ -1112,3 +1112,35 @@ def test_entries_of_a_dict_a_params_method_returns_are_the_parameters(tmp_path):
     s = traced(PARAMS_METHOD, tmp_path)
     assert "params" in param_names(s)
     assert loop_line(s, s.plan.step_loop) == line_of(PARAMS_METHOD, "for step")
+
+
+
+# A helper reading the model's module-level weights (`return 1 / (1 + np.exp(-(rows @ W)))`) is no function of its
+# arguments alone: what it returns to the training loop is computed from the parameters.
+GLOBAL_WEIGHTS_HELPER = """
+import numpy as np
+rng = np.random.default_rng(0)
+X = rng.normal(size=(80, 3))
+y = (X @ np.array([1.0, -2.0, 0.5]) > 0).astype(float).reshape(-1, 1)
+W = rng.normal(size=(3, 1)) * 0.1
+
+
+def predict(rows):
+    return 1 / (1 + np.exp(-(rows @ W)))
+
+
+for step in range(30):
+    out = predict(X)
+    err = out - y
+    W -= 0.5 * X.T @ err / len(X)
+"""
+
+
+def test_a_helper_reading_module_weights_passes_them_to_its_caller(tmp_path):
+    from nandoctor.detectors.facts import facts
+
+    s = traced(GLOBAL_WEIGHTS_HELPER, tmp_path)
+    F = facts(s)
+    out = [x.id for x in F.sites if x.target == "out"]
+    assert out and set(out) <= F.derived
+    assert F.output is not None and F.by_id[F.output].target == "out"

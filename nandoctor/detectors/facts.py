@@ -569,6 +569,14 @@ class Facts:
         """Return sites computed only from their own function's arguments, module-level values and other such
         returns (a function of its arguments)."""
         returns = [x for x in self.sites if x.kind == "return" and x.function != "<module>"]
+        # what the parameters reach through any call at all (the parameters included): the conservative reading
+        children = self.child_map
+        reached, todo = set(self.params), list(self.params)
+        while todo:
+            for m in children.get(todo.pop(), ()):
+                if m not in reached:
+                    reached.add(m)
+                    todo.append(m)
         pure: set[int] = set()
         changed = True
         while changed:
@@ -577,9 +585,10 @@ class Facts:
                 if r.id in pure:
                     continue
                 ps = self.parent_map.get(r.id, [])
-                # (its own arguments and returns: functions of one name in several files are one name here)
+                # (its own arguments and returns: functions of one name in several files are one name here; a
+                # module-level value, unless the parameters reach it: `return rows @ W` reads the model's weights)
                 if all((self.by_id[p].kind in ("arg", "return") and self.by_id[p].function == r.function)
-                       or self.by_id[p].function == "<module>" or p in pure for p in ps):
+                       or (self.by_id[p].function == "<module>" and p not in reached) or p in pure for p in ps):
                     pure.add(r.id)
                     changed = True
         return pure
