@@ -54,6 +54,15 @@ def read(repo: str, commit: str, path: str) -> str:
     return done.stdout.decode("utf-8")
 
 
+def python_files(repo: str, commit: str, folder: str) -> list[str]:
+    """The `.py` files under `folder` at the pinned commit (a package the driver copies whole, as an install would)."""
+    done = subprocess.run(["git", "--git-dir", git_dir(repo), "ls-tree", "-r", "--name-only", commit, folder],
+                          capture_output=True, text=True)
+    if done.returncode != 0 or not done.stdout.strip():
+        missing(repo, commit, f"git ls-tree {commit[:12]} {folder} failed: {done.stderr.strip()}")
+    return [path for path in done.stdout.split() if path.endswith(".py")]
+
+
 def patch(text: str, old: str, new: str, where: str) -> str:
     """Replace `old` by `new` exactly once; the driver's knobs and budgets must hit the line they mean."""
     count = text.count(old)

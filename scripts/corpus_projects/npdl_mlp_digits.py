@@ -5,7 +5,6 @@ its examples/mlp-digits.py on synthetic 8x8 digits; knob: SGD learning rate."""
 import contextlib
 import os
 import runpy
-import subprocess
 import sys
 
 import numpy as np
@@ -34,19 +33,12 @@ SKLEARN_STUB = {
 }
 
 
-def package_files() -> list[str]:
-    listing = subprocess.run(["git", "--git-dir", _common.git_dir(REPO), "ls-tree", "-r", "--name-only", COMMIT],
-                             capture_output=True, text=True)
-    if listing.returncode != 0:
-        _common.missing(REPO, COMMIT, f"git ls-tree failed: {listing.stderr.strip()}")
-    return [f for f in listing.stdout.split() if f.startswith("npdl/") and f.endswith(".py")]
-
-
 def main() -> None:
     args = _common.parse(__doc__)
     patches = {EXAMPLE: [("optimizer=npdl.optimizers.SGD(lr=0.005)",
                           f"optimizer=npdl.optimizers.SGD(lr={LEARNING_RATE[args.knob]})")]}
-    src, stubs = _common.checkout(PROJECT, REPO, COMMIT, {f: f for f in package_files() + [EXAMPLE]}, patches,
+    files = {f: f for f in _common.python_files(REPO, COMMIT, "npdl") + [EXAMPLE]}
+    src, stubs = _common.checkout(PROJECT, REPO, COMMIT, files, patches,
                                   SKLEARN_STUB)
     images, labels = _common.synthetic_digits(1797, np.random.default_rng(7), side=8)
     data = np.round(images.reshape(len(images), 64) / 255.0 * 16.0)  # sklearn's digits: integers 0..16 as floats

@@ -6,7 +6,6 @@ import contextlib
 import io
 import os
 import runpy
-import subprocess
 
 import numpy as np
 
@@ -21,14 +20,6 @@ SCRIPT = "tutorials/code/00_quickstart.py"
 # thread: healthy loss 0.964 -> 0.0051 in 5 epochs, train/val/test accuracy 1.0; broken loss 19.8 -> 17.8 (the
 # softmax saturated, the clipped cross-entropy stuck high), train accuracy 0.22, val/test accuracy 0.22, no NaN.
 SCALING = {"healthy": "for r in rows]) / 255.0", "broken": "for r in rows])"}
-
-
-def package_files() -> list[str]:
-    listing = subprocess.run(["git", "--git-dir", _common.git_dir(REPO), "ls-tree", "-r", "--name-only", COMMIT],
-                             capture_output=True, text=True)
-    if listing.returncode != 0:
-        _common.missing(REPO, COMMIT, f"git ls-tree failed: {listing.stderr.strip()}")
-    return [f for f in listing.stdout.split() if f.startswith("numpy_keras/") and f.endswith(".py")]
 
 
 def write_csv(path: str, images: np.ndarray, labels: np.ndarray) -> None:
@@ -47,7 +38,8 @@ def main() -> None:
         ('"mnist_train_small.csv", n_rows=5000)', '"mnist_train_small.csv", n_rows=2000)'),
         ('"mnist_test.csv", n_rows=1000)', '"mnist_test.csv", n_rows=500)'),
     ]}
-    src, _ = _common.checkout(PROJECT, REPO, COMMIT, {f: f for f in package_files() + [SCRIPT]}, patches)
+    files = {f: f for f in _common.python_files(REPO, COMMIT, "numpy_keras") + [SCRIPT]}
+    src, _ = _common.checkout(PROJECT, REPO, COMMIT, files, patches)
     images, labels = _common.synthetic_digits(2500, np.random.default_rng(5))
     write_csv(os.path.join(src, "data", "mnist_train_small.csv"), images[:2000], labels[:2000])
     write_csv(os.path.join(src, "data", "mnist_test.csv"), images[2000:], labels[2000:])

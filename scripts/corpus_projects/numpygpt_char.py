@@ -7,7 +7,6 @@ import contextlib
 import os
 import re
 import runpy
-import subprocess
 import sys
 
 import numpy as np
@@ -53,15 +52,6 @@ CLOCK = [(re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d - ", re.M), ""), (re.comp
          (re.compile(r"training finished in [\d.]+s"), "training finished")]
 
 
-def package_files() -> list[str]:
-    """The numpyGPT package at the pinned commit (run from the repository root, as ./train.py is)."""
-    done = subprocess.run(["git", "--git-dir", _common.git_dir(REPO), "ls-tree", "-r", "--name-only", COMMIT,
-                           "numpyGPT"], capture_output=True, text=True)
-    if done.returncode != 0 or not done.stdout.strip():
-        _common.missing(REPO, COMMIT, f"git ls-tree {COMMIT[:12]} numpyGPT failed: {done.stderr.strip()}")
-    return [path for path in done.stdout.split() if path.endswith(".py")]
-
-
 class NoClock:
     """Writes through to the real stdout without the wall-clock stamps, and keeps a copy."""
 
@@ -83,7 +73,8 @@ def main() -> None:
     args = _common.parse(__doc__)
     lr, min_lr = LEARNING_RATE[args.knob]
     patches = {"train.py": BUDGET + [("lr = 3e-4", f"lr = {lr}"), ("min_lr = 3e-5", f"min_lr = {min_lr}")]}
-    files = {f: f for f in package_files() + ["train.py", "datagen.py", "data/shakespeare.txt"]}
+    files = {f: f for f in _common.python_files(REPO, COMMIT, "numpyGPT") + ["train.py", "datagen.py",
+                                                                          "data/shakespeare.txt"]}
     src, _ = _common.checkout(PROJECT, REPO, COMMIT, files, patches, stubs=STUBS)
     os.chdir(src)  # both scripts use paths relative to the repository root
     _common.seed(0)

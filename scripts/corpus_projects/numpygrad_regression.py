@@ -5,7 +5,6 @@ modules, optim.SGD, DataLoader) by its examples/regression_1d/main.py, run as `p
 import logging
 import os
 import runpy
-import subprocess
 import sys
 
 import numpy as np
@@ -25,15 +24,6 @@ INPUTS = {"healthy": "inputs_norm", "broken": "inputs"}
 # the README's quick start trains nn.MLP with optim.SGD(step_size=1e-1); the example offers the same optimizer by
 # --optimizer sgd; the budget is --num-steps 1000 instead of 3000
 ARGV = ["main.py", "--optimizer", "sgd", "--num-steps", "1000"]
-
-
-def library_files() -> list[str]:
-    """The library's modules at the pinned commit (src/numpygrad/...), as `pip install -e .` would import them."""
-    done = subprocess.run(["git", "--git-dir", _common.git_dir(REPO), "ls-tree", "-r", "--name-only", COMMIT,
-                           "src/numpygrad"], capture_output=True, text=True)
-    if done.returncode != 0 or not done.stdout.strip():
-        _common.missing(REPO, COMMIT, f"git ls-tree {COMMIT[:12]} src/numpygrad failed: {done.stderr.strip()}")
-    return [path for path in done.stdout.split() if path.endswith(".py")]
 
 
 def quiet_clock_logger(name: str) -> None:
@@ -57,7 +47,7 @@ def main() -> None:
         "src/numpygrad/core/__init__.py": [("type ndarray = array", "ndarray = array")],
         "src/numpygrad/core/array.py": [("type ArrayCoercible = ", "ArrayCoercible = Any; _ArrayCoercibleText = ")],
     }
-    files = {f: f for f in library_files() + EXAMPLE_FILES}
+    files = {f: f for f in _common.python_files(REPO, COMMIT, "src/numpygrad") + EXAMPLE_FILES}
     src, _ = _common.checkout(PROJECT, REPO, COMMIT, files, patches)
     sys.path.insert(0, os.path.join(src, "src"))  # the package lives under src/, as the editable install has it
     os.chdir(src)

@@ -6,7 +6,6 @@ import contextlib
 import os
 import re
 import runpy
-import subprocess
 import sys
 
 import numpy as np
@@ -37,15 +36,6 @@ STUBS = {
 CLOCK = [re.compile(r"\(\d+\.\d sec/iter\) "), re.compile(r" took \d+\.\d sec")]
 
 
-def library_files() -> list[str]:
-    """The package's modules at the pinned commit, as `pip install .` would import them."""
-    done = subprocess.run(["git", "--git-dir", _common.git_dir(REPO), "ls-tree", "-r", "--name-only", COMMIT,
-                           "NumPyNet"], capture_output=True, text=True)
-    if done.returncode != 0 or not done.stdout.strip():
-        _common.missing(REPO, COMMIT, f"git ls-tree {COMMIT[:12]} NumPyNet failed: {done.stderr.strip()}")
-    return [path for path in done.stdout.split() if path.endswith(".py")]
-
-
 class NoClock:
     """Writes through to the real stdout without the wall-clock times, and keeps a copy."""
 
@@ -73,7 +63,7 @@ def main() -> None:
         "NumPyNet/layers/cost_layer.py": [("self.loss = np.empty(shape=self.out_shape)",
                                            "self.loss = np.empty(shape=self.out_shape or ())")],
     }
-    files = {f: f for f in library_files() + [EXAMPLE]}
+    files = {f: f for f in _common.python_files(REPO, COMMIT, "NumPyNet") + [EXAMPLE]}
     src, _ = _common.checkout(PROJECT, REPO, COMMIT, files, patches, stubs=STUBS)
     os.chdir(src)
     _common.seed(0)  # the example seeds numpy itself (42) when it is loaded

@@ -6,7 +6,6 @@ import contextlib
 import io
 import os
 import runpy
-import subprocess
 
 import numpy as np
 
@@ -34,18 +33,10 @@ KERAS_STUBS = {
 }
 
 
-def package_files() -> list[str]:
-    listing = subprocess.run(["git", "--git-dir", _common.git_dir(REPO), "ls-tree", "-r", "--name-only", COMMIT],
-                             capture_output=True, text=True)
-    if listing.returncode != 0:
-        _common.missing(REPO, COMMIT, f"git ls-tree failed: {listing.stderr.strip()}")
-    return [f for f in listing.stdout.split() if f.startswith("neural_network/") and f.endswith(".py")]
-
-
 def main() -> None:
     args = _common.parse(__doc__)
     patches = {EXAMPLE: [("net.add(Normalization(samples=X_train))", NORMALIZATION[args.knob])]}
-    files = {f: f for f in package_files() + [EXAMPLE]}
+    files = {f: f for f in _common.python_files(REPO, COMMIT, "neural_network") + [EXAMPLE]}
     src, stubs = _common.checkout(PROJECT, REPO, COMMIT, files, patches, KERAS_STUBS)
     # budget: 12,000 training and 1,000 test digits instead of 60,000 and 10,000 (its 5 epochs of batches of 64 kept)
     images, labels = _common.synthetic_digits(13000, np.random.default_rng(3))
