@@ -672,15 +672,13 @@ def _binds_stored_value(site) -> bool:
     return bool(stored) and len(stored) == len(parts)
 
 
-def _binds_stored_value_text(expr) -> bool:
-    """A container written out of stored values only (`{"W": self.W, "b": self.b}`, `[self.W, self.b]`)."""
+def _container_parts(expr) -> list | None:
+    """The elements of a dict, list or tuple display (`{"W": self.W, "b": self.b}`); None for any other expression."""
     if isinstance(expr, ast.Dict):
-        parts = expr.values
-    elif isinstance(expr, (ast.List, ast.Tuple)):
-        parts = expr.elts
-    else:
-        return False
-    return bool(parts) and all(isinstance(p, (ast.Attribute, ast.Subscript)) for p in parts)
+        return expr.values
+    if isinstance(expr, (ast.List, ast.Tuple)):
+        return expr.elts
+    return None
 
 
 def _binds_stored_values_returned(site, sites) -> bool:
@@ -713,11 +711,10 @@ def _returns_stored(name: str, sites) -> bool:
             return False
         if not isinstance(ret, ast.Return):
             return False
-        value = ret.value
-        if _binds_stored_value_text(value):
+        parts = _container_parts(ret.value)
+        if parts and all(isinstance(p, (ast.Attribute, ast.Subscript)) for p in parts):
             stored = True
-        elif not (isinstance(value, ast.Name) or isinstance(value, (ast.Dict, ast.List, ast.Tuple)) and not (
-                value.values if isinstance(value, ast.Dict) else value.elts)):
+        elif not (isinstance(ret.value, ast.Name) or parts == []):
             return False
     return stored
 
@@ -1368,7 +1365,6 @@ class ProgramModel(_facts_base()):
             fed |= set(names)
         fed -= self._index_only_names(x.function, x.target[4:])
         return [q for q in out if base_name(self.by_id[q].target) in fed or self.by_id[q].function == x.function]
-
 
     def call_args(self, function: str, param: str):
         """(caller, argument expression) pairs for calls to `function` passing `param`; a class's `__call__` is called

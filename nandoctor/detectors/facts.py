@@ -550,19 +550,20 @@ class Facts:
         """Sites whose values are computed from the parameters (not the parameters themselves). A helper that
         computes its result from its arguments alone (`asarray(a)`, called with weights by one caller and with the
         data by another) passes nothing to a caller but what that caller hands it, which the caller reads itself."""
+        return self._reached_from(self.params, self._pure_returns) - self.params
+
+    def _reached_from(self, seeds, pure=frozenset()) -> set[int]:
+        """The seeds and every site computed from them, through reads and calls; a return in `pure` passes nothing
+        to a caller in another function."""
         children = self.child_map
-        pure = self._pure_returns
-        seen: set[int] = set()
-        todo = list(self.params)
+        reached, todo = set(seeds), list(seeds)
         while todo:
             n = todo.pop()
             for m in children.get(n, ()):
-                if n in pure and self.by_id[m].function != self.by_id[n].function:
-                    continue
-                if m not in seen and m not in self.params:
-                    seen.add(m)
+                if m not in reached and not (n in pure and self.by_id[m].function != self.by_id[n].function):
+                    reached.add(m)
                     todo.append(m)
-        return seen
+        return reached
 
     @cached_property
     def _pure_returns(self) -> set[int]:
@@ -570,13 +571,7 @@ class Facts:
         returns (a function of its arguments)."""
         returns = [x for x in self.sites if x.kind == "return" and x.function != "<module>"]
         # what the parameters reach through any call at all (the parameters included): the conservative reading
-        children = self.child_map
-        reached, todo = set(self.params), list(self.params)
-        while todo:
-            for m in children.get(todo.pop(), ()):
-                if m not in reached:
-                    reached.add(m)
-                    todo.append(m)
+        reached = self._reached_from(self.params)
         pure: set[int] = set()
         changed = True
         while changed:
@@ -823,9 +818,15 @@ class Facts:
             break
         return cur
 
-    def _index_only_names(self, function: str, param: str) -> set[str]:
+    def _index_only_names(self, function: str, param: str) -> frozenset[str]:
         """Names that every call of `function` reads, in the argument passed as `param`, only inside a subscript's
-        index (`idx` of `net.forward(pts[idx])`)."""
+        index (`idx` of `net.forward(pts[idx])`). Computed once per argument (every data lookup asks)."""
+        key = ("index_only", function, param)
+        if key not in self.memo:
+            self.memo[key] = frozenset(self._index_only_uncached(function, param))
+        return self.memo[key]
+
+    def _index_only_uncached(self, function: str, param: str) -> set[str]:
         inside, outside = set(), set()
         for _, expr in self.call_args(function, param):
             slices = set()

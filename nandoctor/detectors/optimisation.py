@@ -926,7 +926,7 @@ def _opaque_call(F: Facts, sid: int) -> bool:
         name = func.id
     else:
         return False
-    defined = {last(s.function) for s in F.sites if s.function}
+    defined = {last(f) for f in F.function_defs}
     return name not in defined and not any(F.by_id[p].kind == "return" for p in F.parent_map.get(sid, []))
 
 
