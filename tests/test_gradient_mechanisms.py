@@ -173,6 +173,55 @@ def test_gradient_returned_in_a_dict_is_summed(tmp_path):
     assert "gradient_sum_not_mean" not in drafts
 
 
+# The same gradients in a class's method: its returned dict records no array, yet the method ran (its other
+# statements recorded values), so the sum it returns is judged; a backward method that never ran sums nothing.
+CLASS_DICT_GRADS = """
+import numpy as np
+
+
+class Sorter:
+    def __init__(self, gen):
+        self.p = {{"M": gen.normal(0.0, 0.1, (2, 3)), "c": np.zeros(3)}}
+        self.vel = {{k: np.zeros_like(v) for k, v in self.p.items()}}
+
+    def grads(self, rows, idx):
+        s = rows @ self.p["M"] + self.p["c"]
+        e = np.exp(s - s.max(axis=1, keepdims=True))
+        pr = e / e.sum(axis=1, keepdims=True)
+        pr[np.arange(len(idx)), idx] -= 1.0
+        return {{"M": rows.T @ pr, "c": pr.sum(axis=0)}}
+
+    def unused_grads(self, rows, idx):
+        return {{"M": rows.T @ rows[:, :1], "c": rows.sum(axis=0)}}
+
+    def step(self, rows, idx):
+        g = self.grads(rows, idx)
+        for k in self.p:
+            self.vel[k] = 0.9 * self.vel[k] - 0.5 * g[k]{div}
+            self.p[k] += self.vel[k]
+
+
+gen = np.random.default_rng(11)
+rows = np.concatenate([gen.normal(c, 1.0, (100, 2)) for c in ([2.0, 0.0], [-1.0, 2.0], [0.0, -2.0])])
+idx = np.repeat(np.arange(3), 100)
+model = Sorter(gen)
+for epoch in range(30):
+    model.step(rows, idx)
+"""
+
+
+def test_gradient_returned_in_a_dict_by_a_method_that_ran_is_summed(tmp_path):
+    F, _, checks = _run(tmp_path, CLASS_DICT_GRADS.format(div=""), "method_sum")
+    s = checks["gradient_sum_not_mean"]["gradient_summed"]
+    assert s.status == HOLDS, s.why
+    assert s.numbers["batch"] == 300
+    returns = {x.function: x.id for x in F.sites if x.kind == "return"}
+    assert F.ran(returns["Sorter.grads"]) and not F.observed(returns["Sorter.grads"])
+    assert not F.ran(returns["Sorter.unused_grads"])
+    _, _, checks = _run(tmp_path, CLASS_DICT_GRADS.format(div=" / len(idx)"), "method_mean")
+    assert checks["gradient_sum_not_mean"]["gradient_summed"].status == FAILS
+
+
 # A tanh layer whose derivative comes from a table of lambdas, called inline in the backward statement: no site holds
 # the derivative, so it cannot be replayed; full-batch plain steps.
 TABLE_DERIVATIVE = """

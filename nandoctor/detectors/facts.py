@@ -367,6 +367,12 @@ class Facts:
         ran = {(x.file, x.function) for x in self.sites if self.observed(x.id)}
         return ran, {f for _, f in ran}
 
+    def ran(self, sid: int) -> bool:
+        """A site that recorded a value, or whose function recorded one: a statement whose value is no array (a
+        dict of gradients returned) ran when its function did, while a function with nothing recorded never ran."""
+        x = self.by_id[sid]
+        return self.observed(sid) or (x.file, x.function) in self._ran[0]
+
     def _shadowed(self, sid: int) -> bool:
         """A site of a function that never ran in this run, while a function of the same name in another file did
         (two modules each defining `Sequential.fit`): names are resolved by function name, and the code that ran

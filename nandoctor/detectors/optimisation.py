@@ -970,8 +970,8 @@ def summed_gradients(F: Facts) -> list[dict]:
         if any(_opaque_call(F, g) for g in chain):
             continue  # a value made by a function chosen at run time: whether it divides was not seen
         # A statement that never ran in this run (a convolution's backward in a run that trains a dense net) sums
-        # nothing here.
-        contracting = [g for g in chain if _contracts(text[g]) and F.observed(shaped[g])
+        # nothing here; one that records no array (a dict of gradients returned) ran when its function did.
+        contracting = [g for g in chain if _contracts(text[g]) and F.ran(shaped[g])
                        and (F.by_id[g].kind != "return" or shaped[g] != g or _every_value_contracts(text[g]))]
         if contracting:
             c = contracting[0]
