@@ -217,6 +217,13 @@ os.environ["NANDOCTOR_PROBE"] = "off"
 
 
 def pytest_configure(config):
+    # The suite starts nandoctor in a thousand subprocesses; where PYTHONDONTWRITEBYTECODE is set (CI images, some
+    # containers), each would compile the package from source again. Compiling it once here (the controller, before
+    # any worker starts) writes the byte code every later process reads.
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        import compileall
+
+        compileall.compile_dir(str(ROOT / "nandoctor"), quiet=2)
     # An xdist worker runs with SIGINT ignored, and an ignored signal stays ignored in every process it starts:
     # the tests that send Ctrl-C to a script (plain or traced) need the disposition a terminal gives.
     if os.environ.get("PYTEST_XDIST_WORKER"):

@@ -173,6 +173,18 @@ def test_gradient_returned_in_a_dict_is_summed(tmp_path):
     assert "gradient_sum_not_mean" not in drafts
 
 
+def test_gradient_dict_applied_by_plain_steps_is_read_through_the_dict(tmp_path):
+    # `p[k] -= 0.5 * g[k]`: the update reads only the dict, which records no array; its filling return is judged
+    plain = DICT_GRADS.replace("vel[k] = 0.9 * vel[k] - 0.5 * g[k]\n        p[k] += vel[k]", "p[k] -= 0.5 * g[k]")
+    assert plain != DICT_GRADS
+    _, _, checks = _run(tmp_path, plain.format(div=""), "plain_sum")
+    s = checks["gradient_sum_not_mean"]["gradient_summed"]
+    assert s.status == HOLDS, s.why
+    assert s.numbers["batch"] == 300
+    _, _, checks = _run(tmp_path, plain.format(div=" / len(idx)"), "plain_mean")
+    assert checks["gradient_sum_not_mean"]["gradient_summed"].status == FAILS
+
+
 # The same gradients in a class's method: its returned dict records no array, yet the method ran (its other
 # statements recorded values), so the sum it returns is judged; a backward method that never ran sums nothing.
 CLASS_DICT_GRADS = """
