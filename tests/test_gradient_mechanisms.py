@@ -7,6 +7,7 @@ import math
 import textwrap
 
 import numpy as np
+import pytest
 
 from nandoctor.analysis.causes.gradient_sign_wrong import reversing_steps
 from nandoctor.analysis.rules import FAILS, HOLDS, evaluate_rules, load_rules
@@ -163,26 +164,21 @@ for epoch in range(30):
 """
 
 
-def test_gradient_returned_in_a_dict_is_summed(tmp_path):
-    _, _, checks = _run(tmp_path, DICT_GRADS.format(div=""), "dict_sum")
+# `p[k] -= 0.5 * g[k]`: with plain steps the update reads only the dict, which records no array; the return that
+# fills it is judged all the same
+PLAIN_DICT_GRADS = DICT_GRADS.replace("vel[k] = 0.9 * vel[k] - 0.5 * g[k]\n        p[k] += vel[k]", "p[k] -= 0.5 * g[k]")
+
+
+@pytest.mark.parametrize("source", [DICT_GRADS, PLAIN_DICT_GRADS], ids=["momentum", "plain"])
+def test_gradient_returned_in_a_dict_is_summed(tmp_path, source):
+    assert PLAIN_DICT_GRADS != DICT_GRADS
+    _, _, checks = _run(tmp_path, source.format(div=""), "dict_sum")
     s = checks["gradient_sum_not_mean"]["gradient_summed"]
     assert s.status == HOLDS, s.why
     assert s.numbers["batch"] == 300
-    _, drafts, checks = _run(tmp_path, DICT_GRADS.format(div=" / len(idx)"), "dict_mean")
+    _, drafts, checks = _run(tmp_path, source.format(div=" / len(idx)"), "dict_mean")
     assert checks["gradient_sum_not_mean"]["gradient_summed"].status == FAILS
     assert "gradient_sum_not_mean" not in drafts
-
-
-def test_gradient_dict_applied_by_plain_steps_is_read_through_the_dict(tmp_path):
-    # `p[k] -= 0.5 * g[k]`: the update reads only the dict, which records no array; its filling return is judged
-    plain = DICT_GRADS.replace("vel[k] = 0.9 * vel[k] - 0.5 * g[k]\n        p[k] += vel[k]", "p[k] -= 0.5 * g[k]")
-    assert plain != DICT_GRADS
-    _, _, checks = _run(tmp_path, plain.format(div=""), "plain_sum")
-    s = checks["gradient_sum_not_mean"]["gradient_summed"]
-    assert s.status == HOLDS, s.why
-    assert s.numbers["batch"] == 300
-    _, _, checks = _run(tmp_path, plain.format(div=" / len(idx)"), "plain_mean")
-    assert checks["gradient_sum_not_mean"]["gradient_summed"].status == FAILS
 
 
 # The same gradients in a class's method: its returned dict records no array, yet the method ran (its other
