@@ -725,6 +725,35 @@ def test_one_update_statement_over_the_layers_in_forward_order_is_read_input_sid
     assert checks["vanishing_gradient"]["gradient_vanishes"].status == HOLDS
 
 
+def test_layer_objects_stepped_in_forward_order_are_read_input_side_first(tmp_path):
+    """`for layer in layers: layer.step(lr, mom)` with `self.W += self.vW` in the method: the method has no loop of
+    its own, and the loop that calls it walks the layers forwards, so the k-th write of a step is the k-th layer. The
+    deep sigmoid autoencoder of the sample pair x13_quartz_prism: its first steps' ratios shrink toward the input,
+    replayed in plain numpy; with tanh (the healthy twin) the ratios do not shrink that far."""
+    from nandoctor.analysis.causes._numeric import EARLY_STEPS, ratios_toward_the_input
+
+    cases = Path(__file__).resolve().parent / "samples" / "cases"
+    src = (cases / "x13_quartz_prism_b.py").read_text()
+    session, drafts, checks = _run(tmp_path, src, "prism")
+    layers = ratios_toward_the_input(facts(session))
+    assert layers is not None and [r["position"] for r in layers] == list(range(6))
+    # replayed: every layer's |change| / |W before| over the first steps after the first (a write's norm before it
+    # is the array's norm at its previous write), in the order the layers are stepped
+    hooked = src.replace("        self.W += self.vW", "        RATIOS.append(np.linalg.norm(self.vW) / np.linalg.norm(self.W))\n"
+                                                    "        self.W += self.vW")
+    assert hooked != src
+    ns: dict = {"RATIOS": []}
+    exec(compile(hooked.replace("range(60)", "range(1)").replace("print(", "str("), "replay", "exec"), ns)
+    first = np.median(np.array(ns["RATIOS"][6:(EARLY_STEPS + 1) * 6]).reshape(EARLY_STEPS, 6), axis=0)
+    assert np.allclose([r["early"] for r in layers], first, rtol=0.05)
+    assert first[-1] > 1e3 * first[0]
+    assert checks["vanishing_gradient"]["gradient_vanishes"].status == HOLDS
+    assert "vanishing_gradient" in drafts
+    _, drafts, checks = _run(tmp_path, (cases / "x13_quartz_prism_a.py").read_text(), "prism_tanh")
+    assert checks["vanishing_gradient"]["gradient_vanishes"].status == FAILS
+    assert "vanishing_gradient" not in drafts
+
+
 def test_adam_moves_every_array_alike(tmp_path):
     session, drafts, checks = _run(tmp_path, ADAM_LIST.format(step="1e-6"), "adam_alike")
     alike = checks["learning_rate_too_low"]["steps_tiny_alike"]

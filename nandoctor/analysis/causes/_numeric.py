@@ -898,6 +898,32 @@ def ratios_toward_the_input(F: Facts) -> list[dict] | None:
     return sorted(layers, key=lambda r: order[r["name"]])
 
 
+def _loops_calling(F: Facts, function: str) -> list:
+    """The innermost recorded `for` loops around the calls of `function` by its name (a method called on each item a
+    loop walks); empty when it is also called outside any such loop, since that call's order is not known."""
+    name = function.rsplit(".", 1)[-1]
+    found: list = []
+    for path, tree in F.trees.items():
+        records = {lp.line: lp for lp in F.s.loops if lp.file == path}
+
+        def visit(node, around):
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.Call) and _called_name(child) == name:
+                    found.append(around)
+                inner = records.get(child.lineno) if isinstance(child, ast.For) else None
+                # a function defined inside a loop is not run by it
+                visit(child, None if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+                      else inner or around)
+
+        visit(tree, None)
+    return [] if not found or any(lp is None for lp in found) else list({id(lp): lp for lp in found}.values())
+
+
+def _called_name(call: ast.Call) -> str | None:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+
+
 def _walked_in_order(F: Facts, ratios: list[dict]) -> list[dict] | None:
     """The arrays one statement writes in turn (`W += vW` in `for (W, b), ... in zip(layers, ...)`), input side first:
     the k-th write of a step is the k-th array of the container the loop walks in its own order, the order the
@@ -909,9 +935,12 @@ def _walked_in_order(F: Facts, ratios: list[dict]) -> list[dict] | None:
             by_site.setdefault(r["update"], []).append(r)
     best = max(by_site.values(), key=len, default=[])
     x = F.by_id[best[0]["update"]] if best else None
-    loop = F.loop_record(x.loop) if x is not None else None
-    header = getattr(loop, "header", "") or ""
-    if len(best) < 3 or loop is None or "reversed(" in header or "[::-1]" in header:
+    # The statement's own loop, or, in a method with no loop of its own (`self.W += self.vW` in `Dense.step`), the
+    # loops that call that method (`for layer in layers: layer.step(lr)`): each must walk its container forwards.
+    loops = [F.loop_record(x.loop)] if x is not None and x.loop is not None else \
+        _loops_calling(F, x.function) if x is not None and x.function else []
+    headers = [getattr(lp, "header", "") or "" for lp in loops]
+    if len(best) < 3 or not loops or any("reversed(" in h or "[::-1]" in h for h in headers):
         return None
     layers = sorted((r for r in best if not r["from_zero"] and r["ratio"] > 0), key=lambda r: r["position"])
     return layers if len(layers) >= 3 else None
