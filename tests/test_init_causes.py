@@ -286,6 +286,57 @@ def test_dead_relu_holds_when_every_unit_is_off(tmp_path):
     assert any("zeros(" in f.after for f in cause.fixes)
 
 
+# The same net trained one sample at a time: each evaluation of `a` is one sample's ten units. The per-sample target
+# reaches the backward method as an argument (`step(X[i], y[i])`): a sample's label, not a setting.
+RELU_PER_SAMPLE = """
+import numpy as np
+rng = np.random.default_rng(2)
+X = rng.standard_normal((80, 3))
+y = np.abs(X[:, 0]) - 0.5
+W1 = rng.standard_normal((3, 10)) * 0.5
+b1 = np.where(np.arange(10) < 7, {bias}, 0.1)
+W2 = rng.standard_normal(10) * 0.3
+b2 = 0.0
+
+
+def step(x, t):
+    global W2, b2
+    z = x @ W1 + b1
+    a = np.maximum(z, 0)
+    out = a @ W2 + b2
+    e = out - t
+    dz = e * W2 * (z > 0)
+    W2 = W2 - 0.05 * e * a
+    b2 = b2 - 0.05 * e
+    W1[...] -= 0.05 * np.outer(x, dz)
+    b1[...] -= 0.05 * dz
+    return a
+
+
+for epoch in range(15):
+    for i in range(len(X)):
+        last = step(X[i], y[i])
+"""
+
+
+def test_dead_relu_in_a_per_sample_loop_counts_the_units_of_each_sample(tmp_path):
+    s = analysed_session(tmp_path, RELU_PER_SAMPLE.format(bias=-20.0))
+    c = premise_checks(s, "dead_relu")
+    assert c["units_dead"].status == HOLDS, c["units_dead"].why
+    # replayed: the units that stay exactly 0 for every sample of the last epoch
+    ns = untraced(RELU_PER_SAMPLE.format(bias=-20.0))
+    dead = np.all(np.maximum(ns["X"] @ ns["W1"] + ns["b1"], 0) == 0, axis=0)
+    assert dead.sum() == 7
+    assert f"{int(dead.sum())} of 10 units" in c["units_dead"].why
+    assert "dead_relu" in [x.tag for x in s.causes]
+    assert not premise_checks(analysed_session(tmp_path, RELU_PER_SAMPLE.format(bias=0.1), "live"),
+                              "dead_relu")["units_dead"].status == HOLDS
+    # the label handed to step() is a sample's, not a hyperparameter
+    F = facts(s)
+    t = next(x.id for x in F.sites if x.kind == "arg" and x.target.split()[-1] == "t")
+    assert not F.is_hyper(t)
+
+
 def test_dead_relu_fails_when_units_live(tmp_path):
     s = analysed_session(tmp_path, RELU_NET.format(bias=0.1))
     assert premise_checks(s, "dead_relu")["units_dead"].status == FAILS

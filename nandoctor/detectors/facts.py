@@ -621,10 +621,32 @@ class Facts:
         """One number picked from a data array in the loop (`t = stars[i]` in a per-sample loop): a target can be
         a single value per step."""
         x = self.by_id[sid]
+        if x.kind == "arg":
+            return self._arg_picked_from_data(sid)
         # a rate picked from a schedule (`lr = rates[epoch]`) stays a hyperparameter
         return (x.kind in ("assign", "unpack") and x.loop is not None and "[" in (x.statement or "")
                 and not _HYPER_HINT.search(last(base_name(x.target)))
                 and any(p in self.data_like and self._array(p) for p in self.parents(sid)))
+
+    def _arg_picked_from_data(self, sid: int) -> bool:
+        """An argument handed one entry of a data array (`net.backward(labels[i], lr)` gives `y` a sample's label):
+        a per-sample value, not a setting."""
+        if sid not in self._picked_args:
+            x = self.by_id[sid]
+            name = x.target.split()[-1]
+            picked = False
+            if not _HYPER_HINT.search(name):
+                for caller, expr in self.call_args(x.function, name):
+                    base = _dotted(expr.value) if isinstance(expr, ast.Subscript) else None
+                    if base and any(w in self.data_like and self._array(w) for w in self.resolve(base, caller.function)):
+                        picked = True
+                        break
+            self._picked_args[sid] = picked
+        return self._picked_args[sid]
+
+    @cached_property
+    def _picked_args(self) -> dict:
+        return {}
 
     @cached_property
     def data_sites(self) -> list[int]:

@@ -266,7 +266,19 @@ def dead_units(session) -> list[Finding]:
                    for p in [x.id] + F.parents(x.id)):
             continue
         v = F.values(x.id)
-        if v is not None and len(v[2]) == 2:
+        if v is not None and len(v[2]) == 1 and v[2][0] >= 2 and (v[0] >= 0).sum() >= 10:
+            # One sample's units per evaluation (a per-sample loop): a unit is dead when its entry is exactly zero
+            # in every evaluation of the tail. A vector as long as the samples is one unit over the samples instead.
+            from ..analysis.causes._passes import samples_axis_length
+
+            steps, data, shape = v
+            rows = data[steps >= 0].reshape(-1, shape[0])
+            k = max(1, int(len(rows) * DEAD_TAIL))
+            tail_rows = rows[-k:]
+            dead = np.array([np.all(tail_rows == 0)]) if shape[0] == samples_axis_length(F) else \
+                np.all(tail_rows == 0, axis=0)
+            frac = float(dead.mean())
+        elif v is not None and len(v[2]) == 2:
             steps, data, shape = v
             m = steps >= 0
             if m.sum() < 10:
