@@ -1053,6 +1053,45 @@ def test_silent_broadcast_is_inferred_from_the_recorded_operand_shapes():
     assert silent_broadcasts("z = X @ w + b", {"X": (4, 3), "w": (3, 4), "b": (4,)}) == []
 
 
+def test_a_broadcast_against_a_method_s_return_is_found_and_explains_the_grown_weights(tmp_path):
+    # `err = self.predict(X) - y`: the (n, 1) operand is the method's return, the (n,) one the target; the weights'
+    # gradient then takes a sample axis and self.w grows from (4, 1) to (4, n), the broadcast's consequence
+    src = """
+        import numpy as np
+        rng = np.random.default_rng(3)
+        X = rng.normal(0, 1, (60, 4))
+        y = X @ np.array([1.0, -0.5, 0.0, 2.0]) + 1.0{shape}
+
+
+        class Line:
+            def __init__(self):
+                self.w = np.zeros((4, 1))
+                self.b = 0.0
+
+            def predict(self, X):
+                return X @ self.w + self.b
+
+            def step(self, X, y):
+                err = self.predict(X) - y
+                self.w = self.w - 0.05 * 2 * X.T @ err / len(X)
+                self.b = self.b - 0.05 * 2 * np.mean(err)
+
+
+        model = Line()
+        for it in range(40):
+            model.step(X, y)
+        """
+    ns = untraced(src.format(shape=""))
+    assert ns["model"].w.shape == (4, 60)  # the plain run: the broadcast grew the weights
+    s = trace(tmp_path, src.format(shape=""))
+    assert tags(s)[:1] == ["shape_broadcasting_bug"], tags(s)
+    cause = s.causes[0]
+    assert "(60, 60)" in cause.summary and "self.predict(X)" in cause.summary
+    assert "parameter_shape_per_sample" not in tags(s)
+    s = trace(tmp_path, src.format(shape=".reshape(-1, 1)"), "column")
+    assert "shape_broadcasting_bug" not in tags(s)
+
+
 def test_an_integer_target_rebound_to_its_reshape_is_no_integer_store(tmp_path):
     # `Y = Y.reshape(Y_hat.shape)` binds Y to the reshape's own (integer) result and reads Y_hat for its shape only
     src = """

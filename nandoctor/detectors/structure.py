@@ -658,7 +658,10 @@ def inferred_shape(node, shapes: dict) -> tuple | None:
     if isinstance(node, ast.Call) and not node.keywords:
         name = _dotted(node.func) or ""
         head, fn = name.rsplit(".", 1) if "." in name else ("", name)
-        if head not in ("np", "numpy") or not node.args:
+        if head not in ("np", "numpy"):
+            # the program's own function (`self.predict(X)`): the shape its return recorded, keyed `predict()`
+            return shapes.get(f"{fn}()")
+        if not node.args:
             return None
         args = [inferred_shape(a, shapes) for a in node.args]
         if fn in _ELEMENTWISE and fn != "clip" and len(args) == 1:
@@ -723,7 +726,8 @@ def broadcast_shapes(session) -> list[Finding]:
             # the operand as it was just before this observation
             j = ps.before_seq(int(sr.seq[k0]))
             if j is not None:
-                pshapes[base_name(F.by_id[p].target)] = _shape(ps.shape[j])
+                q = F.by_id[p]
+                pshapes[f"{last(q.function)}()" if q.kind == "return" else base_name(q.target)] = _shape(ps.shape[j])
         found = [b for b in silent_broadcasts(x.statement, pshapes) if b[4] == (n, n)]
         if found:
             vec, vshape, col, cshape, _ = found[0]

@@ -25,6 +25,9 @@ def _shape(text) -> tuple:
         ("parameter_per_sample", "a learned parameter's shape holds that number, or changes during training"),
         ("not_a_layer_width", "no other parameter has a dimension of that size, so it is not a layer's width"),
     ),
+    # An error of (n, n) from an (n,) target against (n, 1) predictions gives the weights' gradient a sample axis:
+    # the parameter grows one when the broadcast happens, its consequence.
+    yields_to=("shape_broadcasting_bug",),
 )
 def rule(ctx) -> RuleOutcome:
     """A parameter sized by the number of training rows (or whose shape changes) fits each row on its own."""
