@@ -89,6 +89,47 @@ def test_learning_rate_too_low(tmp_path):
     assert np.median(_replay_ratios(1e-6, "-")) < 1e-3
 
 
+# A rate that lets the loss fall 22% in 60 steps at a pace that barely slows (plain numpy replay: its second half
+# falls 0.85 of its first), against one that falls 32% to the noise floor and then stops.
+FLOORED = """
+import numpy as np
+rng = np.random.default_rng(0)
+X = rng.normal(0, 1, (64, 3))
+y = X @ np.array([1.0, -2.0, 0.5]) + 0.3 + 2.0 * rng.normal(0, 1, 64)
+w = np.linalg.lstsq(X, y - 0.3, rcond=None)[0] + 0.8
+for step in range(60):
+    err = X @ w + 0.3 - y
+    loss = np.mean(err ** 2)
+    w = w - 0.1 * X.T @ err / len(X)
+print(loss)
+"""
+
+
+def _halves(source):
+    ns, losses = {}, []
+    exec(compile(source.replace("    loss = np.mean(err ** 2)", "    loss = np.mean(err ** 2); LOSSES.append(loss)")
+                 .replace("print(loss)", ""), "replay", "exec"), {"LOSSES": losses, **ns})
+    first, middle, last = losses[0], losses[len(losses) // 2], losses[-1]
+    return (first - last) / first, (middle - last) / (first - middle)
+
+
+def test_a_loss_falling_at_an_unchanged_pace_is_held_back_by_the_rate(tmp_path):
+    src = LINREG.format(lr=0.003, op="-")
+    drop, pace = _halves(src)
+    assert 0.1 < drop < 0.5 and pace > 0.7  # the replay: a real but steady fall
+    session, drafts, checks = _run(tmp_path, src, "lr_steady")
+    low = checks["learning_rate_too_low"]
+    assert low["loss_barely_falls"].status == HOLDS, low["loss_barely_falls"].why
+    assert low["loss_barely_falls"].numbers["steady"] is True
+    assert all(low[p].status == HOLDS for p in low), {p: (c.status, c.why) for p, c in low.items()}
+    assert "learning_rate_too_low" in drafts
+    drop, pace = _halves(FLOORED)
+    assert 0.1 < drop < 0.5 and pace < 0.01  # falls as far, then stops at the noise floor
+    session, drafts, checks = _run(tmp_path, FLOORED, "floored")
+    assert checks["learning_rate_too_low"]["loss_barely_falls"].status == FAILS
+    assert "learning_rate_too_low" not in drafts
+
+
 SCALAR = """
 w = 0.5
 b = 0.0

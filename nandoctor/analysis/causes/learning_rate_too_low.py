@@ -39,13 +39,25 @@ def _scalar_ratios(F) -> list[dict]:
     return [r for r in out if r["ratio"] > 0]
 
 
+def _steady_descent(lp: dict, pace: float, most: float) -> bool:
+    """The loss fell by less than `most` of its start, and its second half fell at least `pace` of what its first
+    half did (both halves falling)."""
+    if "middle" not in lp or not np.isfinite(lp["last"]) or lp["first"] <= 0:
+        return False
+    early, late = lp["first"] - lp["middle"], lp["middle"] - lp["last"]
+    return bool(0 < lp["drop"] < most and early > 0 and late >= pace * early)
+
+
 @cause_rule(
     "learning_rate_too_low",
     "The learning rate is too low",
     premises=(
-        ("loss_barely_falls", "the measured loss moved by less than SLOW_DROP of itself over the run, and stayed finite"),
-        ("steps_tiny", "the measured steps, all together, could lower the loss by less than SLOW_DROP of it (and the "
-                       "loss did not fall UNEXPLAINED_DROP times more than they could explain: steps left unmeasured)"),
+        ("loss_barely_falls", "the measured loss moved by less than SLOW_DROP of itself over the run, and stayed finite; "
+                              "or it fell by less than STEADY_MAX_DROP at a pace that does not slow (its second half "
+                              "fell at least STEADY_PACE of what its first half did): still descending, not converged"),
+        ("steps_tiny", "the measured steps, all together, could lower the loss by less than SLOW_DROP of it (less than "
+                       "STEADY_MAX_DROP for a loss descending at a steady pace), and the loss did not fall "
+                       "UNEXPLAINED_DROP times more than they could explain (steps left unmeasured)"),
         ("gradient_present", "the gradient the updates read is not vanishingly small"),
         ("gradient_not_vanishing", "no gradient was measured vanishing on its way back (below 1e-7, or shrinking "
                                    "1e4-fold within a step): then the steps are small because the gradient is"),
@@ -53,7 +65,7 @@ def _scalar_ratios(F) -> list[dict]:
                              "every layer alike, a vanishing gradient starves the layers far from the loss"),
     ),
     thresholds={"SLOW_DROP": 0.1, "SLOW_RATIO": 1e-3, "GRADIENT_ALIVE": 1e-5, "LAYER_SPREAD": 1e3,
-                "UNEXPLAINED_DROP": 100.0},
+                "UNEXPLAINED_DROP": 100.0, "STEADY_PACE": 0.7, "STEADY_MAX_DROP": 0.5},
     # a step stored into an integer array is truncated away whatever the rate: the truncation explains tiny steps;
     # targets beyond what the output can produce leave a loss floor no rate gets under; a forward pass computed once
     # before the loop hands every step the same gradient, whatever the rate
@@ -65,10 +77,15 @@ def rule(ctx) -> RuleOutcome:
     F = ctx.facts
     out = RuleOutcome()
     lp = loss_progress(F)
-    # Barely falls: neither a real drop nor a rise (a rising loss is not a step too small).
-    if not out.check("loss_barely_falls", None if lp is None else abs(lp["drop"]) < ctx.threshold("SLOW_DROP"),
-                     f"the loss ({lp['how']}) went from {lp['first']:.4g} to {lp['last']:.4g}" if lp
-                     else "no loss was measured", **(lp or {})):
+    # Barely falls: neither a real drop nor a rise (a rising loss is not a step too small). Or still falling as fast
+    # at the end as at the start, well short of converging: a loss that converges slows down as it nears its floor,
+    # while one held back by the step size keeps the same pace.
+    steady = lp is not None and _steady_descent(lp, ctx.threshold("STEADY_PACE"), ctx.threshold("STEADY_MAX_DROP"))
+    if not out.check("loss_barely_falls", None if lp is None else abs(lp["drop"]) < ctx.threshold("SLOW_DROP") or steady,
+                     (f"the loss ({lp['how']}) went from {lp['first']:.4g} to {lp['last']:.4g}"
+                      + (f", {lp['middle']:.4g} halfway: its second half fell {(lp['middle'] - lp['last']) / (lp['first'] - lp['middle']):.2f} "
+                         "of what its first half did" if steady else "")) if lp
+                     else "no loss was measured", **(lp or {}), steady=steady):
         return out
     tr = typical_ratio(F)
     fo = first_order_drop(F)
@@ -85,7 +102,7 @@ def rule(ctx) -> RuleOutcome:
                   f"the measured steps could explain ({fo['bound']:.3g}): the steps were not all measured",
                   bound=fo["bound"], fell=fell)
         return out
-    if not out.check("steps_tiny", share < ctx.threshold("SLOW_DROP"),
+    if not out.check("steps_tiny", share < ctx.threshold("STEADY_MAX_DROP" if steady else "SLOW_DROP"),
                      f"all the steps together could lower the loss by at most {fo['bound']:.3g} to first order "
                      f"(sum of |step| x |gradient|), {share:.2%} of its {lp['first']:.4g}", bound=fo["bound"],
                      share=share, ratio=tr["ratio"]):
