@@ -431,6 +431,51 @@ def test_forward_outside_loop_when_the_forward_runs_again_only_after_training(tm
     assert untraced(apply_fix(source, fix))["final"] < 0.5 * untraced(source)["final"]
 
 
+# Softmax regression whose gradients come back in a dict (`grads = gradients(...)`, `params[k] -= lr * grads[k]`):
+# the dict records no array, so the gradient is read through it, at the `delta` that fills it.
+DICT_STALE = """
+import numpy as np
+rng = np.random.default_rng(5)
+X = np.concatenate([m + 0.8 * rng.standard_normal((50, 2)) for m in ([0.0, 1.5], [1.5, -1.0], [-1.5, -1.0])])
+Y = np.eye(3)[np.repeat(np.arange(3), 50)]
+params = {{"W": 0.01 * rng.standard_normal((2, 3)), "b": np.zeros(3)}}
+
+
+def softmax(scores):
+    e = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def gradients(X, Y, probs):
+    delta = (probs - Y) / X.shape[0]
+    return {{"W": X.T @ delta, "b": delta.sum(axis=0)}}
+
+
+{before}for epoch in range(60):
+{inside}    grads = gradients(X, Y, probs)
+    for k in params:
+        params[k] -= 0.5 * grads[k]
+"""
+FORWARD = 'probs = softmax(X @ params["W"] + params["b"])\n'
+
+
+def test_forward_outside_loop_read_through_a_dict_of_gradients(tmp_path):
+    stale = DICT_STALE.format(before=FORWARD, inside="")
+    ns = untraced(stale)
+    first = ns["gradients"](ns["X"], ns["Y"], ns["probs"])["W"]
+    # the replay: the gradient handed to every step is the one of the first step
+    assert np.array_equal(first, ns["gradients"](ns["X"], ns["Y"], ns["probs"])["W"])
+    s = analysed_session(tmp_path, stale)
+    c = premise_checks(s, "forward_outside_loop")
+    assert _statuses(c) == {"gradient_recorded": HOLDS, "gradient_repeats": HOLDS, "parameters_move": HOLDS,
+                            "forward_stale": HOLDS}, {k: v.why for k, v in c.items()}
+    assert "delta" in c["gradient_repeats"].why
+    assert _tags(s)[:1] == ["forward_outside_loop"]
+    s = analysed_session(tmp_path, DICT_STALE.format(before="", inside="    " + FORWARD), "fresh")
+    assert premise_checks(s, "forward_outside_loop")["gradient_repeats"].status == FAILS
+    assert "forward_outside_loop" not in _tags(s)
+
+
 def test_forward_outside_loop_in_pure_python(tmp_path):
     s = analysed_session(tmp_path, """
         xs = [0.5 * i for i in range(12)]

@@ -944,6 +944,31 @@ class Facts:
                 out.append(p)
         return out
 
+    def gradient_through_containers(self, update: int) -> list[int]:
+        """For an update that reads its gradient out of a container recording no array (`grads = gradients(X, Y, p)`
+        returning a dict, then `params[k] -= lr * grads[k]`): the recorded values that fill it, read through the
+        container and the return that builds it (`delta` in `return {"W": X.T @ delta, ...}`). Empty when the update
+        reads a recorded gradient itself."""
+        if self.gradient_of(update):
+            return []
+        out: list[int] = []
+        todo = [p for p in self.parents(update) if not (self.is_param(p) or self.is_hyper(p) or self.observed(p))
+                and p not in self.data_like and self.ran(p)]
+        seen = set(todo)
+        for _ in range(2):  # the container, then the return that fills it
+            nxt = []
+            for q in todo:
+                for p in self.parents(q):
+                    if p in seen or self.is_param(p) or self.is_hyper(p) or p in self.data_like:
+                        continue
+                    seen.add(p)
+                    if self.observed(p):
+                        out.append(p)
+                    elif self.ran(p):
+                        nxt.append(p)
+            todo = nxt
+        return out
+
     def init_writers(self, update: int) -> list[int]:
         """Sites that may have written the value an update site first replaced: the writes of its name."""
         return self.resolve(base_name(self.by_id[update].target), self.by_id[update].function)

@@ -74,7 +74,7 @@ def _applied(F, u: int) -> list[int]:
         return []
     at = int(su.seq[rows[0]])
     best: dict[str, tuple[int, int]] = {}
-    for g in F.gradient_of(u):
+    for g in F.gradient_of(u) or F.gradient_through_containers(u):
         if g in F.data_like:
             continue  # the data an update multiplies by (`delta @ X.T`) is the same at every step by design
         sg = F.ser(g)
