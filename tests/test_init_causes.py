@@ -242,6 +242,49 @@ def test_symmetric_holds_when_every_unit_stays_a_copy(tmp_path):
     assert "weights_init_symmetric" in _tags(s)
 
 
+# Pure Python: a (2, 8) matrix of nested lists into tanh units, and an output weight kept as a list of floats stepped
+# entry by entry (`W2[j] -= ...`): two layers, though only one is a matrix.
+NESTED_LISTS = """
+import math
+import random
+random.seed(5)
+data = []
+for _ in range(60):
+    px, py = random.uniform(-1, 1), random.uniform(-1, 1)
+    data.append(([px, py], 1.0 if px * px + py * py < 0.4 else 0.0))
+H = 8
+W1 = [[{start} for j in range(H)] for i in range(2)]
+W2 = [{start} for j in range(H)]
+b2 = 0.0
+for epoch in range(20):
+    for x, t in data:
+        h = [math.tanh(x[0] * W1[0][j] + x[1] * W1[1][j]) for j in range(H)]
+        o = 1.0 / (1.0 + math.exp(-(sum(W2[j] * h[j] for j in range(H)) + b2)))
+        d_o = o - t
+        for j in range(H):
+            d_h = d_o * W2[j] * (1 - h[j] * h[j])
+            W2[j] -= 0.05 * d_o * h[j]
+            W1[0][j] -= 0.05 * d_h * x[0]
+            W1[1][j] -= 0.05 * d_h * x[1]
+        b2 -= 0.05 * d_o
+"""
+
+
+def test_symmetric_nested_lists_with_an_output_weight_stepped_entry_by_entry(tmp_path):
+    zero = NESTED_LISTS.format(start="0.0")
+    ns = untraced(zero)
+    assert all(w == 0.0 for row in ns["W1"] for w in row) and all(w == 0.0 for w in ns["W2"])  # never moved
+    s = analysed_session(tmp_path, zero)
+    c = premise_checks(s, "weights_init_symmetric")
+    assert c["several_layers"].status == HOLDS and "W2" in c["several_layers"].why, c["several_layers"].why
+    assert _statuses(c) == {"several_layers": HOLDS, "weights_kept": HOLDS, "units_identical_from_start": HOLDS,
+                            "units_identical_at_end": HOLDS}
+    assert _tags(s)[:1] == ["weights_init_symmetric"]
+    s = analysed_session(tmp_path, NESTED_LISTS.format(start="random.uniform(-1, 1)"), "random_start")
+    assert premise_checks(s, "weights_init_symmetric")["units_identical_from_start"].status == FAILS
+    assert "weights_init_symmetric" not in _tags(s)
+
+
 def test_symmetric_fails_on_a_random_start(tmp_path):
     s = analysed_session(tmp_path, CLASS_NET.format(zero=False))
     c = premise_checks(s, "weights_init_symmetric")

@@ -7,6 +7,7 @@ import re
 import numpy as np
 
 from ...detectors.facts import base_name
+from ...detectors.structure import BIAS_NAME
 from ...explain.fixes import advice, random_init_fixes
 from ...model import ChainLink
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
@@ -53,14 +54,23 @@ def rule(ctx) -> RuleOutcome:
     ups = update_sites(F)
     shapes = set()
     n = samples_axis_length(F)
+    matrices = set()
     for u in ups:
         sr = F.ser(u)
         # a value with one row per sample is the data passing through, not a layer's weights, unless the program
         # model found it a parameter (a tiny data set as long as a layer is wide: four XOR points, four units)
-        shapes.update(s for _, text in sr.shape.unique_first() if len(s := _shape(text)) == 2
-                      and (n not in s or u in F.updates))
-    if not out.check("several_layers", len(shapes) >= 2 if ups else None,
-                     f"{len(shapes)} weight matrix shapes are updated: {sorted(shapes)}" if ups
+        mine = {s for _, text in sr.shape.unique_first() if len(s := _shape(text)) == 2 and (n not in s or u in F.updates)}
+        shapes.update(mine)
+        if mine:
+            matrices.add(base_name(F.by_id[u].target))
+    # One matrix feeding hidden units, and another weight (a vector for one output unit, a list of Python floats
+    # stepped entry by entry: `W2[j] -= lr * d_o * h[j]`) reading them: two layers. Offsets are no layer.
+    other = sorted({name for u in ups if (name := base_name(F.by_id[u].target)) not in matrices
+                    and u in F.updates and not BIAS_NAME.match(name.rsplit(".", 1)[-1])})
+    several = len(shapes) >= 2 or (len(shapes) == 1 and bool(other))
+    if not out.check("several_layers", several if ups else None,
+                     (f"{len(shapes)} weight matrix shapes are updated: {sorted(shapes)}"
+                      + (f", and other weights: {', '.join(other)}" if len(shapes) == 1 and other else "")) if ups
                      else "no parameter update was recorded", shapes=sorted(shapes)):
         return out
     kept = []
