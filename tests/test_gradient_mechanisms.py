@@ -3,8 +3,12 @@ a derivative in pure-Python per-sample code, gradients returned in a dict."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import math
+import re
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -228,6 +232,24 @@ def test_gradient_returned_in_a_dict_by_a_method_that_ran_is_summed(tmp_path):
     assert not F.ran(returns["Sorter.unused_grads"])
     _, _, checks = _run(tmp_path, CLASS_DICT_GRADS.format(div=" / len(idx)"), "method_mean")
     assert checks["gradient_sum_not_mean"]["gradient_summed"].status == FAILS
+
+
+# The sample e14_amber_quay_a: float32 weights grown from zero by Adam toward targets near 95 through a softplus,
+# the loss printed before the loop and once per epoch; exp overflows at step 31. The norm climbs steadily over the
+# first updates, as it would under ascent, but the loss fell from its value before the loop: descent.
+AMBER = (Path(__file__).resolve().parent / "samples" / "cases" / "e14_amber_quay_a.py").read_text()
+
+
+def test_weights_grown_from_zero_while_the_loss_falls_from_its_value_before_the_loop_are_descent(tmp_path):
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed), np.errstate(all="ignore"):
+        exec(compile(AMBER, "replay", "exec"), {"__name__": "__replay__"})
+    first, epoch0 = re.search(r"first_loss=([\d.]+)\nepoch 0 mse ([\d.]+)", printed.getvalue()).groups()
+    assert float(epoch0) < float(first)  # the replay: the first epoch lowered the loss
+    _, drafts, checks = _run(tmp_path, AMBER, "amber")
+    worse = checks["gradient_sign_wrong"]["worse_from_first_steps"]
+    assert worse.status == FAILS and "descent, not ascent" in worse.why, worse.why
+    assert "gradient_sign_wrong" not in drafts
 
 
 # A tanh layer whose derivative comes from a table of lambdas, called inline in the backward statement: no site holds

@@ -526,6 +526,22 @@ def loss_series(F: Facts):
     return F.memo["loss_series"]
 
 
+def loss_before_training(F: Facts) -> float | None:
+    """The loss site's value recorded before the first training step (`print(loss(X, y))` ahead of the loop, by the
+    same statement the loop's losses come from): the loss the first update starts from. None when it recorded none."""
+    best = _loss_site(F, F.sites)
+    if best is None:
+        return None
+    sid, sign = best
+    sr = F.ser(sid)
+    inside = np.nonzero(sr.step >= 0)[0]
+    if not len(inside):
+        return None
+    ahead = np.nonzero((sr.step < 0) & (sr.seq < sr.seq[inside[0]]))[0]
+    value = float(sign * sr[C.MEAN][ahead[-1]]) if len(ahead) else None
+    return value if value is not None and np.isfinite(value) else None
+
+
 def _loss_series(F: Facts):
     best = _loss_site(F, F.sites)
     if best is None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...detectors.optimisation import loss_series, oversized_steps, sound_run_words, trouble, update_ratios
+from ...detectors.optimisation import (loss_before_training, loss_series, oversized_steps, sound_run_words, trouble,
+                                       update_ratios)
 from ...explain.fixes import flip_update_fixes
 from ...model import ChainLink
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
@@ -49,7 +50,7 @@ def worsening_from_start(F, k: int = 4) -> dict | None:
         # Steadily: it rises at every one of the later checks, with no swing back (overshoot swings).
         steady = bool(np.all(np.diff(early[len(early) // 2 - 1:]) > 0))
         name = F.by_id[u].target
-        falling = loss_falls_over(ls, steps, end)
+        falling = loss_falls_over(ls, steps, end, loss_before_training(F))
         if falling is not None and steady and early[-1] > 1.5 * early[0]:
             # Weights that grow while the loss falls are descending (a separable problem's weights grow so):
             # growth is evidence of ascent only where the loss does not fall with it.
@@ -109,13 +110,15 @@ def reversing_steps(F, until: int | None, cosine: float, share_needed: float, pa
     return best
 
 
-def loss_falls_over(ls, steps: np.ndarray, end: int) -> tuple[float, float] | None:
+def loss_falls_over(ls, steps: np.ndarray, end: int, before: float | None = None) -> tuple[float, float] | None:
     """(loss at the start, loss at the end) when the loss falls over the steps of a weight's first `end` updates,
-    extended to the loss's first three finite values (a loss kept once per epoch); None when it does not fall
-    or was not measured there."""
+    extended to the loss's first three finite values (a loss kept once per epoch); `before`, the loss measured ahead
+    of the first step, opens the series. None when it does not fall or was not measured there."""
     if ls is None or not len(steps):
         return None
     lsteps, loss = ls[0], ls[1]
+    if before is not None:
+        lsteps, loss = np.r_[-1, lsteps], np.r_[before, loss]
     fin = np.isfinite(loss)
     if fin.sum() < 2:
         return None
