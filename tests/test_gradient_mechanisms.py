@@ -252,6 +252,30 @@ def test_weights_grown_from_zero_while_the_loss_falls_from_its_value_before_the_
     assert "gradient_sign_wrong" not in drafts
 
 
+# The sample f14_lantern_grid_a: a features x samples softmax net whose gradients add up 1500 columns, from weights
+# drawn at 0.1. Its first summed step moves W1 by hundreds of times its norm; averaged, the same step would be a large
+# part of the weights still (a first step from a small start often is), but smaller than the weights themselves.
+LANTERN = (Path(__file__).resolve().parent / "samples" / "cases" / "f14_lantern_grid_a.py").read_text()
+
+
+def test_a_summed_first_step_that_the_mean_brings_below_the_weights_is_the_sum(tmp_path):
+    replay = LANTERN.replace("for i in range(200):", "for i in range(1):").replace(
+        "    for key in parameters:\n        parameters[key] = ",
+        "    FIRST.append(np.linalg.norm(learning_rate * grads['W1']) / np.linalg.norm(parameters['W1']))\n"
+        "    for key in parameters:\n        parameters[key] = ", 1)
+    first: list = []
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(replay, "replay", "exec"), {"FIRST": first, "__name__": "__replay__"})
+    assert 0.1 < first[0] / 1500 < 1.0 < first[0]  # the replay: large with the sum, below the weights with the mean
+    _, drafts, checks = _run(tmp_path, LANTERN, "lantern")
+    c = checks["gradient_sum_not_mean"]
+    assert c["gradient_summed"].numbers["batch"] == 1500
+    big = c["step_too_large_by_the_sum"]
+    assert big.status == HOLDS, big.why
+    assert 0.1 < big.numbers["ratio"] / 1500 < 1.0
+    assert "gradient_sum_not_mean" in drafts
+
+
 # A tanh layer whose derivative comes from a table of lambdas, called inline in the backward statement: no site holds
 # the derivative, so it cannot be replayed; full-batch plain steps.
 TABLE_DERIVATIVE = """

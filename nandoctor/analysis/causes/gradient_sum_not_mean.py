@@ -26,9 +26,11 @@ from ._numeric import early_step_ratio
                          "weights) or makes no progress: a loss measured at three steps or more that ends no lower "
                          "than its first value"),
         ("step_too_large_by_the_sum", "the first update moved the weights by SUM_RATIO_HIGH of their norm or more, and "
-                                      "divided by the batch size they would not"),
+                                      "divided by the batch size it would move them by less than SUM_RATIO_DIVIDED of "
+                                      "it (a first step from a small start may be a large part of the weights; one "
+                                      "larger than the weights themselves is thrown out)"),
     ),
-    thresholds={"SUM_BATCH": 32, "SUM_RATIO_HIGH": 0.1},
+    thresholds={"SUM_BATCH": 32, "SUM_RATIO_HIGH": 0.1, "SUM_RATIO_DIVIDED": 1.0},
     # Weights that start too large blow the first steps up whatever the gradient is divided by.
     yields_to=("weights_init_too_large", "parameter_not_updated"),
 )
@@ -77,7 +79,7 @@ def rule(ctx) -> RuleOutcome:
     if big and early is not None and early["ratio"] < big["ratio"]:
         big = dict(big, how="early", name=early["name"], ratio=early["ratio"], step=early["upto"])
     if not out.check("step_too_large_by_the_sum", None if big is None else bool(big) and big["ratio"] >= limit
-                     and big["ratio"] / b < limit,
+                     and big["ratio"] / b < ctx.threshold("SUM_RATIO_DIVIDED"),
                      "no update ratio was measured" if big is None else
                      (f"steps moved {big['name']} by {big['ratio']:.2g} of its norm"
                       + (f" at its first update (step {big['step']})" if big["how"] == "early" else "")
