@@ -745,19 +745,18 @@ for step in range(150):
 """
 
 
-@pytest.mark.parametrize("walk,holds", [("zip(weights, grads)", True), ("reversed(list(zip(weights, grads)))", None)])
-def test_one_update_statement_over_the_layers_in_forward_order_is_read_input_side_first(tmp_path, walk, holds):
+@pytest.mark.parametrize("walk,positions", [("zip(weights, grads)", list(range(6))),
+                                             ("reversed(list(zip(weights, grads)))", list(range(5, -1, -1)))])
+def test_one_update_statement_over_the_layers_in_forward_order_is_read_input_side_first(tmp_path, walk, positions):
     """`for W, g in zip(weights, grads): W -= ...` writes the layers in the order the forward pass reads them; the
-    first steps' ratios shrink toward the input. Walked in reverse, the order is not claimed."""
+    first steps' ratios shrink toward the input. Walked in reverse, the k-th write of a step is the k-th layer from
+    the output: the input layer is the last one written."""
     src = SIGMOID_LIST.replace("ORDER", "reversed(range(len(weights)))").replace("WALK", walk)
     session, drafts, checks = _run(tmp_path, src, "tower_list")
     from nandoctor.analysis.causes._numeric import ratios_toward_the_input
 
     layers = ratios_toward_the_input(facts(session))
-    if holds is None:
-        assert layers is None
-        return
-    assert [r["position"] for r in layers] == list(range(6))
+    assert [r["position"] for r in layers] == positions
     # replayed: at the first step each layer's ratio is |0.002 g| / |W|, the input layer's smallest
     ns: dict = {}
     exec(compile(src.replace("range(150)", "range(1)").replace("W -= 0.002 * g", "pass"), "replay", "exec"), ns)
@@ -793,6 +792,33 @@ def test_layer_objects_stepped_in_forward_order_are_read_input_side_first(tmp_pa
     _, drafts, checks = _run(tmp_path, (cases / "x13_quartz_prism_a.py").read_text(), "prism_tanh")
     assert checks["vanishing_gradient"]["gradient_vanishes"].status == FAILS
     assert "vanishing_gradient" not in drafts
+
+
+def test_layer_objects_stepped_backwards_are_read_from_the_end(tmp_path):
+    """`for layer in reversed(layers): g = layer.backward(g, lr)` beside `head.backward(y, lr)` in the step loop: the
+    hidden layers' update statement writes them output side first, so the last write of a step is the input layer;
+    the step loop's own call of a same-named method walks no layers. The sample f14_cedar_steps_a (seven sigmoid
+    layers): replayed in plain numpy, the first step's ratios shrink toward the input by more than 1e3, and the
+    vanishing gradient, not the rate, is the cause."""
+    from nandoctor.analysis.causes._numeric import ratios_toward_the_input
+
+    src = (Path(__file__).resolve().parent / "samples" / "cases" / "f14_cedar_steps_a.py").read_text()
+    session, drafts, checks = _run(tmp_path, src, "cedar")
+    layers = ratios_toward_the_input(facts(session))
+    assert layers is not None and [r["position"] for r in layers] == list(range(6, -1, -1))
+    hooked = src.replace("        self.W -= lr * self.x.T @ dz\n        self.b -= lr * dz.sum(axis=0)\n        return dx\n\n\n"
+                         "class Output",
+                         "        RATIOS.append(np.linalg.norm(lr * self.x.T @ dz) / np.linalg.norm(self.W))\n"
+                         "        self.W -= lr * self.x.T @ dz\n        self.b -= lr * dz.sum(axis=0)\n        return dx\n\n\n"
+                         "class Output", 1)
+    assert hooked != src
+    ns: dict = {"RATIOS": []}
+    exec(compile(hooked.replace("range(300)", "range(1)").replace("print(", "str("), "replay", "exec"), ns)
+    first = ns["RATIOS"][:7][::-1]  # written output side first: reversed, the input layer first
+    assert first[-1] > 1e3 * first[0]
+    assert checks["vanishing_gradient"]["gradient_vanishes"].status == HOLDS
+    assert "vanishing_gradient" in drafts
+    assert checks["learning_rate_too_low"].get("yields_to") is not None
 
 
 def test_adam_moves_every_array_alike(tmp_path):

@@ -927,8 +927,9 @@ def _called_name(call: ast.Call) -> str | None:
 def _walked_in_order(F: Facts, ratios: list[dict]) -> list[dict] | None:
     """The arrays one statement writes in turn (`W += vW` in `for (W, b), ... in zip(layers, ...)`), input side first:
     the k-th write of a step is the k-th array of the container the loop walks in its own order, the order the
-    forward pass walks it. None unless one such statement wrote at least three arrays, in a loop that walks its
-    container forwards (not `reversed(...)`)."""
+    forward pass walks it, or the k-th from the end when the loop walks it backwards (`reversed(...)`, `[::-1]`, as
+    a backward pass does). None unless one such statement wrote at least three arrays, and every loop that writes
+    them walks the same way."""
     by_site: dict[int, list[dict]] = {}
     for r in ratios:
         if r["position"] > 0 or any(q["update"] == r["update"] and q["position"] > 0 for q in ratios):
@@ -936,12 +937,20 @@ def _walked_in_order(F: Facts, ratios: list[dict]) -> list[dict] | None:
     best = max(by_site.values(), key=len, default=[])
     x = F.by_id[best[0]["update"]] if best else None
     # The statement's own loop, or, in a method with no loop of its own (`self.W += self.vW` in `Dense.step`), the
-    # loops that call that method (`for layer in layers: layer.step(lr)`): each must walk its container forwards.
+    # loops that call that method (`for layer in layers: layer.step(lr)`): all must walk their container one way.
     loops = [F.loop_record(x.loop)] if x is not None and x.loop is not None else \
         _loops_calling(F, x.function) if x is not None and x.function else []
-    headers = [getattr(lp, "header", "") or "" for lp in loops]
-    if len(best) < 3 or not loops or any("reversed(" in h or "[::-1]" in h for h in headers):
+    # The step loop and the loops around it run the method once a step (another class's method of the same name,
+    # `out.backward(t)` beside `for layer in reversed(layers): layer.backward(g)`): they walk no layers.
+    outer, lid = set(), F.s.plan.step_loop
+    while lid is not None and lid not in outer:
+        outer.add(lid)
+        lid = getattr(F.loop_record(lid), "parent", None)
+    loops = [lp for lp in loops if lp is not None and lp.id not in outer]
+    backwards = {"reversed(" in h or "[::-1]" in h for h in (getattr(lp, "header", "") or "" for lp in loops)}
+    if len(best) < 3 or not loops or len(backwards) != 1:
         return None
-    layers = sorted((r for r in best if not r["from_zero"] and r["ratio"] > 0), key=lambda r: r["position"])
+    layers = sorted((r for r in best if not r["from_zero"] and r["ratio"] > 0), key=lambda r: r["position"],
+                    reverse=backwards.pop())
     return layers if len(layers) >= 3 else None
 

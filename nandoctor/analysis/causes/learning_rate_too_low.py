@@ -68,9 +68,10 @@ def _steady_descent(lp: dict, pace: float, most: float) -> bool:
                 "UNEXPLAINED_DROP": 100.0, "STEADY_PACE": 0.7, "STEADY_MAX_DROP": 0.5},
     # a step stored into an integer array is truncated away whatever the rate: the truncation explains tiny steps;
     # targets beyond what the output can produce leave a loss floor no rate gets under; a forward pass computed once
-    # before the loop hands every step the same gradient, whatever the rate
+    # before the loop hands every step the same gradient, whatever the rate; steps that shrink layer by layer toward
+    # the input (a vanishing gradient, measured on the first steps) are starved by the layers, not scaled by a rate
     yields_to=("integer_dtype_truncation", "parameter_not_updated", "targets_outside_activation_range",
-               "forward_outside_loop"),
+               "forward_outside_loop", "vanishing_gradient"),
 )
 def rule(ctx) -> RuleOutcome:
     """Loss stalled, tiny steps, a gradient of ordinary size: the rate scaling it is too small."""
