@@ -944,6 +944,12 @@ class Facts:
                 out.append(p)
         return out
 
+    def gradient_containers(self, update: int) -> list[int]:
+        """The values an update reads that ran but recorded no array and are neither parameters, settings nor data:
+        the containers its gradient is handed over in (`g` of `p[k] -= rate * g[k]`, a dict `grads(x, y)` returned)."""
+        return [p for p in self.parents(update) if not (self.is_param(p) or self.is_hyper(p) or self.observed(p))
+                and p not in self.data_like and self.ran(p)]
+
     def gradient_through_containers(self, update: int) -> list[int]:
         """For an update that reads its gradient out of a container recording no array (`grads = gradients(X, Y, p)`
         returning a dict, then `params[k] -= lr * grads[k]`): the recorded values that fill it, read through the
@@ -952,8 +958,7 @@ class Facts:
         if self.gradient_of(update):
             return []
         out: list[int] = []
-        todo = [p for p in self.parents(update) if not (self.is_param(p) or self.is_hyper(p) or self.observed(p))
-                and p not in self.data_like and self.ran(p)]
+        todo = self.gradient_containers(update)
         seen = set(todo)
         for _ in range(2):  # the container, then the return that fills it
             nxt = []

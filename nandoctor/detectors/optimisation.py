@@ -953,8 +953,7 @@ def summed_gradients(F: Facts) -> list[dict]:
     for u in F.updates:
         # Gradients handed over in a container (`g = grads(x, y)` returning a dict, then `p[k] -= rate * g[k]`)
         # record no array of their own: the container is read back to the statements that fill it.
-        grads = F.gradient_of(u) or [p for p in F.parents(u) if not (F.is_param(p) or F.is_hyper(p) or F.observed(p))
-                                     and p not in F.data_like and F.ran(p)]
+        grads = F.gradient_of(u) or F.gradient_containers(u)
         if not grads or _divides(F.by_id[u].statement):
             continue
         # The values feeding the update, back to the model's output (which is not averaged).

@@ -82,10 +82,11 @@ def rule(ctx) -> RuleOutcome:
     # at the end as at the start, well short of converging: a loss that converges slows down as it nears its floor,
     # while one held back by the step size keeps the same pace.
     steady = lp is not None and _steady_descent(lp, ctx.threshold("STEADY_PACE"), ctx.threshold("STEADY_MAX_DROP"))
+    pace = (lp["middle"] - lp["last"]) / (lp["first"] - lp["middle"]) if steady else None
     if not out.check("loss_barely_falls", None if lp is None else abs(lp["drop"]) < ctx.threshold("SLOW_DROP") or steady,
                      (f"the loss ({lp['how']}) went from {lp['first']:.4g} to {lp['last']:.4g}"
-                      + (f", {lp['middle']:.4g} halfway: its second half fell {(lp['middle'] - lp['last']) / (lp['first'] - lp['middle']):.2f} "
-                         "of what its first half did" if steady else "")) if lp
+                      + (f", {lp['middle']:.4g} halfway: its second half fell {pace:.2f} of what its first half did"
+                         if steady else "")) if lp
                      else "no loss was measured", **(lp or {}), steady=steady):
         return out
     tr = typical_ratio(F)
