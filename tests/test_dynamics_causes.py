@@ -769,7 +769,7 @@ def test_layer_objects_stepped_in_forward_order_are_read_input_side_first(tmp_pa
     """`for layer in layers: layer.step(lr, mom)` with `self.W += self.vW` in the method: the method has no loop of
     its own, and the loop that calls it walks the layers forwards, so the k-th write of a step is the k-th layer. The
     deep sigmoid autoencoder of the sample pair x13_quartz_prism: its first steps' ratios shrink toward the input,
-    replayed in plain numpy (the healthy tanh twin is checked with every sample, in test_causes_samples)."""
+    replayed in plain numpy. (Its healthy tanh twin is traced with every sample in test_causes_samples.)"""
     from nandoctor.analysis.causes._numeric import EARLY_STEPS, ratios_toward_the_input
 
     cases = Path(__file__).resolve().parent / "samples" / "cases"
