@@ -1469,3 +1469,25 @@ def test_scores_made_once_before_the_loop_reach_the_gradient_through_a_loss_obje
     assert 'loss = criterion.forward(params["W"] @ X + params["b"], Y)' in fresh  # the twin computes them each epoch
     _, drafts, _ = _run(tmp_path, fresh, "fresh_loss_object")
     assert "forward_outside_loop" not in drafts
+
+
+def test_a_rate_raised_part_way_is_read_from_the_weights_not_an_offset(monkeypatch):
+    """Synthetic update ratios: an offset `b2` whose norm stays near zero has ratios that jump from 0.05 to 0.11,
+    while the weight `W2` keeps steps of 0.01 of its norm. The jump of the offset's ratio is no raised rate."""
+    from types import SimpleNamespace
+
+    from nandoctor.analysis.causes import learning_rate_too_high as rule_module
+
+    steps = np.arange(60)
+    series = {
+        1: (steps, None, np.full(60, 0.04), np.r_[np.full(40, 0.05), np.full(20, 0.11)]),  # b2
+        2: (steps, None, np.full(60, 3.0), np.full(60, 0.01)),  # W2
+    }
+    F = SimpleNamespace(by_id={1: SimpleNamespace(target="b2"), 2: SimpleNamespace(target="W2")})
+    monkeypatch.setattr(rule_module, "update_ratios", lambda F, u: series[u])
+    limit = 0.1
+    # the same ratios under a weight's name are a raised rate
+    F.by_id[1] = SimpleNamespace(target="V2")
+    assert rule_module.raised_steps(F, [1, 2], None, limit)["name"] == "V2"
+    F.by_id[1] = SimpleNamespace(target="b2")
+    assert rule_module.raised_steps(F, [1, 2], None, limit) == {}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import math
+import random
 import re
 import textwrap
 from pathlib import Path
@@ -113,6 +114,7 @@ def test_overshoot_is_not_ascent(tmp_path):
 
 NEURON = """
 import math
+import random
 points = []
 for i in range(49):
     u = -1.0 + 2.0 * (i % 7) / 6
@@ -459,3 +461,125 @@ def test_a_gradient_from_a_function_picked_at_run_time_is_not_called_summed(tmp_
     s = checks["gradient_sum_not_mean"]["gradient_summed"]
     assert s.status == HOLDS, s.why
     assert s.numbers["batch"] == 200
+
+
+# A sigmoid neuron on Python floats, its data a list of (x1, x2, label) tuples, stepped one sample at a time; the
+# log loss printed before the loop and after each pass. `a - t` (or `t - a`) is the error at the output, read from
+# a label no array holds: not a derivative of the sigmoid.
+TUPLE_NEURON = """
+import math
+import random
+import random
+random.seed(11)
+data = []
+for _ in range(120):
+    u, v = random.uniform(0.0, 1.0), random.uniform(0.0, 1.0)
+    data.append((u, v, 1.0 if 3.0 * u + 2.0 * v - 2.4 + random.gauss(0.0, 0.3) > 0 else 0.0))
+w1 = w2 = b = 0.0
+
+
+def sigmoid(z):
+    z = max(-40.0, min(40.0, z))
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def cost():
+    total = 0.0
+    for x1, x2, t in data:
+        a = sigmoid(w1 * x1 + w2 * x2 + b)
+        total += -(t * math.log(a + 1e-12) + (1 - t) * math.log(1 - a + 1e-12))
+    return total / len(data)
+
+
+print(cost())
+for epoch in range(12):
+    for x1, x2, t in data:
+        a = sigmoid(w1 * x1 + w2 * x2 + b)
+        delta = {delta}
+        w1 = w1 - 0.2 * delta * x1
+        w2 = w2 - 0.2 * delta * x2
+        b = b - 0.2 * delta
+    print(cost())
+"""
+
+
+def _replay_tuple_neuron(sign):
+    """The costs printed (before the loop, then after each pass), replayed in plain Python."""
+    random.seed(11)
+    data = []
+    for _ in range(120):
+        u, v = random.uniform(0.0, 1.0), random.uniform(0.0, 1.0)
+        data.append((u, v, 1.0 if 3.0 * u + 2.0 * v - 2.4 + random.gauss(0.0, 0.3) > 0 else 0.0))
+    w = [0.0, 0.0, 0.0]
+
+    def prob(x1, x2):
+        z = max(-40.0, min(40.0, w[0] * x1 + w[1] * x2 + w[2]))
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def cost():
+        return sum(-(t * math.log(prob(x1, x2) + 1e-12) + (1 - t) * math.log(1 - prob(x1, x2) + 1e-12))
+                   for x1, x2, t in data) / len(data)
+
+    costs = [cost()]
+    for _ in range(12):
+        for x1, x2, t in data:
+            d = sign * (prob(x1, x2) - t)
+            w = [w[0] - 0.2 * d * x1, w[1] - 0.2 * d * x2, w[2] - 0.2 * d]
+        costs.append(cost())
+    return costs
+
+
+def test_the_error_against_labels_held_in_tuples_is_no_derivative(tmp_path):
+    costs = _replay_tuple_neuron(1.0)
+    assert costs[-1] < 0.5 * costs[0]  # it learns
+    _, drafts, checks = _run(tmp_path, TUPLE_NEURON.format(delta="a - t"), "tuple_descent")
+    assert "wrong_derivative_formula" not in drafts
+    assert checks["wrong_derivative_formula"]["derivative_site"].status != HOLDS
+
+
+def test_a_loss_checked_after_each_pass_starts_from_its_value_before_the_loop(tmp_path):
+    costs = _replay_tuple_neuron(-1.0)
+    # Climbing: the first check, after a whole pass, is already far above the cost before the loop, and the later
+    # checks rise less than 1.5-fold from it; only the cost before the loop shows the run got worse.
+    assert costs[1] > 5 * costs[0] and max(costs[1:]) < 1.5 * costs[1]
+    _, drafts, checks = _run(tmp_path, TUPLE_NEURON.format(delta="t - a"), "tuple_ascent")
+    worse = checks["gradient_sign_wrong"]["run_worsens"]
+    assert worse.status == HOLDS, worse.why
+    assert f"rose from {costs[0]:.4g}" in worse.why
+    assert "wrong_derivative_formula" not in drafts
+
+
+# A tanh hidden layer read out by a logistic loss on its raw tanh output: the log of a negative output is NaN from
+# the first step, while the weights grow as a separable problem's do under descent.
+TANH_LOG = """
+import numpy as np
+gen = np.random.default_rng(9)
+X = gen.normal(0.0, 1.0, (300, 2))
+y = (X[:, :1] + X[:, 1:] > 0).astype(float)
+W1, b1 = gen.normal(0.0, 0.5, (2, 8)), np.zeros(8)
+W2, b2 = gen.normal(0.0, 0.5, (8, 1)), np.zeros(1)
+for it in range(300):
+    h = np.tanh(X @ W1 + b1)
+    out = {out}
+    loss = -np.mean(y * np.log(out) + (1 - y) * np.log(1 - out))
+    d = (out - y) / len(X)
+    dh = (d @ W2.T) * (1 - h ** 2)
+    W2 -= 0.5 * h.T @ d
+    b2 -= 0.5 * d.sum(axis=0)
+    W1 -= 0.5 * X.T @ dh
+    b1 -= 0.5 * dh.sum(axis=0)
+"""
+
+
+def test_weights_that_grow_while_the_loss_is_never_finite_are_not_judged_a_climb(tmp_path):
+    with np.errstate(all="ignore"):
+        gen = np.random.default_rng(9)
+        X = gen.normal(0.0, 1.0, (300, 2))
+        W1, b1 = gen.normal(0.0, 0.5, (2, 8)), np.zeros(8)
+        W2 = gen.normal(0.0, 0.5, (8, 1))
+        first = np.tanh(np.tanh(X @ W1 + b1) @ W2)
+    assert first.min() < 0  # the log of the first output is NaN already
+    _, drafts, checks = _run(tmp_path, TANH_LOG.format(out="np.tanh(h @ W2 + b2)"), "tanh_log")
+    assert checks["gradient_sign_wrong"]["worse_from_first_steps"].status not in (HOLDS, FAILS)
+    assert "gradient_sign_wrong" not in drafts
+    assert "wrong_loss_for_activation" in drafts

@@ -293,7 +293,7 @@ def _bias_like(F: Facts, u: int) -> bool:
     return bool(len(before) and before[0] == 0)
 
 
-def _bias_named(F: Facts, u: int) -> bool:
+def bias_named(F: Facts, u: int) -> bool:
     """Named like a bias: its norm starts at zero and stays small, so its ratio says little about the rate.
     (A weight initialised to zeros is still judged, from the rows where its norm is not zero.)"""
     return bool(_BIAS.match(last(base_name(F.by_id[u].target))))
@@ -1310,6 +1310,11 @@ def trouble(F: Facts, session) -> dict | None:
             # first tenth (a run thrown off in its first steps) rose all the same.
             tenth = int(fin.sum()) // 10
             first, end = min(first, float(np.mean(loss[fin][:tenth]))), float(np.mean(loss[fin][-tenth:]))
+        # The same loss measured before the first step is where the run started: a loss checked only after each
+        # pass (`cost()` after every epoch) has already moved at its first check.
+        ahead = loss_before_training(F)
+        if ahead is not None and ahead > 0:
+            first = min(first, ahead)
         if end > LIM.LOSS_RISE * first and end > 1e-8:
             # The trouble starts where the loss first doubles.
             up = np.nonzero(fin & (loss > 2 * first))[0]
@@ -1318,7 +1323,7 @@ def trouble(F: Facts, session) -> dict | None:
                         what=f"the loss ({ls[2]}) rose from {first:.4g} to {end:.4g}")
     for u in F.updates:
         steps, before = F.weight_norm_before(u)
-        if len(before) < 3 or _bias_named(F, u):
+        if len(before) < 3 or bias_named(F, u):
             continue
         measured = True
         fin = np.isfinite(before) & (before > 0)
@@ -1426,6 +1431,24 @@ def step0_blowup(F: Facts, session) -> dict | None:
     return {"step": s0, "peak": peak, "scale_before": scale0, "growth": peak / scale0, "nonfinite": nonfinite}
 
 
+def consecutive_cosines(F: Facts, update: int, until: int | None = None) -> np.ndarray | None:
+    """The cosine of each change of an array parameter with the change before it, over the loop's writes up to step
+    `until`, from the values kept at every write. None when its values were not kept at every write."""
+    kept = F.values(update)
+    if kept is None:
+        return None
+    steps, data, _ = kept
+    sr = F.ser(update)
+    if sr is None or len(steps) != len(sr.step) or data.ndim != 2 or data.shape[1] < 2:
+        return None
+    rows = np.nonzero((steps >= 0) & (True if until is None else steps <= until))[0]
+    with np.errstate(all="ignore"):
+        delta = np.diff(data[rows], axis=0)
+        norm = np.sqrt(np.sum(delta * delta, axis=1))
+        cos = np.sum(delta[1:] * delta[:-1], axis=1) / (norm[1:] * norm[:-1])
+    return cos[np.isfinite(cos)]
+
+
 def alternation(values: np.ndarray) -> tuple[float, float]:
     """(share of consecutive changes that reverse sign, growth of the change from the first to the last third)."""
     v = values[np.isfinite(values)]
@@ -1460,7 +1483,7 @@ def oversized_steps(F: Facts, by: dict, until: int | None, limit: float, only: l
     for f in by.get("update_spike", []):
         if f.evidence.get("ratio", 0) >= limit and (until is None or f.first_step <= until) and f.severity == "error":
             u = next((u for u in F.updates if _param(F, u) == f.site), None)
-            if u is not None and (_bias_named(F, u) or only is not None and u not in only):
+            if u is not None and (bias_named(F, u) or only is not None and u not in only):
                 continue
             cand = dict(how="spike", update=u, name=f.site, step=int(f.evidence.get("spike_step", f.first_step)),
                         ratio=float(f.evidence["ratio"]), typical=float(f.evidence.get("typical_ratio", float("nan"))),
@@ -1468,7 +1491,7 @@ def oversized_steps(F: Facts, by: dict, until: int | None, limit: float, only: l
             if best is None or cand["ratio"] > best["ratio"]:
                 best = cand
     for u in (F.updates if only is None else only):
-        if _bias_named(F, u):
+        if bias_named(F, u):
             continue
         steps, up, before, ratio = update_ratios(F, u)
         if not len(ratio):
@@ -1621,7 +1644,7 @@ def typical_ratio(F: Facts, only: list[int] | None = None) -> dict | None:
         if len(ratio) < 3:
             continue
         init = F.weight_norm_before(u)[1]
-        per.append((_bias_named(F, u), bool(len(init) and init[0] == 0), float(np.median(ratio)), _param(F, u), u))
+        per.append((bias_named(F, u), bool(len(init) and init[0] == 0), float(np.median(ratio)), _param(F, u), u))
     if not per:
         return None
     best = [p for p in per if not p[0] and not p[1]] or [p for p in per if not p[0]] or per

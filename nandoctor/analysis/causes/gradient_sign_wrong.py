@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...detectors.optimisation import (loss_before_training, loss_series, oversized_steps, sound_run_words, trouble,
-                                       update_ratios)
+from ...detectors.optimisation import (consecutive_cosines, loss_before_training, loss_series, oversized_steps,
+                                       sound_run_words, trouble, update_ratios)
 from ...explain.fixes import flip_update_fixes
 from ...model import ChainLink
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
@@ -36,6 +36,10 @@ def worsening_from_start(F, k: int = 4) -> dict | None:
                          f"{', '.join(f'{v:.4g}' for v in loss[:k])}, ..."}
         if rising:
             return found
+    # A loss computed at every step but not finite from its first value on, at most of them (the log of a negative
+    # output): whether it falls with growing weights was not measured, and growth alone does not tell ascent from
+    # descent. (A climb that ends in NaN has finite values first.)
+    blind = ls is not None and len(ls[1]) >= k and not np.isfinite(ls[1][0]) and np.isfinite(ls[1]).mean() < 0.5
     for u in F.updates:
         steps, up, before, ratio = update_ratios(F, u)  # rows where the norm before is above zero
         if len(before) < 20:
@@ -60,6 +64,12 @@ def worsening_from_start(F, k: int = 4) -> dict | None:
             if found is None or found.get("how") == "loss":
                 found = got
             continue
+        if blind and steady and early[-1] > 1.5 * early[0]:
+            found = {"how": "weights", "rising": None, "share": share,
+                     "what": f"the norm of {name} grows over its first {end} updates, but the loss ({ls[2]}) is finite "
+                             f"at only {int(np.isfinite(ls[1]).sum())} of its {len(ls[1])} values: whether it falls with "
+                             f"them was not measured"}
+            continue
         got = {"how": "weights", "rising": bool(steady and early[-1] > 1.5 * early[0]), "share": share,
                "what": f"the norm of {name} climbs without swinging back over its first {end} updates "
                        f"({', '.join(f'{v:.3g}' for v in early[len(early) // 2 - 1:])})" if steady else
@@ -78,22 +88,8 @@ def reversing_steps(F, until: int | None, cosine: float, share_needed: float, pa
     `pairs` + 2 writes or more."""
     best = None
     for u in F.updates:
-        kept = F.values(u)
-        if kept is None:
-            continue
-        steps, data, _ = kept
-        sr = F.ser(u)
-        if sr is None or len(steps) != len(sr.step) or data.ndim != 2 or data.shape[1] < 2:
-            continue
-        rows = np.nonzero((steps >= 0) & (True if until is None else steps <= until))[0]
-        if len(rows) < pairs + 2:
-            continue
-        with np.errstate(all="ignore"):
-            delta = np.diff(data[rows], axis=0)
-            norm = np.sqrt(np.sum(delta * delta, axis=1))
-            cos = np.sum(delta[1:] * delta[:-1], axis=1) / (norm[1:] * norm[:-1])
-        cos = cos[np.isfinite(cos)]
-        if len(cos) < pairs:
+        cos = consecutive_cosines(F, u, until)
+        if cos is None or len(cos) < pairs:
             continue
         med = float(np.median(cos))
         # Nearly every pair reversing: per-sample steps reverse with the sample (one label pulls, the next pushes),

@@ -6,9 +6,9 @@ import numpy as np
 
 from ...detectors.facts import base_name
 from ...detectors.numerics import first_nonfinite_info
-from ...detectors.optimisation import (batch_axis_size, loss_progress, oversized_steps, step0_blowup, stepped_updates,
-                                       summed_gradients, summed_loss, thrown_off, trouble, typical_ratio,
-                                       update_ratios)
+from ...detectors.optimisation import (batch_axis_size, bias_named, loss_progress, oversized_steps, step0_blowup,
+                                       stepped_updates, summed_gradients, summed_loss, thrown_off, trouble,
+                                       typical_ratio, update_ratios)
 from ...explain.fixes import advice, divide_gradient_fix, lower_lr_fix
 from ...model import ChainLink
 from ..rules import LATENT, PRIMARY, Draft, RuleOutcome, cause_rule
@@ -68,17 +68,21 @@ def thrown_dead(F, findings) -> dict:
     return {}
 
 
-def _noise_not_bounce(F, u: int, chance: float) -> bool:
+def _noise_not_bounce(F, u: int, chance: float, bounce_cosine: float) -> bool:
     """A scalar weight whose consecutive changes reverse sign no more often than chance: the steps follow one
     sample's gradient after another (noise around where the model can go), not a rate throwing the weight back
-    and forth across the minimum, which reverses nearly every change. False when the changes were not measured
-    exactly (an array's mean need not carry its update)."""
+    and forth across the minimum, which reverses nearly every change. For an array kept at every write, the same
+    reading of directions: consecutive changes whose median cosine stays above `bounce_cosine` are not thrown back.
+    False when the changes were not measured exactly (an array's mean need not carry its update)."""
     from ... import columns as C
-    from ...detectors.optimisation import alternation
+    from ...detectors.optimisation import alternation, consecutive_cosines
 
     sr = F.ser(u)
-    if sr is None or not len(sr) or np.nanmax(sr[C.SIZE]) > 1:
+    if sr is None or not len(sr):
         return False
+    if np.nanmax(sr[C.SIZE]) > 1:
+        cos = consecutive_cosines(F, u)
+        return bool(cos is not None and len(cos) >= 5 and np.median(cos) > bounce_cosine)
     reversals, _ = alternation(sr[C.MEAN][sr.step >= 0])
     return bool(np.isfinite(reversals) and reversals <= chance)
 
@@ -113,6 +117,8 @@ def raised_steps(F, stepped: list[int], until: int | None, limit: float, window:
     (the weights' norm grows first). {} when measured without such a jump, None when no ratio was measured."""
     best, measured = None, False
     for u in stepped:
+        if bias_named(F, u):
+            continue  # an offset's norm stays near zero: its ratio says little about the rate, as for oversized steps
         steps, _, before, ratio = update_ratios(F, u)
         end = len(ratio) if until is None else int(np.searchsorted(steps, until, side="left"))
         if end < window + 3:
@@ -189,9 +195,11 @@ def describe_steps(big: dict) -> str:
     # Steps whose median ratio reaches LR_RATIO_HIGH before the blow-up, from a first step smaller than the weights,
     # and whose ratio fell over n updates by less than STEADY_FALL x n-fold (growth from a negligible start falls
     # n-fold) are large steps on weights they keep growing, though the ratio falls as the norm grows.
+    # A bounce throws the weights back across the minimum: consecutive changes of an array point opposite ways
+    # (median cosine below BOUNCE_COSINE); noise around the minimum leaves them nearly unrelated.
     thresholds={"LR_RATIO_HIGH": 0.1, "START_BLOWUP": 1e4, "SUM_BATCH": 32, "BOUNCE_DROP": 0.1,
                 "BOUNCE_REVERSALS": 0.5, "FROZEN_COLLAPSE": 1e4, "FROZEN_SPREAD": 1e-6, "FROZEN_KEPT_LOSS": 0.5,
-                "STEADY_FALL": 0.33},
+                "STEADY_FALL": 0.33, "BOUNCE_COSINE": -0.3},
     # the log of a negative tanh/linear output is NaN at any rate: the loss/activation mismatch explains it; a run
     # that climbs from its first update with steps that neither overshoot nor grow is going uphill, not too fast
     yields_to=("wrong_loss_for_activation", "gradient_sign_wrong"),
@@ -217,7 +225,7 @@ def rule(ctx) -> RuleOutcome:
         swings = ctx.findings.get("loss_oscillating", [])
         if lp is not None and tr is not None and (abs(lp["drop"]) < ctx.threshold("BOUNCE_DROP") or swings) \
                 and tr["ratio"] >= limit and not tr.get("from_zero") \
-                and not _noise_not_bounce(F, tr["update"], ctx.threshold("BOUNCE_REVERSALS")):
+                and not _noise_not_bounce(F, tr["update"], ctx.threshold("BOUNCE_REVERSALS"), ctx.threshold("BOUNCE_COSINE")):
             swung = (f", {swings[0].evidence['reversals']:.0%} of its checks reversing direction by a typical "
                      f"{swings[0].evidence['swing']:.0%} of its level," if swings else "")
             bad = dict(kind="bouncing", step=None, what=f"the loss ({lp['how']}) only went from {lp['first']:.4g} to "

@@ -79,13 +79,20 @@ def derivative_candidates(F):
         if any(c.rsplit(".", 1)[-1] in ("zeros_like", "ones_like", "empty_like", "full_like", "zeros", "ones", "empty")
                for c in y.calls) and not any(op in y.statement for op in ("*", "/", "+", "-", "**")):
             continue
-        ops = []
+        ops, unseen_data = [], False
+        called = _called_names(y.statement)
         for p in F.parents(y.id):
             # A scalar computed from the parameters (a per-sample error `err = y - t`) is an operand, not a setting.
-            if F.by_id[p].kind == "return" or (F.is_hyper(p) and p not in F.derived) or not F.observed(p):
+            if F.by_id[p].kind == "return" or (F.is_hyper(p) and p not in F.derived):
+                continue
+            if not F.observed(p):
+                # Data the script holds in unrecorded containers (a target unpacked from a list of tuples, `a - t`)
+                # is a second operand: the value is the error, not a function of the activation alone.
+                # (A function the statement calls, `dact(hid)`, is no operand.)
+                unseen_data |= p not in F.derived and not F.is_param(p) and base_name(F.by_id[p].target) not in called
                 continue
             ops.append(p)
-        if len(ops) != 1:
+        if len(ops) != 1 or unseen_data:
             continue
         root = F.root_value(ops[0])
         if root not in acts:  # handed over in a container (`cache["A1"]`): the activation whose values it holds
@@ -94,6 +101,15 @@ def derivative_candidates(F):
             continue
         a, which = acts[root]
         yield y, ops[0], a, which
+
+
+def _called_names(statement: str) -> set[str]:
+    """The names a statement calls (`dact` of `slope = dact(hid)`)."""
+    try:
+        tree = ast.parse(strip_comment(statement.strip()))
+    except SyntaxError:
+        return set()
+    return {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
 
 
 def _free_names(node) -> set[str]:
