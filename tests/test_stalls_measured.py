@@ -310,3 +310,66 @@ def test_the_inputs_are_what_the_training_call_feeds_not_a_test_set(tmp_path):
     assert st["samples_counted"] == HOLDS
     _, out = judge(s, "parameter_shape_per_sample")
     assert out.checks[0].numbers["samples"] == values["train_x"].shape[0]
+
+
+# -- minibatches picked by one tuple assignment, a prediction returned by a call ------------------------------
+
+# Linear regression of targets near 44 on standardised inputs, weights through the origin in a dict, minibatches
+# picked by `xb, yb = X[batch], y[batch]` and the miss computed from a call (`predict(params, xb) - yb`).
+MINIBATCH_ORIGIN = """
+import numpy as np
+rng = np.random.default_rng(3)
+raw = rng.uniform(0.0, 10.0, (500, 3))
+y = 18.0 + raw @ np.array([2.4, 0.8, 9.0]) / 3 + rng.normal(0, 2.0, 500)
+X = (raw - raw.mean(axis=0)) / raw.std(axis=0)
+
+
+def predict(params, X):
+    return X @ params["w"]{offset}
+
+
+params = {{"w": rng.normal(0, 0.01, 3){start}}}
+for epoch in range(20):
+    idx = rng.permutation(500)
+    for start in range(0, 500, 32):
+        batch = idx[start:start + 32]
+        xb, yb = X[batch], y[batch]
+        err = predict(params, xb) - yb
+        grads = {{"w": 2 * xb.T @ err / len(batch){grad}}}
+        for k in params:
+            params[k] -= 0.05 * grads[k]
+"""
+
+
+def test_a_missing_offset_is_found_through_minibatch_picks_and_a_called_prediction(tmp_path):
+    src = MINIBATCH_ORIGIN.format(offset="", start="", grad="")
+    ns = untraced(src)
+    miss = ns["X"] @ ns["params"]["w"] - ns["y"]
+    assert abs(miss.mean()) > 3 * ns["y"].std()  # the misses stay off by about the targets' mean
+    s = trace(tmp_path, src)
+    F = facts(s)
+    yb = next(x.id for x in F.sites if x.target == "yb")
+    assert F.by_id[F.root_data(yb)].target == "y"  # the minibatch's targets are rows of y
+    st, out = judge(s, "missing_bias")
+    assert st["decision_stuck"] == HOLDS, st
+    assert "missing_bias" in [c.tag for c in s.causes]
+    # Not a rate bouncing: each step moves the weights by a large part of their norm while the loss stays put, but the
+    # steps the offset's noise makes point every which way, not back and forth.
+    from nandoctor.analysis.rules import load_rules
+    from nandoctor.detectors.optimisation import consecutive_cosines, stepped_updates, typical_ratio
+
+    declared = load_rules()["learning_rate_too_high"].thresholds
+    typical = typical_ratio(F, stepped_updates(F))
+    assert typical["ratio"] >= declared["LR_RATIO_HIGH"]
+    assert np.median(consecutive_cosines(F, typical["update"])) > declared["BOUNCE_COSINE"]
+    st, _ = judge(s, "learning_rate_too_high")
+    assert st["run_unstable"] == FAILS
+    assert "learning_rate_too_high" not in [c.tag for c in s.causes]
+
+
+def test_the_same_regression_with_its_offset_learns_and_gets_no_bias_cause(tmp_path):
+    src = MINIBATCH_ORIGIN.format(offset=' + params["b"]', start=', "b": 0.0', grad=', "b": 2 * np.mean(err)')
+    ns = untraced(src)
+    assert np.mean((ns["X"] @ ns["params"]["w"] + ns["params"]["b"] - ns["y"]) ** 2) < 2 * 2.0 ** 2
+    s = trace(tmp_path, src)
+    assert not [c.tag for c in s.causes]

@@ -843,6 +843,15 @@ class Facts:
                 cur = ps[0]
                 seen.add(cur)
                 continue
+            # Picked anew in a loop (`xb, yb = X[batch], y[batch]`): a minibatch's targets are rows of `y`. (A split
+            # made once, `train_x = points[:240]`, is data of its own.)
+            picked = _rows_picked_from(x.statement, base_name(x.target)) \
+                if x.kind in ("assign", "unpack") and x.loop is not None else None
+            ps = [p for p in ps if base_name(self.by_id[p].target).replace("arg ", "") == picked]
+            if ps:
+                cur = ps[0]
+                seen.add(cur)
+                continue
             break
         return cur
 
@@ -1156,6 +1165,28 @@ def _copy_of_one(statement: str) -> bool:
     while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _SAME_VALUES:
         value = value.func.value
     return _dotted(value) is not None
+
+
+def _rows_picked_from(statement: str, target: str) -> str | None:
+    """The array whose entries `target` is assigned by an index (`yb = y[batch]`, or `y[batch]` at target's place in
+    `xb, yb = X[batch], y[batch]`): its name, None when the value is anything else."""
+    try:
+        node = ast.parse(strip_comment(statement.strip())).body[0]
+    except (SyntaxError, IndexError):
+        return None
+    if not isinstance(node, ast.Assign) or len(node.targets) != 1:
+        return None
+    left, value = node.targets[0], node.value
+    if isinstance(left, (ast.Tuple, ast.List)):
+        names = [_dotted(e) for e in left.elts]
+        if not isinstance(value, (ast.Tuple, ast.List)) or len(value.elts) != len(names) or target not in names:
+            return None
+        value = value.elts[names.index(target)]
+    elif _dotted(left) != target:
+        return None
+    if not isinstance(value, ast.Subscript):
+        return None
+    return _dotted(value.value)
 
 
 def _matmul_operands(statement: str, elementwise: bool = True) -> set[str]:

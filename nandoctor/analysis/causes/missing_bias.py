@@ -326,11 +326,13 @@ def _residual_offset(F):
 def _final_miss(F, out_sid: int, t: int):
     """(site, root mean square over the last tenth of the loop) of the prediction minus the targets, if recorded."""
     out_name = base_name(F.by_id[out_sid].target)
-    size = F.ser(t)[C.SIZE][0]
+    # minibatches of targets: the last may be shorter than the first
+    sizes = set(F.ser(t)[C.SIZE].tolist())
     for x, rows, sr in _differences_with(F, t):
-        if out_name not in {base_name(r) for r in x.reads}:
+        # the prediction read by name, or returned by the call the difference makes (`predict(params, xb) - yb`)
+        if out_name not in {base_name(r) for r in x.reads} and out_sid not in F.parents(x.id):
             continue
-        if len(rows) < 2 or sr[C.SIZE][rows[-1]] != size:
+        if len(rows) < 2 or sr[C.SIZE][rows[-1]] not in sizes:
             continue
         tail = rows[-max(1, len(rows) // 10):]
         ms = sr[C.MEAN][tail] ** 2 + sr[C.STD][tail] ** 2
@@ -393,13 +395,15 @@ def _stuck(F, flat_limit: float, residual_limit: float | None = None, decisions:
     if t is not None:
         size = F.ser(t)[C.SIZE][0]
         t_std = float(F.ser(t)[C.STD][0])
-        cands = [a.site for a in F.activations if F.ser(a.site)[C.SIZE][-1] == size]
-        if F.output is not None and F.ser(F.output)[C.SIZE][-1] == size:
+        # The last prediction against the first targets' size, or the last minibatch's (a shorter last batch).
+        sizes = {size, F.ser(t)[C.SIZE][-1]}
+        cands = [a.site for a in F.activations if F.ser(a.site)[C.SIZE][-1] in sizes]
+        if F.output is not None and F.ser(F.output)[C.SIZE][-1] in sizes:
             cands.insert(0, F.output)
         if not cands:
-            cands = [d for d in decisions if F.ser(d) is not None and len(F.ser(d)) and F.ser(d)[C.SIZE][-1] == size]
+            cands = [d for d in decisions if F.ser(d) is not None and len(F.ser(d)) and F.ser(d)[C.SIZE][-1] in sizes]
         cands = [c for c in cands if len(loop_rows(F, c)) >= 2]
-        root = F.root_data(t)
+        root, picked = F.root_data(t), t
         if not cands and root != t and F.observed(root):
             # Minibatch targets (`step(A[sel], passed[sel])`) and a prediction last computed on the whole table: the
             # prediction is judged against the table the targets are picked from.
@@ -418,7 +422,7 @@ def _stuck(F, flat_limit: float, residual_limit: float | None = None, decisions:
             if np.isfinite(r) and r <= flat_limit:
                 return True, flat_words, {"output_std_end": o_std, "target_std": t_std}
             # A regression without an offset still varies, but its misses stay a large part of the targets' spread.
-            miss = _final_miss(F, sid, t)
+            miss = _final_miss(F, sid, t) or (_final_miss(F, sid, picked) if picked != t else None)
             if miss is not None and residual_limit is not None:
                 rx, rms = miss
                 ratio = rms / t_std
