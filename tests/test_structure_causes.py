@@ -116,6 +116,26 @@ def test_an_attribute_each_layer_writes_is_judged_on_what_its_own_layer_may_have
     assert "self.out" not in {facts(s).by_id[u].target for u in facts(s).updates}
 
 
+# One statement writes each layer's self.out in turn, squashed or not by the layer's own flag: the output layer's
+# write is the last before the hidden layers' backward, but theirs were written by the same statement in the step.
+ONE_STATEMENT = LAYERS.replace("""        self.out = x @ self.W
+        if self.squash:
+            self.out = np.tanh(self.out)""", """        z = x @ self.W
+        self.out = np.tanh(z) if self.squash else z""").replace(
+    "[Layer(3, 5, True), Layer(5, 2, False)]", "[Layer(3, 5, True), Layer(5, 5, True), Layer(5, 2, False)]")
+
+
+def test_an_attribute_one_statement_writes_for_every_layer_is_judged_on_each_layers_write(tmp_path):
+    src = ONE_STATEMENT.replace("DERIVED", "self.out")
+    assert "if self.squash else z" in src and "Layer(5, 5, True)" in src
+    ns = untraced(src)
+    assert np.abs(ns["h"]).max() > 1  # the output layer's values, outside the tanh's range
+    assert all(np.abs(layer.out).max() <= 1 for layer in ns["layers"][:2])  # the squashed layers' own
+    s = trace(tmp_path, src)
+    assert "derivative_on_preactivation" not in [f.code for f in s.findings]
+    assert "derivative_on_preactivation" not in tags(s)
+
+
 def test_a_pre_activation_attribute_fed_to_the_derivative_is_still_found(tmp_path):
     src = LAYERS.replace("self.out = x @ self.W", "self.z = x @ self.W\n        self.out = self.z").replace(
         "DERIVED", "self.z")
@@ -686,6 +706,47 @@ def test_not_updated_fails_when_the_new_value_is_written_back(tmp_path):
     s = trace(tmp_path, REBIND.replace("NS", "10").replace("ROWS", "np.arange(10)").replace(
         "UPDATE", "for i, (W, dW) in enumerate(zip(weights, grads)):\n        W = W - 0.1 * dW\n        weights[i] = W"))
     st, _ = judge(s, "parameter_not_updated")
+    assert st["rebinding_update"] == FAILS
+
+
+# The weights an object holds, each taken by name with getattr in the step and rebound there.
+BY_NAME = """
+import numpy as np
+rng = np.random.default_rng(6)
+X = rng.normal(size=(10, 3))
+y = X @ np.array([[1.0], [-2.0], [0.5]])
+
+
+class Fit:
+    def __init__(self):
+        self.W = rng.normal(size=(3, 1))
+
+    def step(self):
+        err = X @ self.W - y
+        for name, g in {"W": X.T @ err / 10}.items():
+            p = getattr(self, name)
+            UPDATE
+
+
+fit = Fit()
+for it in range(20):
+    fit.step()
+"""
+
+
+def test_not_updated_holds_on_a_weight_taken_by_getattr_and_rebound(tmp_path):
+    src = BY_NAME.replace("UPDATE", "p = p - 0.1 * g")
+    start = np.random.default_rng(6)
+    start.normal(size=(10, 3))
+    assert np.array_equal(untraced(src)["fit"].W, start.normal(size=(3, 1)))  # the object keeps its first W
+    st, out = judge(trace(tmp_path, src), "parameter_not_updated")
+    assert st["rebinding_update"] == HOLDS and st["update_lost"] == HOLDS, st
+    assert "getattr(self, name)" in out.checks[0].why
+
+
+def test_not_updated_fails_when_the_weight_taken_by_getattr_is_set_back(tmp_path):
+    src = BY_NAME.replace("UPDATE", "setattr(self, name, p - 0.1 * g)")
+    st, _ = judge(trace(tmp_path, src), "parameter_not_updated")
     assert st["rebinding_update"] == FAILS
 
 

@@ -854,16 +854,23 @@ def fed_values(F, x, name):
     attribute = "." in name
     out = []
     for i in np.nonzero(xs.step >= 0)[0]:
-        found = []
+        found, earlier = [], []
         for w in writers:
             ws = F.ser(w)
             j = ws.before_seq(int(xs.seq[i]))
             if j is not None:
                 found.append((int(ws.seq[j]), w, float(ws[C.MIN][j]), float(ws[C.MAX][j]), int(ws.step[j])))
+                if attribute:
+                    # One statement writing the attribute of each layer in turn (`self.out = ...` in a layer's
+                    # forward): its earlier writes in the step are other objects' values the statement may read.
+                    k = j - 1
+                    while k >= 0 and int(ws.step[k]) == int(xs.step[i]) and k >= j - 64:
+                        earlier.append((float(ws[C.MIN][k]), float(ws[C.MAX][k])))
+                        k -= 1
         if not found:
             continue
         seq, w, lo, hi, _ = max(found)
-        others = [(a, b) for q, v, a, b, step in found if attribute and v != w and step == int(xs.step[i])]
+        others = [(a, b) for q, v, a, b, step in found if attribute and v != w and step == int(xs.step[i])] + earlier
         if np.isfinite(lo) and np.isfinite(hi):
             out.append((int(xs.step[i]), seq, lo, hi, w, others))
     return out

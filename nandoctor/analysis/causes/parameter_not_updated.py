@@ -97,7 +97,11 @@ def rebinding_updates(F) -> list[dict]:
 
 
 def _container_read(node: ast.AST) -> bool:
-    """`model["W"]`, `self.W`, `params[k]`: a value read out of a container (the same array, not a copy)."""
+    """`model["W"]`, `self.W`, `params[k]`, `getattr(self, name)`: a value read out of a container (the same array, not
+    a copy)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr" \
+            and len(node.args) >= 2:
+        return True
     return isinstance(node, (ast.Subscript, ast.Attribute)) and not (
         isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in ("np", "numpy", "math"))
 
