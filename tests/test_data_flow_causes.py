@@ -98,6 +98,17 @@ def test_a_setting_never_read_while_a_literal_sets_the_step(tmp_path):
     assert any(f.after and 'settings["step"]' in f.after for f in cause.fixes)
 
 
+def test_a_setting_beside_a_list_of_sizes_is_still_a_setting(tmp_path):
+    # Settings often hold a list beside the numbers (layer sizes); the step is still never read.
+    src = SETTINGS.replace('"rounds": 80}}', '"rounds": 80, "sizes": [2, 1]}}').format(rate="0.002")
+    assert '"sizes": [2, 1]' in src
+    s = trace_script(tmp_path, src)
+    c = checks(s, "hyperparameter_defined_not_used")
+    assert c["hyperparameter_unread"].status == R.HOLDS, c["hyperparameter_unread"].why
+    assert 'settings["step"]' in c["hyperparameter_unread"].why
+    assert "hyperparameter_defined_not_used" in tags(s)
+
+
 def test_the_setting_read_raises_nothing(tmp_path):
     s = trace_script(tmp_path, SETTINGS.format(rate='settings["step"]'))
     assert "hyperparameter_defined_not_used" not in tags(s)
