@@ -583,3 +583,52 @@ def test_weights_that_grow_while_the_loss_is_never_finite_are_not_judged_a_climb
     assert checks["gradient_sign_wrong"]["worse_from_first_steps"].status not in (HOLDS, FAILS)
     assert "gradient_sign_wrong" not in drafts
     assert "wrong_loss_for_activation" in drafts
+
+
+# Two tanh layers and a linear output, each layer's output kept in a cache under a computed key and read back layer by
+# layer in reverse (`slope(cache["a%d" % i])`): the value a derivative is given was written earlier in the step, not
+# last. The output layer's own values (`a = act(z) if i < 2 else z`) are no tanh's.
+LAYER_CACHE = """
+import numpy as np
+gen = np.random.default_rng(8)
+X = gen.normal(0.0, 1.0, (120, 2))
+y = (X[:, :1] * X[:, 1:] > 0).astype(float)
+params = {{f"W{{i}}": gen.normal(0.0, 0.7, shape) for i, shape in enumerate([(2, 8), (8, 8), (8, 1)])}}
+
+
+def act(z):
+    return np.tanh(z)
+
+
+def slope(a):
+    return {slope}
+
+
+for it in range(40):
+    cache = {{"a0": X}}
+    a = X
+    for i in range(3):
+        z = a @ params["W%d" % i]
+        a = act(z) if i < 2 else z
+        cache["a%d" % (i + 1)] = a
+    d = (1.0 / (1.0 + np.exp(-a)) - y) / len(y)
+    for i in (2, 1, 0):
+        g = cache["a%d" % i].T @ d
+        if i > 0:
+            d = (d @ params["W%d" % i].T) * slope(cache["a%d" % i])
+        params["W%d" % i] = params["W%d" % i] - 0.5 * g
+"""
+
+
+def test_a_derivative_read_back_from_a_cache_of_every_layer_is_matched_within_the_step(tmp_path):
+    a = np.tanh(0.5)
+    assert abs(a * (1 - a) - (1 - a ** 2)) > 0.1  # the sigmoid's formula differs from tanh's derivative
+    F, drafts, checks = _run(tmp_path, LAYER_CACHE.format(slope="a * (1 - a)"), "layer_cache_wrong")
+    assert checks["wrong_derivative_formula"]["mismatch_measured"].status == HOLDS
+    ev = drafts["wrong_derivative_formula"].evidence
+    assert (ev["activation"], ev["given_is"]) == ("tanh", "output")
+    # a tanh's output given to a sigmoid's formula: the formula is wrong, not fed the pre-activation
+    assert checks["derivative_on_preactivation"]["fed_no_other_output"].status == FAILS
+    assert "derivative_on_preactivation" not in drafts
+    _, drafts, _ = _run(tmp_path, LAYER_CACHE.format(slope="1 - a ** 2"), "layer_cache_right")
+    assert "wrong_derivative_formula" not in drafts and "derivative_on_preactivation" not in drafts

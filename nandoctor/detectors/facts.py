@@ -884,11 +884,12 @@ class Facts:
         inside = np.nonzero(sr.step >= 0)[0]
         return tuple(int(d) for d in re.findall(r"\d+", str(sr.shape[int(inside[0]) if len(inside) else 0])))
 
-    def value_source(self, sid: int, among) -> int | None:
+    def value_source(self, sid: int, among, same_step: bool = False) -> int | None:
         """The one site of `among` whose value a site received through a container nothing recorded as an array
         (`tanh_grad(cache["A1"])`): at each of the site's first VALUE_MATCH_ROWS observations, that site's last
-        observation before it has the same size, minimum, maximum, mean and spread. None when no site, or more
-        than one, matches."""
+        observation before it has the same size, minimum, maximum, mean and spread. With `same_step`, any of its
+        observations earlier in the same step may match (a cache of each layer's activation, read back layer by
+        layer in reverse). None when no site, or more than one, matches."""
         sr = self.ser(sid)
         if sr is None or not len(sr):
             return None
@@ -908,7 +909,21 @@ class Facts:
             got = np.stack([np.asarray(cs[col][before], dtype=np.float64) for col in cols])
             if np.array_equal(got, want):
                 found.append(c)
+            elif same_step and all(self._earlier_in_step(cs, int(b), int(sr.step[r]), want[:, k])
+                                   for k, (r, b) in enumerate(zip(rows, before))):
+                found.append(c)
         return found[0] if len(found) == 1 else None
+
+    @staticmethod
+    def _earlier_in_step(cs, last: int, step: int, want: np.ndarray) -> bool:
+        """Whether one of a site's observations up to row `last`, within `step`, has the summary `want`."""
+        cols = (C.SIZE, C.MIN, C.MAX, C.MEAN, C.STD)
+        k = last
+        while k >= 0 and int(cs.step[k]) == step and k > last - 64:
+            if all(float(cs[col][k]) == float(w) for col, w in zip(cols, want)):
+                return True
+            k -= 1
+        return False
 
     def root_value(self, sid: int) -> int:
         """The site whose value an argument site carries (a function's `arg x` -> the caller's `a_jk`)."""

@@ -894,13 +894,15 @@ def call_site_of(F, writer, seq, lo, hi):
 
 
 
-def _output_fed(F: Facts, who, kind: str) -> str | None:
+def _output_fed(F: Facts, who, kind: str, writer: int | None = None) -> str | None:
     """The other activation whose output a call site hands to a `kind` derivative (`a * (1 - a)` given a tanh's
-    output): a derivative of the wrong activation, not one given the pre-activation. None when the value fed is no
-    other activation's output, or its source was not found."""
-    if not who:
-        return None
+    output): a derivative of the wrong activation, not one given the pre-activation. Without the call site (an
+    argument read out of a cache, `act_grad(cache["a%d" % i])`), the argument's own values are matched to an
+    activation's output earlier in the step. None when the value fed is no other activation's output, or its source
+    was not found."""
     acts = {a.site: a.kind for a in F.activations if a.kind in RANGES and a.kind != kind}
+    if not who:
+        return acts.get(F.value_source(writer, acts, same_step=True)) if writer is not None else None
     root = F.root_value(who[2])
     if root not in acts:
         root = F.value_source(root, acts)
@@ -929,14 +931,14 @@ def derivative_feeds(F: Facts, uses=None):
             key = (who[1], who[0].line) if who else (base_name(F.by_id[w].target), F.by_id[w].line)
             # Outside only when no other write it may have read was inside the range.
             outside = all(a < lo_ok - 1e-12 or b > hi_ok + 1e-12 for a, b in [(lo, hi), *others])
-            groups.setdefault(key, {"who": who, "evals": []})["evals"].append((step, lo, hi, outside))
+            groups.setdefault(key, {"who": who, "writer": w, "evals": []})["evals"].append((step, lo, hi, outside))
         for (expr, line), g in groups.items():
             ev = g["evals"]
             outside = [(s, lo, hi) for s, lo, hi, out in ev if out]
             found.append(dict(site=x, name=name, kind=kind, text=text, expr=expr, line=line, who=g["who"],
                               n=len(ev), frac=len(outside) / len(ev), lo=min(e[1] for e in ev),
                               hi=max(e[2] for e in ev), first=outside[0][0] if outside else None, range=(lo_ok, hi_ok),
-                              fed_output_of=_output_fed(F, g["who"], kind)))
+                              fed_output_of=_output_fed(F, g["who"], kind, g["writer"])))
     F.memo["derivative_feeds"] = (measured, found)
     return measured, found
 

@@ -96,7 +96,12 @@ def derivative_candidates(F):
             continue
         root = F.root_value(ops[0])
         if root not in acts:  # handed over in a container (`cache["A1"]`): the activation whose values it holds
-            root = F.value_source(root, acts)
+            # (the last written, or one written earlier in the step: a cache read back layer by layer)
+            src = F.value_source(root, acts)
+            for looked in dict.fromkeys((root, ops[0])):
+                if src is None:
+                    src = F.value_source(looked, acts, same_step=True)
+            root = src
         if root not in acts:
             continue
         a, which = acts[root]
