@@ -11,6 +11,7 @@ import pytest
 
 from conftest import analysed_session, premise_checks, untraced
 from nandoctor.analysis.rules import FAILS, HOLDS, NOT_CHECKED, evaluate_rules
+from nandoctor.detectors import detect
 from nandoctor.detectors.facts import facts
 
 
@@ -684,6 +685,23 @@ def test_targets_above_a_tanh(tmp_path):
 def test_targets_inside_a_tanh(tmp_path):
     s = analysed_session(tmp_path, TANH_OUT.format(targets="np.sign(X[:, :1]) * 0.8"))
     assert premise_checks(s, "targets_outside_activation_range")["targets_outside"].status == FAILS
+
+
+def test_steps_sized_by_targets_out_of_reach_are_the_targets_doing(tmp_path):
+    # The sample h15_marble_fern_a: a sigmoid output asked for exam scores of 20 to 100, one student per step; the first
+    # step moves the weights by several times their norm, then the saturated output passes nothing back.
+    from pathlib import Path
+
+    src = (Path(__file__).parent / "samples" / "cases" / "h15_marble_fern_a.py").read_text()
+    assert "targets = scores" in src
+    s = analysed_session(tmp_path, src)
+    drafts, _, checks = evaluate_rules(s, facts(s), detect(s))
+    tags = [d.tag for d in drafts]
+    assert "targets_outside_activation_range" in tags
+    by = {c.premise: c for c in checks["learning_rate_too_high"]}
+    assert by["steps_too_large"].status == HOLDS  # large steps were measured
+    assert by["yields_to"].status == FAILS and "targets_outside_activation_range" in by["yields_to"].why
+    assert "learning_rate_too_high" not in tags
 
 
 def test_a_linear_output_has_no_bounded_range(tmp_path):

@@ -267,3 +267,76 @@ def test_a_saturated_start_mostly_kept_to_the_end_still_hurts(tmp_path):
     hurt = checks["weights_init_too_large"]["training_hurt"]
     assert hurt.status == HOLDS, hurt.why
     assert f"{end:.0%} of its values" in hurt.why and f"{start:.0%} at the start" in hurt.why
+
+
+# A line through the origin on Python floats, the inputs centred, the targets near 23: stepped one point at a time.
+CENTRED_LINE = """
+import random
+random.seed(7)
+wind = [random.uniform(0.0, 4.0) for _ in range(80)]
+minutes = [18.0 + 2.5 * v + random.gauss(0.0, 0.8) for v in wind]
+mean_wind = sum(wind) / len(wind)
+xs = [v - mean_wind for v in wind]
+w = 0.0{offset_init}
+for epoch in range(30):
+    for i in range(len(xs)):
+        x, y = xs[i], minutes[i]
+        err = w * x{offset_term} - y
+        w = w - 0.005 * err * x{offset_step}
+"""
+
+
+def test_targets_met_one_number_at_a_time_show_the_missing_offset(tmp_path):
+    random.seed(7)
+    wind = [random.uniform(0.0, 4.0) for _ in range(80)]
+    minutes = np.array([18.0 + 2.5 * v + random.gauss(0.0, 0.8) for v in wind])
+    assert minutes.mean() / minutes.std() > 5  # the targets sit far from 0; the centred inputs give 0 on average
+    src = CENTRED_LINE.format(offset_init="", offset_term="", offset_step="")
+    _, drafts, checks = _run(tmp_path, src, "centred_line")
+    need = checks["missing_bias"]["offset_needed"]
+    assert need.status == HOLDS, need.why
+    assert f"mean {minutes.mean():.3g}" in need.why
+    assert "missing_bias" in drafts
+    src = CENTRED_LINE.format(offset_init="\nb = 0.0", offset_term=" + b",
+                              offset_step="\n        b = b - 0.005 * err")
+    _, drafts, _ = _run(tmp_path, src, "centred_line_offset")
+    assert "missing_bias" not in drafts
+
+
+# Per-sample regression on Python lists with momentum: each weight is moved by its velocity, which the step size
+# moves (`vw[j] = 0.9 * vw[j] - rate * g`), so the rate reaches the weights only through the velocity.
+LIST_MOMENTUM = """
+import random
+random.seed(11)
+data = []
+for i in range(120):
+    x = [random.gauss(0.0, 1.0) for _ in range(3)]
+    data.append((x, 1.4 * x[0] - 0.7 * x[1] + 2.1 * x[2] + 4.0))
+w = [0.0, 0.0, 0.0]
+b = 0.0
+vw = [0.0, 0.0, 0.0]
+vb = 0.0
+rate = {rate}
+for epoch in range(10):
+    for x, y in data:
+        err = b + sum(w[j] * x[j] for j in range(3)) - y
+        for j in range(3):
+            vw[j] = 0.9 * vw[j] - rate * 2.0 * err * x[j]
+            w[j] = w[j] + vw[j]
+        vb = 0.9 * vb - rate * 2.0 * err
+        b = b + vb
+"""
+
+
+def test_weights_moved_by_a_velocity_are_moved_by_the_rate(tmp_path):
+    from nandoctor.detectors.optimisation import stepped_updates
+
+    with np.errstate(all="ignore"):
+        ns = {}
+        exec(LIST_MOMENTUM.format(rate=0.5), ns)
+    assert not all(math.isfinite(v) for v in ns["w"])  # the rate of 0.5 blows the weights up
+    session, drafts, checks = _run(tmp_path, LIST_MOMENTUM.format(rate=0.5), "list_momentum")
+    F = facts(session)
+    assert "w[j]" in {F.by_id[u].target for u in stepped_updates(F)}
+    assert checks["learning_rate_too_high"]["steps_too_large"].status == HOLDS
+    assert "learning_rate_too_high" in drafts

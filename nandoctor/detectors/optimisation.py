@@ -1466,8 +1466,21 @@ def stepped_updates(F: Facts) -> list[int]:
     """Updates that read a step size (a scalar hyperparameter): the parameters a learning rate moves. All the
     updates when none reads one (`w -= 0.5 * g`); a rebinding that reads none (`x = layer.forward(x)`) is
     no parameter of the learning rate."""
-    stepped = [u for u in F.updates if F.lr_sites(u)]
+    stepped = [u for u in F.updates if F.lr_sites(u) or _through_velocity(F, u)]
     return stepped or list(F.updates)
+
+
+def _through_velocity(F: Facts, u: int) -> bool:
+    """Whether an update adds a velocity (`w[j] = w[j] + vw[j]`): a value it reads that is carried over from its own
+    previous value and moved by a step size each time (`vw[j] = momentum * vw[j] - step * grad`)."""
+    for p in F.parents(u):
+        x = F.by_id[p]
+        if p in F.updates or x.loop is None or not F.observed(p) or F.is_hyper(p):
+            continue
+        own = base_name(x.target)
+        if any(base_name(F.by_id[q].target) == own for q in F.parents(p)) and F.lr_sites(p):
+            return True
+    return False
 
 
 def oversized_steps(F: Facts, by: dict, until: int | None, limit: float, only: list[int] | None = None,

@@ -201,8 +201,9 @@ def describe_steps(big: dict) -> str:
                 "BOUNCE_REVERSALS": 0.5, "FROZEN_COLLAPSE": 1e4, "FROZEN_SPREAD": 1e-6, "FROZEN_KEPT_LOSS": 0.5,
                 "STEADY_FALL": 0.33, "BOUNCE_COSINE": -0.3},
     # the log of a negative tanh/linear output is NaN at any rate: the loss/activation mismatch explains it; a run
-    # that climbs from its first update with steps that neither overshoot nor grow is going uphill, not too fast
-    yields_to=("wrong_loss_for_activation", "gradient_sign_wrong"),
+    # that climbs from its first update with steps that neither overshoot nor grow is going uphill, not too fast;
+    # targets a bounded output cannot reach keep the error as large as their distance, and the steps with it
+    yields_to=("wrong_loss_for_activation", "gradient_sign_wrong", "targets_outside_activation_range"),
 )
 def rule(ctx) -> RuleOutcome:
     """Updates too large for the weights, measured, before the run blows up."""

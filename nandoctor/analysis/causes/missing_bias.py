@@ -231,9 +231,10 @@ def rule(ctx) -> RuleOutcome:
     offset = _feature_offsets(F)
     ratio_limit = ctx.threshold("bias_offset_ratio")
     where = "the inputs"
-    if offset is not None and offset[0] < ratio_limit:
-        # Centred inputs through the origin average to an output near 0: targets far from 0 need the offset too.
-        toff = _target_offset(F)
+    if offset is None or offset[0] < ratio_limit:
+        # Centred inputs through the origin average to an output near 0: targets far from 0 need the offset too
+        # (met one number at a time in code on Python floats).
+        toff = _target_offset(F) or _scalar_target_offset(F)
         if toff is not None and toff[0] >= ratio_limit:
             offset, where = toff, "the targets"
     if (offset is None or offset[0] < ratio_limit) and not zero:
@@ -356,11 +357,10 @@ def _per_sample_miss(F, t: int):
     return None
 
 
-def _scalar_miss(F):
-    """(site, root mean square over the last tenth of the loop, spread of what it is measured against, steps) of a
-    one-number miss computed each step as a parameter-derived number minus a number that is not (`d = prob(x) - t`
-    in code on Python floats, where no target array exists), or None. The spread is that of the subtracted number
-    over the same steps: the targets met one at a time."""
+def _scalar_misses(F):
+    """(miss site, its loop rows, the number subtracted) for each one-number miss computed each step as a
+    parameter-derived number minus a number that is not (`d = prob(x) - t` in code on Python floats, where no target
+    array exists): the targets met one at a time."""
     for x in F.sites:
         if x.kind != "assign" or x.id not in F.derived or not F.observed(x.id):
             continue
@@ -371,22 +371,51 @@ def _scalar_miss(F):
         if not subs or len(rows) < 10 or np.nanmax(sr[C.SIZE][rows]) != 1:
             continue
         subtracted = {base_name(r) for n in subs for r in expr_reads(n.right)}
-        tail = rows[-max(1, len(rows) // 10):]
         for p in F.parent_map.get(x.id, []):
             ps = F.ser(p)
             if p in F.derived or F.is_param(p) or p == x.id or ps is None or not len(ps) \
                     or base_name(F.by_id[p].target).removeprefix("arg ") not in subtracted:
                 continue
-            idx = [ps.before_seq(int(sr.seq[k])) for k in tail]
-            if any(i is None for i in idx) or np.nanmax(ps[C.SIZE][idx]) != 1:
-                continue
-            against = ps[C.MEAN][idx].astype(np.float64)
-            miss = sr[C.MEAN][tail].astype(np.float64)
-            t_std = float(np.std(against))
-            if np.all(np.isfinite(miss)) and np.all(np.isfinite(against)) and t_std > 0:
-                return x.id, float(np.sqrt(np.mean(miss ** 2))), t_std, len(tail)
+            yield x, rows, p
+
+
+def _against(F, x, rows, p):
+    """The subtracted number's values at the miss's rows (the last recorded before each), or None."""
+    sr, ps = F.ser(x.id), F.ser(p)
+    idx = [ps.before_seq(int(sr.seq[k])) for k in rows]
+    if any(i is None for i in idx) or np.nanmax(ps[C.SIZE][idx]) != 1:
+        return None
+    return ps[C.MEAN][idx].astype(np.float64)
+
+
+def _scalar_miss(F):
+    """(site, root mean square over the last tenth of the loop, spread of what it is measured against, steps) of a
+    one-number miss (`_scalar_misses`), or None. The spread is that of the subtracted number over the same steps."""
+    for x, rows, p in _scalar_misses(F):
+        tail = rows[-max(1, len(rows) // 10):]
+        against = _against(F, x, tail, p)
+        if against is None:
+            continue
+        miss = F.ser(x.id)[C.MEAN][tail].astype(np.float64)
+        t_std = float(np.std(against))
+        if np.all(np.isfinite(miss)) and np.all(np.isfinite(against)) and t_std > 0:
+            return x.id, float(np.sqrt(np.mean(miss ** 2))), t_std, len(tail)
     return None
 
+
+def _scalar_target_offset(F):
+    """(|mean| / spread, mean, spread, words) of the numbers a one-number miss is measured against over the loop (the
+    targets met one at a time, `err = line(x) - y`), or None. Labels in [0, 1] say nothing of an offset."""
+    for x, rows, p in _scalar_misses(F):
+        against = _against(F, x, rows, p)
+        if against is None or not np.all(np.isfinite(against)):
+            continue
+        m, sd = float(np.mean(against)), float(np.std(against))
+        if sd <= 0 or (against.min() >= 0 and against.max() <= 1):
+            continue
+        name = base_name(F.by_id[p].target).removeprefix("arg ")
+        return abs(m) / sd, m, sd, f"{name} (line {F.by_id[p].line}, over {len(rows)} steps)"
+    return None
 
 def _stuck(F, flat_limit: float, residual_limit: float | None = None, decisions: list[int] = ()):
     """(holds, words, numbers): the final prediction is flat across samples, or training never converged. With no
