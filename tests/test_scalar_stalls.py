@@ -340,3 +340,58 @@ def test_weights_moved_by_a_velocity_are_moved_by_the_rate(tmp_path):
     assert "w[j]" in {F.by_id[u].target for u in stepped_updates(F)}
     assert checks["learning_rate_too_high"]["steps_too_large"].status == HOLDS
     assert "learning_rate_too_high" in drafts
+
+
+# A 2-6-1 net on Python lists stepped one point at a time, its hidden-to-output weights written element by element
+# (`w2[j] -= ...` over j); long enough for the recording to thin out to single writes in most steps.
+LIST_NET = """
+import math
+import random
+random.seed(3)
+pts = [((random.uniform(-1, 1), random.uniform(-1, 1))) for _ in range(40)]
+pts = [(p, 1.0 if p[0] * p[1] > 0 else 0.0) for p in pts]
+w1 = [[random.gauss(0, 1.0), random.gauss(0, 1.0)] for _ in range(6)]
+w2 = [random.gauss(0, 0.5) for _ in range(6)]
+rate = 0.0005
+for epoch in range(150):
+    for p, t in pts:
+        h = [math.tanh(w[0] * p[0] + w[1] * p[1]) for w in w1]
+        out = 1.0 / (1.0 + math.exp(-sum(v * a for v, a in zip(w2, h))))
+        d = out - t
+        for j in range(6):
+            w2[j] -= rate * d * h[j]
+"""
+
+
+def _replay_list_net():
+    """The ratio |change of w2| / |w2 before| at every step, in plain Python."""
+    random.seed(3)
+    pts = [((random.uniform(-1, 1), random.uniform(-1, 1))) for _ in range(40)]
+    pts = [(p, 1.0 if p[0] * p[1] > 0 else 0.0) for p in pts]
+    w1 = [[random.gauss(0, 1.0), random.gauss(0, 1.0)] for _ in range(6)]
+    w2 = np.array([random.gauss(0, 0.5) for _ in range(6)])
+    ratios = []
+    for _ in range(150):
+        for p, t in pts:
+            h = np.array([math.tanh(w[0] * p[0] + w[1] * p[1]) for w in w1])
+            out = 1.0 / (1.0 + math.exp(-float(w2 @ h)))
+            change = 0.0005 * (out - t) * h
+            ratios.append(np.linalg.norm(change) / np.linalg.norm(w2))
+            w2 = w2 - change
+    return np.array(ratios)
+
+
+def test_list_elements_written_in_turn_are_compared_with_themselves_when_recording_thins(tmp_path, monkeypatch):
+    from nandoctor.detectors.optimisation import update_ratios
+
+    monkeypatch.setenv("NANDOCTOR_FULL_OBS", "3000")  # thin the recording of this 6000-step run
+    session, drafts, _ = _run(tmp_path, LIST_NET, "list_net")
+    F = facts(session)
+    u = next(u for u in F.updates if F.by_id[u].target == "w2[j]")
+    steps, _, _, ratio = update_ratios(F, u)
+    sr = F.ser(u)
+    assert len(sr.step) < 6 * 6000  # thinned: most steps kept fewer than their six writes
+    want = _replay_list_net()
+    assert len(ratio) >= 3
+    assert np.allclose(ratio, want[steps], rtol=1e-6)
+    assert "learning_rate_too_high" not in drafts

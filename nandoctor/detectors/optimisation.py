@@ -165,7 +165,8 @@ def _scalar_elements_per_step(sr):
     elements at most loop steps: the k-th write of a step is the same element as the k-th write of the step before
     (a fixed iteration order), so the change of each element is exact and the step's update and the parameter's
     norm are taken over all the elements written. Only a step whose previous step was recorded whole is compared
-    (recording thins out in long runs). None when most steps write a single element or the counts vary."""
+    (recording thins out in long runs). None when no count of two elements or more recurs, or some step writes more
+    than that count."""
     steps = sr.step
     inloop = steps >= 0
     if inloop.sum() < 4:
@@ -177,8 +178,13 @@ def _scalar_elements_per_step(sr):
     if len(counts) < 3:
         return None
     values, freq = np.unique(counts, return_counts=True)
-    per = int(values[np.argmax(freq)])
-    if per < 2 or freq.max() < 0.8 * len(counts):
+    # The full count of a step: the largest count recorded at a tenth of the steps or more (a long run's recording
+    # thins out to single writes, the steps recorded whole still write every element), never exceeded.
+    common = values[freq >= max(3, 0.1 * len(counts))]
+    if not len(common):
+        return None
+    per = int(common.max())
+    if per < 2 or values.max() > per:
         return None
     keep = counts == per
     first = st[bounds[:-1]][keep]
@@ -1742,11 +1748,23 @@ def first_order_drop(F: Facts) -> dict | None:
     """The most the measured steps could have lowered the loss, to first order: the sum over updates of
     |step| x |gradient| (Cauchy-Schwarz bounds the decrease step . gradient by it). None when no update
     has both its step and its gradient recorded."""
-    total, parts = 0.0, {}
+    total, parts, estimated = 0.0, {}, []
     for u in F.updates:
         steps, up, before, ratio = update_ratios(F, u)
         sr = F.ser(u)
         m = sr.step >= 0
+        whole = _scalar_elements_per_step(sr) if not np.isfinite(sr[C.UPDATE_L2][m]).any() \
+            and np.nanmax(sr[C.SIZE][m], initial=0) <= 1 else None
+        if whole is not None:
+            # Several elements of a Python list written per step (`w2[j] -= rate * d * h[j]` over j): each
+            # element's change is measured between steps recorded whole, the k-th write against the k-th; a long
+            # run's thinned recording leaves the other steps out, so their mean stands for every step it wrote in.
+            part = _elements_over_rate(F, u, whole, len(np.unique(sr.step[m])))
+            if part is not None:
+                parts[_param(F, u)] = part
+                total += part
+                estimated.append(_param(F, u))
+                continue
         # Without a recorded update norm: a scalar's change from the value before it, or, for a statement writing
         # several arrays in turn (a list of layers), each array against itself a step earlier (consecutive rows
         # are different arrays), as update_ratios measured it. An array rebound with no change measured at all
@@ -1784,4 +1802,21 @@ def first_order_drop(F: Facts) -> dict | None:
         total += part
     if not parts:
         return None
-    return {"bound": total, "per_parameter": parts}
+    return {"bound": total, "per_parameter": parts, "estimated": estimated}
+
+
+def _elements_over_rate(F: Facts, u: int, whole, n_steps: int) -> float | None:
+    """For an update writing several scalar elements per step as the rate times their gradient: the mean over the
+    steps measured whole of |step|^2 / rate, times the steps the site wrote in. None when not of that form."""
+    rate_site = _rate_product(F, u, True)
+    if rate_site is None:
+        return None
+    steps, up, _ = whole
+    sr = F.ser(u)
+    first_rows = np.array([int(np.argmax(sr.step == st)) for st in steps])
+    ok, rate = _rates_at(F, rate_site, sr.seq[first_rows])
+    up = up[ok]
+    fin = np.isfinite(up) & (rate > 0)
+    if not fin.any():
+        return None
+    return float(np.mean(up[fin] ** 2 / rate[fin]) * n_steps)

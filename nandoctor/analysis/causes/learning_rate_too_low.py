@@ -106,7 +106,10 @@ def rule(ctx) -> RuleOutcome:
         return out
     if not out.check("steps_tiny", share < ctx.threshold("STEADY_MAX_DROP" if steady else "SLOW_DROP"),
                      f"all the steps together could lower the loss by at most {fo['bound']:.3g} to first order "
-                     f"(sum of |step| x |gradient|), {share:.2%} of its {lp['first']:.4g}", bound=fo["bound"],
+                     f"(sum of |step| x |gradient|"
+                     + (f"; for {', '.join(fo['estimated'])} the mean over the steps recorded whole, times its steps"
+                        if fo.get("estimated") else "")
+                     + f"), {share:.2%} of its {lp['first']:.4g}", bound=fo["bound"],
                      share=share, ratio=tr["ratio"]):
         return out
     g = gradient_size(F, tr["update"])
