@@ -632,3 +632,37 @@ def test_a_derivative_read_back_from_a_cache_of_every_layer_is_matched_within_th
     assert "derivative_on_preactivation" not in drafts
     _, drafts, _ = _run(tmp_path, LAYER_CACHE.format(slope="1 - a ** 2"), "layer_cache_right")
     assert "wrong_derivative_formula" not in drafts and "derivative_on_preactivation" not in drafts
+
+
+# A features x samples autoencoder on minibatches whose error is divided by the batch's size, read into a name of its
+# own (`k = xb.shape[1]`, then `d2 = 2 * (xh - xb) / k`): every gradient below it is a mean.
+COUNTED = """
+import numpy as np
+np.random.seed(4)
+X = np.random.randn(6, 300)
+W_1, b_1 = np.random.randn(3, 6) * 0.4, np.zeros((3, 1))
+W_2, b_2 = np.random.randn(6, 3) * 0.4, np.zeros((6, 1))
+for ep in range(8):
+    for s in range(0, 300, 50):
+        xb = X[:, s:s + 50]
+        k = xb.shape[1]
+        a1 = np.tanh(W_1 @ xb + b_1)
+        xh = W_2 @ a1 + b_2
+        d2 = 2 * (xh - xb) / {count}
+        d1 = (W_2.T @ d2) * (1 - a1 ** 2)
+        dW1 = d1 @ xb.T
+        dW2 = d2 @ a1.T
+        W_1 = W_1 - 0.05 * dW1
+        b_1 = b_1 - 0.05 * d1.sum(axis=1, keepdims=True)
+        W_2 = W_2 - 0.05 * dW2
+        b_2 = b_2 - 0.05 * d2.sum(axis=1, keepdims=True)
+"""
+
+
+def test_an_error_divided_by_a_count_read_into_a_name_makes_mean_gradients(tmp_path):
+    _, drafts, checks = _run(tmp_path, COUNTED.format(count="k"), "counted")
+    assert checks["gradient_sum_not_mean"]["gradient_summed"].status == FAILS
+    assert "gradient_sum_not_mean" not in drafts
+    # The same error not divided sums over the 50 columns.
+    _, _, checks = _run(tmp_path, COUNTED.format(count="1"), "uncounted")
+    assert checks["gradient_sum_not_mean"]["gradient_summed"].status == HOLDS

@@ -12,8 +12,8 @@ import numpy as np
 from .. import columns as C
 from ..model import PRINTED, Finding
 from . import Limits, register
-from .facts import (Facts, base_name, expr_reads, facts, kept_output_target, last, running_median, same_position_before,
-                    step_positions, strip_comment, unmeasured)
+from .facts import (Facts, base_name, expr_reads, facts, kept_output_target, last, parse_statement, running_median,
+                    same_position_before, step_positions, strip_comment, unmeasured)
 from .numerics import _f, first_nonfinite_info
 
 # A spike: an update more than 10x the running median of the updates before it (DESIGN.md §4).
@@ -871,21 +871,23 @@ def loss_curve(session) -> list[Finding]:
 
 # -- summed gradients -----------------------------------------------------------------------------
 
-def _divides(stmt: str) -> bool:
-    """Does a statement average: divide, call mean, or multiply by 1/n?"""
+def _divides(stmt: str, counts: frozenset = frozenset()) -> bool:
+    """Does a statement average: divide, call mean, or multiply by 1/n? `counts`: names the program sets to a number
+    of samples (`k = xb.shape[1]`)."""
     try:
         tree = ast.parse(strip_comment(stmt.strip()))
     except SyntaxError:
         return False
     for node in ast.walk(tree):
-        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Div, ast.FloorDiv)) and _is_count(node.right):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Div, ast.FloorDiv)) \
+                and _is_count(node.right, counts):
             return True
-        if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Div) and _is_count(node.value):
+        if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Div) and _is_count(node.value, counts):
             return True
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
             for side in (node.left, node.right):
                 if isinstance(side, ast.BinOp) and isinstance(side.op, ast.Div) and isinstance(side.left, ast.Constant) \
-                        and _is_count(side.right):
+                        and _is_count(side.right, counts):
                     return True
         if isinstance(node, ast.Call) and last(ast.unparse(node.func)) in ("mean", "average", "nanmean"):
             return True
@@ -895,22 +897,40 @@ def _divides(stmt: str) -> bool:
 _COUNT_NAME = re.compile(r"^(n|m|N|M|b|B|bs|batch\w*|num\w*|n_\w+|\w*_?size|count|len\w*|samples?|n\w{0,3})$")
 
 
-def _is_count(node) -> bool:
-    """Does an expression look like a number of samples: len(x), x.shape[0], n, batch_size, 2 * m?"""
+def _is_count(node, counts: frozenset = frozenset()) -> bool:
+    """Does an expression look like a number of samples: len(x), x.shape[0], n, batch_size, 2 * m, or a name in
+    `counts`?"""
     if isinstance(node, ast.Call) and last(ast.unparse(node.func)) in ("len", "float", "int"):
         return True
     text = ast.unparse(node)
     if "shape" in text or "size" in text or "len(" in text:
         return True
     if isinstance(node, ast.Name):
-        return bool(_COUNT_NAME.match(node.id))
+        return bool(_COUNT_NAME.match(node.id)) or node.id in counts
     if isinstance(node, ast.Attribute):
         return bool(_COUNT_NAME.match(node.attr))
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
         return node.value >= 2
     if isinstance(node, ast.BinOp):
-        return _is_count(node.left) or _is_count(node.right)
+        return _is_count(node.left, counts) or _is_count(node.right, counts)
     return False
+
+
+def _count_names(F: Facts) -> frozenset:
+    """Names the program sets to a number of samples read off an array (`k = xb.shape[1]`, `n = len(X)`)."""
+    out = set()
+    for x in F.sites:
+        if x.kind != "assign" or "." in x.target or "[" in x.target:
+            continue
+        tree = parse_statement(x.statement)
+        stmt = tree.body[0] if tree is not None and tree.body else None
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            value = stmt.value
+            if (isinstance(value, ast.Call) and last(ast.unparse(value.func)) == "len") or (
+                    isinstance(value, ast.Subscript) and isinstance(value.value, ast.Attribute)
+                    and value.value.attr == "shape"):
+                out.add(stmt.targets[0].id)
+    return frozenset(out)
 
 
 def _contracts(stmt: str) -> bool:
@@ -955,6 +975,7 @@ def _opaque_call(F: Facts, sid: int) -> bool:
 def summed_gradients(F: Facts) -> list[dict]:
     """Updates whose gradient sums over the batch with no division by its size anywhere on the way."""
     batch = batch_size(F)
+    counts = _count_names(F)
     out = []
     for u in F.updates:
         # Gradients handed over in a container (`g = grads(x, y)` returning a dict, then `p[k] -= rate * g[k]`)
@@ -989,7 +1010,7 @@ def summed_gradients(F: Facts) -> list[dict]:
             todo.extend((q, k, g) for q in parents)
         if not chain:
             continue
-        if any(_divides(text[g]) for g in chain):
+        if any(_divides(text[g], counts) for g in chain):
             continue
         if any(_opaque_call(F, g) for g in chain):
             continue  # a value made by a function chosen at run time: whether it divides was not seen
