@@ -666,3 +666,18 @@ def test_an_error_divided_by_a_count_read_into_a_name_makes_mean_gradients(tmp_p
     # The same error not divided sums over the 50 columns.
     _, _, checks = _run(tmp_path, COUNTED.format(count="1"), "uncounted")
     assert checks["gradient_sum_not_mean"]["gradient_summed"].status == HOLDS
+
+
+# The sample v12_pylon_snaps_b: an autoencoder whose Adam steps its dict of gradients output layer first (`for k, g
+# in grads.items()`), at a rate far too low. Adam's steps are about the rate in every layer, whatever the gradient's
+# size, and the dict's order is not the forward pass's: the layers' update ratios say nothing of a vanishing gradient.
+def test_adam_steps_over_a_dict_of_gradients_are_no_vanishing_gradient(tmp_path):
+    from nandoctor.analysis.causes._numeric import normalised_step, ratios_toward_the_input
+
+    src = (Path(__file__).parent / "samples" / "cases" / "v12_pylon_snaps_b.py").read_text()
+    assert "learning_rate=1e-5" in src and "for k, g in grads.items():" in src
+    F, drafts, _ = _run(tmp_path, src, "pylon")
+    assert any(normalised_step(F, u) for u in F.updates)
+    assert ratios_toward_the_input(F) is None
+    assert "vanishing_gradient" not in drafts
+    assert "learning_rate_too_low" in drafts

@@ -9,7 +9,7 @@ import re
 import numpy as np
 
 from ... import columns as C
-from ...detectors.facts import Facts, activation_of, base_name, strip_comment
+from ...detectors.facts import Facts, activation_of, base_name, parse_statement, strip_comment
 from ...detectors.numerics import first_nonfinite_info
 from ...explain.chain import walk
 from ...explain.fixes import np_alias
@@ -870,6 +870,8 @@ def ratios_toward_the_input(F: Facts) -> list[dict] | None:
     first layer first). None when fewer than three such arrays were measured, or a statement writes several arrays
     in turn (their forward order is not recorded)."""
     ratios = layer_update_ratios(F)
+    if any(normalised_step(F, r["update"]) for r in ratios):
+        return None  # a step divided by the gradient's running size (Adam, RMSprop) is as large in every layer
     if any(r["position"] > 0 for r in ratios):
         return _walked_in_order(F, ratios)
     layers = [r for r in ratios if not r["from_zero"] and r["ratio"] > 0]
@@ -896,6 +898,19 @@ def ratios_toward_the_input(F: Facts) -> list[dict] | None:
     if len(order) < len(layers):
         return None
     return sorted(layers, key=lambda r: order[r["name"]])
+
+
+def normalised_step(F: Facts, u: int) -> bool:
+    """Whether an update's step is divided by a root of the gradient's running square (`m_hat / (np.sqrt(v_hat) +
+    eps)`, Adam or RMSprop), in its own statement or in a value it reads: such a step is about the rate whatever the
+    gradient's size."""
+    texts = [F.by_id[u].statement] + [F.by_id[p].statement for p in F.parents(u) if F.by_id[p].kind != "arg"]
+    for text in texts:
+        tree = parse_statement(text or "")
+        for node in ast.walk(tree) if tree is not None else ():
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) and "sqrt(" in ast.unparse(node.right):
+                return True
+    return False
 
 
 def _loops_calling(F: Facts, function: str) -> list:
@@ -947,8 +962,11 @@ def _walked_in_order(F: Facts, ratios: list[dict]) -> list[dict] | None:
         outer.add(lid)
         lid = getattr(F.loop_record(lid), "parent", None)
     loops = [lp for lp in loops if lp is not None and lp.id not in outer]
-    backwards = {"reversed(" in h or "[::-1]" in h for h in (getattr(lp, "header", "") or "" for lp in loops)}
-    if len(best) < 3 or not loops or len(backwards) != 1:
+    headers = [getattr(lp, "header", "") or "" for lp in loops]
+    backwards = {"reversed(" in h or "[::-1]" in h for h in headers}
+    # A dict's keys come in the order they were put in (`for k, g in grads.items()`), not the forward pass's.
+    keyed = any(re.search(r"\.(items|keys|values)\(\)", h) for h in headers)
+    if len(best) < 3 or not loops or len(backwards) != 1 or keyed:
         return None
     layers = sorted((r for r in best if not r["from_zero"] and r["ratio"] > 0), key=lambda r: r["position"],
                     reverse=backwards.pop())
