@@ -1001,6 +1001,7 @@ def test_a_long_loss_rises_when_its_end_is_above_its_start_or_its_first_tenth(mo
     vals = np.asarray(values, float)
     monkeypatch.setattr(optimisation, "loss_series", lambda F: (np.arange(len(vals)), vals, "loss"))
     monkeypatch.setattr(optimisation, "first_nonfinite_info", lambda session: None)
+    monkeypatch.setattr(optimisation, "loss_before_training", lambda F: None)  # no loss measured ahead of the loop
     got = optimisation.trouble(SimpleNamespace(updates=[]), None)
     tenth = len(vals) // 10
     start, end = min(vals[0], vals[:tenth].mean()), vals[-tenth:].mean()

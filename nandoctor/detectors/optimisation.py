@@ -1573,8 +1573,10 @@ def oversized_steps(F: Facts, by: dict, until: int | None, limit: float, only: l
         grows = [f for f in by.get("sustained_growth", []) if f.severity == "error" and f.site in (
             _param(F, u), *[base_name(F.by_id[g].target) for g in F.gradient_of(u)])]
         steady = fall is not None and steady_steps(window, fall)
-        if med >= limit and (window[-1] >= limit or float(np.median(window[:3])) > LIM.OUTGROW or steady) \
-                and best is None:
+        # Large "to the last one judged" needs more than one or two updates judged: a single step a large part of
+        # small starting weights, just before the trouble, is no run of large steps unless it outgrows them.
+        if med >= limit and ((window[-1] >= limit and len(window) >= 3) or float(np.median(window[:3])) > LIM.OUTGROW
+                             or steady) and best is None:
             # Large from the first update to the last one judged: a weight that started near zero shows
             # large ratios that fall like 1/k as it grows; these did not fall. Or larger than the weights themselves
             # OUTGROW-fold from the first steps: growth from zero never gives that (its k-th step is 1/k of the weights).

@@ -106,10 +106,21 @@ def _feature_offsets(F):
     i = input_site(F)
     if i is not None:
         v = F.values(i)
+        t = target_site(F)
+        words = F.by_id[i].target
+        if v is None or len(v[2]) != 2:
+            # A table too large to keep, its minibatches kept (`batch = readings[:, cols]`): judged on the first one
+            # kept, against the targets picked with it.
+            picks = [c for c in sorted(F.child_map.get(i, ())) if F.root_data(c) == i and F.values(c) is not None
+                     and len(F.values(c)[2]) == 2]
+            if picks:
+                v = F.values(picks[0])
+                words = f"{F.by_id[picks[0]].target} (its first kept minibatch)"
+                t = next((c for c in sorted(F.child_map.get(t, ())) if t is not None and F.root_data(c) == t
+                          and F.by_id[c].line == F.by_id[picks[0]].line), t)
         if v is not None and len(v[2]) == 2:
             X = v[1][0].reshape(v[2])
             n = X.shape[0]
-            t = target_site(F)
             if t is not None and X.shape[1] == F.ser(t)[C.SIZE][0] and X.shape[0] != X.shape[1]:
                 X = X.T  # features x samples
                 n = X.shape[0]
@@ -118,7 +129,7 @@ def _feature_offsets(F):
             if live.any() and n > 1:
                 r = np.abs(mean[live]) / std[live]
                 k = int(np.argmax(r))
-                return float(r[k]), float(mean[live][k]), float(std[live][k]), F.by_id[i].target
+                return float(r[k]), float(mean[live][k]), float(std[live][k]), words
         sr = F.ser(i)
         m, s = float(sr[C.MEAN][0]), float(sr[C.STD][0])
         if np.isfinite(m) and s > 0:
