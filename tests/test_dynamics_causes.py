@@ -1492,3 +1492,15 @@ def test_a_rate_raised_part_way_is_read_from_the_weights_not_an_offset(monkeypat
     assert rule_module.raised_steps(F, [1, 2], None, limit)["name"] == "V2"
     F.by_id[1] = SimpleNamespace(target="b2")
     assert rule_module.raised_steps(F, [1, 2], None, limit) == {}
+
+
+def test_one_large_step_before_a_zero_count_is_no_run_of_large_steps(tmp_path):
+    """The sample n7_margin_mean_b: a hinge step averaged over the points inside the margin moves the small starting
+    weights by a large part of their norm once, then every point clears the margin and the count is 0 (0/0 at the
+    second step). One update judged is no run of large steps."""
+    src = (Path(__file__).parent / "samples" / "cases" / "n7_margin_mean_b.py").read_text()
+    assert "count = inside.sum()" in src
+    session, drafts, checks = _run(tmp_path, src, "margin_mean")
+    big = checks["learning_rate_too_high"]["steps_too_large"]
+    assert big.status == FAILS, big.why
+    assert "learning_rate_too_high" not in drafts and "division_by_zero" in drafts
