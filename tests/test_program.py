@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+import numpy as np
 import pytest
 
 from nandoctor.analysis.program import base_key
@@ -152,6 +153,44 @@ def test_dict_parameters_with_optimizer_state(tmp_path):
     assert {"m", "cache"} <= state_names(s)
     assert all("optimizer state" in s.structure.state[u] for u in s.structure.state
                if base_key(s.sites[u].target) in ("m", "cache"))
+
+
+# Each array taken out of its holder into a local name, then stepped in place through it; nothing reads the local
+# afterwards, but the stored array is what the model reads.
+TAKEN_OUT = """
+import numpy as np
+rng = np.random.default_rng(0)
+X = rng.normal(size=(50, 3))
+y = X @ np.array([1.0, -2.0, 0.5]) + 0.3
+class Model:
+    def __init__(self):
+        self.W = rng.normal(size=3) * 0.1
+        self.b = np.zeros(1)
+        self.params = {"W": self.W, "b": self.b}
+    def step(self, lr):
+        err = X @ self.W + self.b - y
+        grads = {"W": X.T @ err / 50, "b": np.array([err.mean()])}
+        for name, g in grads.items():
+            p = PICK
+            p -= lr * g
+m = Model()
+for it in range(30):
+    m.step(0.1)
+"""
+
+
+@pytest.mark.parametrize("pick", ["self.params[name]", "getattr(self, name)"])
+def test_a_local_taken_from_its_holder_and_stepped_in_place_is_the_parameters_update(tmp_path, pick):
+    src = TAKEN_OUT.replace("PICK", pick)
+    s = traced(src, tmp_path)
+    assert param_names(s) == {"p"}
+    assert not state_names(s)
+    # the stored arrays moved: replayed untraced, the model's W is no longer its start
+    ns = {"__name__": "__replay__"}
+    exec(textwrap.dedent(src), ns)
+    start = np.random.default_rng(0)
+    start.normal(size=(50, 3))
+    assert not np.allclose(ns["m"].W, start.normal(size=3) * 0.1)
 
 
 PAIRS_IN_A_LIST = """
@@ -610,9 +649,12 @@ def test_dict_store_shared_with_layer_objects(tmp_path):
     # `g["A"] += ...` writes a dict made afresh at each call (`g = {}`, never recorded: it holds no array)
     g_update = [x.id for x in s.sites if x.target.startswith("g[")][0]
     assert g_update in s.structure.per_call or g_update in s.structure.state, s.structure.state.get(g_update)
-    # the model's own name for the container is the parameters' too, and the batch is what meets them
+    # the model's own name for the container is the parameters' too, and the batch that meets them is rows picked
+    # anew at each step (`fb, tb = feats_all[pick], onehot_all[pick]`) from the table the inputs come from
     assert ("", "self.store") in F.param_keys
-    assert F.inputs is not None and base_key(s.sites[F.inputs].target) == "fb"
+    assert F.inputs is not None and base_key(s.sites[F.inputs].target) == "feats_all"
+    fb = next(x.id for x in s.sites if x.target == "fb")
+    assert F.root_data(fb) == F.inputs
     # each write is compared with the same key's value one step before: a plain replay's norms
     plain: dict = {}
     exec(compile(textwrap.dedent(STORE_AND_LAYERS), "replay", "exec"), plain)

@@ -446,12 +446,12 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
                 w.kind in ("unpack", "assign") and base_key(w.target) == name and name in w.reads
                 and callee in {c.rsplit(".", 1)[-1] for c in w.calls} for w in sites):
             other_reads[k] = [ld for ld in other_reads[k] if (ld.file, ld.line) not in ret_lines]
-        if not other_reads[k]:
+        if not other_reads[k] and not _writes_through(ss, by_fn_name.get((s0.function, name), []), name):
             role[k] = "never read"
             continue
         # Read only by progress lines (`smooth_loss = 0.99 * smooth_loss + 0.01 * loss`, then printed): a running
         # statistic of the run, which the model never uses.
-        if all((ld.file, ld.line) in idx.report_lines for ld in other_reads[k]):
+        if other_reads[k] and all((ld.file, ld.line) in idx.report_lines for ld in other_reads[k]):
             role[k] = "only printed (a running statistic)"
             continue
         # A loop variable rebound inside its loop (`for X, y in loader: X = Tensor(X)`): the loop binds it afresh
@@ -490,7 +490,8 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
         # the layers) never writes through to a stored array it was first bound to (`h = data[i]`).
         carried = "." not in name and all(_rebinds(x) and not _steps_itself(x, name) for x in ss)
         for w in resets:
-            if (_binds_stored_value(w) or _binds_stored_values_returned(w, sites)) and not carried:
+            if (_binds_stored_value(w) or _binds_attribute_by_name(w) or _binds_stored_values_returned(w, sites)) \
+                    and not carried:
                 continue  # `w, c = self.layers[i]`: the name now refers to a stored array, updated in place
             if w.loop is not None and any(w.loop in loop_chain(x.loop) for x in ss):
                 role[k] = "working storage (set afresh inside the loop that updates it)"
@@ -654,6 +655,35 @@ def _is_step(site) -> bool:
     return (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.value, ast.BinOp)
             and isinstance(node.value.op, (ast.Sub, ast.Add))
             and ast.unparse(node.targets[0]) in (ast.unparse(node.value.left), ast.unparse(node.value.right)))
+
+
+def _writes_through(ss, writes, name: str) -> bool:
+    """Whether a local name's updates all write in place (`p -= lr * g`) into a stored array it was bound to in the
+    same function (`p = self.params[k]`, `p = getattr(self, k)`): the stored array changes, and the model reads it
+    there, though nothing reads the local afterwards."""
+    if "." in name or not ss or not all(_augmented(x) for x in ss):
+        return False
+    binds = [w for w in writes if w.kind == "assign"]
+    return bool(binds) and all(_binds_stored_value(w) or _binds_attribute_by_name(w) for w in binds)
+
+
+def _augmented(site) -> bool:
+    try:
+        tree = ast.parse(site.statement.strip())
+    except SyntaxError:
+        return False
+    return bool(tree.body) and isinstance(tree.body[0], ast.AugAssign)
+
+
+def _binds_attribute_by_name(site) -> bool:
+    """`p = getattr(self, name)`: the name refers to the stored attribute, no new array."""
+    try:
+        tree = ast.parse(site.statement.strip())
+    except SyntaxError:
+        return False
+    node = tree.body[0] if tree.body else None
+    return isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) \
+        and isinstance(node.value.func, ast.Name) and node.value.func.id == "getattr" and len(node.value.args) >= 2
 
 
 def _binds_stored_value(site) -> bool:
