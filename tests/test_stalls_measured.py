@@ -5,6 +5,7 @@ process; expected numbers from the same program run plainly."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from nandoctor.analysis.rules import FAILS, HOLDS
 from nandoctor.detectors.facts import facts
@@ -15,6 +16,7 @@ from conftest import analysed_session as trace, judge_rule as judge, untraced
 
 THROWN = """
 import numpy as np
+import pytest
 gen = np.random.default_rng(5)
 rows = gen.normal(size=(40, 3))
 goal = rows @ np.array([1.0, -2.0, 0.5]) + 0.3
@@ -81,6 +83,7 @@ def test_the_same_step_returning_its_argument_is_no_cause(tmp_path):
 
 MARGIN = """
 import numpy as np
+import pytest
 gen = np.random.default_rng(31)
 levels = gen.uniform(1.0, 5.0, size=(2, 200))
 label = np.where(levels[0] + levels[1] > 6.0, 1.0, -1.0)
@@ -115,6 +118,7 @@ def test_a_margin_score_without_offset_is_judged_on_the_score_itself(tmp_path):
 
 TINY_ADAM = """
 import numpy as np
+import pytest
 gen = np.random.default_rng(21)
 kind = gen.integers(0, 3, size=90)
 cols = gen.normal(size=(4, 3))[:, kind] + gen.normal(size=(4, 90))
@@ -155,6 +159,7 @@ def test_arrays_grown_from_zero_are_compared_with_one_another(tmp_path):
 
 SOFTPLUS = """
 import numpy as np
+import pytest
 gen = np.random.default_rng(13)
 reads = gen.normal(size=(80, 3))
 amount = np.logaddexp(0.0, reads @ np.array([0.9, -0.4, 1.3]) + 0.5) + 0.5
@@ -178,6 +183,7 @@ def test_a_sigmoid_factor_of_the_gradient_is_not_the_output(tmp_path):
 
 ORPHAN = """
 import numpy as np
+import pytest
 
 class Fit:
     def __init__(self, gen):
@@ -220,6 +226,7 @@ def test_the_same_step_written_back_is_no_cause(tmp_path):
 
 PER_SAMPLE = """
 import numpy as np
+import pytest
 rs = np.random.RandomState(3)
 feats = rs.normal(size=(120, 3))
 stars = np.clip(3.0 + feats @ np.array([0.8, -0.5, 0.3]) + 0.1 * rs.normal(size=120), 1.0, 5.0)
@@ -275,6 +282,7 @@ def test_a_per_sample_input_row_is_an_input_not_a_target(tmp_path):
 
 TEST_SET_AFTER = """
 import numpy as np
+import pytest
 rng = np.random.default_rng(6)
 points = rng.normal(0, 1, (300, 2))
 labels = (points[:, 0] + points[:, 1] > 0).astype(float)
@@ -318,6 +326,7 @@ def test_the_inputs_are_what_the_training_call_feeds_not_a_test_set(tmp_path):
 # picked by `xb, yb = X[batch], y[batch]` and the miss computed from a call (`predict(params, xb) - yb`).
 MINIBATCH_ORIGIN = """
 import numpy as np
+import pytest
 rng = np.random.default_rng(3)
 raw = rng.uniform(0.0, 10.0, (500, 3))
 y = 18.0 + raw @ np.array([2.4, 0.8, 9.0]) / 3 + rng.normal(0, 2.0, 500)
@@ -373,3 +382,34 @@ def test_the_same_regression_with_its_offset_learns_and_gets_no_bias_cause(tmp_p
     assert np.mean((ns["X"] @ ns["params"]["w"] + ns["params"]["b"] - ns["y"]) ** 2) < 2 * 2.0 ** 2
     s = trace(tmp_path, src)
     assert not [c.tag for c in s.causes]
+
+
+# A line through the origin for targets near 5, its miss never assigned as it is: only the loss's gradient, scaled by
+# 2 / n, is (`g = 2 * (out - y) / len(y)`).
+SCALED_MISS = """
+import numpy as np
+import pytest
+gen = np.random.default_rng(8)
+X = gen.normal(0.0, 1.0, (120, 2))
+y = 5.0 + X @ np.array([1.0, -0.5])
+w = np.zeros(2)
+outs = []
+for it in range(60):
+    out = X @ w
+    g = 2 * (out - y) / len(y)
+    w = w - 0.1 * X.T @ g
+    outs.append(out)
+"""
+
+
+def test_misses_seen_only_scaled_are_bounded_from_the_means_and_spreads(tmp_path):
+    ns = untraced(SCALED_MISS)
+    y = ns["y"]
+    tail = ns["outs"][-6:]  # the last tenth of the 60 steps
+    want = np.sqrt(np.mean([(o.mean() - y.mean()) ** 2 + (o.std() - y.std()) ** 2 for o in tail]))
+    assert want / y.std() > 0.5  # the offset of 5 is never learned
+    s = trace(tmp_path, SCALED_MISS)
+    st, out = judge(s, "missing_bias")
+    assert st["decision_stuck"] == HOLDS, st
+    stuck = next(c for c in out.checks if c.premise == "decision_stuck")
+    assert stuck.numbers["miss_rms_at_least"] == pytest.approx(want, rel=1e-6)

@@ -348,9 +348,39 @@ def _final_miss(F, out_sid: int, t: int):
             continue
         tail = rows[-max(1, len(rows) // 10):]
         ms = sr[C.MEAN][tail] ** 2 + sr[C.STD][tail] ** 2
-        if np.all(np.isfinite(ms)):
+        # A difference scaled on the way (`g = 2 * (out - y) / n`, the loss's gradient) is not the misses' size.
+        if np.all(np.isfinite(ms)) and _plain_difference(x.statement):
             return x.id, float(np.sqrt(np.mean(ms)))
     return None
+
+
+def _miss_bound(F, out_sid: int, t: int) -> float | None:
+    """The least root mean square the prediction's misses can have at the end, from the recorded means and spreads
+    of the prediction and of the targets it was last compared with (sizes alike): the misses' mean square is the
+    means' difference squared plus their own variance, which is at least the spreads' difference squared. The last
+    tenth of the loop's comparisons, averaged; None when not measured."""
+    so, st = F.ser(out_sid), F.ser(t)
+    rows = loop_rows(F, out_sid)
+    if so is None or st is None or len(rows) < 2:
+        return None
+    tail = rows[-max(1, len(rows) // 10):]
+    found = []
+    for r in tail:
+        j = st.before_seq(int(so.seq[r]))
+        if j is None or so[C.SIZE][r] != st[C.SIZE][j]:
+            continue
+        dm = float(so[C.MEAN][r]) - float(st[C.MEAN][j])
+        ds = float(so[C.STD][r]) - float(st[C.STD][j])
+        found.append(dm * dm + ds * ds)
+    found = [v for v in found if np.isfinite(v)]
+    return float(np.sqrt(np.mean(found))) if found else None
+
+
+def _plain_difference(statement: str) -> bool:
+    """Whether an assignment's value is a subtraction itself (`err = out - y`), not one scaled afterwards."""
+    tree = parse_statement(statement)
+    node = tree.body[0] if tree is not None and tree.body else None
+    return isinstance(node, ast.Assign) and isinstance(node.value, ast.BinOp) and isinstance(node.value.op, ast.Sub)
 
 
 def _per_sample_miss(F, t: int):
@@ -463,6 +493,13 @@ def _stuck(F, flat_limit: float, residual_limit: float | None = None, decisions:
                 return True, flat_words, {"output_std_end": o_std, "target_std": t_std}
             # A regression without an offset still varies, but its misses stay a large part of the targets' spread.
             miss = _final_miss(F, sid, t) or (_final_miss(F, sid, picked) if picked != t else None)
+            bound = _miss_bound(F, sid, picked) if miss is None and residual_limit is not None else None
+            if bound is not None:
+                ratio = bound / t_std
+                return (bool(ratio >= residual_limit),
+                        f"{flat_words}; at the end its misses have a root mean square of at least {bound:.3g} (from "
+                        f"the two means and spreads), {ratio:.2f} of the targets' spread",
+                        {"output_std_end": o_std, "target_std": t_std, "miss_rms_at_least": bound, "miss_ratio": ratio})
             if miss is not None and residual_limit is not None:
                 rx, rms = miss
                 ratio = rms / t_std
