@@ -193,6 +193,36 @@ def test_a_local_taken_from_its_holder_and_stepped_in_place_is_the_parameters_up
     assert not np.allclose(ns["m"].W, start.normal(size=3) * 0.1)
 
 
+# A layer that keeps its output for the backward pass and turns it into its own slope there, in place: the output is
+# set afresh by every forward pass, so the rescaling carries nothing from one step to the next.
+RESCALED_CACHE = """
+import numpy as np
+rng = np.random.default_rng(1)
+X = rng.normal(size=(40, 2))
+y = (X[:, :1] > 0).astype(float)
+class Squash:
+    def forward(self, z):
+        self.out = 1.0 / (1.0 + np.exp(-z))
+        return self.out
+    def backward(self, g):
+        RESCALE
+        return g * self.out
+W = rng.normal(size=(2, 1))
+act = Squash()
+for it in range(25):
+    p = act.forward(X @ W)
+    d = act.backward((p - y) / 40)
+    W -= 0.5 * X.T @ d
+"""
+
+
+@pytest.mark.parametrize("rescale", ["np.multiply(self.out, 1.0 - self.out, out=self.out)",
+                                     "self.out *= 1.0 - self.out"])
+def test_an_output_set_afresh_then_rescaled_in_place_is_no_parameter(tmp_path, rescale):
+    s = traced(RESCALED_CACHE.replace("RESCALE", rescale), tmp_path)
+    assert param_names(s) == {"W"}
+
+
 PAIRS_IN_A_LIST = """
 import numpy as np
 rng = np.random.default_rng(3)

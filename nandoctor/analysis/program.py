@@ -502,6 +502,12 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
                                                         and w.line < x.line and w.loop == x.loop for w in resets)
                 for x in ss):
             role[k] = "working storage (set afresh earlier in the same function)"
+        # Set afresh (in another method of the step, `self.out = sigmoid(z)` in forward), then rescaled in place
+        # (`np.multiply(self.out, 1 - self.out, out=self.out)` in backward), set at least as often as rescaled: the
+        # value is rebuilt before each rescaling, so nothing carries over; a parameter is stepped, not only rescaled.
+        if k not in role and resets and obs_counts and all(_rescales(x) for x in ss) and \
+                sum(obs_counts.get(w.id, 0) for w in resets) >= max(obs_counts.get(x.id, 0) for x in ss) > 0:
+            role[k] = "working storage (set afresh, then rescaled in place)"
         # Built from scratch, summed into and handed back (`g = zeros(...); g[k] += ...; return g`): a
         # per-call result, when nothing in the function but the return reads it.
         if k not in role and "." not in name and resets and (s0.function, name) in returned:
@@ -655,6 +661,20 @@ def _is_step(site) -> bool:
     return (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.value, ast.BinOp)
             and isinstance(node.value.op, (ast.Sub, ast.Add))
             and ast.unparse(node.targets[0]) in (ast.unparse(node.value.left), ast.unparse(node.value.right)))
+
+
+def _rescales(site) -> bool:
+    """`x *= s`, `x /= s` or `np.multiply(x, s, out=x)` (`divide`): a value multiplied in place, no step added."""
+    try:
+        tree = ast.parse(site.statement.strip())
+    except (SyntaxError, ValueError):
+        return False
+    node = tree.body[0] if tree.body else None
+    if isinstance(node, ast.AugAssign):
+        return isinstance(node.op, (ast.Mult, ast.Div))
+    call = node.value if isinstance(node, ast.Expr) else None
+    return isinstance(call, ast.Call) and (_dotted(call.func) or "").rsplit(".", 1)[-1] in ("multiply", "divide") \
+        and any(kw.arg == "out" for kw in call.keywords)
 
 
 def _writes_through(ss, writes, name: str) -> bool:
