@@ -98,9 +98,12 @@ def derivative_candidates(F):
         if root not in acts:  # handed over in a container (`cache["A1"]`): the activation whose values it holds
             # (the last written, or one written earlier in the step: a cache read back layer by layer)
             src = F.value_source(root, acts)
+            # (read back from a cache of every layer's output: matched among the activations' outputs only, since a
+            # value equal to a pre-activation written earlier in the step may be that layer's input recomputed)
+            outputs = {sid: v for sid, v in acts.items() if v[1] == "output"}
             for looked in dict.fromkeys((root, ops[0])):
                 if src is None:
-                    src = F.value_source(looked, acts, same_step=True)
+                    src = F.value_source(looked, outputs, same_step=True)
             root = src
         if root not in acts:
             continue
