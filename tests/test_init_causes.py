@@ -1083,7 +1083,8 @@ for t in range(60):
 
 
 def _replay_pixel_spreads(scale):
-    """(inputs' spread, the first pass's widest spread computed from the weights) in plain numpy."""
+    """(inputs' spread, the first pass's widest spread computed from the weights) in plain numpy. The inputs are the
+    table the minibatches are picked from (`x, labels = pixels[rows], kinds[rows]`)."""
     gen = np.random.default_rng(7)
     protos = gen.uniform(0, 255, (5, 48))
     kinds = gen.integers(0, 5, 300)
@@ -1093,7 +1094,7 @@ def _replay_pixel_spreads(scale):
     x = pixels[gen.choice(300, 30)]
     hidden = np.maximum(x @ w0, 0)
     out = hidden @ w1
-    return x.std(), max(v.std() for v in (x @ w0, hidden, out, out - out.max(axis=1, keepdims=True)))
+    return pixels.std(), max(v.std() for v in (x @ w0, hidden, out, out - out.max(axis=1, keepdims=True)))
 
 
 def test_too_large_on_large_inputs_when_the_weights_multiply_their_spread(tmp_path):

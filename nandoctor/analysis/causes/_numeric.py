@@ -904,12 +904,19 @@ def normalised_step(F: Facts, u: int) -> bool:
     """Whether an update's step is divided by a root of the gradient's running square (`m_hat / (np.sqrt(v_hat) +
     eps)`, Adam or RMSprop), in its own statement or in a value it reads: such a step is about the rate whatever the
     gradient's size."""
-    texts = [F.by_id[u].statement] + [F.by_id[p].statement for p in F.parents(u) if F.by_id[p].kind != "arg"]
+    own = base_name(F.by_id[u].target)
+    # the update and the values it reads besides the parameter's own writes (`W = rng.normal(0, 1 / np.sqrt(n))`)
+    texts = [F.by_id[u].statement] + [F.by_id[p].statement for p in F.parents(u)
+                                      if F.by_id[p].kind != "arg" and base_name(F.by_id[p].target) != own
+                                      and not F.is_param(p) and p not in F.params]
     for text in texts:
         tree = parse_statement(text or "")
         for node in ast.walk(tree) if tree is not None else ():
-            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) and "sqrt(" in ast.unparse(node.right):
-                return True
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) and any(
+                    isinstance(c, ast.Call) and (ast.unparse(c.func).endswith("sqrt"))
+                    and any(isinstance(n, (ast.Name, ast.Attribute, ast.Subscript)) for n in ast.walk(c.args[0]))
+                    for c in ast.walk(node.right) if isinstance(c, ast.Call) and c.args):
+                return True  # divided by the root of a running value, not of a constant (`1 / np.sqrt(8)`)
     return False
 
 
