@@ -628,24 +628,25 @@ def _iter_reads_by_target(node) -> dict:
     return out
 
 
+def _first_statement(site):
+    """The first statement of a site's source text, parsed; None when it does not parse."""
+    try:
+        tree = ast.parse(site.statement.strip())
+    except (SyntaxError, ValueError):
+        return None
+    return tree.body[0] if tree.body else None
+
+
 def _rebinds(site) -> bool:
     """The statement binds its target to a new value (`x = f(x)`, `a, b = ...`), not augmented in place (`x -= g`)."""
     if site.kind in ("assign", "unpack"):
         return True
-    try:
-        tree = ast.parse(site.statement.strip())
-    except (SyntaxError, ValueError):
-        return False
-    return bool(tree.body) and isinstance(tree.body[0], (ast.Assign, ast.AnnAssign))
+    return isinstance(_first_statement(site), (ast.Assign, ast.AnnAssign))
 
 
 def _steps_itself(site, name: str) -> bool:
     """`name = name - ...` or `name = name + ...`: the form of a gradient step."""
-    try:
-        tree = ast.parse(site.statement.strip())
-    except (SyntaxError, ValueError):
-        return False
-    node = tree.body[0] if tree.body else None
+    node = _first_statement(site)
     return (isinstance(node, ast.Assign) and isinstance(node.value, ast.BinOp)
             and isinstance(node.value.op, (ast.Sub, ast.Add)) and isinstance(node.value.left, ast.Name)
             and node.value.left.id == name)
@@ -653,11 +654,7 @@ def _steps_itself(site, name: str) -> bool:
 
 def _is_step(site) -> bool:
     """`t = t - ...` or `t = t + ...` (`self.w = self.w - lr * g`): its target stepped from its own value."""
-    try:
-        tree = ast.parse(site.statement.strip())
-    except (SyntaxError, ValueError):
-        return False
-    node = tree.body[0] if tree.body else None
+    node = _first_statement(site)
     return (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.value, ast.BinOp)
             and isinstance(node.value.op, (ast.Sub, ast.Add))
             and ast.unparse(node.targets[0]) in (ast.unparse(node.value.left), ast.unparse(node.value.right)))
@@ -665,11 +662,7 @@ def _is_step(site) -> bool:
 
 def _rescales(site) -> bool:
     """`x *= s`, `x /= s` or `np.multiply(x, s, out=x)` (`divide`): a value multiplied in place, no step added."""
-    try:
-        tree = ast.parse(site.statement.strip())
-    except (SyntaxError, ValueError):
-        return False
-    node = tree.body[0] if tree.body else None
+    node = _first_statement(site)
     if isinstance(node, ast.AugAssign):
         return isinstance(node.op, (ast.Mult, ast.Div))
     call = node.value if isinstance(node, ast.Expr) else None
@@ -688,20 +681,13 @@ def _writes_through(ss, writes, name: str) -> bool:
 
 
 def _augmented(site) -> bool:
-    try:
-        tree = ast.parse(site.statement.strip())
-    except SyntaxError:
-        return False
-    return bool(tree.body) and isinstance(tree.body[0], ast.AugAssign)
+    """`x -= ...`, `x += ...`: an augmented assignment, written in place for an array."""
+    return isinstance(_first_statement(site), ast.AugAssign)
 
 
 def _binds_attribute_by_name(site) -> bool:
     """`p = getattr(self, name)`: the name refers to the stored attribute, no new array."""
-    try:
-        tree = ast.parse(site.statement.strip())
-    except SyntaxError:
-        return False
-    node = tree.body[0] if tree.body else None
+    node = _first_statement(site)
     return isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) \
         and isinstance(node.value.func, ast.Name) and node.value.func.id == "getattr" and len(node.value.args) >= 2
 
@@ -709,11 +695,7 @@ def _binds_attribute_by_name(site) -> bool:
 def _binds_stored_value(site) -> bool:
     """Whether an assignment only names a value that is stored elsewhere (`w, c = self.layers[i]`, `v = params[k]`):
     no new array is made, so an in-place update of the name changes the stored array, which outlives the loop."""
-    try:
-        tree = ast.parse(site.statement.strip())
-    except SyntaxError:
-        return False
-    node = tree.body[0] if tree.body else None
+    node = _first_statement(site)
     if not isinstance(node, ast.Assign):
         return False
     value = node.value
@@ -790,21 +772,13 @@ def _walks_layers(site, lp, containers: set[str], loop_iters) -> bool:
 
 def _reorder(site, name: str) -> bool:
     """`X = X[perm]` or `X = X[idx, :]`: the value is the name itself, indexed."""
-    try:
-        tree = ast.parse(site.statement.strip())
-    except SyntaxError:
-        return False
-    node = tree.body[0] if tree.body else None
+    node = _first_statement(site)
     return isinstance(node, ast.Assign) and isinstance(node.value, ast.Subscript) and _dotted(node.value.value) == name
 
 
 def _aug_value_reads(site, name: str) -> bool:
     """An update whose right-hand side reads the name it updates beyond taking its old value."""
-    try:
-        tree = ast.parse(site.statement.strip())
-    except SyntaxError:
-        return False
-    node = tree.body[0] if tree.body else None
+    node = _first_statement(site)
     if not isinstance(node, (ast.AugAssign, ast.Assign)):
         return False
     uses = sum(_dotted(n) == name for n in ast.walk(node.value) if isinstance(n, (ast.Name, ast.Attribute)))
