@@ -1836,7 +1836,7 @@ def _elements_over_rate(F: Facts, u: int, whole, n_steps: int) -> float | None:
         return None
     steps, up, _ = whole
     sr = F.ser(u)
-    first_rows = np.array([int(np.argmax(sr.step == st)) for st in steps])
+    first_rows = np.searchsorted(sr.step, steps, side="left")  # each step's first write (steps run in order)
     ok, rate = _rates_at(F, rate_site, sr.seq[first_rows])
     up = up[ok]
     fin = np.isfinite(up) & (rate > 0)
