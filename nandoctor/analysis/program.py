@@ -490,8 +490,7 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
         # the layers) never writes through to a stored array it was first bound to (`h = data[i]`).
         carried = "." not in name and all(_rebinds(x) and not _steps_itself(x, name) for x in ss)
         for w in resets:
-            if (_binds_stored_value(w) or _binds_attribute_by_name(w) or _binds_stored_values_returned(w, sites)) \
-                    and not carried:
+            if (_binds_stored_value(w) or _binds_stored_values_returned(w, sites)) and not carried:
                 continue  # `w, c = self.layers[i]`: the name now refers to a stored array, updated in place
             if w.loop is not None and any(w.loop in loop_chain(x.loop) for x in ss):
                 role[k] = "working storage (set afresh inside the loop that updates it)"
@@ -677,7 +676,7 @@ def _writes_through(ss, writes, name: str) -> bool:
     if "." in name or not ss or not all(_augmented(x) for x in ss):
         return False
     binds = [w for w in writes if w.kind == "assign"]
-    return bool(binds) and all(_binds_stored_value(w) or _binds_attribute_by_name(w) for w in binds)
+    return bool(binds) and all(_binds_stored_value(w) for w in binds)
 
 
 def _augmented(site) -> bool:
@@ -685,23 +684,23 @@ def _augmented(site) -> bool:
     return isinstance(_first_statement(site), ast.AugAssign)
 
 
-def _binds_attribute_by_name(site) -> bool:
-    """`p = getattr(self, name)`: the name refers to the stored attribute, no new array."""
-    node = _first_statement(site)
-    return isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) \
-        and isinstance(node.value.func, ast.Name) and node.value.func.id == "getattr" and len(node.value.args) >= 2
+def names_stored_value(node) -> bool:
+    """`self.W`, `params[k]`, `getattr(self, k)`: an expression that names a value stored elsewhere (the same array,
+    no copy)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr":
+        return len(node.args) >= 2
+    return isinstance(node, (ast.Attribute, ast.Subscript))
 
 
 def _binds_stored_value(site) -> bool:
-    """Whether an assignment only names a value that is stored elsewhere (`w, c = self.layers[i]`, `v = params[k]`):
-    no new array is made, so an in-place update of the name changes the stored array, which outlives the loop."""
+    """Whether an assignment only names a value that is stored elsewhere (`w, c = self.layers[i]`, `v = params[k]`,
+    `p = getattr(self, k)`): no new array is made, so an in-place update of the name changes the stored array, which
+    outlives the loop."""
     node = _first_statement(site)
     if not isinstance(node, ast.Assign):
         return False
-    value = node.value
-    parts = value.elts if isinstance(value, ast.Tuple) else [value]
-    stored = [p for p in parts if isinstance(p, (ast.Attribute, ast.Subscript))]
-    return bool(stored) and len(stored) == len(parts)
+    parts = node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]
+    return bool(parts) and all(names_stored_value(p) for p in parts)
 
 
 def _container_parts(expr) -> list | None:
@@ -717,10 +716,7 @@ def _binds_stored_values_returned(site, sites) -> bool:
     """`params = module.params()` where every `params` method returns a container of stored arrays (`return {"W":
     self.W, "b": self.b}`): a new dict, but of the arrays themselves, so an in-place update of an element
     (`params[k] -= ...`) changes the stored array."""
-    try:
-        node = ast.parse(site.statement.strip()).body[0]
-    except (SyntaxError, IndexError):
-        return False
+    node = _first_statement(site)
     if not isinstance(node, ast.Assign):
         return False
     calls = node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]  # `p, g = m.params(), m.grads()`

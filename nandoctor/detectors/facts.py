@@ -117,6 +117,15 @@ class Series:
         """The row index of the last observation before each of `seqs`, -1 for none."""
         return np.searchsorted(self.seq, seqs, side="left") - 1
 
+    def rows_in_step(self, row: int, step: int, limit: int = 64) -> list[int]:
+        """`row` and the rows just before it that observed `step` too, latest first, at most `limit` (one statement
+        writing the same attribute of several objects, or several layers' values, within one step)."""
+        out, k = [], row
+        while k >= 0 and k > row - limit and int(self.step[k]) == step:
+            out.append(k)
+            k -= 1
+        return out
+
 
 # Observations compared to name the site a value came from through a container (Facts.value_source).
 VALUE_MATCH_ROWS = 3
@@ -909,21 +918,10 @@ class Facts:
             got = np.stack([np.asarray(cs[col][before], dtype=np.float64) for col in cols])
             if np.array_equal(got, want):
                 found.append(c)
-            elif same_step and all(self._earlier_in_step(cs, int(b), int(sr.step[r]), want[:, k])
+            elif same_step and all(_summary_in_step(cs, cols, int(b), int(sr.step[r]), want[:, k])
                                    for k, (r, b) in enumerate(zip(rows, before))):
                 found.append(c)
         return found[0] if len(found) == 1 else None
-
-    @staticmethod
-    def _earlier_in_step(cs, last: int, step: int, want: np.ndarray) -> bool:
-        """Whether one of a site's observations up to row `last`, within `step`, has the summary `want`."""
-        cols = (C.SIZE, C.MIN, C.MAX, C.MEAN, C.STD)
-        k = last
-        while k >= 0 and int(cs.step[k]) == step and k > last - 64:
-            if all(float(cs[col][k]) == float(w) for col, w in zip(cols, want)):
-                return True
-            k -= 1
-        return False
 
     def root_value(self, sid: int) -> int:
         """The site whose value an argument site carries (a function's `arg x` -> the caller's `a_jk`)."""
@@ -1180,6 +1178,16 @@ def _copy_of_one(statement: str) -> bool:
     while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _SAME_VALUES:
         value = value.func.value
     return _dotted(value) is not None
+
+
+def _summary_in_step(cs: Series, cols, row: int, step: int, summary: np.ndarray) -> bool:
+    """Whether one of a site's observations from `row` back within `step` has exactly the summary `summary` (in
+    `cols`)."""
+    ks = cs.rows_in_step(row, step)
+    if not ks:
+        return False
+    got = np.stack([np.asarray(cs[col][ks], dtype=np.float64) for col in cols])
+    return bool((got == summary[:, None]).all(axis=0).any())
 
 
 def _rows_picked_from(statement: str, target: str) -> str | None:

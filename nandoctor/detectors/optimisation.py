@@ -1756,15 +1756,20 @@ def _rates_at(F: Facts, rate: int, seqs: np.ndarray) -> tuple[np.ndarray, np.nda
 def _steps_over_rate(F: Facts, u: int, delta: np.ndarray, rows: np.ndarray, any_factor: bool = False) -> float | None:
     """Sum of |step|^2 / rate over an update's in-loop writes when the step is the rate times the gradient
     (`_rate_product`), the rate read as it was at each write. None when the update is not of that form."""
+    terms = _squares_over_rate(F, u, delta, F.ser(u).seq[rows], any_factor)
+    return None if terms is None else float(np.sum(terms))
+
+
+def _squares_over_rate(F: Facts, u: int, delta: np.ndarray, seqs: np.ndarray, any_factor: bool) -> np.ndarray | None:
+    """|step|^2 / rate for each write at `seqs` whose step and rate were measured, the rate read as it was then
+    (`_rate_product`). None when the update is not the rate times its gradient, or nothing was measured."""
     rate_site = _rate_product(F, u, any_factor)
     if rate_site is None:
         return None
-    ok, rate = _rates_at(F, rate_site, F.ser(u).seq[rows])
+    ok, rate = _rates_at(F, rate_site, seqs)
     delta = delta[ok]
     fin = np.isfinite(delta) & (rate > 0)
-    if not fin.any():
-        return None
-    return float(np.sum(delta[fin] ** 2 / rate[fin]))
+    return delta[fin] ** 2 / rate[fin] if fin.any() else None
 
 
 def first_order_drop(F: Facts) -> dict | None:
@@ -1831,15 +1836,8 @@ def first_order_drop(F: Facts) -> dict | None:
 def _elements_over_rate(F: Facts, u: int, whole, n_steps: int) -> float | None:
     """For an update writing several scalar elements per step as the rate times their gradient: the mean over the
     steps measured whole of |step|^2 / rate, times the steps the site wrote in. None when not of that form."""
-    rate_site = _rate_product(F, u, True)
-    if rate_site is None:
-        return None
     steps, up, _ = whole
     sr = F.ser(u)
     first_rows = np.searchsorted(sr.step, steps, side="left")  # each step's first write (steps run in order)
-    ok, rate = _rates_at(F, rate_site, sr.seq[first_rows])
-    up = up[ok]
-    fin = np.isfinite(up) & (rate > 0)
-    if not fin.any():
-        return None
-    return float(np.mean(up[fin] ** 2 / rate[fin]) * n_steps)
+    terms = _squares_over_rate(F, u, up, sr.seq[first_rows], True)
+    return None if terms is None else float(np.mean(terms) * n_steps)

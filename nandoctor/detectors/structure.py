@@ -863,10 +863,8 @@ def fed_values(F, x, name):
                 if attribute:
                     # One statement writing the attribute of each layer in turn (`self.out = ...` in a layer's
                     # forward): its earlier writes in the step are other objects' values the statement may read.
-                    k = j - 1
-                    while k >= 0 and int(ws.step[k]) == int(xs.step[i]) and k >= j - 64:
-                        earlier.append((float(ws[C.MIN][k]), float(ws[C.MAX][k])))
-                        k -= 1
+                    earlier += [(float(ws[C.MIN][k]), float(ws[C.MAX][k]))
+                                for k in ws.rows_in_step(j - 1, int(xs.step[i]))]
         if not found:
             continue
         seq, w, lo, hi, _ = max(found)

@@ -908,16 +908,13 @@ def normalised_step(F: Facts, u: int) -> bool:
     # the update and the values it reads besides the parameter's own writes (`W = rng.normal(0, 1 / np.sqrt(n))`)
     texts = [F.by_id[u].statement] + [F.by_id[p].statement for p in F.parents(u)
                                       if F.by_id[p].kind != "arg" and base_name(F.by_id[p].target) != own
-                                      and not F.is_param(p) and p not in F.params]
-    for text in texts:
-        tree = parse_statement(text or "")
-        for node in ast.walk(tree) if tree is not None else ():
-            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) and any(
-                    isinstance(c, ast.Call) and (ast.unparse(c.func).endswith("sqrt"))
-                    and any(isinstance(n, (ast.Name, ast.Attribute, ast.Subscript)) for n in ast.walk(c.args[0]))
-                    for c in ast.walk(node.right) if isinstance(c, ast.Call) and c.args):
-                return True  # divided by the root of a running value, not of a constant (`1 / np.sqrt(8)`)
-    return False
+                                      and not F.is_param(p)]
+    trees = [t for t in map(parse_statement, [x or "" for x in texts]) if t is not None]
+    divisors = [n.right for t in trees for n in ast.walk(t) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Div)]
+    # divided by the root of a running value, not of a constant (`1 / np.sqrt(8)`)
+    return any(isinstance(c, ast.Call) and ast.unparse(c.func).endswith("sqrt") and c.args
+               and any(isinstance(n, (ast.Name, ast.Attribute, ast.Subscript)) for n in ast.walk(c.args[0]))
+               for d in divisors for c in ast.walk(d))
 
 
 def _loops_calling(F: Facts, function: str) -> list:

@@ -101,11 +101,10 @@ def unread_settings(F) -> list[dict]:
         entries = [(k.value, v.value) for k, v in zip(stmt.value.keys, stmt.value.values)
                    if isinstance(k, ast.Constant) and isinstance(k.value, str) and isinstance(v, ast.Constant)
                    and isinstance(v.value, (int, float)) and not isinstance(v.value, bool)]
-        named = [k for k in stmt.value.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)]
+        keys = [k.value for k in stmt.value.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)]
         # Settings may hold a list or a name beside the numbers (`"sizes": [2, 32, 4]`): every key a string, two
         # numbers or more, and some key read.
-        if len(named) != len(stmt.value.keys) or len(entries) < 2 or not any(k in keys_read for k in
-                                                                           (k.value for k in named)):
+        if len(keys) != len(stmt.value.keys) or len(entries) < 2 or not set(keys) & keys_read:
             continue  # not a dict of settings read key by key
         for key, value in entries:
             if key in keys_read:

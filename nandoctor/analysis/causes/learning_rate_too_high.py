@@ -226,7 +226,8 @@ def rule(ctx) -> RuleOutcome:
         swings = ctx.findings.get("loss_oscillating", [])
         if lp is not None and tr is not None and (abs(lp["drop"]) < ctx.threshold("BOUNCE_DROP") or swings) \
                 and tr["ratio"] >= limit and not tr.get("from_zero") \
-                and not _noise_not_bounce(F, tr["update"], ctx.threshold("BOUNCE_REVERSALS"), ctx.threshold("BOUNCE_COSINE")):
+                and not _noise_not_bounce(F, tr["update"], ctx.threshold("BOUNCE_REVERSALS"),
+                                          ctx.threshold("BOUNCE_COSINE")):
             swung = (f", {swings[0].evidence['reversals']:.0%} of its checks reversing direction by a typical "
                      f"{swings[0].evidence['swing']:.0%} of its level," if swings else "")
             bad = dict(kind="bouncing", step=None, what=f"the loss ({lp['how']}) only went from {lp['first']:.4g} to "

@@ -458,6 +458,7 @@ def _scalar_target_offset(F):
         return abs(m) / sd, m, sd, f"{name} (line {F.by_id[p].line}, over {len(rows)} steps)"
     return None
 
+
 def _stuck(F, flat_limit: float, residual_limit: float | None = None, decisions: list[int] = ()):
     """(holds, words, numbers): the final prediction is flat across samples, or training never converged. With no
     output activation or model output of one value per target, the weighted sum itself (`decisions`) is judged."""

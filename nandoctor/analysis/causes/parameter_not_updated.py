@@ -12,7 +12,7 @@ from ... import columns as C
 from ...detectors.facts import _dotted, base_name, last, parse_statement, strip_comment
 from ...explain.fixes import advice, return_originals_fixes
 from ...model import ChainLink, Fix
-from ..program import base_key
+from ..program import base_key, names_stored_value
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
 
 
@@ -98,11 +98,8 @@ def rebinding_updates(F) -> list[dict]:
 
 def _container_read(node: ast.AST) -> bool:
     """`model["W"]`, `self.W`, `params[k]`, `getattr(self, name)`: a value read out of a container (the same array, not
-    a copy)."""
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr" \
-            and len(node.args) >= 2:
-        return True
-    return isinstance(node, (ast.Subscript, ast.Attribute)) and not (
+    a copy), numpy's constants aside."""
+    return names_stored_value(node) and not (
         isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in ("np", "numpy", "math"))
 
 

@@ -80,7 +80,7 @@ def derivative_candidates(F):
                for c in y.calls) and not any(op in y.statement for op in ("*", "/", "+", "-", "**")):
             continue
         ops, unseen_data = [], False
-        called = _called_names(y.statement)
+        called = {c.rsplit(".", 1)[-1] for c in y.calls}
         for p in F.parents(y.id):
             # A scalar computed from the parameters (a per-sample error `err = y - t`) is an operand, not a setting.
             if F.by_id[p].kind == "return" or (F.is_hyper(p) and p not in F.derived):
@@ -96,10 +96,10 @@ def derivative_candidates(F):
             continue
         root = F.root_value(ops[0])
         if root not in acts:  # handed over in a container (`cache["A1"]`): the activation whose values it holds
-            # (the last written, or one written earlier in the step: a cache read back layer by layer)
             src = F.value_source(root, acts)
-            # (read back from a cache of every layer's output: matched among the activations' outputs only, since a
-            # value equal to a pre-activation written earlier in the step may be that layer's input recomputed)
+            # Or read back from a cache of every layer's output, written earlier in the step: matched among the
+            # activations' outputs only (a value equal to an earlier pre-activation may be that layer's input,
+            # handed to its backward to recompute its output).
             outputs = {sid: v for sid, v in acts.items() if v[1] == "output"}
             for looked in dict.fromkeys((root, ops[0])):
                 if src is None:
@@ -109,15 +109,6 @@ def derivative_candidates(F):
             continue
         a, which = acts[root]
         yield y, ops[0], a, which
-
-
-def _called_names(statement: str) -> set[str]:
-    """The names a statement calls (`dact` of `slope = dact(hid)`)."""
-    try:
-        tree = ast.parse(strip_comment(statement.strip()))
-    except SyntaxError:
-        return set()
-    return {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
 
 
 def _free_names(node) -> set[str]:
