@@ -261,6 +261,46 @@ def test_the_same_list_in_float32_updated_in_place_lands(tmp_path):
     assert status.get("update_lost") == FAILS
 
 
+SATURATED_MOMENTUM = """
+import numpy as np
+rng = np.random.default_rng(14)
+X = rng.uniform(1900.0, 2000.0, (3, 200))
+Y = rng.normal(0.0, 1.0, (1, 200))
+W1 = rng.normal(0.0, 0.5, (6, 3))
+b1 = np.zeros((6, 1))
+W2 = rng.normal(0.0, 0.5, (1, 6))
+b2 = np.zeros((1, 1))
+params = [W1, b1, W2, b2]
+velocity = [np.zeros_like(p) for p in params]
+for it in range(1500):
+    A1 = np.tanh(W1 @ X + b1)
+    out = W2 @ A1 + b2
+    d2 = (out - Y) / 200
+    d1 = (W2.T @ d2) * (1 - A1 ** 2)
+    grads = [d1 @ X.T, np.sum(d1, axis=1, keepdims=True), d2 @ A1.T, np.sum(d2, axis=1, keepdims=True)]
+    for p, v, g in zip(params, velocity, grads):
+        v *= 0.9
+        v -= 0.05 * g
+        p += v
+"""
+
+
+def test_steps_within_rounding_and_a_zero_velocity_are_no_lost_update_and_no_symmetric_start(tmp_path):
+    # Raw years saturate every tanh unit, so the first layer's gradient, and its velocity, stay exactly zero; the
+    # output layer converges until its steps fall below the rounding of its weights. Neither is a lost update, and
+    # the all-zero velocity is optimizer state, not a layer started symmetric.
+    replay = untraced(SATURATED_MOMENTUM)
+    assert not np.any(replay["velocity"][0])  # the first layer's velocity never left zero
+    assert np.all(np.abs(replay["W1"] @ replay["X"]) > 20)  # every unit saturated, so 1 - A1 ** 2 is exactly 0
+    s = trace(tmp_path, SATURATED_MOMENTUM)
+    status, _ = judge(s, "parameter_not_updated")
+    assert status.get("update_lost") != HOLDS
+    status, _ = judge(s, "weights_init_symmetric")
+    assert status.get("units_identical_from_start") != HOLDS
+    assert "parameter_not_updated" not in [c.tag for c in s.causes]
+    assert "weights_init_symmetric" not in [c.tag for c in s.causes]
+
+
 LAYER_GRADIENT_HANDOFF = """
 import numpy as np
 gen = np.random.default_rng(5)

@@ -514,8 +514,13 @@ def update_lost(F, x) -> tuple[bool | None, dict]:
             moved = sr[C.UPDATE_L2][i1]
             if not np.isfinite(moved) or moved == 0:
                 continue
+            both_kept = kept is not None and i0 in kept and i1 in kept
+            if not both_kept and moved <= 4 * _eps(sr.dtype[i1]) * float(sr[C.L2][i0]):
+                # A step within rounding of the value it is added to may leave every element as it was: identical
+                # statistics then say nothing about where the step went.
+                continue
             checked += 1
-            if kept is not None and i0 in kept and i1 in kept:
+            if both_kept:
                 gap = float(np.linalg.norm(kept[i1] - kept[i0]))
                 # The written value is rounded to its dtype: in float32 `w - d` differs from w by d only to
                 # within a few ulps of w's elements, which a small step does not dwarf.
@@ -529,7 +534,7 @@ def update_lost(F, x) -> tuple[bool | None, dict]:
                 if same:
                     lost += 1
     ev = dict(step_pairs=checked, pairs_landed=landed, pairs_lost=lost, values_kept=kept is not None)
-    if not checked:
+    if not checked or not landed + lost:
         return None, ev
     if kept is not None:
         return lost > landed, ev
