@@ -13,6 +13,8 @@ from nandoctor.cli import trace_script
 from nandoctor.detectors import detect
 from nandoctor.detectors.facts import facts
 
+from conftest import untraced
+
 LINREG = """
 import numpy as np
 rng = np.random.default_rng(0)
@@ -1504,3 +1506,48 @@ def test_one_large_step_before_a_zero_count_is_no_run_of_large_steps(tmp_path):
     big = checks["learning_rate_too_high"]["steps_too_large"]
     assert big.status == FAILS, big.why
     assert "learning_rate_too_high" not in drafts and "division_by_zero" in drafts
+
+
+# Adam at a rate of 2.0 on an autoencoder of tanh units: the first step throws the loss up, the later steps bring
+# it back down while the weights keep growing (Adam's steps are about the rate whatever the gradient's size).
+ADAM_JUMP = """
+import numpy as np
+rng = np.random.default_rng(2)
+X = rng.normal(0.0, 1.0, (300, 8))
+X = np.tanh(X @ rng.normal(0.0, 0.5, (8, 8)))
+W = [rng.normal(0.0, 0.35, (8, 3)), rng.normal(0.0, 0.5, (3, 8))]
+m = [np.zeros_like(p) for p in W]
+v = [np.zeros_like(p) for p in W]
+def loss():
+    return np.mean((np.tanh(np.tanh(X @ W[0]) @ W[1]) - X) ** 2)
+history = [loss()]
+for t in range(1, 301):
+    h = np.tanh(X @ W[0])
+    out = np.tanh(h @ W[1])
+    d_out = 2 * (out - X) / X.size * (1 - out ** 2)
+    grads = [X.T @ ((d_out @ W[1].T) * (1 - h ** 2)), h.T @ d_out]
+    for i, (p, g) in enumerate(zip(W, grads)):
+        m[i] = 0.9 * m[i] + 0.1 * g
+        v[i] = 0.999 * v[i] + 0.001 * g * g
+        p -= 2.0 * (m[i] / (1 - 0.9 ** t)) / (np.sqrt(v[i] / (1 - 0.999 ** t)) + 1e-8)
+    if t % 25 == 1:
+        history.append(loss())
+"""
+
+
+def test_a_loss_thrown_up_by_the_first_step_that_then_falls_is_no_climb(tmp_path):
+    history = untraced(ADAM_JUMP)["history"]
+    assert history[1] > history[0] and history[2] < 0.9 * history[1]  # the replay: up at once, then down a tenth
+    session, drafts, checks = _run(tmp_path, ADAM_JUMP, "adam_jump")
+    sign = checks["gradient_sign_wrong"]
+    assert sign["worse_from_first_steps"].status == FAILS, sign["worse_from_first_steps"].why
+    assert "gradient_sign_wrong" not in drafts
+    assert "learning_rate_too_high" in drafts
+
+
+def test_targets_rebound_before_the_loop_are_judged_as_rebound(tmp_path):
+    # X is drawn from a normal (beyond a tanh's range) and then squashed by a tanh before training: the targets
+    # the loss compares with are the squashed ones.
+    session, drafts, checks = _run(tmp_path, ADAM_JUMP, "adam_jump")
+    assert np.abs(untraced(ADAM_JUMP)["X"]).max() < 1.0
+    assert checks["targets_outside_activation_range"]["targets_outside"].status == FAILS

@@ -413,6 +413,63 @@ def test_names_taken_from_a_dict_and_rebound_are_measured_lost(tmp_path):
         assert np.any(fixed["w"] if "w" in before else fixed["b"])
 
 
+TAKEN_UNTIL_STILL = """
+import numpy as np
+gen = np.random.default_rng(12)
+X = gen.uniform(-1.0, 1.0, (80, 3))
+y = (X @ np.array([1.5, -0.5, 0.8]))[:, None]
+class Dense:
+    def __init__(self, n_in, n_out):
+        self.W = gen.normal(0.0, 0.5, (n_in, n_out))
+        self.b = np.zeros((1, n_out))
+    def forward(self, x):
+        self.x = x
+        return x @ self.W + self.b
+    def backward(self, d):
+        self.grads = {"W": self.x.T @ d, "b": d.sum(axis=0, keepdims=True)}
+        return d @ self.W.T
+layers = [Dense(3, 6), Dense(6, 1)]
+def predict(x):
+    for layer in layers:
+        x = layer.forward(x)
+    return x
+def mse():
+    return float(np.mean((predict(X) - y) ** 2))
+prev, change, it = mse(), 1.0, 0
+while change > 1e-7 and it < 500:
+    d = 2 * (predict(X) - y) / len(y)
+    for layer in reversed(layers):
+        d = layer.backward(d)
+    for layer in layers:
+        for name in ("W", "b"):
+            p = getattr(layer, name)
+            p = p - 0.05 * layer.grads[name]
+    cur = mse()
+    change, prev, it = abs(prev - cur), cur, it + 1
+"""
+
+
+def test_a_loop_that_stops_after_one_pass_measures_the_model_unchanged_over_its_updates(tmp_path):
+    # The step rebinds a name taken with getattr, so the loss does not change and the loop stops after one pass:
+    # no two steps to pair the update's writes, but the layers compute the same values after the step as before.
+    replay = untraced(TAKEN_UNTIL_STILL)
+    assert replay["it"] == 1 and replay["change"] == 0.0
+    s = trace(tmp_path, TAKEN_UNTIL_STILL)
+    status, out = judge(s, "parameter_not_updated")
+    assert status["update_lost"] == HOLDS, status
+    fixes = {(fx.before, fx.after) for d in out.drafts for fx in d.fixes}
+    assert ("p = p - 0.05 * layer.grads[name]", "p -= 0.05 * layer.grads[name]") in fixes
+    fixed = untraced(TAKEN_UNTIL_STILL.replace("p = p - 0.05 *", "p -= 0.05 *"))
+    assert fixed["it"] > 1 and fixed["prev"] < replay["prev"]  # the fix, run plainly, learns
+
+
+def test_the_same_loop_stepping_in_place_is_no_lost_update(tmp_path):
+    s = trace(tmp_path, TAKEN_UNTIL_STILL.replace("p = p - 0.05 *", "p -= 0.05 *"))
+    status, _ = judge(s, "parameter_not_updated")
+    assert status.get("update_lost") != HOLDS
+    assert "parameter_not_updated" not in [c.tag for c in s.causes]
+
+
 def test_names_taken_and_stored_back_are_no_lost_update(tmp_path):
     s = trace(tmp_path, TAKEN + '    model["w"], model["b"] = w, b\n')
     status, _ = judge(s, "parameter_not_updated")

@@ -124,7 +124,22 @@ def _before_first_update(F, rows, cut: int) -> int:
 
 
 def target_site(F) -> int | None:
-    """The training targets: the program model's, else data recorded before the loop named like targets."""
+    """The training targets as last written before the loop: the program model's, else data recorded before the
+    loop named like targets."""
+    t = _target_site(F)
+    return None if t is None else last_before_loop(F, t)
+
+
+def last_before_loop(F, sid: int) -> int:
+    """The last write before the loop of the name a data site writes: `X = (X - X.mean(0)) / X.std(0)` (or
+    `Y = np.tanh(Y)`) rebinds the name, and the last version before the loop is what trains."""
+    x = F.by_id[sid]
+    later = [w for w in F.resolve(base_name(x.target), x.function)
+             if F.observed(w) and F.ser(w).step[0] < 0 and F.ser(w).seq[0] > F.ser(sid).seq[0]]
+    return max(later, key=lambda w: F.ser(w).seq[0]) if later else sid
+
+
+def _target_site(F) -> int | None:
     named = None
     for sid in F.data_sites:
         x = F.by_id[sid]
@@ -152,13 +167,7 @@ def input_site(F) -> int | None:
         # a table of floats before a vector of labels
         found.sort(key=lambda sid: (len(_shape(F.ser(sid).shape[0])) != 2, "f" not in str(F.ser(sid).dtype[0])))
         cand = found[0] if found else None
-    if cand is None:
-        return None
-    # `X = (X - X.mean(0)) / X.std(0)` rebinds the name: the last version before the loop is what trains.
-    x = F.by_id[cand]
-    later = [w for w in F.resolve(base_name(x.target), x.function)
-             if F.observed(w) and F.ser(w).step[0] < 0 and F.ser(w).seq[0] > F.ser(cand).seq[0]]
-    return max(later, key=lambda w: F.ser(w).seq[0]) if later else cand
+    return None if cand is None else last_before_loop(F, cand)
 
 
 def target_names(F) -> set[str]:

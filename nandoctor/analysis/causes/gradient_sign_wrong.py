@@ -60,7 +60,9 @@ def worsening_from_start(F, k: int = 4) -> dict | None:
             # growth is evidence of ascent only where the loss does not fall with it.
             got = {"how": "weights", "rising": False, "share": share,
                    "what": f"the norm of {name} grows over its first {end} updates while the loss ({ls[2]}) falls "
-                           f"from {falling[0]:.4g} to {falling[1]:.4g}: descent, not ascent"}
+                           f"from {falling[0]:.4g} to {falling[1]:.4g}"
+                           + (f" (after rising from {falling[2]:.4g})" if falling[2] is not None else "")
+                           + ": descent, not ascent"}
             if found is None or found.get("how") == "loss":
                 found = got
             continue
@@ -106,10 +108,11 @@ def reversing_steps(F, until: int | None, cosine: float, share_needed: float, pa
     return best
 
 
-def loss_falls_over(ls, steps: np.ndarray, end: int, before: float | None = None) -> tuple[float, float] | None:
-    """(loss at the start, loss at the end) when the loss falls over the steps of a weight's first `end` updates,
-    extended to the loss's first three finite values (a loss kept once per epoch); `before`, the loss measured ahead
-    of the first step, opens the series. None when it does not fall or was not measured there."""
+def loss_falls_over(ls, steps: np.ndarray, end: int, before: float | None = None) -> tuple | None:
+    """(loss at the start, loss at the end, None) when the loss falls over the steps of a weight's first `end`
+    updates, extended to the loss's first three finite values (a loss kept once per epoch); (loss in the middle, at
+    the end, at the start) when it rises and then falls by a tenth; `before`, the loss measured ahead of the first
+    step, opens the series. None when it does not fall or was not measured there."""
     if ls is None or not len(steps):
         return None
     lsteps, loss = ls[0], ls[1]
@@ -125,7 +128,14 @@ def loss_falls_over(ls, steps: np.ndarray, end: int, before: float | None = None
     # A per-sample loss is noisy: compare the means of the window's first and last thirds when it is long.
     third = max(1, len(window) // 3)
     start, stop = float(np.mean(window[:third])), float(np.mean(window[-third:]))
-    return (start, stop) if stop < 0.99 * start else None
+    if stop < 0.99 * start:
+        return start, stop, None
+    # A loss that jumps at the first steps and then comes down by a tenth while the weights keep growing: a climb
+    # keeps rising or levels off, it does not come back down.
+    middle = float(np.mean(window[third:len(window) - third])) if len(window) >= 3 else None
+    if middle is not None and middle > start and stop < 0.9 * middle:
+        return middle, stop, start
+    return None
 
 
 def _repeated_gradient(F) -> str | None:

@@ -542,11 +542,71 @@ def update_lost(F, x) -> tuple[bool | None, dict]:
     return (True if lost > checked / 2 else None), ev
 
 
+def _model_unchanged_over_update(F, x) -> tuple[bool | None, dict]:
+    """Whether the statements that compute from the parameters give bit-identical values right after a step's
+    updates and right before them, though the updates moved their values by more than rounding: an update that
+    lands changes what the model computes. For a loop that ran too few times to pair its own writes (one pass of a
+    loop that stops when the loss stops changing). None when no such pair was recorded or any pair differs (a
+    different minibatch also changes them)."""
+    ur = F.ser(x.id)
+    inside = np.nonzero(ur.step >= 0)[0]
+    ev = dict(step_pairs=0, pairs_landed=0, pairs_lost=0, values_kept=False, model_pairs=True)
+    if not len(inside):
+        return None, ev
+    # What the model computes from: the parameters, else (when the update lands nowhere the program model could
+    # call a parameter) the arrays set up before the loop that are not the data.
+    from ._passes import input_site, target_site
+
+    data = {base_name(F.by_id[d].target) for d in (input_site(F), target_site(F)) if d is not None}
+    weights = set(F.params) or {y.id for y in F.sites if y.kind == "assign" and base_name(y.target) not in data
+                                and F.observed(y.id) and (sr := F.ser(y.id)) is not None and len(sr)
+                                and (sr.step < 0).all() and np.nanmax(sr[C.SIZE]) > 1}
+    readers = [F.ser(y.id) for y in F.sites if y.id not in weights and y.kind not in ("update", "augassign")
+               and set(F.parents(y.id)) & weights and F.ser(y.id) is not None]
+    if not readers:
+        return None, ev
+    steps = np.unique(ur.step[inside])
+    bounds = [(int(ur.seq[inside][ur.step[inside] == s].min()), int(ur.seq[inside][ur.step[inside] == s].max()))
+              for s in steps]
+    stats = (C.MIN, C.MAX, C.MEAN, C.L2)
+    same = differ = 0
+    for k, (first, last_write) in enumerate(bounds):
+        rows = inside[ur.step[inside] == steps[k]]
+        moved = ur[C.UPDATE_L2][rows]
+        rounding = 4 * _eps(ur.dtype[rows[0]]) * float(np.nanmax(ur[C.L2][rows])) if len(rows) else 0.0
+        if not np.isfinite(moved).any() or not np.nanmax(moved) > rounding:
+            continue
+        lo = bounds[k - 1][1] if k else -1
+        hi = bounds[k + 1][0] if k + 1 < len(bounds) else np.iinfo(np.int64).max
+        compared, equal = 0, True
+        for sr in readers:
+            before = np.nonzero((sr.seq > lo) & (sr.seq < first))[0]
+            after = np.nonzero((sr.seq > last_write) & (sr.seq < hi))[0]
+            n = min(len(before), len(after))
+            for i, j in zip(before[len(before) - n:], after[:n]):
+                if sr.shape is not None and str(sr.shape[i]) != str(sr.shape[j]):
+                    continue
+                compared += 1
+                equal &= all(sr[col][i] == sr[col][j] for col in stats)
+        if compared:
+            same += bool(equal)
+            differ += not equal
+    ev.update(step_pairs=same + differ, pairs_lost=same, pairs_landed=0)
+    if not same + differ:
+        return None, ev
+    return (True if same and not differ else None), ev
+
+
 def _lost_or_not_handed_back(F, c) -> tuple[bool | None, dict]:
     """`update_lost` on the update's own consecutive writes; for a rebound function argument whose writes could not
-    be paired that way, whether the next call's argument is the old value again rather than what was written."""
+    be paired that way, whether the next call's argument is the old value again rather than what was written; for a
+    loop too short to pair its writes, whether the model computes the same values after the step as before it."""
     lost, ev = update_lost(F, c["site"])
     hand = c.get("handoffs")
+    if lost is None and not hand:
+        unchanged, model_ev = _model_unchanged_over_update(F, c["site"])
+        if unchanged is not None:
+            return unchanged, model_ev
     if lost is not None or not hand:
         return lost, ev
     moved = [(before, wrote, after) for before, wrote, after in hand if before != wrote]
@@ -620,7 +680,10 @@ def rule(ctx) -> RuleOutcome:
     c0 = (lost or judged)[0]
     judged_pairs = c0[2]['pairs_lost'] + c0[2]['pairs_landed']
     pairs = "consecutive calls" if c0[2].get("calls") else "pairs of consecutive steps"
-    why = (f"line {c0[0]['site'].line}: of {judged_pairs} {pairs} that could be compared "
+    why = (f"line {c0[0]['site'].line}: at {c0[2]['pairs_lost']} of {c0[2]['step_pairs']} steps the statements "
+           f"computing from the parameters give bit-identical values after the updates and before them"
+           if c0[2].get("model_pairs") else
+           f"line {c0[0]['site'].line}: of {judged_pairs} {pairs} that could be compared "
            f"(of {c0[2]['step_pairs']}), {c0[2]['pairs_lost']} start from the old value and {c0[2]['pairs_landed']} "
            f"from what the update wrote")
     if not out.check("update_lost", bool(lost) if measured else None,
@@ -637,7 +700,10 @@ def rule(ctx) -> RuleOutcome:
     augmented = isinstance(parse_statement(line).body[0], ast.AugAssign) if parse_statement(line) is not None \
         and parse_statement(line).body else False
     verb = "writes in place into" if augmented else "rebinds"
-    if ev.get("calls"):
+    if ev.get("model_pairs"):
+        measured = (f"at {ev['pairs_lost']} of {ev['step_pairs']} steps every statement that computes from the "
+                    f"parameters gives the same values, bit for bit, right after the updates as right before them")
+    elif ev.get("calls"):
         measured = (f"at {ev['pairs_lost']} of {ev['pairs_lost'] + ev['pairs_landed']} consecutive calls of "
                     f"{x.function}() where the update changed {c['name']}, the next call received the old value again")
     else:
