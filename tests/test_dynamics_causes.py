@@ -1551,3 +1551,58 @@ def test_targets_rebound_before_the_loop_are_judged_as_rebound(tmp_path):
     session, drafts, checks = _run(tmp_path, ADAM_JUMP, "adam_jump")
     assert np.abs(untraced(ADAM_JUMP)["X"]).max() < 1.0
     assert checks["targets_outside_activation_range"]["targets_outside"].status == FAILS
+
+
+# A ReLU recurrent net started at the identity, its five arrays stepped by one statement in a loop over them: the
+# second minibatch's gradient, grown through thirty time steps, moves the weights by thousands of times their norm,
+# and every unit dies; nothing goes non-finite.
+IDENTITY_RNN = """
+import numpy as np
+rng = np.random.default_rng(3)
+T, H, N, batch = 30, 16, 64, 16
+t = np.arange(T + 1)
+phase = rng.uniform(0, 2 * np.pi, (N, 1))
+waves = np.sin(0.4 * t + phase) + 0.3 * np.sin(1.1 * t + 2 * phase)
+X, Y = waves[:, :-1], waves[:, 1:]
+Wx = rng.normal(0.0, 0.5, (1, H))
+Wh = np.eye(H)
+bh = np.zeros(H)
+Wy = rng.normal(0.0, 0.1, (H, 1))
+params = [Wx, Wh, bh, Wy]
+norms = []
+for epoch in range(2):
+    for s in range(0, N, batch):
+        xb, yb = X[s:s + batch], Y[s:s + batch]
+        hs = [np.zeros((len(xb), H))]
+        for k in range(T):
+            hs.append(np.maximum(xb[:, k:k + 1] @ Wx + hs[-1] @ Wh + bh, 0))
+        p = np.hstack([h @ Wy for h in hs[1:]])
+        dp = 2 * (p - yb) / p.size
+        dWx, dWh, dbh, dWy = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(bh), np.zeros_like(Wy)
+        dh_next = np.zeros((len(xb), H))
+        for k in reversed(range(T)):
+            dWy += hs[k + 1].T @ dp[:, k:k + 1]
+            dz = (dp[:, k:k + 1] @ Wy.T + dh_next) * (hs[k + 1] > 0)
+            dWx += xb[:, k:k + 1].T @ dz
+            dWh += hs[k].T @ dz
+            dbh += dz.sum(axis=0)
+            dh_next = dz @ Wh.T
+        for param, g in zip(params, [dWx, dWh, dbh, dWy]):
+            param -= 0.05 * g
+        norms.append(np.linalg.norm(Wh))
+"""
+
+
+def test_one_update_thousands_of_times_the_weights_is_too_large_and_each_array_is_judged_on_its_own(tmp_path):
+    replay = untraced(IDENTITY_RNN)
+    start = np.linalg.norm(np.eye(16))
+    grown = np.linalg.norm(replay["Wh"])
+    assert grown > 1e3 * start and np.isfinite(replay["norms"]).all()
+    session, drafts, checks = _run(tmp_path, IDENTITY_RNN, "identity_rnn")
+    lr = checks["learning_rate_too_high"]
+    assert lr["run_unstable"].status == HOLDS
+    # the recurrent matrix's growth, measured from its own start (the identity), not from the array stepped before it
+    assert f"from {start:.3g} " in lr["run_unstable"].why, lr["run_unstable"].why
+    assert lr["steps_too_large"].status == HOLDS, lr["steps_too_large"].why
+    assert "at step 1 one update moved" in lr["steps_too_large"].why
+    assert "learning_rate_too_high" in drafts

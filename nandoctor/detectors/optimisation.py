@@ -1348,20 +1348,35 @@ def trouble(F: Facts, session) -> dict | None:
             step = int(steps[up[0]]) if len(up) else int(steps[fin][-1])
             return dict(kind="loss", step=step, loss_first=first, loss_last=end,
                         what=f"the loss ({ls[2]}) rose from {first:.4g} to {end:.4g}")
+    grown = []
     for u in F.updates:
-        steps, before = F.weight_norm_before(u)
-        if len(before) < 3 or bias_named(F, u):
+        all_steps, all_before = F.weight_norm_before(u)
+        if len(all_before) < 3 or bias_named(F, u):
             continue
         measured = True
-        fin = np.isfinite(before) & (before > 0)
-        if not fin.any():
-            continue
-        start, peak = float(before[fin][0]), float(np.max(before[fin]))
-        if peak > LIM.DIVERGE_FACTOR * start and peak > DIVERGE_NORM:
-            big = np.nonzero(fin & (before > 2 * start))[0]
-            return dict(kind="weights", step=int(steps[big[0]]), what=f"the norm of {_param(F, u)} grew from "
-                        f"{start:.3g} to {peak:.3g}")
+        # One statement stepping several arrays in turn (`for p, g in zip(params, grads): p -= lr * g`): each
+        # array's norm is compared with its own start, not with the array stepped before it.
+        for rows in _rows_by_shape(F.ser(u), len(all_before)):
+            steps, before = all_steps[rows], all_before[rows]
+            fin = np.isfinite(before) & (before > 0)
+            if not fin.any():
+                continue
+            start, peak = float(before[fin][0]), float(np.max(before[fin]))
+            if peak > LIM.DIVERGE_FACTOR * start and peak > DIVERGE_NORM:
+                big = np.nonzero(fin & (before > 2 * start))[0]
+                grown.append((int(steps[big[0]]), start, peak, u))
+    if grown:
+        step, start, peak, u = min(grown, key=lambda g: g[0])
+        return dict(kind="weights", step=step, what=f"the norm of {_param(F, u)} grew from {start:.3g} to {peak:.3g}")
     return out if measured else None
+
+
+def _rows_by_shape(sr, n: int) -> list[np.ndarray]:
+    """The rows of an update site's series grouped by the shape written (one group when it writes one shape)."""
+    if sr is None or sr.shape is None or len(sr) != n:
+        return [np.arange(n)]
+    shapes = np.array([str(s) for s in sr.shape], dtype=object)
+    return [np.nonzero(shapes == s)[0] for s in dict.fromkeys(shapes.tolist())]
 
 
 def sound_run_words(F: Facts) -> str:
@@ -1582,6 +1597,12 @@ def oversized_steps(F: Facts, by: dict, until: int | None, limit: float, only: l
             # OUTGROW-fold from the first steps: growth from zero never gives that (its k-th step is 1/k of the weights).
             best = dict(how="median", update=u, name=_param(F, u), step=int(steps[0]), ratio=med,
                         last=float(window[-1]), upto=int(steps[min(max(end, 3), len(steps)) - 1]), n=int(len(window)))
+        elif best is None and np.isfinite(window).any() and _outgrown(window, before[:len(window)]) is not None:
+            # One step OUTGROW-fold larger than weights that had not shrunk (no growth from zero, no collapse
+            # first): a single update that throws the weights away, however short the run before it.
+            j = _outgrown(window, before[:len(window)])
+            best = dict(how="outgrown", update=u, name=_param(F, u), step=int(steps[j]), ratio=float(window[j]),
+                        norm=float(before[j]), typical=float(np.median(window[:j])) if j else float("nan"))
         elif med >= limit and grows and best is None:
             g = grows[0]
             best = dict(how="growth", update=u, name=_param(F, u), step=int(steps[0]), ratio=med,
@@ -1592,6 +1613,14 @@ def oversized_steps(F: Facts, by: dict, until: int | None, limit: float, only: l
     if best is None and not measured:
         return None
     return best or {}
+
+
+def _outgrown(ratios: np.ndarray, before: np.ndarray) -> int | None:
+    """The position of the first update more than OUTGROW times the norm of the weights it stepped, where those
+    weights held at least half their first norm (not grown from zero, not collapsed); None when there is none."""
+    with np.errstate(invalid="ignore"):
+        hit = np.nonzero(np.isfinite(ratios) & (ratios > LIM.OUTGROW) & (before >= 0.5 * before[0]) & (before > 0))[0]
+    return int(hit[0]) if len(hit) and len(before) and before[0] > 0 else None
 
 
 def steady_steps(ratios: np.ndarray, fall: float) -> bool:

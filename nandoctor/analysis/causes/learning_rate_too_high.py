@@ -150,6 +150,10 @@ def describe_steps(big: dict) -> str:
     if big["how"] == "spike":
         return (f"at step {big['step']} one update moved {big['name']} by {big['ratio']:.2g} of its norm "
                 f"(typical {big['typical']:.2g})")
+    if big["how"] == "outgrown":
+        return (f"at step {big['step']} one update moved {big['name']} by {big['ratio']:.3g} times its norm "
+                f"({big['norm']:.3g})" + (f", after updates of a median {big['typical']:.2g} of it"
+                                           if np.isfinite(big["typical"]) else ", at its first update"))
     if big["how"] == "median":
         return (f"each update moved {big['name']} by a median {big['ratio']:.2g} of its norm over its first {big['n']} "
                 f"updates (through step {big['upto']}), still {big['last']:.2g} at the last of them")
