@@ -320,7 +320,8 @@ for epoch in range(40):
 def test_dead_relu_holds_when_every_unit_is_off(tmp_path):
     s = analysed_session(tmp_path, RELU_NET.format(bias=-20.0))
     c = premise_checks(s, "dead_relu")
-    assert _statuses(c) == {"relu_observed": HOLDS, "units_dead": HOLDS, "not_killed_by_blowup": HOLDS}
+    assert _statuses(c) == {"relu_observed": HOLDS, "units_dead": HOLDS, "not_killed_by_blowup": HOLDS,
+                            "learning_hurt": HOLDS}
     rng = np.random.default_rng(2)
     X = rng.standard_normal((80, 3))
     W1 = rng.standard_normal((3, 10)) * 0.5
@@ -328,6 +329,44 @@ def test_dead_relu_holds_when_every_unit_is_off(tmp_path):
     cause = next(x for x in s.causes if x.tag == "dead_relu")
     assert cause.evidence["dead_from_start"] is True
     assert any("zeros(" in f.after for f in cause.fixes)
+
+
+# Five of eight units start with a bias of -40 and never live; the other three learn the task.
+PART_DEAD = """
+import numpy as np
+rng = np.random.default_rng(6)
+X = rng.normal(0.0, 1.0, (24, 3))
+y = (np.sin(X[:, 0]) + 0.5 * X[:, 1] * X[:, 2])[:, None]
+W1 = rng.normal(0.0, 0.7, (3, 8))
+b1 = np.where(np.arange(8) < {dead}, -40.0, 0.1)
+W2 = rng.normal(0.0, 0.3, (8, 1))
+losses = []
+for step in range(400):
+    h = np.maximum(X @ W1 + b1, 0)
+    out = h @ W2
+    losses.append(float(np.mean((out - y) ** 2)))
+    d = 2 * (out - y) / len(y)
+    dh = (d @ W2.T) * (h > 0)
+    W2 -= 0.05 * h.T @ d
+    W1 -= 0.05 * X.T @ dh
+    b1 -= 0.05 * dh.sum(axis=0)
+"""
+
+
+def test_dead_units_that_leave_the_rest_learning_are_no_cause(tmp_path):
+    losses = untraced(PART_DEAD.format(dead=5))["losses"]
+    assert losses[-1] < 0.25 * losses[0]  # the replay: the three live units fit the task
+    s = analysed_session(tmp_path, PART_DEAD.format(dead=5))
+    c = premise_checks(s, "dead_relu")
+    assert c["units_dead"].status == HOLDS and c["learning_hurt"].status == FAILS, c["learning_hurt"].why
+    assert "dead_relu" not in _tags(s)
+
+
+def test_every_unit_dead_hurts_whatever_the_loss_did(tmp_path):
+    s = analysed_session(tmp_path, PART_DEAD.format(dead=8))
+    c = premise_checks(s, "dead_relu")
+    assert c["learning_hurt"].status == HOLDS
+    assert "dead_relu" in _tags(s)
 
 
 # The same net trained one sample at a time: each evaluation of `a` is one sample's ten units. The per-sample target
@@ -372,7 +411,12 @@ def test_dead_relu_in_a_per_sample_loop_counts_the_units_of_each_sample(tmp_path
     dead = np.all(np.maximum(ns["X"] @ ns["W1"] + ns["b1"], 0) == 0, axis=0)
     assert dead.sum() == 7
     assert f"{int(dead.sum())} of 10 units" in c["units_dead"].why
-    assert "dead_relu" in [x.tag for x in s.causes]
+    # the three live units still fit the task (replayed: the final error is a thousandth of the targets' variance),
+    # so the dead ones cost the run nothing
+    fit = np.maximum(ns["X"] @ ns["W1"] + ns["b1"], 0) @ ns["W2"] + ns["b2"]
+    assert np.mean((fit - ns["y"]) ** 2) < 0.01 * np.var(ns["y"])
+    assert c["learning_hurt"].status == FAILS
+    assert "dead_relu" not in [x.tag for x in s.causes]
     assert not premise_checks(analysed_session(tmp_path, RELU_PER_SAMPLE.format(bias=0.1), "live"),
                               "dead_relu")["units_dead"].status == HOLDS
     # the label handed to step() is a sample's, not a hyperparameter
@@ -1206,7 +1250,8 @@ def test_dead_relu_holds_on_one_dead_layer_of_a_layer_loop(tmp_path):
     src = LAYER_LOOP.replace("{bias}", "-30.0")
     s = analysed_session(tmp_path, src)
     c = premise_checks(s, "dead_relu")
-    assert _statuses(c) == {"relu_observed": HOLDS, "units_dead": HOLDS, "not_killed_by_blowup": HOLDS}
+    assert _statuses(c) == {"relu_observed": HOLDS, "units_dead": HOLDS, "not_killed_by_blowup": HOLDS,
+                            "learning_hurt": HOLDS}
     rng = np.random.default_rng(5)
     X = rng.standard_normal((60, 3))
     w1 = rng.standard_normal((3, 8)) * 0.8
@@ -1464,7 +1509,7 @@ def test_dead_relu_yields_to_unscaled_inputs_that_killed_the_units(tmp_path):
     c = premise_checks(s, "dead_relu")
     # every premise of its own holds: only the yield to the inputs' cause removes it
     assert _statuses(c) == {"relu_observed": HOLDS, "units_dead": HOLDS, "not_killed_by_blowup": HOLDS,
-                            "yields_to": FAILS}
+                            "learning_hurt": HOLDS, "yields_to": FAILS}
     assert c["yields_to"].numbers["explained_by"] == "unnormalized_inputs"
     inputs = premise_checks(s, "unnormalized_inputs")
     assert inputs["inputs_large"].status == HOLDS

@@ -30,7 +30,10 @@ def _relu_in(line: str) -> bool:
         ("units_dead", "at least half of its units are exactly zero for every sample over the last 10% of the steps"),
         ("not_killed_by_blowup", "the units were dead from the start, or died while the weights stayed finite and "
                                  "did not diverge (else the blow-up killed them)"),
+        ("learning_hurt", "the dead units cost the run: at least DEAD_ALL of them are dead, so the layer passes almost "
+                          "nothing back, or the loss did not fall below LEARNED_SHARE of where it started"),
     ),
+    thresholds={"DEAD_ALL": 0.9, "LEARNED_SHARE": 0.5},
     # Inputs measured far off unit scale that troubled the run make the first steps large enough to push every
     # pre-activation below zero: the dead units are then their consequence, and the fix is to scale the inputs.
     # Weights that start as copies and stay so (all zeros: every pre-activation exactly 0) leave nothing to pass
@@ -109,7 +112,39 @@ def rule(ctx) -> RuleOutcome:
                      f"the units were alive at the start and died after: {thrown[0].message}" if from_start is False
                      else f"{thrown[0].message}, and the share of dead units at the first step was not measured"):
         return out
+    dead = float(f.evidence.get("fraction_dead", 0.0))
+    course = _loss_course(F)
+    if dead >= ctx.threshold("DEAD_ALL"):
+        hurt, why = True, f"{dead:.0%} of the units are dead: the layer passes almost nothing back"
+    elif course is None:
+        hurt, why = None, f"{dead:.0%} of the units are dead, and no loss was measured to show what that cost"
+    else:
+        first, end, how = course
+        hurt = end > ctx.threshold("LEARNED_SHARE") * first
+        why = (f"{dead:.0%} of the units are dead and the loss ({how}) goes from {first:.4g} to {end:.4g}"
+               + ("" if hurt else ": the units still alive learn the task"))
+    if not out.check("learning_hurt", hurt, why, fraction_dead=dead):
+        return out
     score = PRIMARY - 5 if f.severity == "error" else LATENT
     out.drafts.append(Draft("dead_relu", score, summary, chain, fixes, [g.code for g in found],
                             dict(f.evidence, dead_from_start=from_start)))
     return out
+
+
+def _loss_course(F) -> tuple[float, float, str] | None:
+    """(loss where the run started, loss where it ended, what the loss is): the first and the last tenth's means of
+    the loss series, the start lowered to the loss measured before training; None with fewer than 5 finite values."""
+    from ...detectors.optimisation import loss_before_training, loss_series
+
+    ls = loss_series(F)
+    if ls is None or np.isfinite(ls[1]).sum() < 5:
+        return None
+    loss = ls[1][np.isfinite(ls[1])]
+    tenth = max(1, len(loss) // 10)
+    first, end = float(np.mean(loss[:tenth])), float(np.mean(loss[-tenth:]))
+    ahead = loss_before_training(F)
+    if ahead is not None and ahead > 0:
+        first = max(first, ahead) if first <= 0 else min(first, ahead)
+    if not first > 0:
+        return None
+    return first, end, ls[2]
