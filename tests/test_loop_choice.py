@@ -286,3 +286,81 @@ def test_a_walk_over_layers_writing_two_arrays_each_is_no_step_loop(tmp_path):
     roles = {loop_line(s, lid): role for lid, role in s.structure.loop_roles.items()}
     walk = roles[[ln for ln in roles if ln > line_of(LAYER_WALK, "for layer in reversed")][0]]
     assert walk.kind == "per-parameter" and "different shapes" in walk.why
+
+
+# Parameters unrolled into one flat vector (as in a course's neural network class): a helper rolls them into matrices
+# with an integer offset it advances in a loop, the gradient is a local summed over the samples at each call, and
+# the same forward function scores the training data in the loop and test data of the same shape after it. The
+# gradient function records nothing outside its loops but its arguments: they show it called at every step.
+UNROLLED = """
+import numpy as np
+rng = np.random.default_rng(7)
+X_train = rng.normal(0.0, 1.0, (40, 3))
+y_train = (X_train @ np.array([1.0, -2.0, 0.5]) > 0).astype(float)[:, None]
+X_test = rng.normal(0.0, 1.0, (40, 3))
+sizes = [3, 4, 1]
+
+
+def roll(flat):
+    mats, shift = {}, 0
+    for k in range(len(sizes) - 1):
+        count = sizes[k + 1] * sizes[k]
+        mats[k] = flat[shift:shift + count].reshape(sizes[k + 1], sizes[k])
+        shift = shift + count
+    return mats
+
+
+def forward(data, flat):
+    mats = roll(flat)
+    act = data
+    for k in range(len(sizes) - 1):
+        act = 1.0 / (1.0 + np.exp(-(act @ mats[k].T)))
+    return act
+
+
+def gradient(data, labels, flat):
+    mats = roll(flat)
+    grads = {}
+    for k in range(len(sizes) - 1):
+        grads[k] = np.zeros((sizes[k + 1], sizes[k]))
+    for i in range(len(data)):
+        a0 = data[i][:, None]
+        a1 = 1.0 / (1.0 + np.exp(-(mats[0] @ a0)))
+        a2 = 1.0 / (1.0 + np.exp(-(mats[1] @ a1)))
+        d2 = a2 - labels[i][:, None]
+        d1 = (mats[1].T @ d2) * a1 * (1 - a1)
+        grads[1] = grads[1] + d2 @ a1.T
+        grads[0] = grads[0] + d1 @ a0.T
+    for k in range(len(sizes) - 1):
+        grads[k] = grads[k] / len(data)
+    return grads
+
+
+def cost_function(data, labels, flat):
+    p = forward(data, flat)
+    return float(-np.mean(labels * np.log(p) + (1 - labels) * np.log(1 - p)))
+
+
+theta = rng.uniform(-0.5, 0.5, 16)
+history = []
+for it in range(60):
+    history.append(cost_function(X_train, y_train, theta))
+    g = gradient(X_train, y_train, theta)
+    theta = theta - 1.0 * np.hstack([g[0].ravel(), g[1].ravel()])
+test_out = forward(X_test, theta)
+"""
+
+
+def test_an_integer_offset_a_helper_advances_and_a_per_call_sum_are_no_parameters(tmp_path):
+    s = traced(UNROLLED, tmp_path)
+    want = line_of(UNROLLED, "for it in range(60):")
+    assert loop_line(s, s.plan.training_loop) == want, s.plan.reason
+    st = s.structure
+    roles = {next(x for x in s.sites if x.id == k).target: v for k, v in st.state.items()}
+    assert roles["shift"].startswith("never recorded")  # a Python int the capture does not keep
+    from nandoctor.detectors.facts import facts
+
+    F = facts(s)
+    assert {F.by_id[p].target for p in F.params} == {"theta"}
+    # the training data, handed to forward() in the loop, not the test set scored after it
+    assert F.by_id[F.inputs].target == "X_train"

@@ -463,6 +463,13 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
                                                               loop_chain(x.loop)) for x in ss):
             role[k] = "a loop variable (bound afresh at each iteration)"
             continue
+        # Never recorded though the run recorded values (`shift = shift + volume`, a Python int the capture does not
+        # keep): a count or an offset, not a number or array anything learns.
+        if obs_counts and all(obs_counts.get(x.id, 0) == 0 for x in ss) and any(
+                obs_counts.get(y.id, 0) > 0 for x in ss if x.loop is not None for y in sites
+                if y.loop == x.loop and y.function == x.function):
+            role[k] = "never recorded (an integer count or offset)"
+            continue
         # Written once (`X = (X - mu) / sd` before training): preprocessing, not a learned value.
         if obs_counts and all(obs_counts.get(x.id, 0) <= 1 for x in ss) and all(x.loop is None for x in ss) \
                 and any(obs_counts.get(x.id, 0) == 1 for x in ss):
@@ -830,8 +837,8 @@ def per_call_updates(sites, idx: SourceIndex, updates, obs_counts: dict[int, int
     # Functions called more than once, as measured: a site outside the function's own loops recorded twice.
     # A first write that holds no array (`grads = {}`) is never recorded itself; outside the function's
     # loops it ran at every call, so it too sets the value afresh at each call.
-    called_again = {(w.file, w.function) for w in sites if w.loop is None and w.kind != "arg"
-                    and obs_counts.get(w.id, 0) > 1}
+    # An argument recorded more than once was handed in at more than one call.
+    called_again = {(w.file, w.function) for w in sites if w.loop is None and obs_counts.get(w.id, 0) > 1}
     for u in updates:
         x = sites[u]
         name = base_key(x.target)

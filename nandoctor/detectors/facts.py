@@ -846,8 +846,11 @@ class Facts:
             if len(ps) > 1:
                 # Fed at several calls (training, then a test set): the data of the value's own shape in the loop
                 # (or that shape transposed at the call) is what it came from.
+                # Of data alike, the one handed in first: training reaches it before an evaluation after the loop.
                 own = self.loop_dims(cur)
-                ps.sort(key=lambda p: (self.loop_dims(p) != own, self.loop_dims(p) != own[::-1]))
+                ps.sort(key=lambda p: (self.loop_dims(p) != own, self.loop_dims(p) != own[::-1],
+                                       self._first_handed(cur, p),
+                                       int(self.ser(p).seq[0]) if self.observed(p) else 1 << 62))
             if (x.kind == "arg" or (x.kind == "assign" and _copy_of_one(x.statement))) and ps:
                 cur = ps[0]
                 seen.add(cur)
@@ -863,6 +866,25 @@ class Facts:
                 continue
             break
         return cur
+
+    def _first_handed(self, sid: int, source: int) -> int:
+        """The sequence number of the first value `sid` recorded that is `source`'s value (the same shape, mean,
+        least and largest value): when that data was first handed to it. Very large when never."""
+        s, d = self.ser(sid), self.ser(source)
+        if s is None or d is None or not len(s) or not len(d):
+            return 1 << 62
+        # Large arrays keep their statistics at some records only: the source's value is its first measured one.
+        measured = np.nonzero(np.isfinite(d[C.MEAN]) & np.isfinite(d[C.MIN]) & np.isfinite(d[C.MAX]))[0]
+        if not len(measured):
+            return 1 << 62
+        j = int(measured[0])
+        same = np.ones(len(s), bool)
+        for c in (C.MEAN, C.MIN, C.MAX):
+            same &= s[c] == d[c][j]
+        if s.shape is not None and d.shape is not None:
+            same &= np.array([str(v) == str(d.shape[j]) for v in s.shape])
+        hit = np.nonzero(same)[0]
+        return int(s.seq[hit[0]]) if len(hit) else 1 << 62
 
     def _index_only_names(self, function: str, param: str) -> frozenset[str]:
         """Names that every call of `function` reads, in the argument passed as `param`, only inside a subscript's

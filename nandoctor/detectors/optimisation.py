@@ -613,6 +613,9 @@ def _loss_site(F: Facts, sites, named_only: bool = False) -> tuple[int, int] | N
     one (or as a log-likelihood, sign -1) or computed in the loss phase. None when no site qualifies."""
     best = None
     squashed = _activation_sites(F)
+    # Where the predictions meet the targets: one non-negative number made there is the loss, whatever its name
+    # (`e = 1 / len(o) * np.sum((o - l) ** 2, axis=0)`).
+    meets = F.loss_side[2]
     for x in sites:
         sr = F.ser(x.id)
         if sr is None or x.kind == "arg":
@@ -624,7 +627,7 @@ def _loss_site(F: Facts, sites, named_only: bool = False) -> tuple[int, int] | N
         named = sign != 0
         if named_only and not named:
             continue
-        if not named and x.id in squashed:
+        if not named and x.id in squashed and x.id != meets:
             continue  # a sigmoid's or tanh's output (one sample's prediction in per-sample code) is no loss
         lows, highs = sr[C.MIN][m], sr[C.MAX][m]
         # (A value NaN at every step has no range to judge: nanmin would warn on the script's stderr.)
@@ -641,8 +644,8 @@ def _loss_site(F: Facts, sites, named_only: bool = False) -> tuple[int, int] | N
             continue  # a running total (`running += batch_loss`) grows within an epoch whatever the training does
         if _share_of_matches(x.statement if x.kind != PRINTED else f"_ = {_printed_text(F, x)}"):
             continue
-        if x.phase == "loss" or named:
-            score = (named, x.phase == "loss", int(m.sum()))
+        if x.phase == "loss" or named or x.id == meets:
+            score = (named, x.phase == "loss" or x.id == meets, int(m.sum()))
             if best is None or score > best[0]:
                 best = (score, x.id, -1 if sign < 0 else 1)
     return None if best is None else (best[1], best[2])
