@@ -337,3 +337,37 @@ def test_a_table_whose_rows_are_read_by_index_is_judged_per_column(tmp_path):
     assert checks(s, "unnormalized_inputs").get("inputs_large", None) is None or \
         checks(s, "unnormalized_inputs")["inputs_large"].status != R.HOLDS
     assert "unnormalized_inputs" not in tags(s)
+
+
+# One sample at a time, the error written as one number without a loss's name (`e = ...`): where the prediction
+# meets the label, one non-negative number per step.
+UNNAMED_ERROR = """
+import numpy as np
+rng = np.random.default_rng(4)
+images = rng.uniform(0.0, 1.0, (120, 6))
+labels = np.eye(3)[(images[:, 0] + images[:, 1] > 1.0).astype(int) + (images[:, 2] > 0.8)]
+w_i_h = rng.uniform(-0.5, 0.5, (5, 6))
+w_h_o = rng.uniform(-0.5, 0.5, (3, 5))
+for epoch in range(2):
+    for img, l in zip(images, labels):
+        img = img[:, None]
+        l = l[:, None]
+        h = 1 / (1 + np.exp(-(w_i_h @ img)))
+        o = 1 / (1 + np.exp(-(w_h_o @ h)))
+        e = 1 / len(o) * np.sum((o - l) ** 2, axis=0)
+        delta_o = o - l
+        w_h_o += -0.1 * delta_o @ h.T
+        delta_h = w_h_o.T @ delta_o * (h * (1 - h))
+        w_i_h += -0.1 * delta_h @ img.T
+"""
+
+
+def test_the_one_number_made_where_predictions_meet_the_labels_is_the_loss(tmp_path):
+    s = trace_script(tmp_path, UNNAMED_ERROR)
+    ls = loss_series(facts(s))
+    assert ls is not None and ls[2].startswith("e (line"), ls and ls[2]
+    ns = {}
+    exec(textwrap.dedent(UNNAMED_ERROR).replace("for epoch in range(2):", "for epoch in range(0):"), ns)
+    o = 1 / (1 + np.exp(-(ns["w_h_o"] @ (1 / (1 + np.exp(-(ns["w_i_h"] @ ns["images"][0][:, None])))))))
+    first = float(np.sum((o - ns["labels"][0][:, None]) ** 2) / 3)
+    assert abs(float(ls[1][0]) - first) < 1e-12  # the first sample's error, replayed before any update
