@@ -331,6 +331,81 @@ def test_dead_relu_holds_when_every_unit_is_off(tmp_path):
     assert any("zeros(" in f.after for f in cause.fixes)
 
 
+# Layer objects whose weights are all positive meet inputs that are all negative: every ReLU is dead from the start,
+# so the zero biases never move. Biases equal by design, a probability clipped inside a helper and the value handed
+# from layer to layer are no layer's weights started symmetric.
+POSITIVE_WEIGHTS_NEGATIVE_INPUTS = """
+import numpy as np
+rng = np.random.default_rng(11)
+X = -rng.uniform(0.2, 1.0, (60, 4))
+y = (X[:, :1] + X[:, 1:2] < -1.2).astype(float)
+
+
+class Dense:
+    def __init__(self, n_in, n_out):
+        self.W = rng.random((n_in, n_out))
+        self.b = np.zeros((1, n_out))
+
+    def forward(self, x):
+        self.x = x
+        return x @ self.W + self.b
+
+    def backward(self, grad):
+        self.dW = self.x.T @ grad
+        self.db = grad.sum(axis=0, keepdims=True)
+        return grad @ self.W.T
+
+    def step(self, lr):
+        self.W -= lr * self.dW
+        self.b -= lr * self.db
+
+
+class ReLU:
+    def forward(self, x):
+        self.mask = x > 0
+        return x * self.mask
+
+    def backward(self, grad):
+        return grad * self.mask
+
+    def step(self, lr):
+        pass
+
+
+def bce_grad(a, t):
+    a = np.clip(a, 1e-7, 1 - 1e-7)
+    return (a - t) / (a * (1 - a)) / len(t)
+
+
+model = [Dense(4, 6), ReLU(), Dense(6, 1)]
+
+
+def run(x):
+    for layer in model:
+        x = layer.forward(x)
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+for epoch in range(60):
+    g = bce_grad(run(X), y) * run(X) * (1 - run(X))
+    for layer in reversed(model):
+        g = layer.backward(g)
+    for layer in model:
+        layer.step(0.5)
+"""
+
+
+def test_zero_biases_frozen_behind_dead_units_are_no_symmetric_start(tmp_path):
+    ns = untraced(POSITIVE_WEIGHTS_NEGATIVE_INPUTS)
+    first = ns["model"][0]
+    assert np.all(ns["X"] @ first.W <= 0) and not np.any(first.b)  # dead from the start, biases never moved
+    s = analysed_session(tmp_path, POSITIVE_WEIGHTS_NEGATIVE_INPUTS)
+    c = premise_checks(s, "weights_init_symmetric")
+    assert c["units_identical_from_start"].status != HOLDS, c["units_identical_from_start"].why
+    assert "weights_init_symmetric" not in _tags(s)
+    assert "dead_relu" in _tags(s)
+
+
 # Five of eight units start with a bias of -40 and never live; the other three learn the task.
 PART_DEAD = """
 import numpy as np

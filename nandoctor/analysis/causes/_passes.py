@@ -251,17 +251,17 @@ def _shape(text) -> tuple:
 def update_sites(F) -> list[int]:
     """Statements that change a learned value in the loop: in-place updates (`W -= lr * g`, `layer.W -= ...`,
     `w = w - lr * g`) that read something besides the value itself, with the program model's updates of that kind.
-    A value the program model found to be optimizer state or a gradient accumulator (`v -= lr * g`, then `p += v`)
-    is stepped like a weight but is none."""
+    A value the program model gave another role (optimizer state, a gradient accumulator: `v -= lr * g`, then
+    `p += v`; a local rebound inside a helper: `a = np.clip(a, lo, hi)`) is written like a weight but is none."""
     helpers = {(F.by_id[sid].function, base_name(F.by_id[sid].target)) for sid, role in F.update_roles.items()
-               if sid in F.by_id and role.startswith(("optimizer state", "gradient accumulator"))}
+               if sid in F.by_id and role != "parameter"}
     out = []
     for x in F.sites:
         if x.kind not in ("update", "augassign") or not F.observed(x.id) or len(loop_rows(F, x.id)) < 2:
             continue
         own = base_name(x.target)
-        if x.id not in F.updates and (x.function, own) in helpers:
-            continue
+        if x.id not in F.updates and ((x.function, own) in helpers or x.id in F.structure.per_call):
+            continue  # set afresh at each call (`x = layer.forward(x)` over the layers): nothing carries over
         if x.id in F.updates or [r for r in x.reads if base_name(r) != own and r != "self" and not own.startswith(r + ".")]:
             out.append(x.id)
     return out

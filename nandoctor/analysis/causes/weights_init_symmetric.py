@@ -75,6 +75,8 @@ def rule(ctx) -> RuleOutcome:
         return out
     kept = []
     for u in ups:
+        if BIAS_NAME.match(base_name(F.by_id[u].target).rsplit(".", 1)[-1]):
+            continue  # offsets start equal (at zero) by design: a unit is its incoming weights, not its offset
         try:
             groups = F.s.values(u)
         except Exception:  # noqa: BLE001 - kept values are optional evidence
