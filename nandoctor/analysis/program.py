@@ -465,7 +465,10 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
             continue
         # Never recorded though the run recorded values (`shift = shift + volume`, a Python int the capture does not
         # keep): a count or an offset, not a number or array anything learns.
-        if obs_counts and all(obs_counts.get(x.id, 0) == 0 for x in ss) and any(
+        # (A plain name only: a write into a container's element, `layers[i]["w"] -= ...`, is recorded where the
+        # container is read.)
+        if obs_counts and "." not in name and "[" not in name and all(x.target.isidentifier() for x in ss) \
+                and all(obs_counts.get(x.id, 0) == 0 for x in ss) and any(
                 obs_counts.get(y.id, 0) > 0 for x in ss if x.loop is not None for y in sites
                 if y.loop == x.loop and y.function == x.function):
             role[k] = "never recorded (an integer count or offset)"

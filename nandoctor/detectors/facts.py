@@ -848,9 +848,10 @@ class Facts:
                 # (or that shape transposed at the call) is what it came from.
                 # Of data alike, the one handed in first: training reaches it before an evaluation after the loop.
                 own = self.loop_dims(cur)
-                ps.sort(key=lambda p: (self.loop_dims(p) != own, self.loop_dims(p) != own[::-1],
-                                       self._first_handed(cur, p),
-                                       int(self.ser(p).seq[0]) if self.observed(p) else 1 << 62))
+                # (Data whose values it never received keeps the order it had.)
+                handed = {p: self._first_handed(cur, p) for p in ps}
+                ps.sort(key=lambda p: (self.loop_dims(p) != own, self.loop_dims(p) != own[::-1], handed[p],
+                                       int(self.ser(p).seq[0]) if handed[p] < 1 << 62 and self.observed(p) else 0))
             if (x.kind == "arg" or (x.kind == "assign" and _copy_of_one(x.statement))) and ps:
                 cur = ps[0]
                 seen.add(cur)
