@@ -123,6 +123,32 @@ def train(steps=3, simplified=False):
 """
 
 
+# One column vector at a time, the labels handed out by a loop over a list (never recorded): the failing statement
+# cannot be replayed, but `1 - a` is read from a recorded a that holds an exact 1.0.
+BCE_COLUMNS = """
+import numpy as np
+
+def train():
+    rng = np.random.default_rng(1)
+    points = [rng.uniform(-3, 3, (2, 1)) for _ in range(60)]
+    marks = [np.array([[float(p[0, 0] + p[1, 0] > 0)]]) for p in points]
+    w = rng.normal(0.0, 1.0, (1, 2))
+    for epoch in range(40):
+        for x, y in zip(points, marks):
+            a = 1.0 / (1.0 + np.exp(-(w @ x)))
+            dz = (-(y / a) + (1 - y) / (1 - a)) * a * (1 - a)
+            w -= 5.0 * dz @ x.T
+"""
+
+
+def test_a_divisor_one_minus_a_recorded_exactly_one_is_a_zero_division_without_replay(tmp_path):
+    s = trace_source(tmp_path, BCE_COLUMNS)
+    c = checks(s, "sigmoid_saturation_bce_0over0")
+    assert c["divides_by_zero"].status == R.HOLDS, c["divides_by_zero"].why
+    assert c["first_nonfinite_located"].numbers["operation"] == "0/0"
+    assert "sigmoid_saturation_bce_0over0" in tags(s)[:3]  # behind the rate of 5 that threw a to 1.0, if raised
+
+
 def test_sigmoid_saturation_is_primary_on_a_stable_run(tmp_path):
     s = trace_source(tmp_path, BCE_GRADIENT)
     X = np.array([[3.0, 1.0], [2.0, 2.0], [-1.0, -3.0], [0.5, -0.2]])

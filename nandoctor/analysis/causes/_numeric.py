@@ -187,7 +187,11 @@ def zero_division(F: Facts, info: dict) -> str | None:
     infs = res[C.N_POSINF][row] + res[C.N_NEGINF][row] if row is not None else 0
     for p, j in _operand_rows(F, info):
         sr = F.ser(p)
-        if base_name(F.by_id[p].target) in divisors and sr[C.FRAC_ZERO][j] > 0:
+        name = base_name(F.by_id[p].target)
+        if name in divisors and sr[C.FRAC_ZERO][j] > 0:
+            return "x/0" if infs > 0 else "0/0"
+        # `... / (1 - a)` with an element of a exactly 1.0: 1 - a holds an exact zero
+        if f"1 - {name}" in divisors and sr[C.MAX][j] == 1.0:
             return "x/0" if infs > 0 else "0/0"
     if divisors and only_division_can_fail(tree) and operands_moderate(F, info, tree):
         return "x/0" if infs > 0 else "0/0"
