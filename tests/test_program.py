@@ -1216,3 +1216,49 @@ def test_a_helper_reading_module_weights_passes_them_to_its_caller(tmp_path):
     out = [x.id for x in F.sites if x.target == "out"]
     assert out and set(out) <= F.derived
     assert F.output is not None and F.by_id[F.output].target == "out"
+
+
+# The arrays listed once (`params = [W1, W2]`) and stepped in place through an index by a hand-written Adam: the
+# forward pass reads them as W1 and W2, the very arrays the list holds.
+LISTED_BY_INDEX = """
+import numpy as np
+rng = np.random.default_rng(3)
+X = rng.normal(size=(64, 2))
+Y = np.eye(2)[(X[:, 0] * X[:, 1] > 0).astype(int)]
+W1 = rng.normal(size=(2, 8))
+W2 = rng.normal(size=(8, 2)) * 0.3
+params = [W1, W2]
+m = [np.zeros_like(p) for p in params]
+for t in range(1, 41):
+    h = np.maximum(0, X @ W1)
+    z = h @ W2
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    dz = (p - Y) / len(X)
+    grads = [X.T @ ((dz @ W2.T) * (h > 0)), h.T @ dz]
+    for i in range(len(params)):
+        m[i] = 0.9 * m[i] + 0.1 * grads[i]
+        params[i] -= 0.05 * m[i]
+"""
+
+
+def subdir(tmp_path, name):
+    (tmp_path / name).mkdir()
+    return tmp_path / name
+
+
+def test_arrays_listed_and_stepped_in_place_by_index_are_the_parameters_the_forward_reads(tmp_path):
+    from nandoctor.detectors.facts import facts
+
+    s = traced(LISTED_BY_INDEX, tmp_path)
+    F = facts(s)
+    names = {F.by_id[p].target for p in F.params}
+    assert {"W1", "W2"} <= names, names
+    # the replay: the list's elements are W1 and W2 themselves, changed by the steps
+    ns: dict = {}
+    exec(textwrap.dedent(LISTED_BY_INDEX), ns)
+    assert ns["params"][0] is ns["W1"] and ns["params"][1] is ns["W2"]
+    # the same step replacing the element breaks the link: W1 is then never stepped
+    s2 = traced(LISTED_BY_INDEX.replace("params[i] -= 0.05 * m[i]", "params[i] = params[i] - 0.05 * m[i]"),
+                subdir(tmp_path, "replaced"))
+    assert "W1" not in {facts(s2).by_id[p].target for p in facts(s2).params}

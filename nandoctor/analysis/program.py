@@ -1165,6 +1165,12 @@ def _facts_base():
     return Facts
 
 
+def _steps_in_place(site) -> bool:
+    """The statement is an augmented assignment (`params[i] -= step`): it writes into the value it names."""
+    node = _first_statement(site)
+    return isinstance(node, ast.AugAssign)
+
+
 def _listed_names(statement: str) -> list[str]:
     """The names an assignment's list or tuple literal holds (`params = [W1, b1, W2]`), else none."""
     try:
@@ -1282,6 +1288,17 @@ class ProgramModel(_facts_base()):
                     # `params = [hid_w, hid_b]`: the list holds those very arrays, updated in place through it
                     for held in _listed_names(self.by_id[w].statement or ""):
                         keys.update(self.key(v) for v in Facts_resolve(self, held, self.by_id[w].function))
+        # An element stepped in place through an index (`params[i] -= lr * m_hat / ...` over `params = [W1, W2]`):
+        # the arrays the list was built from are those very arrays, read by the model under their own names. (An
+        # element replaced, `params[i] = params[i] - ...`, is a new array the listed names never see.)
+        for u in self.updates:
+            x = self.by_id[u]
+            name = base_name(x.target)
+            if "[" not in x.target or "." in name or not _steps_in_place(x):
+                continue
+            for w in Facts_resolve(self, name, x.function):
+                for held in _listed_names(self.by_id[w].statement or ""):
+                    keys.update(self.key(v) for v in Facts_resolve(self, held, self.by_id[w].function))
         attrs = {base_name(self.by_id[u].target).rsplit(".", 1)[-1] for u in self.updates
                  if "." in base_name(self.by_id[u].target) and not base_name(self.by_id[u].target).startswith("self.")}
         for x in self.sites:
