@@ -406,6 +406,44 @@ def test_zero_biases_frozen_behind_dead_units_are_no_symmetric_start(tmp_path):
     assert "dead_relu" in _tags(s)
 
 
+# Three zero matrices, each too large for its values to be kept: their least and largest values are recorded at
+# every step, and a matrix whose least value equals its largest holds one value in every entry.
+ZERO_LARGE = """
+import numpy as np
+rng = np.random.default_rng(9)
+X = rng.normal(0.0, 1.0, (50, 6))
+y = np.eye(10)[(np.abs(X[:, 0] * 3).astype(int) % 10)]
+params = [np.zeros((6, 48)), np.zeros((48, 32)), np.zeros((32, 10))]
+
+
+def sig(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+for it in range(200):
+    a1 = sig(X @ params[0])
+    a2 = sig(a1 @ params[1])
+    out = sig(a2 @ params[2])
+    d3 = (out - y) / len(X)
+    d2 = (d3 @ params[2].T) * a2 * (1 - a2)
+    d1 = (d2 @ params[1].T) * a1 * (1 - a1)
+    grads = [X.T @ d1, a1.T @ d2, a2.T @ d3]
+    for p, g in zip(params, grads):
+        p -= 2.0 * g
+"""
+
+
+def test_symmetric_matrices_too_large_to_keep_are_judged_on_their_least_and_largest_values(tmp_path):
+    ns = untraced(ZERO_LARGE)
+    middle = ns["params"][1]
+    assert middle.size > 256 and np.all(middle == middle.flat[0]) and middle.flat[0] != 0  # moved, all equal
+    s = analysed_session(tmp_path, ZERO_LARGE)
+    c = premise_checks(s, "weights_init_symmetric")
+    assert c["weights_kept"].status == HOLDS and "least value equal to their largest" in c["weights_kept"].why
+    assert c["units_identical_at_end"].status == HOLDS
+    assert "weights_init_symmetric" in _tags(s)
+
+
 # Five of eight units start with a bias of -40 and never live; the other three learn the task.
 PART_DEAD = """
 import numpy as np

@@ -6,6 +6,7 @@ import re
 
 import numpy as np
 
+from ... import columns as C
 from ...detectors.facts import base_name
 from ...detectors.structure import BIAS_NAME
 from ...explain.fixes import advice, random_init_fixes
@@ -85,8 +86,36 @@ def rule(ctx) -> RuleOutcome:
             shape = _shape(text)
             if len(shape) == 2 and max(shape) >= 2 and min(shape) >= 1 and len(steps) >= 2:
                 kept.append((u, shape, np.asarray(steps), np.asarray(data, dtype=np.float64).reshape(len(steps), *shape)))
+    constant = 0
+    if not kept:
+        # Too large to keep, but recorded with their least and largest values at every step: a matrix whose least
+        # value equals its largest at every measured step holds one value in every entry all along.
+        for u in ups:
+            if BIAS_NAME.match(base_name(F.by_id[u].target).rsplit(".", 1)[-1]):
+                continue
+            sr = F.ser(u)
+            inloop = np.nonzero(sr.step >= 0)[0]
+            # one statement stepping several arrays in turn: each shape on its own
+            for text in dict.fromkeys(str(sr.shape[i]) for i in inloop):
+                rows = inloop[[str(sr.shape[i]) == text for i in inloop]]
+                shape = _shape(text)
+                if len(shape) != 2 or min(shape) < 1 or max(shape) < 2:
+                    continue
+                lo, hi = sr[C.MIN][rows].astype(float), sr[C.MAX][rows].astype(float)
+                m = np.isfinite(lo) & np.isfinite(hi)
+                if m.sum() >= 2 and np.all(lo[m] == hi[m]):
+                    steps = sr.step[rows][m]
+                    # Every entry is known at every one of these steps (the one value the least and largest share):
+                    # the first, the first that differs from it (if any) and the last stand for them all.
+                    vals = lo[m]
+                    moved = np.nonzero(vals != vals[0])[0]
+                    ends = np.array([vals[0], vals[moved[0] if len(moved) else 0], vals[-1]]).reshape(3, 1, 1)
+                    kept.append((u, shape, steps, np.broadcast_to(ends, (3, *shape))))
+                    constant += 1
     if not out.check("weights_kept", bool(kept) or None,
-                     f"{len(kept)} weight matrices kept over training" if kept else "no weight matrix's values were kept"):
+                     (f"{constant} weight matrices measured at every step with their least value equal to their "
+                      f"largest" if constant else f"{len(kept)} weight matrices kept over training") if kept
+                     else "no weight matrix's values were kept"):
         return out
     found = None
     for u, shape, steps, data in kept:
