@@ -1262,3 +1262,38 @@ def test_arrays_listed_and_stepped_in_place_by_index_are_the_parameters_the_forw
     s2 = traced(LISTED_BY_INDEX.replace("params[i] -= 0.05 * m[i]", "params[i] = params[i] - 0.05 * m[i]"),
                 subdir(tmp_path, "replaced"))
     assert "W1" not in {facts(s2).by_id[p].target for p in facts(s2).params}
+
+
+# Per-sample gradients summed into running sums reset at each epoch, with a rate decayed by a constant factor.
+RUNNING_SUMS = """
+import numpy as np
+rng = np.random.default_rng(2)
+table = rng.normal(size=(30, 3))
+target = table @ np.array([0.5, -1.0, 2.0]) + 0.7
+weights = np.zeros(3)
+offset = 0.0
+rate = 0.01
+for epoch in range(20):
+    acc = np.zeros(3)
+    acc_off = 0.0
+    for k in range(len(table)):
+        dz = float(table[k] @ weights + offset - target[k])
+        acc += dz * table[k]
+        acc_off += dz
+    weights -= rate * acc
+    offset -= rate * acc_off
+    rate *= 0.99
+"""
+
+
+def test_a_running_sum_reset_to_a_constant_is_no_setting_and_a_decayed_rate_is(tmp_path):
+    from nandoctor.detectors.facts import facts
+
+    s = traced(RUNNING_SUMS, tmp_path)
+    F = facts(s)
+    reset = next(x.id for x in F.sites if x.target == "acc_off" and x.kind == "assign")
+    rate = next(x.id for x in F.sites if x.target == "rate" and x.kind == "assign")
+    assert not F.is_hyper(reset)
+    assert F.is_hyper(rate)
+    offset_update = next(u for u in F.updates if F.by_id[u].target == "offset")
+    assert {F.by_id[h].target for h in F.lr_sites(offset_update)} == {"rate"}

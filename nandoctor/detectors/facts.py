@@ -967,7 +967,23 @@ class Facts:
             return False
         scalar = np.nanmax(sr[C.SIZE]) <= 1
         return bool(scalar and (x.kind == "arg" or x.phase == "other") and not self.is_param(sid)
-                    and not self.entry_of_data(sid))
+                    and not self.entry_of_data(sid) and not self._summed_into(sid))
+
+    def _summed_into(self, sid: int) -> bool:
+        """A number set to a constant that a later statement adds the model's values to (`acc_off = 0.0`, then
+        `acc_off += dz` for each sample): a running sum, not a setting. (A rate decayed by a constant factor,
+        `lr *= 0.99`, stays a setting.)"""
+        x = self.by_id[sid]
+        if x.kind == "arg":
+            return False
+        name = base_name(x.target)
+        for w in self.resolve(name, x.function):
+            y = self.by_id[w]
+            if w != sid and y.kind in ("augassign", "update") and any(
+                    p in self.derived or p in self.params for p in self.parents(w)
+                    if base_name(self.by_id[p].target) != name):
+                return True
+        return False
 
     def lr_sites(self, update: int) -> list[int]:
         """Scalar hyperparameter sites an update statement reads (its learning rate)."""
