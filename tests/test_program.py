@@ -1297,3 +1297,14 @@ def test_a_running_sum_reset_to_a_constant_is_no_setting_and_a_decayed_rate_is(t
     assert F.is_hyper(rate)
     offset_update = next(u for u in F.updates if F.by_id[u].target == "offset")
     assert {F.by_id[h].target for h in F.lr_sites(offset_update)} == {"rate"}
+
+
+def test_a_rate_taken_from_a_schedule_and_printed_is_no_parameter(tmp_path):
+    # `step = schedule.get(epoch, step)` reads itself, like an update; the model never reads it, only the updates
+    # (as their step size) and a progress line.
+    src = RUNNING_SUMS.replace("rate = 0.01\n", "schedule = {0: 0.01, 10: 0.02}\nrate = schedule[0]\n").replace(
+        "    rate *= 0.99\n", "    rate = schedule.get(epoch, rate)\n    print(f'rate={rate}')\n")
+    s = traced(src, tmp_path)
+    assert param_names(s) == {"weights", "offset"}
+    assert any(v.startswith("optimizer state") for k, v in s.structure.state.items()
+               if base_key(s.sites[k].target) == "rate")

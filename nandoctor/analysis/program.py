@@ -554,6 +554,8 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
         only_direct = True
         for ld in other_reads[k]:
             at = (ld.file, ld.line)
+            if at in idx.report_lines and at not in update_lines:
+                continue  # printed as progress (`print(f"step={step}")`): the model does not read it there
             into = update_lines.get(at) or feeders.get(at)
             only_direct &= at in update_lines
             if not into or k in into:
