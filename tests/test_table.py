@@ -94,6 +94,8 @@ def test_categories_share_one_code_per_text():
     assert cats.codes[0] == cats.codes[1] == cats.codes[4] != cats.codes[2]
     assert cats.unique_first() == [(0, "(3,)"), (2, "(2, 2)"), (3, "")]
     assert [cats[1:3][i] for i in range(2)] == ["(3,)", "(2, 2)"]
+    assert cats.matches("(3,)").tolist() == [True, True, False, False, True]
+    assert not cats.matches("(9,)").any()
 
 
 @pytest.mark.slow

@@ -883,7 +883,7 @@ class Facts:
         for c in (C.MEAN, C.MIN, C.MAX):
             same &= s[c] == d[c][j]
         if s.shape is not None and d.shape is not None:
-            same &= np.array([str(v) == str(d.shape[j]) for v in s.shape])
+            same &= s.shape.matches(str(d.shape[j]))
         hit = np.nonzero(same)[0]
         return int(s.seq[hit[0]]) if len(hit) else 1 << 62
 

@@ -1378,8 +1378,7 @@ def _rows_by_shape(sr, n: int) -> list[np.ndarray]:
     """The rows of an update site's series grouped by the shape written (one group when it writes one shape)."""
     if sr is None or sr.shape is None or len(sr) != n:
         return [np.arange(n)]
-    shapes = np.array([str(s) for s in sr.shape], dtype=object)
-    return [np.nonzero(shapes == s)[0] for s in dict.fromkeys(shapes.tolist())]
+    return [np.nonzero(sr.shape.matches(text))[0] for _, text in sr.shape.unique_first()]
 
 
 def sound_run_words(F: Facts) -> str:

@@ -43,6 +43,11 @@ class Categories:
     def __len__(self) -> int:
         return len(self.codes)
 
+    def matches(self, text: str) -> np.ndarray:
+        """A boolean mask of the rows holding `text`."""
+        code = self.texts.index(text) if text in self.texts else -2
+        return self.codes == code
+
     def unique_first(self) -> list[tuple[int, str]]:
         """(first row, text) of each distinct value, in row order."""
         u, first = np.unique(self.codes, return_index=True)

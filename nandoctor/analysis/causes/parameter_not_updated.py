@@ -570,7 +570,8 @@ def _model_unchanged_over_update(F, x) -> tuple[bool | None, dict]:
               for s in steps]
     stats = (C.MIN, C.MAX, C.MEAN, C.L2)
     same = differ = 0
-    for k, (first, last_write) in enumerate(bounds):
+    # The first steps are enough to tell (a loop that stopped after one pass has one), and bound the work.
+    for k, (first, last_write) in enumerate(bounds[:10]):
         rows = inside[ur.step[inside] == steps[k]]
         moved = ur[C.UPDATE_L2][rows]
         rounding = 4 * _eps(ur.dtype[rows[0]]) * float(np.nanmax(ur[C.L2][rows])) if len(rows) else 0.0
@@ -580,8 +581,9 @@ def _model_unchanged_over_update(F, x) -> tuple[bool | None, dict]:
         hi = bounds[k + 1][0] if k + 1 < len(bounds) else np.iinfo(np.int64).max
         compared, equal = 0, True
         for sr in readers:
-            before = np.nonzero((sr.seq > lo) & (sr.seq < first))[0]
-            after = np.nonzero((sr.seq > last_write) & (sr.seq < hi))[0]
+            # (a series' rows are in recording order)
+            before = np.arange(np.searchsorted(sr.seq, lo, "right"), np.searchsorted(sr.seq, first, "left"))
+            after = np.arange(np.searchsorted(sr.seq, last_write, "right"), np.searchsorted(sr.seq, hi, "left"))
             n = min(len(before), len(after))
             for i, j in zip(before[len(before) - n:], after[:n]):
                 if sr.shape is not None and str(sr.shape[i]) != str(sr.shape[j]):

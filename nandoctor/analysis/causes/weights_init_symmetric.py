@@ -96,8 +96,9 @@ def rule(ctx) -> RuleOutcome:
             sr = F.ser(u)
             inloop = np.nonzero(sr.step >= 0)[0]
             # one statement stepping several arrays in turn: each shape on its own
-            for text in dict.fromkeys(str(sr.shape[i]) for i in inloop):
-                rows = inloop[[str(sr.shape[i]) == text for i in inloop]]
+            shapes = sr.shape[inloop]
+            for _, text in shapes.unique_first():
+                rows = inloop[shapes.matches(text)]
                 shape = _shape(text)
                 if len(shape) != 2 or min(shape) < 1 or max(shape) < 2:
                     continue
