@@ -1618,10 +1618,12 @@ def oversized_steps(F: Facts, by: dict, until: int | None, limit: float, only: l
 
 
 def _outgrown(ratios: np.ndarray, before: np.ndarray) -> int | None:
-    """The position of the first update more than OUTGROW times the norm of the weights it stepped, where those
-    weights held at least half their first norm (not grown from zero, not collapsed); None when there is none."""
+    """The position of the first update after the first that moves the weights by more than OUTGROW times the norm
+    they held, where that norm is at least half their first (not grown from zero, not collapsed); None when there is
+    none. (The first update alone says little: small starting weights make any first step large beside them.)"""
     with np.errstate(invalid="ignore"):
         hit = np.nonzero(np.isfinite(ratios) & (ratios > LIM.OUTGROW) & (before >= 0.5 * before[0]) & (before > 0))[0]
+    hit = hit[hit >= 1]
     return int(hit[0]) if len(hit) and len(before) and before[0] > 0 else None
 
 
