@@ -681,3 +681,53 @@ def test_adam_steps_over_a_dict_of_gradients_are_no_vanishing_gradient(tmp_path)
     assert ratios_toward_the_input(F) is None
     assert "vanishing_gradient" not in drafts
     assert "learning_rate_too_low" in drafts
+
+
+# A tanh recurrent net whose backward pass writes the derivative inline in the product with the error signal, as a
+# sigmoid's (`dh * h * (1 - h)`), where h is read back from the list of hidden states.
+INLINE_TANH = """
+import numpy as np
+rng = np.random.default_rng(8)
+seqs = rng.normal(0.0, 1.0, (40, 6))
+targets = np.tanh(seqs.sum(axis=1) * 0.3)
+Wx = rng.normal(0.0, 0.5, (4, 1))
+Wh = rng.normal(0.0, 0.3, (4, 4))
+Wy = rng.normal(0.0, 0.5, (1, 4))
+for epoch in range(8):
+    for seq, target in zip(seqs, targets):
+        hs = [np.zeros((4, 1))]
+        for x in seq:
+            hs.append(np.tanh(Wx * x + Wh @ hs[-1]))
+        out = float((Wy @ hs[-1])[0, 0])
+        err = out - target
+        dWy = err * hs[-1].T
+        dh = Wy.T * err
+        dWx, dWh = np.zeros_like(Wx), np.zeros_like(Wh)
+        for t in reversed(range(len(seq))):
+            h = hs[t + 1]
+            draw = dh * h * (1 - h)
+            dWx += draw * seq[t]
+            dWh += draw @ hs[t].T
+            dh = Wh.T @ draw
+        Wx -= 0.05 * dWx
+        Wh -= 0.05 * dWh
+        Wy -= 0.05 * dWy
+"""
+
+
+def test_a_derivative_written_inline_in_the_backward_product_is_replayed_at_the_outputs_values(tmp_path):
+    F, drafts, checks = _run(tmp_path, INLINE_TANH, "inline_tanh")
+    c = checks["wrong_derivative_formula"]
+    assert c["mismatch_measured"].status == HOLDS, c["mismatch_measured"].why
+    d = drafts["wrong_derivative_formula"]
+    # replayed: a tanh output h in (-1, 1) gives h * (1 - h) where the derivative is 1 - h ** 2
+    assert d.evidence["factor"] == "h * (1 - h)" and d.evidence["wrong"] == d.evidence["compared"] > 0
+    assert [(f.before, f.after) for f in d.fixes] == [("draw = dh * h * (1 - h)", "draw = dh * (1 - h ** 2)")]
+    h = np.tanh(np.linspace(-2, 2, 9))
+    assert not np.allclose(h * (1 - h), 1 - h ** 2)
+
+
+def test_the_same_net_with_the_tanh_derivative_has_no_mismatch(tmp_path):
+    F, drafts, checks = _run(tmp_path, INLINE_TANH.replace("dh * h * (1 - h)", "dh * (1 - h ** 2)"), "inline_ok")
+    assert checks["wrong_derivative_formula"]["mismatch_measured"].status == FAILS
+    assert "wrong_derivative_formula" not in drafts

@@ -10,7 +10,7 @@ from ... import columns as C
 from ...detectors.facts import base_name, strip_comment
 from ...detectors.structure import derivative_feeds
 from ...explain.fixes import derivative_formula_fix
-from ...model import ChainLink
+from ...model import ChainLink, Fix
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
 
 _NUMPY = {"np", "numpy", "math"}
@@ -109,6 +109,98 @@ def derivative_candidates(F):
             continue
         a, which = acts[root]
         yield y, ops[0], a, which
+
+
+_PLAIN_ARITHMETIC = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Constant, ast.Name, ast.Load, ast.Add, ast.Sub,
+                     ast.Mult, ast.Div, ast.Pow, ast.USub, ast.UAdd)
+
+
+def _mult_factors(node) -> list:
+    """The factors of a chain of elementwise products (`dh * h * (1 - h)` gives dh, h and 1 - h)."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+        return _mult_factors(node.left) + _mult_factors(node.right)
+    return [node]
+
+
+def _product(factors: list):
+    """The factors multiplied back together, in their order."""
+    node = factors[0]
+    for f in factors[1:]:
+        node = ast.BinOp(left=node, op=ast.Mult(), right=f)
+    return node
+
+
+def inline_factor_checks(F) -> list[dict]:
+    """Backward statements that multiply the error signal by factors of one activation's output alone, written
+    inline (`draw = dh * h * (1 - h)`): those factors together, evaluated at the output's kept values, against the
+    derivative of the activation the output comes from. Plain arithmetic only (nothing is called); each with
+    the statement's site, the output's site, the factor's text, and how many evaluations differ."""
+    acts = {a.site: a for a in F.activations if a.kind in FROM_OUTPUT}
+    if not acts:
+        return []
+    errors = error_descendants(F)
+    forward = F.forward_sites
+    out = []
+    for y in F.sites:
+        if y.kind == "arg" or y.id in forward or y.phase == "forward" or not F.observed(y.id):
+            continue
+        if not (y.phase == "backward" or y.id in errors):
+            continue
+        try:
+            tree = ast.parse(strip_comment(y.statement.strip()))
+        except SyntaxError:
+            continue
+        chains = [n for n in ast.walk(tree) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mult)]
+        inner = {id(f) for n in chains for f in (n.left, n.right)}
+        for chain in (n for n in chains if id(n) not in inner):
+            factors = _mult_factors(chain)
+            singles = [f for f in factors if len(_free_names(f)) == 1]
+            for name in dict.fromkeys(next(iter(_free_names(f))) for f in singles):
+                mine = [f for f in factors if _free_names(f) == {name}]
+                rest = [f for f in factors if _free_names(f) != {name}]
+                # the error signal times a function of the output, not the output itself
+                if not rest or all(isinstance(f, ast.Name) for f in mine) or not all(
+                        isinstance(n, _PLAIN_ARITHMETIC) for f in mine for n in ast.walk(ast.Expression(f))):
+                    continue
+                text = ast.unparse(_product(mine))
+                for w in F.resolve(name, y.function):
+                    src = F.root_value(w)
+                    if src not in acts:
+                        src = F.value_source(src, acts)
+                    if src not in acts:
+                        src = F.value_source(w, acts, same_step=True)
+                    if src not in acts:
+                        continue
+                    got = _replay_factor(F, w, text, name, acts[src].kind)
+                    if got is not None:
+                        out.append(dict(site=y, given=w, factor=text, name=name, activation=acts[src], **got))
+                    break
+    return out
+
+
+def _replay_factor(F, given: int, text: str, name: str, kind: str, limit: int = 200) -> dict | None:
+    """The factor evaluated at the kept values of `given` (up to `limit` of them) against the activation's derivative
+    written in its output: how many evaluations differ, and one sample."""
+    code = compile(ast.Expression(ast.parse(text, mode="eval").body), "<factor>", "eval")
+    compared, wrong, sample = 0, 0, None
+    with np.errstate(all="ignore"):
+        for _, value in kept_rows(F, given)[:limit]:
+            value = np.asarray(value, dtype=np.float64)
+            got = np.asarray(eval(code, {"__builtins__": {}}, {name: value}), dtype=np.float64)  # noqa: S307
+            want = FROM_OUTPUT[kind](value)
+            if got.shape != want.shape:
+                continue
+            ok = np.isfinite(got) & np.isfinite(want)
+            if not ok.any():
+                continue
+            err = np.abs(got[ok] - want[ok]) / np.maximum(np.abs(want[ok]), 1e-12)
+            compared += 1
+            if np.max(err) > 1e-6:
+                wrong += 1
+                if sample is None:
+                    k = int(np.argmax(err))
+                    sample = (float(value[ok][k]), float(got[ok][k]), float(want[ok][k]))
+    return dict(compared=compared, wrong=wrong, sample=sample) if compared else None
 
 
 def _free_names(node) -> set[str]:
@@ -500,6 +592,9 @@ def rule(ctx) -> RuleOutcome:
     if not cands and softmax:
         return _softmax_outcome(ctx, out, softmax)
     if not cands and not relus and not softmax:
+        inline = inline_factor_checks(F)
+        if inline:
+            return _inline_outcome(ctx, out, inline)
         written = [w for w in written_derivatives(F) if w["site"].id not in fed_wrong]
         if written:
             return _climb_outcome(ctx, out, written)
@@ -510,6 +605,10 @@ def rule(ctx) -> RuleOutcome:
     judged = [(c, replay(F, c[0], c[1], c[2].kind, c[3]) or replay_stats(F, c[0], c[1], c[2].kind, c[3]))
               for c in cands]
     measured = [(c, r) for c, r in judged if r is not None]
+    if not measured:
+        inline = inline_factor_checks(F)
+        if inline:
+            return _inline_outcome(ctx, out, inline)
     if not out.check("values_recorded", bool(measured) or None,
                      f"{len(measured)} of {len(cands)} replayed" if measured else
                      "the derivative's values and the values it was given were not recorded together"):
@@ -541,6 +640,44 @@ def rule(ctx) -> RuleOutcome:
     out.drafts.append(Draft("wrong_derivative_formula", PRIMARY - 2, summary,
                             [ChainLink(summary, None, base_name(y.target), y.line, dict(ev))],
                             [fx for fx in [derivative_formula_fix(F, y.id, op, a.kind, which)] if fx], [], ev))
+    return out
+
+
+_RIGHT_FROM_OUTPUT = {"sigmoid": "{0} * (1 - {0})", "tanh": "(1 - {0} ** 2)"}
+
+
+def _inline_outcome(ctx, out: RuleOutcome, checks: list[dict]) -> RuleOutcome:
+    """The premises for a derivative written inline in the backward product (`dh * h * (1 - h)`), replayed at the
+    activation output's kept values."""
+    F = ctx.facts
+    limit = ctx.threshold("wrong_derivative_fraction")
+    bad = [c for c in checks if c["wrong"] / c["compared"] > limit]
+    c = (bad or checks)[0]
+    y, kind, name = c["site"], c["activation"].kind, c["name"]
+    stmt = strip_comment(y.statement.strip())
+    out.check("derivative_site", True, f"`{stmt}` (line {y.line}) multiplies the error signal by `{c['factor']}`, "
+              f"written from {name}, the output of a {kind} (line {F.by_id[c['activation'].site].line})")
+    out.check("values_recorded", True, f"{c['compared']} kept values of {name} replayed")
+    if not out.check("mismatch_measured", bool(bad), f"`{c['factor']}` differs from the {kind} derivative at "
+                     f"{c['wrong']} of {c['compared']} evaluations", fraction=c["wrong"] / c["compared"],
+                     threshold=limit):
+        return out
+    g, got, want = c["sample"]
+    summary = (f"`{stmt}` (line {y.line}) multiplies the error signal by `{c['factor']}` as the derivative of the {kind} "
+               f"whose output is {name}, but replayed at {name}'s kept values it is wrong at {c['wrong']} of "
+               f"{c['compared']} evaluations: at {name} = {g:.4g} it gives {got:.4g} where the {kind} derivative is "
+               f"{want:.4g}.")
+    fixes = []
+    right = _RIGHT_FROM_OUTPUT[kind].format(name)
+    line = strip_comment(F.code_line(y.id)).rstrip()
+    if c["factor"] in line and c["factor"] != right:
+        fixes.append(Fix(f"Use the {kind}'s derivative written in its output", y.line, line.strip(),
+                         line.strip().replace(c["factor"], right, 1),
+                         f"The derivative of the {kind}, in terms of its output {name}, is {right}."))
+    ev = dict(given=name, activation=kind, given_is="output", line=y.line, compared=c["compared"], wrong=c["wrong"],
+              factor=c["factor"])
+    out.drafts.append(Draft("wrong_derivative_formula", PRIMARY - 2, summary,
+                            [ChainLink(summary, None, base_name(y.target), y.line, dict(ev))], fixes, [], ev))
     return out
 
 
