@@ -444,6 +444,41 @@ def test_symmetric_matrices_too_large_to_keep_are_judged_on_their_least_and_larg
     assert "weights_init_symmetric" in _tags(s)
 
 
+# XOR in plain Python: every hidden unit's weight list starts as [0.3, 0.3], and each entry is stepped in turn.
+XOR_LISTS = """
+import math
+import random
+random.seed(3)
+data = [((-1.1, -0.9), 0.0), ((-1.0, 1.1), 1.0), ((0.9, -1.0), 1.0), ((1.05, 0.95), 0.0)]
+hid_w = [[0.3, 0.3] for _ in range(3)]
+hid_b = [0.0] * 3
+out_w = [0.3] * 3
+out_b = 0.0
+for epoch in range(300):
+    for x, t in data:
+        hs = [math.tanh(hid_w[j][0] * x[0] + hid_w[j][1] * x[1] + hid_b[j]) for j in range(3)]
+        p = 1.0 / (1.0 + math.exp(-(sum(out_w[j] * hs[j] for j in range(3)) + out_b)))
+        d_z = p - t
+        for j in range(3):
+            d_h = d_z * out_w[j] * (1 - hs[j] ** 2)
+            out_w[j] -= 0.5 * d_z * hs[j]
+            hid_w[j][0] -= 0.5 * d_h * x[0]
+            hid_w[j][1] -= 0.5 * d_h * x[1]
+            hid_b[j] -= 0.5 * d_h
+        out_b -= 0.5 * d_z
+"""
+
+
+def test_weights_stepped_one_entry_at_a_time_are_judged_as_each_step_leaves_them(tmp_path):
+    ns = untraced(XOR_LISTS)
+    assert all(row == ns["hid_w"][0] for row in ns["hid_w"])  # the replay: the units are still copies at the end
+    s = analysed_session(tmp_path, XOR_LISTS)
+    c = premise_checks(s, "weights_init_symmetric")
+    # after unit 0's entries are written and before unit 1's, the rows differ: not how the step leaves them
+    assert c["units_identical_from_start"].status == HOLDS, c["units_identical_from_start"].why
+    assert "weights_init_symmetric" in _tags(s)
+
+
 # Five of eight units start with a bias of -40 and never live; the other three learn the task.
 PART_DEAD = """
 import numpy as np

@@ -85,7 +85,13 @@ def rule(ctx) -> RuleOutcome:
         for text, steps, data in groups:
             shape = _shape(text)
             if len(shape) == 2 and max(shape) >= 2 and min(shape) >= 1 and len(steps) >= 2:
-                kept.append((u, shape, np.asarray(steps), np.asarray(data, dtype=np.float64).reshape(len(steps), *shape)))
+                steps = np.asarray(steps)
+                data = np.asarray(data, dtype=np.float64).reshape(len(steps), *shape)
+                # A statement writing one entry at a time (`hid_w[j][0] -= ...` over the units): the value as the
+                # step leaves it, not half-way through the units.
+                last = np.append(steps[1:] != steps[:-1], True)
+                if last.sum() >= 2:
+                    kept.append((u, shape, steps[last], data[last]))
     constant = 0
     if not kept:
         # Too large to keep, but recorded with their least and largest values at every step: a matrix whose least
