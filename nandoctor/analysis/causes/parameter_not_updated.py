@@ -639,7 +639,9 @@ def _lost_or_not_handed_back(F, c) -> tuple[bool | None, dict]:
                         "receives the old value again; for a term never written: the residual it would absorb keeps a mean of at least UNWRITTEN_OFFSET times its "
                         "spread over the last tenth of the steps; for a discarded step: every value the loop computes "
                         "from the parameter repeats exactly; for a step into an unread name: the value it steps from "
-                        "is never written while it runs)"),
+                        "is never written while it runs; for a loop too short to pair the update's writes: the "
+                        "statements computing from the parameters give bit-identical values right after the step's "
+                        "updates and right before them)"),
     ),
     thresholds={"UNWRITTEN_OFFSET": 0.5},
 )

@@ -40,7 +40,8 @@ def _identical_axes(w: np.ndarray, relative: float = 1e-12) -> list[int]:
     "The weights start symmetric: every hidden unit is a copy of the others",
     premises=(
         ("several_layers", "the model has more than one layer of weights, so a layer's units are hidden"),
-        ("weights_kept", "a weight matrix's values were kept over training"),
+        ("weights_kept", "a weight matrix's values were kept over training, as each step left them (or, too large to "
+                         "keep, its least value equal to its largest at every recorded step: one value in every entry)"),
         ("units_identical_from_start", "its units' weights are all equal after the first update"),
         ("units_identical_at_end", "they are still all equal at the end (within SYMMETRY_DRIFT of the largest weight: "
                                    "rounding alone separates copies that far), though training changed them, or "

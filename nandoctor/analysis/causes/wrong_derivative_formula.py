@@ -566,9 +566,11 @@ def softmax_gradient_checks(F) -> list[dict]:
     "The backward pass uses a wrong derivative of an activation",
     premises=(
         ("derivative_site", "a backward value is computed from one activation's input or output alone (or a backward "
-                            "statement multiplies by an expression of one forward value alone)"),
-        ("values_recorded", "its values and the values it was given were recorded at its evaluations (or the loss at "
-                            "every step and the updates' values)"),
+                            "statement multiplies the error signal by an expression of one forward value alone, "
+                            "written inline or in a helper)"),
+        ("values_recorded", "its values and the values it was given were recorded at its evaluations (for one written "
+                            "inline: the activation output's values; or else the loss at every step and the updates' "
+                            "values)"),
         ("mismatch_measured", "replayed at the values it was given (or over their recorded range), it differs from "
                               "the activation's derivative; or, not replayable, plain gradient steps that keep their "
                               "direction make the loss climb for CLIMB_STEPS steps after it fell"),
