@@ -870,7 +870,14 @@ class Facts:
 
     def _first_handed(self, sid: int, source: int) -> int:
         """The sequence number of the first value `sid` recorded that is `source`'s value (the same shape, mean,
-        least and largest value): when that data was first handed to it. Very large when never."""
+        least and largest value): when that data was first handed to it. Very large when never. (Computed once
+        per pair: every data lookup may ask.)"""
+        key = ("first_handed", sid, source)
+        if key not in self.memo:
+            self.memo[key] = self._first_handed_uncached(sid, source)
+        return self.memo[key]
+
+    def _first_handed_uncached(self, sid: int, source: int) -> int:
         s, d = self.ser(sid), self.ser(source)
         if s is None or d is None or not len(s) or not len(d):
             return 1 << 62
