@@ -1308,3 +1308,40 @@ def test_a_rate_taken_from_a_schedule_and_printed_is_no_parameter(tmp_path):
     assert param_names(s) == {"weights", "offset"}
     assert any(v.startswith("optimizer state") for k, v in s.structure.state.items()
                if base_key(s.sites[k].target) == "rate")
+
+
+# Momentum kept in plain Python numbers on an object, its velocity reset to 0.0 once before training.
+SCALAR_MOMENTUM = """
+import random
+random.seed(3)
+rows = [(f, 95.0 * f + 40.0) for f in (random.uniform(0.2, 1.7) for _ in range(30))]
+
+
+class Fit:
+    def __init__(self):
+        self.slope, self.base, self.vs, self.vb = 0.0, 0.0, 0.0, 0.0
+
+    def step(self, x, t):
+        miss = self.slope * x + self.base - t
+        self.vs = 0.9 * self.vs + miss * x
+        self.vb = 0.9 * self.vb + miss
+        self.slope -= 1e-4 * self.vs
+        self.base -= 1e-4 * self.vb
+
+
+fit = Fit()
+for lap in range(20):
+    for x, t in rows:
+        fit.step(x, t)
+"""
+
+
+def test_a_velocity_reset_before_training_is_read_by_the_steps_as_the_loop_writes_it(tmp_path):
+    from nandoctor.detectors.facts import facts
+
+    s = traced(SCALAR_MOMENTUM, tmp_path)
+    F = facts(s)
+    slope = next(u for u in F.updates if F.by_id[u].target == "self.slope")
+    grads = F.gradient_of(slope)
+    assert grads and all((F.ser(g).step >= 0).any() for g in grads), [F.by_id[g].line for g in grads]
+    assert {F.by_id[g].target for g in grads} == {"self.vs"}

@@ -552,16 +552,21 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
         fed = set()
         ok = True
         only_direct = True
+        printed = False
         for ld in other_reads[k]:
             at = (ld.file, ld.line)
             if at in idx.report_lines and at not in update_lines:
-                continue  # printed as progress (`print(f"step={step}")`): the model does not read it there
+                printed = True  # shown as progress (`print(f"step={step}")`): the model does not read it there
+                continue
             into = update_lines.get(at) or feeders.get(at)
             only_direct &= at in update_lines
             if not into or k in into:
                 ok = False
                 break
             fed |= into
+        # Printed besides, it feeds the updates only when the updates read it themselves (a rate taken from a
+        # schedule); a value handed to a function that computes the model (`sweep(gains, base)`) is the model's.
+        ok = ok and (only_direct or not printed)
         if ok and fed:
             fed_by[k], direct[k] = fed, only_direct
     # Two values feeding each other's updates (`velocity = 0.9 * velocity + g` with `g` computed from `bias`,

@@ -1002,13 +1002,19 @@ class Facts:
         return named or out
 
     def gradient_of(self, update: int) -> list[int]:
-        """Non-scalar, non-parameter sites an update reads: its gradient."""
+        """Non-scalar, non-parameter sites an update reads: its gradient. Of a name written before the loop and in
+        it (`self.vs = 0.0`, then `self.vs = push * self.vs + g`), the write in the loop is what the steps read."""
         out = []
-        for p in self.parents(update):
+        parents = self.parents(update)
+        in_loop = {base_name(self.by_id[p].target) for p in parents
+                   if (sr := self.ser(p)) is not None and len(sr) and (sr.step >= 0).any()}
+        for p in parents:
             if self.is_param(p) or self.is_hyper(p):
                 continue
             sr = self.ser(p)
             if sr is not None and len(sr):
+                if not (sr.step >= 0).any() and base_name(self.by_id[p].target) in in_loop:
+                    continue
                 out.append(p)
         return out
 
