@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from nandoctor.analysis import rules as R
@@ -130,3 +132,21 @@ def test_a_rule_stands_down_for_the_cause_it_yields_to(isolated_rules):
     drafts, _, checks = R.evaluate_rules(_Session(), None, [])
     assert [d.tag for d in drafts] == ["formula"]
     assert checks["climbs"][-1].status == R.FAILS and checks["climbs"][-1].numbers == {"explained_by": "formula"}
+
+
+@pytest.mark.parametrize("sample, cause, stands_aside", [
+    # units that are copies of each other stall whatever the rate: the symmetric start explains the stall
+    ("s6_ring_layers_a.py", "weights_init_symmetric", "learning_rate_too_low"),
+    # steps written onto a copy are measured against the copy, not the weights the model uses
+    ("s6_hinge_pairs_b.py", "parameter_not_updated", "learning_rate_too_high"),
+])
+def test_a_rate_cause_stands_aside_for_the_cause_that_explains_its_measurements(tmp_path, sample, cause, stands_aside):
+    from conftest import analysed_session, premise_checks
+
+    source = (Path(__file__).parent / "samples" / "cases" / sample).read_text()
+    s = analysed_session(tmp_path, source)
+    tags = [c.tag for c in s.causes]
+    assert cause in tags and stands_aside not in tags, tags
+    c = premise_checks(s, stands_aside)
+    if "yields_to" in c:
+        assert c["yields_to"].status == R.FAILS

@@ -1623,8 +1623,10 @@ def _outgrown(ratios: np.ndarray, before: np.ndarray) -> int | None:
     none. (The first update alone says little: small starting weights make any first step large beside them.)"""
     with np.errstate(invalid="ignore"):
         hit = np.nonzero(np.isfinite(ratios) & (ratios > LIM.OUTGROW) & (before >= 0.5 * before[0]) & (before > 0))[0]
-    hit = hit[hit >= 1]
-    return int(hit[0]) if len(hit) and len(before) and before[0] > 0 else None
+    # ... and that landed: the weights the next update starts from are at least twice as large (a step lost on a
+    # copy leaves them where they were)
+    hit = [j for j in hit if 1 <= j < len(before) - 1 and before[j + 1] >= 2 * before[j]]
+    return int(hit[0]) if hit and before[0] > 0 else None
 
 
 def steady_steps(ratios: np.ndarray, fall: float) -> bool:

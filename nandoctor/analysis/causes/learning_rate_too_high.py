@@ -206,8 +206,10 @@ def describe_steps(big: dict) -> str:
                 "STEADY_FALL": 0.33, "BOUNCE_COSINE": -0.3},
     # the log of a negative tanh/linear output is NaN at any rate: the loss/activation mismatch explains it; a run
     # that climbs from its first update with steps that neither overshoot nor grow is going uphill, not too fast;
-    # targets a bounded output cannot reach keep the error as large as their distance, and the steps with it
-    yields_to=("wrong_loss_for_activation", "gradient_sign_wrong", "targets_outside_activation_range"),
+    # targets a bounded output cannot reach keep the error as large as their distance, and the steps with it; steps
+    # written onto a copy the parameter never sees are measured against the copy, not the weights the model uses
+    yields_to=("wrong_loss_for_activation", "gradient_sign_wrong", "targets_outside_activation_range",
+               "parameter_not_updated"),
 )
 def rule(ctx) -> RuleOutcome:
     """Updates too large for the weights, measured, before the run blows up."""

@@ -69,9 +69,10 @@ def _steady_descent(lp: dict, pace: float, most: float) -> bool:
     # a step stored into an integer array is truncated away whatever the rate: the truncation explains tiny steps;
     # targets beyond what the output can produce leave a loss floor no rate gets under; a forward pass computed once
     # before the loop hands every step the same gradient, whatever the rate; steps that shrink layer by layer toward
-    # the input (a vanishing gradient, measured on the first steps) are starved by the layers, not scaled by a rate
+    # the input (a vanishing gradient, measured on the first steps) are starved by the layers, not scaled by a rate;
+    # units that are copies of each other get one gradient between them, whatever the rate
     yields_to=("integer_dtype_truncation", "parameter_not_updated", "targets_outside_activation_range",
-               "forward_outside_loop", "vanishing_gradient"),
+               "forward_outside_loop", "vanishing_gradient", "weights_init_symmetric"),
 )
 def rule(ctx) -> RuleOutcome:
     """Loss stalled, tiny steps, a gradient of ordinary size: the rate scaling it is too small."""
