@@ -138,18 +138,8 @@ def inline_factor_checks(F) -> list[dict]:
     acts = {a.site: a for a in F.activations if a.kind in FROM_OUTPUT}
     if not acts:
         return []
-    errors = error_descendants(F)
-    forward = F.forward_sites
     out = []
-    for y in F.sites:
-        if y.kind == "arg" or y.id in forward or y.phase == "forward" or not F.observed(y.id):
-            continue
-        if not (y.phase == "backward" or y.id in errors):
-            continue
-        try:
-            tree = ast.parse(strip_comment(y.statement.strip()))
-        except SyntaxError:
-            continue
+    for y, tree in _backward_statements(F):
         chains = [n for n in ast.walk(tree) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mult)]
         inner = {id(f) for n in chains for f in (n.left, n.right)}
         for chain in (n for n in chains if id(n) not in inner):
@@ -216,23 +206,30 @@ def _free_names(node) -> set[str]:
     return names
 
 
-def written_derivatives(F) -> list[dict]:
-    """Backward statements that multiply a value elementwise by an expression of one forward value alone (a call
-    such as `dfwd(a1)` or `act_grad(pre)`, or `(1 - h ** 2)` written inline): where the code applies a derivative it
-    wrote, however it is written. Each with the statement's site, the forward value and the factor's text."""
+def _backward_statements(F):
+    """(site, parsed statement) of each recorded backward statement: one of the backward phase or computed from the
+    error signal, never a forward value."""
     errors = error_descendants(F)
     forward = F.forward_sites
-    pres = {a.pre for a in F.activations if a.pre is not None}
-    out = []
     for y in F.sites:
         if y.kind == "arg" or y.id in forward or y.phase == "forward" or not F.observed(y.id):
             continue
         if not (y.phase == "backward" or y.id in errors):
             continue
         try:
-            tree = ast.parse(strip_comment(y.statement.strip()))
+            yield y, ast.parse(strip_comment(y.statement.strip()))
         except SyntaxError:
             continue
+
+
+def written_derivatives(F) -> list[dict]:
+    """Backward statements that multiply a value elementwise by an expression of one forward value alone (a call
+    such as `dfwd(a1)` or `act_grad(pre)`, or `(1 - h ** 2)` written inline): where the code applies a derivative it
+    wrote, however it is written. Each with the statement's site, the forward value and the factor's text."""
+    forward = F.forward_sites
+    pres = {a.pre for a in F.activations if a.pre is not None}
+    out = []
+    for y, tree in _backward_statements(F):
         for node in ast.walk(tree):
             if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult)):
                 continue
