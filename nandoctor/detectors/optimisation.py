@@ -1359,7 +1359,7 @@ def trouble(F: Facts, session) -> dict | None:
         measured = True
         # One statement stepping several arrays in turn (`for p, g in zip(params, grads): p -= lr * g`): each
         # array's norm is compared with its own start, not with the array stepped before it.
-        for rows in _rows_by_shape(F.ser(u), len(all_before)):
+        for rows in rows_by_shape(F.ser(u), len(all_before)):
             steps, before = all_steps[rows], all_before[rows]
             fin = np.isfinite(before) & (before > 0)
             if not fin.any():
@@ -1374,7 +1374,7 @@ def trouble(F: Facts, session) -> dict | None:
     return out if measured else None
 
 
-def _rows_by_shape(sr, n: int) -> list[np.ndarray]:
+def rows_by_shape(sr, n: int) -> list[np.ndarray]:
     """The rows of an update site's series grouped by the shape written (one group when it writes one shape)."""
     if sr is None or sr.shape is None or len(sr) != n:
         return [np.arange(n)]
@@ -1599,10 +1599,9 @@ def oversized_steps(F: Facts, by: dict, until: int | None, limit: float, only: l
             # OUTGROW-fold from the first steps: growth from zero never gives that (its k-th step is 1/k of the weights).
             best = dict(how="median", update=u, name=_param(F, u), step=int(steps[0]), ratio=med,
                         last=float(window[-1]), upto=int(steps[min(max(end, 3), len(steps)) - 1]), n=int(len(window)))
-        elif best is None and np.isfinite(window).any() and _outgrown(window, before[:len(window)]) is not None:
+        elif best is None and (j := _outgrown(window, before[:len(window)])) is not None:
             # One step OUTGROW-fold larger than weights that had not shrunk (no growth from zero, no collapse
             # first): a single update that throws the weights away, however short the run before it.
-            j = _outgrown(window, before[:len(window)])
             best = dict(how="outgrown", update=u, name=_param(F, u), step=int(steps[j]), ratio=float(window[j]),
                         norm=float(before[j]), typical=float(np.median(window[:j])) if j else float("nan"))
         elif med >= limit and grows and best is None:

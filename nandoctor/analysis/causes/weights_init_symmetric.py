@@ -12,6 +12,7 @@ from ...detectors.structure import BIAS_NAME
 from ...explain.fixes import advice, random_init_fixes
 from ...model import ChainLink
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
+from ...detectors.optimisation import rows_by_shape
 from ._passes import samples_axis_length, update_sites
 
 _CONSTANT_INIT = re.compile(r"(zeros|ones|full|empty)\s*\(|\[\s*[-\d.]+\s*\]\s*\*")
@@ -101,12 +102,10 @@ def rule(ctx) -> RuleOutcome:
             if BIAS_NAME.match(base_name(F.by_id[u].target).rsplit(".", 1)[-1]):
                 continue
             sr = F.ser(u)
-            inloop = np.nonzero(sr.step >= 0)[0]
             # one statement stepping several arrays in turn: each shape on its own
-            shapes = sr.shape[inloop]
-            for _, text in shapes.unique_first():
-                rows = inloop[shapes.matches(text)]
-                shape = _shape(text)
+            for rows in rows_by_shape(sr, len(sr)):
+                rows = rows[sr.step[rows] >= 0]
+                shape = _shape(sr.shape[int(rows[0])]) if len(rows) else ()
                 if len(shape) != 2 or min(shape) < 1 or max(shape) < 2:
                     continue
                 lo, hi = sr[C.MIN][rows].astype(float), sr[C.MAX][rows].astype(float)
