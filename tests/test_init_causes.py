@@ -607,6 +607,30 @@ for it in range(25):
 """
 
 
+def test_period_of_recorded_rows_agrees_with_comparing_every_shift():
+    """The one-pass period search gives, on every sequence, the period found by comparing each shift whole:
+    the shortest p <= n // 2 with row i equal to row i - p throughout, where NaN equals nothing and -0.0 is 0.0."""
+    from nandoctor.analysis.causes.forward_outside_loop import _period
+
+    def by_shifts(rows):
+        n = len(rows)
+        for p in range(1, n // 2 + 1):
+            if np.all(rows[p:] == rows[:-p]):
+                return p
+        return None
+
+    rng = np.random.default_rng(7)
+    for _ in range(2000):
+        cycle = rng.integers(0, int(rng.integers(1, 4)), size=(int(rng.integers(1, 8)), int(rng.integers(1, 3))))
+        n = int(rng.integers(1, 40))
+        rows = np.concatenate([cycle] * (n // len(cycle) + 1))[:n].astype(rng.choice([np.float64, np.float32]))
+        if rng.random() < 0.3:
+            rows[rng.integers(0, n)] = rng.choice([np.nan, -0.0, 5.0])
+        assert _period(rows) == by_shifts(rows), rows.ravel()
+    assert _period(np.zeros((20000, 4))) == 1
+    assert _period(np.r_[np.zeros((19999, 4)), np.ones((1, 4))]) is None
+
+
 def test_forward_outside_loop_holds_when_the_gradient_repeats(tmp_path):
     s = analysed_session(tmp_path, STALE.format(before="pred = X @ w", inside="pass"))
     c = premise_checks(s, "forward_outside_loop")

@@ -120,3 +120,37 @@ def test_full_resolution_around_the_first_nan(monkeypatch):
 def test_cap_zero_keeps_everything(runs):
     (seq, site, *_), _ = runs
     assert len(seq) == 4 * STEPS
+
+
+def _float32_loop(steps: int):
+    """A loop logging two fresh float32 arrays of 7,200 elements per step (copied for the batch, not summarised
+    at once); returns (rows per chunk, statistics rows in seq order)."""
+    per_chunk, stats = [], []
+
+    def sink(chunk, _):
+        per_chunk.append(len(chunk.obs_seq))
+        stats.append(chunk.obs_stats)
+
+    rec = Recorder(Registry(), sink, flush_entries=1 << 30, flush_seconds=1e9, full_obs=0)
+    h = rec.hooks()
+    rec_, it, ex = h["__nd_rec__"], h["__nd_iter__"], h["__nd_exit__"]
+    rng = np.random.default_rng(3)
+    for _ in range(steps):
+        it(0)
+        z = rec_(0, rng.normal(size=(300, 24)).astype(np.float32))
+        rec_(1, np.tanh(z))
+    ex(0)
+    rec.flush(final=True)
+    return per_chunk, np.concatenate(stats)
+
+
+def test_copies_of_large_small_arrays_are_flushed_by_their_bytes(monkeypatch):
+    monkeypatch.setattr(R, "FLUSH_BYTES", 8 << 20)
+    monkeypatch.setattr(R, "CHECK_EVERY", 512)
+    per_chunk, stats = _float32_loop(300)  # 600 copies of 28,800 bytes: 17 MB
+    # Checked about a quarter of the budget before it can be passed: no chunk holds much more than the budget.
+    assert len(per_chunk) >= 2
+    assert max(per_chunk) * 300 * 24 * 4 <= 1.5 * R.FLUSH_BYTES
+    monkeypatch.setattr(R, "FLUSH_BYTES", 1 << 40)
+    whole, same = _float32_loop(300)
+    assert len(whole) == 1 and np.array_equal(stats, same, equal_nan=True)

@@ -63,6 +63,11 @@ FLUSH_SECONDS = 1.0
 LONG_RUN_ENTRIES = 1_000_000
 LONG_FLUSH_ENTRIES = 16_384
 CHECK_EVERY = 2048
+# A chunk is also cut once the small arrays copied for it hold this many bytes: at 65,536 entries, copies of a
+# float32 array of 7,200 elements would hold 1.9 GB (and the statistics convert them to float64). Where entries
+# are large, the size is checked more often than every CHECK_EVERY entries, down to every CHECK_MIN.
+FLUSH_BYTES = 32 << 20
+CHECK_MIN = 64
 # Flushes of at least this many entries hand the heap pages they freed back to the OS (`_trim`).
 TRIM_ENTRIES = 8192
 
@@ -810,7 +815,7 @@ class Recorder:
         self._error_at: dict[tuple[int, str], int] = {}  # (site, error text) -> its line in `errors`
         self.flush_entries = flush_entries
         self.flush_seconds = flush_seconds
-        self.next_check = CHECK_EVERY
+        self.next_check = self.check_every = CHECK_EVERY
         self.last_flush = time.monotonic()
         self.flush_lock = threading.Lock()
         self.on_chunk = []  # extra listeners (the value backstop, progress)
@@ -1349,10 +1354,20 @@ class Recorder:
 
     # -- chunks ------------------------------------------------------------------------
     def maybe_flush(self) -> None:
-        self.next_check = len(self.log) + CHECK_EVERY
+        held = self.copied_bytes()
+        logged = len(self.log)
+        # The next check comes before a quarter of FLUSH_BYTES more can arrive at this rate of bytes per entry.
+        per_entry = held / logged if logged else 0.0
+        self.check_every = (CHECK_EVERY if per_entry * CHECK_EVERY <= FLUSH_BYTES / 4
+                            else max(CHECK_MIN, int(FLUSH_BYTES / 4 / per_entry)))
+        self.next_check = logged + self.check_every
         limit = self.flush_entries if self.base < LONG_RUN_ENTRIES else min(self.flush_entries, LONG_FLUSH_ENTRIES)
-        if len(self.log) >= limit or time.monotonic() - self.last_flush >= self.flush_seconds:
+        if logged >= limit or held >= FLUSH_BYTES or time.monotonic() - self.last_flush >= self.flush_seconds:
             self.flush()
+
+    def copied_bytes(self) -> int:
+        """Bytes of array copies the sites' buffers hold for the next chunk."""
+        return sum(len(k[FE_PLAIN_BUF]) + len(k[FE_UPDATE_BUF]) for k in list(self.fast.values()))
 
     def flush(self, final: bool = False) -> Chunk | None:
         """Turn the entries logged so far into a chunk and hand it to the sink.
@@ -1373,7 +1388,7 @@ class Recorder:
             del self.payloads[:n]
             base = self.base
             self.base += n
-            self.next_check = len(self.log) + CHECK_EVERY
+            self.next_check = len(self.log) + self.check_every
             try:
                 with np.errstate(all="ignore"), interrupts_held():
                     chunk = self._process(codes_t, pay_t, base, final=final)

@@ -14,12 +14,50 @@ from ._passes import loop_rows
 _STATS = (C.MIN, C.MAX, C.MEAN, C.L2)
 
 
+def _row_ids(rows: np.ndarray) -> list[int]:
+    """One integer per row, equal exactly when the rows compare equal element by element: -0.0 is 0.0, and a row
+    holding a NaN equals no row (as `==` has it), so it gets an id of its own."""
+    flat = rows.reshape(len(rows), -1)
+    if flat.dtype.kind in "fc":
+        flat = flat + flat.dtype.type(0)  # -0.0 + 0.0 is 0.0: the two zeros compare equal, so they share an id
+        nan_rows = np.isnan(flat).any(axis=1)
+    else:
+        nan_rows = np.zeros(len(flat), dtype=bool)
+    flat = np.ascontiguousarray(flat)
+    seen: dict[bytes, int] = {}
+    ids = []
+    for k in range(len(flat)):
+        ids.append(-1 - k if nan_rows[k] else seen.setdefault(flat[k].tobytes(), len(seen)))
+    return ids
+
+
 def _period(rows: np.ndarray) -> int | None:
     """The shortest period p (over at least two full cycles) with every row equal to the row p before it: 1 when
     every row is the same, the number of minibatches when each pass over the data repeats the last; else None."""
     n = len(rows)
     if n < 2:
         return None
+    if rows.dtype.kind not in "biufc":
+        return _period_by_comparison(rows)
+    # The shortest period of a sequence is its length less its longest border (a prefix that is also a suffix),
+    # which the prefix function finds in one pass: comparing each candidate period whole took time quadratic in
+    # the steps when many rows equal the first (a gradient that is often zero).
+    ids = _row_ids(rows)
+    border = [0] * n
+    for i in range(1, n):
+        k = border[i - 1]
+        while k and ids[i] != ids[k]:
+            k = border[k - 1]
+        if ids[i] == ids[k]:
+            k += 1
+        border[i] = k
+    p = n - border[-1]
+    return p if p <= n // 2 else None
+
+
+def _period_by_comparison(rows: np.ndarray) -> int | None:
+    """_period for rows that are not numbers: each candidate period compared whole."""
+    n = len(rows)
     # A period p needs row p to equal row 0: only those p are compared whole.
     like_first = np.all(rows[1:n // 2 + 1] == rows[0], axis=tuple(range(1, rows.ndim)))
     for p in np.nonzero(like_first)[0] + 1:
