@@ -1606,3 +1606,89 @@ def test_one_update_thousands_of_times_the_weights_is_too_large_and_each_array_i
     assert lr["steps_too_large"].status == HOLDS, lr["steps_too_large"].why
     assert "at step 1 one update moved" in lr["steps_too_large"].why
     assert "learning_rate_too_high" in drafts
+
+
+PER_SAMPLE_FROM_ZERO = """
+import numpy as np
+rng = np.random.default_rng(4)
+xs = rng.normal(0.0, 1.0, 150)
+ys = -2.0 * xs + 0.5 + rng.normal(0.0, 0.2, 150)
+slope = np.float64(0.0)
+offset = 0.0
+rate = {rate}
+history = []
+for sweep in range(25):
+    acc = 0.0
+    for xv, yv in zip(xs, ys):
+        miss = slope * xv + offset - yv
+        acc += miss ** 2
+        slope = slope - rate * miss * xv
+        offset = offset - rate * miss
+    history.append(acc / len(xs))
+print(history[0], history[-1])
+"""
+
+
+def _replay_slope_ratios(rate):
+    """Update / norm-before of the slope at each per-sample step, replayed in plain numpy (NaN-free prefix)."""
+    rng = np.random.default_rng(4)
+    xs = rng.normal(0.0, 1.0, 150)
+    ys = -2.0 * xs + 0.5 + rng.normal(0.0, 0.2, 150)
+    slope, offset, out = 0.0, 0.0, []
+    with np.errstate(all="ignore"):
+        for _ in range(25):
+            for xv, yv in zip(xs, ys):
+                miss = slope * xv + offset - yv
+                new = slope - rate * miss * xv
+                out.append(abs(new - slope) / abs(slope) if slope else np.nan)
+                slope, offset = new, offset - rate * miss
+    return np.array(out)
+
+
+def test_steps_as_large_as_weights_grown_from_zero_are_the_rate(tmp_path):
+    # Per-sample steps on two numbers that start at zero: growth from zero makes the k-th ratio about 1/k, but
+    # these stay near the weights' own size for hundreds of updates until the run overflows.
+    ratios = _replay_slope_ratios(1.7)
+    assert np.nanmedian(ratios[20:300]) > 0.1 and not np.isfinite(ratios).all()
+    _, drafts, checks = _run(tmp_path, PER_SAMPLE_FROM_ZERO.format(rate=1.7), "from_zero")
+    lr = checks["learning_rate_too_high"]
+    assert lr["steps_too_large"].status == HOLDS and "slope" in lr["steps_too_large"].why
+    assert "learning_rate_too_high" in drafts
+
+
+def test_small_steps_grown_from_zero_are_not_the_rate(tmp_path):
+    ratios = _replay_slope_ratios(0.01)
+    assert np.isfinite(ratios[1:]).all() and np.median(ratios[20:300]) < 0.1
+    _, drafts, _ = _run(tmp_path, PER_SAMPLE_FROM_ZERO.format(rate=0.01), "from_zero_small")
+    assert "learning_rate_too_high" not in drafts
+
+
+def test_numbers_rebound_through_a_loop_over_a_list_have_no_step_to_measure(tmp_path):
+    # `for w, g in zip(coefs, grads): w -= step * g` rebinds w to a new number; coefs keeps its old ones, so the
+    # differences of consecutive writes are no update of any weight.
+    src = """
+    import numpy as np
+    rng = np.random.default_rng(2)
+    rows = rng.normal(0, 1, (200, 2)).tolist()
+    marks = [1.0 if a + 0.5 * b > 0 else 0.0 for a, b in rows]
+    coefs = [0.0, 0.0]
+    shift = 0.0
+    step = 0.5
+    for sweep in range(20):
+        total = 0.0
+        for row, t in zip(rows, marks):
+            s = shift + sum(c * v for c, v in zip(coefs, row))
+            p = 1.0 / (1.0 + np.exp(-s))
+            total -= t * np.log(p) + (1 - t) * np.log(1 - p)
+            grads = [(p - t) * v for v in row]
+            for w, g in zip(coefs, grads):
+                w -= step * g
+            shift -= step * (p - t)
+        loss = total / len(rows)
+        print(sweep, loss)
+    print(coefs, shift)
+    """
+    assert untraced(src)["coefs"] == [0.0, 0.0]
+    _, drafts, checks = _run(tmp_path, src, "rebound")
+    assert "learning_rate_too_high" not in drafts
+    assert checks["parameter_not_updated"]["rebinding_update"].status == HOLDS

@@ -61,6 +61,40 @@ def test_preactivation_holds_when_the_call_gives_z(tmp_path):
     assert "derivative_on_preactivation" in tags(s)
 
 
+INLINE_PREACT = """
+import numpy as np
+rng = np.random.default_rng(0)
+X = rng.normal(size=(8, 2))
+y = (X[:, :1] > 0).astype(float)
+W1 = rng.normal(size=(2, 3))
+W2 = rng.normal(size=(3, 1))
+for step in range(30):
+    h_in = X @ W1
+    h = 1 / (1 + np.exp(-h_in))
+    out = 1 / (1 + np.exp(-(h @ W2)))
+    back = out - y
+    back_h = (back @ W2.T) * FED * (1 - FED)
+    W2 = W2 - 0.5 * h.T @ back
+    W1 = W1 - 0.5 * X.T @ back_h
+"""
+
+
+@pytest.mark.parametrize("fed, holds", [("h_in", True), ("h", False)])
+def test_preactivation_inside_a_longer_product(tmp_path, fed, holds):
+    # `(back @ W2.T) * v * (1 - v)`: the derivative's two factors are not the two sides of one multiplication.
+    src = INLINE_PREACT.replace("FED", fed)
+    s = trace(tmp_path, src)
+    st, out = judge(s, "derivative_on_preactivation")
+    assert st["derivative_written_in_output"] == HOLDS
+    assert st["fed_outside_output_range"] == (HOLDS if holds else FAILS)
+    if holds:
+        replay = untraced(src.replace("for step in range(30):", "seen = []\nfor step in range(30):")
+                          .replace("    back = out - y", "    seen.append(h_in)\n    back = out - y"))
+        ev = out.drafts[0].evidence
+        assert ev["fed"] == "h_in" and ev["fed_min"] == pytest.approx(min(v.min() for v in replay["seen"]))
+    assert ("derivative_on_preactivation" in tags(s)) == holds
+
+
 def test_preactivation_fails_when_every_call_gives_the_activation(tmp_path):
     s = trace(tmp_path, PREACT.replace("FED", "a1"))
     st, _ = judge(s, "derivative_on_preactivation")

@@ -1580,7 +1580,11 @@ def oversized_steps(F: Facts, by: dict, until: int | None, limit: float, only: l
             continue
         init = F.weight_norm_before(u)[1]
         window = ratio[:max(end, 3)]
-        if len(init) and init[0] == 0 and not float(np.median(window[:3])) > LIM.OUTGROW:
+        # Growth from zero under steps of a steady size makes the k-th ratio about 1/k: from update 2 / limit on it is
+        # below half the limit. Ratios still at the limit there are steps as large as the weights, not a start at 0.
+        late = window[int(np.ceil(2 / limit)):] if limit > 0 else window[:0]
+        late_large = len(late) >= 3 and float(np.median(late)) >= limit
+        if len(init) and init[0] == 0 and not float(np.median(window[:3])) > LIM.OUTGROW and not late_large:
             # grown from zero (a bias, an offset): its ratio starts at 1 and, near zero, says nothing, unless its
             # steps outgrow the value itself OUTGROW-fold (growth from zero makes the k-th step 1/k of the value)
             continue
@@ -1593,7 +1597,7 @@ def oversized_steps(F: Facts, by: dict, until: int | None, limit: float, only: l
         # Large "to the last one judged" needs more than one or two updates judged: a single step a large part of
         # small starting weights, just before the trouble, is no run of large steps unless it outgrows them.
         if med >= limit and ((window[-1] >= limit and len(window) >= 3) or float(np.median(window[:3])) > LIM.OUTGROW
-                             or steady) and best is None:
+                             or steady or late_large) and best is None:
             # Large from the first update to the last one judged: a weight that started near zero shows
             # large ratios that fall like 1/k as it grows; these did not fall. Or larger than the weights themselves
             # OUTGROW-fold from the first steps: growth from zero never gives that (its k-th step is 1/k of the weights).

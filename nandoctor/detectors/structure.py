@@ -829,17 +829,34 @@ def derivative_uses(F: Facts):
         tree = parse_statement(x.statement)
         if tree is None:
             continue
+        seen = set()
         for node in ast.walk(tree):
             if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
-                for a, b in ((node.left, node.right), (node.right, node.left)):
+                # The factors of the whole product: `d * a * (1 - a)` multiplies `d * a` by `(1 - a)`, and the
+                # derivative's two factors need not be the two sides of one multiplication.
+                factors = _product_factors(node)
+                names = {_dotted(f) for f in factors if _dotted(f)}
+                for b in factors:
                     if isinstance(b, ast.BinOp) and isinstance(b.op, ast.Sub) and isinstance(b.left, ast.Constant) \
-                            and b.left.value == 1 and _dotted(b.right) and _dotted(b.right) == _dotted(a):
-                        yield x, _dotted(a), "sigmoid", ast.unparse(node)
+                            and b.left.value == 1 and _dotted(b.right) and _dotted(b.right) in names \
+                            and _dotted(b.right) not in seen:
+                        seen.add(_dotted(b.right))
+                        name = _dotted(b.right)
+                        pair = next((ast.unparse(node) for a in (node.left, node.right)
+                                     if _dotted(a) == name and b in (node.left, node.right)), None)
+                        yield x, name, "sigmoid", pair or f"{name} * (1 - {name})"
             if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub) and isinstance(node.left, ast.Constant) \
                     and node.left.value == 1 and isinstance(node.right, ast.BinOp) and isinstance(node.right.op, ast.Pow) \
                     and isinstance(node.right.right, ast.Constant) and node.right.right.value == 2 \
                     and _dotted(node.right.left):
                 yield x, _dotted(node.right.left), "tanh", ast.unparse(node)
+
+
+def _product_factors(node: ast.AST) -> list[ast.AST]:
+    """The factors of a chain of multiplications, left to right (`a * b * (1 - b)` gives a, b and 1 - b)."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+        return _product_factors(node.left) + _product_factors(node.right)
+    return [node]
 
 
 def fed_values(F, x, name):
@@ -954,7 +971,9 @@ def derivative_on_preactivation(session) -> list[Finding]:
         x = f["site"]
         out.append(_f("derivative_on_preactivation", "structure", "error",
                       f"`{f['text']}` (line {x.line}) is the {f['kind']} derivative written in terms of the activation "
-                      f"a, but the call at line {f['line']} feeds it {f['expr']}, with values from {f['lo']:.3g} to "
+                      f"a, but " + (f"the call at line {f['line']} feeds it {f['expr']}" if f["who"] else
+                                    f"it is given {f['expr']} (written at line {f['line']})")
+                      + f", with values from {f['lo']:.3g} to "
                       f"{f['hi']:.3g}, outside [{f['range'][0]:g}, {f['range'][1]:g}] at {f['frac']:.0%} of "
                       f"{f['n']} evaluations.", f["first"], None, f["expr"], x.line, expression=f["text"],
                       fed=f["expr"], fed_min=f["lo"], fed_max=f["hi"], fraction_evaluations=f["frac"],

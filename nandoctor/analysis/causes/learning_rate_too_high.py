@@ -216,7 +216,16 @@ def rule(ctx) -> RuleOutcome:
     F = ctx.facts
     out = RuleOutcome()
     limit = ctx.threshold("LR_RATIO_HIGH")
-    stepped = stepped_updates(F)
+    # A number rebound through a loop variable or an argument that nothing reads afterwards (`for w, g in zip(ws, gs):
+    # w -= lr * g`) has no step to measure: with no update norm recorded, its step would be the difference of
+    # consecutive writes, which start from the container's values, not from each other.
+    from .parameter_not_updated import rebinding_updates
+
+    from ... import columns as C
+
+    unread = {c["site"].id for c in rebinding_updates(F)
+              if not np.isfinite(F.ser(c["site"].id)[C.UPDATE_L2]).any()}  # no update norm: only consecutive writes
+    stepped = [u for u in stepped_updates(F) if u not in unread]
     measured = [u for u in stepped if len(update_ratios(F, u)[3])]
     if not out.check("update_ratio_measured", bool(measured) or None,
                      f"{len(measured)} of {len(stepped)} parameters updated by a step size have measured update ratios" if measured
