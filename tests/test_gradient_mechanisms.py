@@ -731,3 +731,51 @@ def test_the_same_net_with_the_tanh_derivative_has_no_mismatch(tmp_path):
     F, drafts, checks = _run(tmp_path, INLINE_TANH.replace("dh * h * (1 - h)", "dh * (1 - h ** 2)"), "inline_ok")
     assert checks["wrong_derivative_formula"]["mismatch_measured"].status == FAILS
     assert "wrong_derivative_formula" not in drafts
+
+
+LAYER_TANH = """
+import numpy as np
+
+class Squash:
+    def forward(self, x):
+        self.out = np.tanh(x)
+        return self.out
+
+    def backward(self, grad):
+        return grad * FACTOR
+
+rng = np.random.default_rng(5)
+xs = rng.uniform(-2, 2, (300, 1))
+ys = np.sin(2 * xs)
+W1 = rng.normal(0, 1.0, (1, 40))
+W2 = rng.normal(0, 0.3, (40, 1))
+act = Squash()
+for epoch in range(30):
+    h = act.forward(xs @ W1)
+    pred = h @ W2
+    diff = (pred - ys) / len(xs)
+    gW2 = h.T @ diff
+    gh = act.backward(diff @ W2.T)
+    gW1 = xs.T @ gh
+    W1 -= 0.5 * gW1
+    W2 -= 0.5 * gW2
+"""
+
+
+@pytest.mark.parametrize("factor, wrong", [("(1.0 - self.out)", True), ("(1.0 - self.out ** 2)", False)])
+def test_a_derivative_written_from_an_attribute_too_large_to_keep_is_replayed_at_its_extremes(tmp_path, factor, wrong):
+    # `self.out` holds 12,000 elements per step: no values are kept, but its smallest and largest elements are
+    # recorded, and a factor computed element by element is replayed exactly there.
+    src = LAYER_TANH.replace("FACTOR", factor)
+    F, drafts, checks = _run(tmp_path, src, "layer_tanh")
+    c = checks["wrong_derivative_formula"]
+    assert c["mismatch_measured"].status == (HOLDS if wrong else FAILS), c["mismatch_measured"].why
+    assert ("wrong_derivative_formula" in drafts) == wrong
+    if wrong:
+        d = drafts["wrong_derivative_formula"]
+        from conftest import untraced
+
+        out = untraced(src)["act"].out  # the last step's output, replayed in plain numpy
+        assert d.evidence["factor"] == "1.0 - self.out" and d.evidence["wrong"] == d.evidence["compared"] > 0
+        assert not np.allclose(1.0 - out, 1 - out ** 2)
+        assert [f.after for f in d.fixes] == ["return grad * (1 - self.out ** 2)"]

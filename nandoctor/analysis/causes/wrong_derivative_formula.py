@@ -149,8 +149,9 @@ def inline_factor_checks(F) -> list[dict]:
                 mine = [f for f in factors if _free_names(f) == {name}]
                 rest = [f for f in factors if _free_names(f) != {name}]
                 # the error signal times a function of the output, not the output itself
-                if not rest or all(isinstance(f, ast.Name) for f in mine) or not all(
-                        isinstance(n, _PLAIN_ARITHMETIC) for f in mine for n in ast.walk(ast.Expression(f))):
+                if not rest or all(isinstance(f, (ast.Name, ast.Attribute)) for f in mine) or not all(
+                        isinstance(n, _PLAIN_ARITHMETIC) or _part_of_name(n, f, name)
+                        for f in mine for n in ast.walk(ast.Expression(f))):
                     continue
                 text = ast.unparse(_product(mine))
                 for w in F.resolve(name, y.function):
@@ -168,13 +169,48 @@ def inline_factor_checks(F) -> list[dict]:
     return out
 
 
+def _part_of_name(node, expr, name: str) -> bool:
+    """Whether `node` is (a part of) the dotted name `name` read in `expr` (`self.out`: the attribute and `self`)."""
+    for n in ast.walk(expr):
+        if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and f"{n.value.id}.{n.attr}" == name:
+            if node is n or node is n.value or node is n.ctx or node is n.value.ctx:
+                return True
+    return False
+
+
+class _AsPlainName(ast.NodeTransformer):
+    """`self.out` read as one plain name, for replaying a factor written from an attribute."""
+
+    def __init__(self, dotted: str, plain: str):
+        self.dotted, self.plain = dotted, plain
+
+    def visit_Attribute(self, node):
+        if isinstance(node.value, ast.Name) and f"{node.value.id}.{node.attr}" == self.dotted:
+            return ast.copy_location(ast.Name(id=self.plain, ctx=ast.Load()), node)
+        return self.generic_visit(node)
+
+
 def _replay_factor(F, given: int, text: str, name: str, kind: str, limit: int = 200) -> dict | None:
     """The factor evaluated at the kept values of `given` (up to `limit` of them) against the activation's derivative
     written in its output: how many evaluations differ, and one sample."""
-    code = compile(ast.Expression(ast.parse(text, mode="eval").body), "<factor>", "eval")
+    tree = ast.parse(text, mode="eval")
+    if "." in name:
+        tree = ast.fix_missing_locations(_AsPlainName(name, "_value").visit(tree))
+        name = "_value"
+    code = compile(ast.Expression(tree.body), "<factor>", "eval")
     compared, wrong, sample = 0, 0, None
+    rows = kept_rows(F, given)[:limit]
+    extremes = not rows
+    if extremes:
+        # Values too large to keep: the smallest and largest elements recorded at each step are elements too, and a
+        # factor computed element by element from one name is replayed exactly there.
+        from ._passes import loop_rows
+
+        sr = F.ser(given)
+        rows = [(int(sr.seq[i]), np.array([sr[C.MIN][i], sr[C.MAX][i]], dtype=np.float64))
+                for i in loop_rows(F, given)[:limit]] if sr is not None else []
     with np.errstate(all="ignore"):
-        for _, value in kept_rows(F, given)[:limit]:
+        for _, value in rows:
             value = np.asarray(value, dtype=np.float64)
             got = np.asarray(eval(code, {"__builtins__": {}}, {name: value}), dtype=np.float64)  # noqa: S307
             want = FROM_OUTPUT[kind](value)
@@ -190,15 +226,18 @@ def _replay_factor(F, given: int, text: str, name: str, kind: str, limit: int = 
                 if sample is None:
                     k = int(np.argmax(err))
                     sample = (float(value[ok][k]), float(got[ok][k]), float(want[ok][k]))
-    return dict(compared=compared, wrong=wrong, sample=sample) if compared else None
+    return dict(compared=compared, wrong=wrong, sample=sample, extremes=extremes) if compared else None
 
 
 def _free_names(node) -> set[str]:
     """Variable names an expression reads, without the functions it calls or numpy's module names."""
     called = {id(n.func) for n in ast.walk(node) if isinstance(n, ast.Call)}
+    # `self.out` reads one value, the attribute, not `self` besides it
+    owners = {id(n.value) for n in ast.walk(node) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
+              and n.value.id not in _NUMPY and id(n) not in called}
     names = set()
     for n in ast.walk(node):
-        if isinstance(n, ast.Name) and id(n) not in called and n.id not in _NUMPY:
+        if isinstance(n, ast.Name) and id(n) not in called and id(n) not in owners and n.id not in _NUMPY:
             names.add(n.id)
         if isinstance(n, ast.Attribute) and id(n) not in called and isinstance(n.value, ast.Name) \
                 and n.value.id not in _NUMPY:
@@ -656,22 +695,27 @@ def _inline_outcome(ctx, out: RuleOutcome, checks: list[dict]) -> RuleOutcome:
     stmt = strip_comment(y.statement.strip())
     out.check("derivative_site", True, f"`{stmt}` (line {y.line}) multiplies the error signal by `{c['factor']}`, "
               f"written from {name}, the output of a {kind} (line {F.by_id[c['activation'].site].line})")
-    out.check("values_recorded", True, f"{c['compared']} kept values of {name} replayed")
+    out.check("values_recorded", True, f"the smallest and largest elements of {name} at {c['compared']} steps replayed"
+              if c.get("extremes") else f"{c['compared']} kept values of {name} replayed")
     if not out.check("mismatch_measured", bool(bad), f"`{c['factor']}` differs from the {kind} derivative at "
                      f"{c['wrong']} of {c['compared']} evaluations", fraction=c["wrong"] / c["compared"],
                      threshold=limit):
         return out
     g, got, want = c["sample"]
     summary = (f"`{stmt}` (line {y.line}) multiplies the error signal by `{c['factor']}` as the derivative of the {kind} "
-               f"whose output is {name}, but replayed at {name}'s kept values it is wrong at {c['wrong']} of "
+               f"whose output is {name}, but replayed at {name}'s "
+               f"{'smallest and largest elements' if c.get('extremes') else 'kept values'} it is wrong at {c['wrong']} of "
                f"{c['compared']} evaluations: at {name} = {g:.4g} it gives {got:.4g} where the {kind} derivative is "
                f"{want:.4g}.")
     fixes = []
     right = _RIGHT_FROM_OUTPUT[kind].format(name)
     line = strip_comment(F.code_line(y.id)).rstrip()
     if c["factor"] in line and c["factor"] != right:
+        # `grad * (1.0 - a)`: the parentheses around the factor go with it
+        old, new = ((f"({c['factor']})", right if right.startswith("(") else f"({right})")
+                    if f"({c['factor']})" in line else (c["factor"], right))
         fixes.append(Fix(f"Use the {kind}'s derivative written in its output", y.line, line.strip(),
-                         line.strip().replace(c["factor"], right, 1),
+                         line.strip().replace(old, new, 1),
                          f"The derivative of the {kind}, in terms of its output {name}, is {right}."))
     ev = dict(given=name, activation=kind, given_is="output", line=y.line, compared=c["compared"], wrong=c["wrong"],
               factor=c["factor"])
