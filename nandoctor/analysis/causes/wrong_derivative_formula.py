@@ -154,15 +154,18 @@ def inline_factor_checks(F) -> list[dict]:
                         for f in mine for n in ast.walk(ast.Expression(f))):
                     continue
                 text = ast.unparse(_product(mine))
-                for w in F.resolve(name, y.function):
-                    src = F.root_value(w)
-                    if src not in acts:
-                        src = F.value_source(src, acts)
-                    if src not in acts:
-                        src = F.value_source(w, acts, same_step=True)
-                    if src not in acts:
+                reads, together = _rows_read(F, y.id, F.resolve(name, y.function))
+                sources = {w: _activation_of(F, w, acts) for w in set(reads) | together}
+                if "." in name and len({acts[a].kind for w, a in sources.items() if w in together and a}) > 1:
+                    # An attribute written on several objects in one step by different activations (a tanh layer's
+                    # `self.out` and a sigmoid layer's): which object's value the statement read is not recorded.
+                    continue
+                # the writer whose values the statement read most often
+                for w in sorted(reads, key=lambda w: -len(reads[w])):
+                    src = sources[w]
+                    if src is None:
                         continue
-                    got = _replay_factor(F, w, text, name, acts[src].kind)
+                    got = _replay_factor(F, w, text, name, acts[src].kind, rows=reads[w])
                     if got is not None:
                         out.append(dict(site=y, given=w, factor=text, name=name, activation=acts[src], **got))
                     break
@@ -190,27 +193,66 @@ class _AsPlainName(ast.NodeTransformer):
         return self.generic_visit(node)
 
 
-def _replay_factor(F, given: int, text: str, name: str, kind: str, limit: int = 200) -> dict | None:
-    """The factor evaluated at the kept values of `given` (up to `limit` of them) against the activation's derivative
-    written in its output: how many evaluations differ, and one sample."""
+def _rows_read(F, sid: int, writers: list[int]) -> dict[int, list[int]]:
+    """({writer: its rows that statement `sid` read}, writers that wrote in the same step before one run): at each of
+    the statement's runs in the loop, the last write before it among `writers`."""
+    from ._passes import loop_rows
+
+    ys = F.ser(sid)
+    series = {w: F.ser(w) for w in writers if w != sid and F.observed(w) and F.ser(w) is not None}
+    reads: dict[int, list[int]] = {}
+    together: set[int] = set()
+    for i in (loop_rows(F, sid) if ys is not None else []):
+        best, in_step = None, []
+        for w, ws in series.items():
+            j = ws.before_seq(int(ys.seq[i]))
+            if j is None:
+                continue
+            if int(ws.step[j]) == int(ys.step[i]):
+                in_step.append(w)
+            if best is None or int(ws.seq[j]) > best[2]:
+                best = (w, j, int(ws.seq[j]))
+        if best is not None:
+            reads.setdefault(best[0], []).append(best[1])
+        if len(in_step) > 1:
+            together.update(in_step)
+    return {w: sorted(set(rows)) for w, rows in reads.items()}, together
+
+
+def _activation_of(F, w: int, acts: dict) -> int | None:
+    """The activation site whose output `w` holds, or None."""
+    src = F.root_value(w)
+    if src not in acts:
+        src = F.value_source(src, acts)
+    if src not in acts:
+        src = F.value_source(w, acts, same_step=True)
+    return src if src in acts else None
+
+
+def _replay_factor(F, given: int, text: str, name: str, kind: str, limit: int = 200,
+                   rows: list[int] | None = None) -> dict | None:
+    """The factor evaluated at the kept values of `given` (up to `limit` of them; with `rows`, only those of its
+    series' rows) against the activation's derivative written in its output: how many evaluations differ, and one
+    sample."""
     tree = ast.parse(text, mode="eval")
     if "." in name:
         tree = ast.fix_missing_locations(_AsPlainName(name, "_value").visit(tree))
         name = "_value"
     code = compile(ast.Expression(tree.body), "<factor>", "eval")
     compared, wrong, sample = 0, 0, None
-    rows = kept_rows(F, given)[:limit]
-    extremes = not rows
+    from ._passes import loop_rows
+
+    sr = F.ser(given)
+    picked = list(loop_rows(F, given) if rows is None else rows)[:limit] if sr is not None else []
+    seqs = {int(sr.seq[i]) for i in picked}
+    values = [(q, v) for q, v in kept_rows(F, given) if rows is None or q in seqs][:limit]
+    extremes = not values
     if extremes:
         # Values too large to keep: the smallest and largest elements recorded at each step are elements too, and a
         # factor computed element by element from one name is replayed exactly there.
-        from ._passes import loop_rows
-
-        sr = F.ser(given)
-        rows = [(int(sr.seq[i]), np.array([sr[C.MIN][i], sr[C.MAX][i]], dtype=np.float64))
-                for i in loop_rows(F, given)[:limit]] if sr is not None else []
+        values = [(int(sr.seq[i]), np.array([sr[C.MIN][i], sr[C.MAX][i]], dtype=np.float64)) for i in picked]
     with np.errstate(all="ignore"):
-        for _, value in rows:
+        for _, value in values:
             value = np.asarray(value, dtype=np.float64)
             got = np.asarray(eval(code, {"__builtins__": {}}, {name: value}), dtype=np.float64)  # noqa: S307
             want = FROM_OUTPUT[kind](value)
