@@ -1692,3 +1692,34 @@ def test_numbers_rebound_through_a_loop_over_a_list_have_no_step_to_measure(tmp_
     _, drafts, checks = _run(tmp_path, src, "rebound")
     assert "learning_rate_too_high" not in drafts
     assert checks["parameter_not_updated"]["rebinding_update"].status == HOLDS
+
+
+def test_a_climb_from_zero_growing_one_way_is_not_the_rate(tmp_path):
+    # Full-batch steps along the gradient on two numbers that start at zero: the values grow geometrically in one
+    # direction (a climb), never swinging back as an overshooting descent does.
+    src = """
+    import numpy as np
+    t = np.linspace(0.0, 1.0, 40)
+    v = 1.5 * t + 0.2
+    a = np.float64(0.0)
+    c = np.float64(0.0)
+    for it in range(600):
+        r = a * t + c - v
+        loss = np.mean(r ** 2)
+        a = a + 0.5 * 2.0 * np.mean(r * t)
+        c = c + 0.5 * 2.0 * np.mean(r)
+    print(loss)
+    """
+    values = []
+    a = c = 0.0
+    t = np.linspace(0.0, 1.0, 40)
+    v = 1.5 * t + 0.2
+    with np.errstate(all="ignore"):
+        for _ in range(60):
+            r = a * t + c - v
+            a, c = a + np.mean(r * t), c + np.mean(r)
+            values.append(a)
+    change = np.diff(values)
+    assert (np.sign(change[1:]) == np.sign(change[:-1])).all()  # one direction throughout
+    _, drafts, _ = _run(tmp_path, textwrap.dedent(src), "climb")
+    assert "learning_rate_too_high" not in drafts and "gradient_sign_wrong" in drafts

@@ -53,6 +53,9 @@ OSC_SWING = 0.1
 OUTGROW = 10.0
 # Summing over a batch this large multiplies the effective learning rate by that much.
 SUM_BATCH = 32
+# Changes of a value that reverse direction at this share of consecutive pairs or more swing back and forth: a
+# descent overshooting its valley. A climb away from it (a reversed gradient) keeps one direction.
+SWING_SHARE = 0.3
 LIM = Limits(globals())  # these thresholds, or what the run's configuration set them to
 
 
@@ -1583,7 +1586,7 @@ def oversized_steps(F: Facts, by: dict, until: int | None, limit: float, only: l
         # Growth from zero under steps of a steady size makes the k-th ratio about 1/k: from update 2 / limit on it is
         # below half the limit. Ratios still at the limit there are steps as large as the weights, not a start at 0.
         late = window[int(np.ceil(2 / limit)):] if limit > 0 else window[:0]
-        late_large = len(late) >= 3 and float(np.median(late)) >= limit
+        late_large = len(late) >= 3 and float(np.median(late)) >= limit and _swings_back(sr, steps[len(window) - 1])
         if len(init) and init[0] == 0 and not float(np.median(window[:3])) > LIM.OUTGROW and not late_large:
             # grown from zero (a bias, an offset): its ratio starts at 1 and, near zero, says nothing, unless its
             # steps outgrow the value itself OUTGROW-fold (growth from zero makes the k-th step 1/k of the value)
@@ -1630,6 +1633,17 @@ def _outgrown(ratios: np.ndarray, before: np.ndarray) -> int | None:
     # copy leaves them where they were)
     hit = [j for j in hit if 1 <= j < len(before) - 1 and before[j + 1] >= 2 * before[j]]
     return int(hit[0]) if hit and before[0] > 0 else None
+
+
+def _swings_back(sr, upto: int) -> bool:
+    """Whether the in-loop values of an update site (its mean, for an array) change direction at SWING_SHARE or more
+    of consecutive changes, up to step `upto`."""
+    vals = sr[C.MEAN][(sr.step >= 0) & (sr.step <= upto)].astype(np.float64)
+    change = np.diff(vals)
+    change = change[np.isfinite(change) & (change != 0)]
+    if len(change) < 3:
+        return False
+    return bool(np.mean(np.sign(change[1:]) != np.sign(change[:-1])) >= LIM.SWING_SHARE)
 
 
 def steady_steps(ratios: np.ndarray, fall: float) -> bool:
