@@ -1345,3 +1345,36 @@ def test_a_velocity_reset_before_training_is_read_by_the_steps_as_the_loop_write
     grads = F.gradient_of(slope)
     assert grads and all((F.ser(g).step >= 0).any() for g in grads), [F.by_id[g].line for g in grads]
     assert {F.by_id[g].target for g in grads} == {"self.vs"}
+
+
+APPENDED_PAIRS = """
+import numpy as np
+rng = np.random.default_rng(3)
+data = rng.normal(size=(50, 2))
+goal = data[:, :1] - 2 * data[:, 1:]
+pairs = []
+for n_in, n_out in ((2, 5), (5, 1)):
+    pairs.append((rng.normal(0, 0.5, (n_in, n_out)), np.zeros(n_out)))
+for sweep in range(12):
+    h = np.tanh(data @ pairs[0][0] + pairs[0][1])
+    out = h @ pairs[1][0] + pairs[1][1]
+    d = (out - goal) / len(data)
+    grads = [(data.T @ ((d @ pairs[1][0].T) * (1 - h * h)), ((d @ pairs[1][0].T) * (1 - h * h)).sum(0)),
+             (h.T @ d, d.sum(0))]
+    fresh = []
+    for k in range(2):
+        W, c = pairs[k]
+        gW, gc = grads[k]
+        fresh.append((W - 0.1 * gW, c - 0.1 * gc))
+    pairs = fresh
+    print(sweep, float(np.mean((out - goal) ** 2)))
+"""
+
+
+def test_a_list_of_pairs_rebuilt_by_appending_steps_is_updated(tmp_path):
+    # `fresh.append((W - 0.1 * gW, ...))` from `W, c = pairs[k]`, then `pairs = fresh`: the parameters live in a list
+    # rebuilt at each step, and the loop that rebuilds it is the training loop.
+    s = traced(APPENDED_PAIRS, tmp_path)
+    assert "pairs" in param_names(s)
+    assert loop_line(s, s.plan.training_loop) == line_of(APPENDED_PAIRS, "for sweep in range(12):")
+    assert s.plan.n_steps == 12

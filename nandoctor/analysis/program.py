@@ -336,6 +336,28 @@ def _scope_readers(key: str, fn: str, idx: SourceIndex, local_writers: dict[str,
     return out
 
 
+def _rebuilt_by_appends(s, key: str, by_fn_name: dict) -> bool:
+    """Whether `s` (`layers = new_layers[::-1]`) rebinds `key` to a container the same function filled by appending
+    values computed from what `key` held (`W, b = layers[i]`, then `new_layers.append((W - lr * dW, b - lr * db))`):
+    a list of parameters rebuilt at every step."""
+    for name in s.reads:
+        appends = [w for w in by_fn_name.get((s.function, name), ()) if w.kind == "append"]
+        names, seen = [r for w in appends for r in w.reads], set()
+        for _ in range(2):
+            if key in names:
+                return True
+            nxt = []
+            for n in names:
+                for w in by_fn_name.get((s.function, n), ()):
+                    if w.id not in seen and w.kind != "append":
+                        seen.add(w.id)
+                        nxt.extend(w.reads)
+            names = nxt
+        if key in names:
+            return True
+    return False
+
+
 def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None, loops=(),
                      reads_out: dict | None = None) -> tuple[list[int], dict[int, str]]:
     """(parameter update sites, {other update site: its role}).
@@ -367,6 +389,8 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
                 loop_iters.setdefault((lp.function, t), []).extend(by_target.get(t, by_target[None]))
                 loop_heads.setdefault((lp.function, t), set()).add((lp.file, lp.line))
 
+    rebuilt: set[int] = set()  # containers rebuilt from appended steps: their values are recorded where appended
+
     def self_referential(s) -> bool:
         key = base_key(s.target)
         if _reorder(s, key):
@@ -376,6 +400,9 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
         if s.kind in ("setitem", "unpack", "assign", "inplace"):
             if key in s.reads:
                 return s.kind != "assign" or bool(s.calls)
+            if s.kind == "assign" and _rebuilt_by_appends(s, key, by_fn_name):
+                rebuilt.add(s.id)
+                return True
             if s.kind == "setitem":
                 # `params[p] = next_w` where next_w came from `w = params[p]` in the same function
                 names, seen = list(s.reads), set()
@@ -468,6 +495,7 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
         # (A plain name only: a write into a container's element, `layers[i]["w"] -= ...`, is recorded where the
         # container is read.)
         if obs_counts and "." not in name and "[" not in name and all(x.target.isidentifier() for x in ss) \
+                and not any(x.id in rebuilt for x in ss) \
                 and all(obs_counts.get(x.id, 0) == 0 for x in ss) and any(
                 obs_counts.get(y.id, 0) > 0 for x in ss if x.loop is not None for y in sites
                 if y.loop == x.loop and y.function == x.function):
@@ -496,6 +524,8 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
         else:
             resets = [w for w in by_fn_name.get((s0.function, name), []) if w.kind in ("assign", "unpack", "inplace")
                       and name not in w.reads]
+        # (A container rebuilt from steps of what it held, `layers = new_layers[::-1]`, is the update, not a reset.)
+        resets = [w for w in resets if w not in ss]
         # A name every write of which rebinds it with something other than a step (`h = layer.forward(h)` walking
         # the layers) never writes through to a stored array it was first bound to (`h = data[i]`).
         carried = "." not in name and all(_rebinds(x) and not _steps_itself(x, name) for x in ss)
