@@ -98,6 +98,42 @@ def test_a_setting_never_read_while_a_literal_sets_the_step(tmp_path):
     assert any(f.after and 'settings["step"]' in f.after for f in cause.fixes)
 
 
+VELOCITY = """
+import numpy as np
+gen = np.random.default_rng(2)
+pts = gen.normal(0.0, 1.0, (80, 3))
+goal = pts @ np.array([0.5, -1.0, 2.0])
+store = {{"coef": np.zeros(3)}}
+speed = {{"coef": np.zeros(3)}}
+rate = 0.05
+keep = 0.8
+for k in range(60):
+    miss = pts @ store["coef"] - goal
+    loss = float(np.mean(miss ** 2))
+    g = {{"coef": pts.T @ miss / 80}}
+    for name in store:
+        speed[name] = keep * speed[name] - {step} * g[name]
+        store[name] += speed[name]
+"""
+
+
+def test_a_rate_never_read_while_the_velocity_adds_a_literal_step(tmp_path):
+    # `speed[name] = keep * speed[name] - 0.003 * g[name]`, then `store[name] += speed[name]`: the literal scaling
+    # the gradient in the velocity is the rate in effect (the one scaling the velocity's own value is the momentum).
+    s = trace_script(tmp_path, VELOCITY.format(step="0.003"))
+    c = checks(s, "hyperparameter_defined_not_used")
+    assert c["other_value_in_effect"].status == R.HOLDS, c["other_value_in_effect"].why
+    cause = next(x for x in s.causes if x.tag == "hyperparameter_defined_not_used")
+    assert cause.evidence["defined"] == 0.05 and cause.evidence["in_effect"] == [0.003]
+    assert [(f.before, f.after) for f in cause.fixes] == [
+        ("speed[name] = keep * speed[name] - 0.003 * g[name]", "speed[name] = keep * speed[name] - rate * g[name]")]
+
+
+def test_the_rate_read_in_the_velocity_raises_nothing(tmp_path):
+    s = trace_script(tmp_path, VELOCITY.format(step="rate"))
+    assert "hyperparameter_defined_not_used" not in tags(s)
+
+
 def test_a_setting_beside_a_list_of_sizes_is_still_a_setting(tmp_path):
     # Settings often hold a list beside the numbers (layer sizes); the step is still never read.
     src = SETTINGS.replace('"rounds": 80}}', '"rounds": 80, "sizes": [2, 1]}}').format(rate="0.002")

@@ -136,6 +136,20 @@ def literal_rates(F) -> list[float]:
     return sorted(set(out))
 
 
+def _update_path(F) -> list[int]:
+    """The update statements, then the velocities they add (a value rewritten from its own previous value)."""
+    updates = list(dict.fromkeys(list(F.updates) + [x.id for x in F.sites if x.kind == "update"]))
+    out = list(updates)
+    for u in updates:
+        for p in F.parents(u):
+            x = F.by_id[p]
+            own = x.target.split("[")[0].split(".")[0]
+            if p not in out and p not in F.updates and not F.is_hyper(p) \
+                    and own in {r.split("[")[0].split(".")[0] for r in x.reads}:
+                out.append(p)
+    return out
+
+
 def rates_in_effect(F) -> list[float]:
     """The learning rates the updates used: recorded values of the scalars they read, and literal factors in them."""
     out = []
@@ -156,6 +170,20 @@ def rates_in_effect(F) -> list[float]:
                 if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
                     for side in (node.left, node.right):
                         if isinstance(side, ast.Constant) and isinstance(side.value, float):
+                            out.append(float(side.value))
+        # A velocity the update adds (`params[k] += vel[k]` after `vel[k] = beta * vel[k] - 0.3 * g[k]`): the literal
+        # scaling what it adds to itself is the rate; the one scaling its own previous value is the momentum.
+        for p in _update_path(F):
+            x = F.by_id[p]
+            own = x.target.split("[")[0].split(".")[0]
+            if p in updates or p not in F.parents(u):
+                continue
+            tree = parse_statement(strip_comment(x.statement.strip()))
+            for node in ast.walk(tree) if tree is not None else ():
+                if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+                    for side, other in ((node.left, node.right), (node.right, node.left)):
+                        names = {n.id for n in ast.walk(other) if isinstance(n, ast.Name)}
+                        if isinstance(side, ast.Constant) and isinstance(side.value, float) and own not in names:
                             out.append(float(side.value))
     return sorted(set(out))
 
@@ -276,6 +304,20 @@ def rule(ctx) -> RuleOutcome:
             fixes.append(Fix(f"Use {u['name']} where the literal {lit} stands", literal["line"], text,
                              re.sub(rf"(?<![\w.]){re.escape(lit)}(?![\w.])", u["name"], text),
                              f"{u['name']} = {u['value']!r} is defined for this and never read."))
+    if not fixes and u["role"] == "rate":
+        # The rate written as a literal in an update or in the velocity it adds: the defined name goes in its place.
+        for v in in_effect:
+            lit = repr(v)
+            for sid in _update_path(F):
+                x = F.by_id[sid]
+                text = strip_comment(F.line_text(x.file, x.line)).strip()
+                if len(re.findall(rf"(?<![\w.]){re.escape(lit)}(?![\w.])", text)) == 1:
+                    fixes.append(Fix(f"Use {u['name']} where the literal {lit} stands", x.line, text,
+                                     re.sub(rf"(?<![\w.]){re.escape(lit)}(?![\w.])", u["name"], text),
+                                     f"{u['name']} = {u['value']!r} is defined for this and never read."))
+                    break
+            if fixes:
+                break
     out.drafts.append(Draft("hyperparameter_defined_not_used", PRIMARY - 12 if stalled else LATENT + 5, summary,
                             [ChainLink(summary, None, u["name"], u["site"].line, dict(ev))],
                             fixes or (use_hyperparameter_fixes(F, u["name"], u["site"].line) if u["role"] == "rate"
