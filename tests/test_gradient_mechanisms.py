@@ -829,3 +829,33 @@ def test_an_attribute_written_by_two_activations_in_one_step_is_not_judged_again
     assert "wrong_derivative_formula" not in drafts
     assert checks["wrong_derivative_formula"].get("mismatch_measured") is None \
         or checks["wrong_derivative_formula"]["mismatch_measured"].status != HOLDS
+
+
+BIAS_UNIT = """
+import numpy as np
+rng = np.random.default_rng(9)
+data = np.hstack([np.ones((60, 1)), (rng.random((60, 6)) < 0.3).astype(float)])
+W = rng.normal(0, 0.1, (7, 4))
+for epoch in range(40):
+    pos_probs = 1 / (1 + np.exp(-(data @ W)))
+    pos_probs[:, 0] = 1
+    pos_assoc = data.T @ pos_probs
+    hid = (pos_probs > rng.random(pos_probs.shape)).astype(float)
+    neg_vis = 1 / (1 + np.exp(-(hid @ W.T)))
+    neg_vis[:, 0] = 1
+    neg_hid = 1 / (1 + np.exp(-(neg_vis @ W)))
+    neg_assoc = neg_vis.T @ neg_hid
+    W += 0.1 * (pos_assoc - neg_assoc) / len(data)
+    err = np.sum((data - neg_vis) ** 2)
+"""
+
+
+def test_a_constant_stored_into_an_activations_column_is_no_derivative(tmp_path):
+    # `pos_probs[:, 0] = 1` makes the first hidden unit a bias unit (an RBM's contrastive divergence): the statement
+    # reads the sigmoid's output and writes a constant into it, no function of its values to replay as a derivative.
+    from conftest import untraced
+
+    replay = untraced(BIAS_UNIT)
+    assert (replay["pos_probs"][:, 0] == 1).all()
+    F, drafts, checks = _run(tmp_path, BIAS_UNIT, "bias_unit")
+    assert "wrong_derivative_formula" not in drafts

@@ -7,7 +7,7 @@ import ast
 import numpy as np
 
 from ... import columns as C
-from ...detectors.facts import base_name, strip_comment
+from ...detectors.facts import base_name, parse_statement, strip_comment
 from ...detectors.structure import derivative_feeds
 from ...explain.fixes import derivative_formula_fix
 from ...model import ChainLink, Fix
@@ -79,6 +79,8 @@ def derivative_candidates(F):
         if any(c.rsplit(".", 1)[-1] in ("zeros_like", "ones_like", "empty_like", "full_like", "zeros", "ones", "empty")
                for c in y.calls) and not any(op in y.statement for op in ("*", "/", "+", "-", "**")):
             continue
+        if _writes_a_constant(y):
+            continue  # `probs[:, 0] = 1` sets entries of the array it reads: no function of its values
         ops, unseen_data = [], False
         called = {c.rsplit(".", 1)[-1] for c in y.calls}
         for p in F.parents(y.id):
@@ -109,6 +111,14 @@ def derivative_candidates(F):
             continue
         a, which = acts[root]
         yield y, ops[0], a, which
+
+
+def _writes_a_constant(y) -> bool:
+    """Whether the statement stores a constant into part of an array (`probs[:, 0] = 1`, `d[mask] = 0.0`)."""
+    tree = parse_statement(strip_comment(y.statement.strip()))
+    stmt = tree.body[0] if tree is not None and tree.body else None
+    return (isinstance(stmt, ast.Assign) and all(isinstance(t, ast.Subscript) for t in stmt.targets)
+            and not any(isinstance(n, ast.Name) for n in ast.walk(stmt.value)))
 
 
 _PLAIN_ARITHMETIC = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Constant, ast.Name, ast.Load, ast.Add, ast.Sub,
