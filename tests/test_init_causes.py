@@ -1753,3 +1753,41 @@ def test_a_tanh_at_zero_is_its_centre_not_a_bound(tmp_path):
     c = premise_checks(s, "weights_init_too_large")
     assert c.get("starts_extreme") is None or c["starts_extreme"].status != HOLDS
     assert "weights_init_too_large" not in _tags(s)
+
+
+DEEP_SIGMOID = """
+import numpy as np
+rng = np.random.default_rng(2)
+X = rng.normal(0, 1, (200, 2))
+y = ((X ** 2).sum(axis=1, keepdims=True) > 1.4).astype(float)
+net = []
+for n_in, n_out in zip([2, 12, 12, 12, 12, 12], [12, 12, 12, 12, 12, 1]):
+    net.append({"W": rng.normal(0, 1 / np.sqrt(n_in), (n_in, n_out)), "b": np.zeros((1, n_out))})
+for epoch in range(200):
+    acts = [X]
+    for layer in net:
+        acts.append(1 / (1 + np.exp(-(acts[-1] @ layer["W"] + layer["b"]))))
+    p = np.clip(acts[-1], 1e-9, 1 - 1e-9)
+    loss = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+    delta = (p - y) / len(X)
+    for i in reversed(range(len(net))):
+        layer = net[i]
+        dW = acts[i].T @ delta
+        db = delta.sum(axis=0, keepdims=True)
+        if i > 0:
+            delta = (delta @ layer["W"].T) * acts[i] * (1 - acts[i])
+        layer["W"] -= 0.1 * dW
+        layer["b"] -= 0.1 * db
+"""
+
+
+def test_a_bias_first_recorded_one_step_from_its_zeros_is_no_small_start(tmp_path):
+    # The biases start at zero inside a dict literal nothing records; their first recorded value is one step away
+    # from zero, whose change is the whole value. The weight matrices start at 1/sqrt(fan_in): a gain of about 1.
+    replay = untraced(DEEP_SIGMOID)
+    gains = [np.sqrt(np.mean(layer["W"] ** 2)) * np.sqrt(max(layer["W"].shape)) for layer in replay["net"]]
+    assert min(gains) > 0.5
+    s = analysed_session(tmp_path, DEEP_SIGMOID)
+    c = premise_checks(s, "weights_init_too_small")
+    assert c["weights_small"].status == FAILS, c["weights_small"].why
+    assert "weights_init_too_small" not in [x.tag for x in s.causes]

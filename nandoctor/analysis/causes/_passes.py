@@ -308,9 +308,14 @@ def weight_gains(F) -> list[dict]:
         sizes, norms = sr[C.SIZE].astype(np.float64), sr[C.L2].astype(np.float64)
         usable = (sizes >= 2) & np.isfinite(norms) & (norms != 0)
         codes = np.asarray(getattr(sr.shape, "codes", sr.shape))
-        for i in np.nonzero((sizes >= 2) & (norms == 0))[0][:1]:
+        # An all-zero value, or the first value an update wrote whose change is the whole value (the value before it
+        # was zero: a bias stepped away from its zeros, whose zero start itself was not recorded).
+        with np.errstate(invalid="ignore"):
+            from_zero = np.isclose(sr[C.UPDATE_L2].astype(np.float64), norms, rtol=1e-9, atol=0.0) & (norms > 0)
+        for i in np.nonzero((sizes >= 2) & ((norms == 0) | from_zero))[0][:1]:
             key = (base_name(F.by_id[p].target), _shape(sr.shape[int(i)]))
-            zero[key] = min(zero.get(key, int(sr.seq[i])), int(sr.seq[i]))
+            seq = int(sr.seq[i]) - (1 if from_zero[i] else 0)  # the zero start came before the write
+            zero[key] = min(zero.get(key, seq), seq)
         # Rows are in seq order: each shape's first usable row is its earliest value.
         for code in np.unique(codes[usable]):
             i = int(np.nonzero(usable & (codes == code))[0][0])

@@ -151,8 +151,20 @@ def metric(stdout: str, word: str) -> list[float]:
     return [float(m.group(1)) for m in pat.finditer(stdout)]
 
 
+_LOSS = re.compile(r"(\w*?)(?:loss|cost)\w*[ \t]*[:=]?[ \t]*" + _NUM, re.IGNORECASE)
+
+
 def losses(stdout: str) -> list[float]:
-    return metric(stdout, "loss|cost")
+    """The training losses in the order training reached them: a summary printed after training (`first_loss=`,
+    `final_loss=`) is put at the start and the end; held-out measures (`val_loss`, `test_loss`, `best_...`) are not
+    training losses and are left out."""
+    first, middle, final = [], [], []
+    for m in _LOSS.finditer(stdout):
+        prefix, value = m.group(1).lower(), float(m.group(2))
+        if prefix.startswith(("val", "test", "valid", "best", "holdout", "eval")):
+            continue
+        (first if prefix.startswith("first") else final if prefix.startswith(("final", "last")) else middle).append(value)
+    return first + middle + final
 
 
 def all_finite(values) -> bool:
