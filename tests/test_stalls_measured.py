@@ -413,3 +413,43 @@ def test_misses_seen_only_scaled_are_bounded_from_the_means_and_spreads(tmp_path
     assert st["decision_stuck"] == HOLDS, st
     stuck = next(c for c in out.checks if c.premise == "decision_stuck")
     assert stuck.numbers["miss_rms_at_least"] == pytest.approx(want, rel=1e-6)
+
+
+THROUGH_ORIGIN = """
+import numpy as np
+rng = np.random.default_rng(5)
+hours = rng.uniform(0, 10, 400)
+rest = rng.uniform(4, 9, 400)
+passed = (1.2 * hours + 0.8 * rest - 11.5 + rng.normal(0, 0.8, 400) > 0).astype(float)
+X = np.vstack([hours / 10, rest / 10])
+y = passed.reshape(1, -1)
+w = np.zeros((1, 2))
+for k in range(1200):
+    p = 1 / (1 + np.exp(-(w @ X)))
+    loss = -np.mean(y * np.log(p + 1e-9) + (1 - y) * np.log(1 - p + 1e-9))
+    w -= 2.0 * (p - y) @ X.T / 400
+"""
+
+
+def test_a_fit_through_the_origin_that_settles_far_from_its_data_is_stuck(tmp_path):
+    # Features x samples, both features well off zero and no offset: the loss stops falling with more than half of
+    # its first value left (replayed: it moves by well under 1% over the last quarter of the steps).
+    replay_losses = []
+    ns = untraced(THROUGH_ORIGIN.replace("    w -= 2.0", "    replay_losses.append(loss)\n    w -= 2.0")
+                  .replace("w = np.zeros((1, 2))", "w = np.zeros((1, 2))\nreplay_losses = []"))
+    losses = np.array(ns["replay_losses"])
+    tail = losses[900:]
+    assert losses[-1] / losses[0] >= 0.5 and abs(tail[0] - tail[-1]) / tail[-1] < 0.01
+    s = trace(tmp_path, THROUGH_ORIGIN)
+    st, out = judge(s, "missing_bias")
+    assert st["decision_stuck"] == HOLDS
+    assert out.drafts[0].evidence["loss_kept"] == pytest.approx(losses[-1] / losses[0], rel=1e-6)
+    assert "missing_bias" in [c.tag for c in s.causes]
+
+
+def test_the_same_fit_with_an_offset_is_not_stuck(tmp_path):
+    src = THROUGH_ORIGIN.replace("X = np.vstack([hours / 10, rest / 10])",
+                                 "X = np.vstack([hours / 10, rest / 10, np.ones(400)])").replace("np.zeros((1, 2))",
+                                                                                                "np.zeros((1, 3))")
+    s = trace(tmp_path, src)
+    assert "missing_bias" not in [c.tag for c in s.causes]

@@ -194,9 +194,13 @@ def _breaks(loop: ast.For) -> bool:
                           "its spread)"),
         ("decision_stuck", "the decision does not fit: an all-zero row's output never moves, the final prediction "
                            "barely varies across samples, its final misses stay a large part of the targets' spread, "
-                           "or training never reaches its stopping condition"),
+                           "training never reaches its stopping condition, or the loss settled with bias_loss_kept or "
+                           "more of its first value left"),
     ),
-    thresholds={"bias_offset_ratio": 1.0, "bias_flat_output_ratio": 0.25, "bias_miss_ratio": 0.5},
+    # A fit that settled (the loss moving by under bias_settled_change over the last quarter of the steps) with
+    # bias_loss_kept or more of its first loss left has not fitted its data.
+    thresholds={"bias_offset_ratio": 1.0, "bias_flat_output_ratio": 0.25, "bias_miss_ratio": 0.5,
+                "bias_loss_kept": 0.5, "bias_settled_change": 0.01},
 )
 def rule(ctx) -> RuleOutcome:
     """No learned offset, data away from the origin, and a decision that cannot fit them."""
@@ -279,6 +283,12 @@ def rule(ctx) -> RuleOutcome:
     else:
         stuck, why, ev = _stuck(F, ctx.threshold("bias_flat_output_ratio"), ctx.threshold("bias_miss_ratio"),
                                 decisions=[x.id for x, _ in stmts])
+        if not stuck and ev.get("output_std_end") is not None:
+            # The prediction was found and judged, and varies: the fit settled while far from its data, the loss
+            # no longer falling with most of its first value left.
+            flat = _settled_high(F, ctx.threshold("bias_loss_kept"), ctx.threshold("bias_settled_change"))
+            if flat is not None:
+                stuck, why, ev = True, f"{why}; {flat.pop('what')}" if why else flat.pop("what"), dict(ev or {}, **flat)
     if not out.check("decision_stuck", stuck, why, **ev):
         return out
     x0 = stmts[0][0]
@@ -289,6 +299,30 @@ def rule(ctx) -> RuleOutcome:
     chain = [ChainLink(summary, None, base_name(x0.target), x0.line, dict(ev))]
     out.drafts.append(Draft("missing_bias", PRIMARY - 5, summary, chain, _bias_fixes(F, stmts), [], ev))
     return out
+
+
+def _settled_high(F, kept: float, change: float) -> dict | None:
+    """The loss over the last quarter of the steps changed by less than `change` of its value, while it stays at
+    `kept` or more of its first value (the fit settled far from its data); None otherwise or when not measured."""
+    from ...detectors.optimisation import loss_series
+
+    ls = loss_series(F)
+    if ls is None:
+        return None
+    steps, loss, how = ls
+    ok = np.isfinite(loss)
+    steps, loss = steps[ok], loss[ok]
+    if len(loss) < 8 or not loss[0] > 0:
+        return None
+    last_quarter = loss[int(0.75 * len(loss)):]
+    start, end = float(last_quarter[0]), float(last_quarter[-1])
+    moved = abs(start - end) / max(abs(end), 1e-300)
+    share = end / float(loss[0])
+    if moved >= change or share < kept:
+        return None
+    return {"what": f"the loss ({how}) settled at {end:.4g}, {share:.0%} of its first value {float(loss[0]):.4g}, "
+                    f"moving by {moved:.2%} over the last quarter of the {len(loss)} steps",
+            "loss_first": float(loss[0]), "loss_end": end, "loss_kept": share, "loss_last_quarter_change": moved}
 
 
 def _differences_with(F, t: int):
