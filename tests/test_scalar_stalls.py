@@ -228,7 +228,7 @@ obs = latent @ rng.normal(size=(3, 6))
 obs = (obs - obs.mean(axis=0)) / obs.std(axis=0)
 enc = rng.normal(size=(6, 3)) * 6.0
 dec = rng.normal(size=(3, 6)) * 6.0
-for sweep in range(300):
+for sweep in range(400):
     code = 1.0 / (1.0 + np.exp(-(obs @ enc)))
     resid = code @ dec - obs
     loss = np.mean(np.sum(resid ** 2, axis=1))
@@ -248,7 +248,7 @@ def _replay_saturation():
     enc = rng.normal(size=(6, 3)) * 6.0
     dec = rng.normal(size=(3, 6)) * 6.0
     shares = []
-    for _ in range(300):
+    for _ in range(400):
         code = 1.0 / (1.0 + np.exp(-(obs @ enc)))
         shares.append(float(np.mean((code < 1e-4) | (code > 1 - 1e-4))))
         resid = code @ dec - obs
@@ -261,7 +261,8 @@ def _replay_saturation():
 
 def test_a_saturated_start_mostly_kept_to_the_end_still_hurts(tmp_path):
     start, end = _replay_saturation()
-    # below the saturated-start limit at the end, yet most of the start's saturation is still there
+    # below the saturated-start limit at the end, yet most of the start's saturation is still there (400 sweeps:
+    # at 300 the end share sat exactly on the limit, 72 of 360 values, and rounding decided the test)
     assert end < 0.2 <= start and end >= 0.5 * start
     session, drafts, checks = _run(tmp_path, SATURATED_CODES, "saturated_codes")
     hurt = checks["weights_init_too_large"]["training_hurt"]
