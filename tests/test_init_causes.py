@@ -444,6 +444,21 @@ def test_symmetric_matrices_too_large_to_keep_are_judged_on_their_least_and_larg
     assert "weights_init_symmetric" in _tags(s)
 
 
+def test_symmetric_matrices_apart_by_rounding_only_are_still_one_value(tmp_path):
+    # The same zero start, its copies put a few ulps apart as a BLAS kernel summing columns in blocks leaves them
+    # (each entry times 1 + k * 2**-52): least and largest differ by rounding alone, far within SYMMETRY_DRIFT.
+    src = ZERO_LARGE.replace("        p -= 2.0 * g", "        p -= 2.0 * g\n"
+                             "        p *= 1 + (np.arange(p.size).reshape(p.shape) % 3) * 2.0 ** -52")
+    ns = untraced(src)
+    middle = ns["params"][1]
+    assert middle.size > 256 and middle.min() != middle.max()
+    assert (middle.max() - middle.min()) <= 1e-6 * np.abs(middle).max()  # grown over 200 steps, still tiny
+    s = analysed_session(tmp_path, src)
+    c = premise_checks(s, "weights_init_symmetric")
+    assert c["weights_kept"].status == HOLDS, c["weights_kept"].why
+    assert "weights_init_symmetric" in _tags(s)
+
+
 # XOR in plain Python: every hidden unit's weight list starts as [0.3, 0.3], and each entry is stepped in turn.
 XOR_LISTS = """
 import math

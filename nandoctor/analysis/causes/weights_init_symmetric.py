@@ -42,7 +42,8 @@ def _identical_axes(w: np.ndarray, relative: float = 1e-12) -> list[int]:
     premises=(
         ("several_layers", "the model has more than one layer of weights, so a layer's units are hidden"),
         ("weights_kept", "a weight matrix's values were kept over training, as each step left them (or, too large to "
-                         "keep, its least value equal to its largest at every recorded step: one value in every entry)"),
+                         "keep, its least value equal to its largest, within SYMMETRY_DRIFT of them, at every recorded "
+                         "step: one value in every entry)"),
         ("units_identical_from_start", "its units' weights are all equal after the first update"),
         ("units_identical_at_end", "they are still all equal at the end (within SYMMETRY_DRIFT of the largest weight: "
                                    "rounding alone separates copies that far), though training changed them, or "
@@ -95,6 +96,7 @@ def rule(ctx) -> RuleOutcome:
                 if last.sum() >= 2:
                     kept.append((u, shape, steps[last], data[last]))
     constant = 0
+    drift = ctx.threshold("SYMMETRY_DRIFT")
     if not kept:
         # Too large to keep, but recorded with their least and largest values at every step: a matrix whose least
         # value equals its largest at every measured step holds one value in every entry all along.
@@ -110,7 +112,10 @@ def rule(ctx) -> RuleOutcome:
                     continue
                 lo, hi = sr[C.MIN][rows].astype(float), sr[C.MAX][rows].astype(float)
                 m = np.isfinite(lo) & np.isfinite(hi)
-                if m.sum() >= 2 and np.all(lo[m] == hi[m]):
+                # Equal to within drift of the value itself: copies updated by the same gradient drift apart only
+                # by the order a matrix product sums in, which depends on the machine's BLAS kernels.
+                near = np.abs(hi - lo) <= drift * np.maximum(np.abs(lo), np.abs(hi))
+                if m.sum() >= 2 and np.all(near[m]):
                     steps = sr.step[rows][m]
                     # Every entry is known at every one of these steps (the one value the least and largest share):
                     # the first, the first that differs from it (if any) and the last stand for them all.
@@ -121,7 +126,7 @@ def rule(ctx) -> RuleOutcome:
                     constant += 1
     if not out.check("weights_kept", bool(kept) or None,
                      (f"{constant} weight matrices measured at every step with their least value equal to their "
-                      f"largest" if constant else f"{len(kept)} weight matrices kept over training") if kept
+                      f"largest (to within {drift:g} of them)" if constant else f"{len(kept)} weight matrices kept over training") if kept
                      else "no weight matrix's values were kept"):
         return out
     found = None
