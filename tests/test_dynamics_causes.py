@@ -1723,3 +1723,55 @@ def test_a_climb_from_zero_growing_one_way_is_not_the_rate(tmp_path):
     assert (np.sign(change[1:]) == np.sign(change[:-1])).all()  # one direction throughout
     _, drafts, _ = _run(tmp_path, textwrap.dedent(src), "climb")
     assert "learning_rate_too_high" not in drafts and "gradient_sign_wrong" in drafts
+
+
+def test_a_loss_thrown_up_then_swinging_is_unstable(monkeypatch):
+    from nandoctor.analysis.causes import gradient_sum_not_mean as summed
+
+    class Swings:
+        evidence = {"reversals": 0.63, "swing": 0.54}
+
+    thrown = np.r_[1.47, 6.8, 21.7, 48.6, 63.2, np.tile([0.3, 1.9], 40)]
+    monkeypatch.setattr(summed, "loss_series", lambda F: (np.arange(len(thrown)), thrown, "cost"))
+    got = summed._thrown_and_swinging(None, {"loss_oscillating": [Swings()]})
+    assert got["kind"] == "swinging" and got["step"] == 1 and got["loss_peak"] == 63.2
+    assert summed._thrown_and_swinging(None, {}) is None  # no swinging measured: nothing said
+    calm = np.r_[1.47, 1.2, 1.0, 0.8, 0.7, 0.6]
+    monkeypatch.setattr(summed, "loss_series", lambda F: (np.arange(len(calm)), calm, "cost"))
+    assert summed._thrown_and_swinging(None, {"loss_oscillating": [Swings()]}) is None
+
+
+TRAIN_THEN_HELD_OUT = """
+import numpy as np
+rng = np.random.default_rng(1)
+X = rng.normal(0, 1, (500, 4))
+T = np.eye(3)[(X[:, 0] > -0.5).astype(int) + (X[:, 0] > 0.5).astype(int)]
+Xtr, Ttr, Xte, Tte = X[:400], T[:400], X[400:], T[400:]
+W = rng.normal(0, 0.5, (4, 3))
+
+
+def probs(X, W):
+    E = np.exp(X @ W - (X @ W).max(axis=1, keepdims=True))
+    return E / E.sum(axis=1, keepdims=True)
+
+
+def cross_entropy(T, P):
+    return -np.sum(T * np.log(P + 1e-12)) / len(T)
+
+
+for i in range(40):
+    Ptr = probs(Xtr, W)
+    ctrain = cross_entropy(Ttr, Ptr)
+    ctest = cross_entropy(Tte, probs(Xte, W))
+    W -= 0.5 * Xtr.T @ (Ptr - Ttr) / len(Xtr)
+"""
+
+
+def test_a_loss_function_called_on_training_then_held_out_data_gives_the_training_loss(tmp_path):
+    from nandoctor.detectors.optimisation import loss_series
+
+    replay = untraced(TRAIN_THEN_HELD_OUT.replace("    ctest = ", "    seen.append(ctrain)\n    ctest = ")
+                      .replace("for i in range(40):", "seen = []\nfor i in range(40):"))
+    session, _, _ = _run(tmp_path, TRAIN_THEN_HELD_OUT, "train_then_held_out")
+    steps, loss, how = loss_series(facts(session))
+    assert len(loss) == 40 and np.allclose(loss, replay["seen"], rtol=1e-12)

@@ -561,9 +561,14 @@ def _loss_series(F: Facts):
         sr = F.ser(sid)
         m = sr.step >= 0
         steps, vals = sr.step[m], sign * sr[C.MEAN][m]
-        # one value per step: the last
-        keep = np.append(steps[1:] != steps[:-1], True)
         x = F.by_id[sid]
+        # one value per step: the last; of a loss function called several times a step (on the training data,
+        # then on held-out data), the first call's, as data handed to a function at several calls is the training
+        # set's at the first
+        if x.kind == "return":
+            keep = np.append(True, steps[1:] != steps[:-1])
+        else:
+            keep = np.append(steps[1:] != steps[:-1], True)
         what = _loss_words(x)
         how = f"{what} (line {x.line})" if sign > 0 else f"{what} with its sign turned (line {x.line}): it is maximised"
         return steps[keep], vals[keep], how

@@ -24,7 +24,8 @@ from ._numeric import early_step_ratio
                             "summed loss has a summed gradient: its rate sizes the step), or no loss was found"),
         ("run_unstable", "the run blows up (a NaN or inf, a loss that ends well above its start, or diverging "
                          "weights) or makes no progress: a loss measured at three steps or more that ends no lower "
-                         "than its first value"),
+                         "than its first value, or one that jumped to several times its first value and swings up and "
+                         "down from then on"),
         ("step_too_large_by_the_sum", "the first update moved the weights by SUM_RATIO_HIGH of their norm or more, and "
                                       "divided by the batch size it would move them by less than SUM_RATIO_DIVIDED of "
                                       "it (a first step from a small start may be a large part of the weights; one "
@@ -66,7 +67,7 @@ def rule(ctx) -> RuleOutcome:
     bad = trouble(F, ctx.session)
     if bad is not None and not bad:
         # Steps thrown far out by the first summed update can leave the loss stuck above where it began, finite.
-        bad = _no_progress(F) or bad
+        bad = _no_progress(F) or _thrown_and_swinging(F, ctx.findings) or bad
     if not out.check("run_unstable", None if bad is None else bool(bad),
                      bad.get("what", "") if bad else ("neither a loss nor the weights were measured" if bad is None
                                                      else sound_run_words(F))):
@@ -121,6 +122,32 @@ def _no_progress(F) -> dict | None:
         return None
     return {"kind": "stall", "step": int(steps[0]), "loss_first": first, "loss_last": end,
             "what": f"the loss ({ls[2]}) ends at {end:.4g}, no lower than its first value {first:.4g}"}
+
+
+def _thrown_and_swinging(F, findings) -> dict | None:
+    """The loss jumping to LOSS_JUMP x its first value at two checks in a row and swinging up and down from then on
+    (a loss_oscillating finding): steps too large for the valley, though the loss comes back below where it began at
+    times. None otherwise."""
+    from ...detectors.optimisation import LIM
+
+    ls = loss_series(F)
+    swings = [f for f in findings.get("loss_oscillating", [])]
+    if ls is None or not swings:
+        return None
+    steps, loss = ls[0], ls[1]
+    if np.isfinite(loss).sum() < 5 or not np.isfinite(loss).all() or not loss[0] > 0:
+        return None
+    high = loss > LIM.LOSS_JUMP * float(loss[0])
+    twice = np.nonzero(high[1:] & high[:-1])[0]
+    if not len(twice):
+        return None
+    j = int(twice[0])
+    peak = float(np.max(loss[j:]))
+    ev = swings[0].evidence
+    return {"kind": "swinging", "step": int(steps[j]), "loss_first": float(loss[0]), "loss_peak": peak,
+            "what": f"the loss ({ls[2]}) jumped from {float(loss[0]):.4g} to {peak:.4g} from step {int(steps[j])} and "
+                    f"swings from then on, {ev.get('reversals', float('nan')):.0%} of its checks reversing direction by "
+                    f"a typical {ev.get('swing', float('nan')):.0%} of its level"}
 
 
 def _divide_update_fix(F, update: int, count: int) -> Fix | None:
