@@ -343,7 +343,7 @@ def _rebuilt_by_appends(s, key: str, by_fn_name: dict) -> bool:
     for name in s.reads:
         appends = [w for w in by_fn_name.get((s.function, name), ()) if w.kind == "append"]
         names, seen = [r for w in appends for r in w.reads], set()
-        for _ in range(2):
+        for _ in range(3):  # what was appended, what that was computed from, and once more
             if key in names:
                 return True
             nxt = []
@@ -353,8 +353,6 @@ def _rebuilt_by_appends(s, key: str, by_fn_name: dict) -> bool:
                         seen.add(w.id)
                         nxt.extend(w.reads)
             names = nxt
-        if key in names:
-            return True
     return False
 
 

@@ -131,7 +131,7 @@ def _thrown_and_swinging(F, findings) -> dict | None:
     from ...detectors.optimisation import LIM
 
     ls = loss_series(F)
-    swings = [f for f in findings.get("loss_oscillating", [])]
+    swings = findings.get("loss_oscillating", [])
     if ls is None or not swings:
         return None
     steps, loss = ls[0], ls[1]

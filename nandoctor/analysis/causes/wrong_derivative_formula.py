@@ -12,6 +12,7 @@ from ...detectors.structure import derivative_feeds
 from ...explain.fixes import derivative_formula_fix
 from ...model import ChainLink, Fix
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
+from ._passes import loop_rows
 
 _NUMPY = {"np", "numpy", "math"}
 
@@ -186,7 +187,7 @@ def _part_of_name(node, expr, name: str) -> bool:
     """Whether `node` is (a part of) the dotted name `name` read in `expr` (`self.out`: the attribute and `self`)."""
     for n in ast.walk(expr):
         if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and f"{n.value.id}.{n.attr}" == name:
-            if node is n or node is n.value or node is n.ctx or node is n.value.ctx:
+            if node is n or node is n.value:
                 return True
     return False
 
@@ -203,11 +204,9 @@ class _AsPlainName(ast.NodeTransformer):
         return self.generic_visit(node)
 
 
-def _rows_read(F, sid: int, writers: list[int]) -> dict[int, list[int]]:
+def _rows_read(F, sid: int, writers: list[int]) -> tuple[dict[int, list[int]], set[int]]:
     """({writer: its rows that statement `sid` read}, writers that wrote in the same step before one run): at each of
     the statement's runs in the loop, the last write before it among `writers`."""
-    from ._passes import loop_rows
-
     ys = F.ser(sid)
     series = {w: F.ser(w) for w in writers if w != sid and F.observed(w) and F.ser(w) is not None}
     reads: dict[int, list[int]] = {}
@@ -250,8 +249,6 @@ def _replay_factor(F, given: int, text: str, name: str, kind: str, limit: int = 
         name = "_value"
     code = compile(ast.Expression(tree.body), "<factor>", "eval")
     compared, wrong, sample = 0, 0, None
-    from ._passes import loop_rows
-
     sr = F.ser(given)
     picked = list(loop_rows(F, given) if rows is None else rows)[:limit] if sr is not None else []
     seqs = {int(sr.seq[i]) for i in picked}
