@@ -834,7 +834,7 @@ def derivative_uses(F: Facts):
             if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
                 # The factors of the whole product: `d * a * (1 - a)` multiplies `d * a` by `(1 - a)`, and the
                 # derivative's two factors need not be the two sides of one multiplication.
-                factors = _product_factors(node)
+                factors = product_factors(node)
                 names = {_dotted(f) for f in factors if _dotted(f)}
                 for b in factors:
                     if isinstance(b, ast.BinOp) and isinstance(b.op, ast.Sub) and isinstance(b.left, ast.Constant) \
@@ -852,10 +852,10 @@ def derivative_uses(F: Facts):
                 yield x, _dotted(node.right.left), "tanh", ast.unparse(node)
 
 
-def _product_factors(node: ast.AST) -> list[ast.AST]:
+def product_factors(node: ast.AST) -> list[ast.AST]:
     """The factors of a chain of multiplications, left to right (`a * b * (1 - b)` gives a, b and 1 - b)."""
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
-        return _product_factors(node.left) + _product_factors(node.right)
+        return product_factors(node.left) + product_factors(node.right)
     return [node]
 
 

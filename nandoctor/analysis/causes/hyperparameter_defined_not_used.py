@@ -116,7 +116,7 @@ def unread_settings(F) -> list[dict]:
 
 def literal_rates(F) -> list[float]:
     """Float literals that multiply a step in the parameter updates (`w -= 0.01 * g`): a rate written in place."""
-    updates = list(dict.fromkeys(list(F.updates) + [x.id for x in F.sites if x.kind == "update"]))
+    updates = _update_statements(F)
     out = []
     for u in updates:
         tree = parse_statement(F.by_id[u].statement)
@@ -136,25 +136,43 @@ def literal_rates(F) -> list[float]:
     return sorted(set(out))
 
 
-def _update_path(F) -> list[int]:
-    """The update statements, then the velocities they add (a value rewritten from its own previous value)."""
-    updates = list(dict.fromkeys(list(F.updates) + [x.id for x in F.sites if x.kind == "update"]))
-    out = list(updates)
+def _update_statements(F) -> list[int]:
+    """The parameter updates, and any statement rebinding its own name from a step (`w = w - lr * g`)."""
+    return list(dict.fromkeys(list(F.updates) + [x.id for x in F.sites if x.kind == "update"]))
+
+
+def _owner(text: str) -> str:
+    """The name a target or read is held in (`vel[k]` and `self.v` give vel and self)."""
+    return text.split("[")[0].split(".")[0]
+
+
+def _velocities(F, updates: list[int]) -> list[int]:
+    """The values the updates add that are rewritten from their own previous value (`vel[k] = beta * vel[k] - ...`)."""
+    out: list[int] = []
     for u in updates:
         for p in F.parents(u):
             x = F.by_id[p]
-            own = x.target.split("[")[0].split(".")[0]
-            if p not in out and p not in F.updates and not F.is_hyper(p) \
-                    and own in {r.split("[")[0].split(".")[0] for r in x.reads}:
+            if p not in out and p not in updates and not F.is_hyper(p) \
+                    and _owner(x.target) in {_owner(r) for r in x.reads}:
                 out.append(p)
     return out
+
+
+def _name_for_literal(F, file: str, line: int, value: float, u: dict) -> list[Fix]:
+    """[the fix putting the unread setting's name where the literal `value` stands on that line], or [] when the
+    literal is not there exactly once."""
+    text = strip_comment(F.line_text(file, line)).strip()
+    pattern = rf"(?<![\w.]){re.escape(repr(value))}(?![\w.])"
+    if len(re.findall(pattern, text)) != 1:
+        return []
+    return [Fix(f"Use {u['name']} where the literal {value!r} stands", line, text, re.sub(pattern, u["name"], text),
+                f"{u['name']} = {u['value']!r} is defined for this and never read.")]
 
 
 def rates_in_effect(F) -> list[float]:
     """The learning rates the updates used: recorded values of the scalars they read, and literal factors in them."""
     out = []
-    # The parameter updates, and any statement rebinding its own name from a scalar step (`w = w - lr * g`).
-    updates = list(dict.fromkeys(list(F.updates) + [x.id for x in F.sites if x.kind == "update"]))
+    updates = _update_statements(F)
     for u in updates:
         for s in F.lr_sites(u):
             sr = F.ser(s)
@@ -171,20 +189,18 @@ def rates_in_effect(F) -> list[float]:
                     for side in (node.left, node.right):
                         if isinstance(side, ast.Constant) and isinstance(side.value, float):
                             out.append(float(side.value))
-        # A velocity the update adds (`params[k] += vel[k]` after `vel[k] = beta * vel[k] - 0.3 * g[k]`): the literal
-        # scaling what it adds to itself is the rate; the one scaling its own previous value is the momentum.
-        for p in _update_path(F):
-            x = F.by_id[p]
-            own = x.target.split("[")[0].split(".")[0]
-            if p in updates or p not in F.parents(u):
-                continue
-            tree = parse_statement(strip_comment(x.statement.strip()))
-            for node in ast.walk(tree) if tree is not None else ():
-                if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
-                    for side, other in ((node.left, node.right), (node.right, node.left)):
-                        names = {n.id for n in ast.walk(other) if isinstance(n, ast.Name)}
-                        if isinstance(side, ast.Constant) and isinstance(side.value, float) and own not in names:
-                            out.append(float(side.value))
+    # A velocity an update adds (`params[k] += vel[k]` after `vel[k] = beta * vel[k] - 0.3 * g[k]`): the literal
+    # scaling what it adds to itself is the rate; the one scaling its own previous value is the momentum.
+    for p in _velocities(F, updates):
+        x = F.by_id[p]
+        own = _owner(x.target)
+        tree = parse_statement(strip_comment(x.statement.strip()))
+        for node in ast.walk(tree) if tree is not None else ():
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+                for side, other in ((node.left, node.right), (node.right, node.left)):
+                    names = {n.id for n in ast.walk(other) if isinstance(n, ast.Name)}
+                    if isinstance(side, ast.Constant) and isinstance(side.value, float) and own not in names:
+                        out.append(float(side.value))
     return sorted(set(out))
 
 
@@ -192,7 +208,7 @@ def factor_literals(F) -> list[dict]:
     """Float literals in the update path that set what a hyperparameter sets: a weight-decay strength (the literal
     multiplies a trained parameter) or a momentum (it multiplies the previous value of the buffer the statement
     rewrites). Read from the updates and the loop statements they read."""
-    updates = list(dict.fromkeys(list(F.updates) + [x.id for x in F.sites if x.kind == "update"]))
+    updates = _update_statements(F)
     params = {n.split("[")[0].split(".")[0] for n in F.param_names}
     params |= {F.by_id[u].target.split("[")[0].split(".")[0] for u in updates}
     path = list(updates)
@@ -298,26 +314,12 @@ def rule(ctx) -> RuleOutcome:
     stalled = bool(ctx.findings.get("loss_stalled") or ctx.findings.get("vanishing_updates"))
     fixes = []
     if literal:
-        text = strip_comment(F.line_text(F.by_id[literal["site"]].file, literal["line"])).strip()
-        lit = repr(literal["value"])
-        if len(re.findall(rf"(?<![\w.]){re.escape(lit)}(?![\w.])", text)) == 1:
-            fixes.append(Fix(f"Use {u['name']} where the literal {lit} stands", literal["line"], text,
-                             re.sub(rf"(?<![\w.]){re.escape(lit)}(?![\w.])", u["name"], text),
-                             f"{u['name']} = {u['value']!r} is defined for this and never read."))
+        fixes += _name_for_literal(F, F.by_id[literal["site"]].file, literal["line"], literal["value"], u)
     if not fixes and u["role"] == "rate":
         # The rate written as a literal in an update or in the velocity it adds: the defined name goes in its place.
-        for v in in_effect:
-            lit = repr(v)
-            for sid in _update_path(F):
-                x = F.by_id[sid]
-                text = strip_comment(F.line_text(x.file, x.line)).strip()
-                if len(re.findall(rf"(?<![\w.]){re.escape(lit)}(?![\w.])", text)) == 1:
-                    fixes.append(Fix(f"Use {u['name']} where the literal {lit} stands", x.line, text,
-                                     re.sub(rf"(?<![\w.]){re.escape(lit)}(?![\w.])", u["name"], text),
-                                     f"{u['name']} = {u['value']!r} is defined for this and never read."))
-                    break
-            if fixes:
-                break
+        updates = _update_statements(F)
+        fixes = next((fx for v in in_effect for sid in updates + _velocities(F, updates)
+                      if (fx := _name_for_literal(F, F.by_id[sid].file, F.by_id[sid].line, v, u))), [])
     out.drafts.append(Draft("hyperparameter_defined_not_used", PRIMARY - 12 if stalled else LATENT + 5, summary,
                             [ChainLink(summary, None, u["name"], u["site"].line, dict(ev))],
                             fixes or (use_hyperparameter_fixes(F, u["name"], u["site"].line) if u["role"] == "rate"

@@ -8,7 +8,7 @@ import numpy as np
 
 from ... import columns as C
 from ...detectors.facts import base_name, parse_statement, strip_comment
-from ...detectors.structure import derivative_feeds
+from ...detectors.structure import derivative_feeds, product_factors
 from ...explain.fixes import derivative_formula_fix
 from ...model import ChainLink, Fix
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
@@ -126,13 +126,6 @@ _PLAIN_ARITHMETIC = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Constant, ast.N
                      ast.Mult, ast.Div, ast.Pow, ast.USub, ast.UAdd)
 
 
-def _mult_factors(node) -> list:
-    """The factors of a chain of elementwise products (`dh * h * (1 - h)` gives dh, h and 1 - h)."""
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
-        return _mult_factors(node.left) + _mult_factors(node.right)
-    return [node]
-
-
 def _product(factors: list):
     """The factors multiplied back together, in their order."""
     node = factors[0]
@@ -154,7 +147,7 @@ def inline_factor_checks(F) -> list[dict]:
         chains = [n for n in ast.walk(tree) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mult)]
         inner = {id(f) for n in chains for f in (n.left, n.right)}
         for chain in (n for n in chains if id(n) not in inner):
-            factors = _mult_factors(chain)
+            factors = product_factors(chain)
             singles = [f for f in factors if len(_free_names(f)) == 1]
             for name in dict.fromkeys(next(iter(_free_names(f))) for f in singles):
                 mine = [f for f in factors if _free_names(f) == {name}]
