@@ -594,6 +594,45 @@ def test_integer_not_checked_without_the_array_before_the_write(tmp_path):
     assert st["values_lost"] == NOT_CHECKED
 
 
+def test_integer_holds_on_standardised_columns_written_into_an_empty_integer_table(tmp_path):
+    # `np.empty_like` of an integer table is not recorded, and what it held says nothing: the loss is measured by
+    # replaying the quotient at the column's smallest and largest entry with its recorded mean and spread.
+    src = """
+        import numpy as np
+        rng = np.random.default_rng(3)
+        raw = np.column_stack([rng.integers(900, 3000, 40), rng.integers(1995, 2021, 40)])
+        Z = np.empty_like(raw)
+        for j in range(raw.shape[1]):
+            col = raw[:, j]
+            Z[:, j] = (col - col.mean()) / col.std()
+        coef = np.linalg.lstsq(np.column_stack([np.ones(40), Z]), raw[:, 0] * 0.01, rcond=None)[0]
+    """
+    s = trace(tmp_path, src)
+    st, out = judge(s, "integer_dtype_truncation")
+    assert st == {"integer_store": HOLDS, "float_result": HOLDS, "values_lost": HOLDS}
+    last_col = untraced(src)["raw"][:, 0]  # the first write's column
+    scaled = (last_col - last_col.mean()) / last_col.std()
+    text = out.drafts[0].summary
+    assert f"run from {scaled.min():.3g} to {scaled.max():.3g}" in text
+    assert f"whole numbers {int(scaled.min())} to {int(scaled.max())}" in text
+    fix = out.drafts[0].fixes[0]
+    assert fix.before == "Z = np.empty_like(raw)" and fix.after == "Z = np.empty_like(raw).astype(float)"
+
+
+def test_integer_does_not_replay_a_wide_rescaling(tmp_path):
+    # Scores scaled to 0-255 keep their size as whole numbers: storing them into uint8 is the usual conversion.
+    s = trace(tmp_path, """
+        import numpy as np
+        rng = np.random.default_rng(5)
+        grey = np.empty((6, 5), dtype=np.uint8)
+        for i in range(6):
+            row = rng.normal(size=5)
+            grey[i] = (row - row.min()) / (row.max() - row.min()) * 255
+    """)
+    st, _ = judge(s, "integer_dtype_truncation")
+    assert st["values_lost"] != HOLDS
+
+
 # -- shape_broadcasting_bug ---------------------------------------------------------------------------
 
 SOFTMAX = """

@@ -22,6 +22,9 @@ INPUT_SPREAD = 100.0
 # A unit is dead when it is exactly zero for every sample over the last 10% of the steps; a site
 # whose value never changes over the loop is frozen (exactly equal stats at every step).
 DEAD_TAIL = 0.1
+# A float result stored into an integer array loses most of itself when its replayed values are fractions that lie
+# within this many units of zero (standardised or 0-1 scaled values truncate to a handful of whole numbers).
+TRUNCATED_WITHIN = 10.0
 # Derivative formulas of activations and the range their argument must lie in.
 BIAS_NAME = re.compile(r"^(b|bias|biases|b\d+|b_\w+|\w*_b|\w*bias\w*|beta|intercept|theta0|w0|b[A-Z]\w*)$", re.IGNORECASE)
 _MUTATORS = ("fill", "sort", "resize", "put", "itemset", "clip", "partition", "setfield")
@@ -535,7 +538,8 @@ def integer_stores(F: Facts) -> list[dict]:
             continue  # `y = y.reshape(...)` binds the name to the expression's own result: nothing is stored into y
         why = _float_expression(F, x, int(sr.seq[0]))
         rec = dict(site=x, dtype=str(dt), float_because=why, zeros_before=None, zeros_after=None,
-                   frac_updates_zero=None, frac_writes_unchanged=None, first_step=int(sr.step[0]))
+                   frac_updates_zero=None, frac_writes_unchanged=None, first_step=int(sr.step[0]),
+                   replayed=_replayed_range(F, x, int(sr.seq[0])) if why else None)
         # The same array just before the first write: another site writing the same name.
         name = base_name(x.target)
         before = None
@@ -565,9 +569,96 @@ def integer_stores(F: Facts) -> list[dict]:
     return out
 
 
+# Reductions a written expression may call on the one array it reads, answered from that array's recorded statistics.
+_REDUCTIONS = {"mean": C.MEAN, "std": C.STD, "min": C.MIN, "max": C.MAX, "amin": C.MIN, "amax": C.MAX}
+
+
+def _replayed_range(F: Facts, x, seq: int) -> dict | None:
+    """The range of the value a statement writes, replayed at the smallest and largest entry of the one array it reads
+    (`(col - col.mean()) / col.std()` at col's recorded min and max, with its recorded mean and std), from that
+    array's last observation before the write; None when the expression reads more than one array or calls anything
+    but a reduction of it. Exact for an expression monotone in the array, which is what a rescaling is."""
+    tree = parse_statement(x.statement)
+    value = getattr(tree.body[0], "value", None) if tree is not None and tree.body else None
+    if value is None:
+        return None
+    names = _arrays_read(value)
+    if len(names) != 1:
+        return None
+    name = names.pop()
+    stats = None
+    for w in F.resolve(name, x.function):
+        ws = F.ser(w)
+        j = ws.before_seq(seq) if w != x.id and ws is not None and len(ws) else None
+        if j is not None and (stats is None or ws.seq[j] > stats[0]):
+            stats = (int(ws.seq[j]), {c: float(ws[c][j]) for c in (C.MIN, C.MAX, C.MEAN, C.STD)})
+    if stats is None or not all(np.isfinite(v) for v in stats[1].values()):
+        return None
+    got = []
+    for end in (C.MIN, C.MAX):
+        v = _at(value, name, stats[1], end)
+        if v is None or not np.isfinite(v):
+            return None
+        got.append(v)
+    return dict(name=name, lo=min(got), hi=max(got), **stats[1])
+
+
+def _arrays_read(node) -> set[str]:
+    """The arrays an expression reads: names and attribute chains, not the functions it calls."""
+    d = _dotted(node)
+    if d is not None and isinstance(node, (ast.Name, ast.Attribute)):
+        return {d[:-len(".T")] if d.endswith(".T") else d}
+    if isinstance(node, ast.Call):
+        out = set()
+        if isinstance(node.func, ast.Attribute) and _dotted(node.func.value) not in (None, "np", "numpy", "math"):
+            out |= _arrays_read(node.func.value)
+        for a in node.args:
+            out |= _arrays_read(a)
+        return out
+    out = set()
+    for child in ast.iter_child_nodes(node):
+        out |= _arrays_read(child)
+    return out
+
+
+def _at(node, name: str, stats: dict, end: str) -> float | None:
+    """`node` evaluated with `name` at its recorded `end` value and its reductions at their recorded values."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+        return float(node.value)
+    d = _dotted(node)
+    if d == name or d == f"{name}.T":
+        return stats[end]
+    if isinstance(node, ast.Call) and not node.keywords:
+        fn = _dotted(node.func) or ""
+        if fn.startswith(name + ".") and last(fn) in _REDUCTIONS and not node.args:
+            return stats[_REDUCTIONS[last(fn)]]
+        if last(fn) in _REDUCTIONS and len(node.args) == 1 and _dotted(node.args[0]) == name:
+            return stats[_REDUCTIONS[last(fn)]]
+        return None
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        v = _at(node.operand, name, stats, end)
+        return None if v is None else (-v if isinstance(node.op, ast.USub) else v)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
+        a, b = _at(node.left, name, stats, end), _at(node.right, name, stats, end)
+        if a is None or b is None or (isinstance(node.op, ast.Div) and b == 0):
+            return None
+        return {ast.Add: a + b, ast.Sub: a - b, ast.Mult: a * b}.get(type(node.op), a / b if b else None)
+    return None
+
+
+def _fractions_truncated(rng: dict | None) -> bool | None:
+    """Whether the replayed values written are fractions within TRUNCATED_WITHIN of zero (None: not replayed)."""
+    if rng is None:
+        return None
+    whole = float(rng["lo"]).is_integer() and float(rng["hi"]).is_integer()
+    return not whole and max(abs(rng["lo"]), abs(rng["hi"])) < LIM.TRUNCATED_WITHIN
+
+
 def truncation_lost(rec: dict) -> bool | None:
     """Whether storing into the integer array measurably lost values (None: nothing to compare with)."""
     got = []
+    if rec.get("replayed") is not None:
+        got.append(_fractions_truncated(rec["replayed"]))
     if rec["zeros_before"] is not None:
         got.append(rec["zeros_after"] > rec["zeros_before"])
     if rec["frac_updates_zero"] is not None:
@@ -579,6 +670,11 @@ def truncation_lost(rec: dict) -> bool | None:
 
 def truncation_text(rec: dict) -> str:
     """What the truncation measurably lost, in words."""
+    r = rec.get("replayed")
+    if _fractions_truncated(r):
+        return (f"the values written, replayed at the smallest and largest entry of {r['name']} ({r['min']:.4g} and "
+                f"{r['max']:.4g}), run from {r['lo']:.3g} to {r['hi']:.3g}, and are stored as the whole numbers "
+                f"{int(r['lo'])} to {int(r['hi'])}")
     if rec["zeros_before"] is not None and rec["zeros_after"] > rec["zeros_before"]:
         return f"{rec['zeros_before']:.0%} of its entries were zero before the write, {rec['zeros_after']:.0%} after"
     if rec["frac_updates_zero"]:

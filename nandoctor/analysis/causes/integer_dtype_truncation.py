@@ -20,7 +20,11 @@ def _fixes(F, rec) -> list[Fix]:
             made = sorted((p for p in F.parents(w) if F.observed(p)), key=lambda p: F.ser(p).seq[0])
             w = made[0] if made else w
         y = F.by_id[w]
-        if y.kind == "assign" and F.observed(w) and F.ser(w).seq[0] < F.ser(x.id).seq[0]:
+        # An array made uninitialised (`np.empty_like`) is not recorded: it is made earlier when it comes first in
+        # the same function's source.
+        made_before = (F.ser(w).seq[0] < F.ser(x.id).seq[0] if F.observed(w) else
+                       y.function == x.function and y.line < x.line)
+        if y.kind == "assign" and made_before:
             line = strip_comment(F.code_line(w)).rstrip()
             if "astype(" not in line.split("=", 1)[-1]:
                 fixes.append(Fix(f"Make {name} a float array where it is created", y.line, line.strip(),
@@ -43,7 +47,8 @@ def _fixes(F, rec) -> list[Fix]:
     premises=(
         ("integer_store", "a value is written into an existing integer array (not a bool mask)"),
         ("float_result", "the value written is a float: true division, a fractional constant or a float operand"),
-        ("values_lost", "the write measurably lost values: more zeros than before, updates or writes that changed nothing"),
+        ("values_lost", "the write measurably lost values: more zeros than before, updates or writes that changed "
+                        "nothing, or values written that replay to fractions within TRUNCATED_WITHIN of zero"),
     ),
 )
 def rule(ctx) -> RuleOutcome:
@@ -63,8 +68,9 @@ def rule(ctx) -> RuleOutcome:
     lost = [r for r, v in judged if v]
     measured = [r for r, v in judged if v is not None]
     if not out.check("values_lost", bool(lost) if measured else None,
-                     (f"{base_name(lost[0]['site'].target)} gains zeros or keeps its value" if lost else
-                      "the integer arrays gained no zeros and every update changed them") if measured else
+                     (f"{base_name(lost[0]['site'].target)}: {truncation_text(lost[0])}" if lost else
+                      "the integer arrays gained no zeros, every update changed them, and no value written replays to "
+                      "fractions near zero") if measured else
                      "the integer array was not recorded before the write"):
         return out
     rec = lost[0]
