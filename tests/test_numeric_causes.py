@@ -88,6 +88,33 @@ def test_log_of_zero_fails_when_the_log_never_gets_zero(tmp_path):
     assert checks(s, "log_of_zero")["first_nonfinite_located"].status == R.FAILS
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_log_of_a_column_of_a_table_too_large_to_keep_is_log_of_zero(tmp_path):
+    # `np.log(X[:, j])` on a 600 x 4 table (too large for its values to be kept): the statement is not replayed, but
+    # the -inf it wrote comes from a log of an exact 0, and the table's least value before the write is 0.
+    from conftest import analysed_session, untraced
+
+    src = """
+        import numpy as np
+        rng = np.random.default_rng(2)
+        X = np.column_stack([rng.uniform(20, 200, 600), rng.uniform(1, 9, 600),
+                             rng.integers(0, 3, 600) * 12.0, rng.uniform(0.5, 30, 600)])
+        X = X.copy()
+        for j in (0, 2, 3):
+            X[:, j] = np.log(X[:, j])
+        y = X[:, 0] * 0.5
+        w = np.zeros(4)
+        for step in range(20):
+            w = w - 0.01 * X.T @ (X @ w - y) / len(y)
+    """
+    g = untraced(src)
+    assert np.isneginf(g["X"][:, 2]).any() and np.isfinite(g["X"][:, [0, 1, 3]]).all()
+    s = analysed_session(tmp_path, src)
+    c = cause(s, "log_of_zero")
+    assert c.evidence["operation"] == "log(0)"
+    assert "np.log(X[:, j])" in c.summary
+
+
 def test_an_unreplayed_first_nonfinite_is_not_checked(tmp_path, monkeypatch):
     s = trace_source(tmp_path, LOGREG)
     real = _numeric.first_nonfinite_info

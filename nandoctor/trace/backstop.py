@@ -286,7 +286,7 @@ def backstop_event(rec, sites, k: int) -> FpEvent | None:
     error, how = "nonfinite", ("recorded" if operation.endswith(" in value") else "value")
     replayed = _replay(rec, sites, site, value_node, seq, source, expect=value)
     if replayed is None:
-        inferred = _infer_from_stats(rec, sites, site, value_node, seq, source)
+        inferred = _infer_from_stats(rec, sites, site, value_node, seq, source, made=kind)
         if inferred is None:
             inferred = _division_by_recorded_zero(rec, sites, site, value_node, seq, source, kind)
         if inferred is not None:
@@ -316,15 +316,16 @@ RANGE_FAILS = {"exp": "over", "exp2": "over2", "expm1": "over", "cosh": "overabs
                "log": "log", "log2": "log", "log10": "log", "sqrt": "sqrt"}
 
 
-def _infer_from_stats(rec, sites, site, value_node, seq: int, source: str | None):
+def _infer_from_stats(rec, sites, site, value_node, seq: int, source: str | None, made: str | None = None):
     """When the statement cannot be replayed (the arrays it read were too large to keep): the innermost
     call of RANGE_FAILS whose argument, a recorded name, had a range that makes it non-finite, from the
-    name's statistics just before `seq`. (expression, operation, operands, error), or None."""
+    name's statistics just before `seq`. (expression, operation, operands, error), or None. `made` is what the
+    statement's value holds ("inf" or "nan"): with it, a log of part of a recorded array is judged too."""
     found = _statement_value(site, value_node, source)
     if found is None:
         return None
     index, value = found
-    return _infer_node(rec, sites, _Where(site.file, site.function), index, value, seq)
+    return _infer_node(rec, sites, _Where(site.file, site.function), index, value, seq, made)
 
 
 def _statement_value(site, value_node, source: str | None):
@@ -361,7 +362,7 @@ def _division_by_recorded_zero(rec, sites, site, value_node, seq: int, source: s
     return None
 
 
-def _infer_node(rec, sites, site, index, root, seq: int):
+def _infer_node(rec, sites, site, index, root, seq: int, made: str | None = None):
     """_infer_from_stats for the sub-expressions of `root` (postorder), read in `site`'s file and function."""
     stats, obs_seq, obs_site = rec.obs_stats, rec.obs_seq, rec.obs_site
     dtypes = rec.dtypes
@@ -383,6 +384,13 @@ def _infer_node(rec, sites, site, index, root, seq: int):
             elif _number(left) is not None and isinstance(right, (ast.Name, ast.Attribute)):
                 shift, flip = _number(left), isinstance(inner.op, ast.Sub)
                 inner = right
+        # `np.log(X[:, j])`: part of a recorded array, whose range holds the part's. Only the log is judged from it,
+        # and only as what the statement made shows: -inf from a log comes from an exact 0 alone, NaN from a
+        # negative; the array's least value says whether such an entry was there.
+        part = None
+        if (kind == "log" and made is not None and not shift and not flip and not neg
+                and isinstance(inner, ast.Subscript) and isinstance(inner.value, (ast.Name, ast.Attribute))):
+            part, inner = inner, inner.value
         if kind is None or not isinstance(inner, (ast.Name, ast.Attribute)):
             continue
         text = ast.unparse(inner)
@@ -417,6 +425,11 @@ def _infer_node(rec, sites, site, index, root, seq: int):
         if edge is not None and np.isfinite(edge) and edge > top:
             label, error = f"{name} overflow (arg {_arg_text(edge)})", "overflow"
             operands = {f"max {ast.unparse(arg)}": [edge]}
+        elif part is not None:
+            if not ((lo == 0 and made == "inf") or (lo < 0 and made == "nan")):
+                continue
+            label, error = (f"{name}(0)", "divide by zero") if lo == 0 else (f"{name}(<0)", "invalid value")
+            operands = {f"min {text} (whole array)": [lo]}
         elif kind == "log" and np.isfinite(lo) and lo <= 0:
             label, error = (f"{name}(0)", "divide by zero") if lo == 0 else (f"{name}(<0)", "invalid value")
             operands = {f"min {ast.unparse(arg)}": [lo]}
