@@ -155,6 +155,57 @@ def test_dict_parameters_with_optimizer_state(tmp_path):
                if base_key(s.sites[u].target) in ("m", "cache"))
 
 
+# An optimizer object walks the list every call hands it (`opt.step(model.params(), grads)`), stepping each array in
+# place; the model reads them as `self.w` and `self.b`.
+HANDED_LIST = """
+import numpy as np
+rng = np.random.default_rng(0)
+X = rng.uniform(30, 160, size=(60, 2))
+y = X @ np.array([0.02, -0.01]) + 1.0
+class Linear:
+    def __init__(self):
+        self.w = np.zeros(2)
+        self.b = np.zeros(1)
+    def __call__(self, X):
+        return X @ self.w + self.b
+    def params(self):
+        return [self.w, self.b]
+class Sgd:
+    def __init__(self, lr):
+        self.lr = lr
+    def step(self, params, grads):
+        for p, g in zip(params, grads):
+            p -= self.lr * g
+model = Linear()
+opt = Sgd(1e-5)
+for it in range(40):
+    err = model(X) - y
+    opt.step(model.params(), [X.T @ err / len(y), np.array([err.mean()])])
+"""
+
+
+def test_arrays_a_method_returns_as_a_list_to_an_optimizer_are_the_parameters(tmp_path):
+    s = traced(HANDED_LIST, tmp_path)
+    from nandoctor.detectors.facts import facts
+
+    F = facts(s)
+    assert F.source_index.handed_lists[("Sgd.step", "params")] == (("self.w", "Linear.params"),
+                                                                   ("self.b", "Linear.params"))
+    assert "p" in param_names(s)  # the model reads what the optimizer steps, under the names self.w and self.b
+    assert {("", "self.w"), ("", "self.b")} <= F.param_keys
+    # so the table meets the weights where the model reads them: the inputs are found
+    assert F.inputs is not None and F.by_id[F.inputs].target == "X"
+
+
+def test_a_list_handed_over_is_not_followed_when_a_call_hands_something_else(tmp_path):
+    src = HANDED_LIST.replace("opt.step(model.params(),", "opt.step(list(vars(model).values()),")
+    s = traced(src, tmp_path)
+    from nandoctor.detectors.facts import facts
+
+    assert ("Sgd.step", "params") not in facts(s).source_index.handed_lists
+    assert "p" not in param_names(s)
+
+
 # Each array taken out of its holder into a local name, then stepped in place through it; nothing reads the local
 # afterwards, but the stored array is what the model reads.
 TAKEN_OUT = """

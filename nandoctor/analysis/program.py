@@ -152,6 +152,8 @@ class SourceIndex:
     params_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # function -> its positional parameters
     classes: frozenset[str] = frozenset()  # names of the classes defined in the sources
     defined: frozenset[str] = frozenset()  # last names of the functions defined in the sources
+    # (function, argument) -> (name, function) of the arrays every call hands that argument in a list
+    handed_lists: dict[tuple[str, str], tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
@@ -173,6 +175,44 @@ def _whole(index) -> bool:
     if isinstance(index, ast.Slice):
         return index.lower is None and index.upper is None and index.step is None
     return isinstance(index, ast.Constant) and index.value is Ellipsis
+
+
+def _lists_handed(trees) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
+    """(function, argument) -> (name, function it is read in) of the arrays every call of the function hands that
+    argument as a list or tuple literal, written in the call (`step([W, b], ...)`) or returned by the function the
+    call's argument calls (`step(model.params(), ...)` with `def params(self): return [self.w, self.b]`). An
+    argument some call hands anything else is left out."""
+    defs = [(q, fn) for _, q, fn in _walk_functions(trees) if q != "<module>"]
+    returned: dict[str, list[tuple[str, str]]] = {}
+    for q, fn in defs:
+        for r in _own_nodes(fn):
+            if isinstance(r, ast.Return) and isinstance(r.value, (ast.List, ast.Tuple)):
+                returned.setdefault(q.rsplit(".", 1)[-1], []).extend(
+                    (d, q) for e in r.value.elts if (d := _dotted(e)))
+    calls = [(c, q) for _, q, fn in _walk_functions(trees) for c in _own_nodes(fn) if isinstance(c, ast.Call)]
+    out: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
+    for q, fn in defs:
+        names = [a.arg for a in fn.args.posonlyargs + fn.args.args]
+        method = names[:1] == ["self"]
+        callee = q.rsplit(".", 1)[-1]
+        mine = [(c, caller) for c, caller in calls if (_dotted(c.func) or "").rsplit(".", 1)[-1] == callee]
+        for k, arg in enumerate(names[1:] if method else names):
+            found: list[tuple[str, str]] = []
+            for call, caller in mine:
+                given = call.args[k] if k < len(call.args) else None
+                if isinstance(given, (ast.List, ast.Tuple)):
+                    held = [(d, caller) for e in given.elts if (d := _dotted(e))]
+                elif isinstance(given, ast.Call) and not given.args and _dotted(given.func):
+                    held = returned.get(_dotted(given.func).rsplit(".", 1)[-1], [])
+                else:
+                    held = []
+                if not held:
+                    found = []
+                    break
+                found += [h for h in held if h not in found]
+            if found:
+                out[(q, arg)] = tuple(found)
+    return out
 
 
 def index_sources(sources: dict[str, str]) -> SourceIndex:
@@ -236,7 +276,7 @@ def index_sources(sources: dict[str, str]) -> SourceIndex:
                 todo.extend((c, at) for c in ast.iter_child_nodes(n))
     return SourceIndex(loads, tail, calls_in, globals_of, loop_nodes, by_last, fn_of_loop, binds,
                        report_lines=frozenset(report), params_of=params_of, classes=frozenset(classes),
-                       defined=frozenset(defined))
+                       defined=frozenset(defined), handed_lists=_lists_handed(trees))
 
 
 def _loop_span(lp, idx: SourceIndex) -> LoopSpan:
@@ -463,6 +503,10 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
                     for c2 in [c] + held:
                         other_reads[k] += [ld for ld in _scope_readers(c2, s0.function, idx, local_writers)
                                            if (ld.file, ld.line) not in own and (ld.file, ld.line) not in heads]
+                    # an argument every call hands a list of arrays (`opt.step(model.params(), ...)`): the model
+                    # reads those arrays under their own names (`self.w` in its forward pass)
+                    for c2, where in idx.handed_lists.get((s0.function, c), ()):
+                        other_reads[k] += _scope_readers(c2, where, idx, local_writers)
         # Handed back to a caller that passes it in again under the same name (`params, v, s = adam(params, g, v,
         # s)` over `return params, v, s`): the caller's variable carries it, and is judged on its own reads.
         ret_lines = {(x.file, x.line) for x in sites if x.kind == "return" and x.function == s0.function}
@@ -1277,6 +1321,10 @@ class ProgramModel(_facts_base()):
         return out
 
     @cached_property
+    def source_index(self) -> SourceIndex:
+        return index_sources(self.s.sources)
+
+    @cached_property
     def element_containers(self) -> dict[tuple[str, str], list[str]]:
         """(function, loop variable) -> the containers whose elements the loop hands out in it (`p` of `for p, g in
         zip(params, grads)` walks `params`; `param` of `zip([Wxh, bh], ...)` walks Wxh and bh)."""
@@ -1323,6 +1371,12 @@ class ProgramModel(_facts_base()):
                     # `params = [hid_w, hid_b]`: the list holds those very arrays, updated in place through it
                     for held in _listed_names(self.by_id[w].statement or ""):
                         keys.update(self.key(v) for v in Facts_resolve(self, held, self.by_id[w].function))
+                    # an argument handed a list by every call (`opt.step(model.params(), grads)`, where `params()`
+                    # returns `[self.w, self.b]`): the arrays that list is made of
+                    handed = self.source_index.handed_lists.get((x.function, self.by_id[w].target[4:]), ()) \
+                        if self.by_id[w].kind == "arg" else ()
+                    for held, where in handed:
+                        keys.update(self.key(v) for v in Facts_resolve(self, held, where))
         # An element stepped in place through an index (`params[i] -= lr * m_hat / ...` over `params = [W1, W2]`):
         # the arrays the list was built from are those very arrays, read by the model under their own names. (An
         # element replaced, `params[i] = params[i] - ...`, is a new array the listed names never see.)
