@@ -68,6 +68,47 @@ def test_learning_rate_too_high_from_measured_ratios(tmp_path):
     assert checks["gradient_sign_wrong"]["steps_small"].status == FAILS
 
 
+# A float32 net whose softplus output must reach targets near 140: the weights grow by a large part of their norm
+# at each step while the loss falls at every one, until exp(z) passes float32's largest value. The overflow is where
+# the fit was heading (any rate gets there), not a step thrown too far.
+SOFTPLUS_F32 = """
+import numpy as np
+rng = np.random.default_rng(3)
+X = rng.uniform(-1, 1, (128, 3)).astype(np.float32)
+y = (140 + 10 * X[:, :1] - 8 * X[:, 1:2]).astype(np.float32)
+W1 = (rng.normal(0, 0.6, (3, 16))).astype(np.float32)
+W2 = (rng.normal(0, 0.6, (16, 1))).astype(np.float32)
+b2 = np.zeros(1, dtype=np.float32)
+lr = np.float32(0.01)
+losses = []
+with np.errstate(all="ignore"):
+    for step in range(60):
+        h = np.tanh(X @ W1)
+        z = h @ W2 + b2
+        out = np.log(1.0 + np.exp(z))
+        err = out - y
+        loss = float(np.mean(err ** 2))
+        losses.append(loss)
+        dz = err * (np.exp(z) / (1.0 + np.exp(z))) / len(y)
+        dW2 = h.T @ dz
+        dh = dz @ W2.T * (1 - h ** 2)
+        W2 = W2 - lr * dW2
+        b2 = b2 - lr * dz.sum(0)
+        W1 = W1 - lr * X.T @ dh
+"""
+
+
+def test_large_steps_on_a_loss_falling_at_every_step_to_an_overflow_are_not_the_rate(tmp_path):
+    losses = np.array(untraced(SOFTPLUS_F32)["losses"])
+    bad = int(np.argmin(np.isfinite(losses)))  # the first step whose loss is not finite
+    assert bad >= 6 and (np.diff(losses[:bad]) < 0).all()
+    session, drafts, checks = _run(tmp_path, SOFTPLUS_F32, "softplus_f32")
+    steps = checks["learning_rate_too_high"]["steps_too_large"]
+    assert steps.status == FAILS
+    assert f"fell at {bad - 1} of the {bad - 1} steps before step {bad}" in steps.why
+    assert "learning_rate_too_high" not in drafts and "exp_overflow" in drafts
+
+
 def test_healthy_rate_raises_nothing(tmp_path):
     session, drafts, checks = _run(tmp_path, LINREG.format(lr=0.1, op="-"), "lr_ok")
     assert not {"learning_rate_too_high", "gradient_sign_wrong", "learning_rate_too_low"} & set(drafts)
@@ -1551,6 +1592,49 @@ def test_targets_rebound_before_the_loop_are_judged_as_rebound(tmp_path):
     session, drafts, checks = _run(tmp_path, ADAM_JUMP, "adam_jump")
     assert np.abs(untraced(ADAM_JUMP)["X"]).max() < 1.0
     assert checks["targets_outside_activation_range"]["targets_outside"].status == FAILS
+
+
+# A tanh net whose layers' outputs are appended to a list, the prediction read as `acts[-1]` where it meets raw
+# kWh targets (10 to 60), then scored on held-out rows every epoch: nothing records the prediction on its own, but
+# the list is filled by the tanh.
+TANH_LIST = """
+import numpy as np
+rng = np.random.default_rng(0)
+X = rng.normal(size=(96, 3))
+y = (35 + 8 * X[:, :1] - 5 * X[:, 1:2])
+sizes = [3, 8, 1]
+Ws = [rng.normal(0, 1 / np.sqrt(a), (a, b)) for a, b in zip(sizes[:-1], sizes[1:])]
+def forward(x):
+    acts = [x]
+    for W in Ws:
+        acts.append(np.tanh(acts[-1] @ W))
+    return acts
+def backward(acts, target):
+    grads = []
+    delta = 2 * (acts[-1] - target) / len(target) * (1 - acts[-1] ** 2)
+    for i in reversed(range(len(Ws))):
+        grads.insert(0, acts[i].T @ delta)
+        if i > 0:
+            delta = (delta @ Ws[i].T) * (1 - acts[i] ** 2)
+    return grads
+for epoch in range(20):
+    for s in range(0, 96, 32):
+        acts = forward(X[s:s + 32])
+        grads = backward(acts, y[s:s + 32])
+        for k in range(len(Ws)):
+            Ws[k] -= 0.1 * grads[k]
+    held_out = forward(X[:50])[-1]
+"""
+
+
+def test_targets_beyond_a_tanh_whose_outputs_fill_a_list_of_layer_outputs(tmp_path):
+    # the last output the list holds is the held-out pass's, 50 rows against the minibatch's 32 targets
+    y = untraced(TANH_LIST)["y"]
+    session, drafts, checks = _run(tmp_path, TANH_LIST, "tanh_list")
+    c = checks["targets_outside_activation_range"]
+    assert c["bounded_output"].status == HOLDS and "tanh" in c["bounded_output"].why
+    assert c["targets_outside"].status == HOLDS
+    assert f"runs from {y.min():.4g} to {y.max():.4g}" in c["targets_outside"].why
 
 
 # A ReLU recurrent net started at the identity, its five arrays stepped by one statement in a loop over them: the

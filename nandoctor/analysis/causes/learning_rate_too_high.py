@@ -6,9 +6,9 @@ import numpy as np
 
 from ...detectors.facts import base_name
 from ...detectors.numerics import first_nonfinite_info
-from ...detectors.optimisation import (batch_axis_size, bias_named, loss_progress, oversized_steps, step0_blowup,
-                                       stepped_updates, summed_gradients, summed_loss, thrown_off, trouble,
-                                       typical_ratio, update_ratios)
+from ...detectors.optimisation import (batch_axis_size, bias_named, loss_progress, loss_series, oversized_steps,
+                                       step0_blowup, stepped_updates, summed_gradients, summed_loss, thrown_off,
+                                       trouble, typical_ratio, update_ratios)
 from ...explain.fixes import advice, divide_gradient_fix, lower_lr_fix
 from ...model import ChainLink
 from ..rules import LATENT, PRIMARY, Draft, RuleOutcome, cause_rule
@@ -146,6 +146,24 @@ def raised_steps(F, stepped: list[int], until: int | None, limit: float, window:
     return best or {}
 
 
+def _converging(F, until: int | None, share: float) -> dict | None:
+    """The loss before step `until` falling at `share` or more of its changes (five at least) and ending below its
+    start, as a dict of what was measured; else None."""
+    ls = loss_series(F)
+    if ls is None or until is None:
+        return None
+    steps, loss, how = ls
+    keep = (steps < until) & np.isfinite(loss)
+    values = np.asarray(loss[keep], dtype=np.float64)
+    change = np.diff(values)
+    if len(change) < 5:
+        return None
+    falls = int(np.sum(change < 0))
+    if falls < share * len(change) or not values[-1] < values[0]:
+        return None
+    return dict(how=how, falls=falls, changes=int(len(change)), first=float(values[0]), last=float(values[-1]))
+
+
 def describe_steps(big: dict) -> str:
     if big["how"] == "spike":
         return (f"at step {big['step']} one update moved {big['name']} by {big['ratio']:.2g} of its norm "
@@ -201,9 +219,11 @@ def describe_steps(big: dict) -> str:
     # n-fold) are large steps on weights they keep growing, though the ratio falls as the norm grows.
     # A bounce throws the weights back across the minimum: consecutive changes of an array point opposite ways
     # (median cosine below BOUNCE_COSINE); noise around the minimum leaves them nearly unrelated.
+    # A loss falling at CONVERGING_FALLS or more of its changes up to a non-finite value was converging under those
+    # steps: the value overflowed where the fit was heading.
     thresholds={"LR_RATIO_HIGH": 0.1, "START_BLOWUP": 1e4, "SUM_BATCH": 32, "BOUNCE_DROP": 0.1,
                 "BOUNCE_REVERSALS": 0.5, "FROZEN_COLLAPSE": 1e4, "FROZEN_SPREAD": 1e-6, "FROZEN_KEPT_LOSS": 0.5,
-                "STEADY_FALL": 0.33, "BOUNCE_COSINE": -0.3},
+                "STEADY_FALL": 0.33, "BOUNCE_COSINE": -0.3, "CONVERGING_FALLS": 0.9},
     # the log of a negative tanh/linear output is NaN at any rate: the loss/activation mismatch explains it; a run
     # that climbs from its first update with steps that neither overshoot nor grow is going uphill, not too fast;
     # targets a bounded output cannot reach keep the error as large as their distance, and the steps with it; steps
@@ -278,6 +298,17 @@ def rule(ctx) -> RuleOutcome:
         # the frozen run's own measured step: a spike against the updates that followed it
         big = dict(how="spike", update=bad["update"], name=bad["name"], step=bad["spike_step"], ratio=bad["ratio"],
                    typical=bad["typical"])
+    # Steps large only in the sense that the weights grow under them, on a loss that fell at nearly every step up to
+    # a non-finite value: the run was converging, and the value overflowed where the fit was heading, not where a
+    # step threw it (a spike, an overshoot or a raised rate is a step's own event and is judged as before).
+    calm = (_converging(F, bad["step"], ctx.threshold("CONVERGING_FALLS"))
+            if big and big["how"] in ("median", "growth") and bad.get("kind") == "nonfinite" else None)
+    if calm:
+        out.check("steps_too_large", False,
+                  f"{describe_steps(big)}, but the loss ({calm['how']}) fell at {calm['falls']} of the {calm['changes']} "
+                  f"steps before step {bad['step']}, from {calm['first']:.4g} to {calm['last']:.4g}: the run was "
+                  f"converging when the value became non-finite", **calm)
+        return out
     if not out.check("steps_too_large", None if big is None else bool(big),
                      describe_steps(big) if big else
                      f"no step moved a weight by {limit:g} of its norm "
