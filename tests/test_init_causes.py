@@ -787,6 +787,29 @@ def test_per_sample_bias_in_features_x_samples(tmp_path):
     assert "parameter_shape_per_sample" in _tags(s)
 
 
+def test_a_name_made_afresh_for_a_second_model_is_not_a_parameter_changing_shape(tmp_path):
+    # W is a linear model's weights, then made again with two more columns for a second fit: two parameters under
+    # one name, each update writing one shape; only a statement that writes a new size grows a parameter.
+    src = """
+        import numpy as np
+        rng = np.random.default_rng(8)
+        X = rng.standard_normal((50, 3))
+        y = X @ np.array([1.0, -1.0, 0.5])
+        W = np.zeros(3)
+        for step in range(40):
+            W = W - 0.1 * X.T @ (X @ W - y) / 50
+        X = np.hstack([X, X[:, :2] ** 2])
+        W = np.zeros(5)
+        for step in range(40):
+            W = W - 0.1 * X.T @ (X @ W - y) / 50
+    """
+    assert untraced(src)["W"].shape == (5,)
+    s = analysed_session(tmp_path, src)
+    c = premise_checks(s, "parameter_shape_per_sample")
+    assert c["parameter_per_sample"].status == FAILS
+    assert "parameter_shape_per_sample" not in _tags(s)
+
+
 def test_a_layer_as_wide_as_the_data_is_not_per_sample(tmp_path):
     s = analysed_session(tmp_path, """
         import numpy as np

@@ -59,14 +59,16 @@ def rule(ctx) -> RuleOutcome:
         for i in range(len(sr)):
             st = int(sr.step[i])
             if st < 1:
-                early.setdefault(name, set()).add(int(np.prod(_shape(sr.shape[i]))))
+                early.setdefault((name, p), set()).add(int(np.prod(_shape(sr.shape[i]))))
             if st == last_step:
-                late.setdefault(name, set()).add(int(np.prod(_shape(sr.shape[i]))))
+                late.setdefault((name, p), set()).add(int(np.prod(_shape(sr.shape[i]))))
     per_sample = [k for k, ss in shapes.items() if any(n in s for s in ss)]
     # () -> (1,) is the same single number; a change in the element count is a parameter growing. Only a count
     # new at the end says so: observations are sampled, so the last step may miss some of a loop variable's arrays.
-    changing = [k for k, ss in shapes.items() if len({int(np.prod(s)) for s in ss}) > 1
-                and k in early and k in late and late[k] - early[k]]
+    # The change is one statement's: a name made afresh for a second model (`W = np.zeros(...)` before another loop)
+    # is another parameter, each of its statements writing one size.
+    grown = {name for (name, p), counts in late.items() if counts - early.get((name, p), counts)}
+    changing = [k for k, ss in shapes.items() if len({int(np.prod(s)) for s in ss}) > 1 and k in grown]
     hit = per_sample[0] if per_sample else changing[0] if changing else None
     if not out.check("parameter_per_sample", hit is not None if shapes else None,
                      (f"{hit} has the shapes {', '.join(str(s) for s in shapes[hit])}" if hit else
