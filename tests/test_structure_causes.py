@@ -307,6 +307,46 @@ for epoch in range(6):
 """
 
 
+POOLED_TANH = """
+import numpy as np
+rng = np.random.default_rng(1)
+X = rng.normal(size=(60, 5, 2))
+y = (X[:, :, 0].mean(axis=1) > 0).astype(float)
+W = rng.normal(0, 0.5, (2, 4))
+v = rng.normal(0, 0.5, 4)
+def forward(X):
+    hid = np.tanh(np.einsum("ntd,dh->nth", X, W))
+    pooled = hid.mean(axis=1)
+    out = 1 / (1 + np.exp(-(pooled @ v)))
+    return hid, pooled, out
+for epoch in range(40):
+    hid, pooled, out = forward(X)
+    dz = (out - y) / len(y)
+    dv = pooled.T @ dz
+    dpre = np.repeat(np.outer(dz, v)[:, None, :], 5, axis=1) / 5 * (1 - hid ** 2)
+    W -= 1.0 * np.einsum("ntd,nth->dh", X, dpre)
+    v -= 1.0 * dv
+SCORED
+"""
+
+
+def test_a_forward_value_the_gradient_also_reads_is_no_derivative(tmp_path):
+    # `pooled = hid.mean(axis=1)` feeds the output and the output weights' gradient: a forward value, not a
+    # derivative of the tanh written wrong.
+    s = trace(tmp_path, POOLED_TANH.replace("SCORED", ""))
+    assert "wrong_derivative_formula" not in tags(s)
+    st, _ = judge(s, "wrong_derivative_formula")
+    assert st.get("mismatch_measured") != HOLDS
+
+
+def test_a_rescaling_of_the_outputs_after_training_is_no_derivative(tmp_path):
+    # Predictions mapped back to their units once training is over: `(out + 0.9) / 1.8 * span` runs once.
+    src = POOLED_TANH.replace("SCORED", "pred = forward(X)[2]\nlo, hi = y.min(), y.max()\n"
+                                        "pred_units = (pred + 0.9) / 1.8 * (hi - lo) + lo")
+    s = trace(tmp_path, src)
+    assert "wrong_derivative_formula" not in tags(s)
+
+
 def test_a_per_sample_error_times_an_activation_is_no_derivative(tmp_path):
     s = trace(tmp_path, PER_SAMPLE_TANH.replace("FORMULA", "1 - a ** 2"))
     st, _ = judge(s, "wrong_derivative_formula")

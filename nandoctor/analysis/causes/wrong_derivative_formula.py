@@ -72,6 +72,10 @@ def derivative_candidates(F):
         # A derivative is part of the backward pass and runs at every step, not once after training.
         # So is one read only by backward statements (`slope = out * (1 - out)` read only by `delta = (out - t) *
         # slope`), where no loss site was found to start the backward pass from.
+        # A value the forward pass reads (`pooled = hid.mean(axis=1)`, read by the output and by its weights'
+        # gradient) is a forward value that the backward pass also uses, whatever phase its statement was given.
+        if used_by & F.forward_sites:
+            continue
         in_backward = (y.phase == "backward" or (y.kind == "return" and y.function.rsplit(".", 1)[-1] in backward_calls)
                        or (y.id not in errors and bool(used_by & errors)) or only_backward)
         if not in_backward or F.loop_steps(y.id) < 2:
@@ -297,6 +301,9 @@ def _backward_statements(F):
             continue
         if not (y.phase == "backward" or y.id in errors):
             continue
+        if F.loop_steps(y.id) < 2:
+            continue  # a derivative runs at every step; a statement run once (scoring after training) is none
+
         try:
             yield y, ast.parse(strip_comment(y.statement.strip()))
         except SyntaxError:
