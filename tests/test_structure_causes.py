@@ -659,6 +659,27 @@ def test_integer_holds_on_standardised_columns_written_into_an_empty_integer_tab
     assert fix.before == "Z = np.empty_like(raw)" and fix.after == "Z = np.empty_like(raw).astype(float)"
 
 
+def test_integer_holds_on_z_scores_written_into_a_zeroed_integer_table(tmp_path):
+    # `np.zeros_like` of an integer table held zeros before; z-scores of every column have a spread of 1, and the
+    # table's spread after the last write is what truncation left of it.
+    src = """
+        import numpy as np
+        rng = np.random.default_rng(9)
+        raw = np.stack([rng.integers(0, 80, 120), rng.integers(25, 220, 120)], axis=1)
+        mu = raw.mean(axis=0)
+        sd = raw.std(axis=0)
+        Z = np.zeros_like(raw)
+        for j in range(raw.shape[1]):
+            Z[:, j] = (raw[:, j] - mu[j]) / sd[j]
+        coef = np.linalg.lstsq(np.column_stack([np.ones(120), Z]), raw[:, 1] * 0.5, rcond=None)[0]
+    """
+    s = trace(tmp_path, src)
+    st, out = judge(s, "integer_dtype_truncation")
+    assert st == {"integer_store": HOLDS, "float_result": HOLDS, "values_lost": HOLDS}
+    Z = untraced(src)["Z"]
+    assert f"the array's spread is {Z.std():.3g}" in out.drafts[0].summary
+
+
 def test_integer_does_not_replay_a_wide_rescaling(tmp_path):
     # Scores scaled to 0-255 keep their size as whole numbers: storing them into uint8 is the usual conversion.
     s = trace(tmp_path, """

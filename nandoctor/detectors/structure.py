@@ -539,7 +539,8 @@ def integer_stores(F: Facts) -> list[dict]:
         why = _float_expression(F, x, int(sr.seq[0]))
         rec = dict(site=x, dtype=str(dt), float_because=why, zeros_before=None, zeros_after=None,
                    frac_updates_zero=None, frac_writes_unchanged=None, first_step=int(sr.step[0]),
-                   replayed=_replayed_range(F, x, int(sr.seq[0])) if why else None)
+                   replayed=_replayed_range(F, x, int(sr.seq[0])) if why else None,
+                   standardised=_standardised_spread(F, x, sr) if why else None)
         # The same array just before the first write: another site writing the same name.
         name = base_name(x.target)
         before = None
@@ -646,6 +647,41 @@ def _at(node, name: str, stats: dict, end: str) -> float | None:
     return None
 
 
+# Written z-scores keep at least this share of their spread of 1 when nothing is lost; truncated to whole numbers,
+# the values within 1 of the mean become 0 and the spread falls to about 0.6.
+STANDARDISED_KEPT = 0.9
+
+
+def _standardised_spread(F: Facts, x, sr) -> dict | None:
+    """For a statement writing z-scores (`Z[:, j] = (A[:, j] - mu[j]) / sd[j]`, with `mu = A.mean(axis=0)` and
+    `sd = A.std(axis=0)`): A's name and the spread of the array after its last write, which z-scores of every column
+    give as 1. None for any other statement."""
+    tree = parse_statement(x.statement)
+    value = getattr(tree.body[0], "value", None) if tree is not None and tree.body else None
+    if not (isinstance(value, ast.BinOp) and isinstance(value.op, ast.Div) and isinstance(value.left, ast.BinOp)
+            and isinstance(value.left.op, ast.Sub)):
+        return None
+
+    def root(node):
+        while isinstance(node, ast.Subscript):
+            node = node.value
+        return _dotted(node)
+
+    data, centre, scale = root(value.left.left), root(value.left.right), root(value.right)
+    if not (data and centre and scale):
+        return None
+
+    def made_by(name: str, how: str) -> bool:
+        ws = [w for w in F.resolve(name, x.function) if w != x.id]
+        return bool(ws) and all(re.search(rf"(\b{re.escape(data)}\.{how}\(|np\.{how}\(\s*{re.escape(data)}\b)",
+                                          F.by_id[w].statement or "") for w in ws)
+
+    if not (made_by(centre, "mean") and made_by(scale, "std")):
+        return None
+    spread = float(sr[C.STD][-1])
+    return dict(name=data, spread=spread) if np.isfinite(spread) else None
+
+
 def _fractions_truncated(rng: dict | None) -> bool | None:
     """Whether the replayed values written are fractions within TRUNCATED_WITHIN of zero (None: not replayed)."""
     if rng is None:
@@ -659,6 +695,8 @@ def truncation_lost(rec: dict) -> bool | None:
     got = []
     if rec.get("replayed") is not None:
         got.append(_fractions_truncated(rec["replayed"]))
+    if rec.get("standardised") is not None:
+        got.append(rec["standardised"]["spread"] < LIM.STANDARDISED_KEPT)
     if rec["zeros_before"] is not None:
         got.append(rec["zeros_after"] > rec["zeros_before"])
     if rec["frac_updates_zero"] is not None:
@@ -670,6 +708,10 @@ def truncation_lost(rec: dict) -> bool | None:
 
 def truncation_text(rec: dict) -> str:
     """What the truncation measurably lost, in words."""
+    z = rec.get("standardised")
+    if z is not None and z["spread"] < LIM.STANDARDISED_KEPT:
+        return (f"the values written are z-scores of {z['name']} (its mean taken away, divided by its standard "
+                f"deviation: a spread of 1), but after the last write the array's spread is {z['spread']:.3g}")
     r = rec.get("replayed")
     if _fractions_truncated(r):
         return (f"the values written, replayed at the smallest and largest entry of {r['name']} ({r['min']:.4g} and "

@@ -48,7 +48,8 @@ def _fixes(F, rec) -> list[Fix]:
         ("integer_store", "a value is written into an existing integer array (not a bool mask)"),
         ("float_result", "the value written is a float: true division, a fractional constant or a float operand"),
         ("values_lost", "the write measurably lost values: more zeros than before, updates or writes that changed "
-                        "nothing, or values written that replay to fractions within TRUNCATED_WITHIN of zero"),
+                        "nothing, values written that replay to fractions within TRUNCATED_WITHIN of zero, or "
+                        "z-scores written whose array keeps less than STANDARDISED_KEPT of their spread of 1"),
     ),
 )
 def rule(ctx) -> RuleOutcome:
