@@ -109,6 +109,45 @@ def test_large_steps_on_a_loss_falling_at_every_step_to_an_overflow_are_not_the_
     assert "learning_rate_too_high" not in drafts and "exp_overflow" in drafts
 
 
+# Logistic regression fitted by eight Newton steps whose gradient has its sign flipped: each step, solved from the
+# Hessian with no rate in it, is many times the coefficients' norm and climbs the loss.
+NEWTON_ASCENT = """
+import numpy as np
+rng = np.random.default_rng(4)
+X = np.column_stack([np.ones(200), rng.normal(size=(200, 2))])
+y = (X[:, 1] - 0.5 * X[:, 2] + rng.normal(0, 0.5, 200) > 0).astype(float)
+def nll(beta):
+    z = X @ beta
+    return np.mean(np.logaddexp(0.0, z) - y * z)
+beta = np.zeros(3)
+losses = [nll(beta)]
+with np.errstate(all="ignore"):
+    for step in range(8):
+        p = 1.0 / (1.0 + np.exp(-(X @ beta)))
+        grad = X.T @ (y - p) / 200 + 1e-4 * beta
+        H = (X.T * (p * (1 - p))) @ X / 200 + 1e-4 * np.eye(3)
+        beta = beta - np.linalg.solve(H, grad)
+        losses.append(nll(beta))
+"""
+
+
+def test_newton_steps_with_the_gradient_sign_flipped_climb_whatever_their_size(tmp_path):
+    losses = untraced(NEWTON_ASCENT)["losses"]
+    assert all(b > a for a, b in zip(losses, losses[1:5]))
+    session, drafts, checks = _run(tmp_path, NEWTON_ASCENT, "newton_ascent")
+    assert checks["gradient_sign_wrong"]["steps_small"].status == HOLDS
+    assert "gradient_sign_wrong" in drafts and "learning_rate_too_high" not in drafts
+
+
+def test_a_loss_not_finite_after_its_first_value_does_not_show_ascent(tmp_path):
+    # float32 probabilities clipped to [0, 1] reach exactly 1 at the first update: the loss is NaN from then on, and
+    # the offset's growth alone does not tell a climb from a descent.
+    source = (Path(__file__).parent / "samples" / "cases" / "c5_clip_bounds_f32_a.py").read_text()
+    session, drafts, checks = _run(tmp_path, source, "clip_bounds")
+    assert checks["gradient_sign_wrong"]["worse_from_first_steps"].status == NOT_CHECKED
+    assert "gradient_sign_wrong" not in drafts and "log_of_zero" in drafts
+
+
 def test_healthy_rate_raises_nothing(tmp_path):
     session, drafts, checks = _run(tmp_path, LINREG.format(lr=0.1, op="-"), "lr_ok")
     assert not {"learning_rate_too_high", "gradient_sign_wrong", "learning_rate_too_low"} & set(drafts)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ast
+
 import numpy as np
 
 from ...detectors.optimisation import (consecutive_cosines, loss_before_training, loss_series, oversized_steps,
                                        sound_run_words, trouble, update_ratios)
+from ...detectors.facts import parse_statement, strip_comment
 from ...explain.fixes import flip_update_fixes
 from ...model import ChainLink
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
@@ -36,10 +39,10 @@ def worsening_from_start(F, k: int = 4) -> dict | None:
                          f"{', '.join(f'{v:.4g}' for v in loss[:k])}, ..."}
         if rising:
             return found
-    # A loss computed at every step but not finite from its first value on, at most of them (the log of a negative
-    # output): whether it falls with growing weights was not measured, and growth alone does not tell ascent from
-    # descent. (A climb that ends in NaN has finite values first.)
-    blind = ls is not None and len(ls[1]) >= k and not np.isfinite(ls[1][0]) and np.isfinite(ls[1]).mean() < 0.5
+    # A loss computed at every step but not finite from its first or second value on, at most of them (the log of
+    # a negative output, a log of 0 from the first update): whether it falls with growing weights was not measured,
+    # and growth alone does not tell ascent from descent. (A climb that ends in NaN has finite values first.)
+    blind = ls is not None and len(ls[1]) >= k and np.isfinite(ls[1][:k]).sum() < 2 and np.isfinite(ls[1]).mean() < 0.5
     for u in F.updates:
         steps, up, before, ratio = update_ratios(F, u)  # rows where the norm before is above zero
         if len(before) < 20:
@@ -165,6 +168,24 @@ def step_spread(F) -> dict | None:
     return best
 
 
+def _rate_free(F, u: int) -> bool:
+    """Whether an update steps by a value with no rate in it: no setting is read (F.lr_sites) and no number scales
+    the step (`beta = beta - np.linalg.solve(H, grad)`, not `w -= 0.5 * g`)."""
+    if F.lr_sites(u):
+        return False
+    tree = parse_statement(strip_comment(F.by_id[u].statement.strip()))
+    stmt = tree.body[0] if tree is not None and tree.body else None
+    if isinstance(stmt, ast.AugAssign):
+        step = stmt.value
+    elif isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.BinOp) and isinstance(stmt.value.op, (ast.Sub, ast.Add)):
+        step = stmt.value.right
+    else:
+        return False
+    numbers = [n for n in ast.walk(step) if isinstance(n, ast.Constant) and isinstance(n.value, (int, float))
+               and not isinstance(n.value, bool)]
+    return not numbers and any(isinstance(n, ast.Call) for n in ast.walk(step))
+
+
 @cause_rule(
     "gradient_sign_wrong",
     "The update climbs the gradient instead of descending it",
@@ -205,7 +226,10 @@ def rule(ctx) -> RuleOutcome:
         [f for f in ctx.findings.get("exploding_gradient", []) if f.severity != "info"]
     # A step larger than the weights themselves is too large whatever its direction: only steps below the weights'
     # own norm are judged by what they did.
-    level = bool(big) and big["how"] == "median" and not growing and big["ratio"] < 1.0
+    # A step with no rate in it (a Newton step, `beta - np.linalg.solve(H, grad)`) is as large as the model it
+    # solves says: only whether it overshoots is judged, not its size against the weights.
+    level = bool(big) and big["how"] == "median" and not growing and (
+        big["ratio"] < 1.0 or big.get("update") is not None and _rate_free(F, big["update"]))
     # Steps that reverse direction from one update to the next overshoot a valley, whatever their size: a climb
     # keeps going the same way.
     back = reversing_steps(F, bad.get("step"), ctx.threshold("REVERSAL_COSINE"), ctx.threshold("REVERSAL_SHARE"))
