@@ -22,7 +22,9 @@ def catalogue_markdown() -> str:
         premises = "<br>".join(f"`{p.name}`: {p.text}" for p in rule.premises)
         thresholds = "<br>".join(f"`{k}` = {v:g}" for k, v in sorted(rule.thresholds.items())) or "-"
         module = rule.module.replace(".", "/") + ".py"
-        yields = ", ".join(f"`{c}`" for c in rule.yields_to) or "-"
+        yields = ", ".join([f"`{c}`" for c in rule.yields_to]
+                           + [f"`{c}` (when its trouble is {' or '.join(kinds)})" for c, kinds in rule.yields_when.items()]
+                           ) or "-"
         lines.append(f"| `{code}` | {rule.title} | {premises} | {thresholds} | {yields} | `{module}` |")
     return "\n".join(lines) + "\n"
 

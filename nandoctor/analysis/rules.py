@@ -99,6 +99,10 @@ class CauseRule:
     # Causes that, when raised on the same run, explain this one's evidence: it then stands down. A wrong
     # derivative makes the loss climb just as a flipped sign does; the defect measured at its source wins.
     yields_to: tuple[str, ...] = ()
+    # Causes it stands down for only when its own evidence is of one of the given kinds (its draft's evidence
+    # "trouble"): a loss that never falls under large steps is explained by a model with no bias, a run that blew up
+    # is not.
+    yields_when: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -121,15 +125,16 @@ RULES: dict[str, CauseRule] = {}
 
 
 def cause_rule(code: str, title: str, premises: tuple[tuple[str, str], ...] | list, thresholds: dict | None = None,
-               yields_to: tuple[str, ...] = ()):
-    """Declare the decorated function as the rule for cause `code` (one rule per code); `yields_to` as in CauseRule."""
+               yields_to: tuple[str, ...] = (), yields_when: dict[str, tuple[str, ...]] | None = None):
+    """Declare the decorated function as the rule for cause `code` (one rule per code); `yields_to` and
+    `yields_when` as in CauseRule."""
 
     def register(fn):
         if code in RULES and RULES[code].module != fn.__module__:
             raise ValueError(f"cause {code!r} is declared twice: {RULES[code].module} and {fn.__module__}")
         RULES[code] = CauseRule(code, title, tuple(Premise(n, t) for n, t in premises), dict(thresholds or {}), fn,
                                 fn.__module__, (fn.__doc__ or "").strip().splitlines()[0] if fn.__doc__ else "",
-                                tuple(yields_to))
+                                tuple(yields_to), dict(yields_when or {}))
         return fn
 
     return register
@@ -202,6 +207,9 @@ def evaluate_rules(session, facts, findings) -> tuple[list[Draft], list[NotCheck
     rules = load_rules()
     for code in sorted(raised):
         by_other = [c for c in rules[code].yields_to if c in raised] if code in rules else []
+        kinds = {d.evidence.get("trouble") for d in drafts if d.tag == code}
+        by_other += [c for c, when in (rules[code].yields_when.items() if code in rules else ())
+                     if c in raised and kinds & set(when)]
         if by_other:
             drafts = [d for d in drafts if d.tag != code]
             checks.setdefault(code, []).append(PremiseCheck("yields_to", FAILS, f"explained by {by_other[0]}, raised "

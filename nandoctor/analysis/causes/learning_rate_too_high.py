@@ -229,7 +229,9 @@ def describe_steps(big: dict) -> str:
     # targets a bounded output cannot reach keep the error as large as their distance, and the steps with it; steps
     # written onto a copy the parameter never sees are measured against the copy, not the weights the model uses
     yields_to=("wrong_loss_for_activation", "gradient_sign_wrong", "targets_outside_activation_range",
-               "parameter_not_updated"),
+               "parameter_not_updated", "weights_init_too_large"),
+    # a loss that never falls under large steps, on a model with no bias, is the fit it cannot make, not a bounce
+    yields_when={"missing_bias": ("bouncing",)},
 )
 def rule(ctx) -> RuleOutcome:
     """Updates too large for the weights, measured, before the run blows up."""
@@ -374,7 +376,7 @@ def rule(ctx) -> RuleOutcome:
     elif summed:
         name = F.by_id[F.inputs].target if F.inputs is not None else None
         fixes.append(divide_gradient_fix(F, summed[0]["update"], name))
-    ev = {"ratio": big["ratio"], "how": big["how"]}
+    ev = {"ratio": big["ratio"], "how": big["how"], "trouble": bad["kind"]}
     if big["how"] == "spike":
         ev.update(spike_step=big["step"], typical_ratio=big["typical"])
     summary = f"The learning rate is too high: {describe_steps(big)}"

@@ -17,6 +17,9 @@ LOG_AT_ZERO = re.compile(r"^log(2|10)?\(0\)$|^log1p\(-1\)$")
         ("first_nonfinite_located", "the first non-finite value was found and its operation replayed"),
         ("log_at_zero", "that operation is the log of exactly zero"),
     ),
+    # steps that climb the loss from the first ones push the probabilities to 0 or 1: the log of zero is where the
+    # climb ends, the sign of the step is the cause
+    yields_to=("gradient_sign_wrong",),
 )
 def rule(ctx) -> RuleOutcome:
     """The first non-finite value is log(0) = -inf."""
