@@ -782,7 +782,8 @@ def test_per_sample_bias_in_features_x_samples(tmp_path):
             b -= 0.1 * R
     """)
     c = premise_checks(s, "parameter_shape_per_sample")
-    assert _statuses(c) == {"samples_counted": HOLDS, "parameter_per_sample": HOLDS, "not_a_layer_width": HOLDS}
+    assert _statuses(c) == {"samples_counted": HOLDS, "parameter_per_sample": HOLDS, "not_a_layer_width": HOLDS,
+                            "not_a_factor": HOLDS}
     assert c["samples_counted"].numbers["samples"] == 40
     assert "parameter_shape_per_sample" in _tags(s)
 
@@ -807,6 +808,32 @@ def test_a_name_made_afresh_for_a_second_model_is_not_a_parameter_changing_shape
     s = analysed_session(tmp_path, src)
     c = premise_checks(s, "parameter_shape_per_sample")
     assert c["parameter_per_sample"].status == FAILS
+    assert "parameter_shape_per_sample" not in _tags(s)
+
+
+def test_a_factor_matrix_with_a_row_per_data_row_is_the_model_not_a_per_sample_parameter(tmp_path):
+    # Non-negative factorisation A ~ W @ H by multiplicative updates: W has one row of factors per row of A.
+    src = """
+        import numpy as np
+        rng = np.random.default_rng(10)
+
+        def factorise(A, r, epochs, W, H):
+            norms = [np.linalg.norm(A - np.matmul(W, H))]
+            for it in range(epochs):
+                H = H * (np.matmul(W.T, A) / np.matmul(np.matmul(W.T, W), H))
+                W = W * (np.matmul(A, H.T) / np.matmul(W, np.matmul(H, H.T)))
+                norms.append(np.linalg.norm(A - np.matmul(W, H)))
+            return W, H, norms
+
+        A = rng.random((40, 3)) @ rng.random((3, 25))
+        W, H, errors = factorise(A, 3, 60, rng.random((40, 3)), rng.random((3, 25)))
+    """
+    errors = untraced(src)["errors"]
+    assert errors[-1] < 0.5 * errors[0]
+    s = analysed_session(tmp_path, src)
+    c = premise_checks(s, "parameter_shape_per_sample")
+    assert c["parameter_per_sample"].status == HOLDS and c["not_a_factor"].status == FAILS
+    assert "np.matmul(W, H)" in c["not_a_factor"].why
     assert "parameter_shape_per_sample" not in _tags(s)
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import re
 
 import numpy as np
 
-from ...detectors.facts import base_name
+from ...detectors.facts import _dotted, base_name, last
 from ...explain.fixes import as_group, one_per_output_fix, shared_step_fixes
 from ...model import ChainLink
 from ..rules import STRUCTURAL, Draft, RuleOutcome, cause_rule
@@ -17,6 +18,32 @@ def _shape(text) -> tuple:
     return tuple(int(v) for v in re.findall(r"\d+", str(text)))
 
 
+def _factor_product(F, name: str, params: set[str]) -> tuple[str, int, str] | None:
+    """(text, line, other parameter) of a product of `name` with another parameter and nothing else (`W @ H`,
+    `np.matmul(W, H)`, `P[i, :].dot(Q[j, :].T)`) in the sources; None when there is none."""
+    def root(node):
+        while isinstance(node, ast.Subscript) or isinstance(node, ast.Attribute) and node.attr == "T":
+            node = node.value
+        return _dotted(node)
+
+    for tree in F.trees.values():
+        for node in ast.walk(tree):
+            pair = None
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+                pair = (node.left, node.right)
+            elif isinstance(node, ast.Call) and len(node.args) == 2 and last(_dotted(node.func) or "") in ("matmul", "dot"):
+                pair = tuple(node.args)
+            elif isinstance(node, ast.Call) and len(node.args) == 1 and isinstance(node.func, ast.Attribute) \
+                    and node.func.attr == "dot":
+                pair = (node.func.value, node.args[0])
+            if pair is None:
+                continue
+            a, b = root(pair[0]), root(pair[1])
+            if name in (a, b) and a in params and b in params and a != b:
+                return ast.unparse(node), node.lineno, b if a == name else a
+    return None
+
+
 @cause_rule(
     "parameter_shape_per_sample",
     "A parameter has one entry per training sample",
@@ -24,6 +51,9 @@ def _shape(text) -> tuple:
         ("samples_counted", "the number of training samples was measured from the inputs and targets"),
         ("parameter_per_sample", "a learned parameter's shape holds that number, or changes during training"),
         ("not_a_layer_width", "no other parameter has a dimension of that size, so it is not a layer's width"),
+        ("not_a_factor", "the parameter is not multiplied by another parameter with no data between them (W @ H, "
+                         "a user's factors times an item's): in a factorisation one row of factors per row of the "
+                         "data is the model"),
     ),
     # An error of (n, n) from an (n,) target against (n, 1) predictions gives the weights' gradient a sample axis:
     # the parameter grows one when the broadcast happens, its consequence.
@@ -85,6 +115,11 @@ def rule(ctx) -> RuleOutcome:
     if not out.check("not_a_layer_width", not others,
                      f"{', '.join(others)} also have a dimension of {n}" if others else
                      f"no other parameter has a dimension of {n}: {', '.join(f'{k} {ss[0]}' for k, ss in shapes.items() if k != hit) or 'none'}"):
+        return out
+    factor = _factor_product(F, hit, set(shapes)) if hit in per_sample else None
+    if not out.check("not_a_factor", factor is None,
+                     f"`{factor[0]}` (line {factor[1]}) multiplies {hit} by the parameter {factor[2]}: a factorisation"
+                     if factor else f"no statement multiplies {hit} by another parameter"):
         return out
     ss = shapes[hit]
     x = F.by_id[where[hit]]
