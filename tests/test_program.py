@@ -1429,3 +1429,38 @@ def test_a_list_of_pairs_rebuilt_by_appending_steps_is_updated(tmp_path):
     assert "pairs" in param_names(s)
     assert loop_line(s, s.plan.training_loop) == line_of(APPENDED_PAIRS, "for sweep in range(12):")
     assert s.plan.n_steps == 12
+
+
+# Images drawn in a loop of their own before training: that loop's statements never run in a training step.
+DATA_LOOP_FIRST = """
+import numpy as np
+rng = np.random.default_rng(7)
+def make(n):
+    imgs = np.zeros((n, 4, 4))
+    for i in range(n):
+        k = rng.integers(0, 4)
+        imgs[i, k, :] = 1.0
+    return imgs + rng.normal(0, 0.3, imgs.shape)
+X = make(80).reshape(80, -1)
+Y = np.eye(2)[(X[:, :8].sum(axis=1) > 1).astype(int)]
+W = rng.normal(0, 1, (16, 2))
+for epoch in range(30):
+    h = np.tanh(X @ W)
+    p = np.exp(h) / np.exp(h).sum(axis=1, keepdims=True)
+    W -= 0.5 * X.T @ ((p - Y) * (1 - h ** 2)) / 80
+"""
+
+
+def test_the_first_forward_pass_is_the_first_training_step_not_a_data_loop_before_it(tmp_path):
+    from nandoctor.analysis.causes._passes import forward_pass, loop_rows
+    from nandoctor.detectors.facts import facts
+
+    s = traced(DATA_LOOP_FIRST, tmp_path)
+    F = facts(s)
+    made = [x.id for x in F.sites if x.function == "make" and F.observed(x.id)]
+    assert made and all(len(loop_rows(F, sid)) == 0 for sid in made)
+    first = forward_pass(F, "first")
+    lines = {F.by_id[sid].line for _, sid, _ in first.rows}
+    assert line_of(DATA_LOOP_FIRST, "h = np.tanh") in lines
+    assert not lines & {F.by_id[sid].line for sid in made}
+

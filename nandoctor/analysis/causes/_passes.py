@@ -21,7 +21,10 @@ def loop_rows(F, sid: int) -> np.ndarray:
     if sr is None or not len(sr):
         return np.zeros(0, dtype=int)
     inside = np.nonzero(sr.step >= 0)[0]
-    return inside if len(inside) else np.arange(len(sr))
+    # With a training loop, a statement that never ran in it (data made in a loop of its own before training) has
+    # no rows there; only a script with no training loop at all is read whole.
+    trained = getattr(F.s.plan, "training_loop", None) is not None
+    return inside if len(inside) or trained else np.arange(len(sr))
 
 
 @dataclass(frozen=True)
