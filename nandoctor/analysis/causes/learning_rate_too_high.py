@@ -229,7 +229,7 @@ def describe_steps(big: dict) -> str:
     # targets a bounded output cannot reach keep the error as large as their distance, and the steps with it; steps
     # written onto a copy the parameter never sees are measured against the copy, not the weights the model uses
     yields_to=("wrong_loss_for_activation", "gradient_sign_wrong", "targets_outside_activation_range",
-               "parameter_not_updated", "weights_init_too_large"),
+               "parameter_not_updated"),
     # a loss that never falls under large steps, on a model with no bias, is the fit it cannot make, not a bounce
     yields_when={"missing_bias": ("bouncing",)},
 )
