@@ -414,3 +414,13 @@ def test_an_unmeasured_large_array_in_the_first_step_is_not_a_blow_up(tmp_path):
     W2 = rng.normal(size=(50, 1)) * 0.1
     H = np.tanh(X @ W1)
     assert got["peak"] <= max(np.abs(H).max(), np.abs(H @ W2).max(), np.abs(X @ W1).max()) + 1e-12
+
+
+@pytest.mark.parametrize("name, bias", [("b", True), ("bs", True), ("bh", True), ("bOut", True), ("b_hidden", True),
+                                        ("biases", True), ("beta", False), ("batch", False), ("bins", False),
+                                        ("best_w", False)])
+def test_bias_names_are_offsets_not_any_name_starting_with_b(name, bias):
+    # a step measured against a bias's norm says little (it starts at zero); coefficients named beta are weights
+    from nandoctor.detectors.optimisation import _BIAS
+
+    assert bool(_BIAS.match(name)) == bias

@@ -290,8 +290,9 @@ def _loss_jump_after(F: Facts, step: int) -> bool:
     return bool(np.nanmax(after) > LOSS_JUMP * med and final > med)
 
 
-# `bHidden`, `bOut`: a camel-case b only (case-sensitive there): `beta`, `batch`, `bins` name no bias.
-_BIAS = re.compile(r"^(b|bias|biases|b\d+|b_\w+|\w*_b|\w*bias\w*|intercept|(?-i:b[A-Z]\w*)|d?b[hoy]?)$", re.IGNORECASE)
+# `bHidden`, `bOut`, `bs`, `bh`: a camel-case b or a b and one lower-case letter (case-sensitive there): `beta`,
+# `batch` and `bins` name no bias.
+_BIAS = re.compile(r"^(b|bias|biases|b\d+|b_\w+|\w*_b|\w*bias\w*|intercept|(?-i:b[A-Z]\w*|b[a-z]\d*)|d?b[hoy]?)$", re.IGNORECASE)
 
 
 def _bias_like(F: Facts, u: int) -> bool:

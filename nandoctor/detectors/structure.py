@@ -26,8 +26,9 @@ DEAD_TAIL = 0.1
 # within this many units of zero (standardised or 0-1 scaled values truncate to a handful of whole numbers).
 TRUNCATED_WITHIN = 10.0
 # Derivative formulas of activations and the range their argument must lie in.
-# `bHidden`, `bOut`: a camel-case b only (case-sensitive there): `beta`, `batch`, `bins` name no bias.
-BIAS_NAME = re.compile(r"^(b|bias|biases|b\d+|b_\w+|\w*_b|\w*bias\w*|beta|intercept|theta0|w0|(?-i:b[A-Z]\w*))$", re.IGNORECASE)
+# `bHidden`, `bOut`, `bs`, `bh`: a camel-case b or a b and one lower-case letter (case-sensitive there): `beta`,
+# `batch` and `bins` name no bias.
+BIAS_NAME = re.compile(r"^(b|bias|biases|b\d+|b_\w+|\w*_b|\w*bias\w*|beta|intercept|theta0|w0|(?-i:b[A-Z]\w*|b[a-z]\d*))$", re.IGNORECASE)
 _MUTATORS = ("fill", "sort", "resize", "put", "itemset", "clip", "partition", "setfield")
 # A statement that applies a ReLU: np.maximum(0, z), np.maximum(z, 0), relu(z), np.where(z > 0, z, 0).
 _RELU_CODE = re.compile(r"(maximum\(\s*0(\.0*)?\s*,|maximum\([^,]+,\s*0(\.0*)?\s*\)|\brelu\(|where\([^,]+>\s*0[^,]*,[^,]+,\s*0)",
