@@ -189,13 +189,16 @@ def _lists_handed(trees) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
             if isinstance(r, ast.Return) and isinstance(r.value, (ast.List, ast.Tuple)):
                 returned.setdefault(q.rsplit(".", 1)[-1], []).extend(
                     (d, q) for e in r.value.elts if (d := _dotted(e)))
-    calls = [(c, q) for _, q, fn in _walk_functions(trees) for c in _own_nodes(fn) if isinstance(c, ast.Call)]
+    calls: dict[str, list[tuple[ast.Call, str]]] = {}  # last name called -> (call, the function it is written in)
+    for _, q, fn in _walk_functions(trees):
+        for c in _own_nodes(fn):
+            if isinstance(c, ast.Call) and _dotted(c.func):
+                calls.setdefault(_dotted(c.func).rsplit(".", 1)[-1], []).append((c, q))
     out: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
     for q, fn in defs:
         names = [a.arg for a in fn.args.posonlyargs + fn.args.args]
         method = names[:1] == ["self"]
-        callee = q.rsplit(".", 1)[-1]
-        mine = [(c, caller) for c, caller in calls if (_dotted(c.func) or "").rsplit(".", 1)[-1] == callee]
+        mine = calls.get(q.rsplit(".", 1)[-1], [])
         for k, arg in enumerate(names[1:] if method else names):
             found: list[tuple[str, str]] = []
             for call, caller in mine:
@@ -1304,7 +1307,7 @@ class ProgramModel(_facts_base()):
         for u in self.updates:
             for h in self.lr_sites(u):
                 out.setdefault(h, f"read by the update at line {self.by_id[u].line}")
-        idx = index_sources(self.s.sources)
+        idx = self.source_index
         for x in self.sites:
             if x.kind != "assign" or x.id in out or "." in x.target or x.reads:
                 continue
@@ -1328,7 +1331,7 @@ class ProgramModel(_facts_base()):
     def element_containers(self) -> dict[tuple[str, str], list[str]]:
         """(function, loop variable) -> the containers whose elements the loop hands out in it (`p` of `for p, g in
         zip(params, grads)` walks `params`; `param` of `zip([Wxh, bh], ...)` walks Wxh and bh)."""
-        idx = index_sources(self.s.sources)
+        idx = self.source_index
         out: dict[tuple[str, str], list[str]] = {}
         for lp in self.s.loops:
             node = idx.loop_nodes.get((lp.file, lp.line))

@@ -643,9 +643,11 @@ def _at(node, name: str, stats: dict, end: str) -> float | None:
         return None if v is None else (-v if isinstance(node.op, ast.USub) else v)
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
         a, b = _at(node.left, name, stats, end), _at(node.right, name, stats, end)
-        if a is None or b is None or (isinstance(node.op, ast.Div) and b == 0):
+        if a is None or b is None:
             return None
-        return {ast.Add: a + b, ast.Sub: a - b, ast.Mult: a * b}.get(type(node.op), a / b if b else None)
+        if isinstance(node.op, ast.Div):
+            return a / b if b else None
+        return a + b if isinstance(node.op, ast.Add) else a - b if isinstance(node.op, ast.Sub) else a * b
     return None
 
 
@@ -716,8 +718,8 @@ def truncation_text(rec: dict) -> str:
                 f"deviation: a spread of 1), but after the last write the array's spread is {z['spread']:.3g}")
     r = rec.get("replayed")
     if _fractions_truncated(r):
-        return (f"the values written, replayed at the smallest and largest entry of {r['name']} ({r['min']:.4g} and "
-                f"{r['max']:.4g}), run from {r['lo']:.3g} to {r['hi']:.3g}, and are stored as the whole numbers "
+        return (f"the values it first writes, replayed at the smallest and largest entry of {r['name']} "
+                f"({r['min']:.4g} and {r['max']:.4g}), run from {r['lo']:.3g} to {r['hi']:.3g}, and are stored as the whole numbers "
                 f"{int(r['lo'])} to {int(r['hi'])}")
     if rec["zeros_before"] is not None and rec["zeros_after"] > rec["zeros_before"]:
         return f"{rec['zeros_before']:.0%} of its entries were zero before the write, {rec['zeros_after']:.0%} after"
