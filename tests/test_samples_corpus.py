@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -64,11 +65,16 @@ def plain(name):
     return _cache[name]
 
 
+_MKTEMP = threading.Lock()  # tmp_path_factory numbers its folders by listing them: two threads can take one number
+
+
 def fixed(name, tmp_path_factory):
     key = ("fixed", name)
     if key not in _cache:
         src = verify.fixed_source(name, BY_FILE[name]["fix"])
-        _cache[key] = verify.run_source(src, tmp_path_factory.mktemp("fix"), stem=Path(name).stem + "_fixed")
+        with _MKTEMP:
+            folder = tmp_path_factory.mktemp("fix")
+        _cache[key] = verify.run_source(src, folder, stem=Path(name).stem + "_fixed")
     return _cache[key]
 
 
