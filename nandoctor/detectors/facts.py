@@ -1211,6 +1211,33 @@ def expr_reads(node) -> list[str]:
     return out
 
 
+# Module names an expression's attribute chains start from, which name no value.
+_MODULES = {"np", "numpy", "math"}
+
+
+def free_names(node) -> set[str]:
+    """Variable names an expression reads, without the functions it calls or numpy's module names (`self.out` is one
+    name, the attribute, not `self` besides it; `col.mean()` reads col)."""
+    called = {id(n.func) for n in ast.walk(node) if isinstance(n, ast.Call)}
+    owners = {id(n.value) for n in ast.walk(node) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
+              and n.value.id not in _MODULES and id(n) not in called}
+    names = set()
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name) and id(n) not in called and id(n) not in owners and n.id not in _MODULES:
+            names.add(n.id)
+        if isinstance(n, ast.Attribute) and id(n) not in called and isinstance(n.value, ast.Name) \
+                and n.value.id not in _MODULES:
+            names.add(f"{n.value.id}.{n.attr}")
+    return names
+
+
+def array_root(node) -> str | None:
+    """The dotted name an indexed or transposed array expression reads (`X[:, j]`, `W.T`, `P[i, :].T`), else None."""
+    while isinstance(node, ast.Subscript) or isinstance(node, ast.Attribute) and node.attr == "T":
+        node = node.value
+    return _dotted(node)
+
+
 # Methods that hand back the same numbers in another shape, order or type.
 _SAME_VALUES = ("reshape", "astype", "ravel", "flatten", "transpose", "copy", "squeeze")
 

@@ -11,7 +11,8 @@ import numpy as np
 from .. import columns as C
 from ..model import Finding
 from . import Limits, register
-from .facts import Facts, _dotted, base_name, expr_reads, facts, last, parse_statement, strip_comment
+from .facts import (Facts, _dotted, array_root, base_name, expr_reads, facts, free_names, last, parse_statement,
+                    strip_comment)
 from .numerics import _f, data_reaching_model
 
 # Unnormalized inputs: where the inputs meet the weights, a feature whose mean or spread (sqrt(mean^2 +
@@ -585,7 +586,7 @@ def _replayed_range(F: Facts, x, seq: int) -> dict | None:
     value = getattr(tree.body[0], "value", None) if tree is not None and tree.body else None
     if value is None:
         return None
-    names = _arrays_read(value)
+    names = {n[:-len(".T")] if n.endswith(".T") else n for n in free_names(value)}
     if len(names) != 1:
         return None
     name = names.pop()
@@ -604,24 +605,6 @@ def _replayed_range(F: Facts, x, seq: int) -> dict | None:
             return None
         got.append(v)
     return dict(name=name, lo=min(got), hi=max(got), **stats[1])
-
-
-def _arrays_read(node) -> set[str]:
-    """The arrays an expression reads: names and attribute chains, not the functions it calls."""
-    d = _dotted(node)
-    if d is not None and isinstance(node, (ast.Name, ast.Attribute)):
-        return {d[:-len(".T")] if d.endswith(".T") else d}
-    if isinstance(node, ast.Call):
-        out = set()
-        if isinstance(node.func, ast.Attribute) and _dotted(node.func.value) not in (None, "np", "numpy", "math"):
-            out |= _arrays_read(node.func.value)
-        for a in node.args:
-            out |= _arrays_read(a)
-        return out
-    out = set()
-    for child in ast.iter_child_nodes(node):
-        out |= _arrays_read(child)
-    return out
 
 
 def _at(node, name: str, stats: dict, end: str) -> float | None:
@@ -666,12 +649,7 @@ def _standardised_spread(F: Facts, x, sr) -> dict | None:
             and isinstance(value.left.op, ast.Sub)):
         return None
 
-    def root(node):
-        while isinstance(node, ast.Subscript):
-            node = node.value
-        return _dotted(node)
-
-    data, centre, scale = root(value.left.left), root(value.left.right), root(value.right)
+    data, centre, scale = array_root(value.left.left), array_root(value.left.right), array_root(value.right)
     if not (data and centre and scale):
         return None
 
@@ -686,6 +664,11 @@ def _standardised_spread(F: Facts, x, sr) -> dict | None:
     return dict(name=data, spread=spread) if np.isfinite(spread) else None
 
 
+def _spread_lost(z: dict | None) -> bool | None:
+    """Whether written z-scores kept less than STANDARDISED_KEPT of their spread of 1 (None: no z-scores written)."""
+    return None if z is None else z["spread"] < LIM.STANDARDISED_KEPT
+
+
 def _fractions_truncated(rng: dict | None) -> bool | None:
     """Whether the replayed values written are fractions within TRUNCATED_WITHIN of zero (None: not replayed)."""
     if rng is None:
@@ -697,10 +680,9 @@ def _fractions_truncated(rng: dict | None) -> bool | None:
 def truncation_lost(rec: dict) -> bool | None:
     """Whether storing into the integer array measurably lost values (None: nothing to compare with)."""
     got = []
-    if rec.get("replayed") is not None:
-        got.append(_fractions_truncated(rec["replayed"]))
-    if rec.get("standardised") is not None:
-        got.append(rec["standardised"]["spread"] < LIM.STANDARDISED_KEPT)
+    for lost in (_fractions_truncated(rec.get("replayed")), _spread_lost(rec.get("standardised"))):
+        if lost is not None:
+            got.append(lost)
     if rec["zeros_before"] is not None:
         got.append(rec["zeros_after"] > rec["zeros_before"])
     if rec["frac_updates_zero"] is not None:
@@ -713,7 +695,7 @@ def truncation_lost(rec: dict) -> bool | None:
 def truncation_text(rec: dict) -> str:
     """What the truncation measurably lost, in words."""
     z = rec.get("standardised")
-    if z is not None and z["spread"] < LIM.STANDARDISED_KEPT:
+    if _spread_lost(z):
         return (f"the values written are z-scores of {z['name']} (its mean taken away, divided by its standard "
                 f"deviation: a spread of 1), but after the last write the array's spread is {z['spread']:.3g}")
     r = rec.get("replayed")

@@ -7,7 +7,7 @@ import re
 
 import numpy as np
 
-from ...detectors.facts import _dotted, base_name, last
+from ...detectors.facts import _dotted, array_root, base_name, last
 from ...explain.fixes import as_group, one_per_output_fix, shared_step_fixes
 from ...model import ChainLink
 from ..rules import STRUCTURAL, Draft, RuleOutcome, cause_rule
@@ -21,11 +21,6 @@ def _shape(text) -> tuple:
 def _factor_product(F, name: str, params: set[str]) -> tuple[str, int, str] | None:
     """(text, line, other parameter) of a product of `name` with another parameter and nothing else (`W @ H`,
     `np.matmul(W, H)`, `P[i, :].dot(Q[j, :].T)`) in the sources; None when there is none."""
-    def root(node):
-        while isinstance(node, ast.Subscript) or isinstance(node, ast.Attribute) and node.attr == "T":
-            node = node.value
-        return _dotted(node)
-
     for tree in F.trees.values():
         for node in ast.walk(tree):
             pair = None
@@ -38,7 +33,7 @@ def _factor_product(F, name: str, params: set[str]) -> tuple[str, int, str] | No
                 pair = (node.func.value, node.args[0])
             if pair is None:
                 continue
-            a, b = root(pair[0]), root(pair[1])
+            a, b = array_root(pair[0]), array_root(pair[1])
             if name in (a, b) and a in params and b in params and a != b:
                 return ast.unparse(node), node.lineno, b if a == name else a
     return None

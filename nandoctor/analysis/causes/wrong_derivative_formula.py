@@ -7,14 +7,12 @@ import ast
 import numpy as np
 
 from ... import columns as C
-from ...detectors.facts import base_name, parse_statement, strip_comment
+from ...detectors.facts import base_name, free_names, parse_statement, strip_comment
 from ...detectors.structure import derivative_feeds, product_factors
 from ...explain.fixes import derivative_formula_fix
 from ...model import ChainLink, Fix
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
 from ._passes import loop_rows
-
-_NUMPY = {"np", "numpy", "math"}
 
 # The true derivative of each activation, written in terms of its input z and of its output a.
 FROM_INPUT = {"sigmoid": lambda z: (1 / (1 + np.exp(-z))) * (1 - 1 / (1 + np.exp(-z))),
@@ -152,10 +150,10 @@ def inline_factor_checks(F) -> list[dict]:
         inner = {id(f) for n in chains for f in (n.left, n.right)}
         for chain in (n for n in chains if id(n) not in inner):
             factors = product_factors(chain)
-            singles = [f for f in factors if len(_free_names(f)) == 1]
-            for name in dict.fromkeys(next(iter(_free_names(f))) for f in singles):
-                mine = [f for f in factors if _free_names(f) == {name}]
-                rest = [f for f in factors if _free_names(f) != {name}]
+            singles = [f for f in factors if len(free_names(f)) == 1]
+            for name in dict.fromkeys(next(iter(free_names(f))) for f in singles):
+                mine = [f for f in factors if free_names(f) == {name}]
+                rest = [f for f in factors if free_names(f) != {name}]
                 # the error signal times a function of the output, not the output itself
                 if not rest or all(isinstance(f, (ast.Name, ast.Attribute)) for f in mine) or not all(
                         isinstance(n, _PLAIN_ARITHMETIC) or _part_of_name(n, f, name)
@@ -275,22 +273,6 @@ def _replay_factor(F, given: int, text: str, name: str, kind: str, limit: int = 
     return dict(compared=compared, wrong=wrong, sample=sample, extremes=extremes) if compared else None
 
 
-def _free_names(node) -> set[str]:
-    """Variable names an expression reads, without the functions it calls or numpy's module names."""
-    called = {id(n.func) for n in ast.walk(node) if isinstance(n, ast.Call)}
-    # `self.out` reads one value, the attribute, not `self` besides it
-    owners = {id(n.value) for n in ast.walk(node) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
-              and n.value.id not in _NUMPY and id(n) not in called}
-    names = set()
-    for n in ast.walk(node):
-        if isinstance(n, ast.Name) and id(n) not in called and id(n) not in owners and n.id not in _NUMPY:
-            names.add(n.id)
-        if isinstance(n, ast.Attribute) and id(n) not in called and isinstance(n.value, ast.Name) \
-                and n.value.id not in _NUMPY:
-            names.add(f"{n.value.id}.{n.attr}")
-    return names
-
-
 def _backward_statements(F):
     """(site, parsed statement) of each recorded backward statement: one of the backward phase or computed from the
     error signal, never a forward value."""
@@ -322,8 +304,8 @@ def written_derivatives(F) -> list[dict]:
             if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult)):
                 continue
             for factor, other in ((node.left, node.right), (node.right, node.left)):
-                names = _free_names(factor)
-                if len(names) != 1 or not _free_names(other) - names:
+                names = free_names(factor)
+                if len(names) != 1 or not free_names(other) - names:
                     continue
                 # A bare name is the value itself, not a function of it.
                 if isinstance(factor, (ast.Name, ast.Attribute, ast.Constant)):
