@@ -859,3 +859,68 @@ def test_a_constant_stored_into_an_activations_column_is_no_derivative(tmp_path)
     assert (replay["pos_probs"][:, 0] == 1).all()
     F, drafts, checks = _run(tmp_path, BIAS_UNIT, "bias_unit")
     assert "wrong_derivative_formula" not in drafts
+
+
+# A layer library: Tanh and Sigmoid layers both keep their output as `self.out`, called from a Sequential container
+# (the step's order puts each layer's forward between other layers' work). The Tanh backward squares the wrong term.
+LIBRARY_TANH = """
+import numpy as np
+rng = np.random.default_rng(4)
+class Dense:
+    def __init__(self, n_in, n_out):
+        self.W = rng.normal(0, np.sqrt(1.0 / n_in), size=(n_in, n_out))
+    def forward(self, x):
+        self.x = x
+        return x @ self.W
+    def backward(self, grad):
+        self.dW = self.x.T @ grad
+        return grad @ self.W.T
+    def step(self, lr):
+        self.W -= lr * self.dW
+class Tanh:
+    def forward(self, x):
+        self.out = np.tanh(x)
+        return self.out
+    def backward(self, grad):
+        return grad * DERIV
+class Sigmoid:
+    def forward(self, x):
+        self.out = 1 / (1 + np.exp(-x))
+        return self.out
+    def backward(self, grad):
+        return grad * self.out * (1 - self.out)
+class Sequential:
+    def __init__(self, *layers):
+        self.layers = layers
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+    def backward(self, grad):
+        for layer in reversed(self.layers):
+            grad = layer.backward(grad)
+    def step(self, lr):
+        for layer in self.layers:
+            if isinstance(layer, Dense):
+                layer.step(lr)
+X = rng.normal(size=(64, 2))
+y = (X[:, :1] * X[:, 1:] > 0).astype(float)
+net = Sequential(Dense(2, 8), Tanh(), Dense(8, 1), Sigmoid())
+for epoch in range(40):
+    p = net.forward(X)
+    net.backward((p - y) / len(X) / np.clip(p * (1 - p), 1e-9, None))
+    net.step(0.5)
+"""
+
+
+@pytest.mark.parametrize("deriv, wrong", [("(1 - self.out) ** 2", True), ("(1 - self.out ** 2)", False)])
+def test_a_layer_class_s_backward_is_judged_on_its_own_class_s_output(tmp_path, deriv, wrong):
+    F, drafts, checks = _run(tmp_path, LIBRARY_TANH.replace("DERIV", deriv), "layers")
+    tanh_out = next(x.id for x in F.sites if x.function == "Tanh.forward" and x.target == "self.out")
+    assert any(a.site == tanh_out and a.kind == "tanh" for a in F.activations)  # a forward method's statement
+    site = checks["wrong_derivative_formula"]["derivative_site"]
+    assert site.status == HOLDS and "Tanh.backward" not in site.why and "output of a tanh" in site.why
+    assert ("wrong_derivative_formula" in drafts) is wrong
+    if wrong:
+        # replayed at the recorded extremes of the tanh's output: (1 - a)^2 vs 1 - a^2 differ wherever a != 0
+        assert checks["wrong_derivative_formula"]["mismatch_measured"].status == HOLDS

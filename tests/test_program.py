@@ -1464,3 +1464,186 @@ def test_the_first_forward_pass_is_the_first_training_step_not_a_data_loop_befor
     assert line_of(DATA_LOOP_FIRST, "h = np.tanh") in lines
     assert not lines & {F.by_id[sid].line for sid in made}
 
+
+
+# An optimizer built with the list of arrays it steps (`Adam([w, b])`), keeping it as `self.params`; the script's
+# predictions are called `p` too, the name the optimizer's loop gives each parameter inside its method.
+CONSTRUCTED_WITH_LIST = """
+import numpy as np
+rng = np.random.default_rng(0)
+X = rng.normal(size=(50, 3))
+y = (X @ np.array([1.0, -1.0, 0.5]) > 0).astype(float)
+class Adam:
+    def __init__(self, params, lr):
+        self.params = params
+        self.lr = lr
+    def step(self, grads):
+        for p, g in zip(self.params, grads):
+            p -= self.lr * g
+w = np.zeros(3)
+b = np.zeros(1)
+opt = Adam([w, b], 0.5)
+for t in range(30):
+    p = 1 / (1 + np.exp(-(X @ w + b)))
+    dz = p - y
+    opt.step([X.T @ dz / len(y), np.array([dz.mean()])])
+"""
+
+
+def test_a_loop_variable_stepped_in_a_method_is_that_method_s_own_name(tmp_path):
+    s = traced(CONSTRUCTED_WITH_LIST, tmp_path)
+    from nandoctor.detectors.facts import facts, local_names
+
+    F = facts(s)
+    assert ("Adam.step", "p") in local_names(s.sources[next(iter(s.sources))])
+    # the predictions the script names `p` are no parameter: the `p` stepped in place is the method's own
+    assert not [x for x in F.sites if x.function == "<module>" and x.target == "p" and x.id in F.params]
+
+
+def test_arrays_a_constructor_is_handed_as_a_list_are_the_parameters_its_methods_step(tmp_path):
+    s = traced(CONSTRUCTED_WITH_LIST, tmp_path)
+    from nandoctor.detectors.facts import facts
+
+    F = facts(s)
+    assert F.source_index.handed_lists[("Adam.step", "self.params")] == (("w", "<module>"), ("b", "<module>"))
+    assert {("<module>", "w"), ("<module>", "b")} <= F.param_keys
+    assert F.inputs is not None and F.by_id[F.inputs].target == "X"
+
+
+# A dataclass's fields are class attributes until an instance writes its own: `self.w` in `predict` reads the field,
+# and `model.w` is stepped outside the class.
+DATACLASS_MODEL = """
+from dataclasses import dataclass, field
+import numpy as np
+rng = np.random.default_rng(1)
+X = rng.normal(size=(40, 2))
+y = X @ np.array([2.0, -1.0]) + 3.0
+@dataclass
+class Linear:
+    w: np.ndarray = field(default_factory=lambda: np.zeros(2))
+    b: float = 0.0
+    def predict(self, X):
+        return X @ self.w + self.b
+model = Linear()
+for it in range(20):
+    err = model.predict(X) - y
+    model.w = model.w - 0.1 * X.T @ err / len(y)
+    model.b = model.b - 0.1 * err.mean()
+"""
+
+
+def test_a_dataclass_field_read_as_self_w_is_the_parameter_stepped_as_model_w(tmp_path):
+    s = traced(DATACLASS_MODEL, tmp_path)
+    from nandoctor.detectors.facts import facts
+
+    F = facts(s)
+    field_w = [x.id for x in F.sites if x.function == "Linear" and x.target == "w"]
+    assert field_w and field_w[0] in F.params
+    assert F.resolve("self.w", "Linear.predict") == field_w
+    ret = next(x.id for x in F.sites if x.kind == "return" and x.function == "Linear.predict")
+    assert ret in F.derived  # the prediction is computed from the parameters, not data
+
+
+# Two layer classes both keep their output as `self.out`; each backward reads its own class's.
+TWO_LAYER_CLASSES = """
+import numpy as np
+class Tanh:
+    def forward(self, x):
+        self.out = np.tanh(x)
+        return self.out
+    def backward(self, g):
+        return g * (1 - self.out ** 2)
+class Sigmoid:
+    def forward(self, x):
+        self.out = 1 / (1 + np.exp(-x))
+        return self.out
+    def backward(self, g):
+        return g * self.out * (1 - self.out)
+t, s = Tanh(), Sigmoid()
+for i in range(3):
+    s.backward(t.backward(s.forward(t.forward(np.linspace(-2, 2, 5) + i))))
+"""
+
+
+def test_self_attributes_resolve_to_the_writes_of_their_own_class(tmp_path):
+    s = traced(TWO_LAYER_CLASSES, tmp_path)
+    from nandoctor.detectors.facts import facts
+
+    F = facts(s)
+    assert F.class_names == {"Tanh", "Sigmoid"}
+    tanh_out = [x.id for x in F.sites if x.function == "Tanh.forward" and x.target == "self.out"]
+    sig_out = [x.id for x in F.sites if x.function == "Sigmoid.forward" and x.target == "self.out"]
+    assert F.resolve("self.out", "Tanh.backward") == tanh_out
+    assert F.resolve("self.out", "Sigmoid.backward") == sig_out
+    # outside the classes an attribute chain keeps every writer
+    assert sorted(F.resolve("self.out", "<module>")) == sorted(tanh_out + sig_out)
+
+
+# Weights in a dict, each layer's pre-activation computed from the last entry of a list of layer outputs the same
+# loop appends to; the updates write locals taken from the dict in a backward loop over the layers.
+LAYER_OUTPUT_LIST = """
+import numpy as np
+rng = np.random.default_rng(0)
+X = rng.uniform(0, 1, size=(64, 6))
+model = {"W1": rng.normal(0, 0.1, (6, 4)), "b1": np.zeros((1, 4)), "W2": rng.normal(0, 0.1, (4, 6)), "b2": np.zeros((1, 6))}
+def forward(x):
+    act_h, act_a = [x], [x]
+    for j in range(2):
+        a = act_h[-1].dot(model["W" + str(j + 1)]) + model["b" + str(j + 1)]
+        act_a.append(a)
+        act_h.append(1 / (1 + np.exp(-a)))
+    return act_h, act_a
+for epoch in range(5):
+    for k in range(0, 64, 16):
+        xb = X[k:k + 16]
+        act_h, act_a = forward(xb)
+        g = act_h[-1] - xb
+        for j in range(2, 0, -1):
+            W = model["W" + str(j)]
+            b = model["b" + str(j)]
+            dW = act_h[j - 1].T.dot(g)
+            db = g.sum(axis=0, keepdims=True)
+            g = g.dot(W.T) * act_h[j - 1] * (1 - act_h[j - 1])
+            W -= 0.1 * dW / 16
+            b -= 0.1 * db / 16
+"""
+
+
+def test_a_value_computed_from_the_last_layer_output_of_a_list_is_no_rebuilt_parameter_list(tmp_path):
+    s = traced(LAYER_OUTPUT_LIST, tmp_path)
+    assert "a" not in param_names(s)  # computed with one element of the list, not the list rebound
+    assert {"W", "b"} <= param_names(s)
+    assert loop_line(s, s.plan.step_loop) == line_of(LAYER_OUTPUT_LIST, "for k in range(0, 64, 16):")
+
+
+# The gradient function handed to the descent loop as an argument and called under that argument's name.
+HANDED_FUNCTION = """
+import numpy as np
+rng = np.random.default_rng(0)
+X = rng.uniform(0, 20, size=(30, 3))
+y = X @ np.array([1.0, 0.5, -0.2]) + 2.0
+def compute_gradient(X, y, w, b):
+    e = X @ w + b - y
+    return X.T @ e / len(y), e.mean()
+def gradient_descent(X, y, w_in, b_in, gradient_function, alpha, iters):
+    w, b = w_in, b_in
+    for i in range(iters):
+        dj_dw, dj_db = gradient_function(X, y, w, b)
+        w = w - alpha * dj_dw
+        b = b - alpha * dj_db
+    return w, b
+w, b = gradient_descent(X, y, np.zeros(3), 0.0, compute_gradient, 1e-3, 30)
+"""
+
+
+def test_a_function_handed_in_and_called_by_its_argument_s_name_gets_the_caller_s_values(tmp_path):
+    s = traced(HANDED_FUNCTION, tmp_path)
+    from nandoctor.detectors.facts import facts
+
+    F = facts(s)
+    handed = F.call_args("compute_gradient", "w")
+    assert [(c.function, e.id) for c, e in handed] == [("gradient_descent", "w")]
+    # so the model's weights reach `X @ w` inside it, and the inputs are found where they meet them
+    assert F.inputs is not None and F.by_id[F.inputs].target in ("X", "arg X")
+    made = next(x.id for x in F.sites if x.target == "e" and x.function == "compute_gradient")
+    assert made in F.derived

@@ -181,7 +181,9 @@ def _lists_handed(trees) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
     """(function, argument) -> (name, function it is read in) of the arrays every call of the function hands that
     argument as a list or tuple literal, written in the call (`step([W, b], ...)`) or returned by the function the
     call's argument calls (`step(model.params(), ...)` with `def params(self): return [self.w, self.b]`). An
-    argument some call hands anything else is left out."""
+    argument some call hands anything else is left out. A constructor's argument is handed by the calls of its
+    class (`Adam([w, b])`), and an attribute the constructor sets to it (`self.params = params`) holds the same
+    arrays in every method of the class, keyed (method, `self.params`)."""
     defs = [(q, fn) for _, q, fn in _walk_functions(trees) if q != "<module>"]
     returned: dict[str, list[tuple[str, str]]] = {}
     for q, fn in defs:
@@ -199,6 +201,8 @@ def _lists_handed(trees) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
         names = [a.arg for a in fn.args.posonlyargs + fn.args.args]
         method = names[:1] == ["self"]
         mine = calls.get(q.rsplit(".", 1)[-1], [])
+        if method and q.endswith(".__init__") and q.count(".") >= 1:
+            mine = mine + calls.get(q.rsplit(".", 2)[-2], [])  # `Adam(...)` calls `Adam.__init__`
         for k, arg in enumerate(names[1:] if method else names):
             found: list[tuple[str, str]] = []
             for call, caller in mine:
@@ -215,6 +219,18 @@ def _lists_handed(trees) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
                 found += [h for h in held if h not in found]
             if found:
                 out[(q, arg)] = tuple(found)
+    for q, fn in defs:
+        if not q.endswith(".__init__"):
+            continue
+        cls = q[: -len(".__init__")]
+        for node in _own_nodes(fn):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) \
+                    and (q, node.value.id) in out and len(node.targets) == 1:
+                attr = _dotted(node.targets[0])
+                if attr and attr.startswith("self.") and attr.count(".") == 1:
+                    for m, _ in defs:
+                        if m.rsplit(".", 1)[0] == cls:
+                            out.setdefault((m, attr), out[(q, node.value.id)])
     return out
 
 
@@ -382,7 +398,17 @@ def _scope_readers(key: str, fn: str, idx: SourceIndex, local_writers: dict[str,
 def _rebuilt_by_appends(s, key: str, by_fn_name: dict) -> bool:
     """Whether `s` (`layers = new_layers[::-1]`) rebinds `key` to a container the same function filled by appending
     values computed from what `key` held (`W, b = layers[i]`, then `new_layers.append((W - lr * dW, b - lr * db))`):
-    a list of parameters rebuilt at every step."""
+    a list of parameters rebuilt at every step. The value must be the container itself (a name, a slice of it, or
+    `list(...)`, `tuple(...)`, `reversed(...)` of one): `a = acts[-1] @ W + b` computes with one element of a list of
+    layer outputs, and rebinds nothing."""
+    node = _first_statement(s)
+    value = node.value if isinstance(node, ast.Assign) else None
+    while isinstance(value, ast.Call) and _dotted(value.func) in ("list", "tuple", "reversed") and len(value.args) == 1:
+        value = value.args[0]
+    if isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Slice):
+        value = value.value
+    if not isinstance(value, (ast.Name, ast.Attribute)):
+        return False
     for name in s.reads:
         appends = [w for w in by_fn_name.get((s.function, name), ()) if w.kind == "append"]
         names, seen = [r for w in appends for r in w.reads], set()
@@ -1377,7 +1403,8 @@ class ProgramModel(_facts_base()):
                     # an argument handed a list by every call (`opt.step(model.params(), grads)`, where `params()`
                     # returns `[self.w, self.b]`): the arrays that list is made of
                     handed = self.source_index.handed_lists.get((x.function, self.by_id[w].target[4:]), ()) \
-                        if self.by_id[w].kind == "arg" else ()
+                        if self.by_id[w].kind == "arg" else \
+                        self.source_index.handed_lists.get((x.function, base_name(c)), ())
                     for held, where in handed:
                         keys.update(self.key(v) for v in Facts_resolve(self, held, where))
         # An element stepped in place through an index (`params[i] -= lr * m_hat / ...` over `params = [W1, W2]`):
@@ -1401,6 +1428,12 @@ class ProgramModel(_facts_base()):
             series = [self.ser(w) for w in writes]
             if series and all(sr is not None and len(sr) and (sr.step < 0).all() for sr in series):
                 keys.add(("", name))
+        # A class attribute (a dataclass field's default, `w: np.ndarray = field(...)`) is what `self.w` reads
+        # until an instance writes its own: with `model.w` stepped outside the class, the class body's `w` is the
+        # parameter the methods read.
+        for x in self.sites:
+            if x.function in self.class_names and x.kind == "assign" and x.target in attrs:
+                keys.add(self.key(x.id))
         return keys
 
     def parents(self, sid: int) -> list[int]:
@@ -1505,10 +1538,36 @@ class ProgramModel(_facts_base()):
         fed -= self._index_only_names(x.function, x.target[4:])
         return [q for q in out if base_name(self.by_id[q].target) in fed or self.by_id[q].function == x.function]
 
+    @cached_property
+    def _handed_functions(self) -> dict[tuple[str, str], set[str]]:
+        """(function, argument) -> names of the functions the calls of `function` hand that argument, for every
+        argument the function calls (`gradient_function(...)` in `gradient_descent`)."""
+        called: set[tuple[str, str]] = set()
+        for caller, node in self.all_calls:
+            if isinstance(node.func, ast.Name) and node.func.id in self.source_index.params_of.get(caller.function, ()):
+                called.add((caller.function, node.func.id))
+        out: dict[tuple[str, str], set[str]] = {}
+        for fn, arg in called:
+            names = {d.rsplit(".", 1)[-1] for _, expr in super().call_args(fn, arg) if (d := _dotted(expr))}
+            if names:
+                out[(fn, arg)] = names
+        return out
+
     def call_args(self, function: str, param: str):
         """(caller, argument expression) pairs for calls to `function` passing `param`; a class's `__call__` is called
         by calling one of its objects (`self(x)`, `model(xs)`, `layer(h)`)."""
         out = super().call_args(function, param)
+        # A function handed in as an argument and called under the argument's name (`gradient_descent(X, y, w, b,
+        # compute_cost, compute_gradient, ...)` calling `gradient_function(X, y, w, b)`): those calls call it too.
+        called = function.rsplit(".", 1)[-1]
+        pos = self.param_index(function, param)
+        for caller, node in self.all_calls:
+            if isinstance(node.func, ast.Name) and called in self._handed_functions.get((caller.function, node.func.id), ()):
+                expr = next((kw.value for kw in node.keywords if kw.arg == param), None)
+                if expr is None and pos is not None and pos < len(node.args):
+                    expr = node.args[pos]
+                if expr is not None:
+                    out.append((caller, expr))
         if not function.endswith(".__call__"):
             return out
         cls = function.rsplit(".", 2)[-2]

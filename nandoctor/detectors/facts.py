@@ -257,7 +257,17 @@ class Facts:
     def resolve(self, name: str, function: str) -> list[int]:
         """Sites that write `name` as read from inside `function`."""
         if "." in name:
-            return list(self.writers.get(("", name), []))
+            found = list(self.writers.get(("", name), []))
+            # `self.out` read in a method is the attribute of that class's objects: the writes its own methods make,
+            # when they make any (a Tanh layer's backward reads the `self.out` its forward wrote, not a Sigmoid's).
+            cls = function.rsplit(".", 1)[0] if "." in function else None
+            if name.startswith("self.") and cls in self.class_names:
+                own = [w for w in found if self.by_id[w].function.rsplit(".", 1)[0] == cls]
+                # No instance writes it: `self.w` reads the class attribute (a dataclass field's default,
+                # `w: np.ndarray = field(...)` in the class body).
+                return own or found or list(self.writers.get((cls, name[5:]), [])) if name.count(".") == 1 \
+                    else own or found
+            return found
         got = self.writers.get((function, name))
         if got:
             return list(got)
@@ -458,6 +468,23 @@ class Facts:
         return out
 
     @cached_property
+    def class_names(self) -> set[str]:
+        """Qualified names of the classes the recorded sources define (`Tanh`, `Net.Layer`), as functions name them."""
+        out: set[str] = set()
+        for tree in self.trees.values():
+            def visit(node, prefix):
+                for child in ast.iter_child_nodes(node):
+                    if isinstance(child, ast.ClassDef):
+                        out.add(f"{prefix}{child.name}")
+                        visit(child, f"{prefix}{child.name}.")
+                    elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        visit(child, f"{prefix}{child.name}.")
+                    else:
+                        visit(child, prefix)
+            visit(tree, "")
+        return out
+
+    @cached_property
     def trees(self) -> dict[str, ast.Module]:
         out = {}
         for path, src in self.s.sources.items():
@@ -496,13 +523,17 @@ class Facts:
 
     @cached_property
     def _binders(self) -> set[tuple[str, str]]:
-        """(function, plain name) pairs the function binds itself: assigned, unpacked or an argument of it."""
+        """(function, plain name) pairs the function binds itself: assigned, unpacked or an argument of it, as
+        recorded, and every name Python makes local to it (a `for` target, a plain `p -= step`), read from the
+        sources' symbol tables."""
         out = set()
         for x in self.sites:
             if x.kind == "arg":
                 out.add((x.function, x.target[4:]))
             elif x.kind not in ("return", "setitem", "update", "augassign"):
                 out.add((x.function, base_name(x.target)))
+        for src in self.s.sources.values():
+            out |= local_names(src)
         return out
 
     def _scope_of(self, x) -> str:
@@ -1184,6 +1215,39 @@ def facts(session) -> Facts:
     return got
 
 
+# The symbol tables' names for the scopes of lambdas and comprehensions (capture records their statements under the
+# enclosing function).
+_OWN_SCOPES = frozenset({"lambda", "listcomp", "setcomp", "dictcomp", "genexpr"})
+
+
+@lru_cache(maxsize=64)
+def local_names(source: str) -> frozenset[tuple[str, str]]:
+    """(function, name) for every name Python makes local to a function of `source` (its arguments, assignments,
+    `for` and `with` targets, plain-name augmented assignments; not the names it declares global or nonlocal), the
+    function named as capture names it: its enclosing classes' and functions' names joined by dots. Lambdas and
+    comprehensions bind only their own variables and are left out."""
+    import symtable
+
+    try:
+        top = symtable.symtable(source, "<source>", "exec")
+    except (SyntaxError, ValueError):
+        return frozenset()
+    out = set()
+
+    def visit(table, prefix):
+        for child in table.get_children():
+            name = child.get_name()
+            if child.get_type() == "function" and name in _OWN_SCOPES:
+                continue  # their own variables only
+            qual = f"{prefix}{name}"
+            if child.get_type() == "function":
+                out.update((qual, sym.get_name()) for sym in child.get_symbols() if sym.is_local())
+            visit(child, qual + ".")
+
+    visit(top, "")
+    return frozenset(out)
+
+
 @lru_cache(maxsize=4096)
 def parse_statement(text: str):
     """The AST of a site's statement (cached: many detectors look at the same statements), or None."""
@@ -1384,6 +1448,8 @@ _SIGMOID_NAME = re.compile(r"(sigmoid|logistic|expit|sigm)", re.IGNORECASE)
 _TANH_NAME = re.compile(r"tanh", re.IGNORECASE)
 _DERIV_NAME = re.compile(r"(deriv|grad|prime|backward|\bd_?sigmoid|\bd_?tanh)", re.IGNORECASE)
 _SOFTMAX_NAME = re.compile(r"softmax", re.IGNORECASE)
+# The names layer classes give their forward pass.
+_FORWARD_METHOD = re.compile(r"forward|__call__|feed_?forward|fprop|forward_pass|forward_propagation", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -1457,7 +1523,11 @@ def _matches_range(F: "Facts", a: int, z: int, kind: str) -> bool | None:
 def _facts_activations(F: "Facts") -> list[Activation]:
     out: list[Activation] = []
     for x in F.sites:
-        if x.kind in ("arg",) or not F.observed(x.id) or (x.phase in ("backward", "update") and x.id not in F.forward_sites):
+        # A statement of a layer's forward method is the forward pass wherever the step calls it (the phases are
+        # read from the order of the step, and a layer object's forward runs between other layers' updates).
+        forward_method = _FORWARD_METHOD.fullmatch(last(x.function)) is not None and "." in x.function
+        if x.kind in ("arg",) or not F.observed(x.id) or (
+                x.phase in ("backward", "update") and x.id not in F.forward_sites and not forward_method):
             continue
         if x.id not in F.derived:
             continue  # data is no activation
