@@ -1898,3 +1898,47 @@ def test_a_loss_function_called_on_training_then_held_out_data_gives_the_trainin
     session, _, _ = _run(tmp_path, TRAIN_THEN_HELD_OUT, "train_then_held_out")
     steps, loss, how = loss_series(facts(session))
     assert len(loss) == 40 and np.allclose(loss, replay["seen"], rtol=1e-12)
+
+
+# Softmax regression in float32 on raw 0-16 pixel counts, features x samples: the exponentials of the unshifted scores
+# overflow within a few steps, while the shifted softmax trains to full accuracy at the same rate.
+RAW_SOFTMAX = """
+import numpy as np
+rng = np.random.default_rng(11)
+k, d, n = 5, 64, 300
+templates = (rng.random((k, d)) > 0.5) * 16.0
+labels = rng.integers(0, k, n)
+X = np.clip(np.round(templates[labels] * rng.uniform(0.5, 1.0, (n, 1)) + rng.normal(0, 6.0, (n, d))), 0, 16).T
+X = X.astype(np.float32)
+Y = np.zeros((k, n), dtype=np.float32)
+Y[labels, np.arange(n)] = 1.0
+W = (0.01 * rng.standard_normal((k, d))).astype(np.float32)
+b = np.zeros((k, 1), dtype=np.float32)
+lr = np.float32(0.1)
+def softmax(scores):
+    e = np.exp(SHIFT)
+    return e / e.sum(axis=0, keepdims=True)
+for epoch in range(40):
+    probs = softmax(W @ X + b)
+    delta = (probs - Y) / n
+    W -= lr * (delta @ X.T)
+    b -= lr * delta.sum(axis=1, keepdims=True)
+acc = float(np.mean(np.argmax(W @ X + b, axis=0) == labels))
+"""
+
+
+def test_steady_large_steps_whose_only_trouble_is_an_unshifted_softmax_yield_to_it(tmp_path):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _, drafts, checks = _run(tmp_path, RAW_SOFTMAX.replace("SHIFT", "scores"), "raw")
+    lr = checks["learning_rate_too_high"]
+    # the steps were measured large, by their median alone, and the trouble is the softmax's overflow ...
+    assert lr["steps_too_large"].status == HOLDS and lr["steps_too_large"].numbers["how"] == "median"
+    assert lr["run_unstable"].numbers["kind"] == "nonfinite"
+    # ... which the softmax rule explains: the rate stands down
+    assert lr["yields_to"].status == FAILS and lr["yields_to"].numbers["explained_by"] == "softmax_overflow_no_max_subtraction"
+    assert "learning_rate_too_high" not in drafts and "softmax_overflow_no_max_subtraction" in drafts
+    # the replay: the same rate with the max subtracted trains to full accuracy
+    assert untraced(RAW_SOFTMAX.replace("SHIFT", "scores - scores.max(axis=0, keepdims=True)"))["acc"] == 1.0

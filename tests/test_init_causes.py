@@ -955,7 +955,8 @@ for ep in range(50):
 def test_targets_above_a_tanh(tmp_path):
     s = analysed_session(tmp_path, TANH_OUT.format(targets="np.round(1.5 + X[:, :1])"))
     c = premise_checks(s, "targets_outside_activation_range")
-    assert _statuses(c) == {"targets_measured": HOLDS, "bounded_output": HOLDS, "targets_outside": HOLDS}
+    assert _statuses(c) == {"targets_measured": HOLDS, "bounded_output": HOLDS, "targets_are_values": HOLDS,
+                              "targets_outside": HOLDS}
     rng = np.random.default_rng(3)
     X = rng.standard_normal((90, 2))
     t = np.round(1.5 + X[:, :1])
@@ -1135,7 +1136,8 @@ def test_a_module_dict_stepped_in_a_function_holds_the_parameters(tmp_path):
     assert ("<module>", "params") in F.param_keys
     assert F.output is not None and F.by_id[F.output].target == "out"
     c = premise_checks(s, "targets_outside_activation_range")
-    assert _statuses(c) == {"targets_measured": HOLDS, "bounded_output": HOLDS, "targets_outside": HOLDS}
+    assert _statuses(c) == {"targets_measured": HOLDS, "bounded_output": HOLDS, "targets_are_values": HOLDS,
+                              "targets_outside": HOLDS}
     run = untraced(PERCENT_TARGETS)
     assert c["targets_outside"].numbers["target_max"] <= float(run["y"].max())
     low = premise_checks(s, "learning_rate_too_low")
@@ -1856,3 +1858,114 @@ def test_a_bias_first_recorded_one_step_from_its_zeros_is_no_small_start(tmp_pat
     c = premise_checks(s, "weights_init_too_small")
     assert c["weights_small"].status == FAILS, c["weights_small"].why
     assert "weights_init_too_small" not in [x.tag for x in s.causes]
+
+
+# A ReLU written as closures: the mask kept in a dict, the output picked with np.where; every unit starts below its
+# threshold and never fires.
+CLOSURE_RELU = """
+import numpy as np
+rng = np.random.default_rng(3)
+X = rng.normal(size=(80, 2))
+y = (np.hypot(X[:, :1], X[:, 1:]) > 1.2).astype(float)
+def make_layer(n_in, n_out, threshold):
+    W = rng.normal(0.0, 0.1, (n_in, n_out))
+    theta = np.full(n_out, threshold)
+    saved = {}
+    def forward(x):
+        saved["x"] = x
+        return x @ W - theta
+    def backward(g, lr):
+        nonlocal W, theta
+        g_in = g @ W.T
+        W = W - lr * saved["x"].T @ g
+        theta = theta + lr * g.sum(axis=0)
+        return g_in
+    return forward, backward
+def make_relu():
+    saved = {}
+    def forward(z):
+        saved["mask"] = z > 0
+        return np.where(saved["mask"], z, 0.0)
+    def backward(g, lr):
+        return g * saved["mask"]
+    return forward, backward
+layers = [make_layer(2, 12, THRESHOLD), make_relu(), make_layer(12, 1, 0.0)]
+hidden = []
+for epoch in range(60):
+    h = X
+    for fwd, _ in layers:
+        h = fwd(h)
+        if fwd is layers[1][0]:
+            hidden.append(h.copy())
+    p = 1 / (1 + np.exp(-h))
+    g = (p - y) / len(X)
+    for _, bwd in reversed(layers):
+        g = bwd(g, 0.5)
+"""
+
+
+def test_a_relu_picked_with_np_where_and_a_kept_mask_is_a_relu(tmp_path):
+    src = CLOSURE_RELU.replace("THRESHOLD", "1.0")
+    s = analysed_session(tmp_path, src)
+    c = premise_checks(s, "dead_relu")
+    assert c["relu_observed"].status == "holds" and c["units_dead"].status == "holds"
+    hidden = untraced(src)["hidden"]
+    assert all(not h.any() for h in hidden)  # the replay: every unit is 0 for every sample at every step
+    assert "dead_relu" in _tags(s)
+
+
+def test_a_relu_picked_with_np_where_whose_units_fire_is_alive(tmp_path):
+    src = CLOSURE_RELU.replace("THRESHOLD", "0.0")
+    s = analysed_session(tmp_path, src)
+    c = premise_checks(s, "dead_relu")
+    assert c["relu_observed"].status == "holds" and c["units_dead"].status == "fails"
+    assert untraced(src)["hidden"][-1].any()
+
+
+# A deep tanh net started with weights of spread 0.01, fed minibatches by a generator; its loss is the result of a
+# function named `bce`, nothing named like a loss.
+SMALL_DEEP = """
+import numpy as np
+rng = np.random.default_rng(5)
+X = rng.normal(size=(256, 2))
+y = (np.hypot(X[:, :1], X[:, 1:]) > 1.1).astype(float)
+dims = [2, 32, 32, 32, 1]  # as wide as a minibatch: the last layer's gradient has as many values as p
+Ws = [rng.normal(0.0, SPREAD, (a, b)) for a, b in zip(dims[:-1], dims[1:])]
+bs = [np.zeros(b) for b in dims[1:]]
+def batches(X, y, size):
+    order = rng.permutation(len(X))
+    for k in range(0, len(X), size):
+        sel = order[k:k + size]
+        yield X[sel], y[sel]
+def run(x):
+    hs = [x]
+    for W, b in zip(Ws[:-1], bs[:-1]):
+        hs.append(np.tanh(hs[-1] @ W + b))
+    return hs, 1 / (1 + np.exp(-(hs[-1] @ Ws[-1] + bs[-1])))
+def bce(p, t):
+    p = np.clip(p, 1e-9, 1 - 1e-9)
+    return float(-np.mean(t * np.log(p) + (1 - t) * np.log(1 - p)))
+first = bce(run(X)[1], y)
+for epoch in range(8):
+    for xb, yb in batches(X, y, 32):
+        hs, p = run(xb)
+        g = (p - yb) / len(xb)
+        for k in range(len(Ws) - 1, -1, -1):
+            gW = hs[k].T @ g
+            gb = g.sum(axis=0)
+            if k > 0:
+                g = (g @ Ws[k].T) * (1 - hs[k] ** 2)
+            Ws[k] -= 0.1 * gW
+            bs[k] -= 0.1 * gb
+    seen = bce(run(X)[1], y)
+"""
+
+
+def test_small_weights_are_judged_on_the_prediction_and_the_loss_a_helper_returns(tmp_path):
+    s = analysed_session(tmp_path, SMALL_DEEP.replace("SPREAD", "0.01"))
+    c = premise_checks(s, "weights_init_too_small")
+    # the prediction is `p`, not the last layer's gradient that has a minibatch's number of values too
+    assert c["output_collapsed"].status == "holds" and c["output_collapsed"].why.startswith("before the first update p ")
+    assert c["training_stalls"].status == "holds" and "bce()" in c["training_stalls"].why
+    ns = untraced(SMALL_DEEP.replace("SPREAD", "0.01"))
+    assert ns["bce"](ns["run"](ns["X"])[1], ns["y"]) > 0.69  # the replay: still at log 2 after training

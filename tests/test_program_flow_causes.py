@@ -474,3 +474,58 @@ def test_names_taken_and_stored_back_are_no_lost_update(tmp_path):
     s = trace(tmp_path, TAKEN + '    model["w"], model["b"] = w, b\n')
     status, _ = judge(s, "parameter_not_updated")
     assert status.get("rebinding_update") == FAILS or status.get("update_lost") == FAILS
+
+
+# A dataclass model fitted in a while loop that stops once the loss stops improving; the predictions are made once,
+# before the loop, so the second step's loss equals the first and the loop ends after two steps.
+DATACLASS_STALE = """
+from dataclasses import dataclass, field
+import numpy as np
+rng = np.random.default_rng(21)
+X = rng.normal(size=(120, 3))
+y = 3.0 + X @ np.array([0.5, 1.3, 0.2]) + rng.normal(0, 0.5, 120)
+@dataclass
+class LinearModel:
+    w: np.ndarray = field(default_factory=lambda: np.zeros(3))
+    b: float = 0.0
+    def predict(self, X):
+        return X @ self.w + self.b
+model = LinearModel()
+pred = model.predict(X)
+prev, improvement, it = np.inf, np.inf, 0
+while improvement > 1e-6 and it < 500:
+    STALE
+    err = pred - y
+    loss = np.mean(err ** 2)
+    improvement, prev = prev - loss, loss
+    model.w = model.w - 0.05 * 2 * X.T @ err / len(y)
+    model.b = model.b - 0.05 * 2 * err.mean()
+    it += 1
+"""
+
+
+def test_a_prediction_made_once_from_a_dataclass_model_before_a_while_loop_is_stale(tmp_path):
+    src = DATACLASS_STALE.replace("STALE", "pass")
+    s = trace(tmp_path, src)
+    st, out = judge_rule(s, "forward_outside_loop")
+    assert st == {"gradient_recorded": HOLDS, "gradient_repeats": HOLDS, "parameters_move": HOLDS, "forward_stale": HOLDS}
+    assert _replayed(tmp_path, src)["it"] == 2  # the replay: the loop gave up after two identical losses
+    assert "forward_outside_loop" in [c.tag for c in s.causes]
+
+
+def test_a_prediction_remade_in_the_while_loop_is_not_stale(tmp_path):
+    src = DATACLASS_STALE.replace("STALE", "pred = model.predict(X)")
+    s = trace(tmp_path, src)
+    assert _replayed(tmp_path, src)["it"] > 2
+    assert "forward_outside_loop" not in [c.tag for c in s.causes]
+
+
+def _replayed(tmp_path, src):
+    """The program's globals after a plain run from its own file (compiled without this module's future imports,
+    which would turn the dataclass's annotations into strings)."""
+    import runpy
+    import textwrap
+
+    path = tmp_path / "replay.py"
+    path.write_text(textwrap.dedent(src))
+    return runpy.run_path(str(path), run_name="__replay__")

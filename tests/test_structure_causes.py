@@ -1334,3 +1334,101 @@ def test_a_bias_taken_from_a_parameter_dict_and_handed_to_a_layer_is_a_bias(tmp_
     s = trace(tmp_path, LAYER_FROM_DICT.replace("W @ A + b", "W @ A").replace(
         'params["b2"] -= 0.1 * err.mean(axis=1, keepdims=True)', 'params["W2"] -= 0.1 * err @ A.T'))
     assert "missing_bias" in [f.code for f in s.findings]
+
+
+# -- targets_outside_activation_range: integer class indices ---------------------------------------------------------
+
+# Softmax regression in features x samples: the loss picks each sample's probability with its integer label; the
+# gradient compares the probabilities with one-hot targets.
+INDEX_LABELS = """
+import numpy as np
+rng = np.random.default_rng(11)
+X = rng.normal(size=(4, 90))
+labels = rng.integers(0, 5, 90)
+Y = np.zeros((5, 90))
+Y[labels, np.arange(90)] = 1.0
+W = np.zeros((5, 4))
+def xent(probs, lab):
+    return float(-np.mean(np.log(probs[lab, np.arange(lab.size)] + 1e-12)))
+for epoch in range(20):
+    s = W @ X
+    e = np.exp(s - s.max(axis=0, keepdims=True))
+    probs = e / e.sum(axis=0, keepdims=True)
+    loss = xent(probs, labels)
+    W -= 0.5 * (probs - Y) @ X.T / 90
+"""
+
+
+def test_integer_labels_a_statement_picks_probabilities_with_are_no_targets_to_reach(tmp_path):
+    s = trace(tmp_path, INDEX_LABELS)
+    st, out = judge(s, "targets_outside_activation_range")
+    if st.get("targets_measured") == HOLDS and st.get("bounded_output") == HOLDS:
+        assert st["targets_are_values"] == FAILS
+        check = next(c for c in out.checks if c.premise == "targets_are_values")
+        assert check.why.startswith("labels holds integers that `") and "picks entries with" in check.why
+    assert "targets_outside_activation_range" not in tags(s)
+
+
+def test_float_targets_out_of_a_sigmoid_s_range_are_values_to_reach(tmp_path):
+    src = """
+import numpy as np
+rng = np.random.default_rng(2)
+X = rng.normal(size=(60, 3))
+stars = np.round(3 + X @ np.array([0.8, -0.5, 0.3])).clip(1, 5)
+w = np.zeros(3)
+for epoch in range(60):
+    pred = 1 / (1 + np.exp(-(X @ w)))
+    err = pred - stars
+    w -= 0.1 * X.T @ (err * pred * (1 - pred)) / 60
+"""
+    s = trace(tmp_path, src)
+    st, _ = judge(s, "targets_outside_activation_range")
+    assert st["targets_are_values"] == HOLDS and st["targets_outside"] == HOLDS
+
+
+# -- missing_bias: a least-squares fit solved in one shot ------------------------------------------------------------
+
+CLOSED_FORM = """
+import numpy as np
+rng = np.random.default_rng(7)
+dist = rng.normal(0.0, 3.0, 200)
+parcels = rng.normal(0.0, 2.0, 200)
+minutes = 42.0 + 4.5 * dist + 1.8 * parcels + rng.normal(0.0, 2.5, 200)
+X = np.column_stack(COLUMNS)
+X_tr, X_te = X[:150], X[150:]
+y_tr, y_te = minutes[:150], minutes[150:]
+def mse(coef, A, t):
+    r = A @ coef - t
+    return float(np.mean(r ** 2))
+coef = np.linalg.solve(X_tr.T @ X_tr, X_tr.T @ y_tr)
+final = mse(coef, X_tr, y_tr)
+test = mse(coef, X_te, y_te)
+"""
+
+
+def test_a_closed_form_fit_without_a_column_of_ones_misses_by_a_constant(tmp_path):
+    src = CLOSED_FORM.replace("COLUMNS", "[dist, parcels]")
+    s = trace(tmp_path, src)
+    st, out = judge(s, "missing_bias")
+    assert st == {"no_bias_term": HOLDS, "offset_needed": HOLDS, "decision_stuck": HOLDS}
+    ns = untraced(src)
+    miss = ns["X_te"] @ ns["coef"] - ns["y_te"]  # the last difference recorded after the solve
+    ev = out.drafts[0].evidence
+    assert ev["miss_mean_end"] == pytest.approx(miss.mean())
+    assert ev["feature_mean"] == pytest.approx(ns["y_tr"].mean()) and ev["feature_std"] == pytest.approx(ns["y_tr"].std())
+    assert tags(s)[0] == "missing_bias"
+    # the fix puts the ones into the table both halves are cut from; applied, the fit's misses centre on zero
+    fix = out.drafts[0].fixes[0]
+    assert fix.before == "X = np.column_stack([dist, parcels])"
+    fixed = untraced(src.replace(fix.before, fix.after))
+    assert abs((fixed["X_te"] @ fixed["coef"] - fixed["y_te"]).mean()) < 0.1 * abs(miss.mean())
+    from nandoctor.report.words import verdict
+
+    assert verdict(s).headline == "No NaN or infinity and no training loop, but the model has problems"
+
+
+def test_a_closed_form_fit_with_a_column_of_ones_has_its_intercept(tmp_path):
+    s = trace(tmp_path, CLOSED_FORM.replace("COLUMNS", "[np.ones(200), dist, parcels]"))
+    st, _ = judge(s, "missing_bias")
+    assert st["no_bias_term"] == FAILS
+    assert "missing_bias" not in tags(s)

@@ -36,7 +36,9 @@ _RELU_CODE = re.compile(r"(maximum\(\s*0(\.0*)?\s*,|maximum\([^,]+,\s*0(\.0*)?\s
                         re.IGNORECASE)
 # A ReLU written as the value times its own positive mask: `z * (z > 0)`, or `z * mask` after `mask = z > 0`.
 _SELF_MASK = re.compile(r"([\w.]+)\s*\*\s*\(\s*\1\s*>=?\s*0(\.0*)?\s*\)")
-_MASK_OF = re.compile(r"^\s*[\w.\[\]]+\s*=\s*\(?\s*([\w.]+)\s*>=?\s*0(\.0*)?\s*\)?\s*$")
+_MASK_OF = re.compile(r"^\s*[\w.\[\]'\"]+\s*=\s*\(?\s*([\w.]+)\s*>=?\s*0(\.0*)?\s*\)?\s*$")
+# `np.where(mask, z, 0)`: the value where its mask holds, else 0 (a ReLU when the mask is `z > 0`).
+_WHERE_MASK = re.compile(r"where\(\s*[\w.\[\]'\"]+\s*,\s*([\w.]+)\s*,\s*0(\.0*)?\s*\)")
 LIM = Limits(globals())  # these thresholds, or what the run's configuration set them to
 
 
@@ -229,11 +231,12 @@ def _applies_relu(F: Facts, x) -> bool:
     mask was taken of, so it is not one."""
     if _RELU_CODE.search(x.statement) or _SELF_MASK.search(x.statement):
         return True
-    if "*" not in x.statement:
+    where = _WHERE_MASK.search(x.statement)
+    if "*" not in x.statement and not where:
         return False
     for p in F.parents(x.id):
         m = _MASK_OF.match(strip_comment(F.by_id[p].statement.strip()))
-        if m and m.group(1) in x.reads:
+        if m and m.group(1) in x.reads and (not where or where.group(1) == m.group(1)):
             return True
     return False
 

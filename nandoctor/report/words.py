@@ -375,7 +375,8 @@ def verdict(session) -> Verdict:
                   f"{plural(n_steps, 'step')} that ran.")
         status = "crashed"
     elif causes or serious:
-        headline = f"No NaN or infinity in {plural(n_steps, 'step')}, but training has problems"
+        headline = (f"No NaN or infinity in {plural(n_steps, 'step')}, but training has problems" if n_steps else
+                    "No NaN or infinity and no training loop, but the model has problems")
         detail = f"nandoctor found {len(serious)} problem(s) worth fixing; the most important come first below."
         status = "problems"
     elif not judged:

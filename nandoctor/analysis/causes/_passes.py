@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ... import columns as C
-from ...detectors.facts import _TARGET_HINT, base_name, last
+from ...detectors.facts import _TARGET_HINT, _dotted, base_name, last, parse_statement
 
 _LOSS_NAME = re.compile(r"(loss|cost|error|objective|nll|mse|xent|J$)", re.IGNORECASE)
 _SQUASH = re.compile(r"(tanh|sigmoid|logistic|expit|exp\(\s*-)", re.IGNORECASE)
@@ -229,6 +230,16 @@ def loss_values(F) -> tuple[int, np.ndarray] | None:
             continue  # one value at every step (`loss = 0.0` before the sum): nothing measured
         if best is None or len(rows) > best[0]:
             best = (len(rows), x.id, sr[C.MEAN][rows])
+    if best is None:
+        # No site named like a loss: the scalar the detectors take as the loss (where the predictions meet the
+        # targets, or computed in the loss phase: `return -np.mean(t * np.log(p) ...)` of a function `bce`).
+        from ...detectors.optimisation import _loss_site
+
+        found = _loss_site(F, F.sites)
+        if found is not None:
+            rows = loop_rows(F, found[0])
+            if len(rows) >= 3:
+                best = (len(rows), found[0], found[1] * F.ser(found[0])[C.MEAN][rows])
     return None if best is None else (best[1], best[2])
 
 
@@ -282,9 +293,12 @@ def site_words(F, sid: int) -> str:
 
 
 def learned_names(F) -> set[str]:
-    """The parameters' names: the program model's, else names changed in the loop by statements reading other values."""
+    """The parameters' names: the program model's, else names changed in the loop by statements reading other values,
+    and the names a closed-form fit assigns (`coef = np.linalg.solve(X.T @ X, X.T @ y)`): fitted, not stepped."""
     names = set(F.param_names)
     for x in F.sites:
+        if x.kind in ("assign", "unpack") and _solved(x.statement):
+            names.add(base_name(x.target))
         if x.kind in ("update", "augassign") and x.loop is not None and not (F.observed(x.id) and F.ser(x.id).step[0] < 0):
             own = base_name(x.target)
             if [r for r in x.reads if base_name(r) != own and r != "self" and not own.startswith(r + ".")
@@ -294,6 +308,16 @@ def learned_names(F) -> set[str]:
 
 
 _MODULES = {"np", "numpy", "math", "random", "scipy"}
+# The linear-algebra calls a least-squares fit is solved with in one shot.
+_SOLVERS = frozenset({"solve", "lstsq", "pinv", "inv"})
+
+
+def _solved(statement: str | None) -> bool:
+    """Whether a statement's value comes from a `linalg` solve (`np.linalg.solve`, `lstsq`, `pinv(X) @ y`)."""
+    tree = parse_statement(statement or "")
+    return tree is not None and any(
+        isinstance(n, ast.Call) and (d := _dotted(n.func) or "").rsplit(".", 1)[-1] in _SOLVERS and "linalg" in d
+        for n in ast.walk(tree))
 
 
 def weight_gains(F) -> list[dict]:

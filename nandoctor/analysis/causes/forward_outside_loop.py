@@ -164,8 +164,9 @@ def _reads_name(F, sid: int, name: str) -> bool:
         for q in todo:
             for p in F.parents(q):
                 own = base_name(F.by_id[p].target)
-                # `fit.w` outside the class is `self.w` inside it
-                if own == name or ("." in own and "." in name and last(own) == last(name)):
+                # `fit.w` outside the class is `self.w` inside it, or the class attribute `w` it falls back to
+                if own == name or ("." in name and last(own) == last(name)
+                                   and ("." in own or F.by_id[p].function in F.class_names)):
                     return True
                 if p not in seen:
                     seen.add(p)

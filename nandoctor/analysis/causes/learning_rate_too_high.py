@@ -230,8 +230,10 @@ def describe_steps(big: dict) -> str:
     # written onto a copy the parameter never sees are measured against the copy, not the weights the model uses
     yields_to=("wrong_loss_for_activation", "gradient_sign_wrong", "targets_outside_activation_range",
                "parameter_not_updated"),
-    # a loss that never falls under large steps, on a model with no bias, is the fit it cannot make, not a bounce
-    yields_when={"missing_bias": ("bouncing",)},
+    # a loss that never falls under large steps, on a model with no bias, is the fit it cannot make, not a bounce;
+    # a run whose trouble is only the overflow of a softmax's exponentials, under steps judged by their median alone
+    # (no spike, overshoot or raised rate), overflowed where a max-shifted softmax computes the same probabilities
+    yields_when={"missing_bias": ("bouncing",), "softmax_overflow_no_max_subtraction": ("nonfinite_steady",)},
 )
 def rule(ctx) -> RuleOutcome:
     """Updates too large for the weights, measured, before the run blows up."""
@@ -376,7 +378,8 @@ def rule(ctx) -> RuleOutcome:
     elif summed:
         name = F.by_id[F.inputs].target if F.inputs is not None else None
         fixes.append(divide_gradient_fix(F, summed[0]["update"], name))
-    ev = {"ratio": big["ratio"], "how": big["how"], "trouble": bad["kind"]}
+    steady = bad["kind"] == "nonfinite" and big["how"] == "median"
+    ev = {"ratio": big["ratio"], "how": big["how"], "trouble": "nonfinite_steady" if steady else bad["kind"]}
     if big["how"] == "spike":
         ev.update(spike_step=big["step"], typical_ratio=big["typical"])
     summary = f"The learning rate is too high: {describe_steps(big)}"

@@ -211,7 +211,10 @@ def rule(ctx) -> RuleOutcome:
     biases = [b for b in bias_params(F) if b in F.param_names] if F.param_names else []
     added = [(x, t) for x, tree in stmts for t in _added_terms(tree, params)]
     const_col = None
+    fit = _closed_form_fit(F)
     i = input_site(F)
+    if i is None and fit is not None:
+        i = fit["inputs"]
     if i is not None and F.values(i) is not None and len(F.values(i)[2]) == 2:
         X = F.values(i)[1][0].reshape(F.values(i)[2])
         n = samples_axis_length(F)
@@ -226,6 +229,10 @@ def rule(ctx) -> RuleOutcome:
         writers = F.resolve(base_name(xi.target), xi.function)
         # and what a helper that builds them returns (`A = build_features(...)`)
         writers += [p for w in writers for p in F.parents(w) if F.by_id[p].kind == "return"]
+        # and the table they are cut from (`X_tr, X_te = X[:k], X[k:]`)
+        table = _table_of(F, i)
+        if table not in writers:
+            writers.append(table)
         for w in writers:
             text = F.by_id[w].statement
             if re.search(r"(hstack|column_stack|stack|concatenate|c_|insert|append)\b.*\bones(_like)?\b", text):
@@ -252,6 +259,12 @@ def rule(ctx) -> RuleOutcome:
         toff = _target_offset(F) or _scalar_target_offset(F)
         if toff is not None and toff[0] >= ratio_limit:
             offset, where = toff, "the targets"
+    if offset is None and fit is not None:
+        # No training loop to find the targets by: the vector the closed-form fit solves for (`X.T @ y`).
+        sr = F.ser(fit["targets"])
+        m, sd = float(sr[C.MEAN][0]), float(sr[C.STD][0])
+        if np.isfinite(m) and np.isfinite(sd) and sd > 0:
+            offset, where = (abs(m) / sd, m, sd, base_name(F.by_id[fit["targets"]].target)), "the targets"
     if (offset is None or offset[0] < ratio_limit) and not zero:
         # Neither the inputs nor the targets as a whole sit off the origin, but the misses might: a constant miss per
         # output at the end of training is an offset the model cannot learn.
@@ -280,6 +293,8 @@ def rule(ctx) -> RuleOutcome:
         stuck, ev = True, {"miss_mean_end": offset[1], "miss_std_end": offset[2]}
         why = (f"at the end of training {offset[3]} still averages {offset[1]:.3g} with a spread of {offset[2]:.3g}: "
                f"a constant miss that weights through the origin cannot remove")
+    elif fit is not None and target_site(F) is None:
+        stuck, why, ev = _fit_misses(F, fit, offset[2], ctx.threshold("bias_miss_ratio"))
     else:
         stuck, why, ev = _stuck(F, ctx.threshold("bias_flat_output_ratio"), ctx.threshold("bias_miss_ratio"),
                                 decisions=[x.id for x, _ in stmts])
@@ -292,13 +307,102 @@ def rule(ctx) -> RuleOutcome:
     if not out.check("decision_stuck", stuck, why, **ev):
         return out
     x0 = stmts[0][0]
+    if fit is not None and target_site(F) is None:
+        fixes = _ones_column_fix(F, fit)
+    else:
+        fixes = _bias_fixes(F, stmts)
     summary = (f"No bias: `{strip_comment(x0.statement.strip().splitlines()[0])}` (line {x0.line}) adds nothing learned to "
                f"the weighted inputs, so every decision boundary passes through the origin, while {where} sit "
                f"{offset[0]:.2g} spreads away from it ({offset[3]}: mean {offset[1]:.3g}, spread {offset[2]:.3g}); {why}.")
     ev.update(offset_ratio=offset[0], feature_mean=offset[1], feature_std=offset[2])
     chain = [ChainLink(summary, None, base_name(x0.target), x0.line, dict(ev))]
-    out.drafts.append(Draft("missing_bias", PRIMARY - 5, summary, chain, _bias_fixes(F, stmts), [], ev))
+    out.drafts.append(Draft("missing_bias", PRIMARY - 5, summary, chain, fixes, [], ev))
     return out
+
+
+def _table_of(F, sid: int) -> int:
+    """The recorded table a slice of it was cut from (`X_tr, X_te = X[:k], X[k:]` -> `X = ...`), up to three cuts
+    up; the site itself when it is no slice of one table."""
+    for _ in range(3):
+        x = F.by_id[sid]
+        tree = parse_statement(x.statement or "")
+        sliced = tree is not None and any(isinstance(n, ast.Subscript) for n in ast.walk(tree))
+        ups = [p for p in F.parents(sid) if p in F.data_like and F.observed(p) and F.by_id[p].kind == "assign"]
+        if not sliced or len(ups) != 1:
+            break
+        sid = ups[0]
+    return sid
+
+
+def _ones_column_fix(F, fit: dict) -> list[Fix]:
+    """A column of ones added to the fit's inputs where the table they are cut from is made (`X_tr, X_te = X[:k],
+    X[k:]` from `X = np.column_stack(...)`), so the solve learns an intercept and every later use gets it too."""
+    from ...explain.fixes import np_alias
+
+    x = F.by_id[_table_of(F, fit["inputs"])]
+    line = strip_comment(F.line_text(x.file, x.end_line or x.line))
+    name = base_name(x.target)
+    if x.kind != "assign" or not line.strip() or not name.isidentifier() or (x.end_line or x.line) != x.line:
+        return [advice(f"add a column of ones to {name} before the fit",
+                       "The solved coefficient of that column is the intercept the fit lacks.")]
+    indent = line[: len(line) - len(line.lstrip())]
+    npx = np_alias(F, x.file)
+    return [Fix(f"Add a column of ones to {name}, so the fit learns an intercept", x.line, line.strip(),
+                f"{line.strip()}\n{indent}{name} = {npx}column_stack([{npx}ones(len({name})), {name}])",
+                "The coefficient the solve finds for the column of ones is the intercept: the fit's line or plane no "
+                "longer has to pass through the origin.")]
+
+
+def _closed_form_fit(F) -> dict | None:
+    """A least-squares fit solved in one shot (`coef = np.linalg.solve(X.T @ X, X.T @ y)`, `lstsq(X, y)`,
+    `pinv(X) @ y`): the recorded sites of its inputs (the operand the call reads most often) and its targets (the
+    other one), and of the solution; None when there is none or its operands were not recorded."""
+    from ._passes import _solved
+
+    for x in F.sites:
+        if x.kind not in ("assign", "unpack") or not _solved(x.statement) or not F.observed(x.id):
+            continue
+        tree = parse_statement(x.statement)
+        value = tree.body[0].value if tree is not None and tree.body and hasattr(tree.body[0], "value") else None
+        if value is None:
+            continue
+        counts: dict[str, int] = {}
+        for node in ast.walk(value):
+            if isinstance(node, ast.Name) and node.id not in ("np", "numpy", "linalg", "scipy"):
+                counts[node.id] = counts.get(node.id, 0) + 1
+        data = {}
+        for name in counts:
+            writers = [w for w in F.resolve(name, x.function) if F.observed(w) and F.ser(w).seq[0] < F.ser(x.id).seq[0]]
+            if writers:
+                data[name] = max(writers, key=lambda w: F.ser(w).seq[0])
+        if len(data) != 2:
+            continue
+        a, y = sorted(data, key=lambda n: -counts[n])
+        if counts[a] == counts[y]:
+            continue
+        return {"solve": x.id, "inputs": data[a], "targets": data[y]}
+    return None
+
+
+def _fit_misses(F, fit: dict, t_std: float, limit: float):
+    """(holds, words, numbers): a difference between the solved fit's predictions and targets, recorded after the
+    solve, whose mean is `limit` or more of the targets' spread: a constant miss a fit through the origin leaves."""
+    after = F.ser(fit["solve"]).seq[0]
+    params = learned_names(F)
+    for x in F.sites:
+        sr = F.ser(x.id)
+        if x.kind == "arg" or sr is None or "-" not in (x.statement or "") or not any(
+                base_name(r) in params for r in x.reads):
+            continue
+        rows = np.nonzero(sr.seq > after)[0]
+        if not len(rows) or sr[C.SIZE][rows[-1]] < 2:
+            continue
+        m = float(sr[C.MEAN][rows[-1]])
+        if np.isfinite(m) and t_std > 0 and abs(m) >= limit * t_std:
+            words = (f"after the fit, {x.target} (line {x.line}) still averages {m:.3g} across {int(sr[C.SIZE][rows[-1]])} "
+                     f"samples, {abs(m) / t_std:.2g} of the targets' spread {t_std:.3g}: a constant miss")
+            return True, words, {"miss_mean_end": m, "target_std": t_std}
+    return False, "no difference with the targets recorded after the fit misses by a constant", {}
 
 
 def _settled_high(F, kept: float, change: float) -> dict | None:

@@ -7,7 +7,7 @@ import re
 import numpy as np
 
 from ... import columns as C
-from ...detectors.facts import base_name, strip_comment
+from ...detectors.facts import array_root, base_name, strip_comment
 from ...explain.fixes import advice, caller_assignment
 from ...model import ChainLink, Fix
 from ..rules import STRUCTURAL, Draft, RuleOutcome, cause_rule
@@ -78,6 +78,27 @@ def _picked_from(F, t: int, t_min: float, t_max: float):
     return F.by_id[min(spans)[2]] if spans else None
 
 
+def _integer(dtype_text: str) -> bool:
+    try:
+        return np.dtype(dtype_text).kind in "iu"
+    except TypeError:
+        return False
+
+
+def _indexes_with(F, name: str) -> tuple[str, int] | None:
+    """(text, line) of a subscript that indexes another array with `name` (`probs[labels, np.arange(n)]`,
+    `Y[np.arange(n), y] = 1`); None when the sources hold none."""
+    import ast
+
+    for tree in F.trees.values():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Subscript) and array_root(node.value) != name:
+                parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+                if any(isinstance(e, ast.Name) and e.id == name for e in parts):
+                    return ast.unparse(node), node.lineno
+    return None
+
+
 def _conditional(statement: str) -> bool:
     """Whether a statement holds a conditional expression (`a if c else b`)."""
     import ast
@@ -94,6 +115,8 @@ def _conditional(statement: str) -> bool:
     premises=(
         ("targets_measured", "the training targets were recorded"),
         ("bounded_output", "the prediction compared with them comes out of a sigmoid, tanh or softmax"),
+        ("targets_are_values", "the targets are values the output is asked to reach, not integer class indices "
+                               "a statement picks the output's entries with (`probs[labels, np.arange(n)]`)"),
         ("targets_outside", "targets lie outside the range that activation can produce"),
     ),
     thresholds={"targets_outside_fraction": 0.01},
@@ -118,6 +141,12 @@ def rule(ctx) -> RuleOutcome:
                      f"{site_words(F, a.site)} (line {F.by_id[a.site].line}) is a {a.kind}" if a is not None else
                      "no sigmoid, tanh or softmax output has one value per target"):
         return out
+    tname = base_name(F.by_id[t].target)
+    picks = _indexes_with(F, tname) if _integer(F.dtype_of(t)) else None
+    if not out.check("targets_are_values", picks is None,
+                     f"{tname} holds integers that `{picks[0]}` (line {picks[1]}) picks entries with: class indices"
+                     if picks else f"{tname} is not used as integer indices"):
+        return out
     lo, hi = RANGES[a.kind]
     st = F.ser(t)
     t_min, t_max = float(st[C.MIN][0]), float(st[C.MAX][0])
@@ -136,7 +165,6 @@ def rule(ctx) -> RuleOutcome:
         vals = vals[np.isfinite(vals)]
         frac = float(np.mean((vals < lo) | (vals > hi))) if len(vals) else None
     outside = (t_min < lo or t_max > hi) and (frac is None or frac >= ctx.threshold("targets_outside_fraction"))
-    tname = base_name(F.by_id[t].target)
     share = f" ({frac:.0%} of them)" if frac is not None else ""
     if not out.check("targets_outside", bool(outside),
                      f"{tname} runs from {t_min:.4g} to {t_max:.4g}{share if outside else ''}; a {a.kind} gives "

@@ -29,8 +29,16 @@ def output_row(F, p, t):
                                        for _, e in F.call_args(x.function, x.target[4:])):
                 sizes.add(F.ser(sid)[C.SIZE][row] * per)
     # (an argument the size of a minibatch is what the batch was handed, not a prediction)
-    return next(((sid, row) for _, sid, row in reversed(p.rows) if F.ser(sid)[C.SIZE][row] in sizes
-                 and (F.by_id[sid].kind != "arg" or F.ser(sid)[C.SIZE][row] == t_size)), None)
+    rows = [(sid, row) for _, sid, row in reversed(p.rows) if F.ser(sid)[C.SIZE][row] in sizes
+            and (F.by_id[sid].kind != "arg" or F.ser(sid)[C.SIZE][row] == t_size)]
+    # Of those, the program model's forward pass (the output and what it is computed from, or a value under the
+    # output's name): a gradient of the last layer's weights can be as large as a minibatch's predictions.
+    if F.output is not None:
+        out_name = base_name(F.by_id[F.output].target)
+        forward = [(sid, row) for sid, row in rows
+                   if sid in F.forward_sites or base_name(F.by_id[sid].target) == out_name]
+        rows = forward or rows
+    return rows[0] if rows else None
 
 
 def _first_layer_gain(F):
