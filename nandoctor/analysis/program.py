@@ -1424,7 +1424,8 @@ class ProgramModel(_facts_base()):
             name = base_name(x.target)
             if x.kind == "return" or not name.startswith("self.") or name.count(".") != 1 or name[5:] not in attrs:
                 continue
-            writes = [w for w in self.resolve(name, x.function) if w not in self.updates]
+            # every object's writes of the attribute (its key names no class): all made before the training steps
+            writes = [w for w in self.writers.get(("", name), []) if w not in self.updates]
             series = [self.ser(w) for w in writes]
             if series and all(sr is not None and len(sr) and (sr.step < 0).all() for sr in series):
                 keys.add(("", name))

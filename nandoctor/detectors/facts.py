@@ -262,7 +262,9 @@ class Facts:
             # when they make any (a Tanh layer's backward reads the `self.out` its forward wrote, not a Sigmoid's).
             cls = function.rsplit(".", 1)[0] if "." in function else None
             if name.startswith("self.") and cls in self.class_names:
-                own = [w for w in found if self.by_id[w].function.rsplit(".", 1)[0] == cls]
+                # its own class's, a base class's or a subclass's writes (the same objects can run them all)
+                kin = self.class_kin(cls)
+                own = [w for w in found if self.by_id[w].function.rsplit(".", 1)[0] in kin]
                 # No instance writes it: `self.w` reads the class attribute (a dataclass field's default,
                 # `w: np.ndarray = field(...)` in the class body).
                 return own or found or list(self.writers.get((cls, name[5:]), [])) if name.count(".") == 1 \
@@ -468,14 +470,15 @@ class Facts:
         return out
 
     @cached_property
-    def class_names(self) -> set[str]:
-        """Qualified names of the classes the recorded sources define (`Tanh`, `Net.Layer`), as functions name them."""
-        out: set[str] = set()
+    def class_bases(self) -> dict[str, set[str]]:
+        """Qualified names of the classes the recorded sources define (`Tanh`, `Net.Layer`), as functions name them,
+        each with the last names of the classes it derives from."""
+        out: dict[str, set[str]] = {}
         for tree in self.trees.values():
             def visit(node, prefix):
                 for child in ast.iter_child_nodes(node):
                     if isinstance(child, ast.ClassDef):
-                        out.add(f"{prefix}{child.name}")
+                        out[f"{prefix}{child.name}"] = {last(d) for b in child.bases if (d := _dotted(b))}
                         visit(child, f"{prefix}{child.name}.")
                     elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
                         visit(child, f"{prefix}{child.name}.")
@@ -483,6 +486,28 @@ class Facts:
                         visit(child, prefix)
             visit(tree, "")
         return out
+
+    @property
+    def class_names(self) -> set[str]:
+        return set(self.class_bases)
+
+    def class_kin(self, cls: str) -> set[str]:
+        """`cls`, the classes it derives from and the classes derived from it, as the sources define them (by last
+        name: a base imported from elsewhere is no kin of anything here)."""
+        by_last: dict[str, set[str]] = {}
+        for c in self.class_bases:
+            by_last.setdefault(last(c), set()).add(c)
+
+        def ancestors(c, seen):
+            for b in self.class_bases.get(c, ()):
+                for q in by_last.get(b, ()):
+                    if q not in seen:
+                        seen.add(q)
+                        ancestors(q, seen)
+            return seen
+
+        up = ancestors(cls, {cls})
+        return up | {c for c in self.class_bases if cls in ancestors(c, {c})}
 
     @cached_property
     def trees(self) -> dict[str, ast.Module]:
