@@ -553,3 +553,34 @@ def test_a_partial_write_into_empty_memory_is_no_value_of_the_program(tmp_path):
     assert masked and all(F.observed(i) and unmeasured(F.ser(i)).all() for i in masked)
     assert any(F.observed(x.id) and not unmeasured(F.ser(x.id)).any() for x in s.sites if x.target == "full[:]")
     assert F.loss_side is not None
+
+
+# A bound left open by an argument's default (`hi=np.inf`), kept on the object: no numerical accident.
+OPEN_BOUND = """
+import numpy as np
+class Clip:
+    def __init__(self, lo=-5.0, hi=np.inf):
+        self.lo = lo
+        self.hi = hi
+    def __call__(self, v):
+        return np.clip(v, self.lo, self.hi)
+rng = np.random.default_rng(0)
+X = rng.normal(size=(30, 2))
+y = X @ np.array([1.0, -1.0])
+clip = Clip()
+w = np.zeros(2)
+for i in range(20):
+    w -= 0.1 * clip(X.T @ (X @ w - y) / 30)
+"""
+
+
+def test_an_infinite_default_argument_and_its_copy_are_no_first_nonfinite_value(tmp_path):
+    from conftest import analysed_session
+
+    s = analysed_session(tmp_path, OPEN_BOUND)
+    codes = [f.code for f in s.findings]
+    assert "first_nonfinite" not in codes and "nonfinite_in_data" not in codes
+    # the program's own values stay finite: clipping at +inf changes nothing
+    from conftest import untraced
+
+    assert np.isfinite(untraced(OPEN_BOUND)["w"]).all()

@@ -427,6 +427,27 @@ def unnormalized_inputs(session) -> list[Finding]:
 _INF_LITERAL = re.compile(r"(\b(np|numpy|math)\.(inf|Inf|infty)\b|float\(\s*['\"][+-]?inf(inity)?['\"]\s*\))")
 
 
+def _inf_default(F: Facts, x) -> bool:
+    """Whether `x` is an argument whose default is an infinity literal (`lr_max=np.inf`), or a plain copy of one
+    (`self.lr_max = lr_max`): a bound left open, not data."""
+    fn = F.function_defs.get(x.function)
+    if fn is None:
+        return False
+    if x.kind == "arg":
+        name = x.target[4:]
+    else:
+        tree = parse_statement(x.statement)
+        node = tree.body[0] if tree is not None and tree.body else None
+        if not isinstance(node, ast.Assign) or not isinstance(node.value, ast.Name):
+            return False
+        name = node.value.id
+    args = fn.args
+    positional = args.posonlyargs + args.args
+    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
+    pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
+    return any(a.arg == name and _INF_LITERAL.search(ast.unparse(d)) for a, d in pairs)
+
+
 @register
 def nonfinite_in_data(session) -> list[Finding]:
     """NaN or inf already present in the data before training touches it."""
@@ -439,7 +460,8 @@ def nonfinite_in_data(session) -> list[Finding]:
         if sr is None or not len(sr):
             continue
         bad = (sr[C.N_NAN] + sr[C.N_POSINF] + sr[C.N_NEGINF]) > 0
-        if bad.any() and np.nanmax(sr[C.SIZE]) <= 1 and _INF_LITERAL.search(strip_comment(x.statement)):
+        if bad.any() and np.nanmax(sr[C.SIZE]) <= 1 and (_INF_LITERAL.search(strip_comment(x.statement))
+                                                         or _inf_default(F, x)):
             continue  # `best = np.inf`: a scalar written from an infinity literal is a best-so-far sentinel, not data
         if bad.any() and sr.step[bad][0] < 0:
             i = int(np.argmax(bad))

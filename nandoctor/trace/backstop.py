@@ -22,6 +22,7 @@ numpy error state, warnings and objects are never touched):
 from __future__ import annotations
 
 import ast
+import re
 import dataclasses
 from dataclasses import dataclass
 
@@ -191,6 +192,11 @@ def _value_node(site) -> tuple[ast.AST | None, ast.AST | None]:
 
 
 def _mentions_inf(site) -> bool:
+    if site.kind == "arg":
+        # an argument whose default is an infinity (`lr_max=np.inf`): a bound left open, read from its def line
+        name = re.escape(site.target.removeprefix("arg "))
+        return bool(re.search(rf"\b{name}\s*(:[^=,)]*)?=\s*(-?\s*(np|numpy|math)\.(inf|Inf|infty|PINF|NINF)\b"
+                              rf"|float\(\s*['\"][+-]?inf(inity)?['\"]\s*\))", site.statement or ""))
     _, node = _value_node(site)
     if node is None:
         return False
