@@ -1942,3 +1942,40 @@ def test_steady_large_steps_whose_only_trouble_is_an_unshifted_softmax_yield_to_
     assert "learning_rate_too_high" not in drafts and "softmax_overflow_no_max_subtraction" in drafts
     # the replay: the same rate with the max subtracted trains to full accuracy
     assert untraced(RAW_SOFTMAX.replace("SHIFT", "scores - scores.max(axis=0, keepdims=True)"))["acc"] == 1.0
+
+
+# A linear model with a softplus output fitted to raw rents: the fit heads for scores in the thousands, and the
+# softplus written as log(1 + exp(z)) overflows on the way there, under steps the size of the weights.
+SOFTPLUS_RENT = """
+import numpy as np
+rng = np.random.default_rng(42)
+X = rng.normal(size=(300, 4))
+y = np.maximum(1800 + X @ np.array([400.0, 60.0, -120.0, -60.0]) + rng.normal(0, 90, 300), 150)
+def softplus(z):
+    return SOFTPLUS
+w = rng.normal(0, 0.1, 4)
+b = 0.0
+for epoch in range(LR_EPOCHS):
+    z = X @ w + b
+    pred = softplus(z)
+    dz = 2 * (pred - y) * 0.5 * (1 + np.tanh(0.5 * z)) / 300
+    w -= LR * (X.T @ dz)
+    b -= LR * dz.sum()
+r2 = 1 - np.sum((y - softplus(X @ w + b)) ** 2) / np.sum((y - y.mean()) ** 2)
+"""
+
+
+def test_steady_steps_whose_only_trouble_is_an_overflowing_softplus_yield_to_the_overflow(tmp_path):
+    import warnings
+
+    src = SOFTPLUS_RENT.replace("SOFTPLUS", "np.log(1 + np.exp(z))").replace("LR_EPOCHS", "400").replace("LR", "0.05")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _, drafts, checks = _run(tmp_path, src, "softplus")
+    lr = checks["learning_rate_too_high"]
+    assert lr["steps_too_large"].numbers["how"] == "median" and lr["steps_too_large"].numbers["ratio"] <= 10
+    assert lr["yields_to"].numbers["explained_by"] == "exp_overflow"
+    assert "learning_rate_too_high" not in drafts and "exp_overflow" in drafts
+    # the replay: the same rate with a softplus that does not overflow fits the rents
+    fixed = SOFTPLUS_RENT.replace("SOFTPLUS", "np.where(z > 20, z, np.log1p(np.exp(np.minimum(z, 20))))")
+    assert untraced(fixed.replace("LR_EPOCHS", "400").replace("LR", "0.05"))["r2"] > 0.9

@@ -1432,3 +1432,45 @@ def test_a_closed_form_fit_with_a_column_of_ones_has_its_intercept(tmp_path):
     st, _ = judge(s, "missing_bias")
     assert st["no_bias_term"] == FAILS
     assert "missing_bias" not in tags(s)
+
+
+# -- inplace_mutation_aliasing: a view of data that is reordered at every epoch ----------------------------------------
+
+JITTER_VIEW = """
+import numpy as np
+rng = np.random.default_rng(5)
+X = rng.normal(size=(120, 2))
+y = (X[:, 0] + X[:, 1] > 0).astype(float)
+w = np.zeros(2)
+spreads = []
+for epoch in range(6):
+    perm = rng.permutation(len(X))
+    X = X[perm]
+    y = y[perm]
+    spreads.append(X.std())
+    for s in range(0, 120, 30):
+        xb = X[s:s + 30]
+        JITTER
+        p = 1 / (1 + np.exp(-(xb @ w)))
+        w -= 0.5 * xb.T @ (p - y[s:s + 30]) / 30
+"""
+
+
+def test_a_view_written_in_place_changes_data_that_is_only_reordered_between_passes(tmp_path):
+    src = JITTER_VIEW.replace("JITTER", "xb += 0.3 * rng.standard_normal(xb.shape)")
+    s = trace(tmp_path, src)
+    st, out = judge(s, "inplace_mutation_aliasing")
+    assert st == {"writes_argument": HOLDS, "caller_keeps_array": HOLDS, "array_changed": HOLDS, "caller_sees_change": HOLDS}
+    ev = out.drafts[0].evidence
+    spreads = untraced(src)["spreads"]  # the replay: the spread a reorder alone would keep grows pass after pass
+    assert ev["before_std"] == pytest.approx(spreads[0]) and ev["after_std"] == pytest.approx(spreads[1])
+    assert spreads[1] > spreads[0]
+    assert out.drafts[0].fixes[0].after == "xb = X[s:s + 30].copy()"
+
+
+def test_a_jittered_copy_leaves_the_reordered_data_alone(tmp_path):
+    src = JITTER_VIEW.replace("JITTER", "xb = xb + 0.3 * rng.standard_normal(xb.shape)")
+    s = trace(tmp_path, src)
+    spreads = untraced(src)["spreads"]
+    assert max(spreads) - min(spreads) < 1e-12
+    assert "inplace_mutation_aliasing" not in tags(s)

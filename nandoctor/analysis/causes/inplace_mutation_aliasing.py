@@ -633,7 +633,10 @@ def views_written_in_place(F) -> list[dict]:
                         and isinstance(stmt.value, ast.Subscript) and _basic_slice(stmt.value.slice)):
                     continue
                 view, data = stmt.targets[0].id, _ref(stmt.value.value)
-                if data is None or any(_rebinds_ref(t, data) for t in body):
+                # Rebound only to itself reordered (`X = X[perm]` at each epoch): the same values, changed ones
+                # included, carried into the next pass.
+                reorders = [t for t in body if _rebinds_ref(t, data) and _reorders(t, data)] if data else []
+                if data is None or any(_rebinds_ref(t, data) and t not in reorders for t in body):
                     continue
                 if data in F.param_names or data.split("[")[0] in F.param_names:
                     continue  # `block = W[:, k:k + n]; block -= lr * g`: a parameter updated through its view
@@ -653,10 +656,19 @@ def views_written_in_place(F) -> list[dict]:
                        "copied": line.replace(sliced, sliced + ".copy()", 1) if sliced and sliced in line else None,
                        "write_line": write.lineno,
                        "write_text": strip_comment(ast.unparse(write)), "changed": None, "pairs": 0, "evidence": {}}
-                site = next((x for x in F.sites if x.line == stmt.lineno and x.function == qual
-                             and (path is None or x.file == path) and F.observed(x.id)), None)
-                if site is not None:
-                    rec.update(_next_pass_changes(F, site.id))
+                if reorders:
+                    # The slice at one place of the next pass is another sample's: the reorder's own values are
+                    # compared instead, which a reorder alone keeps.
+                    rec["reordered"] = strip_comment(ast.unparse(reorders[0]))
+                    site = next((x for x in F.sites if x.line == reorders[0].lineno and x.function == qual
+                                 and (path is None or x.file == path) and F.observed(x.id)), None)
+                    if site is not None:
+                        rec.update(_reorder_changes(F, site.id))
+                else:
+                    site = next((x for x in F.sites if x.line == stmt.lineno and x.function == qual
+                                 and (path is None or x.file == path) and F.observed(x.id)), None)
+                    if site is not None:
+                        rec.update(_next_pass_changes(F, site.id))
                 out.append(rec)
     F.memo["views_written_in_place"] = out
     return out
@@ -717,6 +729,33 @@ def _handed_view(F, qual, path, body, stmt, call, arg, fn, param) -> dict | None
     return rec
 
 
+def _reorders(stmt, ref: str) -> bool:
+    """`X = X[perm]`, `X = X[order, :]`: the name rebound to its own rows in another order (an index, not a slice)."""
+    return (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and _ref(stmt.targets[0]) == ref
+            and isinstance(stmt.value, ast.Subscript) and _ref(stmt.value.value) == ref
+            and not _basic_slice(stmt.value.slice))
+
+
+def _reorder_changes(F, sid: int) -> dict:
+    """How often a reorder's recorded spread and mean (which a reorder keeps, up to the order of summation) differ
+    between one run and the next, with the first such pair."""
+    sr = F.ser(sid)
+    # every run of the reorder, the first pass's too (it may run before the first step)
+    rows = np.arange(len(sr)) if sr is not None else []
+    if len(rows) < 2:
+        return {}
+    std, mean = sr[C.STD][rows].astype(float), sr[C.MEAN][rows].astype(float)
+    scale = np.maximum(np.abs(std[:-1]), 1e-300)
+    differ = (np.abs(np.diff(std)) > 1e-9 * scale) | (np.abs(np.diff(mean)) > 1e-9 * np.maximum(scale, np.abs(mean[:-1])))
+    if not differ.any():
+        return {"changed": 0.0, "pairs": int(len(differ)), "evidence": {"fraction_changed": 0.0}}
+    k = int(np.argmax(differ))
+    ev = dict(epoch=k, before_std=float(std[k]),
+              after_std=float(std[k + 1]), before_mean=float(mean[k]), after_mean=float(mean[k + 1]),
+              step=int(sr.step[rows[k + 1]]), fraction_changed=float(differ.mean()))
+    return {"changed": float(differ.mean()), "pairs": int(len(differ)), "evidence": ev}
+
+
 def _next_pass_changes(F, sid: int) -> dict:
     """How often the value a statement read at the k-th run of one epoch differs from its k-th run of the next (the
     same slice of the data, when the loop walks it in order), over epochs with as many runs."""
@@ -751,6 +790,8 @@ def _view_outcome(out: RuleOutcome, views: list[dict]) -> RuleOutcome:
     ev = v["evidence"]
     out.check("writes_argument", True, f"`{v['write_text']}` (line {v['write_line']}) writes in place into {v['view']}, "
               f"a view of {v['data']} made by `{v['view_text']}` (line {v['view_line']})")
+    if v.get("reordered"):
+        return _reordered_view_outcome(out, v, ev)
     out.check("caller_keeps_array", True, f"{v['data']} is not rebound in the loop: it keeps the data the loop reads "
               f"again")
     out.check("array_changed", True, f"the slice read at the same place of the next epoch differs at "
@@ -764,6 +805,31 @@ def _view_outcome(out: RuleOutcome, views: list[dict]) -> RuleOutcome:
     chain = [ChainLink(f"`{v['view_text']}` is a view of {v['data']}", None, v["view"], v["view_line"], {}),
              ChainLink(f"`{v['write_text']}` writes through it into {v['data']}", ev.get("step"), v["data"],
                        v["write_line"], {k: ev[k] for k in ("before_min", "before_max", "after_min", "after_max")})]
+    fixes = list(v.get("fixes", [])) + ([Fix(
+        f"{'Or take' if v.get('fixes') else 'Take'} a copy of the slice, so that {v['data']} keeps its values",
+        v["view_line"], v["line"], v["copied"], f"Slicing gives a view: writing into {v['view']} writes into "
+        f"{v['data']}. A copy is {v['view']}'s own.")] if v["copied"] else [])
+    out.drafts.append(Draft("inplace_mutation_aliasing", PRIMARY - 5, summary, chain, fixes, ["inplace_mutation"],
+                            dict(ev, view=v["view"], data=v["data"], view_line=v["view_line"],
+                                 write_line=v["write_line"])))
+    return out
+
+
+def _reordered_view_outcome(out: RuleOutcome, v: dict, ev: dict) -> RuleOutcome:
+    """The view premises when the data is reordered at each pass: judged on the reorder's kept spread and mean."""
+    out.check("caller_keeps_array", True, f"{v['data']} is only reordered in the loop (`{v['reordered']}`): it keeps "
+              f"its values, changed ones included, into the next pass")
+    out.check("array_changed", True, f"a reorder keeps the spread and the mean, yet at `{v['reordered']}` the spread of "
+              f"{v['data']} went from {ev['before_std']:.6g} to {ev['after_std']:.6g} (mean {ev['before_mean']:.4g} to "
+              f"{ev['after_mean']:.4g}); they changed at {v['changed']:.0%} of {v['pairs']} consecutive passes", **ev)
+    out.check("caller_sees_change", True, f"`{v['view_text']}` reads {v['data']} again at every pass")
+    summary = (f"`{v['view_text']}` (line {v['view_line']}) makes {v['view']} a view of {v['data']}, not a copy; "
+               f"`{v['write_text']}` (line {v['write_line']}) then changes the stored {v['data']} in place, and "
+               f"`{v['reordered']}` carries the changed values into the next pass: a reorder keeps the spread, yet the "
+               f"spread of {v['data']} went from {ev['before_std']:.6g} to {ev['after_std']:.6g} between two passes.")
+    chain = [ChainLink(f"`{v['view_text']}` is a view of {v['data']}", None, v["view"], v["view_line"], {}),
+             ChainLink(f"`{v['write_text']}` writes through it into {v['data']}", ev.get("step"), v["data"],
+                       v["write_line"], {k: ev[k] for k in ("before_std", "after_std", "before_mean", "after_mean")})]
     fixes = list(v.get("fixes", [])) + ([Fix(
         f"{'Or take' if v.get('fixes') else 'Take'} a copy of the slice, so that {v['data']} keeps its values",
         v["view_line"], v["line"], v["copied"], f"Slicing gives a view: writing into {v['view']} writes into "

@@ -231,9 +231,11 @@ def describe_steps(big: dict) -> str:
     yields_to=("wrong_loss_for_activation", "gradient_sign_wrong", "targets_outside_activation_range",
                "parameter_not_updated"),
     # a loss that never falls under large steps, on a model with no bias, is the fit it cannot make, not a bounce;
-    # a run whose trouble is only the overflow of a softmax's exponentials, under steps judged by their median alone
-    # (no spike, overshoot or raised rate), overflowed where a max-shifted softmax computes the same probabilities
-    yields_when={"missing_bias": ("bouncing",), "softmax_overflow_no_max_subtraction": ("nonfinite_steady",)},
+    # a run whose trouble is only an exp's overflow, under steps judged by their median alone (no spike, overshoot or
+    # raised rate) and no larger than OUTGROW times the weights (steps of a start from small weights), overflowed where
+    # a max-shifted softmax, or a softplus written not to overflow, computes the same values
+    yields_when={"missing_bias": ("bouncing",), "softmax_overflow_no_max_subtraction": ("nonfinite_steady",),
+                 "exp_overflow": ("nonfinite_steady",)},
 )
 def rule(ctx) -> RuleOutcome:
     """Updates too large for the weights, measured, before the run blows up."""
@@ -378,7 +380,10 @@ def rule(ctx) -> RuleOutcome:
     elif summed:
         name = F.by_id[F.inputs].target if F.inputs is not None else None
         fixes.append(divide_gradient_fix(F, summed[0]["update"], name))
-    steady = bad["kind"] == "nonfinite" and big["how"] == "median"
+    from ...detectors.optimisation import LIM as STEP_LIMITS
+
+    steady = bad["kind"] == "nonfinite" and big["how"] == "median" and big["ratio"] <= STEP_LIMITS.OUTGROW \
+        and "exp overflow" in str((first_nonfinite_info(ctx.session) or {}).get("operation", ""))
     ev = {"ratio": big["ratio"], "how": big["how"], "trouble": "nonfinite_steady" if steady else bad["kind"]}
     if big["how"] == "spike":
         ev.update(spike_step=big["step"], typical_ratio=big["typical"])
