@@ -1647,3 +1647,26 @@ def test_a_function_handed_in_and_called_by_its_argument_s_name_gets_the_caller_
     assert F.inputs is not None and F.by_id[F.inputs].target in ("X", "arg X")
     made = next(x.id for x in F.sites if x.target == "e" and x.function == "compute_gradient")
     assert made in F.derived
+
+
+MULTIPLICATIVE = """
+import numpy as np
+rng = np.random.default_rng(0)
+V = rng.uniform(0.1, 1.0, (20, 3)) @ rng.uniform(0.1, 1.0, (3, 12))
+W = rng.uniform(0.1, 1.0, (20, 3))
+H = rng.uniform(0.1, 1.0, (3, 12))
+for it in range(30):
+    H *= (W.T @ V) / (W.T @ W @ H + 1e-9)
+    W *= (V @ H.T) / (W @ H @ H.T + 1e-9)
+    W *= 2.0 ** 0
+    loss = np.linalg.norm(V - W @ H)
+"""
+
+
+def test_multiplicative_steps_computed_from_other_values_are_parameter_updates(tmp_path):
+    s = traced(MULTIPLICATIVE, tmp_path)
+    assert {"W", "H"} <= param_names(s)
+    assert loop_line(s, s.plan.step_loop) == line_of(MULTIPLICATIVE, "for it in range(30):")
+    # a rescaling by a constant is no step of its own
+    scaled = next(x for x in s.sites if x.statement.strip() == "W *= 2.0 ** 0")
+    assert scaled.id not in s.structure.updates

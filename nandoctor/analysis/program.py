@@ -464,6 +464,12 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
             return False  # `X = X[perm]`: the same data in another order, nothing learned
         if s.kind == "update":
             return True
+        if s.kind == "augassign":
+            # `H *= (W.T @ V) / (W.T @ W @ H)`: a multiplicative step computed from other values (a constant factor,
+            # `x *= 2`, is a rescaling)
+            node = _first_statement(s)
+            return (isinstance(node, ast.AugAssign) and isinstance(node.op, (ast.Mult, ast.Div))
+                    and not isinstance(node.value, ast.Constant) and bool(set(s.reads) - {key}))
         if s.kind in ("setitem", "unpack", "assign", "inplace"):
             if key in s.reads:
                 return s.kind != "assign" or bool(s.calls)
