@@ -1969,3 +1969,38 @@ def test_small_weights_are_judged_on_the_prediction_and_the_loss_a_helper_return
     assert c["training_stalls"].status == "holds" and "bce()" in c["training_stalls"].why
     ns = untraced(SMALL_DEEP.replace("SPREAD", "0.01"))
     assert ns["bce"](ns["run"](ns["X"])[1], ns["y"]) > 0.69  # the replay: still at log 2 after training
+
+
+# Non-negative factors too large to keep, updated by multiplicative rules; started from ones, every factor column is
+# a copy of the others and stays so (the product keeps rank one).
+FACTORS_START = """
+import numpy as np
+rng = np.random.default_rng(0)
+V = rng.uniform(0.1, 1.0, (60, 3)) @ rng.uniform(0.1, 1.0, (3, 40))
+W = START((60, 8))
+H = START((8, 40))
+losses = []
+for it in range(60):
+    H *= (W.T @ V) / (W.T @ W @ H + 1e-9)
+    W *= (V @ H.T) / (W @ H @ H.T + 1e-9)
+    loss = np.linalg.norm(V - W @ H)
+    losses.append(loss)
+"""
+
+
+def test_weights_too_large_to_keep_that_all_start_at_one_value_are_symmetric(tmp_path):
+    src = FACTORS_START.replace("START(", "np.ones(")
+    s = analysed_session(tmp_path, src)
+    c = premise_checks(s, "weights_init_symmetric")
+    assert {k: v.status for k, v in c.items()} == {"several_layers": "holds", "weights_kept": "holds",
+                                                   "units_identical_from_start": "holds",
+                                                   "units_identical_at_end": "holds"}
+    ns = untraced(src)
+    assert np.linalg.matrix_rank(ns["W"] @ ns["H"]) == 1  # the replay: the copies never separated
+    assert c["units_identical_at_end"].numbers["drop"] == pytest.approx(1 - ns["losses"][-1] / ns["losses"][0])
+    assert "weights_init_symmetric" in _tags(s)
+
+
+def test_weights_too_large_to_keep_started_at_random_are_not_symmetric(tmp_path):
+    s = analysed_session(tmp_path, FACTORS_START.replace("START(", "rng.uniform(0.1, 1.0, "))
+    assert "weights_init_symmetric" not in _tags(s)

@@ -47,9 +47,12 @@ def _identical_axes(w: np.ndarray, relative: float = 1e-12) -> list[int]:
         ("units_identical_from_start", "its units' weights are all equal after the first update"),
         ("units_identical_at_end", "they are still all equal at the end (within SYMMETRY_DRIFT of the largest weight: "
                                    "rounding alone separates copies that far), though training changed them, or "
-                                   "the update ran at every kept step and left them exactly as they started"),
+                                   "the update ran at every kept step and left them exactly as they started; for "
+                                   "weights too large to keep, every weight matrix of the model started at one value "
+                                   "(no unit differs from another anywhere, and no dropout in the sources separates "
+                                   "them), and the loss fell by less than SYMMETRIC_STALL_DROP of its first value"),
     ),
-    thresholds={"SYMMETRY_DRIFT": 1e-3},
+    thresholds={"SYMMETRY_DRIFT": 1e-3, "SYMMETRIC_STALL_DROP": 0.05},
 )
 def rule(ctx) -> RuleOutcome:
     """A layer's units share identical weights from the first update to the last: they never break symmetry."""
@@ -124,6 +127,18 @@ def rule(ctx) -> RuleOutcome:
                     ends = np.array([vals[0], vals[moved[0] if len(moved) else 0], vals[-1]]).reshape(3, 1, 1)
                     kept.append((u, shape, steps, np.broadcast_to(ends, (3, *shape))))
                     constant += 1
+    if not kept:
+        from ...detectors.optimisation import stepped_updates
+
+        stepped = stepped_updates(F)
+        starts = _first_values(F, stepped)
+        # every weight matrix the steps update must have its start measured: one left unmeasured may be random
+        needed = {(base_name(F.by_id[u].target), _shape(F.ser(u).shape[int(rows[0])])) for u in stepped
+                  if not BIAS_NAME.match(base_name(F.by_id[u].target).rsplit(".", 1)[-1]) and F.observed(u)
+                  for rows in rows_by_shape(F.ser(u), len(F.ser(u)))}
+        needed = {k for k in needed if len(k[1]) == 2 and min(k[1]) >= 1 and max(k[1]) >= 2}
+        if len(starts) >= 2 and needed <= set(starts) and all(v[2] == v[3] and np.isfinite(v[2]) for v in starts.values()):
+            return _constant_starts_outcome(ctx, out, starts)
     if not out.check("weights_kept", bool(kept) or None,
                      (f"{constant} weight matrices measured at every step with their least value equal to their "
                       f"largest (to within {drift:g} of them)" if constant else f"{len(kept)} weight matrices kept over training") if kept
@@ -183,6 +198,72 @@ def rule(ctx) -> RuleOutcome:
                    f"although the updates moved them by up to {spread:.3g}: every unit gets the same gradient, so the "
                    f"layer acts as one unit.")
     chain = [ChainLink(summary, int(steps[0]), name, F.by_id[u].line, ev)]
+    fixes = random_init_fixes(F, name)
+    if not fixes:
+        fixes.append(advice(f"start {name} from small random values (a spread of about 1/sqrt(fan_in)) instead of "
+                            f"one value for every unit",
+                            "Different starting weights give the units different gradients, so they learn different "
+                            "features."))
+    out.drafts.append(Draft("weights_init_symmetric", PRIMARY - 5, summary, chain, fixes, [], ev))
+    return out
+
+
+def _first_values(F, ups) -> dict[tuple[str, tuple], tuple]:
+    """(name, shape) -> (seq, line, least, largest) of each weight matrix's earliest recorded value (its start), over
+    the sites of the parameters stepped by `ups` (their names); offsets left out."""
+    updated = {base_name(F.by_id[u].target) for u in ups}
+    out: dict[tuple[str, tuple], tuple] = {}
+    for p in F.params:
+        x = F.by_id[p]
+        name = base_name(x.target)
+        if BIAS_NAME.match(name.rsplit(".", 1)[-1]) or (name not in updated and p not in ups):
+            continue
+        sr = F.ser(p)
+        if sr is None or not len(sr):
+            continue
+        for rows in rows_by_shape(sr, len(sr)):
+            shape = _shape(sr.shape[int(rows[0])])
+            if len(shape) != 2 or min(shape) < 1 or max(shape) < 2:
+                continue
+            rows = rows[np.isfinite(sr[C.MIN][rows].astype(float)) & np.isfinite(sr[C.MAX][rows].astype(float))]
+            if not len(rows):
+                continue
+            i = int(rows[np.argmin(sr.seq[rows])])
+            key = (name, shape)
+            if key not in out or sr.seq[i] < out[key][0]:
+                out[key] = (int(sr.seq[i]), x.line, float(sr[C.MIN][i]), float(sr[C.MAX][i]))
+    return out
+
+
+def _constant_starts_outcome(ctx, out: RuleOutcome, starts: dict) -> RuleOutcome:
+    """Weights too large to keep, every matrix of which started at one value: judged on that start and the loss."""
+    from ...detectors.optimisation import loss_progress
+
+    F = ctx.facts
+    names = ", ".join(f"{n} {shape} all {v[2]:.3g}" for (n, shape), v in sorted(starts.items(), key=lambda kv: kv[1][0]))
+    out.check("weights_kept", True, f"too large to keep, but each weight matrix's least and largest value were "
+              f"recorded at its start: {names}")
+    out.check("units_identical_from_start", True, f"every weight matrix of the model starts at one value ({names}): "
+              f"no unit differs from another anywhere")
+    dropout = any(re.search(r"dropout|binomial\s*\(", src, re.IGNORECASE) for src in F.s.sources.values())
+    lp = loss_progress(F)
+    limit = ctx.threshold("SYMMETRIC_STALL_DROP")
+    stalled = lp is not None and lp["drop"] < limit and not dropout
+    if not out.check("units_identical_at_end", None if lp is None and not dropout else stalled,
+                     "the sources apply dropout, which separates units" if dropout else
+                     "no loss was measured" if lp is None else
+                     f"the loss ({lp['how']}) went from {lp['first']:.4g} to {lp['last']:.4g}, "
+                     f"{lp['drop']:.1%} lower" + (f": under {limit:.0%}, the copies never separated" if stalled else ""),
+                     **({} if lp is None else {"loss_first": lp["first"], "loss_last": lp["last"], "drop": lp["drop"]})):
+        return out
+    (name, shape), v = min(starts.items(), key=lambda kv: kv[1][0])
+    units = shape[1]
+    summary = (f"The weights start symmetric: every weight matrix starts at one value ({names}), so every unit of a "
+               f"layer computes the same thing and gets the same gradient; the units stay copies of each other and "
+               f"the loss ({lp['how']}) only went from {lp['first']:.4g} to {lp['last']:.4g}.")
+    ev = {"parameter": name, "shape": list(shape), "units": units, "value_start": v[2], "loss_first": lp["first"],
+          "loss_last": lp["last"], "matrices": len(starts)}
+    chain = [ChainLink(summary, None, name, v[1], ev)]
     fixes = random_init_fixes(F, name)
     if not fixes:
         fixes.append(advice(f"start {name} from small random values (a spread of about 1/sqrt(fan_in)) instead of "
