@@ -465,11 +465,14 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
         if s.kind == "update":
             return True
         if s.kind == "augassign":
-            # `H *= (W.T @ V) / (W.T @ W @ H)`: a multiplicative step computed from other values (a constant factor,
-            # `x *= 2`, is a rescaling)
+            # `H *= (W.T @ V) / (W.T @ W @ H)`: a multiplicative step whose factor is computed with matrix products
+            # (a factor that is a number, `grad *= clip_coef`, `lr *= decay`, `x *= 2`, is a rescaling)
             node = _first_statement(s)
             return (isinstance(node, ast.AugAssign) and isinstance(node.op, (ast.Mult, ast.Div))
-                    and not isinstance(node.value, ast.Constant) and bool(set(s.reads) - {key}))
+                    and any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.MatMult)
+                            or isinstance(n, ast.Call) and (_dotted(n.func) or "").rsplit(".", 1)[-1]
+                            in ("dot", "matmul", "einsum", "tensordot")
+                            for n in ast.walk(node.value)))
         if s.kind in ("setitem", "unpack", "assign", "inplace"):
             if key in s.reads:
                 return s.kind != "assign" or bool(s.calls)
