@@ -455,37 +455,17 @@ class Facts:
     def function_defs(self) -> dict[str, ast.FunctionDef]:
         """Qualified function name -> its AST, from the recorded sources."""
         out: dict[str, ast.FunctionDef] = {}
-        for tree in self.trees.values():
-            def visit(node, prefix):
-                for child in ast.iter_child_nodes(node):
-                    if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                        q = f"{prefix}{child.name}"
-                        out.setdefault(q, child)
-                        visit(child, q + ".")
-                    elif isinstance(child, ast.ClassDef):
-                        visit(child, f"{prefix}{child.name}.")
-                    else:
-                        visit(child, prefix)
-            visit(tree, "")
+        for q, node in scoped_definitions(self.trees):
+            if not isinstance(node, ast.ClassDef):
+                out.setdefault(q, node)
         return out
 
     @cached_property
     def class_bases(self) -> dict[str, set[str]]:
         """Qualified names of the classes the recorded sources define (`Tanh`, `Net.Layer`), as functions name them,
         each with the last names of the classes it derives from."""
-        out: dict[str, set[str]] = {}
-        for tree in self.trees.values():
-            def visit(node, prefix):
-                for child in ast.iter_child_nodes(node):
-                    if isinstance(child, ast.ClassDef):
-                        out[f"{prefix}{child.name}"] = {last(d) for b in child.bases if (d := _dotted(b))}
-                        visit(child, f"{prefix}{child.name}.")
-                    elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                        visit(child, f"{prefix}{child.name}.")
-                    else:
-                        visit(child, prefix)
-            visit(tree, "")
-        return out
+        return {q: {last(d) for b in node.bases if (d := _dotted(b))}
+                for q, node in scoped_definitions(self.trees) if isinstance(node, ast.ClassDef)}
 
     @property
     def class_names(self) -> set[str]:
@@ -1238,6 +1218,21 @@ def facts(session) -> Facts:
         got = ProgramModel(session)
         _FACTS[session] = got
     return got
+
+
+def scoped_definitions(trees: dict):
+    """(qualified name, node) of every function and class the sources define, in source order, named as capture names
+    the functions: the enclosing classes' and functions' names joined by dots (`Net.Layer.forward`)."""
+    def visit(node, prefix):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                yield f"{prefix}{child.name}", child
+                yield from visit(child, f"{prefix}{child.name}.")
+            else:
+                yield from visit(child, prefix)
+
+    for tree in trees.values():
+        yield from visit(tree, "")
 
 
 # The symbol tables' names for the scopes of lambdas and comprehensions (capture records their statements under the

@@ -805,14 +805,7 @@ def _view_outcome(out: RuleOutcome, views: list[dict]) -> RuleOutcome:
     chain = [ChainLink(f"`{v['view_text']}` is a view of {v['data']}", None, v["view"], v["view_line"], {}),
              ChainLink(f"`{v['write_text']}` writes through it into {v['data']}", ev.get("step"), v["data"],
                        v["write_line"], {k: ev[k] for k in ("before_min", "before_max", "after_min", "after_max")})]
-    fixes = list(v.get("fixes", [])) + ([Fix(
-        f"{'Or take' if v.get('fixes') else 'Take'} a copy of the slice, so that {v['data']} keeps its values",
-        v["view_line"], v["line"], v["copied"], f"Slicing gives a view: writing into {v['view']} writes into "
-        f"{v['data']}. A copy is {v['view']}'s own.")] if v["copied"] else [])
-    out.drafts.append(Draft("inplace_mutation_aliasing", PRIMARY - 5, summary, chain, fixes, ["inplace_mutation"],
-                            dict(ev, view=v["view"], data=v["data"], view_line=v["view_line"],
-                                 write_line=v["write_line"])))
-    return out
+    return _view_draft(out, v, ev, summary, chain)
 
 
 def _reordered_view_outcome(out: RuleOutcome, v: dict, ev: dict) -> RuleOutcome:
@@ -830,6 +823,11 @@ def _reordered_view_outcome(out: RuleOutcome, v: dict, ev: dict) -> RuleOutcome:
     chain = [ChainLink(f"`{v['view_text']}` is a view of {v['data']}", None, v["view"], v["view_line"], {}),
              ChainLink(f"`{v['write_text']}` writes through it into {v['data']}", ev.get("step"), v["data"],
                        v["write_line"], {k: ev[k] for k in ("before_std", "after_std", "before_mean", "after_mean")})]
+    return _view_draft(out, v, ev, summary, chain)
+
+
+def _view_draft(out: RuleOutcome, v: dict, ev: dict, summary: str, chain: list) -> RuleOutcome:
+    """The draft of a view written in place: its fixes (the writer's own, then a copy of the slice) and evidence."""
     fixes = list(v.get("fixes", [])) + ([Fix(
         f"{'Or take' if v.get('fixes') else 'Take'} a copy of the slice, so that {v['data']} keeps its values",
         v["view_line"], v["line"], v["copied"], f"Slicing gives a view: writing into {v['view']} writes into "

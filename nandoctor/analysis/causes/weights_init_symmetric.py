@@ -198,13 +198,7 @@ def rule(ctx) -> RuleOutcome:
                    f"although the updates moved them by up to {spread:.3g}: every unit gets the same gradient, so the "
                    f"layer acts as one unit.")
     chain = [ChainLink(summary, int(steps[0]), name, F.by_id[u].line, ev)]
-    fixes = random_init_fixes(F, name)
-    if not fixes:
-        fixes.append(advice(f"start {name} from small random values (a spread of about 1/sqrt(fan_in)) instead of "
-                            f"one value for every unit",
-                            "Different starting weights give the units different gradients, so they learn different "
-                            "features."))
-    out.drafts.append(Draft("weights_init_symmetric", PRIMARY - 5, summary, chain, fixes, [], ev))
+    out.drafts.append(Draft("weights_init_symmetric", PRIMARY - 5, summary, chain, _random_start_fixes(F, name), [], ev))
     return out
 
 
@@ -264,11 +258,13 @@ def _constant_starts_outcome(ctx, out: RuleOutcome, starts: dict) -> RuleOutcome
     ev = {"parameter": name, "shape": list(shape), "units": units, "value_start": v[2], "loss_first": lp["first"],
           "loss_last": lp["last"], "matrices": len(starts)}
     chain = [ChainLink(summary, None, name, v[1], ev)]
-    fixes = random_init_fixes(F, name)
-    if not fixes:
-        fixes.append(advice(f"start {name} from small random values (a spread of about 1/sqrt(fan_in)) instead of "
-                            f"one value for every unit",
-                            "Different starting weights give the units different gradients, so they learn different "
-                            "features."))
-    out.drafts.append(Draft("weights_init_symmetric", PRIMARY - 5, summary, chain, fixes, [], ev))
+    out.drafts.append(Draft("weights_init_symmetric", PRIMARY - 5, summary, chain, _random_start_fixes(F, name), [], ev))
     return out
+
+
+def _random_start_fixes(F, name: str) -> list:
+    """Random starting values for `name` written against the code, else advice to draw them."""
+    return random_init_fixes(F, name) or [
+        advice(f"start {name} from small random values (a spread of about 1/sqrt(fan_in)) instead of one value for "
+               f"every unit", "Different starting weights give the units different gradients, so they learn different "
+               "features.")]
