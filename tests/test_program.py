@@ -1671,3 +1671,31 @@ def test_multiplicative_steps_computed_with_matrix_products_are_parameter_update
     # a rescaling by a number (a clipping coefficient) is no step of its own
     scaled = next(x for x in s.sites if x.statement.strip() == "W *= clip")
     assert scaled.id not in s.structure.updates
+
+
+# A base class's constructor writes `self.out`; the subclass's backward reads it, and a sibling class writes its own.
+INHERITED_ATTRIBUTE = """
+import numpy as np
+class Layer:
+    def __init__(self, n):
+        self.out = np.zeros(n)
+class Tanh(Layer):
+    def forward(self, x):
+        return np.tanh(x) + self.out
+class Other:
+    def __init__(self):
+        self.out = np.ones(3)
+t, o = Tanh(3), Other()
+for i in range(3):
+    t.forward(np.linspace(-1, 1, 3) + i)
+"""
+
+
+def test_self_attributes_resolve_to_the_writes_of_base_classes_too(tmp_path):
+    s = traced(INHERITED_ATTRIBUTE, tmp_path)
+    from nandoctor.detectors.facts import facts
+
+    F = facts(s)
+    assert F.class_kin("Tanh") == {"Tanh", "Layer"} and F.class_kin("Layer") == {"Layer", "Tanh"}
+    base = [x.id for x in F.sites if x.function == "Layer.__init__" and x.target == "self.out"]
+    assert base and F.resolve("self.out", "Tanh.forward") == base
