@@ -1696,6 +1696,6 @@ def test_self_attributes_resolve_to_the_writes_of_base_classes_too(tmp_path):
     from nandoctor.detectors.facts import facts
 
     F = facts(s)
-    assert F.class_kin("Tanh") == {"Tanh", "Layer"} and F.class_kin("Layer") == {"Layer", "Tanh"}
+    assert F.class_kin["Tanh"] == {"Tanh", "Layer"} and F.class_kin["Layer"] == {"Layer", "Tanh"}
     base = [x.id for x in F.sites if x.function == "Layer.__init__" and x.target == "self.out"]
     assert base and F.resolve("self.out", "Tanh.forward") == base

@@ -104,22 +104,13 @@ def _parse(sources: dict[str, str]) -> dict[str, ast.Module]:
 
 
 def _walk_functions(trees):
-    """(file, qualified function name, node, is the node a function) for every function and the module."""
+    """(file, qualified function name, node) for every function and the module."""
+    from ..detectors.facts import scoped_definitions
+
     for path, tree in trees.items():
         yield path, "<module>", tree
-
-        def visit(node, prefix):
-            for child in ast.iter_child_nodes(node):
-                if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    q = f"{prefix}{child.name}"
-                    yield path, q, child
-                    yield from visit(child, q + ".")
-                elif isinstance(child, ast.ClassDef):
-                    yield from visit(child, f"{prefix}{child.name}.")
-                else:
-                    yield from visit(child, prefix)
-
-        yield from visit(tree, "")
+        yield from ((path, q, node) for _, q, node in scoped_definitions({path: tree})
+                    if not isinstance(node, ast.ClassDef))
 
 
 def _own_nodes(fn):
@@ -201,7 +192,7 @@ def _lists_handed(trees) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
         names = [a.arg for a in fn.args.posonlyargs + fn.args.args]
         method = names[:1] == ["self"]
         mine = calls.get(q.rsplit(".", 1)[-1], [])
-        if method and q.endswith(".__init__") and q.count(".") >= 1:
+        if method and q.endswith(".__init__"):
             mine = mine + calls.get(q.rsplit(".", 2)[-2], [])  # `Adam(...)` calls `Adam.__init__`
         for k, arg in enumerate(names[1:] if method else names):
             found: list[tuple[str, str]] = []

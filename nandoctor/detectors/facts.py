@@ -261,15 +261,15 @@ class Facts:
             # `self.out` read in a method is the attribute of that class's objects: the writes its own methods make,
             # when they make any (a Tanh layer's backward reads the `self.out` its forward wrote, not a Sigmoid's).
             cls = function.rsplit(".", 1)[0] if "." in function else None
-            if name.startswith("self.") and cls in self.class_names:
+            if not name.startswith("self.") or cls not in self.class_names:
+                return found
+            if found:
                 # its own class's, a base class's or a subclass's writes (the same objects can run them all)
-                kin = self.class_kin(cls)
-                own = [w for w in found if self.by_id[w].function.rsplit(".", 1)[0] in kin]
-                # No instance writes it: `self.w` reads the class attribute (a dataclass field's default,
-                # `w: np.ndarray = field(...)` in the class body).
-                return own or found or list(self.writers.get((cls, name[5:]), [])) if name.count(".") == 1 \
-                    else own or found
-            return found
+                kin = self.class_kin[cls]
+                return [w for w in found if self.by_id[w].function.rsplit(".", 1)[0] in kin] or found
+            # No instance writes it: `self.w` reads the class attribute (a dataclass field's default,
+            # `w: np.ndarray = field(...)` in the class body).
+            return list(self.writers.get((cls, name[5:]), [])) if name.count(".") == 1 else []
         got = self.writers.get((function, name))
         if got:
             return list(got)
@@ -455,7 +455,7 @@ class Facts:
     def function_defs(self) -> dict[str, ast.FunctionDef]:
         """Qualified function name -> its AST, from the recorded sources."""
         out: dict[str, ast.FunctionDef] = {}
-        for q, node in scoped_definitions(self.trees):
+        for _, q, node in scoped_definitions(self.trees):
             if not isinstance(node, ast.ClassDef):
                 out.setdefault(q, node)
         return out
@@ -465,15 +465,16 @@ class Facts:
         """Qualified names of the classes the recorded sources define (`Tanh`, `Net.Layer`), as functions name them,
         each with the last names of the classes it derives from."""
         return {q: {last(d) for b in node.bases if (d := _dotted(b))}
-                for q, node in scoped_definitions(self.trees) if isinstance(node, ast.ClassDef)}
+                for _, q, node in scoped_definitions(self.trees) if isinstance(node, ast.ClassDef)}
 
-    @property
-    def class_names(self) -> set[str]:
-        return set(self.class_bases)
+    @cached_property
+    def class_names(self) -> frozenset[str]:
+        return frozenset(self.class_bases)
 
-    def class_kin(self, cls: str) -> set[str]:
-        """`cls`, the classes it derives from and the classes derived from it, as the sources define them (by last
-        name: a base imported from elsewhere is no kin of anything here)."""
+    @cached_property
+    def class_kin(self) -> dict[str, set[str]]:
+        """Each class -> itself, the classes it derives from and the classes derived from it, as the sources define
+        them (by last name: a base imported from elsewhere is no kin of anything here)."""
         by_last: dict[str, set[str]] = {}
         for c in self.class_bases:
             by_last.setdefault(last(c), set()).add(c)
@@ -486,8 +487,8 @@ class Facts:
                         ancestors(q, seen)
             return seen
 
-        up = ancestors(cls, {cls})
-        return up | {c for c in self.class_bases if cls in ancestors(c, {c})}
+        up = {c: ancestors(c, {c}) for c in self.class_bases}
+        return {c: up[c] | {d for d in self.class_bases if c in up[d]} for c in self.class_bases}
 
     @cached_property
     def trees(self) -> dict[str, ast.Module]:
@@ -1221,8 +1222,8 @@ def facts(session) -> Facts:
 
 
 def scoped_definitions(trees: dict):
-    """(qualified name, node) of every function and class the sources define, in source order, named as capture names
-    the functions: the enclosing classes' and functions' names joined by dots (`Net.Layer.forward`)."""
+    """(file, qualified name, node) of every function and class the sources define, in source order, named as
+    capture names the functions: the enclosing classes' and functions' names joined by dots (`Net.Layer.forward`)."""
     def visit(node, prefix):
         for child in ast.iter_child_nodes(node):
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -1231,8 +1232,9 @@ def scoped_definitions(trees: dict):
             else:
                 yield from visit(child, prefix)
 
-    for tree in trees.values():
-        yield from visit(tree, "")
+    for path, tree in trees.items():
+        for q, node in visit(tree, ""):
+            yield path, q, node
 
 
 # The symbol tables' names for the scopes of lambdas and comprehensions (capture records their statements under the

@@ -430,22 +430,15 @@ _INF_LITERAL = re.compile(r"(\b(np|numpy|math)\.(inf|Inf|infty)\b|float\(\s*['\"
 def _inf_default(F: Facts, x) -> bool:
     """Whether `x` is an argument whose default is an infinity literal (`lr_max=np.inf`), or a plain copy of one
     (`self.lr_max = lr_max`): a bound left open, not data."""
-    fn = F.function_defs.get(x.function)
-    if fn is None:
-        return False
+    from ..trace.backstop import infinite_default
+
     if x.kind == "arg":
-        name = x.target[4:]
-    else:
-        tree = parse_statement(x.statement)
-        node = tree.body[0] if tree is not None and tree.body else None
-        if not isinstance(node, ast.Assign) or not isinstance(node.value, ast.Name):
-            return False
-        name = node.value.id
-    args = fn.args
-    positional = args.posonlyargs + args.args
-    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
-    pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
-    return any(a.arg == name and _INF_LITERAL.search(ast.unparse(d)) for a, d in pairs)
+        return infinite_default(x)
+    tree = parse_statement(x.statement)
+    node = tree.body[0] if tree is not None and tree.body else None
+    if not isinstance(node, ast.Assign) or not isinstance(node.value, ast.Name):
+        return False
+    return any(infinite_default(F.by_id[w]) for w in F.resolve(node.value.id, x.function))
 
 
 @register

@@ -191,12 +191,19 @@ def _value_node(site) -> tuple[ast.AST | None, ast.AST | None]:
     return stmt, None
 
 
+def infinite_default(site) -> bool:
+    """Whether an argument site's default is an infinity (`lr_max=np.inf`): a bound left open, read from its def
+    line."""
+    if site.kind != "arg":
+        return False
+    name = re.escape(site.target.removeprefix("arg "))
+    return bool(re.search(rf"\b{name}\s*(:[^=,)]*)?=\s*(-?\s*(np|numpy|math)\.(inf|Inf|infty|PINF|NINF)\b"
+                          rf"|float\(\s*['\"][+-]?inf(inity)?['\"]\s*\))", site.statement or ""))
+
+
 def _mentions_inf(site) -> bool:
     if site.kind == "arg":
-        # an argument whose default is an infinity (`lr_max=np.inf`): a bound left open, read from its def line
-        name = re.escape(site.target.removeprefix("arg "))
-        return bool(re.search(rf"\b{name}\s*(:[^=,)]*)?=\s*(-?\s*(np|numpy|math)\.(inf|Inf|infty|PINF|NINF)\b"
-                              rf"|float\(\s*['\"][+-]?inf(inity)?['\"]\s*\))", site.statement or ""))
+        return infinite_default(site)
     _, node = _value_node(site)
     if node is None:
         return False

@@ -6,6 +6,7 @@ import numpy as np
 
 from ...detectors.facts import base_name
 from ...detectors.numerics import first_nonfinite_info
+from ...detectors.optimisation import LIM as STEP_LIMITS
 from ...detectors.optimisation import (batch_axis_size, bias_named, loss_progress, loss_series, oversized_steps,
                                        step0_blowup, stepped_updates, summed_gradients, summed_loss, thrown_off,
                                        trouble, typical_ratio, update_ratios)
@@ -380,15 +381,13 @@ def rule(ctx) -> RuleOutcome:
     elif summed:
         name = F.by_id[F.inputs].target if F.inputs is not None else None
         fixes.append(divide_gradient_fix(F, summed[0]["update"], name))
-    from ...detectors.optimisation import LIM as STEP_LIMITS
-
+    info = first_nonfinite_info(ctx.session)
     steady = bad["kind"] == "nonfinite" and big["how"] == "median" and big["ratio"] <= STEP_LIMITS.OUTGROW \
-        and "exp overflow" in str((first_nonfinite_info(ctx.session) or {}).get("operation", ""))
+        and "exp overflow" in str((info or {}).get("operation", ""))
     ev = {"ratio": big["ratio"], "how": big["how"], "trouble": "nonfinite_steady" if steady else bad["kind"]}
     if big["how"] == "spike":
         ev.update(spike_step=big["step"], typical_ratio=big["typical"])
     summary = f"The learning rate is too high: {describe_steps(big)}"
-    info = first_nonfinite_info(ctx.session)
     if bad["kind"] == "nonfinite" and info is not None:
         chain, mech_fixes, mech = nonfinite_chain(ctx, info)
         ev.update(first_nonfinite_step=info["step"], operation=info.get("operation"))

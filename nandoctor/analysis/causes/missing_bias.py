@@ -357,7 +357,7 @@ def _closed_form_fit(F) -> dict | None:
     """A least-squares fit solved in one shot (`coef = np.linalg.solve(X.T @ X, X.T @ y)`, `lstsq(X, y)`,
     `pinv(X) @ y`): the recorded sites of its inputs (the operand the call reads most often) and its targets (the
     other one), and of the solution; None when there is none or its operands were not recorded."""
-    from ._passes import _solved
+    from ._passes import _MODULES, _solved
 
     for x in F.sites:
         if x.kind not in ("assign", "unpack") or not _solved(x.statement) or not F.observed(x.id):
@@ -368,7 +368,7 @@ def _closed_form_fit(F) -> dict | None:
             continue
         counts: dict[str, int] = {}
         for node in ast.walk(value):
-            if isinstance(node, ast.Name) and node.id not in ("np", "numpy", "linalg", "scipy"):
+            if isinstance(node, ast.Name) and node.id not in _MODULES | {"linalg"}:
                 counts[node.id] = counts.get(node.id, 0) + 1
         data = {}
         for name in counts:

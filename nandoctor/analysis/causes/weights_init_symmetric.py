@@ -12,7 +12,7 @@ from ...detectors.structure import BIAS_NAME
 from ...explain.fixes import advice, random_init_fixes
 from ...model import ChainLink
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
-from ...detectors.optimisation import rows_by_shape
+from ...detectors.optimisation import rows_by_shape, stepped_updates
 from ._passes import samples_axis_length, update_sites
 
 _CONSTANT_INIT = re.compile(r"(zeros|ones|full|empty)\s*\(|\[\s*[-\d.]+\s*\]\s*\*")
@@ -128,16 +128,9 @@ def rule(ctx) -> RuleOutcome:
                     kept.append((u, shape, steps, np.broadcast_to(ends, (3, *shape))))
                     constant += 1
     if not kept:
-        from ...detectors.optimisation import stepped_updates
-
-        stepped = stepped_updates(F)
-        starts = _first_values(F, stepped)
+        starts = _first_values(F, stepped_updates(F))
         # every weight matrix the steps update must have its start measured: one left unmeasured may be random
-        needed = {(base_name(F.by_id[u].target), _shape(F.ser(u).shape[int(rows[0])])) for u in stepped
-                  if not BIAS_NAME.match(base_name(F.by_id[u].target).rsplit(".", 1)[-1]) and F.observed(u)
-                  for rows in rows_by_shape(F.ser(u), len(F.ser(u)))}
-        needed = {k for k in needed if len(k[1]) == 2 and min(k[1]) >= 1 and max(k[1]) >= 2}
-        if len(starts) >= 2 and needed <= set(starts) and all(v[2] == v[3] and np.isfinite(v[2]) for v in starts.values()):
+        if len(starts) >= 2 and all(v is not None and v[2] == v[3] and np.isfinite(v[2]) for v in starts.values()):
             return _constant_starts_outcome(ctx, out, starts)
     if not out.check("weights_kept", bool(kept) or None,
                      (f"{constant} weight matrices measured at every step with their least value equal to their "
@@ -203,8 +196,9 @@ def rule(ctx) -> RuleOutcome:
 
 
 def _first_values(F, ups) -> dict[tuple[str, tuple], tuple]:
-    """(name, shape) -> (seq, line, least, largest) of each weight matrix's earliest recorded value (its start), over
-    the sites of the parameters stepped by `ups` (their names); offsets left out."""
+    """(name, shape) -> (seq, line, least, largest) of each weight matrix's earliest recorded value with its least and
+    largest value (its start), or None when no record of it has them, over the sites of the parameters stepped by
+    `ups` (their names); offsets left out."""
     updated = {base_name(F.by_id[u].target) for u in ups}
     out: dict[tuple[str, tuple], tuple] = {}
     for p in F.params:
@@ -220,11 +214,12 @@ def _first_values(F, ups) -> dict[tuple[str, tuple], tuple]:
             if len(shape) != 2 or min(shape) < 1 or max(shape) < 2:
                 continue
             rows = rows[np.isfinite(sr[C.MIN][rows].astype(float)) & np.isfinite(sr[C.MAX][rows].astype(float))]
+            key = (name, shape)
             if not len(rows):
+                out.setdefault(key, None)
                 continue
             i = int(rows[np.argmin(sr.seq[rows])])
-            key = (name, shape)
-            if key not in out or sr.seq[i] < out[key][0]:
+            if out.get(key) is None or sr.seq[i] < out[key][0]:
                 out[key] = (int(sr.seq[i]), x.line, float(sr[C.MIN][i]), float(sr[C.MAX][i]))
     return out
 
