@@ -802,10 +802,7 @@ def _view_outcome(out: RuleOutcome, views: list[dict]) -> RuleOutcome:
                f"pass over the data reads values already changed: the same slice ran from {ev['before_min']:.3g} to "
                f"{ev['before_max']:.3g} at epoch {ev['epoch']} and from {ev['after_min']:.3g} to {ev['after_max']:.3g} at "
                f"epoch {ev['epoch'] + 1}.")
-    chain = [ChainLink(f"`{v['view_text']}` is a view of {v['data']}", None, v["view"], v["view_line"], {}),
-             ChainLink(f"`{v['write_text']}` writes through it into {v['data']}", ev.get("step"), v["data"],
-                       v["write_line"], {k: ev[k] for k in ("before_min", "before_max", "after_min", "after_max")})]
-    return _view_draft(out, v, ev, summary, chain)
+    return _view_draft(out, v, ev, summary, ("before_min", "before_max", "after_min", "after_max"))
 
 
 def _reordered_view_outcome(out: RuleOutcome, v: dict, ev: dict) -> RuleOutcome:
@@ -820,14 +817,15 @@ def _reordered_view_outcome(out: RuleOutcome, v: dict, ev: dict) -> RuleOutcome:
                f"`{v['write_text']}` (line {v['write_line']}) then changes the stored {v['data']} in place, and "
                f"`{v['reordered']}` carries the changed values into the next pass: a reorder keeps the spread, yet the "
                f"spread of {v['data']} went from {ev['before_std']:.6g} to {ev['after_std']:.6g} between two passes.")
+    return _view_draft(out, v, ev, summary, ("before_std", "after_std", "before_mean", "after_mean"))
+
+
+def _view_draft(out: RuleOutcome, v: dict, ev: dict, summary: str, shown: tuple[str, ...]) -> RuleOutcome:
+    """The draft of a view written in place: its chain (the view, then the write with the `shown` numbers), its fixes
+    (the writer's own, then a copy of the slice) and evidence."""
     chain = [ChainLink(f"`{v['view_text']}` is a view of {v['data']}", None, v["view"], v["view_line"], {}),
              ChainLink(f"`{v['write_text']}` writes through it into {v['data']}", ev.get("step"), v["data"],
-                       v["write_line"], {k: ev[k] for k in ("before_std", "after_std", "before_mean", "after_mean")})]
-    return _view_draft(out, v, ev, summary, chain)
-
-
-def _view_draft(out: RuleOutcome, v: dict, ev: dict, summary: str, chain: list) -> RuleOutcome:
-    """The draft of a view written in place: its fixes (the writer's own, then a copy of the slice) and evidence."""
+                       v["write_line"], {k: ev[k] for k in shown})]
     fixes = list(v.get("fixes", [])) + ([Fix(
         f"{'Or take' if v.get('fixes') else 'Take'} a copy of the slice, so that {v['data']} keeps its values",
         v["view_line"], v["line"], v["copied"], f"Slicing gives a view: writing into {v['view']} writes into "
