@@ -1699,3 +1699,23 @@ def test_self_attributes_resolve_to_the_writes_of_base_classes_too(tmp_path):
     assert F.class_kin["Tanh"] == {"Tanh", "Layer"} and F.class_kin["Layer"] == {"Layer", "Tanh"}
     base = [x.id for x in F.sites if x.function == "Layer.__init__" and x.target == "self.out"]
     assert base and F.resolve("self.out", "Tanh.forward") == base
+
+
+def test_a_call_written_as_obj_dot_call_is_indexed(tmp_path):
+    src = """
+import numpy as np
+class Square:
+    def __call__(self, x):
+        return x * x
+sq = Square()
+w = np.ones(2)
+for i in range(3):
+    y = sq.__call__(w)
+    w -= 0.1 * y
+"""
+    s = traced(src, tmp_path)
+    from nandoctor.analysis.program import index_sources
+
+    idx = index_sources(s.sources)  # an explicit `.__call__` attribute is no plain name
+    assert "__call__" in idx.calls_in["<module>"]
+    assert "w" in param_names(s)

@@ -150,14 +150,16 @@ class SourceIndex:
 _BUILTIN_NAMES = frozenset(dir(builtins))
 
 
-def _called_names(call: ast.Call, classes) -> set[str]:
+def _called_names(call: ast.Call, classes, defined) -> set[str]:
     """The last names a call may run: `f` of `f(x)`, `backward` of `layers[i].backward(g)` (whatever the receiver),
-    and `__call__` for a call of an object held in a variable (`layer(x)`, not a function, class or builtin)."""
+    and `__call__` for a call of an object held in a variable (`layer(x)`, not a function defined here, a class or a
+    builtin) or named so (`obj.__call__(x)`)."""
     func = call.func
     if isinstance(func, ast.Attribute):
         return {func.attr}
     if isinstance(func, ast.Name):
-        return {func.id} if func.id in _BUILTIN_NAMES or func.id in classes else {func.id, "__call__"}
+        plain = func.id in _BUILTIN_NAMES or func.id in classes or func.id in defined
+        return {func.id} if plain else {func.id, "__call__"}
     return set()
 
 
@@ -273,7 +275,7 @@ def index_sources(sources: dict[str, str]) -> SourceIndex:
                     if "." in d:
                         tail.setdefault(d.split(".", 1)[1], []).append(ld)
             elif isinstance(n, ast.Call):
-                calls.update(c for c in _called_names(n, classes) if c != "__call__" or n.func.id not in defined)
+                calls.update(_called_names(n, classes, defined))
             elif isinstance(n, (ast.Global, ast.Nonlocal)):
                 globals_of.setdefault(q, set()).update(n.names)
             elif isinstance(n, (ast.For, ast.AsyncFor, ast.While)):
@@ -296,7 +298,7 @@ def _loop_span(lp, idx: SourceIndex) -> LoopSpan:
     calls = set()
     for sub in ast.walk(node):
         if isinstance(sub, ast.Call):
-            calls.update(c for c in _called_names(sub, idx.classes) if c != "__call__" or sub.func.id not in idx.defined)
+            calls.update(_called_names(sub, idx.classes, idx.defined))
     iter_reads: tuple[str, ...] = ()
     if isinstance(node, (ast.For, ast.AsyncFor)):
         iter_reads = tuple(_dotted(n) for n in ast.walk(node.iter)
