@@ -57,8 +57,9 @@ def test_screened_rows_follow_the_schedule():
     every = BigArrays.exact_every(vals[0].size)
     assert every == 4
     full = [i for i, r in enumerate(rows) if _full_check(r)]
-    # The first observations are checked until the delta has three estimates to compare with.
-    assert full == [i for i in range(40) if i % every == 0 or i < 3], full
+    # The site's first FULL_FIRST observations are checked in full (the delta has three estimates to compare with
+    # from the third on).
+    assert full == [i for i in range(40) if i % every == 0 or i < max(3, BigArrays.FULL_FIRST)], full
     assert b.screened == 40 - len(full)
     for i, r in enumerate(rows):
         assert r[IDX[C.SIZE]] == vals[i].size
@@ -68,6 +69,21 @@ def test_screened_rows_follow_the_schedule():
         else:
             assert np.isnan(r[[IDX[C.L2], IDX[C.UPDATE_L2], IDX[C.MEAN], IDX[C.MIN], IDX[C.MAX]]]).all()
             assert (r[[IDX[C.N_NAN], IDX[C.N_POSINF], IDX[C.N_NEGINF]]] == 0).all()
+
+
+def test_a_layer_loop_site_measures_each_layers_start():
+    """One statement reading every layer's matrix in turn (`W = model['W' + str(j)]` in a loop over layers):
+    the site's first observations are each layer's first, and each is measured in full, least and largest
+    values included; with only the site's first checked, the second layer's start is never read (its
+    observations fall between the scheduled checks, one in two)."""
+    b = BigArrays(screening=True)
+    b.trap = FakeTrap()
+    first, second = np.zeros((784, 100)), np.full((100, 784), 0.25)
+    assert first.size > BigArrays.SCREEN_ABOVE and first.size == second.size
+    rows = _rows(b, 1, [first, second] * 6)  # a plain read: no update's delta
+    assert rows[0][IDX[C.MIN]] == rows[0][IDX[C.MAX]] == 0.0
+    assert rows[1][IDX[C.MIN]] == rows[1][IDX[C.MAX]] == 0.25
+    assert np.isnan(rows[BigArrays.FULL_FIRST + 1][IDX[C.MIN]])  # screened later, as before
 
 
 def test_exact_mode_checks_every_observation(monkeypatch):
@@ -144,13 +160,15 @@ def test_an_unflagged_nan_is_found_at_the_next_full_check():
     b = BigArrays(screening=True)
     b.trap = FakeTrap()
     rows = []
-    for i in range(9):
+    first = BigArrays.FULL_FIRST + 1  # past the first observations (checked in full), not a scheduled check
+    assert first % BigArrays.exact_every(_big(rng).size) == 1
+    for i in range(first + 4):
         v = _big(rng)
-        if i >= 5:
+        if i >= first:
             v[17, 3] = np.nan
         rows.append(b.row(1, v))
-    assert [int(r[IDX[C.N_NAN]]) for r in rows] == [0, 0, 0, 0, 0, 0, 0, 0, 1]
-    assert not any(_full_check(r) for r in rows[5:8])
+    assert [int(r[IDX[C.N_NAN]]) for r in rows] == [0] * (first + 3) + [1]
+    assert not any(_full_check(r) for r in rows[first:first + 3])
 
 
 def test_an_update_spike_off_the_sample_waits_for_the_next_full_check():
@@ -159,12 +177,13 @@ def test_an_update_spike_off_the_sample_waits_for_the_next_full_check():
     b = BigArrays(screening=True)
     b.trap = FakeTrap()
     rows = []
-    for i in range(9):
+    k = BigArrays.FULL_FIRST + 2  # past the first observations (checked in full), not a scheduled check
+    for i in range(k + 3):
         d = rng.normal(size=(400, 256)) * 1e-3
-        if i == 6:
+        if i == k:
             d[210, :] *= 1e4  # one row (elements 53,760 on), between the sampled runs (every 12,800)
         rows.append(b.row(1, _big(rng), d))
-    assert np.isnan(rows[6][IDX[C.UPDATE_L2]]) and _full_check(rows[8])
+    assert np.isnan(rows[k][IDX[C.UPDATE_L2]]) and _full_check(rows[k + 2])
 
 
 def test_rows_up_to_the_exact_range_are_stats_rows():

@@ -394,7 +394,9 @@ class BigArrays:
     MLP step (measured on the 784-256-10 benchmark).
     """
 
-    FULL_FIRST = 1
+    # A statement in a loop over layers (`W = model['W' + str(j)]`) sees each layer's matrix in turn: its first
+    # observations are the layers' starts, which the initialisation's causes read (least and largest values).
+    FULL_FIRST = 8
     ELEMENTS_PER_STRIDE = 1024
     MAX_STRIDE = 256
     SPIKE = 10.0
