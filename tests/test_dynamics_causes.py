@@ -164,6 +164,33 @@ def test_gradient_ascent_is_not_the_learning_rate(tmp_path):
     assert _replay_ratios(0.01, "+")[:5].max() < 0.1
 
 
+def _replay_cosines(lr, op):
+    rng = np.random.default_rng(0)
+    X = rng.normal(0, 1, (64, 3))
+    y = X @ np.array([1.0, -2.0, 0.5]) + 0.3
+    w = rng.normal(0, 1.0, 3)
+    steps = []
+    with np.errstate(all="ignore"):
+        for _ in range(60):
+            grad = X.T @ (X @ w - y) / len(X)
+            new = w - lr * grad if op == "-" else w + lr * grad
+            steps.append(new - w)
+            w = new
+    return np.array([a @ b / (np.linalg.norm(a) * np.linalg.norm(b)) for a, b in zip(steps, steps[1:10])])
+
+
+def test_large_steps_that_never_turn_back_climb(tmp_path):
+    """Steps a large part of the weights, growing geometrically, each pointing the way of the last: a climb (a
+    descent that diverges reverses at every step along the direction it diverges in)."""
+    assert _replay_ratios(0.8, "+")[:5].min() > 0.1 and _replay_cosines(0.8, "+").min() > 0.9
+    assert np.median(_replay_cosines(2.5, "-")) < -0.5  # the rate too high: each step reverses the last
+    session, drafts, checks = _run(tmp_path, LINREG.format(lr=0.8, op="+"), "ascent_large")
+    sign = checks["gradient_sign_wrong"]
+    assert sign["steps_small"].status == HOLDS, sign["steps_small"].why
+    assert "same way" in sign["steps_small"].why
+    assert "gradient_sign_wrong" in drafts and "learning_rate_too_high" not in drafts
+
+
 def test_learning_rate_too_low(tmp_path):
     session, drafts, checks = _run(tmp_path, LINREG.format(lr=1e-6, op="-"), "lr_low")
     low = checks["learning_rate_too_low"]
@@ -1979,3 +2006,67 @@ def test_steady_steps_whose_only_trouble_is_an_overflowing_softplus_yield_to_the
     # the replay: the same rate with a softplus that does not overflow fits the rents
     fixed = SOFTPLUS_RENT.replace("SOFTPLUS", "np.where(z > 20, z, np.log1p(np.exp(np.minimum(z, 20))))")
     assert untraced(fixed.replace("LR_EPOCHS", "400").replace("LR", "0.05"))["r2"] > 0.9
+
+
+SUMMED_SOFTMAX = """
+import numpy as np
+rng = np.random.default_rng(3)
+X = np.vstack([rng.normal(c, 1.0, size=(400, 2)) for c in ([0.0, 0.0], [3.0, 0.5], [0.5, 3.0])])
+y = np.repeat(np.arange(3), 400)
+W = np.zeros((2, 3))
+lr = 0.5
+
+
+def probs(X):
+    z = X @ W
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def loss(X, y):
+    return -np.mean(np.log(probs(X)[np.arange(len(y)), y]))
+
+
+def update(X, y):
+    global W
+    p = probs(X)
+    p[np.arange(len(y)), y] -= 1
+    gW = X.T @ p
+    W -= lr * gW
+
+
+for it in range(60):
+    update(X, y)
+    if it % 10 == 0:
+        print(loss(X, y))
+"""
+
+
+def _replay_summed_softmax():
+    """The first update's step against W's norm after it, and whether the loss right after it is finite."""
+    rng = np.random.default_rng(3)
+    X = np.vstack([rng.normal(c, 1.0, size=(400, 2)) for c in ([0.0, 0.0], [3.0, 0.5], [0.5, 3.0])])
+    y = np.repeat(np.arange(3), 400)
+    W = np.zeros((2, 3))
+    z = X @ W
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    p[np.arange(len(y)), y] -= 1
+    W = W - 0.5 * (X.T @ p)
+    z = X @ W
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    with np.errstate(all="ignore"):
+        first = -np.mean(np.log((e / e.sum(axis=1, keepdims=True))[np.arange(len(y)), y]))
+    return float(np.abs(X.T @ p).max()), first
+
+
+def test_a_value_blown_by_the_first_update_is_not_the_start(tmp_path):
+    """A loss that is infinite in the first step, but only after its update ran, is that update's doing: the run was
+    stable before the first update, and the gradient the update applies (summed over 1200 samples) is no forward
+    value showing large initial weights."""
+    largest_gradient, first_loss = _replay_summed_softmax()
+    assert largest_gradient > 100 and not np.isfinite(first_loss)
+    session, drafts, checks = _run(tmp_path, SUMMED_SOFTMAX, "summed_softmax")
+    assert checks["learning_rate_too_high"]["stable_before_first_update"].status == HOLDS
+    assert "gradient_sum_not_mean" in drafts
+    assert "weights_init_too_large" not in drafts

@@ -1482,7 +1482,11 @@ def step0_blowup(F: Facts, session) -> dict | None:
     vals = absmax[now]
     nonfinite = bool(np.any(~np.isfinite(vals)) or np.any(bad[now]))
     peak = float(np.nanmax(vals)) if np.isfinite(vals).any() else float("inf")
-    return {"step": s0, "peak": peak, "scale_before": scale0, "growth": peak / scale0, "nonfinite": nonfinite}
+    # The first non-finite value recorded after the step's first update came from the update, not from the start.
+    later = bad & (seq >= q0)
+    after = bool(later.any()) and not (bad & (seq < q0)).any()
+    return {"step": s0, "peak": peak, "scale_before": scale0, "growth": peak / scale0, "nonfinite": nonfinite,
+            "nonfinite_after_update": after}
 
 
 def consecutive_cosines(F: Facts, update: int, until: int | None = None) -> np.ndarray | None:

@@ -201,8 +201,10 @@ def _rate_free(F, u: int) -> bool:
                                      "the data repeats the last pass's gradients)"),
     ),
     # Overshoot: consecutive updates pointing opposite ways (median cosine below REVERSAL_COSINE) in nearly every
-    # pair (REVERSAL_SHARE); per-sample steps reverse with the sample about half the time.
-    thresholds={"ASCENT_RATIO": 0.1, "STEP_VARIES": 1e-3, "REVERSAL_COSINE": -0.5, "REVERSAL_SHARE": 0.9},
+    # pair (REVERSAL_SHARE); per-sample steps reverse with the sample about half the time. A climb: consecutive
+    # updates pointing the same way (median cosine ALIGNED_COSINE or more) in nearly every pair (REVERSAL_SHARE).
+    thresholds={"ASCENT_RATIO": 0.1, "STEP_VARIES": 1e-3, "REVERSAL_COSINE": -0.5, "REVERSAL_SHARE": 0.9,
+                "ALIGNED_COSINE": 0.9},
     # A gradient computed with a wrong formula or a wrong broadcast climbs as a flipped sign does.
     # Inputs overwritten under the model also make the loss climb from small, recomputed steps.
     yields_to=("derivative_on_preactivation", "wrong_derivative_formula", "shape_broadcasting_bug",
@@ -236,7 +238,21 @@ def rule(ctx) -> RuleOutcome:
     if back is not None and back["reversing"]:
         out.check("steps_small", False, back["what"], cosine=back["cosine"])
         return out
-    if not out.check("steps_small", None if big is None else not big or level,
+    # Large steps, however they grow, that keep pointing the same way: a descent whose steps are too large overshoots
+    # the valley along the direction it diverges in (each step reverses the last there), a climb never turns back.
+    # A loss rising from its first step puts the trouble at the start: the directions are read over the whole run then
+    # (the cosines of changes that are not finite are left out).
+    if back is None and big:
+        back = reversing_steps(F, None, ctx.threshold("REVERSAL_COSINE"), ctx.threshold("REVERSAL_SHARE"))
+    ahead = (bool(big) and not level and back is not None and back["cosine"] >= ctx.threshold("ALIGNED_COSINE")
+             and 1.0 - back["share"] >= ctx.threshold("REVERSAL_SHARE"))
+    if ahead:
+        out.check("steps_small", True, f"{big['name']} moved by {big['ratio']:.2g} of its norm ({big['how']}), but "
+                  f"consecutive updates of {back['name']} point the same way in {1.0 - back['share']:.0%} of "
+                  f"{back['n']} pairs of steps (median cosine {back['cosine']:.2f}): the steps did not overshoot",
+                  ratio=big["ratio"], cosine=back["cosine"])
+        level = True
+    elif not out.check("steps_small", None if big is None else not big or level,
                      "no update ratio was measured" if big is None else
                      (f"{big['name']} moved by a median {big['ratio']:.2g} of its norm, but no change alternated in sign, "
                       f"spiked or grew geometrically: the steps did not overshoot" if level else
@@ -262,7 +278,13 @@ def rule(ctx) -> RuleOutcome:
                      + ("" if spread["cv"] > ctx.threshold("STEP_VARIES") else ": the same step every time, from a "
                         "gradient that does not follow the weights"), **(spread or {})):
         return out
-    if level:
+    if ahead:
+        msg = (f"The update climbs the gradient: {w['what']}, while each step moved {big['name']} by {big['ratio']:.2g} "
+               f"of its norm the same way as the step before (median cosine {back['cosine']:.2f} over {back['n']} "
+               f"pairs of steps), never turning back, and {bad['what']}. Steps "
+               f"along the negative gradient that are too large overshoot and reverse: the sign of the update (or of "
+               f"the gradient) is reversed.")
+    elif level:
         msg = (f"The update climbs the gradient: {w['what']}, while each step moved {big['name']} by a median "
                f"{big['ratio']:.2g} of its norm without overshooting (no change alternating in sign, no geometric "
                f"growth), and {bad['what']}. Steps along the negative gradient that do not overshoot lower the loss: "

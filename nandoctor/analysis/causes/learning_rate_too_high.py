@@ -323,9 +323,11 @@ def rule(ctx) -> RuleOutcome:
                      + ", nor overshot, nor kept growing", **(big or {})):
         return out
     s0 = step0_blowup(F, ctx.session)
-    at_start = s0 is not None and (s0["nonfinite"] or s0["growth"] >= ctx.threshold("START_BLOWUP")
-                                   or bad["kind"] == "nonfinite" and bad["step"] <= s0["step"])
-    if s0 is not None and bad["kind"] == "nonfinite" and bad["step"] <= s0["step"]:
+    # A first non-finite value in the first step, but recorded after its first update, is that update's doing.
+    blown_first = (s0 is not None and bad["kind"] == "nonfinite" and bad["step"] <= s0["step"]
+                   and not s0["nonfinite_after_update"])
+    at_start = s0 is not None and (s0["nonfinite"] or s0["growth"] >= ctx.threshold("START_BLOWUP") or blown_first)
+    if blown_first:
         s0 = dict(s0, peak=float("inf"), growth=float("inf"))  # non-finite already in the first step
     out.check("stable_before_first_update", None if s0 is None else not at_start,
               (f"in step {s0['step']}, before the first update, values reach {s0['peak']:.3g}, {s0['growth']:.3g}x the "

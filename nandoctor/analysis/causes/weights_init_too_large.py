@@ -292,11 +292,13 @@ def _slope_kept_low(F, limit: float) -> str | None:
 
 def _largest_spread(F, first) -> tuple[float, int, int] | None:
     """(spread, site, row) of the widest value computed from the weights in the first pass (not a batch's index
-    array: only values computed from the weights show their scale)."""
+    array: only values computed from the weights show their scale). A gradient an update applies is left out: it
+    sums over the batch, and the pass reaches it when no statement was found reading the targets."""
     biggest = None
+    applied = {g for u in F.updates for g in F.gradient_of(u)}
     for _, sid, row in first.rows:
         std = float(F.ser(sid)[C.STD][row])
-        if np.isfinite(std) and sid in F.derived and (biggest is None or std > biggest[0]):
+        if np.isfinite(std) and sid in F.derived and sid not in applied and (biggest is None or std > biggest[0]):
             biggest = (std, sid, row)
     return biggest
 
