@@ -191,6 +191,40 @@ def test_sigmoid_saturation_is_primary_on_a_stable_run(tmp_path):
     assert checks(s, "division_by_zero")["divisor_not_saturated_sigmoid"].status == R.FAILS
 
 
+# The loss is computed first and only reported: its log(1 - a) is the first non-finite value, and the gradient
+# computed next divides by the same 1 - a on its own.
+BCE_LOSS_FIRST = """
+import numpy as np
+
+def train(steps=3):
+    X = np.array([[3.0, 1.0], [2.0, 2.0], [-1.0, -3.0], [0.5, -0.2]])
+    y = np.array([1.0, 1.0, 0.0, 1.0])
+    w = np.array([15.0, 15.0])
+    losses = []
+    for i in range(steps):
+        a = 1 / (1 + np.exp(-(X @ w)))
+        loss = -np.mean(y * np.log(a) + (1 - y) * np.log(1 - a))
+        losses.append(loss)
+        delta = (-y / a + (1 - y) / (1 - a)) * a * (1 - a)
+        w = w - 0.01 * X.T @ delta
+    return losses
+"""
+
+
+def test_a_zero_division_after_a_reported_log_of_zero_is_the_saturated_sigmoid(tmp_path):
+    X = np.array([[3.0, 1.0], [2.0, 2.0], [-1.0, -3.0], [0.5, -0.2]])
+    a = 1 / (1 + np.exp(-(X @ np.array([15.0, 15.0]))))
+    y = np.array([1.0, 1.0, 0.0, 1.0])
+    with np.errstate(all="ignore"):
+        assert np.isinf(np.log(1 - a)).any() and np.isnan((1 - y) / (1 - a)).any()
+    s = trace_source(tmp_path, BCE_LOSS_FIRST)
+    assert s.first_nonfinite.operation.startswith("log")
+    c = checks(s, "sigmoid_saturation_bce_0over0")
+    assert c["divides_by_zero"].status == R.HOLDS, c["divides_by_zero"].why
+    assert "on its own" in c["divides_by_zero"].why
+    assert "sigmoid_saturation_bce_0over0" in tags(s)[:3]
+
+
 def test_sigmoid_saturation_fails_without_the_division(tmp_path):
     s = trace_source(tmp_path, BCE_GRADIENT, "train(simplified=True)")
     assert s.first_nonfinite is None and not MECHANISMS & set(tags(s))

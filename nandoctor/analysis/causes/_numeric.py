@@ -270,6 +270,55 @@ def operands_moderate(F: Facts, info: dict, tree, limit: float = 1e30) -> bool:
     return True
 
 
+def descendants(F: Facts, sid: int) -> set[int]:
+    """The sites computed from `sid`'s value, directly or through others (`sid` included)."""
+    seen, todo = {sid}, [sid]
+    while todo:
+        for c in F.child_map.get(todo.pop(), ()):
+            if c not in seen:
+                seen.add(c)
+                todo.append(c)
+    return seen
+
+
+def second_origin(F: Facts, session, info: dict) -> dict | None:
+    """When nothing the updates compute is made from the first non-finite value (`info`: a loss only reported), the
+    first non-finite value of the same step that is not made from it either (a second origin: the gradient failing
+    on its own), replayed as `first_nonfinite_info` replays a recorded value. None when the first one reaches an
+    update, or no such value was recorded."""
+    from ...detectors.evaluate import replay
+
+    sid = info.get("site")
+    if sid is None or sid not in F.by_id or not F.updates:
+        return None
+    made = descendants(F, sid)
+    if any(u in made for u in F.updates):
+        return None
+    f = session.table
+    rows = np.nonzero(f.nonfinite() & (f[C.STEP] == info["step"]) & ~np.isin(f[C.SITE], list(made)))[0]
+    if not len(rows):
+        return None
+    row = rows[np.argmin(f[C.SEQ][rows])]
+    other = int(f[C.SITE][row])
+    x = F.by_id[other]
+    statement = strip_comment(x.statement.strip())
+    found = {"step": info["step"], "line": x.line, "file": x.file, "function": x.function, "statement": statement,
+             "expression": "", "operation": "nan" if f[C.N_NAN][row] else "inf", "elements": [], "operands": {},
+             "site": other, "source": "frame"}
+    got = replay(F, other, info["step"])
+    if got:
+        return dict(found, expression=got["expression"], operation=got["operation"], elements=got["elements"],
+                    operands=got["operands"])
+    # Its values not kept at that step: the operands' statistics say whether it divided by an exact zero.
+    tree = parse_statement(statement)
+    value = getattr(tree.body[0], "value", None) if tree is not None and tree.body else None
+    if value is None:
+        return None
+    found["expression"] = ast.unparse(value)
+    inferred = zero_division(F, found)
+    return dict(found, operation=inferred) if inferred else None
+
+
 def located(out: RuleOutcome, ctx) -> dict | None:
     """Premise `first_nonfinite_located`: the first non-finite value found and its operation replayed."""
     info = first_nonfinite_info(ctx.session)
