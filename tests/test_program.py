@@ -1719,3 +1719,53 @@ for i in range(3):
     idx = index_sources(s.sources)  # an explicit `.__call__` attribute is no plain name
     assert "__call__" in idx.calls_in["<module>"]
     assert "w" in param_names(s)
+
+
+LAYER_TUPLES = """
+import numpy as np
+
+rng = np.random.default_rng(0)
+X = rng.normal(0, 1, (64, 2))
+y = (X[:, :1] * X[:, 1:] > 0).astype(float)
+layers = []
+for fan_in, fan_out in [(2, 8), (8, 1)]:
+    W = rng.normal(0, 1, (fan_in, fan_out)) * 0.5
+    b = np.zeros(fan_out)
+    layers.append((W, b))
+
+
+def forward(X, layers):
+    acts = [X]
+    for i, (W, b) in enumerate(layers):
+        acts.append(np.tanh(acts[-1] @ W + b))
+    return acts
+
+
+for epoch in range(5):
+    acts = forward(X, layers)
+    loss = np.mean((acts[-1] - y) ** 2)
+    delta = 2 * (acts[-1] - y) / len(X) * (1 - acts[-1] ** 2)
+    grads = []
+    for i in range(len(layers) - 1, -1, -1):
+        W, b = layers[i]
+        grads.append((acts[i].T @ delta, delta.sum(axis=0)))
+        if i > 0:
+            delta = (delta @ W.T) * (1 - acts[i] ** 2)
+    grads.reverse()
+    layers = [(W - 0.1 * dW, b - 0.1 * db) for (W, b), (dW, db) in zip(layers, grads)]
+"""
+
+
+def test_a_loop_target_of_a_function_is_drawn_from_its_container_not_the_modules_name(tmp_path):
+    """`for i, (W, b) in enumerate(layers)` inside forward binds W there: it reads what the list holds, not the
+    module's `W = ...` of the initialisation loop (which then passed for data, and its `b` for the targets)."""
+    from nandoctor.detectors.facts import facts
+
+    session = traced(LAYER_TUPLES, tmp_path)
+    F = facts(session)
+    init = line_of(LAYER_TUPLES, "W = rng.normal")
+    found = {F.by_id[w].line for w in F.resolve("W", "forward")}
+    assert init not in found
+    assert any(F.by_id[w].target.endswith("layers") for w in F.resolve("W", "forward"))
+    output, target, meet = F.loss_side
+    assert F.by_id[target].target == "y"

@@ -283,10 +283,67 @@ class Facts:
             into = [w for f, ws in self._mutations_by_name.get(name, ()) if f.startswith(enc + ".") for w in ws]
             if own or into:
                 return list(own) + [w for w in into if w not in own]
+        if function != "<module>" and (function, name) in self._local_names:
+            # Local to the function, but never written by a recorded statement of it: a `for` target (`for i, (W, b)
+            # in enumerate(layers)`). It holds what the loop draws from the iterated container, never the module's
+            # variable of the same name.
+            return self._yielded(name, function) or self._iterated(name, function)
         got = self.writers.get(("<module>", name))
         if got:
             return list(got)
         return self._yielded(name, function)
+
+    @cached_property
+    def _local_names(self) -> frozenset[tuple[str, str]]:
+        """(function, name) for every name Python makes local to a function of the sources (see local_names)."""
+        out: set = set()
+        for src in self.s.sources.values():
+            out |= local_names(src)
+        return frozenset(out)
+
+    def _iterated(self, name: str, function: str) -> list[int]:
+        """A `for` target of `function` (`W` in `for i, (W, b) in enumerate(layers)`, `w` in `for w, g in zip(ws,
+        gs)`): the writers of the container it is drawn from, as read in that function (through enumerate, zip,
+        reversed and a dict's items or values, at the target's position). [] when no such loop is found."""
+        tree = self.function_defs.get(function)
+        if tree is None:
+            return []
+
+        def names_of(target):
+            if isinstance(target, ast.Name):
+                return [target.id]
+            if isinstance(target, (ast.Tuple, ast.List)):
+                return [n.id for e in target.elts for n in ast.walk(e) if isinstance(n, ast.Name)]
+            return []
+
+        def sources(target, it):
+            """(names bound by target, the iterated expression each is drawn from)."""
+            if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.args:
+                if it.func.id in ("enumerate", "reversed", "sorted", "list", "tuple") and isinstance(target, ast.Tuple) \
+                        and it.func.id == "enumerate" and len(target.elts) == 2:
+                    return [(names_of(target.elts[1]), it.args[0])]
+                if it.func.id in ("reversed", "sorted", "list", "tuple"):
+                    return sources(target, it.args[0])
+                if it.func.id == "zip" and isinstance(target, ast.Tuple) and len(target.elts) == len(it.args):
+                    return [(names_of(t), a) for t, a in zip(target.elts, it.args)]
+            if isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and it.func.attr in ("items", "values"):
+                return [(names_of(target.elts[1] if it.func.attr == "items" and isinstance(target, ast.Tuple)
+                                  and len(target.elts) == 2 else target), it.func.value)]
+            return [(names_of(target), it)]
+
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.For):
+                continue
+            for bound, it in sources(node.target, node.iter):
+                if name not in bound:
+                    continue
+                root = it
+                while isinstance(root, (ast.Subscript, ast.Call)) and not isinstance(root, ast.Call):
+                    root = root.value
+                d = _dotted(root) if isinstance(root, (ast.Name, ast.Attribute)) else None
+                if d and d != name:
+                    return self.resolve(d, function) or self.resolve("arg " + d, function)
+        return []
 
     def _yielded(self, name: str, function: str) -> list[int]:
         """A loop variable drawn from a generator (`for xb, yb in batches(X, y)`): the writers of what the
