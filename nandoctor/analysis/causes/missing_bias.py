@@ -298,12 +298,13 @@ def rule(ctx) -> RuleOutcome:
     else:
         stuck, why, ev = _stuck(F, ctx.threshold("bias_flat_output_ratio"), ctx.threshold("bias_miss_ratio"),
                                 decisions=[x.id for x, _ in stmts])
-        if not stuck and ev.get("output_std_end") is not None:
-            # The prediction was found and judged, and varies: the fit settled while far from its data, the loss
-            # no longer falling with most of its first value left.
+        if stuck is None or not stuck and ev.get("output_std_end") is not None:
+            # The prediction was found and judged, and varies (or no prediction of one value per target was found):
+            # the fit settled while far from its data, the loss no longer falling with most of its first value left.
             flat = _settled_high(F, ctx.threshold("bias_loss_kept"), ctx.threshold("bias_settled_change"))
             if flat is not None:
-                stuck, why, ev = True, f"{why}; {flat.pop('what')}" if why else flat.pop("what"), dict(ev or {}, **flat)
+                judged = stuck is not None and why  # the prediction's own reading, when it was measured
+                stuck, why, ev = True, f"{why}; {flat.pop('what')}" if judged else flat.pop("what"), dict(ev or {}, **flat)
     if not out.check("decision_stuck", stuck, why, **ev):
         return out
     x0 = stmts[0][0]
@@ -416,9 +417,10 @@ def _settled_high(F, kept: float, change: float) -> dict | None:
     steps, loss, how = ls
     ok = np.isfinite(loss)
     steps, loss = steps[ok], loss[ok]
-    if len(loss) < 8 or not loss[0] > 0:
+    if len(loss) < 5 or not loss[0] > 0:
         return None
-    last_quarter = loss[int(0.75 * len(loss)):]
+    # at least its last two values: a loss reported every few epochs has few
+    last_quarter = loss[min(int(0.75 * len(loss)), len(loss) - 2):]
     start, end = float(last_quarter[0]), float(last_quarter[-1])
     moved = abs(start - end) / max(abs(end), 1e-300)
     share = end / float(loss[0])
