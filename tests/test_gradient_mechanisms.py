@@ -924,3 +924,49 @@ def test_a_layer_class_s_backward_is_judged_on_its_own_class_s_output(tmp_path, 
     if wrong:
         # replayed at the recorded extremes of the tanh's output: (1 - a)^2 vs 1 - a^2 differ wherever a != 0
         assert checks["wrong_derivative_formula"]["mismatch_measured"].status == HOLDS
+
+
+HANDED_BACK = """
+import numpy as np
+rng = np.random.default_rng(4)
+X = rng.normal(0, 1, (200, 2))
+y = (X[:, 0] * X[:, 1] > 0).astype(float)
+
+
+def forward(V, c, u, X):
+    h = np.tanh(X @ V + c)
+    return h, 1 / (1 + np.exp(-(h @ u)))
+
+
+def step(V, c, u, X, y, rate):
+    h, q = forward(V, c, u, X)
+    g = (q - y) / len(y)
+    du = h.T @ g
+    dh = np.outer(g, u) * (1 - h)
+    dV = X.T @ dh
+    dc = dh.sum(axis=0)
+    V = V - rate * dV
+    c = c - rate * dc
+    u = u - rate * du
+    return V, c, u
+
+
+V, c, u = rng.normal(0, 0.7, (2, 8)), np.zeros(8), rng.normal(0, 0.3, 8)
+for epoch in range(40):
+    V, c, u = step(V, c, u, X, y, 0.5)
+h, q = forward(V, c, u, X)
+print(np.mean((q > 0.5) == y))
+"""
+
+
+def test_a_derivative_in_a_step_that_hands_the_parameters_back_is_judged(tmp_path):
+    """Parameters handed to a step function and handed back by it (`V, c, u = step(V, c, u, ...)`) link one step's
+    backward pass to the next step's forward pass: the forward pass is what comes before the output within a step,
+    so `(1 - h)` after it is a backward factor, replayed against the tanh derivative 1 - h ** 2."""
+    h = np.tanh(np.random.default_rng(0).normal(0, 1, 50))
+    assert np.abs((1 - h) - (1 - h ** 2)).max() > 0.1
+    F, drafts, checks = _run(tmp_path, HANDED_BACK, "handed_back")
+    dh = next(x.id for x in F.sites if x.target == "dh")
+    assert dh not in F.forward_sites
+    assert "wrong_derivative_formula" in drafts
+    assert "1 - h" in drafts["wrong_derivative_formula"].evidence["factor"]

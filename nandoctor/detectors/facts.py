@@ -909,14 +909,30 @@ class Facts:
         o = self.output
         if o is None:
             return {x.id for x in self.sites if x.phase == "forward"}
+        # Within one step: a value first computed after the output in the step is no ancestor of it there (a
+        # parameter handed back by `W1, b1 = step(W1, b1, ...)` links the next step's forward pass to this step's
+        # backward pass through the returns).
+        first = self._first_seq_in_step
+        limit = first.get(o)
         seen, todo = {o}, [o]
         while todo:
             n = todo.pop()
             for p in self.parent_map.get(n, []):
-                if p not in seen and p in self.derived:
+                if p not in seen and p in self.derived and (limit is None or first.get(p, -1) < limit):
                     seen.add(p)
                     todo.append(p)
         return seen
+
+    @cached_property
+    def _first_seq_in_step(self) -> dict[int, int]:
+        """Each site's first recorded position in one typical training step (the one first_step_order reads)."""
+        if not self.series:
+            return {}
+        f = self.s.table
+        at = f[C.STEP] == (1 if self.n_steps > 1 else 0)
+        sites, seqs = f[C.SITE][at], f[C.SEQ][at]
+        unique, first = np.unique(sites, return_index=True)
+        return {int(sid): int(seqs[i]) for sid, i in zip(unique, first)}
 
     @property
     def output(self) -> int | None:
