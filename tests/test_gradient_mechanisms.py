@@ -954,15 +954,15 @@ def step(V, c, u, X, y, rate):
 V, c, u = rng.normal(0, 0.7, (2, 8)), np.zeros(8), rng.normal(0, 0.3, 8)
 for epoch in range(40):
     V, c, u = step(V, c, u, X, y, 0.5)
-h, q = forward(V, c, u, X)
-print(np.mean((q > 0.5) == y))
+print(np.mean((forward(V, c, u, X)[1] > 0.5) == y))
 """
 
 
 def test_a_derivative_in_a_step_that_hands_the_parameters_back_is_judged(tmp_path):
     """Parameters handed to a step function and handed back by it (`V, c, u = step(V, c, u, ...)`) link one step's
     backward pass to the next step's forward pass: the forward pass is what comes before the output within a step,
-    so `(1 - h)` after it is a backward factor, replayed against the tanh derivative 1 - h ** 2."""
+    so `(1 - h)` after it is a backward factor, replayed against the tanh derivative 1 - h ** 2. Read after the loop
+    only inside a print, the parameters are still the model's: the update line hands them to `step`."""
     h = np.tanh(np.random.default_rng(0).normal(0, 1, 50))
     assert np.abs((1 - h) - (1 - h ** 2)).max() > 0.1
     F, drafts, checks = _run(tmp_path, HANDED_BACK, "handed_back")

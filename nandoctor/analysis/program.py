@@ -418,6 +418,16 @@ def _rebuilt_by_appends(s, key: str, by_fn_name: dict) -> bool:
     return False
 
 
+def _hands_to_defined(s, name: str, idx: SourceIndex) -> bool:
+    """Whether the statement `s` hands `name` itself to a function defined in the sources (`V, c = step(V, c, X)`):
+    that function reads it under its own parameter's name, a use the caller's lines do not show."""
+    node = _first_statement(s)
+    if node is None:
+        return False
+    return any(isinstance(c, ast.Call) and (_dotted(c.func) or "").rsplit(".", 1)[-1] in idx.defined
+               and any(_dotted(a) == name for a in c.args) for c in ast.walk(node))
+
+
 def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None, loops=(),
                      reads_out: dict | None = None) -> tuple[list[int], dict[int, str]]:
     """(parameter update sites, {other update site: its role}).
@@ -546,12 +556,14 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
                 w.kind in ("unpack", "assign") and base_key(w.target) == name and name in w.reads
                 and callee in {c.rsplit(".", 1)[-1] for c in w.calls} for w in sites):
             other_reads[k] = [ld for ld in other_reads[k] if (ld.file, ld.line) not in ret_lines]
-        if not other_reads[k] and not _writes_through(ss, by_fn_name.get((s0.function, name), []), name):
+        if not other_reads[k] and not _writes_through(ss, by_fn_name.get((s0.function, name), []), name) \
+                and not any(_hands_to_defined(x, name, idx) for x in ss):
             role[k] = "never read"
             continue
         # Read only by progress lines (`smooth_loss = 0.99 * smooth_loss + 0.01 * loss`, then printed): a running
         # statistic of the run, which the model never uses.
-        if other_reads[k] and all((ld.file, ld.line) in idx.report_lines for ld in other_reads[k]):
+        if other_reads[k] and all((ld.file, ld.line) in idx.report_lines for ld in other_reads[k]) \
+                and not any(_hands_to_defined(x, name, idx) for x in ss):
             role[k] = "only printed (a running statistic)"
             continue
         # A loop variable rebound inside its loop (`for X, y in loader: X = Tensor(X)`): the loop binds it afresh
