@@ -513,3 +513,36 @@ def test_analysis_and_report_of_a_run_gone_nan_raise_no_numpy_warning(tmp_path):
     # The run does give the analysis all-NaN numbers (the loss it reads is NaN at every step).
     steps, values, _ = loss_series(facts(session))
     assert np.isnan(values).all()
+
+
+def test_a_timeline_over_hundreds_of_decades_renders():
+    """Values from 30 to 1e252 on a log axis: the ticks stay below the largest float (a locator stepping whole
+    strides of decades reached 1e360, infinite, and the summary could not be drawn)."""
+    import numpy as np
+
+    from nandoctor.report import figures
+
+    with figures._fixed_style():
+        fig = figures.new_figure(4, 3)
+        ax = fig.add_subplot(1, 1, 1)
+        ax.plot([0, 1, 2], [30.0, 1e252, 1e252])
+        ax.set_yscale("log")
+        figures._light_ticks(ax, (0, 2))
+        png = figures.png_bytes(fig)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    ticks = ax.yaxis.get_majorticklocs()
+    assert np.isfinite(ticks).all() and ticks.max() <= 1e307 and len(ticks) >= 2
+
+
+def test_a_summary_that_cannot_be_drawn_leaves_the_report(seed_session, tmp_path, monkeypatch):
+    """The figure failing to draw still writes report.html and findings.json, then raises its error."""
+    from nandoctor.report import png, write_report
+
+    def broken(session):
+        raise OverflowError("cannot convert float infinity to integer")
+
+    monkeypatch.setattr(png, "render_png", broken)
+    with pytest.raises(OverflowError):
+        write_report(seed_session, tmp_path / "out", formats=("json", "png", "html"))
+    assert (tmp_path / "out" / "report.html").is_file() and (tmp_path / "out" / "findings.json").is_file()
+    assert not (tmp_path / "out" / "summary.png").exists()

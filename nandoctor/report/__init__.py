@@ -48,14 +48,21 @@ def _write_report(session, directory, formats=None) -> str:
     out.mkdir(parents=True, exist_ok=True)
     if "session" in formats and session.directory is None:
         session.save(out)
+    # Each file on its own: one that cannot be drawn leaves the others written, and its error is raised after them.
+    failed = []
     if "json" in formats:
         _write_atomic(out / FILES["json"], findings_text(session))
     if "png" in formats:
         from .png import render_png
 
-        _write_atomic(out / FILES["png"], render_png(session))
+        try:
+            _write_atomic(out / FILES["png"], render_png(session))
+        except Exception as e:  # noqa: BLE001 - raised once the other files are written
+            failed.append(e)
     if "html" in formats:
         from .html import render_html
 
         _write_atomic(out / FILES["html"], render_html(session))
+    if failed:
+        raise failed[0]
     return str(out)

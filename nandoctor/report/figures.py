@@ -116,7 +116,16 @@ def _light_ticks(ax, x_range, bottom: bool = True) -> None:
     from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator
 
     if ax.get_yscale() == "log":
-        ax.yaxis.set_major_locator(LogLocator(base=10, numticks=5))
+        lo, hi = ax.get_ylim()
+        if hi > 1e100:
+            # Over hundreds of decades a LogLocator steps past the largest float (1e360 after 1e300): ticks at
+            # whole decades chosen here stay below it.
+            from matplotlib.ticker import FixedLocator
+
+            first, last = np.ceil(np.log10(max(lo, 1e-300))), np.floor(np.log10(min(hi, 1e307)))
+            ax.yaxis.set_major_locator(FixedLocator(10.0 ** np.unique(np.round(np.linspace(first, last, 5)))))
+        else:
+            ax.yaxis.set_major_locator(LogLocator(base=10, numticks=5))
     else:
         ax.yaxis.set_major_locator(MaxNLocator(4))
     ax.yaxis.set_minor_locator(NullLocator())
