@@ -287,7 +287,17 @@ class Facts:
             # Local to the function, but never written by a recorded statement of it: a `for` target (`for i, (W, b)
             # in enumerate(layers)`). It holds what the loop draws from the iterated container, never the module's
             # variable of the same name.
-            return self._yielded(name, function) or self._iterated(name, function)
+            yielded = self._yielded(name, function)
+            if yielded:
+                return yielded
+            drawn, container = self._iterated(name, function)
+            # The module's own writes of the name that take an element of the same container (`W, b = layers[i]`)
+            # or step it in place (`W += vW`) hold the same arrays; its other writes (the initialisation's `W =
+            # rng.normal(...)` before it was put in the container) do not.
+            same = [w for w in self.writers.get(("<module>", name), ()) if container and (
+                self.by_id[w].kind in ("update", "augassign")
+                or container in {base_name(r) for r in self.by_id[w].reads})]
+            return drawn + [w for w in same if w not in drawn]
         got = self.writers.get(("<module>", name))
         if got:
             return list(got)
@@ -301,13 +311,14 @@ class Facts:
             out |= local_names(src)
         return frozenset(out)
 
-    def _iterated(self, name: str, function: str) -> list[int]:
+    def _iterated(self, name: str, function: str) -> tuple[list[int], str | None]:
         """A `for` target of `function` (`W` in `for i, (W, b) in enumerate(layers)`, `w` in `for w, g in zip(ws,
-        gs)`): the writers of the container it is drawn from, as read in that function (through enumerate, zip,
-        reversed and a dict's items or values, at the target's position). [] when no such loop is found."""
+        gs)`): (the writers of the container it is drawn from, as read in that function (through enumerate, zip,
+        reversed and a dict's items or values, at the target's position), that container's name). ([], None) when
+        no such loop is found."""
         tree = self.function_defs.get(function)
         if tree is None:
-            return []
+            return [], None
 
         def names_of(target):
             if isinstance(target, ast.Name):
@@ -342,8 +353,8 @@ class Facts:
                     root = root.value
                 d = _dotted(root) if isinstance(root, (ast.Name, ast.Attribute)) else None
                 if d and d != name:
-                    return self.resolve(d, function) or self.resolve("arg " + d, function)
-        return []
+                    return (self.resolve(d, function) or self.resolve("arg " + d, function)), base_name(d)
+        return [], None
 
     def _yielded(self, name: str, function: str) -> list[int]:
         """A loop variable drawn from a generator (`for xb, yb in batches(X, y)`): the writers of what the

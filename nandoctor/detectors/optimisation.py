@@ -1482,9 +1482,13 @@ def step0_blowup(F: Facts, session) -> dict | None:
     vals = absmax[now]
     nonfinite = bool(np.any(~np.isfinite(vals)) or np.any(bad[now]))
     peak = float(np.nanmax(vals)) if np.isfinite(vals).any() else float("inf")
-    # The first non-finite value recorded after the step's first update came from the update, not from the start.
-    later = bad & (seq >= q0)
-    after = bool(later.any()) and not (bad & (seq < q0)).any()
+    # The first non-finite value recorded after the step's first update, computed from the parameters, came from the
+    # update, not from the start (a constant overflowing on its own, `np.float16(60000) * 2`, came from neither).
+    after = False
+    if bad.any() and not (bad & (seq < q0)).any():
+        first_bad = int(np.argmin(np.where(bad, seq, np.iinfo(np.int64).max)))
+        sid = int(f[C.SITE][first_bad])
+        after = sid in F.derived or sid in F.params
     return {"step": s0, "peak": peak, "scale_before": scale0, "growth": peak / scale0, "nonfinite": nonfinite,
             "nonfinite_after_update": after}
 
