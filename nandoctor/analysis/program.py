@@ -418,14 +418,25 @@ def _rebuilt_by_appends(s, key: str, by_fn_name: dict) -> bool:
     return False
 
 
-def _hands_to_defined(s, name: str, idx: SourceIndex) -> bool:
-    """Whether the statement `s` hands `name` itself to a function defined in the sources (`V, c = step(V, c, X)`):
-    that function reads it under its own parameter's name, a use the caller's lines do not show."""
+def _hands_to_stepper(s, name: str, idx: SourceIndex, stepped: dict[str, set[str]]) -> bool:
+    """Whether the statement `s` hands `name` to a function defined in the sources that steps the parameter it
+    receives it as (`V, c = step(V, c, X)` with `V = V - rate * dV` in `step`): that function reads and steps it
+    under its own parameter's name, a use the caller's lines do not show."""
     node = _first_statement(s)
     if node is None:
         return False
-    return any(isinstance(c, ast.Call) and (_dotted(c.func) or "").rsplit(".", 1)[-1] in idx.defined
-               and any(_dotted(a) == name for a in c.args) for c in ast.walk(node))
+    for c in ast.walk(node):
+        if not isinstance(c, ast.Call):
+            continue
+        last = (_dotted(c.func) or "").rsplit(".", 1)[-1]
+        for pos, a in enumerate(c.args):
+            if _dotted(a) != name:
+                continue
+            for q in idx.functions_by_last.get(last, ()):
+                params = idx.params_of.get(q, ())
+                if pos < len(params) and params[pos] in stepped.get(q, ()):
+                    return True
+    return False
 
 
 def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None, loops=(),
@@ -521,6 +532,10 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
                 writes_lines.setdefault((s.file, ln), set()).add(k)
     returned = {(s.function, r) for s in sites if s.kind == "return" for r in s.reads}
 
+    stepped_in: dict[str, set[str]] = {}  # function -> plain names it steps (`V = V - rate * dV`)
+    for s in cands:
+        if "." not in base_key(s.target) and _is_step(s):
+            stepped_in.setdefault(s.function, set()).add(base_key(s.target))
     role: dict[str, str] = {}
     other_reads: dict[str, list[Load]] = {}
     for k, ss in keys.items():
@@ -557,13 +572,13 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
                 and callee in {c.rsplit(".", 1)[-1] for c in w.calls} for w in sites):
             other_reads[k] = [ld for ld in other_reads[k] if (ld.file, ld.line) not in ret_lines]
         if not other_reads[k] and not _writes_through(ss, by_fn_name.get((s0.function, name), []), name) \
-                and not any(_hands_to_defined(x, name, idx) for x in ss):
+                and not any(_hands_to_stepper(x, name, idx, stepped_in) for x in ss):
             role[k] = "never read"
             continue
         # Read only by progress lines (`smooth_loss = 0.99 * smooth_loss + 0.01 * loss`, then printed): a running
         # statistic of the run, which the model never uses.
         if other_reads[k] and all((ld.file, ld.line) in idx.report_lines for ld in other_reads[k]) \
-                and not any(_hands_to_defined(x, name, idx) for x in ss):
+                and not any(_hands_to_stepper(x, name, idx, stepped_in) for x in ss):
             role[k] = "only printed (a running statistic)"
             continue
         # A loop variable rebound inside its loop (`for X, y in loader: X = Tensor(X)`): the loop binds it afresh
