@@ -970,3 +970,34 @@ def test_a_derivative_in_a_step_that_hands_the_parameters_back_is_judged(tmp_pat
     assert dh not in F.forward_sites
     assert "wrong_derivative_formula" in drafts
     assert "1 - h" in drafts["wrong_derivative_formula"].evidence["factor"]
+
+
+TIED_CODER = """
+import numpy as np
+rng = np.random.default_rng(6)
+D = rng.uniform(0, 1, (150, 6))
+V = rng.normal(0, 0.3, (6, 3))
+
+
+def encode_decode(A):
+    h = np.tanh(A @ V)
+    return h, 1 / (1 + np.exp(-(h @ V.T)))
+
+
+for it in range(200):
+    h, r = encode_decode(D)
+    e = r - D
+    gr = e * r * (1 - r) / len(D)
+    gV = gr.T @ h
+    gh = gr @ V
+    gV += D.T @ (gh * (1 - h ** 2))
+    V -= 1.0 * gV
+"""
+
+
+def test_the_forward_outputs_a_function_hands_back_are_no_derivative(tmp_path):
+    """`h, r = encode_decode(D)`: h is the tanh's own output handed back (read only by the backward statements of
+    a tied autoencoder), not a derivative computed from the data; the derivative written, 1 - h ** 2, is right."""
+    F, drafts, checks = _run(tmp_path, TIED_CODER, "tied")
+    assert any(a.kind == "tanh" for a in F.activations)
+    assert "wrong_derivative_formula" not in drafts

@@ -529,3 +529,29 @@ def _replayed(tmp_path, src):
     path = tmp_path / "replay.py"
     path.write_text(textwrap.dedent(src))
     return runpy.run_path(str(path), run_name="__replay__")
+
+
+LISTED_IN_PLACE = """
+import numpy as np
+gen = np.random.default_rng(3)
+X = gen.normal(0.0, 1.0, (50, 3))
+t = X @ np.array([1.0, 2.0, -1.0])
+Wa = gen.normal(0.0, 1.0, 3)
+Wb = np.zeros(1)
+lr = 3.0
+for step in range(30):
+    err = X @ Wa + Wb - t
+    grads = [X.T @ err / 50, np.array([err.mean()])]
+    for p, g in zip([Wa, Wb], grads):
+        p -= lr * g
+"""
+
+
+def test_an_augmented_step_on_the_arrays_a_loop_walks_is_no_rebinding(tmp_path):
+    """`p -= lr * g` over zip([Wa, Wb], grads) changes Wa and Wb themselves (in place), even in a run that blows up."""
+    ns = untraced(LISTED_IN_PLACE)
+    assert not np.isfinite(ns["Wa"]).all() or np.abs(ns["Wa"]).max() > 1e6  # the arrays moved: the rate is too high
+    s = trace(tmp_path, LISTED_IN_PLACE)
+    site = next(x for x in s.sites if x.target == "p" and "-=" in x.statement)
+    status, _ = judge(s, "parameter_not_updated")
+    assert status["rebinding_update"] == FAILS, (site.kind, status)

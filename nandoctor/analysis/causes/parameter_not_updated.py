@@ -61,8 +61,11 @@ def rebinding_updates(F) -> list[dict]:
         if sr is None or not len(sr) or not (sr.step >= 0).any():
             continue
         scalar = str(sr.dtype[0]) in ("float", "int", "complex")
-        if x.kind == "augassign" and not scalar:
-            continue  # `W -= ...` on an array changes the array the container holds
+        tree = parse_statement(x.statement)
+        augmented = x.kind == "augassign" or (tree is not None and bool(tree.body)
+                                              and isinstance(tree.body[0], ast.AugAssign))
+        if augmented and not scalar:
+            continue  # `W -= ...` (or `p -= lr * g` over a list's arrays) on an array changes the array it holds
         fn = F.function_defs.get(x.function) if x.function != "<module>" else F.trees.get(x.file)
         if fn is None:
             continue

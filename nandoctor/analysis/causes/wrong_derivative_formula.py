@@ -84,6 +84,9 @@ def derivative_candidates(F):
             continue
         if _writes_a_constant(y):
             continue  # `probs[:, 0] = 1` sets entries of the array it reads: no function of its values
+        if y.kind == "unpack" and any(F.by_id[r].kind == "return" and any(
+                q in acts and acts[q][1] == "output" for q in F.parents(r)) for r in F.parents(y.id)):
+            continue  # `code, out = reconstruct(S)`: the forward pass's own outputs handed back, no derivative
         ops, unseen_data = [], False
         called = {c.rsplit(".", 1)[-1] for c in y.calls}
         for p in F.parents(y.id):
