@@ -1474,3 +1474,40 @@ def test_a_jittered_copy_leaves_the_reordered_data_alone(tmp_path):
     spreads = untraced(src)["spreads"]
     assert max(spreads) - min(spreads) < 1e-12
     assert "inplace_mutation_aliasing" not in tags(s)
+
+
+LAYER_DICTS = """
+import numpy as np
+rng = np.random.default_rng(9)
+X = rng.normal(0, 1, (90, 2))
+labels = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0).astype(int)
+Y = np.eye(3)[labels]
+layers = [{"W": rng.normal(0, 0.5, (2, 6)), "b": np.zeros(6)}, {"W": rng.normal(0, 0.5, (6, 3)), "b": np.zeros(3)}]
+for step in range(80):
+    outs = [X]
+    outs.append(np.tanh(outs[-1] @ layers[0]["W"] + layers[0]["b"]))
+    logits = outs[-1] @ layers[1]["W"] + layers[1]["b"]
+    logits -= logits.max(axis=1, keepdims=True)
+    probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    delta = (probs - Y) / len(X)
+    for i in (1, 0):
+        gW = outs[i].T @ delta
+        gb = delta.sum(axis=0)
+        if i > 0:
+            delta = (delta @ layers[i]["W"].T) * (1 - outs[i] ** 2)
+        layers[i]["W"] -= 0.5 * gW
+        layers[i]["b"] -= 0.5 * gb
+"""
+
+
+def test_working_storage_stepped_in_the_loop_is_no_learned_name(tmp_path):
+    """`delta = (delta @ W.T) * ...` and `logits -= logits.max(...)` change in the loop from other values, but the
+    program model found them working storage: no parameter, so `gW = outs[i].T @ delta` multiplies none."""
+    from nandoctor.analysis.causes._passes import learned_names
+
+    s = trace(tmp_path, LAYER_DICTS)
+    F = facts(s)
+    roles = {F.by_id[u].target: r for u, r in F.update_roles.items()}
+    assert roles["delta"] != "parameter" and roles["logits"] != "parameter"
+    names = learned_names(F)
+    assert "delta" not in names and "logits" not in names and "layers" in names

@@ -299,6 +299,8 @@ def learned_names(F) -> set[str]:
     for x in F.sites:
         if x.kind in ("assign", "unpack") and _solved(x.statement):
             names.add(base_name(x.target))
+        if F.update_roles.get(x.id, "parameter") != "parameter":
+            continue  # the program model found it something else: working storage, optimizer state, an accumulator
         if x.kind in ("update", "augassign") and x.loop is not None and not (F.observed(x.id) and F.ser(x.id).step[0] < 0):
             own = base_name(x.target)
             if [r for r in x.reads if base_name(r) != own and r != "self" and not own.startswith(r + ".")

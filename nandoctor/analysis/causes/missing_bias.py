@@ -58,12 +58,14 @@ def decision_statements(F, params: set[str]) -> list:
                     tainted.add(own)
             elif any(base_name(r) in tainted for r in x.reads):
                 tainted.add(own)
+    # the gradients the updates apply (`gW = outs[i].T @ delta`) are products on the way back, not to the prediction
+    applied = {base_name(F.by_id[g].target) for u in F.updates for g in F.gradient_of(u)}
     out = []
     for x in F.sites:
         own = base_name(x.target)
         if x.kind == "arg" or _learned(own, params) or not any(_learned(r, params) for r in x.reads):
             continue
-        if any(base_name(r) in tainted for r in x.reads):
+        if any(base_name(r) in tainted for r in x.reads) or own in applied:
             continue
         tree = parse_statement(x.statement)
         if tree is not None and _has_product(tree):
