@@ -1769,3 +1769,35 @@ def test_a_loop_target_of_a_function_is_drawn_from_its_container_not_the_modules
     assert any(F.by_id[w].target.endswith("layers") for w in F.resolve("W", "forward"))
     output, target, meet = F.loss_side
     assert F.by_id[target].target == "y"
+
+
+AVERAGED = """
+import numpy as np
+rng = np.random.default_rng(12)
+X = np.hstack([rng.normal(0, 1, (120, 2)) + np.repeat([[1.5, 1.0], [-1.5, -1.0]], 60, axis=0), np.ones((120, 1))])
+y = np.repeat([1.0, -1.0], 60)
+w = np.zeros(3)
+total = np.zeros(3)
+seen = 0
+for epoch in range(15):
+    for i in rng.permutation(120):
+        if y[i] * (X[i] @ w) <= 0:
+            w += y[i] * X[i]
+        total += w
+        seen += 1
+w_avg = total / seen
+print(np.mean(np.sign(X @ w_avg) == y))
+"""
+
+
+def test_a_running_total_of_the_weights_is_no_parameter(tmp_path):
+    """`total += w` adds the weights themselves at every sample: the total grows by design (an averaged perceptron),
+    so it is neither a parameter nor diverging weights."""
+    from nandoctor.detectors import detect
+    from nandoctor.detectors.facts import facts
+
+    session = traced(AVERAGED, tmp_path)
+    F = facts(session)
+    roles = {F.by_id[u].target: r for u, r in F.update_roles.items()}
+    assert roles["total"] == "a running total of another learned value" and roles["w"] == "parameter"
+    assert not [f for f in detect(session) if f.code == "weight_divergence" and f.site == "total"]

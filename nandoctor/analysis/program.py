@@ -439,6 +439,24 @@ def _hands_to_stepper(s, name: str, idx: SourceIndex, stepped: dict[str, set[str
     return False
 
 
+def _adds_whole(s, keys: dict, own: str) -> bool:
+    """`total += w` (or `total = total + w`), where `w` is another key of `keys` read whole (no product, no index):
+    the statement adds a learned value itself to a running total."""
+    node = _first_statement(s)
+    if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add):
+        added = node.value
+    elif isinstance(node, ast.Assign) and isinstance(node.value, ast.BinOp) and isinstance(node.value.op, ast.Add) \
+            and len(node.targets) == 1 and ast.unparse(node.targets[0]) == ast.unparse(node.value.left):
+        added = node.value.right
+    else:
+        return False
+    name = _dotted(added)
+    if not name:
+        return False
+    key = name if "." in name else f"{s.function}::{name}"
+    return key != own and (key in keys or f"<module>::{name}" in keys)
+
+
 def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None, loops=(),
                      reads_out: dict | None = None) -> tuple[list[int], dict[int, str]]:
     """(parameter update sites, {other update site: its role}).
@@ -541,6 +559,12 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
     for k, ss in keys.items():
         s0 = ss[0]
         name = base_key(s0.target)
+        # `w_sum += w`: every write adds another stepped value itself, whole (an averaged perceptron's running
+        # total): a total that grows by design, read divided by a count, not a value the loss steps.
+        if all(_adds_whole(x, keys, k) for x in ss):
+            role[k] = "a running total of another learned value"
+            other_reads[k] = []
+            continue
         lds = _scope_readers(name, s0.function, idx, local_writers)
         own = {(s.file, ln) for s in ss for ln in range(s.line, s.end_line + 1)}
         other_reads[k] = [ld for ld in lds if (ld.file, ld.line) not in own]
