@@ -680,6 +680,28 @@ def test_integer_holds_on_z_scores_written_into_a_zeroed_integer_table(tmp_path)
     assert f"the array's spread is {Z.std():.3g}" in out.drafts[0].summary
 
 
+def test_integer_holds_on_z_scores_of_a_training_split_written_into_a_zeroed_integer_table(tmp_path):
+    # The statistics come from the training rows only (`raw[train].mean(axis=0)`): still z-scores of the columns.
+    src = """
+        import numpy as np
+        rng = np.random.default_rng(4)
+        raw = np.stack([rng.integers(0, 60, 150), rng.integers(10, 300, 150)], axis=1)
+        train = rng.random(150) < 0.7
+        mu = raw[train].mean(axis=0)
+        sd = raw[train].std(axis=0)
+        Z = np.zeros_like(raw)
+        for j in range(raw.shape[1]):
+            Z[:, j] = (raw[:, j] - mu[j]) / sd[j]
+        coef = np.linalg.lstsq(np.column_stack([np.ones(150), Z]), raw[:, 1] * 0.5, rcond=None)[0]
+    """
+    Z = untraced(src)["Z"]
+    assert Z.std() < 0.9  # truncation left less than the spread of 1 the z-scores had
+    s = trace(tmp_path, src)
+    st, out = judge(s, "integer_dtype_truncation")
+    assert st == {"integer_store": HOLDS, "float_result": HOLDS, "values_lost": HOLDS}
+    assert f"the array's spread is {Z.std():.3g}" in out.drafts[0].summary
+
+
 def test_integer_does_not_replay_a_wide_rescaling(tmp_path):
     # Scores scaled to 0-255 keep their size as whole numbers: storing them into uint8 is the usual conversion.
     s = trace(tmp_path, """
