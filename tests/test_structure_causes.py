@@ -767,6 +767,35 @@ def test_shape_fails_on_a_softmax_over_the_classes(tmp_path):
     assert st["silent_broadcast"] == FAILS
 
 
+def test_square_minibatches_say_nothing_of_the_full_tables_axis(tmp_path):
+    # Minibatches of 3 samples over 3 classes give (3, 3) probabilities, whose entries sum to 3 whichever axis was
+    # normalised; the (12, 3) table scored after training, normalised per sample, is what shows the axis.
+    src = """
+        import numpy as np
+        rng = np.random.default_rng(5)
+        X = rng.normal(size=(12, 4))
+        y = rng.integers(0, 3, 12)
+        W = rng.normal(size=(4, 3)) * 0.1
+
+        def softmax(s):
+            e = np.exp(s - s.max(axis=1, keepdims=True))
+            return (e.T / np.sum(e, axis=1)).T
+
+        for step in range(15):
+            rows = rng.permutation(12)[:3]
+            p = softmax(X[rows] @ W)
+            g = p.copy()
+            g[np.arange(3), y[rows]] -= 1
+            W = W - 0.1 * X[rows].T @ g
+        scores = softmax(X @ W)
+    """
+    assert np.allclose(untraced(src)["scores"].sum(axis=1), 1.0)
+    from nandoctor.detectors import detect
+
+    s = trace(tmp_path, src)
+    assert not [f for f in detect(s) if f.code == "normalised_over_samples"]
+
+
 def test_shape_not_checked_when_the_sample_axis_is_ambiguous(tmp_path):
     # Features x samples with as many features as classes: which axis holds the samples cannot be told.
     s = trace(tmp_path, SOFTMAX.replace("XDIMS", "3, 4").replace("NS", "4").replace("WDIMS", "3, 3")
