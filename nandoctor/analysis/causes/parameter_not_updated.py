@@ -61,17 +61,18 @@ def rebinding_updates(F) -> list[dict]:
         if sr is None or not len(sr) or not (sr.step >= 0).any():
             continue
         scalar = str(sr.dtype[0]) in ("float", "int", "complex")
-        tree = parse_statement(x.statement)
-        augmented = x.kind == "augassign" or (tree is not None and bool(tree.body)
-                                              and isinstance(tree.body[0], ast.AugAssign))
-        if augmented and not scalar:
-            continue  # `W -= ...` (or `p -= lr * g` over a list's arrays) on an array changes the array it holds
+        if x.kind == "augassign" and not scalar:
+            continue  # `W -= ...` on an array changes the array the container holds
         fn = F.function_defs.get(x.function) if x.function != "<module>" else F.trees.get(x.file)
         if fn is None:
             continue
         params = {a.arg for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs} if hasattr(fn, "args") else set()
         loop = _enclosing_loop(fn, x.line)
         loop_names = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)} if loop is not None else set()
+        tree = parse_statement(x.statement)
+        if not scalar and tree is not None and tree.body and isinstance(tree.body[0], ast.AugAssign) \
+                and name in loop_names and _walks_listed_arrays(loop, name):
+            continue  # `p -= lr * g` over zip([Wx, Wh], grads): the arrays themselves, changed in place
         taken = _taken_from_container(loop, name, x.line) if loop is not None and name not in loop_names else None
         # A read earlier in the loop's body sees the update at the next iteration, unless the name is bound afresh
         # before it (`W = model["W"]` at the top of each pass).
@@ -97,6 +98,22 @@ def rebinding_updates(F) -> list[dict]:
                         iterable=holder, scalar=scalar, taken=taken is not None,
                         bind_line=taken[1] if taken is not None else None))
     return out
+
+
+def _walks_listed_arrays(loop, name: str) -> bool:
+    """Whether `loop` hands `name` the elements of a list or tuple written out of names (`for p in [W, b]`,
+    `for p, g in zip([W, b], grads)`): the arrays themselves, not copies a function returned."""
+    target, it = loop.target, loop.iter
+    if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "zip" \
+            and isinstance(target, ast.Tuple) and len(target.elts) == len(it.args):
+        pairs = list(zip(target.elts, it.args))
+    else:
+        pairs = [(target, it)]
+    for t, source in pairs:
+        if isinstance(t, ast.Name) and t.id == name:
+            return isinstance(source, (ast.List, ast.Tuple)) and all(
+                isinstance(e, (ast.Name, ast.Attribute)) for e in source.elts)
+    return False
 
 
 def _container_read(node: ast.AST) -> bool:
