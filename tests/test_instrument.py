@@ -1610,3 +1610,23 @@ def test_printed_values_are_recorded_and_printed_as_before():
 def test_printed_values_wrap_each_value_once():
     src = rewritten('print("a %s b %s" % (x, y), "{0} {0}".format(z))')
     assert src.count("__nd_rec__") == 3
+
+
+def test_an_element_of_an_element_stepped_in_place_is_recorded_with_its_change(hooks_mode):
+    """`layers[i]["W"] -= ...` over a list of dicts: the array the write changed, paired with its step (the outer
+    list, which holds no array itself, was all that was kept before)."""
+    tracer = assert_same("""
+        import numpy as np
+        layers = [{"W": np.ones(3)}, {"W": np.full(2, 4.0)}]
+        for step in range(3):
+            for i in range(2):
+                layers[i]["W"] -= 0.5 * np.ones_like(layers[i]["W"])
+        result = [layer["W"].tolist() for layer in layers]
+    """)
+    site = next(s for s in tracer.registry.sites if s.kind == "update")
+    mean, change = C.STATS.index(C.MEAN), C.STATS.index(C.UPDATE_L2)
+    rows = _observed(tracer, site.id)
+    assert len(rows) == 6
+    assert np.allclose(rows[0::2, mean], 1.0 - 0.5 * np.arange(1, 4))
+    assert np.allclose(rows[1::2, mean], 4.0 - 0.5 * np.arange(1, 4))
+    assert np.allclose(rows[0::2, change], np.linalg.norm(0.5 * np.ones(3)))

@@ -439,9 +439,9 @@ def _hands_to_stepper(s, name: str, idx: SourceIndex, stepped: dict[str, set[str
     return False
 
 
-def _adds_whole(s, keys: dict, own: str) -> bool:
+def _adds_whole(s, keys: dict, own: str) -> str | None:
     """`total += w` (or `total = total + w`), where `w` is another key of `keys` read whole (no product, no index):
-    the statement adds a learned value itself to a running total."""
+    that key (the statement adds a stepped value itself to a running total), else None."""
     node = _first_statement(s)
     if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add):
         added = node.value
@@ -449,12 +449,14 @@ def _adds_whole(s, keys: dict, own: str) -> bool:
             and len(node.targets) == 1 and ast.unparse(node.targets[0]) == ast.unparse(node.value.left):
         added = node.value.right
     else:
-        return False
+        return None
     name = _dotted(added)
     if not name:
-        return False
-    key = name if "." in name else f"{s.function}::{name}"
-    return key != own and (key in keys or f"<module>::{name}" in keys)
+        return None
+    for key in (name if "." in name else f"{s.function}::{name}", f"<module>::{name}"):
+        if key != own and key in keys:
+            return key
+    return None
 
 
 def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None, loops=(),
@@ -561,10 +563,17 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
         name = base_key(s0.target)
         # `w_sum += w`: every write adds another stepped value itself, whole (an averaged perceptron's running
         # total): a total that grows by design, read divided by a count, not a value the loss steps.
-        if all(_adds_whole(x, keys, k) for x in ss):
-            role[k] = "a running total of another learned value"
-            other_reads[k] = []
-            continue
+        added = {a for x in ss if (a := _adds_whole(x, keys, k))}
+        if len(added) == 1 and all(_adds_whole(x, keys, k) for x in ss):
+            # ...a value the model reads elsewhere (`X[i] @ w`); a momentum velocity (`W += v`) is read by its
+            # update alone, and what it adds up is the parameter's own step
+            a = added.pop()
+            mine = {(s.file, ln) for s in ss + keys[a] for ln in range(s.line, s.end_line + 1)}
+            name_a = a.split("::", 1)[-1]
+            if any((ld.file, ld.line) not in mine for ld in _scope_readers(name_a, s0.function, idx, local_writers)):
+                role[k] = "a running total of another learned value"
+                other_reads[k] = []
+                continue
         lds = _scope_readers(name, s0.function, idx, local_writers)
         own = {(s.file, ln) for s in ss for ln in range(s.line, s.end_line + 1)}
         other_reads[k] = [ld for ld in lds if (ld.file, ld.line) not in own]

@@ -238,6 +238,19 @@ def _computed_index(target: ast.Subscript, holder: ast.Subscript, sid: int) -> l
     return [_hook(KEYOF, [_const(sid)], index)]
 
 
+def _element_of_element(target: ast.Subscript) -> bool:
+    """`layers[i]["W"]`, `net[k][0]`: two or more subscripts whose indices each name one element of an exact list or
+    dict (a name, an int or str constant, a computed key), never an array's slice, tuple of indices or mask."""
+    node = target
+    while isinstance(node, ast.Subscript):
+        index = node.slice
+        if not (isinstance(index, ast.Name) or isinstance(index, ast.Constant) and type(index.value) in (int, str)
+                or isinstance(index, (ast.BinOp, ast.JoinedStr))):
+            return False
+        node = node.value
+    return True
+
+
 def _place(node: ast.AST, at: ast.AST) -> ast.AST:
     """Give `node` the whole position of `at` (all four fields: copy_location skips missing ends)."""
     for name in _POSITION:
@@ -775,6 +788,12 @@ class Instrumenter(ast.NodeTransformer):
             target.value = _wrap_value(KEEP, sid, target.value)
             return [node, self._expr_stmt(_hook(KEPT, [_const(sid), _const(target.attr)], target), target)]
         if isinstance(target, ast.Subscript):
+            if target is not holder and _element_of_element(target):
+                # `layers[i]["W"] -= lr * gW`: a list of dicts (or of lists) of arrays. The inner container, as
+                # Python evaluated it once, is kept, and the element the write changed is read from it.
+                target.value = _wrap_value(KEEP, sid, target.value)
+                index = _plain_index(target, target) or _computed_index(target, target, sid)
+                return [node, self._expr_stmt(_hook(KEPT, [_const(sid)] + index, target), target)]
             # The container written to, as Python evaluated it (index and all, once).
             holder.value = _wrap_value(KEEP, sid, holder.value)
             index = _plain_index(target, holder) or _computed_index(target, holder, sid)
