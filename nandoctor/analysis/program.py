@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -556,6 +557,9 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
     for s in cands:
         if "." not in base_key(s.target) and _is_step(s):
             stepped_in.setdefault(s.function, set()).add(base_key(s.target))
+    sites_at: dict[tuple[str, int], list] = {}
+    for x in sites:
+        sites_at.setdefault((x.file, x.line), []).append(x)
     role: dict[str, str] = {}
     other_reads: dict[str, list[Load]] = {}
     for k, ss in keys.items():
@@ -563,15 +567,16 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
         name = base_key(s0.target)
         # `w_sum += w`: every write adds another stepped value itself, whole (an averaged perceptron's running
         # total): a total that grows by design, read divided by a count, not a value the loss steps.
-        added = {a for x in ss if (a := _adds_whole(x, keys, k))}
-        if len(added) == 1 and all(_adds_whole(x, keys, k) for x in ss):
-            # ...a value the model reads elsewhere (`X[i] @ w`); a momentum velocity (`W += v`) is read by its
-            # update alone, and what it adds up is the parameter's own step
-            a = added.pop()
-            mine = {(s.file, ln) for s in ss + keys[a] for ln in range(s.line, s.end_line + 1)}
-            name_a = a.split("::", 1)[-1]
-            if any((ld.file, ld.line) not in mine for ld in _scope_readers(name_a, s0.function, idx, local_writers)):
-                role[k] = "a running total of another learned value"
+        if all(_adds_whole(x, keys, k) for x in ss):
+            # ...and is read only divided (`w_avg = w_sum / count`): an average of the other's values. A weight
+            # stepped by its velocity (`W += v`, `p += v`) is read by the model, never only divided.
+            own_lines = {(s.file, ln) for s in ss for ln in range(s.line, s.end_line + 1)}
+            reads = [ld for ld in _scope_readers(name, s0.function, idx, local_writers)
+                     if (ld.file, ld.line) not in own_lines]
+            divided = re.compile(rf"(?<![\w.]){re.escape(name)}\s*/")
+            if reads and all(any(divided.search(x.statement or "") for x in sites_at.get((ld.file, ld.line), ()))
+                             for ld in reads):
+                role[k] = "a running total of another learned value (read divided: an average)"
                 other_reads[k] = []
                 continue
         lds = _scope_readers(name, s0.function, idx, local_writers)

@@ -925,8 +925,11 @@ def normalisation_checks(F: Facts) -> list[dict]:
         shape = _shape(sr.shape[m[-1]])
         if len(shape) != 2 or not np.all(sr[C.MIN][m] >= 0):
             continue
-        # only the observations of that shape (a (10, 10) minibatch says nothing of a (3000, 10) table's axes)
-        m = m[np.array([_shape(sr.shape[i]) == shape for i in m])]
+        # a square observation (a (10, 10) minibatch of ten samples over ten classes) sums to the same total
+        # whichever axis was normalised: it says nothing of the axis
+        m = m[np.array([len(set(_shape(sr.shape[i]))) != 1 for i in m])]
+        if not len(m):
+            continue
         n = _sample_count(F, shape)
         totals = sr[C.MEAN][m] * sr[C.SIZE][m]
         other = shape[1] if n == shape[0] else shape[0]
