@@ -969,6 +969,31 @@ def test_targets_inside_a_tanh(tmp_path):
     assert premise_checks(s, "targets_outside_activation_range")["targets_outside"].status == FAILS
 
 
+def test_a_linear_output_is_not_swapped_for_a_hidden_tanh_of_its_size(tmp_path):
+    """One tanh unit, then a linear output asked for values up to 3: the prediction the model pairs with the targets
+    leaves [-1, 1], so the hidden tanh (as many values as the targets) is not what meets them."""
+    src = """
+import numpy as np
+rng = np.random.default_rng(3)
+X = rng.standard_normal((90, 2))
+t = 2.0 * X[:, :1] + 0.5
+W = rng.standard_normal((2, 1)) * 0.5
+v = np.ones((1, 1))
+for ep in range(60):
+    h = np.tanh(X @ W)
+    o = h @ v
+    g = (o - t) / len(X)
+    dh = g @ v.T * (1 - h ** 2)
+    v -= 0.2 * h.T @ g
+    W -= 0.2 * X.T @ dh
+"""
+    s = analysed_session(tmp_path, src)
+    F = facts(s)
+    assert F.output is not None and F.by_id[F.output].target == "o"
+    assert "targets_outside_activation_range" not in [c.tag for c in s.causes]
+    assert premise_checks(s, "targets_outside_activation_range")["bounded_output"].status != HOLDS
+
+
 def test_steps_sized_by_targets_out_of_reach_are_the_targets_doing(tmp_path):
     # The sample h15_marble_fern_a: a sigmoid output asked for exam scores of 20 to 100, one student per step; the first
     # step moves the weights by several times their norm, then the saturated output passes nothing back.

@@ -920,19 +920,27 @@ class Facts:
         o = self.output
         if o is None:
             return {x.id for x in self.sites if x.phase == "forward"}
-        # Within one step: a value first computed after the output in the step is no ancestor of it there (a
-        # parameter handed back by `W1, b1 = step(W1, b1, ...)` links the next step's forward pass to this step's
-        # backward pass through the returns).
+        # Within one step: a value stepped, or handed back by a function, after the output was computed in the step
+        # is no ancestor of it there (a parameter handed back by `W1, b1 = step(W1, b1, ...)` links the next step's forward
+        # pass to this step's backward pass through the returns).
         first = self._first_seq_in_step
         limit = first.get(o)
         seen, todo = {o}, [o]
         while todo:
             n = todo.pop()
             for p in self.parent_map.get(n, []):
-                if p not in seen and p in self.derived and (limit is None or first.get(p, -1) < limit):
+                if p not in seen and p in self.derived and not (limit is not None and first.get(p, -1) > limit
+                                                                 and self._handed_back(p)):
                     seen.add(p)
                     todo.append(p)
         return seen
+
+    def _handed_back(self, sid: int) -> bool:
+        """A value bound from what a function defined in the sources returned (`W1, b1 = step(W1, b1, ...)`), or a
+        step of a value (`W1 = W1 - lr * dW1`): what carries one step's result into the next."""
+        x = self.by_id[sid]
+        return x.kind in ("update", "augassign") or x.kind in ("unpack", "assign") and any(
+            self.by_id[p].kind == "return" for p in self.parent_map.get(sid, ()))
 
     @cached_property
     def _first_seq_in_step(self) -> dict[int, int]:

@@ -59,7 +59,8 @@ def decision_statements(F, params: set[str]) -> list:
             elif any(base_name(r) in tainted for r in x.reads):
                 tainted.add(own)
     # the gradients the updates apply (`gW = outs[i].T @ delta`) are products on the way back, not to the prediction
-    applied = {base_name(F.by_id[g].target) for u in F.updates for g in F.gradient_of(u)}
+    applied = {base_name(F.by_id[g].target) for u in F.updates for g in F.gradient_of(u)
+               if g not in F.forward_sites and g != F.output}  # (the prediction an update reads stays the forward's)
     out = []
     for x in F.sites:
         own = base_name(x.target)
@@ -197,12 +198,12 @@ def _breaks(loop: ast.For) -> bool:
         ("decision_stuck", "the decision does not fit: an all-zero row's output never moves, the final prediction "
                            "barely varies across samples, its final misses stay a large part of the targets' spread, "
                            "training never reaches its stopping condition, or the loss settled with bias_loss_kept or "
-                           "more of its first value left"),
+                           "more of its first value left (bias_loss_kept_unjudged when no prediction was judged)"),
     ),
     # A fit that settled (the loss moving by under bias_settled_change over the last quarter of the steps) with
     # bias_loss_kept or more of its first loss left has not fitted its data.
     thresholds={"bias_offset_ratio": 1.0, "bias_flat_output_ratio": 0.25, "bias_miss_ratio": 0.5,
-                "bias_loss_kept": 0.5, "bias_settled_change": 0.01},
+                "bias_loss_kept": 0.5, "bias_loss_kept_unjudged": 0.9, "bias_settled_change": 0.01},
 )
 def rule(ctx) -> RuleOutcome:
     """No learned offset, data away from the origin, and a decision that cannot fit them."""
@@ -301,9 +302,11 @@ def rule(ctx) -> RuleOutcome:
         stuck, why, ev = _stuck(F, ctx.threshold("bias_flat_output_ratio"), ctx.threshold("bias_miss_ratio"),
                                 decisions=[x.id for x, _ in stmts])
         if stuck is None or not stuck and ev.get("output_std_end") is not None:
-            # The prediction was found and judged, and varies (or no prediction of one value per target was found):
-            # the fit settled while far from its data, the loss no longer falling with most of its first value left.
-            flat = _settled_high(F, ctx.threshold("bias_loss_kept"), ctx.threshold("bias_settled_change"))
+            # The prediction was found and judged, and varies: the fit settled while far from its data, the loss no
+            # longer falling with most of its first value left. With no prediction of one value per target found,
+            # the loss alone says it only when training removed almost none of it (bias_loss_kept_unjudged).
+            kept = ctx.threshold("bias_loss_kept" if stuck is not None else "bias_loss_kept_unjudged")
+            flat = _settled_high(F, kept, ctx.threshold("bias_settled_change"))
             if flat is not None:
                 judged = stuck is not None and why  # the prediction's own reading, when it was measured
                 stuck, why, ev = True, f"{why}; {flat.pop('what')}" if judged else flat.pop("what"), dict(ev or {}, **flat)

@@ -32,6 +32,10 @@ def output_activation(F, t):
         source = F.value_source(F.output, bounded)
         if source is not None:
             return bounded[source]
+        if _within_bounds_nowhere(F, F.output):
+            # The prediction the program model pairs with the targets is no activation's and leaves every bounded
+            # range: another activation of the same size (a recurrent gate, a hidden layer) is not what meets them.
+            return None
     combine = F.loss_side[2]
     if F.output is None and combine is not None and F.loss_side[1] == t:
         # The prediction read from a list of each layer's output where it meets the targets (`acts[-1] - target`,
@@ -44,6 +48,16 @@ def output_activation(F, t):
         if filled:
             return filled[0]
     return max(acts, key=lambda a: len(F.ser(a.site)), default=None)
+
+
+def _within_bounds_nowhere(F, sid: int) -> bool:
+    """Whether a value's recorded range leaves [-1, 1]: no sigmoid, tanh or softmax could have made it."""
+    sr = F.ser(sid)
+    if sr is None or not len(sr):
+        return False
+    with np.errstate(all="ignore"):
+        low, high = np.nanmin(sr[C.MIN].astype(float)), np.nanmax(sr[C.MAX].astype(float))
+    return bool(np.isfinite(low) and low < -1.0 or np.isfinite(high) and high > 1.0)
 
 
 def _within_range(F, a) -> bool:
