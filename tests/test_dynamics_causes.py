@@ -40,7 +40,8 @@ def _run(tmp_path, source, name):
     return session, {d.tag: d for d in drafts}, {code: {c.premise: c for c in cs} for code, cs in checks.items()}
 
 
-def _replay_ratios(lr, op):
+def _replay_steps(lr, op):
+    """Each update's change and the weights it started from, replaying LINREG in plain numpy."""
     rng = np.random.default_rng(0)
     X = rng.normal(0, 1, (64, 3))
     y = X @ np.array([1.0, -2.0, 0.5]) + 0.3
@@ -50,9 +51,14 @@ def _replay_ratios(lr, op):
         for _ in range(60):
             grad = X.T @ (X @ w - y) / len(X)
             new = w - lr * grad if op == "-" else w + lr * grad
-            out.append(np.linalg.norm(new - w) / np.linalg.norm(w))
+            out.append((new - w, w))
             w = new
-    return np.array(out)
+    return out
+
+
+def _replay_ratios(lr, op):
+    with np.errstate(all="ignore"):
+        return np.array([np.linalg.norm(step) / np.linalg.norm(w) for step, w in _replay_steps(lr, op)])
 
 
 def test_learning_rate_too_high_from_measured_ratios(tmp_path):
@@ -165,18 +171,8 @@ def test_gradient_ascent_is_not_the_learning_rate(tmp_path):
 
 
 def _replay_cosines(lr, op):
-    rng = np.random.default_rng(0)
-    X = rng.normal(0, 1, (64, 3))
-    y = X @ np.array([1.0, -2.0, 0.5]) + 0.3
-    w = rng.normal(0, 1.0, 3)
-    steps = []
-    with np.errstate(all="ignore"):
-        for _ in range(60):
-            grad = X.T @ (X @ w - y) / len(X)
-            new = w - lr * grad if op == "-" else w + lr * grad
-            steps.append(new - w)
-            w = new
-    return np.array([a @ b / (np.linalg.norm(a) * np.linalg.norm(b)) for a, b in zip(steps, steps[1:10])])
+    steps = [step for step, _ in _replay_steps(lr, op)][:10]
+    return np.array([a @ b / (np.linalg.norm(a) * np.linalg.norm(b)) for a, b in zip(steps, steps[1:])])
 
 
 def test_large_steps_that_never_turn_back_climb(tmp_path):

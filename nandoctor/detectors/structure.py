@@ -249,7 +249,11 @@ def dead_units(session) -> list[Finding]:
     for x in F.sites:
         # The forward pass, or, when the program model found none (parameters kept in a dict the recorder
         # does not follow), any statement that applies a ReLU itself.
-        if x.kind == "arg" or x.id == F.output or (x.id not in F.forward_sites and not _applies_relu(F, x)):
+        # (The output is no hidden unit, unless its statement is one pass of a loop over layers, judged per pass.)
+        if x.kind == "arg" or (x.id not in F.forward_sites and not _applies_relu(F, x)):
+            continue
+        if x.id == F.output and not (_applies_relu(F, x) and F.ser(x.id) is not None and _passes_per_step(
+                F.ser(x.id).step, np.nonzero(F.ser(x.id).step >= 0)[0]) is not None):
             continue
         if x.id not in F.forward_sites and x.phase == "loss":
             continue  # `max(0, 1 - y * score)` is a hinge loss: all zero when every point clears the margin

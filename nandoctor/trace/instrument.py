@@ -239,8 +239,14 @@ def _computed_index(target: ast.Subscript, holder: ast.Subscript, sid: int) -> l
 
 
 def _element_of_element(target: ast.Subscript) -> bool:
-    """`layers[i]["W"]`, `net[k][0]`: two or more subscripts whose indices each name one element of an exact list or
-    dict (a name, an int or str constant, a computed key), never an array's slice, tuple of indices or mask."""
+    """`layers[i]["W"]`, `net[k]["b" + str(j)]`: a dict's entry by a string key, in a container reached by subscripts
+    whose indices each name one element (a name, an int or str constant, a computed key), never an array's slice,
+    tuple of indices or mask. (A nested list of numbers, `w[j][0]`, stays recorded as the outer list.)"""
+    key = target.slice
+    if not (isinstance(key, ast.Constant) and isinstance(key.value, str) or isinstance(key, ast.JoinedStr)
+            or isinstance(key, ast.BinOp) and any(isinstance(n, ast.Constant) and isinstance(n.value, str)
+                                                  for n in ast.walk(key))):
+        return False
     node = target
     while isinstance(node, ast.Subscript):
         index = node.slice
