@@ -565,23 +565,20 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
     for k, ss in keys.items():
         s0 = ss[0]
         name = base_key(s0.target)
-        # `w_sum += w`: every write adds another stepped value itself, whole (an averaged perceptron's running
-        # total): a total that grows by design, read divided by a count, not a value the loss steps.
-        if all(_adds_whole(x, keys, k) for x in ss):
-            # ...and is read only divided (`w_avg = w_sum / count`): an average of the other's values. A weight
-            # stepped by its velocity (`W += v`, `p += v`) is read by the model, never only divided.
-            own_lines = {(s.file, ln) for s in ss for ln in range(s.line, s.end_line + 1)}
-            reads = [ld for ld in _scope_readers(name, s0.function, idx, local_writers)
-                     if (ld.file, ld.line) not in own_lines]
-            divided = re.compile(rf"(?<![\w.]){re.escape(name)}\s*/")
-            if reads and all(any(divided.search(x.statement or "") for x in sites_at.get((ld.file, ld.line), ()))
-                             for ld in reads):
-                role[k] = "a running total of another learned value (read divided: an average)"
-                other_reads[k] = []
-                continue
         lds = _scope_readers(name, s0.function, idx, local_writers)
         own = {(s.file, ln) for s in ss for ln in range(s.line, s.end_line + 1)}
         other_reads[k] = [ld for ld in lds if (ld.file, ld.line) not in own]
+        # `w_sum += w`: every write adds another stepped value itself, whole (an averaged perceptron's running
+        # total), and the total is read only divided (`w_avg = w_sum / count`): an average of the other's values,
+        # grown by design, not a value the loss steps. A weight stepped by its velocity (`W += v`, `p += v`) is read
+        # by the model, never only divided.
+        divided = re.compile(rf"(?<![\w.]){re.escape(name)}\s*/")
+        if other_reads[k] and all(_adds_whole(x, keys, k) for x in ss) and all(
+                any(divided.search(x.statement or "") for x in sites_at.get((ld.file, ld.line), ()))
+                for ld in other_reads[k]):
+            role[k] = "a running total of another learned value (read divided: an average)"
+            other_reads[k] = []
+            continue
         # `w -= lr * X.T @ (X @ w - y)`: the update's own value reads the model, a use like any other.
         other_reads[k] += [Load(name, x.function, x.file, x.line) for x in ss if _aug_value_reads(x, name)]
         # A loop variable (`for W, dW in zip(self.weights, grads): W -= lr * dW`) is each element of what the

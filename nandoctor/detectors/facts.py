@@ -330,8 +330,7 @@ class Facts:
         def sources(target, it):
             """(names bound by target, the iterated expression each is drawn from)."""
             if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.args:
-                if it.func.id in ("enumerate", "reversed", "sorted", "list", "tuple") and isinstance(target, ast.Tuple) \
-                        and it.func.id == "enumerate" and len(target.elts) == 2:
+                if it.func.id == "enumerate" and isinstance(target, ast.Tuple) and len(target.elts) == 2:
                     return [(names_of(target.elts[1]), it.args[0])]
                 if it.func.id in ("reversed", "sorted", "list", "tuple"):
                     return sources(target, it.args[0])
@@ -349,7 +348,7 @@ class Facts:
                 if name not in bound:
                     continue
                 root = it
-                while isinstance(root, (ast.Subscript, ast.Call)) and not isinstance(root, ast.Call):
+                while isinstance(root, ast.Subscript):  # `layers[:-1]`: the container sliced
                     root = root.value
                 d = _dotted(root) if isinstance(root, (ast.Name, ast.Attribute)) else None
                 if d and d != name:
@@ -606,9 +605,7 @@ class Facts:
                 out.add((x.function, x.target[4:]))
             elif x.kind not in ("return", "setitem", "update", "augassign"):
                 out.add((x.function, base_name(x.target)))
-        for src in self.s.sources.values():
-            out |= local_names(src)
-        return out
+        return out | self._local_names
 
     def _scope_of(self, x) -> str:
         """The function whose binding a plain name's write changes: its own, unless it only writes into the value
@@ -906,13 +903,8 @@ class Facts:
     @cached_property
     def first_step_order(self) -> list[int]:
         """Site ids in order of first observation within one typical training step."""
-        if not self.series:
-            return []
-        f = self.s.table
-        target = 1 if self.n_steps > 1 else 0
-        sites = f[C.SITE][f[C.STEP] == target]
-        unique, first = np.unique(sites, return_index=True)
-        return [int(sid) for sid in unique[np.argsort(first)]]
+        first = self._first_seq_in_step
+        return sorted(first, key=first.__getitem__)
 
     @cached_property
     def forward_sites(self) -> set[int]:
@@ -921,8 +913,8 @@ class Facts:
         if o is None:
             return {x.id for x in self.sites if x.phase == "forward"}
         # Within one step: a value stepped, or handed back by a function, after the output was computed in the step
-        # is no ancestor of it there (a parameter handed back by `W1, b1 = step(W1, b1, ...)` links the next step's forward
-        # pass to this step's backward pass through the returns).
+        # is no ancestor of it there (a parameter handed back by `W1, b1 = step(W1, b1, ...)` links the next step's
+        # forward pass to this step's backward pass through the returns).
         first = self._first_seq_in_step
         limit = first.get(o)
         seen, todo = {o}, [o]

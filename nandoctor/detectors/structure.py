@@ -678,7 +678,8 @@ def _standardised_spread(F: Facts, x, sr) -> dict | None:
     def made_by(name: str, how: str) -> bool:
         ws = [w for w in F.resolve(name, x.function) if w != x.id]
         # of the array itself or of rows picked from it (`counts[in_train].mean(axis=0)`: a training split's)
-        return bool(ws) and all(re.search(rf"(\b{re.escape(data)}(\[[^\]]*\])*\.{how}\(|np\.{how}\(\s*{re.escape(data)}\b)",
+        name = re.escape(data)
+        return bool(ws) and all(re.search(rf"(\b{name}(\[[^\]]*\])*\.{how}\(|np\.{how}\(\s*{name}\b)",
                                           F.by_id[w].statement or "") for w in ws)
 
     if not (made_by(centre, "mean") and made_by(scale, "std")):

@@ -279,8 +279,8 @@ def rule(ctx) -> RuleOutcome:
                         "gradient that does not follow the weights"), **(spread or {})):
         return out
     if ahead:
-        msg = (f"The update climbs the gradient: {w['what']}, while each step moved {big['name']} by {big['ratio']:.2g} "
-               f"of its norm the same way as the step before (median cosine {back['cosine']:.2f} over {back['n']} "
+        msg = (f"The update climbs the gradient: {w['what']}, while each step moved {big['name']} by "
+               f"{big['ratio']:.2g} of its norm the same way as the step before (median cosine {back['cosine']:.2f} over {back['n']} "
                f"pairs of steps), never turning back, and {bad['what']}. Steps "
                f"along the negative gradient that are too large overshoot and reverse: the sign of the update (or of "
                f"the gradient) is reversed.")

@@ -309,7 +309,8 @@ def rule(ctx) -> RuleOutcome:
             flat = _settled_high(F, kept, ctx.threshold("bias_settled_change"))
             if flat is not None:
                 judged = stuck is not None and why  # the prediction's own reading, when it was measured
-                stuck, why, ev = True, f"{why}; {flat.pop('what')}" if judged else flat.pop("what"), dict(ev or {}, **flat)
+                what = flat.pop("what")
+                stuck, why, ev = True, f"{why}; {what}" if judged else what, dict(ev or {}, **flat)
     if not out.check("decision_stuck", stuck, why, **ev):
         return out
     x0 = stmts[0][0]
