@@ -440,9 +440,9 @@ def _hands_to_stepper(s, name: str, idx: SourceIndex, stepped: dict[str, set[str
     return False
 
 
-def _adds_whole(s, keys: dict, own: str) -> str | None:
+def _adds_whole(s, keys: dict, own: str) -> bool:
     """`total += w` (or `total = total + w`), where `w` is another key of `keys` read whole (no product, no index):
-    that key (the statement adds a stepped value itself to a running total), else None."""
+    the statement adds a stepped value itself to a running total."""
     node = _first_statement(s)
     if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add):
         added = node.value
@@ -450,14 +450,10 @@ def _adds_whole(s, keys: dict, own: str) -> str | None:
             and len(node.targets) == 1 and ast.unparse(node.targets[0]) == ast.unparse(node.value.left):
         added = node.value.right
     else:
-        return None
+        return False
     name = _dotted(added)
-    if not name:
-        return None
-    for key in (name if "." in name else f"{s.function}::{name}", f"<module>::{name}"):
-        if key != own and key in keys:
-            return key
-    return None
+    return bool(name) and any(key != own and key in keys
+                              for key in (name if "." in name else f"{s.function}::{name}", f"<module>::{name}"))
 
 
 def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None, loops=(),

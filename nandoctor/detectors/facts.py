@@ -667,9 +667,9 @@ class Facts:
         """Sites whose values are computed from the parameters (not the parameters themselves). A helper that
         computes its result from its arguments alone (`asarray(a)`, called with weights by one caller and with the
         data by another) passes nothing to a caller but what that caller hands it, which the caller reads itself."""
-        return self._reached_from(self.params, self._pure_returns) - self.params
+        return self.reached_from(self.params, self._pure_returns) - self.params
 
-    def _reached_from(self, seeds, pure=frozenset()) -> set[int]:
+    def reached_from(self, seeds, pure=frozenset()) -> set[int]:
         """The seeds and every site computed from them, through reads and calls; a return in `pure` passes nothing
         to a caller in another function."""
         children = self.child_map
@@ -688,7 +688,7 @@ class Facts:
         returns (a function of its arguments)."""
         returns = [x for x in self.sites if x.kind == "return" and x.function != "<module>"]
         # what the parameters reach through any call at all (the parameters included): the conservative reading
-        reached = self._reached_from(self.params)
+        reached = self.reached_from(self.params)
         pure: set[int] = set()
         changed = True
         while changed:

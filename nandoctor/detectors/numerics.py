@@ -59,9 +59,15 @@ def _first_nonfinite_info(session, F) -> dict | None:
     obs = session.first_nonfinite_observation()
     if obs is None:
         return None
-    sid, step, n_nan, n_inf = obs["site"], obs["step"], obs["n_nan"], obs["n_posinf"] + obs["n_neginf"]
-    info = {"step": step, "line": obs["line"], "file": obs["file"], "function": obs["function"],
-            "statement": strip_comment(obs["statement"].strip()), "expression": "", "operation": "nan" if n_nan else "inf",
+    return recorded_info(F, obs["site"], obs["step"], obs["n_nan"], obs["n_posinf"] + obs["n_neginf"], obs)
+
+
+def recorded_info(F, sid: int, step: int, n_nan, n_inf, where) -> dict:
+    """A non-finite value recorded at site `sid` in `step`, as first_nonfinite_info gives it ("source": "frame"):
+    where it was written (`where`: line, file, function and statement), and its operation, replayed from the kept
+    values when they allow ("nan" or "inf" when not)."""
+    info = {"step": step, "line": where["line"], "file": where["file"], "function": where["function"],
+            "statement": strip_comment(where["statement"].strip()), "expression": "", "operation": "nan" if n_nan else "inf",
             "elements": [], "operands": {}, "site": sid, "source": "frame", "n_nan": n_nan, "n_inf": n_inf}
     got = replay(F, sid, step) if sid in F.by_id else None
     if got:

@@ -270,28 +270,17 @@ def operands_moderate(F: Facts, info: dict, tree, limit: float = 1e30) -> bool:
     return True
 
 
-def descendants(F: Facts, sid: int) -> set[int]:
-    """The sites computed from `sid`'s value, directly or through others (`sid` included)."""
-    seen, todo = {sid}, [sid]
-    while todo:
-        for c in F.child_map.get(todo.pop(), ()):
-            if c not in seen:
-                seen.add(c)
-                todo.append(c)
-    return seen
-
-
 def second_origin(F: Facts, session, info: dict) -> dict | None:
     """When nothing the updates compute is made from the first non-finite value (`info`: a loss only reported), the
     first non-finite value of the same step that is not made from it either (a second origin: the gradient failing
     on its own), replayed as `first_nonfinite_info` replays a recorded value. None when the first one reaches an
     update, or no such value was recorded."""
-    from ...detectors.evaluate import replay
+    from ...detectors.numerics import recorded_info
 
     sid = info.get("site")
     if sid is None or sid not in F.by_id or not F.updates:
         return None
-    made = descendants(F, sid)
+    made = F.reached_from({sid})
     if any(u in made for u in F.updates):
         return None
     f = session.table
@@ -301,16 +290,12 @@ def second_origin(F: Facts, session, info: dict) -> dict | None:
     row = rows[np.argmin(f[C.SEQ][rows])]
     other = int(f[C.SITE][row])
     x = F.by_id[other]
-    statement = strip_comment(x.statement.strip())
-    found = {"step": info["step"], "line": x.line, "file": x.file, "function": x.function, "statement": statement,
-             "expression": "", "operation": "nan" if f[C.N_NAN][row] else "inf", "elements": [], "operands": {},
-             "site": other, "source": "frame"}
-    got = replay(F, other, info["step"])
-    if got:
-        return dict(found, expression=got["expression"], operation=got["operation"], elements=got["elements"],
-                    operands=got["operands"])
+    found = recorded_info(F, other, info["step"], int(f[C.N_NAN][row]), int(f[C.N_POSINF][row] + f[C.N_NEGINF][row]),
+                          {"line": x.line, "file": x.file, "function": x.function, "statement": x.statement})
+    if found["expression"]:
+        return found
     # Its values not kept at that step: the operands' statistics say whether it divided by an exact zero.
-    tree = parse_statement(statement)
+    tree = parse_statement(found["statement"])
     value = getattr(tree.body[0], "value", None) if tree is not None and tree.body else None
     if value is None:
         return None

@@ -50,23 +50,27 @@ def output_activation(F, t):
     return max(acts, key=lambda a: len(F.ser(a.site)), default=None)
 
 
+def _recorded_range(F, sid: int) -> tuple[float, float]:
+    """The least and largest value recorded at a site over the run (NaN when none was)."""
+    sr = F.ser(sid)
+    with np.errstate(all="ignore"):
+        return float(np.nanmin(sr[C.MIN].astype(float))), float(np.nanmax(sr[C.MAX].astype(float)))
+
+
 def _within_bounds_nowhere(F, sid: int) -> bool:
     """Whether a value's recorded range leaves [-1, 1]: no sigmoid, tanh or softmax could have made it."""
     sr = F.ser(sid)
     if sr is None or not len(sr):
         return False
-    with np.errstate(all="ignore"):
-        low, high = np.nanmin(sr[C.MIN].astype(float)), np.nanmax(sr[C.MAX].astype(float))
+    low, high = _recorded_range(F, sid)
     return bool(np.isfinite(low) and low < -1.0 or np.isfinite(high) and high > 1.0)
 
 
 def _within_range(F, a) -> bool:
     """Whether every value recorded at the activation's site lies in its range: a statement that only calls the
     function (`err * sigmoid(z)`, a derivative in the backward pass) records values outside it and is no output."""
-    sr = F.ser(a.site)
     lo, hi = RANGES[a.kind]
-    with np.errstate(all="ignore"):
-        low, high = np.nanmin(sr[C.MIN].astype(float)), np.nanmax(sr[C.MAX].astype(float))
+    low, high = _recorded_range(F, a.site)
     return not (np.isfinite(low) and low < lo) and not (np.isfinite(high) and high > hi)
 
 
