@@ -1,9 +1,11 @@
-"""A run frozen by oversized steps: steps move a weight by a large part of its norm, then nothing moves again."""
+"""A run frozen by oversized steps: steps move a weight by a large part of its norm, then nothing moves again, or
+the units it feeds stay at their bound."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from ...detectors.facts import base_name
 from ...detectors.optimisation import loss_series, update_ratios
 
 THROWN_GROWTH = 2.0
@@ -60,3 +62,50 @@ def frozen_after_step(F, updates: list[int], limit: float, collapse: float, spre
                              f"and the loss ({how}) stayed at {level:.6g} from step {int(ups[k_end]) + 1} to the end "
                              f"(it started at {first:.4g}): nothing moved again")
     return best
+
+
+def saturated_after_spikes(F, findings, limit: float, kept: float, pinned: float) -> dict:
+    """{} unless, measured on this run: an activation rounded to exactly its bound at `pinned` or more of the steps
+    after it first did (units held there, passing back exactly nothing), computed from a weight that one update had
+    moved by `limit` of its norm or more at or before that first step, and the loss ending (the median of its last
+    tenth) at `kept` of its first value or more (little learned after the steps). A well-fitted output rounds to
+    its bound with a loss near zero, not kept."""
+    ls = loss_series(F)
+    if ls is None:
+        return {}
+    steps, loss, how = ls
+    fin = np.isfinite(loss)
+    if fin.sum() < 5 or not fin.all() or not float(loss[0]) > 0:
+        return {}
+    first = float(loss[0])
+    tail = loss[-max(3, len(loss) // 10):]
+    end = float(np.median(tail))
+    if end < kept * first:
+        return {}
+    last_step = int(steps[-1])
+    by_target = {}
+    for x in F.sites:
+        by_target.setdefault(x.target, []).append(x.id)
+    for sat in findings.get("exact_saturation", []):
+        ev = sat.evidence
+        at = ev.get("step")
+        held = ev.get("steps_at_bound")
+        if at is None or held is None or last_step <= at or held < pinned * (last_step - at):
+            continue
+        pre = [i for i in by_target.get(ev.get("pre_site"), ()) + by_target.get(sat.site, ())]
+        for spike in findings.get("update_spike", []):
+            sev = spike.evidence
+            early = [s for s in sev.get("spike_steps", ()) if s <= at]
+            if sev.get("ratio", 0) < limit or not early:
+                continue
+            weights = [x.id for x in F.sites if base_name(x.target) == spike.site and x.id in F.updates]
+            if not weights or not set(pre) & F.reached_from(weights):
+                continue
+            return dict(kind="saturated", step=int(at), update=weights[0], name=spike.site, spike_step=int(early[0]),
+                        ratio=float(sev["ratio"]), typical=float(sev.get("typical_ratio", float("nan"))),
+                        loss_first=first, loss_end=end,
+                        what=f"from step {at} {sat.site} ({ev.get('activation')}) was exactly {ev.get('bound'):g} at "
+                             f"{held} of the {last_step - at} steps to the end, its gradient exactly 0 there, and the "
+                             f"loss ({how}) ended at {end:.4g} (median of its last {len(tail)} values) against "
+                             f"{first:.4g} at the start")
+    return {}

@@ -13,7 +13,7 @@ from ...detectors.optimisation import (batch_axis_size, bias_named, loss_progres
 from ...explain.fixes import advice, divide_gradient_fix, lower_lr_fix
 from ...model import ChainLink
 from ..rules import LATENT, PRIMARY, Draft, RuleOutcome, cause_rule
-from ._frozen import frozen_after_step
+from ._frozen import frozen_after_step, saturated_after_spikes
 from ._numeric import early_step_ratio
 
 
@@ -220,11 +220,13 @@ def describe_steps(big: dict) -> str:
     # n-fold) are large steps on weights they keep growing, though the ratio falls as the norm grows.
     # A bounce throws the weights back across the minimum: consecutive changes of an array point opposite ways
     # (median cosine below BOUNCE_COSINE); noise around the minimum leaves them nearly unrelated.
+    # Units rounded to exactly their bound at SATURATED_HELD or more of the steps after a large step first put them
+    # there pass back nothing at those steps: the run saturated under the steps.
     # A loss falling at CONVERGING_FALLS or more of its changes up to a non-finite value was converging under those
     # steps: the value overflowed where the fit was heading.
     thresholds={"LR_RATIO_HIGH": 0.1, "START_BLOWUP": 1e4, "SUM_BATCH": 32, "BOUNCE_DROP": 0.1,
                 "BOUNCE_REVERSALS": 0.5, "FROZEN_COLLAPSE": 1e4, "FROZEN_SPREAD": 1e-6, "FROZEN_KEPT_LOSS": 0.5,
-                "STEADY_FALL": 0.33, "BOUNCE_COSINE": -0.3, "CONVERGING_FALLS": 0.9},
+                "STEADY_FALL": 0.33, "BOUNCE_COSINE": -0.3, "CONVERGING_FALLS": 0.9, "SATURATED_HELD": 0.1},
     # the log of a negative tanh/linear output is NaN at any rate: the loss/activation mismatch explains it; a run
     # that climbs from its first update with steps that neither overshoot nor grow is going uphill, not too fast;
     # targets a bounded output cannot reach keep the error as large as their distance, and the steps with it; steps
@@ -288,6 +290,11 @@ def rule(ctx) -> RuleOutcome:
         # updates collapsing at once and the loss never changing again.
         bad = frozen_after_step(F, stepped, limit, ctx.threshold("FROZEN_COLLAPSE"), ctx.threshold("FROZEN_SPREAD"),
                                 ctx.threshold("FROZEN_KEPT_LOSS")) or bad
+    if bad == {}:
+        # Or saturated: a step moved a weight by a large part of its norm, the units it feeds were rounded to exactly
+        # their bound from then on at many steps (passing back exactly nothing), and the loss kept most of its start.
+        bad = saturated_after_spikes(F, ctx.findings, limit, ctx.threshold("FROZEN_KEPT_LOSS"),
+                                     ctx.threshold("SATURATED_HELD")) or bad
     if not out.check("run_unstable", None if bad is None else bool(bad),
                      bad.get("what", "") if bad else ("neither a loss nor the weights were measured" if bad is None
                                                      else "the run stays finite, the loss does not rise, the weights "
@@ -404,7 +411,7 @@ def rule(ctx) -> RuleOutcome:
                  ChainLink(f"Then {bad['what']}.", bad.get("step"), None, None,
                            {k: v for k, v in bad.items() if k not in ("what",)})]
         summary += f"; {bad['what']}."
-        score = PRIMARY - 15 if bad["kind"] in ("loss", "weights", "thrown") else LATENT + 10
+        score = PRIMARY - 15 if bad["kind"] in ("loss", "weights", "thrown", "saturated") else LATENT + 10
     codes = [f.code for code in ("update_spike", "update_ratio_high", "sustained_growth", "weight_divergence",
                                  "loss_rising", "first_nonfinite") for f in ctx.findings.get(code, [])]
     out.drafts.append(Draft("learning_rate_too_high", score, summary, chain, fixes, codes, ev))
