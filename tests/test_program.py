@@ -1827,3 +1827,80 @@ for step in range(30):
     F = facts(session)
     roles = {F.by_id[u].target: r for u, r in F.update_roles.items()}
     assert roles["W"] == "parameter"
+
+
+# Every layer's activation collected in a list the forward function hands back; the loss reads its last entry. The
+# hidden layers are tanh, the output a sigmoid, chosen in one conditional expression.
+LAYER_LIST = """
+import numpy as np
+np.random.seed(0)
+X = np.random.randn(120, 2)
+y = (X[:, :1] * X[:, 1:] > 0).astype(float)
+params = []
+for n_in, n_out in [(2, 8), (8, 8), (8, 1)]:
+    params.append([np.random.randn(n_in, n_out) / np.sqrt(n_in), np.zeros(n_out)])
+
+
+def hidden_act(z):
+    return np.tanh(z)
+
+
+def hidden_act_grad(a):
+    return 1.0 - a ** 2
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def run(xb):
+    outs = [xb]
+    h = xb
+    for k, (W, b) in enumerate(params):
+        z = h @ W + b
+        h = sigmoid(z) if k == len(params) - 1 else hidden_act(z)
+        outs.append(h)
+    return outs
+
+
+for epoch in range(30):
+    outs = run(X)
+    g = (outs[-1] - y) / len(X)
+    for k in range(len(params) - 1, -1, -1):
+        W, b = params[k]
+        gW = outs[k].T @ g
+        gb = g.sum(axis=0)
+        if k > 0:
+            g = (g @ W.T) * hidden_act_grad(outs[k])
+        W -= 0.5 * gW
+        b -= 0.5 * gb
+"""
+
+
+def test_the_last_entry_of_a_handed_back_list_of_activations_is_the_output(tmp_path):
+    from nandoctor.detectors.facts import facts
+
+    session = traced(LAYER_LIST, tmp_path)
+    F = facts(session)
+    out = F.by_id[F.output]
+    assert (out.kind, out.target, out.line) == ("append", "outs", line_of(LAYER_LIST, "outs.append(h)"))
+    assert F.by_id[F.target].target == "y"
+    # the tanh helper is part of the forward pass the output is computed from, not a backward value
+    tanh = next(x.id for x in F.sites if x.kind == "return" and x.function == "hidden_act")
+    assert tanh in F.forward_sites
+
+
+def test_values_outside_an_activations_range_are_not_its_outputs(tmp_path):
+    from nandoctor.analysis.causes.wrong_derivative_formula import _within_output, derivative_candidates, replay
+    from nandoctor.detectors.facts import facts
+
+    session = traced(LAYER_LIST, tmp_path)
+    F = facts(session)
+    assert _within_output("sigmoid", 0.0, 1.0) and not _within_output("sigmoid", -0.5, 0.7)
+    assert _within_output("tanh", -0.9, 0.9) and not _within_output("tanh", -0.9, 1.5)
+    # the tanh derivative reads the list of every layer's output, matched to the sigmoid's output; given tanh
+    # outputs (negative ones among them) it is not replayed against the sigmoid's derivative
+    for y, op, act, which in derivative_candidates(F):
+        got = replay(F, y, op, act.kind, which)
+        assert got is None or got["wrong"] == 0
+    assert "wrong_derivative_formula" not in [c.tag for c in session.causes]

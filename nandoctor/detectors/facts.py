@@ -857,6 +857,10 @@ class Facts:
                 continue
             dat.sort(key=lambda p: not _TARGET_HINT.match(last(base_name(self.by_id[p].target))))
             fwd = [p for p in ps if p in self.derived and self.observed(p)]
+            if not fwd:
+                # A list of every layer's activation handed back unrecorded (`outs = run(xb)`, then `outs[-1] - y`):
+                # the prediction is the last value appended to it within the step.
+                fwd = [a for a in (self._appended_into(p) for p in ps if p in self.derived) if a is not None][-1:]
             if fwd:
                 return fwd[-1], dat[0], sid
             # The prediction read straight from the parameters, or through a value computed from them that was not
@@ -864,6 +868,25 @@ class Facts:
             if any(p in self.params or p in self.derived for p in ps):
                 return None, dat[0], sid
         return self._reconstruction_side()
+
+    def _appended_into(self, sid: int, depth: int = 3) -> int | None:
+        """The recorded `append` that builds the list an unrecorded value holds: through the function return that
+        hands it back (`return outs`) or a plain copy, to `outs.append(h)` in the returning function. None when there is
+        no one such append."""
+        x = self.by_id[sid]
+        if self.observed(sid) or depth <= 0:
+            return None
+        if x.kind == "return":
+            name = (x.statement or "").strip()
+            name = name[len("return"):].strip() if name.startswith("return") else ""
+            found = [p for p in self.parents(sid) if self.by_id[p].kind == "append" and self.by_id[p].function ==
+                     x.function and base_name(self.by_id[p].target) == name and self.observed(p)]
+            return found[0] if len(found) == 1 else None
+        if x.kind != "assign":
+            return None
+        got = {a for a in (self._appended_into(p, depth - 1) for p in self.parents(sid)
+                           if self.by_id[p].kind == "return" or p in self.derived) if a is not None}
+        return got.pop() if len(got) == 1 else None
 
     def _rewrites_input(self, sid: int) -> bool:
         """A write of the input data's own variable before the loop (`pixels -= pixels.mean(axis=0)` after `pixels =

@@ -18,7 +18,7 @@ def worsening_from_start(F, k: int = 4) -> dict | None:
     """The loss rising at each of the first k steps, or a weight norm rising at (nearly) every early update.
 
     Either one is enough: a per-sample loss is noisy even when every step climbs, while the weights then
-    grow steadily. None when neither was measured."""
+    grow steadily (not a weight started at exactly zero: any step grows it). None when neither was measured."""
     found = None
     ls = loss_series(F)
     if ls is not None and np.isfinite(ls[1]).sum() >= 2 * k:
@@ -46,6 +46,11 @@ def worsening_from_start(F, k: int = 4) -> dict | None:
     for u in F.updates:
         steps, up, before, ratio = update_ratios(F, u)  # rows where the norm before is above zero
         if len(before) < 20:
+            continue
+        init = F.weight_norm_before(u)[1][:8]
+        if np.any(init == 0):
+            # a weight started at exactly zero (one layer of those a statement steps in turn, at its first updates)
+            # grows from it under descent as under ascent
             continue
         # Ten evenly spaced checks up to where it had doubled (at least 20 updates: per-sample steps are
         # noisy one by one, and a weight grown from zero doubles within its first updates).

@@ -397,6 +397,9 @@ def replay(F, y, operand, kind: str, which: str) -> dict | None:
             if j < 0 or xs[j][1].shape != got.shape:
                 continue
             given = xs[j][1]
+            seen = given[np.isfinite(given)]
+            if which == "output" and len(seen) and not _within_output(kind, float(seen.min()), float(seen.max())):
+                continue  # values no such activation outputs: another layer's (a list of every layer's outputs)
             if np.array_equal(got, given):
                 continue  # the value itself passed on, not a derivative of it
             if which == "input" and np.allclose(got, _ACTIVATION[kind](given), rtol=1e-9, atol=1e-12):
@@ -416,6 +419,13 @@ def replay(F, y, operand, kind: str, which: str) -> dict | None:
     if not compared:
         return None
     return dict(compared=compared, wrong=wrong, worst_relative_error=worst, sample=sample)
+
+
+def _within_output(kind: str, lo: float, hi: float) -> bool:
+    """Whether values from `lo` to `hi` can be the activation's outputs (a sigmoid's lie in [0, 1], a tanh's in
+    [-1, 1]); other kinds are not bounded here."""
+    bounds = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}.get(kind)
+    return bounds is None or not (lo < bounds[0] or hi > bounds[1])
 
 
 def _output_range(kind: str, lo: float, hi: float) -> tuple[float, float]:
@@ -444,6 +454,8 @@ def replay_stats(F, y, operand, kind: str, which: str) -> dict | None:
             glo, ghi = float(ys[C.MIN][i]), float(ys[C.MAX][i])
             if not all(np.isfinite([lo, hi, glo, ghi])):
                 continue
+            if which == "output" and not _within_output(kind, lo, hi):
+                continue  # values no such activation outputs: another layer's
             if which == "input":
                 act = np.tanh if kind == "tanh" else (lambda z: 1 / (1 + np.exp(-z)))
                 lo, hi = float(act(lo)), float(act(hi))
