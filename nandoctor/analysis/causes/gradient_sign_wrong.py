@@ -18,7 +18,7 @@ def worsening_from_start(F, k: int = 4) -> dict | None:
     """The loss rising at each of the first k steps, or a weight norm rising at (nearly) every early update.
 
     Either one is enough: a per-sample loss is noisy even when every step climbs, while the weights then
-    grow steadily (not a weight started at exactly zero: any step grows it). None when neither was measured."""
+    grow steadily. None when neither was measured."""
     found = None
     ls = loss_series(F)
     if ls is not None and np.isfinite(ls[1]).sum() >= 2 * k:
@@ -46,11 +46,6 @@ def worsening_from_start(F, k: int = 4) -> dict | None:
     for u in F.updates:
         steps, up, before, ratio = update_ratios(F, u)  # rows where the norm before is above zero
         if len(before) < 20:
-            continue
-        init = F.weight_norm_before(u)[1][:8]
-        if np.any(init == 0):
-            # a weight started at exactly zero (one layer of those a statement steps in turn, at its first updates)
-            # grows from it under descent as under ascent
             continue
         # Ten evenly spaced checks up to where it had doubled (at least 20 updates: per-sample steps are
         # noisy one by one, and a weight grown from zero doubles within its first updates).
@@ -212,8 +207,10 @@ def _rate_free(F, u: int) -> bool:
                 "ALIGNED_COSINE": 0.9},
     # A gradient computed with a wrong formula or a wrong broadcast climbs as a flipped sign does.
     # Inputs overwritten under the model also make the loss climb from small, recomputed steps.
+    # Units kept identical from their start can lower the loss only as one unit: weights growing while the loss
+    # does not fall say nothing of the sign there.
     yields_to=("derivative_on_preactivation", "wrong_derivative_formula", "shape_broadcasting_bug",
-               "inplace_mutation_aliasing"),
+               "inplace_mutation_aliasing", "weights_init_symmetric"),
 )
 def rule(ctx) -> RuleOutcome:
     """Small steps that make things worse from the start: each step goes uphill."""
