@@ -1904,3 +1904,39 @@ def test_values_outside_an_activations_range_are_not_its_outputs(tmp_path):
         got = replay(F, y, op, act.kind, which)
         assert got is None or got["wrong"] == 0
     assert "wrong_derivative_formula" not in [c.tag for c in session.causes]
+
+
+# A momentum optimizer keeping each velocity in a dict through a local copy, stepping the layers' arrays in place.
+STORED_VELOCITY = """
+import numpy as np
+rng = np.random.default_rng(1)
+X = rng.normal(size=(64, 3))
+t = X @ np.array([[1.0], [-2.0], [0.5]])
+params = {"W": rng.normal(0, 0.3, (3, 1)), "b": np.zeros((1, 1))}
+
+
+class Momentum:
+    def __init__(self, lr, mu=0.9):
+        self.lr, self.mu, self.vel = lr, mu, {}
+
+    def step(self, named):
+        for name, p, g in named:
+            v = self.vel.get(name, np.zeros_like(p))
+            v = self.mu * v - self.lr * g
+            self.vel[name] = v
+            p += v
+
+
+opt = Momentum(0.05)
+for it in range(40):
+    err = X @ params["W"] + params["b"] - t
+    grads = {"W": X.T @ err / 64, "b": err.mean(axis=0, keepdims=True)}
+    opt.step([(k, params[k], grads[k]) for k in params])
+"""
+
+
+def test_a_velocity_stored_from_a_local_copy_is_optimizer_state(tmp_path):
+    session = traced(STORED_VELOCITY, tmp_path)
+    roles = {session.sites[u].target: r for u, r in session.structure.state.items()}
+    assert roles.get("self.vel[name]", "").startswith("optimizer state")
+    assert "p" in param_names(session) and "self.vel" not in param_names(session)

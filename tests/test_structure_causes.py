@@ -1562,3 +1562,40 @@ def test_working_storage_stepped_in_the_loop_is_no_learned_name(tmp_path):
     assert roles["delta"] != "parameter" and roles["logits"] != "parameter"
     names = learned_names(F)
     assert "delta" not in names and "logits" not in names and "layers" in names
+
+
+# Softmax regression whose gradient subtracts the class labels as a column (`y.reshape(-1, 1)`) from the (n, 3)
+# probabilities: numpy repeats each label across the three columns instead of making one-hot rows.
+LABEL_COLUMN = """
+import numpy as np
+rng = np.random.default_rng(0)
+X = rng.normal(size=(150, 4))
+y = np.argmax(X[:, :3] + 0.3 * rng.normal(size=(150, 3)), axis=1)
+W = rng.normal(0, 0.1, (4, 3))
+b = np.zeros(3)
+target = TARGET
+for it in range(200):
+    logits = X @ W + b
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    probs = e / e.sum(axis=1, keepdims=True)
+    grad = (probs - target) / 150
+    W -= 0.5 * X.T @ grad
+    b -= 0.5 * grad.sum(axis=0)
+"""
+
+
+def test_class_labels_subtracted_as_a_column_from_the_probabilities_are_a_silent_broadcast(tmp_path):
+    s = trace(tmp_path, LABEL_COLUMN.replace("TARGET", "y.reshape(-1, 1)"))
+    found = [f for f in s.findings if f.code == "shape_broadcasting" and f.evidence.get("labels")]
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(150, 4))
+    y = np.argmax(X[:, :3] + 0.3 * rng.normal(size=(150, 3)), axis=1)
+    assert found and found[0].evidence["shapes"] == {"probs": [150, 3], "target": [150, 1]}
+    assert f"whole numbers up to {y.max():g}" in found[0].message
+    assert tags(s)[:1] == ["shape_broadcasting_bug"]
+
+
+def test_one_hot_targets_subtracted_from_the_probabilities_are_no_broadcast(tmp_path):
+    s = trace(tmp_path, LABEL_COLUMN.replace("TARGET", "np.eye(3)[y]"))
+    assert not [f for f in s.findings if f.code == "shape_broadcasting"]
+    assert "shape_broadcasting_bug" not in tags(s)

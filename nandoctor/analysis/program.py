@@ -456,6 +456,27 @@ def _adds_whole(s, keys: dict, own: str) -> bool:
                               for key in (name if "." in name else f"{s.function}::{name}", f"<module>::{name}"))
 
 
+def _stored_name(s) -> str | None:
+    """`self.vel[name] = v`: the plain name a write stores, whole; None for any other write."""
+    node = _first_statement(s)
+    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.value, ast.Name):
+        return node.value.id
+    return None
+
+
+def _adds_name(s, names: set) -> bool:
+    """`p += v`, `p -= v` or `p = p + v`: the statement steps its target by one of `names`, whole."""
+    node = _first_statement(s)
+    if isinstance(node, ast.AugAssign) and isinstance(node.op, (ast.Add, ast.Sub)):
+        added = node.value
+    elif isinstance(node, ast.Assign) and isinstance(node.value, ast.BinOp) and isinstance(node.value.op, (ast.Add, ast.Sub)) \
+            and len(node.targets) == 1 and ast.unparse(node.targets[0]) == ast.unparse(node.value.left):
+        added = node.value.right
+    else:
+        return False
+    return isinstance(added, ast.Name) and added.id in names
+
+
 def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None, loops=(),
                      reads_out: dict | None = None) -> tuple[list[int], dict[int, str]]:
     """(parameter update sites, {other update site: its role}).
@@ -743,6 +764,20 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
         role[k] = ("gradient accumulator (summed into, then applied to " if deeper else
                    "optimizer state (read only by the update of ") + ", ".join(
             sorted(base_key(keys[f][0].target) for f in fed if f in keys)) + ")"
+    # A velocity kept under its own name through a local copy (`v = self.vel.get(name, 0)`, `v = mu * v - lr * g`,
+    # `self.vel[name] = v`, then `p += v`): every write stores a plain name that another key's update, in the same
+    # function, adds or subtracts whole. The store is the optimizer's; the key stepped by it is the model's.
+    for k, ss in keys.items():
+        if k in role:
+            continue
+        stored = {_stored_name(x) for x in ss}
+        if None in stored:
+            continue
+        stepped = sorted(base_key(keys[j][0].target) for j, tt in keys.items()
+                         if j != k and j not in role and all(t.function == ss[0].function and _adds_name(t, stored)
+                                                            for t in tt))
+        if stepped:
+            role[k] = "optimizer state (a velocity the update of " + ", ".join(stepped) + " adds)"
     # A plain local carried from layer to layer (`delta = (delta @ self.weights[i].T) * ...` in a loop over
     # i, `a = sigmoid(w @ a + b)` in a loop over the weights) is a recurrence over the layers, not a parameter.
     param_containers = {base_key(ss[0].target) for k, ss in keys.items() if k not in role}

@@ -863,6 +863,9 @@ def broadcast_shapes(session) -> list[Finding]:
         square = [k for k, text in sr.shape.unique_first() if len(_shape(text)) == 2 and _shape(text)[0] == _shape(text)[1]
                   and _shape(text)[0] >= 2]
         if not square:
+            spread = _column_of_labels_spread(F, x, sr)
+            if spread is not None:
+                out.append(spread)
             continue
         k0 = square[0]
         n = _shape(sr.shape[k0])[0]
@@ -885,6 +888,52 @@ def broadcast_shapes(session) -> list[Finding]:
                           f"pair of samples instead of one per sample.", int(sr.step[k0]), int(sr.step[-1]), x.target,
                           x.line, shapes={vec: list(vshape), col: list(cshape)}, result=[n, n]))
     return out
+
+
+def _column_of_labels_spread(F: Facts, x, sr) -> Finding | None:
+    """`probs - target` with the target a column of class labels (n, 1) and the model's values (n, K): numpy
+    repeats each sample's label across the K columns, so every column is compared with the label's number, not with
+    a one-hot row. Raised only when, just before the statement's first loop observation, the subtracted operand is
+    data (not computed from the parameters) of shape (n, 1) holding whole numbers, one of them 2 or more (a class
+    index, not a 0/1 target), and the other operand is computed from the parameters with shape (n, K), K >= 2."""
+    tree = parse_statement(x.statement)
+    rows = np.nonzero(sr.step >= 0)[0]
+    if tree is None or not len(rows):
+        return None
+    seq = int(sr.seq[rows[0]])
+    known: dict[str, tuple] = {}
+    by_name: dict[str, int] = {}
+    for p in F.parents(x.id):
+        ps = F.ser(p)
+        j = ps.before_seq(seq) if ps is not None and len(ps) else None
+        if j is not None and F.by_id[p].kind != "return":
+            name = base_name(F.by_id[p].target)
+            known[name], by_name[name] = _shape(ps.shape[j]), p
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.BinOp) or not isinstance(node.op, ast.Sub):
+            continue
+        left, right = _dotted(node.left), _dotted(node.right)
+        if left not in known or right not in known:
+            continue
+        model, labels = known[left], known[right]
+        if not (len(model) == 2 and model[1] >= 2 and labels == (model[0], 1) and model[0] >= 2):
+            continue
+        lp, mp = by_name[right], by_name[left]
+        if lp in F.derived or lp in F.params or mp not in F.derived:
+            continue
+        v = F.values(lp)
+        if v is None or not len(v[1]):
+            continue
+        vals = np.asarray(v[1][0], dtype=np.float64)
+        if not (np.all(np.isfinite(vals)) and np.all(vals == np.round(vals)) and vals.max() >= 2):
+            continue
+        return _f("shape_broadcasting", "structure", "error",
+                  f"`{strip_comment(x.statement.strip())}` (line {x.line}) subtracts {right} of shape {labels}, one class "
+                  f"label per sample (whole numbers up to {vals.max():g}), from {left} of shape {model}: numpy repeats "
+                  f"each label across the {model[1]} columns, so every column is compared with the label's number, "
+                  f"not with a one-hot row.", int(sr.step[rows[0]]), int(sr.step[-1]), x.target, x.line,
+                  shapes={left: list(model), right: list(labels)}, result=list(model), labels=True)
+    return None
 
 
 def _normalisations(F: Facts):
