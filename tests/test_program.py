@@ -1940,3 +1940,76 @@ def test_a_velocity_stored_from_a_local_copy_is_optimizer_state(tmp_path):
     roles = {session.sites[u].target: r for u, r in session.structure.state.items()}
     assert roles.get("self.vel[name]", "").startswith("optimizer state")
     assert "p" in param_names(session) and "self.vel" not in param_names(session)
+
+
+# Layer objects keep their arrays in `self.params` dicts; another method lists (name, array, gradient) triples, and
+# the optimizer steps each array in place through its loop variable: nothing in the source ties `p` to the dicts.
+NAMED_TRIPLES = """
+import numpy as np
+rng = np.random.default_rng(2)
+X = rng.normal(size=(48, 2))
+t = np.tanh(X @ np.array([[1.5], [-1.0]]))
+
+
+class Dense:
+    def __init__(self, fan_in, fan_out):
+        self.params, self.grads = {}, {}
+        self.params["W"] = rng.normal(0, 0.5, (fan_in, fan_out))
+        self.params["b"] = np.zeros((1, fan_out))
+
+    def forward(self, x):
+        self.inp = x
+        return x @ self.params["W"] + self.params["b"]
+
+    def backward(self, g):
+        self.grads["W"] = self.inp.T @ g
+        self.grads["b"] = g.sum(axis=0, keepdims=True)
+        return g @ self.params["W"].T
+
+
+class Net:
+    def __init__(self):
+        self.layers = [Dense(2, 6), Dense(6, 1)]
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+    def backward(self, g):
+        for layer in self.layers[::-1]:
+            g = layer.backward(g)
+
+    def named(self):
+        out = []
+        for i, layer in enumerate(self.layers):
+            for key, p in layer.params.items():
+                out.append((f"{i}.{key}", p, layer.grads[key]))
+        return out
+
+
+def sgd(named, lr):
+    for name, p, g in named:
+        p -= lr * g
+
+
+net = Net()
+for it in range(30):
+    out = net.forward(X)
+    err = out - t
+    net.backward(2 * err / len(X))
+    sgd(net.named(), 0.1)
+"""
+
+
+def test_arrays_a_loop_variable_steps_are_found_by_their_values(tmp_path):
+    from nandoctor.detectors.facts import facts
+
+    session = traced(NAMED_TRIPLES, tmp_path)
+    F = facts(session)
+    stepped = [F.by_id[w] for w in F._stepped_by_value(next(u for u in F.updates if F.by_id[u].target == "p"))]
+    # the weights' writes; the biases start at zero and are stepped too, but a zero start matches nothing by value
+    assert {(x.target, x.line) for x in stepped} == {("self.params['W']", line_of(NAMED_TRIPLES, 'self.params["W"] ='))}
+    assert ("", "self.params") in F.param_keys
+    assert F.by_id[F.output].target == "out" and F.by_id[F.target].target == "t"
+    assert F.output in F.derived

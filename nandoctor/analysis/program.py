@@ -11,6 +11,7 @@ from functools import cached_property
 import numpy as np
 
 from ..model import flow_sites
+from .. import columns as C
 
 EV_ITER, EV_EXIT = 0, 1
 
@@ -623,7 +624,14 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
                 w.kind in ("unpack", "assign") and base_key(w.target) == name and name in w.reads
                 and callee in {c.rsplit(".", 1)[-1] for c in w.calls} for w in sites):
             other_reads[k] = [ld for ld in other_reads[k] if (ld.file, ld.line) not in ret_lines]
-        if not other_reads[k] and not _writes_through(ss, by_fn_name.get((s0.function, name), []), name) \
+        # Stepped in place through a loop over a list the function is handed (`for name, p, g in named: p -= lr * g`,
+        # the list built elsewhere from the model's arrays): the step writes into an array the caller's model holds,
+        # wherever it reads it; nothing here says where, but an in-place step on a handed-in element is no dead write.
+        handed_element = "." not in name and bool(loop_heads.get((s0.function, name))) \
+            and all(_steps_in_place(x) for x in ss) and any(
+                c in idx.params_of.get(s0.function, ()) for c in loop_iters.get((s0.function, name), ()))
+        if not other_reads[k] and not handed_element \
+                and not _writes_through(ss, by_fn_name.get((s0.function, name), []), name) \
                 and not any(_hands_to_stepper(x, name, idx, stepped_in) for x in ss):
             role[k] = "never read"
             continue
@@ -1524,6 +1532,13 @@ class ProgramModel(_facts_base()):
             series = [self.ser(w) for w in writes]
             if series and all(sr is not None and len(sr) and (sr.step < 0).all() for sr in series):
                 keys.add(("", name))
+        # A loop variable stepped in place whose walk nothing here resolves to arrays (`for name, p, g in named`, the
+        # list built by another method from each layer's dict): the arrays it steps are those set up before the loop
+        # whose kept value, subtracted from the one the update kept at its first step, leaves exactly the step's norm.
+        for u in self.updates:
+            name = base_name(self.by_id[u].target)
+            if "." not in name and (self.by_id[u].function, name) in self.element_containers:
+                keys.update(self.key(w) for w in self._stepped_by_value(u))
         # A class attribute (a dataclass field's default, `w: np.ndarray = field(...)`) is what `self.w` reads
         # until an instance writes its own: with `model.w` stepped outside the class, the class body's `w` is the
         # parameter the methods read.
@@ -1531,6 +1546,49 @@ class ProgramModel(_facts_base()):
             if x.function in self.class_names and x.kind == "assign" and x.target in attrs:
                 keys.add(self.key(x.id))
         return keys
+
+    def _stepped_by_value(self, u: int) -> list[int]:
+        """Sites written only before the training steps whose kept value is the one update `u` stepped at its first
+        step: for an array of the same shape, the norm of what `u` kept there minus it is the update norm `u` recorded
+        (to 1e-9 of it). Arrays too large to keep are not matched."""
+        try:
+            kept = self.s.values(u)
+        except Exception:  # noqa: BLE001 - kept values are optional evidence
+            return []
+        sr = self.ser(u)
+        if not kept or sr is None or not len(sr):
+            return []
+        firsts = {}
+        for shape, steps, data in kept:
+            rows = np.nonzero((sr.step == steps[0]) & sr.shape.matches(shape))[0]
+            step_norm = float(sr[C.UPDATE_L2][rows[0]]) if len(rows) else float("nan")
+            if np.isfinite(step_norm) and step_norm > 0:
+                firsts[shape] = (np.asarray(data[0], dtype=np.float64), step_norm)
+        if not firsts:
+            return []
+        found = []
+        for x in self.sites:
+            w = x.id
+            if w in self.updates or x.kind in ("arg", "return"):
+                continue
+            sw = self.ser(w)
+            if sw is None or not len(sw) or not (sw.step < 0).all():
+                continue
+            try:
+                groups = self.s.values(w)
+            except Exception:  # noqa: BLE001
+                continue
+            for shape, _, data in groups or ():
+                if shape not in firsts:
+                    continue
+                after, step_norm = firsts[shape]
+                with np.errstate(all="ignore"):
+                    gaps = [abs(float(np.linalg.norm(after - np.asarray(row, dtype=np.float64))) - step_norm)
+                            for row in data]
+                if any(g <= 1e-9 * step_norm for g in gaps):
+                    found.append(w)
+                    break
+        return found
 
     def parents(self, sid: int) -> list[int]:
         """Sites whose values this site's expression reads; an object called like a function (`out = self(x)`,
