@@ -2013,3 +2013,86 @@ def test_arrays_a_loop_variable_steps_are_found_by_their_values(tmp_path):
     assert ("", "self.params") in F.param_keys
     assert F.by_id[F.output].target == "out" and F.by_id[F.target].target == "t"
     assert F.output in F.derived
+
+
+# Layers keep their arrays in `self.params`; the network yields (array, gradient) pairs; Adam keys its moments by
+# `id(p)` and fills them lazily behind a membership test.
+YIELDED_PAIRS = """
+import numpy as np
+rng = np.random.default_rng(4)
+X = rng.normal(size=(40, 3))
+t = X @ np.array([[0.5], [-1.0], [2.0]])
+
+
+class Dense:
+    def __init__(self, n_in, n_out):
+        self.params, self.grads = {}, {}
+        self.params["W"] = rng.normal(0, 0.5, (n_in, n_out))
+        self.params["b"] = np.zeros(n_out)
+
+    def forward(self, x):
+        self.x = x
+        return x @ self.params["W"] + self.params["b"]
+
+    def backward(self, g):
+        self.grads["W"] = self.x.T @ g
+        self.grads["b"] = g.sum(axis=0)
+        return g @ self.params["W"].T
+
+
+class Net:
+    def __init__(self):
+        self.layers = [Dense(3, 4), Dense(4, 1)]
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+    def backward(self, g):
+        for layer in reversed(self.layers):
+            g = layer.backward(g)
+
+    def parameters(self):
+        for layer in self.layers:
+            for k in layer.params:
+                yield layer.params[k], layer.grads[k]
+
+
+class Adam:
+    def __init__(self, lr):
+        self.lr, self.m, self.v, self.t = lr, {}, {}, 0
+
+    def step(self, pairs):
+        self.t += 1
+        for p, g in pairs:
+            key = id(p)
+            if key not in self.m:
+                self.m[key] = np.zeros_like(p)
+                self.v[key] = np.zeros_like(p)
+            self.m[key] = 0.9 * self.m[key] + 0.1 * g
+            self.v[key] = 0.999 * self.v[key] + 0.001 * g * g
+            p -= self.lr * (self.m[key] / (1 - 0.9 ** self.t)) / (np.sqrt(self.v[key] / (1 - 0.999 ** self.t)) + 1e-8)
+
+
+net, opt = Net(), Adam(0.01)
+for it in range(25):
+    pred = net.forward(X)
+    err = pred - t
+    net.backward(2 * err / len(X))
+    opt.step(net.parameters())
+"""
+
+
+def test_entries_a_method_yields_in_pairs_are_the_parameters_and_lazily_filled_moments_are_state(tmp_path):
+    from nandoctor.analysis.program import index_sources
+    from nandoctor.detectors.facts import facts
+
+    src = textwrap.dedent(YIELDED_PAIRS)
+    assert index_sources({"prog.py": src}).handed_tuples[("Adam.step", "pairs")] == ((0, "params"), (1, "grads"))
+    session = traced(YIELDED_PAIRS, tmp_path)
+    F = facts(session)
+    assert ("", "self.params") in F.param_keys and ("", "self.grads") not in F.param_keys
+    roles = {session.sites[u].target: r for u, r in session.structure.state.items()}
+    assert roles.get("self.m[key]", "").startswith("optimizer state")
+    assert F.by_id[F.output].target == "pred"

@@ -147,6 +147,8 @@ class SourceIndex:
     defined: frozenset[str] = frozenset()  # last names of the functions defined in the sources
     # (function, argument) -> (name, function) of the arrays every call hands that argument in a list
     handed_lists: dict[tuple[str, str], tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    # (function, argument) -> (position, attribute) of the entries every call hands that argument in tuples
+    handed_tuples: dict[tuple[str, str], tuple[tuple[int, str], ...]] = field(default_factory=dict)
 
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
@@ -229,6 +231,80 @@ def _lists_handed(trees) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
     return out
 
 
+def _entry_attribute(node, fn) -> str | None:
+    """The attribute an element of a handed tuple is taken from: `params` of `layer.params[k]` or of `layer.params`,
+    and of `p` in `for k, p in layer.params.items()` (or `for p in layer.params.values()`) in the same function."""
+    if isinstance(node, ast.Subscript):
+        node = node.value
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if not isinstance(node, ast.Name):
+        return None
+    for loop in _own_nodes(fn):
+        if not isinstance(loop, (ast.For, ast.AsyncFor)) or not isinstance(loop.iter, ast.Call) \
+                or not isinstance(loop.iter.func, ast.Attribute) or loop.iter.args:
+            continue
+        how, held = loop.iter.func.attr, loop.iter.func.value
+        names = [loop.target] if isinstance(loop.target, ast.Name) else list(getattr(loop.target, "elts", ()))
+        at = [i for i, t in enumerate(names) if isinstance(t, ast.Name) and t.id == node.id]
+        if at and isinstance(held, ast.Attribute) and (how == "values" and at == [0] and len(names) == 1
+                                                       or how == "items" and at == [1] and len(names) == 2):
+            return held.attr
+    return None
+
+
+def _tuples_handed(trees) -> dict[tuple[str, str], tuple[tuple[int, str], ...]]:
+    """(function, argument) -> (position, attribute) pairs: every call of the function hands that argument what a
+    method called without arguments makes (`opt.step(net.parameters())`), tuples it yields or appends to the list it
+    returns, whose element at `position` is an entry of an attribute (`layer.params[k]`, or `p` of
+    `for k, p in layer.params.items()`). A loop over the argument (`for p, g in pairs: p -= ...`) steps those entries."""
+    made: dict[str, list[tuple[int, str]]] = {}
+    for _, q, fn in _walk_functions(trees):
+        if q == "<module>":
+            continue
+        returned = {r.value.id for r in _own_nodes(fn) if isinstance(r, ast.Return) and isinstance(r.value, ast.Name)}
+        tuples = []
+        for n in _own_nodes(fn):
+            if isinstance(n, ast.Yield) and isinstance(n.value, ast.Tuple):
+                tuples.append(n.value)
+            elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "append" \
+                    and isinstance(n.func.value, ast.Name) and n.func.value.id in returned and len(n.args) == 1 \
+                    and isinstance(n.args[0], ast.Tuple):
+                tuples.append(n.args[0])
+        for t in tuples:
+            for i, e in enumerate(t.elts):
+                attr = _entry_attribute(e, fn)
+                if attr and (i, attr) not in made.get(q.rsplit(".", 1)[-1], []):
+                    made.setdefault(q.rsplit(".", 1)[-1], []).append((i, attr))
+    if not made:
+        return {}
+    calls: dict[str, list[ast.Call]] = {}
+    for _, q, fn in _walk_functions(trees):
+        for c in _own_nodes(fn):
+            if isinstance(c, ast.Call) and _dotted(c.func):
+                calls.setdefault(_dotted(c.func).rsplit(".", 1)[-1], []).append(c)
+    out: dict[tuple[str, str], tuple[tuple[int, str], ...]] = {}
+    for _, q, fn in _walk_functions(trees):
+        if q == "<module>":
+            continue
+        names = [a.arg for a in fn.args.posonlyargs + fn.args.args]
+        method = names[:1] == ["self"]
+        mine = calls.get(q.rsplit(".", 1)[-1], [])
+        for k, arg in enumerate(names[1:] if method else names):
+            found: list[tuple[int, str]] = []
+            for call in mine:
+                given = call.args[k] if k < len(call.args) else None
+                held = made.get(_dotted(given.func).rsplit(".", 1)[-1], []) if isinstance(given, ast.Call) \
+                    and not given.args and _dotted(given.func) else []
+                if not held:
+                    found = []
+                    break
+                found += [h for h in held if h not in found]
+            if found:
+                out[(q, arg)] = tuple(found)
+    return out
+
+
 def index_sources(sources: dict[str, str]) -> SourceIndex:
     trees = _parse(sources)
     loads: dict[str, list[Load]] = {}
@@ -266,6 +342,12 @@ def index_sources(sources: dict[str, str]) -> SourceIndex:
                         # element (`g["by"] = ...`) leaves the others, which later statements read through it.
                         if isinstance(part, ast.Subscript) and _whole(part.slice):
                             written_into.add(id(part.value))
+            # A membership test (`if key not in self.m:`, an optimizer's state filled lazily) reads the container's
+            # keys, not the values it holds.
+            if isinstance(n, ast.Compare):
+                for op, right in zip(n.ops, n.comparators):
+                    if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, (ast.Name, ast.Attribute)):
+                        written_into.add(id(right))
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
                 binds.setdefault(q, set()).add(n.id)
             if isinstance(n, (ast.Name, ast.Attribute)) and isinstance(getattr(n, "ctx", None), ast.Load) \
@@ -290,7 +372,8 @@ def index_sources(sources: dict[str, str]) -> SourceIndex:
                 todo.extend((c, at) for c in ast.iter_child_nodes(n))
     return SourceIndex(loads, tail, calls_in, globals_of, loop_nodes, by_last, fn_of_loop, binds,
                        report_lines=frozenset(report), params_of=params_of, classes=frozenset(classes),
-                       defined=frozenset(defined), handed_lists=_lists_handed(trees))
+                       defined=frozenset(defined), handed_lists=_lists_handed(trees),
+                       handed_tuples=_tuples_handed(trees))
 
 
 def _loop_span(lp, idx: SourceIndex) -> LoopSpan:
@@ -1532,6 +1615,25 @@ class ProgramModel(_facts_base()):
             series = [self.ser(w) for w in writes]
             if series and all(sr is not None and len(sr) and (sr.step < 0).all() for sr in series):
                 keys.add(("", name))
+        # A loop variable over tuples another method makes from each layer's entries (`for p, g in pairs` over
+        # `net.parameters()`, which yields `(layer.params[k], layer.grads[k])`): the entries at the variable's
+        # position in the tuple are the parameters, under the attribute the model's methods read (`self.params`).
+        for u in self.updates:
+            x = self.by_id[u]
+            name = base_name(x.target)
+            node = self.source_index.loop_nodes.get((x.file, x.line))
+            for lp in self.s.loops:
+                if lp.function != x.function or name not in lp.targets:
+                    continue
+                loop = self.source_index.loop_nodes.get((lp.file, lp.line))
+                if not isinstance(loop, (ast.For, ast.AsyncFor)) or not isinstance(loop.iter, ast.Name):
+                    continue
+                targets = [loop.target] if isinstance(loop.target, ast.Name) else list(getattr(loop.target, "elts", ()))
+                at = [i for i, t in enumerate(targets) if isinstance(t, ast.Name) and t.id == name]
+                for pos, attr in self.source_index.handed_tuples.get((x.function, loop.iter.id), ()):
+                    if at and pos == at[0]:
+                        keys.update(self.key(w.id) for w in self.sites
+                                    if base_name(w.target) == f"self.{attr}" and w.kind != "return")
         # A loop variable stepped in place whose walk nothing here resolves to arrays (`for name, p, g in named`, the
         # list built by another method from each layer's dict): the arrays it steps are those set up before the loop
         # whose kept value, subtracted from the one the update kept at its first step, leaves exactly the step's norm.
