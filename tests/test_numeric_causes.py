@@ -427,6 +427,45 @@ def test_tanh_output_handed_to_a_loss_that_adds_an_epsilon_under_its_log(tmp_pat
     assert (c.evidence["output"], c.evidence["activation"]) == ("out", "tanh")
 
 
+def test_a_linear_output_under_a_log_loss_guarded_by_a_named_epsilon(tmp_path):
+    """`np.log(p + eps)` with `eps = 1e-9` a variable, and the loss's own gradient dividing by `p * (1 - p)`: the
+    log's argument is measured negative (the epsilon's recorded value shifts the range), and the division by
+    p * (1 - p) of that output is the same mismatch, no derivative fed the pre-activation."""
+    from conftest import analysed_session
+
+    src = """
+        import numpy as np
+        X = np.array([[1.0, 0.5], [0.5, 1.0], [-1.0, -0.5], [-0.5, -1.0]])
+        y = np.array([1.0, 1.0, 0.0, 0.0])
+        w = np.array([0.5, 0.5])
+
+
+        class BCELoss:
+            def forward(self, p, t):
+                self.p, self.t = p, t
+                eps = 1e-9
+                return -np.mean(t * np.log(p + eps) + (1 - t) * np.log(1 - p + eps))
+
+            def backward(self):
+                eps = 1e-9
+                return (self.p - self.t) / (self.p * (1 - self.p) + eps) / len(self.p)
+
+
+        crit = BCELoss()
+        for i in range(3):
+            p = X @ w
+            loss = crit.forward(p, y)
+            grad = crit.backward()
+            w = w - 0.1 * X.T @ grad
+    """
+    s = analysed_session(tmp_path, src)
+    p0 = np.array([[1.0, 0.5], [0.5, 1.0], [-1.0, -0.5], [-0.5, -1.0]]) @ np.array([0.5, 0.5])
+    assert s.first_nonfinite.operation == "log(<0)"
+    c = cause(s, "wrong_loss_for_activation")
+    assert c.evidence["output_min"] == pytest.approx(float(p0.min()), rel=1e-9)
+    assert tags(s)[0] == "wrong_loss_for_activation" and "derivative_on_preactivation" not in tags(s)
+
+
 def test_sigmoid_output_under_a_log_loss_is_fine(tmp_path):
     s = trace_source(tmp_path, TANH_BCE, "train(output='sigmoid')")
     assert s.first_nonfinite is None and "wrong_loss_for_activation" not in tags(s)

@@ -397,6 +397,12 @@ def _infer_node(rec, sites, site, index, root, seq: int, made: str | None = None
             elif _number(left) is not None and isinstance(right, (ast.Name, ast.Attribute)):
                 shift, flip = _number(left), isinstance(inner.op, ast.Sub)
                 inner = right
+            elif isinstance(left, (ast.Name, ast.Attribute)) and isinstance(right, ast.Name):
+                # `log(p + eps)` with `eps = 1e-9` recorded as a number: shifted by its recorded value
+                small = _environment(rec, sites, _Where(site.file, site.function), right, seq).get(right.id)
+                if small is not None and np.ndim(small) == 0 and np.isfinite(float(small)):
+                    shift = float(small) if isinstance(inner.op, ast.Add) else -float(small)
+                    inner = left
         # `np.log(X[:, j])`: part of a recorded array, whose range holds the part's. Only the log is judged from it,
         # and only as what the statement made shows: -inf from a log comes from an exact 0 alone, NaN from a
         # negative; the array's least value says whether such an entry was there.

@@ -21,6 +21,9 @@ from ..rules import PRIMARY, STRUCTURAL, Draft, RuleOutcome, cause_rule
                                 "a tanh's output is the wrong derivative, not the pre-activation)"),
     ),
     thresholds={"preact_fraction_outside": 0.5},
+    # a loss written for probabilities on an output that is none (its log measured going negative) divides by
+    # p * (1 - p) of that same output: the mismatch of loss and activation, not a derivative fed the wrong value
+    yields_to=("wrong_loss_for_activation",),
 )
 def rule(ctx) -> RuleOutcome:
     """The derivative of an activation, written in terms of its output, is fed values outside that output's range."""

@@ -82,20 +82,35 @@ def _log_argument_site(F, info) -> tuple[int, float | None] | None:
     call = tree.body
     if not (isinstance(call, ast.Call) and last(ast.unparse(call.func)).startswith("log") and call.args):
         return None
-    arg = _without_epsilon(call.args[0])
+    sid = info.get("site")
+    function = F.by_id[sid].function if sid is not None and sid in F.by_id else info.get("function") or ""
+    arg = _without_named_epsilon(F, _without_epsilon(call.args[0]), function)
     ceiling = None
     if (isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Sub) and isinstance(arg.left, ast.Constant)
             and isinstance(arg.left.value, (int, float))):
         ceiling = float(arg.left.value)
         arg = _without_epsilon(arg.right)
     name = ast.unparse(arg)
-    sid = info.get("site")
-    function = F.by_id[sid].function if sid is not None and sid in F.by_id else info.get("function") or ""
     for w in F.resolve(name, function):
         root = F.root_value(w)
         if F.observed(root):
             return root, ceiling
     return None
+
+
+def _without_named_epsilon(F, node, function: str):
+    """`p + eps` -> `p` when `eps` was recorded as one number below 1e-3 in size (`eps = 1e-9`): a guard against
+    log(0) kept in a variable."""
+    if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and isinstance(node.right, ast.Name)):
+        return node
+    for w in F.resolve(node.right.id, function):
+        sr = F.ser(w)
+        if sr is None or not len(sr):
+            continue
+        lo, hi = float(np.nanmin(sr[C.MIN])), float(np.nanmax(sr[C.MAX]))
+        if np.nanmax(sr[C.SIZE]) == 1 and lo == hi and 0 < abs(hi) < 1e-3:
+            return node.left
+    return node
 
 
 def _without_epsilon(node):
