@@ -2096,3 +2096,55 @@ def test_entries_a_method_yields_in_pairs_are_the_parameters_and_lazily_filled_m
     roles = {session.sites[u].target: r for u, r in session.structure.state.items()}
     assert roles.get("self.m[key]", "").startswith("optimizer state")
     assert F.by_id[F.output].target == "pred"
+
+
+# An RNN layer zeroes its gradient entries at the start of backward, then sums into them over the time steps; the
+# network lists (array, gradient) pairs in a comprehension for the optimizer.
+ZEROED_SUMS = """
+import numpy as np
+rng = np.random.default_rng(5)
+seqs = rng.normal(size=(16, 6, 1))
+goal = seqs.sum(axis=1)
+
+
+class RNN:
+    def __init__(self):
+        self.params = {"U": rng.normal(0, 0.3, (1, 4)), "W": np.eye(4) * 0.5}
+        self.grads = {}
+
+    def forward(self, x):
+        self.x, self.hs = x, [np.zeros((len(x), 4))]
+        for t in range(x.shape[1]):
+            self.hs.append(np.tanh(x[:, t] @ self.params["U"] + self.hs[-1] @ self.params["W"]))
+        return self.hs[-1]
+
+    def backward(self, dh):
+        for k in self.params:
+            self.grads[k] = np.zeros_like(self.params[k])
+        for t in reversed(range(self.x.shape[1])):
+            da = dh * (1 - self.hs[t + 1] ** 2)
+            self.grads["U"] += self.x[:, t].T @ da
+            self.grads["W"] += self.hs[t].T @ da
+            dh = da @ self.params["W"].T
+
+
+rnn = RNN()
+V = rng.normal(0, 0.3, (4, 1))
+for it in range(20):
+    h = rnn.forward(seqs)
+    out = h @ V
+    err = out - goal
+    gV = h.T @ err / len(seqs)
+    rnn.backward(err @ V.T / len(seqs))
+    V -= 0.05 * gV
+    for p, g in [(rnn.params[k], rnn.grads[k]) for k in rnn.params]:
+        p -= 0.05 * g
+"""
+
+
+def test_gradient_entries_zeroed_then_summed_over_time_steps_are_working_storage(tmp_path):
+    session = traced(ZEROED_SUMS, tmp_path)
+    roles = {session.sites[u].target: r for u, r in session.structure.state.items()}
+    assert roles.get("self.grads['U']", "").startswith("working storage")
+    assert roles.get("self.grads['W']", "").startswith("working storage")
+    assert "self.grads" not in param_names(session)

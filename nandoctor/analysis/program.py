@@ -784,6 +784,15 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
                                                         and w.line < x.line and w.loop == x.loop for w in resets)
                 for x in ss):
             role[k] = "working storage (set afresh earlier in the same function)"
+        # Zeroed entry by entry earlier in the function that then sums into it inside a loop of its own
+        # (`self.grads[k] = np.zeros_like(self.params[k])`, then `self.grads["U"] += ...` over the time steps): a sum
+        # rebuilt at every call and handed on, not a value carried from one step to the next.
+        if k not in role and all(_sums_into(x) and x.loop is not None for x in ss):
+            first = min(x.line for x in ss)
+            zeroed = [w for w in by_fn_name.get((s0.function, name), []) if w.kind == "setitem" and w not in ss
+                      and w.line < first and _zero_fill(w) and all(w.loop != x.loop for x in ss)]
+            if zeroed:
+                role[k] = "working storage (zeroed at each call, then summed into)"
         # Set afresh (in another method of the step, `self.out = sigmoid(z)` in forward), then rescaled in place
         # (`np.multiply(self.out, 1 - self.out, out=self.out)` in backward), set at least as often as rescaled: the
         # value is rebuilt before each rescaling, so nothing carries over; a parameter is stepped, not only rescaled.
@@ -1457,6 +1466,23 @@ def _facts_base():
     from ..detectors.facts import Facts
 
     return Facts
+
+
+def _sums_into(site) -> bool:
+    """`acc[k] += value`: an augmented addition."""
+    node = _first_statement(site)
+    return isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add)
+
+
+def _zero_fill(site) -> bool:
+    """`acc[k] = np.zeros_like(w)` (or `np.zeros(...)`, `0`, `0.0`): a write that starts a sum."""
+    node = _first_statement(site)
+    if not isinstance(node, ast.Assign):
+        return False
+    value = node.value
+    if isinstance(value, ast.Constant):
+        return value.value == 0
+    return isinstance(value, ast.Call) and (_dotted(value.func) or "").rsplit(".", 1)[-1] in ("zeros_like", "zeros")
 
 
 def _steps_in_place(site) -> bool:
