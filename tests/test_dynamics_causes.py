@@ -2066,3 +2066,53 @@ def test_a_value_blown_by_the_first_update_is_not_the_start(tmp_path):
     assert checks["learning_rate_too_high"]["stable_before_first_update"].status == HOLDS
     assert "gradient_sum_not_mean" in drafts
     assert "weights_init_too_large" not in drafts
+
+
+# Minibatches of 16 with a rate of 5e-4: each batch's loss swings by half its level, so the first, middle and last
+# single values say nothing of the pace; the medians of the run's tenths fall at a steady pace.
+NOISY_SLOW = """
+import numpy as np
+rng = np.random.default_rng(4)
+X = rng.normal(size=(512, 5))
+y = X @ np.array([1.0, -2.0, 0.5, 3.0, -1.0]) + rng.normal(0, 1.0, 512)
+w = np.zeros(5)
+for epoch in range(10):
+    order = rng.permutation(512)
+    for k in range(0, 512, 16):
+        b = order[k:k + 16]
+        err = X[b] @ w - y[b]
+        loss = np.mean(err ** 2)
+        w -= 0.0005 * X[b].T @ err / 16
+"""
+
+
+def _noisy_losses():
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(512, 5))
+    y = X @ np.array([1.0, -2.0, 0.5, 3.0, -1.0]) + rng.normal(0, 1.0, 512)
+    w = np.zeros(5)
+    out = []
+    for epoch in range(10):
+        order = rng.permutation(512)
+        for k in range(0, 512, 16):
+            b = order[k:k + 16]
+            err = X[b] @ w - y[b]
+            out.append(np.mean(err ** 2))
+            w -= 0.0005 * X[b].T @ err / 16
+    return np.array(out)
+
+
+def test_a_noisy_minibatch_loss_falling_at_a_steady_pace_by_its_tenths_is_held_back(tmp_path):
+    from conftest import analysed_session, judge_rule
+
+    s = analysed_session(tmp_path, NOISY_SLOW)
+    statuses, out = judge_rule(s, "learning_rate_too_low")
+    losses = _noisy_losses()
+    k, mid = len(losses) // 10, len(losses) // 2
+    first, middle, last = np.median(losses[:k]), np.median(losses[mid - k // 2:mid - k // 2 + k]), np.median(losses[-k:])
+    raw_early, raw_late = losses[0] - losses[mid], losses[mid] - losses[-1]
+    assert not raw_late >= 0.7 * raw_early > 0  # the single values do not show the pace
+    assert middle - last >= 0.7 * (first - middle) > 0  # the tenths do
+    barely = next(c for c in out.checks if c.premise == "loss_barely_falls")
+    assert statuses["loss_barely_falls"] == "holds"
+    assert barely.numbers["first"] == pytest.approx(first) and barely.numbers["last"] == pytest.approx(last)

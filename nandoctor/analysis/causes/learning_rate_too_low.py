@@ -6,7 +6,7 @@ import numpy as np
 
 from ... import columns as C
 from ...detectors.facts import base_name
-from ...detectors.optimisation import first_order_drop, gradient_size, loss_progress, typical_ratio
+from ...detectors.optimisation import first_order_drop, gradient_size, loss_progress, loss_series, typical_ratio
 from ...explain.fixes import hyper_value, lower_lr_fix
 from ...model import ChainLink, Fix
 from ..rules import LATENT, PRIMARY, Draft, RuleOutcome, cause_rule
@@ -37,6 +37,22 @@ def _scalar_ratios(F) -> list[dict]:
             out.append({"name": base_name(F.by_id[u].target), "update": u, "position": 0, "n": int(len(deltas)),
                         "ratio": float(np.median(deltas)) / size, "from_zero": False})
     return [r for r in out if r["ratio"] > 0]
+
+
+def _by_tenths(F, lp: dict | None) -> dict | None:
+    """The loss's progress read from the medians of its first, middle and last tenths (30 finite values at least, all
+    of them finite): a minibatch loss swings from batch to batch, and one batch's value stands for no point of the run.
+    None when too short."""
+    ls = loss_series(F)
+    if lp is None or ls is None or len(ls[1]) < 30 or not np.isfinite(ls[1]).all():
+        return None
+    loss = np.asarray(ls[1], dtype=np.float64)
+    k = max(3, len(loss) // 10)
+    mid = len(loss) // 2
+    first, middle, last = (float(np.median(loss[:k])), float(np.median(loss[mid - k // 2:mid - k // 2 + k])),
+                           float(np.median(loss[-k:])))
+    return dict(lp, first=first, middle=middle, last=last, drop=(first - last) / max(abs(first), 1e-12),
+                how=f"{lp['how']}, medians of {k} values at its start, middle and end")
 
 
 def _steady_descent(lp: dict, pace: float, most: float) -> bool:
@@ -79,6 +95,11 @@ def rule(ctx) -> RuleOutcome:
     F = ctx.facts
     out = RuleOutcome()
     lp = loss_progress(F)
+    # A minibatch loss read at single values may look like it slows; its medians over tenths of the run say whether
+    # it does.
+    smooth = _by_tenths(F, lp)
+    if smooth is not None and _steady_descent(smooth, ctx.threshold("STEADY_PACE"), ctx.threshold("STEADY_MAX_DROP")):
+        lp = smooth
     # Barely falls: neither a real drop nor a rise (a rising loss is not a step too small). Or still falling as fast
     # at the end as at the start, well short of converging: a loss that converges slows down as it nears its floor,
     # while one held back by the step size keeps the same pace.
