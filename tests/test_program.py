@@ -2148,3 +2148,31 @@ def test_gradient_entries_zeroed_then_summed_over_time_steps_are_working_storage
     assert roles.get("self.grads['U']", "").startswith("working storage")
     assert roles.get("self.grads['W']", "").startswith("working storage")
     assert "self.grads" not in param_names(session)
+
+
+ADD_AT = """
+import numpy as np
+rng = np.random.default_rng(8)
+X = rng.normal(size=(90, 4))
+labels = np.argmax(X[:, :3], axis=1)
+W = np.zeros((4, 3))
+for epoch in range(40):
+    scores = X @ W
+    e = np.exp(scores - scores.max(axis=1, keepdims=True))
+    probs = e / e.sum(axis=1, keepdims=True)
+    dscores = probs.copy()
+    np.add.at(dscores, (np.arange(90), labels), -1)
+    dscores /= 90
+    W -= 0.5 * X.T @ dscores
+"""
+
+
+def test_np_add_at_reads_the_array_it_changes(tmp_path):
+    from nandoctor.detectors.facts import facts
+
+    session = traced(ADD_AT, tmp_path)
+    F = facts(session)
+    at = next(x for x in F.sites if x.kind == "inplace" and x.target == "dscores")
+    copy = next(x for x in F.sites if x.kind == "assign" and x.target == "dscores")
+    assert copy.id in F.parents(at.id) and at.id in F.derived
+    assert "targets_outside_activation_range" not in [c.tag for c in session.causes]

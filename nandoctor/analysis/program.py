@@ -1723,6 +1723,9 @@ class ProgramModel(_facts_base()):
         `h = layer(h)` over a list of layers, `stack[0](points)`) reads what its class's `__call__` returns."""
         out = super().parents(sid)
         x = self.by_id[sid]
+        if x.kind == "inplace" and re.search(r"\.at\s*\(", x.statement or ""):
+            # `np.add.at(d, idx, -1)` changes entries of what `d` held: it reads the value it writes into
+            out = out + [w for w in self.resolve(base_name(x.target), x.function) if w != sid and w not in out]
         if not self._callable_classes or x.kind == "arg":
             return out
         from ..detectors.facts import parse_statement
