@@ -569,6 +569,34 @@ def test_margin_fails_on_a_comfortable_output(tmp_path):
     assert checks(s, "output_saturation_margin")["output_near_one"].status == R.FAILS
 
 
+LOGGED_MARGIN = """
+import numpy as np
+
+def train(guard="eps"):
+    X = np.array([[2.0, 0.3], [1.8, 0.4], [-2.0, -0.3], [-1.9, -0.2]])
+    y = np.array([1.0, 1.0, 0.0, 0.0])
+    w = np.array([17.0, 0.0])
+    for i in range(4):
+        a = 1 / (1 + np.exp(-(X @ w)))
+        eps = 1e-12
+        loss = -np.mean(y * np.log(a + eps) + (1 - y) * np.log(1 - a + GUARD))
+        w = w - 1e-6 * X.T @ (a - y)
+"""
+
+
+@pytest.mark.parametrize("guard, raised", [("eps", False), ("0.0", True)])
+def test_an_epsilon_kept_in_a_variable_guards_the_log(tmp_path, guard, raised):
+    s = trace_source(tmp_path, LOGGED_MARGIN.replace("GUARD", guard))
+    X = np.array([[2.0, 0.3], [1.8, 0.4], [-2.0, -0.3], [-1.9, -0.2]])
+    a = 1 / (1 + np.exp(-(X @ np.array([17.0, 0.0]))))
+    assert 0 < 1.0 - float(a.max()) < 1e-14  # a few roundings from 1.0: `1 - a` keeps one or two digits
+    assert s.first_nonfinite is None
+    unguarded = checks(s, "output_saturation_margin")["unguarded"]
+    assert (unguarded.status == R.HOLDS) == raised
+    if not raised:
+        assert unguarded.numbers["epsilon"] == 1e-12 and "output_saturation_margin" not in tags(s)
+
+
 # -- a mechanism pushed by an upstream cause ------------------------------------------------------
 
 def _demo_replay(iterations):

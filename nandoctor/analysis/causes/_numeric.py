@@ -385,6 +385,21 @@ def guard_note(F: Facts, info: dict) -> tuple[str, dict]:
     return "", {}
 
 
+def _small_number(F: Facts, name: str, function: str) -> float | None:
+    """The value of `name` as read in `function` when every write recorded one number, the same one, between 0 and
+    1e-3 (an epsilon kept in a variable); else None."""
+    seen = set()
+    for w in F.resolve(name, function):
+        sr = F.ser(w)
+        if sr is None or not len(sr) or np.nanmax(sr[C.SIZE]) != 1:
+            return None
+        seen |= {float(v) for v in sr[C.MIN]} | {float(v) for v in sr[C.MAX]}
+    if len(seen) == 1:
+        v = seen.pop()
+        return v if 0 < v < 1e-3 else None
+    return None
+
+
 def _guard_in(F: Facts, sid: int) -> tuple[str, dict]:
     line = line_of(F, sid)
     text = None
@@ -425,9 +440,13 @@ def _guard_in(F: Facts, sid: int) -> tuple[str, dict]:
                 return (f"{words}, but in {lim.dtype} the lower bound {lo!r} rounds to exactly 0.0"),\
                     {"clip_lower": lo, "clip_lower_in_dtype": lo_t, "guard_line": F.by_id[sid].line}
             return f"{words} and it still fails", {"clip_lower": lo, "clip_upper": hi, "guard_line": F.by_id[sid].line}
+        eps = None
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and isinstance(node.right, ast.Constant) \
                 and isinstance(node.right.value, float) and 0 < node.right.value < 1e-3:
             eps = node.right.value
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and isinstance(node.right, ast.Name):
+            eps = _small_number(F, node.right.id, F.by_id[sid].function)  # `eps = 1e-12` kept in a variable
+        if eps is not None:
             words = f"line {F.by_id[sid].line} already adds {eps:g} in `{ast.unparse(node)}`"
             return f"{words} and it still fails", {"epsilon": eps, "guard_line": F.by_id[sid].line}
     return "", {}
