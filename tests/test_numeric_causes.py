@@ -579,7 +579,7 @@ def train(guard="eps"):
     for i in range(4):
         a = 1 / (1 + np.exp(-(X @ w)))
         eps = 1e-12
-        loss = -np.mean(y * np.log(a + eps) + (1 - y) * np.log(1 - a + GUARD))
+        loss = -np.mean(y * np.log(a) + (1 - y) * np.log(1 - a + GUARD))
         w = w - 1e-6 * X.T @ (a - y)
 """
 
