@@ -2176,3 +2176,61 @@ def test_np_add_at_reads_the_array_it_changes(tmp_path):
     copy = next(x for x in F.sites if x.kind == "assign" and x.target == "dscores")
     assert copy.id in F.parents(at.id) and at.id in F.derived
     assert "targets_outside_activation_range" not in [c.tag for c in session.causes]
+
+
+# Activation objects whose `__call__` comes from their base class, handed to the model's constructor in a list.
+INHERITED_CALL = """
+import numpy as np
+rng = np.random.default_rng(6)
+X = rng.uniform(0, 255, size=(64, 5))
+t = (X[:, :1] > 128).astype(float)
+
+
+class Activation:
+    def __call__(self, x):
+        return self.forward(x)
+
+
+class Sigmoid(Activation):
+    def forward(self, x):
+        self.state = 1.0 / (1.0 + np.exp(-x))
+        return self.state
+
+
+class Net:
+    def __init__(self, activations):
+        self.activations = activations
+        self.W = [rng.normal(0, 0.1, (5, 3)), rng.normal(0, 0.1, (3, 1))]
+
+    def forward(self, x):
+        self.outs = [x]
+        for i in range(2):
+            x = self.activations[i](x @ self.W[i])
+            self.outs.append(x)
+        return x
+
+
+net = Net([Sigmoid(), Sigmoid()])
+X = X / 255.0
+for it in range(30):
+    out = net.forward(X)
+    err = out - t
+    d2 = err * out * (1 - out)
+    d1 = (d2 @ net.W[1].T) * net.outs[1] * (1 - net.outs[1])
+    net.W[1] -= 0.5 * net.outs[1].T @ d2
+    net.W[0] -= 0.5 * X.T @ d1
+"""
+
+
+def test_an_objects_call_inherited_from_its_base_reads_what_the_call_hands_it(tmp_path):
+    from nandoctor.detectors.facts import facts
+
+    session = traced(INHERITED_CALL, tmp_path)
+    F = facts(session)
+    arg = next(x for x in F.sites if x.function == "Activation.__call__" and x.kind == "arg")
+    handed = next(x for x in F.sites if x.function == "Net.forward" and x.kind == "update" and x.target == "x")
+    assert handed.id in F.parents(arg.id)
+    assert F._call_owner["Sigmoid"] == "Activation"
+    # the list of weights the constructor sets (a list is not recorded itself) is what the steps outside change
+    assert ("", "self.W") in F.param_keys and arg.id in F.derived and arg.id not in F.data_like
+    assert "unnormalized_inputs" not in [c.tag for c in session.causes]

@@ -1639,7 +1639,10 @@ class ProgramModel(_facts_base()):
             # every object's writes of the attribute (its key names no class): all made before the training steps
             writes = [w for w in self.writers.get(("", name), []) if w not in self.updates]
             series = [self.ser(w) for w in writes]
-            if series and all(sr is not None and len(sr) and (sr.step < 0).all() for sr in series):
+            # (a list of arrays is not recorded itself: one set in a constructor is set up once)
+            if series and all(sr is not None and len(sr) and (sr.step < 0).all()
+                              or (sr is None or not len(sr)) and self.by_id[w].function.endswith(".__init__")
+                              for w, sr in zip(writes, series)):
                 keys.add(("", name))
         # A loop variable over tuples another method makes from each layer's entries (`for p, g in pairs` over
         # `net.parameters()`, which yields `(layer.params[k], layer.grads[k])`): the entries at the variable's
@@ -1738,17 +1741,46 @@ class ProgramModel(_facts_base()):
         return out
 
     @cached_property
+    def _call_owner(self) -> dict[str, str]:
+        """Class of the sources -> the class whose `__call__` its objects run: its own, or the nearest base's
+        (`class Sigmoid(Activation)` runs `Activation.__call__`), bases named in the sources only."""
+        own = {q.rsplit(".", 2)[-2] for q in self.function_defs if q.endswith(".__call__") and q.count(".") >= 1}
+        bases: dict[str, list[str]] = {}
+        for tree in self.source_index_trees.values():
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ClassDef):
+                    bases[node.name] = [(_dotted(b) or "").rsplit(".", 1)[-1] for b in node.bases]
+        out: dict[str, str] = {}
+        for cls in set(bases) | own:
+            seen, todo = set(), [cls]
+            while todo:
+                c = todo.pop(0)
+                if c in seen:
+                    continue
+                seen.add(c)
+                if c in own:
+                    out[cls] = c
+                    break
+                todo += bases.get(c, [])
+        return out
+
+    @cached_property
+    def source_index_trees(self) -> dict:
+        return _parse(self.s.sources or {})
+
+    @cached_property
     def _callable_classes(self) -> set[str]:
-        """Classes of the sources that define `__call__`."""
-        return {q.rsplit(".", 2)[-2] for q in self.function_defs if q.endswith(".__call__") and q.count(".") >= 1}
+        """Classes of the sources whose objects can be called: they or a base define `__call__`."""
+        return set(self._call_owner)
 
     @cached_property
     def _call_returns(self) -> dict[str, list[int]]:
-        out: dict[str, list[int]] = {}
+        """Class -> the return sites of the `__call__` its objects run."""
+        by_owner: dict[str, list[int]] = {}
         for y in self.sites:
             if y.kind == "return" and y.function.endswith(".__call__"):
-                out.setdefault(y.function.rsplit(".", 2)[-2], []).append(y.id)
-        return out
+                by_owner.setdefault(y.function.rsplit(".", 2)[-2], []).append(y.id)
+        return {cls: by_owner.get(owner, []) for cls, owner in self._call_owner.items()}
 
     def _object_classes(self, func, function: str) -> set[str]:
         """The classes with a `__call__` whose instance a call's callee is: `self` in their methods; a name, attribute
@@ -1769,9 +1801,27 @@ class ProgramModel(_facts_base()):
         found: set[str] = set()
         for w in self.resolve(name, function):
             found |= self._classes_built(self.by_id[w].statement or "")
+            # `self.activations = activations`: the objects the calls of its function hand that argument
+            x = self.by_id[w]
+            value = _first_statement(x)
+            if isinstance(value, ast.Assign) and isinstance(value.value, ast.Name) \
+                    and value.value.id in self.source_index.params_of.get(x.function, ()):
+                for _, expr in super().call_args(x.function, value.value.id):
+                    found |= self._classes_built(ast.unparse(expr))
+                found |= self._classes_built(self._default_of(x.function, value.value.id))
         for line in self._appends.get(name.rsplit(".", 1)[-1], ()):
             found |= self._classes_built(line)
         return found
+
+    def _default_of(self, function: str, param: str) -> str:
+        """The source text of an argument's default value (`activations=[Sigmoid(), Sigmoid()]`), or ""."""
+        for _, q, fn in _walk_functions(self.source_index_trees):
+            if q != function or not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            args = fn.args.posonlyargs + fn.args.args
+            defaults = dict(zip([a.arg for a in args][len(args) - len(fn.args.defaults):], fn.args.defaults))
+            return ast.unparse(defaults[param]) if param in defaults else ""
+        return ""
 
     def _classes_built(self, statement: str) -> set[str]:
         """Callable classes a statement instantiates (`Dense(2, 16)`, `[Dense(a, b) for ...]`)."""
@@ -1858,7 +1908,7 @@ class ProgramModel(_facts_base()):
         cls = function.rsplit(".", 2)[-2]
         pos = self.param_index(function, param)
         for caller, node in self.all_calls:
-            if cls not in self._object_classes(node.func, caller.function):
+            if cls not in {self._call_owner.get(c) for c in self._object_classes(node.func, caller.function)}:
                 continue
             expr = next((kw.value for kw in node.keywords if kw.arg == param), None)
             if expr is None and pos is not None and pos < len(node.args):
