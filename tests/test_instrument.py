@@ -1630,3 +1630,14 @@ def test_an_element_of_an_element_stepped_in_place_is_recorded_with_its_change(h
     assert np.allclose(rows[0::2, mean], 1.0 - 0.5 * np.arange(1, 4))
     assert np.allclose(rows[1::2, mean], 4.0 - 0.5 * np.arange(1, 4))
     assert np.allclose(rows[0::2, change], np.linalg.norm(0.5 * np.ones(3)))
+
+
+def test_a_method_called_on_an_element_is_recorded_as_a_call_by_its_name():
+    import ast
+
+    from nandoctor.trace.instrument import reads_of
+
+    reads, calls = reads_of(ast.parse("h = self.layers[i].forward(x)").body[0].value)
+    assert calls == ("forward",) and "self.layers" in reads
+    assert set(reads_of(ast.parse("y = make()[0].run(x)").body[0].value)[1]) == {"make", "run"}
+    assert reads_of(ast.parse("y = np.dot(a, b)").body[0].value)[1] == ("np.dot",)

@@ -191,6 +191,9 @@ def reads_of(node: ast.AST | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
             name = dotted(sub.func)
             if name:
                 calls[name] = None
+            elif isinstance(sub.func, ast.Attribute) and isinstance(sub.func.value, (ast.Subscript, ast.Call)):
+                # `self.layers[i].forward(x)`: the method's name, whatever object the subscript picks
+                calls[sub.func.attr] = None
         if isinstance(sub, (ast.Attribute, ast.Name)) and isinstance(getattr(sub, "ctx", None), ast.Load):
             chain = dotted(sub)
             if chain:
