@@ -2234,3 +2234,45 @@ def test_an_objects_call_inherited_from_its_base_reads_what_the_call_hands_it(tm
     # the list of weights the constructor sets (a list is not recorded itself) is what the steps outside change
     assert ("", "self.W") in F.param_keys and arg.id in F.derived and arg.id not in F.data_like
     assert "unnormalized_inputs" not in [c.tag for c in session.causes]
+
+
+# Gradients zeroed by one method, summed into by another over the time steps (shaped by their own `.shape`), applied
+# by a third.
+SHAPED_SUMS = """
+import numpy as np
+rng = np.random.default_rng(9)
+seq = rng.normal(size=(12, 1))
+
+
+class Model:
+    def __init__(self):
+        self.w = rng.normal(0, 0.5, (1, 1))
+        self.b = np.zeros((1, 1))
+
+    def reset(self):
+        self.gw = np.zeros_like(self.w)
+        self.gb = np.zeros_like(self.b)
+
+    def backward(self, x, err):
+        self.gw += (err * x).reshape(self.gw.shape)
+        self.gb += err.reshape(self.gb.shape)
+
+    def step(self, lr):
+        self.w -= lr * self.gw
+        self.b -= lr * self.gb
+
+
+m = Model()
+for epoch in range(15):
+    m.reset()
+    for t in range(len(seq) - 1):
+        pred = m.w * seq[t] + m.b
+        m.backward(seq[t], pred - seq[t + 1])
+    m.step(0.05)
+"""
+
+
+def test_sums_shaped_by_their_own_shape_are_gradient_accumulators(tmp_path):
+    session = traced(SHAPED_SUMS, tmp_path)
+    assert param_names(session) == {"self.w", "self.b"}
+    assert {"self.gw", "self.gb"} <= state_names(session)

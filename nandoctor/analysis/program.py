@@ -344,6 +344,8 @@ def index_sources(sources: dict[str, str]) -> SourceIndex:
                             written_into.add(id(part.value))
             # A membership test (`if key not in self.m:`, an optimizer's state filled lazily) reads the container's
             # keys, not the values it holds.
+            if isinstance(n, ast.Attribute) and n.attr in _METADATA and isinstance(n.value, (ast.Name, ast.Attribute)):
+                written_into.add(id(n.value))  # `acc.shape` describes acc; its values are not read
             if isinstance(n, ast.Compare):
                 for op, right in zip(n.ops, n.comparators):
                     if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, (ast.Name, ast.Attribute)):
@@ -1085,12 +1087,18 @@ def _reorder(site, name: str) -> bool:
     return isinstance(node, ast.Assign) and isinstance(node.value, ast.Subscript) and _dotted(node.value.value) == name
 
 
+# Attributes that describe an array without reading its values: `g.reshape(acc.shape)` does not use acc's values.
+_METADATA = frozenset(("shape", "dtype", "ndim", "size"))
+
+
 def _aug_value_reads(site, name: str) -> bool:
     """An update whose right-hand side reads the name it updates beyond taking its old value."""
     node = _first_statement(site)
     if not isinstance(node, (ast.AugAssign, ast.Assign)):
         return False
-    uses = sum(_dotted(n) == name for n in ast.walk(node.value) if isinstance(n, (ast.Name, ast.Attribute)))
+    shaped = {id(n.value) for n in ast.walk(node.value) if isinstance(n, ast.Attribute) and n.attr in _METADATA}
+    uses = sum(_dotted(n) == name for n in ast.walk(node.value)
+               if isinstance(n, (ast.Name, ast.Attribute)) and id(n) not in shaped)
     # `W = W - lr * g` reads W once to replace it; `w = w - 0.1 * w` reads it again to compute the step
     return uses >= (1 if isinstance(node, ast.AugAssign) else 2)
 
