@@ -407,3 +407,28 @@ def test_the_one_number_made_where_predictions_meet_the_labels_is_the_loss(tmp_p
     o = 1 / (1 + np.exp(-(ns["w_h_o"] @ (1 / (1 + np.exp(-(ns["w_i_h"] @ ns["images"][0][:, None])))))))
     first = float(np.sum((o - ns["labels"][0][:, None]) ** 2) / 3)
     assert abs(float(ls[1][0]) - first) < 1e-12  # the first sample's error, replayed before any update
+
+
+# Per-sample SGD on a matrix's rows: `np.dot(feats[idx], v)` adds up one sample's features, not a batch.
+ROW_PICKED = """
+import numpy as np
+rng = np.random.default_rng(3)
+feats = np.asmatrix(rng.uniform(0, 400, (300, 6)))
+labels = np.where(rng.random(300) > 0.5, 1.0, -1.0)
+v = np.asmatrix(np.full((6, 1), 0.1))
+for it in range(2):
+    for idx in range(300):
+        score = np.dot(feats[idx], v)
+        grad = (1.0 / (1.0 + np.exp(-labels[idx] * score[0, 0])) - 1) * labels[idx] * feats[idx].T
+        v = v - 0.01 * grad
+"""
+
+
+def test_a_row_picked_by_the_loop_counter_is_no_summed_batch(tmp_path):
+    from conftest import analysed_session, judge_rule
+
+    s = analysed_session(tmp_path, ROW_PICKED)
+    statuses, out = judge_rule(s, "gradient_sum_not_mean")
+    assert statuses["gradient_summed"] == "fails"
+    assert "one row per step" in next(c for c in out.checks if c.premise == "gradient_summed").why
+    assert "gradient_sum_not_mean" not in [c.tag for c in s.causes]

@@ -2,15 +2,44 @@
 
 from __future__ import annotations
 
+import ast
+
 import numpy as np
 
 from ...detectors.optimisation import (batch_axis_size, loss_series, oversized_steps, sound_run_words, summed_gradients,
                                        summed_loss, trouble)
 from ...explain.fixes import as_group, divide_gradient_fix, lower_lr_fix
-from ...detectors.facts import strip_comment
+from ...detectors.facts import base_name, strip_comment
 from ...model import ChainLink, Fix
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
 from ._numeric import early_step_ratio
+
+
+def _one_row(F, sid: int) -> bool:
+    """The statement reads the input data only through one row picked by a loop's counter (`features[idx]` in
+    `for idx in range(m)`): what it adds up lies within one sample."""
+    from ...detectors.facts import parse_statement
+
+    x = F.by_id[sid]
+    tree = parse_statement(x.statement or "")
+    if tree is None:
+        return False
+    counters = {t for lp in F.s.loops if lp.function == x.function and "range(" in (lp.header or "")
+                for t in lp.targets}
+    data = {base_name(F.by_id[r].target) for r in F.input_roots}
+    picked = any(isinstance(node, ast.Subscript) and _dotted_name(node.value) in data
+                 and isinstance(node.slice, ast.Name) and node.slice.id in counters for node in ast.walk(tree))
+    # a read of the whole table is one outside any subscript
+    inside = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Subscript)}
+    whole = any(isinstance(n, (ast.Name, ast.Attribute)) and _dotted_name(n) in data and id(n) not in inside
+                for n in ast.walk(tree))
+    return picked and not whole
+
+
+def _dotted_name(node) -> str | None:
+    from ...detectors.facts import _dotted
+
+    return _dotted(node)
 
 
 @cause_rule(
@@ -46,6 +75,9 @@ def rule(ctx) -> RuleOutcome:
         # The axis the gradient's own statement adds up, from its operands' recorded shapes (a minibatch, not the
         # whole table it was cut from; samples in rows or in columns alike).
         b, shape = summed[0]["reduced"], "recorded"
+    elif summed and shape and _one_row(F, summed[0]["gradient"]):
+        # `np.dot(features[idx], v)` in `for idx in range(m)`: one sample's row, whose sum runs over its features
+        b, shape = 1, "one row per step, picked by a loop counter"
     if summed and summed[0].get("accumulated"):
         # A loop adding per-sample gradients: the batch is the number of additions measured before one update.
         b, shape = summed[0]["batch"], "per-sample loop"
