@@ -2276,3 +2276,92 @@ def test_sums_shaped_by_their_own_shape_are_gradient_accumulators(tmp_path):
     session = traced(SHAPED_SUMS, tmp_path)
     assert param_names(session) == {"self.w", "self.b"}
     assert {"self.gw", "self.gb"} <= state_names(session)
+
+
+def test_activation_values_are_paired_with_the_preactivation_just_before_them():
+    """Kept values thinned differently at two sites (one kept at calls the other was not): each output is compared
+    with the pre-activation recorded just before it in the run, at the usual distance within one call."""
+    from types import SimpleNamespace
+
+    from nandoctor.detectors.facts import _matches_by_seq
+
+    z = np.linspace(-3.0, 3.0, 40).reshape(40, 1)
+    a = 1.0 / (1.0 + np.exp(-z))
+    z_seq = np.arange(40) * 10  # z written at 0, 10, 20, ...; a three records later in the same call
+    a_seq = z_seq + 3
+    keep_z, keep_a = np.arange(40) % 2 == 0, np.arange(40) % 3 != 1  # each site kept at its own calls
+    values = {1: [(0, a_seq[keep_a], a[keep_a])], 2: [(0, z_seq[keep_z], z[keep_z])]}
+    table = {2: SimpleNamespace(seq=z_seq[::4])}  # the recorded history of z, thinned
+
+    class Fake:
+        s = SimpleNamespace(recording=SimpleNamespace(values=values))
+
+        def ser(self, sid):
+            return _Series(table[sid].seq)
+
+    class _Series:
+        def __init__(self, seq):
+            self.seq = seq
+
+        def __len__(self):
+            return len(self.seq)
+
+    assert _matches_by_seq(Fake(), 1, 2, "sigmoid") is True
+    assert _matches_by_seq(Fake(), 1, 2, "tanh") is False
+
+
+# An Elman-style net: the forward fills a preallocated buffer with each step's output; the backward walks the steps
+# handing each output and target on reshaped (`targets[i].reshape(-1, 1)`), and compares them there.
+FILLED_BUFFER = """
+import numpy as np
+rng = np.random.default_rng(10)
+x = np.sin(np.linspace(0, 6, 30)).reshape(-1, 1)
+inputs, targets = x[:-1], x[1:]
+
+
+class Net:
+    def __init__(self):
+        self.Wx, self.Wo = rng.normal(0, 0.5, (4, 1)), rng.normal(0, 0.5, (1, 4))
+
+    def forward(self, inputs):
+        hidden = np.zeros((len(inputs), 4))
+        outputs = np.zeros((len(inputs), 1))
+        for i in range(len(inputs)):
+            h = np.tanh(self.Wx @ inputs[i].reshape(1, 1)).ravel()
+            o = self.Wo @ h
+            hidden[i] = h
+            outputs[i] = o
+        return hidden, outputs
+
+    def backward_step(self, inp, hid, out, tgt):
+        err = out - tgt
+        self.gWo += err @ hid.T
+        self.gWx += ((self.Wo.T @ err) * (1 - hid ** 2)) @ inp.T
+
+    def backward(self, inputs, hidden, outputs, targets):
+        self.gWo, self.gWx = np.zeros_like(self.Wo), np.zeros_like(self.Wx)
+        for i in range(len(inputs)):
+            self.backward_step(inputs[i].reshape(-1, 1), hidden[i].reshape(-1, 1), outputs[i].reshape(-1, 1),
+                               targets[i].reshape(-1, 1))
+
+    def update(self, lr):
+        self.Wo -= lr * self.gWo
+        self.Wx -= lr * self.gWx
+
+
+net = Net()
+for epoch in range(20):
+    hidden, outputs = net.forward(inputs)
+    net.backward(inputs, hidden, outputs, targets)
+    net.update(0.01)
+"""
+
+
+def test_a_buffer_filled_with_outputs_is_no_target_and_reshaped_entries_are(tmp_path):
+    from nandoctor.detectors.facts import facts
+
+    session = traced(FILLED_BUFFER, tmp_path)
+    F = facts(session)
+    out, target, combine = F.loss_side
+    assert F.by_id[combine].target == "err"
+    assert (F.by_id[out].target, F.by_id[target].target) == ("arg out", "arg tgt")

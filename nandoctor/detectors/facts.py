@@ -748,6 +748,11 @@ class Facts:
             picked = False
             if not _HYPER_HINT.search(name):
                 for caller, expr in self.call_args(x.function, name):
+                    # `labels[i].reshape(-1, 1)`, `labels[i].T`: the entry, reshaped
+                    while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) \
+                            and expr.func.attr in ("reshape", "astype", "copy", "ravel", "flatten") \
+                            or isinstance(expr, ast.Attribute) and expr.attr == "T":
+                        expr = expr.func.value if isinstance(expr, ast.Call) else expr.value
                     base = _dotted(expr.value) if isinstance(expr, ast.Subscript) else None
                     if base and any(w in self.data_like and self._array(w) for w in self.resolve(base, caller.function)):
                         picked = True
@@ -849,6 +854,10 @@ class Facts:
                    and p not in self.input_roots
                    and self.root_data(p) not in self.input_roots and self.ser(p).seq[0] < first_seq
                    and not self._rewrites_input(p) and not self._returned_from_inputs(p)]
+            # `outputArr[i] = o`: a buffer filled with the model's values is written, not compared with them.
+            if self.by_id[sid].kind in ("setitem", "update", "augassign"):
+                written = base_name(self.by_id[sid].target)
+                dat = [p for p in dat if base_name(self.by_id[p].target) != written]
             # `goal[idx]`: the rows picked by an index array are the targets, the index itself is not.
             names = {base_name(self.by_id[p].target) for p in ps if p in self.data_like}
             dat = [p for p in dat if not _only_indexes(self.by_id[sid].statement, base_name(self.by_id[p].target),
@@ -1599,8 +1608,59 @@ def _act_fn(kind):
     return None
 
 
+def _kept_by_seq(F: "Facts", sid: int) -> dict[int, tuple[int, np.ndarray]]:
+    """seq -> (shape code, kept value) of a site's kept values."""
+    out: dict[int, tuple[int, np.ndarray]] = {}
+    try:
+        parts = F.s.recording.values.get(sid, [])
+    except AttributeError:
+        return out
+    for code, seqs, data in parts:
+        for q, row in zip(np.asarray(seqs).tolist(), data):
+            out[int(q)] = (code, row)
+    return out
+
+
+def _matches_by_seq(F: "Facts", a: int, z: int, kind: str) -> bool | None:
+    """Do kept values of `a` equal kind(z) of the value z held just before (z's last observation before it, kept
+    too, of the same shape)? Pairs by the order of the run, so sites kept at different observations within a step
+    still compare like with like. None when no such pair was kept."""
+    ka, kz = _kept_by_seq(F, a), _kept_by_seq(F, z)
+    sz = F.ser(z)
+    if not ka or not kz or sz is None or not len(sz):
+        return None
+    # z's observations as recorded (a long run's history is thinned) and as kept: the one just before each of a's
+    zseq = np.unique(np.concatenate([np.asarray(sz.seq, dtype=np.int64), np.fromiter(kz, dtype=np.int64)]))
+    found = []
+    for q in sorted(ka):
+        j = int(np.searchsorted(zseq, q)) - 1
+        if j >= 0 and int(zseq[j]) in kz and kz[int(zseq[j])][0] == ka[q][0]:
+            found.append((q - int(zseq[j]), ka[q][1], kz[int(zseq[j])][1]))
+    if not found:
+        return None
+    # Within one call the two statements stand the same number of records apart; a pair further apart skipped an
+    # observation of z that was neither kept nor recorded.
+    gaps, counts = np.unique([g for g, _, _ in found], return_counts=True)
+    usual = int(gaps[np.argmax(counts)])
+    pairs = [(av, zv) for g, av, zv in found if g == usual]
+    pick = [pairs[i] for i in np.unique(np.linspace(0, len(pairs) - 1, min(len(pairs), 25)).astype(int))]
+    zs = np.concatenate([np.ravel(p[1]) for p in pick]).astype(np.float64)
+    got = np.concatenate([np.ravel(p[0]) for p in pick]).astype(np.float64)
+    if kind == "tanh" and not np.nanmax(np.abs(zs), initial=0.0) >= 0.5:
+        return None
+    with np.errstate(all="ignore"):
+        want = _act_fn(kind)(zs)
+    ok = np.isfinite(want) & np.isfinite(got)
+    if ok.sum() == 0:
+        return None
+    return bool(np.all(np.abs(want[ok] - got[ok]) <= 1e-5 * np.maximum(1.0, np.abs(want[ok]))))
+
+
 def _matches(F: "Facts", a: int, z: int, kind: str) -> bool | None:
     """Do the kept values of `a` equal kind(z) at common steps? None when values are missing."""
+    paired = _matches_by_seq(F, a, z, kind)
+    if paired is not None:
+        return paired
     va, vz = F.values(a), F.values(z)
     if va is None or vz is None or va[1].shape[1] != vz[1].shape[1]:
         return None
