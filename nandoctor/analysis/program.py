@@ -10,8 +10,8 @@ from functools import cached_property
 
 import numpy as np
 
-from ..model import flow_sites
 from .. import columns as C
+from ..model import flow_sites
 
 EV_ITER, EV_EXIT = 0, 1
 
@@ -342,10 +342,10 @@ def index_sources(sources: dict[str, str]) -> SourceIndex:
                         # element (`g["by"] = ...`) leaves the others, which later statements read through it.
                         if isinstance(part, ast.Subscript) and _whole(part.slice):
                             written_into.add(id(part.value))
-            # A membership test (`if key not in self.m:`, an optimizer's state filled lazily) reads the container's
-            # keys, not the values it holds.
             if isinstance(n, ast.Attribute) and n.attr in _METADATA and isinstance(n.value, (ast.Name, ast.Attribute)):
                 written_into.add(id(n.value))  # `acc.shape` describes acc; its values are not read
+            # A membership test (`if key not in self.m:`, an optimizer's state filled lazily) reads the container's
+            # keys, not the values it holds.
             if isinstance(n, ast.Compare):
                 for op, right in zip(n.ops, n.comparators):
                     if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, (ast.Name, ast.Attribute)):
@@ -1658,7 +1658,6 @@ class ProgramModel(_facts_base()):
         for u in self.updates:
             x = self.by_id[u]
             name = base_name(x.target)
-            node = self.source_index.loop_nodes.get((x.file, x.line))
             for lp in self.s.loops:
                 if lp.function != x.function or name not in lp.targets:
                     continue
@@ -1774,6 +1773,7 @@ class ProgramModel(_facts_base()):
 
     @cached_property
     def source_index_trees(self) -> dict:
+        """The sources' syntax trees, by file."""
         return _parse(self.s.sources or {})
 
     @cached_property
