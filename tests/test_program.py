@@ -2296,6 +2296,9 @@ def test_activation_values_are_paired_with_the_preactivation_just_before_them():
     class Fake:
         s = SimpleNamespace(recording=SimpleNamespace(values=values))
 
+        def __init__(self):
+            self.memo = {}
+
         def ser(self, sid):
             return _Series(table[sid].seq)
 

@@ -1609,15 +1609,19 @@ def _act_fn(kind):
 
 
 def _kept_by_seq(F: "Facts", sid: int) -> dict[int, tuple[int, np.ndarray]]:
-    """seq -> (shape code, kept value) of a site's kept values."""
+    """seq -> (shape code, kept value) of a site's kept values (built once per site: every pairing asks)."""
+    key = ("kept_by_seq", sid)
+    if key in F.memo:
+        return F.memo[key]
     out: dict[int, tuple[int, np.ndarray]] = {}
     try:
         parts = F.s.recording.values.get(sid, [])
     except AttributeError:
-        return out
+        parts = []
     for code, seqs, data in parts:
         for q, row in zip(np.asarray(seqs).tolist(), data):
             out[int(q)] = (code, row)
+    F.memo[key] = out
     return out
 
 
