@@ -1075,6 +1075,7 @@ def test_a_loss_falling_far_more_than_the_measured_steps_allow_leaves_the_rate_n
     # a loss that fell by 5% while the measured steps bound the fall at 100x less: steps went unmeasured
     monkeypatch.setattr(learning_rate_too_low, "loss_progress",
                         lambda F: {"first": 1.0, "last": 0.95, "drop": 0.05, "how": "loss"})
+    monkeypatch.setattr(learning_rate_too_low, "_by_tenths", lambda F, lp: None)  # the progress above, as given
     for bound, expected in ((0.05 / 1000, NOT_CHECKED), (0.05 / 10, HOLDS)):
         monkeypatch.setattr(learning_rate_too_low, "first_order_drop", lambda F, b=bound: dict(real, bound=b))
         checks = {c.premise: c for c in evaluate_rules(session, facts(session), detect(session))[2]["learning_rate_too_low"]}

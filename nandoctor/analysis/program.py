@@ -709,12 +709,12 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
                 w.kind in ("unpack", "assign") and base_key(w.target) == name and name in w.reads
                 and callee in {c.rsplit(".", 1)[-1] for c in w.calls} for w in sites):
             other_reads[k] = [ld for ld in other_reads[k] if (ld.file, ld.line) not in ret_lines]
-        # Stepped in place through a loop over a list the function is handed (`for name, p, g in named: p -= lr * g`,
-        # the list built elsewhere from the model's arrays): the step writes into an array the caller's model holds,
-        # wherever it reads it; nothing here says where, but an in-place step on a handed-in element is no dead write.
+        # Stepped in place through a loop over tuples the function is handed, which every call makes from the model's
+        # entries (`for name, p, g in named: p -= lr * g`, `named` built by `net.named()` from each layer's dict):
+        # the step writes into an array the model reads.
         handed_element = "." not in name and bool(loop_heads.get((s0.function, name))) \
             and all(_steps_in_place(x) for x in ss) and any(
-                c in idx.params_of.get(s0.function, ()) for c in loop_iters.get((s0.function, name), ()))
+                (s0.function, c) in idx.handed_tuples for c in loop_iters.get((s0.function, name), ()))
         if not other_reads[k] and not handed_element \
                 and not _writes_through(ss, by_fn_name.get((s0.function, name), []), name) \
                 and not any(_hands_to_stepper(x, name, idx, stepped_in) for x in ss):

@@ -92,7 +92,7 @@ def saturated_after_spikes(F, findings, limit: float, kept: float, pinned: float
         held = ev.get("steps_at_bound")
         if at is None or held is None or last_step <= at or held < pinned * (last_step - at):
             continue
-        pre = [i for i in by_target.get(ev.get("pre_site"), ()) + by_target.get(sat.site, ())]
+        pre = by_target.get(ev.get("pre_site"), []) + by_target.get(sat.site, [])
         for spike in findings.get("update_spike", []):
             sev = spike.evidence
             early = [s for s in sev.get("spike_steps", ()) if s <= at]
