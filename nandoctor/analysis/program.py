@@ -188,34 +188,15 @@ def _lists_handed(trees) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
             if isinstance(r, ast.Return) and isinstance(r.value, (ast.List, ast.Tuple)):
                 returned.setdefault(q.rsplit(".", 1)[-1], []).extend(
                     (d, q) for e in r.value.elts if (d := _dotted(e)))
-    calls: dict[str, list[tuple[ast.Call, str]]] = {}  # last name called -> (call, the function it is written in)
-    for _, q, fn in _walk_functions(trees):
-        for c in _own_nodes(fn):
-            if isinstance(c, ast.Call) and _dotted(c.func):
-                calls.setdefault(_dotted(c.func).rsplit(".", 1)[-1], []).append((c, q))
-    out: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
-    for q, fn in defs:
-        names = [a.arg for a in fn.args.posonlyargs + fn.args.args]
-        method = names[:1] == ["self"]
-        mine = calls.get(q.rsplit(".", 1)[-1], [])
-        if method and q.endswith(".__init__"):
-            mine = mine + calls.get(q.rsplit(".", 2)[-2], [])  # `Adam(...)` calls `Adam.__init__`
-        for k, arg in enumerate(names[1:] if method else names):
-            found: list[tuple[str, str]] = []
-            for call, caller in mine:
-                given = call.args[k] if k < len(call.args) else None
-                if isinstance(given, (ast.List, ast.Tuple)):
-                    held = [(d, caller) for e in given.elts if (d := _dotted(e))]
-                elif isinstance(given, ast.Call) and not given.args and _dotted(given.func):
-                    held = returned.get(_dotted(given.func).rsplit(".", 1)[-1], [])
-                else:
-                    held = []
-                if not held:
-                    found = []
-                    break
-                found += [h for h in held if h not in found]
-            if found:
-                out[(q, arg)] = tuple(found)
+
+    def held(given, caller):
+        if isinstance(given, (ast.List, ast.Tuple)):
+            return [(d, caller) for e in given.elts if (d := _dotted(e))]
+        if isinstance(given, ast.Call) and not given.args and _dotted(given.func):
+            return returned.get(_dotted(given.func).rsplit(".", 1)[-1], [])
+        return []
+
+    out = _handed_by_every_call(trees, held, constructors=True)
     for q, fn in defs:
         if not q.endswith(".__init__"):
             continue
@@ -278,28 +259,36 @@ def _tuples_handed(trees) -> dict[tuple[str, str], tuple[tuple[int, str], ...]]:
                     made.setdefault(q.rsplit(".", 1)[-1], []).append((i, attr))
     if not made:
         return {}
-    calls: dict[str, list[ast.Call]] = {}
+    return _handed_by_every_call(trees, lambda given, caller: made.get(_dotted(given.func).rsplit(".", 1)[-1], [])
+                                 if isinstance(given, ast.Call) and not given.args and _dotted(given.func) else [])
+
+
+def _handed_by_every_call(trees, held, constructors: bool = False) -> dict[tuple[str, str], tuple]:
+    """(function, argument) -> what `held(argument expression, calling function)` finds in the argument at every call
+    of the function (the union over the calls, kept in order), when it finds something at each; with
+    `constructors`, a class's calls (`Adam(...)`) are calls of its `__init__`."""
+    calls: dict[str, list[tuple[ast.Call, str]]] = {}  # last name called -> (call, the function it is written in)
     for _, q, fn in _walk_functions(trees):
         for c in _own_nodes(fn):
             if isinstance(c, ast.Call) and _dotted(c.func):
-                calls.setdefault(_dotted(c.func).rsplit(".", 1)[-1], []).append(c)
-    out: dict[tuple[str, str], tuple[tuple[int, str], ...]] = {}
+                calls.setdefault(_dotted(c.func).rsplit(".", 1)[-1], []).append((c, q))
+    out: dict = {}
     for _, q, fn in _walk_functions(trees):
         if q == "<module>":
             continue
         names = [a.arg for a in fn.args.posonlyargs + fn.args.args]
         method = names[:1] == ["self"]
         mine = calls.get(q.rsplit(".", 1)[-1], [])
+        if constructors and method and q.endswith(".__init__"):
+            mine = mine + calls.get(q.rsplit(".", 2)[-2], [])
         for k, arg in enumerate(names[1:] if method else names):
-            found: list[tuple[int, str]] = []
-            for call in mine:
-                given = call.args[k] if k < len(call.args) else None
-                held = made.get(_dotted(given.func).rsplit(".", 1)[-1], []) if isinstance(given, ast.Call) \
-                    and not given.args and _dotted(given.func) else []
-                if not held:
+            found: list = []
+            for call, caller in mine:
+                got = held(call.args[k] if k < len(call.args) else None, caller)
+                if not got:
                     found = []
                     break
-                found += [h for h in held if h not in found]
+                found += [h for h in got if h not in found]
             if found:
                 out[(q, arg)] = tuple(found)
     return out
