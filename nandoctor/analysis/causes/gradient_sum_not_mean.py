@@ -9,7 +9,7 @@ import numpy as np
 from ...detectors.optimisation import (batch_axis_size, loss_series, oversized_steps, sound_run_words, summed_gradients,
                                        summed_loss, trouble)
 from ...explain.fixes import as_group, divide_gradient_fix, lower_lr_fix
-from ...detectors.facts import base_name, strip_comment
+from ...detectors.facts import _dotted, base_name, parse_statement, strip_comment
 from ...model import ChainLink, Fix
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
 from ._numeric import early_step_ratio
@@ -18,8 +18,6 @@ from ._numeric import early_step_ratio
 def _one_row(F, sid: int) -> bool:
     """The statement reads the input data only through one row picked by a loop's counter (`features[idx]` in
     `for idx in range(m)`): what it adds up lies within one sample."""
-    from ...detectors.facts import parse_statement
-
     x = F.by_id[sid]
     tree = parse_statement(x.statement or "")
     if tree is None:
@@ -27,19 +25,13 @@ def _one_row(F, sid: int) -> bool:
     counters = {t for lp in F.s.loops if lp.function == x.function and "range(" in (lp.header or "")
                 for t in lp.targets}
     data = {base_name(F.by_id[r].target) for r in F.input_roots}
-    picked = any(isinstance(node, ast.Subscript) and _dotted_name(node.value) in data
+    picked = any(isinstance(node, ast.Subscript) and _dotted(node.value) in data
                  and isinstance(node.slice, ast.Name) and node.slice.id in counters for node in ast.walk(tree))
     # a read of the whole table is one outside any subscript
     inside = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Subscript)}
-    whole = any(isinstance(n, (ast.Name, ast.Attribute)) and _dotted_name(n) in data and id(n) not in inside
+    whole = any(isinstance(n, (ast.Name, ast.Attribute)) and _dotted(n) in data and id(n) not in inside
                 for n in ast.walk(tree))
     return picked and not whole
-
-
-def _dotted_name(node) -> str | None:
-    from ...detectors.facts import _dotted
-
-    return _dotted(node)
 
 
 @cause_rule(
