@@ -149,6 +149,8 @@ class SourceIndex:
     handed_lists: dict[tuple[str, str], tuple[tuple[str, str], ...]] = field(default_factory=dict)
     # (function, argument) -> (position, attribute) of the entries every call hands that argument in tuples
     handed_tuples: dict[tuple[str, str], tuple[tuple[int, str], ...]] = field(default_factory=dict)
+    bases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class -> the last names of its bases
+    defaults_of: dict[str, dict[str, str]] = field(default_factory=dict)  # function -> {argument: its default's text}
 
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
@@ -307,12 +309,18 @@ def index_sources(sources: dict[str, str]) -> SourceIndex:
     report: set[tuple[str, int]] = set()
     params_of: dict[str, tuple[str, ...]] = {}
     classes = {n.name for tree in trees.values() for n in ast.walk(tree) if isinstance(n, ast.ClassDef)}
+    bases = {n.name: tuple((_dotted(b) or "").rsplit(".", 1)[-1] for b in n.bases)
+             for tree in trees.values() for n in ast.walk(tree) if isinstance(n, ast.ClassDef)}
+    defaults_of: dict[str, dict[str, str]] = {}
     defined = {q.rsplit(".", 1)[-1] for _, q, _ in _walk_functions(trees)}
     for path, q, fn in _walk_functions(trees):
         by_last.setdefault(q.rsplit(".", 1)[-1], []).append(q)
         if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             binds.setdefault(q, set()).update(a.arg for a in ast.walk(fn.args) if isinstance(a, ast.arg))
             params_of[q] = tuple(a.arg for a in fn.args.posonlyargs + fn.args.args)
+            if fn.args.defaults:
+                defaults_of[q] = {a: ast.unparse(d) for a, d in
+                                  zip(params_of[q][len(params_of[q]) - len(fn.args.defaults):], fn.args.defaults)}
         calls = calls_in.setdefault(q, set())
         # A read is placed at the first line of its statement (where the site of that statement is), so a
         # statement written over several lines is one place.
@@ -363,6 +371,7 @@ def index_sources(sources: dict[str, str]) -> SourceIndex:
                 todo.extend((c, at) for c in ast.iter_child_nodes(n))
     return SourceIndex(loads, tail, calls_in, globals_of, loop_nodes, by_last, fn_of_loop, binds,
                        report_lines=frozenset(report), params_of=params_of, classes=frozenset(classes),
+                       bases=bases, defaults_of=defaults_of,
                        defined=frozenset(defined), handed_lists=_lists_handed(trees),
                        handed_tuples=_tuples_handed(trees))
 
@@ -518,13 +527,8 @@ def _hands_to_stepper(s, name: str, idx: SourceIndex, stepped: dict[str, set[str
 def _adds_whole(s, keys: dict, own: str) -> bool:
     """`total += w` (or `total = total + w`), where `w` is another key of `keys` read whole (no product, no index):
     the statement adds a stepped value itself to a running total."""
-    node = _first_statement(s)
-    if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add):
-        added = node.value
-    elif isinstance(node, ast.Assign) and isinstance(node.value, ast.BinOp) and isinstance(node.value.op, ast.Add) \
-            and len(node.targets) == 1 and ast.unparse(node.targets[0]) == ast.unparse(node.value.left):
-        added = node.value.right
-    else:
+    added = _added_value(s, (ast.Add,))
+    if added is None:
         return False
     name = _dotted(added)
     return bool(name) and any(key != own and key in keys
@@ -541,15 +545,20 @@ def _stored_name(s) -> str | None:
 
 def _adds_name(s, names: set) -> bool:
     """`p += v`, `p -= v` or `p = p + v`: the statement steps its target by one of `names`, whole."""
-    node = _first_statement(s)
-    if isinstance(node, ast.AugAssign) and isinstance(node.op, (ast.Add, ast.Sub)):
-        added = node.value
-    elif isinstance(node, ast.Assign) and isinstance(node.value, ast.BinOp) and isinstance(node.value.op, (ast.Add, ast.Sub)) \
-            and len(node.targets) == 1 and ast.unparse(node.targets[0]) == ast.unparse(node.value.left):
-        added = node.value.right
-    else:
-        return False
+    added = _added_value(s, (ast.Add, ast.Sub))
     return isinstance(added, ast.Name) and added.id in names
+
+
+def _added_value(s, ops: tuple) -> ast.expr | None:
+    """What `x op= value` or `x = x op value` (op one of `ops`) combines into its target; None for any other
+    statement."""
+    node = _first_statement(s)
+    if isinstance(node, ast.AugAssign) and isinstance(node.op, ops):
+        return node.value
+    if isinstance(node, ast.Assign) and isinstance(node.value, ast.BinOp) and isinstance(node.value.op, ops) \
+            and len(node.targets) == 1 and ast.unparse(node.targets[0]) == ast.unparse(node.value.left):
+        return node.value.right
+    return None
 
 
 def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None, loops=(),
@@ -1741,11 +1750,7 @@ class ProgramModel(_facts_base()):
         """Class of the sources -> the class whose `__call__` its objects run: its own, or the nearest base's
         (`class Sigmoid(Activation)` runs `Activation.__call__`), bases named in the sources only."""
         own = {q.rsplit(".", 2)[-2] for q in self.function_defs if q.endswith(".__call__") and q.count(".") >= 1}
-        bases: dict[str, list[str]] = {}
-        for tree in self.source_index_trees.values():
-            for node in ast.walk(tree):
-                if isinstance(node, ast.ClassDef):
-                    bases[node.name] = [(_dotted(b) or "").rsplit(".", 1)[-1] for b in node.bases]
+        bases = self.source_index.bases
         out: dict[str, str] = {}
         for cls in set(bases) | own:
             seen, todo = set(), [cls]
@@ -1757,13 +1762,8 @@ class ProgramModel(_facts_base()):
                 if c in own:
                     out[cls] = c
                     break
-                todo += bases.get(c, [])
+                todo += bases.get(c, ())
         return out
-
-    @cached_property
-    def source_index_trees(self) -> dict:
-        """The sources' syntax trees, by file."""
-        return _parse(self.s.sources or {})
 
     @cached_property
     def _callable_classes(self) -> set[str]:
@@ -1805,20 +1805,10 @@ class ProgramModel(_facts_base()):
                     and value.value.id in self.source_index.params_of.get(x.function, ()):
                 for _, expr in super().call_args(x.function, value.value.id):
                     found |= self._classes_built(ast.unparse(expr))
-                found |= self._classes_built(self._default_of(x.function, value.value.id))
+                found |= self._classes_built(self.source_index.defaults_of.get(x.function, {}).get(value.value.id, ""))
         for line in self._appends.get(name.rsplit(".", 1)[-1], ()):
             found |= self._classes_built(line)
         return found
-
-    def _default_of(self, function: str, param: str) -> str:
-        """The source text of an argument's default value (`activations=[Sigmoid(), Sigmoid()]`), or ""."""
-        for _, q, fn in _walk_functions(self.source_index_trees):
-            if q != function or not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                continue
-            args = fn.args.posonlyargs + fn.args.args
-            defaults = dict(zip([a.arg for a in args][len(args) - len(fn.args.defaults):], fn.args.defaults))
-            return ast.unparse(defaults[param]) if param in defaults else ""
-        return ""
 
     def _classes_built(self, statement: str) -> set[str]:
         """Callable classes a statement instantiates (`Dense(2, 16)`, `[Dense(a, b) for ...]`)."""

@@ -10,7 +10,7 @@ import numpy as np
 from ... import columns as C
 from ..rules import RuleOutcome, cause_rule
 from ...detectors.facts import activation_of, last
-from ._numeric import bounded_outputs, located, mechanism_draft, tanh_output_fixes
+from ._numeric import _small_number, bounded_outputs, located, mechanism_draft, tanh_output_fixes
 
 LOG_OF_NEGATIVE = re.compile(r"^log(2|10)?\(<0\)$|^log1p\(<-1\)$")
 
@@ -101,15 +101,9 @@ def _log_argument_site(F, info) -> tuple[int, float | None] | None:
 def _without_named_epsilon(F, node, function: str):
     """`p + eps` -> `p` when `eps` was recorded as one number below 1e-3 in size (`eps = 1e-9`): a guard against
     log(0) kept in a variable."""
-    if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and isinstance(node.right, ast.Name)):
-        return node
-    for w in F.resolve(node.right.id, function):
-        sr = F.ser(w)
-        if sr is None or not len(sr):
-            continue
-        lo, hi = float(np.nanmin(sr[C.MIN])), float(np.nanmax(sr[C.MAX]))
-        if np.nanmax(sr[C.SIZE]) == 1 and lo == hi and 0 < abs(hi) < 1e-3:
-            return node.left
+    if (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and isinstance(node.right, ast.Name)
+            and _small_number(F, node.right.id, function) is not None):
+        return node.left
     return node
 
 
