@@ -2117,3 +2117,30 @@ def test_a_noisy_minibatch_loss_falling_at_a_steady_pace_by_its_tenths_is_held_b
     barely = next(c for c in out.checks if c.premise == "loss_barely_falls")
     assert statuses["loss_barely_falls"] == "holds"
     assert barely.numbers["first"] == pytest.approx(first) and barely.numbers["last"] == pytest.approx(last)
+
+
+# A linear model whose error broadcasts to (n, n): the weights' gradient sums to nearly nothing and the loss stays.
+LINEAR_FLAT = """
+import numpy as np
+rng = np.random.default_rng(3)
+X = rng.standard_normal((200, 2))
+y = X @ np.array([0.5, -0.3]) + 1.0 + rng.normal(0, 0.1, 200)
+X = (X - X.mean(0)) / X.std(0)
+w = np.zeros((2, 1))
+b = 0.0
+for step in range(200):
+    err = X @ w + b - y
+    grad = X.T @ err / len(y)
+    w = w - 0.1 * grad
+    b = b - 0.1 * np.mean(err)
+"""
+
+
+def test_a_linear_model_has_no_way_back_for_a_gradient_to_vanish(tmp_path):
+    values = untraced(LINEAR_FLAT)
+    assert values["w"].shape == (2, 200)
+    _, drafts, checks = _run(tmp_path, LINEAR_FLAT, "linear_flat")
+    assert checks["vanishing_gradient"]["gradient_vanishes"].status == HOLDS
+    assert checks["vanishing_gradient"]["gradient_has_a_way_back"].status == FAILS
+    assert "vanishing_gradient" not in drafts
+

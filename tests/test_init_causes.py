@@ -1208,6 +1208,36 @@ def test_missing_bias_on_inputs_off_the_origin(tmp_path):
     assert "missing_bias" in _tags(s)
 
 
+SHUFFLED_OFFSET = """
+import numpy as np
+
+rng = np.random.default_rng(5)
+X = np.vstack([rng.normal([1.2, 1.0], 0.45, (150, 2)), rng.normal([2.9, 3.1], 0.45, (150, 2))])
+y = np.concatenate([np.zeros(150), np.ones(150)])
+idx = rng.permutation(len(y))
+X, y = X[idx], y[idx]
+params = {"w": np.zeros(2)}
+
+def logits(params, X):
+    return X @ params["w"]
+
+for it in range(300):
+    p = 1.0 / (1.0 + np.exp(-logits(params, X)))
+    grads = {"w": X.T @ (p - y) / len(y)}
+    for key in params:
+        params[key] = params[key] - 0.2 * grads[key]
+"""
+
+
+def test_missing_bias_through_a_shuffle_of_inputs_and_targets_together(tmp_path):
+    # `X, y = X[idx], y[idx]` and a permutation of `len(y)` rows: the inputs do not read the targets' values, so
+    # the product in `logits` is the decision, not a step computed from the targets
+    s = analysed_session(tmp_path, SHUFFLED_OFFSET)
+    c = premise_checks(s, "missing_bias")
+    assert c["no_bias_term"].status == HOLDS, c["no_bias_term"]
+    assert "missing_bias" in _tags(s)
+
+
 def test_missing_bias_fails_with_a_bias(tmp_path):
     s = analysed_session(tmp_path, OFFSET.format(init="self.c = 0.0", plus=" + self.c", update="self.c -= 0.3 * err.mean()"))
     assert premise_checks(s, "missing_bias")["no_bias_term"].status == FAILS

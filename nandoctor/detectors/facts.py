@@ -924,10 +924,15 @@ class Facts:
             ps = self.parent_map[sid]
             first_seq = self.ser(sid).seq[0]
             data = [p for p in ps if p in self.input_roots and self._array(p) and self.ser(p).seq[0] < first_seq]
-            outs = [p for p in ps if p in self.derived and self.observed(p)]
+            # (output, the name the statement reads it by): a recorded value, or the last layer's value appended to
+            # a list handed back unrecorded (`acts = forward(X)`, then `acts[-1] - X`)
+            outs = [(p, p) for p in ps if p in self.derived and self.observed(p)]
+            outs += [(a, p) for p in ps if p in self.derived and not self.observed(p)
+                     for a in [self._appended_into(p)] if a is not None]
             for d in data:
-                same = [o for o in outs if self.ser(o).shape[0] == self.ser(d).shape[0]
-                        and _subtracts(x.statement, base_name(self.by_id[o].target), base_name(self.by_id[d].target))]
+                same = [o for o, by in outs if (self.ser(o).shape[0] == self.ser(d).shape[0] if o == by else
+                                                 str(self.ser(d).shape[0]) in {t for _, t in self.ser(o).shape.unique_first()})
+                        and _subtracts(x.statement, base_name(self.by_id[by].target), base_name(self.by_id[d].target))]
                 if same:
                     return same[-1], d, sid
         return None, None, None
@@ -1411,6 +1416,24 @@ def expr_reads(node) -> list[str]:
             if d and d not in out:
                 out.append(d)
     return out
+
+
+def value_reads(site) -> tuple[str, ...]:
+    """The names a statement reads the values of: a name seen only in `len(y)` or `y.shape` is left out (a
+    permutation of `len(y)` rows does not depend on the targets' values)."""
+    tree = parse_statement(site.statement or "")
+    if tree is None:
+        return site.reads
+    sized = set()
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "len" and len(n.args) == 1:
+            sized.add(id(n.args[0]))
+        if isinstance(n, ast.Attribute) and n.attr in ("shape", "dtype", "ndim", "size"):
+            sized.add(id(n.value))
+    full = {_dotted(n) for n in ast.walk(tree) if isinstance(n, (ast.Name, ast.Attribute))
+            and isinstance(getattr(n, "ctx", None), ast.Load) and id(n) not in sized}
+    only_sized = {_dotted(n) for n in ast.walk(tree) if id(n) in sized} - full
+    return tuple(r for r in site.reads if r not in only_sized)
 
 
 # Module names an expression's attribute chains start from, which name no value.
