@@ -20,8 +20,9 @@ from ._numeric import EARLY_STEPS, ratios_toward_the_input
         ("gradient_vanishes", "a backward value shrinks by DECAY within one step, or a parameter's gradient is below "
                               "VANISH_GRAD while another's is VANISH_CONTRAST times larger, or the layers' update "
                               "ratios shrink toward the input, the first layer's VANISH_CONTRAST times below the last's"),
-        ("gradient_has_a_way_back", "the model has depth for a gradient to shrink through: an activation was "
-                                    "identified, or two weight arrays or more are stepped (not counting biases)"),
+        ("gradient_has_a_way_back", "the model has depth for a gradient to shrink through: a backward value or the "
+                                    "layers' update ratios were measured shrinking, an activation was identified, or "
+                                    "two weight arrays or more are stepped (not counting biases)"),
         ("loss_barely_falls", "the measured loss fell by less than VANISH_SLOW_DROP over the run or its second half, and "
                               "did not end above twice its start"),
     ),
@@ -67,7 +68,8 @@ def rule(ctx) -> RuleOutcome:
                          f"{ctx.threshold('VANISH_CONTRAST'):g}" if layers is not None else "")),
                      **({"ratios": {r["name"]: r["ratio"] for r in layers}} if layers else {})):
         return out
-    depth = _depth(F)
+    depth = (True, "a backward value was measured shrinking along it") if along else \
+        (True, "the layers' update ratios were measured along it") if shrink else _depth(F)
     if not out.check("gradient_has_a_way_back", depth[0], depth[1]):
         return out
     lp = loss_progress(F)
