@@ -2059,3 +2059,35 @@ def test_weights_too_large_to_keep_that_all_start_at_one_value_are_symmetric(tmp
 def test_weights_too_large_to_keep_started_at_random_are_not_symmetric(tmp_path):
     s = analysed_session(tmp_path, FACTORS_START.replace("START(", "rng.uniform(0.1, 1.0, "))
     assert "weights_init_symmetric" not in _tags(s)
+
+
+# Random tanh features with a least-squares read-out, no training loop: the hidden weights are drawn once and used.
+RANDOM_FEATURES = """
+import numpy as np
+rng = np.random.default_rng(11)
+X_train = rng.uniform(-2, 2, (300, 4))
+y_train = np.sin(1.5 * X_train[:, 0]) - 0.8 * X_train[:, 3] + rng.normal(0, 0.1, 300)
+W = rng.normal(0, SPREAD, (4, 200))
+b = rng.normal(0, 1.0, 200)
+H_train = np.tanh(X_train @ W + b)
+beta = np.linalg.solve(H_train.T @ H_train + 1e-3 * np.eye(200), H_train.T @ y_train)
+pred = H_train @ beta
+"""
+
+
+def test_random_features_drawn_too_large_with_no_training_loop(tmp_path):
+    s = analysed_session(tmp_path, RANDOM_FEATURES.replace("SPREAD", "10.0"))
+    c = premise_checks(s, "weights_init_too_large")
+    assert _statuses(c) == {"first_pass_observed": HOLDS, "inputs_moderate": HOLDS, "starts_extreme": HOLDS,
+                            "training_hurt": HOLDS}
+    # replayed: the share of tanh values within 1e-4 of +-1
+    H = untraced(RANDOM_FEATURES.replace("SPREAD", "10.0"))["H_train"]
+    assert c["starts_extreme"].numbers["fraction_near_bound"] == pytest.approx(float(np.mean(1 - np.abs(H) <= 1e-4)))
+    cause = next(x for x in s.causes if x.tag == "weights_init_too_large")
+    assert any("np.sqrt(1.0 / 4)" in f.after or "sqrt(1.0 /" in f.after for f in cause.fixes)
+
+
+def test_random_features_drawn_at_a_fan_in_scale_are_no_cause(tmp_path):
+    s = analysed_session(tmp_path, RANDOM_FEATURES.replace("SPREAD", "0.5"))
+    assert premise_checks(s, "weights_init_too_large")["starts_extreme"].status == FAILS
+    assert "weights_init_too_large" not in _tags(s)
