@@ -2444,3 +2444,18 @@ def test_labels_read_as_the_index_of_a_write_are_the_targets(tmp_path):
     assert F.target is not None and F.by_id[F.target].target in ("labs", "label_of")
     combine = F.by_id[F.loss_side[2]]
     assert combine.target.startswith("d[") and combine.line == line_of(LABELS_AS_INDEX, "d[np.arange")
+
+
+def test_a_prediction_copied_under_another_name_is_the_output_under_its_own(tmp_path):
+    from nandoctor.detectors.facts import facts
+
+    src = LABELS_AS_INDEX.replace("d = prob.copy()", "d = prob").replace("        d /= len(labs)\n", "") \
+        .replace("W -= 0.5 * feats.T @ d", "W -= 0.5 * feats.T @ d / len(labs)")
+    assert "d = prob\n" in src and "d /=" not in src
+    s = traced(src, tmp_path)
+    F = facts(s)
+    assert F.by_id[F.output].target == "prob"
+    # call_args hands out a fresh list each time: a caller extending it changes nothing for the next
+    first = F.call_args("nowhere", "x")
+    first.append("extended")
+    assert F.call_args("nowhere", "x") == []

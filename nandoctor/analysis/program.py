@@ -1907,7 +1907,14 @@ class ProgramModel(_facts_base()):
 
     def call_args(self, function: str, param: str):
         """(caller, argument expression) pairs for calls to `function` passing `param`; a class's `__call__` is called
-        by calling one of its objects (`self(x)`, `model(xs)`, `layer(h)`)."""
+        by calling one of its objects (`self(x)`, `model(xs)`, `layer(h)`). (Computed once per argument: the data
+        lookups ask again and again; a fresh list each time, since callers extend it.)"""
+        key = ("call_args", function, param)
+        if key not in self.memo:
+            self.memo[key] = self._call_args_uncached(function, param)
+        return list(self.memo[key])
+
+    def _call_args_uncached(self, function: str, param: str):
         out = super().call_args(function, param)
         # A function handed in as an argument and called under the argument's name (`gradient_descent(X, y, w, b,
         # compute_cost, compute_gradient, ...)` calling `gradient_function(X, y, w, b)`): those calls call it too.

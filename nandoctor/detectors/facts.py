@@ -484,9 +484,7 @@ class Facts:
         pos = self.param_index(function, param)
         # `Affine(W, b)` calls `Affine.__init__(self, W, b)`: a constructor is called by its class's name.
         called = function.rsplit(".", 2)[-2] if last(function) == "__init__" and "." in function else last(function)
-        for caller, node in self.all_calls:
-            if last(_dotted(node.func) or "") != called:
-                continue
+        for caller, node in self._calls_by_name.get(called, ()):
             expr = None
             for kw in node.keywords:
                 if kw.arg == param:
@@ -495,6 +493,14 @@ class Facts:
                 expr = node.args[pos]
             if expr is not None:
                 out.append((caller, expr))
+        return out
+
+    @cached_property
+    def _calls_by_name(self) -> dict[str, list]:
+        """all_calls by the called name's last part (`net.backward(...)`: backward), for call_args's lookups."""
+        out: dict[str, list] = {}
+        for caller, node in self.all_calls:
+            out.setdefault(last(_dotted(node.func) or ""), []).append((caller, node))
         return out
 
     @cached_property
@@ -889,12 +895,25 @@ class Facts:
                 # the prediction is the last value appended to it within the step.
                 fwd = [a for a in (self._appended_into(p) for p in ps if p in self.derived) if a is not None][-1:]
             if fwd:
-                return fwd[-1], dat[0], sid
+                return self._copied_from(fwd[-1]), dat[0], sid
             # The prediction read straight from the parameters, or through a value computed from them that was not
             # recorded itself (a list of layer outputs, `acts[-1] - goal[idx]`).
             if any(p in self.params or p in self.derived for p in ps):
                 return None, dat[0], sid
         return self._reconstruction_side()
+
+    def _copied_from(self, sid: int) -> int:
+        """The value a plain copy of one name holds (`delta3 = probs`, then `delta3[rows, y] -= 1`): the prediction is
+        the copied value, under the name that computed it."""
+        x = self.by_id[sid]
+        node = parse_statement(x.statement or "")
+        node = node.body[0] if node is not None and node.body else None
+        if x.kind == "assign" and isinstance(node, ast.Assign) and isinstance(node.value, (ast.Name, ast.Attribute)):
+            ps = [p for p in self.parent_map.get(sid, []) if p in self.derived and self.observed(p)
+                  and self.by_id[p].kind != "arg"]
+            if len(ps) == 1:
+                return ps[0]
+        return sid
 
     def _appended_into(self, sid: int, depth: int = 3) -> int | None:
         """The recorded `append` that builds the list an unrecorded value holds: through the function return that
