@@ -160,7 +160,7 @@ def _untrained_draw(ctx, F, out: RuleOutcome) -> RuleOutcome:
     samples = {dims(x.id)[0] for x in F.sites if F.observed(x.id) and x.kind != "arg" and dims(x.id)
                and _TARGET_HINT.match(last(base_name(x.target)))}
     found = None
-    for x in F.sites:
+    for x in F.sites if samples else ():
         sr = F.ser(x.id)
         if sr is None or not len(sr) or x.kind == "arg" or not is_squashing(F, x.id):
             continue
@@ -182,7 +182,8 @@ def _untrained_draw(ctx, F, out: RuleOutcome) -> RuleOutcome:
                      (f"no training loop: the script computes {site_words(F, found[1])} (line "
                       f"{F.by_id[found[1]].line}) once, from {F.by_id[found[3]].target} and {F.by_id[found[2]].target} "
                       f"drawn at random (line {F.by_id[found[2]].line})") if found else
-                     "no training loop, and no sigmoid/tanh computed from data and a weight matrix drawn at random"):
+                     "no training loop, and no sigmoid/tanh computed from data and a weight matrix drawn at random"
+                     if samples else "no training loop, and no targets to tell the data's rows from a weight matrix"):
         return out
     near, sid, draw, data = found
     ds = F.ser(data)
