@@ -2117,3 +2117,84 @@ def test_a_noisy_minibatch_loss_falling_at_a_steady_pace_by_its_tenths_is_held_b
     barely = next(c for c in out.checks if c.premise == "loss_barely_falls")
     assert statuses["loss_barely_falls"] == "holds"
     assert barely.numbers["first"] == pytest.approx(first) and barely.numbers["last"] == pytest.approx(last)
+
+
+# A linear model whose error broadcasts to (n, n): the weights' gradient sums to nearly nothing and the loss stays.
+LINEAR_FLAT = """
+import numpy as np
+rng = np.random.default_rng(3)
+X = rng.standard_normal((200, 2))
+y = X @ np.array([0.5, -0.3]) + 1.0 + rng.normal(0, 0.1, 200)
+X = (X - X.mean(0)) / X.std(0)
+w = np.zeros((2, 1))
+b = 0.0
+for step in range(200):
+    err = X @ w + b - y
+    grad = X.T @ err / len(y)
+    w = w - 0.1 * grad
+    b = b - 0.1 * np.mean(err)
+"""
+
+
+def test_a_linear_model_has_no_way_back_for_a_gradient_to_vanish(tmp_path):
+    values = untraced(LINEAR_FLAT)
+    assert values["w"].shape == (2, 200)
+    _, drafts, checks = _run(tmp_path, LINEAR_FLAT, "linear_flat")
+    assert checks["vanishing_gradient"]["gradient_vanishes"].status == HOLDS
+    assert checks["vanishing_gradient"]["gradient_has_a_way_back"].status == FAILS
+    assert "vanishing_gradient" not in drafts
+
+
+
+# Per-sample least squares on binary rows with 40 active features each: a rate of RATE moves the prediction on a
+# row by RATE * 40 times its error.
+TILED = """
+import numpy as np
+rng = np.random.default_rng(4)
+rows = np.zeros((60, 400))
+for i in range(60):
+    rows[i, rng.choice(400, 40, replace=False)] = 1.0
+target = rows @ rng.normal(0, 0.1, 400)
+w = np.zeros(400)
+rate = RATE
+for sweep in range(30):
+    for i in range(60):
+        x = rows[i]
+        err = x @ w - target[i]
+        w = w - rate * err * x
+"""
+
+
+def test_per_sample_steps_that_overshoot_their_own_error_are_the_rate(tmp_path):
+    src = TILED.replace("RATE", "0.1")
+    values = untraced(src)
+    assert not np.all(np.isfinite(values["w"])) or np.abs(values["w"]).max() > 1e10  # it diverges
+    _, drafts, checks = _run(tmp_path, src, "tiled")
+    steps = checks["learning_rate_too_high"]["steps_too_large"]
+    assert steps.status == HOLDS, steps.why
+    # 0.1 times the 40 ones of each row
+    assert steps.numbers["gain"] == pytest.approx(0.1 * 40)
+    assert "learning_rate_too_high" in drafts
+
+
+def test_per_sample_steps_below_twice_the_error_are_not_the_rate(tmp_path):
+    src = TILED.replace("RATE", "0.005")
+    values = untraced(src)
+    assert np.all(np.isfinite(values["w"]))
+    _, drafts, _ = _run(tmp_path, src, "tiled_ok")
+    assert "learning_rate_too_high" not in drafts
+
+
+def test_per_sample_steps_through_a_sigmoid_are_not_judged_by_the_rows_norm(tmp_path):
+    # the same rows and rate as TILED, the prediction squashed: its slope (a quarter at most) damps the step
+    src = TILED.replace("RATE", "0.1").replace("target = rows @ rng.normal(0, 0.1, 400)",
+                                               "target = (rows @ rng.normal(0, 0.1, 400) > 0).astype(float)") \
+        .replace("err = x @ w - target[i]", "err = 1.0 / (1.0 + np.exp(-(x @ w))) - target[i]")
+    session, _, _ = _run(tmp_path, src, "tiled_sigmoid")
+    from nandoctor.analysis.causes.learning_rate_too_high import overshooting_gain
+    from nandoctor.detectors.optimisation import stepped_updates
+
+    F = facts(session)
+    assert overshooting_gain(F, stepped_updates(F), None, 2.0, 10.0) is None
+    linear = facts(_run(tmp_path, TILED.replace("RATE", "0.1"), "tiled_linear")[0])
+    assert overshooting_gain(linear, stepped_updates(linear), None, 2.0, 10.0)["gain"] == pytest.approx(4.0)

@@ -132,6 +132,29 @@ def test_c_and_python_hooks_record_the_same(monkeypatch):
     assert rc.shapes == rp.shapes and rc.dtypes == rp.dtypes
 
 
+def test_ints_strings_and_none_stay_in_c_and_record_nothing_in_either_hooks(monkeypatch):
+    # An index, a counter or a hash of pure-Python code holds nothing the analysis reads: the C hooks take them
+    # without a call into Python, and the Python hooks drop them too.
+    monkeypatch.delenv("NANDOCTOR_PURE_PYTHON", raising=False)
+    slow_calls = []
+    log, pay, fast = [], [], {}
+    h = R._c_hooks(log, pay, fast, R.K_SCALAR * R.KIND, lambda s, v: slow_calls.append(v) or v,
+                   lambda s, v: slow_calls.append(v), lambda s, o, n: n)
+    assert h is not None
+    values = [3, -(10 ** 30), "word", None, True, False]
+    for v in values:
+        assert h.rec(5, v) is v
+    h.args((5, 6), (7, "x"))
+    assert slow_calls == [] and log == [] and pay == []
+    h.rec(5, 2.5)  # a float is recorded, in C as well
+    assert len(log) == 1 and pay == [2.5]
+    r = _recorder(monkeypatch, True, flush_entries=1 << 30)
+    rec_python = r.hooks()[REC]
+    for v in values:
+        assert rec_python(5, v) is v
+    assert r.hooks_impl == "python" and list(r.log) == [] and r.errors == []
+
+
 def _c_row_hooks(monkeypatch):
     """C hooks on fresh lists, summarising float64 arrays of 257 to 65,536 elements at once (whatever
     NANDOCTOR_PURE_PYTHON says for the rest of the suite)."""

@@ -1208,6 +1208,36 @@ def test_missing_bias_on_inputs_off_the_origin(tmp_path):
     assert "missing_bias" in _tags(s)
 
 
+SHUFFLED_OFFSET = """
+import numpy as np
+
+rng = np.random.default_rng(5)
+X = np.vstack([rng.normal([1.2, 1.0], 0.45, (150, 2)), rng.normal([2.9, 3.1], 0.45, (150, 2))])
+y = np.concatenate([np.zeros(150), np.ones(150)])
+idx = rng.permutation(len(y))
+X, y = X[idx], y[idx]
+params = {"w": np.zeros(2)}
+
+def logits(params, X):
+    return X @ params["w"]
+
+for it in range(300):
+    p = 1.0 / (1.0 + np.exp(-logits(params, X)))
+    grads = {"w": X.T @ (p - y) / len(y)}
+    for key in params:
+        params[key] = params[key] - 0.2 * grads[key]
+"""
+
+
+def test_missing_bias_through_a_shuffle_of_inputs_and_targets_together(tmp_path):
+    # `X, y = X[idx], y[idx]` and a permutation of `len(y)` rows: the inputs do not read the targets' values, so
+    # the product in `logits` is the decision, not a step computed from the targets
+    s = analysed_session(tmp_path, SHUFFLED_OFFSET)
+    c = premise_checks(s, "missing_bias")
+    assert c["no_bias_term"].status == HOLDS, c["no_bias_term"]
+    assert "missing_bias" in _tags(s)
+
+
 def test_missing_bias_fails_with_a_bias(tmp_path):
     s = analysed_session(tmp_path, OFFSET.format(init="self.c = 0.0", plus=" + self.c", update="self.c -= 0.3 * err.mean()"))
     assert premise_checks(s, "missing_bias")["no_bias_term"].status == FAILS
@@ -2029,3 +2059,35 @@ def test_weights_too_large_to_keep_that_all_start_at_one_value_are_symmetric(tmp
 def test_weights_too_large_to_keep_started_at_random_are_not_symmetric(tmp_path):
     s = analysed_session(tmp_path, FACTORS_START.replace("START(", "rng.uniform(0.1, 1.0, "))
     assert "weights_init_symmetric" not in _tags(s)
+
+
+# Random tanh features with a least-squares read-out, no training loop: the hidden weights are drawn once and used.
+RANDOM_FEATURES = """
+import numpy as np
+rng = np.random.default_rng(11)
+X_train = rng.uniform(-2, 2, (300, 4))
+y_train = np.sin(1.5 * X_train[:, 0]) - 0.8 * X_train[:, 3] + rng.normal(0, 0.1, 300)
+W = rng.normal(0, SPREAD, (4, 200))
+b = rng.normal(0, 1.0, 200)
+H_train = np.tanh(X_train @ W + b)
+beta = np.linalg.solve(H_train.T @ H_train + 1e-3 * np.eye(200), H_train.T @ y_train)
+pred = H_train @ beta
+"""
+
+
+def test_random_features_drawn_too_large_with_no_training_loop(tmp_path):
+    s = analysed_session(tmp_path, RANDOM_FEATURES.replace("SPREAD", "10.0"))
+    c = premise_checks(s, "weights_init_too_large")
+    assert _statuses(c) == {"first_pass_observed": HOLDS, "inputs_moderate": HOLDS, "starts_extreme": HOLDS,
+                            "training_hurt": HOLDS}
+    # replayed: the share of tanh values within 1e-4 of +-1
+    H = untraced(RANDOM_FEATURES.replace("SPREAD", "10.0"))["H_train"]
+    assert c["starts_extreme"].numbers["fraction_near_bound"] == pytest.approx(float(np.mean(1 - np.abs(H) <= 1e-4)))
+    cause = next(x for x in s.causes if x.tag == "weights_init_too_large")
+    assert any("np.sqrt(1.0 / 4)" in f.after or "sqrt(1.0 /" in f.after for f in cause.fixes)
+
+
+def test_random_features_drawn_at_a_fan_in_scale_are_no_cause(tmp_path):
+    s = analysed_session(tmp_path, RANDOM_FEATURES.replace("SPREAD", "0.5"))
+    assert premise_checks(s, "weights_init_too_large")["starts_extreme"].status == FAILS
+    assert "weights_init_too_large" not in _tags(s)

@@ -1641,3 +1641,20 @@ def test_a_method_called_on_an_element_is_recorded_as_a_call_by_its_name():
     assert calls == ("forward",) and "self.layers" in reads
     assert set(reads_of(ast.parse("y = make()[0].run(x)").body[0].value)[1]) == {"make", "run"}
     assert reads_of(ast.parse("y = np.dot(a, b)").body[0].value)[1] == ("np.dot",)
+
+
+def test_unpacked_names_read_their_own_element_of_a_written_out_tuple():
+    tracer = assert_same("""
+        import numpy as np
+        X, y = np.arange(6.0).reshape(3, 2), np.array([0.0, 1.0, 1.0])
+        idx = np.array([2, 0, 1])
+        X, y = X[idx], y[idx]
+        a, b = divmod(7, 2)
+        result = (X.tolist(), y.tolist(), a, b)
+    """)
+    reads = {(s.line, s.target): set(s.reads) for s in tracer.registry.sites if s.kind == "unpack"}
+    shuffled = {t: r for (line, t), r in reads.items() if line == 5}
+    assert "y" not in shuffled["X"] and {"X", "idx"} <= shuffled["X"]
+    assert "X" not in shuffled["y"] and {"y", "idx"} <= shuffled["y"]
+    # a value that is not a tuple written out: every name reads all of it
+    assert reads[6, "a"] == reads[6, "b"] == {"divmod"}

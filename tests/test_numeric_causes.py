@@ -295,6 +295,37 @@ def test_exp_overflow_in_float32(tmp_path):
     assert checks(s, "softmax_overflow_no_max_subtraction")["softmax_form"].status == R.FAILS
 
 
+LOGCOSH = """
+import numpy as np
+
+def logcosh(r):
+    return np.mean(np.log(np.cosh(r)))
+
+def train():
+    X = np.array([[0.5, -1.0], [1.5, 0.2], [-0.3, 0.8], [1.0, 1.0]])
+    t = np.array([800.0, 900.0, 760.0, 5000.0])
+    w = np.zeros(2)
+    for epoch in range(3):
+        r = X @ w - t
+        loss = logcosh(r)
+        w -= 0.1 * X.T @ np.tanh(r) / len(r)
+"""
+
+
+def test_exp_overflow_names_cosh_and_fixes_log_cosh(tmp_path):
+    s = trace_source(tmp_path, LOGCOSH)
+    assert np.isinf(np.cosh(800.0))  # the first residuals are past cosh's limit in float64
+    assert tags(s)[0] == "exp_overflow"
+    c = cause(s, "exp_overflow")
+    assert c.evidence["operation"].startswith("cosh overflow") and "cosh() overflows" in c.summary
+    fix = next(f for f in c.fixes if "logaddexp" in f.after)
+    # the patched line computes the same loss where cosh is finite, and a finite one where it overflows
+    r = np.array([0.3, -2.0, 5000.0])
+    patched = eval(fix.after.strip().removeprefix("return "), {"np": np, "r": r[:2]})
+    assert patched == pytest.approx(float(np.mean(np.log(np.cosh(r[:2])))))
+    assert np.isfinite(eval(fix.after.strip().removeprefix("return "), {"np": np, "r": r}))
+
+
 def test_exp_overflow_fails_with_the_stable_form(tmp_path):
     s = trace_source(tmp_path, EXP_RATIO, "train(stable=True)")
     assert not {"exp_overflow", "softmax_overflow_no_max_subtraction"} & set(tags(s))

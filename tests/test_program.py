@@ -2368,3 +2368,94 @@ def test_a_buffer_filled_with_outputs_is_no_target_and_reshaped_entries_are(tmp_
     out, target, combine = F.loss_side
     assert F.by_id[combine].target == "err"
     assert (F.by_id[out].target, F.by_id[target].target) == ("arg out", "arg tgt")
+
+
+# Layers kept as a list of (W, b) tuples, rebuilt each step: a copy of the list is written into, then bound back.
+REBUILT_LAYERS = """
+import numpy as np
+rng = np.random.default_rng(5)
+X = rng.uniform(-2, 2, size=(200, 3))
+y = (np.sin(X[:, 0]) + 0.5 * X[:, 1]).reshape(-1, 1)
+layers = [(rng.normal(size=(i, o)) / np.sqrt(i), np.zeros((1, o))) for i, o in ((3, 8), (8, 1))]
+
+def forward(x):
+    zs, outs = [], [x]
+    for k, (W, b) in enumerate(layers):
+        z = outs[-1] @ W + b
+        zs.append(z)
+        outs.append(np.tanh(z) if k == 0 else z)
+    return outs[-1], outs
+
+for epoch in range(30):
+    for rows in np.array_split(rng.permutation(len(X)), 4):
+        xb, yb = X[rows], y[rows]
+        out, outs = forward(xb)
+        err = 2 * (out - yb) / len(xb)
+        new_layers = list(layers)
+        for k in range(len(layers) - 1, -1, -1):
+            W, b = layers[k]
+            gW, gb = outs[k].T @ err, err.sum(axis=0, keepdims=True)
+            err = (err @ W.T) * (1 - outs[k] ** 2)
+            new_layers[k] = (W - 0.05 * gW, b - 0.05 * gb)
+        layers = new_layers
+"""
+
+
+def test_a_copied_list_written_into_and_bound_back_holds_the_parameters(tmp_path):
+    from nandoctor.detectors.facts import facts
+
+    s = traced(REBUILT_LAYERS, tmp_path)
+    assert param_names(s) == {"new_layers"}  # the entries stepped are written into the copy
+    F = facts(s)
+    assert {"layers", "new_layers"} <= F.param_names
+    # the model's inputs are the rows it multiplies (through `outs = [x]`), the targets the rows `err` compares with;
+    # `len(xb)` reads no values
+    assert F.by_id[F.inputs].target == "X"
+    assert F.by_id[F.target].target in ("yb", "y")
+    assert F.by_id[F.loss_side[2]].target == "err"
+
+
+# Softmax on integer labels: the labels meet the prediction only as the index of a write (`d[rows, labs] -= 1`),
+# and again only for their count (`d /= len(labs)`).
+LABELS_AS_INDEX = """
+import numpy as np
+rs = np.random.RandomState(7)
+label_of = np.repeat(np.arange(3), 50)
+points = np.array([[0.0, 2.0], [-1.8, -1.0], [1.8, -1.0]])[label_of] + rs.normal(0.0, 0.9, (150, 2))
+W = rs.normal(0.0, 0.3, (2, 3))
+for epoch in range(20):
+    for lo in range(0, 150, 30):
+        feats, labs = points[lo:lo + 30], label_of[lo:lo + 30]
+        logits = feats @ W
+        ex = np.exp(logits - logits.max(axis=1, keepdims=True))
+        prob = ex / ex.sum(axis=1, keepdims=True)
+        d = prob.copy()
+        d[np.arange(len(labs)), labs] -= 1.0
+        d /= len(labs)
+        W -= 0.5 * feats.T @ d
+"""
+
+
+def test_labels_read_as_the_index_of_a_write_are_the_targets(tmp_path):
+    from nandoctor.detectors.facts import facts
+
+    s = traced(LABELS_AS_INDEX, tmp_path)
+    F = facts(s)
+    assert F.target is not None and F.by_id[F.target].target in ("labs", "label_of")
+    combine = F.by_id[F.loss_side[2]]
+    assert combine.target.startswith("d[") and combine.line == line_of(LABELS_AS_INDEX, "d[np.arange")
+
+
+def test_a_prediction_copied_under_another_name_is_the_output_under_its_own(tmp_path):
+    from nandoctor.detectors.facts import facts
+
+    src = LABELS_AS_INDEX.replace("d = prob.copy()", "d = prob").replace("        d /= len(labs)\n", "") \
+        .replace("W -= 0.5 * feats.T @ d", "W -= 0.5 * feats.T @ d / len(labs)")
+    assert "d = prob\n" in src and "d /=" not in src
+    s = traced(src, tmp_path)
+    F = facts(s)
+    assert F.by_id[F.output].target == "prob"
+    # call_args hands out a fresh list each time: a caller extending it changes nothing for the next
+    first = F.call_args("nowhere", "x")
+    first.append("extended")
+    assert F.call_args("nowhere", "x") == []

@@ -197,6 +197,44 @@ def test_an_autoencoder_compares_its_output_with_its_inputs(tmp_path):
     assert target_site(F) == F.target
 
 
+DEEP_AUTOENCODER = """
+import numpy as np
+rng = np.random.default_rng(5)
+X = rng.normal(size=(300, 3)) @ rng.normal(size=(3, 8))
+X = (X - X.mean(axis=0)) / X.std(axis=0)
+sizes = [8, 6, 2, 6, 8]
+params = [(0.01 * rng.normal(size=(a, b)), np.zeros(b)) for a, b in zip(sizes[:-1], sizes[1:])]
+
+def forward(X):
+    acts = [X]
+    for k, (W, b) in enumerate(params):
+        z = acts[-1] @ W + b
+        acts.append(z if k == len(params) - 1 else np.tanh(z))
+    return acts
+
+for epoch in range(60):
+    acts = forward(X)
+    diff = acts[-1] - X
+    g = 2 * diff / len(X)
+    for k in reversed(range(len(params))):
+        W, b = params[k]
+        gW, gb = acts[k].T @ g, g.sum(axis=0)
+        if k > 0:
+            g = (g @ W.T) * (1 - acts[k] ** 2)
+        W -= 0.02 * gW
+        b -= 0.02 * gb
+"""
+
+
+def test_an_autoencoder_output_appended_to_a_list_is_compared_with_its_inputs(tmp_path):
+    # `acts = forward(X)` hands back a list nothing records; the reconstruction is its last appended value
+    s = trace(tmp_path, DEEP_AUTOENCODER)
+    F = facts(s)
+    assert F.target is not None and F.by_id[F.target].target == "X"
+    assert F.output is not None and F.by_id[F.output].kind == "append"
+    assert F.by_id[F.loss_side[2]].target == "diff"
+
+
 def test_a_summed_autoencoder_gradient_is_judged_on_its_first_update(tmp_path):
     s = trace(tmp_path, AUTOENCODER)
     status, out = judge(s, "gradient_sum_not_mean")

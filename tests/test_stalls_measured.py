@@ -533,3 +533,45 @@ def test_a_loss_that_fell_by_a_third_alone_does_not_show_a_stuck_fit(tmp_path):
     s = trace(tmp_path, FELL_A_THIRD)
     st, out = judge(s, "missing_bias")
     assert st.get("decision_stuck") != HOLDS, st
+
+
+# Two models fitted one after the other by the same function: linear features, then five quadratic ones.
+TWO_FITS = """
+import numpy as np
+rng = np.random.default_rng(21)
+r, t = rng.standard_normal(300), rng.standard_normal(300)
+y = 2.0 + 0.6 * r - 0.45 * r ** 2 + 0.35 * t + rng.normal(0, 0.08, 300)
+
+def fit(X, y, lr=0.1, steps=200):
+    n, d = X.shape
+    w = np.zeros({shape})
+    b = y.mean()
+    for step in range(steps):
+        err = X @ w + b - y
+        w = w - lr * X.T @ err / n
+        b = b - lr * np.mean(err)
+    return w
+
+w_lin = fit(np.column_stack([r, t]), y)
+w_quad = fit(np.column_stack([r, t, r ** 2, t ** 2, r * t]), y)
+"""
+
+
+def test_a_fresh_parameter_per_call_is_not_one_that_changes_shape(tmp_path):
+    # the second call starts w again at its own size: (2,) then (5,) is two models, not a parameter growing
+    values = untraced(TWO_FITS.replace("{shape}", "d"))
+    assert values["w_lin"].shape == (2,) and values["w_quad"].shape == (5,)
+    s = trace(tmp_path, TWO_FITS.replace("{shape}", "d"))
+    st, _ = judge(s, "parameter_shape_per_sample")
+    assert st["parameter_per_sample"] == FAILS
+    assert "parameter_shape_per_sample" not in [c.tag for c in s.causes]
+
+
+def test_a_parameter_an_update_broadcasts_to_a_new_shape_still_grows(tmp_path):
+    # w = zeros((d, 1)) against a (300,) error: the first update makes it (d, 300)
+    values = untraced(TWO_FITS.replace("{shape}", "(d, 1)"))
+    assert values["w_lin"].shape == (2, 300)
+    s = trace(tmp_path, TWO_FITS.replace("{shape}", "(d, 1)"))
+    st, _ = judge(s, "parameter_shape_per_sample")
+    assert st["parameter_per_sample"] == HOLDS
+

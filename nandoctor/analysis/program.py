@@ -616,7 +616,10 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
                 rebuilt.add(s.id)
                 return True
             if s.kind == "setitem":
-                # `params[p] = next_w` where next_w came from `w = params[p]` in the same function
+                # `params[p] = next_w` where next_w came from `w = params[p]` in the same function, or from the
+                # container the written one copies (`new = list(layers)`, `new[k] = (W - lr * gW, ...)`, then
+                # `layers = new`: the layers rebuilt each step)
+                key = _copied_container(s.function, key, by_fn_name) or key
                 names, seen = list(s.reads), set()
                 for _ in range(3):
                     nxt = []
@@ -636,6 +639,8 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
     keys: dict[str, list] = {}
     for s in cands:
         k = base_key(s.target)
+        # written into a copy that is bound back (`new[k] = ...`, then `layers = new`): the model's name is the copy's
+        k = (_copied_container(s.function, k, by_fn_name) or k) if s.kind == "setitem" else k
         keys.setdefault(k if "." in k else f"{s.function}::{k}", []).append(s)
     loop_parent = {lp.id: lp.parent for lp in loops}
     loop_targets = {lp.id: set(lp.targets) for lp in loops}
@@ -775,6 +780,9 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
         for w in resets:
             if (_binds_stored_value(w) or _binds_stored_values_returned(w, sites)) and not carried:
                 continue  # `w, c = self.layers[i]`: the name now refers to a stored array, updated in place
+            if _copied_container(w.function, name, by_fn_name) or (
+                    len(w.reads) == 1 and _copied_container(w.function, w.reads[0], by_fn_name) == name):
+                continue  # `new = list(layers)`, written into, then `layers = new`: the stored values carried on
             if w.loop is not None and any(w.loop in loop_chain(x.loop) for x in ss):
                 role[k] = "working storage (set afresh inside the loop that updates it)"
         # Set afresh, then transformed, in one function (`self.out = x @ W + b`, then `self.out = tanh(self.out)`):
@@ -1083,6 +1091,28 @@ def _reorder(site, name: str) -> bool:
     """`X = X[perm]` or `X = X[idx, :]`: the value is the name itself, indexed."""
     node = _first_statement(site)
     return isinstance(node, ast.Assign) and isinstance(node.value, ast.Subscript) and _dotted(node.value.value) == name
+
+
+def _copied_container(function: str, key: str, by_fn_name) -> str | None:
+    """The container a written one copies whole in the same function (`new = list(layers)`, `layers.copy()`,
+    `dict(params)`, `layers[:]`) when the copy is bound back to it there (`layers = new`), else None."""
+    copied = None
+    for w in by_fn_name.get((function, key), ()):
+        node = _first_statement(w)
+        if w.kind != "assign" or not isinstance(node, ast.Assign):
+            continue
+        v = node.value
+        if isinstance(v, ast.Call) and isinstance(v.func, ast.Name) and v.func.id in ("list", "dict") and len(v.args) == 1:
+            copied = _dotted(v.args[0])
+        elif isinstance(v, ast.Call) and isinstance(v.func, ast.Attribute) and v.func.attr == "copy" and not v.args:
+            copied = _dotted(v.func.value)
+        elif isinstance(v, ast.Subscript) and isinstance(v.slice, ast.Slice) and v.slice.lower is None \
+                and v.slice.upper is None:
+            copied = _dotted(v.value)
+    if not copied:
+        return None
+    back = any(w.kind == "assign" and w.reads == (key,) for w in by_fn_name.get((function, copied), ()))
+    return copied if back else None
 
 
 # Attributes that describe an array without reading its values: `g.reshape(acc.shape)` does not use acc's values.
@@ -1877,7 +1907,14 @@ class ProgramModel(_facts_base()):
 
     def call_args(self, function: str, param: str):
         """(caller, argument expression) pairs for calls to `function` passing `param`; a class's `__call__` is called
-        by calling one of its objects (`self(x)`, `model(xs)`, `layer(h)`)."""
+        by calling one of its objects (`self(x)`, `model(xs)`, `layer(h)`). (Computed once per argument: the data
+        lookups ask again and again; a fresh list each time, since callers extend it.)"""
+        key = ("call_args", function, param)
+        if key not in self.memo:
+            self.memo[key] = self._call_args_uncached(function, param)
+        return list(self.memo[key])
+
+    def _call_args_uncached(self, function: str, param: str):
         out = super().call_args(function, param)
         # A function handed in as an argument and called under the argument's name (`gradient_descent(X, y, w, b,
         # compute_cost, compute_gradient, ...)` calling `gradient_function(X, y, w, b)`): those calls call it too.

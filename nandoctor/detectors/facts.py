@@ -415,7 +415,9 @@ class Facts:
         """Sites whose values this site's expression reads (names, then the returns of callees)."""
         x = self.by_id[sid]
         out: list[int] = []
-        reads = [r for r in x.reads if not any(r2.startswith(r + ".") for r2 in x.reads)]
+        # (a name read only for its length or shape, `err / len(xb)`, hands on no value)
+        valued = value_reads(x) if x.kind != "arg" else x.reads
+        reads = [r for r in valued if not any(r2.startswith(r + ".") for r2 in valued)]
         for r in reads:
             # `X.dot` or `self.W.T` name no site: fall back to the longest prefix that does.
             parts = r.split(".")
@@ -431,6 +433,11 @@ class Facts:
             for w in self.resolve(base_name(x.target), x.function):
                 if w != sid and w not in out:
                     out.append(w)
+            # and where it writes is read too: `d[np.arange(n), labels] -= 1` depends on the labels' values
+            for r in _index_reads(x.target):
+                for w in self.resolve(r, x.function):
+                    if w != sid and w not in out and not self._shadowed(w):
+                        out.append(w)
         for c in x.calls:
             if c.split(".", 1)[0] in _LIBRARY_ROOTS:
                 continue  # `np.zeros(...)` is numpy's, not the program's own `zeros`
@@ -477,9 +484,7 @@ class Facts:
         pos = self.param_index(function, param)
         # `Affine(W, b)` calls `Affine.__init__(self, W, b)`: a constructor is called by its class's name.
         called = function.rsplit(".", 2)[-2] if last(function) == "__init__" and "." in function else last(function)
-        for caller, node in self.all_calls:
-            if last(_dotted(node.func) or "") != called:
-                continue
+        for caller, node in self._calls_by_name.get(called, ()):
             expr = None
             for kw in node.keywords:
                 if kw.arg == param:
@@ -488,6 +493,14 @@ class Facts:
                 expr = node.args[pos]
             if expr is not None:
                 out.append((caller, expr))
+        return out
+
+    @cached_property
+    def _calls_by_name(self) -> dict[str, list]:
+        """all_calls by the called name's last part (`net.backward(...)`: backward), for call_args's lookups."""
+        out: dict[str, list] = {}
+        for caller, node in self.all_calls:
+            out.setdefault(last(_dotted(node.func) or ""), []).append((caller, node))
         return out
 
     @cached_property
@@ -636,6 +649,13 @@ class Facts:
                 name = base_name(x.target)
                 if x.kind != "return" and "[" in x.target and "." in name and name.rsplit(".", 1)[-1] in held:
                     keys.add(("", name))
+        # A copy written into and bound back (`new = list(layers)`, `new[k] = (W - lr * gW, ...)`, `layers = new`):
+        # the model reads the parameters under the name they are bound back to.
+        for x in self.sites:
+            if x.kind == "assign" and len(x.reads) == 1 and (self._scope_of(x), x.reads[0]) in keys and any(
+                    _copies_whole(self.by_id[w].statement, base_name(x.target))
+                    for w in self.resolve(x.reads[0], x.function)):
+                keys.add(self.key(x.id))
         return keys
 
     @cached_property
@@ -808,11 +828,15 @@ class Facts:
 
     def _data_fed(self, sid: int, depth: int = 4) -> list[int]:
         """The data a multiplied operand holds: the site itself when it is data; else, through an argument and
-        copies that only reshape or rename it (`self.x = x`, `x = x.reshape(n, -1)`), the data passed in."""
+        copies that only reshape or rename it (`self.x = x`, `x = x.reshape(n, -1)`), the data passed in. A
+        parameter's own start (`w, b = w_in, b_in`) is the model's, not data."""
+        if sid in self.params:
+            return []
         if sid in self.data_like:
             return [sid]
         x = self.by_id[sid]
-        if depth <= 0 or not (x.kind == "arg" or (x.kind == "assign" and _copy_of_one(x.statement))):
+        if depth <= 0 or not (x.kind == "arg" or (x.kind == "assign" and _copy_of_one(x.statement))
+                              or (x.kind == "unpack" and _copy_of_one(x.statement, x.target))):
             return []
         out: list[int] = []
         for p in self.parent_map[sid]:
@@ -871,12 +895,25 @@ class Facts:
                 # the prediction is the last value appended to it within the step.
                 fwd = [a for a in (self._appended_into(p) for p in ps if p in self.derived) if a is not None][-1:]
             if fwd:
-                return fwd[-1], dat[0], sid
+                return self._copied_from(fwd[-1]), dat[0], sid
             # The prediction read straight from the parameters, or through a value computed from them that was not
             # recorded itself (a list of layer outputs, `acts[-1] - goal[idx]`).
             if any(p in self.params or p in self.derived for p in ps):
                 return None, dat[0], sid
         return self._reconstruction_side()
+
+    def _copied_from(self, sid: int) -> int:
+        """The value a plain copy of one name holds (`delta3 = probs`, then `delta3[rows, y] -= 1`): the prediction is
+        the copied value, under the name that computed it."""
+        x = self.by_id[sid]
+        node = parse_statement(x.statement or "")
+        node = node.body[0] if node is not None and node.body else None
+        if x.kind == "assign" and isinstance(node, ast.Assign) and isinstance(node.value, (ast.Name, ast.Attribute)):
+            ps = [p for p in self.parent_map.get(sid, []) if p in self.derived and self.observed(p)
+                  and self.by_id[p].kind != "arg"]
+            if len(ps) == 1:
+                return ps[0]
+        return sid
 
     def _appended_into(self, sid: int, depth: int = 3) -> int | None:
         """The recorded `append` that builds the list an unrecorded value holds: through the function return that
@@ -924,10 +961,15 @@ class Facts:
             ps = self.parent_map[sid]
             first_seq = self.ser(sid).seq[0]
             data = [p for p in ps if p in self.input_roots and self._array(p) and self.ser(p).seq[0] < first_seq]
-            outs = [p for p in ps if p in self.derived and self.observed(p)]
+            # (output, the name the statement reads it by): a recorded value, or the last layer's value appended to
+            # a list handed back unrecorded (`acts = forward(X)`, then `acts[-1] - X`)
+            outs = [(p, p) for p in ps if p in self.derived and self.observed(p)]
+            outs += [(a, p) for p in ps if p in self.derived and not self.observed(p)
+                     for a in [self._appended_into(p)] if a is not None]
             for d in data:
-                same = [o for o in outs if self.ser(o).shape[0] == self.ser(d).shape[0]
-                        and _subtracts(x.statement, base_name(self.by_id[o].target), base_name(self.by_id[d].target))]
+                same = [o for o, by in outs if (self.ser(o).shape[0] == self.ser(d).shape[0] if o == by else
+                                                 str(self.ser(d).shape[0]) in {t for _, t in self.ser(o).shape.unique_first()})
+                        and _subtracts(x.statement, base_name(self.by_id[by].target), base_name(self.by_id[d].target))]
                 if same:
                     return same[-1], d, sid
         return None, None, None
@@ -1413,6 +1455,69 @@ def expr_reads(node) -> list[str]:
     return out
 
 
+def _copies_whole(statement: str | None, name: str) -> bool:
+    """Whether a statement binds a whole copy of `name` (`list(name)`, `dict(name)`, `name.copy()`, `name[:]`)."""
+    tree = parse_statement(statement or "")
+    node = tree.body[0] if tree is not None and tree.body else None
+    if not isinstance(node, ast.Assign):
+        return False
+    v = node.value
+    if isinstance(v, ast.Call) and isinstance(v.func, ast.Name) and v.func.id in ("list", "dict") and len(v.args) == 1:
+        return _dotted(v.args[0]) == name
+    if isinstance(v, ast.Call) and isinstance(v.func, ast.Attribute) and v.func.attr == "copy" and not v.args:
+        return _dotted(v.func.value) == name
+    return isinstance(v, ast.Subscript) and isinstance(v.slice, ast.Slice) and v.slice.lower is None \
+        and v.slice.upper is None and _dotted(v.value) == name
+
+
+@lru_cache(maxsize=4096)
+def _index_reads(target: str) -> tuple[str, ...]:
+    """The names a written target's subscripts read the values of (`d[np.arange(len(y)), y]` reads y; a name only
+    measured, `len(y)`, is not read). Plain names only: the container's own name is the write, not a read."""
+    if "[" not in target:
+        return ()
+    try:
+        node = ast.parse(target.strip(), mode="eval").body
+    except SyntaxError:
+        return ()
+    out: list[str] = []
+    while isinstance(node, (ast.Subscript, ast.Attribute)):
+        if isinstance(node, ast.Subscript):
+            index = node.slice
+            sized = {id(n.args[0]) for n in ast.walk(index) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+                     and n.func.id == "len" and len(n.args) == 1}
+            called = {id(n.func) for n in ast.walk(index) if isinstance(n, ast.Call)}
+            for n in ast.walk(index):
+                if isinstance(n, ast.Name) and id(n) not in sized and id(n) not in called and n.id not in out \
+                        and n.id not in _MODULES:
+                    out.append(n.id)
+        node = node.value
+    return tuple(out)
+
+
+def value_reads(site) -> tuple[str, ...]:
+    """The names a statement reads the values of: a name seen only in `len(y)` or `y.shape` is left out (a
+    permutation of `len(y)` rows does not depend on the targets' values)."""
+    return _value_reads(site.statement or "", site.reads)
+
+
+@lru_cache(maxsize=8192)
+def _value_reads(statement: str, reads: tuple[str, ...]) -> tuple[str, ...]:
+    tree = parse_statement(statement)
+    if tree is None:
+        return reads
+    sized = set()
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "len" and len(n.args) == 1:
+            sized.add(id(n.args[0]))
+        if isinstance(n, ast.Attribute) and n.attr in ("shape", "dtype", "ndim", "size"):
+            sized.add(id(n.value))
+    full = {_dotted(n) for n in ast.walk(tree) if isinstance(n, (ast.Name, ast.Attribute))
+            and isinstance(getattr(n, "ctx", None), ast.Load) and id(n) not in sized}
+    only_sized = {_dotted(n) for n in ast.walk(tree) if id(n) in sized} - full
+    return tuple(r for r in reads if r not in only_sized)
+
+
 # Module names an expression's attribute chains start from, which name no value.
 _MODULES = {"np", "numpy", "math"}
 
@@ -1444,9 +1549,9 @@ def array_root(node) -> str | None:
 _SAME_VALUES = ("reshape", "astype", "ravel", "flatten", "transpose", "copy", "squeeze")
 
 
-def _copy_of_one(statement: str) -> bool:
+def _copy_of_one(statement: str, unpacked: str | None = None) -> bool:
     """`a = b`, `self.x = x`, `x = x.reshape(n, -1)`, `acts = [x]`: one name's numbers, at most reshaped, retyped,
-    copied or put alone in a list."""
+    copied or put alone in a list; for the name `unpacked` of a tuple target (`zs, outs = [], [x]`), its own element."""
     try:
         node = ast.parse(strip_comment(statement.strip())).body[0]
     except (SyntaxError, IndexError):
@@ -1454,6 +1559,15 @@ def _copy_of_one(statement: str) -> bool:
     if not isinstance(node, ast.Assign):
         return False
     value = node.value
+    if unpacked is not None:
+        target = node.targets[0]
+        if not (isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List))
+                and len(target.elts) == len(value.elts)):
+            return False
+        at = [k for k, t in enumerate(target.elts) if ast.unparse(t) == unpacked]
+        if len(at) != 1:
+            return False
+        value = value.elts[at[0]]
     if isinstance(value, (ast.List, ast.Tuple)) and len(value.elts) == 1:
         value = value.elts[0]  # `acts = [x]`: a list started with one name's numbers holds them unchanged
     while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _SAME_VALUES:

@@ -506,8 +506,8 @@ def init_scale_fixes(F: Facts, names: set[str], recorded_fan_in: dict | None = N
         if x.kind != "return" and base_name(target) not in names and target not in names \
                 and not any(n.startswith(base_name(target) + "[") or base_name(n) == base_name(target) for n in names):
             continue
-        if F.observed(x.id) and F.ser(x.id).step[0] >= 0:
-            continue  # drawn inside training: noise or data, not an initialisation
+        if F.n_steps and F.observed(x.id) and F.ser(x.id).step[0] >= 0:
+            continue  # drawn inside training: noise or data, not an initialisation (with no loop, nothing is)
         tree = F.trees.get(x.file)
         if tree is None:
             continue

@@ -861,6 +861,10 @@ record(Hooks *self, PyObject *sid, PyObject *v)
         PyErr_Clear();
         return 0;
     }
+    /* An int, a bool, a string or None holds no value the analysis reads (the Python hook drops them too): done
+     * here, without a call into Python for each index, counter or hash of pure-Python code. */
+    if (v == Py_None || PyLong_CheckExact(v) || PyBool_Check(v) || PyUnicode_CheckExact(v))
+        return 1;
     if (PyFloat_CheckExact(v) && PyLong_CheckExact(sid)) {
         PyObject *code = PyNumber_Add(sid, self->k_scalar);
         int done = code != NULL && append_entry(self, code, v) == 0;

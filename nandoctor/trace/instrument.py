@@ -754,10 +754,14 @@ class Instrumenter(ast.NodeTransformer):
         target = node.targets[0]
         if any(isinstance(e, ast.Starred) for e in target.elts):
             return node
+        # `X, y = X[idx], y[idx]`: each name is computed from its own element of a tuple written out on the
+        # right, not from the others' (a shuffle must not make the inputs read the targets).
+        values = node.value.elts if (isinstance(node.value, (ast.Tuple, ast.List)) and len(node.value.elts) == len(target.elts)
+                                     and not any(isinstance(e, ast.Starred) for e in node.value.elts)) else None
         sids = []
-        for elt in target.elts:
+        for k, elt in enumerate(target.elts):
             if isinstance(elt, (ast.Name, ast.Attribute)):
-                sids.append(self._site(elt, ast.unparse(elt), "unpack", node.value, node))
+                sids.append(self._site(elt, ast.unparse(elt), "unpack", values[k] if values else node.value, node))
             else:
                 sids.append(-1)
         node.value = _hook(UNPACK, [_consts(sids), node.value], node.value, first_evaluated(node.value))

@@ -938,6 +938,10 @@ class Recorder:
                     summarize(sid, v)
             elif t is float:
                 ca(sid + k_scalar); pa(v)
+            elif id(t) in not_values:
+                # ints, strings, None, functions (an index, a counter, a hash in pure-Python code): tested before
+                # the subclass checks below, which would cost as much again on every such value
+                return
             # Types are tested with issubclass on type(v), and read through numpy's own descriptors: isinstance
             # reads __class__, and an attribute of a user subclass may be a property or go through its
             # __getattribute__ or __getattr__, all code the script would not have run.
@@ -960,8 +964,9 @@ class Recorder:
                     take(sid, e_)
             elif (t is list or t is tuple or t is dict) and expands(sid) and (parts_ := array_parts(v)) is not None:
                 elements(sid, parts_)
-            elif id(t) not in not_values:
-                n_ = node_number(t, v)
+            else:
+                # (a built-in container is never a scalar autograd node: no attribute lookup for it)
+                n_ = None if t is list or t is tuple or t is dict else node_number(t, v)
                 if n_ is not None:
                     ca(sid + k_scalar); pa(n_)  # a scalar autograd node: its number
                 elif (u_ := unsummarised.get(id(t))) is None:

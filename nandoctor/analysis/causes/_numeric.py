@@ -537,13 +537,20 @@ def exp_fix(F: Facts, info: dict) -> list[Fix]:
                     line.replace(m.group(0), f"{m.group(1)}logaddexp(0, {m.group(2)})", 1),
                     "logaddexp(0, x) equals log(1 + exp(x)) and stays finite for any x; exp(x) alone overflows "
                     f"above {F.limits(sid).exp_max} in {F.limits(sid).dtype}.")]
-    m = re.search(r"((?:np\.|numpy\.)?exp)\((-?\s*\w+)\)", line)
+    m = re.search(r"((?:np\.|numpy\.)?)log\(\s*(?:np\.|numpy\.)?cosh\((-?\s*[\w.]+)\)\s*\)", line)
+    if m:
+        return [Fix("Compute log(cosh(x)) without forming cosh(x)", F.by_id[sid].line, line,
+                    line.replace(m.group(0), f"({m.group(1)}logaddexp({m.group(2)}, -{m.group(2)}) - {m.group(1)}log(2.0))", 1),
+                    "log(cosh(x)) = logaddexp(x, -x) - log(2), which stays finite for any x; cosh(x) alone overflows "
+                    f"above about {F.limits(sid).exp_max} in {F.limits(sid).dtype}.")]
+    name = exponential_overflow(info.get("operation", "")) or "exp"
+    m = re.search(rf"((?:np\.|numpy\.)?{name})\((-?\s*\w+)\)", line)
     if not m:
         return []
     lim = F.limits(sid)
-    return [Fix("Clip the argument of exp", F.by_id[sid].line, line,
+    return [Fix(f"Clip the argument of {name}", F.by_id[sid].line, line,
                 line.replace(m.group(0), f"{m.group(1)}({npx}clip({m.group(2)}, -{int(lim.exp_max)}, {int(lim.exp_max)}))"),
-                f"exp overflows above {lim.exp_max} in {lim.dtype}.")]
+                f"{name} overflows above about {lim.exp_max} in {lim.dtype}.")]
 
 
 def division_fix(F: Facts, info: dict) -> list[Fix]:
@@ -828,6 +835,17 @@ def bounded_outputs(F: Facts) -> list[tuple[int, str]]:
     return out
 
 
+# The functions that grow like exp and overflow where it does (cosh and sinh a little past its limit).
+_EXPONENTIAL = re.compile(r"(exp|exp2|expm1|cosh|sinh)\b")
+
+
+def exponential_overflow(operation: str) -> str | None:
+    """The function's name when a replayed operation is an exp-like function overflowing (`cosh overflow (arg
+    4523.2)`), else None."""
+    m = _EXPONENTIAL.match(operation or "")
+    return m.group(1) if m and "overflow" in operation else None
+
+
 def mechanism(F: Facts, info: dict, by) -> str:
     """The numeric mechanism of the first non-finite value, as the code of the rule that names it."""
     op = info.get("operation", "") or ""
@@ -835,7 +853,7 @@ def mechanism(F: Facts, info: dict, by) -> str:
         return "sigmoid_saturation_bce_0over0" if saturated_divisor(F, info, by)[0] else "division_by_zero"
     if op.startswith("log"):
         return "wrong_loss_for_activation" if "<" in op else "log_of_zero"
-    if "exp" in op and "overflow" in op:
+    if exponential_overflow(op):
         return "softmax_overflow_no_max_subtraction" if softmax_form(F, info)[0] and not subtracts_max(F, info) \
             else "exp_overflow"
     return "exploding_gradient"

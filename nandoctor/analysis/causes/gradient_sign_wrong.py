@@ -193,7 +193,8 @@ def _rate_free(F, u: int) -> bool:
         ("run_worsens", "the run gets worse: a NaN or inf, a loss that ends well above its start, or diverging weights"),
         ("steps_small", "the updates were a small part of the weights before the run got worse, or large without "
                         "overshooting (below the weights' own norm, no change alternating in sign, no spike, no value "
-                        "growing geometrically), and consecutive updates do not point opposite ways"),
+                        "growing geometrically), consecutive updates do not point opposite ways, and no per-sample "
+                        "step moves a linear prediction by LMS_GAIN times its error"),
         ("worse_from_first_steps", "the loss rises, or the weights grow while the loss does not fall, from the very "
                                    "first steps, steadily"),
         ("steps_follow_the_weights", "the steps change from one update to the next (the gradient is recomputed "
@@ -239,6 +240,23 @@ def rule(ctx) -> RuleOutcome:
     back = reversing_steps(F, bad.get("step"), ctx.threshold("REVERSAL_COSINE"), ctx.threshold("REVERSAL_SHARE"))
     if back is not None and back["reversing"]:
         out.check("steps_small", False, back["what"], cosine=back["cosine"])
+        return out
+    # A per-sample step on a linear prediction that moves it by more than twice its error overshoots that sample
+    # (the error changes sign and grows), however small the step is beside the weights.
+    # (the gain's limits are the learning-rate rule's, which names this case)
+    from ...config import threshold
+    from ...detectors.optimisation import stepped_updates
+    from ..rules import RULES
+    from .learning_rate_too_high import overshooting_gain
+
+    declared = RULES["learning_rate_too_high"].thresholds
+    gain = overshooting_gain(F, stepped_updates(F), bad.get("step"),
+                             threshold(ctx.session, "LMS_GAIN", declared["LMS_GAIN"]),
+                             threshold(ctx.session, "LMS_ENTRY_MAX", declared["LMS_ENTRY_MAX"]))
+    if gain:
+        out.check("steps_small", False, f"{gain['name']} is stepped by the rate {gain['rate']:.3g} times the row "
+                  f"{gain['row']} (squared norm {gain['sumsq']:.3g}): each step moves the prediction on that row by "
+                  f"{gain['gain']:.3g} times its error, overshooting it", gain=gain["gain"])
         return out
     # Large steps, however they grow, that keep pointing the same way: a descent whose steps are too large overshoots
     # the valley along the direction it diverges in (each step reverses the last there), a climb never turns back.

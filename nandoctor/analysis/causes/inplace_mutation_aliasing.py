@@ -109,8 +109,15 @@ def rule(ctx) -> RuleOutcome:
 def _scopes(F):
     """(qualified name, scope node, file) of every function the program defines and of every file's module code."""
     scopes = [(q, fn) for q, fn in F.function_defs.items()] + [("<module>", t) for t in F.trees.values()]
+    # the file of each scope, from one walk of each file (a library of many functions: not one walk per function)
+    owner: dict[int, str] = {}
+    for path, tree in F.trees.items():
+        owner.setdefault(id(tree), path)
+        for n in ast.walk(tree):
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                owner.setdefault(id(n), path)
     for qual, scope in scopes:
-        yield qual, scope, next((p for p, t in F.trees.items() if any(n is scope for n in ast.walk(t))), None)
+        yield qual, scope, owner.get(id(scope))
 
 
 def _loops(scope) -> list:

@@ -180,6 +180,12 @@ def describe_steps(big: dict) -> str:
         return (f"each update moved {big['name']} by a median {big['ratio']:.2g} of its norm over its first {big['n']} "
                 f"updates, and {big['growth_site']} kept growing, from {big['growth_from']:.3g} to "
                 f"{big['growth_to']:.3g} (at least 2x per check for {big['growth_checks']} checks)")
+    if big["how"] == "gain":
+        return (f"each update of {big['name']} multiplies the rate {big['rate']:.3g} by the row {big['row']}, whose "
+                f"squared norm is a median {big['sumsq']:.3g} over {big['n']} updates: a step moves the prediction on "
+                f"that row by {big['gain']:.3g} times its error, past the {big['limit']:g} at which it overshoots and "
+                f"the error grows at every visit" + (f" (the updates themselves a median {big['ratio']:.2g} of the "
+                                                     f"weights' norm)" if np.isfinite(big["ratio"]) else ""))
     if big["how"] == "raised":
         return (f"each update moved {big['name']} by a median {big['ratio_before']:.2g} of its norm over the "
                 f"{big['n_before']} updates before step {big['step']}, then by a median {big['ratio']:.2g} over the "
@@ -203,7 +209,9 @@ def describe_steps(big: dict) -> str:
                          "never changes again"),
         ("steps_too_large", "before the blow-up, one step moved a weight by a large part of its norm, or the steps "
                             "overshot (the change alternating in sign and growing), or large steps kept growing "
-                            "geometrically"),
+                            "geometrically, or each step of a linear prediction on one sample's input row (its "
+                            "entries at most LMS_ENTRY_MAX) changes that prediction by LMS_GAIN times its error or "
+                            "more: the rate times the row's squared norm"),
         ("stable_before_first_update", "the values were not already blowing up in the first step, before any update"),
         ("step_not_from_summed_gradient", "the step is too large even with the gradient divided by the batch size "
                                           "(judged on the first steps), or the loss itself sums over the samples, so "
@@ -226,7 +234,8 @@ def describe_steps(big: dict) -> str:
     # steps: the value overflowed where the fit was heading.
     thresholds={"LR_RATIO_HIGH": 0.1, "START_BLOWUP": 1e4, "SUM_BATCH": 32, "BOUNCE_DROP": 0.1,
                 "BOUNCE_REVERSALS": 0.5, "FROZEN_COLLAPSE": 1e4, "FROZEN_SPREAD": 1e-6, "FROZEN_KEPT_LOSS": 0.5,
-                "STEADY_FALL": 0.33, "BOUNCE_COSINE": -0.3, "CONVERGING_FALLS": 0.9, "SATURATED_HELD": 0.1},
+                "STEADY_FALL": 0.33, "BOUNCE_COSINE": -0.3, "CONVERGING_FALLS": 0.9, "SATURATED_HELD": 0.1,
+                "LMS_GAIN": 2.0, "LMS_ENTRY_MAX": 10.0},
     # the log of a negative tanh/linear output is NaN at any rate: the loss/activation mismatch explains it; a run
     # that climbs from its first update with steps that neither overshoot nor grow is going uphill, not too fast;
     # targets a bounded output cannot reach keep the error as large as their distance, and the steps with it; steps
@@ -309,6 +318,12 @@ def rule(ctx) -> RuleOutcome:
         # Steps that were small, then large before the trouble: the rate in force when the run broke was raised
         # part-way (a schedule), and the steps up to the trouble are judged from that point, not from the start.
         big = raised_steps(F, stepped, bad.get("step"), limit) or big
+    if not big:
+        # Small steps against the weights, on a linear prediction from one sample's row: each update moves that
+        # prediction by the rate times the row's squared norm times its error; past twice the error it overshoots
+        # and the error grows at every visit (many active features at once: tile codings, one-hot rows).
+        big = overshooting_gain(F, stepped, bad.get("step"), ctx.threshold("LMS_GAIN"),
+                                ctx.threshold("LMS_ENTRY_MAX")) or big
     if bad.get("kind") == "frozen" and not big:
         # the frozen run's own measured step: a spike against the updates that followed it
         big = dict(how="spike", update=bad["update"], name=bad["name"], step=bad["spike_step"], ratio=bad["ratio"],
@@ -356,12 +371,15 @@ def rule(ctx) -> RuleOutcome:
     # Steps that were small for many updates and then jumped, computed by the same statements all along: whatever
     # the gradient sums over, it summed over it before the jump too, so it is not what made the steps large.
     jumped = big["how"] == "raised"
-    from_sum = from_sum and not jumped
+    # (a gain measured on one sample's row is the rate's alone: no sum over samples enters it)
+    from_sum = from_sum and not jumped and big["how"] != "gain"
     # A loss that is itself a sum over the samples has that summed gradient as its own: the rate sizes the step.
     whole = summed_loss(F) if from_sum else None
     from_sum = from_sum and not whole
     out.check("step_not_from_summed_gradient", not from_sum,
-              (f"the steps were a median {big['ratio_before']:.2g} of the norm for {big['n_before']} updates made by "
+              ("the step's gain was measured on one sample's row: no sum over the samples enters it"
+               if big["how"] == "gain" else
+               f"the steps were a median {big['ratio_before']:.2g} of the norm for {big['n_before']} updates made by "
                f"the same statements before they jumped to {big['ratio']:.2g}: what the gradient sums over did not "
                f"change" if jumped else
                f"the gradient is summed over {b} samples, and so is the loss it descends: {whole['what']}" if whole else
@@ -383,7 +401,9 @@ def rule(ctx) -> RuleOutcome:
                      "no derivative was found fed with the pre-activation"):
         return out
     u = big.get("update") if big.get("update") is not None else measured[0]
-    fixes = [lower_lr_fix(F, u, factor=10.0 if big["ratio"] < 10 else 100.0)]
+    # (a gain g over the error needs the rate divided by 10 ** ceil(log10 g) to bring it below 1)
+    factor = float(10 ** np.ceil(np.log10(big["gain"]))) if big["how"] == "gain" else 10.0 if big["ratio"] < 10 else 100.0
+    fixes = [lower_lr_fix(F, u, factor=factor)]
     if jumped:
         fixes.append(advice(f"keep the step size that moved {big['name']} by {big['ratio_before']:.2g} of its norm "
                             f"per update, or raise it less than the change made at step {big['step']}",
@@ -417,3 +437,80 @@ def rule(ctx) -> RuleOutcome:
                                  "loss_rising", "first_nonfinite") for f in ctx.findings.get(code, [])]
     out.drafts.append(Draft("learning_rate_too_high", score, summary, chain, fixes, codes, ev))
     return out
+
+
+def overshooting_gain(F, stepped: list[int], until: int | None, limit: float, entry_max: float) -> dict | None:
+    """The largest measured gain of a per-sample step on a linear prediction: for `w -= rate * error * x` with `x`
+    one sample's row of data (1-D, entries at most `entry_max`), the step changes `x . w` by rate * |x|^2 times the
+    error. Judged over the updates before `until` (median of the recorded rows); None when none reaches `limit`."""
+    from ... import columns as C
+    from ...detectors.facts import parse_statement
+    from ...detectors.optimisation import update_ratios
+
+    best = None
+    for u in stepped:
+        x = F.by_id[u]
+        rates = [r for r in F.lr_sites(u) if (sr := F.ser(r)) is not None and len(sr)
+                 and np.all(np.isfinite(sr[C.MEAN])) and np.all(sr[C.MEAN] > 0)]
+        tree = parse_statement(x.statement or "")
+        if len(rates) != 1 or tree is None:
+            continue
+        rate_names = {base_name(F.by_id[r].target) for r in rates}
+        factors = {name for name, other in _walk_products(tree) if name not in rate_names and other not in rate_names}
+        rows = []
+        for name in factors:
+            for w in F.resolve(name, x.function):
+                sr = F.ser(w)
+                if w in F.params or sr is None or not len(sr) or F.by_id[w].kind == "arg":
+                    continue
+                shapes = {t for _, t in sr.shape.unique_first()}
+                one_row = all(len(s_) == 1 or (len(s_) == 2 and min(s_) == 1) for s_ in (_dims(t) for t in shapes))
+                if one_row and np.nanmax(np.abs(np.r_[sr[C.MIN], sr[C.MAX]])) <= entry_max:
+                    rows.append(w)
+        if len(rows) != 1:
+            continue
+        # A linear prediction only: through a sigmoid or tanh the step is damped by the unit's slope (a quarter at
+        # most), so the rate times the row's squared norm overstates it.
+        from ._passes import is_squashing
+
+        others = {n for n in _names_in(tree) if n not in rate_names and n not in factors}
+        if any(is_squashing(F, w) for n in others for w in F.resolve(n, x.function) if F.observed(w)):
+            continue
+        row = F.ser(rows[0])
+        at = np.nonzero((row.step >= 0) & ((row.step < until) if until is not None else True))[0]
+        if len(at) < 3:
+            continue
+        sumsq = row[C.SIZE][at] * (row[C.STD][at].astype(np.float64) ** 2 + row[C.MEAN][at].astype(np.float64) ** 2)
+        rate = float(np.median(F.ser(rates[0])[C.MEAN]))
+        gain = rate * float(np.median(sumsq))
+        if gain >= limit and (best is None or gain > best["gain"]):
+            ratios = update_ratios(F, u)[3]
+            best = dict(how="gain", update=u, name=base_name(x.target), step=int(row.step[at[0]]), gain=gain,
+                        rate=rate, sumsq=float(np.median(sumsq)), row=F.by_id[rows[0]].target, n=int(len(at)),
+                        limit=limit, ratio=float(np.median(ratios)) if len(ratios) else float("nan"))
+    return best
+
+
+def _walk_products(tree):
+    """(a plain name multiplied in a statement, the text of what it is multiplied by): in `rate * (q - t) * delta`,
+    delta is multiplied by `rate * (q - t)`, the rate and the error; in `rate * g`, g by the rate alone."""
+    import ast
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+            for side, other in ((node.left, node.right), (node.right, node.left)):
+                if isinstance(side, (ast.Name, ast.Attribute)):
+                    yield ast.unparse(side), ast.unparse(other)
+
+
+def _dims(text: str) -> tuple[int, ...]:
+    return tuple(int(d) for d in text.strip("()").split(",") if d.strip())
+
+
+def _names_in(tree) -> set[str]:
+    """The plain names and attribute chains a statement reads."""
+    import ast
+
+    return {ast.unparse(n) for n in ast.walk(tree) if isinstance(n, (ast.Name, ast.Attribute))
+            and isinstance(getattr(n, "ctx", None), ast.Load)}
+

@@ -8,7 +8,7 @@ import re
 import numpy as np
 
 from ... import columns as C
-from ...detectors.facts import _dotted, base_name, expr_reads, last, parse_statement, strip_comment
+from ...detectors.facts import _dotted, base_name, expr_reads, last, parse_statement, strip_comment, value_reads
 from ...detectors.structure import bias_params
 from ...explain.fixes import advice, bias_fixes
 from ...model import ChainLink, Fix
@@ -56,7 +56,7 @@ def decision_statements(F, params: set[str]) -> list:
             if x.kind == "arg":
                 if any(base_name(r) in tainted for _, expr in F.call_args(x.function, own) for r in expr_reads(expr)):
                     tainted.add(own)
-            elif any(base_name(r) in tainted for r in x.reads):
+            elif any(base_name(r) in tainted for r in value_reads(x)):
                 tainted.add(own)
     # the gradients the updates apply (`gW = outs[i].T @ delta`) are products on the way back, not to the prediction
     applied = {base_name(F.by_id[g].target) for u in F.updates for g in F.gradient_of(u)
@@ -66,7 +66,7 @@ def decision_statements(F, params: set[str]) -> list:
         own = base_name(x.target)
         if x.kind == "arg" or _learned(own, params) or not any(_learned(r, params) for r in x.reads):
             continue
-        if any(base_name(r) in tainted for r in x.reads) or own in applied:
+        if any(base_name(r) in tainted for r in value_reads(x)) or own in applied:
             continue
         tree = parse_statement(x.statement)
         if tree is not None and _has_product(tree):

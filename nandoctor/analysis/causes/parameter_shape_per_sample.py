@@ -39,6 +39,21 @@ def _factor_product(F, name: str, params: set[str]) -> tuple[str, int, str] | No
     return None
 
 
+def _grown_by_an_update(F, sid: int) -> bool:
+    """Whether an update of the parameter `sid` writes changed its element count from the write just before it.
+
+    A function that trains a fresh model on each call (`fit(X_lin, y)`, then `fit(X_quad, y)`) starts the name
+    again from its initialisation, at the new size: that is a new parameter, not one that grew."""
+    x = F.by_id[sid]
+    name = base_name(x.target)
+    writes = [w for w in F.sites if base_name(w.target) == name and w.function == x.function and w.kind != "arg"
+              and F.observed(w.id)]
+    updates = set(F.updates)
+    events = sorted((int(sr.seq[i]), int(np.prod(_shape(sr.shape[i]))), w.id in updates or w.kind in ("update", "augassign"))
+                    for w in writes for sr in [F.ser(w.id)] for i in range(len(sr)))
+    return any(b[2] and b[1] != a[1] for a, b in zip(events, events[1:]))
+
+
 @cause_rule(
     "parameter_shape_per_sample",
     "A parameter has one entry per training sample",
@@ -93,7 +108,8 @@ def rule(ctx) -> RuleOutcome:
     # The change is one statement's: a name made afresh for a second model (`W = np.zeros(...)` before another loop)
     # is another parameter, each of its statements writing one size.
     grown = {name for (name, p), counts in late.items() if counts - early.get((name, p), counts)}
-    changing = [k for k, ss in shapes.items() if len({int(np.prod(s)) for s in ss}) > 1 and k in grown]
+    changing = [k for k, ss in shapes.items() if len({int(np.prod(s)) for s in ss}) > 1 and k in grown
+                and _grown_by_an_update(F, where[k])]
     hit = per_sample[0] if per_sample else changing[0] if changing else None
     if not out.check("parameter_per_sample", hit is not None if shapes else None,
                      (f"{hit} has the shapes {', '.join(str(s) for s in shapes[hit])}" if hit else

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...detectors.facts import base_name
+from ...detectors.structure import bias_params
 from ...detectors.optimisation import gradient_size, loss_progress
 from ...explain.fixes import advice
 from ...model import ChainLink
@@ -19,6 +20,9 @@ from ._numeric import EARLY_STEPS, ratios_toward_the_input
         ("gradient_vanishes", "a backward value shrinks by DECAY within one step, or a parameter's gradient is below "
                               "VANISH_GRAD while another's is VANISH_CONTRAST times larger, or the layers' update "
                               "ratios shrink toward the input, the first layer's VANISH_CONTRAST times below the last's"),
+        ("gradient_has_a_way_back", "the model has depth for a gradient to shrink through: a backward value or the "
+                                    "layers' update ratios were measured shrinking, an activation was identified, or "
+                                    "two weight arrays or more are stepped (not counting biases)"),
         ("loss_barely_falls", "the measured loss fell by less than VANISH_SLOW_DROP over the run or its second half, and "
                               "did not end above twice its start"),
     ),
@@ -64,6 +68,10 @@ def rule(ctx) -> RuleOutcome:
                          f"{ctx.threshold('VANISH_CONTRAST'):g}" if layers is not None else "")),
                      **({"ratios": {r["name"]: r["ratio"] for r in layers}} if layers else {})):
         return out
+    depth = (True, "a backward value was measured shrinking along it") if along else \
+        (True, "the layers' update ratios were measured along it") if shrink else _depth(F)
+    if not out.check("gradient_has_a_way_back", depth[0], depth[1]):
+        return out
     lp = loss_progress(F)
     # Stalled: over the second half of the run (or the whole run) the loss fell by less than VANISH_SLOW_DROP.
     stalled = lp is not None and bool(min(lp["drop"], lp.get("late_drop", lp["drop"])) < ctx.threshold("VANISH_SLOW_DROP") \
@@ -96,3 +104,30 @@ def rule(ctx) -> RuleOutcome:
                     "scales the gradient down again: multiplied over many layers they leave nothing to learn from.")]
     out.drafts.append(Draft("vanishing_gradient", PRIMARY - 10, msg, chain, fixes, [f.code], dict(f.evidence)))
     return out
+
+
+def _depth(F) -> tuple[bool, str]:
+    """Whether anything stands between the loss and a parameter for its gradient to shrink through, and what.
+
+    A linear model's gradient is the data times the error: a tiny one there is a flat loss or an error that sums to
+    nothing, not a signal lost on its way back."""
+    if F.activations:
+        kinds = sorted({a.kind for a in F.activations})
+        return True, f"the forward pass goes through {', '.join(kinds)} ({len(F.activations)} call sites)"
+    biases = set(bias_params(F))
+    weights = set()
+    for u in F.updates:
+        name = base_name(F.by_id[u].target)
+        sr = F.ser(u)
+        if name in biases or sr is None or not len(sr):
+            continue
+        first = int(sr.step[sr.step >= 0].min()) if (sr.step >= 0).any() else None
+        for i in range(len(sr)):
+            if first is None or sr.step[i] == first:
+                weights.add((name, str(sr.shape[i])))
+    if len(weights) >= 2:
+        return True, f"{len(weights)} weight arrays are stepped ({', '.join(sorted({n for n, _ in weights})[:4])})"
+    return False, (f"no activation was identified and one weight array is stepped ({next(iter(weights))[0]}): a linear "
+                   f"model, whose gradient has no way back to shrink along" if weights else
+                   "no activation was identified and no weight array apart from biases is stepped")
+

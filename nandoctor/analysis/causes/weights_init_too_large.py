@@ -46,6 +46,10 @@ def rule(ctx) -> RuleOutcome:
     F = ctx.facts
     out = RuleOutcome()
     first = forward_pass(F, "first")
+    if not F.updates and not F.n_steps:
+        # No training loop: weights drawn at random and never trained (random features, an extreme learning
+        # machine) are judged on the one pass the script computes with them.
+        return _untrained_draw(ctx, F, out)
     if not out.check("first_pass_observed", bool(first and first.rows) or None,
                      f"{len(first.rows)} values recorded in the first pass before the targets are read" if first and first.rows
                      else "no training pass was recorded before the targets are read"):
@@ -140,6 +144,72 @@ def rule(ctx) -> RuleOutcome:
     summary = f"The initial weights are too large: {why}{loss_txt}."
     chain = [ChainLink(summary, ev["step"], F.by_id[sid].target, F.by_id[sid].line, dict(ev))]
     out.drafts.append(Draft("weights_init_too_large", PRIMARY - 5, summary, chain, _init_fixes(F),
+                            [f.code for f in ctx.findings.get("exact_saturation", [])], ev))
+    return out
+
+
+def _untrained_draw(ctx, F, out: RuleOutcome) -> RuleOutcome:
+    """The premises on a script with no training loop: a sigmoid/tanh computed once from moderate data and a weight
+    matrix drawn at random is saturated, and nothing ever changes that matrix."""
+    from ...detectors.facts import _TARGET_HINT, last
+
+    def dims(sid):
+        return tuple(int(v) for v in re.findall(r"\d+", str(F.ser(sid).shape[0])))
+
+    # The samples: as many as the targets have rows (data drawn at random too is told from weights by them).
+    samples = {dims(x.id)[0] for x in F.sites if F.observed(x.id) and x.kind != "arg" and dims(x.id)
+               and _TARGET_HINT.match(last(base_name(x.target)))}
+    found = None
+    for x in F.sites if samples else ():
+        sr = F.ser(x.id)
+        if sr is None or not len(sr) or x.kind == "arg" or not is_squashing(F, x.id):
+            continue
+        draws, data = [], []
+        for p in F.parents(x.id):
+            w = F.by_id[p]
+            ps = F.ser(p)
+            if ps is None or not len(ps) or w.kind == "arg" or len(dims(p)) != 2:
+                continue
+            line = strip_comment((w.statement or "").strip().splitlines()[0]) if (w.statement or "").strip() else ""
+            if _RANDOM_INIT.search(line) and not samples & set(dims(p)):
+                draws.append(p)
+            else:
+                data.append(p)
+        near = float(sr[C.FRAC_SAT_NEAR][0])
+        if draws and data and np.isfinite(near) and (found is None or near > found[0]):
+            found = (near, x.id, draws[0], data[0])
+    if not out.check("first_pass_observed", found is not None or None,
+                     (f"no training loop: the script computes {site_words(F, found[1])} (line "
+                      f"{F.by_id[found[1]].line}) once, from {F.by_id[found[3]].target} and {F.by_id[found[2]].target} "
+                      f"drawn at random (line {F.by_id[found[2]].line})") if found else
+                     "no training loop, and no sigmoid/tanh computed from data and a weight matrix drawn at random"
+                     if samples else "no training loop, and no targets to tell the data's rows from a weight matrix"):
+        return out
+    near, sid, draw, data = found
+    ds = F.ser(data)
+    in_max, in_std = float(ds[C.ABSMAX][0]), float(ds[C.STD][0])
+    if not out.check("inputs_moderate", bool(np.isfinite(in_max) and in_max <= ctx.threshold("init_input_scale_max")
+                                             and in_std > 0),
+                     f"the data {F.by_id[data].target} reach {in_max:.3g} with a spread of {in_std:.3g}",
+                     input_absmax=in_max, input_std=in_std):
+        return out
+    sr = F.ser(sid)
+    exact = float(sr[C.FRAC_SAT_EXACT][0])
+    why = (f"{site_words(F, sid)} (line {F.by_id[sid].line}) has {near:.0%} of its values within 1e-4 of its bounds "
+           f"({exact:.0%} exactly at them)")
+    if not out.check("starts_extreme", near >= ctx.threshold("init_saturated_fraction"), why, fraction_near_bound=near):
+        return out
+    name = F.by_id[draw].target
+    hurt = f"no loop updates {name}: the script's result is computed from these values as they were drawn"
+    out.check("training_hurt", True, hurt)
+    ws = F.ser(draw)
+    summary = (f"The initial weights are too large: {name} (line {F.by_id[draw].line}) is drawn with a spread of "
+               f"{float(ws[C.STD][0]):.3g} on data of spread {in_std:.3g}, and {why}; {hurt}.")
+    ev = {"input_std": in_std, "fraction_near_bound": near, "fraction_exact": exact, "site": F.by_id[sid].target,
+          "weight_std": float(ws[C.STD][0]), "step": -1}
+    chain = [ChainLink(summary, None, F.by_id[sid].target, F.by_id[sid].line, dict(ev))]
+    out.drafts.append(Draft("weights_init_too_large", PRIMARY - 5, summary, chain,
+                            init_scale_fixes(F, {base_name(name)}),
                             [f.code for f in ctx.findings.get("exact_saturation", [])], ev))
     return out
 
