@@ -520,6 +520,18 @@ def softmax_fix(F: Facts, info: dict) -> list[Fix]:
                 "softmax(z) = softmax(z - max z); the largest exponent becomes 0, so exp cannot overflow.")]
 
 
+# The logs of exp-like functions written without forming them: (pattern, with the numpy prefix and the argument as
+# groups; the fix's title; the rewrite from those groups; the identity it rests on).
+_LOG_REWRITES = (
+    (r"((?:np\.|numpy\.)?)log\(\s*1(?:\.0*)?\s*\+\s*(?:np\.|numpy\.)?exp\((-?\s*[\w.]+)\)\s*\)",
+     "Compute log(1 + exp(x)) without forming exp(x)", lambda np_, x: f"{np_}logaddexp(0, {x})",
+     "logaddexp(0, x) equals log(1 + exp(x))"),
+    (r"((?:np\.|numpy\.)?)log\(\s*(?:np\.|numpy\.)?cosh\((-?\s*[\w.]+)\)\s*\)",
+     "Compute log(cosh(x)) without forming cosh(x)", lambda np_, x: f"({np_}logaddexp({x}, -{x}) - {np_}log(2.0))",
+     "log(cosh(x)) = logaddexp(x, -x) - log(2)"),
+)
+
+
 def exp_fix(F: Facts, info: dict) -> list[Fix]:
     sid = info.get("site")
     if sid is None or sid not in F.by_id:
@@ -531,18 +543,12 @@ def exp_fix(F: Facts, info: dict) -> list[Fix]:
         return [Fix("Use the form of the sigmoid that cannot overflow", F.by_id[sid].line, line,
                     line.replace(m.group(0), f"1 / (1 + {m.group(1)}(-{m.group(2)}))"),
                     "exp(z)/(1+exp(z)) is inf/inf = NaN for large z; 1/(1+exp(-z)) tends to 1 instead.")]
-    m = re.search(r"((?:np\.|numpy\.)?)log\(\s*1(?:\.0*)?\s*\+\s*(?:np\.|numpy\.)?exp\((-?\s*[\w.]+)\)\s*\)", line)
-    if m:
-        return [Fix("Compute log(1 + exp(x)) without forming exp(x)", F.by_id[sid].line, line,
-                    line.replace(m.group(0), f"{m.group(1)}logaddexp(0, {m.group(2)})", 1),
-                    "logaddexp(0, x) equals log(1 + exp(x)) and stays finite for any x; exp(x) alone overflows "
-                    f"above {F.limits(sid).exp_max} in {F.limits(sid).dtype}.")]
-    m = re.search(r"((?:np\.|numpy\.)?)log\(\s*(?:np\.|numpy\.)?cosh\((-?\s*[\w.]+)\)\s*\)", line)
-    if m:
-        return [Fix("Compute log(cosh(x)) without forming cosh(x)", F.by_id[sid].line, line,
-                    line.replace(m.group(0), f"({m.group(1)}logaddexp({m.group(2)}, -{m.group(2)}) - {m.group(1)}log(2.0))", 1),
-                    "log(cosh(x)) = logaddexp(x, -x) - log(2), which stays finite for any x; cosh(x) alone overflows "
-                    f"above about {F.limits(sid).exp_max} in {F.limits(sid).dtype}.")]
+    for pattern, title, rewrite, why in _LOG_REWRITES:
+        m = re.search(pattern, line)
+        if m:
+            return [Fix(title, F.by_id[sid].line, line, line.replace(m.group(0), rewrite(m.group(1), m.group(2)), 1),
+                        f"{why}, which stays finite for any x; the inner function alone overflows above about "
+                        f"{F.limits(sid).exp_max} in {F.limits(sid).dtype}.")]
     name = exponential_overflow(info.get("operation", "")) or "exp"
     m = re.search(rf"((?:np\.|numpy\.)?{name})\((-?\s*\w+)\)", line)
     if not m:
