@@ -11,6 +11,7 @@ from functools import cached_property
 import numpy as np
 
 from .. import columns as C
+from ..detectors.facts import METADATA_ATTRS
 from ..model import flow_sites
 
 EV_ITER, EV_EXIT = 0, 1
@@ -339,7 +340,7 @@ def index_sources(sources: dict[str, str]) -> SourceIndex:
                         # element (`g["by"] = ...`) leaves the others, which later statements read through it.
                         if isinstance(part, ast.Subscript) and _whole(part.slice):
                             written_into.add(id(part.value))
-            if isinstance(n, ast.Attribute) and n.attr in _METADATA and isinstance(n.value, (ast.Name, ast.Attribute)):
+            if isinstance(n, ast.Attribute) and n.attr in METADATA_ATTRS and isinstance(n.value, (ast.Name, ast.Attribute)):
                 written_into.add(id(n.value))  # `acc.shape` describes acc; its values are not read
             # A membership test (`if key not in self.m:`, an optimizer's state filled lazily) reads the container's
             # keys, not the values it holds.
@@ -1096,27 +1097,18 @@ def _reorder(site, name: str) -> bool:
 def _copied_container(function: str, key: str, by_fn_name) -> str | None:
     """The container a written one copies whole in the same function (`new = list(layers)`, `layers.copy()`,
     `dict(params)`, `layers[:]`) when the copy is bound back to it there (`layers = new`), else None."""
+    from ..detectors.facts import copied_whole
+
     copied = None
     for w in by_fn_name.get((function, key), ()):
-        node = _first_statement(w)
-        if w.kind != "assign" or not isinstance(node, ast.Assign):
-            continue
-        v = node.value
-        if isinstance(v, ast.Call) and isinstance(v.func, ast.Name) and v.func.id in ("list", "dict") and len(v.args) == 1:
-            copied = _dotted(v.args[0])
-        elif isinstance(v, ast.Call) and isinstance(v.func, ast.Attribute) and v.func.attr == "copy" and not v.args:
-            copied = _dotted(v.func.value)
-        elif isinstance(v, ast.Subscript) and isinstance(v.slice, ast.Slice) and v.slice.lower is None \
-                and v.slice.upper is None:
-            copied = _dotted(v.value)
+        if w.kind == "assign":
+            copied = copied_whole(w.statement) or copied
     if not copied:
         return None
     back = any(w.kind == "assign" and w.reads == (key,) for w in by_fn_name.get((function, copied), ()))
     return copied if back else None
 
 
-# Attributes that describe an array without reading its values: `g.reshape(acc.shape)` does not use acc's values.
-_METADATA = frozenset(("shape", "dtype", "ndim", "size"))
 
 
 def _aug_value_reads(site, name: str) -> bool:
@@ -1124,7 +1116,7 @@ def _aug_value_reads(site, name: str) -> bool:
     node = _first_statement(site)
     if not isinstance(node, (ast.AugAssign, ast.Assign)):
         return False
-    shaped = {id(n.value) for n in ast.walk(node.value) if isinstance(n, ast.Attribute) and n.attr in _METADATA}
+    shaped = {id(n.value) for n in ast.walk(node.value) if isinstance(n, ast.Attribute) and n.attr in METADATA_ATTRS}
     uses = sum(_dotted(n) == name for n in ast.walk(node.value)
                if isinstance(n, (ast.Name, ast.Attribute)) and id(n) not in shaped)
     # `W = W - lr * g` reads W once to replace it; `w = w - 0.1 * w` reads it again to compute the step

@@ -653,7 +653,7 @@ class Facts:
         # the model reads the parameters under the name they are bound back to.
         for x in self.sites:
             if x.kind == "assign" and len(x.reads) == 1 and (self._scope_of(x), x.reads[0]) in keys and any(
-                    _copies_whole(self.by_id[w].statement, base_name(x.target))
+                    copied_whole(self.by_id[w].statement) == base_name(x.target)
                     for w in self.resolve(x.reads[0], x.function)):
                 keys.add(self.key(x.id))
         return keys
@@ -1455,19 +1455,25 @@ def expr_reads(node) -> list[str]:
     return out
 
 
-def _copies_whole(statement: str | None, name: str) -> bool:
-    """Whether a statement binds a whole copy of `name` (`list(name)`, `dict(name)`, `name.copy()`, `name[:]`)."""
+# Attributes that describe an array without reading its values: `g.reshape(acc.shape)` does not use acc's values.
+METADATA_ATTRS = frozenset(("shape", "dtype", "ndim", "size"))
+
+
+def copied_whole(statement: str | None) -> str | None:
+    """The name a statement binds a whole copy of (`list(name)`, `dict(name)`, `name.copy()`, `name[:]`), else None."""
     tree = parse_statement(statement or "")
     node = tree.body[0] if tree is not None and tree.body else None
     if not isinstance(node, ast.Assign):
-        return False
+        return None
     v = node.value
     if isinstance(v, ast.Call) and isinstance(v.func, ast.Name) and v.func.id in ("list", "dict") and len(v.args) == 1:
-        return _dotted(v.args[0]) == name
+        return _dotted(v.args[0])
     if isinstance(v, ast.Call) and isinstance(v.func, ast.Attribute) and v.func.attr == "copy" and not v.args:
-        return _dotted(v.func.value) == name
-    return isinstance(v, ast.Subscript) and isinstance(v.slice, ast.Slice) and v.slice.lower is None \
-        and v.slice.upper is None and _dotted(v.value) == name
+        return _dotted(v.func.value)
+    if isinstance(v, ast.Subscript) and isinstance(v.slice, ast.Slice) and v.slice.lower is None \
+            and v.slice.upper is None:
+        return _dotted(v.value)
+    return None
 
 
 @lru_cache(maxsize=4096)
@@ -1510,7 +1516,7 @@ def _value_reads(statement: str, reads: tuple[str, ...]) -> tuple[str, ...]:
     for n in ast.walk(tree):
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "len" and len(n.args) == 1:
             sized.add(id(n.args[0]))
-        if isinstance(n, ast.Attribute) and n.attr in ("shape", "dtype", "ndim", "size"):
+        if isinstance(n, ast.Attribute) and n.attr in METADATA_ATTRS:
             sized.add(id(n.value))
     full = {_dotted(n) for n in ast.walk(tree) if isinstance(n, (ast.Name, ast.Attribute))
             and isinstance(getattr(n, "ctx", None), ast.Load) and id(n) not in sized}
