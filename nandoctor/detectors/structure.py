@@ -317,7 +317,7 @@ def dead_units(session) -> list[Finding]:
                 frac = 0.0
             if frac < 0.999:
                 # Only the share of zeros is known: count the units whose gradient is exactly 0 over the tail.
-                counted = _units_without_gradient(F, _shape(sr.shape[tail[-1]]), set(sr.step[tail].tolist()),
+                counted = _units_without_gradient(F, shape_of(sr.shape[tail[-1]]), set(sr.step[tail].tolist()),
                                                   float(np.nanmedian(fz)) if np.isfinite(fz).any() else 0.0)
                 if counted is not None:
                     dead = counted
@@ -762,7 +762,8 @@ _ELEMENTWISE = {"exp", "log", "log1p", "expm1", "tanh", "abs", "absolute", "sqrt
 _BINARY = {"maximum", "minimum", "add", "subtract", "multiply", "divide", "true_divide", "power", "where"}
 
 
-def _shape(text) -> tuple:
+def shape_of(text) -> tuple:
+    """A recorded shape's text (`(300, 4)`) as a tuple of ints."""
     return tuple(int(v) for v in re.findall(r"\d+", str(text)))
 
 
@@ -860,15 +861,15 @@ def broadcast_shapes(session) -> list[Finding]:
         if x.phase not in ("forward", "loss", "backward") and not (x.phase == "other" and (sr.step >= 0).all()
                                                                     and F.training_loop is not None):
             continue
-        square = [k for k, text in sr.shape.unique_first() if len(_shape(text)) == 2 and _shape(text)[0] == _shape(text)[1]
-                  and _shape(text)[0] >= 2]
+        square = [k for k, text in sr.shape.unique_first() if len(shape_of(text)) == 2 and shape_of(text)[0] == shape_of(text)[1]
+                  and shape_of(text)[0] >= 2]
         if not square:
             spread = _column_of_labels_spread(F, x, sr)
             if spread is not None:
                 out.append(spread)
             continue
         k0 = square[0]
-        n = _shape(sr.shape[k0])[0]
+        n = shape_of(sr.shape[k0])[0]
         pshapes = {}
         for p in F.parents(x.id):
             ps = F.ser(p)
@@ -878,7 +879,7 @@ def broadcast_shapes(session) -> list[Finding]:
             j = ps.before_seq(int(sr.seq[k0]))
             if j is not None:
                 q = F.by_id[p]
-                pshapes[f"{last(q.function)}()" if q.kind == "return" else base_name(q.target)] = _shape(ps.shape[j])
+                pshapes[f"{last(q.function)}()" if q.kind == "return" else base_name(q.target)] = shape_of(ps.shape[j])
         found = [b for b in silent_broadcasts(x.statement, pshapes) if b[4] == (n, n)]
         if found:
             vec, vshape, col, cshape, _ = found[0]
@@ -908,7 +909,7 @@ def _column_of_labels_spread(F: Facts, x, sr) -> Finding | None:
         j = ps.before_seq(seq) if ps is not None and len(ps) else None
         if j is not None and F.by_id[p].kind != "return":
             name = base_name(F.by_id[p].target)
-            known[name], by_name[name] = _shape(ps.shape[j]), p
+            known[name], by_name[name] = shape_of(ps.shape[j]), p
     for node in ast.walk(tree):
         if not isinstance(node, ast.BinOp) or not isinstance(node.op, ast.Sub):
             continue
@@ -957,7 +958,7 @@ def _sample_count(F: Facts, shape: tuple) -> int | None:
     sr = F.ser(i) if i is not None else None
     if sr is None or not len(sr):
         return None
-    dims = set(_shape(sr.shape[0]))
+    dims = set(shape_of(sr.shape[0]))
     shared = [d for d in shape if d in dims]
     return shared[0] if len(shared) == 1 and len(set(shape)) == 2 else None
 
@@ -976,12 +977,12 @@ def normalisation_checks(F: Facts) -> list[dict]:
         m = np.nonzero((sr.step >= 0) & np.isfinite(sr[C.MEAN]) & (sr[C.N_NAN] + sr[C.N_POSINF] + sr[C.N_NEGINF] == 0))[0]
         if not len(m):
             continue
-        shape = _shape(sr.shape[m[-1]])
+        shape = shape_of(sr.shape[m[-1]])
         if len(shape) != 2 or not np.all(sr[C.MIN][m] >= 0):
             continue
         # a square observation (a (10, 10) minibatch of ten samples over ten classes) sums to the same total
         # whichever axis was normalised: it says nothing of the axis
-        m = m[np.array([len(set(_shape(sr.shape[i]))) != 1 for i in m])]
+        m = m[np.array([len(set(shape_of(sr.shape[i]))) != 1 for i in m])]
         if not len(m):
             continue
         n = _sample_count(F, shape)

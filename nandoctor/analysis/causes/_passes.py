@@ -11,6 +11,7 @@ import numpy as np
 
 from ... import columns as C
 from ...detectors.facts import _TARGET_HINT, _dotted, base_name, last, parse_statement
+from ...detectors.structure import shape_of
 
 _LOSS_NAME = re.compile(r"(loss|cost|error|objective|nll|mse|xent|J$)", re.IGNORECASE)
 _SQUASH = re.compile(r"(tanh|sigmoid|logistic|expit|exp\(\s*-)", re.IGNORECASE)
@@ -155,8 +156,8 @@ def _target_site(F) -> int | None:
     # A name alone does not make data the targets: the array the loss compares the output with wins unless the
     # named one has as many rows (a label vector beside it), e.g. `truth` of shape (3,) is a coefficient vector.
     if F.target is not None and named is not None and F.observed(F.target):
-        rows = _shape(F.ser(F.target).shape[0])[:1]
-        if rows != _shape(F.ser(named).shape[0])[:1]:
+        rows = shape_of(F.ser(F.target).shape[0])[:1]
+        if rows != shape_of(F.ser(named).shape[0])[:1]:
             return F.target
     return named
 
@@ -169,7 +170,7 @@ def input_site(F) -> int | None:
         found = [sid for sid in F.data_sites if sid != t and F.by_id[sid].kind != "arg" and F.ser(sid).step[0] < 0
                  and not _TARGET_HINT.match(last(base_name(F.by_id[sid].target)))]
         # a table of floats before a vector of labels
-        found.sort(key=lambda sid: (len(_shape(F.ser(sid).shape[0])) != 2, "f" not in str(F.ser(sid).dtype[0])))
+        found.sort(key=lambda sid: (len(shape_of(F.ser(sid).shape[0])) != 2, "f" not in str(F.ser(sid).dtype[0])))
         cand = found[0] if found else None
     return None if cand is None else last_before_loop(F, cand)
 
@@ -248,18 +249,14 @@ def samples_axis_length(F) -> int | None:
     i, t = input_site(F), target_site(F)
     if i is None or t is None:
         return None
-    si = _shape(F.ser(i).shape[0])
-    st = _shape(F.ser(t).shape[0])
+    si = shape_of(F.ser(i).shape[0])
+    st = shape_of(F.ser(t).shape[0])
     shared = [d for d in si if d in st and d > 1]
     # The targets' longest axis is their samples (one value or one row of K per sample): when the inputs do not
     # share it, what they share is a class count or a width, not the samples.
     if shared and st and max(st) not in shared:
         return None
     return max(shared) if shared else None
-
-
-def _shape(text) -> tuple:
-    return tuple(int(v) for v in re.findall(r"\d+", str(text)))
 
 
 def update_sites(F) -> list[int]:
@@ -342,13 +339,13 @@ def weight_gains(F) -> list[dict]:
         with np.errstate(invalid="ignore"):
             from_zero = np.isclose(sr[C.UPDATE_L2].astype(np.float64), norms, rtol=1e-9, atol=0.0) & (norms > 0)
         for i in np.nonzero((sizes >= 2) & ((norms == 0) | from_zero))[0][:1]:
-            key = (base_name(F.by_id[p].target), _shape(sr.shape[int(i)]))
+            key = (base_name(F.by_id[p].target), shape_of(sr.shape[int(i)]))
             seq = int(sr.seq[i]) - (1 if from_zero[i] else 0)  # the zero start came before the write
             zero[key] = min(zero.get(key, seq), seq)
         # Rows are in seq order: each shape's first usable row is its earliest value.
         for code in np.unique(codes[usable]):
             i = int(np.nonzero(usable & (codes == code))[0][0])
-            shape = _shape(sr.shape[i])
+            shape = shape_of(sr.shape[i])
             size, l2 = float(sizes[i]), float(norms[i])
             if len(shape) not in (1, 2):
                 continue

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import ast
+
 import numpy as np
 
-from ...detectors.facts import base_name
+from ... import columns as C
+from ...detectors.facts import base_name, parse_statement
 from ...detectors.numerics import first_nonfinite_info
 from ...detectors.optimisation import LIM as STEP_LIMITS
 from ...detectors.optimisation import (batch_axis_size, bias_named, loss_progress, loss_series, oversized_steps,
                                        step0_blowup, stepped_updates, summed_gradients, summed_loss, thrown_off,
                                        trouble, typical_ratio, update_ratios)
+from ...detectors.structure import shape_of
 from ...explain.fixes import advice, divide_gradient_fix, lower_lr_fix
 from ...model import ChainLink
 from ..rules import LATENT, PRIMARY, Draft, RuleOutcome, cause_rule
 from ._frozen import frozen_after_step, saturated_after_spikes
 from ._numeric import early_step_ratio
+from ._passes import is_squashing
 
 
 def nonfinite_chain(ctx, info) -> tuple[list, list, str]:
@@ -36,7 +41,6 @@ def thrown_dead(F, findings) -> dict:
     """The loss jumping to LOSS_JUMP x its first value at two checks in a row, and ReLU units that were alive at the
     first step dead to the end after that jump (a dead_units error whose units were not already dead at the first
     step). {} when not measured so."""
-    from ... import columns as C
     from ...detectors.optimisation import LOSS_JUMP, loss_series
     from ._passes import loop_rows
 
@@ -75,7 +79,6 @@ def _noise_not_bounce(F, u: int, chance: float, bounce_cosine: float) -> bool:
     and forth across the minimum, which reverses nearly every change. For an array kept at every write, the same
     reading of directions: consecutive changes whose median cosine stays above `bounce_cosine` are not thrown back.
     False when the changes were not measured exactly (an array's mean need not carry its update)."""
-    from ... import columns as C
     from ...detectors.optimisation import alternation, consecutive_cosines
 
     sr = F.ser(u)
@@ -260,8 +263,6 @@ def rule(ctx) -> RuleOutcome:
     # consecutive writes, which start from the container's values, not from each other.
     from .parameter_not_updated import rebinding_updates
 
-    from ... import columns as C
-
     unread = {c["site"].id for c in rebinding_updates(F)
               if not np.isfinite(F.ser(c["site"].id)[C.UPDATE_L2]).any()}  # no update norm: only consecutive writes
     stepped = [u for u in stepped_updates(F) if u not in unread]
@@ -443,10 +444,6 @@ def overshooting_gain(F, stepped: list[int], until: int | None, limit: float, en
     """The largest measured gain of a per-sample step on a linear prediction: for `w -= rate * error * x` with `x`
     one sample's row of data (1-D, entries at most `entry_max`), the step changes `x . w` by rate * |x|^2 times the
     error. Judged over the updates before `until` (median of the recorded rows); None when none reaches `limit`."""
-    from ... import columns as C
-    from ...detectors.facts import parse_statement
-    from ...detectors.optimisation import update_ratios
-
     best = None
     for u in stepped:
         x = F.by_id[u]
@@ -464,15 +461,13 @@ def overshooting_gain(F, stepped: list[int], until: int | None, limit: float, en
                 if w in F.params or sr is None or not len(sr) or F.by_id[w].kind == "arg":
                     continue
                 shapes = {t for _, t in sr.shape.unique_first()}
-                one_row = all(len(s_) == 1 or (len(s_) == 2 and min(s_) == 1) for s_ in (_dims(t) for t in shapes))
+                one_row = all(len(s_) == 1 or (len(s_) == 2 and min(s_) == 1) for s_ in (shape_of(t) for t in shapes))
                 if one_row and np.nanmax(np.abs(np.r_[sr[C.MIN], sr[C.MAX]])) <= entry_max:
                     rows.append(w)
         if len(rows) != 1:
             continue
         # A linear prediction only: through a sigmoid or tanh the step is damped by the unit's slope (a quarter at
         # most), so the rate times the row's squared norm overstates it.
-        from ._passes import is_squashing
-
         others = {n for n in _names_in(tree) if n not in rate_names and n not in factors}
         if any(is_squashing(F, w) for n in others for w in F.resolve(n, x.function) if F.observed(w)):
             continue
@@ -494,8 +489,6 @@ def overshooting_gain(F, stepped: list[int], until: int | None, limit: float, en
 def _walk_products(tree):
     """(a plain name multiplied in a statement, the text of what it is multiplied by): in `rate * (q - t) * delta`,
     delta is multiplied by `rate * (q - t)`, the rate and the error; in `rate * g`, g by the rate alone."""
-    import ast
-
     for node in ast.walk(tree):
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
             for side, other in ((node.left, node.right), (node.right, node.left)):
@@ -503,14 +496,8 @@ def _walk_products(tree):
                     yield ast.unparse(side), ast.unparse(other)
 
 
-def _dims(text: str) -> tuple[int, ...]:
-    return tuple(int(d) for d in text.strip("()").split(",") if d.strip())
-
-
 def _names_in(tree) -> set[str]:
     """The plain names and attribute chains a statement reads."""
-    import ast
-
     return {ast.unparse(n) for n in ast.walk(tree) if isinstance(n, (ast.Name, ast.Attribute))
             and isinstance(getattr(n, "ctx", None), ast.Load)}
 

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import ast
-import re
 
 import numpy as np
 
 from ...detectors.facts import _dotted, array_root, base_name, last
+from ...detectors.structure import shape_of
 from ...explain.fixes import as_group, one_per_output_fix, shared_step_fixes
 from ...model import ChainLink
 from ..rules import STRUCTURAL, Draft, RuleOutcome, cause_rule
 from ._passes import samples_axis_length
-
-
-def _shape(text) -> tuple:
-    return tuple(int(v) for v in re.findall(r"\d+", str(text)))
 
 
 def _factor_product(F, name: str, params: set[str]) -> tuple[str, int, str] | None:
@@ -49,7 +45,7 @@ def _grown_by_an_update(F, sid: int) -> bool:
     writes = [w for w in F.sites if base_name(w.target) == name and w.function == x.function and w.kind != "arg"
               and F.observed(w.id)]
     updates = set(F.updates)
-    events = sorted((int(sr.seq[i]), int(np.prod(_shape(sr.shape[i]))), w.id in updates or w.kind in ("update", "augassign"))
+    events = sorted((int(sr.seq[i]), int(np.prod(shape_of(sr.shape[i]))), w.id in updates or w.kind in ("update", "augassign"))
                     for w in writes for sr in [F.ser(w.id)] for i in range(len(sr)))
     return any(b[2] and b[1] != a[1] for a, b in zip(events, events[1:]))
 
@@ -92,16 +88,16 @@ def rule(ctx) -> RuleOutcome:
             continue
         name = base_name(F.by_id[p].target)
         for _, text in sr.shape.unique_first():
-            s = _shape(text)
+            s = shape_of(text)
             if s not in shapes.setdefault(name, []):
                 shapes[name].append(s)
         where.setdefault(name, p)
         for i in range(len(sr)):
             st = int(sr.step[i])
             if st < 1:
-                early.setdefault((name, p), set()).add(int(np.prod(_shape(sr.shape[i]))))
+                early.setdefault((name, p), set()).add(int(np.prod(shape_of(sr.shape[i]))))
             if st == last_step:
-                late.setdefault((name, p), set()).add(int(np.prod(_shape(sr.shape[i]))))
+                late.setdefault((name, p), set()).add(int(np.prod(shape_of(sr.shape[i]))))
     per_sample = [k for k, ss in shapes.items() if any(n in s for s in ss)]
     # () -> (1,) is the same single number; a change in the element count is a parameter growing. Only a count
     # new at the end says so: observations are sampled, so the last step may miss some of a loop variable's arrays.

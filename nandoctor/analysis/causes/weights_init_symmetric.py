@@ -8,7 +8,7 @@ import numpy as np
 
 from ... import columns as C
 from ...detectors.facts import base_name
-from ...detectors.structure import BIAS_NAME
+from ...detectors.structure import BIAS_NAME, shape_of
 from ...explain.fixes import advice, random_init_fixes
 from ...model import ChainLink
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
@@ -16,10 +16,6 @@ from ...detectors.optimisation import rows_by_shape, stepped_updates
 from ._passes import samples_axis_length, update_sites
 
 _CONSTANT_INIT = re.compile(r"(zeros|ones|full|empty)\s*\(|\[\s*[-\d.]+\s*\]\s*\*")
-
-
-def _shape(text) -> tuple:
-    return tuple(int(v) for v in re.findall(r"\d+", str(text)))
 
 
 def _identical_axes(w: np.ndarray, relative: float = 1e-12) -> list[int]:
@@ -66,7 +62,7 @@ def rule(ctx) -> RuleOutcome:
         sr = F.ser(u)
         # a value with one row per sample is the data passing through, not a layer's weights, unless the program
         # model found it a parameter (a tiny data set as long as a layer is wide: four XOR points, four units)
-        mine = {s for _, text in sr.shape.unique_first() if len(s := _shape(text)) == 2 and (n not in s or u in F.updates)}
+        mine = {s for _, text in sr.shape.unique_first() if len(s := shape_of(text)) == 2 and (n not in s or u in F.updates)}
         shapes.update(mine)
         if mine:
             matrices.add(base_name(F.by_id[u].target))
@@ -89,7 +85,7 @@ def rule(ctx) -> RuleOutcome:
         except Exception:  # noqa: BLE001 - kept values are optional evidence
             groups = []
         for text, steps, data in groups:
-            shape = _shape(text)
+            shape = shape_of(text)
             if len(shape) == 2 and max(shape) >= 2 and min(shape) >= 1 and len(steps) >= 2:
                 steps = np.asarray(steps)
                 data = np.asarray(data, dtype=np.float64).reshape(len(steps), *shape)
@@ -110,7 +106,7 @@ def rule(ctx) -> RuleOutcome:
             # one statement stepping several arrays in turn: each shape on its own
             for rows in rows_by_shape(sr, len(sr)):
                 rows = rows[sr.step[rows] >= 0]
-                shape = _shape(sr.shape[int(rows[0])]) if len(rows) else ()
+                shape = shape_of(sr.shape[int(rows[0])]) if len(rows) else ()
                 if len(shape) != 2 or min(shape) < 1 or max(shape) < 2:
                     continue
                 lo, hi = sr[C.MIN][rows].astype(float), sr[C.MAX][rows].astype(float)
@@ -210,7 +206,7 @@ def _first_values(F, ups) -> dict[tuple[str, tuple], tuple]:
         if sr is None or not len(sr):
             continue
         for rows in rows_by_shape(sr, len(sr)):
-            shape = _shape(sr.shape[int(rows[0])])
+            shape = shape_of(sr.shape[int(rows[0])])
             if len(shape) != 2 or min(shape) < 1 or max(shape) < 2:
                 continue
             rows = rows[np.isfinite(sr[C.MIN][rows].astype(float)) & np.isfinite(sr[C.MAX][rows].astype(float))]

@@ -7,8 +7,9 @@ import re
 import numpy as np
 
 from ... import columns as C
-from ...detectors.facts import base_name, strip_comment
+from ...detectors.facts import _TARGET_HINT, base_name, last, strip_comment
 from ...detectors.optimisation import loss_progress, loss_series, trouble
+from ...detectors.structure import shape_of
 from ...explain.fixes import advice, init_scale_fixes, np_alias
 from ...model import ChainLink, Fix
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
@@ -151,10 +152,8 @@ def rule(ctx) -> RuleOutcome:
 def _untrained_draw(ctx, F, out: RuleOutcome) -> RuleOutcome:
     """The premises on a script with no training loop: a sigmoid/tanh computed once from moderate data and a weight
     matrix drawn at random is saturated, and nothing ever changes that matrix."""
-    from ...detectors.facts import _TARGET_HINT, last
-
     def dims(sid):
-        return tuple(int(v) for v in re.findall(r"\d+", str(F.ser(sid).shape[0])))
+        return shape_of(F.ser(sid).shape[0])
 
     # The samples: as many as the targets have rows (data drawn at random too is told from weights by them).
     samples = {dims(x.id)[0] for x in F.sites if F.observed(x.id) and x.kind != "arg" and dims(x.id)
