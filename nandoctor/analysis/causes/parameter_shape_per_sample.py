@@ -45,9 +45,11 @@ def _grown_by_an_update(F, sid: int) -> bool:
     writes = [w for w in F.sites if base_name(w.target) == name and w.function == x.function and w.kind != "arg"
               and F.observed(w.id)]
     updates = set(F.updates)
-    events = sorted((int(sr.seq[i]), int(np.prod(shape_of(sr.shape[i]))), w.id in updates or w.kind in ("update", "augassign"))
+    # (position in the run, element count, whether the write is an update), over every write of the name
+    events = sorted((int(sr.seq[i]), int(np.prod(shape_of(sr.shape[i]))),
+                     w.id in updates or w.kind in ("update", "augassign"))
                     for w in writes for sr in [F.ser(w.id)] for i in range(len(sr)))
-    return any(b[2] and b[1] != a[1] for a, b in zip(events, events[1:]))
+    return any(stepped and count != before for (_, before, _), (_, count, stepped) in zip(events, events[1:]))
 
 
 @cause_rule(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from ...detectors.facts import base_name
-from ...detectors.structure import bias_params
 from ...detectors.optimisation import gradient_size, loss_progress
+from ...detectors.structure import bias_params
 from ...explain.fixes import advice
 from ...model import ChainLink
 from ..rules import PRIMARY, Draft, RuleOutcome, cause_rule
