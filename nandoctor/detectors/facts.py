@@ -1476,10 +1476,22 @@ def copied_whole(statement: str | None) -> str | None:
     return None
 
 
+def _measured_only(node) -> set[int]:
+    """The ids of the nodes under `node` read only for their size: the argument of `len(...)` and the array a
+    metadata attribute describes (`X.shape`, `y.size`)."""
+    sized = set()
+    for n in ast.walk(node):
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "len" and len(n.args) == 1:
+            sized.add(id(n.args[0]))
+        if isinstance(n, ast.Attribute) and n.attr in METADATA_ATTRS:
+            sized.add(id(n.value))
+    return sized
+
+
 @lru_cache(maxsize=4096)
 def _index_reads(target: str) -> tuple[str, ...]:
     """The names a written target's subscripts read the values of (`d[np.arange(len(y)), y]` reads y; a name only
-    measured, `len(y)`, is not read). Plain names only: the container's own name is the write, not a read."""
+    measured, `len(y)` or `y.shape`, is not read). Plain names only: the container's own name is the write, not a read."""
     if "[" not in target:
         return ()
     try:
@@ -1490,8 +1502,7 @@ def _index_reads(target: str) -> tuple[str, ...]:
     while isinstance(node, (ast.Subscript, ast.Attribute)):
         if isinstance(node, ast.Subscript):
             index = node.slice
-            sized = {id(n.args[0]) for n in ast.walk(index) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
-                     and n.func.id == "len" and len(n.args) == 1}
+            sized = _measured_only(index)
             called = {id(n.func) for n in ast.walk(index) if isinstance(n, ast.Call)}
             for n in ast.walk(index):
                 if isinstance(n, ast.Name) and id(n) not in sized and id(n) not in called and n.id not in out \
@@ -1512,12 +1523,7 @@ def _value_reads(statement: str, reads: tuple[str, ...]) -> tuple[str, ...]:
     tree = parse_statement(statement)
     if tree is None:
         return reads
-    sized = set()
-    for n in ast.walk(tree):
-        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "len" and len(n.args) == 1:
-            sized.add(id(n.args[0]))
-        if isinstance(n, ast.Attribute) and n.attr in METADATA_ATTRS:
-            sized.add(id(n.value))
+    sized = _measured_only(tree)
     full = {_dotted(n) for n in ast.walk(tree) if isinstance(n, (ast.Name, ast.Attribute))
             and isinstance(getattr(n, "ctx", None), ast.Load) and id(n) not in sized}
     only_sized = {_dotted(n) for n in ast.walk(tree) if id(n) in sized} - full
