@@ -7,8 +7,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nandoctor.analysis.rules import FAILS, HOLDS
-from nandoctor.detectors.facts import facts
+from nandoctor.analysis.causes._numeric import layer_update_ratios
+from nandoctor.analysis.rules import FAILS, HOLDS, load_rules
+from nandoctor.detectors.facts import facts, own_name
+from nandoctor.detectors.optimisation import typical_ratio
 
 from conftest import analysed_session as trace, judge_rule as judge, untraced
 
@@ -575,3 +577,103 @@ def test_a_parameter_an_update_broadcasts_to_a_new_shape_still_grows(tmp_path):
     st, _ = judge(s, "parameter_shape_per_sample")
     assert st["parameter_per_sample"] == HOLDS
 
+
+
+# -- a rate so low the weights hardly leave their start, while the loss still falls ---------------------------
+
+SHORT_TRAVEL = """
+import numpy as np
+rng = np.random.default_rng(8)
+n = 300
+latent = rng.uniform(-1, 1, (n, 2))
+data = np.tanh(latent @ rng.normal(0, 1, (2, 10))) + 0.05 * rng.normal(size=(n, 10))
+data = data - data.mean(axis=0)
+ACT = {"tanh": (np.tanh, lambda z: 1.0 - np.tanh(z) ** 2), "lin": (lambda z: z, lambda z: np.ones_like(z))}
+spec = [(10, 16, "tanh"), (16, 2, "lin"), (2, 16, "tanh"), (16, 10, "lin")]
+model = [{"W": rng.normal(0, 1 / np.sqrt(a), (a, b)), "b": np.zeros(b), "f": f} for a, b, f in spec]
+
+
+def encode_decode(x):
+    steps = []
+    h = x
+    for L in model:
+        z = h @ L["W"] + L["b"]
+        steps.append((h, z))
+        h = ACT[L["f"]][0](z)
+    return h, steps
+
+
+def recon_loss(x):
+    out, _ = encode_decode(x)
+    return float(np.mean(np.sum((out - x) ** 2, axis=1)))
+
+
+learning_rate = RATE
+losses = [recon_loss(data)]
+for epoch in range(150):
+    for part in np.array_split(rng.permutation(n), 10):
+        xb = data[part]
+        out, steps = encode_decode(xb)
+        grad = 2.0 * (out - xb) / len(part)
+        for L, (h_in, z) in zip(model[::-1], steps[::-1]):
+            grad = grad * ACT[L["f"]][1](z)
+            gW = h_in.T @ grad
+            gb = grad.sum(axis=0)
+            grad = grad @ L["W"].T
+            L["W"] -= learning_rate * gW
+            L["b"] -= learning_rate * gb
+    if epoch % 25 == 0:
+        losses.append(recon_loss(data))
+losses.append(recon_loss(data))
+"""
+
+TRAVEL_LINE = '            L["W"] -= learning_rate * gW\n'
+TRAVEL_REPLAY = ('            _before = np.linalg.norm(L["W"])\n' + TRAVEL_LINE
+                 + '            TRAVEL[id(L)] = TRAVEL.get(id(L), 0.0) + np.linalg.norm(learning_rate * gW) / _before\n')
+
+
+def _replayed_travel(source: str) -> float:
+    """The longest path any weight matrix's steps took, in units of its norm before each step, replayed plainly."""
+    assert source.count(TRAVEL_LINE) == 1
+    replay = untraced("TRAVEL = {}\n" + source.replace(TRAVEL_LINE, TRAVEL_REPLAY))
+    return max(replay["TRAVEL"].values())
+
+
+def test_a_loss_still_falling_while_the_weights_hardly_moved_is_held_back_by_the_rate(tmp_path):
+    source = SHORT_TRAVEL.replace("RATE", "1.5e-5")
+    plain = untraced(source)["losses"]
+    first, last = plain[0], plain[-1]
+    rules = load_rules()["learning_rate_too_low"].thresholds
+    # The replay: falling by a third and still falling at the end, while the weights travelled less than a tenth of
+    # their size.
+    assert 0.1 < (first - last) / first < rules["STEADY_MAX_DROP"] and plain[-1] < plain[-2] < plain[-3]
+    travel = _replayed_travel(source)
+    assert travel < rules["TRAVEL_MAX"]
+    session = trace(tmp_path, source)
+    status, out = judge(session, "learning_rate_too_low")
+    assert status["loss_barely_falls"] == HOLDS and status["steps_tiny"] == HOLDS, status
+    # The biases grow from zeros, so their ratios say nothing of the rate: every one is marked grown from zero (its
+    # first step is its whole norm), and the typical ratio is the weights', the dict entries keyed "W".
+    F = facts(session)
+    grown = {own_name(F.by_id[r["update"]].target): r["from_zero"] for r in layer_update_ratios(F)}
+    assert grown == {"W": False, "b": True}
+    assert own_name(F.by_id[typical_ratio(F)["update"]].target) == "W"
+    held = next(c for c in out.checks if c.premise == "loss_barely_falls")
+    # read at its slowing pace, the loss is not the steady descent the first reading asks for
+    pace = (held.numbers["middle"] - held.numbers["last"]) / (held.numbers["first"] - held.numbers["middle"])
+    assert rules["STILL_FALLING"] <= pace < rules["STEADY_PACE"]
+    assert held.numbers["travel"] == pytest.approx(travel, rel=0.05)
+    assert out.drafts and "of its size over the whole run" in out.drafts[0].summary
+
+
+def test_a_parameter_is_named_by_its_dict_key():
+    assert own_name("L['b']") == "b" and own_name('self.params["W1"]') == "W1"
+    assert own_name("self.w") == "w" and own_name("arg weights[0]") == "weights"
+
+
+def test_the_same_autoencoder_at_a_working_rate_is_not_held_back(tmp_path):
+    source = SHORT_TRAVEL.replace("RATE", "0.02")
+    plain = untraced(source)["losses"]
+    assert plain[-1] < 0.5 * plain[0]  # the replay: it learns
+    status, out = judge(trace(tmp_path, source), "learning_rate_too_low")
+    assert status["loss_barely_falls"] == FAILS and not out.drafts

@@ -163,6 +163,17 @@ def base_name(target: str) -> str:
     return target.split(" = ")[0].split("[", 1)[0].replace("arg ", "")
 
 
+_STRING_KEY = re.compile(r"\[\s*(['\"])(\w+)\1\s*\]$")
+
+
+def own_name(target: str) -> str:
+    """The name a value goes by: the string key of `params['b1']` or `layer["b"]` (a dict of parameters names its
+    entries by their keys), else the last attribute of its base name ('w' for 'self.w')."""
+    written = target.split(" = ")[0].replace("arg ", "")
+    key = _STRING_KEY.search(written)
+    return key.group(2) if key else last(base_name(written))
+
+
 class Facts:
     """Roles of sites (data, targets, outputs, gradients) and per-site series, over the parameters' updates
     that the program model decides (`updates`, defined by analysis/program.py's ProgramModel, the one

@@ -12,7 +12,7 @@ import numpy as np
 from .. import columns as C
 from ..model import PRINTED, Finding
 from . import Limits, register
-from .facts import (Facts, base_name, expr_reads, facts, kept_output_target, last, parse_statement, running_median,
+from .facts import (Facts, base_name, expr_reads, facts, kept_output_target, last, own_name, parse_statement, running_median,
                     same_position_before, step_positions, strip_comment, unmeasured)
 from .numerics import _f, first_nonfinite_info
 
@@ -298,7 +298,7 @@ _BIAS = re.compile(r"^(b|bias|biases|b\d+|b_\w+|\w*_b|\w*bias\w*|intercept|(?-i:
 def _bias_like(F: Facts, u: int) -> bool:
     """Biases (and anything initialised to zeros) have tiny norms: their update/weight ratio is
     naturally large and says nothing about the learning rate."""
-    if _BIAS.match(last(base_name(F.by_id[u].target))):
+    if _BIAS.match(own_name(F.by_id[u].target)):
         return True
     _, before = F.weight_norm_before(u)
     return bool(len(before) and before[0] == 0)
@@ -307,7 +307,7 @@ def _bias_like(F: Facts, u: int) -> bool:
 def bias_named(F: Facts, u: int) -> bool:
     """Named like a bias: its norm starts at zero and stays small, so its ratio says little about the rate.
     (A weight initialised to zeros is still judged, from the rows where its norm is not zero.)"""
-    return bool(_BIAS.match(last(base_name(F.by_id[u].target))))
+    return bool(_BIAS.match(own_name(F.by_id[u].target)))
 
 
 def _param(F, u):

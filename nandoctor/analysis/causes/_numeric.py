@@ -906,8 +906,9 @@ EARLY_STEPS = 3
 def layer_update_ratios(F: Facts) -> list[dict]:
     """The median update ratio |delta|/|w| of every parameter array, one entry per array: a statement writing several
     arrays in turn each step (a loop over layers, a list of parameters) is split by its k-th write of a step, each
-    array compared with itself a step earlier. Arrays grown from zero (their first update is their whole norm) are
-    marked: their ratios start at 1 and say nothing about the step's size."""
+    array compared with itself a step earlier; "travel" is the sum of its ratios, the length of the path its steps
+    took in units of its own size. Arrays grown from zero (their first update is their whole norm) are marked: their
+    ratios start at 1 and say nothing about the step's size."""
     from ...detectors.optimisation import _write_positions, update_ratios
 
     out = []
@@ -923,7 +924,7 @@ def layer_update_ratios(F: Facts) -> list[dict]:
             init = F.weight_norm_before(u)[1]
             if len(ratio):
                 out.append({"name": name, "update": u, "position": 0, "ratio": float(np.median(ratio)),
-                            "early": float(np.median(ratio[:EARLY_STEPS])),
+                            "early": float(np.median(ratio[:EARLY_STEPS])), "travel": float(np.sum(ratio)),
                             "from_zero": bool(len(init) and init[0] == 0), "n": int(len(ratio))})
             continue
         for k in range(int(position.max()) + 1):
@@ -936,12 +937,13 @@ def layer_update_ratios(F: Facts) -> list[dict]:
                 ratio = up[1:] / norms[:-1]
             ratio = ratio[np.isfinite(ratio)]
             if len(ratio):
-                # Grown from zero: its first update is as large as the array itself (ratio near 1, then falling
-                # like 1/k), and the array keeps growing from that first value.
+                # Grown from zero: its first update is the whole array (the update's norm is the norm it leaves,
+                # measured), or, unmeasured, the ratios start near 1 and fall like 1/k as the array keeps growing.
+                whole = bool(np.isfinite(up[0]) and norms[0] > 0 and abs(up[0] - norms[0]) <= 1e-9 * norms[0])
                 out.append({"name": f"{name} (array {k + 1} of each step)", "update": u, "position": k,
                             "ratio": float(np.median(ratio)), "early": float(np.median(ratio[:EARLY_STEPS])),
-                            "n": int(len(ratio)),
-                            "from_zero": bool(ratio[0] >= 0.5 and norms[-1] >= 2 * norms[0])})
+                            "travel": float(np.sum(ratio)), "n": int(len(ratio)),
+                            "from_zero": whole or bool(ratio[0] >= 0.5 and norms[-1] >= 2 * norms[0])})
     return out
 
 

@@ -55,6 +55,22 @@ def _by_tenths(F, lp: dict | None) -> dict | None:
                 how=f"{lp['how']}, medians of {k} values at its start, middle and end")
 
 
+def _short_travel(F) -> dict | None:
+    """The parameter array (not grown from zero) whose steps, added up, took the longest path in units of its own
+    size, with that length ("travel"); None when no array's ratios were measured."""
+    moved = [r for r in layer_update_ratios(F) if not r["from_zero"] and r["ratio"] > 0 and np.isfinite(r["travel"])]
+    return max(moved, key=lambda r: r["travel"]) if moved else None
+
+
+def _still_falling(lp: dict, pace: float, most: float) -> bool:
+    """The loss fell by less than `most` of its start, and its second half still fell at least `pace` of what its first
+    half did."""
+    if "middle" not in lp or not np.isfinite(lp["last"]) or lp["first"] <= 0:
+        return False
+    early, late = lp["first"] - lp["middle"], lp["middle"] - lp["last"]
+    return bool(0 < lp["drop"] < most and early > 0 and late >= pace * early)
+
+
 def _steady_descent(lp: dict, pace: float, most: float) -> bool:
     """The loss fell by less than `most` of its start, and its second half fell at least `pace` of what its first
     half did (both halves falling)."""
@@ -70,7 +86,10 @@ def _steady_descent(lp: dict, pace: float, most: float) -> bool:
     premises=(
         ("loss_barely_falls", "the measured loss moved by less than SLOW_DROP of itself over the run, and stayed finite; "
                               "or it fell by less than STEADY_MAX_DROP at a pace that does not slow (its second half "
-                              "fell at least STEADY_PACE of what its first half did): still descending, not converged"),
+                              "fell at least STEADY_PACE of what its first half did): still descending, not converged; "
+                              "or it fell by less than STEADY_MAX_DROP, its second half still falling at least "
+                              "STILL_FALLING of what its first half did, while no parameter array's steps added up to "
+                              "TRAVEL_MAX of its own size over the whole run"),
         ("steps_tiny", "the measured steps, all together, could lower the loss by less than SLOW_DROP of it (less than "
                        "STEADY_MAX_DROP for a loss descending at a steady pace), and the loss did not fall "
                        "UNEXPLAINED_DROP times more than they could explain (steps left unmeasured)"),
@@ -81,7 +100,8 @@ def _steady_descent(lp: dict, pace: float, most: float) -> bool:
                              "every layer alike, a vanishing gradient starves the layers far from the loss"),
     ),
     thresholds={"SLOW_DROP": 0.1, "SLOW_RATIO": 1e-3, "GRADIENT_ALIVE": 1e-5, "LAYER_SPREAD": 1e3,
-                "UNEXPLAINED_DROP": 100.0, "STEADY_PACE": 0.7, "STEADY_MAX_DROP": 0.5},
+                "UNEXPLAINED_DROP": 100.0, "STEADY_PACE": 0.7, "STEADY_MAX_DROP": 0.5, "STILL_FALLING": 0.3,
+                "TRAVEL_MAX": 0.1},
     # a step stored into an integer array is truncated away whatever the rate: the truncation explains tiny steps;
     # targets beyond what the output can produce leave a loss floor no rate gets under; a forward pass computed once
     # before the loop hands every step the same gradient, whatever the rate; steps that shrink layer by layer toward
@@ -104,12 +124,24 @@ def rule(ctx) -> RuleOutcome:
     # at the end as at the start, well short of converging: a loss that converges slows down as it nears its floor,
     # while one held back by the step size keeps the same pace.
     steady = lp is not None and _steady_descent(lp, ctx.threshold("STEADY_PACE"), ctx.threshold("STEADY_MAX_DROP"))
+    # Or still falling, while the weights have hardly left where they started: the whole run's steps, added up, are a
+    # small part of the weights' own size, so the loss fell as far as so short a path could take it.
+    travel = None
+    falling = next((p for p in (smooth, lp) if p is not None and _still_falling(
+        p, ctx.threshold("STILL_FALLING"), ctx.threshold("STEADY_MAX_DROP"))), None)
+    if falling is not None and not steady and abs(lp["drop"]) >= ctx.threshold("SLOW_DROP"):
+        longest = _short_travel(F)
+        if longest is not None and longest["travel"] < ctx.threshold("TRAVEL_MAX"):
+            travel, lp, steady = longest, falling, True
     pace = (lp["middle"] - lp["last"]) / (lp["first"] - lp["middle"]) if steady else None
     if not out.check("loss_barely_falls", None if lp is None else abs(lp["drop"]) < ctx.threshold("SLOW_DROP") or steady,
                      (f"the loss ({lp['how']}) went from {lp['first']:.4g} to {lp['last']:.4g}"
                       + (f", {lp['middle']:.4g} halfway: its second half fell {pace:.2f} of what its first half did"
-                         if steady else "")) if lp
-                     else "no loss was measured", **(lp or {}), steady=steady):
+                         if steady else "")
+                      + (f", while the steps of {travel['name']}, the array that moved most, added up to "
+                         f"{travel['travel']:.2g} of its size over the run" if travel else "")) if lp
+                     else "no loss was measured", **(lp or {}), steady=steady,
+                     **({"travel": travel["travel"]} if travel else {})):
         return out
     tr = typical_ratio(F)
     fo = first_order_drop(F)
@@ -182,7 +214,9 @@ def rule(ctx) -> RuleOutcome:
              if len(layers) > 1 else "")
     msg = (f"{rate[0].upper() + rate[1:]} is too low: the gradient of {tr['name']} has a typical size of {g:.2g}, yet "
            f"all the steps together could lower the loss by at most {share:.2%} of it, and the loss ({lp['how']}) only "
-           f"went from {lp['first']:.4g} to {lp['last']:.4g}.{alike}")
+           f"went from {lp['first']:.4g} to {lp['last']:.4g}"
+           + (f", still falling, while the steps of {travel['name']} added up to {travel['travel']:.2%} of its size over "
+              f"the whole run" if travel else "") + f".{alike}")
     fx = lower_lr_fix(F, u, factor=1 / 100)
     fixes = [Fix(fx.title.replace("Lower", "Raise"), fx.line, fx.before, fx.after,
                  f"All the steps together could lower the loss by at most {share:.2%} of it.")] if fx else []
