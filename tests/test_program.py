@@ -2459,3 +2459,44 @@ def test_a_prediction_copied_under_another_name_is_the_output_under_its_own(tmp_
     first = F.call_args("nowhere", "x")
     first.append("extended")
     assert F.call_args("nowhere", "x") == []
+
+
+LAYERED_MINIBATCH = """
+import numpy as np
+rng = np.random.default_rng(3)
+X = rng.normal(size=(60, 3))
+y = np.tanh(X @ np.array([0.5, -1.0, 0.3]))[:, None]
+W1, b1 = rng.normal(0, 0.5, (3, 4)), np.zeros(4)
+W2, b2 = rng.normal(0, 0.5, (4, 1)), np.zeros(1)
+for epoch in range(6):
+    for start in range(0, 60, 15):
+        xb, yb = X[start:start + 15], y[start:start + 15]
+        h = np.tanh(xb @ W1 + b1)
+        err = h @ W2 + b2 - yb
+        gh = (err @ W2.T) * (1 - h ** 2)
+        W2 -= 0.1 * h.T @ err / 15
+        b2 -= 0.1 * err.mean(axis=0)
+        W1 -= 0.1 * xb.T @ gh / 15
+        b1 -= 0.1 * gh.mean(axis=0)
+"""
+
+
+def test_rows_read_back_chunk_by_chunk_choose_the_same_loops(tmp_path):
+    import dataclasses
+
+    from nandoctor.recording import OBS_COLUMNS
+    from nandoctor.session import Session
+
+    s = traced(LAYERED_MINIBATCH, tmp_path)
+    assert loop_line(s, s.plan.step_loop) == line_of(LAYERED_MINIBATCH, "for start")
+    rec = s.recording
+    n = len(rec.obs_seq)
+    # A session read back from its chunks holds its rows chunk by chunk: here three chunks in reverse order.
+    cut = [0, n // 3, 2 * n // 3, n]
+    order = np.concatenate([np.arange(a, b) for a, b in zip(cut[:-1], cut[1:])][::-1])
+    assert (np.diff(rec.obs_seq[order]) < 0).any()
+    shuffled = dataclasses.replace(rec, **{name: getattr(rec, name)[order] for name, _ in OBS_COLUMNS})
+    again = Session(shuffled)
+    assert loop_line(again, again.plan.step_loop) == line_of(LAYERED_MINIBATCH, "for start")
+    assert loop_line(again, again.plan.training_loop) == line_of(LAYERED_MINIBATCH, "for epoch")
+    assert again.plan.n_steps == s.plan.n_steps == 6 * 4

@@ -1202,13 +1202,19 @@ def _load_inside(ld: Load, span: LoopSpan, reach: set[str]) -> bool:
 def _loop_roles(sites, loops, idx, updates, state, intervals, spans, obs_seq, obs_site, obs_shape,
                 reads=None) -> dict[int, LoopRole]:
     by_site_seq: dict[int, np.ndarray] = {}
-    order = np.argsort(obs_site, kind="stable")
+    by_site_shape: dict[int, np.ndarray] = {}
+    # A session read back from its chunks holds its rows chunk by chunk, not in seq order: each site's rows are put in
+    # seq order here, their shapes with them.
+    order = np.lexsort((obs_seq, obs_site))
     s_sorted = obs_site[order]
+    shaped = obs_shape is not None and len(obs_shape) == len(obs_seq)
     for u in list(updates) + [s.id for s in sites]:
         if u in by_site_seq:
             continue
         a, b = np.searchsorted(s_sorted, u, side="left"), np.searchsorted(s_sorted, u, side="right")
-        by_site_seq[u] = np.sort(obs_seq[order[a:b]])
+        by_site_seq[u] = obs_seq[order[a:b]]
+        if shaped:
+            by_site_shape[u] = np.asarray(obs_shape)[order[a:b]]
     param_names = {base_key(sites[u].target) for u in updates}
     # A site none of whose function's sites was ever recorded sat in code that never ran (a layer class the
     # model does not use, reached only by a method's name): it updates nothing inside any loop. The sources'
@@ -1267,7 +1273,7 @@ def _loop_roles(sites, loops, idx, updates, state, intervals, spans, obs_seq, ob
         # parameter container, or consecutive iterations update arrays of different shapes.
         picks = [u for u in inside if set(_names(sites[u].target)) & set(lp.targets)]
         over = [r for r in span.iter_reads if r in param_names]
-        shape_walk = _shapes_differ(inside, iv, by_site_seq, obs_seq, obs_site, obs_shape) if iv is not None else False
+        shape_walk = _shapes_differ(inside, iv, by_site_seq, by_site_shape) if iv is not None else False
         held = _held_by_loop_variable(lp, inside, sites, idx) if not (picks and len(picks) == len(inside)) else []
         if (picks and len(picks) == len(inside)) or over or shape_walk or held:
             why = (f"line {lp.line} `{lp.header.strip()}` walks over the parameters: "
@@ -1398,17 +1404,15 @@ def _names(text: str) -> list[str]:
     return re.findall(r"[A-Za-z_]\w*", text)
 
 
-def _shapes_differ(inside, iv, by_site_seq, obs_seq, obs_site, obs_shape) -> bool:
+def _shapes_differ(inside, iv, by_site_seq, by_site_shape) -> bool:
     """One update site writes arrays of different shapes in consecutive iterations: one parameter per iteration, or
     one layer's several (`for layer in layers: for p, g in layer.params(): p += ...` writes a weight and a bias per
     layer, each layer its own shapes). Judged on the set of shapes each iteration writes, over the iterations that
     write any."""
-    if obs_shape is None or not len(obs_shape):
-        return False
     starts, ends = iv
     for u in inside:
-        seqs = by_site_seq.get(u)
-        if seqs is None or len(seqs) < 4:
+        seqs, site_shapes = by_site_seq.get(u), by_site_shape.get(u)
+        if seqs is None or site_shapes is None or len(seqs) < 4:
             continue
         i = np.searchsorted(starts, seqs, side="right") - 1
         ok = (i >= 0)
@@ -1416,9 +1420,8 @@ def _shapes_differ(inside, iv, by_site_seq, obs_seq, obs_site, obs_shape) -> boo
         i = i[ok]
         if not len(i):
             continue
-        pos = np.searchsorted(obs_seq, seqs[ok])
         keep = i < i[min(len(i), 400) - 1] + 1  # the first iterations' writes, enough to judge
-        shapes = obs_shape[pos[keep]]
+        shapes = site_shapes[ok][keep]
         its, first = np.unique(i[keep], return_index=True)
         # the set of shapes each iteration writes: how many writes an iteration makes (samples misclassified in an
         # epoch) says nothing, which arrays it writes does

@@ -229,6 +229,22 @@ def _shape(rec, code: int) -> tuple | None:
         return None
 
 
+_SEQ_ORDER: list = []  # [(obs_seq, its argsort, obs_seq sorted)] of the last recording asked about
+
+
+def _row_of_seq(obs_seq: np.ndarray, seq: int) -> int | None:
+    """The row of the observation numbered `seq`, or None. A session read back from its chunks holds its rows chunk
+    by chunk, not in seq order: the rows are looked up through their order, sorted once per recording."""
+    if not _SEQ_ORDER or _SEQ_ORDER[0][0] is not obs_seq:
+        order = np.argsort(obs_seq, kind="stable")
+        _SEQ_ORDER[:] = [(obs_seq, order, obs_seq[order])]
+    _, order, in_order = _SEQ_ORDER[0]
+    k = int(np.searchsorted(in_order, seq, "left"))
+    if k < len(order) and in_order[k] == seq:
+        return int(order[k])
+    return None
+
+
 def _latest(rec, sid: int, seq: int, before: bool):
     """(observation seq, shaped value) of site `sid` kept at `seq` (or the latest before it), or None."""
     best = None
@@ -251,9 +267,9 @@ def _latest(rec, sid: int, seq: int, before: bool):
         row = row.reshape(shape)
     # Values are kept as float64; replay in the dtype the program used (float32 overflows sooner).
     obs_seq = rec.obs_seq
-    j = int(np.searchsorted(obs_seq, best[0], "left"))
+    j = _row_of_seq(obs_seq, best[0])
     dtypes = rec.dtypes
-    if j < len(obs_seq) and obs_seq[j] == best[0] and int(rec.obs_dtype[j]) < len(dtypes):
+    if j is not None and int(rec.obs_dtype[j]) < len(dtypes):
         try:
             dt = np.dtype(dtypes[int(rec.obs_dtype[j])])
             if dt.kind in "fiub" and dt != row.dtype:
