@@ -2198,3 +2198,116 @@ def test_per_sample_steps_through_a_sigmoid_are_not_judged_by_the_rows_norm(tmp_
     assert overshooting_gain(F, stepped_updates(F), None, 2.0, 10.0) is None
     linear = facts(_run(tmp_path, TILED.replace("RATE", "0.1"), "tiled_linear")[0])
     assert overshooting_gain(linear, stepped_updates(linear), None, 2.0, 10.0)["gain"] == pytest.approx(4.0)
+
+
+# Weights and biases in one dict, each written under a computed key (`parameters["b" + str(l)]`): a bias grown from the
+# zeros its start left unrecorded shows a first ratio far above the rate's, which is no step thrown by the rate.
+DICT_KEYED_DEEP = """import numpy as np
+
+np.random.seed(11)
+
+
+def load_spirals(m):
+    half = m // 2
+    t = np.sqrt(np.random.rand(half)) * 3 * np.pi
+    x_a = np.vstack([t * np.cos(t), t * np.sin(t)]) / 10
+    x_b = -x_a
+    X = np.hstack([x_a, x_b]) + 0.05 * np.random.randn(2, 2 * half)
+    Y = np.hstack([np.zeros((1, half)), np.ones((1, half))])
+    perm = np.random.permutation(2 * half)
+    return X[:, perm], Y[:, perm]
+
+
+def initialize_parameters(layer_dims):
+    parameters = {}
+    L = len(layer_dims)
+    for l in range(1, L):
+        parameters["W" + str(l)] = np.random.randn(layer_dims[l], layer_dims[l - 1]) * 0.01
+        parameters["b" + str(l)] = np.zeros((layer_dims[l], 1))
+    return parameters
+
+
+def relu(Z):
+    return np.maximum(0, Z)
+
+
+def sigmoid(Z):
+    return 1 / (1 + np.exp(-Z))
+
+
+def forward_propagation(X, parameters):
+    caches = []
+    A = X
+    L = len(parameters) // 2
+    for l in range(1, L):
+        A_prev = A
+        Z = parameters["W" + str(l)] @ A_prev + parameters["b" + str(l)]
+        A = relu(Z)
+        caches.append((A_prev, Z))
+    ZL = parameters["W" + str(L)] @ A + parameters["b" + str(L)]
+    AL = sigmoid(ZL)
+    caches.append((A, ZL))
+    return AL, caches
+
+
+def compute_cost(AL, Y):
+    m = Y.shape[1]
+    AL = np.clip(AL, 1e-10, 1 - 1e-10)
+    cost = -np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / m
+    return float(cost)
+
+
+def backward_propagation(AL, Y, caches, parameters):
+    grads = {}
+    L = len(caches)
+    m = Y.shape[1]
+    dZ = AL - Y
+    for l in reversed(range(1, L + 1)):
+        A_prev, Z = caches[l - 1]
+        if l < L:
+            dZ = dA * (Z > 0)
+        grads["dW" + str(l)] = dZ @ A_prev.T / m
+        grads["db" + str(l)] = np.sum(dZ, axis=1, keepdims=True) / m
+        dA = parameters["W" + str(l)].T @ dZ
+    return grads
+
+
+def update_parameters(parameters, grads, learning_rate):
+    L = len(parameters) // 2
+    for l in range(1, L + 1):
+        parameters["W" + str(l)] -= learning_rate * grads["dW" + str(l)]
+        parameters["b" + str(l)] -= learning_rate * grads["db" + str(l)]
+    return parameters
+
+
+X, Y = load_spirals(200)
+layers_dims = [2, 24, 24, 24, 24, 1]
+parameters = initialize_parameters(layers_dims)
+learning_rate = 0.3
+costs = []
+for i in range(700):
+    AL, caches = forward_propagation(X, parameters)
+    cost = compute_cost(AL, Y)
+    grads = backward_propagation(AL, Y, caches, parameters)
+    parameters = update_parameters(parameters, grads, learning_rate)
+    costs.append(cost)
+
+"""
+
+
+def test_a_bias_under_a_computed_key_grown_from_zero_is_no_step_thrown_by_the_rate(tmp_path):
+    session, drafts, checks = _run(tmp_path, DICT_KEYED_DEEP, "dict_keyed_deep")
+    # the replay: every weight matrix's largest step over the run is a sliver of its norm; only the output bias,
+    # grown from zeros, has a step larger than itself
+    ns = untraced(DICT_KEYED_DEEP.replace(
+        "        parameters[\"W\" + str(l)] -= learning_rate * grads[\"dW\" + str(l)]\n",
+        "        RATIOS.setdefault(\"W\" + str(l), []).append(np.linalg.norm(learning_rate * grads[\"dW\" + str(l)])"
+        " / np.linalg.norm(parameters[\"W\" + str(l)]))\n"
+        "        parameters[\"W\" + str(l)] -= learning_rate * grads[\"dW\" + str(l)]\n").replace(
+        "np.random.seed(11)", "np.random.seed(11)\nRATIOS = {}"))
+    assert max(max(r) for r in ns["RATIOS"].values()) < 0.5
+    assert np.linalg.norm(ns["parameters"]["b5"]) > 0
+    assert checks["learning_rate_too_high"]["run_unstable"].status == FAILS
+    assert "learning_rate_too_high" not in drafts
+    spikes = [f for f in session.findings if f.code == "update_spike"]
+    assert all(session.sites[f.evidence["update_site"]].target.startswith("parameters[") for f in spikes)

@@ -168,12 +168,30 @@ def test_too_small_holds_on_a_collapsed_start_that_never_moves(tmp_path):
     s = analysed_session(tmp_path, SIGMOID_FXS.format(scale=1e-3))
     c = premise_checks(s, "weights_init_too_small")
     assert _statuses(c) == {"weights_small": HOLDS, "first_output_observed": HOLDS, "output_collapsed": HOLDS,
-                            "training_stalls": HOLDS}
+                            "hidden_not_saturated": HOLDS, "training_stalls": HOLDS}
     out_std, in_std, costs = _replay_sigmoid(1e-3)
     assert c["output_collapsed"].numbers["output_std"] == pytest.approx(out_std, rel=1e-6)
     assert c["output_collapsed"].numbers["input_std"] == pytest.approx(in_std)
     assert c["training_stalls"].numbers["loss_first"] == pytest.approx(costs[0])
     assert "weights_init_too_small" in _tags(s)
+
+
+def test_a_collapsed_output_behind_a_saturated_layer_is_no_small_start(tmp_path):
+    # The same small weights on inputs a hundred thousand times larger: the first layer's sigmoids are pinned at 0 and
+    # 1, so the signal was blown up, not shrunk, before the small layers after it flattened the prediction.
+    src = SIGMOID_FXS.format(scale=1e-3).replace("X = rng.standard_normal((3, 200))",
+                                                 "X = rng.standard_normal((3, 200)) * 1e5")
+    s = analysed_session(tmp_path, src)
+    c = premise_checks(s, "weights_init_too_small")
+    assert c["output_collapsed"].status == HOLDS and c["hidden_not_saturated"].status == FAILS
+    rng = np.random.default_rng(11)
+    X = rng.standard_normal((3, 200)) * 1e5
+    W1 = rng.standard_normal((12, 3)) * 1e-3
+    A1 = 1 / (1 + np.exp(-(W1 @ X)))
+    pinned = float(np.mean((A1 < 1e-4) | (1 - A1 < 1e-4)))  # the replay: the first layer at its bounds
+    assert pinned >= 0.5
+    assert c["hidden_not_saturated"].numbers["hidden_at_bounds"] == pytest.approx(pinned)
+    assert "weights_init_too_small" not in _tags(s)
 
 
 def test_too_small_fails_when_the_first_output_varies(tmp_path):

@@ -669,6 +669,8 @@ def test_a_loss_still_falling_while_the_weights_hardly_moved_is_held_back_by_the
 def test_a_parameter_is_named_by_its_dict_key():
     assert own_name("L['b']") == "b" and own_name('self.params["W1"]') == "W1"
     assert own_name("self.w") == "w" and own_name("arg weights[0]") == "weights"
+    # a key computed from a name and a layer number goes by the name
+    assert own_name("parameters['b' + str(l)]") == "b" and own_name("p[f'W{i}']") == "W"
 
 
 def test_the_same_autoencoder_at_a_working_rate_is_not_held_back(tmp_path):

@@ -163,15 +163,31 @@ def base_name(target: str) -> str:
     return target.split(" = ")[0].split("[", 1)[0].replace("arg ", "")
 
 
-_STRING_KEY = re.compile(r"\[\s*(['\"])(\w+)\1\s*\]$")
+def _key_text(node) -> str | None:
+    """The text a dict key starts with: 'b1' for 'b1', 'b' for `'b' + str(i)` and for f'b{i}'."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _key_text(node.left)
+    if isinstance(node, ast.JoinedStr) and node.values:
+        return _key_text(node.values[0])
+    return None
 
 
+@lru_cache(maxsize=4096)
 def own_name(target: str) -> str:
-    """The name a value goes by: the string key of `params['b1']` or `layer["b"]` (a dict of parameters names its
-    entries by their keys), else the last attribute of its base name ('w' for 'self.w')."""
+    """The name a value goes by: the key of `params['b1']`, `layer["b"]` or `params['b' + str(l)]` (a dict of
+    parameters names its entries by their keys), else the last attribute of its base name ('w' for 'self.w')."""
     written = target.split(" = ")[0].replace("arg ", "")
-    key = _STRING_KEY.search(written)
-    return key.group(2) if key else last(base_name(written))
+    try:
+        node = ast.parse(written.strip(), mode="eval").body
+    except SyntaxError:
+        node = None
+    if isinstance(node, ast.Subscript):
+        key = _key_text(node.slice)
+        if key and key.isidentifier():
+            return key
+    return last(base_name(written))
 
 
 class Facts:
@@ -1278,11 +1294,13 @@ class Facts:
         prev = np.empty_like(l2)
         prev[1:] = l2[:-1]
         first = l2[0] if len(l2) else np.nan
-        # The parameter's first recorded value (its initialisation), when there is one.
+        # The parameter's first recorded value (its initialisation), when there is one: of its own shape, as a writer
+        # of several arrays in turn (`parameters = update(parameters, ...)` over a dict's keys) writes others too.
         for w in inits:
             ws = self.ser(w)
             if ws.seq[0] < sr.seq[0]:
-                first = ws[C.L2][0]
+                same = np.nonzero((ws.seq < sr.seq[0]) & (np.asarray(ws.shape) == sr.shape[0]))[0]
+                first = float(ws[C.L2][same[0]]) if len(same) else np.nan
                 break
         if len(prev):
             prev[0] = first

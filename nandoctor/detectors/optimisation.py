@@ -344,7 +344,8 @@ def update_spike(session) -> list[Finding]:
         if len(sp) > 1:
             msg += f" {len(sp)} such spikes in all, the first at step {sp[0]['step']}."
         out.append(_f("update_spike", "optimisation", sev, msg, s0["step"], sp[-1]["step"], name, F.by_id[u].line,
-                      n_spikes=len(sp), spike_steps=[d["step"] for d in sp], before_nonfinite=bool(near_nf), **{k: v for k, v in s0.items() if k != "step"}, spike_step=s0["step"]))
+                      n_spikes=len(sp), spike_steps=[d["step"] for d in sp], before_nonfinite=bool(near_nf), **{k: v for k, v in s0.items() if k != "step"}, spike_step=s0["step"],
+                      update_site=int(u)))
     return out
 
 
@@ -1557,7 +1558,10 @@ def oversized_steps(F: Facts, by: dict, until: int | None, limit: float, only: l
     measured = False
     for f in by.get("update_spike", []):
         if f.evidence.get("ratio", 0) >= limit and (until is None or f.first_step <= until) and f.severity == "error":
-            u = next((u for u in F.updates if _param(F, u) == f.site), None)
+            # the update that spiked; several updates can share a name (`parameters['W' + str(l)]` and the biases)
+            u = f.evidence.get("update_site")
+            if u not in F.updates:
+                u = next((u for u in F.updates if _param(F, u) == f.site), None)
             if u is not None and (bias_named(F, u) or only is not None and u not in only):
                 continue
             cand = dict(how="spike", update=u, name=f.site, step=int(f.evidence.get("spike_step", f.first_step)),

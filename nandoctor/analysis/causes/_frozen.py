@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...detectors.facts import base_name
-from ...detectors.optimisation import loss_series, update_ratios
+from ...detectors.optimisation import bias_named, loss_series, update_ratios
 
 THROWN_GROWTH = 2.0
 
@@ -23,8 +23,11 @@ def frozen_after_step(F, updates: list[int], limit: float, collapse: float, spre
     for u in updates:
         ups, _, before, ratio = update_ratios(F, u)
         init = F.weight_norm_before(u)[1]
-        if len(ratio) < 5 or len(init) and init[0] == 0:
-            continue  # a weight grown from zero has large ratios first whatever the rate
+        if len(ratio) < 5 or len(init) and init[0] == 0 or (
+                bias_named(F, u) and not (len(init) and np.isfinite(init[0]))):
+            # a weight grown from zero has large ratios first whatever the rate; so may an offset whose start was not
+            # recorded (a bias made with np.zeros inside a dict)
+            continue
         # The first update from which every later one is `collapse` times smaller than the largest before it: a few
         # large steps can throw the units into saturation before nothing moves.
         if not np.all(np.isfinite(ratio)):

@@ -14,7 +14,7 @@ from ...detectors.facts import _TARGET_HINT, _dotted, base_name, last, parse_sta
 from ...detectors.structure import shape_of
 
 _LOSS_NAME = re.compile(r"(loss|cost|error|objective|nll|mse|xent|J$)", re.IGNORECASE)
-_SQUASH = re.compile(r"(tanh|sigmoid|logistic|expit|exp\(\s*-)", re.IGNORECASE)
+_SQUASH = re.compile(r"(tanh|sigmoid|logistic|expit|exp\(\s*-|\bsigm?\b)", re.IGNORECASE)
 
 
 def loop_rows(F, sid: int) -> np.ndarray:

@@ -78,10 +78,14 @@ def _first_layer_gain(F):
         ("first_output_observed", "the prediction and the targets were recorded in the first training pass"),
         ("output_collapsed", "before the first update the prediction is nearly the same for every sample: its spread "
                              "is a sliver of the inputs', though not zero (exactly equal is a symmetric start)"),
+        ("hidden_not_saturated", "before the first update no sigmoid or tanh inside the network sits at its bounds "
+                                 "for HIDDEN_SATURATED of its values or more: a layer that saturates was handed a "
+                                 "signal blown up, not shrunk, whatever the weights after it"),
         ("training_stalls", "training does not move it: the loss barely falls, or the prediction is still collapsed "
                             "at the end"),
     ),
-    thresholds={"init_collapse_ratio": 0.01, "init_stall_drop": 0.05, "INIT_SMALL_GAIN": 0.25},
+    thresholds={"init_collapse_ratio": 0.01, "init_stall_drop": 0.05, "INIT_SMALL_GAIN": 0.25,
+                "HIDDEN_SATURATED": 0.5},
     # an output computed once before the loop never changes whatever the start: its flat spread is that stale value's
     yields_to=("forward_outside_loop",),
 )
@@ -136,6 +140,23 @@ def rule(ctx) -> RuleOutcome:
     if not out.check("output_collapsed", bool(np.isfinite(ratio) and not exact and ratio <= limit),
                      f"before the first update {name} (line {F.by_id[sid].line}) has a spread of {o_std:.3g} across "
                      f"samples against the inputs' {in_std:.3g} ({ratio:.2g} of it)", output_std=o_std, input_std=in_std):
+        return out
+    # The prediction collapses because the signal shrinks layer by layer; a layer inside the network pinned at its
+    # bounds was handed inputs far too large: the first pass blew the signal up before a small layer flattened it.
+    pinned_at = ctx.threshold("HIDDEN_SATURATED")
+    pinned = None
+    for _, hid, hrow in first.rows:
+        if hid == sid or not is_squashing(F, hid) or F.by_id[hid].kind == "arg":
+            continue
+        at_bounds = float(F.ser(hid)[C.FRAC_SAT_NEAR][hrow])
+        if np.isfinite(at_bounds) and at_bounds >= pinned_at:
+            pinned = (hid, at_bounds)
+            break
+    if not out.check("hidden_not_saturated", pinned is None,
+                     f"before the first update {site_words(F, pinned[0])} (line {F.by_id[pinned[0]].line}) sits at its "
+                     f"bounds for {pinned[1]:.0%} of its values" if pinned else
+                     "no sigmoid or tanh inside the network sits at its bounds before the first update",
+                     **({"hidden_at_bounds": pinned[1]} if pinned else {})):
         return out
     loss = loss_values(F)
     stall_drop = ctx.threshold("init_stall_drop")
