@@ -628,6 +628,46 @@ def test_an_epsilon_kept_in_a_variable_guards_the_log(tmp_path, guard, raised):
         assert unguarded.numbers["epsilon"] == 1e-12 and "output_saturation_margin" not in tags(s)
 
 
+CLASS_EPSILON_MARGIN = """
+import numpy as np
+
+class Loss:
+    eps = 1e-9
+
+    def backward(self, a, y):
+        return (a - y) / (a * (1 - a) + self.eps)
+
+class Step:
+    def __init__(self):
+        self.eps = 1e-4
+
+    def apply(self, w, g):
+        return w - 1e-6 * g / (np.abs(g) + self.eps)
+
+def train():
+    X = np.array([[2.0, 0.3], [1.8, 0.4], [-2.0, -0.3], [-1.9, -0.2]])
+    y = np.array([1.0, 1.0, 0.0, 0.0])
+    w = np.array([14.0, 0.0])
+    loss, step = Loss(), Step()
+    for i in range(4):
+        a = 1 / (1 + np.exp(-(X @ w)))
+        g = loss.backward(a, y) * a * (1 - a)
+        w = step.apply(w, X.T @ g)
+"""
+
+
+def test_an_epsilon_kept_on_the_class_guards_the_divisor(tmp_path):
+    s = trace_source(tmp_path, CLASS_EPSILON_MARGIN)
+    X = np.array([[2.0, 0.3], [1.8, 0.4], [-2.0, -0.3], [-1.9, -0.2]])
+    a = 1 / (1 + np.exp(-(X @ np.array([14.0, 0.0]))))
+    assert 0 < 1.0 - float(a.max()) < 1e-8  # the replay: most digits of `1 - a` gone
+    c = checks(s, "output_saturation_margin")
+    assert c["fragile_expression"].status == R.HOLDS
+    # the class's own epsilon, not the other class's attribute of the same name
+    assert c["unguarded"].status == R.FAILS and c["unguarded"].numbers["epsilon"] == 1e-9
+    assert "output_saturation_margin" not in tags(s)
+
+
 # -- a mechanism pushed by an upstream cause ------------------------------------------------------
 
 def _demo_replay(iterations):

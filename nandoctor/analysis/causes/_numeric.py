@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import math
 import re
+from functools import lru_cache
 
 import numpy as np
 
@@ -400,6 +401,38 @@ def _small_number(F: Facts, name: str, function: str) -> float | None:
     return None
 
 
+def _literal_attribute(F: Facts, file: str, attr: str, owner: str) -> float | None:
+    """The one small number (between 0 and 1e-3) that `attr` is given in the code of class `owner` in `file`, in its
+    body (`eps = 1e-9`) or on self (`self.eps = 1e-9`), every assignment of it the same literal; else None."""
+    tree = _parsed(F.s.sources.get(file) or "")
+    cls = next((n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == owner.rsplit(".", 1)[-1]),
+               None) if tree is not None else None
+    if cls is None:
+        return None
+    seen = set()
+    for node in ast.walk(cls):
+        if not isinstance(node, (ast.Assign, ast.AnnAssign)):
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for t in targets:
+            named = (isinstance(t, ast.Name) and t.id == attr) or (isinstance(t, ast.Attribute) and t.attr == attr)
+            if named:
+                value = node.value
+                seen.add(value.value if isinstance(value, ast.Constant) and isinstance(value.value, float) else None)
+    if len(seen) == 1:
+        v = seen.pop()
+        return v if v is not None and 0 < v < 1e-3 else None
+    return None
+
+
+@lru_cache(maxsize=64)
+def _parsed(source: str):
+    try:
+        return ast.parse(source)
+    except SyntaxError:
+        return None
+
+
 def _guard_in(F: Facts, sid: int) -> tuple[str, dict]:
     line = line_of(F, sid)
     text = None
@@ -446,6 +479,12 @@ def _guard_in(F: Facts, sid: int) -> tuple[str, dict]:
             eps = node.right.value
         elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and isinstance(node.right, ast.Name):
             eps = _small_number(F, node.right.id, F.by_id[sid].function)  # `eps = 1e-12` kept in a variable
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and isinstance(node.right, ast.Attribute):
+            # `self.eps`: an attribute recorded with one small number, or a class attribute given one in the code
+            owner = F.by_id[sid].function.rsplit(".", 1)[0] if "." in F.by_id[sid].function else None
+            eps = _literal_attribute(F, F.by_id[sid].file, node.right.attr, owner) if owner else None
+            if eps is None:
+                eps = _small_number(F, ast.unparse(node.right), F.by_id[sid].function)
         if eps is not None:
             words = f"line {F.by_id[sid].line} already adds {eps:g} in `{ast.unparse(node)}`"
             return f"{words} and it still fails", {"epsilon": eps, "guard_line": F.by_id[sid].line}
