@@ -2311,3 +2311,79 @@ def test_a_bias_under_a_computed_key_grown_from_zero_is_no_step_thrown_by_the_ra
     assert "learning_rate_too_high" not in drafts
     spikes = [f for f in session.findings if f.code == "update_spike"]
     assert all(session.sites[f.evidence["update_site"]].target.startswith("parameters[") for f in spikes)
+
+
+# A tanh output given the sigmoid's derivative `out * (1 - out)` inline: the output layer's weights grow by a third of
+# their norm per step. The derivative is wrong at the values it is given (a tanh's output, not a pre-activation), and
+# the growing steps are that wrong gradient's, not the rate's.
+TANH_OUTPUT_SIGMOID_SLOPE = """import numpy as np
+
+rng = np.random.default_rng(3)
+
+
+def moons(n, noise=0.15):
+    t = rng.uniform(0, np.pi, size=n)
+    upper = np.stack([np.cos(t), np.sin(t)], axis=1)
+    lower = np.stack([1 - np.cos(t), 0.5 - np.sin(t)], axis=1)
+    X = np.concatenate([upper, lower]) + rng.normal(0, noise, size=(2 * n, 2))
+    y = np.concatenate([np.ones(n), -np.ones(n)])
+    return X, y
+
+
+X, y = moons(200)
+X = (X - X.mean(axis=0)) / X.std(axis=0)
+y = y.reshape(-1, 1)
+n = X.shape[0]
+
+hidden = 16
+W1 = rng.normal(0, 1.0 / np.sqrt(2), size=(2, hidden))
+b1 = np.zeros(hidden)
+W2 = rng.normal(0, 1.0 / np.sqrt(hidden), size=(hidden, 1))
+b2 = np.zeros(1)
+
+lr = 0.1
+batch = 32
+first_loss = None
+
+for epoch in range(300):
+    order = rng.permutation(n)
+    for start in range(0, n, batch):
+        idx = order[start:start + batch]
+        xb, yb = X[idx], y[idx]
+        m = len(idx)
+
+        # forward
+        h = np.tanh(xb @ W1 + b1)
+        out = np.tanh(h @ W2 + b2)
+        loss = np.mean((out - yb) ** 2)
+        if first_loss is None:
+            first_loss = loss
+
+        # backward
+        d_out = 2 * (out - yb) / m
+        d_z2 = d_out * out * (1 - out)
+        gW2 = h.T @ d_z2
+        gb2 = d_z2.sum(axis=0)
+        d_h = d_z2 @ W2.T
+        d_z1 = d_h * (1 - h**2)
+        gW1 = xb.T @ d_z1
+        gb1 = d_z1.sum(axis=0)
+
+        W1 -= lr * gW1
+        b1 -= lr * gb1
+        W2 -= lr * gW2
+        b2 -= lr * gb2
+"""
+
+
+def test_a_sigmoid_slope_on_a_tanh_output_is_the_wrong_derivative_not_the_rate(tmp_path):
+    session, drafts, checks = _run(tmp_path, TANH_OUTPUT_SIGMOID_SLOPE, "tanh_sigmoid_slope")
+    plain = untraced(TANH_OUTPUT_SIGMOID_SLOPE.replace("d_z2 = d_out * out * (1 - out)",
+                                                       "d_z2 = d_out * out * (1 - out)\n        SEEN.append(out.min())")
+                     .replace("import numpy as np", "import numpy as np\nSEEN = []"))
+    assert min(plain["SEEN"]) < -0.5  # the replay: the slope is handed the tanh's negative outputs
+    assert checks["learning_rate_too_high"]["steps_too_large"].status == HOLDS  # large steps, measured...
+    assert "wrong_derivative_formula" in drafts and "learning_rate_too_high" not in drafts  # ...of a wrong gradient
+    # the value fed is the tanh's own output, written inline: no pre-activation was handed to the derivative
+    assert checks["derivative_on_preactivation"]["fed_no_other_output"].status == FAILS
+    assert "derivative_on_preactivation" not in drafts

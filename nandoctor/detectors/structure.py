@@ -1120,6 +1120,8 @@ def _output_fed(F: Facts, who, kind: str, writer: int | None = None) -> str | No
     was not found."""
     acts = {a.site: a.kind for a in F.activations if a.kind in RANGES and a.kind != kind}
     if not who:
+        if writer in acts:
+            return acts[writer]  # the value read inline is that activation's output itself (`out = np.tanh(...)`)
         return acts.get(F.value_source(writer, acts, same_step=True)) if writer is not None else None
     root = F.root_value(who[2])
     if root not in acts:

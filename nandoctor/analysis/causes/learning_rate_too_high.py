@@ -243,9 +243,10 @@ def describe_steps(big: dict) -> str:
     # that climbs from its first update with steps that neither overshoot nor grow is going uphill, not too fast;
     # targets a bounded output cannot reach keep the error as large as their distance, and the steps with it; steps
     # written onto a copy the parameter never sees are measured against the copy, not the weights the model uses;
-    # a target broadcast across the outputs' columns makes every gradient wrong, so no rate descends it
+    # a target broadcast across the outputs' columns makes every gradient wrong, so no rate descends it; nor a
+    # derivative replayed wrong at the values it is given (a sigmoid's a*(1-a) on a tanh's output)
     yields_to=("wrong_loss_for_activation", "gradient_sign_wrong", "targets_outside_activation_range",
-               "parameter_not_updated", "shape_broadcasting_bug"),
+               "parameter_not_updated", "shape_broadcasting_bug", "wrong_derivative_formula"),
     # a loss that never falls under large steps, on a model with no bias, is the fit it cannot make, not a bounce;
     # a run whose trouble is only an exp's overflow, under steps judged by their median alone (no spike, overshoot or
     # raised rate) and no larger than OUTGROW times the weights (steps of a start from small weights), overflowed where
