@@ -1855,6 +1855,25 @@ for t in range(150):
 """
 
 
+def test_a_loss_read_from_the_log_normaliser_is_no_cross_entropy(tmp_path):
+    from nandoctor.analysis.causes.weights_init_too_large import chance_level
+
+    # the log taken a statement before, of the distribution: a cross-entropy, with a chance level of ln 4
+    picked = CHANCE_START.replace("SCALE", "5.0").replace(
+        "    loss = -np.log(probs[np.arange(200), kinds] + 1e-300).mean()\n",
+        "    log_picked = np.log(probs[np.arange(200), kinds] + 1e-300)\n    loss = -log_picked.mean()\n")
+    assert "loss = -log_picked.mean()" in picked
+    got = chance_level(facts(analysed_session(tmp_path, picked, "picked")))
+    assert got is not None and got[0] == 4
+    # the log of the normaliser, taken from the logits before the distribution is made: the negative mean
+    # log-likelihood of a density, no cross-entropy over the classes
+    normaliser = CHANCE_START.replace("SCALE", "5.0").replace(
+        "    loss = -np.log(probs[np.arange(200), kinds] + 1e-300).mean()\n",
+        "    log_norm = np.log(np.exp(shifted).sum(axis=1))\n    loss = -log_norm.mean()\n")
+    assert "loss = -log_norm.mean()" in normaliser
+    assert chance_level(facts(analysed_session(tmp_path, normaliser, "normaliser"))) is None
+
+
 def test_chance_level_is_measured_on_the_predicted_distribution(tmp_path):
     from nandoctor.analysis.causes.weights_init_too_large import chance_level
 

@@ -399,6 +399,19 @@ def test_softmax_whose_exps_all_underflow_is_0_over_0(tmp_path):
     assert any("scores.max(axis=-1, keepdims=True)" in f.after for f in c.fixes)
 
 
+def test_exps_divided_by_a_sum_taken_on_the_line_before_underflow_to_0_over_0(tmp_path):
+    # the same weights normalised in two statements: the divisor is a name whose statement sums the exps
+    src = KERNEL_WEIGHTS.replace("    weights = weights / weights.sum(axis=1, keepdims=True)\n",
+                                 "    total = np.sum(weights, axis=1, keepdims=True)\n    weights = weights / total\n")
+    assert "weights / total" in src
+    s = trace_source(tmp_path, src)
+    scores = -((np.array([0.5, 3.0, 4.8])[:, None] - np.array([0.0, 1.0, 5.0])[None, :]) ** 2) / (2 * 0.05 ** 2)
+    assert np.all(np.exp(scores[1]) == 0)  # the replay: a row of exps all exactly 0
+    assert tags(s)[0] == "softmax_overflow_no_max_subtraction"
+    c = cause(s, "softmax_overflow_no_max_subtraction")
+    assert "0/0" in c.evidence["operation"] and c.evidence["underflow"] == pytest.approx(scores.min())
+
+
 def test_softmax_shifted_by_its_max_does_not_underflow(tmp_path):
     s = trace_source(tmp_path, KERNEL_WEIGHTS, "train(shift=True)")
     assert s.first_nonfinite is None

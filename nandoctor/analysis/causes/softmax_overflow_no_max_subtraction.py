@@ -14,9 +14,19 @@ from ..rules import RuleOutcome, cause_rule
 from ._numeric import located, mechanism_draft, softmax_fix, softmax_form, subtracts_max
 
 
-def _normalised_name(expression: str) -> str | None:
+def _sum_of(node, name: str) -> bool:
+    """`name.sum(...)` or `np.sum(name, ...)`."""
+    if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute) or node.func.attr != "sum":
+        return False
+    own_sum = isinstance(node.func.value, ast.Name) and node.func.value.id == name
+    np_sum = bool(node.args) and isinstance(node.args[0], ast.Name) and node.args[0].id == name
+    return own_sum or np_sum
+
+
+def _normalised_name(expression: str, sum_written=None) -> str | None:
     """The name X of `X / X.sum(...)` or `X / np.sum(X, ...)` in the failing expression: a value divided by its own
-    sum, as a softmax normalises its exps."""
+    sum, as a softmax normalises its exps; or of `X / S` where `sum_written(S)` is the statement that wrote S and it
+    sums X (`S = X.sum(axis=1)` on the line before)."""
     try:
         tree = ast.parse(expression.strip(), mode="eval")
     except SyntaxError:
@@ -25,15 +35,12 @@ def _normalised_name(expression: str) -> str | None:
         if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) and isinstance(node.left, ast.Name)):
             continue
         name, right = node.left.id, node.right
-        if not isinstance(right, ast.Call):
-            continue
-        func = right.func
-        own_sum = isinstance(func, ast.Attribute) and func.attr == "sum" and isinstance(func.value, ast.Name) \
-            and func.value.id == name
-        np_sum = isinstance(func, ast.Attribute) and func.attr == "sum" and right.args \
-            and isinstance(right.args[0], ast.Name) and right.args[0].id == name
-        if own_sum or np_sum:
+        if _sum_of(right, name):
             return name
+        if isinstance(right, ast.Name) and sum_written is not None:
+            written = sum_written(right.id)
+            if written is not None and _sum_of(written, name):
+                return name
     return None
 
 
@@ -55,12 +62,26 @@ def underflowed_exp(F, info: dict) -> dict | None:
     result holds exact zeros (exp underflowed) while its recorded argument went below the dtype's underflow limit,
     every value finite: the 0/0 of a row whose exps all underflowed. None when that was not measured."""
     sid = info.get("site")
-    name = _normalised_name(info.get("expression") or info.get("statement") or "")
-    if name is None or sid is None or sid not in F.by_id:
+    if sid is None or sid not in F.by_id:
         return None
     here = F.ser(sid)
     row = here.at_step(info["step"]) if here is not None and len(here) else None
     if row is None:
+        return None
+
+    def sum_written(divisor: str):
+        # the value of the statement that last wrote the divisor before the failing one
+        found = _latest_writer(F, divisor, F.by_id[sid].function, int(here.seq[row]))
+        if found is None:
+            return None
+        try:
+            stmt = ast.parse((F.by_id[found[0]].statement or "").strip()).body[0]
+        except (SyntaxError, IndexError):
+            return None
+        return getattr(stmt, "value", None)
+
+    name = _normalised_name(info.get("expression") or info.get("statement") or "", sum_written)
+    if name is None:
         return None
     found = _latest_writer(F, name, F.by_id[sid].function, int(here.seq[row]))
     if found is None:

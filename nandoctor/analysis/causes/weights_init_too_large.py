@@ -213,6 +213,9 @@ def _untrained_draw(ctx, F, out: RuleOutcome) -> RuleOutcome:
     return out
 
 
+_TAKES_LOG = re.compile(r"\blog(?:1p|2|10|_softmax|_loss)?\s*\(")
+
+
 def chance_level(F) -> tuple[int, float, str] | None:
     """(K, ln K, the value's name) when the loss is a cross-entropy (its statement takes a log) and the loop computes a
     distribution over K >= 2 classes: a (samples, K) value in [0, 1] whose mean is 1/K at every step (each row sums to
@@ -220,12 +223,6 @@ def chance_level(F) -> tuple[int, float, str] | None:
     loss = loss_values(F)
     if loss is None:
         return None
-    if "log" not in F.by_id[loss[0]].statement:
-        # `loss = self.loss_fn(y, p)`: the value a function returned by a statement taking a log (matched on the
-        # recorded values), the cross-entropy computed where the loss object is defined
-        logs = [x.id for x in F.sites if x.kind == "return" and "log" in (x.statement or "") and F.observed(x.id)]
-        if F.value_source(loss[0], logs) is None:
-            return None
     best = None
     for x in F.sites:
         sr = F.ser(x.id)
@@ -242,8 +239,31 @@ def chance_level(F) -> tuple[int, float, str] | None:
         if k < 2 or not (np.all(sr[C.MIN][rows] >= 0) and np.all(sr[C.MAX][rows] <= 1)):
             continue
         if np.allclose(sr[C.MEAN][rows], 1.0 / k, rtol=1e-6, atol=0) and (best is None or len(rows) > best[0]):
-            best = (len(rows), k, site_words(F, x.id))
-    return None if best is None else (best[1], float(np.log(best[1])), best[2])
+            best = (len(rows), k, site_words(F, x.id), x.id)
+    if best is None:
+        return None
+    statement = F.by_id[loss[0]].statement
+    if _TAKES_LOG.search(statement):
+        pass  # the cross-entropy taken in the loss's own statement
+    elif "log" in statement:
+        # A log taken in a statement before (`picked = np.log(probs[rows, y])`, then `loss = -picked.mean()`): of
+        # the distribution itself. The negative mean of a density's log normaliser (`-log_norm.mean()`, computed from
+        # the log-densities before the distribution is) is no cross-entropy over its classes.
+        dist = base_name(F.by_id[best[3]].target)
+        logs = [w for r in F.by_id[loss[0]].reads for w in F.resolve(r, F.by_id[loss[0]].function)
+                if _TAKES_LOG.search(F.by_id[w].statement or "")]
+        returned = [x.id for x in F.sites if x.kind == "return" and _TAKES_LOG.search(x.statement or "")
+                    and F.observed(x.id)]
+        if not any(dist in {base_name(r) for r in F.by_id[w].reads} for w in logs) and (
+                F.value_source(loss[0], returned) is None):
+            return None
+    else:
+        # `loss = self.loss_fn(y, p)`: the value a function returned by a statement taking a log (matched on the
+        # recorded values), the cross-entropy computed where the loss object is defined
+        logs = [x.id for x in F.sites if x.kind == "return" and _TAKES_LOG.search(x.statement or "") and F.observed(x.id)]
+        if F.value_source(loss[0], logs) is None:
+            return None
+    return best[1], float(np.log(best[1])), best[2]
 
 
 def _final_tenth_mean(F) -> float | None:
