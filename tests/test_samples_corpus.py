@@ -31,7 +31,7 @@ CAUSE_TAGS = set(load_rules())
 LATENT = {"output_saturation_margin"}
 FAMILIES = {"linear_svm", "logistic_regression", "softmax_regression", "linear_regression", "mlp_softmax", "mlp", "rnn",
             "net341", "cosine_regression", "scoring", "cnn", "perceptron", "conv1d_regression", "autoencoder",
-            "mlp_regression", "random_features", "poisson_regression", "matrix_factorization"}
+            "mlp_regression", "random_features", "poisson_regression", "matrix_factorization", "gaussian_mixture", "rbm"}
 SYMPTOMS = {"nan", "inf", "no_learning", "poor_accuracy", "slow", "none"}
 DEFECTIVE = [e["file"] for e in EXPECTED if not e["healthy"]]
 HEALTHY = [e["file"] for e in EXPECTED if e["healthy"]]
