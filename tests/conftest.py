@@ -119,6 +119,17 @@ def premise_checks(session, code: str) -> dict:
     return {c.premise: c for c in checks.get(code, [])}
 
 
+def edited_sample(name: str, edits: dict) -> str:
+    """The source of tests/samples/cases/`name` with each edit (old -> new) made exactly once."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent / "samples" / "cases" / name).read_text()
+    for old, new in edits.items():
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return text
+
+
 def untraced(source: str) -> dict:
     """The program's globals after running it plainly: the independent replay."""
     import textwrap

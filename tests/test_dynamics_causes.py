@@ -13,7 +13,7 @@ from nandoctor.cli import trace_script
 from nandoctor.detectors import detect
 from nandoctor.detectors.facts import facts
 
-from conftest import untraced
+from conftest import edited_sample, untraced
 
 LINREG = """
 import numpy as np
@@ -2202,97 +2202,8 @@ def test_per_sample_steps_through_a_sigmoid_are_not_judged_by_the_rows_norm(tmp_
 
 # Weights and biases in one dict, each written under a computed key (`parameters["b" + str(l)]`): a bias grown from the
 # zeros its start left unrecorded shows a first ratio far above the rate's, which is no step thrown by the rate.
-DICT_KEYED_DEEP = """import numpy as np
-
-np.random.seed(11)
-
-
-def load_spirals(m):
-    half = m // 2
-    t = np.sqrt(np.random.rand(half)) * 3 * np.pi
-    x_a = np.vstack([t * np.cos(t), t * np.sin(t)]) / 10
-    x_b = -x_a
-    X = np.hstack([x_a, x_b]) + 0.05 * np.random.randn(2, 2 * half)
-    Y = np.hstack([np.zeros((1, half)), np.ones((1, half))])
-    perm = np.random.permutation(2 * half)
-    return X[:, perm], Y[:, perm]
-
-
-def initialize_parameters(layer_dims):
-    parameters = {}
-    L = len(layer_dims)
-    for l in range(1, L):
-        parameters["W" + str(l)] = np.random.randn(layer_dims[l], layer_dims[l - 1]) * 0.01
-        parameters["b" + str(l)] = np.zeros((layer_dims[l], 1))
-    return parameters
-
-
-def relu(Z):
-    return np.maximum(0, Z)
-
-
-def sigmoid(Z):
-    return 1 / (1 + np.exp(-Z))
-
-
-def forward_propagation(X, parameters):
-    caches = []
-    A = X
-    L = len(parameters) // 2
-    for l in range(1, L):
-        A_prev = A
-        Z = parameters["W" + str(l)] @ A_prev + parameters["b" + str(l)]
-        A = relu(Z)
-        caches.append((A_prev, Z))
-    ZL = parameters["W" + str(L)] @ A + parameters["b" + str(L)]
-    AL = sigmoid(ZL)
-    caches.append((A, ZL))
-    return AL, caches
-
-
-def compute_cost(AL, Y):
-    m = Y.shape[1]
-    AL = np.clip(AL, 1e-10, 1 - 1e-10)
-    cost = -np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / m
-    return float(cost)
-
-
-def backward_propagation(AL, Y, caches, parameters):
-    grads = {}
-    L = len(caches)
-    m = Y.shape[1]
-    dZ = AL - Y
-    for l in reversed(range(1, L + 1)):
-        A_prev, Z = caches[l - 1]
-        if l < L:
-            dZ = dA * (Z > 0)
-        grads["dW" + str(l)] = dZ @ A_prev.T / m
-        grads["db" + str(l)] = np.sum(dZ, axis=1, keepdims=True) / m
-        dA = parameters["W" + str(l)].T @ dZ
-    return grads
-
-
-def update_parameters(parameters, grads, learning_rate):
-    L = len(parameters) // 2
-    for l in range(1, L + 1):
-        parameters["W" + str(l)] -= learning_rate * grads["dW" + str(l)]
-        parameters["b" + str(l)] -= learning_rate * grads["db" + str(l)]
-    return parameters
-
-
-X, Y = load_spirals(200)
-layers_dims = [2, 24, 24, 24, 24, 1]
-parameters = initialize_parameters(layers_dims)
-learning_rate = 0.3
-costs = []
-for i in range(700):
-    AL, caches = forward_propagation(X, parameters)
-    cost = compute_cost(AL, Y)
-    grads = backward_propagation(AL, Y, caches, parameters)
-    parameters = update_parameters(parameters, grads, learning_rate)
-    costs.append(cost)
-
-"""
+DICT_KEYED_DEEP = edited_sample("a23_meadow_pebble_b.py", {
+    "X, Y = load_spirals(600)": "X, Y = load_spirals(200)", "for i in range(2500):": "for i in range(700):"})
 
 
 def test_a_bias_under_a_computed_key_grown_from_zero_is_no_step_thrown_by_the_rate(tmp_path):
@@ -2316,64 +2227,7 @@ def test_a_bias_under_a_computed_key_grown_from_zero_is_no_step_thrown_by_the_ra
 # A tanh output given the sigmoid's derivative `out * (1 - out)` inline: the output layer's weights grow by a third of
 # their norm per step. The derivative is wrong at the values it is given (a tanh's output, not a pre-activation), and
 # the growing steps are that wrong gradient's, not the rate's.
-TANH_OUTPUT_SIGMOID_SLOPE = """import numpy as np
-
-rng = np.random.default_rng(3)
-
-
-def moons(n, noise=0.15):
-    t = rng.uniform(0, np.pi, size=n)
-    upper = np.stack([np.cos(t), np.sin(t)], axis=1)
-    lower = np.stack([1 - np.cos(t), 0.5 - np.sin(t)], axis=1)
-    X = np.concatenate([upper, lower]) + rng.normal(0, noise, size=(2 * n, 2))
-    y = np.concatenate([np.ones(n), -np.ones(n)])
-    return X, y
-
-
-X, y = moons(200)
-X = (X - X.mean(axis=0)) / X.std(axis=0)
-y = y.reshape(-1, 1)
-n = X.shape[0]
-
-hidden = 16
-W1 = rng.normal(0, 1.0 / np.sqrt(2), size=(2, hidden))
-b1 = np.zeros(hidden)
-W2 = rng.normal(0, 1.0 / np.sqrt(hidden), size=(hidden, 1))
-b2 = np.zeros(1)
-
-lr = 0.1
-batch = 32
-first_loss = None
-
-for epoch in range(300):
-    order = rng.permutation(n)
-    for start in range(0, n, batch):
-        idx = order[start:start + batch]
-        xb, yb = X[idx], y[idx]
-        m = len(idx)
-
-        # forward
-        h = np.tanh(xb @ W1 + b1)
-        out = np.tanh(h @ W2 + b2)
-        loss = np.mean((out - yb) ** 2)
-        if first_loss is None:
-            first_loss = loss
-
-        # backward
-        d_out = 2 * (out - yb) / m
-        d_z2 = d_out * out * (1 - out)
-        gW2 = h.T @ d_z2
-        gb2 = d_z2.sum(axis=0)
-        d_h = d_z2 @ W2.T
-        d_z1 = d_h * (1 - h**2)
-        gW1 = xb.T @ d_z1
-        gb1 = d_z1.sum(axis=0)
-
-        W1 -= lr * gW1
-        b1 -= lr * gb1
-        W2 -= lr * gW2
-        b2 -= lr * gb2
-"""
+TANH_OUTPUT_SIGMOID_SLOPE = (SAMPLES / "d23_meadow_pebble_b.py").read_text()
 
 
 def test_a_sigmoid_slope_on_a_tanh_output_is_the_wrong_derivative_not_the_rate(tmp_path):

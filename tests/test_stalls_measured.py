@@ -12,7 +12,7 @@ from nandoctor.analysis.rules import FAILS, HOLDS, load_rules
 from nandoctor.detectors.facts import facts, own_name
 from nandoctor.detectors.optimisation import typical_ratio
 
-from conftest import analysed_session as trace, judge_rule as judge, untraced
+from conftest import analysed_session as trace, edited_sample, judge_rule as judge, untraced
 
 # -- a step computed and thrown away ------------------------------------------------------------------------
 
@@ -581,51 +581,13 @@ def test_a_parameter_an_update_broadcasts_to_a_new_shape_still_grows(tmp_path):
 
 # -- a rate so low the weights hardly leave their start, while the loss still falls ---------------------------
 
-SHORT_TRAVEL = """
-import numpy as np
-rng = np.random.default_rng(8)
-n = 300
-latent = rng.uniform(-1, 1, (n, 2))
-data = np.tanh(latent @ rng.normal(0, 1, (2, 10))) + 0.05 * rng.normal(size=(n, 10))
-data = data - data.mean(axis=0)
-ACT = {"tanh": (np.tanh, lambda z: 1.0 - np.tanh(z) ** 2), "lin": (lambda z: z, lambda z: np.ones_like(z))}
-spec = [(10, 16, "tanh"), (16, 2, "lin"), (2, 16, "tanh"), (16, 10, "lin")]
-model = [{"W": rng.normal(0, 1 / np.sqrt(a), (a, b)), "b": np.zeros(b), "f": f} for a, b, f in spec]
-
-
-def encode_decode(x):
-    steps = []
-    h = x
-    for L in model:
-        z = h @ L["W"] + L["b"]
-        steps.append((h, z))
-        h = ACT[L["f"]][0](z)
-    return h, steps
-
-
-def recon_loss(x):
-    out, _ = encode_decode(x)
-    return float(np.mean(np.sum((out - x) ** 2, axis=1)))
-
-
-learning_rate = RATE
-losses = [recon_loss(data)]
-for epoch in range(150):
-    for part in np.array_split(rng.permutation(n), 10):
-        xb = data[part]
-        out, steps = encode_decode(xb)
-        grad = 2.0 * (out - xb) / len(part)
-        for L, (h_in, z) in zip(model[::-1], steps[::-1]):
-            grad = grad * ACT[L["f"]][1](z)
-            gW = h_in.T @ grad
-            gb = grad.sum(axis=0)
-            grad = grad @ L["W"].T
-            L["W"] -= learning_rate * gW
-            L["b"] -= learning_rate * gb
-    if epoch % 25 == 0:
-        losses.append(recon_loss(data))
-losses.append(recon_loss(data))
-"""
+# The held-back autoencoder sample on a third of its rows, its losses kept every 25 epochs and at the end.
+SHORT_TRAVEL = edited_sample("c22_canyon_marble_a.py", {
+    "rng = np.random.default_rng(314)": "rng = np.random.default_rng(8)", "n = 900": "n = 300",
+    "np.array_split(shuffled, 30)": "np.array_split(shuffled, 10)", "learning_rate = 1e-5": "learning_rate = RATE",
+    'print(f"first_loss={recon_loss(data):.4f}")': "losses = [recon_loss(data)]",
+    '        print(f"epoch {epoch}: recon {recon_loss(data):.4f}")': "        losses.append(recon_loss(data))",
+    "final = recon_loss(data)": "final = recon_loss(data)\nlosses.append(final)"})
 
 TRAVEL_LINE = '            L["W"] -= learning_rate * gW\n'
 TRAVEL_REPLAY = ('            _before = np.linalg.norm(L["W"])\n' + TRAVEL_LINE
