@@ -47,23 +47,7 @@ SCALE = {
 # two accuracy passes an epoch, some 3 s in all)
 EPOCHS, LEARNING_RATE, SIZES, ROWS, GLOBAL_RANDOM_STATE = 20, 0.3, [784, 128, 128, 10], 1000, 42
 # fit() prints the seconds since it started in every epoch line; the copy printed here drops them
-CLOCK = re.compile(r"Training Time: [\d.]+s, ")
-
-
-class NoClock:
-    """Writes through to the real stdout without the wall-clock seconds, and keeps a copy."""
-
-    def __init__(self, through):
-        self.through = through
-        self.kept = []
-
-    def write(self, text):
-        text = CLOCK.sub("", text)
-        self.kept.append(text)
-        return self.through.write(text)
-
-    def flush(self):
-        self.through.flush()
+CLOCK = [(re.compile(r"Training Time: [\d.]+s, "), "")]
 
 
 def main() -> None:
@@ -81,11 +65,11 @@ def main() -> None:
     _common.seed(GLOBAL_RANDOM_STATE)  # cell 8; _initialize_weights seeds numpy itself with random_state=1
     res_network = _common.load("scratch.res_network")
     utils = _common.load("scratch.utils")
-    printed = NoClock(sys.stdout)
+    printed = _common.Tee(sys.stdout, CLOCK)
     with contextlib.redirect_stdout(printed):
         res_nn = res_network.ResNetwork(sizes=SIZES, learning_rate=LEARNING_RATE, epochs=EPOCHS)  # cell 17
         res_nn.fit(x_train, y_train, x_val, y_val)
-    epochs = re.findall(r"Training Accuracy: ([\d.]+)%, Validation Accuracy: ([\d.]+)%", "".join(printed.kept))
+    epochs = re.findall(r"Training Accuracy: ([\d.]+)%, Validation Accuracy: ([\d.]+)%", printed.kept.getvalue())
     with np.errstate(all="ignore"):
         outputs = [res_nn._forward_pass(row)["final_output"] for row in x_train]
         mse = float(np.mean([utils.mse(target, out) for target, out in zip(y_train, outputs)]))

@@ -52,23 +52,6 @@ CLOCK = [(re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d - ", re.M), ""), (re.comp
          (re.compile(r"training finished in [\d.]+s"), "training finished")]
 
 
-class NoClock:
-    """Writes through to the real stdout without the wall-clock stamps, and keeps a copy."""
-
-    def __init__(self, through):
-        self.through = through
-        self.kept = []
-
-    def write(self, text):
-        for clock, by in CLOCK:
-            text = clock.sub(by, text)
-        self.kept.append(text)
-        return self.through.write(text)
-
-    def flush(self):
-        self.through.flush()
-
-
 def main() -> None:
     args = _common.parse(__doc__)
     lr, min_lr = LEARNING_RATE[args.knob]
@@ -78,13 +61,13 @@ def main() -> None:
     src, _ = _common.checkout(PROJECT, REPO, COMMIT, files, patches, stubs=STUBS)
     os.chdir(src)  # both scripts use paths relative to the repository root
     _common.seed(0)
-    printed = NoClock(sys.stdout)
+    printed = _common.Tee(sys.stdout, CLOCK)
     with contextlib.redirect_stdout(printed):  # the train logger's handler binds sys.stdout when it is made
         sys.argv = ["datagen.py"]  # `./datagen.py`: character tokenizer, data/shakespeare_char
         runpy.run_path(os.path.join(src, "datagen.py"), run_name="__main__")
         sys.argv = ["train.py"]
         runpy.run_path(os.path.join(src, "train.py"), run_name="__main__")
-    text = "".join(printed.kept)
+    text = printed.kept.getvalue()
     iters = [float(v) for v in re.findall(r"iter +\d+ \| loss (\S+)", text)]
     evals = re.findall(r"step (\d+): train loss (\S+), val loss (\S+)", text)
     _common.result(project=PROJECT, knob=args.knob, first_loss=iters[0], last_loss=iters[-1],

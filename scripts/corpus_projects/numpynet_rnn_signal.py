@@ -33,24 +33,7 @@ STUBS = {
                 "def show(*args, **kwargs):\n    return None\n",
 }
 # the progress bar prints the wall-clock time of each batch and of the whole fit; the copy printed here drops them
-CLOCK = [re.compile(r"\(\d+\.\d sec/iter\) "), re.compile(r" took \d+\.\d sec")]
-
-
-class NoClock:
-    """Writes through to the real stdout without the wall-clock times, and keeps a copy."""
-
-    def __init__(self, through):
-        self.through = through
-        self.kept = []
-
-    def write(self, text):
-        for clock in CLOCK:
-            text = clock.sub("", text)
-        self.kept.append(text)
-        return self.through.write(text)
-
-    def flush(self):
-        self.through.flush()
+CLOCK = [(re.compile(r"\(\d+\.\d sec/iter\) "), ""), (re.compile(r" took \d+\.\d sec"), "")]
 
 
 def main() -> None:
@@ -67,10 +50,10 @@ def main() -> None:
     src, _ = _common.checkout(PROJECT, REPO, COMMIT, files, patches, stubs=STUBS)
     os.chdir(src)
     _common.seed(0)  # the example seeds numpy itself (42) when it is loaded
-    printed = NoClock(sys.stdout)
+    printed = _common.Tee(sys.stdout, CLOCK)
     with contextlib.redirect_stdout(printed):
         runpy.run_path(os.path.join(src, EXAMPLE), run_name="__main__")
-    text = "".join(printed.kept)
+    text = printed.kept.getvalue()
     training = text.split("START TRAINING", 1)[1].split("START TESTING", 1)[0]
     # one progress line per batch: the running mean loss of the epoch so far; an epoch ends at "800/800"
     batch_losses = [float(v) for v in re.findall(r"loss: (\S+)", training)]
