@@ -1299,7 +1299,7 @@ class Facts:
         for w in inits:
             ws = self.ser(w)
             if ws.seq[0] < sr.seq[0]:
-                same = np.nonzero((ws.seq < sr.seq[0]) & (np.asarray(ws.shape) == sr.shape[0]))[0]
+                same = np.nonzero((ws.seq < sr.seq[0]) & ws.shape.matches(sr.shape[0]))[0]
                 first = float(ws[C.L2][same[0]]) if len(same) else np.nan
                 break
         if len(prev):
