@@ -130,6 +130,22 @@ def edited_sample(name: str, edits: dict) -> str:
     return text
 
 
+def chunks_reversed(recording, parts: int = 3):
+    """The recording with its rows in `parts` chunks written in reverse order, as a session read back from its
+    chunks may hold them (not in seq order)."""
+    import dataclasses
+
+    import numpy as np
+
+    from nandoctor.recording import OBS_COLUMNS
+
+    n = len(recording.obs_seq)
+    cut = [k * n // parts for k in range(parts + 1)]
+    order = np.concatenate([np.arange(a, b) for a, b in zip(cut[:-1], cut[1:])][::-1])
+    assert (np.diff(recording.obs_seq[order]) < 0).any()
+    return dataclasses.replace(recording, **{name: getattr(recording, name)[order] for name, _ in OBS_COLUMNS})
+
+
 def untraced(source: str) -> dict:
     """The program's globals after running it plainly: the independent replay."""
     import textwrap

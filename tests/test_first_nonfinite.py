@@ -597,20 +597,13 @@ for step in range(40):
 
 
 def test_a_kept_value_is_replayed_in_its_dtype_when_rows_are_read_back_chunk_by_chunk(tmp_path):
-    import dataclasses
-
-    from conftest import analysed_session
-    from nandoctor.recording import OBS_COLUMNS
+    from conftest import analysed_session, chunks_reversed
     from nandoctor.trace.backstop import kept_value
 
     rec = analysed_session(tmp_path, SINGLE_PRECISION).recording
     sid = next(x.id for x in rec.sites if x.statement.strip() == "z = x @ w")
     seqs = np.sort(rec.obs_seq[rec.obs_site == sid])
-    # rows in three chunks written in reverse order, as a session read back may hold them
-    n = len(rec.obs_seq)
-    order = np.concatenate([np.arange(2 * n // 3, n), np.arange(n // 3, 2 * n // 3), np.arange(0, n // 3)])
-    shuffled = dataclasses.replace(rec, **{name: getattr(rec, name)[order] for name, _ in OBS_COLUMNS})
-    for r in (rec, shuffled):
+    for r in (rec, chunks_reversed(rec)):
         for seq in seqs[[0, len(seqs) // 2, -1]]:
             got = kept_value(r, sid, int(seq))
             assert got is not None and got[1].dtype == np.float32  # the program's dtype, not the kept float64

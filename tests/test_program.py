@@ -2482,21 +2482,12 @@ for epoch in range(6):
 
 
 def test_rows_read_back_chunk_by_chunk_choose_the_same_loops(tmp_path):
-    import dataclasses
-
-    from nandoctor.recording import OBS_COLUMNS
+    from conftest import chunks_reversed
     from nandoctor.session import Session
 
     s = traced(LAYERED_MINIBATCH, tmp_path)
     assert loop_line(s, s.plan.step_loop) == line_of(LAYERED_MINIBATCH, "for start")
-    rec = s.recording
-    n = len(rec.obs_seq)
-    # A session read back from its chunks holds its rows chunk by chunk: here three chunks in reverse order.
-    cut = [0, n // 3, 2 * n // 3, n]
-    order = np.concatenate([np.arange(a, b) for a, b in zip(cut[:-1], cut[1:])][::-1])
-    assert (np.diff(rec.obs_seq[order]) < 0).any()
-    shuffled = dataclasses.replace(rec, **{name: getattr(rec, name)[order] for name, _ in OBS_COLUMNS})
-    again = Session(shuffled)
+    again = Session(chunks_reversed(s.recording))
     assert loop_line(again, again.plan.step_loop) == line_of(LAYERED_MINIBATCH, "for start")
     assert loop_line(again, again.plan.training_loop) == line_of(LAYERED_MINIBATCH, "for epoch")
     assert again.plan.n_steps == s.plan.n_steps == 6 * 4

@@ -1207,14 +1207,14 @@ def _loop_roles(sites, loops, idx, updates, state, intervals, spans, obs_seq, ob
     # seq order here, their shapes with them.
     order = np.lexsort((obs_seq, obs_site))
     s_sorted = obs_site[order]
-    shaped = obs_shape is not None and len(obs_shape) == len(obs_seq)
+    shapes = np.asarray(obs_shape) if obs_shape is not None and len(obs_shape) == len(obs_seq) else None
     for u in list(updates) + [s.id for s in sites]:
         if u in by_site_seq:
             continue
         a, b = np.searchsorted(s_sorted, u, side="left"), np.searchsorted(s_sorted, u, side="right")
         by_site_seq[u] = obs_seq[order[a:b]]
-        if shaped:
-            by_site_shape[u] = np.asarray(obs_shape)[order[a:b]]
+        if shapes is not None:
+            by_site_shape[u] = shapes[order[a:b]]
     param_names = {base_key(sites[u].target) for u in updates}
     # A site none of whose function's sites was ever recorded sat in code that never ran (a layer class the
     # model does not use, reached only by a method's name): it updates nothing inside any loop. The sources'

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import math
 import re
-from functools import lru_cache
 
 import numpy as np
 
@@ -404,7 +403,7 @@ def _small_number(F: Facts, name: str, function: str) -> float | None:
 def _literal_attribute(F: Facts, file: str, attr: str, owner: str) -> float | None:
     """The one small number (between 0 and 1e-3) that `attr` is given in the code of class `owner` in `file`, in its
     body (`eps = 1e-9`) or on self (`self.eps = 1e-9`), every assignment of it the same literal; else None."""
-    tree = _parsed(F.s.sources.get(file) or "")
+    tree = F.trees.get(file)
     cls = next((n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == owner.rsplit(".", 1)[-1]),
                None) if tree is not None else None
     if cls is None:
@@ -423,14 +422,6 @@ def _literal_attribute(F: Facts, file: str, attr: str, owner: str) -> float | No
         v = seen.pop()
         return v if v is not None and 0 < v < 1e-3 else None
     return None
-
-
-@lru_cache(maxsize=64)
-def _parsed(source: str):
-    try:
-        return ast.parse(source)
-    except SyntaxError:
-        return None
 
 
 def _guard_in(F: Facts, sid: int) -> tuple[str, dict]:

@@ -62,15 +62,6 @@ def _short_travel(F) -> dict | None:
     return max(moved, key=lambda r: r["travel"]) if moved else None
 
 
-def _still_falling(lp: dict, pace: float, most: float) -> bool:
-    """The loss fell by less than `most` of its start, and its second half still fell at least `pace` of what its first
-    half did."""
-    if "middle" not in lp or not np.isfinite(lp["last"]) or lp["first"] <= 0:
-        return False
-    early, late = lp["first"] - lp["middle"], lp["middle"] - lp["last"]
-    return bool(0 < lp["drop"] < most and early > 0 and late >= pace * early)
-
-
 def _steady_descent(lp: dict, pace: float, most: float) -> bool:
     """The loss fell by less than `most` of its start, and its second half fell at least `pace` of what its first
     half did (both halves falling)."""
@@ -127,7 +118,7 @@ def rule(ctx) -> RuleOutcome:
     # Or still falling, while the weights have hardly left where they started: the whole run's steps, added up, are a
     # small part of the weights' own size, so the loss fell as far as so short a path could take it.
     travel = None
-    falling = next((p for p in (smooth, lp) if p is not None and _still_falling(
+    falling = next((p for p in (smooth, lp) if p is not None and _steady_descent(
         p, ctx.threshold("STILL_FALLING"), ctx.threshold("STEADY_MAX_DROP"))), None)
     if falling is not None and not steady and abs(lp["drop"]) >= ctx.threshold("SLOW_DROP"):
         longest = _short_travel(F)

@@ -243,25 +243,19 @@ def chance_level(F) -> tuple[int, float, str] | None:
     if best is None:
         return None
     statement = F.by_id[loss[0]].statement
-    if _TAKES_LOG.search(statement):
-        pass  # the cross-entropy taken in the loss's own statement
-    elif "log" in statement:
-        # A log taken in a statement before (`picked = np.log(probs[rows, y])`, then `loss = -picked.mean()`): of
-        # the distribution itself. The negative mean of a density's log normaliser (`-log_norm.mean()`, computed from
-        # the log-densities before the distribution is) is no cross-entropy over its classes.
+    if not _TAKES_LOG.search(statement):
+        # A log taken in a statement before (`picked = np.log(probs[rows, y])`, then `loss = -picked.mean()`): of the
+        # distribution itself; the negative mean of a density's log normaliser (`-log_norm.mean()`, computed from the
+        # log-densities before the distribution is) is no cross-entropy over its classes. Or `loss = self.loss_fn(y,
+        # p)`: the value a function returned by a statement taking a log (matched on the recorded values), the
+        # cross-entropy computed where the loss object is defined.
         dist = base_name(F.by_id[best[3]].target)
-        logs = [w for r in F.by_id[loss[0]].reads for w in F.resolve(r, F.by_id[loss[0]].function)
-                if _TAKES_LOG.search(F.by_id[w].statement or "")]
+        of_dist = "log" in statement and any(
+            _TAKES_LOG.search(F.by_id[w].statement or "") and dist in {base_name(r) for r in F.by_id[w].reads}
+            for r in F.by_id[loss[0]].reads for w in F.resolve(r, F.by_id[loss[0]].function))
         returned = [x.id for x in F.sites if x.kind == "return" and _TAKES_LOG.search(x.statement or "")
                     and F.observed(x.id)]
-        if not any(dist in {base_name(r) for r in F.by_id[w].reads} for w in logs) and (
-                F.value_source(loss[0], returned) is None):
-            return None
-    else:
-        # `loss = self.loss_fn(y, p)`: the value a function returned by a statement taking a log (matched on the
-        # recorded values), the cross-entropy computed where the loss object is defined
-        logs = [x.id for x in F.sites if x.kind == "return" and _TAKES_LOG.search(x.statement or "") and F.observed(x.id)]
-        if F.value_source(loss[0], logs) is None:
+        if not of_dist and F.value_source(loss[0], returned) is None:
             return None
     return best[1], float(np.log(best[1])), best[2]
 
