@@ -62,7 +62,7 @@ class Session:
 
         r = self.recording
         return build_structure(flow_sites(r.sites), self.loops, self.sources, r.ev_seq, r.ev_loop, r.ev_kind,
-                               r.obs_seq, r.obs_site, r.obs_shape)
+                               r.obs_seq, r.obs_site, r.obs_shape, r.shapes)
 
     @cached_property
     def plan(self) -> StepPlan:

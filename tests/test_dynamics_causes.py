@@ -2241,3 +2241,78 @@ def test_a_sigmoid_slope_on_a_tanh_output_is_the_wrong_derivative_not_the_rate(t
     # the value fed is the tanh's own output, written inline: no pre-activation was handed to the derivative
     assert checks["derivative_on_preactivation"]["fed_no_other_output"].status == FAILS
     assert "derivative_on_preactivation" not in drafts
+
+
+MOMENTUM_BUFFER = """
+import numpy as np
+rng = np.random.default_rng(7)
+X = rng.normal(0, 1, (200, 2))
+y = (X[:, 0] * X[:, 1] > 0).astype(float)[:, None]
+
+
+class Net:
+    def __init__(self):
+        self.W1 = rng.normal(0, 1.0, (2, 16))
+        self.W2 = rng.normal(0, 0.25, (16, 1))
+
+    def params(self):
+        return [(self.W1, self.dW1), (self.W2, self.dW2)]
+
+
+class MomentumSGD:
+    def __init__(self, lr, momentum=0.9):
+        self.lr = lr
+        self.momentum = momentum
+        self.velocity = {}
+
+    def step(self, model):
+        for i, (p, g) in enumerate(model.params()):
+            if i not in self.velocity:
+                self.velocity[i] = np.zeros_like(p)
+            v = self.velocity[i]
+            v *= self.momentum
+            v -= self.lr * g
+            p += v
+
+
+net = Net()
+opt = MomentumSGD(lr=RATE)
+for step in range(400):
+    h = np.tanh(X @ net.W1)
+    p = 1 / (1 + np.exp(-(h @ net.W2)))
+    loss = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+    d = (p - y) / len(X)
+    net.dW2 = h.T @ d
+    net.dW1 = X.T @ ((d @ net.W2.T) * (1 - h ** 2))
+    opt.step(net)
+    if step % 100 == 0:
+        print(step, loss)
+"""
+
+
+def test_a_rate_too_low_measured_through_a_momentum_buffer(tmp_path):
+    # `v -= lr * g`, then `p += v`: the value the update adds is a step already scaled by the rate, not the gradient;
+    # the gradient's size is what the rate's statement changed the buffer by, over the rate.
+    rng = np.random.default_rng(7)
+    X = rng.normal(0, 1, (200, 2))
+    y = (X[:, 0] * X[:, 1] > 0).astype(float)[:, None]
+    W1, W2 = rng.normal(0, 1.0, (2, 16)), rng.normal(0, 0.25, (16, 1))
+    v1, v2, sizes = np.zeros_like(W1), np.zeros_like(W2), []
+    for _ in range(400):
+        h = np.tanh(X @ W1)
+        p = 1 / (1 + np.exp(-(h @ W2)))
+        d = (p - y) / len(X)
+        g2, g1 = h.T @ d, X.T @ ((d @ W2.T) * (1 - h ** 2))
+        sizes += [np.sqrt(np.mean(g1 ** 2)), np.sqrt(np.mean(g2 ** 2))]
+        v1, v2 = 0.9 * v1 - 1e-5 * g1, 0.9 * v2 - 1e-5 * g2
+        W1, W2 = W1 + v1, W2 + v2
+    _, drafts, checks = _run(tmp_path, MOMENTUM_BUFFER.replace("RATE", "1e-5"), "momentum_buffer")
+    present = checks["learning_rate_too_low"]["gradient_present"]
+    assert present.status == HOLDS, present.why
+    assert np.median(sizes) / 3 <= present.numbers["gradient_rms"] <= np.median(sizes) * 3
+    assert "learning_rate_too_low" in drafts
+    fix = drafts["learning_rate_too_low"].fixes[0]
+    assert fix.before == "opt = MomentumSGD(lr=1e-5)" and fix.after == "opt = MomentumSGD(lr=0.001)"
+    # the healthy rate: no cause
+    _, drafts, _ = _run(tmp_path, MOMENTUM_BUFFER.replace("RATE", "0.5"), "momentum_buffer_ok")
+    assert "learning_rate_too_low" not in drafts

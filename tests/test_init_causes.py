@@ -2128,3 +2128,37 @@ def test_random_features_drawn_at_a_fan_in_scale_are_no_cause(tmp_path):
     s = analysed_session(tmp_path, RANDOM_FEATURES.replace("SPREAD", "0.5"))
     assert premise_checks(s, "weights_init_too_large")["starts_extreme"].status == FAILS
     assert "weights_init_too_large" not in _tags(s)
+
+
+STACKED_VECTORS = """
+import numpy as np
+rng = np.random.default_rng(0)
+n, d = 12, 4
+pairs = [(int(a), int(b)) for a, b in rng.integers(0, n, (60, 2))]
+vectors = np.vstack([START, np.zeros((n, d))])
+for it in range(40):
+    centre, outside = vectors[:n], vectors[n:]
+    grad = np.zeros_like(vectors)
+    loss = 0.0
+    for c, o in pairs:
+        s = 1 / (1 + np.exp(-centre[c] @ outside[o]))
+        loss -= np.log(s)
+        grad[c] -= (1 - s) * outside[o]
+        grad[n + o] -= (1 - s) * centre[c]
+    vectors = vectors - 0.1 * grad / len(pairs)
+    if it % 10 == 0:
+        print(it, loss / len(pairs))
+"""
+
+
+def test_one_array_of_stacked_layers_started_at_zero_is_a_symmetric_start(tmp_path):
+    # word vectors stacked over context vectors in one array, all zero: each half's gradient is a product with the
+    # other half, so every step adds exactly zero (replayed here), though only one matrix shape is ever updated.
+    g = untraced(STACKED_VECTORS.replace("START", "np.zeros((n, d))"))
+    assert not np.any(g["vectors"]) and not np.any(g["grad"])
+    s = analysed_session(tmp_path, STACKED_VECTORS.replace("START", "np.zeros((n, d))"), "zero_start")
+    checks = premise_checks(s, "weights_init_symmetric")
+    assert checks["several_layers"].status == HOLDS, checks["several_layers"].why
+    assert "weights_init_symmetric" in _tags(s)
+    fine = analysed_session(tmp_path, STACKED_VECTORS.replace("START", "rng.normal(0, 0.1, (n, d))"), "random_start")
+    assert "weights_init_symmetric" not in _tags(fine)

@@ -261,7 +261,9 @@ class Tanh:
         return g * (1 - self.out ** 2)
     def params(self):
         return []
-layers = [Dense(3, 8), Tanh(), Dense(8, 1)]
+def build():
+    return [Dense(3, 8), Tanh(), Dense(8, 1)]
+layers = build()
 X = rng.normal(size=(96, 3))
 y = np.sin(X[:, :1]) + 0.5 * X[:, 1:2]
 for epoch in range(5):
@@ -279,6 +281,7 @@ for epoch in range(5):
 
 
 def test_a_walk_over_layers_writing_two_arrays_each_is_no_step_loop(tmp_path):
+    # (the layers come out of a call, so only the shapes their updates write show the walk)
     s = traced(LAYER_WALK, tmp_path)
     assert loop_line(s, s.plan.step_loop) == line_of(LAYER_WALK, "for start")
     assert loop_line(s, s.plan.training_loop) == line_of(LAYER_WALK, "for epoch")

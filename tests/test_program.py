@@ -2491,3 +2491,281 @@ def test_rows_read_back_chunk_by_chunk_choose_the_same_loops(tmp_path):
     assert loop_line(again, again.plan.step_loop) == line_of(LAYERED_MINIBATCH, "for start")
     assert loop_line(again, again.plan.training_loop) == line_of(LAYERED_MINIBATCH, "for epoch")
     assert again.plan.n_steps == s.plan.n_steps == 6 * 4
+
+
+ADAGRAD_OVER_KEPT_LIST = """
+import numpy as np
+rng = np.random.default_rng(0)
+X = rng.normal(size=(50, 4))
+y = X @ np.array([0.5, -1.0, 0.3, 2.0])
+
+
+class Linear:
+    def __init__(self):
+        self.W = rng.normal(0, 0.5, 4)
+
+    def parameters(self):
+        return [self.W]
+
+
+class Adagrad:
+    def __init__(self, params, lr):
+        self.params, self.lr = params, lr
+        self.state = {i: np.zeros_like(p) for i, p in enumerate(params)}
+
+    def step(self, grads):
+        for i, (p, g) in enumerate(zip(self.params, grads)):
+            self.state[i] += g * g
+            p -= self.lr * g / (np.sqrt(self.state[i]) + 1e-8)
+
+
+model = Linear()
+opt = Adagrad(model.parameters(), lr=0.5)
+for step in range(30):
+    err = X @ model.W - y
+    opt.step([X.T @ err / len(X)])
+"""
+
+
+def test_a_loop_variable_over_an_optimizers_kept_list_stepped_in_place_is_the_parameter(tmp_path):
+    # `for i, (p, g) in enumerate(zip(self.params, grads))`: p walks the arrays the optimizer keeps (handed
+    # `model.parameters()`), and `p -= ...` writes into the model's self.W; the squared-gradient sums it reads are
+    # the optimizer's. The loop header's `self` is no read of the other attributes of the optimizer.
+    s = traced(ADAGRAD_OVER_KEPT_LIST, tmp_path)
+    assert param_names(s) == {"p"}
+    assert "self.state" in state_names(s)
+
+
+CELL_OVER_A_WINDOW = """
+import random
+random.seed(2)
+pairs = [([random.random() for _ in range(5)], 1.0 + random.random()) for _ in range(40)]
+a, w, lr = 0.3, 0.1, 0.01
+
+
+def run(xs):
+    s = 0.0
+    ds_da = 0.0
+    ds_dw = 0.0
+    for x in xs:
+        ds_da = s + a * ds_da
+        ds_dw = x + a * ds_dw
+        s = a * s + w * x
+    return s, ds_da, ds_dw
+
+
+for epoch in range(5):
+    for xs, target in pairs:
+        out, ds_da, ds_dw = run(xs)
+        err = out - target
+        a -= lr * 2 * err * ds_da
+        w -= lr * 2 * err * ds_dw
+"""
+
+
+def test_a_local_set_afresh_at_each_call_and_carried_through_its_loop_is_the_model_computing(tmp_path):
+    # `s = 0.0`, then `s = a * s + w * x` over the window at every call: the state of one call, not a parameter, and
+    # w, which only that statement reads, is the model's weight (not the state of an optimizer updating s).
+    s = traced(CELL_OVER_A_WINDOW, tmp_path)
+    assert "w" in param_names(s) and "w" not in state_names(s)
+    assert {base_key(s.sites[u].target) for u in s.structure.per_call} == {"s"}
+
+
+CONV_STACK_NO_TRAINING = """
+import numpy as np
+rng = np.random.default_rng(5)
+signals = rng.normal(size=(30, 1, 16))
+layers = []
+for c_in, c_out in [(1, 4), (4, 4), (4, 4)]:
+    W = rng.normal(0, 1.0 / np.sqrt(3 * c_in), size=(c_out, c_in, 3))
+    b = np.zeros(c_out)
+    layers.append((W, b))
+
+
+def conv(x, W, b):
+    padded = np.pad(x, ((0, 0), (0, 0), (1, 1)))
+    windows = np.stack([padded[:, :, k:k + 16] for k in range(3)], axis=-1)
+    return np.einsum("nclk,ock->nol", windows, W) + b[None, :, None]
+
+
+h = signals
+for W, b in layers:
+    h = np.tanh(conv(h, W, b))
+feats = h.mean(axis=2)
+"""
+
+
+def test_a_name_carried_through_a_list_of_drawn_layers_is_no_parameter(tmp_path):
+    # `layers.append((W, b))` of freshly drawn weights, then `h = np.tanh(conv(h, W, b))` for each: a forward pass
+    # through the layers (no training at all), not a parameter whose shape follows the samples.
+    s = traced(CONV_STACK_NO_TRAINING, tmp_path)
+    assert "h" not in param_names(s)
+    assert "recurrence over the layers" in " ".join(s.structure.state.values())
+
+
+LAYERS_HANDED_TO_A_CONTAINER = """
+import numpy as np
+rng = np.random.default_rng(3)
+
+
+class Dense:
+    def __init__(self, n_in, n_out):
+        self.W = rng.normal(0, 0.5, (n_in, n_out))
+        self.b = np.zeros(n_out)
+
+    def forward(self, x):
+        self.x = x
+        return x @ self.W + self.b
+
+    def backward(self, g):
+        self.dW, self.db = self.x.T @ g, g.sum(0)
+        return g @ self.W.T
+
+    def parameters(self):
+        return [("W", self.W, self.dW), ("b", self.b, self.db)]
+
+
+class Tanh:
+    def forward(self, x):
+        self.y = np.tanh(x)
+        return self.y
+
+    def backward(self, g):
+        return g * (1 - self.y ** 2)
+
+    def parameters(self):
+        return []
+
+
+class Sequential:
+    def __init__(self, layers):
+        self.layers = layers
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+    def backward(self, g):
+        for layer in reversed(self.layers):
+            g = layer.backward(g)
+
+
+class Sgd:
+    def __init__(self, model, lr):
+        self.model, self.lr = model, lr
+
+    def step(self):
+        for layer in self.model.layers:
+            for name, p, g in layer.parameters():
+                p -= self.lr * g
+
+
+X = rng.normal(5.0, 3.0, (120, 3))
+y = np.tanh(X @ np.array([[0.3], [-0.2], [0.1]]))
+for j in range(X.shape[1]):
+    X[:, j] = (X[:, j] - X[:, j].mean()) / X[:, j].std()
+model = Sequential([Dense(3, 1), Tanh()])
+opt = Sgd(model, 0.1)
+for epoch in range(5):
+    for start in range(0, 120, 30):
+        out = model.forward(X[start:start + 30])
+        model.backward(2 * (out - y[start:start + 30]) / 30)
+        opt.step()
+"""
+
+
+def test_a_model_built_from_layer_objects_trains_in_its_minibatch_loop(tmp_path):
+    # The layers handed to Sequential are walked by its forward pass (`x = layer.forward(x)` is the data passing
+    # through them) and by the optimizer (`for layer in self.model.layers`: one iteration per layer); the optimizer's
+    # `p` is the attribute at its place in the tuples parameters() returns, which the model reads as self.W; the
+    # columns rescaled one by one before training are preprocessing. The step is the minibatch loop.
+    s = traced(LAYERS_HANDED_TO_A_CONTAINER, tmp_path)
+    assert param_names(s) == {"p"}
+    roles = {base_key(s.sites[u].target): r for u, r in s.structure.state.items()}
+    assert roles["x"] == "a recurrence over the layers" and "preprocessing" in roles["X"]
+    src = LAYERS_HANDED_TO_A_CONTAINER
+    assert loop_line(s, s.plan.step_loop) == line_of(src, "for start")
+    assert loop_line(s, s.plan.training_loop) == line_of(src, "for epoch")
+    assert s.plan.n_steps == 5 * 4
+    kinds = {lp.line: s.structure.loop_roles[lp.id].kind for lp in s.loops}
+    assert kinds[line_of(src, "for start")] == "training"  # the model reads what p steps, as self.W
+    assert kinds[line_of(src, "for layer in self.model.layers")] == "per-parameter"
+
+
+FLOAT_SUMS_FROM_THE_BIAS = """
+import math
+import random
+random.seed(1)
+points = [(random.uniform(-1, 1), random.uniform(-1, 1)) for _ in range(40)]
+labels = [1.0 if x * y > 0 else 0.0 for x, y in points]
+W1 = [[random.uniform(-1, 1) for h in range(3)] for i in range(2)]
+b1 = [0.0, 0.0, 0.0]
+W2 = [random.uniform(-1, 1) for h in range(3)]
+
+
+def forward(x):
+    hid = []
+    for h in range(3):
+        s = b1[h]
+        for i in range(2):
+            s += x[i] * W1[i][h]
+        hid.append(math.tanh(s))
+    out = 0.0
+    for h in range(3):
+        out += hid[h] * W2[h]
+    return hid, 1 / (1 + math.exp(-out))
+
+
+for epoch in range(20):
+    for x, t in zip(points, labels):
+        hid, p = forward(x)
+        d_out = p - t
+        for h in range(3):
+            d_hid = d_out * W2[h] * (1 - hid[h] ** 2)
+            W2[h] -= 0.1 * d_out * hid[h]
+            for i in range(2):
+                W1[i][h] -= 0.1 * d_hid * x[i]
+            b1[h] -= 0.1 * d_hid
+"""
+
+
+def test_a_float_summed_from_the_bias_in_each_call_is_the_model_computing(tmp_path):
+    # `s = b1[h]`, then `s += x[i] * W1[i][h]`: a number built afresh at each call (a Python float, which `+=`
+    # rebinds), so W1, read only there, is the model's weight and not the state of an optimizer updating s.
+    s = traced(FLOAT_SUMS_FROM_THE_BIAS, tmp_path)
+    assert {"W1", "W2", "b1"} <= param_names(s)
+    assert "W1" not in state_names(s)
+
+
+STATE_FROM_ZEROS_PER_CALL = """
+import numpy as np
+rng = np.random.default_rng(0)
+seqs = rng.normal(size=(30, 6, 2))
+targets = rng.normal(0, 0.3, size=(30, 3))
+W = rng.normal(0, 0.3, (3, 2))
+U = rng.normal(0, 0.3, (3, 3))
+
+
+def run(xs):
+    h = np.zeros(3)
+    seen = []
+    for x in xs:
+        h = np.tanh(W @ x + U @ h)
+        seen.append(h)
+    return h, seen
+
+
+for epoch in range(5):
+    for xs, t in zip(seqs, targets):
+        h, seen = run(xs)
+        err = h - t
+        W -= 0.01 * np.outer(err * (1 - h ** 2), xs[-1])
+"""
+
+
+def test_an_array_state_built_from_zeros_at_each_call_is_the_model_computing(tmp_path):
+    # `h = np.zeros(3)`, then `h = np.tanh(W @ x + U @ h)` over the sequence at each call: the recurrence of one call,
+    # so W, which only it and its own update read, is the model's weight.
+    s = traced(STATE_FROM_ZEROS_PER_CALL, tmp_path)
+    assert "W" in param_names(s) and "W" not in state_names(s)

@@ -593,3 +593,85 @@ def test_an_augmented_step_on_the_arrays_a_loop_walks_is_no_rebinding(tmp_path):
     site = next(x for x in s.sites if x.target == "p" and "-=" in x.statement)
     status, _ = judge(s, "parameter_not_updated")
     assert status["rebinding_update"] == FAILS, (site.kind, status)
+
+
+AUTOENCODER_FROM_A_GENERATOR = """
+import numpy as np
+rng = np.random.default_rng(31)
+X = rng.normal(0, 1, (300, 6))
+X = (X - X.mean(axis=0)) / X.std(axis=0)
+W1, W2 = rng.normal(0, 0.4, (6, 3)), rng.normal(0, 0.4, (3, 6))
+
+
+class MSELoss:
+    def forward(self, out, target):
+        self.err = out - target
+        return np.mean(self.err ** 2)
+
+
+def batches(data, size):
+    for i in range(0, len(data), size):
+        chunk = data[i:i + size]
+        yield chunk, chunk
+
+
+loss_fn = MSELoss()
+for epoch in range(20):
+    for xb, yb in batches(X, 50):
+        h = np.tanh(xb @ W1)
+        out = 1 / (1 + np.exp(-(h @ W2)))
+        loss = loss_fn.forward(out, yb)
+        d = 2 * loss_fn.err * out * (1 - out) / loss_fn.err.size
+        W1 -= 0.5 * xb.T @ ((d @ W2.T) * (1 - h ** 2))
+        W2 -= 0.5 * h.T @ d
+    print(epoch, loss)
+"""
+
+
+def test_an_autoencoders_targets_handed_through_a_generator_are_its_inputs(tmp_path):
+    # `yield chunk, chunk`, then the loss compares the output with its `target` argument: the targets are the inputs'
+    # rows, standardised (about half below zero), which the sigmoid output can never reach.
+    s = trace(tmp_path, AUTOENCODER_FROM_A_GENERATOR)
+    F = facts(s)
+    assert F.by_id[target_site(F)].target == "arg target"
+    g = untraced(AUTOENCODER_FROM_A_GENERATOR)
+    assert (g["X"] < 0).mean() > 0.3
+    checks, out = judge_rule(s, "targets_outside_activation_range")
+    assert checks["targets_outside"] == HOLDS and out.drafts
+
+
+STALE_PREDICTIONS_IN_FLOATS = """
+import random
+random.seed(3)
+hours = [i / 40 for i in range(41)]
+temps = [11.0 + 9.5 * h + random.gauss(0, 0.6) for h in hours]
+n = len(hours)
+w = 0.0
+b = 0.0
+lr = 0.1
+preds = [w * h + b for h in hours]
+for step in range(300):
+    dw = 0.0
+    db = 0.0
+    for h, t, p in zip(hours, temps, preds):
+        dw += 2 * (p - t) * h
+        db += 2 * (p - t)
+    w -= lr * dw / n
+    b -= lr * db / n
+    if step % 100 == 0:
+        print(step, sum((w * h + b - t) ** 2 for h, t in zip(hours, temps)) / n)
+"""
+
+
+def test_a_gradient_summed_over_stale_predictions_in_python_floats_repeats(tmp_path):
+    # `dw += 2 * (p - t) * h` over `zip(hours, temps, preds)`, preds made once before the loop: each step's total is the
+    # same number (a running sum is no setting), so the same update is applied again and again.
+    g = untraced(STALE_PREDICTIONS_IN_FLOATS)
+    first = sum(2 * (0.0 - t) * h for h, t in zip(g["hours"], g["temps"]))
+    s = trace(tmp_path, STALE_PREDICTIONS_IN_FLOATS)
+    checks, out = judge_rule(s, "forward_outside_loop")
+    assert checks["gradient_repeats"] == HOLDS and out.drafts
+    assert abs(g["w"] - (-300 * 0.1 * first / len(g["hours"]))) < 1e-6 * abs(g["w"])
+    fix = out.drafts[0].fixes[0]
+    # recomputed at the top of each step, not inside the per-sample loop that walks the stale list
+    assert fix.before == "dw = 0.0" and fix.after == "preds = [w * h + b for h in hours]\ndw = 0.0"

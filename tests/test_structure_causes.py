@@ -1599,3 +1599,30 @@ def test_one_hot_targets_subtracted_from_the_probabilities_are_no_broadcast(tmp_
     s = trace(tmp_path, LABEL_COLUMN.replace("TARGET", "np.eye(3)[y]"))
     assert not [f for f in s.findings if f.code == "shape_broadcasting"]
     assert "shape_broadcasting_bug" not in tags(s)
+
+
+def test_a_modules_constant_read_through_the_module_is_read(tmp_path):
+    # `eps = 1e-8` in a module of its own, read as `c.eps` after `import settings as c`: read, though never by its bare
+    # name.
+    (tmp_path / "settings.py").write_text("eps = 1e-8\n")
+    s = trace(tmp_path, """
+        import numpy as np
+        import settings as c
+        X = np.linspace(0, 1, 40).reshape(20, 2)
+        y = X @ np.array([2.0, -1.0])
+        w, cache, smooth = np.zeros(2), np.zeros(2), 0.0
+        for step in range(30):
+            g = X.T @ (X @ w - y) / len(y)
+            loss = np.mean((X @ w - y) ** 2)
+            cache += g * g
+            w -= 0.5 * g / (np.sqrt(cache) + c.eps)
+            smooth = 0.999 * smooth + 0.001 * loss
+        print(smooth)
+    """)
+    from nandoctor.analysis.causes.hyperparameter_defined_not_used import unread_constants
+    from nandoctor.detectors.facts import facts
+
+    assert any(x.target == "eps" and x.file.endswith("settings.py") for x in s.sites)
+    assert "eps" not in {u["name"] for u in unread_constants(facts(s))}
+    st, _ = judge(s, "hyperparameter_defined_not_used")
+    assert st["hyperparameter_unread"] == FAILS

@@ -151,6 +151,13 @@ class SourceIndex:
     # (function, argument) -> (position, attribute) of the entries every call hands that argument in tuples
     handed_tuples: dict[tuple[str, str], tuple[tuple[int, str], ...]] = field(default_factory=dict)
     bases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class -> the last names of its bases
+    # containers of the model's layers: filled with objects of classes defined here or with freshly drawn weights
+    layer_containers: frozenset[str] = frozenset()
+    # (function, argument) pairs every call hands a list written out at the call (`[(k, p[k], g[k]) for k in p]`)
+    handed_displays: frozenset[tuple[str, str]] = frozenset()
+    # method -> (position in each returned tuple or None for the list's own elements, attribute chain) of the
+    # attributes it returns in a list written out (`return [("W", self.W, self.dW)]`, `return [self.W, self.b]`)
+    returned_entries: dict[str, tuple[tuple[int | None, str], ...]] = field(default_factory=dict)
     defaults_of: dict[str, dict[str, str]] = field(default_factory=dict)  # function -> {argument: its default's text}
 
 
@@ -297,6 +304,9 @@ def _handed_by_every_call(trees, held, constructors: bool = False) -> dict[tuple
     return out
 
 
+_SHAPED_LIKE = frozenset({"zeros_like", "ones_like", "empty_like"})
+
+
 def index_sources(sources: dict[str, str]) -> SourceIndex:
     trees = _parse(sources)
     loads: dict[str, list[Load]] = {}
@@ -342,6 +352,10 @@ def index_sources(sources: dict[str, str]) -> SourceIndex:
                             written_into.add(id(part.value))
             if isinstance(n, ast.Attribute) and n.attr in METADATA_ATTRS and isinstance(n.value, (ast.Name, ast.Attribute)):
                 written_into.add(id(n.value))  # `acc.shape` describes acc; its values are not read
+            # `np.zeros_like(p)` takes p's shape and type, not its values (a buffer made to match a parameter)
+            if isinstance(n, ast.Call) and (_dotted(n.func) or "").rsplit(".", 1)[-1] in _SHAPED_LIKE and n.args \
+                    and isinstance(n.args[0], (ast.Name, ast.Attribute)):
+                written_into.add(id(n.args[0]))
             # A membership test (`if key not in self.m:`, an optimizer's state filled lazily) reads the container's
             # keys, not the values it holds.
             if isinstance(n, ast.Compare):
@@ -374,7 +388,87 @@ def index_sources(sources: dict[str, str]) -> SourceIndex:
                        report_lines=frozenset(report), params_of=params_of, classes=frozenset(classes),
                        bases=bases, defaults_of=defaults_of,
                        defined=frozenset(defined), handed_lists=_lists_handed(trees),
-                       handed_tuples=_tuples_handed(trees))
+                       handed_tuples=_tuples_handed(trees), layer_containers=_layer_containers(trees, classes),
+                       handed_displays=frozenset(_handed_by_every_call(trees, lambda given, caller: [True] if isinstance(
+                           given, (ast.List, ast.ListComp, ast.Tuple)) else [])),
+                       returned_entries=_returned_entries(trees))
+
+
+def _returned_entries(trees) -> dict[str, tuple[tuple[int | None, str], ...]]:
+    """method last name -> (position, attribute chain) of each attribute of self its returns list: in tuples
+    (`return [("W", self.W, self.dW), ...]`: (1, "self.W"), (2, "self.dW")) or whole (`return [self.W]`: (None,
+    "self.W"))."""
+    out: dict[str, list] = {}
+    for _, q, fn in _walk_functions(trees):
+        if q == "<module>":
+            continue
+        for r in _own_nodes(fn):
+            if not isinstance(r, ast.Return) or not isinstance(r.value, (ast.List, ast.Tuple)):
+                continue
+            for e in r.value.elts:
+                parts = list(enumerate(e.elts)) if isinstance(e, ast.Tuple) else [(None, e)]
+                for i, part in parts:
+                    d = _dotted(part) if isinstance(part, ast.Attribute) else None
+                    if d and d.startswith("self.") and (i, d) not in out.get(q.rsplit(".", 1)[-1], []):
+                        out.setdefault(q.rsplit(".", 1)[-1], []).append((i, d))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+_DRAWS = frozenset({"randn", "rand", "normal", "uniform", "standard_normal", "random", "random_sample", "truncnormal"})
+
+
+def _layer_containers(trees, classes) -> frozenset[str]:
+    """Names of the containers that hold the model's layers: a list written with objects of classes defined in the
+    sources (`self.layers = [Dense(2, 8), Tanh()]`), or appended such objects or a layer's freshly drawn weights with
+    its offsets (`W = rng.normal(...)`, `b = np.zeros(...)`, then `layers.append((W, b))`), or such a list handed to a
+    class that keeps it. A loop over one walks the layers, not the data."""
+    out: set[str] = set()
+    for tree in trees.values():
+        drawn, filled = set(), set()
+        for n in ast.walk(tree):
+            if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.value is not None:
+                called = {(_dotted(c.func) or "").rsplit(".", 1)[-1] for c in ast.walk(n.value) if isinstance(c, ast.Call)}
+                for t in (n.targets if isinstance(n, ast.Assign) else [n.target]):
+                    if isinstance(t, ast.Name) and called & _DRAWS:
+                        drawn.add(t.id)
+                    elif isinstance(t, ast.Name) and called & {"zeros", "ones", "full"}:
+                        filled.add(t.id)
+
+        def layer_like(v) -> bool:
+            if isinstance(v, ast.Call):
+                return (_dotted(v.func) or "").rsplit(".", 1)[-1] in classes
+            # a layer's drawn weights with its offsets set to one value (`(W, b)`, W from a draw, b from zeros)
+            return isinstance(v, ast.Tuple) and len(v.elts) >= 2 and all(isinstance(e, ast.Name) for e in v.elts) \
+                and any(e.id in drawn for e in v.elts) and all(e.id in drawn | filled for e in v.elts) \
+                and any(e.id in filled for e in v.elts)
+
+        for n in ast.walk(tree):
+            if isinstance(n, (ast.Assign, ast.AnnAssign)) and isinstance(n.value, (ast.List, ast.Tuple)) \
+                    and n.value.elts and all(layer_like(e) and isinstance(e, ast.Call) for e in n.value.elts):
+                for t in (n.targets if isinstance(n, ast.Assign) else [n.target]):
+                    if _dotted(t):
+                        out.add(_dotted(t))
+            elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "append" \
+                    and len(n.args) == 1 and layer_like(n.args[0]) and _dotted(n.func.value):
+                out.add(_dotted(n.func.value))
+        # handed to a class of the sources that keeps it (`Sequential([Dense(4, 1), Sigmoid()])`, whose __init__ has
+        # `self.layers = layers`)
+        inits = {n.name: next((f for f in n.body if isinstance(f, ast.FunctionDef) and f.name == "__init__"), None)
+                 for n in ast.walk(tree) if isinstance(n, ast.ClassDef)}
+        for n in ast.walk(tree):
+            if not isinstance(n, ast.Call) or (_dotted(n.func) or "").rsplit(".", 1)[-1] not in inits:
+                continue
+            init = inits[(_dotted(n.func) or "").rsplit(".", 1)[-1]]
+            if init is None:
+                continue
+            params = [a.arg for a in init.args.args[1:]]
+            for k, given in enumerate(n.args[:len(params)]):
+                if isinstance(given, (ast.List, ast.Tuple)) and given.elts and all(
+                        isinstance(e, ast.Call) and layer_like(e) for e in given.elts):
+                    for st in ast.walk(init):
+                        if isinstance(st, ast.Assign) and isinstance(st.value, ast.Name) and st.value.id == params[k]:
+                            out.update(d for t in st.targets if (d := _dotted(t)))
+    return frozenset(out)
 
 
 def _loop_span(lp, idx: SourceIndex) -> LoopSpan:
@@ -563,7 +657,7 @@ def _added_value(s, ops: tuple) -> ast.expr | None:
 
 
 def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None, loops=(),
-                     reads_out: dict | None = None) -> tuple[list[int], dict[int, str]]:
+                     reads_out: dict | None = None, scalar_sites=frozenset()) -> tuple[list[int], dict[int, str]]:
     """(parameter update sites, {other update site: its role}).
 
     A write that reads the value it replaces (`W -= lr*g`, `p[k] = p[k] - ...`, `w, b = step(w, b)`) is a
@@ -705,6 +799,20 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
                     # reads those arrays under their own names (`self.w` in its forward pass)
                     for c2, where in idx.handed_lists.get((s0.function, c), ()):
                         other_reads[k] += _scope_readers(c2, where, idx, local_writers)
+            # a loop over what a method returns written out (`for name, p, g in layer.parameters()` over `return
+            # [("W", self.W, self.dW), ...]`): the variable is the attribute at its position, read under its own name
+            for head in heads:
+                node = idx.loop_nodes.get(head)
+                call = node.iter if isinstance(node, (ast.For, ast.AsyncFor)) else None
+                if not isinstance(call, ast.Call) or not _dotted(call.func):
+                    continue
+                names = [node.target] if isinstance(node.target, ast.Name) else list(getattr(node.target, "elts", ()))
+                at = next((i for i, t in enumerate(names) if isinstance(t, ast.Name) and t.id == name), None)
+                single = isinstance(node.target, ast.Name)
+                for pos, attr in idx.returned_entries.get(_dotted(call.func).rsplit(".", 1)[-1], ()):
+                    if (pos is None and single) or (pos is not None and pos == at and not single):
+                        other_reads[k] += [ld for ld in _scope_readers(attr, s0.function, idx, local_writers)
+                                           if (ld.file, ld.line) not in own]
         # Handed back to a caller that passes it in again under the same name (`params, v, s = adam(params, g, v,
         # s)` over `return params, v, s`): the caller's variable carries it, and is judged on its own reads.
         ret_lines = {(x.file, x.line) for x in sites if x.kind == "return" and x.function == s0.function}
@@ -716,9 +824,14 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
         # Stepped in place through a loop over tuples the function is handed, which every call makes from the model's
         # entries (`for name, p, g in named: p -= lr * g`, `named` built by `net.named()` from each layer's dict):
         # the step writes into an array the model reads.
+        # Likewise through a loop over a list an object keeps (`for p, g in zip(self.params, grads): p -= ...` in
+        # an optimizer handed `model.parameters()`), or one every call writes out (`opt.step([(k, params[k], g[k])
+        # for k in params])`): the step writes into arrays the model reads under its own names (a loop variable only
+        # rescaled in place, `v *= mu`, steps nothing).
         handed_element = "." not in name and bool(loop_heads.get((s0.function, name))) \
-            and all(_steps_in_place(x) for x in ss) and any(
-                (s0.function, c) in idx.handed_tuples for c in loop_iters.get((s0.function, name), ()))
+            and all(_steps_in_place(x) and not _rescales(x) for x in ss) and any(
+                (s0.function, c) in idx.handed_tuples or (s0.function, c) in idx.handed_displays or "." in c
+                for c in loop_iters.get((s0.function, name), ()))
         if not other_reads[k] and not handed_element \
                 and not _writes_through(ss, by_fn_name.get((s0.function, name), []), name) \
                 and not any(_hands_to_stepper(x, name, idx, stepped_in) for x in ss):
@@ -754,6 +867,12 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
         if obs_counts and all(obs_counts.get(x.id, 0) <= 1 for x in ss) and all(x.loop is None for x in ss) \
                 and any(obs_counts.get(x.id, 0) == 1 for x in ss):
             role[k] = "written once (preprocessing)"
+            continue
+        # Written once per element, by a loop of the script's top level that no other loop repeats (`for j in
+        # range(X.shape[1]): X[:, j] = (X[:, j] - mu) / sd`): each column rescaled once, preprocessing too.
+        if all(x.kind == "setitem" and x.function == "<module>" and x.loop is not None and loop_parent.get(x.loop) is None
+               and _indexed_by(x, loop_targets.get(x.loop, ())) for x in ss) and len({x.loop for x in ss}) == 1:
+            role[k] = "written once per element (preprocessing)"
             continue
         # A plain local name rebound inside a helper outside any loop of its own (`p = np.clip(p, ...)`)
         # carries nothing to the next step: the caller's rebinding (`w = step(w)`) is the update.
@@ -820,8 +939,13 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
     # accumulators. A value that also reaches its own update (`g = w @ x - t` feeds `w -= lr * g`) is the
     # model's: the loop carries it through the model, not through the optimizer.
     update_lines: dict[tuple[str, int], set[str]] = {}
+    # A local set afresh at each call from nothing (`s = 0.0`, then `s = a * s + w * x` over a sequence), or a
+    # number (`s = b1[h]`, then `s += x[i] * W1[i][h]`), is the model computing, not an update: what it reads is read
+    # by the model. (An array bound to a stored one, `p = getattr(self, name)` then `p -= ...`, writes into it.)
+    fresh = per_call_updates(sites, idx, [s.id for ss in keys.values() for s in ss], obs_counts or {})
     for k, ss in keys.items():
-        if k in role:
+        if k in role or (all(s.id in fresh for s in ss) and (_starts_from_nothing(ss, by_fn_name)
+                                                              or all(s.id in scalar_sites for s in ss))):
             continue
         for s in ss:
             for ln in range(s.line, s.end_line + 1):
@@ -889,7 +1013,7 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
             role[k] = "optimizer state (a velocity the update of " + ", ".join(stepped) + " adds)"
     # A plain local carried from layer to layer (`delta = (delta @ self.weights[i].T) * ...` in a loop over
     # i, `a = sigmoid(w @ a + b)` in a loop over the weights) is a recurrence over the layers, not a parameter.
-    param_containers = {base_key(ss[0].target) for k, ss in keys.items() if k not in role}
+    param_containers = {base_key(ss[0].target) for k, ss in keys.items() if k not in role} | idx.layer_containers
     for k, ss in keys.items():
         if k not in role:  # what a loop variable that is updated walks over (`zip(self.weights, grads_W)`)
             param_containers.update(loop_iters.get((ss[0].function, base_key(ss[0].target)), ()))
@@ -920,7 +1044,12 @@ _ITER_HELPERS = ("zip", "enumerate", "range", "reversed", "len", "list", "sorted
 
 
 def _names_read(node) -> list[str]:
-    return [_dotted(n) for n in ast.walk(node) if isinstance(n, (ast.Name, ast.Attribute)) and _dotted(n)]
+    """The dotted names an expression reads, whole: `self.params`, not also its root `self`; a method's receiver is
+    read too (`net` of `net.items()`)."""
+    methods = {id(n.func) for n in ast.walk(node) if isinstance(n, ast.Call)}
+    roots = {id(n.value) for n in ast.walk(node) if isinstance(n, ast.Attribute) and id(n) not in methods}
+    return [_dotted(n) for n in ast.walk(node) if isinstance(n, (ast.Name, ast.Attribute)) and _dotted(n)
+            and id(n) not in roots]
 
 
 def _iter_reads_by_target(node) -> dict:
@@ -1069,6 +1198,23 @@ def _returns_stored(name: str, sites) -> bool:
     return stored
 
 
+def _starts_from_nothing(ss, by_fn_name) -> bool:
+    """Whether every plain assignment of the updates' name in their function, other than the updates, reads nothing
+    but numpy's and math's functions (`s = 0.0`, `g = np.zeros(3)`): a value built afresh, bound to no stored one."""
+    name, fn = base_key(ss[0].target), ss[0].function
+    own = {x.id for x in ss}
+    starts = [w for w in by_fn_name.get((fn, name), ()) if w.id not in own and w.kind in ("assign", "unpack")]
+    return bool(starts) and all(r.split(".")[0] in ("np", "numpy", "math") for w in starts for r in w.reads)
+
+
+def _indexed_by(site, names) -> bool:
+    """The statement writes an element its loop variable picks (`X[:, j] = ...` in a loop over j)."""
+    node = _first_statement(site)
+    targets = node.targets if isinstance(node, ast.Assign) else []
+    return any(isinstance(t, ast.Subscript) and {n.id for n in ast.walk(t.slice) if isinstance(n, ast.Name)} & set(names)
+               for t in targets)
+
+
 def _walks_layers(site, lp, containers: set[str], loop_iters) -> bool:
     """The site sits in a loop that walks a parameter container: its variable indexes one in the statement,
     or the loop iterates over one."""
@@ -1126,8 +1272,10 @@ def _aug_value_reads(site, name: str) -> bool:
 # -- the structure --------------------------------------------------------------------------------
 
 
-def build_structure(sites, loops, sources, ev_seq, ev_loop, ev_kind, obs_seq, obs_site, obs_shape=None) -> Structure:
-    """Roles of update sites and of loops, from the sites, the sources' ASTs and the loop events."""
+def build_structure(sites, loops, sources, ev_seq, ev_loop, ev_kind, obs_seq, obs_site, obs_shape=None,
+                    shape_names=()) -> Structure:
+    """Roles of update sites and of loops, from the sites, the sources' ASTs and the loop events (`shape_names`: the
+    text of each shape code in `obs_shape`)."""
     sites = list(sites)
     loops = list(loops)
     idx = index_sources(sources)
@@ -1139,7 +1287,13 @@ def build_structure(sites, loops, sources, ev_seq, ev_loop, ev_kind, obs_seq, ob
     else:
         obs_counts = {}
     reads: dict[int, list[Load]] = {}
-    updates, state = classify_updates(sites, idx, obs_counts, loops, reads)
+    # Sites that only ever held single numbers (Python floats): `+=` on one rebinds a local, it writes into nothing.
+    scalar_sites: set[int] = set()
+    if obs_shape is not None and len(obs_shape) == len(obs_site) and "()" in shape_names:
+        codes = np.asarray(obs_shape)
+        not_scalar = set(np.unique(obs_site[codes != list(shape_names).index("()")]).tolist())
+        scalar_sites = set(np.unique(obs_site).tolist()) - not_scalar
+    updates, state = classify_updates(sites, idx, obs_counts, loops, reads, scalar_sites)
     intervals = loop_intervals(np.asarray(ev_seq), np.asarray(ev_loop), np.asarray(ev_kind))
     counts = {lid: len(iv[0]) for lid, iv in intervals.items()}
     spans = {lp.id: _loop_span(lp, idx) for lp in loops}
@@ -1273,6 +1427,9 @@ def _loop_roles(sites, loops, idx, updates, state, intervals, spans, obs_seq, ob
         # parameter container, or consecutive iterations update arrays of different shapes.
         picks = [u for u in inside if set(_names(sites[u].target)) & set(lp.targets)]
         over = [r for r in span.iter_reads if r in param_names]
+        # or it iterates over the model's layers (objects of the sources' classes it was built from)
+        over += [r for r in span.iter_reads if r in idx.layer_containers or "." in r and r.rsplit(".", 1)[-1] in {
+            c.rsplit(".", 1)[-1] for c in idx.layer_containers if c.startswith("self.")}]
         shape_walk = _shapes_differ(inside, iv, by_site_seq, by_site_shape) if iv is not None else False
         held = _held_by_loop_variable(lp, inside, sites, idx) if not (picks and len(picks) == len(inside)) else []
         if (picks and len(picks) == len(inside)) or over or shape_walk or held:
@@ -1548,7 +1705,7 @@ class ProgramModel(_facts_base()):
         if got is None:
             r = self.s.recording
             got = build_structure(flow_sites(r.sites), self.s.loops, self.s.sources, r.ev_seq, r.ev_loop, r.ev_kind,
-                                  r.obs_seq, r.obs_site, r.obs_shape)
+                                  r.obs_seq, r.obs_site, r.obs_shape, r.shapes)
         return got
 
     @cached_property

@@ -1767,6 +1767,13 @@ def typical_ratio(F: Facts, only: list[int] | None = None) -> dict | None:
 
 def gradient_size(F: Facts, u: int) -> float | None:
     """The median RMS of the gradient an update reads (its value, for a scalar); None if none was recorded."""
+    buffer = _step_buffer(F, u)
+    if buffer is not None and _in_place(F, buffer[0]):
+        # A step buffer (`v -= lr * g`, then `p += v`) holds steps, not the gradient: the gradient's size is the
+        # change the rate's statement made over the rate, where it writes in place (a rebinding, `v = mu * v - lr
+        # * g`, changes the buffer by more than the rate's term).
+        rms = _rms_over_rate(F, *buffer)
+        return float(np.median(rms)) if rms is not None else None
     vals = []
     for g in F.gradient_of(u):
         sr = F.ser(g)
@@ -1784,16 +1791,24 @@ def gradient_size(F: Facts, u: int) -> float | None:
     own = base_name(F.by_id[u].target)
     for v in ([] if vals else [u] + [v for v in F.updates if v != u and base_name(F.by_id[v].target) == own]):
         rate_site = _rate_product(F, v, any_factor=True)
-        sr = F.ser(v)
-        if rate_site is not None and sr is not None:
-            m = np.nonzero((sr.step >= 0) & np.isfinite(sr[C.UPDATE_L2]))[0]
-            ok, rate = _rates_at(F, rate_site, sr.seq[m])
-            with np.errstate(all="ignore"):
-                rms = sr[C.UPDATE_L2][m][ok] / rate / np.sqrt(np.maximum(sr[C.SIZE][m][ok], 1))
-            rms = rms[np.isfinite(rms) & (rate > 0)]
-            if len(rms):
-                vals.append(float(np.median(rms)))
+        rms = _rms_over_rate(F, v, rate_site) if rate_site is not None else None
+        if rms is not None:
+            vals.append(float(np.median(rms)))
     return max(vals) if vals else None
+
+
+def _rms_over_rate(F: Facts, site: int, rate_site: int) -> np.ndarray | None:
+    """The RMS of the gradient a statement that changes a value by the rate times it (`w -= lr * g`) applied in the
+    loop: its change over the rate, per element; None when no change was recorded."""
+    sr = F.ser(site)
+    if sr is None:
+        return None
+    m = np.nonzero((sr.step >= 0) & np.isfinite(sr[C.UPDATE_L2]))[0]
+    ok, rate = _rates_at(F, rate_site, sr.seq[m])
+    with np.errstate(all="ignore"):
+        rms = sr[C.UPDATE_L2][m][ok] / rate / np.sqrt(np.maximum(sr[C.SIZE][m][ok], 1))
+    rms = rms[np.isfinite(rms) & (rate > 0)]
+    return rms if len(rms) else None
 
 
 def _rate_product(F: Facts, u: int, any_factor: bool = False) -> int | None:
@@ -1843,6 +1858,25 @@ def _squares_over_rate(F: Facts, u: int, delta: np.ndarray, seqs: np.ndarray, an
     return delta[fin] ** 2 / rate[fin] if fin.any() else None
 
 
+def _in_place(F: Facts, site: int) -> bool:
+    """The statement changes its target in place (`v -= lr * g`): its recorded change is the term it adds."""
+    tree = _parse(F.by_id[site].statement)
+    return tree is not None and bool(tree.body) and isinstance(tree.body[0], ast.AugAssign)
+
+
+def _step_buffer(F: Facts, u: int) -> tuple[int, int] | None:
+    """(the writer, its rate) of a step buffer an update adds to its parameter: a value the update reads as its
+    gradient that a statement in the loop wrote as the rate times something (`v -= lr * g` or `v = mu * v - lr * g`,
+    then `p += v`). None when every value the update reads is a plain gradient."""
+    for g in F.gradient_of(u):
+        sr = F.ser(g)
+        if sr is not None and len(sr) and (sr.step >= 0).any():
+            rate = _rate_product(F, g, any_factor=True)
+            if rate is not None:
+                return g, rate
+    return None
+
+
 def first_order_drop(F: Facts) -> dict | None:
     """The most the measured steps could have lowered the loss, to first order: the sum over updates of
     |step| x |gradient| (Cauchy-Schwarz bounds the decrease step . gradient by it). None when no update
@@ -1878,6 +1912,25 @@ def first_order_drop(F: Facts) -> dict | None:
             continue
         grads = [F.ser(g) for g in F.gradient_of(u) if F.ser(g) is not None]
         exact = _steps_over_rate(F, u, delta, m, any_factor=not grads) if len(delta) == m.sum() else None
+        buffer = _step_buffer(F, u) if exact is None and grads and len(delta) == m.sum() else None
+        if buffer is not None:
+            # The update adds a buffer that already holds the rate times the gradient (`v -= lr * g`, then
+            # `p += v`): the value it reads is a step, not the gradient. The gradient's size is the change that
+            # statement made over the rate, when it writes in place; otherwise each step is bounded like one the rate
+            # multiplies inline, |step|^2 / rate (with momentum the buffer runs ahead of one rate times the gradient,
+            # so that bound is higher than the true one, never lower).
+            writer, rate_site = buffer
+            seqs = sr.seq[m]
+            ok, rate = _rates_at(F, rate_site, seqs)
+            d, rate, seqs = delta[ok], rate, seqs[ok]
+            ws = F.ser(writer)
+            at = np.searchsorted(ws.seq, seqs, side="left") - 1
+            change = np.where(at >= 0, ws[C.UPDATE_L2][np.maximum(at, 0)].astype(np.float64), np.nan)
+            if not _in_place(F, writer):
+                change[:] = np.nan
+            size = np.where(np.isfinite(change), change, d) / np.where(rate > 0, rate, np.nan)
+            fin = np.isfinite(d) & np.isfinite(size)
+            exact = float(np.sum(d[fin] * size[fin])) if fin.any() else None
         if exact is not None:
             # The step is the rate times a gradient computed inline (`w - rate * X.T @ r / n`) or read from a
             # container nothing recorded (`rate * grads["dW" + str(i)]`): no recorded value is that gradient, but

@@ -135,7 +135,7 @@ def resolve_number(F: Facts, name: str, function: str, file: str, depth: int = 0
     return None
 
 
-def hyper_value(F: Facts, update: int) -> dict | None:
+def hyper_value(F: Facts, update: int, through_buffer: bool = True) -> dict | None:
     """The learning rate of an update: its name, value and where it is set."""
     x = F.by_id[update]
     grads = {base_name(F.by_id[g].target) for g in F.gradient_of(update)}
@@ -147,7 +147,11 @@ def hyper_value(F: Facts, update: int) -> dict | None:
         if got is not None:
             got["name"] = r
             return got
-    return None
+    # An update that adds a step buffer (`p += v` after `v -= lr * g`): the rate is read where the buffer is written.
+    from ..detectors.optimisation import _step_buffer
+
+    buffer = _step_buffer(F, update) if through_buffer else None
+    return hyper_value(F, buffer[0], through_buffer=False) if buffer is not None else None
 
 
 def _fmt(v: float) -> str:
@@ -662,6 +666,12 @@ def stale_statement(F: Facts, grad: int, params: set[str]):
             break
         outer = up
     reads = {base_name(r) for r in g.reads}
+    # A name bound by a loop around the gradient (`for h, t, p in zip(hours, temps, preds)`) reads what it iterates.
+    for node in ast.walk(tree):
+        if isinstance(node, ast.For) and node.lineno <= g.line <= (node.end_lineno or 0):
+            bound = {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
+            if bound & reads:
+                reads |= {base_name(_dotted(n) or "") for n in ast.walk(node.iter) if isinstance(n, (ast.Name, ast.Attribute))}
     bases = {base_name(p) for p in params}
     for node in ast.walk(tree):
         if not isinstance(node, ast.Assign) or node.lineno >= outer.lineno or node.lineno != node.end_lineno:
@@ -680,6 +690,12 @@ def recompute_in_loop_fix(F: Facts, grad: int, stale_line: int | None, stale_tex
     g = F.by_id[grad]
     tree = F.trees.get(g.file)
     loop = _innermost_loop(tree, g.line) if tree is not None else None
+    target = stale_text.split("=", 1)[0].strip() if stale_text else ""
+    while loop is not None and isinstance(loop, ast.For) and target in {
+            _dotted(n) for n in ast.walk(loop.iter) if isinstance(n, (ast.Name, ast.Attribute))}:
+        # A loop over the stale values themselves (`for h, t, p in zip(hours, temps, preds)`, per sample inside the
+        # step): they are computed again before it, at the top of the loop around it.
+        loop = _innermost_loop(tree, loop.lineno)
     file = g.file
     holder = next((x.function for x in F.sites if x.file == g.file and x.line == stale_line), None)
     if stale_text and (loop is None or (holder is not None and holder != g.function)):

@@ -73,12 +73,27 @@ def _steps_needed(F) -> int:
     return 2 if n == 2 else 3
 
 
-def _repeats(F, sid: int):
+def _read_rows(F, sid: int, u: int) -> np.ndarray | None:
+    """For a gradient written several times per step (a running sum, `dw += ...` per sample), the rows the update
+    reads: the last write before each of its loop writes, in the same step. None when the gradient is written no
+    more often than the update."""
+    rows, urows = loop_rows(F, sid), loop_rows(F, u)
+    if len(rows) <= len(urows) or not len(urows):
+        return None
+    sg, su = F.ser(sid), F.ser(u)
+    at = np.searchsorted(sg.seq[rows], su.seq[urows]) - 1
+    ok = at >= 0
+    picked = rows[at[ok]]
+    return picked[sg.step[picked] == su.step[urows][ok]]
+
+
+def _repeats(F, sid: int, u: int | None = None):
     """(repeats at every loop step or every pass over the data, how it was compared, steps compared) for a site's
-    loop values."""
+    loop values; with the update `u`, of the values it reads (a running sum's total, not each partial sum)."""
     need = _steps_needed(F)
-    rows = loop_rows(F, sid)
-    v = F.values(sid)
+    read = _read_rows(F, sid, u) if u is not None else None
+    rows = loop_rows(F, sid) if read is None else read
+    v = F.values(sid) if read is None else None
     if v is not None and len(v[0]) >= need and len({d.shape for d in v[1]}) == 1:
         steps, data, _ = v
         data = data[steps >= 0] if (steps >= 0).sum() >= need else data
@@ -201,8 +216,8 @@ def rule(ctx) -> RuleOutcome:
                      f"{len(pairs)} gradients recorded in the loop" if pairs else "no gradient of an update was recorded "
                      f"at {'two' if need == 2 else 'three'} loop steps"):
         return out
-    same = [(u, g, how, n) for u, g in pairs for ok, how, n in [_repeats(F, g)] if ok]
-    judged = [p for p in pairs if _repeats(F, p[1])[0] is not None]
+    same = [(u, g, how, n) for u, g in pairs for ok, how, n in [_repeats(F, g, u)] if ok]
+    judged = [p for p in pairs if _repeats(F, p[1], p[0])[0] is not None]
     # A gradient that is exactly 0 at every step repeats trivially, but it moves nothing: nothing flows back to it
     # (dead units, a detached branch), which is not a stale forward pass.
     zero = [q for q in same if q[2] == "zero"]

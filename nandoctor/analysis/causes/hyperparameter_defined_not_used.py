@@ -32,6 +32,12 @@ def _loads(F) -> set[tuple[str, str]]:
     return out
 
 
+def _attributes_read(F) -> set[str]:
+    """The attribute names read off a plain name anywhere in the sources (`eps` of `c.eps`)."""
+    return {node.attr for tree in F.trees.values() for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) and isinstance(node.value, ast.Name)}
+
+
 def unread_constants(F) -> list[dict]:
     """Scalar constants assigned before training (`lr = 0.5`) whose name nothing reads: no recorded statement and
     no expression in the sources."""
@@ -53,6 +59,8 @@ def unread_constants(F) -> list[dict]:
         role = "rate" if RATE.match(name) else "count" if COUNT.match(name) else None
         if name in loads or name in recorded_reads:
             continue
+        if x.function == "<module>" and name in _attributes_read(F):
+            continue  # a module's constant read through the module from another file (`c.eps` after `import ... as c`)
         out.append(dict(site=x, name=name, value=stmt.value.value, role=role))
     return out + unread_settings(F)
 

@@ -32,11 +32,27 @@ def _identical_axes(w: np.ndarray, relative: float = 1e-12) -> list[int]:
     return out
 
 
+def _pinned_at_start(F, u: int, least: int = 3) -> bool:
+    """A weight matrix whose in-loop steps (at least `least`) all change it by exactly zero, from a start at one value
+    (its least value equal to its largest)."""
+    sr = F.ser(u)
+    if sr is None or not len(sr) or BIAS_NAME.match(base_name(F.by_id[u].target).rsplit(".", 1)[-1]):
+        return False
+    inside = np.nonzero(sr.step >= 0)[0]
+    if len(inside) < least or np.nanmax(sr[C.SIZE][inside]) < 2:
+        return False
+    moved = sr[C.UPDATE_L2][inside].astype(np.float64)
+    first = inside[0]
+    return bool(np.isfinite(moved).all() and np.all(moved == 0) and sr[C.MIN][first] == sr[C.MAX][first])
+
+
 @cause_rule(
     "weights_init_symmetric",
     "The weights start symmetric: every hidden unit is a copy of the others",
     premises=(
-        ("several_layers", "the model has more than one layer of weights, so a layer's units are hidden"),
+        ("several_layers", "the model has more than one layer of weights, so a layer's units are hidden, or one weight "
+                           "matrix starts at one value and every step adds exactly zero to it (several layers' weights "
+                           "held in one array: no gradient reaches any entry)"),
         ("weights_kept", "a weight matrix's values were kept over training, as each step left them (or, too large to "
                          "keep, its least value equal to its largest, within SYMMETRY_DRIFT of them, at every recorded "
                          "step: one value in every entry)"),
@@ -71,9 +87,14 @@ def rule(ctx) -> RuleOutcome:
     other = sorted({name for u in ups if (name := base_name(F.by_id[u].target)) not in matrices
                     and u in F.updates and not BIAS_NAME.match(name.rsplit(".", 1)[-1])})
     several = len(shapes) >= 2 or (len(shapes) == 1 and bool(other))
-    if not out.check("several_layers", several if ups else None,
+    # One matrix that holds several layers' weights (word vectors stacked over context vectors, read in slices): it
+    # starts at one value and every step adds exactly zero, so from that start no gradient reaches any entry.
+    pinned = None if several else next((u for u in ups if u in F.updates and _pinned_at_start(F, u)), None)
+    if not out.check("several_layers", (several or pinned is not None) if ups else None,
                      (f"{len(shapes)} weight matrix shapes are updated: {sorted(shapes)}"
-                      + (f", and other weights: {', '.join(other)}" if len(shapes) == 1 and other else "")) if ups
+                      + (f", and other weights: {', '.join(other)}" if len(shapes) == 1 and other else "")
+                      + (f"; {base_name(F.by_id[pinned].target)} starts at one value and every one of its steps adds "
+                         f"exactly zero" if pinned is not None else "")) if ups
                      else "no parameter update was recorded", shapes=sorted(shapes)):
         return out
     kept = []

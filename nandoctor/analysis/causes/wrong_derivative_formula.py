@@ -84,6 +84,8 @@ def derivative_candidates(F):
             continue
         if _writes_a_constant(y):
             continue  # `probs[:, 0] = 1` sets entries of the array it reads: no function of its values
+        if _picks_values(y):
+            continue  # `h = self.hs[t + 1]`: the activation's own values, picked out, no function of them
         if y.kind == "unpack" and any(F.by_id[r].kind == "return" and any(
                 q in acts and acts[q][1] == "output" for q in F.parents(r)) for r in F.parents(y.id)):
             continue  # `code, out = reconstruct(S)`: the forward pass's own outputs handed back, no derivative
@@ -117,6 +119,17 @@ def derivative_candidates(F):
             continue
         a, which = acts[root]
         yield y, ops[0], a, which
+
+
+def _picks_values(y) -> bool:
+    """Whether the statement binds values as they are, at most picked by an index (`h = self.hs[t + 1]`, `a = out`):
+    whatever the index computes, nothing is computed from the values."""
+    tree = parse_statement(strip_comment(y.statement.strip()))
+    stmt = tree.body[0] if tree is not None and tree.body else None
+    value = stmt.value if isinstance(stmt, ast.Assign) else None
+    while isinstance(value, ast.Subscript):
+        value = value.value
+    return isinstance(value, (ast.Name, ast.Attribute))
 
 
 def _writes_a_constant(y) -> bool:
