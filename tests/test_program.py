@@ -2536,37 +2536,12 @@ def test_a_loop_variable_over_an_optimizers_kept_list_stepped_in_place_is_the_pa
     assert "self.state" in state_names(s)
 
 
-CELL_OVER_A_WINDOW = """
-import random
-random.seed(2)
-pairs = [([random.random() for _ in range(5)], 1.0 + random.random()) for _ in range(40)]
-a, w, lr = 0.3, 0.1, 0.01
-
-
-def run(xs):
-    s = 0.0
-    ds_da = 0.0
-    ds_dw = 0.0
-    for x in xs:
-        ds_da = s + a * ds_da
-        ds_dw = x + a * ds_dw
-        s = a * s + w * x
-    return s, ds_da, ds_dw
-
-
-for epoch in range(5):
-    for xs, target in pairs:
-        out, ds_da, ds_dw = run(xs)
-        err = out - target
-        a -= lr * 2 * err * ds_da
-        w -= lr * 2 * err * ds_dw
-"""
-
-
 def test_a_local_set_afresh_at_each_call_and_carried_through_its_loop_is_the_model_computing(tmp_path):
     # `s = 0.0`, then `s = a * s + w * x` over the window at every call: the state of one call, not a parameter, and
     # w, which only that statement reads, is the model's weight (not the state of an optimizer updating s).
-    s = traced(CELL_OVER_A_WINDOW, tmp_path)
+    from conftest import edited_sample
+
+    s = traced(edited_sample("c23_thistle_canoe_a.py", {"for epoch in range(40):": "for epoch in range(4):"}), tmp_path)
     assert "w" in param_names(s) and "w" not in state_names(s)
     assert {base_key(s.sites[u].target) for u in s.structure.per_call} == {"s"}
 
@@ -2603,94 +2578,24 @@ def test_a_name_carried_through_a_list_of_drawn_layers_is_no_parameter(tmp_path)
     assert "recurrence over the layers" in " ".join(s.structure.state.values())
 
 
-LAYERS_HANDED_TO_A_CONTAINER = """
-import numpy as np
-rng = np.random.default_rng(3)
-
-
-class Dense:
-    def __init__(self, n_in, n_out):
-        self.W = rng.normal(0, 0.5, (n_in, n_out))
-        self.b = np.zeros(n_out)
-
-    def forward(self, x):
-        self.x = x
-        return x @ self.W + self.b
-
-    def backward(self, g):
-        self.dW, self.db = self.x.T @ g, g.sum(0)
-        return g @ self.W.T
-
-    def parameters(self):
-        return [("W", self.W, self.dW), ("b", self.b, self.db)]
-
-
-class Tanh:
-    def forward(self, x):
-        self.y = np.tanh(x)
-        return self.y
-
-    def backward(self, g):
-        return g * (1 - self.y ** 2)
-
-    def parameters(self):
-        return []
-
-
-class Sequential:
-    def __init__(self, layers):
-        self.layers = layers
-
-    def forward(self, x):
-        for layer in self.layers:
-            x = layer.forward(x)
-        return x
-
-    def backward(self, g):
-        for layer in reversed(self.layers):
-            g = layer.backward(g)
-
-
-class Sgd:
-    def __init__(self, model, lr):
-        self.model, self.lr = model, lr
-
-    def step(self):
-        for layer in self.model.layers:
-            for name, p, g in layer.parameters():
-                p -= self.lr * g
-
-
-X = rng.normal(5.0, 3.0, (120, 3))
-y = np.tanh(X @ np.array([[0.3], [-0.2], [0.1]]))
-for j in range(X.shape[1]):
-    X[:, j] = (X[:, j] - X[:, j].mean()) / X[:, j].std()
-model = Sequential([Dense(3, 1), Tanh()])
-opt = Sgd(model, 0.1)
-for epoch in range(5):
-    for start in range(0, 120, 30):
-        out = model.forward(X[start:start + 30])
-        model.backward(2 * (out - y[start:start + 30]) / 30)
-        opt.step()
-"""
-
-
 def test_a_model_built_from_layer_objects_trains_in_its_minibatch_loop(tmp_path):
     # The layers handed to Sequential are walked by its forward pass (`x = layer.forward(x)` is the data passing
     # through them) and by the optimizer (`for layer in self.model.layers`: one iteration per layer); the optimizer's
     # `p` is the attribute at its place in the tuples parameters() returns, which the model reads as self.W; the
     # columns rescaled one by one before training are preprocessing. The step is the minibatch loop.
-    s = traced(LAYERS_HANDED_TO_A_CONTAINER, tmp_path)
+    from conftest import edited_sample
+
+    src = edited_sample("b23_willow_gravel_a.py", {"for epoch in range(40):": "for epoch in range(3):"})
+    s = traced(src, tmp_path)
     assert param_names(s) == {"p"}
     roles = {base_key(s.sites[u].target): r for u, r in s.structure.state.items()}
     assert roles["x"] == "a recurrence over the layers" and "preprocessing" in roles["X"]
-    src = LAYERS_HANDED_TO_A_CONTAINER
-    assert loop_line(s, s.plan.step_loop) == line_of(src, "for start")
+    assert loop_line(s, s.plan.step_loop) == line_of(src, "for xb, yb in get_batches")
     assert loop_line(s, s.plan.training_loop) == line_of(src, "for epoch")
-    assert s.plan.n_steps == 5 * 4
+    assert s.plan.n_steps == 3 * -(-1200 // 64)  # three epochs of minibatches of 64 from 1,200 rows
     kinds = {lp.line: s.structure.loop_roles[lp.id].kind for lp in s.loops}
-    assert kinds[line_of(src, "for start")] == "training"  # the model reads what p steps, as self.W
-    assert kinds[line_of(src, "for layer in self.model.layers")] == "per-parameter"
+    assert kinds[line_of(src, "for xb, yb in get_batches")] == "training"  # the model reads what p steps, as self.W
+    assert kinds[line_of(src, "for li, layer in enumerate(self.model.layers)")] == "per-parameter"
 
 
 FLOAT_SUMS_FROM_THE_BIAS = """

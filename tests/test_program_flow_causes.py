@@ -640,35 +640,15 @@ def test_an_autoencoders_targets_handed_through_a_generator_are_its_inputs(tmp_p
     assert checks["targets_outside"] == HOLDS and out.drafts
 
 
-STALE_PREDICTIONS_IN_FLOATS = """
-import random
-random.seed(3)
-hours = [i / 40 for i in range(41)]
-temps = [11.0 + 9.5 * h + random.gauss(0, 0.6) for h in hours]
-n = len(hours)
-w = 0.0
-b = 0.0
-lr = 0.1
-preds = [w * h + b for h in hours]
-for step in range(300):
-    dw = 0.0
-    db = 0.0
-    for h, t, p in zip(hours, temps, preds):
-        dw += 2 * (p - t) * h
-        db += 2 * (p - t)
-    w -= lr * dw / n
-    b -= lr * db / n
-    if step % 100 == 0:
-        print(step, sum((w * h + b - t) ** 2 for h, t in zip(hours, temps)) / n)
-"""
-
-
 def test_a_gradient_summed_over_stale_predictions_in_python_floats_repeats(tmp_path):
     # `dw += 2 * (p - t) * h` over `zip(hours, temps, preds)`, preds made once before the loop: each step's total is the
     # same number (a running sum is no setting), so the same update is applied again and again.
-    g = untraced(STALE_PREDICTIONS_IN_FLOATS)
+    from conftest import edited_sample
+
+    src = edited_sample("c23_meadow_kettle_b.py", {"for step in range(2000):": "for step in range(300):"})
+    g = untraced(src)
     first = sum(2 * (0.0 - t) * h for h, t in zip(g["hours"], g["temps"]))
-    s = trace(tmp_path, STALE_PREDICTIONS_IN_FLOATS)
+    s = trace(tmp_path, src)
     checks, out = judge_rule(s, "forward_outside_loop")
     assert checks["gradient_repeats"] == HOLDS and out.drafts
     assert abs(g["w"] - (-300 * 0.1 * first / len(g["hours"]))) < 1e-6 * abs(g["w"])
