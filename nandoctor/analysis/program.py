@@ -389,9 +389,13 @@ def index_sources(sources: dict[str, str]) -> SourceIndex:
                        bases=bases, defaults_of=defaults_of,
                        defined=frozenset(defined), handed_lists=_lists_handed(trees),
                        handed_tuples=_tuples_handed(trees), layer_containers=_layer_containers(trees, classes),
-                       handed_displays=frozenset(_handed_by_every_call(trees, lambda given, caller: [True] if isinstance(
-                           given, (ast.List, ast.ListComp, ast.Tuple)) else [])),
+                       handed_displays=frozenset(_handed_by_every_call(trees, _written_out)),
                        returned_entries=_returned_entries(trees))
+
+
+def _written_out(given, caller) -> list:
+    """[True] for an argument written out at the call (a list, a list comprehension or a tuple), else []."""
+    return [True] if isinstance(given, (ast.List, ast.ListComp, ast.Tuple)) else []
 
 
 def _returned_entries(trees) -> dict[str, tuple[tuple[int | None, str], ...]]:
@@ -427,7 +431,8 @@ def _layer_containers(trees, classes) -> frozenset[str]:
         drawn, filled = set(), set()
         for n in ast.walk(tree):
             if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.value is not None:
-                called = {(_dotted(c.func) or "").rsplit(".", 1)[-1] for c in ast.walk(n.value) if isinstance(c, ast.Call)}
+                called = {(_dotted(c.func) or "").rsplit(".", 1)[-1] for c in ast.walk(n.value)
+                          if isinstance(c, ast.Call)}
                 for t in (n.targets if isinstance(n, ast.Assign) else [n.target]):
                     if isinstance(t, ast.Name) and called & _DRAWS:
                         drawn.add(t.id)
@@ -870,8 +875,9 @@ def classify_updates(sites, idx: SourceIndex, obs_counts: dict[int, int] | None,
             continue
         # Written once per element, by a loop of the script's top level that no other loop repeats (`for j in
         # range(X.shape[1]): X[:, j] = (X[:, j] - mu) / sd`): each column rescaled once, preprocessing too.
-        if all(x.kind == "setitem" and x.function == "<module>" and x.loop is not None and loop_parent.get(x.loop) is None
-               and _indexed_by(x, loop_targets.get(x.loop, ())) for x in ss) and len({x.loop for x in ss}) == 1:
+        if all(x.kind == "setitem" and x.function == "<module>" and x.loop is not None
+               and loop_parent.get(x.loop) is None and _indexed_by(x, loop_targets.get(x.loop, ())) for x in ss) \
+                and len({x.loop for x in ss}) == 1:
             role[k] = "written once per element (preprocessing)"
             continue
         # A plain local name rebound inside a helper outside any loop of its own (`p = np.clip(p, ...)`)
@@ -1211,8 +1217,8 @@ def _indexed_by(site, names) -> bool:
     """The statement writes an element its loop variable picks (`X[:, j] = ...` in a loop over j)."""
     node = _first_statement(site)
     targets = node.targets if isinstance(node, ast.Assign) else []
-    return any(isinstance(t, ast.Subscript) and {n.id for n in ast.walk(t.slice) if isinstance(n, ast.Name)} & set(names)
-               for t in targets)
+    return any(isinstance(t, ast.Subscript)
+               and {n.id for n in ast.walk(t.slice) if isinstance(n, ast.Name)} & set(names) for t in targets)
 
 
 def _walks_layers(site, lp, containers: set[str], loop_iters) -> bool:

@@ -989,7 +989,8 @@ class Facts:
             first_seq = self.ser(sid).seq[0]
             # The input itself, or an argument handed a copy of its rows (`yield chunk, chunk`, then
             # `loss(out, target)`): the value that statement reads traces back to the inputs.
-            data = [p for p in ps if (p in self.input_roots or p in self.data_like and self.root_data(p) in self.input_roots)
+            data = [p for p in ps if (p in self.input_roots or p in self.data_like
+                                      and self.root_data(p) in self.input_roots)
                     and self._array(p) and self.ser(p).seq[0] < first_seq]
             # (output, the name the statement reads it by): a recorded value, or the last layer's value appended to
             # a list handed back unrecorded (`acts = forward(X)`, then `acts[-1] - X`)
@@ -1203,8 +1204,8 @@ class Facts:
 
     def _summed_into(self, sid: int) -> bool:
         """A number set to a constant that a later statement adds the model's values to (`acc_off = 0.0`, then
-        `acc_off += dz` for each sample), or that statement itself: a running sum, not a setting. (A rate decayed by a constant factor,
-        `lr *= 0.99`, stays a setting.)"""
+        `acc_off += dz` for each sample), or that statement itself: a running sum, not a setting. (A rate decayed by a
+        constant factor, `lr *= 0.99`, stays a setting.)"""
         x = self.by_id[sid]
         if x.kind == "arg":
             return False

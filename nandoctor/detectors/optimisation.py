@@ -1922,7 +1922,7 @@ def first_order_drop(F: Facts) -> dict | None:
             writer, rate_site = buffer
             seqs = sr.seq[m]
             ok, rate = _rates_at(F, rate_site, seqs)
-            d, rate, seqs = delta[ok], rate, seqs[ok]
+            d, seqs = delta[ok], seqs[ok]
             ws = F.ser(writer)
             at = np.searchsorted(ws.seq, seqs, side="left") - 1
             change = np.where(at >= 0, ws[C.UPDATE_L2][np.maximum(at, 0)].astype(np.float64), np.nan)

@@ -671,7 +671,8 @@ def stale_statement(F: Facts, grad: int, params: set[str]):
         if isinstance(node, ast.For) and node.lineno <= g.line <= (node.end_lineno or 0):
             bound = {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
             if bound & reads:
-                reads |= {base_name(_dotted(n) or "") for n in ast.walk(node.iter) if isinstance(n, (ast.Name, ast.Attribute))}
+                reads |= {base_name(_dotted(n) or "") for n in ast.walk(node.iter)
+                          if isinstance(n, (ast.Name, ast.Attribute))}
     bases = {base_name(p) for p in params}
     for node in ast.walk(tree):
         if not isinstance(node, ast.Assign) or node.lineno >= outer.lineno or node.lineno != node.end_lineno:
