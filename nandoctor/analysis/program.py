@@ -1408,6 +1408,8 @@ def _loop_roles(sites, loops, idx, updates, state, intervals, spans, obs_seq, ob
         model_reads.extend(ld for ld in got if (ld.file, ld.line) not in update_lines)
     if obs_shape is not None and len(obs_shape):
         obs_shape = np.asarray(obs_shape)
+    # an object's list of layers is walked under any name of the object (`self.model.layers` of `self.layers`)
+    kept_layers = {c.rsplit(".", 1)[-1] for c in idx.layer_containers if c.startswith("self.")}
     roles: dict[int, LoopRole] = {}
     for lp in loops:
         iv = intervals.get(lp.id)
@@ -1434,8 +1436,8 @@ def _loop_roles(sites, loops, idx, updates, state, intervals, spans, obs_seq, ob
         picks = [u for u in inside if set(_names(sites[u].target)) & set(lp.targets)]
         over = [r for r in span.iter_reads if r in param_names]
         # or it iterates over the model's layers (objects of the sources' classes it was built from)
-        over += [r for r in span.iter_reads if r in idx.layer_containers or "." in r and r.rsplit(".", 1)[-1] in {
-            c.rsplit(".", 1)[-1] for c in idx.layer_containers if c.startswith("self.")}]
+        over += [r for r in span.iter_reads
+                 if r in idx.layer_containers or "." in r and r.rsplit(".", 1)[-1] in kept_layers]
         shape_walk = _shapes_differ(inside, iv, by_site_seq, by_site_shape) if iv is not None else False
         held = _held_by_loop_variable(lp, inside, sites, idx) if not (picks and len(picks) == len(inside)) else []
         if (picks and len(picks) == len(inside)) or over or shape_walk or held:
